@@ -1,0 +1,255 @@
+// Configuration: every ECHELON_* variable parsed once, strictly, into one typed object.
+// Nothing else reads the environment; `loadConfig` is handed the variables by main.ts or a test.
+// A bad value stops boot with the variable's name (STYLE rule 2: "0" means 0, garbage is an error).
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+export type TelemetryOverride = "on" | "off" | null;
+
+export interface Config {
+  port: number;
+  hostname: string;
+  dbPath: string;
+  /** Explicit secret from ECHELON_SECRET; empty means "generate once and keep in the DB". */
+  secret: string;
+  username: string;
+  passwordHash: string;
+  cookieSecure: boolean | null;
+  retentionDays: number;
+  botRetentionDays: number;
+  suspectCountries: string[];
+  suspectPoints: number;
+  siteSuspectCountries: Map<string, string[]>;
+  botDiscardThreshold: number;
+  botUaPatterns: string[];
+  allowedOrigins: string[];
+  allowedSites: string[];
+  registeredSitesOnly: boolean;
+  ignoredSites: string[];
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  viewFlushMs: number;
+  eventFlushMs: number;
+  trustProxy: boolean;
+  behindCloudflare: boolean;
+  trustGeoHeaders: boolean;
+  cookieConsent: boolean;
+  challengeWindowMinutes: number;
+  powDifficulty: number;
+  liveStatsMinutes: number;
+  displayTimezone: string;
+  publicMode: boolean;
+  anonymizeSites: string[];
+  telemetry: TelemetryOverride;
+  telemetryUrl: string;
+  debug: boolean;
+  shutdownTimeoutMs: number;
+  /** Vite dev server origin during `deno task dev`; assets then come from it instead of dist/. */
+  viteDevUrl: string;
+  version: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Site ids: at most 64 characters of [A-Za-z0-9._-] (the reference's rule, kept for the contract). */
+export const SITE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+const DEFAULTS = {
+  port: 1947,
+  dbPath: "./echelon.db",
+  retentionDays: 90,
+  suspectCountries: "CN",
+  suspectPoints: 30,
+  botDiscardThreshold: 0,
+  rateLimitMax: 100,
+  rateLimitWindowMs: 60_000,
+  flushMs: 1000,
+  challengeWindowMinutes: 10,
+  powDifficulty: 14,
+  liveStatsMinutes: 10,
+  shutdownTimeoutMs: 60_000,
+} as const;
+
+export function loadConfig(env: Env, version = "dev"): Config {
+  const read = (name: string) => {
+    const value = env[name];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number) =>
+    parseInteger(name, read(name), fallback, min, max);
+  const bool = (name: string, fallback: boolean) => parseBoolean(name, read(name), fallback);
+  const list = (name: string, fallback = "") => parseList(read(name) ?? fallback);
+
+  const retentionDays = int("ECHELON_RETENTION_DAYS", DEFAULTS.retentionDays, 1, 36_500);
+  const telemetryRaw = read("ECHELON_TELEMETRY");
+  const cookieSecureRaw = read("ECHELON_COOKIE_SECURE");
+
+  const config: Config = {
+    port: int("ECHELON_PORT", DEFAULTS.port, 0, 65_535),
+    hostname: read("ECHELON_HOSTNAME") ?? "0.0.0.0",
+    dbPath: read("ECHELON_DB_PATH") ?? DEFAULTS.dbPath,
+    secret: env.ECHELON_SECRET ?? "",
+    username: read("ECHELON_USERNAME") ?? "",
+    passwordHash: read("ECHELON_PASSWORD_HASH") ?? "",
+    cookieSecure: cookieSecureRaw === undefined
+      ? null
+      : parseBoolean("ECHELON_COOKIE_SECURE", cookieSecureRaw, false),
+    retentionDays,
+    botRetentionDays: int("ECHELON_BOT_RETENTION_DAYS", retentionDays, 1, 36_500),
+    suspectCountries: list("ECHELON_SUSPECT_COUNTRIES", DEFAULTS.suspectCountries).map((c) =>
+      countryCode("ECHELON_SUSPECT_COUNTRIES", c)
+    ),
+    suspectPoints: int("ECHELON_SUSPECT_POINTS", DEFAULTS.suspectPoints, 0, 100),
+    siteSuspectCountries: parseSiteCountries(read("ECHELON_SITE_SUSPECT_COUNTRIES")),
+    botDiscardThreshold: int(
+      "ECHELON_BOT_DISCARD_THRESHOLD",
+      DEFAULTS.botDiscardThreshold,
+      0,
+      100,
+    ),
+    botUaPatterns: list("ECHELON_BOT_UA_PATTERNS").map((p) => p.toLowerCase()),
+    allowedOrigins: list("ECHELON_ALLOWED_ORIGINS").map(hostOf),
+    allowedSites: list("ECHELON_ALLOWED_SITES").map((s) => siteId("ECHELON_ALLOWED_SITES", s)),
+    registeredSitesOnly: bool("ECHELON_REGISTERED_SITES_ONLY", false),
+    ignoredSites: [
+      ...new Set([
+        "smoke-test",
+        ...list("ECHELON_IGNORED_SITES").map((s) => siteId("ECHELON_IGNORED_SITES", s)),
+      ]),
+    ],
+    rateLimitMax: int("ECHELON_RATE_LIMIT_MAX", DEFAULTS.rateLimitMax, 0, 100_000_000),
+    rateLimitWindowMs: int(
+      "ECHELON_RATE_LIMIT_WINDOW_MS",
+      DEFAULTS.rateLimitWindowMs,
+      1,
+      86_400_000,
+    ),
+    viewFlushMs: int("ECHELON_VIEW_FLUSH_MS", DEFAULTS.flushMs, 10, 600_000),
+    eventFlushMs: int("ECHELON_EVENT_FLUSH_MS", DEFAULTS.flushMs, 10, 600_000),
+    trustProxy: bool("ECHELON_TRUST_PROXY", false),
+    behindCloudflare: bool("ECHELON_BEHIND_CLOUDFLARE", false),
+    trustGeoHeaders: bool("ECHELON_TRUST_GEO_HEADERS", false),
+    cookieConsent: bool("ECHELON_COOKIE_CONSENT", false),
+    challengeWindowMinutes: int(
+      "ECHELON_CHALLENGE_WINDOW_MINUTES",
+      DEFAULTS.challengeWindowMinutes,
+      1,
+      1440,
+    ),
+    powDifficulty: int("ECHELON_POW_DIFFICULTY", DEFAULTS.powDifficulty, 1, 32),
+    liveStatsMinutes: int("ECHELON_LIVE_STATS_MINUTES", DEFAULTS.liveStatsMinutes, 1, 1440),
+    displayTimezone: timezone(read("ECHELON_DISPLAY_TIMEZONE") ?? "UTC"),
+    publicMode: bool("ECHELON_PUBLIC_MODE", false),
+    anonymizeSites: list("ECHELON_ANONYMIZE_SITES").map((s) =>
+      siteId("ECHELON_ANONYMIZE_SITES", s)
+    ),
+    telemetry: telemetryRaw === undefined
+      ? null
+      : parseBoolean("ECHELON_TELEMETRY", telemetryRaw, false)
+      ? "on"
+      : "off",
+    telemetryUrl: url("ECHELON_TELEMETRY_URL", read("ECHELON_TELEMETRY_URL")),
+    debug: bool("ECHELON_DEBUG", false),
+    shutdownTimeoutMs: int(
+      "ECHELON_SHUTDOWN_TIMEOUT_MS",
+      DEFAULTS.shutdownTimeoutMs,
+      100,
+      3_600_000,
+    ),
+    viteDevUrl: url("VITE_DEV", read("VITE_DEV")),
+    version: read("ECHELON_VERSION") ?? version,
+  };
+  return config;
+}
+
+function parseInteger(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `expected an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(name, `expected ${min}..${max}, got ${value}`);
+  }
+  return value;
+}
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (["true", "1", "yes", "on"].includes(value)) return true;
+  if (["false", "0", "no", "off"].includes(value)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function parseList(raw: string): string[] {
+  return raw.split(",").map((item) => item.trim()).filter((item) => item !== "");
+}
+
+function siteId(name: string, value: string): string {
+  if (!SITE_ID_PATTERN.test(value)) {
+    throw new ConfigError(name, `"${value}" is not a site id (1-64 of A-Z a-z 0-9 . _ -)`);
+  }
+  return value.toLowerCase();
+}
+
+function countryCode(name: string, value: string): string {
+  const code = value.toUpperCase();
+  if (!/^[A-Z]{2}$/.test(code)) throw new ConfigError(name, `"${value}" is not a country code`);
+  return code;
+}
+
+/** `site:CC,CC;site:CC` → Map(site → codes). */
+function parseSiteCountries(raw: string | undefined): Map<string, string[]> {
+  const name = "ECHELON_SITE_SUSPECT_COUNTRIES";
+  const result = new Map<string, string[]>();
+  if (raw === undefined) return result;
+  for (const part of raw.split(";").map((p) => p.trim()).filter(Boolean)) {
+    const colon = part.indexOf(":");
+    if (colon < 1) throw new ConfigError(name, `expected site:CC,CC, got "${part}"`);
+    const site = siteId(name, part.slice(0, colon).trim());
+    const codes = parseList(part.slice(colon + 1)).map((c) => countryCode(name, c));
+    result.set(site, codes);
+  }
+  return result;
+}
+
+/** Allowed origins may be given as hostnames or full origins; we compare hostnames. */
+function hostOf(value: string): string {
+  const name = "ECHELON_ALLOWED_ORIGINS";
+  const candidate = value.includes("://") ? value : `https://${value}`;
+  try {
+    return new URL(candidate).hostname.toLowerCase();
+  } catch {
+    throw new ConfigError(name, `"${value}" is not a hostname or origin`);
+  }
+}
+
+function url(name: string, raw: string | undefined): string {
+  if (raw === undefined) return "";
+  try {
+    const parsed = new URL(raw);
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error();
+    return raw.replace(/\/+$/, "");
+  } catch {
+    throw new ConfigError(name, `"${raw}" is not an http(s) URL`);
+  }
+}
+
+function timezone(raw: string): string {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: raw });
+    return raw;
+  } catch {
+    throw new ConfigError("ECHELON_DISPLAY_TIMEZONE", `"${raw}" is not an IANA time zone`);
+  }
+}

@@ -1,0 +1,28 @@
+// Minimal structured logging to stderr; one line per event, JSON fields after the message.
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, error?: unknown, fields?: Record<string, unknown>): void;
+  debug(message: string, fields?: Record<string, unknown>): void;
+}
+
+export function createLogger(options: { debug?: boolean; quiet?: boolean } = {}): Logger {
+  const write = (level: string, message: string, fields?: Record<string, unknown>) => {
+    if (options.quiet && level !== "error") return;
+    const suffix = fields && Object.keys(fields).length ? " " + JSON.stringify(fields) : "";
+    console.error(`${new Date().toISOString()} ${level} ${message}${suffix}`);
+  };
+  return {
+    info: (message, fields) => write("info", message, fields),
+    warn: (message, fields) => write("warn", message, fields),
+    error: (message, error, fields) =>
+      write("error", message, {
+        ...fields,
+        error: error instanceof Error ? error.stack ?? error.message : error,
+      }),
+    debug: (message, fields) => {
+      if (options.debug) write("debug", message, fields);
+    },
+  };
+}

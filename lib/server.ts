@@ -1,0 +1,86 @@
+// Process lifecycle: open the DB, build services and the app, serve, run jobs, and on SIGTERM or
+// SIGINT stop accepting, run the shutdown hooks (writer flushes) and close the DB, all within
+// ECHELON_SHUTDOWN_TIMEOUT_MS.
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import { openDatabase } from "./db/mod.ts";
+import { createJobRunner } from "./jobs.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { createServices, type Services } from "./services.ts";
+
+export interface RunningServer {
+  services: Services;
+  port: number;
+  /** Resolves when shutdown finished (after a signal or a `shutdown()` call). */
+  finished: Promise<void>;
+  shutdown(reason?: string): Promise<void>;
+}
+
+export async function start(
+  config: Config,
+  options: { log?: Logger; handleSignals?: boolean } = {},
+): Promise<RunningServer> {
+  const log = options.log ?? createLogger({ debug: config.debug });
+  const db = openDatabase(config.dbPath);
+  const services = createServices(config, db, { log });
+  const app = await createApp(services);
+  const jobs = createJobRunner(services.jobs, (message, error) => log.error(message, error));
+
+  let resolvePort: (port: number) => void;
+  const listening = new Promise<number>((resolve) => (resolvePort = resolve));
+  const server = Deno.serve(
+    {
+      port: config.port,
+      hostname: config.hostname,
+      onListen: ({ hostname, port }) => {
+        log.info(`Echelon Analytics ${config.version} listening on http://${hostname}:${port}`);
+        resolvePort(port);
+      },
+    },
+    (req, info) => app.fetch(req, info as never),
+  );
+  const port = await listening;
+  jobs.start();
+
+  let shuttingDown: Promise<void> | null = null;
+  const shutdown = (reason = "shutdown") => {
+    shuttingDown ??= (async () => {
+      log.info(`${reason}: stopping`);
+      const timer = setTimeout(() => {
+        log.error(`shutdown did not finish within ${config.shutdownTimeoutMs} ms; exiting`);
+        Deno.exit(1);
+      }, config.shutdownTimeoutMs);
+      try {
+        await server.shutdown();
+        await jobs.stop();
+        for (const hook of services.shutdownHooks) {
+          try {
+            await hook.run();
+          } catch (error) {
+            log.error(`shutdown hook ${hook.name} failed`, error);
+          }
+        }
+      } finally {
+        db.close();
+        clearTimeout(timer);
+        log.info("stopped");
+      }
+    })();
+    return shuttingDown;
+  };
+
+  if (options.handleSignals !== false) {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      Deno.addSignalListener(signal, () => {
+        shutdown(signal).then(() => Deno.exit(0));
+      });
+    }
+  }
+
+  return {
+    services,
+    port,
+    finished: server.finished.then(() => shuttingDown ?? undefined),
+    shutdown,
+  };
+}

@@ -1,0 +1,51 @@
+// Test helpers: an app around a real in-memory SQLite built by the migrations, with a frozen
+// clock, and a request helper that sets the connection's remote address.
+import { createApp } from "../lib/app.ts";
+import { loadConfig } from "../lib/config.ts";
+import { openDatabase } from "../lib/db/mod.ts";
+import { createLogger } from "../lib/log.ts";
+import { createServices, type Services } from "../lib/services.ts";
+
+export interface TestApp {
+  services: Services;
+  /** The app's fetch handler, for serving it on a real port. */
+  fetch: (req: Request, info: { remoteAddr: { hostname: string } }) => Response | Promise<Response>;
+  clock: { now: number };
+  request(path: string, init?: RequestInit & { ip?: string }): Promise<Response>;
+}
+
+export const TEST_ORIGIN = "http://echelon.test";
+
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({ ECHELON_DB_PATH: ":memory:", ...env }, "test");
+  const db = openDatabase(config.dbPath);
+  const clock = { now: Date.parse("2026-11-20T12:00:00.000Z") };
+  const services = createServices(config, db, {
+    log: createLogger({ quiet: true }),
+    now: () => clock.now,
+  });
+  const app = await createApp(services);
+  return {
+    services,
+    fetch: (req, info) => app.fetch(req, info),
+    clock,
+    request(path, init = {}) {
+      const { ip = "203.0.113.7", ...rest } = init;
+      const req = new Request(new URL(path, TEST_ORIGIN), rest);
+      return Promise.resolve(app.fetch(req, { remoteAddr: { hostname: ip } }));
+    },
+  };
+}
+
+/** Serves a test app on 127.0.0.1 with an ephemeral port (for browser tests). */
+export function serveTestApp(t: TestApp): { baseUrl: string; close: () => Promise<void> } {
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+    (req, info) =>
+      t.fetch(req, { remoteAddr: { hostname: (info.remoteAddr as Deno.NetAddr).hostname } }),
+  );
+  return {
+    baseUrl: `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`,
+    close: () => server.shutdown(),
+  };
+}

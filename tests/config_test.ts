@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { ConfigError, loadConfig } from "../lib/config.ts";
+
+Deno.test("config: defaults of the contract", () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 1947);
+  assert.equal(config.dbPath, "./echelon.db");
+  assert.equal(config.retentionDays, 90);
+  assert.equal(config.botRetentionDays, 90);
+  assert.deepEqual(config.suspectCountries, ["CN"]);
+  assert.equal(config.suspectPoints, 30);
+  assert.equal(config.botDiscardThreshold, 0);
+  assert.equal(config.rateLimitMax, 100);
+  assert.equal(config.rateLimitWindowMs, 60_000);
+  assert.equal(config.viewFlushMs, 1000);
+  assert.equal(config.eventFlushMs, 1000);
+  assert.equal(config.challengeWindowMinutes, 10);
+  assert.equal(config.liveStatsMinutes, 10);
+  assert.equal(config.displayTimezone, "UTC");
+  assert.equal(config.shutdownTimeoutMs, 60_000);
+  assert.equal(config.publicMode, false);
+  assert.equal(config.telemetry, null);
+  assert.equal(config.cookieSecure, null);
+  assert.deepEqual(config.ignoredSites, ["smoke-test"]);
+});
+
+Deno.test("config: a documented 0 is parsed as 0, not replaced by a default", () => {
+  const config = loadConfig({
+    ECHELON_RATE_LIMIT_MAX: "0",
+    ECHELON_SUSPECT_POINTS: "0",
+    ECHELON_BOT_DISCARD_THRESHOLD: "0",
+  });
+  assert.equal(config.rateLimitMax, 0);
+  assert.equal(config.suspectPoints, 0);
+  assert.equal(config.botDiscardThreshold, 0);
+});
+
+Deno.test("config: lists, maps and booleans", () => {
+  const config = loadConfig({
+    ECHELON_SUSPECT_COUNTRIES: "cn, ru ,",
+    ECHELON_SITE_SUSPECT_COUNTRIES: "Shop:br,in; blog:VN",
+    ECHELON_ALLOWED_ORIGINS: "example.com, https://www.Example.org:8443",
+    ECHELON_IGNORED_SITES: "staging,smoke-test",
+    ECHELON_TRUST_PROXY: "TRUE",
+    ECHELON_PUBLIC_MODE: "1",
+    ECHELON_TELEMETRY: "false",
+    ECHELON_BOT_UA_PATTERNS: "Acme-Monitor,  foo ",
+  });
+  assert.deepEqual(config.suspectCountries, ["CN", "RU"]);
+  assert.deepEqual([...config.siteSuspectCountries], [["shop", ["BR", "IN"]], ["blog", ["VN"]]]);
+  assert.deepEqual(config.allowedOrigins, ["example.com", "www.example.org"]);
+  assert.deepEqual(config.ignoredSites, ["smoke-test", "staging"]);
+  assert.equal(config.trustProxy, true);
+  assert.equal(config.publicMode, true);
+  assert.equal(config.telemetry, "off");
+  assert.deepEqual(config.botUaPatterns, ["acme-monitor", "foo"]);
+});
+
+Deno.test("config: bad values stop boot with the variable's name", () => {
+  const cases: [string, string][] = [
+    ["ECHELON_PORT", "http"],
+    ["ECHELON_PORT", "70000"],
+    ["ECHELON_RATE_LIMIT_MAX", "-1"],
+    ["ECHELON_RATE_LIMIT_MAX", "10abc"],
+    ["ECHELON_RETENTION_DAYS", "1.5"],
+    ["ECHELON_TRUST_PROXY", "maybe"],
+    ["ECHELON_SUSPECT_COUNTRIES", "CHN"],
+    ["ECHELON_SITE_SUSPECT_COUNTRIES", "nocolon"],
+    ["ECHELON_DISPLAY_TIMEZONE", "Mars/Olympus"],
+    ["ECHELON_IGNORED_SITES", "bad site"],
+    ["ECHELON_CHALLENGE_WINDOW_MINUTES", "0"],
+    ["ECHELON_TELEMETRY_URL", "ftp://x"],
+  ];
+  for (const [name, value] of cases) {
+    assert.throws(
+      () => loadConfig({ [name]: value }),
+      (error: unknown) => error instanceof ConfigError && error.variable === name,
+      `${name}=${value} must be refused`,
+    );
+  }
+});
+
+Deno.test("config: empty strings mean unset", () => {
+  const config = loadConfig({ ECHELON_PORT: "", ECHELON_RETENTION_DAYS: "  " });
+  assert.equal(config.port, 1947);
+  assert.equal(config.retentionDays, 90);
+});

@@ -1,0 +1,60 @@
+// Chromium: the admin page loads its built assets, hydrates the island, and a click changes the
+// DOM and persists the theme across a reload — with no page error and no CSP violation.
+import assert from "node:assert/strict";
+import { createTestApp, serveTestApp } from "../_helpers.ts";
+import { BROWSER_TEST, openBrowser } from "./_browser.ts";
+
+Deno.test({
+  name: "e2e: the theme island hydrates, toggles and persists",
+  ...BROWSER_TEST,
+  async fn() {
+    const t = await createTestApp();
+    const server = serveTestApp(t);
+    const browser = await openBrowser();
+    try {
+      const { page, errors } = browser;
+      await page.addInitScript(() => {
+        document.addEventListener("securitypolicyviolation", (e) => {
+          console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+        });
+      });
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.goto(`${server.baseUrl}/admin`);
+      await page.waitForSelector("html[data-hydrated=true]");
+      const button = page.locator("#theme-toggle");
+      assert.equal(await button.getAttribute("data-theme"), "light");
+      assert.equal(
+        await page.evaluate(() => document.documentElement.classList.contains("dark")),
+        false,
+      );
+
+      await button.click();
+      await page.waitForSelector("#theme-toggle[data-theme=dark]");
+      assert.equal(
+        await page.evaluate(() => document.documentElement.classList.contains("dark")),
+        true,
+      );
+      assert.match(await button.textContent() ?? "", /Light/);
+
+      // Tailwind's dark variant applies to the body once the class is set.
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.notEqual(
+        background,
+        "rgb(248, 250, 252)",
+        `dark background expected, got ${background}`,
+      );
+
+      await page.reload();
+      await page.waitForSelector("html[data-hydrated=true]");
+      assert.equal(
+        await page.locator("#theme-toggle").getAttribute("data-theme"),
+        "dark",
+        "choice persisted",
+      );
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  },
+});
