@@ -4,7 +4,9 @@ import type { Config } from "./config.ts";
 import type { Job } from "./jobs.ts";
 import type { Database } from "./db/mod.ts";
 import { type EphemeralStore, MemoryEphemeralStore } from "./ephemeral.ts";
+import { deriveKey } from "./keys.ts";
 import type { Logger } from "./log.ts";
+import { PowVerifier } from "./pow/mod.ts";
 import { resolveMasterSecret } from "./secret.ts";
 
 export interface Services {
@@ -13,6 +15,8 @@ export interface Services {
   log: Logger;
   masterSecret: Uint8Array;
   ephemeral: EphemeralStore;
+  /** Issues proof-of-work challenges and verifies tokens (DESIGN decision 3). */
+  pow: PowVerifier;
   startedAt: number;
   /** Current time in ms; tests freeze it. */
   now: () => number;
@@ -34,12 +38,21 @@ export interface ServiceOptions {
 
 export function createServices(config: Config, db: Database, options: ServiceOptions): Services {
   const now = options.now ?? Date.now;
+  const masterSecret = resolveMasterSecret(db, config.secret);
+  const ephemeral = new MemoryEphemeralStore();
   return {
     config,
     db,
     log: options.log,
-    masterSecret: resolveMasterSecret(db, config.secret),
-    ephemeral: new MemoryEphemeralStore(),
+    masterSecret,
+    ephemeral,
+    pow: new PowVerifier({
+      challengeKey: deriveKey(masterSecret, "pow-challenge"),
+      wasmKey: deriveKey(masterSecret, "pow-wasm"),
+      windowMs: config.challengeWindowMinutes * 60_000,
+      store: ephemeral,
+      now,
+    }),
     startedAt: now(),
     now,
     jobs: [],

@@ -1,0 +1,135 @@
+// Issues challenges and verifies proof-of-work tokens in O(1): one HMAC, one WASM hash call and
+// one store claim per token. Keeps the modules of the current and previous epoch, built lazily
+// from the wasm key, so restarts and other instances serve and accept identical bytecode.
+import { Buffer } from "node:buffer";
+import type { EphemeralStore } from "../ephemeral.ts";
+import { isAuthentic, issueChallenge, MAX_TOKEN_LENGTH, parseToken } from "./challenge.ts";
+import { PowInstance } from "./instance.ts";
+import { epochOf, powParams } from "./params.ts";
+import { leadingZeroBits } from "./reference_hash.ts";
+import type { PowVerdict } from "./verdict.ts";
+import { buildPowModule } from "./wasm_builder.ts";
+
+/** How far a challenge's issue time may lie ahead of our clock (another instance's clock). */
+export const DEFAULT_SKEW_MS = 60_000;
+
+export interface PowVerifierOptions {
+  challengeKey: Uint8Array;
+  wasmKey: Uint8Array;
+  /** How long a solved token stays acceptable after its challenge was issued. */
+  windowMs: number;
+  /** Remembers spent tokens; shared between instances when the app scales out. */
+  store: EphemeralStore;
+  now?: () => number;
+  skewMs?: number;
+}
+
+export interface PowModule {
+  readonly epoch: number;
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  /** Standard base64, ready to embed in the tracker. */
+  readonly base64: string;
+}
+
+export interface PowResult {
+  readonly verdict: PowVerdict;
+  /** Present once the challenge is authentic. */
+  readonly difficulty?: number;
+  readonly issuedAt?: number;
+}
+
+interface EpochEntry {
+  readonly module: PowModule;
+  /** Compiled from the same bytes at build time, so a caller mutating `bytes` cannot affect it. */
+  readonly instance: PowInstance;
+}
+
+const MISSING: PowResult = Object.freeze({ verdict: "missing" });
+const INVALID: PowResult = Object.freeze({ verdict: "invalid" });
+
+export class PowVerifier {
+  readonly #challengeKey: Uint8Array;
+  readonly #wasmKey: Uint8Array;
+  readonly #windowMs: number;
+  readonly #skewMs: number;
+  readonly #store: EphemeralStore;
+  readonly #now: () => number;
+  readonly #epochs = new Map<number, EpochEntry>();
+
+  constructor(options: PowVerifierOptions) {
+    const { challengeKey, wasmKey, windowMs, store } = options;
+    if (challengeKey.length < 16) throw new RangeError("challengeKey must hold at least 16 bytes");
+    if (wasmKey.length < 16) throw new RangeError("wasmKey must hold at least 16 bytes");
+    if (!Number.isFinite(windowMs) || windowMs <= 0) {
+      throw new RangeError(`windowMs must be positive, got ${windowMs}`);
+    }
+    this.#challengeKey = challengeKey;
+    this.#wasmKey = wasmKey;
+    this.#windowMs = windowMs;
+    this.#skewMs = options.skewMs ?? DEFAULT_SKEW_MS;
+    this.#store = store;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The module for `epoch`; only the current and previous epochs stay cached. */
+  moduleFor(epoch: number): PowModule {
+    return this.#entry(epoch).module;
+  }
+
+  currentModule(): PowModule {
+    return this.moduleFor(epochOf(this.#now()));
+  }
+
+  /** A signed challenge for the current epoch. */
+  issue(site: string, difficulty: number): string {
+    return issueChallenge({ key: this.#challengeKey, site, difficulty, now: this.#now() });
+  }
+
+  verify(token: string | null | undefined, site: string, visitorId: string): PowResult {
+    if (token === null || token === undefined || token === "") return MISSING;
+    if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) return INVALID;
+    const parsed = parseToken(token);
+    if (!parsed) return INVALID;
+    const { challenge, nonce } = parsed;
+    if (!isAuthentic(this.#challengeKey, challenge)) return INVALID;
+    // From here on the fields are ours; checks below decide whether they still apply.
+    const { difficulty, issuedAt, epoch } = challenge;
+    if (challenge.site !== site) return INVALID;
+    const issuedAtMs = issuedAt * 1000;
+    if (epoch !== epochOf(issuedAtMs)) return INVALID;
+    const now = this.#now();
+    if (issuedAtMs > now + this.#skewMs) return INVALID;
+    // Authentic but old: "expired", whether the window or the two-epoch module lifetime ran out.
+    const current = epochOf(now);
+    if (now - issuedAtMs > this.#windowMs || (epoch !== current && epoch !== current - 1)) {
+      return { verdict: "expired", difficulty, issuedAt };
+    }
+    const hash = this.#entry(epoch).instance.hash(challenge.text, BigInt(nonce));
+    if (leadingZeroBits(hash) < difficulty) return INVALID;
+    // The token itself is the replay key (it is canonical: one solution, one spelling). The
+    // first visitor to present it owns it; the same visitor may reuse it for the page's hits.
+    const owner = this.#store.claim(`pow:${token}`, visitorId, this.#windowMs + this.#skewMs, now);
+    const verdict = owner === undefined || owner === visitorId ? "valid" : "replayed";
+    return { verdict, difficulty, issuedAt };
+  }
+
+  #entry(epoch: number): EpochEntry {
+    const cached = this.#epochs.get(epoch);
+    if (cached) return cached;
+    const bytes = buildPowModule(powParams(this.#wasmKey, epoch));
+    const base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+    const instance = new PowInstance(bytes);
+    const entry: EpochEntry = { module: Object.freeze({ epoch, bytes, base64 }), instance };
+    this.#prune();
+    this.#epochs.set(epoch, entry);
+    return entry;
+  }
+
+  /** Drops modules of epochs no token can still use, so the cache holds at most a few entries. */
+  #prune(): void {
+    const current = epochOf(this.#now());
+    for (const epoch of this.#epochs.keys()) {
+      if (epoch < current - 1 || epoch > current + 1) this.#epochs.delete(epoch);
+    }
+  }
+}
