@@ -40,6 +40,7 @@ export async function start(
     (req, info) => app.fetch(req, info as never),
   );
   const port = await listening;
+  services.collect.start();
   jobs.start();
 
   let shuttingDown: Promise<void> | null = null;

@@ -4,6 +4,7 @@ import type { Config } from "./config.ts";
 import type { Job } from "./jobs.ts";
 import type { Database } from "./db/mod.ts";
 import { type EphemeralStore, MemoryEphemeralStore } from "./ephemeral.ts";
+import { Collector } from "./ingest/collector.ts";
 import { deriveKey } from "./keys.ts";
 import type { Logger } from "./log.ts";
 import { PowVerifier } from "./pow/mod.ts";
@@ -17,6 +18,8 @@ export interface Services {
   ephemeral: EphemeralStore;
   /** Issues proof-of-work challenges and verifies tokens (DESIGN decision 3). */
   pow: PowVerifier;
+  /** The collectors' pipelines, writers and counters. */
+  collect: Collector;
   startedAt: number;
   /** Current time in ms; tests freeze it. */
   now: () => number;
@@ -40,22 +43,38 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
   const now = options.now ?? Date.now;
   const masterSecret = resolveMasterSecret(db, config.secret);
   const ephemeral = new MemoryEphemeralStore();
+  const pow = new PowVerifier({
+    challengeKey: deriveKey(masterSecret, "pow-challenge"),
+    wasmKey: deriveKey(masterSecret, "pow-wasm"),
+    windowMs: config.challengeWindowMinutes * 60_000,
+    store: ephemeral,
+    now,
+  });
+  const collect = new Collector({
+    config,
+    db,
+    log: options.log,
+    ephemeral,
+    pow,
+    masterSecret,
+    now,
+  });
   return {
     config,
     db,
     log: options.log,
     masterSecret,
     ephemeral,
-    pow: new PowVerifier({
-      challengeKey: deriveKey(masterSecret, "pow-challenge"),
-      wasmKey: deriveKey(masterSecret, "pow-wasm"),
-      windowMs: config.challengeWindowMinutes * 60_000,
-      store: ephemeral,
-      now,
-    }),
+    pow,
+    collect,
     startedAt: now(),
     now,
-    jobs: [],
-    shutdownHooks: [],
+    jobs: collect.jobs(),
+    shutdownHooks: [
+      {
+        name: "flush collectors",
+        run: () => collect.stop(Date.now() + config.shutdownTimeoutMs - 1000),
+      },
+    ],
   };
 }

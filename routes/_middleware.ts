@@ -1,16 +1,37 @@
-// Root middleware: security headers on every routed response.
+// Root middleware: CORS for the tracking endpoints (and their preflights), security headers on
+// every routed response.
+import { corsHeaders, TRACKING_PATHS } from "../lib/cors.ts";
 import { applySecurityHeaders, contentSecurityPolicy } from "../lib/security_headers.ts";
 import type { Ctx } from "../lib/state.ts";
 
 let csp: string | null = null;
 
 export async function handler(ctx: Ctx): Promise<Response> {
-  csp ??= contentSecurityPolicy(ctx.state.services.config.viteDevUrl);
-  const response = await ctx.next();
+  const config = ctx.state.services.config;
+  csp ??= contentSecurityPolicy(config.viteDevUrl);
+  const path = ctx.url.pathname;
+  if (ctx.req.method === "OPTIONS") {
+    const headers = corsHeaders(ctx.req.headers.get("origin"), path, config.allowedOrigins);
+    return applySecurityHeaders(new Response(null, { status: 204, headers }), csp);
+  }
+  let response = await ctx.next();
+  if (TRACKING_PATHS.has(path)) {
+    response = mutable(response);
+    const cors = corsHeaders(ctx.req.headers.get("origin"), path, config.allowedOrigins);
+    for (const [name, value] of cors) {
+      if (name === "vary") response.headers.append("vary", value);
+      else response.headers.set(name, value);
+    }
+  }
+  return applySecurityHeaders(mutable(response), csp);
+}
+
+/** Responses from fetch() or Response.redirect() have immutable headers; copy those once. */
+function mutable(response: Response): Response {
   try {
-    return applySecurityHeaders(response, csp);
+    response.headers.set("x-content-type-options", "nosniff");
+    return response;
   } catch {
-    // Responses with immutable headers (e.g. from fetch) are copied once.
-    return applySecurityHeaders(new Response(response.body, response), csp);
+    return new Response(response.body, response);
   }
 }

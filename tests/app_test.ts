@@ -6,12 +6,13 @@ Deno.test("app: GET /api/health answers ok with the version", async () => {
   const t = await createTestApp();
   const res = await t.request("/api/health");
   assert.equal(res.status, 200);
-  assert.deepEqual(await res.json(), {
-    status: "ok",
-    service: "Echelon Analytics",
-    version: "test",
-    database: "ok",
-  });
+  const body = await res.json();
+  assert.deepEqual(
+    { status: body.status, service: body.service, version: body.version, database: body.database },
+    { status: "ok", service: "Echelon Analytics", version: "test", database: "ok" },
+  );
+  assert.deepEqual(Object.keys(body.writers), ["views", "events"]);
+  assert.equal(body.writers.views.backlog, 0);
   assert.equal(res.headers.get("cache-control"), "no-store");
   assert.equal(res.headers.get("x-content-type-options"), "nosniff");
 });
@@ -80,7 +81,11 @@ Deno.test("app: unknown pages get the styled 404 page, unknown API paths JSON", 
   assert.match(html, /\/no\/such\/page/);
   assert.match(page.headers.get("content-security-policy") ?? "", /default-src 'self'/);
 
-  const api = await t.request("/api/no-such-thing");
+  const anonymous = await t.request("/api/no-such-thing");
+  assert.equal(anonymous.status, 401, "unknown API paths do not reveal themselves to strangers");
+  await anonymous.body?.cancel();
+  const authed = await createTestApp({ ECHELON_SECRET: "tok" });
+  const api = await authed.request("/api/no-such-thing", { headers: { authorization: "Bearer tok" } });
   assert.equal(api.status, 404);
   assert.equal((await api.json()).error, "not_found");
 });

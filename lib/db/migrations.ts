@@ -13,4 +13,189 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "collection_schema",
+    sql: `
+      CREATE TABLE sites (
+        site_id TEXT PRIMARY KEY,
+        name TEXT,
+        source TEXT NOT NULL DEFAULT 'auto' CHECK (source IN ('auto', 'admin')),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+      );
+
+      CREATE TABLE site_settings (
+        site_id TEXT PRIMARY KEY,
+        consent_css TEXT,
+        send_form_values INTEGER NOT NULL DEFAULT 0,
+        query_allowlist TEXT,
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+      );
+
+      CREATE TABLE visitor_views (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        visitor_id TEXT NOT NULL,
+        session_id TEXT,
+        site_id TEXT NOT NULL,
+        path TEXT NOT NULL,
+        interaction_ms INTEGER,
+        is_spa INTEGER NOT NULL DEFAULT 0,
+        screen_width INTEGER,
+        screen_height INTEGER,
+        device_type TEXT,
+        os_name TEXT,
+        os_version TEXT,
+        browser_name TEXT,
+        browser_version TEXT,
+        country_code TEXT,
+        is_returning INTEGER NOT NULL DEFAULT 0,
+        is_pwa INTEGER NOT NULL DEFAULT 0,
+        referrer TEXT,
+        referrer_domain TEXT,
+        referrer_type TEXT,
+        utm_source TEXT,
+        utm_medium TEXT,
+        utm_campaign TEXT,
+        utm_content TEXT,
+        utm_term TEXT,
+        pow_verdict TEXT,
+        pow_solve_ms INTEGER,
+        bot_score INTEGER NOT NULL DEFAULT 0,
+        bot_score_detail TEXT,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+      );
+      CREATE INDEX idx_vv_site_created ON visitor_views (site_id, created_at);
+      CREATE INDEX idx_vv_visitor ON visitor_views (visitor_id, site_id);
+      CREATE INDEX idx_vv_session ON visitor_views (session_id) WHERE session_id IS NOT NULL;
+      CREATE INDEX idx_vv_created_bot ON visitor_views (created_at, bot_score);
+      CREATE INDEX idx_vv_bot_score ON visitor_views (bot_score, visitor_id) WHERE bot_score >= 25;
+      CREATE INDEX idx_vv_utm ON visitor_views (utm_campaign, site_id, created_at)
+        WHERE utm_campaign IS NOT NULL;
+
+      CREATE TABLE semantic_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_type TEXT NOT NULL,
+        event_name TEXT,
+        site_id TEXT NOT NULL,
+        session_id TEXT,
+        visitor_id TEXT,
+        path TEXT,
+        data TEXT,
+        engaged_ms INTEGER,
+        scroll_pct INTEGER,
+        experiment_id TEXT,
+        variant_id TEXT,
+        utm_campaign TEXT,
+        device_type TEXT,
+        referrer TEXT,
+        hour INTEGER,
+        month INTEGER,
+        day_of_week INTEGER,
+        is_returning INTEGER NOT NULL DEFAULT 0,
+        source TEXT NOT NULL DEFAULT 'beacon' CHECK (source IN ('beacon', 'ingest')),
+        bot_score INTEGER NOT NULL DEFAULT 0,
+        bot_score_detail TEXT,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+      );
+      CREATE INDEX idx_se_site_created ON semantic_events (site_id, created_at);
+      CREATE INDEX idx_se_site_type_created ON semantic_events (site_id, event_type, created_at);
+      CREATE INDEX idx_se_visitor ON semantic_events (visitor_id, site_id);
+      CREATE INDEX idx_se_session ON semantic_events (session_id) WHERE session_id IS NOT NULL;
+      CREATE INDEX idx_se_created_bot ON semantic_events (created_at, bot_score);
+      CREATE INDEX idx_se_experiment ON semantic_events (experiment_id, variant_id)
+        WHERE experiment_id IS NOT NULL;
+      CREATE INDEX idx_se_utm ON semantic_events (utm_campaign, site_id)
+        WHERE utm_campaign IS NOT NULL;
+
+      CREATE TABLE bot_traffic (
+        date TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        bot_name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        hits INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (date, site_id, bot_name, path)
+      ) WITHOUT ROWID;
+      CREATE INDEX idx_bt_site_date ON bot_traffic (site_id, date);
+
+      CREATE TABLE drop_counts (
+        date TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        hits INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (date, site_id, endpoint, reason)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE ingest_dedup (
+        event_id TEXT PRIMARY KEY,
+        received_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+      ) WITHOUT ROWID;
+      CREATE INDEX idx_dedup_received ON ingest_dedup (received_at);
+
+      CREATE TABLE excluded_visitors (
+        visitor_id TEXT PRIMARY KEY,
+        label TEXT,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+      );
+
+      CREATE TABLE utm_campaigns (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        utm_campaign TEXT NOT NULL,
+        site_id TEXT NOT NULL DEFAULT 'default',
+        status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'archived')),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        UNIQUE (utm_campaign, site_id)
+      );
+
+      CREATE TABLE experiments (
+        experiment_id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL DEFAULT 'default',
+        name TEXT NOT NULL,
+        description TEXT,
+        status TEXT NOT NULL DEFAULT 'draft'
+          CHECK (status IN ('draft', 'active', 'paused', 'completed', 'archived')),
+        metric_event_type TEXT NOT NULL,
+        allocation_percent INTEGER NOT NULL DEFAULT 100
+          CHECK (allocation_percent BETWEEN 1 AND 100),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        started_at TEXT,
+        ended_at TEXT
+      );
+
+      CREATE TABLE experiment_variants (
+        experiment_id TEXT NOT NULL REFERENCES experiments (experiment_id) ON DELETE CASCADE,
+        variant_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        weight INTEGER NOT NULL CHECK (weight > 0),
+        is_control INTEGER NOT NULL DEFAULT 0,
+        config TEXT,
+        PRIMARY KEY (experiment_id, variant_id)
+      );
+
+      CREATE TABLE perf_metrics (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        commit_hash TEXT,
+        branch TEXT,
+        category TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        value REAL NOT NULL,
+        unit TEXT NOT NULL,
+        metadata TEXT
+      );
+      CREATE INDEX idx_perf_time ON perf_metrics (recorded_at);
+      CREATE INDEX idx_perf_metric ON perf_metrics (category, metric, recorded_at);
+
+      CREATE TABLE maintenance_log (
+        date TEXT PRIMARY KEY,
+        status TEXT NOT NULL DEFAULT 'started',
+        rollup_rows INTEGER,
+        purge_views INTEGER,
+        purge_events INTEGER,
+        started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        completed_at TEXT
+      );
+    `,
+  },
 ];

@@ -1,23 +1,40 @@
 // GET /api/health: liveness for load balancers and the Docker HEALTHCHECK; always public.
+// Reports database reachability and the writers' backlog (503 when either is unhealthy).
 import type { Ctx } from "../../lib/state.ts";
+
+/** A writer failing this many flushes in a row makes the instance "degraded". */
+const FAILING_FLUSHES = 3;
 
 export const handler = {
   GET(ctx: Ctx) {
-    const { config, db } = ctx.state.services;
+    const { config, db, collect } = ctx.state.services;
     let database = "ok";
     try {
       db.get("SELECT 1");
     } catch {
       database = "unreachable";
     }
-    return Response.json(
-      {
-        status: database === "ok" ? "ok" : "degraded",
-        service: "Echelon Analytics",
-        version: config.version,
-        database,
-      },
-      { status: database === "ok" ? 200 : 503, headers: { "cache-control": "no-store" } },
-    );
+    const writers = [collect.views.stats(), collect.events.stats()];
+    const failing = writers.some((w) => w.consecutiveFailures >= FAILING_FLUSHES);
+    const healthy = database === "ok" && !failing;
+    const body: Record<string, unknown> = {
+      status: healthy ? "ok" : "degraded",
+      service: "Echelon Analytics",
+      version: config.version,
+      database,
+    };
+    if (!config.publicMode) {
+      body.writers = Object.fromEntries(writers.map((w) => [w.name, {
+        backlog: w.buffered,
+        rejected: w.rejected,
+        consecutive_failures: w.consecutiveFailures,
+        last_flush_ms: w.lastFlushMs,
+        last_error: w.lastError,
+      }]));
+    }
+    return Response.json(body, {
+      status: healthy ? 200 : 503,
+      headers: { "cache-control": "no-store" },
+    });
   },
 };

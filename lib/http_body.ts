@@ -1,0 +1,50 @@
+// Request bodies read with a hard cap enforced while streaming: an oversize body is refused with
+// 413 as soon as the cap is crossed, never buffered whole (Content-Length is checked first).
+import { HttpError } from "./http_error.ts";
+
+export async function readBodyCapped(req: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+    await req.body?.cancel().catch(() => {});
+    throw new HttpError(413, "payload_too_large", `Body exceeds ${maxBytes} bytes`);
+  }
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw new HttpError(413, "payload_too_large", `Body exceeds ${maxBytes} bytes`);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(400, "unreadable_body", "The request body could not be read", {
+      cause: error,
+    });
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return body;
+}
+
+/** Parses a capped body as JSON; 400 `invalid_json` when it is empty or malformed. */
+export async function readJsonCapped(req: Request, maxBytes: number): Promise<unknown> {
+  const bytes = await readBodyCapped(req, maxBytes);
+  if (bytes.length === 0) throw new HttpError(400, "empty_body", "The request body is empty");
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new HttpError(400, "invalid_json", "The request body is not valid JSON");
+  }
+}

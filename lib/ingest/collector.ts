@@ -1,0 +1,203 @@
+// The collection service: builds the pipelines once, owns the buffered writers and counters, and
+// answers the two public collectors. Nothing here waits on the database while a hit is handled.
+import type { Config } from "../config.ts";
+import type { Database } from "../db/mod.ts";
+import {
+  addBotTraffic,
+  addDropCounts,
+  insertEvents,
+  insertViews,
+  registerSites,
+} from "../db/collect.ts";
+import type { EventRow, ViewRow } from "../db/columns.ts";
+import type { EphemeralStore } from "../ephemeral.ts";
+import type { Job } from "../jobs.ts";
+import type { Logger } from "../log.ts";
+import type { PowVerifier } from "../pow/mod.ts";
+import { createKnownBotMatcher } from "../bots/known_bots.ts";
+import { CollectCaches } from "./caches.ts";
+import { clientIp } from "./client_ip.ts";
+import { CounterTable } from "./counters.ts";
+import { type EventsHit, eventSteps } from "./event_pipeline.ts";
+import { type GeoLookup, openGeoDatabase } from "./geo.ts";
+import { hostOfHeader, newHitBase, type ViewHit } from "./hit.ts";
+import { IdentityResolver } from "./identity.ts";
+import { runPipeline } from "./pipeline.ts";
+import type { CollectorDeps } from "./steps.ts";
+import { type DropReason, type Endpoint, type RequestFacts, utcDate } from "./types.ts";
+import { createUaParser } from "./user_agent.ts";
+import { viewSteps } from "./view_pipeline.ts";
+import { BufferedWriter } from "./writer.ts";
+
+export interface CollectorOptions {
+  config: Config;
+  db: Database;
+  log: Logger;
+  ephemeral: EphemeralStore;
+  pow: PowVerifier;
+  masterSecret: Uint8Array;
+  now: () => number;
+  geo?: GeoLookup;
+}
+
+export interface ViewOutcome {
+  drop: DropReason | null;
+  setCookie: string | null;
+}
+
+export interface EventsOutcome {
+  drop: DropReason | null;
+  stored: number;
+}
+
+export class Collector {
+  readonly views: BufferedWriter<ViewRow>;
+  readonly events: BufferedWriter<EventRow>;
+  readonly drops = new CounterTable();
+  readonly caches = new CollectCaches();
+  readonly #deps: CollectorDeps;
+  readonly #options: CollectorOptions;
+  readonly #viewSteps;
+  readonly #eventSteps;
+
+  constructor(options: CollectorOptions) {
+    const { config, db, log } = options;
+    this.#options = options;
+    const onError = (message: string, error: unknown) => log.error(message, error);
+    this.views = new BufferedWriter<ViewRow>({
+      name: "views",
+      flushMs: config.viewFlushMs,
+      write: (rows) => insertViews(db, rows),
+      onError,
+      now: options.now,
+    });
+    this.events = new BufferedWriter<EventRow>({
+      name: "events",
+      flushMs: config.eventFlushMs,
+      write: (rows) => insertEvents(db, rows),
+      onError,
+      now: options.now,
+    });
+    this.#deps = {
+      config,
+      ephemeral: options.ephemeral,
+      identity: new IdentityResolver(options.masterSecret),
+      caches: this.caches,
+      parseUa: createUaParser(),
+      matchBot: createKnownBotMatcher({ extraPatterns: config.botUaPatterns }),
+      geo: options.geo ?? openGeoDatabase(),
+      pow: options.pow,
+      botTraffic: new CounterTable(),
+      newSites: [],
+    };
+    this.#viewSteps = viewSteps(this.#deps, (row) => this.views.push(row));
+    this.#eventSteps = eventSteps(this.#deps, (rows) => {
+      if (this.events.size + rows.length > 200_000) return false;
+      return rows.every((row) => this.events.push(row));
+    });
+    this.caches.refresh(db, options.now());
+  }
+
+  get geoAvailable(): boolean {
+    return this.#deps.geo.available;
+  }
+
+  collectView(req: Request, params: URLSearchParams, remoteAddr: string): ViewOutcome {
+    const hit = newHitBase(this.#facts("b.gif", req, remoteAddr)) as ViewHit;
+    hit.params = params;
+    hit.pageHost = hostOfHeader(req.headers.get("origin")) ??
+      hostOfHeader(req.headers.get("referer"));
+    const result = runPipeline(this.#viewSteps, hit);
+    if (result.drop) this.#countDrop("b.gif", hit.facts.date, hit.siteId, result.drop);
+    return { drop: result.drop, setCookie: result.drop ? null : hit.setCookie };
+  }
+
+  /** The rate limit of /e is checked before its body is read (429 without parsing anything). */
+  isRateLimited(req: Request, remoteAddr: string): boolean {
+    const { rateLimitMax: max, rateLimitWindowMs: windowMs } = this.#options.config;
+    if (max === 0) return false;
+    const facts = this.#facts("e", req, remoteAddr);
+    const limited = this.#options.ephemeral.increment(`rl:${facts.ip}`, windowMs, facts.now) > max;
+    if (limited) this.#countDrop("e", facts.date, "", "rate_limited");
+    return limited;
+  }
+
+  collectEvents(req: Request, body: unknown, remoteAddr: string): EventsOutcome {
+    const hit = newHitBase(this.#facts("e", req, remoteAddr)) as EventsHit;
+    hit.body = body;
+    hit.events = [];
+    hit.pageHost = hostOfHeader(req.headers.get("origin")) ??
+      hostOfHeader(req.headers.get("referer"));
+    const result = runPipeline(this.#eventSteps, hit);
+    if (result.drop) this.#countDrop("e", hit.facts.date, hit.siteId, result.drop);
+    return { drop: result.drop, stored: result.drop ? 0 : hit.events.length };
+  }
+
+  countDrop(endpoint: Endpoint, siteId: string, reason: DropReason): void {
+    this.#countDrop(endpoint, utcDate(this.#options.now()), siteId, reason);
+  }
+
+  /** Writes pending counters and site registrations (a job, and at shutdown). */
+  flushCounters(): void {
+    const db = this.#options.db;
+    if (this.#deps.newSites.length) {
+      const sites = this.#deps.newSites.splice(0);
+      try {
+        registerSites(db, sites);
+      } catch (error) {
+        this.#deps.newSites.push(...sites);
+        throw error;
+      }
+    }
+    this.drops.flush((deltas) => addDropCounts(db, deltas));
+    this.#deps.botTraffic.flush((deltas) => addBotTraffic(db, deltas));
+  }
+
+  botTotals(): Record<string, number> {
+    return this.#deps.botTraffic.totals();
+  }
+
+  start(): void {
+    this.views.start();
+    this.events.start();
+  }
+
+  jobs(): Job[] {
+    const { config, db, now } = this.#options;
+    return [
+      {
+        name: "collect-counters",
+        everyMs: Math.max(config.viewFlushMs, 1000),
+        run: () => this.flushCounters(),
+      },
+      { name: "collect-caches", everyMs: 30_000, run: () => this.caches.refresh(db, now()) },
+    ];
+  }
+
+  /** Drains everything for a graceful shutdown. */
+  async stop(deadline: number): Promise<void> {
+    this.flushCounters();
+    await Promise.all([this.views.stop(deadline), this.events.stop(deadline)]);
+    this.flushCounters();
+  }
+
+  #facts(endpoint: Endpoint, req: Request, remoteAddr: string): RequestFacts {
+    const config = this.#options.config;
+    const now = this.#options.now();
+    const headers = req.headers;
+    const proto = config.trustProxy ? headers.get("x-forwarded-proto") : null;
+    return {
+      endpoint,
+      headers,
+      ip: clientIp(headers, remoteAddr, config),
+      userAgent: (headers.get("user-agent") ?? "").slice(0, 512),
+      now,
+      date: utcDate(now),
+      secure: proto ? proto === "https" : req.url.startsWith("https:"),
+    };
+  }
+
+  #countDrop(endpoint: Endpoint, date: string, siteId: string, reason: DropReason): void {
+    this.drops.add(date, siteId || "unknown", reason, endpoint);
+  }
+}

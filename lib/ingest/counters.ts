@@ -1,0 +1,56 @@
+// Aggregated counters (drop reasons, known-bot hits): increments add up in memory and are written
+// as one upsert per key on each flush, so a flood of dropped hits costs a map update each.
+import type { CounterDelta } from "../db/collect.ts";
+
+export class CounterTable {
+  readonly #pending = new Map<string, CounterDelta>();
+  readonly #totals = new Map<string, number>();
+  readonly #maxKeys: number;
+  #overflow = 0;
+
+  constructor(maxKeys = 50_000) {
+    this.#maxKeys = maxKeys;
+  }
+
+  add(date: string, siteId: string, a: string, b: string, hits = 1): void {
+    this.#totals.set(a, (this.#totals.get(a) ?? 0) + hits);
+    const key = `${date}\u0000${siteId}\u0000${a}\u0000${b}`;
+    const entry = this.#pending.get(key);
+    if (entry) {
+      entry.hits += hits;
+    } else if (this.#pending.size < this.#maxKeys) {
+      this.#pending.set(key, { date, siteId, a, b, hits });
+    } else {
+      // Bound memory under a flood of distinct keys (random paths): fold into one bucket.
+      this.#overflow += hits;
+      const folded = `${date}\u0000${siteId}\u0000${a}\u0000(other)`;
+      const other = this.#pending.get(folded);
+      if (other) other.hits += hits;
+      else this.#pending.set(folded, { date, siteId, a, b: "(other)", hits });
+    }
+  }
+
+  /** Totals per first key part since start (e.g. per drop reason), for health and summary. */
+  totals(): Record<string, number> {
+    return Object.fromEntries(this.#totals);
+  }
+
+  get pendingKeys(): number {
+    return this.#pending.size;
+  }
+
+  /** Hands the pending deltas to `write`; they are forgotten only if it succeeds. */
+  flush(write: (deltas: CounterDelta[]) => void): number {
+    if (this.#pending.size === 0) return 0;
+    const deltas = [...this.#pending.values()];
+    write(deltas);
+    for (const delta of deltas) {
+      const key = `${delta.date}\u0000${delta.siteId}\u0000${delta.a}\u0000${delta.b}`;
+      const current = this.#pending.get(key);
+      if (!current) continue;
+      // Increments that arrived during the write stay pending.
+      if (current === delta) this.#pending.delete(key);
+    }
+    return deltas.length;
+  }
+}

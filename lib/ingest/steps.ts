@@ -1,0 +1,154 @@
+// Pipeline steps shared by the page-view and event collectors: rate limit, origin, privacy
+// signals, site rules, known bots, identity, exclusion, enrichment, scoring and the threshold.
+import type { Config } from "../config.ts";
+import { SITE_ID_PATTERN } from "../config.ts";
+import type { EphemeralStore } from "../ephemeral.ts";
+import type { PowVerifier } from "../pow/mod.ts";
+import type { KnownBotMatcher } from "../bots/known_bots.ts";
+import type { CollectCaches } from "./caches.ts";
+import type { CounterTable } from "./counters.ts";
+import type { GeoLookup } from "./geo.ts";
+import { countryFromHeaders } from "./geo.ts";
+import type { HitBase } from "./hit.ts";
+import type { IdentityResolver } from "./identity.ts";
+import type { Step } from "./pipeline.ts";
+import type { UaParser } from "./user_agent.ts";
+
+export interface CollectorDeps {
+  config: Config;
+  ephemeral: EphemeralStore;
+  identity: IdentityResolver;
+  caches: CollectCaches;
+  parseUa: UaParser;
+  matchBot: KnownBotMatcher;
+  geo: GeoLookup;
+  pow: PowVerifier;
+  botTraffic: CounterTable;
+  /** Sites first seen on a valid hit, registered at the next flush. */
+  newSites: string[];
+}
+
+export function rateLimitStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
+  const { rateLimitMax: max, rateLimitWindowMs: windowMs } = deps.config;
+  return {
+    name: "rate_limit",
+    run(hit) {
+      if (max === 0) return;
+      if (deps.ephemeral.increment(`rl:${hit.facts.ip}`, windowMs, hit.facts.now) > max) {
+        return "rate_limited";
+      }
+    },
+  };
+}
+
+/** With ECHELON_ALLOWED_ORIGINS set, the Origin or Referer host must be listed (also for /e). */
+export function originStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
+  const allowed = new Set(deps.config.allowedOrigins);
+  return {
+    name: "origin",
+    run(hit) {
+      if (allowed.size === 0) return;
+      if (!hit.pageHost || !allowed.has(hit.pageHost)) return "origin_not_allowed";
+    },
+  };
+}
+
+export function privacyStep<H extends HitBase>(): Step<H> {
+  return {
+    name: "privacy",
+    run(hit) {
+      const h = hit.facts.headers;
+      if (h.get("dnt") === "1" || h.get("sec-gpc") === "1") return "dnt";
+    },
+  };
+}
+
+export function siteStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
+  const { ignoredSites, allowedSites, registeredSitesOnly } = deps.config;
+  const ignored = new Set(ignoredSites);
+  const allowlist = new Set(allowedSites);
+  const requireRegistration = registeredSitesOnly || allowlist.size > 0;
+  return {
+    name: "site",
+    run(hit) {
+      if (!SITE_ID_PATTERN.test(hit.siteId)) return "invalid_payload";
+      const site = hit.siteId;
+      if (ignored.has(site)) return "site_ignored";
+      if (allowlist.size > 0 && allowlist.has(site)) return;
+      if (requireRegistration && !deps.caches.isRegistered(site)) return "site_not_allowed";
+    },
+  };
+}
+
+/** Known crawlers are not scored or stored as views; they are counted per bot, site and path. */
+export function knownBotStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
+  return {
+    name: "known_bot",
+    run(hit) {
+      const bot = deps.matchBot(hit.facts.userAgent);
+      if (bot === null) return;
+      deps.botTraffic.add(hit.facts.date, hit.siteId || "unknown", bot, hit.reportPath);
+      return "known_bot";
+    },
+  };
+}
+
+export function exclusionStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
+  return {
+    name: "exclusion",
+    run(hit) {
+      if (deps.caches.isExcluded(hit.visitorId)) return "excluded_visitor";
+    },
+  };
+}
+
+export function userAgentStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
+  return {
+    name: "user_agent",
+    run(hit) {
+      hit.userAgent = deps.parseUa(hit.facts.userAgent);
+    },
+  };
+}
+
+export function countryStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
+  const trust = {
+    behindCloudflare: deps.config.behindCloudflare,
+    trustGeoHeaders: deps.config.trustGeoHeaders,
+  };
+  return {
+    name: "country",
+    run(hit) {
+      hit.country = countryFromHeaders(hit.facts.headers, trust) ?? deps.geo.country(hit.facts.ip);
+    },
+  };
+}
+
+export function powStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
+  return {
+    name: "proof_of_work",
+    run(hit) {
+      hit.powVerdict = deps.pow.verify(hit.token, hit.siteId, hit.visitorId).verdict;
+    },
+  };
+}
+
+export function thresholdStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
+  const threshold = deps.config.botDiscardThreshold;
+  return {
+    name: "threshold",
+    run(hit) {
+      if (threshold > 0 && hit.score >= threshold) return "over_threshold";
+    },
+  };
+}
+
+/** Registers a site on its first valid hit (unless registration is required up front). */
+export function registerSiteStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
+  return {
+    name: "register_site",
+    run(hit) {
+      if (deps.caches.noteSite(hit.siteId)) deps.newSites.push(hit.siteId);
+    },
+  };
+}
