@@ -56,7 +56,10 @@ function parseStep(): Step<ViewHit> {
     run(hit) {
       const q = hit.params;
       hit.siteId = (q.get("s") ?? "default").trim().toLowerCase() || "default";
-      const raw = decodeBase64Text(q.get("p"), 4096) ?? rawPath(q.get("p"));
+      // Base64 of a path always starts with "L" ("/" = 0x2F), so a leading "/" means the
+      // path was sent as is (a noscript <img> or a server-side hit).
+      const p = q.get("p");
+      const raw = rawPath(p) ?? decodeBase64Text(p, 4096);
       hit.path = raw ?? "";
       hit.reportPath = raw?.split(/[?#]/)[0].slice(0, 512) || "/";
     },
