@@ -14,7 +14,8 @@ import type { EphemeralStore } from "../ephemeral.ts";
 import type { Job } from "../jobs.ts";
 import type { Logger } from "../log.ts";
 import type { PowVerifier } from "../pow/mod.ts";
-import { createKnownBotMatcher } from "../bots/known_bots.ts";
+import { correlateBots, CORRELATION_EVERY_MS } from "../bots/correlator.ts";
+import { createKnownBotMatcher, loadCrawlerFeed } from "../bots/known_bots.ts";
 import { CollectCaches } from "./caches.ts";
 import { clientIp } from "./client_ip.ts";
 import { CounterTable } from "./counters.ts";
@@ -23,7 +24,7 @@ import { type GeoLookup, openGeoDatabase } from "./geo.ts";
 import { hostOfHeader, newHitBase, type ViewHit } from "./hit.ts";
 import { IdentityResolver } from "./identity.ts";
 import { runPipeline } from "./pipeline.ts";
-import type { CollectorDeps } from "./steps.ts";
+import { type CollectorDeps, crawlerFeedSignals } from "./steps.ts";
 import { type DropReason, type Endpoint, type RequestFacts, utcDate } from "./types.ts";
 import { createUaParser } from "./user_agent.ts";
 import { viewSteps } from "./view_pipeline.ts";
@@ -85,6 +86,7 @@ export class Collector {
       caches: this.caches,
       parseUa: createUaParser(),
       matchBot: createKnownBotMatcher({ extraPatterns: config.botUaPatterns }),
+      crawlerSignals: crawlerFeedSignals(loadCrawlerFeed()),
       geo: options.geo ?? openGeoDatabase(),
       pow: options.pow,
       botTraffic: new CounterTable(),
@@ -171,6 +173,11 @@ export class Collector {
         run: () => this.flushCounters(),
       },
       { name: "collect-caches", everyMs: 30_000, run: () => this.caches.refresh(db, now()) },
+      {
+        name: "bot-correlator",
+        everyMs: CORRELATION_EVERY_MS,
+        run: () => void correlateBots(db, now()),
+      },
     ];
   }
 

@@ -129,6 +129,7 @@ function scoreStep(deps: CollectorDeps): Step<EventsHit> {
         screenGiven: false,
         referrerType: "direct_or_unknown",
         path: hit.reportPath,
+        extra: deps.crawlerSignals(hit.facts.userAgent),
       });
       hit.score = result.score;
       hit.scoreDetail = result.detail;

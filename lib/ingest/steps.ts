@@ -5,6 +5,7 @@ import { SITE_ID_PATTERN } from "../config.ts";
 import type { EphemeralStore } from "../ephemeral.ts";
 import type { PowVerifier } from "../pow/mod.ts";
 import type { KnownBotMatcher } from "../bots/known_bots.ts";
+import { LruCache } from "../lru.ts";
 import type { CollectCaches } from "./caches.ts";
 import type { CounterTable } from "./counters.ts";
 import type { GeoLookup } from "./geo.ts";
@@ -21,11 +22,34 @@ export interface CollectorDeps {
   caches: CollectCaches;
   parseUa: UaParser;
   matchBot: KnownBotMatcher;
+  /** Score signals from the crawler-user-agents feed for a UA (see crawlerFeedSignals). */
+  crawlerSignals: CrawlerSignals;
   geo: GeoLookup;
   pow: PowVerifier;
   botTraffic: CounterTable;
   /** Sites first seen on a valid hit, registered at the next flush. */
   newSites: string[];
+}
+
+/**
+ * Points for a UA listed by the crawler-user-agents feed. Known bots are dropped before scoring,
+ * so only feed-only matches reach this: the feed also lists real apps (VS Code's webview,
+ * Instagram's and Facebook's in-app browsers), which is why it scores instead of dropping.
+ */
+export const CRAWLER_FEED_POINTS = 30;
+
+export type CrawlerSignals = (ua: string) => Readonly<Record<string, number>> | undefined;
+
+/** Memoised feed matching: the feed is one large alternation, too slow to run on every hit. */
+export function crawlerFeedSignals(feed: RegExp | null, cacheEntries = 5000): CrawlerSignals {
+  if (feed === null) return () => undefined;
+  const signals = Object.freeze({ crawler_feed: CRAWLER_FEED_POINTS });
+  const cache = new LruCache<string, boolean>(cacheEntries);
+  return (ua) => {
+    let listed = cache.get(ua);
+    if (listed === undefined) cache.set(ua, listed = feed.test(ua));
+    return listed ? signals : undefined;
+  };
 }
 
 export function rateLimitStep<H extends HitBase>(deps: CollectorDeps): Step<H> {

@@ -174,6 +174,7 @@ function scoreStep(deps: CollectorDeps): Step<ViewHit> {
         screenGiven: hit.screenGiven,
         referrerType: hit.referrer.type,
         path: hit.path,
+        extra: deps.crawlerSignals(hit.facts.userAgent),
       });
       hit.score = result.score;
       hit.scoreDetail = result.detail;
