@@ -1,0 +1,233 @@
+// Tests for lib/ingest/writer.ts: every queued record is written exactly once, in order and in
+// batches; a full buffer refuses; failed writes keep their records; the timer and stop() drain.
+import assert from "node:assert/strict";
+import { BufferedWriter, type WriterOptions } from "../lib/ingest/writer.ts";
+
+/** A write target that records every batch and fails on the calls listed in `failOn` (1-based). */
+function target(failOn: number[] = []) {
+  const batches: number[][] = [];
+  let calls = 0;
+  return {
+    batches,
+    get calls() {
+      return calls;
+    },
+    written: () => batches.flat(),
+    write(batch: number[]) {
+      calls++;
+      if (failOn.includes(calls)) throw new Error(`disk full (call ${calls})`);
+      batches.push([...batch]);
+    },
+  };
+}
+
+function writer(options: Partial<WriterOptions<number>> & Pick<WriterOptions<number>, "write">) {
+  return new BufferedWriter<number>({ name: "test", flushMs: 60_000, ...options });
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** Polls until `done()` holds; fails after `timeoutMs` (the event loop keeps timers running). */
+async function waitFor(done: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+Deno.test("writer: flush writes every record once, in order, in batches of batchSize", () => {
+  const t = target();
+  const w = writer({ write: (b) => t.write(b), batchSize: 4 });
+  for (const n of range(10)) assert.equal(w.push(n), true);
+  assert.equal(w.size, 10);
+  assert.equal(t.calls, 0, "push alone never writes");
+
+  assert.equal(w.flush(), 10);
+  assert.deepEqual(t.batches, [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+  assert.equal(w.size, 0);
+  assert.equal(w.flush(), 0, "an empty buffer writes nothing");
+  assert.equal(t.calls, 3);
+});
+
+Deno.test("writer: a full buffer refuses records and counts them as rejected", () => {
+  const t = target();
+  const w = writer({ write: (b) => t.write(b), maxBuffer: 3 });
+  assert.deepEqual(range(5).map((n) => w.push(n)), [true, true, true, false, false]);
+  assert.equal(w.stats().rejected, 2);
+  assert.equal(w.stats().buffered, 3);
+
+  w.flush();
+  assert.equal(w.push(99), true, "room again after a flush");
+  w.flush();
+  assert.deepEqual(t.written(), [0, 1, 2, 99], "refused records are not written later");
+  assert.equal(w.stats().rejected, 2);
+});
+
+Deno.test("writer: a failing write keeps its records and a later flush writes them", () => {
+  const t = target([1, 2]);
+  const w = writer({ write: (b) => t.write(b), batchSize: 100 });
+  for (const n of range(5)) w.push(n);
+
+  assert.throws(() => w.flush(), /disk full \(call 1\)/);
+  assert.equal(w.size, 5);
+  let stats = w.stats();
+  assert.equal(stats.failedFlushes, 1);
+  assert.equal(stats.consecutiveFailures, 1);
+  assert.equal(stats.lastError, "disk full (call 1)");
+  assert.equal(stats.written, 0);
+
+  w.push(5); // arrives between the failures: queued behind the kept records
+  assert.throws(() => w.flush(), /disk full/);
+  stats = w.stats();
+  assert.equal(stats.failedFlushes, 2);
+  assert.equal(stats.consecutiveFailures, 2);
+
+  assert.equal(w.flush(), 6);
+  assert.deepEqual(t.written(), range(6), "written once each, in order");
+  stats = w.stats();
+  assert.equal(stats.failedFlushes, 2, "failures are a running count");
+  assert.equal(stats.consecutiveFailures, 0, "a success resets the streak");
+  assert.equal(stats.lastError, null);
+  assert.equal(stats.written, 6);
+  assert.equal(stats.buffered, 0);
+});
+
+Deno.test("writer: a failure in a later batch keeps only the unwritten batches", () => {
+  const t = target([2]);
+  const w = writer({ write: (b) => t.write(b), batchSize: 3 });
+  for (const n of range(8)) w.push(n);
+  assert.throws(() => w.flush(), /call 2/);
+  assert.equal(w.size, 5, "the first batch committed and left the buffer");
+  assert.equal(w.stats().written, 3);
+  assert.equal(w.flush(), 5);
+  assert.deepEqual(t.written(), range(8), "no record written twice, none lost");
+});
+
+Deno.test("writer: stats report the last flush's duration, rows and time", () => {
+  const w = writer({ write: () => {}, batchSize: 4, now: () => 1_700_000_000_000 });
+  let stats = w.stats();
+  assert.equal(stats.name, "test");
+  assert.equal(stats.lastFlushMs, null, "no flush yet");
+  assert.equal(stats.lastSuccessAt, null);
+  assert.equal(stats.written, 0);
+
+  for (const n of range(6)) w.push(n);
+  w.flush();
+  stats = w.stats();
+  assert.equal(typeof stats.lastFlushMs, "number");
+  assert.ok(stats.lastFlushMs! >= 0);
+  assert.ok(stats.maxFlushMs >= stats.lastFlushMs!);
+  assert.equal(stats.lastFlushRows, 2, "rows of the last batch");
+  assert.equal(stats.written, 6);
+  assert.equal(stats.lastSuccessAt, 1_700_000_000_000, "from the injected clock");
+});
+
+Deno.test("writer: stats() is a snapshot, not a live view", () => {
+  const w = writer({ write: () => {} });
+  const before = w.stats();
+  w.push(1);
+  w.flush();
+  assert.equal(before.written, 0);
+  assert.equal(w.stats().written, 1);
+});
+
+Deno.test("writer: the timer flushes after flushMs, not before", async () => {
+  const t = target();
+  const flushMs = 40;
+  const w = writer({ write: (b) => t.write(b), flushMs });
+  const started = performance.now();
+  w.start();
+  for (const n of range(3)) w.push(n);
+  assert.equal(t.calls, 0);
+  await waitFor(() => t.written().length === 3);
+  // Timers never fire early; 1 ms of slack covers clock rounding.
+  assert.ok(performance.now() - started >= flushMs - 1, "waited for the interval");
+  assert.deepEqual(t.batches, [[0, 1, 2]], "one batch per tick");
+
+  w.push(3); // the timer re-arms after each tick
+  await waitFor(() => t.written().length === 4);
+  assert.deepEqual(t.written(), range(4));
+  assert.equal(await w.stop(), 0, "nothing left to drain");
+});
+
+Deno.test("writer: a full batch is flushed at once, without waiting for the interval", async () => {
+  const t = target();
+  const w = writer({ write: (b) => t.write(b), flushMs: 60_000, batchSize: 5 });
+  w.start();
+  for (const n of range(4)) w.push(n);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(t.calls, 0, "a partial batch waits for the interval");
+  w.push(4);
+  await waitFor(() => t.calls === 1, 1000);
+  assert.deepEqual(t.batches, [range(5)]);
+  await w.stop();
+});
+
+Deno.test("writer: a failed timed flush is reported, kept, and retried with backoff", async () => {
+  const t = target([1]);
+  const errors: string[] = [];
+  const w = writer({
+    write: (b) => t.write(b),
+    flushMs: 10,
+    onError: (message) => errors.push(message),
+  });
+  w.start();
+  for (const n of range(3)) w.push(n);
+  await waitFor(() => t.written().length === 3);
+  assert.deepEqual(t.written(), range(3));
+  assert.deepEqual(errors, ["test: flush failed (1 in a row), 3 records kept"]);
+  assert.equal(w.stats().failedFlushes, 1);
+  assert.equal(w.stats().consecutiveFailures, 0);
+  await w.stop();
+});
+
+Deno.test("writer: stop() drains every record, beyond one batch", async () => {
+  const t = target();
+  const w = writer({ write: (b) => t.write(b), batchSize: 7 });
+  w.start();
+  for (const n of range(20)) w.push(n);
+  assert.equal(await w.stop(), 20);
+  assert.deepEqual(t.written(), range(20));
+  assert.deepEqual(t.batches.map((b) => b.length), [7, 7, 6]);
+});
+
+Deno.test("writer: stop() retries a transiently failing write until it succeeds", async () => {
+  const t = target([1, 2, 3]);
+  const errors: string[] = [];
+  const w = writer({ write: (b) => t.write(b), onError: (m) => errors.push(m) });
+  w.start();
+  for (const n of range(4)) w.push(n);
+  assert.equal(await w.stop(Date.now() + 10_000), 4);
+  assert.equal(t.calls, 4, "three failures, then the write that succeeded");
+  assert.deepEqual(t.written(), range(4));
+  assert.equal(w.size, 0);
+  assert.equal(w.stats().failedFlushes, 3);
+  assert.deepEqual(errors, [], "a retry that succeeds is not an error");
+});
+
+Deno.test("writer: stop() gives up at the deadline, reports it and keeps the records", async () => {
+  const errors: string[] = [];
+  const w = writer({
+    write: () => {
+      throw new Error("read-only database");
+    },
+    onError: (message) => errors.push(message),
+  });
+  for (const n of range(3)) w.push(n);
+  assert.equal(await w.stop(Date.now() + 20), 0);
+  assert.equal(w.size, 3);
+  assert.deepEqual(errors, ["test: 3 records could not be written at shutdown"]);
+});
+
+Deno.test("writer: after stop() the timer no longer flushes", async () => {
+  const t = target();
+  const w = writer({ write: (b) => t.write(b), flushMs: 5, batchSize: 2 });
+  w.start();
+  await w.stop();
+  w.push(1);
+  w.push(2); // a full batch would schedule an immediate flush while running
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(t.calls, 0);
+  assert.equal(w.size, 2);
+});
