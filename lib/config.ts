@@ -70,7 +70,7 @@ const DEFAULTS = {
   rateLimitWindowMs: 60_000,
   flushMs: 1000,
   challengeWindowMinutes: 10,
-  powDifficulty: 14,
+  powDifficulty: 16,
   liveStatsMinutes: 10,
   shutdownTimeoutMs: 60_000,
 } as const;

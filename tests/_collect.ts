@@ -32,7 +32,12 @@ export function beaconUrl(params: Record<string, string | null>): string {
   return `/b.gif?${q}`;
 }
 
-export async function hit(t: TestApp, url: string, headers: Record<string, string> = {}, ip?: string) {
+export async function hit(
+  t: TestApp,
+  url: string,
+  headers: Record<string, string> = {},
+  ip?: string,
+) {
   const res = await t.request(url, { headers: { ...BROWSER_HEADERS, ...headers }, ip });
   const body = new Uint8Array(await res.arrayBuffer());
   return { res, body, drop: res.headers.get("x-echelon-drop") };

@@ -85,7 +85,9 @@ Deno.test("app: unknown pages get the styled 404 page, unknown API paths JSON", 
   assert.equal(anonymous.status, 401, "unknown API paths do not reveal themselves to strangers");
   await anonymous.body?.cancel();
   const authed = await createTestApp({ ECHELON_SECRET: "tok" });
-  const api = await authed.request("/api/no-such-thing", { headers: { authorization: "Bearer tok" } });
+  const api = await authed.request("/api/no-such-thing", {
+    headers: { authorization: "Bearer tok" },
+  });
   assert.equal(api.status, 404);
   assert.equal((await api.json()).error, "not_found");
 });

@@ -15,13 +15,21 @@ function post(t: TestApp, body: unknown, headers: Record<string, string> = {}, i
   });
 }
 
-const batch = (list: unknown[], extra: Record<string, unknown> = {}) => ({ siteId: "shop", events: list, ...extra });
+const batch = (list: unknown[], extra: Record<string, unknown> = {}) => ({
+  siteId: "shop",
+  events: list,
+  ...extra,
+});
 
 Deno.test("e: every event kind is stored with its fields (text/plain and JSON bodies)", async () => {
   const t = await createTestApp(DEBUG);
   const list = [
     { type: "custom", data: { name: "signup", plan: "pro", path: "/pricing" }, sessionId: SESSION },
-    { type: "pageview_end", data: { engaged_ms: 4200.4, scroll_pct: 130, path: "/pricing" }, sessionId: SESSION },
+    {
+      type: "pageview_end",
+      data: { engaged_ms: 4200.4, scroll_pct: 130, path: "/pricing" },
+      sessionId: SESSION,
+    },
     { type: "exposure", data: { experiment_id: "hero", variant_id: "b", path: "/" } },
     { type: "scroll_depth", data: { depth: 50, path: "/pricing" } },
     { type: "form_blur", data: { field_name: "email", value: "me@example.com", value_length: 14 } },
@@ -29,20 +37,38 @@ Deno.test("e: every event kind is stored with its fields (text/plain and JSON bo
   ];
   const res = await post(t, batch(list));
   assert.equal(res.status, 204);
-  const json = await post(t, batch([{ type: "click", data: { click: "buy" } }]), { "content-type": "application/json" });
+  const json = await post(t, batch([{ type: "click", data: { click: "buy" } }]), {
+    "content-type": "application/json",
+  });
   assert.equal(json.status, 204);
   const rows = events(t);
-  assert.deepEqual(rows.map((r) => r.event_type), ["custom", "pageview_end", "exposure", "scroll_depth", "form_blur", "web_vital", "click"]);
+  assert.deepEqual(rows.map((r) => r.event_type), [
+    "custom",
+    "pageview_end",
+    "exposure",
+    "scroll_depth",
+    "form_blur",
+    "web_vital",
+    "click",
+  ]);
   const [custom, end, exposure, , form] = rows;
   assert.equal(custom.event_name, "signup");
   assert.equal(custom.path, "/pricing");
   assert.equal(custom.session_id, SESSION);
-  assert.deepEqual(JSON.parse(custom.data as string), { name: "signup", plan: "pro", path: "/pricing" });
+  assert.deepEqual(JSON.parse(custom.data as string), {
+    name: "signup",
+    plan: "pro",
+    path: "/pricing",
+  });
   assert.equal(end.engaged_ms, 4200);
   assert.equal(end.scroll_pct, 100, "scroll depth is clamped to 0..100");
   assert.equal(exposure.experiment_id, "hero");
   assert.equal(exposure.variant_id, "b");
-  assert.equal(JSON.parse(form.data as string).value, undefined, "form values are never stored by default");
+  assert.equal(
+    JSON.parse(form.data as string).value,
+    undefined,
+    "form values are never stored by default",
+  );
   assert.equal(JSON.parse(form.data as string).value_length, 14);
   for (const row of rows) {
     assert.equal(row.site_id, "shop");
@@ -66,17 +92,42 @@ Deno.test("e: a site that opted in keeps form values", async () => {
 });
 
 Deno.test("e: statuses for bad input (table), never a 5xx", async () => {
-  const cases: { name: string; body: string; headers?: Record<string, string>; status: number; error?: string }[] = [
+  const cases: {
+    name: string;
+    body: string;
+    headers?: Record<string, string>;
+    status: number;
+    error?: string;
+  }[] = [
     { name: "malformed JSON", body: "{not json", status: 400, error: "invalid_json" },
     { name: "empty body", body: "", status: 400, error: "empty_body" },
     { name: "binary garbage", body: "\u0000\u0001\uffff", status: 400, error: "invalid_json" },
-    { name: "too large (streamed)", body: JSON.stringify(batch([{ type: "custom", data: { x: "y".repeat(17_000) } }])), status: 413, error: "payload_too_large" },
-    { name: "declared too large", body: "{}", headers: { "content-length": "999999" }, status: 413, error: "payload_too_large" },
+    {
+      name: "too large (streamed)",
+      body: JSON.stringify(batch([{ type: "custom", data: { x: "y".repeat(17_000) } }])),
+      status: 413,
+      error: "payload_too_large",
+    },
+    {
+      name: "declared too large",
+      body: "{}",
+      headers: { "content-length": "999999" },
+      status: 413,
+      error: "payload_too_large",
+    },
     { name: "JSON array", body: "[]", status: 204 },
     { name: "JSON null", body: "null", status: 204 },
-    { name: "events not an array", body: JSON.stringify({ siteId: "shop", events: "x" }), status: 204 },
+    {
+      name: "events not an array",
+      body: JSON.stringify({ siteId: "shop", events: "x" }),
+      status: 204,
+    },
     { name: "empty events", body: JSON.stringify(batch([])), status: 204 },
-    { name: "bad site id", body: JSON.stringify({ siteId: "../etc", events: [{ type: "custom" }] }), status: 204 },
+    {
+      name: "bad site id",
+      body: JSON.stringify({ siteId: "../etc", events: [{ type: "custom" }] }),
+      status: 204,
+    },
   ];
   for (const c of cases) {
     const t = await createTestApp(DEBUG);
@@ -107,17 +158,39 @@ Deno.test("e: per-event limits skip only the bad events", async () => {
 });
 
 Deno.test("e: drops (table) are answered 204 and counted", async () => {
-  const cases: { name: string; env?: Record<string, string>; headers?: Record<string, string>; body?: unknown; drop: string }[] = [
+  const cases: {
+    name: string;
+    env?: Record<string, string>;
+    headers?: Record<string, string>;
+    body?: unknown;
+    drop: string;
+  }[] = [
     { name: "known bot", headers: { "user-agent": "python-requests/2.31" }, drop: "known_bot" },
     { name: "DNT", headers: { dnt: "1" }, drop: "dnt" },
-    { name: "ignored site", body: { siteId: "smoke-test", events: [{ type: "custom" }] }, drop: "site_ignored" },
-    { name: "origin not allowed (the reference forgot /e)", env: { ECHELON_ALLOWED_ORIGINS: "mine.example" }, drop: "origin_not_allowed" },
-    { name: "not an allowed site", env: { ECHELON_ALLOWED_SITES: "blog" }, drop: "site_not_allowed" },
+    {
+      name: "ignored site",
+      body: { siteId: "smoke-test", events: [{ type: "custom" }] },
+      drop: "site_ignored",
+    },
+    {
+      name: "origin not allowed (the reference forgot /e)",
+      env: { ECHELON_ALLOWED_ORIGINS: "mine.example" },
+      drop: "origin_not_allowed",
+    },
+    {
+      name: "not an allowed site",
+      env: { ECHELON_ALLOWED_SITES: "blog" },
+      drop: "site_not_allowed",
+    },
     { name: "over threshold", env: { ECHELON_BOT_DISCARD_THRESHOLD: "5" }, drop: "over_threshold" },
   ];
   for (const c of cases) {
     const t = await createTestApp({ ...DEBUG, ...c.env });
-    const res = await post(t, c.body ?? batch([{ type: "custom", data: { name: "x" } }]), c.headers);
+    const res = await post(
+      t,
+      c.body ?? batch([{ type: "custom", data: { name: "x" } }]),
+      c.headers,
+    );
     assert.equal(res.status, 204, c.name);
     assert.equal(res.headers.get("x-echelon-drop"), c.drop, c.name);
     assert.equal(events(t).length, 0, c.name);
@@ -145,7 +218,10 @@ Deno.test("e: the _ev cookie identifies a returning visitor but is never set by 
 
 Deno.test("e: CORS preflight and reflected origin for tracking paths only", async () => {
   const t = await createTestApp(DEBUG);
-  const pre = await t.request("/e", { method: "OPTIONS", headers: { origin: "https://customer.example" } });
+  const pre = await t.request("/e", {
+    method: "OPTIONS",
+    headers: { origin: "https://customer.example" },
+  });
   assert.equal(pre.status, 204);
   assert.equal(pre.headers.get("access-control-allow-origin"), "https://customer.example");
   assert.match(pre.headers.get("vary") ?? "", /Origin/);
@@ -156,6 +232,9 @@ Deno.test("e: CORS preflight and reflected origin for tracking paths only", asyn
   await api.body?.cancel();
 
   const restricted = await createTestApp({ ...DEBUG, ECHELON_ALLOWED_ORIGINS: "mine.example" });
-  const refused = await restricted.request("/e", { method: "OPTIONS", headers: { origin: "https://other.example" } });
+  const refused = await restricted.request("/e", {
+    method: "OPTIONS",
+    headers: { origin: "https://other.example" },
+  });
   assert.equal(refused.headers.get("access-control-allow-origin"), null);
 });

@@ -9,7 +9,13 @@ function batch(events: unknown[], context: Record<string, unknown> = {}) {
   return {
     v: 1,
     batch_id: crypto.randomUUID(),
-    context: { session_id: uuid(999), site_id: "app", device_class: "mobile", viewport: "390x844", ...context },
+    context: {
+      session_id: uuid(999),
+      site_id: "app",
+      device_class: "mobile",
+      viewport: "390x844",
+      ...context,
+    },
     events,
   };
 }
@@ -27,15 +33,30 @@ const NOW = "2026-11-20T12:00:00.000Z";
 Deno.test("ingest: stores events, honours ts, de-duplicates event ids", async () => {
   const t = await createTestApp({ ECHELON_SECRET: "ingest-secret" });
   const events = [
-    { event_id: uuid(1), type: "checkout", ts: "2026-11-20T11:30:00Z", data: { path: "/cart", total: 42 } },
-    { event_id: uuid(2), type: "custom", ts: NOW, data: { name: "promo_click" }, experiments: [{ experiment_id: "hero", variant_id: "b" }] },
+    {
+      event_id: uuid(1),
+      type: "checkout",
+      ts: "2026-11-20T11:30:00Z",
+      data: { path: "/cart", total: 42 },
+    },
+    {
+      event_id: uuid(2),
+      type: "custom",
+      ts: NOW,
+      data: { name: "promo_click" },
+      experiments: [{ experiment_id: "hero", variant_id: "b" }],
+    },
   ];
   let res = await send(t, batch(events));
   assert.equal(res.status, 200);
   assert.deepEqual(await res.json(), { accepted: 2, duplicate: 0 });
 
   res = await send(t, batch([events[0], { event_id: uuid(3), type: "checkout", ts: NOW }]));
-  assert.deepEqual(await res.json(), { accepted: 1, duplicate: 1 }, "a retried event is not stored twice");
+  assert.deepEqual(
+    await res.json(),
+    { accepted: 1, duplicate: 1 },
+    "a retried event is not stored twice",
+  );
 
   const rows = t.services.db.all("SELECT * FROM semantic_events ORDER BY id");
   assert.equal(rows.length, 3);
@@ -55,7 +76,9 @@ Deno.test("ingest: stores events, honours ts, de-duplicates event ids", async ()
 
 Deno.test("ingest: authentication is required", async () => {
   const t = await createTestApp({ ECHELON_SECRET: "ingest-secret" });
-  const attempts: Record<string, string>[] = [{}, { authorization: "Bearer wrong" }, { authorization: "Basic aW5nZXN0" }];
+  const attempts: Record<string, string>[] = [{}, { authorization: "Bearer wrong" }, {
+    authorization: "Basic aW5nZXN0",
+  }];
   for (const headers of attempts) {
     const res = await send(t, batch([]), headers);
     assert.equal(res.status, 401);
@@ -78,12 +101,20 @@ Deno.test("ingest: invalid batches get 400 naming the field (table), nothing sto
     ["no session", batch([ok], { session_id: "nope" }), /session_id/],
     ["bad site", batch([ok], { site_id: "a b" }), /site_id/],
     ["no events", batch([]), /1\.\.100/],
-    ["too many events", batch(Array.from({ length: 101 }, (_, i) => ({ ...ok, event_id: uuid(i) }))), /1\.\.100/],
+    [
+      "too many events",
+      batch(Array.from({ length: 101 }, (_, i) => ({ ...ok, event_id: uuid(i) }))),
+      /1\.\.100/,
+    ],
     ["bad event id", batch([{ ...ok, event_id: "1" }]), /events\[0\]\.event_id/],
     ["bad type", batch([{ ...ok, type: "drop table" }]), /events\[0\]\.type/],
     ["bad ts", batch([{ ...ok, ts: "yesterday" }]), /not a timestamp/],
     ["ts too old", batch([{ ...ok, ts: "2026-10-01T00:00:00Z" }]), /outside the accepted range/],
-    ["ts in the future", batch([{ ...ok, ts: "2026-11-20T13:00:00Z" }]), /outside the accepted range/],
+    [
+      "ts in the future",
+      batch([{ ...ok, ts: "2026-11-20T13:00:00Z" }]),
+      /outside the accepted range/,
+    ],
     ["repeated id", batch([ok, ok]), /repeats/],
   ];
   for (const [name, body, message] of cases) {
@@ -96,13 +127,21 @@ Deno.test("ingest: invalid batches get 400 naming the field (table), nothing sto
 
 Deno.test("ingest: bodies over 1 MB get 413", async () => {
   const t = await createTestApp({ ECHELON_SECRET: "ingest-secret" });
-  const res = await send(t, JSON.stringify(batch([{ event_id: uuid(1), type: "x", ts: NOW, data: { x: "y".repeat(1_100_000) } }])));
+  const res = await send(
+    t,
+    JSON.stringify(
+      batch([{ event_id: uuid(1), type: "x", ts: NOW, data: { x: "y".repeat(1_100_000) } }]),
+    ),
+  );
   assert.equal(res.status, 413);
 });
 
 Deno.test("ingest: ignored sites are acknowledged but not stored", async () => {
   const t = await createTestApp({ ECHELON_SECRET: "ingest-secret" });
-  const res = await send(t, batch([{ event_id: uuid(1), type: "x", ts: NOW }], { site_id: "smoke-test" }));
+  const res = await send(
+    t,
+    batch([{ event_id: uuid(1), type: "x", ts: NOW }], { site_id: "smoke-test" }),
+  );
   assert.deepEqual(await res.json(), { accepted: 0, duplicate: 0, ignored: 1 });
   assert.equal(t.services.db.all("SELECT 1 FROM semantic_events").length, 0);
 });

@@ -21,7 +21,12 @@ Deno.test("summary: buffers, writer timings, drops and last-24h counts", async (
   assert.deepEqual(body.buffers, { views: 0, events: 0 });
   assert.equal(body.writers.views.written, 2);
   assert.equal(typeof body.writers.views.lastFlushMs, "number");
-  assert.deepEqual(body.last_24h, { total_views: 2, human_views: 1, bot_views: 1, unique_visitors: 1 });
+  assert.deepEqual(body.last_24h, {
+    total_views: 2,
+    human_views: 1,
+    bot_views: 1,
+    unique_visitors: 1,
+  });
 
   const anonymous = await t.request("/api/stats/summary");
   assert.equal(anonymous.status, 401);

@@ -1,0 +1,105 @@
+// Tracker benchmark: the proof-of-work solve time the real tracker reports (`ps`, kept in the
+// tab's `_etok`) in headless Chromium at difficulties 12..18, and the script's sizes (TypeScript
+// source, minified, gzip, and as served with the WASM). Recommends the highest difficulty whose
+// median solve stays within the 100 ms budget of DESIGN.md.
+import { gzipSync } from "node:zlib";
+import { buildTrackers } from "../scripts/build_tracker.ts";
+import { openTracker, page } from "../tests/e2e/_tracker.ts";
+import { createTestApp } from "../tests/_helpers.ts";
+
+export interface SolveStats {
+  samples: number;
+  medianMs: number;
+  p90Ms: number;
+  maxMs: number;
+}
+
+export interface TrackerBenchResult {
+  sizes: {
+    sourceBytes: number;
+    minifiedBytes: number;
+    gzipBytes: number;
+    /** The normal embed as served (WASM and origin injected), before and after gzip -9. */
+    servedBytes: number;
+    servedGzipBytes: number;
+  };
+  solveMs: Record<number, SolveStats>;
+  /** Highest difficulty with a median solve ≤ 100 ms in this environment. */
+  recommendedDifficulty: number | null;
+}
+
+const SOLVE_BUDGET_MS = 100;
+
+export async function benchTrackerSolve(
+  options: { difficulties?: number[]; samples?: number } = {},
+): Promise<TrackerBenchResult> {
+  const { difficulties = [12, 13, 14, 15, 16, 17, 18], samples = 25 } = options;
+  const builds = await buildTrackers();
+  const main = builds.find((b) => !b.variant.consent && !b.variant.debug)!;
+  const app = await createTestApp();
+  const served = new Uint8Array(await (await app.request("/ea.js")).arrayBuffer());
+
+  const solveMs: Record<number, SolveStats> = {};
+  for (const difficulty of difficulties) {
+    // `?s=` embeds a challenge for the tag's site: no /c round trip, only the solve is timed.
+    const html = `<!doctype html><script src="{{app}}/ea.js?s=bench" data-site="bench" ` +
+      `data-allow-local></script><p>bench</p>`;
+    const h = await openTracker({
+      env: { ECHELON_POW_DIFFICULTY: String(difficulty), ECHELON_RATE_LIMIT_MAX: "0" },
+      pages: { "/": html, "/warm": page() },
+    });
+    try {
+      const times: number[] = [];
+      for (let i = -2; i < samples; i++) { // two warm-up loads (JIT, module compile)
+        const tab = await h.browser.context.newPage(); // a new tab: a new sessionStorage
+        await tab.goto(h.site + "/");
+        const stored = await tab.waitForFunction(() => sessionStorage.getItem("_etok"), null, {
+          timeout: 60_000,
+        });
+        const token = JSON.parse(String(await stored.jsonValue())) as { t: string; p: number };
+        if (Number(token.t.split(":")[4]) !== difficulty) {
+          throw new Error(`expected difficulty ${difficulty}, got ${token.t}`);
+        }
+        if (i >= 0) times.push(token.p);
+        await tab.close();
+      }
+      solveMs[difficulty] = stats(times);
+    } finally {
+      await h.close();
+    }
+  }
+  const within = difficulties.filter((d) => solveMs[d].medianMs <= SOLVE_BUDGET_MS);
+  return {
+    sizes: {
+      sourceBytes: main.sourceBytes,
+      minifiedBytes: main.minBytes,
+      gzipBytes: main.gzipBytes,
+      servedBytes: served.length,
+      servedGzipBytes: gzipSync(served, { level: 9 }).length,
+    },
+    solveMs,
+    recommendedDifficulty: within.length ? Math.max(...within) : null,
+  };
+}
+
+function stats(values: number[]): SolveStats {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const mid = sorted.length >> 1;
+  return {
+    samples: sorted.length,
+    medianMs: sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2,
+    p90Ms: at(0.9),
+    maxMs: sorted[sorted.length - 1],
+  };
+}
+
+if (import.meta.main) {
+  const result = await benchTrackerSolve();
+  console.log(JSON.stringify(result, null, 2));
+  await Deno.mkdir(new URL("./results/", import.meta.url), { recursive: true });
+  await Deno.writeTextFile(
+    new URL("./results/tracker.json", import.meta.url),
+    JSON.stringify({ date: new Date().toISOString(), ...result }, null, 2) + "\n",
+  );
+}

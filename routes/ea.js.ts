@@ -1,0 +1,130 @@
+// GET /ea.js: the browser tracker (built from tracker/ by `deno task build:tracker`) with this
+// response's values injected in place of its `__ECHELON__` placeholder: origin, WASM module and,
+// for `?s=<site>`, a challenge and the site's settings. gzip when the client accepts it.
+//
+// Caching: the normal embed (no `?s=`) carries nothing visitor-specific, so it is
+// `public, max-age=300` (a stale copy only means the tracker's first /c call also brings the new
+// epoch's module). With `?s=` the script embeds a challenge, and a shared copy would hand one
+// challenge to many visitors, whose identical first solutions the verifier rightly calls
+// "replayed": those responses are `no-store`.
+import { Buffer } from "node:buffer";
+import { gzipSync } from "node:zlib";
+import type { Config } from "../lib/config.ts";
+import type { Ctx } from "../lib/state.ts";
+import {
+  type Injected,
+  PLACEHOLDER,
+  renderInjected,
+  type TrackerVariant,
+  variantFile,
+} from "../tracker/inject.ts";
+import { challengeSite, DIFFICULTY_HEADERS, difficultyFor, siteSettingsFor } from "./c.ts";
+
+interface BuiltTracker {
+  prefix: string;
+  suffix: string;
+  /** gzip of generic responses by their injected JSON (origin and epoch vary, rarely). */
+  gzipped: Map<string, Uint8Array<ArrayBuffer>>;
+}
+
+const DIST = new URL("../dist/tracker/", import.meta.url);
+const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const MAX_CACHED_GZIP = 16;
+
+/** The built file, split at the placeholder; read on first use, never at import. */
+function builtTracker(variant: TrackerVariant, cache: Map<string, BuiltTracker>): BuiltTracker {
+  const file = variantFile(variant);
+  let built = cache.get(file);
+  if (!built) {
+    const text = Deno.readTextFileSync(new URL(file, DIST));
+    const at = text.indexOf(PLACEHOLDER);
+    if (at < 0) throw new Error(`dist/tracker/${file} has no ${PLACEHOLDER}`);
+    built = {
+      prefix: text.slice(0, at),
+      suffix: text.slice(at + PLACEHOLDER.length),
+      gzipped: new Map(),
+    };
+    cache.set(file, built);
+  }
+  return built;
+}
+
+const builds = new Map<string, BuiltTracker>();
+
+/** The origin browsers reach us at; forwarding headers count only behind a trusted proxy. */
+export function publicOrigin(
+  url: URL,
+  headers: Headers,
+  config: Pick<Config, "trustProxy">,
+): string {
+  let proto = url.protocol.slice(0, -1);
+  let host = url.host;
+  if (config.trustProxy) {
+    const forwardedProto = headers.get("x-forwarded-proto")?.split(",")[0].trim().toLowerCase();
+    if (forwardedProto === "http" || forwardedProto === "https") proto = forwardedProto;
+    const forwardedHost = headers.get("x-forwarded-host")?.split(",")[0].trim();
+    if (forwardedHost && HOST.test(forwardedHost)) host = forwardedHost;
+  }
+  return `${proto}://${host}`;
+}
+
+/** RFC 9110 §12.5.3: "gzip" or "*" listed without q=0. */
+function acceptsGzip(headers: Headers): boolean {
+  return (headers.get("accept-encoding") ?? "").split(",").some((item) => {
+    const [coding, ...params] = item.split(";").map((part) => part.trim().toLowerCase());
+    const q = params.find((param) => param.startsWith("q="));
+    return (coding === "gzip" || coding === "*") && !(q && Number(q.slice(2)) === 0);
+  });
+}
+
+export const handler = {
+  GET(ctx: Ctx) {
+    const services = ctx.state.services;
+    const { config, pow } = services;
+    const headers = ctx.req.headers;
+    let built: BuiltTracker;
+    try {
+      built = builtTracker({ consent: config.cookieConsent, debug: config.debug }, builds);
+    } catch (error) {
+      services.log.error("tracker not built (run `deno task build:tracker`)", error);
+      return new Response("// tracker unavailable\n", {
+        status: 503,
+        headers: {
+          "content-type": "application/javascript; charset=utf-8",
+          "cache-control": "no-store",
+        },
+      });
+    }
+    const site = challengeSite(ctx.url.searchParams.get("s"));
+    const module = pow.currentModule();
+    const injected: Injected = {
+      origin: publicOrigin(ctx.url, headers, config),
+      challenge: site ? pow.issue(site, difficultyFor(headers, config.powDifficulty)) : null,
+      epoch: module.epoch,
+      wasm: module.base64,
+      windowMs: config.challengeWindowMinutes * 60_000,
+      site: site ? siteSettingsFor(services, site) : null,
+    };
+    const json = renderInjected(injected);
+    const vary = ["Accept-Encoding"];
+    if (config.trustProxy) vary.push("X-Forwarded-Proto", "X-Forwarded-Host");
+    if (site) vary.push(...DIFFICULTY_HEADERS);
+    const responseHeaders = new Headers({
+      "content-type": "application/javascript; charset=utf-8",
+      "cache-control": site ? "no-store" : "public, max-age=300",
+      vary: vary.join(", "),
+    });
+    const body = built.prefix + json + built.suffix;
+    if (!acceptsGzip(headers)) return new Response(body, { headers: responseHeaders });
+    let gzipped: Uint8Array<ArrayBuffer> | undefined = site ? undefined : built.gzipped.get(json);
+    if (!gzipped) {
+      gzipped = new Uint8Array(gzipSync(Buffer.from(body), { level: 9 }));
+      if (!site) {
+        if (built.gzipped.size >= MAX_CACHED_GZIP) built.gzipped.clear();
+        built.gzipped.set(json, gzipped);
+      }
+    }
+    responseHeaders.set("content-encoding", "gzip");
+    return new Response(gzipped, { headers: responseHeaders });
+  },
+};

@@ -1,0 +1,25 @@
+// Hover (T10): a trusted pointer resting 1 s on an element tagged `data-echelon-hover` sends
+// `hover {hover, tag, ...extras}`; leaving the element earlier cancels it.
+import { taggedData } from "./clicks.ts";
+import { emit } from "./transport.ts";
+import { closest, doc, later, listen } from "./util.ts";
+
+let target: Element | null;
+let timer = 0;
+
+export function startHover(): void {
+  listen(doc, "mouseover", (event) => {
+    const el = closest(event.isTrusted && event.target, "[data-echelon-hover]");
+    if (el != target) {
+      clearTimeout(timer);
+      target = el || null;
+      if (el) timer = later(() => emit("hover", taggedData(el, "hover")), 1000);
+    }
+  });
+  listen(doc, "mouseout", (event: MouseEvent) => {
+    if (!target?.contains(event.relatedTarget as Node)) {
+      clearTimeout(timer);
+      target = null;
+    }
+  });
+}

@@ -1,0 +1,75 @@
+// The contract between the server and the built tracker: the one object `/ea.js` injects per
+// response (in place of the `__ECHELON__` identifier) and the JSON `GET /c` answers. The tracker
+// imports only the types; the server imports `renderInjected` to write the literal safely.
+
+/** Per-site collection settings (DESIGN decision 6); defaults are the private ones. */
+export interface SiteSettings {
+  /** Query parameters kept in `p` besides utm_*. */
+  query: string[];
+  /** The site opted in to (scrambled) form values; otherwise only lengths are sent. */
+  formValues: boolean;
+  /** Extra CSS for the consent banner. */
+  consentCss: string;
+}
+
+/**
+ * ECHELON_DEBUG and ECHELON_COOKIE_CONSENT are not in it: they select the build variant served
+ * (`variantFile`), so the default script carries neither tracing nor the banner.
+ */
+export interface Injected {
+  /** Origin of the Echelon server, e.g. "https://stats.example.com". */
+  origin: string;
+  /**
+   * A challenge for the site (only when the script was requested with `?s=`), else null. It
+   * names its own difficulty (leading zero bits), adaptive per client.
+   */
+  challenge: string | null;
+  /** The 6-hour epoch of `wasm`. */
+  epoch: number;
+  /** The epoch's proof-of-work module, standard base64. */
+  wasm: string;
+  /** How long a challenge stays valid after issue, in ms (ECHELON_CHALLENGE_WINDOW_MINUTES). */
+  windowMs: number;
+  /** Settings of the `?s=` site; null when the script is not site-specific. */
+  site: SiteSettings | null;
+}
+
+/** `GET /c?s=<site>&e=<epoch>`. */
+export interface ChallengeResponse {
+  challenge: string;
+  difficulty: number;
+  /** Server time (ms) after which the challenge's tokens are "expired". */
+  expiresAt: number;
+  epoch: number;
+  /** The current module, only when the client's `e` differs from `epoch`. */
+  wasm?: string;
+  site: SiteSettings;
+}
+
+/** The identifier in the built file that the server replaces with the injected literal. */
+export const PLACEHOLDER = "__ECHELON__";
+
+/** A JSON literal that is also safe inside inline <script> and in pre-ES2019 engines. */
+export function renderInjected(value: Injected): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+/** Build-time variants: the server serves the one its config needs (smaller default script). */
+export interface TrackerVariant {
+  /** Includes the cookie-consent banner (ECHELON_COOKIE_CONSENT=true). */
+  consent: boolean;
+  /** Includes console tracing (ECHELON_DEBUG=true). */
+  debug: boolean;
+}
+
+export const TRACKER_VARIANTS: readonly TrackerVariant[] = [false, true].flatMap((consent) =>
+  [false, true].map((debug) => ({ consent, debug }))
+);
+
+/** ea.js, ea.consent.js, ea.debug.js or ea.consent.debug.js under dist/tracker/. */
+export function variantFile(variant: TrackerVariant): string {
+  return `ea${variant.consent ? ".consent" : ""}${variant.debug ? ".debug" : ""}.js`;
+}

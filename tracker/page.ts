@@ -1,0 +1,19 @@
+// The current page view's path as the tracker reports it: the pathname plus only the query
+// parameters a site may keep (utm_* and its allowlist; DESIGN decision 6), plus the fragment for
+// hash routers. Everything else in the query (tokens, emails, search terms) never leaves the page.
+import { hashRouting, settings } from "./config.ts";
+
+export let path = "";
+
+export function currentPath(): string {
+  // Parameters keep their original spelling; keys are compared as written (they are ASCII).
+  const query = location.search.slice(1).split("&").filter((pair) =>
+    /^utm_/.test(pair) || settings.query.indexOf(pair.split("=")[0]) >= 0
+  ).join("&");
+  return (location.pathname + (query && "?" + query) + (hashRouting ? location.hash : ""))
+    .slice(0, 1024);
+}
+
+export function setPath(next: string): void {
+  path = next;
+}

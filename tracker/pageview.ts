@@ -1,0 +1,84 @@
+// The page view beacon, gated on a human (T2): it fires at the first trusted interaction but not
+// before 800 ms, or when the tab is hidden after at least 4 s; SPA navigations send at once with
+// `_v=spa`. Parameters are those of reference §1.2, plus `ps`, the PoW solve time.
+import { injected, site } from "./config.ts";
+import { cookieAllowed } from "./consent.ts";
+import { currentPath, path, setPath } from "./page.ts";
+import { token, tokenReady } from "./pow.ts";
+import { sid } from "./session.ts";
+import { send } from "./transport.ts";
+import { utm } from "./utm.ts";
+import { b64, doc, later, now } from "./util.ts";
+
+const MIN_INTERACTION_MS = 800;
+
+let startedAt = 0;
+let gateTimer = 0;
+/** True once this document has sent (or is sending) its page view. */
+export let viewSent = false;
+
+export function startGate(): void {
+  startedAt = now();
+}
+
+/** A trusted interaction: the first one sends the view, at the earliest 800 ms after init. */
+export function interacted(): void {
+  if (!viewSent && !gateTimer) {
+    gateTimer = later(fire, MIN_INTERACTION_MS - now() + startedAt);
+  }
+}
+
+/** Hidden without interaction: still a view if the visitor stayed 4 s (they may have read). */
+export function gateOnHide(): void {
+  if (!viewSent && now() - startedAt >= 4000) fire(true);
+}
+
+function fire(leaving?: boolean): void {
+  if (viewSent) return;
+  clearTimeout(gateTimer);
+  sendView("" + Math.max(MIN_INTERACTION_MS, now() - startedAt), leaving);
+}
+
+/** Sends the beacon for the current path; `leaving` skips the wait for a pending token. */
+export async function sendView(interaction: string, leaving?: boolean): Promise<void> {
+  viewSent = true;
+  try {
+    // Up to 300 ms for a token still being solved; then the view goes without one (scored).
+    if (!leaving) await tokenReady(300);
+    beacon(interaction, leaving);
+  } catch {
+    // A rejection here would surface as the page's unhandled rejection.
+  }
+}
+
+function beacon(interaction: string, leaving?: boolean): void {
+  const spa = interaction == "spa";
+  // Settings fetched since init may allow more of the query: measure the first view's path now.
+  if (!spa) setPath(currentPath());
+  const solved = token();
+  // Only the referrer's origin leaves the page: the server stores no more (DESIGN decision 6).
+  const referrer = doc.referrer.match(/^[a-z][\w+.-]*:\/\/[^/?#]*/i)?.[0];
+  // URLSearchParams URI-encodes every value (base64's "+", "/" and "=", the token's ":").
+  const query: Record<string, unknown> = {
+    p: b64(path),
+    s: site,
+    sid,
+    _v: interaction,
+    sw: screen.width,
+    sh: screen.height,
+  };
+  if (!spa && referrer && referrer != location.origin) query.ref = b64(referrer);
+  if (matchMedia("(display-mode: standalone)").matches) query.pwa = 1;
+  if (cookieAllowed()) query.ck = 1;
+  if (solved) {
+    query.tok = solved.t;
+    query.ps = solved.p;
+  }
+  ["uc", "us", "um", "uct", "ut"].forEach((name, i) => {
+    if (utm[i]) query[name] = b64(utm[i]);
+  });
+  const url = injected.origin + "/b.gif?" + new URLSearchParams(query as Record<string, string>);
+  // An image while the page is visible; a keepalive fetch when it is being left.
+  if (leaving) send(url);
+  else new Image().src = url;
+}
