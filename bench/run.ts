@@ -3,6 +3,8 @@
 import { DatabaseSync } from "node:sqlite";
 import { spawnServer } from "../tests/_process.ts";
 import { benchPow } from "./pow_bench.ts";
+import { benchTrackerSolve } from "./tracker_bench.ts";
+import { loadConfig } from "../lib/config.ts";
 import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
 
 interface Figure {
@@ -262,6 +264,43 @@ async function benchProofOfWork(): Promise<void> {
   );
 }
 
+// ---- Tracker: bytes as served and the PoW solve time in headless Chromium (bench/tracker_bench.ts).
+
+async function benchTracker(): Promise<void> {
+  const difficulty = loadConfig({}).powDifficulty;
+  const result = await benchTrackerSolve({
+    difficulties: [difficulty - 2, difficulty, difficulty + 2],
+  });
+  const command = "deno run -A bench/tracker_bench.ts (Chromium, 25 fresh tabs per difficulty)";
+  const s = result.sizes;
+  figures.push(
+    {
+      name: "Tracker source / minified",
+      value: s.minifiedBytes,
+      unit: `B minified (source ${s.sourceBytes} B)`,
+      command,
+    },
+    {
+      name: "/ea.js as served, gzip -9, WASM included",
+      value: s.servedGzipBytes,
+      unit: "B",
+      budget: "≤ 5120 B",
+      command,
+    },
+  );
+  for (const [level, stats] of Object.entries(result.solveMs)) {
+    figures.push({
+      name: `PoW solve in Chromium at difficulty ${level}${
+        Number(level) === difficulty ? " (default)" : ""
+      }`,
+      value: stats.medianMs,
+      unit: `ms median (p90 ${stats.p90Ms} ms, max ${stats.maxMs} ms)`,
+      budget: Number(level) === difficulty ? "median ≤ 100 ms" : undefined,
+      command,
+    });
+  }
+}
+
 function round(n: number, digits = 3): number {
   return Math.round(n * 10 ** digits) / 10 ** digits;
 }
@@ -287,6 +326,7 @@ if (import.meta.main) {
   await benchHealth();
   await benchPixel();
   await benchProofOfWork();
+  await benchTracker();
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: navigator.hardwareConcurrency, deno: Deno.version.deno },
