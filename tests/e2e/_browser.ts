@@ -15,21 +15,30 @@ export interface BrowserSession {
 export const DESKTOP_UA =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
+/**
+ * The flags this environment needs. The UA is also set as a flag: beacons sent while a page
+ * unloads bypass Playwright's override and would otherwise say "HeadlessChrome" (a known bot).
+ */
+export function chromiumArgs(userAgent: string): string[] {
+  return [
+    `--user-agent=${userAgent}`,
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ];
+}
+
 export async function openBrowser(options: { userAgent?: string } = {}): Promise<BrowserSession> {
   const profile = await Deno.makeTempDir({ prefix: "echelon-chromium-" });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     userAgent: options.userAgent ?? DESKTOP_UA,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: chromiumArgs(options.userAgent ?? DESKTOP_UA),
   });
   const page = context.pages()[0] ?? await context.newPage();
   const errors: string[] = [];

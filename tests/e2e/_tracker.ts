@@ -4,7 +4,7 @@
 import { chromium, type Page } from "playwright-core";
 import type { TrackerEvent } from "../../tracker/transport.ts";
 import { createTestApp, type TestApp } from "../_helpers.ts";
-import { type BrowserSession, CHROMIUM, DESKTOP_UA } from "./_browser.ts";
+import { type BrowserSession, CHROMIUM, chromiumArgs, DESKTOP_UA } from "./_browser.ts";
 
 export { BROWSER_TEST } from "./_browser.ts";
 
@@ -132,16 +132,7 @@ async function openTrackerBrowser(userAgent = DESKTOP_UA): Promise<BrowserSessio
     executablePath: CHROMIUM,
     headless: true,
     userAgent,
-    args: [
-      `--user-agent=${userAgent}`,
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: chromiumArgs(userAgent),
   });
   const page = context.pages()[0] ?? await context.newPage();
   const errors: string[] = [];
