@@ -22,6 +22,11 @@ export interface TrackerBenchResult {
     /** The normal embed as served (WASM and origin injected), before and after gzip -9. */
     servedBytes: number;
     servedGzipBytes: number;
+    /** The per-site embed (`?s=`, with a challenge), gzip -9. */
+    servedSiteGzipBytes: number;
+    /** The deferred chunk (web vitals, hover), minified and gzip -9. */
+    deferredBytes: number;
+    deferredGzipBytes: number;
   };
   solveMs: Record<number, SolveStats>;
   /** Highest difficulty with a median solve ≤ 100 ms in this environment. */
@@ -35,9 +40,13 @@ export async function benchTrackerSolve(
 ): Promise<TrackerBenchResult> {
   const { difficulties = [12, 13, 14, 15, 16, 17, 18], samples = 25 } = options;
   const builds = await buildTrackers();
-  const main = builds.find((b) => !b.variant.consent && !b.variant.debug)!;
+  const main = builds.find((b) => b.variant && !b.variant.consent && !b.variant.debug)!;
+  const deferred = builds.find((b) => !b.variant)!;
   const app = await createTestApp();
   const served = new Uint8Array(await (await app.request("/ea.js")).arrayBuffer());
+  const servedSite = new Uint8Array(
+    await (await app.request("/ea.js?s=www.example-customer.com")).arrayBuffer(),
+  );
 
   const solveMs: Record<number, SolveStats> = {};
   for (const difficulty of difficulties) {
@@ -76,6 +85,9 @@ export async function benchTrackerSolve(
       gzipBytes: main.gzipBytes,
       servedBytes: served.length,
       servedGzipBytes: gzipSync(served, { level: 9 }).length,
+      servedSiteGzipBytes: gzipSync(servedSite, { level: 9 }).length,
+      deferredBytes: deferred.minBytes,
+      deferredGzipBytes: deferred.gzipBytes,
     },
     solveMs,
     recommendedDifficulty: within.length ? Math.max(...within) : null,

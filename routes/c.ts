@@ -65,7 +65,7 @@ export const handler = {
       epoch: module.epoch,
       site: siteSettingsFor(services, site),
     };
-    if (params.get("e") !== String(module.epoch)) body.wasm = module.base64;
+    if (params.get("e") !== String(module.epoch)) body.wasm = module.hex;
     return Response.json(body, {
       headers: { "cache-control": "no-store", vary: DIFFICULTY_HEADERS.join(", ") },
     });

@@ -10,11 +10,14 @@
 import { Buffer } from "node:buffer";
 import { gzipSync } from "node:zlib";
 import type { Config } from "../lib/config.ts";
+import { acceptsGzip } from "../lib/http_accept.ts";
 import type { Ctx } from "../lib/state.ts";
+import { deferredChunk } from "../lib/tracker_chunk.ts";
 import {
   type Injected,
   PLACEHOLDER,
   renderInjected,
+  type SiteSettings,
   type TrackerVariant,
   variantFile,
 } from "../tracker/inject.ts";
@@ -68,13 +71,10 @@ export function publicOrigin(
   return `${proto}://${host}`;
 }
 
-/** RFC 9110 §12.5.3: "gzip" or "*" listed without q=0. */
-function acceptsGzip(headers: Headers): boolean {
-  return (headers.get("accept-encoding") ?? "").split(",").some((item) => {
-    const [coding, ...params] = item.split(";").map((part) => part.trim().toLowerCase());
-    const q = params.find((param) => param.startsWith("q="));
-    return (coding === "gzip" || coding === "*") && !(q && Number(q.slice(2)) === 0);
-  });
+/** The tracker assumes the private defaults, so only settings that differ are worth the bytes. */
+function nonDefault(settings: SiteSettings): SiteSettings | null {
+  const custom = settings.query.length > 0 || settings.formValues || settings.consentCss !== "";
+  return custom ? settings : null;
 }
 
 export const handler = {
@@ -83,8 +83,10 @@ export const handler = {
     const { config, pow } = services;
     const headers = ctx.req.headers;
     let built: BuiltTracker;
+    let deferredHash: string;
     try {
       built = builtTracker({ consent: config.cookieConsent, debug: config.debug }, builds);
+      deferredHash = deferredChunk().hash;
     } catch (error) {
       services.log.error("tracker not built (run `deno task build:tracker`)", error);
       return new Response("// tracker unavailable\n", {
@@ -101,9 +103,10 @@ export const handler = {
       origin: publicOrigin(ctx.url, headers, config),
       challenge: site ? pow.issue(site, difficultyFor(headers, config.powDifficulty)) : null,
       epoch: module.epoch,
-      wasm: module.base64,
+      wasm: module.hex,
+      deferred: deferredHash,
       windowMs: config.challengeWindowMinutes * 60_000,
-      site: site ? siteSettingsFor(services, site) : null,
+      site: site ? nonDefault(siteSettingsFor(services, site)) : null,
     };
     const json = renderInjected(injected);
     const vary = ["Accept-Encoding"];

@@ -28,7 +28,7 @@ Deno.test("/c: a challenge for the site that a solved token verifies against", a
   assert.equal(body.epoch, t.services.pow.currentModule().epoch);
   assert.equal(challenge.issuedAt * 1000, t.clock.now);
   assert.equal(body.expiresAt, t.clock.now + 10 * 60_000);
-  assert.equal(body.wasm, t.services.pow.currentModule().base64, "no e: module included");
+  assert.equal(body.wasm, t.services.pow.currentModule().hex, "no e: module included");
   assert.deepEqual(body.site, { query: [], formValues: false, consentCss: "" });
 
   const { token } = solveChallenge(t.services.pow, body.challenge, body.difficulty);
@@ -53,7 +53,7 @@ Deno.test("/c: the module is sent only to clients on another epoch", async () =>
   assert.equal(current.epoch, epoch);
   for (const e of [String(epoch - 1), "0", "x", ""]) {
     const other: ChallengeResponse = await (await t.request(`/c?s=a&e=${e}`)).json();
-    assert.equal(other.wasm, t.services.pow.currentModule().base64, `e=${e}`);
+    assert.equal(other.wasm, t.services.pow.currentModule().hex, `e=${e}`);
   }
 });
 

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { parseChallenge, solveChallenge } from "../lib/pow/mod.ts";
+import { deferredChunk } from "../lib/tracker_chunk.ts";
 import { type Injected, PLACEHOLDER, renderInjected, variantFile } from "../tracker/inject.ts";
 import { createTestApp, TEST_ORIGIN } from "./_helpers.ts";
 
@@ -42,10 +43,42 @@ Deno.test("/ea.js: the generic script is cacheable and embeds origin and module,
     origin: TEST_ORIGIN,
     challenge: null,
     epoch: module.epoch,
-    wasm: module.base64,
+    wasm: module.hex,
+    deferred: deferredChunk().hash,
     windowMs: 600_000,
     site: null,
   });
+});
+
+Deno.test("/ea.js?s=: a site with the default settings gets null (the tracker's defaults)", async () => {
+  const t = await createTestApp();
+  const res = await t.request("/ea.js?s=plain-site", { headers: BROWSER });
+  const injected = injectedIn(await res.text(), await builtParts()) as { site: unknown };
+  assert.equal(injected.site, null);
+});
+
+Deno.test("/ea.deferred.js: the chunk, cached for a year under its hash, gzip on request", async () => {
+  const t = await createTestApp();
+  const chunk = deferredChunk();
+  const built = await Deno.readFile(new URL("../dist/tracker/ea.deferred.js", import.meta.url));
+  const current = await t.request(`/ea.deferred.js?h=${chunk.hash}`, {
+    headers: { origin: "https://customer.example" },
+  });
+  assert.equal(current.status, 200);
+  assert.equal(current.headers.get("content-type"), "application/javascript; charset=utf-8");
+  assert.equal(current.headers.get("cache-control"), "public, max-age=31536000, immutable");
+  assert.deepEqual(new Uint8Array(await current.arrayBuffer()), built);
+  const text = new TextDecoder().decode(built);
+  assert.match(text, /echelon:deferred/);
+  assert.doesNotMatch(text, /__ECHELON__/, "nothing is injected into the chunk");
+  const stale = await t.request("/ea.deferred.js?h=0000000000");
+  assert.equal(stale.headers.get("cache-control"), "public, max-age=300", "an old hash");
+  await stale.body?.cancel();
+  const gzipped = await t.request(`/ea.deferred.js?h=${chunk.hash}`, {
+    headers: { "accept-encoding": "gzip, br" },
+  });
+  assert.equal(gzipped.headers.get("content-encoding"), "gzip");
+  assert.deepEqual(new Uint8Array(gunzipSync(new Uint8Array(await gzipped.arrayBuffer()))), built);
 });
 
 Deno.test("/ea.js?s=: a per-visitor challenge (no-store) that verifies once solved", async () => {
@@ -140,7 +173,8 @@ Deno.test("renderInjected: the literal cannot close a script element or break ol
     origin: "https://a.example",
     challenge: null,
     epoch: 1,
-    wasm: "AA==",
+    wasm: "00",
+    deferred: "0123456789",
     windowMs: 1,
     site: { query: [], formValues: false, consentCss: "</script><script>x\u2028\u2029" },
   });

@@ -11,6 +11,7 @@ import { leadingZeroBits } from "../lib/pow/reference_hash.ts";
 import { solveChallenge } from "../lib/pow/solver.ts";
 import { POW_POINTS, powPoints } from "../lib/pow/verdict.ts";
 import { PowVerifier } from "../lib/pow/verifier.ts";
+import { EXPORTS } from "../lib/pow/wasm_builder.ts";
 
 const MINUTE = 60_000;
 const WINDOW_MS = 30 * MINUTE;
@@ -162,12 +163,25 @@ Deno.test("a restart with the same keys verifies earlier tokens; another secret 
   assert.equal(stranger.verifier.verify(token, SITE, "v").verdict, "invalid");
 });
 
-Deno.test("modules are served as bytes and base64 for the current epoch", () => {
+Deno.test("modules: full bytes for the server, a solve-only hex module for browsers", () => {
   const { verifier, clock } = setup();
   const module = verifier.currentModule();
   assert.equal(module.epoch, epochOf(T0));
   assert.ok(WebAssembly.validate(module.bytes));
-  assert.deepEqual(Buffer.from(module.base64, "base64"), Buffer.from(module.bytes));
+  const browserBytes = new Uint8Array(Buffer.from(module.hex, "hex"));
+  assert.match(module.hex, /^(?:[0-9a-f]{2})+$/);
+  assert.ok(WebAssembly.validate(browserBytes));
+  assert.ok(browserBytes.length < module.bytes.length, "the browser's module is smaller");
+  const browser = new WebAssembly.Instance(new WebAssembly.Module(browserBytes)).exports;
+  assert.deepEqual(Object.keys(browser).sort(), [EXPORTS.memory, EXPORTS.solve], "no hash export");
+  // The browser's solve finds the same first nonce as the server's full module.
+  const input = new TextEncoder().encode(verifier.issue(SITE, 8));
+  new Uint8Array((browser[EXPORTS.memory] as WebAssembly.Memory).buffer).set(input);
+  const solve = browser[EXPORTS.solve] as (...args: unknown[]) => bigint;
+  const server = new PowInstance(module.bytes);
+  const nonce = solve(0, input.length, 8, 0n, 1 << 20);
+  assert.equal(nonce, server.solve(input, 8, 0n, 1 << 20));
+  assert.ok(leadingZeroBits(server.hash(new TextDecoder().decode(input), nonce)) >= 8);
   assert.equal(verifier.moduleFor(module.epoch), module, "cached");
   clock.now += EPOCH_MS;
   assert.equal(verifier.currentModule().epoch, module.epoch + 1);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { PowInstance } from "../lib/pow/instance.ts";
 import { EPOCH_MS, epochOf, type PowParams, powParams } from "../lib/pow/params.ts";
 import { leadingZeroBits, powMessage, referenceHash } from "../lib/pow/reference_hash.ts";
-import { buildPowModule } from "../lib/pow/wasm_builder.ts";
+import { buildPowModule, EXPORTS } from "../lib/pow/wasm_builder.ts";
 
 const MAX_MODULE_BYTES = 700;
 const keyA = new Uint8Array(32).fill(1);
@@ -75,11 +75,14 @@ Deno.test("module is valid, small, deterministic, and differs across epochs and 
   assert.notDeepEqual(buildPowModule(powParams(keyA, 80_001)), bytes);
   assert.notDeepEqual(buildPowModule(powParams(keyB, 80_000)), bytes);
   const exports = WebAssembly.Module.exports(new WebAssembly.Module(bytes));
-  assert.deepEqual(exports.map((e) => `${e.kind}:${e.name}`).sort(), [
-    "function:hash",
-    "function:solve",
-    "memory:memory",
-  ]);
+  assert.deepEqual(
+    exports.map((e) => `${e.kind}:${e.name}`).sort(),
+    [
+      `function:${EXPORTS.hash}`,
+      `function:${EXPORTS.solve}`,
+      `memory:${EXPORTS.memory}`,
+    ].sort(),
+  );
 });
 
 Deno.test("WASM hash equals the reference on a table of inputs and nonces", () => {
@@ -117,8 +120,12 @@ Deno.test("WASM hash equals the reference on a table of inputs and nonces", () =
 Deno.test("raw exports honour ptr: input anywhere in memory hashes the same", () => {
   const params = powParams(keyA, 42);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(buildPowModule(params)), {});
-  const memory = new Uint8Array((instance.exports.memory as WebAssembly.Memory).buffer);
-  const hash = instance.exports.hash as (ptr: number, len: number, nonce: bigint) => bigint;
+  const memory = new Uint8Array((instance.exports[EXPORTS.memory] as WebAssembly.Memory).buffer);
+  const hash = instance.exports[EXPORTS.hash] as (
+    ptr: number,
+    len: number,
+    nonce: bigint,
+  ) => bigint;
   const input = bytesOf(29);
   memory.fill(0xaa); // garbage around the input must not leak into the hash
   memory.set(input, 1001);

@@ -3,24 +3,8 @@
 // Link URLs are sent without their query or fragment (they may carry personal data; W7).
 import { hasAttr } from "./config.ts";
 import { emit } from "./transport.ts";
+import { taggedData } from "./tagged.ts";
 import { closest, cut, doc, listen } from "./util.ts";
-
-/** `{...extras, <kind>: value, tag}` for an element tagged `data-echelon-<kind>`. */
-export function taggedData(el: Element, kind: string): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  const dataset = (el as HTMLElement).dataset;
-  let extras = 0;
-  for (const key in dataset) {
-    // dataset key echelonFooBar is the attribute data-echelon-foo-bar: sent as fooBar.
-    const name = key.slice(7);
-    if (!key.indexOf("echelon") && name && !/^(Click|Hover)$/.test(name) && extras++ < 8) {
-      data[name[0].toLowerCase() + name.slice(1)] = cut(dataset[key], 256);
-    }
-  }
-  data[kind] = cut(el.getAttribute("data-echelon-" + kind), 256);
-  data.tag = el.tagName.toLowerCase();
-  return data;
-}
 
 export function startClicks(): void {
   const clicks = !hasAttr("no-clicks");

@@ -1,13 +1,13 @@
 // Hover (T10): a trusted pointer resting 1 s on an element tagged `data-echelon-hover` sends
-// `hover {hover, tag, ...extras}`; leaving the element earlier cancels it.
-import { taggedData } from "./clicks.ts";
-import { emit } from "./transport.ts";
+// `hover {hover, tag, ...extras}`; leaving the element earlier cancels it. Part of the deferred
+// chunk: it attaches a moment after /ea.js, which the 1 s dwell makes invisible.
+import type { Emit } from "./deferred_api.ts";
+import { taggedData } from "./tagged.ts";
 import { closest, doc, later, listen } from "./util.ts";
 
-let target: Element | null;
-let timer = 0;
-
-export function startHover(): void {
+export function observeHover(emit: Emit): void {
+  let target: Element | null;
+  let timer = 0;
   listen(doc, "mouseover", (event) => {
     const el = closest(event.isTrusted && event.target, "[data-echelon-hover]");
     if (el != target) {

@@ -26,11 +26,16 @@ export interface Injected {
   challenge: string | null;
   /** The 6-hour epoch of `wasm`. */
   epoch: number;
-  /** The epoch's proof-of-work module, standard base64. */
+  /** The epoch's proof-of-work module (only the `solve` export), lowercase hex. */
   wasm: string;
+  /** Content hash of the deferred chunk (vitals, hover), the cache key in `/ea.deferred.js?h=`. */
+  deferred: string;
   /** How long a challenge stays valid after issue, in ms (ECHELON_CHALLENGE_WINDOW_MINUTES). */
   windowMs: number;
-  /** Settings of the `?s=` site; null when the script is not site-specific. */
+  /**
+   * Settings of the `?s=` site; null when the script is not site-specific or the site keeps the
+   * defaults (no query parameter kept, no form values, no consent CSS).
+   */
   site: SiteSettings | null;
 }
 
@@ -41,7 +46,7 @@ export interface ChallengeResponse {
   /** Server time (ms) after which the challenge's tokens are "expired". */
   expiresAt: number;
   epoch: number;
-  /** The current module, only when the client's `e` differs from `epoch`. */
+  /** The current module (hex), only when the client's `e` differs from `epoch`. */
   wasm?: string;
   site: SiteSettings;
 }

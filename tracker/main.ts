@@ -5,9 +5,9 @@ import { armBounce, cancelBounce, reportBounce } from "./bounce.ts";
 import { startClicks } from "./clicks.ts";
 import { hasAttr, script } from "./config.ts";
 import { askConsent } from "./consent.ts";
+import { loadDeferred, reportDeferred } from "./deferred_loader.ts";
 import { endPageView, resetEngagement, updateEngagement } from "./engagement.ts";
 import { startForms } from "./forms.ts";
-import { startHover } from "./hover.ts";
 import { currentPath, setPath } from "./page.ts";
 import { gateOnHide, interacted, startGate } from "./pageview.ts";
 import { startPow, tokenReady } from "./pow.ts";
@@ -17,7 +17,6 @@ import { startSpa } from "./spa.ts";
 import { flush } from "./transport.ts";
 import { readUtm } from "./utm.ts";
 import { doc, guard, listen, win } from "./util.ts";
-import { reportVitals, startVitals } from "./vitals.ts";
 
 declare const BUILD_CONSENT: boolean;
 
@@ -47,9 +46,8 @@ function start(): void {
   resetEngagement();
   startSpa();
   startClicks();
-  if (!hasAttr("no-hover")) startHover();
   if (!hasAttr("no-forms")) startForms();
-  if (!hasAttr("no-vitals")) startVitals();
+  loadDeferred();
   // The banner waits for the site's settings (its CSS may come with the first challenge).
   if (BUILD_CONSENT) tokenReady(2000).then(guard(askConsent));
   // Trusted input only; `scroll` is left out because a script can cause it.
@@ -74,7 +72,7 @@ function hidden(): void {
   reportBounce("unload");
   endPageView();
   endSession();
-  reportVitals();
+  reportDeferred();
   flush(true);
 }
 

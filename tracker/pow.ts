@@ -10,8 +10,10 @@ import { debug, fetchOriginal, later, now, session, win } from "./util.ts";
 declare const BUILD_DEBUG: boolean;
 
 interface PowExports {
-  memory: WebAssembly.Memory;
-  solve(ptr: number, len: number, difficulty: number, start: bigint, count: number): bigint;
+  /** The memory (lib/pow/wasm_builder.ts EXPORTS: one-letter names). */
+  m: WebAssembly.Memory;
+  /** solve(ptr, len, difficulty, start, count). */
+  s(ptr: number, len: number, difficulty: number, start: bigint, count: number): bigint;
 }
 
 /** A solved token: text, solve ms, local expiry and refresh times (ms), and the site settings. */
@@ -35,9 +37,9 @@ let current: SolvedToken | undefined;
 let pending: Promise<unknown> | 0 = 0;
 let refreshTimer: number;
 
-function loadModule(base64: string, epoch: number): void {
+function loadModule(hex: string, epoch: number): void {
   wasmEpoch = epoch;
-  wasm = WebAssembly.instantiate(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)))
+  wasm = WebAssembly.instantiate(Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16)))
     .then((result) => result.instance.exports as unknown as PowExports);
 }
 
@@ -90,12 +92,12 @@ function obtain(challenge: string): void {
     const started = now();
     let nonce = -1n;
     // The challenge's bytes at offset 0; the module uses the 16 bytes after them as scratch.
-    new Uint8Array(exports.memory.buffer).set(input);
+    new Uint8Array(exports.m.buffer).set(input);
     for (let start = 0; nonce < 0; start += SLICE) {
       if (start) {
         await new Promise((wake) => (channel.port1.onmessage = wake, channel.port2.postMessage(0)));
       }
-      nonce = exports.solve(0, input.length, +field(challenge, 4), BigInt(start), SLICE);
+      nonce = exports.s(0, input.length, +field(challenge, 4), BigInt(start), SLICE);
     }
     const expires = receivedAt + windowMs - SAFETY_MS;
     adopt({

@@ -1,6 +1,6 @@
 // One instantiated proof-of-work module: copies an input into its memory and calls the exported
 // `hash` or `solve`. Shared by the verifier (one hash per token) and the solver used by tests.
-import { MEMORY_BYTES, SCRATCH_BYTES } from "./wasm_builder.ts";
+import { EXPORTS, MEMORY_BYTES, SCRATCH_BYTES } from "./wasm_builder.ts";
 
 /** Longest input the module can take: the page minus the nonce-and-padding scratch. */
 export const MAX_INPUT_BYTES = MEMORY_BYTES - SCRATCH_BYTES;
@@ -25,9 +25,9 @@ export class PowInstance {
   /** Compiles synchronously: the module is well under a kilobyte. */
   constructor(bytes: Uint8Array<ArrayBuffer>) {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    this.#hash = instance.exports.hash as HashExport;
-    this.#solve = instance.exports.solve as SolveExport;
-    this.#memory = new Uint8Array((instance.exports.memory as WebAssembly.Memory).buffer);
+    this.#hash = instance.exports[EXPORTS.hash] as HashExport;
+    this.#solve = instance.exports[EXPORTS.solve] as SolveExport;
+    this.#memory = new Uint8Array((instance.exports[EXPORTS.memory] as WebAssembly.Memory).buffer);
     this.#inputWindow = this.#memory.subarray(0, MAX_INPUT_BYTES);
   }
 

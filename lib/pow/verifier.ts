@@ -26,9 +26,13 @@ export interface PowVerifierOptions {
 
 export interface PowModule {
   readonly epoch: number;
+  /** The full module (with the `hash` export the server verifies with). */
   readonly bytes: Uint8Array<ArrayBuffer>;
-  /** Standard base64, ready to embed in the tracker. */
-  readonly base64: string;
+  /**
+   * The browser's module (only `solve`) in lowercase hex, ready to embed in the tracker: hex
+   * keeps byte boundaries, so gzip compresses it better than base64 (about 40 bytes).
+   */
+  readonly hex: string;
 }
 
 export interface PowResult {
@@ -116,10 +120,11 @@ export class PowVerifier {
   #entry(epoch: number): EpochEntry {
     const cached = this.#epochs.get(epoch);
     if (cached) return cached;
-    const bytes = buildPowModule(powParams(this.#wasmKey, epoch));
-    const base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+    const params = powParams(this.#wasmKey, epoch);
+    const bytes = buildPowModule(params);
+    const hex = Buffer.from(buildPowModule(params, { hash: false })).toString("hex");
     const instance = new PowInstance(bytes);
-    const entry: EpochEntry = { module: Object.freeze({ epoch, bytes, base64 }), instance };
+    const entry: EpochEntry = { module: Object.freeze({ epoch, bytes, hex }), instance };
     this.#prune();
     this.#epochs.set(epoch, entry);
     return entry;

@@ -1,5 +1,5 @@
-// Emits the proof-of-work WebAssembly module for one parameter set: exports `memory`, `hash` and
-// `solve`, with the epoch's constants and rotations baked in as immediates. The bytecode mirrors
+// Emits the proof-of-work WebAssembly module for one parameter set: exports the memory, `hash` and
+// `solve` (named in EXPORTS), with the epoch's constants and rotations baked in as immediates. The bytecode mirrors
 // reference_hash.ts exactly; tests/pow_wasm_test.ts holds the two to the same outputs.
 import type { PowParams } from "./params.ts";
 import {
@@ -40,33 +40,52 @@ import {
 export const SCRATCH_BYTES = 16;
 export const MEMORY_BYTES = 65536;
 
-// Function indices, in function-section order.
+/** Export names: `m` the memory, `s` solve(ptr, len, difficulty, start, count), `h` hash. */
+export const EXPORTS = { memory: "m", solve: "s", hash: "h" } as const;
+
+// Function indices, in function-section order; `hash` comes last so leaving it out of the
+// browser's module renumbers nothing.
 const F_INIT = 0;
 const F_ABSORB = 1;
-const F_HASH = 2;
-const F_SOLVE = 3;
+const F_SOLVE = 2;
+const F_HASH = 3;
 
-export function buildPowModule(params: PowParams): Uint8Array<ArrayBuffer> {
+export interface PowModuleOptions {
+  /**
+   * Include the `hash(ptr, len, nonce)` export the server verifies with. Browsers only call
+   * `solve`, so the module the tracker embeds leaves it out (about 50 bytes less to download).
+   */
+  hash?: boolean;
+}
+
+export function buildPowModule(
+  params: PowParams,
+  options: PowModuleOptions = {},
+): Uint8Array<ArrayBuffer> {
+  const withHash = options.hash ?? true;
   const types = [
     funcType([], []), // init
     funcType([I32, I32, I32], [I64]), // absorb(p, end, total)
-    funcType([I32, I32, I64], [I64]), // hash(ptr, len, nonce)
     funcType([I32, I32, I32, I64, I32], [I64]), // solve(ptr, len, difficulty, start, count)
+    ...(withHash ? [funcType([I32, I32, I64], [I64])] : []), // hash(ptr, len, nonce)
   ];
   // The state lives in four mutable globals between calls so `solve` can keep the midstate of
   // the input's full blocks and re-hash only the nonce-bearing tail per attempt; an attacker with
   // native code would do the same, so the browser must not pay more than it.
   const globals = [0, 1, 2, 3].map(() => [I64, 1, ...i64Const(0n), Op.end]);
   const exports = [
-    [...name("memory"), ExportKind.memory, 0],
-    [...name("hash"), ExportKind.func, F_HASH],
-    [...name("solve"), ExportKind.func, F_SOLVE],
+    // One-letter names: every visitor downloads them (in EXPORTS order).
+    [...name(EXPORTS.memory), ExportKind.memory, 0],
+    [...name(EXPORTS.solve), ExportKind.func, F_SOLVE],
+    ...(withHash ? [[...name(EXPORTS.hash), ExportKind.func, F_HASH]] : []),
   ];
-  const code = [initBody(params), absorbBody(params), hashBody(), solveBody()];
+  const functions = withHash ? [[0], [1], [2], [3]] : [[0], [1], [2]];
+  const code = [initBody(params), absorbBody(params), solveBody()];
+  if (withHash) code.push(hashBody());
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
     ...section(Section.type, vector(types)),
-    ...section(Section.function, vector([[0], [1], [2], [3]])),
+    ...section(Section.function, vector(functions)),
     ...section(Section.memory, vector([[0x00, 1]])), // one page, no maximum
     ...section(Section.global, vector(globals)),
     ...section(Section.export, vector(exports)),

@@ -26,6 +26,8 @@ export interface Harness {
   views: URLSearchParams[];
   batches: EventBatch[];
   challenges: URL[];
+  /** Requests for the deferred chunk (web vitals and hover). */
+  deferred: URL[];
   /** Every event of every batch, in arrival order. */
   events(type?: string): TrackerEvent[];
   waitFor(check: () => unknown, what: string, timeoutMs?: number): Promise<void>;
@@ -39,6 +41,8 @@ export interface HarnessOptions {
   /** Pages by path; `{{app}}` becomes the app origin. "*" answers every other path (SPAs). */
   pages: Record<string, string>;
   userAgent?: string;
+  /** Extra response headers of the fixture pages (e.g. a Content-Security-Policy). */
+  headers?: Record<string, string>;
 }
 
 /** The embed every fixture uses; extra attributes (`data-no-scroll`, …) are appended. */
@@ -57,12 +61,14 @@ export async function openTracker(options: HarnessOptions): Promise<Harness> {
   const views: URLSearchParams[] = [];
   const batches: EventBatch[] = [];
   const challenges: URL[] = [];
+  const deferred: URL[] = [];
   const appServer = Deno.serve(
     { port: 0, hostname: "127.0.0.1", onListen() {} },
     async (req, info) => {
       const url = new URL(req.url);
       if (url.pathname === "/b.gif") views.push(url.searchParams);
       if (url.pathname === "/c") challenges.push(url);
+      if (url.pathname === "/ea.deferred.js") deferred.push(url);
       if (url.pathname === "/e" && req.method === "POST") {
         const text = await req.clone().text();
         try {
@@ -81,7 +87,11 @@ export async function openTracker(options: HarnessOptions): Promise<Harness> {
     const html = options.pages[path] ?? options.pages["*"];
     if (html === undefined) return new Response("not found", { status: 404 });
     return new Response(html.replaceAll("{{app}}", app), {
-      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+      headers: {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "no-store",
+        ...options.headers,
+      },
     });
   });
   const site = `http://127.0.0.1:${(siteServer.addr as Deno.NetAddr).port}`;
@@ -95,6 +105,7 @@ export async function openTracker(options: HarnessOptions): Promise<Harness> {
     views,
     batches,
     challenges,
+    deferred,
     events: (type) =>
       batches.flatMap((batch) => batch.events).filter((event) => !type || event.type === type),
     async waitFor(check, what, timeoutMs = 10_000) {

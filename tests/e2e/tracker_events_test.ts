@@ -257,6 +257,44 @@ Deno.test({
 });
 
 Deno.test({
+  name: "e2e tracker: under a nonce-based CSP the deferred chunk still loads (vitals, hover)",
+  ...BROWSER_TEST,
+  async fn() {
+    const html = `<!doctype html><html><head><meta charset="utf-8">` +
+      `<script nonce="n0nce" src="{{app}}/ea.js" data-site="fixture" data-allow-local></script>` +
+      `</head><body><h1 style="font-size:64px">Strict page</h1>` +
+      `<div id="h" data-echelon-hover="card" style="height:80px">Card</div></body></html>`;
+    const h = await openTracker({
+      pages: { "/": html },
+      // No 'strict-dynamic': only the nonce admits the chunk /ea.js inserts.
+      headers: {
+        "content-security-policy":
+          "script-src 'nonce-n0nce'; connect-src *; img-src * data:; style-src 'unsafe-inline'",
+      },
+    });
+    try {
+      const violations: string[] = [];
+      h.page.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await h.page.goto(h.site + "/");
+      await h.waitFor(() => h.deferred.length === 1, "the chunk request");
+      assert.match(h.deferred[0].searchParams.get("h") ?? "", /^[0-9a-f]{10}$/);
+      await h.page.hover("#h");
+      await h.page.waitForTimeout(1300);
+      await setVisibility(h.page, "hidden");
+      await h.waitFor(() => h.events("hover").length === 1, "the hover");
+      await h.waitFor(() => h.events("web_vital").some((e) => e.data.metric === "LCP"), "LCP");
+      assert.deepEqual(violations, []);
+      const stored = h.stored().events.map((r) => r.event_type);
+      assert.ok(stored.includes("hover") && stored.includes("web_vital"), stored.join());
+    } finally {
+      await h.close();
+    }
+  },
+});
+
+Deno.test({
   name: "e2e tracker: a site that opted in gets scrambled form values, never passwords",
   ...BROWSER_TEST,
   async fn() {

@@ -106,6 +106,7 @@ Deno.test({
       const types = new Set(h.events().map((e) => e.type));
       assert.deepEqual([...types].sort(), ["custom", "pageview_end", "session_end"]);
       assert.equal(h.views.length, 1, "page views are never optional");
+      assert.equal(h.deferred.length, 0, "without vitals and hover the chunk is not loaded");
     } finally {
       await h.close();
     }
