@@ -2,6 +2,7 @@
 // bench/results/latest.json and latest.md. Each figure names the command that produced it.
 import { DatabaseSync } from "node:sqlite";
 import { spawnServer } from "../tests/_process.ts";
+import { EXPORTS } from "../lib/pow/wasm_builder.ts";
 import { benchPow } from "./pow_bench.ts";
 import { benchTrackerSolve } from "./tracker_bench.ts";
 import { loadConfig } from "../lib/config.ts";
@@ -86,13 +87,14 @@ const DESKTOP_UA =
  * time, with a desktop browser's headers. `wrk … -- <site>` picks the site id. `done()` prints
  * wrk's own summary as JSON, so nothing depends on its human-readable output.
  */
-function pixelScript(): string {
+function pixelScript(tokens: string[] = []): string {
   const paths = Array.from(
     { length: GIF_PATHS },
     (_, i) => `"${encodeURIComponent(btoa(`/bench/${i}`))}"`,
   );
   return `
 local paths = {${paths.join(",")}}
+local tokens = {${tokens.map((t) => `"&tok=${encodeURIComponent(t)}"`).join(",")}}
 local threads = 0
 function setup(thread)
   threads = threads + 1
@@ -109,7 +111,8 @@ function request()
   n = n + 1
   local sid = string.format("%08x-%04x-4000-8000-%012d", n, tid, n)
   return wrk.format("GET", "/b.gif?p=" .. paths[(n * 2 + tid) % ${GIF_PATHS} + 1] ..
-    "&s=" .. site .. "&sid=" .. sid .. "&_v=" .. (1200 + n % 5000) .. "&sw=1920&sh=1080")
+    "&s=" .. site .. "&sid=" .. sid .. "&_v=" .. (1200 + n % 5000) .. "&sw=1920&sh=1080" ..
+    (tokens[n % #tokens + 1] or ""))
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -163,13 +166,48 @@ async function runWrkScript(
   };
 }
 
+/**
+ * Solves `count` challenges from the running app's `GET /c` with the module it serves, as the
+ * tracker does: wrk then presents them, so /b.gif verifies a real token on every request (all
+ * from one visitor, so reuse is "valid", not "replayed").
+ */
+async function solvedTokens(baseUrl: string, site: string, count: number): Promise<string[]> {
+  const tokens: string[] = [];
+  let exports: WebAssembly.Exports | undefined;
+  for (let i = 0; i < count; i++) {
+    const answer = await (await fetch(`${baseUrl}/c?s=${site}`)).json() as {
+      challenge: string;
+      difficulty: number;
+      wasm?: string;
+    };
+    if (!exports) {
+      const bytes = Uint8Array.from(answer.wasm!.match(/../g)!, (h) => parseInt(h, 16));
+      exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
+    }
+    const memory = new Uint8Array((exports[EXPORTS.memory] as WebAssembly.Memory).buffer);
+    const input = new TextEncoder().encode(answer.challenge);
+    memory.set(input);
+    const solve = exports[EXPORTS.solve] as (...args: unknown[]) => bigint;
+    const nonce = solve(0, input.length, answer.difficulty, 0n, 2 ** 30);
+    if (nonce < 0n) throw new Error(`no solution for ${answer.challenge}`);
+    tokens.push(`${answer.challenge}:${nonce}`);
+  }
+  return tokens;
+}
+
 /** Rows stored for `site` and hits counted as dropped, read from the file after the exit. */
-function storedHits(dbPath: string, site: string): { rows: number; dropped: number } {
+function storedHits(
+  dbPath: string,
+  site: string,
+): { rows: number; valid: number; dropped: number } {
   const db = new DatabaseSync(dbPath, { readOnly: true });
   try {
     const count = (sql: string) => Number(db.prepare(sql).get(site)?.n ?? 0);
     return {
       rows: count("SELECT count(*) AS n FROM visitor_views WHERE site_id = ?"),
+      valid: count(
+        "SELECT count(*) AS n FROM visitor_views WHERE site_id = ? AND pow_verdict = 'valid'",
+      ),
       dropped: count("SELECT coalesce(sum(hits), 0) AS n FROM drop_counts WHERE site_id = ?"),
     };
   } finally {
@@ -181,8 +219,11 @@ async function benchPixel(): Promise<void> {
   const dir = await Deno.makeTempDir();
   const dbPath = `${dir}/bench.db`;
   const script = `${dir}/pixel.lua`;
+  const tokenScript = `${dir}/pixel_pow.lua`;
   await Deno.writeTextFile(script, pixelScript());
   const app = await spawnServer({ ECHELON_DB_PATH: dbPath, ECHELON_RATE_LIMIT_MAX: "0" });
+  const powSite = `${GIF_SITE}-pow`;
+  await Deno.writeTextFile(tokenScript, pixelScript(await solvedTokens(app.baseUrl, powSite, 64)));
   const bare = await startBare("gif");
   let appStopped = false;
   try {
@@ -191,11 +232,13 @@ async function benchPixel(): Promise<void> {
     await runWrkScript(`${bare.url}/b.gif`, script, [warmSite], 2);
     const base = await runWrkScript(`${bare.url}/b.gif`, script, [GIF_SITE]);
     const ours = await runWrkScript(`${app.baseUrl}/b.gif`, script, [GIF_SITE]);
+    const withPow = await runWrkScript(`${app.baseUrl}/b.gif`, tokenScript, [powSite]);
     // SIGTERM drains the writer: every accepted hit must be in the file afterwards.
     const status = await app.stop();
     appStopped = true;
     if (status.code !== 0) throw new Error(`server exited with ${status.code}:\n${app.log()}`);
     const { rows, dropped } = storedHits(dbPath, GIF_SITE);
+    const pow = storedHits(dbPath, powSite);
     // Every answered hit was either stored or counted as dropped; fewer means hits were lost.
     const lost = Math.max(0, ours.requests - dropped - rows);
     if (lost > 0) console.error(`/b.gif: ${lost} answered hits neither stored nor counted`);
@@ -210,6 +253,16 @@ async function benchPixel(): Promise<void> {
         ratio: round(ours.requestsPerSec / base.requestsPerSec),
         budget: "ratio ≥ 0.5",
         command,
+      },
+      {
+        name: `GET /b.gif with a valid PoW token on every hit (verified: ${pow.valid} of ` +
+          `${pow.rows} rows "valid") vs bare Deno.serve pixel`,
+        value: Math.round(withPow.requestsPerSec),
+        unit: "req/s",
+        baseline: Math.round(base.requestsPerSec),
+        ratio: round(withPow.requestsPerSec / base.requestsPerSec),
+        budget: "ratio ≥ 0.5",
+        command: command + " (pixel_pow.lua: 64 tokens solved from GET /c)",
       },
       {
         name: "GET /b.gif latency p50 (full pipeline) vs bare",
@@ -336,10 +389,26 @@ if (import.meta.main) {
     console.error("wrk is required: apt-get install -y wrk");
     Deno.exit(1);
   }
-  await benchHealth();
-  await benchPixel();
-  await benchProofOfWork();
-  await benchTracker();
+  // `deno task bench -- pixel tracker` runs only the named sections and prints them without
+  // replacing bench/results/latest.*, which always hold a complete run.
+  const sections: Record<string, () => Promise<void>> = {
+    health: benchHealth,
+    pixel: benchPixel,
+    pow: benchProofOfWork,
+    tracker: benchTracker,
+  };
+  const unknown = Deno.args.filter((name) => !(name in sections));
+  if (unknown.length) {
+    console.error(`unknown section(s) ${unknown.join(", ")}; known: ${Object.keys(sections)}`);
+    Deno.exit(2);
+  }
+  for (const [name, run] of Object.entries(sections)) {
+    if (Deno.args.length === 0 || Deno.args.includes(name)) await run();
+  }
+  if (Deno.args.length) {
+    console.log(markdown(figures));
+    Deno.exit(0);
+  }
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: navigator.hardwareConcurrency, deno: Deno.version.deno },
