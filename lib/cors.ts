@@ -1,10 +1,11 @@
 // CORS for the tracking endpoints: a customer's pages on other origins call /ea.js (and its
-// /ea.deferred.js chunk), /b.gif, /e and /c. Open mode reflects the Origin; with ECHELON_ALLOWED_ORIGINS only listed hosts are
-// reflected. Every other path allows no cross-origin use. `Vary: Origin` keeps caches honest.
+// chunks), /b.gif, /e and /c. Open mode reflects the Origin; with ECHELON_ALLOWED_ORIGINS only
+// listed hosts are reflected. Every other path allows no cross-origin use. `Vary: Origin` keeps caches honest.
 
 export const TRACKING_PATHS = new Set([
   "/ea.js",
   "/ea.deferred.js",
+  "/ea.banner.js",
   "/b.gif",
   "/e",
   "/c",

@@ -9,10 +9,10 @@
 // "replayed": those responses are `no-store`.
 import { Buffer } from "node:buffer";
 import { gzipSync } from "node:zlib";
-import type { Config } from "../lib/config.ts";
 import { acceptsGzip } from "../lib/http_accept.ts";
+import { publicOrigin } from "../lib/public_origin.ts";
 import type { Ctx } from "../lib/state.ts";
-import { deferredChunk } from "../lib/tracker_chunk.ts";
+import { chunksHash } from "../lib/tracker_chunk.ts";
 import {
   type Injected,
   PLACEHOLDER,
@@ -31,7 +31,6 @@ interface BuiltTracker {
 }
 
 const DIST = new URL("../dist/tracker/", import.meta.url);
-const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 const MAX_CACHED_GZIP = 16;
 
 /** The built file, split at the placeholder; read on first use, never at import. */
@@ -54,23 +53,6 @@ function builtTracker(variant: TrackerVariant, cache: Map<string, BuiltTracker>)
 
 const builds = new Map<string, BuiltTracker>();
 
-/** The origin browsers reach us at; forwarding headers count only behind a trusted proxy. */
-export function publicOrigin(
-  url: URL,
-  headers: Headers,
-  config: Pick<Config, "trustProxy">,
-): string {
-  let proto = url.protocol.slice(0, -1);
-  let host = url.host;
-  if (config.trustProxy) {
-    const forwardedProto = headers.get("x-forwarded-proto")?.split(",")[0].trim().toLowerCase();
-    if (forwardedProto === "http" || forwardedProto === "https") proto = forwardedProto;
-    const forwardedHost = headers.get("x-forwarded-host")?.split(",")[0].trim();
-    if (forwardedHost && HOST.test(forwardedHost)) host = forwardedHost;
-  }
-  return `${proto}://${host}`;
-}
-
 /** The tracker assumes the private defaults, so only settings that differ are worth the bytes. */
 function nonDefault(settings: SiteSettings): SiteSettings | null {
   const custom = settings.query.length > 0 || settings.formValues || settings.consentCss !== "";
@@ -83,10 +65,10 @@ export const handler = {
     const { config, pow } = services;
     const headers = ctx.req.headers;
     let built: BuiltTracker;
-    let deferredHash: string;
+    let chunks: string;
     try {
       built = builtTracker({ consent: config.cookieConsent, debug: config.debug }, builds);
-      deferredHash = deferredChunk().hash;
+      chunks = chunksHash();
     } catch (error) {
       services.log.error("tracker not built (run `deno task build:tracker`)", error);
       return new Response("// tracker unavailable\n", {
@@ -100,13 +82,13 @@ export const handler = {
     const site = challengeSite(ctx.url.searchParams.get("s"));
     const module = pow.currentModule();
     const injected: Injected = {
-      origin: publicOrigin(ctx.url, headers, config),
-      challenge: site ? pow.issue(site, difficultyFor(headers, config.powDifficulty)) : null,
-      epoch: module.epoch,
-      wasm: module.hex,
-      deferred: deferredHash,
-      windowMs: config.challengeWindowMinutes * 60_000,
-      site: site ? nonDefault(siteSettingsFor(services, site)) : null,
+      o: publicOrigin(ctx.url, headers, config),
+      c: site ? pow.issue(site, difficultyFor(headers, config.powDifficulty)) : null,
+      e: module.epoch,
+      w: module.hex,
+      h: chunks,
+      m: config.challengeWindowMinutes * 60_000,
+      s: site ? nonDefault(siteSettingsFor(services, site)) : null,
     };
     const json = renderInjected(injected);
     const vary = ["Accept-Encoding"];

@@ -1,6 +1,6 @@
 // `deno task build:tracker`: bundles tracker/main.ts into minified IIFEs under dist/tracker/, one
-// per build variant (consent banner, debug tracing), plus the deferred chunk (web vitals and hover,
-// tracker/deferred.ts → ea.deferred.js), and prints raw, minified and gzip sizes.
+// per build variant (consent gate, debug tracing), plus the chunks it loads on demand (CHUNKS:
+// web vitals and hover; the consent banner), and prints raw, minified and gzip sizes.
 // The `__ECHELON__` placeholder must survive exactly once: routes/ea.js.ts splits each file there
 // and injects the values of every response.
 import * as esbuild from "esbuild";
@@ -15,13 +15,12 @@ import {
 
 const ROOT = new URL("../", import.meta.url);
 export const TRACKER_ENTRY = new URL("tracker/main.ts", ROOT);
-export const DEFERRED_ENTRY = new URL("tracker/deferred.ts", ROOT);
-/** The chunk /ea.js loads for web vitals and hover (routes/ea.deferred.js.ts serves it). */
-export const DEFERRED_FILE = "ea.deferred.js";
+/** Chunks /ea.js loads on demand, as `/ea.<name>.js` (lib/tracker_chunk.ts serves them). */
+export const CHUNKS = { deferred: "tracker/deferred.ts", banner: "tracker/banner.ts" } as const;
 export const TRACKER_DIST = new URL("dist/tracker/", ROOT);
 
 export interface TrackerBuild {
-  /** null for the deferred chunk, which is the same in every variant. */
+  /** null for a chunk, which is the same in every variant. */
   variant: TrackerVariant | null;
   file: string;
   code: string;
@@ -37,16 +36,23 @@ export async function buildTrackers(options: { minify?: boolean } = {}): Promise
   try {
     const builds: TrackerBuild[] = [];
     for (const variant of TRACKER_VARIANTS) builds.push(await bundle(variant, options.minify));
-    builds.push(await bundle(null, options.minify));
+    for (const name of Object.keys(CHUNKS) as (keyof typeof CHUNKS)[]) {
+      builds.push(await bundle(null, options.minify, name));
+    }
     return builds;
   } finally {
     await esbuild.stop();
   }
 }
 
-async function bundle(variant: TrackerVariant | null, minify = true): Promise<TrackerBuild> {
+async function bundle(
+  variant: TrackerVariant | null,
+  minify = true,
+  chunk?: keyof typeof CHUNKS,
+): Promise<TrackerBuild> {
+  const entry = variant ? TRACKER_ENTRY : new URL(CHUNKS[chunk!], ROOT);
   const result = await esbuild.build({
-    entryPoints: [(variant ? TRACKER_ENTRY : DEFERRED_ENTRY).pathname],
+    entryPoints: [entry.pathname],
     bundle: true,
     minify,
     format: "iife",
@@ -64,7 +70,7 @@ async function bundle(variant: TrackerVariant | null, minify = true): Promise<Tr
   });
   const bundled = result.outputFiles[0].text;
   const code = minify ? await compress(bundled) : bundled;
-  const file = variant ? variantFile(variant) : DEFERRED_FILE;
+  const file = variant ? variantFile(variant) : `ea.${chunk}.js`;
   const occurrences = code.split(PLACEHOLDER).length - 1;
   if (occurrences !== (variant ? 1 : 0)) {
     throw new Error(

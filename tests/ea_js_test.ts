@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { parseChallenge, solveChallenge } from "../lib/pow/mod.ts";
-import { deferredChunk } from "../lib/tracker_chunk.ts";
+import { chunksHash } from "../lib/tracker_chunk.ts";
 import { type Injected, PLACEHOLDER, renderInjected, variantFile } from "../tracker/inject.ts";
 import { createTestApp, TEST_ORIGIN } from "./_helpers.ts";
 
@@ -40,46 +40,50 @@ Deno.test("/ea.js: the generic script is cacheable and embeds origin and module,
   const injected = injectedIn(await res.text(), await builtParts());
   const module = t.services.pow.currentModule();
   assert.deepEqual(injected, {
-    origin: TEST_ORIGIN,
-    challenge: null,
-    epoch: module.epoch,
-    wasm: module.hex,
-    deferred: deferredChunk().hash,
-    windowMs: 600_000,
-    site: null,
+    o: TEST_ORIGIN,
+    c: null,
+    e: module.epoch,
+    w: module.hex,
+    h: chunksHash(),
+    m: 600_000,
+    s: null,
   });
 });
 
 Deno.test("/ea.js?s=: a site with the default settings gets null (the tracker's defaults)", async () => {
   const t = await createTestApp();
   const res = await t.request("/ea.js?s=plain-site", { headers: BROWSER });
-  const injected = injectedIn(await res.text(), await builtParts()) as { site: unknown };
-  assert.equal(injected.site, null);
+  const injected = injectedIn(await res.text(), await builtParts()) as { s: unknown };
+  assert.equal(injected.s, null);
 });
 
-Deno.test("/ea.deferred.js: the chunk, cached for a year under its hash, gzip on request", async () => {
-  const t = await createTestApp();
-  const chunk = deferredChunk();
-  const built = await Deno.readFile(new URL("../dist/tracker/ea.deferred.js", import.meta.url));
-  const current = await t.request(`/ea.deferred.js?h=${chunk.hash}`, {
-    headers: { origin: "https://customer.example" },
+for (const name of ["deferred", "banner"]) {
+  Deno.test(`/ea.${name}.js: the chunk, cached for a year under the hash, gzip on request`, async () => {
+    const t = await createTestApp();
+    const hash = chunksHash();
+    const built = await Deno.readFile(new URL(`../dist/tracker/ea.${name}.js`, import.meta.url));
+    const current = await t.request(`/ea.${name}.js?h=${hash}`, {
+      headers: { origin: "https://customer.example" },
+    });
+    assert.equal(current.status, 200);
+    assert.equal(current.headers.get("content-type"), "application/javascript; charset=utf-8");
+    assert.equal(current.headers.get("cache-control"), "public, max-age=31536000, immutable");
+    assert.equal(current.headers.get("access-control-allow-origin"), "https://customer.example");
+    assert.deepEqual(new Uint8Array(await current.arrayBuffer()), built);
+    const text = new TextDecoder().decode(built);
+    assert.match(text, new RegExp(`echelon:${name}`));
+    assert.doesNotMatch(text, /__ECHELON__/, "nothing is injected into a chunk");
+    const stale = await t.request(`/ea.${name}.js?h=0000000000`);
+    assert.equal(stale.headers.get("cache-control"), "public, max-age=300", "an old hash");
+    await stale.body?.cancel();
+    const gzipped = await t.request(`/ea.${name}.js?h=${hash}`, {
+      headers: { "accept-encoding": "gzip, br" },
+    });
+    assert.equal(gzipped.headers.get("content-encoding"), "gzip");
+    const body = new Uint8Array(gunzipSync(new Uint8Array(await gzipped.arrayBuffer())));
+    assert.deepEqual(body, built);
   });
-  assert.equal(current.status, 200);
-  assert.equal(current.headers.get("content-type"), "application/javascript; charset=utf-8");
-  assert.equal(current.headers.get("cache-control"), "public, max-age=31536000, immutable");
-  assert.deepEqual(new Uint8Array(await current.arrayBuffer()), built);
-  const text = new TextDecoder().decode(built);
-  assert.match(text, /echelon:deferred/);
-  assert.doesNotMatch(text, /__ECHELON__/, "nothing is injected into the chunk");
-  const stale = await t.request("/ea.deferred.js?h=0000000000");
-  assert.equal(stale.headers.get("cache-control"), "public, max-age=300", "an old hash");
-  await stale.body?.cancel();
-  const gzipped = await t.request(`/ea.deferred.js?h=${chunk.hash}`, {
-    headers: { "accept-encoding": "gzip, br" },
-  });
-  assert.equal(gzipped.headers.get("content-encoding"), "gzip");
-  assert.deepEqual(new Uint8Array(gunzipSync(new Uint8Array(await gzipped.arrayBuffer()))), built);
-});
+}
 
 Deno.test("/ea.js?s=: a per-visitor challenge (no-store) that verifies once solved", async () => {
   const t = await createTestApp({ ECHELON_POW_DIFFICULTY: "10" });
@@ -94,20 +98,20 @@ Deno.test("/ea.js?s=: a per-visitor challenge (no-store) that verifies once solv
     assert.match(res.headers.get("vary") ?? "", new RegExp(name, "i"));
   }
   const injected = injectedIn(await res.text(), await builtParts());
-  const challenge = parseChallenge(injected.challenge ?? "");
+  const challenge = parseChallenge(injected.c ?? "");
   assert.ok(challenge);
   assert.equal(challenge.site, "fixture");
   assert.equal(challenge.difficulty, 10);
-  assert.deepEqual(injected.site, { query: ["page"], formValues: false, consentCss: "" });
-  const { token } = solveChallenge(t.services.pow, injected.challenge!, 10);
+  assert.deepEqual(injected.s, { query: ["page"], formValues: false, consentCss: "" });
+  const { token } = solveChallenge(t.services.pow, injected.c!, 10);
   assert.equal(t.services.pow.verify(token, "fixture", "v").verdict, "valid");
 
   // A client without browser headers pays four more bits; a bad site id gets the generic script.
   const bare = injectedIn(await (await t.request("/ea.js?s=fixture")).text(), await builtParts());
-  assert.equal(parseChallenge(bare.challenge!)?.difficulty, 14);
+  assert.equal(parseChallenge(bare.c!)?.difficulty, 14);
   const generic = await t.request("/ea.js?s=%3Cscript%3E");
   assert.equal(generic.headers.get("cache-control"), "public, max-age=300");
-  assert.equal(injectedIn(await generic.text(), await builtParts()).challenge, null);
+  assert.equal(injectedIn(await generic.text(), await builtParts()).c, null);
 });
 
 Deno.test("/ea.js: gzip when accepted, identical after decompression", async () => {
@@ -130,19 +134,19 @@ Deno.test("/ea.js: forwarding headers set the origin only behind a trusted proxy
   const forwarded = { "x-forwarded-proto": "https", "x-forwarded-host": "stats.example.com" };
   const direct = await createTestApp();
   const res = await direct.request("/ea.js", { headers: forwarded });
-  assert.equal(injectedIn(await res.text(), await builtParts()).origin, TEST_ORIGIN);
+  assert.equal(injectedIn(await res.text(), await builtParts()).o, TEST_ORIGIN);
 
   const proxied = await createTestApp({ ECHELON_TRUST_PROXY: "true" });
   const behind = await proxied.request("/ea.js", { headers: forwarded });
   assert.match(behind.headers.get("vary") ?? "", /X-Forwarded-Proto, X-Forwarded-Host/);
   assert.equal(
-    injectedIn(await behind.text(), await builtParts()).origin,
+    injectedIn(await behind.text(), await builtParts()).o,
     "https://stats.example.com",
   );
   const hostile = await proxied.request("/ea.js", {
     headers: { "x-forwarded-proto": "javascript", "x-forwarded-host": 'a.com"</script>' },
   });
-  assert.equal(injectedIn(await hostile.text(), await builtParts()).origin, TEST_ORIGIN);
+  assert.equal(injectedIn(await hostile.text(), await builtParts()).o, TEST_ORIGIN);
 });
 
 Deno.test("/ea.js: debug and consent configurations serve their build variants", async () => {
@@ -162,22 +166,25 @@ Deno.test("/ea.js: debug and consent configurations serve their build variants",
   );
   const plain = await Deno.readTextFile(new URL("../dist/tracker/ea.js", import.meta.url));
   const debug = await Deno.readTextFile(new URL("../dist/tracker/ea.debug.js", import.meta.url));
-  assert.match(consent, /echelon-consent/);
-  assert.doesNotMatch(plain, /echelon-consent/, "the default script carries no banner");
+  const banner = await Deno.readTextFile(new URL("../dist/tracker/ea.banner.js", import.meta.url));
+  assert.match(consent, /"banner"/, "the consent variant loads the banner chunk");
+  assert.doesNotMatch(plain, /"banner"/, "the default script never asks");
+  assert.match(banner, /echelon-consent/);
+  for (const script of [plain, consent]) assert.doesNotMatch(script, /echelon-consent/);
   assert.match(debug, /\[echelon\]/);
   assert.doesNotMatch(plain, /\[echelon\]|console\./, "nor any tracing");
 });
 
 Deno.test("renderInjected: the literal cannot close a script element or break old parsers", () => {
   const literal = renderInjected({
-    origin: "https://a.example",
-    challenge: null,
-    epoch: 1,
-    wasm: "00",
-    deferred: "0123456789",
-    windowMs: 1,
-    site: { query: [], formValues: false, consentCss: "</script><script>x\u2028\u2029" },
+    o: "https://a.example",
+    c: null,
+    e: 1,
+    w: "00",
+    h: "0123456789",
+    m: 1,
+    s: { query: [], formValues: false, consentCss: "</script><script>x\u2028\u2029" },
   });
   assert.doesNotMatch(literal, /<|\u2028|\u2029/);
-  assert.equal(JSON.parse(literal).site.consentCss, "</script><script>x\u2028\u2029");
+  assert.equal(JSON.parse(literal).s.consentCss, "</script><script>x\u2028\u2029");
 });

@@ -22,7 +22,7 @@ export const site = ((script && script.getAttribute("data-site")) || "default").
 export const hashRouting = hasAttr("hash");
 
 /** Until the server says otherwise: no query parameter kept, no form value sent, no extra CSS. */
-export let settings: SiteSettings = injected.site || { query: [] } as unknown as SiteSettings;
+export let settings: SiteSettings = injected.s || { query: [] } as unknown as SiteSettings;
 
 export function setSettings(next: SiteSettings | null | undefined): void {
   if (next) settings = next;

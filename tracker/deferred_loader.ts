@@ -1,30 +1,20 @@
-// Loads the deferred chunk (`/ea.deferred.js?h=<content hash>`, cached by the browser) unless
-// both of its features are opted out, and keeps the reporter it hands back. The tag copies our
-// script's nonce, so pages with a nonce-based CSP that allowed /ea.js allow the chunk too.
-import { hasAttr, injected, script } from "./config.ts";
-import { DEFERRED_EVENT, type DeferredStart } from "./deferred_api.ts";
+// Loads the deferred chunk (forms, hover, web vitals) unless all are opted out, and keeps the
+// reporter it hands back for the moment the page is hidden.
+import type { DeferredStart } from "./chunk_api.ts";
+import { loadChunk } from "./chunk_loader.ts";
+import { hasAttr, settings } from "./config.ts";
 import { emit } from "./transport.ts";
-import { doc, guard } from "./util.ts";
 
 let report: (() => void) | undefined;
 
 export function loadDeferred(): void {
+  const forms = !hasAttr("no-forms");
   const hover = !hasAttr("no-hover");
   const vitals = !hasAttr("no-vitals");
-  if (!hover && !vitals) return;
-  doc.addEventListener(
-    DEFERRED_EVENT,
-    guard((event: Event) => {
-      report ||= (event as CustomEvent<DeferredStart>).detail({ emit, hover, vitals });
-    }),
-  );
-  try {
-    const tag = doc.createElement("script");
-    tag.src = injected.origin + "/ea.deferred.js?h=" + injected.deferred;
-    tag.nonce = script!.nonce;
-    doc.documentElement.append(tag);
-  } catch {
-    // A document that refuses the element: no vitals or hover, the rest keeps working.
+  if (forms || hover || vitals) {
+    loadChunk<DeferredStart>("deferred", (start) => {
+      report ||= start({ emit, forms, formValues: () => settings.formValues, hover, vitals });
+    });
   }
 }
 

@@ -1,8 +1,8 @@
 // Forms (T11): focus, change and submit. Values are never sent by default, only their length
 // (DESIGN decision 6, reference defect W7); a site that opted in gets a scrambled value (letters
-// and digits replaced at random, shape kept), and never for password or hidden fields.
-import { settings } from "./config.ts";
-import { emit } from "./transport.ts";
+// and digits replaced at random, shape kept), and never for password or hidden fields. Part of
+// the deferred chunk: nobody focuses a field in the moment before it attaches.
+import type { Emit } from "./chunk_api.ts";
 import { cut, doc, listen } from "./util.ts";
 
 type Field = HTMLInputElement & { form: HTMLFormElement | null };
@@ -27,7 +27,8 @@ export function scramble(value: string): string {
     .replace(/\d/g, () => "" + ((Math.random() * 10) | 0));
 }
 
-export function startForms(): void {
+/** `formValues()`: the site's current opt-in (settings may arrive with a later challenge). */
+export function observeForms(emit: Emit, formValues: () => boolean): void {
   listen(doc, "focusin", (event) => {
     const [field, data] = fieldOf(event);
     if (field) emit("form_focus", data!);
@@ -36,7 +37,7 @@ export function startForms(): void {
     const [field, data] = fieldOf(event);
     if (!field) return;
     data!.value_length = field.value.length;
-    if (settings.formValues && !/^(password|hidden)$/.test(field.type)) {
+    if (formValues() && !/^(password|hidden)$/.test(field.type)) {
       data!.value = scramble(cut(field.value, 256));
     }
     emit("form_blur", data!);

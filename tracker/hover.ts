@@ -1,7 +1,7 @@
 // Hover (T10): a trusted pointer resting 1 s on an element tagged `data-echelon-hover` sends
 // `hover {hover, tag, ...extras}`; leaving the element earlier cancels it. Part of the deferred
 // chunk: it attaches a moment after /ea.js, which the 1 s dwell makes invisible.
-import type { Emit } from "./deferred_api.ts";
+import type { Emit } from "./chunk_api.ts";
 import { taggedData } from "./tagged.ts";
 import { closest, doc, later, listen } from "./util.ts";
 

@@ -17,26 +17,28 @@ export interface SiteSettings {
  * (`variantFile`), so the default script carries neither tracing nor the banner.
  */
 export interface Injected {
+  // One-letter keys: this object is in every /ea.js response (the same reason /b.gif's
+  // parameters are `p`, `s`, `sid`).
   /** Origin of the Echelon server, e.g. "https://stats.example.com". */
-  origin: string;
+  o: string;
   /**
    * A challenge for the site (only when the script was requested with `?s=`), else null. It
    * names its own difficulty (leading zero bits), adaptive per client.
    */
-  challenge: string | null;
-  /** The 6-hour epoch of `wasm`. */
-  epoch: number;
-  /** The epoch's proof-of-work module (only the `solve` export), lowercase hex. */
-  wasm: string;
-  /** Content hash of the deferred chunk (vitals, hover), the cache key in `/ea.deferred.js?h=`. */
-  deferred: string;
+  c: string | null;
+  /** The 6-hour epoch of `w`. */
+  e: number;
+  /** The epoch's proof-of-work module (only the solve export), lowercase hex. */
+  w: string;
+  /** Content hash of the chunks (deferred, banner): the cache key in `/ea.<chunk>.js?h=`. */
+  h: string;
   /** How long a challenge stays valid after issue, in ms (ECHELON_CHALLENGE_WINDOW_MINUTES). */
-  windowMs: number;
+  m: number;
   /**
    * Settings of the `?s=` site; null when the script is not site-specific or the site keeps the
    * defaults (no query parameter kept, no form values, no consent CSS).
    */
-  site: SiteSettings | null;
+  s: SiteSettings | null;
 }
 
 /** `GET /c?s=<site>&e=<epoch>`. */

@@ -7,7 +7,6 @@ import { hasAttr, script } from "./config.ts";
 import { askConsent } from "./consent.ts";
 import { loadDeferred, reportDeferred } from "./deferred_loader.ts";
 import { endPageView, resetEngagement, updateEngagement } from "./engagement.ts";
-import { startForms } from "./forms.ts";
 import { currentPath, setPath } from "./page.ts";
 import { gateOnHide, interacted, startGate } from "./pageview.ts";
 import { startPow, tokenReady } from "./pow.ts";
@@ -46,7 +45,6 @@ function start(): void {
   resetEngagement();
   startSpa();
   startClicks();
-  if (!hasAttr("no-forms")) startForms();
   loadDeferred();
   // The banner waits for the site's settings (its CSS may come with the first challenge).
   if (BUILD_CONSENT) tokenReady(2000).then(guard(askConsent));

@@ -57,6 +57,7 @@ function beacon(interaction: string, leaving?: boolean): void {
   if (!spa) setPath(currentPath());
   const solved = token();
   // Only the referrer's origin leaves the page: the server stores no more (DESIGN decision 6).
+  // A regex, not URL.origin: app referrers (android-app://…) have an opaque origin, "null".
   const referrer = doc.referrer.match(/^[a-z][\w+.-]*:\/\/[^/?#]*/i)?.[0];
   // URLSearchParams URI-encodes every value (base64's "+", "/" and "=", the token's ":").
   const query: Record<string, unknown> = {
@@ -77,7 +78,7 @@ function beacon(interaction: string, leaving?: boolean): void {
   ["uc", "us", "um", "uct", "ut"].forEach((name, i) => {
     if (utm[i]) query[name] = b64(utm[i]);
   });
-  const url = injected.origin + "/b.gif?" + new URLSearchParams(query as Record<string, string>);
+  const url = injected.o + "/b.gif?" + new URLSearchParams(query as Record<string, string>);
   // An image while the page is visible; a keepalive fetch when it is being left.
   if (leaving) send(url);
   else new Image().src = url;

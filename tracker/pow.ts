@@ -47,14 +47,14 @@ function loadModule(hex: string, epoch: number): void {
 const field = (challenge: string, index: number) => challenge.split(":")[index];
 
 export function startPow(): void {
-  loadModule(injected.wasm, injected.epoch);
+  loadModule(injected.w, injected.e);
   try {
     const stored: SolvedToken = JSON.parse(session("_etok")!);
     if (field(stored.t, 1) == site && stored.r > now()) return adopt(stored);
   } catch {
     // Nothing usable stored.
   }
-  const challenge = injected.challenge;
+  const challenge = injected.c;
   obtain(challenge && field(challenge, 1) == site ? challenge : "");
 }
 
@@ -75,12 +75,12 @@ export function tokenReady(ms: number): Promise<unknown> {
 /** Solves `challenge`, or one fetched from /c when empty; at most one at a time. */
 function obtain(challenge: string): void {
   pending ||= (async () => {
-    let windowMs = injected.windowMs;
+    let windowMs = injected.m;
     const receivedAt = now();
     if (!challenge) {
       const answer: ChallengeResponse = await fetchOriginal.call(
         win,
-        injected.origin + "/c?s=" + encodeURIComponent(site) + "&e=" + wasmEpoch,
+        injected.o + "/c?s=" + encodeURIComponent(site) + "&e=" + wasmEpoch,
       ).then((response) => response.json());
       if (answer.wasm) loadModule(answer.wasm, answer.epoch);
       setSettings(answer.site);

@@ -49,7 +49,7 @@ export function emit(type: string, data: Record<string, unknown>): void {
 export function flush(leaving?: boolean): void {
   const events = queue;
   const post = () => {
-    const url = injected.origin + "/e";
+    const url = injected.o + "/e";
     const body = JSON.stringify({ events, siteId: site, tok: token()?.t });
     try {
       if (beacon.call(nav, url, new Blob([body], { type: "text/plain" }))) return;

@@ -39,10 +39,14 @@ export function later(fn: () => unknown, ms: number): number {
   return win.setTimeout(guard(fn), ms);
 }
 
-/** sessionStorage get (one argument) or set; undefined when storage is unavailable. */
-export function session(key: string, value?: string): string | null | void {
+/**
+ * sessionStorage (or with `local`, localStorage) get (no value) or set; undefined when storage
+ * is unavailable.
+ */
+export function session(key: string, value?: string, local?: boolean): string | null | void {
   try {
-    return value ? sessionStorage.setItem(key, value) : sessionStorage.getItem(key);
+    const storage = local ? localStorage : sessionStorage;
+    return value ? storage.setItem(key, value) : storage.getItem(key);
   } catch {
     // Blocked storage (privacy modes, sandboxed frames): callers fall back to memory.
   }

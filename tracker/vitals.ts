@@ -4,7 +4,7 @@
 // the maximum of all entries). Part of the deferred chunk (deferred.ts): the observers use
 // `buffered: true`, so entries recorded before the chunk arrives are still seen.
 
-import type { Emit } from "./deferred_api.ts";
+import type { Emit } from "./chunk_api.ts";
 
 type Entry = PerformanceEntry & { value: number; hadRecentInput: boolean; interactionId: number };
 

@@ -1,0 +1,24 @@
+// The contract between /ea.js and its chunks (deferred.ts, banner.ts), free of side effects so
+// every bundle can import it. A chunk announces itself by a DOM event on `document`,
+// "echelon:<name>", whose `detail` is its starter: no globals.
+
+/** The main script's `emit`. */
+export type Emit = (type: string, data: Record<string, unknown>) => void;
+
+export interface DeferredOptions {
+  emit: Emit;
+  forms: boolean;
+  /** The site's opt-in to scrambled form values, read at each change. */
+  formValues: () => boolean;
+  hover: boolean;
+  vitals: boolean;
+}
+
+/** "deferred": starts what the options ask for; returns the reporter to call at hide. */
+export type DeferredStart = (options: DeferredOptions) => () => void;
+
+/** "banner": shows the consent banner with the site's extra CSS; `decide("1" | "0")`. */
+export type BannerStart = (css: string, decide: (value: string) => void) => void;
+
+/** Prefix of the chunk events: "echelon:" + name. */
+export const CHUNK_EVENT = "echelon:";
