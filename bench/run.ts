@@ -4,6 +4,7 @@ import { DatabaseSync } from "node:sqlite";
 import { spawnServer } from "../tests/_process.ts";
 import { EXPORTS } from "../lib/pow/wasm_builder.ts";
 import { benchPow } from "./pow_bench.ts";
+import { benchStats, statsBenchRows } from "./stats_bench.ts";
 import { benchTrackerSolve } from "./tracker_bench.ts";
 import { loadConfig } from "../lib/config.ts";
 import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
@@ -367,6 +368,13 @@ async function benchTracker(): Promise<void> {
   }
 }
 
+// ---- Stats: rollup build, overview (30 days) and live dashboard at 1M and 10M stored page views,
+// through the in-process app (bench/stats_bench.ts). ECHELON_BENCH_SKIP_10M=1 leaves out 10M.
+
+async function benchStatsSection(): Promise<void> {
+  figures.push(...await benchStats({ rows: statsBenchRows([]) }));
+}
+
 function round(n: number, digits = 3): number {
   return Math.round(n * 10 ** digits) / 10 ** digits;
 }
@@ -396,6 +404,7 @@ if (import.meta.main) {
     pixel: benchPixel,
     pow: benchProofOfWork,
     tracker: benchTracker,
+    stats: benchStatsSection,
   };
   const unknown = Deno.args.filter((name) => !(name in sections));
   if (unknown.length) {

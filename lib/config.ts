@@ -31,6 +31,8 @@ export interface Config {
   allowedSites: string[];
   registeredSitesOnly: boolean;
   ignoredSites: string[];
+  /** Record every utm_* value, not only those of active registered campaigns (the whitelist). */
+  utmRecordAll: boolean;
   rateLimitMax: number;
   rateLimitWindowMs: number;
   viewFlushMs: number;
@@ -122,6 +124,7 @@ export function loadConfig(env: Env, version = "dev"): Config {
         ...list("ECHELON_IGNORED_SITES").map((s) => siteId("ECHELON_IGNORED_SITES", s)),
       ]),
     ],
+    utmRecordAll: bool("ECHELON_UTM_RECORD_ALL", false),
     rateLimitMax: int("ECHELON_RATE_LIMIT_MAX", DEFAULTS.rateLimitMax, 0, 100_000_000),
     rateLimitWindowMs: int(
       "ECHELON_RATE_LIMIT_WINDOW_MS",

@@ -10,6 +10,7 @@ export const TRACKING_PATHS = new Set([
   "/e",
   "/c",
   "/nanolytica.js",
+  "/api/analytics/collect",
 ]);
 
 export function corsHeaders(

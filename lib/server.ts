@@ -2,6 +2,7 @@
 // SIGINT stop accepting, run the shutdown hooks (writer flushes) and close the DB, all within
 // ECHELON_SHUTDOWN_TIMEOUT_MS.
 import { createApp } from "./app.ts";
+import { ensureGeneratedPassword } from "./auth/credentials.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/mod.ts";
 import { createJobRunner } from "./jobs.ts";
@@ -22,7 +23,14 @@ export async function start(
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger({ debug: config.debug });
   const db = openDatabase(config.dbPath);
-  const services = createServices(config, db, { log });
+  let services: Services;
+  try {
+    services = createServices(config, db, { log });
+    await ensureGeneratedPassword(services);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const app = await createApp(services);
   const jobs = createJobRunner(services.jobs, (message, error) => log.error(message, error));
 

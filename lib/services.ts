@@ -1,5 +1,7 @@
 // Everything a request may need, built once from the config and the database and passed down
 // through `ctx.state.services` (no global singletons on the request path).
+import { validateCredentialConfig } from "./auth/credentials.ts";
+import { sessionPurgeJob } from "./auth/sessions.ts";
 import type { Config } from "./config.ts";
 import type { Job } from "./jobs.ts";
 import type { Database } from "./db/mod.ts";
@@ -8,7 +10,10 @@ import { Collector } from "./ingest/collector.ts";
 import { deriveKey } from "./keys.ts";
 import type { Logger } from "./log.ts";
 import { PowVerifier } from "./pow/mod.ts";
+import { RequestStats } from "./request_stats.ts";
 import { resolveMasterSecret } from "./secret.ts";
+import { retentionJob } from "./stats/retention.ts";
+import { rollupJob } from "./stats/rollup.ts";
 
 export interface Services {
   config: Config;
@@ -20,6 +25,8 @@ export interface Services {
   pow: PowVerifier;
   /** The collectors' pipelines, writers and counters. */
   collect: Collector;
+  /** Per-request timings for /api/stats/vitals. */
+  requestStats: RequestStats;
   startedAt: number;
   /** Current time in ms; tests freeze it. */
   now: () => number;
@@ -40,6 +47,7 @@ export interface ServiceOptions {
 }
 
 export function createServices(config: Config, db: Database, options: ServiceOptions): Services {
+  validateCredentialConfig(config);
   const now = options.now ?? Date.now;
   const masterSecret = resolveMasterSecret(db, config.secret);
   const ephemeral = new MemoryEphemeralStore();
@@ -67,9 +75,15 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     ephemeral,
     pow,
     collect,
+    requestStats: new RequestStats({ now }),
     startedAt: now(),
     now,
-    jobs: collect.jobs(),
+    jobs: [
+      ...collect.jobs(),
+      sessionPurgeJob({ config, db, now }),
+      rollupJob({ db, now, config }),
+      retentionJob({ db, now, config }),
+    ],
     shutdownHooks: [
       {
         name: "flush collectors",

@@ -4,6 +4,18 @@ import type { Services } from "./services.ts";
 
 export interface State {
   services: Services;
+  /**
+   * The signed-in admin's username, set by the /admin and /api middleware from the session
+   * cookie; null for anonymous requests (public mode, the login page, bearer-token API calls).
+   */
+  username: string | null;
+  /** ECHELON_PUBLIC_MODE: pages render read-only (no forms, buttons or logout) for anyone. */
+  publicMode: boolean;
 }
 
 export type Ctx = Context<State>;
+
+/** The state a request starts with, before any middleware. */
+export function initialState(services: Services): State {
+  return { services, username: null, publicMode: services.config.publicMode };
+}

@@ -1,5 +1,6 @@
 // Root middleware: CORS for the tracking endpoints (and their preflights), security headers on
-// every routed response.
+// every routed response, compression of text responses (lib/compress.ts) elsewhere.
+import { compressResponse } from "../lib/compress.ts";
 import { corsHeaders, TRACKING_PATHS } from "../lib/cors.ts";
 import { applySecurityHeaders, contentSecurityPolicy } from "../lib/security_headers.ts";
 import type { Ctx } from "../lib/state.ts";
@@ -22,6 +23,8 @@ export async function handler(ctx: Ctx): Promise<Response> {
       if (name === "vary") response.headers.append("vary", value);
       else response.headers.set(name, value);
     }
+  } else {
+    response = await compressResponse(ctx.req, mutable(response));
   }
   return applySecurityHeaders(mutable(response), csp);
 }

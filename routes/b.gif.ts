@@ -19,7 +19,9 @@ export const handler = {
     try {
       const outcome = collect.collectView(ctx.req, ctx.url.searchParams, ctx.remoteAddr);
       if (outcome.setCookie) headers.set("set-cookie", outcome.setCookie);
-      if (config.debug && outcome.drop) headers.set("x-echelon-drop", outcome.drop);
+      if ((config.debug || collect.caches.runtimeDebug) && outcome.drop) {
+        headers.set("x-echelon-drop", outcome.drop);
+      }
     } catch (error) {
       // The pixel is the contract: a bug in a step must never turn into an error for the page.
       ctx.state.services.log.error("b.gif pipeline failed", error);

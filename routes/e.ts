@@ -27,7 +27,9 @@ export const handler = {
       });
     }
     const headers = new Headers();
-    if (config.debug && outcome.drop) headers.set("x-echelon-drop", outcome.drop);
+    if ((config.debug || collect.caches.runtimeDebug) && outcome.drop) {
+      headers.set("x-echelon-drop", outcome.drop);
+    }
     return new Response(null, { status: 204, headers });
   },
 };

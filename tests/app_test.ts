@@ -1,6 +1,7 @@
 // The real app in-process: routes, pages, static files and headers.
 import assert from "node:assert/strict";
 import { createTestApp } from "./_helpers.ts";
+import { AUTH_ENV, loginCookie } from "./_auth.ts";
 
 Deno.test("app: GET /api/health answers ok with the version", async () => {
   const t = await createTestApp();
@@ -33,8 +34,8 @@ Deno.test("app: / redirects to /admin with 303", async () => {
 });
 
 Deno.test("app: HTML pages carry a strict CSP and reference built, hashed assets", async () => {
-  const t = await createTestApp();
-  const res = await t.request("/admin");
+  const t = await createTestApp(AUTH_ENV);
+  const res = await t.request("/admin", { headers: { cookie: await loginCookie(t) } });
   assert.equal(res.status, 200);
   const csp = res.headers.get("content-security-policy") ?? "";
   assert.match(csp, /script-src 'self'(;|$)/);

@@ -6,9 +6,14 @@ import type { Injected, SiteSettings } from "./inject.ts";
 declare const __ECHELON__: Injected;
 export const injected: Injected = __ECHELON__;
 
-/** Outside a module script `currentScript` is our tag; the selector covers odd loaders. */
+/**
+ * Outside a module script `currentScript` is our tag; the selector covers odd loaders, for our
+ * name and Nanolytica's (routes/nanolytica.js.ts serves the same script).
+ */
 export const script = (document.currentScript ||
-  document.querySelector("script[data-site][src*='ea.js']")) as HTMLScriptElement | null;
+  document.querySelector(
+    "script[data-site][src*='ea.js'],script[data-site][src*='nanolytica.js']",
+  )) as HTMLScriptElement | null;
 
 /** True when the script tag carries `data-<name>` (any value, even empty). */
 export function hasAttr(name: string): boolean {

@@ -198,4 +198,118 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "admin_sessions",
+    sql: `
+      -- token_hash: hex SHA-256 of the cookie's token (the token itself is never stored).
+      -- credential_tag: a digest of the password hash the session was opened with, so changing
+      -- the password ends every session. Times are epoch milliseconds.
+      CREATE TABLE admin_sessions (
+        token_hash TEXT PRIMARY KEY,
+        username TEXT NOT NULL,
+        credential_tag TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        user_agent TEXT,
+        ip TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX idx_admin_sessions_expires ON admin_sessions (expires_at);
+      CREATE INDEX idx_admin_sessions_last_seen ON admin_sessions (last_seen_at);
+    `,
+  },
+  {
+    // Rollups (DESIGN decision 7): per-day aggregates per site in one key/value table, per-day
+    // totals, per-hour figures for the live charts, week and month sums of final days (so a
+    // 30- or 365-day top list reads a handful of blocks, not every day), the build watermark of
+    // each day, and the exclusions already applied (a change rebuilds the days concerned).
+    version: 4,
+    name: "rollups",
+    sql: `
+      CREATE TABLE rollup_daily (
+        site_id TEXT NOT NULL,
+        dimension TEXT NOT NULL,
+        date TEXT NOT NULL,
+        value TEXT NOT NULL,
+        views INTEGER NOT NULL DEFAULT 0,
+        visitors INTEGER NOT NULL DEFAULT 0,
+        sessions INTEGER NOT NULL DEFAULT 0,
+        bounces INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (site_id, dimension, date, value)
+      ) WITHOUT ROWID;
+      CREATE INDEX idx_rollup_daily_date ON rollup_daily (date);
+
+      CREATE TABLE rollup_daily_totals (
+        site_id TEXT NOT NULL,
+        date TEXT NOT NULL,
+        views INTEGER NOT NULL DEFAULT 0,
+        visitors INTEGER NOT NULL DEFAULT 0,
+        sessions INTEGER NOT NULL DEFAULT 0,
+        bounces INTEGER NOT NULL DEFAULT 0,
+        session_views INTEGER NOT NULL DEFAULT 0,
+        session_ms INTEGER NOT NULL DEFAULT 0,
+        interaction_ms INTEGER NOT NULL DEFAULT 0,
+        interaction_n INTEGER NOT NULL DEFAULT 0,
+        events INTEGER NOT NULL DEFAULT 0,
+        engaged_ms INTEGER NOT NULL DEFAULT 0,
+        engaged_n INTEGER NOT NULL DEFAULT 0,
+        scroll_pct INTEGER NOT NULL DEFAULT 0,
+        scroll_n INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (site_id, date)
+      ) WITHOUT ROWID;
+      CREATE INDEX idx_rollup_totals_date ON rollup_daily_totals (date);
+
+      CREATE TABLE rollup_hourly (
+        site_id TEXT NOT NULL,
+        hour TEXT NOT NULL,
+        views INTEGER NOT NULL DEFAULT 0,
+        visitors INTEGER NOT NULL DEFAULT 0,
+        events INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (site_id, hour)
+      ) WITHOUT ROWID;
+      CREATE INDEX idx_rollup_hourly_hour ON rollup_hourly (hour);
+
+      CREATE TABLE rollup_state (
+        date TEXT PRIMARY KEY,
+        built_at TEXT NOT NULL,
+        through_view_id INTEGER NOT NULL,
+        through_event_id INTEGER NOT NULL,
+        rows INTEGER NOT NULL,
+        build_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE rollup_blocks (
+        site_id TEXT NOT NULL,
+        dimension TEXT NOT NULL,
+        block TEXT NOT NULL,
+        value TEXT NOT NULL,
+        views INTEGER NOT NULL DEFAULT 0,
+        visitors INTEGER NOT NULL DEFAULT 0,
+        sessions INTEGER NOT NULL DEFAULT 0,
+        bounces INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (site_id, dimension, block, value)
+      ) WITHOUT ROWID;
+      CREATE INDEX idx_rollup_blocks_block ON rollup_blocks (block);
+
+      CREATE TABLE rollup_block_state (
+        block TEXT PRIMARY KEY,
+        first_day TEXT NOT NULL,
+        last_day TEXT NOT NULL,
+        built_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE rollup_dirty (
+        date TEXT PRIMARY KEY
+      ) WITHOUT ROWID;
+
+      CREATE TABLE rollup_exclusions_seen (
+        visitor_id TEXT PRIMARY KEY
+      ) WITHOUT ROWID;
+
+      ALTER TABLE maintenance_log ADD COLUMN purge_bot_traffic INTEGER;
+      ALTER TABLE maintenance_log ADD COLUMN purge_rollups INTEGER;
+      ALTER TABLE maintenance_log ADD COLUMN error TEXT;
+    `,
+  },
 ];

@@ -1,7 +1,9 @@
 // In-memory views of small tables the collectors consult on every hit (registered sites,
-// excluded visitors, active campaigns, per-site settings). Refreshed by a job and right after an
-// admin change, never while a hit waits.
+// excluded visitors, active campaigns, per-site settings, the admin's run-time debug switch and
+// default consent CSS). Refreshed by a job and right after an admin change, never while a hit
+// waits.
 import type { Database } from "../db/mod.ts";
+import { ADMIN_SETTING_KEYS, instanceSetting } from "../db/settings.ts";
 import {
   listActiveCampaigns,
   listExcludedVisitorIds,
@@ -21,6 +23,8 @@ export class CollectCaches {
   #excluded = new Set<string>();
   #campaigns = new Map<string, Set<string>>();
   #settings = new Map<string, SiteCollectSettings>();
+  #defaults: SiteCollectSettings = NO_SETTINGS;
+  #debug = false;
   refreshedAt = 0;
 
   refresh(db: Database, now: number): void {
@@ -28,8 +32,23 @@ export class CollectCaches {
     for (const site of listSiteIds(db)) this.#sites.add(site);
     this.#excluded = new Set(listExcludedVisitorIds(db));
     this.#campaigns = listActiveCampaigns(db);
-    this.#settings = listSiteSettings(db);
+    this.#debug = instanceSetting(db, ADMIN_SETTING_KEYS.debug) === "true";
+    const consentCss = instanceSetting(db, ADMIN_SETTING_KEYS.defaultConsentCss) ?? "";
+    this.#defaults = { ...NO_SETTINGS, consentCss };
+    // Sites without their own consent CSS get the instance default.
+    const settings = listSiteSettings(db);
+    for (const [site, value] of settings) {
+      if (value.consentCss === "" && consentCss !== "") {
+        settings.set(site, { ...value, consentCss });
+      }
+    }
+    this.#settings = settings;
     this.refreshedAt = now;
+  }
+
+  /** Debug switched on in the admin (ECHELON_DEBUG=true applies regardless). */
+  get runtimeDebug(): boolean {
+    return this.#debug;
   }
 
   /** Replaces the known sites exactly (after an admin deletes one). */
@@ -60,11 +79,16 @@ export class CollectCaches {
     this.#excluded.delete(visitorId);
   }
 
+  /** Re-reads the active campaigns only (right after an admin creates or changes one). */
+  refreshCampaigns(db: Database): void {
+    this.#campaigns = listActiveCampaigns(db);
+  }
+
   isActiveCampaign(siteId: string, utmCampaign: string): boolean {
     return this.#campaigns.get(siteId)?.has(utmCampaign) ?? false;
   }
 
   settings(siteId: string): SiteCollectSettings {
-    return this.#settings.get(siteId) ?? NO_SETTINGS;
+    return this.#settings.get(siteId) ?? this.#defaults;
   }
 }

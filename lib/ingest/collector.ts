@@ -23,6 +23,13 @@ import { type EventsHit, eventSteps } from "./event_pipeline.ts";
 import { type GeoLookup, openGeoDatabase } from "./geo.ts";
 import { hostOfHeader, newHitBase, type ViewHit } from "./hit.ts";
 import { IdentityResolver } from "./identity.ts";
+import {
+  isPageView,
+  nanolyticaDecoder,
+  nanolyticaEventsBody,
+  type NanolyticaPayload,
+  type NanolyticaViewHit,
+} from "./nanolytica.ts";
 import { runPipeline } from "./pipeline.ts";
 import { type CollectorDeps, crawlerFeedSignals } from "./steps.ts";
 import { type DropReason, type Endpoint, type RequestFacts, utcDate } from "./types.ts";
@@ -60,6 +67,7 @@ export class Collector {
   readonly #options: CollectorOptions;
   readonly #viewSteps;
   readonly #eventSteps;
+  readonly #nanolyticaViewSteps;
 
   constructor(options: CollectorOptions) {
     const { config, db, log } = options;
@@ -93,6 +101,11 @@ export class Collector {
       newSites: [],
     };
     this.#viewSteps = viewSteps(this.#deps, (row) => this.views.push(row));
+    this.#nanolyticaViewSteps = viewSteps<NanolyticaViewHit>(
+      this.#deps,
+      (row) => this.views.push(row),
+      nanolyticaDecoder(this.#deps),
+    );
     this.#eventSteps = eventSteps(this.#deps, (rows) => {
       if (this.events.size + rows.length > 200_000) return false;
       return rows.every((row) => this.events.push(row));
@@ -133,6 +146,38 @@ export class Collector {
     const result = runPipeline(this.#eventSteps, hit);
     if (result.drop) this.#countDrop("e", hit.facts.date, hit.siteId, result.drop);
     return { drop: result.drop, stored: result.drop ? 0 : hit.events.length };
+  }
+
+  /**
+   * Nanolytica's collect payload (already validated): the load post runs the page-view steps with
+   * its own decoder, the unload post the event steps as one `pageview_end`. Both share the rate
+   * limit of /b.gif and /e.
+   */
+  collectNanolytica(req: Request, payload: NanolyticaPayload, remoteAddr: string): EventsOutcome {
+    const facts = this.#facts("collect", req, remoteAddr);
+    const pageHost = hostOfHeader(req.headers.get("origin")) ??
+      hostOfHeader(req.headers.get("referer"));
+    let drop: DropReason | null;
+    let stored = 0;
+    if (isPageView(payload)) {
+      const hit = newHitBase(facts) as NanolyticaViewHit;
+      hit.payload = payload;
+      hit.pageHost = pageHost;
+      drop = runPipeline(this.#nanolyticaViewSteps, hit).drop;
+      stored = drop ? 0 : 1;
+    } else {
+      const { rateLimitMax: max, rateLimitWindowMs: windowMs } = this.#options.config;
+      const limited = max > 0 &&
+        this.#options.ephemeral.increment(`rl:${facts.ip}`, windowMs, facts.now) > max;
+      const hit = newHitBase(facts) as EventsHit;
+      hit.body = nanolyticaEventsBody(payload);
+      hit.events = [];
+      hit.pageHost = pageHost;
+      drop = limited ? "rate_limited" : runPipeline(this.#eventSteps, hit).drop;
+      stored = drop ? 0 : hit.events.length;
+    }
+    if (drop) this.#countDrop("collect", facts.date, payload.site, drop);
+    return { drop, stored };
   }
 
   countDrop(endpoint: Endpoint, siteId: string, reason: DropReason): void {

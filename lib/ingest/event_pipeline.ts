@@ -9,6 +9,7 @@ import {
   type CollectorDeps,
   countryStep,
   exclusionStep,
+  isRecordedCampaign,
   knownBotStep,
   originStep,
   powStep,
@@ -222,7 +223,7 @@ function eventRow(
     scroll_pct: event.type === "pageview_end" ? boundedInt(data.scroll_pct, 0, 100) : null,
     experiment_id: cleanString(data.experiment_id, 128),
     variant_id: cleanString(data.variant_id, 128),
-    utm_campaign: utm && deps.caches.isActiveCampaign(hit.siteId, utm) ? utm : null,
+    utm_campaign: utm && isRecordedCampaign(deps, hit.siteId, utm) ? utm : null,
   };
 }
 

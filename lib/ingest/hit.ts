@@ -33,6 +33,8 @@ export interface ViewHit extends HitBase {
   screenGiven: boolean;
   cookieMode: boolean;
   isPwa: boolean;
+  /** The referrer as sent (a URL), classified by the referrer step. */
+  referrerUrl: string | null;
   referrer: { origin: string | null; domain: string | null; type: ReferrerType };
   utm: {
     source: string | null;

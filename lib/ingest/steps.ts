@@ -52,6 +52,15 @@ export function crawlerFeedSignals(feed: RegExp | null, cacheEntries = 5000): Cr
   };
 }
 
+/**
+ * Whether a hit's utm_campaign is stored: by default only for an active registered campaign of
+ * the site (the reference's whitelist, so stray or forged tags never reach the reports);
+ * ECHELON_UTM_RECORD_ALL=true keeps every value. Answered from memory, never a query per hit.
+ */
+export function isRecordedCampaign(deps: CollectorDeps, siteId: string, campaign: string): boolean {
+  return deps.config.utmRecordAll || deps.caches.isActiveCampaign(siteId, campaign);
+}
+
 export function rateLimitStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
   const { rateLimitMax: max, rateLimitWindowMs: windowMs } = deps.config;
   return {

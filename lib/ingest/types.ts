@@ -1,7 +1,8 @@
 // The vocabulary of the collectors: endpoints, drop reasons (a closed union, each one counted),
 // and the request facts every step shares.
 
-export type Endpoint = "b.gif" | "e" | "ingest";
+/** `collect` is Nanolytica's `POST /api/analytics/collect` (lib/ingest/nanolytica.ts). */
+export type Endpoint = "b.gif" | "e" | "ingest" | "collect";
 
 export const DROP_REASONS = [
   "rate_limited",

@@ -1,5 +1,6 @@
 // GET /b.gif: the page-view pipeline. Parameters are the reference tracker's (p, s, sid, _v, sw,
 // sh, ref, pwa, ck, tok, uc/us/um/uct/ut) plus `ps`, the client's proof-of-work solve time.
+// Other wire formats (Nanolytica's collect payload) plug in their own decoder and share the rest.
 import type { ViewRow } from "../db/columns.ts";
 import { BURST_WINDOW_MS, scoreHit } from "../bots/score.ts";
 import { decodeBase64Text, parseIntParam } from "./encoding.ts";
@@ -11,6 +12,7 @@ import {
   type CollectorDeps,
   countryStep,
   exclusionStep,
+  isRecordedCampaign,
   knownBotStep,
   originStep,
   powStep,
@@ -26,15 +28,34 @@ import { deviceFromScreen } from "./user_agent.ts";
 const SESSION_ID = /^[0-9a-f-]{36}$/;
 const MAX_INTERACTION_MS = 3_600_000;
 
-export function viewSteps(deps: CollectorDeps, store: (row: ViewRow) => boolean): Step<ViewHit>[] {
+/**
+ * How a request becomes a view hit. `parse` runs before the known-bot check and sets only the
+ * site and the report path; `validate` runs after the site rules and fills in everything else
+ * (path, session, screen, token, UTM, `referrerUrl`), or drops the hit as invalid.
+ */
+export interface ViewDecoder<H extends ViewHit> {
+  parse: Step<H>;
+  validate: Step<H>;
+}
+
+/** The /b.gif query parameters. */
+export function beaconDecoder(deps: CollectorDeps): ViewDecoder<ViewHit> {
+  return { parse: parseStep(), validate: validateStep(deps) };
+}
+
+export function viewSteps<H extends ViewHit = ViewHit>(
+  deps: CollectorDeps,
+  store: (row: ViewRow) => boolean,
+  decoder: ViewDecoder<H> = beaconDecoder(deps),
+): Step<H>[] {
   return [
     rateLimitStep(deps),
     originStep(deps),
     privacyStep(),
-    parseStep(),
+    decoder.parse,
     knownBotStep(deps),
     siteStep(deps),
-    validateStep(deps),
+    decoder.validate,
     identityStep(deps),
     exclusionStep(deps),
     userAgentStep(deps),
@@ -96,6 +117,7 @@ function validateStep(deps: CollectorDeps): Step<ViewHit> {
       hit.cookieMode = q.get("ck") === "1";
       hit.token = q.get("tok");
       hit.powSolveMs = parseIntParam(q.get("ps"), 0, 600_000);
+      hit.referrerUrl = decodeBase64Text(q.get("ref"), 2048);
       const utm = page.utm;
       const b64 = (name: string) => decodeBase64Text(q.get(name), 256);
       hit.utm = {
@@ -130,18 +152,23 @@ function referrerStep(): Step<ViewHit> {
   return {
     name: "referrer",
     run(hit) {
-      hit.referrer = classifyReferrer(decodeBase64Text(hit.params.get("ref"), 2048), hit.pageHost);
+      hit.referrer = classifyReferrer(hit.referrerUrl, hit.pageHost);
     },
   };
 }
 
-/** UTM values are recorded for active registered campaigns only (the reference's whitelist). */
+/** UTM values are recorded for active registered campaigns only (the reference's whitelist):
+ * otherwise all five fields go. ECHELON_UTM_RECORD_ALL=true keeps every value, even without a
+ * utm_campaign. */
 function utmStep(deps: CollectorDeps): Step<ViewHit> {
   return {
     name: "utm",
     run(hit) {
       const campaign = hit.utm.campaign;
-      if (!campaign || !deps.caches.isActiveCampaign(hit.siteId, campaign)) {
+      const kept = campaign
+        ? isRecordedCampaign(deps, hit.siteId, campaign)
+        : deps.config.utmRecordAll;
+      if (!kept) {
         hit.utm = { campaign: null, source: null, medium: null, content: null, term: null };
       }
     },

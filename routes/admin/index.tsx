@@ -1,69 +1,547 @@
-// /admin: the instance overview. Until the dashboard issue lands it shows what a new install needs:
-// the instance's state and the snippet to paste into a site.
+// /admin: the dashboard of the selected site and period — live panel (island), headline cards
+// with changes against the previous period, trend, top lists and web vitals from lib/stats; "All
+// sites" compares the sites. Instance figures for private instances only.
 import { AdminShell } from "../../components/AdminShell.tsx";
+import { DataTable, EmptyRow, Td, Th } from "../../components/DataTable.tsx";
+import { ExportLink } from "../../components/ExportLink.tsx";
+import { KpiGrid } from "../../components/Kpi.tsx";
+import { Snippet } from "../../components/Snippet.tsx";
+import { RankTable, TopCard } from "../../components/TopList.tsx";
+import { TrendChart } from "../../components/TrendChart.tsx";
+import { Card, LINK, Notice } from "../../components/ui.tsx";
+import { WebVitalsCard } from "../../components/WebVitals.tsx";
+import LivePanel from "../../islands/LivePanel.tsx";
+import { countryName } from "../../lib/admin/country.ts";
+import {
+  type AllSites,
+  allSitesKpis,
+  allSitesSummary,
+  dashboardKpis,
+  dashboardOverview,
+  type Kpi,
+  pageSite,
+  previousLabel,
+} from "../../lib/admin/dashboard.ts";
+import { formatDuration, formatNumber } from "../../lib/admin/format.ts";
+import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
+import { type LiveSnapshot, liveSnapshot } from "../../lib/admin/live_poll.ts";
+import { adminHref } from "../../lib/admin/period.ts";
+import { embedSnippet } from "../../lib/admin/sites.ts";
 import { currentSchemaVersion } from "../../lib/db/migrate.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
+import { publicOrigin } from "../../lib/public_origin.ts";
 import type { Ctx, State } from "../../lib/state.ts";
+import { liveDashboard, type Overview } from "../../lib/stats/mod.ts";
 
-interface Data {
+/** The instance's own figures: private instances only (public mode redacts internals). */
+interface Instance {
   version: string;
   uptimeSeconds: number;
   schemaVersion: number;
   dbPath: string;
-  origin: string;
 }
+
+type Body =
+  | { kind: "site"; site: string; overview: Overview; kpis: Kpi[]; live: LiveSnapshot }
+  | { kind: "all"; all: AllSites; kpis: Kpi[] }
+  | { kind: "none" };
+
+type Data = Body & { frame: AdminFrame; instance: Instance | null; origin: string };
 
 export const handler = {
   GET(ctx: Ctx) {
-    const { config, db, startedAt, now } = ctx.state.services;
-    return page<Data>({
+    const services = ctx.state.services;
+    const { config, db, startedAt } = services;
+    const frame = loadAdminFrame(ctx);
+    const { period } = frame.selection;
+    const site = pageSite(frame.selection, frame.sites);
+    const instance = frame.readOnly ? null : {
       version: config.version,
-      uptimeSeconds: Math.round((now() - startedAt) / 1000),
+      uptimeSeconds: Math.round((frame.now - startedAt) / 1000),
       schemaVersion: currentSchemaVersion(db),
       dbPath: config.dbPath,
-      origin: ctx.url.origin,
-    });
+    };
+    const common = { frame, instance, origin: publicOrigin(ctx.url, ctx.req.headers, config) };
+    if (site !== null) {
+      const overview = dashboardOverview(services, site, period);
+      const live = liveSnapshot(liveDashboard(services, site, { redact: frame.readOnly }));
+      const kpis = dashboardKpis(overview, period);
+      return page<Data>({ ...common, kind: "site", site, overview, kpis, live });
+    }
+    if (frame.sites.length === 0) return page<Data>({ ...common, kind: "none" });
+    const all = allSitesSummary(services, frame.sites, period);
+    return page<Data>({ ...common, kind: "all", all, kpis: allSitesKpis(all, period) });
   },
 };
 
-export default function AdminHome({ data }: PageProps<Data, State>) {
-  const snippet = `<script src="${data.origin}/ea.js" data-site="my-site" defer></script>`;
+export default function Dashboard({ data }: PageProps<Data, State>) {
+  const { frame } = data;
+  const period = frame.selection.period;
+  const range = period.from === period.to ? period.from : `${period.from} – ${period.to}`;
+  const when = period.days === null ? `${range} (UTC)` : `${period.label} (${range}, UTC)`;
+  const site = data.kind === "site" ? data.site : null;
   return (
-    <AdminShell title="Overview" version={data.version}>
-      <section class="grid gap-4 sm:grid-cols-3">
-        <Stat label="Version" value={data.version} />
-        <Stat label="Uptime" value={formatDuration(data.uptimeSeconds)} />
-        <Stat label="Schema version" value={String(data.schemaVersion)} />
-      </section>
-      <section class="rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
-        <h2 class="mb-2 font-semibold">Track a site</h2>
-        <p class="mb-3 text-sm text-slate-600 dark:text-slate-400">
-          Paste this tag into every page of your site; replace <code>my-site</code>{" "}
-          with a short id of your choosing (letters, digits, dot, dash, underscore).
-        </p>
-        <pre
-          id="snippet"
-          class="overflow-x-auto rounded-lg bg-slate-900 p-3 font-mono text-sm text-slate-100"
-        >{snippet}</pre>
-        <p class="mt-3 text-xs text-slate-500">
-          Database: <code>{data.dbPath}</code>
-        </p>
-      </section>
+    <AdminShell
+      title="Dashboard"
+      frame={frame}
+      subtitle={`${site ?? "All sites"} · ${when}`}
+      actions={site !== null && (
+        <ExportLink
+          kind="overview"
+          selection={{ site, period }}
+          readOnly={frame.readOnly}
+        />
+      )}
+    >
+      {data.kind === "site" && <SiteDashboard data={data} />}
+      {data.kind === "all" && <AllSitesDashboard data={data} />}
+      {data.kind === "none" && <NoSites data={data} />}
+      {data.instance && <InstanceCard instance={data.instance} />}
     </AdminShell>
   );
 }
 
-function Stat(props: { label: string; value: string }) {
+function SiteDashboard(props: { data: Data & { kind: "site" } }) {
+  const { frame, overview, site, live, kpis } = props.data;
+  const period = frame.selection.period;
+  const selection = { ...frame.selection, site };
+  const empty = overview.pageviews === 0 && overview.events === 0;
+  const trend = overview.daily_trend.map((point, i) => ({
+    date: point.date,
+    views: point.visits,
+    visitors: point.visitors,
+    previousViews: overview.previous?.daily_trend[i]?.visits,
+  }));
+  const humanize = (value: string) => value.replaceAll("_", " ");
   return (
-    <div class="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-      <div class="text-xs uppercase tracking-wide text-slate-500">{props.label}</div>
-      <div class="mt-1 text-xl font-semibold">{props.value}</div>
-    </div>
+    <>
+      {/* The island's marker is display: contents; the div takes the page's spacing. */}
+      <div>
+        <LivePanel
+          siteId={site}
+          initial={live}
+          realtimeHref={adminHref("/admin/realtime", selection)}
+        />
+      </div>
+      {empty && (
+        <Notice>
+          No page views for <strong>{site}</strong> in this period.
+          {!frame.readOnly && (
+            <>
+              {" "}If the site is new, paste its snippet into every page:
+              <Snippet code={embedSnippet(props.data.origin, site)} />
+            </>
+          )}
+        </Notice>
+      )}
+      <KpiGrid kpis={kpis} id="kpis" />
+      <Card title="Trend" subtitle="Page views and visitors per day (UTC).">
+        <TrendChart
+          id="trend-chart"
+          title={`Page views and visitors per day, ${site}`}
+          points={trend}
+          previousLabel={overview.previous ? previousLabel(overview, period) : undefined}
+        />
+      </Card>
+
+      <div class="grid gap-4 lg:grid-cols-2">
+        <TopCard id="top-pages" title="Pages" subtitle="Most viewed paths.">
+          <RankTable
+            id="top-pages-table"
+            columns={["Path", "Views", "Visitors"]}
+            mono
+            empty="No page views."
+            rows={overview.top_paths.map((r) => ({
+              label: r.path,
+              display: (
+                <a
+                  class="hover:underline"
+                  href={adminHref("/admin/views", selection, { path: r.path })}
+                >
+                  {r.path}
+                </a>
+              ),
+              value: r.views,
+              secondary: r.visitors,
+            }))}
+          />
+        </TopCard>
+        <TopCard
+          id="entry-exit"
+          title="Entry and exit pages"
+          subtitle="Where sessions start and end."
+        >
+          <RankTable
+            id="entry-pages"
+            heading="Entry"
+            columns={["Path", "Sessions", "Bounce"]}
+            mono
+            empty="No sessions."
+            rows={overview.entry_pages.map((r) => ({
+              label: r.path,
+              value: r.sessions,
+              secondary: `${r.bounce_rate.toFixed(1)}%`,
+            }))}
+          />
+          <RankTable
+            id="exit-pages"
+            heading="Exit"
+            columns={["Path", "Sessions"]}
+            mono
+            empty="No sessions."
+            rows={overview.exit_pages.map((r) => ({ label: r.path, value: r.sessions }))}
+          />
+        </TopCard>
+
+        <TopCard id="sources" title="Referrers" subtitle="External sites that sent visitors.">
+          <RankTable
+            id="referrer-domains"
+            heading="Domains"
+            columns={["Domain", "Views", "Visitors"]}
+            empty="No referrers."
+            rows={overview.referrer_domains.map((r) => ({
+              label: r.domain,
+              value: r.views,
+              secondary: r.visitors,
+            }))}
+          />
+          <RankTable
+            id="referrer-types"
+            heading="Types"
+            columns={["Type", "Views", "Visitors"]}
+            empty="No page views."
+            rows={overview.referrers.map((r) => ({
+              label: r.referrer_type,
+              display: humanize(r.referrer_type),
+              value: r.views,
+              secondary: r.visitors,
+            }))}
+          />
+        </TopCard>
+        <TopCard id="campaigns" title="Campaigns" subtitle="UTM parameters of landing pages.">
+          <RankTable
+            id="utm-sources"
+            heading="Source"
+            columns={["utm_source", "Views", "Visitors"]}
+            empty="No tagged visits."
+            rows={overview.utm_sources.map((r) => ({
+              label: r.utm_source,
+              value: r.views,
+              secondary: r.visitors,
+            }))}
+          />
+          <RankTable
+            id="utm-mediums"
+            heading="Medium"
+            columns={["utm_medium", "Views", "Visitors"]}
+            empty="No tagged visits."
+            rows={overview.utm_mediums.map((r) => ({
+              label: r.utm_medium,
+              value: r.views,
+              secondary: r.visitors,
+            }))}
+          />
+          <RankTable
+            id="utm-campaigns"
+            heading="Campaign"
+            columns={["utm_campaign", "Views", "Visitors"]}
+            empty="No tagged visits."
+            rows={overview.utm_campaigns.map((r) => ({
+              label: r.utm_campaign,
+              value: r.views,
+              secondary: r.visitors,
+            }))}
+          />
+        </TopCard>
+
+        <TopCard id="countries" title="Countries">
+          <RankTable
+            id="countries-table"
+            columns={["Country", "Views", "Visitors"]}
+            empty="No page views."
+            rows={overview.countries.map((r) => ({
+              label: r.country_code,
+              display: countryName(r.country_code),
+              value: r.visits,
+              secondary: r.visitors,
+            }))}
+          />
+        </TopCard>
+        <TopCard id="devices" title="Devices and systems">
+          <RankTable
+            id="devices-table"
+            heading="Device"
+            columns={["Device", "Views", "Visitors"]}
+            empty="No page views."
+            rows={overview.devices.map((r) => ({
+              label: r.device_type,
+              value: r.visits,
+              secondary: r.visitors,
+            }))}
+          />
+          <RankTable
+            id="os-table"
+            heading="Operating system"
+            columns={["OS", "Views", "Visitors"]}
+            empty="No page views."
+            rows={overview.os_systems.map((r) => ({
+              label: r.os_name,
+              value: r.views,
+              secondary: r.visitors,
+            }))}
+          />
+        </TopCard>
+
+        <TopCard id="browsers" title="Browsers">
+          <RankTable
+            id="browsers-table"
+            columns={["Browser", "Views", "Visitors"]}
+            empty="No page views."
+            rows={overview.browsers.map((r) => ({
+              label: r.browser,
+              value: r.views,
+              secondary: r.visitors,
+            }))}
+          />
+        </TopCard>
+        <TopCard id="screens" title="Screens">
+          <RankTable
+            id="resolutions-table"
+            heading="Resolution"
+            columns={["Size", "Views", "Visitors"]}
+            mono
+            empty="No page views."
+            rows={overview.resolutions.map((r) => ({
+              label: r.resolution,
+              value: r.views,
+              secondary: r.visitors,
+            }))}
+          />
+          <RankTable
+            id="screen-classes-table"
+            heading="Width class"
+            columns={["Class", "Views", "Visitors"]}
+            empty="No page views."
+            rows={overview.screen_classes.map((r) => ({
+              label: r.screen_class,
+              value: r.views,
+              secondary: r.visitors,
+            }))}
+          />
+        </TopCard>
+
+        <TopCard id="outbound" title="Outbound links" subtitle="Clicks to other sites.">
+          <RankTable
+            id="outbound-table"
+            columns={["URL", "Clicks", "Visitors"]}
+            mono
+            empty="No outbound clicks."
+            rows={overview.outbound_links.map((r) => ({
+              label: r.url,
+              value: r.clicks,
+              secondary: r.visitors,
+            }))}
+          />
+        </TopCard>
+        <TopCard id="downloads" title="Downloads" subtitle="Clicks on files.">
+          <RankTable
+            id="downloads-table"
+            columns={["File", "Clicks", "Visitors"]}
+            mono
+            empty="No downloads."
+            rows={overview.downloads.map((r) => ({
+              label: r.url,
+              value: r.clicks,
+              secondary: r.visitors,
+            }))}
+          />
+        </TopCard>
+
+        <TopCard id="events" title="Events">
+          <RankTable
+            id="custom-events-table"
+            heading="Custom events"
+            columns={["Name", "Events", "Visitors"]}
+            empty="No custom events."
+            rows={overview.custom_events.map((r) => ({
+              label: r.event_name,
+              display: (
+                <a
+                  class="hover:underline"
+                  href={adminHref("/admin/events", selection, {
+                    type: "custom",
+                    name: r.event_name,
+                  })}
+                >
+                  {r.event_name}
+                </a>
+              ),
+              value: r.count,
+              secondary: r.visitors,
+            }))}
+          />
+          <RankTable
+            id="event-types-table"
+            heading="By type"
+            columns={["Type", "Events", "Visitors"]}
+            empty="No events."
+            rows={overview.events_by_type.map((r) => ({
+              label: r.event_type,
+              display: humanize(r.event_type),
+              value: r.count,
+              secondary: r.visitors,
+            }))}
+          />
+        </TopCard>
+        <TopCard
+          id="scroll-depth"
+          title="Scroll depth"
+          subtitle="Finished page views by the deepest quarter reached."
+        >
+          <RankTable
+            id="scroll-depth-table"
+            columns={["Depth", "Page views"]}
+            empty="No finished page views."
+            rows={overview.scroll_depth.map((r) => ({
+              label: `${r.depth}%`,
+              value: r.pageviews,
+            }))}
+          />
+        </TopCard>
+      </div>
+
+      <WebVitalsCard vitals={overview.web_vitals} />
+    </>
   );
 }
 
-function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
+function AllSitesDashboard(props: { data: Data & { kind: "all" } }) {
+  const { frame, all, kpis } = props.data;
+  const period = frame.selection.period;
+  return (
+    <>
+      <Notice>
+        Figures of every site added up. Pick a site above for its live panel, top lists and web
+        vitals.
+      </Notice>
+      <KpiGrid kpis={kpis} id="kpis" />
+      <Card title="Trend" subtitle="Page views and visitors per day, all sites (UTC).">
+        <TrendChart
+          id="trend-chart"
+          title="Page views and visitors per day, all sites"
+          points={all.trend}
+          previousLabel={period.days === null ? "previous period" : `previous ${period.days} days`}
+        />
+      </Card>
+      <Card title="Sites" subtitle="Each site over the period, busiest first.">
+        <DataTable
+          id="sites-table"
+          caption="Sites over the period"
+          head={
+            <>
+              <Th>Site</Th>
+              <Th numeric>Visitors</Th>
+              <Th numeric>Change</Th>
+              <Th numeric>Page views</Th>
+              <Th numeric>Sessions</Th>
+              <Th numeric>Bounce rate</Th>
+              <Th numeric>Pages / session</Th>
+              <Th numeric>Avg engagement</Th>
+            </>
+          }
+        >
+          {all.sites.length === 0 && <EmptyRow columns={8}>No sites yet.</EmptyRow>}
+          {all.sites.map(({ site_id, name, overview: o }) => {
+            const change = o.deltas?.unique_visitors;
+            return (
+              <tr data-site={site_id}>
+                <Td>
+                  <a class={LINK} href={adminHref("/admin", { ...frame.selection, site: site_id })}>
+                    {name ? `${name} (${site_id})` : site_id}
+                  </a>
+                </Td>
+                <Td numeric>{formatNumber(o.unique_visitors)}</Td>
+                <Td numeric>{siteChange(change)}</Td>
+                <Td numeric>{formatNumber(o.pageviews)}</Td>
+                <Td numeric>{formatNumber(o.sessions)}</Td>
+                <Td numeric>{`${o.bounce_rate.toFixed(1)}%`}</Td>
+                <Td numeric>{o.pages_per_session.toFixed(2)}</Td>
+                <Td numeric>{formatDuration(o.avg_engagement_ms)}</Td>
+              </tr>
+            );
+          })}
+        </DataTable>
+        {all.truncated && (
+          <p class="mt-2 text-xs text-slate-500">
+            The first {all.sites.length} sites by id are summarised; pick a site for the others.
+          </p>
+        )}
+      </Card>
+    </>
+  );
+}
+
+function siteChange(change: { change: number; change_pct: number | null } | undefined): string {
+  if (!change || change.change === 0) return "—";
+  if (change.change_pct === null) return "new";
+  return `${change.change_pct > 0 ? "+" : ""}${change.change_pct.toFixed(1)}%`;
+}
+
+function NoSites(props: { data: Data }) {
+  const { frame, origin } = props.data;
+  return (
+    <Card title="No sites yet" id="no-sites">
+      <p class="text-sm text-slate-600 dark:text-slate-400">
+        Nothing has been tracked on this instance yet.
+      </p>
+      {!frame.readOnly && (
+        <>
+          <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">
+            Paste this tag into every page of your site (replace <code>my-site</code>{" "}
+            with a short id), or <a class={LINK} href="/admin/sites">add a site</a> first:
+          </p>
+          <Snippet id="snippet" code={embedSnippet(origin, "my-site")} />
+        </>
+      )}
+    </Card>
+  );
+}
+
+function formatUptime(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+  if (seconds < 86_400) {
+    return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+  }
+  return `${Math.floor(seconds / 86_400)} d ${Math.floor((seconds % 86_400) / 3600)} h`;
+}
+
+function InstanceCard(props: { instance: Instance }) {
+  const { instance } = props;
+  const uptime = formatUptime(instance.uptimeSeconds);
+  return (
+    <Card title="Instance" id="instance">
+      <dl class="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-4">
+        <div>
+          <dt class="text-xs text-slate-500">Version</dt>
+          <dd>{instance.version}</dd>
+        </div>
+        <div>
+          <dt class="text-xs text-slate-500">Uptime</dt>
+          <dd>{uptime}</dd>
+        </div>
+        <div>
+          <dt class="text-xs text-slate-500">Schema version</dt>
+          <dd>{instance.schemaVersion}</dd>
+        </div>
+        <div class="min-w-0">
+          <dt class="text-xs text-slate-500">Database</dt>
+          <dd class="truncate font-mono text-xs" title={instance.dbPath}>{instance.dbPath}</dd>
+        </div>
+      </dl>
+      <p class="mt-2 text-xs text-slate-500">
+        Health: <a class={LINK} href="/api/health">/api/health</a>
+      </p>
+    </Card>
+  );
 }

@@ -1,14 +1,16 @@
-// Chromium: the admin page loads its built assets, hydrates the island, and a click changes the
-// DOM and persists the theme across a reload — with no page error and no CSP violation.
+// Chromium: signing in through the login form (no JavaScript needed) lands on the admin page,
+// which loads its built assets, hydrates the island, and a click changes the DOM and persists the
+// theme across a reload — with no page error and no CSP violation.
 import assert from "node:assert/strict";
+import { AUTH_ENV, TEST_PASSWORD, TEST_USERNAME } from "../_auth.ts";
 import { createTestApp, serveTestApp } from "../_helpers.ts";
 import { BROWSER_TEST, openBrowser } from "./_browser.ts";
 
 Deno.test({
-  name: "e2e: the theme island hydrates, toggles and persists",
+  name: "e2e: sign in through the form; the theme island hydrates, toggles and persists",
   ...BROWSER_TEST,
   async fn() {
-    const t = await createTestApp();
+    const t = await createTestApp(AUTH_ENV);
     const server = serveTestApp(t);
     const browser = await openBrowser();
     try {
@@ -20,6 +22,13 @@ Deno.test({
       });
       await page.emulateMedia({ colorScheme: "light" });
       await page.goto(`${server.baseUrl}/admin`);
+      assert.equal(new URL(page.url()).pathname, "/admin/login", "anonymous → login form");
+      await page.fill("input[name=username]", TEST_USERNAME);
+      await page.fill("input[name=password]", TEST_PASSWORD);
+      await Promise.all([
+        page.waitForURL(`${server.baseUrl}/admin`),
+        page.click("button[type=submit]"),
+      ]);
       await page.waitForSelector("html[data-hydrated=true]");
       const button = page.locator("#theme-toggle");
       assert.equal(await button.getAttribute("data-theme"), "light");

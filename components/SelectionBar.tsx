@@ -1,0 +1,77 @@
+// The site and period selectors: GET forms and links (no JavaScript), which keep the page's own
+// filters and drop its paging cursor, so every choice is a shareable URL.
+import type { AdminFrame } from "../lib/admin/frame.ts";
+import { adminHref, lastDays, PERIOD_CHOICES, selectionParams } from "../lib/admin/period.ts";
+import { BUTTON_SECONDARY, HiddenFields, INPUT } from "./ui.tsx";
+
+export function SelectionBar(props: { frame: AdminFrame }) {
+  const { frame } = props;
+  const { selection, path, keep } = frame;
+  const period = selection.period;
+  const keepParams = Object.fromEntries(keep);
+  const withoutSite = [...selectionParams(selection)].filter(([name]) => name !== "site");
+  const withoutPeriod = [...selectionParams(selection)].filter(([name]) => name === "site");
+  const known = new Set(frame.sites.map((s) => s.site_id));
+  return (
+    <div class="flex flex-wrap items-end gap-3" id="selection">
+      <form method="get" action={path} class="flex items-center gap-2" id="site-form">
+        <label for="site-select" class="text-sm text-slate-500">Site</label>
+        <select id="site-select" name="site" class={`${INPUT} w-44`}>
+          <option value="" selected={selection.site === null}>All sites</option>
+          {frame.sites.map((site) => (
+            <option value={site.site_id} selected={site.site_id === selection.site}>
+              {site.name ? `${site.name} (${site.site_id})` : site.site_id}
+            </option>
+          ))}
+          {selection.site !== null && !known.has(selection.site) && (
+            <option value={selection.site} selected>{selection.site}</option>
+          )}
+        </select>
+        <HiddenFields params={[...withoutSite, ...keep]} />
+        <button type="submit" class={BUTTON_SECONDARY}>Apply</button>
+      </form>
+
+      <nav aria-label="Period" class="flex flex-wrap items-center gap-1" id="period-choices">
+        {PERIOD_CHOICES.map((choice) => {
+          const active = period.days === choice.days;
+          const choiceSelection = { ...selection, period: lastDays(choice.days, frame.now) };
+          const href = adminHref(path, choiceSelection, keepParams);
+          return (
+            <a
+              href={href}
+              aria-current={active ? "true" : undefined}
+              class={active
+                ? "rounded-md bg-indigo-600 px-2.5 py-1 text-sm font-medium text-white"
+                : "rounded-md px-2.5 py-1 text-sm text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}
+            >
+              {choice.label}
+            </a>
+          );
+        })}
+      </nav>
+
+      <details class="relative" open={period.days === null}>
+        <summary class="cursor-pointer list-none rounded-md px-2.5 py-1 text-sm text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
+          {period.days === null ? period.label : "Custom…"}
+        </summary>
+        <form
+          method="get"
+          action={path}
+          id="range-form"
+          class="mt-2 flex flex-wrap items-end gap-2 rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
+        >
+          <label class="text-sm">
+            <span class="block text-xs text-slate-500">From</span>
+            <input type="date" name="from" value={period.from} class={INPUT} required />
+          </label>
+          <label class="text-sm">
+            <span class="block text-xs text-slate-500">To</span>
+            <input type="date" name="to" value={period.to} class={INPUT} required />
+          </label>
+          <HiddenFields params={[...withoutPeriod, ...keep]} />
+          <button type="submit" class={BUTTON_SECONDARY}>Apply</button>
+        </form>
+      </details>
+    </div>
+  );
+}

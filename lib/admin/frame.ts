@@ -1,0 +1,57 @@
+// What the admin shell (components/AdminShell.tsx) needs on every page, gathered in one call from
+// a page handler: the site/period selection, the site list for the selector, the live figures,
+// who is signed in, public mode, the display time zone and a notice from the last form.
+// Cheap by design: the registry of sites (never a scan of the views) and two index range scans.
+import { type LiveFigures, liveFigures } from "../db/admin_live.ts";
+import { type SiteOption, siteOptions } from "../db/sites.ts";
+import type { Ctx } from "../state.ts";
+import { CURSOR_PARAMS } from "./cursor.ts";
+import { isReadOnly, noticeFrom } from "./forms.ts";
+import { type AdminSelection, isoDay, pageParams, parseSelection } from "./period.ts";
+import { displayTimezone } from "./settings.ts";
+
+/** Visitors count as active for this long after their last view (the realtime definition). */
+export const ACTIVE_WINDOW_MS = 5 * 60_000;
+
+export interface AdminFrame {
+  /** The request path, to mark the current navigation entry. */
+  path: string;
+  selection: AdminSelection;
+  sites: SiteOption[];
+  live: LiveFigures;
+  /** The signed-in admin; null in public mode. */
+  username: string | null;
+  /** Read-only instance: render no form that writes, no logout. */
+  readOnly: boolean;
+  timezone: string;
+  version: string;
+  /** Current time (ms), frozen per request. */
+  now: number;
+  /** The page's own query parameters (filters), carried through the selector forms. */
+  keep: [string, string][];
+  /** A message from the form that redirected here. */
+  notice: string | null;
+}
+
+export function loadAdminFrame(ctx: Ctx, selection?: AdminSelection): AdminFrame {
+  const { config, db, now: clock } = ctx.state.services;
+  const now = clock();
+  const chosen = selection ?? parseSelection(ctx.url, now);
+  return {
+    path: ctx.url.pathname,
+    selection: chosen,
+    sites: siteOptions(db),
+    live: liveFigures(db, {
+      site: chosen.site,
+      activeSince: new Date(now - ACTIVE_WINDOW_MS).toISOString(),
+      todaySince: `${isoDay(now)}T00:00:00.000Z`,
+    }),
+    username: ctx.state.username,
+    readOnly: isReadOnly(ctx),
+    timezone: displayTimezone(ctx.state.services),
+    version: config.version,
+    now,
+    keep: pageParams(ctx.url, [...CURSOR_PARAMS, "notice"]),
+    notice: noticeFrom(ctx.url),
+  };
+}

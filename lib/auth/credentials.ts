@@ -1,0 +1,148 @@
+// The one admin account: ECHELON_USERNAME + ECHELON_PASSWORD_HASH when set, otherwise user
+// `admin` with a password generated at first start (only its hash is kept, in instance_settings),
+// printed once to the log, as Nanolytica does.
+import { createHash } from "node:crypto";
+import { type Config, ConfigError } from "../config.ts";
+import type { Database } from "../db/database.ts";
+import { instanceSetting, instanceSettingOrInsert } from "../db/settings.ts";
+import { timingSafeEqualBytes } from "../keys.ts";
+import type { Logger } from "../log.ts";
+import {
+  hashPassword,
+  parsePasswordHash,
+  PasswordHashError,
+  PBKDF2_ITERATIONS,
+  verifyPassword,
+} from "./password.ts";
+
+export const GENERATED_USERNAME = "admin";
+const GENERATED_HASH_SETTING = "admin_password_hash";
+
+export interface AdminCredentials {
+  username: string;
+  passwordHash: string;
+  /** True for the password generated at first start (no env credentials). */
+  generated: boolean;
+}
+
+/**
+ * Boot check of the credential variables: both or neither, and a usable hash. Throws ConfigError
+ * naming the variable, so a typo stops the server instead of locking the admin out.
+ */
+export function validateCredentialConfig(config: Config): void {
+  if (config.username === "" && config.passwordHash === "") return;
+  if (config.passwordHash === "") {
+    throw new ConfigError(
+      "ECHELON_PASSWORD_HASH",
+      "is required when ECHELON_USERNAME is set (create one with `deno task hash-password`)",
+    );
+  }
+  if (config.username === "") {
+    throw new ConfigError("ECHELON_USERNAME", "is required when ECHELON_PASSWORD_HASH is set");
+  }
+  try {
+    parsePasswordHash(config.passwordHash);
+  } catch (error) {
+    if (error instanceof PasswordHashError) {
+      throw new ConfigError("ECHELON_PASSWORD_HASH", error.message);
+    }
+    throw error;
+  }
+}
+
+/** The account that may sign in now, or null when none is configured or generated yet. */
+export function adminCredentials(config: Config, db: Database): AdminCredentials | null {
+  if (config.username !== "" && config.passwordHash !== "") {
+    return { username: config.username, passwordHash: config.passwordHash, generated: false };
+  }
+  const stored = instanceSetting(db, GENERATED_HASH_SETTING);
+  return stored ? { username: GENERATED_USERNAME, passwordHash: stored, generated: true } : null;
+}
+
+/**
+ * Checks a sign-in attempt. The password is always run through PBKDF2 and the username compared
+ * as fixed-length digests, so neither the timing nor the answer tells whether the username exists.
+ */
+export async function credentialsMatch(
+  credentials: AdminCredentials,
+  username: string,
+  password: string,
+): Promise<boolean> {
+  const passwordOk = await verifyPassword(password, credentials.passwordHash);
+  const usernameOk = timingSafeEqualBytes(sha256(username), sha256(credentials.username));
+  return passwordOk && usernameOk;
+}
+
+/** A short digest of the password hash, stored with each session: a new password ends them all. */
+export function credentialTag(passwordHash: string): string {
+  return createHash("sha256").update(`echelon-session:${passwordHash}`).digest("hex").slice(0, 32);
+}
+
+export interface GeneratedPasswordDeps {
+  config: Config;
+  db: Database;
+  log: Logger;
+}
+
+/**
+ * Startup step (lib/server.ts): without env credentials, makes sure a generated admin password
+ * exists. A new password is logged once and returned; later starts only say that one exists and
+ * how to replace it. `iterations` is lowered only by tests.
+ */
+export async function ensureGeneratedPassword(
+  deps: GeneratedPasswordDeps,
+  options: { iterations?: number } = {},
+): Promise<string | null> {
+  const { config, db, log } = deps;
+  if (config.username !== "" && config.passwordHash !== "") return null;
+  // Public mode has no login at all; the password is generated once it is turned off.
+  if (config.publicMode) return null;
+  const existing = instanceSetting(db, GENERATED_HASH_SETTING);
+  if (existing !== undefined) {
+    checkStoredHash(existing);
+    log.info(
+      `admin login: user "${GENERATED_USERNAME}" with the password generated at first start ` +
+        "(printed once then). To replace it, set ECHELON_USERNAME and ECHELON_PASSWORD_HASH " +
+        "(deno task hash-password), or delete the instance setting " +
+        `"${GENERATED_HASH_SETTING}" and restart to generate a new one.`,
+    );
+    return null;
+  }
+  const password = generatePassword();
+  const hash = await hashPassword(password, {
+    iterations: options.iterations ?? PBKDF2_ITERATIONS,
+  });
+  // Another instance sharing the database may have won the race: then its password stands.
+  if (instanceSettingOrInsert(db, GENERATED_HASH_SETTING, hash) !== hash) {
+    log.info(`admin login: another instance generated the password for "${GENERATED_USERNAME}"`);
+    return null;
+  }
+  log.warn(
+    `admin login: no ECHELON_USERNAME/ECHELON_PASSWORD_HASH set, so a password was generated. ` +
+      `Sign in at /admin/login as "${GENERATED_USERNAME}" with password: ${password} ` +
+      "(shown only this once; only its hash is stored)",
+  );
+  return password;
+}
+
+function checkStoredHash(stored: string): void {
+  try {
+    parsePasswordHash(stored);
+  } catch (error) {
+    throw new Error(
+      `instance setting "${GENERATED_HASH_SETTING}" is malformed; delete it to generate a new ` +
+        "password, or set ECHELON_USERNAME and ECHELON_PASSWORD_HASH",
+      { cause: error },
+    );
+  }
+}
+
+/** 18 random bytes as base64url: 24 characters, 144 bits. */
+function generatePassword(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_");
+}
+
+function sha256(text: string): Uint8Array {
+  return new Uint8Array(createHash("sha256").update(text).digest());
+}

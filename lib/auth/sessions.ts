@@ -1,0 +1,178 @@
+// Admin sessions: a random 32-byte token in an HttpOnly cookie, only its SHA-256 kept in SQLite
+// (so sessions survive restarts and a database leak yields no usable cookie). 24 h absolute
+// lifetime, 30 min idle; several devices at once; a password change ends them all.
+import { createHash } from "node:crypto";
+import { parse as parseCookies, serialize as serializeCookie } from "hono/utils/cookie";
+import type { Config } from "../config.ts";
+import type { Database } from "../db/database.ts";
+import {
+  deleteExpiredSessions,
+  deleteSession,
+  insertSession,
+  sessionByTokenHash,
+  touchSession,
+  trimSessions,
+} from "../db/sessions.ts";
+import type { Job } from "../jobs.ts";
+import { publicOrigin } from "../public_origin.ts";
+import { adminCredentials, credentialTag } from "./credentials.ts";
+
+export const SESSION_COOKIE = "echelon_session";
+export const SESSION_TTL_MS = 24 * 60 * 60_000;
+export const SESSION_IDLE_MS = 30 * 60_000;
+/** last_seen_at is written at most this often, not on every request. */
+export const SESSION_TOUCH_INTERVAL_MS = 60_000;
+/** Signed-in devices kept per user; the least recently used beyond this are signed out. */
+export const MAX_SESSIONS_PER_USER = 20;
+const PURGE_EVERY_MS = 10 * 60_000;
+/** 32 bytes in unpadded base64url. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const MAX_USER_AGENT = 256;
+
+/** What session code needs from the services (a subset, so tests and jobs can pass their own). */
+export interface SessionDeps {
+  config: Config;
+  db: Database;
+  now: () => number;
+}
+
+export interface AdminSession {
+  username: string;
+  tokenHash: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Starts a session for an authenticated user; returns the token for the cookie. */
+export function openSession(
+  deps: SessionDeps,
+  init: { username: string; passwordHash: string; userAgent: string | null; ip: string | null },
+): { token: string; expiresAt: number } {
+  const now = deps.now();
+  const token = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const expiresAt = now + SESSION_TTL_MS;
+  deps.db.transaction(() => {
+    insertSession(deps.db, {
+      token_hash: hashToken(token),
+      username: init.username,
+      credential_tag: credentialTag(init.passwordHash),
+      created_at: now,
+      last_seen_at: now,
+      expires_at: expiresAt,
+      user_agent: init.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+      ip: init.ip,
+    });
+    trimSessions(deps.db, init.username, MAX_SESSIONS_PER_USER);
+  });
+  return { token, expiresAt };
+}
+
+/**
+ * The live session behind `token`, or null. A session ends at its absolute expiry, after
+ * SESSION_IDLE_MS without use, or when the admin account's username or password changed; an
+ * ended session's row is deleted on sight.
+ */
+export function sessionForToken(deps: SessionDeps, token: string): AdminSession | null {
+  if (!TOKEN_PATTERN.test(token)) return null;
+  const tokenHash = hashToken(token);
+  const row = sessionByTokenHash(deps.db, tokenHash);
+  if (!row) return null;
+  const now = deps.now();
+  const credentials = adminCredentials(deps.config, deps.db);
+  const valid = now < row.expires_at &&
+    now - row.last_seen_at < SESSION_IDLE_MS &&
+    credentials !== null &&
+    row.username === credentials.username &&
+    row.credential_tag === credentialTag(credentials.passwordHash);
+  if (!valid) {
+    deleteSession(deps.db, tokenHash);
+    return null;
+  }
+  if (now - row.last_seen_at >= SESSION_TOUCH_INTERVAL_MS) touchSession(deps.db, tokenHash, now);
+  return {
+    username: row.username,
+    tokenHash,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** The session named by the request's cookie, or null. */
+export function sessionForRequest(deps: SessionDeps, req: Request): AdminSession | null {
+  const token = sessionToken(req);
+  return token === null ? null : sessionForToken(deps, token);
+}
+
+/** The raw session token from the Cookie header, or null. */
+export function sessionToken(req: Request): string | null {
+  const header = req.headers.get("cookie");
+  if (!header) return null;
+  return parseCookies(header, SESSION_COOKIE)[SESSION_COOKIE] ?? null;
+}
+
+/** Ends the request's session (logout); true when one existed. */
+export function closeSession(deps: SessionDeps, req: Request): boolean {
+  const token = sessionToken(req);
+  if (token === null || !TOKEN_PATTERN.test(token)) return false;
+  return deleteSession(deps.db, hashToken(token));
+}
+
+export function purgeExpiredSessions(deps: SessionDeps): number {
+  const now = deps.now();
+  return deleteExpiredSessions(deps.db, now, now - SESSION_IDLE_MS);
+}
+
+export function sessionPurgeJob(deps: SessionDeps): Job {
+  return {
+    name: "admin-session-purge",
+    everyMs: PURGE_EVERY_MS,
+    run: () => {
+      purgeExpiredSessions(deps);
+    },
+  };
+}
+
+/**
+ * `Secure` when ECHELON_COOKIE_SECURE says so, otherwise when the browser reached us over HTTPS
+ * (x-forwarded-proto counts behind a trusted proxy). So plain-HTTP localhost logins work, and an
+ * HTTPS deployment never sends the cookie in clear.
+ */
+export function isSecureCookieRequest(
+  config: Pick<Config, "cookieSecure" | "trustProxy">,
+  req: Request,
+  url: URL,
+): boolean {
+  if (config.cookieSecure !== null) return config.cookieSecure;
+  return publicOrigin(url, req.headers, config).startsWith("https:");
+}
+
+/** Set-Cookie value for a new session. SameSite=Lax: links into /admin keep the session. */
+export function sessionCookie(token: string, secure: boolean): string {
+  return serializeCookie(SESSION_COOKIE, token, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure,
+    maxAge: SESSION_TTL_MS / 1000,
+  });
+}
+
+/** Set-Cookie value that removes the session cookie. */
+export function clearedSessionCookie(secure: boolean): string {
+  return serializeCookie(SESSION_COOKIE, "", {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure,
+    maxAge: 0,
+  });
+}
+
+function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+    .replace(/=+$/, "");
+}

@@ -1,0 +1,118 @@
+// Page views for the admin's raw list (/admin/views): recent views with filters, paged by keyset,
+// and the aggregate table public mode shows instead (top paths, clean traffic only).
+import { notExcludedPredicate } from "./bots.ts";
+import { BOT_SCORE_THRESHOLD } from "./columns.ts";
+import type { Database, SqlParam } from "./database.ts";
+import { type KeysetPage, keysetPage, type PageRequest } from "./keyset.ts";
+
+/** Which rows a raw list shows by score: everything, clean rows only, or bots only. */
+export type BotFilter = "all" | "humans" | "bots";
+
+/**
+ * Rows of a table aliased `alias` that stats count as human (score and exclusion). `visitor` is
+ * the visitor-id expression; a nullable column must be wrapped (`NULL NOT IN (…)` is NULL).
+ */
+export function humanPredicate(alias: string, visitor = `${alias}.visitor_id`): string {
+  return `${alias}.bot_score < ${BOT_SCORE_THRESHOLD} AND ${notExcludedPredicate(visitor)}`;
+}
+
+export function botFilterSql(filter: BotFilter, alias: string, visitor?: string): string {
+  if (filter === "humans") return `AND ${humanPredicate(alias, visitor)}`;
+  if (filter === "bots") return `AND NOT (${humanPredicate(alias, visitor)})`;
+  return "";
+}
+
+export interface ViewFilter {
+  site: string | null;
+  since: string;
+  until: string;
+  /** Case-insensitive substring of the path. */
+  pathContains: string;
+  country: string | null;
+  device: string | null;
+  bots: BotFilter;
+}
+
+export interface ViewListRow {
+  [column: string]: unknown;
+  id: number;
+  created_at: string;
+  site_id: string;
+  visitor_id: string;
+  path: string;
+  device_type: string | null;
+  os_name: string | null;
+  browser_name: string | null;
+  country_code: string | null;
+  referrer_domain: string | null;
+  interaction_ms: number | null;
+  pow_verdict: string | null;
+  bot_score: number;
+  is_excluded: number;
+}
+
+export const VIEW_LIST_KEYS = ["created_at", "id"] as const;
+
+function viewWhere(filter: ViewFilter): { sql: string; args: SqlParam[] } {
+  const parts = ["v.created_at >= ?", "v.created_at < ?"];
+  const args: SqlParam[] = [filter.since, filter.until];
+  if (filter.site !== null) {
+    parts.push("v.site_id = ?");
+    args.push(filter.site);
+  }
+  if (filter.pathContains !== "") {
+    parts.push("instr(lower(v.path), lower(?)) > 0");
+    args.push(filter.pathContains);
+  }
+  if (filter.country !== null) {
+    parts.push("v.country_code = ?");
+    args.push(filter.country);
+  }
+  if (filter.device !== null) {
+    parts.push("v.device_type = ?");
+    args.push(filter.device);
+  }
+  return { sql: `${parts.join(" AND ")} ${botFilterSql(filter.bots, "v")}`, args };
+}
+
+/** Recent page views, newest first, one keyset page at a time. */
+export function listRecentViews(
+  db: Database,
+  filter: ViewFilter,
+  request: PageRequest,
+): KeysetPage<ViewListRow> {
+  const where = viewWhere(filter);
+  return keysetPage<ViewListRow>(db, {
+    sql: `SELECT v.id, v.created_at, v.site_id, v.visitor_id, v.path, v.device_type, v.os_name,
+                 v.browser_name, v.country_code, v.referrer_domain, v.interaction_ms,
+                 v.pow_verdict, v.bot_score,
+                 EXISTS (SELECT 1 FROM excluded_visitors x WHERE x.visitor_id = v.visitor_id)
+                   AS is_excluded
+          FROM visitor_views v WHERE ${where.sql}`,
+    args: where.args,
+    keys: VIEW_LIST_KEYS,
+    descending: true,
+  }, request);
+}
+
+export interface PathCount {
+  path: string;
+  views: number;
+  visitors: number;
+}
+
+/** The most viewed paths of human traffic in the range (optionally one site). */
+export function topPaths(
+  db: Database,
+  filter: Pick<ViewFilter, "site" | "since" | "until" | "pathContains">,
+  limit = 50,
+): PathCount[] {
+  const where = viewWhere({ ...filter, country: null, device: null, bots: "humans" });
+  return db.all<PathCount>(
+    `SELECT v.path, COUNT(*) AS views, COUNT(DISTINCT v.visitor_id) AS visitors
+     FROM visitor_views v WHERE ${where.sql}
+     GROUP BY v.path ORDER BY views DESC, v.path LIMIT ?`,
+    ...where.args,
+    limit,
+  );
+}

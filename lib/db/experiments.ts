@@ -1,0 +1,240 @@
+// A/B experiments in SQLite: definitions and variants, status changes as compare-and-set
+// updates (`… WHERE status = ?`, so two writers racing from the same status cannot both win),
+// and the per-variant exposure and conversion counts the results are computed from.
+import { notExcludedPredicate } from "./bots.ts";
+import { BOT_SCORE_THRESHOLD } from "./columns.ts";
+import type { Database, SqlParam } from "./database.ts";
+
+export interface ExperimentRecord {
+  experiment_id: string;
+  site_id: string;
+  name: string;
+  description: string | null;
+  status: string;
+  metric_event_type: string;
+  allocation_percent: number;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+}
+
+export interface VariantRecord {
+  experiment_id: string;
+  variant_id: string;
+  name: string;
+  weight: number;
+  is_control: number;
+  /** JSON text or null. */
+  config: string | null;
+}
+
+export interface DefinitionRecord {
+  experiment_id: string;
+  site_id: string;
+  name: string;
+  description: string | null;
+  metric_event_type: string;
+  allocation_percent: number;
+  variants: Omit<VariantRecord, "experiment_id">[];
+}
+
+const EXPERIMENT_COLUMNS = `experiment_id, site_id, name, description, status, metric_event_type,
+  allocation_percent, created_at, started_at, ended_at`;
+
+export interface ExperimentFilter {
+  siteId?: string | null;
+  statuses?: readonly string[] | null;
+  limit: number;
+}
+
+/** Experiments, newest first, optionally of one site and some statuses. */
+export function listExperiments(db: Database, filter: ExperimentFilter): ExperimentRecord[] {
+  const where: string[] = [];
+  const args: SqlParam[] = [];
+  if (filter.siteId) {
+    where.push("site_id = ?");
+    args.push(filter.siteId);
+  }
+  if (filter.statuses && filter.statuses.length > 0) {
+    where.push("status IN (SELECT value FROM json_each(?))");
+    args.push(JSON.stringify(filter.statuses));
+  }
+  return db.all<ExperimentRecord>(
+    `SELECT ${EXPERIMENT_COLUMNS} FROM experiments
+     ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+     ORDER BY created_at DESC, experiment_id LIMIT ?`,
+    ...args,
+    filter.limit,
+  );
+}
+
+export function getExperimentRecord(db: Database, id: string): ExperimentRecord | null {
+  return db.get<ExperimentRecord>(
+    `SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE experiment_id = ?`,
+    id,
+  ) ?? null;
+}
+
+/** The variants of some experiments, in the order they were defined. */
+export function variantsOf(db: Database, ids: readonly string[]): VariantRecord[] {
+  if (ids.length === 0) return [];
+  return db.all<VariantRecord>(
+    `SELECT experiment_id, variant_id, name, weight, is_control, config
+     FROM experiment_variants
+     WHERE experiment_id IN (SELECT value FROM json_each(?))
+     ORDER BY experiment_id, rowid`,
+    JSON.stringify(ids),
+  );
+}
+
+function insertVariants(db: Database, def: DefinitionRecord): void {
+  const stmt = db.statement(
+    `INSERT INTO experiment_variants (experiment_id, variant_id, name, weight, is_control, config)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  for (const v of def.variants) {
+    stmt.run(def.experiment_id, v.variant_id, v.name, v.weight, v.is_control, v.config);
+  }
+}
+
+/** Stores a new draft with its variants in one transaction; false when the id exists. */
+export function insertExperiment(db: Database, def: DefinitionRecord, createdAt: string): boolean {
+  return db.transaction(() => {
+    const inserted = db.run(
+      `INSERT INTO experiments (experiment_id, site_id, name, description, status,
+         metric_event_type, allocation_percent, created_at)
+       VALUES (?, ?, ?, ?, 'draft', ?, ?, ?)
+       ON CONFLICT (experiment_id) DO NOTHING`,
+      def.experiment_id,
+      def.site_id,
+      def.name,
+      def.description,
+      def.metric_event_type,
+      def.allocation_percent,
+      createdAt,
+    ).changes;
+    if (inserted === 0) return false;
+    insertVariants(db, def);
+    return true;
+  });
+}
+
+/**
+ * Replaces the definition and the variants of an experiment that is still a draft, in one
+ * transaction; false (nothing changed) when it is missing or no longer a draft.
+ */
+export function replaceDraftDefinition(db: Database, def: DefinitionRecord): boolean {
+  return db.transaction(() => {
+    const updated = db.run(
+      `UPDATE experiments SET site_id = ?, name = ?, description = ?, metric_event_type = ?,
+         allocation_percent = ?
+       WHERE experiment_id = ? AND status = 'draft'`,
+      def.site_id,
+      def.name,
+      def.description,
+      def.metric_event_type,
+      def.allocation_percent,
+      def.experiment_id,
+    ).changes;
+    if (updated === 0) return false;
+    db.run("DELETE FROM experiment_variants WHERE experiment_id = ?", def.experiment_id);
+    insertVariants(db, def);
+    return true;
+  });
+}
+
+/**
+ * Moves an experiment from `from` to `to` only if it is still in `from`: started_at is set on
+ * the first activation, ended_at when it completes. False when another writer got there first.
+ */
+export function compareAndSetStatus(
+  db: Database,
+  change: { id: string; from: string; to: string; at: string },
+): boolean {
+  return db.run(
+    `UPDATE experiments SET status = ?1,
+       started_at = CASE WHEN ?1 = 'active' THEN COALESCE(started_at, ?2) ELSE started_at END,
+       ended_at = CASE WHEN ?1 = 'completed' THEN COALESCE(ended_at, ?2) ELSE ended_at END
+     WHERE experiment_id = ?3 AND status = ?4`,
+    change.to,
+    change.at,
+    change.id,
+    change.from,
+  ).changes > 0;
+}
+
+/** Deletes a draft (its variants cascade); false when it is missing or not a draft. */
+export function deleteDraftExperiment(db: Database, id: string): boolean {
+  return db.run("DELETE FROM experiments WHERE experiment_id = ? AND status = 'draft'", id)
+    .changes > 0;
+}
+
+export interface CountsQuery {
+  experimentId: string;
+  siteId: string;
+  /** Inclusive ISO bounds of the experiment's window. */
+  since: string;
+  until: string;
+  metric: { eventType: string; eventName: string | null };
+}
+
+export interface VariantCounts {
+  variant_id: string;
+  exposures: number;
+  conversions: number;
+}
+
+/** The unit of an exposure: the tab session, or the visitor for events without a session id. */
+const UNIT = "COALESCE(session_id, 'visitor:' || visitor_id)";
+const CLEAN = `bot_score < ${BOT_SCORE_THRESHOLD} AND ${notExcludedPredicate("visitor_id")}`;
+
+/**
+ * Per variant: exposed units (sessions with an event tagged with the experiment and a variant —
+ * the tracker's `exposure`, or any event carrying experiment_id/variant_id), each counted once in
+ * the variant of its first tagged event; and how many of them have a metric event at or after
+ * that first exposure. Only the experiment's site, only [since, until], bots and excluded
+ * visitors left out on both sides.
+ *
+ * Exposures and conversions meet in one GROUP BY over their union, not a join (a join of two
+ * large CTEs without an index would compare every pair). The unary `+` keeps the planner on
+ * idx_se_experiment for the tagged events instead of scanning the whole site's window.
+ */
+export function variantCounts(db: Database, q: CountsQuery): VariantCounts[] {
+  const nameFilter = q.metric.eventName === null ? "" : "AND event_name = ?6";
+  const args: SqlParam[] = [q.experimentId, q.siteId, q.since, q.until, q.metric.eventType];
+  if (q.metric.eventName !== null) args.push(q.metric.eventName);
+  return db.all<VariantCounts>(
+    `WITH exposed AS (
+       -- SQLite takes the bare variant_id from the row holding MIN(created_at): each unit's
+       -- first tagged event (https://sqlite.org/lang_select.html#bareagg).
+       SELECT ${UNIT} AS unit, variant_id, MIN(created_at) AS first_at
+       FROM semantic_events
+       WHERE experiment_id = ?1 AND variant_id IS NOT NULL AND +site_id = ?2
+         AND +created_at >= ?3 AND +created_at <= ?4 AND ${CLEAN}
+       GROUP BY unit
+     ),
+     converted AS (
+       SELECT ${UNIT} AS unit, MAX(created_at) AS last_at
+       FROM semantic_events
+       WHERE site_id = ?2 AND event_type = ?5 ${nameFilter}
+         AND created_at >= ?3 AND created_at <= ?4 AND ${CLEAN}
+       GROUP BY unit
+     ),
+     units AS (
+       SELECT MAX(variant_id) AS variant_id,
+              COALESCE(MAX(last_at) >= MAX(first_at), 0) AS converted
+       FROM (
+         SELECT unit, variant_id, first_at, NULL AS last_at FROM exposed
+         UNION ALL
+         SELECT unit, NULL, NULL, last_at FROM converted
+       )
+       GROUP BY unit
+       HAVING MAX(first_at) IS NOT NULL
+     )
+     SELECT variant_id, COUNT(*) AS exposures, SUM(converted) AS conversions
+     FROM units
+     GROUP BY variant_id
+     ORDER BY variant_id`,
+    ...args,
+  );
+}

@@ -1,0 +1,123 @@
+// Retention SQL: batched deletes of raw rows past their retention (each batch its own short
+// transaction, so writers are never locked out for long — reference W36 ran one DELETE for
+// everything), and the maintenance_log record of each daily run.
+import type { Database } from "./database.ts";
+import { BOT_SCORE_THRESHOLD } from "./columns.ts";
+
+/** Clean rows created before `cleanBefore` and bot-scored rows created before `botBefore`. */
+export interface PurgeCutoffs {
+  cleanBefore: string;
+  botBefore: string;
+}
+
+function purgeBatch(
+  db: Database,
+  table: "visitor_views" | "semantic_events",
+  cut: PurgeCutoffs,
+  limit: number,
+): number {
+  const latest = cut.cleanBefore > cut.botBefore ? cut.cleanBefore : cut.botBefore;
+  return db.transaction(() =>
+    db.run(
+      `DELETE FROM ${table} WHERE id IN (
+         SELECT id FROM ${table}
+         WHERE created_at < ? AND (
+           (bot_score < ${BOT_SCORE_THRESHOLD} AND created_at < ?)
+           OR (bot_score >= ${BOT_SCORE_THRESHOLD} AND created_at < ?))
+         LIMIT ?)`,
+      latest,
+      cut.cleanBefore,
+      cut.botBefore,
+      limit,
+    ).changes
+  );
+}
+
+/** Deletes up to `limit` expired page views; returns how many. */
+export function purgeViewsBatch(db: Database, cut: PurgeCutoffs, limit: number): number {
+  return purgeBatch(db, "visitor_views", cut, limit);
+}
+
+/** Deletes up to `limit` expired events; returns how many. */
+export function purgeEventsBatch(db: Database, cut: PurgeCutoffs, limit: number): number {
+  return purgeBatch(db, "semantic_events", cut, limit);
+}
+
+/** Deletes up to `limit` known-bot report rows of days before `beforeDate`. */
+export function purgeBotTrafficBatch(db: Database, beforeDate: string, limit: number): number {
+  return db.transaction(() =>
+    db.run(
+      `DELETE FROM bot_traffic WHERE (date, site_id, bot_name, path) IN (
+         SELECT date, site_id, bot_name, path FROM bot_traffic WHERE date < ? LIMIT ?)`,
+      beforeDate,
+      limit,
+    ).changes
+  );
+}
+
+/** Lets SQLite refresh its planner statistics where they drifted (cheap; sqlite.org/lang_analyze). */
+export function optimizeDatabase(db: Database): void {
+  db.exec("PRAGMA optimize");
+}
+
+export interface MaintenanceRow {
+  date: string;
+  status: "started" | "complete" | "failed";
+  rollup_rows: number | null;
+  purge_views: number | null;
+  purge_events: number | null;
+  purge_bot_traffic: number | null;
+  purge_rollups: number | null;
+  error: string | null;
+  started_at: string;
+  completed_at: string | null;
+}
+
+export function maintenanceRun(db: Database, date: string): MaintenanceRow | null {
+  return db.get<MaintenanceRow>("SELECT * FROM maintenance_log WHERE date = ?", date) ?? null;
+}
+
+export function startMaintenance(db: Database, date: string, at: string): void {
+  db.run(
+    `INSERT INTO maintenance_log (date, status, started_at) VALUES (?, 'started', ?)
+     ON CONFLICT (date) DO UPDATE SET status = 'started', started_at = excluded.started_at,
+       completed_at = NULL, error = NULL`,
+    date,
+    at,
+  );
+}
+
+export function finishMaintenance(
+  db: Database,
+  date: string,
+  at: string,
+  counts: {
+    rollupRows: number;
+    views: number;
+    events: number;
+    botTraffic: number;
+    rollups: number;
+  },
+): void {
+  db.run(
+    `UPDATE maintenance_log SET status = 'complete', completed_at = ?, rollup_rows = ?,
+       purge_views = ?, purge_events = ?, purge_bot_traffic = ?, purge_rollups = ?, error = NULL
+     WHERE date = ?`,
+    at,
+    counts.rollupRows,
+    counts.views,
+    counts.events,
+    counts.botTraffic,
+    counts.rollups,
+    date,
+  );
+}
+
+export function failMaintenance(db: Database, date: string, at: string, error: string): void {
+  db.run(
+    "UPDATE maintenance_log SET status = 'failed', completed_at = ?, error = ? WHERE date = ?",
+    at,
+    error.slice(0, 1000),
+    date,
+  );
+}

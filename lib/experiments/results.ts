@@ -1,0 +1,233 @@
+// An experiment's results: the counts of lib/db/experiments.ts run through the maths of
+// ./stats.ts — per variant the rate, the uplift and the test against the control, plus the
+// sample-ratio check and notes for the reader. The window is [started_at, ended_at] (now while it
+// runs), so a completed experiment's results no longer change. Field names keep the contract's
+// (impressions, conversion_rate, relative_uplift, significance) and add the rest.
+import { variantCounts } from "../db/experiments.ts";
+import type { Database } from "../db/mod.ts";
+import type { Experiment } from "./model.ts";
+import {
+  MIN_SAMPLE,
+  sampleRatioCheck,
+  SIGNIFICANCE_LABELS,
+  type SignificanceLevel,
+  significanceLevel,
+  SRM_P_THRESHOLD,
+  twoProportionTest,
+} from "./stats.ts";
+
+export interface VariantResult {
+  variant_id: string;
+  name: string;
+  is_control: boolean;
+  weight: number;
+  /** Exposed sessions (the contract's name; `exposures` says the same). */
+  impressions: number;
+  exposures: number;
+  conversions: number;
+  /** conversions ÷ exposures; 0 without exposures. */
+  conversion_rate: number;
+  /** (rate − control rate) ÷ control rate; null for the control and when the control's is 0. */
+  relative_uplift: number | null;
+  /** rate − control rate (absolute); null for the control. */
+  difference: number | null;
+  z: number | null;
+  p_value: number | null;
+  /** 95 % confidence interval of `difference`. */
+  ci_low: number | null;
+  ci_high: number | null;
+  significance_level: SignificanceLevel;
+  significance: string;
+  /** p < 0.05 with enough data on both sides. */
+  significant: boolean;
+}
+
+export interface SampleRatio {
+  chi_square: number;
+  df: number;
+  p_value: number;
+  expected: Record<string, number>;
+  mismatch: boolean;
+  threshold: number;
+}
+
+export interface ExperimentResults {
+  experiment_id: string;
+  name: string;
+  status: string;
+  site_id: string;
+  metric_event_type: string;
+  metric: string;
+  metric_kind: string;
+  started_at: string | null;
+  ended_at: string | null;
+  /** The events counted: [from, to], both inclusive; null before the first start. */
+  window: { from: string; to: string } | null;
+  exposures: number;
+  conversions: number;
+  /** Exposures tagged with a variant id the experiment does not define (not in `variants`). */
+  unknown_variants: { variant_id: string; exposures: number; conversions: number }[];
+  variants: VariantResult[];
+  sample_ratio: SampleRatio | null;
+  minimum_sample: number;
+  notes: string[];
+}
+
+/** Results of one experiment as of `now`. */
+export function experimentResults(
+  db: Database,
+  experiment: Experiment,
+  now: number,
+): ExperimentResults {
+  const window = experiment.started_at === null ? null : {
+    from: experiment.started_at,
+    to: experiment.ended_at ?? new Date(now).toISOString(),
+  };
+  const counts = window === null ? [] : variantCounts(db, {
+    experimentId: experiment.experiment_id,
+    siteId: experiment.site_id,
+    since: window.from,
+    until: window.to,
+    metric: experiment.metric_kind === "custom"
+      ? { eventType: "custom", eventName: experiment.metric }
+      : { eventType: experiment.metric, eventName: null },
+  });
+  const byId = new Map(counts.map((row) => [row.variant_id, row]));
+  const defined = new Set(experiment.variants.map((v) => v.variant_id));
+  const control = experiment.variants.find((v) => v.is_control) ?? experiment.variants[0];
+  const controlCounts = {
+    n: byId.get(control?.variant_id ?? "")?.exposures ?? 0,
+    conversions: byId.get(control?.variant_id ?? "")?.conversions ?? 0,
+  };
+  const controlRate = controlCounts.n > 0 ? controlCounts.conversions / controlCounts.n : 0;
+
+  const variants = experiment.variants.map((v): VariantResult => {
+    const row = byId.get(v.variant_id);
+    const n = row?.exposures ?? 0;
+    const conversions = row?.conversions ?? 0;
+    const rate = n > 0 ? conversions / n : 0;
+    const base = {
+      variant_id: v.variant_id,
+      name: v.name,
+      is_control: v.is_control,
+      weight: v.weight,
+      impressions: n,
+      exposures: n,
+      conversions,
+      conversion_rate: rate,
+    };
+    if (v === control) {
+      return {
+        ...base,
+        relative_uplift: null,
+        difference: null,
+        z: null,
+        p_value: null,
+        ci_low: null,
+        ci_high: null,
+        significance_level: "control",
+        significance: SIGNIFICANCE_LABELS.control,
+        significant: false,
+      };
+    }
+    const mine = { n, conversions };
+    const test = twoProportionTest(controlCounts, mine);
+    const level = significanceLevel(test, controlCounts, mine);
+    return {
+      ...base,
+      relative_uplift: controlCounts.n > 0 && controlRate > 0 && n > 0
+        ? (rate - controlRate) / controlRate
+        : null,
+      difference: controlCounts.n > 0 && n > 0 ? test.difference : null,
+      z: test.z,
+      p_value: test.pValue,
+      ci_low: test.ciLow,
+      ci_high: test.ciHigh,
+      significance_level: level,
+      significance: level === "insufficient_data"
+        ? `${SIGNIFICANCE_LABELS[level]} (${
+          Math.min(controlCounts.n, n)
+        } < ${MIN_SAMPLE} exposures)`
+        : SIGNIFICANCE_LABELS[level],
+      significant: level === "significant_95" || level === "significant_99",
+    };
+  });
+
+  const srm = sampleRatioCheck(variants.map((v) => v.exposures), variants.map((v) => v.weight));
+  const sampleRatio: SampleRatio | null = srm && {
+    chi_square: srm.chiSquare,
+    df: srm.df,
+    p_value: srm.pValue,
+    expected: Object.fromEntries(variants.map((v, i) => [v.variant_id, srm.expected[i]])),
+    mismatch: srm.mismatch,
+    threshold: SRM_P_THRESHOLD,
+  };
+  const unknown = counts.filter((row) => !defined.has(row.variant_id));
+  return {
+    experiment_id: experiment.experiment_id,
+    name: experiment.name,
+    status: experiment.status,
+    site_id: experiment.site_id,
+    metric_event_type: experiment.metric_event_type,
+    metric: experiment.metric,
+    metric_kind: experiment.metric_kind,
+    started_at: experiment.started_at,
+    ended_at: experiment.ended_at,
+    window,
+    exposures: variants.reduce((sum, v) => sum + v.exposures, 0),
+    conversions: variants.reduce((sum, v) => sum + v.conversions, 0),
+    unknown_variants: unknown,
+    variants,
+    sample_ratio: sampleRatio,
+    minimum_sample: MIN_SAMPLE,
+    notes: resultNotes(experiment, variants, sampleRatio, unknown.length),
+  };
+}
+
+function resultNotes(
+  experiment: Experiment,
+  variants: VariantResult[],
+  srm: SampleRatio | null,
+  unknownVariants: number,
+): string[] {
+  const notes: string[] = [];
+  if (experiment.started_at === null) {
+    notes.push("Not started yet: results count events from the first start.");
+  }
+  if (experiment.status === "paused") {
+    notes.push(
+      "Paused: the tracker keeps assigning visitors, and their events count until the experiment " +
+        "is completed.",
+    );
+  }
+  const small = variants.filter((v) => v.exposures < MIN_SAMPLE);
+  if (experiment.started_at !== null && small.length > 0) {
+    notes.push(
+      `Fewer than ${MIN_SAMPLE} exposures in ${
+        small.map((v) => v.variant_id).join(", ")
+      }: too little data to trust the test yet.`,
+    );
+  }
+  if (srm?.mismatch) {
+    notes.push(
+      `Sample ratio mismatch (χ² = ${srm.chi_square.toFixed(2)}, p = ${
+        srm.p_value.toExponential(2)
+      }): the exposures do not split as the weights say. Check that every variant sends its ` +
+        `exposure and that the page passes the same weights; do not trust the comparison.`,
+    );
+  }
+  const treatments = variants.length - 1;
+  if (treatments > 1) {
+    notes.push(
+      `${treatments} variants are each compared with the control; to keep a 5% overall false ` +
+        `positive rate, require p < ${(0.05 / treatments).toPrecision(2)} (Bonferroni).`,
+    );
+  }
+  if (unknownVariants > 0) {
+    notes.push(
+      `${unknownVariants} variant id(s) seen in events are not defined in this experiment and ` +
+        `are not compared.`,
+    );
+  }
+  return notes;
+}

@@ -1,0 +1,36 @@
+// The stats domain: overview, live dashboard, realtime, rollup and retention jobs. Routes and
+// admin pages call these; they call lib/db/ (no SQL here). Dates are UTC days.
+export {
+  defaultOverviewQuery,
+  type Headline,
+  headline,
+  type Overview,
+  type OverviewLists,
+  rawCoverageFrom,
+  type StatsContext,
+  statsOverview,
+  type TrendPoint,
+} from "./overview.ts";
+export {
+  type HourBucket,
+  type LiveDashboard,
+  liveDashboard,
+  type MinuteBucket,
+  type Realtime,
+  realtimeStats,
+} from "./live.ts";
+export {
+  type DayRange,
+  type OverviewQuery,
+  parseFilters,
+  parseOverviewQuery,
+  parseRange,
+  previousRange,
+  rangeDays,
+  requiredSiteId,
+  utcDay,
+} from "./params.ts";
+export { rebuildDay, rebuildDays, refreshBlocks, refreshRollups, rollupJob } from "./rollup.ts";
+export { retentionJob, runRetention } from "./retention.ts";
+export type { VitalSummary, WebVitals } from "./vitals.ts";
+export type { StatsFilters } from "../db/stats_source.ts";

@@ -1,0 +1,455 @@
+// The overview (GET /api/stats/overview and the admin dashboard): headline figures, top lists,
+// web vitals and the daily trend of one site over a range of UTC days.
+//
+// Where the numbers come from:
+// - no filter: the stored rollups for every day of the range (today's as of the last rollup
+//   build, at most a minute old) plus a live delta of today's rows written since that build,
+//   so figures are fresh to the last writer flush. Ranges may reach 730 days back (rollups are
+//   kept two years).
+// - any filter (path, referrer, country, device, utm_*): rollups are per dimension, so a
+//   cross-dimension question is answered from raw rows, which exist only within the retention
+//   period: the range is clipped to it (`raw_from`) and the cost grows with the site's raw rows.
+import type { Config } from "../config.ts";
+import type { Database } from "../db/database.ts";
+import { daysOnly, planRange, type RangePlan } from "../db/rollup_blocks.ts";
+import {
+  addDays,
+  aggregationSteps,
+  materializeRange,
+  ROLLUP_TABLES,
+  type RollupTargets,
+} from "../db/rollups.ts";
+import { dailyTotals, type DimensionRow, dimensionTop, dimensionValues } from "../db/stats.ts";
+import {
+  clearScratch,
+  eventsOfMatchingViews,
+  REQUEST_SCRATCH,
+  resetScratch,
+  type StatsFilters,
+  viewFilter,
+  VITAL_METRICS,
+  type VitalMetric,
+} from "../db/stats_source.ts";
+import { addTotals, type DayDelta, dayDelta, emptyTotals, type Totals } from "./delta.ts";
+import {
+  type DayRange,
+  DEFAULT_DAYS,
+  type OverviewQuery,
+  previousRange,
+  rangeDays,
+  utcDay,
+} from "./params.ts";
+import { summarizeVitals, type WebVitals } from "./vitals.ts";
+
+/** What the stats functions need; `Services` satisfies it. */
+export interface StatsContext {
+  db: Database;
+  now: () => number;
+  config: Pick<Config, "retentionDays">;
+}
+
+export interface Headline {
+  /** Page views (the contract's name). */
+  visits: number;
+  pageviews: number;
+  /** Sum of each day's distinct visitors (ids rotate daily). */
+  unique_visitors: number;
+  sessions: number;
+  /** Sessions with a single page view. */
+  bounces: number;
+  /** Percentage of sessions that bounced, one decimal. */
+  bounce_rate: number;
+  pages_per_session: number;
+  avg_session_ms: number;
+  /** Mean time from page load to the beacon (the tracker's `_v`), over views that sent one. */
+  avg_interaction_ms: number;
+  /** Mean engaged time of finished page views (`pageview_end`). */
+  avg_engagement_ms: number;
+  /** Mean maximum scroll depth of finished page views, percent. */
+  avg_scroll_pct: number;
+  events: number;
+}
+
+export interface TrendPoint {
+  date: string;
+  visits: number;
+  visitors: number;
+  sessions: number;
+  bounces: number;
+  events: number;
+}
+
+export interface PathRow {
+  path: string;
+  views: number;
+  visitors: number;
+}
+export interface EntryRow {
+  path: string;
+  sessions: number;
+  bounces: number;
+  bounce_rate: number;
+}
+export interface ExitRow {
+  path: string;
+  sessions: number;
+}
+
+export interface OverviewLists {
+  top_paths: PathRow[];
+  entry_pages: EntryRow[];
+  exit_pages: ExitRow[];
+  referrers: { referrer_type: string; views: number; visitors: number }[];
+  referrer_domains: { domain: string; views: number; visitors: number }[];
+  utm_sources: { utm_source: string; views: number; visitors: number }[];
+  utm_mediums: { utm_medium: string; views: number; visitors: number }[];
+  utm_campaigns: { utm_campaign: string; views: number; visitors: number }[];
+  countries: { country_code: string; visits: number; visitors: number }[];
+  devices: { device_type: string; visits: number; visitors: number }[];
+  os_systems: { os_name: string; views: number; visitors: number }[];
+  browsers: { browser: string; views: number; visitors: number }[];
+  resolutions: { resolution: string; views: number; visitors: number }[];
+  screen_classes: { screen_class: string; views: number; visitors: number }[];
+  outbound_links: { url: string; clicks: number; visitors: number }[];
+  downloads: { url: string; clicks: number; visitors: number }[];
+  events_by_type: { event_type: string; count: number; visitors: number }[];
+  custom_events: { event_name: string; count: number; visitors: number }[];
+  /** Finished page views by maximum scroll depth, in quarters (0, 25, 50, 75, 100). */
+  scroll_depth: { depth: number; pageviews: number }[];
+}
+
+export interface Change {
+  current: number;
+  previous: number;
+  change: number;
+  /** null when the previous value is 0. */
+  change_pct: number | null;
+}
+
+export interface Overview extends Headline, OverviewLists {
+  site_id: string;
+  from: string;
+  to: string;
+  period_days: number;
+  /** Dates are UTC days; the display time zone applies to pages only. */
+  timezone: "UTC";
+  filters: StatsFilters;
+  source: {
+    kind: "rollup" | "raw";
+    /** Raw rows: the first day they cover (the range is clipped to retention). */
+    raw_from?: string;
+    /** Rollup: when today's rollup was last built (later rows are added live). */
+    today_built_at?: string | null;
+  };
+  web_vitals: WebVitals;
+  daily_trend: TrendPoint[];
+  previous?: Headline & { from: string; to: string; daily_trend: TrendPoint[] };
+  deltas?: Record<DeltaKey, Change>;
+}
+
+const DELTA_KEYS = [
+  "visits",
+  "unique_visitors",
+  "sessions",
+  "bounce_rate",
+  "pages_per_session",
+  "avg_session_ms",
+  "avg_engagement_ms",
+  "avg_scroll_pct",
+  "events",
+] as const;
+type DeltaKey = typeof DELTA_KEYS[number];
+
+// ---------------------------------------------------------------------------------------------
+// Reading one period
+
+interface Period {
+  days: Map<string, Totals>;
+  top(dimension: string, limit: number | null): DimensionRow[];
+}
+
+function byViews(a: DimensionRow, b: DimensionRow): number {
+  return b.views - a.views || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
+}
+
+function tableReader(
+  db: Database,
+  t: RollupTargets,
+  siteId: string,
+  range: DayRange & { plan: RangePlan },
+  delta: DayDelta | null,
+): Period {
+  const days = new Map<string, Totals>();
+  for (const { date, ...totals } of dailyTotals(db, t, { siteId, ...range })) {
+    days.set(date, totals);
+  }
+  if (delta) days.set(delta.day, addTotals(days.get(delta.day) ?? emptyTotals(), delta.totals));
+  return {
+    days,
+    top(dimension, limit) {
+      const q = { siteId, dimension, plan: range.plan };
+      const stored = dimensionTop(db, t, { ...q, limit });
+      const live = delta?.dimensions.get(dimension);
+      if (!live?.size) return stored;
+      // A value can only enter the top list if it is in the stored top list or in the delta, so
+      // the stored figures of the delta's other values are enough to merge exactly.
+      const merged = new Map(stored.map((row) => [row.value, { ...row }]));
+      const missing = [...live.keys()].filter((value) => !merged.has(value));
+      for (const row of dimensionValues(db, t, { ...q, values: missing })) {
+        merged.set(row.value, { ...row });
+      }
+      for (const row of live.values()) {
+        const into = merged.get(row.value) ??
+          { value: row.value, views: 0, visitors: 0, sessions: 0, bounces: 0 };
+        into.views += row.views;
+        into.visitors += row.visitors;
+        into.sessions += row.sessions;
+        into.bounces += row.bounces;
+        merged.set(row.value, into);
+      }
+      const rows = [...merged.values()].filter((row) => row.views > 0).sort(byViews);
+      return limit === null ? rows : rows.slice(0, limit);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shaping
+
+const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
+const ratio = (a: number, b: number, digits = 0) => (b > 0 ? round(a / b, digits) : 0);
+
+function sumTotals(days: Iterable<Totals>): Totals {
+  const sum = emptyTotals();
+  for (const day of days) addTotals(sum, day);
+  return sum;
+}
+
+export function headline(t: Totals): Headline {
+  return {
+    visits: t.views,
+    pageviews: t.views,
+    unique_visitors: t.visitors,
+    sessions: t.sessions,
+    bounces: t.bounces,
+    bounce_rate: ratio(t.bounces * 100, t.sessions, 1),
+    pages_per_session: ratio(t.session_views, t.sessions, 2),
+    avg_session_ms: ratio(t.session_ms, t.sessions),
+    avg_interaction_ms: ratio(t.interaction_ms, t.interaction_n),
+    avg_engagement_ms: ratio(t.engaged_ms, t.engaged_n),
+    avg_scroll_pct: ratio(t.scroll_pct, t.scroll_n, 1),
+    events: t.events,
+  };
+}
+
+function trend(range: DayRange, days: Map<string, Totals>): TrendPoint[] {
+  const points: TrendPoint[] = [];
+  for (let date = range.from; date <= range.to; date = addDays(date, 1)) {
+    const t = days.get(date);
+    points.push({
+      date,
+      visits: t?.views ?? 0,
+      visitors: t?.visitors ?? 0,
+      sessions: t?.sessions ?? 0,
+      bounces: t?.bounces ?? 0,
+      events: t?.events ?? 0,
+    });
+  }
+  return points;
+}
+
+function lists(p: Period, limit: number | null): OverviewLists {
+  const n = limit ?? 20;
+  const top = (dimension: string, fallback = n) => p.top(dimension, limit ?? fallback);
+  const all = (dimension: string) => p.top(dimension, null);
+  const views = <K extends string>(key: K, rows: DimensionRow[]) =>
+    rows.map((r) => ({
+      [key]: r.value,
+      views: r.views,
+      visitors: r.visitors,
+    })) as ({ [P in K]: string } & { views: number; visitors: number })[];
+  return {
+    top_paths: top("path").map((r) => ({ path: r.value, views: r.views, visitors: r.visitors })),
+    entry_pages: top("entry").map((r) => ({
+      path: r.value,
+      sessions: r.sessions,
+      bounces: r.bounces,
+      bounce_rate: ratio(r.bounces * 100, r.sessions, 1),
+    })),
+    exit_pages: top("exit").map((r) => ({ path: r.value, sessions: r.sessions })),
+    referrers: views("referrer_type", all("referrer_type")),
+    referrer_domains: views("domain", top("referrer_domain")),
+    utm_sources: views("utm_source", top("utm_source")),
+    utm_mediums: views("utm_medium", top("utm_medium")),
+    utm_campaigns: views("utm_campaign", top("utm_campaign")),
+    countries: top("country", 10).map((r) => ({
+      country_code: r.value,
+      visits: r.views,
+      visitors: r.visitors,
+    })),
+    devices: all("device").map((r) => ({
+      device_type: r.value,
+      visits: r.views,
+      visitors: r.visitors,
+    })),
+    os_systems: views("os_name", top("os")),
+    browsers: views("browser", top("browser")),
+    resolutions: views("resolution", top("resolution")),
+    screen_classes: views("screen_class", all("screen_class")),
+    outbound_links: top("outbound").map((r) => ({
+      url: r.value,
+      clicks: r.views,
+      visitors: r.visitors,
+    })),
+    downloads: top("download").map((r) => ({
+      url: r.value,
+      clicks: r.views,
+      visitors: r.visitors,
+    })),
+    events_by_type: all("event_type").map((r) => ({
+      event_type: r.value,
+      count: r.views,
+      visitors: r.visitors,
+    })),
+    custom_events: top("event_name").map((r) => ({
+      event_name: r.value,
+      count: r.views,
+      visitors: r.visitors,
+    })),
+    scroll_depth: all("scroll")
+      .map((r) => ({ depth: Number(r.value), pageviews: r.views }))
+      .sort((a, b) => a.depth - b.depth),
+  };
+}
+
+function vitals(p: Period): WebVitals {
+  const histograms = new Map<VitalMetric, Map<number, number>>();
+  for (const metric of VITAL_METRICS) {
+    const rows = p.top(`vital_${metric.toLowerCase()}`, null);
+    histograms.set(metric, new Map(rows.map((r) => [Number(r.value), r.views])));
+  }
+  const ratings = new Map(p.top("vital_rating", null).map((r) => [r.value, r.views]));
+  return summarizeVitals(histograms, ratings);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface PeriodFigures {
+  totals: Totals;
+  trend: TrendPoint[];
+  lists?: OverviewLists;
+  vitals?: WebVitals;
+  source: Overview["source"];
+}
+
+function hasFilters(filters: StatsFilters): boolean {
+  return Object.values(filters).some((value) => value !== undefined);
+}
+
+/** The first UTC day whose raw rows are all still stored (retention purges whole days). */
+export function rawCoverageFrom(ctx: StatsContext): string {
+  return addDays(utcDay(ctx.now()), -ctx.config.retentionDays);
+}
+
+function periodFigures(
+  ctx: StatsContext,
+  q: { siteId: string; filters: StatsFilters; limit: number | null } & DayRange,
+  detail: boolean,
+): PeriodFigures {
+  const { db } = ctx;
+  const range = { from: q.from, to: q.to };
+  const read = (p: Period, source: Overview["source"]): PeriodFigures => ({
+    totals: sumTotals(p.days.values()),
+    trend: trend(range, p.days),
+    lists: detail ? lists(p, q.limit) : undefined,
+    vitals: detail ? vitals(p) : undefined,
+    source,
+  });
+
+  if (!hasFilters(q.filters)) {
+    const today = utcDay(ctx.now());
+    const delta = q.from <= today && q.to >= today ? dayDelta(db, q.siteId, today) : null;
+    const plan = planRange(db, q.from, q.to);
+    return read(tableReader(db, ROLLUP_TABLES, q.siteId, { ...range, plan }, delta), {
+      kind: "rollup",
+      today_built_at: delta ? delta.builtAt : undefined,
+    });
+  }
+
+  const rawFrom = rawCoverageFrom(ctx);
+  const from = q.from > rawFrom ? q.from : rawFrom;
+  const filter = viewFilter(q.filters);
+  const s = REQUEST_SCRATCH;
+  try {
+    resetScratch(db, s);
+    if (from <= q.to) {
+      materializeRange(db, s, {
+        from,
+        to: addDays(q.to, 1),
+        views: { sql: `site_id = ? AND ${filter.sql}`, params: [q.siteId, ...filter.params] },
+        events: (s) => ({ sql: `site_id = ? AND ${eventsOfMatchingViews(s)}`, params: [q.siteId] }),
+      });
+      for (const aggregate of aggregationSteps(s, { daily: s.daily, totals: s.totals })) {
+        aggregate(db);
+      }
+    }
+    const plan = daysOnly(q.from, q.to);
+    return read(tableReader(db, s, q.siteId, { ...range, plan }, null), {
+      kind: "raw",
+      raw_from: rawFrom,
+    });
+  } finally {
+    clearScratch(db, s);
+  }
+}
+
+function change(current: number, previous: number): Change {
+  return {
+    current,
+    previous,
+    change: round(current - previous, 2),
+    change_pct: previous === 0 ? null : round(((current - previous) / previous) * 100, 1),
+  };
+}
+
+/** The overview of `q` (validated by `parseOverviewQuery`). */
+export function statsOverview(ctx: StatsContext, q: OverviewQuery): Overview {
+  const current = periodFigures(ctx, q, true);
+  const now = headline(current.totals);
+  const overview: Overview = {
+    site_id: q.siteId,
+    from: q.from,
+    to: q.to,
+    period_days: rangeDays(q),
+    timezone: "UTC",
+    filters: q.filters,
+    source: current.source,
+    ...now,
+    ...current.lists!,
+    web_vitals: current.vitals!,
+    daily_trend: current.trend,
+  };
+  if (q.compare) {
+    const range = previousRange(q);
+    const previous = periodFigures(ctx, { ...q, ...range }, false);
+    const before = headline(previous.totals);
+    overview.previous = { ...range, ...before, daily_trend: previous.trend };
+    overview.deltas = Object.fromEntries(
+      DELTA_KEYS.map((key) => [key, change(now[key], before[key])]),
+    ) as Record<DeltaKey, Change>;
+  }
+  return overview;
+}
+
+/** The default overview query for a site: the last 30 UTC days, no filter. */
+export function defaultOverviewQuery(siteId: string, now: number): OverviewQuery {
+  const today = utcDay(now);
+  return {
+    siteId,
+    from: addDays(today, -(DEFAULT_DAYS - 1)),
+    to: today,
+    filters: {},
+    compare: false,
+    limit: null,
+  };
+}

@@ -1,0 +1,153 @@
+// The rollup job: every minute rebuild today and yesterday (late rows, score changes from the
+// correlator and sessions crossing midnight all land there), then the days marked dirty (an
+// exclusion changed) and any retained day whose rollup is not final yet (the process was down,
+// or the database predates rollups), a few per run; then the week and month blocks whose days
+// all became final. Builds hand the event loop back between steps, so ingestion keeps flowing.
+// A day's rollup is final once it was built after the following day ended.
+import type { Config } from "../config.ts";
+import type { Database } from "../db/database.ts";
+import type { Job } from "../jobs.ts";
+import {
+  blockParts,
+  dropBlock,
+  recordBlock,
+  staleBlocks,
+  sumBlockPart,
+} from "../db/rollup_blocks.ts";
+import {
+  addDays,
+  buildRollupDay,
+  dirtyRollupDays,
+  markRollupDirty,
+  oldestRawDay,
+  type RollupDayResult,
+  rollupStates,
+  takeExclusionChanges,
+} from "../db/rollups.ts";
+import { ALL_DIMENSIONS } from "../db/stats_source.ts";
+import { utcDay } from "./params.ts";
+
+export const ROLLUP_EVERY_MS = 60_000;
+/** Older days rebuilt per run at most, beyond today and yesterday. */
+export const BACKFILL_DAYS_PER_RUN = 6;
+/** Blocks built per run at most. */
+export const BLOCKS_PER_RUN = 4;
+/** Rollups (days and blocks) are kept two years. */
+export const ROLLUP_RETENTION_DAYS = 730;
+
+export interface RollupContext {
+  db: Database;
+  now: () => number;
+  config: Pick<Config, "retentionDays">;
+}
+
+/** Hands the event loop back (each build step is one synchronous statement). */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** True when the day's rollup was built after the next day ended (nothing can change it now). */
+function isFinal(date: string, builtAt: string | undefined): boolean {
+  return builtAt !== undefined && builtAt >= `${addDays(date, 2)}T00:00:00.000Z`;
+}
+
+/** The first day whose raw rows are retained (older days can no longer be rebuilt). */
+export function firstRebuildableDay(ctx: RollupContext): string {
+  return addDays(utcDay(ctx.now()), -ctx.config.retentionDays);
+}
+
+/**
+ * Days in [from, to] from the oldest raw row on that have no final rollup, oldest first (an
+ * empty database has none).
+ */
+export function unfinishedDays(ctx: RollupContext, from: string, to: string): string[] {
+  const oldest = oldestRawDay(ctx.db);
+  if (oldest === null) return [];
+  const start = oldest > from ? oldest : from;
+  if (start > to) return [];
+  const states = rollupStates(ctx.db, start, to);
+  const days: string[] = [];
+  for (let day = start; day <= to; day = addDays(day, 1)) {
+    if (!isFinal(day, states.get(day)?.built_at)) days.push(day);
+  }
+  return days;
+}
+
+/** Builds one day's rollup, yielding between steps. */
+export function buildDay(ctx: RollupContext, date: string): Promise<RollupDayResult> {
+  return buildRollupDay(ctx.db, date, { builtAt: ctx.now(), pause: yieldToEventLoop });
+}
+
+/** Rebuilds one retained day (idempotent); a day past retention keeps its rollup. */
+export async function rebuildDay(ctx: RollupContext, date: string): Promise<RollupDayResult> {
+  if (date < firstRebuildableDay(ctx)) {
+    throw new RangeError(`${date} is past retention: its raw rows are gone, the rollup is kept`);
+  }
+  return await buildDay(ctx, date);
+}
+
+/** Rebuilds every day of [from, to] (inclusive), oldest first. */
+export async function rebuildDays(
+  ctx: RollupContext,
+  from: string,
+  to: string,
+): Promise<RollupDayResult[]> {
+  const results: RollupDayResult[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) results.push(await rebuildDay(ctx, day));
+  return results;
+}
+
+/** Builds up to `max` week and month blocks whose days are all final; returns their keys. */
+export async function refreshBlocks(ctx: RollupContext, max = BLOCKS_PER_RUN): Promise<string[]> {
+  const { db } = ctx;
+  const today = utcDay(ctx.now());
+  const since = addDays(today, -ROLLUP_RETENTION_DAYS);
+  const built: string[] = [];
+  for (const block of staleBlocks(db, since, addDays(today, -2)).slice(0, max)) {
+    dropBlock(db, block);
+    for (const part of blockParts(db, block, ALL_DIMENSIONS)) {
+      sumBlockPart(db, block, part);
+      await yieldToEventLoop();
+    }
+    recordBlock(db, block, new Date(ctx.now()).toISOString());
+    built.push(block.key);
+  }
+  return built;
+}
+
+export interface RollupRun {
+  days: RollupDayResult[];
+  blocks: string[];
+}
+
+/** One run of the rollup job. */
+export async function refreshRollups(
+  ctx: RollupContext,
+  options: { backfillDays?: number; blocks?: number } = {},
+): Promise<RollupRun> {
+  const today = utcDay(ctx.now());
+  const yesterday = addDays(today, -1);
+  const first = firstRebuildableDay(ctx);
+  markRollupDirty(ctx.db, takeExclusionChanges(ctx.db).filter((d) => d >= first && d <= today));
+
+  const days = [today, yesterday];
+  const older = [
+    ...dirtyRollupDays(ctx.db),
+    ...unfinishedDays(ctx, first, addDays(today, -2)),
+  ].filter((day) => day >= first && day < yesterday);
+  const backfill = options.backfillDays ?? BACKFILL_DAYS_PER_RUN;
+  for (const day of [...new Set(older)].sort().reverse().slice(0, backfill)) days.push(day);
+
+  const results: RollupDayResult[] = [];
+  for (const day of days) results.push(await buildDay(ctx, day));
+  return { days: results, blocks: await refreshBlocks(ctx, options.blocks) };
+}
+
+export function rollupJob(ctx: RollupContext): Job {
+  return {
+    name: "rollups",
+    everyMs: ROLLUP_EVERY_MS,
+    firstRunMs: 5_000,
+    run: async () => {
+      await refreshRollups(ctx);
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// Access to /admin/*: every page but /admin/login needs a valid session cookie (otherwise 303 to
+// the login page, which returns here afterwards); cookie-authenticated writes pass the CSRF
+// origin check. Public mode has no login at all: GET pages are open, every write is refused.
+// Puts `username` and `publicMode` into ctx.state for the pages.
+import { csrfRefusal, isSameOriginRequest, isUnsafeMethod } from "../../lib/auth/csrf.ts";
+import { LOGIN_PATH, loginUrlFor } from "../../lib/auth/redirect.ts";
+import {
+  clearedSessionCookie,
+  isSecureCookieRequest,
+  sessionForRequest,
+  sessionToken,
+} from "../../lib/auth/sessions.ts";
+import { normalizePath } from "../../lib/fresh/route_path.ts";
+import { jsonError } from "../../lib/http_error.ts";
+import type { Ctx } from "../../lib/state.ts";
+
+export async function handler(ctx: Ctx): Promise<Response> {
+  const services = ctx.state.services;
+  const { config } = services;
+  if (config.publicMode) {
+    if (isUnsafeMethod(ctx.req.method)) {
+      return jsonError(403, "read_only", "This is a public read-only instance.");
+    }
+    return ctx.next();
+  }
+  // The login page checks the session itself (to skip the form when already signed in).
+  if (normalizePath(ctx.url.pathname) === LOGIN_PATH) return ctx.next();
+
+  const session = sessionForRequest(services, ctx.req);
+  if (!session) {
+    const headers = new Headers({ location: loginUrlFor(ctx.url) });
+    if (sessionToken(ctx.req) !== null) {
+      // An ended session's cookie is useless; drop it so the browser stops sending it.
+      headers.set(
+        "set-cookie",
+        clearedSessionCookie(isSecureCookieRequest(config, ctx.req, ctx.url)),
+      );
+    }
+    return new Response(null, { status: 303, headers });
+  }
+  if (isUnsafeMethod(ctx.req.method) && !isSameOriginRequest(ctx.req, ctx.url, config)) {
+    return csrfRefusal();
+  }
+  ctx.state.username = session.username;
+  const response = await ctx.next();
+  // Signed-in pages must not be kept by shared caches or the back-forward cache after logout.
+  try {
+    if (!response.headers.has("cache-control")) {
+      response.headers.set("cache-control", "private, no-store");
+    }
+  } catch {
+    // Response.redirect() headers are immutable; a redirect carries nothing worth caching.
+  }
+  return response;
+}

@@ -1,0 +1,350 @@
+// /admin/bots: what the bot defence did in the period — stored views by score bucket, signal and
+// proof-of-work verdict; suspicious visitors (score ≥ min_score, default the bot threshold) with
+// links to their per-hit breakdowns and Exclude buttons; excluded visitors with Include buttons;
+// the known-bot report (per bot, path and day) and dropped hits per reason. The queries are the
+// bots API's (lib/db/bots.ts). Public mode shows the aggregates only: no visitor ids, no forms.
+import { AdminShell } from "../../../components/AdminShell.tsx";
+import { DataTable, EmptyRow, Td, Th, Truncated } from "../../../components/DataTable.tsx";
+import { ExcludeButton } from "../../../components/ExcludeButton.tsx";
+import { ExportLink } from "../../../components/ExportLink.tsx";
+import { ScoreBadge } from "../../../components/Score.tsx";
+import {
+  BUTTON_SECONDARY,
+  Card,
+  Field,
+  HiddenFields,
+  INPUT,
+  LINK,
+  StatCard,
+} from "../../../components/ui.tsx";
+import { botCategory } from "../../../lib/bots/known_bots.ts";
+import { parseIntIn } from "../../../lib/admin/filters.ts";
+import { formatAge, formatDateTime, formatNumber } from "../../../lib/admin/format.ts";
+import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
+import { selectionParams } from "../../../lib/admin/period.ts";
+import {
+  droppedHits,
+  type ExcludedVisitor,
+  excludedVisitors,
+  knownBotHitsByDay,
+  type KnownBotTraffic,
+  knownBotTraffic,
+  type ScoredViews,
+  scoredViews,
+  type SuspiciousVisitor,
+  suspiciousVisitors,
+} from "../../../lib/db/bots.ts";
+import { BOT_SCORE_THRESHOLD } from "../../../lib/db/columns.ts";
+import { page, type PageProps } from "../../../lib/fresh/mod.ts";
+import type { Ctx, State } from "../../../lib/state.ts";
+
+export const MAX_SUSPICIOUS = 200;
+export const MAX_EXCLUDED = 500;
+
+interface Data {
+  frame: AdminFrame;
+  minScore: number;
+  scored: ScoredViews;
+  knownBots: (KnownBotTraffic & { category: string })[];
+  byDay: { date: string; hits: number }[];
+  dropped: { reason: string; endpoint: string; hits: number }[];
+  /** Null in public mode. */
+  suspicious: SuspiciousVisitor[] | null;
+  excluded: ExcludedVisitor[] | null;
+  returnTo: string;
+}
+
+export const handler = {
+  GET(ctx: Ctx) {
+    const frame = loadAdminFrame(ctx);
+    const { collect, db } = ctx.state.services;
+    // Counters still in memory belong in the report.
+    collect.flushCounters();
+    const { site, period } = frame.selection;
+    const range = { siteId: site, sinceDate: period.from };
+    const minScore = parseIntIn(
+      ctx.url.searchParams.get("min_score"),
+      1,
+      100,
+      BOT_SCORE_THRESHOLD,
+    );
+    return page<Data>({
+      frame,
+      minScore,
+      scored: scoredViews(db, range),
+      knownBots: knownBotTraffic(db, range).map((bot) => ({
+        ...bot,
+        category: botCategory(bot.bot_name),
+      })),
+      byDay: knownBotHitsByDay(db, range),
+      dropped: droppedHits(db, range),
+      suspicious: frame.readOnly ? null : suspiciousVisitors(db, {
+        siteId: site,
+        minScore,
+        limit: MAX_SUSPICIOUS,
+        since: period.since,
+      }),
+      excluded: frame.readOnly ? null : excludedVisitors(db, MAX_EXCLUDED),
+      returnTo: ctx.url.pathname + ctx.url.search,
+    });
+  },
+};
+
+export default function BotsPage({ data }: PageProps<Data, State>) {
+  const { frame, scored } = data;
+  const period = frame.selection.period;
+  return (
+    <AdminShell
+      title="Bots"
+      frame={frame}
+      subtitle={`Since ${period.from} (UTC) · ${frame.selection.site ?? "all sites"}`}
+      actions={<ExportLink kind="bots" selection={frame.selection} readOnly={frame.readOnly} />}
+    >
+      <section class="grid grid-cols-3 gap-4" id="score-buckets">
+        <StatCard
+          label="Clean views"
+          value={formatNumber(scored.buckets.clean)}
+          hint="score < 25"
+        />
+        <StatCard
+          label="Suspicious views"
+          value={formatNumber(scored.buckets.medium)}
+          hint={`25 – ${BOT_SCORE_THRESHOLD - 1}`}
+        />
+        <StatCard
+          label="Bot views"
+          value={formatNumber(scored.buckets.bot)}
+          hint={`score ≥ ${BOT_SCORE_THRESHOLD}`}
+        />
+      </section>
+      {data.suspicious && <Suspicious data={data} rows={data.suspicious} />}
+      {data.excluded && <Excluded data={data} rows={data.excluded} />}
+      <div class="grid gap-4 lg:grid-cols-2">
+        <KnownBots rows={data.knownBots} />
+        <Card title="Known-bot hits per day" subtitle="Counted, never stored as views.">
+          <SimpleTable
+            id="known-bots-by-day"
+            columns={["Day", "Hits"]}
+            numeric={["Hits"]}
+            rows={data.byDay.map((d) => [d.date, formatNumber(d.hits)])}
+            empty="No known-bot hits."
+          />
+        </Card>
+        <Card title="Dropped hits" subtitle="Per reason and endpoint.">
+          <SimpleTable
+            id="dropped"
+            columns={["Reason", "Endpoint", "Hits"]}
+            numeric={["Hits"]}
+            rows={data.dropped.map((d) => [d.reason, d.endpoint, formatNumber(d.hits)])}
+            empty="Nothing dropped."
+          />
+        </Card>
+        <Card title="Score signals" subtitle="Stored views per signal, with the points it added.">
+          <SimpleTable
+            id="signals"
+            columns={["Signal", "Views", "Points"]}
+            numeric={["Views", "Points"]}
+            rows={scored.by_signal.map((s) => [
+              s.signal,
+              formatNumber(s.rows),
+              formatNumber(s.points),
+            ])}
+            empty="No signal fired."
+          />
+        </Card>
+        <Card title="Proof-of-work verdicts" subtitle="Stored views per verdict.">
+          <SimpleTable
+            id="pow-verdicts"
+            columns={["Verdict", "Views"]}
+            numeric={["Views"]}
+            rows={scored.pow_verdicts.map((v) => [v.verdict, formatNumber(v.rows)])}
+            empty="No views."
+          />
+        </Card>
+      </div>
+    </AdminShell>
+  );
+}
+
+function Suspicious(props: { data: Data; rows: SuspiciousVisitor[] }) {
+  const { frame, minScore, returnTo } = props.data;
+  return (
+    <Card
+      id="suspicious"
+      title="Suspicious visitors"
+      subtitle={`Visitors with a view scored ${minScore} or more, highest first (at most ${MAX_SUSPICIOUS}).`}
+    >
+      <form method="get" action="/admin/bots" class="mb-3 flex items-end gap-2" id="min-score-form">
+        <HiddenFields params={selectionParams(frame.selection)} />
+        <Field label="Min. score">
+          <input
+            type="number"
+            name="min_score"
+            min={1}
+            max={100}
+            value={minScore}
+            class={`${INPUT} w-24`}
+          />
+        </Field>
+        <button type="submit" class={BUTTON_SECONDARY}>Show</button>
+      </form>
+      <DataTable
+        id="suspicious-table"
+        caption="Suspicious visitors"
+        head={
+          <>
+            <Th>Visitor</Th>
+            <Th numeric>Score</Th>
+            <Th numeric>Views</Th>
+            <Th>Sites</Th>
+            <Th>Countries</Th>
+            <Th>Devices</Th>
+            <Th>Browsers</Th>
+            <Th>Last seen</Th>
+            <Th></Th>
+          </>
+        }
+      >
+        {props.rows.length === 0 && <EmptyRow columns={9}>No suspicious visitors.</EmptyRow>}
+        {props.rows.map((row) => (
+          <tr data-visitor={row.visitor_id}>
+            <Td mono>
+              <a
+                class={LINK}
+                href={`/admin/visitors/${encodeURIComponent(row.visitor_id)}`}
+                title="Per-hit score breakdown"
+              >
+                {row.visitor_id.slice(0, 16)}
+              </a>
+            </Td>
+            <Td numeric>
+              <ScoreBadge score={row.max_bot_score} />
+            </Td>
+            <Td numeric>{formatNumber(row.pageviews)}</Td>
+            <Td>{row.sites ?? "—"}</Td>
+            <Td>{row.countries ?? "—"}</Td>
+            <Td>{row.devices ?? "—"}</Td>
+            <Td>{row.browsers ?? "—"}</Td>
+            <Td mono title={formatDateTime(row.last_seen, frame.timezone)}>
+              {formatAge(row.last_seen, frame.now)}
+            </Td>
+            <Td>
+              <ExcludeButton
+                visitorId={row.visitor_id}
+                excluded={row.is_excluded}
+                returnTo={returnTo}
+                readOnly={frame.readOnly}
+                small
+              />
+            </Td>
+          </tr>
+        ))}
+      </DataTable>
+    </Card>
+  );
+}
+
+function Excluded(props: { data: Data; rows: ExcludedVisitor[] }) {
+  const { frame, returnTo } = props.data;
+  return (
+    <Card
+      id="excluded"
+      title="Excluded visitors"
+      subtitle="Their hits are dropped and their stored views are left out of stats."
+    >
+      <DataTable
+        id="excluded-table"
+        caption="Excluded visitors"
+        head={
+          <>
+            <Th>Visitor</Th>
+            <Th>Label</Th>
+            <Th numeric>Views</Th>
+            <Th numeric>Max score</Th>
+            <Th>Excluded</Th>
+            <Th></Th>
+          </>
+        }
+      >
+        {props.rows.length === 0 && <EmptyRow columns={6}>Nobody is excluded.</EmptyRow>}
+        {props.rows.map((row) => (
+          <tr data-visitor={row.visitor_id}>
+            <Td mono>
+              <a class={LINK} href={`/admin/visitors/${encodeURIComponent(row.visitor_id)}`}>
+                {row.visitor_id.slice(0, 16)}
+              </a>
+            </Td>
+            <Td>
+              <Truncated value={row.label} max={40} />
+            </Td>
+            <Td numeric>{formatNumber(row.pageviews)}</Td>
+            <Td numeric>
+              <ScoreBadge score={row.max_bot_score} />
+            </Td>
+            <Td mono>{formatDateTime(row.created_at, frame.timezone)}</Td>
+            <Td>
+              <ExcludeButton
+                visitorId={row.visitor_id}
+                excluded
+                returnTo={returnTo}
+                readOnly={frame.readOnly}
+                small
+              />
+            </Td>
+          </tr>
+        ))}
+      </DataTable>
+    </Card>
+  );
+}
+
+function KnownBots(props: { rows: (KnownBotTraffic & { category: string })[] }) {
+  return (
+    <Card title="Known bots" subtitle="Crawlers and tools recognised by user agent.">
+      <DataTable
+        id="known-bots"
+        caption="Known bots"
+        head={
+          <>
+            <Th>Bot</Th>
+            <Th>Category</Th>
+            <Th numeric>Hits</Th>
+            <Th>Top paths</Th>
+          </>
+        }
+      >
+        {props.rows.length === 0 && <EmptyRow columns={4}>No known-bot hits.</EmptyRow>}
+        {props.rows.map((bot) => (
+          <tr data-bot={bot.bot_name}>
+            <Td>{bot.bot_name}</Td>
+            <Td>{bot.category}</Td>
+            <Td numeric>{formatNumber(bot.hits)}</Td>
+            <Td mono wrap>
+              {bot.top_paths.map((p) => `${p.path} (${p.hits})`).join(", ")}
+            </Td>
+          </tr>
+        ))}
+      </DataTable>
+    </Card>
+  );
+}
+
+/** A small table of text cells; columns named in `numeric` are right-aligned figures. */
+function SimpleTable(
+  props: { id: string; columns: string[]; numeric: string[]; rows: string[][]; empty: string },
+) {
+  const isNumeric = props.columns.map((c) => props.numeric.includes(c));
+  return (
+    <DataTable
+      id={props.id}
+      head={<>{props.columns.map((c, i) => <Th key={c} numeric={isNumeric[i]}>{c}</Th>)}</>}
+    >
+      {props.rows.length === 0 && <EmptyRow columns={props.columns.length}>{props.empty}</EmptyRow>}
+      {props.rows.map((row) => (
+        <tr>
+          {row.map((cell, i) => <Td key={i} numeric={isNumeric[i]}>{cell}</Td>)}
+        </tr>
+      ))}
+    </DataTable>
+  );
+}

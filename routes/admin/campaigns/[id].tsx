@@ -1,0 +1,438 @@
+// /admin/campaigns/:id: one campaign over the selected period — headline figures, the daily
+// trend, its sources, mediums, contents and terms, top and landing pages, its events and
+// conversions — plus a URL builder (a GET form: works read-only too). Signed in, plain POST
+// forms change the status (any to any), rename it, and link to the delete confirmation.
+import { AdminShell } from "../../../components/AdminShell.tsx";
+import { StatusBadge } from "../../../components/CampaignStatus.tsx";
+import { DailyBars } from "../../../components/DailyBars.tsx";
+import { DataTable, EmptyRow, Td, Th, Truncated } from "../../../components/DataTable.tsx";
+import { Snippet } from "../../../components/Snippet.tsx";
+import {
+  BUTTON,
+  BUTTON_SECONDARY,
+  Card,
+  ErrorList,
+  Field,
+  HiddenFields,
+  INPUT,
+  LINK,
+  Notice,
+  StatCard,
+} from "../../../components/ui.tsx";
+import { formatDateTime, formatNumber } from "../../../lib/admin/format.ts";
+import { assertWritable, readForm, redirectWithNotice } from "../../../lib/admin/forms.ts";
+import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
+import { adminHref, selectionParams } from "../../../lib/admin/period.ts";
+import {
+  CAMPAIGN_ID_PATTERN,
+  CAMPAIGN_STATUSES,
+  type CampaignRecord,
+  type CampaignReport,
+  campaignReport,
+  type CampaignStatus,
+  changeCampaign,
+  parseCampaignChange,
+  reportRange,
+  taggedUrl,
+  UTM_TAGS,
+  type UtmTags,
+} from "../../../lib/campaigns/mod.ts";
+import { getCampaign } from "../../../lib/db/campaigns.ts";
+import { page, type PageProps } from "../../../lib/fresh/mod.ts";
+import type { Ctx, State } from "../../../lib/state.ts";
+
+/** The URL builder's fields (query parameters of this page). */
+interface Builder {
+  url: string;
+  tags: UtmTags;
+  result: string | null;
+  errors: string[];
+}
+
+interface Data {
+  frame: AdminFrame;
+  campaign: CampaignRecord | null;
+  report: CampaignReport | null;
+  builder: Builder;
+  errors: string[];
+  recordAll: boolean;
+}
+
+const ACTION_LABELS: Record<CampaignStatus, string> = {
+  active: "Activate",
+  paused: "Pause",
+  archived: "Archive",
+};
+
+function campaignOf(ctx: Ctx): CampaignRecord | null {
+  const id = ctx.params.id;
+  return CAMPAIGN_ID_PATTERN.test(id) ? getCampaign(ctx.state.services.db, id) : null;
+}
+
+function builderOf(url: URL, campaign: CampaignRecord | null): Builder {
+  const params = url.searchParams;
+  const base = params.get("link_url")?.slice(0, 2048) ?? "";
+  const tags: UtmTags = {};
+  for (const tag of UTM_TAGS) tags[tag] = params.get(`link_${tag}`)?.slice(0, 256) ?? "";
+  if (!campaign || base.trim() === "") return { url: base, tags, result: null, errors: [] };
+  const built = taggedUrl(base, campaign.utm_campaign, tags);
+  return built.ok
+    ? { url: base, tags, result: built.value, errors: [] }
+    : { url: base, tags, result: null, errors: built.errors };
+}
+
+function render(ctx: Ctx, errors: string[] = [], status?: number) {
+  const { config, db } = ctx.state.services;
+  const frame = loadAdminFrame(ctx);
+  const campaign = campaignOf(ctx);
+  return page<Data>({
+    frame,
+    campaign,
+    report: campaign ? campaignReport(db, campaign, reportRange(frame.selection.period)) : null,
+    builder: builderOf(ctx.url, campaign),
+    errors,
+    recordAll: config.utmRecordAll,
+  }, { status: status ?? (campaign ? 200 : 404) });
+}
+
+export const handler = {
+  GET(ctx: Ctx) {
+    return render(ctx);
+  },
+
+  async POST(ctx: Ctx) {
+    assertWritable(ctx);
+    const form = await readForm(ctx);
+    const campaign = campaignOf(ctx);
+    if (!campaign) return render(ctx);
+    const action = form.get("action");
+    const input = action === "status"
+      ? { status: form.get("status") ?? "" }
+      : action === "rename"
+      ? { name: form.get("name") ?? "" }
+      : null;
+    if (input === null) return render(ctx, ["Unknown action."], 400);
+    const parsed = parseCampaignChange(input);
+    if (!parsed.ok) return render(ctx, parsed.errors, 400);
+    changeCampaign(ctx.state.services, campaign.id, parsed.value);
+    const back = adminHref(`/admin/campaigns/${campaign.id}`, loadAdminFrame(ctx).selection);
+    return redirectWithNotice(back, "campaign_saved");
+  },
+};
+
+export default function CampaignPage({ data }: PageProps<Data, State>) {
+  const { frame, campaign, report } = data;
+  if (!campaign || !report) {
+    return (
+      <AdminShell title="Campaign" frame={frame} selection={false}>
+        <Notice tone="warning">There is no such campaign.</Notice>
+        <p>
+          <a href={adminHref("/admin/campaigns", frame.selection)} class={LINK}>All campaigns</a>
+        </p>
+      </AdminShell>
+    );
+  }
+  const self = adminHref(`/admin/campaigns/${campaign.id}`, frame.selection);
+  return (
+    <AdminShell
+      title={campaign.name}
+      frame={frame}
+      subtitle={
+        <>
+          <span class="font-mono">utm_campaign={campaign.utm_campaign}</span> on site{" "}
+          <span class="font-mono">{campaign.site_id}</span> ·{" "}
+          <StatusBadge status={campaign.status} /> · registered{" "}
+          {formatDateTime(campaign.created_at, frame.timezone)} · human traffic,{" "}
+          {report.period.from} – {report.period.to} (UTC)
+        </>
+      }
+      actions={
+        <a class={BUTTON_SECONDARY} href={adminHref("/admin/campaigns", frame.selection)}>
+          All campaigns
+        </a>
+      }
+    >
+      <ErrorList errors={data.errors} />
+      {campaign.status !== "active" && !data.recordAll && (
+        <Notice tone="warning">
+          This campaign is{" "}
+          {campaign.status}: new visits tagged with it are not recorded until it is active again.
+        </Notice>
+      )}
+      {!frame.readOnly && <Controls campaign={campaign} self={self} />}
+      <section class="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" id="campaign-figures">
+        <StatCard label="Views" value={formatNumber(report.views)} />
+        <StatCard label="Visitors" value={formatNumber(report.visitors)} hint="daily uniques" />
+        <StatCard label="Sessions" value={formatNumber(report.sessions)} />
+        <StatCard
+          label="Bounce rate"
+          value={report.sessions > 0 ? `${report.bounce_rate}%` : "—"}
+        />
+        <StatCard label="Events" value={formatNumber(report.events)} />
+        <StatCard
+          label="Conversions"
+          value={formatNumber(report.conversions)}
+          hint={report.sessions > 0
+            ? `${report.conversion_rate}% of sessions sent a custom event`
+            : "sessions with a custom event"}
+        />
+      </section>
+      <Card title="Daily trend">
+        <DailyBars
+          id="campaign-trend"
+          label="Views"
+          secondaryLabel="Visitors"
+          points={report.dailyTrend.map((d) => ({
+            date: d.date,
+            value: d.views,
+            secondary: d.visitors,
+          }))}
+        />
+      </Card>
+      <div class="grid gap-4 lg:grid-cols-2">
+        <Breakdown
+          id="by-source"
+          title="Sources"
+          column="utm_source"
+          rows={report.bySource.map((r) => ({ ...r, value: r.utm_source }))}
+        />
+        <Breakdown
+          id="by-medium"
+          title="Mediums"
+          column="utm_medium"
+          rows={report.byMedium.map((r) => ({ ...r, value: r.utm_medium }))}
+        />
+        <Breakdown
+          id="by-content"
+          title="Contents"
+          column="utm_content"
+          rows={report.byContent.map((r) => ({ ...r, value: r.utm_content }))}
+        />
+        <Breakdown
+          id="by-term"
+          title="Terms"
+          column="utm_term"
+          rows={report.byTerm.map((r) => ({ ...r, value: r.utm_term }))}
+        />
+        <LandingPages report={report} />
+        <Breakdown
+          id="top-paths"
+          title="Pages viewed"
+          column="Path"
+          rows={report.topPaths.map((r) => ({ ...r, value: r.path }))}
+        />
+        <EventTable
+          id="events-by-type"
+          title="Events by type"
+          column="Type"
+          rows={report.eventsByType.map((r) => ({ ...r, value: r.event_type }))}
+        />
+        <EventTable
+          id="events-by-name"
+          title="Custom events (conversions)"
+          column="Name"
+          rows={report.eventsByName.map((r) => ({ ...r, value: r.event_name }))}
+        />
+      </div>
+      <UrlBuilder data={data} campaign={campaign} />
+    </AdminShell>
+  );
+}
+
+function Controls(props: { campaign: CampaignRecord; self: string }) {
+  const { campaign, self } = props;
+  return (
+    <Card title="Manage">
+      <div class="flex flex-wrap items-end gap-4">
+        <div class="flex flex-wrap gap-2" id="status-actions">
+          {CAMPAIGN_STATUSES.filter((s) => s !== campaign.status).map((status) => (
+            <form method="post" action={self}>
+              <input type="hidden" name="action" value="status" />
+              <input type="hidden" name="status" value={status} />
+              <button type="submit" class={BUTTON_SECONDARY} data-set-status={status}>
+                {ACTION_LABELS[status]}
+              </button>
+            </form>
+          ))}
+        </div>
+        <form method="post" action={self} id="rename-campaign" class="flex items-end gap-2">
+          <input type="hidden" name="action" value="rename" />
+          <div class="w-56">
+            <Field label="Name">
+              <input
+                name="name"
+                required
+                maxLength={256}
+                value={campaign.name}
+                class={INPUT}
+              />
+            </Field>
+          </div>
+          <button type="submit" class={BUTTON}>Rename</button>
+        </form>
+        <a
+          class={BUTTON_SECONDARY}
+          href={`/admin/campaigns/${campaign.id}/delete`}
+          id="delete-campaign"
+        >
+          Delete…
+        </a>
+      </div>
+    </Card>
+  );
+}
+
+interface Row {
+  value: string;
+  views: number;
+  visitors: number;
+}
+
+function Breakdown(props: { id: string; title: string; column: string; rows: Row[] }) {
+  return (
+    <Card title={props.title} id={props.id}>
+      <DataTable
+        head={
+          <>
+            <Th>{props.column}</Th>
+            <Th numeric>Views</Th>
+            <Th numeric>Visitors</Th>
+          </>
+        }
+      >
+        {props.rows.length === 0 && <EmptyRow columns={3}>None in this period.</EmptyRow>}
+        {props.rows.map((row) => (
+          <tr data-value={row.value}>
+            <Td wrap>
+              <Truncated value={row.value} max={64} />
+            </Td>
+            <Td numeric>{formatNumber(row.views)}</Td>
+            <Td numeric>{formatNumber(row.visitors)}</Td>
+          </tr>
+        ))}
+      </DataTable>
+    </Card>
+  );
+}
+
+function LandingPages(props: { report: CampaignReport }) {
+  const rows = props.report.landingPages;
+  return (
+    <Card title="Landing pages" subtitle="First page of each session" id="landing-pages">
+      <DataTable
+        head={
+          <>
+            <Th>Path</Th>
+            <Th numeric>Sessions</Th>
+            <Th numeric>Bounce rate</Th>
+          </>
+        }
+      >
+        {rows.length === 0 && <EmptyRow columns={3}>None in this period.</EmptyRow>}
+        {rows.map((row) => (
+          <tr data-value={row.path}>
+            <Td wrap>
+              <Truncated value={row.path} max={64} />
+            </Td>
+            <Td numeric>{formatNumber(row.sessions)}</Td>
+            <Td numeric>{row.bounce_rate}%</Td>
+          </tr>
+        ))}
+      </DataTable>
+    </Card>
+  );
+}
+
+function EventTable(
+  props: {
+    id: string;
+    title: string;
+    column: string;
+    rows: { value: string; count: number; unique_visitors: number }[];
+  },
+) {
+  return (
+    <Card title={props.title} id={props.id}>
+      <DataTable
+        head={
+          <>
+            <Th>{props.column}</Th>
+            <Th numeric>Events</Th>
+            <Th numeric>Visitors</Th>
+          </>
+        }
+      >
+        {props.rows.length === 0 && <EmptyRow columns={3}>None in this period.</EmptyRow>}
+        {props.rows.map((row) => (
+          <tr data-value={row.value}>
+            <Td>{row.value}</Td>
+            <Td numeric>{formatNumber(row.count)}</Td>
+            <Td numeric>{formatNumber(row.unique_visitors)}</Td>
+          </tr>
+        ))}
+      </DataTable>
+    </Card>
+  );
+}
+
+function UrlBuilder(props: { data: Data; campaign: CampaignRecord }) {
+  const { builder, frame } = props.data;
+  const placeholders: Record<string, string> = {
+    source: "newsletter",
+    medium: "email",
+    content: "header-link",
+    term: "running shoes",
+  };
+  return (
+    <Card
+      title="URL builder"
+      subtitle="A landing page link tagged with this campaign; utm_campaign is set for you."
+      id="url-builder"
+    >
+      <form
+        method="get"
+        action={`/admin/campaigns/${props.campaign.id}`}
+        class="grid gap-3 sm:grid-cols-6"
+      >
+        <HiddenFields params={selectionParams(frame.selection)} />
+        <div class="sm:col-span-6">
+          <Field label="Landing page URL">
+            <input
+              name="link_url"
+              type="url"
+              required
+              maxLength={2048}
+              placeholder="https://www.example.com/sale"
+              value={builder.url}
+              class={INPUT}
+            />
+          </Field>
+        </div>
+        {UTM_TAGS.map((tag) => (
+          <div class="sm:col-span-3 lg:col-span-3">
+            <Field label={`utm_${tag}`}>
+              <input
+                name={`link_${tag}`}
+                maxLength={256}
+                placeholder={placeholders[tag]}
+                value={builder.tags[tag] ?? ""}
+                class={INPUT}
+              />
+            </Field>
+          </div>
+        ))}
+        <div class="sm:col-span-6">
+          <button type="submit" class={BUTTON_SECONDARY}>Build link</button>
+        </div>
+      </form>
+      <div class="mt-3 space-y-2">
+        <ErrorList errors={builder.errors} />
+        {builder.result && (
+          <div id="tagged-url">
+            <Snippet code={builder.result} />
+          </div>
+        )}
+      </div>
+    </Card>
+  );
+}

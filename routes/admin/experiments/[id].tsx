@@ -1,0 +1,255 @@
+// /admin/experiments/:id: one experiment — its status with a button for each allowed transition
+// (plain POST forms carrying the status they were rendered for, so a stale page gets a clear
+// refusal instead of an unexpected change), edit and delete while it is a draft, the definition,
+// the results (table, chart, sample-ratio warning) and the code to paste into the site. Public
+// mode shows everything but the controls.
+import { AdminShell } from "../../../components/AdminShell.tsx";
+import { DataTable, Td, Th } from "../../../components/DataTable.tsx";
+import { ExperimentResultsView } from "../../../components/ExperimentResults.tsx";
+import { ExperimentStatusBadge } from "../../../components/ExperimentStatus.tsx";
+import { Snippet } from "../../../components/Snippet.tsx";
+import {
+  BUTTON,
+  BUTTON_DANGER,
+  BUTTON_SECONDARY,
+  Card,
+  ErrorList,
+  LINK,
+  Notice,
+} from "../../../components/ui.tsx";
+import { formatDateTime } from "../../../lib/admin/format.ts";
+import { assertWritable, readForm } from "../../../lib/admin/forms.ts";
+import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
+import { experimentNotice, redirectDone } from "../../../lib/experiments/form.ts";
+import {
+  changeStatus,
+  deleteExperiment,
+  type Experiment,
+  findExperiment,
+  parseStatus,
+  TRANSITION_LABELS,
+  TRANSITIONS,
+} from "../../../lib/experiments/mod.ts";
+import { type ExperimentResults, experimentResults } from "../../../lib/experiments/results.ts";
+import { experimentSnippet } from "../../../lib/experiments/snippet.ts";
+import { page, type PageProps } from "../../../lib/fresh/mod.ts";
+import { HttpError } from "../../../lib/http_error.ts";
+import { publicOrigin } from "../../../lib/public_origin.ts";
+import type { Ctx, State } from "../../../lib/state.ts";
+
+interface Data {
+  frame: AdminFrame;
+  experiment: Experiment | null;
+  results: ExperimentResults | null;
+  snippet: string;
+  notice: string | null;
+  errors: string[];
+}
+
+function render(ctx: Ctx, errors: string[] = [], status?: number) {
+  const { config, db } = ctx.state.services;
+  const frame = loadAdminFrame(ctx);
+  const experiment = findExperiment(db, ctx.params.id);
+  return page<Data>({
+    frame,
+    experiment,
+    results: experiment && experimentResults(db, experiment, frame.now),
+    snippet: experiment
+      ? experimentSnippet(publicOrigin(ctx.url, ctx.req.headers, config), experiment)
+      : "",
+    notice: errors.length === 0 ? experimentNotice(ctx.url) : null,
+    errors,
+  }, { status: status ?? (experiment ? 200 : 404) });
+}
+
+export const handler = {
+  GET(ctx: Ctx) {
+    return render(ctx);
+  },
+
+  async POST(ctx: Ctx) {
+    assertWritable(ctx);
+    const form = await readForm(ctx);
+    const { db, now } = ctx.state.services;
+    const id = ctx.params.id;
+    const path = `/admin/experiments/${encodeURIComponent(id)}`;
+    try {
+      if (form.get("intent") === "delete") {
+        deleteExperiment(db, id);
+        return redirectDone("/admin/experiments", "deleted");
+      }
+      const to = parseStatus(form.get("status"));
+      const expected = form.get("from") ? parseStatus(form.get("from"), "from") : undefined;
+      const moved = changeStatus(db, { id, to, expected, now: now() });
+      return redirectDone(path, moved.status);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      return render(ctx, [error.message], error.status);
+    }
+  },
+};
+
+export default function ExperimentPage({ data }: PageProps<Data, State>) {
+  const { frame, experiment: e, results } = data;
+  if (!e || !results) {
+    return (
+      <AdminShell title="Experiment" frame={frame} selection={false}>
+        <ErrorList errors={data.errors} />
+        <Notice tone="warning">There is no such experiment.</Notice>
+        <p>
+          <a class={LINK} href="/admin/experiments">All experiments</a>
+        </p>
+      </AdminShell>
+    );
+  }
+  const path = `/admin/experiments/${encodeURIComponent(e.experiment_id)}`;
+  return (
+    <AdminShell
+      title={e.name}
+      frame={frame}
+      selection={false}
+      subtitle={
+        <>
+          <span class="font-mono">{e.experiment_id}</span> · site{" "}
+          <span class="font-mono">{e.site_id}</span> · <ExperimentStatusBadge status={e.status} />
+        </>
+      }
+      actions={<a class={BUTTON_SECONDARY} href="/admin/experiments">All experiments</a>}
+    >
+      <ErrorList errors={data.errors} />
+      {data.notice && <Notice tone="success">{data.notice}</Notice>}
+      {!frame.readOnly && <StatusControls experiment={e} path={path} />}
+      <Card title="Results" id="results">
+        <ExperimentResultsView results={results} />
+      </Card>
+      <Definition experiment={e} timezone={frame.timezone} />
+      <Card
+        title="Embed"
+        subtitle="Paste into the pages of the experiment (after the tracker tag, or with it)."
+      >
+        <Snippet id="experiment-snippet" code={data.snippet} />
+        <p class="mt-2 text-xs text-slate-500">
+          The tracker picks a variant by these weights, the same one for the whole tab session, and
+          sends one exposure per page view. Allocation ({e.allocation_percent}%) is recorded with
+          the experiment; the tracker itself exposes every visitor it assigns.
+        </p>
+      </Card>
+    </AdminShell>
+  );
+}
+
+function StatusControls(props: { experiment: Experiment; path: string }) {
+  const { experiment: e, path } = props;
+  const next = TRANSITIONS[e.status];
+  return (
+    <Card title="Status" id="status-controls">
+      <div class="flex flex-wrap items-center gap-2">
+        {next.map((to) => (
+          <form method="post" action={path} data-transition={to}>
+            <input type="hidden" name="from" value={e.status} />
+            <button
+              type="submit"
+              name="status"
+              value={to}
+              class={to === "active" ? BUTTON : BUTTON_SECONDARY}
+            >
+              {e.status === "paused" && to === "active" ? "Resume" : TRANSITION_LABELS[to]}
+            </button>
+          </form>
+        ))}
+        {e.status === "draft" && (
+          <a class={BUTTON_SECONDARY} href={`${path}/edit`} id="edit-experiment">Edit</a>
+        )}
+        {e.status === "draft" && (
+          <details class="ml-auto">
+            <summary class="cursor-pointer text-sm text-rose-700 dark:text-rose-400">
+              Delete…
+            </summary>
+            <form method="post" action={path} class="mt-2" id="delete-experiment">
+              <input type="hidden" name="intent" value="delete" />
+              <button type="submit" class={BUTTON_DANGER}>Delete this draft</button>
+            </form>
+          </details>
+        )}
+        {next.length === 0 && (
+          <span class="text-sm text-slate-500">Archived: no further changes.</span>
+        )}
+      </div>
+      <p class="mt-2 text-xs text-slate-500">
+        {e.status === "draft"
+          ? "Starting freezes the definition and starts counting; a draft can still be edited or deleted."
+          : e.status === "completed"
+          ? "Completed: results are final (events after the end are not counted)."
+          : "Results count events from the first start until completion; pausing does not stop the tracker from assigning."}
+      </p>
+    </Card>
+  );
+}
+
+function Definition(props: { experiment: Experiment; timezone: string }) {
+  const { experiment: e, timezone } = props;
+  const total = e.variants.reduce((sum, v) => sum + v.weight, 0);
+  return (
+    <Card title="Definition" id="definition">
+      <dl class="grid gap-3 text-sm sm:grid-cols-3">
+        <div>
+          <dt class="text-xs uppercase text-slate-500">Metric</dt>
+          <dd>
+            <span class="font-mono">{e.metric}</span>{" "}
+            <span class="text-slate-500">
+              {e.metric_kind === "custom"
+                ? `(custom event: echelon.track("${e.metric}"))`
+                : "(built-in event type)"}
+            </span>
+          </dd>
+        </div>
+        <div>
+          <dt class="text-xs uppercase text-slate-500">Allocation</dt>
+          <dd>{e.allocation_percent}%</dd>
+        </div>
+        <div>
+          <dt class="text-xs uppercase text-slate-500">Created · started · ended</dt>
+          <dd>
+            {formatDateTime(e.created_at, timezone)} · {formatDateTime(e.started_at, timezone)} ·
+            {" "}
+            {formatDateTime(e.ended_at, timezone)}
+          </dd>
+        </div>
+        {e.description && (
+          <div class="sm:col-span-3">
+            <dt class="text-xs uppercase text-slate-500">Description</dt>
+            <dd class="whitespace-pre-line">{e.description}</dd>
+          </div>
+        )}
+      </dl>
+      <div class="mt-3">
+        <DataTable
+          id="variants-table"
+          caption="Variants"
+          head={
+            <>
+              <Th>Variant</Th>
+              <Th>Name</Th>
+              <Th numeric>Weight</Th>
+              <Th numeric>Share</Th>
+              <Th>Config</Th>
+            </>
+          }
+        >
+          {e.variants.map((v) => (
+            <tr data-variant={v.variant_id}>
+              <Td mono>
+                {v.variant_id}
+                {v.is_control && <span class="ml-1 font-sans text-slate-500">(control)</span>}
+              </Td>
+              <Td>{v.name}</Td>
+              <Td numeric>{v.weight}</Td>
+              <Td numeric>{total > 0 ? `${((v.weight / total) * 100).toFixed(1)}%` : "—"}</Td>
+              <Td mono wrap>{v.config === null ? "—" : JSON.stringify(v.config)}</Td>
+            </tr>
+          ))}
+        </DataTable>
+      </div>
+    </Card>
+  );
+}

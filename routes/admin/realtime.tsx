@@ -1,0 +1,107 @@
+// /admin/realtime: the last 5 minutes and the last hour of one site, rendered on the server and
+// refreshed every 10 s by the RealtimePanel island; "All sites" lists each site's active visitors.
+// Public mode: aggregates only, no visitor id leaves the server.
+import { AdminShell } from "../../components/AdminShell.tsx";
+import { DataTable, EmptyRow, Td, Th } from "../../components/DataTable.tsx";
+import { Card, LINK } from "../../components/ui.tsx";
+import RealtimePanel from "../../islands/RealtimePanel.tsx";
+import { MAX_SITE_SUMMARIES, pageSite } from "../../lib/admin/dashboard.ts";
+import { formatNumber } from "../../lib/admin/format.ts";
+import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
+import { type RealtimeSnapshot, realtimeSnapshot } from "../../lib/admin/live_poll.ts";
+import { adminHref } from "../../lib/admin/period.ts";
+import { page, type PageProps } from "../../lib/fresh/mod.ts";
+import type { Ctx, State } from "../../lib/state.ts";
+import { liveDashboard, type Realtime, realtimeStats } from "../../lib/stats/mod.ts";
+
+type Data =
+  & { frame: AdminFrame }
+  & (
+    | { kind: "site"; site: string; snapshot: RealtimeSnapshot }
+    | { kind: "all"; sites: (Realtime & { name: string | null })[]; truncated: boolean }
+  );
+
+export const handler = {
+  GET(ctx: Ctx) {
+    const services = ctx.state.services;
+    const frame = loadAdminFrame(ctx);
+    const site = pageSite(frame.selection, frame.sites);
+    if (site !== null) {
+      const dashboard = liveDashboard(services, site, { redact: frame.readOnly });
+      const snapshot = realtimeSnapshot(dashboard, realtimeStats(services, site), {
+        withVisitors: !frame.readOnly,
+      });
+      return page<Data>({ frame, kind: "site", site, snapshot });
+    }
+    const chosen = frame.sites.slice(0, MAX_SITE_SUMMARIES);
+    const sites = chosen
+      .map((s) => ({ ...realtimeStats(services, s.site_id), name: s.name }))
+      .sort((a, b) => b.active_visitors - a.active_visitors || b.pageviews - a.pageviews);
+    return page<Data>({
+      frame,
+      kind: "all",
+      sites,
+      truncated: frame.sites.length > chosen.length,
+    });
+  },
+};
+
+export default function RealtimePage({ data }: PageProps<Data, State>) {
+  const { frame } = data;
+  return (
+    <AdminShell
+      title="Realtime"
+      frame={frame}
+      subtitle={data.kind === "site"
+        ? `${data.site} · the last 5 minutes, refreshed every 10 s`
+        : "All sites · the last 5 minutes"}
+    >
+      {data.kind === "site"
+        ? <RealtimePanel siteId={data.site} initial={data.snapshot} />
+        : <AllSites frame={frame} sites={data.sites} truncated={data.truncated} />}
+    </AdminShell>
+  );
+}
+
+function AllSites(
+  props: { frame: AdminFrame; sites: (Realtime & { name: string | null })[]; truncated: boolean },
+) {
+  return (
+    <Card title="Active now" subtitle="Pick a site for its live chart, pages and sources.">
+      <DataTable
+        id="realtime-sites"
+        caption="Active visitors per site"
+        head={
+          <>
+            <Th>Site</Th>
+            <Th numeric>Active visitors</Th>
+            <Th numeric>Page views (5 min)</Th>
+            <Th>Top page</Th>
+          </>
+        }
+      >
+        {props.sites.length === 0 && <EmptyRow columns={4}>No sites yet.</EmptyRow>}
+        {props.sites.map((s) => (
+          <tr data-site={s.site_id}>
+            <Td>
+              <a
+                class={LINK}
+                href={adminHref("/admin/realtime", { ...props.frame.selection, site: s.site_id })}
+              >
+                {s.name ? `${s.name} (${s.site_id})` : s.site_id}
+              </a>
+            </Td>
+            <Td numeric>{formatNumber(s.active_visitors)}</Td>
+            <Td numeric>{formatNumber(s.pageviews)}</Td>
+            <Td mono>{s.active_paths[0]?.path ?? "—"}</Td>
+          </tr>
+        ))}
+      </DataTable>
+      {props.truncated && (
+        <p class="mt-2 text-xs text-slate-500">
+          The first {props.sites.length} sites by id are listed; pick a site for the others.
+        </p>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,58 @@
+// /api/campaigns/:id — GET the campaign with its traffic in the period (?days | from&to, default
+// 30 days); PATCH {name?, status?} (any status to any other: active, paused, archived); DELETE
+// removes the registration (stored views keep their utm values). 400 invalid_id, 404 not_found.
+import {
+  campaignSummary,
+  changeCampaign,
+  parseCampaignChange,
+  removeCampaign,
+  reportRange,
+} from "../../../lib/campaigns/mod.ts";
+import { campaignId } from "../../../lib/campaigns/params.ts";
+import { type CampaignRecord, getCampaign } from "../../../lib/db/campaigns.ts";
+import { readJsonCapped } from "../../../lib/http_body.ts";
+import { HttpError } from "../../../lib/http_error.ts";
+import type { Ctx } from "../../../lib/state.ts";
+import { parseRange } from "../../../lib/stats/params.ts";
+
+const MAX_BODY_BYTES = 4096;
+
+function campaignOf(ctx: Ctx): CampaignRecord {
+  const id = campaignId(ctx.params.id);
+  const campaign = getCampaign(ctx.state.services.db, id);
+  if (!campaign) throw new HttpError(404, "not_found", `No campaign "${id}"`);
+  return campaign;
+}
+
+export const handler = {
+  GET(ctx: Ctx) {
+    const { db, now } = ctx.state.services;
+    const campaign = campaignOf(ctx);
+    const range = reportRange(parseRange(ctx.url, now()));
+    return Response.json({
+      ...campaignSummary(db, campaign, range),
+      period: { from: range.from, to: range.to },
+    });
+  },
+
+  async PATCH(ctx: Ctx) {
+    const campaign = campaignOf(ctx);
+    const body = await readJsonCapped(ctx.req, MAX_BODY_BYTES);
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      throw new HttpError(400, "invalid_payload", "Expected a JSON object {name?, status?}");
+    }
+    const parsed = parseCampaignChange(body as Record<string, unknown>);
+    if (!parsed.ok) throw new HttpError(400, "invalid_payload", parsed.errors.join(" "));
+    const saved = changeCampaign(ctx.state.services, campaign.id, parsed.value);
+    if (!saved) throw new HttpError(404, "not_found", `No campaign "${campaign.id}"`);
+    return Response.json({ updated: saved.id, campaign: saved });
+  },
+
+  DELETE(ctx: Ctx) {
+    const campaign = campaignOf(ctx);
+    if (!removeCampaign(ctx.state.services, campaign.id)) {
+      throw new HttpError(404, "not_found", `No campaign "${campaign.id}"`);
+    }
+    return Response.json({ deleted: campaign.id });
+  },
+};

@@ -1,0 +1,34 @@
+// GET /api/export/events.csv?site_id&days | from&to [&type&name&bots=all|humans|bots]: the
+// period's events with their stored data, one record per event, streamed. Refused in public
+// mode (403 forbidden_public).
+import { EVENT_EXPORT_COLUMNS, eventExportReader } from "../../../lib/db/export.ts";
+import {
+  assertExportAllowed,
+  botsParam,
+  csvResponse,
+  exportFilename,
+  exportParams,
+  textParam,
+} from "../../../lib/export/mod.ts";
+import { rawCsvStream } from "../../../lib/export/raw.ts";
+import type { Ctx } from "../../../lib/state.ts";
+
+export const handler = {
+  GET(ctx: Ctx) {
+    assertExportAllowed(ctx, "events");
+    const { db, log, now } = ctx.state.services;
+    const params = exportParams(ctx.url, now(), { siteRequired: false });
+    const reader = eventExportReader(db, {
+      ...params,
+      bots: botsParam(ctx.url),
+      eventType: textParam(ctx.url, "type"),
+      eventName: textParam(ctx.url, "name"),
+    });
+    const body = rawCsvStream(
+      EVENT_EXPORT_COLUMNS,
+      reader,
+      (error) => log.error("events.csv export failed", error),
+    );
+    return csvResponse(body, exportFilename("events", params));
+  },
+};

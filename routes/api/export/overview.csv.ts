@@ -1,0 +1,30 @@
+// GET /api/export/overview.csv?site_id&days | from&to [&path&referrer&country&device&utm_*]
+// [&limit]: the overview of one site as sections (summary against the previous period, daily
+// trend, every top list, web vitals), with the stats API's parameters. Aggregates only: also
+// served in public mode.
+import {
+  assertExportAllowed,
+  csvResponse,
+  exportFilename,
+  exportParams,
+} from "../../../lib/export/mod.ts";
+import { EXPORT_LIST_LIMIT, overviewCsv } from "../../../lib/export/overview.ts";
+import type { Ctx } from "../../../lib/state.ts";
+import { parseOverviewQuery, statsOverview } from "../../../lib/stats/mod.ts";
+
+export const handler = {
+  GET(ctx: Ctx) {
+    assertExportAllowed(ctx, "overview");
+    const services = ctx.state.services;
+    const now = services.now();
+    const params = exportParams(ctx.url, now, { siteRequired: true });
+    const query = parseOverviewQuery(ctx.url, now);
+    const overview = statsOverview(services, {
+      ...query,
+      compare: true,
+      limit: query.limit ?? EXPORT_LIST_LIMIT,
+    });
+    const body = overviewCsv(overview, new Date(now).toISOString());
+    return csvResponse(body, exportFilename("overview", params));
+  },
+};

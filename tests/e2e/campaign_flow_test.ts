@@ -1,0 +1,80 @@
+// Chromium, end to end: sign in through the login form, register a campaign with the admin form,
+// visit a customer page (another origin, embedding /ea.js) through a link tagged with it, and see
+// the visit counted on the campaign's page; then pause it with its button and see the next tagged
+// visit stored without UTM values (the whitelist follows the button at once).
+import assert from "node:assert/strict";
+import { TEST_PASSWORD, TEST_USERNAME } from "../_auth.ts";
+import { AUTH_ENV } from "../_auth.ts";
+import { BROWSER_TEST, openTracker, page } from "./_tracker.ts";
+
+Deno.test({
+  name: "e2e campaigns: create in the UI, visit with its UTM through the tracker, see it counted",
+  ...BROWSER_TEST,
+  async fn() {
+    const h = await openTracker({
+      env: { ...AUTH_ENV },
+      pages: { "/landing": page("<h1>Autumn sale</h1><p>Everything must go.</p>") },
+    });
+    try {
+      const tab = h.page;
+      await tab.goto(`${h.app}/admin/login`);
+      await tab.fill('input[name="username"]', TEST_USERNAME);
+      await tab.fill('input[name="password"]', TEST_PASSWORD);
+      await Promise.all([tab.waitForURL(/\/admin(\?|$)/), tab.click('button[type="submit"]')]);
+
+      await tab.goto(`${h.app}/admin/campaigns`);
+      const form = tab.locator("#new-campaign");
+      await form.locator('input[name="utm_campaign"]').fill("autumn-sale");
+      await form.locator('input[name="name"]').fill("Autumn sale");
+      await form.locator('input[name="site_id"]').fill("fixture");
+      await Promise.all([
+        tab.waitForURL(/\/admin\/campaigns\/autumn-sale\?notice=campaign_created$/),
+        form.locator('button[type="submit"]').click(),
+      ]);
+      assert.match(await tab.locator("main").innerText(), /Campaign registered/);
+
+      // The visit: the tracker sends its page view after a trusted interaction.
+      const visit = async () => {
+        const before = h.views.length;
+        await tab.goto(`${h.site}/landing?utm_campaign=autumn-sale&utm_source=newsletter`);
+        await tab.waitForTimeout(1200); // a human-paced first interaction (no timing points)
+        await tab.mouse.click(20, 20);
+        await h.waitFor(() => h.views.length === before + 1, "the page view");
+      };
+      await visit();
+      const [view] = h.stored().views;
+      assert.deepEqual(
+        [view.site_id, view.path, view.utm_campaign, view.utm_source, view.bot_score],
+        ["fixture", "/landing", "autumn-sale", "newsletter", 0],
+      );
+
+      await tab.goto(`${h.app}/admin/campaigns/autumn-sale`);
+      const figures = tab.locator("#campaign-figures");
+      assert.match(await figures.innerText(), /views\s+1\b/i);
+      assert.match(await figures.innerText(), /visitors\s+1\b/i);
+      assert.equal(
+        await tab.locator('#by-source tr[data-value="newsletter"] td').nth(1).innerText(),
+        "1",
+      );
+      assert.equal(await tab.locator("#campaign-trend g[data-value='1']").count(), 1);
+      await tab.goto(`${h.app}/admin/campaigns`);
+      const row = tab.locator('tr[data-campaign="autumn-sale"] td');
+      assert.equal(await row.nth(4).innerText(), "1", "views in the list");
+
+      // Pause with the status button, then visit again: the UTM values are no longer recorded.
+      await tab.goto(`${h.app}/admin/campaigns/autumn-sale`);
+      await Promise.all([
+        tab.waitForURL(/notice=campaign_saved/),
+        tab.click('button[data-set-status="paused"]'),
+      ]);
+      assert.match(await tab.locator("main").innerText(), /This campaign is paused/);
+      await visit();
+      const stored = h.stored().views;
+      assert.equal(stored.length, 2);
+      assert.deepEqual([stored[1].utm_campaign, stored[1].utm_source], [null, null]);
+      assert.deepEqual(h.browser.errors, []);
+    } finally {
+      await h.close();
+    }
+  },
+});
