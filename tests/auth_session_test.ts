@@ -80,6 +80,28 @@ Deno.test("session: 30 min without use ends it; use keeps it alive, touching at 
   assert.equal(sessionCount(t), 0, "the ended session's row is gone");
 });
 
+Deno.test("session: live-panel polls use the session without keeping it alive", async () => {
+  const t = await createTestApp(AUTH_ENV);
+  const cookie = await loginCookie(t);
+  const start = t.clock.now;
+  const poll = async () => {
+    const res = await t.request("/api/stats/realtime?site_id=default", {
+      headers: { cookie, "x-echelon-background": "1" },
+    });
+    await res.body?.cancel();
+    return res.status;
+  };
+  // A panel polling every 10 s for 29 minutes: authorised, but last_seen_at never moves.
+  for (let at = 10_000; at < 29 * MINUTE; at += 10_000) {
+    t.clock.now = start + at;
+    assert.equal(await poll(), 200, `poll at ${at} ms`);
+  }
+  assert.deepEqual(lastSeen(t), [start]);
+  t.clock.now = start + SESSION_IDLE_MS;
+  assert.equal(await poll(), 401, "30 minutes after the last real use");
+  assert.equal(await adminStatus(t, cookie), 303);
+});
+
 Deno.test("session: 24 h after sign-in it ends however active it is", async () => {
   const t = await createTestApp(AUTH_ENV);
   const cookie = await loginCookie(t);

@@ -117,7 +117,8 @@ export class PollStopped extends Error {}
 export async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
   const res = await fetch(url, {
     credentials: "same-origin",
-    headers: { accept: "application/json" },
+    // A poll is not activity: the session's idle timeout keeps running (lib/auth/sessions.ts).
+    headers: { accept: "application/json", "x-echelon-background": "1" },
     signal,
   });
   if (res.status === 401 || res.status === 403) {

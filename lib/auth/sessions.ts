@@ -72,7 +72,11 @@ export function openSession(
  * SESSION_IDLE_MS without use, or when the admin account's username or password changed; an
  * ended session's row is deleted on sight.
  */
-export function sessionForToken(deps: SessionDeps, token: string): AdminSession | null {
+export function sessionForToken(
+  deps: SessionDeps,
+  token: string,
+  options: { background?: boolean } = {},
+): AdminSession | null {
   if (!TOKEN_PATTERN.test(token)) return null;
   const tokenHash = hashToken(token);
   const row = sessionByTokenHash(deps.db, tokenHash);
@@ -88,7 +92,11 @@ export function sessionForToken(deps: SessionDeps, token: string): AdminSession 
     deleteSession(deps.db, tokenHash);
     return null;
   }
-  if (now - row.last_seen_at >= SESSION_TOUCH_INTERVAL_MS) touchSession(deps.db, tokenHash, now);
+  // Background polls (live panels) use the session without keeping it alive: a dashboard left
+  // open on an unattended screen still signs out after SESSION_IDLE_MS.
+  if (!options.background && now - row.last_seen_at >= SESSION_TOUCH_INTERVAL_MS) {
+    touchSession(deps.db, tokenHash, now);
+  }
   return {
     username: row.username,
     tokenHash,
@@ -97,10 +105,14 @@ export function sessionForToken(deps: SessionDeps, token: string): AdminSession 
   };
 }
 
+/** Header the admin's live panels send on their polls (lib/admin/live_poll.ts). */
+export const BACKGROUND_HEADER = "x-echelon-background";
+
 /** The session named by the request's cookie, or null. */
 export function sessionForRequest(deps: SessionDeps, req: Request): AdminSession | null {
   const token = sessionToken(req);
-  return token === null ? null : sessionForToken(deps, token);
+  const background = req.headers.get(BACKGROUND_HEADER) === "1";
+  return token === null ? null : sessionForToken(deps, token, { background });
 }
 
 /** The raw session token from the Cookie header, or null. */
