@@ -8,6 +8,7 @@ import { benchStats, statsBenchRows } from "./stats_bench.ts";
 import { benchTrackerSolve } from "./tracker_bench.ts";
 import { loadConfig } from "../lib/config.ts";
 import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
+import { benchPostTarget, postBenchResult } from "./post.ts";
 
 interface Figure {
   name: string;
@@ -398,7 +399,9 @@ if (import.meta.main) {
     Deno.exit(1);
   }
   // `deno task bench -- pixel tracker` runs only the named sections and prints them without
-  // replacing bench/results/latest.*, which always hold a complete run.
+  // replacing bench/results/latest.*, which always hold a complete run. `--post <url>` (or
+  // ECHELON_BENCH_POST_URL) also posts the figures to an instance (bench/post.ts).
+  const { sections: args, target } = benchPostTarget(Deno.args, Deno.env.toObject());
   const sections: Record<string, () => Promise<void>> = {
     health: benchHealth,
     pixel: benchPixel,
@@ -406,26 +409,27 @@ if (import.meta.main) {
     tracker: benchTracker,
     stats: benchStatsSection,
   };
-  const unknown = Deno.args.filter((name) => !(name in sections));
+  const unknown = args.filter((name) => !(name in sections));
   if (unknown.length) {
     console.error(`unknown section(s) ${unknown.join(", ")}; known: ${Object.keys(sections)}`);
     Deno.exit(2);
   }
   for (const [name, run] of Object.entries(sections)) {
-    if (Deno.args.length === 0 || Deno.args.includes(name)) await run();
-  }
-  if (Deno.args.length) {
-    console.log(markdown(figures));
-    Deno.exit(0);
+    if (args.length === 0 || args.includes(name)) await run();
   }
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: navigator.hardwareConcurrency, deno: Deno.version.deno },
     figures,
   };
+  if (args.length) {
+    console.log(markdown(figures));
+    Deno.exit(!target || await postBenchResult(target, result) ? 0 : 1);
+  }
   const dir = new URL("./results/", import.meta.url);
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(new URL("latest.json", dir), JSON.stringify(result, null, 2) + "\n");
   await Deno.writeTextFile(new URL("latest.md", dir), markdown(figures));
   console.log(markdown(figures));
+  if (target && !await postBenchResult(target, result)) Deno.exit(1);
 }

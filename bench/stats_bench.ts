@@ -11,7 +11,14 @@ import { EVENT_COLUMNS, insertSql, VIEW_COLUMNS } from "../lib/db/columns.ts";
 import { type Database, openDatabase } from "../lib/db/mod.ts";
 import { createLogger } from "../lib/log.ts";
 import { createServices } from "../lib/services.ts";
-import { rebuildDays, refreshBlocks, refreshRollups, utcDay } from "../lib/stats/mod.ts";
+import {
+  defaultOverviewQuery,
+  rebuildDays,
+  refreshBlocks,
+  refreshRollups,
+  statsOverview,
+  utcDay,
+} from "../lib/stats/mod.ts";
 import { addDays, takeExclusionChanges } from "../lib/db/rollups.ts";
 
 export interface StatsFigure {
@@ -115,11 +122,16 @@ const DOWNLOADS = zipf(
   Array.from({ length: 30 }, (_, i) => `https://bench.example/files/doc-${i}.pdf`),
 );
 const CUSTOM = zipf(["signup", "purchase", "add_to_cart", "newsletter", "share", "play_video"]);
-/** Share of sessions per UTC hour (a daily cycle peaking mid-afternoon). */
-const HOURS = new Picker(
-  Array.from({ length: 24 }, (_, h) => h),
-  Array.from({ length: 24 }, (_, h) => 1.2 + Math.sin(((h - 9) / 24) * 2 * Math.PI)),
-);
+/**
+ * Share of sessions per UTC hour: a daily cycle that peaks at `peak` — the hour the bench runs,
+ * so the live dashboard is measured over the busiest hour of the day (its worst case).
+ */
+function hourPicker(peak: number): Picker<number> {
+  return new Picker(
+    Array.from({ length: 24 }, (_, h) => h),
+    Array.from({ length: 24 }, (_, h) => 1.2 + Math.cos(((h - peak) / 24) * 2 * Math.PI)),
+  );
+}
 
 // ---- Generation
 
@@ -169,6 +181,7 @@ function generateRows(
 ): Generated {
   const started = performance.now();
   const r = mulberry32(42);
+  const HOURS = hourPicker(new Date(now).getUTCHours());
   const insertView = db.statement(insertSql("visitor_views", VIEW_COLUMNS));
   const insertEvent = db.statement(insertSql("semantic_events", EVENT_COLUMNS));
   const today = utcDay(now);
@@ -441,7 +454,7 @@ async function timeRequests(
   fetch: (req: Request) => Response | Promise<Response>,
   path: string,
   count: number,
-): Promise<{ p50: number; p95: number }> {
+): Promise<{ first: number; p50: number; p95: number }> {
   const run = async () => {
     const started = performance.now();
     const res = await fetch(
@@ -451,11 +464,12 @@ async function timeRequests(
     await res.arrayBuffer();
     return performance.now() - started;
   };
-  for (let i = 0; i < 3; i++) await run(); // warm-up (JIT, statement cache, page cache)
+  const first = await run(); // cold: no cached settled days, statements not yet prepared
+  for (let i = 0; i < 2; i++) await run(); // warm-up (JIT, page cache)
   const times: number[] = [];
   for (let i = 0; i < count; i++) times.push(await run());
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
+  return { first, p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
 }
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -491,7 +505,7 @@ export async function benchStats(options: StatsBenchOptions): Promise<StatsFigur
           `${blocks.length} blocks in ${round(blocksMs / 1000)} s`,
       );
       const refreshStarted = performance.now();
-      const job = await refreshRollups(ctx, { backfillDays: 0, blocks: 0 });
+      const job = await refreshRollups(ctx, { backfillDays: 0, blocks: 0, force: true });
       const refreshMs = performance.now() - refreshStarted;
       const longestStep = Math.max(...job.days.map((d) => d.longestStepMs));
       const delta = liveMinute(db, total, Date.now());
@@ -506,6 +520,15 @@ export async function benchStats(options: StatsBenchOptions): Promise<StatsFigur
         requests,
       );
       const dashboard = await timeRequests(fetch, `/api/stats/dashboard?site_id=${SITE}`, requests);
+      // The same overview computed without the settled-range cache: every day and block re-read.
+      const uncached: number[] = [];
+      const query = defaultOverviewQuery(SITE, Date.now());
+      for (let i = 0; i < Math.max(5, Math.round(requests / 3)); i++) {
+        const started = performance.now();
+        statsOverview({ db, now: Date.now, config: services.config }, query);
+        uncached.push(performance.now() - started);
+      }
+      uncached.sort((a, b) => a - b);
       const filtered = await timeRequests(
         fetch,
         `/api/stats/overview?site_id=${SITE}&days=30&path=/pricing`,
@@ -533,7 +556,7 @@ export async function benchStats(options: StatsBenchOptions): Promise<StatsFigur
           command: COMMAND,
         },
         {
-          name: `Rollup job run (rebuild today + yesterday), ${size} page views`,
+          name: `Rollup job run, full rebuild of today + yesterday, ${size} page views`,
           value: round(refreshMs),
           unit: `ms wall (longest blocking step ${longestStep} ms)`,
           command: COMMAND,
@@ -541,8 +564,15 @@ export async function benchStats(options: StatsBenchOptions): Promise<StatsFigur
         {
           name: `GET /api/stats/overview days=30, ${size} page views (+${delta} live rows), p50`,
           value: round(overview.p50),
-          unit: `ms (p95 ${round(overview.p95)} ms, ${requests} requests)`,
+          unit: `ms (p95 ${round(overview.p95)} ms, first request ${round(overview.first)} ms, ` +
+            `${requests} requests)`,
           budget: total >= 10_000_000 ? "p50 < 100 ms" : undefined,
+          command: COMMAND,
+        },
+        {
+          name: `statsOverview() days=30 without the settled-range cache, ${size} page views, p50`,
+          value: round(percentile(uncached, 0.5)),
+          unit: `ms (p95 ${round(percentile(uncached, 0.95))} ms, in-process call)`,
           command: COMMAND,
         },
         {

@@ -10,7 +10,7 @@ import {
   StaticFiles,
 } from "./fresh/mod.ts";
 import type { Services } from "./services.ts";
-import { initialState, type State } from "./state.ts";
+import { initialState, type State, type Subrequest } from "./state.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -20,11 +20,15 @@ export async function createApp(services: Services) {
   const staticFiles = new StaticFiles();
   staticFiles.addDirectory(new URL("static/", ROOT), "/", SHORT_CACHE);
   staticFiles.addDirectory(new URL("dist/client/assets/", ROOT), "/assets/", IMMUTABLE);
+  // In-process requests (routes/mcp.ts) go through app.fetch, so they are timed and authorised
+  // like any other request.
+  const subrequest: Subrequest = async (req, remoteAddr) =>
+    await app.fetch(req, { remoteAddr: { hostname: remoteAddr } });
   const app = createFreshApp<State>({
     files,
     assets: readClientAssets(new URL("dist/client/", ROOT), services.config.viteDevUrl),
     staticFiles,
-    createState: () => initialState(services),
+    createState: () => initialState(services, subrequest),
     onError: (error, req) =>
       services.log.error(`unhandled error on ${req.method} ${new URL(req.url).pathname}`, error),
   });

@@ -1,4 +1,6 @@
 // Minimal structured logging to stderr; one line per event, JSON fields after the message.
+// Debug lines are written while `debug` holds: a boolean (ECHELON_DEBUG), or a function read on
+// each call, so the admin's run-time debug switch turns them on without a restart.
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -7,7 +9,12 @@ export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(options: { debug?: boolean; quiet?: boolean } = {}): Logger {
+export function createLogger(
+  options: { debug?: boolean | (() => boolean); quiet?: boolean } = {},
+): Logger {
+  const debugOn = typeof options.debug === "function"
+    ? options.debug
+    : () => options.debug === true;
   const write = (level: string, message: string, fields?: Record<string, unknown>) => {
     if (options.quiet && level !== "error") return;
     const suffix = fields && Object.keys(fields).length ? " " + JSON.stringify(fields) : "";
@@ -22,7 +29,7 @@ export function createLogger(options: { debug?: boolean; quiet?: boolean } = {})
         error: error instanceof Error ? error.stack ?? error.message : error,
       }),
     debug: (message, fields) => {
-      if (options.debug) write("debug", message, fields);
+      if (debugOn()) write("debug", message, fields);
     },
   };
 }

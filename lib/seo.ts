@@ -9,6 +9,9 @@ export const PUBLIC_PAGES: readonly { path: string; title: string; about: string
   { path: "/admin/views", title: "Page views", about: "top pages of the period" },
   { path: "/admin/events", title: "Events", about: "event counts by type and name" },
   { path: "/admin/bots", title: "Bots", about: "bot scores, known crawlers and drops" },
+  { path: "/admin/experiments", title: "Experiments", about: "A/B tests and their results" },
+  { path: "/admin/campaigns", title: "Campaigns", about: "UTM campaigns and their traffic" },
+  { path: "/admin/perf", title: "Performance", about: "benchmark trends from CI" },
 ];
 
 export function robotsTxt(publicMode: boolean, origin: string): string {

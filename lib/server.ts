@@ -21,9 +21,11 @@ export async function start(
   config: Config,
   options: { log?: Logger; handleSignals?: boolean } = {},
 ): Promise<RunningServer> {
-  const log = options.log ?? createLogger({ debug: config.debug });
-  const db = openDatabase(config.dbPath);
   let services: Services;
+  // Debug lines follow the effective switch (ECHELON_DEBUG or the admin's setting).
+  const log = options.log ??
+    createLogger({ debug: () => services?.collect.caches.debug ?? config.debug });
+  const db = openDatabase(config.dbPath);
   try {
     services = createServices(config, db, { log });
     await ensureGeneratedPassword(services);

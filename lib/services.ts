@@ -14,6 +14,8 @@ import { RequestStats } from "./request_stats.ts";
 import { resolveMasterSecret } from "./secret.ts";
 import { retentionJob } from "./stats/retention.ts";
 import { rollupJob } from "./stats/rollup.ts";
+import { SettledRangeCache } from "./stats/settled_cache.ts";
+import { telemetryJob } from "./telemetry/job.ts";
 
 export interface Services {
   config: Config;
@@ -27,6 +29,8 @@ export interface Services {
   collect: Collector;
   /** Per-request timings for /api/stats/vitals. */
   requestStats: RequestStats;
+  /** Overview figures of settled days (lib/stats/settled_cache.ts). */
+  statsCache: SettledRangeCache;
   startedAt: number;
   /** Current time in ms; tests freeze it. */
   now: () => number;
@@ -49,6 +53,7 @@ export interface ServiceOptions {
 export function createServices(config: Config, db: Database, options: ServiceOptions): Services {
   validateCredentialConfig(config);
   const now = options.now ?? Date.now;
+  const startedAt = now();
   const masterSecret = resolveMasterSecret(db, config.secret);
   const ephemeral = new MemoryEphemeralStore();
   const pow = new PowVerifier({
@@ -76,13 +81,15 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     pow,
     collect,
     requestStats: new RequestStats({ now }),
-    startedAt: now(),
+    statsCache: new SettledRangeCache(),
+    startedAt,
     now,
     jobs: [
       ...collect.jobs(),
       sessionPurgeJob({ config, db, now }),
       rollupJob({ db, now, config }),
       retentionJob({ db, now, config }),
+      telemetryJob({ config, db, log: options.log, collect, now, startedAt }),
     ],
     shutdownHooks: [
       {

@@ -11,11 +11,21 @@ export interface State {
   username: string | null;
   /** ECHELON_PUBLIC_MODE: pages render read-only (no forms, buttons or logout) for anyone. */
   publicMode: boolean;
+  /**
+   * Sends a request through this same app in process (every middleware and route), as if from
+   * `remoteAddr`: how /mcp calls the API with its caller's own credentials.
+   */
+  subrequest: Subrequest;
 }
+
+export type Subrequest = (req: Request, remoteAddr: string) => Promise<Response>;
+
+const noSubrequests: Subrequest = () =>
+  Promise.reject(new Error("this state was built without an app to send sub-requests to"));
 
 export type Ctx = Context<State>;
 
 /** The state a request starts with, before any middleware. */
-export function initialState(services: Services): State {
-  return { services, username: null, publicMode: services.config.publicMode };
+export function initialState(services: Services, subrequest = noSubrequests): State {
+  return { services, username: null, publicMode: services.config.publicMode, subrequest };
 }

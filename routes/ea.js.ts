@@ -62,12 +62,12 @@ function nonDefault(settings: SiteSettings): SiteSettings | null {
 export const handler = {
   GET(ctx: Ctx) {
     const services = ctx.state.services;
-    const { config, pow } = services;
+    const { config, pow, collect } = services;
     const headers = ctx.req.headers;
     let built: BuiltTracker;
     let chunks: string;
     try {
-      built = builtTracker({ consent: config.cookieConsent, debug: config.debug }, builds);
+      built = builtTracker({ consent: config.cookieConsent, debug: collect.caches.debug }, builds);
       chunks = chunksHash();
     } catch (error) {
       services.log.error("tracker not built (run `deno task build:tracker`)", error);

@@ -16,13 +16,15 @@ import type { TestApp } from "./_helpers.ts";
 export function seedReportFixture(t: TestApp): void {
   const db = t.services.db;
   db.run(
-    "INSERT INTO utm_campaigns (id, name, utm_campaign, site_id) VALUES ('spring', 'Spring', 'spring', 'shop')",
+    // One registration time for all three (the column's default is the wall clock, which may tick
+    // between inserts under load): the list's order is then decided by id.
+    "INSERT INTO utm_campaigns (id, name, utm_campaign, site_id, created_at) VALUES ('spring', 'Spring', 'spring', 'shop', '2026-11-01T00:00:00.000Z')",
   );
   db.run(
-    "INSERT INTO utm_campaigns (id, name, utm_campaign, site_id, status) VALUES ('autumn', 'Autumn', 'autumn', 'shop', 'paused')",
+    "INSERT INTO utm_campaigns (id, name, utm_campaign, site_id, status, created_at) VALUES ('autumn', 'Autumn', 'autumn', 'shop', 'paused', '2026-11-01T00:00:00.000Z')",
   );
   db.run(
-    "INSERT INTO utm_campaigns (id, name, utm_campaign, site_id) VALUES ('blog-spring', 'Blog', 'spring', 'blog')",
+    "INSERT INTO utm_campaigns (id, name, utm_campaign, site_id, created_at) VALUES ('blog-spring', 'Blog', 'spring', 'blog', '2026-11-01T00:00:00.000Z')",
   );
   db.run("INSERT INTO excluded_visitors (visitor_id, label) VALUES ('v5', 'me')");
   const at = (day: string, time: string) => `2026-11-${day}T${time}:00.000Z`;

@@ -3,6 +3,9 @@
 // backfill, exclusions), and week/month blocks that answer exactly what their days would.
 import assert from "node:assert/strict";
 import { insertViews } from "../lib/db/collect.ts";
+import { Database } from "../lib/db/mod.ts";
+import { migrate } from "../lib/db/migrate.ts";
+import { MIGRATIONS } from "../lib/db/migrations.ts";
 import { planRange } from "../lib/db/rollup_blocks.ts";
 import { buildRollupDay, rollupState } from "../lib/db/rollups.ts";
 import { VITAL_SUB_BUCKET_BITS, vitalBucketOf } from "../lib/db/stats_source.ts";
@@ -114,12 +117,13 @@ Deno.test("rollup: a visit crossing midnight is one session of the day it starte
     session_views: 3,
     session_ms: 1_800_000,
   });
-  const exits = plain(db.all(
-    "SELECT date, value, sessions FROM rollup_daily WHERE dimension = 'exit' AND value = '/pricing' ORDER BY date",
+  const pricing = plain(db.all(
+    `SELECT date, views, sessions, exits FROM rollup_daily
+     WHERE dimension = 'path' AND value = '/pricing' ORDER BY date`,
   ));
-  assert.deepEqual(exits, [
-    { date: D1, value: "/pricing", sessions: 1 }, // s5, exit on the 20th
-    { date: D2, value: "/pricing", sessions: 1 }, // s6
+  assert.deepEqual(pricing, [
+    { date: D1, views: 2, sessions: 1, exits: 1 }, // s3 entered here; s5 left from it on the 20th
+    { date: D2, views: 2, sessions: 0, exits: 1 }, // s6
   ]);
   // Its views still count on the day they happened.
   assert.deepEqual(plain(db.get("SELECT views FROM rollup_daily_totals WHERE date = ?", D2)), {
@@ -135,6 +139,24 @@ Deno.test("rollup job: today, yesterday, the days not final yet, then only what 
   assert.deepEqual(second.days.map((d) => d.date), [D2, D1], "D0 was built after the 19th ended");
   assert.ok(t.services.jobs.some((j) => j.name === "rollups" && j.everyMs === 60_000));
   assert.ok(t.services.jobs.some((j) => j.name === "retention"));
+});
+
+Deno.test("rollup job: an expensive day is rebuilt every 30× its build time", async () => {
+  const t = await fixtureApp();
+  await refreshRollups(t.services);
+  // Pretend today's last build took 10 s: rebuilt again after 300 s, not every minute.
+  t.services.db.run("UPDATE rollup_state SET build_ms = 10000 WHERE date = ?", D2);
+  t.clock.now += 60_000;
+  assert.deepEqual((await refreshRollups(t.services)).days.map((d) => d.date), [D1]);
+  t.clock.now += 240_000;
+  assert.deepEqual((await refreshRollups(t.services)).days.map((d) => d.date), [D2, D1]);
+  // Meanwhile readers still see every row: the live delta covers what the build has not.
+  insertViews(t.services.db, [view({ visitor_id: "late", created_at: `${D2}T12:04:00.000Z` })]);
+  t.services.db.run("UPDATE rollup_state SET build_ms = 10000 WHERE date = ?", D2);
+  t.clock.now += 60_000;
+  await refreshRollups(t.services);
+  const o = statsOverview(t.services, { ...defaultOverviewQuery(SITE, t.clock.now), from: D2 });
+  assert.equal(o.visits, 6);
 });
 
 Deno.test("rollup job: excluding a visitor rebuilds the older days they appear on", async () => {
@@ -153,9 +175,13 @@ Deno.test("rollup job: excluding a visitor rebuilds the older days they appear o
   });
   assert.equal(post.status, 201);
   await post.body?.cancel();
+  const overview = () =>
+    statsOverview(t.services, { ...defaultOverviewQuery(SITE, t.clock.now), from: D0 }).visits;
+  assert.equal(overview(), 14);
   const run = await refreshRollups(t.services);
   assert.deepEqual(run.days.map((d) => d.date), [D2, D1, D0]);
   assert.equal(views(D0), 0);
+  assert.equal(overview(), 13, "the cached settled days were rebuilt: not served stale");
   const del = await t.request("/api/bots/exclude/v8", { method: "DELETE", headers: AUTH });
   await del.body?.cancel();
   await refreshRollups(t.services);
@@ -203,13 +229,19 @@ Deno.test("rollup blocks: weeks and months read fewer rows and answer the same",
     "W2026-11-02",
     "W2026-11-09",
   ]);
-  const plan = planRange(ctx.db, "2026-10-01", D2);
-  assert.deepEqual(plan, {
+  const { days, blocks } = planRange(ctx.db, "2026-10-01", D2);
+  assert.deepEqual({ blocks, days }, {
     blocks: ["M2026-10", "W2026-11-02", "W2026-11-09"],
     days: ["2026-11-01", "2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", D2],
   });
   assert.deepEqual(statsOverview(ctx, query), byDays);
   assert.equal(byDays.visits, rows.length);
+  const uncached = { ...ctx, statsCache: undefined };
+  assert.deepEqual(
+    statsOverview(uncached, query),
+    byDays,
+    "the settled-range cache changes nothing",
+  );
 
   // A day inside a block is rebuilt (an exclusion, say): the block is bypassed until rebuilt.
   t.clock.now += 60_000;
@@ -217,6 +249,7 @@ Deno.test("rollup blocks: weeks and months read fewer rows and answer the same",
   const bypass = planRange(ctx.db, "2026-10-01", D2);
   assert.ok(!bypass.blocks.includes("M2026-10") && bypass.days.includes("2026-10-15"));
   assert.deepEqual(statsOverview(ctx, query), byDays);
+  assert.deepEqual(statsOverview(uncached, query), byDays);
   const rebuilt = await refreshRollups(ctx, { blocks: 100 });
   assert.deepEqual(rebuilt.blocks.sort(), ["M2026-10", "W2026-10-12"]);
 });
@@ -231,4 +264,38 @@ Deno.test("rollup: web-vital buckets are exact below 64 and within 1/32 above", 
     const b = vitalBucketOf(v);
     assert.ok(b <= v && v - b < v / 32, `${v} → ${b}`);
   }
+});
+
+Deno.test("rollup: migration 6 folds the old entry and exit rows into page rows", () => {
+  const db = new Database(":memory:");
+  migrate(db, MIGRATIONS.slice(0, 5));
+  db.exec(`
+    INSERT INTO rollup_daily (site_id, dimension, date, value, views, visitors, sessions, bounces)
+    VALUES ('shop', 'path', '${D1}', '/', 6, 5, 0, 0),
+           ('shop', 'entry', '${D1}', '/', 4, 4, 4, 2),
+           ('shop', 'entry', '${D1}', '/landing', 1, 1, 1, 1),
+           ('shop', 'exit', '${D1}', '/', 3, 3, 3, 2);
+    INSERT INTO rollup_state (date, built_at, through_view_id, through_event_id, rows, build_ms)
+    VALUES ('${D1}', '2026-11-20T00:00:00.000Z', 1, 1, 4, 1);
+  `);
+  migrate(db, MIGRATIONS);
+  assert.deepEqual(
+    plain(db.all(
+      "SELECT dimension, value, views, visitors, sessions, bounces, exits FROM rollup_daily ORDER BY value",
+    )),
+    [
+      { dimension: "path", value: "/", views: 6, visitors: 5, sessions: 4, bounces: 2, exits: 3 },
+      {
+        dimension: "path",
+        value: "/landing",
+        views: 0,
+        visitors: 0,
+        sessions: 1,
+        bounces: 1,
+        exits: 0,
+      },
+    ],
+  );
+  assert.equal(rollupState(db, D1)?.version, 1);
+  db.close();
 });

@@ -58,6 +58,9 @@ export const NOTICES = {
   campaign_created: "Campaign registered: links tagged with its utm_campaign count from now on.",
   campaign_saved: "Campaign saved.",
   campaign_deleted: "Campaign deleted. Views already counted keep their UTM values.",
+  telemetry_on: "Telemetry on: the JSON shown below is sent once a day (when an endpoint is set).",
+  telemetry_off: "Telemetry off: nothing is sent.",
+  key_revoked: "API key revoked: requests with it are refused from now on.",
 } as const;
 
 export type NoticeCode = keyof typeof NOTICES;

@@ -34,6 +34,7 @@ export const ADMIN_NAV: readonly NavItem[] = [
     prefixes: ["/admin/experiments/"],
     keepsSelection: false,
   },
+  { href: "/admin/perf", label: "Performance", keepsSelection: false },
   { href: "/admin/sites", label: "Sites", prefixes: ["/admin/sites/"], keepsSelection: false },
   { href: "/admin/settings", label: "Settings", keepsSelection: false },
 ];

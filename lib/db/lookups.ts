@@ -29,6 +29,24 @@ export function listActiveCampaigns(db: Database): Map<string, Set<string>> {
   return map;
 }
 
+/** Every defined experiment as site → experiment id → variant ids (anonymised sites keep these). */
+export function listExperimentVariants(db: Database): Map<string, Map<string, Set<string>>> {
+  const map = new Map<string, Map<string, Set<string>>>();
+  for (
+    const row of db.all<{ site_id: string; experiment_id: string; variant_id: string | null }>(
+      `SELECT e.site_id, e.experiment_id, v.variant_id
+       FROM experiments e LEFT JOIN experiment_variants v ON v.experiment_id = e.experiment_id`,
+    )
+  ) {
+    let site = map.get(row.site_id);
+    if (!site) map.set(row.site_id, site = new Map());
+    let variants = site.get(row.experiment_id);
+    if (!variants) site.set(row.experiment_id, variants = new Set());
+    if (row.variant_id !== null) variants.add(row.variant_id);
+  }
+  return map;
+}
+
 export interface SiteCollectSettings {
   sendFormValues: boolean;
   queryAllowlist: string[];

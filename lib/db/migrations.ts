@@ -312,4 +312,57 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE maintenance_log ADD COLUMN error TEXT;
     `,
   },
+  {
+    // Scoped API keys (lib/auth/api_keys.ts): only the SHA-256 of a key is stored, with a short
+    // prefix to recognise it by. `read` keys may only read the API and /mcp; `write` keys may
+    // also change data; neither can manage keys. Times are epoch milliseconds.
+    version: 5,
+    name: "api_keys",
+    sql: `
+      CREATE TABLE api_keys (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        secret_hash TEXT NOT NULL UNIQUE,
+        scope TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER,
+        revoked_at INTEGER
+      );
+    `,
+  },
+  {
+    // Rollups, second step: a page's row carries the sessions entering there (`sessions`,
+    // `bounces`, as before on separate "entry" rows) and leaving from it (`exits`, before on
+    // "exit" rows), so one read answers the three page lists; the old rows are folded in. Each
+    // day's and block's build gets a version, which in-memory caches of settled days key on.
+    version: 6,
+    name: "rollup_pages_versions",
+    sql: `
+      ALTER TABLE rollup_daily ADD COLUMN exits INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE rollup_blocks ADD COLUMN exits INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE rollup_state ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE rollup_block_state ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+
+      INSERT INTO rollup_daily (site_id, dimension, date, value, sessions, bounces)
+        SELECT site_id, 'path', date, value, sessions, bounces FROM rollup_daily
+        WHERE dimension = 'entry'
+        ON CONFLICT (site_id, dimension, date, value) DO UPDATE
+          SET sessions = excluded.sessions, bounces = excluded.bounces;
+      INSERT INTO rollup_daily (site_id, dimension, date, value, exits)
+        SELECT site_id, 'path', date, value, sessions FROM rollup_daily WHERE dimension = 'exit'
+        ON CONFLICT (site_id, dimension, date, value) DO UPDATE SET exits = excluded.exits;
+      DELETE FROM rollup_daily WHERE dimension IN ('entry', 'exit');
+
+      INSERT INTO rollup_blocks (site_id, dimension, block, value, sessions, bounces)
+        SELECT site_id, 'path', block, value, sessions, bounces FROM rollup_blocks
+        WHERE dimension = 'entry'
+        ON CONFLICT (site_id, dimension, block, value) DO UPDATE
+          SET sessions = excluded.sessions, bounces = excluded.bounces;
+      INSERT INTO rollup_blocks (site_id, dimension, block, value, exits)
+        SELECT site_id, 'path', block, value, sessions FROM rollup_blocks WHERE dimension = 'exit'
+        ON CONFLICT (site_id, dimension, block, value) DO UPDATE SET exits = excluded.exits;
+      DELETE FROM rollup_blocks WHERE dimension IN ('entry', 'exit');
+    `,
+  },
 ];

@@ -29,6 +29,8 @@ export function monthOf(date: string): Block {
 export interface RangePlan {
   days: string[];
   blocks: string[];
+  /** Build version of each day and block read (0: never built); a rebuild changes it. */
+  versions?: Record<string, number>;
 }
 
 /** All days of [from, to]: for tables without blocks (a filtered query's scratch tables). */
@@ -43,38 +45,44 @@ export function daysOnly(from: string, to: string): RangePlan {
  * last build of each of its days); every other day is read on its own.
  */
 export function planRange(db: Database, from: string, to: string): RangePlan {
+  type State = { key: string; built_at: string; version: number };
   const blockStates = new Map(
-    db.all<{ block: string; built_at: string }>(
-      "SELECT block, built_at FROM rollup_block_state WHERE first_day >= ? AND last_day <= ?",
+    db.all<State>(
+      `SELECT block AS key, built_at, version FROM rollup_block_state
+       WHERE first_day >= ? AND last_day <= ?`,
       from,
       to,
-    ).map((r) => [r.block, r.built_at]),
+    ).map((r) => [r.key, r]),
   );
-  if (blockStates.size === 0) return daysOnly(from, to);
-  const dayBuilt = new Map(
-    db.all<{ date: string; built_at: string }>(
-      "SELECT date, built_at FROM rollup_state WHERE date >= ? AND date <= ?",
+  const dayStates = new Map(
+    db.all<State>(
+      "SELECT date AS key, built_at, version FROM rollup_state WHERE date >= ? AND date <= ?",
       from,
       to,
-    ).map((r) => [r.date, r.built_at]),
+    ).map((r) => [r.key, r]),
   );
+  const versions: Record<string, number> = {};
   const current = (b: Block) => {
-    const built = blockStates.get(b.key);
-    if (built === undefined || b.first < from || b.last > to) return false;
+    const built = blockStates.get(b.key)?.built_at;
+    if (!built || b.first < from || b.last > to) return false;
     for (let d = b.first; d <= b.last; d = addDays(d, 1)) {
-      const day = dayBuilt.get(d);
+      const day = dayStates.get(d)?.built_at;
       if (day === undefined || day > built) return false;
     }
     return true;
   };
-  const plan: RangePlan = { days: [], blocks: [] };
+  const plan: RangePlan = { days: [], blocks: [], versions };
   for (let d = from; d <= to;) {
-    const block = [monthOf(d), weekOf(d)].find((b) => b.first === d && current(b));
+    const block = blockStates.size
+      ? [monthOf(d), weekOf(d)].find((b) => b.first === d && current(b))
+      : undefined;
     if (block) {
       plan.blocks.push(block.key);
+      versions[block.key] = blockStates.get(block.key)!.version;
       d = addDays(block.last, 1);
     } else {
       plan.days.push(d);
+      versions[d] = dayStates.get(d)?.version ?? 0;
       d = addDays(d, 1);
     }
   }
@@ -136,10 +144,10 @@ export function blockParts(
   return sites.flatMap(({ site_id }) => dimensions.map((dimension) => ({ site_id, dimension })));
 }
 
-/** Forgets a block before it is rebuilt, so readers use its days meanwhile. */
+/** Marks a block unusable (readers use its days meanwhile) and empties it before a rebuild. */
 export function dropBlock(db: Database, block: Block): void {
   db.transaction(() => {
-    db.run("DELETE FROM rollup_block_state WHERE block = ?", block.key);
+    db.run("UPDATE rollup_block_state SET built_at = '' WHERE block = ?", block.key);
     db.run("DELETE FROM rollup_blocks WHERE block = ?", block.key);
   });
 }
@@ -151,8 +159,9 @@ export function sumBlockPart(
 ): number {
   return db.run(
     `INSERT INTO rollup_blocks
-       (site_id, dimension, block, value, views, visitors, sessions, bounces)
-     SELECT site_id, dimension, ?, value, SUM(views), SUM(visitors), SUM(sessions), SUM(bounces)
+       (site_id, dimension, block, value, views, visitors, sessions, bounces, exits)
+     SELECT site_id, dimension, ?, value, SUM(views), SUM(visitors), SUM(sessions), SUM(bounces),
+            SUM(exits)
      FROM rollup_daily WHERE site_id = ? AND dimension = ? AND date >= ? AND date <= ?
      GROUP BY value`,
     block.key,
@@ -167,7 +176,8 @@ export function sumBlockPart(
 export function recordBlock(db: Database, block: Block, builtAt: string): void {
   db.run(
     `INSERT INTO rollup_block_state (block, first_day, last_day, built_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (block) DO UPDATE SET built_at = excluded.built_at`,
+     ON CONFLICT (block) DO UPDATE SET built_at = excluded.built_at,
+       version = rollup_block_state.version + 1`,
     block.key,
     block.first,
     block.last,

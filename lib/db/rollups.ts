@@ -44,7 +44,7 @@ export const ROLLUP_TABLES = {
   hourly: "rollup_hourly",
 } as const satisfies RollupTargets;
 
-const DAILY_COLUMNS = "site_id, dimension, date, value, views, visitors, sessions, bounces";
+const DAILY_COLUMNS = "site_id, dimension, date, value, views, visitors, sessions, bounces, exits";
 const TOTALS_COLUMNS = `site_id, date, views, visitors, sessions, bounces, session_views,
   session_ms, interaction_ms, interaction_n, events, engaged_ms, engaged_n, scroll_pct, scroll_n`;
 const HOURLY_COLUMNS = "site_id, hour, views, visitors, events";
@@ -74,16 +74,25 @@ export function aggregationSteps(s: Scratch, targets: RollupTargets): ((db: Data
   for (const d of EVENT_DIMENSIONS) {
     steps.push((db) => db.run(`${insertDaily} ${dimensionSelect(d, s.events, "vk")}`).changes);
   }
-  for (const column of ["entry", "exit"]) {
-    steps.push((db) =>
-      db.run(
-        `INSERT INTO ${targets.daily} (${DAILY_COLUMNS})
-         SELECT site_id, '${column}', day, ${column}, COUNT(*), COUNT(DISTINCT visitor_id),
-                COUNT(*), SUM(n = 1)
-         FROM ${s.sessions} GROUP BY site_id, day, ${column}`,
-      ).changes
-    );
-  }
+  // Entry and exit pages onto the path rows (a session's exit may be a page seen only the next
+  // day, hence the upsert). The path step above runs first.
+  steps.push((db) =>
+    db.run(
+      `INSERT INTO ${targets.daily} (site_id, dimension, date, value, sessions, bounces)
+       SELECT site_id, 'path', day, entry, COUNT(*), SUM(n = 1)
+       FROM ${s.sessions} WHERE true GROUP BY site_id, day, entry
+       ON CONFLICT (site_id, dimension, date, value) DO UPDATE
+         SET sessions = excluded.sessions, bounces = excluded.bounces`,
+    ).changes
+  );
+  steps.push((db) =>
+    db.run(
+      `INSERT INTO ${targets.daily} (site_id, dimension, date, value, exits)
+       SELECT site_id, 'path', day, exit, COUNT(*)
+       FROM ${s.sessions} WHERE true GROUP BY site_id, day, exit
+       ON CONFLICT (site_id, dimension, date, value) DO UPDATE SET exits = excluded.exits`,
+    ).changes
+  );
   steps.push((db) =>
     db.run(
       `INSERT INTO ${targets.totals}
@@ -141,25 +150,23 @@ export function aggregationSteps(s: Scratch, targets: RollupTargets): ((db: Data
 }
 
 /**
- * Fills a scratch set with the clean rows of [from, to) (UTC days, `to` exclusive) and their
- * sessions, synchronously (the filtered overview): `views` narrows the page views (site,
- * filters), `events` the events. Sessions look one day back and one day past the range, so a
- * visit crossing midnight is counted once.
+ * Fills a scratch set with the clean rows of one site in [from, to) (UTC days, `to` exclusive)
+ * and their sessions, synchronously (the filtered overview): `views` narrows the page views.
+ * Events are those of the visitors with a matching view (and batch-API events, which have no
+ * visitor, of the sessions with one), found through the visitor and session indexes. Sessions
+ * look one day back and one day past the range, so a visit crossing midnight is counted once.
  */
 export function materializeRange(
   db: Database,
   s: Scratch,
-  range: { from: string; to: string; views?: Where; events?: (s: Scratch) => Where },
+  range: { siteId: string; from: string; to: string; views: Where },
 ): void {
   resetScratch(db, s);
   const from = dayStart(range.from);
   const to = dayStart(range.to);
-  const and = (w?: Where) => (w ? { sql: ` AND ${w.sql}`, params: w.params } : null);
-  const views = and(range.views);
-  const events = and(range.events?.(s));
   materializeViews(db, s.views, {
-    sql: `created_at >= ? AND created_at < ?${views?.sql ?? ""}`,
-    params: [from, to, ...(views?.params ?? [])],
+    sql: `site_id = ? AND created_at >= ? AND created_at < ? AND ${range.views.sql}`,
+    params: [range.siteId, from, to, ...range.views.params],
   });
   const keys = collectSessionKeys(db, s);
   materializeSessions(db, s, {
@@ -170,9 +177,16 @@ export function materializeRange(
     fromKey: 1,
     toKey: keys + 1,
   });
+  // `+created_at` keeps SQLite on the visitor and session indexes, not the site's whole range.
+  const scope = "site_id = ? AND +created_at >= ? AND +created_at < ?";
   materializeEvents(db, s.events, {
-    sql: `created_at >= ? AND created_at < ?${events?.sql ?? ""}`,
-    params: [from, to, ...(events?.params ?? [])],
+    sql: `visitor_id IN (SELECT visitor_id FROM ${s.views}) AND ${scope}`,
+    params: [range.siteId, from, to],
+  });
+  materializeEvents(db, s.events, {
+    sql: `visitor_id IS NULL AND session_id IN (SELECT sk FROM ${s.views} WHERE has_sid = 1)
+      AND ${scope}`,
+    params: [range.siteId, from, to],
   });
 }
 
@@ -198,10 +212,12 @@ export interface BuildOptions {
   chunkKeys?: number;
 }
 
-// Builds share one set of temp tables, so they run one at a time per connection.
+// Builds share one set of temp tables, so they run one at a time per connection; block builds
+// queue behind them too, so a block never sums a day whose replacement is half done.
 const buildQueues = new WeakMap<Database, Promise<unknown>>();
 
-function serialized<T>(db: Database, work: () => Promise<T>): Promise<T> {
+/** Runs `work` after every rollup build or block build already queued on this connection. */
+export function serialized<T>(db: Database, work: () => Promise<T>): Promise<T> {
   const previous = buildQueues.get(db) ?? Promise.resolve();
   const next = previous.then(work, work);
   buildQueues.set(db, next.catch(() => {}));
@@ -316,7 +332,7 @@ export function buildRollupDay(
              ON CONFLICT (date) DO UPDATE SET built_at = excluded.built_at,
                through_view_id = excluded.through_view_id,
                through_event_id = excluded.through_event_id, rows = excluded.rows,
-               build_ms = excluded.build_ms`,
+               build_ms = excluded.build_ms, version = rollup_state.version + 1`,
             date,
             new Date(options.builtAt).toISOString(),
             hiView,
@@ -348,6 +364,8 @@ export interface RollupState {
   through_event_id: number;
   rows: number;
   build_ms: number;
+  /** Bumped by every build: what a cache of the day's figures is keyed by. */
+  version: number;
 }
 
 export function rollupState(db: Database, date: string): RollupState | null {

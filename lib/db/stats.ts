@@ -58,21 +58,24 @@ export interface DimensionRow {
   value: string;
   views: number;
   visitors: number;
+  /** Path rows: sessions that entered on this page, and how many of them bounced. */
   sessions: number;
   bounces: number;
+  /** Path rows: sessions that left from this page. */
+  exits: number;
 }
 
 /** The rows of one dimension over a plan's days (and blocks, for the stored rollups). */
 function planned(t: RollupTargets, extra = ""): string {
   const blocks = t.daily === "rollup_daily"
     ? `UNION ALL
-       SELECT value, views, visitors, sessions, bounces FROM rollup_blocks
+       SELECT value, views, visitors, sessions, bounces, exits FROM rollup_blocks
        WHERE site_id = ?1 AND dimension = ?2 AND block IN (SELECT value FROM json_each(?4)) ${extra}`
     : "";
   return `SELECT value, SUM(views) AS views, SUM(visitors) AS visitors,
-            SUM(sessions) AS sessions, SUM(bounces) AS bounces
+            SUM(sessions) AS sessions, SUM(bounces) AS bounces, SUM(exits) AS exits
      FROM (
-       SELECT value, views, visitors, sessions, bounces FROM ${t.daily}
+       SELECT value, views, visitors, sessions, bounces, exits FROM ${t.daily}
        WHERE site_id = ?1 AND dimension = ?2 AND date IN (SELECT value FROM json_each(?3)) ${extra}
        ${blocks}
      )

@@ -110,7 +110,7 @@ function deltaDimension(db: Database, d: Dimension): DimensionRow[] {
               SELECT 1 FROM ${prior} p
               WHERE p.${visitor} = d.${visitor} AND ${d.value("p.")} IS d.value ${priorWhere}
             ) THEN d.${visitor} END) AS visitors,
-            0 AS sessions, 0 AS bounces
+            0 AS sessions, 0 AS bounces, 0 AS exits
      FROM (SELECT ${visitor}, ${d.value("")} AS value FROM ${table} ${where}) d
      WHERE value IS NOT NULL GROUP BY value`,
   );

@@ -86,7 +86,7 @@ function schema(s: Scratch): string {
     dimension TEXT NOT NULL, date TEXT NOT NULL, value TEXT NOT NULL,
     views INTEGER NOT NULL DEFAULT 0, visitors INTEGER NOT NULL DEFAULT 0,
     sessions INTEGER NOT NULL DEFAULT 0, bounces INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (site_id, dimension, date, value));
+    exits INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (site_id, dimension, date, value));
   CREATE TEMP TABLE IF NOT EXISTS ${bare(s.totals)} (site_id TEXT NOT NULL, date TEXT NOT NULL,
     views INTEGER NOT NULL DEFAULT 0, visitors INTEGER NOT NULL DEFAULT 0,
     sessions INTEGER NOT NULL DEFAULT 0, bounces INTEGER NOT NULL DEFAULT 0,
@@ -366,21 +366,21 @@ export const EVENT_DIMENSIONS: readonly Dimension[] = [
   },
 ];
 
-/** Session dimensions: entry and exit pages, computed from a scratch set's sessions. */
-export const SESSION_DIMENSIONS = ["entry", "exit"] as const;
-
+/** Every stored dimension. Entry and exit pages live on the `path` rows: `sessions` entering
+ * there, their `bounces`, and `exits` (one scan answers all three page lists). */
 export const ALL_DIMENSIONS: readonly string[] = [
   ...VIEW_DIMENSIONS.map((d) => d.name),
   ...EVENT_DIMENSIONS.map((d) => d.name),
-  ...SESSION_DIMENSIONS,
 ];
 
 // ---------------------------------------------------------------------------------------------
 // Filters (overview `path`, `referrer`, …): which views match. Event figures of a filtered query
-// count the events of visitors and sessions that have a matching view.
+// count the events of visitors that have a matching view.
 
 export interface StatsFilters {
   path?: string;
+  /** Paths containing this text (case-sensitive), e.g. "/blog/". */
+  path_contains?: string;
   referrer?: string;
   country?: string;
   device?: string;
@@ -391,6 +391,7 @@ export interface StatsFilters {
 
 export const FILTER_NAMES = [
   "path",
+  "path_contains",
   "referrer",
   "country",
   "device",
@@ -408,6 +409,7 @@ const NULL_VALUES: Partial<Record<keyof StatsFilters, string>> = {
 
 const FILTER_COLUMNS: Record<keyof StatsFilters, string> = {
   path: "path",
+  path_contains: "path",
   referrer: "referrer_domain",
   country: "country_code",
   device: "device_type",
@@ -424,16 +426,14 @@ export function viewFilter(filters: StatsFilters): Where {
     if (value === undefined) continue;
     const column = FILTER_COLUMNS[name];
     if (NULL_VALUES[name] === value) parts.push(`${column} IS NULL`);
-    else {
+    else if (name === "path_contains") {
+      // instr(), not LIKE: the text is matched literally (no % or _ wildcards to escape).
+      parts.push(`instr(${column}, ?) > 0`);
+      params.push(value);
+    } else {
       parts.push(`${column} = ?`);
       params.push(value);
     }
   }
   return { sql: parts.length ? parts.join(" AND ") : "1", params };
-}
-
-/** Events of the visitors and sessions present in a scratch view table (a filtered query). */
-export function eventsOfMatchingViews(s: Scratch): string {
-  return `(visitor_id IN (SELECT visitor_id FROM ${s.views})
-    OR session_id IN (SELECT sk FROM ${s.views}))`;
 }

@@ -1,7 +1,8 @@
 // In-memory views of small tables the collectors consult on every hit (registered sites,
 // excluded visitors, active campaigns, per-site settings, the admin's run-time debug switch and
-// default consent CSS). Refreshed by a job and right after an admin change, never while a hit
-// waits.
+// default consent CSS). Refreshed by a job (every REFRESH_EVERY_MS) and right after an admin
+// change on this instance, never while a hit waits; another instance sharing the database sees a
+// change within one refresh interval.
 import type { Database } from "../db/mod.ts";
 import { ADMIN_SETTING_KEYS, instanceSetting } from "../db/settings.ts";
 import {
@@ -18,7 +19,11 @@ const NO_SETTINGS: SiteCollectSettings = {
   consentCss: "",
 };
 
+/** How often the collect-caches job re-reads the tables (lib/ingest/collector.ts). */
+export const REFRESH_EVERY_MS = 30_000;
+
 export class CollectCaches {
+  readonly #envDebug: boolean;
   #sites = new Set<string>();
   #excluded = new Set<string>();
   #campaigns = new Map<string, Set<string>>();
@@ -26,6 +31,11 @@ export class CollectCaches {
   #defaults: SiteCollectSettings = NO_SETTINGS;
   #debug = false;
   refreshedAt = 0;
+
+  /** `envDebug`: ECHELON_DEBUG=true, which keeps debug on whatever the admin chose. */
+  constructor(options: { envDebug?: boolean } = {}) {
+    this.#envDebug = options.envDebug ?? false;
+  }
 
   refresh(db: Database, now: number): void {
     // Sites registered by hits still waiting in the writer stay known.
@@ -49,6 +59,14 @@ export class CollectCaches {
   /** Debug switched on in the admin (ECHELON_DEBUG=true applies regardless). */
   get runtimeDebug(): boolean {
     return this.#debug;
+  }
+
+  /**
+   * The effective debug switch: ECHELON_DEBUG=true, or the admin's setting as of the last
+   * refresh. It picks the tracker's debug build (/ea.js) and turns on drop-reason logging.
+   */
+  get debug(): boolean {
+    return this.#envDebug || this.#debug;
   }
 
   /** Replaces the known sites exactly (after an admin deletes one). */

@@ -2,6 +2,7 @@
 // answers the two public collectors. Nothing here waits on the database while a hit is handled.
 import type { Config } from "../config.ts";
 import type { Database } from "../db/mod.ts";
+import { Anonymizer } from "../anonymize/mod.ts";
 import {
   addBotTraffic,
   addDropCounts,
@@ -9,6 +10,7 @@ import {
   insertViews,
   registerSites,
 } from "../db/collect.ts";
+import { listExperimentVariants } from "../db/lookups.ts";
 import type { EventRow, ViewRow } from "../db/columns.ts";
 import type { EphemeralStore } from "../ephemeral.ts";
 import type { Job } from "../jobs.ts";
@@ -16,9 +18,10 @@ import type { Logger } from "../log.ts";
 import type { PowVerifier } from "../pow/mod.ts";
 import { correlateBots, CORRELATION_EVERY_MS } from "../bots/correlator.ts";
 import { createKnownBotMatcher, loadCrawlerFeed } from "../bots/known_bots.ts";
-import { CollectCaches } from "./caches.ts";
+import { CollectCaches, REFRESH_EVERY_MS } from "./caches.ts";
 import { clientIp } from "./client_ip.ts";
 import { CounterTable } from "./counters.ts";
+import { DropLog } from "./drop_log.ts";
 import { type EventsHit, eventSteps } from "./event_pipeline.ts";
 import { type GeoLookup, openGeoDatabase } from "./geo.ts";
 import { hostOfHeader, newHitBase, type ViewHit } from "./hit.ts";
@@ -62,9 +65,12 @@ export class Collector {
   readonly views: BufferedWriter<ViewRow>;
   readonly events: BufferedWriter<EventRow>;
   readonly drops = new CounterTable();
-  readonly caches = new CollectCaches();
+  readonly caches: CollectCaches;
+  /** Rewrites the rows of ECHELON_ANONYMIZE_SITES before they reach the writers. */
+  readonly anonymizer: Anonymizer;
   readonly #deps: CollectorDeps;
   readonly #options: CollectorOptions;
+  readonly #dropLog: DropLog;
   readonly #viewSteps;
   readonly #eventSteps;
   readonly #nanolyticaViewSteps;
@@ -72,7 +78,14 @@ export class Collector {
   constructor(options: CollectorOptions) {
     const { config, db, log } = options;
     this.#options = options;
+    this.caches = new CollectCaches({ envDebug: config.debug });
+    this.#dropLog = new DropLog({ log, now: options.now });
     const onError = (message: string, error: unknown) => log.error(message, error);
+    const anonymizer = this.anonymizer = new Anonymizer(
+      options.masterSecret,
+      config.anonymizeSites,
+      { queryKeys: (site) => this.caches.settings(site).queryAllowlist },
+    );
     this.views = new BufferedWriter<ViewRow>({
       name: "views",
       flushMs: config.viewFlushMs,
@@ -99,18 +112,30 @@ export class Collector {
       pow: options.pow,
       botTraffic: new CounterTable(),
       newSites: [],
+      anonymizer,
     };
-    this.#viewSteps = viewSteps(this.#deps, (row) => this.views.push(row));
+    // The one point every collector's rows pass before the writers: anonymised sites' rows are
+    // rewritten here, so nothing original is buffered or stored.
+    const storeView = (row: ViewRow) => this.views.push(anonymizer.view(row));
+    this.#viewSteps = viewSteps(this.#deps, storeView);
     this.#nanolyticaViewSteps = viewSteps<NanolyticaViewHit>(
       this.#deps,
-      (row) => this.views.push(row),
+      storeView,
       nanolyticaDecoder(this.#deps),
     );
     this.#eventSteps = eventSteps(this.#deps, (rows) => {
       if (this.events.size + rows.length > 200_000) return false;
-      return rows.every((row) => this.events.push(row));
+      return rows.every((row) => this.events.push(anonymizer.event(row)));
     });
     this.caches.refresh(db, options.now());
+    this.refreshExperiments();
+  }
+
+  /** Re-reads the defined experiments anonymisation keeps ids of (a job, and after a change). */
+  refreshExperiments(): void {
+    if (this.anonymizer.enabled) {
+      this.anonymizer.setRegisteredExperiments(listExperimentVariants(this.#options.db));
+    }
   }
 
   get geoAvailable(): boolean {
@@ -217,7 +242,14 @@ export class Collector {
         everyMs: Math.max(config.viewFlushMs, 1000),
         run: () => this.flushCounters(),
       },
-      { name: "collect-caches", everyMs: 30_000, run: () => this.caches.refresh(db, now()) },
+      {
+        name: "collect-caches",
+        everyMs: REFRESH_EVERY_MS,
+        run: () => {
+          this.caches.refresh(db, now());
+          this.refreshExperiments();
+        },
+      },
       {
         name: "bot-correlator",
         everyMs: CORRELATION_EVERY_MS,
@@ -251,5 +283,6 @@ export class Collector {
 
   #countDrop(endpoint: Endpoint, date: string, siteId: string, reason: DropReason): void {
     this.drops.add(date, siteId || "unknown", reason, endpoint);
+    if (this.caches.debug) this.#dropLog.note(endpoint, siteId, reason);
   }
 }

@@ -1,5 +1,6 @@
 // Pipeline steps shared by the page-view and event collectors: rate limit, origin, privacy
 // signals, site rules, known bots, identity, exclusion, enrichment, scoring and the threshold.
+import type { Anonymizer } from "../anonymize/mod.ts";
 import type { Config } from "../config.ts";
 import { SITE_ID_PATTERN } from "../config.ts";
 import type { EphemeralStore } from "../ephemeral.ts";
@@ -29,6 +30,8 @@ export interface CollectorDeps {
   botTraffic: CounterTable;
   /** Sites first seen on a valid hit, registered at the next flush. */
   newSites: string[];
+  /** ECHELON_ANONYMIZE_SITES: the bot report's paths and exclusions see the stored values. */
+  anonymizer: Anonymizer;
 }
 
 /**
@@ -120,7 +123,9 @@ export function knownBotStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
     run(hit) {
       const bot = deps.matchBot(hit.facts.userAgent);
       if (bot === null) return;
-      deps.botTraffic.add(hit.facts.date, hit.siteId || "unknown", bot, hit.reportPath);
+      const { date } = hit.facts;
+      const path = deps.anonymizer.reportPath(hit.siteId, date, hit.reportPath);
+      deps.botTraffic.add(date, hit.siteId || "unknown", bot, path);
       return "known_bot";
     },
   };
@@ -131,6 +136,10 @@ export function exclusionStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
     name: "exclusion",
     run(hit) {
       if (deps.caches.isExcluded(hit.visitorId)) return "excluded_visitor";
+      // An anonymised site's admin sees (and excludes) the stored, mapped id of the day.
+      if (!deps.anonymizer.appliesTo(hit.siteId)) return;
+      const stored = deps.anonymizer.visitorId(hit.siteId, hit.facts.date, hit.visitorId);
+      if (deps.caches.isExcluded(stored)) return "excluded_visitor";
     },
   };
 }

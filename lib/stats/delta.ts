@@ -24,7 +24,7 @@ export interface DayDelta {
   /** When the day's rollup was built (null: never, the delta is the whole day). */
   builtAt: string | null;
   totals: Totals;
-  /** dimension → value → additive figures (entry/exit may carry negative corrections). */
+  /** dimension → value → additive figures (path rows may carry negative session corrections). */
   dimensions: Map<string, Map<string, DimensionRow>>;
 }
 
@@ -75,19 +75,19 @@ export function hourDelta(db: Database, siteId: string, day: string): HourDelta[
 
 const ms = (iso: string) => Date.parse(iso);
 
+/** Adds session changes to a page's row of the `path` dimension. */
 function bump(
   dimensions: Map<string, Map<string, DimensionRow>>,
-  dimension: string,
   value: string,
-  change: { sessions: number; bounces: number },
+  change: { sessions?: number; bounces?: number; exits?: number },
 ): void {
-  let values = dimensions.get(dimension);
-  if (!values) dimensions.set(dimension, values = new Map());
-  const row = values.get(value) ?? { value, views: 0, visitors: 0, sessions: 0, bounces: 0 };
-  // Entry and exit rows count sessions in `views` too (the rollup's convention: one list order).
-  row.views += change.sessions;
-  row.sessions += change.sessions;
-  row.bounces += change.bounces;
+  let values = dimensions.get("path");
+  if (!values) dimensions.set("path", values = new Map());
+  const row = values.get(value) ??
+    { value, views: 0, visitors: 0, sessions: 0, bounces: 0, exits: 0 };
+  row.sessions += change.sessions ?? 0;
+  row.bounces += change.bounces ?? 0;
+  row.exits += change.exits ?? 0;
   values.set(value, row);
 }
 
@@ -108,8 +108,8 @@ export function applySessions(
       totals.bounces += bounced;
       totals.session_views += s.n;
       totals.session_ms += ms(s.last_at) - ms(s.first_at);
-      bump(dimensions, "entry", s.entry, { sessions: 1, bounces: bounced });
-      bump(dimensions, "exit", s.exit, { sessions: 1, bounces: bounced });
+      bump(dimensions, s.entry, { sessions: 1, bounces: bounced });
+      bump(dimensions, s.exit, { exits: 1 });
       continue;
     }
     if (s.prior_first! < dayStartIso) continue; // yesterday's session
@@ -117,9 +117,9 @@ export function applySessions(
     totals.session_views += s.n;
     totals.session_ms += Math.max(0, ms(s.last_at) - ms(s.prior_last!));
     totals.bounces -= wasBounce;
-    bump(dimensions, "entry", s.prior_entry!, { sessions: 0, bounces: -wasBounce });
-    bump(dimensions, "exit", s.prior_exit!, { sessions: -1, bounces: -wasBounce });
-    bump(dimensions, "exit", s.exit, { sessions: 1, bounces: 0 });
+    bump(dimensions, s.prior_entry!, { bounces: -wasBounce });
+    bump(dimensions, s.prior_exit!, { exits: -1 });
+    bump(dimensions, s.exit, { exits: 1 });
   }
 }
 

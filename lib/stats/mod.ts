@@ -31,6 +31,7 @@ export {
   utcDay,
 } from "./params.ts";
 export { rebuildDay, rebuildDays, refreshBlocks, refreshRollups, rollupJob } from "./rollup.ts";
+export { SettledRangeCache } from "./settled_cache.ts";
 export { retentionJob, runRetention } from "./retention.ts";
 export type { VitalSummary, WebVitals } from "./vitals.ts";
 export type { StatsFilters } from "../db/stats_source.ts";

@@ -2,13 +2,14 @@
 // web vitals and the daily trend of one site over a range of UTC days.
 //
 // Where the numbers come from:
-// - no filter: the stored rollups for every day of the range (today's as of the last rollup
-//   build, at most a minute old) plus a live delta of today's rows written since that build,
-//   so figures are fresh to the last writer flush. Ranges may reach 730 days back (rollups are
-//   kept two years).
-// - any filter (path, referrer, country, device, utm_*): rollups are per dimension, so a
-//   cross-dimension question is answered from raw rows, which exist only within the retention
-//   period: the range is clipped to it (`raw_from`) and the cost grows with the site's raw rows.
+// - no filter: the stored rollups for every day of the range (weeks and months as blocks; the
+//   settled days before yesterday from an in-memory cache keyed by their build versions) plus a
+//   live delta of today's rows written since today's build, so figures are fresh to the last
+//   writer flush. Ranges may reach 730 days back (rollups are kept two years).
+// - any filter (path, path_contains, referrer, country, device, utm_*): rollups are per
+//   dimension, so a cross-dimension question is answered from raw rows, which exist only within
+//   the retention period: the range is clipped to it (`raw_from`) and the cost grows with the
+//   site's raw rows in the range.
 import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
 import { daysOnly, planRange, type RangePlan } from "../db/rollup_blocks.ts";
@@ -22,7 +23,6 @@ import {
 import { dailyTotals, type DimensionRow, dimensionTop, dimensionValues } from "../db/stats.ts";
 import {
   clearScratch,
-  eventsOfMatchingViews,
   REQUEST_SCRATCH,
   resetScratch,
   type StatsFilters,
@@ -39,6 +39,7 @@ import {
   rangeDays,
   utcDay,
 } from "./params.ts";
+import type { SettledRangeCache } from "./settled_cache.ts";
 import { summarizeVitals, type WebVitals } from "./vitals.ts";
 
 /** What the stats functions need; `Services` satisfies it. */
@@ -46,6 +47,8 @@ export interface StatsContext {
   db: Database;
   now: () => number;
   config: Pick<Config, "retentionDays">;
+  /** Optional: keeps the settled part of recent ranges between requests. */
+  statsCache?: SettledRangeCache;
 }
 
 export interface Headline {
@@ -172,43 +175,97 @@ function byViews(a: DimensionRow, b: DimensionRow): number {
   return b.views - a.views || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
 }
 
+/** Adds rows of the same dimension up by value. */
+function mergeRows(...lists: Iterable<DimensionRow>[]): Map<string, DimensionRow> {
+  const merged = new Map<string, DimensionRow>();
+  for (const list of lists) {
+    for (const row of list) {
+      const into = merged.get(row.value);
+      if (!into) merged.set(row.value, { ...row });
+      else {
+        into.views += row.views;
+        into.visitors += row.visitors;
+        into.sessions += row.sessions;
+        into.bounces += row.bounces;
+        into.exits += row.exits;
+      }
+    }
+  }
+  return merged;
+}
+
+function ranked(merged: Map<string, DimensionRow>, limit: number | null): DimensionRow[] {
+  const rows = [...merged.values()]
+    .filter((row) => row.views > 0 || row.sessions > 0 || row.exits > 0)
+    .sort(byViews);
+  return limit === null ? rows : rows.slice(0, limit);
+}
+
+interface Settled {
+  cache: SettledRangeCache;
+  /** Days before this one are settled (cacheable); it and later days are read every time. */
+  before: string;
+}
+
 function tableReader(
   db: Database,
   t: RollupTargets,
   siteId: string,
   range: DayRange & { plan: RangePlan },
   delta: DayDelta | null,
+  settled?: Settled,
 ): Period {
   const days = new Map<string, Totals>();
   for (const { date, ...totals } of dailyTotals(db, t, { siteId, ...range })) {
     days.set(date, totals);
   }
   if (delta) days.set(delta.day, addTotals(days.get(delta.day) ?? emptyTotals(), delta.totals));
+  const plan = range.plan;
+  const live = (dimension: string) => delta?.dimensions.get(dimension)?.values() ?? [];
+
+  if (settled && plan.versions) {
+    // Settled units from the cache (keyed by their build versions), fresh days read again.
+    const versions = plan.versions;
+    const old: RangePlan = {
+      days: plan.days.filter((d) => d < settled.before),
+      blocks: plan.blocks,
+    };
+    const fresh: RangePlan = { days: plan.days.filter((d) => d >= settled.before), blocks: [] };
+    const key = [siteId, ...old.blocks, ...old.days].map((u) => `${u}:${versions[u] ?? 0}`)
+      .join(",");
+    const read = (p: RangePlan, dimension: string) =>
+      p.days.length + p.blocks.length
+        ? dimensionTop(db, t, { siteId, dimension, plan: p, limit: null })
+        : [];
+    return {
+      days,
+      top: (dimension, limit) =>
+        ranked(
+          mergeRows(
+            settled.cache.rows(key, dimension, () => read(old, dimension)),
+            read(fresh, dimension),
+            live(dimension),
+          ),
+          limit,
+        ),
+    };
+  }
+
   return {
     days,
     top(dimension, limit) {
-      const q = { siteId, dimension, plan: range.plan };
+      const q = { siteId, dimension, plan };
       const stored = dimensionTop(db, t, { ...q, limit });
-      const live = delta?.dimensions.get(dimension);
-      if (!live?.size) return stored;
+      const changes = delta?.dimensions.get(dimension);
+      if (!changes?.size) return stored;
       // A value can only enter the top list if it is in the stored top list or in the delta, so
       // the stored figures of the delta's other values are enough to merge exactly.
-      const merged = new Map(stored.map((row) => [row.value, { ...row }]));
-      const missing = [...live.keys()].filter((value) => !merged.has(value));
-      for (const row of dimensionValues(db, t, { ...q, values: missing })) {
-        merged.set(row.value, { ...row });
-      }
-      for (const row of live.values()) {
-        const into = merged.get(row.value) ??
-          { value: row.value, views: 0, visitors: 0, sessions: 0, bounces: 0 };
-        into.views += row.views;
-        into.visitors += row.visitors;
-        into.sessions += row.sessions;
-        into.bounces += row.bounces;
-        merged.set(row.value, into);
-      }
-      const rows = [...merged.values()].filter((row) => row.views > 0).sort(byViews);
-      return limit === null ? rows : rows.slice(0, limit);
+      const known = new Set(stored.map((row) => row.value));
+      const missing = [...changes.keys()].filter((value) => !known.has(value));
+      return ranked(
+        mergeRows(stored, dimensionValues(db, t, { ...q, values: missing }), changes.values()),
+        limit,
+      );
     },
   };
 }
@@ -258,9 +315,18 @@ function trend(range: DayRange, days: Map<string, Totals>): TrendPoint[] {
   return points;
 }
 
+/** The `n` rows with the most `key` (ties by value), those with none left out. */
+function topBy(rows: DimensionRow[], key: "views" | "sessions" | "exits", n: number) {
+  return rows.filter((r) => r[key] > 0)
+    .sort((a, b) => b[key] - a[key] || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, n);
+}
+
 function lists(p: Period, limit: number | null): OverviewLists {
   const n = limit ?? 20;
   const top = (dimension: string, fallback = n) => p.top(dimension, limit ?? fallback);
+  // One read of the pages answers the three page lists.
+  const pages = p.top("path", null);
   const all = (dimension: string) => p.top(dimension, null);
   const views = <K extends string>(key: K, rows: DimensionRow[]) =>
     rows.map((r) => ({
@@ -269,14 +335,18 @@ function lists(p: Period, limit: number | null): OverviewLists {
       visitors: r.visitors,
     })) as ({ [P in K]: string } & { views: number; visitors: number })[];
   return {
-    top_paths: top("path").map((r) => ({ path: r.value, views: r.views, visitors: r.visitors })),
-    entry_pages: top("entry").map((r) => ({
+    top_paths: topBy(pages, "views", n).map((r) => ({
+      path: r.value,
+      views: r.views,
+      visitors: r.visitors,
+    })),
+    entry_pages: topBy(pages, "sessions", n).map((r) => ({
       path: r.value,
       sessions: r.sessions,
       bounces: r.bounces,
       bounce_rate: ratio(r.bounces * 100, r.sessions, 1),
     })),
-    exit_pages: top("exit").map((r) => ({ path: r.value, sessions: r.sessions })),
+    exit_pages: topBy(pages, "exits", n).map((r) => ({ path: r.value, sessions: r.exits })),
     referrers: views("referrer_type", all("referrer_type")),
     referrer_domains: views("domain", top("referrer_domain")),
     utm_sources: views("utm_source", top("utm_source")),
@@ -370,7 +440,10 @@ function periodFigures(
     const today = utcDay(ctx.now());
     const delta = q.from <= today && q.to >= today ? dayDelta(db, q.siteId, today) : null;
     const plan = planRange(db, q.from, q.to);
-    return read(tableReader(db, ROLLUP_TABLES, q.siteId, { ...range, plan }, delta), {
+    const settled = ctx.statsCache
+      ? { cache: ctx.statsCache, before: addDays(today, -1) }
+      : undefined;
+    return read(tableReader(db, ROLLUP_TABLES, q.siteId, { ...range, plan }, delta, settled), {
       kind: "rollup",
       today_built_at: delta ? delta.builtAt : undefined,
     });
@@ -383,12 +456,7 @@ function periodFigures(
   try {
     resetScratch(db, s);
     if (from <= q.to) {
-      materializeRange(db, s, {
-        from,
-        to: addDays(q.to, 1),
-        views: { sql: `site_id = ? AND ${filter.sql}`, params: [q.siteId, ...filter.params] },
-        events: (s) => ({ sql: `site_id = ? AND ${eventsOfMatchingViews(s)}`, params: [q.siteId] }),
-      });
+      materializeRange(db, s, { siteId: q.siteId, from, to: addDays(q.to, 1), views: filter });
       for (const aggregate of aggregationSteps(s, { daily: s.daily, totals: s.totals })) {
         aggregate(db);
       }

@@ -42,7 +42,15 @@ interface Instance {
 }
 
 type Body =
-  | { kind: "site"; site: string; overview: Overview; kpis: Kpi[]; live: LiveSnapshot }
+  | {
+    kind: "site";
+    site: string;
+    overview: Overview;
+    kpis: Kpi[];
+    live: LiveSnapshot;
+    /** The site is in ECHELON_ANONYMIZE_SITES: its labels are daily pseudonyms. */
+    anonymized: boolean;
+  }
   | { kind: "all"; all: AllSites; kpis: Kpi[] }
   | { kind: "none" };
 
@@ -66,7 +74,8 @@ export const handler = {
       const overview = dashboardOverview(services, site, period);
       const live = liveSnapshot(liveDashboard(services, site, { redact: frame.readOnly }));
       const kpis = dashboardKpis(overview, period);
-      return page<Data>({ ...common, kind: "site", site, overview, kpis, live });
+      const anonymized = config.anonymizeSites.includes(site);
+      return page<Data>({ ...common, kind: "site", site, overview, kpis, live, anonymized });
     }
     if (frame.sites.length === 0) return page<Data>({ ...common, kind: "none" });
     const all = allSitesSummary(services, frame.sites, period);
@@ -123,6 +132,16 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
           realtimeHref={adminHref("/admin/realtime", selection)}
         />
       </div>
+      {props.data.anonymized && (
+        <Notice>
+          <span id="dashboard-anonymized">
+            <strong>{site}</strong>{" "}
+            is anonymised (ECHELON_ANONYMIZE_SITES): pages, referrers, countries, devices, browsers
+            and campaigns are shown as daily pseudonyms. Counts, visitors, sessions and bounce rates
+            are exact; a page's pseudonym changes at UTC midnight.
+          </span>
+        </Notice>
+      )}
       {empty && (
         <Notice>
           No page views for <strong>{site}</strong> in this period.

@@ -1,12 +1,15 @@
 // /admin/settings: instance settings changed at run time — the default consent-banner CSS
 // (sanitised), the debug switch (locked on when ECHELON_DEBUG=true, which the page explains) and
 // the time zone admin pages show times in. One form, POSTed here. Public mode shows the values
-// without the form.
+// without the form. Below it, the API keys card (components/ApiKeysCard.tsx), whose forms post
+// to /admin/settings/keys; not rendered in public mode.
 import { AdminShell } from "../../components/AdminShell.tsx";
+import { ApiKeysCard } from "../../components/ApiKeysCard.tsx";
+import { TelemetryCard } from "../../components/TelemetryCard.tsx";
 import { BUTTON, Card, ErrorList, Field, INPUT, Notice } from "../../components/ui.tsx";
 import { MAX_CONSENT_CSS_LENGTH } from "../../lib/admin/css_sanitize.ts";
 import { formatDateTime } from "../../lib/admin/format.ts";
-import { assertWritable, readForm, redirectWithNotice } from "../../lib/admin/forms.ts";
+import { assertWritable, isReadOnly, readForm, redirectWithNotice } from "../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
 import {
   type AdminSettings,
@@ -14,8 +17,10 @@ import {
   readAdminSettings,
   saveAdminSettings,
 } from "../../lib/admin/settings.ts";
+import { type ApiKeyInfo, listApiKeys } from "../../lib/auth/api_keys.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import type { Ctx, State } from "../../lib/state.ts";
+import { type TelemetryView, telemetryView } from "../../lib/telemetry/mod.ts";
 
 interface Data {
   frame: AdminFrame;
@@ -25,6 +30,9 @@ interface Data {
   errors: string[];
   notes: string[];
   zones: string[];
+  /** The API keys card's list; null in public mode (the card is not rendered). */
+  apiKeys: ApiKeyInfo[] | null;
+  telemetry: TelemetryView;
 }
 
 function render(
@@ -44,6 +52,8 @@ function render(
     errors: extra.errors ?? [],
     notes: extra.notes ?? [],
     zones: Intl.supportedValuesOf("timeZone"),
+    apiKeys: isReadOnly(ctx) ? null : listApiKeys(ctx.state.services),
+    telemetry: telemetryView(ctx.state.services),
   }, { status });
 }
 
@@ -84,6 +94,16 @@ export default function SettingsPage({ data }: PageProps<Data, State>) {
         <Notice tone="warning">Saved, with changes: {data.notes.join(" ")}</Notice>
       )}
       {frame.readOnly ? <ReadOnly settings={settings} /> : <SettingsForm data={data} />}
+      <TelemetryCard
+        telemetry={data.telemetry}
+        readOnly={frame.readOnly}
+        timezone={settings.displayTimezone}
+      />
+      {data.apiKeys && (
+        <div class="mt-5">
+          <ApiKeysCard keys={data.apiKeys} timezone={settings.displayTimezone} />
+        </div>
+      )}
     </AdminShell>
   );
 }
@@ -119,7 +139,7 @@ function SettingsForm(props: { data: Data }) {
 
       <Card
         title="Debug"
-        subtitle="Adds the drop reason to /b.gif and /e responses (x-echelon-drop header)."
+        subtitle="Logs each dropped hit's reason (at most 10 lines a second), adds it to /b.gif and /e responses (x-echelon-drop header), and serves the tracker's debug build (console tracing) from /ea.js. Applies at once here, within 30 s on other instances; browsers may keep the previous /ea.js for 5 minutes."
       >
         <label class="flex items-start gap-2 text-sm">
           <input

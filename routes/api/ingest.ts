@@ -7,12 +7,13 @@ import type { Ctx } from "../../lib/state.ts";
 
 export const handler = {
   async POST(ctx: Ctx) {
-    const { config, db, now } = ctx.state.services;
+    const { config, db, now, collect } = ctx.state.services;
     const body = await readJsonCapped(ctx.req, MAX_INGEST_BODY);
     const batch = parseBatch(body, now(), config.ignoredSites);
     if (batch.ignored) {
       return Response.json({ accepted: 0, duplicate: 0, ignored: batch.events.length });
     }
-    return Response.json(insertDeduplicated(db, batch.events));
+    // Anonymised sites' rows are rewritten before storage, as the collectors' are.
+    return Response.json(insertDeduplicated(db, collect.anonymizer.ingestEvents(batch.events)));
   },
 };

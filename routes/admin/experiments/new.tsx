@@ -57,6 +57,7 @@ export const handler = {
     const { db, now } = ctx.state.services;
     const result = submitDefinition(values, (input) => createExperiment(db, input, now()));
     if (result.errors.length > 0) return render(ctx, values, result.errors, result.status);
+    ctx.state.services.collect.refreshExperiments();
     return redirectDone(
       `/admin/experiments/${encodeURIComponent(values.experiment_id.trim())}`,
       "created",

@@ -3,6 +3,7 @@
 // stored in site_settings. The CSS is sanitised; what was removed is reported. Public mode shows
 // the snippet and the settings read-only.
 import { AdminShell } from "../../../components/AdminShell.tsx";
+import { AnonymizedBadge } from "../../../components/AnonymizedBadge.tsx";
 import { Snippet } from "../../../components/Snippet.tsx";
 import {
   BUTTON,
@@ -44,6 +45,8 @@ interface Data {
   form: FormValues;
   errors: string[];
   notes: string[];
+  /** In ECHELON_ANONYMIZE_SITES. */
+  anonymized: boolean;
 }
 
 function formOf(site: SiteRecord): FormValues {
@@ -71,6 +74,7 @@ function render(
         : { name: "", consent_css: "", send_form_values: false, query_allowlist: "" }),
     errors: extra.errors ?? [],
     notes: extra.notes ?? [],
+    anonymized: site !== null && config.anonymizeSites.includes(site.site_id),
   }, { status: extra.status ?? (site ? 200 : 404) });
 }
 
@@ -148,6 +152,13 @@ export default function SitePage({ data }: PageProps<Data, State>) {
       }
     >
       <ErrorList errors={data.errors} />
+      {data.anonymized && (
+        <p id="site-anonymized" class="text-sm text-slate-600 dark:text-slate-400">
+          <AnonymizedBadge />{" "}
+          Listed in ECHELON_ANONYMIZE_SITES: visitor and session ids, paths, referrers, countries,
+          screens, devices and UTM values are replaced by daily mappings before storage.
+        </p>
+      )}
       {data.notes.length > 0 && (
         <Notice tone="warning">
           Saved, with changes: {data.notes.join(" ")}

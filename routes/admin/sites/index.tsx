@@ -2,6 +2,7 @@
 // and a form to add one (POST here; the id must match the contract's pattern). Sites are also
 // registered automatically by their first hit. Public mode lists them without any form.
 import { AdminShell } from "../../../components/AdminShell.tsx";
+import { AnonymizedBadge } from "../../../components/AnonymizedBadge.tsx";
 import { DataTable, EmptyRow, Td, Th } from "../../../components/DataTable.tsx";
 import { Snippet } from "../../../components/Snippet.tsx";
 import {
@@ -29,6 +30,8 @@ interface Data {
   origin: string;
   errors: string[];
   form: { site_id: string; name: string };
+  /** ECHELON_ANONYMIZE_SITES. */
+  anonymized: readonly string[];
 }
 
 function load(ctx: Ctx, errors: string[] = [], form = { site_id: "", name: "" }): Data {
@@ -42,6 +45,7 @@ function load(ctx: Ctx, errors: string[] = [], form = { site_id: "", name: "" })
     origin: publicOrigin(ctx.url, ctx.req.headers, config),
     errors,
     form,
+    anonymized: config.anonymizeSites,
   };
 }
 
@@ -114,6 +118,12 @@ export default function SitesPage({ data }: PageProps<Data, State>) {
                 <a class={LINK} href={`/admin/sites/${encodeURIComponent(site.site_id)}`}>
                   {site.site_id}
                 </a>
+                {data.anonymized.includes(site.site_id) && (
+                  <>
+                    {" "}
+                    <AnonymizedBadge />
+                  </>
+                )}
               </Td>
               <Td>{site.name ?? "—"}</Td>
               <Td>

@@ -55,6 +55,7 @@ export const handler = {
         : changeStatus(db, { id, to, expected, now: now() });
       return { experiment, notes };
     });
+    if (edits) ctx.state.services.collect.refreshExperiments();
     return Response.json({ updated: id, experiment, notes });
   },
 

@@ -30,6 +30,7 @@ export const handler = {
       );
     }
     const { experiment, notes } = createExperiment(db, body as Record<string, unknown>, now());
+    ctx.state.services.collect.refreshExperiments();
     return Response.json(
       { created: experiment.experiment_id, experiment, notes },
       { status: 201 },

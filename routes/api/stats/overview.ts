@@ -1,6 +1,7 @@
-// GET /api/stats/overview?site_id&days=30 | from&to [&compare=previous] [&path&referrer&country
-// &device&utm_source&utm_medium&utm_campaign] [&limit]: headline figures, top lists, web vitals
-// and the daily trend of one site (lib/stats/overview.ts says which figures come from rollups).
+// GET /api/stats/overview?site_id&days=30 | from&to [&compare=previous] [&path&path_contains
+// &referrer&country&device&utm_source&utm_medium&utm_campaign] [&limit]: headline figures, top
+// lists, web vitals and the daily trend of one site (lib/stats/overview.ts says which figures come
+// from rollups).
 import type { Ctx } from "../../../lib/state.ts";
 import { parseOverviewQuery, statsOverview } from "../../../lib/stats/mod.ts";
 

@@ -85,6 +85,7 @@ export const handler = {
         result.status,
       );
     }
+    ctx.state.services.collect.refreshExperiments();
     return redirectDone(
       `/admin/experiments/${encodeURIComponent(experiment.experiment_id)}`,
       "saved",

@@ -1,0 +1,429 @@
+// The MCP tools, one list shared by both transports (mcp/stdio.ts and routes/mcp.ts): the nine
+// of the contract (reference §8.5) plus bot_report, top_pages, compare_periods and list_sites —
+// what people ask an assistant about their traffic. Every tool only GETs /api/* through an
+// ApiClient; the API validates the values (its 400 message comes back as a tool error), zod
+// checks the shapes first. A result is a one-line summary, a blank line and the pretty JSON.
+import type { CallToolResult, McpServer } from "./sdk.ts";
+import { z } from "zod";
+import type { ApiClient, QueryValue } from "./client.ts";
+import * as summary from "./summaries.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Parameter shapes
+
+const siteId = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, "a site id: 1-64 of A-Z a-z 0-9 . _ -")
+  .describe('Site id (the data-site of the script tag), e.g. "my-site"; list_sites shows them');
+const optionalSiteId = siteId.optional().describe("Only this site (default: every site)");
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a YYYY-MM-DD date");
+const text = (max: number) => z.string().min(1).max(max);
+
+const RANGE = {
+  days: z.number().int().min(1).max(730).optional().describe(
+    "The last N UTC days, today included (default 30). Use either days or from/to.",
+  ),
+  from: day.optional().describe("First UTC day of the period (YYYY-MM-DD), inclusive"),
+  to: day.optional().describe("Last UTC day of the period, inclusive (default: today)"),
+};
+
+const FILTERS = {
+  path: text(512).optional().describe('Only this exact path, e.g. "/pricing"'),
+  path_contains: text(512).optional().describe('Only paths containing this text, e.g. "/blog/"'),
+  country: z.string().regex(/^([A-Za-z]{2}|unknown)$/, "a two-letter country code or unknown")
+    .optional().describe('ISO country code, e.g. "FI" ("unknown" for no country)'),
+  device: text(32).optional().describe('Device type: "desktop", "mobile", "tablet" or "unknown"'),
+  referrer: text(512).optional().describe(
+    'Referrer domain, e.g. "google.com" ("direct" for visits without a referrer)',
+  ),
+  utm_source: text(256).optional().describe("utm_source value"),
+  utm_medium: text(256).optional().describe("utm_medium value"),
+  utm_campaign: text(256).optional().describe("utm_campaign value"),
+};
+type Filters = { [K in keyof typeof FILTERS]?: string };
+const FILTER_KEYS = Object.keys(FILTERS) as (keyof typeof FILTERS)[];
+
+const campaignIdParam = text(128).describe("Campaign id (list_campaigns shows them)");
+const campaignStatus = z.enum(["active", "paused", "archived"]);
+const experimentStatus = z.enum(["draft", "active", "paused", "completed", "archived"]);
+
+// ---------------------------------------------------------------------------------------------
+// Calling the API
+
+/** The API refused (or could not be reached): becomes the tool's error text. */
+class ApiFailure extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(
+      status === 0 ? `Echelon is unreachable: ${message}` : `API ${status} ${code}: ${message}`,
+    );
+  }
+}
+
+async function get(
+  client: ApiClient,
+  path: string,
+  query: Record<string, QueryValue> = {},
+): Promise<unknown> {
+  const result = await client.get(path, query);
+  if (!result.ok) throw new ApiFailure(result.status, result.error, result.message);
+  return result.data;
+}
+
+function pickFilters(args: Filters): Filters {
+  const picked: Filters = {};
+  for (const key of FILTER_KEYS) if (args[key] !== undefined) picked[key] = args[key];
+  return picked;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tools
+
+interface ToolOutput {
+  summary: string;
+  data: unknown;
+}
+
+interface ToolDefinition {
+  name: string;
+  title: string;
+  description: string;
+  input: z.ZodRawShape;
+  // deno-lint-ignore no-explicit-any
+  run(client: ApiClient, args: any): Promise<ToolOutput>;
+}
+
+/** Keeps each definition's argument type checked against its own shape. */
+function tool<S extends z.ZodRawShape>(def: {
+  name: string;
+  title: string;
+  description: string;
+  input: S;
+  run(client: ApiClient, args: z.infer<z.ZodObject<S>>): Promise<ToolOutput>;
+}): ToolDefinition {
+  return def;
+}
+
+const HEADLINE_KEYS = [
+  "visits",
+  "unique_visitors",
+  "sessions",
+  "bounce_rate",
+  "pages_per_session",
+  "avg_session_ms",
+  "avg_engagement_ms",
+  "avg_scroll_pct",
+  "events",
+] as const;
+
+type Headline = Record<(typeof HEADLINE_KEYS)[number], number> & { from: string; to: string };
+
+function headlineOf(o: Record<string, unknown>): Headline {
+  const picked: Record<string, unknown> = { from: o.from, to: o.to };
+  for (const key of HEADLINE_KEYS) picked[key] = typeof o[key] === "number" ? o[key] : 0;
+  return picked as Headline;
+}
+
+export interface Change {
+  current: number;
+  previous: number;
+  change: number;
+  /** null when the previous value is 0. */
+  change_pct: number | null;
+}
+
+function changeOf(current: number, previous: number): Change {
+  const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+  return {
+    current,
+    previous,
+    change: round(current - previous, 2),
+    change_pct: previous === 0 ? null : round(((current - previous) / previous) * 100, 1),
+  };
+}
+
+export const TOOLS: readonly ToolDefinition[] = [
+  tool({
+    name: "analytics_overview",
+    title: "Traffic overview",
+    description:
+      "Page views, unique visitors, sessions, bounce rate, time on page, top pages, entry and " +
+      "exit pages, referrers, UTM values, countries, devices, browsers, OS, screen sizes, " +
+      "outbound links, downloads, custom events, web vitals and the daily trend of one site " +
+      "over a period. Bots and excluded visitors are not counted. Optional filters narrow " +
+      "every figure to matching page views.",
+    input: {
+      site_id: siteId,
+      ...RANGE,
+      ...FILTERS,
+      limit: z.number().int().min(1).max(100).optional().describe("Length of each top list (20)"),
+    },
+    async run(client, args) {
+      const data = await get(client, "/api/stats/overview", args);
+      return { summary: summary.overview(data), data };
+    },
+  }),
+  tool({
+    name: "analytics_realtime",
+    title: "Visitors right now",
+    description:
+      "Active visitors and page views of the last 5 minutes, with their pages, referrers and " +
+      "countries.",
+    input: { site_id: siteId },
+    async run(client, args) {
+      const data = await get(client, "/api/stats/realtime", args);
+      return { summary: summary.realtime(data), data };
+    },
+  }),
+  tool({
+    name: "analytics_campaigns",
+    title: "UTM campaign stats",
+    description:
+      "Every registered UTM campaign with its views, visitors, sessions and bounce rate in the " +
+      "period; with campaign_id, that campaign's full report (as analytics_campaign_detail).",
+    input: {
+      ...RANGE,
+      campaign_id: campaignIdParam.optional(),
+      site_id: optionalSiteId,
+      status: campaignStatus.optional().describe("Only campaigns with this status"),
+    },
+    async run(client, { campaign_id, ...args }) {
+      const data = await get(client, "/api/stats/campaigns", { ...args, id: campaign_id });
+      return {
+        summary: campaign_id ? summary.campaignDetail(data) : summary.campaignList(data),
+        data,
+      };
+    },
+  }),
+  tool({
+    name: "analytics_campaign_detail",
+    title: "One campaign's report",
+    description:
+      "One campaign's views, visitors, sessions, bounce rate, events and conversions, broken " +
+      "down by utm_source, utm_medium, utm_content and utm_term, with its top pages, landing " +
+      "pages and daily trend.",
+    input: { campaign_id: campaignIdParam, ...RANGE },
+    async run(client, { campaign_id, ...args }) {
+      const data = await get(client, "/api/stats/campaigns", { ...args, id: campaign_id });
+      return { summary: summary.campaignDetail(data), data };
+    },
+  }),
+  tool({
+    name: "analytics_experiments",
+    title: "A/B test results",
+    description:
+      "A/B experiment results: per variant exposures, conversions, conversion rate, uplift vs " +
+      "control, z-test p-value, 95 % confidence interval and significance, plus a " +
+      "sample-ratio-mismatch check. Without experiment_id: every active and completed one.",
+    input: {
+      experiment_id: text(128).optional().describe("One experiment (any status)"),
+      site_id: optionalSiteId,
+    },
+    async run(client, args) {
+      const data = await get(client, "/api/stats/experiments", args);
+      return { summary: summary.experimentResults(data), data };
+    },
+  }),
+  tool({
+    name: "analytics_dashboard",
+    title: "Live dashboard",
+    description:
+      "The live dashboard of one site: visitors now, estimated bots, per-minute figures of the " +
+      "last hour, per-hour figures of the last 24 hours, recent visitors and events.",
+    input: { site_id: siteId },
+    async run(client, args) {
+      const data = await get(client, "/api/stats/dashboard", args);
+      return { summary: summary.dashboard(data), data };
+    },
+  }),
+  tool({
+    name: "analytics_campaign_events",
+    title: "Campaigns → events",
+    description:
+      "Which UTM campaigns bring visitors who act: per utm_campaign value (null = organic) the " +
+      "visitors, visitors with events, events, event rate and top event types.",
+    input: {
+      site_id: siteId,
+      ...RANGE,
+      event_type: text(64).optional().describe('Only this event type, e.g. "custom", "click"'),
+    },
+    async run(client, args) {
+      const data = await get(client, "/api/stats/campaign-events", args);
+      return { summary: summary.campaignEvents(data), data };
+    },
+  }),
+  tool({
+    name: "list_campaigns",
+    title: "Registered campaigns",
+    description:
+      "All registered UTM campaigns with their settings and traffic of the last 30 days.",
+    input: {
+      site_id: optionalSiteId,
+      status: campaignStatus.optional().describe("Only campaigns with this status"),
+    },
+    async run(client, args) {
+      const data = await get(client, "/api/campaigns", args);
+      return { summary: summary.campaignList(data), data };
+    },
+  }),
+  tool({
+    name: "list_experiments",
+    title: "A/B experiments",
+    description: "All A/B experiments with their status, metric and variant definitions.",
+    input: {
+      site_id: optionalSiteId,
+      status: experimentStatus.optional().describe("Only experiments with this status"),
+    },
+    async run(client, args) {
+      const data = await get(client, "/api/experiments", args);
+      return { summary: summary.experimentList(data), data };
+    },
+  }),
+  tool({
+    name: "bot_report",
+    title: "Bot report",
+    description:
+      "What the bot defence saw over the last N days: known bots (crawlers, AI bots, monitors) " +
+      "by name with their top paths and daily hits, hits dropped by reason, stored page views " +
+      "by score signal and proof-of-work verdict, and the most suspicious visitors (highest " +
+      "bot score first). Bot traffic is excluded from every other figure.",
+    input: {
+      site_id: optionalSiteId,
+      days: z.number().int().min(1).max(365).default(7).describe("The last N UTC days (7)"),
+      min_score: z.number().int().min(0).max(100).default(25).describe(
+        "Suspicious visitors: lowest bot score shown (25; 50 and up are excluded from stats)",
+      ),
+      limit: z.number().int().min(1).max(200).default(20).describe("Suspicious visitors (20)"),
+    },
+    async run(client, { site_id, days, min_score, limit }) {
+      const [report, suspicious] = await Promise.all([
+        get(client, "/api/bots/report", { site_id, days }),
+        get(client, "/api/bots/suspicious", { site_id, days, min_score, limit }),
+      ]);
+      const data = { ...(report as object), suspicious_visitors: suspicious };
+      return { summary: summary.botReport(data, min_score), data };
+    },
+  }),
+  tool({
+    name: "top_pages",
+    title: "Top pages",
+    description:
+      "The most viewed pages of a site over a period, with views and visitors, optionally " +
+      "filtered by path text, country, device, referrer or UTM values (e.g. the top blog posts " +
+      "from Germany on mobile).",
+    input: {
+      site_id: siteId,
+      ...RANGE,
+      ...FILTERS,
+      limit: z.number().int().min(1).max(100).default(10).describe("How many pages (10)"),
+    },
+    async run(client, args) {
+      const overview = await get(client, "/api/stats/overview", args) as Record<string, unknown>;
+      const data = {
+        site_id: overview.site_id,
+        from: overview.from,
+        to: overview.to,
+        filters: overview.filters,
+        source: overview.source,
+        visits: overview.visits,
+        unique_visitors: overview.unique_visitors,
+        pages: overview.top_paths,
+        entry_pages: overview.entry_pages,
+      };
+      return { summary: summary.topPages(data), data };
+    },
+  }),
+  tool({
+    name: "compare_periods",
+    title: "Compare two periods",
+    description:
+      "Headline figures of two periods side by side with the change and percent change: " +
+      "visits, visitors, sessions, bounce rate, pages per session, session length, engagement, " +
+      "scroll depth, events. By default the period (days or from/to) against the period of the " +
+      "same length just before it ('this week vs last week': days=7); or give previous_from " +
+      "and previous_to for any other period (e.g. the same month last year). Filters apply to " +
+      "both.",
+    input: {
+      site_id: siteId,
+      ...RANGE,
+      previous_from: day.optional().describe("First day of the period to compare against"),
+      previous_to: day.optional().describe("Last day of the period to compare against"),
+      ...FILTERS,
+    },
+    async run(client, args) {
+      const { site_id, days, from, to, previous_from, previous_to } = args;
+      const filters = pickFilters(args);
+      const base = { site_id, ...filters, limit: 1 };
+      if ((previous_from === undefined) !== (previous_to === undefined)) {
+        throw new Error("previous_from and previous_to go together: give both or neither");
+      }
+      let current: Record<string, unknown>;
+      let previous: Record<string, unknown>;
+      if (previous_from !== undefined) {
+        [current, previous] = await Promise.all([
+          get(client, "/api/stats/overview", { ...base, days, from, to }),
+          get(client, "/api/stats/overview", { ...base, from: previous_from, to: previous_to }),
+        ]) as Record<string, unknown>[];
+      } else {
+        current = await get(client, "/api/stats/overview", {
+          ...base,
+          days,
+          from,
+          to,
+          compare: "previous",
+        }) as Record<string, unknown>;
+        previous = (current.previous ?? {}) as Record<string, unknown>;
+      }
+      const now = headlineOf(current);
+      const before = headlineOf(previous);
+      const changes = Object.fromEntries(
+        HEADLINE_KEYS.map((key) => [key, changeOf(now[key], before[key])]),
+      ) as Record<(typeof HEADLINE_KEYS)[number], Change>;
+      const data = { site_id: current.site_id, filters, current: now, previous: before, changes };
+      return { summary: summary.comparison(data), data };
+    },
+  }),
+  tool({
+    name: "list_sites",
+    title: "Sites",
+    description:
+      "Every site this instance collects for (site_id, name), with human page views today and " +
+      "over the last 30 days. Use a site_id from here in the other tools.",
+    input: {},
+    async run(client) {
+      const data = await get(client, "/api/sites");
+      return { summary: summary.sites(data), data };
+    },
+  }),
+];
+
+/** A tool's answer: the summary line, then the JSON; an API refusal is an MCP tool error. */
+async function call(def: ToolDefinition, client: ApiClient, args: unknown) {
+  try {
+    const out = await def.run(client, args);
+    return {
+      content: [{ type: "text", text: `${out.summary}\n\n${JSON.stringify(out.data, null, 2)}` }],
+    } satisfies CallToolResult;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      content: [{ type: "text", text: `${def.name} failed: ${message}` }],
+      isError: true,
+    } satisfies CallToolResult;
+  }
+}
+
+/** Registers every tool on `server`, each answering through `client`. */
+export function registerTools(server: McpServer, client: ApiClient): void {
+  for (const def of TOOLS) {
+    server.registerTool(
+      def.name,
+      {
+        title: def.title,
+        description: def.description,
+        inputSchema: def.input,
+        annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      },
+      (args: unknown) => call(def, client, args),
+    );
+  }
+}

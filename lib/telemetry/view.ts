@@ -1,0 +1,16 @@
+// What the Settings card shows: the telemetry status and the exact JSON the ping would send now.
+import { buildTelemetryPayload, type PayloadDeps, telemetryJson } from "./payload.ts";
+import { type TelemetryStatus, telemetryStatus } from "./state.ts";
+
+export interface TelemetryView {
+  status: TelemetryStatus;
+  /** The exact text the ping sends (telemetryJson of the payload built now). */
+  payloadJson: string;
+}
+
+export function telemetryView(deps: PayloadDeps): TelemetryView {
+  return {
+    status: telemetryStatus(deps),
+    payloadJson: telemetryJson(buildTelemetryPayload(deps)),
+  };
+}

@@ -1,0 +1,49 @@
+// GET /api/keys: every API key (name, prefix, scope, created, last used, revoked) — never a key's
+// text. POST /api/keys {name, scope: "read" | "write"}: creates one → 201 {created, key, api_key};
+// `key` is shown this once. Only with an admin session or ECHELON_SECRET: the API middleware
+// refuses every API key here (a key cannot mint keys), public mode refuses it all.
+import {
+  assertKeyManagement,
+  createApiKey,
+  listApiKeys,
+  MAX_LIVE_KEYS,
+  parseKeyName,
+  parseKeyScope,
+} from "../../../lib/auth/api_keys.ts";
+import { readJsonCapped } from "../../../lib/http_body.ts";
+import { HttpError } from "../../../lib/http_error.ts";
+import type { Ctx } from "../../../lib/state.ts";
+
+const MAX_BODY_BYTES = 4096;
+
+export const handler = {
+  GET(ctx: Ctx) {
+    assertKeyManagement(ctx.state.services.config);
+    return Response.json(listApiKeys(ctx.state.services));
+  },
+
+  async POST(ctx: Ctx) {
+    assertKeyManagement(ctx.state.services.config);
+    const body = await readJsonCapped(ctx.req, MAX_BODY_BYTES);
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      throw new HttpError(400, "invalid_payload", "Expected a JSON object {name, scope}");
+    }
+    const fields = body as { name?: unknown; scope?: unknown };
+    const name = parseKeyName(fields.name);
+    const scope = parseKeyScope(fields.scope);
+    const errors = [name, scope].flatMap((p) => (p.ok ? [] : [p.error]));
+    if (!name.ok || !scope.ok) throw new HttpError(400, "invalid_payload", errors.join(" "));
+    const outcome = createApiKey(ctx.state.services, { name: name.value, scope: scope.value });
+    if (outcome.kind === "too_many") {
+      throw new HttpError(
+        409,
+        "too_many_keys",
+        `At most ${MAX_LIVE_KEYS} API keys may be live at once: revoke one first`,
+      );
+    }
+    return Response.json(
+      { created: outcome.info.id, key: outcome.key, api_key: outcome.info },
+      { status: 201, headers: { "cache-control": "no-store" } },
+    );
+  },
+};

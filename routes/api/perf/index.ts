@@ -1,0 +1,36 @@
+// GET /api/perf[?category&metric&branch&from|since&to&limit]: stored benchmark metrics, newest
+// first (limit 1..1000, default 100), metadata as the object that was posted.
+// POST /api/perf: one metric {category, metric, value, unit, commit?, branch?, metadata?,
+// recorded_at?} or an array of up to 500, from CI. All or nothing: 201 {inserted}, or 400 naming
+// the item and field (nothing stored); bodies over 1 MiB are 413.
+import { readJsonCapped } from "../../../lib/http_body.ts";
+import { HttpError } from "../../../lib/http_error.ts";
+import {
+  DEFAULT_LIST_LIMIT,
+  insertPerfMetrics,
+  integerParam,
+  listPerfMetrics,
+  MAX_LIST_LIMIT,
+  MAX_PERF_BODY_BYTES,
+  parsePerfBatch,
+  parsePerfFilter,
+} from "../../../lib/perf/mod.ts";
+import type { Ctx } from "../../../lib/state.ts";
+
+export const handler = {
+  GET(ctx: Ctx) {
+    const params = ctx.url.searchParams;
+    const filter = parsePerfFilter(params);
+    const limit = integerParam(params, "limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT);
+    return Response.json(listPerfMetrics(ctx.state.services.db, filter, limit));
+  },
+
+  async POST(ctx: Ctx) {
+    const { db, now } = ctx.state.services;
+    const body = await readJsonCapped(ctx.req, MAX_PERF_BODY_BYTES);
+    const parsed = parsePerfBatch(body, now());
+    if (!parsed.ok) throw new HttpError(400, "invalid_payload", parsed.errors.join(" "));
+    const inserted = insertPerfMetrics(db, parsed.value);
+    return Response.json({ inserted }, { status: 201 });
+  },
+};
