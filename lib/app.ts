@@ -1,6 +1,7 @@
 // Builds the web app from routes/, islands/, static/ and the built client assets. Calling it
 // starts nothing: tests build an app around an in-memory database and call `app.fetch`.
 import {
+  type ConnInfo,
   createFreshApp,
   IMMUTABLE,
   loadIslands,
@@ -11,10 +12,15 @@ import {
 } from "./fresh/mod.ts";
 import type { Services } from "./services.ts";
 import { initialState, type State, type Subrequest } from "./state.ts";
+import { createTrackingFastPath, FAST_PIXEL_PATH } from "./tracking_fast_path.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
-export async function createApp(services: Services) {
+export interface App {
+  fetch(req: Request, info?: ConnInfo): Response | Promise<Response>;
+}
+
+export async function createApp(services: Services): Promise<App> {
   await loadIslands(new URL("islands/", ROOT));
   const files = await loadRouteFiles<State>(new URL("routes/", ROOT));
   const staticFiles = new StaticFiles();
@@ -24,7 +30,7 @@ export async function createApp(services: Services) {
   // like any other request.
   const subrequest: Subrequest = async (req, remoteAddr) =>
     await app.fetch(req, { remoteAddr: { hostname: remoteAddr } });
-  const app = createFreshApp<State>({
+  const fresh = createFreshApp<State>({
     files,
     assets: readClientAssets(new URL("dist/client/", ROOT), services.config.viteDevUrl),
     staticFiles,
@@ -32,18 +38,31 @@ export async function createApp(services: Services) {
     onError: (error, req) =>
       services.log.error(`unhandled error on ${req.method} ${new URL(req.url).pathname}`, error),
   });
-  // Every response's handler time feeds /api/stats/vitals (lib/request_stats.ts).
-  const dispatch = app.fetch;
-  app.fetch = async (req, ...rest) => {
-    const started = performance.now();
+  // A static file of that name would win in the general app, so it disables the fast path.
+  const fastPath = staticFiles.has(FAST_PIXEL_PATH) ? null : createTrackingFastPath(services);
+  const stats = services.requestStats;
+  // Every response's handler time feeds /api/stats/vitals (lib/request_stats.ts); the fast
+  // path's answer is synchronous, so it is timed without a promise.
+  const timed = async (req: Request, started: number, pending: Promise<Response>) => {
     let status = 500;
     try {
-      const response = await dispatch(req, ...rest);
+      const response = await pending;
       status = response.status;
       return response;
     } finally {
-      services.requestStats.record(pathOf(req.url), status, performance.now() - started);
+      stats.record(pathOf(req.url), status, performance.now() - started);
     }
+  };
+  const app: App = {
+    fetch(req, info) {
+      const started = performance.now();
+      const fast = fastPath?.(req, info?.remoteAddr?.hostname ?? "");
+      if (fast) {
+        stats.record(FAST_PIXEL_PATH, fast.status, performance.now() - started);
+        return fast;
+      }
+      return timed(req, started, Promise.resolve(fresh.fetch(req, info)));
+    },
   };
   return app;
 }
@@ -55,5 +74,3 @@ function pathOf(url: string): string {
   const end = url.search(/[?#]/);
   return url.slice(start, end < 0 ? undefined : end);
 }
-
-export type App = Awaited<ReturnType<typeof createApp>>;

@@ -1,5 +1,13 @@
 // Security headers for every routed response, and a strict CSP for HTML: scripts only from our
 // origin (no 'unsafe-inline': the theme and boot code are external files), no framing.
+import type { HeaderList } from "./cors.ts";
+
+/** What every routed response carries (plus the CSP when it is HTML). */
+export const SECURITY_HEADERS: HeaderList = [
+  ["x-content-type-options", "nosniff"],
+  ["x-frame-options", "DENY"],
+  ["referrer-policy", "strict-origin-when-cross-origin"],
+];
 
 export function contentSecurityPolicy(devOrigin = ""): string {
   const dev = devOrigin ? ` ${devOrigin} ${devOrigin.replace(/^http/, "ws")}` : "";
@@ -19,9 +27,7 @@ export function contentSecurityPolicy(devOrigin = ""): string {
 
 export function applySecurityHeaders(response: Response, csp: string): Response {
   const headers = response.headers;
-  headers.set("x-content-type-options", "nosniff");
-  headers.set("x-frame-options", "DENY");
-  headers.set("referrer-policy", "strict-origin-when-cross-origin");
+  for (const [name, value] of SECURITY_HEADERS) headers.set(name, value);
   if ((headers.get("content-type") ?? "").startsWith("text/html")) {
     headers.set("content-security-policy", csp);
   }

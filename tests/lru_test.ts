@@ -62,3 +62,16 @@ Deno.test("LruCache rejects a non-positive or fractional size", () => {
     assert.throws(() => new LruCache(bad), RangeError);
   }
 });
+
+Deno.test("LruCache keeps exactly the newest entries through a long stream of misses", () => {
+  const cache = new LruCache<string, number>(1000);
+  for (let i = 0; i < 50_000; i++) {
+    if (cache.get(`k${i}`) === undefined) cache.set(`k${i}`, i);
+    if (i % 10 === 0) cache.get("k0"); // kept alive by use
+  }
+  assert.equal(cache.size, 1000);
+  assert.equal(cache.get("k0"), 0);
+  assert.equal(cache.get("k49999"), 49999);
+  assert.equal(cache.get("k49001"), 49001);
+  assert.equal(cache.get("k49000"), undefined, "the oldest unused entry went first");
+});

@@ -231,3 +231,118 @@ Deno.test("writer: after stop() the timer no longer flushes", async () => {
   assert.equal(t.calls, 0);
   assert.equal(w.size, 2);
 });
+
+// ---- Asynchronous writes (the write thread): records stay buffered until their write settles.
+
+/** An asynchronous write target whose batches settle when the test says so. */
+function asyncTarget() {
+  const batches: number[][] = [];
+  const pending: { batch: number[]; resolve: () => void; reject: (e: Error) => void }[] = [];
+  return {
+    batches,
+    pending,
+    write(batch: number[]): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        pending.push({
+          batch: [...batch],
+          resolve: () => {
+            batches.push([...batch]);
+            resolve();
+          },
+          reject,
+        });
+      });
+    },
+    settle(error?: Error) {
+      const next = pending.shift();
+      if (!next) throw new Error("no write in flight");
+      if (error) next.reject(error);
+      else next.resolve();
+    },
+  };
+}
+
+Deno.test("writer: an asynchronous write keeps its records buffered until it settles", async () => {
+  const t = asyncTarget();
+  const w = writer({ write: (b) => t.write(b), flushMs: 5, batchSize: 3, maxBuffer: 5 });
+  w.start();
+  for (const n of range(4)) w.push(n);
+  await waitFor(() => t.pending.length === 1);
+  assert.deepEqual(t.pending[0].batch, [0, 1, 2]);
+  assert.equal(w.size, 4, "handed over, not yet written");
+  assert.equal(w.push(4), true);
+  assert.equal(w.push(5), false, "records in flight count against maxBuffer");
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(t.pending.length, 1, "one batch in flight at a time");
+  t.settle();
+  await waitFor(() => t.pending.length === 1);
+  assert.deepEqual(t.batches, [[0, 1, 2]]);
+  assert.deepEqual(t.pending[0].batch, [3, 4], "the next batch once the first committed");
+  assert.equal(w.stats().written, 3);
+  t.settle();
+  await waitFor(() => w.size === 0);
+  assert.deepEqual(t.batches.flat(), range(5));
+  await w.stop();
+});
+
+Deno.test("writer: a rejected asynchronous write keeps its records for the retry", async () => {
+  const t = asyncTarget();
+  const errors: string[] = [];
+  const w = writer({
+    write: (b) => t.write(b),
+    flushMs: 5,
+    onError: (message) => errors.push(message),
+  });
+  w.start();
+  for (const n of range(3)) w.push(n);
+  await waitFor(() => t.pending.length === 1);
+  t.settle(new Error("database is locked"));
+  await waitFor(() => t.pending.length === 1);
+  assert.deepEqual(errors, ["test: flush failed (1 in a row), 3 records kept"]);
+  assert.equal(w.stats().lastError, "database is locked");
+  assert.deepEqual(t.pending[0].batch, range(3), "the same records, retried");
+  t.settle();
+  await waitFor(() => w.size === 0);
+  assert.deepEqual(t.batches, [range(3)]);
+  assert.equal(w.stats().consecutiveFailures, 0);
+  await w.stop();
+});
+
+Deno.test("writer: stop() waits for the batch in flight, then drains the rest", async () => {
+  const t = asyncTarget();
+  const w = writer({ write: (b) => t.write(b), flushMs: 5, batchSize: 2 });
+  w.start();
+  for (const n of range(5)) w.push(n);
+  await waitFor(() => t.pending.length === 1);
+  const stopped = w.stop();
+  // Settle every write as it arrives: the one in flight, then the drain's own batches.
+  while (w.size > 0) {
+    await waitFor(() => t.pending.length === 1);
+    t.settle();
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  await stopped;
+  assert.deepEqual(t.batches, [[0, 1], [2, 3], [4]], "in order, each record once");
+});
+
+Deno.test("writer: a flush cycle writes what was buffered, one batch per event-loop turn", async () => {
+  const t = target();
+  const turns: number[] = [];
+  let turn = 0;
+  const ticker = setInterval(() => turn++, 0);
+  const w = writer({
+    write: (b) => {
+      turns.push(turn);
+      t.write(b);
+    },
+    flushMs: 5,
+    batchSize: 2,
+  });
+  for (const n of range(6)) w.push(n);
+  w.start();
+  await waitFor(() => t.written().length === 6);
+  clearInterval(ticker);
+  assert.deepEqual(t.batches, [[0, 1], [2, 3], [4, 5]]);
+  assert.ok(turns[1] > turns[0] && turns[2] > turns[1], `other work ran between batches: ${turns}`);
+  await w.stop();
+});

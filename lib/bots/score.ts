@@ -49,8 +49,11 @@ export const POINTS = {
 
 export function scoreHit(input: ScoreInput): Score {
   const detail: Record<string, number | string> = {};
+  let total = 0;
   const add = (signal: string, points: number) => {
-    if (points > 0) detail[signal] = ((detail[signal] as number | undefined) ?? 0) + points;
+    if (points <= 0) return;
+    detail[signal] = ((detail[signal] as number | undefined) ?? 0) + points;
+    total += points;
   };
   const h = input.headers;
 
@@ -97,14 +100,24 @@ export function scoreHit(input: ScoreInput): Score {
 
   if (
     input.kind === "view" && input.referrerType === "direct_or_unknown" &&
-    input.path.split("?")[0].split("/").filter(Boolean).length >= 2
+    pathDepth(input.path) >= 2
   ) {
     add("referrer", POINTS.deepPathNoReferrer);
   }
 
-  for (const [signal, points] of Object.entries(input.extra ?? {})) add(signal, points);
+  const extra = input.extra;
+  if (extra) { for (const signal in extra) add(signal, extra[signal]); }
 
-  let total = 0;
-  for (const value of Object.values(detail)) if (typeof value === "number") total += value;
   return { score: Math.min(100, total), detail };
+}
+
+/** Non-empty segments of a path before its query: "/a//b/?x=/y" → 2. */
+function pathDepth(path: string): number {
+  const end = path.indexOf("?");
+  const stop = end < 0 ? path.length : end;
+  let depth = 0;
+  for (let i = 0; i < stop; i++) {
+    if (path.charCodeAt(i) !== 0x2f && (i === 0 || path.charCodeAt(i - 1) === 0x2f)) depth++;
+  }
+  return depth;
 }

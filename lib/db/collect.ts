@@ -3,20 +3,37 @@
 import type { Database } from "./database.ts";
 import { EVENT_COLUMNS, type EventRow, insertSql, VIEW_COLUMNS, type ViewRow } from "./columns.ts";
 
-const INSERT_VIEW = insertSql("visitor_views", VIEW_COLUMNS);
-const INSERT_EVENT = insertSql("semantic_events", EVENT_COLUMNS);
+/** The tables the buffered writers fill, with their column lists (lib/db/columns.ts). */
+export const WRITE_TABLES = {
+  visitor_views: VIEW_COLUMNS,
+  semantic_events: EVENT_COLUMNS,
+} as const;
+export type WriteTable = keyof typeof WRITE_TABLES;
+type Value = string | number | null;
 
 export function insertViews(db: Database, rows: ViewRow[]): void {
-  const stmt = db.statement(INSERT_VIEW);
-  db.transaction(() => {
-    for (const row of rows) stmt.run(...VIEW_COLUMNS.map((column) => row[column]));
-  });
+  insertRows(db, "visitor_views", rows);
 }
 
 export function insertEvents(db: Database, rows: EventRow[]): void {
-  const stmt = db.statement(INSERT_EVENT);
+  insertRows(db, "semantic_events", rows);
+}
+
+/** Inserts rows of `table` in one transaction. */
+export function insertRows(
+  db: Database,
+  table: WriteTable,
+  rows: readonly Readonly<Record<string, Value>>[],
+): void {
+  const columns = WRITE_TABLES[table];
+  const stmt = db.statement(insertSql(table, columns));
+  // One argument array for every row: binding is most of the per-row cost on this thread.
+  const args: Value[] = new Array(columns.length);
   db.transaction(() => {
-    for (const row of rows) stmt.run(...EVENT_COLUMNS.map((column) => row[column]));
+    for (const row of rows) {
+      for (let i = 0; i < columns.length; i++) args[i] = row[columns[i]];
+      stmt.run(...args);
+    }
   });
 }
 

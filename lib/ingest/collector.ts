@@ -12,6 +12,7 @@ import {
 } from "../db/collect.ts";
 import { listExperimentVariants } from "../db/lookups.ts";
 import type { EventRow, ViewRow } from "../db/columns.ts";
+import { WriteThread } from "../db/write_thread.ts";
 import type { EphemeralStore } from "../ephemeral.ts";
 import type { Job } from "../jobs.ts";
 import type { Logger } from "../log.ts";
@@ -34,6 +35,7 @@ import {
   type NanolyticaViewHit,
 } from "./nanolytica.ts";
 import { runPipeline } from "./pipeline.ts";
+import type { QueryParams } from "./query.ts";
 import { type CollectorDeps, crawlerFeedSignals } from "./steps.ts";
 import { type DropReason, type Endpoint, type RequestFacts, utcDate } from "./types.ts";
 import { createUaParser } from "./user_agent.ts";
@@ -74,6 +76,7 @@ export class Collector {
   readonly #viewSteps;
   readonly #eventSteps;
   readonly #nanolyticaViewSteps;
+  #thread: WriteThread | null = null;
 
   constructor(options: CollectorOptions) {
     const { config, db, log } = options;
@@ -86,17 +89,20 @@ export class Collector {
       config.anonymizeSites,
       { queryKeys: (site) => this.caches.settings(site).queryAllowlist },
     );
+    // Once started on a file database, batches are inserted on the write thread; before that
+    // (tests flush by hand), or if that thread fails, on this thread's connection.
+    const thread = () => this.#thread?.failed === false ? this.#thread : null;
     this.views = new BufferedWriter<ViewRow>({
       name: "views",
       flushMs: config.viewFlushMs,
-      write: (rows) => insertViews(db, rows),
+      write: (rows) => thread()?.insert("visitor_views", rows) ?? insertViews(db, rows),
       onError,
       now: options.now,
     });
     this.events = new BufferedWriter<EventRow>({
       name: "events",
       flushMs: config.eventFlushMs,
-      write: (rows) => insertEvents(db, rows),
+      write: (rows) => thread()?.insert("semantic_events", rows) ?? insertEvents(db, rows),
       onError,
       now: options.now,
     });
@@ -138,11 +144,16 @@ export class Collector {
     }
   }
 
+  /** Batches are inserted on the write thread (started on a file database, not failed). */
+  get writesOffThread(): boolean {
+    return this.#thread?.failed === false;
+  }
+
   get geoAvailable(): boolean {
     return this.#deps.geo.available;
   }
 
-  collectView(req: Request, params: URLSearchParams, remoteAddr: string): ViewOutcome {
+  collectView(req: Request, params: QueryParams, remoteAddr: string): ViewOutcome {
     const hit = newHitBase(this.#facts("b.gif", req, remoteAddr)) as ViewHit;
     hit.params = params;
     hit.pageHost = hostOfHeader(req.headers.get("origin")) ??
@@ -229,7 +240,12 @@ export class Collector {
     return this.#deps.botTraffic.totals();
   }
 
+  /** Starts the writers' timers, and the write thread when the database is a file. */
   start(): void {
+    const path = this.#options.db.path;
+    if (this.#thread === null && WriteThread.isSupported(path)) {
+      this.#thread = new WriteThread(path);
+    }
     this.views.start();
     this.events.start();
   }
@@ -263,6 +279,7 @@ export class Collector {
     this.flushCounters();
     await Promise.all([this.views.stop(deadline), this.events.stop(deadline)]);
     this.flushCounters();
+    await this.#thread?.close();
   }
 
   #facts(endpoint: Endpoint, req: Request, remoteAddr: string): RequestFacts {

@@ -3,14 +3,19 @@
 // UTF-8 (never decodeURIComponent), so a literal `%` in a path survives (reference defect W29).
 
 const B64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;
+const NOT_STANDARD = /[ \-_]/;
+/** Printable ASCII: its own UTF-8 decoding, with no control characters to strip. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 
 export function decodeBase64Text(value: string | null, maxChars: number): string | null {
   if (value === null || value === "") return null;
   if (value.length > maxChars * 2 + 8) return null;
-  const normalised = value.replaceAll(" ", "+").replaceAll("-", "+").replaceAll("_", "/");
+  const normalised = NOT_STANDARD.test(value)
+    ? value.replaceAll(" ", "+").replaceAll("-", "+").replaceAll("_", "/")
+    : value;
   if (!B64.test(normalised)) return null;
-  const body = normalised.replace(/=+$/, "");
+  const body = normalised.endsWith("=") ? normalised.replace(/=+$/, "") : normalised;
   if (body.length % 4 === 1) return null;
   let binary: string;
   try {
@@ -18,6 +23,8 @@ export function decodeBase64Text(value: string | null, maxChars: number): string
   } catch {
     return null;
   }
+  // Most paths are plain ASCII: skip the byte copy, the UTF-8 decoder and the control strip.
+  if (PRINTABLE_ASCII.test(binary)) return binary.slice(0, maxChars);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return stripControl(decoder.decode(bytes)).slice(0, maxChars);

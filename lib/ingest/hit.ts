@@ -1,6 +1,7 @@
 // The state of one collected request as it moves through the pipeline steps.
 import type { ParsedUserAgent } from "./user_agent.ts";
 import type { PowVerdict } from "../pow/mod.ts";
+import type { QueryParams } from "./query.ts";
 import type { ReferrerType } from "./referrer.ts";
 import type { RequestFacts } from "./types.ts";
 
@@ -23,7 +24,7 @@ export interface HitBase {
 }
 
 export interface ViewHit extends HitBase {
-  params: URLSearchParams;
+  params: QueryParams;
   path: string;
   sessionId: string | null;
   interactionMs: number | null;

@@ -1,7 +1,7 @@
 // Visitor identity (DESIGN decision 5). Cookieless: HMAC(daily key, ip|ua|site), the daily key
 // derived from the secret and the UTC date, so ids are stable across restarts, rotate at UTC
 // midnight and are never stored raw. Cookie mode (`ck=1`): a random 16-hex `_ev` cookie.
-import { deriveKey, hmac } from "../keys.ts";
+import { deriveKey, keyedHmac, type Mac } from "../keys.ts";
 import { LruCache } from "../lru.ts";
 
 export const VISITOR_COOKIE = "_ev";
@@ -17,7 +17,7 @@ export interface Identity {
 
 export class IdentityResolver {
   readonly #master: Uint8Array;
-  #dailyKey: { date: string; key: Uint8Array } | null = null;
+  #dailyKey: { date: string; mac: Mac } | null = null;
   // Most hits repeat a visitor seen seconds earlier; caching skips the HMAC on the hot path.
   readonly #cache = new LruCache<string, string>(20_000);
 
@@ -31,9 +31,9 @@ export class IdentityResolver {
     const cached = this.#cache.get(cacheKey);
     if (cached) return cached;
     if (this.#dailyKey?.date !== date) {
-      this.#dailyKey = { date, key: deriveKey(this.#master, "visitor-daily", date) };
+      this.#dailyKey = { date, mac: keyedHmac(deriveKey(this.#master, "visitor-daily", date)) };
     }
-    const id = hex(hmac(this.#dailyKey.key, input).subarray(0, 8));
+    const id = hex(this.#dailyKey.mac(input).subarray(0, 8));
     this.#cache.set(cacheKey, id);
     return id;
   }

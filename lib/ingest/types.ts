@@ -39,6 +39,25 @@ export class Dropped extends Error {
   }
 }
 
+// Pure memos of the clock formats every hit asks for (a day's hits share the date, a busy
+// millisecond's hits the timestamp); nothing a test could observe.
+const DAY_MS = 86_400_000;
+let lastDay = { start: 0, end: 0, text: "1970-01-01" };
+let lastInstant = { ms: NaN, text: "" };
+
+/** UTC day of `ms`, YYYY-MM-DD. */
 export function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  if (ms >= lastDay.start && ms < lastDay.end) return lastDay.text;
+  const start = Math.floor(ms / DAY_MS) * DAY_MS;
+  const text = new Date(ms).toISOString().slice(0, 10);
+  if (Number.isFinite(start)) lastDay = { start, end: start + DAY_MS, text };
+  return text;
+}
+
+/** `new Date(ms).toISOString()`. */
+export function isoTimestamp(ms: number): string {
+  if (ms === lastInstant.ms) return lastInstant.text;
+  const text = new Date(ms).toISOString();
+  lastInstant = { ms, text };
+  return text;
 }

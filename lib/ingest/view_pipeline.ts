@@ -23,6 +23,7 @@ import {
   thresholdStep,
   userAgentStep,
 } from "./steps.ts";
+import { isoTimestamp } from "./types.ts";
 import { deviceFromScreen } from "./user_agent.ts";
 
 const SESSION_ID = /^[0-9a-f-]{36}$/;
@@ -243,6 +244,6 @@ function toRow(hit: ViewHit): ViewRow {
     pow_solve_ms: hit.powSolveMs,
     bot_score: hit.score,
     bot_score_detail: JSON.stringify(hit.scoreDetail),
-    created_at: new Date(hit.facts.now).toISOString(),
+    created_at: isoTimestamp(hit.facts.now),
   };
 }

@@ -2,7 +2,7 @@
 // Format: "1:<site>:<epoch>:<issuedAt>:<difficulty>:<salt>:<mac>", token = challenge + ":" + nonce.
 // One HMAC covers every field, so none can be spliced in from elsewhere (ALTCHA CVE-2025-68113).
 import { Buffer } from "node:buffer";
-import { hmac, timingSafeEqualBytes } from "../keys.ts";
+import { hmac, type Mac, timingSafeEqualBytes } from "../keys.ts";
 import { epochOf } from "./params.ts";
 
 export const CHALLENGE_VERSION = 1;
@@ -46,8 +46,11 @@ export interface Token {
   readonly nonce: number;
 }
 
+/** The challenge key, or a keyed MAC of it (keyedHmac) for callers that sign and verify often. */
+export type ChallengeKey = Uint8Array | Mac;
+
 export interface IssueOptions {
-  key: Uint8Array;
+  key: ChallengeKey;
   site: string;
   difficulty: number;
   /** Milliseconds since the Unix epoch. */
@@ -98,14 +101,14 @@ export function parseChallenge(text: string): Challenge | null {
 }
 
 /** Constant-time check that the MAC covers exactly this challenge's fields under `key`. */
-export function isAuthentic(key: Uint8Array, challenge: Challenge): boolean {
+export function isAuthentic(key: ChallengeKey, challenge: Challenge): boolean {
   // Compare bytes, not strings: decoding the canonical MAC is cheaper than encoding two strings.
-  const expected = hmac(key, challenge.signed).subarray(0, MAC_BYTES);
+  const expected = macBytes(key, challenge.signed).subarray(0, MAC_BYTES);
   return timingSafeEqualBytes(expected, Buffer.from(challenge.mac, "base64url"));
 }
 
 /** Parse and authenticate in one step; null unless both hold. */
-export function verifyChallenge(key: Uint8Array, text: string): Challenge | null {
+export function verifyChallenge(key: ChallengeKey, text: string): Challenge | null {
   const challenge = parseChallenge(text);
   return challenge && isAuthentic(key, challenge) ? challenge : null;
 }
@@ -126,8 +129,12 @@ export function parseToken(token: string): Token | null {
   return challenge && { challenge, nonce };
 }
 
-function macOf(key: Uint8Array, signed: string): string {
-  return base64url(hmac(key, signed).subarray(0, MAC_BYTES));
+function macOf(key: ChallengeKey, signed: string): string {
+  return base64url(macBytes(key, signed).subarray(0, MAC_BYTES));
+}
+
+function macBytes(key: ChallengeKey, signed: string): Uint8Array {
+  return typeof key === "function" ? key(signed) : hmac(key, signed);
 }
 
 function base64url(bytes: Uint8Array): string {

@@ -2,6 +2,7 @@
 // O(1) token verifier and its verdict points, and a solver for tests and benchmarks.
 export {
   type Challenge,
+  type ChallengeKey,
   formatToken,
   isAuthentic,
   issueChallenge,

@@ -3,6 +3,7 @@
 // from the wasm key, so restarts and other instances serve and accept identical bytecode.
 import { Buffer } from "node:buffer";
 import type { EphemeralStore } from "../ephemeral.ts";
+import { keyedHmac, type Mac } from "../keys.ts";
 import { isAuthentic, issueChallenge, MAX_TOKEN_LENGTH, parseToken } from "./challenge.ts";
 import { PowInstance } from "./instance.ts";
 import { epochOf, powParams } from "./params.ts";
@@ -52,7 +53,7 @@ const MISSING: PowResult = Object.freeze({ verdict: "missing" });
 const INVALID: PowResult = Object.freeze({ verdict: "invalid" });
 
 export class PowVerifier {
-  readonly #challengeKey: Uint8Array;
+  readonly #challengeMac: Mac;
   readonly #wasmKey: Uint8Array;
   readonly #windowMs: number;
   readonly #skewMs: number;
@@ -67,7 +68,7 @@ export class PowVerifier {
     if (!Number.isFinite(windowMs) || windowMs <= 0) {
       throw new RangeError(`windowMs must be positive, got ${windowMs}`);
     }
-    this.#challengeKey = challengeKey;
+    this.#challengeMac = keyedHmac(challengeKey);
     this.#wasmKey = wasmKey;
     this.#windowMs = windowMs;
     this.#skewMs = options.skewMs ?? DEFAULT_SKEW_MS;
@@ -86,7 +87,7 @@ export class PowVerifier {
 
   /** A signed challenge for the current epoch. */
   issue(site: string, difficulty: number): string {
-    return issueChallenge({ key: this.#challengeKey, site, difficulty, now: this.#now() });
+    return issueChallenge({ key: this.#challengeMac, site, difficulty, now: this.#now() });
   }
 
   verify(token: string | null | undefined, site: string, visitorId: string): PowResult {
@@ -95,7 +96,7 @@ export class PowVerifier {
     const parsed = parseToken(token);
     if (!parsed) return INVALID;
     const { challenge, nonce } = parsed;
-    if (!isAuthentic(this.#challengeKey, challenge)) return INVALID;
+    if (!isAuthentic(this.#challengeMac, challenge)) return INVALID;
     // From here on the fields are ours; checks below decide whether they still apply.
     const { difficulty, issuedAt, epoch } = challenge;
     if (challenge.site !== site) return INVALID;

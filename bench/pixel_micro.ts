@@ -1,0 +1,211 @@
+// In-process /b.gif microbenchmark: µs per request through the app's fetch (no sockets), with and
+// without a valid PoW token, against a bare handler answering the same pixel, interleaved and
+// repeated so the medians survive a noisy machine. CPU time (process.cpuUsage) is reported next
+// to wall time: other processes on a shared machine inflate the latter, much less the former.
+// `--profile` prints a V8 CPU profile summary instead (self and inclusive time by function).
+// Usage: deno run -A bench/pixel_micro.ts [--rounds=15] [--requests=4000]
+//        [--profile[=seconds] [--token-only]]
+import { Session } from "node:inspector";
+import process from "node:process";
+import { solveChallenge } from "../lib/pow/solver.ts";
+import { createTestApp } from "../tests/_helpers.ts";
+
+const SITE = "bench";
+const UA =
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+const HEADERS: [string, string][] = [
+  ["host", "127.0.0.1:1947"],
+  ["user-agent", UA],
+  ["accept-language", "en-US,en;q=0.9"],
+  ["sec-fetch-site", "cross-site"],
+];
+const PATHS = Array.from({ length: 4096 }, (_, i) => encodeURIComponent(btoa(`/bench/${i}`)));
+const PIXEL = Uint8Array.from(
+  atob("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="),
+  (c) => c.charCodeAt(0),
+);
+const PIXEL_HEADERS: [string, string][] = [
+  ["content-type", "image/gif"],
+  ["cache-control", "no-store"],
+  ["content-length", String(PIXEL.length)],
+  ["x-content-type-options", "nosniff"],
+  ["access-control-allow-methods", "GET, POST, OPTIONS"],
+  ["access-control-allow-headers", "Content-Type"],
+  ["access-control-allow-origin", "*"],
+  ["access-control-max-age", "86400"],
+  ["vary", "Origin"],
+  ["x-frame-options", "DENY"],
+  ["referrer-policy", "strict-origin-when-cross-origin"],
+];
+
+type Handler = (req: Request) => Response | Promise<Response>;
+
+function arg(name: string, fallback: number): number {
+  const raw = Deno.args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (raw === undefined) return NaN;
+  const value = raw.includes("=") ? Number(raw.split("=")[1]) : fallback;
+  return Number.isFinite(value) ? value : fallback;
+}
+
+function urlFor(n: number, tokens: string[]): string {
+  const sid = `${n.toString(16).padStart(8, "0")}-0001-4000-8000-${String(n).padStart(12, "0")}`;
+  const tok = tokens.length ? `&tok=${encodeURIComponent(tokens[n % tokens.length])}` : "";
+  return `http://127.0.0.1:1947/b.gif?p=${PATHS[n % PATHS.length]}&s=${SITE}&sid=${sid}` +
+    `&_v=${1200 + n % 5000}&sw=1920&sh=1080${tok}`;
+}
+
+/** Wall and CPU µs per request of `count` requests (answered one after another). */
+async function measure(handler: Handler, urls: string[], count: number, n0: number) {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < count; i++) {
+    const res = await handler(new Request(urls[(n0 + i) % urls.length], { headers: HEADERS }));
+    if (res.status !== 200) throw new Error(`status ${res.status}`);
+  }
+  const used = process.cpuUsage(cpu);
+  return {
+    wall: ((performance.now() - started) * 1000) / count,
+    cpu: (used.user + used.system) / count,
+  };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const t = await createTestApp({ ECHELON_RATE_LIMIT_MAX: "0" });
+const pow = t.services.pow;
+const tokens = Array.from(
+  { length: 64 },
+  () => solveChallenge(pow, pow.issue(`${SITE}`, 4), 4).token,
+);
+const appHandler: Handler = (req) => t.fetch(req, { remoteAddr: { hostname: "127.0.0.1" } });
+const bareHandler: Handler = () => new Response(PIXEL, { headers: PIXEL_HEADERS });
+const plainUrls = Array.from({ length: 8192 }, (_, n) => urlFor(n, []));
+const tokenUrls = Array.from({ length: 8192 }, (_, n) => urlFor(n, tokens));
+const modes: [string, Handler, string[]][] = [
+  ["bare handler", bareHandler, plainUrls],
+  ["app, no token", appHandler, plainUrls],
+  ["app, valid token", appHandler, tokenUrls],
+];
+const views = t.services.collect.views;
+let flushUs = 0;
+let flushedRows = 0;
+const flush = () => {
+  const rows = views.size;
+  const started = performance.now();
+  views.flush();
+  flushUs += (performance.now() - started) * 1000;
+  flushedRows += rows;
+};
+
+const rounds = arg("rounds", 15) || 15;
+const requests = arg("requests", 4000) || 4000;
+for (const [, handler, urls] of modes) await measure(handler, urls, 3000, 0); // JIT warm-up
+flush();
+flushUs = flushedRows = 0;
+
+const profileSeconds = arg("profile", 6);
+if (Number.isFinite(profileSeconds)) {
+  await profile(profileSeconds);
+  Deno.exit(0);
+}
+
+const results = new Map(
+  modes.map(([name]) => [name, { wall: [] as number[], cpu: [] as number[] }]),
+);
+let n = 0;
+for (let round = 0; round < rounds; round++) {
+  for (const [name, handler, urls] of modes) {
+    const { wall, cpu } = await measure(handler, urls, requests, n);
+    results.get(name)!.wall.push(wall);
+    results.get(name)!.cpu.push(cpu);
+    n += requests;
+    flush();
+  }
+}
+console.log(
+  `| mode | wall µs/req (median of ${rounds}) | CPU µs/req | CPU ratio bare/mode (per round) |`,
+);
+console.log("|---|---|---|---|");
+const bare = results.get("bare handler")!;
+for (const [name, { wall, cpu }] of results) {
+  const ratios = cpu.map((c, i) => bare.cpu[i] / c);
+  console.log(
+    `| ${name} | ${median(wall).toFixed(2)} | ${median(cpu).toFixed(2)} | ${
+      median(ratios).toFixed(3)
+    } |`,
+  );
+}
+console.log(`writer flush: ${(flushUs / Math.max(1, flushedRows)).toFixed(2)} µs/row (wall)`);
+const stored = t.services.db.get<{ n: number }>("SELECT count(*) AS n FROM visitor_views");
+console.log(`rows stored: ${stored?.n}`);
+
+/** Samples the app (both token modes, interleaved) and prints self time by function and file. */
+async function profile(seconds: number): Promise<void> {
+  const tokenOnly = Deno.args.includes("--token-only");
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params: object = {}) =>
+    new Promise<T>((resolve, reject) =>
+      session.post(method, params, (e: unknown, r: unknown) => e ? reject(e) : resolve(r as T))
+    );
+  interface Node {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    children?: number[];
+  }
+  await post("Profiler.enable");
+  await post("Profiler.setSamplingInterval", { interval: 100 });
+  await post("Profiler.start");
+  const end = performance.now() + seconds * 1000;
+  let i = 0;
+  while (performance.now() < end) {
+    const [, handler, urls] = modes[tokenOnly ? 2 : 1 + (i & 1)];
+    await measure(handler, urls, 2000, i * 2000);
+    i++;
+    flush();
+  }
+  const { profile } = await post<{ profile: { nodes: Node[]; samples: number[] } }>(
+    "Profiler.stop",
+  );
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<number, number>();
+  for (const id of profile.samples) self.set(id, (self.get(id) ?? 0) + 1);
+  const total = profile.samples.length;
+  const fnSelf = new Map<string, number>();
+  const fileSelf = new Map<string, number>();
+  for (const [id, count] of self) {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    const file = url.replace(/^.*\/(node_modules|wt-perf)\//, "$1/") || "(native)";
+    const key = `${functionName || "(anonymous)"} ${file}:${lineNumber + 1}`;
+    fnSelf.set(key, (fnSelf.get(key) ?? 0) + count);
+    fileSelf.set(file, (fileSelf.get(file) ?? 0) + count);
+  }
+  // Inclusive time per function: samples whose stack contains it (counted once per sample).
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+  const incl = new Map<string, number>();
+  for (const [id, count] of self) {
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const { functionName, url, lineNumber } = byId.get(cur)!.callFrame;
+      const key = `${functionName || "(anonymous)"} ${
+        url.replace(/^.*\/(node_modules|wt-perf)\//, "$1/")
+      }:${lineNumber + 1}`;
+      if (!seen.has(key)) incl.set(key, (incl.get(key) ?? 0) + count);
+      seen.add(key);
+    }
+  }
+  const top = (map: Map<string, number>, k: number) =>
+    [...map].sort((a, b) => b[1] - a[1]).slice(0, k)
+      .map(([key, c]) => `${(100 * c / total).toFixed(1).padStart(5)}%  ${key}`).join("\n");
+  console.log(`${total} samples, ${i * 2000} requests\n\n-- self time by function --`);
+  console.log(top(fnSelf, 45));
+  console.log("\n-- self time by file --");
+  console.log(top(fileSelf, 25));
+  console.log("\n-- inclusive time --");
+  console.log(top(incl, 60));
+}

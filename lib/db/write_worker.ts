@@ -1,0 +1,41 @@
+// Entry point of the write thread (lib/db/write_thread.ts): its own SQLite connection to the
+// same file, inserting the batches it is sent, one transaction each, and answering every message
+// in order. Loaded only as a Worker; importing it elsewhere does nothing.
+import { Database } from "./database.ts";
+import { insertRows } from "./collect.ts";
+import type { WriteReply, WriteRequest } from "./write_thread.ts";
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<WriteRequest>) => void) | null;
+  postMessage(message: WriteReply): void;
+  close(): void;
+}
+
+export function serveWrites(scope: WorkerScope): void {
+  let db: Database | null = null;
+  scope.onmessage = ({ data }) => {
+    try {
+      if (data.kind === "close") {
+        db?.close();
+        db = null;
+        scope.postMessage({ id: data.id });
+        return;
+      }
+      // Opened on first use: the main thread ran the migrations before starting this thread.
+      db ??= new Database(data.path);
+      insertRows(db, data.table, JSON.parse(data.json));
+      scope.postMessage({ id: data.id });
+    } catch (error) {
+      scope.postMessage({
+        id: data.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  };
+}
+
+// deno-lint-ignore no-explicit-any
+const scope = globalThis as any;
+if (typeof scope.WorkerGlobalScope === "function" && scope instanceof scope.WorkerGlobalScope) {
+  serveWrites(scope as WorkerScope);
+}

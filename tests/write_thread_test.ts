@@ -1,0 +1,139 @@
+// Tests for the write thread (lib/db/write_thread.ts + write_worker.ts): batches sent from the
+// main thread are committed by the worker's own connection to the same file, in order; a failing
+// batch is refused (the writer keeps it); and a started collector stores every hit through it.
+import assert from "node:assert/strict";
+import { VIEW_COLUMNS, type ViewRow } from "../lib/db/columns.ts";
+import { openDatabase } from "../lib/db/mod.ts";
+import { WriteThread } from "../lib/db/write_thread.ts";
+import { serveWrites } from "../lib/db/write_worker.ts";
+import { createTestApp } from "./_helpers.ts";
+import { beaconUrl, BROWSER_HEADERS } from "./_collect.ts";
+
+function view(n: number, fields: Partial<ViewRow> = {}): ViewRow {
+  const row = Object.fromEntries(VIEW_COLUMNS.map((c) => [c, null])) as ViewRow;
+  return {
+    ...row,
+    visitor_id: `v${n}`,
+    site_id: "site-a",
+    path: `/p/${n}`,
+    is_spa: 0,
+    is_returning: 0,
+    is_pwa: 0,
+    bot_score: 15,
+    bot_score_detail: JSON.stringify({ pow: 15, pow_result: "missing" }),
+    created_at: new Date(Date.UTC(2026, 10, 20, 12, 0, 0, n)).toISOString(),
+    ...fields,
+  };
+}
+
+async function withFile(fn: (path: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir();
+  try {
+    await fn(`${dir}/thread.db`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("write thread: batches are committed in order by the worker's connection", async () => {
+  await withFile(async (path) => {
+    const db = openDatabase(path);
+    const thread = new WriteThread(path);
+    try {
+      const rows = Array.from({ length: 2500 }, (_, n) => view(n));
+      await Promise.all([
+        thread.insert("visitor_views", rows.slice(0, 1000)),
+        thread.insert("visitor_views", rows.slice(1000)),
+      ]);
+      const stored = db.all<{ path: string; bot_score: number; created_at: string }>(
+        "SELECT path, bot_score, created_at FROM visitor_views ORDER BY id",
+      );
+      assert.equal(stored.length, 2500, "visible to the main connection once resolved");
+      assert.deepEqual(stored.map((r) => r.path), rows.map((r) => r.path));
+      assert.deepEqual({ ...stored[7] }, {
+        path: "/p/7",
+        bot_score: 15,
+        created_at: rows[7].created_at,
+      });
+    } finally {
+      await thread.close();
+      db.close();
+    }
+    assert.equal(thread.failed, true, "a closed thread takes no more batches");
+    await assert.rejects(thread.insert("visitor_views", [view(1)]), /closed/);
+  });
+});
+
+Deno.test("write thread: a batch that cannot be written is refused whole", async () => {
+  await withFile(async (path) => {
+    const db = openDatabase(path);
+    const thread = new WriteThread(path);
+    try {
+      // visitor_id is NOT NULL: the second row fails, so the transaction rolls back.
+      const bad = [view(1), view(2, { visitor_id: null })];
+      await assert.rejects(thread.insert("visitor_views", bad), /NOT NULL/);
+      assert.equal(db.get<{ n: number }>("SELECT count(*) AS n FROM visitor_views")?.n, 0);
+      assert.equal(thread.failed, false, "one bad batch does not end the thread");
+      await thread.insert("visitor_views", [view(3)]);
+      assert.equal(db.get<{ n: number }>("SELECT count(*) AS n FROM visitor_views")?.n, 1);
+    } finally {
+      await thread.close();
+      db.close();
+    }
+  });
+});
+
+Deno.test("write thread: only file databases get one", () => {
+  assert.equal(WriteThread.isSupported("./echelon.db"), true);
+  assert.equal(WriteThread.isSupported(":memory:"), false);
+  assert.equal(WriteThread.isSupported("file::memory:?cache=shared"), false);
+});
+
+Deno.test("write thread: the worker's handler answers every message, errors included", () => {
+  const replies: { id: number; error?: string }[] = [];
+  const scope = {
+    onmessage: null as ((event: MessageEvent) => void) | null,
+    postMessage: (reply: { id: number; error?: string }) => replies.push(reply),
+    close: () => {},
+  };
+  serveWrites(scope);
+  const send = (data: unknown) => scope.onmessage!({ data } as MessageEvent);
+  send({
+    kind: "insert",
+    id: 1,
+    path: "/nonexistent/dir/x.db",
+    table: "visitor_views",
+    json: "[]",
+  });
+  send({ kind: "close", id: 2 });
+  assert.equal(replies[0].id, 1);
+  assert.match(replies[0].error ?? "", /unable to open|cannot open|open/i);
+  assert.deepEqual(replies[1], { id: 2 });
+});
+
+Deno.test("write thread: a started collector on a file stores every hit through it", async () => {
+  await withFile(async (path) => {
+    const t = await createTestApp({ ECHELON_DB_PATH: path, ECHELON_VIEW_FLUSH_MS: "20" });
+    const collect = t.services.collect;
+    assert.equal(collect.writesOffThread, false, "nothing starts before start()");
+    collect.start();
+    assert.equal(collect.writesOffThread, true);
+    try {
+      for (let n = 0; n < 30; n++) {
+        const res = await t.request(beaconUrl({ p: btoa(`/thread/${n}`) }), {
+          headers: BROWSER_HEADERS,
+        });
+        assert.equal(res.status, 200);
+        await res.body?.cancel();
+      }
+    } finally {
+      await collect.stop(Date.now() + 10_000);
+    }
+    const paths = t.services.db.all<{ path: string }>(
+      "SELECT path FROM visitor_views ORDER BY id",
+    ).map((r) => r.path);
+    assert.deepEqual(paths, Array.from({ length: 30 }, (_, n) => `/thread/${n}`));
+    assert.equal(collect.views.stats().written, 30);
+    t.services.db.close();
+  });
+});
