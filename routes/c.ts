@@ -31,6 +31,7 @@ export function siteSettingsFor(services: Services, site: string): SiteSettings 
     query: settings.queryAllowlist,
     formValues: settings.sendFormValues,
     consentCss: settings.consentCss,
+    anon: services.config.anonymizeSites.includes(site),
   };
 }
 

@@ -55,7 +55,8 @@ const builds = new Map<string, BuiltTracker>();
 
 /** The tracker assumes the private defaults, so only settings that differ are worth the bytes. */
 function nonDefault(settings: SiteSettings): SiteSettings | null {
-  const custom = settings.query.length > 0 || settings.formValues || settings.consentCss !== "";
+  const custom = settings.query.length > 0 || settings.formValues || settings.consentCss !== "" ||
+    !!settings.anon;
   return custom ? settings : null;
 }
 

@@ -29,7 +29,7 @@ Deno.test("/c: a challenge for the site that a solved token verifies against", a
   assert.equal(challenge.issuedAt * 1000, t.clock.now);
   assert.equal(body.expiresAt, t.clock.now + 10 * 60_000);
   assert.equal(body.wasm, t.services.pow.currentModule().hex, "no e: module included");
-  assert.deepEqual(body.site, { query: [], formValues: false, consentCss: "" });
+  assert.deepEqual(body.site, { query: [], formValues: false, consentCss: "", anon: false });
 
   const { token } = solveChallenge(t.services.pow, body.challenge, body.difficulty);
   assert.equal(t.services.pow.verify(token, "shop.example", "visitor-1").verdict, "valid");
@@ -84,7 +84,18 @@ Deno.test("/c: the site's query allowlist, form-value opt-in and consent CSS com
     query: ["q", "page"],
     formValues: true,
     consentCss: "div{color:red}",
+    anon: false,
   });
+});
+
+Deno.test("/c and /ea.js?s=: an anonymised site tells the tracker to hash query values", async () => {
+  const t = await createTestApp({ ECHELON_ANONYMIZE_SITES: "shop" });
+  const body: ChallengeResponse = await (await t.request("/c?s=shop")).json();
+  assert.equal(body.site.anon, true);
+  const script = await (await t.request("/ea.js?s=shop")).text();
+  assert.match(script, /"anon":true/, "the defaults plus anon are not the defaults");
+  const other: ChallengeResponse = await (await t.request("/c?s=blog")).json();
+  assert.equal(other.site.anon, false);
 });
 
 Deno.test("/c: bad site ids get 400 invalid_site, and nothing gets a 5xx", async () => {

@@ -102,7 +102,12 @@ Deno.test("/ea.js?s=: a per-visitor challenge (no-store) that verifies once solv
   assert.ok(challenge);
   assert.equal(challenge.site, "fixture");
   assert.equal(challenge.difficulty, 10);
-  assert.deepEqual(injected.s, { query: ["page"], formValues: false, consentCss: "" });
+  assert.deepEqual(injected.s, {
+    query: ["page"],
+    formValues: false,
+    consentCss: "",
+    anon: false,
+  });
   const { token } = solveChallenge(t.services.pow, injected.c!, 10);
   assert.equal(t.services.pow.verify(token, "fixture", "v").verdict, "valid");
 

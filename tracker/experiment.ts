@@ -2,7 +2,7 @@
 // (hash of experiment id and session id), and one `exposure` event per experiment and page view.
 import { sid } from "./session.ts";
 import { emit } from "./transport.ts";
-import { cut } from "./util.ts";
+import { cut, hash } from "./util.ts";
 
 export type Variant = string | { id: string; weight?: number };
 
@@ -10,13 +10,6 @@ let exposed: Record<string, boolean> = {};
 
 export function resetExposures(): void {
   exposed = {};
-}
-
-/** A small multiply-xorshift string hash (TinySimpleHash); 0 ≤ result < 2^32. */
-function hash(text: string): number {
-  let h = 9;
-  for (let i = 0; i < text.length;) h = Math.imul(h ^ text.charCodeAt(i++), 9 ** 9);
-  return (h ^ (h >>> 9)) >>> 0;
 }
 
 /** Picks a variant; `tracking` sends the exposure (opted-out visitors always get the first). */

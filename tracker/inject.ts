@@ -10,6 +10,11 @@ export interface SiteSettings {
   formValues: boolean;
   /** Extra CSS for the consent banner. */
   consentCss: string;
+  /**
+   * The site is anonymised (ECHELON_ANONYMIZE_SITES): values of allow-listed query parameters
+   * leave the page as a hash, never as written (utm_* stay, the server maps them).
+   */
+  anon?: boolean;
 }
 
 /**

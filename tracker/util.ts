@@ -65,3 +65,10 @@ export function cut(value: unknown, max: number): string {
 export function closest(node: unknown, selector: string): Element | null | undefined {
   return (node as Element | null)?.closest?.(selector);
 }
+
+/** A small multiply-xorshift string hash (TinySimpleHash); 0 ≤ result < 2^32. */
+export function hash(text: string): number {
+  let h = 9;
+  for (let i = 0; i < text.length;) h = Math.imul(h ^ text.charCodeAt(i++), 9 ** 9);
+  return (h ^ (h >>> 9)) >>> 0;
+}

@@ -148,6 +148,47 @@ Deno.test({
 });
 
 Deno.test({
+  name: "e2e tracker: on an anonymised site allow-listed query values leave the page hashed",
+  ...BROWSER_TEST,
+  async fn() {
+    const html = `<!doctype html><script src="{{app}}/ea.js?s=fixture" data-site="fixture" ` +
+      `data-allow-local></script><h1>Shop</h1>`;
+    const h = await openTracker({
+      env: { ECHELON_ANONYMIZE_SITES: "fixture" },
+      pages: { "/shop": html },
+    });
+    try {
+      h.t.services.db.run(
+        "INSERT INTO site_settings (site_id, query_allowlist) VALUES ('fixture', 'id')",
+      );
+      h.t.services.collect.caches.refresh(h.t.services.db, h.t.clock.now);
+      for (const id of ["secret-4711", "secret-4711", "other-99"]) {
+        await h.page.goto(h.site + `/shop?id=${id}&utm_campaign=spring`);
+        await h.page.mouse.click(5, 5);
+        await h.waitFor(
+          () => h.views.length > 0 && decodeParam(h.views.at(-1)!.get("p")) !== null,
+          "view",
+        );
+        await h.page.waitForTimeout(900);
+      }
+      await h.waitFor(() => h.views.length === 3, "three views");
+      const sent = h.views.map((v) => decodeParam(v.get("p"))!);
+      for (const p of sent) {
+        assert.doesNotMatch(p, /secret|4711|other-99/, p);
+        assert.match(p, /^\/shop\?id=[0-9a-z]+&utm_campaign=spring$/, p);
+      }
+      assert.equal(sent[0], sent[1], "the same value gives the same hash");
+      assert.notEqual(sent[0], sent[2]);
+      const { views } = h.stored();
+      assert.equal(views.length, 3);
+      for (const row of views) assert.doesNotMatch(String(row.path), /shop|secret|4711/);
+    } finally {
+      await h.close();
+    }
+  },
+});
+
+Deno.test({
   name: "e2e tracker: without sessionStorage the session id is still a UUID and the view is kept",
   ...BROWSER_TEST,
   async fn() {
