@@ -51,6 +51,12 @@ export interface Config {
   telemetryUrl: string;
   debug: boolean;
   shutdownTimeoutMs: number;
+  /**
+   * TEST ONLY (ECHELON_TEST_MAX_PAGES_FILE, never set in production): a file holding a page limit
+   * that the writer connections apply (`PRAGMA max_page_count`) before each batch, so fault tests
+   * get a real SQLITE_FULL and can clear it. See lib/db/test_faults.ts.
+   */
+  testMaxPagesFile: string | null;
   /** Vite dev server origin during `deno task dev`; assets then come from it instead of dist/. */
   viteDevUrl: string;
   version: string;
@@ -164,6 +170,7 @@ export function loadConfig(env: Env, version = "dev"): Config {
       100,
       3_600_000,
     ),
+    testMaxPagesFile: read("ECHELON_TEST_MAX_PAGES_FILE") || null,
     viteDevUrl: url("VITE_DEV", read("VITE_DEV")),
     version: read("ECHELON_VERSION") ?? version,
   };

@@ -7,6 +7,8 @@ export interface Job {
   run: () => void | Promise<void>;
   /** Delay before the first run; defaults to everyMs. */
   firstRunMs?: number;
+  /** Asks a long run in flight to give up (called by the runner's stop() before it waits). */
+  abort?: () => void;
 }
 
 export interface JobRunner {
@@ -57,6 +59,7 @@ export function createJobRunner(
       running = false;
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
+      for (const job of jobs) job.abort?.();
       await Promise.allSettled([...inFlight]);
     },
   };

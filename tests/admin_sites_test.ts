@@ -132,6 +132,7 @@ Deno.test("admin sites: settings are validated, sanitised, stored and reach the 
     query: ["page", "q", "ref"],
     formValues: true,
     consentCss: "div { color: red; }",
+    anon: false,
   });
 
   // Dangerous CSS is stored sanitised, and the page says what was removed.

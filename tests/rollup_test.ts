@@ -141,6 +141,20 @@ Deno.test("rollup job: today, yesterday, the days not final yet, then only what 
   assert.ok(t.services.jobs.some((j) => j.name === "retention"));
 });
 
+Deno.test("rollup job: stopping the runner aborts a build between steps, nothing half-written", async () => {
+  const t = await fixtureApp();
+  const job = t.services.jobs.find((j) => j.name === "rollups")!;
+  assert.equal(job.firstRunMs, undefined, "first run a minute after start, not during boot");
+  const run = job.run();
+  job.abort!();
+  await run; // resolves: an abort is not a failure
+  assert.equal(
+    t.services.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM rollup_state")!.n,
+    0,
+  );
+  assert.equal(t.services.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM rollup_daily")!.n, 0);
+});
+
 Deno.test("rollup job: an expensive day is rebuilt every 30× its build time", async () => {
   const t = await fixtureApp();
   await refreshRollups(t.services);

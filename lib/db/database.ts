@@ -79,9 +79,14 @@ export class Database {
       return result;
     } catch (error) {
       this.#depth--;
-      this.#db.exec(
-        this.#depth === 0 ? "ROLLBACK" : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`,
-      );
+      // SQLITE_FULL, SQLITE_IOERR and SQLITE_NOMEM may already have rolled the whole transaction
+      // back (sqlite.org/lang_transaction.html, "Response To Errors Within A Transaction"): a
+      // ROLLBACK then throws "no transaction is active" and would hide the real error.
+      if (this.#db.isTransaction) {
+        this.#db.exec(
+          this.#depth === 0 ? "ROLLBACK" : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`,
+        );
+      }
       throw error;
     }
   }

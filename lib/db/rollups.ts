@@ -204,8 +204,8 @@ export interface RollupDayResult {
 export interface BuildOptions {
   /** Time stamped on the build (the clock of the services; tests freeze it). */
   builtAt: number;
-  /** Awaited between steps: hand the event loop back. */
-  pause?: () => Promise<void>;
+  /** Awaited after each step with its duration: hand the event loop back (and maybe rest). */
+  pause?: (stepMs: number) => Promise<void>;
   /** Raw rows copied per step. */
   chunkRows?: number;
   /** Sessions resolved per step. */
@@ -243,8 +243,9 @@ export function buildRollupDay(
     const step = async <T>(work: () => T): Promise<T> => {
       const t = performance.now();
       const result = work();
-      longest = Math.max(longest, performance.now() - t);
-      await pause();
+      const ms = performance.now() - t;
+      longest = Math.max(longest, ms);
+      await pause(ms);
       return result;
     };
     const from = dayStart(date);

@@ -176,7 +176,9 @@ export function deltaSessions(
   db: Database,
   q: { siteId: string; day: string; through: Watermark },
 ): SessionDelta[] {
-  const window = `v.site_id = ? AND v.created_at >= ? AND (v.id <= ? OR v.created_at < ?)
+  // `+`: find a session's views through the session or visitor index, never by scanning the
+  // site's (site_id, created_at) range.
+  const window = `+v.site_id = ? AND +v.created_at >= ? AND (v.id <= ? OR v.created_at < ?)
     AND ${cleanView("v.")}`;
   const args = [q.siteId, dayStart(addDays(q.day, -1)), q.through.viewId, dayStart(q.day)];
   const aggregate = `COUNT(*) AS n, MIN(created_at) AS first_at, MAX(created_at) AS last_at,

@@ -7,7 +7,15 @@ import type { WriteTable } from "./collect.ts";
 
 export type WriteRequest =
   // Rows travel as one JSON string: V8 serialises that faster than it clones the objects.
-  | { kind: "insert"; id: number; path: string; table: WriteTable; json: string }
+  | {
+    kind: "insert";
+    id: number;
+    path: string;
+    table: WriteTable;
+    json: string;
+    /** TEST ONLY: see lib/db/test_faults.ts. */
+    maxPagesFile?: string;
+  }
   | { kind: "close"; id: number };
 
 export interface WriteReply {
@@ -22,13 +30,16 @@ interface Waiting {
 
 export class WriteThread {
   readonly #path: string;
+  readonly #maxPagesFile: string | undefined;
   readonly #worker: Worker;
   readonly #waiting = new Map<number, Waiting>();
   #nextId = 1;
   #failure: Error | null = null;
 
-  constructor(path: string) {
+  /** `testMaxPagesFile`: TEST ONLY fault injection (lib/db/test_faults.ts). */
+  constructor(path: string, testMaxPagesFile?: string | null) {
     this.#path = path;
+    this.#maxPagesFile = testMaxPagesFile ?? undefined;
     this.#worker = new Worker(new URL("./write_worker.ts", import.meta.url), { type: "module" });
     this.#worker.onmessage = ({ data }: MessageEvent<WriteReply>) => {
       const waiting = this.#waiting.get(data.id);
@@ -64,6 +75,7 @@ export class WriteThread {
       path: this.#path,
       table,
       json: JSON.stringify(rows),
+      maxPagesFile: this.#maxPagesFile,
     });
   }
 

@@ -3,6 +3,7 @@
 // in order. Loaded only as a Worker; importing it elsewhere does nothing.
 import { Database } from "./database.ts";
 import { insertRows } from "./collect.ts";
+import { applyTestPageLimit } from "./test_faults.ts";
 import type { WriteReply, WriteRequest } from "./write_thread.ts";
 
 interface WorkerScope {
@@ -23,6 +24,7 @@ export function serveWrites(scope: WorkerScope): void {
       }
       // Opened on first use: the main thread ran the migrations before starting this thread.
       db ??= new Database(data.path);
+      applyTestPageLimit(db, data.maxPagesFile);
       insertRows(db, data.table, JSON.parse(data.json));
       scope.postMessage({ id: data.id });
     } catch (error) {

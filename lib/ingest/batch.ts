@@ -38,6 +38,7 @@ export function parseBatch(body: unknown, now: number, ignoredSites: readonly st
   if (typeof context.session_id !== "string" || !UUID.test(context.session_id)) {
     throw fail("context.session_id must be a UUID");
   }
+  const sessionId = context.session_id.toLowerCase();
   const siteId = context.site_id === undefined ? "default" : String(context.site_id).toLowerCase();
   if (!SITE_ID_PATTERN.test(siteId)) {
     throw fail(`context.site_id "${String(context.site_id).slice(0, 80)}" is invalid`);
@@ -93,7 +94,7 @@ export function parseBatch(body: unknown, now: number, ignoredSites: readonly st
         event_type: event.type,
         event_name: event.type === "custom" ? cleanString(data.name, 128) : null,
         site_id: siteId,
-        session_id: context.session_id.toLowerCase(),
+        session_id: sessionId,
         visitor_id: null,
         path: typeof data.path === "string" && data.path.startsWith("/")
           ? data.path.slice(0, 2048)

@@ -12,6 +12,7 @@ import {
 } from "../db/collect.ts";
 import { listExperimentVariants } from "../db/lookups.ts";
 import type { EventRow, ViewRow } from "../db/columns.ts";
+import { applyTestPageLimit } from "../db/test_faults.ts";
 import { WriteThread } from "../db/write_thread.ts";
 import type { EphemeralStore } from "../ephemeral.ts";
 import type { Job } from "../jobs.ts";
@@ -21,7 +22,7 @@ import { correlateBots, CORRELATION_EVERY_MS } from "../bots/correlator.ts";
 import { createKnownBotMatcher, loadCrawlerFeed } from "../bots/known_bots.ts";
 import { CollectCaches, REFRESH_EVERY_MS } from "./caches.ts";
 import { clientIp } from "./client_ip.ts";
-import { CounterTable } from "./counters.ts";
+import { counterSiteId, CounterTable } from "./counters.ts";
 import { DropLog } from "./drop_log.ts";
 import { type EventsHit, eventSteps } from "./event_pipeline.ts";
 import { type GeoLookup, openGeoDatabase } from "./geo.ts";
@@ -92,17 +93,21 @@ export class Collector {
     // Once started on a file database, batches are inserted on the write thread; before that
     // (tests flush by hand), or if that thread fails, on this thread's connection.
     const thread = () => this.#thread?.failed === false ? this.#thread : null;
+    const limited = () => {
+      applyTestPageLimit(db, config.testMaxPagesFile); // TEST ONLY; a no-op in production
+      return db;
+    };
     this.views = new BufferedWriter<ViewRow>({
       name: "views",
       flushMs: config.viewFlushMs,
-      write: (rows) => thread()?.insert("visitor_views", rows) ?? insertViews(db, rows),
+      write: (rows) => thread()?.insert("visitor_views", rows) ?? insertViews(limited(), rows),
       onError,
       now: options.now,
     });
     this.events = new BufferedWriter<EventRow>({
       name: "events",
       flushMs: config.eventFlushMs,
-      write: (rows) => thread()?.insert("semantic_events", rows) ?? insertEvents(db, rows),
+      write: (rows) => thread()?.insert("semantic_events", rows) ?? insertEvents(limited(), rows),
       onError,
       now: options.now,
     });
@@ -244,7 +249,7 @@ export class Collector {
   start(): void {
     const path = this.#options.db.path;
     if (this.#thread === null && WriteThread.isSupported(path)) {
-      this.#thread = new WriteThread(path);
+      this.#thread = new WriteThread(path, this.#options.config.testMaxPagesFile);
     }
     this.views.start();
     this.events.start();
@@ -299,7 +304,7 @@ export class Collector {
   }
 
   #countDrop(endpoint: Endpoint, date: string, siteId: string, reason: DropReason): void {
-    this.drops.add(date, siteId || "unknown", reason, endpoint);
+    this.drops.add(date, counterSiteId(siteId), reason, endpoint);
     if (this.caches.debug) this.#dropLog.note(endpoint, siteId, reason);
   }
 }

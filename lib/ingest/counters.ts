@@ -1,6 +1,17 @@
 // Aggregated counters (drop reasons, known-bot hits): increments add up in memory and are written
 // as one upsert per key on each flush, so a flood of dropped hits costs a map update each.
+import { SITE_ID_PATTERN } from "../config.ts";
 import type { CounterDelta } from "../db/collect.ts";
+
+/**
+ * The site a counter row is kept under. A dropped or bot hit's site id is unvalidated input, so
+ * anything not shaped like a site id is counted as "(invalid)" and no attacker's string is stored
+ * (found by tests/fuzz).
+ */
+export function counterSiteId(siteId: string): string {
+  if (siteId === "") return "unknown";
+  return SITE_ID_PATTERN.test(siteId) ? siteId : "(invalid)";
+}
 
 export class CounterTable {
   readonly #pending = new Map<string, CounterDelta>();

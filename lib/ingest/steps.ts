@@ -8,7 +8,7 @@ import type { PowVerifier } from "../pow/mod.ts";
 import type { KnownBotMatcher } from "../bots/known_bots.ts";
 import { LruCache } from "../lru.ts";
 import type { CollectCaches } from "./caches.ts";
-import type { CounterTable } from "./counters.ts";
+import { counterSiteId, type CounterTable } from "./counters.ts";
 import type { GeoLookup } from "./geo.ts";
 import { countryFromHeaders } from "./geo.ts";
 import type { HitBase } from "./hit.ts";
@@ -125,7 +125,7 @@ export function knownBotStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
       if (bot === null) return;
       const { date } = hit.facts;
       const path = deps.anonymizer.reportPath(hit.siteId, date, hit.reportPath);
-      deps.botTraffic.add(date, hit.siteId || "unknown", bot, path);
+      deps.botTraffic.add(date, counterSiteId(hit.siteId), bot, path);
       return "known_bot";
     },
   };

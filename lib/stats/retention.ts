@@ -19,7 +19,13 @@ import {
 } from "../db/retention.ts";
 import { addDays, purgeRollupsBefore } from "../db/rollups.ts";
 import { utcDay } from "./params.ts";
-import { buildDay, ROLLUP_RETENTION_DAYS, unfinishedDays, yieldToEventLoop } from "./rollup.ts";
+import {
+  buildDay,
+  isAbort,
+  ROLLUP_RETENTION_DAYS,
+  unfinishedDays,
+  yieldToEventLoop,
+} from "./rollup.ts";
 
 export const PURGE_BATCH_SIZE = 5_000;
 export const RETENTION_CHECK_EVERY_MS = 3_600_000;
@@ -28,6 +34,8 @@ export interface RetentionContext {
   db: Database;
   now: () => number;
   config: Pick<Config, "retentionDays" | "botRetentionDays">;
+  /** Aborted at shutdown: the run stops between two batches. */
+  signal?: AbortSignal;
 }
 
 export interface RetentionResult {
@@ -47,6 +55,7 @@ async function drain(
   purge: () => number,
   batchSize: number,
   counter: { batches: number },
+  signal?: AbortSignal,
 ): Promise<number> {
   let total = 0;
   for (;;) {
@@ -54,7 +63,7 @@ async function drain(
     counter.batches++;
     total += deleted;
     if (deleted < batchSize) return total;
-    await yieldToEventLoop();
+    await yieldToEventLoop(signal);
   }
 }
 
@@ -96,12 +105,24 @@ export async function runRetention(
       cleanBefore: `${cleanCutoff}T00:00:00.000Z`,
       botBefore: `${botCutoff}T00:00:00.000Z`,
     };
-    result.views = await drain(() => purgeViewsBatch(db, cut, batchSize), batchSize, result);
-    result.events = await drain(() => purgeEventsBatch(db, cut, batchSize), batchSize, result);
+    const signal = ctx.signal;
+    result.views = await drain(
+      () => purgeViewsBatch(db, cut, batchSize),
+      batchSize,
+      result,
+      signal,
+    );
+    result.events = await drain(
+      () => purgeEventsBatch(db, cut, batchSize),
+      batchSize,
+      result,
+      signal,
+    );
     result.botTraffic = await drain(
       () => purgeBotTrafficBatch(db, botCutoff, batchSize),
       batchSize,
       result,
+      signal,
     );
     result.rollups = purgeRollupsBefore(db, addDays(today, -ROLLUP_RETENTION_DAYS));
     if (result.views + result.events + result.botTraffic + result.rollups > 0) {
@@ -116,12 +137,18 @@ export async function runRetention(
 }
 
 export function retentionJob(ctx: RetentionContext): Job {
+  const controller = new AbortController();
   return {
     name: "retention",
     everyMs: RETENTION_CHECK_EVERY_MS,
-    firstRunMs: 60_000,
+    firstRunMs: 5 * 60_000,
+    abort: () => controller.abort(),
     run: async () => {
-      await runRetention(ctx);
+      try {
+        await runRetention({ ...ctx, signal: controller.signal });
+      } catch (error) {
+        if (!isAbort(error)) throw error;
+      }
     },
   };
 }

@@ -8,7 +8,9 @@
 // Pacing: readers add the rows above a day's watermark live (lib/stats/delta.ts), so figures
 // stay fresh between builds. A day whose build takes more than 2 s (around 100k page views a
 // day on two cores) is therefore rebuilt every 30× its build time (at most every 15 minutes)
-// rather than every minute, which keeps the job under ~3 % of a core at any volume.
+// rather than every minute. Within a build, each synchronous step is followed by a rest as long
+// as the step, so ingestion keeps at least half of the event loop while a big day is rebuilt;
+// a shutdown aborts the build between two steps.
 import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
 import type { Job } from "../jobs.ts";
@@ -48,10 +50,18 @@ export interface RollupContext {
   db: Database;
   now: () => number;
   config: Pick<Config, "retentionDays">;
+  /** Aborted at shutdown: a build in progress stops between two steps. */
+  signal?: AbortSignal;
 }
 
-/** Hands the event loop back (each build step is one synchronous statement). */
-export const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/** Hands the event loop back for `ms` (each build step is one synchronous statement). */
+export function rest(ms = 0, signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted();
+  return new Promise<void>((resolve) => setTimeout(resolve, ms));
+}
+
+/** Hands the event loop back once. */
+export const yieldToEventLoop = (signal?: AbortSignal) => rest(0, signal);
 
 /** True when the day's rollup was built after the next day ended (nothing can change it now). */
 function isFinal(date: string, builtAt: string | undefined): boolean {
@@ -80,9 +90,12 @@ export function unfinishedDays(ctx: RollupContext, from: string, to: string): st
   return days;
 }
 
-/** Builds one day's rollup, yielding between steps. */
+/** Builds one day's rollup, resting after each step as long as it took. */
 export function buildDay(ctx: RollupContext, date: string): Promise<RollupDayResult> {
-  return buildRollupDay(ctx.db, date, { builtAt: ctx.now(), pause: yieldToEventLoop });
+  return buildRollupDay(ctx.db, date, {
+    builtAt: ctx.now(),
+    pause: (stepMs) => rest(stepMs, ctx.signal),
+  });
 }
 
 /** Rebuilds one retained day (idempotent); a day past retention keeps its rollup. */
@@ -115,7 +128,7 @@ export async function refreshBlocks(ctx: RollupContext, max = BLOCKS_PER_RUN): P
       dropBlock(db, block);
       for (const part of blockParts(db, block, ALL_DIMENSIONS)) {
         sumBlockPart(db, block, part);
-        await yieldToEventLoop();
+        await yieldToEventLoop(ctx.signal);
       }
       recordBlock(db, block, new Date(ctx.now()).toISOString());
     });
@@ -162,13 +175,23 @@ export async function refreshRollups(
   return { days: results, blocks: await refreshBlocks(ctx, options.blocks) };
 }
 
+/** True for the error a build throws when the job was aborted (not a failure). */
+export function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === "AbortError";
+}
+
 export function rollupJob(ctx: RollupContext): Job {
+  const controller = new AbortController();
   return {
     name: "rollups",
     everyMs: ROLLUP_EVERY_MS,
-    firstRunMs: 5_000,
+    abort: () => controller.abort(),
     run: async () => {
-      await refreshRollups(ctx);
+      try {
+        await refreshRollups({ ...ctx, signal: controller.signal });
+      } catch (error) {
+        if (!isAbort(error)) throw error;
+      }
     },
   };
 }

@@ -19,7 +19,7 @@ import { jsonError } from "../../lib/http_error.ts";
 import type { Ctx } from "../../lib/state.ts";
 
 // Nanolytica's collect endpoint is a tracking endpoint (like /b.gif and /e), open to any page.
-const PUBLIC_PATHS = new Set(["/api/health", "/api/analytics/collect"]);
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/api/health", "/api/analytics/collect"]);
 
 export function handler(ctx: Ctx): Response | Promise<Response> {
   const services = ctx.state.services;
