@@ -302,7 +302,7 @@ export function buildRollupDay(
             fromKey: k,
             toKey: k + chunkKeys,
             // What the watermark covers: later rows of the day are the live delta's.
-            extra: { sql: "(v.id <= ? OR v.created_at < ?)", params: [hiView, from] },
+            extra: { sql: "(+v.id <= ? OR +v.created_at < ?)", params: [hiView, from] },
           })
         );
       }

@@ -176,9 +176,9 @@ export function deltaSessions(
   db: Database,
   q: { siteId: string; day: string; through: Watermark },
 ): SessionDelta[] {
-  // `+`: find a session's views through the session or visitor index, never by scanning the
-  // site's (site_id, created_at) range.
-  const window = `+v.site_id = ? AND +v.created_at >= ? AND (v.id <= ? OR v.created_at < ?)
+  // CROSS JOIN (SQLite keeps that order) and `+`: the few delta sessions drive lookups in the
+  // session or visitor index; never a scan of the table or of the site's time range.
+  const window = `+v.site_id = ? AND +v.created_at >= ? AND (+v.id <= ? OR +v.created_at < ?)
     AND ${cleanView("v.")}`;
   const args = [q.siteId, dayStart(addDays(q.day, -1)), q.through.viewId, dayStart(q.day)];
   const aggregate = `COUNT(*) AS n, MIN(created_at) AS first_at, MAX(created_at) AS last_at,
@@ -187,11 +187,11 @@ export function deltaSessions(
     `WITH d AS (SELECT sk, ${aggregate} FROM ${S.views} GROUP BY sk),
      p AS (
        SELECT sk, ${aggregate} FROM (
-         SELECT d.sk, v.created_at, v.path FROM d JOIN visitor_views v ON v.session_id = d.sk
+         SELECT d.sk, v.created_at, v.path FROM d CROSS JOIN visitor_views v ON v.session_id = d.sk
          WHERE ${window}
          UNION ALL
          SELECT d.sk, v.created_at, v.path FROM d
-         JOIN visitor_views v ON v.visitor_id = d.sk AND v.session_id IS NULL
+         CROSS JOIN visitor_views v ON v.visitor_id = d.sk AND v.session_id IS NULL
          WHERE ${window}
        ) GROUP BY sk
      )

@@ -199,6 +199,7 @@ export function materializeSessions(
     `(SELECT site_id, sk FROM ${s.keys} WHERE n >= ? AND n < ? AND has_sid = ${sid}) k`;
   // `+` keeps SQLite on the session and visitor indexes: without ANALYZE statistics (a fresh
   // database) it preferred (site_id, created_at) and scanned the whole window once per session.
+  // CROSS JOIN fixes the order (keys outside): with statistics it could scan the whole table.
   const window = `+v.site_id = k.site_id AND +v.created_at >= ? AND +v.created_at < ?
     AND ${cleanView("v.")} ${extra}`;
   const args = [range.fromKey, range.toKey, range.windowFrom, range.windowTo, ...extraParams];
@@ -213,11 +214,12 @@ export function materializeSessions(
               substr(MAX(created_at || path), ${STAMP_LENGTH + 1}) AS exit
        FROM (
          SELECT k.site_id, k.sk, v.visitor_id, v.created_at, v.path
-         FROM ${keys(1)} JOIN visitor_views v ON v.session_id = k.sk
+         FROM ${keys(1)} CROSS JOIN visitor_views v ON v.session_id = k.sk
          WHERE ${window}
          UNION ALL
          SELECT k.site_id, k.sk, v.visitor_id, v.created_at, v.path
-         FROM ${keys(0)} JOIN visitor_views v ON v.visitor_id = k.sk AND v.session_id IS NULL
+         FROM ${keys(0)} CROSS JOIN visitor_views v
+           ON v.visitor_id = k.sk AND v.session_id IS NULL
          WHERE ${window}
        )
        GROUP BY site_id, sk
