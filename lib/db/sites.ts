@@ -139,8 +139,13 @@ export interface SiteDeletion {
   rollups: number;
 }
 
-/** The per-site rollup tables (migration 4), emptied with the site's raw data. */
-const SITE_ROLLUP_TABLES = ["rollup_daily", "rollup_daily_totals", "rollup_hourly"] as const;
+/** The per-site rollup tables (migrations 4 and 6), emptied with the site's raw data. */
+const SITE_ROLLUP_TABLES = [
+  "rollup_daily",
+  "rollup_daily_totals",
+  "rollup_hourly",
+  "rollup_blocks",
+] as const;
 
 /**
  * Removes a site and its settings; with `purgeData` also everything stored for it (views,
