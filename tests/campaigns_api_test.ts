@@ -46,6 +46,12 @@ Deno.test("campaigns API: create, list, read, rename, change status, delete", as
     site_id: "shop",
     status: "active",
   }]);
+  assert.deepEqual(
+    t.services.db.all<{ created_at: string }>("SELECT created_at FROM utm_campaigns")
+      .map((row) => row.created_at),
+    [new Date(t.clock.now).toISOString()],
+    "registered at the service clock's time",
+  );
   // Defaults: the name is the value, the site "default"; a second id from the same value gets -2.
   const second = await api(t, "POST", "/api/campaigns", {
     utm_campaign: "spring sale 2026",

@@ -12,7 +12,7 @@ import {
 import type { Services } from "../services.ts";
 import { type CampaignChange, campaignIdBase, type NewCampaign } from "./input.ts";
 
-type CampaignServices = Pick<Services, "db" | "collect">;
+type CampaignServices = Pick<Services, "db" | "collect" | "now">;
 
 export type CreateOutcome =
   | { kind: "created"; campaign: CampaignRecord }
@@ -33,7 +33,7 @@ export function createCampaign(services: CampaignServices, input: NewCampaign): 
     } else if (campaignIdTaken(db, id)) {
       return { kind: "duplicate_id", id };
     }
-    insertCampaign(db, { ...input, id });
+    insertCampaign(db, { ...input, id, created_at: new Date(services.now()).toISOString() });
     return { kind: "created", campaign: getCampaign(db, id)! };
   });
   if (outcome.kind === "created") services.collect.caches.refreshCampaigns(db);

@@ -88,14 +88,17 @@ export function campaignByValue(
   ) ?? null;
 }
 
-export function insertCampaign(db: Database, campaign: Omit<CampaignRecord, "created_at">): void {
+/** `created_at` comes from the service clock (not SQLite's), so it orders with everything else. */
+export function insertCampaign(db: Database, campaign: CampaignRecord): void {
   db.run(
-    "INSERT INTO utm_campaigns (id, name, utm_campaign, site_id, status) VALUES (?, ?, ?, ?, ?)",
+    `INSERT INTO utm_campaigns (id, name, utm_campaign, site_id, status, created_at)
+     VALUES (?, ?, ?, ?, ?, ?)`,
     campaign.id,
     campaign.name,
     campaign.utm_campaign,
     campaign.site_id,
     campaign.status,
+    campaign.created_at,
   );
 }
 
