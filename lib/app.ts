@@ -10,6 +10,7 @@ import {
   SHORT_CACHE,
   StaticFiles,
 } from "./fresh/mod.ts";
+import { discardUnreadBody } from "./http_body.ts";
 import type { Services } from "./services.ts";
 import { initialState, type State, type Subrequest } from "./state.ts";
 import { createTrackingFastPath, FAST_PIXEL_PATH } from "./tracking_fast_path.ts";
@@ -42,7 +43,8 @@ export async function createApp(services: Services): Promise<App> {
   const fastPath = staticFiles.has(FAST_PIXEL_PATH) ? null : createTrackingFastPath(services);
   const stats = services.requestStats;
   // Every response's handler time feeds /api/stats/vitals (lib/request_stats.ts); the fast
-  // path's answer is synchronous, so it is timed without a promise.
+  // path's answer is synchronous, so it is timed without a promise. A request body no handler
+  // read is cancelled once the response is ready (lib/http_body.ts).
   const timed = async (req: Request, started: number, pending: Promise<Response>) => {
     let status = 500;
     try {
@@ -51,6 +53,7 @@ export async function createApp(services: Services): Promise<App> {
       return response;
     } finally {
       stats.record(pathOf(req.url), status, performance.now() - started);
+      discardUnreadBody(req);
     }
   };
   const app: App = {

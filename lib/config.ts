@@ -22,6 +22,8 @@ export interface Config {
   cookieSecure: boolean | null;
   retentionDays: number;
   botRetentionDays: number;
+  /** Days CI benchmark metrics (perf_metrics, /api/perf) are kept. */
+  perfRetentionDays: number;
   suspectCountries: string[];
   suspectPoints: number;
   siteSuspectCountries: Map<string, string[]>;
@@ -51,6 +53,8 @@ export interface Config {
   telemetryUrl: string;
   debug: boolean;
   shutdownTimeoutMs: number;
+  /** Worker threads for heavy stats reads (lib/reads/); 0 runs them on the main thread. */
+  readThreads: number;
   /**
    * TEST ONLY (ECHELON_TEST_MAX_PAGES_FILE, never set in production): a file holding a page limit
    * that the writer connections apply (`PRAGMA max_page_count`) before each batch, so fault tests
@@ -71,6 +75,7 @@ const DEFAULTS = {
   port: 1947,
   dbPath: "./echelon.db",
   retentionDays: 90,
+  perfRetentionDays: 365,
   suspectCountries: "CN",
   suspectPoints: 30,
   botDiscardThreshold: 0,
@@ -81,6 +86,7 @@ const DEFAULTS = {
   powDifficulty: 16,
   liveStatsMinutes: 10,
   shutdownTimeoutMs: 60_000,
+  readThreads: 2,
 } as const;
 
 export function loadConfig(env: Env, version = "dev"): Config {
@@ -109,6 +115,12 @@ export function loadConfig(env: Env, version = "dev"): Config {
       : parseBoolean("ECHELON_COOKIE_SECURE", cookieSecureRaw, false),
     retentionDays,
     botRetentionDays: int("ECHELON_BOT_RETENTION_DAYS", retentionDays, 1, 36_500),
+    perfRetentionDays: int(
+      "ECHELON_PERF_RETENTION_DAYS",
+      DEFAULTS.perfRetentionDays,
+      1,
+      36_500,
+    ),
     suspectCountries: list("ECHELON_SUSPECT_COUNTRIES", DEFAULTS.suspectCountries).map((c) =>
       countryCode("ECHELON_SUSPECT_COUNTRIES", c)
     ),
@@ -170,6 +182,7 @@ export function loadConfig(env: Env, version = "dev"): Config {
       100,
       3_600_000,
     ),
+    readThreads: int("ECHELON_READ_THREADS", DEFAULTS.readThreads, 0, 16),
     testMaxPagesFile: read("ECHELON_TEST_MAX_PAGES_FILE") || null,
     viteDevUrl: url("VITE_DEV", read("VITE_DEV")),
     version: read("ECHELON_VERSION") ?? version,

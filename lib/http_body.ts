@@ -1,12 +1,26 @@
 // Request bodies read with a hard cap enforced while streaming: an oversize body is refused with
-// 413 as soon as the cap is crossed, never buffered whole (Content-Length is checked first).
+// 413 as soon as the cap is crossed, never buffered whole (Content-Length is checked first), and
+// its stream is cancelled. Every route that reads a body goes through here; a body no route read
+// is cancelled once the response is ready (`discardUnreadBody`, called by lib/app.ts).
 import { HttpError } from "./http_error.ts";
 
-export async function readBodyCapped(req: Request, maxBytes: number): Promise<Uint8Array> {
+/** 413 naming the limit (tests/body_limits_test.ts reads the number back from the message). */
+function tooLarge(maxBytes: number): HttpError {
+  return new HttpError(
+    413,
+    "payload_too_large",
+    `The request body is over the limit of ${maxBytes} bytes for this endpoint`,
+  );
+}
+
+export async function readBodyCapped(
+  req: Request,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer>> {
   const declared = req.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
     await req.body?.cancel().catch(() => {});
-    throw new HttpError(413, "payload_too_large", `Body exceeds ${maxBytes} bytes`);
+    throw tooLarge(maxBytes);
   }
   if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
@@ -19,7 +33,7 @@ export async function readBodyCapped(req: Request, maxBytes: number): Promise<Ui
       size += value.length;
       if (size > maxBytes) {
         await reader.cancel().catch(() => {});
-        throw new HttpError(413, "payload_too_large", `Body exceeds ${maxBytes} bytes`);
+        throw tooLarge(maxBytes);
       }
       chunks.push(value);
     }
@@ -47,4 +61,14 @@ export async function readJsonCapped(req: Request, maxBytes: number): Promise<un
   } catch {
     throw new HttpError(400, "invalid_json", "The request body is not valid JSON");
   }
+}
+
+/**
+ * Cancels a request body nobody read (a handler that takes no body, a refusal before the read:
+ * 401, 403, 404, 405), so its sender is told to stop rather than left pending. Bodies being read
+ * or already read or cancelled are locked or closed and left alone.
+ */
+export function discardUnreadBody(req: Request): void {
+  const body = req.body;
+  if (body !== null && !body.locked) body.cancel().catch(() => {});
 }

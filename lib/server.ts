@@ -1,6 +1,8 @@
 // Process lifecycle: open the DB, build services and the app, serve, run jobs, and on SIGTERM or
 // SIGINT stop accepting, run the shutdown hooks (writer flushes) and close the DB, all within
-// ECHELON_SHUTDOWN_TIMEOUT_MS.
+// ECHELON_SHUTDOWN_TIMEOUT_MS. Open connections get a grace period to finish; a connection that
+// outlasts it (a slow or endless upload) does not hold the flush back: the writers then refuse
+// what still arrives (a counted drop, 503 on /e), and flush what they accepted.
 import { createApp } from "./app.ts";
 import { ensureGeneratedPassword } from "./auth/credentials.ts";
 import type { Config } from "./config.ts";
@@ -62,7 +64,16 @@ export async function start(
         Deno.exit(1);
       }, config.shutdownTimeoutMs);
       try {
-        await server.shutdown();
+        const grace = drainGraceMs(config.shutdownTimeoutMs);
+        let graceTimer: ReturnType<typeof setTimeout> | undefined;
+        const drained = await Promise.race([
+          server.shutdown().then(() => true),
+          new Promise<false>((resolve) => graceTimer = setTimeout(() => resolve(false), grace)),
+        ]);
+        clearTimeout(graceTimer);
+        if (!drained) {
+          log.warn(`connections still open after ${grace} ms; flushing without waiting for them`);
+        }
         await jobs.stop();
         for (const hook of services.shutdownHooks) {
           try {
@@ -94,4 +105,10 @@ export async function start(
     finished: server.finished.then(() => shuttingDown ?? undefined),
     shutdown,
   };
+}
+
+/** How long shutdown waits for open connections before flushing anyway: half the whole budget,
+ * at most 10 s, so the flush always has the larger share. */
+export function drainGraceMs(shutdownTimeoutMs: number): number {
+  return Math.min(10_000, Math.floor(shutdownTimeoutMs / 2));
 }

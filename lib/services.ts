@@ -10,6 +10,7 @@ import { Collector } from "./ingest/collector.ts";
 import { deriveKey } from "./keys.ts";
 import type { Logger } from "./log.ts";
 import { PowVerifier } from "./pow/mod.ts";
+import { createReader, type Reader } from "./reads/mod.ts";
 import { RequestStats } from "./request_stats.ts";
 import { resolveMasterSecret } from "./secret.ts";
 import { retentionJob } from "./stats/retention.ts";
@@ -31,6 +32,8 @@ export interface Services {
   requestStats: RequestStats;
   /** Overview figures of settled days (lib/stats/settled_cache.ts). */
   statsCache: SettledRangeCache;
+  /** Runs the heavy stats reads, on read threads when the database is a file (lib/reads/). */
+  reads: Reader;
   startedAt: number;
   /** Current time in ms; tests freeze it. */
   now: () => number;
@@ -63,6 +66,8 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     store: ephemeral,
     now,
   });
+  const statsCache = new SettledRangeCache();
+  const reads = createReader({ db, now, config, statsCache }, { threads: config.readThreads });
   const collect = new Collector({
     config,
     db,
@@ -81,7 +86,8 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     pow,
     collect,
     requestStats: new RequestStats({ now }),
-    statsCache: new SettledRangeCache(),
+    statsCache,
+    reads,
     startedAt,
     now,
     jobs: [
@@ -96,6 +102,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
         name: "flush collectors",
         run: () => collect.stop(Date.now() + config.shutdownTimeoutMs - 1000),
       },
+      { name: "close read threads", run: () => reads.close() },
     ],
   };
 }

@@ -49,3 +49,16 @@ export function serveTestApp(t: TestApp): { baseUrl: string; close: () => Promis
     close: () => server.shutdown(),
   };
 }
+
+/** Rows per table of the app's database, to assert that a refused request changed nothing. */
+export function tableRowCounts(t: TestApp): Record<string, number> {
+  const tables = t.services.db.all<{ name: string }>(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  );
+  return Object.fromEntries(
+    tables.map(({ name }) => [
+      name,
+      t.services.db.all<{ n: number }>(`SELECT count(*) AS n FROM "${name}"`)[0].n,
+    ]),
+  );
+}

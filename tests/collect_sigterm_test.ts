@@ -125,3 +125,70 @@ async function isExited(child: Deno.ChildProcess): Promise<boolean> {
   const timeout = new Promise<false>((r) => setTimeout(() => r(false), 0));
   return await Promise.race([child.status.then(() => true), timeout]);
 }
+
+Deno.test("process: an upload that never ends does not keep SIGTERM from flushing", async () => {
+  // A connection that outlasts the drain grace (half of ECHELON_SHUTDOWN_TIMEOUT_MS) must not
+  // hold back the writers' flush: before the fix, server.shutdown() waited for it, the shutdown
+  // timeout fired and the buffered hits were lost with exit code 1.
+  const dir = await Deno.makeTempDir();
+  const dbPath = `${dir}/upload.db`;
+  const server = await spawnServer({
+    ECHELON_DB_PATH: dbPath,
+    ECHELON_RATE_LIMIT_MAX: "0",
+    ECHELON_DEBUG: "true",
+    ECHELON_VIEW_FLUSH_MS: "60000", // the hits stay buffered until shutdown
+    ECHELON_SHUTDOWN_TIMEOUT_MS: "4000",
+  });
+  let trickle: ReturnType<typeof setInterval> | undefined;
+  try {
+    const accepted: string[] = [];
+    for (let n = 0; n < 20; n++) {
+      const res = await fetch(hitUrl(server.baseUrl, n), { headers: HEADERS });
+      await res.arrayBuffer();
+      if (!res.headers.get("x-echelon-drop")) accepted.push(`/burst/${n}`);
+    }
+    assert.equal(accepted.length, 20);
+
+    // 100 bytes every 50 ms, without end: the connection stays busy.
+    const upload = new ReadableStream<Uint8Array>({
+      start(controller) {
+        trickle = setInterval(() => {
+          try {
+            controller.enqueue(new Uint8Array(100).fill(120));
+          } catch {
+            clearInterval(trickle);
+          }
+        }, 50);
+      },
+    });
+    const uploading = fetch(`${server.baseUrl}/e`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: upload,
+      duplex: "half",
+    } as RequestInit).then((res) => res.body?.cancel(), () => {});
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const started = Date.now();
+    const status = await server.stop("SIGTERM");
+    const took = Date.now() - started;
+    assert.equal(status.code, 0, server.log());
+    assert.match(server.log(), /connections still open after 2000 ms; flushing/);
+    assert.ok(took < 4000, `exited after ${took} ms`);
+    clearInterval(trickle);
+    await uploading;
+
+    const db = new DatabaseSync(dbPath, { readOnly: true });
+    try {
+      const stored = db.prepare("SELECT path FROM visitor_views WHERE site_id = ?").all(SITE)
+        .map((row) => String(row.path)).sort();
+      assert.deepEqual(stored, accepted.sort());
+    } finally {
+      db.close();
+    }
+  } finally {
+    clearInterval(trickle);
+    if (!(await isExited(server.child))) await server.stop("SIGKILL");
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -7,6 +7,7 @@ Deno.test("config: defaults of the contract", () => {
   assert.equal(config.dbPath, "./echelon.db");
   assert.equal(config.retentionDays, 90);
   assert.equal(config.botRetentionDays, 90);
+  assert.equal(config.perfRetentionDays, 365);
   assert.deepEqual(config.suspectCountries, ["CN"]);
   assert.equal(config.suspectPoints, 30);
   assert.equal(config.botDiscardThreshold, 0);
@@ -63,6 +64,7 @@ Deno.test("config: bad values stop boot with the variable's name", () => {
     ["ECHELON_RATE_LIMIT_MAX", "-1"],
     ["ECHELON_RATE_LIMIT_MAX", "10abc"],
     ["ECHELON_RETENTION_DAYS", "1.5"],
+    ["ECHELON_PERF_RETENTION_DAYS", "0"],
     ["ECHELON_TRUST_PROXY", "maybe"],
     ["ECHELON_SUSPECT_COUNTRIES", "CHN"],
     ["ECHELON_SITE_SUSPECT_COUNTRIES", "nocolon"],

@@ -1,13 +1,15 @@
 // Retention: raw rows past ECHELON_RETENTION_DAYS (bot-scored ones past the bot retention) and
 // old known-bot report rows are deleted in batches that yield to the event loop; each day gets
-// its final rollup before its raw rows go; rollups are kept two years; the run is logged once a
-// day in maintenance_log.
+// its final rollup before its raw rows go; rollups are kept two years; CI benchmark metrics go
+// after ECHELON_PERF_RETENTION_DAYS and revoked API keys 30 days after their revocation (and stay
+// refused); the run is logged once a day in maintenance_log.
 import assert from "node:assert/strict";
 import { addBotTraffic, insertEvents, insertViews } from "../lib/db/collect.ts";
 import { rollupState } from "../lib/db/rollups.ts";
 import { runRetention } from "../lib/stats/mod.ts";
+import { REVOKED_KEY_RETENTION_DAYS } from "../lib/auth/api_keys.ts";
 import { createTestApp, type TestApp } from "./_helpers.ts";
-import { event, getJson, SECRET, SITE, view } from "./_stats_fixture.ts";
+import { AUTH, event, getJson, SECRET, SITE, view } from "./_stats_fixture.ts";
 
 const OLD = "2026-10-10"; // 41 days before the frozen 2026-11-20
 const count = (t: TestApp, sql: string) => t.services.db.get<{ n: number }>(sql)!.n;
@@ -82,8 +84,8 @@ Deno.test("retention: purges in batches, rolls each day up first, keeps rollups,
     [result.views, result.events, result.botTraffic, result.rollups],
     [17, 7, 1, 2],
   );
-  // Views 5+5+5+2, events 5+2, bot report 1.
-  assert.equal(result.batches, 7);
+  // Views 5+5+5+2, events 5+2, bot report 1, perf metrics 1 (none).
+  assert.equal(result.batches, 8);
   assert.ok(
     [...seen].some((n) => n < before && n > before - 17),
     `a partial purge was observable: ${[...seen]}`,
@@ -139,4 +141,108 @@ Deno.test("retention: a failing run is logged as failed", async () => {
   assert.equal(log.status, "failed");
   assert.match(log.error, /bot_traffic/);
   assert.ok(t.services.jobs.some((j) => j.name === "retention" && j.everyMs === 3_600_000));
+});
+
+Deno.test("retention: perf metrics past ECHELON_PERF_RETENTION_DAYS go, newer ones stay", async () => {
+  // Kept 30 days: the cut-off is 2026-10-21T00:00:00.000Z (the frozen clock is 2026-11-20).
+  const t = await createTestApp({ ECHELON_SECRET: SECRET, ECHELON_PERF_RETENTION_DAYS: "30" });
+  const at = [
+    "2025-03-01T08:00:00Z",
+    "2026-10-20T23:59:59.999Z",
+    "2026-10-21T00:00:00Z",
+    "2026-11-19T08:00:00Z",
+  ];
+  const res = await t.request("/api/perf", {
+    method: "POST",
+    headers: { ...AUTH, "content-type": "application/json" },
+    body: JSON.stringify(
+      at.map((recorded_at, i) => ({
+        category: "api",
+        metric: "p50",
+        value: i,
+        unit: "ms",
+        recorded_at,
+      })),
+    ),
+  });
+  assert.equal(res.status, 201, await res.text());
+
+  const result = await runRetention(t.services, { batchSize: 1 });
+  assert.equal(result?.perfMetrics, 2);
+  assert.deepEqual(
+    t.services.db.all<{ recorded_at: string }>(
+      "SELECT recorded_at FROM perf_metrics ORDER BY recorded_at",
+    ).map((r) => r.recorded_at),
+    ["2026-10-21T00:00:00.000Z", "2026-11-19T08:00:00.000Z"],
+  );
+  const log = t.services.db.get<{ purge_perf_metrics: number }>(
+    "SELECT purge_perf_metrics FROM maintenance_log WHERE date = '2026-11-20'",
+  )!;
+  assert.equal(log.purge_perf_metrics, 2);
+  // The default keeps a year.
+  assert.equal((await createTestApp()).services.config.perfRetentionDays, 365);
+});
+
+Deno.test("retention: revoked API keys go 30 days after revocation and stay refused (401)", async () => {
+  const t = await createTestApp({ ECHELON_SECRET: SECRET });
+  const now = t.clock.now;
+  const day = 86_400_000;
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await t.request(path, {
+      method,
+      headers: { ...AUTH, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, json: await res.json() };
+  };
+  const create = async (name: string) => {
+    const { status, json } = await api("POST", "/api/keys", { name, scope: "read" });
+    assert.equal(status, 201);
+    return { id: json.created as number, key: json.key as string };
+  };
+  const revokeAt = async (id: number, ms: number) => {
+    t.clock.now = ms;
+    assert.equal((await api("DELETE", `/api/keys/${id}`)).status, 200);
+    t.clock.now = now;
+  };
+  const old = await create("old");
+  const recent = await create("recent");
+  const live = await create("live");
+  await revokeAt(old.id, now - (REVOKED_KEY_RETENTION_DAYS + 1) * day);
+  await revokeAt(recent.id, now - (REVOKED_KEY_RETENTION_DAYS - 1) * day);
+
+  const result = await runRetention(t.services);
+  assert.equal(result?.apiKeys, 1);
+  assert.deepEqual(
+    t.services.db.all<{ name: string }>("SELECT name FROM api_keys ORDER BY id").map((r) => r.name),
+    ["recent", "live"],
+  );
+  const log = t.services.db.get<{ purge_api_keys: number }>(
+    "SELECT purge_api_keys FROM maintenance_log WHERE date = '2026-11-20'",
+  )!;
+  assert.equal(log.purge_api_keys, 1);
+
+  // The purged key matches no row now: refused exactly like an unknown key, never let through.
+  const asKey = async (key: string) => {
+    const res = await t.request(`/api/stats/overview?site_id=${SITE}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    return { status: res.status, json: await res.json() };
+  };
+  const purged = await asKey(old.key);
+  assert.deepEqual([purged.status, purged.json.error], [401, "invalid_api_key"]);
+  const revoked = await asKey(recent.key);
+  assert.deepEqual([revoked.status, revoked.json.error], [401, "invalid_api_key"]);
+  assert.equal((await asKey(live.key)).status, 200);
+  // Through /mcp too, which checks keys on its own.
+  const mcp = await t.request("/mcp", {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${old.key}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+    },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+  });
+  assert.deepEqual([mcp.status, (await mcp.json()).error], [401, "invalid_api_key"]);
 });

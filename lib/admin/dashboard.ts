@@ -3,12 +3,8 @@
 // the previous one, the headline cards with their changes, a per-site summary when "All sites"
 // is selected (the stats are per site), and the export links.
 import type { SiteOption } from "../db/sites.ts";
-import {
-  type Overview,
-  type OverviewQuery,
-  type StatsContext,
-  statsOverview,
-} from "../stats/mod.ts";
+import type { Reader } from "../reads/mod.ts";
+import type { Overview, OverviewQuery } from "../stats/mod.ts";
 import { formatDuration, formatNumber } from "./format.ts";
 import type { AdminSelection, Period } from "./period.ts";
 
@@ -32,8 +28,12 @@ export function overviewQuery(
 }
 
 /** The overview of one site over the selected period, compared with the previous period. */
-export function dashboardOverview(ctx: StatsContext, siteId: string, period: Period): Overview {
-  return statsOverview(ctx, overviewQuery(siteId, period));
+export function dashboardOverview(
+  reads: Reader,
+  siteId: string,
+  period: Period,
+): Promise<Overview> {
+  return reads.run("overview", overviewQuery(siteId, period));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,17 +184,17 @@ function addHeadline(into: Totals, h: Omit<Totals, "visitors"> & { unique_visito
 }
 
 /** Each site's overview (no top lists needed beyond one row) and their exact sums. */
-export function allSitesSummary(
-  ctx: StatsContext,
+export async function allSitesSummary(
+  reads: Reader,
   sites: readonly SiteOption[],
   period: Period,
-): AllSites {
+): Promise<AllSites> {
   const chosen = sites.slice(0, MAX_SITE_SUMMARIES);
-  const summaries = chosen.map((site) => ({
+  const summaries = await Promise.all(chosen.map(async (site) => ({
     site_id: site.site_id,
     name: site.name,
-    overview: statsOverview(ctx, overviewQuery(site.site_id, period, 1)),
-  }));
+    overview: await reads.run("overview", overviewQuery(site.site_id, period, 1)),
+  })));
   const current = { ...ZERO };
   const previous = { ...ZERO };
   const days = new Map<string, { views: number; visitors: number; previousViews: number }>();

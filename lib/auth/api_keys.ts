@@ -3,7 +3,8 @@
 // (a database leak yields no usable key) and the text is shown once, at creation. `read` keys may
 // only read (GET/HEAD on /api/*, and the read-only tools of /mcp); `write` keys may also change
 // data. No key can list, create or revoke keys: that takes an admin session or ECHELON_SECRET,
-// so a leaked key cannot mint a stronger one.
+// so a leaked key cannot mint a stronger one. A revoked key stays listed for 30 days, then the
+// retention job deletes its row; it is refused all the same (401 as an unknown key).
 import { createHash, randomBytes } from "node:crypto";
 import {
   apiKeyByHash,
@@ -11,6 +12,7 @@ import {
   type ApiKeyRow,
   type ApiKeyScope,
   countLiveApiKeys,
+  deleteRevokedApiKeys,
   insertApiKey,
   listApiKeys as listApiKeyRows,
   revokeApiKeyRow,
@@ -35,6 +37,8 @@ export const KEY_TOUCH_INTERVAL_MS = 60_000;
 export const MAX_KEY_NAME_LENGTH = 64;
 /** Live (unrevoked) keys at once: a bound on the table, far above any real use. */
 export const MAX_LIVE_KEYS = 100;
+/** Days a revoked key stays listed (to see what was revoked, and when) before it is deleted. */
+export const REVOKED_KEY_RETENTION_DAYS = 30;
 /** Paths a key may never use, whatever its scope: key management itself. */
 const KEY_MANAGEMENT_PATH = /^\/api\/keys(\/|$)/;
 
@@ -137,6 +141,14 @@ export type RevokeOutcome = "revoked" | "already_revoked" | "not_found";
 export function revokeApiKey(deps: ApiKeyDeps, id: number): RevokeOutcome {
   if (revokeApiKeyRow(deps.db, id, deps.now())) return "revoked";
   return apiKeyById(deps.db, id) ? "already_revoked" : "not_found";
+}
+
+/**
+ * Deletes the keys revoked more than REVOKED_KEY_RETENTION_DAYS ago (the retention job); returns
+ * how many. Their text then matches no row, which verifyApiKey refuses like any unknown key.
+ */
+export function purgeRevokedApiKeys(deps: ApiKeyDeps): number {
+  return deleteRevokedApiKeys(deps.db, deps.now() - REVOKED_KEY_RETENTION_DAYS * 86_400_000);
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or null. */

@@ -63,3 +63,11 @@ export function revokeApiKeyRow(db: Database, id: number, revokedAt: number): bo
 export function touchApiKey(db: Database, id: number, lastUsedAt: number): void {
   db.run("UPDATE api_keys SET last_used_at = ? WHERE id = ?", lastUsedAt, id);
 }
+
+/** Deletes keys revoked before `revokedBefore` (epoch ms); returns how many. */
+export function deleteRevokedApiKeys(db: Database, revokedBefore: number): number {
+  return db.run(
+    "DELETE FROM api_keys WHERE revoked_at IS NOT NULL AND revoked_at < ?",
+    revokedBefore,
+  ).changes;
+}

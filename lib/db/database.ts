@@ -6,6 +6,11 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlit
 export type SqlParam = SQLInputValue;
 export type Row = Record<string, SqlParam>;
 
+/** Whether another connection (a worker thread's) opening `path` sees the same database. */
+export function isSharedFile(path: string): boolean {
+  return path !== ":memory:" && path !== "" && !path.startsWith("file::memory:");
+}
+
 export class Database {
   readonly path: string;
   readonly #db: DatabaseSync;

@@ -365,4 +365,14 @@ export const MIGRATIONS: readonly Migration[] = [
       DELETE FROM rollup_blocks WHERE dimension IN ('entry', 'exit');
     `,
   },
+  {
+    // The retention job also purges CI benchmark metrics past ECHELON_PERF_RETENTION_DAYS and API
+    // keys revoked over 30 days ago; its daily maintenance_log row counts both.
+    version: 7,
+    name: "maintenance_purge_perf_keys",
+    sql: `
+      ALTER TABLE maintenance_log ADD COLUMN purge_perf_metrics INTEGER;
+      ALTER TABLE maintenance_log ADD COLUMN purge_api_keys INTEGER;
+    `,
+  },
 ];

@@ -1,5 +1,6 @@
 // Performance metrics (perf_metrics): CI/CD benchmark values posted to /api/perf, the filtered
-// listing, and the last N values of each series (category, metric, branch, unit) for the trends.
+// listing, the last N values of each series (category, metric, branch, unit) for the trends, and
+// the retention purge (ECHELON_PERF_RETENTION_DAYS, lib/stats/retention.ts).
 // `metadata` is stored as the JSON text the caller serialised once (lib/perf/input.ts) and parsed
 // once on the way out (reference W28 double-encoded it and cut it mid-value).
 import type { Database, SqlParam } from "./database.ts";
@@ -203,4 +204,19 @@ export function perfFacets(db: Database): { categories: string[]; branches: stri
     "SELECT DISTINCT branch FROM perf_metrics WHERE branch IS NOT NULL ORDER BY branch LIMIT 200",
   ).map((r) => r.branch);
   return { categories, branches };
+}
+
+/**
+ * Deletes up to `limit` metrics recorded before `before` (an ISO instant), in one short
+ * transaction (the retention job calls it until fewer than `limit` go); returns how many.
+ */
+export function purgePerfMetricsBatch(db: Database, before: string, limit: number): number {
+  return db.transaction(() =>
+    db.run(
+      `DELETE FROM perf_metrics WHERE id IN (
+         SELECT id FROM perf_metrics WHERE recorded_at < ? LIMIT ?)`,
+      before,
+      limit,
+    ).changes
+  );
 }

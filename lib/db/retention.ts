@@ -1,6 +1,7 @@
 // Retention SQL: batched deletes of raw rows past their retention (each batch its own short
 // transaction, so writers are never locked out for long — reference W36 ran one DELETE for
-// everything), and the maintenance_log record of each daily run.
+// everything), and the maintenance_log record of each daily run. (Perf metrics and revoked API
+// keys are purged by lib/db/perf.ts and lib/db/api_keys.ts, next to their other queries.)
 import type { Database } from "./database.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 
@@ -68,6 +69,8 @@ export interface MaintenanceRow {
   purge_events: number | null;
   purge_bot_traffic: number | null;
   purge_rollups: number | null;
+  purge_perf_metrics: number | null;
+  purge_api_keys: number | null;
   error: string | null;
   started_at: string;
   completed_at: string | null;
@@ -97,11 +100,14 @@ export function finishMaintenance(
     events: number;
     botTraffic: number;
     rollups: number;
+    perfMetrics: number;
+    apiKeys: number;
   },
 ): void {
   db.run(
     `UPDATE maintenance_log SET status = 'complete', completed_at = ?, rollup_rows = ?,
-       purge_views = ?, purge_events = ?, purge_bot_traffic = ?, purge_rollups = ?, error = NULL
+       purge_views = ?, purge_events = ?, purge_bot_traffic = ?, purge_rollups = ?,
+       purge_perf_metrics = ?, purge_api_keys = ?, error = NULL
      WHERE date = ?`,
     at,
     counts.rollupRows,
@@ -109,6 +115,8 @@ export function finishMaintenance(
     counts.events,
     counts.botTraffic,
     counts.rollups,
+    counts.perfMetrics,
+    counts.apiKeys,
     date,
   );
 }

@@ -4,6 +4,7 @@
 // (~1 µs a row) and keeps serving requests. WAL mode lets the main connection read and write
 // its own small tables meanwhile. File databases only: `:memory:` is private to one connection.
 import type { WriteTable } from "./collect.ts";
+import { isSharedFile } from "./database.ts";
 
 export type WriteRequest =
   // Rows travel as one JSON string: V8 serialises that faster than it clones the objects.
@@ -56,7 +57,7 @@ export class WriteThread {
   }
 
   static isSupported(path: string): boolean {
-    return path !== ":memory:" && path !== "" && !path.startsWith("file::memory:");
+    return isSharedFile(path);
   }
 
   /** Set once the thread crashed or was closed; callers write on their own connection then. */

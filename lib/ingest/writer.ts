@@ -52,6 +52,7 @@ export class BufferedWriter<T> {
   #pending: Promise<number> | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #running = false;
+  #stopping = false;
   /** A flush cycle is under way (it reschedules itself; no second cycle may start). */
   #cycling = false;
   #stats: WriterStats;
@@ -87,9 +88,12 @@ export class BufferedWriter<T> {
     return { ...this.#stats, buffered: this.#buffer.length };
   }
 
-  /** Queues a record; false when the buffer is full (the caller counts the drop). */
+  /**
+   * Queues a record; false when the buffer is full or the writer is stopping (its last flush may
+   * already be done, so a record taken now could be lost): the caller counts the drop.
+   */
   push(record: T): boolean {
-    if (this.#buffer.length >= this.#options.maxBuffer) {
+    if (this.#stopping || this.#buffer.length >= this.#options.maxBuffer) {
       this.#stats.rejected++;
       return false;
     }
@@ -106,6 +110,7 @@ export class BufferedWriter<T> {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#stopping = false;
     this.#schedule(this.#options.flushMs);
   }
 
@@ -130,6 +135,7 @@ export class BufferedWriter<T> {
   /** Stops the timer and drains the buffer, retrying failed flushes until `deadline`. */
   async stop(deadline = Date.now() + 30_000): Promise<number> {
     this.#running = false;
+    this.#stopping = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     let written = 0;

@@ -3,13 +3,14 @@
 // there is no session table to keep, or to share between instances).
 import { bearerMatches } from "../auth/bearer.ts";
 import { bearerToken, invalidKeyResponse, isApiKeyToken, verifyApiKey } from "../auth/api_keys.ts";
-import { jsonError } from "../http_error.ts";
+import { readBodyCapped } from "../http_body.ts";
+import { HttpError, jsonError } from "../http_error.ts";
 import type { Services } from "../services.ts";
 import type { ApiClient } from "./client.ts";
 import { WebStandardStreamableHTTPServerTransport } from "./sdk.ts";
 import { createMcpServer } from "./server.ts";
 
-/** A JSON-RPC request or batch is small; anything bigger is refused with 413 unread. */
+/** A JSON-RPC request or batch is small; anything bigger is refused with 413. */
 export const MAX_MCP_BODY_BYTES = 64 * 1024;
 
 export type McpAccess = { ok: true; authorization: string | null } | {
@@ -56,19 +57,25 @@ export function mcpAccess(
 export async function handleMcpRequest(req: Request, client: ApiClient): Promise<Response> {
   if (req.method !== "POST") {
     await req.body?.cancel().catch(() => {});
-    return Response.json(
-      {
-        jsonrpc: "2.0",
-        error: {
-          code: -32000,
-          message:
-            `${req.method} is not supported: this server is stateless, POST JSON-RPC messages`,
-        },
-        id: null,
-      },
-      { status: 405, headers: { allow: "POST" } },
+    return rpcError(
+      405,
+      `${req.method} is not supported: this server is stateless, POST JSON-RPC messages`,
+      { allow: "POST" },
     );
   }
+  // The body is read here, through the shared capped reader, and handed to the SDK buffered: the
+  // SDK's own reader stops at its cap but leaves the stream uncancelled, so an oversize upload
+  // would keep its sender going (its cap stays set, as a second fence).
+  let body: Uint8Array<ArrayBuffer>;
+  try {
+    body = await readBodyCapped(req, MAX_MCP_BODY_BYTES);
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    return rpcError(error.status, error.message);
+  }
+  const forwarded = new Headers(req.headers);
+  forwarded.delete("content-length");
+  const buffered = new Request(req.url, { method: "POST", headers: forwarded, body });
   const server = createMcpServer(client);
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
@@ -77,7 +84,7 @@ export async function handleMcpRequest(req: Request, client: ApiClient): Promise
   });
   try {
     await server.connect(transport);
-    const response = await transport.handleRequest(req);
+    const response = await transport.handleRequest(buffered);
     // Answers depend on the caller's key and on live data: never cached.
     const headers = new Headers(response.headers);
     headers.set("cache-control", "no-store");
@@ -85,4 +92,12 @@ export async function handleMcpRequest(req: Request, client: ApiClient): Promise
   } finally {
     await server.close();
   }
+}
+
+/** A refusal in JSON-RPC's shape (what MCP clients parse), as the SDK's transport answers. */
+function rpcError(status: number, message: string, headers?: HeadersInit): Response {
+  return Response.json(
+    { jsonrpc: "2.0", error: { code: -32000, message }, id: null },
+    { status, headers },
+  );
 }

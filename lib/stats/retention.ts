@@ -1,9 +1,11 @@
 // Daily retention: raw views and events older than ECHELON_RETENTION_DAYS (bot-scored ones after
-// ECHELON_BOT_RETENTION_DAYS) and the known-bot report past the bot retention are deleted in
-// batches, yielding between batches so ingestion is never stalled; rollups are kept two years.
+// ECHELON_BOT_RETENTION_DAYS), the known-bot report past the bot retention and CI benchmark
+// metrics older than ECHELON_PERF_RETENTION_DAYS are deleted in batches, yielding between batches
+// so ingestion is never stalled; rollups are kept two years, revoked API keys 30 days.
 // Every day is given a final rollup before its raw rows go. A run is recorded in
 // maintenance_log; the job checks hourly and runs once per UTC day (so a process that was down
 // at the usual hour catches up — reference W22).
+import { purgeRevokedApiKeys } from "../auth/api_keys.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
 import type { Job } from "../jobs.ts";
@@ -17,6 +19,7 @@ import {
   purgeViewsBatch,
   startMaintenance,
 } from "../db/retention.ts";
+import { purgePerfMetricsBatch } from "../db/perf.ts";
 import { addDays, purgeRollupsBefore } from "../db/rollups.ts";
 import { utcDay } from "./params.ts";
 import {
@@ -33,7 +36,7 @@ export const RETENTION_CHECK_EVERY_MS = 3_600_000;
 export interface RetentionContext {
   db: Database;
   now: () => number;
-  config: Pick<Config, "retentionDays" | "botRetentionDays">;
+  config: Pick<Config, "retentionDays" | "botRetentionDays" | "perfRetentionDays">;
   /** Aborted at shutdown: the run stops between two batches. */
   signal?: AbortSignal;
 }
@@ -47,6 +50,9 @@ export interface RetentionResult {
   events: number;
   botTraffic: number;
   rollups: number;
+  perfMetrics: number;
+  /** Revoked API keys deleted (REVOKED_KEY_RETENTION_DAYS after their revocation). */
+  apiKeys: number;
   /** Transactions used by the purge (each at most `batchSize` rows). */
   batches: number;
 }
@@ -94,6 +100,8 @@ export async function runRetention(
       events: 0,
       botTraffic: 0,
       rollups: 0,
+      perfMetrics: 0,
+      apiKeys: 0,
       batches: 0,
     };
     for (const day of unfinishedDays(ctx, "0000-01-01", addDays(cleanCutoff, -1))) {
@@ -124,10 +132,18 @@ export async function runRetention(
       result,
       signal,
     );
+    const perfBefore = `${addDays(today, -config.perfRetentionDays)}T00:00:00.000Z`;
+    result.perfMetrics = await drain(
+      () => purgePerfMetricsBatch(db, perfBefore, batchSize),
+      batchSize,
+      result,
+      signal,
+    );
     result.rollups = purgeRollupsBefore(db, addDays(today, -ROLLUP_RETENTION_DAYS));
-    if (result.views + result.events + result.botTraffic + result.rollups > 0) {
-      optimizeDatabase(db);
-    }
+    result.apiKeys = purgeRevokedApiKeys(ctx);
+    const purged = result.views + result.events + result.botTraffic + result.rollups +
+      result.perfMetrics + result.apiKeys;
+    if (purged > 0) optimizeDatabase(db);
     finishMaintenance(db, today, stamp(), result);
     return result;
   } catch (error) {

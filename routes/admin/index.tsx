@@ -31,7 +31,7 @@ import { currentSchemaVersion } from "../../lib/db/migrate.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../lib/public_origin.ts";
 import type { Ctx, State } from "../../lib/state.ts";
-import { liveDashboard, type Overview } from "../../lib/stats/mod.ts";
+import type { Overview } from "../../lib/stats/mod.ts";
 
 /** The instance's own figures: private instances only (public mode redacts internals). */
 interface Instance {
@@ -57,9 +57,9 @@ type Body =
 type Data = Body & { frame: AdminFrame; instance: Instance | null; origin: string };
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const services = ctx.state.services;
-    const { config, db, startedAt } = services;
+    const { config, db, reads, startedAt } = services;
     const frame = loadAdminFrame(ctx);
     const { period } = frame.selection;
     const site = pageSite(frame.selection, frame.sites);
@@ -71,14 +71,17 @@ export const handler = {
     };
     const common = { frame, instance, origin: publicOrigin(ctx.url, ctx.req.headers, config) };
     if (site !== null) {
-      const overview = dashboardOverview(services, site, period);
-      const live = liveSnapshot(liveDashboard(services, site, { redact: frame.readOnly }));
+      const [overview, dashboard] = await Promise.all([
+        dashboardOverview(reads, site, period),
+        reads.run("liveDashboard", site, { redact: frame.readOnly }),
+      ]);
+      const live = liveSnapshot(dashboard);
       const kpis = dashboardKpis(overview, period);
       const anonymized = config.anonymizeSites.includes(site);
       return page<Data>({ ...common, kind: "site", site, overview, kpis, live, anonymized });
     }
     if (frame.sites.length === 0) return page<Data>({ ...common, kind: "none" });
-    const all = allSitesSummary(services, frame.sites, period);
+    const all = await allSitesSummary(reads, frame.sites, period);
     return page<Data>({ ...common, kind: "all", all, kpis: allSitesKpis(all, period) });
   },
 };

@@ -18,7 +18,7 @@ import { readBodyCapped } from "../../lib/http_body.ts";
 import { HttpError } from "../../lib/http_error.ts";
 import type { Ctx, State } from "../../lib/state.ts";
 
-type LoginProblem = "invalid" | "rate_limited" | "not_configured" | "bad_request";
+type LoginProblem = "invalid" | "rate_limited" | "not_configured" | "bad_request" | "too_large";
 
 interface Data {
   next: string;
@@ -56,7 +56,8 @@ export const handler = {
       form = await readForm(ctx.req);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
-      return page<Data>(data(ctx, { problem: "bad_request" }), { status: error.status });
+      const problem = error.status === 413 ? "too_large" : "bad_request";
+      return page<Data>(data(ctx, { problem }), { status: error.status });
     }
     const field = (name: string) => {
       const value = form.get(name);
@@ -143,6 +144,7 @@ const MESSAGES: Record<LoginProblem, (data: Data) => string> = {
     "No admin account is configured. Set ECHELON_USERNAME and ECHELON_PASSWORD_HASH, or " +
     "restart the server to generate a password.",
   bad_request: () => "The form could not be read. Please try again.",
+  too_large: () => `The form is over the limit of ${MAX_FORM_BYTES} bytes.`,
 };
 
 const INPUT =

@@ -12,7 +12,7 @@ import { type RealtimeSnapshot, realtimeSnapshot } from "../../lib/admin/live_po
 import { adminHref } from "../../lib/admin/period.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import type { Ctx, State } from "../../lib/state.ts";
-import { liveDashboard, type Realtime, realtimeStats } from "../../lib/stats/mod.ts";
+import type { Realtime } from "../../lib/stats/mod.ts";
 
 type Data =
   & { frame: AdminFrame }
@@ -22,20 +22,24 @@ type Data =
   );
 
 export const handler = {
-  GET(ctx: Ctx) {
-    const services = ctx.state.services;
+  async GET(ctx: Ctx) {
+    const { reads } = ctx.state.services;
     const frame = loadAdminFrame(ctx);
     const site = pageSite(frame.selection, frame.sites);
     if (site !== null) {
-      const dashboard = liveDashboard(services, site, { redact: frame.readOnly });
-      const snapshot = realtimeSnapshot(dashboard, realtimeStats(services, site), {
+      const [dashboard, realtime] = await Promise.all([
+        reads.run("liveDashboard", site, { redact: frame.readOnly }),
+        reads.run("realtime", site),
+      ]);
+      const snapshot = realtimeSnapshot(dashboard, realtime, {
         withVisitors: !frame.readOnly,
       });
       return page<Data>({ frame, kind: "site", site, snapshot });
     }
     const chosen = frame.sites.slice(0, MAX_SITE_SUMMARIES);
-    const sites = chosen
-      .map((s) => ({ ...realtimeStats(services, s.site_id), name: s.name }))
+    const sites = (await Promise.all(
+      chosen.map(async (s) => ({ ...await reads.run("realtime", s.site_id), name: s.name })),
+    ))
       .sort((a, b) => b.active_visitors - a.active_visitors || b.pageviews - a.pageviews);
     return page<Data>({
       frame,

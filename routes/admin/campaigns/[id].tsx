@@ -28,7 +28,6 @@ import {
   CAMPAIGN_STATUSES,
   type CampaignRecord,
   type CampaignReport,
-  campaignReport,
   type CampaignStatus,
   changeCampaign,
   parseCampaignChange,
@@ -81,14 +80,16 @@ function builderOf(url: URL, campaign: CampaignRecord | null): Builder {
     : { url: base, tags, result: null, errors: built.errors };
 }
 
-function render(ctx: Ctx, errors: string[] = [], status?: number) {
-  const { config, db } = ctx.state.services;
+async function render(ctx: Ctx, errors: string[] = [], status?: number) {
+  const { config, reads } = ctx.state.services;
   const frame = loadAdminFrame(ctx);
   const campaign = campaignOf(ctx);
   return page<Data>({
     frame,
     campaign,
-    report: campaign ? campaignReport(db, campaign, reportRange(frame.selection.period)) : null,
+    report: campaign
+      ? await reads.run("campaignReport", campaign, reportRange(frame.selection.period))
+      : null,
     builder: builderOf(ctx.url, campaign),
     errors,
     recordAll: config.utmRecordAll,

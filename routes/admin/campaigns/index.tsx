@@ -12,7 +12,6 @@ import { adminHref } from "../../../lib/admin/period.ts";
 import {
   CAMPAIGN_STATUSES,
   type CampaignStatus,
-  campaignSummaries,
   type CampaignSummary,
   createCampaign,
   parseNewCampaign,
@@ -45,15 +44,15 @@ function statusFilter(ctx: Ctx): CampaignStatus | null {
     : null;
 }
 
-function load(ctx: Ctx, errors: string[] = [], form?: FormValues): Data {
-  const { config, db } = ctx.state.services;
+async function load(ctx: Ctx, errors: string[] = [], form?: FormValues): Promise<Data> {
+  const { config, reads } = ctx.state.services;
   const frame = loadAdminFrame(ctx);
   const status = statusFilter(ctx);
   const { site, period } = frame.selection;
   return {
     frame,
     status,
-    campaigns: campaignSummaries(db, reportRange(period), { siteId: site, status }),
+    campaigns: await reads.run("campaignSummaries", reportRange(period), { siteId: site, status }),
     recordAll: config.utmRecordAll,
     errors,
     form: form ??
@@ -62,8 +61,8 @@ function load(ctx: Ctx, errors: string[] = [], form?: FormValues): Data {
 }
 
 export const handler = {
-  GET(ctx: Ctx) {
-    return page<Data>(load(ctx));
+  async GET(ctx: Ctx) {
+    return page<Data>(await load(ctx));
   },
 
   async POST(ctx: Ctx) {
@@ -76,14 +75,14 @@ export const handler = {
       status: form.get("status") ?? "active",
     };
     const parsed = parseNewCampaign({ ...echo, status: echo.status || undefined });
-    if (!parsed.ok) return page<Data>(load(ctx, parsed.errors, echo), { status: 400 });
+    if (!parsed.ok) return page<Data>(await load(ctx, parsed.errors, echo), { status: 400 });
     const outcome = createCampaign(ctx.state.services, parsed.value);
     if (outcome.kind !== "created") {
       const message = outcome.kind === "duplicate_value"
         ? `utm_campaign: "${parsed.value.utm_campaign}" is already registered for site ` +
           `"${parsed.value.site_id}" as "${outcome.existing.name}".`
         : `A campaign with id "${outcome.id}" already exists.`;
-      return page<Data>(load(ctx, [message], echo), { status: 409 });
+      return page<Data>(await load(ctx, [message], echo), { status: 409 });
     }
     const href = `/admin/campaigns/${encodeURIComponent(outcome.campaign.id)}`;
     return new Response(null, {

@@ -30,7 +30,7 @@ import {
   TRANSITION_LABELS,
   TRANSITIONS,
 } from "../../../lib/experiments/mod.ts";
-import { type ExperimentResults, experimentResults } from "../../../lib/experiments/results.ts";
+import type { ExperimentResults } from "../../../lib/experiments/results.ts";
 import { experimentSnippet } from "../../../lib/experiments/snippet.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
 import { HttpError } from "../../../lib/http_error.ts";
@@ -46,14 +46,14 @@ interface Data {
   errors: string[];
 }
 
-function render(ctx: Ctx, errors: string[] = [], status?: number) {
-  const { config, db } = ctx.state.services;
+async function render(ctx: Ctx, errors: string[] = [], status?: number) {
+  const { config, db, reads } = ctx.state.services;
   const frame = loadAdminFrame(ctx);
   const experiment = findExperiment(db, ctx.params.id);
   return page<Data>({
     frame,
     experiment,
-    results: experiment && experimentResults(db, experiment, frame.now),
+    results: experiment && await reads.run("experimentResults", experiment, frame.now),
     snippet: experiment
       ? experimentSnippet(publicOrigin(ctx.url, ctx.req.headers, config), experiment)
       : "",

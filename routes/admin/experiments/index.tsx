@@ -17,7 +17,6 @@ import {
   MAX_LIST,
   STATUSES,
 } from "../../../lib/experiments/mod.ts";
-import { experimentResults } from "../../../lib/experiments/results.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
 
@@ -37,8 +36,8 @@ interface Data {
 }
 
 export const handler = {
-  GET(ctx: Ctx) {
-    const { db } = ctx.state.services;
+  async GET(ctx: Ctx) {
+    const { db, reads } = ctx.state.services;
     const frame = loadAdminFrame(ctx);
     const rawStatus = ctx.url.searchParams.get("status");
     const status = isStatus(rawStatus) ? rawStatus : null;
@@ -48,10 +47,10 @@ export const handler = {
       statuses: status ? [status] : null,
       limit: MAX_LIST,
     });
-    const rows = experiments.map((experiment) => {
-      const results = experimentResults(db, experiment, frame.now);
+    const rows = await Promise.all(experiments.map(async (experiment) => {
+      const results = await reads.run("experimentResults", experiment, frame.now);
       return { experiment, exposures: results.exposures, conversions: results.conversions };
-    });
+    }));
     const sites = [
       ...new Set([...frame.sites.map((s) => s.site_id), ...experiments.map((e) => e.site_id)]),
     ].sort();

@@ -28,10 +28,8 @@ import { formatAge, formatDateTime, formatNumber } from "../../../lib/admin/form
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
 import { adminHref, type QueryValue, selectionParams } from "../../../lib/admin/period.ts";
 import {
-  listVisitors,
   VISITOR_SORT_KEYS,
   type VisitorAggregates,
-  visitorAggregates,
   type VisitorFilter,
   type VisitorListRow,
   type VisitorSort,
@@ -69,7 +67,7 @@ interface Data {
 }
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const frame = loadAdminFrame(ctx);
     const params = ctx.url.searchParams;
     const filters: Filters = {
@@ -81,16 +79,17 @@ export const handler = {
       order: parseChoice(params.get("order"), ["desc", "asc"] as const, "desc"),
     };
     const { site, period } = frame.selection;
-    const db = ctx.state.services.db;
+    const { reads } = ctx.state.services;
     const returnTo = ctx.url.pathname + ctx.url.search;
     if (frame.readOnly) {
-      const aggregates = visitorAggregates(db, { site, since: period.since, until: period.until });
+      const range = { site, since: period.since, until: period.until };
+      const aggregates = await reads.run("visitorAggregates", range);
       return page<Data>({ frame, filters, rows: null, links: null, aggregates, returnTo });
     }
     const keys = VISITOR_SORT_KEYS[filters.sort];
     const shape = keys.map((key) => KEY_TYPES[key]);
-    const result = listVisitors(
-      db,
+    const result = await reads.run(
+      "visitors",
       {
         site,
         since: period.since,

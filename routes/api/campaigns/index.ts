@@ -4,12 +4,7 @@
 // registers one (201 {created, campaign}); the same utm_campaign on the same site twice, or a
 // taken id, is 409 conflict. Only active campaigns are recorded by the collectors (unless
 // ECHELON_UTM_RECORD_ALL=true); the whitelist follows at once.
-import {
-  campaignSummaries,
-  createCampaign,
-  parseNewCampaign,
-  reportRange,
-} from "../../../lib/campaigns/mod.ts";
+import { createCampaign, parseNewCampaign, reportRange } from "../../../lib/campaigns/mod.ts";
 import { campaignFilter } from "../../../lib/campaigns/params.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError } from "../../../lib/http_error.ts";
@@ -19,11 +14,11 @@ import { parseRange } from "../../../lib/stats/params.ts";
 const MAX_BODY_BYTES = 4096;
 
 export const handler = {
-  GET(ctx: Ctx) {
-    const { db, now } = ctx.state.services;
+  async GET(ctx: Ctx) {
+    const { now, reads } = ctx.state.services;
     const filter = campaignFilter(ctx.url);
     const range = reportRange(parseRange(ctx.url, now()));
-    return Response.json(campaignSummaries(db, range, filter));
+    return Response.json(await reads.run("campaignSummaries", range, filter));
   },
 
   async POST(ctx: Ctx) {

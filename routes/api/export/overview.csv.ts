@@ -10,16 +10,16 @@ import {
 } from "../../../lib/export/mod.ts";
 import { EXPORT_LIST_LIMIT, overviewCsv } from "../../../lib/export/overview.ts";
 import type { Ctx } from "../../../lib/state.ts";
-import { parseOverviewQuery, statsOverview } from "../../../lib/stats/mod.ts";
+import { parseOverviewQuery } from "../../../lib/stats/mod.ts";
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     assertExportAllowed(ctx, "overview");
     const services = ctx.state.services;
     const now = services.now();
     const params = exportParams(ctx.url, now, { siteRequired: true });
     const query = parseOverviewQuery(ctx.url, now);
-    const overview = statsOverview(services, {
+    const overview = await services.reads.run("overview", {
       ...query,
       compare: true,
       limit: query.limit ?? EXPORT_LIST_LIMIT,

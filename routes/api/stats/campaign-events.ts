@@ -3,15 +3,15 @@
 // by visitors: the registered campaign (if any), visitors of its views, visitors with an event
 // tagged with it, events, event_rate (%), events per visitor, and its top 10 event types and
 // custom event names.
-import { campaignEventsReport, reportRange } from "../../../lib/campaigns/mod.ts";
+import { reportRange } from "../../../lib/campaigns/mod.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import { EVENT_TYPES } from "../../../lib/ingest/event_pipeline.ts";
 import type { Ctx } from "../../../lib/state.ts";
 import { parseRange, requiredSiteId } from "../../../lib/stats/params.ts";
 
 export const handler = {
-  GET(ctx: Ctx) {
-    const { db, now } = ctx.state.services;
+  async GET(ctx: Ctx) {
+    const { now, reads } = ctx.state.services;
     const siteId = requiredSiteId(ctx.url);
     const range = reportRange(parseRange(ctx.url, now()));
     const eventType = ctx.url.searchParams.get("event_type")?.trim() || null;
@@ -23,6 +23,6 @@ export const handler = {
           `(${[...EVENT_TYPES].join(", ")})`,
       );
     }
-    return Response.json(campaignEventsReport(db, siteId, range, { eventType }));
+    return Response.json(await reads.run("campaignEventsReport", siteId, range, { eventType }));
   },
 };

@@ -3,7 +3,7 @@
 // GET /api/stats/campaigns?id=<campaign>: that campaign's report — totals, events and
 // conversions (sessions with a custom event), by source/medium/content/term, top paths, landing
 // pages and a zero-filled daily trend (lib/campaigns/report.ts). 404 not_found.
-import { campaignReport, campaignSummaries, reportRange } from "../../../lib/campaigns/mod.ts";
+import { reportRange } from "../../../lib/campaigns/mod.ts";
 import { campaignFilter, campaignId } from "../../../lib/campaigns/params.ts";
 import { getCampaign } from "../../../lib/db/campaigns.ts";
 import { HttpError } from "../../../lib/http_error.ts";
@@ -11,14 +11,16 @@ import type { Ctx } from "../../../lib/state.ts";
 import { parseRange } from "../../../lib/stats/params.ts";
 
 export const handler = {
-  GET(ctx: Ctx) {
-    const { db, now } = ctx.state.services;
+  async GET(ctx: Ctx) {
+    const { db, now, reads } = ctx.state.services;
     const range = reportRange(parseRange(ctx.url, now()));
     const rawId = ctx.url.searchParams.get("id");
-    if (rawId === null) return Response.json(campaignSummaries(db, range, campaignFilter(ctx.url)));
+    if (rawId === null) {
+      return Response.json(await reads.run("campaignSummaries", range, campaignFilter(ctx.url)));
+    }
     const id = campaignId(rawId);
     const campaign = getCampaign(db, id);
     if (!campaign) throw new HttpError(404, "not_found", `No campaign "${id}"`);
-    return Response.json(campaignReport(db, campaign, range));
+    return Response.json(await reads.run("campaignReport", campaign, range));
   },
 };

@@ -1,12 +1,13 @@
 // GET /api/stats/dashboard?site_id: the live dashboard — visitors now, zero-filled per-minute
 // (60 min) and per-hour (24 h) charts keyed by UTC timestamps, recent visitors and events.
 import type { Ctx } from "../../../lib/state.ts";
-import { liveDashboard, requiredSiteId } from "../../../lib/stats/mod.ts";
+import { requiredSiteId } from "../../../lib/stats/mod.ts";
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const services = ctx.state.services;
     const siteId = requiredSiteId(ctx.url);
-    return Response.json(liveDashboard(services, siteId, { redact: services.config.publicMode }));
+    const redact = services.config.publicMode;
+    return Response.json(await services.reads.run("liveDashboard", siteId, { redact }));
   },
 };

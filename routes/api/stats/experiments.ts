@@ -9,22 +9,23 @@ import {
   siteParam,
   statusesParam,
 } from "../../../lib/experiments/params.ts";
-import { experimentResults } from "../../../lib/experiments/results.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
-  GET(ctx: Ctx) {
-    const { db, now } = ctx.state.services;
+  async GET(ctx: Ctx) {
+    const { db, now, reads } = ctx.state.services;
     const at = now();
     const id = experimentIdParam(ctx.url);
     if (id !== null) {
-      return Response.json([experimentResults(db, requireExperiment(db, id), at)]);
+      return Response.json([await reads.run("experimentResults", requireExperiment(db, id), at)]);
     }
     const experiments = findExperiments(db, {
       siteId: siteParam(ctx.url),
       statuses: statusesParam(ctx.url) ?? ["active", "completed"],
       limit: limitParam(ctx.url),
     });
-    return Response.json(experiments.map((experiment) => experimentResults(db, experiment, at)));
+    return Response.json(
+      await Promise.all(experiments.map((e) => reads.run("experimentResults", e, at))),
+    );
   },
 };

@@ -3,11 +3,12 @@
 // lists, web vitals and the daily trend of one site (lib/stats/overview.ts says which figures come
 // from rollups).
 import type { Ctx } from "../../../lib/state.ts";
-import { parseOverviewQuery, statsOverview } from "../../../lib/stats/mod.ts";
+import { parseOverviewQuery } from "../../../lib/stats/mod.ts";
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const services = ctx.state.services;
-    return Response.json(statsOverview(services, parseOverviewQuery(ctx.url, services.now())));
+    const query = parseOverviewQuery(ctx.url, services.now());
+    return Response.json(await services.reads.run("overview", query));
   },
 };

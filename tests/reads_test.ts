@@ -1,0 +1,176 @@
+// Read threads (lib/reads/): on a file database the heavy stats reads run on worker threads and
+// answer exactly what the same reads answer inline; errors keep their status; the event loop
+// keeps turning while a long read runs; closing waits for reads in flight.
+import assert from "node:assert/strict";
+import { generate } from "../bench/stats_bench.ts";
+import { changeStatus, createExperiment } from "../lib/experiments/mod.ts";
+import { HttpError } from "../lib/http_error.ts";
+import { errorOf, ReadPool } from "../lib/reads/pool.ts";
+import { failureOf } from "../lib/reads/worker.ts";
+import { refreshRollups } from "../lib/stats/mod.ts";
+import { adminApp, adminHtml, type AdminTestApp } from "./_admin.ts";
+import { seedReportFixture } from "./_campaigns.ts";
+import { AUTH, insertFixture, SECRET } from "./_stats_fixture.ts";
+
+async function closeApp(t: AdminTestApp): Promise<void> {
+  for (const hook of t.services.shutdownHooks) await hook.run();
+  t.services.db.close();
+}
+
+/** Two apps on one database file: one reads on threads, the other inline. */
+async function twins(dir: string): Promise<{ threaded: AdminTestApp; inline: AdminTestApp }> {
+  const env = { ECHELON_DB_PATH: `${dir}/reads.db`, ECHELON_SECRET: SECRET };
+  const threaded = await adminApp({ ...env, ECHELON_READ_THREADS: "2" });
+  const inline = await adminApp({ ...env, ECHELON_READ_THREADS: "0" });
+  return { threaded, inline };
+}
+
+const API_PATHS = [
+  "/api/stats/overview?site_id=shop&days=7",
+  "/api/stats/overview?site_id=shop&days=30&compare=previous",
+  "/api/stats/overview?site_id=shop&days=7&path=/pricing&country=FI",
+  "/api/stats/dashboard?site_id=shop",
+  "/api/stats/realtime?site_id=shop",
+  "/api/stats/campaigns?days=7",
+  "/api/stats/campaigns?days=7&id=spring",
+  "/api/stats/campaign-events?site_id=shop&days=7",
+  "/api/campaigns?days=7",
+  "/api/stats/experiments",
+  "/api/stats/experiments?experiment_id=checkout",
+];
+
+Deno.test("reads: every threaded stats read answers what the same read answers inline", async () => {
+  const dir = await Deno.makeTempDir();
+  const { threaded, inline } = await twins(dir);
+  try {
+    insertFixture(threaded);
+    seedReportFixture(threaded);
+    const day = 3_600_000 * 24;
+    createExperiment(threaded.services.db, {
+      experiment_id: "checkout",
+      name: "Checkout",
+      site_id: "shop",
+      metric: "signup",
+      variants: [
+        { variant_id: "a", weight: 50, is_control: true },
+        { variant_id: "b", weight: 50 },
+      ],
+    }, threaded.clock.now - 3 * day);
+    changeStatus(threaded.services.db, {
+      id: "checkout",
+      to: "active",
+      now: threaded.clock.now - 2 * day,
+    });
+    await refreshRollups(threaded.services);
+
+    for (const path of API_PATHS) {
+      const [a, b] = await Promise.all(
+        [threaded, inline].map((t) => t.request(path, { headers: AUTH })),
+      );
+      assert.equal(a.status, 200, `${path}: ${await a.clone().text()}`);
+      assert.equal(b.status, 200, path);
+      assert.deepEqual(await a.json(), await b.json(), path);
+    }
+    const overview = await (await threaded.request(API_PATHS[0], { headers: AUTH })).json();
+    assert.ok(overview.pageviews > 0, "the fixture is counted");
+    assert.ok(threaded.services.reads.threads >= 1, "reads ran on threads");
+    assert.equal(inline.services.reads.threads, 0);
+
+    // The pages that read through threads render the same figures.
+    for (
+      const path of [
+        "/admin?site=shop&period=7d",
+        "/admin",
+        "/admin/realtime?site=shop",
+        "/admin/realtime",
+        "/admin/visitors?period=7d",
+        "/admin/experiments",
+        "/admin/experiments/checkout",
+        "/admin/campaigns?period=7d",
+        "/admin/campaigns/spring?period=7d",
+      ]
+    ) {
+      const [a, b] = await Promise.all([adminHtml(threaded, path), adminHtml(inline, path)]);
+      assert.equal(a.status, 200, path);
+      assert.equal(b.status, 200, path);
+      const figures = (html: string) => html.match(/>\s*[\d,.]+%?\s*</g)?.join("|");
+      assert.ok(figures(a.html), `${path} shows figures`);
+      assert.equal(figures(a.html), figures(b.html), path);
+    }
+  } finally {
+    await closeApp(threaded);
+    await closeApp(inline);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("reads: the event loop keeps turning while a long read runs on a thread", async () => {
+  const dir = await Deno.makeTempDir();
+  const { threaded, inline } = await twins(dir);
+  try {
+    generate(threaded.services.db, 60_000, threaded.clock.now, () => {});
+    const path = "/api/stats/overview?site_id=bench&days=30&path_contains=/";
+    const read = async (t: AdminTestApp) => {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 2);
+      const started = performance.now();
+      const res = await t.request(path, { headers: AUTH });
+      const ms = performance.now() - started;
+      clearInterval(timer);
+      assert.equal(res.status, 200);
+      return { body: await res.json(), ms, ticks };
+    };
+    await read(threaded); // starts the thread
+    const onThread = await read(threaded);
+    const onLoop = await read(inline);
+    assert.ok(onThread.body.pageviews > 10_000, `${onThread.body.pageviews} views read`);
+    assert.deepEqual(onThread.body, onLoop.body);
+    // Inline, the query holds the loop: no timer fires until it is done. On a thread, timers
+    // fire meanwhile (2 ms apart; a loaded machine may delay some, never all).
+    assert.equal(onLoop.ticks, 0, "an inline read blocks the loop (the control)");
+    assert.ok(onThread.ms > 20, `the read took ${onThread.ms.toFixed(1)} ms`);
+    assert.ok(onThread.ticks >= 3, `${onThread.ticks} ticks in ${onThread.ms.toFixed(1)} ms`);
+  } finally {
+    await closeApp(threaded);
+    await closeApp(inline);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("reads: errors cross the thread boundary with their status; unknown reads fail", async () => {
+  const http = errorOf(failureOf(new HttpError(404, "not_found", "No such thing")));
+  assert.ok(http instanceof HttpError);
+  assert.deepEqual([http.status, http.code, http.message], [404, "not_found", "No such thing"]);
+  const plain = errorOf(failureOf(new TypeError("boom")));
+  assert.ok(!(plain instanceof HttpError));
+  assert.equal(plain.message, "boom");
+
+  const dir = await Deno.makeTempDir();
+  const pool = new ReadPool({ path: `${dir}/x.db`, size: 1, retentionDays: 30 });
+  try {
+    await assert.rejects(
+      pool.run("nonsense" as never, [], Date.now()),
+      /unknown read nonsense/,
+    );
+  } finally {
+    await pool.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("reads: closing waits for the reads in flight and refuses new ones", async () => {
+  const dir = await Deno.makeTempDir();
+  const { threaded, inline } = await twins(dir);
+  try {
+    insertFixture(threaded);
+    const reads = threaded.services.reads;
+    const pending = reads.run("realtime", "shop");
+    await reads.close();
+    assert.equal((await pending).site_id, "shop");
+    await assert.rejects(reads.run("realtime", "shop"), /read pool closed/);
+  } finally {
+    await closeApp(threaded);
+    await closeApp(inline);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
