@@ -1,8 +1,10 @@
 // The baseline for HTTP benchmarks: bare Deno.serve answering the same bytes as our routes,
 // with no routing, middleware or work. Ratios against it factor out the machine.
-// Usage: bare_server.ts [health|gif] [port] — `gif` answers the /b.gif pixel with its headers.
-type Mode = "health" | "gif";
-const MODE = Deno.args.find((arg): arg is Mode => arg === "health" || arg === "gif") ?? "health";
+// Usage: bare_server.ts [health|gif|event] [port] — `gif` answers the /b.gif pixel with its
+// headers, `event` reads the body and answers POST /e's 204 with its headers.
+type Mode = "health" | "gif" | "event";
+const MODES: readonly string[] = ["health", "gif", "event"] satisfies Mode[];
+const MODE = Deno.args.find((arg): arg is Mode => MODES.includes(arg)) ?? "health";
 const PORT = Number(Deno.args.find((arg) => /^\d+$/.test(arg)) ?? 0);
 const HEALTH = JSON.stringify({
   status: "ok",
@@ -16,11 +18,8 @@ const PIXEL = Uint8Array.from(
   atob("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="),
   (c) => c.charCodeAt(0),
 );
-/** The headers the full app sends on /b.gif (pixel, CORS for tracking paths, security). */
-const PIXEL_HEADERS: [string, string][] = [
-  ["content-type", "image/gif"],
-  ["cache-control", "no-store"],
-  ["content-length", String(PIXEL.length)],
+/** The headers the full app sends on /b.gif and /e (CORS for tracking paths, security). */
+const TRACKING_HEADERS: [string, string][] = [
   ["x-content-type-options", "nosniff"],
   ["access-control-allow-methods", "GET, POST, OPTIONS"],
   ["access-control-allow-headers", "Content-Type"],
@@ -30,13 +29,24 @@ const PIXEL_HEADERS: [string, string][] = [
   ["x-frame-options", "DENY"],
   ["referrer-policy", "strict-origin-when-cross-origin"],
 ];
+const PIXEL_HEADERS: [string, string][] = [
+  ["content-type", "image/gif"],
+  ["cache-control", "no-store"],
+  ["content-length", String(PIXEL.length)],
+  ...TRACKING_HEADERS,
+];
 
-const handlers: Record<Mode, () => Response> = {
+const handlers: Record<Mode, (req: Request) => Response | Promise<Response>> = {
   health: () =>
     new Response(HEALTH, {
       headers: { "content-type": "application/json", "cache-control": "no-store" },
     }),
   gif: () => new Response(PIXEL, { headers: PIXEL_HEADERS }),
+  // Receiving the body is part of answering a POST; parsing and storing it is what we measure.
+  event: async (req) => {
+    await req.arrayBuffer();
+    return new Response(null, { status: 204, headers: TRACKING_HEADERS });
+  },
 };
 
 Deno.serve(

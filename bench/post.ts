@@ -4,24 +4,11 @@
 // run: `deno run -A bench/post.ts --post <url> [bench/results/latest.json]`. The token is
 // ECHELON_API_KEY (a write key) or ECHELON_SECRET; commit and branch come from CI variables or git.
 import { unitRule } from "../lib/perf/units.ts";
+import type { BenchFigure, BenchResult } from "./report.ts";
 
 export const BENCH_CATEGORY = "echelon-bench";
 
-export interface BenchFigure {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: number;
-  ratio?: number;
-  budget?: string;
-  command: string;
-}
-
-export interface BenchResult {
-  date: string;
-  machine: Record<string, unknown>;
-  figures: BenchFigure[];
-}
+export type { BenchFigure, BenchResult };
 
 export interface PostTarget {
   /** The instance's base URL; metrics go to `${url}/api/perf`. */

@@ -7,6 +7,7 @@
 //   deno run -A bench/soak.ts [--seconds 60] [--rate 20000] [--connections 64]
 import { DatabaseSync } from "node:sqlite";
 import { spawnServer } from "../tests/_process.ts";
+import { processMemory } from "./proc_memory.ts";
 import { hasWrk } from "./wrk.ts";
 
 const SITE = "soak";
@@ -64,11 +65,6 @@ end
 `;
 }
 
-function rssMb(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  return Number(status.match(/VmRSS:\s+(\d+) kB/)?.[1] ?? NaN) / 1024;
-}
-
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 if (import.meta.main) {
@@ -98,11 +94,11 @@ if (import.meta.main) {
   Deno.addSignalListener("SIGTERM", killServer);
   try {
     const pid = server.child.pid;
-    const rss: { t: number; mb: number }[] = [{ t: 0, mb: round(rssMb(pid)) }];
+    const rss: { t: number; mb: number }[] = [{ t: 0, mb: processMemory(pid).rssMb }];
     const started = Date.now();
     const sampler = setInterval(() => {
       try {
-        rss.push({ t: Math.round((Date.now() - started) / 1000), mb: round(rssMb(pid)) });
+        rss.push({ t: Math.round((Date.now() - started) / 1000), mb: processMemory(pid).rssMb });
       } catch {
         // the process is gone
       }

@@ -535,6 +535,7 @@ export async function benchStats(options: StatsBenchOptions): Promise<StatsFigur
         Math.max(3, Math.round(requests / 10)),
       );
       const rollupRows = db.get<{ n: number }>("SELECT COUNT(*) AS n FROM rollup_daily")!.n;
+      await services.reads.close(); // the API requests above ran on read threads
       db.close();
 
       const size = label(total);
