@@ -395,3 +395,42 @@ Deno.test("admin experiments in public mode: results visible, nothing that write
     "active",
   );
 });
+
+Deno.test("admin experiment page: the pauses are listed and what came in during them not counted", async () => {
+  const app = await adminApp();
+  define(app, "held");
+  const db = app.services.db;
+  changeStatus(db, { id: "held", to: "active", now: NOW - 5 * 3_600_000 });
+  changeStatus(db, { id: "held", to: "paused", now: NOW - 4 * 3_600_000 });
+  changeStatus(db, { id: "held", to: "active", now: NOW - 130 * 60_000 });
+  traffic(app, "held", {
+    control: { exposed: 120, converted: 12 },
+    green: { exposed: 110, converted: 22 },
+  });
+  // Exposed while paused: not counted.
+  insertEvents(app, [{
+    session_id: "00000000-0000-4000-8000-999999999999",
+    visitor_id: "paused-visitor",
+    site_id: "shop",
+    event_type: "exposure",
+    experiment_id: "held",
+    variant_id: "green",
+    created_at: new Date(NOW - 3 * 3_600_000).toISOString(),
+  }]);
+  // Paused again through the page's button (at the frozen NOW).
+  const res = await adminPost(app, "/admin/experiments/held", { status: "paused", from: "active" });
+  assert.equal(res.status, 303);
+  const { html } = await adminHtml(app, "/admin/experiments/held");
+  const pauses = html.match(/<ul id="experiment-pauses"[\s\S]*?<\/ul>/)![0]
+    .replace(/<!--.*?-->/g, "").replace(/<[^>]+>/g, "").replace(/&gt;/g, ">");
+  assert.match(pauses, /2026-11-20 08:00:00 → 2026-11-20 09:50:00\s*\(1 h 50 min\)/);
+  assert.match(pauses, /2026-11-20 12:00:00 → still paused\s*\(0 ms\)/);
+  assert.match(html, /Pauses \(not counted\) · (<!--.*?-->)*1 h 50 min(<!--.*?-->)* in total/);
+  assert.match(html, /Paused 2 times for 1 h 50 min in total; exposures and conversions during/);
+  assert.match(html, /data-cell="exposures"[^>]*>120</);
+  assert.match(html, /<tr data-variant="green">[\s\S]*?data-cell="exposures"[^>]*>110</);
+  assert.deepEqual(
+    [...html.matchAll(/data-transition="([a-z]+)"/g)].map((m) => m[1]),
+    ["active", "completed"],
+  );
+});

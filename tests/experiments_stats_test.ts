@@ -1,9 +1,11 @@
 // Experiment results: the maths against published values (normal CDF, chi-square tail, the
 // z-test of a hand-computed example), and /api/stats/experiments on a stored fixture whose answer
-// is known — bots, excluded visitors, other sites, other events, events outside the window and
-// conversions before the exposure must not count; SRM is flagged for a 600/400 split.
+// is known — bots, excluded visitors, other sites, other events, events outside the window or
+// during a pause and conversions before the exposure must not count; SRM is flagged for a
+// 600/400 split; pauses are stored with the status changes.
 import assert from "node:assert/strict";
 import type { EventRow } from "../lib/db/columns.ts";
+import { compareAndSetStatus } from "../lib/db/experiments.ts";
 import { changeStatus, createExperiment } from "../lib/experiments/mod.ts";
 import {
   chiSquareSurvival,
@@ -381,4 +383,136 @@ Deno.test("GET /api/stats/experiments: default list, filters and bad parameters"
   const missing = await results(t, "experiment_id=missing");
   assert.equal(missing.status, 404);
   assert.equal(missing.body.error, "not_found");
+});
+
+// ---------------------------------------------------------------------------------------------
+// Pauses: nothing sent while an experiment is paused counts
+
+type Counted = { variant_id: string; exposures: number; conversions: number };
+const counted = (r: { variants: Counted[] }) =>
+  r.variants.map((v) => [v.variant_id, v.exposures, v.conversions]);
+
+function pauseRows(t: TestApp, id = "exp") {
+  return t.services.db.all<{ paused_at: string; resumed_at: string | null }>(
+    "SELECT paused_at, resumed_at FROM experiment_pauses WHERE experiment_id = ? ORDER BY rowid",
+    id,
+  ).map((row) => ({ ...row }));
+}
+
+Deno.test("results: events during a pause do not count, before and after it they do", async () => {
+  const { t, startedAt } = await fixture();
+  const db = t.services.db;
+  const h = (n: number) => startedAt + n * HOUR;
+  // Paused [10 h, 12 h) and [20 h, 22 h) after the start.
+  changeStatus(db, { id: "exp", to: "paused", now: h(10) });
+  changeStatus(db, { id: "exp", to: "active", now: h(12) });
+  changeStatus(db, { id: "exp", to: "paused", now: h(20) });
+  changeStatus(db, { id: "exp", to: "active", now: h(22) });
+  assert.deepEqual(pauseRows(t), [
+    { paused_at: iso(h(10)), resumed_at: iso(h(12)) },
+    { paused_at: iso(h(20)), resumed_at: iso(h(22)) },
+  ]);
+  const sid = session();
+  const switched = {
+    session_id: sid,
+    visitor_id: "switched",
+    site_id: "shop",
+    experiment_id: "exp",
+  };
+  insertEvents(t, [
+    // Exposed before the first pause: converting during it does not count, after it does.
+    ...exposed("control", h(1), { convertAt: h(11) }),
+    ...exposed("control", h(2), { convertAt: h(13) }),
+    // Exposed just before the second pause, converting at its very start: not counted.
+    ...exposed("control", h(20) - 1, { convertAt: h(20) }),
+    // Exposed during a pause (its start is inside it), converting after it: neither counts.
+    ...exposed("green", h(10), { convertAt: h(10) + 1000 }),
+    ...exposed("green", h(11)),
+    ...exposed("green", h(21), { convertAt: h(23) }),
+    // Exposed at the resume instant (counted) and converting later.
+    ...exposed("green", h(12), { convertAt: h(30) }),
+    // Green during the pause, control after it: counts once, in control, its first counted one.
+    { ...switched, event_type: "exposure", variant_id: "green", created_at: iso(h(11)) },
+    { ...switched, event_type: "exposure", variant_id: "control", created_at: iso(h(12) + 1) },
+  ]);
+  const r = (await results(t, "experiment_id=exp")).body[0];
+  assert.deepEqual(counted(r), [["control", 4, 1], ["green", 1, 1]]);
+  assert.equal(r.exposures, 5);
+  assert.equal(r.conversions, 2);
+  assert.deepEqual(r.window, { from: iso(startedAt), to: iso(NOW) });
+  assert.deepEqual(r.pauses, pauseRows(t));
+  assert.equal(r.paused_ms, 4 * HOUR);
+  assert.ok(
+    r.notes.includes(
+      "Paused 2 times for 4 h 0 min in total; exposures and conversions during pauses are not " +
+        "counted.",
+    ),
+    r.notes.join("\n"),
+  );
+  assert.doesNotMatch(r.notes.join(" "), /Paused since|Completed while paused/);
+});
+
+Deno.test("results: while paused nothing counts; completing from paused keeps the pause open", async () => {
+  const { t, startedAt } = await fixture();
+  const db = t.services.db;
+  const h = (n: number) => startedAt + n * HOUR;
+  changeStatus(db, { id: "exp", to: "paused", now: h(10) });
+  insertEvents(t, [
+    ...exposed("control", h(1), { convertAt: h(9) }), // all before the pause: counted
+    ...exposed("control", h(2), { convertAt: h(15) }), // converts while paused
+    ...exposed("green", h(12), { convertAt: h(13) }), // exposed while paused
+  ]);
+  const paused = (await results(t, "experiment_id=exp")).body[0];
+  assert.equal(paused.status, "paused");
+  assert.deepEqual(counted(paused), [["control", 2, 1], ["green", 0, 0]]);
+  assert.deepEqual(paused.pauses, [{ paused_at: iso(h(10)), resumed_at: null }]);
+  assert.equal(paused.paused_ms, NOW - h(10), "an open pause runs until now");
+  assert.match(paused.notes.join(" "), /Paused once for 38 h 0 min in total/);
+  assert.match(
+    paused.notes.join(" "),
+    /Paused since 2026-11-18 22:00 UTC: .*nothing counts until the experiment is resumed/,
+  );
+
+  changeStatus(db, { id: "exp", to: "completed", now: h(20) });
+  assert.deepEqual(pauseRows(t), [{ paused_at: iso(h(10)), resumed_at: null }]);
+  insertEvents(t, [...exposed("green", h(20), { convertAt: h(20) })]); // at ended_at: not counted
+  const done = (await results(t, "experiment_id=exp")).body[0];
+  assert.equal(done.ended_at, iso(h(20)));
+  assert.deepEqual(done.window, { from: iso(startedAt), to: iso(h(20)) });
+  assert.deepEqual(counted(done), counted(paused));
+  assert.equal(done.paused_ms, 10 * HOUR, "an open pause of a completed experiment ends with it");
+  assert.match(done.notes.join(" "), /Paused once for 10 h 0 min in total/);
+  assert.match(done.notes.join(" "), /Completed while paused: nothing after the pause counts\./);
+  changeStatus(db, { id: "exp", to: "archived", now: NOW });
+  assert.deepEqual(pauseRows(t), [{ paused_at: iso(h(10)), resumed_at: null }]);
+  assert.deepEqual(counted((await results(t, "status=archived")).body[0]), counted(paused));
+});
+
+Deno.test("pause rows: written with the status change only, in order even if the clock goes back", async () => {
+  const { t, startedAt } = await fixture();
+  const db = t.services.db;
+  const at = iso(startedAt + HOUR);
+  assert.equal(compareAndSetStatus(db, { id: "exp", from: "active", to: "paused", at }), true);
+  // A writer that lost the race from the same status writes no second pause.
+  assert.equal(compareAndSetStatus(db, { id: "exp", from: "active", to: "paused", at }), false);
+  assert.deepEqual(pauseRows(t), [{ paused_at: at, resumed_at: null }]);
+  // Resumed "before" it paused, then paused again earlier still: clamped, never overlapping.
+  const earlier = iso(startedAt + HOUR - 60_000);
+  changeStatus(db, { id: "exp", to: "active", now: Date.parse(earlier) });
+  changeStatus(db, { id: "exp", to: "paused", now: Date.parse(earlier) - 60_000 });
+  assert.deepEqual(pauseRows(t), [
+    { paused_at: at, resumed_at: at },
+    { paused_at: at, resumed_at: null },
+  ]);
+  assert.throws(
+    () => db.run("INSERT INTO experiment_pauses (experiment_id, paused_at) VALUES ('exp', ?)", at),
+    /UNIQUE/,
+    "at most one open pause per experiment",
+  );
+  // Same-instant pause, resume and pause (a frozen clock): the open pause still excludes.
+  insertEvents(t, [...exposed("control", startedAt + HOUR)]);
+  assert.deepEqual(counted((await results(t, "experiment_id=exp")).body[0]), [
+    ["control", 0, 0],
+    ["green", 0, 0],
+  ]);
 });

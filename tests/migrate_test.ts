@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { compareAndSetStatus } from "../lib/db/experiments.ts";
 import { Database, openDatabase } from "../lib/db/mod.ts";
 import { currentSchemaVersion, migrate, type Migration } from "../lib/db/migrate.ts";
 import { MIGRATIONS } from "../lib/db/migrations.ts";
@@ -87,5 +88,35 @@ Deno.test("database: transactions commit, roll back and nest", () => {
 Deno.test("database: prepared statements are cached by SQL text", () => {
   const db = new Database(":memory:");
   assert.equal(db.statement("SELECT 1"), db.statement("SELECT 1"));
+  db.close();
+});
+
+Deno.test("migrate 8: an existing database gets experiment_pauses, an open pause for each paused experiment", () => {
+  const db = new Database(":memory:");
+  db.exec("PRAGMA foreign_keys = ON");
+  migrate(db, MIGRATIONS.slice(0, 7));
+  db.exec(`INSERT INTO experiments (experiment_id, name, metric_event_type, status, started_at)
+    VALUES ('running', 'R', 'purchase', 'active', '2026-11-01T00:00:00.000Z'),
+           ('held', 'H', 'purchase', 'paused', '2026-11-01T00:00:00.000Z'),
+           ('done', 'D', 'purchase', 'completed', '2026-11-01T00:00:00.000Z')`);
+  const before = Date.now();
+  assert.deepEqual(migrate(db, MIGRATIONS), [8]);
+  const rows = db.all<{ experiment_id: string; paused_at: string; resumed_at: string | null }>(
+    "SELECT experiment_id, paused_at, resumed_at FROM experiment_pauses",
+  );
+  assert.deepEqual(rows.map((r) => [r.experiment_id, r.resumed_at]), [["held", null]]);
+  // When it was paused was never recorded: from the migration on, nothing counts.
+  const pausedAt = Date.parse(rows[0].paused_at);
+  assert.ok(pausedAt >= before - 1000 && pausedAt <= Date.now() + 1000, rows[0].paused_at);
+  assert.match(rows[0].paused_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  // Resuming closes it; deleting the experiment deletes its pauses.
+  const at = "2099-01-01T00:00:00.000Z";
+  assert.ok(compareAndSetStatus(db, { id: "held", from: "paused", to: "active", at }));
+  assert.equal(
+    db.get<{ resumed_at: string }>("SELECT resumed_at FROM experiment_pauses")!.resumed_at,
+    at,
+  );
+  db.run("DELETE FROM experiments WHERE experiment_id = 'held'");
+  assert.equal(db.get<{ n: number }>("SELECT COUNT(*) AS n FROM experiment_pauses")!.n, 0);
   db.close();
 });

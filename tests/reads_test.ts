@@ -164,10 +164,40 @@ Deno.test("reads: closing waits for the reads in flight and refuses new ones", a
   try {
     insertFixture(threaded);
     const reads = threaded.services.reads;
+    await reads.run("realtime", "shop"); // the thread is up (a test run type-checks it first)
     const pending = reads.run("realtime", "shop");
     await reads.close();
     assert.equal((await pending).site_id, "shop");
     await assert.rejects(reads.run("realtime", "shop"), /read pool closed/);
+  } finally {
+    await closeApp(threaded);
+    await closeApp(inline);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("reads: closing ends a thread still reading after the grace; the database is intact", async () => {
+  const dir = await Deno.makeTempDir();
+  const { threaded, inline } = await twins(dir);
+  try {
+    generate(threaded.services.db, 30_000, threaded.clock.now, () => {});
+    const pool = new ReadPool({ path: `${dir}/reads.db`, size: 1, retentionDays: 30 });
+    const query = {
+      siteId: "bench",
+      from: "2026-10-22",
+      to: "2026-11-20",
+      filters: { path_contains: "/" },
+      compare: true,
+      limit: 10,
+    };
+    await pool.run("overview", [query], threaded.clock.now); // the thread is up
+    const reading = pool.run("overview", [query], threaded.clock.now);
+    const started = performance.now();
+    await pool.close(1);
+    assert.ok(performance.now() - started < 1000, "close did not wait for the query");
+    await assert.rejects(reading, /read thread closed mid-read/);
+    const check = threaded.services.db.all<{ integrity_check: string }>("PRAGMA integrity_check");
+    assert.deepEqual(check.map((r) => r.integrity_check), ["ok"]);
   } finally {
     await closeApp(threaded);
     await closeApp(inline);

@@ -1,6 +1,7 @@
 // A/B experiments in SQLite: definitions and variants, status changes as compare-and-set
-// updates (`… WHERE status = ?`, so two writers racing from the same status cannot both win),
-// and the per-variant exposure and conversion counts the results are computed from.
+// updates (`… WHERE status = ?`, so two writers racing from the same status cannot both win)
+// with the pause intervals they open and close, and the per-variant exposure and conversion
+// counts the results are computed from.
 import { notExcludedPredicate } from "./bots.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import type { Database, SqlParam } from "./database.ts";
@@ -145,22 +146,63 @@ export function replaceDraftDefinition(db: Database, def: DefinitionRecord): boo
 
 /**
  * Moves an experiment from `from` to `to` only if it is still in `from`: started_at is set on
- * the first activation, ended_at when it completes. False when another writer got there first.
+ * the first activation, ended_at when it completes. Pausing opens a pause interval and resuming
+ * (paused → active) closes it, in the same transaction as the status change, so the intervals
+ * always match the status history. Completing from paused leaves the last pause open: nothing
+ * after it counts. False (nothing written) when another writer got there first.
  */
 export function compareAndSetStatus(
   db: Database,
   change: { id: string; from: string; to: string; at: string },
 ): boolean {
-  return db.run(
-    `UPDATE experiments SET status = ?1,
-       started_at = CASE WHEN ?1 = 'active' THEN COALESCE(started_at, ?2) ELSE started_at END,
-       ended_at = CASE WHEN ?1 = 'completed' THEN COALESCE(ended_at, ?2) ELSE ended_at END
-     WHERE experiment_id = ?3 AND status = ?4`,
-    change.to,
-    change.at,
-    change.id,
-    change.from,
-  ).changes > 0;
+  return db.transaction(() => {
+    const moved = db.run(
+      `UPDATE experiments SET status = ?1,
+         started_at = CASE WHEN ?1 = 'active' THEN COALESCE(started_at, ?2) ELSE started_at END,
+         ended_at = CASE WHEN ?1 = 'completed' THEN COALESCE(ended_at, ?2) ELSE ended_at END
+       WHERE experiment_id = ?3 AND status = ?4`,
+      change.to,
+      change.at,
+      change.id,
+      change.from,
+    ).changes > 0;
+    if (!moved) return false;
+    // The MAXes keep pauses in order and apart even if the clock went back: each starts no
+    // earlier than the previous one ended and ends no earlier than it started (variantCounts
+    // relies on pauses not overlapping).
+    if (change.to === "paused") {
+      db.run(
+        `INSERT INTO experiment_pauses (experiment_id, paused_at)
+         SELECT ?1, MAX(?2, COALESCE(MAX(resumed_at), ?2)) FROM experiment_pauses
+         WHERE experiment_id = ?1`,
+        change.id,
+        change.at,
+      );
+    } else if (change.from === "paused" && change.to === "active") {
+      db.run(
+        `UPDATE experiment_pauses SET resumed_at = MAX(paused_at, ?)
+         WHERE experiment_id = ? AND resumed_at IS NULL`,
+        change.at,
+        change.id,
+      );
+    }
+    return true;
+  });
+}
+
+export interface PauseRecord {
+  paused_at: string;
+  /** Null while paused, and for a pause the experiment was completed from. */
+  resumed_at: string | null;
+}
+
+/** An experiment's pause intervals, oldest first. */
+export function experimentPauses(db: Database, id: string): PauseRecord[] {
+  return db.all<PauseRecord>(
+    `SELECT paused_at, resumed_at FROM experiment_pauses WHERE experiment_id = ?
+     ORDER BY paused_at, rowid`,
+    id,
+  );
 }
 
 /** Deletes a draft (its variants cascade); false when it is missing or not a draft. */
@@ -187,13 +229,24 @@ export interface VariantCounts {
 /** The unit of an exposure: the tab session, or the visitor for events without a session id. */
 const UNIT = "COALESCE(session_id, 'visitor:' || visitor_id)";
 const CLEAN = `bot_score < ${BOT_SCORE_THRESHOLD} AND ${notExcludedPredicate("visitor_id")}`;
+/**
+ * The event is not in one of the experiment's (?1) pauses, [paused_at, resumed_at) or open-ended.
+ * Pauses do not overlap, so only the latest one started at or before the event can hold it: one
+ * seek of idx_experiment_pauses per event, however often the experiment was paused.
+ */
+const NOT_PAUSED = `COALESCE((
+  SELECT p.resumed_at IS NOT NULL AND p.resumed_at <= semantic_events.created_at
+  FROM experiment_pauses p
+  WHERE p.experiment_id = ?1 AND p.paused_at <= semantic_events.created_at
+  ORDER BY p.paused_at DESC, p.rowid DESC LIMIT 1), 1)`;
 
 /**
  * Per variant: exposed units (sessions with an event tagged with the experiment and a variant —
  * the tracker's `exposure`, or any event carrying experiment_id/variant_id), each counted once in
  * the variant of its first tagged event; and how many of them have a metric event at or after
- * that first exposure. Only the experiment's site, only [since, until], bots and excluded
- * visitors left out on both sides.
+ * that first exposure. Only the experiment's site, only [since, until] outside the experiment's
+ * pauses, bots and excluded visitors left out on both sides (so a conversion during a pause does
+ * not count, one after the resume does).
  *
  * Exposures and conversions meet in one GROUP BY over their union, not a join (a join of two
  * large CTEs without an index would compare every pair). The unary `+` keeps the planner on
@@ -210,14 +263,14 @@ export function variantCounts(db: Database, q: CountsQuery): VariantCounts[] {
        SELECT ${UNIT} AS unit, variant_id, MIN(created_at) AS first_at
        FROM semantic_events
        WHERE experiment_id = ?1 AND variant_id IS NOT NULL AND +site_id = ?2
-         AND +created_at >= ?3 AND +created_at <= ?4 AND ${CLEAN}
+         AND +created_at >= ?3 AND +created_at <= ?4 AND ${CLEAN} AND ${NOT_PAUSED}
        GROUP BY unit
      ),
      converted AS (
        SELECT ${UNIT} AS unit, MAX(created_at) AS last_at
        FROM semantic_events
        WHERE site_id = ?2 AND event_type = ?5 ${nameFilter}
-         AND created_at >= ?3 AND created_at <= ?4 AND ${CLEAN}
+         AND created_at >= ?3 AND created_at <= ?4 AND ${CLEAN} AND ${NOT_PAUSED}
        GROUP BY unit
      ),
      units AS (

@@ -375,4 +375,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE maintenance_log ADD COLUMN purge_api_keys INTEGER;
     `,
   },
+  {
+    // A paused experiment stops counting: each pause is an interval [paused_at, resumed_at),
+    // opened by the status change to `paused` and closed by the one back to `active`, in the
+    // same transaction (lib/db/experiments.ts compareAndSetStatus). An open interval (resumed_at
+    // NULL) excludes everything after it, also once the experiment is completed from paused. At
+    // most one is open per experiment. Experiments paused before this version get an interval
+    // from now: when they were paused was never recorded.
+    version: 8,
+    name: "experiment_pauses",
+    sql: `
+      CREATE TABLE experiment_pauses (
+        experiment_id TEXT NOT NULL REFERENCES experiments (experiment_id) ON DELETE CASCADE,
+        paused_at TEXT NOT NULL,
+        resumed_at TEXT CHECK (resumed_at IS NULL OR resumed_at >= paused_at)
+      );
+      CREATE INDEX idx_experiment_pauses ON experiment_pauses (experiment_id, paused_at);
+      CREATE UNIQUE INDEX idx_experiment_pauses_open ON experiment_pauses (experiment_id)
+        WHERE resumed_at IS NULL;
+
+      INSERT INTO experiment_pauses (experiment_id, paused_at)
+        SELECT experiment_id, strftime('%Y-%m-%dT%H:%M:%fZ','now') FROM experiments
+        WHERE status = 'paused';
+    `,
+  },
 ];

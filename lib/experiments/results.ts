@@ -1,9 +1,11 @@
 // An experiment's results: the counts of lib/db/experiments.ts run through the maths of
 // ./stats.ts — per variant the rate, the uplift and the test against the control, plus the
 // sample-ratio check and notes for the reader. The window is [started_at, ended_at] (now while it
-// runs), so a completed experiment's results no longer change. Field names keep the contract's
-// (impressions, conversion_rate, relative_uplift, significance) and add the rest.
-import { variantCounts } from "../db/experiments.ts";
+// runs) minus the pauses, so a completed experiment's results no longer change and nothing sent
+// while paused counts. Field names keep the contract's (impressions, conversion_rate,
+// relative_uplift, significance) and add the rest.
+import { formatDuration } from "../admin/format.ts";
+import { experimentPauses, type PauseRecord, variantCounts } from "../db/experiments.ts";
 import type { Database } from "../db/mod.ts";
 import type { Experiment } from "./model.ts";
 import {
@@ -61,8 +63,15 @@ export interface ExperimentResults {
   metric_kind: string;
   started_at: string | null;
   ended_at: string | null;
-  /** The events counted: [from, to], both inclusive; null before the first start. */
+  /** The events counted: [from, to], both inclusive, minus `pauses`; null before the first start. */
   window: { from: string; to: string } | null;
+  /**
+   * Pauses, oldest first: events in [paused_at, resumed_at) do not count. resumed_at is null
+   * while paused and when the experiment was completed from paused (nothing after it counts).
+   */
+  pauses: PauseRecord[];
+  /** Time spent paused, in ms: an open pause until ended_at, or until now while paused. */
+  paused_ms: number;
   exposures: number;
   conversions: number;
   /** Exposures tagged with a variant id the experiment does not define (not in `variants`). */
@@ -83,6 +92,8 @@ export function experimentResults(
     from: experiment.started_at,
     to: experiment.ended_at ?? new Date(now).toISOString(),
   };
+  const pauses = window === null ? [] : experimentPauses(db, experiment.experiment_id);
+  const pausedMs = window === null ? 0 : pausedTime(pauses, window.to);
   const counts = window === null ? [] : variantCounts(db, {
     experimentId: experiment.experiment_id,
     siteId: experiment.site_id,
@@ -174,14 +185,24 @@ export function experimentResults(
     started_at: experiment.started_at,
     ended_at: experiment.ended_at,
     window,
+    pauses,
+    paused_ms: pausedMs,
     exposures: variants.reduce((sum, v) => sum + v.exposures, 0),
     conversions: variants.reduce((sum, v) => sum + v.conversions, 0),
     unknown_variants: unknown,
     variants,
     sample_ratio: sampleRatio,
     minimum_sample: MIN_SAMPLE,
-    notes: resultNotes(experiment, variants, sampleRatio, unknown.length),
+    notes: resultNotes(experiment, variants, sampleRatio, unknown.length, { pauses, pausedMs }),
   };
+}
+
+/** Milliseconds spent paused, an open pause counted until `end` (the window's end). */
+function pausedTime(pauses: readonly PauseRecord[], end: string): number {
+  return pauses.reduce(
+    (sum, p) => sum + Math.max(0, Date.parse(p.resumed_at ?? end) - Date.parse(p.paused_at)),
+    0,
+  );
 }
 
 function resultNotes(
@@ -189,16 +210,29 @@ function resultNotes(
   variants: VariantResult[],
   srm: SampleRatio | null,
   unknownVariants: number,
+  paused: { pauses: PauseRecord[]; pausedMs: number },
 ): string[] {
   const notes: string[] = [];
   if (experiment.started_at === null) {
     notes.push("Not started yet: results count events from the first start.");
   }
+  const { pauses, pausedMs } = paused;
+  if (pauses.length > 0) {
+    notes.push(
+      `Paused ${pauses.length === 1 ? "once" : `${pauses.length} times`} for ${
+        formatDuration(pausedMs)
+      } in total; exposures and conversions during pauses are not counted.`,
+    );
+  }
+  const open = pauses.at(-1)?.resumed_at === null ? pauses.at(-1) : undefined;
   if (experiment.status === "paused") {
     notes.push(
-      "Paused: the tracker keeps assigning visitors, and their events count until the experiment " +
-        "is completed.",
+      `Paused${open ? ` since ${open.paused_at.slice(0, 16).replace("T", " ")} UTC` : ""}: ` +
+        "the tracker keeps assigning visitors and sending their events, but nothing counts " +
+        "until the experiment is resumed.",
     );
+  } else if (open) {
+    notes.push("Completed while paused: nothing after the pause counts.");
   }
   const small = variants.filter((v) => v.exposures < MIN_SAMPLE);
   if (experiment.started_at !== null && small.length > 0) {

@@ -54,21 +54,30 @@ export class ReadPool {
     });
   }
 
-  /** Closes every thread's connection once its reads are answered, then ends the threads. */
-  async close(): Promise<void> {
+  /**
+   * Closes every thread's connection once its reads are answered, then ends the threads. A read
+   * still running after `graceMs` is abandoned (its caller gets an error): reads write nothing
+   * but temporary tables, so ending a thread mid-query loses nothing.
+   */
+  async close(graceMs = 2000): Promise<void> {
     this.#closed = true;
     const threads = this.#threads;
     this.#threads = [];
     await Promise.all(threads.map(async (thread) => {
       const id = this.#nextId++;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
         await new Promise((resolve, reject) => {
           thread.waiting.set(id, { resolve, reject });
           this.#post(thread, { kind: "close", id });
+          timer = setTimeout(() => reject(new Error("read thread closed mid-read")), graceMs);
         });
-      } catch {
-        // a crashed thread has nothing left to close
+      } catch (error) {
+        // A crashed thread has nothing left to close; a thread still reading is ended.
+        for (const waiting of thread.waiting.values()) waiting.reject(error as Error);
+        thread.waiting.clear();
       } finally {
+        clearTimeout(timer);
         thread.worker.terminate();
       }
     }));

@@ -1,8 +1,8 @@
 // /admin/experiments/:id: one experiment — its status with a button for each allowed transition
 // (plain POST forms carrying the status they were rendered for, so a stale page gets a clear
-// refusal instead of an unexpected change), edit and delete while it is a draft, the definition,
-// the results (table, chart, sample-ratio warning) and the code to paste into the site. Public
-// mode shows everything but the controls.
+// refusal instead of an unexpected change), edit and delete while it is a draft, the definition
+// and its pauses, the results (table, chart, sample-ratio warning) and the code to paste into the
+// site. Public mode shows everything but the controls.
 import { AdminShell } from "../../../components/AdminShell.tsx";
 import { DataTable, Td, Th } from "../../../components/DataTable.tsx";
 import { ExperimentResultsView } from "../../../components/ExperimentResults.tsx";
@@ -17,7 +17,7 @@ import {
   LINK,
   Notice,
 } from "../../../components/ui.tsx";
-import { formatDateTime } from "../../../lib/admin/format.ts";
+import { formatDateTime, formatDuration } from "../../../lib/admin/format.ts";
 import { assertWritable, readForm } from "../../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
 import { experimentNotice, redirectDone } from "../../../lib/experiments/form.ts";
@@ -122,7 +122,7 @@ export default function ExperimentPage({ data }: PageProps<Data, State>) {
       <Card title="Results" id="results">
         <ExperimentResultsView results={results} />
       </Card>
-      <Definition experiment={e} timezone={frame.timezone} />
+      <Definition experiment={e} results={results} timezone={frame.timezone} />
       <Card
         title="Embed"
         subtitle="Paste into the pages of the experiment (after the tracker tag, or with it)."
@@ -180,14 +180,16 @@ function StatusControls(props: { experiment: Experiment; path: string }) {
           ? "Starting freezes the definition and starts counting; a draft can still be edited or deleted."
           : e.status === "completed"
           ? "Completed: results are final (events after the end are not counted)."
-          : "Results count events from the first start until completion; pausing does not stop the tracker from assigning."}
+          : "Results count events from the first start until completion, except while paused: the tracker keeps assigning and sending then, but those events are not counted."}
       </p>
     </Card>
   );
 }
 
-function Definition(props: { experiment: Experiment; timezone: string }) {
-  const { experiment: e, timezone } = props;
+function Definition(
+  props: { experiment: Experiment; results: ExperimentResults; timezone: string },
+) {
+  const { experiment: e, results, timezone } = props;
   const total = e.variants.reduce((sum, v) => sum + v.weight, 0);
   return (
     <Card title="Definition" id="definition">
@@ -215,6 +217,16 @@ function Definition(props: { experiment: Experiment; timezone: string }) {
             {formatDateTime(e.ended_at, timezone)}
           </dd>
         </div>
+        {results.pauses.length > 0 && (
+          <div class="sm:col-span-3">
+            <dt class="text-xs uppercase text-slate-500">
+              Pauses (not counted) · {formatDuration(results.paused_ms)} in total
+            </dt>
+            <dd>
+              <Pauses results={results} timezone={timezone} />
+            </dd>
+          </div>
+        )}
         {e.description && (
           <div class="sm:col-span-3">
             <dt class="text-xs uppercase text-slate-500">Description</dt>
@@ -251,5 +263,32 @@ function Definition(props: { experiment: Experiment; timezone: string }) {
         </DataTable>
       </div>
     </Card>
+  );
+}
+
+/** Each pause: from → to (how long); an open one runs to the end, or is still going on. */
+function Pauses(props: { results: ExperimentResults; timezone: string }) {
+  const { results: r, timezone } = props;
+  const end = r.window?.to ?? null;
+  return (
+    <ul id="experiment-pauses" class="space-y-0.5">
+      {r.pauses.map((p) => {
+        const until = p.resumed_at ?? end;
+        return (
+          <li data-pause={p.paused_at}>
+            {formatDateTime(p.paused_at, timezone)} → {p.resumed_at
+              ? formatDateTime(p.resumed_at, timezone)
+              : r.status === "paused"
+              ? "still paused"
+              : "not resumed (completed while paused)"}
+            {until !== null && (
+              <span class="ml-1 text-slate-500">
+                ({formatDuration(Math.max(0, Date.parse(until) - Date.parse(p.paused_at)))})
+              </span>
+            )}
+          </li>
+        );
+      })}
+    </ul>
   );
 }
