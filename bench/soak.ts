@@ -1,6 +1,7 @@
 // Soak: sustained ingest against the real server process (DESIGN budget: 20k hits/s for 60 s,
 // every accepted hit stored, RSS < 400 MB). wrk drives /b.gif with one POST /e in ten, paced at
-// up to --rate (wrk's delay() per connection; the machine's ceiling when it cannot keep up), the
+// --rate (each wrk thread hands out send times on a monotonic clock, so the rate does not sag by
+// the response time; the machine's ceiling when it cannot keep up), the
 // server's RSS is sampled every second from /proc, and after SIGTERM the stored rows are counted
 // against the answers. Writes bench/results/soak.json and soak.md.
 //
@@ -11,12 +12,43 @@ import { processMemory } from "./proc_memory.ts";
 import { hasWrk } from "./wrk.ts";
 
 const SITE = "soak";
+const THREADS = 2;
 const PATHS = 4096;
 const UA =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
 
+/**
+ * wrk's delay() for a steady `rate` over `threads` threads: every call takes the thread's next
+ * send slot (rate / threads a second) and waits until it is due, read from CLOCK_MONOTONIC
+ * through LuaJIT's FFI. A backlog of more than a second (the server fell behind) is dropped
+ * rather than sent as a burst.
+ */
+function pacingLua(rate: number, threads: number): string {
+  if (rate <= 0) return "";
+  return `
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } soak_timespec;
+int clock_gettime(int clk_id, soak_timespec *tp);
+]]
+local ts = ffi.new("soak_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, ts)
+  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+end
+local interval = ${(threads * 1000) / rate}
+local next_due = nil
+function delay()
+  local now = now_ms()
+  next_due = math.max((next_due or now) + interval, now - 1000)
+  local wait = next_due - now
+  if wait <= 0 then return 0 end
+  return math.floor(wait + 0.5)
+end`;
+}
+
 /** One request in ten is POST /e (one custom event); the rest are page views. */
-function soakScript(delayMs: number): string {
+function soakScript(rate: number, threads: number): string {
   const paths = Array.from(
     { length: PATHS },
     (_, i) => `"${encodeURIComponent(btoa(`/soak/${i}`))}"`,
@@ -37,7 +69,7 @@ function init(args)
   eheaders = {["Content-Type"] = "text/plain;charset=UTF-8"}
   for k, v in pairs(wrk.headers) do eheaders[k] = v end
 end
-${delayMs > 0 ? `function delay() return ${delayMs} end` : ""}
+${pacingLua(rate, threads)}
 function request()
   n = n + 1
   local sid = string.format("%08x-%04x-4000-8000-%012d", n, tid, n)
@@ -82,8 +114,7 @@ if (import.meta.main) {
   const dir = await Deno.makeTempDir({ prefix: "echelon-soak-" });
   const dbPath = `${dir}/soak.db`;
   const script = `${dir}/soak.lua`;
-  const delayMs = rate > 0 ? Math.max(1, Math.round((connections * 1000) / rate)) : 0;
-  await Deno.writeTextFile(script, soakScript(delayMs));
+  await Deno.writeTextFile(script, soakScript(rate, THREADS));
   const server = await spawnServer({ ECHELON_DB_PATH: dbPath, ECHELON_RATE_LIMIT_MAX: "0" });
   // Ctrl-C or a timeout must not leave the server running on its own.
   const killServer = () => {
@@ -106,10 +137,18 @@ if (import.meta.main) {
     console.log(
       `soak: ${seconds} s, target ${
         rate || "max"
-      } hits/s (wrk -t2 -c${connections}, delay ${delayMs} ms)`,
+      } hits/s (wrk -t${THREADS} -c${connections}, paced per thread)`,
     );
     const out = await new Deno.Command("wrk", {
-      args: ["-t2", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, server.baseUrl],
+      args: [
+        `-t${THREADS}`,
+        `-c${connections}`,
+        `-d${seconds}s`,
+        "--latency",
+        "-s",
+        script,
+        server.baseUrl,
+      ],
       stdout: "piped",
       stderr: "piped",
     }).output();
