@@ -6,6 +6,7 @@ import { BARE_SERVER } from "./bare_process.ts";
 import { median, round } from "./numbers.ts";
 import { type BenchFigure, sectionCommand } from "./report.ts";
 import { generate } from "./stats_bench.ts";
+import { collectOutput } from "../tests/_process.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const RUNS = 7;
@@ -36,19 +37,14 @@ export async function timeToFirstOk(launch: Launch): Promise<number> {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  let log = "";
-  const decoder = new TextDecoder();
-  const drain = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) log += decoder.decode(chunk, { stream: true });
-  };
-  const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
+  const { log, drained } = collectOutput(child);
   let exited = false;
   child.status.then(() => (exited = true));
   try {
     while (true) {
       const elapsed = performance.now() - started;
       if (exited || elapsed > START_TIMEOUT_MS) {
-        throw new Error(`${launch.args.join(" ")} did not answer 200 on ${url}:\n${log}`);
+        throw new Error(`${launch.args.join(" ")} did not answer 200 on ${url}:\n${log()}`);
       }
       try {
         const res = await fetch(url, { signal: AbortSignal.timeout(START_TIMEOUT_MS) });

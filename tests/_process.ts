@@ -21,27 +21,22 @@ export async function spawnServer(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  let log = "";
-  const decoder = new TextDecoder();
-  const drain = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) log += decoder.decode(chunk, { stream: true });
-  };
-  const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
+  const { log, drained } = collectOutput(child);
   const deadline = Date.now() + timeoutMs;
   let port = 0;
   while (!port) {
-    const match = log.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+    const match = log().match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
     if (match) port = Number(match[1]);
     else if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`server did not start:\n${log}`);
+      throw new Error(`server did not start:\n${log()}`);
     } else await new Promise((r) => setTimeout(r, 25));
   }
   return {
     port,
     baseUrl: `http://127.0.0.1:${port}`,
     child,
-    log: () => log,
+    log,
     async stop(signal: Deno.Signal = "SIGTERM") {
       child.kill(signal);
       const status = await child.status;
@@ -49,6 +44,17 @@ export async function spawnServer(
       return status;
     },
   };
+}
+
+/** Collects a child's stdout and stderr as text; `drained` resolves when both streams end. */
+export function collectOutput(child: Deno.ChildProcess): { log(): string; drained: Promise<void> } {
+  let log = "";
+  const decoder = new TextDecoder();
+  const drain = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) log += decoder.decode(chunk, { stream: true });
+  };
+  const drained = Promise.all([drain(child.stdout), drain(child.stderr)]).then(() => {});
+  return { log: () => log, drained };
 }
 
 export async function runToExit(

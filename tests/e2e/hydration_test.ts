@@ -31,6 +31,8 @@ Deno.test({
       ]);
       await page.waitForSelector("html[data-hydrated=true]");
       const button = page.locator("#theme-toggle");
+      // The island learns the theme in an effect, which runs after hydration: wait for it.
+      await page.waitForSelector("#theme-toggle[data-theme=light]", { timeout: 5000 });
       assert.equal(await button.getAttribute("data-theme"), "light");
       assert.equal(
         await page.evaluate(() => document.documentElement.classList.contains("dark")),
