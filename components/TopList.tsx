@@ -14,6 +14,21 @@ export interface RankRow {
   secondary?: string | number;
 }
 
+type KeysOf<R, T> = { [K in keyof R]: R[K] extends T ? K : never }[keyof R];
+
+/** The rows of a plain top list: each row's `label` column, its `value` count, then visitors. */
+export function rankRows<R extends { visitors: number }>(
+  rows: readonly R[],
+  label: KeysOf<R, string>,
+  value: KeysOf<R, number>,
+): RankRow[] {
+  return rows.map((r) => ({
+    label: r[label] as string,
+    value: r[value] as number,
+    secondary: r.visitors,
+  }));
+}
+
 export interface RankTableProps {
   id: string;
   /** Column headings: the label's, the value's and the secondary figure's. */

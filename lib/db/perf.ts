@@ -18,15 +18,8 @@ export interface PerfMetricInsert {
 }
 
 /** A stored metric as the API returns it (metadata parsed back into an object). */
-export interface PerfMetricRow {
+export interface PerfMetricRow extends Omit<PerfMetricInsert, "metadata"> {
   id: number;
-  recorded_at: string;
-  commit_hash: string | null;
-  branch: string | null;
-  category: string;
-  metric: string;
-  value: number;
-  unit: string;
   metadata: Record<string, unknown> | null;
 }
 
@@ -98,16 +91,9 @@ function where(filter: PerfFilter): { sql: string; params: SqlParam[] } {
   return { sql: parts.length ? parts.join(" AND ") : "1", params };
 }
 
-interface StoredRow {
+/** A row as stored (metadata still the JSON text). */
+interface StoredRow extends PerfMetricInsert {
   id: number;
-  recorded_at: string;
-  commit_hash: string | null;
-  branch: string | null;
-  category: string;
-  metric: string;
-  value: number;
-  unit: string;
-  metadata: string | null;
 }
 
 /** Stored text back to the object the client posted; text that is not an object stays text. */

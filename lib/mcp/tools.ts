@@ -7,6 +7,7 @@ import type { CallToolResult, McpServer } from "./sdk.ts";
 import { z } from "zod";
 import type { ApiClient, QueryValue } from "./client.ts";
 import * as summary from "./summaries.ts";
+import { DELTA_KEYS, type DeltaKey, deltas } from "../stats/change.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Parameter shapes
@@ -103,42 +104,12 @@ function tool<S extends z.ZodRawShape>(def: {
   return def;
 }
 
-const HEADLINE_KEYS = [
-  "visits",
-  "unique_visitors",
-  "sessions",
-  "bounce_rate",
-  "pages_per_session",
-  "avg_session_ms",
-  "avg_engagement_ms",
-  "avg_scroll_pct",
-  "events",
-] as const;
-
-type Headline = Record<(typeof HEADLINE_KEYS)[number], number> & { from: string; to: string };
+type Headline = Record<DeltaKey, number> & { from: string; to: string };
 
 function headlineOf(o: Record<string, unknown>): Headline {
   const picked: Record<string, unknown> = { from: o.from, to: o.to };
-  for (const key of HEADLINE_KEYS) picked[key] = typeof o[key] === "number" ? o[key] : 0;
+  for (const key of DELTA_KEYS) picked[key] = typeof o[key] === "number" ? o[key] : 0;
   return picked as Headline;
-}
-
-export interface Change {
-  current: number;
-  previous: number;
-  change: number;
-  /** null when the previous value is 0. */
-  change_pct: number | null;
-}
-
-function changeOf(current: number, previous: number): Change {
-  const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
-  return {
-    current,
-    previous,
-    change: round(current - previous, 2),
-    change_pct: previous === 0 ? null : round(((current - previous) / previous) * 100, 1),
-  };
 }
 
 export const TOOLS: readonly ToolDefinition[] = [
@@ -375,9 +346,7 @@ export const TOOLS: readonly ToolDefinition[] = [
       }
       const now = headlineOf(current);
       const before = headlineOf(previous);
-      const changes = Object.fromEntries(
-        HEADLINE_KEYS.map((key) => [key, changeOf(now[key], before[key])]),
-      ) as Record<(typeof HEADLINE_KEYS)[number], Change>;
+      const changes = deltas(now, before);
       const data = { site_id: current.site_id, filters, current: now, previous: before, changes };
       return { summary: summary.comparison(data), data };
     },

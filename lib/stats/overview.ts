@@ -30,6 +30,7 @@ import {
   VITAL_METRICS,
   type VitalMetric,
 } from "../db/stats_source.ts";
+import { type Change, type DeltaKey, deltas } from "./change.ts";
 import { addTotals, type DayDelta, dayDelta, emptyTotals, type Totals } from "./delta.ts";
 import {
   type DayRange,
@@ -41,6 +42,8 @@ import {
 } from "./params.ts";
 import type { SettledRangeCache } from "./settled_cache.ts";
 import { summarizeVitals, type WebVitals } from "./vitals.ts";
+
+export type { Change } from "./change.ts";
 
 /** What the stats functions need; `Services` satisfies it. */
 export interface StatsContext {
@@ -121,14 +124,6 @@ export interface OverviewLists {
   scroll_depth: { depth: number; pageviews: number }[];
 }
 
-export interface Change {
-  current: number;
-  previous: number;
-  change: number;
-  /** null when the previous value is 0. */
-  change_pct: number | null;
-}
-
 export interface Overview extends Headline, OverviewLists {
   site_id: string;
   from: string;
@@ -149,19 +144,6 @@ export interface Overview extends Headline, OverviewLists {
   previous?: Headline & { from: string; to: string; daily_trend: TrendPoint[] };
   deltas?: Record<DeltaKey, Change>;
 }
-
-const DELTA_KEYS = [
-  "visits",
-  "unique_visitors",
-  "sessions",
-  "bounce_rate",
-  "pages_per_session",
-  "avg_session_ms",
-  "avg_engagement_ms",
-  "avg_scroll_pct",
-  "events",
-] as const;
-type DeltaKey = typeof DELTA_KEYS[number];
 
 // ---------------------------------------------------------------------------------------------
 // Reading one period
@@ -471,15 +453,6 @@ function periodFigures(
   }
 }
 
-function change(current: number, previous: number): Change {
-  return {
-    current,
-    previous,
-    change: round(current - previous, 2),
-    change_pct: previous === 0 ? null : round(((current - previous) / previous) * 100, 1),
-  };
-}
-
 /** The overview of `q` (validated by `parseOverviewQuery`). */
 export function statsOverview(ctx: StatsContext, q: OverviewQuery): Overview {
   const current = periodFigures(ctx, q, true);
@@ -502,9 +475,7 @@ export function statsOverview(ctx: StatsContext, q: OverviewQuery): Overview {
     const previous = periodFigures(ctx, { ...q, ...range }, false);
     const before = headline(previous.totals);
     overview.previous = { ...range, ...before, daily_trend: previous.trend };
-    overview.deltas = Object.fromEntries(
-      DELTA_KEYS.map((key) => [key, change(now[key], before[key])]),
-    ) as Record<DeltaKey, Change>;
+    overview.deltas = deltas(now, before);
   }
   return overview;
 }

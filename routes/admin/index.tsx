@@ -6,7 +6,7 @@ import { DataTable, EmptyRow, Td, Th } from "../../components/DataTable.tsx";
 import { ExportLink } from "../../components/ExportLink.tsx";
 import { KpiGrid } from "../../components/Kpi.tsx";
 import { Snippet } from "../../components/Snippet.tsx";
-import { RankTable, TopCard } from "../../components/TopList.tsx";
+import { rankRows, RankTable, TopCard } from "../../components/TopList.tsx";
 import { TrendChart } from "../../components/TrendChart.tsx";
 import { Card, LINK, Notice } from "../../components/ui.tsx";
 import { WebVitalsCard } from "../../components/WebVitals.tsx";
@@ -221,11 +221,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             heading="Domains"
             columns={["Domain", "Views", "Visitors"]}
             empty="No referrers."
-            rows={overview.referrer_domains.map((r) => ({
-              label: r.domain,
-              value: r.views,
-              secondary: r.visitors,
-            }))}
+            rows={rankRows(overview.referrer_domains, "domain", "views")}
           />
           <RankTable
             id="referrer-types"
@@ -246,33 +242,21 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             heading="Source"
             columns={["utm_source", "Views", "Visitors"]}
             empty="No tagged visits."
-            rows={overview.utm_sources.map((r) => ({
-              label: r.utm_source,
-              value: r.views,
-              secondary: r.visitors,
-            }))}
+            rows={rankRows(overview.utm_sources, "utm_source", "views")}
           />
           <RankTable
             id="utm-mediums"
             heading="Medium"
             columns={["utm_medium", "Views", "Visitors"]}
             empty="No tagged visits."
-            rows={overview.utm_mediums.map((r) => ({
-              label: r.utm_medium,
-              value: r.views,
-              secondary: r.visitors,
-            }))}
+            rows={rankRows(overview.utm_mediums, "utm_medium", "views")}
           />
           <RankTable
             id="utm-campaigns"
             heading="Campaign"
             columns={["utm_campaign", "Views", "Visitors"]}
             empty="No tagged visits."
-            rows={overview.utm_campaigns.map((r) => ({
-              label: r.utm_campaign,
-              value: r.views,
-              secondary: r.visitors,
-            }))}
+            rows={rankRows(overview.utm_campaigns, "utm_campaign", "views")}
           />
         </TopCard>
 
@@ -295,22 +279,14 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             heading="Device"
             columns={["Device", "Views", "Visitors"]}
             empty="No page views."
-            rows={overview.devices.map((r) => ({
-              label: r.device_type,
-              value: r.visits,
-              secondary: r.visitors,
-            }))}
+            rows={rankRows(overview.devices, "device_type", "visits")}
           />
           <RankTable
             id="os-table"
             heading="Operating system"
             columns={["OS", "Views", "Visitors"]}
             empty="No page views."
-            rows={overview.os_systems.map((r) => ({
-              label: r.os_name,
-              value: r.views,
-              secondary: r.visitors,
-            }))}
+            rows={rankRows(overview.os_systems, "os_name", "views")}
           />
         </TopCard>
 
@@ -319,11 +295,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             id="browsers-table"
             columns={["Browser", "Views", "Visitors"]}
             empty="No page views."
-            rows={overview.browsers.map((r) => ({
-              label: r.browser,
-              value: r.views,
-              secondary: r.visitors,
-            }))}
+            rows={rankRows(overview.browsers, "browser", "views")}
           />
         </TopCard>
         <TopCard id="screens" title="Screens">
@@ -333,22 +305,14 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             columns={["Size", "Views", "Visitors"]}
             mono
             empty="No page views."
-            rows={overview.resolutions.map((r) => ({
-              label: r.resolution,
-              value: r.views,
-              secondary: r.visitors,
-            }))}
+            rows={rankRows(overview.resolutions, "resolution", "views")}
           />
           <RankTable
             id="screen-classes-table"
             heading="Width class"
             columns={["Class", "Views", "Visitors"]}
             empty="No page views."
-            rows={overview.screen_classes.map((r) => ({
-              label: r.screen_class,
-              value: r.views,
-              secondary: r.visitors,
-            }))}
+            rows={rankRows(overview.screen_classes, "screen_class", "views")}
           />
         </TopCard>
 
@@ -358,11 +322,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             columns={["URL", "Clicks", "Visitors"]}
             mono
             empty="No outbound clicks."
-            rows={overview.outbound_links.map((r) => ({
-              label: r.url,
-              value: r.clicks,
-              secondary: r.visitors,
-            }))}
+            rows={rankRows(overview.outbound_links, "url", "clicks")}
           />
         </TopCard>
         <TopCard id="downloads" title="Downloads" subtitle="Clicks on files.">
@@ -371,11 +331,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             columns={["File", "Clicks", "Visitors"]}
             mono
             empty="No downloads."
-            rows={overview.downloads.map((r) => ({
-              label: r.url,
-              value: r.clicks,
-              secondary: r.visitors,
-            }))}
+            rows={rankRows(overview.downloads, "url", "clicks")}
           />
         </TopCard>
 
