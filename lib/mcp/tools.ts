@@ -112,8 +112,27 @@ function headlineOf(o: Record<string, unknown>): Headline {
   return picked as Headline;
 }
 
+/** A tool that is one GET of the API with the tool's arguments as the query, summarised. */
+function apiTool<S extends z.ZodRawShape>(def: {
+  name: string;
+  title: string;
+  description: string;
+  input: S;
+  path: string;
+  summarize: (data: unknown) => string;
+}): ToolDefinition {
+  const { path, summarize, ...rest } = def;
+  return tool({
+    ...rest,
+    async run(client, args) {
+      const data = await get(client, path, args as Record<string, QueryValue>);
+      return { summary: summarize(data), data };
+    },
+  });
+}
+
 export const TOOLS: readonly ToolDefinition[] = [
-  tool({
+  apiTool({
     name: "analytics_overview",
     title: "Traffic overview",
     description:
@@ -128,22 +147,18 @@ export const TOOLS: readonly ToolDefinition[] = [
       ...FILTERS,
       limit: z.number().int().min(1).max(100).optional().describe("Length of each top list (20)"),
     },
-    async run(client, args) {
-      const data = await get(client, "/api/stats/overview", args);
-      return { summary: summary.overview(data), data };
-    },
+    path: "/api/stats/overview",
+    summarize: summary.overview,
   }),
-  tool({
+  apiTool({
     name: "analytics_realtime",
     title: "Visitors right now",
     description:
       "Active visitors and page views of the last 5 minutes, with their pages, referrers and " +
       "countries.",
     input: { site_id: siteId },
-    async run(client, args) {
-      const data = await get(client, "/api/stats/realtime", args);
-      return { summary: summary.realtime(data), data };
-    },
+    path: "/api/stats/realtime",
+    summarize: summary.realtime,
   }),
   tool({
     name: "analytics_campaigns",
@@ -178,7 +193,7 @@ export const TOOLS: readonly ToolDefinition[] = [
       return { summary: summary.campaignDetail(data), data };
     },
   }),
-  tool({
+  apiTool({
     name: "analytics_experiments",
     title: "A/B test results",
     description:
@@ -189,24 +204,20 @@ export const TOOLS: readonly ToolDefinition[] = [
       experiment_id: text(128).optional().describe("One experiment (any status)"),
       site_id: optionalSiteId,
     },
-    async run(client, args) {
-      const data = await get(client, "/api/stats/experiments", args);
-      return { summary: summary.experimentResults(data), data };
-    },
+    path: "/api/stats/experiments",
+    summarize: summary.experimentResults,
   }),
-  tool({
+  apiTool({
     name: "analytics_dashboard",
     title: "Live dashboard",
     description:
       "The live dashboard of one site: visitors now, estimated bots, per-minute figures of the " +
       "last hour, per-hour figures of the last 24 hours, recent visitors and events.",
     input: { site_id: siteId },
-    async run(client, args) {
-      const data = await get(client, "/api/stats/dashboard", args);
-      return { summary: summary.dashboard(data), data };
-    },
+    path: "/api/stats/dashboard",
+    summarize: summary.dashboard,
   }),
-  tool({
+  apiTool({
     name: "analytics_campaign_events",
     title: "Campaigns → events",
     description:
@@ -217,12 +228,10 @@ export const TOOLS: readonly ToolDefinition[] = [
       ...RANGE,
       event_type: text(64).optional().describe('Only this event type, e.g. "custom", "click"'),
     },
-    async run(client, args) {
-      const data = await get(client, "/api/stats/campaign-events", args);
-      return { summary: summary.campaignEvents(data), data };
-    },
+    path: "/api/stats/campaign-events",
+    summarize: summary.campaignEvents,
   }),
-  tool({
+  apiTool({
     name: "list_campaigns",
     title: "Registered campaigns",
     description:
@@ -231,12 +240,10 @@ export const TOOLS: readonly ToolDefinition[] = [
       site_id: optionalSiteId,
       status: campaignStatus.optional().describe("Only campaigns with this status"),
     },
-    async run(client, args) {
-      const data = await get(client, "/api/campaigns", args);
-      return { summary: summary.campaignList(data), data };
-    },
+    path: "/api/campaigns",
+    summarize: summary.campaignList,
   }),
-  tool({
+  apiTool({
     name: "list_experiments",
     title: "A/B experiments",
     description: "All A/B experiments with their status, metric and variant definitions.",
@@ -244,10 +251,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       site_id: optionalSiteId,
       status: experimentStatus.optional().describe("Only experiments with this status"),
     },
-    async run(client, args) {
-      const data = await get(client, "/api/experiments", args);
-      return { summary: summary.experimentList(data), data };
-    },
+    path: "/api/experiments",
+    summarize: summary.experimentList,
   }),
   tool({
     name: "bot_report",
