@@ -1,7 +1,9 @@
-// Bot scores: a coloured badge (clean < 25 ≤ suspicious < 50 ≤ bot) and the stored per-signal
-// breakdown (bot_score_detail) as a table, inside <details> so it costs no JavaScript.
+// Bot scores: a coloured badge (clean < 25 ≤ suspicious < 50 ≤ bot), alone or as a table cell, and
+// the stored per-signal breakdown (bot_score_detail) as a table, inside <details> so it costs no
+// JavaScript.
 import { BOT_SCORE_THRESHOLD } from "../lib/db/columns.ts";
 import { SUSPICIOUS_SCORE } from "../lib/db/bots.ts";
+import { Td } from "./DataTable.tsx";
 
 export function ScoreBadge(props: { score: number | null; excluded?: boolean }) {
   const score = props.score;
@@ -20,6 +22,15 @@ export function ScoreBadge(props: { score: number | null; excluded?: boolean }) 
     : "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200";
   return (
     <span class={`rounded px-1.5 py-0.5 text-xs font-medium tabular-nums ${tone}`}>{score}</span>
+  );
+}
+
+/** The badge as a right-aligned table cell, as the admin lists show a row's score. */
+export function ScoreCell(props: { score: number | null; excluded?: boolean }) {
+  return (
+    <Td numeric>
+      <ScoreBadge score={props.score} excluded={props.excluded} />
+    </Td>
   );
 }
 

@@ -1,9 +1,11 @@
 // Plain HTML forms on admin pages (no JavaScript): reading a posted form with a size cap,
 // refusing writes in public mode, redirecting back after a change (303, Post/Redirect/Get) with
-// a notice code the next page turns into a message, and validating where "back" may point.
+// a notice code the next page turns into a message, validating where "back" may point, and the
+// GET/POST handler pair of a page whose form posts back to it.
+import type { HandlerFn } from "../fresh/mod.ts";
 import { readBodyCapped } from "../http_body.ts";
 import { HttpError } from "../http_error.ts";
-import type { Ctx } from "../state.ts";
+import type { Ctx, State } from "../state.ts";
 
 export const MAX_FORM_BYTES = 32 * 1024;
 
@@ -95,4 +97,50 @@ export function redirectWithNotice(path: string, notice: NoticeCode): Response {
     status: 303,
     headers: { location: url.pathname + url.search },
   });
+}
+
+/** What a page handler returns: a response or a page result, now or later. */
+type Reply = ReturnType<HandlerFn<State>>;
+
+/** Renders an admin page, after a refused form with the messages and the status to show. */
+export type RenderPage = (ctx: Ctx, errors?: string[], status?: number) => Reply;
+
+/**
+ * The handlers of an admin page whose form posts back to it. GET renders the page. POST refuses
+ * writes in public mode and a body that is not a form (those go to the error page), then runs
+ * `act` with the form; a refusal `act` throws (an HttpError with a 4xx status: a stale status, an
+ * unconfirmed deletion) renders the page again with its message and status. Anything else
+ * propagates.
+ */
+export function formPage(
+  render: RenderPage,
+  act: (ctx: Ctx, form: URLSearchParams) => Reply,
+): { GET: (ctx: Ctx) => Reply; POST: (ctx: Ctx) => Promise<Awaited<Reply>> } {
+  return {
+    GET: (ctx) => render(ctx),
+    async POST(ctx) {
+      assertWritable(ctx);
+      const form = await readForm(ctx);
+      try {
+        return await act(ctx, form);
+      } catch (error) {
+        if (!(error instanceof HttpError) || error.status >= 500) throw error;
+        return render(ctx, [error.message], error.status);
+      }
+    },
+  };
+}
+
+/**
+ * A deletion goes ahead only when the form's `confirm` field names the record: the one the
+ * confirmation page was rendered for (not a stray or replayed POST for another id).
+ */
+export function assertConfirmed(form: URLSearchParams, id: string): void {
+  if (form.get("confirm") !== id) {
+    throw new HttpError(
+      400,
+      "unconfirmed",
+      "Confirm the deletion with the button on this page.",
+    );
+  }
 }

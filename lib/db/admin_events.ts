@@ -1,6 +1,7 @@
 // Behaviour events for the admin (/admin/events): the raw list with type and name filters, paged
 // by keyset, and counts per type and name over the period (the only view public mode gets).
 import type { Database, SqlParam } from "./database.ts";
+import { listConditions } from "./admin_filter.ts";
 import { type BotFilter, botFilterSql } from "./admin_views.ts";
 import { type KeysetPage, keysetPage, type PageRequest } from "./keyset.ts";
 
@@ -31,12 +32,9 @@ export interface EventListRow {
 export const EVENT_LIST_KEYS = ["created_at", "id"] as const;
 
 function eventWhere(filter: EventFilter): { sql: string; args: SqlParam[] } {
-  const parts = ["e.created_at >= ?", "e.created_at < ?"];
-  const args: SqlParam[] = [filter.since, filter.until];
-  if (filter.site !== null) {
-    parts.push("e.site_id = ?");
-    args.push(filter.site);
-  }
+  // Events store no country, so only the period and the site are passed on.
+  const { site, since, until } = filter;
+  const { parts, args } = listConditions("e", { site, since, until });
   if (filter.type !== null) {
     parts.push("e.event_type = ?");
     args.push(filter.type);

@@ -1,5 +1,6 @@
 // Page views for the admin's raw list (/admin/views): recent views with filters, paged by keyset,
 // and the aggregate table public mode shows instead (top paths, clean traffic only).
+import { listConditions } from "./admin_filter.ts";
 import { notExcludedPredicate } from "./bots.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import type { Database, SqlParam } from "./database.ts";
@@ -54,23 +55,10 @@ export interface ViewListRow {
 export const VIEW_LIST_KEYS = ["created_at", "id"] as const;
 
 function viewWhere(filter: ViewFilter): { sql: string; args: SqlParam[] } {
-  const parts = ["v.created_at >= ?", "v.created_at < ?"];
-  const args: SqlParam[] = [filter.since, filter.until];
-  if (filter.site !== null) {
-    parts.push("v.site_id = ?");
-    args.push(filter.site);
-  }
+  const { parts, args } = listConditions("v", filter);
   if (filter.pathContains !== "") {
     parts.push("instr(lower(v.path), lower(?)) > 0");
     args.push(filter.pathContains);
-  }
-  if (filter.country !== null) {
-    parts.push("v.country_code = ?");
-    args.push(filter.country);
-  }
-  if (filter.device !== null) {
-    parts.push("v.device_type = ?");
-    args.push(filter.device);
   }
   return { sql: `${parts.join(" AND ")} ${botFilterSql(filter.bots, "v")}`, args };
 }

@@ -1,8 +1,9 @@
 // Visitors for the admin (/admin/visitors): one row per visitor and site over a date range, with
 // filters and keyset pages; one visitor's totals for the detail page; and the aggregate figures
 // public mode shows instead of per-visitor rows.
+import { listConditions } from "./admin_filter.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
-import type { Database, SqlParam } from "./database.ts";
+import type { Database } from "./database.ts";
 import { type KeysetPage, keysetPage, type PageRequest } from "./keyset.ts";
 import { humanPredicate } from "./admin_views.ts";
 
@@ -55,20 +56,7 @@ export function listVisitors(
   order: { sort: VisitorSort; descending: boolean },
   request: PageRequest,
 ): KeysetPage<VisitorListRow> {
-  const parts = ["v.created_at >= ?", "v.created_at < ?"];
-  const args: SqlParam[] = [filter.since, filter.until];
-  if (filter.site !== null) {
-    parts.push("v.site_id = ?");
-    args.push(filter.site);
-  }
-  if (filter.country !== null) {
-    parts.push("v.country_code = ?");
-    args.push(filter.country);
-  }
-  if (filter.device !== null) {
-    parts.push("v.device_type = ?");
-    args.push(filter.device);
-  }
+  const { parts, args } = listConditions("v", filter);
   const having = ["MAX(v.bot_score) >= ?"];
   args.push(filter.minScore);
   const isBot = `(MAX(v.bot_score) >= ${BOT_SCORE_THRESHOLD} OR is_excluded = 1)`;
@@ -173,9 +161,8 @@ export function visitorAggregates(
   range: { site: string | null; since: string; until: string },
   limit = 20,
 ): VisitorAggregates {
-  const site = range.site === null ? "" : "AND v.site_id = ?";
-  const args: SqlParam[] = [range.since, range.until, ...(range.site === null ? [] : [range.site])];
-  const where = `v.created_at >= ? AND v.created_at < ? ${site}`;
+  const { parts, args } = listConditions("v", range);
+  const where = parts.join(" AND ");
   const totals = db.get<{ visitors: number; humans: number }>(
     `SELECT COUNT(DISTINCT v.site_id || char(10) || v.visitor_id) AS visitors,
             COUNT(DISTINCT CASE WHEN ${humanPredicate("v")}

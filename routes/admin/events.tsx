@@ -6,21 +6,15 @@ import { AdminShell } from "../../components/AdminShell.tsx";
 import { DataTable, EmptyRow, Td, Th, Truncated } from "../../components/DataTable.tsx";
 import { ExportLink } from "../../components/ExportLink.tsx";
 import { Pager } from "../../components/Pager.tsx";
-import { ScoreBadge } from "../../components/Score.tsx";
-import {
-  BUTTON_SECONDARY,
-  Card,
-  Field,
-  HiddenFields,
-  INPUT,
-  LINK,
-  Notice,
-} from "../../components/ui.tsx";
+import { BotsField, FilterButtons, FilterForm } from "../../components/FilterForm.tsx";
+import { ScoreCell } from "../../components/Score.tsx";
+import { Card, Field, INPUT, LINK, Notice } from "../../components/ui.tsx";
+import { VisitorLink } from "../../components/VisitorLink.tsx";
 import { type PageLinks, pageLinks, pageRequest } from "../../lib/admin/cursor.ts";
 import { BOT_FILTERS, parseChoice, parseEventKey } from "../../lib/admin/filters.ts";
 import { formatDateTime, formatNumber } from "../../lib/admin/format.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
-import { adminHref, selectionParams } from "../../lib/admin/period.ts";
+import { adminHref } from "../../lib/admin/period.ts";
 import {
   EVENT_LIST_KEYS,
   type EventCount,
@@ -99,7 +93,7 @@ export default function EventsPage({ data }: PageProps<Data, State>) {
         </div>
         {data.rows && (
           <div class="min-w-0 space-y-4 lg:col-span-2">
-            <FilterForm frame={frame} filters={filters} />
+            <EventFilters frame={frame} filters={filters} />
             <Card>
               <EventTable rows={data.rows} frame={frame} />
               {data.links && <Pager links={data.links} shown={data.rows.length} />}
@@ -159,34 +153,23 @@ function Counts(props: { data: Data }) {
   );
 }
 
-function FilterForm(props: { frame: AdminFrame; filters: Filters }) {
+function EventFilters(props: { frame: AdminFrame; filters: Filters }) {
   const { frame, filters } = props;
   return (
-    <form
-      method="get"
+    <FilterForm
       action="/admin/events"
-      id="filters"
+      frame={frame}
       class="grid grid-cols-2 items-end gap-3 sm:grid-cols-4"
     >
-      <HiddenFields params={selectionParams(frame.selection)} />
       <Field label="Type">
         <input name="type" value={filters.type ?? ""} maxLength={128} class={INPUT} />
       </Field>
       <Field label="Name">
         <input name="name" value={filters.name ?? ""} maxLength={128} class={INPUT} />
       </Field>
-      <Field label="Bots">
-        <select name="bots" class={INPUT}>
-          <option value="all" selected={filters.bots === "all"}>Shown</option>
-          <option value="humans" selected={filters.bots === "humans"}>Hidden</option>
-          <option value="bots" selected={filters.bots === "bots"}>Only bots</option>
-        </select>
-      </Field>
-      <div class="flex gap-2">
-        <button type="submit" class={BUTTON_SECONDARY}>Filter</button>
-        <a href={adminHref("/admin/events", frame.selection)} class={BUTTON_SECONDARY}>Reset</a>
-      </div>
-    </form>
+      <BotsField value={filters.bots} />
+      <FilterButtons action="/admin/events" frame={frame} />
+    </FilterForm>
   );
 }
 
@@ -227,17 +210,11 @@ function EventTable(props: { rows: EventListRow[]; frame: AdminFrame }) {
           </Td>
           <Td mono>
             {row.visitor_id
-              ? (
-                <a class={LINK} href={`/admin/visitors/${encodeURIComponent(row.visitor_id)}`}>
-                  {row.visitor_id.slice(0, 12)}
-                </a>
-              )
+              ? <VisitorLink id={row.visitor_id} chars={12} />
               : <span class="text-slate-400">{row.source}</span>}
           </Td>
           <Td>{row.device_type ?? "—"}</Td>
-          <Td numeric>
-            <ScoreBadge score={row.bot_score} />
-          </Td>
+          <ScoreCell score={row.bot_score} />
         </tr>
       ))}
     </DataTable>

@@ -9,7 +9,7 @@ import { TelemetryCard } from "../../components/TelemetryCard.tsx";
 import { BUTTON, Card, ErrorList, Field, INPUT, Notice } from "../../components/ui.tsx";
 import { MAX_CONSENT_CSS_LENGTH } from "../../lib/admin/css_sanitize.ts";
 import { formatDateTime } from "../../lib/admin/format.ts";
-import { assertWritable, isReadOnly, readForm, redirectWithNotice } from "../../lib/admin/forms.ts";
+import { formPage, isReadOnly, redirectWithNotice } from "../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
 import {
   type AdminSettings,
@@ -57,14 +57,9 @@ function render(
   }, { status });
 }
 
-export const handler = {
-  GET(ctx: Ctx) {
-    return render(ctx);
-  },
-
-  async POST(ctx: Ctx) {
-    assertWritable(ctx);
-    const form = await readForm(ctx);
+export const handler = formPage(
+  (ctx, errors, status) => render(ctx, { errors }, status),
+  (ctx, form) => {
     const parsed = parseSettingsForm(form);
     if (!parsed.ok) {
       return render(ctx, {
@@ -83,7 +78,7 @@ export const handler = {
     if (parsed.notes.length > 0) return render(ctx, { notes: parsed.notes });
     return redirectWithNotice("/admin/settings", "settings_saved");
   },
-};
+);
 
 export default function SettingsPage({ data }: PageProps<Data, State>) {
   const { frame, settings } = data;

@@ -5,20 +5,19 @@ import { AdminShell } from "../../components/AdminShell.tsx";
 import { DataTable, EmptyRow, Td, Th, Truncated } from "../../components/DataTable.tsx";
 import { ExportLink } from "../../components/ExportLink.tsx";
 import { Pager } from "../../components/Pager.tsx";
-import { ScoreBadge } from "../../components/Score.tsx";
 import {
-  BUTTON_SECONDARY,
-  Card,
-  Field,
-  HiddenFields,
-  INPUT,
-  LINK,
-  Notice,
-} from "../../components/ui.tsx";
+  BotsField,
+  CountryField,
+  DeviceField,
+  FilterButtons,
+  FilterForm,
+} from "../../components/FilterForm.tsx";
+import { ScoreCell } from "../../components/Score.tsx";
+import { Card, Field, INPUT, Notice } from "../../components/ui.tsx";
+import { VisitorLink } from "../../components/VisitorLink.tsx";
 import { type PageLinks, pageLinks, pageRequest } from "../../lib/admin/cursor.ts";
 import {
   BOT_FILTERS,
-  DEVICE_TYPES,
   parseChoice,
   parseCountry,
   parseDevice,
@@ -26,7 +25,6 @@ import {
 } from "../../lib/admin/filters.ts";
 import { formatDateTime, formatDuration, formatNumber } from "../../lib/admin/format.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
-import { adminHref, selectionParams } from "../../lib/admin/period.ts";
 import {
   type BotFilter,
   listRecentViews,
@@ -109,7 +107,7 @@ export default function ViewsPage({ data }: PageProps<Data, State>) {
         />
       }
     >
-      <FilterForm frame={frame} filters={filters} />
+      <ViewFilters frame={frame} filters={filters} />
       {data.top ? <TopPaths rows={data.top} /> : (
         <Card>
           <ViewTable rows={data.rows ?? []} frame={frame} />
@@ -120,16 +118,10 @@ export default function ViewsPage({ data }: PageProps<Data, State>) {
   );
 }
 
-function FilterForm(props: { frame: AdminFrame; filters: Filters }) {
+function ViewFilters(props: { frame: AdminFrame; filters: Filters }) {
   const { frame, filters } = props;
   return (
-    <form
-      method="get"
-      action="/admin/views"
-      id="filters"
-      class="grid grid-cols-2 items-end gap-3 sm:grid-cols-3 lg:grid-cols-6"
-    >
-      <HiddenFields params={selectionParams(frame.selection)} />
+    <FilterForm action="/admin/views" frame={frame}>
       <div class="col-span-2 lg:col-span-2">
         <Field label="Path contains">
           <input name="path" value={filters.path} maxLength={200} class={INPUT} />
@@ -137,37 +129,13 @@ function FilterForm(props: { frame: AdminFrame; filters: Filters }) {
       </div>
       {!frame.readOnly && (
         <>
-          <Field label="Country">
-            <input
-              name="country"
-              value={filters.country ?? ""}
-              maxLength={2}
-              placeholder="FI"
-              class={INPUT}
-            />
-          </Field>
-          <Field label="Device">
-            <select name="device" class={INPUT}>
-              <option value="">Any</option>
-              {DEVICE_TYPES.map((d) => (
-                <option value={d} selected={filters.device === d}>{d}</option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Bots">
-            <select name="bots" class={INPUT}>
-              <option value="all" selected={filters.bots === "all"}>Shown</option>
-              <option value="humans" selected={filters.bots === "humans"}>Hidden</option>
-              <option value="bots" selected={filters.bots === "bots"}>Only bots</option>
-            </select>
-          </Field>
+          <CountryField value={filters.country} />
+          <DeviceField value={filters.device} />
+          <BotsField value={filters.bots} />
         </>
       )}
-      <div class="flex gap-2">
-        <button type="submit" class={BUTTON_SECONDARY}>Filter</button>
-        <a href={adminHref("/admin/views", frame.selection)} class={BUTTON_SECONDARY}>Reset</a>
-      </div>
-    </form>
+      <FilterButtons action="/admin/views" frame={frame} />
+    </FilterForm>
   );
 }
 
@@ -202,12 +170,7 @@ function ViewTable(props: { rows: ViewListRow[]; frame: AdminFrame }) {
             <Truncated value={row.path} max={60} />
           </Td>
           <Td mono>
-            <a
-              class={LINK}
-              href={`/admin/visitors/${encodeURIComponent(row.visitor_id)}`}
-            >
-              {row.visitor_id.slice(0, 12)}
-            </a>
+            <VisitorLink id={row.visitor_id} chars={12} />
           </Td>
           <Td>{[row.device_type, row.os_name].filter(Boolean).join(" · ") || "—"}</Td>
           <Td>{row.browser_name ?? "—"}</Td>
@@ -217,9 +180,7 @@ function ViewTable(props: { rows: ViewListRow[]; frame: AdminFrame }) {
           </Td>
           <Td numeric>{formatDuration(row.interaction_ms)}</Td>
           <Td>{row.pow_verdict ?? "—"}</Td>
-          <Td numeric>
-            <ScoreBadge score={row.bot_score} excluded={row.is_excluded === 1} />
-          </Td>
+          <ScoreCell score={row.bot_score} excluded={row.is_excluded === 1} />
         </tr>
       ))}
     </DataTable>

@@ -7,21 +7,14 @@ import { AdminShell } from "../../../components/AdminShell.tsx";
 import { DataTable, EmptyRow, Td, Th, Truncated } from "../../../components/DataTable.tsx";
 import { ExcludeButton } from "../../../components/ExcludeButton.tsx";
 import { ExportLink } from "../../../components/ExportLink.tsx";
-import { ScoreBadge } from "../../../components/Score.tsx";
-import {
-  BUTTON_SECONDARY,
-  Card,
-  Field,
-  HiddenFields,
-  INPUT,
-  LINK,
-  StatCard,
-} from "../../../components/ui.tsx";
+import { FilterForm, MinScoreField } from "../../../components/FilterForm.tsx";
+import { ScoreCell } from "../../../components/Score.tsx";
+import { BUTTON_SECONDARY, Card, INPUT, StatCard } from "../../../components/ui.tsx";
+import { VisitorLink } from "../../../components/VisitorLink.tsx";
 import { botCategory } from "../../../lib/bots/known_bots.ts";
 import { parseIntIn } from "../../../lib/admin/filters.ts";
 import { formatAge, formatDateTime, formatNumber } from "../../../lib/admin/format.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
-import { selectionParams } from "../../../lib/admin/period.ts";
 import {
   droppedHits,
   type ExcludedVisitor,
@@ -174,20 +167,15 @@ function Suspicious(props: { data: Data; rows: SuspiciousVisitor[] }) {
       title="Suspicious visitors"
       subtitle={`Visitors with a view scored ${minScore} or more, highest first (at most ${MAX_SUSPICIOUS}).`}
     >
-      <form method="get" action="/admin/bots" class="mb-3 flex items-end gap-2" id="min-score-form">
-        <HiddenFields params={selectionParams(frame.selection)} />
-        <Field label="Min. score">
-          <input
-            type="number"
-            name="min_score"
-            min={1}
-            max={100}
-            value={minScore}
-            class={`${INPUT} w-24`}
-          />
-        </Field>
+      <FilterForm
+        action="/admin/bots"
+        frame={frame}
+        id="min-score-form"
+        class="mb-3 flex items-end gap-2"
+      >
+        <MinScoreField value={minScore} min={1} class={`${INPUT} w-24`} />
         <button type="submit" class={BUTTON_SECONDARY}>Show</button>
-      </form>
+      </FilterForm>
       <DataTable
         id="suspicious-table"
         caption="Suspicious visitors"
@@ -209,17 +197,9 @@ function Suspicious(props: { data: Data; rows: SuspiciousVisitor[] }) {
         {props.rows.map((row) => (
           <tr data-visitor={row.visitor_id}>
             <Td mono>
-              <a
-                class={LINK}
-                href={`/admin/visitors/${encodeURIComponent(row.visitor_id)}`}
-                title="Per-hit score breakdown"
-              >
-                {row.visitor_id.slice(0, 16)}
-              </a>
+              <VisitorLink id={row.visitor_id} title="Per-hit score breakdown" />
             </Td>
-            <Td numeric>
-              <ScoreBadge score={row.max_bot_score} />
-            </Td>
+            <ScoreCell score={row.max_bot_score} />
             <Td numeric>{formatNumber(row.pageviews)}</Td>
             <Td>{row.sites ?? "—"}</Td>
             <Td>{row.countries ?? "—"}</Td>
@@ -270,17 +250,13 @@ function Excluded(props: { data: Data; rows: ExcludedVisitor[] }) {
         {props.rows.map((row) => (
           <tr data-visitor={row.visitor_id}>
             <Td mono>
-              <a class={LINK} href={`/admin/visitors/${encodeURIComponent(row.visitor_id)}`}>
-                {row.visitor_id.slice(0, 16)}
-              </a>
+              <VisitorLink id={row.visitor_id} />
             </Td>
             <Td>
               <Truncated value={row.label} max={40} />
             </Td>
             <Td numeric>{formatNumber(row.pageviews)}</Td>
-            <Td numeric>
-              <ScoreBadge score={row.max_bot_score} />
-            </Td>
+            <ScoreCell score={row.max_bot_score} />
             <Td mono>{formatDateTime(row.created_at, frame.timezone)}</Td>
             <Td>
               <ExcludeButton

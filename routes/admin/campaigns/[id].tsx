@@ -20,7 +20,7 @@ import {
   StatCard,
 } from "../../../components/ui.tsx";
 import { formatDateTime, formatNumber } from "../../../lib/admin/format.ts";
-import { assertWritable, readForm, redirectWithNotice } from "../../../lib/admin/forms.ts";
+import { formPage, redirectWithNotice } from "../../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
 import { adminHref, selectionParams } from "../../../lib/admin/period.ts";
 import {
@@ -96,30 +96,22 @@ async function render(ctx: Ctx, errors: string[] = [], status?: number) {
   }, { status: status ?? (campaign ? 200 : 404) });
 }
 
-export const handler = {
-  GET(ctx: Ctx) {
-    return render(ctx);
-  },
-
-  async POST(ctx: Ctx) {
-    assertWritable(ctx);
-    const form = await readForm(ctx);
-    const campaign = campaignOf(ctx);
-    if (!campaign) return render(ctx);
-    const action = form.get("action");
-    const input = action === "status"
-      ? { status: form.get("status") ?? "" }
-      : action === "rename"
-      ? { name: form.get("name") ?? "" }
-      : null;
-    if (input === null) return render(ctx, ["Unknown action."], 400);
-    const parsed = parseCampaignChange(input);
-    if (!parsed.ok) return render(ctx, parsed.errors, 400);
-    changeCampaign(ctx.state.services, campaign.id, parsed.value);
-    const back = adminHref(`/admin/campaigns/${campaign.id}`, loadAdminFrame(ctx).selection);
-    return redirectWithNotice(back, "campaign_saved");
-  },
-};
+export const handler = formPage(render, (ctx, form) => {
+  const campaign = campaignOf(ctx);
+  if (!campaign) return render(ctx);
+  const action = form.get("action");
+  const input = action === "status"
+    ? { status: form.get("status") ?? "" }
+    : action === "rename"
+    ? { name: form.get("name") ?? "" }
+    : null;
+  if (input === null) return render(ctx, ["Unknown action."], 400);
+  const parsed = parseCampaignChange(input);
+  if (!parsed.ok) return render(ctx, parsed.errors, 400);
+  changeCampaign(ctx.state.services, campaign.id, parsed.value);
+  const back = adminHref(`/admin/campaigns/${campaign.id}`, loadAdminFrame(ctx).selection);
+  return redirectWithNotice(back, "campaign_saved");
+});
 
 export default function CampaignPage({ data }: PageProps<Data, State>) {
   const { frame, campaign, report } = data;
@@ -291,56 +283,32 @@ interface Row {
 
 function Breakdown(props: { id: string; title: string; column: string; rows: Row[] }) {
   return (
-    <Card title={props.title} id={props.id}>
-      <DataTable
-        head={
-          <>
-            <Th>{props.column}</Th>
-            <Th numeric>Views</Th>
-            <Th numeric>Visitors</Th>
-          </>
-        }
-      >
-        {props.rows.length === 0 && <EmptyRow columns={3}>None in this period.</EmptyRow>}
-        {props.rows.map((row) => (
-          <tr data-value={row.value}>
-            <Td wrap>
-              <Truncated value={row.value} max={64} />
-            </Td>
-            <Td numeric>{formatNumber(row.views)}</Td>
-            <Td numeric>{formatNumber(row.visitors)}</Td>
-          </tr>
-        ))}
-      </DataTable>
-    </Card>
+    <FigureTable
+      id={props.id}
+      title={props.title}
+      head={[props.column, "Views", "Visitors"]}
+      truncate
+      rows={props.rows.map((row) => ({
+        value: row.value,
+        figures: [formatNumber(row.views), formatNumber(row.visitors)],
+      }))}
+    />
   );
 }
 
 function LandingPages(props: { report: CampaignReport }) {
-  const rows = props.report.landingPages;
   return (
-    <Card title="Landing pages" subtitle="First page of each session" id="landing-pages">
-      <DataTable
-        head={
-          <>
-            <Th>Path</Th>
-            <Th numeric>Sessions</Th>
-            <Th numeric>Bounce rate</Th>
-          </>
-        }
-      >
-        {rows.length === 0 && <EmptyRow columns={3}>None in this period.</EmptyRow>}
-        {rows.map((row) => (
-          <tr data-value={row.path}>
-            <Td wrap>
-              <Truncated value={row.path} max={64} />
-            </Td>
-            <Td numeric>{formatNumber(row.sessions)}</Td>
-            <Td numeric>{row.bounce_rate}%</Td>
-          </tr>
-        ))}
-      </DataTable>
-    </Card>
+    <FigureTable
+      id="landing-pages"
+      title="Landing pages"
+      subtitle="First page of each session"
+      head={["Path", "Sessions", "Bounce rate"]}
+      truncate
+      rows={props.report.landingPages.map((row) => ({
+        value: row.path,
+        figures: [formatNumber(row.sessions), `${row.bounce_rate}%`],
+      }))}
+    />
   );
 }
 
@@ -353,22 +321,57 @@ function EventTable(
   },
 ) {
   return (
-    <Card title={props.title} id={props.id}>
+    <FigureTable
+      id={props.id}
+      title={props.title}
+      head={[props.column, "Events", "Visitors"]}
+      rows={props.rows.map((row) => ({
+        value: row.value,
+        figures: [formatNumber(row.count), formatNumber(row.unique_visitors)],
+      }))}
+    />
+  );
+}
+
+/**
+ * A card with one table of the report: a value per row (also its `data-value`, which tests and
+ * scripts select by) and two figures, already formatted. Long values (paths, utm values) are
+ * truncated with the whole value in a tooltip.
+ */
+function FigureTable(
+  props: {
+    id: string;
+    title: string;
+    subtitle?: string;
+    head: [string, string, string];
+    rows: { value: string; figures: [string, string] }[];
+    truncate?: boolean;
+  },
+) {
+  const [column, first, second] = props.head;
+  return (
+    <Card title={props.title} subtitle={props.subtitle} id={props.id}>
       <DataTable
         head={
           <>
-            <Th>{props.column}</Th>
-            <Th numeric>Events</Th>
-            <Th numeric>Visitors</Th>
+            <Th>{column}</Th>
+            <Th numeric>{first}</Th>
+            <Th numeric>{second}</Th>
           </>
         }
       >
         {props.rows.length === 0 && <EmptyRow columns={3}>None in this period.</EmptyRow>}
         {props.rows.map((row) => (
           <tr data-value={row.value}>
-            <Td>{row.value}</Td>
-            <Td numeric>{formatNumber(row.count)}</Td>
-            <Td numeric>{formatNumber(row.unique_visitors)}</Td>
+            {props.truncate
+              ? (
+                <Td wrap>
+                  <Truncated value={row.value} max={64} />
+                </Td>
+              )
+              : <Td>{row.value}</Td>}
+            <Td numeric>{row.figures[0]}</Td>
+            <Td numeric>{row.figures[1]}</Td>
           </tr>
         ))}
       </DataTable>

@@ -18,7 +18,7 @@ import {
   Notice,
 } from "../../../components/ui.tsx";
 import { formatDateTime, formatDuration } from "../../../lib/admin/format.ts";
-import { assertWritable, readForm } from "../../../lib/admin/forms.ts";
+import { formPage } from "../../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
 import { experimentNotice, redirectDone } from "../../../lib/experiments/form.ts";
 import {
@@ -33,7 +33,6 @@ import {
 import type { ExperimentResults } from "../../../lib/experiments/results.ts";
 import { experimentSnippet } from "../../../lib/experiments/snippet.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
-import { HttpError } from "../../../lib/http_error.ts";
 import { publicOrigin } from "../../../lib/public_origin.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
 
@@ -62,32 +61,18 @@ async function render(ctx: Ctx, errors: string[] = [], status?: number) {
   }, { status: status ?? (experiment ? 200 : 404) });
 }
 
-export const handler = {
-  GET(ctx: Ctx) {
-    return render(ctx);
-  },
-
-  async POST(ctx: Ctx) {
-    assertWritable(ctx);
-    const form = await readForm(ctx);
-    const { db, now } = ctx.state.services;
-    const id = ctx.params.id;
-    const path = `/admin/experiments/${encodeURIComponent(id)}`;
-    try {
-      if (form.get("intent") === "delete") {
-        deleteExperiment(db, id);
-        return redirectDone("/admin/experiments", "deleted");
-      }
-      const to = parseStatus(form.get("status"));
-      const expected = form.get("from") ? parseStatus(form.get("from"), "from") : undefined;
-      const moved = changeStatus(db, { id, to, expected, now: now() });
-      return redirectDone(path, moved.status);
-    } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
-      return render(ctx, [error.message], error.status);
-    }
-  },
-};
+export const handler = formPage(render, (ctx, form) => {
+  const { db, now } = ctx.state.services;
+  const id = ctx.params.id;
+  if (form.get("intent") === "delete") {
+    deleteExperiment(db, id);
+    return redirectDone("/admin/experiments", "deleted");
+  }
+  const to = parseStatus(form.get("status"));
+  const expected = form.get("from") ? parseStatus(form.get("from"), "from") : undefined;
+  const moved = changeStatus(db, { id, to, expected, now: now() });
+  return redirectDone(`/admin/experiments/${encodeURIComponent(id)}`, moved.status);
+});
 
 export default function ExperimentPage({ data }: PageProps<Data, State>) {
   const { frame, experiment: e, results } = data;

@@ -4,29 +4,22 @@
 import { AdminShell } from "../../../components/AdminShell.tsx";
 import { DataTable, EmptyRow, Td, Th } from "../../../components/DataTable.tsx";
 import { Pager } from "../../../components/Pager.tsx";
-import { ScoreBadge } from "../../../components/Score.tsx";
 import {
-  BUTTON_SECONDARY,
-  Card,
-  Field,
-  HiddenFields,
-  INPUT,
-  LINK,
-  Notice,
-  StatCard,
-} from "../../../components/ui.tsx";
+  CountryField,
+  DeviceField,
+  FilterButtons,
+  FilterForm,
+  MinScoreField,
+} from "../../../components/FilterForm.tsx";
+import { ScoreCell } from "../../../components/Score.tsx";
+import { Card, Field, HiddenFields, INPUT, Notice, StatCard } from "../../../components/ui.tsx";
+import { VisitorLink } from "../../../components/VisitorLink.tsx";
 import { ExcludeButton } from "../../../components/ExcludeButton.tsx";
 import { type PageLinks, pageLinks, pageRequest } from "../../../lib/admin/cursor.ts";
-import {
-  DEVICE_TYPES,
-  parseChoice,
-  parseCountry,
-  parseDevice,
-  parseIntIn,
-} from "../../../lib/admin/filters.ts";
+import { parseChoice, parseCountry, parseDevice, parseIntIn } from "../../../lib/admin/filters.ts";
 import { formatAge, formatDateTime, formatNumber } from "../../../lib/admin/format.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
-import { adminHref, type QueryValue, selectionParams } from "../../../lib/admin/period.ts";
+import { adminHref, type QueryValue } from "../../../lib/admin/period.ts";
 import {
   VISITOR_SORT_KEYS,
   type VisitorAggregates,
@@ -123,7 +116,7 @@ export default function VisitorsPage({ data }: PageProps<Data, State>) {
     >
       {data.aggregates ? <Aggregates data={data.aggregates} /> : (
         <>
-          <FilterForm frame={frame} filters={data.filters} />
+          <VisitorFilters frame={frame} filters={data.filters} />
           <Card>
             <VisitorTable data={data} />
             {data.links && <Pager links={data.links} shown={data.rows?.length ?? 0} />}
@@ -145,44 +138,14 @@ function filterQuery(filters: Filters): Record<string, QueryValue> {
   };
 }
 
-function FilterForm(props: { frame: AdminFrame; filters: Filters }) {
+function VisitorFilters(props: { frame: AdminFrame; filters: Filters }) {
   const { frame, filters } = props;
   return (
-    <form
-      method="get"
-      action="/admin/visitors"
-      id="filters"
-      class="grid grid-cols-2 items-end gap-3 sm:grid-cols-3 lg:grid-cols-6"
-    >
-      <HiddenFields params={selectionParams(frame.selection)} />
+    <FilterForm action="/admin/visitors" frame={frame}>
       <HiddenFields params={[["sort", filters.sort], ["order", filters.order]]} />
-      <Field label="Country">
-        <input
-          name="country"
-          value={filters.country ?? ""}
-          maxLength={2}
-          placeholder="FI"
-          class={INPUT}
-        />
-      </Field>
-      <Field label="Device">
-        <select name="device" class={INPUT}>
-          <option value="">Any</option>
-          {DEVICE_TYPES.map((d) => (
-            <option key={d} value={d} selected={filters.device === d}>{d}</option>
-          ))}
-        </select>
-      </Field>
-      <Field label="Min. score">
-        <input
-          name="min_score"
-          type="number"
-          min={0}
-          max={100}
-          value={filters.minScore}
-          class={INPUT}
-        />
-      </Field>
+      <CountryField value={filters.country} />
+      <DeviceField value={filters.device} />
+      <MinScoreField value={filters.minScore} min={0} />
       <Field label="Show">
         <select name="kind" class={INPUT}>
           <option value="all" selected={filters.kind === "all"}>Everyone</option>
@@ -190,11 +153,8 @@ function FilterForm(props: { frame: AdminFrame; filters: Filters }) {
           <option value="bots" selected={filters.kind === "bots"}>Bots only</option>
         </select>
       </Field>
-      <div class="flex gap-2">
-        <button type="submit" class={BUTTON_SECONDARY}>Filter</button>
-        <a href={adminHref("/admin/visitors", frame.selection)} class={BUTTON_SECONDARY}>Reset</a>
-      </div>
-    </form>
+      <FilterButtons action="/admin/visitors" frame={frame} />
+    </FilterForm>
   );
 }
 
@@ -248,13 +208,7 @@ function VisitorTable(props: { data: Data }) {
       {rows.map((row) => (
         <tr data-visitor={row.visitor_id} data-site={row.site_id}>
           <Td mono>
-            <a
-              class={LINK}
-              href={`/admin/visitors/${encodeURIComponent(row.visitor_id)}`}
-              title={row.visitor_id}
-            >
-              {row.visitor_id.slice(0, 16)}
-            </a>
+            <VisitorLink id={row.visitor_id} title={row.visitor_id} />
           </Td>
           <Td>{row.site_id}</Td>
           <Td mono>{formatDateTime(row.first_seen, frame.timezone)}</Td>
@@ -266,9 +220,7 @@ function VisitorTable(props: { data: Data }) {
           <Td>{row.countries ?? "—"}</Td>
           <Td>{row.devices ?? "—"}</Td>
           <Td>{row.browsers ?? "—"}</Td>
-          <Td numeric>
-            <ScoreBadge score={row.max_score} />
-          </Td>
+          <ScoreCell score={row.max_score} />
           <Td>
             <ExcludeButton
               visitorId={row.visitor_id}

@@ -2,19 +2,11 @@
 // deletion itself (POST with `confirm` = the campaign id). The registration goes; views and events
 // already stored keep their utm values (and, with the whitelist, new visits tagged with the value
 // are no longer recorded). Not available in public mode.
-import { AdminShell } from "../../../../components/AdminShell.tsx";
+import { ConfirmDelete, NothingToDelete } from "../../../../components/ConfirmDelete.tsx";
 import {
-  BUTTON_DANGER,
-  BUTTON_SECONDARY,
-  Card,
-  ErrorList,
-  LINK,
-  Notice,
-} from "../../../../components/ui.tsx";
-import {
-  assertWritable,
+  assertConfirmed,
+  formPage,
   isReadOnly,
-  readForm,
   redirectWithNotice,
 } from "../../../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../../lib/admin/frame.ts";
@@ -46,61 +38,38 @@ function render(ctx: Ctx, errors: string[] = [], status?: number) {
   );
 }
 
-export const handler = {
-  GET(ctx: Ctx) {
-    return render(ctx);
-  },
-
-  async POST(ctx: Ctx) {
-    assertWritable(ctx);
-    const form = await readForm(ctx);
-    const campaign = campaignOf(ctx);
-    if (!campaign) return render(ctx);
-    if (form.get("confirm") !== campaign.id) {
-      return render(ctx, ["Confirm the deletion with the button on this page."], 400);
-    }
-    removeCampaign(ctx.state.services, campaign.id);
-    return redirectWithNotice("/admin/campaigns", "campaign_deleted");
-  },
-};
+export const handler = formPage(render, (ctx, form) => {
+  const campaign = campaignOf(ctx);
+  if (!campaign) return render(ctx);
+  assertConfirmed(form, campaign.id);
+  removeCampaign(ctx.state.services, campaign.id);
+  return redirectWithNotice("/admin/campaigns", "campaign_deleted");
+});
 
 export default function DeleteCampaignPage({ data }: PageProps<Data, State>) {
   const { frame, campaign } = data;
   if (!campaign) {
     return (
-      <AdminShell title="Delete campaign" frame={frame} selection={false}>
-        <Notice tone="warning">
-          {frame.readOnly
-            ? "Campaigns cannot be changed on a public read-only instance."
-            : "There is no such campaign."}
-        </Notice>
-        <p>
-          <a href="/admin/campaigns" class={LINK}>All campaigns</a>
-        </p>
-      </AdminShell>
+      <NothingToDelete frame={frame} noun="campaign" plural="campaigns" list="/admin/campaigns" />
     );
   }
-  const back = `/admin/campaigns/${campaign.id}`;
   return (
-    <AdminShell title={`Delete ${campaign.name}?`} frame={frame} selection={false}>
-      <ErrorList errors={data.errors} />
-      <Card>
-        <form method="post" action={`${back}/delete`} id="delete-campaign-form" class="space-y-4">
-          <input type="hidden" name="confirm" value={campaign.id} />
-          <p class="text-sm">
-            The campaign <strong>{campaign.name}</strong> (
-            <span class="font-mono">utm_campaign={campaign.utm_campaign}</span> on{" "}
-            <span class="font-mono">{campaign.site_id}</span>) will be removed. Views and events
-            already counted keep their UTM values; new visits tagged with it are no longer recorded
-            {" "}
-            (unless every UTM value is recorded). To stop counting it for a while, pause it instead.
-          </p>
-          <div class="flex gap-2">
-            <button type="submit" class={BUTTON_DANGER}>Delete campaign</button>
-            <a href={back} class={BUTTON_SECONDARY}>Cancel</a>
-          </div>
-        </form>
-      </Card>
-    </AdminShell>
+    <ConfirmDelete
+      frame={frame}
+      noun="campaign"
+      title={`Delete ${campaign.name}?`}
+      confirm={campaign.id}
+      back={`/admin/campaigns/${campaign.id}`}
+      formId="delete-campaign-form"
+      errors={data.errors}
+    >
+      <p class="text-sm">
+        The campaign <strong>{campaign.name}</strong> (
+        <span class="font-mono">utm_campaign={campaign.utm_campaign}</span> on{" "}
+        <span class="font-mono">{campaign.site_id}</span>) will be removed. Views and events already
+        counted keep their UTM values; new visits tagged with it are no longer recorded{" "}
+        (unless every UTM value is recorded). To stop counting it for a while, pause it instead.
+      </p>
+    </ConfirmDelete>
   );
 }
