@@ -104,8 +104,10 @@ function deltaDimension(db: Database, d: Dimension): DimensionRow[] {
     : [S.events, S.priorEvents, "vk"];
   const where = d.where ? `WHERE ${d.where("")}` : "";
   const priorWhere = d.where ? `AND ${d.where("p.")}` : "";
+  // Stored rollup values are TEXT (a numeric bucket such as scroll 75 is "75" there): the delta
+  // answers in the same type, so merging by value adds the two instead of listing both.
   return db.all<DimensionRow>(
-    `SELECT value, COUNT(*) AS views,
+    `SELECT CAST(value AS TEXT) AS value, COUNT(*) AS views,
             COUNT(DISTINCT CASE WHEN NOT EXISTS (
               SELECT 1 FROM ${prior} p
               WHERE p.${visitor} = d.${visitor} AND ${d.value("p.")} IS d.value ${priorWhere}

@@ -374,13 +374,20 @@ function lists(p: Period, limit: number | null): OverviewLists {
   };
 }
 
+/** Samples per value; rows that name the same value add up (never overwrite each other). */
+function sumByValue<K>(rows: DimensionRow[], key: (value: string) => K): Map<K, number> {
+  const sums = new Map<K, number>();
+  for (const row of rows) sums.set(key(row.value), (sums.get(key(row.value)) ?? 0) + row.views);
+  return sums;
+}
+
 function vitals(p: Period): WebVitals {
   const histograms = new Map<VitalMetric, Map<number, number>>();
   for (const metric of VITAL_METRICS) {
     const rows = p.top(`vital_${metric.toLowerCase()}`, null);
-    histograms.set(metric, new Map(rows.map((r) => [Number(r.value), r.views])));
+    histograms.set(metric, sumByValue(rows, Number));
   }
-  const ratings = new Map(p.top("vital_rating", null).map((r) => [r.value, r.views]));
+  const ratings = sumByValue(p.top("vital_rating", null), String);
   return summarizeVitals(histograms, ratings);
 }
 
