@@ -1,5 +1,6 @@
 // Client entry (Vite): styles, then one lazy chunk per island found on the page, hydrated in place.
 // When every island is hydrated, <html data-hydrated="true"> tells tests and tooling.
+/// <reference types="vite/client" />
 import "./styles.css";
 import { type ComponentType, h, hydrate } from "preact";
 
