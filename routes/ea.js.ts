@@ -6,15 +6,20 @@
 // `public, max-age=300` (a stale copy only means the tracker's first /c call also brings the new
 // epoch's module). With `?s=` the script embeds a challenge, and a shared copy would hand one
 // challenge to many visitors, whose identical first solutions the verifier rightly calls
-// "replayed": those responses are `no-store`.
+// "replayed": those responses are `no-store`. Their gzip is not made per request (a flood of them
+// would hold the event loop that answers hits): the script around the challenge is compressed
+// once per site and epoch (lib/gzip_template.ts) and each response adds only its challenge.
 import { Buffer } from "node:buffer";
 import { gzipSync } from "node:zlib";
+import { GzipTemplate } from "../lib/gzip_template.ts";
 import { acceptsGzip } from "../lib/http_accept.ts";
+import { LruCache } from "../lib/lru.ts";
 import { publicOrigin } from "../lib/public_origin.ts";
 import type { Ctx } from "../lib/state.ts";
 import { chunksHash } from "../lib/tracker_chunk.ts";
 import {
   type Injected,
+  jsonLiteral,
   PLACEHOLDER,
   renderInjected,
   type SiteSettings,
@@ -32,6 +37,10 @@ interface BuiltTracker {
 
 const DIST = new URL("../dist/tracker/", import.meta.url);
 const MAX_CACHED_GZIP = 16;
+/** Templates of `?s=` responses: one per variant, site settings, origin and epoch in use. */
+const MAX_TEMPLATES = 256;
+/** Stands for the challenge while a `?s=` response's template is rendered. */
+const CHALLENGE_SLOT = "\u0000challenge\u0000";
 
 /** The built file, split at the placeholder; read on first use, never at import. */
 function builtTracker(variant: TrackerVariant, cache: Map<string, BuiltTracker>): BuiltTracker {
@@ -52,6 +61,24 @@ function builtTracker(variant: TrackerVariant, cache: Map<string, BuiltTracker>)
 }
 
 const builds = new Map<string, BuiltTracker>();
+const templates = new LruCache<string, { head: string; tail: string; gzip: GzipTemplate }>(
+  MAX_TEMPLATES,
+);
+
+/** The script around the challenge slot of `injected`, its gzip compressed once. */
+function challengeTemplate(built: BuiltTracker, file: string, injected: Injected) {
+  const json = renderInjected({ ...injected, c: CHALLENGE_SLOT });
+  const key = `${file}\n${json}`;
+  let template = templates.get(key);
+  if (!template) {
+    const slot = json.indexOf(jsonLiteral(CHALLENGE_SLOT));
+    const head = built.prefix + json.slice(0, slot);
+    const tail = json.slice(slot + jsonLiteral(CHALLENGE_SLOT).length) + built.suffix;
+    template = { head, tail, gzip: new GzipTemplate(head, tail) };
+    templates.set(key, template);
+  }
+  return template;
+}
 
 /** The tracker assumes the private defaults, so only settings that differ are worth the bytes. */
 function nonDefault(settings: SiteSettings): SiteSettings | null {
@@ -67,8 +94,9 @@ export const handler = {
     const headers = ctx.req.headers;
     let built: BuiltTracker;
     let chunks: string;
+    const variant = { consent: config.cookieConsent, debug: collect.caches.debug };
     try {
-      built = builtTracker({ consent: config.cookieConsent, debug: collect.caches.debug }, builds);
+      built = builtTracker(variant, builds);
       chunks = chunksHash();
     } catch (error) {
       services.log.error("tracker not built (run `deno task build:tracker`)", error);
@@ -91,7 +119,6 @@ export const handler = {
       m: config.challengeWindowMinutes * 60_000,
       s: site ? nonDefault(siteSettingsFor(services, site)) : null,
     };
-    const json = renderInjected(injected);
     const vary = ["Accept-Encoding"];
     if (config.trustProxy) vary.push("X-Forwarded-Proto", "X-Forwarded-Host");
     if (site) vary.push(...DIFFICULTY_HEADERS);
@@ -100,15 +127,28 @@ export const handler = {
       "cache-control": site ? "no-store" : "public, max-age=300",
       vary: vary.join(", "),
     });
-    const body = built.prefix + json + built.suffix;
-    if (!acceptsGzip(headers)) return new Response(body, { headers: responseHeaders });
-    let gzipped: Uint8Array<ArrayBuffer> | undefined = site ? undefined : built.gzipped.get(json);
-    if (!gzipped) {
-      gzipped = new Uint8Array(gzipSync(Buffer.from(body), { level: 9 }));
-      if (!site) {
-        if (built.gzipped.size >= MAX_CACHED_GZIP) built.gzipped.clear();
-        built.gzipped.set(json, gzipped);
+    const gzip = acceptsGzip(headers);
+    if (injected.c !== null) {
+      const template = challengeTemplate(built, variantFile(variant), injected);
+      const challenge = jsonLiteral(injected.c);
+      if (!gzip) {
+        return new Response(template.head + challenge + template.tail, {
+          headers: responseHeaders,
+        });
       }
+      responseHeaders.set("content-encoding", "gzip");
+      return new Response(template.gzip.render(challenge), { headers: responseHeaders });
+    }
+    const json = renderInjected(injected);
+    if (!gzip) {
+      return new Response(built.prefix + json + built.suffix, { headers: responseHeaders });
+    }
+    let gzipped = built.gzipped.get(json);
+    if (!gzipped) {
+      const body = built.prefix + json + built.suffix;
+      gzipped = new Uint8Array(gzipSync(Buffer.from(body), { level: 9 }));
+      if (built.gzipped.size >= MAX_CACHED_GZIP) built.gzipped.clear();
+      built.gzipped.set(json, gzipped);
     }
     responseHeaders.set("content-encoding", "gzip");
     return new Response(gzipped, { headers: responseHeaders });

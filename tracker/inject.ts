@@ -63,6 +63,11 @@ export const PLACEHOLDER = "__ECHELON__";
 
 /** A JSON literal that is also safe inside inline <script> and in pre-ES2019 engines. */
 export function renderInjected(value: Injected): string {
+  return jsonLiteral(value);
+}
+
+/** `value` as JSON, escaped for inline <script> and pre-ES2019 engines (renderInjected's rule). */
+export function jsonLiteral(value: unknown): string {
   return JSON.stringify(value)
     .replace(/</g, "\\u003c")
     .replace(/\u2028/g, "\\u2028")
