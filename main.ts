@@ -1,5 +1,6 @@
 // Echelon Analytics: wires config → database → services → app and serves it (nothing else).
 import { ConfigError, loadConfig } from "./lib/config.ts";
+import { SchemaTooNewError, StorageError } from "./lib/db/mod.ts";
 import { start } from "./lib/server.ts";
 import { VERSION } from "./lib/version.ts";
 
@@ -10,6 +11,12 @@ if (import.meta.main) {
     if (error instanceof ConfigError) {
       console.error(`Invalid configuration: ${error.message}`);
       Deno.exit(2);
+    }
+    // The database cannot be used as it is (from a newer release, or the disk refuses it):
+    // one clear line, not a stack trace.
+    if (error instanceof SchemaTooNewError || error instanceof StorageError) {
+      console.error(`Cannot start: ${error.message}`);
+      Deno.exit(3);
     }
     throw error;
   }

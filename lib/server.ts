@@ -6,6 +6,7 @@
 import { createApp } from "./app.ts";
 import { ensureGeneratedPassword } from "./auth/credentials.ts";
 import type { Config } from "./config.ts";
+import { storageFailureLog } from "./db/errors.ts";
 import { openDatabase } from "./db/mod.ts";
 import { createJobRunner } from "./jobs.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -28,6 +29,7 @@ export async function start(
   const log = options.log ??
     createLogger({ debug: () => services?.collect.caches.debug ?? config.debug });
   const db = openDatabase(config.dbPath);
+  db.onStorageFailure = storageFailureLog(log);
   try {
     services = createServices(config, db, { log });
     await ensureGeneratedPassword(services);

@@ -57,12 +57,16 @@ export function collectOutput(child: Deno.ChildProcess): { log(): string; draine
   return { log: () => log, drained };
 }
 
+/** Runs the server until it exits on its own; a server still running after `timeoutMs` is sent
+ * SIGTERM (so a start that should have been refused shows up as a clean exit, code 0). */
 export async function runToExit(
   env: Record<string, string>,
+  timeoutMs = 30_000,
 ): Promise<{ code: number; output: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MAIN],
     env: { ECHELON_HOSTNAME: "127.0.0.1", NO_COLOR: "1", ...env },
+    signal: AbortSignal.timeout(timeoutMs),
   }).output();
   const decoder = new TextDecoder();
   return { code: out.code, output: decoder.decode(out.stdout) + decoder.decode(out.stderr) };

@@ -1,7 +1,7 @@
 // Tests for lib/ingest/writer.ts: every queued record is written exactly once, in order and in
 // batches; a full buffer refuses; failed writes keep their records; the timer and stop() drain.
 import assert from "node:assert/strict";
-import { BufferedWriter, type WriterOptions } from "../lib/ingest/writer.ts";
+import { BufferedWriter, MAX_RETRY_MS, type WriterOptions } from "../lib/ingest/writer.ts";
 
 /** A write target that records every batch and fails on the calls listed in `failOn` (1-based). */
 function target(failOn: number[] = []) {
@@ -179,6 +179,32 @@ Deno.test("writer: a failed timed flush is reported, kept, and retried with back
   assert.deepEqual(errors, ["test: flush failed (1 in a row), 3 records kept"]);
   assert.equal(w.stats().failedFlushes, 1);
   assert.equal(w.stats().consecutiveFailures, 0);
+  await w.stop();
+});
+
+Deno.test("writer: retries after a long run of failures stay within MAX_RETRY_MS", async () => {
+  // A full disk freed after minutes must not leave the buffer waiting for a backoff that grew
+  // to tens of seconds (issue 13, item 1): the gap between attempts stops growing at 2 s.
+  const calls: number[] = [];
+  const errors: string[] = [];
+  const t = target([1, 2, 3, 4]);
+  const w = writer({
+    write: (b) => {
+      calls.push(performance.now());
+      t.write(b);
+    },
+    flushMs: 500,
+    onError: (message) => errors.push(message),
+  });
+  w.start();
+  for (const n of range(3)) w.push(n);
+  await waitFor(() => t.written().length === 3, 8000);
+  const gaps = calls.slice(1).map((at, i) => Math.round(at - calls[i]));
+  assert.equal(calls.length, 5, `attempts at gaps ${gaps}`);
+  assert.ok(gaps.every((gap) => gap < MAX_RETRY_MS + 400), `gaps ${gaps}`);
+  assert.ok(gaps.at(-1)! >= MAX_RETRY_MS - 50, `the gap grew to the cap: ${gaps}`);
+  // Logged on the 1st, 2nd and 4th failure in a row, not on every retry.
+  assert.deepEqual(errors.map((e) => e.match(/\((\d+) in a row\)/)?.[1]), ["1", "2", "4"]);
   await w.stop();
 });
 

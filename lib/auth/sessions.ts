@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { parse as parseCookies, serialize as serializeCookie } from "hono/utils/cookie";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
+import { StorageError } from "../db/errors.ts";
 import {
   deleteExpiredSessions,
   deleteSession,
@@ -89,13 +90,13 @@ export function sessionForToken(
     row.username === credentials.username &&
     row.credential_tag === credentialTag(credentials.passwordHash);
   if (!valid) {
-    deleteSession(deps.db, tokenHash);
+    unlessDiskRefuses(() => deleteSession(deps.db, tokenHash));
     return null;
   }
   // Background polls (live panels) use the session without keeping it alive: a dashboard left
   // open on an unattended screen still signs out after SESSION_IDLE_MS.
   if (!options.background && now - row.last_seen_at >= SESSION_TOUCH_INTERVAL_MS) {
-    touchSession(deps.db, tokenHash, now);
+    unlessDiskRefuses(() => touchSession(deps.db, tokenHash, now));
   }
   return {
     username: row.username,
@@ -187,4 +188,16 @@ function hashToken(token: string): string {
 function base64url(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
     .replace(/=+$/, "");
+}
+
+/**
+ * Runs a bookkeeping write a request does not depend on: on a full disk reading still works, so
+ * the admin keeps browsing (the session then ends at its idle limit) instead of getting a 503.
+ */
+function unlessDiskRefuses(write: () => unknown): void {
+  try {
+    write();
+  } catch (error) {
+    if (!(error instanceof StorageError)) throw error;
+  }
 }

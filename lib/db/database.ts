@@ -2,6 +2,7 @@
 // node:sqlite is synchronous, so every call here runs on the event loop: keep statements indexed
 // and batched (DESIGN: "SQL lives in lib/db/").
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { asStorageError, StorageError } from "./errors.ts";
 
 export type SqlParam = SQLInputValue;
 export type Row = Record<string, SqlParam>;
@@ -17,6 +18,9 @@ export class Database {
   readonly #statements = new Map<string, StatementSync>();
   #depth = 0;
   #closed = false;
+  #storageFailure: { message: string; at: number } | null = null;
+  /** Told each time the disk refuses this connection (the server logs it, rate limited). */
+  onStorageFailure: ((error: StorageError) => void) | null = null;
 
   constructor(path: string) {
     this.path = path;
@@ -50,60 +54,116 @@ export class Database {
   }
 
   all<T = Row>(sql: string, ...params: SqlParam[]): T[] {
-    return this.statement(sql).all(...params) as T[];
+    try {
+      return this.statement(sql).all(...params) as T[];
+    } catch (error) {
+      throw this.#failure(error);
+    }
   }
 
   get<T = Row>(sql: string, ...params: SqlParam[]): T | undefined {
-    return this.statement(sql).get(...params) as T | undefined;
+    try {
+      return this.statement(sql).get(...params) as T | undefined;
+    } catch (error) {
+      throw this.#failure(error);
+    }
   }
 
   run(sql: string, ...params: SqlParam[]): { changes: number; lastInsertRowid: number } {
-    const result = this.statement(sql).run(...params);
-    return { changes: Number(result.changes), lastInsertRowid: Number(result.lastInsertRowid) };
+    try {
+      const result = this.statement(sql).run(...params);
+      if (this.#depth === 0) this.#storageFailure = null; // committed on its own
+      return { changes: Number(result.changes), lastInsertRowid: Number(result.lastInsertRowid) };
+    } catch (error) {
+      throw this.#failure(error);
+    }
   }
 
   exec(sql: string): void {
-    this.#db.exec(sql);
+    try {
+      this.#db.exec(sql);
+    } catch (error) {
+      throw this.#failure(error);
+    }
   }
 
   /**
    * Runs `fn` in a transaction (a savepoint when nested). `fn` must be synchronous: an await
-   * inside would let unrelated statements run inside this transaction.
+   * inside would let unrelated statements run inside this transaction. Whatever fails, COMMIT
+   * included (a full disk fails there: the WAL grows only when the frames are written), the
+   * transaction is undone and the nesting depth restored, so the next transaction starts clean.
    */
   transaction<T>(fn: () => T): T {
-    const savepoint = `sp_${this.#depth}`;
-    this.#db.exec(this.#depth === 0 ? "BEGIN IMMEDIATE" : `SAVEPOINT ${savepoint}`);
-    this.#depth++;
+    const depth = this.#depth;
+    const savepoint = `sp_${depth}`;
+    try {
+      // A ROLLBACK that failed (an I/O error) can leave a transaction open: end it first.
+      if (depth === 0 && this.#db.isTransaction) this.#db.exec("ROLLBACK");
+      this.#db.exec(depth === 0 ? "BEGIN IMMEDIATE" : `SAVEPOINT ${savepoint}`);
+    } catch (error) {
+      throw this.#failure(error);
+    }
+    this.#depth = depth + 1;
     try {
       const result = fn();
       if (result instanceof Promise) {
         throw new TypeError("transaction callbacks must be synchronous");
       }
-      this.#depth--;
-      this.#db.exec(this.#depth === 0 ? "COMMIT" : `RELEASE ${savepoint}`);
+      this.#db.exec(depth === 0 ? "COMMIT" : `RELEASE ${savepoint}`);
+      if (depth === 0) this.#storageFailure = null;
       return result;
     } catch (error) {
-      this.#depth--;
-      // SQLITE_FULL, SQLITE_IOERR and SQLITE_NOMEM may already have rolled the whole transaction
-      // back (sqlite.org/lang_transaction.html, "Response To Errors Within A Transaction"): a
-      // ROLLBACK then throws "no transaction is active" and would hide the real error.
-      if (this.#db.isTransaction) {
-        this.#db.exec(
-          this.#depth === 0 ? "ROLLBACK" : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`,
-        );
-      }
-      throw error;
+      this.#undo(depth, savepoint);
+      throw this.#failure(error);
+    } finally {
+      this.#depth = depth;
     }
   }
 
-  close(): void {
+  /**
+   * SQLite's message for the last write the disk refused on this connection, when that was
+   * within `withinMs` and no write committed since; null otherwise (health reports it).
+   */
+  recentStorageFailure(withinMs: number, now = Date.now()): string | null {
+    const failure = this.#storageFailure;
+    return failure && now - failure.at < withinMs ? failure.message : null;
+  }
+
+  #undo(depth: number, savepoint: string): void {
+    // SQLITE_FULL, SQLITE_IOERR and SQLITE_NOMEM may already have rolled the whole transaction
+    // back (sqlite.org/lang_transaction.html, "Response To Errors Within A Transaction"): a
+    // ROLLBACK then throws "no transaction is active" and would hide the real error. A failing
+    // COMMIT of a deferred constraint, or SQLITE_BUSY, leaves the transaction open instead.
+    if (!this.#db.isTransaction) return;
+    try {
+      this.#db.exec(depth === 0 ? "ROLLBACK" : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
+    } catch {
+      // The error that got us here is the one to report; an outer transaction that is still
+      // open is rolled back before the next BEGIN.
+    }
+  }
+
+  /** `error` as the caller should see it; a disk failure is remembered for health. */
+  #failure(error: unknown): unknown {
+    const converted = asStorageError(error);
+    if (converted instanceof StorageError) {
+      this.#storageFailure = { message: converted.message, at: Date.now() };
+      this.onStorageFailure?.(converted);
+    }
+    return converted;
+  }
+
+  /** Closes the connection; `optimize` (default) first lets SQLite refresh its statistics. */
+  close(options: { optimize?: boolean } = {}): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#statements.clear();
-    try {
-      this.#db.exec("PRAGMA optimize");
-    } catch {
-      // optimize is advisory; a read-only or full disk must not block shutdown
+    if (options.optimize !== false) {
+      try {
+        this.#db.exec("PRAGMA optimize");
+      } catch {
+        // optimize is advisory; a read-only or full disk must not block shutdown
+      }
     }
     this.#db.close();
   }

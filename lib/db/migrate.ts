@@ -1,5 +1,7 @@
 // The migration runner: numbered, append-only migrations recorded in a schema_version table.
-// Each migration runs in its own transaction, so a failure leaves the previous version intact.
+// Each migration runs in its own transaction, so a failure leaves the previous version intact;
+// a database from a newer release (a version beyond the last migration) is refused untouched.
+import { VERSION } from "../version.ts";
 import type { Database } from "./database.ts";
 
 export interface Migration {
@@ -8,8 +10,27 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * The database was written by a newer release: its schema has versions this build does not
+ * know, and running on it could corrupt what that release stored. Nothing is written to it.
+ */
+export class SchemaTooNewError extends Error {
+  constructor(readonly path: string, readonly found: number, readonly known: number) {
+    super(
+      `${path} has schema version ${found}, but Echelon Analytics ${VERSION} knows schema ` +
+        `versions up to ${known}: the database was written by a newer release. Run that release ` +
+        `(or a later one) on it; a database cannot be moved back to an older release. ` +
+        `Nothing was changed.`,
+    );
+    this.name = "SchemaTooNewError";
+  }
+}
+
 export function migrate(db: Database, migrations: readonly Migration[]): number[] {
   assertOrdered(migrations);
+  // Checked before anything is created or written.
+  const found = hasSchemaTable(db) ? currentSchemaVersion(db) : 0;
+  if (found > migrations.length) throw new SchemaTooNewError(db.path, found, migrations.length);
   db.exec(`CREATE TABLE IF NOT EXISTS schema_version (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
@@ -30,6 +51,11 @@ export function migrate(db: Database, migrations: readonly Migration[]): number[
     applied.push(migration.version);
   }
   return applied;
+}
+
+function hasSchemaTable(db: Database): boolean {
+  return db.get("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'") !==
+    undefined;
 }
 
 export function currentSchemaVersion(db: Database): number {

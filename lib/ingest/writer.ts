@@ -34,7 +34,12 @@ export interface WriterStats {
   lastSuccessAt: number | null;
 }
 
-const MAX_BACKOFF_MS = 30_000;
+/**
+ * Failed flushes are retried after flushMs, then at most every MAX_RETRY_MS (or flushMs if
+ * longer). A retry costs one batch, so retrying this often is cheap, and it bounds how long
+ * buffered records wait once the cause is gone (a full disk freed) to about this long.
+ */
+export const MAX_RETRY_MS = 2000;
 /**
  * Rows per transaction. A batch holds the event loop for as long as SQLite takes to insert it
  * on this thread (~10-25 µs a row with our indexes), so smaller batches bound the latency a
@@ -234,15 +239,19 @@ export class BufferedWriter<T> {
     } catch (error) {
       this.#cycling = false;
       const failures = this.#stats.consecutiveFailures;
-      this.#options.onError?.(
-        `${this.#options.name}: flush failed (${failures} in a row), ${this.#buffer.length} records kept`,
-        error,
-      );
-      if (this.#running) {
-        this.#schedule(
-          Math.min(this.#options.flushMs * 2 ** Math.min(failures, 10), MAX_BACKOFF_MS),
+      // Logged on the 1st, 2nd, 4th, 8th… failure in a row: a long outage stays readable.
+      if ((failures & (failures - 1)) === 0) {
+        this.#options.onError?.(
+          `${this.#options.name}: flush failed (${failures} in a row), ${this.#buffer.length} records kept`,
+          error,
         );
       }
+      if (this.#running) this.#schedule(retryDelay(this.#options.flushMs, failures));
     }
   }
+}
+
+/** The wait before the next flush after `failures` failed ones in a row (at least 1). */
+export function retryDelay(flushMs: number, failures: number): number {
+  return Math.min(flushMs * 2 ** Math.min(failures - 1, 10), Math.max(flushMs, MAX_RETRY_MS));
 }

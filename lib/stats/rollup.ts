@@ -150,7 +150,10 @@ export async function refreshRollups(
   const today = utcDay(ctx.now());
   const yesterday = addDays(today, -1);
   const first = firstRebuildableDay(ctx);
-  markRollupDirty(ctx.db, takeExclusionChanges(ctx.db).filter((d) => d >= first && d <= today));
+  // One transaction: a failed write (a full disk) must not mark the change seen and lose its days.
+  ctx.db.transaction(() =>
+    markRollupDirty(ctx.db, takeExclusionChanges(ctx.db).filter((d) => d >= first && d <= today))
+  );
 
   const states = rollupStates(ctx.db, yesterday, today);
   const dirty = new Set(dirtyRollupDays(ctx.db));

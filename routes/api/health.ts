@@ -1,16 +1,22 @@
 // GET /api/health: liveness for load balancers and the Docker HEALTHCHECK; always public.
-// Reports database reachability and the writers' backlog (503 when either is unhealthy).
+// Reports database reachability, a recent write the disk refused (a full disk) and the writers'
+// backlog (503 "degraded" when any is unhealthy).
 import type { Ctx } from "../../lib/state.ts";
 
 /** A writer failing this many flushes in a row makes the instance "degraded". */
 const FAILING_FLUSHES = 3;
+/** A write the disk refused on the main connection (a full disk) counts this long, unless a
+ * later write succeeded; the writers keep reporting a failure that lasts. */
+const STORAGE_FAILURE_MS = 60_000;
 
 export const handler = {
   GET(ctx: Ctx) {
     const { config, db, collect } = ctx.state.services;
     let database = "ok";
+    const storageFailure = db.recentStorageFailure(STORAGE_FAILURE_MS);
     try {
       db.get("SELECT 1");
+      if (storageFailure) database = "write_failed";
     } catch {
       database = "unreachable";
     }
@@ -24,6 +30,7 @@ export const handler = {
       database,
     };
     if (!config.publicMode) {
+      if (storageFailure) body.database_error = storageFailure;
       body.writers = Object.fromEntries(writers.map((w) => [w.name, {
         backlog: w.buffered,
         rejected: w.rejected,
