@@ -36,7 +36,7 @@ export interface Config {
   /** Hits register a new site only while the registry holds fewer sites (admins may add more). */
   maxSites: number;
   /** New sites registered by hits per rolling hour, at most. */
-  siteRegistrationsPerHour: number;
+  newSitesPerHour: number;
   /** Distinct values per dimension, site and UTC day kept in aggregates; the rest is "(other)". */
   maxDailyValues: number;
   /** Record every utm_* value, not only those of active registered campaigns (the whitelist). */
@@ -94,7 +94,7 @@ const DEFAULTS = {
   shutdownTimeoutMs: 60_000,
   readThreads: 2,
   maxSites: 1000,
-  siteRegistrationsPerHour: 100,
+  newSitesPerHour: 100,
   maxDailyValues: 5000,
 } as const;
 
@@ -152,9 +152,9 @@ export function loadConfig(env: Env, version = "dev"): Config {
       ]),
     ],
     maxSites: int("ECHELON_MAX_SITES", DEFAULTS.maxSites, 0, 10_000_000),
-    siteRegistrationsPerHour: int(
-      "ECHELON_SITE_REGISTRATIONS_PER_HOUR",
-      DEFAULTS.siteRegistrationsPerHour,
+    newSitesPerHour: int(
+      "ECHELON_NEW_SITES_PER_HOUR",
+      DEFAULTS.newSitesPerHour,
       0,
       10_000_000,
     ),

@@ -1,5 +1,5 @@
 // Bounded site registration (issue 13, item 4): hits register new sites only up to
-// ECHELON_MAX_SITES and ECHELON_SITE_REGISTRATIONS_PER_HOUR; past either, hits for unknown sites
+// ECHELON_MAX_SITES and ECHELON_NEW_SITES_PER_HOUR; past either, hits for unknown sites
 // are dropped and counted (site_limit, site_rate_limit) while registered sites keep working; the
 // limits hold across a restart and for two instances sharing one database; an admin's sites are
 // not limited; and counters keep at most UNREGISTERED_SITES_PER_DAY made-up site ids a day.
@@ -83,9 +83,9 @@ Deno.test("site limit: hits register at most ECHELON_MAX_SITES sites; the rest a
   await t.services.collect.stop(Date.now() + 1000);
 });
 
-Deno.test("site limit: at most ECHELON_SITE_REGISTRATIONS_PER_HOUR new sites per rolling hour", async () => {
+Deno.test("site limit: at most ECHELON_NEW_SITES_PER_HOUR new sites per rolling hour", async () => {
   const t = await createTestApp({
-    ECHELON_SITE_REGISTRATIONS_PER_HOUR: "3",
+    ECHELON_NEW_SITES_PER_HOUR: "3",
     ECHELON_DEBUG: "true",
     ECHELON_RATE_LIMIT_MAX: "0",
   });

@@ -14,11 +14,11 @@ import { type KeysetPage, keysetPage, type PageRequest } from "./keyset.ts";
 export interface RegistrationLimits {
   /** ECHELON_MAX_SITES: hits register a site only while the registry holds fewer sites. */
   maxSites: number;
-  /** ECHELON_SITE_REGISTRATIONS_PER_HOUR: automatic registrations per rolling hour. */
+  /** ECHELON_NEW_SITES_PER_HOUR: automatic registrations per rolling hour. */
   perHour: number;
 }
 
-/** The rolling window of ECHELON_SITE_REGISTRATIONS_PER_HOUR. */
+/** The rolling window of ECHELON_NEW_SITES_PER_HOUR. */
 export const REGISTRATION_WINDOW_MS = 3_600_000;
 
 export interface PendingSite {

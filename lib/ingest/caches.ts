@@ -38,7 +38,7 @@ export class CollectCaches {
 
   /**
    * `envDebug`: ECHELON_DEBUG=true, which keeps debug on whatever the admin chose. `registration`:
-   * ECHELON_MAX_SITES and ECHELON_SITE_REGISTRATIONS_PER_HOUR.
+   * ECHELON_MAX_SITES and ECHELON_NEW_SITES_PER_HOUR.
    */
   constructor(options: { envDebug?: boolean; registration: RegistrationLimits }) {
     this.#envDebug = options.envDebug ?? false;

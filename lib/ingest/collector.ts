@@ -88,7 +88,7 @@ export class Collector {
     this.#options = options;
     this.caches = new CollectCaches({
       envDebug: config.debug,
-      registration: { maxSites: config.maxSites, perHour: config.siteRegistrationsPerHour },
+      registration: { maxSites: config.maxSites, perHour: config.newSitesPerHour },
     });
     this.#dropLog = new DropLog({ log, now: options.now });
     const onError = (message: string, error: unknown) => log.error(message, error);
@@ -252,7 +252,7 @@ export class Collector {
       this.#options.log.warn("sites not registered: past the registration limits", {
         sites: refused.length,
         max_sites: config.maxSites,
-        per_hour: config.siteRegistrationsPerHour,
+        per_hour: config.newSitesPerHour,
       });
     }
     const { drop_counts: drops, bot_traffic: bots } = this.#unregistered;

@@ -1,6 +1,6 @@
 // Automatic site registration, bounded: a site first seen on a valid hit is registered while the
 // registry holds fewer than ECHELON_MAX_SITES sites and fewer than
-// ECHELON_SITE_REGISTRATIONS_PER_HOUR sites were registered by hits in the last hour; past either
+// ECHELON_NEW_SITES_PER_HOUR sites were registered by hits in the last hour; past either
 // limit, hits for sites not yet registered are dropped with a counted reason. Decided from memory
 // on every hit; the database is the truth (counts read on each refresh, and the insert re-checks
 // both limits in one transaction), so a restart or another instance sharing the database cannot

@@ -13,7 +13,7 @@ export const DROP_REASONS = [
   "site_not_allowed",
   /** A new site while the registry holds ECHELON_MAX_SITES sites (lib/ingest/site_registrar.ts). */
   "site_limit",
-  /** A new site past ECHELON_SITE_REGISTRATIONS_PER_HOUR new sites in the last hour. */
+  /** A new site past ECHELON_NEW_SITES_PER_HOUR new sites in the last hour. */
   "site_rate_limit",
   "known_bot",
   "excluded_visitor",
