@@ -3,7 +3,10 @@
 import type { PageLinks } from "../lib/admin/cursor.ts";
 import { BUTTON_SECONDARY } from "./ui.tsx";
 
-export function Pager(props: { links: PageLinks; shown: number; label?: string }) {
+/** `firstLabel`: the link back to the first page ("« Newest" for lists newest first). */
+export function Pager(
+  props: { links: PageLinks; shown: number; label?: string; firstLabel?: string },
+) {
   const { prev, next, first } = props.links;
   if (!prev && !next && !first) return null;
   const disabled =
@@ -15,7 +18,11 @@ export function Pager(props: { links: PageLinks; shown: number; label?: string }
     >
       <div class="flex gap-2">
         {first && prev
-          ? <a class={BUTTON_SECONDARY} href={first} data-pager="first">« Newest</a>
+          ? (
+            <a class={BUTTON_SECONDARY} href={first} data-pager="first">
+              {props.firstLabel ?? "« Newest"}
+            </a>
+          )
           : null}
         {prev
           ? <a class={BUTTON_SECONDARY} href={prev} rel="prev" data-pager="prev">‹ Previous</a>

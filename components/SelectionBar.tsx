@@ -1,8 +1,12 @@
 // The site and period selectors: GET forms and links (no JavaScript), which keep the page's own
-// filters and drop its paging cursor, so every choice is a shareable URL.
+// filters and drop its paging cursor, so every choice is a shareable URL. The site selector is a
+// <select> of every site while they fit in the frame's bounded choices, else a text field with
+// those as suggestions and a link to search them all: the page never grows with the sites.
 import type { AdminFrame } from "../lib/admin/frame.ts";
+import type { SiteOption } from "../lib/db/sites.ts";
 import { adminHref, lastDays, PERIOD_CHOICES, selectionParams } from "../lib/admin/period.ts";
-import { BUTTON_SECONDARY, HiddenFields, INPUT } from "./ui.tsx";
+import { formatNumber } from "../lib/admin/format.ts";
+import { BUTTON_SECONDARY, HiddenFields, INPUT, LINK } from "./ui.tsx";
 
 export function SelectionBar(props: { frame: AdminFrame }) {
   const { frame } = props;
@@ -11,22 +15,10 @@ export function SelectionBar(props: { frame: AdminFrame }) {
   const keepParams = Object.fromEntries(keep);
   const withoutSite = [...selectionParams(selection)].filter(([name]) => name !== "site");
   const withoutPeriod = [...selectionParams(selection)].filter(([name]) => name === "site");
-  const known = new Set(frame.sites.map((s) => s.site_id));
   return (
     <div class="flex flex-wrap items-end gap-3" id="selection">
       <form method="get" action={path} class="flex items-center gap-2" id="site-form">
-        <label for="site-select" class="text-sm text-slate-500">Site</label>
-        <select id="site-select" name="site" class={`${INPUT} w-44`}>
-          <option value="" selected={selection.site === null}>All sites</option>
-          {frame.sites.map((site) => (
-            <option value={site.site_id} selected={site.site_id === selection.site}>
-              {site.name ? `${site.name} (${site.site_id})` : site.site_id}
-            </option>
-          ))}
-          {selection.site !== null && !known.has(selection.site) && (
-            <option value={selection.site} selected>{selection.site}</option>
-          )}
-        </select>
+        <SiteChooser frame={frame} />
         <HiddenFields params={[...withoutSite, ...keep]} />
         <button type="submit" class={BUTTON_SECONDARY}>Apply</button>
       </form>
@@ -73,5 +65,55 @@ export function SelectionBar(props: { frame: AdminFrame }) {
         </form>
       </details>
     </div>
+  );
+}
+
+const label = (site: SiteOption) => site.name ? `${site.name} (${site.site_id})` : site.site_id;
+
+/** The site field of the selector form (named `site`). */
+export function SiteChooser(props: { frame: AdminFrame }) {
+  const { selection, sites } = props.frame;
+  const known = new Set(sites.options.map((s) => s.site_id));
+  const current = selection.site !== null && !known.has(selection.site)
+    ? sites.current ?? { site_id: selection.site, name: null }
+    : null;
+  if (sites.total <= sites.options.length) {
+    return (
+      <>
+        <label for="site-select" class="text-sm text-slate-500">Site</label>
+        <select id="site-select" name="site" class={`${INPUT} w-44`}>
+          <option value="" selected={selection.site === null}>All sites</option>
+          {sites.options.map((site) => (
+            <option value={site.site_id} selected={site.site_id === selection.site}>
+              {label(site)}
+            </option>
+          ))}
+          {current && <option value={current.site_id} selected>{label(current)}</option>}
+        </select>
+      </>
+    );
+  }
+  return (
+    <>
+      <label for="site-search" class="text-sm text-slate-500">Site</label>
+      <input
+        id="site-search"
+        name="site"
+        list="site-choices"
+        value={selection.site ?? ""}
+        placeholder="All sites, or a site id"
+        maxLength={64}
+        class={`${INPUT} w-44`}
+      />
+      <datalist id="site-choices">
+        {sites.options.map((site) => (
+          <option key={site.site_id} value={site.site_id}>{label(site)}</option>
+        ))}
+        {current && <option value={current.site_id}>{label(current)}</option>}
+      </datalist>
+      <a class={`${LINK} text-sm`} href="/admin/sites" title="Search every site">
+        {formatNumber(sites.total)} sites
+      </a>
+    </>
   );
 }

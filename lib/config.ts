@@ -33,6 +33,12 @@ export interface Config {
   allowedSites: string[];
   registeredSitesOnly: boolean;
   ignoredSites: string[];
+  /** Hits register a new site only while the registry holds fewer sites (admins may add more). */
+  maxSites: number;
+  /** New sites registered by hits per rolling hour, at most. */
+  newSitesPerHour: number;
+  /** Distinct values per dimension, site and UTC day kept in aggregates; the rest is "(other)". */
+  maxDailyValues: number;
   /** Record every utm_* value, not only those of active registered campaigns (the whitelist). */
   utmRecordAll: boolean;
   rateLimitMax: number;
@@ -87,6 +93,9 @@ const DEFAULTS = {
   liveStatsMinutes: 10,
   shutdownTimeoutMs: 60_000,
   readThreads: 2,
+  maxSites: 1000,
+  newSitesPerHour: 100,
+  maxDailyValues: 5000,
 } as const;
 
 export function loadConfig(env: Env, version = "dev"): Config {
@@ -142,6 +151,14 @@ export function loadConfig(env: Env, version = "dev"): Config {
         ...list("ECHELON_IGNORED_SITES").map((s) => siteId("ECHELON_IGNORED_SITES", s)),
       ]),
     ],
+    maxSites: int("ECHELON_MAX_SITES", DEFAULTS.maxSites, 0, 10_000_000),
+    newSitesPerHour: int(
+      "ECHELON_NEW_SITES_PER_HOUR",
+      DEFAULTS.newSitesPerHour,
+      0,
+      10_000_000,
+    ),
+    maxDailyValues: int("ECHELON_MAX_DAILY_VALUES", DEFAULTS.maxDailyValues, 1, 10_000_000),
     utmRecordAll: bool("ECHELON_UTM_RECORD_ALL", false),
     rateLimitMax: int("ECHELON_RATE_LIMIT_MAX", DEFAULTS.rateLimitMax, 0, 100_000_000),
     rateLimitWindowMs: int(

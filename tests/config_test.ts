@@ -23,6 +23,9 @@ Deno.test("config: defaults of the contract", () => {
   assert.equal(config.telemetry, null);
   assert.equal(config.cookieSecure, null);
   assert.deepEqual(config.ignoredSites, ["smoke-test"]);
+  assert.equal(config.maxSites, 1000);
+  assert.equal(config.newSitesPerHour, 100);
+  assert.equal(config.maxDailyValues, 5000);
 });
 
 Deno.test("config: a documented 0 is parsed as 0, not replaced by a default", () => {
@@ -30,7 +33,11 @@ Deno.test("config: a documented 0 is parsed as 0, not replaced by a default", ()
     ECHELON_RATE_LIMIT_MAX: "0",
     ECHELON_SUSPECT_POINTS: "0",
     ECHELON_BOT_DISCARD_THRESHOLD: "0",
+    ECHELON_MAX_SITES: "0",
+    ECHELON_NEW_SITES_PER_HOUR: "0",
   });
+  assert.equal(config.maxSites, 0);
+  assert.equal(config.newSitesPerHour, 0);
   assert.equal(config.rateLimitMax, 0);
   assert.equal(config.suspectPoints, 0);
   assert.equal(config.botDiscardThreshold, 0);
@@ -63,6 +70,9 @@ Deno.test("config: bad values stop boot with the variable's name", () => {
     ["ECHELON_PORT", "70000"],
     ["ECHELON_RATE_LIMIT_MAX", "-1"],
     ["ECHELON_RATE_LIMIT_MAX", "10abc"],
+    ["ECHELON_MAX_SITES", "lots"],
+    ["ECHELON_NEW_SITES_PER_HOUR", "-5"],
+    ["ECHELON_MAX_DAILY_VALUES", "0"],
     ["ECHELON_RETENTION_DAYS", "1.5"],
     ["ECHELON_PERF_RETENTION_DAYS", "0"],
     ["ECHELON_TRUST_PROXY", "maybe"],

@@ -100,7 +100,7 @@ Deno.test("migrate 8: an existing database gets experiment_pauses, an open pause
            ('held', 'H', 'purchase', 'paused', '2026-11-01T00:00:00.000Z'),
            ('done', 'D', 'purchase', 'completed', '2026-11-01T00:00:00.000Z')`);
   const before = Date.now();
-  assert.deepEqual(migrate(db, MIGRATIONS), [8]);
+  assert.deepEqual(migrate(db, MIGRATIONS.slice(0, 8)), [8]);
   const rows = db.all<{ experiment_id: string; paused_at: string; resumed_at: string | null }>(
     "SELECT experiment_id, paused_at, resumed_at FROM experiment_pauses",
   );

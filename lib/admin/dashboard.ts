@@ -2,7 +2,7 @@
 // shows (the selection, or the only site there is), the overview of the selected period against
 // the previous one, the headline cards with their changes, a per-site summary when "All sites"
 // is selected (the stats are per site), and the export links.
-import type { SiteOption } from "../db/sites.ts";
+import type { SiteChoices } from "../db/sites.ts";
 import type { Reader } from "../reads/mod.ts";
 import type { Overview, OverviewQuery } from "../stats/mod.ts";
 import { formatDuration, formatNumber } from "./format.ts";
@@ -14,9 +14,9 @@ export const DASHBOARD_LIST_LIMIT = 10;
 export const MAX_SITE_SUMMARIES = 20;
 
 /** The site a per-site page shows: the selected one, or the only registered site. */
-export function pageSite(selection: AdminSelection, sites: readonly SiteOption[]): string | null {
+export function pageSite(selection: AdminSelection, sites: SiteChoices): string | null {
   if (selection.site !== null) return selection.site;
-  return sites.length === 1 ? sites[0].site_id : null;
+  return sites.total === 1 && sites.options.length === 1 ? sites.options[0].site_id : null;
 }
 
 export function overviewQuery(
@@ -186,10 +186,10 @@ function addHeadline(into: Totals, h: Omit<Totals, "visitors"> & { unique_visito
 /** Each site's overview (no top lists needed beyond one row) and their exact sums. */
 export async function allSitesSummary(
   reads: Reader,
-  sites: readonly SiteOption[],
+  sites: SiteChoices,
   period: Period,
 ): Promise<AllSites> {
-  const chosen = sites.slice(0, MAX_SITE_SUMMARIES);
+  const chosen = sites.options.slice(0, MAX_SITE_SUMMARIES);
   const summaries = await Promise.all(chosen.map(async (site) => ({
     site_id: site.site_id,
     name: site.name,
@@ -216,7 +216,7 @@ export async function allSitesSummary(
   );
   return {
     sites: summaries,
-    truncated: sites.length > chosen.length,
+    truncated: sites.total > chosen.length,
     totals: { current, previous },
     trend: [...days].map(([date, d]) => ({ date, ...d })),
   };

@@ -1,14 +1,26 @@
 // What the admin shell (components/AdminShell.tsx) needs on every page, gathered in one call from
 // a page handler: the site/period selection, the site list for the selector, the live figures,
 // who is signed in, public mode, the display time zone and a notice from the last form.
-// Cheap by design: the registry of sites (never a scan of the views) and two index range scans.
+// Cheap by design: a bounded slice of the registry of sites (never all of them, never a scan of
+// the views) and two index range scans.
 import { type LiveFigures, liveFigures } from "../db/admin_live.ts";
-import { type SiteOption, siteOptions } from "../db/sites.ts";
+import { type SiteChoices, siteChoices, type SiteOption, siteOption } from "../db/sites.ts";
 import type { Ctx } from "../state.ts";
 import { CURSOR_PARAMS } from "./cursor.ts";
 import { isReadOnly, noticeFrom } from "./forms.ts";
 import { type AdminSelection, isoDay, pageParams, parseSelection } from "./period.ts";
 import { displayTimezone } from "./settings.ts";
+
+/**
+ * Sites a selector offers at most (a <select> of them all when there are no more, else a text
+ * field with these as suggestions); the dashboard and realtime summaries take theirs from these.
+ */
+export const SITE_CHOICES = 100;
+
+export interface FrameSites extends SiteChoices {
+  /** The selected site as registered (its name), or null for all sites or an unknown id. */
+  current: SiteOption | null;
+}
 
 /** Visitors count as active for this long after their last view (the realtime definition). */
 export const ACTIVE_WINDOW_MS = 5 * 60_000;
@@ -17,7 +29,7 @@ export interface AdminFrame {
   /** The request path, to mark the current navigation entry. */
   path: string;
   selection: AdminSelection;
-  sites: SiteOption[];
+  sites: FrameSites;
   live: LiveFigures;
   /** The signed-in admin; null in public mode. */
   username: string | null;
@@ -40,7 +52,10 @@ export function loadAdminFrame(ctx: Ctx, selection?: AdminSelection): AdminFrame
   return {
     path: ctx.url.pathname,
     selection: chosen,
-    sites: siteOptions(db),
+    sites: {
+      ...siteChoices(db, SITE_CHOICES),
+      current: chosen.site === null ? null : siteOption(db, chosen.site),
+    },
     live: liveFigures(db, {
       site: chosen.site,
       activeSince: new Date(now - ACTIVE_WINDOW_MS).toISOString(),

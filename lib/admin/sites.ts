@@ -1,6 +1,7 @@
 // Site management shared by the admin pages (/admin/sites) and the JSON API (/api/sites): input
-// validation (site ids, names, consent CSS, the query allowlist), the writes, and refreshing the
-// collectors' cache so a change applies to the next hit. The embed snippet lives here too.
+// validation (site ids, names, consent CSS, the query allowlist, the list's search), the writes,
+// and refreshing the collectors' cache so a change applies to the next hit. The embed snippet
+// lives here too.
 import { SITE_ID_PATTERN } from "../config.ts";
 import {
   createSite,
@@ -10,13 +11,18 @@ import {
   renameSite,
   saveSiteSettings,
   type SiteDeletion,
+  type SiteListQuery,
   type SiteRecord,
 } from "../db/sites.ts";
 import type { Services } from "../services.ts";
+import { DAY_MS, isoDay } from "./period.ts";
 import { MAX_CONSENT_CSS_LENGTH, sanitizeCss } from "./css_sanitize.ts";
 import type { Parsed } from "./forms.ts";
 
 export const MAX_SITE_NAME = 100;
+/** Sites per page of /admin/sites, and the default page of GET /api/sites. */
+export const SITES_PER_PAGE = 50;
+const MAX_SEARCH = 100;
 export const MAX_ALLOWLIST_ENTRIES = 32;
 const QUERY_PARAM = /^[A-Za-z0-9_.\-[\]]{1,64}$/;
 
@@ -133,8 +139,21 @@ export function siteSettingsFromForm(form: URLSearchParams): Record<string, unkn
   };
 }
 
+/**
+ * The site list's query: its search text (`?q=`, trimmed, at most 100 characters) and the instants
+ * the view counts start from (today and the last 30 days, UTC).
+ */
+export function siteListQuery(url: URL, now: number): SiteListQuery {
+  const today = `${isoDay(now)}T00:00:00.000Z`;
+  return {
+    since: { today, monthStart: new Date(Date.parse(today) - 29 * DAY_MS).toISOString() },
+    search: (url.searchParams.get("q") ?? "").trim().slice(0, MAX_SEARCH),
+  };
+}
+
 type SiteServices = Pick<Services, "db" | "collect" | "now">;
 
+/** The collectors' view of the sites (and the room left for new ones) after an admin change. */
 function refreshCaches(services: SiteServices): void {
   services.collect.caches.resetSites(services.db);
   services.collect.caches.refresh(services.db, services.now());

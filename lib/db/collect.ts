@@ -1,7 +1,8 @@
-// Writes of the collection pipeline: page views, events, known-bot traffic, drop counters and site
-// registration, each batch in one transaction.
+// Writes of the collection pipeline: page views, events, known-bot traffic and drop counters, each
+// batch in one transaction. Site registration is lib/db/sites.ts's (registerSites).
 import type { Database } from "./database.ts";
 import { EVENT_COLUMNS, type EventRow, insertSql, VIEW_COLUMNS, type ViewRow } from "./columns.ts";
+import { OTHER_VALUE } from "./stats_source.ts";
 
 /** The tables the buffered writers fill, with their column lists (lib/db/columns.ts). */
 export const WRITE_TABLES = {
@@ -46,15 +47,71 @@ export interface CounterDelta {
   hits: number;
 }
 
-/** Known-bot hits: `a` is the bot's name, `b` the path. */
-export function addBotTraffic(db: Database, deltas: CounterDelta[]): void {
-  const stmt = db.statement(
-    `INSERT INTO bot_traffic (date, site_id, bot_name, path, hits) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (date, site_id, bot_name, path) DO UPDATE SET hits = hits + excluded.hits`,
-  );
+/**
+ * Known-bot hits: `a` is the bot's name, `b` the path. A site keeps at most `maxRows` (bot,
+ * path) rows a day, so made-up paths cannot grow the table without bound: the hits of a pair
+ * that would add a row past that are counted under the bot's "(other)" path. The count is read
+ * inside the write transaction, so instances sharing the database stay within it.
+ */
+export function addBotTraffic(
+  db: Database,
+  deltas: CounterDelta[],
+  maxRows = Number.POSITIVE_INFINITY,
+): void {
+  const bump = (d: CounterDelta, path: string) =>
+    db.run(
+      `UPDATE bot_traffic SET hits = hits + ?
+       WHERE date = ? AND site_id = ? AND bot_name = ? AND path = ?`,
+      d.hits,
+      d.date,
+      d.siteId,
+      d.a,
+      path,
+    ).changes > 0;
+  const rows = new Map<string, number>();
   db.transaction(() => {
-    for (const d of deltas) stmt.run(d.date, d.siteId, d.a, d.b, d.hits);
+    for (const d of deltas) {
+      if (bump(d, d.b)) continue;
+      const key = `${d.date}\u0000${d.siteId}`;
+      const stored = rows.get(key) ?? db.get<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM bot_traffic WHERE site_id = ? AND date = ?",
+        d.siteId,
+        d.date,
+      )!.n;
+      const path = stored < maxRows ? d.b : OTHER_VALUE;
+      if (path !== d.b && bump(d, path)) continue;
+      db.run(
+        "INSERT INTO bot_traffic (date, site_id, bot_name, path, hits) VALUES (?, ?, ?, ?, ?)",
+        d.date,
+        d.siteId,
+        d.a,
+        path,
+        d.hits,
+      );
+      rows.set(key, stored + 1);
+    }
   });
+}
+
+/** The counter tables, keyed by (date, site_id, …). */
+export type CounterTableName = "drop_counts" | "bot_traffic";
+
+/**
+ * The distinct site ids of a counter table's rows of one day, one primary-key seek per site (the
+ * day may hold many rows per site: every path of the known-bot report).
+ */
+export function counterSites(db: Database, table: CounterTableName, date: string): string[] {
+  const sites: string[] = [];
+  let after = "";
+  for (;;) {
+    const row = db.get<{ site_id: string }>(
+      `SELECT site_id FROM ${table} WHERE date = ? AND site_id > ? ORDER BY site_id LIMIT 1`,
+      date,
+      after,
+    );
+    if (!row) return sites;
+    sites.push(after = row.site_id);
+  }
 }
 
 /** Drop counters: `a` is the reason, `b` the endpoint. */
@@ -65,13 +122,5 @@ export function addDropCounts(db: Database, deltas: CounterDelta[]): void {
   );
   db.transaction(() => {
     for (const d of deltas) stmt.run(d.date, d.siteId, d.b, d.a, d.hits);
-  });
-}
-
-/** Registers sites seen on valid hits (by default a site exists from its first hit). */
-export function registerSites(db: Database, siteIds: string[]): void {
-  const stmt = db.statement("INSERT OR IGNORE INTO sites (site_id, source) VALUES (?, 'auto')");
-  db.transaction(() => {
-    for (const id of siteIds) stmt.run(id);
   });
 }

@@ -16,6 +16,7 @@ import {
   materializeEvents,
   materializeSessions,
   materializeViews,
+  OTHER_VALUE,
   resetScratch,
   type Scratch,
   VIEW_DIMENSIONS,
@@ -210,6 +211,45 @@ export interface BuildOptions {
   chunkRows?: number;
   /** Sessions resolved per step. */
   chunkKeys?: number;
+  /** Values kept per site, dimension and day (ECHELON_MAX_DAILY_VALUES); unbounded when absent. */
+  maxValues?: number;
+}
+
+/**
+ * Keeps at most `maxValues` values per site, dimension and day in a build's daily rows: the most
+ * viewed (then the most entered, then by value); the others are summed into one "(other)" row,
+ * so made-up paths, event names or referrers cannot grow the stored rollups without bound.
+ * Views, sessions, bounces and exits add up exactly; the "(other)" row's visitors are the sum of
+ * the folded rows' (a visitor of two folded values counts twice). Returns the rows removed.
+ */
+export function foldRareValues(db: Database, daily: string, maxValues: number): number {
+  const over = db.get(
+    `SELECT 1 FROM ${daily} GROUP BY site_id, dimension, date HAVING COUNT(*) > ? LIMIT 1`,
+    maxValues,
+  );
+  if (over === undefined) return 0;
+  const ranked = `SELECT rowid AS id, site_id, dimension, date, views, visitors, sessions, bounces,
+      exits, ROW_NUMBER() OVER (PARTITION BY site_id, dimension, date
+        ORDER BY views DESC, sessions DESC, value) AS position
+    FROM ${daily} WHERE value <> '${OTHER_VALUE}'`;
+  const before = db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${daily}`)!.n;
+  db.run(
+    `INSERT INTO ${daily} (${DAILY_COLUMNS})
+     SELECT site_id, dimension, date, '${OTHER_VALUE}', SUM(views), SUM(visitors),
+            SUM(sessions), SUM(bounces), SUM(exits)
+     FROM (${ranked}) WHERE position > ? GROUP BY site_id, dimension, date
+     ON CONFLICT (site_id, dimension, date, value) DO UPDATE SET
+       views = views + excluded.views, visitors = visitors + excluded.visitors,
+       sessions = sessions + excluded.sessions, bounces = bounces + excluded.bounces,
+       exits = exits + excluded.exits`,
+    maxValues,
+  );
+  // The ranking again: the rows it ranks are unchanged (the "(other)" rows are left out).
+  db.run(
+    `DELETE FROM ${daily} WHERE rowid IN (SELECT id FROM (${ranked}) WHERE position > ?)`,
+    maxValues,
+  );
+  return before - db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${daily}`)!.n;
 }
 
 // Builds share one set of temp tables, so they run one at a time per connection; block builds
@@ -309,6 +349,8 @@ export function buildRollupDay(
 
       let rows = 0;
       for (const aggregate of aggregationSteps(s, s)) rows += await step(() => aggregate(db));
+      const maxValues = options.maxValues;
+      if (maxValues !== undefined) rows -= await step(() => foldRareValues(db, s.daily, maxValues));
 
       const ms = () => Math.round(performance.now() - started);
       await step(() =>

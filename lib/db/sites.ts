@@ -1,44 +1,160 @@
-// Sites as the admin manages them: the registry (auto-registered by hits or added by an admin),
-// each site's collection settings (site_settings), its recent view counts, and deletion.
+// Sites as the admin manages them: the registry (registered by hits within limits, or added by an
+// admin), each site's collection settings (site_settings), pages of sites with their recent view
+// counts, bounded selector choices, and deletion.
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import type { Database } from "./database.ts";
 import { notExcludedPredicate } from "./bots.ts";
+import { type KeysetPage, keysetPage, type PageRequest } from "./keyset.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Automatic registration, bounded (lib/ingest/site_registrar.ts decides per hit from memory; these
+// are the counts it starts from and the insert that re-checks them, so restarts and several
+// instances sharing one database stay within the limits).
+
+export interface RegistrationLimits {
+  /** ECHELON_MAX_SITES: hits register a site only while the registry holds fewer sites. */
+  maxSites: number;
+  /** ECHELON_NEW_SITES_PER_HOUR: automatic registrations per rolling hour. */
+  perHour: number;
+}
+
+/** The rolling window of ECHELON_NEW_SITES_PER_HOUR. */
+export const REGISTRATION_WINDOW_MS = 3_600_000;
+
+export interface PendingSite {
+  siteId: string;
+  /** When its first valid hit arrived (ms); stored as the site's created_at. */
+  at: number;
+  /** Listed in ECHELON_ALLOWED_SITES: the operator chose it, so no limit applies. */
+  exempt: boolean;
+}
+
+export interface RegistrationState {
+  /** Sites in the registry, the admin's included. */
+  sites: number;
+  /** When the automatic registrations of the window before `now` happened (ms), oldest first;
+   * at most `perHour` of them (the latest), which is all the rate check needs. */
+  recent: number[];
+}
+
+export function registrationState(db: Database, now: number, perHour: number): RegistrationState {
+  const sites = db.get<{ n: number }>("SELECT COUNT(*) AS n FROM sites")!.n;
+  const recent = db.all<{ created_at: string }>(
+    `SELECT created_at FROM sites WHERE source = 'auto' AND created_at > ?
+     ORDER BY created_at DESC LIMIT ?`,
+    new Date(now - REGISTRATION_WINDOW_MS).toISOString(),
+    perHour,
+  ).map((row) => Date.parse(row.created_at)).reverse();
+  return { sites, recent };
+}
+
+/**
+ * Registers sites first seen on hits, in order, each while the registry holds fewer than
+ * `maxSites` sites and fewer than `perHour` automatic registrations happened in the hour before
+ * `now` (exempt sites always). Counting and inserting are one transaction. Returns the ids
+ * refused: the room was taken meanwhile (by another instance, or an admin's new sites).
+ */
+export function registerSites(
+  db: Database,
+  sites: readonly PendingSite[],
+  limits: RegistrationLimits,
+  now: number,
+): string[] {
+  return db.transaction(() => {
+    const state = registrationState(db, now, limits.perHour);
+    let count = state.sites;
+    let recent = state.recent.length;
+    const refused: string[] = [];
+    for (const site of sites) {
+      if (db.get("SELECT 1 FROM sites WHERE site_id = ?", site.siteId)) continue;
+      if (!site.exempt && (count >= limits.maxSites || recent >= limits.perHour)) {
+        refused.push(site.siteId);
+        continue;
+      }
+      db.run(
+        "INSERT INTO sites (site_id, source, created_at) VALUES (?, 'auto', ?)",
+        site.siteId,
+        new Date(site.at).toISOString(),
+      );
+      count++;
+      recent++;
+    }
+    return refused;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists and selectors: always a bounded number of rows, however many sites are registered.
 
 export interface SiteOption {
   site_id: string;
   name: string | null;
 }
 
-/** Every registered site, for selectors (the registry, never a scan of the views). */
-export function siteOptions(db: Database): SiteOption[] {
-  return db.all<SiteOption>("SELECT site_id, name FROM sites ORDER BY site_id");
+export interface SiteChoices {
+  /** At most the limit asked for: the admin's sites first, then the others, each by id. */
+  options: SiteOption[];
+  /** Sites in the registry. */
+  total: number;
 }
 
-export interface SiteListRow {
+/** Sites for a selector (index range scans of the registry, never a scan of the views). */
+export function siteChoices(db: Database, limit: number): SiteChoices {
+  const select = (source: string, n: number) =>
+    db.all<SiteOption>(
+      "SELECT site_id, name FROM sites WHERE source = ? ORDER BY site_id LIMIT ?",
+      source,
+      n,
+    );
+  const options = select("admin", limit);
+  if (options.length < limit) options.push(...select("auto", limit - options.length));
+  const total = db.get<{ n: number }>("SELECT COUNT(*) AS n FROM sites")!.n;
+  return { options, total };
+}
+
+export function siteOption(db: Database, siteId: string): SiteOption | null {
+  return db.get<SiteOption>("SELECT site_id, name FROM sites WHERE site_id = ?", siteId) ?? null;
+}
+
+export type SiteListRow = {
   site_id: string;
   name: string | null;
   source: "auto" | "admin";
   created_at: string;
   views_today: number;
   views_30d: number;
+};
+
+/** The sort key of the site list (by id): `?after=` / `?before=` cursors carry it. */
+export const SITE_LIST_KEYS = ["site_id"] as const;
+
+export interface SiteListQuery {
+  /** Instants (ISO) the view counts start from. */
+  since: { today: string; monthStart: string };
+  /** Only sites whose id or name contains this text (case-insensitive); "" or absent for all. */
+  search?: string;
 }
 
-/** Sites with their human page views since `today` and since `monthStart` (ISO instants). */
+/** One page of the sites by id, with their human page views since `today` and `monthStart`. */
 export function listSites(
   db: Database,
-  since: { today: string; monthStart: string },
-): SiteListRow[] {
+  query: SiteListQuery,
+  request: PageRequest,
+): KeysetPage<SiteListRow> {
   const human = `v.bot_score < ${BOT_SCORE_THRESHOLD} AND ${notExcludedPredicate("v.visitor_id")}`;
-  return db.all<SiteListRow>(
-    `SELECT s.site_id, s.name, s.source, s.created_at,
+  const search = query.search?.toLowerCase() ?? "";
+  return keysetPage<SiteListRow>(db, {
+    sql: `SELECT s.site_id, s.name, s.source, s.created_at,
             (SELECT COUNT(*) FROM visitor_views v
-             WHERE v.site_id = s.site_id AND v.created_at >= ?1 AND ${human}) AS views_today,
+             WHERE v.site_id = s.site_id AND v.created_at >= ? AND ${human}) AS views_today,
             (SELECT COUNT(*) FROM visitor_views v
-             WHERE v.site_id = s.site_id AND v.created_at >= ?2 AND ${human}) AS views_30d
-     FROM sites s ORDER BY s.site_id`,
-    since.today,
-    since.monthStart,
-  );
+             WHERE v.site_id = s.site_id AND v.created_at >= ? AND ${human}) AS views_30d
+          FROM sites s
+          ${search ? "WHERE instr(s.site_id, ?) > 0 OR instr(lower(s.name), ?) > 0" : ""}`,
+    args: [query.since.today, query.since.monthStart, ...(search ? [search, search] : [])],
+    keys: SITE_LIST_KEYS,
+    descending: false,
+  }, request);
 }
 
 export interface SiteRecord {

@@ -294,6 +294,9 @@ const SCREEN_CLASS = (a: string) =>
     WHEN ${a}screen_width < 1920 THEN 'xl' ELSE 'xxl' END`;
 
 export const UNKNOWN = "unknown";
+/** Where aggregates past ECHELON_MAX_DAILY_VALUES values a site and day are summed (rollups,
+ * the known-bot report). */
+export const OTHER_VALUE = "(other)";
 
 export const VIEW_DIMENSIONS: readonly Dimension[] = [
   { name: "path", source: "views", value: (a) => `${a}path` },

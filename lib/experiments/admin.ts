@@ -21,7 +21,7 @@ export function formIslandProps(
 ): FormIslandProps {
   return {
     ...options,
-    sites: frame.sites.map((s) => s.site_id),
+    sites: frame.sites.options.map((s) => s.site_id),
     metricTypes: [...METRIC_EVENT_TYPES].sort(),
   };
 }

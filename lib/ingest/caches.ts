@@ -1,6 +1,6 @@
-// In-memory views of small tables the collectors consult on every hit (registered sites,
-// excluded visitors, active campaigns, per-site settings, the admin's run-time debug switch and
-// default consent CSS). Refreshed by a job (every REFRESH_EVERY_MS) and right after an admin
+// In-memory views of small tables the collectors consult on every hit (registered sites and the
+// room left for new ones, excluded visitors, active campaigns, per-site settings, the admin's
+// run-time debug switch and default consent CSS). Refreshed by a job (every REFRESH_EVERY_MS) and right after an admin
 // change on this instance, never while a hit waits; another instance sharing the database sees a
 // change within one refresh interval.
 import type { Database } from "../db/mod.ts";
@@ -12,6 +12,8 @@ import {
   listSiteSettings,
   type SiteCollectSettings,
 } from "../db/lookups.ts";
+import type { RegistrationLimits } from "../db/sites.ts";
+import { SiteRegistrar } from "./site_registrar.ts";
 
 const NO_SETTINGS: SiteCollectSettings = {
   sendFormValues: false,
@@ -24,6 +26,8 @@ export const REFRESH_EVERY_MS = 30_000;
 
 export class CollectCaches {
   readonly #envDebug: boolean;
+  /** Registration of new sites within ECHELON_MAX_SITES and the hourly rate. */
+  readonly registrar: SiteRegistrar;
   #sites = new Set<string>();
   #excluded = new Set<string>();
   #campaigns = new Map<string, Set<string>>();
@@ -32,14 +36,18 @@ export class CollectCaches {
   #debug = false;
   refreshedAt = 0;
 
-  /** `envDebug`: ECHELON_DEBUG=true, which keeps debug on whatever the admin chose. */
-  constructor(options: { envDebug?: boolean } = {}) {
+  /**
+   * `envDebug`: ECHELON_DEBUG=true, which keeps debug on whatever the admin chose. `registration`:
+   * ECHELON_MAX_SITES and ECHELON_NEW_SITES_PER_HOUR.
+   */
+  constructor(options: { envDebug?: boolean; registration: RegistrationLimits }) {
     this.#envDebug = options.envDebug ?? false;
+    this.registrar = new SiteRegistrar(options.registration);
   }
 
   refresh(db: Database, now: number): void {
-    // Sites registered by hits still waiting in the writer stay known.
-    for (const site of listSiteIds(db)) this.#sites.add(site);
+    this.learnSites(db);
+    this.registrar.refresh(db, now);
     this.#excluded = new Set(listExcludedVisitorIds(db));
     this.#campaigns = listActiveCampaigns(db);
     this.#debug = instanceSetting(db, ADMIN_SETTING_KEYS.debug) === "true";
@@ -69,9 +77,20 @@ export class CollectCaches {
     return this.#envDebug || this.#debug;
   }
 
+  /** Adds the registry's sites to the known ones (those registered by hits and still waiting to
+   * be written stay known). */
+  learnSites(db: Database): void {
+    for (const site of listSiteIds(db)) this.#sites.add(site);
+  }
+
   /** Replaces the known sites exactly (after an admin deletes one). */
   resetSites(db: Database): void {
     this.#sites = new Set(listSiteIds(db));
+  }
+
+  /** Forgets sites the database refused to register (their next hit is refused here too). */
+  forgetSites(siteIds: readonly string[]): void {
+    for (const site of siteIds) this.#sites.delete(site);
   }
 
   isRegistered(siteId: string): boolean {

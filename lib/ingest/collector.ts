@@ -6,9 +6,10 @@ import { Anonymizer } from "../anonymize/mod.ts";
 import {
   addBotTraffic,
   addDropCounts,
+  counterSites,
+  type CounterTableName,
   insertEvents,
   insertViews,
-  registerSites,
 } from "../db/collect.ts";
 import { listExperimentVariants } from "../db/lookups.ts";
 import type { EventRow, ViewRow } from "../db/columns.ts";
@@ -24,6 +25,7 @@ import { CollectCaches, REFRESH_EVERY_MS } from "./caches.ts";
 import { clientIp } from "./client_ip.ts";
 import { counterSiteId, CounterTable } from "./counters.ts";
 import { DropLog } from "./drop_log.ts";
+import { UnregisteredSites } from "./unregistered_sites.ts";
 import { type EventsHit, eventSteps } from "./event_pipeline.ts";
 import { type GeoLookup, openGeoDatabase } from "./geo.ts";
 import { hostOfHeader, newHitBase, type ViewHit } from "./hit.ts";
@@ -74,6 +76,8 @@ export class Collector {
   readonly #deps: CollectorDeps;
   readonly #options: CollectorOptions;
   readonly #dropLog: DropLog;
+  /** Bounds the made-up site ids each counter table keeps a day. */
+  readonly #unregistered: Record<CounterTableName, UnregisteredSites>;
   readonly #viewSteps;
   readonly #eventSteps;
   readonly #nanolyticaViewSteps;
@@ -82,9 +86,21 @@ export class Collector {
   constructor(options: CollectorOptions) {
     const { config, db, log } = options;
     this.#options = options;
-    this.caches = new CollectCaches({ envDebug: config.debug });
+    this.caches = new CollectCaches({
+      envDebug: config.debug,
+      registration: { maxSites: config.maxSites, perHour: config.newSitesPerHour },
+    });
     this.#dropLog = new DropLog({ log, now: options.now });
     const onError = (message: string, error: unknown) => log.error(message, error);
+    const unregistered = (table: CounterTableName) =>
+      new UnregisteredSites({
+        stored: (date) => counterSites(db, table, date),
+        isRegistered: (site) => this.caches.isRegistered(site),
+      });
+    this.#unregistered = {
+      drop_counts: unregistered("drop_counts"),
+      bot_traffic: unregistered("bot_traffic"),
+    };
     const anonymizer = this.anonymizer = new Anonymizer(
       options.masterSecret,
       config.anonymizeSites,
@@ -122,7 +138,6 @@ export class Collector {
       geo: options.geo ?? openGeoDatabase(),
       pow: options.pow,
       botTraffic: new CounterTable(),
-      newSites: [],
       anonymizer,
     };
     // The one point every collector's rows pass before the writers: anonymised sites' rows are
@@ -227,18 +242,24 @@ export class Collector {
 
   /** Writes pending counters and site registrations (a job, and at shutdown). */
   flushCounters(): void {
-    const db = this.#options.db;
-    if (this.#deps.newSites.length) {
-      const sites = this.#deps.newSites.splice(0);
-      try {
-        registerSites(db, sites);
-      } catch (error) {
-        this.#deps.newSites.push(...sites);
-        throw error;
-      }
+    const { db, config, now } = this.#options;
+    const refused = this.caches.registrar.flush(db, now());
+    if (refused.length > 0) {
+      // Another instance filled the registry first: this one stops accepting these sites, and
+      // learns the sites that one registered now rather than at the next refresh.
+      this.caches.forgetSites(refused);
+      this.caches.learnSites(db);
+      this.#options.log.warn("sites not registered: past the registration limits", {
+        sites: refused.length,
+        max_sites: config.maxSites,
+        per_hour: config.newSitesPerHour,
+      });
     }
-    this.drops.flush((deltas) => addDropCounts(db, deltas));
-    this.#deps.botTraffic.flush((deltas) => addBotTraffic(db, deltas));
+    const { drop_counts: drops, bot_traffic: bots } = this.#unregistered;
+    this.drops.flush((deltas) => addDropCounts(db, drops.bound(deltas)));
+    this.#deps.botTraffic.flush((deltas) =>
+      addBotTraffic(db, bots.bound(deltas), config.maxDailyValues)
+    );
   }
 
   botTotals(): Record<string, number> {

@@ -2,11 +2,13 @@
 // as one upsert per key on each flush, so a flood of dropped hits costs a map update each.
 import { SITE_ID_PATTERN } from "../config.ts";
 import type { CounterDelta } from "../db/collect.ts";
+import { OTHER_VALUE } from "../db/stats_source.ts";
 
 /**
  * The site a counter row is kept under. A dropped or bot hit's site id is unvalidated input, so
  * anything not shaped like a site id is counted as "(invalid)" and no attacker's string is stored
- * (found by tests/fuzz).
+ * (found by tests/fuzz). How many made-up (unregistered) ids a day keeps is bounded when the
+ * counters are written (lib/db/collect.ts).
  */
 export function counterSiteId(siteId: string): string {
   if (siteId === "") return "unknown";
@@ -34,10 +36,10 @@ export class CounterTable {
     } else {
       // Bound memory under a flood of distinct keys (random paths): fold into one bucket.
       this.#overflow += hits;
-      const folded = `${date}\u0000${siteId}\u0000${a}\u0000(other)`;
+      const folded = `${date}\u0000${siteId}\u0000${a}\u0000${OTHER_VALUE}`;
       const other = this.#pending.get(folded);
       if (other) other.hits += hits;
-      else this.#pending.set(folded, { date, siteId, a, b: "(other)", hits });
+      else this.#pending.set(folded, { date, siteId, a, b: OTHER_VALUE, hits });
     }
   }
 

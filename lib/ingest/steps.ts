@@ -28,8 +28,6 @@ export interface CollectorDeps {
   geo: GeoLookup;
   pow: PowVerifier;
   botTraffic: CounterTable;
-  /** Sites first seen on a valid hit, registered at the next flush. */
-  newSites: string[];
   /** ECHELON_ANONYMIZE_SITES: the bot report's paths and exclusions see the stored values. */
   anonymizer: Anonymizer;
 }
@@ -99,19 +97,25 @@ export function privacyStep<H extends HitBase>(): Step<H> {
   };
 }
 
+/**
+ * The site rules: ignored sites, the allowlist or registered-only mode, and for a site not yet
+ * registered, whether the registry has room for it (lib/ingest/site_registrar.ts).
+ */
 export function siteStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
   const { ignoredSites, allowedSites, registeredSitesOnly } = deps.config;
   const ignored = new Set(ignoredSites);
   const allowlist = new Set(allowedSites);
   const requireRegistration = registeredSitesOnly || allowlist.size > 0;
+  const registrar = deps.caches.registrar;
   return {
     name: "site",
     run(hit) {
       if (!SITE_ID_PATTERN.test(hit.siteId)) return "invalid_payload";
       const site = hit.siteId;
       if (ignored.has(site)) return "site_ignored";
-      if (allowlist.size > 0 && allowlist.has(site)) return;
-      if (requireRegistration && !deps.caches.isRegistered(site)) return "site_not_allowed";
+      if (allowlist.has(site) || deps.caches.isRegistered(site)) return;
+      if (requireRegistration) return "site_not_allowed";
+      return registrar.refusal(hit.facts.now) ?? undefined;
     },
   };
 }
@@ -185,12 +189,17 @@ export function thresholdStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
   };
 }
 
-/** Registers a site on its first valid hit (unless registration is required up front). */
+/**
+ * Registers a site on its first valid hit (the site step checked there is room; an allowlisted
+ * site is registered regardless: the operator listed it).
+ */
 export function registerSiteStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
+  const allowlist = new Set(deps.config.allowedSites);
   return {
     name: "register_site",
     run(hit) {
-      if (deps.caches.noteSite(hit.siteId)) deps.newSites.push(hit.siteId);
+      if (!deps.caches.noteSite(hit.siteId)) return;
+      deps.caches.registrar.add(hit.siteId, hit.facts.now, allowlist.has(hit.siteId));
     },
   };
 }

@@ -11,6 +11,10 @@ export const DROP_REASONS = [
   "invalid_payload",
   "site_ignored",
   "site_not_allowed",
+  /** A new site while the registry holds ECHELON_MAX_SITES sites (lib/ingest/site_registrar.ts). */
+  "site_limit",
+  /** A new site past ECHELON_NEW_SITES_PER_HOUR new sites in the last hour. */
+  "site_rate_limit",
   "known_bot",
   "excluded_visitor",
   "over_threshold",

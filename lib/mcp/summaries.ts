@@ -138,9 +138,13 @@ export function comparison(data: Json): string {
     ].filter(Boolean).join(", ");
 }
 
-export function sites(data: Json): string {
+/** A page of sites; a full page (`pageSize` rows) may have more after it. */
+export function sites(data: Json, pageSize: number): string {
   const rows = list(data);
-  if (rows.length === 0) return "No sites yet.";
+  if (rows.length === 0) return "No sites found.";
+  const more = rows.length >= pageSize
+    ? ` More may follow: call again with after="${rows[rows.length - 1].site_id}".`
+    : "";
   return `${rows.length} site${rows.length === 1 ? "" : "s"}: ` +
-    top(rows, 5, (s) => `${s.site_id} (${n(s.views_30d)} views in 30 days)`);
+    top(rows, 5, (s) => `${s.site_id} (${n(s.views_30d)} views in 30 days)`) + more;
 }

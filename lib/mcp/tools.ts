@@ -44,6 +44,9 @@ const FILTERS = {
 type Filters = { [K in keyof typeof FILTERS]?: string };
 const FILTER_KEYS = Object.keys(FILTERS) as (keyof typeof FILTERS)[];
 
+/** Sites per list_sites call unless asked otherwise (the API pages its list). */
+const LIST_SITES_LIMIT = 100;
+
 const campaignIdParam = text(128).describe("Campaign id (list_campaigns shows them)");
 const campaignStatus = z.enum(["active", "paused", "archived"]);
 const experimentStatus = z.enum(["draft", "active", "paused", "completed", "archived"]);
@@ -360,12 +363,19 @@ export const TOOLS: readonly ToolDefinition[] = [
     name: "list_sites",
     title: "Sites",
     description:
-      "Every site this instance collects for (site_id, name), with human page views today and " +
-      "over the last 30 days. Use a site_id from here in the other tools.",
-    input: {},
-    async run(client) {
-      const data = await get(client, "/api/sites");
-      return { summary: summary.sites(data), data };
+      "The sites this instance collects for (site_id, name), by id, a page at a time, with " +
+      "human page views today and over the last 30 days. Use a site_id from here in the other " +
+      "tools; search by id or name with `search`, and page on with `after`.",
+    input: {
+      search: text(100).optional().describe("Only sites whose id or name contains this text"),
+      after: siteId.optional().describe("The next page: the last site_id of the previous one"),
+      limit: z.number().int().min(1).max(1000).optional().describe(
+        `Sites per page (default ${LIST_SITES_LIMIT})`,
+      ),
+    },
+    async run(client, { search, after, limit = LIST_SITES_LIMIT }) {
+      const data = await get(client, "/api/sites", { q: search, after, limit });
+      return { summary: summary.sites(data, limit), data };
     },
   }),
 ];

@@ -49,7 +49,8 @@ export const MAX_BUILD_INTERVAL_MS = 15 * 60_000;
 export interface RollupContext {
   db: Database;
   now: () => number;
-  config: Pick<Config, "retentionDays">;
+  /** `maxDailyValues` (ECHELON_MAX_DAILY_VALUES) bounds each stored day; unbounded without it. */
+  config: Pick<Config, "retentionDays"> & Partial<Pick<Config, "maxDailyValues">>;
   /** Aborted at shutdown: a build in progress stops between two steps. */
   signal?: AbortSignal;
 }
@@ -95,6 +96,7 @@ export function buildDay(ctx: RollupContext, date: string): Promise<RollupDayRes
   return buildRollupDay(ctx.db, date, {
     builtAt: ctx.now(),
     pause: (stepMs) => rest(stepMs, ctx.signal),
+    maxValues: ctx.config.maxDailyValues,
   });
 }
 

@@ -80,7 +80,7 @@ export const handler = {
       const anonymized = config.anonymizeSites.includes(site);
       return page<Data>({ ...common, kind: "site", site, overview, kpis, live, anonymized });
     }
-    if (frame.sites.length === 0) return page<Data>({ ...common, kind: "none" });
+    if (frame.sites.total === 0) return page<Data>({ ...common, kind: "none" });
     const all = await allSitesSummary(reads, frame.sites, period);
     return page<Data>({ ...common, kind: "all", all, kpis: allSitesKpis(all, period) });
   },
@@ -399,8 +399,8 @@ function AllSitesDashboard(props: { data: Data & { kind: "all" } }) {
   return (
     <>
       <Notice>
-        Figures of every site added up. Pick a site above for its live panel, top lists and web
-        vitals.
+        Figures of {all.truncated ? "the sites listed below" : "every site"}{" "}
+        added up. Pick a site above for its live panel, top lists and web vitals.
       </Notice>
       <KpiGrid kpis={kpis} id="kpis" />
       <Card title="Trend" subtitle="Page views and visitors per day, all sites (UTC).">
@@ -451,7 +451,9 @@ function AllSitesDashboard(props: { data: Data & { kind: "all" } }) {
         </DataTable>
         {all.truncated && (
           <p class="mt-2 text-xs text-slate-500">
-            The first {all.sites.length} sites by id are summarised; pick a site for the others.
+            {all.sites.length} of {formatNumber(frame.sites.total)}{" "}
+            sites are summarised (those you added first, then by id); pick a site above or{" "}
+            <a class={LINK} href="/admin/sites">find one</a> for the others.
           </p>
         )}
       </Card>

@@ -36,7 +36,7 @@ export const handler = {
       });
       return page<Data>({ frame, kind: "site", site, snapshot });
     }
-    const chosen = frame.sites.slice(0, MAX_SITE_SUMMARIES);
+    const chosen = frame.sites.options.slice(0, MAX_SITE_SUMMARIES);
     const sites = (await Promise.all(
       chosen.map(async (s) => ({ ...await reads.run("realtime", s.site_id), name: s.name })),
     ))
@@ -45,7 +45,7 @@ export const handler = {
       frame,
       kind: "all",
       sites,
-      truncated: frame.sites.length > chosen.length,
+      truncated: frame.sites.total > chosen.length,
     });
   },
 };
@@ -103,7 +103,9 @@ function AllSites(
       </DataTable>
       {props.truncated && (
         <p class="mt-2 text-xs text-slate-500">
-          The first {props.sites.length} sites by id are listed; pick a site for the others.
+          {props.sites.length} of {formatNumber(props.frame.sites.total)}{" "}
+          sites are listed (those you added first, then by id); pick a site above or{" "}
+          <a class={LINK} href="/admin/sites">find one</a> for the others.
         </p>
       )}
     </Card>

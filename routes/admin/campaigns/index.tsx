@@ -213,7 +213,7 @@ function NewCampaignForm(props: { data: Data }) {
             />
           </Field>
           <datalist id="campaign-sites">
-            {frame.sites.map((site) => (
+            {frame.sites.options.map((site) => (
               <option key={site.site_id} value={site.site_id}>{site.name ?? ""}</option>
             ))}
           </datalist>

@@ -52,7 +52,11 @@ export const handler = {
       return { experiment, exposures: results.exposures, conversions: results.conversions };
     }));
     const sites = [
-      ...new Set([...frame.sites.map((s) => s.site_id), ...experiments.map((e) => e.site_id)]),
+      ...new Set([
+        ...frame.sites.options.map((s) => s.site_id),
+        ...experiments.map((e) => e.site_id),
+        ...(site === null ? [] : [site]),
+      ]),
     ].sort();
     return page<Data>({ frame, rows, status, site, sites, notice: experimentNotice(ctx.url) });
   },

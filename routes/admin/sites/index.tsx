@@ -1,12 +1,15 @@
-// /admin/sites: every site with its human views today and over 30 days, the snippet to paste,
-// and a form to add one (POST here; the id must match the contract's pattern). Sites are also
-// registered automatically by their first hit. Public mode lists them without any form.
+// /admin/sites: the sites by id, a page at a time, searchable by id or name, with their human views
+// today and over 30 days, the snippet to paste, and a form to add one (POST here; the id must
+// match the contract's pattern). Sites are also registered automatically by their first hit,
+// within ECHELON_MAX_SITES and the hourly rate. Public mode lists them without any form.
 import { AdminShell } from "../../../components/AdminShell.tsx";
 import { AnonymizedBadge } from "../../../components/AnonymizedBadge.tsx";
 import { DataTable, EmptyRow, Td, Th } from "../../../components/DataTable.tsx";
+import { Pager } from "../../../components/Pager.tsx";
 import { Snippet } from "../../../components/Snippet.tsx";
 import {
   BUTTON,
+  BUTTON_SECONDARY,
   BUTTON_SMALL,
   Card,
   ErrorList,
@@ -14,12 +17,19 @@ import {
   INPUT,
   LINK,
 } from "../../../components/ui.tsx";
+import { type PageLinks, pageLinks, pageRequest } from "../../../lib/admin/cursor.ts";
 import { formatDate, formatNumber } from "../../../lib/admin/format.ts";
 import { assertWritable, readForm } from "../../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
-import { DAY_MS, isoDay } from "../../../lib/admin/period.ts";
-import { addSite, embedSnippet, parseSiteId, parseSiteName } from "../../../lib/admin/sites.ts";
-import { listSites, type SiteListRow } from "../../../lib/db/sites.ts";
+import {
+  addSite,
+  embedSnippet,
+  parseSiteId,
+  parseSiteName,
+  siteListQuery,
+  SITES_PER_PAGE,
+} from "../../../lib/admin/sites.ts";
+import { listSites, SITE_LIST_KEYS, type SiteListRow } from "../../../lib/db/sites.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../../lib/public_origin.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
@@ -27,6 +37,9 @@ import type { Ctx, State } from "../../../lib/state.ts";
 interface Data {
   frame: AdminFrame;
   sites: SiteListRow[];
+  links: PageLinks;
+  /** The search text (`?q=`), "" for every site. */
+  search: string;
   origin: string;
   errors: string[];
   form: { site_id: string; name: string };
@@ -37,11 +50,13 @@ interface Data {
 function load(ctx: Ctx, errors: string[] = [], form = { site_id: "", name: "" }): Data {
   const { config, db } = ctx.state.services;
   const frame = loadAdminFrame(ctx);
-  const today = `${isoDay(frame.now)}T00:00:00.000Z`;
-  const monthStart = new Date(Date.parse(today) - 29 * DAY_MS).toISOString();
+  const query = siteListQuery(ctx.url, frame.now);
+  const list = listSites(db, query, pageRequest(ctx.url, ["string"], SITES_PER_PAGE));
   return {
     frame,
-    sites: listSites(db, { today, monthStart }),
+    sites: list.rows,
+    links: pageLinks(ctx.url, list, SITE_LIST_KEYS),
+    search: query.search ?? "",
     origin: publicOrigin(ctx.url, ctx.req.headers, config),
     errors,
     form,
@@ -91,6 +106,7 @@ export default function SitesPage({ data }: PageProps<Data, State>) {
       <ErrorList errors={data.errors} />
       {!frame.readOnly && <AddSiteForm data={data} />}
       <Card>
+        <SearchForm data={data} />
         <DataTable
           id="sites-table"
           caption="Sites"
@@ -108,8 +124,10 @@ export default function SitesPage({ data }: PageProps<Data, State>) {
         >
           {data.sites.length === 0 && (
             <EmptyRow columns={7}>
-              No sites yet. Add one above, or paste the snippet into a page: a site registers itself
-              with its first hit.
+              {data.search
+                ? `No site id or name contains "${data.search}".`
+                : "No sites yet. Add one above, or paste the snippet into a page: a site registers " +
+                  "itself with its first hit."}
             </EmptyRow>
           )}
           {data.sites.map((site) => (
@@ -145,6 +163,12 @@ export default function SitesPage({ data }: PageProps<Data, State>) {
                   <div class="flex gap-2">
                     <a
                       class={BUTTON_SMALL}
+                      href={`/admin?site=${encodeURIComponent(site.site_id)}`}
+                    >
+                      Dashboard
+                    </a>
+                    <a
+                      class={BUTTON_SMALL}
                       href={`/admin/sites/${encodeURIComponent(site.site_id)}`}
                     >
                       Settings
@@ -161,8 +185,29 @@ export default function SitesPage({ data }: PageProps<Data, State>) {
             </tr>
           ))}
         </DataTable>
+        <Pager links={data.links} shown={data.sites.length} label="Sites" firstLabel="« First" />
       </Card>
     </AdminShell>
+  );
+}
+
+function SearchForm(props: { data: Data }) {
+  const { frame, search } = props.data;
+  return (
+    <form method="get" action="/admin/sites" id="site-search-form" class="mb-3 flex gap-2">
+      <label for="site-query" class="sr-only">Search sites</label>
+      <input
+        id="site-query"
+        type="search"
+        name="q"
+        value={search}
+        maxLength={100}
+        placeholder={`Search ${formatNumber(frame.sites.total)} sites by id or name`}
+        class={`${INPUT} w-72`}
+      />
+      <button type="submit" class={BUTTON_SECONDARY}>Search</button>
+      {search && <a class={`${LINK} self-center text-sm`} href="/admin/sites">All sites</a>}
+    </form>
   );
 }
 

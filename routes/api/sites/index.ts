@@ -1,21 +1,46 @@
-// GET /api/sites: every site with its human views today and over 30 days (UTC days).
+// GET /api/sites[?q=&limit=&after=]: a page of the sites by id (`limit` 1-1000, default 50) with
+// their human views today and over 30 days (UTC days); `q` keeps the sites whose id or name
+// contains it, `after` starts after that site id. A `Link: <…>; rel="next"` header points to the
+// next page when there is one. The body stays a plain array.
 // POST /api/sites {site_id, name?}: adds a site (201 {created}); a site known only from its hits
-// becomes an admin site (200 {registered}); an admin site already there is 409 conflict.
-import { DAY_MS, isoDay } from "../../../lib/admin/period.ts";
-import { addSite, parseSiteId, parseSiteName } from "../../../lib/admin/sites.ts";
+// becomes an admin site (200 {registered}); an admin site already there is 409 conflict. Sites
+// added here are not bound by ECHELON_MAX_SITES or the hourly rate (those limit what hits register).
+import {
+  addSite,
+  parseSiteId,
+  parseSiteName,
+  siteListQuery,
+  SITES_PER_PAGE,
+} from "../../../lib/admin/sites.ts";
 import { getSite, listSites } from "../../../lib/db/sites.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import type { Ctx } from "../../../lib/state.ts";
+import { clampedInt } from "../bots/_params.ts";
 
 const MAX_BODY_BYTES = 4096;
 
 export const handler = {
   GET(ctx: Ctx) {
     const { db, now } = ctx.state.services;
-    const today = `${isoDay(now())}T00:00:00.000Z`;
-    const monthStart = new Date(Date.parse(today) - 29 * DAY_MS).toISOString();
-    return Response.json(listSites(db, { today, monthStart }));
+    const limit = clampedInt(ctx.url, "limit", { fallback: SITES_PER_PAGE, min: 1, max: 1000 });
+    const after = ctx.url.searchParams.get("after");
+    if (after !== null && !parseSiteId(after).ok) {
+      throw new HttpError(400, "invalid_param", "after: expected a site id");
+    }
+    const page = listSites(db, siteListQuery(ctx.url, now()), {
+      cursor: after === null ? null : [after.toLowerCase()],
+      direction: "after",
+      limit,
+    });
+    const headers = new Headers();
+    const last = page.rows[page.rows.length - 1];
+    if (page.hasNext && last) {
+      const next = new URL(ctx.url);
+      next.searchParams.set("after", last.site_id);
+      headers.set("link", `<${next.pathname}${next.search}>; rel="next"`);
+    }
+    return Response.json(page.rows, { headers });
   },
 
   async POST(ctx: Ctx) {
