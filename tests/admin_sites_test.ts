@@ -11,9 +11,9 @@ import {
   registerSite,
   rowValues,
 } from "./_admin.ts";
-import { TEST_ORIGIN } from "./_helpers.ts";
+import { TEST_ORIGIN, TEST_SECRET } from "./_helpers.ts";
 
-const SECRET = "s".repeat(40);
+const SECRET = TEST_SECRET;
 const BEARER = { authorization: `Bearer ${SECRET}` };
 
 function sites(app: { services: { db: { all: <T>(sql: string) => T[] } } }) {

@@ -6,10 +6,10 @@ import { ensureGeneratedPassword } from "../lib/auth/credentials.ts";
 import { createLogger } from "../lib/log.ts";
 import { initialState, type State } from "../lib/state.ts";
 import { handler as adminMiddleware } from "../routes/admin/_middleware.ts";
-import { createTestApp, TEST_ORIGIN, type TestApp } from "./_helpers.ts";
+import { createTestApp, TEST_ORIGIN, TEST_SECRET, type TestApp } from "./_helpers.ts";
 import { AUTH_ENV, loginCookie } from "./_auth.ts";
 
-const SECRET = "api-token-0123456789-abcdefghijklmnop";
+const SECRET = TEST_SECRET;
 const BEARER = { authorization: `Bearer ${SECRET}` };
 const ENV = { ...AUTH_ENV, ECHELON_SECRET: SECRET };
 
