@@ -2,6 +2,7 @@
 // Nothing else reads the environment; `loadConfig` is handed the variables by main.ts or a test.
 // A bad value stops boot with the variable's name (STYLE rule 2: "0" means 0, garbage is an error).
 import { parseProxyTrust, type ProxyTrust } from "./proxy_trust.ts";
+import { SECRET_ADVICE, secretWeakness } from "./secret_strength.ts";
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -16,7 +17,10 @@ export interface Config {
   port: number;
   hostname: string;
   dbPath: string;
-  /** Explicit secret from ECHELON_SECRET; empty means "generate once and keep in the DB". */
+  /**
+   * Explicit secret from ECHELON_SECRET (at least 32 characters, not patterned); empty means
+   * "generate once and keep in the DB".
+   */
   secret: string;
   username: string;
   passwordHash: string;
@@ -122,7 +126,7 @@ export function loadConfig(env: Env, version = "dev"): Config {
     port: int("ECHELON_PORT", DEFAULTS.port, 0, 65_535),
     hostname: read("ECHELON_HOSTNAME") ?? "0.0.0.0",
     dbPath: read("ECHELON_DB_PATH") ?? DEFAULTS.dbPath,
-    secret: env.ECHELON_SECRET ?? "",
+    secret: strongSecret(env.ECHELON_SECRET ?? ""),
     username: read("ECHELON_USERNAME") ?? "",
     passwordHash: read("ECHELON_PASSWORD_HASH") ?? "",
     cookieSecure: cookieSecureRaw === undefined
@@ -244,6 +248,15 @@ function parseBoolean(name: string, raw: string | undefined, fallback: boolean):
   if (["true", "1", "yes", "on"].includes(value)) return true;
   if (["false", "0", "no", "off"].includes(value)) return false;
   throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+/** ECHELON_SECRET as given (empty = generate one), refused when weak (lib/secret_strength.ts). */
+function strongSecret(secret: string): string {
+  const weakness = secret === "" ? null : secretWeakness(secret);
+  if (weakness) {
+    throw new ConfigError("ECHELON_SECRET", `too weak: ${weakness}; ${SECRET_ADVICE}`);
+  }
+  return secret;
 }
 
 function proxyTrust(raw: string | undefined): ProxyTrust | null {
