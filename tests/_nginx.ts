@@ -68,6 +68,8 @@ export async function startNginx(
 ): Promise<Nginx> {
   const binary = await findNginx();
   const dir = await Deno.makeTempDir({ prefix: "echelon-nginx-" });
+  // Run as root, nginx's workers are `nobody`: they must reach the temp paths nginx creates here.
+  await Deno.chmod(dir, 0o755);
   const port = freePort();
   const server = await renderExample(port, appPort, options);
   const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]

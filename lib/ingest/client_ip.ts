@@ -41,11 +41,15 @@ export function clientIp(headers: Headers, remoteAddr: string, trust: IpTrust): 
  * 2^64 fresh counters. IPv4-mapped IPv6 (::ffff:a.b.c.d) counts as the IPv4 address.
  */
 export function clientKey(ip: string): string {
-  if (!ip.includes(":") || !isIpAddress(ip)) return ip;
-  const address = ipaddr.process(ip);
-  if (address.kind() === "ipv4") return address.toString();
-  const prefix = (address as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16));
-  return `${prefix.join(":")}::/64`;
+  if (!ip.includes(":") || ip.length > 45) return ip;
+  let address: ipaddr.IPv6;
+  try {
+    address = ipaddr.IPv6.parse(ip);
+  } catch {
+    return ip;
+  }
+  if (address.isIPv4MappedAddress()) return address.toIPv4Address().toString();
+  return `${address.parts.slice(0, 4).map((part) => part.toString(16)).join(":")}::/64`;
 }
 
 /**
@@ -53,8 +57,10 @@ export function clientKey(ip: string): string {
  * address of at most 45 characters: header values are attacker-controlled and end up in keys.
  */
 function isIpAddress(value: string): boolean {
-  return value.length <= 45 &&
-    (ipaddr.IPv4.isValidFourPartDecimal(value) || ipaddr.IPv6.isValid(value));
+  if (value.length > 45) return false;
+  return value.includes(":")
+    ? ipaddr.IPv6.isValid(value)
+    : ipaddr.IPv4.isValidFourPartDecimal(value);
 }
 
 /** proxy-addr takes a Node request but reads only these two fields of it. */
