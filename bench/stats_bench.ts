@@ -20,6 +20,7 @@ import {
   utcDay,
 } from "../lib/stats/mod.ts";
 import { addDays, takeExclusionChanges } from "../lib/db/rollups.ts";
+import { TEST_SECRET } from "../tests/_helpers.ts";
 
 export interface StatsFigure {
   name: string;
@@ -38,7 +39,7 @@ export interface StatsBenchOptions {
 const SITE = "bench";
 const OTHER_SITE = "bench-small";
 const DAYS = 90;
-const SECRET = "bench-secret-0123456789abcdef";
+const SECRET = TEST_SECRET;
 const COMMAND = "deno run -A bench/stats_bench.ts (in-process app.fetch, bearer)";
 
 // ---- A small seeded PRNG and weighted pickers, so every run generates the same data.

@@ -1,6 +1,8 @@
 // Configuration: every ECHELON_* variable parsed once, strictly, into one typed object.
 // Nothing else reads the environment; `loadConfig` is handed the variables by main.ts or a test.
 // A bad value stops boot with the variable's name (STYLE rule 2: "0" means 0, garbage is an error).
+import { parseProxyTrust, type ProxyTrust } from "./proxy_trust.ts";
+import { SECRET_ADVICE, secretWeakness } from "./secret_strength.ts";
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -15,7 +17,10 @@ export interface Config {
   port: number;
   hostname: string;
   dbPath: string;
-  /** Explicit secret from ECHELON_SECRET; empty means "generate once and keep in the DB". */
+  /**
+   * Explicit secret from ECHELON_SECRET (at least 32 characters, not patterned); empty means
+   * "generate once and keep in the DB".
+   */
   secret: string;
   username: string;
   passwordHash: string;
@@ -45,7 +50,12 @@ export interface Config {
   rateLimitWindowMs: number;
   viewFlushMs: number;
   eventFlushMs: number;
-  trustProxy: boolean;
+  /**
+   * The proxies whose forwarding headers (X-Forwarded-For/-Proto/-Host, CF-Connecting-IP) count;
+   * null: none, the TCP peer is the client (ECHELON_TRUST_PROXY, lib/proxy_trust.ts).
+   */
+  trustProxy: ProxyTrust | null;
+  /** Cloudflare's headers count (client IP only when it came through a trusted proxy). */
   behindCloudflare: boolean;
   trustGeoHeaders: boolean;
   cookieConsent: boolean;
@@ -116,7 +126,7 @@ export function loadConfig(env: Env, version = "dev"): Config {
     port: int("ECHELON_PORT", DEFAULTS.port, 0, 65_535),
     hostname: read("ECHELON_HOSTNAME") ?? "0.0.0.0",
     dbPath: read("ECHELON_DB_PATH") ?? DEFAULTS.dbPath,
-    secret: env.ECHELON_SECRET ?? "",
+    secret: strongSecret(env.ECHELON_SECRET ?? ""),
     username: read("ECHELON_USERNAME") ?? "",
     passwordHash: read("ECHELON_PASSWORD_HASH") ?? "",
     cookieSecure: cookieSecureRaw === undefined
@@ -169,7 +179,7 @@ export function loadConfig(env: Env, version = "dev"): Config {
     ),
     viewFlushMs: int("ECHELON_VIEW_FLUSH_MS", DEFAULTS.flushMs, 10, 600_000),
     eventFlushMs: int("ECHELON_EVENT_FLUSH_MS", DEFAULTS.flushMs, 10, 600_000),
-    trustProxy: bool("ECHELON_TRUST_PROXY", false),
+    trustProxy: proxyTrust(read("ECHELON_TRUST_PROXY")),
     behindCloudflare: bool("ECHELON_BEHIND_CLOUDFLARE", false),
     trustGeoHeaders: bool("ECHELON_TRUST_GEO_HEADERS", false),
     cookieConsent: bool("ECHELON_COOKIE_CONSENT", false),
@@ -204,6 +214,15 @@ export function loadConfig(env: Env, version = "dev"): Config {
     viteDevUrl: url("VITE_DEV", read("VITE_DEV")),
     version: read("ECHELON_VERSION") ?? version,
   };
+  if (config.behindCloudflare && config.trustProxy === null) {
+    // Without a trusted peer CF-Connecting-IP is ignored, and every visitor would be counted as a
+    // handful of Cloudflare edge addresses (one rate limit, one visitor each).
+    throw new ConfigError(
+      "ECHELON_BEHIND_CLOUDFLARE",
+      "needs ECHELON_TRUST_PROXY naming the addresses that connect to Echelon: true for a proxy " +
+        "on this machine or a private network, or Cloudflare's ranges (https://www.cloudflare.com/ips/)",
+    );
+  }
   return config;
 }
 
@@ -229,6 +248,23 @@ function parseBoolean(name: string, raw: string | undefined, fallback: boolean):
   if (["true", "1", "yes", "on"].includes(value)) return true;
   if (["false", "0", "no", "off"].includes(value)) return false;
   throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+/** ECHELON_SECRET as given (empty = generate one), refused when weak (lib/secret_strength.ts). */
+function strongSecret(secret: string): string {
+  const weakness = secret === "" ? null : secretWeakness(secret);
+  if (weakness) {
+    throw new ConfigError("ECHELON_SECRET", `too weak: ${weakness}; ${SECRET_ADVICE}`);
+  }
+  return secret;
+}
+
+function proxyTrust(raw: string | undefined): ProxyTrust | null {
+  try {
+    return parseProxyTrust(raw);
+  } catch (error) {
+    throw new ConfigError("ECHELON_TRUST_PROXY", (error as Error).message);
+  }
 }
 
 function parseList(raw: string): string[] {

@@ -1,6 +1,7 @@
 // Everything a request may need, built once from the config and the database and passed down
 // through `ctx.state.services` (no global singletons on the request path).
 import { validateCredentialConfig } from "./auth/credentials.ts";
+import { LoginLimiter } from "./auth/login_limit.ts";
 import { sessionPurgeJob } from "./auth/sessions.ts";
 import type { Config } from "./config.ts";
 import type { Job } from "./jobs.ts";
@@ -24,6 +25,8 @@ export interface Services {
   log: Logger;
   masterSecret: Uint8Array;
   ephemeral: EphemeralStore;
+  /** Failed sign-ins per client, in a store of their own (lib/auth/login_limit.ts). */
+  loginLimit: LoginLimiter;
   /** Issues proof-of-work challenges and verifies tokens (DESIGN decision 3). */
   pow: PowVerifier;
   /** The collectors' pipelines, writers and counters. */
@@ -83,6 +86,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     log: options.log,
     masterSecret,
     ephemeral,
+    loginLimit: new LoginLimiter(),
     pow,
     collect,
     requestStats: new RequestStats({ now }),

@@ -13,6 +13,7 @@ import { Buffer } from "node:buffer";
 import { gzipSync } from "node:zlib";
 import { GzipTemplate } from "../lib/gzip_template.ts";
 import { acceptsGzip } from "../lib/http_accept.ts";
+import { isTrustedProxy } from "../lib/ingest/client_ip.ts";
 import { LruCache } from "../lib/lru.ts";
 import { publicOrigin } from "../lib/public_origin.ts";
 import type { Ctx } from "../lib/state.ts";
@@ -111,7 +112,7 @@ export const handler = {
     const site = challengeSite(ctx.url.searchParams.get("s"));
     const module = pow.currentModule();
     const injected: Injected = {
-      o: publicOrigin(ctx.url, headers, config),
+      o: publicOrigin(ctx, config),
       c: site ? pow.issue(site, difficultyFor(headers, config.powDifficulty)) : null,
       e: module.epoch,
       w: module.hex,
@@ -120,7 +121,7 @@ export const handler = {
       s: site ? nonDefault(siteSettingsFor(services, site)) : null,
     };
     const vary = ["Accept-Encoding"];
-    if (config.trustProxy) vary.push("X-Forwarded-Proto", "X-Forwarded-Host");
+    if (isTrustedProxy(ctx.remoteAddr, config)) vary.push("X-Forwarded-Proto", "X-Forwarded-Host");
     if (site) vary.push(...DIFFICULTY_HEADERS);
     const responseHeaders = new Headers({
       "content-type": "application/javascript; charset=utf-8",

@@ -8,7 +8,7 @@ export const handler = {
   GET(ctx: Ctx) {
     const { config } = ctx.state.services;
     if (!config.publicMode) return jsonError(404, "not_found", "Not found");
-    return new Response(llmsTxt(publicOrigin(ctx.url, ctx.req.headers, config)), {
+    return new Response(llmsTxt(publicOrigin(ctx, config)), {
       headers: {
         "content-type": "text/markdown; charset=utf-8",
         "cache-control": "public, max-age=3600",

@@ -6,7 +6,7 @@ import type { Ctx } from "../lib/state.ts";
 export const handler = {
   GET(ctx: Ctx) {
     const { config } = ctx.state.services;
-    const body = sitemapXml(config.publicMode, publicOrigin(ctx.url, ctx.req.headers, config));
+    const body = sitemapXml(config.publicMode, publicOrigin(ctx, config));
     return new Response(body, {
       headers: {
         "content-type": "application/xml; charset=utf-8",

@@ -16,6 +16,12 @@ export interface TestApp {
 
 export const TEST_ORIGIN = "http://echelon.test";
 
+/**
+ * The one ECHELON_SECRET of the test suite: strong enough for the start-up check (64 hex digits,
+ * like `openssl rand -hex 32`), and shared so the key derivation runs once per test process.
+ */
+export const TEST_SECRET = "b9e641d2d37909fcbd3f027944ef2ea6527500e37bf9e8dea28a1b612180586f";
+
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({ ECHELON_DB_PATH: ":memory:", ...env }, "test");
   const db = openDatabase(config.dbPath);

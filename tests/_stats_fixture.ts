@@ -21,9 +21,9 @@
 // a visitor id; bounce events for v2 and v4; a bot's and the excluded visitor's events.
 import { insertEvents, insertViews } from "../lib/db/collect.ts";
 import { EVENT_COLUMNS, type EventRow, VIEW_COLUMNS, type ViewRow } from "../lib/db/columns.ts";
-import type { TestApp } from "./_helpers.ts";
+import { TEST_SECRET, type TestApp } from "./_helpers.ts";
 
-export const SECRET = "stats-test-secret-0123456789";
+export const SECRET = TEST_SECRET;
 export const AUTH = { authorization: `Bearer ${SECRET}` };
 export const SITE = "shop";
 

@@ -5,11 +5,12 @@ import assert from "node:assert/strict";
 import { adminApp, adminHtml, type AdminTestApp, rowValues } from "./_admin.ts";
 import { ADMIN_NAV } from "../lib/admin/nav.ts";
 import { SITE_CHOICES } from "../lib/admin/frame.ts";
+import { TEST_SECRET } from "./_helpers.ts";
 
 const SITES = 100_000;
 /** What a page may weigh with 100k sites (the dashboard is ~60 KB; 4.9 MB before the fix). */
 const MAX_PAGE_BYTES = 200_000;
-const SECRET = "s".repeat(40);
+const SECRET = TEST_SECRET;
 
 let shared: Promise<AdminTestApp> | null = null;
 

@@ -11,9 +11,9 @@ import {
   registerSite,
   rowValues,
 } from "./_admin.ts";
-import { TEST_ORIGIN } from "./_helpers.ts";
+import { TEST_ORIGIN, TEST_SECRET } from "./_helpers.ts";
 
-const SECRET = "s".repeat(40);
+const SECRET = TEST_SECRET;
 const BEARER = { authorization: `Bearer ${SECRET}` };
 
 function sites(app: { services: { db: { all: <T>(sql: string) => T[] } } }) {
@@ -93,16 +93,25 @@ Deno.test("admin sites: adding validates the id, stores it and shows its snippet
 Deno.test("admin sites: the snippet names the public origin behind a trusted proxy", async () => {
   const app = await adminApp({ ECHELON_TRUST_PROXY: "true" });
   registerSite(app, "shop");
-  const res = await app.request("/admin/sites/shop", {
-    headers: {
-      cookie: app.cookie,
-      "x-forwarded-proto": "https",
-      "x-forwarded-host": "stats.example.com",
-    },
-  });
+  const snippet = async (ip: string) => {
+    const res = await app.request("/admin/sites/shop", {
+      ip,
+      headers: {
+        cookie: app.cookie,
+        "x-forwarded-proto": "https",
+        "x-forwarded-host": "stats.example.com",
+      },
+    });
+    return await res.text();
+  };
   assert.match(
-    await res.text(),
+    await snippet("10.0.0.1"),
     /&lt;script src=&quot;https:\/\/stats\.example\.com\/ea\.js&quot; data-site=&quot;shop&quot;/,
+  );
+  assert.match(
+    await snippet("203.0.113.50"),
+    /&lt;script src=&quot;http:\/\/echelon\.test\/ea\.js&quot;/,
+    "headers from a peer that is not a trusted proxy are ignored",
   );
 });
 

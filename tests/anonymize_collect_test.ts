@@ -8,9 +8,9 @@ import { IdentityResolver } from "../lib/ingest/identity.ts";
 import { refreshRollups } from "../lib/stats/mod.ts";
 import { adminApp, adminHtml } from "./_admin.ts";
 import { b64, BROWSER_HEADERS, CHROME_UA, flush } from "./_collect.ts";
-import { createTestApp, type TestApp } from "./_helpers.ts";
+import { createTestApp, TEST_SECRET, type TestApp } from "./_helpers.ts";
 
-const SECRET = "anonymise-collect-secret-0123456789";
+const SECRET = TEST_SECRET;
 const AUTH = { authorization: `Bearer ${SECRET}` };
 const ANON = "anon-site";
 const PLAIN = "plain-site";

@@ -7,9 +7,9 @@ import { createHash } from "node:crypto";
 import { KEY_TOUCH_INTERVAL_MS } from "../lib/auth/api_keys.ts";
 import { adminApp, adminHtml, adminPost, postForms } from "./_admin.ts";
 import { AUTH_ENV, loginCookie } from "./_auth.ts";
-import { createTestApp, TEST_ORIGIN, type TestApp } from "./_helpers.ts";
+import { createTestApp, TEST_ORIGIN, TEST_SECRET, type TestApp } from "./_helpers.ts";
 
-const SECRET = "keys-test-secret-0123456789abcdef";
+const SECRET = TEST_SECRET;
 const ENV = { ...AUTH_ENV, ECHELON_SECRET: SECRET };
 const KEY_PATTERN = /^ek_([rw])_[A-Za-z0-9_-]{43}$/;
 

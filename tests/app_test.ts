@@ -1,6 +1,6 @@
 // The real app in-process: routes, pages, static files and headers.
 import assert from "node:assert/strict";
-import { createTestApp } from "./_helpers.ts";
+import { createTestApp, TEST_SECRET } from "./_helpers.ts";
 import { AUTH_ENV, loginCookie } from "./_auth.ts";
 
 Deno.test("app: GET /api/health answers ok with the version", async () => {
@@ -85,9 +85,9 @@ Deno.test("app: unknown pages get the styled 404 page, unknown API paths JSON", 
   const anonymous = await t.request("/api/no-such-thing");
   assert.equal(anonymous.status, 401, "unknown API paths do not reveal themselves to strangers");
   await anonymous.body?.cancel();
-  const authed = await createTestApp({ ECHELON_SECRET: "tok" });
+  const authed = await createTestApp({ ECHELON_SECRET: TEST_SECRET });
   const api = await authed.request("/api/no-such-thing", {
-    headers: { authorization: "Bearer tok" },
+    headers: { authorization: `Bearer ${TEST_SECRET}` },
   });
   assert.equal(api.status, 404);
   assert.equal((await api.json()).error, "not_found");
@@ -103,8 +103,9 @@ Deno.test("app: the secret is generated once and kept in the database", async ()
   const second = await createTestApp(env);
   assert.deepEqual(second.services.masterSecret, key, "a restart keeps the same secret");
   second.services.db.close();
-  const explicit = await createTestApp({ ...env, ECHELON_SECRET: "s3cret" });
-  assert.deepEqual(explicit.services.masterSecret, new TextEncoder().encode("s3cret"));
+  const explicit = await createTestApp({ ...env, ECHELON_SECRET: TEST_SECRET });
+  assert.equal(explicit.services.masterSecret.length, 32, "ECHELON_SECRET, stretched");
+  assert.notDeepEqual(explicit.services.masterSecret, key, "an explicit secret wins");
   explicit.services.db.close();
   await Deno.remove(dir, { recursive: true });
 });

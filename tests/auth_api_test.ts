@@ -6,10 +6,10 @@ import { ensureGeneratedPassword } from "../lib/auth/credentials.ts";
 import { createLogger } from "../lib/log.ts";
 import { initialState, type State } from "../lib/state.ts";
 import { handler as adminMiddleware } from "../routes/admin/_middleware.ts";
-import { createTestApp, TEST_ORIGIN, type TestApp } from "./_helpers.ts";
+import { createTestApp, TEST_ORIGIN, TEST_SECRET, type TestApp } from "./_helpers.ts";
 import { AUTH_ENV, loginCookie } from "./_auth.ts";
 
-const SECRET = "api-token-0123456789-abcdefghijklmnop";
+const SECRET = TEST_SECRET;
 const BEARER = { authorization: `Bearer ${SECRET}` };
 const ENV = { ...AUTH_ENV, ECHELON_SECRET: SECRET };
 
@@ -19,9 +19,10 @@ function excluded(t: TestApp): string[] {
   ).map((row) => row.visitor_id);
 }
 
-function exclude(t: TestApp, visitorId: string, headers: Record<string, string>) {
+function exclude(t: TestApp, visitorId: string, headers: Record<string, string>, ip?: string) {
   return t.request("/api/bots/exclude", {
     method: "POST",
+    ip,
     headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify({ visitor_id: visitorId }),
   });
@@ -128,7 +129,11 @@ Deno.test("api: behind a trusted proxy the forwarded host is this server's origi
     "x-forwarded-host": "stats.example.com",
     "x-forwarded-proto": "https",
   };
-  assert.equal((await exclude(proxied, "v-proxied", headers)).status, 201);
+  assert.equal((await exclude(proxied, "v-proxied", headers, "10.0.0.1")).status, 201);
+  const bypass = await exclude(proxied, "v-bypass", headers, "203.0.113.50");
+  assert.equal(bypass.status, 403, "forwarded headers count only from a trusted proxy");
+  await bypass.body?.cancel();
+  assert.deepEqual(excluded(proxied), ["v-proxied"]);
 
   const direct = await createTestApp(ENV);
   const directCookie = await loginCookie(direct);

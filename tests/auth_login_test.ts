@@ -259,9 +259,14 @@ Deno.test("login: cookie Secure follows HTTPS, a trusted x-forwarded-proto, or E
   assert.equal(await secureFlag({}, {}), false, "plain HTTP");
   assert.equal(await secureFlag({}, { url: httpsUrl, headers: httpsOrigin }), true, "HTTPS");
   assert.equal(
-    await secureFlag({ ECHELON_TRUST_PROXY: "true" }, { headers: forwarded }),
+    await secureFlag({ ECHELON_TRUST_PROXY: "true" }, { headers: forwarded, ip: "10.0.0.1" }),
     true,
     "HTTPS at a trusted proxy",
+  );
+  assert.equal(
+    await secureFlag({ ECHELON_TRUST_PROXY: "true" }, { headers: forwarded }),
+    false,
+    "the header from a peer that is not a trusted proxy is ignored",
   );
   assert.equal(await secureFlag({}, { headers: forwarded }), false, "untrusted header ignored");
   assert.equal(await secureFlag({ ECHELON_COOKIE_SECURE: "true" }, {}), true, "forced on");

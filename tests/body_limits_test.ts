@@ -13,13 +13,14 @@ import {
   serveTestApp,
   tableRowCounts,
   TEST_ORIGIN,
+  TEST_SECRET,
   type TestApp,
 } from "./_helpers.ts";
 import { listRoutes, pathOf, type RouteInfo, UNSAFE_METHODS } from "./fuzz/_routes.ts";
 import { PUBLIC_PATHS } from "../routes/api/_middleware.ts";
 import type { Method } from "../lib/fresh/types.ts";
 
-const SECRET = "body-limits-test-secret-0123456789";
+const SECRET = TEST_SECRET;
 const ENV = { ...AUTH_ENV, ECHELON_SECRET: SECRET };
 const CHUNK_BYTES = 16 * 1024;
 const ENDLESS_BYTES = 64 * 1024 * 1024;

@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import { addBotTraffic, insertEvents, insertViews } from "../lib/db/collect.ts";
 import { NOT_EXCLUDED_VISITOR, notExcludedPredicate } from "../lib/db/bots.ts";
 import { EVENT_COLUMNS, type EventRow, VIEW_COLUMNS, type ViewRow } from "../lib/db/columns.ts";
-import { createTestApp, type TestApp } from "./_helpers.ts";
+import { createTestApp, TEST_SECRET, type TestApp } from "./_helpers.ts";
 
-const SECRET = "test-secret-0123456789-abcdefghijkl";
+const SECRET = TEST_SECRET;
 const AUTH = { authorization: `Bearer ${SECRET}` };
 const ENV = { ECHELON_SECRET: SECRET, ECHELON_DEBUG: "true" };
 const NOW = Date.parse("2026-11-20T12:00:00.000Z"); // the helper's frozen clock

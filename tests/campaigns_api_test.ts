@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import { ConfigError, loadConfig } from "../lib/config.ts";
 import { b64, beaconUrl, BROWSER_HEADERS, events, hit, SESSION, views } from "./_collect.ts";
-import { createTestApp, type TestApp } from "./_helpers.ts";
+import { createTestApp, TEST_SECRET, type TestApp } from "./_helpers.ts";
 import { seedReportFixture } from "./_campaigns.ts";
 
-const SECRET = "campaign-test-secret";
+const SECRET = TEST_SECRET;
 const ENV = { ECHELON_SECRET: SECRET, ECHELON_DEBUG: "true" };
 
 async function api(

@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { insertEvents, insertViews, registerSite } from "./_admin.ts";
 import { b64, BROWSER_HEADERS, flush } from "./_collect.ts";
-import { createTestApp } from "./_helpers.ts";
+import { createTestApp, TEST_SECRET } from "./_helpers.ts";
 import { refreshRollups } from "../lib/stats/mod.ts";
 
-const SECRET = "s".repeat(40);
+const SECRET = TEST_SECRET;
 const DAY = "2026-11-18";
 const MAX = 10;
 

@@ -20,6 +20,12 @@ const BROWSER: Record<string, string> = {
   "x-country-code": "FI",
 };
 const BASE_ENV = { ECHELON_DEBUG: "true", ECHELON_TRUST_GEO_HEADERS: "true" };
+/** Behind Cloudflare: the test app's peer (203.0.113.7) stands for Cloudflare's edge. */
+const CLOUDFLARE_ENV = {
+  ...BASE_ENV,
+  ECHELON_BEHIND_CLOUDFLARE: "true",
+  ECHELON_TRUST_PROXY: "203.0.113.0/24",
+};
 /** What every hit without a token carries: the missing-PoW points. */
 const MISSING = { pow: 15, pow_result: "missing" };
 
@@ -330,7 +336,7 @@ Deno.test("b.gif: no referrer on a deep path", async () => {
 });
 
 Deno.test("b.gif: Cloudflare bot score and verified bot, only behind Cloudflare", async () => {
-  const cf = await createTestApp({ ...BASE_ENV, ECHELON_BEHIND_CLOUDFLARE: "true" });
+  const cf = await createTestApp(CLOUDFLARE_ENV);
   const cases: [headers: Record<string, string>, extra: Record<string, number>][] = [
     [{ "cf-bot-score": "1" }, { cf: 50 }],
     [{ "cf-bot-score": "20" }, { cf: 30 }],
@@ -371,8 +377,7 @@ Deno.test("b.gif: known-bot UAs are dropped before scoring and nothing is stored
 
 Deno.test("b.gif: the stored score is capped at 100 with the full breakdown", async () => {
   const t = await createTestApp({
-    ...BASE_ENV,
-    ECHELON_BEHIND_CLOUDFLARE: "true",
+    ...CLOUDFLARE_ENV,
     ECHELON_SITE_SUSPECT_COUNTRIES: "site-a:CN",
   });
   const stored = await scoreOfView(t, {
@@ -499,7 +504,7 @@ Deno.test("e: headers, country and crawler-feed signals; no timing, screen or re
 });
 
 Deno.test("e: Cloudflare signals behind Cloudflare", async () => {
-  const t = await createTestApp({ ...BASE_ENV, ECHELON_BEHIND_CLOUDFLARE: "true" });
+  const t = await createTestApp(CLOUDFLARE_ENV);
   assert.deepEqual(
     await scoreOfEvents(t, { headers: { "cf-bot-score": "2", "cf-verified-bot": "true" } }),
     { bot_score: 80, detail: { ...MISSING, cf: 50, cf_verified: 15 } },

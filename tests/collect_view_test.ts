@@ -1,6 +1,6 @@
 // GET /b.gif: every parameter, limit and drop reason, asserted on what was stored.
 import assert from "node:assert/strict";
-import { createTestApp } from "./_helpers.ts";
+import { createTestApp, TEST_SECRET } from "./_helpers.ts";
 import { b64, beaconUrl, drops, hit, SESSION, views } from "./_collect.ts";
 
 const DEBUG = { ECHELON_DEBUG: "true" };
@@ -307,8 +307,8 @@ Deno.test("b.gif: cookieless ids are stable within a UTC day and rotate at midni
   assert.equal(views(t).every((r) => r.is_returning === 0), true);
 
   // A restart with the same secret keeps the same id (derived, not random per process).
-  const again = await createTestApp({ ...DEBUG, ECHELON_SECRET: "same" });
-  const other = await createTestApp({ ...DEBUG, ECHELON_SECRET: "same" });
+  const again = await createTestApp({ ...DEBUG, ECHELON_SECRET: TEST_SECRET });
+  const other = await createTestApp({ ...DEBUG, ECHELON_SECRET: TEST_SECRET });
   await hit(again, beaconUrl({}));
   await hit(other, beaconUrl({}));
   assert.equal(views(again)[0].visitor_id, views(other)[0].visitor_id);

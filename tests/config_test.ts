@@ -58,7 +58,7 @@ Deno.test("config: lists, maps and booleans", () => {
   assert.deepEqual([...config.siteSuspectCountries], [["shop", ["BR", "IN"]], ["blog", ["VN"]]]);
   assert.deepEqual(config.allowedOrigins, ["example.com", "www.example.org"]);
   assert.deepEqual(config.ignoredSites, ["smoke-test", "staging"]);
-  assert.equal(config.trustProxy, true);
+  assert.equal(config.trustProxy?.description, "loopback, linklocal, uniquelocal");
   assert.equal(config.publicMode, true);
   assert.equal(config.telemetry, "off");
   assert.deepEqual(config.botUaPatterns, ["acme-monitor", "foo"]);
@@ -76,6 +76,10 @@ Deno.test("config: bad values stop boot with the variable's name", () => {
     ["ECHELON_RETENTION_DAYS", "1.5"],
     ["ECHELON_PERF_RETENTION_DAYS", "0"],
     ["ECHELON_TRUST_PROXY", "maybe"],
+    ["ECHELON_TRUST_PROXY", "10.0.0.0/33"],
+    ["ECHELON_TRUST_PROXY", "10.0.0.1, nginx"],
+    ["ECHELON_TRUST_PROXY", "33"],
+    ["ECHELON_BEHIND_CLOUDFLARE", "true"],
     ["ECHELON_SUSPECT_COUNTRIES", "CHN"],
     ["ECHELON_SITE_SUSPECT_COUNTRIES", "nocolon"],
     ["ECHELON_DISPLAY_TIMEZONE", "Mars/Olympus"],

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { adminApp, adminPost, type AdminTestApp } from "./_admin.ts";
 import { beaconUrl, hit } from "./_collect.ts";
-import type { TestApp } from "./_helpers.ts";
+import { TEST_SECRET, type TestApp } from "./_helpers.ts";
 import { createApp } from "../lib/app.ts";
 import { createApiKey } from "../lib/auth/api_keys.ts";
 import { loadConfig } from "../lib/config.ts";
@@ -54,11 +54,11 @@ Deno.test("debug toggle: a change made elsewhere applies after the cache refresh
 });
 
 Deno.test("debug toggle: GET and POST /api/debug", async () => {
-  const app = await adminApp({ ECHELON_SECRET: "s3cret" });
+  const app = await adminApp({ ECHELON_SECRET: TEST_SECRET });
   const call = async (method: string, body?: string) => {
     const res = await app.request("/api/debug", {
       method,
-      headers: { authorization: "Bearer s3cret", "content-type": "application/json" },
+      headers: { authorization: `Bearer ${TEST_SECRET}`, "content-type": "application/json" },
       body,
     });
     return { status: res.status, json: await res.json() };
@@ -91,19 +91,21 @@ Deno.test("debug toggle: GET and POST /api/debug", async () => {
 });
 
 Deno.test("debug toggle: ECHELON_DEBUG=true locks debug on", async () => {
-  const app = await adminApp({ ECHELON_DEBUG: "true", ECHELON_SECRET: "s3cret" });
+  const app = await adminApp({ ECHELON_DEBUG: "true", ECHELON_SECRET: TEST_SECRET });
   assert.equal(await trackerVariant(app), "debug");
   assert.equal((await adminPost(app, "/admin/settings", FORM)).status, 303);
   assert.equal(await trackerVariant(app), "debug", "the form cannot turn it off");
   const res = await app.request("/api/debug", {
     method: "POST",
-    headers: { authorization: "Bearer s3cret", "content-type": "application/json" },
+    headers: { authorization: `Bearer ${TEST_SECRET}`, "content-type": "application/json" },
     body: '{"enabled":false}',
   });
   assert.equal(res.status, 409);
   assert.equal((await res.json()).error, "locked");
   assert.equal(await trackerVariant(app), "debug");
-  const read = await app.request("/api/debug", { headers: { authorization: "Bearer s3cret" } });
+  const read = await app.request("/api/debug", {
+    headers: { authorization: `Bearer ${TEST_SECRET}` },
+  });
   assert.deepEqual(await read.json(), { debug: true, envOverride: "on", locked: true });
 });
 

@@ -142,13 +142,21 @@ Deno.test("/ea.js: forwarding headers set the origin only behind a trusted proxy
   assert.equal(injectedIn(await res.text(), await builtParts()).o, TEST_ORIGIN);
 
   const proxied = await createTestApp({ ECHELON_TRUST_PROXY: "true" });
-  const behind = await proxied.request("/ea.js", { headers: forwarded });
+  const behind = await proxied.request("/ea.js", { headers: forwarded, ip: "127.0.0.1" });
   assert.match(behind.headers.get("vary") ?? "", /X-Forwarded-Proto, X-Forwarded-Host/);
   assert.equal(
     injectedIn(await behind.text(), await builtParts()).o,
     "https://stats.example.com",
   );
+  const bypass = await proxied.request("/ea.js", { headers: forwarded, ip: "203.0.113.50" });
+  assert.doesNotMatch(bypass.headers.get("vary") ?? "", /X-Forwarded/);
+  assert.equal(
+    injectedIn(await bypass.text(), await builtParts()).o,
+    TEST_ORIGIN,
+    "a client that reaches the app directly cannot set its origin",
+  );
   const hostile = await proxied.request("/ea.js", {
+    ip: "127.0.0.1",
     headers: { "x-forwarded-proto": "javascript", "x-forwarded-host": 'a.com"</script>' },
   });
   assert.equal(injectedIn(await hostile.text(), await builtParts()).o, TEST_ORIGIN);

@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { compareAndSetStatus } from "../lib/db/experiments.ts";
 import { STATUSES, TRANSITIONS } from "../lib/experiments/model.ts";
-import { createTestApp, type TestApp } from "./_helpers.ts";
+import { createTestApp, TEST_SECRET, type TestApp } from "./_helpers.ts";
 
-const SECRET = "test-secret-0123456789-abcdefghijkl";
+const SECRET = TEST_SECRET;
 const AUTH = { authorization: `Bearer ${SECRET}` };
 const START = Date.parse("2026-11-20T12:00:00.000Z"); // the helper's frozen clock
 

@@ -17,9 +17,9 @@ import {
   twoProportionTest,
 } from "../lib/experiments/stats.ts";
 import { insertEvents } from "./_admin.ts";
-import { createTestApp, type TestApp } from "./_helpers.ts";
+import { createTestApp, TEST_SECRET, type TestApp } from "./_helpers.ts";
 
-const SECRET = "test-secret-0123456789-abcdefghijkl";
+const SECRET = TEST_SECRET;
 const NOW = Date.parse("2026-11-20T12:00:00.000Z"); // the helper's frozen clock
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,8 +1,8 @@
 // POST /api/ingest: auth, the v1 protocol, limits, ts bounds and event_id de-duplication.
 import assert from "node:assert/strict";
-import { createTestApp, type TestApp } from "./_helpers.ts";
+import { createTestApp, TEST_SECRET, type TestApp } from "./_helpers.ts";
 
-const AUTH = { authorization: "Bearer ingest-secret" };
+const AUTH = { authorization: `Bearer ${TEST_SECRET}` };
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
 function batch(events: unknown[], context: Record<string, unknown> = {}) {
@@ -31,7 +31,7 @@ function send(t: TestApp, body: unknown, headers: Record<string, string> = AUTH)
 const NOW = "2026-11-20T12:00:00.000Z";
 
 Deno.test("ingest: stores events, honours ts, de-duplicates event ids", async () => {
-  const t = await createTestApp({ ECHELON_SECRET: "ingest-secret" });
+  const t = await createTestApp({ ECHELON_SECRET: TEST_SECRET });
   const events = [
     {
       event_id: uuid(1),
@@ -75,7 +75,7 @@ Deno.test("ingest: stores events, honours ts, de-duplicates event ids", async ()
 });
 
 Deno.test("ingest: authentication is required", async () => {
-  const t = await createTestApp({ ECHELON_SECRET: "ingest-secret" });
+  const t = await createTestApp({ ECHELON_SECRET: TEST_SECRET });
   const attempts: Record<string, string>[] = [{}, { authorization: "Bearer wrong" }, {
     authorization: "Basic aW5nZXN0",
   }];
@@ -91,7 +91,7 @@ Deno.test("ingest: authentication is required", async () => {
 });
 
 Deno.test("ingest: invalid batches get 400 naming the field (table), nothing stored", async () => {
-  const t = await createTestApp({ ECHELON_SECRET: "ingest-secret" });
+  const t = await createTestApp({ ECHELON_SECRET: TEST_SECRET });
   const ok = { event_id: uuid(1), type: "x", ts: NOW };
   const cases: [string, unknown, RegExp][] = [
     ["not JSON", "{", /not valid JSON/],
@@ -126,7 +126,7 @@ Deno.test("ingest: invalid batches get 400 naming the field (table), nothing sto
 });
 
 Deno.test("ingest: bodies over 1 MB get 413", async () => {
-  const t = await createTestApp({ ECHELON_SECRET: "ingest-secret" });
+  const t = await createTestApp({ ECHELON_SECRET: TEST_SECRET });
   const res = await send(
     t,
     JSON.stringify(
@@ -137,7 +137,7 @@ Deno.test("ingest: bodies over 1 MB get 413", async () => {
 });
 
 Deno.test("ingest: ignored sites are acknowledged but not stored", async () => {
-  const t = await createTestApp({ ECHELON_SECRET: "ingest-secret" });
+  const t = await createTestApp({ ECHELON_SECRET: TEST_SECRET });
   const res = await send(
     t,
     batch([{ event_id: uuid(1), type: "x", ts: NOW }], { site_id: "smoke-test" }),

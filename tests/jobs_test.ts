@@ -35,7 +35,7 @@ Deno.test("jobs: run periodically, never overlap, survive errors, stop waits for
 });
 
 Deno.test("ephemeral store: fixed windows, claims, expiry and a hard size bound", () => {
-  const store = new MemoryEphemeralStore(8);
+  const store = new MemoryEphemeralStore({ maxEntries: 8 });
   assert.equal(store.increment("ip", 1000, 0), 1);
   assert.equal(store.increment("ip", 1000, 500), 2);
   assert.equal(store.count("ip", 999), 2);

@@ -8,8 +8,9 @@ import { loadStdioConfig } from "../mcp/stdio.ts";
 import { Client, resultData, resultText, StdioClientTransport, TOOL_NAMES } from "./_mcp.ts";
 import { spawnServer } from "./_process.ts";
 import { view } from "./_stats_fixture.ts";
+import { TEST_SECRET } from "./_helpers.ts";
 
-const SECRET = "stdio-test-secret-0123456789abcdef";
+const SECRET = TEST_SECRET;
 const STDIO = new URL("../mcp/stdio.ts", import.meta.url).pathname;
 const ROOT = new URL("../", import.meta.url).pathname;
 

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { BROWSER_HEADERS, CHROME_UA, drops, events, views } from "./_collect.ts";
-import { createTestApp, type TestApp } from "./_helpers.ts";
+import { createTestApp, TEST_SECRET, type TestApp } from "./_helpers.ts";
 
 const COLLECT = "/api/analytics/collect";
 
@@ -47,7 +47,7 @@ async function status(res: Promise<Response>): Promise<number> {
 }
 
 Deno.test("collect: the load post becomes a page view with Nanolytica's fields mapped", async () => {
-  const t = await createTestApp({ ECHELON_SECRET: "api-secret" }); // no token needed: public path
+  const t = await createTestApp({ ECHELON_SECRET: TEST_SECRET }); // no token needed: public path
   const res = await collect(t, EXAMPLE);
   assert.equal(res.status, 204);
   assert.equal(res.headers.get("access-control-allow-origin"), "https://blog.example.com");

@@ -5,13 +5,13 @@
 // directions), public mode and auth.
 import assert from "node:assert/strict";
 import { AUTH_ENV, loginCookie } from "./_auth.ts";
-import { createTestApp, serveTestApp, TEST_ORIGIN, type TestApp } from "./_helpers.ts";
+import { createTestApp, serveTestApp, TEST_ORIGIN, TEST_SECRET, type TestApp } from "./_helpers.ts";
 import { benchPostTarget, postBenchResult } from "../bench/post.ts";
 import { createApiKey } from "../lib/auth/api_keys.ts";
 import { unitRule } from "../lib/perf/units.ts";
 import { MAX_METADATA_BYTES, MAX_PERF_BATCH, MAX_PERF_BODY_BYTES } from "../lib/perf/mod.ts";
 
-const SECRET = "perf-test-secret";
+const SECRET = TEST_SECRET;
 const ENV = { ECHELON_SECRET: SECRET };
 // The test clock is 2026-11-20T12:00:00Z.
 const NOW = "2026-11-20T12:00:00.000Z";

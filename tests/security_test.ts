@@ -4,12 +4,18 @@
 // the login rate limit. Oversize bodies on every route: tests/body_limits_test.ts.
 import assert from "node:assert/strict";
 import { AUTH_ENV, loginCookie, TEST_PASSWORD, TEST_USERNAME } from "./_auth.ts";
-import { createTestApp, tableRowCounts, TEST_ORIGIN, type TestApp } from "./_helpers.ts";
+import {
+  createTestApp,
+  tableRowCounts,
+  TEST_ORIGIN,
+  TEST_SECRET,
+  type TestApp,
+} from "./_helpers.ts";
 import { listRoutes, pathOf, type RouteInfo, UNSAFE_METHODS } from "./fuzz/_routes.ts";
 import { PUBLIC_PATHS } from "../routes/api/_middleware.ts";
 import { LOGIN_FAILURE_LIMIT } from "../lib/auth/login_limit.ts";
 
-const SECRET = "security-test-secret-0123456789";
+const SECRET = TEST_SECRET;
 const BEARER = `Bearer ${SECRET}`;
 const LOGIN_PATH = "/admin/login";
 

@@ -6,10 +6,10 @@
 import assert from "node:assert/strict";
 import { AUTH_ENV } from "./_auth.ts";
 import { b64, BROWSER_HEADERS, drops, flush, hit } from "./_collect.ts";
-import { createTestApp, type TestApp } from "./_helpers.ts";
+import { createTestApp, TEST_SECRET, type TestApp } from "./_helpers.ts";
 import { UNREGISTERED_SITES_PER_DAY } from "../lib/ingest/unregistered_sites.ts";
 
-const SECRET = "s".repeat(40);
+const SECRET = TEST_SECRET;
 
 /** A page view of `site` (a fresh path each time, so nothing is deduplicated). */
 function beacon(site: string, path = "/") {

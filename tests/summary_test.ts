@@ -1,15 +1,15 @@
 // /api/stats/summary and /api/health report the collectors' state.
 import assert from "node:assert/strict";
-import { createTestApp } from "./_helpers.ts";
+import { createTestApp, TEST_SECRET } from "./_helpers.ts";
 import { b64, beaconUrl, flush, hit } from "./_collect.ts";
 
 Deno.test("summary: buffers, writer timings, drops and last-24h counts", async () => {
-  const t = await createTestApp({ ECHELON_SECRET: "s" });
+  const t = await createTestApp({ ECHELON_SECRET: TEST_SECRET });
   await hit(t, beaconUrl({}));
   await hit(t, beaconUrl({ p: b64("/x") }), {}, "198.51.100.50");
   await hit(t, beaconUrl({}), { "user-agent": "curl/8" });
   await hit(t, beaconUrl({ _v: "nope" }));
-  const auth = { headers: { authorization: "Bearer s" } };
+  const auth = { headers: { authorization: `Bearer ${TEST_SECRET}` } };
   let body = await (await t.request("/api/stats/summary", auth)).json();
   assert.deepEqual(body.buffers, { views: 2, events: 0 }, "still buffered before the flush");
   assert.deepEqual(body.dropped, { known_bot: 1, invalid_payload: 1 });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { adminApp, adminHtml, adminPost, type AdminTestApp } from "./_admin.ts";
 import { loginCookie } from "./_auth.ts";
 import { createApiKey } from "../lib/auth/api_keys.ts";
-import { createTestApp, TEST_ORIGIN } from "./_helpers.ts";
+import { createTestApp, TEST_ORIGIN, TEST_SECRET } from "./_helpers.ts";
 import { createLogger } from "../lib/log.ts";
 import {
   buildTelemetryPayload,
@@ -114,7 +114,10 @@ Deno.test("telemetry: nothing is sent when undecided, opted out, or without an e
 Deno.test("telemetry: once opted in, exactly the JSON Settings showed is sent, once a day", async () => {
   const endpoint = receiver();
   try {
-    const app = await adminApp({ ECHELON_TELEMETRY_URL: endpoint.url, ECHELON_SECRET: "s3cret" });
+    const app = await adminApp({
+      ECHELON_TELEMETRY_URL: endpoint.url,
+      ECHELON_SECRET: TEST_SECRET,
+    });
     // Data the ping must never carry.
     app.services.db.run("INSERT INTO sites (site_id, name) VALUES ('private-shop', 'Acme Corp')");
     app.services.db.run(
@@ -159,7 +162,7 @@ Deno.test("telemetry: once opted in, exactly the JSON Settings showed is sent, o
         "private-shop",
         "Acme",
         "spring",
-        "s3cret",
+        TEST_SECRET,
         "127.0.0.1",
         "http",
         "echelon.test",
@@ -275,10 +278,10 @@ Deno.test("telemetry: public mode neither shows the toggle nor accepts a change 
 });
 
 Deno.test("telemetry: the environment locks the choice; bad bodies and API callers are refused", async () => {
-  const locked = await adminApp({ ECHELON_TELEMETRY: "false", ECHELON_SECRET: "s3cret" });
+  const locked = await adminApp({ ECHELON_TELEMETRY: "false", ECHELON_SECRET: TEST_SECRET });
   const res = await locked.request("/api/telemetry", {
     method: "POST",
-    headers: { authorization: "Bearer s3cret", "content-type": "application/json" },
+    headers: { authorization: `Bearer ${TEST_SECRET}`, "content-type": "application/json" },
     body: '{"optin":true}',
   });
   assert.equal(res.status, 409);
@@ -288,11 +291,15 @@ Deno.test("telemetry: the environment locks the choice; bad bodies and API calle
   assert.match(html, /id="telemetry-locked">Locked: ECHELON_TELEMETRY=false/);
   assert.doesNotMatch(html, /telemetry-form/);
 
-  const app = await adminApp({ ECHELON_SECRET: "s3cret" });
+  const app = await adminApp({ ECHELON_SECRET: TEST_SECRET });
   const post = (body: string, headers: Record<string, string> = {}) =>
     app.request("/api/telemetry", {
       method: "POST",
-      headers: { authorization: "Bearer s3cret", "content-type": "application/json", ...headers },
+      headers: {
+        authorization: `Bearer ${TEST_SECRET}`,
+        "content-type": "application/json",
+        ...headers,
+      },
       body,
     });
   for (const body of ['{"optin":"yes"}', "{}", "[]", "nope", '{"optin":1}']) {
@@ -328,7 +335,7 @@ Deno.test("telemetry: the environment locks the choice; bad bodies and API calle
   assert.equal(telemetryState(app.services), "on");
   // GET shows the payload the ping would send.
   const read = await (await app.request("/api/telemetry", {
-    headers: { authorization: "Bearer s3cret" },
+    headers: { authorization: `Bearer ${TEST_SECRET}` },
   })).json();
   assert.deepEqual(read.payload, buildTelemetryPayload(app.services));
   assert.equal(telemetryJson(read.payload), telemetryJson(buildTelemetryPayload(app.services)));

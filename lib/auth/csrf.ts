@@ -5,7 +5,7 @@
 // Bearer requests are exempt: a token in a header cannot be attached by another site.
 import type { Config } from "../config.ts";
 import { jsonError } from "../http_error.ts";
-import { publicOrigin } from "../public_origin.ts";
+import { publicOrigin, type RequestSource } from "../public_origin.ts";
 
 export const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -21,10 +21,10 @@ export type OriginVerdict = "same" | "missing" | "foreign";
  * a TLS-terminating proxy makes an https page post to an http listener.
  */
 export function requestOriginVerdict(
-  req: Request,
-  url: URL,
+  request: RequestSource,
   config: Pick<Config, "trustProxy">,
 ): OriginVerdict {
+  const { req, url } = request;
   const source = req.headers.get("origin") || req.headers.get("referer");
   if (!source) return "missing";
   let host: string;
@@ -38,18 +38,17 @@ export function requestOriginVerdict(
   }
   const expected = new Set([
     url.host.toLowerCase(),
-    new URL(publicOrigin(url, req.headers, config)).host.toLowerCase(),
+    new URL(publicOrigin(request, config)).host.toLowerCase(),
   ]);
   return expected.has(host) ? "same" : "foreign";
 }
 
 /** The check for cookie-authenticated unsafe requests: a missing origin fails too. */
 export function isSameOriginRequest(
-  req: Request,
-  url: URL,
+  request: RequestSource,
   config: Pick<Config, "trustProxy">,
 ): boolean {
-  return requestOriginVerdict(req, url, config) === "same";
+  return requestOriginVerdict(request, config) === "same";
 }
 
 export function csrfRefusal(): Response {

@@ -15,7 +15,7 @@ import {
   trimSessions,
 } from "../db/sessions.ts";
 import type { Job } from "../jobs.ts";
-import { publicOrigin } from "../public_origin.ts";
+import { publicOrigin, type RequestSource } from "../public_origin.ts";
 import { adminCredentials, credentialTag } from "./credentials.ts";
 
 export const SESSION_COOKIE = "echelon_session";
@@ -152,11 +152,10 @@ export function sessionPurgeJob(deps: SessionDeps): Job {
  */
 export function isSecureCookieRequest(
   config: Pick<Config, "cookieSecure" | "trustProxy">,
-  req: Request,
-  url: URL,
+  request: RequestSource,
 ): boolean {
   if (config.cookieSecure !== null) return config.cookieSecure;
-  return publicOrigin(url, req.headers, config).startsWith("https:");
+  return publicOrigin(request, config).startsWith("https:");
 }
 
 /** Set-Cookie value for a new session. SameSite=Lax: links into /admin keep the session. */

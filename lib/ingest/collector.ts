@@ -23,6 +23,8 @@ import { correlateBots, CORRELATION_EVERY_MS } from "../bots/correlator.ts";
 import { createKnownBotMatcher, loadCrawlerFeed } from "../bots/known_bots.ts";
 import { CollectCaches, REFRESH_EVERY_MS } from "./caches.ts";
 import { clientIp } from "./client_ip.ts";
+import { isHttpsRequest } from "../public_origin.ts";
+import { isOverRateLimit } from "./rate_limit.ts";
 import { counterSiteId, CounterTable } from "./counters.ts";
 import { DropLog } from "./drop_log.ts";
 import { UnregisteredSites } from "./unregistered_sites.ts";
@@ -185,10 +187,14 @@ export class Collector {
 
   /** The rate limit of /e is checked before its body is read (429 without parsing anything). */
   isRateLimited(req: Request, remoteAddr: string): boolean {
-    const { rateLimitMax: max, rateLimitWindowMs: windowMs } = this.#options.config;
-    if (max === 0) return false;
+    if (this.#options.config.rateLimitMax === 0) return false;
     const facts = this.#facts("e", req, remoteAddr);
-    const limited = this.#options.ephemeral.increment(`rl:${facts.ip}`, windowMs, facts.now) > max;
+    const limited = isOverRateLimit(
+      this.#options.ephemeral,
+      this.#options.config,
+      facts.ip,
+      facts.now,
+    );
     if (limited) this.#countDrop("e", facts.date, "", "rate_limited");
     return limited;
   }
@@ -222,9 +228,12 @@ export class Collector {
       drop = runPipeline(this.#nanolyticaViewSteps, hit).drop;
       stored = drop ? 0 : 1;
     } else {
-      const { rateLimitMax: max, rateLimitWindowMs: windowMs } = this.#options.config;
-      const limited = max > 0 &&
-        this.#options.ephemeral.increment(`rl:${facts.ip}`, windowMs, facts.now) > max;
+      const limited = isOverRateLimit(
+        this.#options.ephemeral,
+        this.#options.config,
+        facts.ip,
+        facts.now,
+      );
       const hit = newHitBase(facts) as EventsHit;
       hit.body = nanolyticaEventsBody(payload);
       hit.events = [];
@@ -312,7 +321,6 @@ export class Collector {
     const config = this.#options.config;
     const now = this.#options.now();
     const headers = req.headers;
-    const proto = config.trustProxy ? headers.get("x-forwarded-proto") : null;
     return {
       endpoint,
       headers,
@@ -320,7 +328,7 @@ export class Collector {
       userAgent: (headers.get("user-agent") ?? "").slice(0, 512),
       now,
       date: utcDate(now),
-      secure: proto ? proto === "https" : req.url.startsWith("https:"),
+      secure: isHttpsRequest(headers, req.url, remoteAddr, config),
     };
   }
 

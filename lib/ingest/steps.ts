@@ -12,6 +12,7 @@ import { counterSiteId, type CounterTable } from "./counters.ts";
 import type { GeoLookup } from "./geo.ts";
 import { countryFromHeaders } from "./geo.ts";
 import type { HitBase } from "./hit.ts";
+import { isOverRateLimit } from "./rate_limit.ts";
 import type { IdentityResolver } from "./identity.ts";
 import type { Step } from "./pipeline.ts";
 import type { UaParser } from "./user_agent.ts";
@@ -63,12 +64,10 @@ export function isRecordedCampaign(deps: CollectorDeps, siteId: string, campaign
 }
 
 export function rateLimitStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
-  const { rateLimitMax: max, rateLimitWindowMs: windowMs } = deps.config;
   return {
     name: "rate_limit",
     run(hit) {
-      if (max === 0) return;
-      if (deps.ephemeral.increment(`rl:${hit.facts.ip}`, windowMs, hit.facts.now) > max) {
+      if (isOverRateLimit(deps.ephemeral, deps.config, hit.facts.ip, hit.facts.now)) {
         return "rate_limited";
       }
     },

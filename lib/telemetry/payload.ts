@@ -69,7 +69,7 @@ export function buildTelemetryPayload(deps: PayloadDeps): TelemetryPayload {
       allowed_sites: config.allowedSites.length > 0,
       registered_sites_only: config.registeredSitesOnly,
       utm_record_all: config.utmRecordAll,
-      trust_proxy: config.trustProxy,
+      trust_proxy: config.trustProxy !== null,
       behind_cloudflare: config.behindCloudflare,
       geo_database: deps.collect.geoAvailable,
       debug: deps.collect.caches.debug,

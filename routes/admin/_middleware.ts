@@ -33,12 +33,12 @@ export async function handler(ctx: Ctx): Promise<Response> {
       // An ended session's cookie is useless; drop it so the browser stops sending it.
       headers.set(
         "set-cookie",
-        clearedSessionCookie(isSecureCookieRequest(config, ctx.req, ctx.url)),
+        clearedSessionCookie(isSecureCookieRequest(config, ctx)),
       );
     }
     return new Response(null, { status: 303, headers });
   }
-  if (isUnsafeMethod(ctx.req.method) && !isSameOriginRequest(ctx.req, ctx.url, config)) {
+  if (isUnsafeMethod(ctx.req.method) && !isSameOriginRequest(ctx, config)) {
     return csrfRefusal();
   }
   ctx.state.username = session.username;

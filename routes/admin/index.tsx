@@ -69,7 +69,7 @@ export const handler = {
       schemaVersion: currentSchemaVersion(db),
       dbPath: config.dbPath,
     };
-    const common = { frame, instance, origin: publicOrigin(ctx.url, ctx.req.headers, config) };
+    const common = { frame, instance, origin: publicOrigin(ctx, config) };
     if (site !== null) {
       const [overview, dashboard] = await Promise.all([
         dashboardOverview(reads, site, period),

@@ -4,7 +4,6 @@
 import { clientIp } from "../../lib/ingest/client_ip.ts";
 import { adminCredentials, credentialsMatch } from "../../lib/auth/credentials.ts";
 import { csrfRefusal, requestOriginVerdict } from "../../lib/auth/csrf.ts";
-import { beginLoginAttempt, clearLoginAttempts } from "../../lib/auth/login_limit.ts";
 import { safeNextPath } from "../../lib/auth/redirect.ts";
 import {
   closeSession,
@@ -45,11 +44,11 @@ export const handler = {
 
   async POST(ctx: Ctx) {
     const services = ctx.state.services;
-    const { config, ephemeral } = services;
+    const { config, loginLimit } = services;
     if (config.publicMode) return redirect("/admin");
     // Login CSRF: a foreign page must not sign the browser in to an account it chose. Clients
     // that send neither Origin nor Referer (scripts) are not browsers being forged; let them be.
-    if (requestOriginVerdict(ctx.req, ctx.url, config) === "foreign") return csrfRefusal();
+    if (requestOriginVerdict(ctx, config) === "foreign") return csrfRefusal();
 
     let form: URLSearchParams | FormData;
     try {
@@ -73,7 +72,7 @@ export const handler = {
       return page<Data>(data(ctx, { ...shown, problem: "not_configured" }), { status: 503 });
     }
     const ip = clientIp(ctx.req.headers, ctx.remoteAddr, config);
-    const attempt = beginLoginAttempt(ephemeral, ip, services.now());
+    const attempt = loginLimit.begin(ip, services.now());
     if (!attempt.allowed) {
       return page<Data>(
         data(ctx, {
@@ -90,7 +89,7 @@ export const handler = {
       return page<Data>(data(ctx, { ...shown, problem: "invalid" }), { status: 401 });
     }
 
-    clearLoginAttempts(ephemeral, ip);
+    loginLimit.clear(ip);
     closeSession(services, ctx.req);
     const { token } = openSession(services, {
       username: credentials.username,
@@ -98,7 +97,7 @@ export const handler = {
       userAgent: ctx.req.headers.get("user-agent"),
       ip,
     });
-    const secure = isSecureCookieRequest(config, ctx.req, ctx.url);
+    const secure = isSecureCookieRequest(config, ctx);
     return redirect(next, { "set-cookie": sessionCookie(token, secure) });
   },
 };

@@ -13,7 +13,7 @@ export const handler = {
   POST(ctx: Ctx) {
     const services = ctx.state.services;
     closeSession(services, ctx.req);
-    const secure = isSecureCookieRequest(services.config, ctx.req, ctx.url);
+    const secure = isSecureCookieRequest(services.config, ctx);
     return new Response(null, {
       status: 303,
       headers: { location: LOGIN_PATH, "set-cookie": clearedSessionCookie(secure) },

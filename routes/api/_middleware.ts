@@ -44,7 +44,7 @@ export function handler(ctx: Ctx): Response | Promise<Response> {
   }
   const session = sessionForRequest(services, ctx.req);
   if (session) {
-    if (isUnsafeMethod(ctx.req.method) && !isSameOriginRequest(ctx.req, ctx.url, config)) {
+    if (isUnsafeMethod(ctx.req.method) && !isSameOriginRequest(ctx, config)) {
       return csrfRefusal();
     }
     ctx.state.username = session.username;

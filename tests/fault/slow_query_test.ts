@@ -11,9 +11,10 @@ import { VIEW_COLUMNS } from "../../lib/db/columns.ts";
 import { openDatabase } from "../../lib/db/mod.ts";
 import { spawnServer } from "../_process.ts";
 import { percentile, steadyLoad } from "./_load.ts";
+import { TEST_SECRET } from "../_helpers.ts";
 
 const TARGET_ROWS = Number(Deno.env.get("ECHELON_SLOW_QUERY_ROWS") ?? 10_000_000);
-const SECRET = "slow-query-secret-0123456789abcdef";
+const SECRET = TEST_SECRET;
 const HEAVY = "/api/stats/overview?site_id=bench&days=30&path=/pricing";
 const MARGIN_MS = 100;
 

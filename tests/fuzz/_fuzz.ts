@@ -5,7 +5,7 @@
 // Reproduce a run with the same FUZZ_SEED (and FUZZ_COUNT): the sequence depends on nothing else.
 import { AUTH_ENV, loginCookie } from "../_auth.ts";
 import { b64, beaconUrl, BROWSER_HEADERS, flush, SESSION } from "../_collect.ts";
-import { createTestApp, TEST_ORIGIN, type TestApp } from "../_helpers.ts";
+import { createTestApp, TEST_ORIGIN, TEST_SECRET, type TestApp } from "../_helpers.ts";
 import { METHODS } from "../../lib/fresh/types.ts";
 import { MAX_PATH } from "../../lib/ingest/page_path.ts";
 import { MAX_REFERRER_LENGTH } from "../../lib/ingest/referrer.ts";
@@ -14,7 +14,7 @@ import { MAX_UA_LENGTH } from "../../lib/ingest/user_agent.ts";
 import { listRoutes, pathOf, type RouteInfo } from "./_routes.ts";
 
 export const DEFAULT_SEED = 0x5eed_ec01;
-export const FUZZ_SECRET = "fuzz-secret-0123456789abcdef";
+export const FUZZ_SECRET = TEST_SECRET;
 
 export interface FuzzOptions {
   seed: number;

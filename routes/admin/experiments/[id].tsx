@@ -53,9 +53,7 @@ async function render(ctx: Ctx, errors: string[] = [], status?: number) {
     frame,
     experiment,
     results: experiment && await reads.run("experimentResults", experiment, frame.now),
-    snippet: experiment
-      ? experimentSnippet(publicOrigin(ctx.url, ctx.req.headers, config), experiment)
-      : "",
+    snippet: experiment ? experimentSnippet(publicOrigin(ctx, config), experiment) : "",
     notice: errors.length === 0 ? experimentNotice(ctx.url) : null,
     errors,
   }, { status: status ?? (experiment ? 200 : 404) });

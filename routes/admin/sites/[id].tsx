@@ -67,7 +67,7 @@ function render(
   return page<Data>({
     frame: loadAdminFrame(ctx),
     site,
-    origin: publicOrigin(ctx.url, ctx.req.headers, config),
+    origin: publicOrigin(ctx, config),
     form: extra.form ??
       (site
         ? formOf(site)

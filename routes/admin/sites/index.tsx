@@ -57,7 +57,7 @@ function load(ctx: Ctx, errors: string[] = [], form = { site_id: "", name: "" })
     sites: list.rows,
     links: pageLinks(ctx.url, list, SITE_LIST_KEYS),
     search: query.search ?? "",
-    origin: publicOrigin(ctx.url, ctx.req.headers, config),
+    origin: publicOrigin(ctx, config),
     errors,
     form,
     anonymized: config.anonymizeSites,
