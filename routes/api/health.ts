@@ -1,5 +1,6 @@
 // GET /api/health: liveness for load balancers and the Docker HEALTHCHECK; always public.
-// Reports database reachability and the writers' backlog (503 when either is unhealthy).
+// Reports database reachability and the writers' backlog (503 when either is unhealthy); public
+// mode's view leaves the writers out (lib/public/policy.ts).
 import type { Ctx } from "../../lib/state.ts";
 
 /** A writer failing this many flushes in a row makes the instance "degraded". */
@@ -23,15 +24,13 @@ export const handler = {
       version: config.version,
       database,
     };
-    if (!config.publicMode) {
-      body.writers = Object.fromEntries(writers.map((w) => [w.name, {
-        backlog: w.buffered,
-        rejected: w.rejected,
-        consecutive_failures: w.consecutiveFailures,
-        last_flush_ms: w.lastFlushMs,
-        last_error: w.lastError,
-      }]));
-    }
+    body.writers = Object.fromEntries(writers.map((w) => [w.name, {
+      backlog: w.buffered,
+      rejected: w.rejected,
+      consecutive_failures: w.consecutiveFailures,
+      last_flush_ms: w.lastFlushMs,
+      last_error: w.lastError,
+    }]));
     return Response.json(body, {
       status: healthy ? 200 : 503,
       headers: { "cache-control": "no-store" },
