@@ -8,6 +8,7 @@ import type { AdminFrame } from "../lib/admin/frame.ts";
 import { formatNumber } from "../lib/admin/format.ts";
 import { ADMIN_NAV, isCurrent } from "../lib/admin/nav.ts";
 import { adminHref } from "../lib/admin/period.ts";
+import { isPublicPage } from "../lib/public/policy.ts";
 import { SelectionBar } from "./SelectionBar.tsx";
 import { Notice } from "./ui.tsx";
 
@@ -73,7 +74,8 @@ function AdminNav(props: { frame?: AdminFrame }) {
   return (
     <nav aria-label="Admin" class="mx-auto max-w-6xl overflow-x-auto px-2">
       <ul class="flex gap-1 whitespace-nowrap pb-1.5 text-sm">
-        {ADMIN_NAV.map((item) => {
+        {/* A public instance links only the pages it serves (lib/public/policy.ts). */}
+        {ADMIN_NAV.filter((item) => !frame?.readOnly || isPublicPage(item.href)).map((item) => {
           const current = isCurrent(item, path);
           const href = frame && item.keepsSelection
             ? adminHref(item.href, frame.selection)

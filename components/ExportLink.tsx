@@ -1,7 +1,9 @@
 // A "Download CSV" link for the admin pages: a plain link to /api/export/<kind>.csv with the
 // page's selection (the session cookie authenticates it; the response is an attachment). Renders
-// nothing where the export is refused (per-hit exports on a public instance).
-import { exportHref, type ExportKind, PUBLIC_EXPORTS } from "../lib/export/mod.ts";
+// nothing where the export is refused (on a public instance, those lib/public/policy.ts does not
+// list: the per-hit exports).
+import { exportHref, type ExportKind, exportPath } from "../lib/export/mod.ts";
+import { publicRead } from "../lib/public/policy.ts";
 import { BUTTON_SECONDARY } from "./ui.tsx";
 
 export function ExportLink(
@@ -13,7 +15,7 @@ export function ExportLink(
     label?: string;
   },
 ) {
-  if (props.readOnly && !PUBLIC_EXPORTS.has(props.kind)) return null;
+  if (props.readOnly && publicRead(exportPath(props.kind)) === null) return null;
   return (
     <a
       href={exportHref(props.kind, props.selection, props.extra)}

@@ -1,18 +1,12 @@
 // What crawlers and AI assistants are told (reference §1.3, §7.5): a private instance asks every
 // crawler to stay out; a public read-only instance invites them to its dashboards, lists them in
 // a sitemap and describes them in llms.txt.
+import { PUBLIC_ADMIN_PAGES } from "./public/policy.ts";
 
-/** The admin pages a public instance exposes (all aggregate views; no per-visitor page). */
-export const PUBLIC_PAGES: readonly { path: string; title: string; about: string }[] = [
-  { path: "/admin", title: "Dashboard", about: "visitors, views, bounce rate and top lists" },
-  { path: "/admin/realtime", title: "Realtime", about: "visitors of the last minutes" },
-  { path: "/admin/views", title: "Page views", about: "top pages of the period" },
-  { path: "/admin/events", title: "Events", about: "event counts by type and name" },
-  { path: "/admin/bots", title: "Bots", about: "bot scores, known crawlers and drops" },
-  { path: "/admin/experiments", title: "Experiments", about: "A/B tests and their results" },
-  { path: "/admin/campaigns", title: "Campaigns", about: "UTM campaigns and their traffic" },
-  { path: "/admin/perf", title: "Performance", about: "benchmark trends from CI" },
-];
+/** The public pages listed for crawlers (lib/public/policy.ts decides which pages are public). */
+export const PUBLIC_PAGES: readonly { path: string; title: string; about: string }[] = Object
+  .entries(PUBLIC_ADMIN_PAGES)
+  .flatMap(([path, page]) => (page.listed ? [{ path, ...page.listed }] : []));
 
 export function robotsTxt(publicMode: boolean, origin: string): string {
   if (!publicMode) return "User-agent: *\nDisallow: /\n";

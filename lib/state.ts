@@ -9,7 +9,11 @@ export interface State {
    * cookie; null for anonymous requests (public mode, the login page, bearer-token API calls).
    */
   username: string | null;
-  /** ECHELON_PUBLIC_MODE: pages render read-only (no forms, buttons or logout) for anyone. */
+  /**
+   * This request gets public mode's view (lib/public): ECHELON_PUBLIC_MODE is on and the request
+   * carries no valid credentials (the API middleware clears it for the owner's bearer token, API
+   * key or session). Admin pages of a public instance are always in it: read-only, aggregates.
+   */
   publicMode: boolean;
   /**
    * Sends a request through this same app in process (every middleware and route), as if from

@@ -1,6 +1,8 @@
 // Public read-only mode (ECHELON_PUBLIC_MODE=true) on the admin pages: aggregates only, no
 // visitor ids, histories or raw event data anywhere, no form that writes and no mutation or
-// logout control on any page, and every POST refused without a change.
+// logout control on any page, the pages of one visitor, the settings and the sites refused
+// (403 not_public), and every POST refused without a change. tests/public_mode_test.ts walks
+// every route.
 import assert from "node:assert/strict";
 import {
   ADMIN_PAGES,
@@ -39,8 +41,7 @@ async function seededPublicApp() {
 Deno.test("public mode: pages show aggregates, never visitor ids, raw data or write controls", async () => {
   const app = await seededPublicApp();
   const paths = [
-    ...ADMIN_PAGES,
-    "/admin/sites/shop",
+    ...ADMIN_PAGES.filter((path) => !["/admin/sites", "/admin/settings"].includes(path)),
     "/admin/views?bots=all&country=FI",
     "/admin/events?type=custom&name=signup",
     "/admin/visitors?kind=bots",
@@ -77,16 +78,26 @@ Deno.test("public mode: pages show aggregates, never visitor ids, raw data or wr
   assert.match(bots, /id="known-bots"/);
 });
 
-Deno.test("public mode: visitor histories and the delete page are not exposed", async () => {
+Deno.test("public mode: visitor histories, settings, sites and the delete page are refused", async () => {
   const app = await seededPublicApp();
   const detail = await adminHtml(app, `/admin/visitors/${SECRET_VISITOR}`);
-  assert.equal(detail.status, 404);
+  assert.equal(detail.status, 403);
   assert.match(detail.html, /not available on a public read-only instance/);
   assert.ok(!detail.html.includes("/pricing"), "no history rows");
   assert.deepEqual(postForms(detail.html), []);
-  const del = await adminHtml(app, "/admin/sites/shop/delete");
-  assert.equal(del.status, 404);
-  assert.deepEqual(postForms(del.html), []);
+  for (
+    const path of [
+      "/admin/sites/shop/delete",
+      "/admin/sites/shop",
+      "/admin/sites",
+      "/admin/settings",
+    ]
+  ) {
+    const page = await adminHtml(app, path);
+    assert.equal(page.status, 403, path);
+    assert.match(page.html, /not available on a public read-only instance/, path);
+    assert.deepEqual(postForms(page.html), [], path);
+  }
 });
 
 Deno.test("public mode: every admin POST is refused and changes nothing", async () => {

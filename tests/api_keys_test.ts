@@ -328,8 +328,9 @@ Deno.test("api keys: Settings lists, creates (shown once) and revokes keys with 
 
 Deno.test("api keys: public mode shows no keys card and refuses key management", async () => {
   const t = await adminApp({ ECHELON_PUBLIC_MODE: "true", ECHELON_SECRET: SECRET });
+  // Settings are not a public page at all (lib/public/policy.ts).
   const page = await adminHtml(t, "/admin/settings");
-  assert.equal(page.status, 200);
+  assert.equal(page.status, 403);
   assert.ok(!page.html.includes('id="api-keys"'));
   assert.ok(!page.html.includes("/admin/settings/keys"));
   const list = await json(await t.request("/api/keys", { headers: bearer(SECRET) }));

@@ -159,7 +159,7 @@ Deno.test("public mode: pages and API reads need no login; every write is 403 re
   const login = await t.request("/admin/login");
   assert.equal(login.status, 303, "there is nothing to sign in to");
   assert.equal(login.headers.get("location"), "/admin");
-  const read = await t.request("/api/bots/excluded");
+  const read = await t.request("/api/bots/report");
   assert.equal(read.status, 200);
   await read.body?.cancel();
 

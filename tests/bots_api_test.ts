@@ -138,12 +138,33 @@ Deno.test("bots API: every route requires the bearer token", async () => {
   assert.deepEqual(t.services.db.all("SELECT * FROM excluded_visitors"), [], "nothing written");
 });
 
-Deno.test("bots API: public mode refuses writes and hides visitor histories", async () => {
+Deno.test("bots API: public mode refuses writes and shows anonymous callers no visitor", async () => {
   const t = await createTestApp({ ...ENV, ECHELON_PUBLIC_MODE: "true" });
+  seedVisitors(t);
   const write = await postExclude(t, { visitor_id: "v1" });
   assert.deepEqual([write.status, (write.body as { error: string }).error], [403, "read_only"]);
-  const history = await api(t, "/api/bots/visitor/v1");
-  assert.deepEqual([history.status, (history.body as { error: string }).error], [403, "redacted"]);
+  assert.deepEqual(t.services.db.all("SELECT * FROM excluded_visitors"), []);
+  const perVisitor = [
+    "/api/bots/visitor/bot1",
+    "/api/bots/suspicious?min_score=0",
+    "/api/bots/excluded",
+    "/api/bots/score-detail?view_id=1",
+  ];
+  for (const path of perVisitor) {
+    const res = await t.request(path);
+    const body = await res.json();
+    assert.deepEqual([res.status, body.error], [403, "not_public"], path);
+    assert.ok(!JSON.stringify(body).includes("bot1"), path);
+  }
+  // The report is aggregates: public. The owner's bearer token still reads every visitor.
+  const report = await t.request("/api/bots/report?days=1");
+  assert.equal(report.status, 200);
+  assert.equal((await report.json()).scored.buckets.bot, 2);
+  const history = await api(t, "/api/bots/visitor/bot1");
+  assert.deepEqual([history.status, (history.body as { visitor_id: string }).visitor_id], [
+    200,
+    "bot1",
+  ]);
 });
 
 Deno.test("GET /api/bots/suspicious: per visitor, by score then views, within retention", async () => {

@@ -260,8 +260,8 @@ Deno.test("admin campaigns: public mode shows the reports without any write cont
   assert.doesNotMatch(detail.html, /data-set-status|delete-campaign/);
   assert.match(detail.html, /id="tagged-url"/, "the URL builder writes nothing and stays");
   const deletePage = await adminHtml(t, "/admin/campaigns/spring/delete");
-  assert.equal(deletePage.status, 404);
-  assert.match(deletePage.html, /cannot be changed on a public read-only instance/);
+  assert.equal(deletePage.status, 403);
+  assert.match(deletePage.html, /not available on a public read-only instance/);
   const writes = [
     await adminPost(t, "/admin/campaigns", { utm_campaign: "x", site_id: "shop" }),
     await adminPost(t, "/admin/campaigns/spring", { action: "status", status: "paused" }),

@@ -471,7 +471,7 @@ Deno.test("exports: public mode serves the aggregates and refuses per-hit rows",
   for (const kind of ["views", "events"]) {
     const res = await t.request(`/api/export/${kind}.csv?site_id=shop&days=7`);
     assert.equal(res.status, 403, kind);
-    assert.equal((await res.json()).error, "forbidden_public");
+    assert.equal((await res.json()).error, "not_public");
   }
   const overview = await t.request("/api/export/overview.csv?site_id=shop&days=7");
   assert.equal(overview.status, 200);

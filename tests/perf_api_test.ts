@@ -389,10 +389,13 @@ Deno.test("perf API: public mode reads but refuses every write", async () => {
   assert.equal(res.status, 403);
   assert.equal((await res.json()).error, "read_only");
   assert.equal(stored(t).length, 1, "nothing added");
+  // The stored metrics (with their CI metadata) are rows; their trends are public.
   const read = await t.request("/api/perf");
-  assert.equal(read.status, 200);
-  assert.equal((await read.json()).length, 1);
-  assert.equal((await t.request("/api/perf/trends")).status, 200);
+  assert.equal(read.status, 403);
+  assert.equal((await read.json()).error, "not_public");
+  const trends = await t.request("/api/perf/trends");
+  assert.equal(trends.status, 200);
+  assert.equal((await trends.json()).series[0].latest, 1);
 });
 
 Deno.test("perf API: auth — no token is 401, a session needs a same-origin write, bearer and write keys work", async () => {

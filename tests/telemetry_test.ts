@@ -248,11 +248,12 @@ Deno.test("telemetry: a refusing, unreachable or silent endpoint is recorded and
   }
 });
 
-Deno.test("telemetry: public mode neither shows the toggle nor accepts a change (W12)", async () => {
+Deno.test("telemetry: public mode neither shows the choice nor accepts a change (W12)", async () => {
   const app = await adminApp({ ECHELON_PUBLIC_MODE: "true" });
-  const { html } = await adminHtml(app, "/admin/settings");
-  assert.match(html, /id="telemetry-state" data-state="undecided">Not decided\./);
-  assert.doesNotMatch(html, /telemetry-form|name="optin"|telemetry-payload/);
+  // An instance setting: the settings page and its API are not public (lib/public/policy.ts).
+  const { status, html } = await adminHtml(app, "/admin/settings");
+  assert.equal(status, 403);
+  assert.doesNotMatch(html, /telemetry-state|telemetry-form|name="optin"|telemetry-payload/);
   for (
     const [type, body] of [
       ["application/json", '{"optin":true}'],
@@ -268,13 +269,9 @@ Deno.test("telemetry: public mode neither shows the toggle nor accepts a change 
     assert.equal((await res.json()).error, "read_only");
   }
   assert.equal(instanceSetting(app.services.db, TELEMETRY_KEYS.optIn), undefined);
-  const read = await (await app.request("/api/telemetry")).json();
-  assert.deepEqual(read, {
-    telemetry: "undecided",
-    envOverride: null,
-    locked: false,
-    sending: false,
-  });
+  const read = await app.request("/api/telemetry");
+  assert.equal(read.status, 403);
+  assert.equal((await read.json()).error, "not_public");
 });
 
 Deno.test("telemetry: the environment locks the choice; bad bodies and API callers are refused", async () => {

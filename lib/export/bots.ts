@@ -1,6 +1,6 @@
 // bots.csv: the bot report of a period — stored views by score bucket, known-bot traffic (per
-// bot, then per day, bot and path), hits dropped before storage, and (private instances only)
-// the suspicious visitors themselves. Public mode gets every aggregate and no visitor id.
+// bot, then per day, bot and path), hits dropped before storage, and the suspicious visitors
+// themselves — which public mode leaves out (lib/public/policy.ts lists the aggregate sections).
 import { botCategory } from "../bots/known_bots.ts";
 import type { Database } from "../db/database.ts";
 import {
@@ -10,22 +10,23 @@ import {
   scoreBuckets,
   suspiciousInPeriod,
 } from "../db/export.ts";
-import { type CsvSection, csvSection } from "./csv.ts";
+import type { CsvSection, CsvValue } from "./csv.ts";
 
 /** Suspicious visitors listed in a private export (the highest scores first). */
 export const MAX_SUSPICIOUS_ROWS = 1000;
 
-export function botsCsv(
+/** The file's sections; the suspicious visitors are read only if their section is written. */
+export function botsSections(
   db: Database,
   range: BotExportRange,
-  options: { includeVisitors: boolean; generatedAt: string },
-): string {
+  generatedAt: string,
+): CsvSection[] {
   const days = knownBotDays(db, range);
   const perBot = new Map<string, number>();
   for (const row of days) perBot.set(row.bot_name, (perBot.get(row.bot_name) ?? 0) + row.hits);
   const bots = [...perBot].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 
-  const sections: CsvSection[] = [
+  return [
     {
       title: "Echelon Analytics bot report",
       header: ["field", "value"],
@@ -34,7 +35,7 @@ export function botsCsv(
         ["from", range.from],
         ["to", range.to],
         ["timezone", "UTC"],
-        ["generated_at", options.generatedAt],
+        ["generated_at", generatedAt],
       ],
     },
     {
@@ -63,9 +64,7 @@ export function botsCsv(
       header: ["date", "endpoint", "reason", "hits"],
       rows: droppedDays(db, range).map((r) => [r.date, r.endpoint, r.reason, r.hits]),
     },
-  ];
-  if (options.includeVisitors) {
-    sections.push({
+    {
       title: `Suspicious visitors (score 25 or more, up to ${MAX_SUSPICIOUS_ROWS})`,
       header: [
         "visitor_id",
@@ -79,19 +78,25 @@ export function botsCsv(
         "browsers",
         "is_excluded",
       ],
-      rows: suspiciousInPeriod(db, range, MAX_SUSPICIOUS_ROWS).map((v) => [
-        v.visitor_id,
-        v.max_bot_score,
-        v.pageviews,
-        v.first_seen,
-        v.last_seen,
-        v.sites,
-        v.countries,
-        v.devices,
-        v.browsers,
-        v.is_excluded,
-      ]),
-    });
-  }
-  return sections.map(csvSection).join("");
+      rows: lazyRows(() =>
+        suspiciousInPeriod(db, range, MAX_SUSPICIOUS_ROWS).map((v) => [
+          v.visitor_id,
+          v.max_bot_score,
+          v.pageviews,
+          v.first_seen,
+          v.last_seen,
+          v.sites,
+          v.countries,
+          v.devices,
+          v.browsers,
+          v.is_excluded,
+        ])
+      ),
+    },
+  ];
+}
+
+/** Rows computed when the section is written, not when the list of sections is made. */
+function* lazyRows(read: () => CsvValue[][]): Iterable<CsvValue[]> {
+  yield* read();
 }

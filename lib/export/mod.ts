@@ -1,17 +1,16 @@
 // CSV exports (GET /api/export/{overview,views,events,bots}.csv): the parameters they share with
 // the stats API (`site_id`, `days` or `from`/`to`), the response (an attachment named after the
-// site, kind and period, never cached) and the public-mode rule: aggregates may be downloaded,
-// per-hit rows may not.
+// site, kind and period, never cached). What a public instance may download is decided by
+// lib/public/policy.ts (aggregates: overview and bots, without visitor ids).
 import { SITE_ID_PATTERN } from "../config.ts";
 import type { BotFilter } from "../db/admin_views.ts";
 import { HttpError } from "../http_error.ts";
+import { publicSections } from "../public/mod.ts";
 import type { Ctx } from "../state.ts";
 import { type DayRange, parseRange, requiredSiteId } from "../stats/mod.ts";
+import { type CsvSection, csvSection } from "./csv.ts";
 
 export type ExportKind = "overview" | "views" | "events" | "bots";
-
-/** The kinds a public read-only instance serves (aggregates only). */
-export const PUBLIC_EXPORTS: ReadonlySet<ExportKind> = new Set(["overview", "bots"]);
 
 export interface ExportParams extends DayRange {
   /** Null: every site (views, events and bots only; the overview needs one site). */
@@ -69,21 +68,13 @@ export function textParam(url: URL, name: string): string | null {
   return raw;
 }
 
-/** Public mode refuses the per-hit exports: they would expose visitor ids and raw data. */
-export function assertExportAllowed(ctx: Ctx, kind: ExportKind): void {
-  const readOnly = ctx.state.publicMode || ctx.state.services.config.publicMode;
-  if (readOnly && !PUBLIC_EXPORTS.has(kind)) {
-    throw new HttpError(
-      403,
-      "forbidden_public",
-      `The ${kind} export lists single hits; a public instance offers aggregates only ` +
-        "(overview.csv, bots.csv).",
-    );
-  }
-}
-
 export function exportFilename(kind: ExportKind, params: ExportParams): string {
   return `echelon-${params.siteId ?? "all-sites"}-${kind}-${params.from}_${params.to}.csv`;
+}
+
+/** The route of an export. */
+export function exportPath(kind: ExportKind): string {
+  return `/api/export/${kind}.csv`;
 }
 
 /**
@@ -106,7 +97,7 @@ export function exportHref(
   for (const [name, value] of Object.entries(extra)) {
     if (value) params.set(name, value);
   }
-  return `/api/export/${kind}.csv?${params}`;
+  return `${exportPath(kind)}?${params}`;
 }
 
 export function csvResponse(body: string | ReadableStream<Uint8Array>, filename: string): Response {
@@ -117,4 +108,9 @@ export function csvResponse(body: string | ReadableStream<Uint8Array>, filename:
       "cache-control": "no-store",
     },
   });
+}
+
+/** A multi-section export: the sections this request may download (lib/public), as one file. */
+export function sectionsResponse(ctx: Ctx, sections: CsvSection[], filename: string): Response {
+  return csvResponse(publicSections(ctx, sections).map(csvSection).join(""), filename);
 }

@@ -1,9 +1,9 @@
 // overview.csv: the dashboard of one site and period as a multi-section CSV (Nanolytica's
 // layout, with more in it): the headline figures against the previous period, the daily trend and
-// every top list, each section a table with its own header. Aggregates only, so public mode
-// serves it too.
+// every top list, each section a table with its own header. Aggregates only: public mode serves
+// the sections lib/public/policy.ts lists.
 import type { Overview } from "../stats/mod.ts";
-import { type CsvSection, csvSection, type CsvValue } from "./csv.ts";
+import type { CsvSection, CsvValue } from "./csv.ts";
 
 /** Rows per top list in the file (the stats API's maximum). */
 export const EXPORT_LIST_LIMIT = 100;
@@ -41,7 +41,8 @@ const views = <T>(rows: T[], key: keyof T) =>
     r,
   ) => [r[key] as CsvValue, (r as { views: number }).views, (r as { visitors: number }).visitors]);
 
-function sections(o: Overview, generatedAt: string): CsvSection[] {
+/** The file's sections (small: every list is capped at EXPORT_LIST_LIMIT rows). */
+export function overviewSections(o: Overview, generatedAt: string): CsvSection[] {
   return [
     {
       title: "Echelon Analytics overview",
@@ -181,9 +182,4 @@ function sections(o: Overview, generatedAt: string): CsvSection[] {
       rows: o.scroll_depth.map((r) => [r.depth, r.pageviews]),
     },
   ];
-}
-
-/** The whole file (small: every list is capped at EXPORT_LIST_LIMIT rows). */
-export function overviewCsv(o: Overview, generatedAt: string): string {
-  return sections(o, generatedAt).map(csvSection).join("");
 }

@@ -107,8 +107,10 @@ export function botReport(data: Json, minScore: number): string {
   return `${data?.site_id ?? "All sites"}, last ${n(data?.days)} days: ${n(hits)} known-bot ` +
     `hits from ${bots.length} bot${bots.length === 1 ? "" : "s"}` +
     (bots.length ? ` (most: ${bots[0].bot_name}, ${n(bots[0].hits)})` : "") +
-    `; ${suspicious.length} suspicious visitor${suspicious.length === 1 ? "" : "s"} ` +
-    `(score ≥ ${minScore})`;
+    (data?.suspicious_visitors === null
+      ? "; suspicious visitors are not shown on a public instance"
+      : `; ${suspicious.length} suspicious visitor${suspicious.length === 1 ? "" : "s"} ` +
+        `(score ≥ ${minScore})`);
 }
 
 export function topPages(data: Json): string {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { ApiClient, QueryValue } from "./client.ts";
 import * as summary from "./summaries.ts";
 import { DELTA_KEYS, type DeltaKey, deltas } from "../stats/change.ts";
+import { NOT_PUBLIC } from "../public/refusal.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Parameter shapes
@@ -71,6 +72,20 @@ async function get(
   const result = await client.get(path, query);
   if (!result.ok) throw new ApiFailure(result.status, result.error, result.message);
   return result.data;
+}
+
+/** GET, or null when a public instance does not show it (403 not_public). */
+async function getUnlessNotPublic(
+  client: ApiClient,
+  path: string,
+  query: Record<string, QueryValue> = {},
+): Promise<unknown> {
+  try {
+    return await get(client, path, query);
+  } catch (error) {
+    if (error instanceof ApiFailure && error.code === NOT_PUBLIC) return null;
+    throw error;
+  }
 }
 
 function pickFilters(args: Filters): Filters {
@@ -264,7 +279,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       "What the bot defence saw over the last N days: known bots (crawlers, AI bots, monitors) " +
       "by name with their top paths and daily hits, hits dropped by reason, stored page views " +
       "by score signal and proof-of-work verdict, and the most suspicious visitors (highest " +
-      "bot score first). Bot traffic is excluded from every other figure.",
+      "bot score first; a public instance does not list them). Bot traffic is excluded from " +
+      "every other figure.",
     input: {
       site_id: optionalSiteId,
       days: z.number().int().min(1).max(365).default(7).describe("The last N UTC days (7)"),
@@ -276,7 +292,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     async run(client, { site_id, days, min_score, limit }) {
       const [report, suspicious] = await Promise.all([
         get(client, "/api/bots/report", { site_id, days }),
-        get(client, "/api/bots/suspicious", { site_id, days, min_score, limit }),
+        getUnlessNotPublic(client, "/api/bots/suspicious", { site_id, days, min_score, limit }),
       ]);
       const data = { ...(report as object), suspicious_visitors: suspicious };
       return { summary: summary.botReport(data, min_score), data };

@@ -1,7 +1,8 @@
 // Access to /admin/*: every page but /admin/login needs a valid session cookie (otherwise 303 to
 // the login page, which returns here afterwards); cookie-authenticated writes pass the CSRF
-// origin check. Public mode has no login at all: GET pages are open, every write is refused.
-// Puts `username` and `publicMode` into ctx.state for the pages.
+// origin check. Public mode has no login at all: every write is refused, and only the pages
+// lib/public/policy.ts lists are served (each in its read-only, aggregates-only variant); the
+// others answer 403 not_public. Puts `username` into ctx.state for the pages.
 import { csrfRefusal, isSameOriginRequest, isUnsafeMethod } from "../../lib/auth/csrf.ts";
 import { LOGIN_PATH, loginUrlFor } from "../../lib/auth/redirect.ts";
 import {
@@ -12,6 +13,7 @@ import {
 } from "../../lib/auth/sessions.ts";
 import { normalizePath } from "../../lib/fresh/route_path.ts";
 import { jsonError } from "../../lib/http_error.ts";
+import { assertPublicPage } from "../../lib/public/mod.ts";
 import type { Ctx } from "../../lib/state.ts";
 
 export async function handler(ctx: Ctx): Promise<Response> {
@@ -21,6 +23,7 @@ export async function handler(ctx: Ctx): Promise<Response> {
     if (isUnsafeMethod(ctx.req.method)) {
       return jsonError(403, "read_only", "This is a public read-only instance.");
     }
+    assertPublicPage(ctx);
     return ctx.next();
   }
   // The login page checks the session itself (to skip the form when already signed in).

@@ -1,9 +1,12 @@
-// Access to /api/*: health is public; public mode allows reads and refuses every write with
-// 403 read_only (no exceptions, fixing W12). Otherwise a request needs either the bearer token
-// (ECHELON_SECRET, when set) or a valid admin session cookie; cookie-authenticated writes must
-// also pass the CSRF origin check (bearer requests cannot be forged cross-site, so they skip it).
-// A scoped API key (`Bearer ek_…`, lib/auth/api_keys.ts) is the third way in: a read key may only
-// read, a write key may also write, and no key may manage keys (/api/keys).
+// Access to /api/*: health is public; public mode refuses every write with 403 read_only (no
+// exceptions, fixing W12) and answers anonymous reads with public mode's view (lib/public: the
+// routes it lists, reduced to their aggregate fields; anything else 403 not_public). Otherwise a
+// request needs either the bearer token (ECHELON_SECRET, when set) or a valid admin session
+// cookie; cookie-authenticated writes must also pass the CSRF origin check (bearer requests
+// cannot be forged cross-site, so they skip it). A scoped API key (`Bearer ek_…`,
+// lib/auth/api_keys.ts) is the third way in: a read key may only read, a write key may also
+// write, and no key may manage keys (/api/keys). Those credentials read everything in public
+// mode too, as on a private instance.
 import {
   bearerToken,
   invalidKeyResponse,
@@ -16,40 +19,74 @@ import { adminCredentials } from "../../lib/auth/credentials.ts";
 import { csrfRefusal, isSameOriginRequest, isUnsafeMethod } from "../../lib/auth/csrf.ts";
 import { sessionForRequest } from "../../lib/auth/sessions.ts";
 import { jsonError } from "../../lib/http_error.ts";
+import { publicApiRead } from "../../lib/public/mod.ts";
 import type { Ctx } from "../../lib/state.ts";
 
 // Nanolytica's collect endpoint is a tracking endpoint (like /b.gif and /e), open to any page.
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/api/health", "/api/analytics/collect"]);
 
 export function handler(ctx: Ctx): Response | Promise<Response> {
-  const services = ctx.state.services;
-  const { config } = services;
+  const { config } = ctx.state.services;
   const path = ctx.url.pathname.replace(/\/+$/, "");
+  if (config.publicMode) return publicModeAccess(ctx, path);
   if (PUBLIC_PATHS.has(path)) return ctx.next();
-  if (config.publicMode) {
-    if (!isUnsafeMethod(ctx.req.method)) return ctx.next();
+  const verdict = credentials(ctx, path);
+  if (verdict.kind === "none") return unauthorized(ctx);
+  if (verdict.kind === "refused") return verdict.response;
+  ctx.state.username = verdict.username;
+  return ctx.next();
+}
+
+/**
+ * Public mode: writes are refused (the tracking endpoints of PUBLIC_PATHS keep collecting); a
+ * read with valid credentials sees what it would on a private instance, and any other read (no
+ * credentials, or invalid ones) gets the public view.
+ */
+function publicModeAccess(ctx: Ctx, path: string): Response | Promise<Response> {
+  if (isUnsafeMethod(ctx.req.method)) {
+    if (PUBLIC_PATHS.has(path)) return ctx.next();
     return jsonError(
       403,
       "read_only",
       "This is a public read-only instance. Data cannot be modified.",
     );
   }
+  const verdict = credentials(ctx, path);
+  if (verdict.kind !== "ok") return publicApiRead(ctx);
+  ctx.state.publicMode = false;
+  ctx.state.username = verdict.username;
+  return ctx.next();
+}
+
+type Verdict =
+  | { kind: "none" }
+  | { kind: "refused"; response: Response }
+  | { kind: "ok"; username: string | null };
+
+/** What the request's credentials allow: none carried, refused (with why), or accepted. */
+function credentials(ctx: Ctx, path: string): Verdict {
+  const services = ctx.state.services;
+  const { config } = services;
   const authorization = ctx.req.headers.get("authorization");
-  if (bearerMatches(authorization, config.secret)) return ctx.next();
+  if (bearerMatches(authorization, config.secret)) return { kind: "ok", username: null };
   const token = bearerToken(authorization);
   if (token !== null && isApiKeyToken(token)) {
     const verdict = verifyApiKey(services, token);
-    if (!verdict.ok) return invalidKeyResponse(verdict.reason);
-    return keyScopeRefusal(verdict.key, ctx.req.method, path) ?? ctx.next();
+    if (!verdict.ok) return { kind: "refused", response: invalidKeyResponse(verdict.reason) };
+    const refused = keyScopeRefusal(verdict.key, ctx.req.method, path);
+    return refused ? { kind: "refused", response: refused } : { kind: "ok", username: null };
   }
   const session = sessionForRequest(services, ctx.req);
-  if (session) {
-    if (isUnsafeMethod(ctx.req.method) && !isSameOriginRequest(ctx, config)) {
-      return csrfRefusal();
-    }
-    ctx.state.username = session.username;
-    return ctx.next();
+  if (!session) return { kind: "none" };
+  if (isUnsafeMethod(ctx.req.method) && !isSameOriginRequest(ctx, config)) {
+    return { kind: "refused", response: csrfRefusal() };
   }
+  return { kind: "ok", username: session.username };
+}
+
+function unauthorized(ctx: Ctx): Response {
+  const services = ctx.state.services;
+  const { config } = services;
   const configured = config.secret !== "" || adminCredentials(config, services.db) !== null;
   return jsonError(
     401,

@@ -1,6 +1,7 @@
 // GET /api/health: liveness for load balancers and the Docker HEALTHCHECK; always public.
 // Reports database reachability, a recent write the disk refused (a full disk) and the writers'
-// backlog (503 "degraded" when any is unhealthy).
+// backlog (503 "degraded" when any is unhealthy); public mode's view leaves the writers and the
+// error text out (lib/public/policy.ts).
 import type { Ctx } from "../../lib/state.ts";
 
 /** A writer failing this many flushes in a row makes the instance "degraded". */
@@ -29,16 +30,14 @@ export const handler = {
       version: config.version,
       database,
     };
-    if (!config.publicMode) {
-      if (storageFailure) body.database_error = storageFailure;
-      body.writers = Object.fromEntries(writers.map((w) => [w.name, {
-        backlog: w.buffered,
-        rejected: w.rejected,
-        consecutive_failures: w.consecutiveFailures,
-        last_flush_ms: w.lastFlushMs,
-        last_error: w.lastError,
-      }]));
-    }
+    if (storageFailure) body.database_error = storageFailure;
+    body.writers = Object.fromEntries(writers.map((w) => [w.name, {
+      backlog: w.buffered,
+      rejected: w.rejected,
+      consecutive_failures: w.consecutiveFailures,
+      last_flush_ms: w.lastFlushMs,
+      last_error: w.lastError,
+    }]));
     return Response.json(body, {
       status: healthy ? 200 : 503,
       headers: { "cache-control": "no-store" },

@@ -1,13 +1,12 @@
 // GET /api/telemetry: {telemetry: "on"|"off"|"undecided", envOverride, locked, endpoint_configured,
 // sending, payload, last_sent_at, last_attempt} — the payload is the exact JSON the daily ping
-// sends. Public mode answers the state only (no payload: it holds the uptime, which public mode
-// redacts).
+// sends. An instance setting: not public (lib/public/policy.ts).
 // POST /api/telemetry {optin: boolean} (JSON, answered with JSON) or the Settings card's form
 // `optin=true|false` (answered with a 303 back to Settings): records the admin's choice. 409
 // locked when ECHELON_TELEMETRY decides; 403 read_only in public mode, always (the reference
 // let anyone flip it there, W12); 403 insufficient_scope for API keys (an admin session or
 // ECHELON_SECRET decides instance settings).
-import { assertWritable, isReadOnly, redirectWithNotice } from "../../lib/admin/forms.ts";
+import { assertWritable, redirectWithNotice } from "../../lib/admin/forms.ts";
 import { assertInstanceAdmin } from "../../lib/auth/instance_admin.ts";
 import { readBodyCapped } from "../../lib/http_body.ts";
 import { HttpError } from "../../lib/http_error.ts";
@@ -40,15 +39,11 @@ export const handler = {
   GET(ctx: Ctx) {
     const services = ctx.state.services;
     const status = telemetryStatus(services);
-    const base = {
+    return Response.json({
       telemetry: status.state,
       envOverride: status.envOverride,
       locked: status.envOverride !== null,
       sending: status.sending,
-    };
-    if (isReadOnly(ctx)) return Response.json(base);
-    return Response.json({
-      ...base,
       endpoint_configured: status.endpoint !== "",
       endpoint: status.endpoint || null,
       payload: buildTelemetryPayload(services),

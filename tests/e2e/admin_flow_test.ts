@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
 import { ADMIN_NAV } from "../../lib/admin/nav.ts";
+import { isPublicPage } from "../../lib/public/mod.ts";
 import { refreshRollups } from "../../lib/stats/mod.ts";
 import { insertViews, registerSite } from "../_admin.ts";
 import { AUTH_ENV, TEST_PASSWORD, TEST_USERNAME } from "../_auth.ts";
@@ -306,7 +307,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "e2e: public mode — every admin page read-only, no CSP violation, live panel polls",
+  name: "e2e: public mode — every public admin page read-only, no CSP violation, live panel polls",
   ...BROWSER_TEST,
   async fn() {
     const t = await fixtureApp({ ECHELON_PUBLIC_MODE: "true" });
@@ -316,9 +317,12 @@ Deno.test({
     try {
       const { page, context, errors } = browser;
       await watchCsp(context);
+      // The pages public mode serves (lib/public/policy.ts; the navigation links only those).
+      const nav = ADMIN_NAV.filter((item) => isPublicPage(item.href));
+      assert.ok(nav.length >= 9 && nav.length < ADMIN_NAV.length, "settings and sites are not");
       const pages = [
-        ...ADMIN_NAV.map((item) => item.href),
-        ...ADMIN_NAV.filter((item) => item.keepsSelection).map((item) => `${item.href}?site=shop`),
+        ...nav.map((item) => item.href),
+        ...nav.filter((item) => item.keepsSelection).map((item) => `${item.href}?site=shop`),
       ];
       for (const path of pages) {
         await visit(page, `${base}${path}`, errors);
@@ -344,6 +348,10 @@ Deno.test({
           `${path}: per-hit exports hidden`,
         );
         assert.equal(await page.locator('a[href^="/admin/visitors/"]').count(), 0, path);
+        const links = await page.locator("nav[aria-label=Admin] a").evaluateAll((list) =>
+          list.map((a) => new URL((a as HTMLAnchorElement).href).pathname)
+        );
+        assert.deepEqual(links, nav.map((item) => item.href), `${path}: the navigation`);
       }
       // The live panel reads the public API without a session.
       await page.clock.install();

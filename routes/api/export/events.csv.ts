@@ -1,9 +1,8 @@
 // GET /api/export/events.csv?site_id&days | from&to [&type&name&bots=all|humans|bots]: the
-// period's events with their stored data, one record per event, streamed. Refused in public
-// mode (403 forbidden_public).
+// period's events with their stored data, one record per event, streamed. Not public
+// (lib/public/policy.ts: 403 not_public).
 import { EVENT_EXPORT_COLUMNS, eventExportReader } from "../../../lib/db/export.ts";
 import {
-  assertExportAllowed,
   botsParam,
   csvResponse,
   exportFilename,
@@ -15,7 +14,6 @@ import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
   GET(ctx: Ctx) {
-    assertExportAllowed(ctx, "events");
     const { db, log, now } = ctx.state.services;
     const params = exportParams(ctx.url, now(), { siteRequired: false });
     const reader = eventExportReader(db, {

@@ -2,19 +2,13 @@
 // [&limit]: the overview of one site as sections (summary against the previous period, daily
 // trend, every top list, web vitals), with the stats API's parameters. Aggregates only: also
 // served in public mode.
-import {
-  assertExportAllowed,
-  csvResponse,
-  exportFilename,
-  exportParams,
-} from "../../../lib/export/mod.ts";
-import { EXPORT_LIST_LIMIT, overviewCsv } from "../../../lib/export/overview.ts";
+import { exportFilename, exportParams, sectionsResponse } from "../../../lib/export/mod.ts";
+import { EXPORT_LIST_LIMIT, overviewSections } from "../../../lib/export/overview.ts";
 import type { Ctx } from "../../../lib/state.ts";
 import { parseOverviewQuery } from "../../../lib/stats/mod.ts";
 
 export const handler = {
   async GET(ctx: Ctx) {
-    assertExportAllowed(ctx, "overview");
     const services = ctx.state.services;
     const now = services.now();
     const params = exportParams(ctx.url, now, { siteRequired: true });
@@ -24,7 +18,7 @@ export const handler = {
       compare: true,
       limit: query.limit ?? EXPORT_LIST_LIMIT,
     });
-    const body = overviewCsv(overview, new Date(now).toISOString());
-    return csvResponse(body, exportFilename("overview", params));
+    const sections = overviewSections(overview, new Date(now).toISOString());
+    return sectionsResponse(ctx, sections, exportFilename("overview", params));
   },
 };

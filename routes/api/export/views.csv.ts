@@ -1,19 +1,12 @@
 // GET /api/export/views.csv?site_id&days | from&to [&bots=all|humans|bots]: the period's page
-// views, one record per view, streamed. Refused in public mode (403 forbidden_public).
+// views, one record per view, streamed. Not public (lib/public/policy.ts: 403 not_public).
 import { VIEW_EXPORT_COLUMNS, viewExportReader } from "../../../lib/db/export.ts";
-import {
-  assertExportAllowed,
-  botsParam,
-  csvResponse,
-  exportFilename,
-  exportParams,
-} from "../../../lib/export/mod.ts";
+import { botsParam, csvResponse, exportFilename, exportParams } from "../../../lib/export/mod.ts";
 import { rawCsvStream } from "../../../lib/export/raw.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
   GET(ctx: Ctx) {
-    assertExportAllowed(ctx, "views");
     const { db, log, now } = ctx.state.services;
     const params = exportParams(ctx.url, now(), { siteRequired: false });
     const reader = viewExportReader(db, { ...params, bots: botsParam(ctx.url) });

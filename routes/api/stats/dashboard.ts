@@ -1,5 +1,6 @@
 // GET /api/stats/dashboard?site_id: the live dashboard — visitors now, zero-filled per-minute
-// (60 min) and per-hour (24 h) charts keyed by UTC timestamps, recent visitors and events.
+// (60 min) and per-hour (24 h) charts keyed by UTC timestamps, recent visitors and events (not
+// in public mode's view: lib/public/policy.ts).
 import type { Ctx } from "../../../lib/state.ts";
 import { requiredSiteId } from "../../../lib/stats/mod.ts";
 
@@ -7,7 +8,6 @@ export const handler = {
   async GET(ctx: Ctx) {
     const services = ctx.state.services;
     const siteId = requiredSiteId(ctx.url);
-    const redact = services.config.publicMode;
-    return Response.json(await services.reads.run("liveDashboard", siteId, { redact }));
+    return Response.json(await services.reads.run("liveDashboard", siteId));
   },
 };

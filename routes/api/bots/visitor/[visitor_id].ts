@@ -1,7 +1,6 @@
 // GET /api/bots/visitor/:visitor_id: a visitor's exclusion and latest 100 views and events, each
-// with its parsed score breakdown. Visitor histories are not exposed in public mode (DESIGN).
+// with its parsed score breakdown. Not public (lib/public/policy.ts: a visitor's history).
 import { visitorEvents, visitorExclusion, visitorViews } from "../../../../lib/db/bots.ts";
-import { HttpError } from "../../../../lib/http_error.ts";
 import type { Ctx } from "../../../../lib/state.ts";
 import { visitorId } from "../_params.ts";
 
@@ -9,10 +8,7 @@ const MAX_ROWS = 100;
 
 export const handler = {
   GET(ctx: Ctx) {
-    const { config, db } = ctx.state.services;
-    if (config.publicMode) {
-      throw new HttpError(403, "redacted", "Visitor histories are not available in public mode");
-    }
+    const { db } = ctx.state.services;
     const id = visitorId(ctx.params.visitor_id);
     const exclusion = visitorExclusion(db, id);
     return Response.json({
