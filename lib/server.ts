@@ -3,10 +3,13 @@
 // ECHELON_SHUTDOWN_TIMEOUT_MS. Open connections get a grace period to finish; a connection that
 // outlasts it (a slow or endless upload) does not hold the flush back: the writers then refuse
 // what still arrives (a counted drop, 503 on /e), and flush what they accepted.
+// Connections are accepted and bounded by lib/http/serve.ts (timeouts, caps, EMFILE never fatal).
 import { createApp } from "./app.ts";
 import { ensureGeneratedPassword } from "./auth/credentials.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/mod.ts";
+import { defaultMaxConnections, openFileLimit } from "./http/fd_limit.ts";
+import { serveHttp } from "./http/serve.ts";
 import { createJobRunner } from "./jobs.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { createServices, type Services } from "./services.ts";
@@ -21,7 +24,12 @@ export interface RunningServer {
 
 export async function start(
   config: Config,
-  options: { log?: Logger; handleSignals?: boolean } = {},
+  options: {
+    log?: Logger;
+    handleSignals?: boolean;
+    /** Peers exempt from the per-client connection cap (trusted proxies). */
+    isProxy?: (address: string) => boolean;
+  } = {},
 ): Promise<RunningServer> {
   let services: Services;
   // Debug lines follow the effective switch (ECHELON_DEBUG or the admin's setting).
@@ -38,20 +46,24 @@ export async function start(
   const app = await createApp(services);
   const jobs = createJobRunner(services.jobs, (message, error) => log.error(message, error));
 
-  let resolvePort: (port: number) => void;
-  const listening = new Promise<number>((resolve) => (resolvePort = resolve));
-  const server = Deno.serve(
-    {
-      port: config.port,
-      hostname: config.hostname,
-      onListen: ({ hostname, port }) => {
-        log.info(`Echelon Analytics ${config.version} listening on http://${hostname}:${port}`);
-        resolvePort(port);
-      },
+  const server = serveHttp((req, info) => app.fetch(req, info), {
+    hostname: config.hostname,
+    port: config.port,
+    limits: {
+      maxConnections: config.maxConnections ?? defaultMaxConnections(openFileLimit()),
+      maxConnectionsPerClient: config.maxConnectionsPerClient,
+      headerTimeoutMs: config.headerTimeoutMs,
+      idleTimeoutMs: config.idleTimeoutMs,
     },
-    (req, info) => app.fetch(req, info as never),
-  );
-  const port = await listening;
+    bodyTimeoutMs: config.bodyTimeoutMs,
+    isProxy: options.isProxy,
+    log,
+  });
+  const { hostname, port } = server.addr;
+  services.connectionStats = () => server.stats();
+  log.info(`Echelon Analytics ${config.version} listening on http://${hostname}:${port}`);
+  const { mode, max_connections, max_connections_per_client } = server.stats();
+  log.info("connections", { mode, max_connections, max_connections_per_client });
   services.collect.start();
   jobs.start();
 

@@ -1,5 +1,6 @@
 // GET /api/health: liveness for load balancers and the Docker HEALTHCHECK; always public.
-// Reports database reachability and the writers' backlog (503 when either is unhealthy).
+// Reports database reachability and the writers' backlog (503 when either is unhealthy), and the
+// connection layer's figures (open, refused, evicted, timed out: lib/http/serve.ts).
 import type { Ctx } from "../../lib/state.ts";
 
 /** A writer failing this many flushes in a row makes the instance "degraded". */
@@ -31,6 +32,7 @@ export const handler = {
         last_flush_ms: w.lastFlushMs,
         last_error: w.lastError,
       }]));
+      body.connections = ctx.state.services.connectionStats();
     }
     return Response.json(body, {
       status: healthy ? 200 : 503,
