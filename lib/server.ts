@@ -8,7 +8,11 @@ import { createApp } from "./app.ts";
 import { ensureGeneratedPassword } from "./auth/credentials.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/mod.ts";
-import { defaultMaxConnections, openFileLimit } from "./http/fd_limit.ts";
+import {
+  connectionsFittingFdLimit,
+  defaultMaxConnections,
+  openFileLimit,
+} from "./http/fd_limit.ts";
 import { serveHttp } from "./http/serve.ts";
 import { createJobRunner } from "./jobs.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -46,11 +50,20 @@ export async function start(
   const app = await createApp(services);
   const jobs = createJobRunner(services.jobs, (message, error) => log.error(message, error));
 
+  const fdLimit = openFileLimit();
+  const fitting = connectionsFittingFdLimit(fdLimit);
+  if (config.maxConnections !== null && config.maxConnections > fitting) {
+    log.warn(
+      `ECHELON_MAX_CONNECTIONS=${config.maxConnections} is above the ${fitting} that the ` +
+        "open-file limit leaves room for: under load accept() and SQLite may run out of " +
+        "descriptors (raise `ulimit -n`)",
+    );
+  }
   const server = serveHttp((req, info) => app.fetch(req, info), {
     hostname: config.hostname,
     port: config.port,
     limits: {
-      maxConnections: config.maxConnections ?? defaultMaxConnections(openFileLimit()),
+      maxConnections: config.maxConnections ?? defaultMaxConnections(fdLimit),
       maxConnectionsPerClient: config.maxConnectionsPerClient,
       headerTimeoutMs: config.headerTimeoutMs,
       idleTimeoutMs: config.idleTimeoutMs,

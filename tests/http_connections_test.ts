@@ -7,7 +7,11 @@
 import assert from "node:assert/strict";
 import { clientKey } from "../lib/http/connection_table.ts";
 import { denoServeConnection } from "../lib/http/deno_internal.ts";
-import { defaultMaxConnections, openFileLimit } from "../lib/http/fd_limit.ts";
+import {
+  connectionsFittingFdLimit,
+  defaultMaxConnections,
+  openFileLimit,
+} from "../lib/http/fd_limit.ts";
 import { type Handler, type HttpServer, serveHttp, type ServeOptions } from "../lib/http/serve.ts";
 import { readBodyCapped } from "../lib/http_body.ts";
 import { createLogger } from "../lib/log.ts";
@@ -280,6 +284,7 @@ Deno.test("connections: the default cap leaves descriptors for the database and 
   assert.equal(defaultMaxConnections(null), 896);
   assert.equal(defaultMaxConnections(20_000), 4096);
   assert.equal(defaultMaxConnections(100), 16);
+  assert.equal(connectionsFittingFdLimit(20_000), 17_500, "what ECHELON_MAX_CONNECTIONS may use");
 });
 
 socketTest("connections: cutting a connection that is already closing never throws", async () => {

@@ -23,12 +23,15 @@ export function openFileLimit(
 }
 
 /**
- * Connections allowed at once when ECHELON_MAX_CONNECTIONS is unset: the open-file limit less a
- * reserve of an eighth (at least 128), at most MAX_DEFAULT_CONNECTIONS. An unknown limit is taken
- * as 1024, the usual soft default.
+ * Connections the open-file limit leaves room for: the limit less a reserve of an eighth (at
+ * least 128). An unknown limit is taken as 1024, the usual soft default.
  */
-export function defaultMaxConnections(fdLimit: number | null): number {
+export function connectionsFittingFdLimit(fdLimit: number | null): number {
   const limit = fdLimit ?? 1024;
-  const reserve = Math.max(MIN_RESERVE, Math.floor(limit / 8));
-  return Math.max(16, Math.min(MAX_DEFAULT_CONNECTIONS, limit - reserve));
+  return Math.max(16, limit - Math.max(MIN_RESERVE, Math.floor(limit / 8)));
+}
+
+/** Connections allowed at once when ECHELON_MAX_CONNECTIONS is unset. */
+export function defaultMaxConnections(fdLimit: number | null): number {
+  return Math.min(MAX_DEFAULT_CONNECTIONS, connectionsFittingFdLimit(fdLimit));
 }

@@ -79,6 +79,8 @@ const ACCEPT_BACKOFF_MS = { first: 5, max: 1000 };
 const ACCEPT_QUIET_MS = 5000;
 /** After a 408 for a body that did not arrive, the time the answer gets to leave before the cut. */
 const CUT_AFTER_408_MS = 200;
+/** How long the accept loop waits at most for an evicted connection to close. */
+const EVICTION_WAIT_MS = 20;
 /** Refusals and evictions are logged at most this often (they come in floods). */
 const PRESSURE_LOG_EVERY_MS = 60_000;
 
@@ -96,6 +98,7 @@ class ManagedServer implements HttpServer {
   #acceptErrors = 0;
   #acceptBurst: { since: number; last: number; errors: number } | null = null;
   #lastPressureLog = -Infinity;
+  #evictedClosing: Promise<void> | null = null;
 
   constructor(handler: Handler, options: ServeOptions, serveOn: ServeConnection) {
     this.#handler = handler;
@@ -190,6 +193,14 @@ class ManagedServer implements HttpServer {
       }
       backoffMs = ACCEPT_BACKOFF_MS.first;
       this.#serve(conn);
+      // A connection evicted for this one closes its descriptor a moment later: wait for that
+      // (briefly) before accepting again, so a flood of connections cannot outrun the closes
+      // and take the descriptors SQLite and the rest need.
+      const evicted = this.#evictedClosing;
+      if (evicted) {
+        this.#evictedClosing = null;
+        await Promise.race([evicted, new Promise((r) => setTimeout(r, EVICTION_WAIT_MS))]);
+      }
     }
   }
 
@@ -198,7 +209,11 @@ class ManagedServer implements HttpServer {
     // Waiting connections are cut: nothing is in flight (a response hyper still writes after
     // `completed` is cut if its reader stalls for the whole idle timeout). At shutdown, in-flight
     // requests are answered first; lib/server.ts bounds that wait.
-    const close = (reason: CloseReason) => reason === "shutdown" ? served.shutdown() : served.cut();
+    const close = (reason: CloseReason) => {
+      if (reason === "shutdown") return served.shutdown();
+      served.cut();
+      if (reason === "evicted") this.#evictedClosing = done;
+    };
     const evictedBefore = table.counters.evicted;
     const tracked = table.admit(conn.remoteAddr.hostname, close);
     if (typeof tracked === "string") return this.#refuse(conn, tracked);

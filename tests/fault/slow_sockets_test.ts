@@ -49,6 +49,8 @@ interface Attack {
   sockets: number;
   sources: string[];
   env?: Record<string, string>;
+  /** What the server must have logged. */
+  logged?: RegExp;
   /** What the server's figures must show while the sockets are held. */
   check(held: Connections, slowOpen: number): void;
 }
@@ -136,6 +138,7 @@ async function survives(attack: Attack) {
     assert.deepEqual([...accepted].filter((p) => !stored.includes(p)), [], "answered hits lost");
     assert.equal(stored.length, accepted.size);
     const log = server.log();
+    if (attack.logged) assert.match(log, attack.logged);
     const acceptLogLines = log.match(/accept failed, retrying/g)?.length ?? 0;
     // Logged once per burst of failures, not per failure.
     assert.ok(acceptLogLines <= Math.max(1, held.accept_errors / 2), `${acceptLogLines} lines`);
@@ -198,6 +201,7 @@ Deno.test("fault: a cap above the descriptor limit: accept() fails with EMFILE a
     sockets: 3000,
     sources: addresses(20),
     env: { ECHELON_MAX_CONNECTIONS: "5000" },
+    logged: /warn ECHELON_MAX_CONNECTIONS=5000 is above the 896 that the open-file limit/,
     check(held) {
       assert.ok(held.accept_errors > 0, "accept() failed with EMFILE");
     },
