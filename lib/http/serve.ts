@@ -192,7 +192,15 @@ class ManagedServer implements HttpServer {
         continue;
       }
       backoffMs = ACCEPT_BACKOFF_MS.first;
-      this.#serve(conn);
+      try {
+        this.#serve(conn);
+      } catch (error) {
+        // Nothing about one connection may end the loop (the peer may be gone already).
+        this.#options.log.debug("a connection could not be served", { error: String(error) });
+        try {
+          conn.close();
+        } catch { /* closed already */ }
+      }
       // A connection evicted for this one closes its descriptor a moment later: wait for that
       // (briefly) before accepting again, so a flood of connections cannot outrun the closes
       // and take the descriptors SQLite and the rest need.
@@ -222,7 +230,7 @@ class ManagedServer implements HttpServer {
     const bodyTimeoutMs = this.#options.bodyTimeoutMs;
     const ended = () => table.requestEnded(tracked);
     const cutAfter408 = () => setTimeout(() => served.cut(), CUT_AFTER_408_MS);
-    const served: ServedConnection = this.#serveOn(conn, (req, info) => {
+    const serveRequest: Handler = (req, info) => {
       table.requestStarted(tracked);
       // Settles when the response was handed over in full (a streamed export: when it ended).
       const completed = info.completed.then(ended, ended);
@@ -231,7 +239,14 @@ class ManagedServer implements HttpServer {
       // connection, at the sender's pace; the sender is slow or hostile, so the connection goes.
       if (deadline) completed.then(() => deadline.expired && cutAfter408());
       return handler(req, info);
-    }, this.#onError);
+    };
+    let served: ServedConnection;
+    try {
+      served = this.#serveOn(conn, serveRequest, this.#onError);
+    } catch (error) {
+      table.closed(tracked);
+      throw error;
+    }
     const done = served.finished.then(() => {
       table.closed(tracked);
       this.#serving.delete(done);
