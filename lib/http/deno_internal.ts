@@ -46,38 +46,41 @@ export function denoServeConnection(): ServeConnection | null {
   const serveOn = internals?.serveHttpOnConnection as ServeHttpOnConnection | undefined;
   if (typeof serveOn !== "function" || serveOn.length !== 5) return null;
   return (conn, handler, onError) => {
-    const controller = new AbortController();
-    const server = serveOn(conn, guardedSignal(controller), handler, onError, () => {});
+    const cancel = new CancelHook();
+    const server = serveOn(conn, cancel as unknown as AbortSignal, handler, onError, () => {});
     return {
       finished: server.finished.catch(() => {}),
       shutdown: () => void server.shutdown().catch(() => {}),
-      cut: () => controller.abort(),
+      cut: () => cancel.run(),
     };
   };
 }
 
 /**
- * The signal Deno's server cuts the connection on. Its "abort" listener cancels the connection's
- * resource, and throws BadResource when that is closed already (the peer left a moment ago, or a
- * graceful shutdown took it); Deno reports an error thrown in an event listener as uncaught and
- * exits. So each listener added to this signal is wrapped to drop exactly that error.
+ * Stands in for the AbortSignal that Deno's per-connection server takes: the server only adds an
+ * "abort" listener to it, which cancels the connection. A real AbortController costs about as
+ * much as the rest of a connection's setup, and that listener throws BadResource when the
+ * connection's resource is closed already (the peer left a moment ago, or a graceful shutdown
+ * took it), which Deno would report as an uncaught error and exit on. Here the listener is kept
+ * and run once, inside a try.
  */
-function guardedSignal(controller: AbortController): AbortSignal {
-  const signal = controller.signal;
-  const add = signal.addEventListener.bind(signal);
-  signal.addEventListener = (
-    type: string,
-    listener: EventListenerOrEventListenerObject,
-    options?: boolean | AddEventListenerOptions,
-  ) => {
-    add(type, function (this: AbortSignal, event: Event) {
-      try {
-        if (typeof listener === "function") listener.call(this, event);
-        else listener.handleEvent(event);
-      } catch (error) {
-        if (!(error instanceof Deno.errors.BadResource)) throw error;
-      }
-    }, options);
-  };
-  return signal;
+class CancelHook {
+  readonly aborted = false;
+  #listener: (() => void) | null = null;
+
+  addEventListener(type: string, listener: () => void): void {
+    if (type === "abort") this.#listener = listener;
+  }
+
+  removeEventListener(): void {}
+
+  run(): void {
+    const listener = this.#listener;
+    this.#listener = null;
+    try {
+      listener?.();
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BadResource)) throw error;
+    }
+  }
 }
