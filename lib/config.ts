@@ -97,9 +97,10 @@ const DEFAULTS = {
   liveStatsMinutes: 10,
   shutdownTimeoutMs: 60_000,
   headerTimeoutMs: 10_000,
-  // Longer than a proxy keeps an idle upstream connection (nginx: 60 s), so the proxy, not this
-  // server, closes it first and never sends a request into a closing connection.
-  idleTimeoutMs: 75_000,
+  // Longer than a proxy keeps an idle upstream connection (nginx 60 s, Caddy 2 min), so the proxy,
+  // not this server, closes it first and never sends a request into a closing connection. Idle
+  // connections cost little: at the connection cap they are the first to go.
+  idleTimeoutMs: 130_000,
   bodyTimeoutMs: 30_000,
   maxConnectionsPerClient: 256,
   readThreads: 2,

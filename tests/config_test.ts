@@ -93,7 +93,7 @@ Deno.test("config: connection limits and timeouts", () => {
   // [variable, field, default, a value to set, a value refused]
   const cases = [
     ["ECHELON_HEADER_TIMEOUT_MS", "headerTimeoutMs", 10_000, 2500, "10s"],
-    ["ECHELON_IDLE_TIMEOUT_MS", "idleTimeoutMs", 75_000, 65_000, "0"],
+    ["ECHELON_IDLE_TIMEOUT_MS", "idleTimeoutMs", 130_000, 65_000, "0"],
     ["ECHELON_BODY_TIMEOUT_MS", "bodyTimeoutMs", 30_000, 5000, "-1"],
     // Unset: derived from the open-file limit at start (lib/http/fd_limit.ts).
     ["ECHELON_MAX_CONNECTIONS", "maxConnections", null, 500, "0"],
