@@ -69,6 +69,16 @@ export interface Config {
   telemetryUrl: string;
   debug: boolean;
   shutdownTimeoutMs: number;
+  /** From accept until the first request's headers are complete (lib/http/). */
+  headerTimeoutMs: number;
+  /** A keep-alive connection with no request in flight is closed after this long. */
+  idleTimeoutMs: number;
+  /** From the end of a request's headers until its body must be complete (else 408). */
+  bodyTimeoutMs: number;
+  /** Connections open at once; null derives it from the open-file limit at start. */
+  maxConnections: number | null;
+  /** Connections open at once from one address (an IPv6 /64); trusted proxies are exempt. */
+  maxConnectionsPerClient: number;
   /** Worker threads for heavy stats reads (lib/reads/); 0 runs them on the main thread. */
   readThreads: number;
   /**
@@ -102,6 +112,13 @@ const DEFAULTS = {
   powDifficulty: 16,
   liveStatsMinutes: 10,
   shutdownTimeoutMs: 60_000,
+  headerTimeoutMs: 10_000,
+  // Longer than a proxy keeps an idle upstream connection (nginx 60 s, Caddy 2 min), so the proxy,
+  // not this server, closes it first and never sends a request into a closing connection. Idle
+  // connections cost little: at the connection cap they are the first to go.
+  idleTimeoutMs: 130_000,
+  bodyTimeoutMs: 30_000,
+  maxConnectionsPerClient: 256,
   readThreads: 2,
   maxSites: 1000,
   newSitesPerHour: 100,
@@ -208,6 +225,18 @@ export function loadConfig(env: Env, version = "dev"): Config {
       DEFAULTS.shutdownTimeoutMs,
       100,
       3_600_000,
+    ),
+    headerTimeoutMs: int("ECHELON_HEADER_TIMEOUT_MS", DEFAULTS.headerTimeoutMs, 100, 3_600_000),
+    idleTimeoutMs: int("ECHELON_IDLE_TIMEOUT_MS", DEFAULTS.idleTimeoutMs, 100, 3_600_000),
+    bodyTimeoutMs: int("ECHELON_BODY_TIMEOUT_MS", DEFAULTS.bodyTimeoutMs, 100, 3_600_000),
+    maxConnections: read("ECHELON_MAX_CONNECTIONS") === undefined
+      ? null
+      : int("ECHELON_MAX_CONNECTIONS", 0, 1, 10_000_000),
+    maxConnectionsPerClient: int(
+      "ECHELON_MAX_CONNECTIONS_PER_CLIENT",
+      DEFAULTS.maxConnectionsPerClient,
+      1,
+      10_000_000,
     ),
     readThreads: int("ECHELON_READ_THREADS", DEFAULTS.readThreads, 0, 16),
     testMaxPagesFile: read("ECHELON_TEST_MAX_PAGES_FILE") || null,

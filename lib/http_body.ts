@@ -1,7 +1,9 @@
 // Request bodies read with a hard cap enforced while streaming: an oversize body is refused with
 // 413 as soon as the cap is crossed, never buffered whole (Content-Length is checked first), and
 // its stream is cancelled. Every route that reads a body goes through here; a body no route read
-// is cancelled once the response is ready (`discardUnreadBody`, called by lib/app.ts).
+// is cancelled once the response is ready (`discardUnreadBody`, called by lib/app.ts). A body that
+// has not arrived by its deadline (lib/http/body_deadline.ts) is refused with 408.
+import { bodyDeadline } from "./http/body_deadline.ts";
 import { HttpError } from "./http_error.ts";
 
 /** 413 naming the limit (tests/body_limits_test.ts reads the number back from the message). */
@@ -26,9 +28,25 @@ export async function readBodyCapped(
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
+  const deadline = bodyDeadline(req);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = deadline && new Promise<"expired">((resolve) => {
+    timer = setTimeout(() => resolve("expired"), Math.max(0, deadline.at - performance.now()));
+  });
   try {
     while (true) {
-      const { done, value } = await reader.read();
+      const next = expired ? await Promise.race([reader.read(), expired]) : await reader.read();
+      if (next === "expired") {
+        deadline!.expired = true;
+        // Not awaited: a source that trickles need not answer the cancel promptly either.
+        reader.cancel().catch(() => {});
+        throw new HttpError(
+          408,
+          "request_timeout",
+          `The request body did not arrive within ${deadline!.timeoutMs} ms`,
+        );
+      }
+      const { done, value } = next;
       if (done) break;
       size += value.length;
       if (size > maxBytes) {
@@ -42,6 +60,8 @@ export async function readBodyCapped(
     throw new HttpError(400, "unreadable_body", "The request body could not be read", {
       cause: error,
     });
+  } finally {
+    clearTimeout(timer);
   }
   const body = new Uint8Array(size);
   let offset = 0;

@@ -3,11 +3,19 @@
 // ECHELON_SHUTDOWN_TIMEOUT_MS. Open connections get a grace period to finish; a connection that
 // outlasts it (a slow or endless upload) does not hold the flush back: the writers then refuse
 // what still arrives (a counted drop, 503 on /e), and flush what they accepted.
+// Connections are accepted and bounded by lib/http/serve.ts (timeouts, caps, EMFILE never fatal).
 import { createApp } from "./app.ts";
 import { ensureGeneratedPassword } from "./auth/credentials.ts";
 import type { Config } from "./config.ts";
 import { storageFailureLog } from "./db/errors.ts";
 import { openDatabase } from "./db/mod.ts";
+import {
+  connectionsFittingFdLimit,
+  defaultMaxConnections,
+  openFileLimit,
+} from "./http/fd_limit.ts";
+import { serveHttp } from "./http/serve.ts";
+import { isTrustedProxy } from "./ingest/client_ip.ts";
 import { createJobRunner } from "./jobs.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { createServices, type Services } from "./services.ts";
@@ -22,7 +30,12 @@ export interface RunningServer {
 
 export async function start(
   config: Config,
-  options: { log?: Logger; handleSignals?: boolean } = {},
+  options: {
+    log?: Logger;
+    handleSignals?: boolean;
+    /** Peers exempt from the per-client connection cap (trusted proxies). */
+    isProxy?: (address: string) => boolean;
+  } = {},
 ): Promise<RunningServer> {
   let services: Services;
   // Debug lines follow the effective switch (ECHELON_DEBUG or the admin's setting).
@@ -40,20 +53,33 @@ export async function start(
   const app = await createApp(services);
   const jobs = createJobRunner(services.jobs, (message, error) => log.error(message, error));
 
-  let resolvePort: (port: number) => void;
-  const listening = new Promise<number>((resolve) => (resolvePort = resolve));
-  const server = Deno.serve(
-    {
-      port: config.port,
-      hostname: config.hostname,
-      onListen: ({ hostname, port }) => {
-        log.info(`Echelon Analytics ${config.version} listening on http://${hostname}:${port}`);
-        resolvePort(port);
-      },
+  const fdLimit = openFileLimit();
+  const fitting = connectionsFittingFdLimit(fdLimit);
+  if (config.maxConnections !== null && config.maxConnections > fitting) {
+    log.warn(
+      `ECHELON_MAX_CONNECTIONS=${config.maxConnections} is above the ${fitting} that the ` +
+        "open-file limit leaves room for: under load accept() and SQLite may run out of " +
+        "descriptors (raise `ulimit -n`)",
+    );
+  }
+  const server = serveHttp((req, info) => app.fetch(req, info), {
+    hostname: config.hostname,
+    port: config.port,
+    limits: {
+      maxConnections: config.maxConnections ?? defaultMaxConnections(fdLimit),
+      maxConnectionsPerClient: config.maxConnectionsPerClient,
+      headerTimeoutMs: config.headerTimeoutMs,
+      idleTimeoutMs: config.idleTimeoutMs,
     },
-    (req, info) => app.fetch(req, info as never),
-  );
-  const port = await listening;
+    bodyTimeoutMs: config.bodyTimeoutMs,
+    isProxy: options.isProxy ?? ((address) => isTrustedProxy(address, config)),
+    log,
+  });
+  const { hostname, port } = server.addr;
+  services.connectionStats = () => server.stats();
+  log.info(`Echelon Analytics ${config.version} listening on http://${hostname}:${port}`);
+  const { mode, max_connections, max_connections_per_client } = server.stats();
+  log.info("connections", { mode, max_connections, max_connections_per_client });
   services.collect.start();
   jobs.start();
 

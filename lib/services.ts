@@ -11,6 +11,7 @@ import { Collector } from "./ingest/collector.ts";
 import { deriveKey } from "./keys.ts";
 import type { Logger } from "./log.ts";
 import { PowVerifier } from "./pow/mod.ts";
+import type { ConnectionStats } from "./http/serve.ts";
 import { createReader, type Reader } from "./reads/mod.ts";
 import { RequestStats } from "./request_stats.ts";
 import { resolveMasterSecret } from "./secret.ts";
@@ -37,6 +38,8 @@ export interface Services {
   statsCache: SettledRangeCache;
   /** Runs the heavy stats reads, on read threads when the database is a file (lib/reads/). */
   reads: Reader;
+  /** The HTTP connection layer's figures for /api/health (null until a server runs). */
+  connectionStats: () => ConnectionStats | null;
   startedAt: number;
   /** Current time in ms; tests freeze it. */
   now: () => number;
@@ -92,6 +95,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     requestStats: new RequestStats({ now }),
     statsCache,
     reads,
+    connectionStats: () => null,
     startedAt,
     now,
     jobs: [

@@ -14,9 +14,15 @@ export interface ServerProcess {
 export async function spawnServer(
   env: Record<string, string>,
   timeoutMs = 20_000,
+  options: { openFileLimit?: number } = {},
 ): Promise<ServerProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN],
+  const run = [Deno.execPath(), "run", "-A", MAIN];
+  // `ulimit -n` then exec: the server keeps the shell's pid, so signals reach it.
+  const [command, ...args] = options.openFileLimit === undefined
+    ? run
+    : ["sh", "-c", `ulimit -n ${options.openFileLimit} && exec "$@"`, "sh", ...run];
+  const child = new Deno.Command(command, {
+    args,
     env: { ECHELON_PORT: "0", ECHELON_HOSTNAME: "127.0.0.1", NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",

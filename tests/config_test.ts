@@ -101,3 +101,24 @@ Deno.test("config: empty strings mean unset", () => {
   assert.equal(config.port, 1947);
   assert.equal(config.retentionDays, 90);
 });
+
+Deno.test("config: connection limits and timeouts", () => {
+  const defaults = loadConfig({});
+  // [variable, field, default, a value to set, a value refused]
+  const cases = [
+    ["ECHELON_HEADER_TIMEOUT_MS", "headerTimeoutMs", 10_000, 2500, "10s"],
+    ["ECHELON_IDLE_TIMEOUT_MS", "idleTimeoutMs", 130_000, 65_000, "0"],
+    ["ECHELON_BODY_TIMEOUT_MS", "bodyTimeoutMs", 30_000, 5000, "-1"],
+    // Unset: derived from the open-file limit at start (lib/http/fd_limit.ts).
+    ["ECHELON_MAX_CONNECTIONS", "maxConnections", null, 500, "0"],
+    ["ECHELON_MAX_CONNECTIONS_PER_CLIENT", "maxConnectionsPerClient", 256, 16, "many"],
+  ] as const;
+  for (const [name, field, fallback, value, refused] of cases) {
+    assert.equal(defaults[field], fallback, name);
+    assert.equal(loadConfig({ [name]: String(value) })[field], value, name);
+    assert.throws(
+      () => loadConfig({ [name]: refused }),
+      (e) => e instanceof ConfigError && e.variable === name,
+    );
+  }
+});

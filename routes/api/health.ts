@@ -1,7 +1,8 @@
 // GET /api/health: liveness for load balancers and the Docker HEALTHCHECK; always public.
 // Reports database reachability, a recent write the disk refused (a full disk) and the writers'
 // backlog (503 "degraded" when any is unhealthy); public mode's view leaves the writers and the
-// error text out (lib/public/policy.ts).
+// error text out (lib/public/policy.ts),
+// and the connection layer's figures (open, refused, evicted, timed out: lib/http/serve.ts).
 import type { Ctx } from "../../lib/state.ts";
 
 /** A writer failing this many flushes in a row makes the instance "degraded". */
@@ -38,6 +39,7 @@ export const handler = {
       last_flush_ms: w.lastFlushMs,
       last_error: w.lastError,
     }]));
+    body.connections = ctx.state.services.connectionStats();
     return Response.json(body, {
       status: healthy ? 200 : 503,
       headers: { "cache-control": "no-store" },
