@@ -20,15 +20,15 @@ export interface NginxOptions {
   forwardedFor?: string;
 }
 
-/** Renders the example's server block for `listenPort` → `appPort`. Throws if its shape changed. */
+/** Renders the example's upstream and server blocks for `listenPort` → `appPort`. Throws if its shape changed. */
 export async function renderExample(
   listenPort: number,
   appPort: number,
   options: NginxOptions = {},
 ): Promise<string> {
   const example = await Deno.readTextFile(EXAMPLE);
-  const start = example.indexOf("server {");
-  if (start < 0) throw new Error("confs/nginx.conf.example has no server block");
+  const start = example.indexOf("upstream echelon {");
+  if (start < 0) throw new Error("confs/nginx.conf.example has no upstream block");
   let server = example.slice(start);
   const replace = (pattern: RegExp, replacement: string) => {
     if (!pattern.test(server)) throw new Error(`confs/nginx.conf.example lost ${pattern}`);
@@ -37,7 +37,8 @@ export async function renderExample(
   replace(/listen 443 ssl http2;/, `listen 127.0.0.1:${listenPort};`);
   replace(/\n\s*ssl_certificate .*;/, "");
   replace(/\n\s*ssl_certificate_key .*;/, "");
-  replace(/proxy_pass http:\/\/127\.0\.0\.1:1947;/, `proxy_pass http://127.0.0.1:${appPort};`);
+  replace(/server 127\.0\.0\.1:1947;/, `server 127.0.0.1:${appPort};`);
+  replace(/proxy_pass http:\/\/echelon;/, "proxy_pass http://echelon;");
   if (options.forwardedFor !== undefined) {
     replace(
       /proxy_set_header X-Forwarded-For \S+;/,

@@ -106,6 +106,18 @@ async function forgedForwardedFor(t: Deno.TestContext, trust: string, proxy: Ngi
       });
       assert.equal(other.headers["x-echelon-drop"], undefined, "another client has its own limit");
     });
+
+    await t.step(
+      "nginx keeps its connections to the app alive (the example's upstream)",
+      async () => {
+        const health = await (await fetch(`${app.baseUrl}/api/health`)).json();
+        const sent = GUESSES + 2 * LOGIN_FAILURE_LIMIT + HITS + 4;
+        assert.ok(
+          health.connections.accepted < sent / 4,
+          `${health.connections.accepted} connections for ${sent}+ requests through nginx`,
+        );
+      },
+    );
   } finally {
     await nginx?.stop();
     await app.stop();
