@@ -12,6 +12,17 @@ export function isSharedFile(path: string): boolean {
   return path !== ":memory:" && path !== "" && !path.startsWith("file::memory:");
 }
 
+/**
+ * A read process's connection (lib/reads/) bounds what one read may hold: temporary b-trees and
+ * scratch tables go to files (in SQLITE_TMPDIR, which the pool points at the database's folder)
+ * instead of memory, where a filtered overview over millions of rows took over 1 GB; the page
+ * cache is 16 MB; and SQLite's whole heap is capped (`hard_heap_limit`, per process, and a read
+ * process runs one read at a time), past which the read fails with "out of memory".
+ */
+export interface ReadConnection {
+  memoryMb: number;
+}
+
 export class Database {
   readonly path: string;
   readonly #db: DatabaseSync;
@@ -22,7 +33,7 @@ export class Database {
   /** Told each time the disk refuses this connection (the server logs it, rate limited). */
   onStorageFailure: ((error: StorageError) => void) | null = null;
 
-  constructor(path: string) {
+  constructor(path: string, options: { read?: ReadConnection } = {}) {
     this.path = path;
     this.#db = new DatabaseSync(path);
     // WAL lets the dashboard read while writers flush; NORMAL is durable across process crashes
@@ -37,6 +48,13 @@ export class Database {
       PRAGMA cache_size = -32000;
       PRAGMA journal_size_limit = 67108864;
     `);
+    if (options.read) {
+      this.#db.exec(`
+        PRAGMA temp_store = FILE;
+        PRAGMA cache_size = -16000;
+        PRAGMA hard_heap_limit = ${Math.floor(options.read.memoryMb) * 1024 * 1024};
+      `);
+    }
   }
 
   get isOpen(): boolean {

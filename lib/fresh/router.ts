@@ -138,20 +138,28 @@ export function createRouter<State>(options: RouterOptions<State>): Dispatch {
     if (html && page) {
       try {
         const rootLayouts = byDir.layout.has("") ? [byDir.layout.get("") as AnyComponent] : [];
-        return render(page, rootLayouts, {
-          url: ctx.url,
-          state: ctx.state,
+        return render(
+          page,
+          rootLayouts,
+          {
+            url: ctx.url,
+            state: ctx.state,
+            status,
+            error,
+            data: undefined,
+            params: {},
+            route: null,
+          },
           status,
-          error,
-          data: undefined,
-          params: {},
-          route: null,
-        }, status);
+          error instanceof HttpError ? error.headers : undefined,
+        );
       } catch (renderError) {
         options.onError?.(renderError, ctx.req);
       }
     }
-    if (error instanceof HttpError) return jsonError(error.status, error.code, error.message);
+    if (error instanceof HttpError) {
+      return jsonError(error.status, error.code, error.message, error.headers);
+    }
     return jsonError(500, "internal_error", "The server failed to handle this request.");
   };
 
