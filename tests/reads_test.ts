@@ -35,6 +35,7 @@ const API_PATHS = [
   "/api/stats/campaigns?days=7&id=spring",
   "/api/stats/campaign-events?site_id=shop&days=7",
   "/api/campaigns?days=7",
+  "/api/campaigns/spring?days=7",
   "/api/stats/experiments",
   "/api/stats/experiments?experiment_id=checkout",
 ];
@@ -88,6 +89,9 @@ Deno.test("reads: every stats read in a read process answers what the same read 
         "/admin/experiments/checkout",
         "/admin/campaigns?period=7d",
         "/admin/campaigns/spring?period=7d",
+        "/admin/bots?period=7d",
+        "/admin/views?period=7d",
+        "/admin/events?period=7d",
       ]
     ) {
       const [a, b] = await Promise.all([adminHtml(threaded, path), adminHtml(inline, path)]);
@@ -97,6 +101,11 @@ Deno.test("reads: every stats read in a read process answers what the same read 
       assert.ok(figures(a.html), `${path} shows figures`);
       assert.equal(figures(a.html), figures(b.html), path);
     }
+    const csv = (t: AdminTestApp) => t.request("/api/export/bots.csv?days=7", { headers: AUTH });
+    const [a, b] = await Promise.all([csv(threaded), csv(inline)]);
+    const strip = (text: string) => text.replace(/generated_at,.*/, "");
+    assert.equal(a.status, 200);
+    assert.equal(strip(await a.text()), strip(await b.text()), "bots.csv");
   } finally {
     await closeApp(threaded);
     await closeApp(inline);

@@ -6,8 +6,26 @@
 // "heavy" reads scan raw rows, so their time grows with the data in the range. The scheduler
 // (lib/reads/scheduler.ts) keeps a process free of heavy reads and rate-limits anonymous heavy
 // reads; a read whose cost depends on its arguments says so with a function.
-import { campaignEventsReport, campaignReport, campaignSummaries } from "../campaigns/report.ts";
+import {
+  campaignEventsReport,
+  campaignReport,
+  campaignSummaries,
+  campaignSummary,
+} from "../campaigns/report.ts";
+import { eventCounts, listEvents } from "../db/admin_events.ts";
+import { listRecentViews, topPaths } from "../db/admin_views.ts";
 import { listVisitors, visitorAggregates } from "../db/admin_visitors.ts";
+import {
+  droppedHits,
+  excludedVisitors,
+  knownBotHitsByDay,
+  knownBotTraffic,
+  type ReportRange,
+  scoredViews,
+  suspiciousVisitors,
+} from "../db/bots.ts";
+import { botsSections } from "../export/bots.ts";
+import type { BotExportRange } from "../db/export.ts";
 import { experimentResults } from "../experiments/results.ts";
 import { liveDashboard, type LiveOptions, realtimeStats } from "../stats/live.ts";
 import { type StatsContext, statsOverview } from "../stats/overview.ts";
@@ -54,6 +72,27 @@ export const READS = {
   campaignSummaries: onDb("heavy", campaignSummaries),
   campaignReport: onDb("heavy", campaignReport),
   campaignEventsReport: onDb("heavy", campaignEventsReport),
+  campaignSummary: onDb("heavy", campaignSummary),
+  recentViews: onDb("heavy", listRecentViews),
+  topPaths: onDb("heavy", topPaths),
+  events: onDb("heavy", listEvents),
+  eventCounts: onDb("heavy", eventCounts),
+  /** What the bot defence did in a period (GET /api/bots/report, /admin/bots). */
+  botReport: read("heavy", (ctx, range: ReportRange) => ({
+    scored: scoredViews(ctx.db, range),
+    knownBots: knownBotTraffic(ctx.db, range),
+    byDay: knownBotHitsByDay(ctx.db, range),
+    dropped: droppedHits(ctx.db, range),
+  })),
+  suspiciousVisitors: onDb("heavy", suspiciousVisitors),
+  excludedVisitors: onDb("heavy", excludedVisitors),
+  /** The bots CSV's sections with their rows read (`withVisitors`: the suspicious visitors too). */
+  botsCsvSections: read(
+    "heavy",
+    (ctx, range: BotExportRange, generatedAt: string, withVisitors: boolean) =>
+      botsSections(ctx.db, range, generatedAt, withVisitors)
+        .map((section) => ({ ...section, rows: [...section.rows] })),
+  ),
 };
 
 export type Reads = typeof READS;
