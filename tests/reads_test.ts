@@ -106,6 +106,11 @@ Deno.test("reads: every stats read in a read process answers what the same read 
     const strip = (text: string) => text.replace(/generated_at,.*/, "");
     assert.equal(a.status, 200);
     assert.equal(strip(await a.text()), strip(await b.text()), "bots.csv");
+    const last24h = async (t: AdminTestApp) =>
+      (await (await t.request("/api/stats/summary", { headers: AUTH })).json()).last_24h;
+    const [x, y] = await Promise.all([last24h(threaded), last24h(inline)]);
+    assert.ok(x.total_views > 0, "the last 24 hours hold fixture views");
+    assert.deepEqual(x, y, "summary");
   } finally {
     await closeApp(threaded);
     await closeApp(inline);

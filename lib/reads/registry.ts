@@ -24,8 +24,9 @@ import {
   scoredViews,
   suspiciousVisitors,
 } from "../db/bots.ts";
-import { botsSections } from "../export/bots.ts";
 import type { BotExportRange } from "../db/export.ts";
+import { last24hCounts } from "../db/summary.ts";
+import { botsSections } from "../export/bots.ts";
 import { experimentResults } from "../experiments/results.ts";
 import { liveDashboard, type LiveOptions, realtimeStats } from "../stats/live.ts";
 import { type StatsContext, statsOverview } from "../stats/overview.ts";
@@ -93,6 +94,8 @@ export const READS = {
       botsSections(ctx.db, range, generatedAt, withVisitors)
         .map((section) => ({ ...section, rows: [...section.rows] })),
   ),
+  /** The last 24 hours over every site: raw rows, but a range no caller can widen. */
+  last24h: onDb("light", last24hCounts),
 };
 
 export type Reads = typeof READS;
