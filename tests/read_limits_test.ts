@@ -64,6 +64,11 @@ Deno.test("read limits: 0 keeps heavy reads for callers with credentials", async
   assert.equal(res.status, 429);
   assert.match((await res.json()).message, /need an API key/);
   assert.equal((await t.request(HEAVY, { headers: AUTH })).status, 200);
+  // A public page whose read is refused says why, with the same status.
+  const page = await t.request("/admin/views?period=7d", { headers: { accept: "text/html" } });
+  assert.equal(page.status, 429);
+  assert.equal(page.headers.get("retry-after"), "60");
+  assert.match(await page.text(), /need an API key/);
 });
 
 Deno.test("read limits: a request whose client already left runs no read", async () => {

@@ -2,6 +2,8 @@
 // limits (V8's heap and SQLite's, ECHELON_READ_MEMORY_MB each) and its temporary files next to
 // the database, sent one read at a time over stdin, answering on stdout. `kill()` is SIGKILL: the
 // only way to stop a statement node:sqlite is running, and the OS takes back all it held at once.
+// It runs at a lower CPU priority (`nice -n 10`, when `nice` is on the PATH): on a busy machine a
+// read yields the core to the process answering /b.gif, whose p99 it must not move.
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -32,23 +34,18 @@ export class ReadChild {
   readonly exited: Promise<void>;
 
   constructor(config: ReadProcessConfig) {
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        "--no-prompt",
-        ...configFlag(),
-        "--allow-read",
-        `--allow-write=${dirname(config.path)}`,
-        `--v8-flags=--max-old-space-size=${config.memoryMb}`,
-        ENTRY,
-        JSON.stringify(config),
-      ],
-      env: { SQLITE_TMPDIR: dirname(config.path) },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
+    this.#child = spawnNice([
+      Deno.execPath(),
+      "run",
+      "--quiet",
+      "--no-prompt",
+      ...configFlag(),
+      "--allow-read",
+      `--allow-write=${dirname(config.path)}`,
+      `--v8-flags=--max-old-space-size=${config.memoryMb}`,
+      ENTRY,
+      JSON.stringify(config),
+    ], { SQLITE_TMPDIR: dirname(config.path) });
     this.#stdin = this.#child.stdin.getWriter();
     this.exited = Promise.all([this.#child.status, this.#readReplies()]).then(([status]) => {
       this.#ended = status.signal ? `killed by ${status.signal}` : `exit code ${status.code}`;
@@ -103,6 +100,23 @@ export class ReadChild {
       }
     }
   }
+}
+
+const NICENESS = "10";
+let niceMissing = false;
+
+/** Starts `command` under `nice` (same pid: nice execs it), or directly where there is no nice. */
+function spawnNice(command: string[], env: Record<string, string>): Deno.ChildProcess {
+  const options = { env, stdin: "piped", stdout: "piped", stderr: "inherit" } as const;
+  if (!niceMissing) {
+    try {
+      return new Deno.Command("nice", { args: ["-n", NICENESS, ...command], ...options }).spawn();
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      niceMissing = true;
+    }
+  }
+  return new Deno.Command(command[0], { args: command.slice(1), ...options }).spawn();
 }
 
 let configFlagCache: string[] | null = null;
