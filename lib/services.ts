@@ -113,7 +113,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
         name: "flush collectors",
         run: () => collect.stop(Date.now() + config.shutdownTimeoutMs - 1000),
       },
-      { name: "close read threads", run: () => reads.close() },
+      { name: "close read processes", run: () => reads.close() },
     ],
   };
 }

@@ -48,7 +48,7 @@ Deno.test({
         await res.arrayBuffer();
         return performance.now() - started;
       };
-      const warm = await heavy(); // warms the page cache and a read thread
+      const warm = await heavy(); // warms the page cache and a read process
       // Long enough for the queries to overlap most of the load, however long one takes.
       const window = Math.max(4000, Math.min(2.5 * warm, 60_000));
       const baseline = await hits("baseline", window);
