@@ -14,10 +14,12 @@ export function isSharedFile(path: string): boolean {
 
 /**
  * A read process's connection (lib/reads/) bounds what one read may hold: temporary b-trees and
- * scratch tables go to files (in SQLITE_TMPDIR, which the pool points at the database's folder)
+ * scratch tables go to a file (in SQLITE_TMPDIR, which the pool points at the database's folder)
  * instead of memory, where a filtered overview over millions of rows took over 1 GB; the page
- * cache is 16 MB; and SQLite's whole heap is capped (`hard_heap_limit`, per process, and a read
- * process runs one read at a time), past which the read fails with "out of memory".
+ * caches (main and temp) are 16 MB each; and SQLite's whole heap is capped (`hard_heap_limit`, per
+ * process, and a read process runs one read at a time), past which the read fails with "out of
+ * memory". The temp file shrinks back once a read empties its scratch tables (auto_vacuum): left
+ * full of free pages, it made the next filtered overview at 10M rows 3x slower (33 s, not 10 s).
  */
 export interface ReadConnection {
   memoryMb: number;
@@ -51,7 +53,9 @@ export class Database {
     if (options.read) {
       this.#db.exec(`
         PRAGMA temp_store = FILE;
+        PRAGMA temp.auto_vacuum = FULL;
         PRAGMA cache_size = -16000;
+        PRAGMA temp.cache_size = -16000;
         PRAGMA hard_heap_limit = ${Math.floor(options.read.memoryMb) * 1024 * 1024};
       `);
     }
