@@ -83,32 +83,36 @@ Deno.test("read limits: a request whose client already left runs no read", async
 Deno.test("read limits: who a request reads as", async () => {
   const t = await createTestApp({ ECHELON_PUBLIC_MODE: "true", ECHELON_SECRET: SECRET });
   const created = createApiKey(t.services, { name: "reader", scope: "read" });
-  const keyId = created.kind === "created" ? created.info.id : 0;
-  const ctx = (headers: HeadersInit, remoteAddr = "203.0.113.7", username: string | null = null) =>
+  assert.equal(created.kind, "created");
+  const key = created.kind === "created" ? created : null;
+  // The state as the middleware leaves it: public mode's view for requests without credentials.
+  const ctx = (
+    view: { publicMode: boolean; username?: string },
+    headers: HeadersInit = {},
+    remoteAddr = "203.0.113.7",
+  ) =>
     ({
       req: new Request("http://echelon.test/api/stats/overview", { headers }),
       remoteAddr,
-      state: { ...initialState(t.services), username },
+      state: { ...initialState(t.services), username: null, ...view },
     }) as never;
-  assert.deepEqual(readCaller(ctx({})), { key: "ip:203.0.113.7", anonymous: true });
-  assert.deepEqual(readCaller(ctx({}, "::1")), { key: "ip:::1", anonymous: true });
-  assert.deepEqual(readCaller(ctx({ authorization: "Bearer nope" })).anonymous, true);
-  assert.deepEqual(readCaller(ctx(AUTH)), { key: "bearer", anonymous: false });
-  const key = created.kind === "created" ? created.key : "";
-  assert.deepEqual(readCaller(ctx({ authorization: `Bearer ${key}` })), {
-    key: `key:${keyId}`,
+  const anonymous = { publicMode: true };
+  const signedIn = { publicMode: false };
+  assert.deepEqual(readCaller(ctx(anonymous)), { key: "ip:203.0.113.7", anonymous: true });
+  assert.deepEqual(
+    readCaller(ctx(anonymous, {}, "2001:db8:1:2:3:4:5:6")),
+    { key: "ip:2001:db8:1:2::/64", anonymous: true },
+    "an IPv6 client is its /64",
+  );
+  assert.equal(readCaller(ctx(anonymous, AUTH)).anonymous, true, "the view decides");
+  assert.deepEqual(readCaller(ctx(signedIn, AUTH)), { key: "bearer", anonymous: false });
+  assert.deepEqual(readCaller(ctx(signedIn, { authorization: `Bearer ${key?.key}` })), {
+    key: `key:${key?.info.id}`,
     anonymous: false,
   });
-  assert.deepEqual(readCaller(ctx({}, "203.0.113.7", "admin")), {
+  assert.deepEqual(readCaller(ctx({ publicMode: false, username: "admin" })), {
     key: "user:admin",
     anonymous: false,
   });
-
-  const closed = await createTestApp({ ECHELON_SECRET: SECRET });
-  const state = { ...initialState(closed.services), username: null };
-  const req = new Request("http://echelon.test/api/stats/overview");
-  assert.deepEqual(readCaller({ req, remoteAddr: "203.0.113.7", state } as never), {
-    key: "authenticated",
-    anonymous: false,
-  });
+  assert.deepEqual(readCaller(ctx(signedIn)), { key: "authenticated", anonymous: false });
 });
