@@ -137,7 +137,7 @@ const DEFAULTS = {
   readTimeoutMs: 60_000,
   publicReadTimeoutMs: 10_000,
   publicReadRate: 20,
-  readMemoryMb: 256,
+  readMemoryMb: 512,
 } as const;
 
 export function loadConfig(env: Env, version = "dev"): Config {

@@ -31,7 +31,7 @@ Deno.test("config: defaults of the contract", () => {
   assert.equal(config.readTimeoutMs, 60_000);
   assert.equal(config.publicReadTimeoutMs, 10_000);
   assert.equal(config.publicReadRate, 20);
-  assert.equal(config.readMemoryMb, 256);
+  assert.equal(config.readMemoryMb, 512);
 });
 
 Deno.test("config: a documented 0 is parsed as 0, not replaced by a default", () => {

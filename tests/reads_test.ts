@@ -223,3 +223,42 @@ Deno.test("reads: closing kills a process still reading after the grace; the dat
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("reads: a read past its process's memory limit is refused; the process reads on", async () => {
+  const dir = await Deno.makeTempDir();
+  const { threaded, inline } = await twins(dir);
+  const pool = new ReadPool({ path: `${dir}/reads.db`, size: 1, retentionDays: 90, memoryMb: 16 });
+  try {
+    generate(threaded.services.db, 60_000, threaded.clock.now, () => {});
+    const never = new AbortController().signal;
+    const overview = (filters: Record<string, string>) => ({
+      name: "overview" as const,
+      args: [{
+        siteId: "bench",
+        from: "2026-08-23",
+        to: "2026-11-20",
+        filters,
+        compare: true,
+        limit: 10,
+      }],
+      now: threaded.clock.now,
+    });
+    // 90 days of raw rows in temporary tables need more than SQLite's 16 MB here.
+    const error = await pool.run(0, overview({ path_contains: "/" }), never).then(
+      () => null,
+      (e) => e,
+    );
+    assert.ok(error instanceof HttpError, `expected a refusal, got ${error}`);
+    assert.deepEqual([error.status, error.code], [503, "read_too_large"]);
+    assert.match(error.message, /more than the 16 MB a read may use/);
+    // A small read in the same process still answers.
+    const realtime = { name: "realtime" as const, args: ["bench"], now: threaded.clock.now };
+    const light = await pool.run(0, realtime, never) as { site_id: string };
+    assert.equal(light.site_id, "bench");
+  } finally {
+    await pool.close(2000);
+    await closeApp(threaded);
+    await closeApp(inline);
+    await Deno.remove(dir, { recursive: true });
+  }
+});

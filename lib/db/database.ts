@@ -13,13 +13,12 @@ export function isSharedFile(path: string): boolean {
 }
 
 /**
- * A read process's connection (lib/reads/) bounds what one read may hold: temporary b-trees and
- * scratch tables go to a file (in SQLITE_TMPDIR, which the pool points at the database's folder)
- * instead of memory, where a filtered overview over millions of rows took over 1 GB; the page
- * caches (main and temp) are 16 MB each; and SQLite's whole heap is capped (`hard_heap_limit`, per
- * process, and a read process runs one read at a time), past which the read fails with "out of
- * memory". The temp file shrinks back once a read empties its scratch tables (auto_vacuum): left
- * full of free pages, it made the next filtered overview at 10M rows 3x slower (33 s, not 10 s).
+ * A read process's connection (lib/reads/) bounds what one read may hold: SQLite's whole heap is
+ * capped (`hard_heap_limit`, per process, and a read process runs one read at a time), past which
+ * the read fails with "out of memory"; the page cache is 16 MB. Temporary b-trees and scratch
+ * tables stay in memory, inside that cap: in files they were written out as they grew, and at 10M
+ * rows that traffic held the server's own writes back (/b.gif p99 +115 ms during filtered
+ * overviews, against +34 ms in memory) and made each read slower (12.6 s against 7.0 s).
  */
 export interface ReadConnection {
   memoryMb: number;
@@ -52,10 +51,8 @@ export class Database {
     `);
     if (options.read) {
       this.#db.exec(`
-        PRAGMA temp_store = FILE;
-        PRAGMA temp.auto_vacuum = FULL;
+        PRAGMA temp_store = MEMORY;
         PRAGMA cache_size = -16000;
-        PRAGMA temp.cache_size = -16000;
         PRAGMA hard_heap_limit = ${Math.floor(options.read.memoryMb) * 1024 * 1024};
       `);
     }

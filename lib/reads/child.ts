@@ -1,6 +1,6 @@
 // One read process seen from the main process: `deno run` of child_main.ts with its memory
-// limits (V8's heap and SQLite's, ECHELON_READ_MEMORY_MB each) and its temporary files next to
-// the database, sent one read at a time over stdin, answering on stdout. `kill()` is SIGKILL: the
+// limits (V8's heap and SQLite's, ECHELON_READ_MEMORY_MB each), sent one read at a time over
+// stdin, answering on stdout with its resident memory after the read. `kill()` is SIGKILL: the
 // only way to stop a statement node:sqlite is running, and the OS takes back all it held at once.
 // It runs at a lower CPU priority (`nice -n 10`, when `nice` is on the PATH): on a busy machine a
 // read yields the core to the process answering /b.gif, whose p99 it must not move.
@@ -30,6 +30,8 @@ export class ReadChild {
   readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
   #waiting: Waiting | null = null;
   #ended: string | null = null;
+  /** The process's resident memory after its last answer, MiB. */
+  rssMb = 0;
   /** Resolves once the process has exited and its output is read. */
   readonly exited: Promise<void>;
 
@@ -45,7 +47,7 @@ export class ReadChild {
       `--v8-flags=--max-old-space-size=${config.memoryMb}`,
       ENTRY,
       JSON.stringify(config),
-    ], { SQLITE_TMPDIR: dirname(config.path) });
+    ]);
     this.#stdin = this.#child.stdin.getWriter();
     this.exited = Promise.all([this.#child.status, this.#readReplies()]).then(([status]) => {
       this.#ended = status.signal ? `killed by ${status.signal}` : `exit code ${status.code}`;
@@ -95,6 +97,7 @@ export class ReadChild {
         const waiting = this.#waiting;
         if (!waiting || waiting.id !== reply.id) continue;
         this.#waiting = null;
+        this.rssMb = reply.rssMb;
         if ("error" in reply) waiting.reject(errorOf(reply.error));
         else waiting.resolve(reply.result);
       }
@@ -106,8 +109,8 @@ const NICENESS = "10";
 let niceMissing = false;
 
 /** Starts `command` under `nice` (same pid: nice execs it), or directly where there is no nice. */
-function spawnNice(command: string[], env: Record<string, string>): Deno.ChildProcess {
-  const options = { env, stdin: "piped", stdout: "piped", stderr: "inherit" } as const;
+function spawnNice(command: string[]): Deno.ChildProcess {
+  const options = { stdin: "piped", stdout: "piped", stderr: "inherit" } as const;
   if (!niceMissing) {
     try {
       return new Deno.Command("nice", { args: ["-n", NICENESS, ...command], ...options }).spawn();

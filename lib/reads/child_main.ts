@@ -9,8 +9,8 @@ import {
   encodeFrame,
   failureOf,
   FrameDecoder,
+  type ReadFailure,
   type ReadProcessConfig,
-  type ReadReply,
   type ReadRequest,
 } from "./protocol.ts";
 import { readTooLarge } from "./refusals.ts";
@@ -34,7 +34,8 @@ export async function serveReads(
     for await (const chunk of input) {
       for (const request of decoder.push(chunk) as ReadRequest[]) {
         now = request.now;
-        await write(encodeFrame(answer(ctx, request, config.memoryMb)));
+        const reply = answer(ctx, request, config.memoryMb);
+        await write(encodeFrame({ ...reply, rssMb: Math.round(Deno.memoryUsage().rss / MIB) }));
       }
     }
   } finally {
@@ -43,7 +44,11 @@ export async function serveReads(
   }
 }
 
-function answer(ctx: ReadContext, request: ReadRequest, memoryMb: number): ReadReply {
+const MIB = 1024 * 1024;
+
+type Answer = { id: number; result: unknown } | { id: number; error: ReadFailure };
+
+function answer(ctx: ReadContext, request: ReadRequest, memoryMb: number): Answer {
   try {
     if (!isReadName(request.name)) throw new Error(`unknown read ${String(request.name)}`);
     return { id: request.id, result: runRead(ctx, request.name, request.args as never) };

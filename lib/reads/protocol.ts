@@ -28,9 +28,10 @@ export interface ReadFailure {
   code?: string;
 }
 
+/** Each answer says how much memory the process holds after it (MiB), so the pool can recycle. */
 export type ReadReply =
-  | { id: number; result: unknown }
-  | { id: number; error: ReadFailure };
+  | { id: number; rssMb: number; result: unknown }
+  | { id: number; rssMb: number; error: ReadFailure };
 
 export function encodeFrame(value: unknown): Uint8Array {
   const body = serialize(value);
