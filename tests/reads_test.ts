@@ -36,6 +36,8 @@ const API_PATHS = [
   "/api/stats/campaign-events?site_id=shop&days=7",
   "/api/campaigns?days=7",
   "/api/campaigns/spring?days=7",
+  "/api/bots/report?days=7",
+  "/api/bots/suspicious?min_score=0",
   "/api/stats/experiments",
   "/api/stats/experiments?experiment_id=checkout",
 ];
