@@ -58,10 +58,6 @@ export class ReadChild {
     });
   }
 
-  get pid(): number {
-    return this.#child.pid;
-  }
-
   /** Sends one read; the process answers one read at a time. */
   request(request: ReadRequest): Promise<unknown> {
     if (this.#ended !== null) return Promise.reject(readProcessLost(this.#ended));

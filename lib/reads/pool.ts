@@ -19,7 +19,7 @@ export interface ReadPoolOptions {
 
 export type ReadTask = Omit<ReadRequest, "id">;
 
-export const RECYCLE_RSS_MB = 128;
+const RECYCLE_RSS_MB = 128;
 const RECYCLE_GRACE_MS = 2000;
 
 export class ReadPool {
@@ -43,11 +43,6 @@ export class ReadPool {
   /** Read processes alive now (they start on first use). */
   get processes(): number {
     return this.#slots.filter((child) => child !== null).length;
-  }
-
-  /** Their process ids, for tests and operators. */
-  get pids(): number[] {
-    return this.#slots.flatMap((child) => (child ? [child.pid] : []));
   }
 
   /** Runs `task` in slot `slot`'s process; `stop` kills the process mid-read. */
