@@ -536,7 +536,7 @@ export async function benchStats(options: StatsBenchOptions): Promise<StatsFigur
         Math.max(3, Math.round(requests / 10)),
       );
       const rollupRows = db.get<{ n: number }>("SELECT COUNT(*) AS n FROM rollup_daily")!.n;
-      await services.reads.close(); // the API requests above ran on read threads
+      await services.reads.close(); // the API requests above ran in read processes
       db.close();
 
       const size = label(total);

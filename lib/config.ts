@@ -79,8 +79,18 @@ export interface Config {
   maxConnections: number | null;
   /** Connections open at once from one address (an IPv6 /64); trusted proxies are exempt. */
   maxConnectionsPerClient: number;
-  /** Worker threads for heavy stats reads (lib/reads/); 0 runs them on the main thread. */
+  /** Processes for the stats reads (lib/reads/); 0 runs them on the main thread. */
   readThreads: number;
+  /** Reads that may wait for a read process; beyond it a read is refused (503 busy). */
+  readQueue: number;
+  /** Time budget of an authenticated request's reads (queue wait included), ms. */
+  readTimeoutMs: number;
+  /** The same for anonymous callers (public mode without credentials), ms. */
+  publicReadTimeoutMs: number;
+  /** Heavy reads per minute per client IP for anonymous callers (0: none). */
+  publicReadRate: number;
+  /** Heap limit of each read process, for V8 and for SQLite each, MiB. */
+  readMemoryMb: number;
   /**
    * TEST ONLY (ECHELON_TEST_MAX_PAGES_FILE, never set in production): a file holding a page limit
    * that the writer connections apply (`PRAGMA max_page_count`) before each batch, so fault tests
@@ -123,6 +133,11 @@ const DEFAULTS = {
   maxSites: 1000,
   newSitesPerHour: 100,
   maxDailyValues: 5000,
+  readQueue: 32,
+  readTimeoutMs: 60_000,
+  publicReadTimeoutMs: 10_000,
+  publicReadRate: 20,
+  readMemoryMb: 512,
 } as const;
 
 export function loadConfig(env: Env, version = "dev"): Config {
@@ -239,6 +254,16 @@ export function loadConfig(env: Env, version = "dev"): Config {
       10_000_000,
     ),
     readThreads: int("ECHELON_READ_THREADS", DEFAULTS.readThreads, 0, 16),
+    readQueue: int("ECHELON_READ_QUEUE", DEFAULTS.readQueue, 0, 10_000),
+    readTimeoutMs: int("ECHELON_READ_TIMEOUT_MS", DEFAULTS.readTimeoutMs, 100, 3_600_000),
+    publicReadTimeoutMs: int(
+      "ECHELON_PUBLIC_READ_TIMEOUT_MS",
+      DEFAULTS.publicReadTimeoutMs,
+      100,
+      3_600_000,
+    ),
+    publicReadRate: int("ECHELON_PUBLIC_READ_RATE", DEFAULTS.publicReadRate, 0, 1_000_000),
+    readMemoryMb: int("ECHELON_READ_MEMORY_MB", DEFAULTS.readMemoryMb, 32, 65_536),
     testMaxPagesFile: read("ECHELON_TEST_MAX_PAGES_FILE") || null,
     viteDevUrl: url("VITE_DEV", read("VITE_DEV")),
     version: read("ECHELON_VERSION") ?? version,

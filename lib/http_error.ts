@@ -3,14 +3,18 @@
 // error page for page routes).
 
 export class HttpError extends Error {
+  /** Extra response headers, e.g. `retry-after` on 429 and 503. */
+  readonly headers?: HeadersInit;
+
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { headers?: HeadersInit },
   ) {
     super(message, options);
     this.name = "HttpError";
+    this.headers = options?.headers;
   }
 }
 

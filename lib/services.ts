@@ -36,7 +36,10 @@ export interface Services {
   requestStats: RequestStats;
   /** Overview figures of settled days (lib/stats/settled_cache.ts). */
   statsCache: SettledRangeCache;
-  /** Runs the heavy stats reads, on read threads when the database is a file (lib/reads/). */
+  /**
+   * Runs the heavy stats reads, in read processes when the database is a file (lib/reads/);
+   * routes use `readerFor(ctx)` (lib/reads/caller.ts) so the budget and the caller apply.
+   */
   reads: Reader;
   /** The HTTP connection layer's figures for /api/health (null until a server runs). */
   connectionStats: () => ConnectionStats | null;
@@ -73,7 +76,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     now,
   });
   const statsCache = new SettledRangeCache();
-  const reads = createReader({ db, now, config, statsCache }, { threads: config.readThreads });
+  const reads = createReader({ db, now, config, statsCache }, config, ephemeral);
   const collect = new Collector({
     config,
     db,
@@ -110,7 +113,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
         name: "flush collectors",
         run: () => collect.stop(Date.now() + config.shutdownTimeoutMs - 1000),
       },
-      { name: "close read threads", run: () => reads.close() },
+      { name: "close read processes", run: () => reads.close() },
     ],
   };
 }

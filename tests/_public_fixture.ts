@@ -198,12 +198,21 @@ export async function secretFixture(): Promise<SecretFixture> {
     owner,
     secrets,
     async open(extra = {}) {
-      const app = await createTestApp({ ...env, ECHELON_PUBLIC_MODE: "true", ...extra });
+      const app = await createTestApp({
+        ...env,
+        ECHELON_PUBLIC_MODE: "true",
+        // A walk reads every route from one client: more heavy reads than a visitor's minute.
+        ECHELON_PUBLIC_READ_RATE: "100000",
+        ...extra,
+      });
       opened.push(app);
       return app;
     },
     async close() {
-      for (const app of [owner, ...opened]) app.services.db.close();
+      for (const app of [owner, ...opened]) {
+        await app.services.reads.close(); // the file database's read processes
+        app.services.db.close();
+      }
       await Deno.remove(dir, { recursive: true });
     },
   };

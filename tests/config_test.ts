@@ -26,6 +26,12 @@ Deno.test("config: defaults of the contract", () => {
   assert.equal(config.maxSites, 1000);
   assert.equal(config.newSitesPerHour, 100);
   assert.equal(config.maxDailyValues, 5000);
+  assert.equal(config.readThreads, 2);
+  assert.equal(config.readQueue, 32);
+  assert.equal(config.readTimeoutMs, 60_000);
+  assert.equal(config.publicReadTimeoutMs, 10_000);
+  assert.equal(config.publicReadRate, 20);
+  assert.equal(config.readMemoryMb, 512);
 });
 
 Deno.test("config: a documented 0 is parsed as 0, not replaced by a default", () => {
@@ -35,12 +41,18 @@ Deno.test("config: a documented 0 is parsed as 0, not replaced by a default", ()
     ECHELON_BOT_DISCARD_THRESHOLD: "0",
     ECHELON_MAX_SITES: "0",
     ECHELON_NEW_SITES_PER_HOUR: "0",
+    ECHELON_READ_THREADS: "0",
+    ECHELON_READ_QUEUE: "0",
+    ECHELON_PUBLIC_READ_RATE: "0",
   });
   assert.equal(config.maxSites, 0);
   assert.equal(config.newSitesPerHour, 0);
   assert.equal(config.rateLimitMax, 0);
   assert.equal(config.suspectPoints, 0);
   assert.equal(config.botDiscardThreshold, 0);
+  assert.equal(config.readThreads, 0);
+  assert.equal(config.readQueue, 0);
+  assert.equal(config.publicReadRate, 0);
 });
 
 Deno.test("config: lists, maps and booleans", () => {
@@ -86,6 +98,11 @@ Deno.test("config: bad values stop boot with the variable's name", () => {
     ["ECHELON_IGNORED_SITES", "bad site"],
     ["ECHELON_CHALLENGE_WINDOW_MINUTES", "0"],
     ["ECHELON_TELEMETRY_URL", "ftp://x"],
+    ["ECHELON_READ_QUEUE", "many"],
+    ["ECHELON_READ_TIMEOUT_MS", "0"],
+    ["ECHELON_PUBLIC_READ_TIMEOUT_MS", "5s"],
+    ["ECHELON_PUBLIC_READ_RATE", "-1"],
+    ["ECHELON_READ_MEMORY_MB", "8"],
   ];
   for (const [name, value] of cases) {
     assert.throws(

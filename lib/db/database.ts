@@ -12,6 +12,18 @@ export function isSharedFile(path: string): boolean {
   return path !== ":memory:" && path !== "" && !path.startsWith("file::memory:");
 }
 
+/**
+ * A read process's connection (lib/reads/) bounds what one read may hold: SQLite's whole heap is
+ * capped (`hard_heap_limit`, per process, and a read process runs one read at a time), past which
+ * the read fails with "out of memory"; the page cache is 16 MB. Temporary b-trees and scratch
+ * tables stay in memory, inside that cap: in files they were written out as they grew, and at 10M
+ * rows that traffic held the server's own writes back (/b.gif p99 +115 ms during filtered
+ * overviews, against +34 ms in memory) and made each read slower (12.6 s against 7.0 s).
+ */
+export interface ReadConnection {
+  memoryMb: number;
+}
+
 export class Database {
   readonly path: string;
   readonly #db: DatabaseSync;
@@ -22,7 +34,7 @@ export class Database {
   /** Told each time the disk refuses this connection (the server logs it, rate limited). */
   onStorageFailure: ((error: StorageError) => void) | null = null;
 
-  constructor(path: string) {
+  constructor(path: string, options: { read?: ReadConnection } = {}) {
     this.path = path;
     this.#db = new DatabaseSync(path);
     // WAL lets the dashboard read while writers flush; NORMAL is durable across process crashes
@@ -37,6 +49,13 @@ export class Database {
       PRAGMA cache_size = -32000;
       PRAGMA journal_size_limit = 67108864;
     `);
+    if (options.read) {
+      this.#db.exec(`
+        PRAGMA temp_store = MEMORY;
+        PRAGMA cache_size = -16000;
+        PRAGMA hard_heap_limit = ${Math.floor(options.read.memoryMb) * 1024 * 1024};
+      `);
+    }
   }
 
   get isOpen(): boolean {

@@ -15,11 +15,15 @@ import type { CsvSection, CsvValue } from "./csv.ts";
 /** Suspicious visitors listed in a private export (the highest scores first). */
 export const MAX_SUSPICIOUS_ROWS = 1000;
 
-/** The file's sections; the suspicious visitors are read only if their section is written. */
+/**
+ * The file's sections; the suspicious visitors are read only if their section is written, and
+ * left out without `withVisitors` (a read process answers with every row already read).
+ */
 export function botsSections(
   db: Database,
   range: BotExportRange,
   generatedAt: string,
+  withVisitors = true,
 ): CsvSection[] {
   const days = knownBotDays(db, range);
   const perBot = new Map<string, number>();
@@ -64,35 +68,37 @@ export function botsSections(
       header: ["date", "endpoint", "reason", "hits"],
       rows: droppedDays(db, range).map((r) => [r.date, r.endpoint, r.reason, r.hits]),
     },
-    {
-      title: `Suspicious visitors (score 25 or more, up to ${MAX_SUSPICIOUS_ROWS})`,
-      header: [
-        "visitor_id",
-        "max_bot_score",
-        "pageviews",
-        "first_seen",
-        "last_seen",
-        "sites",
-        "countries",
-        "devices",
-        "browsers",
-        "is_excluded",
-      ],
-      rows: lazyRows(() =>
-        suspiciousInPeriod(db, range, MAX_SUSPICIOUS_ROWS).map((v) => [
-          v.visitor_id,
-          v.max_bot_score,
-          v.pageviews,
-          v.first_seen,
-          v.last_seen,
-          v.sites,
-          v.countries,
-          v.devices,
-          v.browsers,
-          v.is_excluded,
-        ])
-      ),
-    },
+    ...(withVisitors
+      ? [{
+        title: `Suspicious visitors (score 25 or more, up to ${MAX_SUSPICIOUS_ROWS})`,
+        header: [
+          "visitor_id",
+          "max_bot_score",
+          "pageviews",
+          "first_seen",
+          "last_seen",
+          "sites",
+          "countries",
+          "devices",
+          "browsers",
+          "is_excluded",
+        ],
+        rows: lazyRows(() =>
+          suspiciousInPeriod(db, range, MAX_SUSPICIOUS_ROWS).map((v) => [
+            v.visitor_id,
+            v.max_bot_score,
+            v.pageviews,
+            v.first_seen,
+            v.last_seen,
+            v.sites,
+            v.countries,
+            v.devices,
+            v.browsers,
+            v.is_excluded,
+          ])
+        ),
+      }]
+      : []),
   ];
 }
 

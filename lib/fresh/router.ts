@@ -135,23 +135,33 @@ export function createRouter<State>(options: RouterOptions<State>): Dispatch {
     if (!(error instanceof HttpError)) options.onError?.(error, ctx.req);
     const html = wantsHtml(ctx.req, route);
     const page = status === 404 ? notFoundPage : errorPage;
+    // A refusal's own headers (Retry-After on 429 and 503) go with it, as JSON or as a page.
+    const headers = error instanceof HttpError ? error.headers : undefined;
     if (html && page) {
       try {
         const rootLayouts = byDir.layout.has("") ? [byDir.layout.get("") as AnyComponent] : [];
-        return render(page, rootLayouts, {
-          url: ctx.url,
-          state: ctx.state,
+        return render(
+          page,
+          rootLayouts,
+          {
+            url: ctx.url,
+            state: ctx.state,
+            status,
+            error,
+            data: undefined,
+            params: {},
+            route: null,
+          },
           status,
-          error,
-          data: undefined,
-          params: {},
-          route: null,
-        }, status);
+          headers,
+        );
       } catch (renderError) {
         options.onError?.(renderError, ctx.req);
       }
     }
-    if (error instanceof HttpError) return jsonError(error.status, error.code, error.message);
+    if (error instanceof HttpError) {
+      return jsonError(error.status, error.code, error.message, headers);
+    }
     return jsonError(500, "internal_error", "The server failed to handle this request.");
   };
 

@@ -1,128 +1,100 @@
-// Read threads: the heavy stats reads run on worker threads with their own connections, so a
+// Read processes: the heavy stats reads run in child processes with their own connections, so a
 // query of seconds (a filtered overview over raw rows, a deep visitors list) never stalls the
-// event loop that answers /b.gif. Threads start on first use, up to `size`; a read goes to an
-// idle thread, or else to the one with the fewest reads waiting. A crashed thread fails only
-// its own reads and is replaced on the next one.
-import { HttpError } from "../http_error.ts";
-import type { ReadFailure, ReadReply, ReadRequest } from "./protocol.ts";
-import type { ReadName } from "./registry.ts";
-
-interface Waiting {
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
-}
-
-interface Thread {
-  worker: Worker;
-  waiting: Map<number, Waiting>;
-}
+// event loop that answers /b.gif, cannot grow the server's memory, and can be stopped. Slot i
+// holds at most one process, started on its first read; the scheduler (scheduler.ts) decides
+// which read runs in which slot. Stopping a read kills its process; the slot's next read starts
+// a fresh one (~0.1-0.2 s). A process that dies fails only its own read. A process holding more
+// than RECYCLE_RSS_MB after a read is replaced: the allocator keeps what a large read took (a
+// 730-day filtered overview left ~290 MB resident), and the next read needs none of it.
+import { ReadChild } from "./child.ts";
+import type { ReadRequest } from "./protocol.ts";
 
 export interface ReadPoolOptions {
   path: string;
   size: number;
   retentionDays: number;
+  /** V8 and SQLite heap limit of each read process, MiB. */
+  memoryMb: number;
 }
+
+export type ReadTask = Omit<ReadRequest, "id">;
+
+const RECYCLE_RSS_MB = 128;
+const RECYCLE_GRACE_MS = 2000;
 
 export class ReadPool {
   readonly #options: ReadPoolOptions;
-  #threads: Thread[] = [];
+  readonly #slots: (ReadChild | null)[];
+  /** Processes out of their slot that have not exited yet. */
+  readonly #ending = new Set<ReadChild>();
   #nextId = 1;
   #closed = false;
 
   constructor(options: ReadPoolOptions) {
-    if (options.size < 1) throw new RangeError("a read pool needs at least one thread");
+    if (options.size < 1) throw new RangeError("a read pool needs at least one process");
     this.#options = options;
+    this.#slots = Array.from({ length: options.size }, () => null);
   }
 
-  /** Threads running now (they start on first use). */
-  get threads(): number {
-    return this.#threads.length;
+  get size(): number {
+    return this.#options.size;
   }
 
-  /** Reads waiting or running on every thread. */
-  get pending(): number {
-    return this.#threads.reduce((n, t) => n + t.waiting.size, 0);
+  /** Read processes alive now (they start on first use). */
+  get processes(): number {
+    return this.#slots.filter((child) => child !== null).length;
   }
 
-  run(name: ReadName, args: unknown[], now: number): Promise<unknown> {
-    if (this.#closed) return Promise.reject(new Error("read pool closed"));
-    const thread = this.#pick();
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      thread.waiting.set(id, { resolve, reject });
-      this.#post(thread, { kind: "read", id, name, args, now });
+  /** Runs `task` in slot `slot`'s process; `stop` kills the process mid-read. */
+  run(slot: number, task: ReadTask, stop: AbortSignal): Promise<unknown> {
+    if (stop.aborted) return Promise.reject(stop.reason);
+    const child = this.#slots[slot] ?? this.#spawn(slot);
+    const onStop = () => {
+      this.#retire(slot, child);
+      child.kill();
+      // The replacement starts now rather than when the slot's next read arrives.
+      if (!this.#closed) this.#spawn(slot);
+    };
+    stop.addEventListener("abort", onStop, { once: true });
+    return child.request({ id: this.#nextId++, ...task }).finally(() => {
+      stop.removeEventListener("abort", onStop);
+      if (child.rssMb > RECYCLE_RSS_MB && this.#slots[slot] === child) {
+        this.#retire(slot, child);
+        child.close(RECYCLE_GRACE_MS);
+      }
     });
   }
 
-  /**
-   * Closes every thread's connection once its reads are answered, then ends the threads. A read
-   * still running after `graceMs` is abandoned (its caller gets an error): reads write nothing
-   * but temporary tables, so ending a thread mid-query loses nothing.
-   */
-  async close(graceMs = 2000): Promise<void> {
+  /** Whether slot `slot` has a process already started. */
+  isWarm(slot: number): boolean {
+    return this.#slots[slot] !== null;
+  }
+
+  /** Closes every process (its connection first); one still running after `graceMs` is killed. */
+  async close(graceMs: number): Promise<void> {
     this.#closed = true;
-    const threads = this.#threads;
-    this.#threads = [];
-    await Promise.all(threads.map(async (thread) => {
-      const id = this.#nextId++;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      try {
-        await new Promise((resolve, reject) => {
-          thread.waiting.set(id, { resolve, reject });
-          this.#post(thread, { kind: "close", id });
-          timer = setTimeout(() => reject(new Error("read thread closed mid-read")), graceMs);
-        });
-      } catch (error) {
-        // A crashed thread has nothing left to close; a thread still reading is ended.
-        for (const waiting of thread.waiting.values()) waiting.reject(error as Error);
-        thread.waiting.clear();
-      } finally {
-        clearTimeout(timer);
-        thread.worker.terminate();
-      }
-    }));
+    const closing = this.#slots.map((child, slot) => {
+      if (!child) return Promise.resolve();
+      this.#retire(slot, child);
+      return child.close(graceMs);
+    });
+    await Promise.all([...closing, ...[...this.#ending].map((child) => child.exited)]);
   }
 
-  #pick(): Thread {
-    const idle = this.#threads.find((t) => t.waiting.size === 0);
-    if (idle) return idle;
-    if (this.#threads.length < this.#options.size) return this.#spawn();
-    return this.#threads.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a));
+  #spawn(slot: number): ReadChild {
+    const { path, retentionDays, memoryMb } = this.#options;
+    const child = new ReadChild({ path, retentionDays, memoryMb });
+    this.#slots[slot] = child;
+    // A process that exits on its own (crash, out of memory) frees its slot for a new one.
+    child.exited.then(() => this.#retire(slot, child));
+    return child;
   }
 
-  #spawn(): Thread {
-    const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
-    const thread: Thread = { worker, waiting: new Map() };
-    worker.onmessage = ({ data }: MessageEvent<ReadReply>) => {
-      const waiting = thread.waiting.get(data.id);
-      thread.waiting.delete(data.id);
-      if ("error" in data) waiting?.reject(errorOf(data.error));
-      else waiting?.resolve(data.result);
-    };
-    worker.onerror = (event) => {
-      // A crashed thread must not take the process down: its reads fail, the next read
-      // starts a new thread.
-      event.preventDefault();
-      this.#threads = this.#threads.filter((t) => t !== thread);
-      const error = new Error(`read thread crashed: ${event.message}`);
-      for (const waiting of thread.waiting.values()) waiting.reject(error);
-      thread.waiting.clear();
-      worker.terminate();
-    };
-    const { path, retentionDays } = this.#options;
-    this.#post(thread, { kind: "open", path, retentionDays });
-    this.#threads.push(thread);
-    return thread;
+  /** Takes `child` out of its slot; `close` still waits for it to be gone. */
+  #retire(slot: number, child: ReadChild): void {
+    if (this.#slots[slot] === child) this.#slots[slot] = null;
+    if (this.#ending.has(child)) return;
+    this.#ending.add(child);
+    child.exited.then(() => this.#ending.delete(child));
   }
-
-  #post(thread: Thread, request: ReadRequest): void {
-    thread.worker.postMessage(request);
-  }
-}
-
-export function errorOf(failure: ReadFailure): Error {
-  if (failure.status !== undefined && failure.code !== undefined) {
-    return new HttpError(failure.status, failure.code, failure.message);
-  }
-  return new Error(failure.message);
 }

@@ -1,8 +1,32 @@
-// Every read heavy enough to matter, by name, so it can run on a read thread (lib/reads/pool.ts)
-// or inline with the same code and the same answer. Each takes a ReadContext first and
-// structured-cloneable arguments, and returns a structured-cloneable result.
-import { campaignEventsReport, campaignReport, campaignSummaries } from "../campaigns/report.ts";
+// Every read heavy enough to matter, by name, with its cost class, so it can run in a read
+// process (lib/reads/pool.ts) or inline with the same code and the same answer. Each takes a
+// ReadContext first and structured-cloneable arguments, and returns a structured-cloneable result.
+//
+// Cost: "light" reads answer from rollups or a few indexed rows (milliseconds at any size);
+// "heavy" reads scan raw rows, so their time grows with the data in the range. The scheduler
+// (lib/reads/scheduler.ts) keeps a process free of heavy reads and rate-limits anonymous heavy
+// reads; a read whose cost depends on its arguments says so with a function.
+import {
+  campaignEventsReport,
+  campaignReport,
+  campaignSummaries,
+  campaignSummary,
+} from "../campaigns/report.ts";
+import { eventCounts, listEvents } from "../db/admin_events.ts";
+import { listRecentViews, topPaths } from "../db/admin_views.ts";
 import { listVisitors, visitorAggregates } from "../db/admin_visitors.ts";
+import {
+  droppedHits,
+  excludedVisitors,
+  knownBotHitsByDay,
+  knownBotTraffic,
+  type ReportRange,
+  scoredViews,
+  suspiciousVisitors,
+} from "../db/bots.ts";
+import type { BotExportRange } from "../db/export.ts";
+import { last24hCounts } from "../db/summary.ts";
+import { botsSections } from "../export/bots.ts";
 import { experimentResults } from "../experiments/results.ts";
 import { liveDashboard, type LiveOptions, realtimeStats } from "../stats/live.ts";
 import { type StatsContext, statsOverview } from "../stats/overview.ts";
@@ -11,34 +35,74 @@ import type { OverviewQuery } from "../stats/params.ts";
 /** What a read needs: a connection, the caller's clock and the retention period. */
 export type ReadContext = StatsContext;
 
-type Tail<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
-type OnDb<F extends (...args: never[]) => unknown> = (
-  ctx: ReadContext,
-  ...args: Tail<Parameters<F>>
-) => ReturnType<F>;
+export type ReadCost = "light" | "heavy";
 
-const onDb =
-  <F extends (db: ReadContext["db"], ...args: never[]) => unknown>(fn: F): OnDb<F> =>
-  (ctx, ...args) => fn(ctx.db, ...(args as never[])) as ReturnType<F>;
+interface ReadSpec<A extends unknown[], R> {
+  run: (ctx: ReadContext, ...args: A) => R;
+  cost: ReadCost | ((...args: A) => ReadCost);
+}
+
+type Tail<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
+
+const read = <A extends unknown[], R>(
+  cost: ReadSpec<A, R>["cost"],
+  run: (ctx: ReadContext, ...args: A) => R,
+): ReadSpec<A, R> => ({ run, cost });
+
+/** A read of lib/db/ that only needs the connection. */
+const onDb = <F extends (db: ReadContext["db"], ...args: never[]) => unknown>(
+  cost: ReadCost,
+  fn: F,
+): ReadSpec<Tail<Parameters<F>>, ReturnType<F>> =>
+  read(cost, (ctx, ...args) => fn(ctx.db, ...(args as never[])) as ReturnType<F>);
+
+/** Without a filter the overview comes from rollups; any filter reads raw rows. */
+const overviewCost = (q: OverviewQuery): ReadCost =>
+  Object.values(q.filters ?? {}).some((v) => v !== undefined && v !== "") ? "heavy" : "light";
 
 export const READS = {
-  overview: (ctx: ReadContext, q: OverviewQuery) => statsOverview(ctx, q),
-  liveDashboard: (ctx: ReadContext, siteId: string, options: LiveOptions = {}) =>
-    liveDashboard(ctx, siteId, options),
-  realtime: (ctx: ReadContext, siteId: string) => realtimeStats(ctx, siteId),
-  visitors: onDb(listVisitors),
-  visitorAggregates: onDb(visitorAggregates),
-  experimentResults: onDb(experimentResults),
-  campaignSummaries: onDb(campaignSummaries),
-  campaignReport: onDb(campaignReport),
-  campaignEventsReport: onDb(campaignEventsReport),
+  overview: read(overviewCost, (ctx, q: OverviewQuery) => statsOverview(ctx, q)),
+  liveDashboard: read(
+    "light",
+    (ctx, siteId: string, options: LiveOptions = {}) => liveDashboard(ctx, siteId, options),
+  ),
+  realtime: read("light", (ctx, siteId: string) => realtimeStats(ctx, siteId)),
+  visitors: onDb("heavy", listVisitors),
+  visitorAggregates: onDb("heavy", visitorAggregates),
+  experimentResults: onDb("heavy", experimentResults),
+  campaignSummaries: onDb("heavy", campaignSummaries),
+  campaignReport: onDb("heavy", campaignReport),
+  campaignEventsReport: onDb("heavy", campaignEventsReport),
+  campaignSummary: onDb("heavy", campaignSummary),
+  recentViews: onDb("heavy", listRecentViews),
+  topPaths: onDb("heavy", topPaths),
+  events: onDb("heavy", listEvents),
+  eventCounts: onDb("heavy", eventCounts),
+  /** What the bot defence did in a period (GET /api/bots/report, /admin/bots). */
+  botReport: read("heavy", (ctx, range: ReportRange) => ({
+    scored: scoredViews(ctx.db, range),
+    knownBots: knownBotTraffic(ctx.db, range),
+    byDay: knownBotHitsByDay(ctx.db, range),
+    dropped: droppedHits(ctx.db, range),
+  })),
+  suspiciousVisitors: onDb("heavy", suspiciousVisitors),
+  excludedVisitors: onDb("heavy", excludedVisitors),
+  /** The bots CSV's sections with their rows read (`withVisitors`: the suspicious visitors too). */
+  botsCsvSections: read(
+    "heavy",
+    (ctx, range: BotExportRange, generatedAt: string, withVisitors: boolean) =>
+      botsSections(ctx.db, range, generatedAt, withVisitors)
+        .map((section) => ({ ...section, rows: [...section.rows] })),
+  ),
+  /** The last 24 hours over every site: raw rows, but a range no caller can widen. */
+  last24h: onDb("light", last24hCounts),
 };
 
 export type Reads = typeof READS;
 export type ReadName = keyof Reads;
-export type ReadArgs<N extends ReadName> = Reads[N] extends
-  (ctx: ReadContext, ...args: infer A) => unknown ? A : never;
-export type ReadResult<N extends ReadName> = ReturnType<Reads[N]>;
+export type ReadArgs<N extends ReadName> = Reads[N] extends ReadSpec<infer A, unknown> ? A
+  : never;
+export type ReadResult<N extends ReadName> = ReturnType<Reads[N]["run"]>;
 
 export function isReadName(name: unknown): name is ReadName {
   return typeof name === "string" && Object.hasOwn(READS, name);
@@ -50,6 +114,12 @@ export function runRead<N extends ReadName>(
   name: N,
   args: ReadArgs<N>,
 ): ReadResult<N> {
-  const read = READS[name] as (ctx: ReadContext, ...args: unknown[]) => ReadResult<N>;
-  return read(ctx, ...args);
+  const spec = READS[name] as ReadSpec<unknown[], ReadResult<N>>;
+  return spec.run(ctx, ...args);
+}
+
+/** The cost class of one call of `name`. */
+export function readCost<N extends ReadName>(name: N, args: ReadArgs<N>): ReadCost {
+  const { cost } = READS[name] as ReadSpec<unknown[], unknown>;
+  return typeof cost === "function" ? cost(...args) : cost;
 }

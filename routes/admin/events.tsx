@@ -15,15 +15,10 @@ import { BOT_FILTERS, parseChoice, parseEventKey } from "../../lib/admin/filters
 import { formatDateTime, formatNumber } from "../../lib/admin/format.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
 import { adminHref } from "../../lib/admin/period.ts";
-import {
-  EVENT_LIST_KEYS,
-  type EventCount,
-  eventCounts,
-  type EventListRow,
-  listEvents,
-} from "../../lib/db/admin_events.ts";
+import { EVENT_LIST_KEYS, type EventCount, type EventListRow } from "../../lib/db/admin_events.ts";
 import type { BotFilter } from "../../lib/db/admin_views.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
+import { readerFor } from "../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../lib/state.ts";
 
 export const PAGE_SIZE = 50;
@@ -43,7 +38,7 @@ interface Data {
 }
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const frame = loadAdminFrame(ctx);
     const params = ctx.url.searchParams;
     const filters: Filters = {
@@ -53,11 +48,12 @@ export const handler = {
       bots: frame.readOnly ? "humans" : parseChoice(params.get("bots"), BOT_FILTERS, "all"),
     };
     const { site, period } = frame.selection;
-    const db = ctx.state.services.db;
+    const reads = readerFor(ctx);
     const filter = { site, since: period.since, until: period.until, ...filters };
-    const counts = eventCounts(db, { ...filter, type: null });
+    const counts = await reads.run("eventCounts", { ...filter, type: null });
     if (frame.readOnly) return page<Data>({ frame, filters, counts, rows: null, links: null });
-    const result = listEvents(db, filter, pageRequest(ctx.url, ["string", "number"], PAGE_SIZE));
+    const request = pageRequest(ctx.url, ["string", "number"], PAGE_SIZE);
+    const result = await reads.run("events", filter, request);
     return page<Data>({
       frame,
       filters,

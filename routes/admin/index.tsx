@@ -30,6 +30,7 @@ import { embedSnippet } from "../../lib/admin/sites.ts";
 import { currentSchemaVersion } from "../../lib/db/migrate.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../lib/public_origin.ts";
+import { readerFor } from "../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../lib/state.ts";
 import type { Overview } from "../../lib/stats/mod.ts";
 
@@ -59,7 +60,8 @@ type Data = Body & { frame: AdminFrame; instance: Instance | null; origin: strin
 export const handler = {
   async GET(ctx: Ctx) {
     const services = ctx.state.services;
-    const { config, db, reads, startedAt } = services;
+    const { config, db, startedAt } = services;
+    const reads = readerFor(ctx);
     const frame = loadAdminFrame(ctx);
     const { period } = frame.selection;
     const site = pageSite(frame.selection, frame.sites);

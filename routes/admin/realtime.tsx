@@ -11,6 +11,7 @@ import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
 import { type RealtimeSnapshot, realtimeSnapshot } from "../../lib/admin/live_poll.ts";
 import { adminHref } from "../../lib/admin/period.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
+import { readerFor } from "../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../lib/state.ts";
 import type { Realtime } from "../../lib/stats/mod.ts";
 
@@ -23,7 +24,7 @@ type Data =
 
 export const handler = {
   async GET(ctx: Ctx) {
-    const { reads } = ctx.state.services;
+    const reads = readerFor(ctx);
     const frame = loadAdminFrame(ctx);
     const site = pageSite(frame.selection, frame.sites);
     if (site !== null) {

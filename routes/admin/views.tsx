@@ -27,13 +27,12 @@ import { formatDateTime, formatDuration, formatNumber } from "../../lib/admin/fo
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
 import {
   type BotFilter,
-  listRecentViews,
   type PathCount,
-  topPaths,
   VIEW_LIST_KEYS,
   type ViewListRow,
 } from "../../lib/db/admin_views.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
+import { readerFor } from "../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../lib/state.ts";
 
 export const PAGE_SIZE = 50;
@@ -54,7 +53,7 @@ interface Data {
 }
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const frame = loadAdminFrame(ctx);
     const params = ctx.url.searchParams;
     const filters: Filters = {
@@ -65,13 +64,13 @@ export const handler = {
     };
     const { site, period } = frame.selection;
     const range = { site, since: period.since, until: period.until };
-    const db = ctx.state.services.db;
+    const reads = readerFor(ctx);
     if (frame.readOnly) {
-      const top = topPaths(db, { ...range, pathContains: filters.path });
+      const top = await reads.run("topPaths", { ...range, pathContains: filters.path });
       return page<Data>({ frame, filters, rows: null, links: null, top });
     }
-    const result = listRecentViews(
-      db,
+    const result = await reads.run(
+      "recentViews",
       {
         ...range,
         pathContains: filters.path,

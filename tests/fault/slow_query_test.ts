@@ -1,15 +1,13 @@
 // A slow dashboard query vs ingestion (issue 8): /b.gif latency while the heaviest overview query
 // (a path filter, which reads raw rows instead of rollups) runs again and again on stored page
 // views (10.24M by default; ECHELON_SLOW_QUERY_ROWS sets another size). Stats reads run on read
-// threads (lib/reads/), so a hit never waits for a query: the bound is "p99 during the queries ≤
+// processes (lib/reads/), so a hit never waits for a query: the bound is "p99 during the queries ≤
 // p99 without them + 100 ms", whatever the query takes. The test prints the figures. It needs
 // 1-3 min to build its database, so it runs with `deno task test:fault`
 // (ECHELON_SLOW_QUERY_TEST=1), not in `deno task test`.
 import assert from "node:assert/strict";
-import { generate } from "../../bench/stats_bench.ts";
-import { VIEW_COLUMNS } from "../../lib/db/columns.ts";
-import { openDatabase } from "../../lib/db/mod.ts";
 import { spawnServer } from "../_process.ts";
+import { buildViewsDatabase } from "./_big_db.ts";
 import { percentile, steadyLoad } from "./_load.ts";
 import { TEST_SECRET } from "../_helpers.ts";
 
@@ -18,41 +16,19 @@ const SECRET = TEST_SECRET;
 const HEAVY = "/api/stats/overview?site_id=bench&days=30&path=/pricing";
 const MARGIN_MS = 100;
 
-/** ~20k generated page views, doubled in SQL (indexes rebuilt once) up to TARGET_ROWS. */
-function buildDatabase(path: string): number {
-  const db = openDatabase(path);
-  try {
-    db.exec("PRAGMA synchronous = OFF");
-    generate(db, 20_000, Date.now(), () => {});
-    const indexes = db.all<{ name: string; sql: string }>(
-      `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-       AND tbl_name = 'visitor_views'`,
-    );
-    for (const { name } of indexes) db.exec(`DROP INDEX ${name}`);
-    const columns = VIEW_COLUMNS.join(", ");
-    const count = () => db.get<{ n: number }>("SELECT count(*) AS n FROM visitor_views")!.n;
-    while (count() < TARGET_ROWS) {
-      db.exec(`INSERT INTO visitor_views (${columns}) SELECT ${columns} FROM visitor_views`);
-    }
-    for (const { sql } of indexes) db.exec(sql);
-    db.exec("ANALYZE");
-    return count();
-  } finally {
-    db.close();
-  }
-}
-
 Deno.test({
   name: "fault: /b.gif latency while the heaviest dashboard query runs",
   ignore: Deno.env.get("ECHELON_SLOW_QUERY_TEST") !== "1",
   async fn() {
     const dir = await Deno.makeTempDir();
     const dbPath = `${dir}/slow.db`;
-    const rows = buildDatabase(dbPath);
+    const rows = buildViewsDatabase(dbPath, TARGET_ROWS);
     const server = await spawnServer({
       ECHELON_DB_PATH: dbPath,
       ECHELON_SECRET: SECRET,
       ECHELON_RATE_LIMIT_MAX: "0",
+      // This test is about ingest while the query runs, however long it takes here.
+      ECHELON_READ_TIMEOUT_MS: "3600000",
     }, 120_000);
     try {
       const hits = (prefix: string, durationMs: number) =>
@@ -72,7 +48,7 @@ Deno.test({
         await res.arrayBuffer();
         return performance.now() - started;
       };
-      const warm = await heavy(); // warms the page cache and a read thread
+      const warm = await heavy(); // warms the page cache and a read process
       // Long enough for the queries to overlap most of the load, however long one takes.
       const window = Math.max(4000, Math.min(2.5 * warm, 60_000));
       const baseline = await hits("baseline", window);

@@ -15,20 +15,15 @@ import { botCategory } from "../../../lib/bots/known_bots.ts";
 import { parseIntIn } from "../../../lib/admin/filters.ts";
 import { formatAge, formatDateTime, formatNumber } from "../../../lib/admin/format.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
-import {
-  droppedHits,
-  type ExcludedVisitor,
-  excludedVisitors,
-  knownBotHitsByDay,
-  type KnownBotTraffic,
-  knownBotTraffic,
-  type ScoredViews,
-  scoredViews,
-  type SuspiciousVisitor,
-  suspiciousVisitors,
+import type {
+  ExcludedVisitor,
+  KnownBotTraffic,
+  ScoredViews,
+  SuspiciousVisitor,
 } from "../../../lib/db/bots.ts";
 import { BOT_SCORE_THRESHOLD } from "../../../lib/db/columns.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
+import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
 
 export const MAX_SUSPICIOUS = 200;
@@ -48,9 +43,10 @@ interface Data {
 }
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const frame = loadAdminFrame(ctx);
-    const { collect, db } = ctx.state.services;
+    const { collect } = ctx.state.services;
+    const reads = readerFor(ctx);
     // Counters still in memory belong in the report.
     collect.flushCounters();
     const { site, period } = frame.selection;
@@ -61,23 +57,21 @@ export const handler = {
       100,
       BOT_SCORE_THRESHOLD,
     );
+    const report = await reads.run("botReport", range);
     return page<Data>({
       frame,
       minScore,
-      scored: scoredViews(db, range),
-      knownBots: knownBotTraffic(db, range).map((bot) => ({
-        ...bot,
-        category: botCategory(bot.bot_name),
-      })),
-      byDay: knownBotHitsByDay(db, range),
-      dropped: droppedHits(db, range),
-      suspicious: frame.readOnly ? null : suspiciousVisitors(db, {
+      scored: report.scored,
+      knownBots: report.knownBots.map((bot) => ({ ...bot, category: botCategory(bot.bot_name) })),
+      byDay: report.byDay,
+      dropped: report.dropped,
+      suspicious: frame.readOnly ? null : await reads.run("suspiciousVisitors", {
         siteId: site,
         minScore,
         limit: MAX_SUSPICIOUS,
         since: period.since,
       }),
-      excluded: frame.readOnly ? null : excludedVisitors(db, MAX_EXCLUDED),
+      excluded: frame.readOnly ? null : await reads.run("excludedVisitors", MAX_EXCLUDED),
       returnTo: ctx.url.pathname + ctx.url.search,
     });
   },

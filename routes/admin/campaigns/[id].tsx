@@ -38,6 +38,7 @@ import {
 } from "../../../lib/campaigns/mod.ts";
 import { getCampaign } from "../../../lib/db/campaigns.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
+import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
 
 /** The URL builder's fields (query parameters of this page). */
@@ -81,7 +82,8 @@ function builderOf(url: URL, campaign: CampaignRecord | null): Builder {
 }
 
 async function render(ctx: Ctx, errors: string[] = [], status?: number) {
-  const { config, reads } = ctx.state.services;
+  const { config } = ctx.state.services;
+  const reads = readerFor(ctx);
   const frame = loadAdminFrame(ctx);
   const campaign = campaignOf(ctx);
   return page<Data>({

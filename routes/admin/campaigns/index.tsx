@@ -18,6 +18,7 @@ import {
   reportRange,
 } from "../../../lib/campaigns/mod.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
+import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
 import { StatusBadge } from "../../../components/CampaignStatus.tsx";
 
@@ -45,7 +46,8 @@ function statusFilter(ctx: Ctx): CampaignStatus | null {
 }
 
 async function load(ctx: Ctx, errors: string[] = [], form?: FormValues): Promise<Data> {
-  const { config, reads } = ctx.state.services;
+  const { config } = ctx.state.services;
+  const reads = readerFor(ctx);
   const frame = loadAdminFrame(ctx);
   const status = statusFilter(ctx);
   const { site, period } = frame.selection;

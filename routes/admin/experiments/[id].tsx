@@ -34,6 +34,7 @@ import type { ExperimentResults } from "../../../lib/experiments/results.ts";
 import { experimentSnippet } from "../../../lib/experiments/snippet.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../../lib/public_origin.ts";
+import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
 
 interface Data {
@@ -46,7 +47,8 @@ interface Data {
 }
 
 async function render(ctx: Ctx, errors: string[] = [], status?: number) {
-  const { config, db, reads } = ctx.state.services;
+  const { config, db } = ctx.state.services;
+  const reads = readerFor(ctx);
   const frame = loadAdminFrame(ctx);
   const experiment = findExperiment(db, ctx.params.id);
   return page<Data>({

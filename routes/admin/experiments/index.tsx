@@ -18,6 +18,7 @@ import {
   STATUSES,
 } from "../../../lib/experiments/mod.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
+import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
 
 interface Row {
@@ -37,7 +38,8 @@ interface Data {
 
 export const handler = {
   async GET(ctx: Ctx) {
-    const { db, reads } = ctx.state.services;
+    const { db } = ctx.state.services;
+    const reads = readerFor(ctx);
     const frame = loadAdminFrame(ctx);
     const rawStatus = ctx.url.searchParams.get("status");
     const status = isStatus(rawStatus) ? rawStatus : null;

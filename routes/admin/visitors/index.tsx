@@ -28,6 +28,7 @@ import {
   type VisitorSort,
 } from "../../../lib/db/admin_visitors.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
+import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
 
 export const PAGE_SIZE = 50;
@@ -72,7 +73,7 @@ export const handler = {
       order: parseChoice(params.get("order"), ["desc", "asc"] as const, "desc"),
     };
     const { site, period } = frame.selection;
-    const { reads } = ctx.state.services;
+    const reads = readerFor(ctx);
     const returnTo = ctx.url.pathname + ctx.url.search;
     if (frame.readOnly) {
       const range = { site, since: period.since, until: period.until };

@@ -2,13 +2,8 @@
 // known-bot traffic by bot, path and day, dropped hits by reason, and stored page views by score
 // signal, proof-of-work verdict and score bucket. Counters still in memory are flushed first.
 import { botCategory } from "../../../lib/bots/known_bots.ts";
-import {
-  droppedHits,
-  knownBotHitsByDay,
-  knownBotTraffic,
-  scoredViews,
-} from "../../../lib/db/bots.ts";
 import { utcDate } from "../../../lib/ingest/types.ts";
+import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
 import { clampedInt, optionalSiteId } from "./_params.ts";
 
@@ -16,25 +11,26 @@ const DAY_MS = 86_400_000;
 export const MAX_REPORT_DAYS = 365;
 
 export const handler = {
-  GET(ctx: Ctx) {
-    const { collect, db, now } = ctx.state.services;
+  async GET(ctx: Ctx) {
+    const { collect, now } = ctx.state.services;
     const siteId = optionalSiteId(ctx.url);
     const days = clampedInt(ctx.url, "days", { fallback: 7, min: 1, max: MAX_REPORT_DAYS });
     collect.flushCounters();
     const range = { siteId, sinceDate: utcDate(now() - (days - 1) * DAY_MS) };
+    const report = await readerFor(ctx).run("botReport", range);
     return Response.json({
       site_id: siteId,
       days,
       since: range.sinceDate,
-      known_bots: knownBotTraffic(db, range).map((bot) => ({
+      known_bots: report.knownBots.map((bot) => ({
         bot_name: bot.bot_name,
         category: botCategory(bot.bot_name),
         hits: bot.hits,
         top_paths: bot.top_paths,
       })),
-      by_day: knownBotHitsByDay(db, range),
-      dropped: droppedHits(db, range),
-      scored: scoredViews(db, range),
+      by_day: report.byDay,
+      dropped: report.dropped,
+      scored: report.scored,
     });
   },
 };

@@ -2,7 +2,6 @@
 // 30 days); PATCH {name?, status?} (any status to any other: active, paused, archived); DELETE
 // removes the registration (stored views keep their utm values). 400 invalid_id, 404 not_found.
 import {
-  campaignSummary,
   changeCampaign,
   parseCampaignChange,
   removeCampaign,
@@ -12,6 +11,7 @@ import { campaignId } from "../../../lib/campaigns/params.ts";
 import { type CampaignRecord, getCampaign } from "../../../lib/db/campaigns.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError } from "../../../lib/http_error.ts";
+import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
 import { parseRange } from "../../../lib/stats/params.ts";
 
@@ -25,12 +25,12 @@ function campaignOf(ctx: Ctx): CampaignRecord {
 }
 
 export const handler = {
-  GET(ctx: Ctx) {
-    const { db, now } = ctx.state.services;
+  async GET(ctx: Ctx) {
+    const { now } = ctx.state.services;
     const campaign = campaignOf(ctx);
     const range = reportRange(parseRange(ctx.url, now()));
     return Response.json({
-      ...campaignSummary(db, campaign, range),
+      ...await readerFor(ctx).run("campaignSummary", campaign, range),
       period: { from: range.from, to: range.to },
     });
   },

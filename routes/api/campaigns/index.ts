@@ -8,6 +8,7 @@ import { createCampaign, parseNewCampaign, reportRange } from "../../../lib/camp
 import { campaignFilter } from "../../../lib/campaigns/params.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError } from "../../../lib/http_error.ts";
+import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
 import { parseRange } from "../../../lib/stats/params.ts";
 
@@ -15,7 +16,8 @@ const MAX_BODY_BYTES = 4096;
 
 export const handler = {
   async GET(ctx: Ctx) {
-    const { now, reads } = ctx.state.services;
+    const { now } = ctx.state.services;
+    const reads = readerFor(ctx);
     const filter = campaignFilter(ctx.url);
     const range = reportRange(parseRange(ctx.url, now()));
     return Response.json(await reads.run("campaignSummaries", range, filter));

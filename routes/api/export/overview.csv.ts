@@ -4,6 +4,7 @@
 // served in public mode.
 import { exportFilename, exportParams, sectionsResponse } from "../../../lib/export/mod.ts";
 import { EXPORT_LIST_LIMIT, overviewSections } from "../../../lib/export/overview.ts";
+import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
 import { parseOverviewQuery } from "../../../lib/stats/mod.ts";
 
@@ -13,7 +14,7 @@ export const handler = {
     const now = services.now();
     const params = exportParams(ctx.url, now, { siteRequired: true });
     const query = parseOverviewQuery(ctx.url, now);
-    const overview = await services.reads.run("overview", {
+    const overview = await readerFor(ctx).run("overview", {
       ...query,
       compare: true,
       limit: query.limit ?? EXPORT_LIST_LIMIT,

@@ -6,12 +6,14 @@
 import { reportRange } from "../../../lib/campaigns/mod.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import { EVENT_TYPES } from "../../../lib/ingest/event_pipeline.ts";
+import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
 import { parseRange, requiredSiteId } from "../../../lib/stats/params.ts";
 
 export const handler = {
   async GET(ctx: Ctx) {
-    const { now, reads } = ctx.state.services;
+    const { now } = ctx.state.services;
+    const reads = readerFor(ctx);
     const siteId = requiredSiteId(ctx.url);
     const range = reportRange(parseRange(ctx.url, now()));
     const eventType = ctx.url.searchParams.get("event_type")?.trim() || null;

@@ -7,12 +7,14 @@ import { reportRange } from "../../../lib/campaigns/mod.ts";
 import { campaignFilter, campaignId } from "../../../lib/campaigns/params.ts";
 import { getCampaign } from "../../../lib/db/campaigns.ts";
 import { HttpError } from "../../../lib/http_error.ts";
+import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
 import { parseRange } from "../../../lib/stats/params.ts";
 
 export const handler = {
   async GET(ctx: Ctx) {
-    const { db, now, reads } = ctx.state.services;
+    const { db, now } = ctx.state.services;
+    const reads = readerFor(ctx);
     const range = reportRange(parseRange(ctx.url, now()));
     const rawId = ctx.url.searchParams.get("id");
     if (rawId === null) {

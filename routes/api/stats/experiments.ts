@@ -9,11 +9,13 @@ import {
   siteParam,
   statusesParam,
 } from "../../../lib/experiments/params.ts";
+import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
   async GET(ctx: Ctx) {
-    const { db, now, reads } = ctx.state.services;
+    const { db, now } = ctx.state.services;
+    const reads = readerFor(ctx);
     const at = now();
     const id = experimentIdParam(ctx.url);
     if (id !== null) {
