@@ -197,6 +197,12 @@ Deno.test("router: 404 and 500 as JSON for API routes and as pages for HTML", as
   assert.equal(res.status, 418);
   assert.deepEqual(await res.json(), { error: "teapot", message: "short and stout" });
 
+  // A browser navigating to a handler route (Sec-Fetch-Dest: document) gets the error page.
+  res = await get("/api/teapot", { headers: { "sec-fetch-dest": "document" } });
+  assert.equal(res.status, 418);
+  assert.equal(res.headers.get("content-type"), "text/html; charset=utf-8");
+  assert.match(await res.text(), /<p id="err">failed 418<\/p>/);
+
   res = await get("/boom");
   assert.equal(res.status, 500);
   assert.match(await res.text(), /<p id="err">failed 500<\/p>/);

@@ -127,8 +127,13 @@ export function createRouter<State>(options: RouterOptions<State>): Dispatch {
     return response;
   };
 
+  // A page's errors are pages; a handler's are JSON, unless a browser navigated to it (a redirect
+  // route refused in public mode): a JSON answer there would be shown raw, and its missing icon
+  // fetched as /favicon.ico.
   const wantsHtml = (req: Request, route: Route<State> | null) =>
-    route ? route.component !== null : (req.headers.get("accept") ?? "").includes("text/html");
+    route
+      ? route.component !== null || req.headers.get("sec-fetch-dest") === "document"
+      : (req.headers.get("accept") ?? "").includes("text/html");
 
   const errorResponse = (error: unknown, ctx: Context<State>, route: Route<State> | null) => {
     const status = error instanceof HttpError ? error.status : 500;
