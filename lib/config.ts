@@ -277,6 +277,14 @@ export function loadConfig(env: Env, version = "dev"): Config {
         "on this machine or a private network, or Cloudflare's ranges (https://www.cloudflare.com/ips/)",
     );
   }
+  if (config.trustGeoHeaders && config.trustProxy === null) {
+    // Country headers are the edge's only when the edge is the peer; a client reaching the app
+    // directly would otherwise choose its own country (and its suspect-country points).
+    throw new ConfigError(
+      "ECHELON_TRUST_GEO_HEADERS",
+      "needs ECHELON_TRUST_PROXY naming the proxy or CDN that sets the country headers",
+    );
+  }
   return config;
 }
 

@@ -19,6 +19,8 @@ const ENV = {
   ECHELON_ANONYMIZE_SITES: `${ANON.toUpperCase()},other`,
   ECHELON_UTM_RECORD_ALL: "true",
   ECHELON_TRUST_GEO_HEADERS: "true",
+  // The peer stands for the geo proxy that sets x-country-code (one hop).
+  ECHELON_TRUST_PROXY: "1",
   // Drop reasons in the x-echelon-drop header (asserted: every hit is stored or a known bot).
   ECHELON_DEBUG: "true",
 };

@@ -19,7 +19,12 @@ const BROWSER: Record<string, string> = {
   "sec-fetch-site": "cross-site",
   "x-country-code": "FI",
 };
-const BASE_ENV = { ECHELON_DEBUG: "true", ECHELON_TRUST_GEO_HEADERS: "true" };
+/** Every peer stands for the geo proxy that sets x-country-code (one hop). */
+const BASE_ENV = {
+  ECHELON_DEBUG: "true",
+  ECHELON_TRUST_GEO_HEADERS: "true",
+  ECHELON_TRUST_PROXY: "1",
+};
 /** Behind Cloudflare: the test app's peer (203.0.113.7) stands for Cloudflare's edge. */
 const CLOUDFLARE_ENV = {
   ...BASE_ENV,

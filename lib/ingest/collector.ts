@@ -22,7 +22,7 @@ import type { PowVerifier } from "../pow/mod.ts";
 import { correlateBots, CORRELATION_EVERY_MS } from "../bots/correlator.ts";
 import { createKnownBotMatcher, loadCrawlerFeed } from "../bots/known_bots.ts";
 import { CollectCaches, REFRESH_EVERY_MS } from "./caches.ts";
-import { clientIp } from "./client_ip.ts";
+import { clientIp, isTrustedProxy } from "./client_ip.ts";
 import { isHttpsRequest } from "../public_origin.ts";
 import { isOverRateLimit } from "./rate_limit.ts";
 import { counterSiteId, CounterTable } from "./counters.ts";
@@ -329,6 +329,7 @@ export class Collector {
       now,
       date: utcDate(now),
       secure: isHttpsRequest(headers, req.url, remoteAddr, config),
+      viaTrustedProxy: isTrustedProxy(remoteAddr, config),
     };
   }
 

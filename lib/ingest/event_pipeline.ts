@@ -117,7 +117,7 @@ function scoreStep(deps: CollectorDeps): Step<EventsHit> {
       const result = scoreHit({
         kind: "events",
         headers: hit.facts.headers,
-        behindCloudflare: c.behindCloudflare,
+        behindCloudflare: c.behindCloudflare && hit.facts.viaTrustedProxy,
         powVerdict: hit.powVerdict,
         interactionMs: null,
         country: hit.country,

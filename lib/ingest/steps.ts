@@ -164,7 +164,8 @@ export function countryStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
   return {
     name: "country",
     run(hit) {
-      hit.country = countryFromHeaders(hit.facts.headers, trust) ?? deps.geo.country(hit.facts.ip);
+      const edge = hit.facts.viaTrustedProxy ? countryFromHeaders(hit.facts.headers, trust) : null;
+      hit.country = edge ?? deps.geo.country(hit.facts.ip);
     },
   };
 }

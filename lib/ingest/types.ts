@@ -33,6 +33,11 @@ export interface RequestFacts {
   date: string;
   /** The page reached us over HTTPS (directly or through a trusted proxy). */
   secure: boolean;
+  /**
+   * The TCP peer is a trusted proxy, so headers an edge adds (country, Cloudflare's bot score)
+   * are the edge's; from any other peer they are the client's own claim and are ignored.
+   */
+  viaTrustedProxy: boolean;
 }
 
 export type StepResult = DropReason | undefined;

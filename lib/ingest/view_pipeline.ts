@@ -189,7 +189,7 @@ function scoreStep(deps: CollectorDeps): Step<ViewHit> {
       const result = scoreHit({
         kind: "view",
         headers: hit.facts.headers,
-        behindCloudflare: c.behindCloudflare,
+        behindCloudflare: c.behindCloudflare && hit.facts.viaTrustedProxy,
         powVerdict: hit.powVerdict,
         interactionMs: hit.interactionMs,
         country: hit.country,
