@@ -26,6 +26,11 @@ export interface ApiClientOptions {
   timeoutMs?: number;
   /** Sent as User-Agent (fetch's default otherwise). */
   userAgent?: string;
+  /**
+   * Aborts every request when it aborts: /mcp passes its own request's signal, so a tool's API
+   * reads stop when the MCP client leaves (lib/reads/ cancels a read whose request aborted).
+   */
+  signal?: AbortSignal;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
@@ -46,7 +51,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const req = new Request(url, {
         method: "GET",
         headers,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: options.signal
+          ? AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal])
+          : AbortSignal.timeout(timeoutMs),
       });
       let res: Response;
       try {

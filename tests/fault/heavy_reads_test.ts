@@ -9,7 +9,9 @@
 //      promptly;
 //  (d) anonymous callers are rate-limited on heavy reads, the bearer token is not;
 //  (e) the public admin pages and the bots CSV read off the main thread within the same budget
-//      (they ran inline: seconds of a stalled event loop for every anonymous visitor).
+//      (they ran inline: seconds of a stalled event loop for every anonymous visitor);
+//  (f) an MCP tool call whose client leaves stops its read (the next heavy read waited ~11 s
+//      behind it when /mcp's subrequests did not follow the client's connection).
 // Prints the figures. Runs with `deno task test:fault` (ECHELON_SLOW_QUERY_TEST=1): ~1 min. At
 // larger sizes give the read processes more memory (ECHELON_HEAVY_READS_MEMORY_MB), so that time,
 // not memory, ends the heavy read in (b).
@@ -240,6 +242,41 @@ Deno.test({
           assert.ok(stall < 150, `the event loop stalled: /api/health took ${stall} ms`);
         },
       );
+
+      await t.step("(f) an MCP tool call whose client leaves stops its read", async () => {
+        // The tool's API read is an in-process subrequest: it must follow the MCP client's
+        // connection, or the heavy lane stays busy for the whole read after the client left.
+        const client = new AbortController();
+        const call = fetch(`${server.baseUrl}/mcp`, {
+          method: "POST",
+          signal: client.signal,
+          headers: {
+            ...BEARER,
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+            "mcp-protocol-version": "2025-06-18",
+          },
+          body: JSON.stringify({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "tools/call",
+            params: {
+              name: "analytics_overview",
+              arguments: { site_id: "bench", days: 730, path_contains: "/" },
+            },
+          }),
+        }).catch(() => null);
+        await sleep(1500);
+        client.abort();
+        await call;
+        await sleep(300);
+        const next = await get(SMALL_HEAVY, { headers: BEARER });
+        console.log(
+          `mcp: a heavy read right after an abandoned tool call ${Math.round(next.ms)} ms`,
+        );
+        assert.equal(next.status, 200, excerpt(next));
+        assert.ok(next.ms < 3000, `the next heavy read waited ${Math.round(next.ms)} ms`);
+      });
 
       await t.step("(d) anonymous heavy reads are rate-limited, the bearer's are not", async () => {
         // Anonymous heavy reads are limited per client (14 a minute here); the bearer is not.
