@@ -3,7 +3,7 @@
 // rest into "(other)" so totals stay exact, and the known-bot report keeps as many (bot, path)
 // rows per site and day, counting further paths under "(other)".
 import assert from "node:assert/strict";
-import { insertEvents, insertViews, registerSite } from "./_admin.ts";
+import { adminApp, adminHtml, insertEvents, insertViews, registerSite } from "./_admin.ts";
 import { b64, BROWSER_HEADERS, flush } from "./_collect.ts";
 import { createTestApp, TEST_SECRET } from "./_helpers.ts";
 import { refreshRollups } from "../lib/stats/mod.ts";
@@ -13,7 +13,7 @@ const DAY = "2026-11-18";
 const MAX = 10;
 
 Deno.test("cardinality: a day's rollup keeps ECHELON_MAX_DAILY_VALUES paths and event names, the rest as (other)", async () => {
-  const t = await createTestApp({ ECHELON_MAX_DAILY_VALUES: String(MAX), ECHELON_SECRET: SECRET });
+  const t = await adminApp({ ECHELON_MAX_DAILY_VALUES: String(MAX), ECHELON_SECRET: SECRET });
   registerSite(t, "shop");
   const at = (i: number) => new Date(Date.parse(`${DAY}T10:00:00.000Z`) + i * 1000).toISOString();
   // "/popular" is seen 30 times; 40 made-up paths once each, by 40 visitors.
@@ -84,6 +84,16 @@ Deno.test("cardinality: a day's rollup keeps ECHELON_MAX_DAILY_VALUES paths and 
     overview.custom_events.reduce((sum: number, e: { count: number }) => sum + e.count, 0),
     30,
   );
+
+  // The dashboard lists "(other)" as a row without a link: no one path or name stands behind it.
+  const { html } = await adminHtml(t, `/admin?site=shop&from=${DAY}&to=${DAY}`);
+  for (const table of ["top-pages-table", "custom-events-table"]) {
+    const start = html.indexOf(`id="${table}"`);
+    const rows = html.slice(start, html.indexOf("</table>", start));
+    assert.ok(rows.includes("(other)"), `${table} shows the (other) row`);
+    assert.doesNotMatch(rows, /<a [^>]*>\(other\)<\/a>/, `${table}: (other) is not a link`);
+    assert.match(rows, /<a [^>]*>(\/popular|signup)<\/a>/, `${table}: real values stay links`);
+  }
 });
 
 Deno.test("cardinality: the known-bot report keeps ECHELON_MAX_DAILY_VALUES paths a site and day", async () => {

@@ -28,6 +28,7 @@ import { type LiveSnapshot, liveSnapshot } from "../../lib/admin/live_poll.ts";
 import { adminHref } from "../../lib/admin/period.ts";
 import { embedSnippet } from "../../lib/admin/sites.ts";
 import { currentSchemaVersion } from "../../lib/db/migrate.ts";
+import { OTHER_VALUE } from "../../lib/db/stats_source.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../lib/public_origin.ts";
 import { readerFor } from "../../lib/reads/caller.ts";
@@ -177,7 +178,8 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             empty="No page views."
             rows={overview.top_paths.map((r) => ({
               label: r.path,
-              display: (
+              // The rollup's "(other)" row sums many paths: there is no one path to list.
+              display: r.path === OTHER_VALUE ? r.path : (
                 <a
                   class="hover:underline"
                   href={adminHref("/admin/views", selection, { path: r.path })}
@@ -345,7 +347,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             empty="No custom events."
             rows={overview.custom_events.map((r) => ({
               label: r.event_name,
-              display: (
+              display: r.event_name === OTHER_VALUE ? r.event_name : (
                 <a
                   class="hover:underline"
                   href={adminHref("/admin/events", selection, {
