@@ -8,6 +8,7 @@ import type { Step } from "./pipeline.ts";
 import {
   type CollectorDeps,
   countryStep,
+  crawlerFeedStep,
   exclusionStep,
   isRecordedCampaign,
   knownBotStep,
@@ -63,6 +64,7 @@ export function eventSteps(
     userAgentStep(deps),
     countryStep(deps),
     powStep(deps),
+    crawlerFeedStep(deps),
     scoreStep(deps),
     thresholdStep(deps),
     eventsStep(deps),
@@ -130,7 +132,7 @@ function scoreStep(deps: CollectorDeps): Step<EventsHit> {
         screenGiven: false,
         referrerType: "direct_or_unknown",
         path: hit.reportPath,
-        extra: deps.crawlerSignals(hit.facts.userAgent),
+        extra: hit.signals,
       });
       hit.score = result.score;
       hit.scoreDetail = result.detail;

@@ -19,6 +19,11 @@ export interface HitBase {
   country: string | null;
   token: string | null;
   powVerdict: PowVerdict;
+  /**
+   * Points from detectors beyond the seed's table (browser evidence, network, crawler feed), by
+   * signal name; steps before the score step add to it, the score step adds them up.
+   */
+  signals: Record<string, number>;
   score: number;
   scoreDetail: Record<string, number | string>;
 }
@@ -45,6 +50,31 @@ export interface ViewHit extends HitBase {
     term: string | null;
   };
   powSolveMs: number | null;
+  /**
+   * Trusted input seen on the page before this view was sent (the `it` parameter), or null when
+   * the beacon carried none.
+   */
+  interaction: Interaction | null;
+}
+
+/**
+ * Kinds of trusted input, as bits of the `it` parameter's first field (wire contract with
+ * tracker/): `it=<kinds>.<moves>.<distance>`, moves = trusted pointermove events (≤ 999),
+ * distance = their summed path in CSS pixels (≤ 99999).
+ */
+export const INTERACTION_KINDS = {
+  pointer: 1,
+  key: 2,
+  wheel: 4,
+  touch: 8,
+  move: 16,
+} as const;
+
+/** The tracker's summary of trusted input: kinds (bits of INTERACTION_KINDS), moves, path px. */
+export interface Interaction {
+  kinds: number;
+  moves: number;
+  distance: number;
 }
 
 export function newHitBase(facts: RequestFacts): HitBase {
@@ -60,6 +90,7 @@ export function newHitBase(facts: RequestFacts): HitBase {
     country: null,
     token: null,
     powVerdict: "missing",
+    signals: {},
     score: 0,
     scoreDetail: {},
   };

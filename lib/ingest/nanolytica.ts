@@ -162,6 +162,7 @@ export function nanolyticaDecoder(deps: CollectorDeps): ViewDecoder<NanolyticaVi
         hit.cookieMode = false;
         hit.token = null;
         hit.powSolveMs = null;
+        hit.interaction = null;
         hit.referrerUrl = p.referrer;
         hit.utm = {
           campaign: page.utm.utm_campaign ?? null,

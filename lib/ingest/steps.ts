@@ -170,6 +170,22 @@ export function countryStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
   };
 }
 
+/** The crawler-user-agents feed's points for the hit's UA, as an extra signal. */
+export function crawlerFeedStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
+  return {
+    name: "crawler_feed",
+    run(hit) {
+      addSignals(hit, deps.crawlerSignals(hit.facts.userAgent));
+    },
+  };
+}
+
+/** Adds detector points to the hit's extra signals (summed by name). */
+export function addSignals(hit: HitBase, signals: Readonly<Record<string, number>> | undefined) {
+  if (!signals) return;
+  for (const name in signals) hit.signals[name] = (hit.signals[name] ?? 0) + signals[name];
+}
+
 export function powStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
   return {
     name: "proof_of_work",

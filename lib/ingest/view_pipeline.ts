@@ -11,6 +11,7 @@ import { classifyReferrer } from "./referrer.ts";
 import {
   type CollectorDeps,
   countryStep,
+  crawlerFeedStep,
   exclusionStep,
   isRecordedCampaign,
   knownBotStep,
@@ -64,6 +65,7 @@ export function viewSteps<H extends ViewHit = ViewHit>(
     referrerStep(),
     utmStep(deps),
     powStep(deps),
+    crawlerFeedStep(deps),
     scoreStep(deps),
     thresholdStep(deps),
     registerSiteStep(deps),
@@ -118,6 +120,7 @@ function validateStep(deps: CollectorDeps): Step<ViewHit> {
       hit.cookieMode = q.get("ck") === "1";
       hit.token = q.get("tok");
       hit.powSolveMs = parseIntParam(q.get("ps"), 0, 600_000);
+      hit.interaction = null;
       hit.referrerUrl = decodeBase64Text(q.get("ref"), 2048);
       const utm = page.utm;
       const b64 = (name: string) => decodeBase64Text(q.get(name), 256);
@@ -202,7 +205,7 @@ function scoreStep(deps: CollectorDeps): Step<ViewHit> {
         screenGiven: hit.screenGiven,
         referrerType: hit.referrer.type,
         path: hit.path,
-        extra: deps.crawlerSignals(hit.facts.userAgent),
+        extra: hit.signals,
       });
       hit.score = result.score;
       hit.scoreDetail = result.detail;
