@@ -27,8 +27,8 @@ function fail(message: string): HttpError {
 }
 
 function preview(value: unknown): string {
-  const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
-  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+  if (typeof value !== "string") return String(JSON.stringify(value)).slice(0, 60);
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 }
 
 /** The entries of a body: a JSON array, an object with `hits`, or one JSON object per line. */

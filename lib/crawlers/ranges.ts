@@ -19,6 +19,8 @@ export interface RangeSource {
   urls: string[];
   /** Bot display names of lib/bots/bot_names.ts this source verifies. */
   crawlers: string[];
+  /** When the prefixes were fetched from the publisher, YYYY-MM-DD. */
+  fetched: string;
   prefixes: string[];
 }
 
