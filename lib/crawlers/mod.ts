@@ -28,10 +28,13 @@ export function createCrawlerService(config: Pick<Config, "botUaPatterns">): Cra
 
 const DAY_MS = 86_400_000;
 
-/** The first instant kept by the bot counters' retention (ECHELON_BOT_RETENTION_DAYS). */
+/**
+ * The first instant kept by the bot counters' retention (ECHELON_BOT_RETENTION_DAYS): the
+ * retention job deletes the days before today minus that many (lib/stats/retention.ts).
+ */
 export function oldestCrawlAt(config: Pick<Config, "botRetentionDays">, now: number): number {
   const today = Math.floor(now / DAY_MS) * DAY_MS;
-  return today - (config.botRetentionDays - 1) * DAY_MS;
+  return today - config.botRetentionDays * DAY_MS;
 }
 
 /** 400 `unknown_site` unless every site is registered (hits are counted for known sites only). */
