@@ -36,7 +36,9 @@ Deno.test("crawler ranges: inside, boundaries, outside, IPv6, IPv4-mapped, unlis
       compileCrawlerRanges({
         snapshot_date: "x",
         copied_from: "x",
-        sources: { bad: { urls: [], crawlers: ["GPTBot"], fetched: "x", prefixes: ["1.2.3.4/33"] } },
+        sources: {
+          bad: { urls: [], crawlers: ["GPTBot"], fetched: "x", prefixes: ["1.2.3.4/33"] },
+        },
       }),
     /source bad: "1\.2\.3\.4\/33" is not a CIDR prefix/,
   );

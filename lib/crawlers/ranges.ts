@@ -3,6 +3,7 @@
 // masked-key probe per distinct length (at most 33 for IPv4, 129 for IPv6), not one per prefix.
 import ipaddr from "ipaddr.js";
 import { isIpAddress } from "../ingest/client_ip.ts";
+import { LruCache } from "../lru.ts";
 
 /** The bundled snapshot, resolved from this file. */
 export const CRAWLER_RANGES_URL = new URL("./ranges.json", import.meta.url);
@@ -90,16 +91,24 @@ export function compileCrawlerRanges(snapshot: RangeSnapshot): CrawlerRanges {
       }
     }
   }
+  // A crawler comes back from the same few addresses: a log's lines repeat (crawler, IP) pairs.
+  const cache = new LruCache<string, Verification>(10_000);
   return {
     date: snapshot.snapshot_date,
     crawlers: new Set(byCrawler.keys()),
     verify(crawler, ip) {
       const sets = byCrawler.get(crawler);
       if (!sets) return "unlisted";
+      const key = `${crawler}\u0000${ip}`;
+      const cached = cache.get(key);
+      if (cached !== undefined) return cached;
       const address = parseAddress(ip);
-      if (address === null) return "unverified";
-      const family = address.kind() === "ipv4" ? sets.v4 : sets.v6;
-      return contains(family, address.toByteArray()) ? "verified" : "unverified";
+      const verdict = address !== null &&
+          contains(address.kind() === "ipv4" ? sets.v4 : sets.v6, address.toByteArray())
+        ? "verified"
+        : "unverified";
+      cache.set(key, verdict);
+      return verdict;
     },
   };
 }
