@@ -7,6 +7,7 @@ import type { Config } from "./config.ts";
 import type { Job } from "./jobs.ts";
 import type { Database } from "./db/mod.ts";
 import { type EphemeralStore, MemoryEphemeralStore } from "./ephemeral.ts";
+import { type CrawlerService, createCrawlerService } from "./crawlers/mod.ts";
 import { Collector } from "./ingest/collector.ts";
 import { deriveKey } from "./keys.ts";
 import type { Logger } from "./log.ts";
@@ -32,6 +33,8 @@ export interface Services {
   pow: PowVerifier;
   /** The collectors' pipelines, writers and counters. */
   collect: Collector;
+  /** Crawler classification for server-side hits (lib/crawlers/), built on first use. */
+  crawlers: () => CrawlerService;
   /** Per-request timings for /api/stats/vitals. */
   requestStats: RequestStats;
   /** Overview figures of settled days (lib/stats/settled_cache.ts). */
@@ -86,6 +89,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     masterSecret,
     now,
   });
+  let crawlers: CrawlerService | undefined;
   return {
     config,
     db,
@@ -95,6 +99,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     loginLimit: new LoginLimiter(),
     pow,
     collect,
+    crawlers: () => crawlers ??= createCrawlerService(config),
     requestStats: new RequestStats({ now }),
     statsCache,
     reads,

@@ -4,6 +4,7 @@
 // after ECHELON_PERF_RETENTION_DAYS and revoked API keys 30 days after their revocation (and stay
 // refused); the run is logged once a day in maintenance_log.
 import assert from "node:assert/strict";
+import { addCrawlerTraffic, type CrawlDelta } from "../lib/db/crawlers.ts";
 import { addBotTraffic, insertEvents, insertViews } from "../lib/db/collect.ts";
 import { rollupState } from "../lib/db/rollups.ts";
 import { runRetention } from "../lib/stats/mod.ts";
@@ -12,6 +13,15 @@ import { createTestApp, type TestApp } from "./_helpers.ts";
 import { AUTH, event, getJson, SECRET, SITE, view } from "./_stats_fixture.ts";
 
 const OLD = "2026-10-10"; // 41 days before the frozen 2026-11-20
+const CRAWL: CrawlDelta = {
+  date: "",
+  siteId: SITE,
+  crawler: "GPTBot",
+  path: "/",
+  verification: "verified",
+  hits: 0,
+  errors: 0,
+};
 const count = (t: TestApp, sql: string) => t.services.db.get<{ n: number }>(sql)!.n;
 
 async function retentionApp(): Promise<TestApp> {
@@ -57,6 +67,11 @@ async function retentionApp(): Promise<TestApp> {
     { date: "2026-11-01", siteId: SITE, a: "Googlebot", b: "/", hits: 9 },
     { date: "2026-11-19", siteId: SITE, a: "Googlebot", b: "/", hits: 4 },
   ]);
+  // Server-side crawler hits are kept as long as the known-bot counters.
+  addCrawlerTraffic(db, [
+    { ...CRAWL, date: "2026-11-01", hits: 3 },
+    { ...CRAWL, date: "2026-11-19", hits: 2 },
+  ]);
   // Rollups from more than two years ago, and one inside the two years.
   db.exec(`
     INSERT INTO rollup_daily (site_id, dimension, date, value, views, visitors)
@@ -82,10 +97,14 @@ Deno.test("retention: purges in batches, rolls each day up first, keeps rollups,
   assert.ok(result);
   assert.deepEqual(
     [result.views, result.events, result.botTraffic, result.rollups],
-    [17, 7, 1, 2],
+    [17, 7, 2, 2],
   );
-  // Views 5+5+5+2, events 5+2, bot report 1, perf metrics 1 (none).
-  assert.equal(result.batches, 8);
+  // Views 5+5+5+2, events 5+2, bot report 1, crawler report 1, perf metrics 1 (none).
+  assert.equal(result.batches, 9);
+  assert.deepEqual(
+    t.services.db.all<{ date: string }>("SELECT date FROM crawler_traffic").map((r) => r.date),
+    ["2026-11-19"],
+  );
   assert.ok(
     [...seen].some((n) => n < before && n > before - 17),
     `a partial purge was observable: ${[...seen]}`,
@@ -120,7 +139,7 @@ Deno.test("retention: purges in batches, rolls each day up first, keeps rollups,
   )!;
   assert.deepEqual(
     [log.status, log.purge_views, log.purge_events, log.purge_bot_traffic, log.purge_rollups],
-    ["complete", 17, 7, 1, 2],
+    ["complete", 17, 7, 2, 2],
   );
   assert.equal(log.completed_at, "2026-11-20T12:00:00.000Z");
   assert.ok((log.rollup_rows as number) > 0);

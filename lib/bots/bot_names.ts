@@ -13,9 +13,19 @@ export type BotCategory =
   | "archiver"
   | "other";
 
+/**
+ * What an AI bot fetches for: training data (GPTBot, ClaudeBot, CCBot…), an AI search index
+ * (OAI-SearchBot, PerplexityBot…), or one user's question right now (ChatGPT-User, Claude-User…).
+ * Google-Extended and Applebot-Extended are robots.txt tokens only: they never appear in a
+ * User-Agent (Google and Apple crawl as Googlebot and Applebot), so they are listed for the names.
+ */
+export type AiRole = "ai_training" | "ai_search" | "ai_assistant";
+
 export interface BotRule {
   readonly name: string;
   readonly category: BotCategory;
+  /** Set on every "ai" rule. */
+  readonly role?: AiRole;
   /** Lowercase literal substrings (see REFINED_PATTERNS for the few that need more care). */
   readonly patterns: readonly string[];
 }
@@ -90,30 +100,46 @@ export const BOT_RULES: readonly BotRule[] = [
   { name: "coccocbot", category: "search", patterns: ["coccocbot"] },
 
   // AI crawlers and AI assistants fetching on a user's behalf.
-  { name: "GPTBot", category: "ai", patterns: ["gptbot"] },
-  { name: "ChatGPT-User", category: "ai", patterns: ["chatgpt-user"] },
-  { name: "OAI-SearchBot", category: "ai", patterns: ["oai-searchbot"] },
-  { name: "ClaudeBot", category: "ai", patterns: ["claudebot"] },
-  { name: "Claude-Web", category: "ai", patterns: ["claude-web"] },
-  { name: "Claude-User", category: "ai", patterns: ["claude-user"] },
-  { name: "Claude-SearchBot", category: "ai", patterns: ["claude-searchbot"] },
-  { name: "anthropic-ai", category: "ai", patterns: ["anthropic"] },
-  { name: "PerplexityBot", category: "ai", patterns: ["perplexitybot", "perplexity-user"] },
-  { name: "Google-Extended", category: "ai", patterns: ["google-extended"] },
-  { name: "Bytespider", category: "ai", patterns: ["bytespider"] },
-  { name: "CCBot", category: "ai", patterns: ["ccbot"] },
-  { name: "Amazonbot", category: "ai", patterns: ["amazonbot"] },
-  { name: "Applebot-Extended", category: "ai", patterns: ["applebot-extended"] },
-  { name: "cohere-ai", category: "ai", patterns: ["cohere-ai", "cohere-training-data-crawler"] },
-  { name: "Meta-ExternalAgent", category: "ai", patterns: ["meta-externalagent"] },
-  { name: "YouBot", category: "ai", patterns: ["youbot"] },
-  { name: "DuckAssistBot", category: "ai", patterns: ["duckassistbot"] },
-  { name: "MistralAI-User", category: "ai", patterns: ["mistralai-user"] },
-  { name: "Diffbot", category: "ai", patterns: ["diffbot"] },
-  { name: "AI2Bot", category: "ai", patterns: ["ai2bot"] },
-  { name: "Timpibot", category: "ai", patterns: ["timpibot"] },
-  { name: "ImagesiftBot", category: "ai", patterns: ["imagesiftbot"] },
-  { name: "img2dataset", category: "ai", patterns: ["img2dataset"] },
+  { name: "GPTBot", category: "ai", role: "ai_training", patterns: ["gptbot"] },
+  { name: "ChatGPT-User", category: "ai", role: "ai_assistant", patterns: ["chatgpt-user"] },
+  { name: "OAI-SearchBot", category: "ai", role: "ai_search", patterns: ["oai-searchbot"] },
+  { name: "ClaudeBot", category: "ai", role: "ai_training", patterns: ["claudebot"] },
+  { name: "Claude-Web", category: "ai", role: "ai_assistant", patterns: ["claude-web"] },
+  { name: "Claude-User", category: "ai", role: "ai_assistant", patterns: ["claude-user"] },
+  { name: "Claude-SearchBot", category: "ai", role: "ai_search", patterns: ["claude-searchbot"] },
+  { name: "anthropic-ai", category: "ai", role: "ai_training", patterns: ["anthropic"] },
+  { name: "PerplexityBot", category: "ai", role: "ai_search", patterns: ["perplexitybot"] },
+  { name: "Perplexity-User", category: "ai", role: "ai_assistant", patterns: ["perplexity-user"] },
+  { name: "Google-Extended", category: "ai", role: "ai_training", patterns: ["google-extended"] },
+  { name: "Bytespider", category: "ai", role: "ai_training", patterns: ["bytespider"] },
+  { name: "CCBot", category: "ai", role: "ai_training", patterns: ["ccbot"] },
+  { name: "Amazonbot", category: "ai", role: "ai_training", patterns: ["amazonbot"] },
+  {
+    name: "Applebot-Extended",
+    category: "ai",
+    role: "ai_training",
+    patterns: ["applebot-extended"],
+  },
+  {
+    name: "cohere-ai",
+    category: "ai",
+    role: "ai_training",
+    patterns: ["cohere-ai", "cohere-training-data-crawler"],
+  },
+  {
+    name: "Meta-ExternalAgent",
+    category: "ai",
+    role: "ai_training",
+    patterns: ["meta-externalagent"],
+  },
+  { name: "YouBot", category: "ai", role: "ai_search", patterns: ["youbot"] },
+  { name: "DuckAssistBot", category: "ai", role: "ai_search", patterns: ["duckassistbot"] },
+  { name: "MistralAI-User", category: "ai", role: "ai_assistant", patterns: ["mistralai-user"] },
+  { name: "Diffbot", category: "ai", role: "ai_training", patterns: ["diffbot"] },
+  { name: "AI2Bot", category: "ai", role: "ai_training", patterns: ["ai2bot"] },
+  { name: "Timpibot", category: "ai", role: "ai_training", patterns: ["timpibot"] },
+  { name: "ImagesiftBot", category: "ai", role: "ai_training", patterns: ["imagesiftbot"] },
+  { name: "img2dataset", category: "ai", role: "ai_training", patterns: ["img2dataset"] },
 
   // Link-preview fetchers of social networks and chat apps.
   { name: "Facebook", category: "social", patterns: ["facebookexternalhit", "facebot"] },
@@ -205,6 +231,15 @@ export function buildCategoryIndex(
 }
 
 let categoryIndex: ReadonlyMap<string, BotCategory> | undefined;
+let roleIndex: ReadonlyMap<string, AiRole> | undefined;
+
+/** The AI role of a bot display name, or null for a bot that is not an AI crawler. */
+export function botAiRole(name: string): AiRole | null {
+  roleIndex ??= new Map(
+    BOT_RULES.flatMap((rule) => rule.role ? [[rule.name, rule.role] as const] : []),
+  );
+  return roleIndex.get(name) ?? null;
+}
 
 /**
  * The category of a bot display name, "other" for fallbacks, feed hits and custom patterns.

@@ -410,4 +410,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idx_sites_source ON sites (source, site_id);
     `,
   },
+  {
+    // Crawlers seen on the server (lib/crawlers/): hits per day, site, crawler, path and IP
+    // verification (verified: inside the crawler's published ranges; unverified: outside them;
+    // unlisted: the crawler publishes none), with the hits answered 4xx/5xx; and how far each
+    // imported access log was read, so a re-import adds nothing twice.
+    version: 10,
+    name: "crawler_traffic",
+    sql: `
+      CREATE TABLE crawler_traffic (
+        date TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        crawler TEXT NOT NULL,
+        path TEXT NOT NULL,
+        verification TEXT NOT NULL CHECK (verification IN ('verified', 'unverified', 'unlisted')),
+        hits INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (date, site_id, crawler, path, verification)
+      ) WITHOUT ROWID;
+      CREATE INDEX idx_ct_site_date ON crawler_traffic (site_id, date);
+
+      CREATE TABLE crawler_imports (
+        source_key TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        lines INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -265,7 +265,7 @@ const SITE_ROLLUP_TABLES = [
 
 /**
  * Removes a site and its settings; with `purgeData` also everything stored for it (views,
- * events, known-bot and drop counters, rollups), in one transaction. Without purging, the next hit
+ * events, known-bot (server-side crawlers included) and drop counters, rollups), in one transaction. Without purging, the next hit
  * registers the site again unless the collectors only accept registered sites.
  */
 export function deleteSite(
@@ -288,6 +288,9 @@ export function deleteSite(
       counts.views = db.run("DELETE FROM visitor_views WHERE site_id = ?", siteId).changes;
       counts.events = db.run("DELETE FROM semantic_events WHERE site_id = ?", siteId).changes;
       counts.bot_traffic = db.run("DELETE FROM bot_traffic WHERE site_id = ?", siteId).changes;
+      // Server-side crawler hits (lib/db/crawlers.ts) are known-bot traffic too.
+      counts.bot_traffic += db.run("DELETE FROM crawler_traffic WHERE site_id = ?", siteId).changes;
+      db.run("DELETE FROM crawler_imports WHERE site_id = ?", siteId);
       counts.drop_counts = db.run("DELETE FROM drop_counts WHERE site_id = ?", siteId).changes;
       for (const table of SITE_ROLLUP_TABLES) {
         counts.rollups += db.run(`DELETE FROM ${table} WHERE site_id = ?`, siteId).changes;

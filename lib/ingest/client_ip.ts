@@ -56,7 +56,7 @@ export function clientKey(ip: string): string {
  * A textual IPv4 (dotted quad only: ipaddr.js also takes "0x7f.1" and "2130706433") or IPv6
  * address of at most 45 characters: header values are attacker-controlled and end up in keys.
  */
-function isIpAddress(value: string): boolean {
+export function isIpAddress(value: string): boolean {
   if (value.length > 45) return false;
   return value.includes(":")
     ? ipaddr.IPv6.isValid(value)

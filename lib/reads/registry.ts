@@ -25,6 +25,7 @@ import {
   suspiciousVisitors,
 } from "../db/bots.ts";
 import type { BotExportRange } from "../db/export.ts";
+import { crawlerReport } from "../crawlers/report.ts";
 import { last24hCounts } from "../db/summary.ts";
 import { botsSections } from "../export/bots.ts";
 import { experimentResults } from "../experiments/results.ts";
@@ -85,6 +86,8 @@ export const READS = {
     byDay: knownBotHitsByDay(ctx.db, range),
     dropped: droppedHits(ctx.db, range),
   })),
+  /** Server-side crawler hits next to the AI referrals of the same pages (/api/bots/crawlers). */
+  crawlerReport: onDb("heavy", crawlerReport),
   suspiciousVisitors: onDb("heavy", suspiciousVisitors),
   excludedVisitors: onDb("heavy", excludedVisitors),
   /** The bots CSV's sections with their rows read (`withVisitors`: the suspicious visitors too). */

@@ -19,6 +19,7 @@ import {
   purgeViewsBatch,
   startMaintenance,
 } from "../db/retention.ts";
+import { purgeCrawlerTrafficBatch } from "../db/crawlers.ts";
 import { purgePerfMetricsBatch } from "../db/perf.ts";
 import { addDays, purgeRollupsBefore } from "../db/rollups.ts";
 import { utcDay } from "./params.ts";
@@ -128,6 +129,13 @@ export async function runRetention(
     );
     result.botTraffic = await drain(
       () => purgeBotTrafficBatch(db, botCutoff, batchSize),
+      batchSize,
+      result,
+      signal,
+    );
+    // Server-side crawler hits are bot counters too, kept as long (ECHELON_BOT_RETENTION_DAYS).
+    result.botTraffic += await drain(
+      () => purgeCrawlerTrafficBatch(db, botCutoff, batchSize),
       batchSize,
       result,
       signal,

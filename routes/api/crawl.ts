@@ -1,0 +1,21 @@
+// POST /api/crawl: crawler requests seen by a web server (crawlers run no JavaScript, so the
+// tracker never sees them). Write access (bearer, write API key or admin session); a JSON array,
+// `{ "hits": [...] }` or JSON lines of `{ site, path, user_agent, ip, ts, status? }`, 1 MB and
+// 1000 hits at most. Answers `{ accepted, ignored, by_crawler }` once the hits are stored.
+import { oldestCrawlAt, recordCrawls } from "../../lib/crawlers/mod.ts";
+import { crawlEntries, MAX_CRAWL_BODY, parseCrawlHits } from "../../lib/crawlers/input.ts";
+import { readBodyCapped } from "../../lib/http_body.ts";
+import type { Ctx } from "../../lib/state.ts";
+
+export const handler = {
+  async POST(ctx: Ctx) {
+    const { config, db, now, crawlers } = ctx.state.services;
+    const bytes = await readBodyCapped(ctx.req, MAX_CRAWL_BODY);
+    const at = now();
+    const hits = parseCrawlHits(crawlEntries(new TextDecoder().decode(bytes)), {
+      now: at,
+      oldestAt: oldestCrawlAt(config, at),
+    });
+    return Response.json(recordCrawls(db, crawlers(), hits, config.maxDailyValues));
+  },
+};
