@@ -7,7 +7,9 @@ import type { Config } from "./config.ts";
 import type { Job } from "./jobs.ts";
 import type { Database } from "./db/mod.ts";
 import { type EphemeralStore, MemoryEphemeralStore } from "./ephemeral.ts";
+import { hostingAsns } from "./bots/hosting_networks.ts";
 import { Collector } from "./ingest/collector.ts";
+import { type HostingLookup, openHostingLookup } from "./ingest/hosting_lookup.ts";
 import { deriveKey } from "./keys.ts";
 import type { Logger } from "./log.ts";
 import { PowVerifier } from "./pow/mod.ts";
@@ -30,6 +32,8 @@ export interface Services {
   loginLimit: LoginLimiter;
   /** Issues proof-of-work challenges and verifies tokens (DESIGN decision 3). */
   pow: PowVerifier;
+  /** Hosting networks by client IP: the `hosting` signal and harder challenges (routes/c.ts). */
+  hosting: HostingLookup;
   /** The collectors' pipelines, writers and counters. */
   collect: Collector;
   /** Per-request timings for /api/stats/vitals. */
@@ -75,6 +79,10 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     store: ephemeral,
     now,
   });
+  const hosting = openHostingLookup(hostingAsns(config.hostingAsns));
+  if (!hosting.available) {
+    options.log.warn("hosting-network signal off: no IP→ASN data", { error: hosting.error });
+  }
   const statsCache = new SettledRangeCache();
   const reads = createReader({ db, now, config, statsCache }, config, ephemeral);
   const collect = new Collector({
@@ -85,6 +93,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     pow,
     masterSecret,
     now,
+    hosting,
   });
   return {
     config,
@@ -94,6 +103,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     ephemeral,
     loginLimit: new LoginLimiter(),
     pow,
+    hosting,
     collect,
     requestStats: new RequestStats({ now }),
     statsCache,
