@@ -41,10 +41,12 @@ async function view(t: TestApp, client: string, token: string | null, path: stri
 }
 
 function stored(t: TestApp) {
-  return Object.fromEntries(views(t).map((row) => [row.path as string, {
-    score: row.bot_score as number,
-    detail: JSON.parse(String(row.bot_score_detail)) as Record<string, unknown>,
-  }]));
+  return Object.fromEntries(
+    views(t).map((row) => [row.path as string, {
+      score: row.bot_score as number,
+      detail: JSON.parse(String(row.bot_score_detail)) as Record<string, unknown>,
+    }]),
+  );
 }
 
 Deno.test("hosting: /c raises the difficulty for a hosting client only", async () => {
