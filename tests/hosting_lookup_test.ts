@@ -37,6 +37,9 @@ Deno.test("ipv6Prefix: the first 64 bits as two halves", () => {
   assert.deepEqual(ipv6Prefix("::1"), [0, 0]);
   assert.deepEqual(ipv6Prefix("2001:db8::"), [0x20010db8, 0]);
   assert.deepEqual(ipv6Prefix("64:ff9b::192.0.2.1"), [0x0064ff9b, 0]);
+  assert.deepEqual(ipv6Prefix("1:2:3:4:5:6:7::"), [0x00010002, 0x00030004]);
+  assert.deepEqual(ipv6Prefix("::2:3:4:5:6:7:8"), [0x00000002, 0x00030004]);
+  assert.deepEqual(ipv6Prefix("::1.2.3.4"), [0, 0]);
   assert.deepEqual(ipv6Prefix("FFFF:ffff:ffff:ffff::"), [0xffffffff, 0xffffffff]);
   for (
     const bad of [

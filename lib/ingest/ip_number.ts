@@ -34,50 +34,46 @@ export function ipv4Number(text: string): number | null {
  */
 export function ipv6Prefix(text: string): [number, number] | null {
   if (text.length < 2 || text.length > 45) return null;
-  const groups: number[] = [];
-  let gap = -1; // index in `groups` where "::" stands
+  const groups = [0, 0, 0, 0, 0, 0, 0, 0];
+  let count = 0;
+  let gap = -1; // how many groups precede the "::"
   let i = 0;
-  if (text.startsWith("::")) {
+  if (text.charCodeAt(0) === 58) {
+    if (text.charCodeAt(1) !== 58) return null;
     gap = 0;
     i = 2;
-    if (text.length === 2) return [0, 0];
   }
   while (i < text.length) {
     let value = 0;
-    let digits = 0;
     const start = i;
     for (; i < text.length; i++) {
       const hex = hexDigit(text.charCodeAt(i));
       if (hex < 0) break;
       value = value * 16 + hex;
-      digits++;
     }
     if (i < text.length && text.charCodeAt(i) === 46) {
       // An embedded IPv4 address is the last 32 bits: two groups, beyond the prefix we keep.
-      if (ipv4Number(text.slice(start)) === null) return null;
-      groups.push(0, 0);
-      i = text.length;
+      if (count > 6 || ipv4Number(text.slice(start)) === null) return null;
+      count += 2;
       break;
     }
-    if (digits === 0 || digits > 4) return null;
-    groups.push(value);
+    const digits = i - start;
+    if (digits === 0 || digits > 4 || count === 8) return null;
+    groups[count++] = value;
     if (i === text.length) break;
-    if (text.charCodeAt(i) !== 58) return null;
-    i++;
-    if (i < text.length && text.charCodeAt(i) === 58) {
+    if (text.charCodeAt(i++) !== 58 || i === text.length) return null; // a trailing single ":"
+    if (text.charCodeAt(i) === 58) {
       if (gap >= 0) return null;
-      gap = groups.length;
+      gap = count;
       i++;
-      if (i === text.length) break;
-    } else if (i === text.length) {
-      return null; // a trailing single ":"
     }
   }
-  if (gap < 0 ? groups.length !== 8 : groups.length > 7) return null;
-  const full = gap < 0
-    ? groups
-    : [...groups.slice(0, gap), ...new Array(8 - groups.length).fill(0), ...groups.slice(gap)];
-  return [(full[0] * 65536 + full[1]) >>> 0, (full[2] * 65536 + full[3]) >>> 0];
+  if (gap < 0 ? count !== 8 : count > 7) return null;
+  // Group k of the full address: before the gap as written, inside it zero, after it shifted.
+  const zeros = gap < 0 ? 0 : 8 - count;
+  const group = (k: number) =>
+    gap < 0 || k < gap ? groups[k] : k < gap + zeros ? 0 : groups[k - zeros];
+  return [(group(0) * 65536 + group(1)) >>> 0, (group(2) * 65536 + group(3)) >>> 0];
 }
 
 function hexDigit(code: number): number {
