@@ -63,6 +63,10 @@ export function AdminShell(props: AdminShellProps) {
         Echelon Analytics {version && `v${version}`}
         {frame && ` · times in ${frame.timezone}`}
         {frame?.readOnly && " · public read-only instance"}
+        {" · "}
+        {/* CC BY 4.0 attribution of the bundled IP data (country and hosting network). */}
+        <a class="underline" href="https://db-ip.com">IP Geolocation by DB-IP</a>
+        {", RouteViews and NRO data"}
       </footer>
     </div>
   );

@@ -61,6 +61,15 @@ export interface Config {
   cookieConsent: boolean;
   challengeWindowMinutes: number;
   powDifficulty: number;
+  /** ECHELON_HOSTING_ASNS: networks added to (and removed from) the bundled hosting list. */
+  hostingAsns: { add: number[]; remove: number[] };
+  /** Extra leading zero bits in challenges issued to clients on hosting networks. */
+  hostingPowBits: number;
+  /**
+   * Request header (lower case) in which a trusted proxy passes the client's JA4 TLS fingerprint;
+   * null: not used.
+   */
+  tlsFingerprintHeader: string | null;
   liveStatsMinutes: number;
   displayTimezone: string;
   publicMode: boolean;
@@ -120,6 +129,7 @@ const DEFAULTS = {
   flushMs: 1000,
   challengeWindowMinutes: 10,
   powDifficulty: 16,
+  hostingPowBits: 4,
   liveStatsMinutes: 10,
   shutdownTimeoutMs: 60_000,
   headerTimeoutMs: 10_000,
@@ -222,6 +232,12 @@ export function loadConfig(env: Env, version = "dev"): Config {
       1440,
     ),
     powDifficulty: int("ECHELON_POW_DIFFICULTY", DEFAULTS.powDifficulty, 1, 32),
+    hostingAsns: parseAsnList(read("ECHELON_HOSTING_ASNS")),
+    hostingPowBits: int("ECHELON_HOSTING_POW_BITS", DEFAULTS.hostingPowBits, 0, 8),
+    tlsFingerprintHeader: headerName(
+      "ECHELON_TLS_FINGERPRINT_HEADER",
+      read("ECHELON_TLS_FINGERPRINT_HEADER"),
+    ),
     liveStatsMinutes: int("ECHELON_LIVE_STATS_MINUTES", DEFAULTS.liveStatsMinutes, 1, 1440),
     displayTimezone: timezone(read("ECHELON_DISPLAY_TIMEZONE") ?? "UTC"),
     publicMode: bool("ECHELON_PUBLIC_MODE", false),
@@ -285,6 +301,14 @@ export function loadConfig(env: Env, version = "dev"): Config {
       "needs ECHELON_TRUST_PROXY naming the proxy or CDN that sets the country headers",
     );
   }
+  if (config.tlsFingerprintHeader !== null && config.trustProxy === null) {
+    // The fingerprint is the proxy's word about the client's TLS handshake; from a client that
+    // reaches the app directly the header would be its own claim.
+    throw new ConfigError(
+      "ECHELON_TLS_FINGERPRINT_HEADER",
+      "needs ECHELON_TRUST_PROXY naming the proxy that terminates TLS and sets the header",
+    );
+  }
   return config;
 }
 
@@ -331,6 +355,33 @@ function proxyTrust(raw: string | undefined): ProxyTrust | null {
 
 function parseList(raw: string): string[] {
   return raw.split(",").map((item) => item.trim()).filter((item) => item !== "");
+}
+
+/** `AS16509, 14061, -AS8075` → ASNs to add and (with a leading "-") to remove. */
+function parseAsnList(raw: string | undefined): { add: number[]; remove: number[] } {
+  const name = "ECHELON_HOSTING_ASNS";
+  const result = { add: [] as number[], remove: [] as number[] };
+  for (const item of parseList(raw ?? "")) {
+    const match = /^(-?)(?:AS)?(\d{1,10})$/i.exec(item);
+    const asn = match ? Number(match[2]) : NaN;
+    if (!match || asn < 1 || asn > 4_294_967_295) {
+      throw new ConfigError(
+        name,
+        `"${item}" is not an AS number (e.g. AS16509, or -AS16509 to remove)`,
+      );
+    }
+    (match[1] === "-" ? result.remove : result.add).push(asn);
+  }
+  return result;
+}
+
+/** An HTTP header name (RFC 9110 §5.1 token), lower case; undefined → null. */
+function headerName(name: string, raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/.test(raw)) {
+    throw new ConfigError(name, `"${raw}" is not a header name (e.g. x-ja4)`);
+  }
+  return raw.toLowerCase();
 }
 
 function siteId(name: string, value: string): string {

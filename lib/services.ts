@@ -8,7 +8,9 @@ import type { Job } from "./jobs.ts";
 import type { Database } from "./db/mod.ts";
 import { type EphemeralStore, MemoryEphemeralStore } from "./ephemeral.ts";
 import { type CrawlerService, createCrawlerService } from "./crawlers/mod.ts";
+import { hostingAsns } from "./bots/hosting_networks.ts";
 import { Collector } from "./ingest/collector.ts";
+import { type HostingLookup, openHostingLookup } from "./ingest/hosting_lookup.ts";
 import { deriveKey } from "./keys.ts";
 import type { Logger } from "./log.ts";
 import { PowVerifier } from "./pow/mod.ts";
@@ -31,6 +33,8 @@ export interface Services {
   loginLimit: LoginLimiter;
   /** Issues proof-of-work challenges and verifies tokens (DESIGN decision 3). */
   pow: PowVerifier;
+  /** Hosting networks by client IP: the `hosting` signal and harder challenges (routes/c.ts). */
+  hosting: HostingLookup;
   /** The collectors' pipelines, writers and counters. */
   collect: Collector;
   /** Crawler classification for server-side hits (lib/crawlers/), built on first use. */
@@ -78,6 +82,10 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     store: ephemeral,
     now,
   });
+  const hosting = openHostingLookup(hostingAsns(config.hostingAsns));
+  if (!hosting.available) {
+    options.log.warn("hosting-network signal off: no IP→ASN data", { error: hosting.error });
+  }
   const statsCache = new SettledRangeCache();
   const reads = createReader({ db, now, config, statsCache }, config, ephemeral);
   const collect = new Collector({
@@ -88,6 +96,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     pow,
     masterSecret,
     now,
+    hosting,
   });
   let crawlers: CrawlerService | undefined;
   return {
@@ -98,6 +107,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     ephemeral,
     loginLimit: new LoginLimiter(),
     pow,
+    hosting,
     collect,
     crawlers: () => crawlers ??= createCrawlerService(config),
     requestStats: new RequestStats({ now }),

@@ -3,6 +3,7 @@
 // is not the current one. Never cached: a challenge belongs to one visitor (DESIGN decision 3).
 import { SITE_ID_PATTERN } from "../lib/config.ts";
 import { jsonError } from "../lib/http_error.ts";
+import { clientIp } from "../lib/ingest/client_ip.ts";
 import { MAX_DIFFICULTY, parseChallenge } from "../lib/pow/mod.ts";
 import type { Services } from "../lib/services.ts";
 import type { Ctx } from "../lib/state.ts";
@@ -22,6 +23,22 @@ export function difficultyFor(headers: Headers, base: number): number {
   if (!headers.get("accept-language")) difficulty += SUSPICION_BITS;
   if (!headers.get("sec-fetch-site") && !headers.get("sec-ch-ua")) difficulty += SUSPICION_BITS;
   return Math.min(difficulty, MAX_DIFFICULTY);
+}
+
+/**
+ * The difficulty for this request: the adaptive one, plus ECHELON_HOSTING_POW_BITS when the
+ * client's IP is on a hosting network (issue 14 item 4), so solving in bulk from data centres
+ * costs real CPU while people keep the normal work. The collectors check that hits from such a
+ * network carry a token of at least that much (lib/ingest/network_steps.ts).
+ */
+export function challengeDifficulty(ctx: Ctx): number {
+  const { config, hosting } = ctx.state.services;
+  const headers = ctx.req.headers;
+  const base = difficultyFor(headers, config.powDifficulty);
+  if (config.hostingPowBits === 0 || !hosting.available) return base;
+  const ip = clientIp(headers, ctx.remoteAddr, config);
+  if (hosting.hostingAsn(ip) === null) return base;
+  return Math.min(base + config.hostingPowBits, MAX_DIFFICULTY);
 }
 
 /** The collection settings the tracker applies in the page, from the collectors' cache. */
@@ -55,7 +72,7 @@ export const handler = {
         { "cache-control": "no-store" },
       );
     }
-    const difficulty = difficultyFor(ctx.req.headers, config.powDifficulty);
+    const difficulty = challengeDifficulty(ctx);
     const challenge = pow.issue(site, difficulty);
     const module = pow.currentModule();
     const issuedAt = parseChallenge(challenge)!.issuedAt;

@@ -27,7 +27,7 @@ import {
   type TrackerVariant,
   variantFile,
 } from "../tracker/inject.ts";
-import { challengeSite, DIFFICULTY_HEADERS, difficultyFor, siteSettingsFor } from "./c.ts";
+import { challengeDifficulty, challengeSite, DIFFICULTY_HEADERS, siteSettingsFor } from "./c.ts";
 
 interface BuiltTracker {
   prefix: string;
@@ -113,7 +113,7 @@ export const handler = {
     const module = pow.currentModule();
     const injected: Injected = {
       o: publicOrigin(ctx, config),
-      c: site ? pow.issue(site, difficultyFor(headers, config.powDifficulty)) : null,
+      c: site ? pow.issue(site, challengeDifficulty(ctx)) : null,
       e: module.epoch,
       w: module.hex,
       h: chunks,

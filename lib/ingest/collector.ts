@@ -30,6 +30,7 @@ import { DropLog } from "./drop_log.ts";
 import { UnregisteredSites } from "./unregistered_sites.ts";
 import { type EventsHit, eventSteps } from "./event_pipeline.ts";
 import { type GeoLookup, openGeoDatabase } from "./geo.ts";
+import type { HostingLookup } from "./hosting_lookup.ts";
 import { hostOfHeader, newHitBase, type ViewHit } from "./hit.ts";
 import { IdentityResolver } from "./identity.ts";
 import {
@@ -56,6 +57,8 @@ export interface CollectorOptions {
   masterSecret: Uint8Array;
   now: () => number;
   geo?: GeoLookup;
+  /** Opened once by createServices (lib/services.ts). */
+  hosting: HostingLookup;
 }
 
 export interface ViewOutcome {
@@ -138,6 +141,7 @@ export class Collector {
       matchBot: createKnownBotMatcher({ extraPatterns: config.botUaPatterns }),
       crawlerSignals: crawlerFeedSignals(loadCrawlerFeed()),
       geo: options.geo ?? openGeoDatabase(),
+      hosting: options.hosting,
       pow: options.pow,
       botTraffic: new CounterTable(),
       anonymizer,

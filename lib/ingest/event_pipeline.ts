@@ -4,6 +4,7 @@ import type { EventRow } from "../db/columns.ts";
 import { scoreHit } from "../bots/score.ts";
 import { cleanString } from "./encoding.ts";
 import type { HitBase } from "./hit.ts";
+import { hostingStep, tlsFingerprintStep } from "./network_steps.ts";
 import type { Step } from "./pipeline.ts";
 import {
   type CollectorDeps,
@@ -65,6 +66,8 @@ export function eventSteps(
     countryStep(deps),
     powStep(deps),
     crawlerFeedStep(deps),
+    hostingStep(deps),
+    tlsFingerprintStep(deps),
     scoreStep(deps),
     thresholdStep(deps),
     eventsStep(deps),

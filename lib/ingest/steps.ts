@@ -10,6 +10,7 @@ import { LruCache } from "../lru.ts";
 import type { CollectCaches } from "./caches.ts";
 import { counterSiteId, type CounterTable } from "./counters.ts";
 import type { GeoLookup } from "./geo.ts";
+import type { HostingLookup } from "./hosting_lookup.ts";
 import { countryFromHeaders } from "./geo.ts";
 import type { HitBase } from "./hit.ts";
 import { isOverRateLimit } from "./rate_limit.ts";
@@ -27,6 +28,8 @@ export interface CollectorDeps {
   /** Score signals from the crawler-user-agents feed for a UA (see crawlerFeedSignals). */
   crawlerSignals: CrawlerSignals;
   geo: GeoLookup;
+  /** Hosting networks by client IP (lib/ingest/hosting_lookup.ts). */
+  hosting: HostingLookup;
   pow: PowVerifier;
   botTraffic: CounterTable;
   /** ECHELON_ANONYMIZE_SITES: the bot report's paths and exclusions see the stored values. */

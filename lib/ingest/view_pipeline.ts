@@ -6,6 +6,7 @@ import { BURST_WINDOW_MS, scoreHit } from "../bots/score.ts";
 import { decodeBase64Text, parseIntParam } from "./encoding.ts";
 import type { ViewHit } from "./hit.ts";
 import { normalisePagePath } from "./page_path.ts";
+import { hostingStep, tlsFingerprintStep } from "./network_steps.ts";
 import type { Step } from "./pipeline.ts";
 import { classifyReferrer } from "./referrer.ts";
 import {
@@ -66,6 +67,8 @@ export function viewSteps<H extends ViewHit = ViewHit>(
     utmStep(deps),
     powStep(deps),
     crawlerFeedStep(deps),
+    hostingStep(deps),
+    tlsFingerprintStep(deps),
     scoreStep(deps),
     thresholdStep(deps),
     registerSiteStep(deps),
