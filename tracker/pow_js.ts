@@ -10,44 +10,49 @@ const MEMORY_BYTES = 65536;
 export function powSolver({ lanes, rotations }: HalfParams): PowSolver {
   const buffer = new ArrayBuffer(MEMORY_BYTES);
   const memory = new DataView(buffer);
-  // Per rotation: does it swap the halves (k ≥ 32), and the shift left within a half (k mod 32).
-  const swaps = rotations.map((k) => k >= 32);
-  const shifts = rotations.map((k) => k & 31);
-  const [w0, w1, w2, w3, w4, w5] = swaps;
-  const [s0, s1, s2, s3, s4, s5] = shifts;
-  // The state: lane i is (h_i, l_i); `low` carries the low half out of add and rotl.
+  // Per rotation k: swap the halves when k ≥ 32, then shift each half left by k mod 32 and bring
+  // in the other's top bits with `>>> 1 >>> (31 - k mod 32)` (0 at a shift of 0, where `>>> 32`
+  // would be `>>> 0`).
+  const [w0, w1, w2, w3, w4, w5] = rotations.map((k) => k >= 32);
+  const [s0, s1, s2, s3, s4, s5] = rotations.map((k) => k & 31);
+  const [z0, z1, z2, z3, z4, z5] = rotations.map((k) => 31 - (k & 31));
+  // The state between rounds: lane i is (h_i, l_i).
   let h0: number, l0: number, h1: number, l1: number;
   let h2: number, l2: number, h3: number, l3: number;
-  let low = 0;
 
-  /** High half of (ah,al) + (bh,bl); the low half goes to `low`. */
-  const add = (ah: number, al: number, bh: number, bl: number) => {
-    low = (al + bl) | 0;
-    return (ah + bh + ((low >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
-  };
-  /** High half of rotl((h,l), k); the low half goes to `low`. `>>> 1 >>> (31 - s)` is 0 at s=0. */
-  const rotl = (h: number, l: number, swap: boolean, s: number) => {
-    if (swap) {
-      const t = h;
-      h = l;
-      l = t;
-    }
-    low = (l << s) | (h >>> 1 >>> (31 - s));
-    return (h << s) | (l >>> 1 >>> (31 - s));
-  };
-
-  /** One ARX round, statement for statement as reference_hash.ts. */
+  /**
+   * One ARX round, statement for statement as reference_hash.ts, with additions and rotations
+   * written out: in engines without a JIT (Lockdown Mode) every call costs, so there are none.
+   */
   function round(): void {
-    h0 = add(h0, l0, h1, l1), l0 = low; // v0 += v1
-    h1 = rotl(h1, l1, w0, s0) ^ h0, l1 = low ^ l0; // v1 = rotl(v1, r0) ^ v0
-    h0 = rotl(h0, l0, w1, s1), l0 = low; // v0 = rotl(v0, r1)
-    h2 = add(h2, l2, h3, l3), l2 = low; // v2 += v3
-    h3 = rotl(h3, l3, w2, s2) ^ h2, l3 = low ^ l2; // v3 = rotl(v3, r2) ^ v2
-    h0 = add(h0, l0, h3, l3), l0 = low; // v0 += v3
-    h3 = rotl(h3, l3, w3, s3) ^ h0, l3 = low ^ l0; // v3 = rotl(v3, r3) ^ v0
-    h2 = add(h2, l2, h1, l1), l2 = low; // v2 += v1
-    h1 = rotl(h1, l1, w4, s4) ^ h2, l1 = low ^ l2; // v1 = rotl(v1, r4) ^ v2
-    h2 = rotl(h2, l2, w5, s5), l2 = low; // v2 = rotl(v2, r5)
+    let a = h0, b = l0, c = h1, d = l1, e = h2, f = l2, g = h3, h = l3, t: number;
+    // v0 += v1
+    t = b, b = (b + d) | 0, a = (a + c + ((b >>> 0) < (t >>> 0) ? 1 : 0)) | 0;
+    // v1 = rotl(v1, r0) ^ v0
+    if (w0) t = c, c = d, d = t;
+    t = c, c = ((c << s0) | (d >>> 1 >>> z0)) ^ a, d = ((d << s0) | (t >>> 1 >>> z0)) ^ b;
+    // v0 = rotl(v0, r1)
+    if (w1) t = a, a = b, b = t;
+    t = a, a = (a << s1) | (b >>> 1 >>> z1), b = (b << s1) | (t >>> 1 >>> z1);
+    // v2 += v3
+    t = f, f = (f + h) | 0, e = (e + g + ((f >>> 0) < (t >>> 0) ? 1 : 0)) | 0;
+    // v3 = rotl(v3, r2) ^ v2
+    if (w2) t = g, g = h, h = t;
+    t = g, g = ((g << s2) | (h >>> 1 >>> z2)) ^ e, h = ((h << s2) | (t >>> 1 >>> z2)) ^ f;
+    // v0 += v3
+    t = b, b = (b + h) | 0, a = (a + g + ((b >>> 0) < (t >>> 0) ? 1 : 0)) | 0;
+    // v3 = rotl(v3, r3) ^ v0
+    if (w3) t = g, g = h, h = t;
+    t = g, g = ((g << s3) | (h >>> 1 >>> z3)) ^ a, h = ((h << s3) | (t >>> 1 >>> z3)) ^ b;
+    // v2 += v1
+    t = f, f = (f + d) | 0, e = (e + c + ((f >>> 0) < (t >>> 0) ? 1 : 0)) | 0;
+    // v1 = rotl(v1, r4) ^ v2
+    if (w4) t = c, c = d, d = t;
+    t = c, c = ((c << s4) | (d >>> 1 >>> z4)) ^ e, d = ((d << s4) | (t >>> 1 >>> z4)) ^ f;
+    // v2 = rotl(v2, r5)
+    if (w5) t = e, e = f, f = t;
+    t = e, e = (e << s5) | (f >>> 1 >>> z5), f = (f << s5) | (t >>> 1 >>> z5);
+    h0 = a, l0 = b, h1 = c, l1 = d, h2 = e, l2 = f, h3 = g, l3 = h;
   }
   /** Absorbs the little-endian block (bh, bl): v3 ^= b, two rounds, v0 ^= b. */
   function absorb(bh: number, bl: number): void {

@@ -43,6 +43,8 @@ export interface HarnessOptions {
   userAgent?: string;
   /** Extra response headers of the fixture pages (e.g. a Content-Security-Policy). */
   headers?: Record<string, string>;
+  /** Extra Chromium flags (e.g. `--js-flags=--jitless`: no JIT, no WebAssembly). */
+  browserArgs?: string[];
 }
 
 /** The embed every fixture uses; extra attributes (`data-no-scroll`, …) are appended. */
@@ -95,7 +97,7 @@ export async function openTracker(options: HarnessOptions): Promise<Harness> {
     });
   });
   const site = `http://127.0.0.1:${(siteServer.addr as Deno.NetAddr).port}`;
-  const browser = await openTrackerBrowser(options.userAgent);
+  const browser = await openTrackerBrowser(options.userAgent, options.browserArgs);
   const harness: Harness = {
     t,
     app,
@@ -137,13 +139,16 @@ export async function openTracker(options: HarnessOptions): Promise<Harness> {
  * sent while a page unloads (sendBeacon on reload or close) bypass Playwright's per-page override
  * and would otherwise say "HeadlessChrome", which the collectors rightly drop as a known bot.
  */
-async function openTrackerBrowser(userAgent = DESKTOP_UA): Promise<BrowserSession> {
+async function openTrackerBrowser(
+  userAgent = DESKTOP_UA,
+  extraArgs: string[] = [],
+): Promise<BrowserSession> {
   const profile = await Deno.makeTempDir({ prefix: "echelon-tracker-" });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     userAgent,
-    args: chromiumArgs(userAgent),
+    args: [...chromiumArgs(userAgent), ...extraArgs],
   });
   const page = context.pages()[0] ?? await context.newPage();
   const errors: string[] = [];
