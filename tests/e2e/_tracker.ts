@@ -28,6 +28,8 @@ export interface Harness {
   challenges: URL[];
   /** Requests for the deferred chunk (web vitals and hover). */
   deferred: URL[];
+  /** Requests for any chunk, `/ea.<name>.js` (deferred, banner, pow). */
+  chunks: URL[];
   /** Every event of every batch, in arrival order. */
   events(type?: string): TrackerEvent[];
   waitFor(check: () => unknown, what: string, timeoutMs?: number): Promise<void>;
@@ -64,6 +66,7 @@ export async function openTracker(options: HarnessOptions): Promise<Harness> {
   const batches: EventBatch[] = [];
   const challenges: URL[] = [];
   const deferred: URL[] = [];
+  const chunks: URL[] = [];
   const appServer = Deno.serve(
     { port: 0, hostname: "127.0.0.1", onListen() {} },
     async (req, info) => {
@@ -71,6 +74,7 @@ export async function openTracker(options: HarnessOptions): Promise<Harness> {
       if (url.pathname === "/b.gif") views.push(url.searchParams);
       if (url.pathname === "/c") challenges.push(url);
       if (url.pathname === "/ea.deferred.js") deferred.push(url);
+      if (/^\/ea\.\w+\.js$/.test(url.pathname)) chunks.push(url);
       if (url.pathname === "/e" && req.method === "POST") {
         const text = await req.clone().text();
         try {
@@ -108,6 +112,7 @@ export async function openTracker(options: HarnessOptions): Promise<Harness> {
     batches,
     challenges,
     deferred,
+    chunks,
     events: (type) =>
       batches.flatMap((batch) => batch.events).filter((event) => !type || event.type === type),
     async waitFor(check, what, timeoutMs = 10_000) {
