@@ -82,6 +82,7 @@ async function benchTracker(): Promise<BenchFigure[]> {
       command,
     });
   }
+  const wasmRate = result.solveMs[difficulty].hashesPerMs;
   const fallbacks = [
     ["csp", "page CSP refuses WebAssembly"],
     ["jitless", "--jitless: no WebAssembly, no JIT"],
@@ -91,7 +92,8 @@ async function benchTracker(): Promise<BenchFigure[]> {
     figures.push({
       name: `PoW solve in JavaScript (${why}) at difficulty ${result.fallbackDifficulty}`,
       value: stats.medianMs,
-      unit: `ms median (p90 ${stats.p90Ms} ms, max ${stats.maxMs} ms)`,
+      unit: `ms median (p90 ${stats.p90Ms} ms, max ${stats.maxMs} ms; ` +
+        `${stats.hashesPerMs} hashes/ms vs ${wasmRate} with WebAssembly)`,
       command,
     });
   }

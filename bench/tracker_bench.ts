@@ -9,6 +9,8 @@ import { openTracker, page } from "../tests/e2e/_tracker.ts";
 import { createTestApp } from "../tests/_helpers.ts";
 
 export interface SolveStats {
+  /** Hashes per millisecond over all samples (attempts = nonce + 1): the speed, luck aside. */
+  hashesPerMs: number;
   samples: number;
   medianMs: number;
   p90Ms: number;
@@ -106,6 +108,7 @@ async function solveTimes(difficulty: number, samples: number, mode: SolveMode) 
   });
   try {
     const times: number[] = [];
+    let attempts = 0;
     for (let i = -2; i < samples; i++) { // two warm-up loads (JIT, module compile, chunk cache)
       const tab = await h.browser.context.newPage(); // a new tab: a new sessionStorage
       await tab.goto(h.site + "/");
@@ -116,20 +119,24 @@ async function solveTimes(difficulty: number, samples: number, mode: SolveMode) 
       if (Number(token.t.split(":")[4]) !== difficulty) {
         throw new Error(`expected difficulty ${difficulty}, got ${token.t}`);
       }
-      if (i >= 0) times.push(token.p);
+      if (i >= 0) {
+        times.push(token.p);
+        attempts += Number(token.t.split(":").at(-1)) + 1;
+      }
       await tab.close();
     }
     const fallbackLoads = h.chunks.filter((url) => url.pathname === "/ea.pow.js").length;
     if ((mode === "wasm") !== (fallbackLoads === 0)) {
       throw new Error(`${mode}: /ea.pow.js requested ${fallbackLoads} times`);
     }
-    return stats(times);
+    const hashesPerMs = Math.round(attempts / times.reduce((sum, ms) => sum + ms, 0));
+    return { ...stats(times), hashesPerMs };
   } finally {
     await h.close();
   }
 }
 
-function stats(values: number[]): SolveStats {
+function stats(values: number[]): Omit<SolveStats, "hashesPerMs"> {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   const mid = sorted.length >> 1;

@@ -28,6 +28,8 @@ export interface PowSolver {
   m: { buffer: ArrayBuffer };
   /** The first nonce in start..start+count-1 with ≥ difficulty leading zero bits, or -1. */
   s(ptr: number, len: number, difficulty: number, start: bigint, count: number): bigint;
+  /** Attempts per slice between yields to the page, when not pow.ts's default (the fallback). */
+  n?: number;
 }
 
 /** "pow": the same `solve` in JavaScript, for the epoch whose module bytes it is given. */

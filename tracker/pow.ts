@@ -92,11 +92,12 @@ function obtain(challenge: string): void {
     let nonce = -1n;
     // The challenge's bytes at offset 0; the module uses the 16 bytes after them as scratch.
     new Uint8Array(exports.m.buffer).set(input);
-    for (let start = 0; nonce < 0; start += SLICE) {
+    const slice = exports.n || SLICE;
+    for (let start = 0; nonce < 0; start += slice) {
       if (start) {
         await new Promise((wake) => (channel.port1.onmessage = wake, channel.port2.postMessage(0)));
       }
-      nonce = exports.s(0, input.length, +field(challenge, 4), BigInt(start), SLICE);
+      nonce = exports.s(0, input.length, +field(challenge, 4), BigInt(start), slice);
     }
     const expires = receivedAt + windowMs - SAFETY_MS;
     adopt({
