@@ -1,5 +1,5 @@
 // The proof-of-work hash of lib/pow/reference_hash.ts in plain JavaScript for browsers without
-// usable WebAssembly, with each u64 lane as two int32 halves (BigInt arithmetic is ~100x slower).
+// usable WebAssembly, each u64 lane as two int32 halves (BigInt allocates at every step).
 // `powSolver` mimics the module's exports: the caller writes its input into `m.buffer` and calls
 // `s(ptr, len, difficulty, start, count)`, which answers exactly like the WASM export.
 import type { PowSolver } from "./chunk_api.ts";
@@ -67,6 +67,7 @@ export function powSolver({ lanes, rotations }: HalfParams): PowSolver {
     h0 ^= bh, l0 ^= bl;
   }
 
+  /** The first nonce in start..start+count-1 whose hash has ≥ difficulty leading zeros, or -1. */
   function solve(ptr: number, len: number, difficulty: number, start: bigint, count: number) {
     const split = ptr + (len & ~7);
     [h0, l0, h1, l1, h2, l2, h3, l3] = lanes;
@@ -88,7 +89,7 @@ export function powSolver({ lanes, rotations }: HalfParams): PowSolver {
       h2 = mid[4], l2 = mid[5], h3 = mid[6], l3 = mid[7];
       absorb(tail.getInt32(4, true), tail.getInt32(0, true));
       absorb(tail.getInt32(12, true), tail.getInt32(8, true));
-      h2 ^= 0, l2 ^= 0xff;
+      l2 ^= 0xff; // finalisation: v2 ^= 0xff
       round();
       round();
       round();
