@@ -65,6 +65,12 @@ async function benchTracker(): Promise<BenchFigure[]> {
       unit: `B (minified ${s.deferredBytes} B)`,
       command,
     },
+    {
+      name: "/ea.pow.js (JS proof of work; only without WebAssembly), gzip -9",
+      value: s.powGzipBytes,
+      unit: "B",
+      command,
+    },
   ];
   for (const [level, stats] of Object.entries(result.solveMs)) {
     const isDefault = Number(level) === difficulty;
@@ -73,6 +79,21 @@ async function benchTracker(): Promise<BenchFigure[]> {
       value: stats.medianMs,
       unit: `ms median (p90 ${stats.p90Ms} ms, max ${stats.maxMs} ms)`,
       budget: isDefault ? "median ≤ 100 ms" : undefined,
+      command,
+    });
+  }
+  const wasmRate = result.solveMs[difficulty].hashesPerMs;
+  const fallbacks = [
+    ["csp", "page CSP refuses WebAssembly"],
+    ["jitless", "--jitless: no WebAssembly, no JIT"],
+  ] as const;
+  for (const [mode, why] of fallbacks) {
+    const stats = result.fallbackSolveMs[mode];
+    figures.push({
+      name: `PoW solve in JavaScript (${why}) at difficulty ${result.fallbackDifficulty}`,
+      value: stats.medianMs,
+      unit: `ms median (p90 ${stats.p90Ms} ms, max ${stats.maxMs} ms; ` +
+        `${stats.hashesPerMs} hashes/ms vs ${wasmRate} with WebAssembly)`,
       command,
     });
   }

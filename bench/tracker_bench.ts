@@ -3,11 +3,14 @@
 // source, minified, gzip, and as served with the WASM). Recommends the highest difficulty whose
 // median solve stays within the 100 ms budget of DESIGN.md.
 import { gzipSync } from "node:zlib";
+import { loadConfig } from "../lib/config.ts";
 import { buildTrackers } from "../scripts/build_tracker.ts";
 import { openTracker, page } from "../tests/e2e/_tracker.ts";
 import { createTestApp } from "../tests/_helpers.ts";
 
 export interface SolveStats {
+  /** Hashes per millisecond over all samples (attempts = nonce + 1): the speed, luck aside. */
+  hashesPerMs: number;
   samples: number;
   medianMs: number;
   p90Ms: number;
@@ -27,8 +30,13 @@ export interface TrackerBenchResult {
     /** The deferred chunk (web vitals, hover), minified and gzip -9. */
     deferredBytes: number;
     deferredGzipBytes: number;
+    /** The JavaScript proof of work (loaded only without usable WebAssembly), gzip -9. */
+    powGzipBytes: number;
   };
   solveMs: Record<number, SolveStats>;
+  /** The JavaScript fallback (/ea.pow.js) at `fallbackDifficulty` (the default). */
+  fallbackDifficulty: number;
+  fallbackSolveMs: Record<Exclude<SolveMode, "wasm">, SolveStats>;
   /** Highest difficulty with a median solve ≤ 100 ms in this environment. */
   recommendedDifficulty: number | null;
 }
@@ -36,12 +44,13 @@ export interface TrackerBenchResult {
 const SOLVE_BUDGET_MS = 100;
 
 export async function benchTrackerSolve(
-  options: { difficulties?: number[]; samples?: number } = {},
+  options: { difficulties?: number[]; samples?: number; fallbackDifficulty?: number } = {},
 ): Promise<TrackerBenchResult> {
   const { difficulties = [12, 13, 14, 15, 16, 17, 18], samples = 25 } = options;
   const builds = await buildTrackers();
   const main = builds.find((b) => b.variant && !b.variant.consent && !b.variant.debug)!;
-  const deferred = builds.find((b) => !b.variant)!;
+  const deferred = builds.find((b) => b.file === "ea.deferred.js")!;
+  const fallback = builds.find((b) => b.file === "ea.pow.js")!;
   const app = await createTestApp();
   const served = new Uint8Array(await (await app.request("/ea.js")).arrayBuffer());
   const servedSite = new Uint8Array(
@@ -50,33 +59,13 @@ export async function benchTrackerSolve(
 
   const solveMs: Record<number, SolveStats> = {};
   for (const difficulty of difficulties) {
-    // `?s=` embeds a challenge for the tag's site: no /c round trip, only the solve is timed.
-    const html = `<!doctype html><script src="{{app}}/ea.js?s=bench" data-site="bench" ` +
-      `data-allow-local></script><p>bench</p>`;
-    const h = await openTracker({
-      env: { ECHELON_POW_DIFFICULTY: String(difficulty), ECHELON_RATE_LIMIT_MAX: "0" },
-      pages: { "/": html, "/warm": page() },
-    });
-    try {
-      const times: number[] = [];
-      for (let i = -2; i < samples; i++) { // two warm-up loads (JIT, module compile)
-        const tab = await h.browser.context.newPage(); // a new tab: a new sessionStorage
-        await tab.goto(h.site + "/");
-        const stored = await tab.waitForFunction(() => sessionStorage.getItem("_etok"), null, {
-          timeout: 60_000,
-        });
-        const token = JSON.parse(String(await stored.jsonValue())) as { t: string; p: number };
-        if (Number(token.t.split(":")[4]) !== difficulty) {
-          throw new Error(`expected difficulty ${difficulty}, got ${token.t}`);
-        }
-        if (i >= 0) times.push(token.p);
-        await tab.close();
-      }
-      solveMs[difficulty] = stats(times);
-    } finally {
-      await h.close();
-    }
+    solveMs[difficulty] = await solveTimes(difficulty, samples, "wasm");
   }
+  const fallbackDifficulty = options.fallbackDifficulty ?? loadConfig({}).powDifficulty;
+  const fallbackSolveMs = {
+    csp: await solveTimes(fallbackDifficulty, samples, "csp"),
+    jitless: await solveTimes(fallbackDifficulty, samples, "jitless"),
+  };
   const within = difficulties.filter((d) => solveMs[d].medianMs <= SOLVE_BUDGET_MS);
   return {
     sizes: {
@@ -88,13 +77,66 @@ export async function benchTrackerSolve(
       servedSiteGzipBytes: gzipSync(servedSite, { level: 9 }).length,
       deferredBytes: deferred.minBytes,
       deferredGzipBytes: deferred.gzipBytes,
+      powGzipBytes: fallback.gzipBytes,
     },
     solveMs,
+    fallbackDifficulty,
+    fallbackSolveMs,
     recommendedDifficulty: within.length ? Math.max(...within) : null,
   };
 }
 
-function stats(values: number[]): SolveStats {
+/**
+ * How the tab solves: with WebAssembly; with the JavaScript fallback because the page's CSP
+ * refuses WebAssembly (JIT on); or with the fallback in V8 without a JIT (`--jitless`, which also
+ * removes WebAssembly: the shape of Safari's Lockdown Mode).
+ */
+export type SolveMode = "wasm" | "csp" | "jitless";
+
+/** The solve times (`ps`, from the tab's `_etok`) of `samples` fresh tabs, after two warm-ups. */
+async function solveTimes(difficulty: number, samples: number, mode: SolveMode) {
+  // `?s=` embeds a challenge for the tag's site: no /c round trip, only the solve is timed.
+  const csp = mode === "csp"
+    ? `<meta http-equiv="Content-Security-Policy" content="script-src {{app}}">`
+    : "";
+  const html = `<!doctype html>${csp}<script src="{{app}}/ea.js?s=bench" data-site="bench" ` +
+    `data-allow-local></script><p>bench</p>`;
+  const h = await openTracker({
+    env: { ECHELON_POW_DIFFICULTY: String(difficulty), ECHELON_RATE_LIMIT_MAX: "0" },
+    pages: { "/": html, "/warm": page() },
+    browserArgs: mode === "jitless" ? ["--js-flags=--jitless"] : [],
+  });
+  try {
+    const times: number[] = [];
+    let attempts = 0;
+    for (let i = -2; i < samples; i++) { // two warm-up loads (JIT, module compile, chunk cache)
+      const tab = await h.browser.context.newPage(); // a new tab: a new sessionStorage
+      await tab.goto(h.site + "/");
+      const stored = await tab.waitForFunction(() => sessionStorage.getItem("_etok"), null, {
+        timeout: 60_000,
+      });
+      const token = JSON.parse(String(await stored.jsonValue())) as { t: string; p: number };
+      if (Number(token.t.split(":")[4]) !== difficulty) {
+        throw new Error(`expected difficulty ${difficulty}, got ${token.t}`);
+      }
+      if (i >= 0) {
+        times.push(token.p);
+        attempts += Number(token.t.split(":").at(-1)) + 1;
+      }
+      await tab.close();
+    }
+    const fallbackLoads = h.chunks.filter((url) => url.pathname === "/ea.pow.js").length;
+    if ((mode === "wasm") !== (fallbackLoads === 0)) {
+      throw new Error(`${mode}: /ea.pow.js requested ${fallbackLoads} times`);
+    }
+    const hashesPerMs = Math.round(attempts / times.reduce((sum, ms) => sum + ms, 0));
+    return { ...stats(times), hashesPerMs };
+  } finally {
+    await h.close();
+  }
+}
+
+function stats(values: number[]): Omit<SolveStats, "hashesPerMs"> {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   const mid = sorted.length >> 1;

@@ -2,11 +2,11 @@
 // chunks), /b.gif, /e and /c. Open mode reflects the Origin; with ECHELON_ALLOWED_ORIGINS only
 // listed hosts are reflected. Every other path allows no cross-origin use. `Vary: Origin` keeps caches honest.
 // The header lists are built once (STYLE rule 5): tracking hits are the hottest requests.
+import { CHUNK_NAMES } from "./tracker_chunk.ts";
 
 export const TRACKING_PATHS = new Set([
   "/ea.js",
-  "/ea.deferred.js",
-  "/ea.banner.js",
+  ...CHUNK_NAMES.map((name) => `/ea.${name}.js`),
   "/b.gif",
   "/e",
   "/c",

@@ -6,9 +6,20 @@ import { gzipSync } from "node:zlib";
 import { acceptsGzip } from "./http_accept.ts";
 import type { Logger } from "./log.ts";
 
-/** Keep in step with CHUNKS in scripts/build_tracker.ts. */
-export const CHUNK_NAMES = ["deferred", "banner"] as const;
-export type ChunkName = typeof CHUNK_NAMES[number];
+/**
+ * Every chunk /ea.js loads on demand, by name, with its entry under tracker/: built by
+ * scripts/build_tracker.ts, served at `/ea.<name>.js` (routes/ea.<name>.js.ts, lib/cors.ts).
+ */
+export const TRACKER_CHUNKS = {
+  /** Forms, hover and web vitals, loaded after start. */
+  deferred: "tracker/deferred.ts",
+  /** The consent banner (ECHELON_COOKIE_CONSENT=true), when a decision is needed. */
+  banner: "tracker/banner.ts",
+  /** The proof of work in JavaScript, only where WebAssembly is unusable. */
+  pow: "tracker/pow_fallback.ts",
+} as const;
+export type ChunkName = keyof typeof TRACKER_CHUNKS;
+export const CHUNK_NAMES = Object.keys(TRACKER_CHUNKS) as ChunkName[];
 
 interface Chunk {
   code: Uint8Array<ArrayBuffer>;

@@ -1,11 +1,12 @@
 // `deno task build:tracker`: bundles tracker/main.ts into minified IIFEs under dist/tracker/, one
-// per build variant (consent gate, debug tracing), plus the chunks it loads on demand (CHUNKS:
-// web vitals and hover; the consent banner), and prints raw, minified and gzip sizes.
+// per build variant (consent gate, debug tracing), plus the chunks it loads on demand
+// (TRACKER_CHUNKS in lib/tracker_chunk.ts), and prints raw, minified and gzip sizes.
 // The `__ECHELON__` placeholder must survive exactly once: routes/ea.js.ts splits each file there
 // and injects the values of every response.
 import * as esbuild from "esbuild";
 import { gzipSync } from "node:zlib";
 import { minify as terser } from "terser";
+import { CHUNK_NAMES, type ChunkName, TRACKER_CHUNKS } from "../lib/tracker_chunk.ts";
 import {
   PLACEHOLDER,
   TRACKER_VARIANTS,
@@ -15,8 +16,6 @@ import {
 
 const ROOT = new URL("../", import.meta.url);
 export const TRACKER_ENTRY = new URL("tracker/main.ts", ROOT);
-/** Chunks /ea.js loads on demand, as `/ea.<name>.js` (lib/tracker_chunk.ts serves them). */
-export const CHUNKS = { deferred: "tracker/deferred.ts", banner: "tracker/banner.ts" } as const;
 export const TRACKER_DIST = new URL("dist/tracker/", ROOT);
 
 export interface TrackerBuild {
@@ -36,7 +35,7 @@ export async function buildTrackers(options: { minify?: boolean } = {}): Promise
   try {
     const builds: TrackerBuild[] = [];
     for (const variant of TRACKER_VARIANTS) builds.push(await bundle(variant, options.minify));
-    for (const name of Object.keys(CHUNKS) as (keyof typeof CHUNKS)[]) {
+    for (const name of CHUNK_NAMES) {
       builds.push(await bundle(null, options.minify, name));
     }
     return builds;
@@ -48,9 +47,9 @@ export async function buildTrackers(options: { minify?: boolean } = {}): Promise
 async function bundle(
   variant: TrackerVariant | null,
   minify = true,
-  chunk?: keyof typeof CHUNKS,
+  chunk?: ChunkName,
 ): Promise<TrackerBuild> {
-  const entry = variant ? TRACKER_ENTRY : new URL(CHUNKS[chunk!], ROOT);
+  const entry = variant ? TRACKER_ENTRY : new URL(TRACKER_CHUNKS[chunk!], ROOT);
   const result = await esbuild.build({
     entryPoints: [entry.pathname],
     bundle: true,

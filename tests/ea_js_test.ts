@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { parseChallenge, solveChallenge } from "../lib/pow/mod.ts";
-import { chunksHash } from "../lib/tracker_chunk.ts";
+import { CHUNK_NAMES, chunksHash } from "../lib/tracker_chunk.ts";
 import { type Injected, PLACEHOLDER, renderInjected, variantFile } from "../tracker/inject.ts";
 import { createTestApp, TEST_ORIGIN } from "./_helpers.ts";
 
@@ -57,7 +57,7 @@ Deno.test("/ea.js?s=: a site with the default settings gets null (the tracker's 
   assert.equal(injected.s, null);
 });
 
-for (const name of ["deferred", "banner"]) {
+for (const name of CHUNK_NAMES) {
   Deno.test(`/ea.${name}.js: the chunk, cached for a year under the hash, gzip on request`, async () => {
     const t = await createTestApp();
     const hash = chunksHash();

@@ -1,6 +1,6 @@
-// The contract between /ea.js and its chunks (deferred.ts, banner.ts), free of side effects so
-// every bundle can import it. A chunk announces itself by a DOM event on `document`,
-// "echelon:<name>", whose `detail` is its starter: no globals.
+// The contract between /ea.js and its chunks (deferred.ts, banner.ts, pow_fallback.ts), free of
+// side effects so every bundle can import it. A chunk announces itself by a DOM event on
+// `document`, "echelon:<name>", whose `detail` is its starter: no globals.
 
 /** The main script's `emit`. */
 export type Emit = (type: string, data: Record<string, unknown>) => void;
@@ -22,3 +22,15 @@ export type BannerStart = (css: string, decide: (value: string) => void) => void
 
 /** Prefix of the chunk events: "echelon:" + name. */
 export const CHUNK_EVENT = "echelon:";
+
+/** The proof-of-work module's exports `/ea.js` uses: its memory and `solve` (tracker/pow.ts). */
+export interface PowSolver {
+  m: { buffer: ArrayBuffer };
+  /** The first nonce in start..start+count-1 with ≥ difficulty leading zero bits, or -1. */
+  s(ptr: number, len: number, difficulty: number, start: bigint, count: number): bigint;
+  /** Attempts per slice between yields to the page, when not pow.ts's default (the fallback). */
+  n?: number;
+}
+
+/** "pow": the same `solve` in JavaScript, for the epoch whose module bytes it is given. */
+export type PowFallbackStart = (module: Uint8Array) => PowSolver;

@@ -3,18 +3,13 @@
 // so the main thread is never blocked for long; keep the token per tab in sessionStorage `_etok`;
 // fetch a fresh challenge from `GET /c` before the current one expires, so long-lived pages and
 // SPAs keep valid tokens (reference defect W2).
+import type { PowSolver } from "./chunk_api.ts";
 import type { ChallengeResponse, SiteSettings } from "./inject.ts";
 import { injected, setSettings, settings, site } from "./config.ts";
+import { fallbackSolver } from "./pow_fallback_loader.ts";
 import { debug, fetchOriginal, later, now, session, win } from "./util.ts";
 
 declare const BUILD_DEBUG: boolean;
-
-interface PowExports {
-  /** The memory (lib/pow/wasm_builder.ts EXPORTS: one-letter names). */
-  m: WebAssembly.Memory;
-  /** solve(ptr, len, difficulty, start, count). */
-  s(ptr: number, len: number, difficulty: number, start: bigint, count: number): bigint;
-}
 
 /** A solved token: text, solve ms, local expiry and refresh times (ms), and the site settings. */
 export interface SolvedToken {
@@ -31,7 +26,7 @@ const SAFETY_MS = 5000;
 // A message posted to ourselves runs as a new task without setTimeout's 4 ms clamp.
 const channel = new MessageChannel();
 
-let wasm: Promise<PowExports>;
+let wasm: Promise<PowSolver>;
 let wasmEpoch: number;
 let current: SolvedToken | undefined;
 let pending: Promise<unknown> | 0 = 0;
@@ -39,8 +34,12 @@ let refreshTimer: number;
 
 function loadModule(hex: string, epoch: number): void {
   wasmEpoch = epoch;
-  wasm = WebAssembly.instantiate(Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16)))
-    .then((result) => result.instance.exports as unknown as PowExports);
+  const bytes = Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16));
+  wasm =
+    (async () => (await WebAssembly.instantiate(bytes)).instance.exports as unknown as PowSolver)()
+      // No usable WebAssembly (absent, or refused by a policy or the page's CSP): the same solve
+      // in JavaScript, from the /ea.pow.js chunk (issue 14 item 1).
+      .catch(() => fallbackSolver(bytes));
 }
 
 /** Fields of "1:<site>:<epoch>:<issuedAt>:<difficulty>:<salt>:<mac>[:<nonce>]". */
@@ -93,11 +92,12 @@ function obtain(challenge: string): void {
     let nonce = -1n;
     // The challenge's bytes at offset 0; the module uses the 16 bytes after them as scratch.
     new Uint8Array(exports.m.buffer).set(input);
-    for (let start = 0; nonce < 0; start += SLICE) {
+    const slice = exports.n || SLICE;
+    for (let start = 0; nonce < 0; start += slice) {
       if (start) {
         await new Promise((wake) => (channel.port1.onmessage = wake, channel.port2.postMessage(0)));
       }
-      nonce = exports.s(0, input.length, +field(challenge, 4), BigInt(start), SLICE);
+      nonce = exports.s(0, input.length, +field(challenge, 4), BigInt(start), slice);
     }
     const expires = receivedAt + windowMs - SAFETY_MS;
     adopt({

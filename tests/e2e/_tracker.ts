@@ -28,6 +28,8 @@ export interface Harness {
   challenges: URL[];
   /** Requests for the deferred chunk (web vitals and hover). */
   deferred: URL[];
+  /** Requests for any chunk, `/ea.<name>.js` (deferred, banner, pow). */
+  chunks: URL[];
   /** Every event of every batch, in arrival order. */
   events(type?: string): TrackerEvent[];
   waitFor(check: () => unknown, what: string, timeoutMs?: number): Promise<void>;
@@ -43,6 +45,8 @@ export interface HarnessOptions {
   userAgent?: string;
   /** Extra response headers of the fixture pages (e.g. a Content-Security-Policy). */
   headers?: Record<string, string>;
+  /** Extra Chromium flags (e.g. `--js-flags=--jitless`: no JIT, no WebAssembly). */
+  browserArgs?: string[];
 }
 
 /** The embed every fixture uses; extra attributes (`data-no-scroll`, …) are appended. */
@@ -62,6 +66,7 @@ export async function openTracker(options: HarnessOptions): Promise<Harness> {
   const batches: EventBatch[] = [];
   const challenges: URL[] = [];
   const deferred: URL[] = [];
+  const chunks: URL[] = [];
   const appServer = Deno.serve(
     { port: 0, hostname: "127.0.0.1", onListen() {} },
     async (req, info) => {
@@ -69,6 +74,7 @@ export async function openTracker(options: HarnessOptions): Promise<Harness> {
       if (url.pathname === "/b.gif") views.push(url.searchParams);
       if (url.pathname === "/c") challenges.push(url);
       if (url.pathname === "/ea.deferred.js") deferred.push(url);
+      if (/^\/ea\.\w+\.js$/.test(url.pathname)) chunks.push(url);
       if (url.pathname === "/e" && req.method === "POST") {
         const text = await req.clone().text();
         try {
@@ -95,7 +101,7 @@ export async function openTracker(options: HarnessOptions): Promise<Harness> {
     });
   });
   const site = `http://127.0.0.1:${(siteServer.addr as Deno.NetAddr).port}`;
-  const browser = await openTrackerBrowser(options.userAgent);
+  const browser = await openTrackerBrowser(options.userAgent, options.browserArgs);
   const harness: Harness = {
     t,
     app,
@@ -106,6 +112,7 @@ export async function openTracker(options: HarnessOptions): Promise<Harness> {
     batches,
     challenges,
     deferred,
+    chunks,
     events: (type) =>
       batches.flatMap((batch) => batch.events).filter((event) => !type || event.type === type),
     async waitFor(check, what, timeoutMs = 10_000) {
@@ -137,13 +144,16 @@ export async function openTracker(options: HarnessOptions): Promise<Harness> {
  * sent while a page unloads (sendBeacon on reload or close) bypass Playwright's per-page override
  * and would otherwise say "HeadlessChrome", which the collectors rightly drop as a known bot.
  */
-async function openTrackerBrowser(userAgent = DESKTOP_UA): Promise<BrowserSession> {
+async function openTrackerBrowser(
+  userAgent = DESKTOP_UA,
+  extraArgs: string[] = [],
+): Promise<BrowserSession> {
   const profile = await Deno.makeTempDir({ prefix: "echelon-tracker-" });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     userAgent,
-    args: chromiumArgs(userAgent),
+    args: [...chromiumArgs(userAgent), ...extraArgs],
   });
   const page = context.pages()[0] ?? await context.newPage();
   const errors: string[] = [];
