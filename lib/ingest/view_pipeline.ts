@@ -7,6 +7,7 @@ import { decodeBase64Text, parseIntParam } from "./encoding.ts";
 import type { ViewHit } from "./hit.ts";
 import { normalisePagePath } from "./page_path.ts";
 import type { Step } from "./pipeline.ts";
+import { evidenceStep } from "./evidence_step.ts";
 import { classifyReferrer } from "./referrer.ts";
 import {
   type CollectorDeps,
@@ -65,6 +66,9 @@ export function viewSteps<H extends ViewHit = ViewHit>(
     referrerStep(),
     utmStep(deps),
     powStep(deps),
+    evidenceStep<H>((hit) =>
+      hit.screenGiven ? { width: hit.screenWidth, height: hit.screenHeight } : null
+    ),
     crawlerFeedStep(deps),
     scoreStep(deps),
     thresholdStep(deps),
