@@ -266,10 +266,11 @@ Deno.test({
       `<div id="h" data-echelon-hover="card" style="height:80px">Card</div></body></html>`;
     const h = await openTracker({
       pages: { "/": html },
-      // No 'strict-dynamic': only the nonce admits the chunk /ea.js inserts.
+      // No 'strict-dynamic': only the nonce admits the chunk /ea.js inserts. 'wasm-unsafe-eval'
+      // lets the proof of work compile; without a token nothing is sent (issue 14 item 1).
       headers: {
-        "content-security-policy":
-          "script-src 'nonce-n0nce'; connect-src *; img-src * data:; style-src 'unsafe-inline'",
+        "content-security-policy": "script-src 'nonce-n0nce' 'wasm-unsafe-eval'; " +
+          "connect-src *; img-src * data:; style-src 'unsafe-inline'",
       },
     });
     try {
