@@ -10,7 +10,7 @@ import { createTestApp } from "../tests/_helpers.ts";
 
 export interface SolveStats {
   /** Hashes per millisecond over all samples (attempts = nonce + 1): the speed, luck aside. */
-  hashesPerMs: number;
+  hashesPerMs?: number;
   samples: number;
   medianMs: number;
   p90Ms: number;
@@ -34,10 +34,14 @@ export interface TrackerBenchResult {
     powGzipBytes: number;
   };
   solveMs: Record<number, SolveStats>;
+  /** The evidence measurement (canvas text widths, environment) before each solve. */
+  probeMs: Record<number, SolveStats>;
+  /** Evidence + solve: what the browser pays per token. */
+  totalMs: Record<number, SolveStats>;
   /** The JavaScript fallback (/ea.pow.js) at `fallbackDifficulty` (the default). */
   fallbackDifficulty: number;
   fallbackSolveMs: Record<Exclude<SolveMode, "wasm">, SolveStats>;
-  /** Highest difficulty with a median solve ≤ 100 ms in this environment. */
+  /** Highest difficulty whose median evidence + solve is ≤ 100 ms in this environment. */
   recommendedDifficulty: number | null;
 }
 
@@ -58,15 +62,20 @@ export async function benchTrackerSolve(
   );
 
   const solveMs: Record<number, SolveStats> = {};
+  const probeMs: Record<number, SolveStats> = {};
+  const totalMs: Record<number, SolveStats> = {};
   for (const difficulty of difficulties) {
-    solveMs[difficulty] = await solveTimes(difficulty, samples, "wasm");
+    const times = await solveTimes(difficulty, samples, "wasm");
+    solveMs[difficulty] = times.solve;
+    probeMs[difficulty] = times.probe;
+    totalMs[difficulty] = times.total;
   }
   const fallbackDifficulty = options.fallbackDifficulty ?? loadConfig({}).powDifficulty;
   const fallbackSolveMs = {
-    csp: await solveTimes(fallbackDifficulty, samples, "csp"),
-    jitless: await solveTimes(fallbackDifficulty, samples, "jitless"),
+    csp: (await solveTimes(fallbackDifficulty, samples, "csp")).solve,
+    jitless: (await solveTimes(fallbackDifficulty, samples, "jitless")).solve,
   };
-  const within = difficulties.filter((d) => solveMs[d].medianMs <= SOLVE_BUDGET_MS);
+  const within = difficulties.filter((d) => totalMs[d].medianMs <= SOLVE_BUDGET_MS);
   return {
     sizes: {
       sourceBytes: main.sourceBytes,
@@ -80,6 +89,8 @@ export async function benchTrackerSolve(
       powGzipBytes: fallback.gzipBytes,
     },
     solveMs,
+    probeMs,
+    totalMs,
     fallbackDifficulty,
     fallbackSolveMs,
     recommendedDifficulty: within.length ? Math.max(...within) : null,
@@ -93,7 +104,10 @@ export async function benchTrackerSolve(
  */
 export type SolveMode = "wasm" | "csp" | "jitless";
 
-/** The solve times (`ps`, from the tab's `_etok`) of `samples` fresh tabs, after two warm-ups. */
+/**
+ * The solve and evidence times (`p` and `q` of the tab's `_etok`) of `samples` fresh tabs, after
+ * two warm-ups.
+ */
 async function solveTimes(difficulty: number, samples: number, mode: SolveMode) {
   // `?s=` embeds a challenge for the tag's site: no /c round trip, only the solve is timed.
   const csp = mode === "csp"
@@ -108,6 +122,7 @@ async function solveTimes(difficulty: number, samples: number, mode: SolveMode) 
   });
   try {
     const times: number[] = [];
+    const probes: number[] = [];
     let attempts = 0;
     for (let i = -2; i < samples; i++) { // two warm-up loads (JIT, module compile, chunk cache)
       const tab = await h.browser.context.newPage(); // a new tab: a new sessionStorage
@@ -115,12 +130,17 @@ async function solveTimes(difficulty: number, samples: number, mode: SolveMode) 
       const stored = await tab.waitForFunction(() => sessionStorage.getItem("_etok"), null, {
         timeout: 60_000,
       });
-      const token = JSON.parse(String(await stored.jsonValue())) as { t: string; p: number };
+      const token = JSON.parse(String(await stored.jsonValue())) as {
+        t: string;
+        p: number;
+        q: number;
+      };
       if (Number(token.t.split(":")[4]) !== difficulty) {
         throw new Error(`expected difficulty ${difficulty}, got ${token.t}`);
       }
       if (i >= 0) {
         times.push(token.p);
+        probes.push(token.q);
         attempts += Number(token.t.split(":").at(-1)) + 1;
       }
       await tab.close();
@@ -130,13 +150,17 @@ async function solveTimes(difficulty: number, samples: number, mode: SolveMode) 
       throw new Error(`${mode}: /ea.pow.js requested ${fallbackLoads} times`);
     }
     const hashesPerMs = Math.round(attempts / times.reduce((sum, ms) => sum + ms, 0));
-    return { ...stats(times), hashesPerMs };
+    return {
+      solve: { ...stats(times), hashesPerMs },
+      probe: stats(probes),
+      total: stats(times.map((ms, i) => ms + probes[i])),
+    };
   } finally {
     await h.close();
   }
 }
 
-function stats(values: number[]): Omit<SolveStats, "hashesPerMs"> {
+function stats(values: number[]): SolveStats {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   const mid = sorted.length >> 1;

@@ -1,4 +1,7 @@
-// Helpers for collector tests: realistic browser headers, encoded beacon URLs, flushing, reading.
+// Helpers for collector tests: realistic browser headers, encoded beacon URLs, fully verified
+// tokens and interaction (what the real tracker sends), flushing, reading.
+import { parseChallenge, solveChallenge } from "../lib/pow/mod.ts";
+import { chromiumEvidence } from "./_evidence_fixture.ts";
 import type { TestApp } from "./_helpers.ts";
 
 export const CHROME_UA =
@@ -7,6 +10,7 @@ export const SESSION = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
 export const BROWSER_HEADERS: Record<string, string> = {
   "user-agent": CHROME_UA,
+  // The recorded Chromium evidence says "en": a header without it would be an env_mismatch.
   "accept-language": "en-GB,en;q=0.9",
   "sec-fetch-site": "cross-site",
   "sec-ch-ua": '"Chromium";v="120"',
@@ -16,6 +20,44 @@ export const BROWSER_HEADERS: Record<string, string> = {
 export function b64(text: string): string {
   const bytes = new TextEncoder().encode(text);
   return btoa(String.fromCharCode(...bytes));
+}
+
+/** Difficulty of the helpers' tokens: cheap to solve; the verifier accepts what a challenge says. */
+const TEST_DIFFICULTY = 4;
+
+/**
+ * A valid token for `site`, as the real tracker in Chromium would send it: a fresh challenge,
+ * solved with real-looking browser evidence sealed in (tests/_evidence_fixture.ts; `env`
+ * overrides recorded values, e.g. `{ lang: "de" }`). `evidence: null` leaves it out.
+ */
+export function verifiedToken(
+  t: TestApp,
+  site = "shop",
+  options: { evidence?: string | null; env?: Parameters<typeof chromiumEvidence>[1] } = {},
+): string {
+  return sealedToken(t, t.services.pow.issue(site, TEST_DIFFICULTY), options);
+}
+
+/** Solves a given challenge (e.g. one `/c` answered) with browser evidence, as verifiedToken. */
+export function sealedToken(
+  t: TestApp,
+  challenge: string,
+  options: { evidence?: string | null; env?: Parameters<typeof chromiumEvidence>[1] } = {},
+): string {
+  const { salt, difficulty } = parseChallenge(challenge)!;
+  // The screen of beaconUrl's default `sw`/`sh` (the evidence must agree with the view), and no
+  // tells: a person's Chrome is not automated (the recorded one has navigator.webdriver).
+  const env = { sw: 1920, sh: 1080, aw: 1920, ah: 1050, tells: 0, ...options.env };
+  const evidence = options.evidence === undefined ? chromiumEvidence(salt, env) : options.evidence;
+  return solveChallenge(t.services.pow, challenge, difficulty, { evidence }).token;
+}
+
+/** The `it` of a visitor who moved the pointer and clicked (pointer + move, 12 moves, 340 px). */
+export const REAL_INTERACTION = "17.12.340";
+
+/** The /b.gif parameters that make a view fully verified: a valid token and trusted input. */
+export function verifiedQuery(t: TestApp, site = "shop"): { tok: string; it: string } {
+  return { tok: verifiedToken(t, site), it: REAL_INTERACTION };
 }
 
 export function beaconUrl(params: Record<string, string | null>): string {

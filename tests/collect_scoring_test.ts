@@ -1,7 +1,7 @@
 // Every scoring signal end to end: a request to GET /b.gif or POST /e of the in-process app, then
 // the stored row's bot_score and parsed bot_score_detail (and the drop header when nothing lands).
 import assert from "node:assert/strict";
-import { solveChallenge } from "../lib/pow/mod.ts";
+import { verifiedToken } from "./_collect.ts";
 import { createTestApp, type TestApp } from "./_helpers.ts";
 
 const SITE = "site-a";
@@ -121,7 +121,7 @@ async function scoreOfView(t: TestApp, sent: Sent = {}): Promise<StoredScore> {
 }
 
 function solvedToken(t: TestApp, site = SITE): string {
-  return solveChallenge(t.services.pow, t.services.pow.issue(site, 4), 4).token;
+  return verifiedToken(t, site);
 }
 
 interface SentEvents {

@@ -5,9 +5,9 @@
 // counted as human. A residential-looking address keeps the normal work and no signal.
 import assert from "node:assert/strict";
 import { BOT_SCORE_THRESHOLD } from "../lib/db/columns.ts";
-import { parseChallenge, solveChallenge } from "../lib/pow/mod.ts";
+import { parseChallenge } from "../lib/pow/mod.ts";
 import type { ChallengeResponse } from "../tracker/inject.ts";
-import { beaconUrl, BROWSER_HEADERS, events, hit, views } from "./_collect.ts";
+import { beaconUrl, BROWSER_HEADERS, events, hit, sealedToken, views } from "./_collect.ts";
 import { createTestApp, type TestApp } from "./_helpers.ts";
 
 const PROXY = "203.0.113.7";
@@ -79,8 +79,7 @@ Deno.test("hosting: /ea.js?s= embeds the harder challenge for a hosting client",
 
 Deno.test("hosting: stored signals and scores, with and without the hosting work", async () => {
   const t = await createTestApp(ENV);
-  const solve = (body: ChallengeResponse) =>
-    solveChallenge(t.services.pow, body.challenge, body.difficulty).token;
+  const solve = (body: ChallengeResponse) => sealedToken(t, body.challenge);
   await view(t, RESIDENTIAL, solve(await challenge(t, RESIDENTIAL)), "/home");
   await view(t, HETZNER, solve(await challenge(t, HETZNER)), "/cloud");
   // Challenge fetched from a residential address, token spent from the data centre.
@@ -143,7 +142,7 @@ Deno.test("hosting: ECHELON_HOSTING_POW_BITS=0 keeps the difficulty and the sign
   const t = await createTestApp({ ...ENV, ECHELON_HOSTING_POW_BITS: "0" });
   const body = await challenge(t, HETZNER);
   assert.equal(body.difficulty, 4);
-  await view(t, HETZNER, solveChallenge(t.services.pow, body.challenge, 4).token, "/p");
+  await view(t, HETZNER, sealedToken(t, body.challenge), "/p");
   const row = stored(t)["/p"];
   assert.equal(row.detail.hosting, 15);
   assert.equal(row.detail.hosting_low_work, undefined);

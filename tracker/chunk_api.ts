@@ -7,12 +7,14 @@ export type Emit = (type: string, data: Record<string, unknown>) => void;
 
 export interface DeferredOptions {
   emit: Emit;
-  forms: boolean;
+  /** Whether the script tag carries `data-<name>` (the features' `data-no-*` switches). */
+  has: (name: string) => boolean;
   /** The site's opt-in to scrambled form values, read at each change. */
   formValues: () => boolean;
-  hover: boolean;
-  vitals: boolean;
 }
+
+/** The features in the deferred chunk, each switched off by `data-no-<name>`. */
+export const DEFERRED_FEATURES = ["clicks", "outbound", "downloads", "forms", "hover", "vitals"];
 
 /** "deferred": starts what the options ask for; returns the reporter to call at hide. */
 export type DeferredStart = (options: DeferredOptions) => () => void;

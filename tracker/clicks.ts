@@ -1,15 +1,15 @@
 // One passive document `click` listener for trusted clicks (T6–T8): elements tagged with
 // `data-echelon-click` (plus up to 8 `data-echelon-*` extras), else outbound links and downloads.
 // Link URLs are sent without their query or fragment (they may carry personal data; W7).
-import { hasAttr } from "./config.ts";
-import { emit } from "./transport.ts";
+// Part of the deferred chunk (tracker/deferred.ts).
+import type { DeferredOptions, Emit } from "./chunk_api.ts";
 import { taggedData } from "./tagged.ts";
 import { closest, cut, doc, listen } from "./util.ts";
 
-export function startClicks(): void {
-  const clicks = !hasAttr("no-clicks");
-  const outbound = !hasAttr("no-outbound");
-  const downloads = !hasAttr("no-downloads");
+export function startClicks(emit: Emit, has: DeferredOptions["has"]): void {
+  const clicks = !has("no-clicks");
+  const outbound = !has("no-outbound");
+  const downloads = !has("no-downloads");
   listen(doc, "click", (event) => {
     const target = event.isTrusted && event.target;
     const tagged = clicks && closest(target, "[data-echelon-click]");

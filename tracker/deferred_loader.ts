@@ -1,6 +1,6 @@
-// Loads the deferred chunk (forms, hover, web vitals) unless all are opted out, and keeps the
+// Loads the deferred chunk (clicks, forms, hover, web vitals…) unless all are opted out, and keeps the
 // reporter it hands back for the moment the page is hidden.
-import type { DeferredStart } from "./chunk_api.ts";
+import { DEFERRED_FEATURES, type DeferredStart } from "./chunk_api.ts";
 import { loadChunk } from "./chunk_loader.ts";
 import { hasAttr, settings } from "./config.ts";
 import { emit } from "./transport.ts";
@@ -8,12 +8,9 @@ import { emit } from "./transport.ts";
 let report: (() => void) | undefined;
 
 export function loadDeferred(): void {
-  const forms = !hasAttr("no-forms");
-  const hover = !hasAttr("no-hover");
-  const vitals = !hasAttr("no-vitals");
-  if (forms || hover || vitals) {
+  if (DEFERRED_FEATURES.some((name) => !hasAttr("no-" + name))) {
     loadChunk<DeferredStart>("deferred", (start) => {
-      report ||= start({ emit, forms, formValues: () => settings.formValues, hover, vitals });
+      report ||= start({ emit, has: hasAttr, formValues: () => settings.formValues });
     });
   }
 }

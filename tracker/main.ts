@@ -2,11 +2,11 @@
 // the wiring of every feature, including the order of work when the page is hidden.
 import { createApi } from "./api.ts";
 import { armBounce, cancelBounce, reportBounce } from "./bounce.ts";
-import { startClicks } from "./clicks.ts";
 import { hasAttr, script } from "./config.ts";
 import { askConsent } from "./consent.ts";
 import { loadDeferred, reportDeferred } from "./deferred_loader.ts";
 import { endPageView, resetEngagement, updateEngagement } from "./engagement.ts";
+import { watchInput } from "./interaction.ts";
 import { currentPath, setPath } from "./page.ts";
 import { gateOnHide, interacted, startGate } from "./pageview.ts";
 import { startPow, tokenReady } from "./pow.ts";
@@ -44,19 +44,13 @@ function start(): void {
   startScroll();
   resetEngagement();
   startSpa();
-  startClicks();
   loadDeferred();
   // The banner waits for the site's settings (its CSS may come with the first challenge).
   if (BUILD_CONSENT) tokenReady(2000).then(guard(askConsent));
-  // Trusted input only; `scroll` is left out because a script can cause it.
-  for (const type of ["pointerdown", "keydown", "click", "wheel", "touchstart"]) {
-    listen(win, type, (event) => {
-      if (event.isTrusted) {
-        interacted();
-        cancelBounce();
-      }
-    });
-  }
+  watchInput(() => {
+    interacted();
+    cancelBounce();
+  });
   listen(doc, "visibilitychange", () => doc.visibilityState == "hidden" ? hidden() : shown());
   listen(win, "pagehide", hidden);
   listen(win, "pageshow", (event: PageTransitionEvent) => event.persisted && shown(true));

@@ -1,10 +1,14 @@
-// The page view beacon, gated on a human (T2): it fires at the first trusted interaction but not
-// before 800 ms, or when the tab is hidden after at least 4 s; SPA navigations send at once with
-// `_v=spa`. Parameters are those of reference §1.2, plus `ps`, the PoW solve time.
+// The page view beacon, gated on a human (T2, issue 14 item 3): it fires at the first trusted
+// interaction but not before 800 ms, carrying `it` (tracker/interaction.ts), or without `it` when
+// the tab is hidden after at least 4 s; SPA views send at once with `_v=spa` and the page's
+// cumulative `it`. No proof, no send: the view waits for its token, and one that leaves before
+// the token is ready sends nothing. Parameters are those of reference §1.2, plus `ps`, the PoW
+// solve time, and `it`.
 import { injected, site } from "./config.ts";
 import { cookieAllowed } from "./consent.ts";
 import { currentPath, path, setPath } from "./page.ts";
-import { token, tokenReady } from "./pow.ts";
+import { interaction } from "./interaction.ts";
+import { type SolvedToken, token, tokenReady } from "./pow.ts";
 import { sid } from "./session.ts";
 import { send } from "./transport.ts";
 import { utm } from "./utm.ts";
@@ -36,45 +40,50 @@ export function gateOnHide(): void {
 function fire(leaving?: boolean): void {
   if (viewSent) return;
   clearTimeout(gateTimer);
+  gateTimer = 0;
   sendView("" + Math.max(MIN_INTERACTION_MS, now() - startedAt), leaving);
 }
 
-/** Sends the beacon for the current path; `leaving` skips the wait for a pending token. */
-export async function sendView(interaction: string, leaving?: boolean): Promise<void> {
+/**
+ * Sends the beacon for the current path once the token is ready; `leaving` sends only if it is
+ * ready already. Without a token the view stays unsent, so a later interaction may still send it.
+ */
+export async function sendView(delay: string, leaving?: boolean): Promise<void> {
   viewSent = true;
   try {
-    // Up to 300 ms for a token still being solved; then the view goes without one (scored).
-    if (!leaving) await tokenReady(300);
-    beacon(interaction, leaving);
+    if (!leaving) await tokenReady();
+    const solved = token();
+    if (solved) beacon(solved, delay, leaving);
+    else viewSent = false;
   } catch {
     // A rejection here would surface as the page's unhandled rejection.
   }
 }
 
-function beacon(interaction: string, leaving?: boolean): void {
-  const spa = interaction == "spa";
+function beacon(solved: SolvedToken, delay: string, leaving?: boolean): void {
+  const spa = delay == "spa";
   // Settings fetched since init may allow more of the query: measure the first view's path now.
   if (!spa) setPath(currentPath());
-  const solved = token();
   // Only the referrer's origin leaves the page: the server stores no more (DESIGN decision 6).
-  // A regex, not URL.origin: app referrers (android-app://…) have an opaque origin, "null".
-  const referrer = doc.referrer.match(/^[a-z][\w+.-]*:\/\/[^/?#]*/i)?.[0];
+  // A regex, not URL.origin: app referrers (android-app://…) have an opaque origin, "null". Our
+  // own origin is sent too, and an SPA view's referrer is the page before it: the server then
+  // classifies the navigation as internal (issue 14 item 7).
+  const referrer = spa ? location.origin : doc.referrer.match(/^[a-z][\w+.-]*:\/\/[^/?#]*/i)?.[0];
   // URLSearchParams URI-encodes every value (base64's "+", "/" and "=", the token's ":").
   const query: Record<string, unknown> = {
     p: b64(path),
     s: site,
     sid,
-    _v: interaction,
+    _v: delay,
     sw: screen.width,
     sh: screen.height,
+    tok: solved.t,
+    ps: solved.p,
   };
-  if (!spa && referrer && referrer != location.origin) query.ref = b64(referrer);
+  if (interaction()) query.it = interaction();
+  if (referrer) query.ref = b64(referrer);
   if (matchMedia("(display-mode: standalone)").matches) query.pwa = 1;
   if (cookieAllowed()) query.ck = 1;
-  if (solved) {
-    query.tok = solved.t;
-    query.ps = solved.p;
-  }
   ["uc", "us", "um", "uct", "ut"].forEach((name, i) => {
     if (utm[i]) query[name] = b64(utm[i]);
   });

@@ -7,14 +7,19 @@ import type { PowSolver } from "./chunk_api.ts";
 import type { ChallengeResponse, SiteSettings } from "./inject.ts";
 import { injected, setSettings, settings, site } from "./config.ts";
 import { fallbackSolver } from "./pow_fallback_loader.ts";
+import { probe } from "./probe.ts";
 import { debug, fetchOriginal, later, now, session, win } from "./util.ts";
 
 declare const BUILD_DEBUG: boolean;
 
-/** A solved token: text, solve ms, local expiry and refresh times (ms), and the site settings. */
+/**
+ * A solved token: text, solve ms, evidence ms, local expiry and refresh times (ms), and the site
+ * settings.
+ */
 export interface SolvedToken {
   t: string;
   p: number;
+  q: number;
   x: number;
   r: number;
   s: SiteSettings;
@@ -63,12 +68,12 @@ export function token(): SolvedToken | undefined {
 }
 
 /**
- * Resolves once no solve is under way, or after `ms`. A token due for renewal (timers may have
- * been throttled in a hidden tab) starts its refresh first.
+ * Resolves once no solve is under way, or after `ms` if given. A token due for renewal (timers
+ * may have been throttled in a hidden tab) starts its refresh first.
  */
-export function tokenReady(ms: number): Promise<unknown> {
+export function tokenReady(ms?: number): Promise<unknown> {
   if (!(current && now() < current.r)) obtain("");
-  return Promise.race([pending, new Promise((ok) => later(() => ok(0), ms))]);
+  return Promise.race([pending, ms ? new Promise((ok) => later(() => ok(0), ms)) : pending]);
 }
 
 /** Solves `challenge`, or one fetched from /c when empty; at most one at a time. */
@@ -87,8 +92,12 @@ function obtain(challenge: string): void {
       windowMs = answer.expiresAt - 1000 * +field(challenge, 3);
     }
     const exports = await wasm;
-    const input = new TextEncoder().encode(challenge);
-    const started = now();
+    let started = now();
+    // The evidence is measured first and hashed with the challenge (sealed: lib/pow/challenge.ts).
+    const sealed = challenge + ":" + probe(field(challenge, 5));
+    const probed = now() - started;
+    const input = new TextEncoder().encode(sealed);
+    started = now();
     let nonce = -1n;
     // The challenge's bytes at offset 0; the module uses the 16 bytes after them as scratch.
     new Uint8Array(exports.m.buffer).set(input);
@@ -101,8 +110,9 @@ function obtain(challenge: string): void {
     }
     const expires = receivedAt + windowMs - SAFETY_MS;
     adopt({
-      t: challenge + ":" + nonce,
+      t: sealed + ":" + nonce,
       p: now() - started,
+      q: probed,
       x: expires,
       // Refresh a quarter-window (at most a minute) ahead, so the next token is ready in time.
       r: expires - Math.min(60_000, windowMs / 4),

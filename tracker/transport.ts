@@ -45,12 +45,17 @@ export function emit(type: string, data: Record<string, unknown>): void {
   else timer ||= later(flush, 1000);
 }
 
-/** Sends the queue as one request; `leaving` skips waiting for a token still being solved. */
+/**
+ * Sends the queue as one request once a token is ready (no proof, no send: issue 14 item 1);
+ * `leaving` sends only if the token is ready already, else the events are dropped.
+ */
 export function flush(leaving?: boolean): void {
   const events = queue;
   const post = () => {
     const url = injected.o + "/e";
-    const body = JSON.stringify({ events, siteId: site, tok: token()?.t });
+    const tok = token()?.t;
+    if (!tok) return;
+    const body = JSON.stringify({ events, siteId: site, tok });
     try {
       if (beacon.call(nav, url, new Blob([body], { type: "text/plain" }))) return;
     } catch {
@@ -63,7 +68,7 @@ export function flush(leaving?: boolean): void {
   queue = [];
   if (!events.length) return;
   if (leaving) post();
-  else tokenReady(300).then(post);
+  else tokenReady().then(post);
 }
 
 /** A no-cors keepalive fetch (survives the page being closed); an image if fetch is unusable. */

@@ -2,7 +2,9 @@
 // is validated on its own (bad ones are skipped, not the batch).
 import type { EventRow } from "../db/columns.ts";
 import { scoreHit } from "../bots/score.ts";
+import { MAX_TOKEN_LENGTH } from "../pow/mod.ts";
 import { cleanString } from "./encoding.ts";
+import { evidenceStep } from "./evidence_step.ts";
 import type { HitBase } from "./hit.ts";
 import { hostingStep, tlsFingerprintStep } from "./network_steps.ts";
 import type { Step } from "./pipeline.ts";
@@ -65,6 +67,7 @@ export function eventSteps(
     userAgentStep(deps),
     countryStep(deps),
     powStep(deps),
+    evidenceStep(),
     crawlerFeedStep(deps),
     hostingStep(deps),
     tlsFingerprintStep(deps),
@@ -89,7 +92,8 @@ function parseStep(): Step<EventsHit> {
       }
       const site = typeof body.siteId === "string" ? body.siteId.trim().toLowerCase() : "default";
       hit.siteId = site || "default";
-      hit.token = typeof body.tok === "string" ? body.tok.slice(0, 512) : null;
+      // Longer than a token can be is invalid anyway; the cut keeps it "invalid", not "missing".
+      hit.token = typeof body.tok === "string" ? body.tok.slice(0, MAX_TOKEN_LENGTH + 1) : null;
       const first = Array.isArray(body.events)
         ? body.events[0] as { data?: { path?: unknown } }
         : null;

@@ -8,6 +8,7 @@ import type { ViewHit } from "./hit.ts";
 import { normalisePagePath } from "./page_path.ts";
 import { hostingStep, tlsFingerprintStep } from "./network_steps.ts";
 import type { Step } from "./pipeline.ts";
+import { evidenceStep } from "./evidence_step.ts";
 import { classifyReferrer } from "./referrer.ts";
 import {
   type CollectorDeps,
@@ -66,6 +67,9 @@ export function viewSteps<H extends ViewHit = ViewHit>(
     referrerStep(),
     utmStep(deps),
     powStep(deps),
+    evidenceStep<H>((hit) =>
+      hit.screenGiven ? { width: hit.screenWidth, height: hit.screenHeight } : null
+    ),
     crawlerFeedStep(deps),
     hostingStep(deps),
     tlsFingerprintStep(deps),

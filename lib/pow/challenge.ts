@@ -1,6 +1,10 @@
 // Signed, self-contained proof-of-work challenges and the tokens that answer them.
-// Format: "1:<site>:<epoch>:<issuedAt>:<difficulty>:<salt>:<mac>", token = challenge + ":" + nonce.
-// One HMAC covers every field, so none can be spliced in from elsewhere (ALTCHA CVE-2025-68113).
+// Format: "1:<site>:<epoch>:<issuedAt>:<difficulty>:<salt>:<mac>"; token = challenge ":" evidence
+// ":" nonce, where the nonce solves the hash of challenge ":" evidence, so the browser evidence
+// (lib/bots/evidence.ts) is sealed into the work and cannot be swapped after solving. A token
+// without evidence (challenge ":" nonce, hashed over the challenge) still parses: the evidence
+// step scores it. One HMAC covers every challenge field, so none can be spliced in from elsewhere
+// (ALTCHA CVE-2025-68113).
 import { Buffer } from "node:buffer";
 import { hmac, type Mac, timingSafeEqualBytes } from "../keys.ts";
 import { epochOf } from "./params.ts";
@@ -10,8 +14,10 @@ export const MIN_DIFFICULTY = 1;
 export const MAX_DIFFICULTY = 40;
 /** Bounds every string before any regex or HMAC runs on it. */
 export const MAX_CHALLENGE_LENGTH = 200;
+/** Bounds the browser evidence sealed into a token (lib/bots/evidence.ts encodes ~150 chars). */
+export const MAX_EVIDENCE_LENGTH = 320;
 /** A nonce is at most 2^53 - 1: 16 decimal digits. */
-export const MAX_TOKEN_LENGTH = MAX_CHALLENGE_LENGTH + 1 + 16;
+export const MAX_TOKEN_LENGTH = MAX_CHALLENGE_LENGTH + 1 + MAX_EVIDENCE_LENGTH + 1 + 16;
 
 const FIELD_COUNT = 7;
 /** 128-bit MAC: HMAC-SHA256 truncated per RFC 2104 section 5 (keep at least half the output). */
@@ -25,6 +31,8 @@ const SALT = /^[A-Za-z0-9_-]{12,43}$/; // base64url of 9..32 bytes, treated as a
 const MAC = /^[A-Za-z0-9_-]{21}[AQgw]$/;
 // Canonical decimal: no sign, no leading zeros, no exponent, so one value has one spelling.
 const DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
+// Evidence: base-36 numbers and a language tag joined by "." (never ":", the field separator).
+const EVIDENCE = new RegExp(`^[0-9a-z.-]{1,${MAX_EVIDENCE_LENGTH}}$`);
 
 export interface Challenge {
   readonly version: typeof CHALLENGE_VERSION;
@@ -43,6 +51,8 @@ export interface Challenge {
 
 export interface Token {
   readonly challenge: Challenge;
+  /** The browser evidence sealed into the token, or null for a token without any. */
+  readonly evidence: string | null;
   readonly nonce: number;
 }
 
@@ -113,20 +123,44 @@ export function verifyChallenge(key: ChallengeKey, text: string): Challenge | nu
   return challenge && isAuthentic(key, challenge) ? challenge : null;
 }
 
-export function formatToken(challenge: string, nonce: number): string {
-  if (!Number.isSafeInteger(nonce) || nonce < 0) throw new RangeError(`bad nonce ${nonce}`);
-  return `${challenge}:${nonce}`;
+/** The bytes a token's nonce must solve: the challenge, then ":" and the evidence if any. */
+export function solvedInput(challenge: string, evidence: string | null = null): string {
+  return evidence === null ? challenge : `${challenge}:${evidence}`;
 }
 
-/** Splits a token at its last ":" and parses both halves strictly; null on any deviation. */
+export function formatToken(
+  challenge: string,
+  nonce: number,
+  evidence: string | null = null,
+): string {
+  if (!Number.isSafeInteger(nonce) || nonce < 0) throw new RangeError(`bad nonce ${nonce}`);
+  if (evidence !== null && !EVIDENCE.test(evidence)) {
+    throw new TypeError(`evidence must match ${EVIDENCE}, got ${JSON.stringify(evidence)}`);
+  }
+  return `${solvedInput(challenge, evidence)}:${nonce}`;
+}
+
+/**
+ * Splits off the nonce at the last ":" and, when the rest has one field more than a challenge,
+ * the evidence at the next; parses every part strictly; null on any deviation.
+ */
 export function parseToken(token: string): Token | null {
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) return null;
   const cut = token.lastIndexOf(":");
   if (cut < 0) return null;
   const nonce = decimal(token.slice(cut + 1));
   if (nonce === null) return null;
-  const challenge = parseChallenge(token.slice(0, cut));
-  return challenge && { challenge, nonce };
+  const head = token.slice(0, cut);
+  // The tracker's tokens carry evidence: try that form first (a challenge has 7 fields, so the
+  // split below fails at once for a token without evidence).
+  const mid = head.lastIndexOf(":");
+  const sealed = mid < 0 ? null : parseChallenge(head.slice(0, mid));
+  if (sealed) {
+    const evidence = head.slice(mid + 1);
+    return EVIDENCE.test(evidence) ? { challenge: sealed, evidence, nonce } : null;
+  }
+  const challenge = parseChallenge(head);
+  return challenge && { challenge, evidence: null, nonce };
 }
 
 function macOf(key: ChallengeKey, signed: string): string {

@@ -9,10 +9,12 @@ export {
   type IssueOptions,
   MAX_CHALLENGE_LENGTH,
   MAX_DIFFICULTY,
+  MAX_EVIDENCE_LENGTH,
   MAX_TOKEN_LENGTH,
   MIN_DIFFICULTY,
   parseChallenge,
   parseToken,
+  solvedInput,
   type Token,
   verifyChallenge,
 } from "./challenge.ts";

@@ -1,6 +1,6 @@
 // Solves a challenge the way the browser tracker does, for tests and benchmarks: the module's
 // `solve` export in bounded slices (the tracker yields between slices; here they simply repeat).
-import { formatToken, parseChallenge } from "./challenge.ts";
+import { formatToken, parseChallenge, solvedInput } from "./challenge.ts";
 import { PowInstance } from "./instance.ts";
 import type { PowVerifier } from "./verifier.ts";
 
@@ -9,6 +9,8 @@ export interface SolveOptions {
   sliceSize?: number;
   /** Give up (throw) after this many attempts. */
   maxAttempts?: number;
+  /** Browser evidence to seal into the token (the tracker's; see lib/bots/evidence.ts). */
+  evidence?: string | null;
 }
 
 export interface SolvedChallenge {
@@ -27,16 +29,17 @@ export function solveChallenge(
   difficulty: number,
   options: SolveOptions = {},
 ): SolvedChallenge {
-  const { sliceSize = 16_384, maxAttempts = 2 ** 40 } = options;
+  const { sliceSize = 16_384, maxAttempts = 2 ** 40, evidence = null } = options;
+  const input = solvedInput(challenge, evidence);
   const bytes = source instanceof Uint8Array ? source : source.moduleFor(epochIn(challenge)).bytes;
   let instance = instances.get(bytes);
   if (!instance) instances.set(bytes, instance = new PowInstance(bytes));
   for (let start = 0; start < maxAttempts; start += sliceSize) {
     const count = Math.min(sliceSize, maxAttempts - start);
-    const found = instance.solve(challenge, difficulty, BigInt(start), count);
+    const found = instance.solve(input, difficulty, BigInt(start), count);
     if (found >= 0n) {
       const nonce = Number(found);
-      return { token: formatToken(challenge, nonce), nonce, attempts: nonce + 1 };
+      return { token: formatToken(challenge, nonce, evidence), nonce, attempts: nonce + 1 };
     }
   }
   throw new Error(`no nonce within ${maxAttempts} attempts at difficulty ${difficulty}`);

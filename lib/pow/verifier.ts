@@ -4,7 +4,13 @@
 import { Buffer } from "node:buffer";
 import type { EphemeralStore } from "../ephemeral.ts";
 import { keyedHmac, type Mac } from "../keys.ts";
-import { isAuthentic, issueChallenge, MAX_TOKEN_LENGTH, parseToken } from "./challenge.ts";
+import {
+  isAuthentic,
+  issueChallenge,
+  MAX_TOKEN_LENGTH,
+  parseToken,
+  solvedInput,
+} from "./challenge.ts";
 import { PowInstance } from "./instance.ts";
 import { epochOf, powParams } from "./params.ts";
 import { leadingZeroBits } from "./reference_hash.ts";
@@ -95,7 +101,7 @@ export class PowVerifier {
     if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) return INVALID;
     const parsed = parseToken(token);
     if (!parsed) return INVALID;
-    const { challenge, nonce } = parsed;
+    const { challenge, evidence, nonce } = parsed;
     if (!isAuthentic(this.#challengeMac, challenge)) return INVALID;
     // From here on the fields are ours; checks below decide whether they still apply.
     const { difficulty, issuedAt, epoch } = challenge;
@@ -109,7 +115,9 @@ export class PowVerifier {
     if (now - issuedAtMs > this.#windowMs || (epoch !== current && epoch !== current - 1)) {
       return { verdict: "expired", difficulty, issuedAt };
     }
-    const hash = this.#entry(epoch).instance.hash(challenge.text, BigInt(nonce));
+    // The evidence is part of the solved input: changing it after solving breaks the proof.
+    const input = solvedInput(challenge.text, evidence);
+    const hash = this.#entry(epoch).instance.hash(input, BigInt(nonce));
     if (leadingZeroBits(hash) < difficulty) return INVALID;
     // The token itself is the replay key (it is canonical: one solution, one spelling). The
     // first visitor to present it owns it; the same visitor may reuse it for the page's hits.

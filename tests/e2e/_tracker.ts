@@ -2,11 +2,18 @@
 // another (cross-origin, like a real embed), Chromium, and a recorder of what reached the app
 // (`/b.gif`, `/e`, `/c`) — recorded server-side, so beacons sent while a page unloads count too.
 import { chromium, type Page } from "playwright-core";
+import { HEADLESS_POINTS } from "../../lib/bots/evidence.ts";
 import type { TrackerEvent } from "../../tracker/transport.ts";
 import { createTestApp, type TestApp } from "../_helpers.ts";
 import { type BrowserSession, CHROMIUM, chromiumArgs, DESKTOP_UA } from "./_browser.ts";
 
 export { BROWSER_TEST } from "./_browser.ts";
+
+/**
+ * The score of a clean view or event from this Chromium: Playwright's browser is automated
+ * (navigator.webdriver), the one headless tell it shows (lib/bots/evidence.ts).
+ */
+export const AUTOMATED_SCORE = HEADLESS_POINTS.webdriver;
 
 export interface EventBatch {
   events: TrackerEvent[];

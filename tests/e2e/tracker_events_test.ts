@@ -3,7 +3,7 @@
 // with their limits, web vitals — batched into few POST /e requests and stored with the event's
 // name, path and session.
 import assert from "node:assert/strict";
-import { BROWSER_TEST, openTracker, page, setVisibility } from "./_tracker.ts";
+import { AUTOMATED_SCORE, BROWSER_TEST, openTracker, page, setVisibility } from "./_tracker.ts";
 
 const BODY = `
 <button id="tagged" data-echelon-click="signup" data-echelon-plan="pro" data-echelon-foo-bar="x">
@@ -112,7 +112,7 @@ Deno.test({
       for (const row of events) {
         assert.equal(row.session_id, sid);
         assert.equal(row.path, "/landing");
-        assert.equal(row.bot_score, 0, `${row.event_type}: ${row.bot_score_detail}`);
+        assert.equal(row.bot_score, AUTOMATED_SCORE, `${row.event_type}: ${row.bot_score_detail}`);
       }
       const blurRows = events.filter((row) => row.event_type === "form_blur");
       assert.ok(blurRows.every((row) => !String(row.data).includes('"value"')));
@@ -266,10 +266,11 @@ Deno.test({
       `<div id="h" data-echelon-hover="card" style="height:80px">Card</div></body></html>`;
     const h = await openTracker({
       pages: { "/": html },
-      // No 'strict-dynamic': only the nonce admits the chunk /ea.js inserts.
+      // No 'strict-dynamic': only the nonce admits the chunk /ea.js inserts. 'wasm-unsafe-eval'
+      // lets the proof of work compile; without a token nothing is sent (issue 14 item 1).
       headers: {
-        "content-security-policy":
-          "script-src 'nonce-n0nce'; connect-src *; img-src * data:; style-src 'unsafe-inline'",
+        "content-security-policy": "script-src 'nonce-n0nce' 'wasm-unsafe-eval'; " +
+          "connect-src *; img-src * data:; style-src 'unsafe-inline'",
       },
     });
     try {

@@ -2,7 +2,14 @@
 // before a trusted interaction, one after it (never under 800 ms), with a valid proof-of-work
 // token, the path's query filtered, and the row stored with verdict "valid" and score 0.
 import assert from "node:assert/strict";
-import { BROWSER_TEST, decodeParam, openTracker, page, setVisibility } from "./_tracker.ts";
+import {
+  AUTOMATED_SCORE,
+  BROWSER_TEST,
+  decodeParam,
+  openTracker,
+  page,
+  setVisibility,
+} from "./_tracker.ts";
 
 Deno.test({
   name: "e2e tracker: the page view waits for an interaction and carries a valid token",
@@ -38,6 +45,8 @@ Deno.test({
       assert.equal(decodeParam(view.get("uc")), "launch");
       assert.equal(decodeParam(view.get("us")), "news");
       assert.ok(/^\d+$/.test(view.get("ps") ?? ""), `ps=${view.get("ps")}`);
+      // The trusted click: pointer input (bit 1) sealed into `it` (tracker/interaction.ts).
+      assert.ok(Number(view.get("it")?.split(".")[0]) & 1, `it=${view.get("it")}`);
       const tok = view.get("tok") ?? "";
       const { views } = h.stored();
       // The visitor who first presented the token owns it; anyone else is replaying it.
@@ -51,7 +60,7 @@ Deno.test({
       assert.equal(views[0].path, "/article");
       assert.equal(views[0].session_id, view.get("sid"));
       assert.equal(views[0].pow_verdict, "valid");
-      assert.equal(views[0].bot_score, 0, String(views[0].bot_score_detail));
+      assert.equal(views[0].bot_score, AUTOMATED_SCORE, String(views[0].bot_score_detail));
       assert.equal(views[0].pow_solve_ms, Number(view.get("ps")));
       assert.deepEqual(h.browser.errors, []);
     } finally {

@@ -3,7 +3,7 @@
 // reference lost them, W2); a page without interaction reports a bounce after 120 s.
 import assert from "node:assert/strict";
 import { parseToken } from "../../lib/pow/mod.ts";
-import { BROWSER_TEST, openTracker, page } from "./_tracker.ts";
+import { AUTOMATED_SCORE, BROWSER_TEST, openTracker, page } from "./_tracker.ts";
 
 Deno.test({
   name: "e2e tracker: tokens are refreshed through /c before the window closes",
@@ -51,7 +51,7 @@ Deno.test({
       );
       assert.equal(t.services.pow.verify(first, "fixture", visitor()).verdict, "expired");
       const late = h.stored().events.find((e) => e.event_type === "custom")!;
-      assert.equal(late.bot_score, 0, String(late.bot_score_detail));
+      assert.equal(late.bot_score, AUTOMATED_SCORE, String(late.bot_score_detail));
     } finally {
       await h.close();
     }
@@ -107,7 +107,7 @@ Deno.test({
       const views = h.stored().views;
       assert.deepEqual(views.map((v) => v.pow_verdict), ["valid", "missing", "replayed"]);
       const detail = views.map((v) => JSON.parse(String(v.bot_score_detail)));
-      assert.equal(views[0].bot_score, 0, JSON.stringify(detail[0]));
+      assert.equal(views[0].bot_score, AUTOMATED_SCORE, JSON.stringify(detail[0]));
       assert.ok(Object.values(detail[1]).includes(15), JSON.stringify(detail[1]));
       assert.ok(Object.values(detail[2]).includes(40), JSON.stringify(detail[2]));
     } finally {

@@ -36,7 +36,12 @@ Deno.test({
       await h.waitFor(() => h.views.length === 4, "the popstate view");
       assert.deepEqual(paths(h), ["/app", "/app/one", "/app/two", "/app"]);
       assert.deepEqual(h.views.map((v) => v.get("_v") === "spa"), [false, true, true, true]);
-      assert.ok(h.views.slice(1).every((v) => !v.has("ref") && v.has("tok")));
+      // An SPA view's referrer is the page before it: our own origin (stored as internal), and
+      // it carries the page's cumulative trusted input (the click).
+      assert.ok(
+        h.views.slice(1).every((v) => decodeParam(v.get("ref")) === h.site && v.has("tok")),
+      );
+      assert.ok(h.views.every((v) => Number(v.get("it")?.split(".")[0]) & 1));
       assert.equal(new Set(h.views.map((v) => v.get("sid"))).size, 1);
       await h.waitFor(() => h.events("pageview_end").length === 3, "three ended views");
       assert.deepEqual(h.events("pageview_end").map((e) => e.data.path), [
@@ -45,11 +50,11 @@ Deno.test({
         "/app/two",
       ]);
       const { views } = h.stored();
-      assert.deepEqual(views.map((v) => [v.path, v.is_spa, v.pow_verdict]), [
-        ["/app", 0, "valid"],
-        ["/app/one", 1, "valid"],
-        ["/app/two", 1, "valid"],
-        ["/app", 1, "valid"],
+      assert.deepEqual(views.map((v) => [v.path, v.is_spa, v.pow_verdict, v.referrer_type]), [
+        ["/app", 0, "valid", "direct_or_unknown"],
+        ["/app/one", 1, "valid", "internal"],
+        ["/app/two", 1, "valid", "internal"],
+        ["/app", 1, "valid", "internal"],
       ]);
     } finally {
       await h.close();
@@ -172,7 +177,10 @@ Deno.test({
       history.pushState = function (s, t, u) { History.prototype.pushState.call(history, s, t, u); };
       throw new Error("another page bug");
     </script>`;
-    const h = await openTracker({ pages: { "*": page(after, "", before) } });
+    // The per-site embed carries its challenge: no fetch needed to earn the token without
+    // which nothing is sent (issue 14 item 1).
+    const html = page(after, "", before).replace('/ea.js"', '/ea.js?s=fixture"');
+    const h = await openTracker({ pages: { "*": html } });
     try {
       const tab = h.page;
       await tab.goto(h.site + "/shop");
@@ -187,8 +195,7 @@ Deno.test({
       assert.deepEqual(paths(h), ["/shop", "/shop/cart"]);
       const { views } = h.stored();
       assert.equal(views.length, 2);
-      // Without fetch there is no challenge, so no token: scored as missing, not lost.
-      assert.ok(views.every((v) => v.pow_verdict === "missing"));
+      assert.ok(views.every((v) => v.pow_verdict === "valid"));
       assert.deepEqual(h.browser.errors.sort(), [
         "another page bug",
         "page bug",
