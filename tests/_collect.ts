@@ -1,4 +1,5 @@
 // Helpers for collector tests: realistic browser headers, encoded beacon URLs, flushing, reading.
+import { solveChallenge } from "../lib/pow/mod.ts";
 import type { TestApp } from "./_helpers.ts";
 
 export const CHROME_UA =
@@ -65,4 +66,27 @@ export function drops(t: TestApp): Record<string, number> {
     "SELECT reason, endpoint, SUM(hits) AS hits FROM drop_counts GROUP BY reason, endpoint",
   );
   return Object.fromEntries(rows.map((r) => [`${r.endpoint}:${r.reason}`, r.hits]));
+}
+
+/** A trusted-input summary that passes the no_interaction rule: pointer press and 12 moves. */
+export const REAL_INTERACTION = "17.12.340";
+
+/**
+ * What a real browser's tracker adds to a hit to be counted: a valid proof-of-work token for
+ * the site (`tok`, for /b.gif and the body of POST /e) and its trusted-input summary (`it`).
+ * Every test that needs a counted (verified) hit gets them here, in one place.
+ */
+export function verifiedQuery(t: TestApp, site = "shop"): { tok: string; it: string } {
+  const difficulty = 4;
+  const challenge = t.services.pow.issue(site, difficulty);
+  return { tok: solveChallenge(t.services.pow, challenge, difficulty).token, it: REAL_INTERACTION };
+}
+
+/** A /b.gif URL of a counted view: beaconUrl's defaults plus verifiedQuery's token and input. */
+export function verifiedBeaconUrl(
+  t: TestApp,
+  params: Record<string, string | null> = {},
+): string {
+  const site = params.s ?? "shop";
+  return beaconUrl({ ...verifiedQuery(t, site), ...params });
 }

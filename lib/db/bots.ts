@@ -1,7 +1,7 @@
 // Bot questions answered from SQLite: fingerprint clusters and retroactive penalties for the
 // correlator, exclusions, per-visitor histories and score details, and the bot report.
 import type { Database, SqlParam } from "./database.ts";
-import { BOT_SCORE_THRESHOLD } from "./columns.ts";
+import { BOT_SCORE_THRESHOLD, UNVERIFIED_REASON } from "./columns.ts";
 
 /** Score from which a visitor is listed as suspicious ("medium" in the UI) by default. */
 export const SUSPICIOUS_SCORE = 25;
@@ -103,6 +103,21 @@ export interface CorrelationPenalty {
 const IDS_PER_STATEMENT = 500;
 
 /**
+ * The stored main reason after a sweep adds `points` (an SQL expression) for `signal`: the sweep
+ * becomes the reason when it tips a counted row over the threshold, or an unverified view (kept
+ * out only for lack of input) over it on the rest of its points; otherwise the reason stays.
+ */
+function raisedReason(points: string, signal: string): string {
+  const t = BOT_SCORE_THRESHOLD;
+  return `CASE
+    WHEN bot_score + ${points} < ${t} THEN bot_reason
+    WHEN bot_reason IS NULL OR bot_score < ${t} THEN '${signal}'
+    WHEN bot_reason = '${UNVERIFIED_REASON}' AND bot_score - ${t} + ${points} >= ${t}
+      THEN '${signal}'
+    ELSE bot_reason END`;
+}
+
+/**
  * Adds the cluster penalty to the views and beacon events of the cluster's visitors on that site,
  * capped at 100, and records `detail.correlated`. Rows already carrying `correlated` are left
  * alone, so a sweep can run any number of times. Returns the rows changed per table.
@@ -111,12 +126,13 @@ export function applyCorrelationPenalty(
   db: Database,
   p: CorrelationPenalty,
 ): { views: number; events: number } {
-  const set = `bot_score = MIN(100, bot_score + ?),
+  const set = `bot_reason = ${raisedReason("?1", "correlated")},
+    bot_score = MIN(100, bot_score + ?1),
     bot_score_detail = json_set(${DETAIL}, '$.correlated',
-      json_object('penalty', ?, 'cluster_size', ?, 'fingerprint', ?))`;
-  const where = `site_id = ? AND created_at >= ? AND bot_score >= 0
+      json_object('penalty', ?1, 'cluster_size', ?2, 'fingerprint', ?3))`;
+  const where = `site_id = ?4 AND created_at >= ?5 AND bot_score >= 0
     AND ${detailField("$.correlated")} IS NULL
-    AND visitor_id IN (SELECT value FROM json_each(?))`;
+    AND visitor_id IN (SELECT value FROM json_each(?6))`;
   const views = db.statement(`UPDATE visitor_views SET ${set} WHERE ${where}`);
   const events = db.statement(
     `UPDATE semantic_events SET ${set} WHERE source = 'beacon' AND ${where}`,
@@ -125,7 +141,7 @@ export function applyCorrelationPenalty(
   db.transaction(() => {
     for (let i = 0; i < p.visitorIds.length; i += IDS_PER_STATEMENT) {
       const ids = JSON.stringify(p.visitorIds.slice(i, i + IDS_PER_STATEMENT));
-      const args = [p.penalty, p.penalty, p.clusterSize, p.fingerprint, p.siteId, p.since, ids];
+      const args = [p.penalty, p.clusterSize, p.fingerprint, p.siteId, p.since, ids];
       changed.views += Number(views.run(...args).changes);
       changed.events += Number(events.run(...args).changes);
     }
@@ -143,7 +159,8 @@ export function applyNoEventPenalty(
 ): number {
   return db.run(
     `UPDATE visitor_views
-     SET bot_score = MIN(100, bot_score + ?1),
+     SET bot_reason = ${raisedReason("?1", "no_events")},
+         bot_score = MIN(100, bot_score + ?1),
          bot_score_detail = json_set(${DETAIL}, '$.no_events', ?1)
      WHERE created_at >= ?2 AND created_at < ?3 AND bot_score >= 0
        AND ${detailField("$.no_events")} IS NULL
