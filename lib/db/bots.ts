@@ -1,6 +1,7 @@
 // Bot questions answered from SQLite: fingerprint clusters and retroactive penalties for the
 // correlator, exclusions, per-visitor histories and score details, and the bot report.
 import type { Database, SqlParam } from "./database.ts";
+import { SIGNALS } from "../bots/signals.ts";
 import { BOT_SCORE_THRESHOLD, UNVERIFIED_REASON } from "./columns.ts";
 
 /** Score from which a visitor is listed as suspicious ("medium" in the UI) by default. */
@@ -512,5 +513,64 @@ export function scoredViews(db: Database, range: ReportRange): ScoredViews {
     by_signal: bySignal.map((r) => ({ signal: r.signal, rows: r.n, points: r.points })),
     pow_verdicts: verdicts.map((r) => ({ verdict: r.verdict, rows: r.n })),
     buckets,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Why excluded (/admin/bots, GET /api/bots/report): hits not counted, by stored main reason
+
+export interface ReasonCount {
+  /** The stored bot_reason (a signal name); "unknown" for a row stored without one. */
+  reason: string;
+  views: number;
+  visitors: number;
+  events: number;
+}
+
+export interface GroupCount {
+  group: string;
+  views: number;
+  visitors: number;
+  events: number;
+}
+
+/** The registry's group of a stored reason, as SQL (reasons it does not know: 'other'). */
+const REASON_GROUP = `CASE COALESCE(bot_reason, 'unknown') ${
+  Object.entries(SIGNALS).map(([name, info]) => `WHEN '${name}' THEN '${info.group}'`).join(" ")
+} ELSE 'other' END`;
+
+/**
+ * Views, distinct visitors and events at or above the bot threshold since the range's first day,
+ * per stored main reason and per signal group of that reason (unverified views included, under
+ * `no_interaction`). Reads bot_reason, never the JSON breakdown; idx_vv_reason covers the views.
+ */
+export function excludedByReason(
+  db: Database,
+  range: ReportRange,
+): { reasons: ReasonCount[]; groups: GroupCount[] } {
+  const since = `${range.sinceDate}T00:00:00.000Z`;
+  const site = siteFilter(range);
+  const bot = `bot_score >= ${BOT_SCORE_THRESHOLD}`;
+  const count = (key: string) =>
+    db.all<{ key: string; views: number; visitors: number; events: number }>(
+      `SELECT key, SUM(views) AS views, SUM(visitors) AS visitors, SUM(events) AS events FROM (
+         SELECT ${key} AS key, COUNT(*) AS views, COUNT(DISTINCT visitor_id) AS visitors,
+                0 AS events
+         FROM visitor_views WHERE ${bot} ${site.sql} AND created_at >= ? GROUP BY 1
+         UNION ALL
+         SELECT ${key}, 0, 0, COUNT(*) FROM semantic_events
+         WHERE ${bot} ${site.sql} AND created_at >= ? GROUP BY 1
+       ) GROUP BY key ORDER BY views DESC, events DESC, key`,
+      ...site.args,
+      since,
+      ...site.args,
+      since,
+    );
+  return {
+    reasons: count("COALESCE(bot_reason, 'unknown')").map(({ key, ...n }) => ({
+      reason: key,
+      ...n,
+    })),
+    groups: count(REASON_GROUP).map(({ key, ...n }) => ({ group: key, ...n })),
   };
 }

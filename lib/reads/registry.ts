@@ -17,6 +17,7 @@ import { listRecentViews, topPaths } from "../db/admin_views.ts";
 import { listVisitors, visitorAggregates } from "../db/admin_visitors.ts";
 import {
   droppedHits,
+  excludedByReason,
   excludedVisitors,
   knownBotHitsByDay,
   knownBotTraffic,
@@ -84,6 +85,7 @@ export const READS = {
     knownBots: knownBotTraffic(ctx.db, range),
     byDay: knownBotHitsByDay(ctx.db, range),
     dropped: droppedHits(ctx.db, range),
+    excluded: excludedByReason(ctx.db, range),
   })),
   suspiciousVisitors: onDb("heavy", suspiciousVisitors),
   excludedVisitors: onDb("heavy", excludedVisitors),
