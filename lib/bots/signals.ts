@@ -117,7 +117,7 @@ export const SIGNALS = {
   screen: {
     points: 10,
     label: "Unrealistic screen",
-    explanation: "Screen width or height missing, ≤ 0 or above 10 000.",
+    explanation: "A view sent a screen width or height that is not a number, ≤ 0 or above 10 000.",
     group: "seed",
     precedence: 56,
   },
