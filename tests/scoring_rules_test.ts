@@ -8,8 +8,8 @@ import { correlateBots, NO_EVENT_MIN_AGE_MS } from "../lib/bots/correlator.ts";
 import { buildRollupDay } from "../lib/db/rollups.ts";
 import { parseInteraction } from "../lib/ingest/view_pipeline.ts";
 import {
-  BROWSER_HEADERS,
   beaconUrl,
+  BROWSER_HEADERS,
   flush,
   hit,
   REAL_INTERACTION,
@@ -163,7 +163,10 @@ Deno.test("the dashboard shows verified, unverified and excluded figures with a 
   await hit(t, beaconUrl({}), {}, "198.51.100.4");
   views(t);
   const { html } = await adminHtml(t, "/admin?site=shop&period=today");
-  const proof = html.slice(html.indexOf('id="proof"'), html.indexOf("</section>", html.indexOf('id="proof"')));
+  const proof = html.slice(
+    html.indexOf('id="proof"'),
+    html.indexOf("</section>", html.indexOf('id="proof"')),
+  );
   assert.match(proof, /Verified human visitors<\/div><div[^>]*>1</);
   assert.match(proof, /1 views · 1 visitors/, "unverified");
   assert.match(proof, /2 views · 2 visitors/, "excluded");

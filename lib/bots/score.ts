@@ -5,7 +5,7 @@
 import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
 import { type Interaction, INTERACTION_KINDS } from "../ingest/hit.ts";
 import { powPoints, type PowVerdict } from "../pow/mod.ts";
-import { SIGNALS, signalInfo } from "./signals.ts";
+import { signalInfo, SIGNALS } from "./signals.ts";
 
 export interface ScoreInput {
   kind: "view" | "events";

@@ -117,9 +117,11 @@ export default function ViewsPage({ data }: PageProps<Data, State>) {
       {filters.reason && !data.top && (
         <Notice>
           <span id="views-reason">
-            Views not counted because of <strong>
+            Views not counted because of{" "}
+            <strong>
               {signalInfo(filters.reason)?.label ?? filters.reason}
-            </strong> (<code>{filters.reason}</code>).
+            </strong>{" "}
+            (<code>{filters.reason}</code>).
           </span>
         </Notice>
       )}

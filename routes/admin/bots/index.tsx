@@ -203,11 +203,13 @@ function WhyExcluded(props: { data: Data }) {
             </Td>
             <Td>{groups.find((g) => g.group === r.group)?.label ?? r.group}</Td>
             <Td numeric>
-              {frame.readOnly || r.views === 0 ? formatNumber(r.views) : (
-                <a class="hover:underline" href={examples(r.reason)} title="Example views">
-                  {formatNumber(r.views)}
-                </a>
-              )}
+              {frame.readOnly || r.views === 0
+                ? formatNumber(r.views)
+                : (
+                  <a class="hover:underline" href={examples(r.reason)} title="Example views">
+                    {formatNumber(r.views)}
+                  </a>
+                )}
             </Td>
             <Td numeric>{formatNumber(r.visitors)}</Td>
             <Td numeric>{formatNumber(r.events)}</Td>
