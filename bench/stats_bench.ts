@@ -267,6 +267,7 @@ function generateRows(
             40,
             score,
             detail,
+            bot ? "no_proof" : null,
             created,
           ],
         });
@@ -304,6 +305,7 @@ function generateRows(
               "beacon",
               score,
               detail,
+              bot ? "no_proof" : null,
               new Date(at + offset).toISOString(),
             ],
           });
@@ -440,6 +442,7 @@ function liveMinute(db: Database, total: number, now: number): number {
         40,
         0,
         "{}",
+        null,
         created,
       );
     }

@@ -108,3 +108,12 @@ export function drops(t: TestApp): Record<string, number> {
   );
   return Object.fromEntries(rows.map((r) => [`${r.endpoint}:${r.reason}`, r.hits]));
 }
+
+/** A /b.gif URL of a counted view: beaconUrl's defaults plus verifiedQuery's token and input. */
+export function verifiedBeaconUrl(
+  t: TestApp,
+  params: Record<string, string | null> = {},
+): string {
+  const site = params.s ?? "shop";
+  return beaconUrl({ ...verifiedQuery(t, site), ...params });
+}

@@ -50,6 +50,7 @@ function viewRow(overrides: Partial<ViewRow> = {}): ViewRow {
     pow_solve_ms: 40,
     bot_score: 0,
     bot_score_detail: '{"pow_result":"valid"}',
+    bot_reason: null,
     created_at: `${DAY}T12:00:00.000Z`,
     ...overrides,
   };
@@ -78,6 +79,7 @@ function eventRow(overrides: Partial<EventRow> = {}): EventRow {
     source: "beacon",
     bot_score: 0,
     bot_score_detail: "{}",
+    bot_reason: null,
     created_at: `${DAY}T12:00:00.000Z`,
     ...overrides,
   };

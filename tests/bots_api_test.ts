@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { addBotTraffic, insertEvents, insertViews } from "../lib/db/collect.ts";
 import { NOT_EXCLUDED_VISITOR, notExcludedPredicate } from "../lib/db/bots.ts";
+import { SIGNALS } from "../lib/bots/signals.ts";
 import { EVENT_COLUMNS, type EventRow, VIEW_COLUMNS, type ViewRow } from "../lib/db/columns.ts";
 import { createTestApp, TEST_SECRET, type TestApp } from "./_helpers.ts";
 
@@ -496,7 +497,7 @@ Deno.test("GET /api/bots/report: known bots by bot, path and day, drops, scored 
   assert.equal(await hit(googlebot, "/"), "known_bot");
   assert.equal(await hit("curl/8.4.0", "/other-site", {}, { s: "site-b" }), "known_bot");
   assert.equal(await hit(CHROME_UA, "/", {}, { v: "soon" }), "invalid_payload");
-  // Two stored views: 15 for the missing token, and 25 when Accept-Language is missing too.
+  // Two stored views without a token (15 + no_proof 50), the second without Accept-Language too.
   assert.equal(await hit(CHROME_UA, "/"), null);
   assert.equal(await hit(CHROME_UA, "/", { "accept-language": "" }), null);
   t.services.collect.views.flush();
@@ -511,6 +512,7 @@ Deno.test("GET /api/bots/report: known bots by bot, path and day, drops, scored 
         pow_result: "invalid",
         correlated: { penalty: 50, cluster_size: 8, fingerprint: "f" },
       }),
+      bot_reason: "correlated",
       pow_verdict: "invalid",
     }),
     view({
@@ -554,6 +556,8 @@ Deno.test("GET /api/bots/report: known bots by bot, path and day, drops, scored 
     ],
     scored: {
       by_signal: [
+        { signal: "no_interaction", rows: 2, points: 100 },
+        { signal: "no_proof", rows: 2, points: 100 },
         { signal: "pow", rows: 3, points: 55 },
         { signal: "correlated", rows: 1, points: 50 },
         { signal: "headers", rows: 1, points: 10 },
@@ -563,8 +567,35 @@ Deno.test("GET /api/bots/report: known bots by bot, path and day, drops, scored 
         { verdict: "invalid", rows: 1 },
         { verdict: "valid", rows: 1 },
       ],
-      buckets: { clean: 2, medium: 1, bot: 1 },
+      buckets: { clean: 1, medium: 0, bot: 3 },
     },
+    // Why the bot views were not counted: their stored main reason, explained by the registry.
+    excluded_by_reason: [
+      {
+        reason: "no_proof",
+        label: "No valid proof of work",
+        explanation: SIGNALS.no_proof.explanation,
+        group: "rule",
+        unverified: false,
+        views: 2,
+        visitors: 1,
+        events: 0,
+      },
+      {
+        reason: "correlated",
+        label: "Fingerprint cluster",
+        explanation: SIGNALS.correlated.explanation,
+        group: "correlation",
+        unverified: false,
+        views: 1,
+        visitors: 1,
+        events: 0,
+      },
+    ],
+    excluded_by_group: [
+      { group: "rule", label: "Proof rules", views: 2, visitors: 1, events: 0 },
+      { group: "correlation", label: "Correlation sweep", views: 1, visitors: 1, events: 0 },
+    ],
   });
 
   const today = (await getJson(t, "/api/bots/report?days=1")) as {
@@ -579,14 +610,14 @@ Deno.test("GET /api/bots/report: known bots by bot, path and day, drops, scored 
     2,
   ]]);
   assert.deepEqual(today.by_day, [{ date: "2026-11-20", hits: 7 }]);
-  assert.deepEqual(today.scored.buckets, { clean: 2, medium: 1, bot: 1 });
+  assert.deepEqual(today.scored.buckets, { clean: 1, medium: 0, bot: 3 });
 
   const month = (await getJson(t, "/api/bots/report?site_id=site-a&days=30")) as {
     known_bots: { hits: number }[];
     scored: { buckets: unknown };
   };
   assert.equal(month.known_bots[0].hits, 109);
-  assert.deepEqual(month.scored.buckets, { clean: 2, medium: 1, bot: 2 });
+  assert.deepEqual(month.scored.buckets, { clean: 1, medium: 0, bot: 4 });
 });
 
 Deno.test("GET /api/bots/report: parameters are validated and clamped", async () => {
@@ -610,6 +641,8 @@ Deno.test("GET /api/bots/report: parameters are validated and clamped", async ()
       by_day: [],
       dropped: [],
       scored: { by_signal: [], pow_verdicts: [], buckets: { clean: 0, medium: 0, bot: 0 } },
+      excluded_by_reason: [],
+      excluded_by_group: [],
     },
   );
 });

@@ -1,7 +1,9 @@
 // Every scoring signal end to end: a request to GET /b.gif or POST /e of the in-process app, then
 // the stored row's bot_score and parsed bot_score_detail (and the drop header when nothing lands).
+// Hits are a real browser's (a valid token and trusted input, tests/_collect.ts verifiedQuery)
+// unless a test overrides `tok` or `it`, so each signal's points stand alone.
 import assert from "node:assert/strict";
-import { verifiedToken } from "./_collect.ts";
+import { verifiedQuery } from "./_collect.ts";
 import { createTestApp, type TestApp } from "./_helpers.ts";
 
 const SITE = "site-a";
@@ -31,8 +33,10 @@ const CLOUDFLARE_ENV = {
   ECHELON_BEHIND_CLOUDFLARE: "true",
   ECHELON_TRUST_PROXY: "203.0.113.0/24",
 };
-/** What every hit without a token carries: the missing-PoW points. */
-const MISSING = { pow: 15, pow_result: "missing" };
+/** What a verified hit's breakdown carries: the valid verdict, no points. */
+const VALID = { pow_result: "valid" };
+/** What a hit without a token carries: the missing-PoW points and the no-proof rule. */
+const MISSING = { pow: 15, pow_result: "missing", no_proof: 50 };
 
 const b64 = (text: string) => btoa(text);
 
@@ -70,7 +74,8 @@ interface Sent {
 
 /** Sends a page view; returns the drop reason from the debug header (null when accepted). */
 async function sendView(t: TestApp, sent: Sent = {}): Promise<string | null> {
-  const res = await t.request(viewQuery(sent.query), {
+  const site = sent.query?.s ?? SITE;
+  const res = await t.request(viewQuery({ ...verifiedQuery(t, site), ...sent.query }), {
     headers: requestHeaders(sent.headers),
     ip: sent.ip ?? "203.0.113.7",
   });
@@ -121,20 +126,21 @@ async function scoreOfView(t: TestApp, sent: Sent = {}): Promise<StoredScore> {
 }
 
 function solvedToken(t: TestApp, site = SITE): string {
-  return verifiedToken(t, site);
+  return verifiedQuery(t, site).tok;
 }
 
 interface SentEvents {
   ip?: string;
   headers?: Record<string, string | null>;
-  tok?: string;
+  /** The batch's token: a fresh valid one by default, null for none. */
+  tok?: string | null;
   path?: string;
 }
 
 async function sendEvents(t: TestApp, sent: SentEvents = {}): Promise<string | null> {
   const body = {
     siteId: SITE,
-    ...(sent.tok ? { tok: sent.tok } : {}),
+    ...(sent.tok === null ? {} : { tok: sent.tok ?? solvedToken(t) }),
     events: [
       { type: "click", data: { path: sent.path ?? "/blog/post", tag: "a" } },
       { type: "scroll_depth", data: { path: sent.path ?? "/blog/post", depth: 50 } },
@@ -175,13 +181,13 @@ Deno.test("b.gif: a clean browser view with a solved token is stored with score 
 
 Deno.test("b.gif: proof-of-work verdicts missing, invalid, expired and replayed", async () => {
   const t = await createTestApp(BASE_ENV);
-  assert.deepEqual(await scoreOfView(t, { ip: "198.51.100.1" }), {
-    bot_score: 15,
+  assert.deepEqual(await scoreOfView(t, { ip: "198.51.100.1", query: { tok: null } }), {
+    bot_score: 65,
     detail: MISSING,
   });
   assert.deepEqual(
     await scoreOfView(t, { ip: "198.51.100.2", query: { tok: "not-a-token" } }),
-    { bot_score: 25, detail: { pow: 25, pow_result: "invalid" } },
+    { bot_score: 75, detail: { pow: 25, pow_result: "invalid", no_proof: 50 } },
   );
   const replayedToken = solvedToken(t);
   assert.deepEqual(await scoreOfView(t, { ip: "198.51.100.3", query: { tok: replayedToken } }), {
@@ -193,15 +199,15 @@ Deno.test("b.gif: proof-of-work verdicts missing, invalid, expired and replayed"
     detail: { pow_result: "valid" },
   }, "and may reuse it");
   assert.deepEqual(await scoreOfView(t, { ip: "198.51.100.4", query: { tok: replayedToken } }), {
-    bot_score: 40,
-    detail: { pow: 40, pow_result: "replayed" },
-  }, "another visitor replays it");
+    bot_score: 90,
+    detail: { pow: 40, pow_result: "replayed", no_proof: 50 },
+  }, "another visitor replays it: decided at ingest");
 
   const oldToken = solvedToken(t);
   t.clock.now += 11 * 60_000; // past the 10-minute challenge window
   assert.deepEqual(await scoreOfView(t, { ip: "198.51.100.5", query: { tok: oldToken } }), {
-    bot_score: 25,
-    detail: { pow: 25, pow_result: "expired" },
+    bot_score: 75,
+    detail: { pow: 25, pow_result: "expired", no_proof: 50 },
   });
   assert.deepEqual(
     storedViews(t).map((r) => r.pow_verdict),
@@ -212,8 +218,8 @@ Deno.test("b.gif: proof-of-work verdicts missing, invalid, expired and replayed"
 Deno.test("b.gif: a token for another site is invalid", async () => {
   const t = await createTestApp(BASE_ENV);
   assert.deepEqual(await scoreOfView(t, { query: { tok: solvedToken(t, "other-site") } }), {
-    bot_score: 25,
-    detail: { pow: 25, pow_result: "invalid" },
+    bot_score: 75,
+    detail: { pow: 25, pow_result: "invalid", no_proof: 50 },
   });
 });
 
@@ -229,8 +235,8 @@ Deno.test("b.gif: interaction time < 850 ms, 850-999 ms, >= 1000 ms and SPA view
   ];
   for (const [i, [v, extra]] of cases.entries()) {
     const stored = await scoreOfView(t, { ip: `198.51.100.${i + 1}`, query: { _v: v } });
-    const points = Object.values(extra).reduce((a: number, b) => a + (b as number), 15);
-    assert.deepEqual(stored, { bot_score: points, detail: { ...MISSING, ...extra } }, `_v=${v}`);
+    const points = Object.values(extra).reduce((a: number, b) => a + (b as number), 0);
+    assert.deepEqual(stored, { bot_score: points, detail: { ...VALID, ...extra } }, `_v=${v}`);
   }
 });
 
@@ -242,13 +248,13 @@ Deno.test("b.gif: suspect countries, global and per site, stacking", async () =>
   const from = (country: string, site = SITE) =>
     scoreOfView(t, { query: { s: site }, headers: { "x-country-code": country } });
   assert.deepEqual(await from("CN"), {
-    bot_score: 75,
-    detail: { ...MISSING, geo: 30, geo_site: 30 },
+    bot_score: 60,
+    detail: { ...VALID, geo: 30, geo_site: 30 },
   });
-  assert.deepEqual(await from("RU"), { bot_score: 45, detail: { ...MISSING, geo_site: 30 } });
-  assert.deepEqual(await from("CN", "site-b"), { bot_score: 45, detail: { ...MISSING, geo: 30 } });
-  assert.deepEqual(await from("RU", "site-b"), { bot_score: 15, detail: MISSING });
-  assert.deepEqual(await from("FI"), { bot_score: 15, detail: MISSING });
+  assert.deepEqual(await from("RU"), { bot_score: 30, detail: { ...VALID, geo_site: 30 } });
+  assert.deepEqual(await from("CN", "site-b"), { bot_score: 30, detail: { ...VALID, geo: 30 } });
+  assert.deepEqual(await from("RU", "site-b"), { bot_score: 0, detail: VALID });
+  assert.deepEqual(await from("FI"), { bot_score: 0, detail: VALID });
 });
 
 Deno.test("b.gif: ECHELON_SUSPECT_POINTS=0 disables the country signals", async () => {
@@ -258,7 +264,7 @@ Deno.test("b.gif: ECHELON_SUSPECT_POINTS=0 disables the country signals", async 
     ECHELON_SITE_SUSPECT_COUNTRIES: "site-a:CN",
   });
   const stored = await scoreOfView(t, { headers: { "x-country-code": "CN" } });
-  assert.deepEqual(stored, { bot_score: 15, detail: MISSING });
+  assert.deepEqual(stored, { bot_score: 0, detail: VALID });
 });
 
 Deno.test("b.gif: more than 15 views per IP in 5 minutes adds the burst points", async () => {
@@ -266,20 +272,20 @@ Deno.test("b.gif: more than 15 views per IP in 5 minutes adds the burst points",
   for (let i = 0; i < 16; i++) assert.equal(await sendView(t, { ip: "198.51.100.9" }), null);
   const rows = storedViews(t);
   assert.equal(rows.length, 16);
-  assert.deepEqual(rows.slice(0, 15).map((r) => r.bot_score), Array(15).fill(15));
+  assert.deepEqual(rows.slice(0, 15).map((r) => r.bot_score), Array(15).fill(0));
   assert.deepEqual(rows[15], {
-    bot_score: 40,
-    detail: { ...MISSING, burst: 25 },
-    pow_verdict: "missing",
+    bot_score: 25,
+    detail: { ...VALID, burst: 25 },
+    pow_verdict: "valid",
   });
   assert.deepEqual(await scoreOfView(t, { ip: "198.51.100.10" }), {
-    bot_score: 15,
-    detail: MISSING,
+    bot_score: 0,
+    detail: VALID,
   }, "another IP is not affected");
   t.clock.now += 5 * 60_000 + 1;
   assert.deepEqual(await scoreOfView(t, { ip: "198.51.100.9" }), {
-    bot_score: 15,
-    detail: MISSING,
+    bot_score: 0,
+    detail: VALID,
   }, "a new window starts over");
 });
 
@@ -294,27 +300,34 @@ Deno.test("b.gif: missing Accept-Language, and missing both Sec-CH-UA and Sec-Fe
   ];
   for (const [i, [headers, extra]] of cases.entries()) {
     const stored = await scoreOfView(t, { ip: `198.51.100.${i + 1}`, headers });
-    const points = 15 + ((extra.headers as number | undefined) ?? 0);
-    assert.deepEqual(stored, { bot_score: points, detail: { ...MISSING, ...extra } });
+    const points = (extra.headers as number | undefined) ?? 0;
+    assert.deepEqual(stored, { bot_score: points, detail: { ...VALID, ...extra } });
   }
 });
 
 Deno.test("b.gif: unrealistic screen dimensions", async () => {
   const t = await createTestApp(BASE_ENV);
-  const cases: [w: string | null, h: string | null, points: number][] = [
-    ["0", "1080", 10],
-    ["1920", "0", 10],
-    ["-5", "800", 10],
-    ["20000", "1080", 10],
-    ["abc", "1080", 10],
-    ["1920", null, 10],
-    ["390", "844", 0],
-    [null, null, 0],
+  // The token's evidence says 1920×1080 (a real screen); a sent dimension that differs from it
+  // also contradicts the evidence (`env_mismatch`), one that is unreadable says nothing.
+  const cases: [w: string | null, h: string | null, points: number, contradicts: boolean][] = [
+    ["0", "1080", 10, true],
+    ["1920", "0", 10, true],
+    ["-5", "800", 10, true],
+    ["20000", "1080", 10, true],
+    ["abc", "1080", 10, false],
+    ["1920", null, 10, false],
+    ["390", "844", 0, true],
+    [null, null, 0, false],
   ];
-  for (const [i, [sw, sh, points]] of cases.entries()) {
+  for (const [i, [sw, sh, points, contradicts]] of cases.entries()) {
     const stored = await scoreOfView(t, { ip: `198.51.100.${i + 1}`, query: { sw, sh } });
-    const detail = points ? { ...MISSING, screen: points } : MISSING;
-    assert.deepEqual(stored, { bot_score: 15 + points, detail }, `sw=${sw} sh=${sh}`);
+    const detail = {
+      ...VALID,
+      ...(points ? { screen: points } : {}),
+      ...(contradicts ? { env_mismatch: 25 } : {}),
+    };
+    const score = points + (contradicts ? 25 : 0);
+    assert.deepEqual(stored, { bot_score: score, detail }, `sw=${sw} sh=${sh}`);
   }
 });
 
@@ -335,8 +348,8 @@ Deno.test("b.gif: no referrer on a deep path", async () => {
       ip: `198.51.100.${i + 1}`,
       query: { p: b64(path), ref },
     });
-    const detail = points ? { ...MISSING, referrer: points } : MISSING;
-    assert.deepEqual(stored, { bot_score: 15 + points, detail }, `${path} ref=${ref}`);
+    const detail = points ? { ...VALID, referrer: points } : VALID;
+    assert.deepEqual(stored, { bot_score: points, detail }, `${path} ref=${ref}`);
   }
 });
 
@@ -354,14 +367,14 @@ Deno.test("b.gif: Cloudflare bot score and verified bot, only behind Cloudflare"
     const stored = await scoreOfView(cf, {
       headers: { ...headers, "cf-connecting-ip": `198.51.100.${i + 1}`, "cf-ipcountry": "FI" },
     });
-    const points = Object.values(extra).reduce((a, b) => a + b, 15);
-    assert.deepEqual(stored, { bot_score: points, detail: { ...MISSING, ...extra } });
+    const points = Object.values(extra).reduce((a, b) => a + b, 0);
+    assert.deepEqual(stored, { bot_score: points, detail: { ...VALID, ...extra } });
   }
 
   const direct = await createTestApp(BASE_ENV);
   assert.deepEqual(
     await scoreOfView(direct, { headers: { "cf-bot-score": "1", "cf-verified-bot": "true" } }),
-    { bot_score: 15, detail: MISSING },
+    { bot_score: 0, detail: VALID },
     "spoofed Cloudflare headers are ignored without ECHELON_BEHIND_CLOUDFLARE",
   );
 });
@@ -369,8 +382,8 @@ Deno.test("b.gif: Cloudflare bot score and verified bot, only behind Cloudflare"
 Deno.test("b.gif: a UA only the crawler feed lists is scored, not dropped", async () => {
   const t = await createTestApp(BASE_ENV);
   assert.deepEqual(await scoreOfView(t, { headers: { "user-agent": FEED_ONLY_UA } }), {
-    bot_score: 45,
-    detail: { ...MISSING, crawler_feed: 30 },
+    bot_score: 30,
+    detail: { ...VALID, crawler_feed: 30 },
   });
 });
 
@@ -404,6 +417,7 @@ Deno.test("b.gif: the stored score is capped at 100 with the full breakdown", as
       cf_verified: 15,
       pow: 25,
       pow_result: "invalid",
+      no_proof: 50,
       timing: 20,
       geo: 30,
       geo_site: 30,
@@ -417,17 +431,23 @@ Deno.test("b.gif: the stored score is capped at 100 with the full breakdown", as
 
 Deno.test("b.gif: ECHELON_BOT_DISCARD_THRESHOLD=50 drops and counts over_threshold", async () => {
   const t = await createTestApp({ ...BASE_ENV, ECHELON_BOT_DISCARD_THRESHOLD: "50" });
-  // 15 (missing) + 30 (crawler feed) = 45: stored.
-  assert.equal(await sendView(t, { headers: { "user-agent": FEED_ONLY_UA } }), null);
-  // 45 + 10 (no Accept-Language) = 55: dropped.
+  // 30 (crawler feed) + 10 (no Accept-Language) = 40: stored.
   assert.equal(
     await sendView(t, { headers: { "user-agent": FEED_ONLY_UA, "accept-language": null } }),
+    null,
+  );
+  // 40 + 10 (neither Sec-CH-UA nor Sec-Fetch-Site) = 50: dropped.
+  const bare = { "accept-language": null, "sec-ch-ua": null, "sec-fetch-site": null };
+  assert.equal(
+    await sendView(t, { headers: { "user-agent": FEED_ONLY_UA, ...bare } }),
     "over_threshold",
   );
-  assert.deepEqual(storedViews(t).map((r) => r.bot_score), [45]);
+  // A view without a token: 15 + 50 = 65, dropped.
+  assert.equal(await sendView(t, { query: { tok: null } }), "over_threshold");
+  assert.deepEqual(storedViews(t).map((r) => r.bot_score), [40]);
   assert.deepEqual(
     dropCounts(t),
-    [{ site_id: SITE, endpoint: "b.gif", reason: "over_threshold", hits: 1 }],
+    [{ site_id: SITE, endpoint: "b.gif", reason: "over_threshold", hits: 2 }],
   );
 });
 
@@ -453,25 +473,25 @@ Deno.test("e: a clean browser with a solved token stores score 0 on every event"
 
 Deno.test("e: proof-of-work verdicts", async () => {
   const t = await createTestApp(BASE_ENV);
-  assert.deepEqual(await scoreOfEvents(t, { ip: "198.51.100.1" }), {
-    bot_score: 15,
+  assert.deepEqual(await scoreOfEvents(t, { ip: "198.51.100.1", tok: null }), {
+    bot_score: 65,
     detail: MISSING,
   });
   assert.deepEqual(await scoreOfEvents(t, { ip: "198.51.100.2", tok: "junk" }), {
-    bot_score: 25,
-    detail: { pow: 25, pow_result: "invalid" },
+    bot_score: 75,
+    detail: { pow: 25, pow_result: "invalid", no_proof: 50 },
   });
   const token = solvedToken(t);
   await scoreOfEvents(t, { ip: "198.51.100.3", tok: token });
   assert.deepEqual(await scoreOfEvents(t, { ip: "198.51.100.4", tok: token }), {
-    bot_score: 40,
-    detail: { pow: 40, pow_result: "replayed" },
+    bot_score: 90,
+    detail: { pow: 40, pow_result: "replayed", no_proof: 50 },
   });
   const old = solvedToken(t);
   t.clock.now += 11 * 60_000;
   assert.deepEqual(await scoreOfEvents(t, { ip: "198.51.100.5", tok: old }), {
-    bot_score: 25,
-    detail: { pow: 25, pow_result: "expired" },
+    bot_score: 75,
+    detail: { pow: 25, pow_result: "expired", no_proof: 50 },
   });
 });
 
@@ -488,23 +508,23 @@ Deno.test("e: a view's token stays valid for the same visitor's events", async (
 Deno.test("e: headers, country and crawler-feed signals; no timing, screen or referrer", async () => {
   const t = await createTestApp({ ...BASE_ENV, ECHELON_SITE_SUSPECT_COUNTRIES: "site-a:CN" });
   assert.deepEqual(await scoreOfEvents(t, { ip: "198.51.100.1", path: "/deep/path/here" }), {
-    bot_score: 15,
-    detail: MISSING,
+    bot_score: 0,
+    detail: VALID,
   }, "a deep path without a referrer is a page-view signal only");
   assert.deepEqual(
     await scoreOfEvents(t, {
       ip: "198.51.100.2",
       headers: { "accept-language": null, "sec-ch-ua": null, "sec-fetch-site": null },
     }),
-    { bot_score: 35, detail: { ...MISSING, headers: 20 } },
+    { bot_score: 20, detail: { ...VALID, headers: 20 } },
   );
   assert.deepEqual(
     await scoreOfEvents(t, { ip: "198.51.100.3", headers: { "x-country-code": "CN" } }),
-    { bot_score: 75, detail: { ...MISSING, geo: 30, geo_site: 30 } },
+    { bot_score: 60, detail: { ...VALID, geo: 30, geo_site: 30 } },
   );
   assert.deepEqual(
     await scoreOfEvents(t, { ip: "198.51.100.4", headers: { "user-agent": FEED_ONLY_UA } }),
-    { bot_score: 45, detail: { ...MISSING, crawler_feed: 30 } },
+    { bot_score: 30, detail: { ...VALID, crawler_feed: 30 } },
   );
 });
 
@@ -512,7 +532,7 @@ Deno.test("e: Cloudflare signals behind Cloudflare", async () => {
   const t = await createTestApp(CLOUDFLARE_ENV);
   assert.deepEqual(
     await scoreOfEvents(t, { headers: { "cf-bot-score": "2", "cf-verified-bot": "true" } }),
-    { bot_score: 80, detail: { ...MISSING, cf: 50, cf_verified: 15 } },
+    { bot_score: 65, detail: { ...VALID, cf: 50, cf_verified: 15 } },
   );
 });
 
@@ -521,21 +541,28 @@ Deno.test("e: events read the burst counter of page views but do not add to it",
   for (let i = 0; i < 15; i++) await sendView(t, { ip: "198.51.100.9" });
   for (let i = 0; i < 3; i++) {
     assert.deepEqual(await scoreOfEvents(t, { ip: "198.51.100.9" }), {
-      bot_score: 15,
-      detail: MISSING,
+      bot_score: 0,
+      detail: VALID,
     }, "15 views are not a burst, and events do not count");
   }
   await sendView(t, { ip: "198.51.100.9" });
   assert.deepEqual(await scoreOfEvents(t, { ip: "198.51.100.9" }), {
-    bot_score: 40,
-    detail: { ...MISSING, burst: 25 },
+    bot_score: 25,
+    detail: { ...VALID, burst: 25 },
   });
 });
 
 Deno.test("e: over the discard threshold nothing is stored and the drop is counted", async () => {
   const t = await createTestApp({ ...BASE_ENV, ECHELON_BOT_DISCARD_THRESHOLD: "50" });
   assert.equal(
-    await sendEvents(t, { headers: { "user-agent": FEED_ONLY_UA, "accept-language": null } }),
+    await sendEvents(t, {
+      headers: {
+        "user-agent": FEED_ONLY_UA,
+        "accept-language": null,
+        "sec-ch-ua": null,
+        "sec-fetch-site": null,
+      },
+    }),
     "over_threshold",
   );
   assert.deepEqual(storedEvents(t), []);

@@ -1,7 +1,7 @@
 // GET /b.gif: every parameter, limit and drop reason, asserted on what was stored.
 import assert from "node:assert/strict";
 import { createTestApp, TEST_SECRET } from "./_helpers.ts";
-import { b64, beaconUrl, drops, hit, SESSION, views } from "./_collect.ts";
+import { b64, beaconUrl, drops, hit, SESSION, verifiedQuery, views } from "./_collect.ts";
 
 const DEBUG = { ECHELON_DEBUG: "true" };
 
@@ -10,6 +10,7 @@ Deno.test("b.gif: a browser hit is stored with every enriched field", async () =
   const { res, body, drop } = await hit(
     t,
     beaconUrl({
+      ...verifiedQuery(t),
       p: b64("/blog/ünïcode?id=7&utm_source=x#frag"),
       ref: b64("https://www.google.com/search?q=secret"),
       pwa: "1",
@@ -37,10 +38,11 @@ Deno.test("b.gif: a browser hit is stored with every enriched field", async () =
   assert.equal(row.referrer, "https://www.google.com", "referrers are stored as origin only");
   assert.equal(row.referrer_domain, "google.com");
   assert.equal(row.referrer_type, "search");
-  assert.equal(row.pow_verdict, "missing");
+  assert.equal(row.pow_verdict, "valid");
   assert.equal(row.pow_solve_ms, 42);
-  assert.equal(row.bot_score, 15);
-  assert.deepEqual(JSON.parse(row.bot_score_detail as string), { pow: 15, pow_result: "missing" });
+  assert.equal(row.bot_score, 0);
+  assert.deepEqual(JSON.parse(row.bot_score_detail as string), { pow_result: "valid" });
+  assert.equal(row.bot_reason, null, "a counted view has no reason");
   assert.equal(row.created_at, "2026-11-20T12:00:00.000Z");
   assert.match(row.visitor_id as string, /^[0-9a-f]{16}$/);
   assert.deepEqual(

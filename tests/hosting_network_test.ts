@@ -7,7 +7,15 @@ import assert from "node:assert/strict";
 import { BOT_SCORE_THRESHOLD } from "../lib/db/columns.ts";
 import { parseChallenge } from "../lib/pow/mod.ts";
 import type { ChallengeResponse } from "../tracker/inject.ts";
-import { beaconUrl, BROWSER_HEADERS, events, hit, sealedToken, views } from "./_collect.ts";
+import {
+  beaconUrl,
+  BROWSER_HEADERS,
+  events,
+  hit,
+  REAL_INTERACTION,
+  sealedToken,
+  views,
+} from "./_collect.ts";
 import { createTestApp, type TestApp } from "./_helpers.ts";
 
 const PROXY = "203.0.113.7";
@@ -34,7 +42,7 @@ async function challenge(t: TestApp, client: string): Promise<ChallengeResponse>
 }
 
 async function view(t: TestApp, client: string, token: string | null, path: string) {
-  const url = beaconUrl({ p: btoa(path), tok: token });
+  const url = beaconUrl({ p: btoa(path), tok: token, it: REAL_INTERACTION });
   const { res, drop } = await hit(t, url, { "x-forwarded-for": client }, PROXY);
   assert.equal(res.status, 200);
   assert.equal(drop, null);

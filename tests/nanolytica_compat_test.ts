@@ -70,6 +70,7 @@ Deno.test("collect: the load post becomes a page view with Nanolytica's fields m
       session_id: row.session_id,
       pow_verdict: row.pow_verdict,
       bot_score: row.bot_score,
+      bot_reason: row.bot_reason,
     },
     {
       site_id: "blog.example.com",
@@ -85,12 +86,18 @@ Deno.test("collect: the load post becomes a page view with Nanolytica's fields m
       is_spa: 0,
       session_id: null,
       pow_verdict: "missing",
-      bot_score: 15,
+      // Stored and explained, never counted: no proof of work (and no trusted input).
+      bot_score: 100,
+      bot_reason: "no_proof",
     },
   );
   // Scored like any hit without a token; no timing signal (Nanolytica has no interaction delay).
-  assert.equal(detail.pow, 15);
-  assert.equal(detail.timing, undefined);
+  assert.deepEqual(detail, {
+    pow: 15,
+    pow_result: "missing",
+    no_proof: 50,
+    no_interaction: 50,
+  });
   // The site registers itself on its first valid hit, as with /b.gif.
   t.services.collect.flushCounters();
   assert.ok(t.services.db.get("SELECT 1 FROM sites WHERE site_id = 'blog.example.com'"));
@@ -112,7 +119,7 @@ Deno.test("collect: the unload post becomes a pageview_end event, not a second v
     ["pageview_end", "blog.example.com", "/blog/hello-world", 45_000, 82],
   );
   assert.equal(event.visitor_id, stored[0].visitor_id, "same visitor for both posts");
-  assert.equal(event.bot_score, 15);
+  assert.deepEqual([event.bot_score, event.bot_reason], [65, "no_proof"]);
   // Without scroll_depth the event simply has none.
   await collect(t, { path: "/x", duration_sec: 3 });
   assert.deepEqual(

@@ -18,6 +18,7 @@ function clean(overrides: Partial<ScoreInput> = {}): ScoreInput {
     behindCloudflare: false,
     powVerdict: "valid",
     interactionMs: 2400,
+    interaction: { kinds: 1, moves: 12, distance: 340 },
     country: "FI",
     suspectCountries: ["CN"],
     siteSuspectCountries: [],
@@ -113,8 +114,11 @@ Deno.test("scoreHit: proof-of-work verdict points", () => {
   ] as const;
   for (const [verdict, points] of cases) {
     const result = scoreHit(clean({ powVerdict: verdict }));
-    const detail = points ? { pow: points, pow_result: verdict } : { pow_result: verdict };
-    assert.deepEqual(result, { score: points, detail }, verdict);
+    // Any verdict but "valid" also adds the no_proof rule's 50: never counted as a human.
+    const detail = points
+      ? { pow: points, pow_result: verdict, no_proof: 50 }
+      : { pow_result: verdict };
+    assert.deepEqual(result, { score: points ? points + 50 : 0, detail }, verdict);
   }
 });
 
@@ -280,6 +284,7 @@ Deno.test("scoreHit: the total is capped at 100 while the breakdown keeps every 
     behindCloudflare: true,
     powVerdict: "replayed",
     interactionMs: 100,
+    interaction: null,
     country: "CN",
     suspectCountries: ["CN"],
     siteSuspectCountries: ["CN"],
@@ -298,6 +303,8 @@ Deno.test("scoreHit: the total is capped at 100 while the breakdown keeps every 
     cf_verified: 15,
     pow: 40,
     pow_result: "replayed",
+    no_proof: 50,
+    no_interaction: 50,
     timing: 20,
     geo: 30,
     geo_site: 30,
@@ -310,23 +317,24 @@ Deno.test("scoreHit: the total is capped at 100 while the breakdown keeps every 
 });
 
 Deno.test("scoreHit: a sum of exactly 100 is not reduced, and 95 stays 95", () => {
-  // 50 (cf) + 40 (replayed) + 10 (screen) = 100.
+  // 50 (cf) + 25 (burst) + 20 (timing) + 5 (referrer) = 100.
   const hundred = scoreHit(clean({
     behindCloudflare: true,
     headers: headers({ "cf-bot-score": "2" }),
-    powVerdict: "replayed",
-    screenWidth: 0,
+    burstCount: 16,
+    interactionMs: 10,
+    referrerType: "direct_or_unknown",
   }));
   assert.equal(hundred.score, 100);
-  // 50 + 40 + 5 (referrer) = 95: under the cap, the plain sum.
+  // 50 + 25 + 20 = 95: under the cap, the plain sum.
   const ninetyFive = scoreHit(clean({
     behindCloudflare: true,
     headers: headers({ "cf-bot-score": "2" }),
-    powVerdict: "replayed",
-    referrerType: "direct_or_unknown",
+    burstCount: 16,
+    interactionMs: 10,
   }));
   assert.deepEqual(ninetyFive, {
     score: 95,
-    detail: { cf: 50, pow: 40, pow_result: "replayed", referrer: 5 },
+    detail: { cf: 50, pow_result: "valid", burst: 25, timing: 20 },
   });
 });

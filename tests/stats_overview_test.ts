@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { insertEvents, insertViews } from "../lib/db/collect.ts";
 import { refreshRollups } from "../lib/stats/mod.ts";
 import { createTestApp, type TestApp } from "./_helpers.ts";
-import { b64, beaconUrl, BROWSER_HEADERS, flush, hit, SESSION } from "./_collect.ts";
+import { b64, beaconUrl, BROWSER_HEADERS, flush, hit, SESSION, verifiedQuery } from "./_collect.ts";
 import { D0, D1, D2, event, getJson, insertFixture, SECRET, SITE, view } from "./_stats_fixture.ts";
 
 async function fixtureApp(options: { rollups?: boolean } = {}): Promise<TestApp> {
@@ -398,14 +398,17 @@ Deno.test("overview: today is live — rows after the rollup count at once", asy
 
 Deno.test("overview: hits sent through /b.gif and /e appear without waiting for a job", async () => {
   const t = await createTestApp({ ECHELON_SECRET: SECRET });
-  await hit(t, beaconUrl({ p: b64("/start") }));
+  // A real browser's hits: a valid token and trusted input (counted), the token on the events too.
+  const { tok, it } = verifiedQuery(t);
+  await hit(t, beaconUrl({ p: b64("/start"), tok, it }));
   t.clock.now += 30_000;
-  await hit(t, beaconUrl({ p: b64("/next") }));
+  await hit(t, beaconUrl({ p: b64("/next"), tok, it }));
   const res = await t.request("/e", {
     method: "POST",
     headers: { ...BROWSER_HEADERS, "content-type": "text/plain;charset=UTF-8" },
     body: JSON.stringify({
       siteId: "shop",
+      tok,
       events: [
         {
           type: "pageview_end",

@@ -1,12 +1,12 @@
 // /api/stats/summary and /api/health report the collectors' state.
 import assert from "node:assert/strict";
 import { createTestApp, TEST_SECRET } from "./_helpers.ts";
-import { b64, beaconUrl, flush, hit } from "./_collect.ts";
+import { b64, beaconUrl, flush, hit, verifiedQuery } from "./_collect.ts";
 
 Deno.test("summary: buffers, writer timings, drops and last-24h counts", async () => {
   const t = await createTestApp({ ECHELON_SECRET: TEST_SECRET });
-  await hit(t, beaconUrl({}));
-  await hit(t, beaconUrl({ p: b64("/x") }), {}, "198.51.100.50");
+  await hit(t, beaconUrl(verifiedQuery(t)));
+  await hit(t, beaconUrl({ ...verifiedQuery(t), p: b64("/x") }), {}, "198.51.100.50");
   await hit(t, beaconUrl({}), { "user-agent": "curl/8" });
   await hit(t, beaconUrl({ _v: "nope" }));
   const auth = { headers: { authorization: `Bearer ${TEST_SECRET}` } };

@@ -32,6 +32,8 @@ export interface ViewFilter {
   country: string | null;
   device: string | null;
   bots: BotFilter;
+  /** Only views stored with this main reason (bot_reason), e.g. from the Bots page. */
+  reason?: string | null;
 }
 
 export interface ViewListRow {
@@ -49,6 +51,7 @@ export interface ViewListRow {
   interaction_ms: number | null;
   pow_verdict: string | null;
   bot_score: number;
+  bot_reason: string | null;
   is_excluded: number;
 }
 
@@ -59,6 +62,10 @@ function viewWhere(filter: ViewFilter): { sql: string; args: SqlParam[] } {
   if (filter.pathContains !== "") {
     parts.push("instr(lower(v.path), lower(?)) > 0");
     args.push(filter.pathContains);
+  }
+  if (filter.reason) {
+    parts.push("v.bot_reason = ?");
+    args.push(filter.reason);
   }
   return { sql: `${parts.join(" AND ")} ${botFilterSql(filter.bots, "v")}`, args };
 }
@@ -73,7 +80,7 @@ export function listRecentViews(
   return keysetPage<ViewListRow>(db, {
     sql: `SELECT v.id, v.created_at, v.site_id, v.visitor_id, v.path, v.device_type, v.os_name,
                  v.browser_name, v.country_code, v.referrer_domain, v.interaction_ms,
-                 v.pow_verdict, v.bot_score,
+                 v.pow_verdict, v.bot_score, v.bot_reason,
                  EXISTS (SELECT 1 FROM excluded_visitors x WHERE x.visitor_id = v.visitor_id)
                    AS is_excluded
           FROM visitor_views v WHERE ${where.sql}`,

@@ -1,7 +1,8 @@
 // Bot questions answered from SQLite: fingerprint clusters and retroactive penalties for the
 // correlator, exclusions, per-visitor histories and score details, and the bot report.
 import type { Database, SqlParam } from "./database.ts";
-import { BOT_SCORE_THRESHOLD } from "./columns.ts";
+import { SIGNALS } from "../bots/signals.ts";
+import { BOT_SCORE_THRESHOLD, UNVERIFIED_REASON } from "./columns.ts";
 
 /** Score from which a visitor is listed as suspicious ("medium" in the UI) by default. */
 export const SUSPICIOUS_SCORE = 25;
@@ -103,6 +104,21 @@ export interface CorrelationPenalty {
 const IDS_PER_STATEMENT = 500;
 
 /**
+ * The stored main reason after a sweep adds `points` (an SQL expression) for `signal`: the sweep
+ * becomes the reason when it tips a counted row over the threshold, or an unverified view (kept
+ * out only for lack of input) over it on the rest of its points; otherwise the reason stays.
+ */
+function raisedReason(points: string, signal: string): string {
+  const t = BOT_SCORE_THRESHOLD;
+  return `CASE
+    WHEN bot_score + ${points} < ${t} THEN bot_reason
+    WHEN bot_reason IS NULL OR bot_score < ${t} THEN '${signal}'
+    WHEN bot_reason = '${UNVERIFIED_REASON}' AND bot_score - ${t} + ${points} >= ${t}
+      THEN '${signal}'
+    ELSE bot_reason END`;
+}
+
+/**
  * Adds the cluster penalty to the views and beacon events of the cluster's visitors on that site,
  * capped at 100, and records `detail.correlated`. Rows already carrying `correlated` are left
  * alone, so a sweep can run any number of times. Returns the rows changed per table.
@@ -111,12 +127,13 @@ export function applyCorrelationPenalty(
   db: Database,
   p: CorrelationPenalty,
 ): { views: number; events: number } {
-  const set = `bot_score = MIN(100, bot_score + ?),
+  const set = `bot_reason = ${raisedReason("?1", "correlated")},
+    bot_score = MIN(100, bot_score + ?1),
     bot_score_detail = json_set(${DETAIL}, '$.correlated',
-      json_object('penalty', ?, 'cluster_size', ?, 'fingerprint', ?))`;
-  const where = `site_id = ? AND created_at >= ? AND bot_score >= 0
+      json_object('penalty', ?1, 'cluster_size', ?2, 'fingerprint', ?3))`;
+  const where = `site_id = ?4 AND created_at >= ?5 AND bot_score >= 0
     AND ${detailField("$.correlated")} IS NULL
-    AND visitor_id IN (SELECT value FROM json_each(?))`;
+    AND visitor_id IN (SELECT value FROM json_each(?6))`;
   const views = db.statement(`UPDATE visitor_views SET ${set} WHERE ${where}`);
   const events = db.statement(
     `UPDATE semantic_events SET ${set} WHERE source = 'beacon' AND ${where}`,
@@ -125,7 +142,7 @@ export function applyCorrelationPenalty(
   db.transaction(() => {
     for (let i = 0; i < p.visitorIds.length; i += IDS_PER_STATEMENT) {
       const ids = JSON.stringify(p.visitorIds.slice(i, i + IDS_PER_STATEMENT));
-      const args = [p.penalty, p.penalty, p.clusterSize, p.fingerprint, p.siteId, p.since, ids];
+      const args = [p.penalty, p.clusterSize, p.fingerprint, p.siteId, p.since, ids];
       changed.views += Number(views.run(...args).changes);
       changed.events += Number(events.run(...args).changes);
     }
@@ -143,7 +160,8 @@ export function applyNoEventPenalty(
 ): number {
   return db.run(
     `UPDATE visitor_views
-     SET bot_score = MIN(100, bot_score + ?1),
+     SET bot_reason = ${raisedReason("?1", "no_events")},
+         bot_score = MIN(100, bot_score + ?1),
          bot_score_detail = json_set(${DETAIL}, '$.no_events', ?1)
      WHERE created_at >= ?2 AND created_at < ?3 AND bot_score >= 0
        AND ${detailField("$.no_events")} IS NULL
@@ -495,5 +513,64 @@ export function scoredViews(db: Database, range: ReportRange): ScoredViews {
     by_signal: bySignal.map((r) => ({ signal: r.signal, rows: r.n, points: r.points })),
     pow_verdicts: verdicts.map((r) => ({ verdict: r.verdict, rows: r.n })),
     buckets,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Why excluded (/admin/bots, GET /api/bots/report): hits not counted, by stored main reason
+
+export interface ReasonCount {
+  /** The stored bot_reason (a signal name); "unknown" for a row stored without one. */
+  reason: string;
+  views: number;
+  visitors: number;
+  events: number;
+}
+
+export interface GroupCount {
+  group: string;
+  views: number;
+  visitors: number;
+  events: number;
+}
+
+/** The registry's group of a stored reason, as SQL (reasons it does not know: 'other'). */
+const REASON_GROUP = `CASE COALESCE(bot_reason, 'unknown') ${
+  Object.entries(SIGNALS).map(([name, info]) => `WHEN '${name}' THEN '${info.group}'`).join(" ")
+} ELSE 'other' END`;
+
+/**
+ * Views, distinct visitors and events at or above the bot threshold since the range's first day,
+ * per stored main reason and per signal group of that reason (unverified views included, under
+ * `no_interaction`). Reads bot_reason, never the JSON breakdown; idx_vv_reason covers the views.
+ */
+export function excludedByReason(
+  db: Database,
+  range: ReportRange,
+): { reasons: ReasonCount[]; groups: GroupCount[] } {
+  const since = `${range.sinceDate}T00:00:00.000Z`;
+  const site = siteFilter(range);
+  const bot = `bot_score >= ${BOT_SCORE_THRESHOLD}`;
+  const count = (key: string) =>
+    db.all<{ key: string; views: number; visitors: number; events: number }>(
+      `SELECT key, SUM(views) AS views, SUM(visitors) AS visitors, SUM(events) AS events FROM (
+         SELECT ${key} AS key, COUNT(*) AS views, COUNT(DISTINCT visitor_id) AS visitors,
+                0 AS events
+         FROM visitor_views WHERE ${bot} ${site.sql} AND created_at >= ? GROUP BY 1
+         UNION ALL
+         SELECT ${key}, 0, 0, COUNT(*) FROM semantic_events
+         WHERE ${bot} ${site.sql} AND created_at >= ? GROUP BY 1
+       ) GROUP BY key ORDER BY views DESC, events DESC, key`,
+      ...site.args,
+      since,
+      ...site.args,
+      since,
+    );
+  return {
+    reasons: count("COALESCE(bot_reason, 'unknown')").map(({ key, ...n }) => ({
+      reason: key,
+      ...n,
+    })),
+    groups: count(REASON_GROUP).map(({ key, ...n }) => ({ group: key, ...n })),
   };
 }

@@ -30,6 +30,7 @@ export const VIEW_COLUMNS = [
   "pow_solve_ms",
   "bot_score",
   "bot_score_detail",
+  "bot_reason",
   "created_at",
 ] as const;
 
@@ -55,12 +56,16 @@ export const EVENT_COLUMNS = [
   "source",
   "bot_score",
   "bot_score_detail",
+  "bot_reason",
   "created_at",
 ] as const;
 
 type Value = string | number | null;
 export type ViewRow = { [K in typeof VIEW_COLUMNS[number]]: Value };
 export type EventRow = { [K in typeof EVENT_COLUMNS[number]]: Value };
+
+/** `bot_reason` of a view that is only kept out for lack of trusted input: an unverified view. */
+export const UNVERIFIED_REASON = "no_interaction";
 
 /** Score at and above which a visitor counts as a bot in every stat (one constant, one place). */
 export const BOT_SCORE_THRESHOLD = 50;

@@ -439,4 +439,37 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Issue 14: every hit not counted keeps its main reason (lib/bots/score.ts mainReason), set
+    // at ingest and by the correlator when it raises a score; NULL for counted hits, and
+    // 'no_interaction' for an unverified view (valid proof, no trusted input). Rows stored before
+    // get the signal with the most points of their detail. The day totals gain the verified,
+    // unverified and excluded figures; every built day is rebuilt to fill them. The partial index
+    // covers the Bots page's "why excluded" counts (index only, bot rows only).
+    version: 11,
+    name: "bot_reason",
+    sql: `
+      ALTER TABLE visitor_views ADD COLUMN bot_reason TEXT;
+      ALTER TABLE semantic_events ADD COLUMN bot_reason TEXT;
+      UPDATE visitor_views SET bot_reason = COALESCE((
+        SELECT j.key FROM json_each(CASE WHEN json_valid(bot_score_detail)
+          AND json_type(bot_score_detail) = 'object' THEN bot_score_detail ELSE '{}' END) j
+        WHERE j.type IN ('integer', 'real') ORDER BY j.value DESC, j.key LIMIT 1), 'unknown')
+      WHERE bot_score >= 50;
+      UPDATE semantic_events SET bot_reason = COALESCE((
+        SELECT j.key FROM json_each(CASE WHEN json_valid(bot_score_detail)
+          AND json_type(bot_score_detail) = 'object' THEN bot_score_detail ELSE '{}' END) j
+        WHERE j.type IN ('integer', 'real') ORDER BY j.value DESC, j.key LIMIT 1), 'unknown')
+      WHERE bot_score >= 50;
+      CREATE INDEX idx_vv_reason ON visitor_views (site_id, created_at, bot_reason, visitor_id)
+        WHERE bot_score >= 50;
+
+      ALTER TABLE rollup_daily_totals ADD COLUMN verified_visitors INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE rollup_daily_totals ADD COLUMN unverified_views INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE rollup_daily_totals ADD COLUMN unverified_visitors INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE rollup_daily_totals ADD COLUMN excluded_views INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE rollup_daily_totals ADD COLUMN excluded_visitors INTEGER NOT NULL DEFAULT 0;
+      INSERT OR IGNORE INTO rollup_dirty (date) SELECT date FROM rollup_state;
+    `,
+  },
 ];

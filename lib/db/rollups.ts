@@ -15,6 +15,7 @@ import {
   EVENT_DIMENSIONS,
   materializeEvents,
   materializeSessions,
+  materializeUncounted,
   materializeViews,
   OTHER_VALUE,
   resetScratch,
@@ -47,7 +48,8 @@ export const ROLLUP_TABLES = {
 
 const DAILY_COLUMNS = "site_id, dimension, date, value, views, visitors, sessions, bounces, exits";
 const TOTALS_COLUMNS = `site_id, date, views, visitors, sessions, bounces, session_views,
-  session_ms, interaction_ms, interaction_n, events, engaged_ms, engaged_n, scroll_pct, scroll_n`;
+  session_ms, interaction_ms, interaction_n, events, engaged_ms, engaged_n, scroll_pct, scroll_n,
+  verified_visitors, unverified_views, unverified_visitors, excluded_views, excluded_visitors`;
 const HOURLY_COLUMNS = "site_id, hour, views, visitors, events";
 
 function dimensionSelect(d: Dimension, table: string, visitor: string): string {
@@ -97,11 +99,27 @@ export function aggregationSteps(s: Scratch, targets: RollupTargets): ((db: Data
   steps.push((db) =>
     db.run(
       `INSERT INTO ${targets.totals}
-         (site_id, date, views, visitors, interaction_ms, interaction_n)
+         (site_id, date, views, visitors, interaction_ms, interaction_n, verified_visitors)
        SELECT site_id, day, COUNT(*), COUNT(DISTINCT visitor_id),
               COALESCE(SUM(CASE WHEN interaction_ms > 0 THEN interaction_ms END), 0),
-              COUNT(CASE WHEN interaction_ms > 0 THEN 1 END)
+              COUNT(CASE WHEN interaction_ms > 0 THEN 1 END),
+              COUNT(DISTINCT CASE WHEN verified THEN visitor_id END)
        FROM ${s.views} GROUP BY site_id, day`,
+    ).changes
+  );
+  // The views not counted: unverified (no trusted input) and excluded (everything else).
+  steps.push((db) =>
+    db.run(
+      `INSERT INTO ${targets.totals} (site_id, date, unverified_views, unverified_visitors,
+         excluded_views, excluded_visitors)
+       SELECT site_id, day, SUM(unverified),
+              COUNT(DISTINCT CASE WHEN unverified THEN visitor_id END),
+              SUM(NOT unverified), COUNT(DISTINCT CASE WHEN NOT unverified THEN visitor_id END)
+       FROM ${s.uncounted} WHERE true GROUP BY site_id, day
+       ON CONFLICT (site_id, date) DO UPDATE SET unverified_views = excluded.unverified_views,
+         unverified_visitors = excluded.unverified_visitors,
+         excluded_views = excluded.excluded_views,
+         excluded_visitors = excluded.excluded_visitors`,
     ).changes
   );
   // A session of a filtered query may start on a day without a matching view: upsert.
@@ -165,10 +183,12 @@ export function materializeRange(
   resetScratch(db, s);
   const from = dayStart(range.from);
   const to = dayStart(range.to);
-  materializeViews(db, s.views, {
+  const views = {
     sql: `site_id = ? AND created_at >= ? AND created_at < ? AND ${range.views.sql}`,
     params: [range.siteId, from, to, ...range.views.params],
-  });
+  };
+  materializeViews(db, s.views, views);
+  materializeUncounted(db, s.uncounted, views);
   const keys = collectSessionKeys(db, s);
   materializeSessions(db, s, {
     from,
@@ -325,7 +345,7 @@ export function buildRollupDay(
           };
           await step(() =>
             table === "visitor_views"
-              ? materializeViews(db, source, where)
+              ? materializeViews(db, source, where) + materializeUncounted(db, s.uncounted, where)
               : materializeEvents(db, source, where)
           );
         }

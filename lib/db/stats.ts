@@ -21,6 +21,14 @@ export interface DayTotals {
   engaged_n: number;
   scroll_pct: number;
   scroll_n: number;
+  /** Counted visitors with a valid proof of work (and, by the rules, trusted interaction). */
+  verified_visitors: number;
+  /** Views kept out only for lack of trusted input (bot_reason 'no_interaction'), and visitors. */
+  unverified_views: number;
+  unverified_visitors: number;
+  /** Every other view at or above the bot threshold, and its visitors. */
+  excluded_views: number;
+  excluded_visitors: number;
 }
 
 export const TOTAL_FIELDS = [
@@ -37,6 +45,11 @@ export const TOTAL_FIELDS = [
   "engaged_n",
   "scroll_pct",
   "scroll_n",
+  "verified_visitors",
+  "unverified_views",
+  "unverified_visitors",
+  "excluded_views",
+  "excluded_visitors",
 ] as const satisfies readonly (keyof DayTotals)[];
 
 /** One row per day that has figures, ordered by date. */

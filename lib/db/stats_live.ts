@@ -10,6 +10,7 @@ import {
   type Dimension,
   EVENT_DIMENSIONS,
   materializeEvents,
+  materializeUncounted,
   materializeViews,
   REQUEST_SCRATCH,
   resetScratch,
@@ -51,6 +52,17 @@ export function materializeDelta(
       params: [q.siteId, from, to, q.through.viewId],
     });
   }
+  const uncounted = materializeUncounted(db, S.uncounted, {
+    sql: recent,
+    params: [q.through.viewId, q.siteId, from, to],
+  });
+  if (uncounted > 0) {
+    materializeUncounted(db, S.priorUncounted, {
+      sql: `visitor_id IN (SELECT visitor_id FROM ${S.uncounted}) AND site_id = ?
+        AND +created_at >= ? AND +created_at < ? AND +id <= ?`,
+      params: [q.siteId, from, to, q.through.viewId],
+    });
+  }
   const events = materializeEvents(db, S.events, {
     sql: recent,
     params: [q.through.eventId, q.siteId, from, to],
@@ -71,13 +83,18 @@ export function materializeDelta(
   return { views, events };
 }
 
-/** Totals of the materialized delta; `visitors` counts only visitors new that day. */
+/** Totals of the materialized delta; visitor figures count only visitors new to them that day. */
 export function deltaTotals(db: Database): Omit<DayTotals, "date"> {
-  const views = db.get<Pick<DayTotals, "views" | "visitors" | "interaction_ms" | "interaction_n">>(
+  const views = db.get<
+    Pick<DayTotals, "views" | "visitors" | "interaction_ms" | "interaction_n" | "verified_visitors">
+  >(
     `SELECT COUNT(*) AS views,
             COUNT(DISTINCT CASE WHEN NOT EXISTS (
               SELECT 1 FROM ${S.priorViews} p WHERE p.visitor_id = d.visitor_id
             ) THEN d.visitor_id END) AS visitors,
+            COUNT(DISTINCT CASE WHEN d.verified AND NOT EXISTS (
+              SELECT 1 FROM ${S.priorViews} p WHERE p.visitor_id = d.visitor_id AND p.verified
+            ) THEN d.visitor_id END) AS verified_visitors,
             COALESCE(SUM(CASE WHEN interaction_ms > 0 THEN interaction_ms END), 0)
               AS interaction_ms,
             COUNT(CASE WHEN interaction_ms > 0 THEN 1 END) AS interaction_n
@@ -95,7 +112,32 @@ export function deltaTotals(db: Database): Omit<DayTotals, "date"> {
             COUNT(CASE WHEN event_type = 'pageview_end' THEN scroll_pct END) AS scroll_n
      FROM ${S.events}`,
   )!;
-  return { ...views, ...events, sessions: 0, bounces: 0, session_views: 0, session_ms: 0 };
+  const newTo = (unverified: 0 | 1) =>
+    `COUNT(DISTINCT CASE WHEN d.unverified = ${unverified} AND NOT EXISTS (
+       SELECT 1 FROM ${S.priorUncounted} p
+       WHERE p.visitor_id = d.visitor_id AND p.unverified = ${unverified}
+     ) THEN d.visitor_id END)`;
+  const uncounted = db.get<
+    Pick<
+      DayTotals,
+      "unverified_views" | "unverified_visitors" | "excluded_views" | "excluded_visitors"
+    >
+  >(
+    `SELECT COALESCE(SUM(unverified), 0) AS unverified_views,
+            ${newTo(1)} AS unverified_visitors,
+            COALESCE(SUM(NOT unverified), 0) AS excluded_views,
+            ${newTo(0)} AS excluded_visitors
+     FROM ${S.uncounted} d`,
+  )!;
+  return {
+    ...views,
+    ...events,
+    ...uncounted,
+    sessions: 0,
+    bounces: 0,
+    session_views: 0,
+    session_ms: 0,
+  };
 }
 
 function deltaDimension(db: Database, d: Dimension): DimensionRow[] {

@@ -4,7 +4,7 @@
 // tables with the same dimension expressions, so the three can never disagree on a definition.
 import type { Database, SqlParam } from "./database.ts";
 import { notExcludedPredicate } from "./bots.ts";
-import { BOT_SCORE_THRESHOLD } from "./columns.ts";
+import { BOT_SCORE_THRESHOLD, UNVERIFIED_REASON } from "./columns.ts";
 
 /** A page view counts when its score is below the bot threshold and its visitor is not excluded. */
 export function cleanView(alias = ""): string {
@@ -33,7 +33,9 @@ const VIEW_COLUMNS = `site_id TEXT, day TEXT, hour TEXT, visitor_id TEXT, sk TEX
   created_at TEXT,
   path TEXT, referrer_domain TEXT, referrer_type TEXT, utm_source TEXT, utm_medium TEXT,
   utm_campaign TEXT, country_code TEXT, device_type TEXT, os_name TEXT, browser_name TEXT,
-  screen_width INTEGER, screen_height INTEGER, interaction_ms INTEGER`;
+  screen_width INTEGER, screen_height INTEGER, interaction_ms INTEGER, verified INTEGER`;
+/** Views not counted (score ≥ the threshold), of visitors not excluded: unverified or excluded. */
+const UNCOUNTED_COLUMNS = `site_id TEXT, day TEXT, visitor_id TEXT, unverified INTEGER`;
 const EVENT_COLUMNS = `site_id TEXT, day TEXT, hour TEXT, vk TEXT, visitor_id TEXT,
   session_id TEXT, event_type TEXT, event_name TEXT, url TEXT, metric TEXT, num INTEGER,
   engaged_ms INTEGER, scroll_pct INTEGER`;
@@ -44,6 +46,8 @@ export interface Scratch {
   priorViews: string;
   events: string;
   priorEvents: string;
+  uncounted: string;
+  priorUncounted: string;
   keys: string;
   sessions: string;
   daily: string;
@@ -57,6 +61,8 @@ function scratch(prefix: string): Scratch {
     priorViews: `temp.${prefix}_prior_views`,
     events: `temp.${prefix}_events`,
     priorEvents: `temp.${prefix}_prior_events`,
+    uncounted: `temp.${prefix}_uncounted`,
+    priorUncounted: `temp.${prefix}_prior_uncounted`,
     keys: `temp.${prefix}_keys`,
     sessions: `temp.${prefix}_sessions`,
     daily: `temp.${prefix}_daily`,
@@ -77,6 +83,10 @@ function schema(s: Scratch): string {
   CREATE TEMP TABLE IF NOT EXISTS ${bare(s.events)} (${EVENT_COLUMNS});
   CREATE TEMP TABLE IF NOT EXISTS ${bare(s.priorEvents)} (${EVENT_COLUMNS});
   CREATE INDEX IF NOT EXISTS temp.idx_${bare(s.priorEvents)} ON ${bare(s.priorEvents)} (vk);
+  CREATE TEMP TABLE IF NOT EXISTS ${bare(s.uncounted)} (${UNCOUNTED_COLUMNS});
+  CREATE TEMP TABLE IF NOT EXISTS ${bare(s.priorUncounted)} (${UNCOUNTED_COLUMNS});
+  CREATE INDEX IF NOT EXISTS temp.idx_${bare(s.priorUncounted)}
+    ON ${bare(s.priorUncounted)} (visitor_id);
   CREATE TEMP TABLE IF NOT EXISTS ${bare(s.keys)} (n INTEGER PRIMARY KEY, site_id TEXT, sk TEXT,
     has_sid INTEGER);
   CREATE TEMP TABLE IF NOT EXISTS ${bare(s.sessions)} (site_id TEXT, day TEXT, sk TEXT,
@@ -94,7 +104,10 @@ function schema(s: Scratch): string {
     interaction_ms INTEGER NOT NULL DEFAULT 0, interaction_n INTEGER NOT NULL DEFAULT 0,
     events INTEGER NOT NULL DEFAULT 0, engaged_ms INTEGER NOT NULL DEFAULT 0,
     engaged_n INTEGER NOT NULL DEFAULT 0, scroll_pct INTEGER NOT NULL DEFAULT 0,
-    scroll_n INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (site_id, date));
+    scroll_n INTEGER NOT NULL DEFAULT 0, verified_visitors INTEGER NOT NULL DEFAULT 0,
+    unverified_views INTEGER NOT NULL DEFAULT 0, unverified_visitors INTEGER NOT NULL DEFAULT 0,
+    excluded_views INTEGER NOT NULL DEFAULT 0, excluded_visitors INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (site_id, date));
   CREATE TEMP TABLE IF NOT EXISTS ${bare(s.hourly)} (site_id TEXT NOT NULL, hour TEXT NOT NULL,
     views INTEGER NOT NULL DEFAULT 0, visitors INTEGER NOT NULL DEFAULT 0,
     events INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (site_id, hour));
@@ -126,6 +139,12 @@ export interface Where {
   params: SqlParam[];
 }
 
+/**
+ * A counted view is *verified* when it came from the tracker with a valid proof of work (the
+ * scoring rules then also required trusted interaction), as opposed to rows written otherwise.
+ */
+export const VERIFIED_VIEW = "pow_verdict IS 'valid'";
+
 /** Copies the clean page views matching `where` into a temp view table. */
 export function materializeViews(db: Database, table: string, where: Where): number {
   return db.run(
@@ -134,9 +153,24 @@ export function materializeViews(db: Database, table: string, where: Where): num
             COALESCE(session_id, visitor_id), session_id IS NOT NULL, created_at, path,
             referrer_domain, referrer_type,
             utm_source, utm_medium, utm_campaign, country_code, device_type, os_name,
-            browser_name, screen_width, screen_height, interaction_ms
+            browser_name, screen_width, screen_height, interaction_ms, ${VERIFIED_VIEW}
      FROM visitor_views
      WHERE ${where.sql} AND ${cleanView()}`,
+    ...where.params,
+  ).changes;
+}
+
+/**
+ * Copies the page views matching `where` that are not counted (score ≥ the threshold) into a
+ * temp table, marked unverified when their stored reason is the missing interaction alone.
+ * Visitors the admin excluded are left out here too: they are neither readers nor bots.
+ */
+export function materializeUncounted(db: Database, table: string, where: Where): number {
+  return db.run(
+    `INSERT INTO ${table}
+     SELECT site_id, substr(created_at, 1, 10), visitor_id, bot_reason IS '${UNVERIFIED_REASON}'
+     FROM visitor_views
+     WHERE ${where.sql} AND bot_score >= ${BOT_SCORE_THRESHOLD} AND ${notExcludedPredicate()}`,
     ...where.params,
   ).changes;
 }

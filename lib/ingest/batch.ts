@@ -114,6 +114,7 @@ export function parseBatch(body: unknown, now: number, ignoredSites: readonly st
         source: "ingest",
         bot_score: 0,
         bot_score_detail: JSON.stringify({ source: "api_ingest" }),
+        bot_reason: null,
         created_at: created.toISOString(),
       },
     };

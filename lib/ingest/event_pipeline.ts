@@ -1,7 +1,7 @@
 // POST /e: the behaviour-event pipeline. One score per request, shared by its events; each event
 // is validated on its own (bad ones are skipped, not the batch).
 import type { EventRow } from "../db/columns.ts";
-import { scoreHit } from "../bots/score.ts";
+import { mainReason, scoreHit } from "../bots/score.ts";
 import { MAX_TOKEN_LENGTH } from "../pow/mod.ts";
 import { cleanString } from "./encoding.ts";
 import { evidenceStep } from "./evidence_step.ts";
@@ -129,6 +129,7 @@ function scoreStep(deps: CollectorDeps): Step<EventsHit> {
         behindCloudflare: c.behindCloudflare && hit.facts.viaTrustedProxy,
         powVerdict: hit.powVerdict,
         interactionMs: null,
+        interaction: null,
         country: hit.country,
         suspectCountries: c.suspectCountries,
         siteSuspectCountries: c.siteSuspectCountries.get(hit.siteId) ?? [],
@@ -156,6 +157,7 @@ function eventsStep(deps: CollectorDeps): Step<EventsHit> {
       const settings = deps.caches.settings(hit.siteId);
       const created = new Date(hit.facts.now);
       const detail = JSON.stringify(hit.scoreDetail);
+      const reason = mainReason(hit.score, hit.scoreDetail);
       const deviceType = deviceOf(hit);
       const referrer = originOf(hit.facts.headers.get("referer"));
       for (const raw of list) {
@@ -174,6 +176,7 @@ function eventsStep(deps: CollectorDeps): Step<EventsHit> {
           source: "beacon",
           bot_score: hit.score,
           bot_score_detail: detail,
+          bot_reason: reason,
           created_at: created.toISOString(),
         });
       }

@@ -2,9 +2,9 @@
 // sh, ref, pwa, ck, tok, uc/us/um/uct/ut) plus `ps`, the client's proof-of-work solve time.
 // Other wire formats (Nanolytica's collect payload) plug in their own decoder and share the rest.
 import type { ViewRow } from "../db/columns.ts";
-import { BURST_WINDOW_MS, scoreHit } from "../bots/score.ts";
+import { BURST_WINDOW_MS, mainReason, scoreHit } from "../bots/score.ts";
 import { decodeBase64Text, parseIntParam } from "./encoding.ts";
-import type { ViewHit } from "./hit.ts";
+import type { Interaction, ViewHit } from "./hit.ts";
 import { normalisePagePath } from "./page_path.ts";
 import { hostingStep, tlsFingerprintStep } from "./network_steps.ts";
 import type { Step } from "./pipeline.ts";
@@ -31,6 +31,18 @@ import { deviceFromScreen } from "./user_agent.ts";
 
 const SESSION_ID = /^[0-9a-f-]{36}$/;
 const MAX_INTERACTION_MS = 3_600_000;
+const INTERACTION = /^(\d{1,2})\.(\d{1,3})\.(\d{1,5})$/;
+
+/**
+ * The `it` parameter, `<kinds>.<moves>.<distance>` (kinds: bits of INTERACTION_KINDS, < 32).
+ * Anything else reads as no interaction: the view is still stored, as unverified.
+ */
+export function parseInteraction(value: string | null): Interaction | null {
+  const match = value === null ? null : INTERACTION.exec(value);
+  if (!match) return null;
+  const kinds = Number(match[1]);
+  return kinds < 32 ? { kinds, moves: Number(match[2]), distance: Number(match[3]) } : null;
+}
 
 /**
  * How a request becomes a view hit. `parse` runs before the known-bot check and sets only the
@@ -127,7 +139,7 @@ function validateStep(deps: CollectorDeps): Step<ViewHit> {
       hit.cookieMode = q.get("ck") === "1";
       hit.token = q.get("tok");
       hit.powSolveMs = parseIntParam(q.get("ps"), 0, 600_000);
-      hit.interaction = null;
+      hit.interaction = parseInteraction(q.get("it"));
       hit.referrerUrl = decodeBase64Text(q.get("ref"), 2048);
       const utm = page.utm;
       const b64 = (name: string) => decodeBase64Text(q.get(name), 256);
@@ -202,6 +214,7 @@ function scoreStep(deps: CollectorDeps): Step<ViewHit> {
         behindCloudflare: c.behindCloudflare && hit.facts.viaTrustedProxy,
         powVerdict: hit.powVerdict,
         interactionMs: hit.interactionMs,
+        interaction: hit.interaction,
         country: hit.country,
         suspectCountries: c.suspectCountries,
         siteSuspectCountries: c.siteSuspectCountries.get(hit.siteId) ?? [],
@@ -254,6 +267,7 @@ function toRow(hit: ViewHit): ViewRow {
     pow_solve_ms: hit.powSolveMs,
     bot_score: hit.score,
     bot_score_detail: JSON.stringify(hit.scoreDetail),
+    bot_reason: mainReason(hit.score, hit.scoreDetail),
     created_at: isoTimestamp(hit.facts.now),
   };
 }

@@ -17,6 +17,7 @@ import { listRecentViews, topPaths } from "../db/admin_views.ts";
 import { listVisitors, visitorAggregates } from "../db/admin_visitors.ts";
 import {
   droppedHits,
+  excludedByReason,
   excludedVisitors,
   knownBotHitsByDay,
   knownBotTraffic,
@@ -85,6 +86,7 @@ export const READS = {
     knownBots: knownBotTraffic(ctx.db, range),
     byDay: knownBotHitsByDay(ctx.db, range),
     dropped: droppedHits(ctx.db, range),
+    excluded: excludedByReason(ctx.db, range),
   })),
   /** Server-side crawler hits next to the AI referrals of the same pages (/api/bots/crawlers). */
   crawlerReport: onDb("heavy", crawlerReport),

@@ -144,5 +144,10 @@ export function emptyTotals(): Totals {
     engaged_n: 0,
     scroll_pct: 0,
     scroll_n: 0,
+    verified_visitors: 0,
+    unverified_views: 0,
+    unverified_visitors: 0,
+    excluded_views: 0,
+    excluded_visitors: 0,
   };
 }

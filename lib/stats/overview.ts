@@ -74,6 +74,15 @@ export interface Headline {
   /** Mean maximum scroll depth of finished page views, percent. */
   avg_scroll_pct: number;
   events: number;
+  /** Counted visitors whose views carried a valid proof (and trusted input): proven people. */
+  verified_visitors: number;
+  /** Views with a valid proof but no trusted input (readers who never touched the page), not
+   * counted in `visits`; and their visitors. */
+  unverified_views: number;
+  unverified_visitors: number;
+  /** Views excluded as bots (score ≥ 50 for any other reason; see the Bots page), and visitors. */
+  excluded_views: number;
+  excluded_visitors: number;
 }
 
 export interface TrendPoint {
@@ -278,6 +287,11 @@ export function headline(t: Totals): Headline {
     avg_engagement_ms: ratio(t.engaged_ms, t.engaged_n),
     avg_scroll_pct: ratio(t.scroll_pct, t.scroll_n, 1),
     events: t.events,
+    verified_visitors: t.verified_visitors,
+    unverified_views: t.unverified_views,
+    unverified_visitors: t.unverified_visitors,
+    excluded_views: t.excluded_views,
+    excluded_visitors: t.excluded_visitors,
   };
 }
 

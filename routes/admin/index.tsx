@@ -8,7 +8,7 @@ import { KpiGrid } from "../../components/Kpi.tsx";
 import { Snippet } from "../../components/Snippet.tsx";
 import { rankRows, RankTable, TopCard } from "../../components/TopList.tsx";
 import { TrendChart } from "../../components/TrendChart.tsx";
-import { Card, LINK, Notice } from "../../components/ui.tsx";
+import { Card, LINK, Notice, StatCard } from "../../components/ui.tsx";
 import { WebVitalsCard } from "../../components/WebVitals.tsx";
 import LivePanel from "../../islands/LivePanel.tsx";
 import { countryName } from "../../lib/admin/country.ts";
@@ -116,6 +116,45 @@ export default function Dashboard({ data }: PageProps<Data, State>) {
   );
 }
 
+/**
+ * How much of the traffic is proven (issue 14): verified visitors next to the visitor count,
+ * then the readers who never touched the page and the hits excluded as bots, neither counted.
+ */
+function ProofStrip(props: { overview: Overview; botsHref: string }) {
+  const o = props.overview;
+  const share = o.unique_visitors > 0
+    ? ` (${Math.round((o.verified_visitors / o.unique_visitors) * 100)}% of visitors)`
+    : "";
+  return (
+    <section class="grid gap-4 sm:grid-cols-3" id="proof">
+      <StatCard
+        label="Verified human visitors"
+        value={formatNumber(o.verified_visitors)}
+        hint={`valid proof of work and real interaction${share}`}
+      />
+      <StatCard
+        label="Unverified (not counted)"
+        value={`${formatNumber(o.unverified_views)} views · ${
+          formatNumber(o.unverified_visitors)
+        } visitors`}
+        hint="valid proof but no real interaction: readers who never touched the page"
+      />
+      <div>
+        <StatCard
+          label="Excluded as bots"
+          value={`${formatNumber(o.excluded_views)} views · ${
+            formatNumber(o.excluded_visitors)
+          } visitors`}
+          hint="score of 50 or more"
+        />
+        <a class={`${LINK} text-xs`} id="why-excluded-link" href={`${props.botsHref}#why-excluded`}>
+          Why excluded →
+        </a>
+      </div>
+    </section>
+  );
+}
+
 function SiteDashboard(props: { data: Data & { kind: "site" } }) {
   const { frame, overview, site, live, kpis } = props.data;
   const period = frame.selection.period;
@@ -160,6 +199,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
         </Notice>
       )}
       <KpiGrid kpis={kpis} id="kpis" />
+      <ProofStrip overview={overview} botsHref={adminHref("/admin/bots", selection)} />
       <Card title="Trend" subtitle="Page views and visitors per day (UTC).">
         <TrendChart
           id="trend-chart"

@@ -1,5 +1,5 @@
 // /admin/views: the raw list of recent page views (filters: site, period, path, country, device,
-// bots) in keyset pages. Public mode shows only the top paths of human traffic: no visitor ids,
+// bots, main reason) in keyset pages. Public mode shows only the top paths of human traffic: no visitor ids,
 // no per-view rows.
 import { AdminShell } from "../../components/AdminShell.tsx";
 import { DataTable, EmptyRow, Td, Th, Truncated } from "../../components/DataTable.tsx";
@@ -34,6 +34,7 @@ import {
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import { readerFor } from "../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../lib/state.ts";
+import { signalInfo } from "../../lib/bots/signals.ts";
 
 export const PAGE_SIZE = 50;
 
@@ -42,7 +43,11 @@ interface Filters {
   country: string | null;
   device: string | null;
   bots: BotFilter;
+  /** A stored main reason (the Bots page's "why excluded" links here). */
+  reason: string | null;
 }
+
+const REASON = /^[a-z0-9_]{1,40}$/;
 
 interface Data {
   frame: AdminFrame;
@@ -61,6 +66,7 @@ export const handler = {
       country: parseCountry(params.get("country")),
       device: parseDevice(params.get("device")),
       bots: parseChoice(params.get("bots"), BOT_FILTERS, "all"),
+      reason: REASON.test(params.get("reason") ?? "") ? params.get("reason") : null,
     };
     const { site, period } = frame.selection;
     const range = { site, since: period.since, until: period.until };
@@ -77,6 +83,7 @@ export const handler = {
         country: filters.country,
         device: filters.device,
         bots: filters.bots,
+        reason: filters.reason,
       },
       pageRequest(ctx.url, ["string", "number"], PAGE_SIZE),
     );
@@ -107,6 +114,17 @@ export default function ViewsPage({ data }: PageProps<Data, State>) {
       }
     >
       <ViewFilters frame={frame} filters={filters} />
+      {filters.reason && !data.top && (
+        <Notice>
+          <span id="views-reason">
+            Views not counted because of{" "}
+            <strong>
+              {signalInfo(filters.reason)?.label ?? filters.reason}
+            </strong>{" "}
+            (<code>{filters.reason}</code>).
+          </span>
+        </Notice>
+      )}
       {data.top ? <TopPaths rows={data.top} /> : (
         <Card>
           <ViewTable rows={data.rows ?? []} frame={frame} />
@@ -131,6 +149,7 @@ function ViewFilters(props: { frame: AdminFrame; filters: Filters }) {
           <CountryField value={filters.country} />
           <DeviceField value={filters.device} />
           <BotsField value={filters.bots} />
+          {filters.reason && <input type="hidden" name="reason" value={filters.reason} />}
         </>
       )}
       <FilterButtons action="/admin/views" frame={frame} />
@@ -157,10 +176,11 @@ function ViewTable(props: { rows: ViewListRow[]; frame: AdminFrame }) {
           <Th numeric>Interaction</Th>
           <Th>PoW</Th>
           <Th numeric>Score</Th>
+          <Th>Reason</Th>
         </>
       }
     >
-      {rows.length === 0 && <EmptyRow columns={11}>No page views match.</EmptyRow>}
+      {rows.length === 0 && <EmptyRow columns={12}>No page views match.</EmptyRow>}
       {rows.map((row) => (
         <tr data-view-id={row.id}>
           <Td mono>{formatDateTime(row.created_at, frame.timezone)}</Td>
@@ -180,6 +200,7 @@ function ViewTable(props: { rows: ViewListRow[]; frame: AdminFrame }) {
           <Td numeric>{formatDuration(row.interaction_ms)}</Td>
           <Td>{row.pow_verdict ?? "—"}</Td>
           <ScoreCell score={row.bot_score} excluded={row.is_excluded === 1} />
+          <Td mono>{row.bot_reason ?? "—"}</Td>
         </tr>
       ))}
     </DataTable>

@@ -1,8 +1,10 @@
 // /admin/bots: what the bot defence did in the period — stored views by score bucket, signal and
 // proof-of-work verdict; suspicious visitors (score ≥ min_score, default the bot threshold) with
 // links to their per-hit breakdowns and Exclude buttons; excluded visitors with Include buttons;
-// the known-bot report (per bot, path and day) and dropped hits per reason. The queries are the
-// bots API's (lib/db/bots.ts). Public mode shows the aggregates only: no visitor ids, no forms.
+// the known-bot report (per bot, path and day) and dropped hits per reason; "why excluded": the
+// hits not counted by stored main reason and signal group (lib/bots/why_excluded.ts), each with
+// its explanation and a link to example views. The queries are the bots API's (lib/db/bots.ts).
+// Public mode shows the aggregates only: no visitor ids, no forms, no links to raw views.
 import { AdminShell } from "../../../components/AdminShell.tsx";
 import { DataTable, EmptyRow, Td, Th, Truncated } from "../../../components/DataTable.tsx";
 import { ExcludeButton } from "../../../components/ExcludeButton.tsx";
@@ -12,6 +14,14 @@ import { ScoreCell } from "../../../components/Score.tsx";
 import { BUTTON_SECONDARY, Card, INPUT, StatCard } from "../../../components/ui.tsx";
 import { VisitorLink } from "../../../components/VisitorLink.tsx";
 import { botCategory } from "../../../lib/bots/known_bots.ts";
+import { signalInfo } from "../../../lib/bots/signals.ts";
+import {
+  type ExplainedGroup,
+  type ExplainedReason,
+  explainGroups,
+  explainReasons,
+} from "../../../lib/bots/why_excluded.ts";
+import { adminHref } from "../../../lib/admin/period.ts";
 import { parseIntIn } from "../../../lib/admin/filters.ts";
 import { formatAge, formatDateTime, formatNumber } from "../../../lib/admin/format.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
@@ -36,6 +46,8 @@ interface Data {
   knownBots: (KnownBotTraffic & { category: string })[];
   byDay: { date: string; hits: number }[];
   dropped: { reason: string; endpoint: string; hits: number }[];
+  reasons: ExplainedReason[];
+  groups: ExplainedGroup[];
   /** Null in public mode. */
   suspicious: SuspiciousVisitor[] | null;
   excluded: ExcludedVisitor[] | null;
@@ -65,6 +77,8 @@ export const handler = {
       knownBots: report.knownBots.map((bot) => ({ ...bot, category: botCategory(bot.bot_name) })),
       byDay: report.byDay,
       dropped: report.dropped,
+      reasons: explainReasons(report.excluded.reasons),
+      groups: explainGroups(report.excluded.groups),
       suspicious: frame.readOnly ? null : await reads.run("suspiciousVisitors", {
         siteId: site,
         minScore,
@@ -104,6 +118,7 @@ export default function BotsPage({ data }: PageProps<Data, State>) {
           hint={`score ≥ ${BOT_SCORE_THRESHOLD}`}
         />
       </section>
+      <WhyExcluded data={data} />
       {data.suspicious && <Suspicious data={data} rows={data.suspicious} />}
       {data.excluded && <Excluded data={data} rows={data.excluded} />}
       <a
@@ -139,7 +154,7 @@ export default function BotsPage({ data }: PageProps<Data, State>) {
             columns={["Signal", "Views", "Points"]}
             numeric={["Views", "Points"]}
             rows={scored.by_signal.map((s) => [
-              s.signal,
+              signalInfo(s.signal) ? `${signalInfo(s.signal)!.label} (${s.signal})` : s.signal,
               formatNumber(s.rows),
               formatNumber(s.points),
             ])}
@@ -157,6 +172,70 @@ export default function BotsPage({ data }: PageProps<Data, State>) {
         </Card>
       </div>
     </AdminShell>
+  );
+}
+
+/** Hits not counted in the period, by main reason (with a link to examples) and by group. */
+function WhyExcluded(props: { data: Data }) {
+  const { frame, reasons, groups } = props.data;
+  const examples = (reason: string) =>
+    adminHref("/admin/views", frame.selection, { bots: "bots", reason });
+  return (
+    <Card
+      id="why-excluded"
+      title="Why excluded"
+      subtitle={`Views and events scored ${BOT_SCORE_THRESHOLD} or more, by their main reason. ` +
+        "Unverified views (a valid proof but no real interaction) are readers, not bots."}
+    >
+      <DataTable
+        id="why-excluded-table"
+        caption="Hits not counted, by main reason"
+        head={
+          <>
+            <Th>Reason</Th>
+            <Th>Group</Th>
+            <Th numeric>Views</Th>
+            <Th numeric>Visitors</Th>
+            <Th numeric>Events</Th>
+          </>
+        }
+      >
+        {reasons.length === 0 && <EmptyRow columns={5}>Every hit was counted.</EmptyRow>}
+        {reasons.map((r) => (
+          <tr data-reason={r.reason}>
+            <Td wrap>
+              <strong>{r.unverified ? `${r.label} — unverified` : r.label}</strong>{" "}
+              <code>{r.reason}</code>
+              <div class="text-xs text-slate-500">{r.explanation}</div>
+            </Td>
+            <Td>{groups.find((g) => g.group === r.group)?.label ?? r.group}</Td>
+            <Td numeric>
+              {frame.readOnly || r.views === 0
+                ? formatNumber(r.views)
+                : (
+                  <a class="hover:underline" href={examples(r.reason)} title="Example views">
+                    {formatNumber(r.views)}
+                  </a>
+                )}
+            </Td>
+            <Td numeric>{formatNumber(r.visitors)}</Td>
+            <Td numeric>{formatNumber(r.events)}</Td>
+          </tr>
+        ))}
+      </DataTable>
+      <SimpleTable
+        id="why-excluded-groups"
+        columns={["Group", "Views", "Visitors", "Events"]}
+        numeric={["Views", "Visitors", "Events"]}
+        rows={groups.map((g) => [
+          g.label,
+          formatNumber(g.views),
+          formatNumber(g.visitors),
+          formatNumber(g.events),
+        ])}
+        empty="Nothing excluded."
+      />
+    </Card>
   );
 }
 

@@ -2,6 +2,7 @@
 // known-bot traffic by bot, path and day, dropped hits by reason, and stored page views by score
 // signal, proof-of-work verdict and score bucket. Counters still in memory are flushed first.
 import { botCategory } from "../../../lib/bots/known_bots.ts";
+import { explainGroups, explainReasons } from "../../../lib/bots/why_excluded.ts";
 import { utcDate } from "../../../lib/ingest/types.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
@@ -31,6 +32,8 @@ export const handler = {
       by_day: report.byDay,
       dropped: report.dropped,
       scored: report.scored,
+      excluded_by_reason: explainReasons(report.excluded.reasons),
+      excluded_by_group: explainGroups(report.excluded.groups),
     });
   },
 };
