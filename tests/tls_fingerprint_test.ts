@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { judgeJa4, parseJa4 } from "../lib/bots/tls_fingerprint.ts";
 import { loadConfig } from "../lib/config.ts";
 import type { ParsedUserAgent } from "../lib/ingest/user_agent.ts";
-import { beaconUrl, BROWSER_HEADERS, CHROME_UA, hit, views } from "./_collect.ts";
+import { BROWSER_HEADERS, CHROME_UA, hit, verifiedBeaconUrl, views } from "./_collect.ts";
 import { createTestApp } from "./_helpers.ts";
 
 /** Chrome 143's JA4 (Android; the JA4 cipher hash is the same on every desktop OS). */
@@ -71,7 +71,12 @@ Deno.test("tls_fingerprint: stored from a trusted proxy's header only", async ()
     ECHELON_DEBUG: "true",
   });
   const send = async (path: string, ja4: string, ip: string) => {
-    const { res, drop } = await hit(t, beaconUrl({ p: btoa(path) }), { "x-ja4": ja4 }, ip);
+    const { res, drop } = await hit(
+      t,
+      verifiedBeaconUrl(t, { p: btoa(path) }),
+      { "x-ja4": ja4 },
+      ip,
+    );
     assert.equal(res.status, 200);
     assert.equal(drop, null);
   };

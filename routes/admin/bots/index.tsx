@@ -121,13 +121,16 @@ export default function BotsPage({ data }: PageProps<Data, State>) {
       <WhyExcluded data={data} />
       {data.suspicious && <Suspicious data={data} rows={data.suspicious} />}
       {data.excluded && <Excluded data={data} rows={data.excluded} />}
-      <a
-        class="text-indigo-600 hover:underline dark:text-indigo-400"
-        href={data.returnTo.replace("/admin/bots", "/admin/bots/crawlers")}
-        id="crawlers-link"
-      >
-        Crawlers seen on the server (access logs, verified by IP, next to AI referrals) →
-      </a>
+      {/* Public mode has no crawler report (lib/public/policy.ts): no link to a refusal. */}
+      {data.frame.username !== null && (
+        <a
+          class="text-indigo-600 hover:underline dark:text-indigo-400"
+          href={data.returnTo.replace("/admin/bots", "/admin/bots/crawlers")}
+          id="crawlers-link"
+        >
+          Crawlers seen on the server (access logs, verified by IP, next to AI referrals) →
+        </a>
+      )}
       <div class="grid gap-4 lg:grid-cols-2">
         <KnownBots rows={data.knownBots} />
         <Card title="Known-bot hits per day" subtitle="Counted, never stored as views.">
