@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { TEST_PASSWORD, TEST_USERNAME } from "../_auth.ts";
 import { AUTH_ENV } from "../_auth.ts";
-import { BROWSER_TEST, openTracker, page } from "./_tracker.ts";
+import { AUTOMATED_SCORE, BROWSER_TEST, openTracker, page } from "./_tracker.ts";
 
 Deno.test({
   name: "e2e campaigns: create in the UI, visit with its UTM through the tracker, see it counted",
@@ -45,7 +45,7 @@ Deno.test({
       const [view] = h.stored().views;
       assert.deepEqual(
         [view.site_id, view.path, view.utm_campaign, view.utm_source, view.bot_score],
-        ["fixture", "/landing", "autumn-sale", "newsletter", 0],
+        ["fixture", "/landing", "autumn-sale", "newsletter", AUTOMATED_SCORE],
       );
 
       await tab.goto(`${h.app}/admin/campaigns/autumn-sale`);

@@ -2,7 +2,7 @@
 // (`/nanolytica.js`, no data-site), is tracked by our script under the site "default" — the
 // site Nanolytica uses without data-site — with a valid proof-of-work token.
 import assert from "node:assert/strict";
-import { BROWSER_TEST, openTracker } from "./_tracker.ts";
+import { AUTOMATED_SCORE, BROWSER_TEST, openTracker } from "./_tracker.ts";
 
 Deno.test({
   name: 'e2e nanolytica: its snippet pointed at Echelon tracks the page under "default"',
@@ -25,7 +25,7 @@ Deno.test({
       const [view] = h.stored().views;
       assert.deepEqual(
         [view.site_id, view.path, view.pow_verdict, view.bot_score],
-        ["default", "/post", "valid", 0],
+        ["default", "/post", "valid", AUTOMATED_SCORE],
       );
       assert.deepEqual(h.browser.errors, []);
     } finally {
