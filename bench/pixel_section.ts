@@ -4,6 +4,7 @@
 import { spawnServer } from "../tests/_process.ts";
 import { type BareServer, startBare } from "./bare_process.ts";
 import { round } from "./numbers.ts";
+import { processCpuMs } from "./proc_cpu.ts";
 import {
   BENCH_SECRET,
   benchIssuer,
@@ -15,6 +16,12 @@ import {
 import { type BenchFigure, sectionCommand } from "./report.ts";
 import { checkNoneLost, lostHits, storedViews } from "./stored_rows.ts";
 import { runWrkScript, WRK_LOAD, wrkLoadLabel } from "./wrk.ts";
+
+/** CPU µs per answered request of process `pid` from now until the load it is given ended. */
+function cpuPerRequest(pid: number): (load: { requests: number }) => number {
+  const startMs = processCpuMs(pid);
+  return (load) => ((processCpuMs(pid) - startMs) * 1000) / load.requests;
+}
 
 export async function benchPixel(): Promise<BenchFigure[]> {
   const dir = await Deno.makeTempDir();
@@ -32,15 +39,20 @@ export async function benchPixel(): Promise<BenchFigure[]> {
     const warmSite = `${PIXEL_SITE}-warmup`; // stored apart from the measured run
     await runWrkScript(`${app.baseUrl}/b.gif`, scripts.plain, [warmSite], WRK_LOAD.warmupSec);
     await runWrkScript(`${bare.url}/b.gif`, scripts.plain, [warmSite], WRK_LOAD.warmupSec);
+    const bareCpu = cpuPerRequest(bare.pid);
     const base = await runWrkScript(`${bare.url}/b.gif`, scripts.plain, [PIXEL_SITE]);
+    const baseCpu = bareCpu(base);
+    let appCpu = cpuPerRequest(app.child.pid);
     const ours = await runWrkScript(`${app.baseUrl}/b.gif`, scripts.plain, [PIXEL_SITE]);
+    const oursCpu = appCpu(ours);
     // Enough tokens that neither mix wraps around: the token runs answer fewer than this.
     const tokenRuns = [];
     for (const mix of Object.keys(TOKEN_MIXES) as TokenMix[]) {
       const site = `${PIXEL_SITE}-pow-${mix}`;
       const { script, tokens } = await scripts.withTokens(mix, site, ours.requests * 1.25);
+      appCpu = cpuPerRequest(app.child.pid);
       const load = await runWrkScript(`${app.baseUrl}/b.gif`, script, [site]);
-      tokenRuns.push({ mix, site, tokens, load });
+      tokenRuns.push({ mix, site, tokens, load, cpu: appCpu(load) });
     }
     // SIGTERM drains the writer: every accepted hit must be in the file afterwards.
     const status = await app.stop();
@@ -85,6 +97,18 @@ export async function benchPixel(): Promise<BenchFigure[]> {
           ),
         };
       }),
+      ...[
+        { label: "no token", cpu: oursCpu },
+        ...tokenRuns.map(({ mix, cpu }) => ({ label: `token mix "${mix}"`, cpu })),
+      ].map(({ label, cpu }) => ({
+        name: `CPU time of the server process per GET /b.gif, ${label}, vs bare Deno.serve's ` +
+          "(ratio bare/ours; waiting for a core is not counted)",
+        value: round(cpu, 1),
+        unit: "µs",
+        baseline: round(baseCpu, 1),
+        ratio: round(baseCpu / cpu),
+        command: `${command} (utime + stime from /proc/<pid>/stat)`,
+      })),
       {
         name: "GET /b.gif latency p50 (full pipeline) vs bare",
         value: round(ours.latencyP50Ms, 2),
