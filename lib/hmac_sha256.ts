@@ -167,6 +167,18 @@ function load(data: string | Uint8Array): number {
   return encoder.encodeInto(data, message).written;
 }
 
+/** Writes the eight state words into `out` as 32 big-endian bytes (the digest). */
+function bigEndian(state: Int32Array, out: Uint8Array): Uint8Array {
+  for (let i = 0; i < 8; i++) {
+    const word = state[i];
+    out[4 * i] = word >>> 24;
+    out[4 * i + 1] = word >>> 16;
+    out[4 * i + 2] = word >>> 8;
+    out[4 * i + 3] = word;
+  }
+  return out;
+}
+
 /** HMAC-SHA256 under `key`: a function from data to a fresh 32-byte MAC. */
 export function hmacSha256(key: Uint8Array): (data: string | Uint8Array) => Uint8Array {
   const block = key.length > BLOCK ? sha256(key) : key;
@@ -177,24 +189,10 @@ export function hmacSha256(key: Uint8Array): (data: string | Uint8Array) => Uint
     const end = pad(message, length, BLOCK);
     STATE.set(inner);
     for (let offset = 0; offset < end; offset += BLOCK) compress(STATE, message, offset);
-    for (let i = 0; i < 8; i++) {
-      const word = STATE[i];
-      OUTER[4 * i] = word >>> 24;
-      OUTER[4 * i + 1] = word >>> 16;
-      OUTER[4 * i + 2] = word >>> 8;
-      OUTER[4 * i + 3] = word;
-    }
+    bigEndian(STATE, OUTER);
     pad(OUTER, 32, BLOCK);
     STATE.set(outer);
     compress(STATE, OUTER, 0);
-    const mac = new Uint8Array(32);
-    for (let i = 0; i < 8; i++) {
-      const word = STATE[i];
-      mac[4 * i] = word >>> 24;
-      mac[4 * i + 1] = word >>> 16;
-      mac[4 * i + 2] = word >>> 8;
-      mac[4 * i + 3] = word;
-    }
-    return mac;
+    return bigEndian(STATE, new Uint8Array(32));
   };
 }
