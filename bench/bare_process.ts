@@ -6,6 +6,7 @@ export type BareMode = "health" | "gif" | "event";
 
 export interface BareServer {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -25,6 +26,7 @@ export async function startBare(mode: BareMode = "health"): Promise<BareServer> 
   reader.releaseLock();
   return {
     url: text.match(/listening on (\S+)/)![1],
+    pid: child.pid,
     async stop() {
       child.kill("SIGTERM");
       await child.status;

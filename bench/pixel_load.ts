@@ -1,89 +1,143 @@
 // The /b.gif load of the pixel and rss sections: a wrk script sending tracker-shaped page views,
-// optionally each with a proof-of-work token solved from the running app's GET /c.
-import { EXPORTS } from "../lib/pow/wasm_builder.ts";
-import { wrkScript } from "./wrk.ts";
+// optionally each with a proof-of-work token, in one of two token mixes (TOKEN_MIXES).
+import { MemoryEphemeralStore } from "../lib/ephemeral.ts";
+import { deriveKey } from "../lib/keys.ts";
+import { parseChallenge } from "../lib/pow/challenge.ts";
+import { solveChallenge } from "../lib/pow/solver.ts";
+import { PowVerifier } from "../lib/pow/verifier.ts";
+import { masterFromSecret } from "../lib/secret.ts";
+import { chromiumEvidence } from "../tests/_evidence_fixture.ts";
+import { WRK_LOAD, wrkScript } from "./wrk.ts";
 
 export const PIXEL_SITE = "bench";
 const PIXEL_PATHS = 16_384;
 export const DESKTOP_UA =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+/** The bench server's ECHELON_SECRET: the bench derives the same PoW keys to issue its tokens. */
+export const BENCH_SECRET = "5d0c3f8e9a7b41c2e6f1a8d3b0c9e47f2a6d8b1c3e5f7091a2b4c6d8e0f13579";
+
+/**
+ * How tokens are spread over the hits. The tracker keeps one token per tab for the challenge
+ * window (tracker/pow.ts), so a visit's page views present the same token and every visitor has
+ * their own. "visit": each token is used by `hitsPerToken` hits `spacing` requests apart (per
+ * wrk thread), other visits' hits in between; "fresh": every hit brings a token never seen
+ * (one-page visits, the verifier's worst case). All hits come from one client address and UA,
+ * so one cookieless visitor owns every token and each verdict is "valid".
+ */
+export const TOKEN_MIXES = {
+  visit: { hitsPerToken: 3, spacing: 4096 },
+  fresh: { hitsPerToken: 1, spacing: 1 },
+} as const;
+export type TokenMix = keyof typeof TOKEN_MIXES;
 
 /**
  * Each request has its own path (`p`, base64 of /bench/<i>, precomputed so the load generator
  * spends no CPU on it), session id and interaction time, with a desktop browser's headers.
- * `wrk … -- <site>` picks the site id; `tokens` are presented in turn (`tok`).
+ * `wrk … -- <site>` picks the site id. With `tokensFile` (one URI-encoded token a line, see
+ * writeTokens) each request also sends `tok`, picked as `mix` spreads them; each thread uses
+ * every other token, so threads never share one.
  */
-export function pixelScript(tokens: string[] = []): string {
+export function pixelScript(tokensFile?: string, mix: TokenMix = "visit"): string {
   const paths = Array.from(
     { length: PIXEL_PATHS },
     (_, i) => `"${encodeURIComponent(btoa(`/bench/${i}`))}"`,
   );
+  const { hitsPerToken, spacing } = TOKEN_MIXES[mix];
   return wrkScript(`
 local paths = {${paths.join(",")}}
-local tokens = {${tokens.map((t) => `"&tok=${encodeURIComponent(t)}"`).join(",")}}
+local tokens = {}
 function init(args)
   site = args[1] or "${PIXEL_SITE}"
   n = 0
   wrk.headers["User-Agent"] = "${DESKTOP_UA}"
   wrk.headers["Accept-Language"] = "en-US,en;q=0.9"
   wrk.headers["Sec-Fetch-Site"] = "cross-site"
+  ${tokensFile ? `for line in io.lines("${tokensFile}") do tokens[#tokens + 1] = line end` : ""}
+end
+local function token(i)
+  if #tokens == 0 then return "" end
+  local block = math.floor(i / (${hitsPerToken} * ${spacing}))
+  local visit = block * ${spacing} + i % ${spacing}
+  return "&tok=" .. tokens[(visit * ${WRK_LOAD.threads} + tid - 1) % #tokens + 1]
 end
 function request()
+  local sid = string.format("%08x-%04x-4000-8000-%012d", n + 1, tid, n + 1)
+  local tok = token(n)
   n = n + 1
-  local sid = string.format("%08x-%04x-4000-8000-%012d", n, tid, n)
   return wrk.format("GET", "/b.gif?p=" .. paths[(n * 2 + tid) % ${PIXEL_PATHS} + 1] ..
-    "&s=" .. site .. "&sid=" .. sid .. "&_v=" .. (1200 + n % 5000) .. "&sw=1920&sh=1080" ..
-    (tokens[n % #tokens + 1] or ""))
+    "&s=" .. site .. "&sid=" .. sid .. "&_v=" .. (1200 + n % 5000) .. "&sw=1920&sh=1080&it=17.12.340" .. tok)
 end
 `);
 }
 
+/** Tokens a run of about `requests` hits needs so that `mix` never wraps around. */
+export function tokensFor(mix: TokenMix, requests: number): number {
+  const { hitsPerToken, spacing } = TOKEN_MIXES[mix];
+  return (Math.ceil(requests / (hitsPerToken * spacing)) + WRK_LOAD.threads) * spacing;
+}
+
+/** An issuer with the PoW keys of a server started with ECHELON_SECRET=`secret`. */
+export function benchIssuer(secret = BENCH_SECRET): PowVerifier {
+  const master = masterFromSecret(secret);
+  return new PowVerifier({
+    challengeKey: deriveKey(master, "pow-challenge"),
+    wasmKey: deriveKey(master, "pow-wasm"),
+    windowMs: 60 * 60_000,
+    store: new MemoryEphemeralStore(),
+  });
+}
+
 /**
- * Solves `count` challenges from the running app's `GET /c` with the module it serves, as the
- * tracker does: wrk then presents them, so /b.gif verifies a real token on every request (all
- * from one visitor, so reuse is "valid", not "replayed").
+ * The one place the benchmarks build tokens: `count` distinct tokens for `site`, solved as the
+ * tracker does (the module's `solve`) from challenges signed with the server's key. Difficulty 1
+ * keeps a hundred thousand solves to about a second; the server verifies any difficulty with one
+ * hash, so the verify cost measured is the same.
  */
-export async function solvedTokens(
-  baseUrl: string,
-  site: string,
-  count: number,
-): Promise<string[]> {
-  const tokens: string[] = [];
-  let exports: WebAssembly.Exports | undefined;
-  for (let i = 0; i < count; i++) {
-    const answer = await (await fetch(`${baseUrl}/c?s=${site}`)).json() as {
-      challenge: string;
-      difficulty: number;
-      wasm?: string;
-    };
-    if (!exports) {
-      const bytes = Uint8Array.from(answer.wasm!.match(/../g)!, (h) => parseInt(h, 16));
-      exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
-    }
-    const memory = new Uint8Array((exports[EXPORTS.memory] as WebAssembly.Memory).buffer);
-    const input = new TextEncoder().encode(answer.challenge);
-    memory.set(input);
-    const solve = exports[EXPORTS.solve] as (...args: unknown[]) => bigint;
-    const nonce = solve(0, input.length, answer.difficulty, 0n, 2 ** 30);
-    if (nonce < 0n) throw new Error(`no solution for ${answer.challenge}`);
-    tokens.push(`${answer.challenge}:${nonce}`);
-  }
-  return tokens;
+export function benchTokens(issuer: PowVerifier, site: string, count: number): string[] {
+  return Array.from({ length: count }, () => {
+    const challenge = issuer.issue(site, 1);
+    // The evidence a browser seals in (recorded Chromium fonts, the beacon's 1920×1080 screen), so
+    // every hit also pays the evidence judgement, as a real browser's hits do.
+    const evidence = chromiumEvidence(parseChallenge(challenge)!.salt, {
+      sw: 1920,
+      sh: 1080,
+      aw: 1920,
+      ah: 1050,
+      tells: 0,
+    });
+    return solveChallenge(issuer, challenge, 1, { evidence }).token;
+  });
+}
+
+/** Writes `tokens` URI-encoded, one a line, for pixelScript's `tokensFile`. */
+export async function writeTokens(path: string, tokens: string[]): Promise<void> {
+  await Deno.writeTextFile(path, tokens.map((t) => encodeURIComponent(t)).join("\n") + "\n");
 }
 
 export interface PixelScripts {
   /** pixel.lua: no token. */
   plain: string;
-  /** pixel_pow.lua: 64 tokens solved for `powSite`. */
-  pow: string;
-  powSite: string;
+  /** pixel_<mix>.lua with `tokens` solved for `site`, after `tokensFor(mix, requests)`. */
+  withTokens(
+    mix: TokenMix,
+    site: string,
+    requests: number,
+  ): Promise<{ script: string; tokens: number }>;
 }
 
-/** Writes both scripts into `dir`; the tokens come from the app at `baseUrl`. */
-export async function writePixelScripts(dir: string, baseUrl: string): Promise<PixelScripts> {
-  const scripts = { plain: `${dir}/pixel.lua`, pow: `${dir}/pixel_pow.lua` };
-  const powSite = `${PIXEL_SITE}-pow`;
-  await Deno.writeTextFile(scripts.plain, pixelScript());
-  await Deno.writeTextFile(scripts.pow, pixelScript(await solvedTokens(baseUrl, powSite, 64)));
-  return { ...scripts, powSite };
+/** Scripts in `dir`; token scripts get tokens from `issuer` (the server's keys, benchIssuer). */
+export async function writePixelScripts(dir: string, issuer: PowVerifier): Promise<PixelScripts> {
+  const plain = `${dir}/pixel.lua`;
+  await Deno.writeTextFile(plain, pixelScript());
+  return {
+    plain,
+    async withTokens(mix, site, requests) {
+      const tokens = tokensFor(mix, requests);
+      const file = `${dir}/tokens_${mix}.txt`;
+      await writeTokens(file, benchTokens(issuer, site, tokens));
+      const script = `${dir}/pixel_${mix}.lua`;
+      await Deno.writeTextFile(script, pixelScript(file, mix));
+      return { script, tokens };
+    },
+  };
 }

@@ -7,8 +7,8 @@
 //        [--profile[=seconds] [--token-only]]
 import { Session } from "node:inspector";
 import process from "node:process";
-import { solveChallenge } from "../lib/pow/solver.ts";
 import { createTestApp } from "../tests/_helpers.ts";
+import { benchTokens, TOKEN_MIXES, type TokenMix } from "./pixel_load.ts";
 
 const SITE = "bench";
 const UA =
@@ -47,11 +47,18 @@ function arg(name: string, fallback: number): number {
   return Number.isFinite(value) ? value : fallback;
 }
 
-function urlFor(n: number, tokens: string[]): string {
+/** The token of request `n` as pixel_load.ts's wrk script picks it (one thread). */
+function tokenAt(mix: TokenMix, n: number, tokens: string[]): string {
+  const { hitsPerToken, spacing } = TOKEN_MIXES[mix];
+  const visit = Math.floor(n / (hitsPerToken * spacing)) * spacing + n % spacing;
+  return tokens[visit % tokens.length];
+}
+
+function urlFor(n: number, token?: string): string {
   const sid = `${n.toString(16).padStart(8, "0")}-0001-4000-8000-${String(n).padStart(12, "0")}`;
-  const tok = tokens.length ? `&tok=${encodeURIComponent(tokens[n % tokens.length])}` : "";
+  const tok = token ? `&tok=${encodeURIComponent(token)}` : "";
   return `http://127.0.0.1:1947/b.gif?p=${PATHS[n % PATHS.length]}&s=${SITE}&sid=${sid}` +
-    `&_v=${1200 + n % 5000}&sw=1920&sh=1080${tok}`;
+    `&_v=${1200 + n % 5000}&sw=1920&sh=1080&it=17.12.340${tok}`;
 }
 
 /** Wall and CPU µs per request of `count` requests (answered one after another). */
@@ -75,20 +82,30 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+const rounds = arg("rounds", 15) || 15;
+const requests = arg("requests", 4000) || 4000;
+const WARMUP = 3000;
 const t = await createTestApp({ ECHELON_RATE_LIMIT_MAX: "0" });
-const pow = t.services.pow;
-const tokens = Array.from(
-  { length: 64 },
-  () => solveChallenge(pow, pow.issue(`${SITE}`, 4), 4).token,
-);
+// Every URL is used once (no mix wraps around): as many as all rounds and the warm-up send.
+const urlCount = WARMUP + rounds * requests;
+const tokenUrls = (mix: TokenMix) => {
+  const { hitsPerToken, spacing } = TOKEN_MIXES[mix];
+  const count = (Math.ceil(urlCount / (hitsPerToken * spacing)) + 1) * spacing;
+  const tokens = benchTokens(t.services.pow, SITE, count);
+  return Array.from({ length: urlCount }, (_, n) => urlFor(n, tokenAt(mix, n, tokens)));
+};
 const appHandler: Handler = (req) => t.fetch(req, { remoteAddr: { hostname: "127.0.0.1" } });
 const bareHandler: Handler = () => new Response(PIXEL, { headers: PIXEL_HEADERS });
-const plainUrls = Array.from({ length: 8192 }, (_, n) => urlFor(n, []));
-const tokenUrls = Array.from({ length: 8192 }, (_, n) => urlFor(n, tokens));
+const plainUrls = Array.from({ length: 8192 }, (_, n) => urlFor(n));
 const modes: [string, Handler, string[]][] = [
   ["bare handler", bareHandler, plainUrls],
   ["app, no token", appHandler, plainUrls],
-  ["app, valid token", appHandler, tokenUrls],
+  [
+    `app, a token per visit of ${TOKEN_MIXES.visit.hitsPerToken} hits`,
+    appHandler,
+    tokenUrls("visit"),
+  ],
+  ["app, a new token every hit", appHandler, tokenUrls("fresh")],
 ];
 const views = t.services.collect.views;
 let flushUs = 0;
@@ -101,9 +118,7 @@ const flush = () => {
   flushedRows += rows;
 };
 
-const rounds = arg("rounds", 15) || 15;
-const requests = arg("requests", 4000) || 4000;
-for (const [, handler, urls] of modes) await measure(handler, urls, 3000, 0); // JIT warm-up
+for (const [, handler, urls] of modes) await measure(handler, urls, WARMUP, 0); // JIT warm-up
 flush();
 flushUs = flushedRows = 0;
 
@@ -116,7 +131,7 @@ if (Number.isFinite(profileSeconds)) {
 const results = new Map(
   modes.map(([name]) => [name, { wall: [] as number[], cpu: [] as number[] }]),
 );
-let n = 0;
+let n = WARMUP;
 for (let round = 0; round < rounds; round++) {
   for (const [name, handler, urls] of modes) {
     const { wall, cpu } = await measure(handler, urls, requests, n);
@@ -163,7 +178,7 @@ async function profile(seconds: number): Promise<void> {
   const end = performance.now() + seconds * 1000;
   let i = 0;
   while (performance.now() < end) {
-    const [, handler, urls] = modes[tokenOnly ? 2 : 1 + (i & 1)];
+    const [, handler, urls] = modes[tokenOnly ? 3 : 1 + (i % 3)];
     await measure(handler, urls, 2000, i * 2000);
     i++;
     flush();

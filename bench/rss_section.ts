@@ -1,7 +1,14 @@
 // `deno task bench -- rss`: the server process's memory (from /proc, Linux) idle after start with
 // an empty database, and its peak after the same /b.gif load as the pixel section.
 import { spawnServer } from "../tests/_process.ts";
-import { PIXEL_SITE, writePixelScripts } from "./pixel_load.ts";
+import {
+  BENCH_SECRET,
+  benchIssuer,
+  PIXEL_SITE,
+  TOKEN_MIXES,
+  type TokenMix,
+  writePixelScripts,
+} from "./pixel_load.ts";
 import { processMemory } from "./proc_memory.ts";
 import { type BenchFigure, sectionCommand } from "./report.ts";
 import { runWrkScript, WRK_LOAD, wrkLoadLabel } from "./wrk.ts";
@@ -14,6 +21,7 @@ export async function benchRss(): Promise<BenchFigure[]> {
   const app = await spawnServer({
     ECHELON_DB_PATH: `${dir}/bench.db`,
     ECHELON_RATE_LIMIT_MAX: "0",
+    ECHELON_SECRET: BENCH_SECRET,
   });
   let appStopped = false;
   try {
@@ -23,18 +31,23 @@ export async function benchRss(): Promise<BenchFigure[]> {
     if (health.status !== 200) throw new Error(`GET /api/health answered ${health.status}`);
     await new Promise((resolve) => setTimeout(resolve, IDLE_AFTER_MS));
     const idle = processMemory(pid);
-    const scripts = await writePixelScripts(dir, app.baseUrl);
+    const scripts = await writePixelScripts(dir, benchIssuer());
     const url = `${app.baseUrl}/b.gif`;
     await runWrkScript(url, scripts.plain, [`${PIXEL_SITE}-warmup`], WRK_LOAD.warmupSec);
-    await runWrkScript(url, scripts.plain, [PIXEL_SITE]);
-    await runWrkScript(url, scripts.pow, [scripts.powSite]);
+    const plain = await runWrkScript(url, scripts.plain, [PIXEL_SITE]);
+    const mixes = Object.keys(TOKEN_MIXES) as TokenMix[];
+    for (const mix of mixes) {
+      const site = `${PIXEL_SITE}-pow-${mix}`;
+      const { script } = await scripts.withTokens(mix, site, plain.requests * 1.25);
+      await runWrkScript(url, script, [site]);
+    }
     const loaded = processMemory(pid);
     const status = await app.stop();
     appStopped = true;
     if (status.code !== 0) throw new Error(`server exited with ${status.code}:\n${app.log()}`);
     const source = (fields: string) => `${fields} of the server process from /proc/<pid>/status`;
     const load = `${WRK_LOAD.warmupSec} s warm-up, ${WRK_LOAD.durationSec} s without and ` +
-      `${WRK_LOAD.durationSec} s with PoW tokens`;
+      `${WRK_LOAD.durationSec} s with each PoW token mix: ${mixes.join(", ")}`;
     return [
       {
         name: `Server RSS idle, ${IDLE_AFTER_MS / 1000} s after start (empty database)`,

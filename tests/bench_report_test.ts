@@ -6,6 +6,7 @@ import { parseBenchArgs } from "../bench/args.ts";
 import { BARE_SERVER } from "../bench/bare_process.ts";
 import { timeToFirstOk } from "../bench/coldstart_section.ts";
 import { median, round } from "../bench/numbers.ts";
+import { parseProcStat, processCpuMs } from "../bench/proc_cpu.ts";
 import { parseProcStatus, processMemory } from "../bench/proc_memory.ts";
 import { LATEST_JSON, LATEST_MD, README } from "../bench/publish.ts";
 import {
@@ -260,6 +261,25 @@ Deno.test({
     const memory = processMemory(Deno.pid);
     assert.ok(memory.rssMb > 0);
     assert.ok(memory.rssMb <= memory.peakRssMb);
+  },
+});
+
+Deno.test("parseProcStat sums utime and stime (fields 14, 15) in ms, past a comm with spaces", () => {
+  const stat = "4242 (deno (x) y) S 1 4242 4242 0 -1 4194304 130 0 0 0 250 75 0 0 20 0 1 0 99";
+  assert.equal(parseProcStat(stat), 3250);
+  assert.throws(() => parseProcStat("4242 (deno) S 1"), /bad \/proc stat/);
+});
+
+Deno.test({
+  name: "processCpuMs counts this process's computing (10 ms ticks)",
+  ignore: Deno.build.os !== "linux",
+  fn() {
+    const before = processCpuMs(Deno.pid);
+    const deadline = performance.now() + 10_000;
+    while (processCpuMs(Deno.pid) - before < 30 && performance.now() < deadline) {
+      for (let i = 0; i < 1e5; i++) Math.sqrt(i);
+    }
+    assert.ok(processCpuMs(Deno.pid) - before >= 30, "30 ms of CPU within 10 s");
   },
 });
 

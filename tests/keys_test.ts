@@ -51,6 +51,28 @@ Deno.test("keyedHmac agrees with node:crypto over many inputs and calls", () => 
   assert.equal(hex(results[0]), hex(mac("203.0.113.7|Mozilla/5.0 é |site")));
 });
 
+Deno.test("keyedHmac agrees with @noble/hashes for every key and message length around blocks", () => {
+  // Keys shorter, equal to and longer than a block (hashed first); messages that end just before,
+  // at and after the padding boundaries (55/56/64 bytes), as text and as bytes; two keys used
+  // alternately, since the scratch buffers are shared.
+  const keys = [0, 1, 16, 32, 63, 64, 65, 130].map((n) =>
+    crypto.getRandomValues(new Uint8Array(n))
+  );
+  const macs = keys.map((key) => keyedHmac(key));
+  for (let length = 0; length <= 200; length++) {
+    const message = crypto.getRandomValues(new Uint8Array(length));
+    for (const [i, key] of keys.entries()) {
+      const expected = hex(hmac(key, message));
+      assert.equal(hex(macs[i](message)), expected, `key ${key.length} B, message ${length} B`);
+    }
+    const text = "ü".repeat(length >> 1) + "a".repeat(length & 1); // 2-byte UTF-8
+    assert.equal(hex(macs[3](text)), hex(hmac(keys[3], text)), `text of ${length} units`);
+  }
+  const long = "x".repeat(100_000);
+  assert.equal(hex(macs[2](long)), hex(hmac(keys[2], long)), "a message longer than the buffer");
+  assert.equal(hex(macs[2]("short")), hex(hmac(keys[2], "short")), "and short again after it");
+});
+
 Deno.test("deriveKey is HMAC(master, 'echelon:<label>[:<context>]')", () => {
   const master = new TextEncoder().encode("master secret of at least 16 bytes");
   const reference = (data: string) => createHmac("sha256", master).update(data).digest("hex");

@@ -1,8 +1,9 @@
 // PowVerifier verdicts with a frozen clock: valid, missing, invalid, expired, replayed, the epoch
-// boundary, and restarts (same keys verify old tokens, another secret does not).
+// boundary, and restarts (same keys verify old tokens, another secret does not); the same verdicts
+// for a token's further hits, answered from the verifier's memory of sound tokens.
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { MemoryEphemeralStore } from "../lib/ephemeral.ts";
+import { type EphemeralStore, MemoryEphemeralStore } from "../lib/ephemeral.ts";
 import { deriveKey, hmac } from "../lib/keys.ts";
 import { parseToken } from "../lib/pow/challenge.ts";
 import { PowInstance } from "../lib/pow/instance.ts";
@@ -19,18 +20,27 @@ const SITE = "example.com";
 // Mid-epoch, so tests that do not cross a boundary never do by accident.
 const T0 = (epochOf(Date.UTC(2025, 0, 15)) + 0.5) * EPOCH_MS;
 
-function setup(master = new Uint8Array(32).fill(3), windowMs = WINDOW_MS, start = T0) {
+function setup(
+  master = new Uint8Array(32).fill(3),
+  windowMs = WINDOW_MS,
+  start = T0,
+  {
+    store = new MemoryEphemeralStore() as EphemeralStore,
+    soundTokens = undefined as number | undefined,
+  } = {},
+) {
   const clock = { now: start };
   const verifier = new PowVerifier({
     challengeKey: deriveKey(master, "pow-challenge"),
     wasmKey: deriveKey(master, "pow-wasm"),
     windowMs,
-    store: new MemoryEphemeralStore(),
+    store,
     now: () => clock.now,
+    soundTokens,
   });
   const solved = (difficulty = 8, site = SITE) =>
     solveChallenge(verifier, verifier.issue(site, difficulty), difficulty).token;
-  return { clock, verifier, solved, master };
+  return { clock, verifier, solved, master, store };
 }
 
 Deno.test("a solved token is valid and reports its difficulty and issue time", () => {
@@ -185,6 +195,130 @@ Deno.test("modules: full bytes for the server, a solve-only hex module for brows
   assert.equal(verifier.moduleFor(module.epoch), module, "cached");
   clock.now += EPOCH_MS;
   assert.equal(verifier.currentModule().epoch, module.epoch + 1);
+});
+
+/** A token of the same challenge whose nonce falls short of the difficulty (a forgery). */
+function forged(verifier: PowVerifier, token: string): string {
+  const { challenge, nonce } = parseToken(token)!;
+  const instance = new PowInstance(verifier.moduleFor(challenge.epoch).bytes);
+  let wrong = nonce + 1;
+  while (leadingZeroBits(instance.hash(challenge.text, BigInt(wrong))) >= challenge.difficulty) {
+    wrong++;
+  }
+  return `${challenge.text}:${wrong}`;
+}
+
+Deno.test("a page's further hits with a known token keep the owner: another visitor is replayed", () => {
+  const { verifier, solved, clock } = setup();
+  const token = solved(6);
+  for (let hit = 0; hit < 3; hit++) {
+    assert.equal(verifier.verify(token, SITE, "visitor-a").verdict, "valid", `hit ${hit}`);
+    clock.now += 1000;
+  }
+  assert.deepEqual(verifier.verify(token, SITE, "visitor-b"), {
+    verdict: "replayed",
+    difficulty: 6,
+    issuedAt: T0 / 1000,
+  });
+  assert.equal(verifier.verify(token, SITE, "visitor-a").verdict, "valid");
+  assert.equal(verifier.verify(token, "example.org", "visitor-a").verdict, "invalid", "other site");
+});
+
+Deno.test("a token first claimed on another instance is replayed here even when known", () => {
+  const store = new MemoryEphemeralStore(); // shared, as between scaled-out instances
+  const one = setup(undefined, WINDOW_MS, T0, { store });
+  const two = setup(one.master, WINDOW_MS, T0, { store });
+  const token = one.solved(6);
+  assert.equal(one.verifier.verify(token, SITE, "visitor-a").verdict, "valid");
+  assert.equal(two.verifier.verify(token, SITE, "visitor-b").verdict, "replayed");
+  assert.equal(two.verifier.verify(token, SITE, "visitor-b").verdict, "replayed", "known now");
+  assert.equal(two.verifier.verify(token, SITE, "visitor-a").verdict, "valid");
+});
+
+Deno.test("the owner stays fixed for a known token when the store forgets the claim", () => {
+  // A flooded store may evict claims; the first visitor still owns the token it solved.
+  const { verifier, solved, store } = setup();
+  const token = solved(6);
+  assert.equal(verifier.verify(token, SITE, "visitor-a").verdict, "valid");
+  store.delete(`pow:${token}`);
+  assert.equal(verifier.verify(token, SITE, "visitor-b").verdict, "replayed");
+});
+
+Deno.test("a known token expires at its window like any other, and stays expired", () => {
+  const { verifier, solved, clock } = setup();
+  const token = solved(4);
+  assert.equal(verifier.verify(token, SITE, "v").verdict, "valid");
+  clock.now = T0 + WINDOW_MS;
+  assert.equal(verifier.verify(token, SITE, "v").verdict, "valid", "exactly at the edge");
+  clock.now = T0 + WINDOW_MS + 1;
+  const expired = { verdict: "expired", difficulty: 4, issuedAt: T0 / 1000 };
+  assert.deepEqual(verifier.verify(token, SITE, "v"), expired);
+  assert.deepEqual(verifier.verify(token, SITE, "v"), expired, "again");
+  assert.deepEqual(verifier.verify(token, SITE, "other"), expired, "another visitor too");
+});
+
+Deno.test("a known token from ahead of the skew is invalid until its issue time nears", () => {
+  const { verifier, solved, clock } = setup();
+  const token = solved(4);
+  assert.equal(verifier.verify(token, SITE, "v").verdict, "valid");
+  clock.now = T0 - 2 * MINUTE; // this instance's clock stepped back
+  assert.equal(verifier.verify(token, SITE, "v").verdict, "invalid");
+  clock.now = T0;
+  assert.equal(verifier.verify(token, SITE, "v").verdict, "valid");
+});
+
+Deno.test("a known token expires when its epoch's module retires, inside a long window", () => {
+  const boundary = (epochOf(T0) + 1) * EPOCH_MS;
+  const { verifier, solved, clock } = setup(undefined, 24 * 60 * MINUTE, boundary - 1000);
+  const token = solved(6);
+  assert.equal(verifier.verify(token, SITE, "v").verdict, "valid");
+  clock.now = boundary + 1000;
+  assert.equal(verifier.verify(token, SITE, "v").verdict, "valid", "previous epoch still counts");
+  clock.now = boundary + EPOCH_MS + 1000;
+  assert.equal(verifier.verify(token, SITE, "v").verdict, "expired", "two epochs on");
+});
+
+Deno.test("a forged token is never remembered as valid, however often it is sent", () => {
+  const { verifier, solved } = setup();
+  const token = solved(8);
+  const fake = forged(verifier, token);
+  for (let hit = 0; hit < 3; hit++) {
+    assert.equal(verifier.verify(fake, SITE, "bot").verdict, "invalid", `hit ${hit}`);
+  }
+  assert.equal(verifier.verify(token, SITE, "visitor-a").verdict, "valid", "the real one");
+  assert.equal(verifier.verify(fake, SITE, "visitor-a").verdict, "invalid", "after the real one");
+  assert.equal(verifier.verify(token, SITE, "bot").verdict, "replayed");
+});
+
+Deno.test("a full memory forgets its oldest token; the forgotten token verifies the same", () => {
+  const { verifier, solved } = setup(undefined, WINDOW_MS, T0, { soundTokens: 2 });
+  const tokens = [solved(4), solved(4), solved(4)];
+  for (const [i, token] of tokens.entries()) {
+    assert.equal(verifier.verify(token, SITE, `visitor-${i}`).verdict, "valid");
+  }
+  // The first was evicted: checked in full again, and its claim still names visitor-0.
+  assert.equal(verifier.verify(tokens[0], SITE, "visitor-0").verdict, "valid");
+  assert.equal(verifier.verify(tokens[0], SITE, "visitor-9").verdict, "replayed");
+  assert.equal(verifier.verify(tokens[2], SITE, "visitor-9").verdict, "replayed");
+  const off = setup(undefined, WINDOW_MS, T0, { soundTokens: 0 });
+  const token = off.solved(4);
+  assert.equal(off.verifier.verify(token, SITE, "a").verdict, "valid");
+  assert.equal(
+    off.verifier.verify(token, SITE, "b").verdict,
+    "replayed",
+    "no memory, same verdict",
+  );
+});
+
+Deno.test("a store too full to claim answers replayed, and the next hit asks it again", () => {
+  const store = new MemoryEphemeralStore({ maxEntries: 1, whenFull: "refuse" });
+  store.claim("other", "x", WINDOW_MS, T0);
+  const { verifier, solved } = setup(undefined, WINDOW_MS, T0, { store });
+  const token = solved(4);
+  assert.equal(verifier.verify(token, SITE, "visitor-a").verdict, "replayed", "fails closed");
+  store.delete("other");
+  assert.equal(verifier.verify(token, SITE, "visitor-a").verdict, "valid", "claimed now");
+  assert.equal(verifier.verify(token, SITE, "visitor-b").verdict, "replayed");
 });
 
 Deno.test("verdict points", () => {

@@ -1,6 +1,7 @@
 // Issues challenges and verifies proof-of-work tokens in O(1): one HMAC, one WASM hash call and
-// one store claim per token. Keeps the modules of the current and previous epoch, built lazily
-// from the wasm key, so restarts and other instances serve and accept identical bytecode.
+// one store claim for a token's first hit, one map lookup for the page's further hits with it
+// (sound_tokens.ts). Keeps the modules of the current and previous epoch, built lazily from the
+// wasm key, so restarts and other instances serve and accept identical bytecode.
 import { Buffer } from "node:buffer";
 import type { EphemeralStore } from "../ephemeral.ts";
 import { keyedHmac, type Mac } from "../keys.ts";
@@ -14,6 +15,7 @@ import {
 import { PowInstance } from "./instance.ts";
 import { epochOf, powParams } from "./params.ts";
 import { leadingZeroBits } from "./reference_hash.ts";
+import { type SoundToken, SoundTokens } from "./sound_tokens.ts";
 import type { PowVerdict } from "./verdict.ts";
 import { buildPowModule } from "./wasm_builder.ts";
 
@@ -29,6 +31,8 @@ export interface PowVerifierOptions {
   store: EphemeralStore;
   now?: () => number;
   skewMs?: number;
+  /** Sound tokens remembered between hits (default DEFAULT_SOUND_TOKENS; 0 turns it off). */
+  soundTokens?: number;
 }
 
 export interface PowModule {
@@ -66,6 +70,7 @@ export class PowVerifier {
   readonly #store: EphemeralStore;
   readonly #now: () => number;
   readonly #epochs = new Map<number, EpochEntry>();
+  readonly #sound: SoundTokens;
 
   constructor(options: PowVerifierOptions) {
     const { challengeKey, wasmKey, windowMs, store } = options;
@@ -80,6 +85,7 @@ export class PowVerifier {
     this.#skewMs = options.skewMs ?? DEFAULT_SKEW_MS;
     this.#store = store;
     this.#now = options.now ?? Date.now;
+    this.#sound = new SoundTokens(options.soundTokens);
   }
 
   /** The module for `epoch`; only the current and previous epochs stay cached. */
@@ -99,31 +105,64 @@ export class PowVerifier {
   verify(token: string | null | undefined, site: string, visitorId: string): PowResult {
     if (token === null || token === undefined || token === "") return MISSING;
     if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) return INVALID;
+    const now = this.#now();
+    // A page's further hits present the same token: its MAC and hash were checked already.
+    const known = this.#sound.get(token);
+    if (known) {
+      const rejected = this.#untimely(known, site, now);
+      if (rejected === undefined) return this.#claim(token, known, visitorId, now);
+      if (rejected.verdict === "expired") this.#sound.delete(token); // for good: time moves on
+      return rejected;
+    }
     const parsed = parseToken(token);
     if (!parsed) return INVALID;
     const { challenge, evidence, nonce } = parsed;
     if (!isAuthentic(this.#challengeMac, challenge)) return INVALID;
     // From here on the fields are ours; checks below decide whether they still apply.
     const { difficulty, issuedAt, epoch } = challenge;
-    if (challenge.site !== site) return INVALID;
-    const issuedAtMs = issuedAt * 1000;
-    if (epoch !== epochOf(issuedAtMs)) return INVALID;
-    const now = this.#now();
-    if (issuedAtMs > now + this.#skewMs) return INVALID;
-    // Authentic but old: "expired", whether the window or the two-epoch module lifetime ran out.
-    const current = epochOf(now);
-    if (now - issuedAtMs > this.#windowMs || (epoch !== current && epoch !== current - 1)) {
-      return { verdict: "expired", difficulty, issuedAt };
-    }
+    if (epoch !== epochOf(issuedAt * 1000)) return INVALID;
+    const fields: SoundToken = { site: challenge.site, epoch, issuedAt, difficulty };
+    const rejected = this.#untimely(fields, site, now);
+    if (rejected) return rejected;
     // The evidence is part of the solved input: changing it after solving breaks the proof.
     const input = solvedInput(challenge.text, evidence);
     const hash = this.#entry(epoch).instance.hash(input, BigInt(nonce));
     if (leadingZeroBits(hash) < difficulty) return INVALID;
-    // The token itself is the replay key (it is canonical: one solution, one spelling). The
-    // first visitor to present it owns it; the same visitor may reuse it for the page's hits.
-    const owner = this.#store.claim(`pow:${token}`, visitorId, this.#windowMs + this.#skewMs, now);
-    const verdict = owner === undefined || owner === visitorId ? "valid" : "replayed";
-    return { verdict, difficulty, issuedAt };
+    this.#sound.add(token, fields);
+    return this.#claim(token, fields, visitorId, now);
+  }
+
+  /** Why a sound token does not count for `site` at `now`, or undefined when it does. */
+  #untimely(token: SoundToken, site: string, now: number): PowResult | undefined {
+    if (token.site !== site) return INVALID;
+    const issuedAtMs = token.issuedAt * 1000;
+    if (issuedAtMs > now + this.#skewMs) return INVALID;
+    // Authentic but old: "expired", whether the window or the two-epoch module lifetime ran out.
+    const current = epochOf(now);
+    if (
+      now - issuedAtMs > this.#windowMs || (token.epoch !== current && token.epoch !== current - 1)
+    ) {
+      return { verdict: "expired", difficulty: token.difficulty, issuedAt: token.issuedAt };
+    }
+  }
+
+  /**
+   * The token itself is the replay key (it is canonical: one solution, one spelling). The first
+   * visitor to present it owns it; the same visitor may reuse it for the page's hits. The store's
+   * claim outlives the token's window (it is taken no earlier than issue time minus the skew and
+   * held for window plus skew), so the owner it names never changes while the token can be valid
+   * and is remembered with the sound token.
+   */
+  #claim(token: string, sound: SoundToken, visitorId: string, now: number): PowResult {
+    let owner = sound.owner;
+    if (owner === undefined) {
+      const held = this.#store.claim(`pow:${token}`, visitorId, this.#windowMs + this.#skewMs, now);
+      owner = held ?? visitorId;
+      // "" is a full store refusing the claim (no owner): ask again on the next hit.
+      if (owner !== "") sound.owner = owner;
+    }
+    const verdict = owner === visitorId ? "valid" : "replayed";
+    return { verdict, difficulty: sound.difficulty, issuedAt: sound.issuedAt };
   }
 
   #entry(epoch: number): EpochEntry {
