@@ -1,90 +1,69 @@
-// The Chromium classes of the traffic-mix test: one Debian Chromium, a fresh context per visitor
-// (its own storage, and its own proxy that gives all its requests one client address), `navigator.webdriver` hidden as in
-// a person's browser, and three ways to behave — a person (trusted mouse, wheel and keyboard input
-// through the DevTools protocol, sometimes moving on to other pages by clicking a link), a reader
-// who never touches the page, and a headless bot that only waits or acts through page JavaScript.
-import { type Browser, chromium, type Page } from "playwright-core";
-import { CHROMIUM, chromiumArgs, DESKTOP_UA } from "./_browser.ts";
+// How the browser classes of the traffic-mix test behave, written against a small `Tab` that both
+// drivers provide (Playwright for Chromium, Puppeteer over WebDriver BiDi for Firefox): a person
+// (trusted mouse, wheel and keyboard input, sometimes moving on to other pages by clicking a
+// link), a reader who never touches the page, and a headless bot that only waits or acts through
+// page JavaScript.
 import { SITE_PATHS, slug, type World } from "./_mix_world.ts";
 import { pause, pick, rand } from "./_mix_pace.ts";
 
-export type Behaviour = (page: Page, world: World, siteId: string) => Promise<void>;
-
-export function launchMixBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      ...chromiumArgs(DESKTOP_UA),
-      // A person's browser reports navigator.webdriver false; the tracker skips automation.
-      "--disable-blink-features=AutomationControlled",
-    ],
-  });
+/** What a behaviour does with a tab; input goes through the driver, so the page sees it trusted. */
+export interface Tab {
+  goto(url: string): Promise<void>;
+  size(): { width: number; height: number };
+  move(x: number, y: number, steps: number): Promise<void>;
+  wheel(deltaY: number): Promise<void>;
+  click(x: number, y: number, holdMs: number): Promise<void>;
+  type(text: string, delayMs: number): Promise<void>;
+  box(selector: string): Promise<{ x: number; y: number; width: number; height: number } | null>;
+  /** Runs `action` and waits for the navigation it causes to load. */
+  navigating(action: () => Promise<unknown>): Promise<void>;
+  /** Runs page JavaScript (untrusted events). */
+  script(fn: (arg: string) => unknown, arg: string): Promise<unknown>;
 }
 
-const VIEWPORTS = [
+export type Behaviour = (tab: Tab, world: World, siteId: string) => Promise<void>;
+
+/** The browser classes' visitors arrive through the page of one site, as a new tab. */
+export type Visit = (
+  world: World,
+  siteId: string,
+  ip: string,
+  behaviour: Behaviour,
+) => Promise<void>;
+
+export const VIEWPORTS = [
   { width: 1366, height: 768 },
   { width: 1280, height: 800 },
   { width: 1440, height: 900 },
 ];
 
-/** One visitor: a context of its own from address `ip`, the behaviour, then it leaves. */
-export async function visit(
-  browser: Browser,
-  world: World,
-  siteId: string,
-  ip: string,
-  behaviour: Behaviour,
-): Promise<void> {
-  const proxy = world.visitorProxy(ip);
-  const context = await browser.newContext({
-    userAgent: DESKTOP_UA,
-    locale: pick(["en-GB", "en-US", "de-DE"]),
-    viewport: pick(VIEWPORTS),
-    proxy: { server: proxy.server },
-  });
-  try {
-    const page = await context.newPage();
-    await behaviour(page, world, siteId);
-    // Leaving runs pagehide (the tracker's last beacons); give the keepalive requests a moment.
-    await page.close({ runBeforeUnload: true });
-    await pause(400);
-  } finally {
-    await context.close();
-    await proxy.close();
-  }
-}
-
 /** A person: looks, moves the mouse, scrolls with the wheel, sometimes types, reads on. */
-export const person: Behaviour = async (page, world, siteId) => {
+export const person: Behaviour = async (tab, world, siteId) => {
   let path: string = pick(SITE_PATHS);
   const pages = rand(1, 3);
   for (let n = 0; n < pages; n++) {
-    if (n === 0) await page.goto(world.pageUrl(siteId, path), { waitUntil: "load" });
-    await pause(rand(500, 1200));
-    await wander(page);
+    if (n === 0) await tab.goto(world.pageUrl(siteId, path));
+    await pause(rand(400, 1000));
+    await wander(tab);
     for (let i = rand(1, 3); i > 0; i--) {
-      await page.mouse.wheel(0, rand(150, 500));
-      await pause(rand(300, 900));
+      await tab.wheel(rand(150, 500));
+      await pause(rand(250, 700));
     }
-    if (Math.random() < 0.4) {
-      await clickOn(page, "#q");
-      await page.keyboard.type(pick(["shoes", "gift card", "returns"]), { delay: rand(60, 140) });
+    if (Math.random() < 0.3) {
+      await clickOn(tab, "#q");
+      await tab.type(pick(["shoes", "gift card", "returns"]), rand(50, 120));
     }
-    await pause(rand(800, 2000));
+    await pause(rand(600, 1500));
     if (n === pages - 1) break;
     // On to another page by its link, as a person does: move there, then click.
     path = pick(SITE_PATHS.filter((other) => other !== path));
-    await page.mouse.wheel(0, -5000);
-    await pause(rand(200, 500));
-    await Promise.all([page.waitForURL(`**${path}`), clickOn(page, `nav #to-${slug(path)}`)]);
-    await page.waitForLoadState("load");
+    await tab.navigating(() => clickOn(tab, `nav #to-${slug(path)}`));
   }
 };
 
 /** A reader: the page stays open for a few seconds and is closed without any input. */
-export const reader: Behaviour = async (page, world, siteId) => {
-  await page.goto(world.pageUrl(siteId, pick(SITE_PATHS)), { waitUntil: "load" });
+export const reader: Behaviour = async (tab, world, siteId) => {
+  await tab.goto(world.pageUrl(siteId, pick(SITE_PATHS)));
   await pause(rand(4500, 7000));
 };
 
@@ -92,12 +71,12 @@ export const reader: Behaviour = async (page, world, siteId) => {
  * A headless bot with a normal User-Agent: waits, or clicks, scrolls and types through page
  * JavaScript (untrusted events), sometimes navigates by script, and leaves after a few seconds.
  */
-export const headless: Behaviour = async (page, world, siteId) => {
-  await page.goto(world.pageUrl(siteId, pick(SITE_PATHS)), { waitUntil: "load" });
+export const headless: Behaviour = async (tab, world, siteId) => {
+  await tab.goto(world.pageUrl(siteId, pick(SITE_PATHS)));
   const style = rand(0, 2);
   await pause(rand(1000, 2500));
   if (style >= 1) {
-    await page.evaluate(() => {
+    await tab.script(() => {
       scrollTo(0, 600 + Math.random() * 800);
       document.querySelector<HTMLButtonElement>("#buy")!.click();
       for (const type of ["pointerdown", "mousedown", "mouseup", "click"]) {
@@ -105,35 +84,41 @@ export const headless: Behaviour = async (page, world, siteId) => {
       }
       document.dispatchEvent(new KeyboardEvent("keydown", { key: "a", bubbles: true }));
       dispatchEvent(new WheelEvent("wheel", { deltaY: 300, bubbles: true }));
-    });
+    }, "");
   }
   await pause(rand(2500, 4000));
   if (style === 2) {
     const next = pick(SITE_PATHS);
-    await page.evaluate((href) => location.assign(href), next);
-    await page.waitForLoadState("load");
+    await tab.navigating(() => tab.script((href) => location.assign(href), next));
     await pause(rand(1500, 3000));
   }
 };
 
 /** Trusted pointer movement along a few curved strokes (pointermove with real coordinates). */
-async function wander(page: Page): Promise<void> {
-  const size = page.viewportSize()!;
+async function wander(tab: Tab): Promise<void> {
+  const size = tab.size();
   for (let i = rand(2, 4); i > 0; i--) {
-    await page.mouse.move(rand(20, size.width - 20), rand(20, size.height - 20), {
-      steps: rand(8, 25),
-    });
+    await tab.move(rand(20, size.width - 20), rand(20, size.height - 20), rand(8, 25));
     await pause(rand(80, 300));
   }
 }
 
-/** Moves the mouse to the middle of `selector` in steps and clicks it (trusted input). */
-async function clickOn(page: Page, selector: string): Promise<void> {
-  const box = await page.locator(selector).first().boundingBox();
-  if (!box) throw new Error(`${selector} is not on the page`);
-  const x = box.x + box.width / 2;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(x, y, { steps: rand(6, 15) });
-  await pause(rand(80, 250));
-  await page.mouse.click(x, y, { delay: rand(40, 110) });
+/** Scrolls `selector` into view with the wheel, moves the mouse to its middle and clicks it. */
+async function clickOn(tab: Tab, selector: string): Promise<void> {
+  const { height } = tab.size();
+  for (let attempt = 0;; attempt++) {
+    const box = await tab.box(selector);
+    if (!box) throw new Error(`${selector} is not on the page`);
+    if (box.y >= 0 && box.y + box.height <= height) {
+      const x = box.x + box.width / 2;
+      const y = box.y + box.height / 2;
+      await tab.move(x, y, rand(6, 15));
+      await pause(rand(80, 250));
+      return await tab.click(x, y, rand(40, 110));
+    }
+    if (attempt === 5) throw new Error(`${selector} stays out of view`);
+    // Smooth scrolling settles within a few hundred milliseconds.
+    await tab.wheel(Math.round(box.y - height / 2));
+    await pause(rand(500, 800));
+  }
 }

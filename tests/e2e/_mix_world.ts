@@ -21,6 +21,8 @@ export interface World {
   app: string;
   /** The page URL of `path` on the site of `siteId`. */
   pageUrl(siteId: string, path: string): string;
+  /** The origins browsers must treat as secure for the sites `siteIds` (the app's included). */
+  secureOrigins(siteIds: string[]): string[];
   /** A public client address no other visitor of the run uses. */
   nextIp(): string;
   /** A forward proxy for one browser visitor: every request it carries comes from `ip`. */
@@ -69,6 +71,10 @@ export async function openWorld(env: Record<string, string> = {}): Promise<World
     t,
     app,
     pageUrl: (siteId, path) => `http://${siteId}.${SITE_DOMAIN}${path}`,
+    secureOrigins: (siteIds) => [
+      `http://${APP_HOST}`,
+      ...siteIds.map((id) => `http://${id}.${SITE_DOMAIN}`),
+    ],
     visitorProxy(ip) {
       const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, (req) => {
         const url = new URL(req.url);

@@ -5,16 +5,10 @@
 // MIX_RECORD_ONLY=1 prints the figures without asserting them (to record "before" figures);
 // MIX_QUICK=1 sends a quarter of the visitors (while working on the test itself).
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
 import { BROWSER_TEST } from "./_browser.ts";
-import {
-  type Behaviour,
-  headless,
-  launchMixBrowser,
-  person,
-  reader,
-  visit,
-} from "./_mix_browsers.ts";
+import { type Behaviour, headless, person, reader, type Visit } from "./_mix_browsers.ts";
+import { launchChromium } from "./_mix_chromium.ts";
+import { FIREFOX, firefoxInstalled, launchFirefox } from "./_mix_firefox.ts";
 import { pause, pool, rand } from "./_mix_pace.ts";
 import {
   type ClassFigures,
@@ -38,8 +32,9 @@ interface TrafficClass {
   /** Share of the class's visitors the dashboard may count as human: [at least, at most]. */
   counted: [number, number];
   visitors: number;
-  /** A Chromium behaviour, or a script visitor run with its own address. */
+  /** A behaviour in a browser (Chromium unless `firefox`), or a script visitor. */
   browser?: Behaviour;
+  firefox?: boolean;
   script?: (world: World, siteId: string, ip: string, index: number) => Promise<void>;
   /** Further outcomes a user sees for this class (beyond the counted share). */
   check?: (figures: ClassFigures, world: World, siteId: string) => Promise<string | null>;
@@ -52,14 +47,17 @@ const CLASSES: TrafficClass[] = [
   {
     name: "person (Chromium, trusted input)",
     counted: [1, 1],
-    visitors: 16,
+    visitors: 14,
     browser: person,
-    check: (f) =>
-      Promise.resolve(
-        f.scores.every((score) => score < 50)
-          ? null
-          : `scores ${f.scores.filter((score) => score >= 50).join(", ")} are not all < 50`,
-      ),
+    check: allScoresBelow50,
+  },
+  {
+    name: "person (Firefox ESR, trusted input)",
+    counted: [1, 1],
+    visitors: 6,
+    browser: person,
+    firefox: true,
+    check: allScoresBelow50,
   },
   {
     name: "reader (Chromium, no input)",
@@ -70,7 +68,7 @@ const CLASSES: TrafficClass[] = [
   {
     name: "headless (spoofed UA, page-JS input)",
     counted: [0, 0.1],
-    visitors: 16,
+    visitors: 12,
     browser: headless,
   },
   {
@@ -120,7 +118,7 @@ const CLASSES: TrafficClass[] = [
 ];
 
 /** Chromium contexts open at once (2 cores, shared). */
-const BROWSER_CONCURRENCY = 3;
+const BROWSER_CONCURRENCY = 4;
 /** Script visitors arrive spread over this long, like a trickle of visits. */
 const SCRIPT_ARRIVALS_MS = 45_000;
 
@@ -132,28 +130,48 @@ Deno.test({
   async fn() {
     const started = Date.now();
     const world = await openWorld();
-    let browser: Browser | null = null;
+    const browsers: { close(): Promise<void> }[] = [];
     try {
-      browser = await launchMixBrowser();
-      const open = browser;
-      const browserTasks: (() => Promise<void>)[][] = [];
+      const withFirefox = await firefoxInstalled();
+      const sitesOf = (firefox: boolean) =>
+        CLASSES.flatMap((c, index) =>
+          c.browser && Boolean(c.firefox) === firefox ? [siteOf(index)] : []
+        );
+      const [chromium, firefox] = await Promise.all([
+        launchChromium(world, sitesOf(false)),
+        withFirefox ? launchFirefox(world, sitesOf(true)) : null,
+      ]);
+      browsers.push(chromium, ...(firefox ? [firefox] : []));
+      const tasks = {
+        chromium: [] as (() => Promise<void>)[][],
+        firefox: [] as (() => Promise<void>)[],
+      };
       const scripts: Promise<void>[] = [];
       CLASSES.forEach((c, index) => {
         const siteId = siteOf(index);
+        if (c.firefox && !firefox) return;
         for (let n = 0; n < visitorsOf(c); n++) {
           const ip = world.nextIp();
-          if (c.browser) {
-            (browserTasks[n] ??= []).push(() => visit(open, world, siteId, ip, c.browser!));
-          } else {
+          const visit: Visit | undefined = c.firefox ? firefox?.visit : chromium.visit;
+          const task = () => visit!(world, siteId, ip, c.browser!);
+          if (c.firefox) tasks.firefox.push(task);
+          else if (c.browser) (tasks.chromium[n] ??= []).push(task);
+          else {
             scripts.push(
               pause(rand(0, SCRIPT_ARRIVALS_MS)).then(() => c.script!(world, siteId, ip, n)),
             );
           }
         }
       });
-      // Browser classes interleaved, so each meets the same load.
-      await Promise.all([pool(browserTasks.flat(), BROWSER_CONCURRENCY), ...scripts]);
+      // Chromium classes interleaved, so each meets the same load; Firefox alongside.
+      await Promise.all([
+        pool(tasks.chromium.flat(), BROWSER_CONCURRENCY),
+        pool(tasks.firefox, 1),
+        ...scripts,
+      ]);
       await pause(1000);
+      const skipped = withFirefox ? [] : CLASSES.filter((c) => c.firefox);
+      if (skipped.length) console.log(`${FIREFOX} is not installed: Firefox classes skipped`);
 
       const ingest = await measureAll(world);
       await world.sweepAfter(6 * 60_000);
@@ -163,7 +181,7 @@ Deno.test({
         expected: expectation(c.counted),
         ingest: ingest[index],
         swept: swept[index],
-      }));
+      })).filter((_, index) => !skipped.includes(CLASSES[index]));
       console.log(
         `\nTraffic mix (${Math.round((Date.now() - started) / 1000)} s; ` +
           `${world.unaddressed.length} app requests without a client address)\n` +
@@ -172,6 +190,7 @@ Deno.test({
 
       const misses: string[] = [];
       for (const [index, c] of CLASSES.entries()) {
+        if (skipped.includes(c)) continue;
         const siteId = siteOf(index);
         for (const [when, f] of [["at ingest", ingest[index]], ["after the sweep", swept[index]]]) {
           const figures = f as ClassFigures;
@@ -195,11 +214,16 @@ Deno.test({
         assert.deepEqual(misses, [], `classes that missed their target:\n${misses.join("\n")}`);
       }
     } finally {
-      await browser?.close();
+      await Promise.all(browsers.map((browser) => browser.close()));
       await world.close();
     }
   },
 });
+
+function allScoresBelow50(f: ClassFigures): Promise<string | null> {
+  const high = f.scores.filter((score) => score >= 50);
+  return Promise.resolve(high.length ? `scores ${high.join(", ")} are not all < 50` : null);
+}
 
 function measureAll(world: World): Promise<ClassFigures[]> {
   return Promise.all(CLASSES.map((c, index) => measure(world, siteOf(index), visitorsOf(c))));
