@@ -57,6 +57,16 @@ async function visit(
 
 function playwrightTab(page: Page): Tab {
   return {
+    async throttle(latencyMs, kbps) {
+      const cdp = await page.context().newCDPSession(page);
+      const bytesPerSecond = kbps * 1024 / 8;
+      await cdp.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: latencyMs,
+        downloadThroughput: bytesPerSecond,
+        uploadThroughput: bytesPerSecond,
+      });
+    },
     goto: async (url) => void await page.goto(url, { waitUntil: "load" }),
     size: () => page.viewportSize()!,
     move: (x, y, steps) => page.mouse.move(x, y, { steps }),

@@ -62,6 +62,7 @@ async function visit(
 
 function puppeteerTab(page: Page): Tab {
   return {
+    throttle: () => Promise.reject(new Error("WebDriver BiDi offers no network throttling")),
     goto: async (url) => void await page.goto(url, { waitUntil: "load" }),
     size: () => page.viewport()!,
     move: (x, y, steps) => page.mouse.move(x, y, { steps }),

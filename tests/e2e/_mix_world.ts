@@ -12,6 +12,18 @@ import { events as storedEvents, views as storedViews } from "../_collect.ts";
 export const SITE_DOMAIN = "shop.test";
 const APP_HOST = "echelon.test";
 
+/** A site whose id ends so is a single-page app: links swap the content and push the URL. */
+export const SPA_SUFFIX = "-spa";
+const SPA_ROUTER = `addEventListener("click", (event) => {
+  const link = event.target.closest("a");
+  if (!link) return;
+  event.preventDefault();
+  history.pushState(null, "", link.href);
+  document.querySelector("h1").textContent = location.pathname;
+  document.title = "Shop " + location.pathname;
+  scrollTo(0, 0);
+});`;
+
 /** The pages of the customer's site; each links to the others and is long enough to scroll. */
 export const SITE_PATHS = ["/", "/pricing", "/blog/first-post", "/about"] as const;
 
@@ -156,6 +168,9 @@ async function getJson(t: TestApp, path: string) {
 function sitePage(url: URL, app: string): Response {
   const host = url.hostname;
   if (url.pathname === "/favicon.ico") return new Response(null, { status: 204 });
+  if (url.pathname === "/spa.js") {
+    return new Response(SPA_ROUTER, { headers: { "content-type": "text/javascript" } });
+  }
   const siteId = host.endsWith(`.${SITE_DOMAIN}`) ? host.slice(0, -SITE_DOMAIN.length - 1) : "";
   if (!siteId || !(SITE_PATHS as readonly string[]).includes(url.pathname)) {
     return new Response("not found", { status: 404 });
@@ -169,7 +184,8 @@ function sitePage(url: URL, app: string): Response {
   ).join("");
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
     `<title>Shop ${url.pathname}</title>` +
-    `<script src="${app}/ea.js" data-site="${siteId}" defer></script></head>` +
+    `<script src="${app}/ea.js" data-site="${siteId}" defer></script>` +
+    (siteId.endsWith(SPA_SUFFIX) ? `<script src="/spa.js" defer></script>` : "") + `</head>` +
     `<body><nav>${links}</nav><h1>${url.pathname}</h1>` +
     `<label>Search <input id="q" name="q"></label> <button id="buy">Buy</button>` +
     `${paragraphs}<footer>${links}</footer></body></html>`;

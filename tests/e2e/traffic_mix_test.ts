@@ -6,7 +6,14 @@
 // MIX_QUICK=1 sends a quarter of the visitors (while working on the test itself).
 import assert from "node:assert/strict";
 import { BROWSER_TEST } from "./_browser.ts";
-import { type Behaviour, headless, person, reader, type Visit } from "./_mix_browsers.ts";
+import {
+  type Behaviour,
+  headless,
+  person,
+  reader,
+  slowPerson,
+  type Visit,
+} from "./_mix_browsers.ts";
 import { launchChromium } from "./_mix_chromium.ts";
 import { FIREFOX, firefoxInstalled, launchFirefox } from "./_mix_firefox.ts";
 import { pause, pool, rand } from "./_mix_pace.ts";
@@ -25,7 +32,7 @@ import {
   scriptVisit,
   solveOutsideBrowser,
 } from "./_mix_scripts.ts";
-import { openWorld, type World } from "./_mix_world.ts";
+import { openWorld, SPA_SUFFIX, type World } from "./_mix_world.ts";
 
 interface TrafficClass {
   name: string;
@@ -35,6 +42,8 @@ interface TrafficClass {
   /** A behaviour in a browser (Chromium unless `firefox`), or a script visitor. */
   browser?: Behaviour;
   firefox?: boolean;
+  /** The class's site is a single-page app (history.pushState navigations). */
+  spa?: boolean;
   script?: (world: World, siteId: string, ip: string, index: number) => Promise<void>;
   /** Further outcomes a user sees for this class (beyond the counted share). */
   check?: (figures: ClassFigures, world: World, siteId: string) => Promise<string | null>;
@@ -57,6 +66,21 @@ const CLASSES: TrafficClass[] = [
     visitors: 6,
     browser: person,
     firefox: true,
+    check: allScoresBelow50,
+  },
+  {
+    name: "person in an SPA (Chromium)",
+    counted: [1, 1],
+    visitors: 5,
+    browser: person,
+    spa: true,
+    check: allScoresBelow50,
+  },
+  {
+    name: "person on a slow network (Chromium)",
+    counted: [1, 1],
+    visitors: 5,
+    browser: slowPerson,
     check: allScoresBelow50,
   },
   {
@@ -122,7 +146,7 @@ const BROWSER_CONCURRENCY = 4;
 /** Script visitors arrive spread over this long, like a trickle of visits. */
 const SCRIPT_ARRIVALS_MS = 45_000;
 
-const siteOf = (index: number) => `mix-${index}`;
+const siteOf = (index: number) => `mix-${index}${CLASSES[index].spa ? SPA_SUFFIX : ""}`;
 
 Deno.test({
   name: "e2e traffic mix: who is counted as human, per class of traffic",
