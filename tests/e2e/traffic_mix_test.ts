@@ -56,7 +56,7 @@ const CLASSES: TrafficClass[] = [
   {
     name: "person (Chromium, trusted input)",
     counted: [1, 1],
-    visitors: 14,
+    visitors: 12,
     browser: person,
     check: allScoresBelow50,
   },
@@ -71,7 +71,7 @@ const CLASSES: TrafficClass[] = [
   {
     name: "person in an SPA (Chromium)",
     counted: [1, 1],
-    visitors: 5,
+    visitors: 4,
     browser: person,
     spa: true,
     check: allScoresBelow50,
@@ -79,7 +79,7 @@ const CLASSES: TrafficClass[] = [
   {
     name: "person on a slow network (Chromium)",
     counted: [1, 1],
-    visitors: 5,
+    visitors: 4,
     browser: slowPerson,
     check: allScoresBelow50,
   },
