@@ -80,7 +80,8 @@ export const reader: Behaviour = async (tab, world, siteId) => {
  * JavaScript (untrusted events), sometimes navigates by script, and leaves after a few seconds.
  */
 export const headless: Behaviour = async (tab, world, siteId) => {
-  await tab.goto(world.pageUrl(siteId, pick(SITE_PATHS)));
+  const path = pick(SITE_PATHS);
+  await tab.goto(world.pageUrl(siteId, path));
   const style = rand(0, 2);
   await pause(rand(1500, 2500));
   if (style >= 1) {
@@ -97,7 +98,7 @@ export const headless: Behaviour = async (tab, world, siteId) => {
   // At least 4.5 s in all: the tracker sends the view of a tab hidden after 4 s.
   await pause(rand(3000, 4500));
   if (style === 2) {
-    const next = pick(SITE_PATHS);
+    const next = pick(SITE_PATHS.filter((other) => other !== path));
     await tab.navigating(() => tab.script((href) => location.assign(href), next));
     await pause(rand(1500, 3000));
   }
