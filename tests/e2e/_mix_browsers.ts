@@ -33,6 +33,40 @@ export type Visit = (
   behaviour: Behaviour,
 ) => Promise<void>;
 
+/** A driver's tab for one visitor, how the visitor leaves it, and how its context is closed. */
+export interface VisitorTab {
+  tab: Tab;
+  leave(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * One visit through a driver: a proxy that gives the visitor's requests the address `ip`, a tab
+ * opened by `open` behind it, the behaviour, then the visitor leaves (pagehide: the tracker's
+ * last beacons, given a moment to go out as keepalive requests).
+ */
+export async function runVisit(
+  world: World,
+  siteId: string,
+  ip: string,
+  behaviour: Behaviour,
+  open: (proxyServer: string) => Promise<VisitorTab>,
+): Promise<void> {
+  const proxy = world.visitorProxy(ip);
+  try {
+    const visitor = await open(proxy.server);
+    try {
+      await behaviour(visitor.tab, world, siteId);
+      await visitor.leave();
+      await pause(400);
+    } finally {
+      await visitor.close();
+    }
+  } finally {
+    await proxy.close();
+  }
+}
+
 export const VIEWPORTS = [
   { width: 1366, height: 768 },
   { width: 1280, height: 800 },

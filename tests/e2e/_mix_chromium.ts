@@ -4,9 +4,9 @@
 // so the page sees it as trusted.
 import { type Browser, chromium, type Page } from "playwright-core";
 import { CHROMIUM, chromiumArgs, DESKTOP_UA } from "./_browser.ts";
-import { type Tab, VIEWPORTS, type Visit } from "./_mix_browsers.ts";
+import { runVisit, type Tab, VIEWPORTS, type Visit } from "./_mix_browsers.ts";
 import type { World } from "./_mix_world.ts";
-import { pause, pick } from "./_mix_pace.ts";
+import { pick } from "./_mix_pace.ts";
 
 /**
  * Chromium for the visitors of `siteIds`. Their origins and the app's count as secure, as HTTPS
@@ -29,30 +29,21 @@ export async function launchChromium(
   return { visit: (...args) => visit(browser, ...args), close: () => browser.close() };
 }
 
-async function visit(
-  browser: Browser,
-  world: World,
-  siteId: string,
-  ip: string,
-  behaviour: Parameters<Visit>[3],
-): Promise<void> {
-  const proxy = world.visitorProxy(ip);
-  const context = await browser.newContext({
-    userAgent: DESKTOP_UA,
-    locale: pick(["en-GB", "en-US", "de-DE"]),
-    viewport: pick(VIEWPORTS),
-    proxy: { server: proxy.server },
-  });
-  try {
+function visit(browser: Browser, ...[world, siteId, ip, behaviour]: Parameters<Visit>) {
+  return runVisit(world, siteId, ip, behaviour, async (proxyServer) => {
+    const context = await browser.newContext({
+      userAgent: DESKTOP_UA,
+      locale: pick(["en-GB", "en-US", "de-DE"]),
+      viewport: pick(VIEWPORTS),
+      proxy: { server: proxyServer },
+    });
     const page = await context.newPage();
-    await behaviour(playwrightTab(page), world, siteId);
-    // Leaving runs pagehide (the tracker's last beacons); give the keepalive requests a moment.
-    await page.close({ runBeforeUnload: true });
-    await pause(400);
-  } finally {
-    await context.close();
-    await proxy.close();
-  }
+    return {
+      tab: playwrightTab(page),
+      leave: () => page.close({ runBeforeUnload: true }),
+      close: () => context.close(),
+    };
+  });
 }
 
 function playwrightTab(page: Page): Tab {

@@ -4,9 +4,9 @@
 // is ignored under BiDi, so a script defines it before the page runs); input goes through BiDi's
 // input actions, so the page sees it as trusted.
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
-import { type Tab, VIEWPORTS, type Visit } from "./_mix_browsers.ts";
+import { runVisit, type Tab, VIEWPORTS, type Visit } from "./_mix_browsers.ts";
 import type { World } from "./_mix_world.ts";
-import { pause, pick } from "./_mix_pace.ts";
+import { pick } from "./_mix_pace.ts";
 
 export const FIREFOX = "/usr/bin/firefox-esr";
 
@@ -35,29 +35,21 @@ export async function launchFirefox(
   return { visit: (...args) => visit(browser, ...args), close: () => browser.close() };
 }
 
-async function visit(
-  browser: Browser,
-  world: World,
-  siteId: string,
-  ip: string,
-  behaviour: Parameters<Visit>[3],
-): Promise<void> {
-  const proxy = world.visitorProxy(ip);
-  // BiDi takes the proxy as host:port, without a scheme.
-  const context = await browser.createBrowserContext({ proxyServer: proxy.server.slice(7) });
-  try {
+function visit(browser: Browser, ...[world, siteId, ip, behaviour]: Parameters<Visit>) {
+  return runVisit(world, siteId, ip, behaviour, async (proxyServer) => {
+    // BiDi takes the proxy as host:port, without a scheme.
+    const context = await browser.createBrowserContext({ proxyServer: proxyServer.slice(7) });
     const page = await context.newPage();
     await page.setViewport(pick(VIEWPORTS));
     await page.evaluateOnNewDocument(() =>
       Object.defineProperty(Navigator.prototype, "webdriver", { get: () => false })
     );
-    await behaviour(puppeteerTab(page), world, siteId);
-    await page.close({ runBeforeUnload: true });
-    await pause(400);
-  } finally {
-    await context.close();
-    await proxy.close();
-  }
+    return {
+      tab: puppeteerTab(page),
+      leave: () => page.close({ runBeforeUnload: true }),
+      close: () => context.close(),
+    };
+  });
 }
 
 function puppeteerTab(page: Page): Tab {
