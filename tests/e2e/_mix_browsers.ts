@@ -90,6 +90,7 @@ export const person: Behaviour = async (tab, world, siteId) => {
       await tab.type(pick(["shoes", "gift card", "returns"]), rand(50, 120));
     }
     await pause(rand(600, 1500));
+    world.pagesSeen.set(siteId, (world.pagesSeen.get(siteId) ?? 0) + 1);
     if (n === pages - 1) break;
     // On to another page by its link, as a person does: move there, then click.
     path = pick(SITE_PATHS.filter((other) => other !== path));

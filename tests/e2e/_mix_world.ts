@@ -35,6 +35,8 @@ export interface World {
   pageUrl(siteId: string, path: string): string;
   /** The origins browsers must treat as secure for the sites `siteIds` (the app's included). */
   secureOrigins(siteIds: string[]): string[];
+  /** Page views the browser visitors of each site saw themselves (to compare with what arrived). */
+  pagesSeen: Map<string, number>;
   /** A public client address no other visitor of the run uses. */
   nextIp(): string;
   /** A forward proxy for one browser visitor: every request it carries comes from `ip`. */
@@ -83,6 +85,7 @@ export async function openWorld(env: Record<string, string> = {}): Promise<World
     t,
     app,
     pageUrl: (siteId, path) => `http://${siteId}.${SITE_DOMAIN}${path}`,
+    pagesSeen: new Map(),
     secureOrigins: (siteIds) => [
       `http://${APP_HOST}`,
       ...siteIds.map((id) => `http://${id}.${SITE_DOMAIN}`),
