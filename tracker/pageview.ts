@@ -34,9 +34,12 @@ export function interacted(): void {
   }
 }
 
-/** Hidden without interaction: still a view if the visitor stayed 4 s (they may have read). */
+/**
+ * Hidden: a visitor who interacted before the gate opened is a view now; without interaction it
+ * is still one (unverified, no `it`) if they stayed 4 s (they may have read).
+ */
 export function gateOnHide(): void {
-  if (!viewSent && now() - startedAt >= 4000) fire(true);
+  if (!viewSent && (gateTimer || now() - startedAt >= 4000)) fire(true);
 }
 
 function fire(leaving?: boolean): void {

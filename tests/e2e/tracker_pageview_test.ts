@@ -103,6 +103,9 @@ Deno.test({
     try {
       await h.page.goto(h.site + "/");
       await h.waitFor(() => h.challenges.length === 1, "the challenge");
+      // The bounce is an event: it leaves only with a token (no proof, no send), so the tab is
+      // closed once its token is solved.
+      await h.page.waitForFunction(() => sessionStorage.getItem("_etok"));
       await h.page.close({ runBeforeUnload: true });
       await h.waitFor(() => h.events("bounce").length === 1, "the bounce");
       assert.equal(h.events("bounce")[0].data.trigger, "unload");
