@@ -213,20 +213,44 @@ export function headlessTells(
   return tells;
 }
 
+/**
+ * What the token alone says about its evidence: none, forged (unreadable or no font engine's
+ * widths), or consistent fonts with the parsed evidence. Depends on the token only, so callers may
+ * keep it per token (a page's hits share one).
+ */
+export type SealedEvidence =
+  | { readonly kind: "missing" }
+  | { readonly kind: "mismatch" }
+  | { readonly kind: "fonts_ok"; readonly evidence: Evidence };
+
+export function judgeSealed(text: string | null, salt: string): SealedEvidence {
+  if (text === null) return { kind: "missing" };
+  const evidence = parseEvidence(text);
+  if (!evidence || fontInconsistency(evidence, salt)) return { kind: "mismatch" };
+  // The widths are judged; what later requests need is the environment.
+  return { kind: "fonts_ok", evidence: { widths: [], env: evidence.env, lang: evidence.lang } };
+}
+
+/** Score points of sealed evidence for one request (the environment is judged per request). */
+export function sealedSignals(
+  sealed: SealedEvidence,
+  request: RequestView,
+): Record<string, number> {
+  if (sealed.kind === "missing") return { probe_missing: EVIDENCE_POINTS.probe_missing };
+  if (sealed.kind === "mismatch") return { probe_mismatch: EVIDENCE_POINTS.probe_mismatch };
+  const { evidence } = sealed;
+  const signals: Record<string, number> = {};
+  if (envInconsistency(evidence, request)) signals.env_mismatch = EVIDENCE_POINTS.env_mismatch;
+  const tells = headlessTells(evidence, request.userAgent);
+  if (tells.length) signals.headless = tells.reduce((sum, tell) => sum + HEADLESS_POINTS[tell], 0);
+  return signals;
+}
+
 /** Score points of the evidence in a valid token (null: the token carried none). */
 export function evidenceSignals(
   text: string | null,
   salt: string,
   request: RequestView,
 ): Record<string, number> {
-  if (text === null) return { probe_missing: EVIDENCE_POINTS.probe_missing };
-  const evidence = parseEvidence(text);
-  if (!evidence || fontInconsistency(evidence, salt)) {
-    return { probe_mismatch: EVIDENCE_POINTS.probe_mismatch };
-  }
-  const signals: Record<string, number> = {};
-  if (envInconsistency(evidence, request)) signals.env_mismatch = EVIDENCE_POINTS.env_mismatch;
-  const tells = headlessTells(evidence, request.userAgent);
-  if (tells.length) signals.headless = tells.reduce((sum, tell) => sum + HEADLESS_POINTS[tell], 0);
-  return signals;
+  return sealedSignals(judgeSealed(text, salt), request);
 }
