@@ -19,6 +19,8 @@ export interface HitBase {
   country: string | null;
   token: string | null;
   powVerdict: PowVerdict;
+  /** The difficulty of an authentic token's challenge (what it proves was solved), else null. */
+  powDifficulty: number | null;
   /**
    * Points from detectors beyond the seed's table (browser evidence, network, crawler feed), by
    * signal name; steps before the score step add to it, the score step adds them up.
@@ -90,6 +92,7 @@ export function newHitBase(facts: RequestFacts): HitBase {
     country: null,
     token: null,
     powVerdict: "missing",
+    powDifficulty: null,
     signals: {},
     score: 0,
     scoreDetail: {},

@@ -3,7 +3,6 @@
 // TLS fingerprint from a trusted proxy that no browser sends scores `tls_fingerprint`.
 import { HOSTING_LOW_WORK_POINTS, HOSTING_POINTS } from "../bots/hosting_networks.ts";
 import { judgeJa4, TLS_FINGERPRINT_POINTS } from "../bots/tls_fingerprint.ts";
-import { parseToken } from "../pow/mod.ts";
 import type { HitBase } from "./hit.ts";
 import type { Step } from "./pipeline.ts";
 import { addSignals, type CollectorDeps } from "./steps.ts";
@@ -26,11 +25,9 @@ export function hostingStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
     name: "hosting",
     run(hit) {
       if (deps.hosting.hostingAsn(hit.facts.ip) === null) return;
-      // A valid verdict means the challenge, and so its difficulty, is authentic.
-      const solved = checkWork && hit.powVerdict === "valid" && hit.token !== null
-        ? parseToken(hit.token)?.challenge.difficulty
-        : undefined;
-      addSignals(hit, solved !== undefined && solved < required ? lowWork : hosting);
+      // The verifier's difficulty: a valid verdict means the challenge, and so it, is authentic.
+      const solved = checkWork && hit.powVerdict === "valid" ? hit.powDifficulty : null;
+      addSignals(hit, solved !== null && solved < required ? lowWork : hosting);
     },
   };
 }

@@ -193,7 +193,9 @@ export function powStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
   return {
     name: "proof_of_work",
     run(hit) {
-      hit.powVerdict = deps.pow.verify(hit.token, hit.siteId, hit.visitorId).verdict;
+      const result = deps.pow.verify(hit.token, hit.siteId, hit.visitorId);
+      hit.powVerdict = result.verdict;
+      hit.powDifficulty = result.difficulty ?? null;
     },
   };
 }
