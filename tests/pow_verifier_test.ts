@@ -45,8 +45,11 @@ function setup(
 
 Deno.test("a solved token is valid and reports its difficulty and issue time", () => {
   const { verifier, solved } = setup();
-  const result = verifier.verify(solved(10), SITE, "visitor-a");
-  assert.deepEqual(result, { verdict: "valid", difficulty: 10, issuedAt: T0 / 1000 });
+  const token = solved(10);
+  const result = verifier.verify(token, SITE, "visitor-a");
+  // What the nonce sealed besides the challenge: no browser evidence here, and its salt.
+  const sealed = { evidence: null, salt: parseToken(token)!.challenge.salt };
+  assert.deepEqual(result, { verdict: "valid", difficulty: 10, issuedAt: T0 / 1000, sealed });
 });
 
 Deno.test("no token is missing", () => {
@@ -152,6 +155,7 @@ Deno.test("a second visitor presenting a spent token is replayed; the first may 
     verdict: "replayed",
     difficulty: 6,
     issuedAt: T0 / 1000,
+    sealed: { evidence: null, salt: parseToken(token)!.challenge.salt },
   });
   assert.equal(verifier.verify(token, SITE, "visitor-a").verdict, "valid", "same page, more hits");
   const fresh = solved(6);
@@ -219,6 +223,7 @@ Deno.test("a page's further hits with a known token keep the owner: another visi
     verdict: "replayed",
     difficulty: 6,
     issuedAt: T0 / 1000,
+    sealed: { evidence: null, salt: parseToken(token)!.challenge.salt },
   });
   assert.equal(verifier.verify(token, SITE, "visitor-a").verdict, "valid");
   assert.equal(verifier.verify(token, "example.org", "visitor-a").verdict, "invalid", "other site");

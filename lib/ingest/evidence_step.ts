@@ -9,7 +9,6 @@ import {
   sealedSignals,
 } from "../bots/evidence.ts";
 import { LruCache } from "../lru.ts";
-import { parseToken } from "../pow/mod.ts";
 import type { HitBase } from "./hit.ts";
 import type { Step } from "./pipeline.ts";
 import { addSignals } from "./steps.ts";
@@ -30,12 +29,10 @@ export function evidenceStep<H extends HitBase>(screenOf: ScreenOf<H> = () => nu
   return {
     name: "evidence",
     run(hit) {
-      if (hit.powVerdict !== "valid" || !hit.token) return;
+      const input = hit.powSealed;
+      if (hit.powVerdict !== "valid" || !hit.token || !input) return;
       let entry = sealed.get(hit.token);
-      if (!entry) {
-        const token = parseToken(hit.token)!; // valid, so it parses
-        sealed.set(hit.token, entry = judgeSealed(token.evidence, token.challenge.salt));
-      }
+      if (!entry) sealed.set(hit.token, entry = judgeSealed(input.evidence, input.salt));
       const screen = screenOf(hit);
       const request: RequestView = {
         acceptLanguage: hit.facts.headers.get("accept-language"),

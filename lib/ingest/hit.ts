@@ -1,6 +1,7 @@
 // The state of one collected request as it moves through the pipeline steps.
 import type { ParsedUserAgent } from "./user_agent.ts";
 import type { PowVerdict } from "../pow/mod.ts";
+import type { SealedInput } from "../pow/sound_tokens.ts";
 import type { QueryParams } from "./query.ts";
 import type { ReferrerType } from "./referrer.ts";
 import type { RequestFacts } from "./types.ts";
@@ -21,6 +22,8 @@ export interface HitBase {
   powVerdict: PowVerdict;
   /** The difficulty of an authentic token's challenge (what it proves was solved), else null. */
   powDifficulty: number | null;
+  /** What a sound token's nonce sealed (browser evidence and salt), from the verifier, else null. */
+  powSealed: SealedInput | null;
   /**
    * Points from detectors beyond the seed's table (browser evidence, network, crawler feed), by
    * signal name; steps before the score step add to it, the score step adds them up.
@@ -93,6 +96,7 @@ export function newHitBase(facts: RequestFacts): HitBase {
     token: null,
     powVerdict: "missing",
     powDifficulty: null,
+    powSealed: null,
     signals: {},
     score: 0,
     scoreDetail: {},

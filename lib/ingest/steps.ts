@@ -196,6 +196,7 @@ export function powStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
       const result = deps.pow.verify(hit.token, hit.siteId, hit.visitorId);
       hit.powVerdict = result.verdict;
       hit.powDifficulty = result.difficulty ?? null;
+      hit.powSealed = result.sealed ?? null;
     },
   };
 }

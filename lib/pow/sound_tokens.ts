@@ -11,12 +11,19 @@
 /** Entries held at most (about 200 bytes each with a ~120-character token as the key). */
 export const DEFAULT_SOUND_TOKENS = 50_000;
 
+export interface SealedInput {
+  readonly evidence: string | null;
+  readonly salt: string;
+}
+
 export interface SoundToken {
   readonly site: string;
   readonly epoch: number;
   /** Unix seconds, as signed. */
   readonly issuedAt: number;
   readonly difficulty: number;
+  /** What the nonce sealed besides the challenge: the browser evidence (null: none) and salt. */
+  readonly sealed: SealedInput;
   /** The visitor that claimed the token first; set after the store's claim answered. */
   owner?: string;
 }

@@ -15,7 +15,7 @@ import {
 import { PowInstance } from "./instance.ts";
 import { epochOf, powParams } from "./params.ts";
 import { leadingZeroBits } from "./reference_hash.ts";
-import { type SoundToken, SoundTokens } from "./sound_tokens.ts";
+import { type SealedInput, type SoundToken, SoundTokens } from "./sound_tokens.ts";
 import type { PowVerdict } from "./verdict.ts";
 import { buildPowModule } from "./wasm_builder.ts";
 
@@ -51,6 +51,8 @@ export interface PowResult {
   /** Present once the challenge is authentic. */
   readonly difficulty?: number;
   readonly issuedAt?: number;
+  /** For a sound token (valid or replayed): the evidence its nonce sealed, and the salt. */
+  readonly sealed?: SealedInput;
 }
 
 interface EpochEntry {
@@ -121,7 +123,13 @@ export class PowVerifier {
     // From here on the fields are ours; checks below decide whether they still apply.
     const { difficulty, issuedAt, epoch } = challenge;
     if (epoch !== epochOf(issuedAt * 1000)) return INVALID;
-    const fields: SoundToken = { site: challenge.site, epoch, issuedAt, difficulty };
+    const fields: SoundToken = {
+      site: challenge.site,
+      epoch,
+      issuedAt,
+      difficulty,
+      sealed: { evidence, salt: challenge.salt },
+    };
     const rejected = this.#untimely(fields, site, now);
     if (rejected) return rejected;
     // The evidence is part of the solved input: changing it after solving breaks the proof.
@@ -162,7 +170,12 @@ export class PowVerifier {
       if (owner !== "") sound.owner = owner;
     }
     const verdict = owner === visitorId ? "valid" : "replayed";
-    return { verdict, difficulty: sound.difficulty, issuedAt: sound.issuedAt };
+    return {
+      verdict,
+      difficulty: sound.difficulty,
+      issuedAt: sound.issuedAt,
+      sealed: sound.sealed,
+    };
   }
 
   #entry(epoch: number): EpochEntry {
