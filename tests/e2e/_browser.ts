@@ -1,8 +1,13 @@
-// Debian's Chromium driven by playwright-core: a fresh profile per launch, the flags this
-// environment needs, and a page-error collector so every test can assert "no errors".
+// Chromium (ECHELON_CHROMIUM, else found on PATH: _browser_path.ts) driven by playwright-core: a
+// fresh profile per launch, the flags this environment needs, and a page-error collector so every
+// test can assert "no errors".
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { CHROMIUM, requireBrowser } from "./_browser_path.ts";
 
-export const CHROMIUM = "/usr/bin/chromium";
+/** The Chromium executable to launch; throws naming ECHELON_CHROMIUM when there is none. */
+export function chromiumPath(): string {
+  return requireBrowser(CHROMIUM);
+}
 
 export interface BrowserSession {
   context: BrowserContext;
@@ -35,7 +40,7 @@ export function chromiumArgs(userAgent: string): string[] {
 export async function openBrowser(options: { userAgent?: string } = {}): Promise<BrowserSession> {
   const profile = await Deno.makeTempDir({ prefix: "echelon-chromium-" });
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: chromiumPath(),
     headless: true,
     userAgent: options.userAgent ?? DESKTOP_UA,
     args: chromiumArgs(options.userAgent ?? DESKTOP_UA),

@@ -1,9 +1,9 @@
-// Debian's Chromium for the traffic-mix test, driven by Playwright: one browser, a fresh context
+// Chromium for the traffic-mix test, driven by Playwright: one browser, a fresh context
 // per visitor (its own storage, and its own proxy that gives all its requests one client address),
 // `navigator.webdriver` hidden as in a person's browser; input goes through the DevTools protocol,
 // so the page sees it as trusted.
 import { type Browser, chromium, type Page } from "playwright-core";
-import { CHROMIUM, chromiumArgs, DESKTOP_UA } from "./_browser.ts";
+import { chromiumArgs, chromiumPath, DESKTOP_UA } from "./_browser.ts";
 import { runVisit, type Tab, VIEWPORTS, type Visit } from "./_mix_browsers.ts";
 import type { World } from "./_mix_world.ts";
 import { pick } from "./_mix_pace.ts";
@@ -17,7 +17,7 @@ export async function launchChromium(
   siteIds: string[],
 ): Promise<{ visit: Visit; close(): Promise<void> }> {
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: chromiumPath(),
     headless: true,
     args: [
       ...chromiumArgs(DESKTOP_UA),

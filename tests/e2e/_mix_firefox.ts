@@ -1,26 +1,30 @@
-// Firefox ESR for the traffic-mix test (Debian's `firefox-esr`), driven by puppeteer-core over
-// WebDriver BiDi: one browser, a user context per visitor with its own proxy (one client address
-// for all its requests), `navigator.webdriver` reported false as in a person's browser (the pref
-// is ignored under BiDi, so a script defines it before the page runs); input goes through BiDi's
-// input actions, so the page sees it as trusted.
+// Firefox ESR for the traffic-mix test (ECHELON_FIREFOX, else `firefox-esr` or `firefox` on PATH),
+// driven by puppeteer-core over WebDriver BiDi: one browser, a user context per visitor with its
+// own proxy (one client address for all its requests), `navigator.webdriver` reported false as in
+// a person's browser (the pref is ignored under BiDi, so a script defines it before the page
+// runs); input goes through BiDi's input actions, so the page sees it as trusted.
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { runVisit, type Tab, VIEWPORTS, type Visit } from "./_mix_browsers.ts";
 import type { World } from "./_mix_world.ts";
 import { pick } from "./_mix_pace.ts";
+import { findBrowser, FIREFOX, missingBrowser } from "./_browser_path.ts";
 
-export const FIREFOX = "/usr/bin/firefox-esr";
-
-export async function firefoxInstalled(): Promise<boolean> {
-  return await Deno.stat(FIREFOX).then(() => true, () => false);
+/** The Firefox executable, or null (the traffic mix then skips its Firefox classes). */
+export function firefoxPath(): string | null {
+  return findBrowser(FIREFOX);
 }
 
+/** Why the Firefox classes are skipped. */
+export const FIREFOX_MISSING = missingBrowser(FIREFOX);
+
 export async function launchFirefox(
+  executablePath: string,
   world: World,
   siteIds: string[],
 ): Promise<{ visit: Visit; close(): Promise<void> }> {
   const browser = await puppeteer.launch({
     browser: "firefox",
-    executablePath: FIREFOX,
+    executablePath,
     headless: true,
     extraPrefsFirefox: {
       // As HTTPS would make them in production (fetch metadata is sent to secure origins only).

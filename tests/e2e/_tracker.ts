@@ -5,7 +5,7 @@ import { chromium, type Page } from "playwright-core";
 import { HEADLESS_POINTS } from "../../lib/bots/evidence.ts";
 import type { TrackerEvent } from "../../tracker/transport.ts";
 import { createTestApp, type TestApp } from "../_helpers.ts";
-import { type BrowserSession, CHROMIUM, chromiumArgs, DESKTOP_UA } from "./_browser.ts";
+import { type BrowserSession, chromiumArgs, chromiumPath, DESKTOP_UA } from "./_browser.ts";
 
 export { BROWSER_TEST } from "./_browser.ts";
 
@@ -157,7 +157,7 @@ async function openTrackerBrowser(
 ): Promise<BrowserSession> {
   const profile = await Deno.makeTempDir({ prefix: "echelon-tracker-" });
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: chromiumPath(),
     headless: true,
     userAgent,
     args: [...chromiumArgs(userAgent), ...extraArgs],

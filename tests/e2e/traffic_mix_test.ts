@@ -15,7 +15,7 @@ import {
   type Visit,
 } from "./_mix_browsers.ts";
 import { launchChromium } from "./_mix_chromium.ts";
-import { FIREFOX, firefoxInstalled, launchFirefox } from "./_mix_firefox.ts";
+import { FIREFOX_MISSING, firefoxPath, launchFirefox } from "./_mix_firefox.ts";
 import { pause, pool, rand } from "./_mix_pace.ts";
 import {
   type ClassFigures,
@@ -156,14 +156,15 @@ Deno.test({
     const world = await openWorld();
     const browsers: { close(): Promise<void> }[] = [];
     try {
-      const withFirefox = await firefoxInstalled();
+      const firefoxExecutable = firefoxPath();
+      const withFirefox = firefoxExecutable !== null;
       const sitesOf = (firefox: boolean) =>
         CLASSES.flatMap((c, index) =>
           c.browser && Boolean(c.firefox) === firefox ? [siteOf(index)] : []
         );
       const [chromium, firefox] = await Promise.all([
         launchChromium(world, sitesOf(false)),
-        withFirefox ? launchFirefox(world, sitesOf(true)) : null,
+        firefoxExecutable ? launchFirefox(firefoxExecutable, world, sitesOf(true)) : null,
       ]);
       browsers.push(chromium, ...(firefox ? [firefox] : []));
       const tasks = {
@@ -195,7 +196,7 @@ Deno.test({
       ]);
       await pause(1000);
       const skipped = withFirefox ? [] : CLASSES.filter((c) => c.firefox);
-      if (skipped.length) console.log(`${FIREFOX} is not installed: Firefox classes skipped`);
+      if (skipped.length) console.log(`${FIREFOX_MISSING}: Firefox classes skipped`);
 
       const ingest = await measureAll(world);
       await world.sweepAfter(6 * 60_000);
