@@ -1,6 +1,8 @@
 // `deno task mcp` end to end: the SDK's Client spawns mcp/stdio.ts, which talks to a real server
 // process (tests/_process.ts) through a recording proxy — tools listed, tools answering with the
-// stored figures, a refused key as a tool error, and every request it sent a GET of /api/*.
+// stored figures, a refused key as a tool error, and every request it sent a GET of /api/*. The
+// first client runs the command of confs/mcp.example.json (the README's snippet) from `/`, as an
+// MCP client that ignores `cwd` would.
 import assert from "node:assert/strict";
 import { insertViews } from "../lib/db/collect.ts";
 import { openDatabase } from "../lib/db/mod.ts";
@@ -13,6 +15,26 @@ import { TEST_SECRET } from "./_helpers.ts";
 const SECRET = TEST_SECRET;
 const STDIO = new URL("../mcp/stdio.ts", import.meta.url).pathname;
 const ROOT = new URL("../", import.meta.url).pathname;
+const EXAMPLE = new URL("../confs/mcp.example.json", import.meta.url);
+const README = new URL("../README.md", import.meta.url);
+/** What the example says where the user writes the checkout's path. */
+const PLACEHOLDER = "/path/to/echelon-analytics";
+/** How the README runs Deno; the test runs the same Deno directly. */
+const NPX_DENO = ["npx", "-y", "deno@2.9.6"];
+
+interface McpServerEntry {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** The example's one server, with this checkout's path in place of the placeholder. */
+async function exampleEntry(): Promise<McpServerEntry> {
+  const text = (await Deno.readTextFile(EXAMPLE)).replaceAll(PLACEHOLDER, ROOT.replace(/\/$/, ""));
+  const servers = Object.values(JSON.parse(text).mcpServers) as McpServerEntry[];
+  assert.equal(servers.length, 1);
+  return servers[0];
+}
 
 /** A pass-through proxy in front of the server that records every request's method and path. */
 function recordingProxy(target: string) {
@@ -41,11 +63,12 @@ async function taskArgs(): Promise<string[]> {
 async function stdioClient(
   env: Record<string, string>,
   args = ["run", "-A", STDIO],
+  cwd = ROOT,
 ): Promise<Client> {
   const transport = new StdioClientTransport({
     command: Deno.execPath(),
     args,
-    cwd: ROOT,
+    cwd,
     env: { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", ...env },
     stderr: "pipe",
   });
@@ -81,7 +104,15 @@ Deno.test("mcp stdio: lists the tools and answers from a running instance, GETs 
     assert.equal(minted.status, 201);
     const { key } = await minted.json();
 
-    const client = await stdioClient({ ECHELON_URL: proxy.url, ECHELON_API_KEY: key });
+    // The example's command and variables, run from `/` (its npx prefix is this same Deno).
+    const entry = await exampleEntry();
+    assert.deepEqual([entry.command, ...entry.args.slice(0, 2)], NPX_DENO);
+    assert.deepEqual(Object.keys(entry.env).sort(), ["ECHELON_API_KEY", "ECHELON_URL"]);
+    const client = await stdioClient(
+      { ECHELON_URL: proxy.url, ECHELON_API_KEY: key },
+      entry.args.slice(2),
+      "/",
+    );
     clients.push(client);
     assert.equal(client.getServerVersion()?.name, "echelon-analytics");
     const { tools } = await client.listTools();
@@ -162,4 +193,18 @@ Deno.test("mcp stdio: configuration is read once and refused with the variable's
     loadStdioConfig({ ECHELON_URL: "http://localhost:1947", ECHELON_SECRET: "s" }).token,
     "s",
   );
+});
+
+Deno.test("mcp stdio: the README's configuration is confs/mcp.example.json, with absolute paths", async () => {
+  const readme = await Deno.readTextFile(README);
+  const section = readme.slice(readme.indexOf("\n## AI assistants (MCP)\n"));
+  const block = /```json\n([\s\S]*?)\n```/.exec(section);
+  assert.ok(block, "a JSON block in the MCP section");
+  const example = await Deno.readTextFile(EXAMPLE);
+  assert.deepEqual(JSON.parse(block[1]), JSON.parse(example));
+  const entry = await exampleEntry();
+  assert.equal("cwd" in entry, false, "no cwd: some clients ignore it");
+  const paths = entry.args.filter((arg) => arg.includes("/"));
+  assert.deepEqual(paths, [`${ROOT}deno.json`, STDIO], "the config and the entry, absolute");
+  for (const path of paths) await Deno.stat(path);
 });
