@@ -10,7 +10,7 @@ export interface BenchFigure {
   unit: string;
   baseline?: number;
   ratio?: number;
-  /** The DESIGN.md budget this figure is checked against, when there is one. */
+  /** The docs/architecture.md budget this figure is checked against, when there is one. */
   budget?: string;
   command: string;
 }

@@ -1,9 +1,9 @@
-// Soak: sustained ingest against the real server process (DESIGN budget: 20k hits/s for 60 s,
-// every accepted hit stored, RSS < 400 MB). wrk drives /b.gif with one POST /e in ten, paced at
-// --rate (each wrk thread hands out send times on a monotonic clock, so the rate does not sag by
-// the response time; the machine's ceiling when it cannot keep up), the
-// server's RSS is sampled every second from /proc, and after SIGTERM the stored rows are counted
-// against the answers. Writes bench/results/soak.json and soak.md.
+// Soak: sustained ingest against the real server process (docs/architecture.md budget: 20k hits/s
+// for 60 s, every accepted hit stored, RSS < 400 MB). wrk drives /b.gif with one POST /e in ten,
+// paced at --rate (each wrk thread hands out send times on a monotonic clock, so the rate does not
+// sag by the response time; the machine's ceiling when it cannot keep up), the server's RSS is
+// sampled every second from /proc, and after SIGTERM the stored rows are counted against the
+// answers. Writes bench/results/soak.json and soak.md.
 //
 //   deno run -A bench/soak.ts [--seconds 60] [--rate 20000] [--connections 64]
 import { DatabaseSync } from "node:sqlite";

@@ -1,7 +1,7 @@
 // Tracker benchmark: the proof-of-work solve time the real tracker reports (`ps`, kept in the
 // tab's `_etok`) in headless Chromium at difficulties 12..18, and the script's sizes (TypeScript
 // source, minified, gzip, and as served with the WASM). Recommends the highest difficulty whose
-// median solve stays within the 100 ms budget of DESIGN.md.
+// median solve stays within the 100 ms budget of docs/architecture.md.
 import { gzipSync } from "node:zlib";
 import { loadConfig } from "../lib/config.ts";
 import { buildTrackers } from "../scripts/build_tracker.ts";

@@ -1,6 +1,7 @@
-// Configuration: every ECHELON_* variable parsed once, strictly, into one typed object.
-// Nothing else reads the environment; `loadConfig` is handed the variables by main.ts or a test.
-// A bad value stops boot with the variable's name (STYLE rule 2: "0" means 0, garbage is an error).
+// Configuration: every ECHELON_* variable parsed once, strictly, into one typed object. Nothing
+// else reads the environment; `loadConfig` is handed the variables by main.ts or a test. A bad
+// value stops boot with the variable's name (CONTRIBUTING.md, code rule 2: "0" means 0, garbage is
+// an error).
 import { parseProxyTrust, type ProxyTrust } from "./proxy_trust.ts";
 import { SECRET_ADVICE, secretWeakness } from "./secret_strength.ts";
 
@@ -113,7 +114,9 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
-/** Site ids: at most 64 characters of [A-Za-z0-9._-] (the reference's rule, kept for the contract). */
+/**
+ * Site ids: at most 64 characters of [A-Za-z0-9._-] (the reference's rule, kept for the contract).
+ */
 export const SITE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 const DEFAULTS = {

@@ -1,6 +1,6 @@
-// Ephemeral shared state: rate-limit counters, burst counts, spent PoW tokens, login attempts.
-// One small interface (DESIGN "Scale-out") with a bounded in-memory implementation; a Redis or
-// PostgreSQL implementation can replace it when several app instances share the load.
+// Ephemeral shared state: rate-limit counters, burst counts, spent PoW tokens, login attempts. One
+// small interface (docs/architecture.md, "Scale-out") with a bounded in-memory implementation; a
+// Redis or PostgreSQL implementation can replace it when several app instances share the load.
 
 export interface EphemeralStore {
   /**

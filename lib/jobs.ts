@@ -1,5 +1,5 @@
-// Periodic work as one table of `{ name, everyMs, run }` (STYLE rule 8). Each job is a plain
-// function a test can call directly; the runner never overlaps two runs of the same job.
+// Periodic work as one table of `{ name, everyMs, run }` (CONTRIBUTING.md, code rule 8). Each job
+// is a plain function a test can call directly; the runner never overlaps two runs of the same job.
 
 export interface Job {
   name: string;

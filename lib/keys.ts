@@ -1,9 +1,9 @@
-// Key derivation from the instance's master secret (DESIGN decision 2): one secret, many keys.
-// Each purpose gets its own key, HMAC-SHA256(master, label), so rotating or leaking one derived key
-// never exposes another, and everything derived is deterministic across restarts and instances.
-// One-shot HMAC-SHA256 comes from @noble/hashes (audited, pure JS): on Deno, node:crypto's
-// createHmac spends ~8 µs setting up objects per call. The hit path (token MACs, visitor ids)
-// uses a keyed MAC (hmac_sha256.ts): the key's pads hashed once, ~1.3 µs a call.
+// Key derivation from the instance's master secret (docs/architecture.md, decision 2): one secret,
+// many keys. Each purpose gets its own key, HMAC-SHA256(master, label), so rotating or leaking one
+// derived key never exposes another, and everything derived is deterministic across restarts and
+// instances. One-shot HMAC-SHA256 comes from @noble/hashes (audited, pure JS): on Deno,
+// node:crypto's createHmac spends ~8 µs setting up objects per call. The hit path (token MACs,
+// visitor ids) uses a keyed MAC (hmac_sha256.ts): the key's pads hashed once, ~1.3 µs a call.
 import { hmac as nobleHmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { hmacSha256 } from "./hmac_sha256.ts";

@@ -1,7 +1,7 @@
 // The origin browsers reach this server at (scheme and host). X-Forwarded-Proto/-Host count only
-// when the connection's peer is a trusted proxy (ECHELON_TRUST_PROXY, DESIGN decision 1);
-// otherwise the request URL, whose host is the Host header, is the truth. Used for the tracker's
-// origin, the session cookie's Secure flag and the CSRF origin check.
+// when the connection's peer is a trusted proxy (ECHELON_TRUST_PROXY, docs/architecture.md,
+// decision 1); otherwise the request URL, whose host is the Host header, is the truth. Used for the
+// tracker's origin, the session cookie's Secure flag and the CSRF origin check.
 import type { Config } from "./config.ts";
 import { isTrustedProxy } from "./ingest/client_ip.ts";
 

@@ -1,10 +1,10 @@
-// The instance's master secret (DESIGN decision 2): every derived key (lib/keys.ts) comes from it.
-// Without ECHELON_SECRET, 32 random bytes generated once and kept in the DB. With it, the secret
-// stretched by Argon2id, because derived keys are exposed to offline guessing: anyone can fetch a
-// challenge (`GET /c`) and test guesses of the secret against its MAC (issue 13 item 7). Argon2id
-// makes each guess cost ~20 MiB and a quarter of a second; lib/secret_strength.ts refuses weak
-// secrets at start. Both roots are deterministic, so restarts and instances sharing the secret (or
-// the DB) derive the same keys.
+// The instance's master secret (docs/architecture.md, decision 2): every derived key (lib/keys.ts)
+// comes from it. Without ECHELON_SECRET, 32 random bytes generated once and kept in the DB. With
+// it, the secret stretched by Argon2id, because derived keys are exposed to offline guessing:
+// anyone can fetch a challenge (`GET /c`) and test guesses of the secret against its MAC (issue 13
+// item 7). Argon2id makes each guess cost ~20 MiB and a quarter of a second; lib/secret_strength.ts
+// refuses weak secrets at start. Both roots are deterministic, so restarts and instances sharing
+// the secret (or the DB) derive the same keys.
 import { argon2id } from "@noble/hashes/argon2.js";
 import type { Database } from "./db/mod.ts";
 import { instanceSettingOrInsert } from "./db/settings.ts";

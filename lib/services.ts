@@ -31,7 +31,7 @@ export interface Services {
   ephemeral: EphemeralStore;
   /** Failed sign-ins per client, in a store of their own (lib/auth/login_limit.ts). */
   loginLimit: LoginLimiter;
-  /** Issues proof-of-work challenges and verifies tokens (DESIGN decision 3). */
+  /** Issues proof-of-work challenges and verifies tokens (docs/architecture.md, decision 3). */
   pow: PowVerifier;
   /** Hosting networks by client IP: the `hosting` signal and harder challenges (routes/c.ts). */
   hosting: HostingLookup;

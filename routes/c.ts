@@ -1,6 +1,7 @@
 // GET /c?s=<site>&e=<epoch>: a fresh proof-of-work challenge for long-lived pages and for the
-// generic /ea.js (which embeds none). The WASM module comes along only when the client's epoch
-// is not the current one. Never cached: a challenge belongs to one visitor (DESIGN decision 3).
+// generic /ea.js (which embeds none). The WASM module comes along only when the client's epoch is
+// not the current one. Never cached: a challenge belongs to one visitor (docs/architecture.md,
+// decision 3).
 import { SITE_ID_PATTERN } from "../lib/config.ts";
 import { jsonError } from "../lib/http_error.ts";
 import { clientIp } from "../lib/ingest/client_ip.ts";

@@ -1,6 +1,7 @@
-// SIGTERM during a burst of page views (DESIGN "Reliability": zero accepted hits lost): the real
-// process is killed mid-burst with most hits still buffered; every hit answered with the pixel
-// and no drop reason must be in visitor_views afterwards, and nothing else.
+// SIGTERM during a burst of page views (docs/architecture.md, "Reliability and security": zero
+// accepted hits lost): the real process is killed mid-burst with most hits still buffered; every
+// hit answered with the pixel and no drop reason must be in visitor_views afterwards, and nothing
+// else.
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { spawnServer } from "./_process.ts";

@@ -86,7 +86,7 @@ Deno.test("every literal pattern in the table reports its own rule's name", () =
   assert.deepEqual(wrong, []);
 });
 
-// Nanolytica's 68 patterns (echelon-behaviour.md §12), each with a UA that only it identifies.
+// Nanolytica's 68 patterns (reference §12), each with a UA that only it identifies.
 const NANOLYTICA_SAMPLES: [pattern: string, ua: string][] = [
   ["bot", "Mozilla/5.0 (compatible; Foobot/1.0)"],
   ["crawler", "ExampleCrawler/2.0"],
@@ -189,7 +189,7 @@ Deno.test("every Nanolytica pattern is covered (68 samples)", () => {
   assert.deepEqual(missed, []);
 });
 
-// Echelon's 41 defaults (§4.1): each must resolve to a specific name, not a fallback.
+// Echelon's 41 defaults (reference §4.1): each must resolve to a specific name, not a fallback.
 const ECHELON_DEFAULTS = [
   "Googlebot",
   "Bingbot",

@@ -1,11 +1,11 @@
-// Public mode shows aggregates only (issue 13 item 6; DESIGN "Reliability and security rules").
-// A public instance whose database holds visitors, an exclusion label, site settings, the debug
-// switch, an API key, a session and raw event data (tests/_public_fixture.ts) is walked
-// anonymously: every GET route of the router (each parameter filled with every id the fixture
-// has), so every admin page, API read and CSV export, and every MCP tool over /mcp and over
-// `deno task mcp`'s stdio server. No answer may carry a 16-hex id, a secret of the fixture, the
-// time of a stored row or a per-row field. The control walks the same with credentials and must
-// find every kind of secret, so the walk can fail.
+// Public mode shows aggregates only (issue 13 item 6; docs/architecture.md, "Reliability and
+// security"). A public instance whose database holds visitors, an exclusion label, site settings,
+// the debug switch, an API key, a session and raw event data (tests/_public_fixture.ts) is walked
+// anonymously: every GET route of the router (each parameter filled with every id the fixture has),
+// so every admin page, API read and CSV export, and every MCP tool over /mcp and over `deno task
+// mcp`'s stdio server. No answer may carry a 16-hex id, a secret of the fixture, the time of a
+// stored row or a per-row field. The control walks the same with credentials and must find every
+// kind of secret, so the walk can fail.
 import assert from "node:assert/strict";
 import { TRACKING_PATHS } from "../lib/cors.ts";
 import { NOT_PUBLIC, PUBLIC_ADMIN_PAGES, PUBLIC_API } from "../lib/public/mod.ts";

@@ -1,5 +1,5 @@
-// The size budget of DESIGN.md: /ea.js as served, gzip level 9, WASM included, at most 5 KB.
-// Measured on the app's own response (the normal embed and the per-site one), not on the build.
+// The size budget of docs/architecture.md: /ea.js as served, gzip level 9, WASM included, at most 5
+// KB. Measured on the app's own response (the normal embed and the per-site one), not on the build.
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { createTestApp } from "./_helpers.ts";

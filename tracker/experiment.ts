@@ -1,5 +1,6 @@
-// A/B assignment (DESIGN decision 8): a deterministic, weight-respecting variant per visitor tab
-// (hash of experiment id and session id), and one `exposure` event per experiment and page view.
+// A/B assignment (docs/architecture.md, decision 8): a deterministic, weight-respecting variant per
+// visitor tab (hash of experiment id and session id), and one `exposure` event per experiment and
+// page view.
 import { sid } from "./session.ts";
 import { emit } from "./transport.ts";
 import { cut, hash } from "./util.ts";

@@ -1,7 +1,7 @@
 // Forms (T11): focus, change and submit. Values are never sent by default, only their length
-// (DESIGN decision 6, reference defect W7); a site that opted in gets a scrambled value (letters
-// and digits replaced at random, shape kept), and never for password or hidden fields. Part of
-// the deferred chunk: nobody focuses a field in the moment before it attaches.
+// (docs/architecture.md, decision 6, reference defect W7); a site that opted in gets a scrambled
+// value (letters and digits replaced at random, shape kept), and never for password or hidden
+// fields. Part of the deferred chunk: nobody focuses a field in the moment before it attaches.
 import type { Emit } from "./chunk_api.ts";
 import { cut, doc, listen } from "./util.ts";
 

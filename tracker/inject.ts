@@ -2,7 +2,9 @@
 // response (in place of the `__ECHELON__` identifier) and the JSON `GET /c` answers. The tracker
 // imports only the types; the server imports `renderInjected` to write the literal safely.
 
-/** Per-site collection settings (DESIGN decision 6); defaults are the private ones. */
+/**
+ * Per-site collection settings (docs/architecture.md, decision 6); defaults are the private ones.
+ */
 export interface SiteSettings {
   /** Query parameters kept in `p` besides utm_*. */
   query: string[];

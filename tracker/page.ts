@@ -1,8 +1,8 @@
 // The current page view's path as the tracker reports it: the pathname plus only the query
-// parameters a site may keep (utm_* and its allowlist; DESIGN decision 6), plus the fragment for
-// hash routers. Everything else in the query (tokens, emails, search terms) never leaves the page.
-// On an anonymised site even allow-listed values leave only as a hash (same value, same hash, so
-// `?page=2` still groups); the server then maps the path again with its daily key.
+// parameters a site may keep (utm_* and its allowlist; docs/architecture.md, decision 6), plus the
+// fragment for hash routers. Everything else in the query (tokens, emails, search terms) never
+// leaves the page. On an anonymised site even allow-listed values leave only as a hash (same value,
+// same hash, so `?page=2` still groups); the server then maps the path again with its daily key.
 import { hashRouting, settings } from "./config.ts";
 import { hash } from "./util.ts";
 

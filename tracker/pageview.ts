@@ -69,10 +69,10 @@ function beacon(solved: SolvedToken, delay: string, leaving?: boolean): void {
   const spa = delay == "spa";
   // Settings fetched since init may allow more of the query: measure the first view's path now.
   if (!spa) setPath(currentPath());
-  // Only the referrer's origin leaves the page: the server stores no more (DESIGN decision 6).
-  // A regex, not URL.origin: app referrers (android-app://…) have an opaque origin, "null". Our
-  // own origin is sent too, and an SPA view's referrer is the page before it: the server then
-  // classifies the navigation as internal (issue 14 item 7).
+  // Only the referrer's origin leaves the page: the server stores no more (docs/architecture.md,
+  // decision 6). A regex, not URL.origin: app referrers (android-app://…) have an opaque origin,
+  // "null". Our own origin is sent too, and an SPA view's referrer is the page before it: the
+  // server then classifies the navigation as internal (issue 14 item 7).
   const referrer = spa ? location.origin : doc.referrer.match(/^[a-z][\w+.-]*:\/\/[^/?#]*/i)?.[0];
   // URLSearchParams URI-encodes every value (base64's "+", "/" and "=", the token's ":").
   const query: Record<string, unknown> = {

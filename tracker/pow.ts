@@ -1,8 +1,8 @@
-// Proof of work in the page (DESIGN decision 3): solve the challenge with the injected WASM in
-// slices of 16 384 attempts (about a millisecond on a laptop), yielding to the page between them,
-// so the main thread is never blocked for long; keep the token per tab in sessionStorage `_etok`;
-// fetch a fresh challenge from `GET /c` before the current one expires, so long-lived pages and
-// SPAs keep valid tokens (reference defect W2).
+// Proof of work in the page (docs/architecture.md, decision 3): solve the challenge with the
+// injected WASM in slices of 16 384 attempts (about a millisecond on a laptop), yielding to the
+// page between them, so the main thread is never blocked for long; keep the token per tab in
+// sessionStorage `_etok`; fetch a fresh challenge from `GET /c` before the current one expires, so
+// long-lived pages and SPAs keep valid tokens (reference defect W2).
 import type { PowSolver } from "./chunk_api.ts";
 import type { ChallengeResponse, SiteSettings } from "./inject.ts";
 import { injected, setSettings, settings, site } from "./config.ts";

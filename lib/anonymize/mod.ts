@@ -1,8 +1,9 @@
 // Anonymised sites (ECHELON_ANONYMIZE_SITES, reference §8.1): their view and event rows are
 // rewritten before they reach the writers, so no original identifier, path, referrer, UA name,
 // country, screen or UTM value is ever stored. The key of a day is HMAC(anonymisation key, "anon:"
-// ‖ UTC date of the row), the anonymisation key being derived from the master secret (DESIGN
-// decision 2): deterministic within a day, unrelated across days, the same after a restart.
+// ‖ UTC date of the row), the anonymisation key being derived from the master secret
+// (docs/architecture.md, decision 2): deterministic within a day, unrelated across days, the same
+// after a restart.
 import type { EventRow, ViewRow } from "../db/columns.ts";
 import { deriveKey, hmac } from "../keys.ts";
 import { uuidOf } from "./bytes.ts";

@@ -2,15 +2,15 @@
 // scores of visitors who look like one machine spread over many identities, and of page views
 // that never sent a behaviour event. Both penalties are recorded in the score detail, once.
 //
-// We never store IPs, not even hashed, so clusters cannot count distinct IPs as the reference
-// does. They count distinct visitor ids instead: a cookieless id is HMAC(daily key, ip | ua | site)
-// (DESIGN decision 5), so within one site and day a new id means a new IP or a new UA string, and
-// members of a cluster already share the UA-derived part of the fingerprint — distinct ids are our
-// stand-in for distinct IPs. (One IP rotating UA strings that parse alike also counts several
-// times; that is bot-like too.) Cookie-mode ids are per browser and count the same way.
-// Without Accept-Language (not stored) the fingerprint is coarse: on a busy site many real
-// visitors share browser, OS, screen and country. Only page views without a valid proof of work
-// are therefore candidates, so honest browsers running the tracker are never clustered.
+// We never store IPs, not even hashed, so clusters cannot count distinct IPs as the reference does.
+// They count distinct visitor ids instead: a cookieless id is HMAC(daily key, ip | ua | site)
+// (docs/architecture.md, decision 5), so within one site and day a new id means a new IP or a new
+// UA string, and members of a cluster already share the UA-derived part of the fingerprint —
+// distinct ids are our stand-in for distinct IPs. (One IP rotating UA strings that parse alike also
+// counts several times; that is bot-like too.) Cookie-mode ids are per browser and count the same
+// way. Without Accept-Language (not stored) the fingerprint is coarse: on a busy site many real
+// visitors share browser, OS, screen and country. Only page views without a valid proof of work are
+// therefore candidates, so honest browsers running the tracker are never clustered.
 import type { Database } from "../db/mod.ts";
 import { applyCorrelationPenalty, applyNoEventPenalty, fingerprintClusters } from "../db/bots.ts";
 

@@ -1,7 +1,7 @@
-// Bot scoring (DESIGN decision 4: score everything, count only evidence). Each signal of the
-// registry (lib/bots/signals.ts) adds its points; the total is capped at 100 and stored with the
-// per-signal breakdown and the main reason, so the admin can see why a hit was not counted.
-// Pure functions of the hit's facts: no I/O, no clock.
+// Bot scoring (docs/architecture.md, decision 4: score everything, count only evidence). Each
+// signal of the registry (lib/bots/signals.ts) adds its points; the total is capped at 100 and
+// stored with the per-signal breakdown and the main reason, so the admin can see why a hit was not
+// counted. Pure functions of the hit's facts: no I/O, no clock.
 import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
 import { type Interaction, INTERACTION_KINDS } from "../ingest/hit.ts";
 import { powPoints, type PowVerdict } from "../pow/mod.ts";

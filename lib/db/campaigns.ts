@@ -6,8 +6,8 @@
 //
 // Definitions, shared by every function here: a session is the tab's session_id, else the
 // visitor id of the day (as in lib/db/stats_source.ts); a bounce is a session with one tagged
-// view; visitors over several days are the sum of each day's distinct visitors (DESIGN: ids
-// rotate daily, so that is the exact figure).
+// view; visitors over several days are the sum of each day's distinct visitors (ids rotate
+// daily, so that is the exact figure: docs/architecture.md, "Scale-out").
 import type { Database, SqlParam } from "./database.ts";
 import { cleanEvent, cleanView } from "./stats_source.ts";
 

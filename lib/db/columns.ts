@@ -1,5 +1,5 @@
 // Column lists of the tables the collectors write, defined once and shared by the writers, the
-// fixtures of tests and the exports (STYLE rule 6).
+// fixtures of tests and the exports (CONTRIBUTING.md, code rule 6).
 
 export const VIEW_COLUMNS = [
   "visitor_id",

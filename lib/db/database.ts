@@ -1,6 +1,6 @@
 // The SQLite connection: pragmas, a prepared-statement cache and transactions.
 // node:sqlite is synchronous, so every call here runs on the event loop: keep statements indexed
-// and batched (DESIGN: "SQL lives in lib/db/").
+// and batched (CONTRIBUTING.md, code rule 6).
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { asStorageError, StorageError } from "./errors.ts";
 

@@ -220,10 +220,11 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // Rollups (DESIGN decision 7): per-day aggregates per site in one key/value table, per-day
-    // totals, per-hour figures for the live charts, week and month sums of final days (so a
-    // 30- or 365-day top list reads a handful of blocks, not every day), the build watermark of
-    // each day, and the exclusions already applied (a change rebuilds the days concerned).
+    // Rollups (docs/architecture.md, decision 7): per-day aggregates per site in one key/value
+    // table, per-day totals, per-hour figures for the live charts, week and month sums of final
+    // days (so a 30- or 365-day top list reads a handful of blocks, not every day), the build
+    // watermark of each day, and the exclusions already applied (a change rebuilds the days
+    // concerned).
     version: 4,
     name: "rollups",
     sql: `

@@ -1,7 +1,7 @@
 // Week (Monday to Sunday) and calendar-month sums of the daily rollup, built once all their days
-// are final. Every rollup column adds up across days (visitors too: a range's visitors are the
-// sum of each day's distinct count, DESIGN "Scale-out"), so a block answers exactly what its days
-// would, from a fraction of the rows. A range is read as blocks plus the days around them.
+// are final. Every rollup column adds up across days (visitors too: a range's visitors are the sum
+// of each day's distinct count, docs/architecture.md, "Scale-out"), so a block answers exactly what
+// its days would, from a fraction of the rows. A range is read as blocks plus the days around them.
 import type { Database } from "./database.ts";
 import { addDays } from "./rollups.ts";
 

@@ -1,5 +1,5 @@
-// Rollups: per-day aggregates per site (DESIGN decision 7), written with INSERT … SELECT … GROUP BY
-// from the clean rows of lib/db/stats_source.ts.
+// Rollups: per-day aggregates per site (docs/architecture.md, decision 7), written with INSERT …
+// SELECT … GROUP BY from the clean rows of lib/db/stats_source.ts.
 //
 // A day is built in steps on temp tables — copy its rows in id chunks, its sessions in key chunks,
 // then one aggregate per dimension — handing the event loop back between steps (node:sqlite is

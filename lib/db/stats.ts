@@ -1,7 +1,8 @@
 // Questions answered from rollup-shaped tables: the stored rollups (rollup_daily and the week and
 // month blocks of lib/db/rollup_blocks.ts) or the scratch tables a filtered query fills from raw
 // rows. Days are UTC (YYYY-MM-DD). Visitors over several days are the sum of each day's exact
-// distinct count (DESIGN "Scale-out"): visitor ids rotate daily, so that sum is the honest figure.
+// distinct count (docs/architecture.md, "Scale-out"): visitor ids rotate daily, so that sum is the
+// honest figure.
 import type { Database } from "./database.ts";
 import type { RangePlan } from "./rollup_blocks.ts";
 import type { RollupTargets } from "./rollups.ts";

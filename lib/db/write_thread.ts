@@ -1,8 +1,9 @@
-// A worker thread that runs the collectors' inserts (DESIGN: the collect endpoints only enqueue).
-// node:sqlite is synchronous, so on the main thread every buffered row costs the event loop
-// 10-25 µs of inserting and index maintenance; here the main thread only serialises them
-// (~1 µs a row) and keeps serving requests. WAL mode lets the main connection read and write
-// its own small tables meanwhile. File databases only: `:memory:` is private to one connection.
+// A worker thread that runs the collectors' inserts (the collect endpoints only enqueue:
+// CONTRIBUTING.md, code rule 3). node:sqlite is synchronous, so on the main thread every buffered
+// row costs the event loop 10-25 µs of inserting and index maintenance; here the main thread only
+// serialises them (~1 µs a row) and keeps serving requests. WAL mode lets the main connection read
+// and write its own small tables meanwhile. File databases only: `:memory:` is private to one
+// connection.
 import type { WriteTable } from "./collect.ts";
 import { isSharedFile } from "./database.ts";
 

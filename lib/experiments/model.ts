@@ -1,6 +1,6 @@
 // What an experiment is: its statuses and the transitions between them (the only state machine
 // the API, the admin buttons and the tests share), its variants, and how its metric matches
-// events (DESIGN decision 8: a custom event's *name*, or a built-in event type).
+// events (docs/architecture.md, decision 8: a custom event's *name*, or a built-in event type).
 import { EVENT_TYPES } from "../ingest/event_pipeline.ts";
 
 export const STATUSES = ["draft", "active", "paused", "completed", "archived"] as const;

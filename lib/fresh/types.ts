@@ -14,7 +14,7 @@ export interface Context<State> {
   state: State;
   /** The route pattern that matched, e.g. `/admin/visitors/:id`; null for not-found. */
   readonly route: string | null;
-  /** The peer address of the TCP connection (not a header: DESIGN decision 1). */
+  /** The peer address of the TCP connection (not a header: docs/architecture.md, decision 1). */
   readonly remoteAddr: string;
   /** Runs the rest of the chain (inner middleware, then the route). */
   next(): Promise<Response>;

@@ -1,6 +1,7 @@
-// The client's IP (DESIGN decision 1): the TCP peer address, unless that peer is a trusted proxy
-// (ECHELON_TRUST_PROXY, lib/proxy_trust.ts). Then the client is the rightmost X-Forwarded-For
-// address that is not a trusted proxy: every entry left of it was written by the client itself.
+// The client's IP (docs/architecture.md, decision 1): the TCP peer address, unless that peer is a
+// trusted proxy (ECHELON_TRUST_PROXY, lib/proxy_trust.ts). Then the client is the rightmost
+// X-Forwarded-For address that is not a trusted proxy: every entry left of it was written by the
+// client itself.
 import ipaddr from "ipaddr.js";
 import proxyaddr from "proxy-addr";
 import type { IncomingMessage } from "node:http";

@@ -216,7 +216,7 @@ function eventRow(
     typeof event.data === "object" && event.data !== null && !Array.isArray(event.data)
       ? { ...(event.data as Record<string, unknown>) }
       : {};
-  // DESIGN decision 6: form values never reach the disk unless the site opted in.
+  // docs/architecture.md, decision 6: form values never reach the disk unless the site opted in.
   if (event.type === "form_blur" && !sendFormValues) delete data.value;
   const json = JSON.stringify(data);
   if (json.length > MAX_EVENT_DATA) return null;

@@ -1,6 +1,6 @@
-// Visitor identity (DESIGN decision 5). Cookieless: HMAC(daily key, ip|ua|site), the daily key
-// derived from the secret and the UTC date, so ids are stable across restarts, rotate at UTC
-// midnight and are never stored raw. Cookie mode (`ck=1`): a random 16-hex `_ev` cookie.
+// Visitor identity (docs/architecture.md, decision 5). Cookieless: HMAC(daily key, ip|ua|site), the
+// daily key derived from the secret and the UTC date, so ids are stable across restarts, rotate at
+// UTC midnight and are never stored raw. Cookie mode (`ck=1`): a random 16-hex `_ev` cookie.
 import { deriveKey, keyedHmac, type Mac } from "../keys.ts";
 import { LruCache } from "../lru.ts";
 

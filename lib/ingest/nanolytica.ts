@@ -183,7 +183,8 @@ export function nanolyticaEventsBody(payload: NanolyticaPayload): unknown {
     events: [{
       type: "pageview_end",
       data: {
-        // Nanolytica sends the pathname only; anything after it is not kept (DESIGN decision 6).
+        // Nanolytica sends the pathname only; anything after it is not kept (docs/architecture.md,
+        // decision 6).
         path: payload.path.split(/[?#]/)[0],
         engaged_ms: payload.durationSec * 1000,
         ...(payload.scrollDepth === null ? {} : { scroll_pct: payload.scrollDepth }),

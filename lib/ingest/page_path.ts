@@ -1,5 +1,6 @@
-// Page paths as stored (DESIGN decision 6): the path plus only the query parameters a site has
-// allow-listed; utm_* values are lifted out for campaign attribution, never kept in the path.
+// Page paths as stored (docs/architecture.md, decision 6): the path plus only the query parameters
+// a site has allow-listed; utm_* values are lifted out for campaign attribution, never kept in the
+// path.
 
 export interface PagePath {
   path: string;

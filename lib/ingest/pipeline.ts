@@ -1,5 +1,6 @@
-// A named sequence of small steps (STYLE rule 4). Each step enriches the hit in place or returns
-// the reason to drop it; the first drop ends the run and is reported with the step's name.
+// A named sequence of small steps (CONTRIBUTING.md, code rule 4). Each step enriches the hit in
+// place or returns the reason to drop it; the first drop ends the run and is reported with the
+// step's name.
 import type { DropReason } from "./types.ts";
 
 export interface Step<Hit> {

@@ -1,9 +1,9 @@
-// What public mode may show (ECHELON_PUBLIC_MODE; DESIGN "Reliability and security rules"), in
-// one place: for each API route the shape of its public answer (lib/public/shape.ts) or the CSV
-// sections it may carry, and the admin pages that are public. Aggregates only: counts, rates, top
-// lists and time series. Per-row records (a visitor, a view, an event, an exclusion, a key, a
-// session), the admin's labels and the instance's settings are never listed, and anything not
-// listed is refused (403 not_public). MCP tools read the API, so its answers apply to them too.
+// What public mode may show (ECHELON_PUBLIC_MODE; docs/architecture.md, "Reliability and
+// security"), in one place: for each API route the shape of its public answer (lib/public/shape.ts)
+// or the CSV sections it may carry, and the admin pages that are public. Aggregates only: counts,
+// rates, top lists and time series. Per-row records (a visitor, a view, an event, an exclusion, a
+// key, a session), the admin's labels and the instance's settings are never listed, and anything
+// not listed is refused (403 not_public). MCP tools read the API, so its answers apply to them too.
 import { FILTER_NAMES, VITAL_METRICS } from "../db/stats_source.ts";
 import { DELTA_KEYS } from "../stats/change.ts";
 import { ANY_KEY, numbers, ranked, rows, type Shape, strings } from "./shape.ts";

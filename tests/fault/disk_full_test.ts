@@ -1,9 +1,9 @@
-// Disk full during load (DESIGN "Reliability"; issue 8): the writer connections get a real
-// SQLITE_FULL through the test-only ECHELON_TEST_MAX_PAGES_FILE hook (lib/db/test_faults.ts), so
-// it fails at statement time and runs without privileges; real_disk_full_test.ts fills a real
-// tmpfs, where SQLite fails at COMMIT instead. While full, /b.gif keeps answering the pixel, hits
-// are buffered and /api/health reports 503 "degraded" with the writer's error; once the limit is
-// lifted, every accepted hit is stored without a restart.
+// Disk full during load (docs/architecture.md, "Reliability and security"; issue 8): the writer
+// connections get a real SQLITE_FULL through the test-only ECHELON_TEST_MAX_PAGES_FILE hook
+// (lib/db/test_faults.ts), so it fails at statement time and runs without privileges;
+// real_disk_full_test.ts fills a real tmpfs, where SQLite fails at COMMIT instead. While full,
+// /b.gif keeps answering the pixel, hits are buffered and /api/health reports 503 "degraded" with
+// the writer's error; once the limit is lifted, every accepted hit is stored without a restart.
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { Database } from "../../lib/db/database.ts";

@@ -1,10 +1,10 @@
-// SIGKILL during steady load (DESIGN "Reliability": at most one flush interval lost, and the DB
-// passes PRAGMA integrity_check). The bound, precisely: a hit is pushed to the writer's buffer
-// before its pixel is answered; the next flush cycle starts at most FLUSH_MS after the previous
-// one ended and hands the buffer to the write thread, which commits it in one transaction. So
-// every hit answered more than FLUSH_MS + IN_FLIGHT_MS before the kill is committed, where
-// IN_FLIGHT_MS covers the previous cycle's duration and the in-flight batch's commit (a few ms
-// at this rate; 500 ms leaves room for a loaded 2-core machine).
+// SIGKILL during steady load (docs/architecture.md, "Reliability and security": at most one flush
+// interval lost, and the DB passes PRAGMA integrity_check). The bound, precisely: a hit is pushed
+// to the writer's buffer before its pixel is answered; the next flush cycle starts at most FLUSH_MS
+// after the previous one ended and hands the buffer to the write thread, which commits it in one
+// transaction. So every hit answered more than FLUSH_MS + IN_FLIGHT_MS before the kill is
+// committed, where IN_FLIGHT_MS covers the previous cycle's duration and the in-flight batch's
+// commit (a few ms at this rate; 500 ms leaves room for a loaded 2-core machine).
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { spawnServer } from "../_process.ts";

@@ -1,7 +1,7 @@
-// The request fuzzer: a seeded PRNG (mulberry32) drives random and mutated requests against
-// every route the router knows (tests/fuzz/_routes.ts), anonymous and authenticated, then checks
-// the invariants of DESIGN "Reliability and security rules": no 5xx, no unhandled rejection, every
-// stored string within its bound, no row breaking the schema's rules, RSS growth bounded.
+// The request fuzzer: a seeded PRNG (mulberry32) drives random and mutated requests against every
+// route the router knows (tests/fuzz/_routes.ts), anonymous and authenticated, then checks the
+// invariants of docs/architecture.md, "Reliability and security": no 5xx, no unhandled rejection,
+// every stored string within its bound, no row breaking the schema's rules, RSS growth bounded.
 // Reproduce a run with the same FUZZ_SEED (and FUZZ_COUNT): the sequence depends on nothing else.
 import { AUTH_ENV, loginCookie } from "../_auth.ts";
 import { b64, beaconUrl, BROWSER_HEADERS, flush, SESSION } from "../_collect.ts";

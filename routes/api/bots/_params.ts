@@ -1,5 +1,6 @@
-// Query and path parameters of the bot API, validated once: a bad value is a 400 naming the
-// field and the value, never a 500 (DESIGN "Public contract"). Not a route: `_` files are skipped.
+// Query and path parameters of the bot API, validated once: a bad value is a 400 naming the field
+// and the value, never a 500 (docs/architecture.md, "Public contract"). Not a route: `_` files are
+// skipped.
 import { SITE_ID_PATTERN } from "../../../lib/config.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 
