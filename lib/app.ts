@@ -64,7 +64,7 @@ export async function createApp(services: Services): Promise<App> {
         stats.record(FAST_PIXEL_PATH, fast.status, performance.now() - started);
         return fast;
       }
-      return timed(req, started, Promise.resolve(fresh.fetch(req, info)));
+      return timed(req, started, fresh.fetch(req, info));
     },
   };
   return app;

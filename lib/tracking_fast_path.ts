@@ -1,4 +1,4 @@
-// GET /b.gif ahead of Hono, the router and the middleware: the hottest request of the server is
+// GET /b.gif ahead of the router and the middleware: the hottest request of the server is
 // answered with a header list resolved at start — the pixel's own headers, then exactly what
 // routes/_middleware.ts adds on a tracking path (CORS, then the security headers) — so its
 // Response is built in one step and never edited.

@@ -2,7 +2,7 @@
 // (so sessions survive restarts and a database leak yields no usable cookie). 24 h absolute
 // lifetime, 30 min idle; several devices at once; a password change ends them all.
 import { createHash } from "node:crypto";
-import { parse as parseCookies, serialize as serializeCookie } from "hono/utils/cookie";
+import { parseCookie, stringifySetCookie } from "cookie";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
 import { StorageError } from "../db/errors.ts";
@@ -120,7 +120,7 @@ export function sessionForRequest(deps: SessionDeps, req: Request): AdminSession
 export function sessionToken(req: Request): string | null {
   const header = req.headers.get("cookie");
   if (!header) return null;
-  return parseCookies(header, SESSION_COOKIE)[SESSION_COOKIE] ?? null;
+  return parseCookie(header)[SESSION_COOKIE] ?? null;
 }
 
 /** Ends the request's session (logout); true when one existed. */
@@ -160,10 +160,12 @@ export function isSecureCookieRequest(
 
 /** Set-Cookie value for a new session. SameSite=Lax: links into /admin keep the session. */
 export function sessionCookie(token: string, secure: boolean): string {
-  return serializeCookie(SESSION_COOKIE, token, {
+  return stringifySetCookie({
+    name: SESSION_COOKIE,
+    value: token,
     path: "/",
     httpOnly: true,
-    sameSite: "Lax",
+    sameSite: "lax",
     secure,
     maxAge: SESSION_TTL_MS / 1000,
   });
@@ -171,10 +173,12 @@ export function sessionCookie(token: string, secure: boolean): string {
 
 /** Set-Cookie value that removes the session cookie. */
 export function clearedSessionCookie(secure: boolean): string {
-  return serializeCookie(SESSION_COOKIE, "", {
+  return stringifySetCookie({
+    name: SESSION_COOKIE,
+    value: "",
     path: "/",
     httpOnly: true,
-    sameSite: "Lax",
+    sameSite: "lax",
     secure,
     maxAge: 0,
   });

@@ -1,6 +1,7 @@
-// The Fresh-conventions layer on Hono + Preact SSR: file routes, middleware, layouts, islands,
-// static files. `createFreshApp` turns a loaded routes tree into a Hono app.
-import { Hono } from "hono";
+// The Fresh-conventions layer on Deno.serve + Preact SSR: file routes, middleware, layouts,
+// islands, static files. `createFreshApp` turns a loaded routes tree into a fetch handler.
+// No web framework underneath: one catch-all route was all we used of Hono, and without it a
+// request parses its URL once (README "Architecture", "Why no framework").
 import type { ClientAssets } from "./assets.ts";
 import { createRouter } from "./router.ts";
 import { normalizePath } from "./route_path.ts";
@@ -37,19 +38,21 @@ export interface ConnInfo {
   remoteAddr?: { hostname?: string };
 }
 
-export function createFreshApp<State>(
-  options: FreshAppOptions<State>,
-): Hono<{ Bindings: ConnInfo }> {
+export interface FreshApp {
+  fetch(req: Request, info?: ConnInfo): Promise<Response>;
+}
+
+export function createFreshApp<State>(options: FreshAppOptions<State>): FreshApp {
   const dispatch = createRouter(options);
-  const app = new Hono<{ Bindings: ConnInfo }>();
   const staticFiles = options.staticFiles;
-  app.all("*", (c) => {
-    const req = c.req.raw;
-    if (staticFiles && (req.method === "GET" || req.method === "HEAD")) {
-      const response = staticFiles.serve(req, normalizePath(c.req.path));
-      if (response) return response;
-    }
-    return dispatch(req, c.env?.remoteAddr?.hostname ?? "");
-  });
-  return app;
+  return {
+    fetch(req, info) {
+      const url = new URL(req.url);
+      if (staticFiles && (req.method === "GET" || req.method === "HEAD")) {
+        const response = staticFiles.serve(req, normalizePath(url.pathname));
+        if (response) return Promise.resolve(response);
+      }
+      return dispatch(req, info?.remoteAddr?.hostname ?? "", url);
+    },
+  };
 }

@@ -44,7 +44,8 @@ interface Route<State> {
   layouts: AnyComponent[];
 }
 
-export type Dispatch = (req: Request, remoteAddr: string) => Promise<Response>;
+/** `url` is the request's parsed URL when the caller already has it. */
+export type Dispatch = (req: Request, remoteAddr: string, url?: URL) => Promise<Response>;
 
 const SPECIAL = new Set(["_middleware", "_layout", "_app", "_404", "_500"]);
 
@@ -170,8 +171,7 @@ export function createRouter<State>(options: RouterOptions<State>): Dispatch {
     return jsonError(500, "internal_error", "The server failed to handle this request.");
   };
 
-  return async (req, remoteAddr) => {
-    const url = new URL(req.url);
+  return async (req, remoteAddr, url = new URL(req.url)) => {
     const path = normalizePath(url.pathname);
     let route = exact.get(path) ?? null;
     let params: Record<string, string> = {};
