@@ -261,7 +261,7 @@ export function loadConfig(env: Env, version = "dev"): Config {
       : "off",
     telemetryUrl: url("ECHELON_TELEMETRY_URL", read("ECHELON_TELEMETRY_URL")),
     debug: bool("ECHELON_DEBUG", false),
-    logFormat: oneOf("ECHELON_LOG_FORMAT", read("ECHELON_LOG_FORMAT"), LOG_FORMATS, "text"),
+    logFormat: logFormatOf(env),
     metricsToken: strongToken("ECHELON_METRICS_TOKEN", read("ECHELON_METRICS_TOKEN") ?? ""),
     metricsPublic: bool("ECHELON_METRICS_PUBLIC", false),
     shutdownTimeoutMs: int(
@@ -323,6 +323,15 @@ export function loadConfig(env: Env, version = "dev"): Config {
     );
   }
   return config;
+}
+
+/**
+ * ECHELON_LOG_FORMAT on its own, so main.ts can write the line that says why the rest of the
+ * configuration was refused in the format the operator asked for.
+ */
+export function logFormatOf(env: Env): LogFormat {
+  const raw = env.ECHELON_LOG_FORMAT?.trim() || undefined;
+  return oneOf("ECHELON_LOG_FORMAT", raw, LOG_FORMATS, "text");
 }
 
 function parseInteger(
