@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from "../lib/config.ts";
 import { BOT_SCORE_THRESHOLD } from "../lib/db/columns.ts";
 import { beaconUrl, BROWSER_HEADERS, flush, verifiedBeaconUrl, views } from "./_collect.ts";
 import { createTestApp, serveTestApp, TEST_SECRET, type TestApp } from "./_helpers.ts";
+import { spawnServer } from "./_process.ts";
 
 const METRICS_TOKEN = "7f3c9a1e5b2d8046c1e9f7a3b5d2c8e04a6f1b9d3e7c5a2f";
 
@@ -270,4 +271,47 @@ Deno.test("metrics: configuration is checked at start", () => {
   const config = loadConfig(env);
   assert.equal(config.metricsPublic, false);
   assert.equal(config.metricsToken, "");
+});
+
+Deno.test("metrics: the real server reports its connections and a file database's writers", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "echelon-metrics-" });
+  const server = await spawnServer({
+    ECHELON_DB_PATH: `${dir}/echelon.db`,
+    ECHELON_METRICS_PUBLIC: "true",
+    ECHELON_MAX_CONNECTIONS: "300",
+    ECHELON_VIEW_FLUSH_MS: "50",
+  });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${server.baseUrl}${beaconUrl({ s: "served" })}`, {
+        headers: BROWSER_HEADERS,
+      });
+      await res.body?.cancel();
+    }
+    // Written by the write thread within a flush or two.
+    let families: Family[] = [];
+    const deadline = Date.now() + 10_000;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      families = parsePrometheus((await scrape(server.baseUrl)).text);
+    } while (
+      value(families, "echelon_writer_rows_written_total", { writer: "views" }) < 3 &&
+      Date.now() < deadline
+    );
+    assert.equal(value(families, "echelon_writer_rows_written_total", { writer: "views" }), 3);
+    assert.equal(
+      value(families, "echelon_page_views_total", { site: "served", verdict: "bot" }),
+      3,
+    );
+    assert.equal(
+      value(families, "echelon_http_requests_total", { route: "pixel", status: "2xx" }),
+      3,
+    );
+    assert.equal(value(families, "echelon_connections_max"), 300);
+    assert.ok(value(families, "echelon_connections_open") >= 1, "the scrape's own connection");
+    assert.ok(value(families, "echelon_uptime_seconds") >= 0);
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -22,6 +22,17 @@ export type MetricFamily =
     series: { labels?: Labels; histogram: HistogramSnapshot }[];
   };
 
+/** A family of one sample. */
+export function single(
+  name: string,
+  type: "counter" | "gauge",
+  help: string,
+  value: number,
+  labels?: Labels,
+): MetricFamily {
+  return { name, help, type, samples: [{ labels, value }] };
+}
+
 export function renderExposition(families: readonly MetricFamily[]): string {
   const lines: string[] = [];
   for (const family of families) {

@@ -4,7 +4,8 @@
 // Counters are "since this process started" (Prometheus' rate() handles restarts).
 import { DROP_REASONS } from "../ingest/types.ts";
 import type { Services } from "../services.ts";
-import type { MetricFamily, Sample } from "./exposition.ts";
+import type { WriterStats } from "../ingest/writer.ts";
+import { type MetricFamily, single } from "./exposition.ts";
 import { STATUS_CLASSES } from "./http_metrics.ts";
 
 export function metricFamilies(services: Services): MetricFamily[] {
@@ -39,42 +40,45 @@ function httpFamilies(services: Services): MetricFamily[] {
   ];
 }
 
+/** The writers' figures, one row each: name, type, help, and how to read it from WriterStats. */
+const WRITER_FIGURES: [string, "gauge" | "counter", string, (s: WriterStats) => number][] = [
+  [
+    "echelon_writer_backlog",
+    "gauge",
+    "Rows buffered in memory, not yet committed to the database.",
+    (s) => s.buffered,
+  ],
+  ["echelon_writer_rows_written_total", "counter", "Rows committed.", (s) => s.written],
+  [
+    "echelon_writer_rows_rejected_total",
+    "counter",
+    "Rows refused because the buffer was full or the writer was stopping.",
+    (s) => s.rejected,
+  ],
+  [
+    "echelon_writer_failed_flushes_total",
+    "counter",
+    "Batches whose write failed (kept and retried).",
+    (s) => s.failedFlushes,
+  ],
+  [
+    "echelon_writer_consecutive_failures",
+    "gauge",
+    "Failed flushes in a row (0 once a flush succeeds).",
+    (s) => s.consecutiveFailures,
+  ],
+];
+
 function writerFamilies(services: Services): MetricFamily[] {
   const writers = [services.collect.views, services.collect.events];
   const stats = writers.map((w) => w.stats());
-  const per = (value: (s: typeof stats[number]) => number): Sample[] =>
-    stats.map((s) => ({ labels: { writer: s.name }, value: value(s) }));
   return [
-    {
-      name: "echelon_writer_backlog",
-      help: "Rows buffered in memory, not yet committed to the database.",
-      type: "gauge",
-      samples: per((s) => s.buffered),
-    },
-    {
-      name: "echelon_writer_rows_written_total",
-      help: "Rows committed by the writer.",
-      type: "counter",
-      samples: per((s) => s.written),
-    },
-    {
-      name: "echelon_writer_rows_rejected_total",
-      help: "Rows refused because the buffer was full or the writer was stopping.",
-      type: "counter",
-      samples: per((s) => s.rejected),
-    },
-    {
-      name: "echelon_writer_failed_flushes_total",
-      help: "Batches whose write failed (kept and retried).",
-      type: "counter",
-      samples: per((s) => s.failedFlushes),
-    },
-    {
-      name: "echelon_writer_consecutive_failures",
-      help: "Failed flushes in a row (0 once a flush succeeds).",
-      type: "gauge",
-      samples: per((s) => s.consecutiveFailures),
-    },
+    ...WRITER_FIGURES.map(([name, type, help, read]): MetricFamily => ({
+      name,
+      help,
+      type,
+      samples: stats.map((s) => ({ labels: { writer: s.name }, value: read(s) })),
+    })),
     {
       name: "echelon_writer_flush_duration_seconds",
       help: "Time to write one batch, from hand-over to commit.",
@@ -125,52 +129,51 @@ function siteFamilies(services: Services): MetricFamily[] {
 function readFamilies(services: Services): MetricFamily[] {
   const reads = services.reads.stats();
   return [
-    {
-      name: "echelon_read_queue_depth",
-      help: "Stats reads waiting for a read process.",
-      type: "gauge",
-      samples: [{ value: reads.queued }],
-    },
-    {
-      name: "echelon_reads_running",
-      help: "Stats reads running in read processes.",
-      type: "gauge",
-      samples: [{ value: reads.running }],
-    },
-    {
-      name: "echelon_read_processes",
-      help: "Read processes alive (0 when reads run on the main thread).",
-      type: "gauge",
-      samples: [{ value: reads.processes }],
-    },
+    single(
+      "echelon_read_queue_depth",
+      "gauge",
+      "Stats reads waiting for a read process.",
+      reads.queued,
+    ),
+    single(
+      "echelon_reads_running",
+      "gauge",
+      "Stats reads running in read processes.",
+      reads.running,
+    ),
+    single(
+      "echelon_read_processes",
+      "gauge",
+      "Read processes alive (0 when reads run on the main thread).",
+      reads.processes,
+    ),
   ];
 }
 
 function connectionFamilies(services: Services): MetricFamily[] {
   const stats = services.connectionStats();
   if (stats === null) return []; // no server (an in-process app in tests)
-  const gauge = (name: string, help: string, value: number | null): MetricFamily[] =>
-    value === null ? [] : [{ name, help, type: "gauge", samples: [{ value }] }];
-  const counter = (name: string, help: string, value: number): MetricFamily => ({
-    name,
-    help,
-    type: "counter",
-    samples: [{ value }],
-  });
   return [
-    ...gauge("echelon_connections_open", "HTTP connections open now.", stats.open),
-    ...gauge(
-      "echelon_connections_max",
-      "Connections allowed open at once.",
-      stats.max_connections,
-    ),
-    counter(
+    ...(stats.open === null
+      ? []
+      : [single("echelon_connections_open", "gauge", "HTTP connections open now.", stats.open)]),
+    ...(stats.max_connections === null ? [] : [
+      single(
+        "echelon_connections_max",
+        "gauge",
+        "Connections allowed open at once.",
+        stats.max_connections,
+      ),
+    ]),
+    single(
       "echelon_connections_refused_total",
+      "counter",
       "Connections refused at the connection cap or the per-client cap.",
       stats.refused_at_capacity + stats.refused_per_client,
     ),
-    counter(
+    single(
       "echelon_connections_timed_out_total",
+      "counter",
       "Connections closed for a header or idle timeout.",
       stats.header_timeouts + stats.idle_timeouts,
     ),
@@ -179,36 +182,24 @@ function connectionFamilies(services: Services): MetricFamily[] {
 
 function processFamilies(services: Services): MetricFamily[] {
   const memory = Deno.memoryUsage();
+  const uptime = Math.max(0, Math.round((services.now() - services.startedAt) / 1000));
   return [
-    {
-      name: "echelon_build_info",
-      help: "The running version (value is always 1).",
-      type: "gauge",
-      samples: [{ labels: { version: services.config.version }, value: 1 }],
-    },
-    {
-      name: "process_start_time_seconds",
-      help: "Start time of the process since the Unix epoch, in seconds.",
-      type: "gauge",
-      samples: [{ value: Math.round(services.startedAt / 1000) }],
-    },
-    {
-      name: "echelon_uptime_seconds",
-      help: "Seconds since the process started.",
-      type: "gauge",
-      samples: [{ value: Math.max(0, Math.round((services.now() - services.startedAt) / 1000)) }],
-    },
-    {
-      name: "process_resident_memory_bytes",
-      help: "Resident set size of the server process (read processes not included).",
-      type: "gauge",
-      samples: [{ value: memory.rss }],
-    },
-    {
-      name: "process_heap_used_bytes",
-      help: "V8 heap in use.",
-      type: "gauge",
-      samples: [{ value: memory.heapUsed }],
-    },
+    single("echelon_build_info", "gauge", "The running version (value is always 1).", 1, {
+      version: services.config.version,
+    }),
+    single(
+      "process_start_time_seconds",
+      "gauge",
+      "Start time of the process since the Unix epoch, in seconds.",
+      Math.round(services.startedAt / 1000),
+    ),
+    single("echelon_uptime_seconds", "gauge", "Seconds since the process started.", uptime),
+    single(
+      "process_resident_memory_bytes",
+      "gauge",
+      "Resident set size of the server process (read processes not included).",
+      memory.rss,
+    ),
+    single("process_heap_used_bytes", "gauge", "V8 heap in use.", memory.heapUsed),
   ];
 }

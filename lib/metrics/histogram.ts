@@ -2,39 +2,23 @@
 // per observation and no allocation, so it can sit on the hit path. Buckets are cumulative only
 // when exported (Prometheus' `le` buckets), which keeps observe() to a single increment.
 
+/** Bucket bounds 1, 2.5 and 5 × 10^k from `from` up to `to` (both included when on the scale). */
+export function scaleBuckets(from: number, to: number): number[] {
+  const bounds: number[] = [];
+  for (let k = Math.floor(Math.log10(from)); 10 ** k <= to; k++) {
+    for (const m of [1, 2.5, 5]) {
+      const bound = Number((m * 10 ** k).toPrecision(2));
+      if (bound >= from && bound <= to) bounds.push(bound);
+    }
+  }
+  return bounds;
+}
+
 /** Upper bounds in seconds for request handling: 0.1 ms (the pixel) up to 10 s (heavy reads). */
-export const REQUEST_SECONDS = [
-  0.0001,
-  0.00025,
-  0.0005,
-  0.001,
-  0.0025,
-  0.005,
-  0.01,
-  0.025,
-  0.05,
-  0.1,
-  0.25,
-  0.5,
-  1,
-  2.5,
-  10,
-] as const;
+export const REQUEST_SECONDS: readonly number[] = scaleBuckets(0.0001, 10);
 
 /** Upper bounds in seconds for one writer batch (a transaction of up to 1000 rows). */
-export const FLUSH_SECONDS = [
-  0.001,
-  0.0025,
-  0.005,
-  0.01,
-  0.025,
-  0.05,
-  0.1,
-  0.25,
-  0.5,
-  1,
-  5,
-] as const;
+export const FLUSH_SECONDS: readonly number[] = scaleBuckets(0.001, 5);
 
 export interface HistogramSnapshot {
   /** Upper bounds, ascending; `+Inf` is implied. */
