@@ -11,6 +11,7 @@ import { BOT_SCORE_THRESHOLD } from "../lib/db/columns.ts";
 import { beaconUrl, BROWSER_HEADERS, flush, verifiedBeaconUrl, views } from "./_collect.ts";
 import { createTestApp, serveTestApp, TEST_SECRET, type TestApp } from "./_helpers.ts";
 import { spawnServer } from "./_process.ts";
+import { AUTH_ENV, loginCookie } from "./_auth.ts";
 
 const METRICS_TOKEN = "7f3c9a1e5b2d8046c1e9f7a3b5d2c8e04a6f1b9d3e7c5a2f";
 
@@ -186,7 +187,7 @@ Deno.test("metrics: who may scrape", async (t) => {
   const cases: {
     name: string;
     env?: Record<string, string>;
-    headers?: (app: TestApp) => Record<string, string>;
+    headers?: (app: TestApp) => Record<string, string> | Promise<Record<string, string>>;
     status: number;
     error?: string;
   }[] = [
@@ -228,6 +229,12 @@ Deno.test("metrics: who may scrape", async (t) => {
       error: "invalid_api_key",
     },
     {
+      name: "a signed-in admin",
+      env: AUTH_ENV,
+      headers: async (app) => ({ cookie: await loginCookie(app) }),
+      status: 200,
+    },
+    {
       name: "public mode does not open it",
       env: { ECHELON_PUBLIC_MODE: "true" },
       status: 403,
@@ -245,7 +252,7 @@ Deno.test("metrics: who may scrape", async (t) => {
     await t.step(c.name, async () => {
       const env = { ECHELON_METRICS_TOKEN: METRICS_TOKEN, ...c.env };
       await withServer(env, async (app, baseUrl) => {
-        const { res, text } = await scrape(baseUrl, c.headers?.(app) ?? {});
+        const { res, text } = await scrape(baseUrl, (await c.headers?.(app)) ?? {});
         assert.equal(res.status, c.status, text);
         if (c.status === 200) {
           assert.ok(family(parsePrometheus(text), "echelon_http_requests_total"));
