@@ -11,6 +11,7 @@ import {
   StaticFiles,
 } from "./fresh/mod.ts";
 import { discardUnreadBody } from "./http_body.ts";
+import { PIXEL_CLASS, routeClassOf } from "./metrics/route_class.ts";
 import type { Services } from "./services.ts";
 import { initialState, type State, type Subrequest } from "./state.ts";
 import { createTrackingFastPath, FAST_PIXEL_PATH } from "./tracking_fast_path.ts";
@@ -42,9 +43,10 @@ export async function createApp(services: Services): Promise<App> {
   // A static file of that name would win in the general app, so it disables the fast path.
   const fastPath = staticFiles.has(FAST_PIXEL_PATH) ? null : createTrackingFastPath(services);
   const stats = services.requestStats;
-  // Every response's handler time feeds /api/stats/vitals (lib/request_stats.ts); the fast
-  // path's answer is synchronous, so it is timed without a promise. A request body no handler
-  // read is cancelled once the response is ready (lib/http_body.ts).
+  const metrics = services.httpMetrics;
+  // Every response's handler time feeds /api/stats/vitals (lib/request_stats.ts) and /metrics
+  // (per route class); the fast path's answer is synchronous, so it is timed without a promise.
+  // A request body no handler read is cancelled once the response is ready (lib/http_body.ts).
   const timed = async (req: Request, started: number, pending: Promise<Response>) => {
     let status = 500;
     try {
@@ -52,7 +54,10 @@ export async function createApp(services: Services): Promise<App> {
       status = response.status;
       return response;
     } finally {
-      stats.record(pathOf(req.url), status, performance.now() - started);
+      const path = pathOf(req.url);
+      const ms = performance.now() - started;
+      stats.record(path, status, ms);
+      metrics.observe(routeClassOf(path), status, ms);
       discardUnreadBody(req);
     }
   };
@@ -61,7 +66,9 @@ export async function createApp(services: Services): Promise<App> {
       const started = performance.now();
       const fast = fastPath?.(req, info?.remoteAddr?.hostname ?? "");
       if (fast) {
-        stats.record(FAST_PIXEL_PATH, fast.status, performance.now() - started);
+        const ms = performance.now() - started;
+        stats.record(FAST_PIXEL_PATH, fast.status, ms);
+        metrics.observe(PIXEL_CLASS, fast.status, ms);
         return fast;
       }
       return timed(req, started, fresh.fetch(req, info));

@@ -14,6 +14,10 @@ export class ConfigError extends Error {
 
 export type TelemetryOverride = "on" | "off" | null;
 
+/** How lib/log.ts writes a line: `text` (time, level, message, JSON fields) or one JSON object. */
+export const LOG_FORMATS = ["text", "json"] as const;
+export type LogFormat = typeof LOG_FORMATS[number];
+
 export interface Config {
   port: number;
   hostname: string;
@@ -78,6 +82,12 @@ export interface Config {
   telemetry: TelemetryOverride;
   telemetryUrl: string;
   debug: boolean;
+  /** ECHELON_LOG_FORMAT: every log line as text (default) or as one JSON object. */
+  logFormat: LogFormat;
+  /** Bearer token that may read GET /metrics (empty: none; API keys and the secret still may). */
+  metricsToken: string;
+  /** GET /metrics answers without credentials (ECHELON_METRICS_PUBLIC, never implied). */
+  metricsPublic: boolean;
   shutdownTimeoutMs: number;
   /** From accept until the first request's headers are complete (lib/http/). */
   headerTimeoutMs: number;
@@ -254,6 +264,9 @@ export function loadConfig(env: Env, version = "dev"): Config {
       : "off",
     telemetryUrl: url("ECHELON_TELEMETRY_URL", read("ECHELON_TELEMETRY_URL")),
     debug: bool("ECHELON_DEBUG", false),
+    logFormat: logFormatOf(env),
+    metricsToken: strongToken("ECHELON_METRICS_TOKEN", read("ECHELON_METRICS_TOKEN") ?? ""),
+    metricsPublic: bool("ECHELON_METRICS_PUBLIC", false),
     shutdownTimeoutMs: int(
       "ECHELON_SHUTDOWN_TIMEOUT_MS",
       DEFAULTS.shutdownTimeoutMs,
@@ -315,6 +328,15 @@ export function loadConfig(env: Env, version = "dev"): Config {
   return config;
 }
 
+/**
+ * ECHELON_LOG_FORMAT on its own, so main.ts can write the line that says why the rest of the
+ * configuration was refused in the format the operator asked for.
+ */
+export function logFormatOf(env: Env): LogFormat {
+  const raw = env.ECHELON_LOG_FORMAT?.trim() || undefined;
+  return oneOf("ECHELON_LOG_FORMAT", raw, LOG_FORMATS, "text");
+}
+
 function parseInteger(
   name: string,
   raw: string | undefined,
@@ -346,6 +368,33 @@ function strongSecret(secret: string): string {
     throw new ConfigError("ECHELON_SECRET", `too weak: ${weakness}; ${SECRET_ADVICE}`);
   }
   return secret;
+}
+
+/** A bearer token other than the secret (ECHELON_METRICS_TOKEN): the same strength floor. */
+function strongToken(name: string, token: string): string {
+  const weakness = token === "" ? null : secretWeakness(token);
+  if (weakness) {
+    throw new ConfigError(
+      name,
+      `too weak: ${weakness}; generate one with \`openssl rand -hex 32\``,
+    );
+  }
+  return token;
+}
+
+function oneOf<T extends string>(
+  name: string,
+  raw: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  const found = allowed.find((option) => option === value);
+  if (found === undefined) {
+    throw new ConfigError(name, `expected one of ${allowed.join(", ")}, got "${raw}"`);
+  }
+  return found;
 }
 
 function proxyTrust(raw: string | undefined): ProxyTrust | null {

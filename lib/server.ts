@@ -40,7 +40,10 @@ export async function start(
   let services: Services;
   // Debug lines follow the effective switch (ECHELON_DEBUG or the admin's setting).
   const log = options.log ??
-    createLogger({ debug: () => services?.collect.caches.debug ?? config.debug });
+    createLogger({
+      debug: () => services?.collect.caches.debug ?? config.debug,
+      format: config.logFormat,
+    });
   const db = openDatabase(config.dbPath);
   db.onStorageFailure = storageFailureLog(log);
   try {

@@ -16,6 +16,7 @@ import type { Logger } from "./log.ts";
 import { PowVerifier } from "./pow/mod.ts";
 import type { ConnectionStats } from "./http/serve.ts";
 import { createReader, type Reader } from "./reads/mod.ts";
+import { HttpMetrics } from "./metrics/http_metrics.ts";
 import { RequestStats } from "./request_stats.ts";
 import { resolveMasterSecret } from "./secret.ts";
 import { retentionJob } from "./stats/retention.ts";
@@ -41,6 +42,8 @@ export interface Services {
   crawlers: () => CrawlerService;
   /** Per-request timings for /api/stats/vitals. */
   requestStats: RequestStats;
+  /** Requests and latencies per route class since start, for /metrics. */
+  httpMetrics: HttpMetrics;
   /** Overview figures of settled days (lib/stats/settled_cache.ts). */
   statsCache: SettledRangeCache;
   /**
@@ -111,6 +114,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     collect,
     crawlers: () => crawlers ??= createCrawlerService(config),
     requestStats: new RequestStats({ now }),
+    httpMetrics: new HttpMetrics(),
     statsCache,
     reads,
     connectionStats: () => null,

@@ -47,6 +47,7 @@ import { type DropReason, type Endpoint, type RequestFacts, utcDate } from "./ty
 import { createUaParser } from "./user_agent.ts";
 import { viewSteps } from "./view_pipeline.ts";
 import { BufferedWriter } from "./writer.ts";
+import { SiteHits } from "../metrics/site_hits.ts";
 
 export interface CollectorOptions {
   config: Config;
@@ -75,6 +76,8 @@ export class Collector {
   readonly views: BufferedWriter<ViewRow>;
   readonly events: BufferedWriter<EventRow>;
   readonly drops = new CounterTable();
+  /** Views stored per site since start, human / bot (for /metrics). */
+  readonly siteHits = new SiteHits();
   readonly caches: CollectCaches;
   /** Rewrites the rows of ECHELON_ANONYMIZE_SITES before they reach the writers. */
   readonly anonymizer: Anonymizer;
@@ -148,7 +151,11 @@ export class Collector {
     };
     // The one point every collector's rows pass before the writers: anonymised sites' rows are
     // rewritten here, so nothing original is buffered or stored.
-    const storeView = (row: ViewRow) => this.views.push(anonymizer.view(row));
+    const storeView = (row: ViewRow) => {
+      if (!this.views.push(anonymizer.view(row))) return false;
+      this.siteHits.count(row.site_id as string, row.bot_score as number);
+      return true;
+    };
     this.#viewSteps = viewSteps(this.#deps, storeView);
     this.#nanolyticaViewSteps = viewSteps<NanolyticaViewHit>(
       this.#deps,

@@ -8,6 +8,7 @@
 // `write` may be synchronous (SQLite on this thread) or return a promise (the batch is written
 // on another thread): records stay in the buffer, counted against `maxBuffer`, until their
 // write settled, and only one batch is in flight at a time, so the order is kept.
+import { FLUSH_SECONDS, Histogram } from "../metrics/histogram.ts";
 
 export interface WriterOptions<T> {
   name: string;
@@ -61,6 +62,8 @@ export class BufferedWriter<T> {
   /** A flush cycle is under way (it reschedules itself; no second cycle may start). */
   #cycling = false;
   #stats: WriterStats;
+  /** How long each written batch took, from hand-over to commit (for /metrics). */
+  readonly flushSeconds = new Histogram(FLUSH_SECONDS);
 
   constructor(options: WriterOptions<T>) {
     this.#options = {
@@ -200,6 +203,7 @@ export class BufferedWriter<T> {
     this.#stats.lastFlushRows = rows;
     this.#stats.lastFlushMs = Math.round(elapsed * 100) / 100;
     this.#stats.maxFlushMs = Math.max(this.#stats.maxFlushMs, this.#stats.lastFlushMs);
+    this.flushSeconds.observe(elapsed / 1000);
     this.#stats.consecutiveFailures = 0;
     this.#stats.lastError = null;
     this.#stats.lastSuccessAt = this.#options.now();
