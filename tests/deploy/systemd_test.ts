@@ -177,16 +177,16 @@ Deno.test({
 
       await t.step("only the database and DENO_DIR were written", async () => {
         assert.equal(await listing(app), before, "the app directory is unchanged");
-        const written = async (path: string) => {
+        const written = (path: string) => {
           const i = writable.indexOf(writable.find((w) => inside(path, [w]))!);
           return `${work}/writable${i}${path.slice(writable[i].length)}`;
         };
-        const db = await Deno.stat(await written(env.ECHELON_DB_PATH));
+        const db = await Deno.stat(written(env.ECHELON_DB_PATH));
         assert.equal(db.uid, Number(uid), "the database belongs to the user");
-        const cache = await runOk("find", [await written(env.DENO_DIR), "-type", "f"]);
+        const cache = await runOk("find", [written(env.DENO_DIR), "-type", "f"]);
         assert.ok(cache.trim().split("\n").length > 10, "DENO_DIR holds the compiled app");
         const dbDir = env.ECHELON_DB_PATH.slice(0, env.ECHELON_DB_PATH.lastIndexOf("/"));
-        const stateFiles = (await runOk("find", [await written(dbDir), "-mindepth", "1"]))
+        const stateFiles = (await runOk("find", [written(dbDir), "-mindepth", "1"]))
           .trim().split("\n").map((p) => p.slice(p.lastIndexOf("/") + 1));
         for (const file of stateFiles) {
           assert.match(file, /^echelon\.db(-wal|-shm)?$/, `only the database in ${dbDir}`);
