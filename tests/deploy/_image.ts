@@ -135,15 +135,7 @@ export async function enterArgs(
     `--regid=${gid}`,
     "--clear-groups",
   ];
-  return [
-    "--mount",
-    "--propagation",
-    "private",
-    "--",
-    "/bin/sh",
-    "-c",
-    ENTER,
-    "sh",
+  return scriptInMountNamespace(ENTER, [
     stage.root,
     stage.usrLocal,
     node ? "0" : "1",
@@ -158,7 +150,13 @@ export async function enterArgs(
     "sh",
     options.cwd ?? stage.workdir,
     ...argv,
-  ];
+  ]);
+}
+
+/** `unshare` arguments that run a shell script with `args` in a private mount namespace (its
+ * mounts vanish with it and never reach this machine's tree). */
+export function scriptInMountNamespace(script: string, args: string[]): string[] {
+  return ["--mount", "--propagation", "private", "--", "/bin/sh", "-c", script, "sh", ...args];
 }
 
 async function listContext(context: string, patterns: string[]): Promise<string[]> {

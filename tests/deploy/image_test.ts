@@ -9,6 +9,20 @@ import { DatabaseSync } from "node:sqlite";
 import { buildTree, canEmulate, enterArgs, hostPath, ids, removeWork } from "./_image.ts";
 import { ROOT, run, runOk, startServer } from "./_run.ts";
 
+/** The page view the test sends to the image's server. */
+const PATH = "/from-the-image";
+
+/** Stored page views of `path` in a database file. */
+function viewsOf(file: string, path: string): number {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    const row = db.prepare("SELECT count(*) AS n FROM visitor_views WHERE path = ?").get(path);
+    return Number((row as { n: number }).n);
+  } finally {
+    db.close();
+  }
+}
+
 async function exists(path: string): Promise<boolean> {
   return await Deno.lstat(path).then(() => true, () => false);
 }
@@ -107,7 +121,7 @@ Deno.test({
         });
         await t.step("a page view is answered and stored in the data volume", async () => {
           const params = new URLSearchParams({
-            p: btoa("/from-the-image"),
+            p: btoa(PATH),
             s: "image-test",
             sid: crypto.randomUUID(),
             _v: "1500",
@@ -128,14 +142,7 @@ Deno.test({
           const status = await server.stop();
           stopped = true;
           assert.equal(status.code, 0, server.log());
-          const db = new DatabaseSync(`${app}/data/echelon.db`, { readOnly: true });
-          try {
-            const row = db.prepare("SELECT count(*) AS n FROM visitor_views WHERE path = ?")
-              .get("/from-the-image") as { n: number };
-            assert.equal(row.n, 1, "the view is in /app/data/echelon.db");
-          } finally {
-            db.close();
-          }
+          assert.equal(viewsOf(`${app}/data/echelon.db`, PATH), 1, "the view is in the volume");
           const [uid] = await ids(image, image.user);
           assert.equal((await Deno.stat(`${app}/data/echelon.db`)).uid, uid);
         });
@@ -155,14 +162,7 @@ Deno.test({
             { clearEnv: true, timeoutMs: 120_000 },
           );
           assert.equal(out.code, 0, out.output);
-          const db = new DatabaseSync(`${app}/data/backup.db`, { readOnly: true });
-          try {
-            const row = db.prepare("SELECT count(*) AS n FROM visitor_views WHERE path = ?")
-              .get("/from-the-image") as { n: number };
-            assert.equal(row.n, 1, "the backup holds the view");
-          } finally {
-            db.close();
-          }
+          assert.equal(viewsOf(`${app}/data/backup.db`, PATH), 1, "the backup holds the view");
         },
       });
     } finally {
