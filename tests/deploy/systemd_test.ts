@@ -157,6 +157,12 @@ Deno.test({
           ...command,
         ]);
 
+      /** Where a path of the service's writable directories is on this machine. */
+      const written = (path: string) => {
+        const i = writable.indexOf(writable.find((w) => inside(path, [w]))!);
+        return `${work}/writable${i}${path.slice(writable[i].length)}`;
+      };
+
       await t.step("ExecStart serves as the user; SIGTERM stops it cleanly", async () => {
         const server = await startServer("unshare", sandbox(uid, execStart), {
           clearEnv: true,
@@ -170,10 +176,6 @@ Deno.test({
 
       await t.step("only the database and DENO_DIR were written", async () => {
         assert.equal(await listing(app), before, "the app directory is unchanged");
-        const written = (path: string) => {
-          const i = writable.indexOf(writable.find((w) => inside(path, [w]))!);
-          return `${work}/writable${i}${path.slice(writable[i].length)}`;
-        };
         const db = await Deno.stat(written(env.ECHELON_DB_PATH));
         assert.equal(db.uid, Number(uid), "the database belongs to the user");
         const cache = await runOk("find", [written(env.DENO_DIR), "-type", "f"]);
@@ -188,6 +190,24 @@ Deno.test({
           const left = await runOk("find", [`${work}/private/${d}`, "-mindepth", "1"]);
           assert.equal(left, "", `nothing left in the private /${d.replace("-", "/")}`);
         }
+      });
+
+      const tasks = JSON.parse(await Deno.readTextFile(`${app}/deno.json`)).tasks ?? {};
+      await t.step({
+        name: "the admin CLI backs up as the user with the unit's paths (README's command)",
+        // The admin CLI comes with another change of issue 15; until it is merged this is skipped.
+        ignore: !("admin" in tasks),
+        async fn() {
+          const backup = `${env.ECHELON_DB_PATH}.backup`;
+          const out = await run(
+            "unshare",
+            sandbox(uid, [execStart[0], "task", "admin", "backup", backup]),
+            { clearEnv: true, timeoutMs: 120_000 },
+          );
+          assert.equal(out.code, 0, out.output);
+          assert.equal((await Deno.stat(written(backup))).uid, Number(uid));
+          await Deno.remove(written(backup));
+        },
       });
 
       const analyze = await run("systemd-analyze", ["--version"]).then(
