@@ -1,0 +1,48 @@
+# Echelon Analytics image: Deno 2.9.6 (from npm) on Debian 12, runtime npm packages only, a
+# non-root user owning /app, the data in a volume.
+#   docker build -t echelon .
+#   docker run -p 1947:1947 -v echelon-data:/app/data echelon      (or docker compose up -d)
+# A bind-mounted data directory must be writable by uid 1947 (chown 1947:1947 DIR).
+# tests/deploy/image_test.ts executes this file's steps into a directory tree and runs its CMD as
+# its user: keep to FROM, WORKDIR, ENV, COPY, RUN, USER, VOLUME, EXPOSE, HEALTHCHECK, CMD.
+
+# Build: all npm packages (Vite, Tailwind, esbuild), the client and tracker builds, then the
+# runtime packages alone in place of node_modules.
+FROM node:24-bookworm-slim AS build
+ENV DENO_DIR=/deno-dir \
+    DENO_NO_UPDATE_CHECK=1 \
+    NO_COLOR=1
+RUN npm install -g --no-audit --no-fund --loglevel=error deno@2.9.6
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY . .
+# `deno cache` compiles the server (and the route files it imports at run time) into DENO_DIR,
+# which the runtime stage keeps, so the first start does no compiling.
+RUN deno task build \
+ && deno cache main.ts mcp/stdio.ts $(find routes islands components scripts -name '*.ts' -o -name '*.tsx') \
+ && rm -rf node_modules \
+ && npm ci --omit=dev --no-audit --no-fund --loglevel=error
+
+# Runtime: Debian slim, the deno binary, the built app; no Node.js, no npm, no build tools.
+FROM debian:bookworm-slim AS runtime
+RUN groupadd --system --gid 1947 echelon \
+ && useradd --system --uid 1947 --gid echelon --home-dir /app --no-create-home \
+      --shell /usr/sbin/nologin echelon \
+ && mkdir -p /app/data /deno-dir \
+ && chown echelon:echelon /app /app/data /deno-dir
+COPY --from=build /usr/local/lib/node_modules/deno/deno /usr/local/bin/deno
+COPY --from=build --chown=echelon:echelon /deno-dir /deno-dir
+COPY --from=build --chown=echelon:echelon /app /app
+ENV HOME=/app \
+    DENO_DIR=/deno-dir \
+    DENO_NO_UPDATE_CHECK=1 \
+    ECHELON_DB_PATH=/app/data/echelon.db \
+    ECHELON_PORT=1947
+USER echelon
+WORKDIR /app
+VOLUME ["/app/data"]
+EXPOSE 1947
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["deno", "eval", "const r = await fetch(`http://127.0.0.1:${Deno.env.get('ECHELON_PORT')}/api/health`); Deno.exit(r.ok ? 0 : 1)"]
+CMD ["deno", "task", "serve"]
