@@ -164,11 +164,19 @@ export function countryStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
     behindCloudflare: deps.config.behindCloudflare,
     trustGeoHeaders: deps.config.trustGeoHeaders,
   };
+  const fields = deps.geo.info?.fields;
+  const hasPlaces = fields?.region === true || fields?.city === true;
   return {
     name: "country",
     run(hit) {
       const edge = hit.facts.viaTrustedProxy ? countryFromHeaders(hit.facts.headers, trust) : null;
-      hit.country = edge ?? deps.geo.country(hit.facts.ip);
+      const place = edge === null || hasPlaces ? deps.geo.locate(hit.facts.ip) : null;
+      hit.country = edge ?? place?.country ?? null;
+      // Region and city only when the database places the IP in the country the hit has: an
+      // edge that says otherwise knows better, and a city in another country would be wrong.
+      const agrees = place !== null && place.country === hit.country;
+      hit.region = agrees ? place.region : null;
+      hit.city = agrees ? place.city : null;
     },
   };
 }

@@ -317,6 +317,37 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             }))}
           />
         </TopCard>
+        {/* Only when the geo database has regions and cities (ECHELON_GEOIP_DB). */}
+        {overview.regions.length > 0 && (
+          <TopCard id="regions" title="Regions">
+            <RankTable
+              id="regions-table"
+              columns={["Region", "Views", "Visitors"]}
+              empty="No page views."
+              rows={overview.regions.map((r) => ({
+                label: `${r.region}, ${r.country_code}`,
+                display: `${r.region}, ${countryName(r.country_code)}`,
+                value: r.visits,
+                secondary: r.visitors,
+              }))}
+            />
+          </TopCard>
+        )}
+        {overview.cities.length > 0 && (
+          <TopCard id="cities" title="Cities">
+            <RankTable
+              id="cities-table"
+              columns={["City", "Views", "Visitors"]}
+              empty="No page views."
+              rows={overview.cities.map((r) => ({
+                label: [r.city, r.region, r.country_code].filter(Boolean).join(", "),
+                display: [r.city, r.region, countryName(r.country_code)].filter(Boolean).join(", "),
+                value: r.visits,
+                secondary: r.visitors,
+              }))}
+            />
+          </TopCard>
+        )}
         <TopCard id="devices" title="Devices and systems">
           <RankTable
             id="devices-table"
