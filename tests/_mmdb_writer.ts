@@ -95,7 +95,10 @@ function encode(value: MmdbValue): number[] {
   }
   if (Array.isArray(value)) return [...control(11, value.length), ...value.flatMap(encode)];
   const entries = Object.entries(value);
-  return [...control(7, entries.length), ...entries.flatMap(([k, v]) => [...encode(k), ...encode(v)])];
+  return [
+    ...control(7, entries.length),
+    ...entries.flatMap(([k, v]) => [...encode(k), ...encode(v)]),
+  ];
 }
 
 // --- search tree -----------------------------------------------------------------------------
@@ -133,7 +136,9 @@ export function buildMmdb(networks: MmdbNetwork[], options: MmdbOptions): Uint8A
     slot === null ? count : "node" in slot ? slot.node : count + 16 + slot.data;
   const tree: number[] = [];
   for (const [left, right] of nodes) {
-    for (const v of [value(left), value(right)]) tree.push((v >> 16) & 255, (v >> 8) & 255, v & 255);
+    for (const v of [value(left), value(right)]) {
+      tree.push((v >> 16) & 255, (v >> 8) & 255, v & 255);
+    }
   }
   const metadata = encode({
     node_count: count,
