@@ -233,3 +233,29 @@ Deno.test("ECHELON_GEOIP_DB missing or not an MMDB: a clear error at start, noth
     Deno.removeSync(notMmdb);
   }
 });
+
+Deno.test("a file whose type says nothing: fields found in its records, credited by its description", async () => {
+  const path = Deno.makeTempFileSync({ suffix: ".mmdb" });
+  // ip-location-db's flat records; one network covers an address of the start-up sample.
+  Deno.writeFileSync(
+    path,
+    buildMmdb([
+      { cidr: "81.0.0.0/16", record: { country_code: "gb", state1: "Scotland", city: "Glasgow" } },
+      { cidr: "81.2.69.0/24", record: { country_code: "GB", city: "London\u001f\n" } },
+    ], { databaseType: "ipvAll", description: "my merged test database" }),
+  );
+  try {
+    const app = await adminApp(envFor(path));
+    assert.deepEqual(app.services.collect.geoInfo!.fields, { region: true, city: true });
+    await visit(app, [["81.0.3.4", "/a"], [LONDON, "/b"]]);
+    assert.deepEqual(views(app).map((v) => [v.country_code, v.region, v.city]), [
+      ["GB", "Scotland", "Glasgow"],
+      ["GB", null, "London"],
+    ]);
+    const { html } = await adminHtml(app, "/admin?site=shop&days=1");
+    assert.match(html, /<span class="ip-data"> · IP geolocation: my merged test database<\/span>/);
+    assert.match(html, /data-rank="London, GB"/);
+  } finally {
+    Deno.removeSync(path);
+  }
+});
