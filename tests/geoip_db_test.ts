@@ -259,3 +259,49 @@ Deno.test("a file whose type says nothing: fields found in its records, credited
     Deno.removeSync(path);
   }
 });
+
+Deno.test("a replaced file is picked up by the geo-reload job; a bad one leaves the old in use", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "echelon-geo-" });
+  const link = `${dir}/dbip-city-lite.mmdb`;
+  const write = (name: string, city: string, buildEpoch: number) => {
+    Deno.writeFileSync(
+      `${dir}/${name}`,
+      buildMmdb([{ cidr: "81.2.69.0/24", record: PLACE("GB", "England", city) }], {
+        databaseType: "DBIP-City-Lite",
+        buildEpoch,
+      }),
+    );
+    Deno.removeSync(link);
+  };
+  try {
+    Deno.writeFileSync(
+      `${dir}/2026-11.mmdb`,
+      buildMmdb(CITY_NETWORKS, { databaseType: "DBIP-City-Lite", buildEpoch: 1_761_955_200 }),
+    );
+    Deno.symlinkSync(`${dir}/2026-11.mmdb`, link);
+    const t = await createTestApp(envFor(link));
+    const reload = t.services.jobs.find((job) => job.name === "geo-reload")!;
+    assert.ok(reload, "the job runs when ECHELON_GEOIP_DB is set");
+    await reload.run();
+    await visit(t, [[LONDON, "/before"]]);
+
+    write("2026-12.mmdb", "City of Westminster", 1_764_547_200);
+    Deno.symlinkSync(`${dir}/2026-12.mmdb`, link);
+    await reload.run();
+    await visit(t, [[LONDON, "/after"]]);
+    assert.equal(t.services.collect.geoInfo!.builtAt.toISOString().slice(0, 10), "2025-12-01");
+
+    Deno.writeTextFileSync(`${dir}/broken.mmdb`, "<html>download failed</html>");
+    Deno.removeSync(link);
+    Deno.symlinkSync(`${dir}/broken.mmdb`, link);
+    await reload.run();
+    await visit(t, [[LONDON, "/broken"]]);
+    assert.deepEqual(views(t).map((v) => [v.path, v.city]), [
+      ["/before", "London"],
+      ["/after", "City of Westminster"],
+      ["/broken", "City of Westminster"],
+    ]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

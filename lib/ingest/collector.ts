@@ -29,6 +29,7 @@ import { counterSiteId, CounterTable } from "./counters.ts";
 import { DropLog } from "./drop_log.ts";
 import { UnregisteredSites } from "./unregistered_sites.ts";
 import { type EventsHit, eventSteps } from "./event_pipeline.ts";
+import { geoReloadJob } from "./geo_reload.ts";
 import { type GeoDatabaseInfo, type GeoLookup, loadGeoDatabase } from "./geo.ts";
 import type { HostingLookup } from "./hosting_lookup.ts";
 import { hostOfHeader, newHitBase, type ViewHit } from "./hit.ts";
@@ -315,6 +316,10 @@ export class Collector {
         everyMs: CORRELATION_EVERY_MS,
         run: () => void correlateBots(db, now()),
       },
+      // An operator's file is checked for replacement; the bundled one changes only on upgrade.
+      ...(config.geoipDb === null
+        ? []
+        : [geoReloadJob(config.geoipDb, this.#deps, this.#options.log)]),
     ];
   }
 

@@ -164,12 +164,13 @@ export function countryStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
     behindCloudflare: deps.config.behindCloudflare,
     trustGeoHeaders: deps.config.trustGeoHeaders,
   };
-  const fields = deps.geo.info?.fields;
-  const hasPlaces = fields?.region === true || fields?.city === true;
   return {
     name: "country",
     run(hit) {
       const edge = hit.facts.viaTrustedProxy ? countryFromHeaders(hit.facts.headers, trust) : null;
+      // deps.geo is read per hit: the geo-reload job may have swapped in a new database.
+      const fields = deps.geo.info?.fields;
+      const hasPlaces = fields?.region === true || fields?.city === true;
       const place = edge === null || hasPlaces ? deps.geo.locate(hit.facts.ip) : null;
       hit.country = edge ?? place?.country ?? null;
       // Region and city only when the database places the IP in the country the hit has: an
