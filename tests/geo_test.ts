@@ -13,7 +13,8 @@ Deno.test("openGeoDatabase opens the bundled database", () => {
   // What the boot log and the admin footer say about it: country only, NRO data, CC BY 4.0.
   assert.deepEqual(geo.info?.fields, { region: false, city: false });
   assert.equal(geo.info?.attribution.licence, "CC BY 4.0");
-  assert.match(geo.info?.attribution.text ?? "", /ip-location-db .*NRO/);
+  assert.match(geo.info?.attribution.text ?? "", /NRO data via ip-location-db/);
+  assert.equal(geo.info?.attribution.url, "https://www.nro.net");
   assert.equal(geo.info?.builtAt.toISOString().slice(0, 10), "2026-06-17");
   assert.deepEqual(geo.locate("8.8.8.8"), { country: "US", region: null, city: null });
 });

@@ -138,6 +138,11 @@ Deno.test("city database: dashboard cards, CSV sections and the footer's attribu
     html,
     /<a class="underline" href="https:\/\/db-ip.com">IP geolocation by DB-IP.com<\/a>, CC BY 4.0/,
   );
+  // The hosting-network data keeps its own credit beside the database's.
+  assert.match(
+    html,
+    /href="https:\/\/db-ip.com">Hosting networks: IP Geolocation by DB-IP, RouteViews/,
+  );
   const csv = await (await app.request("/api/export/overview.csv?site_id=shop&days=1", {
     headers: { authorization: `Bearer ${SECRET}` },
   })).text();

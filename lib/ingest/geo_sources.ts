@@ -1,6 +1,6 @@
 // Whose IP location data is in use, and the attribution its licence asks for: one declaration,
-// read by the admin footer, the boot log and the README's GeoIP section. An operator's own MMDB
-// (ECHELON_GEOIP_DB) is recognised by its metadata; an unknown one shows its own description.
+// read by the admin footer and the boot log. An operator's own MMDB (ECHELON_GEOIP_DB) is
+// recognised by its metadata; an unknown one is credited with its own description.
 
 /** What the footer shows for the data in use: a short line, a link and the licence. */
 export interface GeoAttribution {
@@ -17,15 +17,17 @@ interface KnownSource {
 
 /** The database shipped in node_modules (npm `@ip-location-db/geo-whois-asn-country-mmdb`). */
 export const BUNDLED_GEO_ATTRIBUTION: GeoAttribution = {
-  text: "IP to country by ip-location-db (geo-whois-asn-country: NRO data)",
-  url: "https://github.com/sapics/ip-location-db",
+  // Its NRO data is CC BY 4.0 with attribution to nro.net (the package's NRO_LICENSE).
+  text: "IP to country: NRO data via ip-location-db",
+  url: "https://www.nro.net",
   licence: "CC BY 4.0",
 };
 
 /** The bundled IP→ASN data of the hosting-network signal (npm `@ip-location-db/asn`). */
 export const HOSTING_DATA_ATTRIBUTION: GeoAttribution = {
-  text: "Hosting networks from RouteViews, NRO and DB-IP data (ip-location-db asn)",
-  url: "https://github.com/sapics/ip-location-db",
+  // DB-IP's Lite licence asks for a link to db-ip.com in these words.
+  text: "Hosting networks: IP Geolocation by DB-IP, RouteViews and NRO data",
+  url: "https://db-ip.com",
   licence: "CC BY 4.0",
 };
 
