@@ -255,6 +255,8 @@ function generateRows(
             browser,
             "120.0",
             country,
+            null, // region
+            null, // city
             0,
             0,
             external ? `https://${refDomain}` : i > 0 ? "https://bench.example" : null,
@@ -428,6 +430,8 @@ function liveMinute(db: Database, total: number, now: number): number {
         "Chrome",
         "120.0",
         COUNTRIES.pick(r()),
+        null, // region
+        null, // city
         0,
         0,
         null,

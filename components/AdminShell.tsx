@@ -63,10 +63,14 @@ export function AdminShell(props: AdminShellProps) {
         Echelon Analytics {version && `v${version}`}
         {frame && ` · times in ${frame.timezone}`}
         {frame?.readOnly && " · public read-only instance"}
-        {" · "}
-        {/* CC BY 4.0 attribution of the bundled IP data (country and hosting network). */}
-        <a class="underline" href="https://db-ip.com">IP Geolocation by DB-IP</a>
-        {", RouteViews and NRO data"}
+        {/* The attribution the licences of the IP data in use ask for (lib/ingest/geo_sources.ts). */}
+        {frame?.ipData.map((a) => (
+          <span class="ip-data" key={a.text}>
+            {" · "}
+            {a.url === null ? a.text : <a class="underline" href={a.url}>{a.text}</a>}
+            {a.licence && `, ${a.licence}`}
+          </span>
+        ))}
       </footer>
     </div>
   );

@@ -63,6 +63,8 @@ export interface Config {
   /** Cloudflare's headers count (client IP only when it came through a trusted proxy). */
   behindCloudflare: boolean;
   trustGeoHeaders: boolean;
+  /** The operator's MMDB (ECHELON_GEOIP_DB); null: the bundled country database. */
+  geoipDb: string | null;
   cookieConsent: boolean;
   challengeWindowMinutes: number;
   powDifficulty: number;
@@ -237,6 +239,7 @@ export function loadConfig(env: Env, version = "dev"): Config {
     trustProxy: proxyTrust(read("ECHELON_TRUST_PROXY")),
     behindCloudflare: bool("ECHELON_BEHIND_CLOUDFLARE", false),
     trustGeoHeaders: bool("ECHELON_TRUST_GEO_HEADERS", false),
+    geoipDb: read("ECHELON_GEOIP_DB")?.trim() || null,
     cookieConsent: bool("ECHELON_COOKIE_CONSENT", false),
     challengeWindowMinutes: int(
       "ECHELON_CHALLENGE_WINDOW_MINUTES",

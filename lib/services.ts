@@ -101,6 +101,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     now,
     hosting,
   });
+  logGeoDatabase(options.log, collect, now());
   let crawlers: CrawlerService | undefined;
   return {
     config,
@@ -135,4 +136,35 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
       { name: "close read processes", run: () => reads.close() },
     ],
   };
+}
+
+// A database older than this is named in a warning at boot (DB-IP and GeoLite2 publish monthly).
+const STALE_GEO_DAYS = 90;
+
+/** One boot line on the IP location data in use, and a warning when it is old or missing. */
+function logGeoDatabase(log: Logger, collect: Collector, now: number): void {
+  const info = collect.geoInfo;
+  if (info === null) {
+    log.warn("country lookup off: no geo database");
+    return;
+  }
+  const ageDays = Math.floor((now - info.builtAt.getTime()) / 86_400_000);
+  const fields = [
+    "country",
+    ...(info.fields.region ? ["region"] : []),
+    ...(info.fields.city ? ["city"] : []),
+  ];
+  log.info("geo database", {
+    path: info.path,
+    type: info.databaseType,
+    built: info.builtAt.toISOString().slice(0, 10),
+    fields: fields.join(","),
+    attribution: info.attribution.text,
+  });
+  if (ageDays > STALE_GEO_DAYS) {
+    log.warn("geo database is old: see the README's GeoIP section to update it", {
+      path: info.path,
+      age_days: ageDays,
+    });
+  }
 }

@@ -36,6 +36,8 @@ function viewRow(overrides: Partial<ViewRow> = {}): ViewRow {
     browser_name: "Chrome",
     browser_version: "120.0",
     country_code: "DE",
+    region: "Bavaria",
+    city: "Munich",
     is_returning: 0,
     is_pwa: 0,
     referrer: "https://news.ycombinator.com",
@@ -111,6 +113,8 @@ Deno.test("anonymize: every mapped column changes and the others are kept", () =
     "browser_name",
     "browser_version",
     "country_code",
+    "region",
+    "city",
     "referrer",
     "referrer_domain",
     "utm_source",
@@ -129,6 +133,7 @@ Deno.test("anonymize: every mapped column changes and the others are kept", () =
   assert.match(String(out.session_id), UUID_V4);
   assert.equal(out.device_type, "mothership");
   assert.ok(PSEUDO_COUNTRY_CODES.includes(String(out.country_code)));
+  assert.deepEqual([out.region, out.city], [null, null], "a pseudo-country has no places");
   assert.ok(
     TERMINAL_RESOLUTIONS.some(([w, h]) => w === out.screen_width && h === out.screen_height),
   );
@@ -139,7 +144,16 @@ Deno.test("anonymize: every mapped column changes and the others are kept", () =
   assert.match(String(out.utm_campaign), /^[a-z]+-[0-9a-f]{8}$/);
   const text = JSON.stringify(out);
   for (
-    const original of ["Windows", "Chrome", "ycombinator", "newsletter", "spring-sale", "blog"]
+    const original of [
+      "Windows",
+      "Chrome",
+      "ycombinator",
+      "newsletter",
+      "spring-sale",
+      "blog",
+      "Bavaria",
+      "Munich",
+    ]
   ) {
     assert.ok(!text.includes(original), original);
   }

@@ -10,6 +10,13 @@ const geo = openGeoDatabase();
 Deno.test("openGeoDatabase opens the bundled database", () => {
   assert.equal(geo.available, true);
   assert.equal(geo.error, null);
+  // What the boot log and the admin footer say about it: country only, NRO data, CC BY 4.0.
+  assert.deepEqual(geo.info?.fields, { region: false, city: false });
+  assert.equal(geo.info?.attribution.licence, "CC BY 4.0");
+  assert.match(geo.info?.attribution.text ?? "", /NRO data via ip-location-db/);
+  assert.equal(geo.info?.attribution.url, "https://www.nro.net");
+  assert.equal(geo.info?.builtAt.toISOString().slice(0, 10), "2026-06-17");
+  assert.deepEqual(geo.locate("8.8.8.8"), { country: "US", region: null, city: null });
 });
 
 Deno.test("country: well-known public addresses, IPv4 and IPv6", () => {

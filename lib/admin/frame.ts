@@ -3,6 +3,7 @@
 // who is signed in, public mode, the display time zone and a notice from the last form.
 // Cheap by design: a bounded slice of the registry of sites (never all of them, never a scan of
 // the views) and two index range scans.
+import { type GeoAttribution, ipDataAttributions } from "../ingest/geo_sources.ts";
 import { type LiveFigures, liveFigures } from "../db/admin_live.ts";
 import { type SiteChoices, siteChoices, type SiteOption, siteOption } from "../db/sites.ts";
 import type { Ctx } from "../state.ts";
@@ -43,6 +44,8 @@ export interface AdminFrame {
   keep: [string, string][];
   /** A message from the form that redirected here. */
   notice: string | null;
+  /** The IP data in use and the attribution its licence asks for (the footer). */
+  ipData: GeoAttribution[];
 }
 
 export function loadAdminFrame(ctx: Ctx, selection?: AdminSelection): AdminFrame {
@@ -68,5 +71,9 @@ export function loadAdminFrame(ctx: Ctx, selection?: AdminSelection): AdminFrame
     now,
     keep: pageParams(ctx.url, [...CURSOR_PARAMS, "notice"]),
     notice: noticeFrom(ctx.url),
+    ipData: ipDataAttributions(
+      ctx.state.services.collect.geoInfo?.attribution ?? null,
+      ctx.state.services.hosting.available,
+    ),
   };
 }

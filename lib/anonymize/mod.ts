@@ -87,6 +87,9 @@ export class Anonymizer {
       browser_name: m.browser(site, str(row.browser_name)),
       browser_version: m.version(site, "browser", str(row.browser_version)),
       country_code: m.country(site, str(row.country_code)),
+      // A pseudo-country has no regions or cities; the real ones are never stored.
+      region: null,
+      city: null,
       referrer: referrer?.origin ?? null,
       referrer_domain: referrer?.domain ?? null,
       utm_source: m.utm(site, "utm_source", str(row.utm_source)),

@@ -16,6 +16,8 @@ export const VIEW_COLUMNS = [
   "browser_name",
   "browser_version",
   "country_code",
+  "region",
+  "city",
   "is_returning",
   "is_pwa",
   "referrer",

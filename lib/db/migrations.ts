@@ -473,4 +473,15 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT OR IGNORE INTO rollup_dirty (date) SELECT date FROM rollup_state;
     `,
   },
+  {
+    // Issue 15: region (first-level subdivision) and city of a view when the geo database has
+    // them (ECHELON_GEOIP_DB with a city database); NULL otherwise and for every older row.
+    // City granularity only: no coordinates are ever stored.
+    version: 12,
+    name: "view_region_city",
+    sql: `
+      ALTER TABLE visitor_views ADD COLUMN region TEXT;
+      ALTER TABLE visitor_views ADD COLUMN city TEXT;
+    `,
+  },
 ];

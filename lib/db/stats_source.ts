@@ -32,7 +32,7 @@ const STAMP_LENGTH = 24;
 const VIEW_COLUMNS = `site_id TEXT, day TEXT, hour TEXT, visitor_id TEXT, sk TEXT, has_sid INTEGER,
   created_at TEXT,
   path TEXT, referrer_domain TEXT, referrer_type TEXT, utm_source TEXT, utm_medium TEXT,
-  utm_campaign TEXT, country_code TEXT, device_type TEXT, os_name TEXT, browser_name TEXT,
+  utm_campaign TEXT, country_code TEXT, region TEXT, city TEXT, device_type TEXT, os_name TEXT, browser_name TEXT,
   screen_width INTEGER, screen_height INTEGER, interaction_ms INTEGER, verified INTEGER`;
 /** Views not counted (score ≥ the threshold), of visitors not excluded: unverified or excluded. */
 const UNCOUNTED_COLUMNS = `site_id TEXT, day TEXT, visitor_id TEXT, unverified INTEGER`;
@@ -152,7 +152,7 @@ export function materializeViews(db: Database, table: string, where: Where): num
      SELECT site_id, substr(created_at, 1, 10), substr(created_at, 1, 13), visitor_id,
             COALESCE(session_id, visitor_id), session_id IS NOT NULL, created_at, path,
             referrer_domain, referrer_type,
-            utm_source, utm_medium, utm_campaign, country_code, device_type, os_name,
+            utm_source, utm_medium, utm_campaign, country_code, region, city, device_type, os_name,
             browser_name, screen_width, screen_height, interaction_ms, ${VERIFIED_VIEW}
      FROM visitor_views
      WHERE ${where.sql} AND ${cleanView()}`,
@@ -328,6 +328,10 @@ const SCREEN_CLASS = (a: string) =>
     WHEN ${a}screen_width < 1920 THEN 'xl' ELSE 'xxl' END`;
 
 export const UNKNOWN = "unknown";
+/** Joins country, region and city in the values of the region and city dimensions (a control
+ * character, which the geo step strips from every name it stores). */
+export const PLACE_SEPARATOR = "\u001f";
+const PLACE_SEPARATOR_SQL = "char(31)";
 /** Where aggregates past ECHELON_MAX_DAILY_VALUES values a site and day are summed (rollups,
  * the known-bot report). */
 export const OTHER_VALUE = "(other)";
@@ -349,6 +353,21 @@ export const VIEW_DIMENSIONS: readonly Dimension[] = [
   { name: "utm_medium", source: "views", value: (a) => `${a}utm_medium` },
   { name: "utm_campaign", source: "views", value: (a) => `${a}utm_campaign` },
   { name: "country", source: "views", value: (a) => `COALESCE(${a}country_code, '${UNKNOWN}')` },
+  {
+    // Region and city values carry their country (and the city its region), since names repeat
+    // across countries; PLACE_SEPARATOR joins the parts and the overview splits them again.
+    name: "region",
+    source: "views",
+    value: (a) => `${a}country_code || ${PLACE_SEPARATOR_SQL} || ${a}region`,
+    where: (a) => `${a}region IS NOT NULL AND ${a}country_code IS NOT NULL`,
+  },
+  {
+    name: "city",
+    source: "views",
+    value: (a) =>
+      `${a}country_code || ${PLACE_SEPARATOR_SQL} || COALESCE(${a}region, '') || ${PLACE_SEPARATOR_SQL} || ${a}city`,
+    where: (a) => `${a}city IS NOT NULL AND ${a}country_code IS NOT NULL`,
+  },
   { name: "device", source: "views", value: (a) => `COALESCE(${a}device_type, '${UNKNOWN}')` },
   { name: "os", source: "views", value: (a) => `COALESCE(${a}os_name, '${UNKNOWN}')` },
   { name: "browser", source: "views", value: (a) => `COALESCE(${a}browser_name, '${UNKNOWN}')` },

@@ -117,6 +117,17 @@ export function overviewSections(o: Overview, generatedAt: string): CsvSection[]
       header: ["country_code", "pageviews", "visitors"],
       rows: o.countries.map((r) => [r.country_code, r.visits, r.visitors]),
     },
+    // Only when the geo database has them (ECHELON_GEOIP_DB with a city database).
+    ...(o.regions.length === 0 ? [] : [{
+      title: "Regions",
+      header: ["country_code", "region", "pageviews", "visitors"],
+      rows: o.regions.map((r) => [r.country_code, r.region, r.visits, r.visitors]),
+    }]),
+    ...(o.cities.length === 0 ? [] : [{
+      title: "Cities",
+      header: ["country_code", "region", "city", "pageviews", "visitors"],
+      rows: o.cities.map((r) => [r.country_code, r.region, r.city, r.visits, r.visitors]),
+    }]),
     {
       title: "Devices",
       header: ["device_type", "pageviews", "visitors"],

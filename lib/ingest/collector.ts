@@ -29,7 +29,8 @@ import { counterSiteId, CounterTable } from "./counters.ts";
 import { DropLog } from "./drop_log.ts";
 import { UnregisteredSites } from "./unregistered_sites.ts";
 import { type EventsHit, eventSteps } from "./event_pipeline.ts";
-import { type GeoLookup, openGeoDatabase } from "./geo.ts";
+import { geoReloadJob } from "./geo_reload.ts";
+import { type GeoDatabaseInfo, type GeoLookup, loadGeoDatabase } from "./geo.ts";
 import type { HostingLookup } from "./hosting_lookup.ts";
 import { hostOfHeader, newHitBase, type ViewHit } from "./hit.ts";
 import { IdentityResolver } from "./identity.ts";
@@ -143,7 +144,7 @@ export class Collector {
       parseUa: createUaParser(),
       matchBot: createKnownBotMatcher({ extraPatterns: config.botUaPatterns }),
       crawlerSignals: crawlerFeedSignals(loadCrawlerFeed()),
-      geo: options.geo ?? openGeoDatabase(),
+      geo: options.geo ?? loadGeoDatabase(config.geoipDb),
       hosting: options.hosting,
       pow: options.pow,
       botTraffic: new CounterTable(),
@@ -184,6 +185,11 @@ export class Collector {
 
   get geoAvailable(): boolean {
     return this.#deps.geo.available;
+  }
+
+  /** The open geo database (path, type, build date, fields, attribution), else null. */
+  get geoInfo(): GeoDatabaseInfo | null {
+    return this.#deps.geo.info;
   }
 
   collectView(req: Request, params: QueryParams, remoteAddr: string): ViewOutcome {
@@ -317,6 +323,10 @@ export class Collector {
         everyMs: CORRELATION_EVERY_MS,
         run: () => void correlateBots(db, now()),
       },
+      // An operator's file is checked for replacement; the bundled one changes only on upgrade.
+      ...(config.geoipDb === null
+        ? []
+        : [geoReloadJob(config.geoipDb, this.#deps, this.#options.log)]),
     ];
   }
 

@@ -1,16 +1,43 @@
-// Country lookup for hit enrichment: a local MMDB (ip-location-db geo-whois-asn-country,
-// CC BY 4.0, NRO data) read with maxmind's Reader, plus trusted CDN geo headers.
-// Only the country is derived; the IP itself is never returned or stored from here.
+// IP location for hit enrichment: a local MMDB read with maxmind's Reader (the bundled
+// ip-location-db file, or the operator's ECHELON_GEOIP_DB: DB-IP Lite, GeoLite2, …), plus
+// trusted CDN geo headers. Country, and region and city when the database has them; the IP
+// itself is never returned or stored from here, nor are coordinates.
 
 import { Buffer } from "node:buffer";
 import { isIP } from "node:net";
 import { Reader, type Response as MmdbResponse } from "maxmind";
+import { ConfigError } from "../config.ts";
+import {
+  detectFields,
+  type GeoFields,
+  type GeoPlace,
+  placeFromRecord,
+  sampleAddresses,
+} from "./geo_record.ts";
+import { attributionFor, BUNDLED_GEO_ATTRIBUTION, type GeoAttribution } from "./geo_sources.ts";
+
+export type { GeoPlace } from "./geo_record.ts";
+
+/** What the open database is: for the boot log, the admin footer and /api/health. */
+export interface GeoDatabaseInfo {
+  path: string;
+  /** The MMDB metadata's database_type, e.g. "DBIP-City-Lite", "GeoLite2-Country", "country". */
+  databaseType: string;
+  /** When the file was built (metadata build_epoch). */
+  builtAt: Date;
+  fields: GeoFields;
+  attribution: GeoAttribution;
+}
 
 export interface GeoLookup {
-  /** False when the database could not be opened; country() then always answers null. */
+  /** False when the database could not be opened; lookups then always answer null. */
   readonly available: boolean;
   /** Why the database is unavailable (for the boot log), else null. */
   readonly error: string | null;
+  /** The open database, else null. */
+  readonly info: GeoDatabaseInfo | null;
+  /** Country, region and city; null for private, reserved, unknown or invalid input. */
+  locate(ip: string): GeoPlace | null;
   /** ISO 3166-1 alpha-2, upper case; null for private, reserved, unknown or invalid input. */
   country(ip: string): string | null;
 }
@@ -21,10 +48,6 @@ export const DEFAULT_GEO_DB_URL = new URL(
   import.meta.url,
 );
 
-const COUNTRY_CODE = /^[A-Z]{2}$/;
-// ip-location-db records are `{ country_code: "US" }`, which mmdb-lib's MaxMind-shaped
-// Response union does not describe, so the record is read through this shape.
-type CountryRecord = { country_code?: unknown } | null;
 // The longest textual IPv6 form with an embedded IPv4 is 45 chars; anything longer is junk.
 const MAX_IP_LENGTH = 45;
 
@@ -61,13 +84,35 @@ function isNonPublicIpv6(ip: string): boolean {
 class MmdbGeoLookup implements GeoLookup {
   readonly available = true;
   readonly error = null;
+  readonly info: GeoDatabaseInfo;
   readonly #reader: Reader<MmdbResponse>;
 
-  constructor(reader: Reader<MmdbResponse>) {
+  constructor(reader: Reader<MmdbResponse>, path: string, attribution: GeoAttribution | null) {
     this.#reader = reader;
+    const meta = reader.metadata;
+    const databaseType = String(meta.databaseType ?? "");
+    const description = descriptionOf(meta.description);
+    const sample = [...sampleAddresses()].map((ip) => this.#read(ip));
+    this.info = {
+      path,
+      databaseType,
+      builtAt: meta.buildEpoch,
+      fields: detectFields(databaseType, sample),
+      attribution: attribution ?? attributionFor(databaseType, description),
+    };
   }
 
-  country(rawIp: string): string | null {
+  #read(ip: string): GeoPlace | null {
+    try {
+      // MMDB records are whatever their writer chose (ip-location-db's are flat), so the record
+      // is read as unknown and shaped by placeFromRecord.
+      return placeFromRecord(this.#reader.get(ip) as unknown);
+    } catch {
+      return null;
+    }
+  }
+
+  locate(rawIp: string): GeoPlace | null {
     if (typeof rawIp !== "string" || rawIp.length === 0 || rawIp.length > MAX_IP_LENGTH) {
       return null;
     }
@@ -76,23 +121,36 @@ class MmdbGeoLookup implements GeoLookup {
     if (version === 4 ? isNonPublicIpv4(ip) : version === 6 ? isNonPublicIpv6(ip) : true) {
       return null;
     }
-    try {
-      const code = (this.#reader.get(ip) as CountryRecord)?.country_code;
-      if (typeof code !== "string") return null;
-      const upper = code.toUpperCase();
-      return COUNTRY_CODE.test(upper) ? upper : null;
-    } catch {
-      return null;
-    }
+    return this.#read(ip);
   }
+
+  country(ip: string): string | null {
+    return this.locate(ip)?.country ?? null;
+  }
+}
+
+/** MMDB descriptions are a map of language to text; mmdb-lib's types call it a string. */
+function descriptionOf(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value !== null && typeof value === "object") {
+    const map = value as Record<string, unknown>;
+    const text = map.en ?? Object.values(map)[0];
+    return typeof text === "string" ? text : "";
+  }
+  return "";
 }
 
 class UnavailableGeoLookup implements GeoLookup {
   readonly available = false;
+  readonly info = null;
   readonly error: string;
 
   constructor(error: string) {
     this.error = error;
+  }
+
+  locate(_ip: string): GeoPlace | null {
+    return null;
   }
 
   country(_ip: string): string | null {
@@ -100,21 +158,52 @@ class UnavailableGeoLookup implements GeoLookup {
   }
 }
 
+function readDatabase(path: string | URL, attribution: GeoAttribution | null): GeoLookup {
+  const bytes = Deno.readFileSync(path);
+  // Wrap without copying: mmdb-lib wants a Node Buffer, Deno gives a Uint8Array.
+  const reader = new Reader<MmdbResponse>(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+  );
+  const label = path instanceof URL ? decodeURIComponent(path.pathname) : path;
+  return new MmdbGeoLookup(reader, label, attribution);
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
- * Opens the MMDB synchronously (call once at boot; ~8 MB read + index). Never throws: on any
- * failure it returns a lookup with `available: false` that answers null.
+ * Opens an MMDB synchronously (call once at boot; ~8 MB read + index for the bundled one).
+ * Never throws: on any failure it returns a lookup with `available: false` that answers null.
  */
 export function openGeoDatabase(path: string | URL = DEFAULT_GEO_DB_URL): GeoLookup {
   try {
-    const bytes = Deno.readFileSync(path);
-    // Wrap without copying: mmdb-lib wants a Node Buffer, Deno gives a Uint8Array.
-    const reader = new Reader<MmdbResponse>(
-      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    );
-    return new MmdbGeoLookup(reader);
+    return readDatabase(path, path === DEFAULT_GEO_DB_URL ? BUNDLED_GEO_ATTRIBUTION : null);
   } catch (error) {
-    return new UnavailableGeoLookup(
-      `cannot open geo database ${String(path)}: ${error instanceof Error ? error.message : error}`,
+    return new UnavailableGeoLookup(`cannot open geo database ${String(path)}: ${reason(error)}`);
+  }
+}
+
+/**
+ * The database the configuration names: the operator's ECHELON_GEOIP_DB, which must open (a
+ * missing or foreign file stops boot with the variable's name), else the bundled one, whose
+ * absence only turns the country lookup off.
+ */
+export function loadGeoDatabase(configuredPath: string | null): GeoLookup {
+  if (configuredPath === null) return openGeoDatabase();
+  let stat: Deno.FileInfo;
+  try {
+    stat = Deno.statSync(configuredPath);
+  } catch (error) {
+    throw new ConfigError("ECHELON_GEOIP_DB", `cannot read ${configuredPath}: ${reason(error)}`);
+  }
+  if (!stat.isFile) throw new ConfigError("ECHELON_GEOIP_DB", `${configuredPath} is not a file`);
+  try {
+    return readDatabase(configuredPath, null);
+  } catch (error) {
+    throw new ConfigError(
+      "ECHELON_GEOIP_DB",
+      `${configuredPath} is not a MaxMind DB (.mmdb) file: ${reason(error)}`,
     );
   }
 }
@@ -127,6 +216,7 @@ export interface GeoHeaderOptions {
   trustGeoHeaders: boolean;
 }
 
+const COUNTRY_CODE = /^[A-Z]{2}$/;
 // Cloudflare uses XX for "unknown" and T1 for Tor exit nodes; neither is a country.
 const NOT_A_COUNTRY: ReadonlySet<string> = new Set(["XX", "T1"]);
 

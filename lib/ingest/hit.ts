@@ -18,6 +18,9 @@ export interface HitBase {
   setCookie: string | null;
   userAgent: ParsedUserAgent | null;
   country: string | null;
+  /** Region and city from the geo database, only when it agrees on the country. */
+  region: string | null;
+  city: string | null;
   token: string | null;
   powVerdict: PowVerdict;
   /** The difficulty of an authentic token's challenge (what it proves was solved), else null. */
@@ -93,6 +96,8 @@ export function newHitBase(facts: RequestFacts): HitBase {
     setCookie: null,
     userAgent: null,
     country: null,
+    region: null,
+    city: null,
     token: null,
     powVerdict: "missing",
     powDifficulty: null,

@@ -168,7 +168,16 @@ export function countryStep<H extends HitBase>(deps: CollectorDeps): Step<H> {
     name: "country",
     run(hit) {
       const edge = hit.facts.viaTrustedProxy ? countryFromHeaders(hit.facts.headers, trust) : null;
-      hit.country = edge ?? deps.geo.country(hit.facts.ip);
+      // deps.geo is read per hit: the geo-reload job may have swapped in a new database.
+      const fields = deps.geo.info?.fields;
+      const hasPlaces = fields?.region === true || fields?.city === true;
+      const place = edge === null || hasPlaces ? deps.geo.locate(hit.facts.ip) : null;
+      hit.country = edge ?? place?.country ?? null;
+      // Region and city only when the database places the IP in the country the hit has: an
+      // edge that says otherwise knows better, and a city in another country would be wrong.
+      const agrees = place !== null && place.country === hit.country;
+      hit.region = agrees ? place.region : null;
+      hit.city = agrees ? place.city : null;
     },
   };
 }

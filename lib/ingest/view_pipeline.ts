@@ -253,6 +253,8 @@ function toRow(hit: ViewHit): ViewRow {
     browser_name: ua?.browser ?? null,
     browser_version: ua?.browserVersion ?? null,
     country_code: hit.country,
+    region: hit.region,
+    city: hit.city,
     is_returning: hit.isReturning ? 1 : 0,
     is_pwa: hit.isPwa ? 1 : 0,
     referrer: hit.referrer.origin,

@@ -1,12 +1,14 @@
 // The stats domain: overview, live dashboard, realtime, rollup and retention jobs. Routes and
 // admin pages call these; they call lib/db/ (no SQL here). Dates are UTC days.
 export {
+  type CityRow,
   defaultOverviewQuery,
   type Headline,
   headline,
   type Overview,
   type OverviewLists,
   rawCoverageFrom,
+  type RegionRow,
   type StatsContext,
   statsOverview,
   type TrendPoint,

@@ -23,6 +23,7 @@ import {
 import { dailyTotals, type DimensionRow, dimensionTop, dimensionValues } from "../db/stats.ts";
 import {
   clearScratch,
+  PLACE_SEPARATOR,
   REQUEST_SCRATCH,
   resetScratch,
   type StatsFilters,
@@ -110,6 +111,25 @@ export interface ExitRow {
   sessions: number;
 }
 
+export interface RegionRow {
+  country_code: string;
+  region: string;
+  visits: number;
+  visitors: number;
+}
+export interface CityRow {
+  country_code: string;
+  region: string | null;
+  city: string;
+  visits: number;
+  visitors: number;
+}
+
+/** The parts of a region or city dimension value: country, region, city. */
+function placeParts(value: string): string[] {
+  return value.split(PLACE_SEPARATOR);
+}
+
 export interface OverviewLists {
   top_paths: PathRow[];
   entry_pages: EntryRow[];
@@ -120,6 +140,10 @@ export interface OverviewLists {
   utm_mediums: { utm_medium: string; views: number; visitors: number }[];
   utm_campaigns: { utm_campaign: string; views: number; visitors: number }[];
   countries: { country_code: string; visits: number; visitors: number }[];
+  /** Empty unless the geo database has regions (ECHELON_GEOIP_DB with a city database). */
+  regions: RegionRow[];
+  /** Empty unless the geo database has cities. */
+  cities: CityRow[];
   devices: { device_type: string; visits: number; visitors: number }[];
   os_systems: { os_name: string; views: number; visitors: number }[];
   browsers: { browser: string; views: number; visitors: number }[];
@@ -353,6 +377,20 @@ function lists(p: Period, limit: number | null): OverviewLists {
       visits: r.views,
       visitors: r.visitors,
     })),
+    regions: top("region", 10).map((r) => {
+      const [country, region] = placeParts(r.value);
+      return { country_code: country, region, visits: r.views, visitors: r.visitors };
+    }),
+    cities: top("city", 10).map((r) => {
+      const [country, region, city] = placeParts(r.value);
+      return {
+        country_code: country,
+        region: region || null,
+        city,
+        visits: r.views,
+        visitors: r.visitors,
+      };
+    }),
     devices: all("device").map((r) => ({
       device_type: r.value,
       visits: r.views,

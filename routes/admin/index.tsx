@@ -33,7 +33,7 @@ import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../lib/public_origin.ts";
 import { readerFor } from "../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../lib/state.ts";
-import type { Overview } from "../../lib/stats/mod.ts";
+import type { CityRow, Overview, RegionRow } from "../../lib/stats/mod.ts";
 
 /** The instance's own figures: private instances only (public mode redacts internals). */
 interface Instance {
@@ -317,6 +317,17 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             }))}
           />
         </TopCard>
+        {/* Only when the geo database has regions and cities (ECHELON_GEOIP_DB). */}
+        {placeCards(overview).map((card) => (
+          <TopCard id={card.id} title={card.title}>
+            <RankTable
+              id={`${card.id}-table`}
+              columns={[card.column, "Views", "Visitors"]}
+              empty="No page views."
+              rows={card.rows}
+            />
+          </TopCard>
+        ))}
         <TopCard id="devices" title="Devices and systems">
           <RankTable
             id="devices-table"
@@ -568,4 +579,37 @@ function InstanceCard(props: { instance: Instance }) {
       </p>
     </Card>
   );
+}
+
+/** A region or city row: its names, then the country ("Leeds, England, GB" / "…, United Kingdom"). */
+function placeRow(names: (string | null)[], country: string, counts: PlaceCounts) {
+  return {
+    label: [...names, country].filter(Boolean).join(", "),
+    display: [...names, countryName(country)].filter(Boolean).join(", "),
+    value: counts.visits,
+    secondary: counts.visitors,
+  };
+}
+
+interface PlaceCounts {
+  visits: number;
+  visitors: number;
+}
+
+/** The Regions and Cities cards that have rows (none with a country-only geo database). */
+function placeCards(overview: { regions: RegionRow[]; cities: CityRow[] }) {
+  return [
+    {
+      id: "regions",
+      title: "Regions",
+      column: "Region",
+      rows: overview.regions.map((r) => placeRow([r.region], r.country_code, r)),
+    },
+    {
+      id: "cities",
+      title: "Cities",
+      column: "City",
+      rows: overview.cities.map((r) => placeRow([r.city, r.region], r.country_code, r)),
+    },
+  ].filter((card) => card.rows.length > 0);
 }
