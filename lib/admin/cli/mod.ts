@@ -43,7 +43,7 @@ export function overview(): string {
   ].join("\n");
 }
 
-function commandHelp(name: string, command: AdminCommand): string {
+function commandHelp(command: AdminCommand): string {
   return `Usage: deno task admin ${command.usage} [--db <path>]\n\n${command.help}`;
 }
 
@@ -60,7 +60,7 @@ export async function runAdminCli(argv: string[], runtime: CliRuntime): Promise<
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     const topic = rest[0];
     if (topic !== undefined && Object.hasOwn(ADMIN_COMMANDS, topic)) {
-      io.out(commandHelp(topic, ADMIN_COMMANDS[topic]));
+      io.out(commandHelp(ADMIN_COMMANDS[topic]));
       return 0;
     }
     io.out(overview());
@@ -74,7 +74,7 @@ export async function runAdminCli(argv: string[], runtime: CliRuntime): Promise<
   try {
     const parsed = parseCommandLine(command, rest);
     if (parsed.options.help) {
-      io.out(commandHelp(name, command));
+      io.out(commandHelp(command));
       return 0;
     }
     const config = loadConfig(runtime.env, VERSION);
