@@ -57,6 +57,7 @@ export const NOTICES = {
   site_saved: "Site settings saved.",
   site_deleted: "Site deleted.",
   settings_saved: "Settings saved.",
+  password_changed: "Password changed: every other device was signed out, this one stays.",
   campaign_created: "Campaign registered: links tagged with its utm_campaign count from now on.",
   campaign_saved: "Campaign saved.",
   campaign_deleted: "Campaign deleted. Views already counted keep their UTM values.",

@@ -19,6 +19,9 @@ export class PasswordChangeError extends Error {
   }
 }
 
+/** The sign-in form accepts passwords up to this length (routes/admin/login.tsx). */
+export const MAX_PASSWORD_LENGTH = 1024;
+
 /** True when the environment sets the account, so the stored password is not used. */
 export function isPasswordPinnedByEnv(config: Pick<Config, "username" | "passwordHash">): boolean {
   return config.username !== "" && config.passwordHash !== "";
