@@ -3,10 +3,9 @@
 // into place only once SQLite's integrity check and the schema version confirm it.
 import { basename, dirname, join } from "node:path";
 import { summarizeDatabase } from "../../db/backup.ts";
-import { backupInWorker } from "../../db/backup_worker.ts";
 import { type AdminCommand, CliError } from "./command.ts";
 import { describeDatabase, requireExistingDatabase } from "./database_file.ts";
-import { megabytes, progress } from "./progress.ts";
+import { copyWithProgress } from "./copy.ts";
 
 export const backupCommand: AdminCommand = {
   usage: "backup <file> [--force]",
@@ -18,25 +17,14 @@ is moved to <file>; its size and row counts are printed. An existing <file> is k
   positionals: [1, 1],
   async run(ctx, args) {
     const target = args.positionals[0];
-    const source = await requireExistingDatabase(ctx.dbPath);
+    await requireExistingDatabase(ctx.dbPath);
     if (!args.options.force && await exists(target)) {
       throw new CliError(`${target} exists; pass --force to replace it. Nothing was written.`);
     }
     const partial = join(dirname(target), `.${basename(target)}.partial-${Deno.pid}`);
     await Deno.remove(partial).catch(() => {});
-    const expected = source.size;
-    const shown = progress(ctx.io, "backup");
-    const timer = setInterval(() => {
-      // SQLite creates the file once it starts writing pages.
-      const written = fileSize(partial);
-      if (written !== null) {
-        shown.update(`${megabytes(written)} of about ${megabytes(expected)} written`);
-      }
-    }, 250);
     try {
-      await backupInWorker({ source: ctx.dbPath, target: partial });
-      clearInterval(timer);
-      shown.done();
+      await copyWithProgress(ctx.io, "backup", { source: ctx.dbPath, target: partial });
       const summary = summarizeDatabase(partial);
       if (summary.integrity !== "ok" || summary.schemaVersion === null) {
         throw new CliError(
@@ -51,19 +39,10 @@ is moved to <file>; its size and row counts are printed. An existing <file> is k
       if (error instanceof CliError) throw error;
       throw new CliError(`backup failed: ${error instanceof Error ? error.message : error}`);
     } finally {
-      clearInterval(timer);
       await Deno.remove(partial).catch(() => {});
     }
   },
 };
-
-function fileSize(path: string): number | null {
-  try {
-    return Deno.statSync(path).size;
-  } catch {
-    return null;
-  }
-}
 
 async function exists(path: string): Promise<boolean> {
   try {

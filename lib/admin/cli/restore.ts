@@ -7,11 +7,10 @@
 // system), so the path always names a whole database.
 import { basename, dirname, join } from "node:path";
 import { DatabaseInUseError, holdExclusive, summarizeDatabase } from "../../db/backup.ts";
-import { backupInWorker } from "../../db/backup_worker.ts";
 import { MIGRATIONS } from "../../db/migrations.ts";
 import { type AdminCommand, CliError } from "./command.ts";
 import { describeDatabase, requireExistingDatabase } from "./database_file.ts";
-import { progress } from "./progress.ts";
+import { copyWithProgress } from "./copy.ts";
 
 /** Tables every Echelon database has since its first migration. */
 const ECHELON_TABLES = [
@@ -48,10 +47,8 @@ server afterwards; it applies any newer migrations.`,
     const partial = join(dirname(target), `.${basename(target)}.restore-${Deno.pid}`);
     try {
       await Deno.remove(partial).catch(() => {});
-      const shown = progress(ctx.io, "restore");
-      shown.update("copying the backup");
       try {
-        await backupInWorker({ source, target: partial });
+        await copyWithProgress(ctx.io, "restore", { source, target: partial });
       } catch (error) {
         throw new CliError(
           `${source} cannot be read as an SQLite database (${
@@ -59,7 +56,6 @@ server afterwards; it applies any newer migrations.`,
           }); nothing was changed.`,
         );
       }
-      shown.done();
       const summary = summarizeDatabase(partial);
       refuseUnlessEchelon(source, summary);
       let kept: string | null = null;
