@@ -5,6 +5,8 @@
 import { MIN_PASSWORD_LENGTH } from "../lib/secret_strength.ts";
 import { BUTTON, Card, ErrorList, Field, INPUT } from "./ui.tsx";
 
+const NEW_FIELDS = [["New password", "new_password"], ["Repeat new password", "repeat_password"]];
+
 export interface PasswordCardProps {
   /** The account is set by the environment: no form. */
   pinnedByEnv: boolean;
@@ -44,26 +46,18 @@ export function PasswordCard(props: PasswordCardProps) {
                   class={INPUT}
                 />
               </Field>
-              <Field label="New password">
-                <input
-                  type="password"
-                  name="new_password"
-                  autocomplete="new-password"
-                  required
-                  minLength={MIN_PASSWORD_LENGTH}
-                  class={INPUT}
-                />
-              </Field>
-              <Field label="Repeat new password">
-                <input
-                  type="password"
-                  name="repeat_password"
-                  autocomplete="new-password"
-                  required
-                  minLength={MIN_PASSWORD_LENGTH}
-                  class={INPUT}
-                />
-              </Field>
+              {NEW_FIELDS.map(([label, name]) => (
+                <Field key={name} label={label}>
+                  <input
+                    type="password"
+                    name={name}
+                    autocomplete="new-password"
+                    required
+                    minLength={MIN_PASSWORD_LENGTH}
+                    class={INPUT}
+                  />
+                </Field>
+              ))}
               <p class="text-xs text-slate-500">
                 At least {MIN_PASSWORD_LENGTH}{" "}
                 characters, not mostly repeated or sequential. Without a browser: deno task admin

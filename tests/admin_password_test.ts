@@ -21,6 +21,11 @@ async function generatedApp(): Promise<{ app: TestApp; password: string }> {
   return { app, password };
 }
 
+/** The form's fields: the current password, the new one, and its repetition (default: the same). */
+function fields(current: string, next: string, repeat = next): Record<string, string> {
+  return { current_password: current, new_password: next, repeat_password: repeat };
+}
+
 function change(
   app: TestApp,
   cookie: string,
@@ -64,11 +69,7 @@ Deno.test("change password: stored, next sign-in uses it, other sessions end, th
   assert.match(html, /id="password-form"/);
   assert.match(html, /name="current_password"/);
 
-  const res = await change(app, mine, {
-    current_password: password,
-    new_password: NEW_PASSWORD,
-    repeat_password: NEW_PASSWORD,
-  });
+  const res = await change(app, mine, fields(password, NEW_PASSWORD));
   assert.equal(res.status, 303);
   assert.equal(res.headers.get("location"), "/admin/settings?notice=password_changed");
   await res.body?.cancel();
@@ -88,21 +89,17 @@ Deno.test("change password: wrong current, mismatch, weak, cross-site: refused, 
   const before = instanceSetting(app.services.db, "admin_password_hash");
   const cases: [Record<string, string>, number, RegExp][] = [
     [
-      { current_password: "not-it", new_password: NEW_PASSWORD, repeat_password: NEW_PASSWORD },
+      fields("not-it", NEW_PASSWORD),
       403,
       /The current password is wrong; nothing was changed/,
     ],
     [
-      { current_password: password, new_password: NEW_PASSWORD, repeat_password: "other" },
+      fields(password, NEW_PASSWORD, "other"),
       400,
       /The new passwords differ/,
     ],
     [
-      {
-        current_password: password,
-        new_password: "aaaaaaaaaaaaaaa",
-        repeat_password: "aaaaaaaaaaaaaaa",
-      },
+      fields(password, "aaaaaaaaaaaaaaa"),
       400,
       /too weak: too few distinct characters/,
     ],
@@ -112,11 +109,7 @@ Deno.test("change password: wrong current, mismatch, weak, cross-site: refused, 
     assert.equal(res.status, code, JSON.stringify(form));
     assert.match(await res.text(), message);
   }
-  const foreign = await change(app, cookie, {
-    current_password: password,
-    new_password: NEW_PASSWORD,
-    repeat_password: NEW_PASSWORD,
-  }, "https://evil.example");
+  const foreign = await change(app, cookie, fields(password, NEW_PASSWORD), "https://evil.example");
   assert.equal(foreign.status, 403);
   assert.match(await foreign.text(), /csrf/);
   assert.equal(instanceSetting(app.services.db, "admin_password_hash"), before);
@@ -130,11 +123,7 @@ Deno.test("change password: env-pinned credentials explain instead; public mode 
   const html = await (await pinned.request("/admin/settings", { headers: { cookie } })).text();
   assert.match(html, /id="password-pinned"/);
   assert.doesNotMatch(html, /id="password-form"/);
-  const res = await change(pinned, cookie, {
-    current_password: "test-password",
-    new_password: NEW_PASSWORD,
-    repeat_password: NEW_PASSWORD,
-  });
+  const res = await change(pinned, cookie, fields("test-password", NEW_PASSWORD));
   assert.equal(res.status, 409);
   await res.body?.cancel();
   assert.equal(instanceSetting(pinned.services.db, "admin_password_hash"), undefined);
@@ -142,11 +131,7 @@ Deno.test("change password: env-pinned credentials explain instead; public mode 
   const open = await createTestApp({ ECHELON_PUBLIC_MODE: "true" });
   const publicPage = await (await open.request("/admin/settings")).text();
   assert.doesNotMatch(publicPage, /password-form/);
-  const refused = await change(open, "", {
-    current_password: "x",
-    new_password: NEW_PASSWORD,
-    repeat_password: NEW_PASSWORD,
-  });
+  const refused = await change(open, "", fields("x", NEW_PASSWORD));
   assert.equal(refused.status, 403);
   await refused.body?.cancel();
   assert.equal(instanceSetting(open.services.db, "admin_password_hash"), undefined);

@@ -90,6 +90,11 @@ export function safeReturnPath(raw: string | null, fallback: string): string {
   }
 }
 
+/** 303 to an admin page (a GET of a form's target goes back to the page holding the form). */
+export function seeOther(path: string): Response {
+  return new Response(null, { status: 303, headers: { location: path } });
+}
+
 /** 303 to `path` with `notice` set (and any previous notice replaced). */
 export function redirectWithNotice(path: string, notice: NoticeCode): Response {
   const url = new URL(path, "http://admin.invalid");

@@ -6,7 +6,12 @@
 import { AdminShell } from "../../../components/AdminShell.tsx";
 import { PasswordCard } from "../../../components/PasswordCard.tsx";
 import { LINK } from "../../../components/ui.tsx";
-import { assertWritable, readForm, redirectWithNotice } from "../../../lib/admin/forms.ts";
+import {
+  assertWritable,
+  readForm,
+  redirectWithNotice,
+  seeOther,
+} from "../../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
 import {
   isPasswordPinnedByEnv,
@@ -37,7 +42,7 @@ function refused(ctx: Ctx, errors: string[], status: number, headers: HeadersIni
 
 export const handler = {
   GET() {
-    return new Response(null, { status: 303, headers: { location: "/admin/settings" } });
+    return seeOther("/admin/settings");
   },
 
   async POST(ctx: Ctx) {
