@@ -2,6 +2,9 @@
 // `VACUUM INTO` (one read transaction, so writers keep going and the copy is one instant), what a
 // database file holds (integrity, schema version, row counts) without writing to it, and the
 // exclusive hold `restore` takes before it swaps files.
+// Why not node:sqlite's backup() (SQLite's online backup API): copied in steps, it starts over
+// whenever another connection writes between two steps (sqlite.org/backup.html), which the server
+// does every fraction of a second; VACUUM INTO reads in one transaction and also compacts.
 import { DatabaseSync } from "node:sqlite";
 import { asStorageError } from "./errors.ts";
 

@@ -25,6 +25,7 @@ is moved to <file>; its size and row counts are printed. An existing <file> is k
     await Deno.remove(partial).catch(() => {});
     try {
       await copyWithProgress(ctx.io, "backup", { source: ctx.dbPath, target: partial });
+      ctx.io.note(`backup: checking the copy (integrity_check, row counts)`);
       const summary = summarizeDatabase(partial);
       if (summary.integrity !== "ok" || summary.schemaVersion === null) {
         throw new CliError(

@@ -83,8 +83,8 @@ ending in .csv: one kind, --kind (default overview). Existing files are replaced
     const params = parsedOptions(() => exportParams(url, ctx.now(), { siteRequired: true }));
     const toFile = target.toLowerCase().endsWith(".csv");
     const kinds = toFile ? [kind ?? "overview"] : kind ? [kind] : KINDS;
-    if (!toFile) await Deno.mkdir(target, { recursive: true });
     await withDatabase(ctx, async (db) => {
+      if (!toFile) await Deno.mkdir(target, { recursive: true });
       for (const k of kinds) {
         const path = toFile ? target : join(target, exportFilename(k, params));
         const body = parsedOptions(() => WRITERS[k](db, url, ctx));

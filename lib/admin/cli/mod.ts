@@ -63,8 +63,12 @@ export async function runAdminCli(argv: string[], runtime: CliRuntime): Promise<
       io.out(commandHelp(ADMIN_COMMANDS[topic]));
       return 0;
     }
+    if (name === undefined) {
+      io.note(overview());
+      return EXIT_USAGE;
+    }
     io.out(overview());
-    return name === undefined ? EXIT_USAGE : 0;
+    return 0;
   }
   if (!Object.hasOwn(ADMIN_COMMANDS, name)) {
     io.note(`unknown command ${JSON.stringify(name)}\n\n${overview()}`);

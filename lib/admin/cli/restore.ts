@@ -56,6 +56,7 @@ server afterwards; it applies any newer migrations.`,
           }); nothing was changed.`,
         );
       }
+      ctx.io.note(`restore: checking the copy (integrity_check, row counts)`);
       const summary = summarizeDatabase(partial);
       refuseUnlessEchelon(source, summary);
       let kept: string | null = null;
