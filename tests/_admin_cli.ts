@@ -1,5 +1,6 @@
 // Runs `deno task admin …` the way an operator does (scripts/admin.ts as a subprocess, with the
 // task's permissions) and feeds a running server hits and batch events over HTTP.
+import { beaconUrl, BROWSER_HEADERS } from "./_collect.ts";
 import { TEST_SECRET } from "./_helpers.ts";
 
 const ADMIN = new URL("../scripts/admin.ts", import.meta.url).pathname;
@@ -53,4 +54,17 @@ export async function ingestBatch(baseUrl: string, site: string, count: number):
   });
   if (res.status !== 200) throw new Error(`ingest: ${res.status} ${await res.text()}`);
   return (await res.json()).accepted;
+}
+
+/**
+ * Sends `count` page views to /b.gif as browsers without a proof of work would: stored (scored as
+ * unverified), so they are rows to back up and export, and figures for the rollups.
+ */
+export async function sendViews(baseUrl: string, site: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const url = beaconUrl({ s: site, sid: crypto.randomUUID(), p: btoa(`/page/${i % 3}`) });
+    const res = await fetch(baseUrl + url, { headers: BROWSER_HEADERS });
+    if (res.status !== 200) throw new Error(`/b.gif: ${res.status}`);
+    await res.body?.cancel();
+  }
 }

@@ -10,9 +10,10 @@ import { rollupState } from "../lib/db/rollups.ts";
 import { TEST_PASSWORD_HASH } from "./_auth.ts";
 import { TEST_SECRET } from "./_helpers.ts";
 import { spawnServer } from "./_process.ts";
-import { BEARER, ingestBatch, runAdmin } from "./_admin_cli.ts";
+import { BEARER, ingestBatch, runAdmin, sendViews } from "./_admin_cli.ts";
 
 const BATCH = 25;
+const VIEWS = 6;
 const SITE = "shop";
 
 function count(path: string, table: string): number {
@@ -46,6 +47,7 @@ Deno.test("admin CLI: backup, restore, reset-password, create-site, rebuild, exp
   try {
     const written = await ingestBatch(server.baseUrl, SITE, BATCH);
     assert.equal(written, BATCH);
+    await sendViews(server.baseUrl, SITE, VIEWS);
 
     await t.step("help lists every command; a bad command line exits 2", async () => {
       const help = await runAdmin(["help"], env);
@@ -91,6 +93,7 @@ Deno.test("admin CLI: backup, restore, reset-password, create-site, rebuild, exp
         assert.equal(backedUp % BATCH, 0);
         assert.ok(backedUp >= written, `${backedUp} >= ${written}`);
         assert.ok(backedUp < total, `${backedUp} < ${total}: the server kept writing`);
+        assert.equal(summary.rows.visitor_views, VIEWS);
         assert.match(result.stdout, new RegExp(`semantic_events\\s+${backedUp}\\b`));
         assert.equal(count(dbPath, "semantic_events"), total);
 
@@ -179,6 +182,7 @@ Deno.test("admin CLI: backup, restore, reset-password, create-site, rebuild, exp
       };
       const before = await overview();
       assert.ok(before.events > 0);
+      assert.equal(before.excluded_views, VIEWS, "the unproven views, counted as excluded");
       const today = new Date().toISOString().slice(0, 10);
       const db = new Database(dbPath);
       const builtBefore = rollupState(db, today)?.built_at ?? "";
@@ -216,6 +220,7 @@ Deno.test("admin CLI: backup, restore, reset-password, create-site, rebuild, exp
         assert.equal(file.replace(stamp, ""), body.replace(stamp, ""), kind);
       }
       assert.ok(http.events.split("\r\n").length > BATCH);
+      assert.equal(http.views.trim().split("\r\n").length, VIEWS + 1, "a header and the views");
       const one = await runAdmin(["export", SITE, `${dir}/e.csv`, "--kind", "events"], env);
       assert.equal(one.code, 0, one.stderr);
       assert.equal(await Deno.readTextFile(`${dir}/e.csv`), http.events);
