@@ -1,6 +1,7 @@
 // The start-up check on ECHELON_SECRET: it is the admin's bearer token and the root of every
 // derived key, so a short or patterned value is refused before anything runs (issue 13 item 7).
 // A floor, not a proof: the KDF in lib/secret.ts makes every guess cost ~0.25 s of CPU besides.
+// The admin password set by `deno task admin reset-password` or Settings gets a lower floor.
 
 export const MIN_SECRET_LENGTH = 32;
 /** Estimated bits (length × per-character Shannon entropy): `openssl rand -hex 16` gives 90+. */
@@ -23,6 +24,29 @@ export function secretWeakness(secret: string): string | null {
     return "more than half of it repeats or counts up or down (aaaa, abcd, 1234)";
   }
   if (hasRepeatedChunk(secret)) return "a part of it repeats (4 characters, over a quarter of it)";
+  return null;
+}
+
+export const MIN_PASSWORD_LENGTH = 12;
+/** Estimated bits a sign-in password needs (the login rate limit bounds guessing besides). */
+export const MIN_PASSWORD_BITS = 40;
+
+/** Why `password` is too weak for the admin account, or null when it passes. */
+export function passwordWeakness(password: string): string | null {
+  const length = [...password].length;
+  if (length < MIN_PASSWORD_LENGTH) {
+    return `${length} characters, at least ${MIN_PASSWORD_LENGTH} needed`;
+  }
+  const bits = Math.floor(estimatedBits(password));
+  if (bits < MIN_PASSWORD_BITS) {
+    return `too few distinct characters (about ${bits} bits, at least ${MIN_PASSWORD_BITS} needed)`;
+  }
+  if (predictablePairs(password) * 2 > password.length - 1) {
+    return "more than half of it repeats or counts up or down (aaaa, abcd, 1234)";
+  }
+  if (hasRepeatedChunk(password)) {
+    return "a part of it repeats (4 characters, over a quarter of it)";
+  }
   return null;
 }
 

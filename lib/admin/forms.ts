@@ -57,6 +57,7 @@ export const NOTICES = {
   site_saved: "Site settings saved.",
   site_deleted: "Site deleted.",
   settings_saved: "Settings saved.",
+  password_changed: "Password changed: every other device was signed out, this one stays.",
   campaign_created: "Campaign registered: links tagged with its utm_campaign count from now on.",
   campaign_saved: "Campaign saved.",
   campaign_deleted: "Campaign deleted. Views already counted keep their UTM values.",
@@ -87,6 +88,11 @@ export function safeReturnPath(raw: string | null, fallback: string): string {
   } catch {
     return fallback;
   }
+}
+
+/** 303 to an admin page (a GET of a form's target goes back to the page holding the form). */
+export function seeOther(path: string): Response {
+  return new Response(null, { status: 303, headers: { location: path } });
 }
 
 /** 303 to `path` with `notice` set (and any previous notice replaced). */

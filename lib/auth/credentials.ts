@@ -16,7 +16,8 @@ import {
 } from "./password.ts";
 
 export const GENERATED_USERNAME = "admin";
-const GENERATED_HASH_SETTING = "admin_password_hash";
+/** The instance setting holding the stored password's hash (generated, or set by a reset). */
+export const GENERATED_HASH_SETTING = "admin_password_hash";
 
 export interface AdminCredentials {
   username: string;
@@ -103,8 +104,7 @@ export async function ensureGeneratedPassword(
     log.info(
       `admin login: user "${GENERATED_USERNAME}" with the password generated at first start ` +
         "(printed once then). To replace it, set ECHELON_USERNAME and ECHELON_PASSWORD_HASH " +
-        "(deno task hash-password), or delete the instance setting " +
-        `"${GENERATED_HASH_SETTING}" and restart to generate a new one.`,
+        "(deno task hash-password), or run `deno task admin reset-password`.",
     );
     return null;
   }
@@ -131,14 +131,15 @@ function checkStoredHash(stored: string): void {
   } catch (error) {
     throw new Error(
       `instance setting "${GENERATED_HASH_SETTING}" is malformed; delete it to generate a new ` +
-        "password, or set ECHELON_USERNAME and ECHELON_PASSWORD_HASH",
+        "password, run `deno task admin reset-password`, or set ECHELON_USERNAME and " +
+        "ECHELON_PASSWORD_HASH",
       { cause: error },
     );
   }
 }
 
 /** 18 random bytes as base64url: 24 characters, 144 bits. */
-function generatePassword(): string {
+export function generatePassword(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(18));
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_");
 }

@@ -455,6 +455,19 @@ export function oldestRawDay(db: Database): string | null {
   return row?.d ?? null;
 }
 
+/** The first and last UTC day holding raw views or events of `siteId`, or null when none. */
+export function siteRawDays(db: Database, siteId: string): { first: string; last: string } | null {
+  const row = db.get<{ first: string | null; last: string | null }>(
+    `SELECT substr(MIN(lo), 1, 10) AS first, substr(MAX(hi), 1, 10) AS last FROM (
+       SELECT MIN(created_at) AS lo, MAX(created_at) AS hi FROM visitor_views WHERE site_id = ?
+       UNION ALL
+       SELECT MIN(created_at), MAX(created_at) FROM semantic_events WHERE site_id = ?)`,
+    siteId,
+    siteId,
+  );
+  return row?.first && row.last ? { first: row.first, last: row.last } : null;
+}
+
 export function markRollupDirty(db: Database, dates: Iterable<string>): void {
   const stmt = db.statement("INSERT OR IGNORE INTO rollup_dirty (date) VALUES (?)");
   db.transaction(() => {

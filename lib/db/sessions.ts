@@ -65,3 +65,26 @@ export function trimSessions(db: Database, username: string, keep: number): numb
     keep,
   ).changes;
 }
+
+/**
+ * After a password change: deletes every session except `keepTokenHash` (null: all of them) and
+ * gives the kept one the new credential tag, so it stays signed in. Returns how many ended.
+ */
+export function endSessionsExcept(
+  db: Database,
+  keepTokenHash: string | null,
+  keptCredentialTag: string,
+): number {
+  const ended = db.run(
+    "DELETE FROM admin_sessions WHERE token_hash IS NOT ?",
+    keepTokenHash,
+  ).changes;
+  if (keepTokenHash !== null) {
+    db.run(
+      "UPDATE admin_sessions SET credential_tag = ? WHERE token_hash = ?",
+      keptCredentialTag,
+      keepTokenHash,
+    );
+  }
+  return ended;
+}

@@ -2,9 +2,11 @@
 // (sanitised), the debug switch (locked on when ECHELON_DEBUG=true, which the page explains) and
 // the time zone admin pages show times in. One form, POSTed here. Public mode shows the values
 // without the form. Below it, the API keys card (components/ApiKeysCard.tsx), whose forms post
-// to /admin/settings/keys; not rendered in public mode.
+// to /admin/settings/keys, and the admin password card (components/PasswordCard.tsx), whose form
+// posts to /admin/settings/password; neither is rendered in public mode.
 import { AdminShell } from "../../components/AdminShell.tsx";
 import { ApiKeysCard } from "../../components/ApiKeysCard.tsx";
+import { PasswordCard } from "../../components/PasswordCard.tsx";
 import { TelemetryCard } from "../../components/TelemetryCard.tsx";
 import { BUTTON, Card, ErrorList, Field, INPUT, Notice } from "../../components/ui.tsx";
 import { MAX_CONSENT_CSS_LENGTH } from "../../lib/admin/css_sanitize.ts";
@@ -17,6 +19,7 @@ import {
   readAdminSettings,
   saveAdminSettings,
 } from "../../lib/admin/settings.ts";
+import { isPasswordPinnedByEnv } from "../../lib/auth/admin_password.ts";
 import { type ApiKeyInfo, listApiKeys } from "../../lib/auth/api_keys.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import type { Ctx, State } from "../../lib/state.ts";
@@ -33,6 +36,8 @@ interface Data {
   /** The API keys card's list; null in public mode (the card is not rendered). */
   apiKeys: ApiKeyInfo[] | null;
   telemetry: TelemetryView;
+  /** ECHELON_USERNAME + ECHELON_PASSWORD_HASH set: the password card explains, no form. */
+  passwordPinnedByEnv: boolean;
 }
 
 function render(
@@ -54,6 +59,7 @@ function render(
     zones: Intl.supportedValuesOf("timeZone"),
     apiKeys: isReadOnly(ctx) ? null : listApiKeys(ctx.state.services),
     telemetry: telemetryView(ctx.state.services),
+    passwordPinnedByEnv: isPasswordPinnedByEnv(ctx.state.services.config),
   }, { status });
 }
 
@@ -97,6 +103,11 @@ export default function SettingsPage({ data }: PageProps<Data, State>) {
       {data.apiKeys && (
         <div class="mt-5">
           <ApiKeysCard keys={data.apiKeys} timezone={settings.displayTimezone} />
+        </div>
+      )}
+      {!frame.readOnly && (
+        <div class="mt-5">
+          <PasswordCard pinnedByEnv={data.passwordPinnedByEnv} />
         </div>
       )}
     </AdminShell>

@@ -4,7 +4,7 @@
 import { AdminShell } from "../../../components/AdminShell.tsx";
 import { ApiKeysCard, type ApiKeysCardProps } from "../../../components/ApiKeysCard.tsx";
 import { LINK } from "../../../components/ui.tsx";
-import { assertWritable, readForm } from "../../../lib/admin/forms.ts";
+import { assertWritable, readForm, seeOther } from "../../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
 import {
   createApiKey,
@@ -23,7 +23,7 @@ interface Data {
 
 export const handler = {
   GET() {
-    return new Response(null, { status: 303, headers: { location: "/admin/settings" } });
+    return seeOther("/admin/settings");
   },
 
   async POST(ctx: Ctx) {
