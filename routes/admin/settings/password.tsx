@@ -1,17 +1,12 @@
 // POST /admin/settings/password {current_password, new_password, repeat_password}: changes the
 // admin password (lib/auth/admin_password.ts, as `deno task admin reset-password` does). The
 // current password is checked under the login rate limit (5 wrong per IP per 15 min); every other
-// session ends, this one stays. A refusal shows the card again with the reason. GET goes back to
-// Settings. Refused in public mode (no login there) and when the environment pins the account.
+// session ends, this one stays. A refusal shows the card again with the reason; GET shows the form
+// on its own page. Refused in public mode (no login there) and when the environment pins the account.
 import { AdminShell } from "../../../components/AdminShell.tsx";
 import { PasswordCard } from "../../../components/PasswordCard.tsx";
 import { LINK } from "../../../components/ui.tsx";
-import {
-  assertWritable,
-  readForm,
-  redirectWithNotice,
-  seeOther,
-} from "../../../lib/admin/forms.ts";
+import { assertWritable, readForm, redirectWithNotice } from "../../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
 import {
   isPasswordPinnedByEnv,
@@ -41,8 +36,12 @@ function refused(ctx: Ctx, errors: string[], status: number, headers: HeadersIni
 }
 
 export const handler = {
-  GET() {
-    return seeOther("/admin/settings");
+  GET(ctx: Ctx) {
+    return page<Data>({
+      frame: loadAdminFrame(ctx),
+      pinnedByEnv: isPasswordPinnedByEnv(ctx.state.services.config),
+      errors: [],
+    });
   },
 
   async POST(ctx: Ctx) {
@@ -88,7 +87,7 @@ export const handler = {
   },
 };
 
-export default function PasswordRefusedPage({ data }: PageProps<Data, State>) {
+export default function PasswordPage({ data }: PageProps<Data, State>) {
   return (
     <AdminShell title="Settings" frame={data.frame} selection={false}>
       <PasswordCard pinnedByEnv={data.pinnedByEnv} errors={data.errors} />
