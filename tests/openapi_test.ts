@@ -1,0 +1,188 @@
+// The API contract (issue 15 item 7): GET /api/openapi.json is a valid OpenAPI 3.1 document (a
+// real validator from npm), lists exactly the routes the router serves under /api/ plus the
+// collection endpoints (enumerated from the route files: a new route fails here until it is
+// declared), is readable by anyone, public mode included, with nothing of the instance in it; and
+// the schemas that validate requests refuse bad input with a 400 naming the field, the code the
+// document announces, and nothing stored.
+import assert from "node:assert/strict";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { openApiPath } from "../lib/api/openapi.ts";
+import { AUTH_ENV } from "./_auth.ts";
+import { createTestApp, tableRowCounts, TEST_SECRET, type TestApp } from "./_helpers.ts";
+import { listRoutes } from "./fuzz/_routes.ts";
+
+const BEARER = { authorization: `Bearer ${TEST_SECRET}` };
+const COLLECTION_PATHS = new Set(["/b.gif", "/e", "/c"]);
+/** Methods the router adds by itself: HEAD follows GET, OPTIONS is CORS (lib/cors.ts). */
+const IMPLIED = new Set(["HEAD", "OPTIONS"]);
+
+type Document = {
+  openapi: string;
+  info: { version: string };
+  paths: Record<string, Record<string, { parameters?: Parameter[] }>>;
+};
+type Parameter = { name: string; in: string; "x-error-code"?: string };
+
+async function fetchDocument(app: TestApp, headers: HeadersInit = {}) {
+  const res = await app.request("/api/openapi.json", { headers });
+  const text = await res.text();
+  return { res, text, doc: JSON.parse(text) as Document };
+}
+
+Deno.test("openapi: the document is a valid OpenAPI 3.1 document, served to anonymous callers", async () => {
+  const app = await createTestApp({ ...AUTH_ENV, ECHELON_SECRET: TEST_SECRET });
+  const { res, doc } = await fetchDocument(app);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type") ?? "", /^application\/json/);
+  assert.equal(doc.openapi, "3.1.0");
+  assert.equal(doc.info.version, app.services.config.version);
+  const result = await new Validator().validate(doc);
+  assert.deepEqual(result, { valid: true }, JSON.stringify(result.errors, null, 1));
+});
+
+Deno.test("openapi: every /api/ route and collection endpoint is in the document, and nothing else", async () => {
+  const served = (await listRoutes())
+    .filter((r) => r.pattern.startsWith("/api/") || COLLECTION_PATHS.has(r.pattern))
+    .flatMap((r) =>
+      r.methods.filter((m) => !IMPLIED.has(m)).map((m) => `${m} ${openApiPath(r.pattern)}`)
+    )
+    .sort();
+  const app = await createTestApp();
+  const { doc } = await fetchDocument(app);
+  const documented = Object.entries(doc.paths)
+    .flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`))
+    .sort();
+  assert.ok(served.length >= 50, `${served.length} operations served`);
+  assert.deepEqual(
+    documented,
+    served,
+    `missing from the document: ${served.filter((s) => !documented.includes(s)).join(", ")}; ` +
+      `documented but not served: ${documented.filter((d) => !served.includes(d)).join(", ")}`,
+  );
+});
+
+Deno.test("openapi: public mode serves the same document, with nothing of the instance in it", async () => {
+  const secret = [...crypto.getRandomValues(new Uint8Array(32))]
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  const pub = await createTestApp({ ECHELON_PUBLIC_MODE: "true", ECHELON_SECRET: secret });
+  const site = await pub.request("/api/sites", {
+    method: "POST",
+    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+    body: JSON.stringify({ site_id: "private-shop-7731", name: "Secret Shop Name" }),
+  });
+  assert.equal(site.status, 403, "public mode refuses writes even with the secret");
+  pub.services.db.run(
+    "INSERT INTO sites (site_id, name, source) VALUES (?, ?, 'admin')",
+    "private-shop-7731",
+    "Secret Shop Name",
+  );
+  const anonymous = await fetchDocument(pub);
+  assert.equal(anonymous.res.status, 200);
+  for (const value of [secret, "private-shop-7731", "Secret Shop Name", "echelon.test"]) {
+    assert.ok(!anonymous.text.includes(value), `the document shows ${value}`);
+  }
+  // Nothing instance-specific: a private instance with another secret serves the same bytes.
+  const priv = await createTestApp({ ...AUTH_ENV, ECHELON_SECRET: TEST_SECRET });
+  assert.equal((await fetchDocument(priv, BEARER)).text, anonymous.text);
+  // Reading it is all it allows.
+  const post = await pub.request("/api/openapi.json", { method: "POST" });
+  assert.deepEqual([post.status, (await post.json()).error], [405, "method_not_allowed"]);
+});
+
+/** The `x-error-code` the document gives a parameter of an operation. */
+function documentedCode(doc: Document, path: string, method: string, name: string) {
+  return doc.paths[path][method].parameters?.find((p) => p.name === name)?.["x-error-code"];
+}
+
+Deno.test("openapi: the schemas refuse bad input with 400 naming the field, and store nothing", async (t) => {
+  const app = await createTestApp({ ...AUTH_ENV, ECHELON_SECRET: TEST_SECRET });
+  const { doc } = await fetchDocument(app);
+  const send = async (method: string, path: string, body?: unknown) => {
+    const before = tableRowCounts(app);
+    const res = await app.request(path, {
+      method,
+      headers: { ...BEARER, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const answer = { status: res.status, body: await res.json() };
+    assert.deepEqual(tableRowCounts(app), before, `${method} ${path} changed the database`);
+    return answer;
+  };
+
+  await t.step("query parameters", async () => {
+    const days = await send("GET", "/api/bots/report?days=abc");
+    assert.deepEqual(days, {
+      status: 400,
+      body: { error: "invalid_param", message: 'days: "abc" is not an integer' },
+    });
+    const site = await send("GET", "/api/bots/crawlers?site_id=no%20spaces");
+    assert.equal(site.status, 400);
+    assert.equal(site.body.message, 'site_id: "no spaces" is not a site id');
+    assert.equal(site.body.error, documentedCode(doc, "/api/bots/crawlers", "get", "site_id"));
+    assert.equal(site.body.error, "invalid_site_id");
+    const created = await app.request("/api/sites", {
+      method: "POST",
+      headers: { ...BEARER, "content-type": "application/json" },
+      body: JSON.stringify({ site_id: "shop" }),
+    });
+    assert.equal(created.status, 201);
+    await created.body?.cancel();
+    const purge = await send("DELETE", "/api/sites/shop?purge_data=yes");
+    assert.deepEqual(purge.body, {
+      error: "invalid_param",
+      message: "purge_data: expected true or false",
+    });
+    const row = await send("GET", "/api/bots/score-detail?view_id=0");
+    assert.deepEqual(row.body, { error: "invalid_param", message: 'view_id: "0" is not a row id' });
+  });
+
+  await t.step("path parameters", async () => {
+    const key = await send("DELETE", "/api/keys/abc");
+    assert.deepEqual(key, {
+      status: 400,
+      body: { error: "invalid_id", message: 'id: "abc" is not a key id' },
+    });
+    const visitor = await send("GET", `/api/bots/visitor/${"v".repeat(129)}`);
+    assert.equal(visitor.status, 400);
+    assert.equal(visitor.body.error, "invalid_visitor_id");
+    assert.match(visitor.body.message, /^visitor_id: "v{40}…" must be 1-128 characters$/);
+  });
+
+  await t.step("JSON bodies", async () => {
+    assert.deepEqual(await send("POST", "/api/bots/exclude", [1]), {
+      status: 400,
+      body: { error: "invalid_payload", message: "Expected a JSON object {visitor_id, label?}" },
+    });
+    const label = await send("POST", "/api/bots/exclude", { visitor_id: "v1", label: 7 });
+    assert.deepEqual(label.body, {
+      error: "invalid_payload",
+      message: "label: must be a string of at most 256 characters",
+    });
+    const both = await send("POST", "/api/keys", { name: " \u0001 ", scope: "admin" });
+    assert.deepEqual(both.body, {
+      error: "invalid_payload",
+      message: 'name: a name is required scope: "admin" must be "read" or "write"',
+    });
+    const debug = await send("POST", "/api/debug", { enabled: "yes" });
+    assert.deepEqual(debug, {
+      status: 400,
+      body: { error: "invalid_body", message: 'Expected {"enabled": true} or {"enabled": false}' },
+    });
+  });
+
+  await t.step("good input still passes and is stored", async () => {
+    const res = await app.request("/api/bots/exclude", {
+      method: "POST",
+      headers: { ...BEARER, "content-type": "application/json" },
+      body: JSON.stringify({ visitor_id: "v-good", label: "scraper" }),
+    });
+    assert.deepEqual({ status: res.status, body: await res.json() }, {
+      status: 201,
+      body: { excluded: "v-good" },
+    });
+    const rows = app.services.db.all<{ visitor_id: string; label: string }>(
+      "SELECT visitor_id, label FROM excluded_visitors",
+    );
+    assert.deepEqual(rows.map((r) => ({ ...r })), [{ visitor_id: "v-good", label: "scraper" }]);
+  });
+});
