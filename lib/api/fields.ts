@@ -28,6 +28,25 @@ export function errorCodeOf(schema: z.ZodType | undefined): string | null {
   return null;
 }
 
+const EMPTY_REFUSED = new WeakSet<z.ZodType>();
+
+/** A query parameter whose empty value is refused rather than read as absent. */
+function refusingEmpty<T extends z.ZodType>(schema: T): T {
+  EMPTY_REFUSED.add(schema);
+  return schema;
+}
+
+/** Whether an empty value of this parameter is a value to check (not an absent parameter). */
+export function refusesEmpty(schema: z.ZodType | undefined): boolean {
+  for (let s: z.ZodType | undefined = schema; s; s = innerOf(s)) {
+    // A check or a description clones a schema; the clone names the original as its parent.
+    for (let p: z.core.$ZodType | undefined = s; p; p = p._zod.parent) {
+      if (EMPTY_REFUSED.has(p as z.ZodType)) return true;
+    }
+  }
+  return false;
+}
+
 function innerOf(schema: z.ZodType): z.ZodType | undefined {
   const def = schema._zod.def as { innerType?: z.ZodType; in?: z.ZodType };
   return def.innerType ?? def.in;
@@ -56,9 +75,9 @@ export function clampedIntParam(
     .describe(`An integer, clamped to ${range.min}-${range.max}; default ${range.fallback}`);
 }
 
-/** A positive row id (a stored view's or event's id). */
+/** A positive row id (a stored view's or event's id); `view_id=` is refused, not absent. */
 export function rowIdParam(name: string) {
-  return z.string()
+  return refusingEmpty(z.string())
     .regex(/^\d{1,15}$/, { error: (i) => `${name}: ${preview(i.input)} is not a row id` })
     .transform(Number)
     .refine((n) => n >= 1, { error: (i) => `${name}: ${preview(String(i.input))} is not a row id` })
@@ -67,7 +86,9 @@ export function rowIdParam(name: string) {
 
 /** `true` or `false`. */
 export function booleanParam(name: string) {
-  return z.enum(["true", "false"], { error: () => `${name}: expected true or false` })
+  return refusingEmpty(
+    z.enum(["true", "false"], { error: () => `${name}: expected true or false` }),
+  )
     .transform((value) => value === "true");
 }
 

@@ -4,7 +4,7 @@
 // invalid_param for parameters, invalid_payload for bodies, missing_param for an absent one.
 import type { z } from "zod";
 import { HttpError } from "../http_error.ts";
-import { errorCodeOf } from "./fields.ts";
+import { errorCodeOf, refusesEmpty } from "./fields.ts";
 
 type WithQuery = { query: z.ZodObject };
 type WithParams = { params: z.ZodObject };
@@ -13,9 +13,9 @@ type WithBody = { body: z.ZodType };
 /** The query string, validated: absent and empty parameters are left out. */
 export function readQuery<O extends WithQuery>(operation: O, url: URL): z.output<O["query"]> {
   const raw: Record<string, string> = {};
-  for (const name of Object.keys(operation.query.shape)) {
+  for (const [name, schema] of Object.entries(operation.query.shape)) {
     const value = url.searchParams.get(name)?.trim();
-    if (value) raw[name] = value;
+    if (value !== undefined && (value !== "" || refusesEmpty(schema))) raw[name] = value;
   }
   return parse<O["query"]>(operation.query, raw, "invalid_param");
 }
