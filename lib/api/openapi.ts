@@ -44,6 +44,11 @@ function toSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
     io,
     target: "draft-2020-12",
     unrepresentable: "any",
+    override: ({ jsonSchema }) => {
+      // zod bounds every integer by ±(2^53 - 1); JSON numbers are doubles anyway, so say nothing.
+      if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+      if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+    },
   }) as JsonSchema;
   return rest;
 }
