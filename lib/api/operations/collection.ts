@@ -7,6 +7,11 @@ import { defineOperation, empty, json } from "../contract.ts";
 
 const TAG = "Collection";
 const DROP_HEADER = { "x-echelon-drop": "Why the hit was dropped (debug mode only)" };
+/** How /e and the Nanolytica endpoint answer: 204 whether stored or dropped, unless refused. */
+const COLLECTED = {
+  responses: { 204: empty("Accepted or dropped (drops are counted)", DROP_HEADER) },
+  errors: { 429: "Rate limited (rate_limited)", 503: "The write buffer is full (overloaded)" },
+};
 
 export const beacon = defineOperation({
   method: "GET",
@@ -56,8 +61,7 @@ export const events = defineOperation({
     tok: z.string().optional(),
   }),
   bodyTypes: ["application/json", "text/plain"],
-  responses: { 204: empty("Accepted or dropped (drops are counted)", DROP_HEADER) },
-  errors: { 429: "Rate limited (rate_limited)", 503: "The write buffer is full (overloaded)" },
+  ...COLLECTED,
 });
 
 export const challenge = defineOperation({
@@ -91,8 +95,7 @@ export const nanolyticaCollect = defineOperation({
     scroll_depth: z.number().int().min(0).max(100).optional(),
     site: z.string().max(64).optional(),
   }),
-  responses: { 204: empty("Accepted or dropped (drops are counted)", DROP_HEADER) },
-  errors: { 429: "Rate limited (rate_limited)", 503: "The write buffer is full (overloaded)" },
+  ...COLLECTED,
 });
 
 export const batchIngest = defineOperation({
