@@ -6,7 +6,7 @@ import { CAMPAIGN_ID_PATTERN, MAX_CAMPAIGN_NAME, MAX_UTM_VALUE } from "../../cam
 import { defineOperation, json } from "../contract.ts";
 import { withCode } from "../fields.ts";
 import { publicAnswer } from "../public_shapes.ts";
-import { ANY_SITE, PERIOD } from "./shared.ts";
+import { CAMPAIGN_SITE, PERIOD } from "./shared.ts";
 
 const TAG = "Campaigns";
 
@@ -30,7 +30,7 @@ export const listCampaigns = defineOperation({
   tag: TAG,
   summary: "Registered campaigns with their figures in the period, newest first",
   auth: "read",
-  query: z.object({ ...ANY_SITE, status: z.enum(CAMPAIGN_STATUSES).optional(), ...PERIOD }),
+  query: z.object({ ...CAMPAIGN_SITE, status: z.enum(CAMPAIGN_STATUSES).optional(), ...PERIOD }),
   responses: { 200: json("Campaigns", publicAnswer("/api/campaigns")) },
 });
 

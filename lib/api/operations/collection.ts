@@ -21,7 +21,7 @@ export const beacon = defineOperation({
   description: "Always answers the 43-byte transparent GIF (no-store); a dropped hit is counted.",
   auth: "public",
   query: z.object({
-    p: z.string().max(4096).optional()
+    p: z.string().optional()
       .describe("Page path + query: base64 of the UTF-8 bytes, or a raw path starting with /"),
     s: z.string().optional().describe("Site id (default `default`)"),
     sid: z.string().optional().describe("Tab session UUID"),

@@ -3,6 +3,7 @@
 // a period and its cross-field rules for the API, the exports and the admin pages alike); these
 // schemas describe them for the document.
 import { z } from "zod";
+import { SITE_ID_PATTERN } from "../../config.ts";
 import { FILTER_NAMES } from "../../db/stats_source.ts";
 import { MAX_LIST_LIMIT, MAX_RANGE_DAYS } from "../../stats/params.ts";
 import { siteIdParam } from "../fields.ts";
@@ -44,3 +45,8 @@ export const SITE = { site_id: siteIdParam() };
 
 /** An optional site: absent means every site. */
 export const ANY_SITE = { site_id: siteIdParam().optional() };
+
+/** The campaign filters' optional site (lib/campaigns/params.ts: refused as invalid_param). */
+export const CAMPAIGN_SITE = {
+  site_id: z.string().regex(SITE_ID_PATTERN).optional().describe("Only this site's campaigns"),
+};

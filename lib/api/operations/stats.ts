@@ -9,7 +9,7 @@ import { STATUSES } from "../../experiments/model.ts";
 import { EVENT_TYPES } from "../../ingest/event_pipeline.ts";
 import { defineOperation, json } from "../contract.ts";
 import { publicAnswer } from "../public_shapes.ts";
-import { ANY_SITE, FILTERS, LIST_LIMIT, PERIOD, SITE } from "./shared.ts";
+import { ANY_SITE, CAMPAIGN_SITE, FILTERS, LIST_LIMIT, PERIOD, SITE } from "./shared.ts";
 
 const TAG = "Stats";
 
@@ -57,7 +57,7 @@ export const campaignStats = defineOperation({
   auth: "read",
   query: z.object({
     ...PERIOD,
-    ...ANY_SITE,
+    ...CAMPAIGN_SITE,
     status: z.enum(CAMPAIGN_STATUSES).optional(),
     id: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/).optional()
       .describe("One campaign: its report (totals, events, conversions, breakdowns, trend)"),
