@@ -7,6 +7,7 @@ import { withCode } from "../fields.ts";
 import { publicAnswer } from "../public_shapes.ts";
 
 const DEBUG_BODY = 'Expected {"enabled": true} or {"enabled": false}';
+const TELEMETRY_BODY = 'Expected {"optin": true} or {"optin": false}';
 
 const TAG = "Instance";
 
@@ -120,7 +121,10 @@ export const setTelemetry = defineOperation({
   summary: "Record the admin's telemetry choice",
   description: "JSON is answered with JSON; the Settings form (`optin=true|false`) with a 303.",
   auth: "admin",
-  body: z.object({ optin: z.boolean() }),
+  body: withCode(
+    z.object({ optin: z.boolean({ error: TELEMETRY_BODY }) }, { error: TELEMETRY_BODY }),
+    "invalid_body",
+  ),
   bodyTypes: ["application/json", "application/x-www-form-urlencoded"],
   responses: {
     200: json("Recorded", z.object({ telemetry: z.enum(["on", "off"]) })),

@@ -83,7 +83,11 @@ export const campaignEvents = defineOperation({
   query: z.object({
     ...SITE,
     ...PERIOD,
-    event_type: z.enum([...EVENT_TYPES] as [string, ...string[]]).optional(),
+    event_type: z.enum([...EVENT_TYPES] as [string, ...string[]], {
+      error: (i) =>
+        `event_type: ${JSON.stringify(String(i.input).slice(0, 40))} is not an event type ` +
+        `(${[...EVENT_TYPES].join(", ")})`,
+    }).optional(),
   }),
   responses: { 200: json("Per utm_campaign value", publicAnswer("/api/stats/campaign-events")) },
 });
