@@ -49,7 +49,19 @@ export const suspiciousVisitors = defineOperation({
     }).transform(Number).optional()
       .describe("Only the last N UTC days (clamped to 1 and the retention period)"),
   }),
-  responses: { 200: json("Visitors, most suspicious first", z.array(z.looseObject({}))) },
+  responses: {
+    200: json(
+      "Visitors, most suspicious first",
+      z.array(z.looseObject({
+        visitor_id: z.string(),
+        max_bot_score: z.number(),
+        pageviews: z.number(),
+        first_seen: z.string(),
+        last_seen: z.string(),
+        sites: z.string().nullable().describe("Comma-separated"),
+      })),
+    ),
+  },
 });
 
 export const scoreDetail = defineOperation({
@@ -63,7 +75,12 @@ export const scoreDetail = defineOperation({
     view_id: rowIdParam("view_id").optional(),
     event_id: rowIdParam("event_id").optional(),
   }),
-  responses: { 200: json("The score with its per-signal breakdown", z.looseObject({})) },
+  responses: {
+    200: json(
+      "The score with its per-signal breakdown",
+      z.object({ score: z.number(), detail: z.record(z.string(), z.unknown()).nullable() }),
+    ),
+  },
   errors: { 404: "No such view or event (not_found)" },
 });
 
@@ -123,7 +140,18 @@ export const excludedVisitors = defineOperation({
   tag: TAG,
   summary: "The 500 most recent exclusions with each visitor's views and top score",
   auth: "read",
-  responses: { 200: json("Exclusions, newest first", z.array(z.looseObject({}))) },
+  responses: {
+    200: json(
+      "Exclusions, newest first",
+      z.array(z.object({
+        visitor_id: z.string(),
+        label: z.string().nullable(),
+        created_at: z.string(),
+        pageviews: z.number(),
+        max_bot_score: z.number().nullable(),
+      })),
+    ),
+  },
 });
 
 export const crawlerReport = defineOperation({
@@ -134,7 +162,17 @@ export const crawlerReport = defineOperation({
   description: "From POST /api/crawl, verified against the crawlers' published IP ranges.",
   auth: "read",
   query: crawlerReportQuery,
-  responses: { 200: json("The crawler report", z.looseObject({ days: z.number() })) },
+  responses: {
+    200: json(
+      "The crawler report",
+      z.looseObject({
+        site_id: z.string().nullable(),
+        days: z.number(),
+        since: z.string(),
+        ranges_snapshot: z.string().describe("Date of the crawlers' IP ranges used"),
+      }),
+    ),
+  },
 });
 
 export const crawlerReportCsv = defineOperation({

@@ -75,7 +75,19 @@ export const challenge = defineOperation({
     s: z.string().describe("Site id (1-64 of A-Z a-z 0-9 . _ -)"),
     e: z.string().optional().describe("The epoch whose WASM module the client already has"),
   }),
-  responses: { 200: json("The challenge and the site's collection settings", z.looseObject({})) },
+  responses: {
+    200: json(
+      "The challenge and the site's collection settings",
+      z.looseObject({
+        challenge: z.string(),
+        difficulty: z.number(),
+        expiresAt: z.number().describe("Server time (ms) after which its tokens are expired"),
+        epoch: z.number(),
+        wasm: z.string().optional().describe("The current module (hex), when `e` is not current"),
+        site: z.looseObject({}),
+      }),
+    ),
+  },
   errors: { 400: "s is not a site id (invalid_site)" },
 });
 

@@ -46,7 +46,17 @@ export const summary = defineOperation({
   summary: "Write buffers, flush timings, drop counters and the last 24 hours",
   description: "Public mode shows the last 24 hours only.",
   auth: "read",
-  responses: { 200: json("The summary", publicAnswer("/api/stats/summary")) },
+  responses: {
+    200: json(
+      "The summary (public mode: last_24h only)",
+      (publicAnswer("/api/stats/summary") as z.ZodObject).extend({
+        buffers: z.looseObject({ views: z.number(), events: z.number() }).optional(),
+        writers: z.looseObject({}).optional(),
+        dropped: z.looseObject({}).optional(),
+        known_bots: z.looseObject({}).optional(),
+      }),
+    ),
+  },
 });
 
 export const vitals = defineOperation({
@@ -56,7 +66,23 @@ export const vitals = defineOperation({
   summary: "This process's request statistics",
   description: "Totals, latency percentiles, requests per second, error rate, slowest paths.",
   auth: "read",
-  responses: { 200: json("The statistics", z.looseObject({})) },
+  responses: {
+    200: json(
+      "The statistics",
+      z.looseObject({
+        totalRequests: z.number(),
+        totalErrors: z.number(),
+        recentRequests: z.number(),
+        windowSeconds: z.number(),
+        avgResponseMs: z.number(),
+        p50Ms: z.number(),
+        p95Ms: z.number(),
+        p99Ms: z.number(),
+        maxMs: z.number(),
+        rps: z.number(),
+      }),
+    ),
+  },
 });
 
 const LOCKED = { 409: "Decided by the server's environment (locked)" };
