@@ -58,8 +58,9 @@ function refusal(schema: z.ZodType, error: z.ZodError, fallback: string): HttpEr
   const shape = (schema as Partial<z.ZodObject>).shape;
   const fieldSchema = shape && field !== undefined ? shape[String(field)] : undefined;
   const missing = isMissing(first) && fieldSchema !== undefined;
-  const code = errorCodeOf(fieldSchema) ?? errorCodeOf(schema) ??
-    (missing && fallback === "invalid_param" ? "missing_param" : fallback);
+  const code = missing && fallback === "invalid_param"
+    ? "missing_param"
+    : errorCodeOf(fieldSchema) ?? errorCodeOf(schema) ?? fallback;
   return new HttpError(400, code, error.issues.map(messageOf).join(" "));
 }
 

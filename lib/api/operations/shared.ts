@@ -1,24 +1,14 @@
-// Parameters several operations share: the reporting period (`days` or `from`/`to`), the stats
-// filters, and the optional site. Their values are checked by lib/stats/params.ts (one reading of
-// a period and its cross-field rules for the API, the exports and the admin pages alike); these
-// schemas describe them for the document.
+// Parameters several operations share: the site, the reporting period (`days` or `from`/`to`)
+// and the list length, as lib/stats/params.ts declares and reads them (for the API, the exports
+// and the admin pages alike), and the stats filters, which it normalises (these describe them).
 import { z } from "zod";
 import { SITE_ID_PATTERN } from "../../config.ts";
 import { FILTER_NAMES } from "../../db/stats_source.ts";
-import { MAX_LIST_LIMIT, MAX_RANGE_DAYS } from "../../stats/params.ts";
+import { OVERVIEW_OPTIONS_QUERY, PERIOD_QUERY, SITE_QUERY } from "../../stats/params.ts";
 import { siteIdParam } from "../fields.ts";
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 /** `days` or `from`/`to`: inclusive UTC days, at most two years. */
-export const PERIOD = {
-  days: z.string().regex(/^\d{1,6}$/).optional()
-    .describe(`The last N UTC days, today included (1-${MAX_RANGE_DAYS}, default 30)`),
-  from: z.string().regex(DAY).optional()
-    .describe("First UTC day (YYYY-MM-DD), inclusive; not with days"),
-  to: z.string().regex(DAY).optional()
-    .describe("Last UTC day (YYYY-MM-DD), inclusive, default today; needs from"),
-};
+export const PERIOD = PERIOD_QUERY.shape;
 
 const FILTER_HINTS: Record<(typeof FILTER_NAMES)[number], string> = {
   path: "Exact path (starts with /)",
@@ -37,11 +27,13 @@ export const FILTERS = Object.fromEntries(
 );
 
 /** Length of each top list. */
-export const LIST_LIMIT = z.string().regex(/^\d{1,6}$/).optional()
-  .describe(`Length of each top list (1-${MAX_LIST_LIMIT})`);
+export const LIST_LIMIT = OVERVIEW_OPTIONS_QUERY.shape.limit;
+
+/** The overview's `compare` and `limit`. */
+export const OVERVIEW_OPTIONS = OVERVIEW_OPTIONS_QUERY.shape;
 
 /** A required site. */
-export const SITE = { site_id: siteIdParam() };
+export const SITE = SITE_QUERY.shape;
 
 /** An optional site: absent means every site. */
 export const ANY_SITE = { site_id: siteIdParam().optional() };

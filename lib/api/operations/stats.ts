@@ -9,7 +9,7 @@ import { STATUSES } from "../../experiments/model.ts";
 import { EVENT_TYPES } from "../../ingest/event_pipeline.ts";
 import { defineOperation, json } from "../contract.ts";
 import { publicAnswer } from "../public_shapes.ts";
-import { ANY_SITE, CAMPAIGN_SITE, FILTERS, LIST_LIMIT, PERIOD, SITE } from "./shared.ts";
+import { ANY_SITE, CAMPAIGN_SITE, FILTERS, OVERVIEW_OPTIONS, PERIOD, SITE } from "./shared.ts";
 
 const TAG = "Stats";
 
@@ -23,8 +23,7 @@ export const overview = defineOperation({
     ...SITE,
     ...PERIOD,
     ...FILTERS,
-    compare: z.enum(["previous"]).optional().describe("Also the previous period and the changes"),
-    limit: LIST_LIMIT,
+    ...OVERVIEW_OPTIONS,
   }),
   responses: { 200: json("The overview", publicAnswer("/api/stats/overview")) },
 });
