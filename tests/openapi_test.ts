@@ -139,6 +139,20 @@ Deno.test("openapi: the schemas refuse bad input with 400 naming the field, and 
       error: "invalid_param",
       message: "purge_data: expected true or false",
     });
+    const statuses = await send("GET", "/api/experiments?status=draft,bogus&limit=501");
+    assert.deepEqual(statuses.body, {
+      error: "invalid_param",
+      message: 'status: "bogus" is not one of draft, active, paused, completed, archived ' +
+        'limit: "501" must be 1 to 500',
+    });
+    assert.deepEqual((await send("GET", "/api/stats/overview?days=731")).body, {
+      error: "missing_param",
+      message: "site_id is required",
+    });
+    assert.deepEqual((await send("GET", "/api/stats/overview?site_id=a&days=731")).body, {
+      error: "invalid_param",
+      message: 'days: "731" must be 1-730',
+    });
     const row = await send("GET", "/api/bots/score-detail?view_id=0");
     assert.deepEqual(row.body, { error: "invalid_param", message: 'view_id: "0" is not a row id' });
   });

@@ -9,6 +9,7 @@ import {
   MIN_VARIANTS,
 } from "../../experiments/definition.ts";
 import { STATUSES } from "../../experiments/model.ts";
+import { EXPERIMENT_LIST_QUERY } from "../../experiments/params.ts";
 import { defineOperation, json } from "../contract.ts";
 import { publicAnswer } from "../public_shapes.ts";
 
@@ -49,11 +50,7 @@ export const listExperiments = defineOperation({
   tag: TAG,
   summary: "Experiments with their variants, newest first",
   auth: "read",
-  query: z.object({
-    site_id: z.string().optional(),
-    status: z.string().optional().describe(`Comma-separated: ${STATUSES.join(", ")}`),
-    limit: z.string().regex(/^\d{1,6}$/).optional().describe("1-500 (default 200)"),
-  }),
+  query: EXPERIMENT_LIST_QUERY,
   responses: { 200: json("Experiments", publicAnswer("/api/experiments")) },
 });
 

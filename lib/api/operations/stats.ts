@@ -4,12 +4,11 @@
 // lib/experiments/params.ts, which the admin pages share.
 import { z } from "zod";
 import { CAMPAIGN_STATUSES } from "../../db/campaigns.ts";
-import { EXPERIMENT_ID_PATTERN } from "../../experiments/definition.ts";
-import { STATUSES } from "../../experiments/model.ts";
+import { EXPERIMENT_ID_QUERY, EXPERIMENT_LIST_QUERY } from "../../experiments/params.ts";
 import { EVENT_TYPES } from "../../ingest/event_pipeline.ts";
 import { defineOperation, json } from "../contract.ts";
 import { publicAnswer } from "../public_shapes.ts";
-import { ANY_SITE, CAMPAIGN_SITE, FILTERS, OVERVIEW_OPTIONS, PERIOD, SITE } from "./shared.ts";
+import { CAMPAIGN_SITE, FILTERS, OVERVIEW_OPTIONS, PERIOD, SITE } from "./shared.ts";
 
 const TAG = "Stats";
 
@@ -98,12 +97,7 @@ export const experimentStats = defineOperation({
   summary: "Experiment results: exposures, conversions, z-test, interval, sample-ratio check",
   description: "One experiment (`experiment_id`), or every active and completed one.",
   auth: "read",
-  query: z.object({
-    experiment_id: z.string().regex(EXPERIMENT_ID_PATTERN).optional(),
-    ...ANY_SITE,
-    status: z.string().optional().describe(`Comma-separated: ${STATUSES.join(", ")}`),
-    limit: z.string().regex(/^\d{1,6}$/).optional().describe("1-500 (default 200)"),
-  }),
+  query: EXPERIMENT_ID_QUERY.extend(EXPERIMENT_LIST_QUERY.shape),
   responses: { 200: json("Results, one per experiment", publicAnswer("/api/stats/experiments")) },
   errors: { 404: "No such experiment (not_found)" },
 });
