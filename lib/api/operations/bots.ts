@@ -4,7 +4,8 @@
 import { z } from "zod";
 import { SUSPICIOUS_SCORE } from "../../db/bots.ts";
 import { csv, defineOperation, json } from "../contract.ts";
-import { clampedIntParam, rowIdParam, siteIdParam, visitorIdField, withCode } from "../fields.ts";
+import { clampedIntParam, rowIdParam, visitorIdField, withCode } from "../fields.ts";
+import { ANY_SITE } from "./shared.ts";
 import { publicAnswer } from "../public_shapes.ts";
 
 export const MAX_REPORT_DAYS = 365;
@@ -14,7 +15,7 @@ const TAG = "Bots";
 
 /** `site_id` (optional) and `days`, as the crawler report's JSON and CSV read them. */
 export const crawlerReportQuery = z.object({
-  site_id: siteIdParam().optional(),
+  ...ANY_SITE,
   days: clampedIntParam("days", { fallback: 30, min: 1, max: MAX_REPORT_DAYS }),
 });
 
@@ -27,7 +28,7 @@ export const botReport = defineOperation({
     "score signal, proof-of-work verdict and score bucket, and why hits were excluded.",
   auth: "read",
   query: z.object({
-    site_id: siteIdParam().optional(),
+    ...ANY_SITE,
     days: clampedIntParam("days", { fallback: 7, min: 1, max: MAX_REPORT_DAYS }),
   }),
   responses: { 200: json("The report", publicAnswer("/api/bots/report")) },
@@ -41,7 +42,7 @@ export const suspiciousVisitors = defineOperation({
   description: "Within the retention period, or the last `days` UTC days; highest score first.",
   auth: "read",
   query: z.object({
-    site_id: siteIdParam().optional(),
+    ...ANY_SITE,
     min_score: clampedIntParam("min_score", { fallback: SUSPICIOUS_SCORE, min: 0, max: 100 }),
     limit: clampedIntParam("limit", { fallback: 50, min: 1, max: 200 }),
     days: z.string().regex(/^-?\d{1,15}$/, {

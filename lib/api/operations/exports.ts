@@ -2,12 +2,11 @@
 // them with lib/stats/params.ts). The crawler export is declared with the crawler report
 // (lib/api/operations/bots.ts), whose query it shares.
 import { z } from "zod";
+import { BOTS_QUERY, EVENT_FILTER_QUERY } from "../../export/mod.ts";
 import { csv, defineOperation } from "../contract.ts";
 import { ANY_SITE, FILTERS, LIST_LIMIT, PERIOD, SITE } from "./shared.ts";
 
 const TAG = "Exports";
-const BOTS = z.enum(["all", "humans", "bots"]).optional()
-  .describe("Which rows: all (default), humans or bots");
 
 export const overviewCsv = defineOperation({
   method: "GET",
@@ -25,7 +24,7 @@ export const viewsCsv = defineOperation({
   tag: TAG,
   summary: "The period's page views, one record per view, streamed",
   auth: "read",
-  query: z.object({ ...ANY_SITE, ...PERIOD, bots: BOTS }),
+  query: z.object({ ...ANY_SITE, ...PERIOD, ...BOTS_QUERY.shape }),
   responses: { 200: csv("Page views") },
 });
 
@@ -38,9 +37,8 @@ export const eventsCsv = defineOperation({
   query: z.object({
     ...ANY_SITE,
     ...PERIOD,
-    bots: BOTS,
-    type: z.string().max(128).optional().describe("Exact event type"),
-    name: z.string().max(128).optional().describe("Exact custom event name"),
+    ...BOTS_QUERY.shape,
+    ...EVENT_FILTER_QUERY.shape,
   }),
   responses: { 200: csv("Events") },
 });

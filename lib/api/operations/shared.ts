@@ -5,7 +5,7 @@ import { z } from "zod";
 import { SITE_ID_PATTERN } from "../../config.ts";
 import { FILTER_NAMES } from "../../db/stats_source.ts";
 import { OVERVIEW_OPTIONS_QUERY, PERIOD_QUERY, SITE_QUERY } from "../../stats/params.ts";
-import { siteIdParam } from "../fields.ts";
+import { ANY_SITE_QUERY } from "../../export/mod.ts";
 
 /** `days` or `from`/`to`: inclusive UTC days, at most two years. */
 export const PERIOD = PERIOD_QUERY.shape;
@@ -36,7 +36,7 @@ export const OVERVIEW_OPTIONS = OVERVIEW_OPTIONS_QUERY.shape;
 export const SITE = SITE_QUERY.shape;
 
 /** An optional site: absent means every site. */
-export const ANY_SITE = { site_id: siteIdParam().optional() };
+export const ANY_SITE = ANY_SITE_QUERY.shape;
 
 /** The campaign filters' optional site (lib/campaigns/params.ts: refused as invalid_param). */
 export const CAMPAIGN_SITE = {
