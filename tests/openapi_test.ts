@@ -317,3 +317,77 @@ Deno.test("openapi: every GET answer with a documented JSON schema fits it", asy
   assert.deepEqual(misfits, []);
   assert.ok(checked >= 25, `${checked} answers checked`);
 });
+
+/** A valid body per write operation with a documented JSON body, to spoil one field at a time. */
+const VALID_BODIES: Record<string, unknown> = {
+  "POST /api/sites": { site_id: "blog", name: "Blog" },
+  "PATCH /api/sites/{id}": { name: "Shop", send_form_values: false, consent_css: "" },
+  "POST /api/campaigns": { utm_campaign: "autumn", name: "Autumn", site_id: "shop" },
+  "PATCH /api/campaigns/{id}": { name: "Spring", status: "paused" },
+  "POST /api/keys": { name: "CI", scope: "read" },
+  "POST /api/bots/exclude": { visitor_id: "v-2", label: "x" },
+  "POST /api/debug": { enabled: true },
+  "POST /api/experiments": {
+    experiment_id: "hero",
+    name: "Hero",
+    site_id: "shop",
+    metric: "signup",
+    variants: [{ variant_id: "a", is_control: true }, { variant_id: "b" }],
+  },
+};
+
+type BodySchema = {
+  properties?: Record<
+    string,
+    { type?: string | string[]; enum?: unknown[]; pattern?: string; maxLength?: number }
+  >;
+};
+
+Deno.test("openapi: every constraint the document gives a body field, the server enforces with a 400 naming it", async () => {
+  const app = await createTestApp({ ...AUTH_ENV, ECHELON_SECRET: TEST_SECRET });
+  const write = async (method: string, path: string, body: unknown) => {
+    const res = await app.request(path, {
+      method,
+      headers: { ...BEARER, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  assert.equal((await write("POST", "/api/sites", { site_id: "shop" })).status, 201);
+  const spring = { utm_campaign: "spring", id: "spring", site_id: "shop" };
+  assert.equal((await write("POST", "/api/campaigns", spring)).status, 201);
+  const { doc } = await fetchDocument(app);
+  const failures: string[] = [];
+  let checked = 0;
+  for (const [key, valid] of Object.entries(VALID_BODIES)) {
+    const [method, template] = key.split(" ");
+    const path = template.replace("{id}", template.includes("sites") ? "shop" : "spring");
+    const operation = doc.paths[template][method.toLowerCase()] as {
+      requestBody: { content: Record<string, { schema: BodySchema }> };
+    };
+    const schema = operation.requestBody.content["application/json"].schema;
+    for (const [field, property] of Object.entries(schema.properties ?? {})) {
+      const types = [property.type ?? []].flat();
+      const bad = property.enum || property.pattern
+        ? "not valid!"
+        : property.maxLength !== undefined
+        ? "x".repeat(property.maxLength + 1)
+        : types.includes("boolean")
+        ? "yes"
+        : null;
+      if (bad === null) continue;
+      const before = tableRowCounts(app);
+      const answer = await write(method, path, { ...valid as object, [field]: bad });
+      const what = `${method} ${path} ${field}=${bad.slice(0, 12)}`;
+      // The site settings' messages name fields as the Settings form labels them ("Site id").
+      const named = answer.body.message.toLowerCase().replaceAll(" ", "_").includes(field);
+      if (answer.status !== 400 || !named) {
+        failures.push(`${what}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      }
+      assert.deepEqual(tableRowCounts(app), before, `${what} changed the database`);
+      checked++;
+    }
+  }
+  assert.deepEqual(failures, []);
+  assert.ok(checked >= 15, `${checked} constraints checked`);
+});
