@@ -77,31 +77,6 @@ function info(row: ApiKeyRow): ApiKeyInfo {
   };
 }
 
-/** A validated key name: trimmed, control characters removed, 1-64 characters. */
-export function parseKeyName(
-  raw: unknown,
-): { ok: true; value: string } | { ok: false; error: string } {
-  if (typeof raw !== "string") return { ok: false, error: "name: a name is required" };
-  // deno-lint-ignore no-control-regex
-  const value = raw.replace(/[\u0000-\u001f\u007f]/g, "").trim();
-  if (value === "") return { ok: false, error: "name: a name is required" };
-  if (value.length > MAX_KEY_NAME_LENGTH) {
-    return {
-      ok: false,
-      error: `name: ${value.length} characters, at most ${MAX_KEY_NAME_LENGTH} are allowed`,
-    };
-  }
-  return { ok: true, value };
-}
-
-export function parseKeyScope(
-  raw: unknown,
-): { ok: true; value: ApiKeyScope } | { ok: false; error: string } {
-  if (raw === "read" || raw === "write") return { ok: true, value: raw };
-  const shown = typeof raw === "string" ? JSON.stringify(raw.slice(0, 20)) : `a ${typeof raw}`;
-  return { ok: false, error: `scope: ${shown} must be "read" or "write"` };
-}
-
 /** Key names and usage are internal: a public instance neither shows nor manages keys. */
 export function assertKeyManagement(config: Pick<Config, "publicMode">): void {
   if (config.publicMode) throw new HttpError(403, "redacted", "Not available in public mode");

@@ -2,9 +2,10 @@
 // the stats API (`site_id`, `days` or `from`/`to`), the response (an attachment named after the
 // site, kind and period, never cached). What a public instance may download is decided by
 // lib/public/policy.ts (aggregates: overview and bots, without visitor ids).
-import { SITE_ID_PATTERN } from "../config.ts";
+import { z } from "zod";
+import { preview, siteIdParam } from "../api/fields.ts";
+import { readQuery } from "../api/validate.ts";
 import type { BotFilter } from "../db/admin_views.ts";
-import { HttpError } from "../http_error.ts";
 import { publicSections } from "../public/mod.ts";
 import type { Ctx } from "../state.ts";
 import { type DayRange, parseRange, requiredSiteId } from "../stats/mod.ts";
@@ -20,52 +21,52 @@ export interface ExportParams extends DayRange {
   until: string;
 }
 
-const BOT_CHOICES: readonly BotFilter[] = ["all", "humans", "bots"];
-
-function preview(value: string): string {
-  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-}
+const BOT_CHOICES = ["all", "humans", "bots"] as const satisfies readonly BotFilter[];
 
 /** An optional `site_id` (absent or empty: every site). */
-function optionalSite(url: URL): string | null {
-  const raw = url.searchParams.get("site_id")?.trim() ?? "";
-  if (raw === "") return null;
-  if (!SITE_ID_PATTERN.test(raw)) {
-    throw new HttpError(400, "invalid_site_id", `site_id: ${preview(raw)} is not a site id`);
-  }
-  return raw.toLowerCase();
+export const ANY_SITE_QUERY = z.object({ site_id: siteIdParam().optional() });
+
+/** `bots=all|humans|bots` (default all: a raw export is the stored rows, scores included). */
+export const BOTS_QUERY = z.object({
+  bots: z.enum(BOT_CHOICES, {
+    error: (i) => `bots: ${preview(i.input)} must be all, humans or bots`,
+  }).optional().describe("Which rows: all (default), humans or bots"),
+});
+
+/** An optional exact-match text filter, at most 128 characters. */
+function textFilter(name: string, what: string) {
+  return z.string().max(128, { error: `${name}: longer than 128 characters` }).optional()
+    .describe(what);
 }
+
+/** The events export's filters: exact event type and custom event name. */
+export const EVENT_FILTER_QUERY = z.object({
+  type: textFilter("type", "Exact event type"),
+  name: textFilter("name", "Exact custom event name"),
+});
 
 export function exportParams(
   url: URL,
   now: number,
   options: { siteRequired: boolean },
 ): ExportParams {
-  const siteId = options.siteRequired ? requiredSiteId(url) : optionalSite(url);
+  const siteId = options.siteRequired
+    ? requiredSiteId(url)
+    : readQuery({ query: ANY_SITE_QUERY }, url).site_id ?? null;
   const range = parseRange(url, now);
   const until = new Date(Date.parse(`${range.to}T00:00:00.000Z`) + 86_400_000).toISOString();
   return { siteId, ...range, since: `${range.from}T00:00:00.000Z`, until };
 }
 
-/** `bots=all|humans|bots` (default all: a raw export is the stored rows, scores included). */
+/** The rows a raw export carries: all (default), humans or bots. */
 export function botsParam(url: URL): BotFilter {
-  const raw = url.searchParams.get("bots")?.trim() ?? "";
-  if (raw === "") return "all";
-  const choice = BOT_CHOICES.find((c) => c === raw);
-  if (!choice) {
-    throw new HttpError(400, "invalid_param", `bots: ${preview(raw)} must be all, humans or bots`);
-  }
-  return choice;
+  return readQuery({ query: BOTS_QUERY }, url).bots ?? "all";
 }
 
-/** An optional exact-match text filter (event type or name), at most 128 characters. */
-export function textParam(url: URL, name: string): string | null {
-  const raw = url.searchParams.get(name)?.trim() ?? "";
-  if (raw === "") return null;
-  if (raw.length > 128) {
-    throw new HttpError(400, "invalid_param", `${name}: longer than 128 characters`);
-  }
-  return raw;
+/** The events export's type and name filters (null when absent). */
+export function eventFilters(url: URL): { eventType: string | null; eventName: string | null } {
+  const { type = null, name = null } = readQuery({ query: EVENT_FILTER_QUERY }, url);
+  return { eventType: type, eventName: name };
 }
 
 export function exportFilename(kind: ExportKind, params: ExportParams): string {

@@ -1,7 +1,11 @@
 // Query parameters of the stats API (and of the admin pages built on it), validated once: a bad
 // value is a 400 `{error, message}` naming the field and the value, never a 500. Dates are UTC
-// days (YYYY-MM-DD); ranges are inclusive.
-import { SITE_ID_PATTERN } from "../config.ts";
+// days (YYYY-MM-DD); ranges are inclusive. The site, the period, `compare` and `limit` are zod
+// schemas, which the OpenAPI document prints (lib/api/operations/shared.ts); the filters are
+// normalised here.
+import { z } from "zod";
+import { preview, siteIdParam } from "../api/fields.ts";
+import { readQuery } from "../api/validate.ts";
 import { addDays } from "../db/rollups.ts";
 import { FILTER_NAMES, type StatsFilters } from "../db/stats_source.ts";
 import { HttpError } from "../http_error.ts";
@@ -44,47 +48,53 @@ export function previousRange(range: DayRange): DayRange {
   return { from: addDays(range.from, -days), to: addDays(range.from, -1) };
 }
 
-function preview(value: string): string {
-  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-}
-
 function param(url: URL, name: string): string | null {
   const raw = url.searchParams.get(name);
   return raw === null || raw.trim() === "" ? null : raw.trim();
 }
 
+/** A UTC day, YYYY-MM-DD, that exists. */
+function dayField(name: string) {
+  const error = (i: { input: unknown }) => `${name}: ${preview(i.input)} is not a YYYY-MM-DD date`;
+  return z.string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error })
+    .refine((value) => utcDay(Date.parse(`${value}T00:00:00.000Z`) || 0) === value, { error });
+}
+
+/** A whole number in [min, max]. */
+function boundedInt(name: string, min: number, max: number) {
+  const error = (i: { input: unknown }) => `${name}: ${preview(i.input)} must be ${min}-${max}`;
+  return z.string()
+    .regex(/^\d{1,6}$/, { error })
+    .refine((value) => Number(value) >= min && Number(value) <= max, { error })
+    .transform(Number);
+}
+
+/** The required site of a report. */
+export const SITE_QUERY = z.object({ site_id: siteIdParam() });
+
+/** `days` or `from`/`to` (their cross-field rules: `parseRange`). */
+export const PERIOD_QUERY = z.object({
+  days: boundedInt("days", 1, MAX_RANGE_DAYS).optional()
+    .describe(`The last N UTC days, today included (1-${MAX_RANGE_DAYS}, default ${DEFAULT_DAYS})`),
+  from: dayField("from").optional().describe(
+    "First UTC day (YYYY-MM-DD), inclusive; not with days",
+  ),
+  to: dayField("to").optional().describe("Last UTC day, inclusive (default today); needs from"),
+});
+
+/** The overview's own parameters beyond the site, the period and the filters. */
+export const OVERVIEW_OPTIONS_QUERY = z.object({
+  compare: z.enum(["previous"], {
+    error: (i) => `compare: ${preview(i.input)} must be "previous"`,
+  }).optional().describe("Also the previous period of equal length, and the changes"),
+  limit: boundedInt("limit", 1, MAX_LIST_LIMIT).optional()
+    .describe(`Length of each top list (1-${MAX_LIST_LIMIT}; default 20, countries 10)`),
+});
+
 /** The required `site_id`, lower-cased as the collectors store it. */
-export function requiredSiteId(url: URL, name = "site_id"): string {
-  const value = param(url, name);
-  if (value === null) throw new HttpError(400, "missing_param", `${name} is required`);
-  if (!SITE_ID_PATTERN.test(value)) {
-    throw new HttpError(400, "invalid_site_id", `${name}: ${preview(value)} is not a site id`);
-  }
-  return value.toLowerCase();
-}
-
-function day(url: URL, name: string): string | null {
-  const value = param(url, name);
-  if (value === null) return null;
-  const ms = Date.parse(`${value}T00:00:00.000Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(ms) || utcDay(ms) !== value) {
-    throw new HttpError(
-      400,
-      "invalid_param",
-      `${name}: ${preview(value)} is not a YYYY-MM-DD date`,
-    );
-  }
-  return value;
-}
-
-function integer(url: URL, name: string, min: number, max: number): number | null {
-  const value = param(url, name);
-  if (value === null) return null;
-  const n = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
-  if (!(n >= min && n <= max)) {
-    throw new HttpError(400, "invalid_param", `${name}: ${preview(value)} must be ${min}-${max}`);
-  }
-  return n;
+export function requiredSiteId(url: URL): string {
+  return readQuery({ query: SITE_QUERY }, url).site_id;
 }
 
 /**
@@ -93,9 +103,7 @@ function integer(url: URL, name: string, min: number, max: number): number | nul
  */
 export function parseRange(url: URL, now: number): DayRange {
   const today = utcDay(now);
-  const days = integer(url, "days", 1, MAX_RANGE_DAYS);
-  const from = day(url, "from");
-  const to = day(url, "to");
+  const { days = null, from = null, to = null } = readQuery({ query: PERIOD_QUERY }, url);
   if (days !== null && (from !== null || to !== null)) {
     throw new HttpError(400, "invalid_param", "days: use either days or from/to, not both");
   }
@@ -156,15 +164,12 @@ export function parseFilters(url: URL): StatsFilters {
 export function parseOverviewQuery(url: URL, now: number): OverviewQuery {
   const siteId = requiredSiteId(url);
   const range = parseRange(url, now);
-  const compare = param(url, "compare");
-  if (compare !== null && compare !== "previous") {
-    throw new HttpError(400, "invalid_param", `compare: ${preview(compare)} must be "previous"`);
-  }
+  const { compare, limit = null } = readQuery({ query: OVERVIEW_OPTIONS_QUERY }, url);
   return {
     siteId,
     ...range,
     filters: parseFilters(url),
     compare: compare === "previous",
-    limit: integer(url, "limit", 1, MAX_LIST_LIMIT),
+    limit,
   };
 }

@@ -1,9 +1,9 @@
-// Access to /api/*: health is public; public mode refuses every write with 403 read_only (no
-// exceptions, fixing W12) and answers anonymous reads with public mode's view (lib/public: the
-// routes it lists, reduced to their aggregate fields; anything else 403 not_public). Otherwise a
-// request needs either the bearer token (ECHELON_SECRET, when set) or a valid admin session
-// cookie; cookie-authenticated writes must also pass the CSRF origin check (bearer requests
-// cannot be forged cross-site, so they skip it). A scoped API key (`Bearer ek_…`,
+// Access to /api/*: health and the OpenAPI document are public; public mode refuses every write
+// with 403 read_only (no exceptions, fixing W12) and answers anonymous reads with public mode's
+// view (lib/public: the routes it lists, reduced to their aggregate fields; anything else 403
+// not_public). Otherwise a request needs either the bearer token (ECHELON_SECRET, when set) or a
+// valid admin session cookie; cookie-authenticated writes must also pass the CSRF origin check
+// (bearer requests cannot be forged cross-site, so they skip it). A scoped API key (`Bearer ek_…`,
 // lib/auth/api_keys.ts) is the third way in: a read key may only read, a write key may also
 // write, and no key may manage keys (/api/keys). Those credentials read everything in public
 // mode too, as on a private instance.
@@ -15,6 +15,7 @@ import {
   verifyApiKey,
 } from "../../lib/auth/api_keys.ts";
 import { bearerMatches } from "../../lib/auth/bearer.ts";
+import { OPENAPI_PATH } from "../../lib/api/mod.ts";
 import { adminCredentials } from "../../lib/auth/credentials.ts";
 import { csrfRefusal, isSameOriginRequest, isUnsafeMethod } from "../../lib/auth/csrf.ts";
 import { sessionForRequest } from "../../lib/auth/sessions.ts";
@@ -22,8 +23,13 @@ import { jsonError } from "../../lib/http_error.ts";
 import { publicApiRead } from "../../lib/public/mod.ts";
 import type { Ctx } from "../../lib/state.ts";
 
-// Nanolytica's collect endpoint is a tracking endpoint (like /b.gif and /e), open to any page.
-export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/api/health", "/api/analytics/collect"]);
+// Nanolytica's collect endpoint is a tracking endpoint (like /b.gif and /e), open to any page; the
+// OpenAPI document is the code's contract, the same for every instance.
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set([
+  "/api/health",
+  "/api/analytics/collect",
+  OPENAPI_PATH,
+]);
 
 export function handler(ctx: Ctx): Response | Promise<Response> {
   const { config } = ctx.state.services;
@@ -51,6 +57,7 @@ function publicModeAccess(ctx: Ctx, path: string): Response | Promise<Response> 
       "This is a public read-only instance. Data cannot be modified.",
     );
   }
+  if (path === OPENAPI_PATH) return ctx.next();
   const verdict = credentials(ctx, path);
   if (verdict.kind !== "ok") return publicApiRead(ctx);
   ctx.state.publicMode = false;

@@ -7,6 +7,8 @@
 import { assertWritable } from "../../lib/admin/forms.ts";
 import { ADMIN_SETTING_KEYS, setInstanceSetting } from "../../lib/db/settings.ts";
 import { assertInstanceAdmin } from "../../lib/auth/instance_admin.ts";
+import { setDebug } from "../../lib/api/operations/instance.ts";
+import { readBody } from "../../lib/api/validate.ts";
 import { readJsonCapped } from "../../lib/http_body.ts";
 import { HttpError } from "../../lib/http_error.ts";
 import type { Ctx } from "../../lib/state.ts";
@@ -25,10 +27,7 @@ export const handler = {
     assertWritable(ctx);
     assertInstanceAdmin(ctx);
     const { config, collect, db, now } = ctx.state.services;
-    const body = await readJsonCapped(ctx.req, 1024) as { enabled?: unknown } | null;
-    if (typeof body?.enabled !== "boolean") {
-      throw new HttpError(400, "invalid_body", 'Expected {"enabled": true} or {"enabled": false}');
-    }
+    const body = readBody(setDebug, await readJsonCapped(ctx.req, 1024));
     if (config.debug) {
       throw new HttpError(
         409,

@@ -6,6 +6,8 @@
 // locked when ECHELON_TELEMETRY decides; 403 read_only in public mode, always (the reference
 // let anyone flip it there, W12); 403 insufficient_scope for API keys (an admin session or
 // ECHELON_SECRET decides instance settings).
+import { setTelemetry } from "../../lib/api/operations/instance.ts";
+import { readBody } from "../../lib/api/validate.ts";
 import { assertWritable, redirectWithNotice } from "../../lib/admin/forms.ts";
 import { assertInstanceAdmin } from "../../lib/auth/instance_admin.ts";
 import { readBodyCapped } from "../../lib/http_body.ts";
@@ -19,19 +21,26 @@ import {
 
 const MAX_BODY_BYTES = 1024;
 
-/** `{optin: boolean}` as JSON, or `optin=true|false` as a form; null for anything else. */
-async function readOptIn(ctx: Ctx): Promise<{ optIn: boolean; form: boolean } | null> {
+/** `{optin: boolean}` as JSON, or `optin=true|false` as a form (lib/api/operations/instance.ts). */
+async function readOptIn(ctx: Ctx): Promise<{ optIn: boolean; form: boolean }> {
   const type = (ctx.req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   const text = new TextDecoder().decode(await readBodyCapped(ctx.req, MAX_BODY_BYTES));
-  if (type === "application/x-www-form-urlencoded") {
-    const value = new URLSearchParams(text).get("optin");
-    return value === "true" || value === "false" ? { optIn: value === "true", form: true } : null;
-  }
+  const form = type === "application/x-www-form-urlencoded";
+  const { optin } = readBody(setTelemetry, form ? formOptIn(text) : parsedJson(text));
+  return { optIn: optin, form };
+}
+
+function formOptIn(text: string): { optin?: boolean } {
+  const value = new URLSearchParams(text).get("optin");
+  return value === "true" || value === "false" ? { optin: value === "true" } : {};
+}
+
+/** The body as JSON; text that is not JSON is refused by the schema like any bad body. */
+function parsedJson(text: string): unknown {
   try {
-    const body = JSON.parse(text);
-    return typeof body?.optin === "boolean" ? { optIn: body.optin, form: false } : null;
+    return JSON.parse(text);
   } catch {
-    return null;
+    return undefined;
   }
 }
 
@@ -56,9 +65,6 @@ export const handler = {
     assertWritable(ctx);
     assertInstanceAdmin(ctx);
     const choice = await readOptIn(ctx);
-    if (choice === null) {
-      throw new HttpError(400, "invalid_body", 'Expected {"optin": true} or {"optin": false}');
-    }
     const outcome = setTelemetryOptIn(ctx.state.services, choice.optIn);
     if (outcome.kind === "locked") {
       throw new HttpError(

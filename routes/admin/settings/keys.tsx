@@ -6,13 +6,9 @@ import { ApiKeysCard, type ApiKeysCardProps } from "../../../components/ApiKeysC
 import { LINK } from "../../../components/ui.tsx";
 import { assertWritable, readForm, seeOther } from "../../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
-import {
-  createApiKey,
-  listApiKeys,
-  MAX_LIVE_KEYS,
-  parseKeyName,
-  parseKeyScope,
-} from "../../../lib/auth/api_keys.ts";
+import { createKey } from "../../../lib/api/operations/keys.ts";
+import { checkBody } from "../../../lib/api/validate.ts";
+import { createApiKey, listApiKeys, MAX_LIVE_KEYS } from "../../../lib/auth/api_keys.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
 
@@ -30,12 +26,12 @@ export const handler = {
     assertWritable(ctx);
     const services = ctx.state.services;
     const form = await readForm(ctx);
-    const name = parseKeyName(form.get("name") ?? "");
-    const scope = parseKeyScope(form.get("scope") ?? "");
-    const errors = [name, scope].flatMap((p) => (p.ok ? [] : [p.error]));
-    const outcome = name.ok && scope.ok
-      ? createApiKey(services, { name: name.value, scope: scope.value })
-      : null;
+    const input = checkBody(createKey, {
+      name: form.get("name") ?? "",
+      scope: form.get("scope") ?? "",
+    });
+    const errors = input.ok ? [] : input.errors;
+    const outcome = input.ok ? createApiKey(services, input.value) : null;
     if (outcome?.kind === "too_many") {
       errors.push(`At most ${MAX_LIVE_KEYS} API keys may be live at once: revoke one first.`);
     }

@@ -4,7 +4,8 @@
 // draft → 201 {created, experiment, notes}; 400 names each bad field; 409 for a taken id.
 import { MAX_BODY_BYTES } from "../../../lib/experiments/definition.ts";
 import { createExperiment, findExperiments } from "../../../lib/experiments/mod.ts";
-import { limitParam, siteParam, statusesParam } from "../../../lib/experiments/params.ts";
+import { listExperiments } from "../../../lib/api/operations/experiments.ts";
+import { readQuery } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import type { Ctx } from "../../../lib/state.ts";
@@ -12,10 +13,11 @@ import type { Ctx } from "../../../lib/state.ts";
 export const handler = {
   GET(ctx: Ctx) {
     const { db } = ctx.state.services;
+    const query = readQuery(listExperiments, ctx.url);
     return Response.json(findExperiments(db, {
-      siteId: siteParam(ctx.url),
-      statuses: statusesParam(ctx.url),
-      limit: limitParam(ctx.url),
+      siteId: query.site_id ?? null,
+      statuses: query.status ?? null,
+      limit: query.limit,
     }));
   },
 

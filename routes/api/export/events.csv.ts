@@ -5,9 +5,9 @@ import { EVENT_EXPORT_COLUMNS, eventExportReader } from "../../../lib/db/export.
 import {
   botsParam,
   csvResponse,
+  eventFilters,
   exportFilename,
   exportParams,
-  textParam,
 } from "../../../lib/export/mod.ts";
 import { rawCsvStream } from "../../../lib/export/raw.ts";
 import type { Ctx } from "../../../lib/state.ts";
@@ -19,8 +19,7 @@ export const handler = {
     const reader = eventExportReader(db, {
       ...params,
       bots: botsParam(ctx.url),
-      eventType: textParam(ctx.url, "type"),
-      eventName: textParam(ctx.url, "name"),
+      ...eventFilters(ctx.url),
     });
     const body = rawCsvStream(
       EVENT_EXPORT_COLUMNS,

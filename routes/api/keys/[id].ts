@@ -1,24 +1,15 @@
 // DELETE /api/keys/:id: revokes a key → 200 {revoked}; it stops working at once (401). 404 for an
 // unknown id, 409 when it was already revoked. Same access rules as /api/keys.
+import { revokeKey } from "../../../lib/api/operations/keys.ts";
+import { readParams } from "../../../lib/api/validate.ts";
 import { assertKeyManagement, revokeApiKey } from "../../../lib/auth/api_keys.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
-function keyId(raw: string): number {
-  if (!/^\d{1,15}$/.test(raw) || Number(raw) < 1) {
-    throw new HttpError(
-      400,
-      "invalid_id",
-      `id: ${JSON.stringify(raw.slice(0, 40))} is not a key id`,
-    );
-  }
-  return Number(raw);
-}
-
 export const handler = {
   DELETE(ctx: Ctx) {
     assertKeyManagement(ctx.state.services.config);
-    const id = keyId(ctx.params.id);
+    const { id } = readParams(revokeKey, ctx.params);
     switch (revokeApiKey(ctx.state.services, id)) {
       case "not_found":
         throw new HttpError(404, "not_found", `No API key ${id}`);

@@ -7,9 +7,9 @@ import {
   createApiKey,
   listApiKeys,
   MAX_LIVE_KEYS,
-  parseKeyName,
-  parseKeyScope,
 } from "../../../lib/auth/api_keys.ts";
+import { createKey } from "../../../lib/api/operations/keys.ts";
+import { readBody } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import type { Ctx } from "../../../lib/state.ts";
@@ -25,15 +25,8 @@ export const handler = {
   async POST(ctx: Ctx) {
     assertKeyManagement(ctx.state.services.config);
     const body = await readJsonCapped(ctx.req, MAX_BODY_BYTES);
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      throw new HttpError(400, "invalid_payload", "Expected a JSON object {name, scope}");
-    }
-    const fields = body as { name?: unknown; scope?: unknown };
-    const name = parseKeyName(fields.name);
-    const scope = parseKeyScope(fields.scope);
-    const errors = [name, scope].flatMap((p) => (p.ok ? [] : [p.error]));
-    if (!name.ok || !scope.ok) throw new HttpError(400, "invalid_payload", errors.join(" "));
-    const outcome = createApiKey(ctx.state.services, { name: name.value, scope: scope.value });
+    const { name, scope } = readBody(createKey, body);
+    const outcome = createApiKey(ctx.state.services, { name, scope });
     if (outcome.kind === "too_many") {
       throw new HttpError(
         409,

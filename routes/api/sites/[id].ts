@@ -1,6 +1,8 @@
 // /api/sites/:id — GET the site and its collection settings; PATCH any of {name, consent_css
 // (≤ 4096, sanitised), send_form_values, query_allowlist}; DELETE it (?purge_data=true also
 // deletes its stored views, events and counters). 400 invalid_site_id, 404 not_found.
+import { deleteSite } from "../../../lib/api/operations/sites.ts";
+import { readQuery } from "../../../lib/api/validate.ts";
 import { parseSite } from "../../../lib/admin/period.ts";
 import { parseSiteSettings, removeSite, updateSite } from "../../../lib/admin/sites.ts";
 import { getSite, type SiteRecord } from "../../../lib/db/sites.ts";
@@ -48,11 +50,8 @@ export const handler = {
 
   DELETE(ctx: Ctx) {
     const site = siteOf(ctx);
-    const purge = ctx.url.searchParams.get("purge_data");
-    if (purge !== null && purge !== "true" && purge !== "false") {
-      throw new HttpError(400, "invalid_param", `purge_data: expected true or false`);
-    }
-    const removed = removeSite(ctx.state.services, site.site_id, purge === "true");
+    const { purge_data: purge = false } = readQuery(deleteSite, ctx.url);
+    const removed = removeSite(ctx.state.services, site.site_id, purge);
     return Response.json({ deleted: site.site_id, removed });
   },
 };

@@ -5,31 +5,22 @@
 // POST /api/sites {site_id, name?}: adds a site (201 {created}); a site known only from its hits
 // becomes an admin site (200 {registered}); an admin site already there is 409 conflict. Sites
 // added here are not bound by ECHELON_MAX_SITES or the hourly rate (those limit what hits register).
-import {
-  addSite,
-  parseSiteId,
-  parseSiteName,
-  siteListQuery,
-  SITES_PER_PAGE,
-} from "../../../lib/admin/sites.ts";
+import { listSites as listOperation } from "../../../lib/api/operations/sites.ts";
+import { readQuery } from "../../../lib/api/validate.ts";
+import { addSite, parseSiteId, parseSiteName, siteListQuery } from "../../../lib/admin/sites.ts";
 import { getSite, listSites } from "../../../lib/db/sites.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import type { Ctx } from "../../../lib/state.ts";
-import { clampedInt } from "../bots/_params.ts";
 
 const MAX_BODY_BYTES = 4096;
 
 export const handler = {
   GET(ctx: Ctx) {
     const { db, now } = ctx.state.services;
-    const limit = clampedInt(ctx.url, "limit", { fallback: SITES_PER_PAGE, min: 1, max: 1000 });
-    const after = ctx.url.searchParams.get("after");
-    if (after !== null && !parseSiteId(after).ok) {
-      throw new HttpError(400, "invalid_param", "after: expected a site id");
-    }
+    const { limit, after } = readQuery(listOperation, ctx.url);
     const page = listSites(db, siteListQuery(ctx.url, now()), {
-      cursor: after === null ? null : [after.toLowerCase()],
+      cursor: after === undefined ? null : [after],
       direction: "after",
       limit,
     });

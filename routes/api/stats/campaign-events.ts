@@ -4,11 +4,13 @@
 // tagged with it, events, event_rate (%), events per visitor, and its top 10 event types and
 // custom event names.
 import { reportRange } from "../../../lib/campaigns/mod.ts";
-import { HttpError } from "../../../lib/http_error.ts";
-import { EVENT_TYPES } from "../../../lib/ingest/event_pipeline.ts";
+import { campaignEvents } from "../../../lib/api/operations/stats.ts";
+import { readQuery } from "../../../lib/api/validate.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
 import { parseRange, requiredSiteId } from "../../../lib/stats/params.ts";
+
+const EVENT_TYPE = { query: campaignEvents.query.pick({ event_type: true }) };
 
 export const handler = {
   async GET(ctx: Ctx) {
@@ -16,15 +18,8 @@ export const handler = {
     const reads = readerFor(ctx);
     const siteId = requiredSiteId(ctx.url);
     const range = reportRange(parseRange(ctx.url, now()));
-    const eventType = ctx.url.searchParams.get("event_type")?.trim() || null;
-    if (eventType !== null && !EVENT_TYPES.has(eventType)) {
-      throw new HttpError(
-        400,
-        "invalid_param",
-        `event_type: ${JSON.stringify(eventType.slice(0, 40))} is not an event type ` +
-          `(${[...EVENT_TYPES].join(", ")})`,
-      );
-    }
+    // The site and the period first (lib/stats/params.ts, shared with the pages), then the rest.
+    const { event_type: eventType = null } = readQuery(EVENT_TYPE, ctx.url);
     return Response.json(await reads.run("campaignEventsReport", siteId, range, { eventType }));
   },
 };

@@ -3,12 +3,9 @@
 // `status`), each with per-variant exposures, conversions, rate, uplift, z-test p-value, 95 %
 // interval and significance, and the sample-ratio check (lib/experiments/results.ts).
 import { findExperiments, requireExperiment } from "../../../lib/experiments/mod.ts";
-import {
-  experimentIdParam,
-  limitParam,
-  siteParam,
-  statusesParam,
-} from "../../../lib/experiments/params.ts";
+import { experimentStats } from "../../../lib/api/operations/stats.ts";
+import { readQuery } from "../../../lib/api/validate.ts";
+import { EXPERIMENT_ID_QUERY } from "../../../lib/experiments/params.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
@@ -17,14 +14,16 @@ export const handler = {
     const { db, now } = ctx.state.services;
     const reads = readerFor(ctx);
     const at = now();
-    const id = experimentIdParam(ctx.url);
-    if (id !== null) {
+    // With an experiment id the list filters are not read (nor refused).
+    const { experiment_id: id } = readQuery({ query: EXPERIMENT_ID_QUERY }, ctx.url);
+    if (id !== undefined) {
       return Response.json([await reads.run("experimentResults", requireExperiment(db, id), at)]);
     }
+    const query = readQuery(experimentStats, ctx.url);
     const experiments = findExperiments(db, {
-      siteId: siteParam(ctx.url),
-      statuses: statusesParam(ctx.url) ?? ["active", "completed"],
-      limit: limitParam(ctx.url),
+      siteId: query.site_id ?? null,
+      statuses: query.status ?? ["active", "completed"],
+      limit: query.limit,
     });
     return Response.json(
       await Promise.all(experiments.map((e) => reads.run("experimentResults", e, at))),

@@ -1,15 +1,16 @@
 // GET /api/bots/visitor/:visitor_id: a visitor's exclusion and latest 100 views and events, each
 // with its parsed score breakdown. Not public (lib/public/policy.ts: a visitor's history).
+import { visitorHistory } from "../../../../lib/api/operations/bots.ts";
+import { readParams } from "../../../../lib/api/validate.ts";
 import { visitorEvents, visitorExclusion, visitorViews } from "../../../../lib/db/bots.ts";
 import type { Ctx } from "../../../../lib/state.ts";
-import { visitorId } from "../_params.ts";
 
 const MAX_ROWS = 100;
 
 export const handler = {
   GET(ctx: Ctx) {
     const { db } = ctx.state.services;
-    const id = visitorId(ctx.params.visitor_id);
+    const { visitor_id: id } = readParams(visitorHistory, ctx.params);
     const exclusion = visitorExclusion(db, id);
     return Response.json({
       visitor_id: id,

@@ -1,0 +1,124 @@
+// A/B experiments (routes/api/experiments/). Definitions are checked by
+// lib/experiments/definition.ts, which the admin forms share; it names every bad field at once.
+import { z } from "zod";
+import {
+  EXPERIMENT_ID_PATTERN,
+  MAX_DESCRIPTION,
+  MAX_NAME,
+  MAX_VARIANTS,
+  MIN_VARIANTS,
+} from "../../experiments/definition.ts";
+import { STATUSES } from "../../experiments/model.ts";
+import { EXPERIMENT_LIST_QUERY } from "../../experiments/params.ts";
+import { defineOperation, json } from "../contract.ts";
+import { publicAnswer } from "../public_shapes.ts";
+
+const TAG = "Experiments";
+
+const Experiment = z.looseObject({
+  experiment_id: z.string(),
+  site_id: z.string(),
+  name: z.string(),
+  status: z.enum(STATUSES),
+  variants: z.array(z.looseObject({ variant_id: z.string(), weight: z.number() })),
+});
+
+const Definition = {
+  experiment_id: z.string().regex(EXPERIMENT_ID_PATTERN),
+  name: z.string().max(MAX_NAME),
+  site_id: z.string(),
+  description: z.string().max(MAX_DESCRIPTION).optional(),
+  metric: z.string().optional().describe("The custom event name that converts"),
+  metric_event_type: z.string().optional().describe("Or a built-in event type"),
+  metric_kind: z.enum(["custom", "event_type"]).optional(),
+  allocation_percent: z.number().min(0).max(100).optional(),
+  variants: z.array(z.looseObject({
+    variant_id: z.string(),
+    name: z.string().optional(),
+    weight: z.number().optional(),
+    is_control: z.boolean().optional(),
+    config: z.unknown().optional().describe("What the tracker applies (≤ 4 KB of JSON)"),
+  })).min(MIN_VARIANTS).max(MAX_VARIANTS),
+};
+
+const experimentPath = z.object({ id: z.string().describe("The experiment id") });
+const NOT_FOUND = { 404: "No such experiment (not_found)" };
+
+export const listExperiments = defineOperation({
+  method: "GET",
+  path: "/api/experiments",
+  tag: TAG,
+  summary: "Experiments with their variants, newest first",
+  auth: "read",
+  query: EXPERIMENT_LIST_QUERY,
+  responses: { 200: json("Experiments", publicAnswer("/api/experiments")) },
+});
+
+export const createExperiment = defineOperation({
+  method: "POST",
+  path: "/api/experiments",
+  tag: TAG,
+  summary: "Create a draft experiment",
+  auth: "write",
+  body: z.looseObject(Definition),
+  responses: {
+    201: json(
+      "Created",
+      z.object({ created: z.string(), experiment: Experiment, notes: z.array(z.string()) }),
+    ),
+  },
+  errors: { 409: "The id is taken (conflict)" },
+});
+
+export const getExperiment = defineOperation({
+  method: "GET",
+  path: "/api/experiments/:id",
+  tag: TAG,
+  summary: "One experiment with its variants",
+  auth: "read",
+  params: experimentPath,
+  responses: { 200: json("The experiment", publicAnswer("/api/experiments/:id")) },
+  errors: NOT_FOUND,
+});
+
+export const updateExperiment = defineOperation({
+  method: "PATCH",
+  path: "/api/experiments/:id",
+  tag: TAG,
+  summary: "Move an experiment through its states, or edit a draft (or both)",
+  description: "draft → active → paused | completed, paused → active | completed, completed → " +
+    "archived; `from` applies the move only from the status the caller saw.",
+  auth: "write",
+  params: experimentPath,
+  body: z.looseObject({
+    status: z.enum(STATUSES).optional(),
+    from: z.enum(STATUSES).nullish(),
+    ...Object.fromEntries(Object.entries(Definition).map(([k, v]) => [k, v.optional()])),
+  }),
+  responses: {
+    200: json(
+      "Saved",
+      z.object({ updated: z.string(), experiment: Experiment, notes: z.array(z.string()) }),
+    ),
+  },
+  errors: { ...NOT_FOUND, 409: "A refused transition, a lost race, or not a draft (conflict)" },
+});
+
+export const deleteExperiment = defineOperation({
+  method: "DELETE",
+  path: "/api/experiments/:id",
+  tag: TAG,
+  summary: "Delete a draft",
+  auth: "write",
+  params: experimentPath,
+  responses: { 200: json("Deleted", z.object({ deleted: z.string() })) },
+  errors: { ...NOT_FOUND, 409: "Not a draft (conflict)" },
+});
+
+export const EXPERIMENT_OPERATIONS = [
+  listExperiments,
+  createExperiment,
+  getExperiment,
+  updateExperiment,
+  deleteExperiment,
+];

@@ -1,0 +1,76 @@
+// Reads an operation's inputs through its schemas: path parameters, the query string (values
+// trimmed, empty ones absent) and the JSON body. A refusal is a 400 whose message names each bad
+// field and its value, with the field's error code (`x-error-code`) or the input's default:
+// invalid_param for parameters, invalid_payload for bodies, missing_param for an absent one.
+import type { z } from "zod";
+import { HttpError } from "../http_error.ts";
+import { errorCodeOf, refusesEmpty } from "./fields.ts";
+
+type WithQuery = { query: z.ZodObject };
+type WithParams = { params: z.ZodObject };
+type WithBody = { body: z.ZodType };
+
+/** The query string, validated: absent and empty parameters are left out. */
+export function readQuery<O extends WithQuery>(operation: O, url: URL): z.output<O["query"]> {
+  const raw: Record<string, string> = {};
+  for (const [name, schema] of Object.entries(operation.query.shape)) {
+    const value = url.searchParams.get(name)?.trim();
+    if (value !== undefined && (value !== "" || refusesEmpty(schema))) raw[name] = value;
+  }
+  return parse<O["query"]>(operation.query, raw, "invalid_param");
+}
+
+/** The route's path parameters, validated. */
+export function readParams<O extends WithParams>(
+  operation: O,
+  params: Record<string, string>,
+): z.output<O["params"]> {
+  return parse<O["params"]>(operation.params, params, "invalid_param");
+}
+
+/** A JSON body already read (and capped) by lib/http_body.ts, validated. */
+export function readBody<O extends WithBody>(operation: O, body: unknown): z.output<O["body"]> {
+  return parse<O["body"]>(operation.body, body, "invalid_payload");
+}
+
+// Issues carry the value they refused only when asked: a missing field is told apart by it.
+const REPORT_INPUT = { reportInput: true };
+
+/** A body checked without throwing (an admin form shows the messages next to its fields). */
+export function checkBody<O extends WithBody>(
+  operation: O,
+  body: unknown,
+): { ok: true; value: z.output<O["body"]> } | { ok: false; errors: string[] } {
+  const result = operation.body.safeParse(body, REPORT_INPUT);
+  if (result.success) return { ok: true, value: result.data as z.output<O["body"]> };
+  return { ok: false, errors: result.error.issues.map(messageOf) };
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, fallback: string): z.output<S> {
+  const result = schema.safeParse(value, REPORT_INPUT);
+  if (result.success) return result.data;
+  throw refusal(schema, result.error, fallback);
+}
+
+function refusal(schema: z.ZodType, error: z.ZodError, fallback: string): HttpError {
+  const first = error.issues[0];
+  const field = first.path[0];
+  const shape = (schema as Partial<z.ZodObject>).shape;
+  const fieldSchema = shape && field !== undefined ? shape[String(field)] : undefined;
+  const missing = isMissing(first) && fieldSchema !== undefined;
+  const code = missing && fallback === "invalid_param"
+    ? "missing_param"
+    : errorCodeOf(fieldSchema) ?? errorCodeOf(schema) ?? fallback;
+  return new HttpError(400, code, error.issues.map(messageOf).join(" "));
+}
+
+function isMissing(issue: z.core.$ZodIssue): boolean {
+  return issue.code === "invalid_type" && issue.input === undefined && issue.path.length > 0;
+}
+
+/** An issue's message, prefixed with its field unless it names it already. */
+function messageOf(issue: z.core.$ZodIssue): string {
+  const where = issue.path.join(".");
+  if (where === "" || issue.message.includes(where)) return issue.message;
+  return isMissing(issue) ? `${where} is required` : `${where}: ${issue.message}`;
+}
