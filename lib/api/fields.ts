@@ -47,6 +47,15 @@ export function refusesEmpty(schema: z.ZodType | undefined): boolean {
   return false;
 }
 
+/** The fields of an object schema, or of the object a transform or refinement wraps. */
+export function shapeOf(schema: z.ZodType | undefined): Record<string, z.ZodType> | undefined {
+  for (let s: z.ZodType | undefined = schema; s; s = innerOf(s)) {
+    const shape = (s as Partial<z.ZodObject>).shape;
+    if (shape) return shape as Record<string, z.ZodType>;
+  }
+  return undefined;
+}
+
 function innerOf(schema: z.ZodType): z.ZodType | undefined {
   const def = schema._zod.def as { innerType?: z.ZodType; in?: z.ZodType };
   return def.innerType ?? def.in;

@@ -4,7 +4,7 @@
 // invalid_param for parameters, invalid_payload for bodies, missing_param for an absent one.
 import type { z } from "zod";
 import { HttpError } from "../http_error.ts";
-import { errorCodeOf, refusesEmpty } from "./fields.ts";
+import { errorCodeOf, refusesEmpty, shapeOf } from "./fields.ts";
 
 type WithQuery = { query: z.ZodObject };
 type WithParams = { params: z.ZodObject };
@@ -55,7 +55,7 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, fallback: string)
 function refusal(schema: z.ZodType, error: z.ZodError, fallback: string): HttpError {
   const first = error.issues[0];
   const field = first.path[0];
-  const shape = (schema as Partial<z.ZodObject>).shape;
+  const shape = shapeOf(schema);
   const fieldSchema = shape && field !== undefined ? shape[String(field)] : undefined;
   const missing = isMissing(first) && fieldSchema !== undefined;
   const code = missing && fallback === "invalid_param"

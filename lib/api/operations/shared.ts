@@ -2,7 +2,6 @@
 // and the list length, as lib/stats/params.ts declares and reads them (for the API, the exports
 // and the admin pages alike), and the stats filters, which it normalises (these describe them).
 import { z } from "zod";
-import { SITE_ID_PATTERN } from "../../config.ts";
 import { FILTER_NAMES } from "../../db/stats_source.ts";
 import { OVERVIEW_OPTIONS_QUERY, PERIOD_QUERY, SITE_QUERY } from "../../stats/params.ts";
 import { ANY_SITE_QUERY } from "../../export/mod.ts";
@@ -37,8 +36,3 @@ export const SITE = SITE_QUERY.shape;
 
 /** An optional site: absent means every site. */
 export const ANY_SITE = ANY_SITE_QUERY.shape;
-
-/** The campaign filters' optional site (lib/campaigns/params.ts: refused as invalid_param). */
-export const CAMPAIGN_SITE = {
-  site_id: z.string().regex(SITE_ID_PATTERN).optional().describe("Only this site's campaigns"),
-};
