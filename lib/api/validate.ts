@@ -68,9 +68,14 @@ function isMissing(issue: z.core.$ZodIssue): boolean {
   return issue.code === "invalid_type" && issue.input === undefined && issue.path.length > 0;
 }
 
-/** An issue's message, prefixed with its field unless it names it already. */
+/**
+ * An issue's message, prefixed with its field unless it names it already, by its name or by its
+ * label in a form ("Site id" for site_id).
+ */
 function messageOf(issue: z.core.$ZodIssue): string {
   const where = issue.path.join(".");
-  if (where === "" || issue.message.includes(where)) return issue.message;
+  const named = issue.message.includes(where) ||
+    issue.message.toLowerCase().replaceAll(" ", "_").includes(where);
+  if (where === "" || named) return issue.message;
   return isMissing(issue) ? `${where} is required` : `${where}: ${issue.message}`;
 }
