@@ -73,9 +73,15 @@ function isMissing(issue: z.core.$ZodIssue): boolean {
  * label in a form ("Site id" for site_id).
  */
 function messageOf(issue: z.core.$ZodIssue): string {
-  const where = issue.path.join(".");
+  const where = fieldPath(issue.path);
   const named = issue.message.includes(where) ||
     issue.message.toLowerCase().replaceAll(" ", "_").includes(where);
   if (where === "" || named) return issue.message;
   return isMissing(issue) ? `${where} is required` : `${where}: ${issue.message}`;
+}
+
+/** `["events", 0, "ts"]` → `events[0].ts`. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((key, i) => typeof key === "number" ? `[${key}]` : `${i ? "." : ""}${String(key)}`)
+    .join("");
 }

@@ -3,6 +3,7 @@
 // Their inputs are read by the ingest pipeline (lib/ingest/), whose drops are counted rather than
 // answered (a dropped hit still gets the pixel or 204); these schemas describe them.
 import { z } from "zod";
+import { INGEST_BATCH_BODY } from "../../ingest/batch.ts";
 import { defineOperation, empty, json } from "../contract.ts";
 
 const TAG = "Collection";
@@ -118,23 +119,7 @@ export const batchIngest = defineOperation({
   description: "At most 1 MB and 100 events; `ts` within 7 days back and 5 minutes ahead; an " +
     "event_id seen before is not stored again.",
   auth: "write",
-  body: z.looseObject({
-    v: z.literal(1),
-    batch_id: z.string(),
-    context: z.looseObject({
-      session_id: z.string().optional(),
-      site_id: z.string().optional(),
-      device_class: z.string().optional(),
-    }).optional(),
-    events: z.array(z.looseObject({
-      event_id: z.string(),
-      type: z.string(),
-      ts: z.string(),
-      data: z.record(z.string(), z.unknown()).optional(),
-      experiments: z.array(z.object({ experiment_id: z.string(), variant_id: z.string() }))
-        .optional(),
-    })).max(100),
-  }),
+  body: INGEST_BATCH_BODY,
   responses: {
     200: json(
       "Stored",
