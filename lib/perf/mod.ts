@@ -16,11 +16,11 @@ export {
 export {
   DEFAULT_LIST_LIMIT,
   DEFAULT_TREND_WINDOW,
-  integerParam,
   MAX_LIST_LIMIT,
   MAX_TREND_WINDOW,
-  parsePerfFilter,
-  parseThreshold,
+  PERF_LIST_QUERY,
+  PERF_TRENDS_QUERY,
+  perfFilter,
 } from "./params.ts";
 export { analyseSeries, type PerfTrend, type TrendStatus } from "./trends.ts";
 export { type Direction, unitRule } from "./units.ts";

@@ -9,7 +9,7 @@ import {
   MIN_VARIANTS,
 } from "../../experiments/definition.ts";
 import { STATUSES } from "../../experiments/model.ts";
-import { EXPERIMENT_LIST_QUERY } from "../../experiments/params.ts";
+import { EXPERIMENT_LIST_QUERY, EXPERIMENT_PATH } from "../../experiments/params.ts";
 import { defineOperation, json } from "../contract.ts";
 import { publicAnswer } from "../public_shapes.ts";
 
@@ -41,7 +41,7 @@ const Definition = {
   })).min(MIN_VARIANTS).max(MAX_VARIANTS),
 };
 
-const experimentPath = z.object({ id: z.string().describe("The experiment id") });
+const experimentPath = EXPERIMENT_PATH;
 const NOT_FOUND = { 404: "No such experiment (not_found)" };
 
 export const listExperiments = defineOperation({

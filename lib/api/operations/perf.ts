@@ -9,25 +9,11 @@ import {
   MAX_PERF_BATCH,
   MAX_UNIT_LENGTH,
 } from "../../perf/input.ts";
-import {
-  DEFAULT_LIST_LIMIT,
-  DEFAULT_TREND_WINDOW,
-  MAX_LIST_LIMIT,
-  MAX_TREND_WINDOW,
-} from "../../perf/params.ts";
+import { PERF_LIST_QUERY, PERF_TRENDS_QUERY } from "../../perf/params.ts";
 import { defineOperation, json } from "../contract.ts";
 import { publicAnswer } from "../public_shapes.ts";
 
 const TAG = "Performance metrics";
-
-const FILTER = {
-  category: z.string().max(MAX_CATEGORY_LENGTH).optional(),
-  metric: z.string().max(MAX_METRIC_LENGTH).optional(),
-  branch: z.string().max(MAX_BRANCH_LENGTH).optional(),
-  from: z.string().optional().describe("An ISO instant or a YYYY-MM-DD day (alias since)"),
-  since: z.string().optional().describe("Alias of from"),
-  to: z.string().optional().describe("An ISO instant or a YYYY-MM-DD day (that whole day)"),
-};
 
 const Metric = z.object({
   category: z.string().max(MAX_CATEGORY_LENGTH),
@@ -46,11 +32,7 @@ export const listPerf = defineOperation({
   tag: TAG,
   summary: "Stored benchmark metrics, newest first",
   auth: "read",
-  query: z.object({
-    ...FILTER,
-    limit: z.string().optional()
-      .describe(`1-${MAX_LIST_LIMIT} (default ${DEFAULT_LIST_LIMIT})`),
-  }),
+  query: PERF_LIST_QUERY,
   responses: { 200: json("Metrics", z.array(z.looseObject({}))) },
 });
 
@@ -70,12 +52,7 @@ export const perfTrends = defineOperation({
   tag: TAG,
   summary: "The last values of each series, judged against their mean",
   auth: "read",
-  query: z.object({
-    ...FILTER,
-    limit: z.string().optional()
-      .describe(`Values per series: 1-${MAX_TREND_WINDOW} (default ${DEFAULT_TREND_WINDOW})`),
-    threshold: z.string().optional().describe("A percentage overriding each unit's threshold"),
-  }),
+  query: PERF_TRENDS_QUERY,
   responses: { 200: json("Series", publicAnswer("/api/perf/trends")) },
 });
 

@@ -11,18 +11,21 @@ import {
   parseStatus,
   requireExperiment,
 } from "../../../lib/experiments/mod.ts";
+import { getExperiment } from "../../../lib/api/operations/experiments.ts";
+import { readParams } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
   GET(ctx: Ctx) {
-    return Response.json(requireExperiment(ctx.state.services.db, ctx.params.id));
+    const { id } = readParams(getExperiment, ctx.params);
+    return Response.json(requireExperiment(ctx.state.services.db, id));
   },
 
   async PATCH(ctx: Ctx) {
     const { db, now } = ctx.state.services;
-    const id = ctx.params.id;
+    const { id } = readParams(getExperiment, ctx.params);
     requireExperiment(db, id);
     const body = await readJsonCapped(ctx.req, MAX_BODY_BYTES);
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
@@ -60,7 +63,7 @@ export const handler = {
   },
 
   DELETE(ctx: Ctx) {
-    const id = ctx.params.id;
+    const { id } = readParams(getExperiment, ctx.params);
     deleteExperiment(ctx.state.services.db, id);
     return Response.json({ deleted: id });
   },
