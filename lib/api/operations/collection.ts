@@ -4,6 +4,7 @@
 // answered (a dropped hit still gets the pixel or 204); these schemas describe them.
 import { z } from "zod";
 import { INGEST_BATCH_BODY } from "../../ingest/batch.ts";
+import { NANOLYTICA_BODY } from "../../ingest/nanolytica.ts";
 import { defineOperation, empty, json } from "../contract.ts";
 
 const TAG = "Collection";
@@ -99,15 +100,7 @@ export const nanolyticaCollect = defineOperation({
   summary: "Nanolytica's collect payload",
   description: "Same site rules, scoring, rate limit and CORS as /b.gif and /e; at most 10 KB.",
   auth: "public",
-  body: z.looseObject({
-    path: z.string().max(2048),
-    referrer: z.string().max(2048).optional(),
-    screen_size: z.string().optional().describe("WIDTHxHEIGHT"),
-    user_agent: z.string().max(512).optional().describe("Not used: the User-Agent header is"),
-    duration_sec: z.number().int().min(0).max(86_400).optional(),
-    scroll_depth: z.number().int().min(0).max(100).optional(),
-    site: z.string().max(64).optional(),
-  }),
+  body: NANOLYTICA_BODY,
   ...COLLECTED,
 });
 
