@@ -3,6 +3,7 @@
 // Their inputs are read by the ingest pipeline (lib/ingest/), whose drops are counted rather than
 // answered (a dropped hit still gets the pixel or 204); these schemas describe them.
 import { z } from "zod";
+import { CRAWL_BODY } from "../../crawlers/input.ts";
 import { INGEST_BATCH_BODY } from "../../ingest/batch.ts";
 import { NANOLYTICA_BODY } from "../../ingest/nanolytica.ts";
 import { defineOperation, empty, json } from "../contract.ts";
@@ -125,23 +126,15 @@ export const batchIngest = defineOperation({
   },
 });
 
-const CrawlHit = z.looseObject({
-  site: z.string(),
-  path: z.string(),
-  user_agent: z.string(),
-  ip: z.string(),
-  ts: z.union([z.string(), z.number()]),
-  status: z.number().int().optional(),
-});
-
 export const crawlIngest = defineOperation({
   method: "POST",
   path: "/api/crawl",
   tag: TAG,
   summary: "Crawler requests seen by the web server",
-  description: "A JSON array, `{hits: [...]}` or JSON lines; 1 MB and 1000 hits at most.",
+  description: "`{hits: [...]}`, or the hits as a JSON array or as JSON lines (read as " +
+    "`{hits}`); 1 MB and 1000 hits at most.",
   auth: "write",
-  body: z.union([z.array(CrawlHit), z.object({ hits: z.array(CrawlHit) })]),
+  body: CRAWL_BODY,
   bodyTypes: ["application/json", "application/x-ndjson"],
   responses: {
     200: json(
