@@ -6,6 +6,21 @@ import type { z } from "zod";
 import { HttpError } from "../http_error.ts";
 import { errorCodeOf, refusesEmpty, shapeOf } from "./fields.ts";
 
+// Every schema these functions read, and the fields of each object schema: the contract test
+// (tests/openapi_test.ts) walks the routes and finds any declared input a route did not read
+// through its schema. Weak: nothing is kept alive, nothing grows per request.
+const READ = new WeakSet<z.ZodType>();
+
+/** Whether `schema` (or the object it is a field of) was read by a route in this process. */
+export function wasRead(schema: z.ZodType): boolean {
+  return READ.has(schema);
+}
+
+function markRead(schema: z.ZodType): void {
+  READ.add(schema);
+  for (const field of Object.values(shapeOf(schema) ?? {})) READ.add(field);
+}
+
 type WithQuery = { query: z.ZodObject };
 type WithParams = { params: z.ZodObject };
 type WithBody = { body: z.ZodType };
@@ -41,12 +56,14 @@ export function checkBody<O extends WithBody>(
   operation: O,
   body: unknown,
 ): { ok: true; value: z.output<O["body"]> } | { ok: false; errors: string[] } {
+  markRead(operation.body);
   const result = operation.body.safeParse(body, REPORT_INPUT);
   if (result.success) return { ok: true, value: result.data as z.output<O["body"]> };
   return { ok: false, errors: result.error.issues.map(messageOf) };
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, fallback: string): z.output<S> {
+  markRead(schema);
   const result = schema.safeParse(value, REPORT_INPUT);
   if (result.success) return result.data;
   throw refusal(schema, result.error, fallback);
