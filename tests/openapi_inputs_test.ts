@@ -21,18 +21,6 @@ const PIPELINE_PATHS = new Set(["/b.gif", "/e", "/c"]);
  * through its schema. An entry is `METHOD path field`.
  */
 const HAND_PARSED: string[] = [
-  ...["/api/stats/overview", "/api/export/overview.csv"].flatMap((path) =>
-    [
-      "path",
-      "path_contains",
-      "referrer",
-      "country",
-      "device",
-      "utm_source",
-      "utm_medium",
-      "utm_campaign",
-    ].map((name) => `GET ${path} query ${name}`)
-  ),
   ...[
     "experiment_id",
     "name",
