@@ -45,7 +45,6 @@ const HAND_PARSED: string[] = [
     "allocation_percent",
     "variants",
   ].map((name) => `PATCH /api/experiments/:id body ${name}`),
-  "POST /api/perf body (whole)",
 ].toSorted();
 
 async function send(app: TestApp, method: string, path: string, body?: unknown) {

@@ -4,7 +4,7 @@
 // invalid_param for parameters, invalid_payload for bodies, missing_param for an absent one.
 import type { z } from "zod";
 import { HttpError } from "../http_error.ts";
-import { errorCodeOf, refusesEmpty, shapeOf } from "./fields.ts";
+import { errorCodeOf, refusesEmpty, rootNameOf, shapeOf } from "./fields.ts";
 
 // Every schema these functions read, and the fields of each object schema: the contract test
 // (tests/openapi_test.ts) walks the routes and finds any declared input a route did not read
@@ -59,18 +59,21 @@ export function checkBody<O extends WithBody>(
   markRead(operation.body);
   const result = operation.body.safeParse(body, REPORT_INPUT);
   if (result.success) return { ok: true, value: result.data as z.output<O["body"]> };
-  return { ok: false, errors: result.error.issues.map(messageOf) };
+  return { ok: false, errors: issuesOf(operation.body, body, result.error).map(messageOf) };
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, fallback: string): z.output<S> {
   markRead(schema);
   const result = schema.safeParse(value, REPORT_INPUT);
   if (result.success) return result.data;
-  throw refusal(schema, result.error, fallback);
+  throw refusal(schema, issuesOf(schema, value, result.error), fallback);
 }
 
-function refusal(schema: z.ZodType, error: z.ZodError, fallback: string): HttpError {
-  const first = error.issues[0];
+/** A long batch stops listing its problems after this many. */
+const MAX_MESSAGES = 20;
+
+function refusal(schema: z.ZodType, issues: z.core.$ZodIssue[], fallback: string): HttpError {
+  const first = issues[0];
   const field = first.path[0];
   const shape = shapeOf(schema);
   const fieldSchema = shape && field !== undefined ? shape[String(field)] : undefined;
@@ -78,7 +81,25 @@ function refusal(schema: z.ZodType, error: z.ZodError, fallback: string): HttpEr
   const code = missing && fallback === "invalid_param"
     ? "missing_param"
     : errorCodeOf(fieldSchema) ?? errorCodeOf(schema) ?? fallback;
-  return new HttpError(400, code, error.issues.map(messageOf).join(" "));
+  return new HttpError(400, code, issues.slice(0, MAX_MESSAGES).map(messageOf).join(" "));
+}
+
+/**
+ * The issues to report. A union body (one item or a list of them) that refuses a value reports
+ * the option the value was meant for — the first that does not refuse its type outright — with
+ * paths from that option's name (`namedRoot`); a value of neither type keeps the union's message.
+ */
+function issuesOf(schema: z.ZodType, value: unknown, error: z.ZodError): z.core.$ZodIssue[] {
+  const options = (schema._zod.def as { options?: z.ZodType[] }).options;
+  if (!options) return error.issues;
+  for (const option of options) {
+    const result = option.safeParse(value, REPORT_INPUT);
+    const issues = result.error?.issues ?? [];
+    if (issues.every((i) => i.code === "invalid_type" && i.path.length === 0)) continue;
+    const root = rootNameOf(option);
+    return issues.map((i) => ({ ...i, path: root === undefined ? i.path : [root, ...i.path] }));
+  }
+  return error.issues;
 }
 
 function isMissing(issue: z.core.$ZodIssue): boolean {
@@ -94,7 +115,9 @@ function messageOf(issue: z.core.$ZodIssue): string {
   const named = issue.message.includes(where) ||
     issue.message.toLowerCase().replaceAll(" ", "_").includes(where);
   if (where === "" || named) return issue.message;
-  return isMissing(issue) ? `${where} is required` : `${where}: ${issue.message}`;
+  // A missing field's own message, if it has one, says more than zod's default.
+  const defaultMessage = issue.message.startsWith("Invalid input");
+  return isMissing(issue) && defaultMessage ? `${where} is required` : `${where}: ${issue.message}`;
 }
 
 /** `["events", 0, "ts"]` → `events[0].ts`. */

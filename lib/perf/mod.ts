@@ -11,7 +11,8 @@ export {
   MAX_METADATA_BYTES,
   MAX_PERF_BATCH,
   MAX_PERF_BODY_BYTES,
-  parsePerfBatch,
+  PERF_BODY,
+  perfMetrics,
 } from "./input.ts";
 export {
   DEFAULT_LIST_LIMIT,

@@ -3,16 +3,15 @@
 // POST /api/perf: one metric {category, metric, value, unit, commit?, branch?, metadata?,
 // recorded_at?} or an array of up to 500, from CI. All or nothing: 201 {inserted}, or 400 naming
 // the item and field (nothing stored); bodies over 1 MiB are 413.
-import { listPerf } from "../../../lib/api/operations/perf.ts";
-import { readQuery } from "../../../lib/api/validate.ts";
+import { listPerf, postPerf } from "../../../lib/api/operations/perf.ts";
+import { readBody, readQuery } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
-import { HttpError } from "../../../lib/http_error.ts";
 import {
   insertPerfMetrics,
   listPerfMetrics,
   MAX_PERF_BODY_BYTES,
-  parsePerfBatch,
   perfFilter,
+  perfMetrics,
 } from "../../../lib/perf/mod.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
@@ -25,9 +24,8 @@ export const handler = {
   async POST(ctx: Ctx) {
     const { db, now } = ctx.state.services;
     const body = await readJsonCapped(ctx.req, MAX_PERF_BODY_BYTES);
-    const parsed = parsePerfBatch(body, now());
-    if (!parsed.ok) throw new HttpError(400, "invalid_payload", parsed.errors.join(" "));
-    const inserted = insertPerfMetrics(db, parsed.value);
+    const metrics = perfMetrics(readBody(postPerf, body), now());
+    const inserted = insertPerfMetrics(db, metrics);
     return Response.json({ inserted }, { status: 201 });
   },
 };
