@@ -107,13 +107,14 @@ function isMissing(issue: z.core.$ZodIssue): boolean {
 }
 
 /**
- * An issue's message, prefixed with its field unless it names it already, by its name or by its
- * label in a form ("Site id" for site_id).
+ * An issue's message, prefixed with its field unless it names it already: starting with its name
+ * or its label in a form ("Site id" for site_id), or showing it as JSON (`{"enabled": true}`).
  */
 function messageOf(issue: z.core.$ZodIssue): string {
   const where = fieldPath(issue.path);
-  const named = issue.message.includes(where) ||
-    issue.message.toLowerCase().replaceAll(" ", "_").includes(where);
+  const named = issue.message.startsWith(where) ||
+    issue.message.toLowerCase().replaceAll(" ", "_").startsWith(where) ||
+    issue.message.includes(`"${where}"`);
   if (where === "" || named) return issue.message;
   // A missing field's own message, if it has one, says more than zod's default.
   const defaultMessage = issue.message.startsWith("Invalid input");

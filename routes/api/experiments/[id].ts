@@ -8,11 +8,10 @@ import {
   changeStatus,
   deleteExperiment,
   editDraft,
-  parseStatus,
   requireExperiment,
 } from "../../../lib/experiments/mod.ts";
-import { getExperiment } from "../../../lib/api/operations/experiments.ts";
-import { readParams } from "../../../lib/api/validate.ts";
+import { getExperiment, updateExperiment } from "../../../lib/api/operations/experiments.ts";
+import { readBody, readParams } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import type { Ctx } from "../../../lib/state.ts";
@@ -28,24 +27,13 @@ export const handler = {
     const { id } = readParams(getExperiment, ctx.params);
     requireExperiment(db, id);
     const body = await readJsonCapped(ctx.req, MAX_BODY_BYTES);
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      throw new HttpError(400, "invalid_payload", "Expected a JSON object {status, from?}");
-    }
+    // Validate everything before writing anything: the move, and each field given (the edit is
+    // checked again as a whole once merged over the stored definition, in editDraft).
+    const change = readBody(updateExperiment, body);
     const input = body as Record<string, unknown>;
     const edits = touchesDefinition(input);
-    const hasStatus = input.status !== undefined;
-    if (!edits && !hasStatus) {
-      throw new HttpError(
-        400,
-        "invalid_payload",
-        "Nothing to change: send {status} or definition fields (a draft only)",
-      );
-    }
-    // Validate everything before writing anything.
-    const to = hasStatus ? parseStatus(input.status) : null;
-    const expected = input.from === undefined || input.from === null
-      ? undefined
-      : parseStatus(input.from, "from");
+    const to = change.status ?? null;
+    const expected = change.from ?? undefined;
     // An edit and a move together apply both or neither.
     const { experiment, notes } = db.transaction(() => {
       let notes: string[] = [];
