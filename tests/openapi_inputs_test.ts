@@ -44,7 +44,9 @@ function requestPath(operation: (typeof API_OPERATIONS)[number], keyId: number):
   });
   const url = new URL(path, "http://echelon.test");
   for (const [name, field] of Object.entries(operation.query?.shape ?? {})) {
-    if (!(field as { _zod: { optin?: string } })._zod.optin) url.searchParams.set(name, VALUES[name]);
+    if (!(field as { _zod: { optin?: string } })._zod.optin) {
+      url.searchParams.set(name, VALUES[name]);
+    }
   }
   return url.pathname + url.search;
 }
@@ -52,11 +54,13 @@ function requestPath(operation: (typeof API_OPERATIONS)[number], keyId: number):
 /** The declared inputs of an operation: each field of its parameters, query and body. */
 function declaredInputs(operation: (typeof API_OPERATIONS)[number]) {
   const inputs: { name: string; schema: z.ZodType }[] = [];
-  for (const [where, schema] of [
-    ["path", operation.params],
-    ["query", operation.query],
-    ["body", operation.body],
-  ] as const) {
+  for (
+    const [where, schema] of [
+      ["path", operation.params],
+      ["query", operation.query],
+      ["body", operation.body],
+    ] as const
+  ) {
     if (!schema) continue;
     const fields = shapeOf(schema);
     if (!fields) inputs.push({ name: `${where} (whole)`, schema });

@@ -123,6 +123,8 @@ function messageOf(issue: z.core.$ZodIssue): string {
 
 /** `["events", 0, "ts"]` → `events[0].ts`. */
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path.map((key, i) => typeof key === "number" ? `[${key}]` : `${i ? "." : ""}${String(key)}`)
+  return path.map((key, i) =>
+    typeof key === "number" ? `[${key}]` : `${i ? "." : ""}${String(key)}`
+  )
     .join("");
 }

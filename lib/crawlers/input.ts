@@ -64,8 +64,7 @@ const at = (message: (input: unknown) => string) => ({
 });
 
 const siteMessage = (input: unknown) => `${preview(input)} is not a site id`;
-const pathMessage = (input: unknown) =>
-  `${preview(input)} is not a path ("/…") or an http(s) URL`;
+const pathMessage = (input: unknown) => `${preview(input)} is not a path ("/…") or an http(s) URL`;
 const tsMessage = (input: unknown) =>
   `${preview(input)} is not an ISO 8601 time or epoch milliseconds`;
 const statusMessage = (input: unknown) => `${preview(input)} is not an HTTP status (100-599)`;

@@ -74,8 +74,7 @@ function text(options: { max: number; multiline?: boolean }) {
       error: "must not contain control characters.",
     })
     .max(options.max, {
-      error: (i) =>
-        `${(i.input as string).length} characters, at most ${options.max} are allowed.`,
+      error: (i) => `${(i.input as string).length} characters, at most ${options.max} are allowed.`,
     });
 }
 
@@ -103,7 +102,8 @@ function siteField() {
 
 /** 1-100 as a number or as digits (a form); absent, null or empty: 100. */
 function allocationField() {
-  const message = (i: { input: unknown }) => `${show(i.input)} must be a whole number from 1 to 100.`;
+  const message = (i: { input: unknown }) =>
+    `${show(i.input)} must be a whole number from 1 to 100.`;
   return z.union([
     z.number({ error: message }).int({ error: message }).min(1, { error: message })
       .max(100, { error: message }),
@@ -223,7 +223,8 @@ function checkMetric(
   }
   const field = metric !== null || legacy === null ? "metric" : "metric_event_type";
   const value = metric ?? legacy;
-  const fail = (message: string) => ctx.addIssue({ code: "custom", message: `${field}: ${message}` });
+  const fail = (message: string) =>
+    ctx.addIssue({ code: "custom", message: `${field}: ${message}` });
   if (value === null) return fail("is required.");
   if (value === "custom") {
     return fail(

@@ -91,17 +91,19 @@ export const NANOLYTICA_BODY = z.object({
   duration_sec: optionalInteger("duration_sec", MAX_DURATION_SEC)
     .describe("0 on the load post; the active time on unload"),
   scroll_depth: optionalInteger("scroll_depth", 100),
-}, { error: "Expected a JSON object {path, site?, referrer?, …}" }).transform((body): NanolyticaPayload => {
-  const size = body.screen_size === null ? null : SCREEN_SIZE.exec(body.screen_size);
-  return {
-    site: (body.site ?? "default").toLowerCase(),
-    path: body.path,
-    referrer: body.referrer,
-    screen: size ? { width: Number(size[1]), height: Number(size[2]) } : null,
-    durationSec: body.duration_sec ?? 0,
-    scrollDepth: body.scroll_depth,
-  };
-});
+}, { error: "Expected a JSON object {path, site?, referrer?, …}" }).transform(
+  (body): NanolyticaPayload => {
+    const size = body.screen_size === null ? null : SCREEN_SIZE.exec(body.screen_size);
+    return {
+      site: (body.site ?? "default").toLowerCase(),
+      path: body.path,
+      referrer: body.referrer,
+      screen: size ? { width: Number(size[1]), height: Number(size[2]) } : null,
+      durationSec: body.duration_sec ?? 0,
+      scrollDepth: body.scroll_depth,
+    };
+  },
+);
 
 /** The load post is a page view; the unload post (duration_sec > 0) reports engagement. */
 export function isPageView(payload: NanolyticaPayload): boolean {

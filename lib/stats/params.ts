@@ -47,11 +47,6 @@ export function previousRange(range: DayRange): DayRange {
   return { from: addDays(range.from, -days), to: addDays(range.from, -1) };
 }
 
-function param(url: URL, name: string): string | null {
-  const raw = url.searchParams.get(name);
-  return raw === null || raw.trim() === "" ? null : raw.trim();
-}
-
 /** A UTC day, YYYY-MM-DD, that exists. */
 function dayField(name: string) {
   const error = (i: { input: unknown }) => `${name}: ${preview(i.input)} is not a YYYY-MM-DD date`;

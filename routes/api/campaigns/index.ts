@@ -4,10 +4,7 @@
 // registers one (201 {created, campaign}); the same utm_campaign on the same site twice, or a
 // taken id, is 409 conflict. Only active campaigns are recorded by the collectors (unless
 // ECHELON_UTM_RECORD_ALL=true); the whitelist follows at once.
-import {
-  createCampaign as createOperation,
-  listCampaigns,
-} from "../../../lib/api/operations/campaigns.ts";
+import { createCampaign as createOperation } from "../../../lib/api/operations/campaigns.ts";
 import { readBody, readQuery } from "../../../lib/api/validate.ts";
 import { createCampaign, reportRange } from "../../../lib/campaigns/mod.ts";
 import { CAMPAIGN_FILTER_QUERY } from "../../../lib/campaigns/params.ts";

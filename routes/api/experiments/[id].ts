@@ -13,7 +13,6 @@ import {
 import { getExperiment, updateExperiment } from "../../../lib/api/operations/experiments.ts";
 import { readBody, readParams } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
-import { HttpError } from "../../../lib/http_error.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
