@@ -47,6 +47,31 @@ export function refusesEmpty(schema: z.ZodType | undefined): boolean {
   return false;
 }
 
+const ROOT_NAMES = new WeakMap<z.ZodType, string>();
+
+/**
+ * `schema` as an option of a union body whose refusals name their field from `name`
+ * (`metrics[3].value` for an array of metrics, `metric.value` for one).
+ */
+export function namedRoot<T extends z.ZodType>(schema: T, name: string): T {
+  ROOT_NAMES.set(schema, name);
+  return schema;
+}
+
+/** The name given by `namedRoot`, if any. */
+export function rootNameOf(schema: z.ZodType | undefined): string | undefined {
+  return schema ? ROOT_NAMES.get(schema) : undefined;
+}
+
+/** The fields of an object schema, or of the object a transform or refinement wraps. */
+export function shapeOf(schema: z.ZodType | undefined): Record<string, z.ZodType> | undefined {
+  for (let s: z.ZodType | undefined = schema; s; s = innerOf(s)) {
+    const shape = (s as Partial<z.ZodObject>).shape;
+    if (shape) return shape as Record<string, z.ZodType>;
+  }
+  return undefined;
+}
+
 function innerOf(schema: z.ZodType): z.ZodType | undefined {
   const def = schema._zod.def as { innerType?: z.ZodType; in?: z.ZodType };
   return def.innerType ?? def.in;

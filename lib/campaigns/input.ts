@@ -1,7 +1,11 @@
-// Validation of campaign input, shared by the JSON API (/api/campaigns) and the admin forms
-// (/admin/campaigns): every refusal names the field and the value it got.
+// Campaign input as zod schemas, shared by the JSON API (/api/campaigns, whose OpenAPI operations
+// print them: lib/api/operations/campaigns.ts) and the admin forms (/admin/campaigns, through
+// checkBody): every refusal names the field and the value it got.
+import { z } from "zod";
 import { SITE_ID_PATTERN } from "../config.ts";
 import type { Parsed } from "../admin/forms.ts";
+import { checkBody } from "../api/validate.ts";
+import { withCode } from "../api/fields.ts";
 import { CAMPAIGN_STATUSES, type CampaignStatus } from "../db/campaigns.ts";
 import { stripControl } from "../ingest/encoding.ts";
 
@@ -30,92 +34,118 @@ function preview(value: unknown): string {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
-/** A text field with control characters removed and trimmed; null when absent or empty. */
-function text(
-  raw: unknown,
-  field: string,
-  max: number,
-  errors: string[],
-): string | null {
-  if (raw === undefined || raw === null) return null;
-  if (typeof raw !== "string") {
-    errors.push(`${field}: must be text, got ${preview(raw)}.`);
-    return null;
-  }
-  const value = stripControl(raw).trim();
-  if (value.length > max) {
-    errors.push(`${field}: at most ${max} characters, got ${value.length}.`);
-    return null;
-  }
-  return value === "" ? null : value;
+/** An empty value of an optional field means "the default" (a form's empty input). */
+const orEmpty = (pattern: RegExp) => new RegExp(`^$|${pattern.source}`);
+
+/**
+ * A text field: control characters removed, trimmed, at most `max` characters; `empty` is the
+ * message for null or an empty value (absent fields are the object's business).
+ */
+function text(field: string, max: number, empty: string) {
+  return z.string({
+    error: (i) => i.input == null ? empty : `${field}: must be text, got ${preview(i.input)}.`,
+  })
+    .overwrite((raw) => stripControl(raw).trim())
+    .max(max, {
+      error: (i) => `${field}: at most ${max} characters, got ${(i.input as string).length}.`,
+    });
 }
 
-export function parseStatus(raw: unknown, errors: string[]): CampaignStatus | null {
-  if (raw === undefined || raw === null || raw === "") return null;
-  if (typeof raw === "string" && (CAMPAIGN_STATUSES as readonly string[]).includes(raw)) {
-    return raw as CampaignStatus;
-  }
-  errors.push(`status: must be one of ${CAMPAIGN_STATUSES.join(", ")}, got ${preview(raw)}.`);
-  return null;
+function statusField<const S extends readonly string[]>(empty: string, allowed: S) {
+  return z.enum(allowed, {
+    error: (i) =>
+      i.input === null || i.input === ""
+        ? empty
+        : `status: must be one of ${CAMPAIGN_STATUSES.join(", ")}, got ${preview(i.input)}.`,
+  });
 }
 
-/** A site id as the collectors store it (lower case); "default" when absent. */
-export function parseCampaignSite(raw: unknown, errors: string[]): string {
-  if (raw === undefined || raw === null || raw === "") return "default";
-  if (typeof raw !== "string" || !SITE_ID_PATTERN.test(raw.trim())) {
-    errors.push(`site_id: ${preview(raw)} is not a site id (1-64 of A-Z a-z 0-9 . _ -).`);
-    return "default";
-  }
-  return raw.trim().toLowerCase();
+const siteMessage = (i: { input: unknown }) =>
+  `site_id: ${preview(i.input)} is not a site id (1-64 of A-Z a-z 0-9 . _ -).`;
+
+/** A site id as the collectors store it (lower case); absent or empty: `fallback`. */
+export function campaignSiteField<F extends string | null>(fallback: F) {
+  return z.string({ error: siteMessage })
+    .overwrite((raw) => raw.trim())
+    .regex(orEmpty(SITE_ID_PATTERN), { error: siteMessage })
+    .nullish()
+    .transform((raw) => (raw ? raw.toLowerCase() : fallback));
 }
+
+const idMessage = (field: string) => (i: { input: unknown }) =>
+  `${field}: ${JSON.stringify(String(i.input ?? "").slice(0, 64))} is not a campaign id ` +
+  "(1-128 of A-Z a-z 0-9 . _ -)";
+
+/** A campaign id in a path or a query parameter (400 invalid_id). */
+export function campaignIdField(field = "id") {
+  return withCode(
+    z.string({ error: idMessage(field) }).regex(CAMPAIGN_ID_PATTERN, { error: idMessage(field) }),
+    "invalid_id",
+  );
+}
+
+const UTM_REQUIRED = "utm_campaign: required.";
 
 /** `{utm_campaign, name?, site_id?, status?, id?}` from a JSON body or a form. */
-export function parseNewCampaign(input: Record<string, unknown>): Parsed<NewCampaign> {
-  const errors: string[] = [];
-  const utm = text(input.utm_campaign, "utm_campaign", MAX_UTM_VALUE, errors);
-  if (utm === null && errors.length === 0) errors.push("utm_campaign: required.");
-  const name = text(input.name, "name", MAX_CAMPAIGN_NAME, errors);
-  const site = parseCampaignSite(input.site_id, errors);
-  const status = parseStatus(input.status, errors) ?? "active";
-  let id: string | null = null;
-  if (input.id !== undefined && input.id !== null && input.id !== "") {
-    if (typeof input.id === "string" && CAMPAIGN_ID_PATTERN.test(input.id)) {
-      id = input.id;
-    } else {
-      errors.push(`id: ${preview(input.id)} must be 1-128 of A-Z a-z 0-9 . _ -.`);
-    }
-  }
-  if (errors.length > 0) return { ok: false, errors };
-  return {
-    ok: true,
-    value: { id, name: name ?? utm!, utm_campaign: utm!, site_id: site, status },
-    notes: [],
-  };
-}
+export const NEW_CAMPAIGN_BODY = z.object({
+  utm_campaign: text("utm_campaign", MAX_UTM_VALUE, UTM_REQUIRED)
+    .min(1, { error: UTM_REQUIRED }),
+  name: text("name", MAX_CAMPAIGN_NAME, "").nullish().describe("Default: the utm_campaign value"),
+  site_id: campaignSiteField("default").describe("Default `default`"),
+  status: statusField("", [...CAMPAIGN_STATUSES, ""]).nullish().describe("Default active"),
+  id: z.string({ error: (i) => `id: ${preview(i.input)} must be 1-128 of A-Z a-z 0-9 . _ -.` })
+    .regex(orEmpty(CAMPAIGN_ID_PATTERN), {
+      error: (i) => `id: ${preview(i.input)} must be 1-128 of A-Z a-z 0-9 . _ -.`,
+    })
+    .nullish()
+    .describe("Default: derived from utm_campaign"),
+}, { error: "Expected a JSON object {utm_campaign, name?, site_id?, status?, id?}" })
+  .transform((input): NewCampaign => ({
+    id: input.id || null,
+    name: input.name || input.utm_campaign,
+    utm_campaign: input.utm_campaign,
+    site_id: input.site_id,
+    status: (input.status || "active") as CampaignStatus,
+  }));
+
+const fixed = (field: string) =>
+  z.never({ error: `${field}: cannot be changed; register a new campaign instead.` }).optional()
+    .describe("Cannot be changed");
+
+const NOT_EMPTY = (field: string) => `${field}: must not be empty.`;
 
 /** `{name?, status?}`; the value and site identify the campaign and cannot change. */
-export function parseCampaignChange(input: Record<string, unknown>): Parsed<CampaignChange> {
-  const errors: string[] = [];
-  for (const fixed of ["id", "utm_campaign", "site_id"]) {
-    if (fixed in input) {
-      errors.push(`${fixed}: cannot be changed; register a new campaign instead.`);
+export const CAMPAIGN_CHANGE_BODY = z.object({
+  id: fixed("id"),
+  utm_campaign: fixed("utm_campaign"),
+  site_id: fixed("site_id"),
+  name: text("name", MAX_CAMPAIGN_NAME, NOT_EMPTY("name"))
+    .min(1, { error: NOT_EMPTY("name") })
+    .optional(),
+  status: statusField(NOT_EMPTY("status"), CAMPAIGN_STATUSES).optional(),
+}, { error: "Expected a JSON object {name?, status?}" })
+  .superRefine((change, ctx) => {
+    if (change.name === undefined && change.status === undefined) {
+      ctx.addIssue({ code: "custom", message: "Nothing to change: send name and/or status." });
     }
-  }
-  const change: CampaignChange = {};
-  if ("name" in input) {
-    const name = text(input.name, "name", MAX_CAMPAIGN_NAME, errors);
-    if (name === null && errors.length === 0) errors.push("name: must not be empty.");
-    if (name !== null) change.name = name;
-  }
-  if ("status" in input) {
-    const status = parseStatus(input.status, errors);
-    if (status === null && errors.length === 0) errors.push("status: must not be empty.");
-    if (status !== null) change.status = status;
-  }
-  if (errors.length === 0 && change.name === undefined && change.status === undefined) {
-    errors.push("Nothing to change: send name and/or status.");
-  }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: change, notes: [] };
+  })
+  .transform(({ name, status }): CampaignChange => ({
+    ...(name === undefined ? {} : { name }),
+    ...(status === undefined ? {} : { status }),
+  }));
+
+function parsed<T>(result: { ok: true; value: T } | { ok: false; errors: string[] }): Parsed<T> {
+  return result.ok ? { ok: true, value: result.value, notes: [] } : result;
+}
+
+/** A new campaign from a form (the admin page); the API reads the same schema. */
+export function parseNewCampaign(input: Record<string, unknown>): Parsed<NewCampaign> {
+  return parsed(checkBody({ body: NEW_CAMPAIGN_BODY }, input));
+}
+
+/** A change from a form (the admin page); the API reads the same schema. */
+export function parseCampaignChange(input: Record<string, unknown>): Parsed<CampaignChange> {
+  return parsed(checkBody({ body: CAMPAIGN_CHANGE_BODY }, input));
 }
 
 /** A readable id for a new campaign: its value in lower case with other characters as "-". */

@@ -1,28 +1,26 @@
-// Query parameters of the campaign API routes: the optional site and status filters and the
-// campaign id in the path, each refused with 400 naming the parameter (never a 500).
-import { CAMPAIGN_ID_PATTERN, parseCampaignSite, parseStatus } from "./input.ts";
-import type { CampaignFilter } from "../db/campaigns.ts";
-import { HttpError } from "../http_error.ts";
+// Query and path parameters of the campaign API routes, as zod schemas that validate them
+// (lib/api/validate.ts) and that the OpenAPI document prints: the optional site and status
+// filters and the campaign id, each refused with 400 naming the parameter (never a 500).
+import { z } from "zod";
+import { CAMPAIGN_STATUSES } from "../db/campaigns.ts";
+import { campaignIdField, campaignSiteField } from "./input.ts";
 
 /** `site_id` and `status`, both optional. */
-export function campaignFilter(url: URL): CampaignFilter {
-  const errors: string[] = [];
-  const rawSite = url.searchParams.get("site_id")?.trim() || null;
-  const siteId = rawSite === null ? null : parseCampaignSite(rawSite, errors);
-  const status = parseStatus(url.searchParams.get("status")?.trim() || null, errors);
-  if (errors.length > 0) throw new HttpError(400, "invalid_param", errors.join(" "));
-  return { siteId, status };
-}
+export const CAMPAIGN_FILTER_QUERY = z.object({
+  site_id: campaignSiteField(null).describe("Only this site's campaigns"),
+  status: z.enum(CAMPAIGN_STATUSES, {
+    error: (i) =>
+      `status: must be one of ${CAMPAIGN_STATUSES.join(", ")}, got ${
+        JSON.stringify(String(i.input).slice(0, 40))
+      }.`,
+  }).optional(),
+});
 
-/** A campaign id from the path or a query parameter. */
-export function campaignId(raw: string | null | undefined, name = "id"): string {
-  if (!raw || !CAMPAIGN_ID_PATTERN.test(raw)) {
-    throw new HttpError(
-      400,
-      "invalid_id",
-      `${name}: ${JSON.stringify((raw ?? "").slice(0, 64))} is not a campaign id ` +
-        "(1-128 of A-Z a-z 0-9 . _ -)",
-    );
-  }
-  return raw;
-}
+/** The campaign in the path. */
+export const CAMPAIGN_PATH = z.object({ id: campaignIdField().describe("The campaign id") });
+
+/** `id`: one campaign's report instead of the list. */
+export const CAMPAIGN_REPORT_QUERY = z.object({
+  id: campaignIdField().optional()
+    .describe("One campaign: its report (totals, events, conversions, breakdowns, trend)"),
+});

@@ -1,7 +1,9 @@
 // The body of POST /api/crawl: server-side requests of crawlers (from a web server, CDN log
 // push or edge function), as a JSON array, `{ "hits": [...] }`, or JSON lines. Each entry is
-// `{ site, path, user_agent, ip, ts, status? }`; a bad entry refuses the whole batch with a 400
-// naming the entry, the field and the value, so nothing is half-stored.
+// `{ site, path, user_agent, ip, ts, status? }`, checked by a zod schema (which the OpenAPI
+// document prints); a bad entry refuses the whole batch with a 400 naming the entry, the field and
+// the value, so nothing is half-stored.
+import { z } from "zod";
 import { SITE_ID_PATTERN } from "../config.ts";
 import { HttpError } from "../http_error.ts";
 import { isIpAddress } from "../ingest/client_ip.ts";
@@ -57,69 +59,94 @@ export function crawlEntries(text: string): unknown[] {
   });
 }
 
-function timestamp(value: unknown, at: string): number {
-  const ms = typeof value === "number"
-    ? value
-    : typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value)
-    ? Date.parse(value)
-    : NaN;
-  if (!Number.isFinite(ms)) {
-    throw fail(`${at}.ts: ${preview(value)} is not an ISO 8601 time or epoch milliseconds`);
-  }
-  return ms;
+const at = (message: (input: unknown) => string) => ({
+  error: (i: { input: unknown }) => message(i.input),
+});
+
+const siteMessage = (input: unknown) => `${preview(input)} is not a site id`;
+const pathMessage = (input: unknown) => `${preview(input)} is not a path ("/…") or an http(s) URL`;
+const tsMessage = (input: unknown) =>
+  `${preview(input)} is not an ISO 8601 time or epoch milliseconds`;
+const statusMessage = (input: unknown) => `${preview(input)} is not an HTTP status (100-599)`;
+
+/** One crawler request. */
+const CrawlHit = z.object({
+  site: z.string(at(siteMessage))
+    .overwrite((site) => site.trim().toLowerCase())
+    .regex(SITE_ID_PATTERN, at(siteMessage))
+    .describe("The site id"),
+  path: z.string(at(pathMessage))
+    .max(MAX_TARGET_LENGTH, at(pathMessage))
+    .transform((target, ctx) => {
+      const path = crawlPath(target);
+      if (path !== null) return path;
+      ctx.issues.push({ code: "custom", input: target, message: pathMessage(target) });
+      return z.NEVER;
+    })
+    .describe('The request target: a path ("/…") or an http(s) URL; the query is not kept'),
+  user_agent: z.string(at(() => `must be a string of at most ${MAX_UA_LENGTH} characters`))
+    .max(MAX_UA_LENGTH, at(() => `must be a string of at most ${MAX_UA_LENGTH} characters`)),
+  ip: z.string(at(ipMessage)).refine(isIpAddress, at(ipMessage)).describe("IPv4 or IPv6"),
+  ts: z.union([z.string(), z.number()], at(tsMessage))
+    .transform((value, ctx) => {
+      const ms = typeof value === "number"
+        ? value
+        : /^\d{4}-\d{2}-\d{2}T/.test(value)
+        ? Date.parse(value)
+        : NaN;
+      if (Number.isFinite(ms)) return { ms, raw: value };
+      ctx.issues.push({ code: "custom", input: value, message: tsMessage(value) });
+      return z.NEVER;
+    })
+    .describe("An ISO 8601 time or epoch milliseconds, within the bot counters' retention"),
+  status: z.number(at(statusMessage)).int(at(statusMessage))
+    .min(100, at(statusMessage)).max(599, at(statusMessage))
+    .nullish()
+    .transform((status) => status ?? null)
+    .describe("The HTTP status answered"),
+}, at(() => "must be an object"));
+
+function ipMessage(input: unknown): string {
+  return `${preview(input)} is not an IPv4 or IPv6 address`;
 }
 
+const countMessage = (input: unknown) =>
+  `a batch holds 1..${MAX_CRAWL_HITS} hits, got ${Array.isArray(input) ? input.length : 0}`;
+
 /**
- * Validates the entries: `oldestAt` is the bot counters' retention (older hits would be purged
- * at once), and a time more than 5 minutes ahead is refused.
+ * The entries of a body (`crawlEntries`) as `{ hits }`: the schema POST /api/crawl reads them
+ * with, so a refusal names `hits[i].field` whichever form the body came in.
  */
-export function parseCrawlHits(
-  entries: unknown[],
+export const CRAWL_BODY = z.object({
+  hits: z.array(CrawlHit, at(countMessage))
+    .min(1, at(countMessage))
+    .max(MAX_CRAWL_HITS, at(countMessage)),
+});
+
+/**
+ * The hits the schema accepted, within bounds: `oldestAt` is the bot counters' retention (older
+ * hits would be purged at once), and a time more than 5 minutes ahead is refused.
+ */
+export function crawlInputs(
+  body: z.output<typeof CRAWL_BODY>,
   bounds: { now: number; oldestAt: number },
 ): CrawlInput[] {
-  if (entries.length === 0 || entries.length > MAX_CRAWL_HITS) {
-    throw fail(`a batch holds 1..${MAX_CRAWL_HITS} hits, got ${entries.length}`);
-  }
-  return entries.map((raw, index): CrawlInput => {
-    const at = `hits[${index}]`;
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-      throw fail(`${at} must be an object`);
-    }
-    const hit = raw as Record<string, unknown>;
-    const site = typeof hit.site === "string" ? hit.site.trim().toLowerCase() : "";
-    if (!SITE_ID_PATTERN.test(site)) {
-      throw fail(`${at}.site: ${preview(hit.site)} is not a site id`);
-    }
-    const path = typeof hit.path === "string" && hit.path.length <= MAX_TARGET_LENGTH
-      ? crawlPath(hit.path)
-      : null;
-    if (path === null) {
-      throw fail(`${at}.path: ${preview(hit.path)} is not a path ("/…") or an http(s) URL`);
-    }
-    if (typeof hit.user_agent !== "string" || hit.user_agent.length > MAX_UA_LENGTH) {
-      throw fail(`${at}.user_agent: must be a string of at most ${MAX_UA_LENGTH} characters`);
-    }
-    if (typeof hit.ip !== "string" || !isIpAddress(hit.ip)) {
-      throw fail(`${at}.ip: ${preview(hit.ip)} is not an IPv4 or IPv6 address`);
-    }
-    const ts = timestamp(hit.ts, at);
-    if (ts < bounds.oldestAt || ts > bounds.now + MAX_TS_FUTURE_MS) {
+  return body.hits.map((hit, index): CrawlInput => {
+    const { ms, raw } = hit.ts;
+    if (ms < bounds.oldestAt || ms > bounds.now + MAX_TS_FUTURE_MS) {
       throw fail(
-        `${at}.ts: ${preview(hit.ts)} is outside the accepted range (${
+        `hits[${index}].ts: ${preview(raw)} is outside the accepted range (${
           new Date(bounds.oldestAt).toISOString().slice(0, 10)
         } to 5 minutes ahead)`,
       );
     }
-    let status: number | null = null;
-    if (hit.status !== undefined && hit.status !== null) {
-      if (
-        !Number.isInteger(hit.status) || (hit.status as number) < 100 ||
-        (hit.status as number) > 599
-      ) {
-        throw fail(`${at}.status: ${preview(hit.status)} is not an HTTP status (100-599)`);
-      }
-      status = hit.status as number;
-    }
-    return { siteId: site, path, userAgent: hit.user_agent, ip: hit.ip, at: ts, status };
+    return {
+      siteId: hit.site,
+      path: hit.path,
+      userAgent: hit.user_agent,
+      ip: hit.ip,
+      at: ms,
+      status: hit.status,
+    };
   });
 }

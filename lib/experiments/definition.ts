@@ -1,6 +1,10 @@
-// Validation of an experiment's definition from a JSON body (or a form turned into one): every
-// refusal names the field and the bad value. Used for creation and for edits of a draft (then
-// the given fields are merged over the stored definition and the whole is validated again).
+// Validation of an experiment's definition from a JSON body (or a form turned into one), as the
+// zod schemas the OpenAPI document prints (lib/api/operations/experiments.ts): every refusal
+// names the field and the bad value. Used for creation and for edits of a draft (then the given
+// fields are merged over the stored definition and the whole is validated again).
+import { z } from "zod";
+import { checkBody } from "../api/validate.ts";
+import { withCode } from "../api/fields.ts";
 import { SITE_ID_PATTERN } from "../config.ts";
 import { stripControl } from "../ingest/encoding.ts";
 import type { Parsed } from "../admin/forms.ts";
@@ -9,6 +13,7 @@ import {
   type ExperimentDefinition,
   METRIC_EVENT_TYPES,
   metricKindOf,
+  STATUSES,
   type Variant,
 } from "./model.ts";
 
@@ -51,190 +56,255 @@ function show(value: unknown): string {
   }
 }
 
-/** A required or optional text field: control characters refused, trimmed, bounded. */
-function text(
-  errors: string[],
-  field: string,
-  raw: unknown,
-  options: { max: number; required: boolean; multiline?: boolean },
-): string | null {
-  if (raw === undefined || raw === null || (typeof raw === "string" && raw.trim() === "")) {
-    if (options.required) errors.push(`${field}: is required.`);
-    return null;
-  }
-  if (typeof raw !== "string") {
-    errors.push(`${field}: ${show(raw)} must be text.`);
-    return null;
-  }
-  // Line breaks are kept in a description (as \n); other control characters are refused.
-  const value = options.multiline ? raw.replace(/\r\n?/g, "\n").trim() : raw.trim();
-  const lines = options.multiline ? value.split("\n") : [value];
-  if (lines.some((line) => stripControl(line) !== line)) {
-    errors.push(`${field}: must not contain control characters.`);
-    return null;
-  }
-  if (value.length > options.max) {
-    errors.push(`${field}: ${value.length} characters, at most ${options.max} are allowed.`);
-    return null;
-  }
-  return value;
+const ID_RULE = "must be 1-128 characters of letters, digits, dot, dash or underscore.";
+
+/** An id (experiment or variant): the message leaves the field's name to the caller's path. */
+function identifier() {
+  const message = (i: { input: unknown }) => `${show(i.input)} ${ID_RULE}`;
+  return z.string({ error: message }).regex(EXPERIMENT_ID_PATTERN, { error: message });
 }
 
-function identifier(errors: string[], field: string, raw: unknown): string | null {
-  if (typeof raw !== "string" || !EXPERIMENT_ID_PATTERN.test(raw)) {
-    errors.push(
-      `${field}: ${
-        show(raw)
-      } must be 1-128 characters of letters, digits, dot, dash or underscore.`,
-    );
-    return null;
-  }
-  return raw;
+/** A text field: trimmed (a description keeps its line breaks, as \n), no control characters. */
+function text(options: { max: number; multiline?: boolean }) {
+  return z.string({
+    error: (i) => i.input == null ? "is required." : `${show(i.input)} must be text.`,
+  })
+    .overwrite((raw) => options.multiline ? raw.replace(/\r\n?/g, "\n").trim() : raw.trim())
+    .refine((value) => value.split("\n").every((line) => stripControl(line) === line), {
+      error: "must not contain control characters.",
+    })
+    .max(options.max, {
+      error: (i) => `${(i.input as string).length} characters, at most ${options.max} are allowed.`,
+    });
 }
 
-/** The metric and its kind; `metric_event_type` is the contract's name for the same field. */
-function metric(errors: string[], input: Record<string, unknown>): string | null {
-  const hasMetric = input.metric !== undefined && input.metric !== null;
-  const hasLegacy = input.metric_event_type !== undefined && input.metric_event_type !== null;
-  if (hasMetric && hasLegacy && input.metric !== input.metric_event_type) {
-    errors.push(
-      `metric: ${show(input.metric)} and metric_event_type: ${
-        show(input.metric_event_type)
-      } disagree; send one of them.`,
-    );
-    return null;
-  }
-  const field = hasMetric || !hasLegacy ? "metric" : "metric_event_type";
-  const value = text(errors, field, hasMetric ? input.metric : input.metric_event_type, {
-    max: MAX_METRIC,
-    required: true,
-  });
-  if (value === null) return null;
-  if (value === "custom") {
-    errors.push(
-      `${field}: "custom" would count every tracked event; use the event's name, e.g. "purchase" ` +
-        `for echelon.track("purchase").`,
-    );
-    return null;
-  }
-  if (value === "exposure") {
-    errors.push(`${field}: "exposure" cannot be a metric (every exposed session would convert).`);
-    return null;
-  }
-  const kind = input.metric_kind;
-  if (kind !== undefined && kind !== null && kind !== "") {
-    if (kind !== "custom" && kind !== "event_type") {
-      errors.push(`metric_kind: ${show(kind)} must be "custom" or "event_type".`);
-      return null;
-    }
-    const derived = metricKindOf(value);
-    if (kind === "event_type" && derived !== "event_type") {
-      errors.push(
-        `metric: ${show(value)} is not a built-in event type (${
-          [...METRIC_EVENT_TYPES].join(", ")
-        }).`,
-      );
-      return null;
-    }
-    if (kind === "custom" && derived !== "custom") {
-      errors.push(
-        `metric: ${show(value)} is a built-in event type, so it cannot also name a custom ` +
-          `event; track the conversion under another name (e.g. "${value}_cta").`,
-      );
-      return null;
-    }
-  }
-  return value;
+/** Text that must be given: absent, null or blank is "is required.". */
+function requiredText(options: { max: number }) {
+  return text(options).min(1, { error: "is required." });
 }
 
-function allocation(errors: string[], raw: unknown): number | null {
-  if (raw === undefined || raw === null || raw === "") return 100;
-  const value = typeof raw === "string" && /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 100) {
-    errors.push(`allocation_percent: ${show(raw)} must be a whole number from 1 to 100.`);
-    return null;
-  }
-  return value;
+/** Text that may be left out: absent, null or blank is null. */
+function optionalText(options: { max: number; multiline?: boolean }) {
+  return text(options).nullish().transform((value) => value || null);
 }
 
-function configOf(errors: string[], field: string, raw: unknown): unknown {
+const SITE_RULE = "must be 1-64 characters of letters, digits, dot, dash or underscore.";
+
+/** A site id, lower-cased; absent, null or empty: null (the default site, with a note). */
+function siteField() {
+  const message = (i: { input: unknown }) => `${show(i.input)} ${SITE_RULE}`;
+  return z.string({ error: message })
+    .overwrite((raw) => raw.trim())
+    .regex(new RegExp(`^$|${SITE_ID_PATTERN.source}`), { error: message })
+    .nullish()
+    .transform((value) => value ? value.toLowerCase() : null);
+}
+
+/** 1-100 as a number or as digits (a form); absent, null or empty: 100. */
+function allocationField() {
+  const message = (i: { input: unknown }) =>
+    `${show(i.input)} must be a whole number from 1 to 100.`;
+  return z.union([
+    z.number({ error: message }).int({ error: message }).min(1, { error: message })
+      .max(100, { error: message }),
+    z.string({ error: message })
+      .regex(/^\s*\d*\s*$/, { error: message })
+      .refine((raw) => raw.trim() === "" || (Number(raw) >= 1 && Number(raw) <= 100), {
+        error: message,
+      }),
+  ], { error: message })
+    .nullish()
+    .transform((raw) => raw === null || raw === undefined || raw === "" ? 100 : Number(raw))
+    .describe("1-100 (default 100): the share of visitors in the experiment");
+}
+
+/** A variant's config: any JSON, at most MAX_CONFIG_BYTES as text. */
+const configField = z.unknown().optional().transform((raw, ctx) => {
   if (raw === undefined || raw === null) return null;
   let json: string;
   try {
     json = JSON.stringify(raw);
   } catch {
-    errors.push(`${field}: is not JSON-serialisable.`);
-    return undefined;
+    ctx.issues.push({ code: "custom", input: raw, message: "is not JSON-serialisable." });
+    return z.NEVER;
   }
   const bytes = new TextEncoder().encode(json).length;
   if (bytes > MAX_CONFIG_BYTES) {
-    errors.push(`${field}: ${bytes} bytes of JSON, at most ${MAX_CONFIG_BYTES} are allowed.`);
-    return undefined;
+    ctx.issues.push({
+      code: "custom",
+      input: raw,
+      message: `${bytes} bytes of JSON, at most ${MAX_CONFIG_BYTES} are allowed.`,
+    });
+    return z.NEVER;
   }
   return raw;
+}).describe(`What the tracker applies (at most ${MAX_CONFIG_BYTES} bytes of JSON)`);
+
+const weightMessage = (i: { input: unknown }) =>
+  `${show(i.input)} must be a number above 0 (≤ ${MAX_WEIGHT}).`;
+
+const VariantBody = z.object({
+  variant_id: identifier(),
+  name: optionalText({ max: MAX_NAME }).describe("Default: the variant id"),
+  weight: z.number({ error: weightMessage })
+    .gt(0, { error: weightMessage })
+    .max(MAX_WEIGHT, { error: weightMessage })
+    .nullish()
+    .transform((weight) => weight ?? DEFAULT_WEIGHT)
+    .describe(`Default ${DEFAULT_WEIGHT}`),
+  is_control: z.boolean({ error: (i) => `${show(i.input)} must be true or false.` })
+    .nullish()
+    .transform((control) => control === true),
+  config: configField,
+}, { error: "must be an object {variant_id, name?, weight?, is_control?, config?}." })
+  .transform((v): Variant => ({ ...v, name: v.name ?? v.variant_id }));
+
+const variantCount = (i: { input: unknown }) =>
+  Array.isArray(i.input)
+    ? `${i.input.length} given, ${MIN_VARIANTS} to ${MAX_VARIANTS} are allowed.`
+    : `must be a list of ${MIN_VARIANTS} to ${MAX_VARIANTS} variants.`;
+
+const variantsField = z.array(VariantBody, { error: variantCount })
+  .min(MIN_VARIANTS, { error: variantCount })
+  .max(MAX_VARIANTS, { error: variantCount })
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    for (const v of list) {
+      if (seen.has(v.variant_id)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `the id ${show(v.variant_id)} is used more than once.`,
+        });
+        return;
+      }
+      seen.add(v.variant_id);
+    }
+    const controls = list.filter((v) => v.is_control).length;
+    if (controls !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: `exactly one must have is_control: true (found ${controls}).`,
+      });
+    }
+  });
+
+/** The fields of a definition, each checked on its own (read by the create and edit bodies). */
+export const DEFINITION_FIELDS_SCHEMA = {
+  experiment_id: identifier(),
+  name: requiredText({ max: MAX_NAME }),
+  description: optionalText({ max: MAX_DESCRIPTION, multiline: true }),
+  site_id: siteField().describe(`Default ${DEFAULT_SITE}`),
+  metric: optionalText({ max: MAX_METRIC })
+    .describe("The custom event name, or a built-in event type, that converts"),
+  metric_event_type: optionalText({ max: MAX_METRIC }).describe("Alias of metric"),
+  metric_kind: z.enum(["custom", "event_type", ""], {
+    error: (i) => `${show(i.input)} must be "custom" or "event_type".`,
+  }).nullish().describe("Whether metric names a custom event or a built-in event type"),
+  allocation_percent: allocationField(),
+  variants: variantsField,
+};
+
+type Issues = { addIssue(issue: { code: "custom"; message: string; path?: string[] }): void };
+
+/** The metric and its kind, across metric, metric_event_type and metric_kind. */
+function checkMetric(
+  input: { metric: string | null; metric_event_type: string | null; metric_kind?: string | null },
+  ctx: Issues,
+): void {
+  const { metric, metric_event_type: legacy } = input;
+  if (metric !== null && legacy !== null && metric !== legacy) {
+    ctx.addIssue({
+      code: "custom",
+      message: `metric: ${show(metric)} and metric_event_type: ${
+        show(legacy)
+      } disagree; send one of them.`,
+    });
+    return;
+  }
+  const field = metric !== null || legacy === null ? "metric" : "metric_event_type";
+  const value = metric ?? legacy;
+  const fail = (message: string) =>
+    ctx.addIssue({ code: "custom", message: `${field}: ${message}` });
+  if (value === null) return fail("is required.");
+  if (value === "custom") {
+    return fail(
+      `"custom" would count every tracked event; use the event's name, e.g. "purchase" for ` +
+        `echelon.track("purchase").`,
+    );
+  }
+  if (value === "exposure") {
+    return fail(`"exposure" cannot be a metric (every exposed session would convert).`);
+  }
+  const kind = input.metric_kind;
+  const derived = metricKindOf(value);
+  if (kind === "event_type" && derived !== "event_type") {
+    ctx.addIssue({
+      code: "custom",
+      message: `metric: ${show(value)} is not a built-in event type (${
+        [...METRIC_EVENT_TYPES].join(", ")
+      }).`,
+    });
+  } else if (kind === "custom" && derived !== "custom") {
+    ctx.addIssue({
+      code: "custom",
+      message: `metric: ${show(value)} is a built-in event type, so it cannot also name a ` +
+        `custom event; track the conversion under another name (e.g. "${value}_cta").`,
+    });
+  }
 }
 
-function variants(errors: string[], raw: unknown): Variant[] | null {
-  if (!Array.isArray(raw)) {
-    errors.push(`variants: must be a list of ${MIN_VARIANTS} to ${MAX_VARIANTS} variants.`);
-    return null;
-  }
-  if (raw.length < MIN_VARIANTS || raw.length > MAX_VARIANTS) {
-    errors.push(`variants: ${raw.length} given, ${MIN_VARIANTS} to ${MAX_VARIANTS} are allowed.`);
-    return null;
-  }
-  const before = errors.length;
-  const list: Variant[] = [];
-  raw.forEach((item, i) => {
-    const at = `variants[${i}]`;
-    if (typeof item !== "object" || item === null || Array.isArray(item)) {
-      errors.push(`${at}: must be an object {variant_id, name?, weight?, is_control?, config?}.`);
-      return;
-    }
-    const v = item as Record<string, unknown>;
-    const id = identifier(errors, `${at}.variant_id`, v.variant_id);
-    const name = text(errors, `${at}.name`, v.name, { max: MAX_NAME, required: false });
-    let weight: number | null = DEFAULT_WEIGHT;
-    if (v.weight !== undefined && v.weight !== null) {
-      if (
-        typeof v.weight !== "number" || !Number.isFinite(v.weight) || v.weight <= 0 ||
-        v.weight > MAX_WEIGHT
-      ) {
-        errors.push(`${at}.weight: ${show(v.weight)} must be a number above 0 (≤ ${MAX_WEIGHT}).`);
-        weight = null;
-      } else {
-        weight = v.weight;
-      }
-    }
-    if (v.is_control !== undefined && v.is_control !== null && typeof v.is_control !== "boolean") {
-      errors.push(`${at}.is_control: ${show(v.is_control)} must be true or false.`);
-    }
-    const config = configOf(errors, `${at}.config`, v.config);
-    if (id === null || weight === null || config === undefined) return;
-    list.push({
-      variant_id: id,
-      name: name ?? id,
-      weight,
-      is_control: v.is_control === true,
-      config,
-    });
-  });
-  if (errors.length > before) return null;
-  const seen = new Set<string>();
-  for (const v of list) {
-    if (seen.has(v.variant_id)) {
-      errors.push(`variants: the id ${show(v.variant_id)} is used more than once.`);
-      return null;
-    }
-    seen.add(v.variant_id);
-  }
-  const controls = list.filter((v) => v.is_control).length;
-  if (controls !== 1) {
-    errors.push(`variants: exactly one must have is_control: true (found ${controls}).`);
-    return null;
-  }
-  return list;
+/** A whole definition (a create body, or an edit merged over the stored definition). */
+export const DEFINITION_BODY = z.object(DEFINITION_FIELDS_SCHEMA, {
+  error: "Expected a JSON object {experiment_id, name, site_id, metric, variants, …}",
+})
+  .superRefine(checkMetric)
+  .transform((input): { definition: ExperimentDefinition; notes: string[] } => ({
+    definition: {
+      experiment_id: input.experiment_id,
+      site_id: input.site_id ?? DEFAULT_SITE,
+      name: input.name,
+      description: input.description,
+      metric: (input.metric ?? input.metric_event_type)!,
+      allocation_percent: input.allocation_percent,
+      variants: input.variants,
+    },
+    notes: input.site_id === null
+      ? [`site_id not given: the experiment counts events of the site "${DEFAULT_SITE}" only.`]
+      : [],
+  }));
+
+function statusField(field: string) {
+  return withCode(
+    z.enum(STATUSES, {
+      error: (i) =>
+        `${field}: ${JSON.stringify(i.input ?? null)?.slice(0, 40)} is not one of ${
+          STATUSES.join(", ")
+        }.`,
+    }),
+    "invalid_status",
+  );
 }
+
+/**
+ * A PATCH body: a move (`status`, and `from`, the status the caller saw) and/or definition
+ * fields of a draft, each checked on its own here and then, merged over the stored definition,
+ * as a whole (`parseDefinition`).
+ */
+export const EXPERIMENT_CHANGE_BODY = z.object({
+  status: statusField("status").optional(),
+  from: statusField("from").nullish(),
+  ...Object.fromEntries(
+    Object.entries(DEFINITION_FIELDS_SCHEMA).map(([name, field]) => [name, field.optional()]),
+  ),
+}, { error: "Expected a JSON object {status, from?}" })
+  .superRefine((change, ctx) => {
+    if (change.status === undefined && !touchesDefinition(change)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "Nothing to change: send {status} or definition fields (a draft only)",
+      });
+    }
+  });
 
 /** True when a body carries any definition field (an edit, as opposed to a status change). */
 export function touchesDefinition(input: Record<string, unknown>): boolean {
@@ -250,7 +320,6 @@ export function parseDefinition(
   base?: ExperimentDefinition,
 ): Parsed<ExperimentDefinition> {
   const errors: string[] = [];
-  const notes: string[] = [];
   const merged: Record<string, unknown> = base
     ? {
       experiment_id: base.experiment_id,
@@ -270,43 +339,8 @@ export function parseDefinition(
       }; an id cannot change.`,
     );
   }
-  const id = identifier(errors, "experiment_id", merged.experiment_id);
-  const name = text(errors, "name", merged.name, { max: MAX_NAME, required: true });
-  const description = text(errors, "description", merged.description, {
-    max: MAX_DESCRIPTION,
-    required: false,
-    multiline: true,
-  });
-  let site: string | null = DEFAULT_SITE;
-  const rawSite = merged.site_id;
-  if (rawSite === undefined || rawSite === null || rawSite === "") {
-    notes.push(
-      `site_id not given: the experiment counts events of the site "${DEFAULT_SITE}" only.`,
-    );
-  } else if (typeof rawSite !== "string" || !SITE_ID_PATTERN.test(rawSite.trim())) {
-    errors.push(
-      `site_id: ${show(rawSite)} must be 1-64 characters of letters, digits, dot, dash or ` +
-        `underscore.`,
-    );
-    site = null;
-  } else {
-    site = rawSite.trim().toLowerCase();
-  }
-  const metricValue = metric(errors, merged);
-  const percent = allocation(errors, merged.allocation_percent);
-  const list = variants(errors, merged.variants);
-  if (errors.length > 0) return { ok: false, errors };
-  return {
-    ok: true,
-    value: {
-      experiment_id: id!,
-      site_id: site!,
-      name: name!,
-      description,
-      metric: metricValue!,
-      allocation_percent: percent!,
-      variants: list!,
-    },
-    notes,
-  };
+  const result = checkBody({ body: DEFINITION_BODY }, merged);
+  if (!result.ok) errors.push(...result.errors);
+  if (errors.length > 0 || !result.ok) return { ok: false, errors };
+  return { ok: true, value: result.value.definition, notes: result.value.notes };
 }

@@ -135,15 +135,25 @@ export function createExperiment(
 ): Written {
   const parsed = parseDefinition(input);
   if (!parsed.ok) throw new HttpError(400, "invalid_payload", parsed.errors.join(" "));
-  const created = insertExperiment(db, toRecord(parsed.value), new Date(now).toISOString());
+  return storeExperiment(db, { definition: parsed.value, notes: parsed.notes }, now);
+}
+
+/** Stores a new draft already validated (DEFINITION_BODY); 409 when the id is taken. */
+export function storeExperiment(
+  db: Database,
+  parsed: { definition: ExperimentDefinition; notes: string[] },
+  now: number,
+): Written {
+  const { definition, notes } = parsed;
+  const created = insertExperiment(db, toRecord(definition), new Date(now).toISOString());
   if (!created) {
     throw new HttpError(
       409,
       "conflict",
-      `An experiment with the id "${parsed.value.experiment_id}" already exists.`,
+      `An experiment with the id "${definition.experiment_id}" already exists.`,
     );
   }
-  return { experiment: requireExperiment(db, parsed.value.experiment_id), notes: parsed.notes };
+  return { experiment: requireExperiment(db, definition.experiment_id), notes };
 }
 
 function notDraft(experiment: Experiment, what: string): HttpError {

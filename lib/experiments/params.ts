@@ -42,3 +42,6 @@ export const EXPERIMENT_ID_QUERY = z.object({
     error: (i) => `experiment_id: ${preview(i.input)} is not an experiment id`,
   }).optional().describe("One experiment (any status)"),
 });
+
+/** The experiment in the path: any text (an id that cannot exist is simply not found, 404). */
+export const EXPERIMENT_PATH = z.object({ id: z.string().describe("The experiment id") });

@@ -1,5 +1,8 @@
-// The v1 batch protocol of POST /api/ingest: validation and row building. Authenticated callers
-// are trusted (score 0, source "ingest"), `ts` is honoured within bounds, event ids de-duplicate.
+// The v1 batch protocol of POST /api/ingest: the body's zod schema (which validates it and which
+// the OpenAPI document prints: lib/api/operations/collection.ts) and row building. Authenticated
+// callers are trusted (score 0, source "ingest"), `ts` is honoured within bounds, event ids
+// de-duplicate.
+import { z } from "zod";
 import type { EventRow } from "../db/columns.ts";
 import { SITE_ID_PATTERN } from "../config.ts";
 import { HttpError } from "../http_error.ts";
@@ -10,86 +13,136 @@ export const MAX_INGEST_EVENTS = 100;
 /** Oldest accepted `ts`; the de-duplication memory outlives it, so replays cannot slip through. */
 export const MAX_TS_AGE_MS = 7 * 86_400_000;
 export const MAX_TS_FUTURE_MS = 5 * 60_000;
+/** An event's data with the session context, as stored JSON text. */
+const MAX_DATA_CHARS = 8192;
 
+const EVENTS_COUNT = `events must hold 1..${MAX_INGEST_EVENTS} entries`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TYPE = /^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/;
+
+const uuid = (message: string) =>
+  z.string({ error: message }).regex(UUID, { error: message }).describe("A UUID");
+
+/** Free text kept as given (control characters removed, cut at `max`); other values ignored. */
+const contextText = (max: number) =>
+  z.unknown().optional().describe(`Text, at most ${max} characters kept; other values ignored`);
+
+const SESSION_CONTEXT = {
+  device_class: 32,
+  viewport: 32,
+  screen: 32,
+  language: 35,
+} as const;
+
+const IngestEventBody = z.object({
+  event_id: uuid("must be a UUID"),
+  type: z.string({ error: "is invalid" }).regex(TYPE, { error: "is invalid" })
+    .describe("A letter or _, then up to 63 letters, digits or _"),
+  ts: z.string({ error: "must be an ISO timestamp" })
+    .transform((ts, ctx) => {
+      const ms = Date.parse(ts);
+      if (Number.isFinite(ms)) return { text: ts, ms };
+      ctx.issues.push({
+        code: "custom",
+        input: ts,
+        message: `${JSON.stringify(ts.slice(0, 40))} is not a timestamp`,
+      });
+      return z.NEVER;
+    })
+    .describe("An ISO 8601 instant within 7 days back and 5 minutes ahead"),
+  data: z.unknown().optional()
+    .describe("An object (anything else is stored as {}); name: a custom event's name"),
+  experiments: z.unknown().optional()
+    .describe("[{experiment_id, variant_id}]: the first is stored with the event"),
+  referrer: z.unknown().optional().describe("Text, at most 2048 characters kept"),
+}, { error: "must be an object" });
+
+/** The body of POST /api/ingest. */
+export const INGEST_BATCH_BODY = z.object({
+  v: z.literal(1, { error: "v must be 1" }),
+  batch_id: uuid("batch_id must be a UUID"),
+  context: z.object({
+    session_id: uuid("context.session_id must be a UUID"),
+    site_id: z.string({ error: (i) => siteMessage(i.input) })
+      .regex(SITE_ID_PATTERN, { error: (i) => siteMessage(i.input) })
+      .transform((id) => id.toLowerCase())
+      .optional()
+      .describe("Default `default`"),
+    device_class: contextText(SESSION_CONTEXT.device_class),
+    viewport: contextText(SESSION_CONTEXT.viewport),
+    screen: contextText(SESSION_CONTEXT.screen),
+    language: contextText(SESSION_CONTEXT.language),
+  }, { error: "context is required" }),
+  events: z.array(IngestEventBody, { error: EVENTS_COUNT })
+    .min(1, { error: EVENTS_COUNT })
+    .max(MAX_INGEST_EVENTS, { error: EVENTS_COUNT })
+    .superRefine((events, ctx) => {
+      const seen = new Set<string>();
+      events.forEach((event, index) => {
+        const id = event.event_id.toLowerCase();
+        if (seen.has(id)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [index, "event_id"],
+            message: "repeats an earlier event of this batch",
+          });
+        }
+        seen.add(id);
+      });
+    }),
+}, { error: "body must be an object" });
+
+function siteMessage(input: unknown): string {
+  return `context.site_id "${String(input).slice(0, 80)}" is invalid`;
+}
+
+export type IngestBatchBody = z.output<typeof INGEST_BATCH_BODY>;
 
 export interface IngestEvent {
   eventId: string;
   row: EventRow;
 }
 
-export function parseBatch(body: unknown, now: number, ignoredSites: readonly string[]): {
+/**
+ * The rows of a batch the schema accepted; refuses (400) a `ts` outside the accepted range and
+ * data over 8 KB, which depend on the clock and the session context.
+ */
+export function batchEvents(batch: IngestBatchBody, now: number, ignoredSites: readonly string[]): {
   siteId: string;
   events: IngestEvent[];
   ignored: boolean;
 } {
   const fail = (message: string) => new HttpError(400, "invalid_payload", message);
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw fail("body must be an object");
-  }
-  const batch = body as Record<string, unknown>;
-  if (batch.v !== 1) throw fail("v must be 1");
-  if (typeof batch.batch_id !== "string" || !UUID.test(batch.batch_id)) {
-    throw fail("batch_id must be a UUID");
-  }
-  const context = batch.context as Record<string, unknown> | undefined;
-  if (typeof context !== "object" || context === null) throw fail("context is required");
-  if (typeof context.session_id !== "string" || !UUID.test(context.session_id)) {
-    throw fail("context.session_id must be a UUID");
-  }
+  const context = batch.context;
   const sessionId = context.session_id.toLowerCase();
-  const siteId = context.site_id === undefined ? "default" : String(context.site_id).toLowerCase();
-  if (!SITE_ID_PATTERN.test(siteId)) {
-    throw fail(`context.site_id "${String(context.site_id).slice(0, 80)}" is invalid`);
-  }
-  if (
-    !Array.isArray(batch.events) || batch.events.length === 0 ||
-    batch.events.length > MAX_INGEST_EVENTS
-  ) {
-    throw fail(`events must hold 1..${MAX_INGEST_EVENTS} entries`);
-  }
+  const siteId = context.site_id ?? "default";
   const sessionContext = {
-    device_class: cleanString(context.device_class, 32),
-    viewport: cleanString(context.viewport, 32),
-    screen: cleanString(context.screen, 32),
-    language: cleanString(context.language, 35),
+    device_class: cleanString(context.device_class, SESSION_CONTEXT.device_class),
+    viewport: cleanString(context.viewport, SESSION_CONTEXT.viewport),
+    screen: cleanString(context.screen, SESSION_CONTEXT.screen),
+    language: cleanString(context.language, SESSION_CONTEXT.language),
   };
-  const seen = new Set<string>();
-  const events = batch.events.map((raw, index): IngestEvent => {
+  const events = batch.events.map((event, index): IngestEvent => {
     const at = `events[${index}]`;
-    if (typeof raw !== "object" || raw === null) throw fail(`${at} must be an object`);
-    const event = raw as Record<string, unknown>;
-    if (typeof event.event_id !== "string" || !UUID.test(event.event_id)) {
-      throw fail(`${at}.event_id must be a UUID`);
-    }
-    if (typeof event.type !== "string" || !TYPE.test(event.type)) {
-      throw fail(`${at}.type is invalid`);
-    }
-    if (typeof event.ts !== "string") throw fail(`${at}.ts must be an ISO timestamp`);
-    const ts = Date.parse(event.ts);
-    if (!Number.isFinite(ts)) throw fail(`${at}.ts "${event.ts.slice(0, 40)}" is not a timestamp`);
+    const ts = event.ts.ms;
     if (ts < now - MAX_TS_AGE_MS || ts > now + MAX_TS_FUTURE_MS) {
       throw fail(
         `${at}.ts ${
-          event.ts.slice(0, 40)
+          event.ts.text.slice(0, 40)
         } is outside the accepted range (7 days back, 5 minutes ahead)`,
       );
     }
-    const eventId = event.event_id.toLowerCase();
-    if (seen.has(eventId)) throw fail(`${at}.event_id repeats an earlier event of this batch`);
-    seen.add(eventId);
     const data = typeof event.data === "object" && event.data !== null && !Array.isArray(event.data)
       ? event.data as Record<string, unknown>
       : {};
     const experiment = Array.isArray(event.experiments)
-      ? event.experiments[0] as Record<string, unknown>
+      ? event.experiments[0] as Record<string, unknown> | null | undefined
       : null;
     const json = JSON.stringify({ ...data, session_context: sessionContext });
-    if (json.length > 8192) throw fail(`${at}.data exceeds 8 KB`);
+    if (json.length > MAX_DATA_CHARS) throw fail(`${at}.data exceeds 8 KB`);
     const created = new Date(ts);
     return {
-      eventId,
+      eventId: event.event_id.toLowerCase(),
       row: {
         event_type: event.type,
         event_name: event.type === "custom" ? cleanString(data.name, 128) : null,

@@ -1,11 +1,12 @@
 // Nanolytica compatibility: its collect payload (`POST /api/analytics/collect`, JSON {path,
 // referrer, screen_size, user_agent, duration_sec, scroll_depth, site}) validated with its own
-// limits, then mapped onto our page views and events so it runs through the same pipeline steps.
+// limits by a zod schema (which the OpenAPI document prints), then mapped onto our page views and events so it runs through the same pipeline steps.
 //
 // Nanolytica's script posts twice per page: on load with duration_sec 0, and on unload with the
 // active time and the deepest scroll. Storing both as views double-counts every page (a flaw of
 // Nanolytica, reference §12), so the first becomes a page view and the second a `pageview_end`
 // event carrying engaged_ms and scroll_pct — exactly what our own tracker sends on unload.
+import { z } from "zod";
 import { SITE_ID_PATTERN } from "../config.ts";
 import { stripControl } from "./encoding.ts";
 import type { ViewHit } from "./hit.ts";
@@ -32,92 +33,77 @@ export interface NanolyticaPayload {
   scrollDepth: number | null;
 }
 
-export type ParsedPayload =
-  | { ok: true; value: NanolyticaPayload }
-  | { ok: false; message: string };
-
 function preview(value: unknown): string {
   const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
-function optionalString(
-  body: Record<string, unknown>,
-  name: string,
-  max: number,
-): string | null | Error {
-  const value = body[name];
-  if (value === undefined || value === null) return null;
-  if (typeof value !== "string") {
-    return new Error(`${name}: must be a string, got ${preview(value)}`);
-  }
-  if (value.length > max) return new Error(`${name}: at most ${max} characters (${value.length})`);
-  const text = stripControl(value).trim();
-  return text === "" ? null : text;
+/** Text of at most `max` characters as sent; control characters removed, trimmed; "" is null. */
+function optionalText(name: string, max: number) {
+  return z.string({ error: (i) => `${name}: must be a string, got ${preview(i.input)}` })
+    .max(max, {
+      error: (i) => `${name}: at most ${max} characters (${(i.input as string).length})`,
+    })
+    .overwrite((value) => stripControl(value).trim())
+    .nullish()
+    .transform((value) => value || null);
 }
 
-function optionalInteger(
-  body: Record<string, unknown>,
-  name: string,
-  max: number,
-): number | null | Error {
-  const value = body[name];
-  if (value === undefined || value === null) return null;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > max) {
-    return new Error(`${name}: must be an integer 0-${max}, got ${preview(value)}`);
-  }
-  return value;
+function optionalInteger(name: string, max: number) {
+  const message = (i: { input: unknown }) =>
+    `${name}: must be an integer 0-${max}, got ${preview(i.input)}`;
+  return z.number({ error: message }).int({ error: message })
+    .min(0, { error: message }).max(max, { error: message })
+    .nullish()
+    .transform((value) => value ?? null);
 }
 
-/** Validates a collect body with Nanolytica's rules; the message names the field and value. */
-export function parseNanolyticaPayload(body: unknown): ParsedPayload {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return { ok: false, message: "Expected a JSON object {path, site?, referrer?, …}" };
-  }
-  const fields = body as Record<string, unknown>;
-  const path = optionalString(fields, "path", MAX_PATH);
-  const referrer = optionalString(fields, "referrer", MAX_REFERRER);
-  const screenSize = optionalString(fields, "screen_size", 32);
-  const userAgent = optionalString(fields, "user_agent", MAX_USER_AGENT);
-  const site = optionalString(fields, "site", 64);
-  const duration = optionalInteger(fields, "duration_sec", MAX_DURATION_SEC);
-  const scroll = optionalInteger(fields, "scroll_depth", 100);
-  for (const value of [path, referrer, screenSize, userAgent, site, duration, scroll]) {
-    if (value instanceof Error) return { ok: false, message: value.message };
-  }
-  if (path === null) return { ok: false, message: "path: required" };
-  if (!(path as string).startsWith("/")) {
-    return { ok: false, message: `path: must start with "/", got ${preview(path)}` };
-  }
-  let screen: NanolyticaPayload["screen"] = null;
-  if (screenSize !== null) {
-    const match = SCREEN_SIZE.exec(screenSize as string);
-    if (!match) {
-      return {
-        ok: false,
-        message: `screen_size: expected WIDTHxHEIGHT, got ${preview(screenSize)}`,
-      };
-    }
-    screen = { width: Number(match[1]), height: Number(match[2]) };
-  }
-  if (site !== null && !SITE_ID_PATTERN.test(site as string)) {
+const PATH_REQUIRED = "path: required";
+
+/** A collect body with Nanolytica's rules; each message names the field and the value. */
+export const NANOLYTICA_BODY = z.object({
+  path: z.string({
+    error: (i) =>
+      i.input == null ? PATH_REQUIRED : `path: must be a string, got ${preview(i.input)}`,
+  })
+    .max(MAX_PATH, {
+      error: (i) => `path: at most ${MAX_PATH} characters (${(i.input as string).length})`,
+    })
+    .overwrite((value) => stripControl(value).trim())
+    .refine((path) => path.startsWith("/"), {
+      error: (i) =>
+        i.input === "" ? PATH_REQUIRED : `path: must start with "/", got ${preview(i.input)}`,
+    })
+    .describe("The page path, starting with /"),
+  referrer: optionalText("referrer", MAX_REFERRER),
+  screen_size: optionalText("screen_size", 32)
+    .refine((size) => size === null || SCREEN_SIZE.test(size), {
+      error: (i) => `screen_size: expected WIDTHxHEIGHT, got ${preview(i.input)}`,
+    })
+    .describe("WIDTHxHEIGHT"),
+  user_agent: optionalText("user_agent", MAX_USER_AGENT)
+    .describe("Not used: the User-Agent header is"),
+  site: optionalText("site", 64)
+    .refine((site) => site === null || SITE_ID_PATTERN.test(site), {
+      error: (i) => `site: ${preview(i.input)} is not a site id (1-64 of A-Z a-z 0-9 . _ -)`,
+    })
+    .describe("The site id (default `default`)"),
+  duration_sec: optionalInteger("duration_sec", MAX_DURATION_SEC)
+    .describe("0 on the load post; the active time on unload"),
+  scroll_depth: optionalInteger("scroll_depth", 100),
+}, { error: "Expected a JSON object {path, site?, referrer?, …}" }).transform(
+  (body): NanolyticaPayload => {
+    const size = body.screen_size === null ? null : SCREEN_SIZE.exec(body.screen_size);
     return {
-      ok: false,
-      message: `site: ${preview(site)} is not a site id (1-64 of A-Z a-z 0-9 . _ -)`,
+      site: (body.site ?? "default").toLowerCase(),
+      path: body.path,
+      referrer: body.referrer,
+      screen: size ? { width: Number(size[1]), height: Number(size[2]) } : null,
+      durationSec: body.duration_sec ?? 0,
+      scrollDepth: body.scroll_depth,
     };
-  }
-  return {
-    ok: true,
-    value: {
-      site: ((site as string | null) ?? "default").toLowerCase(),
-      path: path as string,
-      referrer: referrer as string | null,
-      screen,
-      durationSec: (duration as number | null) ?? 0,
-      scrollDepth: scroll as number | null,
-    },
-  };
-}
+  },
+);
 
 /** The load post is a page view; the unload post (duration_sec > 0) reports engagement. */
 export function isPageView(payload: NanolyticaPayload): boolean {

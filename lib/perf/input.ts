@@ -1,9 +1,11 @@
-// Validation of POST /api/perf: one metric object or an array of up to MAX_PERF_BATCH. A batch is
-// all or nothing: the first refusal names the item, the field and the value it got, and nothing
-// is stored. Metadata must be a JSON object; it is serialised here, once, and refused when that
+// Validation of POST /api/perf: one metric object or an array of up to MAX_PERF_BATCH, as the zod
+// schema the OpenAPI document prints. A batch is all or nothing: each refusal names the item, the
+// field and the value it got, and nothing is stored. Metadata must be a JSON object; it is serialised here, once, and refused when that
 // text is over MAX_METADATA_BYTES (never cut, which in the reference left invalid JSON, W28).
-import type { Parsed } from "../admin/forms.ts";
+import { z } from "zod";
+import { namedRoot } from "../api/fields.ts";
 import type { PerfMetricInsert } from "../db/perf.ts";
+import { HttpError } from "../http_error.ts";
 
 export const MAX_PERF_BATCH = 500;
 /** The whole body; 500 metrics with small metadata fit comfortably. */
@@ -38,163 +40,124 @@ function preview(value: unknown): string {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
-function requiredText(
-  item: Record<string, unknown>,
-  field: string,
-  max: number,
-  where: string,
-  errors: string[],
-): string {
-  const raw = item[field];
-  if (raw === undefined || raw === null) {
-    errors.push(`${where}.${field}: required.`);
-    return "";
-  }
-  if (typeof raw !== "string") {
-    errors.push(`${where}.${field}: must be text, got ${preview(raw)}.`);
-    return "";
-  }
-  const value = raw.trim();
-  if (value === "") errors.push(`${where}.${field}: must not be empty.`);
-  else if (value.length > max) {
-    errors.push(`${where}.${field}: at most ${max} characters, got ${value.length}.`);
-  } else if (CONTROL.test(value)) {
-    errors.push(`${where}.${field}: control characters are not allowed in ${preview(value)}.`);
-  }
-  return value;
+const mustBeText = (i: { input: unknown }) =>
+  i.input == null ? "required." : `must be text, got ${preview(i.input)}.`;
+const atMost = (max: number) => (i: { input: unknown }) =>
+  `at most ${max} characters, got ${(i.input as string).length}.`;
+
+/** Required text: trimmed, not empty, at most `max`, no control characters. */
+function requiredText(max: number) {
+  return z.string({ error: mustBeText })
+    .overwrite((value) => value.trim())
+    .min(1, { error: "must not be empty." })
+    .max(max, { error: atMost(max) })
+    .refine((value) => !CONTROL.test(value), {
+      error: (i) => `control characters are not allowed in ${preview(i.input)}.`,
+    });
 }
 
-function optionalText(
-  raw: unknown,
-  field: string,
-  max: number,
-  pattern: RegExp,
-  where: string,
-  errors: string[],
-): string | null {
-  if (raw === undefined || raw === null || raw === "") return null;
-  if (typeof raw !== "string") {
-    errors.push(`${where}.${field}: must be text, got ${preview(raw)}.`);
-    return null;
-  }
-  const value = raw.trim();
-  if (value.length > max) {
-    errors.push(`${where}.${field}: at most ${max} characters, got ${value.length}.`);
-    return null;
-  }
-  if (value !== "" && (!pattern.test(value) || CONTROL.test(value))) {
-    errors.push(`${where}.${field}: ${preview(value)} has characters that are not allowed.`);
-    return null;
-  }
-  return value === "" ? null : value;
+/** Optional text of `pattern`: trimmed, at most `max`; absent, null or empty is null. */
+function optionalText(max: number, pattern: RegExp) {
+  return z.string({ error: mustBeText })
+    .overwrite((value) => value.trim())
+    .max(max, { error: atMost(max) })
+    .refine((value) => value === "" || (pattern.test(value) && !CONTROL.test(value)), {
+      error: (i) => `${preview(i.input)} has characters that are not allowed.`,
+    })
+    .nullish()
+    .transform((value) => value || null);
 }
 
-function metadataText(raw: unknown, where: string, errors: string[]): string | null {
-  if (raw === undefined || raw === null) return null;
-  if (typeof raw !== "object" || Array.isArray(raw)) {
-    errors.push(`${where}.metadata: must be a JSON object, got ${preview(raw)}.`);
-    return null;
-  }
-  const text = JSON.stringify(raw);
-  const bytes = encoder.encode(text).length;
-  if (bytes > MAX_METADATA_BYTES) {
-    errors.push(
-      `${where}.metadata: ${bytes} bytes as JSON, at most ${MAX_METADATA_BYTES} are allowed.`,
-    );
-    return null;
-  }
-  return text;
-}
+const finite = (i: { input: unknown }) =>
+  i.input == null ? "required." : `must be a finite number, got ${preview(i.input)}.`;
 
-function recordedAt(raw: unknown, now: number, where: string, errors: string[]): string {
-  if (raw === undefined || raw === null || raw === "") return new Date(now).toISOString();
-  const ms = typeof raw === "string" && ISO_INSTANT.test(raw) ? Date.parse(raw) : NaN;
-  if (Number.isNaN(ms)) {
-    errors.push(
-      `${where}.recorded_at: ${preview(raw)} is not an ISO 8601 instant ` +
-        `(for example 2026-11-20T12:00:00Z).`,
-    );
-  } else if (ms > now + FUTURE_SLACK_MS || ms < EARLIEST) {
-    errors.push(`${where}.recorded_at: ${preview(raw)} is in the future or before 2000.`);
-  } else {
-    return new Date(ms).toISOString();
-  }
-  return "";
-}
-
-/** One metric; `where` names it in messages ("metric" or "metrics[3]"). */
-function parseMetric(
-  raw: unknown,
-  where: string,
-  now: number,
-  errors: string[],
-): PerfMetricInsert | null {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    errors.push(`${where}: must be an object {category, metric, value, unit, …}.`);
-    return null;
-  }
-  const item = raw as Record<string, unknown>;
-  const before = errors.length;
-  const category = requiredText(item, "category", MAX_CATEGORY_LENGTH, where, errors);
-  const metric = requiredText(item, "metric", MAX_METRIC_LENGTH, where, errors);
-  const unit = requiredText(item, "unit", MAX_UNIT_LENGTH, where, errors);
-  const value = item.value;
-  if (value === undefined || value === null) errors.push(`${where}.value: required.`);
-  else if (typeof value !== "number" || !Number.isFinite(value)) {
-    errors.push(`${where}.value: must be a finite number, got ${preview(value)}.`);
-  }
-  // `commit` is the short name CI scripts reach for; `commit_hash` is the column (and the
-  // reference's field). Both are accepted; giving both with different values is an error.
-  if (
-    item.commit !== undefined && item.commit_hash !== undefined && item.commit !== item.commit_hash
-  ) {
-    errors.push(`${where}: commit and commit_hash differ; send one of them.`);
-  }
-  const commit = optionalText(
-    item.commit_hash ?? item.commit,
-    item.commit_hash !== undefined ? "commit_hash" : "commit",
-    MAX_COMMIT_LENGTH,
-    COMMIT,
-    where,
-    errors,
-  );
-  const branch = optionalText(item.branch, "branch", MAX_BRANCH_LENGTH, BRANCH, where, errors);
-  const metadata = metadataText(item.metadata, where, errors);
-  const at = recordedAt(item.recorded_at, now, where, errors);
-  if (errors.length > before) return null;
-  return {
-    category,
-    metric,
-    value: value as number,
-    unit,
-    commit_hash: commit,
-    branch,
-    metadata,
-    recorded_at: at,
-  };
-}
-
-/** Stop listing after this many problems: a 500-item batch with one bad field per item. */
-const MAX_ERRORS = 20;
-
-/** The posted body (already JSON-parsed): one metric or an array of them. */
-export function parsePerfBatch(body: unknown, now: number): Parsed<PerfMetricInsert[]> {
-  const errors: string[] = [];
-  if (Array.isArray(body)) {
-    if (body.length === 0) return { ok: false, errors: ["Expected at least one metric."] };
-    if (body.length > MAX_PERF_BATCH) {
-      return {
-        ok: false,
-        errors: [`At most ${MAX_PERF_BATCH} metrics per request, got ${body.length}.`],
-      };
+/** One metric as posted; `recorded_at`'s bounds need the clock (`perfMetrics`). */
+const PerfMetricBody = z.object({
+  category: requiredText(MAX_CATEGORY_LENGTH),
+  metric: requiredText(MAX_METRIC_LENGTH),
+  value: z.number({ error: finite }).refine(Number.isFinite, { error: finite }),
+  unit: requiredText(MAX_UNIT_LENGTH),
+  commit: optionalText(MAX_COMMIT_LENGTH, COMMIT).describe("The commit (alias commit_hash)"),
+  commit_hash: optionalText(MAX_COMMIT_LENGTH, COMMIT).describe("Alias of commit"),
+  branch: optionalText(MAX_BRANCH_LENGTH, BRANCH),
+  metadata: z.record(z.string(), z.unknown(), {
+    error: (i) => `must be a JSON object, got ${preview(i.input)}.`,
+  })
+    .nullish()
+    .transform((raw, ctx) => {
+      if (raw === null || raw === undefined) return null;
+      const text = JSON.stringify(raw);
+      const bytes = encoder.encode(text).length;
+      if (bytes <= MAX_METADATA_BYTES) return text;
+      ctx.issues.push({
+        code: "custom",
+        input: raw,
+        message: `${bytes} bytes as JSON, at most ${MAX_METADATA_BYTES} are allowed.`,
+      });
+      return z.NEVER;
+    })
+    .describe(`A JSON object, at most ${MAX_METADATA_BYTES} bytes as JSON`),
+  recorded_at: z.string({ error: (i) => recordedAtMessage(i.input) })
+    .regex(new RegExp(`^$|${ISO_INSTANT.source}`), { error: (i) => recordedAtMessage(i.input) })
+    .nullish()
+    .transform((value) => value || null)
+    .describe("An ISO 8601 instant, not in the future, not before 2000 (default now)"),
+}, { error: "must be an object {category, metric, value, unit, …}." })
+  .superRefine((item, ctx) => {
+    // `commit` is the short name CI scripts reach for; `commit_hash` is the column (and the
+    // reference's field). Both are accepted; giving both with different values is an error.
+    if (item.commit !== null && item.commit_hash !== null && item.commit !== item.commit_hash) {
+      ctx.addIssue({ code: "custom", message: "commit and commit_hash differ; send one of them." });
     }
-    const metrics: PerfMetricInsert[] = [];
-    for (let i = 0; i < body.length && errors.length < MAX_ERRORS; i++) {
-      const metric = parseMetric(body[i], `metrics[${i}]`, now, errors);
-      if (metric) metrics.push(metric);
+  });
+
+function recordedAtMessage(input: unknown): string {
+  return `${preview(input)} is not an ISO 8601 instant (for example 2026-11-20T12:00:00Z).`;
+}
+
+const batchSize = (i: { input: unknown }) =>
+  Array.isArray(i.input) && i.input.length > 0
+    ? `At most ${MAX_PERF_BATCH} metrics per request, got ${i.input.length}.`
+    : "Expected at least one metric.";
+
+/** The body of POST /api/perf: one metric, or a list of 1 to 500 stored all or nothing. */
+export const PERF_BODY = z.union([
+  namedRoot(PerfMetricBody, "metric"),
+  namedRoot(
+    z.array(PerfMetricBody).min(1, { error: batchSize }).max(MAX_PERF_BATCH, { error: batchSize }),
+    "metrics",
+  ),
+], { error: "metric: must be an object {category, metric, value, unit, …}." });
+
+/**
+ * The rows of a body the schema accepted, each `recorded_at` (default now) checked against the
+ * clock: 400 naming the item when one is in the future or before 2000.
+ */
+export function perfMetrics(body: z.output<typeof PERF_BODY>, now: number): PerfMetricInsert[] {
+  const many = Array.isArray(body);
+  return (many ? body : [body]).map((item, index): PerfMetricInsert => {
+    let at = new Date(now).toISOString();
+    if (item.recorded_at !== null) {
+      const ms = Date.parse(item.recorded_at);
+      if (Number.isNaN(ms) || ms > now + FUTURE_SLACK_MS || ms < EARLIEST) {
+        const where = many ? `metrics[${index}]` : "metric";
+        throw new HttpError(
+          400,
+          "invalid_payload",
+          `${where}.recorded_at: ${preview(item.recorded_at)} is in the future or before 2000.`,
+        );
+      }
+      at = new Date(ms).toISOString();
     }
-    return errors.length > 0 ? { ok: false, errors } : { ok: true, value: metrics, notes: [] };
-  }
-  const metric = parseMetric(body, "metric", now, errors);
-  return metric ? { ok: true, value: [metric], notes: [] } : { ok: false, errors };
+    return {
+      category: item.category,
+      metric: item.metric,
+      value: item.value,
+      unit: item.unit,
+      commit_hash: item.commit_hash ?? item.commit,
+      branch: item.branch,
+      metadata: item.metadata,
+      recorded_at: at,
+    };
+  });
 }

@@ -11,16 +11,17 @@ export {
   MAX_METADATA_BYTES,
   MAX_PERF_BATCH,
   MAX_PERF_BODY_BYTES,
-  parsePerfBatch,
+  PERF_BODY,
+  perfMetrics,
 } from "./input.ts";
 export {
   DEFAULT_LIST_LIMIT,
   DEFAULT_TREND_WINDOW,
-  integerParam,
   MAX_LIST_LIMIT,
   MAX_TREND_WINDOW,
-  parsePerfFilter,
-  parseThreshold,
+  PERF_LIST_QUERY,
+  PERF_TRENDS_QUERY,
+  perfFilter,
 } from "./params.ts";
 export { analyseSeries, type PerfTrend, type TrendStatus } from "./trends.ts";
 export { type Direction, unitRule } from "./units.ts";

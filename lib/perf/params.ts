@@ -1,9 +1,11 @@
-// Query parameters of GET /api/perf and /api/perf/trends (and the admin page's filters): exact
-// category, metric and branch; a time range `from` (alias `since`, the reference's name) and `to`,
-// each an ISO instant or a YYYY-MM-DD day (a day as `to` includes that whole day); `limit` and
-// `threshold`. A bad value is a 400 that names the parameter and the value.
+// Query parameters of GET /api/perf and /api/perf/trends, as zod schemas that validate them
+// (lib/api/validate.ts) and that the OpenAPI document prints: exact category, metric and branch; a
+// time range `from` (alias `since`, the reference's name) and `to`, each an ISO instant or a
+// YYYY-MM-DD day (a day as `to` includes that whole day); `limit` and `threshold`. A bad value is
+// a 400 that names the parameter and the value.
+import { z } from "zod";
 import type { PerfFilter } from "../db/perf.ts";
-import { HttpError } from "../http_error.ts";
+import { MAX_BRANCH_LENGTH, MAX_CATEGORY_LENGTH, MAX_METRIC_LENGTH } from "./input.ts";
 
 export const DEFAULT_LIST_LIMIT = 100;
 export const MAX_LIST_LIMIT = 1000;
@@ -13,73 +15,92 @@ export const MAX_TREND_WINDOW = 500;
 export const MAX_TREND_SERIES = 500;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const DAY_OR_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
-function bad(name: string, raw: string, expected: string): HttpError {
-  const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
-  return new HttpError(400, "invalid_param", `${name}: expected ${expected}, got "${shown}"`);
-}
+const bad = (name: string, expected: string) => (i: { input: unknown }) => {
+  const raw = String(i.input);
+  return `${name}: expected ${expected}, got "${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}"`;
+};
 
-function text(params: URLSearchParams, name: string, max: number): string | null {
-  const raw = params.get(name);
-  if (raw === null || raw.trim() === "") return null;
-  if (raw.length > max) throw bad(name, raw, `at most ${max} characters`);
-  return raw.trim();
+function text(name: string, max: number) {
+  return z.string().max(max, { error: bad(name, `at most ${max} characters`) }).optional()
+    .describe("Exact value");
 }
 
 /** An instant (ISO) from a day or an instant; `endOfDay` makes a day mean its end (exclusive). */
-function instant(params: URLSearchParams, name: string, endOfDay: boolean): string | null {
-  const raw = params.get(name);
-  if (raw === null || raw.trim() === "") return null;
-  const value = raw.trim();
-  let ms = NaN;
-  if (DAY.test(value)) {
-    ms = Date.parse(`${value}T00:00:00Z`);
-    if (endOfDay) ms += 86_400_000;
-  } else if (INSTANT.test(value)) {
-    ms = Date.parse(value);
-  }
-  if (Number.isNaN(ms)) throw bad(name, raw, "an ISO 8601 instant or a YYYY-MM-DD day");
-  return new Date(ms).toISOString();
+function instant(name: string, endOfDay: boolean) {
+  const expected = bad(name, "an ISO 8601 instant or a YYYY-MM-DD day");
+  return z.string()
+    .regex(DAY_OR_INSTANT, { error: expected })
+    .transform((value, ctx) => {
+      let ms = Date.parse(DAY.test(value) ? `${value}T00:00:00Z` : value);
+      if (DAY.test(value) && endOfDay) ms += 86_400_000;
+      if (Number.isNaN(ms)) {
+        ctx.issues.push({ code: "custom", input: value, message: expected({ input: value }) });
+        return z.NEVER;
+      }
+      return new Date(ms).toISOString();
+    })
+    .optional();
 }
 
-export function integerParam(
-  params: URLSearchParams,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = params.get(name);
-  if (raw === null || raw.trim() === "") return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw bad(name, raw, `an integer ${min}..${max}`);
-  const value = Number(raw.trim());
-  if (value < min || value > max) throw bad(name, raw, `an integer ${min}..${max}`);
-  return value;
+/** An integer in [1, max]; absent: `fallback`. */
+function limitParam(max: number, fallback: number, what: string) {
+  const expected = bad("limit", `an integer 1..${max}`);
+  return z.string()
+    .regex(/^\d+$/, { error: expected })
+    .refine((raw) => Number(raw) >= 1 && Number(raw) <= max, { error: expected })
+    .transform(Number)
+    .optional()
+    .transform((value) => value ?? fallback)
+    .describe(`${what}: 1-${max} (default ${fallback})`);
 }
 
-/** category, metric, branch, from (or since), to. */
-export function parsePerfFilter(params: URLSearchParams): PerfFilter {
-  const filter: PerfFilter = {
-    category: text(params, "category", 64),
-    metric: text(params, "metric", 128),
-    branch: text(params, "branch", 128),
-    from: instant(params, "from", false) ?? instant(params, "since", false),
-    to: instant(params, "to", true),
+const FILTER = {
+  category: text("category", MAX_CATEGORY_LENGTH),
+  metric: text("metric", MAX_METRIC_LENGTH),
+  branch: text("branch", MAX_BRANCH_LENGTH),
+  from: instant("from", false).describe("An ISO instant or a YYYY-MM-DD day (alias since)"),
+  since: instant("since", false).describe("Alias of from"),
+  to: instant("to", true).describe("An ISO instant or a YYYY-MM-DD day (that whole day)"),
+};
+
+/** The filter's fields and `extra`, with the range checked across `from` (or `since`) and `to`. */
+function perfQuery<E extends z.core.$ZodLooseShape>(extra: E) {
+  return z.object({ ...FILTER, ...extra }).superRefine((parsed, ctx) => {
+    const query = parsed as { from?: string; since?: string; to?: string };
+    const from = query.from ?? query.since;
+    if (from && query.to && from >= query.to) {
+      ctx.addIssue({ code: "custom", path: ["from"], message: "from: must be before to" });
+    }
+  });
+}
+
+/** GET /api/perf: the filter and `limit`. */
+export const PERF_LIST_QUERY = perfQuery({
+  limit: limitParam(MAX_LIST_LIMIT, DEFAULT_LIST_LIMIT, "Metrics"),
+});
+
+/** GET /api/perf/trends: the filter, `limit` (values per series) and `threshold`. */
+export const PERF_TRENDS_QUERY = perfQuery({
+  limit: limitParam(MAX_TREND_WINDOW, DEFAULT_TREND_WINDOW, "Values per series"),
+  threshold: z.string()
+    .regex(/^\d+(\.\d+)?$/, { error: bad("threshold", "a percentage above 0, at most 1000") })
+    .refine((raw) => Number(raw) > 0 && Number(raw) <= 1000, {
+      error: bad("threshold", "a percentage above 0, at most 1000"),
+    })
+    .transform(Number)
+    .optional()
+    .describe("A percentage overriding each unit's threshold"),
+});
+
+/** The filter of a parsed query. */
+export function perfFilter(query: z.output<typeof PERF_LIST_QUERY>): PerfFilter {
+  return {
+    category: query.category ?? null,
+    metric: query.metric ?? null,
+    branch: query.branch ?? null,
+    from: query.from ?? query.since ?? null,
+    to: query.to ?? null,
   };
-  if (filter.from && filter.to && filter.from >= filter.to) {
-    throw new HttpError(400, "invalid_param", "from: must be before to");
-  }
-  return filter;
-}
-
-/** `threshold`: a percentage overriding every unit's own regression threshold. */
-export function parseThreshold(params: URLSearchParams): number | null {
-  const raw = params.get("threshold");
-  if (raw === null || raw.trim() === "") return null;
-  const value = Number(raw.trim());
-  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(value > 0) || value > 1000) {
-    throw bad("threshold", raw, "a percentage above 0, at most 1000");
-  }
-  return value;
 }

@@ -1,8 +1,7 @@
 // Query parameters of the stats API (and of the admin pages built on it), validated once: a bad
 // value is a 400 `{error, message}` naming the field and the value, never a 500. Dates are UTC
-// days (YYYY-MM-DD); ranges are inclusive. The site, the period, `compare` and `limit` are zod
-// schemas, which the OpenAPI document prints (lib/api/operations/shared.ts); the filters are
-// normalised here.
+// days (YYYY-MM-DD); ranges are inclusive. The site, the period, the filters, `compare` and
+// `limit` are zod schemas, which the OpenAPI document prints (lib/api/operations/shared.ts).
 import { z } from "zod";
 import { preview, siteIdParam } from "../api/fields.ts";
 import { readQuery } from "../api/validate.ts";
@@ -46,11 +45,6 @@ export function rangeDays(range: DayRange): number {
 export function previousRange(range: DayRange): DayRange {
   const days = rangeDays(range);
   return { from: addDays(range.from, -days), to: addDays(range.from, -1) };
-}
-
-function param(url: URL, name: string): string | null {
-  const raw = url.searchParams.get(name);
-  return raw === null || raw.trim() === "" ? null : raw.trim();
 }
 
 /** A UTC day, YYYY-MM-DD, that exists. */
@@ -128,37 +122,67 @@ export function parseRange(url: URL, now: number): DayRange {
   return range;
 }
 
-/** Filters: `path` starts with "/", `country` is a two-letter code (or "unknown"). */
+const FILTER_HINTS: Record<(typeof FILTER_NAMES)[number], string> = {
+  path: "Exact path (starts with /)",
+  path_contains: "Path contains this text",
+  referrer: "Referrer domain (or a URL: its host), or direct",
+  country: "Two-letter country code, or unknown",
+  device: "desktop, mobile, tablet, or unknown",
+  utm_source: "Exact utm_source",
+  utm_medium: "Exact utm_medium",
+  utm_campaign: "Exact utm_campaign",
+};
+
+/** How a filter's value is normalised before it is compared, or why it is refused. */
+const FILTER_VALUES: Partial<
+  Record<(typeof FILTER_NAMES)[number], (value: string) => string | Error>
+> = {
+  path: (value) => {
+    if (!value.startsWith("/")) return new Error(`path: ${preview(value)} must start with "/"`);
+    return value;
+  },
+  country: (value) => {
+    if (value.toLowerCase() === "unknown") return "unknown";
+    if (/^[A-Za-z]{2}$/.test(value)) return value.toUpperCase();
+    return new Error(`country: ${preview(value)} is not a code`);
+  },
+  device: (value) => value.toLowerCase(),
+  referrer: (raw) => {
+    const value = raw.toLowerCase();
+    const host = value.includes("://") ? URL.parse(value)?.hostname : value;
+    if (host === undefined) return new Error(`referrer: ${preview(value)} is not a URL`);
+    return host.replace(/^www\./, "");
+  },
+};
+
+function filterField(name: (typeof FILTER_NAMES)[number]) {
+  const normalise = FILTER_VALUES[name];
+  return z.string()
+    .max(MAX_FILTER_LENGTH, { error: `${name}: longer than ${MAX_FILTER_LENGTH}` })
+    .transform((value, ctx) => {
+      const normal = normalise ? normalise(value) : value;
+      if (!(normal instanceof Error)) return normal;
+      ctx.issues.push({ code: "custom", input: value, message: normal.message });
+      return z.NEVER;
+    })
+    .optional()
+    .describe(FILTER_HINTS[name]);
+}
+
+/** The stats filters (lib/db/stats_source.ts FILTER_NAMES), each at most 512 characters. */
+export const FILTERS_QUERY = z.object(
+  Object.fromEntries(FILTER_NAMES.map((name) => [name, filterField(name)])) as Record<
+    (typeof FILTER_NAMES)[number],
+    ReturnType<typeof filterField>
+  >,
+);
+
+/** The filters given: `path` starts with "/", `country` is a two-letter code (or "unknown"). */
 export function parseFilters(url: URL): StatsFilters {
-  const filters: StatsFilters = {};
-  for (const name of FILTER_NAMES) {
-    let value = param(url, name);
-    if (value === null) continue;
-    if (value.length > MAX_FILTER_LENGTH) {
-      throw new HttpError(400, "invalid_param", `${name}: longer than ${MAX_FILTER_LENGTH}`);
-    }
-    if (name === "path" && !value.startsWith("/")) {
-      throw new HttpError(400, "invalid_param", `path: ${preview(value)} must start with "/"`);
-    }
-    if (name === "country") {
-      if (value.toLowerCase() === "unknown") value = "unknown";
-      else if (/^[A-Za-z]{2}$/.test(value)) value = value.toUpperCase();
-      else {
-        throw new HttpError(400, "invalid_param", `country: ${preview(value)} is not a code`);
-      }
-    }
-    if (name === "referrer" || name === "device") value = value.toLowerCase();
-    if (name === "referrer" && value.includes("://")) {
-      try {
-        value = new URL(value).hostname;
-      } catch {
-        throw new HttpError(400, "invalid_param", `referrer: ${preview(value)} is not a URL`);
-      }
-    }
-    if (name === "referrer") value = value.replace(/^www\./, "");
-    filters[name] = value;
-  }
-  return filters;
+  const query = readQuery({ query: FILTERS_QUERY }, url);
+  return Object.fromEntries(
+    Object.entries(query).filter(([, value]) => value !== undefined),
+  ) as StatsFilters;
 }
 
 export function parseOverviewQuery(url: URL, now: number): OverviewQuery {

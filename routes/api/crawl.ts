@@ -3,7 +3,9 @@
 // `{ "hits": [...] }` or JSON lines of `{ site, path, user_agent, ip, ts, status? }`, 1 MB and
 // 1000 hits at most. Answers `{ accepted, ignored, by_crawler }` once the hits are stored.
 import { oldestCrawlAt, recordCrawls } from "../../lib/crawlers/mod.ts";
-import { crawlEntries, MAX_CRAWL_BODY, parseCrawlHits } from "../../lib/crawlers/input.ts";
+import { crawlEntries, crawlInputs, MAX_CRAWL_BODY } from "../../lib/crawlers/input.ts";
+import { crawlIngest } from "../../lib/api/operations/collection.ts";
+import { readBody } from "../../lib/api/validate.ts";
 import { readBodyCapped } from "../../lib/http_body.ts";
 import type { Ctx } from "../../lib/state.ts";
 
@@ -12,10 +14,8 @@ export const handler = {
     const { config, db, now, crawlers } = ctx.state.services;
     const bytes = await readBodyCapped(ctx.req, MAX_CRAWL_BODY);
     const at = now();
-    const hits = parseCrawlHits(crawlEntries(new TextDecoder().decode(bytes)), {
-      now: at,
-      oldestAt: oldestCrawlAt(config, at),
-    });
+    const body = readBody(crawlIngest, { hits: crawlEntries(new TextDecoder().decode(bytes)) });
+    const hits = crawlInputs(body, { now: at, oldestAt: oldestCrawlAt(config, at) });
     return Response.json(recordCrawls(db, crawlers(), hits, config.maxDailyValues));
   },
 };

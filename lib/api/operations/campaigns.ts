@@ -1,12 +1,12 @@
-// UTM campaign registration (routes/api/campaigns/). Bodies and filters are checked by
-// lib/campaigns/input.ts and params.ts, which the admin forms share.
+// UTM campaign registration (routes/api/campaigns/). Bodies, filters and the path id are the
+// schemas of lib/campaigns/input.ts and params.ts, which the admin forms share.
 import { z } from "zod";
 import { CAMPAIGN_STATUSES } from "../../db/campaigns.ts";
-import { CAMPAIGN_ID_PATTERN, MAX_CAMPAIGN_NAME, MAX_UTM_VALUE } from "../../campaigns/input.ts";
+import { CAMPAIGN_CHANGE_BODY, NEW_CAMPAIGN_BODY } from "../../campaigns/input.ts";
+import { CAMPAIGN_FILTER_QUERY, CAMPAIGN_PATH } from "../../campaigns/params.ts";
 import { defineOperation, json } from "../contract.ts";
-import { withCode } from "../fields.ts";
 import { publicAnswer } from "../public_shapes.ts";
-import { CAMPAIGN_SITE, PERIOD } from "./shared.ts";
+import { PERIOD } from "./shared.ts";
 
 const TAG = "Campaigns";
 
@@ -19,9 +19,7 @@ const Campaign = z.looseObject({
   created_at: z.string(),
 });
 
-const campaignPath = z.object({
-  id: withCode(z.string().regex(CAMPAIGN_ID_PATTERN), "invalid_id").describe("The campaign id"),
-});
+const campaignPath = CAMPAIGN_PATH;
 const NOT_FOUND = { 404: "No such campaign (not_found)" };
 
 export const listCampaigns = defineOperation({
@@ -30,7 +28,7 @@ export const listCampaigns = defineOperation({
   tag: TAG,
   summary: "Registered campaigns with their figures in the period, newest first",
   auth: "read",
-  query: z.object({ ...CAMPAIGN_SITE, status: z.enum(CAMPAIGN_STATUSES).optional(), ...PERIOD }),
+  query: z.object({ ...CAMPAIGN_FILTER_QUERY.shape, ...PERIOD }),
   responses: { 200: json("Campaigns", publicAnswer("/api/campaigns")) },
 });
 
@@ -40,13 +38,7 @@ export const createCampaign = defineOperation({
   tag: TAG,
   summary: "Register a campaign",
   auth: "write",
-  body: z.object({
-    utm_campaign: z.string().max(MAX_UTM_VALUE),
-    name: z.string().max(MAX_CAMPAIGN_NAME).optional(),
-    site_id: z.string().optional().describe("Default `default`"),
-    status: z.enum(CAMPAIGN_STATUSES).optional().describe("Default active"),
-    id: z.string().regex(CAMPAIGN_ID_PATTERN).optional(),
-  }),
+  body: NEW_CAMPAIGN_BODY,
   responses: { 201: json("Registered", z.object({ created: z.string(), campaign: Campaign })) },
   errors: { 409: "The utm_campaign is registered for the site, or the id is taken (conflict)" },
 });
@@ -70,10 +62,7 @@ export const updateCampaign = defineOperation({
   summary: "Rename a campaign or change its status",
   auth: "write",
   params: campaignPath,
-  body: z.object({
-    name: z.string().max(MAX_CAMPAIGN_NAME).optional(),
-    status: z.enum(CAMPAIGN_STATUSES).optional(),
-  }),
+  body: CAMPAIGN_CHANGE_BODY,
   responses: { 200: json("Saved", z.object({ updated: z.string(), campaign: Campaign })) },
   errors: NOT_FOUND,
 });

@@ -3,6 +3,9 @@
 // Their inputs are read by the ingest pipeline (lib/ingest/), whose drops are counted rather than
 // answered (a dropped hit still gets the pixel or 204); these schemas describe them.
 import { z } from "zod";
+import { CRAWL_BODY } from "../../crawlers/input.ts";
+import { INGEST_BATCH_BODY } from "../../ingest/batch.ts";
+import { NANOLYTICA_BODY } from "../../ingest/nanolytica.ts";
 import { defineOperation, empty, json } from "../contract.ts";
 
 const TAG = "Collection";
@@ -98,15 +101,7 @@ export const nanolyticaCollect = defineOperation({
   summary: "Nanolytica's collect payload",
   description: "Same site rules, scoring, rate limit and CORS as /b.gif and /e; at most 10 KB.",
   auth: "public",
-  body: z.looseObject({
-    path: z.string().max(2048),
-    referrer: z.string().max(2048).optional(),
-    screen_size: z.string().optional().describe("WIDTHxHEIGHT"),
-    user_agent: z.string().max(512).optional().describe("Not used: the User-Agent header is"),
-    duration_sec: z.number().int().min(0).max(86_400).optional(),
-    scroll_depth: z.number().int().min(0).max(100).optional(),
-    site: z.string().max(64).optional(),
-  }),
+  body: NANOLYTICA_BODY,
   ...COLLECTED,
 });
 
@@ -118,23 +113,7 @@ export const batchIngest = defineOperation({
   description: "At most 1 MB and 100 events; `ts` within 7 days back and 5 minutes ahead; an " +
     "event_id seen before is not stored again.",
   auth: "write",
-  body: z.looseObject({
-    v: z.literal(1),
-    batch_id: z.string(),
-    context: z.looseObject({
-      session_id: z.string().optional(),
-      site_id: z.string().optional(),
-      device_class: z.string().optional(),
-    }).optional(),
-    events: z.array(z.looseObject({
-      event_id: z.string(),
-      type: z.string(),
-      ts: z.string(),
-      data: z.record(z.string(), z.unknown()).optional(),
-      experiments: z.array(z.object({ experiment_id: z.string(), variant_id: z.string() }))
-        .optional(),
-    })).max(100),
-  }),
+  body: INGEST_BATCH_BODY,
   responses: {
     200: json(
       "Stored",
@@ -147,23 +126,15 @@ export const batchIngest = defineOperation({
   },
 });
 
-const CrawlHit = z.looseObject({
-  site: z.string(),
-  path: z.string(),
-  user_agent: z.string(),
-  ip: z.string(),
-  ts: z.union([z.string(), z.number()]),
-  status: z.number().int().optional(),
-});
-
 export const crawlIngest = defineOperation({
   method: "POST",
   path: "/api/crawl",
   tag: TAG,
   summary: "Crawler requests seen by the web server",
-  description: "A JSON array, `{hits: [...]}` or JSON lines; 1 MB and 1000 hits at most.",
+  description: "`{hits: [...]}`, or the hits as a JSON array or as JSON lines (read as " +
+    "`{hits}`); 1 MB and 1000 hits at most.",
   auth: "write",
-  body: z.union([z.array(CrawlHit), z.object({ hits: z.array(CrawlHit) })]),
+  body: CRAWL_BODY,
   bodyTypes: ["application/json", "application/x-ndjson"],
   responses: {
     200: json(

@@ -1,15 +1,9 @@
-// A/B experiments (routes/api/experiments/). Definitions are checked by
-// lib/experiments/definition.ts, which the admin forms share; it names every bad field at once.
+// A/B experiments (routes/api/experiments/). Definitions are the schemas of
+// lib/experiments/definition.ts, which the admin forms share; they name every bad field at once.
 import { z } from "zod";
-import {
-  EXPERIMENT_ID_PATTERN,
-  MAX_DESCRIPTION,
-  MAX_NAME,
-  MAX_VARIANTS,
-  MIN_VARIANTS,
-} from "../../experiments/definition.ts";
+import { DEFINITION_BODY, EXPERIMENT_CHANGE_BODY } from "../../experiments/definition.ts";
 import { STATUSES } from "../../experiments/model.ts";
-import { EXPERIMENT_LIST_QUERY } from "../../experiments/params.ts";
+import { EXPERIMENT_LIST_QUERY, EXPERIMENT_PATH } from "../../experiments/params.ts";
 import { defineOperation, json } from "../contract.ts";
 import { publicAnswer } from "../public_shapes.ts";
 
@@ -23,25 +17,7 @@ const Experiment = z.looseObject({
   variants: z.array(z.looseObject({ variant_id: z.string(), weight: z.number() })),
 });
 
-const Definition = {
-  experiment_id: z.string().regex(EXPERIMENT_ID_PATTERN),
-  name: z.string().max(MAX_NAME),
-  site_id: z.string(),
-  description: z.string().max(MAX_DESCRIPTION).optional(),
-  metric: z.string().optional().describe("The custom event name that converts"),
-  metric_event_type: z.string().optional().describe("Or a built-in event type"),
-  metric_kind: z.enum(["custom", "event_type"]).optional(),
-  allocation_percent: z.number().min(0).max(100).optional(),
-  variants: z.array(z.looseObject({
-    variant_id: z.string(),
-    name: z.string().optional(),
-    weight: z.number().optional(),
-    is_control: z.boolean().optional(),
-    config: z.unknown().optional().describe("What the tracker applies (≤ 4 KB of JSON)"),
-  })).min(MIN_VARIANTS).max(MAX_VARIANTS),
-};
-
-const experimentPath = z.object({ id: z.string().describe("The experiment id") });
+const experimentPath = EXPERIMENT_PATH;
 const NOT_FOUND = { 404: "No such experiment (not_found)" };
 
 export const listExperiments = defineOperation({
@@ -60,7 +36,7 @@ export const createExperiment = defineOperation({
   tag: TAG,
   summary: "Create a draft experiment",
   auth: "write",
-  body: z.looseObject(Definition),
+  body: DEFINITION_BODY,
   responses: {
     201: json(
       "Created",
@@ -90,11 +66,7 @@ export const updateExperiment = defineOperation({
     "archived; `from` applies the move only from the status the caller saw.",
   auth: "write",
   params: experimentPath,
-  body: z.looseObject({
-    status: z.enum(STATUSES).optional(),
-    from: z.enum(STATUSES).nullish(),
-    ...Object.fromEntries(Object.entries(Definition).map(([k, v]) => [k, v.optional()])),
-  }),
+  body: EXPERIMENT_CHANGE_BODY,
   responses: {
     200: json(
       "Saved",

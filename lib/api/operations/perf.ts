@@ -1,44 +1,12 @@
-// CI benchmark metrics (routes/api/perf/). Bodies and filters are checked by lib/perf/, which
-// names the item and field of every refusal and stores a batch all or nothing.
+// CI benchmark metrics (routes/api/perf/). Bodies and filters are the schemas of lib/perf/, which
+// name the item and field of every refusal; a batch is stored all or nothing.
 import { z } from "zod";
-import {
-  MAX_BRANCH_LENGTH,
-  MAX_CATEGORY_LENGTH,
-  MAX_COMMIT_LENGTH,
-  MAX_METRIC_LENGTH,
-  MAX_PERF_BATCH,
-  MAX_UNIT_LENGTH,
-} from "../../perf/input.ts";
-import {
-  DEFAULT_LIST_LIMIT,
-  DEFAULT_TREND_WINDOW,
-  MAX_LIST_LIMIT,
-  MAX_TREND_WINDOW,
-} from "../../perf/params.ts";
+import { MAX_PERF_BATCH, PERF_BODY } from "../../perf/input.ts";
+import { PERF_LIST_QUERY, PERF_TRENDS_QUERY } from "../../perf/params.ts";
 import { defineOperation, json } from "../contract.ts";
 import { publicAnswer } from "../public_shapes.ts";
 
 const TAG = "Performance metrics";
-
-const FILTER = {
-  category: z.string().max(MAX_CATEGORY_LENGTH).optional(),
-  metric: z.string().max(MAX_METRIC_LENGTH).optional(),
-  branch: z.string().max(MAX_BRANCH_LENGTH).optional(),
-  from: z.string().optional().describe("An ISO instant or a YYYY-MM-DD day (alias since)"),
-  since: z.string().optional().describe("Alias of from"),
-  to: z.string().optional().describe("An ISO instant or a YYYY-MM-DD day (that whole day)"),
-};
-
-const Metric = z.object({
-  category: z.string().max(MAX_CATEGORY_LENGTH),
-  metric: z.string().max(MAX_METRIC_LENGTH),
-  value: z.number(),
-  unit: z.string().max(MAX_UNIT_LENGTH),
-  commit: z.string().max(MAX_COMMIT_LENGTH).optional(),
-  branch: z.string().max(MAX_BRANCH_LENGTH).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional().describe("At most 4 KB of JSON"),
-  recorded_at: z.string().optional().describe("An ISO instant (default now)"),
-});
 
 export const listPerf = defineOperation({
   method: "GET",
@@ -46,11 +14,7 @@ export const listPerf = defineOperation({
   tag: TAG,
   summary: "Stored benchmark metrics, newest first",
   auth: "read",
-  query: z.object({
-    ...FILTER,
-    limit: z.string().optional()
-      .describe(`1-${MAX_LIST_LIMIT} (default ${DEFAULT_LIST_LIMIT})`),
-  }),
+  query: PERF_LIST_QUERY,
   responses: { 200: json("Metrics", z.array(z.looseObject({}))) },
 });
 
@@ -60,7 +24,7 @@ export const postPerf = defineOperation({
   tag: TAG,
   summary: `Store one metric or up to ${MAX_PERF_BATCH}, all or nothing`,
   auth: "write",
-  body: z.union([Metric, z.array(Metric).max(MAX_PERF_BATCH)]),
+  body: PERF_BODY,
   responses: { 201: json("Stored", z.object({ inserted: z.number().int() })) },
 });
 
@@ -70,12 +34,7 @@ export const perfTrends = defineOperation({
   tag: TAG,
   summary: "The last values of each series, judged against their mean",
   auth: "read",
-  query: z.object({
-    ...FILTER,
-    limit: z.string().optional()
-      .describe(`Values per series: 1-${MAX_TREND_WINDOW} (default ${DEFAULT_TREND_WINDOW})`),
-    threshold: z.string().optional().describe("A percentage overriding each unit's threshold"),
-  }),
+  query: PERF_TRENDS_QUERY,
   responses: { 200: json("Series", publicAnswer("/api/perf/trends")) },
 });
 

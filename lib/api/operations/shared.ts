@@ -1,30 +1,19 @@
 // Parameters several operations share: the site, the reporting period (`days` or `from`/`to`)
 // and the list length, as lib/stats/params.ts declares and reads them (for the API, the exports
-// and the admin pages alike), and the stats filters, which it normalises (these describe them).
-import { z } from "zod";
-import { SITE_ID_PATTERN } from "../../config.ts";
-import { FILTER_NAMES } from "../../db/stats_source.ts";
-import { OVERVIEW_OPTIONS_QUERY, PERIOD_QUERY, SITE_QUERY } from "../../stats/params.ts";
+// and the admin pages alike), and the stats filters, which it normalises.
+import {
+  FILTERS_QUERY,
+  OVERVIEW_OPTIONS_QUERY,
+  PERIOD_QUERY,
+  SITE_QUERY,
+} from "../../stats/params.ts";
 import { ANY_SITE_QUERY } from "../../export/mod.ts";
 
 /** `days` or `from`/`to`: inclusive UTC days, at most two years. */
 export const PERIOD = PERIOD_QUERY.shape;
 
-const FILTER_HINTS: Record<(typeof FILTER_NAMES)[number], string> = {
-  path: "Exact path (starts with /)",
-  path_contains: "Path contains this text",
-  referrer: "Referrer domain, or direct",
-  country: "Two-letter country code, or unknown",
-  device: "desktop, mobile, tablet, or unknown",
-  utm_source: "Exact utm_source",
-  utm_medium: "Exact utm_medium",
-  utm_campaign: "Exact utm_campaign",
-};
-
 /** The stats filters (lib/db/stats_source.ts FILTER_NAMES), each at most 512 characters. */
-export const FILTERS = Object.fromEntries(
-  FILTER_NAMES.map((name) => [name, z.string().max(512).optional().describe(FILTER_HINTS[name])]),
-);
+export const FILTERS = FILTERS_QUERY.shape;
 
 /** Length of each top list. */
 export const LIST_LIMIT = OVERVIEW_OPTIONS_QUERY.shape.limit;
@@ -37,8 +26,3 @@ export const SITE = SITE_QUERY.shape;
 
 /** An optional site: absent means every site. */
 export const ANY_SITE = ANY_SITE_QUERY.shape;
-
-/** The campaign filters' optional site (lib/campaigns/params.ts: refused as invalid_param). */
-export const CAMPAIGN_SITE = {
-  site_id: z.string().regex(SITE_ID_PATTERN).optional().describe("Only this site's campaigns"),
-};

@@ -1,11 +1,11 @@
-// The site registry's operations (routes/api/sites/). Bodies are checked by lib/admin/sites.ts,
-// which the Settings forms share; the list's query is read through the schema here.
+// The site registry's operations (routes/api/sites/). Bodies are the schemas of
+// lib/admin/site_input.ts, which the Settings forms share; parameters are declared here.
 import { z } from "zod";
-import { MAX_CONSENT_CSS_LENGTH } from "../../admin/css_sanitize.ts";
-import { MAX_ALLOWLIST_ENTRIES, MAX_SITE_NAME, SITES_PER_PAGE } from "../../admin/sites.ts";
+import { NEW_SITE_BODY, SITE_SETTINGS_BODY } from "../../admin/site_input.ts";
+import { SITES_PER_PAGE } from "../../admin/sites.ts";
 import { SITE_ID_PATTERN } from "../../config.ts";
 import { defineOperation, json } from "../contract.ts";
-import { booleanParam, clampedIntParam, withCode } from "../fields.ts";
+import { booleanParam, clampedIntParam, siteIdParam } from "../fields.ts";
 import { publicAnswer } from "../public_shapes.ts";
 
 const TAG = "Sites";
@@ -20,9 +20,7 @@ export const SiteRecord = z.looseObject({
   query_allowlist: z.array(z.string()),
 });
 
-const sitePath = z.object({
-  id: z.string().regex(SITE_ID_PATTERN).describe("The site id"),
-});
+const sitePath = z.object({ id: siteIdParam("id").describe("The site id") });
 
 export const listSites = defineOperation({
   method: "GET",
@@ -54,11 +52,7 @@ export const addSite = defineOperation({
   tag: TAG,
   summary: "Add a site, or make a site known only from its hits an admin site",
   auth: "write",
-  body: z.object({
-    site_id: withCode(z.string().regex(SITE_ID_PATTERN), "invalid_site_id")
-      .describe("1-64 of A-Z a-z 0-9 . _ -, stored lower-cased"),
-    name: z.string().max(MAX_SITE_NAME).nullish(),
-  }),
+  body: NEW_SITE_BODY,
   responses: {
     201: json("Created", z.object({ created: z.string(), site: SiteRecord })),
     200: json(
@@ -87,14 +81,7 @@ export const updateSite = defineOperation({
   summary: "Change a site's name or collection settings",
   auth: "write",
   params: sitePath,
-  body: z.object({
-    name: z.string().max(MAX_SITE_NAME).nullish(),
-    consent_css: z.string().max(MAX_CONSENT_CSS_LENGTH).nullish()
-      .describe("The consent banner's CSS, sanitised (what was removed comes back in notes)"),
-    send_form_values: z.boolean().optional(),
-    query_allowlist: z.union([z.array(z.string()).max(MAX_ALLOWLIST_ENTRIES), z.string()])
-      .nullish().describe("Query parameter names kept on stored paths (utm_* always are)"),
-  }),
+  body: SITE_SETTINGS_BODY,
   responses: {
     200: json(
       "Saved",

@@ -1,14 +1,14 @@
 // The stats API's operations (routes/api/stats/): their answers are described by public mode's
 // allow-list (the aggregate fields every caller gets; callers with credentials may get more).
-// Query values are checked by lib/stats/params.ts, lib/campaigns/params.ts and
+// Query values are read through the schemas of lib/stats/params.ts, lib/campaigns/params.ts and
 // lib/experiments/params.ts, which the admin pages share.
 import { z } from "zod";
-import { CAMPAIGN_STATUSES } from "../../db/campaigns.ts";
+import { CAMPAIGN_FILTER_QUERY, CAMPAIGN_REPORT_QUERY } from "../../campaigns/params.ts";
 import { EXPERIMENT_ID_QUERY, EXPERIMENT_LIST_QUERY } from "../../experiments/params.ts";
 import { EVENT_TYPES } from "../../ingest/event_pipeline.ts";
 import { defineOperation, json } from "../contract.ts";
 import { publicAnswer } from "../public_shapes.ts";
-import { CAMPAIGN_SITE, FILTERS, OVERVIEW_OPTIONS, PERIOD, SITE } from "./shared.ts";
+import { FILTERS, OVERVIEW_OPTIONS, PERIOD, SITE } from "./shared.ts";
 
 const TAG = "Stats";
 
@@ -55,10 +55,8 @@ export const campaignStats = defineOperation({
   auth: "read",
   query: z.object({
     ...PERIOD,
-    ...CAMPAIGN_SITE,
-    status: z.enum(CAMPAIGN_STATUSES).optional(),
-    id: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/).optional()
-      .describe("One campaign: its report (totals, events, conversions, breakdowns, trend)"),
+    ...CAMPAIGN_FILTER_QUERY.shape,
+    ...CAMPAIGN_REPORT_QUERY.shape,
   }),
   responses: {
     200: json(

@@ -3,9 +3,11 @@
 // 413 over 10 KB) and then runs through our collectors (lib/ingest/nanolytica.ts): same site
 // rules, scoring, rate limit (429) and CORS as /b.gif and /e. 204 otherwise — a dropped hit
 // (DNT, known bot, unknown site when only registered sites are accepted) is counted, not reported.
+import { nanolyticaCollect } from "../../../lib/api/operations/collection.ts";
+import { checkBody } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError, jsonError } from "../../../lib/http_error.ts";
-import { MAX_COLLECT_BODY, parseNanolyticaPayload } from "../../../lib/ingest/nanolytica.ts";
+import { MAX_COLLECT_BODY } from "../../../lib/ingest/nanolytica.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
@@ -18,10 +20,11 @@ export const handler = {
       if (error instanceof HttpError) collect.countDrop("collect", "", "invalid_payload");
       throw error;
     }
-    const parsed = parseNanolyticaPayload(body);
+    // A refusal is answered (the caller is told) and counted as a drop, as the collectors do.
+    const parsed = checkBody(nanolyticaCollect, body);
     if (!parsed.ok) {
       collect.countDrop("collect", "", "invalid_payload");
-      return jsonError(400, "invalid_payload", parsed.message);
+      return jsonError(400, "invalid_payload", parsed.errors.join(" "));
     }
     const outcome = collect.collectNanolytica(ctx.req, parsed.value, ctx.remoteAddr);
     switch (outcome.drop) {

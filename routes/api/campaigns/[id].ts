@@ -1,13 +1,10 @@
 // /api/campaigns/:id — GET the campaign with its traffic in the period (?days | from&to, default
 // 30 days); PATCH {name?, status?} (any status to any other: active, paused, archived); DELETE
 // removes the registration (stored views keep their utm values). 400 invalid_id, 404 not_found.
-import {
-  changeCampaign,
-  parseCampaignChange,
-  removeCampaign,
-  reportRange,
-} from "../../../lib/campaigns/mod.ts";
-import { campaignId } from "../../../lib/campaigns/params.ts";
+import { getCampaign as getOperation } from "../../../lib/api/operations/campaigns.ts";
+import { updateCampaign } from "../../../lib/api/operations/campaigns.ts";
+import { readBody, readParams } from "../../../lib/api/validate.ts";
+import { changeCampaign, removeCampaign, reportRange } from "../../../lib/campaigns/mod.ts";
 import { type CampaignRecord, getCampaign } from "../../../lib/db/campaigns.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError } from "../../../lib/http_error.ts";
@@ -18,7 +15,7 @@ import { parseRange } from "../../../lib/stats/params.ts";
 const MAX_BODY_BYTES = 4096;
 
 function campaignOf(ctx: Ctx): CampaignRecord {
-  const id = campaignId(ctx.params.id);
+  const { id } = readParams(getOperation, ctx.params);
   const campaign = getCampaign(ctx.state.services.db, id);
   if (!campaign) throw new HttpError(404, "not_found", `No campaign "${id}"`);
   return campaign;
@@ -37,13 +34,8 @@ export const handler = {
 
   async PATCH(ctx: Ctx) {
     const campaign = campaignOf(ctx);
-    const body = await readJsonCapped(ctx.req, MAX_BODY_BYTES);
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      throw new HttpError(400, "invalid_payload", "Expected a JSON object {name?, status?}");
-    }
-    const parsed = parseCampaignChange(body as Record<string, unknown>);
-    if (!parsed.ok) throw new HttpError(400, "invalid_payload", parsed.errors.join(" "));
-    const saved = changeCampaign(ctx.state.services, campaign.id, parsed.value);
+    const change = readBody(updateCampaign, await readJsonCapped(ctx.req, MAX_BODY_BYTES));
+    const saved = changeCampaign(ctx.state.services, campaign.id, change);
     if (!saved) throw new HttpError(404, "not_found", `No campaign "${campaign.id}"`);
     return Response.json({ updated: saved.id, campaign: saved });
   },

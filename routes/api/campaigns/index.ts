@@ -4,8 +4,10 @@
 // registers one (201 {created, campaign}); the same utm_campaign on the same site twice, or a
 // taken id, is 409 conflict. Only active campaigns are recorded by the collectors (unless
 // ECHELON_UTM_RECORD_ALL=true); the whitelist follows at once.
-import { createCampaign, parseNewCampaign, reportRange } from "../../../lib/campaigns/mod.ts";
-import { campaignFilter } from "../../../lib/campaigns/params.ts";
+import { createCampaign as createOperation } from "../../../lib/api/operations/campaigns.ts";
+import { readBody, readQuery } from "../../../lib/api/validate.ts";
+import { createCampaign, reportRange } from "../../../lib/campaigns/mod.ts";
+import { CAMPAIGN_FILTER_QUERY } from "../../../lib/campaigns/params.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
@@ -18,31 +20,26 @@ export const handler = {
   async GET(ctx: Ctx) {
     const { now } = ctx.state.services;
     const reads = readerFor(ctx);
-    const filter = campaignFilter(ctx.url);
+    const { site_id: siteId, status = null } = readQuery(
+      { query: CAMPAIGN_FILTER_QUERY },
+      ctx.url,
+    );
+    const filter = { siteId, status };
     const range = reportRange(parseRange(ctx.url, now()));
     return Response.json(await reads.run("campaignSummaries", range, filter));
   },
 
   async POST(ctx: Ctx) {
     const services = ctx.state.services;
-    const body = await readJsonCapped(ctx.req, MAX_BODY_BYTES);
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      throw new HttpError(
-        400,
-        "invalid_payload",
-        "Expected a JSON object {utm_campaign, name?, site_id?, status?, id?}",
-      );
-    }
-    const parsed = parseNewCampaign(body as Record<string, unknown>);
-    if (!parsed.ok) throw new HttpError(400, "invalid_payload", parsed.errors.join(" "));
-    const outcome = createCampaign(services, parsed.value);
+    const campaign = readBody(createOperation, await readJsonCapped(ctx.req, MAX_BODY_BYTES));
+    const outcome = createCampaign(services, campaign);
     switch (outcome.kind) {
       case "duplicate_value":
         throw new HttpError(
           409,
           "conflict",
-          `utm_campaign "${parsed.value.utm_campaign}" is already registered for site ` +
-            `"${parsed.value.site_id}" (campaign "${outcome.existing.id}")`,
+          `utm_campaign "${campaign.utm_campaign}" is already registered for site ` +
+            `"${campaign.site_id}" (campaign "${outcome.existing.id}")`,
         );
       case "duplicate_id":
         throw new HttpError(409, "conflict", `A campaign with id "${outcome.id}" already exists`);

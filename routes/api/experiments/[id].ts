@@ -8,41 +8,31 @@ import {
   changeStatus,
   deleteExperiment,
   editDraft,
-  parseStatus,
   requireExperiment,
 } from "../../../lib/experiments/mod.ts";
+import { getExperiment, updateExperiment } from "../../../lib/api/operations/experiments.ts";
+import { readBody, readParams } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
-import { HttpError } from "../../../lib/http_error.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
   GET(ctx: Ctx) {
-    return Response.json(requireExperiment(ctx.state.services.db, ctx.params.id));
+    const { id } = readParams(getExperiment, ctx.params);
+    return Response.json(requireExperiment(ctx.state.services.db, id));
   },
 
   async PATCH(ctx: Ctx) {
     const { db, now } = ctx.state.services;
-    const id = ctx.params.id;
+    const { id } = readParams(getExperiment, ctx.params);
     requireExperiment(db, id);
     const body = await readJsonCapped(ctx.req, MAX_BODY_BYTES);
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      throw new HttpError(400, "invalid_payload", "Expected a JSON object {status, from?}");
-    }
+    // Validate everything before writing anything: the move, and each field given (the edit is
+    // checked again as a whole once merged over the stored definition, in editDraft).
+    const change = readBody(updateExperiment, body);
     const input = body as Record<string, unknown>;
     const edits = touchesDefinition(input);
-    const hasStatus = input.status !== undefined;
-    if (!edits && !hasStatus) {
-      throw new HttpError(
-        400,
-        "invalid_payload",
-        "Nothing to change: send {status} or definition fields (a draft only)",
-      );
-    }
-    // Validate everything before writing anything.
-    const to = hasStatus ? parseStatus(input.status) : null;
-    const expected = input.from === undefined || input.from === null
-      ? undefined
-      : parseStatus(input.from, "from");
+    const to = change.status ?? null;
+    const expected = change.from ?? undefined;
     // An edit and a move together apply both or neither.
     const { experiment, notes } = db.transaction(() => {
       let notes: string[] = [];
@@ -60,7 +50,7 @@ export const handler = {
   },
 
   DELETE(ctx: Ctx) {
-    const id = ctx.params.id;
+    const { id } = readParams(getExperiment, ctx.params);
     deleteExperiment(ctx.state.services.db, id);
     return Response.json({ deleted: id });
   },

@@ -3,11 +3,13 @@
 // metric_event_type), metric_kind?, description?, allocation_percent?, variants[2..20]}: creates a
 // draft → 201 {created, experiment, notes}; 400 names each bad field; 409 for a taken id.
 import { MAX_BODY_BYTES } from "../../../lib/experiments/definition.ts";
-import { createExperiment, findExperiments } from "../../../lib/experiments/mod.ts";
-import { listExperiments } from "../../../lib/api/operations/experiments.ts";
-import { readQuery } from "../../../lib/api/validate.ts";
+import { findExperiments, storeExperiment } from "../../../lib/experiments/mod.ts";
+import {
+  createExperiment as createOperation,
+  listExperiments,
+} from "../../../lib/api/operations/experiments.ts";
+import { readBody, readQuery } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
-import { HttpError } from "../../../lib/http_error.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
@@ -24,14 +26,7 @@ export const handler = {
   async POST(ctx: Ctx) {
     const { db, now } = ctx.state.services;
     const body = await readJsonCapped(ctx.req, MAX_BODY_BYTES);
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      throw new HttpError(
-        400,
-        "invalid_payload",
-        "Expected a JSON object {experiment_id, name, site_id, metric, variants, …}",
-      );
-    }
-    const { experiment, notes } = createExperiment(db, body as Record<string, unknown>, now());
+    const { experiment, notes } = storeExperiment(db, readBody(createOperation, body), now());
     ctx.state.services.collect.refreshExperiments();
     return Response.json(
       { created: experiment.experiment_id, experiment, notes },

@@ -3,34 +3,29 @@
 // POST /api/perf: one metric {category, metric, value, unit, commit?, branch?, metadata?,
 // recorded_at?} or an array of up to 500, from CI. All or nothing: 201 {inserted}, or 400 naming
 // the item and field (nothing stored); bodies over 1 MiB are 413.
+import { listPerf, postPerf } from "../../../lib/api/operations/perf.ts";
+import { readBody, readQuery } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
-import { HttpError } from "../../../lib/http_error.ts";
 import {
-  DEFAULT_LIST_LIMIT,
   insertPerfMetrics,
-  integerParam,
   listPerfMetrics,
-  MAX_LIST_LIMIT,
   MAX_PERF_BODY_BYTES,
-  parsePerfBatch,
-  parsePerfFilter,
+  perfFilter,
+  perfMetrics,
 } from "../../../lib/perf/mod.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
   GET(ctx: Ctx) {
-    const params = ctx.url.searchParams;
-    const filter = parsePerfFilter(params);
-    const limit = integerParam(params, "limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT);
-    return Response.json(listPerfMetrics(ctx.state.services.db, filter, limit));
+    const query = readQuery(listPerf, ctx.url);
+    return Response.json(listPerfMetrics(ctx.state.services.db, perfFilter(query), query.limit));
   },
 
   async POST(ctx: Ctx) {
     const { db, now } = ctx.state.services;
     const body = await readJsonCapped(ctx.req, MAX_PERF_BODY_BYTES);
-    const parsed = parsePerfBatch(body, now());
-    if (!parsed.ok) throw new HttpError(400, "invalid_payload", parsed.errors.join(" "));
-    const inserted = insertPerfMetrics(db, parsed.value);
+    const metrics = perfMetrics(readBody(postPerf, body), now());
+    const inserted = insertPerfMetrics(db, metrics);
     return Response.json({ inserted }, { status: 201 });
   },
 };

@@ -3,23 +3,16 @@
 // min, max, mean, the change of the latest value against the mean of the ones before it, and a
 // regression/improvement flag judged by the unit's direction and threshold (lib/perf/units.ts;
 // `threshold` overrides it, in percent).
-import {
-  DEFAULT_TREND_WINDOW,
-  integerParam,
-  MAX_TREND_WINDOW,
-  parsePerfFilter,
-  parseThreshold,
-  perfTrends,
-} from "../../../lib/perf/mod.ts";
+import { perfTrends as trendsOperation } from "../../../lib/api/operations/perf.ts";
+import { readQuery } from "../../../lib/api/validate.ts";
+import { perfFilter, perfTrends } from "../../../lib/perf/mod.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
   GET(ctx: Ctx) {
-    const params = ctx.url.searchParams;
-    const filter = parsePerfFilter(params);
-    const window = integerParam(params, "limit", DEFAULT_TREND_WINDOW, 1, MAX_TREND_WINDOW);
+    const query = readQuery(trendsOperation, ctx.url);
     return Response.json(
-      perfTrends(ctx.state.services.db, filter, window, parseThreshold(params)),
+      perfTrends(ctx.state.services.db, perfFilter(query), query.limit, query.threshold ?? null),
     );
   },
 };

@@ -5,9 +5,12 @@
 // POST /api/sites {site_id, name?}: adds a site (201 {created}); a site known only from its hits
 // becomes an admin site (200 {registered}); an admin site already there is 409 conflict. Sites
 // added here are not bound by ECHELON_MAX_SITES or the hourly rate (those limit what hits register).
-import { listSites as listOperation } from "../../../lib/api/operations/sites.ts";
-import { readQuery } from "../../../lib/api/validate.ts";
-import { addSite, parseSiteId, parseSiteName, siteListQuery } from "../../../lib/admin/sites.ts";
+import {
+  addSite as addOperation,
+  listSites as listOperation,
+} from "../../../lib/api/operations/sites.ts";
+import { readBody, readQuery } from "../../../lib/api/validate.ts";
+import { addSite, siteListQuery } from "../../../lib/admin/sites.ts";
 import { getSite, listSites } from "../../../lib/db/sites.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError } from "../../../lib/http_error.ts";
@@ -37,21 +40,14 @@ export const handler = {
   async POST(ctx: Ctx) {
     const services = ctx.state.services;
     const body = await readJsonCapped(ctx.req, MAX_BODY_BYTES);
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      throw new HttpError(400, "invalid_payload", "Expected a JSON object {site_id, name?}");
-    }
-    const fields = body as { site_id?: unknown; name?: unknown };
-    const id = parseSiteId(fields.site_id);
-    if (!id.ok) throw new HttpError(400, "invalid_site_id", id.errors.join(" "));
-    const name = parseSiteName(fields.name);
-    if (!name.ok) throw new HttpError(400, "invalid_payload", name.errors.join(" "));
-    const outcome = addSite(services, id.value, name.value);
+    const { site_id: id, name = null } = readBody(addOperation, body);
+    const outcome = addSite(services, id, name);
     if (outcome === "exists") {
-      throw new HttpError(409, "conflict", `Site "${id.value}" already exists`);
+      throw new HttpError(409, "conflict", `Site "${id}" already exists`);
     }
-    const site = getSite(services.db, id.value);
+    const site = getSite(services.db, id);
     return Response.json(
-      outcome === "created" ? { created: id.value, site } : { registered: id.value, site },
+      outcome === "created" ? { created: id, site } : { registered: id, site },
       { status: outcome === "created" ? 201 : 200 },
     );
   },

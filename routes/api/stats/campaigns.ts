@@ -4,7 +4,8 @@
 // conversions (sessions with a custom event), by source/medium/content/term, top paths, landing
 // pages and a zero-filled daily trend (lib/campaigns/report.ts). 404 not_found.
 import { reportRange } from "../../../lib/campaigns/mod.ts";
-import { campaignFilter, campaignId } from "../../../lib/campaigns/params.ts";
+import { CAMPAIGN_FILTER_QUERY, CAMPAIGN_REPORT_QUERY } from "../../../lib/campaigns/params.ts";
+import { readQuery } from "../../../lib/api/validate.ts";
 import { getCampaign } from "../../../lib/db/campaigns.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
@@ -16,11 +17,14 @@ export const handler = {
     const { db, now } = ctx.state.services;
     const reads = readerFor(ctx);
     const range = reportRange(parseRange(ctx.url, now()));
-    const rawId = ctx.url.searchParams.get("id");
-    if (rawId === null) {
-      return Response.json(await reads.run("campaignSummaries", range, campaignFilter(ctx.url)));
+    const { id } = readQuery({ query: CAMPAIGN_REPORT_QUERY }, ctx.url);
+    if (id === undefined) {
+      const { site_id: siteId, status = null } = readQuery(
+        { query: CAMPAIGN_FILTER_QUERY },
+        ctx.url,
+      );
+      return Response.json(await reads.run("campaignSummaries", range, { siteId, status }));
     }
-    const id = campaignId(rawId);
     const campaign = getCampaign(db, id);
     if (!campaign) throw new HttpError(404, "not_found", `No campaign "${id}"`);
     return Response.json(await reads.run("campaignReport", campaign, range));
