@@ -1,9 +1,11 @@
 // The Docker image, without a Docker engine: the Dockerfile's steps executed into a directory
 // tree (tests/deploy/_image.ts) from a clone of this repository with a developer's leftovers
 // planted in it (.env, a database, node_modules, dist), then the image's CMD run as its user with
-// its environment: /api/health answers, the HEALTHCHECK passes, a hit lands in the data volume,
-// the admin CLI works there. The tree holds the built app with runtime packages only, the
-// compiled DENO_DIR, no Node.js, nothing .dockerignore excludes; /app belongs to the user.
+// its environment: /api/health answers, the HEALTHCHECK passes, a hit lands in the data volume
+// with the country and the hosting network of its address (the bundled IP data), the admin CLI
+// and the MCP stdio server work there. The tree holds the built app with the files of runtime
+// packages the runtime reads (within a size bound), the compiled DENO_DIR, no Node.js, nothing
+// .dockerignore excludes; /app belongs to the user.
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { buildTree, canEmulate, enterArgs, hostPath, ids, removeWork } from "./_image.ts";
@@ -11,6 +13,12 @@ import { ROOT, run, runOk, startServer } from "./_run.ts";
 
 /** The page view the test sends to the image's server. */
 const PATH = "/from-the-image";
+/** Its client, as the trusted proxy (the test, on the loopback) names it: a Hetzner address in
+ * Germany, so the country database and the hosting networks' IP→ASN data both answer. */
+const CLIENT_IP = "5.9.1.1";
+/** /app measured 46 MB (38 MB of it the bundled IP data, which grows with each release of it);
+ * 115 MB before the runtime packages were pruned to the files the runtime reads. */
+const MAX_APP_MB = 60;
 
 /** Stored page views of `path` in a database file. */
 function viewsOf(file: string, path: string): number {
@@ -18,6 +26,22 @@ function viewsOf(file: string, path: string): number {
   try {
     const row = db.prepare("SELECT count(*) AS n FROM visitor_views WHERE path = ?").get(path);
     return Number((row as { n: number }).n);
+  } finally {
+    db.close();
+  }
+}
+
+/** The stored country and score signals of the view of `path`. */
+function viewOf(
+  file: string,
+  path: string,
+): { country: string | null; detail: Record<string, number> } {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    const row = db.prepare(
+      "SELECT country_code, bot_score_detail FROM visitor_views WHERE path = ?",
+    ).get(path) as { country_code: string | null; bot_score_detail: string | null };
+    return { country: row.country_code, detail: JSON.parse(row.bot_score_detail ?? "{}") };
   } finally {
     db.close();
   }
@@ -75,6 +99,11 @@ Deno.test({
           for (const dev of ["vite", "tailwindcss", "esbuild", "playwright-core", "planted"]) {
             assert.ok(!await exists(`${app}/node_modules/${dev}`), `no ${dev} in node_modules`);
           }
+          // What runtime packages hold and the runtime never reads: the MCP SDK's HTTP server
+          // (express), the IP data in the formats not used, type declarations.
+          for (const unread of ["express", "@ip-location-db/asn/asn-ipv4.csv", "zod/index.d.ts"]) {
+            assert.ok(!await exists(`${app}/node_modules/${unread}`), `no ${unread}`);
+          }
           for (const leftover of [".env", "echelon.db", ".git", "tests", "bench", "dist/planted"]) {
             assert.ok(!await exists(`${app}/${leftover}`), `no ${leftover} in /app`);
           }
@@ -99,11 +128,18 @@ Deno.test({
             `runtime tree: /app ${appMb} MB (node_modules ${modulesMb} MB), ` +
               `/deno-dir ${denoDirMb} MB, deno ${denoMb} MB`,
           );
+          assert.ok(appMb <= MAX_APP_MB, `/app is ${appMb} MB, over ${MAX_APP_MB} MB`);
         },
       );
 
-      // This machine's rules: the loopback and a free port, instead of the image's 0.0.0.0:1947.
-      const env = { ECHELON_HOSTNAME: "127.0.0.1", ECHELON_PORT: "0", NO_COLOR: "1" };
+      // This machine's rules: the loopback and a free port, instead of the image's 0.0.0.0:1947;
+      // the test's requests come through the loopback as from a proxy.
+      const env = {
+        ECHELON_HOSTNAME: "127.0.0.1",
+        ECHELON_PORT: "0",
+        ECHELON_TRUST_PROXY: "127.0.0.1",
+        NO_COLOR: "1",
+      };
       const server = await startServer("unshare", await enterArgs(image, image.cmd!, { env }), {
         clearEnv: true,
         timeoutMs: 120_000,
@@ -119,33 +155,40 @@ Deno.test({
           );
           assert.equal(check.code, 0, check.output);
         });
-        await t.step("a page view is answered and stored in the data volume", async () => {
-          const params = new URLSearchParams({
-            p: btoa(PATH),
-            s: "image-test",
-            sid: crypto.randomUUID(),
-            _v: "1500",
-            sw: "1920",
-            sh: "1080",
-          });
-          const res = await fetch(`${server.baseUrl}/b.gif?${params}`, {
-            headers: {
-              "user-agent":
-                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
-              "accept-language": "en-US,en;q=0.9",
-              "sec-fetch-site": "cross-site",
-            },
-          });
-          assert.equal(res.status, 200);
-          assert.equal(res.headers.get("x-echelon-drop"), null);
-          await res.body?.cancel();
-          const status = await server.stop();
-          stopped = true;
-          assert.equal(status.code, 0, server.log());
-          assert.equal(viewsOf(`${app}/data/echelon.db`, PATH), 1, "the view is in the volume");
-          const [uid] = await ids(image, image.user);
-          assert.equal((await Deno.stat(`${app}/data/echelon.db`)).uid, uid);
-        });
+        await t.step(
+          "a page view is stored in the data volume with its country and network",
+          async () => {
+            const params = new URLSearchParams({
+              p: btoa(PATH),
+              s: "image-test",
+              sid: crypto.randomUUID(),
+              _v: "1500",
+              sw: "1920",
+              sh: "1080",
+            });
+            const res = await fetch(`${server.baseUrl}/b.gif?${params}`, {
+              headers: {
+                "user-agent":
+                  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+                "accept-language": "en-US,en;q=0.9",
+                "sec-fetch-site": "cross-site",
+                "x-forwarded-for": CLIENT_IP,
+              },
+            });
+            assert.equal(res.status, 200);
+            assert.equal(res.headers.get("x-echelon-drop"), null);
+            await res.body?.cancel();
+            const status = await server.stop();
+            stopped = true;
+            assert.equal(status.code, 0, server.log());
+            assert.equal(viewsOf(`${app}/data/echelon.db`, PATH), 1, "the view is in the volume");
+            const view = viewOf(`${app}/data/echelon.db`, PATH);
+            assert.equal(view.country, "DE", "the country database answered");
+            assert.equal(view.detail.hosting, 15, "the hosting networks' IP→ASN data answered");
+            const [uid] = await ids(image, image.user);
+            assert.equal((await Deno.stat(`${app}/data/echelon.db`)).uid, uid);
+          },
+        );
       } finally {
         if (!stopped) await server.stop();
       }
@@ -164,6 +207,42 @@ Deno.test({
           assert.equal(out.code, 0, out.output);
           assert.equal(viewsOf(`${app}/data/backup.db`, PATH), 1, "the backup holds the view");
         },
+      });
+
+      await t.step("the MCP stdio server answers initialize and tools/list", async () => {
+        const requests = [
+          {
+            jsonrpc: "2.0",
+            id: 1,
+            method: "initialize",
+            params: {
+              protocolVersion: "2025-06-18",
+              capabilities: {},
+              clientInfo: { name: "image-test", version: "1" },
+            },
+          },
+          { jsonrpc: "2.0", method: "notifications/initialized" },
+          { jsonrpc: "2.0", id: 2, method: "tools/list" },
+        ];
+        const out = await run(
+          "unshare",
+          await enterArgs(image, ["deno", "task", "mcp"], {
+            env: { ECHELON_URL: "http://127.0.0.1:1" },
+          }),
+          {
+            clearEnv: true,
+            timeoutMs: 120_000,
+            stdin: requests.map((r) => JSON.stringify(r)).join("\n") + "\n",
+          },
+        );
+        assert.equal(out.code, 0, out.output);
+        const answers = out.output.split("\n").filter((l) => l.startsWith("{"))
+          .map((l) => JSON.parse(l));
+        const tools = answers.find((a) => a.id === 2)?.result?.tools ?? [];
+        assert.ok(
+          tools.some((tool: { name: string }) => tool.name === "analytics_overview"),
+          out.output,
+        );
       });
     } finally {
       await removeWork(work);
