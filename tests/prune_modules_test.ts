@@ -133,3 +133,36 @@ Deno.test("runtime files: installed, runtime dependencies only, the data files a
     assert.ok(files.includes(module), module);
   }
 });
+
+/** The .ts/.tsx files of what the image runs, relative to the repository. */
+async function runtimeSources(dir: string, prefix: string, out: string[]): Promise<void> {
+  for await (const entry of Deno.readDir(`${dir}/${prefix}`)) {
+    const path = `${prefix}${entry.name}`;
+    if (entry.isDirectory) await runtimeSources(dir, `${path}/`, out);
+    else if (/\.tsx?$/.test(entry.name) && !/_test\.tsx?$/.test(entry.name)) out.push(path);
+  }
+}
+
+Deno.test("runtime files: code opens files of node_modules only through lib/bundled_data.ts", async () => {
+  const root = new URL("../", import.meta.url).pathname;
+  const files = ["main.ts"];
+  for (const folder of ["lib/", "routes/", "islands/", "components/", "mcp/"]) {
+    await runtimeSources(root, folder, files);
+  }
+  const offenders: string[] = [];
+  for (const file of files) {
+    if (file === "lib/bundled_data.ts") continue;
+    const lines = (await Deno.readTextFile(`${root}${file}`)).split("\n");
+    lines.forEach((line, i) => {
+      // A string naming a path in node_modules, outside comments (@ts-types ones included).
+      if (!/^\s*(\/\/|\*|\/\*)/.test(line) && /["'`][^"'`]*node_modules\/[^"'`]*["'`]/.test(line)) {
+        offenders.push(`${file}:${i + 1}: ${line.trim()}`);
+      }
+    });
+  }
+  assert.deepEqual(
+    offenders,
+    [],
+    "declare the file in lib/bundled_data.ts (the image keeps those)",
+  );
+});
