@@ -10,7 +10,8 @@
 # runtime packages alone in place of node_modules, pruned to the files the runtime reads: the
 # modules its entry points load and the data files lib/bundled_data.ts names, with each used
 # package's package.json and licences (scripts/runtime_files.ts lists them, while esbuild is
-# still installed; scripts/prune_modules.ts deletes the rest).
+# still installed; scripts/prune_modules.ts deletes the rest). Both run with a DENO_DIR of their
+# own: the image's holds only the app's.
 FROM node:24-bookworm-slim AS build
 ENV DENO_DIR=/deno-dir \
     DENO_NO_UPDATE_CHECK=1 \
@@ -24,10 +25,10 @@ COPY . .
 # which the runtime stage keeps, so the first start does no compiling.
 RUN deno task build \
  && deno cache main.ts mcp/stdio.ts $(find routes islands components scripts -name '*.ts' -o -name '*.tsx') \
- && deno run -A scripts/runtime_files.ts /tmp/runtime-files.txt \
+ && DENO_DIR=/tmp/deno-build deno run -A scripts/runtime_files.ts /tmp/runtime-files.txt \
  && rm -rf node_modules \
  && npm ci --omit=dev --no-audit --no-fund --loglevel=error \
- && deno run -A scripts/prune_modules.ts /tmp/runtime-files.txt
+ && DENO_DIR=/tmp/deno-build deno run -A scripts/prune_modules.ts /tmp/runtime-files.txt
 
 # Runtime: Debian slim, the deno binary, the built app; no Node.js, no npm, no build tools.
 FROM debian:bookworm-slim AS runtime
