@@ -10,8 +10,7 @@
 # runtime packages alone in place of node_modules, pruned to the files the runtime reads: the
 # modules its entry points load and the data files lib/bundled_data.ts names, with each used
 # package's package.json and licences (scripts/runtime_files.ts lists them, while esbuild is
-# still installed; scripts/prune_modules.ts deletes the rest). Both run with a DENO_DIR of their
-# own: the image's holds only the app's.
+# still installed; scripts/prune_modules.ts deletes the rest).
 FROM node:24-bookworm-slim AS build
 ENV DENO_DIR=/deno-dir \
     DENO_NO_UPDATE_CHECK=1 \
@@ -22,8 +21,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .
 # `deno cache` compiles the server (and the route files it imports at run time) into DENO_DIR,
-# which the runtime stage keeps, so the first start does no compiling.
-RUN deno task build \
+# which the runtime stage keeps, so the first start does no compiling. The build tools and the
+# pruning scripts run with a DENO_DIR of their own: the image's holds only the app's.
+RUN DENO_DIR=/tmp/deno-build deno task build \
  && deno cache main.ts mcp/stdio.ts $(find routes islands components scripts -name '*.ts' -o -name '*.tsx') \
  && DENO_DIR=/tmp/deno-build deno run -A scripts/runtime_files.ts /tmp/runtime-files.txt \
  && rm -rf node_modules \
