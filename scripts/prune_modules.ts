@@ -7,7 +7,7 @@
 // A listed file that is not installed stops the build: the runtime would import a package that
 // is not a runtime dependency, or a data file that is missing.
 
-/** A licence, notice or modification record of a package (LICENSE, NRO_LICENSE, NOTICE.md …). */
+/** A licence, notice or modification record (LICENSE, NRO_LICENSE, NOTICE, COPYING.txt …). */
 const LICENCE = /(^|[-_.])(licen[cs]e|notice|copying|modifications)([-_.]|$)/i;
 
 export interface PruneResult {
