@@ -20,12 +20,13 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .
-# `deno cache` compiles the server (and the route files it imports at run time) into DENO_DIR,
-# which the runtime stage keeps, so the first start does no compiling; its caches' SQLite logs
-# are folded into their databases. The build tools and the build scripts run with a DENO_DIR of
-# their own: the image's holds only the app's.
+# `deno cache` compiles the server (and the route files and workers it imports at run time) into
+# DENO_DIR, which the runtime stage keeps, so the first start does no compiling; its caches'
+# SQLite logs are folded into their databases. The build tools and the build scripts run with a
+# DENO_DIR of their own: the image's holds only the app's.
 RUN DENO_DIR=/tmp/deno-build deno task build \
  && deno cache main.ts mcp/stdio.ts $(find routes islands components scripts -name '*.ts' -o -name '*.tsx') \
+      $(find lib -name '*_worker.ts') \
  && DENO_DIR=/tmp/deno-build deno run -A scripts/compact_deno_dir.ts /deno-dir \
  && DENO_DIR=/tmp/deno-build deno run -A scripts/runtime_files.ts /tmp/runtime-files.txt \
  && rm -rf node_modules \

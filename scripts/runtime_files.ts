@@ -1,10 +1,10 @@
 // `deno run -A scripts/runtime_files.ts OUT`: the files under node_modules/ that the runtime
 // reads, one path a line relative to node_modules/, for scripts/prune_modules.ts to keep in the
 // image. They are the modules esbuild reaches from the runtime entry points (the entry files of
-// the server, the admin and crawler CLIs, the password hasher, the MCP stdio server, and every
-// route and island, which the server imports at start) under Deno's resolution conditions, plus
-// the bundled data files (lib/bundled_data.ts). Run it with every npm package installed:
-// it needs esbuild, a build tool.
+// the server, the admin and crawler CLIs, the password hasher, the MCP stdio server, every route
+// and island, which the server imports at start, and the workers) under Deno's resolution
+// conditions, plus the bundled data files (lib/bundled_data.ts). Run it with every npm package
+// installed: it needs esbuild, a build tool.
 import * as esbuild from "esbuild";
 import { BUNDLED_DATA_FILES } from "../lib/bundled_data.ts";
 
@@ -25,20 +25,24 @@ export const RUNTIME_ENTRIES = [
  * lib/fresh/islands.ts load them by walking the folder). */
 export const LOADED_FOLDERS = ["routes", "islands"] as const;
 
-function walk(dir: URL, out: string[]): void {
+/** Worker modules (`new Worker(new URL("./x_worker.ts", import.meta.url))`, which esbuild does
+ * not follow) are named so: every `*_worker.ts` under lib/ is an entry point. */
+export const WORKER_FILE = /_worker\.ts$/;
+
+function walk(dir: URL, out: string[], wanted: (name: string) => boolean): void {
   for (const entry of Deno.readDirSync(dir)) {
     const url = new URL(entry.isDirectory ? `${entry.name}/` : entry.name, dir);
-    if (entry.isDirectory) walk(url, out);
-    else if (/\.(tsx?|jsx?)$/.test(entry.name) && !/_test\.tsx?$/.test(entry.name)) {
-      out.push(url.pathname);
-    }
+    if (entry.isDirectory) walk(url, out, wanted);
+    else if (wanted(entry.name) && !/_test\.tsx?$/.test(entry.name)) out.push(url.pathname);
   }
 }
 
 /** Absolute paths of the entry points. */
 export function entryPoints(): string[] {
   const files = RUNTIME_ENTRIES.map((file) => new URL(file, ROOT).pathname);
-  for (const folder of LOADED_FOLDERS) walk(new URL(`${folder}/`, ROOT), files);
+  const modules = (name: string) => /\.(tsx?|jsx?)$/.test(name);
+  for (const folder of LOADED_FOLDERS) walk(new URL(`${folder}/`, ROOT), files, modules);
+  walk(new URL("lib/", ROOT), files, (name) => WORKER_FILE.test(name));
   return files;
 }
 

@@ -6,7 +6,7 @@
 // dependency, the bundled data files included.
 import assert from "node:assert/strict";
 import { pruneModules } from "../scripts/prune_modules.ts";
-import { runtimeFiles } from "../scripts/runtime_files.ts";
+import { entryPoints, runtimeFiles } from "../scripts/runtime_files.ts";
 import { BUNDLED_DATA_FILES } from "../lib/bundled_data.ts";
 
 /** Files planted under node_modules/, relative to it. */
@@ -165,4 +165,20 @@ Deno.test("runtime files: code opens files of node_modules only through lib/bund
     [],
     "declare the file in lib/bundled_data.ts (the image keeps those)",
   );
+});
+
+Deno.test("runtime files: every worker the code starts is an entry point", async () => {
+  const root = new URL("../", import.meta.url).pathname;
+  const sources: string[] = [];
+  await runtimeSources(root, "lib/", sources);
+  const started: string[] = [];
+  for (const file of sources) {
+    const text = await Deno.readTextFile(`${root}${file}`);
+    for (const match of text.matchAll(/new Worker\(\s*new URL\(\s*"([^"]+)"/g)) {
+      started.push(new URL(match[1], `file://${root}${file}`).pathname);
+    }
+  }
+  assert.ok(started.length >= 2, "the writer's and the backup's workers");
+  const entries = new Set(entryPoints());
+  for (const worker of started) assert.ok(entries.has(worker), `${worker} is not an entry point`);
 });

@@ -8,7 +8,15 @@
 // .dockerignore excludes; /app belongs to the user.
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { buildTree, canEmulate, enterArgs, hostPath, ids, removeWork } from "./_image.ts";
+import {
+  buildTree,
+  canEmulate,
+  enterArgs,
+  hostPath,
+  ids,
+  removeWork,
+  type StageTree,
+} from "./_image.ts";
 import { ROOT, run, runOk, startServer } from "./_run.ts";
 import { initializeRequest, TOOL_NAMES } from "../_mcp.ts";
 
@@ -57,6 +65,12 @@ async function duMb(paths: string[]): Promise<number> {
   return Math.round(Number(out.trim().split("\n").pop()!.split(/\s+/)[0]) / 1024);
 }
 
+/** The app's modules compiled into the image's DENO_DIR (files under its gen/ for /app). */
+async function appModulesCompiled(image: StageTree): Promise<string[]> {
+  const out = await runOk("find", [hostPath(image, "/deno-dir/gen/file/app"), "-type", "f"]);
+  return out.split("\n").filter(Boolean).sort();
+}
+
 /** This machine's way to the npm registry (its CA file), and its npm cache first. */
 async function machineNpmEnv(): Promise<Record<string, string>> {
   const env: Record<string, string> = { npm_config_prefer_offline: "true" };
@@ -90,6 +104,7 @@ Deno.test({
       console.log(`image tree built in ${Math.round((performance.now() - started) / 1000)} s`);
       const image = stages.at(-1)!;
       const app = hostPath(image, "/app");
+      let compiledAtBuild: string[] = [];
 
       await t.step(
         "the tree: built app, runtime packages, compiled cache, no leftovers",
@@ -109,8 +124,8 @@ Deno.test({
             assert.ok(!await exists(`${app}/${leftover}`), `no ${leftover} in /app`);
           }
           assert.ok(await exists(hostPath(image, "/usr/local/bin/deno")), "deno installed");
-          const cached = await runOk("find", [hostPath(image, "/deno-dir"), "-type", "f"]);
-          assert.ok(cached.split("\n").length > 50, "the build stage's DENO_DIR was kept");
+          compiledAtBuild = await appModulesCompiled(image);
+          assert.ok(compiledAtBuild.length > 50, "the build stage's DENO_DIR was kept");
           const [uid] = await ids(image, image.user);
           assert.notEqual(uid, 0, "a non-root user");
           for (const owned of ["/app", "/app/data", "/deno-dir", "/app/main.ts"]) {
@@ -232,6 +247,16 @@ Deno.test({
           .map((l) => JSON.parse(l));
         const tools: { name: string }[] = answers.find((a) => a.id === 2)?.result?.tools ?? [];
         assert.deepEqual(tools.map((tool) => tool.name).sort(), TOOL_NAMES, out.output);
+      });
+
+      await t.step("nothing of the app was compiled at run time: DENO_DIR had it all", async () => {
+        const compiled = await appModulesCompiled(image);
+        const late = compiled.filter((file) => !compiledAtBuild.includes(file));
+        assert.deepEqual(
+          late,
+          [],
+          "compiled at run time, missing from the Dockerfile's deno cache",
+        );
       });
     } finally {
       await removeWork(work);
