@@ -7,7 +7,10 @@
 # its user: keep to FROM, WORKDIR, ENV, COPY, RUN, USER, VOLUME, EXPOSE, HEALTHCHECK, CMD.
 
 # Build: all npm packages (Vite, Tailwind, esbuild), the client and tracker builds, then the
-# runtime packages alone in place of node_modules.
+# runtime packages alone in place of node_modules, pruned to the files the runtime reads: the
+# modules its entry points load and the data files lib/bundled_data.ts names, with each used
+# package's package.json and licences (scripts/runtime_files.ts lists them, while esbuild is
+# still installed; scripts/prune_modules.ts deletes the rest).
 FROM node:24-bookworm-slim AS build
 ENV DENO_DIR=/deno-dir \
     DENO_NO_UPDATE_CHECK=1 \
@@ -17,12 +20,18 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .
-# `deno cache` compiles the server (and the route files it imports at run time) into DENO_DIR,
-# which the runtime stage keeps, so the first start does no compiling.
-RUN deno task build \
+# `deno cache` compiles the server (and the route files and workers it imports at run time) into
+# DENO_DIR, which the runtime stage keeps, so the first start does no compiling; its caches'
+# SQLite logs are folded into their databases. The build tools and the build scripts run with a
+# DENO_DIR of their own: the image's holds only the app's.
+RUN DENO_DIR=/tmp/deno-build deno task build \
  && deno cache main.ts mcp/stdio.ts $(find routes islands components scripts -name '*.ts' -o -name '*.tsx') \
+      $(find lib -name '*_worker.ts') \
+ && DENO_DIR=/tmp/deno-build deno run -A scripts/compact_deno_dir.ts /deno-dir \
+ && DENO_DIR=/tmp/deno-build deno run -A scripts/runtime_files.ts /tmp/runtime-files.txt \
  && rm -rf node_modules \
- && npm ci --omit=dev --no-audit --no-fund --loglevel=error
+ && npm ci --omit=dev --no-audit --no-fund --loglevel=error \
+ && DENO_DIR=/tmp/deno-build deno run -A scripts/prune_modules.ts /tmp/runtime-files.txt
 
 # Runtime: Debian slim, the deno binary, the built app; no Node.js, no npm, no build tools.
 FROM debian:bookworm-slim AS runtime

@@ -25,6 +25,20 @@ export const TOOL_NAMES = [
   "top_pages",
 ];
 
+/** The `initialize` request (id 1) of a raw JSON-RPC client, for what the SDK client hides. */
+export function initializeRequest(clientName: string) {
+  return {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: clientName, version: "1" },
+    },
+  };
+}
+
 /** What Client.callTool resolves to (its type is a union with the task-result form). */
 type ToolResult = { [key: string]: unknown };
 

@@ -12,6 +12,7 @@ import { seedReportFixture } from "./_campaigns.ts";
 import { createTestApp, TEST_ORIGIN, type TestApp } from "./_helpers.ts";
 import {
   Client,
+  initializeRequest,
   resultData,
   resultText,
   StreamableHTTPClientTransport,
@@ -72,16 +73,7 @@ function rpc(t: TestApp, body: string, headers: Record<string, string> = {}) {
   });
 }
 
-const INITIALIZE = JSON.stringify({
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "raw", version: "1" },
-  },
-});
+const INITIALIZE = JSON.stringify(initializeRequest("raw"));
 
 Deno.test("mcp http: a read key connects and lists the 13 read-only tools", async () => {
   const t = await statsApp();

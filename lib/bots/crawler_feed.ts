@@ -2,11 +2,7 @@
 // Its patterns are regexes written by third parties, so each is validated, length-capped and
 // kept in a non-capturing group; the union is size-capped and case-sensitive like the source.
 
-/** The JSON file shipped by the npm package, resolved from this file to the project root. */
-export const CRAWLER_FEED_URL = new URL(
-  "../../node_modules/crawler-user-agents/crawler-user-agents.json",
-  import.meta.url,
-);
+import { CRAWLER_FEED_URL } from "../bundled_data.ts";
 
 /** A single feed pattern longer than this is skipped: no real crawler needs one. */
 export const MAX_FEED_PATTERN_LENGTH = 500;

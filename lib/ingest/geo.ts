@@ -14,6 +14,7 @@ import {
   placeFromRecord,
   sampleAddresses,
 } from "./geo_record.ts";
+import { GEO_COUNTRY_DB_URL } from "../bundled_data.ts";
 import { attributionFor, BUNDLED_GEO_ATTRIBUTION, type GeoAttribution } from "./geo_sources.ts";
 
 export type { GeoPlace } from "./geo_record.ts";
@@ -43,10 +44,7 @@ export interface GeoLookup {
 }
 
 /** The combined IPv4+IPv6 database shipped by the npm package (one file, one reader). */
-export const DEFAULT_GEO_DB_URL = new URL(
-  "../../node_modules/@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb",
-  import.meta.url,
-);
+export const DEFAULT_GEO_DB_URL: URL = GEO_COUNTRY_DB_URL;
 
 // The longest textual IPv6 form with an embedded IPv4 is 45 chars; anything longer is junk.
 const MAX_IP_LENGTH = 45;

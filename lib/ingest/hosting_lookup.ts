@@ -3,6 +3,7 @@
 // hosting ASNs (lib/bots/hosting_networks.ts). Opened once at start; answers are memoised per IP.
 import { LruCache } from "../lru.ts";
 import { type AsnRanges, parseAsnRanges } from "./asn_ranges.ts";
+import { ASN_DATA_DIR_URL, ASN_FILES } from "../bundled_data.ts";
 import { normaliseIp } from "./geo.ts";
 import { ipv4Number, ipv6Prefix } from "./ip_number.ts";
 
@@ -17,11 +18,8 @@ export interface HostingLookup {
   hostingAsn(ip: string): number | null;
 }
 
-/** The folder of the npm package holding `asn-ipv4-num.csv` and `asn-ipv6.csv`. */
-export const DEFAULT_ASN_DATA_DIR = new URL(
-  "../../node_modules/@ip-location-db/asn/",
-  import.meta.url,
-);
+/** The folder of the npm package holding the IP→ASN files (ASN_FILES). */
+export const DEFAULT_ASN_DATA_DIR: URL = ASN_DATA_DIR_URL;
 
 const CACHE_ENTRIES = 20_000;
 const MAX_IP_LENGTH = 45;
@@ -86,8 +84,8 @@ export function openHostingLookup(
     ? new URL(`file://${dir.endsWith("/") ? dir : `${dir}/`}`)
     : dir;
   try {
-    const v4 = readWhole(new URL("asn-ipv4-num.csv", base));
-    const v6 = readWhole(new URL("asn-ipv6.csv", base));
+    const v4 = readWhole(new URL(ASN_FILES.ipv4, base));
+    const v6 = readWhole(new URL(ASN_FILES.ipv6, base));
     lookup = new RangesLookup(parseAsnRanges(v4, v6, asns));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

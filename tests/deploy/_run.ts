@@ -17,6 +17,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   clearEnv?: boolean;
   timeoutMs?: number;
+  /** Written to the command's stdin, which is then closed (else stdin is null). */
+  stdin?: string;
 }
 
 /** Runs `command args…` to its end (killed after `timeoutMs`), stdout and stderr together. */
@@ -25,14 +27,22 @@ export async function run(
   args: string[],
   options: RunOptions = {},
 ): Promise<RunResult> {
-  const out = await new Deno.Command(command, {
+  const child = new Deno.Command(command, {
     args,
     cwd: options.cwd,
     env: options.env,
     clearEnv: options.clearEnv,
-    stdin: "null",
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
     signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
-  }).output();
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  const out = await child.output();
   return { code: out.code, output: decoder.decode(out.stdout) + decoder.decode(out.stderr) };
 }
 
