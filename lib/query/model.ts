@@ -87,7 +87,12 @@ const siteId = z.string().regex(SITE_ID_PATTERN, { error: "is not a site id" });
 /** The request body (Plausible's shape, plus Echelon's additive fields). */
 export const QUERY_BODY = withCode(
   z.object({
-    site_id: z.union([siteId, z.array(siteId).min(1).max(50)])
+    site_id: z.union([siteId, z.array(siteId).min(1).max(50)], {
+      error: (i) =>
+        i.input === undefined
+          ? "site_id is required"
+          : "site_id: expected a site id (1-64 of A-Z a-z 0-9 . _ -) or a list of 1-50",
+    })
       .describe("A site id, or (Echelon) a list of site ids whose rows are counted together"),
     metrics: z.array(z.string()).min(1).max(20)
       .describe("visitors, visits, pageviews, events, bounce_rate, visit_duration, …"),
