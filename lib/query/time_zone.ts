@@ -2,54 +2,18 @@
 // a range (the compiler turns those spans into SQL), and local calendar dates to UTC instants.
 // Stored data stays UTC; only day boundaries and time buckets move with the zone.
 
+import { formatDateTime, isValidTimezone } from "../admin/format.ts";
+
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
 /** Whether `zone` is an IANA time zone this runtime knows. */
-export function isTimeZone(zone: string): boolean {
-  try {
-    formatter(zone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const isTimeZone = isValidTimezone;
 
 /** The zone's offset from UTC at `ms`, in minutes (east positive). */
 export function offsetMinutes(zone: string, ms: number): number {
   if (zone === "UTC") return 0;
-  const parts: Record<string, number> = {};
-  for (const p of formatter(zone).formatToParts(new Date(ms))) {
-    if (p.type !== "literal") parts[p.type] = Number(p.value);
-  }
-  const local = Date.UTC(
-    parts.year,
-    parts.month - 1,
-    parts.day,
-    parts.hour,
-    parts.minute,
-    parts.second,
-  );
+  const local = Date.parse(`${formatDateTime(ms, zone).replace(" ", "T")}Z`);
   return Math.round((local - Math.floor(ms / 1000) * 1000) / MINUTE_MS);
 }
 

@@ -26,6 +26,7 @@ import { type BotMode, type Filter, isCondition } from "../../query/model.ts";
 import type { OffsetSpan } from "../../query/time_zone.ts";
 import type { SqlParam } from "../database.ts";
 import { notExcludedPredicate } from "../bots.ts";
+import { VIEW_COLUMNS } from "../columns.ts";
 import type { Dialect } from "./dialect.ts";
 
 /** What one execution counts: the compiler's input. */
@@ -59,22 +60,10 @@ class Params {
 
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
-/** The columns session attributes are taken from (the session's first view). */
-const ENTRY_COLUMNS = [
-  "referrer",
-  "referrer_domain",
-  "referrer_type",
-  "utm_source",
-  "utm_medium",
-  "utm_campaign",
-  "utm_content",
-  "utm_term",
-  "country_code",
-  "device_type",
-  "os_name",
-  "browser_name",
-  "screen_width",
-] as const;
+/** The attributes a session takes from its first view: where it came from, and who came. */
+const ENTRY_COLUMNS = VIEW_COLUMNS.filter((c) =>
+  /^(referrer|utm_|country_code|device_type|os_name|browser_name|screen_width)/.test(c)
+);
 
 /** A row field over a view row (`w`) or an event row (`e`), both with their session `s`. */
 function fieldColumn(field: RowField, row: "view" | "event"): string {
