@@ -164,9 +164,11 @@ Deno.test("v2 query: bearer, read API key, admin session; refused without; publi
   // Public mode: the query is not in its allow-list (aggregates of any shape, not yet reviewed):
   // anonymous callers are refused, credentials read as on a private instance.
   const pub = await fixtureApp({ ECHELON_PUBLIC_MODE: "true" });
+  const before = tableRowCounts(pub);
   const anonymous = await query(pub, body, {});
   assert.equal(anonymous.status, 403);
   assert.equal(anonymous.body.error, "not_public");
+  assert.deepEqual(tableRowCounts(pub), before);
   const bearer = await query(pub, body);
   assert.equal(bearer.status, 200);
   assert.deepEqual(bearer.body.results, expected);
