@@ -201,3 +201,31 @@ Deno.test("v2 query: unfiltered and filtered totals equal /api/stats/overview's"
     assert.ok(o.pageviews > 0, params);
   }
 });
+
+Deno.test("v2 query: on a file database it runs in a read process, answering what inline does", async () => {
+  const dir = await Deno.makeTempDir();
+  const env = { ECHELON_DB_PATH: `${dir}/query.db`, ECHELON_SECRET: SECRET };
+  const threaded = await createTestApp({ ...env, ECHELON_READ_THREADS: "1" });
+  const inline = await createTestApp({ ...env, ECHELON_READ_THREADS: "0" });
+  try {
+    insertFixture(threaded);
+    const body = {
+      site_id: SITE,
+      metrics: ["visitors", "pageviews", "events", "bounce_rate"],
+      date_range: [D0, D2],
+      dimensions: ["visit:entry_page"],
+      filters: [["matches", "event:page", ["^/(pricing|signup)$"]]],
+    };
+    const [a, b] = await Promise.all([query(threaded, body), query(inline, body)]);
+    assert.equal(a.status, 200, JSON.stringify(a.body));
+    assert.deepEqual(a.body, b.body);
+    assert.ok(a.body.results.length > 0);
+    assert.ok(threaded.services.reads.stats().processes >= 1, "the query ran in a read process");
+  } finally {
+    for (const t of [threaded, inline]) {
+      for (const hook of t.services.shutdownHooks) await hook.run();
+      t.services.db.close();
+    }
+    await Deno.remove(dir, { recursive: true });
+  }
+});
