@@ -2,7 +2,8 @@
 // order, pagination, `include` and the bot setting. The request body follows Plausible's Stats API
 // v2 (`site_id`, `metrics`, `date_range`, `dimensions`, `filters`, `order_by`, `include`,
 // `pagination`); Echelon's extras (several sites, `timezone`, `bots`, `bot_threshold`) are
-// additive. `parseQuery` turns a body into a `Query` or throws 400 `invalid_query` naming the field.
+// additive. QUERY_BODY checks the shape and `resolveQuery` the meaning (names, ranges, patterns),
+// turning a body into a `Query` or throwing 400 `invalid_query` naming the field.
 import { z } from "zod";
 import { SITE_ID_PATTERN } from "../config.ts";
 import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";

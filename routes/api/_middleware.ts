@@ -1,7 +1,7 @@
 // Access to /api/*: health and the OpenAPI document are public; public mode refuses every write
-// with 403 read_only (no exceptions, fixing W12; a POST that only reads, the query API, is a read) and answers anonymous reads with public mode's
-// view (lib/public: the routes it lists, reduced to their aggregate fields; anything else 403
-// not_public). Otherwise a request needs either the bearer token (ECHELON_SECRET, when set) or a
+// with 403 read_only (no exceptions, fixing W12; a POST that only reads, the query API, is a
+// read) and answers anonymous reads with public mode's view (lib/public: the routes it lists,
+// reduced to their aggregate fields; anything else 403 not_public). Otherwise a request needs either the bearer token (ECHELON_SECRET, when set) or a
 // valid admin session cookie; cookie-authenticated writes must also pass the CSRF origin check
 // (bearer requests cannot be forged cross-site, so they skip it). A scoped API key (`Bearer ek_…`,
 // lib/auth/api_keys.ts) is the third way in: a read key may only read, a write key may also
