@@ -198,21 +198,20 @@ function baseCtes(p: Params, d: Dialect, r: AggregateRequest, range: { from: str
         AND created_at >= ${windowFrom} AND created_at < ${windowTo}
         AND ${notExcludedPredicate()}
     ),
-    sr AS (
-      SELECT site_id, sk, created_at, path, ${entry},
-        ROW_NUMBER() OVER (PARTITION BY site_id, sk ORDER BY created_at, id) AS rn,
-        COUNT(*) OVER (PARTITION BY site_id, sk) AS n,
-        MAX(created_at) OVER (PARTITION BY site_id, sk) AS last_at,
-        LAST_VALUE(path) OVER (PARTITION BY site_id, sk ORDER BY created_at, id
-          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS exit_page
-      FROM w WHERE kept
+    sg AS (
+      SELECT site_id, sk, COUNT(*) AS n, ${d.firstId("created_at", "id")} AS first_id,
+        ${d.lastId("created_at", "id")} AS last_id
+      FROM w WHERE kept GROUP BY site_id, sk
     ),
     s AS (
-      SELECT site_id, sk, n, path AS entry_page, exit_page, ${entry},
-        CASE WHEN referrer_type IS 'internal' THEN NULL ELSE referrer_domain END AS source,
-        ${d.durationMs("created_at", "last_at")} AS duration_ms,
-        created_at >= ${range.from} AND created_at < ${range.to} AS in_range
-      FROM sr WHERE rn = 1
+      SELECT sg.site_id, sg.sk, sg.n, f.path AS entry_page, l.path AS exit_page,
+        ${ENTRY_COLUMNS.map((c) => `f.${c}`).join(", ")},
+        CASE WHEN f.referrer_type IS 'internal' THEN NULL ELSE f.referrer_domain END AS source,
+        ${d.durationMs("f.created_at", "l.created_at")} AS duration_ms,
+        f.created_at >= ${range.from} AND f.created_at < ${range.to} AS in_range
+      -- CROSS JOIN keeps the sessions outside: two rowid lookups each.
+      FROM sg CROSS JOIN visitor_views f ON f.id = sg.first_id
+        CROSS JOIN visitor_views l ON l.id = sg.last_id
     )`;
 }
 

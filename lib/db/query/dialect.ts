@@ -21,6 +21,9 @@ export interface Dialect {
   jsonProp(column: string, param: string): string;
   /** The JSON path of a property key. */
   jsonPath(key: string): string;
+  /** In a GROUP BY: the id of the group's first (or last) row by time, then id. */
+  firstId(time: string, id: string): string;
+  lastId(time: string, id: string): string;
   /** Milliseconds between two timestamp expressions. */
   durationMs(first: string, last: string): string;
 }

@@ -38,6 +38,9 @@ export const SQLITE: Dialect = {
     `CASE WHEN json_valid(${column}) AND json_type(${column}) = 'object'
       THEN CAST(json_extract(${column}, ${param}) AS TEXT) END`,
   jsonPath: (key) => `$."${key}"`,
+  // ISO times are 24 characters, so time || zero-padded id sorts by both, and the id follows.
+  firstId: (time, id) => `CAST(substr(MIN(${time} || printf('%015d', ${id})), 25) AS INTEGER)`,
+  lastId: (time, id) => `CAST(substr(MAX(${time} || printf('%015d', ${id})), 25) AS INTEGER)`,
   durationMs: (first, last) =>
     `CAST(round((julianday(${last}) - julianday(${first})) * 86400000) AS INTEGER)`,
 };
