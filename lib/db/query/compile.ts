@@ -21,7 +21,7 @@ import {
   SCREEN_CLASSES,
   WIDEST_SCREEN_CLASS,
 } from "../../query/dimensions.ts";
-import type { Family } from "../../query/metrics.ts";
+import { type Aggregate, AGGREGATES, type Family } from "../../query/metrics.ts";
 import { type BotMode, type Filter, isCondition } from "../../query/model.ts";
 import type { OffsetSpan } from "../../query/time_zone.ts";
 import type { SqlParam } from "../database.ts";
@@ -203,7 +203,7 @@ function baseCtes(p: Params, d: Dialect, r: AggregateRequest, range: { from: str
         ${d.lastId("created_at", "id")} AS last_id
       FROM w WHERE kept GROUP BY site_id, sk
     ),
-    s AS (
+    s AS MATERIALIZED (
       SELECT sg.site_id, sg.sk, sg.n, f.path AS entry_page, l.path AS exit_page,
         ${ENTRY_COLUMNS.map((c) => `f.${c}`).join(", ")},
         CASE WHEN f.referrer_type IS 'internal' THEN NULL ELSE f.referrer_domain END AS source,
@@ -215,44 +215,47 @@ function baseCtes(p: Params, d: Dialect, r: AggregateRequest, range: { from: str
     )`;
 }
 
-const AGGREGATE_SQL: Record<Family, (d: Dialect, dims: string, r: AggregateRequest) => string> = {
-  views: (d, dims) =>
+/** Each family's aggregates over its rows (`rel`), grouped by the dimensions `dims` (+ GROUP BY). */
+const AGGREGATE_SQL: Record<
+  Family,
+  (d: Dialect, dims: string, rel: string, r: AggregateRequest) => string
+> = {
+  views: (d, dims, rel) =>
     `SELECT ${dims}SUM(c) AS pageviews, SUM(dv) AS visitors FROM (
        SELECT ${dims}COUNT(*) AS c, COUNT(DISTINCT site_id || char(31) || visitor_id) AS dv
-       FROM rel WHERE matched GROUP BY ${dims}${d.utcDay("created_at")})`,
-  sessions: (_d, dims) =>
+       FROM ${rel} WHERE matched AND kept GROUP BY ${dims}${d.utcDay("created_at")})`,
+  sessions: (_d, dims, rel) =>
     `SELECT ${dims}COUNT(*) AS visits, SUM(n = 1) AS bounces, SUM(n) AS session_views,
        SUM(duration_ms) AS duration_ms
-     FROM (SELECT DISTINCT ${dims}site_id, sk, n, duration_ms FROM rel WHERE matched AND in_range)`,
-  events: () =>
-    `SELECT DIMS COUNT(*) AS events,
+     FROM (SELECT DISTINCT ${dims}site_id, sk, n, duration_ms FROM ${rel}
+       WHERE matched AND kept AND in_range)`,
+  events: (_d, dims, rel) =>
+    `SELECT ${dims}COUNT(*) AS events,
        SUM(CASE WHEN event_type = 'pageview_end' THEN scroll_pct END) AS scroll_sum,
        COUNT(CASE WHEN event_type = 'pageview_end' THEN scroll_pct END) AS scroll_n,
        SUM(CASE WHEN event_type = 'pageview_end' THEN engaged_ms END) AS engaged_ms,
        COUNT(CASE WHEN event_type = 'pageview_end' THEN engaged_ms END) AS engaged_n
-     FROM rel WHERE matched`,
-  bots: (_d, _dims, r) =>
-    `SELECT DIMS COUNT(*) AS all_views,
+     FROM ${rel} WHERE matched`,
+  bots: (_d, dims, rel, r) =>
+    `SELECT ${dims}COUNT(*) AS all_views,
        SUM(bot_score >= ${Math.trunc(r.bots.threshold)}) AS bot_views
-     FROM rel`,
+     FROM ${rel} WHERE matched`,
 };
 
-/**
- * The statement of one family: a row per combination of the dimensions' values (`d0`, `d1`…)
- * with the family's aggregates (lib/query/metrics.ts AGGREGATES).
- */
-export function compileFamily(d: Dialect, r: AggregateRequest, family: Family): Compiled {
-  const p = new Params();
-  const from = p.add(new Date(r.fromMs).toISOString());
-  const to = p.add(new Date(r.toMs).toISOString());
-  const row = family === "events" ? "event" : "view";
+/** The rows of views (`view`) or events (`event`), with their dimensions and filter verdict. */
+function rowsOf(
+  d: Dialect,
+  p: Params,
+  r: AggregateRequest,
+  row: "view" | "event",
+  range: { from: string; to: string },
+): string {
   const rel = relation(d, p, r, row);
   const specs = r.dimensions.map((key) => dimensionFor(key)!);
-  const dimColumns = specs.map((s, i) => `${rel.value(s)} AS d${i}`).join(", ");
+  const dimColumns = specs.map((s, i) => `, ${rel.value(s)} AS d${i}`).join("");
   const matched = r.filter ? filterSql(d, p, r.filter, rel) : "1";
-  const base = baseCtes(p, d, r, { from, to });
   let source: string;
-  if (family === "events") {
+  if (row === "event") {
     const sites = p.add(JSON.stringify(r.siteIds));
     source = `SELECT e.created_at, e.event_type, e.scroll_pct, e.engaged_ms${rel.columns}
       FROM (
@@ -260,25 +263,48 @@ export function compileFamily(d: Dialect, r: AggregateRequest, family: Family): 
           WHEN visitor_id IS NOT NULL THEN 'v' || visitor_id END AS sk
         FROM semantic_events
         WHERE site_id IN (SELECT value FROM json_each(${sites}))
-          AND created_at >= ${from} AND created_at < ${to}
+          AND created_at >= ${range.from} AND created_at < ${range.to}
           AND (visitor_id IS NULL OR ${notExcludedPredicate()}) AND ${keptPredicate(r.bots)}
       ) e LEFT JOIN s ON s.site_id = e.site_id AND s.sk = e.sk`;
   } else {
-    const join = family === "bots" ? "LEFT JOIN" : "JOIN";
-    source = `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, s.n,
+    // Every view in the range (the bot share counts them all); a kept view has its session.
+    source = `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, s.n,
         s.duration_ms, s.in_range${rel.columns}
-      FROM w ${join} s ON s.site_id = w.site_id AND s.sk = w.sk
-      WHERE w.created_at >= ${from} AND w.created_at < ${to}${
-      family === "bots" ? "" : " AND w.kept"
-    }`;
+      FROM w LEFT JOIN s ON s.site_id = w.site_id AND s.sk = w.sk
+      WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to}`;
   }
   // The dimensions' values and the filter's verdict, computed once per row.
-  const dims = specs.map((_, i) => `d${i}, `).join("");
-  const rows = `SELECT *${
-    dimColumns ? `, ${dimColumns}` : ""
-  }, ${matched} AS matched FROM (${source})`;
-  let select = AGGREGATE_SQL[family](d, dims, r).replaceAll("DIMS ", dims);
-  if (family === "bots") select = select.replace("FROM rel", "FROM rel WHERE matched");
-  const group = specs.length ? ` GROUP BY ${specs.map((_, i) => `d${i}`).join(", ")}` : "";
-  return { sql: `WITH ${base}, rel AS (${rows}) ${select}${group}`, params: p.values };
+  return `SELECT *${dimColumns}, ${matched} AS matched FROM (${source})`;
+}
+
+const AGGREGATE_NAMES = Object.keys(AGGREGATES) as Aggregate[];
+
+/**
+ * One statement for the families asked: a row per family and combination of the dimensions'
+ * values (`d0`, `d1`…), tagged `family`, with that family's aggregates (lib/query/metrics.ts
+ * AGGREGATES; the others null). The views and sessions are built once for all of them.
+ */
+export function compileAggregates(
+  d: Dialect,
+  r: AggregateRequest,
+  families: readonly Family[],
+): Compiled {
+  const p = new Params();
+  const range = {
+    from: p.add(new Date(r.fromMs).toISOString()),
+    to: p.add(new Date(r.toMs).toISOString()),
+  };
+  const ctes = [baseCtes(p, d, r, range)];
+  if (families.some((f) => f !== "events")) ctes.push(`rv AS (${rowsOf(d, p, r, "view", range)})`);
+  if (families.includes("events")) ctes.push(`re AS (${rowsOf(d, p, r, "event", range)})`);
+  const dims = r.dimensions.map((_, i) => `d${i}, `).join("");
+  const group = dims ? ` GROUP BY ${dims.slice(0, -2)}` : "";
+  const arms = families.map((family) => {
+    const mine = new Set(AGGREGATE_NAMES.filter((a) => AGGREGATES[a] === family));
+    const columns = AGGREGATE_NAMES.map((a) => (mine.has(a) ? a : `NULL AS ${a}`)).join(", ");
+    const rel = family === "events" ? "re" : "rv";
+    return `SELECT '${family}' AS family, ${dims}${columns}
+      FROM (${AGGREGATE_SQL[family](d, dims, rel, r)}${group})`;
+  });
+  return { sql: `WITH ${ctes.join(",\n")}\n${arms.join("\nUNION ALL\n")}`, params: p.values };
 }

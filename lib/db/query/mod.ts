@@ -1,8 +1,8 @@
-// Runs compiled queries on SQLite: the family statements of compile.ts, and the first stored
+// Runs compiled queries on SQLite: the one statement of compile.ts for a query's families, and the first stored
 // view of a set of sites (the start of the "all" date range).
 import type { Database } from "../database.ts";
-import type { Family } from "../../query/metrics.ts";
-import { type AggregateRequest, compileFamily } from "./compile.ts";
+import { type Aggregate, AGGREGATES, type Family } from "../../query/metrics.ts";
+import { type AggregateRequest, compileAggregates } from "./compile.ts";
 import { ensureRegexp, SQLITE } from "./sqlite.ts";
 
 export type { AggregateRequest } from "./compile.ts";
@@ -20,23 +20,20 @@ export function queryAggregates(
   families: readonly Family[],
 ): Map<Family, AggregateRow[]> {
   ensureRegexp(db);
-  const out = new Map<Family, AggregateRow[]>();
+  const out = new Map<Family, AggregateRow[]>(families.map((f) => [f, []]));
+  if (families.length === 0) return out;
   const width = request.dimensions.length;
-  for (const family of families) {
-    const { sql, params } = compileFamily(SQLITE, request, family);
-    const rows = db.all<Record<string, string | number | null>>(sql, ...params);
-    out.set(
-      family,
-      rows.map((row) => {
-        const dimensions: string[] = [];
-        const values: Record<string, number> = {};
-        for (const [name, value] of Object.entries(row)) {
-          if (/^d\d+$/.test(name)) dimensions[Number(name.slice(1))] = String(value);
-          else values[name] = Number(value ?? 0);
-        }
-        return { dimensions: dimensions.slice(0, width), values };
-      }),
-    );
+  const { sql, params } = compileAggregates(SQLITE, request, families);
+  for (const row of db.all<Record<string, string | number | null>>(sql, ...params)) {
+    const family = row.family as Family;
+    const dimensions: string[] = [];
+    const values: Record<string, number> = {};
+    for (const [name, value] of Object.entries(row)) {
+      if (name === "family") continue;
+      if (/^d\d+$/.test(name)) dimensions[Number(name.slice(1))] = String(value);
+      else if (AGGREGATES[name as Aggregate] === family) values[name] = Number(value ?? 0);
+    }
+    out.get(family)!.push({ dimensions: dimensions.slice(0, width), values });
   }
   return out;
 }
