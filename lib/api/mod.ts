@@ -10,6 +10,7 @@ import { EXPORT_OPERATIONS } from "./operations/exports.ts";
 import { INSTANCE_OPERATIONS } from "./operations/instance.ts";
 import { KEY_OPERATIONS } from "./operations/keys.ts";
 import { PERF_OPERATIONS } from "./operations/perf.ts";
+import { QUERY_OPERATIONS } from "./operations/query.ts";
 import { SITE_OPERATIONS } from "./operations/sites.ts";
 import { STATS_OPERATIONS } from "./operations/stats.ts";
 
@@ -19,6 +20,7 @@ export const API_OPERATIONS: readonly Operation[] = [
   ...COLLECTION_OPERATIONS,
   ...INSTANCE_OPERATIONS,
   ...STATS_OPERATIONS,
+  ...QUERY_OPERATIONS,
   ...SITE_OPERATIONS,
   ...CAMPAIGN_OPERATIONS,
   ...EXPERIMENT_OPERATIONS,

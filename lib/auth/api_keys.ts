@@ -22,6 +22,7 @@ import type { Database } from "../db/database.ts";
 import type { Config } from "../config.ts";
 import { HttpError, jsonError } from "../http_error.ts";
 import { timingSafeEqualBytes } from "../keys.ts";
+import { READ_ONLY_POSTS } from "../api/operations/query.ts";
 import { isUnsafeMethod } from "./csrf.ts";
 
 export type { ApiKeyScope } from "../db/api_keys.ts";
@@ -185,7 +186,8 @@ export function invalidKeyResponse(reason: "invalid" | "revoked"): Response {
 
 /**
  * Why `key` may not make this request, as a 403 `insufficient_scope` (RFC 6750 §3.1), or null
- * when it may: key management is closed to every key, and a read key may only read.
+ * when it may: key management is closed to every key, and a read key may only read (GET, or a
+ * POST that only reads, such as the query API's).
  */
 export function keyScopeRefusal(key: VerifiedKey, method: string, path: string): Response | null {
   const refuse = (message: string) =>
@@ -195,7 +197,7 @@ export function keyScopeRefusal(key: VerifiedKey, method: string, path: string):
   if (KEY_MANAGEMENT_PATH.test(path)) {
     return refuse("API keys cannot manage API keys: use an admin session or ECHELON_SECRET");
   }
-  if (key.scope === "read" && isUnsafeMethod(method)) {
+  if (key.scope === "read" && isUnsafeMethod(method) && !READ_ONLY_POSTS.has(path)) {
     return refuse(`This API key is read-only: ${method.toUpperCase()} needs a write key`);
   }
   return null;

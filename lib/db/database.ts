@@ -98,6 +98,11 @@ export class Database {
     }
   }
 
+  /** Declares a deterministic SQL function of this connection (e.g. `regexp` for REGEXP). */
+  defineFunction(name: string, fn: (...args: SqlParam[]) => SqlParam): void {
+    this.#db.function(name, { deterministic: true }, fn);
+  }
+
   exec(sql: string): void {
     try {
       this.#db.exec(sql);

@@ -33,6 +33,8 @@ import { experimentResults } from "../experiments/results.ts";
 import { liveDashboard, type LiveOptions, realtimeStats } from "../stats/live.ts";
 import { type StatsContext, statsOverview } from "../stats/overview.ts";
 import type { OverviewQuery } from "../stats/params.ts";
+import type { Query } from "../query/model.ts";
+import { runQuery } from "../query/run.ts";
 
 /** What a read needs: a connection, the caller's clock and the retention period. */
 export type ReadContext = StatsContext;
@@ -68,6 +70,8 @@ export const READS = {
     "light",
     (ctx, siteId: string, options: LiveOptions = {}) => liveDashboard(ctx, siteId, options),
   ),
+  /** POST /api/v2/query: the query engine over raw rows (issue 16, first step). */
+  query: read("heavy", (ctx, q: Query) => runQuery(ctx, q)),
   realtime: read("light", (ctx, siteId: string) => realtimeStats(ctx, siteId)),
   visitors: onDb("heavy", listVisitors),
   visitorAggregates: onDb("heavy", visitorAggregates),

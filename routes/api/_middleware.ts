@@ -1,7 +1,7 @@
 // Access to /api/*: health and the OpenAPI document are public; public mode refuses every write
-// with 403 read_only (no exceptions, fixing W12) and answers anonymous reads with public mode's
-// view (lib/public: the routes it lists, reduced to their aggregate fields; anything else 403
-// not_public). Otherwise a request needs either the bearer token (ECHELON_SECRET, when set) or a
+// with 403 read_only (no exceptions, fixing W12; a POST that only reads, the query API, is a
+// read) and answers anonymous reads with public mode's view (lib/public: the routes it lists,
+// reduced to their aggregate fields; anything else 403 not_public). Otherwise a request needs either the bearer token (ECHELON_SECRET, when set) or a
 // valid admin session cookie; cookie-authenticated writes must also pass the CSRF origin check
 // (bearer requests cannot be forged cross-site, so they skip it). A scoped API key (`Bearer ek_…`,
 // lib/auth/api_keys.ts) is the third way in: a read key may only read, a write key may also
@@ -16,6 +16,7 @@ import {
 } from "../../lib/auth/api_keys.ts";
 import { bearerMatches } from "../../lib/auth/bearer.ts";
 import { OPENAPI_PATH } from "../../lib/api/mod.ts";
+import { READ_ONLY_POSTS } from "../../lib/api/operations/query.ts";
 import { adminCredentials } from "../../lib/auth/credentials.ts";
 import { csrfRefusal, isSameOriginRequest, isUnsafeMethod } from "../../lib/auth/csrf.ts";
 import { sessionForRequest } from "../../lib/auth/sessions.ts";
@@ -49,7 +50,7 @@ export function handler(ctx: Ctx): Response | Promise<Response> {
  * credentials, or invalid ones) gets the public view.
  */
 function publicModeAccess(ctx: Ctx, path: string): Response | Promise<Response> {
-  if (isUnsafeMethod(ctx.req.method)) {
+  if (isUnsafeMethod(ctx.req.method) && !READ_ONLY_POSTS.has(path)) {
     if (PUBLIC_PATHS.has(path)) return ctx.next();
     return jsonError(
       403,

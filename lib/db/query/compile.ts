@@ -1,0 +1,310 @@
+// The query compiler: one SQL statement per family of aggregates (lib/query/metrics.ts) over raw
+// rows, grouped by the query's dimensions, through a dialect (dialect.ts).
+//
+// Rows and sessions, as the reports of lib/stats count them:
+// - `w`: the sites' page views from a day before the range to a day after it, visitors the admin
+//   excluded left out, each marked `kept` by the bot setting (hide: score below the threshold;
+//   show: all; only: at or above it).
+// - `s`: sessions (one tab's session_id, else the visitor id) of the kept views, with their entry
+//   view's attributes, exit page, page count and length; a session counts in the range its first
+//   view falls in, its later views (up to a day past the range) included.
+// - views: kept views in the range, with their session's entry page, exit page and source.
+// - events: the sites' events in the range (same bot rule on their own score), with their session.
+// - bots: every view in the range, kept or not (the bot share).
+// A filter applies to the rows each family counts; session metrics count the sessions with a
+// matching view (and all of their views).
+import {
+  dimensionFor,
+  type DimensionSpec,
+  propKeyOf,
+  type RowField,
+  SCREEN_CLASSES,
+  WIDEST_SCREEN_CLASS,
+} from "../../query/dimensions.ts";
+import { type Aggregate, AGGREGATES, type Family } from "../../query/metrics.ts";
+import { type BotMode, type Filter, isCondition } from "../../query/model.ts";
+import type { OffsetSpan } from "../../query/time_zone.ts";
+import type { SqlParam } from "../database.ts";
+import { notExcludedPredicate } from "../bots.ts";
+import { VIEW_COLUMNS } from "../columns.ts";
+import type { Dialect } from "./dialect.ts";
+
+/** What one execution counts: the compiler's input. */
+export interface AggregateRequest {
+  siteIds: string[];
+  /** UTC instants, [fromMs, toMs). */
+  fromMs: number;
+  toMs: number;
+  /** The zone's offsets over the range (time buckets). */
+  spans: readonly OffsetSpan[];
+  dimensions: string[];
+  filter: Filter | null;
+  bots: { mode: BotMode; threshold: number };
+}
+
+export interface Compiled {
+  sql: string;
+  params: SqlParam[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** Numbered parameters (`?1`, `?2`…), so fragments may be written in any order. */
+class Params {
+  readonly values: SqlParam[] = [];
+  add(value: SqlParam): string {
+    this.values.push(value);
+    return `?${this.values.length}`;
+  }
+}
+
+const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** The attributes a session takes from its first view: where it came from, and who came. */
+const ENTRY_COLUMNS = VIEW_COLUMNS.filter((c) =>
+  /^(referrer|utm_|country_code|device_type|os_name|browser_name|screen_width)/.test(c)
+);
+
+/** A row field over a view row (`w`) or an event row (`e`), both with their session `s`. */
+function fieldColumn(field: RowField, row: "view" | "event"): string {
+  const own = row === "view" ? "w" : "s";
+  switch (field) {
+    case "page":
+      return row === "view" ? "w.path" : "e.path";
+    case "name":
+      return row === "view"
+        ? "'pageview'"
+        : "CASE WHEN e.event_type = 'custom' THEN e.event_name ELSE e.event_type END";
+    case "entry_page":
+      return "s.entry_page";
+    case "exit_page":
+      return "s.exit_page";
+    case "source":
+      return "s.source";
+    case "country":
+      return `${own}.country_code`;
+    case "device":
+      return `${own}.device_type`;
+    case "os":
+      return `${own}.os_name`;
+    case "browser":
+      return `${own}.browser_name`;
+    case "screen": {
+      const width = `${own}.screen_width`;
+      const classes = SCREEN_CLASSES.map((c) => `WHEN ${width} < ${c.below} THEN '${c.name}'`);
+      return `CASE WHEN ${width} > 0 THEN CASE ${
+        classes.join(" ")
+      } ELSE '${WIDEST_SCREEN_CLASS}' END END`;
+    }
+    default:
+      return `${own}.${field}`;
+  }
+}
+
+function keptPredicate(bots: AggregateRequest["bots"], column = "bot_score"): string {
+  const t = Math.trunc(bots.threshold);
+  if (bots.mode === "show") return "1";
+  return bots.mode === "only" ? `${column} >= ${t}` : `${column} < ${t}`;
+}
+
+/** Collects the row fields and property keys a query reads, and names their columns. */
+function referencedKeys(r: AggregateRequest): string[] {
+  const keys = new Set(r.dimensions);
+  const walk = (f: Filter | null) => {
+    if (!f) return;
+    if (isCondition(f)) keys.add(f.dimension);
+    else if ("filters" in f) f.filters.forEach(walk);
+    else walk(f.filter);
+  };
+  walk(r.filter);
+  return [...keys];
+}
+
+interface Relation {
+  /** The SELECT list of a family's rows: the dimension and filter columns. */
+  columns: string;
+  /** The SQL of a dimension's value (over those columns). */
+  value: (spec: DimensionSpec) => string;
+}
+
+function relation(
+  d: Dialect,
+  p: Params,
+  r: AggregateRequest,
+  row: "view" | "event",
+): Relation {
+  const keys = referencedKeys(r);
+  const names = new Map<string, string>();
+  const columns: string[] = [];
+  keys.forEach((key, i) => {
+    const spec = dimensionFor(key)!;
+    const name = `k${i}`;
+    names.set(key, name);
+    if (spec.from.kind === "field") {
+      columns.push(`${fieldColumn(spec.from.field, row)} AS ${name}`);
+    } else if (spec.from.kind === "prop") {
+      const path = p.add(d.jsonPath(propKeyOf(key)!));
+      columns.push(`${row === "event" ? d.jsonProp("e.data", path) : "NULL"} AS ${name}`);
+    }
+  });
+  return {
+    columns: columns.map((c) => `, ${c}`).join(""),
+    value: (spec) =>
+      spec.from.kind === "time"
+        ? d.timeBucket("created_at", spec.from.unit, r.spans)
+        : `COALESCE(${names.get(spec.key)}, ${quote(spec.empty)})`,
+  };
+}
+
+function filterSql(d: Dialect, p: Params, f: Filter, rel: Relation): string {
+  switch (f.op) {
+    case "and":
+    case "or":
+      return `(${f.filters.map((x) => filterSql(d, p, x, rel)).join(` ${f.op.toUpperCase()} `)})`;
+    case "not":
+      return `NOT ${filterSql(d, p, f.filter, rel)}`;
+  }
+  const value = rel.value(dimensionFor(f.dimension)!);
+  const any = (one: (param: string) => string) =>
+    `(${f.values.map((v) => one(p.add(v))).join(" OR ")})`;
+  switch (f.op) {
+    case "is":
+      return d.inList(value, p.add(JSON.stringify(f.values)));
+    case "is_not":
+      return `NOT ${d.inList(value, p.add(JSON.stringify(f.values)))}`;
+    case "contains":
+      return any((param) => d.contains(value, param));
+    case "contains_not":
+      return `NOT ${any((param) => d.contains(value, param))}`;
+    case "matches":
+      return any((param) => d.matches(value, param));
+    case "matches_not":
+      return `NOT ${any((param) => d.matches(value, param))}`;
+  }
+}
+
+/** The views and sessions every family starts from (see the file header). */
+function baseCtes(p: Params, d: Dialect, r: AggregateRequest, range: { from: string; to: string }) {
+  const sites = p.add(JSON.stringify(r.siteIds));
+  const windowFrom = p.add(new Date(r.fromMs - DAY_MS).toISOString());
+  const windowTo = p.add(new Date(r.toMs + DAY_MS).toISOString());
+  const entry = ENTRY_COLUMNS.join(", ");
+  return `w AS (
+      SELECT id, site_id, visitor_id, created_at, path, bot_score, ${entry},
+        CASE WHEN session_id IS NOT NULL THEN 's' || session_id ELSE 'v' || visitor_id END AS sk,
+        ${keptPredicate(r.bots)} AS kept
+      FROM visitor_views
+      WHERE site_id IN (SELECT value FROM json_each(${sites}))
+        AND created_at >= ${windowFrom} AND created_at < ${windowTo}
+        AND ${notExcludedPredicate()}
+    ),
+    sg AS (
+      SELECT site_id, sk, COUNT(*) AS n, ${d.firstId("created_at", "id")} AS first_id,
+        ${d.lastId("created_at", "id")} AS last_id
+      FROM w WHERE kept GROUP BY site_id, sk
+    ),
+    s AS MATERIALIZED (
+      SELECT sg.site_id, sg.sk, sg.n, f.path AS entry_page, l.path AS exit_page,
+        ${ENTRY_COLUMNS.map((c) => `f.${c}`).join(", ")},
+        CASE WHEN f.referrer_type IS 'internal' THEN NULL ELSE f.referrer_domain END AS source,
+        ${d.durationMs("f.created_at", "l.created_at")} AS duration_ms,
+        f.created_at >= ${range.from} AND f.created_at < ${range.to} AS in_range
+      -- CROSS JOIN keeps the sessions outside: two rowid lookups each.
+      FROM sg CROSS JOIN visitor_views f ON f.id = sg.first_id
+        CROSS JOIN visitor_views l ON l.id = sg.last_id
+    )`;
+}
+
+/** Each family's aggregates over its rows (`rel`), grouped by the dimensions `dims` (+ GROUP BY). */
+const AGGREGATE_SQL: Record<
+  Family,
+  (d: Dialect, dims: string, rel: string, r: AggregateRequest) => string
+> = {
+  views: (d, dims, rel) =>
+    `SELECT ${dims}SUM(c) AS pageviews, SUM(dv) AS visitors FROM (
+       SELECT ${dims}COUNT(*) AS c, COUNT(DISTINCT site_id || char(31) || visitor_id) AS dv
+       FROM ${rel} WHERE matched AND kept GROUP BY ${dims}${d.utcDay("created_at")})`,
+  sessions: (_d, dims, rel) =>
+    `SELECT ${dims}COUNT(*) AS visits, SUM(n = 1) AS bounces, SUM(n) AS session_views,
+       SUM(duration_ms) AS duration_ms
+     FROM (SELECT DISTINCT ${dims}site_id, sk, n, duration_ms FROM ${rel}
+       WHERE matched AND kept AND in_range)`,
+  events: (_d, dims, rel) =>
+    `SELECT ${dims}COUNT(*) AS events,
+       SUM(CASE WHEN event_type = 'pageview_end' THEN scroll_pct END) AS scroll_sum,
+       COUNT(CASE WHEN event_type = 'pageview_end' THEN scroll_pct END) AS scroll_n,
+       SUM(CASE WHEN event_type = 'pageview_end' THEN engaged_ms END) AS engaged_ms,
+       COUNT(CASE WHEN event_type = 'pageview_end' THEN engaged_ms END) AS engaged_n
+     FROM ${rel} WHERE matched`,
+  bots: (_d, dims, rel, r) =>
+    `SELECT ${dims}COUNT(*) AS all_views,
+       SUM(bot_score >= ${Math.trunc(r.bots.threshold)}) AS bot_views
+     FROM ${rel} WHERE matched`,
+};
+
+/** The rows of views (`view`) or events (`event`), with their dimensions and filter verdict. */
+function rowsOf(
+  d: Dialect,
+  p: Params,
+  r: AggregateRequest,
+  row: "view" | "event",
+  range: { from: string; to: string },
+): string {
+  const rel = relation(d, p, r, row);
+  const specs = r.dimensions.map((key) => dimensionFor(key)!);
+  const dimColumns = specs.map((s, i) => `, ${rel.value(s)} AS d${i}`).join("");
+  const matched = r.filter ? filterSql(d, p, r.filter, rel) : "1";
+  let source: string;
+  if (row === "event") {
+    const sites = p.add(JSON.stringify(r.siteIds));
+    source = `SELECT e.created_at, e.event_type, e.scroll_pct, e.engaged_ms${rel.columns}
+      FROM (
+        SELECT *, CASE WHEN session_id IS NOT NULL THEN 's' || session_id
+          WHEN visitor_id IS NOT NULL THEN 'v' || visitor_id END AS sk
+        FROM semantic_events
+        WHERE site_id IN (SELECT value FROM json_each(${sites}))
+          AND created_at >= ${range.from} AND created_at < ${range.to}
+          AND (visitor_id IS NULL OR ${notExcludedPredicate()}) AND ${keptPredicate(r.bots)}
+      ) e LEFT JOIN s ON s.site_id = e.site_id AND s.sk = e.sk`;
+  } else {
+    // Every view in the range (the bot share counts them all); a kept view has its session.
+    source = `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, s.n,
+        s.duration_ms, s.in_range${rel.columns}
+      FROM w LEFT JOIN s ON s.site_id = w.site_id AND s.sk = w.sk
+      WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to}`;
+  }
+  // The dimensions' values and the filter's verdict, computed once per row.
+  return `SELECT *${dimColumns}, ${matched} AS matched FROM (${source})`;
+}
+
+const AGGREGATE_NAMES = Object.keys(AGGREGATES) as Aggregate[];
+
+/**
+ * One statement for the families asked: a row per family and combination of the dimensions'
+ * values (`d0`, `d1`…), tagged `family`, with that family's aggregates (lib/query/metrics.ts
+ * AGGREGATES; the others null). The views and sessions are built once for all of them.
+ */
+export function compileAggregates(
+  d: Dialect,
+  r: AggregateRequest,
+  families: readonly Family[],
+): Compiled {
+  const p = new Params();
+  const range = {
+    from: p.add(new Date(r.fromMs).toISOString()),
+    to: p.add(new Date(r.toMs).toISOString()),
+  };
+  const ctes = [baseCtes(p, d, r, range)];
+  if (families.some((f) => f !== "events")) ctes.push(`rv AS (${rowsOf(d, p, r, "view", range)})`);
+  if (families.includes("events")) ctes.push(`re AS (${rowsOf(d, p, r, "event", range)})`);
+  const dims = r.dimensions.map((_, i) => `d${i}, `).join("");
+  const group = dims ? ` GROUP BY ${dims.slice(0, -2)}` : "";
+  const arms = families.map((family) => {
+    const mine = new Set(AGGREGATE_NAMES.filter((a) => AGGREGATES[a] === family));
+    const columns = AGGREGATE_NAMES.map((a) => (mine.has(a) ? a : `NULL AS ${a}`)).join(", ");
+    const rel = family === "events" ? "re" : "rv";
+    return `SELECT '${family}' AS family, ${dims}${columns}
+      FROM (${AGGREGATE_SQL[family](d, dims, rel, r)}${group})`;
+  });
+  return { sql: `WITH ${ctes.join(",\n")}\n${arms.join("\nUNION ALL\n")}`, params: p.values };
+}

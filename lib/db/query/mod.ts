@@ -1,0 +1,52 @@
+// Runs compiled queries on SQLite: the one statement of compile.ts for a query's families, and the first stored
+// view of a set of sites (the start of the "all" date range).
+import type { Database } from "../database.ts";
+import { type Aggregate, AGGREGATES, type Family } from "../../query/metrics.ts";
+import { type AggregateRequest, compileAggregates } from "./compile.ts";
+import { ensureRegexp, SQLITE } from "./sqlite.ts";
+
+export type { AggregateRequest } from "./compile.ts";
+
+/** One group of a family: the dimensions' values and the family's aggregates. */
+export interface AggregateRow {
+  dimensions: string[];
+  values: Record<string, number>;
+}
+
+/** Each family's aggregates for the request, grouped by its dimensions. */
+export function queryAggregates(
+  db: Database,
+  request: AggregateRequest,
+  families: readonly Family[],
+): Map<Family, AggregateRow[]> {
+  ensureRegexp(db);
+  const out = new Map<Family, AggregateRow[]>(families.map((f) => [f, []]));
+  if (families.length === 0) return out;
+  const width = request.dimensions.length;
+  const { sql, params } = compileAggregates(SQLITE, request, families);
+  for (const row of db.all<Record<string, string | number | null>>(sql, ...params)) {
+    const family = row.family as Family;
+    const dimensions: string[] = [];
+    const values: Record<string, number> = {};
+    for (const [name, value] of Object.entries(row)) {
+      if (name === "family") continue;
+      if (/^d\d+$/.test(name)) dimensions[Number(name.slice(1))] = String(value);
+      else if (AGGREGATES[name as Aggregate] === family) values[name] = Number(value ?? 0);
+    }
+    out.get(family)!.push({ dimensions: dimensions.slice(0, width), values });
+  }
+  return out;
+}
+
+/** The time of the first stored view of any of the sites, or null when they have none. */
+export function firstViewAt(db: Database, siteIds: string[]): string | null {
+  let first: string | null = null;
+  for (const siteId of siteIds) {
+    const row = db.get<{ at: string | null }>(
+      "SELECT MIN(created_at) AS at FROM visitor_views WHERE site_id = ?",
+      siteId,
+    );
+    if (row?.at && (first === null || row.at < first)) first = row.at;
+  }
+  return first;
+}

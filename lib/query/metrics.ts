@@ -1,0 +1,122 @@
+// Every metric a query can ask for, declared once: its key (Plausible's Stats API v2 names), label,
+// CSV header, the aggregates it is computed from and how, and how a comparison states its change.
+// An aggregate belongs to one family of rows (lib/db/query/ computes each family's aggregates in
+// one statement), so conversion metrics (goals) can be added as another family.
+
+/** The rows an aggregate is computed over. */
+export type Family = "views" | "sessions" | "events" | "bots";
+
+export const AGGREGATES = {
+  /** Page views. */
+  pageviews: "views",
+  /** Sum over UTC days of each day's distinct visitor ids (ids rotate daily). */
+  visitors: "views",
+  /** Sessions that started in the range, and how many of them had a single page view. */
+  visits: "sessions",
+  bounces: "sessions",
+  /** Page views of those sessions (all of them, matching a filter or not), and their length. */
+  session_views: "sessions",
+  duration_ms: "sessions",
+  /** Events, and the scroll depth and engaged time of finished page views (pageview_end). */
+  events: "events",
+  scroll_sum: "events",
+  scroll_n: "events",
+  engaged_ms: "events",
+  engaged_n: "events",
+  /** Every page view whatever its score, and those at or above the bot threshold. */
+  all_views: "bots",
+  bot_views: "bots",
+} as const satisfies Record<string, Family>;
+
+export type Aggregate = keyof typeof AGGREGATES;
+export type Aggregates = Record<Aggregate, number>;
+
+export interface MetricSpec {
+  key: string;
+  label: string;
+  csvHeader: string;
+  inputs: readonly Aggregate[];
+  /** The value from a row's aggregates (and the totals of the whole query, for shares). */
+  value: (a: Aggregates, totals: Aggregates) => number | null;
+  /** A comparison's change: relative (percent of the previous value) or the difference. */
+  change: "relative" | "difference";
+}
+
+const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
+/** a / b rounded, 0 when b is 0 (as the overview). */
+const ratio = (a: number, b: number, digits = 0) => (b > 0 ? round(a / b, digits) : 0);
+/** a / b rounded, null when there is nothing to average. */
+const mean = (a: number, b: number, digits = 0) => (b > 0 ? round(a / b, digits) : null);
+
+const metric = (
+  key: string,
+  label: string,
+  inputs: readonly Aggregate[],
+  value: MetricSpec["value"],
+  change: MetricSpec["change"] = "relative",
+): MetricSpec => ({ key, label, csvHeader: key, inputs, value, change });
+
+export const METRICS: readonly MetricSpec[] = [
+  metric("visitors", "Visitors", ["visitors"], (a) => a.visitors),
+  metric("visits", "Visits", ["visits"], (a) => a.visits),
+  metric("pageviews", "Page views", ["pageviews"], (a) => a.pageviews),
+  metric("events", "Events", ["events"], (a) => a.events),
+  metric(
+    "bounce_rate",
+    "Bounce rate (%)",
+    ["bounces", "visits"],
+    (a) => ratio(a.bounces * 100, a.visits, 1),
+    "difference",
+  ),
+  metric(
+    "visit_duration",
+    "Visit duration (s)",
+    ["duration_ms", "visits"],
+    (a) => ratio(a.duration_ms / 1000, a.visits),
+  ),
+  metric(
+    "views_per_visit",
+    "Views per visit",
+    ["session_views", "visits"],
+    (a) => ratio(a.session_views, a.visits, 2),
+  ),
+  metric(
+    "scroll_depth",
+    "Scroll depth (%)",
+    ["scroll_sum", "scroll_n"],
+    (a) => mean(a.scroll_sum, a.scroll_n),
+  ),
+  metric(
+    "time_on_page",
+    "Time on page (s)",
+    ["engaged_ms", "engaged_n"],
+    (a) => mean(a.engaged_ms / 1000, a.engaged_n),
+  ),
+  metric(
+    "percentage",
+    "Share of visitors (%)",
+    ["visitors"],
+    (a, totals) => ratio(a.visitors * 100, totals.visitors, 1),
+    "difference",
+  ),
+  metric(
+    "bot_share",
+    "Bot share (%)",
+    ["bot_views", "all_views"],
+    (a) => ratio(a.bot_views * 100, a.all_views, 1),
+    "difference",
+  ),
+];
+
+const BY_KEY = new Map(METRICS.map((m) => [m.key, m]));
+
+export function metricFor(key: string): MetricSpec | null {
+  return BY_KEY.get(key) ?? null;
+}
+
+/** Metrics whose value needs the whole query's totals (a share). */
+export const NEEDS_TOTALS: ReadonlySet<string> = new Set(["percentage"]);
+
+export function emptyAggregates(): Aggregates {
+  return Object.fromEntries(Object.keys(AGGREGATES).map((k) => [k, 0])) as Aggregates;
+}

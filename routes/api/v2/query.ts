@@ -1,0 +1,19 @@
+// POST /api/v2/query: the query engine (lib/query/), with Plausible's Stats API v2 shapes. The body
+// is validated and resolved here (400 invalid_query naming the field), then run as the heavy read
+// `query` (lib/reads/registry.ts): budgeted, cancellable and rate-limited like other heavy reads.
+import { statsQuery } from "../../../lib/api/operations/query.ts";
+import { readBody } from "../../../lib/api/validate.ts";
+import { readJsonCapped } from "../../../lib/http_body.ts";
+import { resolveQuery } from "../../../lib/query/model.ts";
+import { readerFor } from "../../../lib/reads/caller.ts";
+import type { Ctx } from "../../../lib/state.ts";
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+export const handler = {
+  async POST(ctx: Ctx) {
+    const body = readBody(statsQuery, await readJsonCapped(ctx.req, MAX_BODY_BYTES));
+    const query = resolveQuery(body, ctx.state.services.now());
+    return Response.json(await readerFor(ctx).run("query", query));
+  },
+};

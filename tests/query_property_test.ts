@@ -1,0 +1,545 @@
+// The query engine (lib/query/, lib/db/query/) against a brute-force count over the same raw rows:
+// seeded random views and events (two sites, five UTC days, visitors with several sessions, some
+// crossing midnight or the range's edges, bots, an excluded visitor, custom properties), then every
+// metric by every dimension, every filter operator on every dimension, and/or/not, the three bot
+// settings, a non-UTC zone, each compared row by row with what the rows say.
+import assert from "node:assert/strict";
+import { insertEvents, insertViews } from "../lib/db/collect.ts";
+import type { EventRow, ViewRow } from "../lib/db/columns.ts";
+import { dimensionFor, DIMENSIONS } from "../lib/query/dimensions.ts";
+import { METRICS } from "../lib/query/metrics.ts";
+import { FILTER_OPERATORS, QUERY_BODY, resolveQuery } from "../lib/query/model.ts";
+import { runQuery } from "../lib/query/run.ts";
+import { createTestApp, type TestApp } from "./_helpers.ts";
+import { event, view } from "./_stats_fixture.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Random rows
+
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SITES = ["alpha", "beta"];
+const START = Date.parse("2026-11-16T00:00:00.000Z");
+const EXCLUDED = "alpha-v3";
+
+interface Data {
+  views: (ViewRow & { id: number })[];
+  events: EventRow[];
+}
+
+function generate(seed: number): Data {
+  const r = rng(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)];
+  const views: Data["views"] = [];
+  const events: EventRow[] = [];
+  const stamp = (ms: number) => new Date(ms).toISOString();
+  for (const site of SITES) {
+    for (let v = 0; v < 14; v++) {
+      const visitor = `${site}-v${v}`;
+      const visitorAttrs = {
+        country_code: pick(["DE", "FI", "US", null]),
+        device_type: pick(["desktop", "mobile", null]),
+        os_name: pick(["Windows", "iOS", "Linux", null]),
+        browser_name: pick(["Chrome", "Firefox", null]),
+        screen_width: pick([0, 400, 700, 1000, 1300, 2000, null]),
+      };
+      const sessions = 1 + Math.floor(r() * 3);
+      for (let s = 0; s < sessions; s++) {
+        const sid = r() < 0.8 ? `${visitor}-s${s}` : null;
+        let at = START + Math.floor(r() * 5 * 86_400_000);
+        const pages = 1 + Math.floor(r() * 4);
+        for (let p = 0; p < pages; p++) {
+          const first = p === 0;
+          const external = pick(["google.com", "t.co", null]);
+          views.push({
+            id: views.length + 1,
+            ...view({
+              site_id: site,
+              visitor_id: visitor,
+              session_id: sid,
+              path: pick(["/", "/pricing", "/blog/a", "/blog/b", "/docs"]),
+              ...visitorAttrs,
+              referrer: first
+                ? (external ? `https://${external}/x` : null)
+                : `https://${site}.test/`,
+              referrer_domain: first ? external : `${site}.test`,
+              referrer_type: first ? (external ? "search" : null) : "internal",
+              utm_source: first ? pick([null, "news", "ads"]) : null,
+              utm_medium: first ? pick([null, "email"]) : null,
+              utm_campaign: first ? pick([null, "launch", "fall"]) : null,
+              utm_content: first ? pick([null, "hero"]) : null,
+              utm_term: first ? pick([null, "analytics"]) : null,
+              bot_score: pick([0, 0, 0, 10, 40, 50, 60, 95]),
+              created_at: stamp(at),
+            }),
+          });
+          if (r() < 0.6) {
+            events.push(event({
+              site_id: site,
+              visitor_id: visitor,
+              session_id: sid,
+              path: views[views.length - 1].path,
+              event_type: pick(["pageview_end", "pageview_end", "custom", "outbound"]),
+              event_name: pick(["signup", "purchase"]),
+              data: pick(['{"plan":"pro"}', '{"plan":"free","n":3}', "{}", "not json", '{"n":7}']),
+              engaged_ms: pick([null, 1500, 12_000]),
+              scroll_pct: pick([null, 25, 80, 100]),
+              bot_score: pick([0, 0, 20, 70]),
+              created_at: stamp(at + 1000),
+            }));
+          }
+          at += pick([30_000, 600_000, 5_400_000, 20 * 3_600_000]);
+        }
+      }
+    }
+    // Events from the batch API: no visitor, no session.
+    for (let i = 0; i < 3; i++) {
+      events.push(event({
+        site_id: site,
+        event_type: "custom",
+        event_name: "api_sync",
+        data: '{"plan":"pro"}',
+        created_at: stamp(START + Math.floor(r() * 5 * 86_400_000)),
+        source: "ingest",
+      }));
+    }
+  }
+  return { views, events };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Brute force: the definitions, written out over plain arrays
+
+type Mode = "hide" | "show" | "only";
+interface Ask {
+  sites: string[];
+  from: string;
+  to: string;
+  offsetMin: number;
+  zone: string;
+  dimensions: string[];
+  filters: unknown[];
+  bots: Mode;
+  threshold: number;
+}
+
+interface Session {
+  entry: ViewRow & { id: number };
+  exit: ViewRow & { id: number };
+  n: number;
+  durationMs: number;
+  inRange: boolean;
+}
+
+const ms = (iso: unknown) => Date.parse(String(iso));
+const screenClass = (w: unknown) => {
+  const n = Number(w ?? 0);
+  if (!(n > 0)) return null;
+  return n < 576
+    ? "xs"
+    : n < 768
+    ? "sm"
+    : n < 992
+    ? "md"
+    : n < 1200
+    ? "lg"
+    : n < 1920
+    ? "xl"
+    : "xxl";
+};
+
+function localStamp(iso: unknown, offsetMin: number): string {
+  return new Date(ms(iso) + offsetMin * 60_000).toISOString();
+}
+
+function bucket(iso: unknown, unit: string, offsetMin: number): string {
+  const local = localStamp(iso, offsetMin);
+  const day = local.slice(0, 10);
+  if (unit === "hour") return `${day} ${local.slice(11, 13)}:00:00`;
+  if (unit === "month") return `${day.slice(0, 7)}-01`;
+  if (unit === "week") {
+    const d = new Date(`${day}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+    return d.toISOString().slice(0, 10);
+  }
+  return day;
+}
+
+function propOf(data: unknown, key: string): string | null {
+  try {
+    const parsed = JSON.parse(String(data));
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return null;
+    const value = parsed[key];
+    return value === undefined || value === null ? null : String(value);
+  } catch {
+    return null;
+  }
+}
+
+function fieldOf(
+  key: string,
+  row: { view?: ViewRow; event?: EventRow },
+  s: Session | undefined,
+  offsetMin: number,
+): string {
+  const spec = dimensionFor(key)!;
+  const attrs = row.view ?? s?.entry;
+  const at = row.view?.created_at ?? row.event!.created_at;
+  let value: unknown;
+  if (key.startsWith("time:")) return bucket(at, key.slice(5), offsetMin);
+  if (key.startsWith("event:props:")) {
+    value = row.event ? propOf(row.event.data, key.slice("event:props:".length)) : null;
+  } else {
+    switch (key) {
+      case "event:page":
+        value = (row.view ?? row.event)!.path;
+        break;
+      case "event:name":
+        value = row.view
+          ? "pageview"
+          : row.event!.event_type === "custom"
+          ? row.event!.event_name
+          : row.event!.event_type;
+        break;
+      case "visit:entry_page":
+        value = s?.entry.path;
+        break;
+      case "visit:exit_page":
+        value = s?.exit.path;
+        break;
+      case "visit:source":
+        value = s && s.entry.referrer_type !== "internal" ? s.entry.referrer_domain : null;
+        break;
+      case "visit:screen":
+        value = screenClass(attrs?.screen_width);
+        break;
+      default: {
+        const column = {
+          "visit:country": "country_code",
+          "visit:device": "device_type",
+          "visit:os": "os_name",
+          "visit:browser": "browser_name",
+        }[key] ?? key.slice("visit:".length);
+        value = attrs ? (attrs as Record<string, unknown>)[column] : null;
+      }
+    }
+  }
+  return value === null || value === undefined ? spec.empty : String(value);
+}
+
+type Row = { view?: ViewRow; event?: EventRow; session?: Session; sk?: string };
+
+function matches(f: unknown[], row: Row, offsetMin: number): boolean {
+  const [op, a, b] = f as [string, unknown, unknown];
+  if (op === "and") return (a as unknown[][]).every((x) => matches(x, row, offsetMin));
+  if (op === "or") return (a as unknown[][]).some((x) => matches(x, row, offsetMin));
+  if (op === "not") return !matches(a as unknown[], row, offsetMin);
+  const value = fieldOf(a as string, row, row.session, offsetMin);
+  const values = b as string[];
+  switch (op) {
+    case "is":
+      return values.includes(value);
+    case "is_not":
+      return !values.includes(value);
+    case "contains":
+      return values.some((v) => value.includes(v));
+    case "contains_not":
+      return !values.some((v) => value.includes(v));
+    case "matches":
+      return values.some((v) => new RegExp(v).test(value));
+    case "matches_not":
+      return !values.some((v) => new RegExp(v).test(value));
+  }
+  throw new Error(`operator ${op}`);
+}
+
+function bruteForce(data: Data, ask: Ask): Map<string, Record<string, number | null>> {
+  const from = ms(`${ask.from}T00:00:00Z`) - ask.offsetMin * 60_000;
+  const to = ms(`${ask.to}T00:00:00Z`) + 86_400_000 - ask.offsetMin * 60_000;
+  const kept = (score: unknown) =>
+    ask.bots === "show" ||
+    (ask.bots === "hide" ? Number(score) < ask.threshold : Number(score) >= ask.threshold);
+  const skOf = (r: { session_id: unknown; visitor_id: unknown }) =>
+    r.session_id !== null ? `s${r.session_id}` : r.visitor_id !== null ? `v${r.visitor_id}` : null;
+  const window = data.views.filter((v) =>
+    ask.sites.includes(String(v.site_id)) && v.visitor_id !== EXCLUDED &&
+    ms(v.created_at) >= from - 86_400_000 && ms(v.created_at) < to + 86_400_000
+  );
+  const bySession = new Map<string, (ViewRow & { id: number })[]>();
+  for (const v of window.filter((v) => kept(v.bot_score))) {
+    const key = `${v.site_id}|${skOf(v)}`;
+    bySession.set(key, [...(bySession.get(key) ?? []), v]);
+  }
+  const sessions = new Map<string, Session>();
+  for (const [key, list] of bySession) {
+    list.sort((x, y) => ms(x.created_at) - ms(y.created_at) || x.id - y.id);
+    const entry = list[0], exit = list[list.length - 1];
+    sessions.set(key, {
+      entry,
+      exit,
+      n: list.length,
+      durationMs: ms(exit.created_at) - ms(entry.created_at),
+      inRange: ms(entry.created_at) >= from && ms(entry.created_at) < to,
+    });
+  }
+  const inRange = (iso: unknown) => ms(iso) >= from && ms(iso) < to;
+  const COUNTS = [
+    "pageviews",
+    "visits",
+    "bounces",
+    "session_views",
+    "duration_ms",
+    "events",
+    "scroll_sum",
+    "scroll_n",
+    "engaged_ms",
+    "engaged_n",
+    "all_views",
+    "bot_views",
+  ] as const;
+  type Group = Record<(typeof COUNTS)[number], number> & { _v: Set<string>; _s: Set<string> };
+  const groups = new Map<string, Group>();
+  const group = (row: Row) => {
+    const dims = ask.dimensions.map((k) => fieldOf(k, row, row.session, ask.offsetMin));
+    const key = JSON.stringify(dims);
+    let g = groups.get(key);
+    if (!g) {
+      g = {
+        ...Object.fromEntries(COUNTS.map((c) => [c, 0])),
+        _v: new Set(),
+        _s: new Set(),
+      } as Group;
+      groups.set(key, g);
+    }
+    return g;
+  };
+  const matched = (row: Row) =>
+    ask.filters.every((f) => matches(f as unknown[], row, ask.offsetMin));
+  for (const v of window.filter((v) => inRange(v.created_at))) {
+    const sk = `${v.site_id}|${skOf(v)}`;
+    const row: Row = { view: v, session: sessions.get(sk), sk };
+    if (!matched(row)) continue;
+    const g = group(row);
+    g.all_views++;
+    if (Number(v.bot_score) >= ask.threshold) g.bot_views++;
+    if (!kept(v.bot_score)) continue;
+    g.pageviews++;
+    g._v.add(`${String(v.created_at).slice(0, 10)}|${v.site_id}|${v.visitor_id}`);
+    const s = row.session!;
+    if (s.inRange && !g._s.has(sk)) {
+      g._s.add(sk);
+      g.visits++;
+      if (s.n === 1) g.bounces++;
+      g.session_views += s.n;
+      g.duration_ms += s.durationMs;
+    }
+  }
+  for (const e of data.events) {
+    if (!ask.sites.includes(String(e.site_id)) || !inRange(e.created_at)) continue;
+    if (e.visitor_id === EXCLUDED || !kept(e.bot_score)) continue;
+    const sk = skOf(e);
+    const row: Row = {
+      event: e,
+      session: sk === null ? undefined : sessions.get(`${e.site_id}|${sk}`),
+    };
+    if (!matched(row)) continue;
+    const g = group(row);
+    g.events++;
+    if (e.event_type === "pageview_end") {
+      if (e.scroll_pct !== null) {
+        [g.scroll_sum, g.scroll_n] = [g.scroll_sum + Number(e.scroll_pct), g.scroll_n + 1];
+      }
+      if (e.engaged_ms !== null) {
+        [g.engaged_ms, g.engaged_n] = [g.engaged_ms + Number(e.engaged_ms), g.engaged_n + 1];
+      }
+    }
+  }
+  let totalVisitors = 0;
+  for (const g of groups.values()) totalVisitors += g._v.size;
+  if (ask.dimensions.length > 0) {
+    // The share's denominator: the visitors of the filtered rows, whatever their group.
+    const all = new Set<string>();
+    for (const g of groups.values()) for (const v of g._v) all.add(v);
+    totalVisitors = all.size;
+  }
+  const out = new Map<string, Record<string, number | null>>();
+  const r1 = (n: number) => Math.round(n * 10) / 10;
+  for (const [key, g] of groups) {
+    out.set(key, {
+      visitors: g._v.size,
+      visits: g.visits,
+      pageviews: g.pageviews,
+      events: g.events,
+      bounce_rate: g.visits ? r1((g.bounces * 100) / g.visits) : 0,
+      visit_duration: g.visits ? Math.round(g.duration_ms / 1000 / g.visits) : 0,
+      views_per_visit: g.visits ? Math.round((g.session_views / g.visits) * 100) / 100 : 0,
+      scroll_depth: g.scroll_n ? Math.round(g.scroll_sum / g.scroll_n) : null,
+      time_on_page: g.engaged_n ? Math.round(g.engaged_ms / 1000 / g.engaged_n) : null,
+      percentage: totalVisitors ? r1((g._v.size * 100) / totalVisitors) : 0,
+      bot_share: g.all_views ? r1((g.bot_views * 100) / g.all_views) : 0,
+      // Which families saw the group (an engine row exists when one of the asked families has it).
+      _views: g.pageviews > 0 || g.visits > 0 ? 1 : 0,
+      _events: g.events > 0 ? 1 : 0,
+      _bots: g.all_views > 0 ? 1 : 0,
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The comparison
+
+const ALL_METRICS = METRICS.map((m) => m.key);
+
+function engine(t: TestApp, ask: Ask, metrics: string[]) {
+  const body = QUERY_BODY.parse({
+    site_id: ask.sites,
+    metrics,
+    date_range: [ask.from, ask.to],
+    dimensions: ask.dimensions,
+    filters: ask.filters,
+    timezone: ask.zone,
+    bots: ask.bots,
+    bot_threshold: ask.threshold,
+  });
+  const q = resolveQuery(body, t.clock.now);
+  return runQuery({ db: t.services.db, now: () => t.clock.now }, q);
+}
+
+function check(t: TestApp, data: Data, ask: Ask, label: string) {
+  const metrics = ask.dimensions.length
+    ? ALL_METRICS
+    : ALL_METRICS.filter((m) => m !== "percentage");
+  const got = engine(t, ask, metrics);
+  const want = bruteForce(data, ask);
+  const seen = new Set<string>();
+  for (const row of got.results) {
+    const key = JSON.stringify(row.dimensions);
+    seen.add(key);
+    const expected = want.get(key);
+    if (ask.dimensions.length === 0 && !expected) {
+      // No row matched: one row of zeros, as Plausible answers an empty aggregate.
+      assert.ok(row.metrics.every((v) => v === 0 || v === null), `${label}: ${row.metrics}`);
+      continue;
+    }
+    assert.ok(expected, `${label}: the engine has ${key}, the rows do not`);
+    const exp = metrics.map((m) => expected[m]);
+    assert.deepEqual(row.metrics, exp, `${label} ${key}: ${metrics.join(",")}`);
+  }
+  for (const key of want.keys()) {
+    assert.ok(seen.has(key), `${label}: the rows have ${key}, the engine does not`);
+  }
+  return got.results.length;
+}
+
+const ZONE = { zone: "Asia/Kolkata", offsetMin: 330 };
+const BASE: Ask = {
+  sites: SITES,
+  from: "2026-11-17",
+  to: "2026-11-19",
+  offsetMin: 0,
+  zone: "UTC",
+  dimensions: [],
+  filters: [],
+  bots: "hide",
+  threshold: 50,
+};
+
+const DIMENSION_KEYS = [...DIMENSIONS.map((d) => d.key), "event:props:plan", "event:props:n"];
+
+/** Values to filter on: one the rows have (rendered), a substring of it, a pattern for it. */
+function filterValue(data: Data, key: string, op: string, r: () => number): string {
+  const values = [...bruteForce(data, { ...BASE, dimensions: [key] }).keys()]
+    .map((k) => JSON.parse(k)[0] as string);
+  const value = values[Math.floor(r() * values.length)] ?? "x";
+  if (op.startsWith("contains")) return value.slice(1, 3) || value;
+  if (op.startsWith("matches")) {
+    return `^${value.slice(0, 2).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`;
+  }
+  return value;
+}
+
+Deno.test("query engine = brute force: every metric by every dimension, three seeds", async () => {
+  for (const seed of [1, 2, 3]) {
+    const t = await createTestApp();
+    const data = generate(seed);
+    insertViews(t.services.db, data.views.map(({ id: _, ...v }) => v));
+    insertEvents(t.services.db, data.events);
+    t.services.db.run("INSERT INTO excluded_visitors (visitor_id) VALUES (?)", EXCLUDED);
+    let rows = check(t, data, BASE, `seed ${seed} totals`);
+    for (const key of DIMENSION_KEYS) {
+      rows += check(t, data, { ...BASE, dimensions: [key] }, `seed ${seed} by ${key}`);
+    }
+    rows += check(t, data, { ...BASE, dimensions: ["visit:country", "event:page"] }, "two dims");
+    assert.ok(rows > 100, `the comparisons covered ${rows} rows`);
+  }
+});
+
+Deno.test("query engine = brute force: every filter operator on every dimension, and/or/not", async () => {
+  const t = await createTestApp();
+  const data = generate(7);
+  insertViews(t.services.db, data.views.map(({ id: _, ...v }) => v));
+  insertEvents(t.services.db, data.events);
+  t.services.db.run("INSERT INTO excluded_visitors (visitor_id) VALUES (?)", EXCLUDED);
+  const r = rng(99);
+  const filterable = DIMENSION_KEYS.filter((k) => !k.startsWith("time:"));
+  let narrowed = 0;
+  for (const key of filterable) {
+    for (const op of FILTER_OPERATORS) {
+      const filter = [op, key, [filterValue(data, key, op, r)]];
+      const dims = [filterable[Math.floor(r() * filterable.length)]];
+      check(t, data, { ...BASE, filters: [filter], dimensions: dims }, `${op} ${key} by ${dims}`);
+      narrowed++;
+    }
+  }
+  const is = (key: string) => ["is", key, [filterValue(data, key, "is", r)]];
+  const combos = [
+    ["or", [is("visit:country"), is("event:page")]],
+    ["and", [is("visit:device"), ["not", is("visit:entry_page")]]],
+    ["not", ["or", [is("event:name"), ["contains", "event:page", ["blog"]]]]],
+  ];
+  for (const combo of combos) {
+    check(
+      t,
+      data,
+      { ...BASE, filters: [combo], dimensions: ["visit:source"] },
+      JSON.stringify(combo),
+    );
+  }
+  assert.equal(narrowed, filterable.length * FILTER_OPERATORS.length);
+});
+
+Deno.test("query engine = brute force: bot settings, thresholds, a +05:30 zone, time buckets", async () => {
+  const t = await createTestApp();
+  const data = generate(11);
+  insertViews(t.services.db, data.views.map(({ id: _, ...v }) => v));
+  insertEvents(t.services.db, data.events);
+  t.services.db.run("INSERT INTO excluded_visitors (visitor_id) VALUES (?)", EXCLUDED);
+  for (const bots of ["hide", "show", "only"] as const) {
+    for (const threshold of [40, 50, 90]) {
+      check(
+        t,
+        data,
+        { ...BASE, bots, threshold, dimensions: ["visit:entry_page"] },
+        `${bots} ${threshold}`,
+      );
+    }
+  }
+  for (const unit of ["hour", "day", "week", "month"]) {
+    check(t, data, { ...BASE, ...ZONE, dimensions: [`time:${unit}`] }, `${ZONE.zone} ${unit}`);
+    check(t, data, {
+      ...BASE,
+      ...ZONE,
+      sites: ["beta"],
+      dimensions: [`time:${unit}`, "visit:country"],
+      filters: [["is_not", "visit:device", ["mobile"]]],
+    }, `${ZONE.zone} ${unit} beta`);
+  }
+});
