@@ -1,7 +1,7 @@
 // `deno task mcp`: the MCP tools over stdio for a local assistant (Claude Desktop, Claude Code),
 // querying an Echelon instance over HTTP. Configured by ECHELON_URL (required) and
 // ECHELON_API_KEY (a read key is enough) or ECHELON_SECRET; a public-mode instance needs
-// neither. Only GETs are ever sent. stdout carries the protocol, so everything else goes to stderr.
+// neither. Only GETs, and POSTs to routes that only read (the query), are ever sent. stdout carries the protocol, so everything else goes to stderr.
 import { createApiClient } from "../lib/mcp/client.ts";
 import { StdioServerTransport } from "../lib/mcp/sdk.ts";
 import { createMcpServer, MCP_SERVER_NAME } from "../lib/mcp/server.ts";

@@ -22,6 +22,7 @@ export const TOOL_NAMES = [
   "list_campaigns",
   "list_experiments",
   "list_sites",
+  "query",
   "top_pages",
 ];
 

@@ -75,7 +75,7 @@ function rpc(t: TestApp, body: string, headers: Record<string, string> = {}) {
 
 const INITIALIZE = JSON.stringify(initializeRequest("raw"));
 
-Deno.test("mcp http: a read key connects and lists the 13 read-only tools", async () => {
+Deno.test("mcp http: a read key connects and lists the 14 read-only tools", async () => {
   const t = await statsApp();
   const { key } = await mintKey(t, "read");
   const client = await connect(t, key);
@@ -89,6 +89,11 @@ Deno.test("mcp http: a read key connects and lists the 13 read-only tools", asyn
   }
   const overview = tools.find((tool) => tool.name === "analytics_overview")!;
   assert.deepEqual(overview.inputSchema.required, ["site_id"]);
+  // The query tool's input schema is POST /api/v2/query's body schema.
+  const query = tools.find((tool) => tool.name === "query")!;
+  assert.deepEqual(query.inputSchema.required, ["site_id", "metrics", "date_range"]);
+  assert.ok("filters" in (query.inputSchema.properties ?? {}));
+  assert.match(query.description ?? "", /visit:country/);
   const topPages = tools.find((tool) => tool.name === "top_pages")!;
   assert.ok("path_contains" in (topPages.inputSchema.properties ?? {}));
   await client.close();
@@ -212,6 +217,58 @@ Deno.test("mcp http: the traffic tools answer from the stats fixture", async () 
   const today = await call(client, "bot_report", { site_id: SITE, days: 1 });
   assert.deepEqual(today.data.suspicious_visitors, [], "the bot's views were yesterday");
   assert.equal(today.data.known_bots.length, 1);
+  await client.close();
+});
+
+Deno.test("mcp http: the query tool answers what POST /api/v2/query answers", async () => {
+  const t = await statsApp();
+  const { key } = await mintKey(t, "read");
+  const client = await connect(t, key);
+  const body = {
+    site_id: SITE,
+    metrics: ["visitors", "pageviews"],
+    date_range: [D1, D2],
+    dimensions: ["visit:country"],
+    order_by: [["pageviews", "desc"]],
+    include: { total_rows: true },
+  };
+  const res = await t.request("/api/v2/query", {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 200);
+  const api = await res.json();
+  const tool = await call(client, "query", body);
+  assert.deepEqual(tool.data, api);
+  assert.equal(tool.data.results[0].dimensions[0], "FI");
+  assert.match(
+    tool.summary,
+    new RegExp(
+      `^${SITE}, ${D1}\\.\\.${D2}: visitors, pageviews by visit:country: \\d+ of \\d+ rows; FI 3, 6`,
+    ),
+  );
+  const total = await call(client, "query", {
+    site_id: SITE,
+    metrics: ["visitors", "pageviews", "visits", "bounce_rate"],
+    date_range: [D1, D2],
+  });
+  assert.deepEqual(total.data.results, [{ dimensions: [], metrics: [8, 13, 7, 42.9] }]);
+  // Shapes are refused by the schema, meanings by the API (its 400 names the field).
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ metrics: ["visitors"], date_range: "7d" }, /site_id/],
+    [{ site_id: SITE, metrics: ["visitors"], date_range: "7d", extra: 1 }, /extra/],
+    [{ site_id: SITE, metrics: ["nope"], date_range: "7d" }, /API 400 invalid_query: metrics\[0\]/],
+    [
+      { site_id: SITE, metrics: ["visitors"], date_range: "7d", filters: [["is", "x", ["a"]]] },
+      /API 400 invalid_query: filters\[0\]\[1\]/,
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const result = await client.callTool({ name: "query", arguments: args });
+    assert.equal(result.isError, true, JSON.stringify(args));
+    assert.match(resultText(result), message, JSON.stringify(args));
+  }
   await client.close();
 });
 
@@ -455,6 +512,13 @@ Deno.test("mcp http: in public mode /mcp is open like the API's reads", async ()
   const bots = await call(client, "bot_report", { site_id: SITE });
   assert.equal(bots.data.suspicious_visitors, null);
   assert.match(bots.summary, /suspicious visitors are not shown on a public instance/);
+  // The API decides what public mode shows: the query engine is not among it.
+  const query = await client.callTool({
+    name: "query",
+    arguments: { site_id: SITE, metrics: ["pageviews"], date_range: [D1, D2] },
+  });
+  assert.equal(query.isError, true);
+  assert.match(resultText(query), /^query failed: API 403 not_public: \/api\/v2\/query/);
 
   await client.close();
 });

@@ -77,7 +77,7 @@ async function stdioClient(
   return client;
 }
 
-Deno.test("mcp stdio: lists the tools and answers from a running instance, GETs only", async () => {
+Deno.test("mcp stdio: lists the tools and answers from a running instance, GETs and the read-only query POST only", async () => {
   const dir = await Deno.makeTempDir();
   const dbPath = `${dir}/echelon.db`;
   // Three human views a minute or two ago and a bot's, stored before the server starts.
@@ -142,6 +142,24 @@ Deno.test("mcp stdio: lists the tools and answers from a running instance, GETs 
     );
     assert.deepEqual([realtime.data.active_visitors, realtime.data.pageviews], [2, 3]);
 
+    const query = resultData(
+      await client.callTool({
+        name: "query",
+        arguments: {
+          site_id: "docs",
+          metrics: ["pageviews", "visitors"],
+          date_range: "7d",
+          dimensions: ["event:page"],
+          bots: "show",
+        },
+      }),
+    );
+    // The bot's view counts too with bots "show": "/" has a's, b's and z's.
+    assert.deepEqual(query.data.results, [
+      { dimensions: ["/"], metrics: [3, 3] },
+      { dimensions: ["/api"], metrics: [1, 1] },
+    ]);
+
     const refused = await client.callTool({
       name: "analytics_overview",
       arguments: { site_id: "docs", from: "2026-01-02", to: "2026-01-01" },
@@ -163,7 +181,10 @@ Deno.test("mcp stdio: lists the tools and answers from a running instance, GETs 
     assert.equal(again.isError, true, "still answering after an error");
 
     assert.ok(proxy.seen.length >= 6, proxy.seen.join("\n"));
-    for (const request of proxy.seen) assert.match(request, /^GET \/api\//);
+    for (const request of proxy.seen) {
+      assert.match(request, /^(GET \/api\/|POST \/api\/v2\/query$)/);
+    }
+    assert.ok(proxy.seen.includes("POST /api/v2/query"));
   } finally {
     for (const client of clients) await client.close();
     await proxy.close();

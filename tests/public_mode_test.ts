@@ -7,6 +7,7 @@
 // stored row or a per-row field. The control walks the same with credentials and must find every
 // kind of secret, so the walk can fail.
 import assert from "node:assert/strict";
+import { QUERY_PATH } from "../lib/api/operations/query.ts";
 import { OPENAPI_PATH } from "../lib/api/mod.ts";
 import { TRACKING_PATHS } from "../lib/cors.ts";
 import { NOT_PUBLIC, PUBLIC_ADMIN_PAGES, PUBLIC_API } from "../lib/public/mod.ts";
@@ -107,6 +108,9 @@ function toolArguments(secrets: Secrets, schema: { properties?: object; required
     experiment_id: secrets.query.experiment_id,
     days: 30,
     min_score: 0,
+    // The query tool (POST /api/v2/query's body).
+    metrics: ["visitors", "pageviews"],
+    date_range: "30d",
   };
   const args: Record<string, unknown> = {};
   for (const name of Object.keys(schema.properties ?? {})) {
@@ -206,6 +210,11 @@ Deno.test({
           assert.ok(answered.has(route), `${route} never answered in public mode`);
         }
         for (const probe of probes.filter((p) => !p.route.startsWith("/"))) {
+          // The query tool is POST /api/v2/query, which public mode does not list: refused alike.
+          if (probe.route === "query" && !(QUERY_PATH in PUBLIC_API)) {
+            assert.ok(probe.text.includes(`API 403 ${NOT_PUBLIC}`), probe.what);
+            continue;
+          }
           assert.equal(probe.status, 200, `${probe.what}: ${probe.text.slice(0, 300)}`);
         }
         const unlisted = probes.filter((p) =>

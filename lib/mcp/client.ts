@@ -1,8 +1,10 @@
-// The MCP tools' view of an Echelon instance: a client that can only GET /api/* and returns
-// the parsed JSON or the API's `{error, message}`. The stdio server points it at ECHELON_URL over
+// The MCP tools' view of an Echelon instance: a client that can only GET /api/* (and POST to the
+// read-only POST routes, READ_ONLY_POSTS) and returns the parsed JSON or the API's
+// `{error, message}`. The stdio server points it at ECHELON_URL over
 // the network; the /mcp route points it at the app itself (in process), with the caller's own
 // Authorization header, so the API middleware applies the same auth and scope rules to both.
 // Having no other method is the guarantee that an assistant never writes.
+import { READ_ONLY_POSTS } from "../api/operations/query.ts";
 
 export type QueryValue = string | number | boolean | null | undefined;
 
@@ -13,6 +15,8 @@ export type ApiResult =
 export interface ApiClient {
   /** GET `path` (must start with /api/) with the defined query values. */
   get(path: string, query?: Record<string, QueryValue>): Promise<ApiResult>;
+  /** POST `body` as JSON to a route that only reads (READ_ONLY_POSTS, e.g. /api/v2/query). */
+  postRead(path: string, body: unknown): Promise<ApiResult>;
 }
 
 export interface ApiClientOptions {
@@ -39,8 +43,32 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const headers = new Headers({ accept: "application/json" });
   if (options.authorization) headers.set("authorization", options.authorization);
   if (options.userAgent) headers.set("user-agent", options.userAgent);
+  const send = async (url: URL, init: { method: string; body?: string }) => {
+    const req = new Request(url, {
+      ...init,
+      headers: init.body === undefined
+        ? headers
+        : new Headers([...headers, ["content-type", "application/json"]]),
+      signal: options.signal
+        ? AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal])
+        : AbortSignal.timeout(timeoutMs),
+    });
+    let res: Response;
+    try {
+      res = await options.fetch(req);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return {
+        ok: false as const,
+        status: 0,
+        error: "unreachable",
+        message: `${init.method} ${url.pathname} failed: ${reason}`,
+      };
+    }
+    return await readResult(res, url.pathname);
+  };
   return {
-    async get(path, query = {}) {
+    get(path, query = {}) {
       if (!path.startsWith("/api/")) throw new TypeError(`not an API path: ${path}`);
       const url = new URL(base + path);
       for (const [name, value] of Object.entries(query)) {
@@ -48,26 +76,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           url.searchParams.set(name, String(value));
         }
       }
-      const req = new Request(url, {
-        method: "GET",
-        headers,
-        signal: options.signal
-          ? AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal])
-          : AbortSignal.timeout(timeoutMs),
-      });
-      let res: Response;
-      try {
-        res = await options.fetch(req);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return {
-          ok: false,
-          status: 0,
-          error: "unreachable",
-          message: `GET ${url.pathname} failed: ${reason}`,
-        };
-      }
-      return await readResult(res, url.pathname);
+      return send(url, { method: "GET" });
+    },
+    postRead(path, body) {
+      if (!READ_ONLY_POSTS.has(path)) throw new TypeError(`not a read-only POST: ${path}`);
+      return send(new URL(base + path), { method: "POST", body: JSON.stringify(body) });
     },
   };
 }

@@ -20,7 +20,7 @@ export type McpAccess = { ok: true; authorization: string | null } | {
 
 /**
  * Whether the request may use /mcp, and the Authorization its API calls carry: an API key of
- * either scope (every tool only reads) or ECHELON_SECRET. Each tool call is then an in-process GET
+ * either scope (every tool only reads) or ECHELON_SECRET. Each tool call is then an in-process read
  * of /api/* with the caller's own header, so the API's rules decide what it may see. In public
  * mode /mcp is open like the API's reads (and nothing it offers writes): the header is passed on
  * as it came, so valid credentials read everything and anyone else gets public mode's view.

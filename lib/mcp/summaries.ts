@@ -150,3 +150,18 @@ export function sites(data: Json, pageSize: number): string {
   return `${rows.length} site${rows.length === 1 ? "" : "s"}: ` +
     top(rows, 5, (s) => `${s.site_id} (${n(s.views_30d)} views in 30 days)`) + more;
 }
+
+export function query(data: Json): string {
+  const q = data?.query ?? {};
+  const rows = list(data?.results);
+  const range = list(q.date_range).map((t) => String(t).slice(0, 10)).join("..");
+  const sites = Array.isArray(q.site_id) ? q.site_id.join(", ") : q.site_id;
+  const by = list(q.dimensions).length ? ` by ${list(q.dimensions).join(", ")}` : "";
+  const head = `${sites}, ${range || "the period"}: ${list(q.metrics).join(", ")}${by}`;
+  if (rows.length === 0) return `${head}: no rows`;
+  const show = (row: Json) =>
+    (list(row?.dimensions).length ? `${list(row.dimensions).join(" / ")} ` : "") +
+    list(row?.metrics).map((m) => (m === null ? "–" : n(m))).join(", ");
+  const more = typeof data?.meta?.total_rows === "number" ? ` of ${n(data.meta.total_rows)}` : "";
+  return `${head}: ${rows.length}${more} row${rows.length === 1 ? "" : "s"}; ${top(rows, 3, show)}`;
+}

@@ -1,7 +1,7 @@
 // The MCP tools, one list shared by both transports (mcp/stdio.ts and routes/mcp.ts): the nine
 // of the contract (reference §8.5) plus bot_report, top_pages, compare_periods and list_sites —
-// what people ask an assistant about their traffic. Every tool only GETs /api/* through an
-// ApiClient; the API validates the values (its 400 message comes back as a tool error), zod
+// what people ask an assistant about their traffic — and `query`, the Stats API v2 query engine
+// (POST /api/v2/query, which only reads). Every other tool only GETs /api/* through an ApiClient; the API validates the values (its 400 message comes back as a tool error), zod
 // checks the shapes first. A result is a one-line summary, a blank line and the pretty JSON.
 import type { CallToolResult, McpServer } from "./sdk.ts";
 import { z } from "zod";
@@ -9,6 +9,10 @@ import type { ApiClient, QueryValue } from "./client.ts";
 import * as summary from "./summaries.ts";
 import { DELTA_KEYS, type DeltaKey, deltas } from "../stats/change.ts";
 import { NOT_PUBLIC } from "../public/refusal.ts";
+import { QUERY_PATH } from "../api/operations/query.ts";
+import { QUERY_BODY } from "../query/model.ts";
+import { DIMENSIONS, PROP_PREFIX } from "../query/dimensions.ts";
+import { METRICS } from "../query/metrics.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Parameter shapes
@@ -74,6 +78,12 @@ async function get(
   return result.data;
 }
 
+async function postRead(client: ApiClient, path: string, body: unknown): Promise<unknown> {
+  const result = await client.postRead(path, body);
+  if (!result.ok) throw new ApiFailure(result.status, result.error, result.message);
+  return result.data;
+}
+
 /** GET, or null when a public instance does not show it (403 not_public). */
 async function getUnlessNotPublic(
   client: ApiClient,
@@ -106,7 +116,8 @@ interface ToolDefinition {
   name: string;
   title: string;
   description: string;
-  input: z.ZodRawShape;
+  /** The arguments' shape, or a whole object schema (`query` takes the API's own body schema). */
+  input: z.ZodRawShape | z.ZodObject;
   // deno-lint-ignore no-explicit-any
   run(client: ApiClient, args: any): Promise<ToolOutput>;
 }
@@ -150,6 +161,24 @@ function apiTool<S extends z.ZodRawShape>(def: {
 }
 
 export const TOOLS: readonly ToolDefinition[] = [
+  {
+    name: "query",
+    title: "Query (Stats API v2)",
+    description:
+      "Any metrics by any dimensions over a date range, with filters: the body of POST " +
+      "/api/v2/query (Plausible's Stats API v2 shape) and its JSON answer " +
+      '({results: [{dimensions, metrics}], meta, query}). E.g. {"site_id": "my-site", ' +
+      '"metrics": ["visitors", "pageviews"], "date_range": "7d", "dimensions": ' +
+      '["visit:country"], "filters": [["contains", "event:page", ["/blog"]]]}. Metrics: ' +
+      `${METRICS.map((m) => m.key).join(", ")}. Dimensions: ` +
+      `${DIMENSIONS.map((d) => d.key).join(", ")}, ${PROP_PREFIX}<key>. Bots are hidden ` +
+      'unless "bots" is "show" or "only".',
+    input: QUERY_BODY,
+    async run(client, args) {
+      const data = await postRead(client, QUERY_PATH, args);
+      return { summary: summary.query(data), data };
+    },
+  },
   apiTool({
     name: "analytics_overview",
     title: "Traffic overview",
