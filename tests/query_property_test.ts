@@ -2,7 +2,8 @@
 // seeded random views and events (two sites, five UTC days, visitors with several sessions, some
 // crossing midnight or the range's edges, bots, an excluded visitor, custom properties), then every
 // metric by every dimension, every filter operator on every dimension, and/or/not, the three bot
-// settings, a non-UTC zone, each compared row by row with what the rows say.
+// settings, a non-UTC zone, the bot report's dimensions (score band, reason, proof-of-work verdict)
+// with bots shown, each compared row by row with what the rows say.
 import assert from "node:assert/strict";
 import { insertEvents, insertViews } from "../lib/db/collect.ts";
 import type { EventRow, ViewRow } from "../lib/db/columns.ts";
@@ -32,6 +33,14 @@ const EXCLUDED = "alpha-v3";
 interface Data {
   views: (ViewRow & { id: number })[];
   events: EventRow[];
+}
+
+/** A bot score and the stored main reason a row at that score may have (counted rows: none). */
+function botVerdict(score: number, pick: <T>(list: readonly T[]) => T) {
+  const reason = score >= 50
+    ? pick(["datacenter", "headless", "no_interaction"])
+    : pick([null, null, "no_interaction"]);
+  return { bot_score: score, bot_reason: reason };
 }
 
 function generate(seed: number): Data {
@@ -76,7 +85,8 @@ function generate(seed: number): Data {
               utm_campaign: first ? pick([null, "launch", "fall"]) : null,
               utm_content: first ? pick([null, "hero"]) : null,
               utm_term: first ? pick([null, "analytics"]) : null,
-              bot_score: pick([0, 0, 0, 10, 40, 50, 60, 95]),
+              ...botVerdict(pick([0, 0, 0, 10, 30, 40, 50, 60, 75, 95]), pick),
+              pow_verdict: pick(["valid", "valid", "invalid", "missing", null]),
               created_at: stamp(at),
             }),
           });
@@ -91,7 +101,7 @@ function generate(seed: number): Data {
               data: pick(['{"plan":"pro"}', '{"plan":"free","n":3}', "{}", "not json", '{"n":7}']),
               engaged_ms: pick([null, 1500, 12_000]),
               scroll_pct: pick([null, 25, 80, 100]),
-              bot_score: pick([0, 0, 20, 70]),
+              ...botVerdict(pick([0, 0, 20, 70, 80]), pick),
               created_at: stamp(at + 1000),
             }));
           }
@@ -219,6 +229,17 @@ function fieldOf(
         break;
       case "visit:screen":
         value = screenClass(attrs?.screen_width);
+        break;
+      case "bot:score_bucket": {
+        const score = Number((row.view ?? row.event)!.bot_score);
+        value = score >= 75 ? "75-100" : score >= 50 ? "50-74" : score >= 25 ? "25-49" : "0-24";
+        break;
+      }
+      case "bot:reason":
+        value = (row.view ?? row.event)!.bot_reason;
+        break;
+      case "bot:pow_verdict":
+        value = row.view?.pow_verdict;
         break;
       default: {
         const column = {
@@ -382,6 +403,7 @@ function bruteForce(data: Data, ask: Ask): Map<string, Record<string, number | n
       views_per_visit: g.visits ? Math.round((g.session_views / g.visits) * 100) / 100 : 0,
       scroll_depth: g.scroll_n ? Math.round(g.scroll_sum / g.scroll_n) : null,
       time_on_page: g.engaged_n ? Math.round(g.engaged_ms / 1000 / g.engaged_n) : null,
+      engagement_time: g.engaged_n ? Math.round(g.engaged_ms / g.engaged_n) : 0,
       percentage: totalVisitors ? r1((g._v.size * 100) / totalVisitors) : 0,
       bot_share: g.all_views ? r1((g.bot_views * 100) / g.all_views) : 0,
       // Which families saw the group (an engine row exists when one of the asked families has it).
@@ -455,8 +477,14 @@ const BASE: Ask = {
 const DIMENSION_KEYS = [...DIMENSIONS.map((d) => d.key), "event:props:plan", "event:props:n"];
 
 /** Values to filter on: one the rows have (rendered), a substring of it, a pattern for it. */
-function filterValue(data: Data, key: string, op: string, r: () => number): string {
-  const values = [...bruteForce(data, { ...BASE, dimensions: [key] }).keys()]
+function filterValue(
+  data: Data,
+  key: string,
+  op: string,
+  r: () => number,
+  bots: Mode = "hide",
+): string {
+  const values = [...bruteForce(data, { ...BASE, bots, dimensions: [key] }).keys()]
     .map((k) => JSON.parse(k)[0] as string);
   const value = values[Math.floor(r() * values.length)] ?? "x";
   if (op.startsWith("contains")) return value.slice(1, 3) || value;
@@ -542,4 +570,46 @@ Deno.test("query engine = brute force: bot settings, thresholds, a +05:30 zone, 
       filters: [["is_not", "visit:device", ["mobile"]]],
     }, `${ZONE.zone} ${unit} beta`);
   }
+});
+
+Deno.test("query engine = brute force: the bot report's dimensions with bots shown, filtered", async () => {
+  const t = await createTestApp();
+  const data = generate(13);
+  insertViews(t.services.db, data.views.map(({ id: _, ...v }) => v));
+  insertEvents(t.services.db, data.events);
+  t.services.db.run("INSERT INTO excluded_visitors (visitor_id) VALUES (?)", EXCLUDED);
+  const botKeys = DIMENSION_KEYS.filter((k) => k.startsWith("bot:"));
+  assert.deepEqual(botKeys, ["bot:score_bucket", "bot:reason", "bot:pow_verdict"]);
+  const r = rng(5);
+  let rows = 0;
+  for (const bots of ["show", "only"] as const) {
+    for (const key of botKeys) {
+      rows += check(t, data, { ...BASE, bots, dimensions: [key] }, `${bots} by ${key}`);
+      rows += check(
+        t,
+        data,
+        { ...BASE, bots, dimensions: [key, "event:name"] },
+        `${bots} by ${key}, event:name`,
+      );
+      for (const op of FILTER_OPERATORS) {
+        const value = filterValue(data, key, op, r, bots);
+        const filter = [op, key, [value]];
+        check(
+          t,
+          data,
+          { ...BASE, bots, filters: [filter], dimensions: ["visit:country"] },
+          `${bots} ${op} ${key} ${value}`,
+        );
+      }
+    }
+  }
+  // Every band and reason shows up: the comparisons are not over one value.
+  const bands = check(
+    t,
+    data,
+    { ...BASE, bots: "show", dimensions: ["bot:score_bucket"] },
+    "bands",
+  );
+  assert.equal(bands, 4);
+  assert.ok(rows > 30, `the comparisons covered ${rows} rows`);
 });

@@ -21,7 +21,10 @@ export type RowField =
   | "device"
   | "os"
   | "browser"
-  | "screen";
+  | "screen"
+  | "score_bucket"
+  | "bot_reason"
+  | "pow_verdict";
 
 export type TimeUnit = "hour" | "day" | "week" | "month";
 
@@ -102,6 +105,14 @@ export const DIMENSIONS: readonly DimensionSpec[] = [
   // Screen width classes (Bootstrap's breakpoints: xs < 576 ≤ sm < 768 ≤ md < 992 ≤ lg < 1200 ≤
   // xl < 1920 ≤ xxl), as the overview's screen_classes list.
   field("visit:screen", "screen", "Screen", "screen", { empty: UNKNOWN }),
+  // The bot report: each view's or event's own bot score in SCORE_BUCKETS, its stored main reason
+  // (bot_reason: rows counted as human have none) and a view's proof-of-work verdict (events have
+  // none). Only rows the query's bot setting keeps are counted: ask with `bots: "show"` or "only".
+  field("bot:score_bucket", "score_bucket", "Bot score", "bot_score_bucket"),
+  field("bot:reason", "bot_reason", "Bot reason", "bot_reason"),
+  field("bot:pow_verdict", "pow_verdict", "Proof-of-work verdict", "pow_verdict", {
+    empty: "none",
+  }),
 ];
 
 const BY_KEY = new Map(DIMENSIONS.map((d) => [d.key, d]));
@@ -131,6 +142,18 @@ export function dimensionFor(key: string): DimensionSpec | null {
 export function propKeyOf(key: string): string | null {
   return key.startsWith(PROP_PREFIX) ? key.slice(PROP_PREFIX.length) : null;
 }
+
+/**
+ * Bot score bands, lowest first: a score from `from` up to the next band's is `name`. The Bots
+ * page's bands (clean below 25, suspicious below the threshold of 50, bots from it), its bot band
+ * split at 75.
+ */
+export const SCORE_BUCKETS: readonly { from: number; name: string }[] = [
+  { from: 0, name: "0-24" },
+  { from: 25, name: "25-49" },
+  { from: 50, name: "50-74" },
+  { from: 75, name: "75-100" },
+];
 
 /** Screen width classes, narrowest first: below `below` pixels is `name`; wider is `WIDEST`. */
 export const SCREEN_CLASSES: readonly { below: number; name: string }[] = [

@@ -92,6 +92,14 @@ export const METRICS: readonly MetricSpec[] = [
     ["engaged_ms", "engaged_n"],
     (a) => mean(a.engaged_ms / 1000, a.engaged_n),
   ),
+  // The overview's avg_engagement_ms (lib/stats/overview.ts): engaged time per finished page view
+  // in milliseconds, 0 when none finished (time_on_page is the same mean in seconds, null then).
+  metric(
+    "engagement_time",
+    "Engagement time (ms)",
+    ["engaged_ms", "engaged_n"],
+    (a) => ratio(a.engaged_ms, a.engaged_n),
+  ),
   metric(
     "percentage",
     "Share of visitors (%)",

@@ -18,6 +18,7 @@ import {
   type DimensionSpec,
   propKeyOf,
   type RowField,
+  SCORE_BUCKETS,
   SCREEN_CLASSES,
   WIDEST_SCREEN_CLASS,
 } from "../../query/dimensions.ts";
@@ -96,6 +97,18 @@ function fieldColumn(field: RowField, row: "view" | "event"): string {
         classes.join(" ")
       } ELSE '${WIDEST_SCREEN_CLASS}' END END`;
     }
+    // A row's own bot verdicts (not its session's): a view's, or an event's.
+    case "score_bucket": {
+      const score = row === "view" ? "w.bot_score" : "e.bot_score";
+      const bands = [...SCORE_BUCKETS].reverse().map((b) =>
+        `WHEN ${score} >= ${b.from} THEN '${b.name}'`
+      );
+      return `CASE ${bands.join(" ")} END`;
+    }
+    case "bot_reason":
+      return row === "view" ? "w.bot_reason" : "e.bot_reason";
+    case "pow_verdict":
+      return row === "view" ? "w.pow_verdict" : "NULL";
     default:
       return `${own}.${field}`;
   }
@@ -190,7 +203,7 @@ function baseCtes(p: Params, d: Dialect, r: AggregateRequest, range: { from: str
   const windowTo = p.add(new Date(r.toMs + DAY_MS).toISOString());
   const entry = ENTRY_COLUMNS.join(", ");
   return `w AS (
-      SELECT id, site_id, visitor_id, created_at, path, bot_score, ${entry},
+      SELECT id, site_id, visitor_id, created_at, path, bot_score, bot_reason, pow_verdict, ${entry},
         CASE WHEN session_id IS NOT NULL THEN 's' || session_id ELSE 'v' || visitor_id END AS sk,
         ${keptPredicate(r.bots)} AS kept
       FROM visitor_views
