@@ -280,6 +280,11 @@ Deno.test("openapi: every GET answer with a documented JSON schema fits it", asy
   await post("/api/sites", { site_id: "shop", name: "Shop" });
   await post("/api/campaigns", { utm_campaign: "spring", id: "spring", site_id: "shop" });
   await post("/api/bots/exclude", { visitor_id: "v-1", label: "scraper" });
+  await post("/api/segments", {
+    site_id: "shop",
+    name: "Finland",
+    filters: [["is", "visit:country", ["FI"]]],
+  });
   const values: Record<string, string> = {
     site_id: "shop",
     id: "spring",
@@ -296,7 +301,12 @@ Deno.test("openapi: every GET answer with a documented JSON schema fits it", asy
     if (NEEDS_ROWS.has(operation.path)) continue;
     const path = operation.path.replace(
       /:(\w+)/g,
-      (_, name: string) => operation.path.startsWith("/api/sites/") ? "shop" : values[name],
+      (_, name: string) =>
+        operation.path.startsWith("/api/sites/")
+          ? "shop"
+          : operation.path.startsWith("/api/segments/")
+          ? "1"
+          : values[name],
     );
     const url = new URL(path, "http://echelon.test");
     for (const [name, field] of Object.entries(operation.query?.shape ?? {})) {
@@ -325,6 +335,11 @@ const VALID_BODIES: Record<string, unknown> = {
   "POST /api/campaigns": { utm_campaign: "autumn", name: "Autumn", site_id: "shop" },
   "PATCH /api/campaigns/{id}": { name: "Spring", status: "paused" },
   "POST /api/keys": { name: "CI", scope: "read" },
+  "POST /api/segments": {
+    site_id: "shop",
+    name: "Blog",
+    filters: [["contains", "event:page", ["/blog"]]],
+  },
   "POST /api/bots/exclude": { visitor_id: "v-2", label: "x" },
   "POST /api/debug": { enabled: true },
   "POST /api/experiments": {

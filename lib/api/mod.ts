@@ -11,6 +11,7 @@ import { INSTANCE_OPERATIONS } from "./operations/instance.ts";
 import { KEY_OPERATIONS } from "./operations/keys.ts";
 import { PERF_OPERATIONS } from "./operations/perf.ts";
 import { QUERY_OPERATIONS } from "./operations/query.ts";
+import { SEGMENT_OPERATIONS } from "./operations/segments.ts";
 import { SITE_OPERATIONS } from "./operations/sites.ts";
 import { STATS_OPERATIONS } from "./operations/stats.ts";
 
@@ -21,6 +22,7 @@ export const API_OPERATIONS: readonly Operation[] = [
   ...INSTANCE_OPERATIONS,
   ...STATS_OPERATIONS,
   ...QUERY_OPERATIONS,
+  ...SEGMENT_OPERATIONS,
   ...SITE_OPERATIONS,
   ...CAMPAIGN_OPERATIONS,
   ...EXPERIMENT_OPERATIONS,

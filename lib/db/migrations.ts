@@ -484,4 +484,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE visitor_views ADD COLUMN city TEXT;
     `,
   },
+  {
+    // Issue 16: saved segments — per site, a name and a list of filters in the query's syntax
+    // (lib/query/segments.ts), used in a query as ["is", "segment", [id]].
+    version: 13,
+    name: "segments",
+    sql: `
+      CREATE TABLE segments (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        site_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        filters TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        UNIQUE (site_id, name)
+      );
+    `,
+  },
 ];

@@ -172,7 +172,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       '["visit:country"], "filters": [["contains", "event:page", ["/blog"]]]}. Metrics: ' +
       `${METRICS.map((m) => m.key).join(", ")}. Dimensions: ` +
       `${DIMENSIONS.map((d) => d.key).join(", ")}, ${PROP_PREFIX}<key>. Bots are hidden ` +
-      'unless "bots" is "show" or "only".',
+      'unless "bots" is "show" or "only". A saved segment (GET /api/segments) is the filter ' +
+      '["is", "segment", [<id>]].',
     input: QUERY_BODY,
     async run(client, args) {
       const data = await postRead(client, QUERY_PATH, args);

@@ -245,7 +245,7 @@ function parseRange(
 }
 
 /** One filter of the body, checked: the operator, the dimension and the values. */
-function parseFilter(raw: unknown, field: string, depth: number): Filter {
+export function parseFilter(raw: unknown, field: string, depth: number): Filter {
   if (!Array.isArray(raw) || typeof raw[0] !== "string") {
     throw invalid(field, `${show(raw)} is not a filter (["is", "visit:country", ["DE"]])`);
   }

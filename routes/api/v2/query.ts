@@ -1,10 +1,13 @@
 // POST /api/v2/query: the query engine (lib/query/), with Plausible's Stats API v2 shapes. The body
-// is validated and resolved here (400 invalid_query naming the field), then run as the heavy read
+// is validated, its saved segments expanded (lib/query/segments.ts) and resolved here (400
+// invalid_query naming the field), then run as the heavy read
 // `query` (lib/reads/registry.ts): budgeted, cancellable and rate-limited like other heavy reads.
 import { statsQuery } from "../../../lib/api/operations/query.ts";
 import { readBody } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
+import { getSegment } from "../../../lib/db/segments.ts";
 import { resolveQuery } from "../../../lib/query/model.ts";
+import { expandSegments } from "../../../lib/query/segments.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
@@ -12,8 +15,10 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export const handler = {
   async POST(ctx: Ctx) {
-    const body = readBody(statsQuery, await readJsonCapped(ctx.req, MAX_BODY_BYTES));
-    const query = resolveQuery(body, ctx.state.services.now());
+    const { db, now } = ctx.state.services;
+    const raw = readBody(statsQuery, await readJsonCapped(ctx.req, MAX_BODY_BYTES));
+    const body = expandSegments(raw, (id) => getSegment(db, id));
+    const query = resolveQuery(body, now());
     return Response.json(await readerFor(ctx).run("query", query));
   },
 };
