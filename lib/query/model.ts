@@ -106,7 +106,10 @@ export const QUERY_BODY = withCode(
     dimensions: z.array(z.string()).max(6).optional()
       .describe("e.g. time:day, event:page, visit:country, event:props:<key>"),
     filters: z.array(z.unknown()).max(20).optional()
-      .describe('e.g. ["is", "visit:country", ["DE"]]; ["and"|"or", [...]]; ["not", filter]'),
+      .describe(
+        'e.g. ["is", "visit:country", ["DE"]]; ["and"|"or", [...]]; ["not", filter]; a saved ' +
+          'segment: ["is", "segment", [id]]',
+      ),
     order_by: z.array(z.tuple([z.string(), z.enum(["asc", "desc"])])).max(10).optional(),
     include: z.object({
       total_rows: z.boolean().optional(),

@@ -3,8 +3,7 @@
 // which is expanded into the segment's own filters before the query is resolved and compiled.
 // A segment cannot reference a segment, so one expansion is complete.
 import { HttpError } from "../http_error.ts";
-import { type QueryBody } from "./model.ts";
-import { parseFilter } from "./model.ts";
+import { parseFilter, type QueryBody } from "./model.ts";
 
 export const SEGMENT_DIMENSION = "segment";
 export const MAX_SEGMENT_FILTERS = 20;
