@@ -9,8 +9,6 @@
 // "replayed": those responses are `no-store`. Their gzip is not made per request (a flood of them
 // would hold the event loop that answers hits): the script around the challenge is compressed
 // once per site and epoch (lib/gzip_template.ts) and each response adds only its challenge.
-import { Buffer } from "node:buffer";
-import { gzipSync } from "node:zlib";
 import { GzipTemplate } from "../lib/gzip_template.ts";
 import { acceptsGzip } from "../lib/http_accept.ts";
 import { isTrustedProxy } from "../lib/ingest/client_ip.ts";
@@ -66,7 +64,11 @@ const templates = new LruCache<string, { head: string; tail: string; gzip: GzipT
   MAX_TEMPLATES,
 );
 
-/** The script around the challenge slot of `injected`, its gzip compressed once. */
+/**
+ * The script around the challenge slot of `injected`, its gzip compressed once. The slot splits the
+ * WASM hex before it from the JavaScript after it (renderInjected), which compresses better as
+ * two streams than as one: the generic script is served from such a template too.
+ */
 function challengeTemplate(built: BuiltTracker, file: string, injected: Injected) {
   const json = renderInjected({ ...injected, c: CHALLENGE_SLOT });
   const key = `${file}\n${json}`;
@@ -146,8 +148,8 @@ export const handler = {
     }
     let gzipped = built.gzipped.get(json);
     if (!gzipped) {
-      const body = built.prefix + json + built.suffix;
-      gzipped = new Uint8Array(gzipSync(Buffer.from(body), { level: 9 }));
+      const file = variantFile(variant);
+      gzipped = challengeTemplate(built, file, injected).gzip.render(jsonLiteral(injected.c));
       if (built.gzipped.size >= MAX_CACHED_GZIP) built.gzipped.clear();
       built.gzipped.set(json, gzipped);
     }
