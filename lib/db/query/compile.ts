@@ -8,6 +8,9 @@
 // - `s`: sessions (one tab's session_id, else the visitor id) of the kept views, with their entry
 //   view's attributes, exit page, page count and length; a session counts in the range its first
 //   view falls in, its later views (up to a day past the range) included.
+//   At the default bot threshold it is read from the sessions table (lib/db/session_table.ts),
+//   which the writer keeps current; only sessions crossing the window's edges are built from
+//   their views there.
 // - views: kept views in the range, with their session's entry page, exit page and source.
 // - events: the sites' events in the range (same bot rule on their own score), with their session.
 // - bots: every view in the range, kept or not (the bot share).
