@@ -9,24 +9,13 @@
 // arrive in any order. Whatever changes raw rows other than an insert (a purge, a rescoring)
 // rebuilds the sessions it touched from their rows: markTouched before, rebuildTouched after.
 import type { Database } from "./database.ts";
-import { BOT_SCORE_THRESHOLD } from "./columns.ts";
+import { BOT_SCORE_THRESHOLD, VIEW_COLUMNS } from "./columns.ts";
 
-/** The columns a session copies from its entry view (the query's session dimensions). */
-export const SESSION_ENTRY_COLUMNS = [
-  "screen_width",
-  "device_type",
-  "os_name",
-  "browser_name",
-  "country_code",
-  "referrer",
-  "referrer_domain",
-  "referrer_type",
-  "utm_source",
-  "utm_medium",
-  "utm_campaign",
-  "utm_content",
-  "utm_term",
-] as const;
+/** The columns a session copies from its entry view (the query's session dimensions): where it
+ * came from, and who came. */
+export const SESSION_ENTRY_COLUMNS = VIEW_COLUMNS.filter((c) =>
+  /^(referrer|utm_|country_code|device_type|os_name|browser_name|screen_width)/.test(c)
+);
 
 /** A view's session key over a visitor_views row (aliased `v`). */
 export const SESSION_KEY_SQL =
