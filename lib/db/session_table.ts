@@ -56,7 +56,7 @@ export function upsertSessions(db: Database, firstId: number, lastId: number): v
   db.statement(UPSERT_RANGE).run(firstId, lastId);
 }
 
-/** The sessions of the views matching `where` (over visitor_views `v`), keys of the rebuild. */
+/** The keys of the sessions to rebuild (a temp table: one per connection). */
 const TOUCHED = "temp.touched_sessions";
 
 /**
