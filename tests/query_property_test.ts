@@ -564,6 +564,7 @@ Deno.test("query engine = brute force: views written in batches out of order, se
   for (const key of ["visit:entry_page", "visit:exit_page", "visit:source", "visit:country"]) {
     rows += check(t, data, { ...BASE, dimensions: [key] }, `batches by ${key}`);
     rows += check(t, data, { ...BASE, bots: "only", dimensions: [key] }, `batches bots by ${key}`);
+    rows += check(t, data, { ...BASE, bots: "show", dimensions: [key] }, `batches all by ${key}`);
   }
   rows += check(t, data, {
     ...BASE,

@@ -8,8 +8,9 @@
 // - `s`: sessions (one tab's session_id, else the visitor id) of the kept views, with their entry
 //   view's attributes, exit page, page count and length; a session counts in the range its first
 //   view falls in, its later views (up to a day past the range) included.
-//   At the default bot threshold it is read from the sessions table (lib/db/session_table.ts),
-//   which the writer keeps current; only sessions crossing the window's edges are built from
+//   It is read from the sessions table (lib/db/session_table.ts), which the writer keeps current,
+//   unless bots are hidden or shown alone at another threshold than the table's; only sessions
+//   crossing the window's edges (and, all views kept, those on both bot sides) are built from
 //   their views there.
 // - views: kept views in the range, with their session's entry page, exit page and source.
 // - events: the sites' events in the range (same bot rule on their own score), with their session.
@@ -188,13 +189,17 @@ function filterSql(d: Dialect, p: Params, f: Filter, rel: Relation): string {
   }
 }
 
-/** The sessions table's bot side a request reads, or null when it must build sessions from the
- * raw rows (all views shown, or a threshold other than the one the table splits at). */
-function tableSide(r: AggregateRequest): 0 | 1 | null {
-  if (r.sessions === "raw" || r.bots.mode === "show") return null;
+/** The sessions table's bot side a request reads ("both" when every view is kept), or null when
+ * it must build sessions from the raw rows (a threshold other than the one the table splits at,
+ * or asked to). */
+function tableSide(r: AggregateRequest): TableSide | null {
+  if (r.sessions === "raw") return null;
+  if (r.bots.mode === "show") return "both";
   if (Math.trunc(r.bots.threshold) !== BOT_SCORE_THRESHOLD) return null;
   return r.bots.mode === "only" ? 1 : 0;
 }
+
+type TableSide = 0 | 1 | "both";
 
 /** The sessions (`s`'s columns) of grouped views `g` (site_id, sk, n, first_id, last_id). */
 function sessionsOfGroups(d: Dialect, g: string, range: { from: string; to: string }): string {
@@ -215,24 +220,32 @@ function sessionsOfGroups(d: Dialect, g: string, range: { from: string; to: stri
  */
 function tableSessions(
   d: Dialect,
-  side: 0 | 1,
+  side: TableSide,
   sites: string,
   window: { from: string; to: string },
   range: { from: string; to: string },
 ): string {
-  const mine = `site_id IN (SELECT value FROM json_each(${sites})) AND bot = ${side}`;
-  const kept = side
-    ? `v.bot_score >= ${BOT_SCORE_THRESHOLD}`
-    : `v.bot_score < ${BOT_SCORE_THRESHOLD}`;
+  const mine = `site_id IN (SELECT value FROM json_each(${sites}))
+    AND bot ${side === "both" ? "IN (0, 1)" : `= ${side}`}`;
+  const kept = side === "both" ? "1" : `v.bot_score ${side ? ">=" : "<"} ${BOT_SCORE_THRESHOLD}`;
   const inWindow = `v.created_at >= ${window.from} AND v.created_at < ${window.to}
     AND ${kept} AND ${notExcludedPredicate("v.visitor_id")}`;
+  const starts = `first_at >= ${window.from} AND first_at < ${window.to}`;
+  // All views kept: a session with views on both bot sides is built from its views too.
+  const split = `EXISTS (SELECT 1 FROM sessions o
+    WHERE o.site_id = sessions.site_id AND o.sk = sessions.sk AND o.bot <> sessions.bot)`;
   return `edge AS (
       SELECT site_id, sk FROM sessions
-      WHERE ${mine} AND first_at >= ${window.from} AND first_at < ${window.to}
-        AND last_at >= ${window.to}
+      WHERE ${mine} AND ${starts} AND last_at >= ${window.to}
       UNION
       SELECT site_id, sk FROM sessions
-      WHERE ${mine} AND last_at >= ${window.from} AND first_at < ${window.from}
+      WHERE ${mine} AND last_at >= ${window.from} AND first_at < ${window.from}${
+    side === "both"
+      ? `
+      UNION
+      SELECT site_id, sk FROM sessions WHERE ${mine} AND ${starts} AND ${split}`
+      : ""
+  }
     ),
     ev AS (
       SELECT e.site_id, e.sk, v.id, v.created_at FROM edge e CROSS JOIN visitor_views v
@@ -256,8 +269,8 @@ function tableSessions(
         ${d.durationMs("first_at", "last_at")},
         first_at >= ${range.from} AND first_at < ${range.to}
       FROM sessions
-      WHERE ${mine} AND first_at >= ${window.from} AND first_at < ${window.to}
-        AND last_at < ${window.to} AND ${notExcludedPredicate()}
+      WHERE ${mine} AND ${starts} AND last_at < ${window.to} AND ${notExcludedPredicate()}
+        ${side === "both" ? `AND NOT ${split}` : ""}
     )`;
 }
 
