@@ -1,7 +1,7 @@
 // The sessions table (migration 13) is exact at every commit: after each batch of views written
 // in any order, after the migration's backfill of older rows, after a retention purge, after the
-// correlator's rescorings and after a site's deletion, it holds what the raw rows say (a brute
-// force over every view here).
+// correlator's rescorings, after a site's deletion and after a range's rebuild, it holds what the
+// raw rows say (a brute force over every view here).
 import assert from "node:assert/strict";
 import { Database } from "../lib/db/database.ts";
 import { migrate } from "../lib/db/migrate.ts";
@@ -11,7 +11,11 @@ import { BOT_SCORE_THRESHOLD, insertSql, VIEW_COLUMNS, type ViewRow } from "../l
 import { purgeViewsBatch } from "../lib/db/retention.ts";
 import { applyCorrelationPenalty, applyNoEventPenalty } from "../lib/db/bots.ts";
 import { createSite, deleteSite } from "../lib/db/sites.ts";
-import { rebuildAllSessions, SESSION_ENTRY_COLUMNS } from "../lib/db/session_table.ts";
+import {
+  rebuildAllSessions,
+  rebuildSessionsInRange,
+  SESSION_ENTRY_COLUMNS,
+} from "../lib/db/session_table.ts";
 import { view } from "./_stats_fixture.ts";
 
 type Stored = Record<string, string | number | null>;
@@ -197,5 +201,30 @@ Deno.test("sessions: deleting a site with its data deletes its sessions", () => 
     assert.ok(sessions.length > 0);
     assert.deepEqual(sessions, bruteForce(db));
     assert.ok(sessions.every((s) => s.site_id === "shop"));
+  });
+});
+
+Deno.test("sessions: a range's rebuild restores its sessions whole, and only those", () => {
+  withDb((db) => {
+    insertViews(db, views(6, 300));
+    const want = bruteForce(db);
+    // Sessions damaged inside and outside the range; the range's are rebuilt from all their views.
+    db.run("UPDATE sessions SET views = 0, exit_page = 'x'");
+    const from = "2026-11-19T10:10:00.000Z", to = "2026-11-19T10:20:00.000Z";
+    const rebuilt = rebuildSessionsInRange(db, "shop", from, to);
+    assert.ok(rebuilt > 5);
+    const inRange = (s: Stored) =>
+      db.get<{ n: number }>(
+          `SELECT COUNT(*) AS n FROM visitor_views v WHERE site_id = 'shop' AND created_at >= ?
+           AND created_at < ? AND (CASE WHEN session_id IS NOT NULL THEN 's' || session_id
+           ELSE 'v' || visitor_id END) = ?`,
+          from,
+          to,
+          s.sk as string,
+        )!.n > 0 && s.site_id === "shop";
+    const got = stored(db);
+    assert.equal(got.filter((s) => s.views as number > 0).length, rebuilt);
+    assert.deepEqual(got.filter(inRange), want.filter(inRange));
+    assert.ok(got.filter((s) => !inRange(s)).every((s) => s.views === 0));
   });
 });

@@ -7,7 +7,8 @@
 //
 // The merges are order-independent (earliest wins, latest wins, counts add), so batches may
 // arrive in any order. Whatever changes raw rows other than an insert (a purge, a rescoring)
-// rebuilds the sessions it touched from their rows: markTouched before, rebuildTouched after.
+// rebuilds the sessions it touched from their rows: markTouched before, rebuildTouched after
+// (rebuildSessionsInRange for a site's time range, rebuildAllSessions for everything).
 import type { Database } from "./database.ts";
 import { BOT_SCORE_THRESHOLD, VIEW_COLUMNS } from "./columns.ts";
 
@@ -96,6 +97,20 @@ export function rebuildTouched(db: Database): number {
     const n = db.run(rebuildSql(views)).changes;
     db.run(`DELETE FROM ${TOUCHED}`);
     return n;
+  });
+}
+
+/** Rebuilds the sessions with a view of `siteId` created in [from, to) from their views (all of
+ * them, inside the range or not). Returns how many sessions were rebuilt. */
+export function rebuildSessionsInRange(
+  db: Database,
+  siteId: string,
+  from: string,
+  to: string,
+): number {
+  return db.transaction(() => {
+    markTouched(db, "site_id = ?1 AND created_at >= ?2 AND created_at < ?3", siteId, from, to);
+    return rebuildTouched(db);
   });
 }
 
