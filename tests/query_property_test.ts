@@ -3,7 +3,8 @@
 // crossing midnight or the range's edges, bots, an excluded visitor, custom properties), then every
 // metric by every dimension, every filter operator on every dimension, and/or/not, the three bot
 // settings, a non-UTC zone, the bot report's dimensions (score band, reason, proof-of-work verdict)
-// with bots shown, each compared row by row with what the rows say.
+// with bots shown, views written in batches out of order (the sessions table, merged by the writer,
+// then answers), each compared row by row with what the rows say.
 import assert from "node:assert/strict";
 import { insertEvents, insertViews } from "../lib/db/collect.ts";
 import type { EventRow, ViewRow } from "../lib/db/columns.ts";
@@ -611,5 +612,34 @@ Deno.test("query engine = brute force: the bot report's dimensions with bots sho
     "bands",
   );
   assert.equal(bands, 4);
+  assert.ok(rows > 30, `the comparisons covered ${rows} rows`);
+});
+
+Deno.test("query engine = brute force: views written in batches out of order, sessions spanning batches", async () => {
+  const t = await createTestApp();
+  const generated = generate(13);
+  // Four batches, each every fourth view in reverse, written 3, 1, 0, 2: a session of two views
+  // or more has them in different batches, its exit often written before its entry.
+  const batches = [3, 1, 0, 2].map((k) => generated.views.filter((_, i) => i % 4 === k).reverse());
+  const written = batches.flat().map((v, i) => ({ ...v, id: i + 1 }));
+  const data: Data = { views: written, events: generated.events };
+  for (const batch of batches) insertViews(t.services.db, batch.map(({ id: _, ...v }) => v));
+  insertEvents(t.services.db, data.events);
+  t.services.db.run("INSERT INTO excluded_visitors (visitor_id) VALUES (?)", EXCLUDED);
+  const reversed = t.services.db.get<{ n: number }>(
+    "SELECT COUNT(*) AS n FROM sessions WHERE first_id > last_id",
+  )!.n;
+  assert.ok(reversed > 5, `${reversed} sessions with their entry written after their exit`);
+  let rows = check(t, data, BASE, "batches totals");
+  for (const key of ["visit:entry_page", "visit:exit_page", "visit:source", "visit:country"]) {
+    rows += check(t, data, { ...BASE, dimensions: [key] }, `batches by ${key}`);
+    rows += check(t, data, { ...BASE, bots: "only", dimensions: [key] }, `batches bots by ${key}`);
+    rows += check(t, data, { ...BASE, bots: "show", dimensions: [key] }, `batches all by ${key}`);
+  }
+  rows += check(t, data, {
+    ...BASE,
+    filters: [["is", "event:page", ["/pricing"]]],
+    dimensions: ["visit:entry_page"],
+  }, "batches filtered");
   assert.ok(rows > 30, `the comparisons covered ${rows} rows`);
 });

@@ -3,6 +3,7 @@
 import type { Database, SqlParam } from "./database.ts";
 import { SIGNALS } from "../bots/signals.ts";
 import { BOT_SCORE_THRESHOLD, UNVERIFIED_REASON } from "./columns.ts";
+import { markTouched, rebuildTouched } from "./session_table.ts";
 
 /** Score from which a visitor is listed as suspicious ("medium" in the UI) by default. */
 export const SUSPICIOUS_SCORE = 25;
@@ -143,9 +144,18 @@ export function applyCorrelationPenalty(
     for (let i = 0; i < p.visitorIds.length; i += IDS_PER_STATEMENT) {
       const ids = JSON.stringify(p.visitorIds.slice(i, i + IDS_PER_STATEMENT));
       const args = [p.penalty, p.clusterSize, p.fingerprint, p.siteId, p.since, ids];
+      // A raised score may move views to their session's bot side: rebuilt after.
+      markTouched(
+        db,
+        "site_id = ?1 AND created_at >= ?2 AND visitor_id IN (SELECT value FROM json_each(?3))",
+        p.siteId,
+        p.since,
+        ids,
+      );
       changed.views += Number(views.run(...args).changes);
       changed.events += Number(events.run(...args).changes);
     }
+    rebuildTouched(db);
   });
   return changed;
 }
@@ -158,21 +168,30 @@ export function applyNoEventPenalty(
   db: Database,
   range: { from: string; to: string; points: number },
 ): number {
-  return db.run(
-    `UPDATE visitor_views
-     SET bot_reason = ${raisedReason("?1", "no_events")},
-         bot_score = MIN(100, bot_score + ?1),
-         bot_score_detail = json_set(${DETAIL}, '$.no_events', ?1)
-     WHERE created_at >= ?2 AND created_at < ?3 AND bot_score >= 0
+  // Unqualified columns are the view's; `views` names its table in the subquery.
+  const penalised = (views: string) =>
+    `created_at >= ?2 AND created_at < ?3 AND bot_score >= 0
        AND ${detailField("$.no_events")} IS NULL
        AND NOT EXISTS (
          SELECT 1 FROM semantic_events e
-         WHERE e.visitor_id = visitor_views.visitor_id AND e.site_id = visitor_views.site_id
-       )`,
-    range.points,
-    range.from,
-    range.to,
-  ).changes;
+         WHERE e.visitor_id = ${views}.visitor_id AND e.site_id = ${views}.site_id
+       )`;
+  return db.transaction(() => {
+    // A raised score may move views to their session's bot side: rebuilt after.
+    markTouched(db, `?1 IS NOT NULL AND ${penalised("v")}`, range.points, range.from, range.to);
+    const changed = db.run(
+      `UPDATE visitor_views
+       SET bot_reason = ${raisedReason("?1", "no_events")},
+           bot_score = MIN(100, bot_score + ?1),
+           bot_score_detail = json_set(${DETAIL}, '$.no_events', ?1)
+       WHERE ${penalised("visitor_views")}`,
+      range.points,
+      range.from,
+      range.to,
+    ).changes;
+    rebuildTouched(db);
+    return changed;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

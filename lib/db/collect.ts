@@ -3,6 +3,7 @@
 import type { Database } from "./database.ts";
 import { EVENT_COLUMNS, type EventRow, insertSql, VIEW_COLUMNS, type ViewRow } from "./columns.ts";
 import { OTHER_VALUE } from "./stats_source.ts";
+import { upsertSessions } from "./session_table.ts";
 
 /** The tables the buffered writers fill, with their column lists (lib/db/columns.ts). */
 export const WRITE_TABLES = {
@@ -20,7 +21,7 @@ export function insertEvents(db: Database, rows: EventRow[]): void {
   insertRows(db, "semantic_events", rows);
 }
 
-/** Inserts rows of `table` in one transaction. */
+/** Inserts rows of `table` in one transaction (views also update their sessions). */
 export function insertRows(
   db: Database,
   table: WriteTable,
@@ -31,10 +32,16 @@ export function insertRows(
   // One argument array for every row: binding is most of the per-row cost on this thread.
   const args: Value[] = new Array(columns.length);
   db.transaction(() => {
+    let firstId = 0;
+    let lastId = -1;
     for (const row of rows) {
       for (let i = 0; i < columns.length; i++) args[i] = row[columns[i]];
-      stmt.run(...args);
+      lastId = Number(stmt.run(...args).lastInsertRowid);
+      if (firstId === 0) firstId = lastId;
     }
+    // The batch's views merged into their sessions in the same transaction (ids are
+    // consecutive: one writer inside one transaction).
+    if (table === "visitor_views") upsertSessions(db, firstId, lastId);
   });
 }
 

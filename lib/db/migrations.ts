@@ -485,9 +485,68 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    // Issue 16: sessions kept current by the writer (lib/db/session_table.ts), one row per
+    // (site, session key, bot side); filled here from the raw rows. The query compiler finds a
+    // range's sessions by when they start, and those crossing a window's start by when they end.
+    version: 13,
+    name: "sessions",
+    sql: `
+      CREATE TABLE sessions (
+        site_id TEXT NOT NULL,
+        sk TEXT NOT NULL,
+        bot INTEGER NOT NULL,
+        visitor_id TEXT NOT NULL,
+        views INTEGER NOT NULL,
+        first_at TEXT NOT NULL,
+        first_id INTEGER NOT NULL,
+        last_at TEXT NOT NULL,
+        last_id INTEGER NOT NULL,
+        entry_page TEXT NOT NULL,
+        exit_page TEXT NOT NULL,
+        min_bot_score INTEGER NOT NULL,
+        max_bot_score INTEGER NOT NULL,
+        screen_width INTEGER,
+        device_type TEXT,
+        os_name TEXT,
+        browser_name TEXT,
+        country_code TEXT,
+        referrer TEXT,
+        referrer_domain TEXT,
+        referrer_type TEXT,
+        utm_source TEXT,
+        utm_medium TEXT,
+        utm_campaign TEXT,
+        utm_content TEXT,
+        utm_term TEXT,
+        UNIQUE (site_id, sk, bot)
+      );
+      CREATE INDEX idx_sessions_first ON sessions (site_id, bot, first_at);
+      CREATE INDEX idx_sessions_last ON sessions (site_id, bot, last_at, first_at);
+      INSERT INTO sessions (site_id, sk, bot, visitor_id, views, first_at, first_id, last_at,
+        last_id, entry_page, exit_page, min_bot_score, max_bot_score, screen_width, device_type,
+        os_name, browser_name, country_code, referrer, referrer_domain, referrer_type,
+        utm_source, utm_medium, utm_campaign, utm_content, utm_term)
+      SELECT g.site_id, g.sk, g.bot, f.visitor_id, g.views, f.created_at, f.id, l.created_at,
+        l.id, f.path, l.path, g.min_bot, g.max_bot, f.screen_width, f.device_type, f.os_name,
+        f.browser_name, f.country_code, f.referrer, f.referrer_domain, f.referrer_type,
+        f.utm_source, f.utm_medium, f.utm_campaign, f.utm_content, f.utm_term
+      FROM (
+        SELECT site_id,
+          CASE WHEN session_id IS NOT NULL THEN 's' || session_id ELSE 'v' || visitor_id END
+            AS sk,
+          bot_score >= 50 AS bot, COUNT(*) AS views, MIN(bot_score) AS min_bot,
+          MAX(bot_score) AS max_bot,
+          CAST(substr(MIN(created_at || printf('%015d', id)), 25) AS INTEGER) AS first_id,
+          CAST(substr(MAX(created_at || printf('%015d', id)), 25) AS INTEGER) AS last_id
+        FROM visitor_views GROUP BY 1, 2, 3
+      ) g CROSS JOIN visitor_views f ON f.id = g.first_id
+        CROSS JOIN visitor_views l ON l.id = g.last_id;
+    `,
+  },
+  {
     // Issue 16: saved segments — per site, a name and a list of filters in the query's syntax
     // (lib/query/segments.ts), used in a query as ["is", "segment", [id]].
-    version: 13,
+    version: 14,
     name: "segments",
     sql: `
       CREATE TABLE segments (

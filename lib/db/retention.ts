@@ -4,6 +4,7 @@
 // keys are purged by lib/db/perf.ts and lib/db/api_keys.ts, next to their other queries.)
 import type { Database } from "./database.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
+import { markTouched, rebuildTouched } from "./session_table.ts";
 
 /** Clean rows created before `cleanBefore` and bot-scored rows created before `botBefore`. */
 export interface PurgeCutoffs {
@@ -18,20 +19,19 @@ function purgeBatch(
   limit: number,
 ): number {
   const latest = cut.cleanBefore > cut.botBefore ? cut.cleanBefore : cut.botBefore;
-  return db.transaction(() =>
-    db.run(
-      `DELETE FROM ${table} WHERE id IN (
-         SELECT id FROM ${table}
-         WHERE created_at < ? AND (
-           (bot_score < ${BOT_SCORE_THRESHOLD} AND created_at < ?)
-           OR (bot_score >= ${BOT_SCORE_THRESHOLD} AND created_at < ?))
-         LIMIT ?)`,
-      latest,
-      cut.cleanBefore,
-      cut.botBefore,
-      limit,
-    ).changes
-  );
+  const batch = `SELECT id FROM ${table}
+    WHERE created_at < ?1 AND (
+      (bot_score < ${BOT_SCORE_THRESHOLD} AND created_at < ?2)
+      OR (bot_score >= ${BOT_SCORE_THRESHOLD} AND created_at < ?3))
+    LIMIT ?4`;
+  const args = [latest, cut.cleanBefore, cut.botBefore, limit];
+  return db.transaction(() => {
+    // The sessions of purged views are rebuilt from the views they keep.
+    if (table === "visitor_views") markTouched(db, `v.id IN (${batch})`, ...args);
+    const n = db.run(`DELETE FROM ${table} WHERE id IN (${batch})`, ...args).changes;
+    if (table === "visitor_views") rebuildTouched(db);
+    return n;
+  });
 }
 
 /** Deletes up to `limit` expired page views; returns how many. */

@@ -286,6 +286,7 @@ export function deleteSite(
     };
     if (options.purgeData) {
       counts.views = db.run("DELETE FROM visitor_views WHERE site_id = ?", siteId).changes;
+      db.run("DELETE FROM sessions WHERE site_id = ?", siteId);
       counts.events = db.run("DELETE FROM semantic_events WHERE site_id = ?", siteId).changes;
       counts.bot_traffic = db.run("DELETE FROM bot_traffic WHERE site_id = ?", siteId).changes;
       // Server-side crawler hits (lib/db/crawlers.ts) are known-bot traffic too.

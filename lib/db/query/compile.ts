@@ -8,6 +8,10 @@
 // - `s`: sessions (one tab's session_id, else the visitor id) of the kept views, with their entry
 //   view's attributes, exit page, page count and length; a session counts in the range its first
 //   view falls in, its later views (up to a day past the range) included.
+//   It is read from the sessions table (lib/db/session_table.ts), which the writer keeps current,
+//   unless bots are hidden or shown alone at another threshold than the table's; only sessions
+//   crossing the window's edges (and, all views kept, those on both bot sides) are built from
+//   their views there.
 // - views: kept views in the range, with their session's entry page, exit page and source.
 // - events: the sites' events in the range (same bot rule on their own score), with their session.
 // - bots: every view in the range, kept or not (the bot share).
@@ -27,7 +31,8 @@ import { type BotMode, type Filter, isCondition } from "../../query/model.ts";
 import type { OffsetSpan } from "../../query/time_zone.ts";
 import type { SqlParam } from "../database.ts";
 import { notExcludedPredicate } from "../bots.ts";
-import { VIEW_COLUMNS } from "../columns.ts";
+import { BOT_SCORE_THRESHOLD } from "../columns.ts";
+import { SESSION_ENTRY_COLUMNS } from "../session_table.ts";
 import type { Dialect } from "./dialect.ts";
 
 /** What one execution counts: the compiler's input. */
@@ -41,6 +46,9 @@ export interface AggregateRequest {
   dimensions: string[];
   filter: Filter | null;
   bots: { mode: BotMode; threshold: number };
+  /** Where sessions come from: the sessions table when it can answer (the default), or the raw
+   * rows ("raw", what the table is checked against). */
+  sessions?: "table" | "raw";
 }
 
 export interface Compiled {
@@ -62,9 +70,7 @@ class Params {
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** The attributes a session takes from its first view: where it came from, and who came. */
-const ENTRY_COLUMNS = VIEW_COLUMNS.filter((c) =>
-  /^(referrer|utm_|country_code|device_type|os_name|browser_name|screen_width)/.test(c)
-);
+const ENTRY_COLUMNS = SESSION_ENTRY_COLUMNS;
 
 /** A row field over a view row (`w`) or an event row (`e`), both with their session `s`. */
 function fieldColumn(field: RowField, row: "view" | "event"): string {
@@ -196,35 +202,118 @@ function filterSql(d: Dialect, p: Params, f: Filter, rel: Relation): string {
   }
 }
 
+/** The sessions table's bot side a request reads ("both" when every view is kept), or null when
+ * it must build sessions from the raw rows (a threshold other than the one the table splits at,
+ * or asked to). */
+function tableSide(r: AggregateRequest): TableSide | null {
+  if (r.sessions === "raw") return null;
+  if (r.bots.mode === "show") return "both";
+  if (Math.trunc(r.bots.threshold) !== BOT_SCORE_THRESHOLD) return null;
+  return r.bots.mode === "only" ? 1 : 0;
+}
+
+type TableSide = 0 | 1 | "both";
+
+/** The sessions (`s`'s columns) of grouped views `g` (site_id, sk, n, first_id, last_id). */
+function sessionsOfGroups(d: Dialect, g: string, range: { from: string; to: string }): string {
+  return `SELECT g.site_id, g.sk, g.n, f.path AS entry_page, l.path AS exit_page,
+        ${ENTRY_COLUMNS.map((c) => `f.${c}`).join(", ")},
+        CASE WHEN f.referrer_type IS 'internal' THEN NULL ELSE f.referrer_domain END AS source,
+        ${d.durationMs("f.created_at", "l.created_at")} AS duration_ms,
+        f.created_at >= ${range.from} AND f.created_at < ${range.to} AS in_range
+      -- CROSS JOIN keeps the sessions outside: two rowid lookups each.
+      FROM ${g} g CROSS JOIN visitor_views f ON f.id = g.first_id
+        CROSS JOIN visitor_views l ON l.id = g.last_id`;
+}
+
+/**
+ * The sessions of the window from the sessions table (lib/db/session_table.ts): those wholly
+ * inside it as stored; those crossing its start or end (a session is the window's views only)
+ * built from their views in the window, found by key.
+ */
+function tableSessions(
+  d: Dialect,
+  side: TableSide,
+  sites: string,
+  window: { from: string; to: string },
+  range: { from: string; to: string },
+): string {
+  const mine = `site_id IN (SELECT value FROM json_each(${sites}))
+    AND bot ${side === "both" ? "IN (0, 1)" : `= ${side}`}`;
+  const kept = side === "both" ? "1" : `v.bot_score ${side ? ">=" : "<"} ${BOT_SCORE_THRESHOLD}`;
+  const inWindow = `v.created_at >= ${window.from} AND v.created_at < ${window.to}
+    AND ${kept} AND ${notExcludedPredicate("v.visitor_id")}`;
+  const starts = `first_at >= ${window.from} AND first_at < ${window.to}`;
+  // All views kept: a session with views on both bot sides is built from its views too.
+  const split = `EXISTS (SELECT 1 FROM sessions o
+    WHERE o.site_id = sessions.site_id AND o.sk = sessions.sk AND o.bot <> sessions.bot)`;
+  return `edge AS (
+      SELECT site_id, sk FROM sessions
+      WHERE ${mine} AND ${starts} AND last_at >= ${window.to}
+      UNION
+      SELECT site_id, sk FROM sessions
+      WHERE ${mine} AND last_at >= ${window.from} AND first_at < ${window.from}${
+    side === "both"
+      ? `
+      UNION
+      SELECT site_id, sk FROM sessions WHERE ${mine} AND ${starts} AND ${split}`
+      : ""
+  }
+    ),
+    ev AS (
+      SELECT e.site_id, e.sk, v.id, v.created_at FROM edge e CROSS JOIN visitor_views v
+        ON v.session_id = substr(e.sk, 2) AND v.site_id = e.site_id
+      WHERE e.sk LIKE 's%' AND ${inWindow}
+      UNION ALL
+      SELECT e.site_id, e.sk, v.id, v.created_at FROM edge e CROSS JOIN visitor_views v
+        ON v.visitor_id = substr(e.sk, 2) AND v.site_id = e.site_id
+      WHERE e.sk LIKE 'v%' AND v.session_id IS NULL AND ${inWindow}
+    ),
+    sg AS (
+      SELECT site_id, sk, COUNT(*) AS n, ${d.firstId("created_at", "id")} AS first_id,
+        ${d.lastId("created_at", "id")} AS last_id
+      FROM ev GROUP BY site_id, sk
+    ),
+    s AS MATERIALIZED (
+      ${sessionsOfGroups(d, "sg", range)}
+      UNION ALL
+      SELECT site_id, sk, views, entry_page, exit_page, ${ENTRY_COLUMNS.join(", ")},
+        CASE WHEN referrer_type IS 'internal' THEN NULL ELSE referrer_domain END,
+        ${d.durationMs("first_at", "last_at")},
+        first_at >= ${range.from} AND first_at < ${range.to}
+      FROM sessions
+      WHERE ${mine} AND ${starts} AND last_at < ${window.to} AND ${notExcludedPredicate()}
+        ${side === "both" ? `AND NOT ${split}` : ""}
+    )`;
+}
+
 /** The views and sessions every family starts from (see the file header). */
 function baseCtes(p: Params, d: Dialect, r: AggregateRequest, range: { from: string; to: string }) {
   const sites = p.add(JSON.stringify(r.siteIds));
-  const windowFrom = p.add(new Date(r.fromMs - DAY_MS).toISOString());
-  const windowTo = p.add(new Date(r.toMs + DAY_MS).toISOString());
+  const window = {
+    from: p.add(new Date(r.fromMs - DAY_MS).toISOString()),
+    to: p.add(new Date(r.toMs + DAY_MS).toISOString()),
+  };
   const entry = ENTRY_COLUMNS.join(", ");
-  return `w AS (
+  const side = tableSide(r);
+  const w = `w AS (
       SELECT id, site_id, visitor_id, created_at, path, bot_score, bot_reason, pow_verdict, ${entry},
         CASE WHEN session_id IS NOT NULL THEN 's' || session_id ELSE 'v' || visitor_id END AS sk,
         ${keptPredicate(r.bots)} AS kept
       FROM visitor_views
       WHERE site_id IN (SELECT value FROM json_each(${sites}))
-        AND created_at >= ${windowFrom} AND created_at < ${windowTo}
+        AND created_at >= ${window.from} AND created_at < ${window.to}
         AND ${notExcludedPredicate()}
-    ),
+    )`;
+  if (side !== null) return `${w},\n    ${tableSessions(d, side, sites, window, range)}`;
+  return `${w},
     sg AS (
       SELECT site_id, sk, COUNT(*) AS n, ${d.firstId("created_at", "id")} AS first_id,
         ${d.lastId("created_at", "id")} AS last_id
       FROM w WHERE kept GROUP BY site_id, sk
     ),
     s AS MATERIALIZED (
-      SELECT sg.site_id, sg.sk, sg.n, f.path AS entry_page, l.path AS exit_page,
-        ${ENTRY_COLUMNS.map((c) => `f.${c}`).join(", ")},
-        CASE WHEN f.referrer_type IS 'internal' THEN NULL ELSE f.referrer_domain END AS source,
-        ${d.durationMs("f.created_at", "l.created_at")} AS duration_ms,
-        f.created_at >= ${range.from} AND f.created_at < ${range.to} AS in_range
-      -- CROSS JOIN keeps the sessions outside: two rowid lookups each.
-      FROM sg CROSS JOIN visitor_views f ON f.id = sg.first_id
-        CROSS JOIN visitor_views l ON l.id = sg.last_id
+      ${sessionsOfGroups(d, "sg", range)}
     )`;
 }
 
