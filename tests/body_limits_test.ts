@@ -33,6 +33,7 @@ const TAKES_NO_BODY: ReadonlySet<string> = new Set([
   "DELETE /api/campaigns/:id",
   "DELETE /api/experiments/:id",
   "DELETE /api/keys/:id",
+  "DELETE /api/segments/:id",
   "DELETE /api/sites/:id",
   "POST /admin/logout",
   // /mcp answers 405 to everything but POST (stateless transport).
