@@ -1,10 +1,11 @@
 // The site and period selectors: GET forms and links (no JavaScript), which keep the page's own
-// filters and drop its paging cursor, so every choice is a shareable URL. The site selector is a
+// filters and drop its paging cursor, so every choice is a shareable URL (presets as `?period=` or
+// `?days=`, lib/admin/period.ts); days are the selected site's local days. The site selector is a
 // <select> of every site while they fit in the frame's bounded choices, else a text field with
 // those as suggestions and a link to search them all: the page never grows with the sites.
 import type { AdminFrame } from "../lib/admin/frame.ts";
 import type { SiteOption } from "../lib/db/sites.ts";
-import { adminHref, lastDays, PERIOD_CHOICES, selectionParams } from "../lib/admin/period.ts";
+import { adminHref, PERIOD_CHOICES, presetPeriod, selectionParams } from "../lib/admin/period.ts";
 import { formatNumber } from "../lib/admin/format.ts";
 import { BUTTON_SECONDARY, HiddenFields, INPUT, LINK } from "./ui.tsx";
 
@@ -25,12 +26,15 @@ export function SelectionBar(props: { frame: AdminFrame }) {
 
       <nav aria-label="Period" class="flex flex-wrap items-center gap-1" id="period-choices">
         {PERIOD_CHOICES.map((choice) => {
-          const active = period.days === choice.days;
-          const choiceSelection = { ...selection, period: lastDays(choice.days, frame.now) };
+          const active = period.preset === choice.key;
+          // Only the preset's URL form matters here: "All time" needs no first view to link.
+          const choicePeriod = presetPeriod(choice, frame.now, period.timeZone);
+          const choiceSelection = { ...selection, period: choicePeriod };
           const href = adminHref(path, choiceSelection, keepParams);
           return (
             <a
               href={href}
+              data-period={choice.key}
               aria-current={active ? "true" : undefined}
               class={active
                 ? "rounded-md bg-indigo-600 px-2.5 py-1 text-sm font-medium text-white"
@@ -42,9 +46,9 @@ export function SelectionBar(props: { frame: AdminFrame }) {
         })}
       </nav>
 
-      <details class="relative" open={period.days === null}>
+      <details class="relative" open={period.preset === null && period.days === null}>
         <summary class="cursor-pointer list-none rounded-md px-2.5 py-1 text-sm text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
-          {period.days === null ? period.label : "Custom…"}
+          {period.preset === null && period.days === null ? period.label : "Custom…"}
         </summary>
         <form
           method="get"
@@ -64,6 +68,9 @@ export function SelectionBar(props: { frame: AdminFrame }) {
           <button type="submit" class={BUTTON_SECONDARY}>Apply</button>
         </form>
       </details>
+      {period.timeZone !== "UTC" && (
+        <span class="text-xs text-slate-500" id="period-zone">Days in {period.timeZone}</span>
+      )}
     </div>
   );
 }

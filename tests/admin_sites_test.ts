@@ -262,6 +262,7 @@ Deno.test("api sites: list, create, read, patch and delete with the JSON contrac
       consent_css: "",
       send_form_values: false,
       query_allowlist: [],
+      time_zone: "UTC",
     },
   );
   const patched = await json("/api/sites/docs", {

@@ -5,11 +5,19 @@
 // the views) and two index range scans.
 import { type GeoAttribution, ipDataAttributions } from "../ingest/geo_sources.ts";
 import { type LiveFigures, liveFigures } from "../db/admin_live.ts";
-import { type SiteChoices, siteChoices, type SiteOption, siteOption } from "../db/sites.ts";
+import {
+  firstStoredView,
+  type SiteChoices,
+  siteChoices,
+  type SiteOption,
+  siteOption,
+  siteTimeZones,
+} from "../db/sites.ts";
+import { localDate, localDayStart } from "../query/time_zone.ts";
 import type { Ctx } from "../state.ts";
 import { CURSOR_PARAMS } from "./cursor.ts";
 import { isReadOnly, noticeFrom } from "./forms.ts";
-import { type AdminSelection, isoDay, pageParams, parseSelection } from "./period.ts";
+import { type AdminSelection, pageParams, parseSelection } from "./period.ts";
 import { displayTimezone } from "./settings.ts";
 
 /**
@@ -51,7 +59,11 @@ export interface AdminFrame {
 export function loadAdminFrame(ctx: Ctx, selection?: AdminSelection): AdminFrame {
   const { config, db, now: clock } = ctx.state.services;
   const now = clock();
-  const chosen = selection ?? parseSelection(ctx.url, now);
+  const chosen = selection ?? parseSelection(ctx.url, now, {
+    timeZone: (site) => site === null ? "UTC" : siteTimeZones(db, [site]).get(site) ?? "UTC",
+    firstView: (site) => firstStoredView(db, site),
+  });
+  const zone = chosen.period.timeZone;
   return {
     path: ctx.url.pathname,
     selection: chosen,
@@ -62,7 +74,7 @@ export function loadAdminFrame(ctx: Ctx, selection?: AdminSelection): AdminFrame
     live: liveFigures(db, {
       site: chosen.site,
       activeSince: new Date(now - ACTIVE_WINDOW_MS).toISOString(),
-      todaySince: `${isoDay(now)}T00:00:00.000Z`,
+      todaySince: new Date(localDayStart(zone, localDate(zone, now))).toISOString(),
     }),
     username: ctx.state.username,
     readOnly: isReadOnly(ctx),

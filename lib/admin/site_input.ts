@@ -1,11 +1,12 @@
 // Site input as zod schemas, shared by the JSON API (/api/sites, whose OpenAPI operations print
 // them: lib/api/operations/sites.ts), the Settings forms (/admin/sites, through checkBody) and
-// the admin CLI: site ids, names, consent CSS and the query allowlist. Messages name the field as
-// the Settings form labels it ("Site id", "Consent CSS").
+// the admin CLI: site ids, names, consent CSS, the query allowlist and the time zone. Messages
+// name the field as the Settings form labels it ("Site id", "Consent CSS", "Time zone").
 import { z } from "zod";
 import { SITE_ID_PATTERN } from "../config.ts";
 import { checkBody } from "../api/validate.ts";
 import { withCode } from "../api/fields.ts";
+import { isTimeZone } from "../query/time_zone.ts";
 import { MAX_CONSENT_CSS_LENGTH, sanitizeCss } from "./css_sanitize.ts";
 import type { Parsed } from "./forms.ts";
 
@@ -51,7 +52,20 @@ export interface SiteSettingsUpdate {
   consent_css?: string;
   send_form_values?: boolean;
   query_allowlist?: string[];
+  time_zone?: string;
 }
+
+/** An IANA zone name, stored in the runtime's canonical spelling ("europe/paris" → "Europe/Paris"). */
+export const TIME_ZONE_FIELD = z.string({ error: "Time zone: must be text." })
+  .overwrite((raw) => raw.trim())
+  .refine((zone) => isTimeZone(zone), {
+    error: (i) =>
+      `Time zone: ${
+        preview(String(i.input))
+      } is not an IANA time zone (e.g. UTC, Europe/Berlin, America/Los_Angeles).`,
+  })
+  .transform((zone) => new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone)
+  .describe("IANA time zone of the site's days (dashboard, default of POST /api/v2/query); UTC if unset");
 
 const ALLOWLIST_TYPE = "Query allowlist: must be a list of parameter names.";
 
@@ -103,8 +117,10 @@ export const SITE_SETTINGS_BODY = z.object({
     .describe("The consent banner's CSS, sanitised (what was removed comes back in notes)"),
   send_form_values: z.boolean({ error: "Send form values: must be true or false." }).optional(),
   query_allowlist: QUERY_ALLOWLIST_FIELD,
+  time_zone: TIME_ZONE_FIELD.optional(),
 }, {
-  error: "Expected a JSON object {name?, consent_css?, send_form_values?, query_allowlist?}",
+  error:
+    "Expected a JSON object {name?, consent_css?, send_form_values?, query_allowlist?, time_zone?}",
 }).transform((input) => {
   const update: SiteSettingsUpdate = {};
   const notes: string[] = [];
@@ -116,6 +132,7 @@ export const SITE_SETTINGS_BODY = z.object({
   }
   if (input.send_form_values !== undefined) update.send_form_values = input.send_form_values;
   if (input.query_allowlist !== undefined) update.query_allowlist = input.query_allowlist;
+  if (input.time_zone !== undefined) update.time_zone = input.time_zone;
   return { update, notes };
 });
 

@@ -36,6 +36,8 @@ export function siteSettingsFromForm(form: URLSearchParams): Record<string, unkn
     consent_css: form.get("consent_css") ?? "",
     send_form_values: form.get("send_form_values") === "on",
     query_allowlist: form.get("query_allowlist") ?? "",
+    // Absent (an older form): unchanged; emptied: back to UTC.
+    time_zone: form.has("time_zone") ? form.get("time_zone")!.trim() || "UTC" : undefined,
   };
 }
 
@@ -79,12 +81,14 @@ export function updateSite(
   db.transaction(() => {
     if (update.name !== undefined) renameSite(db, site.site_id, update.name);
     const touchesSettings = update.consent_css !== undefined ||
-      update.send_form_values !== undefined || update.query_allowlist !== undefined;
+      update.send_form_values !== undefined || update.query_allowlist !== undefined ||
+      update.time_zone !== undefined;
     if (touchesSettings) {
       saveSiteSettings(db, site.site_id, {
         consent_css: update.consent_css ?? site.consent_css,
         send_form_values: update.send_form_values ?? site.send_form_values,
         query_allowlist: update.query_allowlist ?? site.query_allowlist,
+        time_zone: update.time_zone ?? site.time_zone,
       });
     }
   });

@@ -559,4 +559,11 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Issue 16: a site's time zone (IANA name; null means UTC) — the day boundaries of its
+    // dashboard and the default zone of its queries. Stored data stays UTC.
+    version: 15,
+    name: "site time zone",
+    sql: `ALTER TABLE site_settings ADD COLUMN time_zone TEXT;`,
+  },
 ];

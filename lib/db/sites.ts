@@ -1,6 +1,6 @@
 // Sites as the admin manages them: the registry (registered by hits within limits, or added by an
-// admin), each site's collection settings (site_settings), pages of sites with their recent view
-// counts, bounded selector choices, and deletion.
+// admin), each site's collection settings and time zone (site_settings), pages of sites with their
+// recent view counts, bounded selector choices, and deletion.
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import type { Database } from "./database.ts";
 import { notExcludedPredicate } from "./bots.ts";
@@ -165,18 +165,21 @@ export interface SiteRecord {
   consent_css: string;
   send_form_values: boolean;
   query_allowlist: string[];
+  /** IANA zone of the site's day boundaries (migration 15); "UTC" when none was chosen. */
+  time_zone: string;
 }
 
 export function getSite(db: Database, siteId: string): SiteRecord | null {
   const row = db.get<
-    Omit<SiteRecord, "consent_css" | "send_form_values" | "query_allowlist"> & {
+    Omit<SiteRecord, "consent_css" | "send_form_values" | "query_allowlist" | "time_zone"> & {
       consent_css: string | null;
       send_form_values: number | null;
       query_allowlist: string | null;
+      time_zone: string | null;
     }
   >(
     `SELECT s.site_id, s.name, s.source, s.created_at, t.consent_css, t.send_form_values,
-            t.query_allowlist
+            t.query_allowlist, t.time_zone
      FROM sites s LEFT JOIN site_settings t ON t.site_id = s.site_id
      WHERE s.site_id = ?`,
     siteId,
@@ -187,11 +190,40 @@ export function getSite(db: Database, siteId: string): SiteRecord | null {
     consent_css: row.consent_css ?? "",
     send_form_values: row.send_form_values === 1,
     query_allowlist: splitAllowlist(row.query_allowlist),
+    time_zone: row.time_zone ?? "UTC",
   };
+}
+
+/**
+ * The time zone of each of `siteIds` that has one other than UTC (a site without settings, or
+ * unknown, is UTC): one indexed lookup per call, for the query API and the admin selection.
+ */
+export function siteTimeZones(db: Database, siteIds: readonly string[]): Map<string, string> {
+  const zones = new Map<string, string>();
+  if (siteIds.length === 0) return zones;
+  const rows = db.all<{ site_id: string; time_zone: string }>(
+    `SELECT site_id, time_zone FROM site_settings
+     WHERE time_zone IS NOT NULL AND time_zone <> 'UTC'
+       AND site_id IN (${siteIds.map(() => "?").join(", ")})`,
+    ...siteIds,
+  );
+  for (const row of rows) zones.set(row.site_id, row.time_zone);
+  return zones;
 }
 
 export function splitAllowlist(text: string | null): string[] {
   return (text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+/** When the first stored view of a site (null: of any site) happened (ISO), or null. */
+export function firstStoredView(db: Database, siteId: string | null): string | null {
+  const row = siteId === null
+    ? db.get<{ at: string | null }>("SELECT MIN(created_at) AS at FROM visitor_views")
+    : db.get<{ at: string | null }>(
+      "SELECT MIN(created_at) AS at FROM visitor_views WHERE site_id = ?",
+      siteId,
+    );
+  return row?.at ?? null;
 }
 
 export type CreateSiteOutcome = "created" | "registered" | "exists";
@@ -228,21 +260,26 @@ export interface SiteSettingsInput {
   consent_css: string;
   send_form_values: boolean;
   query_allowlist: readonly string[];
+  /** An IANA zone already checked (lib/query/time_zone.ts isTimeZone); "UTC" is stored as null. */
+  time_zone: string;
 }
 
-/** Stores a site's collection settings (already validated and sanitised). */
+/** Stores a site's collection settings and time zone (already validated and sanitised). */
 export function saveSiteSettings(db: Database, siteId: string, settings: SiteSettingsInput): void {
   db.run(
-    `INSERT INTO site_settings (site_id, consent_css, send_form_values, query_allowlist)
-     VALUES (?, ?, ?, ?)
+    `INSERT INTO site_settings (site_id, consent_css, send_form_values, query_allowlist,
+       time_zone)
+     VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (site_id) DO UPDATE SET consent_css = excluded.consent_css,
        send_form_values = excluded.send_form_values,
        query_allowlist = excluded.query_allowlist,
+       time_zone = excluded.time_zone,
        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
     siteId,
     settings.consent_css === "" ? null : settings.consent_css,
     settings.send_form_values ? 1 : 0,
     settings.query_allowlist.length === 0 ? null : settings.query_allowlist.join(","),
+    settings.time_zone === "UTC" ? null : settings.time_zone,
   );
 }
 

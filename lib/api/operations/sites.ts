@@ -18,6 +18,7 @@ export const SiteRecord = z.looseObject({
   consent_css: z.string(),
   send_form_values: z.boolean(),
   query_allowlist: z.array(z.string()),
+  time_zone: z.string().describe("IANA time zone of the site's days; UTC when none was chosen"),
 });
 
 const sitePath = z.object({ id: siteIdParam("id").describe("The site id") });

@@ -1,6 +1,6 @@
 // /admin/sites/:id: one site — the snippet to paste, and its settings form (name, consent-banner
-// CSS, opt-in to scrambled form values, query parameters kept besides utm_*), POSTed here and
-// stored in site_settings. The CSS is sanitised; what was removed is reported. Public mode shows
+// CSS, opt-in to scrambled form values, query parameters kept besides utm_*, time zone), POSTed
+// here and stored in site_settings. The CSS is sanitised; what was removed is reported. Public mode shows
 // the snippet and the settings read-only.
 import { AdminShell } from "../../../components/AdminShell.tsx";
 import { AnonymizedBadge } from "../../../components/AnonymizedBadge.tsx";
@@ -16,7 +16,12 @@ import {
 } from "../../../components/ui.tsx";
 import { MAX_CONSENT_CSS_LENGTH } from "../../../lib/admin/css_sanitize.ts";
 import { formatDateTime } from "../../../lib/admin/format.ts";
-import { assertWritable, readForm, redirectWithNotice } from "../../../lib/admin/forms.ts";
+import {
+  assertWritable,
+  isReadOnly,
+  readForm,
+  redirectWithNotice,
+} from "../../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
 import {
   embedSnippet,
@@ -36,6 +41,7 @@ interface FormValues {
   consent_css: string;
   send_form_values: boolean;
   query_allowlist: string;
+  time_zone: string;
 }
 
 interface Data {
@@ -47,6 +53,8 @@ interface Data {
   notes: string[];
   /** In ECHELON_ANONYMIZE_SITES. */
   anonymized: boolean;
+  /** The runtime's IANA zones, suggested by the time zone field. */
+  zones: string[];
 }
 
 function formOf(site: SiteRecord): FormValues {
@@ -55,6 +63,7 @@ function formOf(site: SiteRecord): FormValues {
     consent_css: site.consent_css,
     send_form_values: site.send_form_values,
     query_allowlist: site.query_allowlist.join(", "),
+    time_zone: site.time_zone,
   };
 }
 
@@ -71,10 +80,17 @@ function render(
     form: extra.form ??
       (site
         ? formOf(site)
-        : { name: "", consent_css: "", send_form_values: false, query_allowlist: "" }),
+        : {
+          name: "",
+          consent_css: "",
+          send_form_values: false,
+          query_allowlist: "",
+          time_zone: "UTC",
+        }),
     errors: extra.errors ?? [],
     notes: extra.notes ?? [],
     anonymized: site !== null && config.anonymizeSites.includes(site.site_id),
+    zones: site === null || isReadOnly(ctx) ? [] : Intl.supportedValuesOf("timeZone"),
   }, { status: extra.status ?? (site ? 200 : 404) });
 }
 
@@ -101,6 +117,7 @@ export const handler = {
         consent_css: String(input.consent_css).slice(0, MAX_CONSENT_CSS_LENGTH * 2),
         send_form_values: input.send_form_values === true,
         query_allowlist: String(input.query_allowlist).slice(0, 2000),
+        time_zone: String(input.time_zone ?? site.time_zone).slice(0, 64),
       };
       return render(ctx, site, { form: echo, errors: parsed.errors, status: 400 });
     }
@@ -217,6 +234,25 @@ function SettingsForm(props: { data: Data }) {
             these names.
           </p>
         </div>
+        <div class="max-w-sm">
+          <Field label="Time zone">
+            <input
+              name="time_zone"
+              value={form.time_zone}
+              list="site-time-zones"
+              maxLength={64}
+              placeholder="UTC"
+              class={INPUT}
+            />
+          </Field>
+          <datalist id="site-time-zones">
+            {props.data.zones.map((zone) => <option key={zone} value={zone} />)}
+          </datalist>
+          <p class="mt-1 text-xs text-slate-500">
+            IANA name. The dashboard's days and hours for this site start at local midnight here,
+            and it is the default zone of this site's queries. Stored times stay UTC.
+          </p>
+        </div>
         <label class="flex items-start gap-2 text-sm">
           <input
             type="checkbox"
@@ -239,7 +275,7 @@ function ReadOnlySettings(props: { site: SiteRecord }) {
   const { site } = props;
   return (
     <Card title="Settings">
-      <dl class="grid gap-3 text-sm sm:grid-cols-3">
+      <dl class="grid gap-3 text-sm sm:grid-cols-4">
         <div>
           <dt class="text-xs uppercase text-slate-500">Form values</dt>
           <dd>{site.send_form_values ? "scrambled values sent" : "length only"}</dd>
@@ -251,6 +287,10 @@ function ReadOnlySettings(props: { site: SiteRecord }) {
         <div>
           <dt class="text-xs uppercase text-slate-500">Consent CSS</dt>
           <dd>{site.consent_css ? `${site.consent_css.length} characters` : "default"}</dd>
+        </div>
+        <div>
+          <dt class="text-xs uppercase text-slate-500">Time zone</dt>
+          <dd id="site-time-zone">{site.time_zone}</dd>
         </div>
       </dl>
     </Card>
