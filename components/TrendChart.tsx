@@ -1,15 +1,11 @@
-// The dashboard's daily trend in server-rendered SVG: views as bars, visitors as a line, the
-// previous period dashed; a titled, described image with per-day tooltips and a data table. No
-// style attributes (the CSP forbids them); labels are HTML so they keep their size.
+// The dashboard's trend in server-rendered SVG, by day or by hour (lib/admin/trend.ts): views as
+// bars, visitors as a line, the previous period dashed; a titled, described image with a tooltip
+// per day or hour and a data table. No style attributes (the CSP forbids them); labels are HTML
+// so they keep their size.
+import type { TrendPoint, TrendUnit } from "../lib/admin/trend.ts";
 import { DataTable, Td, Th } from "./DataTable.tsx";
 
-export interface TrendPoint {
-  date: string;
-  views: number;
-  visitors: number;
-  /** The same day of the previous period (by position), when compared. */
-  previousViews?: number;
-}
+export type { TrendPoint };
 
 export interface TrendChartProps {
   id: string;
@@ -17,6 +13,16 @@ export interface TrendChartProps {
   points: readonly TrendPoint[];
   /** Label of the previous period, when its views are drawn. */
   previousLabel?: string;
+  /** What a point is: a local day (default) or hour ("YYYY-MM-DD HH:00"). */
+  unit?: TrendUnit;
+  /** The zone the days or hours are local to (UTC by default). */
+  timeZone?: string;
+}
+
+/** An axis label: the date, or for hours "HH:00" (with the date where the day changes). */
+function axisLabel(point: TrendPoint | undefined, unit: TrendUnit): string {
+  if (!point) return "";
+  return unit === "hour" ? `${point.date.slice(5, 10)} ${point.date.slice(11, 16)}` : point.date;
 }
 
 const W = 600;
@@ -37,6 +43,9 @@ const fmt = (n: number) => formatter.format(n);
 
 export function TrendChart(props: TrendChartProps) {
   const { id, points } = props;
+  const unit = props.unit ?? "day";
+  const zone = props.timeZone ?? "UTC";
+  const noun = unit === "hour" ? "hour" : "day";
   const n = Math.max(1, points.length);
   const compared = props.previousLabel !== undefined &&
     points.some((p) => p.previousViews !== undefined);
@@ -55,14 +64,27 @@ export function TrendChart(props: TrendChartProps) {
   const peak = points.reduce<TrendPoint | null>((a, p) => (!a || p.views > a.views ? p : a), null);
   const first = points[0]?.date ?? "";
   const last = points[points.length - 1]?.date ?? "";
-  const middle = points[Math.floor((points.length - 1) / 2)]?.date ?? "";
+  const middle = points[Math.floor((points.length - 1) / 2)];
   const description = totalViews === 0
-    ? `No page views from ${first} to ${last}.`
-    : `${fmt(totalViews)} page views and ${fmt(totalVisitors)} daily visitors from ${first} to ` +
-      `${last}; the busiest day was ${peak?.date} with ${fmt(peak?.views ?? 0)} views.`;
+    ? `No page views from ${first} to ${last} (${zone}).`
+    : `${fmt(totalViews)} page views${
+      // A sum of hourly distinct visitors means nothing; a day's visitors are its unique ones.
+      unit === "day"
+        ? ` and ${fmt(totalVisitors)} daily visitors`
+        : ""} from ${first} to ${last} (${zone}); the busiest ${noun} was ${peak?.date} with ${
+      fmt(peak?.views ?? 0)
+    } views.`;
 
   return (
-    <figure id={id} data-total-views={totalViews} data-days={points.length} class="min-w-0">
+    <figure
+      id={id}
+      data-total-views={totalViews}
+      data-days={unit === "day" ? points.length : undefined}
+      data-hours={unit === "hour" ? points.length : undefined}
+      data-unit={unit}
+      data-time-zone={zone}
+      class="min-w-0"
+    >
       <div class="mb-2 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-300">
         <span class="flex items-center gap-1.5">
           <svg width="10" height="10" aria-hidden="true">
@@ -170,9 +192,9 @@ export function TrendChart(props: TrendChartProps) {
         </svg>
       </div>
       <figcaption class="mt-2 flex justify-between pl-10 text-xs text-slate-500 dark:text-slate-400">
-        <span>{first}</span>
-        {points.length > 2 && <span class="hidden sm:inline">{middle}</span>}
-        <span>{last}</span>
+        <span>{axisLabel(points[0], unit)}</span>
+        {points.length > 2 && <span class="hidden sm:inline">{axisLabel(middle, unit)}</span>}
+        <span>{axisLabel(points[points.length - 1], unit)}</span>
       </figcaption>
       <details class="mt-2 text-sm">
         <summary class="cursor-pointer text-slate-500">Show the figures as a table</summary>
@@ -181,7 +203,7 @@ export function TrendChart(props: TrendChartProps) {
           caption={props.title}
           head={
             <>
-              <Th>Date (UTC)</Th>
+              <Th>{unit === "hour" ? "Hour" : "Date"} ({zone})</Th>
               <Th numeric>Page views</Th>
               <Th numeric>Visitors</Th>
               {compared && <Th numeric>Previous period views</Th>}
@@ -189,7 +211,7 @@ export function TrendChart(props: TrendChartProps) {
           }
         >
           {points.map((p) => (
-            <tr data-date={p.date}>
+            <tr data-date={p.date} data-views={p.views} data-visitors={p.visitors}>
               <Td mono>{p.date}</Td>
               <Td numeric>{fmt(p.views)}</Td>
               <Td numeric>{fmt(p.visitors)}</Td>

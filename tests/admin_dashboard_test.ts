@@ -84,13 +84,22 @@ Deno.test("dashboard: headline cards, changes, trend and top lists of the fixtur
   );
   assert.match(html, /shop · 2026-11-19 – 2026-11-20 \(UTC\)/);
 
-  assert.match(html, /<figure id="trend-chart" data-total-views="13" data-days="2"/);
+  // Two days are drawn by the hour (lib/admin/trend.ts), the previous two days by position.
+  assert.match(html, /<figure id="trend-chart" data-total-views="13" data-hours="48"/);
   assert.match(
     html,
-    /<title id="trend-chart-title">Page views and visitors per day, shop<\/title>/,
+    /<title id="trend-chart-title">Page views and visitors per hour, shop<\/title>/,
   );
-  assert.match(html, /busiest day was 2026-11-19 with 8 views/);
-  assert.match(html, /<tr data-date="2026-11-19">[\s\S]*?>8<\/td>[\s\S]*?>5<\/td>[\s\S]*?>1<\/td>/);
+  assert.match(html, /busiest hour was 2026-11-19 10:00 with 3 views/);
+  assert.match(
+    html,
+    /<tr data-date="2026-11-19 10:00" data-views="3" data-visitors="1">[\s\S]*?>3<\/td>[\s\S]*?>1<\/td>[\s\S]*?>0<\/td>/,
+  );
+  // D0's one view at 08:00 is the 33rd hour of the previous period, as 2026-11-20 08:00 is now.
+  assert.match(
+    html,
+    /<tr data-date="2026-11-20 08:00" data-views="0" data-visitors="0">[\s\S]*?>0<\/td>[\s\S]*?>0<\/td>[\s\S]*?>1<\/td>/,
+  );
 
   assert.deepEqual(ranks(html, "top-pages-table"), ["/", "/pricing", "/blog", "/docs", "/signup"]);
   assert.deepEqual(rankRow(html, "top-pages-table", "/pricing"), ["/pricing", "4", "4"]);
@@ -202,7 +211,7 @@ Deno.test("dashboard: all sites adds up the sites and lists them busiest first",
   const rows = [...html.matchAll(/<tr data-site="([^"]+)">/g)].map((m) => m[1]);
   assert.deepEqual(rows, ["shop", "blog"]);
   assert.match(html, /href="\/admin\?site=blog&amp;days=2"/);
-  assert.match(html, /<figure id="trend-chart" data-total-views="15" data-days="2"/);
+  assert.match(html, /<figure id="trend-chart" data-total-views="15" data-hours="48"/);
   assert.doesNotMatch(html, /data-island="LivePanel"/, "live figures are per site");
   assert.doesNotMatch(html, /data-export="overview"/, "the overview export is per site");
 });
@@ -219,7 +228,7 @@ Deno.test("dashboard: zero states and bad parameters render, never fail", async 
   assert.match(quiet.html, /No page views for <strong>quiet-site<\/strong> in this period/);
   assert.deepEqual(kpis(quiet.html).visits, { value: "0", delta: "—" });
   assert.deepEqual(kpis(quiet.html).avg_engagement_ms, { value: "0 ms", delta: "—" });
-  assert.match(quiet.html, /No page views from 2026-11-14 to 2026-11-20\./);
+  assert.match(quiet.html, /No page views from 2026-11-14 to 2026-11-20 \(UTC\)\./);
   assert.match(quiet.html, /<table id="top-pages-table"[\s\S]*?No page views\./);
   assert.match(quiet.html, /data-vital="LCP" data-rating="none"[\s\S]*?No samples in this period/);
 

@@ -24,7 +24,9 @@ export function overviewQuery(
   period: Period,
   limit: number | null = DASHBOARD_LIST_LIMIT,
 ): OverviewQuery {
-  return { siteId, from: period.from, to: period.to, filters: {}, compare: true, limit };
+  // "All time" has no earlier period with data to compare with.
+  const compare = period.preset !== "all";
+  return { siteId, from: period.from, to: period.to, filters: {}, compare, limit };
 }
 
 /** The overview of one site over the selected period, compared with the previous period. */
@@ -125,7 +127,7 @@ export function kpiDelta(
 export function previousLabel(overview: Overview, period: Period): string {
   const previous = overview.previous;
   if (!previous) return "before";
-  if (period.days === 1) return "the day before";
+  if (period.days === 1 || period.preset === "yesterday") return "the day before";
   if (period.days !== null) return `the previous ${period.days} days`;
   return `${previous.from} – ${previous.to}`;
 }
@@ -224,7 +226,7 @@ export async function allSitesSummary(
 
 /** Cards for the figures that add up across sites, with their changes. */
 export function allSitesKpis(all: AllSites, period: Period): Kpi[] {
-  const label = period.days === 1
+  const label = period.days === 1 || period.preset === "yesterday"
     ? "in the day before"
     : period.days !== null
     ? `in the previous ${period.days} days`

@@ -64,8 +64,12 @@ export const TIME_ZONE_FIELD = z.string({ error: "Time zone: must be text." })
         preview(String(i.input))
       } is not an IANA time zone (e.g. UTC, Europe/Berlin, America/Los_Angeles).`,
   })
-  .transform((zone) => new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone)
-  .describe("IANA time zone of the site's days (dashboard, default of POST /api/v2/query); UTC if unset");
+  .transform((zone) =>
+    new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone
+  )
+  .describe(
+    "IANA time zone of the site's days (dashboard, default of POST /api/v2/query); UTC if unset",
+  );
 
 const ALLOWLIST_TYPE = "Query allowlist: must be a list of parameter names.";
 

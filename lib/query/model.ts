@@ -125,7 +125,10 @@ export const QUERY_BODY = withCode(
       offset: z.number().int().min(0).optional(),
     }).strict().optional(),
     timezone: z.string().max(64).optional()
-      .describe("Echelon: IANA time zone of days and time buckets (default UTC)"),
+      .describe(
+        "Echelon: IANA time zone of days and time buckets (default: the sites' zone when they " +
+          "share one, else UTC)",
+      ),
     bots: z.enum(["hide", "show", "only"]).optional()
       .describe("Echelon: hide (default) counts scores below the threshold, only counts the rest"),
     bot_threshold: z.number().int().min(1).max(100).optional()

@@ -72,6 +72,15 @@ export function runQuery(ctx: QueryContext, q: Query): QueryResult {
   return { results: rows, meta, query: echo(q, range) };
 }
 
+/**
+ * The zone of a query whose body names none: its sites' time zone (lib/db/sites.ts, absent means
+ * UTC) when they all share one; sites in different zones have no common local day, so UTC.
+ */
+export function defaultTimeZone(siteIds: readonly string[], zones: Map<string, string>): string {
+  const distinct = new Set(siteIds.map((id) => zones.get(id) ?? "UTC"));
+  return distinct.size === 1 ? [...distinct][0] : "UTC";
+}
+
 // ---------------------------------------------------------------------------------------------
 // Plan
 

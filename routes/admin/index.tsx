@@ -26,6 +26,7 @@ import { formatDuration, formatNumber } from "../../lib/admin/format.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
 import { type LiveSnapshot, liveSnapshot } from "../../lib/admin/live_poll.ts";
 import { adminHref } from "../../lib/admin/period.ts";
+import { dailyTrend, hourlyTrend, type Trend, trendUnit } from "../../lib/admin/trend.ts";
 import { embedSnippet } from "../../lib/admin/sites.ts";
 import { currentSchemaVersion } from "../../lib/db/migrate.ts";
 import { OTHER_VALUE } from "../../lib/db/stats_source.ts";
@@ -49,11 +50,13 @@ type Body =
     site: string;
     overview: Overview;
     kpis: Kpi[];
+    /** By local day, or by hour for short periods (lib/admin/trend.ts). */
+    trend: Trend;
     live: LiveSnapshot;
     /** The site is in ECHELON_ANONYMIZE_SITES: its labels are daily pseudonyms. */
     anonymized: boolean;
   }
-  | { kind: "all"; all: AllSites; kpis: Kpi[] }
+  | { kind: "all"; all: AllSites; kpis: Kpi[]; trend: Trend }
   | { kind: "none" };
 
 type Data = Body & { frame: AdminFrame; instance: Instance | null; origin: string };
@@ -73,19 +76,34 @@ export const handler = {
       dbPath: config.dbPath,
     };
     const common = { frame, instance, origin: publicOrigin(ctx, config) };
+    const hourly = trendUnit(period) === "hour";
     if (site !== null) {
-      const [overview, dashboard] = await Promise.all([
+      const [overview, dashboard, hours] = await Promise.all([
         dashboardOverview(reads, site, period),
         reads.run("liveDashboard", site, { redact: frame.readOnly }),
+        hourly ? hourlyTrend(reads, [site], period) : null,
       ]);
+      const trend = hours ?? dailyTrend(overview, period.timeZone);
       const live = liveSnapshot(dashboard);
       const kpis = dashboardKpis(overview, period);
       const anonymized = config.anonymizeSites.includes(site);
-      return page<Data>({ ...common, kind: "site", site, overview, kpis, live, anonymized });
+      return page<Data>({
+        ...common,
+        kind: "site",
+        site,
+        overview,
+        kpis,
+        trend,
+        live,
+        anonymized,
+      });
     }
     if (frame.sites.total === 0) return page<Data>({ ...common, kind: "none" });
     const all = await allSitesSummary(reads, frame.sites, period);
-    return page<Data>({ ...common, kind: "all", all, kpis: allSitesKpis(all, period) });
+    const trend: Trend = hourly
+      ? await hourlyTrend(reads, all.sites.map((s) => s.site_id), period)
+      : { unit: "day", timeZone: period.timeZone, points: all.trend };
+    return page<Data>({ ...common, kind: "all", all, kpis: allSitesKpis(all, period), trend });
   },
 };
 
@@ -93,7 +111,10 @@ export default function Dashboard({ data }: PageProps<Data, State>) {
   const { frame } = data;
   const period = frame.selection.period;
   const range = period.from === period.to ? period.from : `${period.from} – ${period.to}`;
-  const when = period.days === null ? `${range} (UTC)` : `${period.label} (${range}, UTC)`;
+  const zone = period.timeZone;
+  const when = period.preset === null && period.days === null
+    ? `${range} (${zone})`
+    : `${period.label} (${range}, ${zone})`;
   const site = data.kind === "site" ? data.site : null;
   return (
     <AdminShell
@@ -156,16 +177,10 @@ function ProofStrip(props: { overview: Overview; botsHref: string }) {
 }
 
 function SiteDashboard(props: { data: Data & { kind: "site" } }) {
-  const { frame, overview, site, live, kpis } = props.data;
+  const { frame, overview, site, live, kpis, trend } = props.data;
   const period = frame.selection.period;
   const selection = { ...frame.selection, site };
   const empty = overview.pageviews === 0 && overview.events === 0;
-  const trend = overview.daily_trend.map((point, i) => ({
-    date: point.date,
-    views: point.visits,
-    visitors: point.visitors,
-    previousViews: overview.previous?.daily_trend[i]?.visits,
-  }));
   const humanize = (value: string) => value.replaceAll("_", " ");
   return (
     <>
@@ -200,11 +215,16 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
       )}
       <KpiGrid kpis={kpis} id="kpis" />
       <ProofStrip overview={overview} botsHref={adminHref("/admin/bots", selection)} />
-      <Card title="Trend" subtitle="Page views and visitors per day (UTC).">
+      <Card
+        title="Trend"
+        subtitle={`Page views and visitors per ${trend.unit} (${trend.timeZone}).`}
+      >
         <TrendChart
           id="trend-chart"
-          title={`Page views and visitors per day, ${site}`}
-          points={trend}
+          title={`Page views and visitors per ${trend.unit}, ${site}`}
+          points={trend.points}
+          unit={trend.unit}
+          timeZone={trend.timeZone}
           previousLabel={overview.previous ? previousLabel(overview, period) : undefined}
         />
       </Card>
@@ -449,7 +469,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
 }
 
 function AllSitesDashboard(props: { data: Data & { kind: "all" } }) {
-  const { frame, all, kpis } = props.data;
+  const { frame, all, kpis, trend } = props.data;
   const period = frame.selection.period;
   return (
     <>
@@ -458,11 +478,16 @@ function AllSitesDashboard(props: { data: Data & { kind: "all" } }) {
         added up. Pick a site above for its live panel, top lists and web vitals.
       </Notice>
       <KpiGrid kpis={kpis} id="kpis" />
-      <Card title="Trend" subtitle="Page views and visitors per day, all sites (UTC).">
+      <Card
+        title="Trend"
+        subtitle={`Page views and visitors per ${trend.unit}, all sites (${trend.timeZone}).`}
+      >
         <TrendChart
           id="trend-chart"
-          title="Page views and visitors per day, all sites"
-          points={all.trend}
+          title={`Page views and visitors per ${trend.unit}, all sites`}
+          points={trend.points}
+          unit={trend.unit}
+          timeZone={trend.timeZone}
           previousLabel={period.days === null ? "previous period" : `previous ${period.days} days`}
         />
       </Card>

@@ -78,15 +78,13 @@ function render(
     site,
     origin: publicOrigin(ctx, config),
     form: extra.form ??
-      (site
-        ? formOf(site)
-        : {
-          name: "",
-          consent_css: "",
-          send_form_values: false,
-          query_allowlist: "",
-          time_zone: "UTC",
-        }),
+      (site ? formOf(site) : {
+        name: "",
+        consent_css: "",
+        send_form_values: false,
+        query_allowlist: "",
+        time_zone: "UTC",
+      }),
     errors: extra.errors ?? [],
     notes: extra.notes ?? [],
     anonymized: site !== null && config.anonymizeSites.includes(site.site_id),

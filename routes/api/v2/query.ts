@@ -1,24 +1,35 @@
 // POST /api/v2/query: the query engine (lib/query/), with Plausible's Stats API v2 shapes. The body
 // is validated, its saved segments expanded (lib/query/segments.ts) and resolved here (400
-// invalid_query naming the field), then run as the heavy read
+// invalid_query naming the field; without `timezone`, the sites' own zone: lib/query/run.ts
+// defaultTimeZone), then run as the heavy read
 // `query` (lib/reads/registry.ts): budgeted, cancellable and rate-limited like other heavy reads.
 import { statsQuery } from "../../../lib/api/operations/query.ts";
 import { readBody } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { getSegment } from "../../../lib/db/segments.ts";
-import { resolveQuery } from "../../../lib/query/model.ts";
+import { siteTimeZones } from "../../../lib/db/sites.ts";
+import { type QueryBody, resolveQuery } from "../../../lib/query/model.ts";
+import { defaultTimeZone } from "../../../lib/query/run.ts";
 import { expandSegments } from "../../../lib/query/segments.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
+/** The body with `timezone` set to its sites' zone when it names none. */
+function withSiteZone(db: Ctx["state"]["services"]["db"], body: QueryBody): QueryBody {
+  if (body.timezone !== undefined) return body;
+  const ids = (typeof body.site_id === "string" ? [body.site_id] : body.site_id)
+    .map((id) => id.toLowerCase());
+  return { ...body, timezone: defaultTimeZone(ids, siteTimeZones(db, ids)) };
+}
+
 export const handler = {
   async POST(ctx: Ctx) {
     const { db, now } = ctx.state.services;
     const raw = readBody(statsQuery, await readJsonCapped(ctx.req, MAX_BODY_BYTES));
     const body = expandSegments(raw, (id) => getSegment(db, id));
-    const query = resolveQuery(body, now());
+    const query = resolveQuery(withSiteZone(db, body), now());
     return Response.json(await readerFor(ctx).run("query", query));
   },
 };
