@@ -72,6 +72,19 @@ export function runQuery(ctx: QueryContext, q: Query): QueryResult {
   return { results: rows, meta, query: echo(q, range) };
 }
 
+/**
+ * The aggregates of `q` (lib/query/metrics.ts AGGREGATES) per combination of its dimensions'
+ * values, before metrics, order and pagination: what a report that shows sums and rounds its own
+ * way (the overview, lib/stats/engine_overview.ts) reads. `q.metrics` says which families run.
+ */
+export function runAggregates(
+  ctx: QueryContext,
+  q: Query,
+): { dimensions: string[]; aggregates: Aggregates }[] {
+  const metrics = q.metrics.map((key) => metricFor(key)!);
+  return execute(ctx.db, q, resolveRange(ctx, q), metrics).rows;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Plan
 
