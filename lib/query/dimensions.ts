@@ -11,6 +11,7 @@ export type RowField =
   | "exit_page"
   | "source"
   | "referrer"
+  | "referrer_domain"
   | "referrer_type"
   | "utm_source"
   | "utm_medium"
@@ -90,6 +91,9 @@ export const DIMENSIONS: readonly DimensionSpec[] = [
     empty: "Direct / None",
   }),
   field("visit:referrer", "referrer", "Referrer", "referrer"),
+  // Echelon: each view's referrer host ("www." removed), internal ones included (the overview's
+  // `referrer` filter); the referrer_domains list leaves the internal ones out.
+  field("visit:referrer_domain", "referrer_domain", "Referrer domain", "referrer_domain"),
   field("visit:referrer_type", "referrer_type", "Referrer type", "referrer_type", {
     empty: "direct_or_unknown",
   }),

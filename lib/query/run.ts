@@ -81,6 +81,19 @@ export function defaultTimeZone(siteIds: readonly string[], zones: Map<string, s
   return distinct.size === 1 ? [...distinct][0] : "UTC";
 }
 
+/**
+ * The aggregates of `q` (lib/query/metrics.ts AGGREGATES) per combination of its dimensions'
+ * values, before metrics, order and pagination: what a report that shows sums and rounds its own
+ * way (the overview, lib/stats/engine_overview.ts) reads. `q.metrics` says which families run.
+ */
+export function runAggregates(
+  ctx: QueryContext,
+  q: Query,
+): { dimensions: string[]; aggregates: Aggregates }[] {
+  const metrics = q.metrics.map((key) => metricFor(key)!);
+  return execute(ctx.db, q, resolveRange(ctx, q), metrics).rows;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Plan
 

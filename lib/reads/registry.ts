@@ -31,6 +31,7 @@ import { last24hCounts } from "../db/summary.ts";
 import { botsSections } from "../export/bots.ts";
 import { experimentResults } from "../experiments/results.ts";
 import { liveDashboard, type LiveOptions, realtimeStats } from "../stats/live.ts";
+import { engineOverview, type OverviewView } from "../stats/engine_overview.ts";
 import { type StatsContext, statsOverview } from "../stats/overview.ts";
 import type { OverviewQuery } from "../stats/params.ts";
 import type { Query } from "../query/model.ts";
@@ -66,6 +67,13 @@ const overviewCost = (q: OverviewQuery): ReadCost =>
 
 export const READS = {
   overview: read(overviewCost, (ctx, q: OverviewQuery) => statsOverview(ctx, q)),
+  /** The overview computed by the query engine over raw rows, under an engine filter and bot
+   * setting (lib/stats/engine_overview.ts). */
+  engineOverview: read(
+    "heavy",
+    (ctx, q: OverviewQuery, view: OverviewView, timeZone?: string) =>
+      engineOverview(ctx, q, view, timeZone),
+  ),
   liveDashboard: read(
     "light",
     (ctx, siteId: string, options: LiveOptions = {}) => liveDashboard(ctx, siteId, options),

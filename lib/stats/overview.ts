@@ -162,11 +162,14 @@ export interface Overview extends Headline, OverviewLists {
   from: string;
   to: string;
   period_days: number;
-  /** Dates are UTC days; the display time zone applies to pages only. */
-  timezone: "UTC";
+  /** The zone of the days: UTC, unless the engine computed the overview in another one
+   * (lib/stats/engine_overview.ts). */
+  timezone: string;
   filters: StatsFilters;
   source: {
-    kind: "rollup" | "raw";
+    /** rollup: stored rollups and a live delta; raw: filtered raw rows; engine: the query engine
+     * (lib/stats/engine_overview.ts). */
+    kind: "rollup" | "raw" | "engine";
     /** Raw rows: the first day they cover (the range is clipped to retention). */
     raw_from?: string;
     /** Rollup: when today's rollup was last built (later rows are added live). */

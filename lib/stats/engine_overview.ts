@@ -1,0 +1,284 @@
+// The overview (lib/stats/overview.ts's `Overview`, field for field) computed by the query engine
+// (lib/query/run.ts) over raw rows: the headline, the daily trend and each list the engine has a
+// dimension for, one engine query each, under any engine filter (lib/query/model.ts `Filter`) and
+// bot setting. The overview's own filters (`path`, `country`…) become engine conditions ANDed with
+// the view's filter.
+//
+// What the engine cannot produce yet comes from the rollup path (statsOverview), filtered by the
+// overview's own filters only (an engine filter or bot setting does not narrow them):
+// avg_interaction_ms, verified/unverified/excluded figures, regions, cities, resolutions,
+// outbound_links, downloads, events_by_type, custom_events, scroll_depth and web_vitals.
+import type { Aggregates } from "../query/metrics.ts";
+import { type BotMode, type Filter, MAX_LIMIT, type Query } from "../query/model.ts";
+import { runAggregates } from "../query/run.ts";
+import { addDays } from "../db/rollups.ts";
+import type { StatsFilters } from "../db/stats_source.ts";
+import { deltas } from "./change.ts";
+import type { Totals } from "./delta.ts";
+import {
+  type Headline,
+  headline,
+  type Overview,
+  type OverviewLists,
+  type StatsContext,
+  statsOverview,
+  type TrendPoint,
+} from "./overview.ts";
+import { type DayRange, type OverviewQuery, previousRange, rangeDays } from "./params.ts";
+
+/** How the engine looks at the rows: an engine filter and the bot setting. */
+export interface OverviewView {
+  filter: Filter | null;
+  bots: { mode: BotMode; threshold: number };
+}
+
+/** The overview's own filters as engine conditions (`direct`, `unknown`: rows without one). */
+const LEGACY_FILTERS: Record<keyof StatsFilters, (value: string) => Filter> = {
+  path: (v) => ({ op: "is", dimension: "event:page", values: [v] }),
+  path_contains: (v) => ({ op: "contains", dimension: "event:page", values: [v] }),
+  referrer: (v) => ({
+    op: "is",
+    dimension: "visit:referrer_domain",
+    values: [v === "direct" ? "(none)" : v],
+  }),
+  country: (v) => ({ op: "is", dimension: "visit:country", values: [v] }),
+  device: (v) => ({ op: "is", dimension: "visit:device", values: [v] }),
+  utm_source: (v) => ({ op: "is", dimension: "visit:utm_source", values: [v] }),
+  utm_medium: (v) => ({ op: "is", dimension: "visit:utm_medium", values: [v] }),
+  utm_campaign: (v) => ({ op: "is", dimension: "visit:utm_campaign", values: [v] }),
+};
+
+/** The overview's filters translated and ANDed with `extra`; null when there is none. */
+export function engineFilter(filters: StatsFilters, extra: Filter | null): Filter | null {
+  const all: Filter[] = [];
+  for (const [name, value] of Object.entries(filters)) {
+    if (value !== undefined) all.push(LEGACY_FILTERS[name as keyof StatsFilters](value));
+  }
+  if (extra) all.push(extra);
+  return all.length === 0 ? null : all.length === 1 ? all[0] : { op: "and", filters: all };
+}
+
+type Row = { value: string; a: Aggregates };
+
+/** Runs one engine query over `range`: `dimension` (or none) and the families of `metrics`. */
+type Runner = (
+  range: DayRange,
+  dimension: string | null,
+  metrics: string[],
+  also?: Filter,
+) => Row[];
+
+function runner(
+  ctx: StatsContext,
+  q: OverviewQuery,
+  view: OverviewView,
+  timeZone: string,
+): Runner {
+  const base = engineFilter(q.filters, view.filter);
+  return (range, dimension, metrics, also) => {
+    const filter = also ? (base ? { op: "and" as const, filters: [base, also] } : also) : base;
+    const query: Query = {
+      siteIds: [q.siteId],
+      timeZone,
+      range: { from: range.from, to: range.to },
+      metrics,
+      dimensions: dimension ? [dimension] : [],
+      filter,
+      orderBy: [],
+      limit: MAX_LIMIT,
+      offset: 0,
+      include: { totalRows: false, timeLabels: false, comparison: null },
+      bots: view.bots,
+    };
+    return runAggregates(ctx, query).map((r) => ({ value: r.dimensions[0], a: r.aggregates }));
+  };
+}
+
+/** Rows with some `count`, most first, ties by value; at most `n` (null: all). */
+function top(rows: Row[], count: (a: Aggregates) => number, n: number | null): Row[] {
+  const sorted = rows.filter((r) => count(r.a) > 0)
+    .sort((x, y) =>
+      count(y.a) - count(x.a) || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0)
+    );
+  return n === null ? sorted : sorted.slice(0, n);
+}
+
+const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
+const ratio = (a: number, b: number, digits = 0) => (b > 0 ? round(a / b, digits) : 0);
+
+/** The engine's headline sums as rollup totals; the rest (interaction, proofs) from `legacy`. */
+function totalsOf(a: Aggregates | undefined): Totals {
+  return {
+    views: a?.pageviews ?? 0,
+    visitors: a?.visitors ?? 0,
+    sessions: a?.visits ?? 0,
+    bounces: a?.bounces ?? 0,
+    session_views: a?.session_views ?? 0,
+    session_ms: a?.duration_ms ?? 0,
+    interaction_ms: 0,
+    interaction_n: 0,
+    events: a?.events ?? 0,
+    engaged_ms: a?.engaged_ms ?? 0,
+    engaged_n: a?.engaged_n ?? 0,
+    scroll_pct: a?.scroll_sum ?? 0,
+    scroll_n: a?.scroll_n ?? 0,
+    verified_visitors: 0,
+    unverified_views: 0,
+    unverified_visitors: 0,
+    excluded_views: 0,
+    excluded_visitors: 0,
+  };
+}
+
+/** Figures the engine does not compute, taken from the rollup path's headline. */
+const LEGACY_HEADLINE = [
+  "avg_interaction_ms",
+  "verified_visitors",
+  "unverified_views",
+  "unverified_visitors",
+  "excluded_views",
+  "excluded_visitors",
+] as const satisfies readonly (keyof Headline)[];
+
+function headlineOf(run: Runner, range: DayRange, legacy: Headline): Headline {
+  const [totals] = run(range, null, ["pageviews", "visits", "events"]);
+  const h = headline(totalsOf(totals?.a));
+  for (const key of LEGACY_HEADLINE) h[key] = legacy[key];
+  return h;
+}
+
+function trendOf(run: Runner, range: DayRange): TrendPoint[] {
+  const days = new Map(
+    run(range, "time:day", ["pageviews", "visits", "events"]).map((r) => [r.value, r.a]),
+  );
+  const points: TrendPoint[] = [];
+  for (let date = range.from; date <= range.to; date = addDays(date, 1)) {
+    const a = days.get(date);
+    points.push({
+      date,
+      visits: a?.pageviews ?? 0,
+      visitors: a?.visitors ?? 0,
+      sessions: a?.visits ?? 0,
+      bounces: a?.bounces ?? 0,
+      events: a?.events ?? 0,
+    });
+  }
+  return points;
+}
+
+type EngineListKey =
+  | "top_paths"
+  | "entry_pages"
+  | "exit_pages"
+  | "referrers"
+  | "referrer_domains"
+  | "utm_sources"
+  | "utm_mediums"
+  | "utm_campaigns"
+  | "countries"
+  | "devices"
+  | "os_systems"
+  | "browsers"
+  | "screen_classes";
+
+const views = (a: Aggregates) => a.pageviews;
+const visits = (a: Aggregates) => a.visits;
+
+/** A list of views and visitors by one dimension, rows with the dimension's `empty` left out. */
+function viewList(
+  run: Runner,
+  range: DayRange,
+  dimension: string,
+  field: string,
+  n: number | null,
+  options: { count?: string; drop?: string; also?: Filter } = {},
+) {
+  const rows = run(range, dimension, ["pageviews"], options.also)
+    .filter((r) => options.drop === undefined || r.value !== options.drop);
+  return top(rows, views, n).map((r) => ({
+    [field]: r.value,
+    [options.count ?? "views"]: r.a.pageviews,
+    visitors: r.a.visitors,
+  }));
+}
+
+function listsOf(
+  run: Runner,
+  range: DayRange,
+  limit: number | null,
+): Pick<OverviewLists, EngineListKey> {
+  const n = limit ?? 20;
+  const entries = run(range, "visit:entry_page", ["visits"]);
+  // deno-lint-ignore no-explicit-any
+  const list = (rows: Record<string, unknown>[]) => rows as any;
+  return {
+    top_paths: list(viewList(run, range, "event:page", "path", n)),
+    entry_pages: top(entries, visits, n).map((r) => ({
+      path: r.value,
+      sessions: r.a.visits,
+      bounces: r.a.bounces,
+      bounce_rate: ratio(r.a.bounces * 100, r.a.visits, 1),
+    })),
+    exit_pages: top(run(range, "visit:exit_page", ["visits"]), visits, n).map((r) => ({
+      path: r.value,
+      sessions: r.a.visits,
+    })),
+    referrers: list(viewList(run, range, "visit:referrer_type", "referrer_type", null)),
+    referrer_domains: list(viewList(run, range, "visit:referrer_domain", "domain", n, {
+      drop: "(none)",
+      also: { op: "is_not", dimension: "visit:referrer_type", values: ["internal"] },
+    })),
+    utm_sources: list(
+      viewList(run, range, "visit:utm_source", "utm_source", n, { drop: "(none)" }),
+    ),
+    utm_mediums: list(
+      viewList(run, range, "visit:utm_medium", "utm_medium", n, { drop: "(none)" }),
+    ),
+    utm_campaigns: list(
+      viewList(run, range, "visit:utm_campaign", "utm_campaign", n, { drop: "(none)" }),
+    ),
+    countries: list(
+      viewList(run, range, "visit:country", "country_code", limit ?? 10, { count: "visits" }),
+    ),
+    devices: list(viewList(run, range, "visit:device", "device_type", null, { count: "visits" })),
+    os_systems: list(viewList(run, range, "visit:os", "os_name", n)),
+    browsers: list(viewList(run, range, "visit:browser", "browser", n)),
+    screen_classes: list(
+      viewList(run, range, "visit:screen", "screen_class", null, { drop: "unknown" }),
+    ),
+  };
+}
+
+/**
+ * The overview of `q` by the engine, under `view` (an engine filter, the bot setting); days are
+ * local to `timeZone` (default UTC).
+ */
+export function engineOverview(
+  ctx: StatsContext,
+  q: OverviewQuery,
+  view: OverviewView,
+  timeZone = "UTC",
+): Overview {
+  const legacy = statsOverview(ctx, q);
+  const run = runner(ctx, q, view, timeZone);
+  const range = { from: q.from, to: q.to };
+  const now = headlineOf(run, range, legacy);
+  const overview: Overview = {
+    ...legacy,
+    period_days: rangeDays(q),
+    timezone: timeZone,
+    source: { kind: "engine" },
+    ...now,
+    ...listsOf(run, range, q.limit),
+    daily_trend: trendOf(run, range),
+  };
+  delete overview.previous;
+  delete overview.deltas;
+  if (q.compare && legacy.previous) {
+    const before = previousRange(q);
+    const then = headlineOf(run, before, legacy.previous);
+    overview.previous = { ...before, ...then, daily_trend: trendOf(run, before) };
+    overview.deltas = deltas(now, then);
+  }
+  return overview;
+}
