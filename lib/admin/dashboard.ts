@@ -7,6 +7,7 @@ import type { Reader } from "../reads/mod.ts";
 import type { Overview, OverviewQuery } from "../stats/mod.ts";
 import { formatDuration, formatNumber } from "./format.ts";
 import type { AdminSelection, Period } from "./period.ts";
+import { DEFAULT_VIEW } from "./trend.ts";
 
 /** Rows per top list on the dashboard. */
 export const DASHBOARD_LIST_LIMIT = 10;
@@ -29,13 +30,18 @@ export function overviewQuery(
   return { siteId, from: period.from, to: period.to, filters: {}, compare, limit };
 }
 
-/** The overview of one site over the selected period, compared with the previous period. */
+/**
+ * The overview of one site over the selected period, compared with the previous period. Rollups
+ * are UTC days, so a site in another zone is read through the engine in its local days.
+ */
 export function dashboardOverview(
   reads: Reader,
   siteId: string,
   period: Period,
 ): Promise<Overview> {
-  return reads.run("overview", overviewQuery(siteId, period));
+  const q = overviewQuery(siteId, period);
+  if (period.timeZone === "UTC") return reads.run("overview", q);
+  return reads.run("engineOverview", q, DEFAULT_VIEW, period.timeZone);
 }
 
 // ---------------------------------------------------------------------------------------------

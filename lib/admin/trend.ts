@@ -2,10 +2,11 @@
 // and any period of at most two days — one point per local hour of the site's zone, counted by
 // the query engine's `time:hour` dimension (lib/query/), with the previous period by position.
 import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
-import type { Filter, Query } from "../query/model.ts";
+import type { Query } from "../query/model.ts";
 import type { QueryResult } from "../query/run.ts";
 import { addLocalDays } from "../query/time_zone.ts";
 import type { Reader } from "../reads/mod.ts";
+import type { OverviewView } from "../stats/engine_overview.ts";
 import type { Overview } from "../stats/mod.ts";
 import { type Period, spanDays } from "./period.ts";
 
@@ -30,13 +31,11 @@ export interface Trend {
   points: TrendPoint[];
 }
 
-/** What the counts include: the dashboard's filter and bot setting (hide by default). */
-export interface TrendView {
-  filter: Filter | null;
-  bots: Query["bots"];
-}
+/** What the counts include: the dashboard's filter and bot setting. */
+export type TrendView = OverviewView;
 
-export const DEFAULT_TREND_VIEW: TrendView = {
+/** No filter, bots hidden: the dashboard's default view of the rows. */
+export const DEFAULT_VIEW: TrendView = {
   filter: null,
   bots: { mode: "hide", threshold: BOT_SCORE_THRESHOLD },
 };
@@ -64,7 +63,7 @@ export function hourlyQuery(
   siteIds: string[],
   range: { from: string; to: string },
   timeZone: string,
-  view: TrendView = DEFAULT_TREND_VIEW,
+  view: TrendView = DEFAULT_VIEW,
 ): Query {
   return {
     siteIds,
@@ -98,7 +97,7 @@ export async function hourlyTrend(
   reads: Reader,
   siteIds: string[],
   period: Period,
-  view: TrendView = DEFAULT_TREND_VIEW,
+  view: TrendView = DEFAULT_VIEW,
 ): Promise<Trend> {
   const days = spanDays(period);
   const previous = { from: addLocalDays(period.from, -days), to: addLocalDays(period.from, -1) };
