@@ -8,6 +8,7 @@ import { AdminShell } from "../../components/AdminShell.tsx";
 import { ApiKeysCard } from "../../components/ApiKeysCard.tsx";
 import { PasswordCard } from "../../components/PasswordCard.tsx";
 import { TelemetryCard } from "../../components/TelemetryCard.tsx";
+import { TimeZoneInput } from "../../components/TimeZoneInput.tsx";
 import { BUTTON, Card, ErrorList, Field, INPUT, Notice } from "../../components/ui.tsx";
 import { MAX_CONSENT_CSS_LENGTH } from "../../lib/admin/css_sanitize.ts";
 import { formatDateTime } from "../../lib/admin/format.ts";
@@ -125,18 +126,14 @@ function SettingsForm(props: { data: Data }) {
       >
         <div class="max-w-sm">
           <Field label="IANA time zone">
-            <input
+            <TimeZoneInput
               name="display_timezone"
               value={form.displayTimezone}
-              list="time-zones"
+              listId="time-zones"
+              zones={zones}
               required
-              maxLength={64}
-              class={INPUT}
             />
           </Field>
-          <datalist id="time-zones">
-            {zones.map((zone) => <option key={zone} value={zone} />)}
-          </datalist>
           <p class="mt-1 text-xs text-slate-500">
             Now: {formatDateTime(frame.now, settings.displayTimezone)} ({settings.displayTimezone})
           </p>

@@ -5,6 +5,7 @@
 import { AdminShell } from "../../../components/AdminShell.tsx";
 import { AnonymizedBadge } from "../../../components/AnonymizedBadge.tsx";
 import { Snippet } from "../../../components/Snippet.tsx";
+import { TimeZoneInput } from "../../../components/TimeZoneInput.tsx";
 import {
   BUTTON,
   BUTTON_SECONDARY,
@@ -234,18 +235,14 @@ function SettingsForm(props: { data: Data }) {
         </div>
         <div class="max-w-sm">
           <Field label="Time zone">
-            <input
+            <TimeZoneInput
               name="time_zone"
               value={form.time_zone}
-              list="site-time-zones"
-              maxLength={64}
+              listId="site-time-zones"
+              zones={props.data.zones}
               placeholder="UTC"
-              class={INPUT}
             />
           </Field>
-          <datalist id="site-time-zones">
-            {props.data.zones.map((zone) => <option key={zone} value={zone} />)}
-          </datalist>
           <p class="mt-1 text-xs text-slate-500">
             IANA name. The dashboard's days and hours for this site start at local midnight here,
             and it is the default zone of this site's queries. Stored times stay UTC.
