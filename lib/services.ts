@@ -129,10 +129,10 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     now,
     jobs: [
       ...collect.jobs(),
-      sessionPurgeJob({ config, db, now }),
+      sessionPurgeJob({ config, store, now }),
       rollupJob({ db, now, config }),
       retentionJob({ db, now, config }),
-      telemetryJob({ config, db, log: options.log, collect, now, startedAt }),
+      telemetryJob({ config, store, log: options.log, collect, now, startedAt }),
     ],
     shutdownHooks: [
       {

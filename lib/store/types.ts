@@ -26,3 +26,6 @@ export interface Store {
   /** Stops the store's workers (read processes); the app's connection is closed by its owner. */
   close(): Promise<void>;
 }
+
+/** The app-data areas alone: what a command-line tool needs (no read processes to run). */
+export type AppDataStore = Omit<Store, "reads" | "close">;

@@ -3,7 +3,7 @@
 // through the write thread (lib/db/write_thread.ts). Built once, in lib/services.ts.
 import type { Database } from "../../db/database.ts";
 import type { Reader } from "../../reads/mod.ts";
-import type { Store } from "../types.ts";
+import type { AppDataStore, Store } from "../types.ts";
 import { sqliteAdminAccount } from "./admin_account.ts";
 import { sqliteAdminSessions } from "./admin_sessions.ts";
 import { sqliteApiKeys } from "./api_keys.ts";
@@ -14,6 +14,15 @@ import { sqliteTelemetry } from "./telemetry.ts";
 
 export function createSqliteStore(db: Database, options: { reads: Reader }): Store {
   return {
+    ...createSqliteAppData(db),
+    reads: options.reads,
+    close: () => options.reads.close(),
+  };
+}
+
+/** The app-data areas on `db` (the admin CLI's commands). */
+export function createSqliteAppData(db: Database): AppDataStore {
+  return {
     apiKeys: sqliteApiKeys(db),
     adminSessions: sqliteAdminSessions(db),
     adminAccount: sqliteAdminAccount(db),
@@ -21,7 +30,5 @@ export function createSqliteStore(db: Database, options: { reads: Reader }): Sto
     experiments: sqliteExperiments(db),
     segments: sqliteSegments(db),
     telemetry: sqliteTelemetry(db),
-    reads: options.reads,
-    close: () => options.reads.close(),
   };
 }
