@@ -5,9 +5,8 @@
 import { statsQuery } from "../../../lib/api/operations/query.ts";
 import { readBody } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
-import { getSegment } from "../../../lib/db/segments.ts";
 import { resolveQuery } from "../../../lib/query/model.ts";
-import { expandSegments } from "../../../lib/query/segments.ts";
+import { expandStoredSegments } from "../../../lib/query/segments.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
@@ -15,9 +14,9 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export const handler = {
   async POST(ctx: Ctx) {
-    const { db, now } = ctx.state.services;
+    const { store, now } = ctx.state.services;
     const raw = readBody(statsQuery, await readJsonCapped(ctx.req, MAX_BODY_BYTES));
-    const body = expandSegments(raw, (id) => getSegment(db, id));
+    const body = await expandStoredSegments(raw, store.segments);
     const query = resolveQuery(body, now());
     return Response.json(await readerFor(ctx).run("query", query));
   },
