@@ -193,14 +193,6 @@ export async function editAndMove(
     move === null ? undefined : { to: move.to, at: new Date(move.now).toISOString() },
   );
   if (outcome === "not_draft") throw notDraft(await requireExperiment(deps, id), "edited");
-  if (outcome === "moved_meanwhile") {
-    const now = await requireExperiment(deps, id);
-    throw new HttpError(
-      409,
-      "conflict",
-      `"${id}" changed from draft to ${now.status} meanwhile; nothing was done.`,
-    );
-  }
   return { experiment: await requireExperiment(deps, id), notes: parsed.notes };
 }
 

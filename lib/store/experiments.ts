@@ -45,7 +45,7 @@ export interface StatusChange {
   at: string;
 }
 
-export type DraftReplacement = "replaced" | "not_draft" | "moved_meanwhile";
+export type DraftReplacement = "replaced" | "not_draft";
 
 export interface ExperimentStore {
   /** Experiments with their variants, newest first. */
@@ -55,8 +55,7 @@ export interface ExperimentStore {
   create(definition: ExperimentDefinitionRecord, createdAt: string): Promise<boolean>;
   /**
    * Replaces a draft's definition and variants, then (with `move`) moves it from draft, all or
-   * nothing: "not_draft" when it is missing or no longer a draft, "moved_meanwhile" when the move
-   * lost a race (the edit is undone too).
+   * nothing: "not_draft" (nothing changed) when it is missing or no longer a draft.
    */
   replaceDraft(
     definition: ExperimentDefinitionRecord,

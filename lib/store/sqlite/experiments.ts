@@ -39,9 +39,6 @@ const definitionRow = (def: ExperimentDefinitionRecord): DefinitionRecord => ({
   variants: def.variants.map((v) => ({ ...v, is_control: v.is_control ? 1 : 0 })),
 });
 
-/** Thrown inside a transaction to undo an edit whose move lost a race. */
-class MovedMeanwhile extends Error {}
-
 export function sqliteExperiments(db: Database): ExperimentStore {
   return {
     list: (filter) =>
@@ -59,20 +56,16 @@ export function sqliteExperiments(db: Database): ExperimentStore {
     create: (definition, createdAt) =>
       Promise.try(() => insertExperiment(db, definitionRow(definition), createdAt)),
     replaceDraft: (definition, move): Promise<DraftReplacement> =>
-      Promise.try(() => {
-        try {
-          return db.transaction(() => {
-            if (!replaceDraftDefinition(db, definitionRow(definition))) return "not_draft";
-            if (move === undefined) return "replaced";
-            const change = { id: definition.experiment_id, from: "draft", ...move };
-            if (!compareAndSetStatus(db, change)) throw new MovedMeanwhile();
-            return "replaced";
-          });
-        } catch (error) {
-          if (error instanceof MovedMeanwhile) return "moved_meanwhile";
-          throw error;
-        }
-      }),
+      Promise.try(() =>
+        db.transaction(() => {
+          if (!replaceDraftDefinition(db, definitionRow(definition))) return "not_draft";
+          // Still a draft inside this transaction, so the move from draft cannot lose a race.
+          if (move !== undefined) {
+            compareAndSetStatus(db, { id: definition.experiment_id, from: "draft", ...move });
+          }
+          return "replaced";
+        })
+      ),
     changeStatus: (change) => Promise.try(() => compareAndSetStatus(db, change)),
     deleteDraft: (id) => Promise.try(() => deleteDraftExperiment(db, id)),
   };
