@@ -22,11 +22,15 @@ import { resolveMasterSecret } from "./secret.ts";
 import { retentionJob } from "./stats/retention.ts";
 import { rollupJob } from "./stats/rollup.ts";
 import { SettledRangeCache } from "./stats/settled_cache.ts";
+import { createSqliteStore } from "./store/sqlite/mod.ts";
+import type { Store } from "./store/types.ts";
 import { telemetryJob } from "./telemetry/job.ts";
 
 export interface Services {
   config: Config;
   db: Database;
+  /** Persistence behind one async interface (lib/store/types.ts); migrated callers use only this. */
+  store: Store;
   log: Logger;
   masterSecret: Uint8Array;
   ephemeral: EphemeralStore;
@@ -102,10 +106,12 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     hosting,
   });
   logGeoDatabase(options.log, collect, now());
+  const store = createSqliteStore(db, { reads });
   let crawlers: CrawlerService | undefined;
   return {
     config,
     db,
+    store,
     log: options.log,
     masterSecret,
     ephemeral,
@@ -123,10 +129,10 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
     now,
     jobs: [
       ...collect.jobs(),
-      sessionPurgeJob({ config, db, now }),
+      sessionPurgeJob({ config, store, now }),
       rollupJob({ db, now, config }),
       retentionJob({ db, now, config }),
-      telemetryJob({ config, db, log: options.log, collect, now, startedAt }),
+      telemetryJob({ config, store, log: options.log, collect, now, startedAt }),
     ],
     shutdownHooks: [
       {

@@ -16,6 +16,13 @@ export interface State {
    */
   publicMode: boolean;
   /**
+   * The zone admin pages show times in (lib/admin/settings.ts, `displayTimezone`): set by the
+   * /admin middleware; ECHELON_DISPLAY_TIMEZONE until then.
+   */
+  timezone: string;
+  /** The API key the request signed with, set by the /api middleware once it verified it. */
+  apiKeyId: number | null;
+  /**
    * Sends a request through this same app in process (every middleware and route), as if from
    * `remoteAddr`: how /mcp calls the API with its caller's own credentials.
    */
@@ -31,5 +38,12 @@ export type Ctx = Context<State>;
 
 /** The state a request starts with, before any middleware. */
 export function initialState(services: Services, subrequest = noSubrequests): State {
-  return { services, username: null, publicMode: services.config.publicMode, subrequest };
+  return {
+    services,
+    username: null,
+    publicMode: services.config.publicMode,
+    timezone: services.config.displayTimezone,
+    apiKeyId: null,
+    subrequest,
+  };
 }

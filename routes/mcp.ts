@@ -8,7 +8,7 @@ import { handleMcpRequest, mcpAccess } from "../lib/mcp/http.ts";
 import type { Ctx } from "../lib/state.ts";
 
 export async function handler(ctx: Ctx): Promise<Response> {
-  const access = mcpAccess(ctx.state.services, ctx.req);
+  const access = await mcpAccess(ctx.state.services, ctx.req);
   if (!access.ok) {
     await ctx.req.body?.cancel().catch(() => {});
     return access.response;

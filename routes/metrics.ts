@@ -6,9 +6,9 @@ import { metricFamilies } from "../lib/metrics/families.ts";
 import type { Ctx } from "../lib/state.ts";
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const services = ctx.state.services;
-    const refusal = metricsRefusal(services, ctx.req);
+    const refusal = await metricsRefusal(services, ctx.req);
     if (refusal) return refusal;
     return new Response(renderExposition(metricFamilies(services)), {
       headers: { "content-type": CONTENT_TYPE, "cache-control": "no-store" },

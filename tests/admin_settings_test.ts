@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { adminApp, adminHtml, adminPost, insertViews, registerSite } from "./_admin.ts";
 import { beaconUrl, hit } from "./_collect.ts";
-import { ADMIN_SETTING_KEYS, instanceSetting } from "../lib/db/settings.ts";
+import { ADMIN_SETTING_KEYS } from "../lib/admin/setting_keys.ts";
+import { instanceSetting } from "../lib/db/settings.ts";
 
 const FORM = { display_timezone: "UTC", default_consent_css: "" };
 

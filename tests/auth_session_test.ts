@@ -187,7 +187,7 @@ Deno.test("session: the purge job deletes idle and expired rows and keeps live o
   assert.equal(await adminStatus(t, fresh), 200);
 
   t.clock.now += SESSION_TTL_MS;
-  assert.equal(purgeExpiredSessions(t.services), 1);
+  assert.equal(await purgeExpiredSessions(t.services), 1);
   assert.equal(sessionCount(t), 0);
 });
 

@@ -127,7 +127,7 @@ Deno.test("POST /api/crawl: authentication, scopes, limits and clear errors stor
   };
   const body = JSON.stringify([hit]);
   assert.equal((await post(t, body, {})).status, 401);
-  const created = createApiKey(t.services, { name: "reader", scope: "read" });
+  const created = await createApiKey(t.services, { name: "reader", scope: "read" });
   assert.equal(created.kind, "created");
   const readKey = { authorization: `Bearer ${created.kind === "created" ? created.key : ""}` };
   const refused = await post(t, body, readKey);

@@ -10,7 +10,8 @@ import { createApp } from "../lib/app.ts";
 import { createApiKey } from "../lib/auth/api_keys.ts";
 import { loadConfig } from "../lib/config.ts";
 import { openDatabase } from "../lib/db/mod.ts";
-import { ADMIN_SETTING_KEYS, instanceSetting, setInstanceSetting } from "../lib/db/settings.ts";
+import { ADMIN_SETTING_KEYS } from "../lib/admin/setting_keys.ts";
+import { instanceSetting, setInstanceSetting } from "../lib/db/settings.ts";
 import { MAX_LINES_PER_SECOND } from "../lib/ingest/drop_log.ts";
 import { createLogger } from "../lib/log.ts";
 import { createServices } from "../lib/services.ts";
@@ -76,7 +77,7 @@ Deno.test("debug toggle: GET and POST /api/debug", async () => {
   });
   assert.equal(await trackerVariant(app), "plain");
   // An API key, even a write key, cannot switch it (debug turns tracing on for every visitor).
-  const created = createApiKey(app.services, { name: "ci", scope: "write" });
+  const created = await createApiKey(app.services, { name: "ci", scope: "write" });
   const byKey = await app.request("/api/debug", {
     method: "POST",
     headers: {

@@ -17,8 +17,8 @@ import {
 
 const NOW = Date.parse("2026-11-20T12:00:00.000Z");
 
-function define(app: AdminTestApp, id: string, overrides: Record<string, unknown> = {}) {
-  createExperiment(app.services.db, {
+async function define(app: AdminTestApp, id: string, overrides: Record<string, unknown> = {}) {
+  await createExperiment(app.services.store, {
     experiment_id: id,
     name: `Experiment ${id}`,
     site_id: "shop",
@@ -173,8 +173,12 @@ Deno.test("admin experiments: create through the form, errors shown, rows withou
 
 Deno.test("admin experiment page: the numbers of a known fixture, chart and snippet", async () => {
   const app = await adminApp();
-  define(app, "checkout");
-  changeStatus(app.services.db, { id: "checkout", to: "active", now: NOW - 2 * 3_600_000 });
+  await define(app, "checkout");
+  await changeStatus(app.services.store, {
+    id: "checkout",
+    to: "active",
+    now: NOW - 2 * 3_600_000,
+  });
   traffic(app, "checkout", {
     control: { exposed: 1000, converted: 100 },
     green: { exposed: 1000, converted: 130 },
@@ -223,8 +227,8 @@ Deno.test("admin experiment page: the numbers of a known fixture, chart and snip
 
 Deno.test("admin experiment page: SRM warning for 600/400 on 50/50", async () => {
   const app = await adminApp();
-  define(app, "skewed");
-  changeStatus(app.services.db, { id: "skewed", to: "active", now: NOW - 2 * 3_600_000 });
+  await define(app, "skewed");
+  await changeStatus(app.services.store, { id: "skewed", to: "active", now: NOW - 2 * 3_600_000 });
   traffic(app, "skewed", {
     control: { exposed: 600, converted: 60 },
     green: { exposed: 400, converted: 40 },
@@ -236,7 +240,7 @@ Deno.test("admin experiment page: SRM warning for 600/400 on 50/50", async () =>
 
 Deno.test("admin experiment page: status buttons work, stale pages are refused", async () => {
   const app = await adminApp();
-  define(app, "flow");
+  await define(app, "flow");
   const draft = await adminHtml(app, "/admin/experiments/flow");
   assert.deepEqual(
     [...draft.html.matchAll(/data-transition="([a-z]+)"/g)].map((m) => m[1]),
@@ -300,7 +304,7 @@ Deno.test("admin experiment page: status buttons work, stale pages are refused",
 
 Deno.test("admin experiments: edit and delete a draft; not once started", async () => {
   const app = await adminApp();
-  define(app, "draft-one");
+  await define(app, "draft-one");
   const edit = await adminHtml(app, "/admin/experiments/draft-one/edit");
   assert.equal(edit.status, 200);
   assert.match(edit.html, /name="experiment_id"[^>]*readonly/i);
@@ -326,8 +330,8 @@ Deno.test("admin experiments: edit and delete a draft; not once started", async 
   assert.equal(app.services.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM experiments")!.n, 0);
   assert.equal((await adminHtml(app, "/admin/experiments/draft-one")).status, 404);
 
-  define(app, "live");
-  changeStatus(app.services.db, { id: "live", to: "active", now: NOW });
+  await define(app, "live");
+  await changeStatus(app.services.store, { id: "live", to: "active", now: NOW });
   const refusedDelete = await adminPost(app, "/admin/experiments/live", { intent: "delete" });
   assert.equal(refusedDelete.status, 409);
   assert.match(await refusedDelete.text(), /Only a draft can be deleted/);
@@ -348,9 +352,9 @@ Deno.test("admin experiments: edit and delete a draft; not once started", async 
 
 Deno.test("admin experiments list: status filter", async () => {
   const app = await adminApp();
-  define(app, "one");
-  define(app, "two", { site_id: "blog" });
-  changeStatus(app.services.db, { id: "two", to: "active", now: NOW });
+  await define(app, "one");
+  await define(app, "two", { site_id: "blog" });
+  await changeStatus(app.services.store, { id: "two", to: "active", now: NOW });
   const ids = async (query: string) =>
     [...(await adminHtml(app, `/admin/experiments${query}`)).html.matchAll(
       /<tr data-experiment="([^"]+)"/g,
@@ -368,8 +372,12 @@ Deno.test("admin experiments list: status filter", async () => {
 
 Deno.test("admin experiments in public mode: results visible, nothing that writes", async () => {
   const app = await adminApp({ ECHELON_PUBLIC_MODE: "true" });
-  define(app, "public-exp");
-  changeStatus(app.services.db, { id: "public-exp", to: "active", now: NOW - 2 * 3_600_000 });
+  await define(app, "public-exp");
+  await changeStatus(app.services.store, {
+    id: "public-exp",
+    to: "active",
+    now: NOW - 2 * 3_600_000,
+  });
   traffic(app, "public-exp", {
     control: { exposed: 120, converted: 12 },
     green: { exposed: 110, converted: 22 },
@@ -398,11 +406,11 @@ Deno.test("admin experiments in public mode: results visible, nothing that write
 
 Deno.test("admin experiment page: the pauses are listed and what came in during them not counted", async () => {
   const app = await adminApp();
-  define(app, "held");
-  const db = app.services.db;
-  changeStatus(db, { id: "held", to: "active", now: NOW - 5 * 3_600_000 });
-  changeStatus(db, { id: "held", to: "paused", now: NOW - 4 * 3_600_000 });
-  changeStatus(db, { id: "held", to: "active", now: NOW - 130 * 60_000 });
+  await define(app, "held");
+  const store = app.services.store;
+  await changeStatus(store, { id: "held", to: "active", now: NOW - 5 * 3_600_000 });
+  await changeStatus(store, { id: "held", to: "paused", now: NOW - 4 * 3_600_000 });
+  await changeStatus(store, { id: "held", to: "active", now: NOW - 130 * 60_000 });
   traffic(app, "held", {
     control: { exposed: 120, converted: 12 },
     green: { exposed: 110, converted: 22 },

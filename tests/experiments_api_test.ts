@@ -443,6 +443,22 @@ Deno.test("PATCH definition: a draft can be edited, anything else cannot", async
     "Renamed",
   );
 
+  // An edit with a move the draft cannot make (or from a status it is not in) applies neither.
+  for (const move of [{ status: "paused" }, { status: "active", from: "paused" }]) {
+    const refused = await api(t, "/api/experiments/exp", {
+      method: "PATCH",
+      body: { name: "Never", ...move },
+    });
+    assert.equal(refused.status, 409, JSON.stringify(move));
+    assert.match(
+      String(refused.body.message),
+      /Cannot go from draft to paused|is draft, not paused/,
+    );
+    assert.deepEqual(rows(t, "SELECT name, status FROM experiments"), [
+      { name: "Renamed", status: "draft" },
+    ]);
+  }
+
   // Edit and start in one request: both apply.
   const both = await api(t, "/api/experiments/exp", {
     method: "PATCH",

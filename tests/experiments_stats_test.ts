@@ -141,14 +141,14 @@ async function fixture(
   const t = options.t ?? await createTestApp({ ECHELON_SECRET: SECRET });
   const startedAt = NOW - 48 * HOUR;
   const id = options.id ?? "exp";
-  createExperiment(t.services.db, {
+  await createExperiment(t.services.store, {
     experiment_id: id,
     name: "Checkout",
     site_id: "shop",
     metric,
     variants: options.variants ?? VARIANTS,
   }, startedAt - HOUR);
-  changeStatus(t.services.db, { id, to: "active", now: startedAt });
+  await changeStatus(t.services.store, { id, to: "active", now: startedAt });
   return { t, startedAt };
 }
 
@@ -279,7 +279,7 @@ Deno.test("results: a completed experiment stops changing; the window's end is i
     ...exposed("control", startedAt, { convertAt: endedAt }), // both at the bounds: counted
     ...exposed("green", startedAt + HOUR, { convertAt: endedAt + 1 }), // converted too late
   ]);
-  changeStatus(t.services.db, { id: "exp", to: "completed", now: endedAt });
+  await changeStatus(t.services.store, { id: "exp", to: "completed", now: endedAt });
   const before = (await results(t, "experiment_id=exp")).body[0];
   assert.deepEqual(before.window, { from: iso(startedAt), to: iso(endedAt) });
   assert.deepEqual(before.variants.map((v: { exposures: number }) => v.exposures), [1, 1]);
@@ -359,8 +359,8 @@ Deno.test("results: a built-in event type as the metric; SRM flagged for 600/400
 Deno.test("GET /api/stats/experiments: default list, filters and bad parameters", async () => {
   const { t } = await fixture();
   await fixture("purchase", { t, id: "second" });
-  changeStatus(t.services.db, { id: "second", to: "completed", now: NOW });
-  createExperiment(t.services.db, {
+  await changeStatus(t.services.store, { id: "second", to: "completed", now: NOW });
+  await createExperiment(t.services.store, {
     experiment_id: "draft-one",
     name: "Draft",
     site_id: "shop",
@@ -401,13 +401,13 @@ function pauseRows(t: TestApp, id = "exp") {
 
 Deno.test("results: events during a pause do not count, before and after it they do", async () => {
   const { t, startedAt } = await fixture();
-  const db = t.services.db;
+  const store = t.services.store;
   const h = (n: number) => startedAt + n * HOUR;
   // Paused [10 h, 12 h) and [20 h, 22 h) after the start.
-  changeStatus(db, { id: "exp", to: "paused", now: h(10) });
-  changeStatus(db, { id: "exp", to: "active", now: h(12) });
-  changeStatus(db, { id: "exp", to: "paused", now: h(20) });
-  changeStatus(db, { id: "exp", to: "active", now: h(22) });
+  await changeStatus(store, { id: "exp", to: "paused", now: h(10) });
+  await changeStatus(store, { id: "exp", to: "active", now: h(12) });
+  await changeStatus(store, { id: "exp", to: "paused", now: h(20) });
+  await changeStatus(store, { id: "exp", to: "active", now: h(22) });
   assert.deepEqual(pauseRows(t), [
     { paused_at: iso(h(10)), resumed_at: iso(h(12)) },
     { paused_at: iso(h(20)), resumed_at: iso(h(22)) },
@@ -454,9 +454,9 @@ Deno.test("results: events during a pause do not count, before and after it they
 
 Deno.test("results: while paused nothing counts; completing from paused keeps the pause open", async () => {
   const { t, startedAt } = await fixture();
-  const db = t.services.db;
+  const store = t.services.store;
   const h = (n: number) => startedAt + n * HOUR;
-  changeStatus(db, { id: "exp", to: "paused", now: h(10) });
+  await changeStatus(store, { id: "exp", to: "paused", now: h(10) });
   insertEvents(t, [
     ...exposed("control", h(1), { convertAt: h(9) }), // all before the pause: counted
     ...exposed("control", h(2), { convertAt: h(15) }), // converts while paused
@@ -473,7 +473,7 @@ Deno.test("results: while paused nothing counts; completing from paused keeps th
     /Paused since 2026-11-18 22:00 UTC: .*nothing counts until the experiment is resumed/,
   );
 
-  changeStatus(db, { id: "exp", to: "completed", now: h(20) });
+  await changeStatus(store, { id: "exp", to: "completed", now: h(20) });
   assert.deepEqual(pauseRows(t), [{ paused_at: iso(h(10)), resumed_at: null }]);
   insertEvents(t, [...exposed("green", h(20), { convertAt: h(20) })]); // at ended_at: not counted
   const done = (await results(t, "experiment_id=exp")).body[0];
@@ -483,7 +483,7 @@ Deno.test("results: while paused nothing counts; completing from paused keeps th
   assert.equal(done.paused_ms, 10 * HOUR, "an open pause of a completed experiment ends with it");
   assert.match(done.notes.join(" "), /Paused once for 10 h 0 min in total/);
   assert.match(done.notes.join(" "), /Completed while paused: nothing after the pause counts\./);
-  changeStatus(db, { id: "exp", to: "archived", now: NOW });
+  await changeStatus(store, { id: "exp", to: "archived", now: NOW });
   assert.deepEqual(pauseRows(t), [{ paused_at: iso(h(10)), resumed_at: null }]);
   assert.deepEqual(counted((await results(t, "status=archived")).body[0]), counted(paused));
 });
@@ -491,6 +491,7 @@ Deno.test("results: while paused nothing counts; completing from paused keeps th
 Deno.test("pause rows: written with the status change only, in order even if the clock goes back", async () => {
   const { t, startedAt } = await fixture();
   const db = t.services.db;
+  const store = t.services.store;
   const at = iso(startedAt + HOUR);
   assert.equal(compareAndSetStatus(db, { id: "exp", from: "active", to: "paused", at }), true);
   // A writer that lost the race from the same status writes no second pause.
@@ -498,8 +499,8 @@ Deno.test("pause rows: written with the status change only, in order even if the
   assert.deepEqual(pauseRows(t), [{ paused_at: at, resumed_at: null }]);
   // Resumed "before" it paused, then paused again earlier still: clamped, never overlapping.
   const earlier = iso(startedAt + HOUR - 60_000);
-  changeStatus(db, { id: "exp", to: "active", now: Date.parse(earlier) });
-  changeStatus(db, { id: "exp", to: "paused", now: Date.parse(earlier) - 60_000 });
+  await changeStatus(store, { id: "exp", to: "active", now: Date.parse(earlier) });
+  await changeStatus(store, { id: "exp", to: "paused", now: Date.parse(earlier) - 60_000 });
   assert.deepEqual(pauseRows(t), [
     { paused_at: at, resumed_at: at },
     { paused_at: at, resumed_at: null },

@@ -315,7 +315,7 @@ Deno.test("mcp http: the campaign tools answer from the campaign report fixture"
 Deno.test("mcp http: the experiment tools answer with exposures, conversions and variants", async () => {
   const t = await createTestApp(ENV);
   const start = t.clock.now - 48 * 3_600_000;
-  createExperiment(t.services.db, {
+  await createExperiment(t.services.store, {
     experiment_id: "checkout",
     name: "Checkout",
     site_id: "shop",
@@ -325,7 +325,7 @@ Deno.test("mcp http: the experiment tools answer with exposures, conversions and
       { variant_id: "green", name: "Green", weight: 50 },
     ],
   }, start - 3_600_000);
-  changeStatus(t.services.db, { id: "checkout", to: "active", now: start });
+  await changeStatus(t.services.store, { id: "checkout", to: "active", now: start });
   // control: 4 exposed sessions, 1 purchase; green: 4 exposed, 2 purchases.
   const rows = [];
   for (let i = 0; i < 8; i++) {

@@ -210,8 +210,8 @@ Deno.test("metrics: who may scrape", async (t) => {
     },
     {
       name: "a read API key",
-      headers: (app) => {
-        const made = createApiKey(app.services, { name: "prometheus", scope: "read" });
+      headers: async (app) => {
+        const made = await createApiKey(app.services, { name: "prometheus", scope: "read" });
         assert.equal(made.kind, "created");
         return { authorization: `Bearer ${made.kind === "created" ? made.key : ""}` };
       },
@@ -219,10 +219,10 @@ Deno.test("metrics: who may scrape", async (t) => {
     },
     {
       name: "a revoked API key",
-      headers: (app) => {
-        const made = createApiKey(app.services, { name: "old", scope: "read" });
+      headers: async (app) => {
+        const made = await createApiKey(app.services, { name: "old", scope: "read" });
         assert.equal(made.kind, "created");
-        if (made.kind === "created") revokeApiKey(app.services, made.info.id);
+        if (made.kind === "created") await revokeApiKey(app.services, made.info.id);
         return { authorization: `Bearer ${made.kind === "created" ? made.key : ""}` };
       },
       status: 401,

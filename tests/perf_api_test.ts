@@ -429,15 +429,15 @@ Deno.test("perf API: auth — no token is 401, a session needs a same-origin wri
   assert.equal(stored(t).length, 2);
 
   // CI can use a write-scoped API key; a read key may only read.
-  const key = (scope: "read" | "write") => {
-    const created = createApiKey(t.services, { name: `ci-${scope}`, scope });
+  const key = async (scope: "read" | "write") => {
+    const created = await createApiKey(t.services, { name: `ci-${scope}`, scope });
     assert.equal(created.kind, "created");
     return created.kind === "created" ? created.key : "";
   };
-  const writeKey = await post({ authorization: `Bearer ${key("write")}` });
+  const writeKey = await post({ authorization: `Bearer ${await key("write")}` });
   assert.equal(writeKey.status, 201);
   await writeKey.body?.cancel();
-  const readKey = key("read");
+  const readKey = await key("read");
   const readOnly = await post({ authorization: `Bearer ${readKey}` });
   assert.equal(readOnly.status, 403);
   await readOnly.body?.cancel();

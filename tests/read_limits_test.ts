@@ -20,7 +20,7 @@ Deno.test("read limits: anonymous heavy reads are limited per client; authentica
     ECHELON_PUBLIC_READ_RATE: "3",
   });
   insertFixture(t);
-  const created = createApiKey(t.services, { name: "reader", scope: "read" });
+  const created = await createApiKey(t.services, { name: "reader", scope: "read" });
   assert.equal(created.kind, "created");
   const key = { authorization: `Bearer ${created.kind === "created" ? created.key : ""}` };
 
@@ -82,12 +82,12 @@ Deno.test("read limits: a request whose client already left runs no read", async
 
 Deno.test("read limits: who a request reads as", async () => {
   const t = await createTestApp({ ECHELON_PUBLIC_MODE: "true", ECHELON_SECRET: SECRET });
-  const created = createApiKey(t.services, { name: "reader", scope: "read" });
+  const created = await createApiKey(t.services, { name: "reader", scope: "read" });
   assert.equal(created.kind, "created");
   const key = created.kind === "created" ? created : null;
   // The state as the middleware leaves it: public mode's view for requests without credentials.
   const ctx = (
-    view: { publicMode: boolean; username?: string },
+    view: { publicMode: boolean; username?: string; apiKeyId?: number },
     headers: HeadersInit = {},
     remoteAddr = "203.0.113.7",
   ) =>
@@ -106,7 +106,9 @@ Deno.test("read limits: who a request reads as", async () => {
   );
   assert.equal(readCaller(ctx(anonymous, AUTH)).anonymous, true, "the view decides");
   assert.deepEqual(readCaller(ctx(signedIn, AUTH)), { key: "bearer", anonymous: false });
-  assert.deepEqual(readCaller(ctx(signedIn, { authorization: `Bearer ${key?.key}` })), {
+  // The API middleware verified the key and named it in the state.
+  const withKey = { publicMode: false, apiKeyId: key?.info.id };
+  assert.deepEqual(readCaller(ctx(withKey, { authorization: `Bearer ${key?.key}` })), {
     key: `key:${key?.info.id}`,
     anonymous: false,
   });

@@ -49,7 +49,7 @@ Deno.test("reads: every stats read in a read process answers what the same read 
     insertFixture(threaded);
     seedReportFixture(threaded);
     const day = 3_600_000 * 24;
-    createExperiment(threaded.services.db, {
+    await createExperiment(threaded.services.store, {
       experiment_id: "checkout",
       name: "Checkout",
       site_id: "shop",
@@ -59,7 +59,7 @@ Deno.test("reads: every stats read in a read process answers what the same read 
         { variant_id: "b", weight: 50 },
       ],
     }, threaded.clock.now - 3 * day);
-    changeStatus(threaded.services.db, {
+    await changeStatus(threaded.services.store, {
       id: "checkout",
       to: "active",
       now: threaded.clock.now - 2 * day,

@@ -65,7 +65,7 @@ Deno.test("telemetry: ECHELON_TELEMETRY decides, then the admin's choice, else u
   for (const [env, stored, state, envOverride] of cases) {
     const app = await adminApp(env);
     if (stored) setInstanceSetting(app.services.db, TELEMETRY_KEYS.optIn, stored);
-    assert.equal(telemetryState(app.services), state, JSON.stringify([env, stored]));
+    assert.equal(await telemetryState(app.services), state, JSON.stringify([env, stored]));
     const res = await app.request("/api/telemetry", { headers: { cookie: app.cookie } });
     const json = await res.json();
     assert.equal(json.telemetry, state);
@@ -187,7 +187,7 @@ Deno.test("telemetry: once opted in, exactly the JSON Settings showed is sent, o
 
     // Opting out stops it.
     assert.equal((await adminPost(app, "/api/telemetry", { optin: "false" })).status, 303);
-    assert.equal(telemetryState(app.services), "off");
+    assert.equal(await telemetryState(app.services), "off");
     app.clock.now += 2 * 24 * 3_600_000;
     assert.equal((await sendTelemetryIfDue(app.services)).sent, false);
     assert.equal(endpoint.bodies.length, 2);
@@ -305,14 +305,14 @@ Deno.test("telemetry: the environment locks the choice; bad bodies and API calle
     assert.equal((await refused.json()).error, "invalid_body");
   }
   // A scoped API key, even a write key, cannot change an instance setting.
-  const created = createApiKey(app.services, { name: "ci", scope: "write" });
+  const created = await createApiKey(app.services, { name: "ci", scope: "write" });
   assert.equal(created.kind, "created");
   const byKey = await post('{"optin":true}', {
     authorization: `Bearer ${created.kind === "created" ? created.key : ""}`,
   });
   assert.equal(byKey.status, 403);
   assert.equal((await byKey.json()).error, "insufficient_scope");
-  assert.equal(telemetryState(app.services), "undecided");
+  assert.equal(await telemetryState(app.services), "undecided");
 
   const ok = await post('{"optin":true}');
   assert.equal(ok.status, 200);
@@ -329,13 +329,16 @@ Deno.test("telemetry: the environment locks the choice; bad bodies and API calle
   });
   assert.equal(forged.status, 403);
   await forged.body?.cancel();
-  assert.equal(telemetryState(app.services), "on");
+  assert.equal(await telemetryState(app.services), "on");
   // GET shows the payload the ping would send.
   const read = await (await app.request("/api/telemetry", {
     headers: { authorization: `Bearer ${TEST_SECRET}` },
   })).json();
-  assert.deepEqual(read.payload, buildTelemetryPayload(app.services));
-  assert.equal(telemetryJson(read.payload), telemetryJson(buildTelemetryPayload(app.services)));
+  assert.deepEqual(read.payload, await buildTelemetryPayload(app.services));
+  assert.equal(
+    telemetryJson(read.payload),
+    telemetryJson(await buildTelemetryPayload(app.services)),
+  );
 });
 
 Deno.test("telemetry buckets: uptime and sites are coarse", () => {

@@ -18,7 +18,6 @@ import type { Ctx } from "../state.ts";
 import { CURSOR_PARAMS } from "./cursor.ts";
 import { isReadOnly, noticeFrom } from "./forms.ts";
 import { type AdminSelection, pageParams, parseSelection } from "./period.ts";
-import { displayTimezone } from "./settings.ts";
 
 /**
  * Sites a selector offers at most (a <select> of them all when there are no more, else a text
@@ -78,7 +77,7 @@ export function loadAdminFrame(ctx: Ctx, selection?: AdminSelection): AdminFrame
     }),
     username: ctx.state.username,
     readOnly: isReadOnly(ctx),
-    timezone: displayTimezone(ctx.state.services),
+    timezone: ctx.state.timezone,
     version: config.version,
     now,
     keep: pageParams(ctx.url, [...CURSOR_PARAMS, "notice"]),

@@ -1,12 +1,14 @@
 // Instance settings the admin edits at run time (/admin/settings): the debug switch (locked on by
 // ECHELON_DEBUG=true), the display time zone (defaults to ECHELON_DISPLAY_TIMEZONE) and the
-// default consent-banner CSS (sanitised). Stored in instance_settings; the collectors' cache is
-// refreshed after a change so it applies to the next hit.
-import { ADMIN_SETTING_KEYS, instanceSetting, setInstanceSetting } from "../db/settings.ts";
+// default consent-banner CSS (sanitised). Stored as instance settings (lib/store/settings.ts); the
+// collectors' cache is refreshed after a change so it applies to the next hit.
 import type { Services } from "../services.ts";
+import { ADMIN_SETTING_KEYS } from "./setting_keys.ts";
 import { MAX_CONSENT_CSS_LENGTH, sanitizeCss } from "./css_sanitize.ts";
 import type { Parsed } from "./forms.ts";
 import { isValidTimezone } from "./format.ts";
+
+export { ADMIN_SETTING_KEYS } from "./setting_keys.ts";
 
 export interface AdminSettings {
   debug: {
@@ -22,24 +24,31 @@ export interface AdminSettings {
   defaultConsentCss: string;
 }
 
-type SettingsServices = Pick<Services, "config" | "db">;
+type SettingsServices = Pick<Services, "config" | "store">;
+
+const validZone = (stored: string | null | undefined, fallback: string) =>
+  stored && isValidTimezone(stored) ? stored : fallback;
 
 /** The display zone: the admin's choice when valid, else the environment's. */
-export function displayTimezone(services: SettingsServices): string {
-  const stored = instanceSetting(services.db, ADMIN_SETTING_KEYS.displayTimezone);
-  return stored && isValidTimezone(stored) ? stored : services.config.displayTimezone;
+export async function displayTimezone(services: SettingsServices): Promise<string> {
+  const stored = await services.store.settings.get(ADMIN_SETTING_KEYS.displayTimezone);
+  return validZone(stored, services.config.displayTimezone);
 }
 
-export function readAdminSettings(services: SettingsServices): AdminSettings {
-  const { config, db } = services;
+export async function readAdminSettings(services: SettingsServices): Promise<AdminSettings> {
+  const { config, store } = services;
+  const stored = await store.settings.getMany(Object.values(ADMIN_SETTING_KEYS));
   return {
     debug: {
-      enabled: config.debug || instanceSetting(db, ADMIN_SETTING_KEYS.debug) === "true",
+      enabled: config.debug || stored.get(ADMIN_SETTING_KEYS.debug) === "true",
       lockedByEnv: config.debug,
     },
-    displayTimezone: displayTimezone(services),
+    displayTimezone: validZone(
+      stored.get(ADMIN_SETTING_KEYS.displayTimezone),
+      config.displayTimezone,
+    ),
     envTimezone: config.displayTimezone,
-    defaultConsentCss: instanceSetting(db, ADMIN_SETTING_KEYS.defaultConsentCss) ?? "",
+    defaultConsentCss: stored.get(ADMIN_SETTING_KEYS.defaultConsentCss) ?? "",
   };
 }
 
@@ -79,16 +88,15 @@ export function parseSettingsForm(form: URLSearchParams): Parsed<SettingsUpdate>
   };
 }
 
-/** Stores the settings and refreshes the collectors' cache. */
-export function saveAdminSettings(services: Services, update: SettingsUpdate): void {
-  const { db, collect, now } = services;
-  db.transaction(() => {
+/** Stores the settings (all or none) and refreshes the collectors' cache. */
+export async function saveAdminSettings(services: Services, update: SettingsUpdate): Promise<void> {
+  const { store, collect, now } = services;
+  await store.settings.set({
     // With ECHELON_DEBUG=true the stored switch is irrelevant; keep whatever was there.
-    if (!services.config.debug) {
-      setInstanceSetting(db, ADMIN_SETTING_KEYS.debug, update.debug ? "true" : "false");
-    }
-    setInstanceSetting(db, ADMIN_SETTING_KEYS.displayTimezone, update.displayTimezone);
-    setInstanceSetting(db, ADMIN_SETTING_KEYS.defaultConsentCss, update.defaultConsentCss);
+    ...(services.config.debug ? {} : { [ADMIN_SETTING_KEYS.debug]: String(update.debug) }),
+    [ADMIN_SETTING_KEYS.displayTimezone]: update.displayTimezone,
+    [ADMIN_SETTING_KEYS.defaultConsentCss]: update.defaultConsentCss,
   });
-  collect.caches.refresh(db, now());
+  // The collectors' cache still reads the connection itself (lib/ingest/caches.ts, next wave).
+  collect.caches.refresh(services.db, now());
 }

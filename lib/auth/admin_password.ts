@@ -4,11 +4,9 @@
 // the other sessions end. ECHELON_USERNAME + ECHELON_PASSWORD_HASH, when set, win: the stored
 // password is then not used, so a change is refused with the reason.
 import type { Config } from "../config.ts";
-import type { Database } from "../db/database.ts";
-import { setInstanceSetting } from "../db/settings.ts";
-import { endSessionsExcept } from "../db/sessions.ts";
 import { passwordWeakness } from "../secret_strength.ts";
-import { credentialTag, GENERATED_HASH_SETTING, GENERATED_USERNAME } from "./credentials.ts";
+import type { Store } from "../store/types.ts";
+import { credentialTag, GENERATED_USERNAME } from "./credentials.ts";
 import { hashPassword, PBKDF2_ITERATIONS } from "./password.ts";
 
 /** A change the rules refuse (weak password, env-pinned credentials); the message says why. */
@@ -44,7 +42,7 @@ export interface PasswordChange {
  * Returns how many sessions ended.
  */
 export async function setAdminPassword(
-  deps: { config: Pick<Config, "username" | "passwordHash">; db: Database },
+  deps: { config: Pick<Config, "username" | "passwordHash">; store: Pick<Store, "adminAccount"> },
   password: string,
   change: PasswordChange,
 ): Promise<{ username: string; sessionsEnded: number }> {
@@ -54,9 +52,10 @@ export async function setAdminPassword(
     throw new PasswordChangeError(`The new password is too weak: ${weakness}.`);
   }
   const hash = await hashPassword(password, { iterations: change.iterations ?? PBKDF2_ITERATIONS });
-  const sessionsEnded = deps.db.transaction(() => {
-    setInstanceSetting(deps.db, GENERATED_HASH_SETTING, hash);
-    return endSessionsExcept(deps.db, change.keepTokenHash, credentialTag(hash));
+  const sessionsEnded = await deps.store.adminAccount.replacePassword({
+    passwordHash: hash,
+    keepTokenHash: change.keepTokenHash,
+    keptCredentialTag: credentialTag(hash),
   });
   return { username: GENERATED_USERNAME, sessionsEnded };
 }

@@ -6,26 +6,16 @@
 // so a leaked key cannot mint a stronger one. A revoked key stays listed for 30 days, then the
 // retention job deletes its row; it is refused all the same (401 as an unknown key).
 import { createHash, randomBytes } from "node:crypto";
-import {
-  apiKeyByHash,
-  apiKeyById,
-  type ApiKeyRow,
-  type ApiKeyScope,
-  countLiveApiKeys,
-  deleteRevokedApiKeys,
-  insertApiKey,
-  listApiKeys as listApiKeyRows,
-  revokeApiKeyRow,
-  touchApiKey,
-} from "../db/api_keys.ts";
-import type { Database } from "../db/database.ts";
 import type { Config } from "../config.ts";
+import type { ApiKeyRecord, ApiKeyRevocation, ApiKeyScope } from "../store/api_keys.ts";
+import type { Store } from "../store/types.ts";
 import { HttpError, jsonError } from "../http_error.ts";
 import { timingSafeEqualBytes } from "../keys.ts";
 import { READ_ONLY_POSTS } from "../api/operations/query.ts";
 import { isUnsafeMethod } from "./csrf.ts";
 
-export type { ApiKeyScope } from "../db/api_keys.ts";
+export type { ApiKeyScope } from "../store/api_keys.ts";
+export { purgeRevokedApiKeys, REVOKED_KEY_RETENTION_DAYS } from "./api_key_purge.ts";
 
 export const API_KEY_SCOPES: readonly ApiKeyScope[] = ["read", "write"];
 /** `ek_r_` or `ek_w_`, then 32 random bytes as unpadded base64url (43 characters). */
@@ -38,13 +28,11 @@ export const KEY_TOUCH_INTERVAL_MS = 60_000;
 export const MAX_KEY_NAME_LENGTH = 64;
 /** Live (unrevoked) keys at once: a bound on the table, far above any real use. */
 export const MAX_LIVE_KEYS = 100;
-/** Days a revoked key stays listed (to see what was revoked, and when) before it is deleted. */
-export const REVOKED_KEY_RETENTION_DAYS = 30;
 /** Paths a key may never use, whatever its scope: key management itself. */
 const KEY_MANAGEMENT_PATH = /^\/api\/keys(\/|$)/;
 
 export interface ApiKeyDeps {
-  db: Database;
+  store: Pick<Store, "apiKeys">;
   now: () => number;
 }
 
@@ -66,15 +54,15 @@ function hashKey(key: string): string {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function info(row: ApiKeyRow): ApiKeyInfo {
+function info(key: ApiKeyRecord): ApiKeyInfo {
   return {
-    id: row.id,
-    name: row.name,
-    prefix: row.prefix,
-    scope: row.scope,
-    created_at: new Date(row.created_at).toISOString(),
-    last_used_at: iso(row.last_used_at),
-    revoked_at: iso(row.revoked_at),
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    scope: key.scope,
+    created_at: new Date(key.createdAt).toISOString(),
+    last_used_at: iso(key.lastUsedAt),
+    revoked_at: iso(key.revokedAt),
   };
 }
 
@@ -88,43 +76,30 @@ export type CreateOutcome =
   | { kind: "too_many" };
 
 /** Creates a key and returns its text: the only time it exists outside the caller's hands. */
-export function createApiKey(
+export async function createApiKey(
   deps: ApiKeyDeps,
   init: { name: string; scope: ApiKeyScope },
-): CreateOutcome {
+): Promise<CreateOutcome> {
   const random = randomBytes(32).toString("base64url");
   const key = `ek_${SCOPE_LETTER[init.scope]}_${random}`;
-  const prefix = key.slice(0, 5 + PREFIX_RANDOM_CHARS);
-  return deps.db.transaction((): CreateOutcome => {
-    if (countLiveApiKeys(deps.db) >= MAX_LIVE_KEYS) return { kind: "too_many" };
-    const id = insertApiKey(deps.db, {
-      name: init.name,
-      prefix,
-      secret_hash: hashKey(key),
-      scope: init.scope,
-      created_at: deps.now(),
-    });
-    return { kind: "created", key, info: info(apiKeyById(deps.db, id) as ApiKeyRow) };
-  });
+  const stored = await deps.store.apiKeys.create({
+    name: init.name,
+    prefix: key.slice(0, 5 + PREFIX_RANDOM_CHARS),
+    secretHash: hashKey(key),
+    scope: init.scope,
+    createdAt: deps.now(),
+  }, { maxLive: MAX_LIVE_KEYS });
+  return stored === null ? { kind: "too_many" } : { kind: "created", key, info: info(stored) };
 }
 
-export function listApiKeys(deps: ApiKeyDeps): ApiKeyInfo[] {
-  return listApiKeyRows(deps.db).map(info);
+export async function listApiKeys(deps: ApiKeyDeps): Promise<ApiKeyInfo[]> {
+  return (await deps.store.apiKeys.list()).map(info);
 }
 
-export type RevokeOutcome = "revoked" | "already_revoked" | "not_found";
+export type RevokeOutcome = ApiKeyRevocation;
 
-export function revokeApiKey(deps: ApiKeyDeps, id: number): RevokeOutcome {
-  if (revokeApiKeyRow(deps.db, id, deps.now())) return "revoked";
-  return apiKeyById(deps.db, id) ? "already_revoked" : "not_found";
-}
-
-/**
- * Deletes the keys revoked more than REVOKED_KEY_RETENTION_DAYS ago (the retention job); returns
- * how many. Their text then matches no row, which verifyApiKey refuses like any unknown key.
- */
-export function purgeRevokedApiKeys(deps: ApiKeyDeps): number {
-  return deleteRevokedApiKeys(deps.db, deps.now() - REVOKED_KEY_RETENTION_DAYS * 86_400_000);
+export function revokeApiKey(deps: ApiKeyDeps, id: number): Promise<RevokeOutcome> {
+  return deps.store.apiKeys.revoke(id, deps.now());
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or null. */
@@ -153,17 +128,17 @@ export type KeyVerdict =
  * steer), then the stored digest is compared in constant time; so neither the timing of the probe
  * nor of the compare tells how much of a guessed key was right. Records use at most once a minute.
  */
-export function verifyApiKey(deps: ApiKeyDeps, token: string): KeyVerdict {
+export async function verifyApiKey(deps: ApiKeyDeps, token: string): Promise<KeyVerdict> {
   if (!KEY_PATTERN.test(token)) return { ok: false, reason: "invalid" };
   const digest = hashKey(token);
-  const row = apiKeyByHash(deps.db, digest);
-  if (!row || !timingSafeEqualBytes(hexBytes(row.secret_hash), hexBytes(digest))) {
+  const row = await deps.store.apiKeys.findByHash(digest);
+  if (!row || !timingSafeEqualBytes(hexBytes(row.secretHash), hexBytes(digest))) {
     return { ok: false, reason: "invalid" };
   }
-  if (row.revoked_at !== null) return { ok: false, reason: "revoked" };
+  if (row.revokedAt !== null) return { ok: false, reason: "revoked" };
   const now = deps.now();
-  if (row.last_used_at === null || now - row.last_used_at >= KEY_TOUCH_INTERVAL_MS) {
-    touchApiKey(deps.db, row.id, now);
+  if (row.lastUsedAt === null || now - row.lastUsedAt >= KEY_TOUCH_INTERVAL_MS) {
+    await deps.store.apiKeys.touch(row.id, now);
   }
   return { ok: true, key: { id: row.id, name: row.name, scope: row.scope } };
 }

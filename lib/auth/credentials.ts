@@ -1,12 +1,13 @@
 // The one admin account: ECHELON_USERNAME + ECHELON_PASSWORD_HASH when set, otherwise user
-// `admin` with a password generated at first start (only its hash is kept, in instance_settings),
+// `admin` with a password generated at first start (only its hash is kept, by the store's admin
+// account: lib/store/admin_account.ts),
 // printed once to the log, as Nanolytica does.
 import { createHash } from "node:crypto";
 import { type Config, ConfigError } from "../config.ts";
-import type { Database } from "../db/database.ts";
-import { instanceSetting, instanceSettingOrInsert } from "../db/settings.ts";
 import { timingSafeEqualBytes } from "../keys.ts";
 import type { Logger } from "../log.ts";
+import { ADMIN_PASSWORD_SETTING } from "../store/admin_account.ts";
+import type { Store } from "../store/types.ts";
 import {
   hashPassword,
   parsePasswordHash,
@@ -17,7 +18,7 @@ import {
 
 export const GENERATED_USERNAME = "admin";
 /** The instance setting holding the stored password's hash (generated, or set by a reset). */
-export const GENERATED_HASH_SETTING = "admin_password_hash";
+export const GENERATED_HASH_SETTING = ADMIN_PASSWORD_SETTING;
 
 export interface AdminCredentials {
   username: string;
@@ -52,11 +53,14 @@ export function validateCredentialConfig(config: Config): void {
 }
 
 /** The account that may sign in now, or null when none is configured or generated yet. */
-export function adminCredentials(config: Config, db: Database): AdminCredentials | null {
+export async function adminCredentials(
+  deps: { config: Config; store: Pick<Store, "adminAccount"> },
+): Promise<AdminCredentials | null> {
+  const { config } = deps;
   if (config.username !== "" && config.passwordHash !== "") {
     return { username: config.username, passwordHash: config.passwordHash, generated: false };
   }
-  const stored = instanceSetting(db, GENERATED_HASH_SETTING);
+  const stored = await deps.store.adminAccount.passwordHash();
   return stored ? { username: GENERATED_USERNAME, passwordHash: stored, generated: true } : null;
 }
 
@@ -81,7 +85,7 @@ export function credentialTag(passwordHash: string): string {
 
 export interface GeneratedPasswordDeps {
   config: Config;
-  db: Database;
+  store: Pick<Store, "adminAccount">;
   log: Logger;
 }
 
@@ -94,12 +98,12 @@ export async function ensureGeneratedPassword(
   deps: GeneratedPasswordDeps,
   options: { iterations?: number } = {},
 ): Promise<string | null> {
-  const { config, db, log } = deps;
+  const { config, store, log } = deps;
   if (config.username !== "" && config.passwordHash !== "") return null;
   // Public mode has no login at all; the password is generated once it is turned off.
   if (config.publicMode) return null;
-  const existing = instanceSetting(db, GENERATED_HASH_SETTING);
-  if (existing !== undefined) {
+  const existing = await store.adminAccount.passwordHash();
+  if (existing !== null) {
     checkStoredHash(existing);
     log.info(
       `admin login: user "${GENERATED_USERNAME}" with the password generated at first start ` +
@@ -113,7 +117,7 @@ export async function ensureGeneratedPassword(
     iterations: options.iterations ?? PBKDF2_ITERATIONS,
   });
   // Another instance sharing the database may have won the race: then its password stands.
-  if (instanceSettingOrInsert(db, GENERATED_HASH_SETTING, hash) !== hash) {
+  if (await store.adminAccount.initPasswordHash(hash) !== hash) {
     log.info(`admin login: another instance generated the password for "${GENERATED_USERNAME}"`);
     return null;
   }

@@ -1,21 +1,13 @@
-// Admin sessions: a random 32-byte token in an HttpOnly cookie, only its SHA-256 kept in SQLite
-// (so sessions survive restarts and a database leak yields no usable cookie). 24 h absolute
+// Admin sessions: a random 32-byte token in an HttpOnly cookie, only its SHA-256 kept in the store
+// (lib/store/admin_sessions.ts; so sessions survive restarts and a database leak yields no usable cookie). 24 h absolute
 // lifetime, 30 min idle; several devices at once; a password change ends them all.
 import { createHash } from "node:crypto";
 import { parseCookie, stringifySetCookie } from "cookie";
 import type { Config } from "../config.ts";
-import type { Database } from "../db/database.ts";
-import { StorageError } from "../db/errors.ts";
-import {
-  deleteExpiredSessions,
-  deleteSession,
-  insertSession,
-  sessionByTokenHash,
-  touchSession,
-  trimSessions,
-} from "../db/sessions.ts";
 import type { Job } from "../jobs.ts";
 import { publicOrigin, type RequestSource } from "../public_origin.ts";
+import { StorageError } from "../store/errors.ts";
+import type { Store } from "../store/types.ts";
 import { adminCredentials, credentialTag } from "./credentials.ts";
 
 export const SESSION_COOKIE = "echelon_session";
@@ -33,7 +25,7 @@ const MAX_USER_AGENT = 256;
 /** What session code needs from the services (a subset, so tests and jobs can pass their own). */
 export interface SessionDeps {
   config: Config;
-  db: Database;
+  store: Pick<Store, "adminSessions" | "adminAccount">;
   now: () => number;
 }
 
@@ -45,26 +37,23 @@ export interface AdminSession {
 }
 
 /** Starts a session for an authenticated user; returns the token for the cookie. */
-export function openSession(
+export async function openSession(
   deps: SessionDeps,
   init: { username: string; passwordHash: string; userAgent: string | null; ip: string | null },
-): { token: string; expiresAt: number } {
+): Promise<{ token: string; expiresAt: number }> {
   const now = deps.now();
   const token = base64url(crypto.getRandomValues(new Uint8Array(32)));
   const expiresAt = now + SESSION_TTL_MS;
-  deps.db.transaction(() => {
-    insertSession(deps.db, {
-      token_hash: hashToken(token),
-      username: init.username,
-      credential_tag: credentialTag(init.passwordHash),
-      created_at: now,
-      last_seen_at: now,
-      expires_at: expiresAt,
-      user_agent: init.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
-      ip: init.ip,
-    });
-    trimSessions(deps.db, init.username, MAX_SESSIONS_PER_USER);
-  });
+  await deps.store.adminSessions.open({
+    tokenHash: hashToken(token),
+    username: init.username,
+    credentialTag: credentialTag(init.passwordHash),
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt,
+    userAgent: init.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+    ip: init.ip,
+  }, { keepPerUser: MAX_SESSIONS_PER_USER });
   return { token, expiresAt };
 }
 
@@ -73,36 +62,36 @@ export function openSession(
  * SESSION_IDLE_MS without use, or when the admin account's username or password changed; an
  * ended session's row is deleted on sight.
  */
-export function sessionForToken(
+export async function sessionForToken(
   deps: SessionDeps,
   token: string,
   options: { background?: boolean } = {},
-): AdminSession | null {
+): Promise<AdminSession | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
   const tokenHash = hashToken(token);
-  const row = sessionByTokenHash(deps.db, tokenHash);
+  const row = await deps.store.adminSessions.find(tokenHash);
   if (!row) return null;
   const now = deps.now();
-  const credentials = adminCredentials(deps.config, deps.db);
-  const valid = now < row.expires_at &&
-    now - row.last_seen_at < SESSION_IDLE_MS &&
+  const credentials = await adminCredentials(deps);
+  const valid = now < row.expiresAt &&
+    now - row.lastSeenAt < SESSION_IDLE_MS &&
     credentials !== null &&
     row.username === credentials.username &&
-    row.credential_tag === credentialTag(credentials.passwordHash);
+    row.credentialTag === credentialTag(credentials.passwordHash);
   if (!valid) {
-    unlessDiskRefuses(() => deleteSession(deps.db, tokenHash));
+    await unlessDiskRefuses(deps.store.adminSessions.end(tokenHash));
     return null;
   }
   // Background polls (live panels) use the session without keeping it alive: a dashboard left
   // open on an unattended screen still signs out after SESSION_IDLE_MS.
-  if (!options.background && now - row.last_seen_at >= SESSION_TOUCH_INTERVAL_MS) {
-    unlessDiskRefuses(() => touchSession(deps.db, tokenHash, now));
+  if (!options.background && now - row.lastSeenAt >= SESSION_TOUCH_INTERVAL_MS) {
+    await unlessDiskRefuses(deps.store.adminSessions.touch(tokenHash, now));
   }
   return {
     username: row.username,
     tokenHash,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
   };
 }
 
@@ -110,10 +99,13 @@ export function sessionForToken(
 export const BACKGROUND_HEADER = "x-echelon-background";
 
 /** The session named by the request's cookie, or null. */
-export function sessionForRequest(deps: SessionDeps, req: Request): AdminSession | null {
+export async function sessionForRequest(
+  deps: SessionDeps,
+  req: Request,
+): Promise<AdminSession | null> {
   const token = sessionToken(req);
   const background = req.headers.get(BACKGROUND_HEADER) === "1";
-  return token === null ? null : sessionForToken(deps, token, { background });
+  return token === null ? null : await sessionForToken(deps, token, { background });
 }
 
 /** The raw session token from the Cookie header, or null. */
@@ -124,23 +116,23 @@ export function sessionToken(req: Request): string | null {
 }
 
 /** Ends the request's session (logout); true when one existed. */
-export function closeSession(deps: SessionDeps, req: Request): boolean {
+export async function closeSession(deps: SessionDeps, req: Request): Promise<boolean> {
   const token = sessionToken(req);
   if (token === null || !TOKEN_PATTERN.test(token)) return false;
-  return deleteSession(deps.db, hashToken(token));
+  return await deps.store.adminSessions.end(hashToken(token));
 }
 
-export function purgeExpiredSessions(deps: SessionDeps): number {
+export function purgeExpiredSessions(deps: SessionDeps): Promise<number> {
   const now = deps.now();
-  return deleteExpiredSessions(deps.db, now, now - SESSION_IDLE_MS);
+  return deps.store.adminSessions.purgeExpired(now, now - SESSION_IDLE_MS);
 }
 
 export function sessionPurgeJob(deps: SessionDeps): Job {
   return {
     name: "admin-session-purge",
     everyMs: PURGE_EVERY_MS,
-    run: () => {
-      purgeExpiredSessions(deps);
+    run: async () => {
+      await purgeExpiredSessions(deps);
     },
   };
 }
@@ -197,9 +189,9 @@ function base64url(bytes: Uint8Array): string {
  * Runs a bookkeeping write a request does not depend on: on a full disk reading still works, so
  * the admin keeps browsing (the session then ends at its idle limit) instead of getting a 503.
  */
-function unlessDiskRefuses(write: () => unknown): void {
+async function unlessDiskRefuses(write: Promise<unknown>): Promise<void> {
   try {
-    write();
+    await write;
   } catch (error) {
     if (!(error instanceof StorageError)) throw error;
   }

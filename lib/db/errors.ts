@@ -3,16 +3,9 @@
 // HttpError the router answers as JSON) and never a 500 or a hang; the data is left as it was.
 import { HttpError } from "../http_error.ts";
 import type { Logger } from "../log.ts";
+import { StorageError } from "../store/errors.ts";
 
-export type StorageErrorCode = "storage_full" | "storage_error";
-
-/** A write (or read) the disk refused; `message` keeps SQLite's own words first. */
-export class StorageError extends HttpError {
-  constructor(readonly storageCode: StorageErrorCode, message: string, options?: ErrorOptions) {
-    super(503, storageCode, message, options);
-    this.name = "StorageError";
-  }
-}
+export { StorageError, type StorageErrorCode } from "../store/errors.ts";
 
 // node:sqlite errors carry only SQLite's message (no result code), so the primary codes are
 // recognised by their fixed sqlite3_errstr() texts. ENOSPC is SQLITE_FULL; a -shm or WAL file

@@ -4,20 +4,15 @@
 // counts the results are computed from.
 import { notExcludedPredicate } from "./bots.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
+import type {
+  ExperimentDefinitionRecord,
+  ExperimentFilter,
+  StoredExperiment,
+} from "../store/experiments.ts";
 import type { Database, SqlParam } from "./database.ts";
 
-export interface ExperimentRecord {
-  experiment_id: string;
-  site_id: string;
-  name: string;
-  description: string | null;
-  status: string;
-  metric_event_type: string;
-  allocation_percent: number;
-  created_at: string;
-  started_at: string | null;
-  ended_at: string | null;
-}
+/** A row of experiments (the store's record without its variants). */
+export type ExperimentRecord = Omit<StoredExperiment, "variants">;
 
 export interface VariantRecord {
   experiment_id: string;
@@ -29,24 +24,15 @@ export interface VariantRecord {
   config: string | null;
 }
 
-export interface DefinitionRecord {
-  experiment_id: string;
-  site_id: string;
-  name: string;
-  description: string | null;
-  metric_event_type: string;
-  allocation_percent: number;
+/** A definition as the rows store it (is_control as 0/1). */
+export type DefinitionRecord = Omit<ExperimentDefinitionRecord, "variants"> & {
   variants: Omit<VariantRecord, "experiment_id">[];
-}
+};
 
 const EXPERIMENT_COLUMNS = `experiment_id, site_id, name, description, status, metric_event_type,
   allocation_percent, created_at, started_at, ended_at`;
 
-export interface ExperimentFilter {
-  siteId?: string | null;
-  statuses?: readonly string[] | null;
-  limit: number;
-}
+export type { ExperimentFilter } from "../store/experiments.ts";
 
 /** Experiments, newest first, optionally of one site and some statuses. */
 export function listExperiments(db: Database, filter: ExperimentFilter): ExperimentRecord[] {

@@ -1,14 +1,9 @@
 // Saved segments (migration "segments"): per site, a name and a JSON list of filters in the query's
 // syntax, checked before they are stored (lib/query/segments.ts).
+import type { SegmentRecord } from "../store/segments.ts";
 import type { Database } from "./database.ts";
 
-export interface SegmentRecord {
-  id: number;
-  site_id: string;
-  name: string;
-  filters: unknown[];
-  created_at: string;
-}
+export type { SegmentRecord } from "../store/segments.ts";
 
 type StoredSegment = Omit<SegmentRecord, "filters"> & { filters: string };
 

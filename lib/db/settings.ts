@@ -21,13 +21,3 @@ export function instanceSettingOrInsert(db: Database, key: string, value: string
   db.run("INSERT OR IGNORE INTO instance_settings (key, value) VALUES (?, ?)", key, value);
   return instanceSetting(db, key) as string;
 }
-
-/** Keys of the settings the admin edits (/admin/settings), shared with the collectors' cache. */
-export const ADMIN_SETTING_KEYS = {
-  /** "true" turns debug on at run time (ECHELON_DEBUG=true overrides it). */
-  debug: "admin.debug",
-  /** IANA zone admin pages show times in (defaults to ECHELON_DISPLAY_TIMEZONE). */
-  displayTimezone: "admin.display_timezone",
-  /** Consent-banner CSS for sites without their own (already sanitised). */
-  defaultConsentCss: "admin.default_consent_css",
-} as const;

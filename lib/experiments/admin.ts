@@ -30,16 +30,16 @@ export function formIslandProps(
  * Validates the form's values and, when valid, runs `store` with the JSON definition; returns
  * the messages to show (an HttpError from `store`, such as a taken id, becomes one).
  */
-export function submitDefinition(
+export async function submitDefinition(
   values: ExperimentFormValues,
-  store: (input: Record<string, unknown>) => void,
-): { errors: string[]; status: number } {
+  store: (input: Record<string, unknown>) => Promise<unknown>,
+): Promise<{ errors: string[]; status: number }> {
   const { input, errors } = definitionInput(values);
   const parsed = parseDefinition(input);
   const all = [...errors, ...(parsed.ok ? [] : parsed.errors)];
   if (all.length > 0) return { errors: all, status: 400 };
   try {
-    store(input);
+    await store(input);
     return { errors: [], status: 200 };
   } catch (error) {
     if (error instanceof HttpError) return { errors: [error.message], status: error.status };

@@ -1,21 +1,14 @@
 // Experiments as the API and the admin pages use them: read (with variants), create, edit a
 // draft, change status through the state machine, delete a draft. Refusals are HttpErrors with
 // a status and a message naming what was wrong, shared by JSON answers and admin notices.
-import {
-  compareAndSetStatus,
-  type DefinitionRecord,
-  deleteDraftExperiment,
-  type ExperimentFilter,
-  type ExperimentRecord,
-  getExperimentRecord,
-  insertExperiment,
-  listExperiments,
-  replaceDraftDefinition,
-  type VariantRecord,
-  variantsOf,
-} from "../db/experiments.ts";
-import type { Database } from "../db/mod.ts";
 import { HttpError } from "../http_error.ts";
+import type {
+  ExperimentDefinitionRecord,
+  ExperimentFilter,
+  StoredExperiment,
+  StoredVariant,
+} from "../store/experiments.ts";
+import type { Store } from "../store/types.ts";
 import { parseDefinition } from "./definition.ts";
 import {
   canTransition,
@@ -40,17 +33,20 @@ function parseConfig(text: string | null): unknown {
   }
 }
 
-function toVariant(row: VariantRecord): Variant {
+/** Where experiments are kept (lib/store/experiments.ts). */
+export type ExperimentDeps = Pick<Store, "experiments">;
+
+function toVariant(row: StoredVariant): Variant {
   return {
     variant_id: row.variant_id,
     name: row.name,
     weight: row.weight,
-    is_control: row.is_control === 1,
+    is_control: row.is_control,
     config: parseConfig(row.config),
   };
 }
 
-function toExperiment(row: ExperimentRecord, variants: VariantRecord[]): Experiment {
+function toExperiment(row: StoredExperiment): Experiment {
   return {
     experiment_id: row.experiment_id,
     site_id: row.site_id,
@@ -64,11 +60,11 @@ function toExperiment(row: ExperimentRecord, variants: VariantRecord[]): Experim
     created_at: row.created_at,
     started_at: row.started_at,
     ended_at: row.ended_at,
-    variants: variants.map(toVariant),
+    variants: row.variants.map(toVariant),
   };
 }
 
-function toRecord(def: ExperimentDefinition): DefinitionRecord {
+function toRecord(def: ExperimentDefinition): ExperimentDefinitionRecord {
   return {
     experiment_id: def.experiment_id,
     site_id: def.site_id,
@@ -80,7 +76,7 @@ function toRecord(def: ExperimentDefinition): DefinitionRecord {
       variant_id: v.variant_id,
       name: v.name,
       weight: v.weight,
-      is_control: v.is_control ? 1 : 0,
+      is_control: v.is_control,
       config: v.config === null ? null : JSON.stringify(v.config),
     })),
   };
@@ -101,21 +97,21 @@ export function definitionOf(experiment: Experiment): ExperimentDefinition {
 export const MAX_LIST = 500;
 
 /** Experiments with their variants, newest first. */
-export function findExperiments(db: Database, filter: ExperimentFilter): Experiment[] {
-  const rows = listExperiments(db, filter);
-  const variants = variantsOf(db, rows.map((row) => row.experiment_id));
-  const byExperiment = Map.groupBy(variants, (v) => v.experiment_id);
-  return rows.map((row) => toExperiment(row, byExperiment.get(row.experiment_id) ?? []));
+export async function findExperiments(
+  deps: ExperimentDeps,
+  filter: ExperimentFilter,
+): Promise<Experiment[]> {
+  return (await deps.experiments.list(filter)).map(toExperiment);
 }
 
-export function findExperiment(db: Database, id: string): Experiment | null {
-  const row = getExperimentRecord(db, id);
-  return row ? toExperiment(row, variantsOf(db, [id])) : null;
+export async function findExperiment(deps: ExperimentDeps, id: string): Promise<Experiment | null> {
+  const row = await deps.experiments.get(id);
+  return row ? toExperiment(row) : null;
 }
 
 /** The experiment or 404. */
-export function requireExperiment(db: Database, id: string): Experiment {
-  const experiment = findExperiment(db, id);
+export async function requireExperiment(deps: ExperimentDeps, id: string): Promise<Experiment> {
+  const experiment = await findExperiment(deps, id);
   if (!experiment) {
     throw new HttpError(404, "not_found", `No experiment ${JSON.stringify(id.slice(0, 128))}`);
   }
@@ -129,23 +125,26 @@ export interface Written {
 
 /** Validates and stores a new draft; 400 on bad input, 409 when the id is taken. */
 export function createExperiment(
-  db: Database,
+  deps: ExperimentDeps,
   input: Record<string, unknown>,
   now: number,
-): Written {
+): Promise<Written> {
   const parsed = parseDefinition(input);
   if (!parsed.ok) throw new HttpError(400, "invalid_payload", parsed.errors.join(" "));
-  return storeExperiment(db, { definition: parsed.value, notes: parsed.notes }, now);
+  return storeExperiment(deps, { definition: parsed.value, notes: parsed.notes }, now);
 }
 
 /** Stores a new draft already validated (DEFINITION_BODY); 409 when the id is taken. */
-export function storeExperiment(
-  db: Database,
+export async function storeExperiment(
+  deps: ExperimentDeps,
   parsed: { definition: ExperimentDefinition; notes: string[] },
   now: number,
-): Written {
+): Promise<Written> {
   const { definition, notes } = parsed;
-  const created = insertExperiment(db, toRecord(definition), new Date(now).toISOString());
+  const created = await deps.experiments.create(
+    toRecord(definition),
+    new Date(now).toISOString(),
+  );
   if (!created) {
     throw new HttpError(
       409,
@@ -153,7 +152,7 @@ export function storeExperiment(
       `An experiment with the id "${definition.experiment_id}" already exists.`,
     );
   }
-  return { experiment: requireExperiment(db, definition.experiment_id), notes };
+  return { experiment: await requireExperiment(deps, definition.experiment_id), notes };
 }
 
 function notDraft(experiment: Experiment, what: string): HttpError {
@@ -165,15 +164,36 @@ function notDraft(experiment: Experiment, what: string): HttpError {
 }
 
 /** Applies the given definition fields to a draft; 409 once it has left draft. */
-export function editDraft(db: Database, id: string, input: Record<string, unknown>): Written {
-  const current = requireExperiment(db, id);
+export function editDraft(
+  deps: ExperimentDeps,
+  id: string,
+  input: Record<string, unknown>,
+): Promise<Written> {
+  return editAndMove(deps, id, input, null);
+}
+
+/**
+ * Applies the given definition fields to a draft and then, with `move`, moves it from draft, all
+ * or nothing (PATCH /api/experiments/:id with both). 400 for a bad field, 409 once it has left
+ * draft, for a refused move or a lost race.
+ */
+export async function editAndMove(
+  deps: ExperimentDeps,
+  id: string,
+  input: Record<string, unknown>,
+  move: { to: ExperimentStatus; expected?: ExperimentStatus; now: number } | null,
+): Promise<Written> {
+  const current = await requireExperiment(deps, id);
   if (current.status !== "draft") throw notDraft(current, "edited");
   const parsed = parseDefinition(input, definitionOf(current));
   if (!parsed.ok) throw new HttpError(400, "invalid_payload", parsed.errors.join(" "));
-  if (!replaceDraftDefinition(db, toRecord(parsed.value))) {
-    throw notDraft(requireExperiment(db, id), "edited");
-  }
-  return { experiment: requireExperiment(db, id), notes: parsed.notes };
+  if (move !== null) checkMove({ ...current, status: "draft" }, move);
+  const outcome = await deps.experiments.replaceDraft(
+    toRecord(parsed.value),
+    move === null ? undefined : { to: move.to, at: new Date(move.now).toISOString() },
+  );
+  if (outcome === "not_draft") throw notDraft(await requireExperiment(deps, id), "edited");
+  return { experiment: await requireExperiment(deps, id), notes: parsed.notes };
 }
 
 export function parseStatus(raw: unknown, field = "status"): ExperimentStatus {
@@ -199,17 +219,42 @@ function allowedText(from: ExperimentStatus): string {
  * only from that status. 409 for a refused transition (the message lists the allowed ones) and
  * for a lost race (the status changed between reading and writing).
  */
-export function changeStatus(
-  db: Database,
+export async function changeStatus(
+  deps: ExperimentDeps,
   change: { id: string; to: ExperimentStatus; expected?: ExperimentStatus; now: number },
-): Experiment {
-  const current = requireExperiment(db, change.id);
+): Promise<Experiment> {
+  const current = await requireExperiment(deps, change.id);
+  const from = checkMove(current, change);
+  const at = new Date(change.now).toISOString();
+  if (!await deps.experiments.changeStatus({ id: change.id, from, to: change.to, at })) {
+    // Another writer moved it first: refused as if this request had come second (a stale
+    // `from`, or a move the new status does not allow), else a plain conflict.
+    const now = await requireExperiment(deps, change.id);
+    checkMove(now, change);
+    throw new HttpError(
+      409,
+      "conflict",
+      `"${change.id}" changed from ${from} to ${now.status} meanwhile; nothing was done.`,
+    );
+  }
+  return await requireExperiment(deps, change.id);
+}
+
+/**
+ * The status a move of `current` to `change.to` starts from; 409 when the caller expected
+ * another status than it has, or when the state machine refuses the move.
+ */
+function checkMove(
+  current: Experiment,
+  change: { to: ExperimentStatus; expected?: ExperimentStatus },
+): ExperimentStatus {
+  const id = current.experiment_id;
   const from = change.expected ?? current.status;
   if (change.expected !== undefined && current.status !== change.expected) {
     throw new HttpError(
       409,
       "conflict",
-      `"${change.id}" is ${current.status}, not ${change.expected}: it was changed meanwhile. ` +
+      `"${id}" is ${current.status}, not ${change.expected}: it was changed meanwhile. ` +
         `Allowed from ${current.status}: ${allowedText(current.status)}.`,
     );
   }
@@ -220,28 +265,18 @@ export function changeStatus(
       `Cannot go from ${from} to ${change.to}. Allowed from ${from}: ${allowedText(from)}.`,
     );
   }
-  const at = new Date(change.now).toISOString();
-  if (!compareAndSetStatus(db, { id: change.id, from, to: change.to, at })) {
-    const now = requireExperiment(db, change.id);
-    throw new HttpError(
-      409,
-      "conflict",
-      `"${change.id}" changed from ${from} to ${now.status} meanwhile; nothing was done.`,
-    );
-  }
-  return requireExperiment(db, change.id);
+  return from;
 }
 
 /** Deletes a draft; 404 when missing, 409 once it has left draft (complete or archive it). */
-export function deleteExperiment(db: Database, id: string): void {
-  const current = requireExperiment(db, id);
-  if (current.status !== "draft" || !deleteDraftExperiment(db, id)) {
+export async function deleteExperiment(deps: ExperimentDeps, id: string): Promise<void> {
+  const current = await requireExperiment(deps, id);
+  if (current.status !== "draft" || !await deps.experiments.deleteDraft(id)) {
+    const now = await requireExperiment(deps, id);
     throw new HttpError(
       409,
       "conflict",
-      `Only a draft can be deleted; "${id}" is ${
-        requireExperiment(db, id).status
-      }. Complete and archive it instead.`,
+      `Only a draft can be deleted; "${id}" is ${now.status}. Complete and archive it instead.`,
     );
   }
 }

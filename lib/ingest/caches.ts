@@ -4,7 +4,8 @@
 // change on this instance, never while a hit waits; another instance sharing the database sees a
 // change within one refresh interval.
 import type { Database } from "../db/mod.ts";
-import { ADMIN_SETTING_KEYS, instanceSetting } from "../db/settings.ts";
+import { ADMIN_SETTING_KEYS } from "../admin/setting_keys.ts";
+import { instanceSetting } from "../db/settings.ts";
 import {
   listActiveCampaigns,
   listExcludedVisitorIds,

@@ -25,17 +25,17 @@ export type McpAccess = { ok: true; authorization: string | null } | {
  * mode /mcp is open like the API's reads (and nothing it offers writes): the header is passed on
  * as it came, so valid credentials read everything and anyone else gets public mode's view.
  */
-export function mcpAccess(
-  services: Pick<Services, "config" | "db" | "now">,
+export async function mcpAccess(
+  services: Pick<Services, "config" | "store" | "now">,
   req: Request,
-): McpAccess {
+): Promise<McpAccess> {
   const { config } = services;
   if (config.publicMode) return { ok: true, authorization: req.headers.get("authorization") };
   const authorization = req.headers.get("authorization");
   if (bearerMatches(authorization, config.secret)) return { ok: true, authorization };
   const token = bearerToken(authorization);
   if (token !== null && isApiKeyToken(token)) {
-    const verdict = verifyApiKey(services, token);
+    const verdict = await verifyApiKey(services, token);
     if (!verdict.ok) return { ok: false, response: invalidKeyResponse(verdict.reason) };
     return { ok: true, authorization };
   }

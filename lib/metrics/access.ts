@@ -12,7 +12,7 @@ import type { Services } from "../services.ts";
 const CHALLENGE = 'Bearer realm="echelon-metrics"';
 
 /** The refusal for a request that may not read the metrics, or null when it may. */
-export function metricsRefusal(services: Services, req: Request): Response | null {
+export async function metricsRefusal(services: Services, req: Request): Promise<Response | null> {
   const { config } = services;
   if (config.metricsPublic) return null;
   const authorization = req.headers.get("authorization");
@@ -20,10 +20,10 @@ export function metricsRefusal(services: Services, req: Request): Response | nul
   if (bearerMatches(authorization, config.secret)) return null;
   const token = bearerToken(authorization);
   if (token !== null && isApiKeyToken(token)) {
-    const verdict = verifyApiKey(services, token);
+    const verdict = await verifyApiKey(services, token);
     return verdict.ok ? null : invalidKeyResponse(verdict.reason);
   }
-  if (sessionForRequest(services, req)) return null;
+  if (await sessionForRequest(services, req)) return null;
   if (token !== null) {
     return jsonError(401, "unauthorized", "This bearer token may not read the metrics", {
       "www-authenticate": `${CHALLENGE}, error="invalid_token"`,

@@ -3,6 +3,7 @@
 // which is expanded into the segment's own filters before the query is resolved and compiled.
 // A segment cannot reference a segment, so one expansion is complete.
 import { HttpError } from "../http_error.ts";
+import type { SegmentStore } from "../store/segments.ts";
 import { parseFilter, type QueryBody } from "./model.ts";
 
 export const SEGMENT_DIMENSION = "segment";
@@ -57,6 +58,50 @@ export function checkSegmentFilters(raw: unknown): unknown[] {
   return raw;
 }
 
+/** A segment id as a filter may spell it (a number, or digits in a string), or null. */
+function segmentId(raw: unknown): number | null {
+  const n = typeof raw === "number"
+    ? raw
+    : typeof raw === "string" && /^\d{1,15}$/.test(raw)
+    ? Number(raw)
+    : NaN;
+  return Number.isSafeInteger(n) && n >= 1 ? n : null;
+}
+
+/** Every well-formed segment id the body's filters name. */
+function segmentIdsIn(body: QueryBody): Set<number> {
+  const ids = new Set<number>();
+  const visit = (raw: unknown): void => {
+    if (!Array.isArray(raw)) return;
+    if (isSegmentFilter(raw)) {
+      if (Array.isArray(raw[2])) {
+        for (const id of raw[2].slice(0, MAX_SEGMENT_FILTERS)) {
+          const n = segmentId(id);
+          if (n !== null) ids.add(n);
+        }
+      }
+    } else if ((raw[0] === "and" || raw[0] === "or") && Array.isArray(raw[1])) {
+      raw[1].forEach(visit);
+    } else if (raw[0] === "not") visit(raw[1]);
+  };
+  body.filters?.forEach(visit);
+  return ids;
+}
+
+/** expandSegments with the segments the body names fetched from the store first. */
+export async function expandStoredSegments(
+  body: QueryBody,
+  segments: Pick<SegmentStore, "get">,
+): Promise<QueryBody> {
+  if (!body.filters?.some(mentionsSegment)) return body;
+  const found = new Map<number, SegmentFilters>();
+  for (const id of segmentIdsIn(body)) {
+    const segment = await segments.get(id);
+    if (segment) found.set(id, segment);
+  }
+  return expandSegments(body, (id) => found.get(id) ?? null);
+}
+
 /** The query's site ids as resolveQuery reads them. */
 function siteIdsOf(body: QueryBody): string[] {
   return (typeof body.site_id === "string" ? [body.site_id] : body.site_id)
@@ -91,12 +136,8 @@ export function expandSegments(
         throw refuse("invalid_query", `${field}[2]`, "expected a list of segment ids");
       }
       const segments = ids.map((id, i) => {
-        const n = typeof id === "number"
-          ? id
-          : typeof id === "string" && /^\d{1,15}$/.test(id)
-          ? Number(id)
-          : NaN;
-        const segment = Number.isSafeInteger(n) && n >= 1 ? lookup(n) : null;
+        const n = segmentId(id);
+        const segment = n === null ? null : lookup(n);
         if (!segment || !sites.has(segment.site_id)) {
           throw refuse(
             "invalid_query",

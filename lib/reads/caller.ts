@@ -3,7 +3,6 @@
 // (IPv4 address or IPv6 /64), with the stricter budget and the per-client limit on heavy reads;
 // a signed-in admin, the bearer token or an API key is authenticated and keyed by that identity.
 // `readerFor` is what routes and pages call.
-import { bearerToken, isApiKeyToken, verifyApiKey } from "../auth/api_keys.ts";
 import { bearerMatches } from "../auth/bearer.ts";
 import { clientIp, clientKey } from "../ingest/client_ip.ts";
 import type { Ctx } from "../state.ts";
@@ -34,11 +33,8 @@ export function readCaller(ctx: Ctx): ReadCaller {
   if (ctx.state.username !== null) return { key: `user:${ctx.state.username}`, anonymous: false };
   const authorization = ctx.req.headers.get("authorization");
   if (bearerMatches(authorization, config.secret)) return { key: "bearer", anonymous: false };
-  const token = bearerToken(authorization);
-  if (token !== null && isApiKeyToken(token)) {
-    const verdict = verifyApiKey(services, token);
-    if (verdict.ok) return { key: `key:${verdict.key.id}`, anonymous: false };
-  }
+  // The /api middleware verified the key (routes/api/_middleware.ts).
+  if (ctx.state.apiKeyId !== null) return { key: `key:${ctx.state.apiKeyId}`, anonymous: false };
   // The middleware let only authenticated requests this far.
   return { key: "authenticated", anonymous: false };
 }

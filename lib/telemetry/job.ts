@@ -24,7 +24,7 @@ export async function sendTelemetryIfDue(
   deps: TelemetryDeps,
   options: { timeoutMs?: number } = {},
 ): Promise<TelemetryOutcome> {
-  const status = telemetryStatus(deps);
+  const status = await telemetryStatus(deps);
   if (status.state !== "on") return { sent: false, reason: "not_opted_in" };
   if (status.endpoint === "") return { sent: false, reason: "no_endpoint" };
   const now = deps.now();
@@ -32,7 +32,7 @@ export async function sendTelemetryIfDue(
   if (Number.isFinite(last) && now - last < TELEMETRY_INTERVAL_MS) {
     return { sent: false, reason: "not_due" };
   }
-  const body = telemetryJson(buildTelemetryPayload(deps));
+  const body = telemetryJson(await buildTelemetryPayload(deps));
   const at = new Date(now).toISOString();
   try {
     const res = await fetch(status.endpoint, {
@@ -45,12 +45,17 @@ export async function sendTelemetryIfDue(
     });
     await res.body?.cancel().catch(() => {});
     const ok = res.status >= 200 && res.status < 300;
-    recordAttempt(deps.db, { at, ok, status: res.status, error: ok ? null : `HTTP ${res.status}` });
+    await recordAttempt(deps, {
+      at,
+      ok,
+      status: res.status,
+      error: ok ? null : `HTTP ${res.status}`,
+    });
     if (!ok) deps.log.warn("telemetry ping refused", { status: res.status });
     return { sent: true, ok, status: res.status, body };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    recordAttempt(deps.db, { at, ok: false, status: null, error: message.slice(0, 200) });
+    await recordAttempt(deps, { at, ok: false, status: null, error: message.slice(0, 200) });
     deps.log.warn("telemetry ping failed", { error: message });
     return { sent: true, ok: false, status: null, body };
   }

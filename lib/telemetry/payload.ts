@@ -4,8 +4,7 @@
 // no instance identifier. Settings shows `telemetryJson(...)` and the daily job sends that exact
 // text, so what the admin reads before opting in is byte for byte what leaves the server.
 import type { Config } from "../config.ts";
-import type { Database } from "../db/mod.ts";
-import { instanceUsage } from "../db/telemetry.ts";
+import type { Store } from "../store/types.ts";
 
 export type UptimeBucket = "<1h" | "1h-1d" | "1d-7d" | "7d-30d" | ">30d";
 export type SitesBucket = "0" | "1" | "2-5" | "6-20" | "21-100" | ">100";
@@ -24,7 +23,7 @@ export interface TelemetryPayload {
 
 export interface PayloadDeps {
   config: Config;
-  db: Database;
+  store: Pick<Store, "settings" | "telemetry">;
   startedAt: number;
   now: () => number;
   /** The effective debug switch and whether the country database loaded. */
@@ -50,9 +49,9 @@ export function sitesBucket(count: number): SitesBucket {
   return ">100";
 }
 
-export function buildTelemetryPayload(deps: PayloadDeps): TelemetryPayload {
+export async function buildTelemetryPayload(deps: PayloadDeps): Promise<TelemetryPayload> {
   const { config } = deps;
-  const usage = instanceUsage(deps.db);
+  const usage = await deps.store.telemetry.usage();
   return {
     schema: 1,
     product: "echelon-analytics",

@@ -1,13 +1,12 @@
 // Telemetry opt-in state. ECHELON_TELEMETRY=true/false decides and locks it; otherwise the admin's
-// choice (instance_settings.telemetry_optin, "true"/"false"); otherwise "undecided". Nothing is
+// choice (the instance setting telemetry_optin, "true"/"false"); otherwise "undecided". Nothing is
 // ever sent unless the state is "on" AND ECHELON_TELEMETRY_URL names an endpoint.
 import type { Config } from "../config.ts";
-import type { Database } from "../db/mod.ts";
-import { instanceSetting, setInstanceSetting } from "../db/settings.ts";
+import type { Store } from "../store/types.ts";
 
 export type TelemetryState = "on" | "off" | "undecided";
 
-/** instance_settings keys (the opt-in keeps the reference's key name). */
+/** Instance setting keys (the opt-in keeps the reference's key name). */
 export const TELEMETRY_KEYS = {
   optIn: "telemetry_optin",
   /** ISO instant of the last ping the endpoint accepted (2xx): the daily schedule. */
@@ -36,24 +35,28 @@ export interface TelemetryStatus {
   lastAttempt: TelemetryAttempt | null;
 }
 
-type Deps = { config: Config; db: Database };
+type Deps = { config: Config; store: Pick<Store, "settings"> };
 
-export function telemetryState({ config, db }: Deps): TelemetryState {
+function stateOf(config: Config, stored: string | undefined): TelemetryState {
   if (config.telemetry !== null) return config.telemetry;
-  const stored = instanceSetting(db, TELEMETRY_KEYS.optIn);
   return stored === "true" ? "on" : stored === "false" ? "off" : "undecided";
 }
 
-export function telemetryStatus(deps: Deps): TelemetryStatus {
-  const state = telemetryState(deps);
+export async function telemetryState({ config, store }: Deps): Promise<TelemetryState> {
+  return stateOf(config, (await store.settings.get(TELEMETRY_KEYS.optIn)) ?? undefined);
+}
+
+export async function telemetryStatus(deps: Deps): Promise<TelemetryStatus> {
+  const stored = await deps.store.settings.getMany(Object.values(TELEMETRY_KEYS));
+  const state = stateOf(deps.config, stored.get(TELEMETRY_KEYS.optIn));
   const endpoint = deps.config.telemetryUrl;
   return {
     state,
     envOverride: deps.config.telemetry,
     endpoint,
     sending: state === "on" && endpoint !== "",
-    lastSentAt: instanceSetting(deps.db, TELEMETRY_KEYS.lastSentAt) ?? null,
-    lastAttempt: parseAttempt(instanceSetting(deps.db, TELEMETRY_KEYS.lastAttempt)),
+    lastSentAt: stored.get(TELEMETRY_KEYS.lastSentAt) ?? null,
+    lastAttempt: parseAttempt(stored.get(TELEMETRY_KEYS.lastAttempt)),
   };
 }
 
@@ -75,15 +78,16 @@ export type OptInOutcome = { kind: "saved"; state: TelemetryState } | {
 };
 
 /** Records the admin's choice, unless ECHELON_TELEMETRY decides. */
-export function setTelemetryOptIn(deps: Deps, optIn: boolean): OptInOutcome {
+export async function setTelemetryOptIn(deps: Deps, optIn: boolean): Promise<OptInOutcome> {
   if (deps.config.telemetry !== null) return { kind: "locked", envOverride: deps.config.telemetry };
-  setInstanceSetting(deps.db, TELEMETRY_KEYS.optIn, optIn ? "true" : "false");
+  await deps.store.settings.set({ [TELEMETRY_KEYS.optIn]: String(optIn) });
   return { kind: "saved", state: optIn ? "on" : "off" };
 }
 
-export function recordAttempt(db: Database, attempt: TelemetryAttempt): void {
-  db.transaction(() => {
-    setInstanceSetting(db, TELEMETRY_KEYS.lastAttempt, JSON.stringify(attempt));
-    if (attempt.ok) setInstanceSetting(db, TELEMETRY_KEYS.lastSentAt, attempt.at);
+/** Records a ping attempt (and, when accepted, the schedule's last send) all at once. */
+export function recordAttempt(deps: Pick<Deps, "store">, attempt: TelemetryAttempt): Promise<void> {
+  return deps.store.settings.set({
+    [TELEMETRY_KEYS.lastAttempt]: JSON.stringify(attempt),
+    ...(attempt.ok ? { [TELEMETRY_KEYS.lastSentAt]: attempt.at } : {}),
   });
 }

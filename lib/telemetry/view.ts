@@ -8,9 +8,9 @@ export interface TelemetryView {
   payloadJson: string;
 }
 
-export function telemetryView(deps: PayloadDeps): TelemetryView {
+export async function telemetryView(deps: PayloadDeps): Promise<TelemetryView> {
   return {
-    status: telemetryStatus(deps),
-    payloadJson: telemetryJson(buildTelemetryPayload(deps)),
+    status: await telemetryStatus(deps),
+    payloadJson: telemetryJson(await buildTelemetryPayload(deps)),
   };
 }

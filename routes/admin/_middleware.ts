@@ -2,7 +2,9 @@
 // the login page, which returns here afterwards); cookie-authenticated writes pass the CSRF
 // origin check. Public mode has no login at all: every write is refused, and only the pages
 // lib/public/policy.ts lists are served (each in its read-only, aggregates-only variant); the
-// others answer 403 not_public. Puts `username` into ctx.state for the pages.
+// others answer 403 not_public. Puts `username` and the display time zone into ctx.state for the
+// pages.
+import { displayTimezone } from "../../lib/admin/settings.ts";
 import { csrfRefusal, isSameOriginRequest, isUnsafeMethod } from "../../lib/auth/csrf.ts";
 import { LOGIN_PATH, loginUrlFor } from "../../lib/auth/redirect.ts";
 import {
@@ -19,6 +21,7 @@ import type { Ctx } from "../../lib/state.ts";
 export async function handler(ctx: Ctx): Promise<Response> {
   const services = ctx.state.services;
   const { config } = services;
+  ctx.state.timezone = await displayTimezone(services);
   if (config.publicMode) {
     if (isUnsafeMethod(ctx.req.method)) {
       return jsonError(403, "read_only", "This is a public read-only instance.");
@@ -29,7 +32,7 @@ export async function handler(ctx: Ctx): Promise<Response> {
   // The login page checks the session itself (to skip the form when already signed in).
   if (normalizePath(ctx.url.pathname) === LOGIN_PATH) return ctx.next();
 
-  const session = sessionForRequest(services, ctx.req);
+  const session = await sessionForRequest(services, ctx.req);
   if (!session) {
     const headers = new Headers({ location: loginUrlFor(ctx.url) });
     if (sessionToken(ctx.req) !== null) {

@@ -35,10 +35,12 @@ const redirect = (location: string, headers: HeadersInit = {}) =>
   new Response(null, { status: 303, headers: { location, ...headers } });
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const services = ctx.state.services;
     const next = safeNextPath(ctx.url.searchParams.get("next"));
-    if (services.config.publicMode || sessionForRequest(services, ctx.req)) return redirect(next);
+    if (services.config.publicMode || await sessionForRequest(services, ctx.req)) {
+      return redirect(next);
+    }
     return page<Data>(data(ctx, { next }));
   },
 
@@ -67,7 +69,7 @@ export const handler = {
     const next = safeNextPath(field("next"));
     const shown = { next, username };
 
-    const credentials = adminCredentials(config, services.db);
+    const credentials = await adminCredentials(services);
     if (!credentials) {
       return page<Data>(data(ctx, { ...shown, problem: "not_configured" }), { status: 503 });
     }
@@ -90,8 +92,8 @@ export const handler = {
     }
 
     loginLimit.clear(ip);
-    closeSession(services, ctx.req);
-    const { token } = openSession(services, {
+    await closeSession(services, ctx.req);
+    const { token } = await openSession(services, {
       username: credentials.username,
       passwordHash: credentials.passwordHash,
       userAgent: ctx.req.headers.get("user-agent"),

@@ -10,9 +10,9 @@ import {
 import type { Ctx } from "../../lib/state.ts";
 
 export const handler = {
-  POST(ctx: Ctx) {
+  async POST(ctx: Ctx) {
     const services = ctx.state.services;
-    closeSession(services, ctx.req);
+    await closeSession(services, ctx.req);
     const secure = isSecureCookieRequest(services.config, ctx);
     return new Response(null, {
       status: 303,

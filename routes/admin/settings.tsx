@@ -41,12 +41,12 @@ interface Data {
   passwordPinnedByEnv: boolean;
 }
 
-function render(
+async function render(
   ctx: Ctx,
   extra: Partial<Pick<Data, "form" | "errors" | "notes">> = {},
   status = 200,
 ) {
-  const settings = readAdminSettings(ctx.state.services);
+  const settings = await readAdminSettings(ctx.state.services);
   return page<Data>({
     frame: loadAdminFrame(ctx),
     settings,
@@ -58,15 +58,15 @@ function render(
     errors: extra.errors ?? [],
     notes: extra.notes ?? [],
     zones: Intl.supportedValuesOf("timeZone"),
-    apiKeys: isReadOnly(ctx) ? null : listApiKeys(ctx.state.services),
-    telemetry: telemetryView(ctx.state.services),
+    apiKeys: isReadOnly(ctx) ? null : await listApiKeys(ctx.state.services),
+    telemetry: await telemetryView(ctx.state.services),
     passwordPinnedByEnv: isPasswordPinnedByEnv(ctx.state.services.config),
   }, { status });
 }
 
 export const handler = formPage(
   (ctx, errors, status) => render(ctx, { errors }, status),
-  (ctx, form) => {
+  async (ctx, form) => {
     const parsed = parseSettingsForm(form);
     if (!parsed.ok) {
       return render(ctx, {
@@ -81,7 +81,7 @@ export const handler = formPage(
         },
       }, 400);
     }
-    saveAdminSettings(ctx.state.services, parsed.value);
+    await saveAdminSettings(ctx.state.services, parsed.value);
     if (parsed.notes.length > 0) return render(ctx, { notes: parsed.notes });
     return redirectWithNotice("/admin/settings", "settings_saved");
   },

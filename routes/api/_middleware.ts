@@ -32,16 +32,17 @@ export const PUBLIC_PATHS: ReadonlySet<string> = new Set([
   OPENAPI_PATH,
 ]);
 
-export function handler(ctx: Ctx): Response | Promise<Response> {
+export async function handler(ctx: Ctx): Promise<Response> {
   const { config } = ctx.state.services;
   const path = ctx.url.pathname.replace(/\/+$/, "");
-  if (config.publicMode) return publicModeAccess(ctx, path);
-  if (PUBLIC_PATHS.has(path)) return ctx.next();
-  const verdict = credentials(ctx, path);
-  if (verdict.kind === "none") return unauthorized(ctx);
+  if (config.publicMode) return await publicModeAccess(ctx, path);
+  if (PUBLIC_PATHS.has(path)) return await ctx.next();
+  const verdict = await credentials(ctx, path);
+  if (verdict.kind === "none") return await unauthorized(ctx);
   if (verdict.kind === "refused") return verdict.response;
   ctx.state.username = verdict.username;
-  return ctx.next();
+  ctx.state.apiKeyId = verdict.apiKeyId;
+  return await ctx.next();
 }
 
 /**
@@ -49,7 +50,7 @@ export function handler(ctx: Ctx): Response | Promise<Response> {
  * read with valid credentials sees what it would on a private instance, and any other read (no
  * credentials, or invalid ones) gets the public view.
  */
-function publicModeAccess(ctx: Ctx, path: string): Response | Promise<Response> {
+async function publicModeAccess(ctx: Ctx, path: string): Promise<Response> {
   if (isUnsafeMethod(ctx.req.method) && !READ_ONLY_POSTS.has(path)) {
     if (PUBLIC_PATHS.has(path)) return ctx.next();
     return jsonError(
@@ -59,43 +60,48 @@ function publicModeAccess(ctx: Ctx, path: string): Response | Promise<Response> 
     );
   }
   if (path === OPENAPI_PATH) return ctx.next();
-  const verdict = credentials(ctx, path);
+  const verdict = await credentials(ctx, path);
   if (verdict.kind !== "ok") return publicApiRead(ctx);
   ctx.state.publicMode = false;
   ctx.state.username = verdict.username;
+  ctx.state.apiKeyId = verdict.apiKeyId;
   return ctx.next();
 }
 
 type Verdict =
   | { kind: "none" }
   | { kind: "refused"; response: Response }
-  | { kind: "ok"; username: string | null };
+  | { kind: "ok"; username: string | null; apiKeyId: number | null };
 
 /** What the request's credentials allow: none carried, refused (with why), or accepted. */
-function credentials(ctx: Ctx, path: string): Verdict {
+async function credentials(ctx: Ctx, path: string): Promise<Verdict> {
   const services = ctx.state.services;
   const { config } = services;
   const authorization = ctx.req.headers.get("authorization");
-  if (bearerMatches(authorization, config.secret)) return { kind: "ok", username: null };
+  if (bearerMatches(authorization, config.secret)) {
+    return { kind: "ok", username: null, apiKeyId: null };
+  }
   const token = bearerToken(authorization);
   if (token !== null && isApiKeyToken(token)) {
-    const verdict = verifyApiKey(services, token);
+    const verdict = await verifyApiKey(services, token);
     if (!verdict.ok) return { kind: "refused", response: invalidKeyResponse(verdict.reason) };
     const refused = keyScopeRefusal(verdict.key, ctx.req.method, path);
-    return refused ? { kind: "refused", response: refused } : { kind: "ok", username: null };
+    return refused
+      ? { kind: "refused", response: refused }
+      : { kind: "ok", username: null, apiKeyId: verdict.key.id };
   }
-  const session = sessionForRequest(services, ctx.req);
+  const session = await sessionForRequest(services, ctx.req);
   if (!session) return { kind: "none" };
   if (isUnsafeMethod(ctx.req.method) && !isSameOriginRequest(ctx, config)) {
     return { kind: "refused", response: csrfRefusal() };
   }
-  return { kind: "ok", username: session.username };
+  return { kind: "ok", username: session.username, apiKeyId: null };
 }
 
-function unauthorized(ctx: Ctx): Response {
+async function unauthorized(ctx: Ctx): Promise<Response> {
   const services = ctx.state.services;
   const { config } = services;
-  const configured = config.secret !== "" || adminCredentials(config, services.db) !== null;
+  const configured = config.secret !== "" || (await adminCredentials(services)) !== null;
   return jsonError(
     401,
     "unauthorized",

@@ -5,7 +5,7 @@
 // keep the previous /ea.js for its max-age (5 min). 409 locked when ECHELON_DEBUG=true; 403
 // read_only in public mode; 403 insufficient_scope for API keys (admin session or ECHELON_SECRET).
 import { assertWritable } from "../../lib/admin/forms.ts";
-import { ADMIN_SETTING_KEYS, setInstanceSetting } from "../../lib/db/settings.ts";
+import { ADMIN_SETTING_KEYS } from "../../lib/admin/setting_keys.ts";
 import { assertInstanceAdmin } from "../../lib/auth/instance_admin.ts";
 import { setDebug } from "../../lib/api/operations/instance.ts";
 import { readBody } from "../../lib/api/validate.ts";
@@ -26,7 +26,7 @@ export const handler = {
   async POST(ctx: Ctx) {
     assertWritable(ctx);
     assertInstanceAdmin(ctx);
-    const { config, collect, db, now } = ctx.state.services;
+    const { config, collect, db, now, store } = ctx.state.services;
     const body = readBody(setDebug, await readJsonCapped(ctx.req, 1024));
     if (config.debug) {
       throw new HttpError(
@@ -35,7 +35,7 @@ export const handler = {
         "ECHELON_DEBUG=true is set in the server's environment; unset it to switch debug here",
       );
     }
-    setInstanceSetting(db, ADMIN_SETTING_KEYS.debug, body.enabled ? "true" : "false");
+    await store.settings.set({ [ADMIN_SETTING_KEYS.debug]: String(body.enabled) });
     collect.caches.refresh(db, now());
     return Response.json({ debug: collect.caches.debug });
   },

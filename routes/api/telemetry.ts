@@ -45,9 +45,9 @@ function parsedJson(text: string): unknown {
 }
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const services = ctx.state.services;
-    const status = telemetryStatus(services);
+    const status = await telemetryStatus(services);
     return Response.json({
       telemetry: status.state,
       envOverride: status.envOverride,
@@ -55,7 +55,7 @@ export const handler = {
       sending: status.sending,
       endpoint_configured: status.endpoint !== "",
       endpoint: status.endpoint || null,
-      payload: buildTelemetryPayload(services),
+      payload: await buildTelemetryPayload(services),
       last_sent_at: status.lastSentAt,
       last_attempt: status.lastAttempt,
     });
@@ -65,7 +65,7 @@ export const handler = {
     assertWritable(ctx);
     assertInstanceAdmin(ctx);
     const choice = await readOptIn(ctx);
-    const outcome = setTelemetryOptIn(ctx.state.services, choice.optIn);
+    const outcome = await setTelemetryOptIn(ctx.state.services, choice.optIn);
     if (outcome.kind === "locked") {
       throw new HttpError(
         409,

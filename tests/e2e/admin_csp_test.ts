@@ -22,7 +22,7 @@ const IDS: Record<string, string> = {
   "admin/visitors/[id].tsx": "visitor-0001",
 };
 
-function seed(t: TestApp): void {
+async function seed(t: TestApp): Promise<void> {
   registerSite(t, "shop", "The Shop");
   insertViews(
     t,
@@ -44,7 +44,7 @@ function seed(t: TestApp): void {
     { variant_id: "b", weight: 50 },
   ];
   for (const id of ["checkout", "draft-test"]) {
-    createExperiment(t.services.db, {
+    await createExperiment(t.services.store, {
       experiment_id: id,
       name: id,
       site_id: "shop",
@@ -52,7 +52,11 @@ function seed(t: TestApp): void {
       variants,
     }, t.clock.now - 86_400_000);
   }
-  changeStatus(t.services.db, { id: "checkout", to: "active", now: t.clock.now - 3_600_000 });
+  await changeStatus(t.services.store, {
+    id: "checkout",
+    to: "active",
+    now: t.clock.now - 3_600_000,
+  });
 }
 
 async function adminPageRoutes(): Promise<RouteInfo[]> {
@@ -74,7 +78,7 @@ for (const mode of ["signed in", "public"] as const) {
     async fn() {
       const env = mode === "public" ? { ECHELON_PUBLIC_MODE: "true" } : { ...AUTH_ENV };
       const t = await createTestApp(env);
-      seed(t);
+      await seed(t);
       const routes = await adminPageRoutes();
       assert.ok(routes.length >= 20, `${routes.length} admin routes found`);
       const server = serveTestApp(t);

@@ -3,6 +3,8 @@
 // version, integrity and the row counts of the tables that have rows.
 import type { DatabaseSummary } from "../../db/backup.ts";
 import { type Database, openDatabase, SchemaTooNewError } from "../../db/mod.ts";
+import { createSqliteAppData } from "../../store/sqlite/mod.ts";
+import type { AppDataStore } from "../../store/types.ts";
 import { type CliContext, CliError } from "./command.ts";
 import { megabytes } from "./progress.ts";
 
@@ -31,6 +33,14 @@ export function describeDatabase(summary: DatabaseSummary): string[] {
     "  rows:",
     ...rows.map(([table, n]) => `    ${table.padEnd(width)} ${String(n).padStart(10)}`),
   ];
+}
+
+/** Runs `work` on the store of the opened (and migrated) database, closing it afterwards. */
+export function withStore<T>(
+  ctx: CliContext,
+  work: (store: AppDataStore) => Promise<T> | T,
+): Promise<T> {
+  return withDatabase(ctx, (db) => work(createSqliteAppData(db)));
 }
 
 /** Runs `work` on the opened (and migrated) database, closing it afterwards. */

@@ -11,7 +11,7 @@ import {
 import { generatePassword } from "../../auth/credentials.ts";
 import { readSecret } from "../../cli/prompt.ts";
 import { type AdminCommand, CliError, EXIT_USAGE } from "./command.ts";
-import { withDatabase } from "./database_file.ts";
+import { withStore } from "./database_file.ts";
 
 export const resetPasswordCommand: AdminCommand = {
   usage: "reset-password [--generate]",
@@ -40,9 +40,9 @@ ECHELON_PASSWORD_HASH are set, they win and this command refuses.`,
       }
       password = input.secret;
     }
-    const result = await withDatabase(ctx, async (db) => {
+    const result = await withStore(ctx, async (store) => {
       try {
-        return await setAdminPassword({ config: ctx.config, db }, password, {
+        return await setAdminPassword({ config: ctx.config, store }, password, {
           keepTokenHash: null,
         });
       } catch (error) {

@@ -47,10 +47,10 @@ interface Data {
 }
 
 async function render(ctx: Ctx, errors: string[] = [], status?: number) {
-  const { config, db } = ctx.state.services;
+  const { config, store } = ctx.state.services;
   const reads = readerFor(ctx);
   const frame = loadAdminFrame(ctx);
-  const experiment = findExperiment(db, ctx.params.id);
+  const experiment = await findExperiment(store, ctx.params.id);
   return page<Data>({
     frame,
     experiment,
@@ -61,16 +61,16 @@ async function render(ctx: Ctx, errors: string[] = [], status?: number) {
   }, { status: status ?? (experiment ? 200 : 404) });
 }
 
-export const handler = formPage(render, (ctx, form) => {
-  const { db, now } = ctx.state.services;
+export const handler = formPage(render, async (ctx, form) => {
+  const { store, now } = ctx.state.services;
   const id = ctx.params.id;
   if (form.get("intent") === "delete") {
-    deleteExperiment(db, id);
+    await deleteExperiment(store, id);
     return redirectDone("/admin/experiments", "deleted");
   }
   const to = parseStatus(form.get("status"));
   const expected = form.get("from") ? parseStatus(form.get("from"), "from") : undefined;
-  const moved = changeStatus(db, { id, to, expected, now: now() });
+  const moved = await changeStatus(store, { id, to, expected, now: now() });
   return redirectDone(`/admin/experiments/${encodeURIComponent(id)}`, moved.status);
 });
 

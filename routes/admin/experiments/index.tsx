@@ -38,13 +38,13 @@ interface Data {
 
 export const handler = {
   async GET(ctx: Ctx) {
-    const { db } = ctx.state.services;
+    const { store } = ctx.state.services;
     const reads = readerFor(ctx);
     const frame = loadAdminFrame(ctx);
     const rawStatus = ctx.url.searchParams.get("status");
     const status = isStatus(rawStatus) ? rawStatus : null;
     const site = parseSite(ctx.url.searchParams.get("experiment_site"));
-    const experiments = findExperiments(db, {
+    const experiments = await findExperiments(store, {
       siteId: site,
       statuses: status ? [status] : null,
       limit: MAX_LIST,

@@ -54,8 +54,8 @@ export const handler = {
     const values = readFormValues(form);
     const changed = applyRowIntent(values, form.get("intent"));
     if (changed) return render(ctx, changed);
-    const { db, now } = ctx.state.services;
-    const result = submitDefinition(values, (input) => createExperiment(db, input, now()));
+    const { store, now } = ctx.state.services;
+    const result = await submitDefinition(values, (input) => createExperiment(store, input, now()));
     if (result.errors.length > 0) return render(ctx, values, result.errors, result.status);
     ctx.state.services.collect.refreshExperiments();
     return redirectDone(

@@ -31,7 +31,7 @@ export const handler = {
       scope: form.get("scope") ?? "",
     });
     const errors = input.ok ? [] : input.errors;
-    const outcome = input.ok ? createApiKey(services, input.value) : null;
+    const outcome = input.ok ? await createApiKey(services, input.value) : null;
     if (outcome?.kind === "too_many") {
       errors.push(`At most ${MAX_LIVE_KEYS} API keys may be live at once: revoke one first.`);
     }
@@ -39,7 +39,7 @@ export const handler = {
     return page<Data>({
       frame: loadAdminFrame(ctx),
       card: {
-        keys: listApiKeys(services),
+        keys: await listApiKeys(services),
         created,
         errors,
         form: created ? undefined : {

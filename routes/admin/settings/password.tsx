@@ -47,7 +47,7 @@ export const handler = {
   async POST(ctx: Ctx) {
     assertWritable(ctx);
     const services = ctx.state.services;
-    const { config, db, loginLimit } = services;
+    const { config, loginLimit } = services;
     const form = await readForm(ctx);
     if (isPasswordPinnedByEnv(config)) return refused(ctx, [], 409);
     const current = form.get("current_password") ?? "";
@@ -55,8 +55,8 @@ export const handler = {
     if (next !== (form.get("repeat_password") ?? "")) {
       return refused(ctx, ["The new passwords differ; nothing was changed."], 400);
     }
-    const session = sessionForRequest(services, ctx.req);
-    const credentials = adminCredentials(config, db);
+    const session = await sessionForRequest(services, ctx.req);
+    const credentials = await adminCredentials(services);
     if (!session || !credentials) return refused(ctx, ["Sign in again first."], 401);
     const ip = clientIp(ctx.req.headers, ctx.remoteAddr, config);
     const attempt = loginLimit.begin(ip, services.now());

@@ -7,7 +7,8 @@ import { MAX_BODY_BYTES, touchesDefinition } from "../../../lib/experiments/defi
 import {
   changeStatus,
   deleteExperiment,
-  editDraft,
+  editAndMove,
+  type Experiment,
   requireExperiment,
 } from "../../../lib/experiments/mod.ts";
 import { getExperiment, updateExperiment } from "../../../lib/api/operations/experiments.ts";
@@ -16,42 +17,43 @@ import { readJsonCapped } from "../../../lib/http_body.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const { id } = readParams(getExperiment, ctx.params);
-    return Response.json(requireExperiment(ctx.state.services.db, id));
+    return Response.json(await requireExperiment(ctx.state.services.store, id));
   },
 
   async PATCH(ctx: Ctx) {
-    const { db, now } = ctx.state.services;
+    const { store, now } = ctx.state.services;
     const { id } = readParams(getExperiment, ctx.params);
-    requireExperiment(db, id);
+    await requireExperiment(store, id);
     const body = await readJsonCapped(ctx.req, MAX_BODY_BYTES);
     // Validate everything before writing anything: the move, and each field given (the edit is
-    // checked again as a whole once merged over the stored definition, in editDraft).
+    // checked again as a whole once merged over the stored definition, in editAndMove).
     const change = readBody(updateExperiment, body);
     const input = body as Record<string, unknown>;
     const edits = touchesDefinition(input);
     const to = change.status ?? null;
     const expected = change.from ?? undefined;
-    // An edit and a move together apply both or neither.
-    const { experiment, notes } = db.transaction(() => {
-      let notes: string[] = [];
-      if (edits) {
-        const { status: _status, from: _from, ...definition } = input;
-        notes = editDraft(db, id, definition).notes;
-      }
-      const experiment = to === null
-        ? requireExperiment(db, id)
-        : changeStatus(db, { id, to, expected, now: now() });
-      return { experiment, notes };
-    });
+    const move = to === null ? null : { to, expected, now: now() };
+    let written: { experiment: Experiment; notes: string[] };
+    if (edits) {
+      // An edit and a move together apply both or neither (one store operation).
+      const { status: _status, from: _from, ...definition } = input;
+      written = await editAndMove(store, id, definition, move);
+    } else {
+      const experiment = move === null
+        ? await requireExperiment(store, id)
+        : await changeStatus(store, { id, ...move });
+      written = { experiment, notes: [] };
+    }
+    const { experiment, notes } = written;
     if (edits) ctx.state.services.collect.refreshExperiments();
     return Response.json({ updated: id, experiment, notes });
   },
 
-  DELETE(ctx: Ctx) {
+  async DELETE(ctx: Ctx) {
     const { id } = readParams(getExperiment, ctx.params);
-    deleteExperiment(ctx.state.services.db, id);
+    await deleteExperiment(ctx.state.services.store, id);
     return Response.json({ deleted: id });
   },
 };

@@ -13,20 +13,26 @@ import { readJsonCapped } from "../../../lib/http_body.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
-  GET(ctx: Ctx) {
-    const { db } = ctx.state.services;
+  async GET(ctx: Ctx) {
+    const { store } = ctx.state.services;
     const query = readQuery(listExperiments, ctx.url);
-    return Response.json(findExperiments(db, {
-      siteId: query.site_id ?? null,
-      statuses: query.status ?? null,
-      limit: query.limit,
-    }));
+    return Response.json(
+      await findExperiments(store, {
+        siteId: query.site_id ?? null,
+        statuses: query.status ?? null,
+        limit: query.limit,
+      }),
+    );
   },
 
   async POST(ctx: Ctx) {
-    const { db, now } = ctx.state.services;
+    const { store, now } = ctx.state.services;
     const body = await readJsonCapped(ctx.req, MAX_BODY_BYTES);
-    const { experiment, notes } = storeExperiment(db, readBody(createOperation, body), now());
+    const { experiment, notes } = await storeExperiment(
+      store,
+      readBody(createOperation, body),
+      now(),
+    );
     ctx.state.services.collect.refreshExperiments();
     return Response.json(
       { created: experiment.experiment_id, experiment, notes },

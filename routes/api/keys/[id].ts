@@ -7,10 +7,10 @@ import { HttpError } from "../../../lib/http_error.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
-  DELETE(ctx: Ctx) {
+  async DELETE(ctx: Ctx) {
     assertKeyManagement(ctx.state.services.config);
     const { id } = readParams(revokeKey, ctx.params);
-    switch (revokeApiKey(ctx.state.services, id)) {
+    switch (await revokeApiKey(ctx.state.services, id)) {
       case "not_found":
         throw new HttpError(404, "not_found", `No API key ${id}`);
       case "already_revoked":

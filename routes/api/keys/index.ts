@@ -17,16 +17,16 @@ import type { Ctx } from "../../../lib/state.ts";
 const MAX_BODY_BYTES = 4096;
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     assertKeyManagement(ctx.state.services.config);
-    return Response.json(listApiKeys(ctx.state.services));
+    return Response.json(await listApiKeys(ctx.state.services));
   },
 
   async POST(ctx: Ctx) {
     assertKeyManagement(ctx.state.services.config);
     const body = await readJsonCapped(ctx.req, MAX_BODY_BYTES);
     const { name, scope } = readBody(createKey, body);
-    const outcome = createApiKey(ctx.state.services, { name, scope });
+    const outcome = await createApiKey(ctx.state.services, { name, scope });
     if (outcome.kind === "too_many") {
       throw new HttpError(
         409,

@@ -3,21 +3,20 @@
 import { deleteSegment as deleteOperation } from "../../../lib/api/operations/segments.ts";
 import { getSegment as getOperation } from "../../../lib/api/operations/segments.ts";
 import { readParams } from "../../../lib/api/validate.ts";
-import { deleteSegment, getSegment } from "../../../lib/db/segments.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const { id } = readParams(getOperation, ctx.params);
-    const segment = getSegment(ctx.state.services.db, id);
+    const segment = await ctx.state.services.store.segments.get(id);
     if (!segment) throw new HttpError(404, "not_found", `No segment ${id}`);
     return Response.json(segment);
   },
 
-  DELETE(ctx: Ctx) {
+  async DELETE(ctx: Ctx) {
     const { id } = readParams(deleteOperation, ctx.params);
-    if (!deleteSegment(ctx.state.services.db, id)) {
+    if (!await ctx.state.services.store.segments.delete(id)) {
       throw new HttpError(404, "not_found", `No segment ${id}`);
     }
     return Response.json({ deleted: id });

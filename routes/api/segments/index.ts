@@ -7,7 +7,6 @@ import {
   listSegments as listOperation,
 } from "../../../lib/api/operations/segments.ts";
 import { readBody, readQuery } from "../../../lib/api/validate.ts";
-import { insertSegment, listSegments } from "../../../lib/db/segments.ts";
 import { getSite } from "../../../lib/db/sites.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError } from "../../../lib/http_error.ts";
@@ -17,19 +16,23 @@ import type { Ctx } from "../../../lib/state.ts";
 const MAX_BODY_BYTES = 32 * 1024;
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const { site_id } = readQuery(listOperation, ctx.url);
-    return Response.json(listSegments(ctx.state.services.db, site_id ?? null));
+    return Response.json(await ctx.state.services.store.segments.list(site_id ?? null));
   },
 
   async POST(ctx: Ctx) {
-    const { db } = ctx.state.services;
+    const { db, store } = ctx.state.services;
     const body = readBody(createSegment, await readJsonCapped(ctx.req, MAX_BODY_BYTES));
     const filters = checkSegmentFilters(body.filters);
     if (!getSite(db, body.site_id)) {
       throw new HttpError(404, "not_found", `No site "${body.site_id}"`);
     }
-    const segment = insertSegment(db, { siteId: body.site_id, name: body.name, filters });
+    const segment = await store.segments.create({
+      siteId: body.site_id,
+      name: body.name,
+      filters,
+    });
     if (!segment) {
       throw new HttpError(409, "conflict", `${body.site_id} already has a segment "${body.name}"`);
     }

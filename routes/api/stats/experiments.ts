@@ -11,16 +11,17 @@ import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
   async GET(ctx: Ctx) {
-    const { db, now } = ctx.state.services;
+    const { store, now } = ctx.state.services;
     const reads = readerFor(ctx);
     const at = now();
     // With an experiment id the list filters are not read (nor refused).
     const { experiment_id: id } = readQuery({ query: EXPERIMENT_ID_QUERY }, ctx.url);
     if (id !== undefined) {
-      return Response.json([await reads.run("experimentResults", requireExperiment(db, id), at)]);
+      const experiment = await requireExperiment(store, id);
+      return Response.json([await reads.run("experimentResults", experiment, at)]);
     }
     const query = readQuery(experimentStats, ctx.url);
-    const experiments = findExperiments(db, {
+    const experiments = await findExperiments(store, {
       siteId: query.site_id ?? null,
       statuses: query.status ?? ["active", "completed"],
       limit: query.limit,

@@ -6,11 +6,10 @@
 import { statsQuery } from "../../../lib/api/operations/query.ts";
 import { readBody } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
-import { getSegment } from "../../../lib/db/segments.ts";
 import { siteTimeZones } from "../../../lib/db/sites.ts";
 import { type QueryBody, resolveQuery } from "../../../lib/query/model.ts";
 import { defaultTimeZone } from "../../../lib/query/run.ts";
-import { expandSegments } from "../../../lib/query/segments.ts";
+import { expandStoredSegments } from "../../../lib/query/segments.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
@@ -26,9 +25,9 @@ function withSiteZone(db: Ctx["state"]["services"]["db"], body: QueryBody): Quer
 
 export const handler = {
   async POST(ctx: Ctx) {
-    const { db, now } = ctx.state.services;
+    const { db, store, now } = ctx.state.services;
     const raw = readBody(statsQuery, await readJsonCapped(ctx.req, MAX_BODY_BYTES));
-    const body = expandSegments(raw, (id) => getSegment(db, id));
+    const body = await expandStoredSegments(raw, store.segments);
     const query = resolveQuery(withSiteZone(db, body), now());
     return Response.json(await readerFor(ctx).run("query", query));
   },

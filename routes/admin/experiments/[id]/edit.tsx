@@ -55,31 +55,31 @@ function render(
 }
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     if (isReadOnly(ctx)) {
       throw new HttpError(403, "read_only", "This is a public read-only instance.");
     }
-    const experiment = findExperiment(ctx.state.services.db, ctx.params.id);
+    const experiment = await findExperiment(ctx.state.services.store, ctx.params.id);
     return render(ctx, experiment, experiment && formOf(experiment));
   },
 
   async POST(ctx: Ctx) {
     assertWritable(ctx);
     const form = await readForm(ctx);
-    const db = ctx.state.services.db;
-    const experiment = findExperiment(db, ctx.params.id);
+    const store = ctx.state.services.store;
+    const experiment = await findExperiment(store, ctx.params.id);
     if (!experiment || experiment.status !== "draft") return render(ctx, experiment, null);
     const values = { ...readFormValues(form), experiment_id: experiment.experiment_id };
     const changed = applyRowIntent(values, form.get("intent"));
     if (changed) return render(ctx, experiment, changed);
-    const result = submitDefinition(
+    const result = await submitDefinition(
       values,
-      (input) => editDraft(db, experiment.experiment_id, input),
+      (input) => editDraft(store, experiment.experiment_id, input),
     );
     if (result.errors.length > 0) {
       return render(
         ctx,
-        findExperiment(db, experiment.experiment_id),
+        await findExperiment(store, experiment.experiment_id),
         values,
         result.errors,
         result.status,

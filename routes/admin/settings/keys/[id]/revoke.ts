@@ -11,7 +11,7 @@ export const handler = {
     await readForm(ctx);
     const raw = ctx.params.id;
     const id = /^\d{1,15}$/.test(raw) ? Number(raw) : 0;
-    const outcome = id > 0 ? revokeApiKey(ctx.state.services, id) : "not_found";
+    const outcome = id > 0 ? await revokeApiKey(ctx.state.services, id) : "not_found";
     if (outcome === "not_found") throw new HttpError(404, "not_found", `No API key ${raw}`);
     return redirectWithNotice("/admin/settings", "key_revoked");
   },

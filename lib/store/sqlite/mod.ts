@@ -1,0 +1,34 @@
+// The SQLite store (lib/store/types.ts): app data through the connection the app opened (on the
+// event loop, as before), analytics reads through the read processes (lib/reads/), batch writes
+// through the write thread (lib/db/write_thread.ts). Built once, in lib/services.ts.
+import type { Database } from "../../db/database.ts";
+import type { Reader } from "../../reads/mod.ts";
+import type { AppDataStore, Store } from "../types.ts";
+import { sqliteAdminAccount } from "./admin_account.ts";
+import { sqliteAdminSessions } from "./admin_sessions.ts";
+import { sqliteApiKeys } from "./api_keys.ts";
+import { sqliteExperiments } from "./experiments.ts";
+import { sqliteSegments } from "./segments.ts";
+import { sqliteSettings } from "./settings.ts";
+import { sqliteTelemetry } from "./telemetry.ts";
+
+export function createSqliteStore(db: Database, options: { reads: Reader }): Store {
+  return {
+    ...createSqliteAppData(db),
+    reads: options.reads,
+    close: () => options.reads.close(),
+  };
+}
+
+/** The app-data areas on `db` (the admin CLI's commands). */
+export function createSqliteAppData(db: Database): AppDataStore {
+  return {
+    apiKeys: sqliteApiKeys(db),
+    adminSessions: sqliteAdminSessions(db),
+    adminAccount: sqliteAdminAccount(db),
+    settings: sqliteSettings(db),
+    experiments: sqliteExperiments(db),
+    segments: sqliteSegments(db),
+    telemetry: sqliteTelemetry(db),
+  };
+}

@@ -1,0 +1,283 @@
+// The store boundary's ratchet (issue 16, item 1): outside lib/db/ and lib/store/sqlite/ (the
+// SQLite engine) no code may reach lib/db/ or open a transaction, except the files listed below,
+// which the next waves move behind the store (lib/store/types.ts) — so the lists only shrink: a
+// listed file that no longer needs its entry fails too, naming the entry to delete. tests/ and
+// bench/ are not scanned: they read the stored rows to check them, from below the interface.
+import assert from "node:assert/strict";
+import { dirname, join, normalize, relative } from "node:path";
+import type { AdminAccountStore } from "../lib/store/admin_account.ts";
+import type { AdminSessionStore } from "../lib/store/admin_sessions.ts";
+import type { ApiKeyStore } from "../lib/store/api_keys.ts";
+import type { ExperimentStore } from "../lib/store/experiments.ts";
+import type { SegmentStore } from "../lib/store/segments.ts";
+import type { SettingsStore } from "../lib/store/settings.ts";
+import type { TelemetryStore } from "../lib/store/telemetry.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const SCANNED_DIRS = ["lib", "routes", "components", "islands", "scripts", "client", "tracker"];
+const SCANNED_FILES = ["main.ts"];
+/** The SQLite engine: the only code that may use lib/db/. */
+const ENGINE = [/^lib\/db\//, /^lib\/store\/sqlite\//];
+
+/** lib/db/ modules whose areas are behind the store now. */
+const BEHIND_STORE = [
+  "lib/db/api_keys.ts",
+  "lib/db/sessions.ts",
+  "lib/db/settings.ts",
+  "lib/db/experiments.ts",
+  "lib/db/segments.ts",
+  "lib/db/telemetry.ts",
+];
+
+/** Files that still use a module of BEHIND_STORE directly, and why. */
+const BEHIND_STORE_EXCEPTIONS: Record<string, string> = {
+  "lib/auth/api_key_purge.ts": "the retention job (lib/stats/retention.ts) runs on the connection",
+  "lib/ingest/caches.ts": "the collectors' cache reads settings with sites and campaigns",
+  "lib/secret.ts": "the generated secret is resolved synchronously while services are built",
+  "lib/experiments/results.ts": "an analytics read, run inside the read processes",
+};
+
+/** Files that still import lib/db/, by the area that has yet to move behind the store. */
+const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
+  "opening the database (the engine is chosen at start)": [
+    "lib/admin/cli/backup.ts",
+    "lib/admin/cli/copy.ts",
+    "lib/admin/cli/database_file.ts",
+    "lib/admin/cli/rebuild_aggregates.ts",
+    "lib/admin/cli/restore.ts",
+    "lib/secret.ts",
+    "lib/server.ts",
+    "lib/services.ts",
+    "main.ts",
+    "scripts/crawlers.ts",
+  ],
+  "sites": [
+    "components/SelectionBar.tsx",
+    "lib/admin/cli/create_site.ts",
+    "lib/admin/dashboard.ts",
+    "lib/admin/frame.ts",
+    "lib/admin/sites.ts",
+    "lib/ingest/site_registrar.ts",
+    "routes/admin/sites/[id].tsx",
+    "routes/admin/sites/[id]/delete.tsx",
+    "routes/admin/sites/index.tsx",
+    "routes/api/segments/index.ts",
+    "routes/api/sites/[id].ts",
+    "routes/api/sites/index.ts",
+  ],
+  "campaigns": [
+    "components/CampaignStatus.tsx",
+    "lib/api/operations/campaigns.ts",
+    "lib/campaigns/input.ts",
+    "lib/campaigns/manage.ts",
+    "lib/campaigns/mod.ts",
+    "lib/campaigns/params.ts",
+    "lib/campaigns/report.ts",
+    "routes/admin/campaigns/[id].tsx",
+    "routes/admin/campaigns/[id]/delete.tsx",
+    "routes/api/campaigns/[id].ts",
+    "routes/api/stats/campaigns.ts",
+  ],
+  "batch writes and the collectors": [
+    "lib/ingest/batch.ts",
+    "lib/ingest/caches.ts",
+    "lib/ingest/collector.ts",
+    "lib/ingest/counters.ts",
+    "lib/ingest/event_pipeline.ts",
+    "lib/ingest/unregistered_sites.ts",
+    "lib/ingest/view_pipeline.ts",
+    "routes/api/ingest.ts",
+  ],
+  "analytics reads, aggregates and retention": [
+    "components/FilterForm.tsx",
+    "components/WebVitals.tsx",
+    "lib/admin/cursor.ts",
+    "lib/admin/filters.ts",
+    "lib/auth/api_key_purge.ts",
+    "lib/experiments/results.ts",
+    "lib/metrics/site_hits.ts",
+    "lib/public/policy.ts",
+    "lib/query/model.ts",
+    "lib/query/run.ts",
+    "lib/reads/child_main.ts",
+    "lib/reads/mod.ts",
+    "lib/reads/registry.ts",
+    "lib/stats/delta.ts",
+    "lib/stats/live.ts",
+    "lib/stats/mod.ts",
+    "lib/stats/overview.ts",
+    "lib/stats/params.ts",
+    "lib/stats/retention.ts",
+    "lib/stats/rollup.ts",
+    "lib/stats/settled_cache.ts",
+    "lib/stats/vitals.ts",
+    "routes/admin/events.tsx",
+    "routes/admin/index.tsx",
+    "routes/admin/views.tsx",
+    "routes/admin/visitors/[id].tsx",
+    "routes/admin/visitors/index.tsx",
+  ],
+  "bots and crawlers": [
+    "components/Score.tsx",
+    "lib/anonymize/mod.ts",
+    "lib/api/operations/bots.ts",
+    "lib/bots/correlator.ts",
+    "lib/bots/score.ts",
+    "lib/bots/why_excluded.ts",
+    "lib/crawlers/import.ts",
+    "lib/crawlers/mod.ts",
+    "lib/crawlers/report.ts",
+    "lib/crawlers/tally.ts",
+    "lib/export/bots.ts",
+    "routes/admin/bots/index.tsx",
+    "routes/api/bots/_crawlers.ts",
+    "routes/api/bots/exclude.ts",
+    "routes/api/bots/exclude/[visitor_id].ts",
+    "routes/api/bots/excluded.ts",
+    "routes/api/bots/score-detail.ts",
+    "routes/api/bots/visitor/[visitor_id].ts",
+  ],
+  "exports": [
+    "lib/admin/cli/export.ts",
+    "lib/export/mod.ts",
+    "lib/export/raw.ts",
+    "routes/api/export/events.csv.ts",
+    "routes/api/export/views.csv.ts",
+  ],
+  "perf metrics": [
+    "lib/perf/input.ts",
+    "lib/perf/mod.ts",
+    "lib/perf/params.ts",
+    "lib/perf/trends.ts",
+  ],
+};
+
+/** Files that still open a transaction or prepare a statement themselves. */
+const TRANSACTION_EXCEPTIONS: Record<string, string> = {
+  "lib/admin/sites.ts": "sites",
+  "lib/campaigns/manage.ts": "campaigns",
+  "lib/stats/rollup.ts": "aggregates",
+};
+
+const TRANSACTION_USE = /\btransaction\(|\.statement\(|\.prepare\(/;
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"']+)["']/g;
+
+async function sourceFiles(): Promise<string[]> {
+  const files = [...SCANNED_FILES];
+  const walk = async (dir: string): Promise<void> => {
+    for await (const entry of Deno.readDir(join(ROOT, dir))) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory) await walk(path);
+      else if (/\.tsx?$/.test(entry.name)) files.push(path);
+    }
+  };
+  for (const dir of SCANNED_DIRS) {
+    try {
+      await walk(dir);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  return files.filter((file) => !ENGINE.some((engine) => engine.test(file))).sort();
+}
+
+/** The repository paths `file` imports (relative specifiers only; packages are not ours). */
+function importsOf(file: string, text: string): string[] {
+  return [...text.matchAll(SPECIFIER)]
+    .map((match) => match[1])
+    .filter((specifier) => specifier.startsWith("."))
+    .map((specifier) => relative(ROOT, normalize(join(ROOT, dirname(file), specifier))));
+}
+
+interface Scan {
+  files: string[];
+  dbImports: Map<string, string[]>;
+  transactions: string[];
+}
+
+async function scan(): Promise<Scan> {
+  const files = await sourceFiles();
+  const dbImports = new Map<string, string[]>();
+  const transactions: string[] = [];
+  for (const file of files) {
+    const text = await Deno.readTextFile(join(ROOT, file));
+    const db = importsOf(file, text).filter((path) => path.startsWith("lib/db/"));
+    if (db.length > 0) dbImports.set(file, db);
+    if (TRANSACTION_USE.test(text)) transactions.push(file);
+  }
+  return { files, dbImports, transactions };
+}
+
+Deno.test("store boundary: no file outside the engine uses an area that is behind the store", async () => {
+  const { dbImports } = await scan();
+  const offenders = [...dbImports]
+    .flatMap(([file, paths]) => paths.map((path) => ({ file, path })))
+    .filter(({ file, path }) => BEHIND_STORE.includes(path) && !(file in BEHIND_STORE_EXCEPTIONS))
+    .map(({ file, path }) => `${file} imports ${path}: use ctx.state.services.store`);
+  assert.deepEqual(offenders, []);
+  const stale = Object.keys(BEHIND_STORE_EXCEPTIONS).filter((file) =>
+    !(dbImports.get(file) ?? []).some((path) => BEHIND_STORE.includes(path))
+  );
+  assert.deepEqual(stale, [], "these no longer need their BEHIND_STORE_EXCEPTIONS entry");
+});
+
+Deno.test("store boundary: only the listed files still import lib/db/, and the list shrinks", async () => {
+  const { files, dbImports } = await scan();
+  assert.ok(files.length > 200, `${files.length} files scanned`);
+  const listed = new Set(Object.values(NOT_YET_BEHIND_STORE).flat());
+  const unlisted = [...dbImports.keys()].filter((file) => !listed.has(file));
+  assert.deepEqual(
+    unlisted,
+    [],
+    "new code reaches persistence through the store (lib/store/types.ts), not lib/db/",
+  );
+  const stale = [...listed].filter((file) => !dbImports.has(file));
+  assert.deepEqual(stale, [], "these no longer import lib/db/: delete them from the list");
+  console.log(`${listed.size} files still import lib/db/ directly`);
+});
+
+Deno.test("store boundary: no transaction or statement outside the engine but the listed", async () => {
+  const { transactions } = await scan();
+  const listed = Object.keys(TRANSACTION_EXCEPTIONS);
+  assert.deepEqual(transactions.filter((file) => !listed.includes(file)), []);
+  assert.deepEqual(listed.filter((file) => !transactions.includes(file)), [], "stale entries");
+});
+
+Deno.test("store boundary: the interface names no engine, driver or SQL", async () => {
+  const dir = join(ROOT, "lib/store");
+  const interfaceFiles: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && entry.name.endsWith(".ts")) interfaceFiles.push(`lib/store/${entry.name}`);
+  }
+  assert.ok(interfaceFiles.includes("lib/store/types.ts"));
+  for (const file of interfaceFiles) {
+    const text = await Deno.readTextFile(join(ROOT, file));
+    const imports = importsOf(file, text);
+    assert.deepEqual(
+      imports.filter((path) => path.startsWith("lib/db/") || path.startsWith("lib/store/sqlite/")),
+      [],
+      `${file} imports an engine`,
+    );
+    assert.doesNotMatch(text, /node:sqlite|\bDatabase\b|\bStatement|\bSqlParam\b/, file);
+  }
+});
+
+/** True when every method of T returns a promise (the interface is async throughout). */
+type AllAsync<T> = {
+  [K in keyof T]: T[K] extends (...args: never[]) => Promise<unknown> ? true : false;
+}[keyof T];
+// Compile-time: a synchronous method in an area would make one of these `false` and fail
+// `deno check` (the test run type-checks this file).
+const everyAreaIsAsync: [
+  AllAsync<ApiKeyStore>,
+  AllAsync<AdminSessionStore>,
+  AllAsync<AdminAccountStore>,
+  AllAsync<SettingsStore>,
+  AllAsync<ExperimentStore>,
+  AllAsync<SegmentStore>,
+  AllAsync<TelemetryStore>,
+] = [true, true, true, true, true, true, true];
+
+Deno.test("store boundary: every method of every area is async", () => {
+  assert.ok(everyAreaIsAsync.every(Boolean));
+});
