@@ -5,6 +5,8 @@
 import type { SiteChoices } from "../db/sites.ts";
 import type { Reader } from "../reads/mod.ts";
 import type { Overview, OverviewQuery } from "../stats/mod.ts";
+import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
+import type { DashboardFilters } from "./filters.ts";
 import { formatDuration, formatNumber } from "./format.ts";
 import type { AdminSelection, Period } from "./period.ts";
 
@@ -26,6 +28,31 @@ export function overviewQuery(
 ): OverviewQuery {
   return { siteId, from: period.from, to: period.to, filters: {}, compare: true, limit };
 }
+
+/**
+ * The overview of one site over the period narrowed by the dashboard's filters and bot setting,
+ * every card, the trend and every list computed by the query engine (heavy read
+ * "engineOverview", lib/stats/engine_overview.ts).
+ */
+export function filteredOverview(
+  reads: Reader,
+  siteId: string,
+  period: Period,
+  view: Pick<DashboardFilters, "filter" | "bots">,
+): Promise<Overview> {
+  return reads.run("engineOverview", overviewQuery(siteId, period), {
+    filter: view.filter,
+    bots: { mode: view.bots, threshold: BOT_SCORE_THRESHOLD },
+  });
+}
+
+/**
+ * What the engine's overview does not narrow yet (lib/stats/engine_overview.ts takes them from the
+ * unfiltered rollups): a filtered dashboard leaves these out rather than show unfiltered figures.
+ */
+export const NOT_NARROWED =
+  "Proof-of-work figures, regions, cities, screen sizes, outbound links, downloads, events, " +
+  "scroll depth and web vitals";
 
 /** The overview of one site over the selected period, compared with the previous period. */
 export function dashboardOverview(

@@ -16,8 +16,13 @@ export const PERIOD_CHOICES: readonly { days: number; label: string }[] = [
   { days: 365, label: "1 year" },
 ];
 
+/** The dashboard's filters (lib/admin/filters.ts), repeated: `f=visit:country:is:DE`. */
+export const FILTER_PARAM = "f";
+/** Filters a URL carries at most (more are ignored). */
+export const MAX_URL_FILTERS = 10;
+
 /** Query parameters that carry the selection (every other parameter belongs to the page). */
-export const SELECTION_PARAMS = ["site", "site_id", "days", "from", "to"] as const;
+export const SELECTION_PARAMS = ["site", "site_id", "days", "from", "to", FILTER_PARAM] as const;
 
 export interface Period {
   /** Set for "last N days" (today included); null for an explicit range. */
@@ -35,6 +40,8 @@ export interface AdminSelection {
   /** A lower-cased site id, or null for all sites. */
   site: string | null;
   period: Period;
+  /** The dashboard's filters as written in the URL (parsed by lib/admin/filters.ts). */
+  filters?: readonly string[];
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -112,6 +119,8 @@ export function parseSelection(url: URL, now: number): AdminSelection {
   return {
     site: parseSite(params.get("site") ?? params.get("site_id")),
     period: parsePeriod(params, now),
+    filters: params.getAll(FILTER_PARAM).map((f) => f.trim()).filter((f) => f !== "")
+      .slice(0, MAX_URL_FILTERS),
   };
 }
 
@@ -128,6 +137,7 @@ export function selectionParams(selection: AdminSelection): URLSearchParams {
   } else if (period.days !== DEFAULT_DAYS) {
     params.set("days", String(period.days));
   }
+  for (const filter of selection.filters ?? []) params.append(FILTER_PARAM, filter);
   return params;
 }
 

@@ -1,9 +1,12 @@
 // /admin: the dashboard of the selected site and period — live panel (island), headline cards
 // with changes against the previous period, trend, top lists and web vitals from lib/stats; "All
-// sites" compares the sites. Instance figures for private instances only.
+// sites" compares the sites. Instance figures for private instances only. Filters (`f`, `bots`;
+// lib/admin/filters.ts) narrow a site's whole dashboard: every row of a list is a link adding its
+// filter, and a filtered dashboard is computed by the query engine (lib/admin/dashboard.ts).
 import { AdminShell } from "../../components/AdminShell.tsx";
 import { DataTable, EmptyRow, Td, Th } from "../../components/DataTable.tsx";
 import { ExportLink } from "../../components/ExportLink.tsx";
+import { FilterBar } from "../../components/FilterBar.tsx";
 import { KpiGrid } from "../../components/Kpi.tsx";
 import { Snippet } from "../../components/Snippet.tsx";
 import { rankRows, RankTable, TopCard } from "../../components/TopList.tsx";
@@ -18,16 +21,30 @@ import {
   allSitesSummary,
   dashboardKpis,
   dashboardOverview,
+  filteredOverview,
   type Kpi,
+  NOT_NARROWED,
   pageSite,
   previousLabel,
 } from "../../lib/admin/dashboard.ts";
+import {
+  BOTS_PARAM,
+  builderFilter,
+  type DashboardFilters,
+  dashboardHref,
+  isFiltered,
+  parseDashboardFilters,
+  urlFilter,
+  withFilter,
+} from "../../lib/admin/filters.ts";
 import { formatDuration, formatNumber } from "../../lib/admin/format.ts";
+import { seeOther } from "../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
 import { type LiveSnapshot, liveSnapshot } from "../../lib/admin/live_poll.ts";
 import { adminHref } from "../../lib/admin/period.ts";
 import { embedSnippet } from "../../lib/admin/sites.ts";
 import { currentSchemaVersion } from "../../lib/db/migrate.ts";
+import { getSegment, listSegments, type SegmentRecord } from "../../lib/db/segments.ts";
 import { OTHER_VALUE } from "../../lib/db/stats_source.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../lib/public_origin.ts";
@@ -52,6 +69,9 @@ type Body =
     live: LiveSnapshot;
     /** The site is in ECHELON_ANONYMIZE_SITES: its labels are daily pseudonyms. */
     anonymized: boolean;
+    filters: DashboardFilters;
+    /** The site's saved segments (none on a read-only instance: they are the admin's labels). */
+    segments: SegmentRecord[];
   }
   | { kind: "all"; all: AllSites; kpis: Kpi[] }
   | { kind: "none" };
@@ -74,14 +94,40 @@ export const handler = {
     };
     const common = { frame, instance, origin: publicOrigin(ctx, config) };
     if (site !== null) {
+      const filters = parseDashboardFilters(
+        frame.selection.filters ?? [],
+        ctx.url.searchParams.get(BOTS_PARAM),
+        site,
+        (id) => frame.readOnly ? null : getSegment(db, id),
+      );
+      // The builder's GET form adds its filter, then the URL says it the one way (`f`).
+      const added = builderFilter(ctx.url.searchParams);
+      if (added && "raw" in added) {
+        const raws = withFilter(filters.items.map((i) => i.raw), added.raw);
+        return seeOther(dashboardHref({ ...frame.selection, site }, raws, filters.bots));
+      }
+      if (added) filters.errors.push(added.error);
       const [overview, dashboard] = await Promise.all([
-        dashboardOverview(reads, site, period),
+        isFiltered(filters)
+          ? filteredOverview(reads, site, period, filters)
+          : dashboardOverview(reads, site, period),
         reads.run("liveDashboard", site, { redact: frame.readOnly }),
       ]);
       const live = liveSnapshot(dashboard);
       const kpis = dashboardKpis(overview, period);
       const anonymized = config.anonymizeSites.includes(site);
-      return page<Data>({ ...common, kind: "site", site, overview, kpis, live, anonymized });
+      const segments = frame.readOnly ? [] : listSegments(db, site);
+      return page<Data>({
+        ...common,
+        kind: "site",
+        site,
+        overview,
+        kpis,
+        live,
+        anonymized,
+        filters,
+        segments,
+      });
     }
     if (frame.sites.total === 0) return page<Data>({ ...common, kind: "none" });
     const all = await allSitesSummary(reads, frame.sites, period);
@@ -156,9 +202,16 @@ function ProofStrip(props: { overview: Overview; botsHref: string }) {
 }
 
 function SiteDashboard(props: { data: Data & { kind: "site" } }) {
-  const { frame, overview, site, live, kpis } = props.data;
+  const { frame, overview, site, live, kpis, filters } = props.data;
   const period = frame.selection.period;
   const selection = { ...frame.selection, site };
+  const raws = filters.items.map((i) => i.raw);
+  const narrowed = isFiltered(filters);
+  /** A row's link: this dashboard with `dimension is <value>` added (none for "(other)"). */
+  const filterLink = (dimension: string) => (value: string) =>
+    value === OTHER_VALUE
+      ? null
+      : dashboardHref(selection, withFilter(raws, urlFilter(dimension, "is", value)), filters.bots);
   const empty = overview.pageviews === 0 && overview.events === 0;
   const trend = overview.daily_trend.map((point, i) => ({
     date: point.date,
@@ -198,8 +251,30 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
           )}
         </Notice>
       )}
+      {filters.errors.length > 0 && (
+        <Notice tone="error">
+          <ul id="filter-errors" class="list-inside list-disc space-y-1">
+            {filters.errors.map((error) => <li key={error}>{error}</li>)}
+          </ul>
+        </Notice>
+      )}
+      <FilterBar
+        selection={selection}
+        filters={filters}
+        segments={props.data.segments}
+        readOnly={frame.readOnly}
+      />
       <KpiGrid kpis={kpis} id="kpis" />
-      <ProofStrip overview={overview} botsHref={adminHref("/admin/bots", selection)} />
+      {narrowed
+        ? (
+          <Notice>
+            <span id="not-narrowed">
+              Under filters the query engine computes the cards, the trend and the lists below;{" "}
+              {NOT_NARROWED} are not computed under filters yet and are left out.
+            </span>
+          </Notice>
+        )
+        : <ProofStrip overview={overview} botsHref={adminHref("/admin/bots", selection)} />}
       <Card title="Trend" subtitle="Page views and visitors per day (UTC).">
         <TrendChart
           id="trend-chart"
@@ -216,20 +291,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             columns={["Path", "Views", "Visitors"]}
             mono
             empty="No page views."
-            rows={overview.top_paths.map((r) => ({
-              label: r.path,
-              // The rollup's "(other)" row sums many paths: there is no one path to list.
-              display: r.path === OTHER_VALUE ? r.path : (
-                <a
-                  class="hover:underline"
-                  href={adminHref("/admin/views", selection, { path: r.path })}
-                >
-                  {r.path}
-                </a>
-              ),
-              value: r.views,
-              secondary: r.visitors,
-            }))}
+            rows={rankRows(overview.top_paths, "path", "views", filterLink("event:page"))}
           />
         </TopCard>
         <TopCard
@@ -245,6 +307,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             empty="No sessions."
             rows={overview.entry_pages.map((r) => ({
               label: r.path,
+              href: filterLink("visit:entry_page")(r.path),
               value: r.sessions,
               secondary: `${r.bounce_rate.toFixed(1)}%`,
             }))}
@@ -255,7 +318,11 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             columns={["Path", "Sessions"]}
             mono
             empty="No sessions."
-            rows={overview.exit_pages.map((r) => ({ label: r.path, value: r.sessions }))}
+            rows={overview.exit_pages.map((r) => ({
+              label: r.path,
+              href: filterLink("visit:exit_page")(r.path),
+              value: r.sessions,
+            }))}
           />
         </TopCard>
 
@@ -265,7 +332,12 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             heading="Domains"
             columns={["Domain", "Views", "Visitors"]}
             empty="No referrers."
-            rows={rankRows(overview.referrer_domains, "domain", "views")}
+            rows={rankRows(
+              overview.referrer_domains,
+              "domain",
+              "views",
+              filterLink("visit:referrer_domain"),
+            )}
           />
           <RankTable
             id="referrer-types"
@@ -275,6 +347,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             rows={overview.referrers.map((r) => ({
               label: r.referrer_type,
               display: humanize(r.referrer_type),
+              href: filterLink("visit:referrer_type")(r.referrer_type),
               value: r.views,
               secondary: r.visitors,
             }))}
@@ -286,21 +359,36 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             heading="Source"
             columns={["utm_source", "Views", "Visitors"]}
             empty="No tagged visits."
-            rows={rankRows(overview.utm_sources, "utm_source", "views")}
+            rows={rankRows(
+              overview.utm_sources,
+              "utm_source",
+              "views",
+              filterLink("visit:utm_source"),
+            )}
           />
           <RankTable
             id="utm-mediums"
             heading="Medium"
             columns={["utm_medium", "Views", "Visitors"]}
             empty="No tagged visits."
-            rows={rankRows(overview.utm_mediums, "utm_medium", "views")}
+            rows={rankRows(
+              overview.utm_mediums,
+              "utm_medium",
+              "views",
+              filterLink("visit:utm_medium"),
+            )}
           />
           <RankTable
             id="utm-campaigns"
             heading="Campaign"
             columns={["utm_campaign", "Views", "Visitors"]}
             empty="No tagged visits."
-            rows={rankRows(overview.utm_campaigns, "utm_campaign", "views")}
+            rows={rankRows(
+              overview.utm_campaigns,
+              "utm_campaign",
+              "views",
+              filterLink("visit:utm_campaign"),
+            )}
           />
         </TopCard>
 
@@ -312,13 +400,14 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             rows={overview.countries.map((r) => ({
               label: r.country_code,
               display: countryName(r.country_code),
+              href: filterLink("visit:country")(r.country_code),
               value: r.visits,
               secondary: r.visitors,
             }))}
           />
         </TopCard>
         {/* Only when the geo database has regions and cities (ECHELON_GEOIP_DB). */}
-        {placeCards(overview).map((card) => (
+        {!narrowed && placeCards(overview).map((card) => (
           <TopCard id={card.id} title={card.title}>
             <RankTable
               id={`${card.id}-table`}
@@ -334,14 +423,19 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             heading="Device"
             columns={["Device", "Views", "Visitors"]}
             empty="No page views."
-            rows={rankRows(overview.devices, "device_type", "visits")}
+            rows={rankRows(
+              overview.devices,
+              "device_type",
+              "visits",
+              filterLink("visit:device"),
+            )}
           />
           <RankTable
             id="os-table"
             heading="Operating system"
             columns={["OS", "Views", "Visitors"]}
             empty="No page views."
-            rows={rankRows(overview.os_systems, "os_name", "views")}
+            rows={rankRows(overview.os_systems, "os_name", "views", filterLink("visit:os"))}
           />
         </TopCard>
 
@@ -350,100 +444,101 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             id="browsers-table"
             columns={["Browser", "Views", "Visitors"]}
             empty="No page views."
-            rows={rankRows(overview.browsers, "browser", "views")}
+            rows={rankRows(overview.browsers, "browser", "views", filterLink("visit:browser"))}
           />
         </TopCard>
         <TopCard id="screens" title="Screens">
-          <RankTable
-            id="resolutions-table"
-            heading="Resolution"
-            columns={["Size", "Views", "Visitors"]}
-            mono
-            empty="No page views."
-            rows={rankRows(overview.resolutions, "resolution", "views")}
-          />
+          {!narrowed && (
+            <RankTable
+              id="resolutions-table"
+              heading="Resolution"
+              columns={["Size", "Views", "Visitors"]}
+              mono
+              empty="No page views."
+              rows={rankRows(overview.resolutions, "resolution", "views")}
+            />
+          )}
           <RankTable
             id="screen-classes-table"
             heading="Width class"
             columns={["Class", "Views", "Visitors"]}
             empty="No page views."
-            rows={rankRows(overview.screen_classes, "screen_class", "views")}
+            rows={rankRows(
+              overview.screen_classes,
+              "screen_class",
+              "views",
+              filterLink("visit:screen"),
+            )}
           />
         </TopCard>
 
-        <TopCard id="outbound" title="Outbound links" subtitle="Clicks to other sites.">
-          <RankTable
-            id="outbound-table"
-            columns={["URL", "Clicks", "Visitors"]}
-            mono
-            empty="No outbound clicks."
-            rows={rankRows(overview.outbound_links, "url", "clicks")}
-          />
-        </TopCard>
-        <TopCard id="downloads" title="Downloads" subtitle="Clicks on files.">
-          <RankTable
-            id="downloads-table"
-            columns={["File", "Clicks", "Visitors"]}
-            mono
-            empty="No downloads."
-            rows={rankRows(overview.downloads, "url", "clicks")}
-          />
-        </TopCard>
+        {!narrowed && (
+          <>
+            <TopCard id="outbound" title="Outbound links" subtitle="Clicks to other sites.">
+              <RankTable
+                id="outbound-table"
+                columns={["URL", "Clicks", "Visitors"]}
+                mono
+                empty="No outbound clicks."
+                rows={rankRows(overview.outbound_links, "url", "clicks")}
+              />
+            </TopCard>
+            <TopCard id="downloads" title="Downloads" subtitle="Clicks on files.">
+              <RankTable
+                id="downloads-table"
+                columns={["File", "Clicks", "Visitors"]}
+                mono
+                empty="No downloads."
+                rows={rankRows(overview.downloads, "url", "clicks")}
+              />
+            </TopCard>
 
-        <TopCard id="events" title="Events">
-          <RankTable
-            id="custom-events-table"
-            heading="Custom events"
-            columns={["Name", "Events", "Visitors"]}
-            empty="No custom events."
-            rows={overview.custom_events.map((r) => ({
-              label: r.event_name,
-              display: r.event_name === OTHER_VALUE ? r.event_name : (
-                <a
-                  class="hover:underline"
-                  href={adminHref("/admin/events", selection, {
-                    type: "custom",
-                    name: r.event_name,
-                  })}
-                >
-                  {r.event_name}
-                </a>
-              ),
-              value: r.count,
-              secondary: r.visitors,
-            }))}
-          />
-          <RankTable
-            id="event-types-table"
-            heading="By type"
-            columns={["Type", "Events", "Visitors"]}
-            empty="No events."
-            rows={overview.events_by_type.map((r) => ({
-              label: r.event_type,
-              display: humanize(r.event_type),
-              value: r.count,
-              secondary: r.visitors,
-            }))}
-          />
-        </TopCard>
-        <TopCard
-          id="scroll-depth"
-          title="Scroll depth"
-          subtitle="Finished page views by the deepest quarter reached."
-        >
-          <RankTable
-            id="scroll-depth-table"
-            columns={["Depth", "Page views"]}
-            empty="No finished page views."
-            rows={overview.scroll_depth.map((r) => ({
-              label: `${r.depth}%`,
-              value: r.pageviews,
-            }))}
-          />
-        </TopCard>
+            <TopCard id="events" title="Events">
+              <RankTable
+                id="custom-events-table"
+                heading="Custom events"
+                columns={["Name", "Events", "Visitors"]}
+                empty="No custom events."
+                rows={overview.custom_events.map((r) => ({
+                  label: r.event_name,
+                  href: filterLink("event:name")(r.event_name),
+                  value: r.count,
+                  secondary: r.visitors,
+                }))}
+              />
+              <RankTable
+                id="event-types-table"
+                heading="By type"
+                columns={["Type", "Events", "Visitors"]}
+                empty="No events."
+                rows={overview.events_by_type.map((r) => ({
+                  label: r.event_type,
+                  display: humanize(r.event_type),
+                  value: r.count,
+                  secondary: r.visitors,
+                }))}
+              />
+            </TopCard>
+            <TopCard
+              id="scroll-depth"
+              title="Scroll depth"
+              subtitle="Finished page views by the deepest quarter reached."
+            >
+              <RankTable
+                id="scroll-depth-table"
+                columns={["Depth", "Page views"]}
+                empty="No finished page views."
+                rows={overview.scroll_depth.map((r) => ({
+                  label: `${r.depth}%`,
+                  value: r.pageviews,
+                }))}
+              />
+            </TopCard>
+          </>
+        )}
       </div>
 
-      <WebVitalsCard vitals={overview.web_vitals} />
+      {!narrowed && <WebVitalsCard vitals={overview.web_vitals} />}
     </>
   );
 }
@@ -453,6 +548,13 @@ function AllSitesDashboard(props: { data: Data & { kind: "all" } }) {
   const period = frame.selection.period;
   return (
     <>
+      {(frame.selection.filters ?? []).length > 0 && (
+        <Notice tone="warning">
+          <span id="filters-need-site">
+            Filters apply to one site's dashboard: pick a site above to see them.
+          </span>
+        </Notice>
+      )}
       <Notice>
         Figures of {all.truncated ? "the sites listed below" : "every site"}{" "}
         added up. Pick a site above for its live panel, top lists and web vitals.

@@ -1,0 +1,53 @@
+// POST /admin/segments (the dashboard's "Save as segment" form): saves the dashboard's current
+// filters (`f`, lib/admin/filters.ts) under a name for the site, through the checks of POST
+// /api/segments (its schema, lib/query/segments.ts), then returns to the dashboard with a notice.
+// Read-only instances refuse it (403). GET goes to the dashboard.
+import { filtersJson, parseDashboardFilters } from "../../lib/admin/filters.ts";
+import {
+  assertWritable,
+  readForm,
+  redirectWithNotice,
+  safeReturnPath,
+  seeOther,
+} from "../../lib/admin/forms.ts";
+import { checkBody } from "../../lib/api/validate.ts";
+import { createSegment } from "../../lib/api/operations/segments.ts";
+import { getSegment, insertSegment } from "../../lib/db/segments.ts";
+import { getSite } from "../../lib/db/sites.ts";
+import { HttpError } from "../../lib/http_error.ts";
+import { FILTER_PARAM, MAX_URL_FILTERS, parseSite } from "../../lib/admin/period.ts";
+import { checkSegmentFilters } from "../../lib/query/segments.ts";
+import type { Ctx } from "../../lib/state.ts";
+
+export const handler = {
+  GET: () => seeOther("/admin"),
+
+  async POST(ctx: Ctx) {
+    assertWritable(ctx);
+    const { db } = ctx.state.services;
+    const form = await readForm(ctx);
+    const site = parseSite(form.get("site"));
+    const back = safeReturnPath(form.get("return_to"), site ? `/admin?site=${site}` : "/admin");
+    if (site === null || !getSite(db, site)) return redirectWithNotice(back, "segment_invalid");
+    const raws = form.getAll(FILTER_PARAM).slice(0, MAX_URL_FILTERS);
+    const parsed = parseDashboardFilters(raws, null, site, (id) => getSegment(db, id));
+    const body = checkBody(createSegment, {
+      site_id: site,
+      name: form.get("name") ?? "",
+      filters: filtersJson(parsed.items),
+    });
+    if (!body.ok || parsed.errors.length > 0) return redirectWithNotice(back, "segment_invalid");
+    try {
+      checkSegmentFilters(body.value.filters);
+    } catch (error) {
+      if (error instanceof HttpError) return redirectWithNotice(back, "segment_invalid");
+      throw error;
+    }
+    const saved = insertSegment(db, {
+      siteId: site,
+      name: body.value.name,
+      filters: body.value.filters,
+    });
+    return redirectWithNotice(back, saved ? "segment_saved" : "segment_exists");
+  },
+};
