@@ -1,5 +1,18 @@
-// Reading the admin dashboard's HTML in tests: the headline cards, a ranked list's labels and a
-// row's cells (components/Kpi.tsx and components/TopList.tsx render them).
+// The admin dashboard in tests: an app signed in with the stats fixture (tests/_stats_fixture.ts)
+// and, in its HTML, the headline cards, a ranked list's labels and a row's cells
+// (components/Kpi.tsx and components/TopList.tsx render them).
+import { refreshRollups } from "../lib/stats/mod.ts";
+import { adminApp, type AdminTestApp, registerSite } from "./_admin.ts";
+import { insertFixture, SITE } from "./_stats_fixture.ts";
+
+/** An admin app holding the stats fixture, its site registered, rollups refreshed. */
+export async function fixtureAdmin(env: Record<string, string> = {}): Promise<AdminTestApp> {
+  const app = await adminApp(env);
+  insertFixture(app);
+  registerSite(app, SITE, "The Shop");
+  await refreshRollups(app.services);
+  return app;
+}
 
 export const decode = (s: string) =>
   s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">")

@@ -4,25 +4,9 @@
 // download buttons, and public mode (aggregates only, nothing internal, no form that writes).
 import assert from "node:assert/strict";
 import { ADMIN_NAV } from "../lib/admin/nav.ts";
-import { refreshRollups } from "../lib/stats/mod.ts";
-import {
-  adminApp,
-  adminHtml,
-  type AdminTestApp,
-  insertViews,
-  postForms,
-  registerSite,
-} from "./_admin.ts";
-import { decode, kpis, rankRow, ranks } from "./_dashboard_html.ts";
-import { D0, D1, D2, insertFixture, SITE } from "./_stats_fixture.ts";
-
-async function fixtureAdmin(env: Record<string, string> = {}): Promise<AdminTestApp> {
-  const app = await adminApp(env);
-  insertFixture(app);
-  registerSite(app, SITE, "The Shop");
-  await refreshRollups(app.services);
-  return app;
-}
+import { adminApp, adminHtml, insertViews, postForms, registerSite } from "./_admin.ts";
+import { decode, fixtureAdmin, kpis, rankRow, ranks } from "./_dashboard_html.ts";
+import { D0, D1, D2, SITE } from "./_stats_fixture.ts";
 
 function islandProps(html: string, name: string): Record<string, unknown> {
   const attr = html.match(new RegExp(`data-island="${name}" data-props="([^"]*)"`))?.[1];

@@ -12,21 +12,12 @@ import {
 } from "../lib/admin/filters.ts";
 import { lastDays } from "../lib/admin/period.ts";
 import type { SegmentRecord } from "../lib/db/segments.ts";
-import { refreshRollups } from "../lib/stats/mod.ts";
-import { adminApp, adminHtml, adminPost, type AdminTestApp, registerSite } from "./_admin.ts";
-import { decode, kpis, ranks } from "./_dashboard_html.ts";
-import { D1, D2, insertFixture, SITE } from "./_stats_fixture.ts";
+import { adminHtml, adminPost } from "./_admin.ts";
+import { decode, fixtureAdmin, kpis, ranks } from "./_dashboard_html.ts";
+import { D1, D2, SITE } from "./_stats_fixture.ts";
 
 const RANGE = `from=${D1}&to=${D2}`;
 const BASE = `/admin?site=${SITE}&${RANGE}`;
-
-async function fixtureAdmin(env: Record<string, string> = {}): Promise<AdminTestApp> {
-  const app = await adminApp(env);
-  insertFixture(app);
-  registerSite(app, SITE, "The Shop");
-  await refreshRollups(app.services);
-  return app;
-}
 
 const segment = (id: number, site: string, filters: unknown[]): SegmentRecord => ({
   id,
