@@ -1,14 +1,13 @@
 // POST /admin/segments (the dashboard's "Save as segment" form): saves the dashboard's current
 // filters (`f`, lib/admin/filters.ts) under a name for the site, through the checks of POST
 // /api/segments (its schema, lib/query/segments.ts), then returns to the dashboard with a notice.
-// Read-only instances refuse it (403). GET goes to the dashboard.
+// Read-only instances refuse it (403).
 import { filtersJson, parseDashboardFilters } from "../../lib/admin/filters.ts";
 import {
   assertWritable,
   readForm,
   redirectWithNotice,
   safeReturnPath,
-  seeOther,
 } from "../../lib/admin/forms.ts";
 import { checkBody } from "../../lib/api/validate.ts";
 import { createSegment } from "../../lib/api/operations/segments.ts";
@@ -20,8 +19,6 @@ import { checkSegmentFilters } from "../../lib/query/segments.ts";
 import type { Ctx } from "../../lib/state.ts";
 
 export const handler = {
-  GET: () => seeOther("/admin"),
-
   async POST(ctx: Ctx) {
     assertWritable(ctx);
     const { db } = ctx.state.services;
