@@ -12,7 +12,7 @@ import {
 } from "../lib/admin/filters.ts";
 import { lastDays } from "../lib/admin/period.ts";
 import type { SegmentRecord } from "../lib/db/segments.ts";
-import { adminHtml, adminPost } from "./_admin.ts";
+import { adminHtml, adminPost, registerSite } from "./_admin.ts";
 import { decode, fixtureAdmin, kpis, ranks } from "./_dashboard_html.ts";
 import { D1, D2, SITE } from "./_stats_fixture.ts";
 
@@ -213,6 +213,12 @@ Deno.test("dashboard: filters are kept by the period links and the navigation", 
   // The custom range form carries them too.
   const range = html.match(/<form[^>]*id="range-form"[\s\S]*?<\/form>/)?.[0] ?? "";
   assert.match(range, /name="f" value="visit:country:is:DE"/);
+  // "All sites" has no filtered view: it says to pick a site, and shows the sites' totals.
+  registerSite(app, "blog");
+  const all = await adminHtml(app, `/admin?${RANGE}&f=visit:country:is:DE`);
+  assert.equal(all.status, 200);
+  assert.match(all.html, /id="filters-need-site"/);
+  assert.match(all.html, /id="sites-table"/);
 });
 
 Deno.test("segments: save the filters under a name, list, apply; refusals store nothing", async () => {
