@@ -1,15 +1,17 @@
 // GET /api/stats/overview?site_id&days=30 | from&to [&compare=previous] [&path&path_contains
-// &referrer&country&device&utm_source&utm_medium&utm_campaign] [&limit]: headline figures, top
-// lists, web vitals and the daily trend of one site (lib/stats/overview.ts says which figures come
-// from rollups).
+// &referrer&country&device&utm_source&utm_medium&utm_campaign] [&filters=<v2 JSON>&bots
+// &bot_threshold] [&limit]: headline figures, top lists, web vitals and the daily trend of one
+// site; unfiltered from rollups, filtered by the query engine (lib/stats/overview_read.ts).
+import { getSegment } from "../../../lib/db/segments.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
-import { parseOverviewQuery } from "../../../lib/stats/mod.ts";
+import { parseOverviewQuery, parseOverviewView, readOverview } from "../../../lib/stats/mod.ts";
 
 export const handler = {
   async GET(ctx: Ctx) {
-    const services = ctx.state.services;
-    const query = parseOverviewQuery(ctx.url, services.now());
-    return Response.json(await readerFor(ctx).run("overview", query));
+    const { db, now } = ctx.state.services;
+    const query = parseOverviewQuery(ctx.url, now());
+    const view = parseOverviewView(ctx.url, query.siteId, (id) => getSegment(db, id));
+    return Response.json(await readOverview(readerFor(ctx), query, view));
   },
 };
