@@ -12,7 +12,7 @@ import {
 } from "../lib/admin/filters.ts";
 import { lastDays } from "../lib/admin/period.ts";
 import type { SegmentRecord } from "../lib/db/segments.ts";
-import { adminHtml, adminPost, registerSite } from "./_admin.ts";
+import { adminGet, adminHtml, adminPost, registerSite } from "./_admin.ts";
 import { decode, fixtureAdmin, kpis, ranks } from "./_dashboard_html.ts";
 import { D1, D2, SITE } from "./_stats_fixture.ts";
 
@@ -341,9 +341,30 @@ Deno.test("dashboard: a filter narrows cards, trend and lists to the stored rows
   // The chip, and its × back to the unfiltered dashboard.
   assert.deepEqual(chips(html), ["Country is Germany"]);
   assert.equal(hrefOf(html, 'data-remove-filter="visit:country:is:DE"'), BASE);
-  // What the engine does not narrow yet is left out, said in a notice.
-  assert.match(html, /id="not-narrowed"/);
-  assert.doesNotMatch(html, /id="proof"|id="outbound"|id="resolutions-table"|id="web-vitals"/);
+  // The download holds the same filters.
+  assert.equal(
+    hrefOf(html, 'data-export="overview"'),
+    `/api/export/overview.csv?site_id=shop&from=${D1}&to=${D2}&filters=` +
+      encodeURIComponent('[["is","visit:country",["DE"]]]'),
+  );
+  const csv = await (await adminGet(app, hrefOf(html, 'data-export="overview"'))).text();
+  assert.match(csv, new RegExp(`\r\npageviews,${de.visits},`));
+  // The rollup-only parts follow a filter the overview's own filters can say (a country)…
+  assert.doesNotMatch(html, /id="not-narrowed"/);
+  assert.match(html, /id="proof"/);
+  // …and are left out, said in a notice, under one they cannot (a browser, bots shown).
+  const other = await adminHtml(app, `${BASE}&f=visit:browser:is:Safari`);
+  assert.equal(
+    decode(other.html.match(/<span id="not-narrowed">([\s\S]*?)<\/span>/)?.[1] ?? ""),
+    "Not computed under these filters yet, so left out: proof-of-work and bot figures, regions " +
+      "and cities, screen sizes, outbound links and downloads, events, scroll depth, web vitals.",
+  );
+  for (
+    const id of ["proof", "outbound", "downloads", "events", "scroll-depth", "resolutions-table"]
+  ) {
+    assert.doesNotMatch(other.html, new RegExp(`id="${id}"`), id);
+  }
+  assert.match(other.html, /id="countries-table"/);
 
   // Bots: shown with the humans, or alone.
   const all = await adminHtml(app, `${url}&bots=show`);

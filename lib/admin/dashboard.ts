@@ -4,7 +4,7 @@
 // is selected (the stats are per site), and the export links.
 import type { SiteChoices } from "../db/sites.ts";
 import type { Reader } from "../reads/mod.ts";
-import type { Overview, OverviewQuery } from "../stats/mod.ts";
+import { type Overview, type OverviewQuery, readOverview } from "../stats/mod.ts";
 import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
 import type { DashboardFilters } from "./filters.ts";
 import { formatDuration, formatNumber } from "./format.ts";
@@ -29,38 +29,52 @@ export function overviewQuery(
   return { siteId, from: period.from, to: period.to, filters: {}, compare: true, limit };
 }
 
+/** The dashboard's filters and bot setting (lib/admin/filters.ts); by default none. */
+export type DashboardView = Pick<DashboardFilters, "filter" | "bots">;
+const UNFILTERED: DashboardView = { filter: null, bots: "hide" };
+
 /**
- * The overview of one site over the period narrowed by the dashboard's filters and bot setting,
- * every card, the trend and every list computed by the query engine (heavy read
- * "engineOverview", lib/stats/engine_overview.ts).
+ * The overview of one site over the selected period, compared with the previous period, under the
+ * dashboard's filters: from the rollups while nothing narrows it, else by the query engine
+ * (lib/stats/overview_read.ts chooses).
  */
-export function filteredOverview(
+export function dashboardOverview(
   reads: Reader,
   siteId: string,
   period: Period,
-  view: Pick<DashboardFilters, "filter" | "bots">,
+  view: DashboardView = UNFILTERED,
 ): Promise<Overview> {
-  return reads.run("engineOverview", overviewQuery(siteId, period), {
+  return readOverview(reads, overviewQuery(siteId, period), {
     filter: view.filter,
     bots: { mode: view.bots, threshold: BOT_SCORE_THRESHOLD },
   });
 }
 
-/**
- * What the engine's overview does not narrow yet (lib/stats/engine_overview.ts takes them from the
- * unfiltered rollups): a filtered dashboard leaves these out rather than show unfiltered figures.
- */
-export const NOT_NARROWED =
-  "Proof-of-work figures, regions, cities, screen sizes, outbound links, downloads, events, " +
-  "scroll depth and web vitals";
+/** What the cards of a filtered dashboard show; each is left out when its fields are not narrowed. */
+export const NARROWED_PARTS = {
+  proof: { label: "proof-of-work and bot figures", fields: ["verified_visitors"] },
+  places: { label: "regions and cities", fields: ["regions", "cities"] },
+  resolutions: { label: "screen sizes", fields: ["resolutions"] },
+  clicks: { label: "outbound links and downloads", fields: ["outbound_links", "downloads"] },
+  events: { label: "events", fields: ["custom_events", "events_by_type"] },
+  scroll: { label: "scroll depth", fields: ["scroll_depth"] },
+  vitals: { label: "web vitals", fields: ["web_vitals"] },
+} as const satisfies Record<string, { label: string; fields: readonly (keyof Overview)[] }>;
 
-/** The overview of one site over the selected period, compared with the previous period. */
-export function dashboardOverview(
-  reads: Reader,
-  siteId: string,
-  period: Period,
-): Promise<Overview> {
-  return reads.run("overview", overviewQuery(siteId, period));
+export type NarrowedPart = keyof typeof NARROWED_PARTS;
+
+/**
+ * The parts of the dashboard the overview's filter does not narrow (the engine's overview names
+ * the fields it took unfiltered from the rollups, lib/stats/engine_overview.ts): a filtered
+ * dashboard leaves them out rather than show figures of all the traffic.
+ */
+export function unnarrowedParts(overview: Overview): Set<NarrowedPart> {
+  const unfiltered = new Set<string>(overview.source.unfiltered ?? []);
+  return new Set(
+    (Object.keys(NARROWED_PARTS) as NarrowedPart[]).filter((part) =>
+      NARROWED_PARTS[part].fields.some((field) => unfiltered.has(field))
+    ),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

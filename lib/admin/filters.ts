@@ -263,3 +263,14 @@ export function dashboardHref(
   // better than `f=visit%3Acountry%3Ais%3ADE`. Decoding only these two keeps the URL's meaning.
   return href.replace(/%3A/g, ":").replace(/%2F/g, "/");
 }
+
+/**
+ * The filters as the overview's CSV export takes them (`filters`: v2 JSON, segments inlined;
+ * `bots`), so the dashboard's download holds what the dashboard shows.
+ */
+export function exportFilterParams(f: DashboardFilters): Record<string, string | null> {
+  return {
+    filters: f.items.length > 0 ? JSON.stringify(filtersJson(f.items)) : null,
+    bots: f.bots === "hide" ? null : f.bots,
+  };
+}

@@ -21,18 +21,19 @@ import {
   allSitesSummary,
   dashboardKpis,
   dashboardOverview,
-  filteredOverview,
   type Kpi,
-  NOT_NARROWED,
+  NARROWED_PARTS,
+  type NarrowedPart,
   pageSite,
   previousLabel,
+  unnarrowedParts,
 } from "../../lib/admin/dashboard.ts";
 import {
   BOTS_PARAM,
   builderFilter,
   type DashboardFilters,
   dashboardHref,
-  isFiltered,
+  exportFilterParams,
   parseDashboardFilters,
   urlFilter,
   withFilter,
@@ -108,9 +109,7 @@ export const handler = {
       }
       if (added) filters.errors.push(added.error);
       const [overview, dashboard] = await Promise.all([
-        isFiltered(filters)
-          ? filteredOverview(reads, site, period, filters)
-          : dashboardOverview(reads, site, period),
+        dashboardOverview(reads, site, period, filters),
         reads.run("liveDashboard", site, { redact: frame.readOnly }),
       ]);
       const live = liveSnapshot(dashboard);
@@ -151,6 +150,7 @@ export default function Dashboard({ data }: PageProps<Data, State>) {
           kind="overview"
           selection={{ site, period }}
           readOnly={frame.readOnly}
+          extra={data.kind === "site" ? exportFilterParams(data.filters) : {}}
         />
       )}
     >
@@ -206,7 +206,9 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
   const period = frame.selection.period;
   const selection = { ...frame.selection, site };
   const raws = filters.items.map((i) => i.raw);
-  const narrowed = isFiltered(filters);
+  // Parts a filter does not narrow yet are left out (said in a notice), not shown unfiltered.
+  const hidden = unnarrowedParts(overview);
+  const shows = (part: NarrowedPart) => !hidden.has(part);
   /** A row's link: this dashboard with `dimension is <value>` added (none for "(other)"). */
   const filterLink = (dimension: string) => (value: string) =>
     value === OTHER_VALUE
@@ -265,16 +267,17 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
         readOnly={frame.readOnly}
       />
       <KpiGrid kpis={kpis} id="kpis" />
-      {narrowed
-        ? (
-          <Notice>
-            <span id="not-narrowed">
-              Under filters the query engine computes the cards, the trend and the lists below;{" "}
-              {NOT_NARROWED} are not computed under filters yet and are left out.
-            </span>
-          </Notice>
-        )
-        : <ProofStrip overview={overview} botsHref={adminHref("/admin/bots", selection)} />}
+      {hidden.size > 0 && (
+        <Notice>
+          <span id="not-narrowed">
+            Not computed under these filters yet, so left out:{" "}
+            {[...hidden].map((part) => NARROWED_PARTS[part].label).join(", ")}.
+          </span>
+        </Notice>
+      )}
+      {shows("proof") && (
+        <ProofStrip overview={overview} botsHref={adminHref("/admin/bots", selection)} />
+      )}
       <Card title="Trend" subtitle="Page views and visitors per day (UTC).">
         <TrendChart
           id="trend-chart"
@@ -407,16 +410,17 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
           />
         </TopCard>
         {/* Only when the geo database has regions and cities (ECHELON_GEOIP_DB). */}
-        {!narrowed && placeCards(overview).map((card) => (
-          <TopCard id={card.id} title={card.title}>
-            <RankTable
-              id={`${card.id}-table`}
-              columns={[card.column, "Views", "Visitors"]}
-              empty="No page views."
-              rows={card.rows}
-            />
-          </TopCard>
-        ))}
+        {shows("places") &&
+          placeCards(overview).map((card) => (
+            <TopCard id={card.id} title={card.title}>
+              <RankTable
+                id={`${card.id}-table`}
+                columns={[card.column, "Views", "Visitors"]}
+                empty="No page views."
+                rows={card.rows}
+              />
+            </TopCard>
+          ))}
         <TopCard id="devices" title="Devices and systems">
           <RankTable
             id="devices-table"
@@ -448,7 +452,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
           />
         </TopCard>
         <TopCard id="screens" title="Screens">
-          {!narrowed && (
+          {shows("resolutions") && (
             <RankTable
               id="resolutions-table"
               heading="Resolution"
@@ -472,73 +476,77 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
           />
         </TopCard>
 
-        {!narrowed && (
-          <>
-            <TopCard id="outbound" title="Outbound links" subtitle="Clicks to other sites.">
-              <RankTable
-                id="outbound-table"
-                columns={["URL", "Clicks", "Visitors"]}
-                mono
-                empty="No outbound clicks."
-                rows={rankRows(overview.outbound_links, "url", "clicks")}
-              />
-            </TopCard>
-            <TopCard id="downloads" title="Downloads" subtitle="Clicks on files.">
-              <RankTable
-                id="downloads-table"
-                columns={["File", "Clicks", "Visitors"]}
-                mono
-                empty="No downloads."
-                rows={rankRows(overview.downloads, "url", "clicks")}
-              />
-            </TopCard>
+        {shows("clicks") && (
+          <TopCard id="outbound" title="Outbound links" subtitle="Clicks to other sites.">
+            <RankTable
+              id="outbound-table"
+              columns={["URL", "Clicks", "Visitors"]}
+              mono
+              empty="No outbound clicks."
+              rows={rankRows(overview.outbound_links, "url", "clicks")}
+            />
+          </TopCard>
+        )}
+        {shows("clicks") && (
+          <TopCard id="downloads" title="Downloads" subtitle="Clicks on files.">
+            <RankTable
+              id="downloads-table"
+              columns={["File", "Clicks", "Visitors"]}
+              mono
+              empty="No downloads."
+              rows={rankRows(overview.downloads, "url", "clicks")}
+            />
+          </TopCard>
+        )}
 
-            <TopCard id="events" title="Events">
-              <RankTable
-                id="custom-events-table"
-                heading="Custom events"
-                columns={["Name", "Events", "Visitors"]}
-                empty="No custom events."
-                rows={overview.custom_events.map((r) => ({
-                  label: r.event_name,
-                  href: filterLink("event:name")(r.event_name),
-                  value: r.count,
-                  secondary: r.visitors,
-                }))}
-              />
-              <RankTable
-                id="event-types-table"
-                heading="By type"
-                columns={["Type", "Events", "Visitors"]}
-                empty="No events."
-                rows={overview.events_by_type.map((r) => ({
-                  label: r.event_type,
-                  display: humanize(r.event_type),
-                  value: r.count,
-                  secondary: r.visitors,
-                }))}
-              />
-            </TopCard>
-            <TopCard
-              id="scroll-depth"
-              title="Scroll depth"
-              subtitle="Finished page views by the deepest quarter reached."
-            >
-              <RankTable
-                id="scroll-depth-table"
-                columns={["Depth", "Page views"]}
-                empty="No finished page views."
-                rows={overview.scroll_depth.map((r) => ({
-                  label: `${r.depth}%`,
-                  value: r.pageviews,
-                }))}
-              />
-            </TopCard>
-          </>
+        {shows("events") && (
+          <TopCard id="events" title="Events">
+            <RankTable
+              id="custom-events-table"
+              heading="Custom events"
+              columns={["Name", "Events", "Visitors"]}
+              empty="No custom events."
+              rows={overview.custom_events.map((r) => ({
+                label: r.event_name,
+                href: filterLink("event:name")(r.event_name),
+                value: r.count,
+                secondary: r.visitors,
+              }))}
+            />
+            <RankTable
+              id="event-types-table"
+              heading="By type"
+              columns={["Type", "Events", "Visitors"]}
+              empty="No events."
+              rows={overview.events_by_type.map((r) => ({
+                label: r.event_type,
+                display: humanize(r.event_type),
+                value: r.count,
+                secondary: r.visitors,
+              }))}
+            />
+          </TopCard>
+        )}
+        {shows("scroll") && (
+          <TopCard
+            id="scroll-depth"
+            title="Scroll depth"
+            subtitle="Finished page views by the deepest quarter reached."
+          >
+            <RankTable
+              id="scroll-depth-table"
+              columns={["Depth", "Page views"]}
+              empty="No finished page views."
+              rows={overview.scroll_depth.map((r) => ({
+                label: `${r.depth}%`,
+                value: r.pageviews,
+              }))}
+            />
+          </TopCard>
         )}
       </div>
 
-      {!narrowed && <WebVitalsCard vitals={overview.web_vitals} />}
+      {shows("vitals") && <WebVitalsCard vitals={overview.web_vitals} />}
     </>
   );
 }
