@@ -6,13 +6,13 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { formatDuration } from "../../lib/admin/format.ts";
-import { insertViews } from "../../lib/db/collect.ts";
-import type { ViewRow } from "../../lib/db/columns.ts";
+import { insertEvents, insertViews } from "../../lib/db/collect.ts";
+import type { EventRow, ViewRow } from "../../lib/db/columns.ts";
 import { refreshRollups } from "../../lib/stats/mod.ts";
 import { registerSite } from "../_admin.ts";
 import { AUTH_ENV, TEST_PASSWORD, TEST_USERNAME } from "../_auth.ts";
 import { createTestApp, serveTestApp, type TestApp } from "../_helpers.ts";
-import { D1, D2, view } from "../_stats_fixture.ts";
+import { D1, D2, event, view } from "../_stats_fixture.ts";
 import { BROWSER_TEST, openBrowser } from "./_browser.ts";
 
 const SITE = "world";
@@ -42,8 +42,9 @@ const ARRIVALS: Partial<ViewRow>[] = [
 ];
 
 /** Deterministic rows: the same every run. */
-function generate(): ViewRow[] {
+function generate(): { views: ViewRow[]; events: EventRow[] } {
   const rows: ViewRow[] = [];
+  const events: EventRow[] = [];
   let n = 0;
   for (const [country, visitors] of COUNTRIES) {
     for (let v = 0; v < visitors; v++, n++) {
@@ -69,9 +70,23 @@ function generate(): ViewRow[] {
           interaction_ms: null,
         }));
       }
+      // Custom events during some visits (a signup, sometimes a purchase too).
+      const names = n % 3 === 1 ? ["signup"] : n % 4 === 0 ? ["signup", "purchase"] : [];
+      for (const [i, name] of names.entries()) {
+        events.push(event({
+          site_id: SITE,
+          event_type: "custom",
+          event_name: name,
+          visitor_id: `${country}-${v}`,
+          session_id: `s-${country}-${v}`,
+          path: PAGES[n % PAGES.length],
+          created_at: `${day}T${String(8 + (n % 10)).padStart(2, "0")}:0${i}:30.000Z`,
+          bot_score: bot ? 80 : 0,
+        }));
+      }
     }
   }
-  return rows;
+  return { views: rows, events };
 }
 
 /** Screen width classes as the dashboard names them (lib/query/dimensions.ts SCREEN_CLASSES). */
@@ -120,6 +135,15 @@ function expected(t: TestApp, where: string): Expected {
          GROUP BY k`,
       ).map((r) => [r.k, [String(r.n), String(r.v)] as [string, string]]),
     );
+  // Custom events of the sessions whose views match (a session is in one country here).
+  const byEvents = (column: string) =>
+    Object.fromEntries(
+      db.all<{ k: string; n: number; v: number }>(
+        `SELECT ${column} AS k, COUNT(*) AS n, COUNT(DISTINCT visitor_id) AS v FROM semantic_events
+         WHERE site_id = '${SITE}' AND bot_score < 50 AND session_id IN (SELECT session_id ${base})
+         GROUP BY k`,
+      ).map((r) => [r.k, [String(r.n), String(r.v)] as [string, string]]),
+    );
   // A session's first and last view (ids ascend with time here).
   const edge = (pick: "MIN" | "MAX") =>
     Object.fromEntries(
@@ -152,6 +176,9 @@ function expected(t: TestApp, where: string): Expected {
       "os-table": byViews("os_name"),
       "browsers-table": byViews("browser_name"),
       "screen-classes-table": byViews(CLASS_SQL),
+      "resolutions-table": byViews("screen_width || 'x' || screen_height"),
+      "custom-events-table": byEvents("event_name"),
+      "event-types-table": byEvents("event_type"),
     },
   };
 }
@@ -197,7 +224,9 @@ Deno.test({
   async fn() {
     const t = await createTestApp(AUTH_ENV);
     registerSite(t, SITE, "The World");
-    insertViews(t.services.db, generate());
+    const { views, events } = generate();
+    insertViews(t.services.db, views);
+    insertEvents(t.services.db, events);
     await refreshRollups(t.services);
     const server = serveTestApp(t);
     const browser = await openBrowser();
@@ -232,6 +261,10 @@ Deno.test({
       const chosen = expected(t, `country_code = '${CHOSEN}'`);
       assert.notDeepEqual(chosen.kpis, all.kpis);
       assert.deepEqual(Object.keys(chosen.lists["countries-table"]), [CHOSEN]);
+      for (const id of ["custom-events-table", "top-pages-table", "referrer-domains"]) {
+        assert.ok(Object.keys(chosen.lists[id]).length > 0, `${id} has rows`);
+        assert.notDeepEqual(chosen.lists[id], all.lists[id], `${id} narrows`);
+      }
       assertShows(await shown(page, ids), chosen, CHOSEN);
       assert.equal(
         await page.locator("#filter-chips li").textContent(),
