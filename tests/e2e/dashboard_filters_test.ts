@@ -96,6 +96,8 @@ const CLASS_SQL = `CASE WHEN screen_width < 576 THEN 'xs' WHEN screen_width < 76
 
 interface Expected {
   kpis: Record<string, string>;
+  /** The proof strip's "Excluded as bots" card: "<views> views · <visitors> visitors". */
+  excluded: string;
   trend: Record<string, number>;
   /** Per list (table id): label → [count, secondary]. */
   lists: Record<string, Record<string, [string, string]>>;
@@ -114,6 +116,10 @@ function expected(t: TestApp, where: string): Expected {
   const bounces = one(
     `SELECT COUNT(*) FROM (SELECT session_id ${base} GROUP BY session_id HAVING COUNT(*) = 1)`,
   );
+  const bots = `FROM visitor_views WHERE site_id = '${SITE}' AND bot_score >= 50 AND ${where}`;
+  const excluded = `${one(`SELECT COUNT(*) ${bots}`)} views · ${
+    one(`SELECT COUNT(DISTINCT visitor_id) ${bots}`)
+  } visitors`;
   const kpis = {
     unique_visitors: String(visitors),
     visits: String(views),
@@ -161,6 +167,7 @@ function expected(t: TestApp, where: string): Expected {
     );
   return {
     kpis,
+    excluded,
     trend,
     lists: {
       "top-pages-table": byViews("path"),
@@ -205,13 +212,18 @@ async function shown(page: Page, lists: string[]): Promise<Expected> {
       }
       out[id] = rows;
     }
-    return { kpis, trend, lists: out };
+    const proof = [...document.querySelectorAll("#proof > *")].find((card) =>
+      text(card).startsWith("Excluded as bots")
+    );
+    const excluded = text(proof?.querySelector(".text-2xl") ?? null);
+    return { kpis, excluded, trend, lists: out };
   }, lists);
 }
 
 function assertShows(actual: Expected, want: Expected, state: string): void {
   assert.deepEqual(actual.kpis, want.kpis, `${state}: cards`);
   assert.deepEqual(actual.trend, want.trend, `${state}: trend`);
+  assert.equal(actual.excluded, want.excluded, `${state}: excluded as bots`);
   for (const [id, rows] of Object.entries(want.lists)) {
     // Exit pages show no second figure; the others show visitors (entry pages: bounce rate).
     assert.deepEqual(actual.lists[id], rows, `${state}: ${id}`);
