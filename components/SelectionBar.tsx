@@ -7,6 +7,7 @@ import type { AdminFrame } from "../lib/admin/frame.ts";
 import type { SiteOption } from "../lib/db/sites.ts";
 import { adminHref, PERIOD_CHOICES, presetPeriod, selectionParams } from "../lib/admin/period.ts";
 import { formatNumber } from "../lib/admin/format.ts";
+import { FILTER_PARAM } from "../lib/admin/period.ts";
 import { BUTTON_SECONDARY, HiddenFields, INPUT, LINK } from "./ui.tsx";
 
 export function SelectionBar(props: { frame: AdminFrame }) {
@@ -15,7 +16,9 @@ export function SelectionBar(props: { frame: AdminFrame }) {
   const period = selection.period;
   const keepParams = Object.fromEntries(keep);
   const withoutSite = [...selectionParams(selection)].filter(([name]) => name !== "site");
-  const withoutPeriod = [...selectionParams(selection)].filter(([name]) => name === "site");
+  const withoutPeriod = [...selectionParams(selection)].filter(([name]) =>
+    name === "site" || name === FILTER_PARAM
+  );
   return (
     <div class="flex flex-wrap items-end gap-3" id="selection">
       <form method="get" action={path} class="flex items-center gap-2" id="site-form">

@@ -1,7 +1,7 @@
 // Ranked lists of the dashboard (top pages, sources, countries, …): a table per list with a bar
 // behind each label proportional to its count (an SVG rect: the CSP forbids style attributes),
 // grouped in cards that may hold several lists (referrer domains and types, UTM source, medium
-// and campaign).
+// and campaign). A row with an `href` is a link: on the dashboard, the row's filter added.
 import type { ComponentChildren } from "preact";
 
 export interface RankRow {
@@ -12,20 +12,27 @@ export interface RankRow {
   value: number;
   /** A second figure (visitors, bounce rate). */
   secondary?: string | number;
+  /** Where clicking the row's label goes (the dashboard: its filter added). */
+  href?: string | null;
 }
 
 type KeysOf<R, T> = { [K in keyof R]: R[K] extends T ? K : never }[keyof R];
 
-/** The rows of a plain top list: each row's `label` column, its `value` count, then visitors. */
+/**
+ * The rows of a plain top list: each row's `label` column, its `value` count, then visitors;
+ * `link` gives a row's href from its label (null: not a link).
+ */
 export function rankRows<R extends { visitors: number }>(
   rows: readonly R[],
   label: KeysOf<R, string>,
   value: KeysOf<R, number>,
+  link?: (label: string) => string | null,
 ): RankRow[] {
   return rows.map((r) => ({
     label: r[label] as string,
     value: r[value] as number,
     secondary: r.visitors,
+    href: link?.(r[label] as string) ?? null,
   }));
 }
 
@@ -91,7 +98,13 @@ export function RankTable(props: RankTableProps) {
                   class={`relative block truncate px-1.5 ${props.mono ? "font-mono text-xs" : ""}`}
                   title={row.label}
                 >
-                  {row.display ?? row.label}
+                  {row.href
+                    ? (
+                      <a class="hover:underline" href={row.href} data-filter-link>
+                        {row.display ?? row.label}
+                      </a>
+                    )
+                    : row.display ?? row.label}
                 </span>
               </td>
               <td class="py-1 text-right tabular-nums">{show(row.value)}</td>

@@ -4,58 +4,9 @@
 // download buttons, and public mode (aggregates only, nothing internal, no form that writes).
 import assert from "node:assert/strict";
 import { ADMIN_NAV } from "../lib/admin/nav.ts";
-import { refreshRollups } from "../lib/stats/mod.ts";
-import {
-  adminApp,
-  adminHtml,
-  type AdminTestApp,
-  insertViews,
-  postForms,
-  registerSite,
-} from "./_admin.ts";
-import { D0, D1, D2, insertFixture, SITE } from "./_stats_fixture.ts";
-
-async function fixtureAdmin(env: Record<string, string> = {}): Promise<AdminTestApp> {
-  const app = await adminApp(env);
-  insertFixture(app);
-  registerSite(app, SITE, "The Shop");
-  await refreshRollups(app.services);
-  return app;
-}
-
-const decode = (s: string) =>
-  s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
-
-/** The value and change text of each headline card (data-kpi). */
-function kpis(html: string): Record<string, { value: string; delta: string | null }> {
-  const out: Record<string, { value: string; delta: string | null }> = {};
-  for (
-    const [, key, body] of html.matchAll(
-      /data-kpi="([^"]+)">([\s\S]*?)<\/div><\/div>(?=<div|<\/section>)/g,
-    )
-  ) {
-    const value = body.match(/data-kpi-value[^>]*>([^<]*)</)?.[1] ?? "";
-    const delta = body.match(/data-kpi-delta="[^"]+">([^<]*)</)?.[1] ?? null;
-    out[key] = { value: decode(value), delta: delta === null ? null : decode(delta) };
-  }
-  return out;
-}
-
-/** The data-rank labels of one ranked table, in order. */
-function ranks(html: string, id: string): string[] {
-  const table = html.match(new RegExp(`<table id="${id}"[\\s\\S]*?</table>`))?.[0] ?? "";
-  return [...table.matchAll(/<tr data-rank="([^"]*)"/g)].map((m) => decode(m[1]));
-}
-
-/** The cells (text) of the row of table `id` whose data-rank is `label`. */
-function rankRow(html: string, id: string, label: string): string[] {
-  const table = html.match(new RegExp(`<table id="${id}"[\\s\\S]*?</table>`))?.[0] ?? "";
-  const row = table.split("<tr ").find((r) => r.startsWith(`data-rank="${label}"`)) ?? "";
-  return [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) =>
-    decode(m[1].replace(/<svg[\s\S]*?<\/svg>/g, "").replace(/<[^>]+>/g, "").trim())
-  );
-}
+import { adminApp, adminHtml, insertViews, postForms, registerSite } from "./_admin.ts";
+import { decode, fixtureAdmin, kpis, rankRow, ranks } from "./_dashboard_html.ts";
+import { D0, D1, D2, SITE } from "./_stats_fixture.ts";
 
 function islandProps(html: string, name: string): Record<string, unknown> {
   const attr = html.match(new RegExp(`data-island="${name}" data-props="([^"]*)"`))?.[1];
@@ -133,10 +84,10 @@ Deno.test("dashboard: headline cards, changes, trend and top lists of the fixtur
   assert.deepEqual(ranks(html, "custom-events-table"), ["signup", "api_sync", "purchase"]);
   assert.deepEqual(rankRow(html, "custom-events-table", "signup").slice(1), ["2", "2"]);
   assert.deepEqual(ranks(html, "scroll-depth-table"), ["25%", "50%", "75%", "100%"]);
-  // Drill-downs keep the selection.
+  // A row is a link adding its filter to this dashboard, keeping the selection.
   assert.match(
     html,
-    /href="\/admin\/views\?site=shop&amp;from=2026-11-19&amp;to=2026-11-20&amp;path=%2Fpricing"/,
+    /href="\/admin\?site=shop&amp;from=2026-11-19&amp;to=2026-11-20&amp;f=event:page:is:\/pricing"/,
   );
 
   // Web vitals: p75 by nearest rank over the merged histograms, coloured by rating.

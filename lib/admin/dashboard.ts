@@ -4,10 +4,12 @@
 // is selected (the stats are per site), and the export links.
 import type { SiteChoices } from "../db/sites.ts";
 import type { Reader } from "../reads/mod.ts";
-import type { Overview, OverviewQuery } from "../stats/mod.ts";
+import { type Overview, type OverviewQuery, readOverview } from "../stats/mod.ts";
+import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
+import type { DashboardFilters } from "./filters.ts";
 import { formatDuration, formatNumber } from "./format.ts";
 import type { AdminSelection, Period } from "./period.ts";
-import { DEFAULT_VIEW } from "./trend.ts";
+import type { OverviewView } from "../stats/engine_overview.ts";
 
 /** Rows per top list on the dashboard. */
 export const DASHBOARD_LIST_LIMIT = 10;
@@ -30,18 +32,58 @@ export function overviewQuery(
   return { siteId, from: period.from, to: period.to, filters: {}, compare, limit };
 }
 
+/** The dashboard's filters and bot setting (lib/admin/filters.ts); by default none. */
+export type DashboardView = Pick<DashboardFilters, "filter" | "bots">;
+const UNFILTERED: DashboardView = { filter: null, bots: "hide" };
+
 /**
- * The overview of one site over the selected period, compared with the previous period. Rollups
- * are UTC days, so a site in another zone is read through the engine in its local days.
+ * The overview of one site over the selected period, compared with the previous period, under the
+ * dashboard's filters: from the rollups while nothing narrows it, else by the query engine
+ * (lib/stats/overview_read.ts chooses). Rollups are UTC days, so a site in another zone is read
+ * through the engine in its local days.
  */
 export function dashboardOverview(
   reads: Reader,
   siteId: string,
   period: Period,
+  view: DashboardView = UNFILTERED,
 ): Promise<Overview> {
   const q = overviewQuery(siteId, period);
-  if (period.timeZone === "UTC") return reads.run("overview", q);
-  return reads.run("engineOverview", q, DEFAULT_VIEW, period.timeZone);
+  const engineView = overviewView(view);
+  if (period.timeZone !== "UTC") return reads.run("engineOverview", q, engineView, period.timeZone);
+  return readOverview(reads, q, engineView);
+}
+
+/** The dashboard's view as the engine takes it (the default bot threshold). */
+export function overviewView(view: DashboardView): OverviewView {
+  return { filter: view.filter, bots: { mode: view.bots, threshold: BOT_SCORE_THRESHOLD } };
+}
+
+/** What the cards of a filtered dashboard show; each is left out when its fields are not narrowed. */
+export const NARROWED_PARTS = {
+  proof: { label: "proof-of-work and bot figures", fields: ["verified_visitors"] },
+  places: { label: "regions and cities", fields: ["regions", "cities"] },
+  resolutions: { label: "screen sizes", fields: ["resolutions"] },
+  clicks: { label: "outbound links and downloads", fields: ["outbound_links", "downloads"] },
+  events: { label: "events", fields: ["custom_events", "events_by_type"] },
+  scroll: { label: "scroll depth", fields: ["scroll_depth"] },
+  vitals: { label: "web vitals", fields: ["web_vitals"] },
+} as const satisfies Record<string, { label: string; fields: readonly (keyof Overview)[] }>;
+
+export type NarrowedPart = keyof typeof NARROWED_PARTS;
+
+/**
+ * The parts of the dashboard the overview's filter does not narrow (the engine's overview names
+ * the fields it took unfiltered from the rollups, lib/stats/engine_overview.ts): a filtered
+ * dashboard leaves them out rather than show figures of all the traffic.
+ */
+export function unnarrowedParts(overview: Overview): Set<NarrowedPart> {
+  const unfiltered = new Set<string>(overview.source.unfiltered ?? []);
+  return new Set(
+    (Object.keys(NARROWED_PARTS) as NarrowedPart[]).filter((part) =>
+      NARROWED_PARTS[part].fields.some((field) => unfiltered.has(field))
+    ),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -64,6 +64,10 @@ export const NOTICES = {
   telemetry_on: "Telemetry on: the JSON shown below is sent once a day (when an endpoint is set).",
   telemetry_off: "Telemetry off: nothing is sent.",
   key_revoked: "API key revoked: requests with it are refused from now on.",
+  segment_saved: "Segment saved: apply it from the Segments line of the filters.",
+  segment_exists: "Segment not saved: this site already has a segment of that name.",
+  segment_invalid:
+    "Segment not saved: it needs a name (at most 100 characters) and at least one valid filter.",
 } as const;
 
 export type NoticeCode = keyof typeof NOTICES;

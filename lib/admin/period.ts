@@ -67,8 +67,21 @@ export const PERIOD_CHOICES: readonly PeriodChoice[] = [
   },
 ];
 
+/** The dashboard's filters (lib/admin/filters.ts), repeated: `f=visit:country:is:DE`. */
+export const FILTER_PARAM = "f";
+/** Filters a URL carries at most (more are ignored). */
+export const MAX_URL_FILTERS = 10;
+
 /** Query parameters that carry the selection (every other parameter belongs to the page). */
-export const SELECTION_PARAMS = ["site", "site_id", "period", "days", "from", "to"] as const;
+export const SELECTION_PARAMS = [
+  "site",
+  "site_id",
+  "period",
+  "days",
+  "from",
+  "to",
+  FILTER_PARAM,
+] as const;
 
 export interface Period {
   /** The preset chosen (PERIOD_CHOICES key), or null for "last N days" off the list or a range. */
@@ -90,6 +103,8 @@ export interface AdminSelection {
   /** A lower-cased site id, or null for all sites. */
   site: string | null;
   period: Period;
+  /** The dashboard's filters as written in the URL (parsed by lib/admin/filters.ts). */
+  filters?: readonly string[];
 }
 
 /** What parsing a selection may look up: the site's zone and its first stored view. */
@@ -213,7 +228,12 @@ export function parseSelection(
   const site = parseSite(params.get("site") ?? params.get("site_id"));
   const zone = lookups.timeZone?.(site) ?? "UTC";
   const firstView = () => lookups.firstView?.(site) ?? null;
-  return { site, period: parsePeriod(params, now, zone, firstView) };
+  return {
+    site,
+    period: parsePeriod(params, now, zone, firstView),
+    filters: params.getAll(FILTER_PARAM).map((f) => f.trim()).filter((f) => f !== "")
+      .slice(0, MAX_URL_FILTERS),
+  };
 }
 
 export type QueryValue = string | number | boolean | null | undefined;
@@ -231,6 +251,7 @@ export function selectionParams(selection: AdminSelection): URLSearchParams {
     params.set("from", period.from);
     params.set("to", period.to);
   }
+  for (const filter of selection.filters ?? []) params.append(FILTER_PARAM, filter);
   return params;
 }
 

@@ -4,12 +4,15 @@
 // bot setting. The overview's own filters (`path`, `country`…) become engine conditions ANDed with
 // the view's filter.
 //
-// What the engine cannot produce yet comes from the rollup path (statsOverview), filtered by the
-// overview's own filters only (an engine filter or bot setting does not narrow them):
-// avg_interaction_ms, verified/unverified/excluded figures, regions, cities, resolutions,
-// outbound_links, downloads, events_by_type, custom_events, scroll_depth and web_vitals.
+// What the engine cannot produce yet (LEGACY_FIELDS: the interaction time, the proof-of-work and
+// bot counts, regions, cities, resolutions, outbound links, downloads, events by type, custom
+// events, scroll depth, web vitals) comes from the rollup path (statsOverview), under the
+// overview's filters and the view's where they can be written as those (`legacyFilters`); where
+// they cannot (an `or`, a `not`, another dimension, a bot setting), those fields are not narrowed
+// and `source.unfiltered` names them.
 import type { Aggregates } from "../query/metrics.ts";
-import { type BotMode, type Filter, MAX_LIMIT, type Query } from "../query/model.ts";
+import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
+import { type BotMode, type Filter, isCondition, MAX_LIMIT, type Query } from "../query/model.ts";
 import { runAggregates } from "../query/run.ts";
 import { addDays } from "../db/rollups.ts";
 import type { StatsFilters } from "../db/stats_source.ts";
@@ -20,6 +23,7 @@ import {
   headline,
   type Overview,
   type OverviewLists,
+  rawCoverageFrom,
   type StatsContext,
   statsOverview,
   type TrendPoint,
@@ -58,6 +62,59 @@ export function engineFilter(filters: StatsFilters, extra: Filter | null): Filte
   return all.length === 0 ? null : all.length === 1 ? all[0] : { op: "and", filters: all };
 }
 
+/** Each legacy filter by the engine dimension its `is` condition names. */
+const LEGACY_BY_DIMENSION: Record<string, keyof StatsFilters> = {
+  "event:page": "path",
+  "visit:referrer_domain": "referrer",
+  "visit:country": "country",
+  "visit:device": "device",
+  "visit:utm_source": "utm_source",
+  "visit:utm_medium": "utm_medium",
+  "visit:utm_campaign": "utm_campaign",
+};
+
+/**
+ * The overview's filters with the view's added where the rollup path can apply them (an AND of
+ * one-value `is` conditions on its dimensions, `contains` on the page; bots hidden at the default
+ * threshold), for the figures the engine does not compute; null when it cannot.
+ */
+export function legacyFilters(filters: StatsFilters, view: OverviewView): StatsFilters | null {
+  if (view.bots.mode !== "hide" || view.bots.threshold !== BOT_SCORE_THRESHOLD) return null;
+  const out: StatsFilters = { ...filters };
+  const add = (f: Filter): boolean => {
+    if (!isCondition(f)) return f.op === "and" && f.filters.every(add);
+    if (f.values.length !== 1) return false;
+    const name = f.op === "is"
+      ? LEGACY_BY_DIMENSION[f.dimension]
+      : f.op === "contains" && f.dimension === "event:page"
+      ? "path_contains"
+      : undefined;
+    if (name === undefined || out[name] !== undefined) return false;
+    out[name] = name === "referrer" && f.values[0] === "(none)" ? "direct" : f.values[0];
+    return true;
+  };
+  return view.filter === null || add(view.filter) ? out : null;
+}
+
+/** The fields the engine does not compute yet (from statsOverview). */
+export const LEGACY_FIELDS = [
+  "avg_interaction_ms",
+  "verified_visitors",
+  "unverified_views",
+  "unverified_visitors",
+  "excluded_views",
+  "excluded_visitors",
+  "regions",
+  "cities",
+  "resolutions",
+  "outbound_links",
+  "downloads",
+  "events_by_type",
+  "custom_events",
+  "scroll_depth",
+  "web_vitals",
+] as const satisfies readonly (keyof Overview)[];
+
 type Row = { value: string; a: Aggregates };
 
 /** Runs one engine query over `range`: `dimension` (or none) and the families of `metrics`. */
@@ -75,12 +132,16 @@ function runner(
   timeZone: string,
 ): Runner {
   const base = engineFilter(q.filters, view.filter);
+  // Raw rows exist only within retention: days before it count nothing (as the raw overview).
+  const rawFrom = rawCoverageFrom(ctx);
   return (range, dimension, metrics, also) => {
+    const from = range.from > rawFrom ? range.from : rawFrom;
+    if (from > range.to) return [];
     const filter = also ? (base ? { op: "and" as const, filters: [base, also] } : also) : base;
     const query: Query = {
       siteIds: [q.siteId],
       timeZone,
-      range: { from: range.from, to: range.to },
+      range: { from, to: range.to },
       metrics,
       dimensions: dimension ? [dimension] : [],
       filter,
@@ -130,15 +191,8 @@ function totalsOf(a: Aggregates | undefined): Totals {
   };
 }
 
-/** Figures the engine does not compute, taken from the rollup path's headline. */
-const LEGACY_HEADLINE = [
-  "avg_interaction_ms",
-  "verified_visitors",
-  "unverified_views",
-  "unverified_visitors",
-  "excluded_views",
-  "excluded_visitors",
-] as const satisfies readonly (keyof Headline)[];
+/** Headline figures the engine does not compute, taken from the rollup path's. */
+const LEGACY_HEADLINE = LEGACY_FIELDS.slice(0, 6) as readonly (keyof Headline & string)[];
 
 function headlineOf(run: Runner, range: DayRange, legacy: Headline): Headline {
   const [totals] = run(range, null, ["pageviews", "visits", "events"]);
@@ -259,7 +313,8 @@ export function engineOverview(
   view: OverviewView,
   timeZone = "UTC",
 ): Overview {
-  const legacy = statsOverview(ctx, q);
+  const narrowed = legacyFilters(q.filters, view);
+  const legacy = statsOverview(ctx, { ...q, filters: narrowed ?? q.filters });
   const run = runner(ctx, q, view, timeZone);
   const range = { from: q.from, to: q.to };
   const now = headlineOf(run, range, legacy);
@@ -267,7 +322,12 @@ export function engineOverview(
     ...legacy,
     period_days: rangeDays(q),
     timezone: timeZone,
-    source: { kind: "engine" },
+    filters: q.filters,
+    source: {
+      kind: "engine",
+      raw_from: rawCoverageFrom(ctx),
+      ...(narrowed ? {} : { unfiltered: [...LEGACY_FIELDS] }),
+    },
     ...now,
     ...listsOf(run, range, q.limit),
     daily_trend: trendOf(run, range),

@@ -26,12 +26,15 @@ export {
   type OverviewQuery,
   parseFilters,
   parseOverviewQuery,
+  parseOverviewView,
   parseRange,
   previousRange,
   rangeDays,
   requiredSiteId,
   utcDay,
 } from "./params.ts";
+export { engineAnswers, readOverview } from "./overview_read.ts";
+export { engineOverview, type OverviewView } from "./engine_overview.ts";
 export { rebuildDay, rebuildDays, refreshBlocks, refreshRollups, rollupJob } from "./rollup.ts";
 export { SettledRangeCache } from "./settled_cache.ts";
 export { retentionJob, runRetention } from "./retention.ts";

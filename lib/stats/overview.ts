@@ -174,6 +174,8 @@ export interface Overview extends Headline, OverviewLists {
     raw_from?: string;
     /** Rollup: when today's rollup was last built (later rows are added live). */
     today_built_at?: string | null;
+    /** Engine: the fields its filter or bot setting does not narrow (computed without them). */
+    unfiltered?: string[];
   };
   web_vitals: WebVitals;
   daily_trend: TrendPoint[];

@@ -6,8 +6,12 @@ import { z } from "zod";
 import { preview, siteIdParam } from "../api/fields.ts";
 import { readQuery } from "../api/validate.ts";
 import { addDays } from "../db/rollups.ts";
+import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
 import { FILTER_NAMES, type StatsFilters } from "../db/stats_source.ts";
 import { HttpError } from "../http_error.ts";
+import { type Filter, parseFilter, type QueryBody } from "../query/model.ts";
+import { expandSegments, type SegmentFilters } from "../query/segments.ts";
+import type { OverviewView } from "./engine_overview.ts";
 
 /** Rollups are kept two years; a range may not reach further back than that. */
 export const MAX_RANGE_DAYS = 730;
@@ -196,4 +200,76 @@ export function parseOverviewQuery(url: URL, now: number): OverviewQuery {
     compare: compare === "previous",
     limit,
   };
+}
+
+/** Longest `filters` parameter (JSON text). */
+const MAX_ENGINE_FILTERS_LENGTH = 8192;
+
+/** The raw exports' names of the bot settings (lib/export/mod.ts BOTS_QUERY). */
+const BOT_ALIASES = { humans: "hide", all: "show", bots: "only" } as const;
+
+/** The query engine's filters and bot setting on the overview (lib/stats/engine_overview.ts). */
+export const ENGINE_VIEW_QUERY = z.object({
+  filters: z.string()
+    .max(MAX_ENGINE_FILTERS_LENGTH, { error: `filters: longer than ${MAX_ENGINE_FILTERS_LENGTH}` })
+    .optional()
+    .describe(
+      'The query engine\'s filters, a JSON array as POST /api/v2/query takes: e.g. [["is", ' +
+        '"visit:country", ["DE"]], ["contains", "event:page", ["/blog/"]]]; and/or/not; a saved ' +
+        'segment ["is", "segment", [id]]. ANDed with the filters above',
+    ),
+  bots: z.enum(["hide", "show", "only", "humans", "all", "bots"], {
+    error: (i) => `bots: ${preview(i.input)} must be hide, show or only`,
+  }).transform((value) => BOT_ALIASES[value as keyof typeof BOT_ALIASES] ?? value).optional()
+    .describe(
+      "hide (default): count scores below the threshold; show: every row; only: the bots " +
+        "(humans, all and bots, as the raw exports name them, say the same)",
+    ),
+  bot_threshold: boundedInt("bot_threshold", 1, 100).optional()
+    .describe(`The bot score threshold (1-100, default ${BOT_SCORE_THRESHOLD})`),
+});
+
+const invalidFilters = (message: string) => new HttpError(400, "invalid_param", message);
+
+/**
+ * The engine's view of the overview: `filters` (saved segments expanded, each filter checked as
+ * POST /api/v2/query checks it: 400 naming the field), `bots` and `bot_threshold`.
+ */
+export function parseOverviewView(
+  url: URL,
+  siteId: string,
+  segment: (id: number) => SegmentFilters | null,
+): OverviewView {
+  const query = readQuery({ query: ENGINE_VIEW_QUERY }, url);
+  const bots = {
+    mode: query.bots ?? "hide",
+    threshold: query.bot_threshold ?? BOT_SCORE_THRESHOLD,
+  };
+  if (query.filters === undefined || query.filters.trim() === "") return { filter: null, bots };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(query.filters);
+  } catch {
+    throw invalidFilters(`filters: ${preview(query.filters)} is not JSON`);
+  }
+  if (!Array.isArray(raw) || raw.length > 20) {
+    throw invalidFilters(
+      'filters: expected a JSON array of 0-20 filters ([["is", "visit:country", ["DE"]]])',
+    );
+  }
+  let filters: Filter[];
+  try {
+    const body = { site_id: siteId, metrics: ["visitors"], date_range: "day", filters: raw };
+    const expanded = expandSegments(body as QueryBody, segment).filters ?? [];
+    filters = expanded.map((f, i) => parseFilter(f, `filters[${i}]`, 1));
+  } catch (error) {
+    if (error instanceof HttpError) throw invalidFilters(error.message);
+    throw error;
+  }
+  const filter = filters.length === 0
+    ? null
+    : filters.length === 1
+    ? filters[0]
+    : { op: "and" as const, filters };
+  return { filter, bots };
 }

@@ -1,9 +1,12 @@
 // /admin: the dashboard of the selected site and period — live panel (island), headline cards
 // with changes against the previous period, trend, top lists and web vitals from lib/stats; "All
-// sites" compares the sites. Instance figures for private instances only.
+// sites" compares the sites. Instance figures for private instances only. Filters (`f`, `bots`;
+// lib/admin/filters.ts) narrow a site's whole dashboard: every row of a list is a link adding its
+// filter, and a filtered dashboard is computed by the query engine (lib/admin/dashboard.ts).
 import { AdminShell } from "../../components/AdminShell.tsx";
 import { DataTable, EmptyRow, Td, Th } from "../../components/DataTable.tsx";
 import { ExportLink } from "../../components/ExportLink.tsx";
+import { FilterBar } from "../../components/FilterBar.tsx";
 import { KpiGrid } from "../../components/Kpi.tsx";
 import { Snippet } from "../../components/Snippet.tsx";
 import { rankRows, RankTable, TopCard } from "../../components/TopList.tsx";
@@ -19,16 +22,32 @@ import {
   dashboardKpis,
   dashboardOverview,
   type Kpi,
+  NARROWED_PARTS,
+  type NarrowedPart,
+  overviewView,
   pageSite,
   previousLabel,
+  unnarrowedParts,
 } from "../../lib/admin/dashboard.ts";
+import {
+  BOTS_PARAM,
+  builderFilter,
+  type DashboardFilters,
+  dashboardHref,
+  exportFilterParams,
+  parseDashboardFilters,
+  urlFilter,
+  withFilter,
+} from "../../lib/admin/filters.ts";
 import { formatDuration, formatNumber } from "../../lib/admin/format.ts";
+import { seeOther } from "../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
 import { type LiveSnapshot, liveSnapshot } from "../../lib/admin/live_poll.ts";
 import { adminHref } from "../../lib/admin/period.ts";
 import { dailyTrend, hourlyTrend, type Trend, trendUnit } from "../../lib/admin/trend.ts";
 import { embedSnippet } from "../../lib/admin/sites.ts";
 import { currentSchemaVersion } from "../../lib/db/migrate.ts";
+import type { SegmentRecord } from "../../lib/store/segments.ts";
 import { OTHER_VALUE } from "../../lib/db/stats_source.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../lib/public_origin.ts";
@@ -55,6 +74,9 @@ type Body =
     live: LiveSnapshot;
     /** The site is in ECHELON_ANONYMIZE_SITES: its labels are daily pseudonyms. */
     anonymized: boolean;
+    filters: DashboardFilters;
+    /** The site's saved segments (none on a read-only instance: they are the admin's labels). */
+    segments: SegmentRecord[];
   }
   | { kind: "all"; all: AllSites; kpis: Kpi[]; trend: Trend }
   | { kind: "none" };
@@ -78,10 +100,25 @@ export const handler = {
     const common = { frame, instance, origin: publicOrigin(ctx, config) };
     const hourly = trendUnit(period) === "hour";
     if (site !== null) {
+      // The site's saved segments (none on a read-only instance: they are the admin's labels).
+      const segments = frame.readOnly ? [] : await services.store.segments.list(site);
+      const filters = parseDashboardFilters(
+        frame.selection.filters ?? [],
+        ctx.url.searchParams.get(BOTS_PARAM),
+        site,
+        (id) => segments.find((s) => s.id === id) ?? null,
+      );
+      // The builder's GET form adds its filter, then the URL says it the one way (`f`).
+      const added = builderFilter(ctx.url.searchParams);
+      if (added && "raw" in added) {
+        const raws = withFilter(filters.items.map((i) => i.raw), added.raw);
+        return seeOther(dashboardHref({ ...frame.selection, site }, raws, filters.bots));
+      }
+      if (added) filters.errors.push(added.error);
       const [overview, dashboard, hours] = await Promise.all([
-        dashboardOverview(reads, site, period),
+        dashboardOverview(reads, site, period, filters),
         reads.run("liveDashboard", site, { redact: frame.readOnly }),
-        hourly ? hourlyTrend(reads, [site], period) : null,
+        hourly ? hourlyTrend(reads, [site], period, overviewView(filters)) : null,
       ]);
       const trend = hours ?? dailyTrend(overview, period.timeZone);
       const live = liveSnapshot(dashboard);
@@ -96,6 +133,8 @@ export const handler = {
         trend,
         live,
         anonymized,
+        filters,
+        segments,
       });
     }
     if (frame.sites.total === 0) return page<Data>({ ...common, kind: "none" });
@@ -126,6 +165,7 @@ export default function Dashboard({ data }: PageProps<Data, State>) {
           kind="overview"
           selection={{ site, period }}
           readOnly={frame.readOnly}
+          extra={data.kind === "site" ? exportFilterParams(data.filters) : {}}
         />
       )}
     >
@@ -177,9 +217,18 @@ function ProofStrip(props: { overview: Overview; botsHref: string }) {
 }
 
 function SiteDashboard(props: { data: Data & { kind: "site" } }) {
-  const { frame, overview, site, live, kpis, trend } = props.data;
+  const { frame, overview, site, live, kpis, filters, trend } = props.data;
   const period = frame.selection.period;
   const selection = { ...frame.selection, site };
+  const raws = filters.items.map((i) => i.raw);
+  // Parts a filter does not narrow yet are left out (said in a notice), not shown unfiltered.
+  const hidden = unnarrowedParts(overview);
+  const shows = (part: NarrowedPart) => !hidden.has(part);
+  /** A row's link: this dashboard with `dimension is <value>` added (none for "(other)"). */
+  const filterLink = (dimension: string) => (value: string) =>
+    value === OTHER_VALUE
+      ? null
+      : dashboardHref(selection, withFilter(raws, urlFilter(dimension, "is", value)), filters.bots);
   const empty = overview.pageviews === 0 && overview.events === 0;
   const humanize = (value: string) => value.replaceAll("_", " ");
   return (
@@ -213,8 +262,31 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
           )}
         </Notice>
       )}
+      {filters.errors.length > 0 && (
+        <Notice tone="error">
+          <ul id="filter-errors" class="list-inside list-disc space-y-1">
+            {filters.errors.map((error) => <li key={error}>{error}</li>)}
+          </ul>
+        </Notice>
+      )}
+      <FilterBar
+        selection={selection}
+        filters={filters}
+        segments={props.data.segments}
+        readOnly={frame.readOnly}
+      />
       <KpiGrid kpis={kpis} id="kpis" />
-      <ProofStrip overview={overview} botsHref={adminHref("/admin/bots", selection)} />
+      {hidden.size > 0 && (
+        <Notice>
+          <span id="not-narrowed">
+            Not computed under these filters yet, so left out:{" "}
+            {[...hidden].map((part) => NARROWED_PARTS[part].label).join(", ")}.
+          </span>
+        </Notice>
+      )}
+      {shows("proof") && (
+        <ProofStrip overview={overview} botsHref={adminHref("/admin/bots", selection)} />
+      )}
       <Card
         title="Trend"
         subtitle={`Page views and visitors per ${trend.unit} (${trend.timeZone}).`}
@@ -236,20 +308,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             columns={["Path", "Views", "Visitors"]}
             mono
             empty="No page views."
-            rows={overview.top_paths.map((r) => ({
-              label: r.path,
-              // The rollup's "(other)" row sums many paths: there is no one path to list.
-              display: r.path === OTHER_VALUE ? r.path : (
-                <a
-                  class="hover:underline"
-                  href={adminHref("/admin/views", selection, { path: r.path })}
-                >
-                  {r.path}
-                </a>
-              ),
-              value: r.views,
-              secondary: r.visitors,
-            }))}
+            rows={rankRows(overview.top_paths, "path", "views", filterLink("event:page"))}
           />
         </TopCard>
         <TopCard
@@ -265,6 +324,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             empty="No sessions."
             rows={overview.entry_pages.map((r) => ({
               label: r.path,
+              href: filterLink("visit:entry_page")(r.path),
               value: r.sessions,
               secondary: `${r.bounce_rate.toFixed(1)}%`,
             }))}
@@ -275,7 +335,11 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             columns={["Path", "Sessions"]}
             mono
             empty="No sessions."
-            rows={overview.exit_pages.map((r) => ({ label: r.path, value: r.sessions }))}
+            rows={overview.exit_pages.map((r) => ({
+              label: r.path,
+              href: filterLink("visit:exit_page")(r.path),
+              value: r.sessions,
+            }))}
           />
         </TopCard>
 
@@ -285,7 +349,12 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             heading="Domains"
             columns={["Domain", "Views", "Visitors"]}
             empty="No referrers."
-            rows={rankRows(overview.referrer_domains, "domain", "views")}
+            rows={rankRows(
+              overview.referrer_domains,
+              "domain",
+              "views",
+              filterLink("visit:referrer_domain"),
+            )}
           />
           <RankTable
             id="referrer-types"
@@ -295,6 +364,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             rows={overview.referrers.map((r) => ({
               label: r.referrer_type,
               display: humanize(r.referrer_type),
+              href: filterLink("visit:referrer_type")(r.referrer_type),
               value: r.views,
               secondary: r.visitors,
             }))}
@@ -306,21 +376,36 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             heading="Source"
             columns={["utm_source", "Views", "Visitors"]}
             empty="No tagged visits."
-            rows={rankRows(overview.utm_sources, "utm_source", "views")}
+            rows={rankRows(
+              overview.utm_sources,
+              "utm_source",
+              "views",
+              filterLink("visit:utm_source"),
+            )}
           />
           <RankTable
             id="utm-mediums"
             heading="Medium"
             columns={["utm_medium", "Views", "Visitors"]}
             empty="No tagged visits."
-            rows={rankRows(overview.utm_mediums, "utm_medium", "views")}
+            rows={rankRows(
+              overview.utm_mediums,
+              "utm_medium",
+              "views",
+              filterLink("visit:utm_medium"),
+            )}
           />
           <RankTable
             id="utm-campaigns"
             heading="Campaign"
             columns={["utm_campaign", "Views", "Visitors"]}
             empty="No tagged visits."
-            rows={rankRows(overview.utm_campaigns, "utm_campaign", "views")}
+            rows={rankRows(
+              overview.utm_campaigns,
+              "utm_campaign",
+              "views",
+              filterLink("visit:utm_campaign"),
+            )}
           />
         </TopCard>
 
@@ -332,36 +417,43 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             rows={overview.countries.map((r) => ({
               label: r.country_code,
               display: countryName(r.country_code),
+              href: filterLink("visit:country")(r.country_code),
               value: r.visits,
               secondary: r.visitors,
             }))}
           />
         </TopCard>
         {/* Only when the geo database has regions and cities (ECHELON_GEOIP_DB). */}
-        {placeCards(overview).map((card) => (
-          <TopCard id={card.id} title={card.title}>
-            <RankTable
-              id={`${card.id}-table`}
-              columns={[card.column, "Views", "Visitors"]}
-              empty="No page views."
-              rows={card.rows}
-            />
-          </TopCard>
-        ))}
+        {shows("places") &&
+          placeCards(overview).map((card) => (
+            <TopCard id={card.id} title={card.title}>
+              <RankTable
+                id={`${card.id}-table`}
+                columns={[card.column, "Views", "Visitors"]}
+                empty="No page views."
+                rows={card.rows}
+              />
+            </TopCard>
+          ))}
         <TopCard id="devices" title="Devices and systems">
           <RankTable
             id="devices-table"
             heading="Device"
             columns={["Device", "Views", "Visitors"]}
             empty="No page views."
-            rows={rankRows(overview.devices, "device_type", "visits")}
+            rows={rankRows(
+              overview.devices,
+              "device_type",
+              "visits",
+              filterLink("visit:device"),
+            )}
           />
           <RankTable
             id="os-table"
             heading="Operating system"
             columns={["OS", "Views", "Visitors"]}
             empty="No page views."
-            rows={rankRows(overview.os_systems, "os_name", "views")}
+            rows={rankRows(overview.os_systems, "os_name", "views", filterLink("visit:os"))}
           />
         </TopCard>
 
@@ -370,100 +462,105 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             id="browsers-table"
             columns={["Browser", "Views", "Visitors"]}
             empty="No page views."
-            rows={rankRows(overview.browsers, "browser", "views")}
+            rows={rankRows(overview.browsers, "browser", "views", filterLink("visit:browser"))}
           />
         </TopCard>
         <TopCard id="screens" title="Screens">
-          <RankTable
-            id="resolutions-table"
-            heading="Resolution"
-            columns={["Size", "Views", "Visitors"]}
-            mono
-            empty="No page views."
-            rows={rankRows(overview.resolutions, "resolution", "views")}
-          />
+          {shows("resolutions") && (
+            <RankTable
+              id="resolutions-table"
+              heading="Resolution"
+              columns={["Size", "Views", "Visitors"]}
+              mono
+              empty="No page views."
+              rows={rankRows(overview.resolutions, "resolution", "views")}
+            />
+          )}
           <RankTable
             id="screen-classes-table"
             heading="Width class"
             columns={["Class", "Views", "Visitors"]}
             empty="No page views."
-            rows={rankRows(overview.screen_classes, "screen_class", "views")}
+            rows={rankRows(
+              overview.screen_classes,
+              "screen_class",
+              "views",
+              filterLink("visit:screen"),
+            )}
           />
         </TopCard>
 
-        <TopCard id="outbound" title="Outbound links" subtitle="Clicks to other sites.">
-          <RankTable
-            id="outbound-table"
-            columns={["URL", "Clicks", "Visitors"]}
-            mono
-            empty="No outbound clicks."
-            rows={rankRows(overview.outbound_links, "url", "clicks")}
-          />
-        </TopCard>
-        <TopCard id="downloads" title="Downloads" subtitle="Clicks on files.">
-          <RankTable
-            id="downloads-table"
-            columns={["File", "Clicks", "Visitors"]}
-            mono
-            empty="No downloads."
-            rows={rankRows(overview.downloads, "url", "clicks")}
-          />
-        </TopCard>
+        {shows("clicks") && (
+          <TopCard id="outbound" title="Outbound links" subtitle="Clicks to other sites.">
+            <RankTable
+              id="outbound-table"
+              columns={["URL", "Clicks", "Visitors"]}
+              mono
+              empty="No outbound clicks."
+              rows={rankRows(overview.outbound_links, "url", "clicks")}
+            />
+          </TopCard>
+        )}
+        {shows("clicks") && (
+          <TopCard id="downloads" title="Downloads" subtitle="Clicks on files.">
+            <RankTable
+              id="downloads-table"
+              columns={["File", "Clicks", "Visitors"]}
+              mono
+              empty="No downloads."
+              rows={rankRows(overview.downloads, "url", "clicks")}
+            />
+          </TopCard>
+        )}
 
-        <TopCard id="events" title="Events">
-          <RankTable
-            id="custom-events-table"
-            heading="Custom events"
-            columns={["Name", "Events", "Visitors"]}
-            empty="No custom events."
-            rows={overview.custom_events.map((r) => ({
-              label: r.event_name,
-              display: r.event_name === OTHER_VALUE ? r.event_name : (
-                <a
-                  class="hover:underline"
-                  href={adminHref("/admin/events", selection, {
-                    type: "custom",
-                    name: r.event_name,
-                  })}
-                >
-                  {r.event_name}
-                </a>
-              ),
-              value: r.count,
-              secondary: r.visitors,
-            }))}
-          />
-          <RankTable
-            id="event-types-table"
-            heading="By type"
-            columns={["Type", "Events", "Visitors"]}
-            empty="No events."
-            rows={overview.events_by_type.map((r) => ({
-              label: r.event_type,
-              display: humanize(r.event_type),
-              value: r.count,
-              secondary: r.visitors,
-            }))}
-          />
-        </TopCard>
-        <TopCard
-          id="scroll-depth"
-          title="Scroll depth"
-          subtitle="Finished page views by the deepest quarter reached."
-        >
-          <RankTable
-            id="scroll-depth-table"
-            columns={["Depth", "Page views"]}
-            empty="No finished page views."
-            rows={overview.scroll_depth.map((r) => ({
-              label: `${r.depth}%`,
-              value: r.pageviews,
-            }))}
-          />
-        </TopCard>
+        {shows("events") && (
+          <TopCard id="events" title="Events">
+            <RankTable
+              id="custom-events-table"
+              heading="Custom events"
+              columns={["Name", "Events", "Visitors"]}
+              empty="No custom events."
+              rows={overview.custom_events.map((r) => ({
+                label: r.event_name,
+                href: filterLink("event:name")(r.event_name),
+                value: r.count,
+                secondary: r.visitors,
+              }))}
+            />
+            <RankTable
+              id="event-types-table"
+              heading="By type"
+              columns={["Type", "Events", "Visitors"]}
+              empty="No events."
+              rows={overview.events_by_type.map((r) => ({
+                label: r.event_type,
+                display: humanize(r.event_type),
+                value: r.count,
+                secondary: r.visitors,
+              }))}
+            />
+          </TopCard>
+        )}
+        {shows("scroll") && (
+          <TopCard
+            id="scroll-depth"
+            title="Scroll depth"
+            subtitle="Finished page views by the deepest quarter reached."
+          >
+            <RankTable
+              id="scroll-depth-table"
+              columns={["Depth", "Page views"]}
+              empty="No finished page views."
+              rows={overview.scroll_depth.map((r) => ({
+                label: `${r.depth}%`,
+                value: r.pageviews,
+              }))}
+            />
+          </TopCard>
+        )}
       </div>
 
-      <WebVitalsCard vitals={overview.web_vitals} />
+      {shows("vitals") && <WebVitalsCard vitals={overview.web_vitals} />}
     </>
   );
 }
@@ -473,6 +570,13 @@ function AllSitesDashboard(props: { data: Data & { kind: "all" } }) {
   const period = frame.selection.period;
   return (
     <>
+      {(frame.selection.filters ?? []).length > 0 && (
+        <Notice tone="warning">
+          <span id="filters-need-site">
+            Filters apply to one site's dashboard: pick a site above to see them.
+          </span>
+        </Notice>
+      )}
       <Notice>
         Figures of {all.truncated ? "the sites listed below" : "every site"}{" "}
         added up. Pick a site above for its live panel, top lists and web vitals.

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { BOTS_QUERY, EVENT_FILTER_QUERY } from "../../export/mod.ts";
 import { csv, defineOperation } from "../contract.ts";
-import { ANY_SITE, FILTERS, LIST_LIMIT, PERIOD, SITE } from "./shared.ts";
+import { ANY_SITE, ENGINE_VIEW, FILTERS, LIST_LIMIT, PERIOD, SITE } from "./shared.ts";
 
 const TAG = "Exports";
 
@@ -14,7 +14,7 @@ export const overviewCsv = defineOperation({
   tag: TAG,
   summary: "One site's overview as CSV sections (aggregates; also in public mode)",
   auth: "read",
-  query: z.object({ ...SITE, ...PERIOD, ...FILTERS, limit: LIST_LIMIT }),
+  query: z.object({ ...SITE, ...PERIOD, ...FILTERS, ...ENGINE_VIEW, limit: LIST_LIMIT }),
   responses: { 200: csv("The overview") },
 });
 

@@ -8,7 +8,7 @@ import { EXPERIMENT_ID_QUERY, EXPERIMENT_LIST_QUERY } from "../../experiments/pa
 import { EVENT_TYPES } from "../../ingest/event_pipeline.ts";
 import { defineOperation, json } from "../contract.ts";
 import { publicAnswer } from "../public_shapes.ts";
-import { FILTERS, OVERVIEW_OPTIONS, PERIOD, SITE } from "./shared.ts";
+import { ENGINE_VIEW, FILTERS, OVERVIEW_OPTIONS, PERIOD, SITE } from "./shared.ts";
 
 const TAG = "Stats";
 
@@ -17,11 +17,15 @@ export const overview = defineOperation({
   path: "/api/stats/overview",
   tag: TAG,
   summary: "Headline figures, top lists, web vitals and the daily trend of one site",
+  description: "Unfiltered: from rollups and the live delta. With any filter (the named ones, " +
+    "`filters` in POST /api/v2/query's syntax) or a bot setting: computed by the query engine " +
+    "over raw rows (`source.kind` engine).",
   auth: "read",
   query: z.object({
     ...SITE,
     ...PERIOD,
     ...FILTERS,
+    ...ENGINE_VIEW,
     ...OVERVIEW_OPTIONS,
   }),
   responses: { 200: json("The overview", publicAnswer("/api/stats/overview")) },
