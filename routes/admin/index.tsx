@@ -2,6 +2,7 @@
 // with changes against the previous period, trend, top lists and web vitals from lib/stats; "All
 // sites" compares the sites. Instance figures for private instances only.
 import { AdminShell } from "../../components/AdminShell.tsx";
+import { CountryMap } from "../../components/CountryMap.tsx";
 import { DataTable, EmptyRow, Td, Th } from "../../components/DataTable.tsx";
 import { ExportLink } from "../../components/ExportLink.tsx";
 import { KpiGrid } from "../../components/Kpi.tsx";
@@ -12,6 +13,12 @@ import { Card, LINK, Notice, StatCard } from "../../components/ui.tsx";
 import { WebVitalsCard } from "../../components/WebVitals.tsx";
 import LivePanel from "../../islands/LivePanel.tsx";
 import { countryName } from "../../lib/admin/country.ts";
+import {
+  countryFigures,
+  type CountryMapModel,
+  countryMapModel,
+  countryMapQuery,
+} from "../../lib/admin/country_map.ts";
 import {
   type AllSites,
   allSitesKpis,
@@ -48,6 +55,8 @@ type Body =
     kind: "site";
     site: string;
     overview: Overview;
+    /** Visitors of every country, for the map. */
+    countryMap: CountryMapModel;
     kpis: Kpi[];
     live: LiveSnapshot;
     /** The site is in ECHELON_ANONYMIZE_SITES: its labels are daily pseudonyms. */
@@ -74,14 +83,25 @@ export const handler = {
     };
     const common = { frame, instance, origin: publicOrigin(ctx, config) };
     if (site !== null) {
-      const [overview, dashboard] = await Promise.all([
+      const [overview, dashboard, countries] = await Promise.all([
         dashboardOverview(reads, site, period),
         reads.run("liveDashboard", site, { redact: frame.readOnly }),
+        countryFigures(reads, countryMapQuery(site, period, frame.now)),
       ]);
+      const countryMap = countryMapModel(countries);
       const live = liveSnapshot(dashboard);
       const kpis = dashboardKpis(overview, period);
       const anonymized = config.anonymizeSites.includes(site);
-      return page<Data>({ ...common, kind: "site", site, overview, kpis, live, anonymized });
+      return page<Data>({
+        ...common,
+        kind: "site",
+        site,
+        overview,
+        countryMap,
+        kpis,
+        live,
+        anonymized,
+      });
     }
     if (frame.sites.total === 0) return page<Data>({ ...common, kind: "none" });
     const all = await allSitesSummary(reads, frame.sites, period);
@@ -305,6 +325,10 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
         </TopCard>
 
         <TopCard id="countries" title="Countries">
+          <CountryMap
+            map={props.data.countryMap}
+            href={(code) => adminHref("/admin/views", frame.selection, { country: code })}
+          />
           <RankTable
             id="countries-table"
             columns={["Country", "Views", "Visitors"]}
