@@ -137,9 +137,79 @@ export interface Polled<T> {
   status: PollStatus;
 }
 
+export interface PollLoop<T> {
+  load: (signal: AbortSignal) => Promise<T>;
+  intervalMs: number;
+  onData: (data: T) => void;
+  onStatus: (status: PollStatus) => void;
+}
+
+/**
+ * Calls `load` every `intervalMs` while the document is visible (at once when it becomes visible
+ * again), reporting data and status; failures keep the last data and retry at the next tick, a
+ * PollStopped stops. Returns the function that stops it. The hooks below adapt it to state.
+ */
+export function startPolling<T>(loop: PollLoop<T>): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let inFlight: AbortController | null = null;
+  let stopped = false;
+
+  const schedule = () => {
+    clearTimeout(timer);
+    if (!stopped && document.visibilityState === "visible") {
+      timer = setTimeout(tick, loop.intervalMs);
+    }
+  };
+  const tick = async () => {
+    if (stopped || inFlight) return;
+    const controller = new AbortController();
+    inFlight = controller;
+    try {
+      const data = await loop.load(controller.signal);
+      if (!controller.signal.aborted) {
+        loop.onData(data);
+        loop.onStatus("live");
+      }
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      if (error instanceof PollStopped) {
+        stopped = true;
+        loop.onStatus("signed_out");
+      } else {
+        loop.onStatus("error");
+      }
+    } finally {
+      if (inFlight === controller) inFlight = null;
+    }
+    schedule();
+  };
+  const onVisibility = () => {
+    if (stopped) return;
+    if (document.visibilityState === "visible") {
+      loop.onStatus("live");
+      void tick();
+    } else {
+      clearTimeout(timer);
+      inFlight?.abort();
+      inFlight = null;
+      loop.onStatus("paused");
+    }
+  };
+
+  document.addEventListener("visibilitychange", onVisibility);
+  if (document.visibilityState === "visible") schedule();
+  else loop.onStatus("paused");
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    inFlight?.abort();
+    document.removeEventListener("visibilitychange", onVisibility);
+  };
+}
+
 /**
  * `initial` until the first refresh, then whatever `load` returns every `intervalMs` while the
- * document is visible. Failures keep the last data and retry at the next tick.
+ * document is visible (startPolling), as component state.
  */
 export function usePolling<T>(
   load: (signal: AbortSignal) => Promise<T>,
@@ -149,61 +219,12 @@ export function usePolling<T>(
   const [state, setState] = useState<Polled<T>>({ data: initial, status: "live" });
   const loadRef = useRef(load);
   loadRef.current = load;
-
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let inFlight: AbortController | null = null;
-    let stopped = false;
-
-    const schedule = () => {
-      clearTimeout(timer);
-      if (!stopped && document.visibilityState === "visible") {
-        timer = setTimeout(tick, intervalMs);
-      }
-    };
-    const tick = async () => {
-      if (stopped || inFlight) return;
-      const controller = new AbortController();
-      inFlight = controller;
-      try {
-        const data = await loadRef.current(controller.signal);
-        if (!controller.signal.aborted) setState({ data, status: "live" });
-      } catch (error) {
-        if (controller.signal.aborted) return;
-        if (error instanceof PollStopped) {
-          stopped = true;
-          setState((s) => ({ ...s, status: "signed_out" }));
-        } else {
-          setState((s) => ({ ...s, status: "error" }));
-        }
-      } finally {
-        if (inFlight === controller) inFlight = null;
-      }
-      schedule();
-    };
-    const onVisibility = () => {
-      if (stopped) return;
-      if (document.visibilityState === "visible") {
-        setState((s) => ({ ...s, status: "live" }));
-        void tick();
-      } else {
-        clearTimeout(timer);
-        inFlight?.abort();
-        inFlight = null;
-        setState((s) => ({ ...s, status: "paused" }));
-      }
-    };
-
-    document.addEventListener("visibilitychange", onVisibility);
-    if (document.visibilityState === "visible") schedule();
-    else setState((s) => ({ ...s, status: "paused" }));
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-      inFlight?.abort();
-      document.removeEventListener("visibilitychange", onVisibility);
-    };
-  }, [intervalMs]);
-
+  useEffect(() =>
+    startPolling<T>({
+      load: (signal) => loadRef.current(signal),
+      intervalMs,
+      onData: (data) => setState((s) => ({ ...s, data })),
+      onStatus: (status) => setState((s) => (s.status === status ? s : { ...s, status })),
+    }), [intervalMs]);
   return state;
 }
