@@ -1,7 +1,7 @@
 // Client side of the live panels: the compact snapshots they render (built from the stats API's
-// JSON, by the server for the first render too) and `usePolling`, a same-origin fetch every 10 s
-// with the session cookie that pauses while the tab is hidden and stops once signed out.
-import { useEffect, useRef, useState } from "preact/hooks";
+// JSON, by the server for the first render too) and `startPolling`, a same-origin fetch every 10 s
+// with the session cookie that pauses while the tab is hidden and stops once signed out (the
+// islands hold its data in signals: lib/admin/live_signals.ts).
 import type { LiveDashboard, Realtime } from "../stats/mod.ts";
 
 export const POLL_INTERVAL_MS = 10_000;
@@ -132,11 +132,6 @@ export async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
   return await res.json() as T;
 }
 
-export interface Polled<T> {
-  data: T;
-  status: PollStatus;
-}
-
 export interface PollLoop<T> {
   load: (signal: AbortSignal) => Promise<T>;
   intervalMs: number;
@@ -147,7 +142,7 @@ export interface PollLoop<T> {
 /**
  * Calls `load` every `intervalMs` while the document is visible (at once when it becomes visible
  * again), reporting data and status; failures keep the last data and retry at the next tick, a
- * PollStopped stops. Returns the function that stops it. The hooks below adapt it to state.
+ * PollStopped stops. Returns the function that stops it.
  */
 export function startPolling<T>(loop: PollLoop<T>): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -205,26 +200,4 @@ export function startPolling<T>(loop: PollLoop<T>): () => void {
     inFlight?.abort();
     document.removeEventListener("visibilitychange", onVisibility);
   };
-}
-
-/**
- * `initial` until the first refresh, then whatever `load` returns every `intervalMs` while the
- * document is visible (startPolling), as component state.
- */
-export function usePolling<T>(
-  load: (signal: AbortSignal) => Promise<T>,
-  initial: T,
-  intervalMs = POLL_INTERVAL_MS,
-): Polled<T> {
-  const [state, setState] = useState<Polled<T>>({ data: initial, status: "live" });
-  const loadRef = useRef(load);
-  loadRef.current = load;
-  useEffect(() =>
-    startPolling<T>({
-      load: (signal) => loadRef.current(signal),
-      intervalMs,
-      onData: (data) => setState((s) => ({ ...s, data })),
-      onStatus: (status) => setState((s) => (s.status === status ? s : { ...s, status })),
-    }), [intervalMs]);
-  return state;
 }

@@ -1,6 +1,6 @@
-// The live islands' polling as signals (@preact/signals): the same loop as usePolling
-// (lib/admin/live_poll.ts startPolling), its data and status kept in signals, so a component
-// reads `.value` and only what reads a signal is drawn again when it changes.
+// The live islands' polling (lib/admin/live_poll.ts startPolling) as signals (@preact/signals):
+// `initial` until the first refresh, then whatever `load` returns every `intervalMs` while the
+// document is visible, with the poll's status; a component reads `.value`.
 import { type Signal, useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { POLL_INTERVAL_MS, type PollStatus, startPolling } from "./live_poll.ts";
