@@ -2,7 +2,8 @@
 // the tagged link as you type, names a bad URL, and copies the link to the clipboard; the live
 // figures change on screen after a new tagged visit is stored, without reloading the page.
 import assert from "node:assert/strict";
-import { AUTH_ENV, TEST_PASSWORD, TEST_USERNAME } from "../_auth.ts";
+import { AUTH_ENV } from "../_auth.ts";
+import { registerCampaign, signIn } from "./_admin_campaigns.ts";
 import { BROWSER_TEST, openTracker, page } from "./_tracker.ts";
 
 Deno.test({
@@ -15,19 +16,12 @@ Deno.test({
     });
     try {
       const tab = h.page;
-      await tab.goto(`${h.app}/admin/login`);
-      await tab.fill('input[name="username"]', TEST_USERNAME);
-      await tab.fill('input[name="password"]', TEST_PASSWORD);
-      await Promise.all([tab.waitForURL(/\/admin(\?|$)/), tab.click('button[type="submit"]')]);
-      await tab.goto(`${h.app}/admin/campaigns`);
-      const form = tab.locator("#new-campaign");
-      await form.locator('input[name="utm_campaign"]').fill("winter-sale");
-      await form.locator('input[name="name"]').fill("Winter sale");
-      await form.locator('input[name="site_id"]').fill("fixture");
-      await Promise.all([
-        tab.waitForURL(/\/admin\/campaigns\/winter-sale\?notice=campaign_created$/),
-        form.locator('button[type="submit"]').click(),
-      ]);
+      await signIn(tab, h.app);
+      await registerCampaign(tab, h.app, {
+        utmCampaign: "winter-sale",
+        name: "Winter sale",
+        siteId: "fixture",
+      });
       await tab.waitForSelector("html[data-hydrated='true']");
 
       // The link builder: typed fields, the link at once, no round trip (no submit button).
