@@ -3,7 +3,7 @@
 // dashboard filtered by them, a <title> per country with its name and figure, and a legend.
 // Screen readers get the map as one image with a summary; the countries table stays beside it.
 // Colours are classes, not style attributes: the admin CSP forbids inline styles.
-import type { CountryMapModel } from "../lib/admin/country_map.ts";
+import type { CountryMapModel, CountryMapUnavailable } from "../lib/admin/country_map.ts";
 import { MAP_VIEWBOX } from "../lib/admin/country_map.ts";
 
 /** Fill of each shade, 0 (no visitors) to 5: literal class names, so Tailwind keeps them. */
@@ -21,13 +21,20 @@ const visitorsText = (n: number) => `${numbers.format(n)} visitor${n === 1 ? "" 
 
 export interface CountryMapProps {
   id?: string;
-  map: CountryMapModel;
+  map: CountryMapModel | CountryMapUnavailable;
   /** Where a country links: the dashboard filtered by its code. */
   href: (code: string) => string;
 }
 
 export function CountryMap(props: CountryMapProps) {
   const id = props.id ?? "country-map";
+  if ("unavailable" in props.map) {
+    return (
+      <p id={`${id}-unavailable`} class="text-xs text-slate-500">
+        No map this time: {props.map.unavailable}
+      </p>
+    );
+  }
   const { countries, offMap, legend } = props.map;
   const visited = countries.filter((c) => c.visitors > 0).sort((a, b) => b.visitors - a.visitors);
   const summary = visited.length === 0

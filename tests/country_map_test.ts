@@ -9,6 +9,7 @@ import { CountryMap } from "../components/CountryMap.tsx";
 import { countryMapModel, legendSteps, shadeOf } from "../lib/admin/country_map.ts";
 import { COUNTRY_PATHS } from "../lib/admin/country_map_paths.ts";
 import { insertViews } from "../lib/db/collect.ts";
+import { refreshRollups } from "../lib/stats/mod.ts";
 import { countryMapSource, OUTPUT } from "../scripts/country_map_paths.ts";
 import { adminApp, adminHtml, registerSite } from "./_admin.ts";
 import { D1, D2, SITE, view } from "./_stats_fixture.ts";
@@ -113,6 +114,28 @@ Deno.test("country map: no visitors draws every country unshaded, without links"
   assert.deepEqual(mapLinks(html), []);
   assert.match(html, /aria-label="World map: no visitors in this period\."/);
   assert.doesNotMatch(html, /id="country-map-legend"/);
+});
+
+Deno.test("country map: a refused read leaves the dashboard whole, without the map", async () => {
+  // Public mode allows one heavy read a minute here; the map's engine read is the page's only one.
+  const app = await adminApp({ ECHELON_PUBLIC_MODE: "true", ECHELON_PUBLIC_READ_RATE: "1" });
+  registerSite(app, SITE);
+  insertViews(app.services.db, [
+    view({ visitor_id: "a", country_code: "DE", created_at: `${D1}T10:00:00.000Z` }),
+  ]);
+  await refreshRollups(app.services);
+  const path = `/admin?site=${SITE}&from=${D1}&to=${D2}`;
+  const first = await adminHtml(app, path);
+  assert.equal(first.status, 200);
+  assert.deepEqual(mapLinks(first.html).map((l) => [l.code, l.visitors]), [["DE", 1]]);
+  const second = await adminHtml(app, path);
+  assert.equal(second.status, 200);
+  assert.deepEqual(mapLinks(second.html), []);
+  assert.match(
+    second.html,
+    /id="country-map-unavailable"[^>]*>No map this time: At most 1 expensive reads/,
+  );
+  assert.match(second.html, /<table id="countries-table"[\s\S]*?data-rank="DE"/);
 });
 
 Deno.test("country map: unknown, lower-case, pseudonymous and hostile codes do not break it", () => {

@@ -2,6 +2,7 @@
 // engine (the heavy read "query", every country rather than the top list's ten), and how each is
 // shaded — five steps on a square-root scale, so one big country does not wash out the rest.
 // The geometry is precomputed (lib/admin/country_map_paths.ts, scripts/country_map_paths.ts).
+import { HttpError } from "../http_error.ts";
 import type { Filter, Query } from "../query/model.ts";
 import { resolveQuery } from "../query/model.ts";
 import type { Reader } from "../reads/mod.ts";
@@ -36,6 +37,11 @@ export interface LegendStep {
   to: number;
 }
 
+/** What the map shows instead when its read was refused (timed out, rate-limited, queue full). */
+export interface CountryMapUnavailable {
+  unavailable: string;
+}
+
 export interface CountryMapModel {
   countries: MapCountry[];
   /** Countries with visitors that the map cannot draw: too small at 1:110m, unknown, pseudonyms. */
@@ -66,6 +72,27 @@ export async function countryFigures(reads: Reader, query: Query): Promise<Count
     code: row.dimensions[0],
     visitors: row.metrics[0] ?? 0,
   }));
+}
+
+/**
+ * The map's model, or why it is missing: the engine reads raw rows (a heavy read), which a public
+ * caller may run out of (ECHELON_PUBLIC_READ_RATE) or which may pass the request's time budget;
+ * the dashboard then renders without the map rather than failing.
+ */
+const REFUSED = new Set([429, 503]);
+
+export async function loadCountryMap(
+  reads: Reader,
+  query: Query,
+): Promise<CountryMapModel | CountryMapUnavailable> {
+  try {
+    return countryMapModel(await countryFigures(reads, query));
+  } catch (error) {
+    if (error instanceof HttpError && REFUSED.has(error.status)) {
+      return { unavailable: error.message };
+    }
+    throw error;
+  }
 }
 
 /** The shade of `visitors` when the busiest country has `max`: ceil(SHADES·√(v/max)). */

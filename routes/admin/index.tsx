@@ -14,10 +14,10 @@ import { WebVitalsCard } from "../../components/WebVitals.tsx";
 import LivePanel from "../../islands/LivePanel.tsx";
 import { countryName } from "../../lib/admin/country.ts";
 import {
-  countryFigures,
   type CountryMapModel,
-  countryMapModel,
   countryMapQuery,
+  type CountryMapUnavailable,
+  loadCountryMap,
 } from "../../lib/admin/country_map.ts";
 import {
   type AllSites,
@@ -56,7 +56,7 @@ type Body =
     site: string;
     overview: Overview;
     /** Visitors of every country, for the map. */
-    countryMap: CountryMapModel;
+    countryMap: CountryMapModel | CountryMapUnavailable;
     kpis: Kpi[];
     live: LiveSnapshot;
     /** The site is in ECHELON_ANONYMIZE_SITES: its labels are daily pseudonyms. */
@@ -83,12 +83,11 @@ export const handler = {
     };
     const common = { frame, instance, origin: publicOrigin(ctx, config) };
     if (site !== null) {
-      const [overview, dashboard, countries] = await Promise.all([
+      const [overview, dashboard, countryMap] = await Promise.all([
         dashboardOverview(reads, site, period),
         reads.run("liveDashboard", site, { redact: frame.readOnly }),
-        countryFigures(reads, countryMapQuery(site, period, frame.now)),
+        loadCountryMap(reads, countryMapQuery(site, period, frame.now)),
       ]);
-      const countryMap = countryMapModel(countries);
       const live = liveSnapshot(dashboard);
       const kpis = dashboardKpis(overview, period);
       const anonymized = config.anonymizeSites.includes(site);
