@@ -9,11 +9,11 @@ import { MAP_VIEWBOX } from "../lib/admin/country_map.ts";
 /** Fill of each shade, 0 (no visitors) to 5: literal class names, so Tailwind keeps them. */
 const SHADE_CLASSES = [
   "fill-slate-200 dark:fill-slate-800",
-  "fill-indigo-100 dark:fill-indigo-950",
   "fill-indigo-200 dark:fill-indigo-900",
-  "fill-indigo-300 dark:fill-indigo-700",
-  "fill-indigo-500 dark:fill-indigo-500",
-  "fill-indigo-700 dark:fill-indigo-300",
+  "fill-indigo-300 dark:fill-indigo-800",
+  "fill-indigo-400 dark:fill-indigo-600",
+  "fill-indigo-600 dark:fill-indigo-400",
+  "fill-indigo-800 dark:fill-indigo-300",
 ] as const;
 
 const numbers = new Intl.NumberFormat("en-US");
