@@ -44,7 +44,7 @@ export interface CountryMapUnavailable {
 
 export interface CountryMapModel {
   countries: MapCountry[];
-  /** Countries with visitors that the map cannot draw: too small at 1:110m, unknown, pseudonyms. */
+  /** Visitors the map cannot place: unknown country, pseudonyms, codes it has no shape for. */
   offMap: (CountryFigure & { name: string })[];
   legend: LegendStep[];
 }
