@@ -1,6 +1,7 @@
 // The dashboard's live panel: visitors active now and page views per minute over the last hour,
 // refreshed from GET /api/stats/dashboard every 10 s (same origin, the admin session cookie; a
-// public instance answers without one). Polling pauses while the tab is hidden.
+// public instance answers without one), its state in signals (lib/admin/live_signals.ts). Polling
+// pauses while the tab is hidden.
 import { Sparkline } from "../components/Sparkline.tsx";
 import {
   getJson,
@@ -8,8 +9,8 @@ import {
   liveSnapshot,
   POLL_INTERVAL_MS,
   STATUS_TEXT,
-  usePolling,
 } from "../lib/admin/live_poll.ts";
+import { usePolledSignals } from "../lib/admin/live_signals.ts";
 import type { LiveDashboard } from "../lib/stats/mod.ts";
 
 export interface LivePanelProps {
@@ -21,11 +22,13 @@ export interface LivePanelProps {
 
 export default function LivePanel(props: LivePanelProps) {
   const url = `/api/stats/dashboard?site_id=${encodeURIComponent(props.siteId)}`;
-  const { data, status } = usePolling<LiveSnapshot>(
+  const polled = usePolledSignals<LiveSnapshot>(
     async (signal) => liveSnapshot(await getJson<LiveDashboard>(url, signal)),
     props.initial,
     POLL_INTERVAL_MS,
   );
+  const data = polled.data.value;
+  const status = polled.status.value;
   const lastHour = data.minutes.reduce((sum, m) => sum + m.views, 0);
   return (
     <section

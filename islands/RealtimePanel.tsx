@@ -12,8 +12,8 @@ import {
   type RealtimeSnapshot,
   realtimeSnapshot,
   STATUS_TEXT,
-  usePolling,
 } from "../lib/admin/live_poll.ts";
+import { usePolledSignals } from "../lib/admin/live_signals.ts";
 import type { LiveDashboard, Realtime } from "../lib/stats/mod.ts";
 
 export interface RealtimePanelProps {
@@ -30,7 +30,7 @@ function ago(iso: string, nowIso: string): string {
 export default function RealtimePanel(props: RealtimePanelProps) {
   const site = encodeURIComponent(props.siteId);
   const withVisitors = props.initial.visitors !== null;
-  const { data, status } = usePolling<RealtimeSnapshot>(
+  const polled = usePolledSignals<RealtimeSnapshot>(
     async (signal) => {
       const [dashboard, realtime] = await Promise.all([
         getJson<LiveDashboard>(`/api/stats/dashboard?site_id=${site}`, signal),
@@ -41,6 +41,8 @@ export default function RealtimePanel(props: RealtimePanelProps) {
     props.initial,
     POLL_INTERVAL_MS,
   );
+  const data = polled.data.value;
+  const status = polled.status.value;
   const views = data.minutes.map((m) => m.views);
   return (
     <div id="realtime-panel" class="space-y-5" data-status={status}>

@@ -326,7 +326,11 @@ function bruteForce(data: Data, ask: Ask): Map<string, Record<string, number | n
     "all_views",
     "bot_views",
   ] as const;
-  type Group = Record<(typeof COUNTS)[number], number> & { _v: Set<string>; _s: Set<string> };
+  type Group = Record<(typeof COUNTS)[number], number> & {
+    _v: Set<string>;
+    _s: Set<string>;
+    _ev: Set<string>;
+  };
   const groups = new Map<string, Group>();
   const group = (row: Row) => {
     const dims = ask.dimensions.map((k) => fieldOf(k, row, row.session, ask.offsetMin));
@@ -337,6 +341,7 @@ function bruteForce(data: Data, ask: Ask): Map<string, Record<string, number | n
         ...Object.fromEntries(COUNTS.map((c) => [c, 0])),
         _v: new Set(),
         _s: new Set(),
+        _ev: new Set(),
       } as Group;
       groups.set(key, g);
     }
@@ -374,6 +379,9 @@ function bruteForce(data: Data, ask: Ask): Map<string, Record<string, number | n
     if (!matched(row)) continue;
     const g = group(row);
     g.events++;
+    if (e.visitor_id !== null) {
+      g._ev.add(`${String(e.created_at).slice(0, 10)}|${e.site_id}|${e.visitor_id}`);
+    }
     if (e.event_type === "pageview_end") {
       if (e.scroll_pct !== null) {
         [g.scroll_sum, g.scroll_n] = [g.scroll_sum + Number(e.scroll_pct), g.scroll_n + 1];
@@ -399,6 +407,7 @@ function bruteForce(data: Data, ask: Ask): Map<string, Record<string, number | n
       visits: g.visits,
       pageviews: g.pageviews,
       events: g.events,
+      event_visitors: g._ev.size,
       bounce_rate: g.visits ? r1((g.bounces * 100) / g.visits) : 0,
       visit_duration: g.visits ? Math.round(g.duration_ms / 1000 / g.visits) : 0,
       views_per_visit: g.visits ? Math.round((g.session_views / g.visits) * 100) / 100 : 0,

@@ -1,7 +1,7 @@
 // Client side of the live panels: the compact snapshots they render (built from the stats API's
-// JSON, by the server for the first render too) and `usePolling`, a same-origin fetch every 10 s
-// with the session cookie that pauses while the tab is hidden and stops once signed out.
-import { useEffect, useRef, useState } from "preact/hooks";
+// JSON, by the server for the first render too) and `startPolling`, a same-origin fetch every 10 s
+// with the session cookie that pauses while the tab is hidden and stops once signed out (the
+// islands hold its data in signals: lib/admin/live_signals.ts).
 import type { LiveDashboard, Realtime } from "../stats/mod.ts";
 
 export const POLL_INTERVAL_MS = 10_000;
@@ -132,78 +132,72 @@ export async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
   return await res.json() as T;
 }
 
-export interface Polled<T> {
-  data: T;
-  status: PollStatus;
+export interface PollLoop<T> {
+  load: (signal: AbortSignal) => Promise<T>;
+  intervalMs: number;
+  onData: (data: T) => void;
+  onStatus: (status: PollStatus) => void;
 }
 
 /**
- * `initial` until the first refresh, then whatever `load` returns every `intervalMs` while the
- * document is visible. Failures keep the last data and retry at the next tick.
+ * Calls `load` every `intervalMs` while the document is visible (at once when it becomes visible
+ * again), reporting data and status; failures keep the last data and retry at the next tick, a
+ * PollStopped stops. Returns the function that stops it.
  */
-export function usePolling<T>(
-  load: (signal: AbortSignal) => Promise<T>,
-  initial: T,
-  intervalMs = POLL_INTERVAL_MS,
-): Polled<T> {
-  const [state, setState] = useState<Polled<T>>({ data: initial, status: "live" });
-  const loadRef = useRef(load);
-  loadRef.current = load;
+export function startPolling<T>(loop: PollLoop<T>): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let inFlight: AbortController | null = null;
+  let stopped = false;
 
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let inFlight: AbortController | null = null;
-    let stopped = false;
-
-    const schedule = () => {
-      clearTimeout(timer);
-      if (!stopped && document.visibilityState === "visible") {
-        timer = setTimeout(tick, intervalMs);
+  const schedule = () => {
+    clearTimeout(timer);
+    if (!stopped && document.visibilityState === "visible") {
+      timer = setTimeout(tick, loop.intervalMs);
+    }
+  };
+  const tick = async () => {
+    if (stopped || inFlight) return;
+    const controller = new AbortController();
+    inFlight = controller;
+    try {
+      const data = await loop.load(controller.signal);
+      if (!controller.signal.aborted) {
+        loop.onData(data);
+        loop.onStatus("live");
       }
-    };
-    const tick = async () => {
-      if (stopped || inFlight) return;
-      const controller = new AbortController();
-      inFlight = controller;
-      try {
-        const data = await loadRef.current(controller.signal);
-        if (!controller.signal.aborted) setState({ data, status: "live" });
-      } catch (error) {
-        if (controller.signal.aborted) return;
-        if (error instanceof PollStopped) {
-          stopped = true;
-          setState((s) => ({ ...s, status: "signed_out" }));
-        } else {
-          setState((s) => ({ ...s, status: "error" }));
-        }
-      } finally {
-        if (inFlight === controller) inFlight = null;
-      }
-      schedule();
-    };
-    const onVisibility = () => {
-      if (stopped) return;
-      if (document.visibilityState === "visible") {
-        setState((s) => ({ ...s, status: "live" }));
-        void tick();
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      if (error instanceof PollStopped) {
+        stopped = true;
+        loop.onStatus("signed_out");
       } else {
-        clearTimeout(timer);
-        inFlight?.abort();
-        inFlight = null;
-        setState((s) => ({ ...s, status: "paused" }));
+        loop.onStatus("error");
       }
-    };
-
-    document.addEventListener("visibilitychange", onVisibility);
-    if (document.visibilityState === "visible") schedule();
-    else setState((s) => ({ ...s, status: "paused" }));
-    return () => {
-      stopped = true;
+    } finally {
+      if (inFlight === controller) inFlight = null;
+    }
+    schedule();
+  };
+  const onVisibility = () => {
+    if (stopped) return;
+    if (document.visibilityState === "visible") {
+      loop.onStatus("live");
+      void tick();
+    } else {
       clearTimeout(timer);
       inFlight?.abort();
-      document.removeEventListener("visibilitychange", onVisibility);
-    };
-  }, [intervalMs]);
+      inFlight = null;
+      loop.onStatus("paused");
+    }
+  };
 
-  return state;
+  document.addEventListener("visibilitychange", onVisibility);
+  if (document.visibilityState === "visible") schedule();
+  else loop.onStatus("paused");
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    inFlight?.abort();
+    document.removeEventListener("visibilitychange", onVisibility);
+  };
 }

@@ -8,9 +8,8 @@ import { checkBody } from "../api/validate.ts";
 import { withCode } from "../api/fields.ts";
 import { CAMPAIGN_STATUSES, type CampaignStatus } from "../db/campaigns.ts";
 import { stripControl } from "../ingest/encoding.ts";
+import { MAX_UTM_VALUE } from "./url.ts";
 
-/** The collectors keep at most 256 characters of a utm_* value, so a longer one never matches. */
-export const MAX_UTM_VALUE = 256;
 export const MAX_CAMPAIGN_NAME = 256;
 /** The reference's campaign id rule. */
 export const CAMPAIGN_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;

@@ -1,8 +1,12 @@
 // The campaign URL builder: a landing page URL tagged with the campaign's utm_campaign and the
 // chosen source, medium, content and term (existing query parameters and the fragment are kept;
 // utm_* already on the URL are replaced).
+// No runtime imports: the UTM link builder island (islands/UtmBuilder.tsx) runs it in the browser.
 import type { Parsed } from "../admin/forms.ts";
-import { MAX_UTM_VALUE } from "./input.ts";
+
+/** The collectors keep at most 256 characters of a utm_* value, so a longer one never matches
+ * (lib/campaigns/input.ts checks registrations against it too). */
+export const MAX_UTM_VALUE = 256;
 
 export const UTM_TAGS = ["source", "medium", "content", "term"] as const;
 export type UtmTag = typeof UTM_TAGS[number];

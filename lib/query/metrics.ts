@@ -19,6 +19,9 @@ export const AGGREGATES = {
   duration_ms: "sessions",
   /** Events, and the scroll depth and engaged time of finished page views (pageview_end). */
   events: "events",
+  /** Sum over UTC days of each day's distinct visitor ids among the events (ids rotate daily):
+   * who sent the events, where `visitors` counts who viewed pages. */
+  event_visitors: "events",
   scroll_sum: "events",
   scroll_n: "events",
   engaged_ms: "events",
@@ -61,6 +64,9 @@ export const METRICS: readonly MetricSpec[] = [
   metric("visits", "Visits", ["visits"], (a) => a.visits),
   metric("pageviews", "Page views", ["pageviews"], (a) => a.pageviews),
   metric("events", "Events", ["events"], (a) => a.events),
+  // Echelon's extra: a breakdown of events (by a property, filtered on an event name) counts the
+  // visitors who sent them; `visitors` counts page viewers, so it is 0 for event-only rows.
+  metric("event_visitors", "Event visitors", ["event_visitors"], (a) => a.event_visitors),
   metric(
     "bounce_rate",
     "Bounce rate (%)",

@@ -13,6 +13,7 @@ import {
   campaignSummary,
 } from "../campaigns/report.ts";
 import { eventCounts, listEvents } from "../db/admin_events.ts";
+import { eventPropertyKeys } from "../db/event_properties.ts";
 import { listRecentViews, topPaths } from "../db/admin_views.ts";
 import { listVisitors, visitorAggregates } from "../db/admin_visitors.ts";
 import {
@@ -92,6 +93,8 @@ export const READS = {
   topPaths: onDb("heavy", topPaths),
   events: onDb("heavy", listEvents),
   eventCounts: onDb("heavy", eventCounts),
+  /** The property keys of one event name's stored events (the events page's breakdown). */
+  eventPropertyKeys: onDb("heavy", eventPropertyKeys),
   /** What the bot defence did in a period (GET /api/bots/report, /admin/bots). */
   botReport: read("heavy", (ctx, range: ReportRange) => ({
     scored: scoredViews(ctx.db, range),

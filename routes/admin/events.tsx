@@ -1,11 +1,13 @@
 // /admin/events: counts per event type and name over the period (each a link that filters the
-// list) and the raw list of events with their stored `data`, in keyset pages. Form values are
+// list), a custom property breakdown of one event name (lib/admin/property_breakdown.ts, the query
+// engine) and the raw list of events with their stored `data`, in keyset pages. Form values are
 // never in `data` unless a site opted in, and then only scrambled (tracker/forms.ts). Public
 // mode shows the counts of human traffic only.
 import { AdminShell } from "../../components/AdminShell.tsx";
 import { DataTable, EmptyRow, Td, Th, Truncated } from "../../components/DataTable.tsx";
 import { ExportLink } from "../../components/ExportLink.tsx";
 import { Pager } from "../../components/Pager.tsx";
+import { PropertyBreakdown } from "../../components/PropertyBreakdown.tsx";
 import { BotsField, FilterButtons, FilterForm } from "../../components/FilterForm.tsx";
 import { ScoreCell } from "../../components/Score.tsx";
 import { Card, Field, INPUT, LINK, Notice } from "../../components/ui.tsx";
@@ -14,7 +16,15 @@ import { type PageLinks, pageLinks, pageRequest } from "../../lib/admin/cursor.t
 import { BOT_FILTERS, parseChoice, parseEventKey } from "../../lib/admin/filters.ts";
 import { formatDateTime, formatNumber } from "../../lib/admin/format.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
-import { adminHref } from "../../lib/admin/period.ts";
+import { adminHref, type Period } from "../../lib/admin/period.ts";
+import {
+  type Breakdown,
+  type BreakdownChoice,
+  breakdownQuery,
+  engineEventNames,
+  parseBreakdown,
+  propertyBreakdown,
+} from "../../lib/admin/property_breakdown.ts";
 import { EVENT_LIST_KEYS, type EventCount, type EventListRow } from "../../lib/db/admin_events.ts";
 import type { BotFilter } from "../../lib/db/admin_views.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
@@ -35,6 +45,15 @@ interface Data {
   counts: EventCount[];
   rows: EventListRow[] | null;
   links: PageLinks | null;
+  /** The property breakdown (not in public mode, nor for "all sites"). */
+  properties: PropertiesData | null;
+}
+
+interface PropertiesData {
+  choice: BreakdownChoice;
+  eventNames: string[];
+  keys: { key: string; events: number }[] | null;
+  breakdown: Breakdown | null;
 }
 
 export const handler = {
@@ -51,18 +70,49 @@ export const handler = {
     const reads = readerFor(ctx);
     const filter = { site, since: period.since, until: period.until, ...filters };
     const counts = await reads.run("eventCounts", { ...filter, type: null });
-    if (frame.readOnly) return page<Data>({ frame, filters, counts, rows: null, links: null });
+    if (frame.readOnly) {
+      return page<Data>({ frame, filters, counts, rows: null, links: null, properties: null });
+    }
     const request = pageRequest(ctx.url, ["string", "number"], PAGE_SIZE);
-    const result = await reads.run("events", filter, request);
+    const [result, properties] = await Promise.all([
+      reads.run("events", filter, request),
+      site === null ? null : loadProperties(ctx, site, period, filters.bots, counts),
+    ]);
     return page<Data>({
       frame,
       filters,
       counts,
       rows: result.rows,
       links: pageLinks(ctx.url, result, EVENT_LIST_KEYS),
+      properties,
     });
   },
 };
+
+/** The breakdown card's data: the event names, the chosen event's keys, the chosen key's values. */
+async function loadProperties(
+  ctx: Ctx,
+  site: string,
+  period: Period,
+  bots: Filters["bots"],
+  counts: EventCount[],
+): Promise<PropertiesData> {
+  const reads = readerFor(ctx);
+  const choice = parseBreakdown(ctx.url.searchParams);
+  const eventNames = engineEventNames(counts);
+  if (choice.eventName === null) return { choice, eventNames, keys: null, breakdown: null };
+  const query = { site, eventName: choice.eventName, since: period.since, until: period.until };
+  const [keys, breakdown] = await Promise.all([
+    reads.run("eventPropertyKeys", query),
+    choice.key === null ? null : propertyBreakdown(
+      reads,
+      breakdownQuery(site, period, choice.eventName, choice.key, bots, ctx.state.services.now()),
+    ),
+  ]);
+  // An event counted under another name (a custom event's type) is still offered back.
+  if (!eventNames.includes(choice.eventName)) eventNames.push(choice.eventName);
+  return { choice, eventNames, keys, breakdown };
+}
 
 export default function EventsPage({ data }: PageProps<Data, State>) {
   const { frame, filters } = data;
@@ -89,6 +139,17 @@ export default function EventsPage({ data }: PageProps<Data, State>) {
         </div>
         {data.rows && (
           <div class="min-w-0 space-y-4 lg:col-span-2">
+            {data.properties && (
+              <PropertyBreakdown
+                frame={frame}
+                {...data.properties}
+                keep={{
+                  type: filters.type,
+                  name: filters.name,
+                  bots: filters.bots === "all" ? null : filters.bots,
+                }}
+              />
+            )}
             <EventFilters frame={frame} filters={filters} />
             <Card>
               <EventTable rows={data.rows} frame={frame} />

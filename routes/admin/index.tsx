@@ -4,6 +4,7 @@
 // lib/admin/filters.ts) narrow a site's whole dashboard: every row of a list is a link adding its
 // filter, and a filtered dashboard is computed by the query engine (lib/admin/dashboard.ts).
 import { AdminShell } from "../../components/AdminShell.tsx";
+import { CountryMap } from "../../components/CountryMap.tsx";
 import { DataTable, EmptyRow, Td, Th } from "../../components/DataTable.tsx";
 import { ExportLink } from "../../components/ExportLink.tsx";
 import { FilterBar } from "../../components/FilterBar.tsx";
@@ -15,6 +16,12 @@ import { Card, LINK, Notice, StatCard } from "../../components/ui.tsx";
 import { WebVitalsCard } from "../../components/WebVitals.tsx";
 import LivePanel from "../../islands/LivePanel.tsx";
 import { countryName } from "../../lib/admin/country.ts";
+import {
+  type CountryMapModel,
+  countryMapQuery,
+  type CountryMapUnavailable,
+  loadCountryMap,
+} from "../../lib/admin/country_map.ts";
 import {
   type AllSites,
   allSitesKpis,
@@ -68,6 +75,8 @@ type Body =
     kind: "site";
     site: string;
     overview: Overview;
+    /** Visitors of every country, for the map. */
+    countryMap: CountryMapModel | CountryMapUnavailable;
     kpis: Kpi[];
     /** By local day, or by hour for short periods (lib/admin/trend.ts). */
     trend: Trend;
@@ -115,10 +124,11 @@ export const handler = {
         return seeOther(dashboardHref({ ...frame.selection, site }, raws, filters.bots));
       }
       if (added) filters.errors.push(added.error);
-      const [overview, dashboard, hours] = await Promise.all([
+      const [overview, dashboard, hours, countryMap] = await Promise.all([
         dashboardOverview(reads, site, period, filters),
         reads.run("liveDashboard", site, { redact: frame.readOnly }),
         hourly ? hourlyTrend(reads, [site], period, overviewView(filters)) : null,
+        loadCountryMap(reads, countryMapQuery(site, period, frame.now, overviewView(filters))),
       ]);
       const trend = hours ?? dailyTrend(overview, period.timeZone);
       const live = liveSnapshot(dashboard);
@@ -129,6 +139,7 @@ export const handler = {
         kind: "site",
         site,
         overview,
+        countryMap,
         kpis,
         trend,
         live,
@@ -410,6 +421,15 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
         </TopCard>
 
         <TopCard id="countries" title="Countries">
+          <CountryMap
+            map={props.data.countryMap}
+            href={(code) =>
+              dashboardHref(
+                selection,
+                withFilter(raws, urlFilter("visit:country", "is", code)),
+                filters.bots,
+              )}
+          />
           <RankTable
             id="countries-table"
             columns={["Country", "Views", "Visitors"]}

@@ -3,8 +3,8 @@
 // the visit counted on the campaign's page; then pause it with its button and see the next tagged
 // visit stored without UTM values (the whitelist follows the button at once).
 import assert from "node:assert/strict";
-import { TEST_PASSWORD, TEST_USERNAME } from "../_auth.ts";
 import { AUTH_ENV } from "../_auth.ts";
+import { registerCampaign, signIn } from "./_admin_campaigns.ts";
 import { AUTOMATED_SCORE, BROWSER_TEST, openTracker, page } from "./_tracker.ts";
 
 Deno.test({
@@ -17,20 +17,12 @@ Deno.test({
     });
     try {
       const tab = h.page;
-      await tab.goto(`${h.app}/admin/login`);
-      await tab.fill('input[name="username"]', TEST_USERNAME);
-      await tab.fill('input[name="password"]', TEST_PASSWORD);
-      await Promise.all([tab.waitForURL(/\/admin(\?|$)/), tab.click('button[type="submit"]')]);
-
-      await tab.goto(`${h.app}/admin/campaigns`);
-      const form = tab.locator("#new-campaign");
-      await form.locator('input[name="utm_campaign"]').fill("autumn-sale");
-      await form.locator('input[name="name"]').fill("Autumn sale");
-      await form.locator('input[name="site_id"]').fill("fixture");
-      await Promise.all([
-        tab.waitForURL(/\/admin\/campaigns\/autumn-sale\?notice=campaign_created$/),
-        form.locator('button[type="submit"]').click(),
-      ]);
+      await signIn(tab, h.app);
+      await registerCampaign(tab, h.app, {
+        utmCampaign: "autumn-sale",
+        name: "Autumn sale",
+        siteId: "fixture",
+      });
       assert.match(await tab.locator("main").innerText(), /Campaign registered/);
 
       // The visit: the tracker sends its page view after a trusted interaction.

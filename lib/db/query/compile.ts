@@ -331,13 +331,16 @@ const AGGREGATE_SQL: Record<
        SUM(duration_ms) AS duration_ms
      FROM (SELECT DISTINCT ${dims}site_id, sk, n, duration_ms FROM ${rel}
        WHERE matched AND kept AND in_range)`,
-  events: (_d, dims, rel) =>
-    `SELECT ${dims}COUNT(*) AS events,
-       SUM(CASE WHEN event_type = 'pageview_end' THEN scroll_pct END) AS scroll_sum,
-       COUNT(CASE WHEN event_type = 'pageview_end' THEN scroll_pct END) AS scroll_n,
-       SUM(CASE WHEN event_type = 'pageview_end' THEN engaged_ms END) AS engaged_ms,
-       COUNT(CASE WHEN event_type = 'pageview_end' THEN engaged_ms END) AS engaged_n
-     FROM ${rel} WHERE matched`,
+  // Per UTC day first, as the views: a visitor id counts once a day (ids rotate daily).
+  events: (d, dims, rel) =>
+    `SELECT ${dims}SUM(c) AS events, SUM(dv) AS event_visitors, SUM(ss) AS scroll_sum,
+       SUM(sn) AS scroll_n, SUM(es) AS engaged_ms, SUM(en) AS engaged_n FROM (
+       SELECT ${dims}COUNT(*) AS c, COUNT(DISTINCT site_id || char(31) || visitor_id) AS dv,
+         SUM(CASE WHEN event_type = 'pageview_end' THEN scroll_pct END) AS ss,
+         COUNT(CASE WHEN event_type = 'pageview_end' THEN scroll_pct END) AS sn,
+         SUM(CASE WHEN event_type = 'pageview_end' THEN engaged_ms END) AS es,
+         COUNT(CASE WHEN event_type = 'pageview_end' THEN engaged_ms END) AS en
+       FROM ${rel} WHERE matched GROUP BY ${dims}${d.utcDay("created_at")})`,
   bots: (_d, dims, rel, r) =>
     `SELECT ${dims}COUNT(*) AS all_views,
        SUM(bot_score >= ${Math.trunc(r.bots.threshold)}) AS bot_views
@@ -359,7 +362,8 @@ function rowsOf(
   let source: string;
   if (row === "event") {
     const sites = p.add(JSON.stringify(r.siteIds));
-    source = `SELECT e.created_at, e.event_type, e.scroll_pct, e.engaged_ms${rel.columns}
+    source = `SELECT e.site_id, e.visitor_id, e.created_at, e.event_type, e.scroll_pct,
+        e.engaged_ms${rel.columns}
       FROM (
         SELECT *, CASE WHEN session_id IS NOT NULL THEN 's' || session_id
           WHEN visitor_id IS NOT NULL THEN 'v' || visitor_id END AS sk

@@ -1,23 +1,23 @@
 // /admin/campaigns/:id: one campaign over the selected period — headline figures, the daily
 // trend, its sources, mediums, contents and terms, top and landing pages, its events and
-// conversions — plus a URL builder (a GET form: works read-only too). Signed in, plain POST
+// conversions — the traffic figures kept live by an island (islands/CampaignLive.tsx) — plus a UTM
+// link builder (islands/UtmBuilder.tsx: a GET form without script, works read-only too). Signed in, plain POST
 // forms change the status (any to any), rename it, and link to the delete confirmation.
 import { AdminShell } from "../../../components/AdminShell.tsx";
+import CampaignLive from "../../../islands/CampaignLive.tsx";
+import UtmBuilder from "../../../islands/UtmBuilder.tsx";
 import { StatusBadge } from "../../../components/CampaignStatus.tsx";
 import { DailyBars } from "../../../components/DailyBars.tsx";
 import { DataTable, EmptyRow, Td, Th, Truncated } from "../../../components/DataTable.tsx";
-import { Snippet } from "../../../components/Snippet.tsx";
 import {
   BUTTON,
   BUTTON_SECONDARY,
   Card,
   ErrorList,
   Field,
-  HiddenFields,
   INPUT,
   LINK,
   Notice,
-  StatCard,
 } from "../../../components/ui.tsx";
 import { formatDateTime, formatNumber } from "../../../lib/admin/format.ts";
 import { formPage, redirectWithNotice } from "../../../lib/admin/forms.ts";
@@ -32,7 +32,6 @@ import {
   changeCampaign,
   parseCampaignChange,
   reportRange,
-  taggedUrl,
   UTM_TAGS,
   type UtmTags,
 } from "../../../lib/campaigns/mod.ts";
@@ -41,12 +40,10 @@ import { page, type PageProps } from "../../../lib/fresh/mod.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
 
-/** The URL builder's fields (query parameters of this page). */
+/** The UTM link builder's submitted fields (query parameters of this page, without script). */
 interface Builder {
   url: string;
   tags: UtmTags;
-  result: string | null;
-  errors: string[];
 }
 
 interface Data {
@@ -69,16 +66,11 @@ function campaignOf(ctx: Ctx): CampaignRecord | null {
   return CAMPAIGN_ID_PATTERN.test(id) ? getCampaign(ctx.state.services.db, id) : null;
 }
 
-function builderOf(url: URL, campaign: CampaignRecord | null): Builder {
+function builderOf(url: URL): Builder {
   const params = url.searchParams;
-  const base = params.get("link_url")?.slice(0, 2048) ?? "";
   const tags: UtmTags = {};
   for (const tag of UTM_TAGS) tags[tag] = params.get(`link_${tag}`)?.slice(0, 256) ?? "";
-  if (!campaign || base.trim() === "") return { url: base, tags, result: null, errors: [] };
-  const built = taggedUrl(base, campaign.utm_campaign, tags);
-  return built.ok
-    ? { url: base, tags, result: built.value, errors: [] }
-    : { url: base, tags, result: null, errors: built.errors };
+  return { url: params.get("link_url")?.slice(0, 2048) ?? "", tags };
 }
 
 async function render(ctx: Ctx, errors: string[] = [], status?: number) {
@@ -92,7 +84,7 @@ async function render(ctx: Ctx, errors: string[] = [], status?: number) {
     report: campaign
       ? await reads.run("campaignReport", campaign, reportRange(frame.selection.period))
       : null,
-    builder: builderOf(ctx.url, campaign),
+    builder: builderOf(ctx.url),
     errors,
     recordAll: config.utmRecordAll,
   }, { status: status ?? (campaign ? 200 : 404) });
@@ -155,23 +147,22 @@ export default function CampaignPage({ data }: PageProps<Data, State>) {
         </Notice>
       )}
       {!frame.readOnly && <Controls campaign={campaign} self={self} />}
-      <section class="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" id="campaign-figures">
-        <StatCard label="Views" value={formatNumber(report.views)} />
-        <StatCard label="Visitors" value={formatNumber(report.visitors)} hint="daily uniques" />
-        <StatCard label="Sessions" value={formatNumber(report.sessions)} />
-        <StatCard
-          label="Bounce rate"
-          value={report.sessions > 0 ? `${report.bounce_rate}%` : "—"}
-        />
-        <StatCard label="Events" value={formatNumber(report.events)} />
-        <StatCard
-          label="Conversions"
-          value={formatNumber(report.conversions)}
-          hint={report.sessions > 0
-            ? `${report.conversion_rate}% of sessions sent a custom event`
-            : "sessions with a custom event"}
-        />
-      </section>
+      <CampaignLive
+        campaignId={campaign.id}
+        from={report.period.from}
+        to={report.period.to}
+        initial={{
+          views: report.views,
+          visitors: report.visitors,
+          sessions: report.sessions,
+          bounce_rate: report.bounce_rate,
+        }}
+        events={report.events}
+        conversions={report.conversions}
+        conversionHint={report.sessions > 0
+          ? `${report.conversion_rate}% of sessions sent a custom event`
+          : "sessions with a custom event"}
+      />
       <Card title="Daily trend">
         <DailyBars
           id="campaign-trend"
@@ -383,62 +374,19 @@ function FigureTable(
 
 function UrlBuilder(props: { data: Data; campaign: CampaignRecord }) {
   const { builder, frame } = props.data;
-  const placeholders: Record<string, string> = {
-    source: "newsletter",
-    medium: "email",
-    content: "header-link",
-    term: "running shoes",
-  };
   return (
     <Card
-      title="URL builder"
+      title="UTM link builder"
       subtitle="A landing page link tagged with this campaign; utm_campaign is set for you."
       id="url-builder"
     >
-      <form
-        method="get"
+      <UtmBuilder
         action={`/admin/campaigns/${props.campaign.id}`}
-        class="grid gap-3 sm:grid-cols-6"
-      >
-        <HiddenFields params={selectionParams(frame.selection)} />
-        <div class="sm:col-span-6">
-          <Field label="Landing page URL">
-            <input
-              name="link_url"
-              type="url"
-              required
-              maxLength={2048}
-              placeholder="https://www.example.com/sale"
-              value={builder.url}
-              class={INPUT}
-            />
-          </Field>
-        </div>
-        {UTM_TAGS.map((tag) => (
-          <div class="sm:col-span-3 lg:col-span-3">
-            <Field label={`utm_${tag}`}>
-              <input
-                name={`link_${tag}`}
-                maxLength={256}
-                placeholder={placeholders[tag]}
-                value={builder.tags[tag] ?? ""}
-                class={INPUT}
-              />
-            </Field>
-          </div>
-        ))}
-        <div class="sm:col-span-6">
-          <button type="submit" class={BUTTON_SECONDARY}>Build link</button>
-        </div>
-      </form>
-      <div class="mt-3 space-y-2">
-        <ErrorList errors={builder.errors} />
-        {builder.result && (
-          <div id="tagged-url">
-            <Snippet code={builder.result} />
-          </div>
-        )}
-      </div>
+        hidden={[...selectionParams(frame.selection)]}
+        utmCampaign={props.campaign.utm_campaign}
+        url={builder.url}
+        tags={builder.tags}
+      />
     </Card>
   );
 }
