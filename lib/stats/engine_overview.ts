@@ -10,6 +10,11 @@
 // overview's filters and the view's where they can be written as those (`legacyFilters`); where
 // they cannot (an `or`, a `not`, another dimension, a bot setting), those fields are not narrowed
 // and `source.unfiltered` names them.
+import {
+  type DimensionSpec,
+  OVERVIEW_DIMENSIONS,
+  type OverviewListSpec,
+} from "../query/dimensions.ts";
 import type { Aggregates } from "../query/metrics.ts";
 import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
 import { type BotMode, type Filter, isCondition, MAX_LIMIT, type Query } from "../query/model.ts";
@@ -220,87 +225,47 @@ function trendOf(run: Runner, range: DayRange): TrendPoint[] {
   return points;
 }
 
-type EngineListKey =
-  | "top_paths"
-  | "entry_pages"
-  | "exit_pages"
-  | "referrers"
-  | "referrer_domains"
-  | "utm_sources"
-  | "utm_mediums"
-  | "utm_campaigns"
-  | "countries"
-  | "devices"
-  | "os_systems"
-  | "browsers"
-  | "screen_classes";
+/** One overview list (lib/query/dimensions.ts `OverviewListSpec`) of `dimension` over `range`. */
+function listOf(
+  run: Runner,
+  range: DayRange,
+  dimension: DimensionSpec & { overview: OverviewListSpec },
+  limit: number | null,
+): Record<string, unknown>[] {
+  const list = dimension.overview;
+  const n = list.length === "all" ? null : limit ?? (list.length === "top" ? 20 : list.length);
+  const exclude: Filter | undefined = list.exclude && { op: "is_not", ...list.exclude };
+  const sessions = list.rows === "entries" || list.rows === "exits";
+  const rows = run(range, dimension.key, [sessions ? "visits" : "pageviews"], exclude)
+    .filter((r) => !list.skipEmpty || r.value !== dimension.empty);
+  const field = list.field;
+  switch (list.rows) {
+    case "entries":
+      return top(rows, visits, n).map((r) => ({
+        [field]: r.value,
+        sessions: r.a.visits,
+        bounces: r.a.bounces,
+        bounce_rate: ratio(r.a.bounces * 100, r.a.visits, 1),
+      }));
+    case "exits":
+      return top(rows, visits, n).map((r) => ({ [field]: r.value, sessions: r.a.visits }));
+    default:
+      return top(rows, views, n).map((r) => ({
+        [field]: r.value,
+        [list.rows]: r.a.pageviews,
+        visitors: r.a.visitors,
+      }));
+  }
+}
 
 const views = (a: Aggregates) => a.pageviews;
 const visits = (a: Aggregates) => a.visits;
 
-/** A list of views and visitors by one dimension, rows with the dimension's `empty` left out. */
-function viewList(
-  run: Runner,
-  range: DayRange,
-  dimension: string,
-  field: string,
-  n: number | null,
-  options: { count?: string; drop?: string; also?: Filter } = {},
-) {
-  const rows = run(range, dimension, ["pageviews"], options.also)
-    .filter((r) => options.drop === undefined || r.value !== options.drop);
-  return top(rows, views, n).map((r) => ({
-    [field]: r.value,
-    [options.count ?? "views"]: r.a.pageviews,
-    visitors: r.a.visitors,
-  }));
-}
-
-function listsOf(
-  run: Runner,
-  range: DayRange,
-  limit: number | null,
-): Pick<OverviewLists, EngineListKey> {
-  const n = limit ?? 20;
-  const entries = run(range, "visit:entry_page", ["visits"]);
-  // deno-lint-ignore no-explicit-any
-  const list = (rows: Record<string, unknown>[]) => rows as any;
-  return {
-    top_paths: list(viewList(run, range, "event:page", "path", n)),
-    entry_pages: top(entries, visits, n).map((r) => ({
-      path: r.value,
-      sessions: r.a.visits,
-      bounces: r.a.bounces,
-      bounce_rate: ratio(r.a.bounces * 100, r.a.visits, 1),
-    })),
-    exit_pages: top(run(range, "visit:exit_page", ["visits"]), visits, n).map((r) => ({
-      path: r.value,
-      sessions: r.a.visits,
-    })),
-    referrers: list(viewList(run, range, "visit:referrer_type", "referrer_type", null)),
-    referrer_domains: list(viewList(run, range, "visit:referrer_domain", "domain", n, {
-      drop: "(none)",
-      also: { op: "is_not", dimension: "visit:referrer_type", values: ["internal"] },
-    })),
-    utm_sources: list(
-      viewList(run, range, "visit:utm_source", "utm_source", n, { drop: "(none)" }),
-    ),
-    utm_mediums: list(
-      viewList(run, range, "visit:utm_medium", "utm_medium", n, { drop: "(none)" }),
-    ),
-    utm_campaigns: list(
-      viewList(run, range, "visit:utm_campaign", "utm_campaign", n, { drop: "(none)" }),
-    ),
-    countries: list(
-      viewList(run, range, "visit:country", "country_code", limit ?? 10, { count: "visits" }),
-    ),
-    devices: list(viewList(run, range, "visit:device", "device_type", null, { count: "visits" })),
-    os_systems: list(viewList(run, range, "visit:os", "os_name", n)),
-    browsers: list(viewList(run, range, "visit:browser", "browser", n)),
-    screen_classes: list(
-      viewList(run, range, "visit:screen", "screen_class", null, { drop: "unknown" }),
-    ),
-  };
+/** Every list the engine fills, by its key. */
+function listsOf(run: Runner, range: DayRange, limit: number | null): Partial<OverviewLists> {
+  return Object.fromEntries(
+    OVERVIEW_DIMENSIONS.map((d) => [d.overview.key, listOf(run, range, d, limit)]),
+  );
 }
 
 /**
