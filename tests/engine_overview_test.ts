@@ -12,16 +12,8 @@ import { engineOverview, type OverviewView } from "../lib/stats/engine_overview.
 import { refreshRollups, statsOverview } from "../lib/stats/mod.ts";
 import type { OverviewQuery } from "../lib/stats/params.ts";
 import { createTestApp, type TestApp } from "./_helpers.ts";
+import { rng } from "./_random.ts";
 import { event, SITE, view } from "./_stats_fixture.ts";
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const START = Date.parse("2026-11-14T00:00:00.000Z");
 const DAYS = 7;

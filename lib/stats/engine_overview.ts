@@ -19,10 +19,9 @@ import type { Aggregates } from "../query/metrics.ts";
 import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
 import { type BotMode, type Filter, isCondition, MAX_LIMIT, type Query } from "../query/model.ts";
 import { runAggregates } from "../query/run.ts";
-import { addDays } from "../db/rollups.ts";
 import type { StatsFilters } from "../db/stats_source.ts";
 import { deltas } from "./change.ts";
-import type { Totals } from "./delta.ts";
+import { emptyTotals, type Totals } from "./delta.ts";
 import {
   type Headline,
   headline,
@@ -31,6 +30,7 @@ import {
   rawCoverageFrom,
   type StatsContext,
   statsOverview,
+  trend,
   type TrendPoint,
 } from "./overview.ts";
 import { type DayRange, type OverviewQuery, previousRange, rangeDays } from "./params.ts";
@@ -172,28 +172,24 @@ function top(rows: Row[], count: (a: Aggregates) => number, n: number | null): R
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const ratio = (a: number, b: number, digits = 0) => (b > 0 ? round(a / b, digits) : 0);
 
-/** The engine's headline sums as rollup totals; the rest (interaction, proofs) from `legacy`. */
+/** The engine's sums as rollup totals (those it does not compute stay 0). */
 function totalsOf(a: Aggregates | undefined): Totals {
-  return {
-    views: a?.pageviews ?? 0,
-    visitors: a?.visitors ?? 0,
-    sessions: a?.visits ?? 0,
-    bounces: a?.bounces ?? 0,
-    session_views: a?.session_views ?? 0,
-    session_ms: a?.duration_ms ?? 0,
-    interaction_ms: 0,
-    interaction_n: 0,
-    events: a?.events ?? 0,
-    engaged_ms: a?.engaged_ms ?? 0,
-    engaged_n: a?.engaged_n ?? 0,
-    scroll_pct: a?.scroll_sum ?? 0,
-    scroll_n: a?.scroll_n ?? 0,
-    verified_visitors: 0,
-    unverified_views: 0,
-    unverified_visitors: 0,
-    excluded_views: 0,
-    excluded_visitors: 0,
-  };
+  return Object.assign(
+    emptyTotals(),
+    a && {
+      views: a.pageviews,
+      visitors: a.visitors,
+      sessions: a.visits,
+      bounces: a.bounces,
+      session_views: a.session_views,
+      session_ms: a.duration_ms,
+      events: a.events,
+      engaged_ms: a.engaged_ms,
+      engaged_n: a.engaged_n,
+      scroll_pct: a.scroll_sum,
+      scroll_n: a.scroll_n,
+    },
+  );
 }
 
 /** Headline figures the engine does not compute, taken from the rollup path's. */
@@ -207,22 +203,8 @@ function headlineOf(run: Runner, range: DayRange, legacy: Headline): Headline {
 }
 
 function trendOf(run: Runner, range: DayRange): TrendPoint[] {
-  const days = new Map(
-    run(range, "time:day", ["pageviews", "visits", "events"]).map((r) => [r.value, r.a]),
-  );
-  const points: TrendPoint[] = [];
-  for (let date = range.from; date <= range.to; date = addDays(date, 1)) {
-    const a = days.get(date);
-    points.push({
-      date,
-      visits: a?.pageviews ?? 0,
-      visitors: a?.visitors ?? 0,
-      sessions: a?.visits ?? 0,
-      bounces: a?.bounces ?? 0,
-      events: a?.events ?? 0,
-    });
-  }
-  return points;
+  const rows = run(range, "time:day", ["pageviews", "visits", "events"]);
+  return trend(range, new Map(rows.map((r) => [r.value, totalsOf(r.a)])));
 }
 
 /** One overview list (lib/query/dimensions.ts `OverviewListSpec`) of `dimension` over `range`. */
