@@ -11,17 +11,10 @@ import type { StatsFilters } from "../lib/db/stats_source.ts";
 import { engineOverview, type OverviewView } from "../lib/stats/engine_overview.ts";
 import { refreshRollups, statsOverview } from "../lib/stats/mod.ts";
 import type { OverviewQuery } from "../lib/stats/params.ts";
+import type { TrendPoint } from "../lib/stats/overview.ts";
 import { createTestApp, type TestApp } from "./_helpers.ts";
+import { rng } from "./_random.ts";
 import { event, SITE, view } from "./_stats_fixture.ts";
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const START = Date.parse("2026-11-14T00:00:00.000Z");
 const DAYS = 7;
@@ -94,6 +87,16 @@ function generate(seed: number): { views: ViewRow[]; events: EventRow[] } {
       }
     }
   }
+  // A visit crossing midnight: one session (its tab's id), a new daily visitor id after midnight.
+  for (
+    const [visitor, at, path] of [["x-11-17", "2026-11-17T23:50:00.000Z", "/"], [
+      "x-11-18",
+      "2026-11-18T00:10:00.000Z",
+      "/docs",
+    ]]
+  ) {
+    views.push(view({ visitor_id: visitor, session_id: "x-s", path, created_at: at }));
+  }
   // A batch-API event: no visitor, no session.
   events.push(event({
     event_type: "custom",
@@ -122,55 +125,78 @@ function query(filters: StatsFilters, compare = false): OverviewQuery {
   return { siteId: SITE, from: "2026-11-15", to: "2026-11-20", filters, compare, limit: null };
 }
 
-/**
- * Under a filter the two count different events: the raw-row overview the events of visitors with
- * a matching view, the engine the events that match themselves (their own page; for a visit's
- * attributes, those of the session they belong to), as lib/db/query/compile.ts defines. These are
- * the engine's, counted here from the rows.
- */
-function engineEvents(filters: StatsFilters, q: OverviewQuery) {
-  const sk = (r: { session_id: unknown; visitor_id: unknown }) =>
-    r.session_id !== null ? `s${r.session_id}` : r.visitor_id !== null ? `v${r.visitor_id}` : "";
-  const kept = (r: { bot_score: unknown; visitor_id: unknown }) =>
-    Number(r.bot_score) < BOT_SCORE_THRESHOLD && r.visitor_id !== EXCLUDED;
-  const entries = new Map<string, ViewRow>();
-  for (const v of [...DATA.views].sort((a, b) => a.created_at! < b.created_at! ? -1 : 1)) {
-    if (kept(v) && !entries.has(sk(v))) entries.set(sk(v), v);
-  }
-  const of = (e: EventRow, column: keyof ViewRow, empty: string) =>
-    String(entries.get(sk(e))?.[column] ?? empty);
-  const matches = (e: EventRow) =>
-    Object.entries(filters).every(([name, value]) => {
+const sk = (r: { session_id: unknown; visitor_id: unknown }) =>
+  r.session_id !== null ? `s${r.session_id}` : r.visitor_id !== null ? `v${r.visitor_id}` : "";
+const kept = (r: { bot_score: unknown; visitor_id: unknown }) =>
+  Number(r.bot_score) < BOT_SCORE_THRESHOLD && r.visitor_id !== EXCLUDED;
+const byTime = [...DATA.views].sort((a, b) => a.created_at! < b.created_at! ? -1 : 1);
+/** Each session's kept views, first first. */
+const SESSIONS = new Map<string, ViewRow[]>();
+for (const v of byTime.filter(kept)) SESSIONS.set(sk(v), [...SESSIONS.get(sk(v)) ?? [], v]);
+
+/** Whether a view or an event matches the overview's filters as the engine reads them: its own
+ * page; for a view its own attributes, for an event those of its session's first view. */
+function matcher(filters: StatsFilters) {
+  return (row: ViewRow | EventRow, attrs: Partial<ViewRow> | undefined) => {
+    const of = (column: keyof ViewRow, empty: string) => String(attrs?.[column] ?? empty);
+    return Object.entries(filters).every(([name, value]) => {
       switch (name) {
         case "path":
-          return e.path === value;
+          return row.path === value;
         case "path_contains":
-          return String(e.path).includes(value);
+          return String(row.path).includes(value);
         case "referrer":
-          return of(e, "referrer_domain", "direct") === value;
+          return of("referrer_domain", "direct") === value;
         case "country":
-          return of(e, "country_code", "unknown") === value;
+          return of("country_code", "unknown") === value;
         case "device":
-          return of(e, "device_type", "unknown") === value;
+          return of("device_type", "unknown") === value;
         default:
-          return of(e, name as keyof ViewRow, "(none)") === value;
+          return of(name as keyof ViewRow, "(none)") === value;
       }
     });
+  };
+}
+
+/**
+ * The engine's definitions where they differ from the rollup and raw-row overview's, counted here
+ * from the rows. Under a filter, the events that match themselves (the raw-row overview: the
+ * events of visitors with a matching view). In the daily trend, a session counts on each day it
+ * has a matching view (the rollups: on the day of its first view only) — so a visit crossing
+ * midnight is in both days' `sessions`.
+ */
+function engineFigures(filters: StatsFilters, q: OverviewQuery) {
+  const matches = matcher(filters);
+  const inRange = (at: unknown) => String(at).slice(0, 10) >= q.from && String(at) < `${q.to}z`;
   const days = new Map<string, number>();
   let engaged = 0, engagedN = 0, scroll = 0, scrollN = 0;
   for (const e of DATA.events) {
+    if (!inRange(e.created_at) || !kept(e) || !matches(e, SESSIONS.get(sk(e))?.[0])) continue;
     const day = String(e.created_at).slice(0, 10);
-    if (day < q.from || day > q.to || !kept(e) || !matches(e)) continue;
     days.set(day, (days.get(day) ?? 0) + 1);
     if (e.event_type !== "pageview_end") continue;
     if (e.engaged_ms !== null) [engaged, engagedN] = [engaged + Number(e.engaged_ms), engagedN + 1];
     if (e.scroll_pct !== null) [scroll, scrollN] = [scroll + Number(e.scroll_pct), scrollN + 1];
   }
+  const active = new Map<string, Set<string>>();
+  for (const v of byTime) {
+    const session = SESSIONS.get(sk(v));
+    if (!kept(v) || !inRange(v.created_at) || !matches(v, v)) continue;
+    if (!inRange(session![0].created_at)) continue;
+    const day = String(v.created_at).slice(0, 10);
+    active.set(day, (active.get(day) ?? new Set()).add(sk(v)));
+  }
+  const sessionsOn = (day: string) => [...active.get(day) ?? []];
   return {
     events: [...days.values()].reduce((a, b) => a + b, 0),
     avg_engagement_ms: engagedN ? Math.round(engaged / engagedN) : 0,
     avg_scroll_pct: scrollN ? Math.round((scroll / scrollN) * 10) / 10 : 0,
-    trend: (day: string) => days.get(day) ?? 0,
+    trend: (point: TrendPoint) => ({
+      ...point,
+      events: days.get(point.date) ?? 0,
+      sessions: sessionsOn(point.date).length,
+      bounces: sessionsOn(point.date).filter((k) => SESSIONS.get(k)!.length === 1).length,
+    }),
   };
 }
 
@@ -183,13 +209,12 @@ function assertSameOverview(t: TestApp, q: OverviewQuery) {
   const actual = engineOverview(t.services, q, HIDE);
   assert.equal(actual.source.kind, "engine");
   assert.deepEqual(Object.keys(actual), Object.keys(expected), "the same fields, in order");
-  const filtered = Object.keys(q.filters).length > 0;
-  if (filtered) {
-    const events = engineEvents(q.filters, q);
-    for (const key of EVENT_FIGURES) expected[key] = events[key];
-    for (const point of expected.daily_trend) point.events = events.trend(point.date);
+  const engine = engineFigures(q.filters, q);
+  if (Object.keys(q.filters).length > 0) {
+    for (const key of EVENT_FIGURES) expected[key] = engine[key];
     assert.ok(actual.events > 0, "the filter keeps events");
   }
+  expected.daily_trend = expected.daily_trend.map(engine.trend);
   for (const key of Object.keys(expected) as (keyof typeof expected)[]) {
     if (key === "source") continue;
     assert.deepEqual(actual[key], expected[key], `${JSON.stringify(q.filters)}: ${key}`);
@@ -201,6 +226,10 @@ Deno.test("engine overview: unfiltered, every field as the rollups say (and comp
   const q = query({}, true);
   assert.ok(statsOverview(t.services, q).pageviews > 50, "the data has views to count");
   assertSameOverview(t, q);
+  // The visit crossing into the 18th: the rollups count it on the 17th, the engine on both days.
+  const day = (o: { daily_trend: TrendPoint[] }) =>
+    o.daily_trend.find((p) => p.date === "2026-11-18")!.sessions;
+  assert.equal(day(engineOverview(t.services, q, HIDE)), day(statsOverview(t.services, q)) + 1);
 });
 
 const FILTERS: StatsFilters[] = [

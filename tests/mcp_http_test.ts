@@ -120,6 +120,26 @@ Deno.test("mcp http: the traffic tools answer from the stats fixture", async () 
     country: "fi",
   });
   assert.deepEqual([finland.data.visits, finland.data.unique_visitors], [6, 3]);
+  // The query engine's filters (any dimension, and/or/not) and bot setting.
+  const engine = await call(client, "analytics_overview", {
+    site_id: SITE,
+    days: 2,
+    filters: [["is", "visit:country", ["FI"]]],
+  });
+  assert.deepEqual([engine.data.visits, engine.data.unique_visitors], [6, 3]);
+  assert.equal(engine.data.source.kind, "engine");
+  const notFinland = await call(client, "top_pages", {
+    site_id: SITE,
+    days: 2,
+    filters: [["not", ["is", "visit:country", ["FI"]]]],
+  });
+  assert.equal(notFinland.data.visits, 13 - 6);
+  const onlyBots = await call(client, "analytics_overview", {
+    site_id: SITE,
+    days: 2,
+    bots: "only",
+  });
+  assert.equal(onlyBots.data.visits, 2, "the fixture's bot viewed two pages");
 
   const top = await call(client, "top_pages", { site_id: SITE, days: 2, limit: 3 });
   assert.deepEqual(top.data.pages, [

@@ -13,19 +13,11 @@ import { METRICS } from "../lib/query/metrics.ts";
 import { FILTER_OPERATORS, QUERY_BODY, resolveQuery } from "../lib/query/model.ts";
 import { runQuery } from "../lib/query/run.ts";
 import { createTestApp, type TestApp } from "./_helpers.ts";
+import { rng } from "./_random.ts";
 import { event, view } from "./_stats_fixture.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Random rows
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SITES = ["alpha", "beta"];
 const START = Date.parse("2026-11-16T00:00:00.000Z");

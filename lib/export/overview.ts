@@ -2,7 +2,8 @@
 // layout, with more in it): the headline figures against the previous period, the daily trend and
 // every top list, each section a table with its own header. Aggregates only: public mode serves
 // the sections lib/public/policy.ts lists.
-import type { Overview } from "../stats/mod.ts";
+import { OVERVIEW_DIMENSIONS, type OverviewListSpec } from "../query/dimensions.ts";
+import type { Overview, OverviewLists } from "../stats/mod.ts";
 import type { CsvSection, CsvValue } from "./csv.ts";
 
 /** Rows per top list in the file (the stats API's maximum). */
@@ -36,10 +37,46 @@ function summaryRows(o: Overview): CsvValue[][] {
   });
 }
 
-const views = <T>(rows: T[], key: keyof T) =>
-  rows.map((
-    r,
-  ) => [r[key] as CsvValue, (r as { views: number }).views, (r as { visitors: number }).visitors]);
+/** The CSV columns of each kind of overview list row (lib/query/dimensions.ts). */
+const LIST_COLUMNS: Record<OverviewListSpec["rows"], [header: string, field: string][]> = {
+  views: [["pageviews", "views"], ["visitors", "visitors"]],
+  visits: [["pageviews", "visits"], ["visitors", "visitors"]],
+  entries: [["sessions", "sessions"], ["bounces", "bounces"], ["bounce_rate_pct", "bounce_rate"]],
+  exits: [["sessions", "sessions"]],
+};
+
+/** The section of one of the overview's dimension lists, as the registry declares it. */
+function listSection(o: Overview, list: OverviewListSpec): CsvSection {
+  const columns = LIST_COLUMNS[list.rows];
+  const rows = o[list.key as keyof OverviewLists] as unknown as Record<string, CsvValue>[];
+  return {
+    title: list.title,
+    header: [list.field, ...columns.map(([header]) => header)],
+    rows: rows.map((r) => [r[list.field], ...columns.map(([, field]) => r[field])]),
+  };
+}
+
+/** Sections of lists the engine has no dimension for, after the list they follow. */
+const AFTER: Record<string, (o: Overview) => CsvSection[]> = {
+  // Only when the geo database has them (ECHELON_GEOIP_DB with a city database).
+  countries: (o) => [
+    ...(o.regions.length === 0 ? [] : [{
+      title: "Regions",
+      header: ["country_code", "region", "pageviews", "visitors"],
+      rows: o.regions.map((r) => [r.country_code, r.region, r.visits, r.visitors]),
+    }]),
+    ...(o.cities.length === 0 ? [] : [{
+      title: "Cities",
+      header: ["country_code", "region", "city", "pageviews", "visitors"],
+      rows: o.cities.map((r) => [r.country_code, r.region, r.city, r.visits, r.visitors]),
+    }]),
+  ],
+  os_systems: (o) => [{
+    title: "Screen resolutions",
+    header: ["resolution", "pageviews", "visitors"],
+    rows: o.resolutions.map((r) => [r.resolution, r.views, r.visitors]),
+  }],
+};
 
 /** The file's sections (small: every list is capped at EXPORT_LIST_LIMIT rows). */
 export function overviewSections(o: Overview, generatedAt: string): CsvSection[] {
@@ -72,87 +109,9 @@ export function overviewSections(o: Overview, generatedAt: string): CsvSection[]
         d,
       ) => [d.date, d.visits, d.visitors, d.sessions, d.bounces, d.events]),
     },
-    {
-      title: "Top pages",
-      header: ["path", "pageviews", "visitors"],
-      rows: views(o.top_paths, "path"),
-    },
-    {
-      title: "Entry pages",
-      header: ["path", "sessions", "bounces", "bounce_rate_pct"],
-      rows: o.entry_pages.map((r) => [r.path, r.sessions, r.bounces, r.bounce_rate]),
-    },
-    {
-      title: "Exit pages",
-      header: ["path", "sessions"],
-      rows: o.exit_pages.map((r) => [r.path, r.sessions]),
-    },
-    {
-      title: "Referrers",
-      header: ["domain", "pageviews", "visitors"],
-      rows: views(o.referrer_domains, "domain"),
-    },
-    {
-      title: "Referrer types",
-      header: ["referrer_type", "pageviews", "visitors"],
-      rows: views(o.referrers, "referrer_type"),
-    },
-    {
-      title: "UTM sources",
-      header: ["utm_source", "pageviews", "visitors"],
-      rows: views(o.utm_sources, "utm_source"),
-    },
-    {
-      title: "UTM mediums",
-      header: ["utm_medium", "pageviews", "visitors"],
-      rows: views(o.utm_mediums, "utm_medium"),
-    },
-    {
-      title: "UTM campaigns",
-      header: ["utm_campaign", "pageviews", "visitors"],
-      rows: views(o.utm_campaigns, "utm_campaign"),
-    },
-    {
-      title: "Countries",
-      header: ["country_code", "pageviews", "visitors"],
-      rows: o.countries.map((r) => [r.country_code, r.visits, r.visitors]),
-    },
-    // Only when the geo database has them (ECHELON_GEOIP_DB with a city database).
-    ...(o.regions.length === 0 ? [] : [{
-      title: "Regions",
-      header: ["country_code", "region", "pageviews", "visitors"],
-      rows: o.regions.map((r) => [r.country_code, r.region, r.visits, r.visitors]),
-    }]),
-    ...(o.cities.length === 0 ? [] : [{
-      title: "Cities",
-      header: ["country_code", "region", "city", "pageviews", "visitors"],
-      rows: o.cities.map((r) => [r.country_code, r.region, r.city, r.visits, r.visitors]),
-    }]),
-    {
-      title: "Devices",
-      header: ["device_type", "pageviews", "visitors"],
-      rows: o.devices.map((r) => [r.device_type, r.visits, r.visitors]),
-    },
-    {
-      title: "Browsers",
-      header: ["browser", "pageviews", "visitors"],
-      rows: views(o.browsers, "browser"),
-    },
-    {
-      title: "Operating systems",
-      header: ["os_name", "pageviews", "visitors"],
-      rows: views(o.os_systems, "os_name"),
-    },
-    {
-      title: "Screen resolutions",
-      header: ["resolution", "pageviews", "visitors"],
-      rows: views(o.resolutions, "resolution"),
-    },
-    {
-      title: "Screen classes",
-      header: ["screen_class", "pageviews", "visitors"],
-      rows: views(o.screen_classes, "screen_class"),
-    },
+    ...OVERVIEW_DIMENSIONS.flatMap((
+      d,
+    ) => [listSection(o, d.overview), ...(AFTER[d.overview.key]?.(o) ?? [])]),
     {
       title: "Outbound links",
       header: ["url", "clicks", "visitors"],

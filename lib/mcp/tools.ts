@@ -10,7 +10,7 @@ import * as summary from "./summaries.ts";
 import { DELTA_KEYS, type DeltaKey, deltas } from "../stats/change.ts";
 import { NOT_PUBLIC } from "../public/refusal.ts";
 import { QUERY_PATH } from "../api/operations/query.ts";
-import { QUERY_BODY } from "../query/model.ts";
+import { FILTER_OPERATORS, QUERY_BODY } from "../query/model.ts";
 import { DIMENSIONS, PROP_PREFIX } from "../query/dimensions.ts";
 import { METRICS } from "../query/metrics.ts";
 
@@ -46,8 +46,31 @@ const FILTERS = {
   utm_medium: text(256).optional().describe("utm_medium value"),
   utm_campaign: text(256).optional().describe("utm_campaign value"),
 };
-type Filters = { [K in keyof typeof FILTERS]?: string };
-const FILTER_KEYS = Object.keys(FILTERS) as (keyof typeof FILTERS)[];
+/** The query engine's filters and bot setting on the overview (GET /api/stats/overview). */
+const ENGINE_FILTERS = {
+  filters: z.array(z.unknown()).max(20).optional().describe(
+    "Query engine filters in POST /api/v2/query's syntax, ANDed with the named filters: e.g. " +
+      '[["is", "visit:country", ["DE"]], ["not", ["contains", "event:page", ["/blog"]]]]; ' +
+      `operators ${FILTER_OPERATORS.join(", ")}, and, or, not; dimensions ` +
+      `${DIMENSIONS.filter((d) => d.level !== "time").map((d) => d.key).join(", ")}, ` +
+      `${PROP_PREFIX}<key>; a saved segment ["is", "segment", [<id>]]`,
+  ),
+  bots: z.enum(["hide", "show", "only"]).optional().describe(
+    "hide (default) counts people; show counts bots too; only counts the bots alone",
+  ),
+};
+type Filters = { [K in keyof typeof FILTERS]?: string } & {
+  filters?: unknown[];
+  bots?: "hide" | "show" | "only";
+};
+const FILTER_KEYS = [...Object.keys(FILTERS), ...Object.keys(ENGINE_FILTERS)] as (keyof Filters)[];
+
+/** A tool's arguments as query values: the engine filters as their JSON text. */
+function queryOf(args: Record<string, unknown>): Record<string, QueryValue> {
+  return Object.fromEntries(
+    Object.entries(args).map(([k, v]) => [k, Array.isArray(v) ? JSON.stringify(v) : v]),
+  ) as Record<string, QueryValue>;
+}
 
 /** Sites per list_sites call unless asked otherwise (the API pages its list). */
 const LIST_SITES_LIMIT = 100;
@@ -99,9 +122,9 @@ async function getUnlessNotPublic(
 }
 
 function pickFilters(args: Filters): Filters {
-  const picked: Filters = {};
+  const picked: Record<string, unknown> = {};
   for (const key of FILTER_KEYS) if (args[key] !== undefined) picked[key] = args[key];
-  return picked;
+  return picked as Filters;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -154,7 +177,7 @@ function apiTool<S extends z.ZodRawShape>(def: {
   return tool({
     ...rest,
     async run(client, args) {
-      const data = await get(client, path, args as Record<string, QueryValue>);
+      const data = await get(client, path, queryOf(args as Record<string, unknown>));
       return { summary: summarize(data), data };
     },
   });
@@ -188,11 +211,13 @@ export const TOOLS: readonly ToolDefinition[] = [
       "exit pages, referrers, UTM values, countries, devices, browsers, OS, screen sizes, " +
       "outbound links, downloads, custom events, web vitals and the daily trend of one site " +
       "over a period. Bots and excluded visitors are not counted. Optional filters narrow " +
-      "every figure to matching page views.",
+      "every figure to matching page views; `filters` takes the query engine's (any dimension, " +
+      "and/or/not, saved segments) and `bots` counts bots.",
     input: {
       site_id: siteId,
       ...RANGE,
       ...FILTERS,
+      ...ENGINE_FILTERS,
       limit: z.number().int().min(1).max(100).optional().describe("Length of each top list (20)"),
     },
     path: "/api/stats/overview",
@@ -339,10 +364,14 @@ export const TOOLS: readonly ToolDefinition[] = [
       site_id: siteId,
       ...RANGE,
       ...FILTERS,
+      ...ENGINE_FILTERS,
       limit: z.number().int().min(1).max(100).default(10).describe("How many pages (10)"),
     },
     async run(client, args) {
-      const overview = await get(client, "/api/stats/overview", args) as Record<string, unknown>;
+      const overview = await get(client, "/api/stats/overview", queryOf(args)) as Record<
+        string,
+        unknown
+      >;
       const data = {
         site_id: overview.site_id,
         from: overview.from,
@@ -373,11 +402,12 @@ export const TOOLS: readonly ToolDefinition[] = [
       previous_from: day.optional().describe("First day of the period to compare against"),
       previous_to: day.optional().describe("Last day of the period to compare against"),
       ...FILTERS,
+      ...ENGINE_FILTERS,
     },
     async run(client, args) {
       const { site_id, days, from, to, previous_from, previous_to } = args;
       const filters = pickFilters(args);
-      const base = { site_id, ...filters, limit: 1 };
+      const base = { site_id, ...queryOf(filters), limit: 1 };
       if ((previous_from === undefined) !== (previous_to === undefined)) {
         throw new Error("previous_from and previous_to go together: give both or neither");
       }

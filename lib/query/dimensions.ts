@@ -35,6 +35,30 @@ export type DimensionSource =
   | { kind: "field"; field: RowField }
   | { kind: "prop" };
 
+/**
+ * How the overview (lib/stats/overview.ts `OverviewLists`) lists a dimension's values: the list,
+ * its heading (the CSV section's title), the rows' value field (and CSV column), what each row
+ * counts and how many rows it keeps. lib/stats/engine_overview.ts fills the lists from these and
+ * lib/export/overview.ts writes their CSV sections.
+ */
+export interface OverviewListSpec {
+  key: string;
+  title: string;
+  field: string;
+  /**
+   * views: `{field, views, visitors}` (page views); visits: the same counts named `visits`;
+   * entries: `{field, sessions, bounces, bounce_rate}` (sessions entering there); exits:
+   * `{field, sessions}` (sessions leaving there).
+   */
+  rows: "views" | "visits" | "entries" | "exits";
+  /** top: the request's limit (default 20); all: every value; a number: that default. */
+  length: "top" | "all" | number;
+  /** Rows without a value (the dimension's `empty`) are left out. */
+  skipEmpty?: boolean;
+  /** Only views whose `dimension` is none of `values` are counted. */
+  exclude?: { dimension: string; values: string[] };
+}
+
 export interface DimensionSpec {
   key: string;
   label: string;
@@ -47,6 +71,8 @@ export interface DimensionSpec {
   level: "row" | "session" | "time";
   /** The value of a row without one (filters compare against it too). */
   empty: string;
+  /** The overview's list of this dimension, if it has one. */
+  overview?: OverviewListSpec;
 }
 
 const NONE = "(none)";
@@ -66,7 +92,7 @@ const field = (
   f: RowField,
   label: string,
   csvHeader: string,
-  options: { level?: "row" | "session"; empty?: string } = {},
+  options: { level?: "row" | "session"; empty?: string; overview?: OverviewListSpec } = {},
 ): DimensionSpec => ({
   key,
   label,
@@ -74,41 +100,89 @@ const field = (
   from: { kind: "field", field: f },
   level: options.level ?? "row",
   empty: options.empty ?? NONE,
+  ...(options.overview ? { overview: options.overview } : {}),
 });
 
+/** An overview list of page views (and visitors) by value. */
+const views = (
+  key: string,
+  title: string,
+  field: string,
+  more: Partial<OverviewListSpec> = {},
+): OverviewListSpec => ({ key, title, field, rows: "views", length: "top", ...more });
+
+// In the overview's order: its lists, and its CSV sections, follow this order.
 export const DIMENSIONS: readonly DimensionSpec[] = [
   time("hour", "Hour"),
   time("day", "Day"),
   time("week", "Week (from Monday)"),
   time("month", "Month"),
-  field("event:page", "page", "Page", "page"),
+  field("event:page", "page", "Page", "page", {
+    overview: views("top_paths", "Top pages", "path"),
+  }),
   // Views are "pageview"; events are their custom name, else their type (outbound, download…).
   field("event:name", "name", "Event", "event"),
-  field("visit:entry_page", "entry_page", "Entry page", "entry_page", { level: "session" }),
-  field("visit:exit_page", "exit_page", "Exit page", "exit_page", { level: "session" }),
+  field("visit:entry_page", "entry_page", "Entry page", "entry_page", {
+    level: "session",
+    overview: views("entry_pages", "Entry pages", "path", { rows: "entries" }),
+  }),
+  field("visit:exit_page", "exit_page", "Exit page", "exit_page", {
+    level: "session",
+    overview: views("exit_pages", "Exit pages", "path", { rows: "exits" }),
+  }),
   field("visit:source", "source", "Source", "source", {
     level: "session",
     empty: "Direct / None",
   }),
   field("visit:referrer", "referrer", "Referrer", "referrer"),
   // Echelon: each view's referrer host ("www." removed), internal ones included (the overview's
-  // `referrer` filter); the referrer_domains list leaves the internal ones out.
-  field("visit:referrer_domain", "referrer_domain", "Referrer domain", "referrer_domain"),
+  // `referrer` filter); the overview's referrer list leaves the internal ones out.
+  field("visit:referrer_domain", "referrer_domain", "Referrer domain", "referrer_domain", {
+    overview: views("referrer_domains", "Referrers", "domain", {
+      skipEmpty: true,
+      exclude: { dimension: "visit:referrer_type", values: ["internal"] },
+    }),
+  }),
   field("visit:referrer_type", "referrer_type", "Referrer type", "referrer_type", {
     empty: "direct_or_unknown",
+    overview: views("referrers", "Referrer types", "referrer_type", { length: "all" }),
   }),
-  field("visit:utm_source", "utm_source", "UTM source", "utm_source"),
-  field("visit:utm_medium", "utm_medium", "UTM medium", "utm_medium"),
-  field("visit:utm_campaign", "utm_campaign", "UTM campaign", "utm_campaign"),
+  field("visit:utm_source", "utm_source", "UTM source", "utm_source", {
+    overview: views("utm_sources", "UTM sources", "utm_source", { skipEmpty: true }),
+  }),
+  field("visit:utm_medium", "utm_medium", "UTM medium", "utm_medium", {
+    overview: views("utm_mediums", "UTM mediums", "utm_medium", { skipEmpty: true }),
+  }),
+  field("visit:utm_campaign", "utm_campaign", "UTM campaign", "utm_campaign", {
+    overview: views("utm_campaigns", "UTM campaigns", "utm_campaign", { skipEmpty: true }),
+  }),
   field("visit:utm_content", "utm_content", "UTM content", "utm_content"),
   field("visit:utm_term", "utm_term", "UTM term", "utm_term"),
-  field("visit:country", "country", "Country", "country", { empty: UNKNOWN }),
-  field("visit:device", "device", "Device", "device", { empty: UNKNOWN }),
-  field("visit:os", "os", "Operating system", "os", { empty: UNKNOWN }),
-  field("visit:browser", "browser", "Browser", "browser", { empty: UNKNOWN }),
+  field("visit:country", "country", "Country", "country", {
+    empty: UNKNOWN,
+    overview: views("countries", "Countries", "country_code", { rows: "visits", length: 10 }),
+  }),
+  field("visit:device", "device", "Device", "device", {
+    empty: UNKNOWN,
+    overview: views("devices", "Devices", "device_type", { rows: "visits", length: "all" }),
+  }),
+  field("visit:browser", "browser", "Browser", "browser", {
+    empty: UNKNOWN,
+    overview: views("browsers", "Browsers", "browser"),
+  }),
+  field("visit:os", "os", "Operating system", "os", {
+    empty: UNKNOWN,
+    overview: views("os_systems", "Operating systems", "os_name"),
+  }),
   // Screen width classes (Bootstrap's breakpoints: xs < 576 ≤ sm < 768 ≤ md < 992 ≤ lg < 1200 ≤
   // xl < 1920 ≤ xxl), as the overview's screen_classes list.
-  field("visit:screen", "screen", "Screen", "screen", { empty: UNKNOWN }),
+  field("visit:screen", "screen", "Screen", "screen", {
+    empty: UNKNOWN,
+    overview: views("screen_classes", "Screen classes", "screen_class", {
+      length: "all",
+      skipEmpty: true,
+    }),
+  }),
   // The bot report: each view's or event's own bot score in SCORE_BUCKETS, its stored main reason
   // (bot_reason: rows counted as human have none) and a view's proof-of-work verdict (events have
   // none). Only rows the query's bot setting keeps are counted: ask with `bots: "show"` or "only".
@@ -118,6 +192,10 @@ export const DIMENSIONS: readonly DimensionSpec[] = [
     empty: "none",
   }),
 ];
+
+/** The dimensions the overview lists, in its order. */
+export const OVERVIEW_DIMENSIONS: readonly (DimensionSpec & { overview: OverviewListSpec })[] =
+  DIMENSIONS.filter((d): d is DimensionSpec & { overview: OverviewListSpec } => !!d.overview);
 
 const BY_KEY = new Map(DIMENSIONS.map((d) => [d.key, d]));
 

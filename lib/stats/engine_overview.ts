@@ -10,14 +10,18 @@
 // overview's filters and the view's where they can be written as those (`legacyFilters`); where
 // they cannot (an `or`, a `not`, another dimension, a bot setting), those fields are not narrowed
 // and `source.unfiltered` names them.
+import {
+  type DimensionSpec,
+  OVERVIEW_DIMENSIONS,
+  type OverviewListSpec,
+} from "../query/dimensions.ts";
 import type { Aggregates } from "../query/metrics.ts";
 import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
 import { type BotMode, type Filter, isCondition, MAX_LIMIT, type Query } from "../query/model.ts";
 import { runAggregates } from "../query/run.ts";
-import { addDays } from "../db/rollups.ts";
 import type { StatsFilters } from "../db/stats_source.ts";
 import { deltas } from "./change.ts";
-import type { Totals } from "./delta.ts";
+import { emptyTotals, type Totals } from "./delta.ts";
 import {
   type Headline,
   headline,
@@ -26,6 +30,7 @@ import {
   rawCoverageFrom,
   type StatsContext,
   statsOverview,
+  trend,
   type TrendPoint,
 } from "./overview.ts";
 import { type DayRange, type OverviewQuery, previousRange, rangeDays } from "./params.ts";
@@ -167,28 +172,24 @@ function top(rows: Row[], count: (a: Aggregates) => number, n: number | null): R
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const ratio = (a: number, b: number, digits = 0) => (b > 0 ? round(a / b, digits) : 0);
 
-/** The engine's headline sums as rollup totals; the rest (interaction, proofs) from `legacy`. */
+/** The engine's sums as rollup totals (those it does not compute stay 0). */
 function totalsOf(a: Aggregates | undefined): Totals {
-  return {
-    views: a?.pageviews ?? 0,
-    visitors: a?.visitors ?? 0,
-    sessions: a?.visits ?? 0,
-    bounces: a?.bounces ?? 0,
-    session_views: a?.session_views ?? 0,
-    session_ms: a?.duration_ms ?? 0,
-    interaction_ms: 0,
-    interaction_n: 0,
-    events: a?.events ?? 0,
-    engaged_ms: a?.engaged_ms ?? 0,
-    engaged_n: a?.engaged_n ?? 0,
-    scroll_pct: a?.scroll_sum ?? 0,
-    scroll_n: a?.scroll_n ?? 0,
-    verified_visitors: 0,
-    unverified_views: 0,
-    unverified_visitors: 0,
-    excluded_views: 0,
-    excluded_visitors: 0,
-  };
+  return Object.assign(
+    emptyTotals(),
+    a && {
+      views: a.pageviews,
+      visitors: a.visitors,
+      sessions: a.visits,
+      bounces: a.bounces,
+      session_views: a.session_views,
+      session_ms: a.duration_ms,
+      events: a.events,
+      engaged_ms: a.engaged_ms,
+      engaged_n: a.engaged_n,
+      scroll_pct: a.scroll_sum,
+      scroll_n: a.scroll_n,
+    },
+  );
 }
 
 /** Headline figures the engine does not compute, taken from the rollup path's. */
@@ -202,105 +203,51 @@ function headlineOf(run: Runner, range: DayRange, legacy: Headline): Headline {
 }
 
 function trendOf(run: Runner, range: DayRange): TrendPoint[] {
-  const days = new Map(
-    run(range, "time:day", ["pageviews", "visits", "events"]).map((r) => [r.value, r.a]),
-  );
-  const points: TrendPoint[] = [];
-  for (let date = range.from; date <= range.to; date = addDays(date, 1)) {
-    const a = days.get(date);
-    points.push({
-      date,
-      visits: a?.pageviews ?? 0,
-      visitors: a?.visitors ?? 0,
-      sessions: a?.visits ?? 0,
-      bounces: a?.bounces ?? 0,
-      events: a?.events ?? 0,
-    });
-  }
-  return points;
+  const rows = run(range, "time:day", ["pageviews", "visits", "events"]);
+  return trend(range, new Map(rows.map((r) => [r.value, totalsOf(r.a)])));
 }
 
-type EngineListKey =
-  | "top_paths"
-  | "entry_pages"
-  | "exit_pages"
-  | "referrers"
-  | "referrer_domains"
-  | "utm_sources"
-  | "utm_mediums"
-  | "utm_campaigns"
-  | "countries"
-  | "devices"
-  | "os_systems"
-  | "browsers"
-  | "screen_classes";
+/** One overview list (lib/query/dimensions.ts `OverviewListSpec`) of `dimension` over `range`. */
+function listOf(
+  run: Runner,
+  range: DayRange,
+  dimension: DimensionSpec & { overview: OverviewListSpec },
+  limit: number | null,
+): Record<string, unknown>[] {
+  const list = dimension.overview;
+  const n = list.length === "all" ? null : limit ?? (list.length === "top" ? 20 : list.length);
+  const exclude: Filter | undefined = list.exclude && { op: "is_not", ...list.exclude };
+  const sessions = list.rows === "entries" || list.rows === "exits";
+  const rows = run(range, dimension.key, [sessions ? "visits" : "pageviews"], exclude)
+    .filter((r) => !list.skipEmpty || r.value !== dimension.empty);
+  const field = list.field;
+  switch (list.rows) {
+    case "entries":
+      return top(rows, visits, n).map((r) => ({
+        [field]: r.value,
+        sessions: r.a.visits,
+        bounces: r.a.bounces,
+        bounce_rate: ratio(r.a.bounces * 100, r.a.visits, 1),
+      }));
+    case "exits":
+      return top(rows, visits, n).map((r) => ({ [field]: r.value, sessions: r.a.visits }));
+    default:
+      return top(rows, views, n).map((r) => ({
+        [field]: r.value,
+        [list.rows]: r.a.pageviews,
+        visitors: r.a.visitors,
+      }));
+  }
+}
 
 const views = (a: Aggregates) => a.pageviews;
 const visits = (a: Aggregates) => a.visits;
 
-/** A list of views and visitors by one dimension, rows with the dimension's `empty` left out. */
-function viewList(
-  run: Runner,
-  range: DayRange,
-  dimension: string,
-  field: string,
-  n: number | null,
-  options: { count?: string; drop?: string; also?: Filter } = {},
-) {
-  const rows = run(range, dimension, ["pageviews"], options.also)
-    .filter((r) => options.drop === undefined || r.value !== options.drop);
-  return top(rows, views, n).map((r) => ({
-    [field]: r.value,
-    [options.count ?? "views"]: r.a.pageviews,
-    visitors: r.a.visitors,
-  }));
-}
-
-function listsOf(
-  run: Runner,
-  range: DayRange,
-  limit: number | null,
-): Pick<OverviewLists, EngineListKey> {
-  const n = limit ?? 20;
-  const entries = run(range, "visit:entry_page", ["visits"]);
-  // deno-lint-ignore no-explicit-any
-  const list = (rows: Record<string, unknown>[]) => rows as any;
-  return {
-    top_paths: list(viewList(run, range, "event:page", "path", n)),
-    entry_pages: top(entries, visits, n).map((r) => ({
-      path: r.value,
-      sessions: r.a.visits,
-      bounces: r.a.bounces,
-      bounce_rate: ratio(r.a.bounces * 100, r.a.visits, 1),
-    })),
-    exit_pages: top(run(range, "visit:exit_page", ["visits"]), visits, n).map((r) => ({
-      path: r.value,
-      sessions: r.a.visits,
-    })),
-    referrers: list(viewList(run, range, "visit:referrer_type", "referrer_type", null)),
-    referrer_domains: list(viewList(run, range, "visit:referrer_domain", "domain", n, {
-      drop: "(none)",
-      also: { op: "is_not", dimension: "visit:referrer_type", values: ["internal"] },
-    })),
-    utm_sources: list(
-      viewList(run, range, "visit:utm_source", "utm_source", n, { drop: "(none)" }),
-    ),
-    utm_mediums: list(
-      viewList(run, range, "visit:utm_medium", "utm_medium", n, { drop: "(none)" }),
-    ),
-    utm_campaigns: list(
-      viewList(run, range, "visit:utm_campaign", "utm_campaign", n, { drop: "(none)" }),
-    ),
-    countries: list(
-      viewList(run, range, "visit:country", "country_code", limit ?? 10, { count: "visits" }),
-    ),
-    devices: list(viewList(run, range, "visit:device", "device_type", null, { count: "visits" })),
-    os_systems: list(viewList(run, range, "visit:os", "os_name", n)),
-    browsers: list(viewList(run, range, "visit:browser", "browser", n)),
-    screen_classes: list(
-      viewList(run, range, "visit:screen", "screen_class", null, { drop: "unknown" }),
-    ),
-  };
+/** Every list the engine fills, by its key. */
+function listsOf(run: Runner, range: DayRange, limit: number | null): Partial<OverviewLists> {
+  return Object.fromEntries(
+    OVERVIEW_DIMENSIONS.map((d) => [d.overview.key, listOf(run, range, d, limit)]),
+  );
 }
 
 /**

@@ -324,7 +324,8 @@ export function headline(t: Totals): Headline {
   };
 }
 
-function trend(range: DayRange, days: Map<string, Totals>): TrendPoint[] {
+/** Each day of the range with its figures (zero-filled). */
+export function trend(range: DayRange, days: Map<string, Totals>): TrendPoint[] {
   const points: TrendPoint[] = [];
   for (let date = range.from; date <= range.to; date = addDays(date, 1)) {
     const t = days.get(date);

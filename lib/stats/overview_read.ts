@@ -8,11 +8,19 @@ import type { OverviewView } from "./engine_overview.ts";
 import type { Overview } from "./overview.ts";
 import type { OverviewQuery } from "./params.ts";
 
+/**
+ * The overview's own filters (`path`, `country`…) on the engine too, not only `filters` and
+ * `bots`. Measured at 200k views (30 days, before the engine's per-day aggregates): path=/ 5.4 →
+ * 16.0 s, country=DE 0.4 → 13.3 s; false puts them back on the raw-row path.
+ */
+const OWN_FILTERS_ON_ENGINE = true;
+
 /** Whether the engine computes this overview: a filter (the overview's or the engine's) or a bot
  * setting other than the default. */
 export function engineAnswers(q: OverviewQuery, view: OverviewView): boolean {
-  return Object.values(q.filters).some((value) => value !== undefined) || view.filter !== null ||
-    view.bots.mode !== "hide" || view.bots.threshold !== BOT_SCORE_THRESHOLD;
+  const own = Object.values(q.filters).some((value) => value !== undefined);
+  return (OWN_FILTERS_ON_ENGINE && own) || view.filter !== null || view.bots.mode !== "hide" ||
+    view.bots.threshold !== BOT_SCORE_THRESHOLD;
 }
 
 /** The overview of `q` under `view`, read through `reads` (budgeted, cancellable). */
