@@ -4,7 +4,8 @@
 // to wall time: other processes on a shared machine inflate the latter, much less the former.
 // `--profile` prints a V8 CPU profile summary instead (self and inclusive time by function).
 // Usage: deno run -A bench/pixel_micro.ts [--rounds=15] [--requests=4000]
-//        [--profile[=seconds] [--token-only]]
+//        [--profile[=seconds] [--token-only | --mix=none|visit|fresh]]
+// (--token-only is --mix=fresh; without either the profile interleaves all three)
 import { Session } from "node:inspector";
 import process from "node:process";
 import { createTestApp } from "../tests/_helpers.ts";
@@ -160,7 +161,10 @@ console.log(`rows stored: ${stored?.n}`);
 
 /** Samples the app (both token modes, interleaved) and prints self time by function and file. */
 async function profile(seconds: number): Promise<void> {
-  const tokenOnly = Deno.args.includes("--token-only");
+  const mixArg = Deno.args.find((a) => a.startsWith("--mix="))?.slice(6) ??
+    (Deno.args.includes("--token-only") ? "fresh" : null);
+  const only = mixArg === null ? null : ({ none: 1, visit: 2, fresh: 3 } as const)[mixArg];
+  if (only === undefined) throw new Error(`--mix must be none, visit or fresh, got ${mixArg}`);
   const session = new Session();
   session.connect();
   const post = <T>(method: string, params: object = {}) =>
@@ -178,7 +182,7 @@ async function profile(seconds: number): Promise<void> {
   const end = performance.now() + seconds * 1000;
   let i = 0;
   while (performance.now() < end) {
-    const [, handler, urls] = modes[tokenOnly ? 3 : 1 + (i % 3)];
+    const [, handler, urls] = modes[only ?? 1 + (i % 3)];
     await measure(handler, urls, 2000, i * 2000);
     i++;
     flush();

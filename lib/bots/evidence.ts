@@ -44,28 +44,51 @@ export interface Evidence {
 
 const WIDTH_COUNT = PROBE_TEXT_COUNT * PROBE_FONTS.length;
 const FIELD_COUNT = WIDTH_COUNT + PROBE_FIELDS.length;
-const NUMBER = /^-?[0-9a-z]{1,7}$/;
-const LANG = /^[a-z]{0,8}$/;
+/** The longest base-36 number of the layout: 7 digits (below 2^53, so exact). */
+const MAX_DIGITS = 7;
+const MAX_LANG = 8;
+const ENV_FIELDS = PROBE_FIELDS.filter((name): name is EnvField => name !== "lang");
 
-/** Strict decoding; null when the layout or any value deviates. */
+/**
+ * Strict decoding; null when the layout or any value deviates: FIELD_COUNT - 1 numbers of
+ * `-?[0-9a-z]{1,7}` in base 36, then a language tag of `[a-z]{0,8}`, joined by ".". One pass
+ * over the characters (this runs for every new token on the hit path).
+ */
 export function parseEvidence(text: string): Evidence | null {
-  const parts = text.split(".");
-  if (parts.length !== FIELD_COUNT) return null;
-  const numbers: number[] = [];
+  const numbers = new Array<number>(FIELD_COUNT - 1);
+  let pos = 0;
   for (let i = 0; i < FIELD_COUNT - 1; i++) {
-    if (!NUMBER.test(parts[i])) return null;
-    numbers.push(parseInt(parts[i], 36));
+    const negative = text.charCodeAt(pos) === 0x2d; // "-"
+    if (negative) pos++;
+    let value = 0;
+    const start = pos;
+    for (; pos < text.length; pos++) {
+      const c = text.charCodeAt(pos);
+      if (c >= 0x30 && c <= 0x39) value = value * 36 + (c - 0x30);
+      else if (c >= 0x61 && c <= 0x7a) value = value * 36 + (c - 0x61 + 10);
+      else break;
+    }
+    const digits = pos - start;
+    if (digits < 1 || digits > MAX_DIGITS || text.charCodeAt(pos) !== 0x2e) return null; // "."
+    numbers[i] = negative ? -value : value;
+    pos++;
   }
-  const lang = parts[FIELD_COUNT - 1];
-  if (!LANG.test(lang)) return null;
+  const lang = text.slice(pos);
+  if (lang.length > MAX_LANG) return null;
+  for (let i = 0; i < lang.length; i++) {
+    const c = lang.charCodeAt(i);
+    if (c < 0x61 || c > 0x7a) return null;
+  }
   const widths: number[][] = [];
   for (let k = 0; k < PROBE_TEXT_COUNT; k++) {
-    widths.push(numbers.slice(k * 4, k * 4 + 4).map((w) => w / 100));
+    const row = new Array<number>(PROBE_FONTS.length);
+    for (let f = 0; f < PROBE_FONTS.length; f++) {
+      row[f] = numbers[k * PROBE_FONTS.length + f] / 100;
+    }
+    widths.push(row);
   }
   const env = {} as Record<EnvField, number>;
-  PROBE_FIELDS.forEach((name, i) => {
-    if (name !== "lang") env[name] = numbers[WIDTH_COUNT + i];
-  });
+  for (let i = 0; i < ENV_FIELDS.length; i++) env[ENV_FIELDS[i]] = numbers[WIDTH_COUNT + i];
   return { widths, env, lang };
 }
 
@@ -95,10 +118,24 @@ export interface FontFit {
 
 /** Glyph counts per class of each text. */
 export function classCounts(texts: readonly string[]): number[][] {
-  return texts.map((text) =>
-    GLYPH_CLASSES.map((glyphs) => [...text].filter((c) => glyphs.includes(c)).length)
-  );
+  return texts.map((text) => {
+    const counts = new Array<number>(GLYPH_CLASSES.length).fill(0);
+    for (let i = 0; i < text.length; i++) {
+      const glyphClass = GLYPH_CLASS_OF[text.charCodeAt(i)];
+      if (glyphClass !== undefined) counts[glyphClass]++;
+    }
+    return counts;
+  });
 }
+
+/** Char code → index in GLYPH_CLASSES (the classes are single ASCII characters). */
+const GLYPH_CLASS_OF: readonly (number | undefined)[] = (() => {
+  const table: (number | undefined)[] = new Array(128).fill(undefined);
+  GLYPH_CLASSES.forEach((glyphs, i) => {
+    for (const c of glyphs) table[c.charCodeAt(0)] = i;
+  });
+  return table;
+})();
 
 /** Least squares of em widths over class counts (normal equations, 3×3); null if singular. */
 export function fitFont(counts: readonly number[][], ems: readonly number[]): FontFit | null {
@@ -131,6 +168,8 @@ export function fitFont(counts: readonly number[][], ems: readonly number[]): Fo
   return { advances, residual };
 }
 
+const FONT_SIZES = PROBE_FONTS.map((font) => parseInt(font));
+
 const inRange = (value: number, [lo, hi]: readonly [number, number]) => value >= lo && value <= hi;
 
 /**
@@ -140,7 +179,7 @@ const inRange = (value: number, [lo, hi]: readonly [number, number]) => value >=
 export function fontInconsistency(evidence: Evidence, salt: string): string | null {
   const t = FONT_TOLERANCE;
   const texts = probeTexts(salt);
-  const sizes = PROBE_FONTS.map((font) => parseInt(font));
+  const sizes = FONT_SIZES;
   const ems: number[][] = [[], []]; // per text: proportional, monospace (mean of both sizes)
   for (let k = 0; k < texts.length; k++) {
     const w = evidence.widths[k];
