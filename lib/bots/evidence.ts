@@ -137,34 +137,50 @@ const GLYPH_CLASS_OF: readonly (number | undefined)[] = (() => {
   return table;
 })();
 
-/** Least squares of em widths over class counts (normal equations, 3×3); null if singular. */
+/**
+ * Least squares of em widths over class counts (normal equations, 3×3); null if singular.
+ * Loops over one flat matrix: it runs for every new token on the hit path.
+ */
 export function fitFont(counts: readonly number[][], ems: readonly number[]): FontFit | null {
   const n = GLYPH_CLASSES.length;
-  const a = Array.from({ length: n }, () => new Array<number>(n + 1).fill(0));
-  counts.forEach((row, k) => {
+  const w = n + 1; // row width: the n coefficients, then the right-hand side
+  const a = new Float64Array(n * w);
+  for (let k = 0; k < counts.length; k++) {
+    const row = counts[k];
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) a[i][j] += row[i] * row[j];
-      a[i][n] += row[i] * ems[k];
+      for (let j = 0; j < n; j++) a[i * w + j] += row[i] * row[j];
+      a[i * w + n] += row[i] * ems[k];
     }
-  });
+  }
   // Gauss-Jordan with partial pivoting.
   for (let col = 0; col < n; col++) {
     let pivot = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
-    if (Math.abs(a[pivot][col]) < 1e-6) return null;
-    [a[col], a[pivot]] = [a[pivot], a[col]];
+    for (let r = col + 1; r < n; r++) {
+      if (Math.abs(a[r * w + col]) > Math.abs(a[pivot * w + col])) pivot = r;
+    }
+    if (Math.abs(a[pivot * w + col]) < 1e-6) return null;
+    if (pivot !== col) {
+      for (let c = 0; c < w; c++) {
+        const held = a[col * w + c];
+        a[col * w + c] = a[pivot * w + c];
+        a[pivot * w + c] = held;
+      }
+    }
     for (let r = 0; r < n; r++) {
       if (r === col) continue;
-      const f = a[r][col] / a[col][col];
-      for (let c = col; c <= n; c++) a[r][c] -= f * a[col][c];
+      const f = a[r * w + col] / a[col * w + col];
+      for (let c = col; c <= n; c++) a[r * w + c] -= f * a[col * w + c];
     }
   }
-  const advances = a.map((row, i) => row[n] / row[i]);
+  const advances = new Array<number>(n);
+  for (let i = 0; i < n; i++) advances[i] = a[i * w + n] / a[i * w + i];
   let residual = 0;
-  counts.forEach((row, k) => {
-    const fitted = row.reduce((sum, count, i) => sum + count * advances[i], 0);
+  for (let k = 0; k < counts.length; k++) {
+    const row = counts[k];
+    let fitted = 0;
+    for (let i = 0; i < n; i++) fitted += row[i] * advances[i];
     residual = Math.max(residual, Math.abs(ems[k] - fitted) / ems[k]);
-  });
+  }
   return { advances, residual };
 }
 
@@ -180,22 +196,32 @@ export function fontInconsistency(evidence: Evidence, salt: string): string | nu
   const t = FONT_TOLERANCE;
   const texts = probeTexts(salt);
   const sizes = FONT_SIZES;
-  const ems: number[][] = [[], []]; // per text: proportional, monospace (mean of both sizes)
+  const sans: number[] = []; // per text: em of the proportional font (mean of both sizes)
+  const mono: number[] = []; // per text: em per glyph of the monospace font
   for (let k = 0; k < texts.length; k++) {
     const w = evidence.widths[k];
-    if (w.some((width) => !(width > 0))) return "width_not_positive";
-    for (const f of [0, 2]) {
+    for (let f = 0; f < w.length; f++) if (!(w[f] > 0)) return "width_not_positive";
+    for (let f = 0; f <= 2; f += 2) {
       if (Math.abs(w[f + 1] / w[f] * sizes[f] / sizes[f + 1] - 1) > t.sizeRatio) {
         return "size_not_linear";
       }
-      ems[f / 2].push((w[f] / sizes[f] + w[f + 1] / sizes[f + 1]) / 2);
+      const em = (w[f] / sizes[f] + w[f + 1] / sizes[f + 1]) / 2;
+      if (f === 0) sans.push(em);
+      else mono.push(em / texts[k].length);
     }
   }
-  const mono = ems[1].map((em, k) => em / texts[k].length);
-  const monoMean = mono.reduce((a, b) => a + b) / mono.length;
+  let monoSum = mono[0];
+  let monoMin = mono[0];
+  let monoMax = mono[0];
+  for (let k = 1; k < mono.length; k++) {
+    monoSum += mono[k];
+    monoMin = Math.min(monoMin, mono[k]);
+    monoMax = Math.max(monoMax, mono[k]);
+  }
+  const monoMean = monoSum / mono.length;
   if (!inRange(monoMean, t.monoEm)) return "mono_advance";
-  if ((Math.max(...mono) - Math.min(...mono)) / monoMean > t.monoSpread) return "mono_not_fixed";
-  const fit = fitFont(classCounts(texts), ems[0]);
+  if ((monoMax - monoMin) / monoMean > t.monoSpread) return "mono_not_fixed";
+  const fit = fitFont(classCounts(texts), sans);
   // A salt whose texts leave a class out cannot be fitted: judged on the other checks alone.
   if (!fit) return null;
   if (fit.residual > t.fitResidual) return "glyph_fit";
