@@ -12,11 +12,10 @@ import { parseProcStat } from "./proc_cpu.ts";
 import {
   BENCH_SECRET,
   benchIssuer,
-  benchTokens,
   pixelScript,
   type TokenMix,
   tokensFor,
-  writeTokens,
+  writeTokenScript,
 } from "./pixel_load.ts";
 import { runWrkScript } from "./wrk.ts";
 
@@ -114,10 +113,8 @@ try {
       const site = `bench-r${round}`;
       let script = plain;
       if (mix !== "none") {
-        const file = `${tmp}/tokens_${i}_${round}.txt`;
-        await writeTokens(file, benchTokens(issuer, site, tokensFor(mix, expected)));
-        script = `${tmp}/pixel_${i}_${round}.lua`;
-        await Deno.writeTextFile(script, pixelScript(file, mix));
+        const stem = `${tmp}/pixel_${i}_${round}`;
+        script = await writeTokenScript(stem, issuer, site, mix, tokensFor(mix, expected));
       }
       const before = threadCpu(server.pid);
       const load = await runWrkScript(`${server.url}/b.gif`, script, [site], sec);

@@ -6,43 +6,31 @@
 import { loadConfig } from "../lib/config.ts";
 import { createLogger } from "../lib/log.ts";
 import { start } from "../lib/server.ts";
-import {
-  BENCH_SECRET,
-  benchIssuer,
-  benchTokens,
-  pixelScript,
-  type TokenMix,
-  tokensFor,
-  writeTokens,
-} from "./pixel_load.ts";
+import * as load from "./pixel_load.ts";
 import { profileWhile } from "./pixel_profile.ts";
 import { runWrkScript } from "./wrk.ts";
 
 const flag = (name: string) => Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const sec = Number(flag("sec") ?? 6);
-const mix = (flag("mix") ?? "visit") as TokenMix | "none";
+const mix = (flag("mix") ?? "visit") as load.TokenMix | "none";
 const dir = await Deno.makeTempDir();
 const config = loadConfig({
   ECHELON_DB_PATH: `${dir}/bench.db`,
   ECHELON_PORT: "0",
   ECHELON_HOSTNAME: "127.0.0.1",
   ECHELON_RATE_LIMIT_MAX: "0",
-  ECHELON_SECRET: BENCH_SECRET,
+  ECHELON_SECRET: load.BENCH_SECRET,
 }, "bench");
 const server = await start(config, { log: createLogger({ quiet: true }), handleSignals: false });
 const url = `http://127.0.0.1:${server.port}/b.gif`;
 try {
   const plain = `${dir}/plain.lua`;
-  await Deno.writeTextFile(plain, pixelScript());
+  await Deno.writeTextFile(plain, load.pixelScript());
   await runWrkScript(url, plain, ["warmup"], 2);
   let script = plain;
   if (mix !== "none") {
-    await writeTokens(
-      `${dir}/tokens.txt`,
-      benchTokens(benchIssuer(), "bench", tokensFor(mix, 40_000 * sec)),
-    );
-    script = `${dir}/pixel.lua`;
-    await Deno.writeTextFile(script, pixelScript(`${dir}/tokens.txt`, mix));
+    const tokens = load.tokensFor(mix, 40_000 * sec);
+    script = await load.writeTokenScript(`${dir}/pixel`, load.benchIssuer(), "bench", mix, tokens);
   }
   let requests = 0;
   const summary = await profileWhile(async () => {
