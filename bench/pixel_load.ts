@@ -133,11 +133,24 @@ export async function writePixelScripts(dir: string, issuer: PowVerifier): Promi
     plain,
     async withTokens(mix, site, requests) {
       const tokens = tokensFor(mix, requests);
-      const file = `${dir}/tokens_${mix}.txt`;
-      await writeTokens(file, benchTokens(issuer, site, tokens));
-      const script = `${dir}/pixel_${mix}.lua`;
-      await Deno.writeTextFile(script, pixelScript(file, mix));
+      const script = await writeTokenScript(`${dir}/pixel_${mix}`, issuer, site, mix, tokens);
       return { script, tokens };
     },
   };
+}
+
+/**
+ * Writes `tokens` tokens for `site` to `<stem>.txt` and a `mix` script sending them to
+ * `<stem>.lua`; returns the script's path.
+ */
+export async function writeTokenScript(
+  stem: string,
+  issuer: PowVerifier,
+  site: string,
+  mix: TokenMix,
+  tokens: number,
+): Promise<string> {
+  await writeTokens(`${stem}.txt`, benchTokens(issuer, site, tokens));
+  await Deno.writeTextFile(`${stem}.lua`, pixelScript(`${stem}.txt`, mix));
+  return `${stem}.lua`;
 }

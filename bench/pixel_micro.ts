@@ -4,11 +4,12 @@
 // to wall time: other processes on a shared machine inflate the latter, much less the former.
 // `--profile` prints a V8 CPU profile summary instead (self and inclusive time by function).
 // Usage: deno run -A bench/pixel_micro.ts [--rounds=15] [--requests=4000]
-//        [--profile[=seconds] [--token-only]]
-import { Session } from "node:inspector";
+//        [--profile[=seconds] [--token-only | --mix=none|visit|fresh]]
+// (--token-only is --mix=fresh; without either the profile interleaves all three)
 import process from "node:process";
 import { createTestApp } from "../tests/_helpers.ts";
 import { benchTokens, TOKEN_MIXES, type TokenMix } from "./pixel_load.ts";
+import { profileWhile } from "./pixel_profile.ts";
 
 const SITE = "bench";
 const UA =
@@ -158,69 +159,21 @@ console.log(`writer flush: ${(flushUs / Math.max(1, flushedRows)).toFixed(2)} µ
 const stored = t.services.db.get<{ n: number }>("SELECT count(*) AS n FROM visitor_views");
 console.log(`rows stored: ${stored?.n}`);
 
-/** Samples the app (both token modes, interleaved) and prints self time by function and file. */
+/** Samples the app (the mixes interleaved, or one) and prints self and inclusive time. */
 async function profile(seconds: number): Promise<void> {
-  const tokenOnly = Deno.args.includes("--token-only");
-  const session = new Session();
-  session.connect();
-  const post = <T>(method: string, params: object = {}) =>
-    new Promise<T>((resolve, reject) =>
-      session.post(method, params, (e: unknown, r: unknown) => e ? reject(e) : resolve(r as T))
-    );
-  interface Node {
-    id: number;
-    callFrame: { functionName: string; url: string; lineNumber: number };
-    children?: number[];
-  }
-  await post("Profiler.enable");
-  await post("Profiler.setSamplingInterval", { interval: 100 });
-  await post("Profiler.start");
-  const end = performance.now() + seconds * 1000;
+  const mixArg = Deno.args.find((a) => a.startsWith("--mix="))?.slice(6) ??
+    (Deno.args.includes("--token-only") ? "fresh" : null);
+  const only = mixArg === null ? null : ({ none: 1, visit: 2, fresh: 3 } as const)[mixArg];
+  if (only === undefined) throw new Error(`--mix must be none, visit or fresh, got ${mixArg}`);
   let i = 0;
-  while (performance.now() < end) {
-    const [, handler, urls] = modes[tokenOnly ? 3 : 1 + (i % 3)];
-    await measure(handler, urls, 2000, i * 2000);
-    i++;
-    flush();
-  }
-  const { profile } = await post<{ profile: { nodes: Node[]; samples: number[] } }>(
-    "Profiler.stop",
-  );
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const self = new Map<number, number>();
-  for (const id of profile.samples) self.set(id, (self.get(id) ?? 0) + 1);
-  const total = profile.samples.length;
-  const fnSelf = new Map<string, number>();
-  const fileSelf = new Map<string, number>();
-  for (const [id, count] of self) {
-    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-    const file = url.replace(/^.*\/(node_modules|wt-perf)\//, "$1/") || "(native)";
-    const key = `${functionName || "(anonymous)"} ${file}:${lineNumber + 1}`;
-    fnSelf.set(key, (fnSelf.get(key) ?? 0) + count);
-    fileSelf.set(file, (fileSelf.get(file) ?? 0) + count);
-  }
-  // Inclusive time per function: samples whose stack contains it (counted once per sample).
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
-  const incl = new Map<string, number>();
-  for (const [id, count] of self) {
-    const seen = new Set<string>();
-    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-      const { functionName, url, lineNumber } = byId.get(cur)!.callFrame;
-      const key = `${functionName || "(anonymous)"} ${
-        url.replace(/^.*\/(node_modules|wt-perf)\//, "$1/")
-      }:${lineNumber + 1}`;
-      if (!seen.has(key)) incl.set(key, (incl.get(key) ?? 0) + count);
-      seen.add(key);
+  const summary = await profileWhile(async () => {
+    const end = performance.now() + seconds * 1000;
+    while (performance.now() < end) {
+      const [, handler, urls] = modes[only ?? 1 + (i % 3)];
+      await measure(handler, urls, 2000, i * 2000);
+      i++;
+      flush();
     }
-  }
-  const top = (map: Map<string, number>, k: number) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, k)
-      .map(([key, c]) => `${(100 * c / total).toFixed(1).padStart(5)}%  ${key}`).join("\n");
-  console.log(`${total} samples, ${i * 2000} requests\n\n-- self time by function --`);
-  console.log(top(fnSelf, 45));
-  console.log("\n-- self time by file --");
-  console.log(top(fileSelf, 25));
-  console.log("\n-- inclusive time --");
-  console.log(top(incl, 60));
+  });
+  console.log(`${i * 2000} requests\n${summary}`);
 }

@@ -44,28 +44,51 @@ export interface Evidence {
 
 const WIDTH_COUNT = PROBE_TEXT_COUNT * PROBE_FONTS.length;
 const FIELD_COUNT = WIDTH_COUNT + PROBE_FIELDS.length;
-const NUMBER = /^-?[0-9a-z]{1,7}$/;
-const LANG = /^[a-z]{0,8}$/;
+/** The longest base-36 number of the layout: 7 digits (below 2^53, so exact). */
+const MAX_DIGITS = 7;
+const MAX_LANG = 8;
+const ENV_FIELDS = PROBE_FIELDS.filter((name): name is EnvField => name !== "lang");
 
-/** Strict decoding; null when the layout or any value deviates. */
+/**
+ * Strict decoding; null when the layout or any value deviates: FIELD_COUNT - 1 numbers of
+ * `-?[0-9a-z]{1,7}` in base 36, then a language tag of `[a-z]{0,8}`, joined by ".". One pass
+ * over the characters (this runs for every new token on the hit path).
+ */
 export function parseEvidence(text: string): Evidence | null {
-  const parts = text.split(".");
-  if (parts.length !== FIELD_COUNT) return null;
-  const numbers: number[] = [];
+  const numbers = new Array<number>(FIELD_COUNT - 1);
+  let pos = 0;
   for (let i = 0; i < FIELD_COUNT - 1; i++) {
-    if (!NUMBER.test(parts[i])) return null;
-    numbers.push(parseInt(parts[i], 36));
+    const negative = text.charCodeAt(pos) === 0x2d; // "-"
+    if (negative) pos++;
+    let value = 0;
+    const start = pos;
+    for (; pos < text.length; pos++) {
+      const c = text.charCodeAt(pos);
+      if (c >= 0x30 && c <= 0x39) value = value * 36 + (c - 0x30);
+      else if (c >= 0x61 && c <= 0x7a) value = value * 36 + (c - 0x61 + 10);
+      else break;
+    }
+    const digits = pos - start;
+    if (digits < 1 || digits > MAX_DIGITS || text.charCodeAt(pos) !== 0x2e) return null; // "."
+    numbers[i] = negative ? -value : value;
+    pos++;
   }
-  const lang = parts[FIELD_COUNT - 1];
-  if (!LANG.test(lang)) return null;
+  const lang = text.slice(pos);
+  if (lang.length > MAX_LANG) return null;
+  for (let i = 0; i < lang.length; i++) {
+    const c = lang.charCodeAt(i);
+    if (c < 0x61 || c > 0x7a) return null;
+  }
   const widths: number[][] = [];
   for (let k = 0; k < PROBE_TEXT_COUNT; k++) {
-    widths.push(numbers.slice(k * 4, k * 4 + 4).map((w) => w / 100));
+    const row = new Array<number>(PROBE_FONTS.length);
+    for (let f = 0; f < PROBE_FONTS.length; f++) {
+      row[f] = numbers[k * PROBE_FONTS.length + f] / 100;
+    }
+    widths.push(row);
   }
   const env = {} as Record<EnvField, number>;
-  PROBE_FIELDS.forEach((name, i) => {
-    if (name !== "lang") env[name] = numbers[WIDTH_COUNT + i];
-  });
+  for (let i = 0; i < ENV_FIELDS.length; i++) env[ENV_FIELDS[i]] = numbers[WIDTH_COUNT + i];
   return { widths, env, lang };
 }
 
@@ -95,41 +118,73 @@ export interface FontFit {
 
 /** Glyph counts per class of each text. */
 export function classCounts(texts: readonly string[]): number[][] {
-  return texts.map((text) =>
-    GLYPH_CLASSES.map((glyphs) => [...text].filter((c) => glyphs.includes(c)).length)
-  );
+  return texts.map((text) => {
+    const counts = new Array<number>(GLYPH_CLASSES.length).fill(0);
+    for (let i = 0; i < text.length; i++) {
+      const glyphClass = GLYPH_CLASS_OF[text.charCodeAt(i)];
+      if (glyphClass !== undefined) counts[glyphClass]++;
+    }
+    return counts;
+  });
 }
 
-/** Least squares of em widths over class counts (normal equations, 3×3); null if singular. */
+/** Char code → index in GLYPH_CLASSES (the classes are single ASCII characters). */
+const GLYPH_CLASS_OF: readonly (number | undefined)[] = (() => {
+  const table: (number | undefined)[] = new Array(128).fill(undefined);
+  GLYPH_CLASSES.forEach((glyphs, i) => {
+    for (const c of glyphs) table[c.charCodeAt(0)] = i;
+  });
+  return table;
+})();
+
+/**
+ * Least squares of em widths over class counts (normal equations, 3×3); null if singular.
+ * Loops over one flat matrix: it runs for every new token on the hit path.
+ */
 export function fitFont(counts: readonly number[][], ems: readonly number[]): FontFit | null {
   const n = GLYPH_CLASSES.length;
-  const a = Array.from({ length: n }, () => new Array<number>(n + 1).fill(0));
-  counts.forEach((row, k) => {
+  const w = n + 1; // row width: the n coefficients, then the right-hand side
+  const a = new Float64Array(n * w);
+  for (let k = 0; k < counts.length; k++) {
+    const row = counts[k];
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) a[i][j] += row[i] * row[j];
-      a[i][n] += row[i] * ems[k];
+      for (let j = 0; j < n; j++) a[i * w + j] += row[i] * row[j];
+      a[i * w + n] += row[i] * ems[k];
     }
-  });
+  }
   // Gauss-Jordan with partial pivoting.
   for (let col = 0; col < n; col++) {
     let pivot = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
-    if (Math.abs(a[pivot][col]) < 1e-6) return null;
-    [a[col], a[pivot]] = [a[pivot], a[col]];
+    for (let r = col + 1; r < n; r++) {
+      if (Math.abs(a[r * w + col]) > Math.abs(a[pivot * w + col])) pivot = r;
+    }
+    if (Math.abs(a[pivot * w + col]) < 1e-6) return null;
+    if (pivot !== col) {
+      for (let c = 0; c < w; c++) {
+        const held = a[col * w + c];
+        a[col * w + c] = a[pivot * w + c];
+        a[pivot * w + c] = held;
+      }
+    }
     for (let r = 0; r < n; r++) {
       if (r === col) continue;
-      const f = a[r][col] / a[col][col];
-      for (let c = col; c <= n; c++) a[r][c] -= f * a[col][c];
+      const f = a[r * w + col] / a[col * w + col];
+      for (let c = col; c <= n; c++) a[r * w + c] -= f * a[col * w + c];
     }
   }
-  const advances = a.map((row, i) => row[n] / row[i]);
+  const advances = new Array<number>(n);
+  for (let i = 0; i < n; i++) advances[i] = a[i * w + n] / a[i * w + i];
   let residual = 0;
-  counts.forEach((row, k) => {
-    const fitted = row.reduce((sum, count, i) => sum + count * advances[i], 0);
+  for (let k = 0; k < counts.length; k++) {
+    const row = counts[k];
+    let fitted = 0;
+    for (let i = 0; i < n; i++) fitted += row[i] * advances[i];
     residual = Math.max(residual, Math.abs(ems[k] - fitted) / ems[k]);
-  });
+  }
   return { advances, residual };
 }
+
+const FONT_SIZES = PROBE_FONTS.map((font) => parseInt(font));
 
 const inRange = (value: number, [lo, hi]: readonly [number, number]) => value >= lo && value <= hi;
 
@@ -140,23 +195,33 @@ const inRange = (value: number, [lo, hi]: readonly [number, number]) => value >=
 export function fontInconsistency(evidence: Evidence, salt: string): string | null {
   const t = FONT_TOLERANCE;
   const texts = probeTexts(salt);
-  const sizes = PROBE_FONTS.map((font) => parseInt(font));
-  const ems: number[][] = [[], []]; // per text: proportional, monospace (mean of both sizes)
+  const sizes = FONT_SIZES;
+  const sans: number[] = []; // per text: em of the proportional font (mean of both sizes)
+  const mono: number[] = []; // per text: em per glyph of the monospace font
   for (let k = 0; k < texts.length; k++) {
     const w = evidence.widths[k];
-    if (w.some((width) => !(width > 0))) return "width_not_positive";
-    for (const f of [0, 2]) {
+    for (let f = 0; f < w.length; f++) if (!(w[f] > 0)) return "width_not_positive";
+    for (let f = 0; f <= 2; f += 2) {
       if (Math.abs(w[f + 1] / w[f] * sizes[f] / sizes[f + 1] - 1) > t.sizeRatio) {
         return "size_not_linear";
       }
-      ems[f / 2].push((w[f] / sizes[f] + w[f + 1] / sizes[f + 1]) / 2);
+      const em = (w[f] / sizes[f] + w[f + 1] / sizes[f + 1]) / 2;
+      if (f === 0) sans.push(em);
+      else mono.push(em / texts[k].length);
     }
   }
-  const mono = ems[1].map((em, k) => em / texts[k].length);
-  const monoMean = mono.reduce((a, b) => a + b) / mono.length;
+  let monoSum = mono[0];
+  let monoMin = mono[0];
+  let monoMax = mono[0];
+  for (let k = 1; k < mono.length; k++) {
+    monoSum += mono[k];
+    monoMin = Math.min(monoMin, mono[k]);
+    monoMax = Math.max(monoMax, mono[k]);
+  }
+  const monoMean = monoSum / mono.length;
   if (!inRange(monoMean, t.monoEm)) return "mono_advance";
-  if ((Math.max(...mono) - Math.min(...mono)) / monoMean > t.monoSpread) return "mono_not_fixed";
-  const fit = fitFont(classCounts(texts), ems[0]);
+  if ((monoMax - monoMin) / monoMean > t.monoSpread) return "mono_not_fixed";
+  const fit = fitFont(classCounts(texts), sans);
   // A salt whose texts leave a class out cannot be fitted: judged on the other checks alone.
   if (!fit) return null;
   if (fit.residual > t.fitResidual) return "glyph_fit";

@@ -159,12 +159,16 @@ export class PowVerifier {
    * visitor to present it owns it; the same visitor may reuse it for the page's hits. The store's
    * claim outlives the token's window (it is taken no earlier than issue time minus the skew and
    * held for window plus skew), so the owner it names never changes while the token can be valid
-   * and is remembered with the sound token.
+   * and is remembered with the sound token. The key is the token string as it is, with no
+   * prefix: the string this hit parsed already carries its hash, where a "pow:" + token key was
+   * a new ~320-character string to copy and hash per new token (bench/pixel_ab_app.ts). It cannot
+   * meet the store's other keys (rl:, burst:, reads:): only an authentic token gets here, and
+   * every token starts with the challenge version and ":" (lib/pow/challenge.ts).
    */
   #claim(token: string, sound: SoundToken, visitorId: string, now: number): PowResult {
     let owner = sound.owner;
     if (owner === undefined) {
-      const held = this.#store.claim(`pow:${token}`, visitorId, this.#windowMs + this.#skewMs, now);
+      const held = this.#store.claim(token, visitorId, this.#windowMs + this.#skewMs, now);
       owner = held ?? visitorId;
       // "" is a full store refusing the claim (no owner): ask again on the next hit.
       if (owner !== "") sound.owner = owner;
