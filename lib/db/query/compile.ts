@@ -17,15 +17,8 @@
 // - bots: every view in the range, kept or not (the bot share).
 // A filter applies to the rows each family counts; session metrics count the sessions with a
 // matching view (and all of their views).
-import {
-  dimensionFor,
-  type DimensionSpec,
-  propKeyOf,
-  type RowField,
-  SCORE_BUCKETS,
-  SCREEN_CLASSES,
-  WIDEST_SCREEN_CLASS,
-} from "../../query/dimensions.ts";
+import { dimensionFor, type DimensionSpec, propKeyOf } from "../../query/dimensions.ts";
+import { fieldColumn } from "./fields.ts";
 import { type Aggregate, AGGREGATES, type Family } from "../../query/metrics.ts";
 import { type BotMode, type Filter, isCondition } from "../../query/model.ts";
 import type { OffsetSpan } from "../../query/time_zone.ts";
@@ -49,6 +42,9 @@ export interface AggregateRequest {
   /** Where sessions come from: the sessions table when it can answer (the default), or the raw
    * rows ("raw", what the table is checked against). */
   sessions?: "table" | "raw";
+  /** False: never answer from the per-day aggregates (./aggregated.ts), what they are checked
+   * against. */
+  aggregates?: boolean;
 }
 
 export interface Compiled {
@@ -71,54 +67,6 @@ const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** The attributes a session takes from its first view: where it came from, and who came. */
 const ENTRY_COLUMNS = SESSION_ENTRY_COLUMNS;
-
-/** A row field over a view row (`w`) or an event row (`e`), both with their session `s`. */
-function fieldColumn(field: RowField, row: "view" | "event"): string {
-  const own = row === "view" ? "w" : "s";
-  switch (field) {
-    case "page":
-      return row === "view" ? "w.path" : "e.path";
-    case "name":
-      return row === "view"
-        ? "'pageview'"
-        : "CASE WHEN e.event_type = 'custom' THEN e.event_name ELSE e.event_type END";
-    case "entry_page":
-      return "s.entry_page";
-    case "exit_page":
-      return "s.exit_page";
-    case "source":
-      return "s.source";
-    case "country":
-      return `${own}.country_code`;
-    case "device":
-      return `${own}.device_type`;
-    case "os":
-      return `${own}.os_name`;
-    case "browser":
-      return `${own}.browser_name`;
-    case "screen": {
-      const width = `${own}.screen_width`;
-      const classes = SCREEN_CLASSES.map((c) => `WHEN ${width} < ${c.below} THEN '${c.name}'`);
-      return `CASE WHEN ${width} > 0 THEN CASE ${
-        classes.join(" ")
-      } ELSE '${WIDEST_SCREEN_CLASS}' END END`;
-    }
-    // A row's own bot verdicts (not its session's): a view's, or an event's.
-    case "score_bucket": {
-      const score = row === "view" ? "w.bot_score" : "e.bot_score";
-      const bands = [...SCORE_BUCKETS].reverse().map((b) =>
-        `WHEN ${score} >= ${b.from} THEN '${b.name}'`
-      );
-      return `CASE ${bands.join(" ")} END`;
-    }
-    case "bot_reason":
-      return row === "view" ? "w.bot_reason" : "e.bot_reason";
-    case "pow_verdict":
-      return row === "view" ? "w.pow_verdict" : "NULL";
-    default:
-      return `${own}.${field}`;
-  }
-}
 
 function keptPredicate(bots: AggregateRequest["bots"], column = "bot_score"): string {
   const t = Math.trunc(bots.threshold);
