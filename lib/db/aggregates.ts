@@ -43,112 +43,242 @@ function valueSql(spec: DimensionSpec | null, alias: string): string {
   return `COALESCE(${fieldColumn(spec.from.field, "view", alias)}, ${quote(spec.empty)})`;
 }
 
+/** A view as the aggregates read it: its keys and, per dimension ("" first), `index␀value`. */
+interface ViewFacts {
+  id: number;
+  site_id: string;
+  visitor_id: string;
+  sk: string;
+  at: string;
+  day: string;
+  bot: number;
+  keys: string[];
+}
+
+const SEP = "\u0000";
 const KEYS = ["", ...AGGREGATE_DIMENSIONS.map((d) => d.key)];
-/** The dimensions as rows `dims(i, key)`, joined to each view. */
-const DIMS_CTE = `dims(i, key) AS (VALUES ${KEYS.map((k, i) => `(${i}, ${quote(k)})`).join(", ")})`;
 
-/** Per dimension row `d`, the value of view `alias`. */
-const valueOf = (alias: string) =>
-  `CASE d.i ${
-    AGGREGATE_DIMENSIONS.map((spec, i) => `WHEN ${i + 1} THEN ${valueSql(spec, alias)}`).join(" ")
-  } ELSE '' END`;
+/** The columns of a view's facts: its keys, then each dimension's rendered value in one JSON
+ * array (one column to convert per row). */
+const FACTS = `v.id, v.site_id, v.visitor_id, v.created_at AS at,
+  CASE WHEN v.session_id IS NOT NULL THEN 's' || v.session_id ELSE 'v' || v.visitor_id END AS sk,
+  v.bot_score >= ${BOT_SCORE_THRESHOLD} AS bot,
+  json_array(${AGGREGATE_DIMENSIONS.map((spec) => valueSql(spec, "v")).join(", ")}) AS vals`;
 
-const SIDE = (alias: string) => `(${alias}.bot_score >= ${BOT_SCORE_THRESHOLD})`;
-const DAY = (alias: string) => `substr(${alias}.created_at, 1, 10)`;
-const KEY = (alias: string) =>
-  `CASE WHEN ${alias}.session_id IS NOT NULL THEN 's' || ${alias}.session_id
-    ELSE 'v' || ${alias}.visitor_id END`;
-
-const VIEW_UPSERT = `ON CONFLICT (site_id, dim, day, bot, value, late) DO UPDATE SET
-    pageviews = pageviews + excluded.pageviews, visitors = visitors + excluded.visitors`;
-const SESSION_UPSERT = `ON CONFLICT (site_id, dim, day, bot, value, late) DO UPDATE SET
-    visits = visits + excluded.visits, bounces = bounces + excluded.bounces,
-    session_views = session_views + excluded.session_views,
-    duration_ms = duration_ms + excluded.duration_ms`;
-const INSERT = `INSERT INTO day_aggregates (site_id, dim, day, bot, value, late, pageviews,
-  visitors, visits, bounces, session_views, duration_ms)`;
-
-/**
- * The views rows of the views `b` (a CTE of visitor_views rows): each view's page view, and its
- * visitor where no view of the same visitor, day, side and value has a smaller id (`before`: the
- * ids those views may have, `o.id < b.id` for a batch).
- */
-function viewsSql(before: string): string {
-  const seen = AGGREGATE_DIMENSIONS.map((spec, i) =>
-    `MAX(o.id IS NOT NULL AND ${valueSql(spec, "o")} = ${valueSql(spec, "b")}) AS s${i + 1}`
-  ).join(", ");
-  return `${INSERT}
-    SELECT b.site_id, d.key, ${DAY("b")}, ${SIDE("b")}, ${valueOf("b")}, 0, COUNT(*),
-      SUM(CASE d.i WHEN 0 THEN f.s0 IS NULL ${
-    AGGREGATE_DIMENSIONS.map((_, i) => `WHEN ${i + 1} THEN f.s${i + 1} IS NOT 1`).join(" ")
-  } END), 0, 0, 0, 0
-    FROM b CROSS JOIN (
-      SELECT b.id, MAX(o.id) AS s0, ${seen}
-      FROM b LEFT JOIN visitor_views o ON o.visitor_id = b.visitor_id AND o.site_id = b.site_id
-        AND ${before} AND ${DAY("o")} = ${DAY("b")} AND ${SIDE("o")} = ${SIDE("b")}
-      GROUP BY b.id
-    ) f ON f.id = b.id CROSS JOIN dims d
-    GROUP BY 1, 2, 3, 4, 5
-    ${VIEW_UPSERT}`;
+interface FactRow {
+  id: number;
+  site_id: string;
+  visitor_id: string;
+  session_id?: string | null;
+  at: string;
+  sk: string;
+  bot: number;
+  vals: string;
 }
 
-/**
- * The sessions rows of the sessions `t` (a CTE of site_id, sk, bot): per era (`eras`: 1 now, -1
- * before the batch, its views with ids below `?1`), what each counts, signed; only the sessions
- * whose first view's time (`MIN(created_at)`) satisfies `starts` when given.
- */
-function sessionsSql(eras: string, starts = ""): string {
-  const viewsOf = (by: "session_id" | "visitor_id") =>
-    `SELECT t.site_id, t.sk, t.bot, v.* FROM t CROSS JOIN visitor_views v
-      ON v.${by} = substr(t.sk, 2) AND v.site_id = t.site_id
-    WHERE t.sk LIKE '${by === "session_id" ? "s" : "v"}%'
-      ${by === "visitor_id" ? "AND v.session_id IS NULL" : ""}
-      AND ${SIDE("v")} = t.bot AND ${notExcludedPredicate("v.visitor_id")}`;
-  return `, sv AS MATERIALIZED (
-      SELECT e.era, x.* FROM (${viewsOf("session_id")} UNION ALL ${viewsOf("visitor_id")}) x
-        CROSS JOIN (${eras}) e
-      WHERE e.era = 1 OR x.id < ?1
-    ),
-    ss AS (
-      SELECT era, site_id, sk, bot, COUNT(*) AS n, MIN(created_at) AS first_at,
-        CAST(round((julianday(MAX(created_at)) - julianday(MIN(created_at))) * 86400000)
-          AS INTEGER) AS duration_ms
-      FROM sv GROUP BY 1, 2, 3, 4 ${starts ? `HAVING ${starts}` : ""}
-    ),
-    sd AS (
-      SELECT sv.era, sv.site_id, sv.sk, sv.bot, d.key AS dim, ${valueOf("sv")} AS value,
-        MIN(${DAY("sv")}) AS vday
-      FROM sv CROSS JOIN dims d GROUP BY 1, 2, 3, 4, 5, 6
-    )
-    ${INSERT}
-    SELECT ss.site_id, sd.dim, substr(ss.first_at, 1, 10), ss.bot, sd.value,
-      CAST(julianday(sd.vday) - julianday(substr(ss.first_at, 1, 10)) AS INTEGER), 0, 0,
-      SUM(ss.era), SUM(ss.era * (ss.n = 1)), SUM(ss.era * ss.n), SUM(ss.era * ss.duration_ms)
-    FROM sd JOIN ss ON ss.era = sd.era AND ss.site_id = sd.site_id AND ss.sk = sd.sk
-      AND ss.bot = sd.bot
-    GROUP BY 1, 2, 3, 4, 5, 6
-    HAVING SUM(ss.era) <> 0 OR SUM(ss.era * ss.n) <> 0 OR SUM(ss.era * ss.duration_ms) <> 0
-      OR SUM(ss.era * (ss.n = 1)) <> 0
-    ${SESSION_UPSERT}`;
+function facts(rows: FactRow[]): ViewFacts[] {
+  return rows.map((r) => {
+    const values = JSON.parse(r.vals) as string[];
+    const keys = new Array<string>(KEYS.length);
+    keys[0] = `0${SEP}`;
+    for (let i = 0; i < values.length; i++) keys[i + 1] = `${i + 1}${SEP}${values[i]}`;
+    return {
+      id: r.id,
+      site_id: r.site_id,
+      visitor_id: r.visitor_id,
+      sk: r.sk,
+      at: r.at,
+      day: r.at.slice(0, 10),
+      bot: r.bot,
+      keys,
+    };
+  });
 }
 
-const BATCH = `b AS MATERIALIZED (
-    SELECT * FROM visitor_views WHERE id BETWEEN ?1 AND ?2 AND ${notExcludedPredicate()}
-  )`;
+/** Every view (not excluded) of a site's visitors (?2) and sessions (?3), JSON lists: those of
+ * the sessions once, when their visitor is not listed. */
+export const RELATED_SQL = `SELECT ${FACTS} FROM visitor_views v
+  WHERE v.visitor_id IN (SELECT value FROM json_each(?2)) AND v.site_id = ?1
+    AND ${notExcludedPredicate("v.visitor_id")}
+  UNION ALL
+  SELECT ${FACTS} FROM visitor_views v
+  WHERE v.session_id IN (SELECT value FROM json_each(?3)) AND v.session_id IS NOT NULL
+    AND +v.site_id = ?1 AND v.visitor_id NOT IN (SELECT value FROM json_each(?2))
+    AND ${notExcludedPredicate("v.visitor_id")}`;
 
-const UPSERT_VIEWS = `WITH ${DIMS_CTE}, ${BATCH}
-  ${viewsSql("o.id < b.id")}`;
+const COUNTS = [
+  "pageviews",
+  "visitors",
+  "visits",
+  "bounces",
+  "session_views",
+  "duration_ms",
+] as const;
+const UPSERT = `INSERT INTO day_aggregates (site_id, day, bot, late, dim, value, ${
+  COUNTS.join(", ")
+}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (site_id, dim, day, bot, value, late) DO UPDATE SET ${
+  COUNTS.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")
+}`;
 
-const UPSERT_SESSIONS = `WITH ${DIMS_CTE}, ${BATCH},
-  t AS (SELECT DISTINCT site_id, ${KEY("b")} AS sk, ${SIDE("b")} AS bot FROM b)
-  ${sessionsSql("SELECT 1 AS era UNION ALL SELECT -1")}`;
+/** Signed changes per (site, day, side, late) and `index␀value`, written at the end. */
+class Deltas {
+  readonly groups = new Map<string, { at: (string | number)[]; rows: Map<string, number[]> }>();
+  group(site: string, day: string, bot: number, late: number): Map<string, number[]> {
+    const k = `${site}${SEP}${day}${SEP}${bot}${SEP}${late}`;
+    let g = this.groups.get(k);
+    if (!g) this.groups.set(k, g = { at: [site, day, bot, late], rows: new Map() });
+    return g.rows;
+  }
+  static row(rows: Map<string, number[]>, key: string): number[] {
+    let row = rows.get(key);
+    if (!row) rows.set(key, row = [0, 0, 0, 0, 0, 0]);
+    return row;
+  }
+  write(db: Database): number {
+    const stmt = db.statement(UPSERT);
+    let n = 0;
+    for (const { at, rows } of this.groups.values()) {
+      for (const [key, counts] of rows) {
+        if (counts.every((c) => c === 0)) continue;
+        const cut = key.indexOf(SEP);
+        stmt.run(...at, KEYS[Number(key.slice(0, cut))], key.slice(cut + 1), ...counts);
+        n++;
+      }
+    }
+    return n;
+  }
+}
+
+const groupBy = <T>(list: T[], key: (t: T) => string) => {
+  const out = new Map<string, T[]>();
+  for (const item of list) {
+    const k = key(item);
+    const group = out.get(k);
+    if (group) group.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+};
+
+/** The views rows of the views `counted` (among `all`, the views of their visitors): page views,
+ * and a visitor per (day, side, value) at its view with the smallest id. */
+function addViews(deltas: Deltas, all: ViewFacts[], counted: (v: ViewFacts) => boolean) {
+  const groups = groupBy(
+    all,
+    (v) => `${v.site_id}${SEP}${v.visitor_id}${SEP}${v.day}${SEP}${v.bot}`,
+  );
+  for (const views of groups.values()) {
+    if (!views.some(counted)) continue;
+    views.sort((a, b) => a.id - b.id);
+    const seen = new Set<string>();
+    let rows: Map<string, number[]> | null = null;
+    for (const v of views) {
+      const mine = counted(v);
+      if (mine) rows ??= deltas.group(v.site_id, v.day, v.bot, 0);
+      for (const key of v.keys) {
+        const first = !seen.has(key);
+        if (first) seen.add(key);
+        if (mine) {
+          const row = Deltas.row(rows!, key);
+          row[0]++;
+          if (first) row[1]++;
+        }
+      }
+    }
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** What a session of `views` (one side) counts, signed, when it starts where `starts` allows. */
+function addSession(
+  deltas: Deltas,
+  views: ViewFacts[],
+  sign: number,
+  starts: (day: string) => boolean,
+) {
+  if (views.length === 0) return;
+  let first = views[0], last = views[0];
+  for (const v of views) {
+    if (v.at < first.at) first = v;
+    if (v.at > last.at) last = v;
+  }
+  const day = first.day;
+  if (!starts(day)) return;
+  const n = views.length;
+  const bounce = n === 1 ? sign : 0;
+  const duration = sign * (Date.parse(last.at) - Date.parse(first.at));
+  // Per `index␀value`: the first day it appears.
+  const firstDay = new Map<string, string>();
+  for (const v of views) {
+    for (const key of v.keys) {
+      const known = firstDay.get(key);
+      if (known === undefined || v.day < known) firstDay.set(key, v.day);
+    }
+  }
+  const start = Date.parse(`${day}T00:00:00Z`);
+  for (const [key, vday] of firstDay) {
+    const late = vday === day ? 0 : Math.round((Date.parse(`${vday}T00:00:00Z`) - start) / DAY_MS);
+    const row = Deltas.row(deltas.group(first.site_id, day, first.bot, late), key);
+    row[2] += sign;
+    row[3] += bounce;
+    row[4] += sign * n;
+    row[5] += duration;
+  }
+}
+
+/** The sessions rows of the sessions of `all` (their views): each now, less what it counted
+ * before (`old`: its views before the batch), when given. */
+function addSessions(
+  deltas: Deltas,
+  all: ViewFacts[],
+  touched: (v: ViewFacts) => boolean,
+  old: ((v: ViewFacts) => boolean) | null,
+  starts: (day: string) => boolean,
+) {
+  const sessions = groupBy(all, (v) => `${v.site_id}${SEP}${v.sk}${SEP}${v.bot}`);
+  for (const views of sessions.values()) {
+    if (!views.some(touched)) continue;
+    addSession(deltas, views, 1, starts);
+    if (old) addSession(deltas, views.filter(old), -1, starts);
+  }
+}
+
+/** The views related to `seeds` (site, visitor, session): their visitors' and sessions'. */
+function related(db: Database, seeds: FactRow[]): ViewFacts[] {
+  const out: ViewFacts[] = [];
+  for (const [site, rows] of groupBy(seeds, (r) => r.site_id)) {
+    const visitors = [...new Set(rows.map((r) => r.visitor_id))];
+    const sessions = [
+      ...new Set(rows.filter((r) => r.session_id != null).map((r) => r.session_id)),
+    ];
+    out.push(
+      ...facts(
+        db.all<FactRow>(RELATED_SQL, site, JSON.stringify(visitors), JSON.stringify(sessions)),
+      ),
+    );
+  }
+  return out;
+}
 
 /** Adds the views with ids in [firstId, lastId] to the aggregates (inside the batch's
  * transaction, after they are inserted: ids are consecutive). */
 export function upsertAggregates(db: Database, firstId: number, lastId: number): void {
   if (lastId < firstId) return;
-  db.statement(UPSERT_VIEWS).run(firstId, lastId);
-  db.statement(UPSERT_SESSIONS).run(firstId, lastId);
+  const seeds = db.all<FactRow>(
+    `SELECT DISTINCT site_id, visitor_id, session_id FROM visitor_views
+     WHERE id BETWEEN ?1 AND ?2 AND ${notExcludedPredicate()}`,
+    firstId,
+    lastId,
+  );
+  if (seeds.length === 0) return;
+  const all = related(db, seeds);
+  const deltas = new Deltas();
+  const inBatch = (v: ViewFacts) => v.id >= firstId && v.id <= lastId;
+  addViews(deltas, all, inBatch);
+  addSessions(deltas, all, inBatch, (v) => v.id < firstId, () => true);
+  deltas.write(db);
 }
 
 /**
@@ -163,39 +293,32 @@ export function rebuildAggregateDays(
   toDay: string,
 ): number {
   return db.transaction(() => {
-    const args = [siteId, `${fromDay}T`, `${toDay}T`];
     db.run(
       "DELETE FROM day_aggregates WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
       siteId,
       fromDay,
       toDay,
     );
-    const days = `site_id = ?1 AND created_at >= ?2 AND created_at < ?3`;
-    const views = db.run(
-      `WITH ${DIMS_CTE}, b AS MATERIALIZED (
-        SELECT * FROM visitor_views WHERE ${days} AND ${notExcludedPredicate()}
-      )
-      ${viewsSql("o.id < b.id")}`,
-      ...args,
-    ).changes;
-    // The sessions with a view on those days; those starting there are counted.
-    const sessions = db.run(
-      `WITH ${DIMS_CTE},
-      t AS (
-        SELECT DISTINCT site_id, ${KEY("v")} AS sk, ${SIDE("v")} AS bot FROM visitor_views v
-        WHERE v.site_id = ?1 AND v.created_at >= ?2 AND v.created_at < ?3
-          AND ${notExcludedPredicate("v.visitor_id")}
-      )
-      ${sessionsSql("SELECT 1 AS era", "MIN(created_at) >= ?2 AND MIN(created_at) < ?3")}`,
-      ...args,
-    ).changes;
+    const seeds = db.all<FactRow>(
+      `SELECT DISTINCT site_id, visitor_id, session_id FROM visitor_views
+       WHERE site_id = ?1 AND created_at >= ?2 AND created_at < ?3 AND ${notExcludedPredicate()}`,
+      siteId,
+      `${fromDay}T`,
+      `${toDay}T`,
+    );
+    const all = related(db, seeds);
+    const deltas = new Deltas();
+    const inDays = (day: string) => day >= fromDay && day < toDay;
+    addViews(deltas, all, (v) => inDays(v.day));
+    addSessions(deltas, all, (v) => inDays(v.day), null, inDays);
+    const n = deltas.write(db);
     db.run(
       "DELETE FROM aggregate_dirty WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
       siteId,
       fromDay,
       toDay,
     );
-    return views + sessions;
+    return n;
   });
 }
 

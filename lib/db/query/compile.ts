@@ -307,6 +307,9 @@ function rowsOf(
   let source: string;
   if (row === "event") {
     const sites = p.add(JSON.stringify(r.siteIds));
+    const session = eventsNeedSessions(r)
+      ? "LEFT JOIN s ON s.site_id = e.site_id AND s.sk = e.sk"
+      : "";
     source = `SELECT e.created_at, e.event_type, e.scroll_pct, e.engaged_ms${rel.columns}
       FROM (
         SELECT *, CASE WHEN session_id IS NOT NULL THEN 's' || session_id
@@ -315,7 +318,7 @@ function rowsOf(
         WHERE site_id IN (SELECT value FROM json_each(${sites}))
           AND created_at >= ${range.from} AND created_at < ${range.to}
           AND (visitor_id IS NULL OR ${notExcludedPredicate()}) AND ${keptPredicate(r.bots)}
-      ) e LEFT JOIN s ON s.site_id = e.site_id AND s.sk = e.sk`;
+      ) e ${session}`;
   } else {
     // Every view in the range (the bot share counts them all); a kept view has its session.
     source = `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, s.n,
@@ -328,6 +331,23 @@ function rowsOf(
 }
 
 const AGGREGATE_NAMES = Object.keys(AGGREGATES) as Aggregate[];
+
+/** The fields an event has itself (fields.ts); the others are its session's. */
+const EVENT_OWN_FIELDS: ReadonlySet<string> = new Set([
+  "page",
+  "name",
+  "score_bucket",
+  "bot_reason",
+  "pow_verdict",
+]);
+
+/** Whether the events' dimensions or filter read their session (`s`). */
+function eventsNeedSessions(r: AggregateRequest): boolean {
+  return referencedKeys(r).some((key) => {
+    const from = dimensionFor(key)!.from;
+    return from.kind === "field" && !EVENT_OWN_FIELDS.has(from.field);
+  });
+}
 
 /**
  * One statement for the families asked: a row per family and combination of the dimensions'
@@ -344,7 +364,9 @@ export function compileAggregates(
     from: p.add(new Date(r.fromMs).toISOString()),
     to: p.add(new Date(r.toMs).toISOString()),
   };
-  const ctes = [baseCtes(p, d, r, range)];
+  // Events alone whose dimensions and filters are their own fields read no views or sessions.
+  const views = families.some((f) => f !== "events") || eventsNeedSessions(r);
+  const ctes = views ? [baseCtes(p, d, r, range)] : [];
   if (families.some((f) => f !== "events")) ctes.push(`rv AS (${rowsOf(d, p, r, "view", range)})`);
   if (families.includes("events")) ctes.push(`re AS (${rowsOf(d, p, r, "event", range)})`);
   const dims = r.dimensions.map((_, i) => `d${i}, `).join("");
