@@ -77,11 +77,15 @@ interface FactRow {
 }
 
 function facts(rows: FactRow[]): ViewFacts[] {
+  // Views often share every value: their keys are built once (read only, shared).
+  const known = new Map<string, string[]>();
   return rows.map((r) => {
-    const values = JSON.parse(r.vals) as string[];
-    const keys = new Array<string>(KEYS.length);
-    keys[0] = `0${SEP}`;
-    for (let i = 0; i < values.length; i++) keys[i + 1] = `${i + 1}${SEP}${values[i]}`;
+    let keys = known.get(r.vals);
+    if (!keys) {
+      const values = JSON.parse(r.vals) as string[];
+      keys = [`0${SEP}`, ...values.map((value, i) => `${i + 1}${SEP}${value}`)];
+      known.set(r.vals, keys);
+    }
     return {
       id: r.id,
       site_id: r.site_id,
