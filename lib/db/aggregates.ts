@@ -20,9 +20,10 @@
 // counted before the batch (its views with smaller ids) and adds what it counts now: exact for
 // batches in any order and sessions spanning batches. Anything else that changes raw rows (a
 // purge, a rescoring, an exclusion or its removal) marks the (site, day)s it touches in
-// aggregate_dirty by trigger — the row's day and the day before (a session that started then) —
-// and the readers skip dirty days until rebuildDirtyAggregates recomputes them (called where the
-// sessions table is rebuilt).
+// aggregate_dirty by trigger — the row's day and the days either side (where its sessions start,
+// before and after) — and so does the sessions table's rebuild for the first and last days of the
+// sessions it rebuilds; readers skip dirty days until rebuildDirtyAggregates recomputes them
+// (called where the sessions table is rebuilt, and by the writer thread).
 import type { Database } from "./database.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import { notExcludedPredicate } from "./bots.ts";
@@ -324,6 +325,16 @@ export function rebuildAggregateDays(
     );
     return n;
   });
+}
+
+/** Marks dirty the first and last days of the sessions listed in `table` (site_id, sk): a
+ * session a change cuts or rescores may start elsewhere after it. Call before and after. */
+export function markSessionDaysDirty(db: Database, table: string): void {
+  db.run(`INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
+    SELECT s.site_id, substr(s.first_at, 1, 10) FROM ${table} t
+      JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk
+    UNION SELECT s.site_id, substr(s.last_at, 1, 10) FROM ${table} t
+      JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk`);
 }
 
 /** Rebuilds the (site, day)s marked dirty, the latest first, at most `limit` of them. Returns the

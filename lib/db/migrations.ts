@@ -569,8 +569,8 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     // Issue 16: per-day aggregates kept exact by the writer (lib/db/aggregates.ts). A change to
     // raw rows other than an insert marks the (site, day)s it touches dirty — the row's day and
-    // the day before, whose sessions may hold it — until they are rebuilt; every existing day
-    // starts dirty and is filled by rebuildDirtyAggregates.
+    // the days either side, where its sessions may start — until they are rebuilt; every existing
+    // day starts dirty and is filled by rebuildDirtyAggregates.
     version: 16,
     name: "day aggregates",
     sql: `
@@ -597,7 +597,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER day_aggregates_view_deleted AFTER DELETE ON visitor_views BEGIN
         INSERT OR IGNORE INTO aggregate_dirty (site_id, day) VALUES
           (OLD.site_id, substr(OLD.created_at, 1, 10)),
-          (OLD.site_id, date(OLD.created_at, '-1 day'));
+          (OLD.site_id, date(OLD.created_at, '-1 day')),
+          (OLD.site_id, date(OLD.created_at, '+1 day'));
       END;
       CREATE TRIGGER day_aggregates_view_updated AFTER UPDATE OF site_id, visitor_id, session_id, path, created_at, bot_score, screen_width, device_type,
         os_name, browser_name, country_code, referrer, referrer_type, utm_source, utm_medium,
@@ -606,21 +607,23 @@ export const MIGRATIONS: readonly Migration[] = [
         INSERT OR IGNORE INTO aggregate_dirty (site_id, day) VALUES
           (OLD.site_id, substr(OLD.created_at, 1, 10)),
           (OLD.site_id, date(OLD.created_at, '-1 day')),
+          (OLD.site_id, date(OLD.created_at, '+1 day')),
           (NEW.site_id, substr(NEW.created_at, 1, 10)),
-          (NEW.site_id, date(NEW.created_at, '-1 day'));
+          (NEW.site_id, date(NEW.created_at, '-1 day')),
+          (NEW.site_id, date(NEW.created_at, '+1 day'));
       END;
       CREATE TRIGGER day_aggregates_excluded AFTER INSERT ON excluded_visitors BEGIN
         INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
-          SELECT site_id, substr(created_at, 1, 10) FROM visitor_views
-          WHERE visitor_id = NEW.visitor_id
-          UNION SELECT site_id, date(created_at, '-1 day') FROM visitor_views
+          SELECT site_id, date(created_at, d.shift) FROM visitor_views
+            CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days'
+              UNION ALL SELECT '+1 day') d
           WHERE visitor_id = NEW.visitor_id;
       END;
       CREATE TRIGGER day_aggregates_included AFTER DELETE ON excluded_visitors BEGIN
         INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
-          SELECT site_id, substr(created_at, 1, 10) FROM visitor_views
-          WHERE visitor_id = OLD.visitor_id
-          UNION SELECT site_id, date(created_at, '-1 day') FROM visitor_views
+          SELECT site_id, date(created_at, d.shift) FROM visitor_views
+            CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days'
+              UNION ALL SELECT '+1 day') d
           WHERE visitor_id = OLD.visitor_id;
       END;
       -- Sessions lasting more than a day: a window they cross is answered from the raw rows.

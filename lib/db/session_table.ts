@@ -12,7 +12,7 @@
 // aggregates' days it dirtied are rebuilt then too.
 import type { Database } from "./database.ts";
 import { BOT_SCORE_THRESHOLD, VIEW_COLUMNS } from "./columns.ts";
-import { rebuildDirtyAggregates } from "./aggregates.ts";
+import { markSessionDaysDirty, rebuildDirtyAggregates } from "./aggregates.ts";
 
 /** The columns a session copies from its entry view (the query's session dimensions): where it
  * came from, and who came. */
@@ -87,6 +87,7 @@ export function rebuildTouched(db: Database): number {
   )!.n;
   if (!exists) return 0;
   return db.transaction(() => {
+    markSessionDaysDirty(db, TOUCHED);
     db.run(
       `DELETE FROM sessions WHERE (site_id, sk) IN (SELECT site_id, sk FROM ${TOUCHED})`,
     );
@@ -98,6 +99,7 @@ export function rebuildTouched(db: Database): number {
         ON v.visitor_id = substr(t.sk, 2) AND v.site_id = t.site_id
       WHERE t.sk LIKE 'v%' AND v.session_id IS NULL`;
     const n = db.run(rebuildSql(views)).changes;
+    markSessionDaysDirty(db, TOUCHED);
     db.run(`DELETE FROM ${TOUCHED}`);
     rebuildDirtyAggregates(db);
     return n;
