@@ -21,6 +21,7 @@ import type { Family } from "../lib/query/metrics.ts";
 import type { Filter } from "../lib/query/model.ts";
 import type { BenchFigure } from "./report.ts";
 import { generate } from "./stats_bench.ts";
+import { intFlag } from "./args.ts";
 import { SITE, view } from "../tests/_stats_fixture.ts";
 
 const DAY_MS = 86_400_000;
@@ -261,12 +262,7 @@ export function benchQuery(
 }
 
 if (import.meta.main) {
-  const flag = (name: string, fallback: number) => {
-    const i = Deno.args.indexOf(`--${name}`);
-    const n = i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: ${Deno.args[i + 1]}`);
-    return n;
-  };
+  const flag = (name: string, fallback: number) => intFlag(Deno.args, name, fallback);
   await benchQuery({
     rows: flag("rows", 1_000_000),
     runs: flag("runs", 7),

@@ -1,6 +1,17 @@
 // The schema, as numbered append-only migrations. Never edit a released entry: add a new one.
 import type { Migration } from "./migrate.ts";
 
+/** Migration 16: a trigger marking dirty the days (and the days either side) of the views of a
+ * visitor whose exclusion is added or removed. */
+const exclusionTrigger = (name: string, event: "INSERT" | "DELETE", row: "NEW" | "OLD") =>
+  `CREATE TRIGGER ${name} AFTER ${event} ON excluded_visitors BEGIN
+        INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
+          SELECT site_id, date(created_at, d.shift) FROM visitor_views
+            CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days'
+              UNION ALL SELECT '+1 day') d
+          WHERE visitor_id = ${row}.visitor_id;
+      END;`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -612,20 +623,8 @@ export const MIGRATIONS: readonly Migration[] = [
           (NEW.site_id, date(NEW.created_at, '-1 day')),
           (NEW.site_id, date(NEW.created_at, '+1 day'));
       END;
-      CREATE TRIGGER day_aggregates_excluded AFTER INSERT ON excluded_visitors BEGIN
-        INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
-          SELECT site_id, date(created_at, d.shift) FROM visitor_views
-            CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days'
-              UNION ALL SELECT '+1 day') d
-          WHERE visitor_id = NEW.visitor_id;
-      END;
-      CREATE TRIGGER day_aggregates_included AFTER DELETE ON excluded_visitors BEGIN
-        INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
-          SELECT site_id, date(created_at, d.shift) FROM visitor_views
-            CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days'
-              UNION ALL SELECT '+1 day') d
-          WHERE visitor_id = OLD.visitor_id;
-      END;
+      ${exclusionTrigger("day_aggregates_excluded", "INSERT", "NEW")}
+      ${exclusionTrigger("day_aggregates_included", "DELETE", "OLD")}
       -- Sessions lasting more than a day: a window they cross is answered from the raw rows.
       CREATE INDEX idx_sessions_long ON sessions (site_id, bot, first_at, last_at)
         WHERE julianday(last_at) - julianday(first_at) > 1;
