@@ -288,7 +288,7 @@ export function upsertAggregates(db: Database, firstId: number, lastId: number):
 
 /**
  * Recomputes a site's aggregates of the UTC days [fromDay, toDay) (YYYY-MM-DD) from the raw rows:
- * their views, and the sessions whose first view is on one of them. Clears those days from
+ * their views and events, and the sessions whose first view is on one of them. Clears those days from
  * aggregate_dirty. Returns the rows written.
  */
 export function rebuildAggregateDays(
@@ -318,6 +318,18 @@ export function rebuildAggregateDays(
     addSessions(deltas, all, (v) => inDays(v.day), null, inDays);
     const n = deltas.write(db);
     db.run(
+      "DELETE FROM day_event_aggregates WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
+      siteId,
+      fromDay,
+      toDay,
+    );
+    db.run(
+      eventsSql("e.site_id = ?1 AND e.created_at >= ?2 AND e.created_at < ?3"),
+      siteId,
+      `${fromDay}T`,
+      `${toDay}T`,
+    );
+    db.run(
       "DELETE FROM aggregate_dirty WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
       siteId,
       fromDay,
@@ -325,6 +337,45 @@ export function rebuildAggregateDays(
     );
     return n;
   });
+}
+
+/** The event dimensions kept per day: an event's own fields (the others are its session's). */
+export const EVENT_AGGREGATE_DIMENSIONS: readonly DimensionSpec[] = DIMENSIONS.filter((d) =>
+  d.key === "event:page" || d.key === "event:name"
+);
+
+/** The events (`e`, those matching `where`) added to day_event_aggregates, per dimension. */
+function eventsSql(where: string): string {
+  const value = `CASE d.i ${
+    EVENT_AGGREGATE_DIMENSIONS.map((spec, i) =>
+      spec.from.kind === "field"
+        ? `WHEN ${i + 1} THEN COALESCE(${fieldColumn(spec.from.field, "event")}, ${
+          quote(spec.empty)
+        })`
+        : ""
+    ).join(" ")
+  } ELSE '' END`;
+  const ended = (c: string) => `CASE WHEN e.event_type = 'pageview_end' THEN e.${c} END`;
+  const keys = ["", ...EVENT_AGGREGATE_DIMENSIONS.map((d) => d.key)];
+  return `WITH d(i, key) AS (VALUES ${keys.map((k, i) => `(${i}, ${quote(k)})`).join(", ")})
+    INSERT INTO day_event_aggregates (site_id, dim, day, bot, value, events, scroll_sum,
+      scroll_n, engaged_ms, engaged_n)
+    SELECT e.site_id, d.key, substr(e.created_at, 1, 10),
+      e.bot_score >= ${BOT_SCORE_THRESHOLD}, ${value}, COUNT(*),
+      COALESCE(SUM(${ended("scroll_pct")}), 0), COUNT(${ended("scroll_pct")}),
+      COALESCE(SUM(${ended("engaged_ms")}), 0), COUNT(${ended("engaged_ms")})
+    FROM semantic_events e CROSS JOIN d
+    WHERE ${where} AND (e.visitor_id IS NULL OR ${notExcludedPredicate("e.visitor_id")})
+    GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT (site_id, dim, day, bot, value) DO UPDATE SET
+      events = events + excluded.events, scroll_sum = scroll_sum + excluded.scroll_sum,
+      scroll_n = scroll_n + excluded.scroll_n, engaged_ms = engaged_ms + excluded.engaged_ms,
+      engaged_n = engaged_n + excluded.engaged_n`;
+}
+
+/** Adds the events with ids in [firstId, lastId] to the aggregates (in the batch's transaction). */
+export function upsertEventAggregates(db: Database, firstId: number, lastId: number): void {
+  if (lastId >= firstId) db.run(eventsSql("e.id BETWEEN ?1 AND ?2"), firstId, lastId);
 }
 
 /** Marks dirty the first and last days of the sessions listed in `table` (site_id, sk): a
@@ -353,8 +404,12 @@ export function rebuildDirtyAggregates(db: Database, limit = Number.MAX_SAFE_INT
 /** Rebuilds every site's aggregates from the raw rows (the migration's backfill). */
 export function rebuildAllAggregates(db: Database): number {
   const sites = db.all<{ site_id: string; first: string; last: string }>(
-    `SELECT site_id, MIN(created_at) AS first, MAX(created_at) AS last FROM visitor_views
-     GROUP BY site_id`,
+    `SELECT site_id, MIN(first) AS first, MAX(last) AS last FROM (
+       SELECT site_id, MIN(created_at) AS first, MAX(created_at) AS last FROM visitor_views
+       GROUP BY site_id
+       UNION ALL
+       SELECT site_id, MIN(created_at), MAX(created_at) FROM semantic_events GROUP BY site_id
+     ) GROUP BY site_id`,
   );
   let rows = 0;
   for (const s of sites) {

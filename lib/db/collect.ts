@@ -4,7 +4,7 @@ import type { Database } from "./database.ts";
 import { EVENT_COLUMNS, type EventRow, insertSql, VIEW_COLUMNS, type ViewRow } from "./columns.ts";
 import { OTHER_VALUE } from "./stats_source.ts";
 import { upsertSessions } from "./session_table.ts";
-import { upsertAggregates } from "./aggregates.ts";
+import { upsertAggregates, upsertEventAggregates } from "./aggregates.ts";
 
 /** The tables the buffered writers fill, with their column lists (lib/db/columns.ts). */
 export const WRITE_TABLES = {
@@ -22,8 +22,8 @@ export function insertEvents(db: Database, rows: EventRow[]): void {
   insertRows(db, "semantic_events", rows);
 }
 
-/** Inserts rows of `table` in one transaction (views also update their sessions and the per-day
- * aggregates). */
+/** Inserts rows of `table` in one transaction, with their per-day aggregates (views also update
+ * their sessions). */
 export function insertRows(
   db: Database,
   table: WriteTable,
@@ -47,7 +47,7 @@ export function insertRows(
     if (table === "visitor_views") {
       upsertSessions(db, firstId, lastId);
       upsertAggregates(db, firstId, lastId);
-    }
+    } else upsertEventAggregates(db, firstId, lastId);
   });
 }
 
