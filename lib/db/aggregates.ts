@@ -378,6 +378,13 @@ export function upsertEventAggregates(db: Database, firstId: number, lastId: num
   if (lastId >= firstId) db.run(eventsSql("e.id BETWEEN ?1 AND ?2"), firstId, lastId);
 }
 
+/** Deletes a site's aggregates and dirty marks (its data is being deleted). */
+export function deleteSiteAggregates(db: Database, siteId: string): void {
+  for (const table of ["day_aggregates", "day_event_aggregates", "aggregate_dirty"]) {
+    db.run(`DELETE FROM ${table} WHERE site_id = ?`, siteId);
+  }
+}
+
 /** Marks dirty the first and last days of the sessions listed in `table` (site_id, sk): a
  * session a change cuts or rescores may start elsewhere after it. Call before and after. */
 export function markSessionDaysDirty(db: Database, table: string): void {
