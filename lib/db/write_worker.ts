@@ -13,8 +13,8 @@ interface WorkerScope {
   close(): void;
 }
 
-/** The per-day aggregates' dirty days (lib/db/aggregates.ts) are rebuilt here, one after a batch
- * at most every REBUILD_EVERY_MS, so a backlog (the migration's) never holds the writer long. */
+/** The per-day aggregates' dirty days (lib/db/aggregates.ts) are rebuilt here: one after a batch,
+ * then none for REBUILD_EVERY_MS, so a backlog (the migration's) never holds the writer long. */
 const REBUILD_EVERY_MS = 5_000;
 
 export function serveWrites(scope: WorkerScope): void {
@@ -33,15 +33,19 @@ export function serveWrites(scope: WorkerScope): void {
       applyTestPageLimit(db, data.maxPagesFile);
       insertRows(db, data.table, JSON.parse(data.json));
       scope.postMessage({ id: data.id });
-      if (Date.now() - rebuiltAt >= REBUILD_EVERY_MS) {
-        rebuiltAt = Date.now();
-        rebuildDirtyAggregates(db, 1);
-      }
     } catch (error) {
       scope.postMessage({
         id: data.id,
         error: error instanceof Error ? error.message : String(error),
       });
+      return;
+    }
+    if (db && Date.now() - rebuiltAt >= REBUILD_EVERY_MS) {
+      try {
+        if (rebuildDirtyAggregates(db, 1) > 0) rebuiltAt = Date.now();
+      } catch {
+        // The day stays dirty (readers answer it from the raw rows); a later batch retries.
+      }
     }
   };
 }
