@@ -25,3 +25,11 @@ export function parseBenchArgs(
   }
   return { sections, merge, target };
 }
+
+/** A standalone bench's positive integer flag `--name n` from `args`, else `fallback`. */
+export function intFlag(args: readonly string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  const n = i >= 0 ? Number(args[i + 1]) : fallback;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: ${args[i + 1]}`);
+  return n;
+}

@@ -7,6 +7,7 @@ import { benchEvents } from "./events_section.ts";
 import { benchHealth } from "./health_section.ts";
 import { benchPixel } from "./pixel_section.ts";
 import { benchPow } from "./pow_bench.ts";
+import { benchQuery } from "./query_bench.ts";
 import type { BenchFigure } from "./report.ts";
 import { benchRss } from "./rss_section.ts";
 import { benchStats, statsBenchRows } from "./stats_bench.ts";
@@ -126,4 +127,5 @@ export const SECTIONS: Readonly<Record<string, Section>> = {
   pow: benchProofOfWork,
   tracker: benchTracker,
   stats: benchStatsSection,
+  query: () => benchQuery(),
 };

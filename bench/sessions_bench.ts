@@ -1,21 +1,17 @@
 // Sessions table benchmark (issue 16): query time with sessions read from the sessions table
-// against sessions built from the raw rows, and the writer's CPU per view with and without the
-// sessions upsert.
+// against sessions built from the raw rows (the writer's CPU per view, with and without the
+// sessions upsert and the per-day aggregates, is bench/query_bench.ts's).
 //
-//   npx -y deno@2.9.6 run -A bench/sessions_bench.ts [--rows 1000000] [--runs 7] [--writes 50000]
+//   npx -y deno@2.9.6 run -A bench/sessions_bench.ts [--rows 1000000] [--runs 7]
 //
 // Queries: bench/stats_bench.ts's generated page views (90 days, two sites, ~1.2 events a view),
 // the sessions table filled by a full rebuild; then 30-day totals, the same with a page filter,
-// and by country, each `runs` times per path (p50 reported). Writes: `writes` views in batches of
-// 100 into a fresh database, sessions of four views; CPU time of the process per view.
-import { cpuUsage } from "node:process";
-import { insertRows } from "../lib/db/collect.ts";
-import { insertSql, VIEW_COLUMNS, type ViewRow } from "../lib/db/columns.ts";
+// and by country, each `runs` times per path (p50 reported), without the per-day aggregates.
 import { type Database, openDatabase } from "../lib/db/mod.ts";
 import { type AggregateRequest, queryAggregates } from "../lib/db/query/mod.ts";
 import { rebuildAllSessions } from "../lib/db/session_table.ts";
 import { generate } from "./stats_bench.ts";
-import { view } from "../tests/_stats_fixture.ts";
+import { intFlag } from "./args.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -50,7 +46,11 @@ function timeQueries(db: Database, runs: number, now: number) {
       let visits = 0;
       for (let i = 0; i < runs; i++) {
         const started = performance.now();
-        const out = queryAggregates(db, { ...request, sessions }, ["views", "sessions"]);
+        const out = queryAggregates(
+          db,
+          { ...request, sessions, aggregates: false },
+          ["views", "sessions"],
+        );
         times.push(performance.now() - started);
         visits = out.get("sessions")!.reduce((n, r) => n + r.values.visits, 0);
       }
@@ -60,54 +60,10 @@ function timeQueries(db: Database, runs: number, now: number) {
   }
 }
 
-function timeWrites(total: number) {
-  const rows: ViewRow[] = Array.from({ length: total }, (_, i) =>
-    view({
-      visitor_id: `v${Math.floor(i / 8)}`,
-      session_id: `s${Math.floor(i / 4)}`,
-      path: ["/", "/pricing", "/docs", "/blog/a"][i % 4],
-      referrer_domain: i % 3 ? "google.com" : null,
-      created_at: new Date(Date.UTC(2026, 10, 19) + i * 1000).toISOString(),
-    }));
-  const result: Record<string, number> = {};
-  for (const mode of ["without", "with"] as const) {
-    const dir = Deno.makeTempDirSync({ prefix: "echelon-sessions-bench-" });
-    const db = openDatabase(`${dir}/w.db`);
-    // Without: the insert alone (the writer before the sessions table).
-    const plain = db.statement(insertSql("visitor_views", VIEW_COLUMNS));
-    const before = cpuUsage();
-    for (let i = 0; i < total; i += 100) {
-      const batch = rows.slice(i, i + 100);
-      if (mode === "with") insertRows(db, "visitor_views", batch);
-      else {
-        db.transaction(() => {
-          for (const row of batch) plain.run(...VIEW_COLUMNS.map((c) => row[c]));
-        });
-      }
-    }
-    const used = cpuUsage(before);
-    result[mode] = (used.user + used.system) / total;
-    db.close();
-    Deno.removeSync(dir, { recursive: true });
-  }
-  console.log(
-    `write CPU per view (batches of 100): without sessions ${result.without.toFixed(1)} µs, ` +
-      `with ${result.with.toFixed(1)} µs; at 5k views/s the upsert costs ${
-        ((result.with - result.without) * 5000 / 10_000).toFixed(1)
-      } % of a core`,
-  );
-}
-
 if (import.meta.main) {
-  const flag = (name: string, fallback: number) => {
-    const i = Deno.args.indexOf(`--${name}`);
-    const n = i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: ${Deno.args[i + 1]}`);
-    return n;
-  };
+  const flag = (name: string, fallback: number) => intFlag(Deno.args, name, fallback);
   const rows = flag("rows", 1_000_000);
   const runs = flag("runs", 7);
-  timeWrites(flag("writes", 50_000));
   const dir = Deno.makeTempDirSync({ prefix: "echelon-sessions-bench-" });
   try {
     const db = openDatabase(`${dir}/q.db`);

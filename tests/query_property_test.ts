@@ -12,6 +12,9 @@ import { dimensionFor, DIMENSIONS } from "../lib/query/dimensions.ts";
 import { METRICS } from "../lib/query/metrics.ts";
 import { FILTER_OPERATORS, QUERY_BODY, resolveQuery } from "../lib/query/model.ts";
 import { runQuery } from "../lib/query/run.ts";
+import { servedByAggregates } from "../lib/db/query/aggregated.ts";
+import { AGGREGATE_DIMENSIONS, rebuildDirtyAggregates } from "../lib/db/aggregates.ts";
+import { purgeViewsBatch } from "../lib/db/retention.ts";
 import { createTestApp, type TestApp } from "./_helpers.ts";
 import { rng } from "./_random.ts";
 import { event, view } from "./_stats_fixture.ts";
@@ -36,7 +39,8 @@ function botVerdict(score: number, pick: <T>(list: readonly T[]) => T) {
   return { bot_score: score, bot_reason: reason };
 }
 
-function generate(seed: number): Data {
+/** `short`: sessions shorter than a day (the per-day aggregates answer the windows they cross). */
+function generate(seed: number, short = false): Data {
   const r = rng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)];
   const views: Data["views"] = [];
@@ -54,7 +58,9 @@ function generate(seed: number): Data {
       };
       const sessions = 1 + Math.floor(r() * 3);
       for (let s = 0; s < sessions; s++) {
-        const sid = r() < 0.8 ? `${visitor}-s${s}` : null;
+        // Short: only a visitor's first session may go without an id (all of its views without
+        // one are one session).
+        const sid = r() < 0.8 || (short && s > 0) ? `${visitor}-s${s}` : null;
         let at = START + Math.floor(r() * 5 * 86_400_000);
         const pages = 1 + Math.floor(r() * 4);
         for (let p = 0; p < pages; p++) {
@@ -98,7 +104,9 @@ function generate(seed: number): Data {
               created_at: stamp(at + 1000),
             }));
           }
-          at += pick([30_000, 600_000, 5_400_000, 20 * 3_600_000]);
+          at += pick(
+            short ? [30_000, 600_000, 5_400_000] : [30_000, 600_000, 5_400_000, 20 * 3_600_000],
+          );
         }
       }
     }
@@ -643,4 +651,109 @@ Deno.test("query engine = brute force: views written in batches out of order, se
     dimensions: ["visit:entry_page"],
   }, "batches filtered");
   assert.ok(rows > 30, `the comparisons covered ${rows} rows`);
+});
+
+Deno.test("per-day aggregates = brute force: every combination they answer, batches out of order, rebuilt days next to fresh rows", async () => {
+  for (const seed of [21, 22]) {
+    const t = await createTestApp();
+    const db = t.services.db;
+    const generated = generate(seed, true);
+    // Six batches, each every sixth view in reverse, written out of order; an exclusion and a
+    // rebuild of the days it dirtied between the fourth and the fifth, so days hold rebuilt rows
+    // and rows added by later batches.
+    const order = [5, 1, 3, 0, 4, 2];
+    const batches = order.map((k) => generated.views.filter((_, i) => i % 6 === k).reverse());
+    const written = batches.flat().map((v, i) => ({ ...v, id: i + 1 }));
+    const data: Data = { views: written, events: generated.events };
+    batches.slice(0, 4).forEach((b) => insertViews(db, b.map(({ id: _, ...v }) => v)));
+    assert.ok(batches.slice(0, 4).flat().some((v) => v.visitor_id === EXCLUDED));
+    db.run("INSERT INTO excluded_visitors (visitor_id) VALUES (?)", EXCLUDED);
+    const dirty = db.get<{ n: number }>("SELECT COUNT(*) AS n FROM aggregate_dirty")!.n;
+    assert.ok(dirty > 0, "the exclusion marks its days");
+    assert.ok(rebuildDirtyAggregates(db) >= dirty);
+    batches.slice(4).forEach((b) => insertViews(db, b.map(({ id: _, ...v }) => v)));
+    insertEvents(db, data.events);
+    const asks: [string, Ask][] = [];
+    const add = (label: string, ask: Partial<Ask>) => asks.push([label, { ...BASE, ...ask }]);
+    /** The asks only the events family is answered for from the aggregates. */
+    const events: string[] = [];
+    const r = rng(seed);
+    for (const bots of ["hide", "only"] as const) {
+      add(`${bots} totals`, { bots });
+      add(`${bots} one day`, { bots, from: "2026-11-18", to: "2026-11-18" });
+      for (const { key } of AGGREGATE_DIMENSIONS) {
+        const value = filterValue(data, key, "is", r, bots);
+        add(`${bots} by ${key}`, { bots, dimensions: [key] });
+        add(`${bots} ${key} is ${value}`, { bots, filters: [["is", key, [value]]] });
+        add(`${bots} by ${key}, is ${value}`, {
+          bots,
+          dimensions: [key],
+          filters: [["is", key, [value]]],
+        });
+      }
+      add(`${bots} property`, { bots, filters: [["is", "event:props:plan", ["pro"]]] });
+      add(`${bots} not property`, { bots, filters: [["is_not", "event:props:plan", ["pro"]]] });
+      add(`${bots} property, page`, {
+        bots,
+        dimensions: ["event:page"],
+        filters: [["and", [["is_not", "event:props:n", ["7"]], ["is", "event:page", ["/docs"]]]]],
+      });
+      add(`${bots} name`, { bots, filters: [["is", "event:name", ["pageview"]]] });
+      for (const key of ["event:page", "event:name"]) {
+        const value = filterValue(data, key, "is", r, bots);
+        events.push(`${bots} events by ${key}`, `${bots} events ${key} is ${value}`);
+        add(`${bots} events by ${key}`, { bots, dimensions: [key] });
+        add(`${bots} events ${key} is ${value}`, { bots, filters: [["is", key, [value]]] });
+      }
+    }
+    const answered = (ask: Ask, family: "views" | "events" = "views") => {
+      const q = resolveQuery(
+        QUERY_BODY.parse({
+          site_id: ask.sites,
+          metrics: ["visitors"],
+          date_range: [ask.from, ask.to],
+          dimensions: ask.dimensions,
+          filters: ask.filters,
+          bots: ask.bots,
+        }),
+        t.clock.now,
+      );
+      return servedByAggregates(db, {
+        siteIds: q.siteIds,
+        fromMs: Date.parse(`${ask.from}T00:00:00Z`),
+        toMs: Date.parse(`${ask.to}T00:00:00Z`) + 86_400_000,
+        spans: [],
+        dimensions: ask.dimensions,
+        filter: q.filter,
+        bots: q.bots,
+      }, family);
+    };
+    let served = 0;
+    let rows = 0;
+    for (const [label, ask] of asks) {
+      const family = events.includes(label) ? "events" : "views";
+      assert.ok(answered(ask, family), `${label}: ${family} answered by the aggregates`);
+      served++;
+      rows += check(t, data, ask, `seed ${seed} aggregates ${label}`);
+    }
+    assert.equal(served, asks.length);
+    assert.ok(rows > 100, `the comparisons covered ${rows} rows`);
+    // A retention purge cutting the first day at noon: the days it touched are rebuilt with the
+    // sessions table (sessions it cut start later now), and answer again.
+    const cut = "2026-11-17T12:00:00.000Z";
+    while (purgeViewsBatch(db, { cleanBefore: cut, botBefore: cut }, 7) > 0) { /* batches */ }
+    const kept: Data = { ...data, views: written.filter((v) => String(v.created_at) >= cut) };
+    assert.ok(kept.views.length < written.length);
+    assert.equal(db.get<{ n: number }>("SELECT COUNT(*) AS n FROM aggregate_dirty")!.n, 0);
+    for (const [label, ask] of asks.filter(([l]) => !l.includes("one day"))) {
+      const family = events.includes(label) ? "events" : "views";
+      assert.ok(answered(ask, family), `after the purge ${label}: answered by the aggregates`);
+      check(t, kept, ask, `seed ${seed} after the purge ${label}`);
+    }
+    // A session of the batches whose entry was written after its exit: the deltas were exercised.
+    const reversed = db.get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM sessions WHERE first_id > last_id",
+    )!.n;
+    assert.ok(reversed > 5, `${reversed} sessions with their entry written after their exit`);
+  }
 });

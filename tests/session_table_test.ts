@@ -192,15 +192,23 @@ Deno.test("sessions: the correlator's rescorings move views to their session's b
   });
 });
 
-Deno.test("sessions: deleting a site with its data deletes its sessions", () => {
+Deno.test("sessions: deleting a site with its data deletes its sessions and per-day aggregates", () => {
   withDb((db) => {
     createSite(db, "blog", null);
     insertViews(db, views(5, 200));
+    const aggregates = (site: string) =>
+      ["day_aggregates", "aggregate_dirty"].map((table) =>
+        db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE site_id = ?`, site)!.n
+      );
+    assert.ok(aggregates("blog")[0] > 0);
+    const shop = aggregates("shop");
     deleteSite(db, "blog", { purgeData: true });
     const sessions = stored(db);
     assert.ok(sessions.length > 0);
     assert.deepEqual(sessions, bruteForce(db));
     assert.ok(sessions.every((s) => s.site_id === "shop"));
+    assert.deepEqual(aggregates("blog"), [0, 0]);
+    assert.deepEqual(aggregates("shop"), shop);
   });
 });
 

@@ -137,3 +137,32 @@ Deno.test("write thread: a started collector on a file stores every hit through 
     t.services.db.close();
   });
 });
+
+Deno.test("write thread: after a batch, the writer rebuilds a day of per-day aggregates left dirty", async () => {
+  await withFile(async (path) => {
+    const db = openDatabase(path);
+    const thread = new WriteThread(path);
+    const totals = () =>
+      db.get<{ pageviews: number; visitors: number }>(
+        `SELECT pageviews, visitors FROM day_aggregates
+         WHERE site_id = 'site-a' AND day = '2026-11-20' AND dim = '' AND bot = 0`,
+      );
+    try {
+      await thread.insert("visitor_views", [view(1), view(2), view(3, { visitor_id: "v1" })]);
+      assert.deepEqual({ ...totals() }, { pageviews: 3, visitors: 2 });
+      // An exclusion leaves its visitor's day (and the days either side, here without views)
+      // dirty: answered from the raw rows until rebuilt.
+      db.run("INSERT INTO excluded_visitors (visitor_id) VALUES ('v2')");
+      const dirty = () => db.all<{ day: string }>("SELECT day FROM aggregate_dirty ORDER BY day");
+      assert.deepEqual(dirty().map((r) => r.day), ["2026-11-19", "2026-11-20", "2026-11-21"]);
+      db.run("DELETE FROM aggregate_dirty WHERE day <> '2026-11-20'");
+      // The next batch (another site) is followed by the rebuild: v2 is gone from the day.
+      await thread.insert("visitor_views", [view(4, { site_id: "site-b" })]);
+      assert.deepEqual(dirty(), []);
+      assert.deepEqual({ ...totals() }, { pageviews: 2, visitors: 1 });
+    } finally {
+      await thread.close();
+      db.close();
+    }
+  });
+});

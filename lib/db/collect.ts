@@ -4,6 +4,7 @@ import type { Database } from "./database.ts";
 import { EVENT_COLUMNS, type EventRow, insertSql, VIEW_COLUMNS, type ViewRow } from "./columns.ts";
 import { OTHER_VALUE } from "./stats_source.ts";
 import { upsertSessions } from "./session_table.ts";
+import { upsertAggregates, upsertEventAggregates } from "./aggregates.ts";
 
 /** The tables the buffered writers fill, with their column lists (lib/db/columns.ts). */
 export const WRITE_TABLES = {
@@ -21,7 +22,8 @@ export function insertEvents(db: Database, rows: EventRow[]): void {
   insertRows(db, "semantic_events", rows);
 }
 
-/** Inserts rows of `table` in one transaction (views also update their sessions). */
+/** Inserts rows of `table` in one transaction, with their per-day aggregates (views also update
+ * their sessions). */
 export function insertRows(
   db: Database,
   table: WriteTable,
@@ -41,7 +43,11 @@ export function insertRows(
     }
     // The batch's views merged into their sessions in the same transaction (ids are
     // consecutive: one writer inside one transaction).
-    if (table === "visitor_views") upsertSessions(db, firstId, lastId);
+    // The per-day aggregates too (lib/db/aggregates.ts).
+    if (table === "visitor_views") {
+      upsertSessions(db, firstId, lastId);
+      upsertAggregates(db, firstId, lastId);
+    } else upsertEventAggregates(db, firstId, lastId);
   });
 }
 

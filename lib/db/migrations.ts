@@ -1,6 +1,19 @@
 // The schema, as numbered append-only migrations. Never edit a released entry: add a new one.
 import type { Migration } from "./migrate.ts";
 
+/** Migration 16: a trigger marking dirty the days (and the days either side) of the views, and
+ * the days of the events, of a visitor whose exclusion is added or removed. */
+const exclusionTrigger = (name: string, event: "INSERT" | "DELETE", row: "NEW" | "OLD") =>
+  `CREATE TRIGGER ${name} AFTER ${event} ON excluded_visitors BEGIN
+        INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
+          SELECT site_id, date(created_at, d.shift) FROM visitor_views
+            CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days'
+              UNION ALL SELECT '+1 day') d
+          WHERE visitor_id = ${row}.visitor_id
+          UNION SELECT site_id, substr(created_at, 1, 10) FROM semantic_events
+          WHERE visitor_id = ${row}.visitor_id;
+      END;`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -565,5 +578,85 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 15,
     name: "site time zone",
     sql: `ALTER TABLE site_settings ADD COLUMN time_zone TEXT;`,
+  },
+  {
+    // Issue 16: per-day aggregates kept exact by the writer (lib/db/aggregates.ts). A change to
+    // raw rows other than an insert marks the (site, day)s it touches dirty — the row's day and
+    // the days either side, where its sessions may start — until they are rebuilt; every existing
+    // day starts dirty and is filled by rebuildDirtyAggregates.
+    version: 16,
+    name: "day aggregates",
+    sql: `
+      CREATE TABLE day_aggregates (
+        site_id TEXT NOT NULL,
+        dim TEXT NOT NULL,
+        day TEXT NOT NULL,
+        bot INTEGER NOT NULL,
+        value TEXT NOT NULL,
+        late INTEGER NOT NULL,
+        pageviews INTEGER NOT NULL,
+        visitors INTEGER NOT NULL,
+        visits INTEGER NOT NULL,
+        bounces INTEGER NOT NULL,
+        session_views INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        PRIMARY KEY (site_id, dim, day, bot, value, late)
+      ) WITHOUT ROWID;
+      CREATE TABLE aggregate_dirty (
+        site_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        PRIMARY KEY (site_id, day)
+      ) WITHOUT ROWID;
+      CREATE TRIGGER day_aggregates_view_deleted AFTER DELETE ON visitor_views BEGIN
+        INSERT OR IGNORE INTO aggregate_dirty (site_id, day) VALUES
+          (OLD.site_id, substr(OLD.created_at, 1, 10)),
+          (OLD.site_id, date(OLD.created_at, '-1 day')),
+          (OLD.site_id, date(OLD.created_at, '+1 day'));
+      END;
+      CREATE TRIGGER day_aggregates_view_updated AFTER UPDATE OF site_id, visitor_id, session_id, path, created_at, bot_score, screen_width, device_type,
+        os_name, browser_name, country_code, referrer, referrer_type, utm_source, utm_medium,
+        utm_campaign, utm_content, utm_term
+      ON visitor_views BEGIN
+        INSERT OR IGNORE INTO aggregate_dirty (site_id, day) VALUES
+          (OLD.site_id, substr(OLD.created_at, 1, 10)),
+          (OLD.site_id, date(OLD.created_at, '-1 day')),
+          (OLD.site_id, date(OLD.created_at, '+1 day')),
+          (NEW.site_id, substr(NEW.created_at, 1, 10)),
+          (NEW.site_id, date(NEW.created_at, '-1 day')),
+          (NEW.site_id, date(NEW.created_at, '+1 day'));
+      END;
+      ${exclusionTrigger("day_aggregates_excluded", "INSERT", "NEW")}
+      ${exclusionTrigger("day_aggregates_included", "DELETE", "OLD")}
+      CREATE TABLE day_event_aggregates (
+        site_id TEXT NOT NULL,
+        dim TEXT NOT NULL,
+        day TEXT NOT NULL,
+        bot INTEGER NOT NULL,
+        value TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        scroll_sum INTEGER NOT NULL,
+        scroll_n INTEGER NOT NULL,
+        engaged_ms INTEGER NOT NULL,
+        engaged_n INTEGER NOT NULL,
+        PRIMARY KEY (site_id, dim, day, bot, value)
+      ) WITHOUT ROWID;
+      CREATE TRIGGER day_aggregates_event_deleted AFTER DELETE ON semantic_events BEGIN
+        INSERT OR IGNORE INTO aggregate_dirty (site_id, day) VALUES
+          (OLD.site_id, substr(OLD.created_at, 1, 10));
+      END;
+      CREATE TRIGGER day_aggregates_event_updated AFTER UPDATE OF site_id, visitor_id, path,
+        event_type, event_name, created_at, bot_score, scroll_pct, engaged_ms
+      ON semantic_events BEGIN
+        INSERT OR IGNORE INTO aggregate_dirty (site_id, day) VALUES
+          (OLD.site_id, substr(OLD.created_at, 1, 10)),
+          (NEW.site_id, substr(NEW.created_at, 1, 10));
+      END;
+      -- Sessions lasting more than a day: a window they cross is answered from the raw rows.
+      CREATE INDEX idx_sessions_long ON sessions (site_id, bot, first_at, last_at)
+        WHERE julianday(last_at) - julianday(first_at) > 1;
+      INSERT INTO aggregate_dirty (site_id, day)
+        SELECT DISTINCT site_id, substr(created_at, 1, 10) FROM visitor_views
+        UNION SELECT DISTINCT site_id, substr(created_at, 1, 10) FROM semantic_events;
+    `,
   },
 ];

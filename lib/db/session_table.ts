@@ -8,9 +8,11 @@
 // The merges are order-independent (earliest wins, latest wins, counts add), so batches may
 // arrive in any order. Whatever changes raw rows other than an insert (a purge, a rescoring)
 // rebuilds the sessions it touched from their rows: markTouched before, rebuildTouched after
-// (rebuildSessionsInRange for a site's time range, rebuildAllSessions for everything).
+// (rebuildSessionsInRange for a site's time range, rebuildAllSessions for everything); the per-day
+// aggregates' days it dirtied are rebuilt then too.
 import type { Database } from "./database.ts";
 import { BOT_SCORE_THRESHOLD, VIEW_COLUMNS } from "./columns.ts";
+import { markSessionDaysDirty, rebuildDirtyAggregates } from "./aggregates.ts";
 
 /** The columns a session copies from its entry view (the query's session dimensions): where it
  * came from, and who came. */
@@ -76,7 +78,8 @@ export function markTouched(db: Database, where: string, ...params: (string | nu
 
 /**
  * Rebuilds the sessions markTouched recorded from their remaining views (both bot sides), then
- * forgets them. Returns how many sessions were rebuilt.
+ * forgets them; then the per-day aggregates of the days the change marked dirty
+ * (lib/db/aggregates.ts). Returns how many sessions were rebuilt.
  */
 export function rebuildTouched(db: Database): number {
   const exists = db.get<{ n: number }>(
@@ -84,6 +87,7 @@ export function rebuildTouched(db: Database): number {
   )!.n;
   if (!exists) return 0;
   return db.transaction(() => {
+    markSessionDaysDirty(db, TOUCHED);
     db.run(
       `DELETE FROM sessions WHERE (site_id, sk) IN (SELECT site_id, sk FROM ${TOUCHED})`,
     );
@@ -95,7 +99,9 @@ export function rebuildTouched(db: Database): number {
         ON v.visitor_id = substr(t.sk, 2) AND v.site_id = t.site_id
       WHERE t.sk LIKE 'v%' AND v.session_id IS NULL`;
     const n = db.run(rebuildSql(views)).changes;
+    markSessionDaysDirty(db, TOUCHED);
     db.run(`DELETE FROM ${TOUCHED}`);
+    rebuildDirtyAggregates(db);
     return n;
   });
 }

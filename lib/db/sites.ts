@@ -3,6 +3,7 @@
 // recent view counts, bounded selector choices, and deletion.
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import type { Database } from "./database.ts";
+import { deleteSiteAggregates } from "./aggregates.ts";
 import { notExcludedPredicate } from "./bots.ts";
 import { type KeysetPage, keysetPage, type PageRequest } from "./keyset.ts";
 
@@ -325,6 +326,7 @@ export function deleteSite(
       counts.views = db.run("DELETE FROM visitor_views WHERE site_id = ?", siteId).changes;
       db.run("DELETE FROM sessions WHERE site_id = ?", siteId);
       counts.events = db.run("DELETE FROM semantic_events WHERE site_id = ?", siteId).changes;
+      deleteSiteAggregates(db, siteId);
       counts.bot_traffic = db.run("DELETE FROM bot_traffic WHERE site_id = ?", siteId).changes;
       // Server-side crawler hits (lib/db/crawlers.ts) are known-bot traffic too.
       counts.bot_traffic += db.run("DELETE FROM crawler_traffic WHERE site_id = ?", siteId).changes;

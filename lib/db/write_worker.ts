@@ -3,6 +3,7 @@
 // in order. Loaded only as a Worker; importing it elsewhere does nothing.
 import { Database } from "./database.ts";
 import { insertRows } from "./collect.ts";
+import { rebuildDirtyAggregates } from "./aggregates.ts";
 import { applyTestPageLimit } from "./test_faults.ts";
 import type { WriteReply, WriteRequest } from "./write_thread.ts";
 
@@ -12,8 +13,13 @@ interface WorkerScope {
   close(): void;
 }
 
+/** The per-day aggregates' dirty days (lib/db/aggregates.ts) are rebuilt here: one after a batch,
+ * then none for REBUILD_EVERY_MS, so a backlog (the migration's) never holds the writer long. */
+const REBUILD_EVERY_MS = 5_000;
+
 export function serveWrites(scope: WorkerScope): void {
   let db: Database | null = null;
+  let rebuiltAt = 0;
   scope.onmessage = ({ data }) => {
     try {
       if (data.kind === "close") {
@@ -32,6 +38,14 @@ export function serveWrites(scope: WorkerScope): void {
         id: data.id,
         error: error instanceof Error ? error.message : String(error),
       });
+      return;
+    }
+    if (db && Date.now() - rebuiltAt >= REBUILD_EVERY_MS) {
+      try {
+        if (rebuildDirtyAggregates(db, 1) > 0) rebuiltAt = Date.now();
+      } catch {
+        // The day stays dirty (readers answer it from the raw rows); a later batch retries.
+      }
     }
   };
 }

@@ -17,15 +17,8 @@
 // - bots: every view in the range, kept or not (the bot share).
 // A filter applies to the rows each family counts; session metrics count the sessions with a
 // matching view (and all of their views).
-import {
-  dimensionFor,
-  type DimensionSpec,
-  propKeyOf,
-  type RowField,
-  SCORE_BUCKETS,
-  SCREEN_CLASSES,
-  WIDEST_SCREEN_CLASS,
-} from "../../query/dimensions.ts";
+import { dimensionFor, type DimensionSpec, propKeyOf } from "../../query/dimensions.ts";
+import { fieldColumn } from "./fields.ts";
 import { type Aggregate, AGGREGATES, type Family } from "../../query/metrics.ts";
 import { type BotMode, type Filter, isCondition } from "../../query/model.ts";
 import type { OffsetSpan } from "../../query/time_zone.ts";
@@ -49,6 +42,9 @@ export interface AggregateRequest {
   /** Where sessions come from: the sessions table when it can answer (the default), or the raw
    * rows ("raw", what the table is checked against). */
   sessions?: "table" | "raw";
+  /** False: never answer from the per-day aggregates (./aggregated.ts), what they are checked
+   * against. */
+  aggregates?: boolean;
 }
 
 export interface Compiled {
@@ -71,54 +67,6 @@ const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** The attributes a session takes from its first view: where it came from, and who came. */
 const ENTRY_COLUMNS = SESSION_ENTRY_COLUMNS;
-
-/** A row field over a view row (`w`) or an event row (`e`), both with their session `s`. */
-function fieldColumn(field: RowField, row: "view" | "event"): string {
-  const own = row === "view" ? "w" : "s";
-  switch (field) {
-    case "page":
-      return row === "view" ? "w.path" : "e.path";
-    case "name":
-      return row === "view"
-        ? "'pageview'"
-        : "CASE WHEN e.event_type = 'custom' THEN e.event_name ELSE e.event_type END";
-    case "entry_page":
-      return "s.entry_page";
-    case "exit_page":
-      return "s.exit_page";
-    case "source":
-      return "s.source";
-    case "country":
-      return `${own}.country_code`;
-    case "device":
-      return `${own}.device_type`;
-    case "os":
-      return `${own}.os_name`;
-    case "browser":
-      return `${own}.browser_name`;
-    case "screen": {
-      const width = `${own}.screen_width`;
-      const classes = SCREEN_CLASSES.map((c) => `WHEN ${width} < ${c.below} THEN '${c.name}'`);
-      return `CASE WHEN ${width} > 0 THEN CASE ${
-        classes.join(" ")
-      } ELSE '${WIDEST_SCREEN_CLASS}' END END`;
-    }
-    // A row's own bot verdicts (not its session's): a view's, or an event's.
-    case "score_bucket": {
-      const score = row === "view" ? "w.bot_score" : "e.bot_score";
-      const bands = [...SCORE_BUCKETS].reverse().map((b) =>
-        `WHEN ${score} >= ${b.from} THEN '${b.name}'`
-      );
-      return `CASE ${bands.join(" ")} END`;
-    }
-    case "bot_reason":
-      return row === "view" ? "w.bot_reason" : "e.bot_reason";
-    case "pow_verdict":
-      return row === "view" ? "w.pow_verdict" : "NULL";
-    default:
-      return `${own}.${field}`;
-  }
-}
 
 function keptPredicate(bots: AggregateRequest["bots"], column = "bot_score"): string {
   const t = Math.trunc(bots.threshold);
@@ -362,6 +310,9 @@ function rowsOf(
   let source: string;
   if (row === "event") {
     const sites = p.add(JSON.stringify(r.siteIds));
+    const session = eventsNeedSessions(r)
+      ? "LEFT JOIN s ON s.site_id = e.site_id AND s.sk = e.sk"
+      : "";
     source = `SELECT e.site_id, e.visitor_id, e.created_at, e.event_type, e.scroll_pct,
         e.engaged_ms${rel.columns}
       FROM (
@@ -371,7 +322,7 @@ function rowsOf(
         WHERE site_id IN (SELECT value FROM json_each(${sites}))
           AND created_at >= ${range.from} AND created_at < ${range.to}
           AND (visitor_id IS NULL OR ${notExcludedPredicate()}) AND ${keptPredicate(r.bots)}
-      ) e LEFT JOIN s ON s.site_id = e.site_id AND s.sk = e.sk`;
+      ) e ${session}`;
   } else {
     // Every view in the range (the bot share counts them all); a kept view has its session.
     source = `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, s.n,
@@ -384,6 +335,23 @@ function rowsOf(
 }
 
 const AGGREGATE_NAMES = Object.keys(AGGREGATES) as Aggregate[];
+
+/** The fields an event has itself (fields.ts); the others are its session's. */
+const EVENT_OWN_FIELDS: ReadonlySet<string> = new Set([
+  "page",
+  "name",
+  "score_bucket",
+  "bot_reason",
+  "pow_verdict",
+]);
+
+/** Whether the events' dimensions or filter read their session (`s`). */
+function eventsNeedSessions(r: AggregateRequest): boolean {
+  return referencedKeys(r).some((key) => {
+    const from = dimensionFor(key)!.from;
+    return from.kind === "field" && !EVENT_OWN_FIELDS.has(from.field);
+  });
+}
 
 /**
  * One statement for the families asked: a row per family and combination of the dimensions'
@@ -400,7 +368,9 @@ export function compileAggregates(
     from: p.add(new Date(r.fromMs).toISOString()),
     to: p.add(new Date(r.toMs).toISOString()),
   };
-  const ctes = [baseCtes(p, d, r, range)];
+  // Events alone whose dimensions and filters are their own fields read no views or sessions.
+  const views = families.some((f) => f !== "events") || eventsNeedSessions(r);
+  const ctes = views ? [baseCtes(p, d, r, range)] : [];
   if (families.some((f) => f !== "events")) ctes.push(`rv AS (${rowsOf(d, p, r, "view", range)})`);
   if (families.includes("events")) ctes.push(`re AS (${rowsOf(d, p, r, "event", range)})`);
   const dims = r.dimensions.map((_, i) => `d${i}, `).join("");

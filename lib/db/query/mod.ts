@@ -1,9 +1,11 @@
-// Runs compiled queries on SQLite: the one statement of compile.ts for a query's families, and the first stored
-// view of a set of sites (the start of the "all" date range).
+// Runs compiled queries on SQLite: the families the per-day aggregates hold (aggregated.ts), the one
+// statement of compile.ts for the others, and the first stored view of a set of sites (the start
+// of the "all" date range).
 import type { Database } from "../database.ts";
 import { type Aggregate, AGGREGATES, type Family } from "../../query/metrics.ts";
 import { type AggregateRequest, compileAggregates } from "./compile.ts";
 import { ensureRegexp, SQLITE } from "./sqlite.ts";
+import { aggregatedFamilies } from "./aggregated.ts";
 
 export type { AggregateRequest } from "./compile.ts";
 
@@ -22,8 +24,12 @@ export function queryAggregates(
   ensureRegexp(db);
   const out = new Map<Family, AggregateRow[]>(families.map((f) => [f, []]));
   if (families.length === 0) return out;
+  const stored = aggregatedFamilies(db, request, families);
+  for (const [family, rows] of stored ?? []) out.set(family, rows);
+  const rest = families.filter((f) => !stored?.has(f));
+  if (rest.length === 0) return out;
   const width = request.dimensions.length;
-  const { sql, params } = compileAggregates(SQLITE, request, families);
+  const { sql, params } = compileAggregates(SQLITE, request, rest);
   for (const row of db.all<Record<string, string | number | null>>(sql, ...params)) {
     const family = row.family as Family;
     const dimensions: string[] = [];

@@ -1,0 +1,271 @@
+// Query engine benchmark (issue 16's budgets): each budget row through queryAggregates at 1M
+// stored page views (and 10M with --rows), answered as the engine answers (per-day aggregates
+// where they can, lib/db/query/aggregated.ts) against the same question without them; the writer's
+// CPU per view (insert alone, + sessions upsert, + aggregates); the rebuild of one day.
+//
+//   npx -y deno@2.9.6 run -A bench/query_bench.ts [--rows 1000000] [--runs 7] [--writes 50000]
+//   deno task bench -- query        (the same at 1M, as a section of bench/run.ts)
+//
+// Queries: bench/stats_bench.ts's generated views (90 days, two sites), sessions and aggregates
+// filled by full rebuilds; each question `runs` times per path, p50 reported. Writes: `writes`
+// views in batches of 100 into a fresh database (visitors of 8 views, sessions of 4).
+import { cpuUsage } from "node:process";
+import { insertRows } from "../lib/db/collect.ts";
+import { insertSql, VIEW_COLUMNS, type ViewRow } from "../lib/db/columns.ts";
+import { type Database, openDatabase } from "../lib/db/mod.ts";
+import { type AggregateRequest, queryAggregates } from "../lib/db/query/mod.ts";
+import { servedByAggregates } from "../lib/db/query/aggregated.ts";
+import { rebuildAggregateDays, rebuildAllAggregates } from "../lib/db/aggregates.ts";
+import { rebuildAllSessions, upsertSessions } from "../lib/db/session_table.ts";
+import type { Family } from "../lib/query/metrics.ts";
+import type { Filter } from "../lib/query/model.ts";
+import type { BenchFigure } from "./report.ts";
+import { generate } from "./stats_bench.ts";
+import { intFlag } from "./args.ts";
+import { SITE, view } from "../tests/_stats_fixture.ts";
+
+const DAY_MS = 86_400_000;
+const COMMAND = "deno run -A bench/query_bench.ts (in-process queryAggregates)";
+const OVERVIEW: Family[] = ["views", "sessions", "events", "bots"];
+
+function p50(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const is = (dimension: string, value: string): Filter => ({
+  op: "is",
+  dimension,
+  values: [value],
+});
+
+interface Case {
+  name: string;
+  budget: string;
+  /** One or more questions timed together (a dashboard is several). */
+  asks: { request: AggregateRequest; families: Family[] }[];
+}
+
+function cases(now: number, rows: number): Case[] {
+  const today = Date.parse(new Date(now).toISOString().slice(0, 10));
+  const base: AggregateRequest = {
+    siteIds: ["bench"],
+    fromMs: today - 29 * DAY_MS,
+    toMs: today + DAY_MS,
+    spans: [{ startMs: today - 31 * DAY_MS, offsetMin: 0 }],
+    dimensions: [],
+    filter: null,
+    bots: { mode: "hide", threshold: 50 },
+  };
+  const big = rows >= 10_000_000;
+  const overview = (filter: Filter | null, dimensions: string[] = []) => ({
+    request: { ...base, filter, dimensions },
+    families: OVERVIEW,
+  });
+  const filters: [string, Filter][] = [
+    ["page", is("event:page", "/pricing")],
+    ["source", is("visit:source", "google.com")],
+    ["country", is("visit:country", "DE")],
+    ["device", is("visit:device", "mobile")],
+    ["UTM source", is("visit:utm_source", "newsletter")],
+    ["property", is("event:props:name", "signup")],
+  ];
+  const scale = big ? "10M" : "1M";
+  const dashboard = (filter: Filter) =>
+    ["event:page", "visit:source", "visit:country", "visit:device", "visit:browser", "visit:os"]
+      .map((d) => overview(filter, [d]));
+  return [
+    {
+      name: "30-day overview, unfiltered",
+      budget: big ? "p50 < 50 ms" : "—",
+      asks: [overview(null)],
+    },
+    ...filters.map(([label, filter]) => ({
+      name: `30-day overview, ${label} filter`,
+      budget: big ? "p50 < 500 ms" : "p50 < 100 ms",
+      asks: [overview(filter)],
+    })),
+    {
+      name: "30-day page breakdown, country and device filters",
+      budget: "p50 < 1 s",
+      asks: [
+        overview(
+          { op: "and", filters: [is("visit:country", "DE"), is("visit:device", "mobile")] },
+          ["event:page"],
+        ),
+      ],
+    },
+    {
+      name: "30-day dashboard (overview + 6 breakdowns), page filter",
+      budget: "p50 < 1 s",
+      asks: [overview(is("event:page", "/pricing")), ...dashboard(is("event:page", "/pricing"))],
+    },
+  ].map((c) => ({ ...c, name: `${c.name}, ${scale} views` }));
+}
+
+function timeCase(db: Database, c: Case, runs: number, aggregates: boolean) {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    for (const ask of c.asks) queryAggregates(db, { ...ask.request, aggregates }, ask.families);
+    times.push(performance.now() - started);
+  }
+  return p50(times);
+}
+
+function timeQueries(db: Database, runs: number, now: number, rows: number): BenchFigure[] {
+  const figures: BenchFigure[] = [];
+  for (const c of cases(now, rows)) {
+    const served = c.asks.filter((a) => servedByAggregates(db, a.request)).length;
+    const fast = timeCase(db, c, runs, true);
+    const noEvents = timeCase(
+      db,
+      {
+        ...c,
+        asks: c.asks.map((a) => ({ ...a, families: a.families.filter((f) => f !== "events") })),
+      },
+      runs,
+      true,
+    );
+    const slow = timeCase(db, c, Math.min(runs, 3), false);
+    const how = served === c.asks.length
+      ? "aggregates"
+      : served
+      ? `aggregates for ${served} of ${c.asks.length}`
+      : "raw rows + sessions table";
+    console.log(
+      `${c.name}: p50 ${fast.toFixed(1)} ms (${how}); without aggregates ${slow.toFixed(0)} ms`,
+    );
+    figures.push({
+      name: `${c.name}, p50`,
+      value: Number(fast.toFixed(1)),
+      unit: `ms (${how}; without the events family ${noEvents.toFixed(1)} ms)`,
+      baseline: Number(slow.toFixed(1)),
+      ratio: Number((slow / fast).toFixed(1)),
+      budget: c.budget,
+      command: `${COMMAND}; baseline: the same without aggregates`,
+    });
+  }
+  return figures;
+}
+
+function timeWrites(total: number): BenchFigure[] {
+  const rows: ViewRow[] = Array.from({ length: total }, (_, i) =>
+    view({
+      visitor_id: `v${Math.floor(i / 8)}`,
+      session_id: `s${Math.floor(i / 4)}`,
+      path: ["/", "/pricing", "/docs", "/blog/a"][i % 4],
+      referrer_domain: i % 3 ? "google.com" : null,
+      country_code: ["DE", "US", "FI"][Math.floor(i / 8) % 3],
+      created_at: new Date(Date.UTC(2026, 10, 19) + i * 1000).toISOString(),
+    }));
+  const result: Record<string, number> = {};
+  let rebuildMs = 0;
+  for (const mode of ["insert", "sessions", "aggregates"] as const) {
+    const dir = Deno.makeTempDirSync({ prefix: "echelon-query-bench-" });
+    const db = openDatabase(`${dir}/w.db`);
+    const plain = db.statement(insertSql("visitor_views", VIEW_COLUMNS));
+    const before = cpuUsage();
+    for (let i = 0; i < total; i += 100) {
+      const batch = rows.slice(i, i + 100);
+      if (mode === "aggregates") insertRows(db, "visitor_views", batch);
+      else {
+        db.transaction(() => {
+          let first = 0, last = 0;
+          for (const row of batch) {
+            last = Number(plain.run(...VIEW_COLUMNS.map((c) => row[c])).lastInsertRowid);
+            first ||= last;
+          }
+          if (mode === "sessions") upsertSessions(db, first, last);
+        });
+      }
+    }
+    const used = cpuUsage(before);
+    result[mode] = (used.user + used.system) / total;
+    if (mode === "aggregates") {
+      // The first day's views (most of `total`), rebuilt from the raw rows.
+      const started = cpuUsage();
+      rebuildAggregateDays(db, SITE, "2026-11-19", "2026-11-20");
+      const cpu = cpuUsage(started);
+      rebuildMs = (cpu.user + cpu.system) / 1000;
+    }
+    db.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+  const dayViews = Math.min(total, 86_400);
+  const perDay = rebuildMs * 110_000 / dayViews;
+  const share = (µs: number) => µs * 5000 / 10_000;
+  console.log(
+    `write CPU per view (batches of 100): insert ${result.insert.toFixed(1)} µs, + sessions ${
+      result.sessions.toFixed(1)
+    } µs, + aggregates ${result.aggregates.toFixed(1)} µs; aggregates at 5k views/s: ${
+      share(result.aggregates - result.sessions).toFixed(1)
+    } % of a core; rebuild of a ${dayViews}-view day ${rebuildMs.toFixed(0)} ms CPU`,
+  );
+  const command = `${COMMAND} (${total} views in batches of 100, CPU time of the process)`;
+  return [
+    {
+      name: "Writer CPU per page view with sessions + per-day aggregates vs the insert alone",
+      value: Number(result.aggregates.toFixed(1)),
+      unit: `µs (+ sessions alone ${result.sessions.toFixed(1)} µs)`,
+      baseline: Number(result.insert.toFixed(1)),
+      ratio: Number((result.aggregates / result.insert).toFixed(2)),
+      command,
+    },
+    {
+      name: "Keeping the per-day aggregates current at 5k views/s",
+      value: Number(share(result.aggregates - result.sessions).toFixed(1)),
+      unit: "% of one core",
+      budget: "< 10 %",
+      command,
+    },
+    {
+      name: "Rebuilding one day's aggregates from the raw rows, scaled to 110k views (CPU time)",
+      value: Math.round(perDay),
+      unit: `ms (${dayViews} views in ${rebuildMs.toFixed(0)} ms)`,
+      budget: "< 1 s",
+      command,
+    },
+  ];
+}
+
+/** The section of `deno task bench`: writes, then the budget rows at `rows` views. */
+export function benchQuery(
+  options: { rows?: number; runs?: number; writes?: number } = {},
+): Promise<BenchFigure[]> {
+  const rows = options.rows ?? 1_000_000;
+  const figures = timeWrites(options.writes ?? 50_000);
+  const dir = Deno.makeTempDirSync({ prefix: "echelon-query-bench-" });
+  try {
+    const db = openDatabase(`${dir}/q.db`);
+    db.exec("PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000");
+    const now = Date.now();
+    generate(db, rows, now, () => {});
+    rebuildAllSessions(db);
+    const started = performance.now();
+    rebuildAllAggregates(db);
+    const ms = performance.now() - started;
+    console.log(`${rows} views: aggregates rebuilt in ${(ms / 1000).toFixed(1)} s`);
+    figures.push({
+      name: `Full rebuild of the per-day aggregates, ${rows} views over 91 days`,
+      value: Number((ms / 1000).toFixed(1)),
+      unit: `s (${(ms / 91).toFixed(0)} ms/day)`,
+      command: COMMAND,
+    });
+    db.exec("ANALYZE");
+    figures.push(...timeQueries(db, options.runs ?? 7, now, rows));
+    db.close();
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+  return Promise.resolve(figures);
+}
+
+if (import.meta.main) {
+  const flag = (name: string, fallback: number) => intFlag(Deno.args, name, fallback);
+  await benchQuery({
+    rows: flag("rows", 1_000_000),
+    runs: flag("runs", 7),
+    writes: flag("writes", 50_000),
+  });
+}

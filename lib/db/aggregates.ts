@@ -1,0 +1,433 @@
+// Per-day aggregates (migration 16): per (site, UTC day, bot side, dimension, value) the page views,
+// exact distinct visitors, and the visits, bounces, session views and session length of the
+// sessions starting that day — kept exact by each written batch, in its transaction, like the
+// sessions table (lib/db/session_table.ts). The query compiler reads them when a question allows
+// (lib/db/query/aggregated.ts says which).
+//
+// What a row counts, for one bot side (score at or above BOT_SCORE_THRESHOLD or not) and the views
+// of visitors not excluded:
+// - dimension "" (value ""): every view; otherwise a row-level dimension of AGGREGATE_DIMENSIONS,
+//   the value as the compiler renders it (null → the dimension's `empty`).
+// - pageviews: views of that UTC day with the value; visitors: distinct visitor ids among them
+//   (ids rotate daily, so days add up). A view counts its visitor when no view with a smaller id
+//   has the same (site, visitor, day, side, value): writing more views never moves that view.
+// - visits, bounces, session_views, duration_ms: the sessions (one tab's session_id, else the
+//   visitor id, one side) whose first view is that day and with a view of the value; `late` is
+//   how many days after the first one the value first appears (a range ending before it does not
+//   see the value), 0 for views.
+//
+// A batch adds its views' rows and, for each session it touches, takes away what the session
+// counted before the batch (its views with smaller ids) and adds what it counts now: exact for
+// batches in any order and sessions spanning batches. Anything else that changes raw rows (a
+// purge, a rescoring, an exclusion or its removal) marks the (site, day)s it touches in
+// aggregate_dirty by trigger — the row's day and the days either side (where its sessions start,
+// before and after) — and so does the sessions table's rebuild for the first and last days of the
+// sessions it rebuilds; readers skip dirty days until rebuildDirtyAggregates recomputes them
+// (called where the sessions table is rebuilt, and by the writer thread).
+import type { Database } from "./database.ts";
+import { BOT_SCORE_THRESHOLD } from "./columns.ts";
+import { notExcludedPredicate } from "./bots.ts";
+import { fieldColumn } from "./query/fields.ts";
+import { DIMENSIONS, type DimensionSpec } from "../query/dimensions.ts";
+
+/** The dimensions kept per day: a view's own fields, whose value never changes once written. */
+export const AGGREGATE_DIMENSIONS: readonly DimensionSpec[] = DIMENSIONS.filter((d) =>
+  d.level === "row" && d.from.kind === "field" && !d.key.startsWith("bot:") &&
+  d.key !== "event:name"
+);
+
+const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** The value of dimension `key` ("" for the totals) of a view aliased `alias`, rendered. */
+function valueSql(spec: DimensionSpec | null, alias: string): string {
+  if (!spec || spec.from.kind !== "field") return "''";
+  return `COALESCE(${fieldColumn(spec.from.field, "view", alias)}, ${quote(spec.empty)})`;
+}
+
+/** A view as the aggregates read it: its keys and, per dimension ("" first), `index␀value`. */
+interface ViewFacts {
+  id: number;
+  site_id: string;
+  visitor_id: string;
+  sk: string;
+  at: string;
+  day: string;
+  bot: number;
+  keys: string[];
+}
+
+const SEP = "\u0000";
+const KEYS = ["", ...AGGREGATE_DIMENSIONS.map((d) => d.key)];
+
+/** The columns of a view's facts: its keys, then each dimension's rendered value in one JSON
+ * array (one column to convert per row). */
+const FACTS = `v.id, v.site_id, v.visitor_id, v.created_at AS at,
+  CASE WHEN v.session_id IS NOT NULL THEN 's' || v.session_id ELSE 'v' || v.visitor_id END AS sk,
+  v.bot_score >= ${BOT_SCORE_THRESHOLD} AS bot,
+  json_array(${AGGREGATE_DIMENSIONS.map((spec) => valueSql(spec, "v")).join(", ")}) AS vals`;
+
+interface FactRow {
+  id: number;
+  site_id: string;
+  visitor_id: string;
+  session_id?: string | null;
+  at: string;
+  sk: string;
+  bot: number;
+  vals: string;
+}
+
+function facts(rows: FactRow[]): ViewFacts[] {
+  // Views often share every value: their keys are built once (read only, shared).
+  const known = new Map<string, string[]>();
+  return rows.map((r) => {
+    let keys = known.get(r.vals);
+    if (!keys) {
+      const values = JSON.parse(r.vals) as string[];
+      keys = [`0${SEP}`, ...values.map((value, i) => `${i + 1}${SEP}${value}`)];
+      known.set(r.vals, keys);
+    }
+    return {
+      id: r.id,
+      site_id: r.site_id,
+      visitor_id: r.visitor_id,
+      sk: r.sk,
+      at: r.at,
+      day: r.at.slice(0, 10),
+      bot: r.bot,
+      keys,
+    };
+  });
+}
+
+/** Every view (not excluded) of a site's visitors (?2) and sessions (?3), JSON lists: those of
+ * the sessions once, when their visitor is not listed. */
+export const RELATED_SQL = `SELECT ${FACTS} FROM visitor_views v
+  WHERE v.visitor_id IN (SELECT value FROM json_each(?2)) AND v.site_id = ?1
+    AND ${notExcludedPredicate("v.visitor_id")}
+  UNION ALL
+  SELECT ${FACTS} FROM visitor_views v
+  WHERE v.session_id IN (SELECT value FROM json_each(?3)) AND v.session_id IS NOT NULL
+    AND +v.site_id = ?1 AND v.visitor_id NOT IN (SELECT value FROM json_each(?2))
+    AND ${notExcludedPredicate("v.visitor_id")}`;
+
+const COUNTS = [
+  "pageviews",
+  "visitors",
+  "visits",
+  "bounces",
+  "session_views",
+  "duration_ms",
+] as const;
+const UPSERT = `INSERT INTO day_aggregates (site_id, day, bot, late, dim, value, ${
+  COUNTS.join(", ")
+}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (site_id, dim, day, bot, value, late) DO UPDATE SET ${
+  COUNTS.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")
+}`;
+
+/** Signed changes per (site, day, side, late) and `index␀value`, written at the end. */
+class Deltas {
+  readonly groups = new Map<string, { at: (string | number)[]; rows: Map<string, number[]> }>();
+  group(site: string, day: string, bot: number, late: number): Map<string, number[]> {
+    const k = `${site}${SEP}${day}${SEP}${bot}${SEP}${late}`;
+    let g = this.groups.get(k);
+    if (!g) this.groups.set(k, g = { at: [site, day, bot, late], rows: new Map() });
+    return g.rows;
+  }
+  static row(rows: Map<string, number[]>, key: string): number[] {
+    let row = rows.get(key);
+    if (!row) rows.set(key, row = [0, 0, 0, 0, 0, 0]);
+    return row;
+  }
+  write(db: Database): number {
+    const stmt = db.statement(UPSERT);
+    let n = 0;
+    for (const { at, rows } of this.groups.values()) {
+      for (const [key, counts] of rows) {
+        if (counts.every((c) => c === 0)) continue;
+        const cut = key.indexOf(SEP);
+        stmt.run(...at, KEYS[Number(key.slice(0, cut))], key.slice(cut + 1), ...counts);
+        n++;
+      }
+    }
+    return n;
+  }
+}
+
+const groupBy = <T>(list: T[], key: (t: T) => string) => {
+  const out = new Map<string, T[]>();
+  for (const item of list) {
+    const k = key(item);
+    const group = out.get(k);
+    if (group) group.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+};
+
+/** The views rows of the views `counted` (among `all`, the views of their visitors): page views,
+ * and a visitor per (day, side, value) at its view with the smallest id. */
+function addViews(deltas: Deltas, all: ViewFacts[], counted: (v: ViewFacts) => boolean) {
+  const groups = groupBy(
+    all,
+    (v) => `${v.site_id}${SEP}${v.visitor_id}${SEP}${v.day}${SEP}${v.bot}`,
+  );
+  for (const views of groups.values()) {
+    if (!views.some(counted)) continue;
+    views.sort((a, b) => a.id - b.id);
+    const seen = new Set<string>();
+    let rows: Map<string, number[]> | null = null;
+    for (const v of views) {
+      const mine = counted(v);
+      if (mine) rows ??= deltas.group(v.site_id, v.day, v.bot, 0);
+      for (const key of v.keys) {
+        const first = !seen.has(key);
+        if (first) seen.add(key);
+        if (mine) {
+          const row = Deltas.row(rows!, key);
+          row[0]++;
+          if (first) row[1]++;
+        }
+      }
+    }
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** What a session of `views` (one side) counts, signed, when it starts where `starts` allows. */
+function addSession(
+  deltas: Deltas,
+  views: ViewFacts[],
+  sign: number,
+  starts: (day: string) => boolean,
+) {
+  if (views.length === 0) return;
+  let first = views[0], last = views[0];
+  for (const v of views) {
+    if (v.at < first.at) first = v;
+    if (v.at > last.at) last = v;
+  }
+  const day = first.day;
+  if (!starts(day)) return;
+  const n = views.length;
+  const bounce = n === 1 ? sign : 0;
+  const duration = sign * (Date.parse(last.at) - Date.parse(first.at));
+  // Per `index␀value`: the first day it appears.
+  const firstDay = new Map<string, string>();
+  for (const v of views) {
+    for (const key of v.keys) {
+      const known = firstDay.get(key);
+      if (known === undefined || v.day < known) firstDay.set(key, v.day);
+    }
+  }
+  const start = Date.parse(`${day}T00:00:00Z`);
+  for (const [key, vday] of firstDay) {
+    const late = vday === day ? 0 : Math.round((Date.parse(`${vday}T00:00:00Z`) - start) / DAY_MS);
+    const row = Deltas.row(deltas.group(first.site_id, day, first.bot, late), key);
+    row[2] += sign;
+    row[3] += bounce;
+    row[4] += sign * n;
+    row[5] += duration;
+  }
+}
+
+/** The sessions rows of the sessions of `all` (their views): each now, less what it counted
+ * before (`old`: its views before the batch), when given. */
+function addSessions(
+  deltas: Deltas,
+  all: ViewFacts[],
+  touched: (v: ViewFacts) => boolean,
+  old: ((v: ViewFacts) => boolean) | null,
+  starts: (day: string) => boolean,
+) {
+  const sessions = groupBy(all, (v) => `${v.site_id}${SEP}${v.sk}${SEP}${v.bot}`);
+  for (const views of sessions.values()) {
+    if (!views.some(touched)) continue;
+    addSession(deltas, views, 1, starts);
+    if (old) addSession(deltas, views.filter(old), -1, starts);
+  }
+}
+
+/** The views related to `seeds` (site, visitor, session): their visitors' and sessions'. */
+function related(db: Database, seeds: FactRow[]): ViewFacts[] {
+  const out: ViewFacts[] = [];
+  for (const [site, rows] of groupBy(seeds, (r) => r.site_id)) {
+    const visitors = [...new Set(rows.map((r) => r.visitor_id))];
+    const sessions = [
+      ...new Set(rows.filter((r) => r.session_id != null).map((r) => r.session_id)),
+    ];
+    out.push(
+      ...facts(
+        db.all<FactRow>(RELATED_SQL, site, JSON.stringify(visitors), JSON.stringify(sessions)),
+      ),
+    );
+  }
+  return out;
+}
+
+/** Adds the views with ids in [firstId, lastId] to the aggregates (inside the batch's
+ * transaction, after they are inserted: ids are consecutive). */
+export function upsertAggregates(db: Database, firstId: number, lastId: number): void {
+  if (lastId < firstId) return;
+  const seeds = db.all<FactRow>(
+    `SELECT DISTINCT site_id, visitor_id, session_id FROM visitor_views
+     WHERE id BETWEEN ?1 AND ?2 AND ${notExcludedPredicate()}`,
+    firstId,
+    lastId,
+  );
+  if (seeds.length === 0) return;
+  const all = related(db, seeds);
+  const deltas = new Deltas();
+  const inBatch = (v: ViewFacts) => v.id >= firstId && v.id <= lastId;
+  addViews(deltas, all, inBatch);
+  addSessions(deltas, all, inBatch, (v) => v.id < firstId, () => true);
+  deltas.write(db);
+}
+
+/**
+ * Recomputes a site's aggregates of the UTC days [fromDay, toDay) (YYYY-MM-DD) from the raw rows:
+ * their views and events, and the sessions whose first view is on one of them. Clears those days from
+ * aggregate_dirty. Returns the rows written.
+ */
+export function rebuildAggregateDays(
+  db: Database,
+  siteId: string,
+  fromDay: string,
+  toDay: string,
+): number {
+  return db.transaction(() => {
+    db.run(
+      "DELETE FROM day_aggregates WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
+      siteId,
+      fromDay,
+      toDay,
+    );
+    const seeds = db.all<FactRow>(
+      `SELECT DISTINCT site_id, visitor_id, session_id FROM visitor_views
+       WHERE site_id = ?1 AND created_at >= ?2 AND created_at < ?3 AND ${notExcludedPredicate()}`,
+      siteId,
+      `${fromDay}T`,
+      `${toDay}T`,
+    );
+    const all = related(db, seeds);
+    const deltas = new Deltas();
+    const inDays = (day: string) => day >= fromDay && day < toDay;
+    addViews(deltas, all, (v) => inDays(v.day));
+    addSessions(deltas, all, (v) => inDays(v.day), null, inDays);
+    const n = deltas.write(db);
+    db.run(
+      "DELETE FROM day_event_aggregates WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
+      siteId,
+      fromDay,
+      toDay,
+    );
+    db.run(
+      eventsSql("e.site_id = ?1 AND e.created_at >= ?2 AND e.created_at < ?3"),
+      siteId,
+      `${fromDay}T`,
+      `${toDay}T`,
+    );
+    db.run(
+      "DELETE FROM aggregate_dirty WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
+      siteId,
+      fromDay,
+      toDay,
+    );
+    return n;
+  });
+}
+
+/** The event dimensions kept per day: an event's own fields (the others are its session's). */
+export const EVENT_AGGREGATE_DIMENSIONS: readonly DimensionSpec[] = DIMENSIONS.filter((d) =>
+  d.key === "event:page" || d.key === "event:name"
+);
+
+/** The events (`e`, those matching `where`) added to day_event_aggregates, per dimension. */
+function eventsSql(where: string): string {
+  const value = `CASE d.i ${
+    EVENT_AGGREGATE_DIMENSIONS.map((spec, i) =>
+      spec.from.kind === "field"
+        ? `WHEN ${i + 1} THEN COALESCE(${fieldColumn(spec.from.field, "event")}, ${
+          quote(spec.empty)
+        })`
+        : ""
+    ).join(" ")
+  } ELSE '' END`;
+  const ended = (c: string) => `CASE WHEN e.event_type = 'pageview_end' THEN e.${c} END`;
+  const keys = ["", ...EVENT_AGGREGATE_DIMENSIONS.map((d) => d.key)];
+  return `WITH d(i, key) AS (VALUES ${keys.map((k, i) => `(${i}, ${quote(k)})`).join(", ")})
+    INSERT INTO day_event_aggregates (site_id, dim, day, bot, value, events, scroll_sum,
+      scroll_n, engaged_ms, engaged_n)
+    SELECT e.site_id, d.key, substr(e.created_at, 1, 10),
+      e.bot_score >= ${BOT_SCORE_THRESHOLD}, ${value}, COUNT(*),
+      COALESCE(SUM(${ended("scroll_pct")}), 0), COUNT(${ended("scroll_pct")}),
+      COALESCE(SUM(${ended("engaged_ms")}), 0), COUNT(${ended("engaged_ms")})
+    FROM semantic_events e CROSS JOIN d
+    WHERE ${where} AND (e.visitor_id IS NULL OR ${notExcludedPredicate("e.visitor_id")})
+    GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT (site_id, dim, day, bot, value) DO UPDATE SET
+      events = events + excluded.events, scroll_sum = scroll_sum + excluded.scroll_sum,
+      scroll_n = scroll_n + excluded.scroll_n, engaged_ms = engaged_ms + excluded.engaged_ms,
+      engaged_n = engaged_n + excluded.engaged_n`;
+}
+
+/** Adds the events with ids in [firstId, lastId] to the aggregates (in the batch's transaction). */
+export function upsertEventAggregates(db: Database, firstId: number, lastId: number): void {
+  if (lastId >= firstId) db.run(eventsSql("e.id BETWEEN ?1 AND ?2"), firstId, lastId);
+}
+
+/** Deletes a site's aggregates and dirty marks (its data is being deleted). */
+export function deleteSiteAggregates(db: Database, siteId: string): void {
+  for (const table of ["day_aggregates", "day_event_aggregates", "aggregate_dirty"]) {
+    db.run(`DELETE FROM ${table} WHERE site_id = ?`, siteId);
+  }
+}
+
+/** Marks dirty the first and last days of the sessions listed in `table` (site_id, sk): a
+ * session a change cuts or rescores may start elsewhere after it. Call before and after. */
+export function markSessionDaysDirty(db: Database, table: string): void {
+  db.run(`INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
+    SELECT s.site_id, substr(s.first_at, 1, 10) FROM ${table} t
+      JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk
+    UNION SELECT s.site_id, substr(s.last_at, 1, 10) FROM ${table} t
+      JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk`);
+}
+
+/** Rebuilds the (site, day)s marked dirty, the latest first, at most `limit` of them. Returns the
+ * days rebuilt. */
+export function rebuildDirtyAggregates(db: Database, limit = Number.MAX_SAFE_INTEGER): number {
+  const dirty = db.all<{ site_id: string; day: string }>(
+    "SELECT site_id, day FROM aggregate_dirty ORDER BY day DESC, site_id LIMIT ?",
+    Math.min(limit, Number.MAX_SAFE_INTEGER),
+  );
+  for (const { site_id, day } of dirty) {
+    rebuildAggregateDays(db, site_id, day, nextDay(day));
+  }
+  return dirty.length;
+}
+
+/** Rebuilds every site's aggregates from the raw rows (the migration's backfill). */
+export function rebuildAllAggregates(db: Database): number {
+  const sites = db.all<{ site_id: string; first: string; last: string }>(
+    `SELECT site_id, MIN(first) AS first, MAX(last) AS last FROM (
+       SELECT site_id, MIN(created_at) AS first, MAX(created_at) AS last FROM visitor_views
+       GROUP BY site_id
+       UNION ALL
+       SELECT site_id, MIN(created_at), MAX(created_at) FROM semantic_events GROUP BY site_id
+     ) GROUP BY site_id`,
+  );
+  let rows = 0;
+  for (const s of sites) {
+    for (let day = s.first.slice(0, 10); day <= s.last.slice(0, 10); day = nextDay(day)) {
+      rows += rebuildAggregateDays(db, s.site_id, day, nextDay(day));
+    }
+  }
+  db.run("DELETE FROM aggregate_dirty");
+  return rows;
+}
+
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
