@@ -80,7 +80,7 @@ Deno.test("country map: stored visitors per country shaded, linked and titled on
   const de = links.find((l) => l.code === "DE")!;
   assert.equal(de.title, "Germany: 4 visitors");
   assert.equal(de.shade, 5);
-  assert.equal(de.href, `/admin/views?site=${SITE}&from=${D1}&to=${D2}&country=DE`);
+  assert.equal(de.href, `/admin?site=${SITE}&from=${D1}&to=${D2}&f=visit:country:is:DE`);
   const fr = links.find((l) => l.code === "FR")!;
   assert.equal(fr.title, "France: 1 visitor");
   assert.equal(fr.shade, shadeOf(1, 4)); // √(1/4)·5 = 2.5 → 3
@@ -124,7 +124,10 @@ Deno.test("country map: a refused read leaves the dashboard whole, without the m
     view({ visitor_id: "a", country_code: "DE", created_at: `${D1}T10:00:00.000Z` }),
   ]);
   await refreshRollups(app.services);
-  const path = `/admin?site=${SITE}&from=${D1}&to=${D2}`;
+  // Three days or more: the trend is by day, from the rollups (a shorter period's hourly trend
+  // would be the page's first heavy read).
+  const from = new Date(Date.parse(D1) - 5 * 86_400_000).toISOString().slice(0, 10);
+  const path = `/admin?site=${SITE}&from=${from}&to=${D2}`;
   const first = await adminHtml(app, path);
   assert.equal(first.status, 200);
   assert.deepEqual(mapLinks(first.html).map((l) => [l.code, l.visitors]), [["DE", 1]]);
@@ -136,6 +139,24 @@ Deno.test("country map: a refused read leaves the dashboard whole, without the m
     /id="country-map-unavailable"[^>]*>No map this time: At most 1 expensive reads/,
   );
   assert.match(second.html, /<table id="countries-table"[\s\S]*?data-rank="DE"/);
+});
+
+Deno.test("dashboard: a short period's hourly trend refused falls back to days, the page stays", async () => {
+  const app = await adminApp({ ECHELON_PUBLIC_MODE: "true", ECHELON_PUBLIC_READ_RATE: "1" });
+  registerSite(app, SITE);
+  insertViews(app.services.db, [
+    view({ visitor_id: "a", country_code: "DE", created_at: `${D1}T10:00:00.000Z` }),
+  ]);
+  await refreshRollups(app.services);
+  // Two days: drawn by the hour through the engine, one heavy read, the only one allowed.
+  const path = `/admin?site=${SITE}&from=${D1}&to=${D2}`;
+  const first = await adminHtml(app, path);
+  assert.equal(first.status, 200);
+  assert.match(first.html, /data-date="[0-9-]+ 10:00" data-views="1"/);
+  const second = await adminHtml(app, path);
+  assert.equal(second.status, 200, "the refused reads (trend, map) leave the page whole");
+  assert.match(second.html, new RegExp(`data-date="${D1}" data-views="1"`));
+  assert.match(second.html, /id="country-map-unavailable"/);
 });
 
 Deno.test("country map: unknown, lower-case, pseudonymous and hostile codes do not break it", () => {

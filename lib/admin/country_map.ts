@@ -2,10 +2,10 @@
 // engine (the heavy read "query", every country rather than the top list's ten), and how each is
 // shaded — five steps on a square-root scale, so one big country does not wash out the rest.
 // The geometry is precomputed (lib/admin/country_map_paths.ts, scripts/country_map_paths.ts).
-import { HttpError } from "../http_error.ts";
 import type { Filter, Query } from "../query/model.ts";
 import { resolveQuery } from "../query/model.ts";
 import type { Reader } from "../reads/mod.ts";
+import { isRefusedRead } from "../reads/refusals.ts";
 import { countryName } from "./country.ts";
 import { COUNTRY_PATHS, MAP_VIEWBOX } from "./country_map_paths.ts";
 import type { Period } from "./period.ts";
@@ -80,7 +80,6 @@ export async function countryFigures(reads: Reader, query: Query): Promise<Count
  * caller may run out of (ECHELON_PUBLIC_READ_RATE) or which may pass the request's time budget;
  * the dashboard then renders without the map rather than failing.
  */
-const REFUSED = new Set([429, 503]);
 
 export async function loadCountryMap(
   reads: Reader,
@@ -89,7 +88,7 @@ export async function loadCountryMap(
   try {
     return countryMapModel(await countryFigures(reads, query));
   } catch (error) {
-    if (error instanceof HttpError && REFUSED.has(error.status)) {
+    if (isRefusedRead(error)) {
       return { unavailable: error.message };
     }
     throw error;

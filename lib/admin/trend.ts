@@ -6,6 +6,7 @@ import type { Query } from "../query/model.ts";
 import type { QueryResult } from "../query/run.ts";
 import { addLocalDays } from "../query/time_zone.ts";
 import type { Reader } from "../reads/mod.ts";
+import { isRefusedRead } from "../reads/refusals.ts";
 import type { OverviewView } from "../stats/engine_overview.ts";
 import type { Overview } from "../stats/mod.ts";
 import { type Period, spanDays } from "./period.ts";
@@ -113,4 +114,16 @@ export async function hourlyTrend(
     points: all.filter((point) => point.date >= period.from)
       .map((point, i) => ({ ...point, previousViews: earlier[i]?.views ?? 0 })),
   };
+}
+
+/** The hourly trend, or null when its read is refused (the page draws the daily trend instead). */
+export async function hourlyTrendUnlessRefused(
+  ...args: Parameters<typeof hourlyTrend>
+): Promise<Trend | null> {
+  try {
+    return await hourlyTrend(...args);
+  } catch (error) {
+    if (isRefusedRead(error)) return null;
+    throw error;
+  }
 }

@@ -4,7 +4,10 @@
 // one statement), so conversion metrics (goals) can be added as another family.
 
 /** The rows an aggregate is computed over. */
-export type Family = "views" | "sessions" | "events" | "bots";
+export type Family = "views" | "sessions" | "events" | "event_visitors" | "bots";
+
+/** The families counted over event rows (the others count views). */
+export const EVENT_FAMILIES: ReadonlySet<Family> = new Set(["events", "event_visitors"]);
 
 export const AGGREGATES = {
   /** Page views. */
@@ -20,8 +23,9 @@ export const AGGREGATES = {
   /** Events, and the scroll depth and engaged time of finished page views (pageview_end). */
   events: "events",
   /** Sum over UTC days of each day's distinct visitor ids among the events (ids rotate daily):
-   * who sent the events, where `visitors` counts who viewed pages. */
-  event_visitors: "events",
+   * who sent the events, where `visitors` counts who viewed pages. A family of its own: the
+   * per-day aggregates hold the events' counts, not their visitors. */
+  event_visitors: "event_visitors",
   scroll_sum: "events",
   scroll_n: "events",
   engaged_ms: "events",

@@ -66,3 +66,9 @@ export function readTooLarge(memoryMb: number): HttpError {
       "the filters.",
   );
 }
+
+/** Whether a read was refused (429, 503: one of the above) rather than failed: an optional part
+ * of a page then degrades instead of failing the page. */
+export function isRefusedRead(error: unknown): error is HttpError {
+  return error instanceof HttpError && (error.status === 429 || error.status === 503);
+}

@@ -51,7 +51,13 @@ import { seeOther } from "../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
 import { type LiveSnapshot, liveSnapshot } from "../../lib/admin/live_poll.ts";
 import { adminHref } from "../../lib/admin/period.ts";
-import { dailyTrend, hourlyTrend, type Trend, trendUnit } from "../../lib/admin/trend.ts";
+import {
+  dailyTrend,
+  hourlyTrend,
+  hourlyTrendUnlessRefused,
+  type Trend,
+  trendUnit,
+} from "../../lib/admin/trend.ts";
 import { embedSnippet } from "../../lib/admin/sites.ts";
 import { currentSchemaVersion } from "../../lib/db/migrate.ts";
 import type { SegmentRecord } from "../../lib/store/segments.ts";
@@ -127,7 +133,7 @@ export const handler = {
       const [overview, dashboard, hours, countryMap] = await Promise.all([
         dashboardOverview(reads, site, period, filters),
         reads.run("liveDashboard", site, { redact: frame.readOnly }),
-        hourly ? hourlyTrend(reads, [site], period, overviewView(filters)) : null,
+        hourly ? hourlyTrendUnlessRefused(reads, [site], period, overviewView(filters)) : null,
         loadCountryMap(reads, countryMapQuery(site, period, frame.now, overviewView(filters))),
       ]);
       const trend = hours ?? dailyTrend(overview, period.timeZone);

@@ -23,7 +23,7 @@ import type { Database } from "../database.ts";
 import { AGGREGATE_DIMENSIONS, EVENT_AGGREGATE_DIMENSIONS } from "../aggregates.ts";
 import { BOT_SCORE_THRESHOLD } from "../columns.ts";
 import { dimensionFor } from "../../query/dimensions.ts";
-import type { Aggregate, Family } from "../../query/metrics.ts";
+import { type Aggregate, EVENT_FAMILIES, type Family } from "../../query/metrics.ts";
 import { type Condition, type Filter, isCondition } from "../../query/model.ts";
 import type { AggregateRequest } from "./compile.ts";
 
@@ -237,7 +237,7 @@ export function aggregatedFamilies(
   r: AggregateRequest,
   families: readonly Family[],
 ): Map<Family, Row[]> | null {
-  const viewFamilies = families.filter((f) => f !== "events") as Served[];
+  const viewFamilies = families.filter((f) => !EVENT_FAMILIES.has(f)) as Served[];
   const views = viewFamilies.length ? planAggregates(r) : null;
   const events = families.includes("events") ? planEventAggregates(r) : null;
   if ((!views && !events) || !clean(db, r)) return null;

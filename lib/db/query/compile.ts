@@ -19,7 +19,7 @@
 // matching view (and all of their views).
 import { dimensionFor, type DimensionSpec, propKeyOf } from "../../query/dimensions.ts";
 import { fieldColumn } from "./fields.ts";
-import { type Aggregate, AGGREGATES, type Family } from "../../query/metrics.ts";
+import { type Aggregate, AGGREGATES, EVENT_FAMILIES, type Family } from "../../query/metrics.ts";
 import { type BotMode, type Filter, isCondition } from "../../query/model.ts";
 import type { OffsetSpan } from "../../query/time_zone.ts";
 import type { SqlParam } from "../database.ts";
@@ -281,13 +281,17 @@ const AGGREGATE_SQL: Record<
        WHERE matched AND kept AND in_range)`,
   // Per UTC day first, as the views: a visitor id counts once a day (ids rotate daily).
   events: (d, dims, rel) =>
-    `SELECT ${dims}SUM(c) AS events, SUM(dv) AS event_visitors, SUM(ss) AS scroll_sum,
+    `SELECT ${dims}SUM(c) AS events, SUM(ss) AS scroll_sum,
        SUM(sn) AS scroll_n, SUM(es) AS engaged_ms, SUM(en) AS engaged_n FROM (
-       SELECT ${dims}COUNT(*) AS c, COUNT(DISTINCT site_id || char(31) || visitor_id) AS dv,
+       SELECT ${dims}COUNT(*) AS c,
          SUM(CASE WHEN event_type = 'pageview_end' THEN scroll_pct END) AS ss,
          COUNT(CASE WHEN event_type = 'pageview_end' THEN scroll_pct END) AS sn,
          SUM(CASE WHEN event_type = 'pageview_end' THEN engaged_ms END) AS es,
          COUNT(CASE WHEN event_type = 'pageview_end' THEN engaged_ms END) AS en
+       FROM ${rel} WHERE matched GROUP BY ${dims}${d.utcDay("created_at")})`,
+  event_visitors: (d, dims, rel) =>
+    `SELECT ${dims}SUM(dv) AS event_visitors FROM (
+       SELECT ${dims}COUNT(DISTINCT site_id || char(31) || visitor_id) AS dv
        FROM ${rel} WHERE matched GROUP BY ${dims}${d.utcDay("created_at")})`,
   bots: (_d, dims, rel, r) =>
     `SELECT ${dims}COUNT(*) AS all_views,
@@ -369,16 +373,18 @@ export function compileAggregates(
     to: p.add(new Date(r.toMs).toISOString()),
   };
   // Events alone whose dimensions and filters are their own fields read no views or sessions.
-  const views = families.some((f) => f !== "events") || eventsNeedSessions(r);
+  const viewRows = families.some((f) => !EVENT_FAMILIES.has(f));
+  const eventRows = families.some((f) => EVENT_FAMILIES.has(f));
+  const views = viewRows || eventsNeedSessions(r);
   const ctes = views ? [baseCtes(p, d, r, range)] : [];
-  if (families.some((f) => f !== "events")) ctes.push(`rv AS (${rowsOf(d, p, r, "view", range)})`);
-  if (families.includes("events")) ctes.push(`re AS (${rowsOf(d, p, r, "event", range)})`);
+  if (viewRows) ctes.push(`rv AS (${rowsOf(d, p, r, "view", range)})`);
+  if (eventRows) ctes.push(`re AS (${rowsOf(d, p, r, "event", range)})`);
   const dims = r.dimensions.map((_, i) => `d${i}, `).join("");
   const group = dims ? ` GROUP BY ${dims.slice(0, -2)}` : "";
   const arms = families.map((family) => {
     const mine = new Set(AGGREGATE_NAMES.filter((a) => AGGREGATES[a] === family));
     const columns = AGGREGATE_NAMES.map((a) => (mine.has(a) ? a : `NULL AS ${a}`)).join(", ");
-    const rel = family === "events" ? "re" : "rv";
+    const rel = EVENT_FAMILIES.has(family) ? "re" : "rv";
     return `SELECT '${family}' AS family, ${dims}${columns}
       FROM (${AGGREGATE_SQL[family](d, dims, rel, r)}${group})`;
   });
