@@ -129,9 +129,11 @@ function expected(t: TestApp, where: string): Expected {
     avg_engagement_ms: formatDuration(0),
     avg_scroll_pct: "0.0%",
   };
+  // Two days: the trend is drawn by the hour (of UTC, the site's zone).
   const trend = Object.fromEntries(
     db.all<{ d: string; n: number }>(
-      `SELECT substr(created_at, 1, 10) AS d, COUNT(*) AS n ${base} GROUP BY d`,
+      `SELECT replace(substr(created_at, 1, 13), 'T', ' ') || ':00' AS d, COUNT(*) AS n ${base}
+       GROUP BY d`,
     ).map((r) => [r.d, r.n]),
   );
   const byViews = (column: string, extra = "") =>
