@@ -172,7 +172,7 @@ Deno.test("overview.csv: the stats API's filters narrow it and are named in the 
   const s = sections(await res.text());
   const meta = Object.fromEntries(s.get("Echelon Analytics overview")!.slice(1));
   assert.equal(meta.filter_country, "GB");
-  assert.equal(meta.source, "engine");
+  assert.equal(meta.source, "raw");
   // v5 on the 19th, v5b (the same visit, a new daily id) twice on the 20th.
   const summary = Object.fromEntries(s.get("Summary")!.slice(1).map((r) => [r[0], r[1]]));
   assert.equal(summary.pageviews, "3");

@@ -1,6 +1,7 @@
 // Which read answers an overview (GET /api/stats/overview, /api/export/overview.csv): the rollups
 // and the live delta while nothing narrows it (milliseconds at any size), the query engine
-// (lib/stats/engine_overview.ts) for any filter or bot setting. Moving the unfiltered overview to
+// (lib/stats/engine_overview.ts) for the engine's filters or a bot setting, the raw-row path
+// (lib/stats/overview.ts) for the overview's own filters until the engine is as fast there. Moving the unfiltered overview to
 // the engine once it is as fast is one line: `engineAnswers` returning true.
 import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
 import type { Reader } from "../reads/mod.ts";
@@ -10,10 +11,12 @@ import type { OverviewQuery } from "./params.ts";
 
 /**
  * The overview's own filters (`path`, `country`…) on the engine too, not only `filters` and
- * `bots`. Measured at 200k views (30 days, before the engine's per-day aggregates): path=/ 5.4 →
- * 16.0 s, country=DE 0.4 → 13.3 s; false puts them back on the raw-row path.
+ * `bots`. Off: the engine's overview is still several times slower than the raw-row path for
+ * them — at 200k views, 30 days, with the per-day aggregates (their lists are a breakdown under a
+ * filter on another dimension, which the aggregates do not answer): path=/ 370 ms → 3.4 s,
+ * country=DE 146 ms → 3.5 s.
  */
-const OWN_FILTERS_ON_ENGINE = true;
+const OWN_FILTERS_ON_ENGINE = false;
 
 /** Whether the engine computes this overview: a filter (the overview's or the engine's) or a bot
  * setting other than the default. */
