@@ -186,10 +186,20 @@ Deno.test("admin CLI: backup, restore, reset-password, create-site, rebuild, exp
       const today = new Date().toISOString().slice(0, 10);
       const db = new Database(dbPath);
       const builtBefore = rollupState(db, today)?.built_at ?? "";
+      // The query engine's day aggregates, lost (as if written by a faulty release): rebuilt too.
+      const aggregates = () =>
+        db.all(
+          "SELECT * FROM day_aggregates WHERE site_id = ? ORDER BY dim, day, bot, value",
+          SITE,
+        );
+      const stored = aggregates();
+      assert.ok(stored.length > 0);
+      db.run("DELETE FROM day_aggregates WHERE site_id = ?", SITE);
       const result = await runAdmin(["rebuild-aggregates", "--site", SITE, "--days", "7"], env);
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, /1 day\(s\) \S+ rebuilt/);
+      assert.match(result.stdout, /1 day\(s\) \S+ rebuilt \(\d+ rollup rows, [1-9]\d* engine/);
       assert.ok((rollupState(db, today)?.built_at ?? "") > builtBefore);
+      assert.deepEqual(aggregates(), stored);
       db.close({ optimize: false });
       assert.deepEqual(await overview(), before);
       const bad = await runAdmin(["rebuild-aggregates", "--from", "2026-13-01"], env);

@@ -408,6 +408,18 @@ export function rebuildDirtyAggregates(db: Database, limit = Number.MAX_SAFE_INT
   return dirty.length;
 }
 
+/** The sites with views or events on the UTC day `day` (YYYY-MM-DD). */
+export function sitesWithRowsOn(db: Database, day: string): string[] {
+  const next = nextDay(day);
+  return db.all<{ site_id: string }>(
+    `SELECT site_id FROM visitor_views WHERE created_at >= ?1 AND created_at < ?2
+     UNION SELECT site_id FROM semantic_events WHERE created_at >= ?1 AND created_at < ?2
+     ORDER BY site_id`,
+    `${day}T`,
+    `${next}T`,
+  ).map((r) => r.site_id);
+}
+
 /** Rebuilds every site's aggregates from the raw rows (the migration's backfill). */
 export function rebuildAllAggregates(db: Database): number {
   const sites = db.all<{ site_id: string; first: string; last: string }>(
@@ -428,6 +440,6 @@ export function rebuildAllAggregates(db: Database): number {
   return rows;
 }
 
-function nextDay(day: string): string {
+export function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }

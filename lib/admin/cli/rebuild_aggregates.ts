@@ -1,7 +1,9 @@
-// `admin rebuild-aggregates [--site <id>] [--from <day>] [--to <day>]`: rebuilds the per-day
-// rollups the dashboards read (lib/stats/rollup.ts) from the raw rows, day by day with progress,
-// then the week and month blocks over them. A day's rollup covers every site at once, so --site
-// picks the days: those between the site's first and last day with data.
+// `admin rebuild-aggregates [--site <id>] [--from <day>] [--to <day>]`: rebuilds from the raw rows,
+// day by day with progress, the per-day rollups the dashboards read (lib/stats/rollup.ts) and the
+// query engine's per-day aggregates (lib/db/aggregates.ts), then the week and month blocks over the
+// rollups. A day's rollup covers every site at once, so --site picks the days: those between the
+// site's first and last day with data (and, for the engine's aggregates, that site alone).
+import { nextDay, rebuildAggregateDays, sitesWithRowsOn } from "../../db/aggregates.ts";
 import { addDays, siteRawDays } from "../../db/rollups.ts";
 import { firstRebuildableDay, rebuildDay, refreshBlocks } from "../../stats/rollup.ts";
 import { type AdminCommand, CliError, EXIT_USAGE, stringOption } from "./command.ts";
@@ -12,9 +14,10 @@ import { parseSiteId } from "../sites.ts";
 
 export const rebuildAggregatesCommand: AdminCommand = {
   usage: "rebuild-aggregates [--site <id>] [--from YYYY-MM-DD] [--to YYYY-MM-DD]",
-  summary: "rebuild the daily rollups (and week/month blocks) from the raw rows",
-  help: `Rebuilds the day rollups behind the dashboards and the stats API from the stored views and
-events, oldest day first, then the week and month blocks that cover them. Without --from/--to it
+  summary: "rebuild the daily rollups, week/month blocks and the query engine's day aggregates",
+  help: `Rebuilds the day rollups behind the dashboards and the stats API, and the query engine's
+per-day aggregates, from the stored views and events, oldest day first, then the week and month
+blocks that cover the rollups. Without --from/--to it
 rebuilds every retained day (ECHELON_RETENTION_DAYS); days before retention keep their rollups.
 A day's rollup holds every site; --site limits the days to the site's first..last day with data.
 Safe while the server runs (each day is replaced in one transaction).`,
@@ -45,8 +48,12 @@ Safe while the server runs (each day is replaced in one transaction).`,
       for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
       const shown = progress(ctx.io, "rebuild-aggregates");
       let rows = 0;
+      let aggregateRows = 0;
       for (const [index, day] of days.entries()) {
         rows += (await rebuildDay(rollups, day)).rows;
+        for (const id of site?.ok ? [site.value] : sitesWithRowsOn(db, day)) {
+          aggregateRows += rebuildAggregateDays(db, id, day, nextDay(day));
+        }
         shown.update(`${index + 1} of ${days.length} days (${day})`);
       }
       const blocks = await refreshBlocks(rollups, Number.MAX_SAFE_INTEGER);
@@ -55,7 +62,8 @@ Safe while the server runs (each day is replaced in one transaction).`,
         days.length === 0
           ? "rebuild-aggregates: no days in range"
           : `rebuild-aggregates: ${days.length} day(s) ${from}..${to} rebuilt (${rows} rollup ` +
-            `rows), ${blocks.length} week/month block(s) rebuilt`,
+            `rows, ${aggregateRows} engine aggregate rows), ${blocks.length} week/month block(s) ` +
+            "rebuilt",
       );
     });
   },
