@@ -10,12 +10,20 @@ import {
   listCampaigns,
   updateCampaign,
 } from "../../db/campaigns.ts";
-import type { CampaignCreation, CampaignRegistration, CampaignStore } from "../campaigns.ts";
+import type {
+  CampaignCreation,
+  CampaignRecord,
+  CampaignRegistration,
+  CampaignStore,
+} from "../campaigns.ts";
+
+/** A plain record (the driver's rows have no prototype). */
+const plain = (row: CampaignRecord | null): CampaignRecord | null => row && { ...row };
 
 function register(db: Database, { campaign, derivedId }: CampaignRegistration): CampaignCreation {
   return db.transaction((): CampaignCreation => {
     const existing = campaignByValue(db, campaign.site_id, campaign.utm_campaign);
-    if (existing) return { kind: "duplicate_value", existing };
+    if (existing) return { kind: "duplicate_value", existing: plain(existing)! };
     let id = campaign.id;
     if (derivedId) {
       for (let n = 2; campaignIdTaken(db, id); n++) id = `${campaign.id}-${n}`;
@@ -23,17 +31,17 @@ function register(db: Database, { campaign, derivedId }: CampaignRegistration): 
       return { kind: "duplicate_id", id };
     }
     insertCampaign(db, { ...campaign, id });
-    return { kind: "created", campaign: getCampaign(db, id)! };
+    return { kind: "created", campaign: plain(getCampaign(db, id))! };
   });
 }
 
 export function sqliteCampaigns(db: Database): CampaignStore {
   return {
-    list: (filter) => Promise.try(() => listCampaigns(db, filter)),
-    get: (id) => Promise.try(() => getCampaign(db, id)),
+    list: (filter) => Promise.try(() => listCampaigns(db, filter).map((row) => ({ ...row }))),
+    get: (id) => Promise.try(() => plain(getCampaign(db, id))),
     create: (registration) => Promise.try(() => register(db, registration)),
     update: (id, change) =>
-      Promise.try(() => updateCampaign(db, id, change) ? getCampaign(db, id) : null),
+      Promise.try(() => updateCampaign(db, id, change) ? plain(getCampaign(db, id)) : null),
     delete: (id) => Promise.try(() => deleteCampaign(db, id)),
   };
 }

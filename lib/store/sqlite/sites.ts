@@ -1,5 +1,6 @@
 // Sites on SQLite (lib/store/sites.ts), over lib/db/sites.ts: a change of name and settings, like
-// a creation or a deletion with its data, is one transaction.
+// a creation or a deletion with its data, is one transaction. Answers are plain objects (the
+// driver's rows have no prototype).
 import type { Database } from "../../db/database.ts";
 import {
   createSite,
@@ -40,15 +41,20 @@ function updateSite(db: Database, siteId: string, change: SiteChange): SiteRecor
 export function sqliteSites(db: Database): SiteStore {
   return {
     list: (query, request) =>
-      Promise.try(() =>
-        listSites(db, query, {
+      Promise.try(() => {
+        const page = listSites(db, query, {
           cursor: request.cursor === null ? null : [request.cursor],
           direction: request.direction,
           limit: request.limit,
-        })
-      ),
+        });
+        return { ...page, rows: page.rows.map((row) => ({ ...row })) };
+      }),
     get: (siteId) => Promise.try(() => getSite(db, siteId)),
-    choices: (limit) => Promise.try(() => siteChoices(db, limit)),
+    choices: (limit) =>
+      Promise.try(() => {
+        const choices = siteChoices(db, limit);
+        return { ...choices, options: choices.options.map((option) => ({ ...option })) };
+      }),
     timeZones: (siteIds) => Promise.try(() => siteTimeZones(db, siteIds)),
     firstStoredView: (siteId) => Promise.try(() => firstStoredView(db, siteId)),
     dataCounts: (siteId) => Promise.try(() => siteDataCounts(db, siteId)),
