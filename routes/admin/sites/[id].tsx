@@ -23,7 +23,7 @@ import {
   readForm,
   redirectWithNotice,
 } from "../../../lib/admin/forms.ts";
-import { type AdminFrame, fetchFrameSites, loadAdminFrame } from "../../../lib/admin/frame.ts";
+import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
 import {
   embedSnippet,
   MAX_ALLOWLIST_ENTRIES,
@@ -123,9 +123,7 @@ export const handler = {
     const saved = await updateSite(ctx.state.services, site.site_id, parsed.value);
     if (!saved) return render(ctx, null);
     if (parsed.notes.length > 0) {
-      // Show what the sanitiser changed instead of silently storing something else; the
-      // selector shows the saved name.
-      ctx.state.frameSites = await fetchFrameSites(ctx.state.services.store, ctx.url);
+      // Show what the sanitiser changed instead of silently storing something else.
       return render(ctx, saved, { notes: parsed.notes });
     }
     return redirectWithNotice(`/admin/sites/${encodeURIComponent(saved.site_id)}`, "site_saved");
