@@ -42,7 +42,6 @@ const BEHIND_STORE_EXCEPTIONS: Record<string, string> = {
   "lib/campaigns/report.ts": "an analytics read, run inside the read processes",
   "lib/ingest/site_registrar.ts":
     "the collectors register the sites of their hits synchronously, on the batch's flush",
-  "lib/crawlers/mod.ts": "crawler batches check their sites on the connection they write with",
 };
 
 /** Files that still import lib/db/, by the area that has yet to move behind the store. */
