@@ -1,5 +1,5 @@
 // A campaign's status as a small coloured badge (active campaigns are the ones recorded).
-import type { CampaignStatus } from "../lib/db/campaigns.ts";
+import type { CampaignStatus } from "../lib/store/campaigns.ts";
 
 const TONES: Record<CampaignStatus, string> = {
   active: "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200",

@@ -4,7 +4,7 @@
 // <select> of every site while they fit in the frame's bounded choices, else a text field with
 // those as suggestions and a link to search them all: the page never grows with the sites.
 import type { AdminFrame } from "../lib/admin/frame.ts";
-import type { SiteOption } from "../lib/db/sites.ts";
+import type { SiteOption } from "../lib/store/sites.ts";
 import { adminHref, PERIOD_CHOICES, presetPeriod, selectionParams } from "../lib/admin/period.ts";
 import { formatNumber } from "../lib/admin/format.ts";
 import { FILTER_PARAM } from "../lib/admin/period.ts";

@@ -1,5 +1,6 @@
 // The per-request state every route sees as `ctx.state`.
 import type { Context } from "./fresh/mod.ts";
+import type { FrameSiteLookups } from "./admin/frame.ts";
 import type { Services } from "./services.ts";
 
 export interface State {
@@ -20,6 +21,11 @@ export interface State {
    * /admin middleware; ECHELON_DISPLAY_TIMEZONE until then.
    */
   timezone: string;
+  /**
+   * What the admin frame (lib/admin/frame.ts) shows of the sites, fetched from the store by the
+   * /admin middleware before the page runs; null elsewhere (the frame then offers no sites).
+   */
+  frameSites: FrameSiteLookups | null;
   /** The API key the request signed with, set by the /api middleware once it verified it. */
   apiKeyId: number | null;
   /**
@@ -43,6 +49,7 @@ export function initialState(services: Services, subrequest = noSubrequests): St
     username: null,
     publicMode: services.config.publicMode,
     timezone: services.config.displayTimezone,
+    frameSites: null,
     apiKeyId: null,
     subrequest,
   };

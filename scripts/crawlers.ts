@@ -9,6 +9,7 @@ import { refreshRanges } from "../lib/crawlers/refresh.ts";
 import { crawlerCategory } from "../lib/crawlers/classify.ts";
 import { openDatabase } from "../lib/db/mod.ts";
 import { HttpError } from "../lib/http_error.ts";
+import { createSqliteAppData } from "../lib/store/sqlite/mod.ts";
 
 const USAGE = `Usage:
   deno task crawlers import --site <site_id> <access.log | access.log.gz | -> [more logs…]
@@ -60,7 +61,7 @@ async function importCommand(args: string[]): Promise<void> {
   const db = openDatabase(config.dbPath);
   try {
     try {
-      requireSites(db, [siteId]);
+      await requireSites(createSqliteAppData(db).sites, [siteId]);
     } catch (error) {
       if (error instanceof HttpError) fail(error.message);
       throw error;

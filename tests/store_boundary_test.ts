@@ -8,9 +8,11 @@ import { dirname, join, normalize, relative } from "node:path";
 import type { AdminAccountStore } from "../lib/store/admin_account.ts";
 import type { AdminSessionStore } from "../lib/store/admin_sessions.ts";
 import type { ApiKeyStore } from "../lib/store/api_keys.ts";
+import type { CampaignStore } from "../lib/store/campaigns.ts";
 import type { ExperimentStore } from "../lib/store/experiments.ts";
 import type { SegmentStore } from "../lib/store/segments.ts";
 import type { SettingsStore } from "../lib/store/settings.ts";
+import type { SiteStore } from "../lib/store/sites.ts";
 import type { TelemetryStore } from "../lib/store/telemetry.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -27,6 +29,8 @@ const BEHIND_STORE = [
   "lib/db/experiments.ts",
   "lib/db/segments.ts",
   "lib/db/telemetry.ts",
+  "lib/db/sites.ts",
+  "lib/db/campaigns.ts",
 ];
 
 /** Files that still use a module of BEHIND_STORE directly, and why. */
@@ -35,6 +39,9 @@ const BEHIND_STORE_EXCEPTIONS: Record<string, string> = {
   "lib/ingest/caches.ts": "the collectors' cache reads settings with sites and campaigns",
   "lib/secret.ts": "the generated secret is resolved synchronously while services are built",
   "lib/experiments/results.ts": "an analytics read, run inside the read processes",
+  "lib/campaigns/report.ts": "an analytics read, run inside the read processes",
+  "lib/ingest/site_registrar.ts":
+    "the collectors register the sites of their hits synchronously, on the batch's flush",
 };
 
 /** Files that still import lib/db/, by the area that has yet to move behind the store. */
@@ -51,41 +58,13 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
     "main.ts",
     "scripts/crawlers.ts",
   ],
-  "sites": [
-    "components/SelectionBar.tsx",
-    "lib/admin/cli/create_site.ts",
-    "lib/admin/dashboard.ts",
-    "lib/admin/frame.ts",
-    "lib/admin/sites.ts",
-    "lib/ingest/site_registrar.ts",
-    "routes/admin/segments.ts",
-    "routes/admin/sites/[id].tsx",
-    "routes/admin/sites/[id]/delete.tsx",
-    "routes/admin/sites/index.tsx",
-    "routes/api/segments/index.ts",
-    "routes/api/sites/[id].ts",
-    "routes/api/sites/index.ts",
-    "routes/api/v2/query.ts",
-  ],
-  "campaigns": [
-    "components/CampaignStatus.tsx",
-    "lib/api/operations/campaigns.ts",
-    "lib/campaigns/input.ts",
-    "lib/campaigns/manage.ts",
-    "lib/campaigns/mod.ts",
-    "lib/campaigns/params.ts",
-    "lib/campaigns/report.ts",
-    "routes/admin/campaigns/[id].tsx",
-    "routes/admin/campaigns/[id]/delete.tsx",
-    "routes/api/campaigns/[id].ts",
-    "routes/api/stats/campaigns.ts",
-  ],
   "batch writes and the collectors": [
     "lib/ingest/batch.ts",
     "lib/ingest/caches.ts",
     "lib/ingest/collector.ts",
     "lib/ingest/counters.ts",
     "lib/ingest/event_pipeline.ts",
+    "lib/ingest/site_registrar.ts",
     "lib/ingest/unregistered_sites.ts",
     "lib/ingest/view_pipeline.ts",
     "routes/api/ingest.ts",
@@ -94,10 +73,13 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
     "components/FilterForm.tsx",
     "components/WebVitals.tsx",
     "lib/admin/cursor.ts",
+    "lib/admin/dashboard.ts",
     "lib/admin/filters.ts",
+    "lib/admin/frame.ts",
     "lib/admin/property_breakdown.ts",
     "lib/admin/trend.ts",
     "lib/auth/api_key_purge.ts",
+    "lib/campaigns/report.ts",
     "lib/experiments/results.ts",
     "lib/metrics/site_hits.ts",
     "lib/public/policy.ts",
@@ -160,8 +142,6 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
 
 /** Files that still open a transaction or prepare a statement themselves. */
 const TRANSACTION_EXCEPTIONS: Record<string, string> = {
-  "lib/admin/sites.ts": "sites",
-  "lib/campaigns/manage.ts": "campaigns",
   "lib/stats/rollup.ts": "aggregates",
 };
 
@@ -282,7 +262,9 @@ const everyAreaIsAsync: [
   AllAsync<ExperimentStore>,
   AllAsync<SegmentStore>,
   AllAsync<TelemetryStore>,
-] = [true, true, true, true, true, true, true];
+  AllAsync<SiteStore>,
+  AllAsync<CampaignStore>,
+] = [true, true, true, true, true, true, true, true, true];
 
 Deno.test("store boundary: every method of every area is async", () => {
   assert.ok(everyAreaIsAsync.every(Boolean));

@@ -2,7 +2,7 @@
 // shows (the selection, or the only site there is), the overview of the selected period against
 // the previous one, the headline cards with their changes, a per-site summary when "All sites"
 // is selected (the stats are per site), and the export links.
-import type { SiteChoices } from "../db/sites.ts";
+import type { SiteChoices } from "../store/sites.ts";
 import type { Reader } from "../reads/mod.ts";
 import { type Overview, type OverviewQuery, readOverview } from "../stats/mod.ts";
 import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";

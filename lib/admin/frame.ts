@@ -2,22 +2,18 @@
 // a page handler: the site/period selection, the site list for the selector, the live figures,
 // who is signed in, public mode, the display time zone and a notice from the last form.
 // Cheap by design: a bounded slice of the registry of sites (never all of them, never a scan of
-// the views) and two index range scans.
+// the views) and two index range scans. What it needs from the store is fetched before the page
+// runs, by the /admin middleware (fetchFrameSites into ctx.state.frameSites), so that pages can
+// keep calling it synchronously.
 import { type GeoAttribution, ipDataAttributions } from "../ingest/geo_sources.ts";
 import { type LiveFigures, liveFigures } from "../db/admin_live.ts";
-import {
-  firstStoredView,
-  type SiteChoices,
-  siteChoices,
-  type SiteOption,
-  siteOption,
-  siteTimeZones,
-} from "../db/sites.ts";
+import type { SiteChoices, SiteOption } from "../store/sites.ts";
+import type { AppDataStore } from "../store/types.ts";
 import { localDate, localDayStart } from "../query/time_zone.ts";
 import type { Ctx } from "../state.ts";
 import { CURSOR_PARAMS } from "./cursor.ts";
 import { isReadOnly, noticeFrom } from "./forms.ts";
-import { type AdminSelection, pageParams, parseSelection } from "./period.ts";
+import { type AdminSelection, pageParams, parseSelection, parseSite, siteParam } from "./period.ts";
 
 /**
  * Sites a selector offers at most (a <select> of them all when there are no more, else a text
@@ -29,6 +25,38 @@ export interface FrameSites extends SiteChoices {
   /** The selected site as registered (its name), or null for all sites or an unknown id. */
   current: SiteOption | null;
 }
+
+/** The store's answers the frame is built from, for the site the URL selects. */
+export interface FrameSiteLookups {
+  choices: SiteChoices;
+  /** The URL's site as registered, or null (all sites, or an unknown id). */
+  current: (SiteOption & { time_zone: string }) | null;
+  /** The first stored view (ISO) of the URL's site (of any site for all sites), or null. */
+  firstView: string | null;
+}
+
+/** Fetches what loadAdminFrame needs for `url` (three indexed lookups, run together). */
+export async function fetchFrameSites(
+  store: Pick<AppDataStore, "sites">,
+  url: URL,
+): Promise<FrameSiteLookups> {
+  const site = parseSite(siteParam(url.searchParams));
+  const [choices, record, firstView] = await Promise.all([
+    store.sites.choices(SITE_CHOICES),
+    site === null ? null : store.sites.get(site),
+    store.sites.firstStoredView(site),
+  ]);
+  const current = record === null
+    ? null
+    : { site_id: record.site_id, name: record.name, time_zone: record.time_zone };
+  return { choices, current, firstView };
+}
+
+const NO_SITES: FrameSiteLookups = {
+  choices: { options: [], total: 0 },
+  current: null,
+  firstView: null,
+};
 
 /** Visitors count as active for this long after their last view (the realtime definition). */
 export const ACTIVE_WINDOW_MS = 5 * 60_000;
@@ -58,17 +86,21 @@ export interface AdminFrame {
 export function loadAdminFrame(ctx: Ctx, selection?: AdminSelection): AdminFrame {
   const { config, db, now: clock } = ctx.state.services;
   const now = clock();
+  const lookups = ctx.state.frameSites ?? NO_SITES;
+  const registered = (site: string | null) =>
+    site !== null && lookups.current?.site_id === site ? lookups.current : null;
   const chosen = selection ?? parseSelection(ctx.url, now, {
-    timeZone: (site) => site === null ? "UTC" : siteTimeZones(db, [site]).get(site) ?? "UTC",
-    firstView: (site) => firstStoredView(db, site),
+    timeZone: (site) => registered(site)?.time_zone ?? "UTC",
+    firstView: () => lookups.firstView,
   });
   const zone = chosen.period.timeZone;
+  const current = registered(chosen.site);
   return {
     path: ctx.url.pathname,
     selection: chosen,
     sites: {
-      ...siteChoices(db, SITE_CHOICES),
-      current: chosen.site === null ? null : siteOption(db, chosen.site),
+      ...lookups.choices,
+      current: current && { site_id: current.site_id, name: current.name },
     },
     live: liveFigures(db, {
       site: chosen.site,

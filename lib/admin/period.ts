@@ -219,13 +219,18 @@ export function parsePeriod(
   return lastDays(days >= 1 ? days : DEFAULT_DAYS, now, zone);
 }
 
+/** The selected site as written in the URL (`site`, or the API's `site_id`), unparsed. */
+export function siteParam(params: URLSearchParams): string | null {
+  return params.get("site") ?? params.get("site_id");
+}
+
 export function parseSelection(
   url: URL,
   now: number,
   lookups: SelectionLookups = {},
 ): AdminSelection {
   const params = url.searchParams;
-  const site = parseSite(params.get("site") ?? params.get("site_id"));
+  const site = parseSite(siteParam(params));
   const zone = lookups.timeZone?.(site) ?? "UTC";
   const firstView = () => lookups.firstView?.(site) ?? null;
   return {

@@ -9,6 +9,7 @@ import { withCode } from "../api/fields.ts";
 import { isTimeZone } from "../query/time_zone.ts";
 import { MAX_CONSENT_CSS_LENGTH, sanitizeCss } from "./css_sanitize.ts";
 import type { Parsed } from "./forms.ts";
+import type { SiteChange } from "../store/sites.ts";
 
 export const MAX_SITE_NAME = 100;
 export const MAX_ALLOWLIST_ENTRIES = 32;
@@ -47,13 +48,8 @@ export const NEW_SITE_BODY = z.object({
   name: SITE_NAME_FIELD,
 }, { error: "Expected a JSON object {site_id, name?}" });
 
-export interface SiteSettingsUpdate {
-  name?: string | null;
-  consent_css?: string;
-  send_form_values?: boolean;
-  query_allowlist?: string[];
-  time_zone?: string;
-}
+/** A validated change of a site's name and settings (the store's own type). */
+export type SiteSettingsUpdate = SiteChange;
 
 /** An IANA zone name, stored in the runtime's canonical spelling ("europe/paris" → "Europe/Paris"). */
 export const TIME_ZONE_FIELD = z.string({ error: "Time zone: must be text." })

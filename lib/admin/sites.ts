@@ -1,17 +1,7 @@
 // Site management shared by the admin pages (/admin/sites) and the JSON API (/api/sites): the
 // list's search, the writes, and refreshing the collectors' cache so a change applies to the next
 // hit (input schemas: lib/admin/site_input.ts). The embed snippet lives here too.
-import {
-  createSite,
-  type CreateSiteOutcome,
-  deleteSite,
-  getSite,
-  renameSite,
-  saveSiteSettings,
-  type SiteDeletion,
-  type SiteListQuery,
-  type SiteRecord,
-} from "../db/sites.ts";
+import type { CreateSiteOutcome, SiteDeletion, SiteListQuery, SiteRecord } from "../store/sites.ts";
 import type { Services } from "../services.ts";
 import { DAY_MS, isoDay } from "./period.ts";
 import type { SiteSettingsUpdate } from "./site_input.ts";
@@ -53,7 +43,7 @@ export function siteListQuery(url: URL, now: number): SiteListQuery {
   };
 }
 
-type SiteServices = Pick<Services, "db" | "collect" | "now">;
+type SiteServices = Pick<Services, "db" | "store" | "collect" | "now">;
 
 /** The collectors' view of the sites (and the room left for new ones) after an admin change. */
 function refreshCaches(services: SiteServices): void {
@@ -61,47 +51,36 @@ function refreshCaches(services: SiteServices): void {
   services.collect.caches.refresh(services.db, services.now());
 }
 
-export function addSite(
+export async function addSite(
   services: SiteServices,
   siteId: string,
   name: string | null,
-): CreateSiteOutcome {
-  const outcome = createSite(services.db, siteId, name);
+): Promise<CreateSiteOutcome> {
+  const outcome = await services.store.sites.create(siteId, name);
   if (outcome !== "exists") refreshCaches(services);
   return outcome;
 }
 
-/** Applies a validated update to an existing site; returns the stored record. */
-export function updateSite(
+/**
+ * Applies a validated update to an existing site (name and settings in one store operation);
+ * returns the stored record, or null when the site was deleted meanwhile.
+ */
+export async function updateSite(
   services: SiteServices,
-  site: SiteRecord,
+  siteId: string,
   update: SiteSettingsUpdate,
-): SiteRecord {
-  const db = services.db;
-  db.transaction(() => {
-    if (update.name !== undefined) renameSite(db, site.site_id, update.name);
-    const touchesSettings = update.consent_css !== undefined ||
-      update.send_form_values !== undefined || update.query_allowlist !== undefined ||
-      update.time_zone !== undefined;
-    if (touchesSettings) {
-      saveSiteSettings(db, site.site_id, {
-        consent_css: update.consent_css ?? site.consent_css,
-        send_form_values: update.send_form_values ?? site.send_form_values,
-        query_allowlist: update.query_allowlist ?? site.query_allowlist,
-        time_zone: update.time_zone ?? site.time_zone,
-      });
-    }
-  });
+): Promise<SiteRecord | null> {
+  const saved = await services.store.sites.update(siteId, update);
   refreshCaches(services);
-  return getSite(db, site.site_id) ?? site;
+  return saved;
 }
 
-export function removeSite(
+export async function removeSite(
   services: SiteServices,
   siteId: string,
   purgeData: boolean,
-): SiteDeletion {
-  const deletion = deleteSite(services.db, siteId, { purgeData });
+): Promise<SiteDeletion> {
+  const deletion = await services.store.sites.delete(siteId, { purgeData });
   refreshCaches(services);
   return deletion;
 }

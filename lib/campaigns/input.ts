@@ -6,7 +6,7 @@ import { SITE_ID_PATTERN } from "../config.ts";
 import type { Parsed } from "../admin/forms.ts";
 import { checkBody } from "../api/validate.ts";
 import { withCode } from "../api/fields.ts";
-import { CAMPAIGN_STATUSES, type CampaignStatus } from "../db/campaigns.ts";
+import { CAMPAIGN_STATUSES, type CampaignChange, type CampaignStatus } from "../store/campaigns.ts";
 import { stripControl } from "../ingest/encoding.ts";
 import { MAX_UTM_VALUE } from "./url.ts";
 
@@ -23,10 +23,7 @@ export interface NewCampaign {
   status: CampaignStatus;
 }
 
-export interface CampaignChange {
-  name?: string;
-  status?: CampaignStatus;
-}
+export type { CampaignChange };
 
 function preview(value: unknown): string {
   const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);

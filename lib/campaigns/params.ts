@@ -2,7 +2,7 @@
 // (lib/api/validate.ts) and that the OpenAPI document prints: the optional site and status
 // filters and the campaign id, each refused with 400 naming the parameter (never a 500).
 import { z } from "zod";
-import { CAMPAIGN_STATUSES } from "../db/campaigns.ts";
+import { CAMPAIGN_STATUSES } from "../store/campaigns.ts";
 import { campaignIdField, campaignSiteField } from "./input.ts";
 
 /** `site_id` and `status`, both optional. */

@@ -6,8 +6,6 @@ import {
   campaignEventCorrelation,
   type CampaignEventRow,
   campaignEvents,
-  type CampaignFilter,
-  type CampaignRecord,
   campaignTotals,
   campaignTraffic,
   type DailyRow,
@@ -17,6 +15,7 @@ import {
   type TrafficTotals,
 } from "../db/campaigns.ts";
 import type { Database } from "../db/mod.ts";
+import type { CampaignFilter, CampaignRecord } from "../store/campaigns.ts";
 import { addDays } from "../db/rollups.ts";
 
 /** Whole UTC days [from, to] and the matching instants [since, until). */

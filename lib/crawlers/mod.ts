@@ -4,10 +4,10 @@ import { createKnownBotMatcher, loadCrawlerFeed } from "../bots/known_bots.ts";
 import type { Config } from "../config.ts";
 import { addCrawlerTraffic } from "../db/crawlers.ts";
 import type { Database } from "../db/database.ts";
-import { getSite } from "../db/sites.ts";
 import { HttpError } from "../http_error.ts";
 import { type CrawlerClassifier, createCrawlerClassifier } from "./classify.ts";
 import type { CrawlInput } from "./input.ts";
+import type { SiteStore } from "../store/sites.ts";
 import { type CrawlerRanges, loadCrawlerRanges } from "./ranges.ts";
 import { type CrawlerCounts, CrawlTally } from "./tally.ts";
 
@@ -38,9 +38,12 @@ export function oldestCrawlAt(config: Pick<Config, "botRetentionDays">, now: num
 }
 
 /** 400 `unknown_site` unless every site is registered (hits are counted for known sites only). */
-export function requireSites(db: Database, siteIds: Iterable<string>): void {
+export async function requireSites(
+  sites: Pick<SiteStore, "get">,
+  siteIds: Iterable<string>,
+): Promise<void> {
   for (const siteId of new Set(siteIds)) {
-    if (getSite(db, siteId) === null) {
+    if (await sites.get(siteId) === null) {
       throw new HttpError(
         400,
         "unknown_site",
@@ -59,14 +62,13 @@ export interface CrawlOutcome {
   by_crawler: CrawlerCounts;
 }
 
-/** Classifies and stores a validated batch in one transaction. */
+/** Classifies and stores a validated batch in one transaction (its sites checked: requireSites). */
 export function recordCrawls(
   db: Database,
   service: CrawlerService,
   hits: readonly CrawlInput[],
   maxDailyRows?: number,
 ): CrawlOutcome {
-  requireSites(db, hits.map((hit) => hit.siteId));
   const tally = new CrawlTally();
   let ignored = 0;
   for (const hit of hits) {

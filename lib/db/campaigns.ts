@@ -10,18 +10,7 @@
 // daily, so that is the exact figure: docs/architecture.md, "Scale-out").
 import type { Database, SqlParam } from "./database.ts";
 import { cleanEvent, cleanView } from "./stats_source.ts";
-
-export const CAMPAIGN_STATUSES = ["active", "paused", "archived"] as const;
-export type CampaignStatus = typeof CAMPAIGN_STATUSES[number];
-
-export interface CampaignRecord {
-  id: string;
-  name: string;
-  utm_campaign: string;
-  site_id: string;
-  status: CampaignStatus;
-  created_at: string;
-}
+import type { CampaignFilter, CampaignRecord, CampaignStatus } from "../store/campaigns.ts";
 
 /** [since, until) as ISO instants. */
 export interface TimeRange {
@@ -34,11 +23,6 @@ export interface TrafficTotals {
   visitors: number;
   sessions: number;
   bounces: number;
-}
-
-export interface CampaignFilter {
-  siteId?: string | null;
-  status?: CampaignStatus | null;
 }
 
 const COLUMNS = "id, name, utm_campaign, site_id, status, created_at";

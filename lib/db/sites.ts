@@ -6,6 +6,16 @@ import type { Database } from "./database.ts";
 import { deleteSiteAggregates } from "./aggregates.ts";
 import { notExcludedPredicate } from "./bots.ts";
 import { type KeysetPage, keysetPage, type PageRequest } from "./keyset.ts";
+import {
+  type CreateSiteOutcome,
+  SITE_LIST_KEYS,
+  type SiteChoices,
+  type SiteDeletion,
+  type SiteListQuery,
+  type SiteListRow,
+  type SiteOption,
+  type SiteRecord,
+} from "../store/sites.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Automatic registration, bounded (lib/ingest/site_registrar.ts decides per hit from memory; these
@@ -87,18 +97,6 @@ export function registerSites(
 // ---------------------------------------------------------------------------------------------
 // Lists and selectors: always a bounded number of rows, however many sites are registered.
 
-export interface SiteOption {
-  site_id: string;
-  name: string | null;
-}
-
-export interface SiteChoices {
-  /** At most the limit asked for: the admin's sites first, then the others, each by id. */
-  options: SiteOption[];
-  /** Sites in the registry. */
-  total: number;
-}
-
 /** Sites for a selector (index range scans of the registry, never a scan of the views). */
 export function siteChoices(db: Database, limit: number): SiteChoices {
   const select = (source: string, n: number) =>
@@ -111,29 +109,6 @@ export function siteChoices(db: Database, limit: number): SiteChoices {
   if (options.length < limit) options.push(...select("auto", limit - options.length));
   const total = db.get<{ n: number }>("SELECT COUNT(*) AS n FROM sites")!.n;
   return { options, total };
-}
-
-export function siteOption(db: Database, siteId: string): SiteOption | null {
-  return db.get<SiteOption>("SELECT site_id, name FROM sites WHERE site_id = ?", siteId) ?? null;
-}
-
-export type SiteListRow = {
-  site_id: string;
-  name: string | null;
-  source: "auto" | "admin";
-  created_at: string;
-  views_today: number;
-  views_30d: number;
-};
-
-/** The sort key of the site list (by id): `?after=` / `?before=` cursors carry it. */
-export const SITE_LIST_KEYS = ["site_id"] as const;
-
-export interface SiteListQuery {
-  /** Instants (ISO) the view counts start from. */
-  since: { today: string; monthStart: string };
-  /** Only sites whose id or name contains this text (case-insensitive); "" or absent for all. */
-  search?: string;
 }
 
 /** One page of the sites by id, with their human page views since `today` and `monthStart`. */
@@ -156,18 +131,6 @@ export function listSites(
     keys: SITE_LIST_KEYS,
     descending: false,
   }, request);
-}
-
-export interface SiteRecord {
-  site_id: string;
-  name: string | null;
-  source: "auto" | "admin";
-  created_at: string;
-  consent_css: string;
-  send_form_values: boolean;
-  query_allowlist: string[];
-  /** IANA zone of the site's day boundaries (migration 15); "UTC" when none was chosen. */
-  time_zone: string;
 }
 
 export function getSite(db: Database, siteId: string): SiteRecord | null {
@@ -227,8 +190,6 @@ export function firstStoredView(db: Database, siteId: string | null): string | n
   return row?.at ?? null;
 }
 
-export type CreateSiteOutcome = "created" | "registered" | "exists";
-
 /**
  * Adds a site. A site already known from its hits ("auto") becomes an admin site and takes the
  * name, if one is given ("registered"); an admin site is left alone ("exists").
@@ -282,15 +243,6 @@ export function saveSiteSettings(db: Database, siteId: string, settings: SiteSet
     settings.query_allowlist.length === 0 ? null : settings.query_allowlist.join(","),
     settings.time_zone === "UTC" ? null : settings.time_zone,
   );
-}
-
-export interface SiteDeletion {
-  site: number;
-  views: number;
-  events: number;
-  bot_traffic: number;
-  drop_counts: number;
-  rollups: number;
 }
 
 /** The per-site rollup tables (migrations 4 and 6), emptied with the site's raw data. */

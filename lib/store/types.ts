@@ -2,15 +2,17 @@
 // questions and give it changes in domain terms (plain objects, ISO strings, numbers); no SQL,
 // driver, statement or transaction crosses it, and an operation that must be atomic is one method.
 // The engine is chosen once, at start (lib/services.ts); SQLite is the first (lib/store/sqlite/).
-// Not behind it yet (the next wave): sites, campaigns, batch writes and analytics reads other
+// Not behind it yet (the next waves): batch writes and the collectors, and analytics reads other
 // than `reads`; tests/store_boundary_test.ts lists the files that still reach lib/db/.
 import type { Reader } from "../reads/mod.ts";
 import type { AdminAccountStore } from "./admin_account.ts";
 import type { AdminSessionStore } from "./admin_sessions.ts";
 import type { ApiKeyStore } from "./api_keys.ts";
+import type { CampaignStore } from "./campaigns.ts";
 import type { ExperimentStore } from "./experiments.ts";
 import type { SegmentStore } from "./segments.ts";
 import type { SettingsStore } from "./settings.ts";
+import type { SiteStore } from "./sites.ts";
 import type { TelemetryStore } from "./telemetry.ts";
 
 export interface Store {
@@ -21,6 +23,8 @@ export interface Store {
   experiments: ExperimentStore;
   segments: SegmentStore;
   telemetry: TelemetryStore;
+  sites: SiteStore;
+  campaigns: CampaignStore;
   /** The analytics reads, run by name (lib/reads/). */
   reads: Reader;
   /** Stops the store's workers (read processes); the app's connection is closed by its owner. */

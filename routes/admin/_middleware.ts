@@ -2,8 +2,9 @@
 // the login page, which returns here afterwards); cookie-authenticated writes pass the CSRF
 // origin check. Public mode has no login at all: every write is refused, and only the pages
 // lib/public/policy.ts lists are served (each in its read-only, aggregates-only variant); the
-// others answer 403 not_public. Puts `username` and the display time zone into ctx.state for the
-// pages.
+// others answer 403 not_public. Puts `username`, the display time zone and what the admin frame
+// shows of the sites (lib/admin/frame.ts, fetchFrameSites) into ctx.state for the pages.
+import { fetchFrameSites } from "../../lib/admin/frame.ts";
 import { displayTimezone } from "../../lib/admin/settings.ts";
 import { csrfRefusal, isSameOriginRequest, isUnsafeMethod } from "../../lib/auth/csrf.ts";
 import { LOGIN_PATH, loginUrlFor } from "../../lib/auth/redirect.ts";
@@ -27,6 +28,7 @@ export async function handler(ctx: Ctx): Promise<Response> {
       return jsonError(403, "read_only", "This is a public read-only instance.");
     }
     assertPublicPage(ctx);
+    ctx.state.frameSites = await fetchFrameSites(services.store, ctx.url);
     return ctx.next();
   }
   // The login page checks the session itself (to skip the form when already signed in).
@@ -48,6 +50,7 @@ export async function handler(ctx: Ctx): Promise<Response> {
     return csrfRefusal();
   }
   ctx.state.username = session.username;
+  ctx.state.frameSites = await fetchFrameSites(services.store, ctx.url);
   const response = await ctx.next();
   // Signed-in pages must not be kept by shared caches or the back-forward cache after logout.
   try {

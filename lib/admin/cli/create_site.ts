@@ -1,9 +1,8 @@
 // `admin create-site <id> [--name <name>]`: adds a site as the admin pages and POST /api/sites do,
 // with their validation (lib/admin/sites.ts). A running server sees it at its next cache refresh.
-import { createSite } from "../../db/sites.ts";
 import { parseSiteId, parseSiteName } from "../sites.ts";
 import { type AdminCommand, CliError, EXIT_USAGE, stringOption } from "./command.ts";
-import { withDatabase } from "./database_file.ts";
+import { withStore } from "./database_file.ts";
 
 const OUTCOMES = {
   created: "created",
@@ -25,7 +24,7 @@ site is left alone.`,
     const name = parseSiteName(stringOption(args, "name"));
     const errors = [id, name].flatMap((p) => (p.ok ? [] : p.errors));
     if (!id.ok || !name.ok) throw new CliError(errors.join(" "), EXIT_USAGE);
-    const outcome = await withDatabase(ctx, (db) => createSite(db, id.value, name.value));
+    const outcome = await withStore(ctx, (store) => store.sites.create(id.value, name.value));
     ctx.io.out(`create-site: ${id.value} ${OUTCOMES[outcome]}`);
   },
 };

@@ -1,7 +1,7 @@
 // UTM campaign registration (routes/api/campaigns/). Bodies, filters and the path id are the
 // schemas of lib/campaigns/input.ts and params.ts, which the admin forms share.
 import { z } from "zod";
-import { CAMPAIGN_STATUSES } from "../../db/campaigns.ts";
+import { CAMPAIGN_STATUSES } from "../../store/campaigns.ts";
 import { CAMPAIGN_CHANGE_BODY, NEW_CAMPAIGN_BODY } from "../../campaigns/input.ts";
 import { CAMPAIGN_FILTER_QUERY, CAMPAIGN_PATH } from "../../campaigns/params.ts";
 import { defineOperation, json } from "../contract.ts";

@@ -7,9 +7,11 @@ import type { AppDataStore, Store } from "../types.ts";
 import { sqliteAdminAccount } from "./admin_account.ts";
 import { sqliteAdminSessions } from "./admin_sessions.ts";
 import { sqliteApiKeys } from "./api_keys.ts";
+import { sqliteCampaigns } from "./campaigns.ts";
 import { sqliteExperiments } from "./experiments.ts";
 import { sqliteSegments } from "./segments.ts";
 import { sqliteSettings } from "./settings.ts";
+import { sqliteSites } from "./sites.ts";
 import { sqliteTelemetry } from "./telemetry.ts";
 
 export function createSqliteStore(db: Database, options: { reads: Reader }): Store {
@@ -30,5 +32,7 @@ export function createSqliteAppData(db: Database): AppDataStore {
     experiments: sqliteExperiments(db),
     segments: sqliteSegments(db),
     telemetry: sqliteTelemetry(db),
+    sites: sqliteSites(db),
+    campaigns: sqliteCampaigns(db),
   };
 }

@@ -35,7 +35,6 @@ import {
   UTM_TAGS,
   type UtmTags,
 } from "../../../lib/campaigns/mod.ts";
-import { getCampaign } from "../../../lib/db/campaigns.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
@@ -61,9 +60,9 @@ const ACTION_LABELS: Record<CampaignStatus, string> = {
   archived: "Archive",
 };
 
-function campaignOf(ctx: Ctx): CampaignRecord | null {
+async function campaignOf(ctx: Ctx): Promise<CampaignRecord | null> {
   const id = ctx.params.id;
-  return CAMPAIGN_ID_PATTERN.test(id) ? getCampaign(ctx.state.services.db, id) : null;
+  return CAMPAIGN_ID_PATTERN.test(id) ? await ctx.state.services.store.campaigns.get(id) : null;
 }
 
 function builderOf(url: URL): Builder {
@@ -77,7 +76,7 @@ async function render(ctx: Ctx, errors: string[] = [], status?: number) {
   const { config } = ctx.state.services;
   const reads = readerFor(ctx);
   const frame = loadAdminFrame(ctx);
-  const campaign = campaignOf(ctx);
+  const campaign = await campaignOf(ctx);
   return page<Data>({
     frame,
     campaign,
@@ -90,8 +89,8 @@ async function render(ctx: Ctx, errors: string[] = [], status?: number) {
   }, { status: status ?? (campaign ? 200 : 404) });
 }
 
-export const handler = formPage(render, (ctx, form) => {
-  const campaign = campaignOf(ctx);
+export const handler = formPage(render, async (ctx, form) => {
+  const campaign = await campaignOf(ctx);
   if (!campaign) return render(ctx);
   const action = form.get("action");
   const input = action === "status"
@@ -102,7 +101,7 @@ export const handler = formPage(render, (ctx, form) => {
   if (input === null) return render(ctx, ["Unknown action."], 400);
   const parsed = parseCampaignChange(input);
   if (!parsed.ok) return render(ctx, parsed.errors, 400);
-  changeCampaign(ctx.state.services, campaign.id, parsed.value);
+  await changeCampaign(ctx.state.services, campaign.id, parsed.value);
   const back = adminHref(`/admin/campaigns/${campaign.id}`, loadAdminFrame(ctx).selection);
   return redirectWithNotice(back, "campaign_saved");
 });

@@ -78,7 +78,7 @@ export const handler = {
     };
     const parsed = parseNewCampaign({ ...echo, status: echo.status || undefined });
     if (!parsed.ok) return page<Data>(await load(ctx, parsed.errors, echo), { status: 400 });
-    const outcome = createCampaign(ctx.state.services, parsed.value);
+    const outcome = await createCampaign(ctx.state.services, parsed.value);
     if (outcome.kind !== "created") {
       const message = outcome.kind === "duplicate_value"
         ? `utm_campaign: "${parsed.value.utm_campaign}" is already registered for site ` +

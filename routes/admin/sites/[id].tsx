@@ -32,10 +32,10 @@ import {
   updateSite,
 } from "../../../lib/admin/sites.ts";
 import { parseSite } from "../../../lib/admin/period.ts";
-import { getSite, type SiteRecord } from "../../../lib/db/sites.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../../lib/public_origin.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
+import type { SiteRecord } from "../../../lib/store/sites.ts";
 
 interface FormValues {
   name: string;
@@ -93,20 +93,20 @@ function render(
   }, { status: extra.status ?? (site ? 200 : 404) });
 }
 
-function siteOf(ctx: Ctx): SiteRecord | null {
+async function siteOf(ctx: Ctx): Promise<SiteRecord | null> {
   const id = parseSite(ctx.params.id);
-  return id === null ? null : getSite(ctx.state.services.db, id);
+  return id === null ? null : await ctx.state.services.store.sites.get(id);
 }
 
 export const handler = {
-  GET(ctx: Ctx) {
-    return render(ctx, siteOf(ctx));
+  async GET(ctx: Ctx) {
+    return render(ctx, await siteOf(ctx));
   },
 
   async POST(ctx: Ctx) {
     assertWritable(ctx);
     const form = await readForm(ctx);
-    const site = siteOf(ctx);
+    const site = await siteOf(ctx);
     if (!site) return render(ctx, null);
     const input = siteSettingsFromForm(form);
     const parsed = parseSiteSettings(input);
@@ -120,7 +120,8 @@ export const handler = {
       };
       return render(ctx, site, { form: echo, errors: parsed.errors, status: 400 });
     }
-    const saved = updateSite(ctx.state.services, site, parsed.value);
+    const saved = await updateSite(ctx.state.services, site.site_id, parsed.value);
+    if (!saved) return render(ctx, null);
     if (parsed.notes.length > 0) {
       // Show what the sanitiser changed instead of silently storing something else.
       return render(ctx, saved, { notes: parsed.notes });

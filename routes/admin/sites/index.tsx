@@ -29,10 +29,10 @@ import {
   siteListQuery,
   SITES_PER_PAGE,
 } from "../../../lib/admin/sites.ts";
-import { listSites, SITE_LIST_KEYS, type SiteListRow } from "../../../lib/db/sites.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../../lib/public_origin.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
+import { SITE_LIST_KEYS, type SiteListRow } from "../../../lib/store/sites.ts";
 
 interface Data {
   frame: AdminFrame;
@@ -47,11 +47,19 @@ interface Data {
   anonymized: readonly string[];
 }
 
-function load(ctx: Ctx, errors: string[] = [], form = { site_id: "", name: "" }): Data {
-  const { config, db } = ctx.state.services;
+async function load(
+  ctx: Ctx,
+  errors: string[] = [],
+  form = { site_id: "", name: "" },
+): Promise<Data> {
+  const { config, store } = ctx.state.services;
   const frame = loadAdminFrame(ctx);
   const query = siteListQuery(ctx.url, frame.now);
-  const list = listSites(db, query, pageRequest(ctx.url, ["string"], SITES_PER_PAGE));
+  const request = pageRequest(ctx.url, ["string"], SITES_PER_PAGE);
+  const list = await store.sites.list(query, {
+    ...request,
+    cursor: request.cursor === null ? null : String(request.cursor[0]),
+  });
   return {
     frame,
     sites: list.rows,
@@ -65,8 +73,8 @@ function load(ctx: Ctx, errors: string[] = [], form = { site_id: "", name: "" })
 }
 
 export const handler = {
-  GET(ctx: Ctx) {
-    return page<Data>(load(ctx));
+  async GET(ctx: Ctx) {
+    return page<Data>(await load(ctx));
   },
 
   async POST(ctx: Ctx) {
@@ -78,11 +86,11 @@ export const handler = {
     const id = parseSiteId(rawId);
     const name = parseSiteName(rawName);
     const errors = [...(id.ok ? [] : id.errors), ...(name.ok ? [] : name.errors)];
-    if (!id.ok || !name.ok) return page<Data>(load(ctx, errors, echo), { status: 400 });
-    const outcome = addSite(ctx.state.services, id.value, name.value);
+    if (!id.ok || !name.ok) return page<Data>(await load(ctx, errors, echo), { status: 400 });
+    const outcome = await addSite(ctx.state.services, id.value, name.value);
     if (outcome === "exists") {
       return page<Data>(
-        load(ctx, [`Site id: "${id.value}" already exists.`], echo),
+        await load(ctx, [`Site id: "${id.value}" already exists.`], echo),
         { status: 409 },
       );
     }

@@ -32,7 +32,7 @@ export const handler = {
   async POST(ctx: Ctx) {
     const services = ctx.state.services;
     const campaign = readBody(createOperation, await readJsonCapped(ctx.req, MAX_BODY_BYTES));
-    const outcome = createCampaign(services, campaign);
+    const outcome = await createCampaign(services, campaign);
     switch (outcome.kind) {
       case "duplicate_value":
         throw new HttpError(

@@ -7,7 +7,6 @@ import {
   listSegments as listOperation,
 } from "../../../lib/api/operations/segments.ts";
 import { readBody, readQuery } from "../../../lib/api/validate.ts";
-import { getSite } from "../../../lib/db/sites.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import { checkSegmentFilters } from "../../../lib/query/segments.ts";
@@ -22,10 +21,10 @@ export const handler = {
   },
 
   async POST(ctx: Ctx) {
-    const { db, store } = ctx.state.services;
+    const { store } = ctx.state.services;
     const body = readBody(createSegment, await readJsonCapped(ctx.req, MAX_BODY_BYTES));
     const filters = checkSegmentFilters(body.filters);
-    if (!getSite(db, body.site_id)) {
+    if (!(await store.sites.get(body.site_id))) {
       throw new HttpError(404, "not_found", `No site "${body.site_id}"`);
     }
     const segment = await store.segments.create({

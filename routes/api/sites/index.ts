@@ -11,7 +11,6 @@ import {
 } from "../../../lib/api/operations/sites.ts";
 import { readBody, readQuery } from "../../../lib/api/validate.ts";
 import { addSite, siteListQuery } from "../../../lib/admin/sites.ts";
-import { getSite, listSites } from "../../../lib/db/sites.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import type { Ctx } from "../../../lib/state.ts";
@@ -19,11 +18,11 @@ import type { Ctx } from "../../../lib/state.ts";
 const MAX_BODY_BYTES = 4096;
 
 export const handler = {
-  GET(ctx: Ctx) {
-    const { db, now } = ctx.state.services;
+  async GET(ctx: Ctx) {
+    const { store, now } = ctx.state.services;
     const { limit, after } = readQuery(listOperation, ctx.url);
-    const page = listSites(db, siteListQuery(ctx.url, now()), {
-      cursor: after === undefined ? null : [after],
+    const page = await store.sites.list(siteListQuery(ctx.url, now()), {
+      cursor: after ?? null,
       direction: "after",
       limit,
     });
@@ -41,11 +40,11 @@ export const handler = {
     const services = ctx.state.services;
     const body = await readJsonCapped(ctx.req, MAX_BODY_BYTES);
     const { site_id: id, name = null } = readBody(addOperation, body);
-    const outcome = addSite(services, id, name);
+    const outcome = await addSite(services, id, name);
     if (outcome === "exists") {
       throw new HttpError(409, "conflict", `Site "${id}" already exists`);
     }
-    const site = getSite(services.db, id);
+    const site = await services.store.sites.get(id);
     return Response.json(
       outcome === "created" ? { created: id, site } : { registered: id, site },
       { status: outcome === "created" ? 201 : 200 },

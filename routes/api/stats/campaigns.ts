@@ -6,7 +6,6 @@
 import { reportRange } from "../../../lib/campaigns/mod.ts";
 import { CAMPAIGN_FILTER_QUERY, CAMPAIGN_REPORT_QUERY } from "../../../lib/campaigns/params.ts";
 import { readQuery } from "../../../lib/api/validate.ts";
-import { getCampaign } from "../../../lib/db/campaigns.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
@@ -14,7 +13,7 @@ import { parseRange } from "../../../lib/stats/params.ts";
 
 export const handler = {
   async GET(ctx: Ctx) {
-    const { db, now } = ctx.state.services;
+    const { store, now } = ctx.state.services;
     const reads = readerFor(ctx);
     const range = reportRange(parseRange(ctx.url, now()));
     const { id } = readQuery({ query: CAMPAIGN_REPORT_QUERY }, ctx.url);
@@ -25,7 +24,7 @@ export const handler = {
       );
       return Response.json(await reads.run("campaignSummaries", range, { siteId, status }));
     }
-    const campaign = getCampaign(db, id);
+    const campaign = await store.campaigns.get(id);
     if (!campaign) throw new HttpError(404, "not_found", `No campaign "${id}"`);
     return Response.json(await reads.run("campaignReport", campaign, range));
   },

@@ -6,29 +6,29 @@
 import { statsQuery } from "../../../lib/api/operations/query.ts";
 import { readBody } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
-import { siteTimeZones } from "../../../lib/db/sites.ts";
 import { type QueryBody, resolveQuery } from "../../../lib/query/model.ts";
 import { defaultTimeZone } from "../../../lib/query/run.ts";
 import { expandStoredSegments } from "../../../lib/query/segments.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
+import type { SiteStore } from "../../../lib/store/sites.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** The body with `timezone` set to its sites' zone when it names none. */
-function withSiteZone(db: Ctx["state"]["services"]["db"], body: QueryBody): QueryBody {
+async function withSiteZone(sites: SiteStore, body: QueryBody): Promise<QueryBody> {
   if (body.timezone !== undefined) return body;
   const ids = (typeof body.site_id === "string" ? [body.site_id] : body.site_id)
     .map((id) => id.toLowerCase());
-  return { ...body, timezone: defaultTimeZone(ids, siteTimeZones(db, ids)) };
+  return { ...body, timezone: defaultTimeZone(ids, await sites.timeZones(ids)) };
 }
 
 export const handler = {
   async POST(ctx: Ctx) {
-    const { db, store, now } = ctx.state.services;
+    const { store, now } = ctx.state.services;
     const raw = readBody(statsQuery, await readJsonCapped(ctx.req, MAX_BODY_BYTES));
     const body = await expandStoredSegments(raw, store.segments);
-    const query = resolveQuery(withSiteZone(db, body), now());
+    const query = resolveQuery(await withSiteZone(store.sites, body), now());
     return Response.json(await readerFor(ctx).run("query", query));
   },
 };

@@ -15,7 +15,6 @@ import {
   type CampaignRecord,
   removeCampaign,
 } from "../../../../lib/campaigns/mod.ts";
-import { getCampaign } from "../../../../lib/db/campaigns.ts";
 import { page, type PageProps } from "../../../../lib/fresh/mod.ts";
 import type { Ctx, State } from "../../../../lib/state.ts";
 
@@ -25,24 +24,24 @@ interface Data {
   errors: string[];
 }
 
-function campaignOf(ctx: Ctx): CampaignRecord | null {
+async function campaignOf(ctx: Ctx): Promise<CampaignRecord | null> {
   const id = ctx.params.id;
-  return CAMPAIGN_ID_PATTERN.test(id) ? getCampaign(ctx.state.services.db, id) : null;
+  return CAMPAIGN_ID_PATTERN.test(id) ? await ctx.state.services.store.campaigns.get(id) : null;
 }
 
-function render(ctx: Ctx, errors: string[] = [], status?: number) {
-  const campaign = isReadOnly(ctx) ? null : campaignOf(ctx);
+async function render(ctx: Ctx, errors: string[] = [], status?: number) {
+  const campaign = isReadOnly(ctx) ? null : await campaignOf(ctx);
   return page<Data>(
     { frame: loadAdminFrame(ctx), campaign, errors },
     { status: status ?? (campaign ? 200 : 404) },
   );
 }
 
-export const handler = formPage(render, (ctx, form) => {
-  const campaign = campaignOf(ctx);
+export const handler = formPage(render, async (ctx, form) => {
+  const campaign = await campaignOf(ctx);
   if (!campaign) return render(ctx);
   assertConfirmed(form, campaign.id);
-  removeCampaign(ctx.state.services, campaign.id);
+  await removeCampaign(ctx.state.services, campaign.id);
   return redirectWithNotice("/admin/campaigns", "campaign_deleted");
 });
 

@@ -13,9 +13,9 @@ import {
 import { type AdminFrame, loadAdminFrame } from "../../../../lib/admin/frame.ts";
 import { parseSite } from "../../../../lib/admin/period.ts";
 import { removeSite } from "../../../../lib/admin/sites.ts";
-import { getSite, siteDataCounts, type SiteRecord } from "../../../../lib/db/sites.ts";
 import { page, type PageProps } from "../../../../lib/fresh/mod.ts";
 import type { Ctx, State } from "../../../../lib/state.ts";
+import type { SiteRecord } from "../../../../lib/store/sites.ts";
 
 interface Data {
   frame: AdminFrame;
@@ -25,28 +25,28 @@ interface Data {
   registeredOnly: boolean;
 }
 
-function siteOf(ctx: Ctx): SiteRecord | null {
+async function siteOf(ctx: Ctx): Promise<SiteRecord | null> {
   const id = parseSite(ctx.params.id);
-  return id === null ? null : getSite(ctx.state.services.db, id);
+  return id === null ? null : await ctx.state.services.store.sites.get(id);
 }
 
-function render(ctx: Ctx, errors: string[] = [], status?: number) {
-  const { config, db } = ctx.state.services;
-  const site = isReadOnly(ctx) ? null : siteOf(ctx);
+async function render(ctx: Ctx, errors: string[] = [], status?: number) {
+  const { config, store } = ctx.state.services;
+  const site = isReadOnly(ctx) ? null : await siteOf(ctx);
   return page<Data>({
     frame: loadAdminFrame(ctx),
     site,
-    counts: site ? siteDataCounts(db, site.site_id) : { views: 0, events: 0 },
+    counts: site ? await store.sites.dataCounts(site.site_id) : { views: 0, events: 0 },
     errors,
     registeredOnly: config.registeredSitesOnly,
   }, { status: status ?? (site ? 200 : 404) });
 }
 
-export const handler = formPage(render, (ctx, form) => {
-  const site = siteOf(ctx);
+export const handler = formPage(render, async (ctx, form) => {
+  const site = await siteOf(ctx);
   if (!site) return render(ctx);
   assertConfirmed(form, site.site_id);
-  removeSite(ctx.state.services, site.site_id, form.get("purge_data") === "on");
+  await removeSite(ctx.state.services, site.site_id, form.get("purge_data") === "on");
   return redirectWithNotice("/admin/sites", "site_deleted");
 });
 

@@ -1,0 +1,53 @@
+// The campaigns area of the store (lib/store/types.ts): the registry of UTM campaigns, one per
+// (site, utm_campaign value), each with a unique id. lib/campaigns/ owns the rules (validation,
+// the id derived from the value, the collectors' whitelist refresh); the campaign reports are
+// analytics reads (lib/campaigns/report.ts).
+
+export const CAMPAIGN_STATUSES = ["active", "paused", "archived"] as const;
+export type CampaignStatus = typeof CAMPAIGN_STATUSES[number];
+
+export interface CampaignRecord {
+  id: string;
+  name: string;
+  utm_campaign: string;
+  site_id: string;
+  status: CampaignStatus;
+  /** ISO instant, from the service clock. */
+  created_at: string;
+}
+
+export interface CampaignFilter {
+  siteId?: string | null;
+  status?: CampaignStatus | null;
+}
+
+/** A campaign to register: with `derivedId`, `id` is a base the store makes unique. */
+export interface CampaignRegistration {
+  campaign: CampaignRecord;
+  /** True: store it as `id`, else `id-2`, `id-3`… (the first free); false: `id` or nothing. */
+  derivedId: boolean;
+}
+
+export type CampaignCreation =
+  | { kind: "created"; campaign: CampaignRecord }
+  /** The (utm_campaign, site) pair is already registered, as `existing`. */
+  | { kind: "duplicate_value"; existing: CampaignRecord }
+  /** The id given is taken (never with a derived id). */
+  | { kind: "duplicate_id"; id: string };
+
+export interface CampaignChange {
+  name?: string;
+  status?: CampaignStatus;
+}
+
+export interface CampaignStore {
+  /** Registered campaigns (at most 1000), newest first. */
+  list(filter: CampaignFilter): Promise<CampaignRecord[]>;
+  get(id: string): Promise<CampaignRecord | null>;
+  /** Registers a campaign: the checks for a taken value or id and the insert are one step. */
+  create(registration: CampaignRegistration): Promise<CampaignCreation>;
+  /** Changes the name and/or status: the stored record, or null when there is none. */
+  update(id: string, change: CampaignChange): Promise<CampaignRecord | null>;
+  /** Removes the registration (stored views and events keep their utm values); false if absent. */
+  delete(id: string): Promise<boolean>;
+}

@@ -1,0 +1,120 @@
+// The sites area of the store (lib/store/types.ts): the registry (sites registered by their hits,
+// or added by an admin), each site's collection settings and time zone, bounded pages and
+// selector choices, and deletion with or without the site's stored data. lib/admin/sites.ts owns
+// the rules (validation, the collectors' cache refresh); automatic registration within the limits
+// is the collectors' (lib/ingest/site_registrar.ts).
+
+export type SiteSource = "auto" | "admin";
+
+export interface SiteOption {
+  site_id: string;
+  name: string | null;
+}
+
+export interface SiteChoices {
+  /** At most the limit asked for: the admin's sites first, then the others, each by id. */
+  options: SiteOption[];
+  /** Sites in the registry. */
+  total: number;
+}
+
+export type SiteListRow = {
+  site_id: string;
+  name: string | null;
+  source: SiteSource;
+  created_at: string;
+  /** Human page views since the list query's `today` and `monthStart`. */
+  views_today: number;
+  views_30d: number;
+};
+
+/** The sort key of the site list (by id): `?after=` / `?before=` cursors carry it. */
+export const SITE_LIST_KEYS = ["site_id"] as const;
+
+export interface SiteListQuery {
+  /** Instants (ISO) the view counts start from. */
+  since: { today: string; monthStart: string };
+  /** Only sites whose id or name contains this text (case-insensitive); "" or absent for all. */
+  search?: string;
+}
+
+export interface SitePageRequest {
+  /** The site id the page starts after (or ends before); null for the first page. */
+  cursor: string | null;
+  direction: "after" | "before";
+  limit: number;
+}
+
+export interface SitePage {
+  rows: SiteListRow[];
+  hasPrev: boolean;
+  hasNext: boolean;
+}
+
+export interface SiteSettings {
+  consent_css: string;
+  send_form_values: boolean;
+  query_allowlist: string[];
+  /** IANA zone of the site's day boundaries; "UTC" when none was chosen. */
+  time_zone: string;
+}
+
+export interface SiteRecord extends SiteSettings {
+  site_id: string;
+  name: string | null;
+  source: SiteSource;
+  created_at: string;
+}
+
+/** A validated change (lib/admin/site_input.ts): absent fields keep their stored value. */
+export interface SiteChange {
+  /** null clears the name. */
+  name?: string | null;
+  consent_css?: string;
+  send_form_values?: boolean;
+  query_allowlist?: readonly string[];
+  /** An IANA zone already checked; "UTC" for none. */
+  time_zone?: string;
+}
+
+export type CreateSiteOutcome = "created" | "registered" | "exists";
+
+/** What a deletion removed, by kind (0 for the data kinds without `purgeData`). */
+export interface SiteDeletion {
+  site: number;
+  views: number;
+  events: number;
+  bot_traffic: number;
+  drop_counts: number;
+  rollups: number;
+}
+
+export interface SiteStore {
+  /** One page of the sites by id, with their human page views since `query.since`. */
+  list(query: SiteListQuery, request: SitePageRequest): Promise<SitePage>;
+  /** The site with its settings, or null when it is not registered. */
+  get(siteId: string): Promise<SiteRecord | null>;
+  /** Sites for a selector, at most `limit` (index range scans, never a scan of the views). */
+  choices(limit: number): Promise<SiteChoices>;
+  /** The time zone of each of `siteIds` that has one other than UTC (absent: UTC). */
+  timeZones(siteIds: readonly string[]): Promise<Map<string, string>>;
+  /** When the first stored view of a site (null: of any site) happened (ISO), or null. */
+  firstStoredView(siteId: string | null): Promise<string | null>;
+  /** How many views and events are stored for a site (what a purge would delete). */
+  dataCounts(siteId: string): Promise<{ views: number; events: number }>;
+  /**
+   * Adds a site. A site known from its hits ("auto") becomes an admin site and takes the name if
+   * one is given ("registered"); an admin site is left alone ("exists").
+   */
+  create(siteId: string, name: string | null): Promise<CreateSiteOutcome>;
+  /**
+   * Applies a change (name and settings together, all or nothing) to the stored values; the
+   * stored record afterwards, or null (nothing stored) when the site is not registered.
+   */
+  update(siteId: string, change: SiteChange): Promise<SiteRecord | null>;
+  /**
+   * Removes a site and its settings; with `purgeData` also everything stored for it (views,
+   * sessions, events, known-bot and drop counters, rollups and aggregates), all or nothing.
+   */
+  delete(siteId: string, options: { purgeData: boolean }): Promise<SiteDeletion>;
+}
