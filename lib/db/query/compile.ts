@@ -411,35 +411,55 @@ export interface BatchMember {
   families: readonly Family[];
 }
 
-/** The rows of a batch's views or events: every member's dimension (`u0`, `u1`…) and each
- * distinct filter's verdict (`m0`, `m1`…), only rows some filter keeps. */
-function batchRowsOf(
-  d: Dialect,
-  p: Params,
-  all: AggregateRequest,
-  filters: readonly (Filter | null)[],
+/** The rows of a batch's views or events: the dimensions of the members counting them (`u0`,
+ * `u1`…) and each of their distinct filters' verdict (`m0`, `m1`…), only rows some filter keeps. */
+interface BatchRows {
+  /** The members' dimensions and filters ANDed (what the rows read). */
+  all: AggregateRequest;
+  filterKeys: string[];
+  sql: (d: Dialect, p: Params, range: { from: string; to: string }) => string;
+}
+
+function batchRows(
+  shared: AggregateRequest,
+  members: readonly BatchMember[],
   row: "view" | "event",
-  range: { from: string; to: string },
-): string {
-  const rel = relation(d, p, all, row);
-  const dimColumns = all.dimensions
-    .map((key, i) => `, ${rel.value(dimensionFor(key)!)} AS u${i}`).join("");
-  const verdicts = filters.map((f, j) => `, ${f ? filterSql(d, p, f, rel) : "1"} AS m${j}`);
-  const keep = filters.includes(null)
-    ? ""
-    : ` WHERE ${filters.map((_, j) => `m${j}`).join(" OR ")}`;
-  const source = row === "event"
-    ? eventSource(p, all, range, rel.columns)
-    : viewSource(range, rel.columns);
-  return `SELECT * FROM (SELECT *${dimColumns}${verdicts.join("")} FROM (${source}))${keep}`;
+): BatchRows {
+  const dimensions = [...new Set(members.flatMap((m) => m.dimensions))];
+  const filterKeys = [...new Set(members.map((m) => JSON.stringify(m.filter)))];
+  const filters = filterKeys.map((k) => JSON.parse(k) as Filter | null);
+  const present = filters.filter((f): f is Filter => f !== null);
+  const all: AggregateRequest = {
+    ...shared,
+    dimensions,
+    filter: present.length === 0 ? null : { op: "and", filters: present },
+  };
+  return {
+    all,
+    filterKeys,
+    sql: (d, p, range) => {
+      const rel = relation(d, p, all, row);
+      const dimColumns = dimensions
+        .map((key, i) => `, ${rel.value(dimensionFor(key)!)} AS u${i}`).join("");
+      const verdicts = filters.map((f, j) => `, ${f ? filterSql(d, p, f, rel) : "1"} AS m${j}`);
+      const keep = filters.includes(null)
+        ? ""
+        : ` WHERE ${filters.map((_, j) => `m${j}`).join(" OR ")}`;
+      const source = row === "event"
+        ? eventSource(p, all, range, rel.columns)
+        : viewSource(range, rel.columns);
+      return `SELECT * FROM (SELECT *${dimColumns}${verdicts.join("")} FROM (${source}))${keep}`;
+    },
+  };
 }
 
 /**
  * Several requests sharing `shared`'s sites, range, zone and bot setting (its dimensions and filter
  * are ignored) in one statement: the window's views, their sessions and the events are read once,
- * with every member's dimensions and filters (`AS MATERIALIZED`), then each member's families are
- * grouped by its dimensions. A row per member (`member`, its index), family and combination of
- * its dimensions' values (`d0`, `d1`…; null past the member's own), as compileAggregates.
+ * with the dimensions and filters of the members counting them (`AS MATERIALIZED`), then each
+ * member's families are grouped by its dimensions. A row per member (`member`, its index), family
+ * and combination of its dimensions' values (`d0`, `d1`…; null past the member's own), as
+ * compileAggregates.
  */
 export function compileBatch(
   d: Dialect,
@@ -451,29 +471,17 @@ export function compileBatch(
     from: p.add(new Date(shared.fromMs).toISOString()),
     to: p.add(new Date(shared.toMs).toISOString()),
   };
-  const dimensions = [...new Set(members.flatMap((m) => m.dimensions))];
-  const filterKeys = [...new Set(members.map((m) => JSON.stringify(m.filter)))];
-  const filters = filterKeys.map((k) => JSON.parse(k) as Filter | null);
-  const present = filters.filter((f): f is Filter => f !== null);
-  const all: AggregateRequest = {
-    ...shared,
-    dimensions,
-    filter: present.length === 0 ? null : { op: "and", filters: present },
-  };
-  const families = members.flatMap((m) => m.families);
-  const viewRows = families.some((f) => !EVENT_FAMILIES.has(f));
-  const eventRows = families.some((f) => EVENT_FAMILIES.has(f));
-  const ctes = viewRows || eventsNeedSessions(all) ? [baseCtes(p, d, all, range)] : [];
-  if (viewRows) {
-    ctes.push(`rv AS MATERIALIZED (${batchRowsOf(d, p, all, filters, "view", range)})`);
-  }
-  if (eventRows) {
-    ctes.push(`re AS MATERIALIZED (${batchRowsOf(d, p, all, filters, "event", range)})`);
-  }
+  const counting = (events: boolean) =>
+    members.filter((m) => m.families.some((f) => EVENT_FAMILIES.has(f) === events));
+  const views = counting(false).length ? batchRows(shared, counting(false), "view") : null;
+  const events = counting(true).length ? batchRows(shared, counting(true), "event") : null;
+  const ctes = views || (events && eventsNeedSessions(events.all))
+    ? [baseCtes(p, d, shared, range)]
+    : [];
+  if (views) ctes.push(`rv AS MATERIALIZED (${views.sql(d, p, range)})`);
+  if (events) ctes.push(`re AS MATERIALIZED (${events.sql(d, p, range)})`);
   const width = Math.max(0, ...members.map((m) => m.dimensions.length));
   const arms = members.flatMap((m, j) => {
-    const own = m.dimensions.map((key, i) => `u${dimensions.indexOf(key)} AS d${i}`);
-    const matched = `m${filterKeys.indexOf(JSON.stringify(m.filter))} AS matched`;
     const dims = m.dimensions.map((_, i) => `d${i}, `).join("");
     const pad = Array.from(
       { length: width - m.dimensions.length },
@@ -481,12 +489,16 @@ export function compileBatch(
     ).join("");
     const group = dims ? ` GROUP BY ${dims.slice(0, -2)}` : "";
     return m.families.map((family) => {
+      const rows = EVENT_FAMILIES.has(family) ? events! : views!;
+      const own = m.dimensions.map((key, i) => `u${rows.all.dimensions.indexOf(key)} AS d${i}`);
+      const matched = `m${rows.filterKeys.indexOf(JSON.stringify(m.filter))} AS matched`;
       const mine = new Set(AGGREGATE_NAMES.filter((a) => AGGREGATES[a] === family));
       const columns = AGGREGATE_NAMES.map((a) => (mine.has(a) ? a : `NULL AS ${a}`)).join(", ");
-      const rows = EVENT_FAMILIES.has(family) ? "re" : "rv";
-      const rel = `(SELECT *, ${[...own, matched].join(", ")} FROM ${rows})`;
+      const rel = `(SELECT *, ${[...own, matched].join(", ")} FROM ${
+        EVENT_FAMILIES.has(family) ? "re" : "rv"
+      })`;
       return `SELECT ${j} AS member, '${family}' AS family, ${dims}${pad}${columns}
-      FROM (${AGGREGATE_SQL[family](d, dims, rel, all)}${group})`;
+      FROM (${AGGREGATE_SQL[family](d, dims, rel, shared)}${group})`;
     });
   });
   return { sql: `WITH ${ctes.join(",\n")}\n${arms.join("\nUNION ALL\n")}`, params: p.values };
