@@ -430,7 +430,8 @@ function bruteForce(data: Data, ask: Ask): Map<string, Record<string, number | n
 
 const ALL_METRICS = METRICS.map((m) => m.key);
 
-function engine(t: TestApp, ask: Ask, metrics: string[]) {
+/** The resolved query of an ask (what runQuery and runAggregates take). */
+function queryOf(t: TestApp, ask: Ask, metrics: string[]): Query {
   const body = QUERY_BODY.parse({
     site_id: ask.sites,
     metrics,
@@ -441,8 +442,11 @@ function engine(t: TestApp, ask: Ask, metrics: string[]) {
     bots: ask.bots,
     bot_threshold: ask.threshold,
   });
-  const q = resolveQuery(body, t.clock.now);
-  return runQuery({ db: t.services.db, now: () => t.clock.now }, q);
+  return resolveQuery(body, t.clock.now);
+}
+
+function engine(t: TestApp, ask: Ask, metrics: string[]) {
+  return runQuery({ db: t.services.db, now: () => t.clock.now }, queryOf(t, ask, metrics));
 }
 
 function check(t: TestApp, data: Data, ask: Ask, label: string) {
@@ -757,21 +761,6 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
     assert.ok(reversed > 5, `${reversed} sessions with their entry written after their exit`);
   }
 });
-
-/** The resolved query of an ask (what runQuery and runAggregates take). */
-function queryOf(t: TestApp, ask: Ask, metrics: string[]): Query {
-  const body = QUERY_BODY.parse({
-    site_id: ask.sites,
-    metrics,
-    date_range: [ask.from, ask.to],
-    dimensions: ask.dimensions,
-    filters: ask.filters,
-    timezone: ask.zone,
-    bots: ask.bots,
-    bot_threshold: ask.threshold,
-  });
-  return resolveQuery(body, t.clock.now);
-}
 
 /** Rows in a fixed order (the runner does not order aggregates). */
 const sorted = (rows: { dimensions: string[] }[]) =>

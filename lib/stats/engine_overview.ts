@@ -298,7 +298,9 @@ export function engineOverview(
       ...(narrowed ? {} : { unfiltered: [...LEGACY_FIELDS] }),
     },
     ...now,
-    ...Object.fromEntries(OVERVIEW_DIMENSIONS.map((d, i) => [d.overview.key, lists[i]])),
+    ...(Object.fromEntries(
+      OVERVIEW_DIMENSIONS.map((d, i) => [d.overview.key, lists[i]]),
+    ) as Partial<OverviewLists>),
     daily_trend: trendNow,
   };
   delete overview.previous;

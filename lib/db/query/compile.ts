@@ -235,6 +235,14 @@ function tableSessions(
     )`;
 }
 
+/** The range's bounds as parameters. */
+function rangeParams(p: Params, r: AggregateRequest): { from: string; to: string } {
+  return {
+    from: p.add(new Date(r.fromMs).toISOString()),
+    to: p.add(new Date(r.toMs).toISOString()),
+  };
+}
+
 /** The views and sessions every family starts from (see the file header). */
 function baseCtes(p: Params, d: Dialect, r: AggregateRequest, range: { from: string; to: string }) {
   const sites = p.add(JSON.stringify(r.siteIds));
@@ -380,10 +388,7 @@ export function compileAggregates(
   families: readonly Family[],
 ): Compiled {
   const p = new Params();
-  const range = {
-    from: p.add(new Date(r.fromMs).toISOString()),
-    to: p.add(new Date(r.toMs).toISOString()),
-  };
+  const range = rangeParams(p, r);
   // Events alone whose dimensions and filters are their own fields read no views or sessions.
   const viewRows = families.some((f) => !EVENT_FAMILIES.has(f));
   const eventRows = families.some((f) => EVENT_FAMILIES.has(f));
@@ -467,10 +472,7 @@ export function compileBatch(
   members: readonly BatchMember[],
 ): Compiled {
   const p = new Params();
-  const range = {
-    from: p.add(new Date(shared.fromMs).toISOString()),
-    to: p.add(new Date(shared.toMs).toISOString()),
-  };
+  const range = rangeParams(p, shared);
   const counting = (events: boolean) =>
     members.filter((m) => m.families.some((f) => EVENT_FAMILIES.has(f) === events));
   const views = counting(false).length ? batchRows(shared, counting(false), "view") : null;
