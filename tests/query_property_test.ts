@@ -10,8 +10,8 @@ import { insertEvents, insertViews } from "../lib/db/collect.ts";
 import type { EventRow, ViewRow } from "../lib/db/columns.ts";
 import { dimensionFor, DIMENSIONS } from "../lib/query/dimensions.ts";
 import { METRICS } from "../lib/query/metrics.ts";
-import { FILTER_OPERATORS, QUERY_BODY, resolveQuery } from "../lib/query/model.ts";
-import { runQuery } from "../lib/query/run.ts";
+import { FILTER_OPERATORS, type Query, QUERY_BODY, resolveQuery } from "../lib/query/model.ts";
+import { runAggregates, runAggregatesBatch, runQuery } from "../lib/query/run.ts";
 import { servedByAggregates } from "../lib/db/query/aggregated.ts";
 import { AGGREGATE_DIMENSIONS, rebuildDirtyAggregates } from "../lib/db/aggregates.ts";
 import { purgeViewsBatch } from "../lib/db/retention.ts";
@@ -430,7 +430,8 @@ function bruteForce(data: Data, ask: Ask): Map<string, Record<string, number | n
 
 const ALL_METRICS = METRICS.map((m) => m.key);
 
-function engine(t: TestApp, ask: Ask, metrics: string[]) {
+/** The resolved query of an ask (what runQuery and runAggregates take). */
+function queryOf(t: TestApp, ask: Ask, metrics: string[]): Query {
   const body = QUERY_BODY.parse({
     site_id: ask.sites,
     metrics,
@@ -441,8 +442,11 @@ function engine(t: TestApp, ask: Ask, metrics: string[]) {
     bots: ask.bots,
     bot_threshold: ask.threshold,
   });
-  const q = resolveQuery(body, t.clock.now);
-  return runQuery({ db: t.services.db, now: () => t.clock.now }, q);
+  return resolveQuery(body, t.clock.now);
+}
+
+function engine(t: TestApp, ask: Ask, metrics: string[]) {
+  return runQuery({ db: t.services.db, now: () => t.clock.now }, queryOf(t, ask, metrics));
 }
 
 function check(t: TestApp, data: Data, ask: Ask, label: string) {
@@ -756,4 +760,72 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
     )!.n;
     assert.ok(reversed > 5, `${reversed} sessions with their entry written after their exit`);
   }
+});
+
+/** Rows in a fixed order (the runner does not order aggregates). */
+const sorted = (rows: { dimensions: string[] }[]) =>
+  [...rows].sort((a, b) => JSON.stringify(a.dimensions) < JSON.stringify(b.dimensions) ? -1 : 1);
+
+Deno.test("batched queries = the same queries one by one: random filters, dimensions, metrics, bots, zones", async () => {
+  const t = await createTestApp();
+  const data = generate(17);
+  insertViews(t.services.db, data.views.map(({ id: _, ...v }) => v));
+  insertEvents(t.services.db, data.events);
+  t.services.db.run("INSERT INTO excluded_visitors (visitor_id) VALUES (?)", EXCLUDED);
+  rebuildDirtyAggregates(t.services.db);
+  const r = rng(31);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)];
+  const filterable = DIMENSION_KEYS.filter((k) => !k.startsWith("time:"));
+  const condition = () => {
+    const key = pick(filterable);
+    const op = pick(FILTER_OPERATORS);
+    return [op, key, [filterValue(data, key, op, r)]];
+  };
+  const filter = (): unknown[] => {
+    const roll = r();
+    if (roll < 0.2) return [];
+    if (roll < 0.6) return [condition()];
+    if (roll < 0.75) return [["not", condition()]];
+    return [[pick(["and", "or"]), [condition(), condition()]]];
+  };
+  const SETS = [
+    ["pageviews"],
+    ["visits", "bounce_rate"],
+    ["events"],
+    ALL_METRICS.filter((m) => m !== "percentage"),
+    ["event_visitors", "pageviews"],
+  ];
+  let rows = 0;
+  for (let round = 0; round < 12; round++) {
+    const shared: Ask = {
+      ...BASE,
+      ...(round % 3 === 2 ? ZONE : {}),
+      sites: round % 4 === 3 ? ["beta"] : SITES,
+      bots: pick(["hide", "hide", "show", "only"] as const),
+      threshold: pick([50, 50, 40]),
+    };
+    const common = filter();
+    const queries = Array.from({ length: 3 + Math.floor(r() * 6) }, () => {
+      const dims = Array.from({ length: Math.floor(r() * 3) }, () => pick(DIMENSION_KEYS));
+      // Several members share a filter (the overview's), some add one of their own.
+      const filters = r() < 0.5 ? common : r() < 0.5 ? filter() : [...common, ...filter()];
+      return queryOf(t, { ...shared, dimensions: [...new Set(dims)], filters }, pick(SETS));
+    });
+    const ctx = { db: t.services.db, now: () => t.clock.now };
+    const batched = runAggregatesBatch(ctx, queries);
+    queries.forEach((q, i) => {
+      const alone = runAggregates(ctx, q);
+      rows += alone.length;
+      assert.deepEqual(
+        sorted(batched[i]),
+        sorted(alone),
+        `round ${round} member ${i}: ${JSON.stringify([q.dimensions, q.filter, q.metrics])}`,
+      );
+    });
+  }
+  assert.ok(rows > 200, `the comparisons covered ${rows} rows`);
+  // Queries over different ranges are not one batch.
+  const a = queryOf(t, BASE, ["pageviews"]);
+  const b = queryOf(t, { ...BASE, to: "2026-11-20" }, ["pageviews"]);
+  assert.throws(() => runAggregatesBatch({ db: t.services.db, now: () => t.clock.now }, [a, b]));
 });

@@ -3,7 +3,12 @@
 // (metric values, order, pagination) → compare (the same query over the comparison range).
 // The answer has Plausible's Stats API v2 shape: `{results: [{metrics, dimensions}], meta, query}`.
 import type { Database } from "../db/database.ts";
-import { type AggregateRequest, firstViewAt, queryAggregates } from "../db/query/mod.ts";
+import {
+  type AggregateRequest,
+  firstViewAt,
+  queryAggregates,
+  queryBatch,
+} from "../db/query/mod.ts";
 import { dimensionFor, type TimeUnit } from "./dimensions.ts";
 import {
   AGGREGATES,
@@ -92,6 +97,32 @@ export function runAggregates(
 ): { dimensions: string[]; aggregates: Aggregates }[] {
   const metrics = q.metrics.map((key) => metricFor(key)!);
   return execute(ctx.db, q, resolveRange(ctx, q), metrics).rows;
+}
+
+/**
+ * runAggregates for several queries over the same sites, range, zone and bot setting (they differ
+ * in dimensions, filter and metrics): one statement reads the rows once for all of them
+ * (lib/db/query/compile.ts compileBatch). The answers are runAggregates' for each query, in order.
+ */
+export function runAggregatesBatch(
+  ctx: QueryContext,
+  queries: readonly Query[],
+): { dimensions: string[]; aggregates: Aggregates }[][] {
+  if (queries.length === 0) return [];
+  const [first] = queries;
+  const shared = JSON.stringify([first.siteIds, first.timeZone, first.range, first.bots]);
+  for (const q of queries) {
+    if (JSON.stringify([q.siteIds, q.timeZone, q.range, q.bots]) !== shared) {
+      throw new Error("runAggregatesBatch: the queries differ in sites, zone, range or bots");
+    }
+  }
+  const range = resolveRange(ctx, first);
+  const members = queries.map((q) => ({
+    dimensions: q.dimensions,
+    filter: q.filter,
+    families: familiesOf(q.metrics.map((key) => metricFor(key)!)),
+  }));
+  return queryBatch(ctx.db, request(first, range, []), members).map(merge);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import {
 import type { Aggregates } from "../query/metrics.ts";
 import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
 import { type BotMode, type Filter, isCondition, MAX_LIMIT, type Query } from "../query/model.ts";
-import { runAggregates } from "../query/run.ts";
+import { runAggregatesBatch } from "../query/run.ts";
 import type { StatsFilters } from "../db/stats_source.ts";
 import { deltas } from "./change.ts";
 import { emptyTotals, type Totals } from "./delta.ts";
@@ -122,13 +122,21 @@ export const LEGACY_FIELDS = [
 
 type Row = { value: string; a: Aggregates };
 
-/** Runs one engine query over `range`: `dimension` (or none) and the families of `metrics`. */
-type Runner = (
+/** One engine query of the overview: `dimension` (or none), the families of `metrics`, `also`
+ * ANDed with the filter; `shape` makes its part of the overview from the rows. */
+interface Ask<T> {
+  dimension: string | null;
+  metrics: string[];
+  also?: Filter;
+  shape: (rows: Row[]) => T;
+}
+
+/** Runs the asks over `range` in one batch (lib/query/run.ts runAggregatesBatch): each one's part,
+ * in order. */
+type Runner = <T extends unknown[]>(
   range: DayRange,
-  dimension: string | null,
-  metrics: string[],
-  also?: Filter,
-) => Row[];
+  asks: { [K in keyof T]: Ask<T[K]> },
+) => T;
 
 function runner(
   ctx: StatsContext,
@@ -139,24 +147,26 @@ function runner(
   const base = engineFilter(q.filters, view.filter);
   // Raw rows exist only within retention: days before it count nothing (as the raw overview).
   const rawFrom = rawCoverageFrom(ctx);
-  return (range, dimension, metrics, also) => {
+  return <T extends unknown[]>(range: DayRange, asks: { [K in keyof T]: Ask<T[K]> }): T => {
     const from = range.from > rawFrom ? range.from : rawFrom;
-    if (from > range.to) return [];
-    const filter = also ? (base ? { op: "and" as const, filters: [base, also] } : also) : base;
-    const query: Query = {
+    const list = asks as readonly Ask<unknown>[];
+    const queries = list.map((ask): Query => ({
       siteIds: [q.siteId],
       timeZone,
       range: { from, to: range.to },
-      metrics,
-      dimensions: dimension ? [dimension] : [],
-      filter,
+      metrics: ask.metrics,
+      dimensions: ask.dimension ? [ask.dimension] : [],
+      filter: ask.also ? (base ? { op: "and", filters: [base, ask.also] } : ask.also) : base,
       orderBy: [],
       limit: MAX_LIMIT,
       offset: 0,
       include: { totalRows: false, timeLabels: false, comparison: null },
       bots: view.bots,
-    };
-    return runAggregates(ctx, query).map((r) => ({ value: r.dimensions[0], a: r.aggregates }));
+    }));
+    const answers = from > range.to ? list.map(() => []) : runAggregatesBatch(ctx, queries);
+    return list.map((ask, i) =>
+      ask.shape(answers[i].map((r) => ({ value: r.dimensions[0], a: r.aggregates })))
+    ) as T;
   };
 }
 
@@ -195,60 +205,68 @@ function totalsOf(a: Aggregates | undefined): Totals {
 /** Headline figures the engine does not compute, taken from the rollup path's. */
 const LEGACY_HEADLINE = LEGACY_FIELDS.slice(0, 6) as readonly (keyof Headline & string)[];
 
-function headlineOf(run: Runner, range: DayRange, legacy: Headline): Headline {
-  const [totals] = run(range, null, ["pageviews", "visits", "events"]);
-  const h = headline(totalsOf(totals?.a));
-  for (const key of LEGACY_HEADLINE) h[key] = legacy[key];
-  return h;
+const PERIOD_METRICS = ["pageviews", "visits", "events"];
+
+function headlineAsk(legacy: Headline): Ask<Headline> {
+  return {
+    dimension: null,
+    metrics: PERIOD_METRICS,
+    shape: ([totals]) => {
+      const h = headline(totalsOf(totals?.a));
+      for (const key of LEGACY_HEADLINE) h[key] = legacy[key];
+      return h;
+    },
+  };
 }
 
-function trendOf(run: Runner, range: DayRange): TrendPoint[] {
-  const rows = run(range, "time:day", ["pageviews", "visits", "events"]);
-  return trend(range, new Map(rows.map((r) => [r.value, totalsOf(r.a)])));
+function trendAsk(range: DayRange): Ask<TrendPoint[]> {
+  return {
+    dimension: "time:day",
+    metrics: PERIOD_METRICS,
+    shape: (rows) => trend(range, new Map(rows.map((r) => [r.value, totalsOf(r.a)]))),
+  };
 }
 
-/** One overview list (lib/query/dimensions.ts `OverviewListSpec`) of `dimension` over `range`. */
-function listOf(
-  run: Runner,
-  range: DayRange,
+/** One overview list (lib/query/dimensions.ts `OverviewListSpec`) of `dimension`. */
+function listAsk(
   dimension: DimensionSpec & { overview: OverviewListSpec },
   limit: number | null,
-): Record<string, unknown>[] {
+): Ask<Record<string, unknown>[]> {
   const list = dimension.overview;
   const n = list.length === "all" ? null : limit ?? (list.length === "top" ? 20 : list.length);
   const exclude: Filter | undefined = list.exclude && { op: "is_not", ...list.exclude };
   const sessions = list.rows === "entries" || list.rows === "exits";
-  const rows = run(range, dimension.key, [sessions ? "visits" : "pageviews"], exclude)
-    .filter((r) => !list.skipEmpty || r.value !== dimension.empty);
   const field = list.field;
-  switch (list.rows) {
-    case "entries":
-      return top(rows, visits, n).map((r) => ({
-        [field]: r.value,
-        sessions: r.a.visits,
-        bounces: r.a.bounces,
-        bounce_rate: ratio(r.a.bounces * 100, r.a.visits, 1),
-      }));
-    case "exits":
-      return top(rows, visits, n).map((r) => ({ [field]: r.value, sessions: r.a.visits }));
-    default:
-      return top(rows, views, n).map((r) => ({
-        [field]: r.value,
-        [list.rows]: r.a.pageviews,
-        visitors: r.a.visitors,
-      }));
-  }
+  const shape = (all: Row[]) => {
+    const rows = all.filter((r) => !list.skipEmpty || r.value !== dimension.empty);
+    switch (list.rows) {
+      case "entries":
+        return top(rows, visits, n).map((r) => ({
+          [field]: r.value,
+          sessions: r.a.visits,
+          bounces: r.a.bounces,
+          bounce_rate: ratio(r.a.bounces * 100, r.a.visits, 1),
+        }));
+      case "exits":
+        return top(rows, visits, n).map((r) => ({ [field]: r.value, sessions: r.a.visits }));
+      default:
+        return top(rows, views, n).map((r) => ({
+          [field]: r.value,
+          [list.rows]: r.a.pageviews,
+          visitors: r.a.visitors,
+        }));
+    }
+  };
+  return {
+    dimension: dimension.key,
+    metrics: [sessions ? "visits" : "pageviews"],
+    also: exclude,
+    shape,
+  };
 }
 
 const views = (a: Aggregates) => a.pageviews;
 const visits = (a: Aggregates) => a.visits;
-
-/** Every list the engine fills, by its key. */
-function listsOf(run: Runner, range: DayRange, limit: number | null): Partial<OverviewLists> {
-  return Object.fromEntries(
-    OVERVIEW_DIMENSIONS.map((d) => [d.overview.key, listOf(run, range, d, limit)]),
-  );
-}
 
 /**
  * The overview of `q` by the engine, under `view` (an engine filter, the bot setting); days are
@@ -264,7 +282,11 @@ export function engineOverview(
   const legacy = statsOverview(ctx, { ...q, filters: narrowed ?? q.filters });
   const run = runner(ctx, q, view, timeZone);
   const range = { from: q.from, to: q.to };
-  const now = headlineOf(run, range, legacy);
+  const [now, trendNow, ...lists] = run(range, [
+    headlineAsk(legacy),
+    trendAsk(range),
+    ...OVERVIEW_DIMENSIONS.map((d) => listAsk(d, q.limit)),
+  ]);
   const overview: Overview = {
     ...legacy,
     period_days: rangeDays(q),
@@ -276,15 +298,17 @@ export function engineOverview(
       ...(narrowed ? {} : { unfiltered: [...LEGACY_FIELDS] }),
     },
     ...now,
-    ...listsOf(run, range, q.limit),
-    daily_trend: trendOf(run, range),
+    ...(Object.fromEntries(
+      OVERVIEW_DIMENSIONS.map((d, i) => [d.overview.key, lists[i]]),
+    ) as Partial<OverviewLists>),
+    daily_trend: trendNow,
   };
   delete overview.previous;
   delete overview.deltas;
   if (q.compare && legacy.previous) {
     const before = previousRange(q);
-    const then = headlineOf(run, before, legacy.previous);
-    overview.previous = { ...before, ...then, daily_trend: trendOf(run, before) };
+    const [then, trendThen] = run(before, [headlineAsk(legacy.previous), trendAsk(before)]);
+    overview.previous = { ...before, ...then, daily_trend: trendThen };
     overview.deltas = deltas(now, then);
   }
   return overview;

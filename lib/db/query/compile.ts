@@ -235,6 +235,14 @@ function tableSessions(
     )`;
 }
 
+/** The range's bounds as parameters. */
+function rangeParams(p: Params, r: AggregateRequest): { from: string; to: string } {
+  return {
+    from: p.add(new Date(r.fromMs).toISOString()),
+    to: p.add(new Date(r.toMs).toISOString()),
+  };
+}
+
 /** The views and sessions every family starts from (see the file header). */
 function baseCtes(p: Params, d: Dialect, r: AggregateRequest, range: { from: string; to: string }) {
   const sites = p.add(JSON.stringify(r.siteIds));
@@ -299,6 +307,38 @@ const AGGREGATE_SQL: Record<
      FROM ${rel} WHERE matched`,
 };
 
+/** The sites' events in the range (the bot rule on their own score), with their session when the
+ * request's dimensions or filter read it, and `columns` (the relation's). */
+function eventSource(
+  p: Params,
+  r: AggregateRequest,
+  range: { from: string; to: string },
+  columns: string,
+): string {
+  const sites = p.add(JSON.stringify(r.siteIds));
+  const session = eventsNeedSessions(r)
+    ? "LEFT JOIN s ON s.site_id = e.site_id AND s.sk = e.sk"
+    : "";
+  return `SELECT e.site_id, e.visitor_id, e.created_at, e.event_type, e.scroll_pct,
+        e.engaged_ms${columns}
+      FROM (
+        SELECT *, CASE WHEN session_id IS NOT NULL THEN 's' || session_id
+          WHEN visitor_id IS NOT NULL THEN 'v' || visitor_id END AS sk
+        FROM semantic_events
+        WHERE site_id IN (SELECT value FROM json_each(${sites}))
+          AND created_at >= ${range.from} AND created_at < ${range.to}
+          AND (visitor_id IS NULL OR ${notExcludedPredicate()}) AND ${keptPredicate(r.bots)}
+      ) e ${session}`;
+}
+
+/** Every view in the range (the bot share counts them all); a kept view has its session. */
+function viewSource(range: { from: string; to: string }, columns: string): string {
+  return `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, s.n,
+        s.duration_ms, s.in_range${columns}
+      FROM w LEFT JOIN s ON s.site_id = w.site_id AND s.sk = w.sk
+      WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to}`;
+}
+
 /** The rows of views (`view`) or events (`event`), with their dimensions and filter verdict. */
 function rowsOf(
   d: Dialect,
@@ -311,29 +351,9 @@ function rowsOf(
   const specs = r.dimensions.map((key) => dimensionFor(key)!);
   const dimColumns = specs.map((s, i) => `, ${rel.value(s)} AS d${i}`).join("");
   const matched = r.filter ? filterSql(d, p, r.filter, rel) : "1";
-  let source: string;
-  if (row === "event") {
-    const sites = p.add(JSON.stringify(r.siteIds));
-    const session = eventsNeedSessions(r)
-      ? "LEFT JOIN s ON s.site_id = e.site_id AND s.sk = e.sk"
-      : "";
-    source = `SELECT e.site_id, e.visitor_id, e.created_at, e.event_type, e.scroll_pct,
-        e.engaged_ms${rel.columns}
-      FROM (
-        SELECT *, CASE WHEN session_id IS NOT NULL THEN 's' || session_id
-          WHEN visitor_id IS NOT NULL THEN 'v' || visitor_id END AS sk
-        FROM semantic_events
-        WHERE site_id IN (SELECT value FROM json_each(${sites}))
-          AND created_at >= ${range.from} AND created_at < ${range.to}
-          AND (visitor_id IS NULL OR ${notExcludedPredicate()}) AND ${keptPredicate(r.bots)}
-      ) e ${session}`;
-  } else {
-    // Every view in the range (the bot share counts them all); a kept view has its session.
-    source = `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, s.n,
-        s.duration_ms, s.in_range${rel.columns}
-      FROM w LEFT JOIN s ON s.site_id = w.site_id AND s.sk = w.sk
-      WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to}`;
-  }
+  const source = row === "event"
+    ? eventSource(p, r, range, rel.columns)
+    : viewSource(range, rel.columns);
   // The dimensions' values and the filter's verdict, computed once per row.
   return `SELECT *${dimColumns}, ${matched} AS matched FROM (${source})`;
 }
@@ -368,10 +388,7 @@ export function compileAggregates(
   families: readonly Family[],
 ): Compiled {
   const p = new Params();
-  const range = {
-    from: p.add(new Date(r.fromMs).toISOString()),
-    to: p.add(new Date(r.toMs).toISOString()),
-  };
+  const range = rangeParams(p, r);
   // Events alone whose dimensions and filters are their own fields read no views or sessions.
   const viewRows = families.some((f) => !EVENT_FAMILIES.has(f));
   const eventRows = families.some((f) => EVENT_FAMILIES.has(f));
@@ -387,6 +404,104 @@ export function compileAggregates(
     const rel = EVENT_FAMILIES.has(family) ? "re" : "rv";
     return `SELECT '${family}' AS family, ${dims}${columns}
       FROM (${AGGREGATE_SQL[family](d, dims, rel, r)}${group})`;
+  });
+  return { sql: `WITH ${ctes.join(",\n")}\n${arms.join("\nUNION ALL\n")}`, params: p.values };
+}
+
+/** One request of a batch (compileBatch): its dimensions, filter and families; the sites, range,
+ * zone and bot setting are the batch's. */
+export interface BatchMember {
+  dimensions: string[];
+  filter: Filter | null;
+  families: readonly Family[];
+}
+
+/** The rows of a batch's views or events: the dimensions of the members counting them (`u0`,
+ * `u1`…) and each of their distinct filters' verdict (`m0`, `m1`…), only rows some filter keeps. */
+interface BatchRows {
+  /** The members' dimensions and filters ANDed (what the rows read). */
+  all: AggregateRequest;
+  filterKeys: string[];
+  sql: (d: Dialect, p: Params, range: { from: string; to: string }) => string;
+}
+
+function batchRows(
+  shared: AggregateRequest,
+  members: readonly BatchMember[],
+  row: "view" | "event",
+): BatchRows {
+  const dimensions = [...new Set(members.flatMap((m) => m.dimensions))];
+  const filterKeys = [...new Set(members.map((m) => JSON.stringify(m.filter)))];
+  const filters = filterKeys.map((k) => JSON.parse(k) as Filter | null);
+  const present = filters.filter((f): f is Filter => f !== null);
+  const all: AggregateRequest = {
+    ...shared,
+    dimensions,
+    filter: present.length === 0 ? null : { op: "and", filters: present },
+  };
+  return {
+    all,
+    filterKeys,
+    sql: (d, p, range) => {
+      const rel = relation(d, p, all, row);
+      const dimColumns = dimensions
+        .map((key, i) => `, ${rel.value(dimensionFor(key)!)} AS u${i}`).join("");
+      const verdicts = filters.map((f, j) => `, ${f ? filterSql(d, p, f, rel) : "1"} AS m${j}`);
+      const keep = filters.includes(null)
+        ? ""
+        : ` WHERE ${filters.map((_, j) => `m${j}`).join(" OR ")}`;
+      const source = row === "event"
+        ? eventSource(p, all, range, rel.columns)
+        : viewSource(range, rel.columns);
+      return `SELECT * FROM (SELECT *${dimColumns}${verdicts.join("")} FROM (${source}))${keep}`;
+    },
+  };
+}
+
+/**
+ * Several requests sharing `shared`'s sites, range, zone and bot setting (its dimensions and filter
+ * are ignored) in one statement: the window's views, their sessions and the events are read once,
+ * with the dimensions and filters of the members counting them (`AS MATERIALIZED`), then each
+ * member's families are grouped by its dimensions. A row per member (`member`, its index), family
+ * and combination of its dimensions' values (`d0`, `d1`…; null past the member's own), as
+ * compileAggregates.
+ */
+export function compileBatch(
+  d: Dialect,
+  shared: AggregateRequest,
+  members: readonly BatchMember[],
+): Compiled {
+  const p = new Params();
+  const range = rangeParams(p, shared);
+  const counting = (events: boolean) =>
+    members.filter((m) => m.families.some((f) => EVENT_FAMILIES.has(f) === events));
+  const views = counting(false).length ? batchRows(shared, counting(false), "view") : null;
+  const events = counting(true).length ? batchRows(shared, counting(true), "event") : null;
+  const ctes = views || (events && eventsNeedSessions(events.all))
+    ? [baseCtes(p, d, shared, range)]
+    : [];
+  if (views) ctes.push(`rv AS MATERIALIZED (${views.sql(d, p, range)})`);
+  if (events) ctes.push(`re AS MATERIALIZED (${events.sql(d, p, range)})`);
+  const width = Math.max(0, ...members.map((m) => m.dimensions.length));
+  const arms = members.flatMap((m, j) => {
+    const dims = m.dimensions.map((_, i) => `d${i}, `).join("");
+    const pad = Array.from(
+      { length: width - m.dimensions.length },
+      (_, i) => `NULL AS d${m.dimensions.length + i}, `,
+    ).join("");
+    const group = dims ? ` GROUP BY ${dims.slice(0, -2)}` : "";
+    return m.families.map((family) => {
+      const rows = EVENT_FAMILIES.has(family) ? events! : views!;
+      const own = m.dimensions.map((key, i) => `u${rows.all.dimensions.indexOf(key)} AS d${i}`);
+      const matched = `m${rows.filterKeys.indexOf(JSON.stringify(m.filter))} AS matched`;
+      const mine = new Set(AGGREGATE_NAMES.filter((a) => AGGREGATES[a] === family));
+      const columns = AGGREGATE_NAMES.map((a) => (mine.has(a) ? a : `NULL AS ${a}`)).join(", ");
+      const rel = `(SELECT *, ${[...own, matched].join(", ")} FROM ${
+        EVENT_FAMILIES.has(family) ? "re" : "rv"
+      })`;
+      return `SELECT ${j} AS member, '${family}' AS family, ${dims}${pad}${columns}
+      FROM (${AGGREGATE_SQL[family](d, dims, rel, shared)}${group})`;
+    });
   });
   return { sql: `WITH ${ctes.join(",\n")}\n${arms.join("\nUNION ALL\n")}`, params: p.values };
 }

@@ -3,11 +3,16 @@
 // of the "all" date range).
 import type { Database } from "../database.ts";
 import { type Aggregate, AGGREGATES, type Family } from "../../query/metrics.ts";
-import { type AggregateRequest, compileAggregates } from "./compile.ts";
+import {
+  type AggregateRequest,
+  type BatchMember,
+  compileAggregates,
+  compileBatch,
+} from "./compile.ts";
 import { ensureRegexp, SQLITE } from "./sqlite.ts";
 import { aggregatedFamilies } from "./aggregated.ts";
 
-export type { AggregateRequest } from "./compile.ts";
+export type { AggregateRequest, BatchMember } from "./compile.ts";
 
 /** One group of a family: the dimensions' values and the family's aggregates. */
 export interface AggregateRow {
@@ -28,20 +33,58 @@ export function queryAggregates(
   for (const [family, rows] of stored ?? []) out.set(family, rows);
   const rest = families.filter((f) => !stored?.has(f));
   if (rest.length === 0) return out;
-  const width = request.dimensions.length;
   const { sql, params } = compileAggregates(SQLITE, request, rest);
   for (const row of db.all<Record<string, string | number | null>>(sql, ...params)) {
     const family = row.family as Family;
-    const dimensions: string[] = [];
-    const values: Record<string, number> = {};
-    for (const [name, value] of Object.entries(row)) {
-      if (name === "family") continue;
-      if (/^d\d+$/.test(name)) dimensions[Number(name.slice(1))] = String(value);
-      else if (AGGREGATES[name as Aggregate] === family) values[name] = Number(value ?? 0);
-    }
-    out.get(family)!.push({ dimensions: dimensions.slice(0, width), values });
+    out.get(family)!.push(groupOf(row, family, request.dimensions.length));
   }
   return out;
+}
+
+/** A compiled statement's row as a group of `family` with `width` dimensions. */
+function groupOf(
+  row: Record<string, string | number | null>,
+  family: Family,
+  width: number,
+): AggregateRow {
+  const dimensions: string[] = [];
+  const values: Record<string, number> = {};
+  for (const [name, value] of Object.entries(row)) {
+    if (/^d\d+$/.test(name)) dimensions[Number(name.slice(1))] = String(value);
+    else if (AGGREGATES[name as Aggregate] === family) values[name] = Number(value ?? 0);
+  }
+  return { dimensions: dimensions.slice(0, width), values };
+}
+
+/**
+ * queryAggregates for several requests sharing `shared`'s sites, range, zone and bot setting
+ * (compile.ts compileBatch): each member's families the per-day aggregates hold from them, the
+ * others from one statement that reads the rows once for all members. One map per member.
+ */
+export function queryBatch(
+  db: Database,
+  shared: AggregateRequest,
+  members: readonly BatchMember[],
+): Map<Family, AggregateRow[]>[] {
+  ensureRegexp(db);
+  const outs = members.map((m) => new Map<Family, AggregateRow[]>(m.families.map((f) => [f, []])));
+  const rest: { member: number; batch: BatchMember }[] = [];
+  members.forEach((m, i) => {
+    if (m.families.length === 0) return;
+    const request = { ...shared, dimensions: m.dimensions, filter: m.filter };
+    const stored = aggregatedFamilies(db, request, m.families);
+    for (const [family, rows] of stored ?? []) outs[i].set(family, rows);
+    const families = m.families.filter((f) => !stored?.has(f));
+    if (families.length) rest.push({ member: i, batch: { ...m, families } });
+  });
+  if (rest.length === 0) return outs;
+  const { sql, params } = compileBatch(SQLITE, shared, rest.map((r) => r.batch));
+  for (const row of db.all<Record<string, string | number | null>>(sql, ...params)) {
+    const { member, batch } = rest[Number(row.member)];
+    const family = row.family as Family;
+    outs[member].get(family)!.push(groupOf(row, family, batch.dimensions.length));
+  }
+  return outs;
 }
 
 /** The time of the first stored view of any of the sites, or null when they have none. */
