@@ -8,7 +8,11 @@ import { insertEvents, insertViews } from "../lib/db/collect.ts";
 import type { EventRow, ViewRow } from "../lib/db/columns.ts";
 import { BOT_SCORE_THRESHOLD } from "../lib/db/columns.ts";
 import type { StatsFilters } from "../lib/db/stats_source.ts";
-import { engineOverview, type OverviewView } from "../lib/stats/engine_overview.ts";
+import {
+  engineOverview,
+  LEGACY_HEADLINE,
+  type OverviewView,
+} from "../lib/stats/engine_overview.ts";
 import { refreshRollups, statsOverview } from "../lib/stats/mod.ts";
 import type { OverviewQuery } from "../lib/stats/params.ts";
 import type { TrendPoint } from "../lib/stats/overview.ts";
@@ -251,3 +255,17 @@ for (const filters of FILTERS) {
     assertSameOverview(t, query(filters));
   });
 }
+
+Deno.test("engine overview: filtered and compared, the previous period's raw-row figures", async () => {
+  const t = await app();
+  for (const filters of [{ country: "DE" }, { path: "/pricing" }] as StatsFilters[]) {
+    const q = { ...query(filters, true), from: "2026-11-18", to: "2026-11-20" };
+    const expected = statsOverview(t.services, q).previous!;
+    const actual = engineOverview(t.services, q, HIDE).previous!;
+    assert.ok(expected.pageviews > 0, "the previous period has matching views");
+    for (const key of LEGACY_HEADLINE) {
+      assert.equal(actual[key], expected[key], `${JSON.stringify(filters)}: previous ${key}`);
+    }
+    assert.equal(actual.pageviews, expected.pageviews);
+  }
+});

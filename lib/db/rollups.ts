@@ -61,41 +61,59 @@ function dimensionSelect(d: Dimension, table: string, visitor: string): string {
 }
 
 /**
- * The statements that aggregate a scratch set's views, sessions and events into `targets`, per
- * site and UTC day, one per dimension (so a build can yield between them). Each returns the
- * number of rows it wrote.
+ * A part of the rollup figures: only the `dimensions` named, and no session figures (entry and
+ * exit pages, sessions, bounces, durations) when `sessions` is false. The query engine's overview
+ * (lib/stats/engine_overview.ts) asks the raw path for the figures it does not compute itself.
  */
-export function aggregationSteps(s: Scratch, targets: RollupTargets): ((db: Database) => number)[] {
+export interface RollupPart {
+  dimensions: ReadonlySet<string>;
+  sessions: boolean;
+}
+
+/**
+ * The statements that aggregate a scratch set's views, sessions and events into `targets`, per
+ * site and UTC day, one per dimension (so a build can yield between them); all of them, or those
+ * of `part`. Each returns the number of rows it wrote.
+ */
+export function aggregationSteps(
+  s: Scratch,
+  targets: RollupTargets,
+  part?: RollupPart,
+): ((db: Database) => number)[] {
   const insertDaily = `INSERT INTO ${targets.daily}
     (site_id, dimension, date, value, views, visitors)`;
   const steps: ((db: Database) => number)[] = [];
-  for (const d of VIEW_DIMENSIONS) {
+  const wanted = (d: Dimension) => !part || part.dimensions.has(d.name);
+  for (const d of VIEW_DIMENSIONS.filter(wanted)) {
     steps.push((db) =>
       db.run(`${insertDaily} ${dimensionSelect(d, s.views, "visitor_id")}`).changes
     );
   }
-  for (const d of EVENT_DIMENSIONS) {
+  for (const d of EVENT_DIMENSIONS.filter(wanted)) {
     steps.push((db) => db.run(`${insertDaily} ${dimensionSelect(d, s.events, "vk")}`).changes);
   }
+  const sessions = !part || part.sessions;
   // Entry and exit pages onto the path rows (a session's exit may be a page seen only the next
   // day, hence the upsert). The path step above runs first.
-  steps.push((db) =>
-    db.run(
-      `INSERT INTO ${targets.daily} (site_id, dimension, date, value, sessions, bounces)
+  if (sessions) {
+    steps.push((db) =>
+      db.run(
+        `INSERT INTO ${targets.daily} (site_id, dimension, date, value, sessions, bounces)
        SELECT site_id, 'path', day, entry, COUNT(*), SUM(n = 1)
        FROM ${s.sessions} WHERE true GROUP BY site_id, day, entry
        ON CONFLICT (site_id, dimension, date, value) DO UPDATE
          SET sessions = excluded.sessions, bounces = excluded.bounces`,
-    ).changes
-  );
-  steps.push((db) =>
-    db.run(
-      `INSERT INTO ${targets.daily} (site_id, dimension, date, value, exits)
+      ).changes
+    );
+    steps.push((db) =>
+      db.run(
+        `INSERT INTO ${targets.daily} (site_id, dimension, date, value, exits)
        SELECT site_id, 'path', day, exit, COUNT(*)
        FROM ${s.sessions} WHERE true GROUP BY site_id, day, exit
        ON CONFLICT (site_id, dimension, date, value) DO UPDATE SET exits = excluded.exits`,
-    ).changes
-  );
+      ).changes
+    );
+  }
   steps.push((db) =>
     db.run(
       `INSERT INTO ${targets.totals}
@@ -123,16 +141,18 @@ export function aggregationSteps(s: Scratch, targets: RollupTargets): ((db: Data
     ).changes
   );
   // A session of a filtered query may start on a day without a matching view: upsert.
-  steps.push((db) =>
-    db.run(
-      `INSERT INTO ${targets.totals} (site_id, date, sessions, bounces, session_views, session_ms)
+  if (sessions) {
+    steps.push((db) =>
+      db.run(
+        `INSERT INTO ${targets.totals} (site_id, date, sessions, bounces, session_views, session_ms)
        SELECT site_id, day, COUNT(*), SUM(n = 1), SUM(n), SUM(duration_ms)
        FROM ${s.sessions} WHERE true GROUP BY site_id, day
        ON CONFLICT (site_id, date) DO UPDATE SET sessions = excluded.sessions,
          bounces = excluded.bounces, session_views = excluded.session_views,
          session_ms = excluded.session_ms`,
-    ).changes
-  );
+      ).changes
+    );
+  }
   steps.push((db) =>
     db.run(
       `INSERT INTO ${targets.totals}
@@ -174,11 +194,13 @@ export function aggregationSteps(s: Scratch, targets: RollupTargets): ((db: Data
  * Events are those of the visitors with a matching view (and batch-API events, which have no
  * visitor, of the sessions with one), found through the visitor and session indexes. Sessions
  * look one day back and one day past the range, so a visit crossing midnight is counted once.
+ * Without `sessions` (a `RollupPart` that needs none) the sessions are not resolved.
  */
 export function materializeRange(
   db: Database,
   s: Scratch,
   range: { siteId: string; from: string; to: string; views: Where },
+  sessions = true,
 ): void {
   resetScratch(db, s);
   const from = dayStart(range.from);
@@ -189,15 +211,17 @@ export function materializeRange(
   };
   materializeViews(db, s.views, views);
   materializeUncounted(db, s.uncounted, views);
-  const keys = collectSessionKeys(db, s);
-  materializeSessions(db, s, {
-    from,
-    to,
-    windowFrom: dayStart(addDays(range.from, -1)),
-    windowTo: dayStart(addDays(range.to, 1)),
-    fromKey: 1,
-    toKey: keys + 1,
-  });
+  if (sessions) {
+    const keys = collectSessionKeys(db, s);
+    materializeSessions(db, s, {
+      from,
+      to,
+      windowFrom: dayStart(addDays(range.from, -1)),
+      windowTo: dayStart(addDays(range.to, 1)),
+      fromKey: 1,
+      toKey: keys + 1,
+    });
+  }
   // `+created_at` keeps SQLite on the visitor and session indexes, not the site's whole range.
   const scope = "site_id = ? AND +created_at >= ? AND +created_at < ?";
   materializeEvents(db, s.events, {

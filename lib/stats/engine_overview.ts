@@ -6,7 +6,8 @@
 //
 // What the engine cannot produce yet (LEGACY_FIELDS: the interaction time, the proof-of-work and
 // bot counts, regions, cities, resolutions, outbound links, downloads, events by type, custom
-// events, scroll depth, web vitals) comes from the rollup path (statsOverview), under the
+// events, scroll depth, web vitals) comes from the rollup path (statsOverview: on raw rows only
+// the part that computes them, LEGACY_PART, without sessions or the engine's lists), under the
 // overview's filters and the view's where they can be written as those (`legacyFilters`); where
 // they cannot (an `or`, a `not`, another dimension, a bot setting), those fields are not narrowed
 // and `source.unfiltered` names them.
@@ -19,7 +20,8 @@ import type { Aggregates } from "../query/metrics.ts";
 import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
 import { type BotMode, type Filter, isCondition, MAX_LIMIT, type Query } from "../query/model.ts";
 import { runAggregatesBatch } from "../query/run.ts";
-import type { StatsFilters } from "../db/stats_source.ts";
+import type { RollupPart } from "../db/rollups.ts";
+import { type StatsFilters, VITAL_METRICS } from "../db/stats_source.ts";
 import { deltas } from "./change.ts";
 import { emptyTotals, type Totals } from "./delta.ts";
 import {
@@ -120,6 +122,27 @@ export const LEGACY_FIELDS = [
   "web_vitals",
 ] as const satisfies readonly (keyof Overview)[];
 
+/**
+ * What statsOverview computes for LEGACY_FIELDS on raw rows: their rollup dimensions
+ * (lib/db/stats_source.ts) and the view and uncounted totals, without sessions or the lists the
+ * engine computes itself.
+ */
+export const LEGACY_PART: RollupPart = {
+  dimensions: new Set([
+    "region",
+    "city",
+    "resolution",
+    "outbound",
+    "download",
+    "event_type",
+    "event_name",
+    "scroll",
+    ...VITAL_METRICS.map((m) => `vital_${m.toLowerCase()}`),
+    "vital_rating",
+  ]),
+  sessions: false,
+};
+
 type Row = { value: string; a: Aggregates };
 
 /** One engine query of the overview: `dimension` (or none), the families of `metrics`, `also`
@@ -203,7 +226,7 @@ function totalsOf(a: Aggregates | undefined): Totals {
 }
 
 /** Headline figures the engine does not compute, taken from the rollup path's. */
-const LEGACY_HEADLINE = LEGACY_FIELDS.slice(0, 6) as readonly (keyof Headline & string)[];
+export const LEGACY_HEADLINE = LEGACY_FIELDS.slice(0, 6) as readonly (keyof Headline & string)[];
 
 const PERIOD_METRICS = ["pageviews", "visits", "events"];
 
@@ -279,7 +302,7 @@ export function engineOverview(
   timeZone = "UTC",
 ): Overview {
   const narrowed = legacyFilters(q.filters, view);
-  const legacy = statsOverview(ctx, { ...q, filters: narrowed ?? q.filters });
+  const legacy = statsOverview(ctx, { ...q, filters: narrowed ?? q.filters }, LEGACY_PART);
   const run = runner(ctx, q, view, timeZone);
   const range = { from: q.from, to: q.to };
   const [now, trendNow, ...lists] = run(range, [

@@ -18,6 +18,7 @@ import {
   aggregationSteps,
   materializeRange,
   ROLLUP_TABLES,
+  type RollupPart,
   type RollupTargets,
 } from "../db/rollups.ts";
 import { dailyTotals, type DimensionRow, dimensionTop, dimensionValues } from "../db/stats.ts";
@@ -472,6 +473,7 @@ function periodFigures(
   ctx: StatsContext,
   q: { siteId: string; filters: StatsFilters; limit: number | null } & DayRange,
   detail: boolean,
+  part?: RollupPart,
 ): PeriodFigures {
   const { db } = ctx;
   const range = { from: q.from, to: q.to };
@@ -503,8 +505,9 @@ function periodFigures(
   try {
     resetScratch(db, s);
     if (from <= q.to) {
-      materializeRange(db, s, { siteId: q.siteId, from, to: addDays(q.to, 1), views: filter });
-      for (const aggregate of aggregationSteps(s, { daily: s.daily, totals: s.totals })) {
+      const span = { siteId: q.siteId, from, to: addDays(q.to, 1), views: filter };
+      materializeRange(db, s, span, part?.sessions ?? true);
+      for (const aggregate of aggregationSteps(s, { daily: s.daily, totals: s.totals }, part)) {
         aggregate(db);
       }
     }
@@ -518,9 +521,12 @@ function periodFigures(
   }
 }
 
-/** The overview of `q` (validated by `parseOverviewQuery`). */
-export function statsOverview(ctx: StatsContext, q: OverviewQuery): Overview {
-  const current = periodFigures(ctx, q, true);
+/**
+ * The overview of `q` (validated by `parseOverviewQuery`). With `part`, a filtered overview's raw
+ * rows give only those figures (lib/db/rollups.ts `RollupPart`): the others are zero or empty.
+ */
+export function statsOverview(ctx: StatsContext, q: OverviewQuery, part?: RollupPart): Overview {
+  const current = periodFigures(ctx, q, true, part);
   const now = headline(current.totals);
   const overview: Overview = {
     site_id: q.siteId,
@@ -537,7 +543,8 @@ export function statsOverview(ctx: StatsContext, q: OverviewQuery): Overview {
   };
   if (q.compare) {
     const range = previousRange(q);
-    const previous = periodFigures(ctx, { ...q, ...range }, false);
+    const totalsOnly = part && { ...part, dimensions: new Set<string>() };
+    const previous = periodFigures(ctx, { ...q, ...range }, false, totalsOnly);
     const before = headline(previous.totals);
     overview.previous = { ...range, ...before, daily_trend: previous.trend };
     overview.deltas = deltas(now, before);

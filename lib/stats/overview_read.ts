@@ -12,11 +12,14 @@ import type { OverviewQuery } from "./params.ts";
 /**
  * The overview's own filters (`path`, `country`…) on the engine too, not only `filters` and
  * `bots`. Off: the engine's overview is still slower than the raw-row path for them — at 200k
- * views, 30 days (bench/overview_engine_bench.ts), with its lists in one batched statement
- * (lib/query/run.ts runAggregatesBatch): path=/ 0.40 s raw → 0.92 s engine, country=DE 0.14 s →
- * 0.56 s (one statement per list, same run: 3.4 s and 4.3 s). The engine's overview runs the raw path too,
- * for the figures it does not compute yet (LEGACY_FIELDS in lib/stats/engine_overview.ts), so it
- * cannot be faster than the raw path until those come from elsewhere.
+ * views, 30 days (bench/overview_engine_bench.ts, one run): path=/ 0.36 s raw → 0.57 s engine,
+ * country=DE 0.13 s → 0.40 s. Of the engine's time, the raw rows' part for LEGACY_FIELDS
+ * (lib/stats/engine_overview.ts LEGACY_PART: no sessions, no lists) is 0.19 s and 0.07 s; the
+ * batched statement (lib/query/run.ts runAggregatesBatch) alone is 0.39 s and 0.33 s, more than the
+ * whole raw path: it resolves every session of the window and joins every view and event of it
+ * to its session before the filter narrows them (country=DE: sessions ~0.09 s, views ~0.11 s,
+ * events ~0.13 s, the members' sums ~0.06 s), where the raw path resolves only the matching views'
+ * sessions.
  */
 const OWN_FILTERS_ON_ENGINE = false;
 

@@ -195,12 +195,14 @@ function tableSessions(
   // All views kept: a session with views on both bot sides is built from its views too.
   const split = `EXISTS (SELECT 1 FROM sessions o
     WHERE o.site_id = sessions.site_id AND o.sk = sessions.sk AND o.bot <> sessions.bot)`;
+  // `+first_at`: the sessions ending in the window are found on idx_sessions_last; on
+  // idx_sessions_first SQLite read every session before the window (the site's whole history).
   return `edge AS (
       SELECT site_id, sk FROM sessions
       WHERE ${mine} AND ${starts} AND last_at >= ${window.to}
       UNION
       SELECT site_id, sk FROM sessions
-      WHERE ${mine} AND last_at >= ${window.from} AND first_at < ${window.from}${
+      WHERE ${mine} AND last_at >= ${window.from} AND +first_at < ${window.from}${
     side === "both"
       ? `
       UNION
