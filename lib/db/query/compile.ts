@@ -333,12 +333,36 @@ function eventSource(
       ) e ${session}`;
 }
 
-/** Every view in the range (the bot share counts them all); a kept view has its session. */
-function viewSource(range: { from: string; to: string }, columns: string): string {
+/** Every view in the range (the bot share counts them all); a kept view has its session. `only`:
+ * a condition on the view's own columns (`w`) the rows must meet, tested before the join. */
+function viewSource(range: { from: string; to: string }, columns: string, only = "1"): string {
   return `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, s.n,
         s.duration_ms, s.in_range${columns}
       FROM w LEFT JOIN s ON s.site_id = w.site_id AND s.sk = w.sk
-      WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to}`;
+      WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to} AND ${only}`;
+}
+
+/** The fields a view row takes from its session (`s`, fields.ts); the others are its own (`w`). */
+const VIEW_SESSION_FIELDS: ReadonlySet<string> = new Set(["entry_page", "exit_page", "source"]);
+
+/** A filter over the view's own columns, or null when it reads its session's: the views it keeps,
+ * found before they are joined to their sessions (the join keeps or drops no view). */
+function viewOwnFilterSql(d: Dialect, p: Params, r: AggregateRequest, f: Filter): string | null {
+  const keys = referencedKeys({ ...r, dimensions: [], filter: f });
+  const own = keys.every((key) => {
+    const from = dimensionFor(key)!.from;
+    return from.kind !== "field" || !VIEW_SESSION_FIELDS.has(from.field);
+  });
+  if (!own) return null;
+  const direct: Relation = {
+    columns: "",
+    value: (spec) => {
+      if (spec.from.kind === "time") return d.timeBucket("w.created_at", spec.from.unit, r.spans);
+      const column = spec.from.kind === "field" ? fieldColumn(spec.from.field, "view") : "NULL";
+      return `COALESCE(${column}, ${quote(spec.empty)})`;
+    },
+  };
+  return filterSql(d, p, f, direct);
 }
 
 /** The rows of views (`view`) or events (`event`), with their dimensions and filter verdict. */
@@ -452,9 +476,14 @@ function batchRows(
       const keep = filters.includes(null)
         ? ""
         : ` WHERE ${filters.map((_, j) => `m${j}`).join(" OR ")}`;
+      // Every member filtering on the views' own columns: only the views some filter keeps.
+      const own = row === "view" && !filters.includes(null)
+        ? filters.map((f) => viewOwnFilterSql(d, p, all, f!))
+        : [];
+      const only = own.length && own.every((x) => x !== null) ? `(${own.join(" OR ")})` : "1";
       const source = row === "event"
         ? eventSource(p, all, range, rel.columns)
-        : viewSource(range, rel.columns);
+        : viewSource(range, rel.columns, only);
       return `SELECT * FROM (SELECT *${dimColumns}${verdicts.join("")} FROM (${source}))${keep}`;
     },
   };
