@@ -796,7 +796,7 @@ Deno.test("batched queries = the same queries one by one: random filters, dimens
     ["event_visitors", "pageviews"],
   ];
   let rows = 0;
-  for (let round = 0; round < 12; round++) {
+  for (let round = 0; round < 30; round++) {
     const shared: Ask = {
       ...BASE,
       ...(round % 3 === 2 ? ZONE : {}),

@@ -110,8 +110,11 @@ function relation(
     if (spec.from.kind === "field") {
       columns.push(`${fieldColumn(spec.from.field, row)} AS ${name}`);
     } else if (spec.from.kind === "prop") {
-      const path = p.add(d.jsonPath(propKeyOf(key)!));
-      columns.push(`${row === "event" ? d.jsonProp("e.data", path) : "NULL"} AS ${name}`);
+      // Views have no properties; a parameter the statement does not use is an error in SQLite.
+      const value = row === "event"
+        ? d.jsonProp("e.data", p.add(d.jsonPath(propKeyOf(key)!)))
+        : "NULL";
+      columns.push(`${value} AS ${name}`);
     }
   });
   return {
