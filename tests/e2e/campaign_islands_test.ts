@@ -28,6 +28,9 @@ Deno.test({
       const builder = tab.locator("#url-builder");
       assert.equal(await builder.locator('button[type="submit"]').count(), 0);
       await builder.locator('input[name="link_url"]').fill("notaurl");
+      await tab.waitForFunction(() =>
+        document.getElementById("url-builder")?.textContent?.includes("is not a URL")
+      );
       assert.match(await builder.innerText(), /Landing page: "notaurl" is not a URL\./);
       assert.equal(await tab.locator("#tagged-url").count(), 0);
       await builder.locator('input[name="link_url"]').fill("https://shop.example/sale?ref=1#top");
@@ -36,6 +39,10 @@ Deno.test({
       await builder.locator('input[name="link_term"]').fill("red shoes");
       const expected = "https://shop.example/sale?ref=1&utm_campaign=winter-sale" +
         "&utm_source=newsletter&utm_medium=email&utm_term=red+shoes#top";
+      await tab.waitForFunction(
+        (want) => document.querySelector("#tagged-url code")?.textContent === want,
+        expected,
+      );
       assert.equal(await tab.locator("#tagged-url code").innerText(), expected);
       assert.doesNotMatch(await builder.innerText(), /is not a URL/);
 
@@ -48,7 +55,12 @@ Deno.test({
       );
       assert.equal(await tab.evaluate(() => navigator.clipboard.readText()), expected);
       // Editing the link again: the copied note goes, the link follows.
+      // (The island re-renders after the input event: wait for it rather than race it.)
       await builder.locator('input[name="link_content"]').fill("banner");
+      await tab.waitForFunction(() =>
+        document.getElementById("copy-status")?.textContent === "" &&
+        document.querySelector("#tagged-url code")?.textContent?.includes("utm_content=banner")
+      );
       assert.equal(await tab.locator("#copy-status").innerText(), "");
       assert.match(await tab.locator("#tagged-url code").innerText(), /utm_content=banner/);
 
