@@ -157,6 +157,12 @@ Deno.test("dashboard: a short period's hourly trend refused falls back to days, 
   assert.equal(second.status, 200, "the refused reads (trend, map) leave the page whole");
   assert.match(second.html, new RegExp(`data-date="${D1}" data-views="1"`));
   assert.match(second.html, /id="country-map-unavailable"/);
+  // "All sites" (two of them) draws the sites' hours through the same read, refused now too:
+  // days instead.
+  registerSite(app, "blog");
+  const all = await adminHtml(app, `/admin?from=${D1}&to=${D2}`);
+  assert.equal(all.status, 200, "the refused hourly read leaves the all-sites page whole");
+  assert.match(all.html, new RegExp(`data-date="${D1}" data-views="1"`));
 });
 
 Deno.test("country map: unknown, lower-case, pseudonymous and hostile codes do not break it", () => {

@@ -53,7 +53,6 @@ import { type LiveSnapshot, liveSnapshot } from "../../lib/admin/live_poll.ts";
 import { adminHref } from "../../lib/admin/period.ts";
 import {
   dailyTrend,
-  hourlyTrend,
   hourlyTrendUnlessRefused,
   type Trend,
   trendUnit,
@@ -156,9 +155,10 @@ export const handler = {
     }
     if (frame.sites.total === 0) return page<Data>({ ...common, kind: "none" });
     const all = await allSitesSummary(reads, frame.sites, period);
-    const trend: Trend = hourly
-      ? await hourlyTrend(reads, all.sites.map((s) => s.site_id), period)
-      : { unit: "day", timeZone: period.timeZone, points: all.trend };
+    const hours = hourly
+      ? await hourlyTrendUnlessRefused(reads, all.sites.map((s) => s.site_id), period)
+      : null;
+    const trend: Trend = hours ?? { unit: "day", timeZone: period.timeZone, points: all.trend };
     return page<Data>({ ...common, kind: "all", all, kpis: allSitesKpis(all, period), trend });
   },
 };
