@@ -4,7 +4,8 @@
 // after ECHELON_PERF_RETENTION_DAYS and revoked API keys 30 days after their revocation (and stay
 // refused); the run is logged once a day in maintenance_log.
 import assert from "node:assert/strict";
-import { addCrawlerTraffic, type CrawlDelta } from "../lib/db/crawlers.ts";
+import { addCrawlerTraffic } from "../lib/db/crawlers.ts";
+import type { CrawlDelta } from "../lib/store/crawlers.ts";
 import { addBotTraffic, insertEvents, insertViews } from "../lib/db/collect.ts";
 import { rollupState } from "../lib/db/rollups.ts";
 import { runRetention } from "../lib/stats/mod.ts";

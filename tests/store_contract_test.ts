@@ -2,7 +2,8 @@
 // each method answers and what it leaves stored, read back through the interface. A new engine
 // (PostgreSQL, ClickHouse) is added to ENGINES and must pass the same cases unchanged. Rows the
 // interface cannot write yet (views and events: batch writes, sites registered by their hits) are
-// seeded by each engine's own `seed`, below the interface.
+// seeded by each engine's own `seed`, below the interface, which also reads back the crawler
+// counts (their one read is the crawler report, an analytics read of lib/reads/).
 import assert from "node:assert/strict";
 import {
   EVENT_COLUMNS,
@@ -14,6 +15,7 @@ import {
 import { openDatabase } from "../lib/db/mod.ts";
 import { registerSites } from "../lib/db/sites.ts";
 import type { CampaignRecord } from "../lib/store/campaigns.ts";
+import type { CrawlDelta } from "../lib/store/crawlers.ts";
 import { createSqliteAppData } from "../lib/store/sqlite/mod.ts";
 import type { AdminSessionRecord } from "../lib/store/admin_sessions.ts";
 import type { ExperimentDefinitionRecord } from "../lib/store/experiments.ts";
@@ -24,6 +26,19 @@ interface SeedRow {
   created_at: string;
   visitor_id?: string;
   bot_score?: number;
+  /** The stored breakdown's text (any text: a hand-edited row may hold anything). */
+  bot_score_detail?: string | null;
+  path?: string;
+}
+
+interface CrawlerCountRow {
+  date: string;
+  site_id: string;
+  crawler: string;
+  path: string;
+  verification: string;
+  hits: number;
+  errors: number;
 }
 
 /** Writes the interface has no method for yet, done below it by each engine. */
@@ -32,6 +47,8 @@ interface Seed {
   events(rows: SeedRow[]): void;
   /** A site registered by its first hit (source "auto"). */
   siteFromHit(siteId: string, at: string): void;
+  /** The stored crawler counts, by date, crawler, path and verification. */
+  crawlerCounts(): CrawlerCountRow[];
 }
 
 interface Engine {
@@ -70,6 +87,11 @@ const ENGINES: Engine[] = [{
           maxSites: 100,
           perHour: 100,
         }, Date.parse(at)),
+      crawlerCounts: () =>
+        db.all<CrawlerCountRow>(
+          `SELECT date, site_id, crawler, path, verification, hits, errors FROM crawler_traffic
+           ORDER BY date, crawler, path, verification`,
+        ).map((row) => ({ ...row })),
     };
     return { store: createSqliteAppData(db), seed, close: () => db.close() };
   },
@@ -468,4 +490,149 @@ contract("campaigns: changed and removed by id, the answer is what is stored", a
     { kind: "created", campaign: campaign() },
     "its value and id are free again",
   );
+});
+
+contract(
+  "bots: an exclusion is added once with its label, listed, and removed once",
+  async (s, seed) => {
+    seed.views([
+      { site_id: "shop", created_at: at(1), visitor_id: "v1", bot_score: 10 },
+      { site_id: "shop", created_at: at(2), visitor_id: "v1", bot_score: 80 },
+      { site_id: "shop", created_at: at(2), visitor_id: "v2", bot_score: 90 },
+    ]);
+    assert.equal(await s.bots.exclude("v1", "scraper", at(3)), true);
+    assert.equal(await s.bots.exclude("v1", "renamed", at(4)), false, "already excluded");
+    assert.equal(await s.bots.exclude("ghost", null, at(5)), true, "a visitor without rows");
+    assert.deepEqual(await s.bots.excluded(10), [
+      { visitor_id: "ghost", label: null, created_at: at(5), pageviews: 0, max_bot_score: null },
+      { visitor_id: "v1", label: "scraper", created_at: at(3), pageviews: 2, max_bot_score: 80 },
+    ], "newest first, the first label kept, with the visitor's stored views");
+    assert.deepEqual((await s.bots.excluded(1)).map((x) => x.visitor_id), ["ghost"], "bounded");
+    assert.deepEqual(
+      (await s.bots.history("v1", 10)).exclusion,
+      { visitor_id: "v1", label: "scraper", created_at: at(3) },
+    );
+    assert.equal((await s.bots.history("v2", 10)).exclusion, null);
+
+    assert.equal(await s.bots.include("v1"), true);
+    assert.equal(await s.bots.include("v1"), false, "removed once");
+    assert.equal((await s.bots.history("v1", 10)).exclusion, null);
+    assert.deepEqual((await s.bots.excluded(10)).map((x) => x.visitor_id), ["ghost"]);
+    assert.equal((await s.bots.history("v1", 10)).views.length, 2, "the views stay stored");
+  },
+);
+
+contract(
+  "bots: a visitor's history newest first and bounded, each row's score breakdown parsed",
+  async (s, seed) => {
+    seed.views([
+      { site_id: "shop", created_at: at(1), visitor_id: "v1", path: "/a", bot_score_detail: null },
+      {
+        site_id: "shop",
+        created_at: at(3),
+        visitor_id: "v1",
+        path: "/c",
+        bot_score: 45,
+        bot_score_detail: '{"ua_headless":40,"correlated":{"penalty":5}}',
+      },
+      { site_id: "blog", created_at: at(2), visitor_id: "v1", path: "/b", bot_score_detail: "[1]" },
+      { site_id: "shop", created_at: at(4), visitor_id: "v2", path: "/other" },
+    ]);
+    seed.events([
+      { site_id: "shop", created_at: at(2), visitor_id: "v1", bot_score_detail: "not json" },
+      {
+        site_id: "shop",
+        created_at: at(3),
+        visitor_id: "v1",
+        bot_score: 20,
+        bot_score_detail: '{"pow_result":"valid"}',
+      },
+    ]);
+    const history = await s.bots.history("v1", 2);
+    assert.deepEqual(history.views.map((v) => [v.path, v.site_id, v.bot_score_detail]), [
+      ["/c", "shop", { ua_headless: 40, correlated: { penalty: 5 } }],
+      ["/b", "blog", null],
+    ], "the latest 2, newest first; a stored breakdown that is no JSON object reads as null");
+    assert.deepEqual(history.events.map((e) => [e.created_at, e.bot_score_detail]), [
+      [at(3), { pow_result: "valid" }],
+      [at(2), null],
+    ]);
+    assert.equal((await s.bots.history("v1", 100)).views.length, 3);
+    assert.deepEqual(await s.bots.history("nobody", 10), {
+      exclusion: null,
+      views: [],
+      events: [],
+    });
+
+    const [view] = history.views;
+    assert.deepEqual(await s.bots.score("view", view.id), {
+      score: 45,
+      detail: { ua_headless: 40, correlated: { penalty: 5 } },
+    });
+    const [event] = history.events;
+    assert.deepEqual(await s.bots.score("event", event.id), {
+      score: 20,
+      detail: { pow_result: "valid" },
+    });
+    assert.equal(await s.bots.score("view", 1_000_000), null);
+    assert.equal(await s.bots.score("event", 1_000_000), null);
+  },
+);
+
+const crawl = (overrides: Partial<CrawlDelta> = {}): CrawlDelta => ({
+  date: "2026-12-01",
+  siteId: "shop",
+  crawler: "GPTBot",
+  path: "/guide",
+  verification: "verified",
+  hits: 1,
+  errors: 0,
+  ...overrides,
+});
+
+/** The stored row of a delta: `counted({ hits: 3 })` is the row crawl() adds, with 3 hits. */
+const counted = (overrides: Partial<CrawlDelta> = {}): CrawlerCountRow => {
+  const { date, siteId: site_id, crawler, path, verification, hits, errors } = crawl(overrides);
+  return { date, site_id, crawler, path, verification, hits, errors };
+};
+
+contract(
+  "crawlers: hits added to their day's counts; past the daily rows, new paths go to (other)",
+  async (s, seed) => {
+    await s.crawlers.add([crawl(), crawl({ hits: 2, errors: 1 })], {});
+    await s.crawlers.add([crawl({ verification: "unverified" })], {});
+    assert.deepEqual(seed.crawlerCounts(), [
+      counted({ verification: "unverified" }),
+      counted({ hits: 3, errors: 1 }),
+    ]);
+    await s.crawlers.add([
+      crawl({ path: "/new-1" }),
+      crawl({ path: "/new-2", hits: 4 }),
+      crawl({ hits: 5 }),
+      crawl({ date: "2026-12-02", path: "/next-day" }),
+    ], { maxDailyRows: 3 });
+    assert.deepEqual(seed.crawlerCounts(), [
+      counted({ path: "(other)", hits: 4 }),
+      counted({ verification: "unverified" }),
+      counted({ hits: 8, errors: 1 }),
+      counted({ path: "/new-1" }),
+      counted({ date: "2026-12-02", path: "/next-day" }),
+    ], "the third row of the day is its last; existing rows still count; each day has its own");
+  },
+);
+
+contract("crawlers: an import's batch and its progress are stored together", async (s, seed) => {
+  assert.equal(await s.crawlers.importProgress("log-1"), null);
+  const progress = { sourceKey: "log-1", siteId: "shop", bytes: 120, lines: 2 };
+  await s.crawlers.saveImportBatch([crawl()], progress, at(1), {});
+  assert.deepEqual(await s.crawlers.importProgress("log-1"), progress);
+  await s.crawlers.saveImportBatch(
+    [crawl({ hits: 2 })],
+    { ...progress, bytes: 300, lines: 5 },
+    at(2),
+    {},
+  );
+  assert.deepEqual(await s.crawlers.importProgress("log-1"), { ...progress, bytes: 300, lines: 5 });
+  assert.deepEqual(seed.crawlerCounts(), [counted({ hits: 3 })]);
+  assert.equal(await s.crawlers.importProgress("log-2"), null, "each log has its own");
 });

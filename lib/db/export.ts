@@ -6,6 +6,7 @@ import { type BotFilter, botFilterSql } from "./admin_views.ts";
 import { notExcludedPredicate, SUSPICIOUS_SCORE } from "./bots.ts";
 import { BOT_SCORE_THRESHOLD, EVENT_COLUMNS, VIEW_COLUMNS } from "./columns.ts";
 import type { Database, Row, SqlParam } from "./database.ts";
+import type { SuspiciousVisitor } from "../store/bots.ts";
 
 /** Exported page-view columns: the stored ones, then whether the visitor is excluded now. */
 export const VIEW_EXPORT_COLUMNS = ["id", ...VIEW_COLUMNS, "is_excluded"] as const;
@@ -226,18 +227,10 @@ export function scoreBuckets(db: Database, range: BotExportRange): ScoreBucketRo
   }));
 }
 
-export interface SuspiciousExportRow {
-  visitor_id: string;
-  max_bot_score: number;
-  pageviews: number;
-  first_seen: string;
-  last_seen: string;
-  sites: string | null;
-  countries: string | null;
-  devices: string | null;
-  browsers: string | null;
+/** A suspicious visitor as the bots CSV lists it: `is_excluded` is 0 or 1, no OS names. */
+export type SuspiciousExportRow = Omit<SuspiciousVisitor, "os_names" | "is_excluded"> & {
   is_excluded: number;
-}
+};
 
 /** Visitors with a view scored ≥ 25 in the period, highest score first (at most `limit`). */
 export function suspiciousInPeriod(

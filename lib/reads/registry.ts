@@ -22,12 +22,12 @@ import {
   excludedVisitors,
   knownBotHitsByDay,
   knownBotTraffic,
-  type ReportRange,
   scoredViews,
   suspiciousVisitors,
 } from "../db/bots.ts";
+import { crawlReportRows } from "../db/crawlers.ts";
 import type { BotExportRange } from "../db/export.ts";
-import { crawlerReport } from "../crawlers/report.ts";
+import { crawlerReport, REPORT_LIMITS } from "../crawlers/report.ts";
 import { last24hCounts } from "../db/summary.ts";
 import { botsSections } from "../export/bots.ts";
 import { experimentResults } from "../experiments/results.ts";
@@ -36,6 +36,8 @@ import { engineOverview, type OverviewView } from "../stats/engine_overview.ts";
 import { type StatsContext, statsOverview } from "../stats/overview.ts";
 import type { OverviewQuery } from "../stats/params.ts";
 import type { Query } from "../query/model.ts";
+import type { ReportRange } from "../store/bots.ts";
+import type { CrawlRange } from "../store/crawlers.ts";
 import { runQuery } from "../query/run.ts";
 
 /** What a read needs: a connection, the caller's clock and the retention period. */
@@ -104,7 +106,10 @@ export const READS = {
     excluded: excludedByReason(ctx.db, range),
   })),
   /** Server-side crawler hits next to the AI referrals of the same pages (/api/bots/crawlers). */
-  crawlerReport: onDb("heavy", crawlerReport),
+  crawlerReport: read(
+    "heavy",
+    (ctx, range: CrawlRange) => crawlerReport(crawlReportRows(ctx.db, range, REPORT_LIMITS)),
+  ),
   suspiciousVisitors: onDb("heavy", suspiciousVisitors),
   excludedVisitors: onDb("heavy", excludedVisitors),
   /** The bots CSV's sections with their rows read (`withVisitors`: the suspicious visitors too). */

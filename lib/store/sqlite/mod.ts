@@ -7,7 +7,9 @@ import type { AppDataStore, Store } from "../types.ts";
 import { sqliteAdminAccount } from "./admin_account.ts";
 import { sqliteAdminSessions } from "./admin_sessions.ts";
 import { sqliteApiKeys } from "./api_keys.ts";
+import { sqliteBots } from "./bots.ts";
 import { sqliteCampaigns } from "./campaigns.ts";
+import { sqliteCrawlers } from "./crawlers.ts";
 import { sqliteExperiments } from "./experiments.ts";
 import { sqliteSegments } from "./segments.ts";
 import { sqliteSettings } from "./settings.ts";
@@ -34,5 +36,7 @@ export function createSqliteAppData(db: Database): AppDataStore {
     telemetry: sqliteTelemetry(db),
     sites: sqliteSites(db),
     campaigns: sqliteCampaigns(db),
+    bots: sqliteBots(db),
+    crawlers: sqliteCrawlers(db),
   };
 }
