@@ -19,6 +19,7 @@ import type { CrawlDelta } from "../lib/store/crawlers.ts";
 import { createSqliteAppData } from "../lib/store/sqlite/mod.ts";
 import type { AdminSessionRecord } from "../lib/store/admin_sessions.ts";
 import type { ExperimentDefinitionRecord } from "../lib/store/experiments.ts";
+import type { PerfMetricInsert } from "../lib/store/perf.ts";
 import type { AppDataStore } from "../lib/store/types.ts";
 
 interface SeedRow {
@@ -636,3 +637,102 @@ contract("crawlers: an import's batch and its progress are stored together", asy
   assert.deepEqual(seed.crawlerCounts(), [counted({ hits: 3 })]);
   assert.equal(await s.crawlers.importProgress("log-2"), null, "each log has its own");
 });
+
+const metric = (n: number, overrides: Partial<PerfMetricInsert> = {}): PerfMetricInsert => ({
+  category: "build",
+  metric: "bundle",
+  value: n,
+  unit: "bytes",
+  commit_hash: `c${n}`,
+  branch: "main",
+  metadata: null,
+  recorded_at: at(n),
+  ...overrides,
+});
+
+contract(
+  "perf: a batch stored together, listed newest first by filter, metadata as posted",
+  async (s) => {
+    assert.equal(await s.perf.add([]), 0);
+    assert.equal(
+      await s.perf.add([
+        metric(1, { metadata: '{"runner":"ci-1"}' }),
+        metric(2, { metric: "startup", unit: "ms", metadata: "[1,2]" }),
+        metric(2, { branch: null, metadata: "{cut" }),
+        metric(3, { category: "db", branch: "dev" }),
+      ]),
+      4,
+    );
+    const all = await s.perf.list({}, 10);
+    assert.deepEqual(all.map((m) => [m.category, m.metric, m.branch, m.recorded_at]), [
+      ["db", "bundle", "dev", at(3)],
+      ["build", "bundle", null, at(2)],
+      ["build", "startup", "main", at(2)],
+      ["build", "bundle", "main", at(1)],
+    ], "newest first; rows of one instant in the reverse of their posted order");
+    assert.deepEqual(all.map((m) => m.metadata), [
+      null,
+      { text: "{cut" },
+      { value: [1, 2] },
+      { runner: "ci-1" },
+    ], "an object back as posted; other JSON as {value}; text that is no JSON as {text}");
+    const { id, ...first } = all[3];
+    assert.equal(typeof id, "number");
+    assert.deepEqual(first, { ...metric(1), metadata: { runner: "ci-1" } });
+    assert.equal((await s.perf.list({}, 2)).length, 2, "bounded");
+    assert.deepEqual(
+      (await s.perf.list({ category: "build", metric: "bundle", branch: "main" }, 10))
+        .map((m) => m.value),
+      [1],
+    );
+    assert.deepEqual(
+      (await s.perf.list({ from: at(2), to: at(3) }, 10)).map((m) => m.recorded_at),
+      [at(2), at(2)],
+      "from inclusive, to exclusive",
+    );
+  },
+);
+
+contract(
+  "perf: the last values of each series, oldest first; series bounded; facets",
+  async (s) => {
+    await s.perf.add([
+      ...[1, 2, 3, 4].map((n) => metric(n)),
+      metric(5, { branch: "dev" }),
+      metric(6, { unit: "kB" }),
+      metric(7, { category: "db", metric: "query", unit: "ms", branch: null }),
+    ]);
+    const found = await s.perf.series({}, 2, 10);
+    assert.equal(found.truncated, false);
+    assert.deepEqual(
+      found.series.map((x) => [
+        x.category,
+        x.metric,
+        x.branch,
+        x.unit,
+        x.points.map((p) => p.value),
+      ]),
+      [
+        ["build", "bundle", "dev", "bytes", [5]],
+        ["build", "bundle", "main", "bytes", [3, 4]],
+        ["build", "bundle", "main", "kB", [6]],
+        ["db", "query", null, "ms", [7]],
+      ],
+      "each branch and unit its own series, by category, metric, branch and unit",
+    );
+    assert.deepEqual(found.series[1].points[1], {
+      value: 4,
+      recorded_at: at(4),
+      commit_hash: "c4",
+    });
+    const one = await s.perf.series({ branch: "main", category: "build" }, 10, 10);
+    assert.deepEqual(one.series.map((x) => x.points.length), [4, 1]);
+    const bounded = await s.perf.series({}, 2, 2);
+    assert.equal(bounded.truncated, true);
+    assert.equal(bounded.series.length, 2);
+    assert.deepEqual(await s.perf.facets(), {
+      categories: ["build", "db"],
+      branches: ["dev", "main"],
+    });
+  },
+);

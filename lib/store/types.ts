@@ -13,6 +13,7 @@ import type { BotStore } from "./bots.ts";
 import type { CampaignStore } from "./campaigns.ts";
 import type { CrawlerStore } from "./crawlers.ts";
 import type { ExperimentStore } from "./experiments.ts";
+import type { PerfStore } from "./perf.ts";
 import type { SegmentStore } from "./segments.ts";
 import type { SettingsStore } from "./settings.ts";
 import type { SiteStore } from "./sites.ts";
@@ -30,6 +31,7 @@ export interface Store {
   campaigns: CampaignStore;
   bots: BotStore;
   crawlers: CrawlerStore;
+  perf: PerfStore;
   /** The analytics reads, run by name (lib/reads/). */
   reads: Reader;
   /** Stops the store's workers (read processes); the app's connection is closed by its owner. */

@@ -11,6 +11,7 @@ import { sqliteBots } from "./bots.ts";
 import { sqliteCampaigns } from "./campaigns.ts";
 import { sqliteCrawlers } from "./crawlers.ts";
 import { sqliteExperiments } from "./experiments.ts";
+import { sqlitePerf } from "./perf.ts";
 import { sqliteSegments } from "./segments.ts";
 import { sqliteSettings } from "./settings.ts";
 import { sqliteSites } from "./sites.ts";
@@ -38,5 +39,6 @@ export function createSqliteAppData(db: Database): AppDataStore {
     campaigns: sqliteCampaigns(db),
     bots: sqliteBots(db),
     crawlers: sqliteCrawlers(db),
+    perf: sqlitePerf(db),
   };
 }
