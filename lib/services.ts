@@ -20,7 +20,7 @@ import { HttpMetrics } from "./metrics/http_metrics.ts";
 import { RequestStats } from "./request_stats.ts";
 import { resolveMasterSecret } from "./secret.ts";
 import { retentionJob } from "./stats/retention.ts";
-import { rollupJob } from "./stats/rollup.ts";
+import { finalRollups, rollupJob } from "./stats/rollup.ts";
 import { SettledRangeCache } from "./stats/settled_cache.ts";
 import { createSqliteStore } from "./store/sqlite/mod.ts";
 import type { Store } from "./store/types.ts";
@@ -131,7 +131,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
       ...collect.jobs(),
       sessionPurgeJob({ config, store, now }),
       rollupJob({ db, now, config }),
-      retentionJob({ db, now, config }),
+      retentionJob({ store, rollups: finalRollups({ db, now, config }), now, config }),
       telemetryJob({ config, store, log: options.log, collect, now, startedAt }),
     ],
     shutdownHooks: [

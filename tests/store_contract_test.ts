@@ -50,6 +50,8 @@ interface Seed {
   siteFromHit(siteId: string, at: string): void;
   /** The stored crawler counts, by date, crawler, path and verification. */
   crawlerCounts(): CrawlerCountRow[];
+  /** Known-bot hits as the collectors count them, one row per (day, site, bot, path). */
+  knownBotHits(rows: { date: string; site_id: string; bot_name: string; path: string }[]): void;
 }
 
 interface Engine {
@@ -88,6 +90,12 @@ const ENGINES: Engine[] = [{
           maxSites: 100,
           perHour: 100,
         }, Date.parse(at)),
+      knownBotHits: (rows) => {
+        const stmt = db.statement(
+          "INSERT INTO bot_traffic (date, site_id, bot_name, path, hits) VALUES (?, ?, ?, ?, 1)",
+        );
+        for (const row of rows) stmt.run(row.date, row.site_id, row.bot_name, row.path);
+      },
       crawlerCounts: () =>
         db.all<CrawlerCountRow>(
           `SELECT date, site_id, crawler, path, verification, hits, errors FROM crawler_traffic
@@ -734,5 +742,116 @@ contract(
       categories: ["build", "db"],
       branches: ["dev", "main"],
     });
+  },
+);
+
+contract("retention: a day's run is recorded started, then complete or failed", async (s) => {
+  const day = "2026-12-01";
+  assert.equal(await s.retention.run(day), null);
+  await s.retention.start(day, at(1));
+  const started = {
+    date: day,
+    status: "started",
+    startedAt: at(1),
+    completedAt: null,
+    counts: null,
+    error: null,
+  };
+  assert.deepEqual(await s.retention.run(day), started);
+  const counts = {
+    rollupRows: 7,
+    views: 6,
+    events: 5,
+    botTraffic: 4,
+    rollups: 3,
+    perfMetrics: 2,
+    apiKeys: 1,
+  };
+  await s.retention.finish(day, at(2), counts);
+  assert.deepEqual(await s.retention.run(day), {
+    ...started,
+    status: "complete",
+    completedAt: at(2),
+    counts,
+  });
+  await s.retention.start(day, at(3));
+  assert.deepEqual(
+    await s.retention.run(day),
+    { ...started, startedAt: at(3) },
+    "a new attempt",
+  );
+  await s.retention.fail(day, at(4), "disk full ".repeat(200));
+  const failed = await s.retention.run(day);
+  assert.equal(failed?.status, "failed");
+  assert.equal(failed?.completedAt, at(4));
+  assert.equal(failed?.error?.length, 1000, "the error is kept, bounded");
+  assert.ok(failed?.error?.startsWith("disk full disk full"));
+  assert.equal(await s.retention.run("2026-12-02"), null, "each day has its own");
+});
+
+contract(
+  "retention: expired rows go in bounded batches, clean and bot-scored by their own cutoffs",
+  async (s, seed) => {
+    const rows = (visitor: string, hour: number, score: number) => ({
+      site_id: "shop",
+      visitor_id: visitor,
+      created_at: at(hour),
+      bot_score: score,
+    });
+    // Clean rows before 03:00 are past retention, bot-scored rows before 08:00.
+    const cut = { cleanBefore: at(3), botBefore: at(8) };
+    const seeded = [
+      rows("clean-old", 1, 0),
+      rows("clean-kept", 5, 0),
+      rows("bot-old", 5, 80),
+      rows("bot-old", 2, 80),
+      rows("bot-kept", 9, 80),
+    ];
+    seed.views(seeded);
+    seed.events(seeded);
+    const drain = async (purge: () => Promise<number>) => {
+      const batches = [];
+      for (let n = -1; n !== 0;) batches.push(n = await purge());
+      return batches;
+    };
+    assert.deepEqual(await drain(() => s.retention.purgeViews(cut, 2)), [2, 1, 0]);
+    assert.deepEqual(await drain(() => s.retention.purgeEvents(cut, 2)), [2, 1, 0]);
+    assert.deepEqual(await s.sites.dataCounts("shop"), { views: 2, events: 2 });
+    for (const visitor of ["clean-kept", "bot-kept"]) {
+      const history = await s.bots.history(visitor, 10);
+      assert.equal(history.views.length, 1, visitor);
+      assert.equal(history.events.length, 1, visitor);
+    }
+    assert.deepEqual((await s.bots.history("bot-old", 10)).views, []);
+    assert.deepEqual((await s.bots.history("clean-old", 10)).events, []);
+    await s.retention.optimize();
+  },
+);
+
+contract(
+  "retention: bot and crawler counters by day, perf metrics by instant, each in batches",
+  async (s, seed) => {
+    seed.knownBotHits(["2026-11-29", "2026-11-30", "2026-12-01"].map((date) => ({
+      date,
+      site_id: "shop",
+      bot_name: "Googlebot",
+      path: "/",
+    })));
+    assert.equal(await s.retention.purgeKnownBots("2026-12-01", 1), 1);
+    assert.equal(await s.retention.purgeKnownBots("2026-12-01", 1), 1);
+    assert.equal(await s.retention.purgeKnownBots("2026-12-01", 1), 0, "the day kept");
+
+    await s.crawlers.add([
+      crawl({ date: "2026-11-30" }),
+      crawl({ date: "2026-11-30", crawler: "ClaudeBot" }),
+      crawl(),
+    ], {});
+    assert.equal(await s.crawlers.purge("2026-12-01", 10), 2);
+    assert.deepEqual(seed.crawlerCounts(), [counted()]);
+
+    await s.perf.add([1, 2, 3].map((n) => metric(n)));
+    assert.equal(await s.perf.purge(at(3), 1), 1);
+    assert.equal(await s.perf.purge(at(3), 5), 1);
+    assert.deepEqual((await s.perf.list({}, 10)).map((m) => m.recorded_at), [at(3)]);
   },
 );

@@ -48,6 +48,8 @@ export interface CrawlerStore {
     at: string,
     limits: CrawlLimits,
   ): Promise<void>;
+  /** Deletes up to `limit` counts of days before `beforeDate` (retention); how many went. */
+  purge(beforeDate: string, limit: number): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // The perf metrics area of the store (lib/store/types.ts): CI/CD benchmark values posted to
 // /api/perf, the filtered listing, the last values of each series for the trends, and the
-// categories and branches the admin page filters by. lib/perf/ owns the rules (validation, the
-// metadata serialised once, trend analysis); their retention is the retention job's.
+// categories and branches the admin page filters by, and their retention. lib/perf/ owns the
+// rules (validation, the metadata serialised once, trend analysis).
 
 /** A validated metric ready to store (metadata already serialised, recorded_at an ISO instant). */
 export interface PerfMetricInsert {
@@ -73,4 +73,6 @@ export interface PerfStore {
   series(filter: PerfFilter, window: number, maxSeries: number): Promise<PerfSeries>;
   /** Categories and branches that have metrics. */
   facets(): Promise<PerfFacets>;
+  /** Deletes up to `limit` metrics recorded before `before` (ISO; retention); how many went. */
+  purge(before: string, limit: number): Promise<number>;
 }

@@ -14,6 +14,7 @@ import type { CampaignStore } from "./campaigns.ts";
 import type { CrawlerStore } from "./crawlers.ts";
 import type { ExperimentStore } from "./experiments.ts";
 import type { PerfStore } from "./perf.ts";
+import type { RetentionStore } from "./retention.ts";
 import type { SegmentStore } from "./segments.ts";
 import type { SettingsStore } from "./settings.ts";
 import type { SiteStore } from "./sites.ts";
@@ -32,6 +33,7 @@ export interface Store {
   bots: BotStore;
   crawlers: CrawlerStore;
   perf: PerfStore;
+  retention: RetentionStore;
   /** The analytics reads, run by name (lib/reads/). */
   reads: Reader;
   /** Stops the store's workers (read processes); the app's connection is closed by its owner. */

@@ -1,6 +1,11 @@
 // Crawler hits on SQLite (lib/store/crawlers.ts), over lib/db/crawlers.ts: a batch of hits, like an
 // import's batch with its progress, is one transaction.
-import { addCrawlerTraffic, importProgress, saveImportBatch } from "../../db/crawlers.ts";
+import {
+  addCrawlerTraffic,
+  importProgress,
+  purgeCrawlerTrafficBatch,
+  saveImportBatch,
+} from "../../db/crawlers.ts";
 import type { Database } from "../../db/database.ts";
 import type { CrawlerStore } from "../crawlers.ts";
 
@@ -10,5 +15,7 @@ export function sqliteCrawlers(db: Database): CrawlerStore {
     importProgress: (sourceKey) => Promise.try(() => importProgress(db, sourceKey)),
     saveImportBatch: (deltas, progress, at, limits) =>
       Promise.try(() => saveImportBatch(db, deltas, progress, at, limits.maxDailyRows)),
+    purge: (beforeDate, limit) =>
+      Promise.try(() => purgeCrawlerTrafficBatch(db, beforeDate, limit)),
   };
 }

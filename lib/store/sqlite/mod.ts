@@ -12,6 +12,7 @@ import { sqliteCampaigns } from "./campaigns.ts";
 import { sqliteCrawlers } from "./crawlers.ts";
 import { sqliteExperiments } from "./experiments.ts";
 import { sqlitePerf } from "./perf.ts";
+import { sqliteRetention } from "./retention.ts";
 import { sqliteSegments } from "./segments.ts";
 import { sqliteSettings } from "./settings.ts";
 import { sqliteSites } from "./sites.ts";
@@ -40,5 +41,6 @@ export function createSqliteAppData(db: Database): AppDataStore {
     bots: sqliteBots(db),
     crawlers: sqliteCrawlers(db),
     perf: sqlitePerf(db),
+    retention: sqliteRetention(db),
   };
 }
