@@ -12,6 +12,7 @@ import type { BotStore } from "../lib/store/bots.ts";
 import type { CampaignStore } from "../lib/store/campaigns.ts";
 import type { CrawlerStore } from "../lib/store/crawlers.ts";
 import type { ExperimentStore } from "../lib/store/experiments.ts";
+import type { ExportStore } from "../lib/store/exports.ts";
 import type { PerfStore } from "../lib/store/perf.ts";
 import type { RetentionStore } from "../lib/store/retention.ts";
 import type { SegmentStore } from "../lib/store/segments.ts";
@@ -38,6 +39,7 @@ const BEHIND_STORE = [
   "lib/db/crawlers.ts",
   "lib/db/perf.ts",
   "lib/db/retention.ts",
+  "lib/db/export.ts",
 ];
 
 /** Files that still use a module of BEHIND_STORE directly, and why. */
@@ -49,7 +51,8 @@ const BEHIND_STORE_EXCEPTIONS: Record<string, string> = {
   "lib/ingest/site_registrar.ts":
     "the collectors register the sites of their hits synchronously, on the batch's flush",
   "lib/reads/registry.ts":
-    "the crawler report's rows: an analytics read, run in the read processes",
+    "the crawler report's and the bots CSV's rows: analytics reads, run in the read processes",
+  "lib/admin/cli/export.ts": "the bots CSV's rows: an analytics read, on the file the CLI opens",
 };
 
 /** Files that still import lib/db/, by the area that has yet to move behind the store. */
@@ -82,7 +85,6 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
     "components/WebVitals.tsx",
     "lib/admin/cursor.ts",
     "lib/admin/dashboard.ts",
-    "lib/admin/filters.ts",
     "lib/admin/frame.ts",
     "lib/admin/property_breakdown.ts",
     "lib/admin/trend.ts",
@@ -115,14 +117,9 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
     "components/Score.tsx",
     "lib/anonymize/mod.ts",
     "lib/bots/correlator.ts",
-    "lib/export/bots.ts",
   ],
   "exports": [
     "lib/admin/cli/export.ts",
-    "lib/export/mod.ts",
-    "lib/export/raw.ts",
-    "routes/api/export/events.csv.ts",
-    "routes/api/export/views.csv.ts",
   ],
 };
 
@@ -254,7 +251,8 @@ const everyAreaIsAsync: [
   AllAsync<CrawlerStore>,
   AllAsync<PerfStore>,
   AllAsync<RetentionStore>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
+  AllAsync<ExportStore>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 
 Deno.test("store boundary: every method of every area is async", () => {
   assert.ok(everyAreaIsAsync.every(Boolean));

@@ -19,6 +19,7 @@ import type { CrawlDelta } from "../lib/store/crawlers.ts";
 import { createSqliteAppData } from "../lib/store/sqlite/mod.ts";
 import type { AdminSessionRecord } from "../lib/store/admin_sessions.ts";
 import type { ExperimentDefinitionRecord } from "../lib/store/experiments.ts";
+import type { RawExportQuery } from "../lib/store/exports.ts";
 import type { PerfMetricInsert } from "../lib/store/perf.ts";
 import type { AppDataStore } from "../lib/store/types.ts";
 
@@ -30,6 +31,8 @@ interface SeedRow {
   /** The stored breakdown's text (any text: a hand-edited row may hold anything). */
   bot_score_detail?: string | null;
   path?: string;
+  /** Events only. */
+  event_name?: string;
 }
 
 interface CrawlerCountRow {
@@ -853,5 +856,55 @@ contract(
     assert.equal(await s.perf.purge(at(3), 1), 1);
     assert.equal(await s.perf.purge(at(3), 5), 1);
     assert.deepEqual((await s.perf.list({}, 10)).map((m) => m.recorded_at), [at(3)]);
+  },
+);
+
+contract(
+  "exports: the rows stored when the export began, oldest first in batches, as the file's cells",
+  async (s, seed) => {
+    seed.views([
+      { site_id: "shop", created_at: at(3), visitor_id: "v1", path: "/c" },
+      { site_id: "shop", created_at: at(1), visitor_id: "v1", path: "/a" },
+      { site_id: "shop", created_at: at(2), visitor_id: "bot", path: "/b", bot_score: 90 },
+      { site_id: "blog", created_at: at(2), visitor_id: "v2", path: "/other-site" },
+      { site_id: "shop", created_at: at(9), visitor_id: "v1", path: "/after-the-period" },
+    ]);
+    await s.bots.exclude("v1", null, at(4));
+    const period: RawExportQuery = { siteId: "shop", since: at(1), until: at(5), bots: "all" };
+    const views = await s.exports.raw("views", period, 2);
+    assert.deepEqual(views.columns, ["id", ...VIEW_COLUMNS, "is_excluded"]);
+    seed.views([{ site_id: "shop", created_at: at(2), visitor_id: "late", path: "/late" }]);
+    const cell = (row: unknown[], column: string) => row[views.columns.indexOf(column)];
+    const batches = [];
+    for (let batch; (batch = await views.next()) !== null;) {
+      batches.push(batch.map((row) => [cell(row, "path"), cell(row, "is_excluded")]));
+    }
+    assert.deepEqual(batches, [[["/a", 1], ["/b", 0]], [["/c", 1]]], "the late row is left out");
+    assert.equal(await views.next(), null, "complete");
+
+    const rows = async (kind: "views" | "events", query: Partial<RawExportQuery>) => {
+      const found = await s.exports.raw(kind, { ...period, ...query });
+      const path = found.columns.indexOf("path");
+      return (await found.next())?.map((row) => row[path]) ?? [];
+    };
+    assert.deepEqual(await rows("views", { bots: "humans" }), ["/late"], "excluded and bots out");
+    assert.deepEqual(await rows("views", { bots: "bots" }), ["/a", "/b", "/c"]);
+    assert.deepEqual(await rows("views", { siteId: null }), [
+      "/a",
+      "/b",
+      "/other-site",
+      "/late",
+      "/c",
+    ]);
+
+    seed.events([
+      { site_id: "shop", created_at: at(1), path: "/signup", event_name: "signup" },
+      { site_id: "shop", created_at: at(2), path: "/buy", event_name: "purchase" },
+    ]);
+    const events = await s.exports.raw("events", period);
+    assert.deepEqual(events.columns, ["id", ...EVENT_COLUMNS, "is_excluded"]);
+    assert.deepEqual(await rows("events", { eventName: "purchase" }), ["/buy"]);
+    assert.deepEqual(await rows("events", { eventType: "pageleave" }), []);
+    assert.deepEqual(await rows("events", { since: at(6) }), []);
   },
 );

@@ -1,6 +1,7 @@
-// The bot score's thresholds and the reason of an unverified view: domain constants every engine,
-// stat and page shares (lib/store/bots.ts), declared once here. lib/db/columns.ts and
-// lib/db/bots.ts re-export them for the SQLite engine's queries.
+// The bot score's thresholds, the reason of an unverified view and the bot filter of the raw
+// lists and exports: what every engine, stat and page shares (lib/store/bots.ts), declared once
+// here. lib/db/columns.ts, lib/db/bots.ts and lib/db/admin_views.ts re-export them for the SQLite
+// engine's queries.
 
 /** Score at and above which a visitor counts as a bot in every stat (one constant, one place). */
 export const BOT_SCORE_THRESHOLD = 50;
@@ -10,3 +11,6 @@ export const SUSPICIOUS_SCORE = 25;
 
 /** `bot_reason` of a view that is only kept out for lack of trusted input: an unverified view. */
 export const UNVERIFIED_REASON = "no_interaction";
+
+/** Which rows a raw list or export shows by score: everything, clean rows only, or bots only. */
+export type BotFilter = "all" | "humans" | "bots";

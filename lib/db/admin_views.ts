@@ -5,9 +5,9 @@ import { notExcludedPredicate } from "./bots.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import type { Database, SqlParam } from "./database.ts";
 import { type KeysetPage, keysetPage, type PageRequest } from "./keyset.ts";
+import type { BotFilter } from "../bots/thresholds.ts";
 
-/** Which rows a raw list shows by score: everything, clean rows only, or bots only. */
-export type BotFilter = "all" | "humans" | "bots";
+export type { BotFilter };
 
 /**
  * Rows of a table aliased `alias` that stats count as human (score and exclusion). `visitor` is

@@ -26,10 +26,10 @@ import {
   suspiciousVisitors,
 } from "../db/bots.ts";
 import { crawlReportRows } from "../db/crawlers.ts";
-import type { BotExportRange } from "../db/export.ts";
+import { botExportRows } from "../db/export.ts";
 import { crawlerReport, REPORT_LIMITS } from "../crawlers/report.ts";
 import { last24hCounts } from "../db/summary.ts";
-import { botsSections } from "../export/bots.ts";
+import { botsSections, MAX_SUSPICIOUS_ROWS } from "../export/bots.ts";
 import { experimentResults } from "../experiments/results.ts";
 import { liveDashboard, type LiveOptions, realtimeStats } from "../stats/live.ts";
 import { engineOverview, type OverviewView } from "../stats/engine_overview.ts";
@@ -38,6 +38,7 @@ import type { OverviewQuery } from "../stats/params.ts";
 import type { Query } from "../query/model.ts";
 import type { ReportRange } from "../store/bots.ts";
 import type { CrawlRange } from "../store/crawlers.ts";
+import type { BotExportRange } from "../store/exports.ts";
 import { runQuery } from "../query/run.ts";
 
 /** What a read needs: a connection, the caller's clock and the retention period. */
@@ -116,8 +117,11 @@ export const READS = {
   botsCsvSections: read(
     "heavy",
     (ctx, range: BotExportRange, generatedAt: string, withVisitors: boolean) =>
-      botsSections(ctx.db, range, generatedAt, withVisitors)
-        .map((section) => ({ ...section, rows: [...section.rows] })),
+      botsSections(
+        botExportRows(ctx.db, range, withVisitors ? MAX_SUSPICIOUS_ROWS : null),
+        range,
+        generatedAt,
+      ).map((section) => ({ ...section, rows: [...section.rows] })),
   ),
   /** The last 24 hours over every site: raw rows, but a range no caller can widen. */
   last24h: onDb("light", last24hCounts),

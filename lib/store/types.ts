@@ -13,6 +13,7 @@ import type { BotStore } from "./bots.ts";
 import type { CampaignStore } from "./campaigns.ts";
 import type { CrawlerStore } from "./crawlers.ts";
 import type { ExperimentStore } from "./experiments.ts";
+import type { ExportStore } from "./exports.ts";
 import type { PerfStore } from "./perf.ts";
 import type { RetentionStore } from "./retention.ts";
 import type { SegmentStore } from "./segments.ts";
@@ -34,6 +35,7 @@ export interface Store {
   crawlers: CrawlerStore;
   perf: PerfStore;
   retention: RetentionStore;
+  exports: ExportStore;
   /** The analytics reads, run by name (lib/reads/). */
   reads: Reader;
   /** Stops the store's workers (read processes); the app's connection is closed by its owner. */

@@ -11,6 +11,7 @@ import { sqliteBots } from "./bots.ts";
 import { sqliteCampaigns } from "./campaigns.ts";
 import { sqliteCrawlers } from "./crawlers.ts";
 import { sqliteExperiments } from "./experiments.ts";
+import { sqliteExports } from "./exports.ts";
 import { sqlitePerf } from "./perf.ts";
 import { sqliteRetention } from "./retention.ts";
 import { sqliteSegments } from "./segments.ts";
@@ -42,5 +43,6 @@ export function createSqliteAppData(db: Database): AppDataStore {
     crawlers: sqliteCrawlers(db),
     perf: sqlitePerf(db),
     retention: sqliteRetention(db),
+    exports: sqliteExports(db),
   };
 }
