@@ -3,8 +3,8 @@
 // driver, statement or transaction crosses it, and an operation that must be atomic is one method.
 // The engine is chosen once, at start (lib/services.ts); SQLite is the first (lib/store/sqlite/).
 // Not behind it yet (the next waves): batch writes and the collectors (known-bot hits and the bot
-// correlator's sweep included), and analytics reads other than `reads`;
-// tests/store_boundary_test.ts lists the files that still reach lib/db/.
+// correlator's sweep included), the aggregates and rollups, and analytics reads other than
+// `reads`; tests/store_boundary_test.ts lists the files that still reach lib/db/.
 import type { Reader } from "../reads/mod.ts";
 import type { AdminAccountStore } from "./admin_account.ts";
 import type { AdminSessionStore } from "./admin_sessions.ts";
