@@ -908,3 +908,34 @@ contract(
     assert.deepEqual(await rows("events", { since: at(6) }), []);
   },
 );
+
+contract("visitors: a visitor's totals over every site and all time", async (s, seed) => {
+  assert.deepEqual(await s.visitors.totals("nobody"), {
+    views: 0,
+    events: 0,
+    first_seen: null,
+    last_seen: null,
+    max_score: null,
+    interaction_ms: 0,
+    sites: null,
+    devices: null,
+    pow_verdicts: [],
+  });
+  seed.views([
+    { site_id: "shop", created_at: at(2), visitor_id: "v1", bot_score: 30 },
+    { site_id: "blog", created_at: at(3), visitor_id: "v1", bot_score: 10 },
+    { site_id: "shop", created_at: at(4), visitor_id: "v2", bot_score: 99 },
+  ]);
+  seed.events([
+    { site_id: "shop", created_at: at(1), visitor_id: "v1", bot_score: 60 },
+    { site_id: "shop", created_at: at(5), visitor_id: "v1" },
+  ]);
+  const totals = await s.visitors.totals("v1");
+  assert.deepEqual(
+    [totals.views, totals.events, totals.first_seen, totals.last_seen, totals.max_score],
+    [2, 2, at(1), at(5), 60],
+    "views and events together: the earliest, the latest, the highest score",
+  );
+  assert.deepEqual(totals.sites?.split(",").sort(), ["blog", "shop"]);
+  assert.deepEqual(totals.pow_verdicts, [{ verdict: "none", views: 2 }]);
+});

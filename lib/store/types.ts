@@ -20,6 +20,7 @@ import type { SegmentStore } from "./segments.ts";
 import type { SettingsStore } from "./settings.ts";
 import type { SiteStore } from "./sites.ts";
 import type { TelemetryStore } from "./telemetry.ts";
+import type { VisitorStore } from "./visitors.ts";
 
 export interface Store {
   apiKeys: ApiKeyStore;
@@ -36,6 +37,7 @@ export interface Store {
   perf: PerfStore;
   retention: RetentionStore;
   exports: ExportStore;
+  visitors: VisitorStore;
   /** The analytics reads, run by name (lib/reads/). */
   reads: Reader;
   /** Stops the store's workers (read processes); the app's connection is closed by its owner. */

@@ -18,6 +18,7 @@ import { sqliteSegments } from "./segments.ts";
 import { sqliteSettings } from "./settings.ts";
 import { sqliteSites } from "./sites.ts";
 import { sqliteTelemetry } from "./telemetry.ts";
+import { sqliteVisitors } from "./visitors.ts";
 
 export function createSqliteStore(db: Database, options: { reads: Reader }): Store {
   return {
@@ -44,5 +45,6 @@ export function createSqliteAppData(db: Database): AppDataStore {
     perf: sqlitePerf(db),
     retention: sqliteRetention(db),
     exports: sqliteExports(db),
+    visitors: sqliteVisitors(db),
   };
 }

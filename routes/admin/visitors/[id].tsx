@@ -16,9 +16,9 @@ import {
   safeReturnPath,
 } from "../../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
-import { type VisitorTotals, visitorTotals } from "../../../lib/db/admin_visitors.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
 import type { Exclusion, ScoreDetail } from "../../../lib/store/bots.ts";
+import type { VisitorTotals } from "../../../lib/store/visitors.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
 
 export const MAX_TIMELINE_ROWS = 200;
@@ -59,8 +59,8 @@ function validVisitorId(raw: string): string | null {
 }
 
 async function loadDetail(ctx: Ctx, visitorId: string): Promise<Detail | null> {
-  const { db, store } = ctx.state.services;
-  const totals = visitorTotals(db, visitorId);
+  const { store } = ctx.state.services;
+  const totals = await store.visitors.totals(visitorId);
   const { exclusion, views, events } = await store.bots.history(visitorId, MAX_TIMELINE_ROWS);
   if (totals.views === 0 && totals.events === 0 && !exclusion) return null;
   const timeline: TimelineEntry[] = [
