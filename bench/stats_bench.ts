@@ -519,7 +519,7 @@ export async function benchStats(options: StatsBenchOptions): Promise<StatsFigur
       const delta = liveMinute(db, total, Date.now());
 
       const config = loadConfig({ ECHELON_DB_PATH: path, ECHELON_SECRET: SECRET }, "bench");
-      const services = createServices(config, db, { log: createLogger({ quiet: true }) });
+      const services = await createServices(config, db, { log: createLogger({ quiet: true }) });
       const app = await createApp(services);
       const fetch = (req: Request) => app.fetch(req, { remoteAddr: { hostname: "127.0.0.1" } });
       const overview = await timeRequests(

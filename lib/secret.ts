@@ -6,8 +6,7 @@
 // refuses weak secrets at start. Both roots are deterministic, so restarts and instances sharing
 // the secret (or the DB) derive the same keys.
 import { argon2id } from "@noble/hashes/argon2.js";
-import type { Database } from "./db/mod.ts";
-import { instanceSettingOrInsert } from "./db/settings.ts";
+import type { SettingsStore } from "./store/settings.ts";
 
 const SETTING_KEY = "master_secret";
 
@@ -24,10 +23,14 @@ export const SECRET_KDF = {
 /** Stretched secrets of this process: the KDF runs once per secret, not per app or test. */
 const stretched = new Map<string, Uint8Array>();
 
-export function resolveMasterSecret(db: Database, configured: string): Uint8Array {
+/** The master key: of ECHELON_SECRET, else the one generated once and kept in the settings. */
+export async function resolveMasterSecret(
+  settings: Pick<SettingsStore, "getOrInsert">,
+  configured: string,
+): Promise<Uint8Array> {
   if (configured !== "") return masterFromSecret(configured);
   const fresh = Array.from(crypto.getRandomValues(new Uint8Array(32)), hexByte).join("");
-  const stored = instanceSettingOrInsert(db, SETTING_KEY, fresh);
+  const stored = await settings.getOrInsert(SETTING_KEY, fresh);
   return Uint8Array.from(stored.match(/../g) ?? [], (byte) => parseInt(byte, 16));
 }
 

@@ -47,7 +47,7 @@ export async function start(
   const db = openDatabase(config.dbPath);
   db.onStorageFailure = storageFailureLog(log);
   try {
-    services = createServices(config, db, { log });
+    services = await createServices(config, db, { log });
     await ensureGeneratedPassword(services);
   } catch (error) {
     db.close();

@@ -20,9 +20,10 @@ import { HttpMetrics } from "./metrics/http_metrics.ts";
 import { RequestStats } from "./request_stats.ts";
 import { resolveMasterSecret } from "./secret.ts";
 import { retentionJob } from "./stats/retention.ts";
-import { rollupJob } from "./stats/rollup.ts";
+import { finalRollups, rollupJob } from "./stats/rollup.ts";
 import { SettledRangeCache } from "./stats/settled_cache.ts";
 import { createSqliteStore } from "./store/sqlite/mod.ts";
+import { sqliteSettings } from "./store/sqlite/settings.ts";
 import type { Store } from "./store/types.ts";
 import { telemetryJob } from "./telemetry/job.ts";
 
@@ -76,11 +77,17 @@ export interface ServiceOptions {
   now?: () => number;
 }
 
-export function createServices(config: Config, db: Database, options: ServiceOptions): Services {
+export async function createServices(
+  config: Config,
+  db: Database,
+  options: ServiceOptions,
+): Promise<Services> {
   validateCredentialConfig(config);
   const now = options.now ?? Date.now;
   const startedAt = now();
-  const masterSecret = resolveMasterSecret(db, config.secret);
+  // The settings area alone: the keys derived from the secret are needed before the store's
+  // read processes are started.
+  const masterSecret = await resolveMasterSecret(sqliteSettings(db), config.secret);
   const ephemeral = new MemoryEphemeralStore();
   const pow = new PowVerifier({
     challengeKey: deriveKey(masterSecret, "pow-challenge"),
@@ -131,7 +138,7 @@ export function createServices(config: Config, db: Database, options: ServiceOpt
       ...collect.jobs(),
       sessionPurgeJob({ config, store, now }),
       rollupJob({ db, now, config }),
-      retentionJob({ db, now, config }),
+      retentionJob({ store, rollups: finalRollups({ db, now, config }), now, config }),
       telemetryJob({ config, store, log: options.log, collect, now, startedAt }),
     ],
     shutdownHooks: [

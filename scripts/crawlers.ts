@@ -59,9 +59,10 @@ async function importCommand(args: string[]): Promise<void> {
   const siteId = site.trim().toLowerCase();
   const config = loadConfig(Deno.env.toObject());
   const db = openDatabase(config.dbPath);
+  const store = createSqliteAppData(db);
   try {
     try {
-      await requireSites(createSqliteAppData(db).sites, [siteId]);
+      await requireSites(store.sites, [siteId]);
     } catch (error) {
       if (error instanceof HttpError) fail(error.message);
       throw error;
@@ -75,7 +76,7 @@ async function importCommand(args: string[]): Promise<void> {
         fail(`cannot read ${file}: ${error instanceof Error ? error.message : error}`, 1);
       }
       const summary = await importAccessLog(input, {
-        db,
+        crawlers: store.crawlers,
         siteId,
         classify: service.classify,
         now: Date.now,

@@ -26,7 +26,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const config = loadConfig({ ECHELON_DB_PATH: ":memory:", ...env }, "test");
   const db = openDatabase(config.dbPath);
   const clock = { now: Date.parse("2026-11-20T12:00:00.000Z") };
-  const services = createServices(config, db, {
+  const services = await createServices(config, db, {
     log: createLogger({ quiet: true }),
     now: () => clock.now,
   });

@@ -43,10 +43,10 @@ function storedRows(t: TestApp) {
 }
 
 async function importFixture(t: TestApp) {
-  const { config, crawlers, db, now } = t.services;
+  const { config, crawlers, store, now } = t.services;
   const file = await Deno.open(FIXTURE);
   return importAccessLog(file.readable, {
-    db,
+    crawlers: store.crawlers,
     siteId: SITE,
     classify: crawlers().classify,
     now,
@@ -197,10 +197,10 @@ Deno.test("access-log import: a grown log adds only its new lines; gzip is read 
   const t = await appWithSite();
   const text = await Deno.readTextFile(FIXTURE);
   const [head, ...rest] = text.split("\n");
-  const { config, crawlers, db, now } = t.services;
+  const { config, crawlers, store, now } = t.services;
   const run = (bytes: Uint8Array) =>
     importAccessLog(ReadableStream.from([bytes]), {
-      db,
+      crawlers: store.crawlers,
       siteId: SITE,
       classify: crawlers().classify,
       now,
@@ -222,7 +222,7 @@ Deno.test("access-log import: a grown log adds only its new lines; gzip is read 
   assert.equal(whole.gzip, true);
   assert.equal(whole.alreadyImported, 1);
   assert.equal(whole.crawlerHits, 9);
-  const total = db.get<{ n: number }>("SELECT SUM(hits) AS n FROM crawler_traffic")!.n;
+  const total = t.services.db.get<{ n: number }>("SELECT SUM(hits) AS n FROM crawler_traffic")!.n;
   assert.equal(total, 10);
 });
 

@@ -139,7 +139,7 @@ async function appWithLog(env: Record<string, string> = {}): Promise<LoggedApp> 
   };
   const config = loadConfig({ ECHELON_DB_PATH: ":memory:", ...env }, "test");
   const clock = { now: Date.parse("2026-11-20T12:00:00.000Z") };
-  const services = createServices(config, openDatabase(config.dbPath), {
+  const services = await createServices(config, openDatabase(config.dbPath), {
     log,
     now: () => clock.now,
   });

@@ -3,7 +3,8 @@
 // navigation entry; public mode renders the same page without any form that writes.
 import assert from "node:assert/strict";
 import { adminApp, adminHtml, type AdminTestApp } from "./_admin.ts";
-import { insertPerfMetrics, type PerfMetricInsert } from "../lib/db/perf.ts";
+import { insertPerfMetrics } from "../lib/db/perf.ts";
+import type { PerfMetricInsert } from "../lib/store/perf.ts";
 
 function seed(app: AdminTestApp): void {
   const rows: PerfMetricInsert[] = [];

@@ -4,10 +4,12 @@
 // after ECHELON_PERF_RETENTION_DAYS and revoked API keys 30 days after their revocation (and stay
 // refused); the run is logged once a day in maintenance_log.
 import assert from "node:assert/strict";
-import { addCrawlerTraffic, type CrawlDelta } from "../lib/db/crawlers.ts";
+import { addCrawlerTraffic } from "../lib/db/crawlers.ts";
+import type { CrawlDelta } from "../lib/store/crawlers.ts";
 import { addBotTraffic, insertEvents, insertViews } from "../lib/db/collect.ts";
 import { rollupState } from "../lib/db/rollups.ts";
 import { runRetention } from "../lib/stats/mod.ts";
+import { finalRollups } from "../lib/stats/rollup.ts";
 import { REVOKED_KEY_RETENTION_DAYS } from "../lib/auth/api_keys.ts";
 import { createTestApp, type TestApp } from "./_helpers.ts";
 import { AUTH, event, getJson, SECRET, SITE, view } from "./_stats_fixture.ts";
@@ -23,6 +25,8 @@ const CRAWL: CrawlDelta = {
   errors: 0,
 };
 const count = (t: TestApp, sql: string) => t.services.db.get<{ n: number }>(sql)!.n;
+/** The retention job's context, as lib/services.ts builds it. */
+const retention = (t: TestApp) => ({ ...t.services, rollups: finalRollups(t.services) });
 
 async function retentionApp(): Promise<TestApp> {
   // Clean rows kept 30 days (cut-off 2026-10-21), bot-scored rows 7 days (cut-off 2026-11-13).
@@ -92,7 +96,7 @@ Deno.test("retention: purges in batches, rolls each day up first, keeps rollups,
     () => seen.add(count(t, "SELECT COUNT(*) AS n FROM visitor_views")),
     0,
   );
-  const result = await runRetention(t.services, { batchSize: 5 });
+  const result = await runRetention(retention(t), { batchSize: 5 });
   clearInterval(sampler);
   assert.ok(result);
   assert.deepEqual(
@@ -145,15 +149,15 @@ Deno.test("retention: purges in batches, rolls each day up first, keeps rollups,
   assert.ok((log.rollup_rows as number) > 0);
 
   // Once a day: a second run the same day does nothing unless forced.
-  assert.equal(await runRetention(t.services), null);
-  const forced = await runRetention(t.services, { force: true });
+  assert.equal(await runRetention(retention(t)), null);
+  const forced = await runRetention(retention(t), { force: true });
   assert.deepEqual([forced!.views, forced!.events, forced!.rolledUp], [0, 0, []]);
 });
 
 Deno.test("retention: a failing run is logged as failed", async () => {
   const t = await retentionApp();
   t.services.db.exec("DROP TABLE bot_traffic");
-  await assert.rejects(() => runRetention(t.services, { batchSize: 1000 }), /bot_traffic/);
+  await assert.rejects(() => runRetention(retention(t), { batchSize: 1000 }), /bot_traffic/);
   const log = t.services.db.get<{ status: string; error: string }>(
     "SELECT status, error FROM maintenance_log WHERE date = '2026-11-20'",
   )!;
@@ -186,7 +190,7 @@ Deno.test("retention: perf metrics past ECHELON_PERF_RETENTION_DAYS go, newer on
   });
   assert.equal(res.status, 201, await res.text());
 
-  const result = await runRetention(t.services, { batchSize: 1 });
+  const result = await runRetention(retention(t), { batchSize: 1 });
   assert.equal(result?.perfMetrics, 2);
   assert.deepEqual(
     t.services.db.all<{ recorded_at: string }>(
@@ -230,7 +234,7 @@ Deno.test("retention: revoked API keys go 30 days after revocation and stay refu
   await revokeAt(old.id, now - (REVOKED_KEY_RETENTION_DAYS + 1) * day);
   await revokeAt(recent.id, now - (REVOKED_KEY_RETENTION_DAYS - 1) * day);
 
-  const result = await runRetention(t.services);
+  const result = await runRetention(retention(t));
   assert.equal(result?.apiKeys, 1);
   assert.deepEqual(
     t.services.db.all<{ name: string }>("SELECT name FROM api_keys ORDER BY id").map((r) => r.name),

@@ -2,7 +2,8 @@
 // each method answers and what it leaves stored, read back through the interface. A new engine
 // (PostgreSQL, ClickHouse) is added to ENGINES and must pass the same cases unchanged. Rows the
 // interface cannot write yet (views and events: batch writes, sites registered by their hits) are
-// seeded by each engine's own `seed`, below the interface.
+// seeded by each engine's own `seed`, below the interface, which also reads back the crawler
+// counts (their one read is the crawler report, an analytics read of lib/reads/).
 import assert from "node:assert/strict";
 import {
   EVENT_COLUMNS,
@@ -14,9 +15,12 @@ import {
 import { openDatabase } from "../lib/db/mod.ts";
 import { registerSites } from "../lib/db/sites.ts";
 import type { CampaignRecord } from "../lib/store/campaigns.ts";
+import type { CrawlDelta } from "../lib/store/crawlers.ts";
 import { createSqliteAppData } from "../lib/store/sqlite/mod.ts";
 import type { AdminSessionRecord } from "../lib/store/admin_sessions.ts";
 import type { ExperimentDefinitionRecord } from "../lib/store/experiments.ts";
+import type { RawExportQuery } from "../lib/store/exports.ts";
+import type { PerfMetricInsert } from "../lib/store/perf.ts";
 import type { AppDataStore } from "../lib/store/types.ts";
 
 interface SeedRow {
@@ -24,6 +28,21 @@ interface SeedRow {
   created_at: string;
   visitor_id?: string;
   bot_score?: number;
+  /** The stored breakdown's text (any text: a hand-edited row may hold anything). */
+  bot_score_detail?: string | null;
+  path?: string;
+  /** Events only. */
+  event_name?: string;
+}
+
+interface CrawlerCountRow {
+  date: string;
+  site_id: string;
+  crawler: string;
+  path: string;
+  verification: string;
+  hits: number;
+  errors: number;
 }
 
 /** Writes the interface has no method for yet, done below it by each engine. */
@@ -32,6 +51,10 @@ interface Seed {
   events(rows: SeedRow[]): void;
   /** A site registered by its first hit (source "auto"). */
   siteFromHit(siteId: string, at: string): void;
+  /** The stored crawler counts, by date, crawler, path and verification. */
+  crawlerCounts(): CrawlerCountRow[];
+  /** Known-bot hits as the collectors count them, one row per (day, site, bot, path). */
+  knownBotHits(rows: { date: string; site_id: string; bot_name: string; path: string }[]): void;
 }
 
 interface Engine {
@@ -70,6 +93,17 @@ const ENGINES: Engine[] = [{
           maxSites: 100,
           perHour: 100,
         }, Date.parse(at)),
+      knownBotHits: (rows) => {
+        const stmt = db.statement(
+          "INSERT INTO bot_traffic (date, site_id, bot_name, path, hits) VALUES (?, ?, ?, ?, 1)",
+        );
+        for (const row of rows) stmt.run(row.date, row.site_id, row.bot_name, row.path);
+      },
+      crawlerCounts: () =>
+        db.all<CrawlerCountRow>(
+          `SELECT date, site_id, crawler, path, verification, hits, errors FROM crawler_traffic
+           ORDER BY date, crawler, path, verification`,
+        ).map((row) => ({ ...row })),
     };
     return { store: createSqliteAppData(db), seed, close: () => db.close() };
   },
@@ -468,4 +502,440 @@ contract("campaigns: changed and removed by id, the answer is what is stored", a
     { kind: "created", campaign: campaign() },
     "its value and id are free again",
   );
+});
+
+contract(
+  "bots: an exclusion is added once with its label, listed, and removed once",
+  async (s, seed) => {
+    seed.views([
+      { site_id: "shop", created_at: at(1), visitor_id: "v1", bot_score: 10 },
+      { site_id: "shop", created_at: at(2), visitor_id: "v1", bot_score: 80 },
+      { site_id: "shop", created_at: at(2), visitor_id: "v2", bot_score: 90 },
+    ]);
+    assert.equal(await s.bots.exclude("v1", "scraper", at(3)), true);
+    assert.equal(await s.bots.exclude("v1", "renamed", at(4)), false, "already excluded");
+    assert.equal(await s.bots.exclude("ghost", null, at(5)), true, "a visitor without rows");
+    assert.deepEqual(await s.bots.excluded(10), [
+      { visitor_id: "ghost", label: null, created_at: at(5), pageviews: 0, max_bot_score: null },
+      { visitor_id: "v1", label: "scraper", created_at: at(3), pageviews: 2, max_bot_score: 80 },
+    ], "newest first, the first label kept, with the visitor's stored views");
+    assert.deepEqual((await s.bots.excluded(1)).map((x) => x.visitor_id), ["ghost"], "bounded");
+    assert.deepEqual(
+      (await s.bots.history("v1", 10)).exclusion,
+      { visitor_id: "v1", label: "scraper", created_at: at(3) },
+    );
+    assert.equal((await s.bots.history("v2", 10)).exclusion, null);
+
+    assert.equal(await s.bots.include("v1"), true);
+    assert.equal(await s.bots.include("v1"), false, "removed once");
+    assert.equal((await s.bots.history("v1", 10)).exclusion, null);
+    assert.deepEqual((await s.bots.excluded(10)).map((x) => x.visitor_id), ["ghost"]);
+    assert.equal((await s.bots.history("v1", 10)).views.length, 2, "the views stay stored");
+  },
+);
+
+contract(
+  "bots: a visitor's history newest first and bounded, each row's score breakdown parsed",
+  async (s, seed) => {
+    seed.views([
+      { site_id: "shop", created_at: at(1), visitor_id: "v1", path: "/a", bot_score_detail: null },
+      {
+        site_id: "shop",
+        created_at: at(3),
+        visitor_id: "v1",
+        path: "/c",
+        bot_score: 45,
+        bot_score_detail: '{"ua_headless":40,"correlated":{"penalty":5}}',
+      },
+      { site_id: "blog", created_at: at(2), visitor_id: "v1", path: "/b", bot_score_detail: "[1]" },
+      { site_id: "shop", created_at: at(4), visitor_id: "v2", path: "/other" },
+    ]);
+    seed.events([
+      { site_id: "shop", created_at: at(2), visitor_id: "v1", bot_score_detail: "not json" },
+      {
+        site_id: "shop",
+        created_at: at(3),
+        visitor_id: "v1",
+        bot_score: 20,
+        bot_score_detail: '{"pow_result":"valid"}',
+      },
+    ]);
+    const history = await s.bots.history("v1", 2);
+    assert.deepEqual(history.views.map((v) => [v.path, v.site_id, v.bot_score_detail]), [
+      ["/c", "shop", { ua_headless: 40, correlated: { penalty: 5 } }],
+      ["/b", "blog", null],
+    ], "the latest 2, newest first; a stored breakdown that is no JSON object reads as null");
+    assert.deepEqual(history.events.map((e) => [e.created_at, e.bot_score_detail]), [
+      [at(3), { pow_result: "valid" }],
+      [at(2), null],
+    ]);
+    assert.equal((await s.bots.history("v1", 100)).views.length, 3);
+    assert.deepEqual(await s.bots.history("nobody", 10), {
+      exclusion: null,
+      views: [],
+      events: [],
+    });
+
+    const [view] = history.views;
+    assert.deepEqual(await s.bots.score("view", view.id), {
+      score: 45,
+      detail: { ua_headless: 40, correlated: { penalty: 5 } },
+    });
+    const [event] = history.events;
+    assert.deepEqual(await s.bots.score("event", event.id), {
+      score: 20,
+      detail: { pow_result: "valid" },
+    });
+    assert.equal(await s.bots.score("view", 1_000_000), null);
+    assert.equal(await s.bots.score("event", 1_000_000), null);
+  },
+);
+
+const crawl = (overrides: Partial<CrawlDelta> = {}): CrawlDelta => ({
+  date: "2026-12-01",
+  siteId: "shop",
+  crawler: "GPTBot",
+  path: "/guide",
+  verification: "verified",
+  hits: 1,
+  errors: 0,
+  ...overrides,
+});
+
+/** The stored row of a delta: `counted({ hits: 3 })` is the row crawl() adds, with 3 hits. */
+const counted = (overrides: Partial<CrawlDelta> = {}): CrawlerCountRow => {
+  const { date, siteId: site_id, crawler, path, verification, hits, errors } = crawl(overrides);
+  return { date, site_id, crawler, path, verification, hits, errors };
+};
+
+contract(
+  "crawlers: hits added to their day's counts; past the daily rows, new paths go to (other)",
+  async (s, seed) => {
+    await s.crawlers.add([crawl(), crawl({ hits: 2, errors: 1 })], {});
+    await s.crawlers.add([crawl({ verification: "unverified" })], {});
+    assert.deepEqual(seed.crawlerCounts(), [
+      counted({ verification: "unverified" }),
+      counted({ hits: 3, errors: 1 }),
+    ]);
+    await s.crawlers.add([
+      crawl({ path: "/new-1" }),
+      crawl({ path: "/new-2", hits: 4 }),
+      crawl({ hits: 5 }),
+      crawl({ date: "2026-12-02", path: "/next-day" }),
+    ], { maxDailyRows: 3 });
+    assert.deepEqual(seed.crawlerCounts(), [
+      counted({ path: "(other)", hits: 4 }),
+      counted({ verification: "unverified" }),
+      counted({ hits: 8, errors: 1 }),
+      counted({ path: "/new-1" }),
+      counted({ date: "2026-12-02", path: "/next-day" }),
+    ], "the third row of the day is its last; existing rows still count; each day has its own");
+  },
+);
+
+contract("crawlers: an import's batch and its progress are stored together", async (s, seed) => {
+  assert.equal(await s.crawlers.importProgress("log-1"), null);
+  const progress = { sourceKey: "log-1", siteId: "shop", bytes: 120, lines: 2 };
+  await s.crawlers.saveImportBatch([crawl()], progress, at(1), {});
+  assert.deepEqual(await s.crawlers.importProgress("log-1"), progress);
+  await s.crawlers.saveImportBatch(
+    [crawl({ hits: 2 })],
+    { ...progress, bytes: 300, lines: 5 },
+    at(2),
+    {},
+  );
+  assert.deepEqual(await s.crawlers.importProgress("log-1"), { ...progress, bytes: 300, lines: 5 });
+  assert.deepEqual(seed.crawlerCounts(), [counted({ hits: 3 })]);
+  assert.equal(await s.crawlers.importProgress("log-2"), null, "each log has its own");
+});
+
+const metric = (n: number, overrides: Partial<PerfMetricInsert> = {}): PerfMetricInsert => ({
+  category: "build",
+  metric: "bundle",
+  value: n,
+  unit: "bytes",
+  commit_hash: `c${n}`,
+  branch: "main",
+  metadata: null,
+  recorded_at: at(n),
+  ...overrides,
+});
+
+contract(
+  "perf: a batch stored together, listed newest first by filter, metadata as posted",
+  async (s) => {
+    assert.equal(await s.perf.add([]), 0);
+    assert.equal(
+      await s.perf.add([
+        metric(1, { metadata: '{"runner":"ci-1"}' }),
+        metric(2, { metric: "startup", unit: "ms", metadata: "[1,2]" }),
+        metric(2, { branch: null, metadata: "{cut" }),
+        metric(3, { category: "db", branch: "dev" }),
+      ]),
+      4,
+    );
+    const all = await s.perf.list({}, 10);
+    assert.deepEqual(all.map((m) => [m.category, m.metric, m.branch, m.recorded_at]), [
+      ["db", "bundle", "dev", at(3)],
+      ["build", "bundle", null, at(2)],
+      ["build", "startup", "main", at(2)],
+      ["build", "bundle", "main", at(1)],
+    ], "newest first; rows of one instant in the reverse of their posted order");
+    assert.deepEqual(all.map((m) => m.metadata), [
+      null,
+      { text: "{cut" },
+      { value: [1, 2] },
+      { runner: "ci-1" },
+    ], "an object back as posted; other JSON as {value}; text that is no JSON as {text}");
+    const { id, ...first } = all[3];
+    assert.equal(typeof id, "number");
+    assert.deepEqual(first, { ...metric(1), metadata: { runner: "ci-1" } });
+    assert.equal((await s.perf.list({}, 2)).length, 2, "bounded");
+    assert.deepEqual(
+      (await s.perf.list({ category: "build", metric: "bundle", branch: "main" }, 10))
+        .map((m) => m.value),
+      [1],
+    );
+    assert.deepEqual(
+      (await s.perf.list({ from: at(2), to: at(3) }, 10)).map((m) => m.recorded_at),
+      [at(2), at(2)],
+      "from inclusive, to exclusive",
+    );
+  },
+);
+
+contract(
+  "perf: the last values of each series, oldest first; series bounded; facets",
+  async (s) => {
+    await s.perf.add([
+      ...[1, 2, 3, 4].map((n) => metric(n)),
+      metric(5, { branch: "dev" }),
+      metric(6, { unit: "kB" }),
+      metric(7, { category: "db", metric: "query", unit: "ms", branch: null }),
+    ]);
+    const found = await s.perf.series({}, 2, 10);
+    assert.equal(found.truncated, false);
+    assert.deepEqual(
+      found.series.map((x) => [
+        x.category,
+        x.metric,
+        x.branch,
+        x.unit,
+        x.points.map((p) => p.value),
+      ]),
+      [
+        ["build", "bundle", "dev", "bytes", [5]],
+        ["build", "bundle", "main", "bytes", [3, 4]],
+        ["build", "bundle", "main", "kB", [6]],
+        ["db", "query", null, "ms", [7]],
+      ],
+      "each branch and unit its own series, by category, metric, branch and unit",
+    );
+    assert.deepEqual(found.series[1].points[1], {
+      value: 4,
+      recorded_at: at(4),
+      commit_hash: "c4",
+    });
+    const one = await s.perf.series({ branch: "main", category: "build" }, 10, 10);
+    assert.deepEqual(one.series.map((x) => x.points.length), [4, 1]);
+    const bounded = await s.perf.series({}, 2, 2);
+    assert.equal(bounded.truncated, true);
+    assert.equal(bounded.series.length, 2);
+    assert.deepEqual(await s.perf.facets(), {
+      categories: ["build", "db"],
+      branches: ["dev", "main"],
+    });
+  },
+);
+
+contract("retention: a day's run is recorded started, then complete or failed", async (s) => {
+  const day = "2026-12-01";
+  assert.equal(await s.retention.run(day), null);
+  await s.retention.start(day, at(1));
+  const started = {
+    date: day,
+    status: "started",
+    startedAt: at(1),
+    completedAt: null,
+    counts: null,
+    error: null,
+  };
+  assert.deepEqual(await s.retention.run(day), started);
+  const counts = {
+    rollupRows: 7,
+    views: 6,
+    events: 5,
+    botTraffic: 4,
+    rollups: 3,
+    perfMetrics: 2,
+    apiKeys: 1,
+  };
+  await s.retention.finish(day, at(2), counts);
+  assert.deepEqual(await s.retention.run(day), {
+    ...started,
+    status: "complete",
+    completedAt: at(2),
+    counts,
+  });
+  await s.retention.start(day, at(3));
+  assert.deepEqual(
+    await s.retention.run(day),
+    { ...started, startedAt: at(3) },
+    "a new attempt",
+  );
+  await s.retention.fail(day, at(4), "disk full ".repeat(200));
+  const failed = await s.retention.run(day);
+  assert.equal(failed?.status, "failed");
+  assert.equal(failed?.completedAt, at(4));
+  assert.equal(failed?.error?.length, 1000, "the error is kept, bounded");
+  assert.ok(failed?.error?.startsWith("disk full disk full"));
+  assert.equal(await s.retention.run("2026-12-02"), null, "each day has its own");
+});
+
+contract(
+  "retention: expired rows go in bounded batches, clean and bot-scored by their own cutoffs",
+  async (s, seed) => {
+    const rows = (visitor: string, hour: number, score: number) => ({
+      site_id: "shop",
+      visitor_id: visitor,
+      created_at: at(hour),
+      bot_score: score,
+    });
+    // Clean rows before 03:00 are past retention, bot-scored rows before 08:00.
+    const cut = { cleanBefore: at(3), botBefore: at(8) };
+    const seeded = [
+      rows("clean-old", 1, 0),
+      rows("clean-kept", 5, 0),
+      rows("bot-old", 5, 80),
+      rows("bot-old", 2, 80),
+      rows("bot-kept", 9, 80),
+    ];
+    seed.views(seeded);
+    seed.events(seeded);
+    const drain = async (purge: () => Promise<number>) => {
+      const batches = [];
+      for (let n = -1; n !== 0;) batches.push(n = await purge());
+      return batches;
+    };
+    assert.deepEqual(await drain(() => s.retention.purgeViews(cut, 2)), [2, 1, 0]);
+    assert.deepEqual(await drain(() => s.retention.purgeEvents(cut, 2)), [2, 1, 0]);
+    assert.deepEqual(await s.sites.dataCounts("shop"), { views: 2, events: 2 });
+    for (const visitor of ["clean-kept", "bot-kept"]) {
+      const history = await s.bots.history(visitor, 10);
+      assert.equal(history.views.length, 1, visitor);
+      assert.equal(history.events.length, 1, visitor);
+    }
+    assert.deepEqual((await s.bots.history("bot-old", 10)).views, []);
+    assert.deepEqual((await s.bots.history("clean-old", 10)).events, []);
+    await s.retention.optimize();
+  },
+);
+
+contract(
+  "retention: bot and crawler counters by day, perf metrics by instant, each in batches",
+  async (s, seed) => {
+    seed.knownBotHits(["2026-11-29", "2026-11-30", "2026-12-01"].map((date) => ({
+      date,
+      site_id: "shop",
+      bot_name: "Googlebot",
+      path: "/",
+    })));
+    assert.equal(await s.retention.purgeKnownBots("2026-12-01", 1), 1);
+    assert.equal(await s.retention.purgeKnownBots("2026-12-01", 1), 1);
+    assert.equal(await s.retention.purgeKnownBots("2026-12-01", 1), 0, "the day kept");
+
+    await s.crawlers.add([
+      crawl({ date: "2026-11-30" }),
+      crawl({ date: "2026-11-30", crawler: "ClaudeBot" }),
+      crawl(),
+    ], {});
+    assert.equal(await s.crawlers.purge("2026-12-01", 10), 2);
+    assert.deepEqual(seed.crawlerCounts(), [counted()]);
+
+    await s.perf.add([1, 2, 3].map((n) => metric(n)));
+    assert.equal(await s.perf.purge(at(3), 1), 1);
+    assert.equal(await s.perf.purge(at(3), 5), 1);
+    assert.deepEqual((await s.perf.list({}, 10)).map((m) => m.recorded_at), [at(3)]);
+  },
+);
+
+contract(
+  "exports: the rows stored when the export began, oldest first in batches, as the file's cells",
+  async (s, seed) => {
+    seed.views([
+      { site_id: "shop", created_at: at(3), visitor_id: "v1", path: "/c" },
+      { site_id: "shop", created_at: at(1), visitor_id: "v1", path: "/a" },
+      { site_id: "shop", created_at: at(2), visitor_id: "bot", path: "/b", bot_score: 90 },
+      { site_id: "blog", created_at: at(2), visitor_id: "v2", path: "/other-site" },
+      { site_id: "shop", created_at: at(9), visitor_id: "v1", path: "/after-the-period" },
+    ]);
+    await s.bots.exclude("v1", null, at(4));
+    const period: RawExportQuery = { siteId: "shop", since: at(1), until: at(5), bots: "all" };
+    const views = await s.exports.raw("views", period, 2);
+    assert.deepEqual(views.columns, ["id", ...VIEW_COLUMNS, "is_excluded"]);
+    seed.views([{ site_id: "shop", created_at: at(2), visitor_id: "late", path: "/late" }]);
+    const cell = (row: unknown[], column: string) => row[views.columns.indexOf(column)];
+    const batches = [];
+    for (let batch; (batch = await views.next()) !== null;) {
+      batches.push(batch.map((row) => [cell(row, "path"), cell(row, "is_excluded")]));
+    }
+    assert.deepEqual(batches, [[["/a", 1], ["/b", 0]], [["/c", 1]]], "the late row is left out");
+    assert.equal(await views.next(), null, "complete");
+
+    const rows = async (kind: "views" | "events", query: Partial<RawExportQuery>) => {
+      const found = await s.exports.raw(kind, { ...period, ...query });
+      const path = found.columns.indexOf("path");
+      return (await found.next())?.map((row) => row[path]) ?? [];
+    };
+    assert.deepEqual(await rows("views", { bots: "humans" }), ["/late"], "excluded and bots out");
+    assert.deepEqual(await rows("views", { bots: "bots" }), ["/a", "/b", "/c"]);
+    assert.deepEqual(await rows("views", { siteId: null }), [
+      "/a",
+      "/b",
+      "/other-site",
+      "/late",
+      "/c",
+    ]);
+
+    seed.events([
+      { site_id: "shop", created_at: at(1), path: "/signup", event_name: "signup" },
+      { site_id: "shop", created_at: at(2), path: "/buy", event_name: "purchase" },
+    ]);
+    const events = await s.exports.raw("events", period);
+    assert.deepEqual(events.columns, ["id", ...EVENT_COLUMNS, "is_excluded"]);
+    assert.deepEqual(await rows("events", { eventName: "purchase" }), ["/buy"]);
+    assert.deepEqual(await rows("events", { eventType: "pageleave" }), []);
+    assert.deepEqual(await rows("events", { since: at(6) }), []);
+  },
+);
+
+contract("visitors: a visitor's totals over every site and all time", async (s, seed) => {
+  assert.deepEqual(await s.visitors.totals("nobody"), {
+    views: 0,
+    events: 0,
+    first_seen: null,
+    last_seen: null,
+    max_score: null,
+    interaction_ms: 0,
+    sites: null,
+    devices: null,
+    pow_verdicts: [],
+  });
+  seed.views([
+    { site_id: "shop", created_at: at(2), visitor_id: "v1", bot_score: 30 },
+    { site_id: "blog", created_at: at(3), visitor_id: "v1", bot_score: 10 },
+    { site_id: "shop", created_at: at(4), visitor_id: "v2", bot_score: 99 },
+  ]);
+  seed.events([
+    { site_id: "shop", created_at: at(1), visitor_id: "v1", bot_score: 60 },
+    { site_id: "shop", created_at: at(5), visitor_id: "v1" },
+  ]);
+  const totals = await s.visitors.totals("v1");
+  assert.deepEqual(
+    [totals.views, totals.events, totals.first_seen, totals.last_seen, totals.max_score],
+    [2, 2, at(1), at(5), 60],
+    "views and events together: the earliest, the latest, the highest score",
+  );
+  assert.deepEqual(totals.sites?.split(",").sort(), ["blog", "shop"]);
+  assert.deepEqual(totals.pow_verdicts, [{ verdict: "none", views: 2 }]);
 });

@@ -2,9 +2,9 @@
 // base64url JSON. `?after=` asks for the rows that follow that row in display order (next page),
 // `?before=` for the rows that precede it (previous page). A cursor that does not decode to the
 // expected shape is ignored (first page), never an error.
-import type { PageRequest } from "../db/keyset.ts";
+import type { CursorValue, PageRequest } from "../store/pages.ts";
 
-export type CursorValue = string | number;
+export type { CursorValue };
 export type CursorShape = readonly ("string" | "number")[];
 
 const MAX_CURSOR_LENGTH = 600;

@@ -5,7 +5,7 @@
 import type { SiteChoices } from "../store/sites.ts";
 import type { Reader } from "../reads/mod.ts";
 import { type Overview, type OverviewQuery, readOverview } from "../stats/mod.ts";
-import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
+import { BOT_SCORE_THRESHOLD } from "../bots/thresholds.ts";
 import type { DashboardFilters } from "./filters.ts";
 import { formatDuration, formatNumber } from "./format.ts";
 import type { AdminSelection, Period } from "./period.ts";

@@ -1,6 +1,6 @@
 // Filter parameters of the admin lists (and the dashboard's, below), parsed leniently: a value that does not fit is treated as
 // "no filter" (the form shows it cleared), so a hand-edited URL renders a page instead of a 500.
-import type { BotFilter } from "../db/admin_views.ts";
+import type { BotFilter } from "../bots/thresholds.ts";
 import type { SegmentRecord } from "../store/segments.ts";
 import { HttpError } from "../http_error.ts";
 import { dimensionFor } from "../query/dimensions.ts";

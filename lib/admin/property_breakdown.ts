@@ -2,8 +2,8 @@
 // from the stored events of the site and period), see each value with its events, the visitors
 // who sent them and its share of the events. Figures come from the query engine (the heavy read
 // "query": `event:props:<key>` filtered on `event:name`); the page's bot choice is the engine's.
-import type { BotFilter } from "../db/admin_views.ts";
-import type { EventCount } from "../db/admin_events.ts";
+import type { BotFilter } from "../bots/thresholds.ts";
+import type { EventCount } from "../store/lists.ts";
 import { PROP_KEY_PATTERN } from "../query/dimensions.ts";
 import { type BotMode, MAX_LIMIT, type Query, resolveQuery } from "../query/model.ts";
 import type { Reader } from "../reads/mod.ts";

@@ -1,7 +1,7 @@
 // The dashboard's trend: one point per local day from the overview, or — for Today, Yesterday
 // and any period of at most two days — one point per local hour of the site's zone, counted by
 // the query engine's `time:hour` dimension (lib/query/), with the previous period by position.
-import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
+import { BOT_SCORE_THRESHOLD } from "../bots/thresholds.ts";
 import type { Query } from "../query/model.ts";
 import type { QueryResult } from "../query/run.ts";
 import { addLocalDays } from "../query/time_zone.ts";

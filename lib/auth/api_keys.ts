@@ -15,7 +15,6 @@ import { READ_ONLY_POSTS } from "../api/operations/query.ts";
 import { isUnsafeMethod } from "./csrf.ts";
 
 export type { ApiKeyScope } from "../store/api_keys.ts";
-export { purgeRevokedApiKeys, REVOKED_KEY_RETENTION_DAYS } from "./api_key_purge.ts";
 
 export const API_KEY_SCOPES: readonly ApiKeyScope[] = ["read", "write"];
 /** `ek_r_` or `ek_w_`, then 32 random bytes as unpadded base64url (43 characters). */
@@ -28,6 +27,11 @@ export const KEY_TOUCH_INTERVAL_MS = 60_000;
 export const MAX_KEY_NAME_LENGTH = 64;
 /** Live (unrevoked) keys at once: a bound on the table, far above any real use. */
 export const MAX_LIVE_KEYS = 100;
+/**
+ * Days a revoked key stays listed (to see what was revoked, and when) before the retention job
+ * deletes it (lib/stats/retention.ts); its text then matches no row, refused like any unknown key.
+ */
+export const REVOKED_KEY_RETENTION_DAYS = 30;
 /** Paths a key may never use, whatever its scope: key management itself. */
 const KEY_MANAGEMENT_PATH = /^\/api\/keys(\/|$)/;
 

@@ -2,7 +2,7 @@
 // signal of the registry (lib/bots/signals.ts) adds its points; the total is capped at 100 and
 // stored with the per-signal breakdown and the main reason, so the admin can see why a hit was not
 // counted. Pure functions of the hit's facts: no I/O, no clock.
-import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
+import { BOT_SCORE_THRESHOLD } from "./thresholds.ts";
 import { type Interaction, INTERACTION_KINDS } from "../ingest/hit.ts";
 import { powPoints, type PowVerdict } from "../pow/mod.ts";
 import { signalInfo, SIGNALS } from "./signals.ts";

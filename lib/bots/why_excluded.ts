@@ -1,8 +1,8 @@
 // The "why excluded" view (issue 14 item 5): hits not counted by their stored main reason, each
 // with the registry's label, explanation and group, for the Bots page and the bots API.
-import type { GroupCount, ReasonCount } from "../db/bots.ts";
+import type { GroupCount, ReasonCount } from "../store/bots.ts";
 import { SIGNAL_GROUPS, type SignalGroup, signalInfo } from "./signals.ts";
-import { UNVERIFIED_REASON } from "../db/columns.ts";
+import { UNVERIFIED_REASON } from "./thresholds.ts";
 
 export interface ExplainedReason extends ReasonCount {
   label: string;

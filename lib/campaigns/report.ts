@@ -1,22 +1,20 @@
 // Campaign reports as the API and the admin pages show them: the list with each campaign's
 // traffic, one campaign's detail (breakdowns, landing pages, events, a zero-filled daily trend)
-// and the campaign → event correlation of a site. Rates are percentages with one decimal.
-import {
-  type BreakdownRow,
-  campaignEventCorrelation,
-  type CampaignEventRow,
-  campaignEvents,
-  campaignTotals,
-  campaignTraffic,
-  type DailyRow,
-  type EventCount,
-  listCampaigns,
-  type TimeRange,
-  type TrafficTotals,
-} from "../db/campaigns.ts";
-import type { Database } from "../db/mod.ts";
-import type { CampaignFilter, CampaignRecord } from "../store/campaigns.ts";
-import { addDays } from "../db/rollups.ts";
+// and the campaign → event correlation of a site. Rates are percentages with one decimal. Each is
+// made from the rows its read fetches (lib/reads/registry.ts; the rows: lib/store/campaigns.ts).
+import { addDays } from "../days.ts";
+import type {
+  BreakdownRow,
+  CampaignEventCount,
+  CampaignEventRow,
+  CampaignEventsRows,
+  CampaignRecord,
+  CampaignReportRows,
+  CampaignSummaryRows,
+  DailyRow,
+  TimeRange,
+  TrafficTotals,
+} from "../store/campaigns.ts";
 
 /** Whole UTC days [from, to] and the matching instants [since, until). */
 export interface ReportRange extends TimeRange {
@@ -55,27 +53,20 @@ function withRates(totals: TrafficTotals): TrafficFigures {
 
 export type CampaignSummary = CampaignRecord & TrafficFigures;
 
-/** Registered campaigns (filtered by site and status) with their clean traffic in the range. */
-export function campaignSummaries(
-  db: Database,
-  range: ReportRange,
-  filter: CampaignFilter = {},
-): CampaignSummary[] {
-  const totals = campaignTotals(db, range, filter);
-  return listCampaigns(db, filter).map((c) => ({
+/** Registered campaigns (as the rows were read: by site and status) with their clean traffic. */
+export function campaignSummaries(rows: CampaignSummaryRows): CampaignSummary[] {
+  return rows.campaigns.map((c) => ({
     ...c,
-    ...withRates(totals.get(c.id) ?? NO_TRAFFIC),
+    ...withRates(rows.totals.get(c.id) ?? NO_TRAFFIC),
   }));
 }
 
-/** One campaign's figures for the range (the list's columns, for its detail API). */
+/** One campaign's figures (the list's columns, for its detail API) from its site's totals. */
 export function campaignSummary(
-  db: Database,
   campaign: CampaignRecord,
-  range: ReportRange,
+  totals: CampaignSummaryRows["totals"],
 ): CampaignSummary {
-  const totals = campaignTotals(db, range, { siteId: campaign.site_id }).get(campaign.id);
-  return { ...campaign, ...withRates(totals ?? NO_TRAFFIC) };
+  return { ...campaign, ...withRates(totals.get(campaign.id) ?? NO_TRAFFIC) };
 }
 
 /** One entry per day of the range, days without views included as zeros. */
@@ -111,17 +102,15 @@ export interface CampaignReport extends TrafficFigures {
   topPaths: { path: string; views: number; visitors: number }[];
   landingPages: { path: string; sessions: number; bounces: number; bounce_rate: number }[];
   dailyTrend: DailyRow[];
-  eventsByType: (EventCount & { event_type: string })[];
-  eventsByName: (EventCount & { event_name: string })[];
+  eventsByType: (CampaignEventCount & { event_type: string })[];
+  eventsByName: (CampaignEventCount & { event_name: string })[];
 }
 
 export function campaignReport(
-  db: Database,
   campaign: CampaignRecord,
   range: ReportRange,
+  { traffic, events }: CampaignReportRows,
 ): CampaignReport {
-  const traffic = campaignTraffic(db, campaign, range);
-  const events = campaignEvents(db, campaign, range);
   return {
     campaign_id: campaign.id,
     campaign,
@@ -156,17 +145,9 @@ export interface CampaignEventsEntry extends CampaignEventRow {
 }
 
 /** Campaign → event correlation for a site (utm_campaign null = organic traffic). */
-export function campaignEventsReport(
-  db: Database,
-  siteId: string,
-  range: ReportRange,
-  options: { eventType?: string | null } = {},
-): CampaignEventsEntry[] {
-  const registered = new Map(
-    listCampaigns(db, { siteId }).map((c) => [c.utm_campaign, c] as const),
-  );
-  const rows = campaignEventCorrelation(db, siteId, range, { eventType: options.eventType });
-  return rows.map((row) => {
+export function campaignEventsReport(rows: CampaignEventsRows): CampaignEventsEntry[] {
+  const registered = new Map(rows.campaigns.map((c) => [c.utm_campaign, c] as const));
+  return rows.correlation.map((row) => {
     const campaign = row.utm_campaign === null ? undefined : registered.get(row.utm_campaign);
     return {
       campaign_id: campaign?.id ?? null,

@@ -1,21 +1,21 @@
 // Imports a web server access log: streams it line by line (gzip is detected by its magic
 // bytes), keeps only crawler and bot requests (a person's request in a log carries no proof and
-// no interaction, so it is never a view), and writes them in batches through lib/db/crawlers.ts.
+// no interaction, so it is never a view), and writes them in batches through the store
+// (lib/store/crawlers.ts).
 // Idempotent: a log is known by its site and first line, and each batch is committed together
 // with the byte offset reached, so importing the same file again (or once it has grown, or after
 // logrotate renamed or gzipped it) adds only the lines never imported before.
 import { hex } from "../anonymize/bytes.ts";
-import type { Database } from "../db/database.ts";
-import { importProgress, saveImportBatch } from "../db/crawlers.ts";
 import { parseAccessLogLine, type SkipReason as LineSkip } from "./access_log.ts";
 import type { CrawlerClassifier } from "./classify.ts";
 import { crawlPath } from "./path.ts";
 import { type CrawlerCounts, CrawlTally } from "./tally.ts";
+import type { CrawlerStore } from "../store/crawlers.ts";
 
 export type ImportSkip = LineSkip | "bad_path" | "too_old" | "in_future";
 
 export interface ImportOptions {
-  db: Database;
+  crawlers: Pick<CrawlerStore, "importProgress" | "saveImportBatch">;
   siteId: string;
   classify: CrawlerClassifier;
   now: () => number;
@@ -115,7 +115,7 @@ export async function importAccessLog(
   input: ReadableStream<Uint8Array>,
   options: ImportOptions,
 ): Promise<ImportSummary> {
-  const { db, siteId, classify } = options;
+  const { crawlers, siteId, classify } = options;
   const batchLines = options.batchLines ?? 20_000;
   const { stream, gzip } = await decompressed(input);
   const summary: ImportSummary = {
@@ -136,14 +136,13 @@ export async function importAccessLog(
   let bytes = 0;
   let pendingLines = 0;
 
-  const commit = () => {
+  const commit = async () => {
     if (key === null) return;
-    saveImportBatch(
-      db,
+    await crawlers.saveImportBatch(
       tally.deltas(),
       { sourceKey: key, siteId, bytes, lines: summary.lines },
       new Date(options.now()).toISOString(),
-      options.maxDailyRows,
+      { maxDailyRows: options.maxDailyRows },
     );
     tally.clear();
     pendingLines = 0;
@@ -152,7 +151,7 @@ export async function importAccessLog(
   for await (const raw of lines(stream)) {
     if (key === null) {
       key = await sourceKey(siteId, raw);
-      resumeAt = importProgress(db, key)?.bytes ?? 0;
+      resumeAt = (await crawlers.importProgress(key))?.bytes ?? 0;
     }
     bytes += raw.length;
     summary.lines++;
@@ -177,9 +176,9 @@ export async function importAccessLog(
       else if (path === null) skip("bad_path");
       else tally.add({ siteId, path, at: entry.at, status: entry.status, verdict });
     }
-    if (pendingLines >= batchLines) commit();
+    if (pendingLines >= batchLines) await commit();
   }
-  if (pendingLines > 0) commit();
+  if (pendingLines > 0) await commit();
   summary.crawlerHits = tally.hits;
   summary.byCrawler = tally.byCrawler;
   return summary;

@@ -2,11 +2,10 @@
 // by the endpoint and the import, and storing a batch of hits (POST /api/crawl).
 import { createKnownBotMatcher, loadCrawlerFeed } from "../bots/known_bots.ts";
 import type { Config } from "../config.ts";
-import { addCrawlerTraffic } from "../db/crawlers.ts";
-import type { Database } from "../db/database.ts";
 import { HttpError } from "../http_error.ts";
 import { type CrawlerClassifier, createCrawlerClassifier } from "./classify.ts";
 import type { CrawlInput } from "./input.ts";
+import type { CrawlerStore } from "../store/crawlers.ts";
 import type { SiteStore } from "../store/sites.ts";
 import { type CrawlerRanges, loadCrawlerRanges } from "./ranges.ts";
 import { type CrawlerCounts, CrawlTally } from "./tally.ts";
@@ -62,13 +61,13 @@ export interface CrawlOutcome {
   by_crawler: CrawlerCounts;
 }
 
-/** Classifies and stores a validated batch in one transaction (its sites checked: requireSites). */
-export function recordCrawls(
-  db: Database,
+/** Classifies and stores a validated batch, all or nothing (its sites checked: requireSites). */
+export async function recordCrawls(
+  crawlers: Pick<CrawlerStore, "add">,
   service: CrawlerService,
   hits: readonly CrawlInput[],
   maxDailyRows?: number,
-): CrawlOutcome {
+): Promise<CrawlOutcome> {
   const tally = new CrawlTally();
   let ignored = 0;
   for (const hit of hits) {
@@ -76,6 +75,6 @@ export function recordCrawls(
     if (verdict === null) ignored++;
     else tally.add({ ...hit, verdict });
   }
-  addCrawlerTraffic(db, tally.deltas(), maxDailyRows);
+  await crawlers.add(tally.deltas(), { maxDailyRows });
   return { accepted: tally.hits, ignored, by_crawler: tally.byCrawler };
 }

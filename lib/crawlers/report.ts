@@ -1,21 +1,14 @@
 // The crawler report: server-side crawler hits per crawler, page and day, split by IP
 // verification, and next to each page the AI-assistant referrals it received ("crawled by
-// GPTBot, then visited from ChatGPT"). Read by GET /api/bots/crawlers, its CSV and the admin.
-import type { Database } from "../db/database.ts";
-import {
-  type AiReferral,
-  aiReferrals,
-  type CrawlCount,
-  crawledPages,
-  crawlerDays,
-  crawlerTotals,
-  type CrawlRange,
-} from "../db/crawlers.ts";
+// GPTBot, then visited from ChatGPT"). Read by GET /api/bots/crawlers, its CSV and the admin, as
+// the read `crawlerReport` (lib/reads/registry.ts) over the rows REPORT_LIMITS bounds.
+import type { AiReferral, CrawlCount, CrawlPageCount, CrawlReportRows } from "../store/crawlers.ts";
 import { type CrawlerCategory, crawlerCategory } from "./classify.ts";
 
 export const MAX_REPORT_PAGES = 200;
-/** Referral rows read: pages × assistants, the most-referred first. */
-const MAX_REFERRAL_ROWS = 2000;
+
+/** Rows the report is made from: its pages, and referral rows (pages × assistants). */
+export const REPORT_LIMITS = { pages: MAX_REPORT_PAGES, referrals: 2000 };
 
 export interface VerifiedCounts {
   hits: number;
@@ -82,7 +75,7 @@ const crawlerRow = (row: CrawlCount): CrawlerRow => ({
 });
 
 function pagesWithReferrals(
-  crawled: ReturnType<typeof crawledPages>,
+  crawled: readonly CrawlPageCount[],
   referrals: readonly AiReferral[],
 ): PageRow[] {
   const pages = new Map<string, PageRow>();
@@ -125,10 +118,11 @@ function pagesWithReferrals(
     .slice(0, MAX_REPORT_PAGES);
 }
 
-export function crawlerReport(db: Database, range: CrawlRange): CrawlerReport {
-  const crawlers = fold(crawlerTotals(db, range), (r) => r.crawler, crawlerRow).sort(byHits);
+/** The report made from its rows (read over REPORT_LIMITS). */
+export function crawlerReport(rows: CrawlReportRows): CrawlerReport {
+  const crawlers = fold(rows.totals, (r) => r.crawler, crawlerRow).sort(byHits);
   const days = fold(
-    crawlerDays(db, range),
+    rows.days,
     (r) => `${r.date}\u0000${r.crawler}`,
     (r) => ({ date: r.date, ...crawlerRow(r) }),
   );
@@ -138,10 +132,7 @@ export function crawlerReport(db: Database, range: CrawlRange): CrawlerReport {
       .filter((c) => c.unverified > 0)
       .map((c) => ({ crawler: c.crawler, category: c.category, hits: c.unverified }))
       .sort((a, b) => b.hits - a.hits),
-    pages: pagesWithReferrals(
-      crawledPages(db, range, MAX_REPORT_PAGES),
-      aiReferrals(db, range, MAX_REFERRAL_ROWS),
-    ),
+    pages: pagesWithReferrals(rows.pages, rows.referrals),
     by_day: days,
   };
 }

@@ -1,7 +1,7 @@
 // Crawler hits summed by (day, site, crawler, path, verification) before they are written, so
-// the endpoint and the log import store through the same code (lib/db/crawlers.ts) and a log of
+// the endpoint and the log import store through the same code (lib/store/crawlers.ts) and a log of
 // a million lines writes one row update per distinct key.
-import type { CrawlDelta } from "../db/crawlers.ts";
+import type { CrawlDelta } from "../store/crawlers.ts";
 import type { CrawlerVerdict } from "./classify.ts";
 
 export interface CrawlHit {

@@ -2,34 +2,14 @@
 // by keyset, and counts per type and name over the period (the only view public mode gets).
 import type { Database, SqlParam } from "./database.ts";
 import { listConditions } from "./admin_filter.ts";
-import { type BotFilter, botFilterSql } from "./admin_views.ts";
+import { botFilterSql } from "./admin_views.ts";
 import { type KeysetPage, keysetPage, type PageRequest } from "./keyset.ts";
-
-export interface EventFilter {
-  site: string | null;
-  since: string;
-  until: string;
-  type: string | null;
-  name: string | null;
-  bots: BotFilter;
-}
-
-export interface EventListRow {
-  [column: string]: unknown;
-  id: number;
-  created_at: string;
-  site_id: string;
-  event_type: string;
-  event_name: string | null;
-  path: string | null;
-  data: string | null;
-  visitor_id: string | null;
-  device_type: string | null;
-  source: string;
-  bot_score: number;
-}
-
-export const EVENT_LIST_KEYS = ["created_at", "id"] as const;
+import {
+  EVENT_LIST_KEYS,
+  type EventCount,
+  type EventFilter,
+  type EventListRow,
+} from "../store/lists.ts";
 
 function eventWhere(filter: EventFilter): { sql: string; args: SqlParam[] } {
   // Events store no country, so only the period and the site are passed on.
@@ -63,13 +43,6 @@ export function listEvents(
     keys: EVENT_LIST_KEYS,
     descending: true,
   }, request);
-}
-
-export interface EventCount {
-  event_type: string;
-  event_name: string | null;
-  events: number;
-  visitors: number;
 }
 
 /**

@@ -5,9 +5,16 @@ import { notExcludedPredicate } from "./bots.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import type { Database, SqlParam } from "./database.ts";
 import { type KeysetPage, keysetPage, type PageRequest } from "./keyset.ts";
+import type { BotFilter } from "../bots/thresholds.ts";
+import {
+  type PathCount,
+  VIEW_LIST_KEYS,
+  type ViewFilter,
+  type ViewListRow,
+} from "../store/lists.ts";
 
-/** Which rows a raw list shows by score: everything, clean rows only, or bots only. */
-export type BotFilter = "all" | "humans" | "bots";
+// The types are the interface's (lib/store/lists.ts); the bot filter is lib/bots/thresholds.ts.
+export type { BotFilter };
 
 /**
  * Rows of a table aliased `alias` that stats count as human (score and exclusion). `visitor` is
@@ -22,40 +29,6 @@ export function botFilterSql(filter: BotFilter, alias: string, visitor?: string)
   if (filter === "bots") return `AND NOT (${humanPredicate(alias, visitor)})`;
   return "";
 }
-
-export interface ViewFilter {
-  site: string | null;
-  since: string;
-  until: string;
-  /** Case-insensitive substring of the path. */
-  pathContains: string;
-  country: string | null;
-  device: string | null;
-  bots: BotFilter;
-  /** Only views stored with this main reason (bot_reason), e.g. from the Bots page. */
-  reason?: string | null;
-}
-
-export interface ViewListRow {
-  [column: string]: unknown;
-  id: number;
-  created_at: string;
-  site_id: string;
-  visitor_id: string;
-  path: string;
-  device_type: string | null;
-  os_name: string | null;
-  browser_name: string | null;
-  country_code: string | null;
-  referrer_domain: string | null;
-  interaction_ms: number | null;
-  pow_verdict: string | null;
-  bot_score: number;
-  bot_reason: string | null;
-  is_excluded: number;
-}
-
-export const VIEW_LIST_KEYS = ["created_at", "id"] as const;
 
 function viewWhere(filter: ViewFilter): { sql: string; args: SqlParam[] } {
   const { parts, args } = listConditions("v", filter);
@@ -88,12 +61,6 @@ export function listRecentViews(
     keys: VIEW_LIST_KEYS,
     descending: true,
   }, request);
-}
-
-export interface PathCount {
-  path: string;
-  views: number;
-  visitors: number;
 }
 
 /** The most viewed paths of human traffic in the range (optionally one site). */

@@ -6,42 +6,14 @@ import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import type { Database } from "./database.ts";
 import { type KeysetPage, keysetPage, type PageRequest } from "./keyset.ts";
 import { humanPredicate } from "./admin_views.ts";
-
-export type VisitorSort = "last_seen" | "views" | "score";
-
-export interface VisitorFilter {
-  site: string | null;
-  since: string;
-  until: string;
-  country: string | null;
-  device: string | null;
-  /** Only visitors whose highest score reaches this. */
-  minScore: number;
-  /** "bots": highest score ≥ threshold or excluded; "humans": neither. */
-  kind: "all" | "humans" | "bots";
-}
-
-export interface VisitorListRow {
-  [column: string]: unknown;
-  visitor_id: string;
-  site_id: string;
-  first_seen: string;
-  last_seen: string;
-  views: number;
-  events: number;
-  max_score: number;
-  countries: string | null;
-  devices: string | null;
-  browsers: string | null;
-  is_excluded: number;
-}
-
-/** Sort keys per order; each ends with the unique (site_id, visitor_id) pair. */
-export const VISITOR_SORT_KEYS: Readonly<Record<VisitorSort, readonly string[]>> = {
-  last_seen: ["last_seen", "site_id", "visitor_id"],
-  views: ["views", "site_id", "visitor_id"],
-  score: ["max_score", "site_id", "visitor_id"],
-};
+import {
+  VISITOR_SORT_KEYS,
+  type VisitorAggregates,
+  type VisitorFilter,
+  type VisitorListRow,
+  type VisitorSort,
+} from "../store/lists.ts";
+import type { VisitorTotals } from "../store/visitors.ts";
 
 /**
  * One keyset page of visitors, grouped per (visitor, site) over the filtered views. The unary
@@ -102,18 +74,6 @@ export function listVisitors(
   return page;
 }
 
-export interface VisitorTotals {
-  views: number;
-  events: number;
-  first_seen: string | null;
-  last_seen: string | null;
-  max_score: number | null;
-  interaction_ms: number;
-  sites: string | null;
-  devices: string | null;
-  pow_verdicts: { verdict: string; views: number }[];
-}
-
 /** Everything stored about one visitor, summed (all sites, all time). */
 export function visitorTotals(db: Database, visitorId: string): VisitorTotals {
   const views = db.get<Omit<VisitorTotals, "events" | "pow_verdicts">>(
@@ -145,14 +105,6 @@ export function visitorTotals(db: Database, visitorId: string): VisitorTotals {
     max_score: scores.length > 0 ? Math.max(...scores) : null,
     pow_verdicts: verdicts,
   };
-}
-
-export interface VisitorAggregates {
-  visitors: number;
-  human_visitors: number;
-  bot_visitors: number;
-  countries: { country_code: string; visitors: number }[];
-  devices: { device_type: string; visitors: number }[];
 }
 
 /** Visitor counts for public mode: totals and human visitors by country and device. */

@@ -1,12 +1,28 @@
 // Bot questions answered from SQLite: fingerprint clusters and retroactive penalties for the
 // correlator, exclusions, per-visitor histories and score details, and the bot report.
+// The answers' types are the interface's (lib/store/bots.ts).
 import type { Database, SqlParam } from "./database.ts";
 import { SIGNALS } from "../bots/signals.ts";
-import { BOT_SCORE_THRESHOLD, UNVERIFIED_REASON } from "./columns.ts";
+import { BOT_SCORE_THRESHOLD, SUSPICIOUS_SCORE, UNVERIFIED_REASON } from "../bots/thresholds.ts";
+import type {
+  ExcludedVisitor,
+  Exclusion,
+  GroupCount,
+  KnownBotTraffic,
+  ReasonCount,
+  ReportRange,
+  ScoreDetail,
+  ScoredRow,
+  ScoredViews,
+  StoredScore,
+  SuspiciousQuery,
+  SuspiciousVisitor,
+  VisitorEvent,
+  VisitorView,
+} from "../store/bots.ts";
 import { markTouched, rebuildTouched } from "./session_table.ts";
 
-/** Score from which a visitor is listed as suspicious ("medium" in the UI) by default. */
-export const SUSPICIOUS_SCORE = 25;
+export { SUSPICIOUS_SCORE };
 
 /**
  * The one predicate that keeps excluded visitors out of a query (stats, rollups, exports):
@@ -25,8 +41,6 @@ const DETAIL = `CASE WHEN json_valid(bot_score_detail) THEN
     CASE WHEN json_type(bot_score_detail) = 'object' THEN bot_score_detail ELSE '{}' END
   ELSE '{}' END`;
 const detailField = (path: string) => `json_extract(${DETAIL}, '${path}')`;
-
-export type ScoreDetail = Record<string, unknown>;
 
 /** Parses a stored bot_score_detail; null when absent or not a JSON object. */
 export function parseScoreDetail(text: unknown): ScoreDetail | null {
@@ -197,28 +211,13 @@ export function applyNoEventPenalty(
 // ---------------------------------------------------------------------------------------------
 // Exclusions and visitor histories (/api/bots/*)
 
-export interface SuspiciousVisitor {
-  visitor_id: string;
-  max_bot_score: number;
-  pageviews: number;
-  first_seen: string;
-  last_seen: string;
-  /** Comma-separated sorted distinct values (the reference's GROUP_CONCAT shape). */
-  sites: string | null;
-  devices: string | null;
-  countries: string | null;
-  os_names: string | null;
-  browsers: string | null;
-  is_excluded: boolean;
-}
-
 /**
  * Visitors with a view scored ≥ minScore since `since`, with all their views in that range
  * (optionally on one site), by highest score, then views.
  */
 export function suspiciousVisitors(
   db: Database,
-  q: { siteId: string | null; minScore: number; limit: number; since: string },
+  q: SuspiciousQuery,
 ): SuspiciousVisitor[] {
   const site = q.siteId === null ? "" : "AND site_id = ?";
   const siteArgs: SqlParam[] = q.siteId === null ? [] : [q.siteId];
@@ -251,14 +250,6 @@ export function suspiciousVisitors(
     q.limit,
   );
   return rows.map((row) => ({ ...row, is_excluded: row.is_excluded === 1 }));
-}
-
-export interface ExcludedVisitor {
-  visitor_id: string;
-  label: string | null;
-  created_at: string;
-  pageviews: number;
-  max_bot_score: number | null;
 }
 
 /** The most recent exclusions with each visitor's stored views and highest score. */
@@ -294,12 +285,6 @@ export function includeVisitor(db: Database, visitorId: string): boolean {
   return db.run("DELETE FROM excluded_visitors WHERE visitor_id = ?", visitorId).changes > 0;
 }
 
-export interface Exclusion {
-  visitor_id: string;
-  label: string | null;
-  created_at: string;
-}
-
 export function visitorExclusion(db: Database, visitorId: string): Exclusion | null {
   return db.get<Exclusion>(
     "SELECT visitor_id, label, created_at FROM excluded_visitors WHERE visitor_id = ?",
@@ -307,34 +292,13 @@ export function visitorExclusion(db: Database, visitorId: string): Exclusion | n
   ) ?? null;
 }
 
-type WithDetail<T> = Omit<T, "bot_score_detail"> & { bot_score_detail: ScoreDetail | null };
-
-function withParsedDetail<T extends { bot_score_detail: unknown }>(row: T): WithDetail<T> {
-  return { ...row, bot_score_detail: parseScoreDetail(row.bot_score_detail) };
-}
-
-export interface VisitorView {
-  id: number;
-  site_id: string;
-  path: string;
-  session_id: string | null;
-  interaction_ms: number | null;
-  is_spa: number;
-  screen_width: number | null;
-  screen_height: number | null;
-  device_type: string | null;
-  os_name: string | null;
-  browser_name: string | null;
-  browser_version: string | null;
-  country_code: string | null;
-  referrer: string | null;
-  referrer_type: string | null;
-  is_pwa: number;
-  pow_verdict: string | null;
-  pow_solve_ms: number | null;
-  bot_score: number;
+/** A stored row as read: its breakdown still the stored text. */
+type Stored<T extends { bot_score_detail: unknown }> = Omit<T, "bot_score_detail"> & {
   bot_score_detail: string | null;
-  created_at: string;
+};
+
+function withParsedDetail<T extends { bot_score_detail: ScoreDetail | null }>(row: Stored<T>): T {
+  return { ...row, bot_score_detail: parseScoreDetail(row.bot_score_detail) } as T;
 }
 
 /** A visitor's latest views, newest first, with parsed score details. */
@@ -342,8 +306,8 @@ export function visitorViews(
   db: Database,
   visitorId: string,
   limit = 100,
-): WithDetail<VisitorView>[] {
-  return db.all<VisitorView>(
+): VisitorView[] {
+  return db.all<Stored<VisitorView>>(
     `SELECT id, site_id, path, session_id, interaction_ms, is_spa, screen_width, screen_height,
             device_type, os_name, browser_name, browser_version, country_code, referrer,
             referrer_type, is_pwa, pow_verdict, pow_solve_ms, bot_score, bot_score_detail,
@@ -352,22 +316,7 @@ export function visitorViews(
      ORDER BY created_at DESC, id DESC LIMIT ?`,
     visitorId,
     limit,
-  ).map(withParsedDetail);
-}
-
-export interface VisitorEvent {
-  id: number;
-  event_type: string;
-  event_name: string | null;
-  site_id: string;
-  session_id: string | null;
-  path: string | null;
-  data: string | null;
-  device_type: string | null;
-  source: string;
-  bot_score: number;
-  bot_score_detail: string | null;
-  created_at: string;
+  ).map(withParsedDetail<VisitorView>);
 }
 
 /** A visitor's latest events, newest first, with parsed score details. */
@@ -375,24 +324,19 @@ export function visitorEvents(
   db: Database,
   visitorId: string,
   limit = 100,
-): WithDetail<VisitorEvent>[] {
-  return db.all<VisitorEvent>(
+): VisitorEvent[] {
+  return db.all<Stored<VisitorEvent>>(
     `SELECT id, event_type, event_name, site_id, session_id, path, data, device_type, source,
             bot_score, bot_score_detail, created_at
      FROM semantic_events WHERE visitor_id = ?
      ORDER BY created_at DESC, id DESC LIMIT ?`,
     visitorId,
     limit,
-  ).map(withParsedDetail);
-}
-
-export interface StoredScore {
-  score: number;
-  detail: ScoreDetail | null;
+  ).map(withParsedDetail<VisitorEvent>);
 }
 
 /** The stored score and parsed breakdown of one view or event; null when there is no such row. */
-export function storedScore(db: Database, table: "view" | "event", id: number): StoredScore | null {
+export function storedScore(db: Database, table: ScoredRow, id: number): StoredScore | null {
   const name = table === "view" ? "visitor_views" : "semantic_events";
   const row = db.get<{ bot_score: number; bot_score_detail: string | null }>(
     `SELECT bot_score, bot_score_detail FROM ${name} WHERE id = ?`,
@@ -404,22 +348,10 @@ export function storedScore(db: Database, table: "view" | "event", id: number): 
 // ---------------------------------------------------------------------------------------------
 // The bot report (/api/bots/report)
 
-export interface ReportRange {
-  siteId: string | null;
-  /** First UTC day included, YYYY-MM-DD. */
-  sinceDate: string;
-}
-
 function siteFilter(range: ReportRange, column = "site_id"): { sql: string; args: SqlParam[] } {
   return range.siteId === null
     ? { sql: "", args: [] }
     : { sql: `AND ${column} = ?`, args: [range.siteId] };
-}
-
-export interface KnownBotTraffic {
-  bot_name: string;
-  hits: number;
-  top_paths: { path: string; hits: number }[];
 }
 
 /** Known-bot hits per bot (most first), each with its most-hit paths. */
@@ -485,12 +417,6 @@ export function droppedHits(
   );
 }
 
-export interface ScoredViews {
-  by_signal: { signal: string; rows: number; points: number }[];
-  pow_verdicts: { verdict: string; rows: number }[];
-  buckets: { clean: number; medium: number; bot: number };
-}
-
 /**
  * What the stored page views were scored for: per signal of bot_score_detail (numbers, and the
  * `correlated` object by its penalty), per proof-of-work verdict, and per score bucket.
@@ -537,21 +463,6 @@ export function scoredViews(db: Database, range: ReportRange): ScoredViews {
 
 // ---------------------------------------------------------------------------------------------
 // Why excluded (/admin/bots, GET /api/bots/report): hits not counted, by stored main reason
-
-export interface ReasonCount {
-  /** The stored bot_reason (a signal name); "unknown" for a row stored without one. */
-  reason: string;
-  views: number;
-  visitors: number;
-  events: number;
-}
-
-export interface GroupCount {
-  group: string;
-  views: number;
-  visitors: number;
-  events: number;
-}
 
 /** The registry's group of a stored reason, as SQL (reasons it does not know: 'other'). */
 const REASON_GROUP = `CASE COALESCE(bot_reason, 'unknown') ${

@@ -10,20 +10,22 @@
 // daily, so that is the exact figure: docs/architecture.md, "Scale-out").
 import type { Database, SqlParam } from "./database.ts";
 import { cleanEvent, cleanView } from "./stats_source.ts";
-import type { CampaignFilter, CampaignRecord, CampaignStatus } from "../store/campaigns.ts";
-
-/** [since, until) as ISO instants. */
-export interface TimeRange {
-  since: string;
-  until: string;
-}
-
-export interface TrafficTotals {
-  views: number;
-  visitors: number;
-  sessions: number;
-  bounces: number;
-}
+import type {
+  BreakdownRow,
+  CampaignEventFigures,
+  CampaignEventRow,
+  CampaignEventsRows,
+  CampaignFilter,
+  CampaignRecord,
+  CampaignReportRows,
+  CampaignStatus,
+  CampaignSummaryRows,
+  CampaignTraffic,
+  DailyRow,
+  LandingPageRow,
+  TimeRange,
+  TrafficTotals,
+} from "../store/campaigns.ts";
 
 const COLUMNS = "id, name, utm_campaign, site_id, status, created_at";
 const MAX_CAMPAIGNS = 1000;
@@ -147,36 +149,6 @@ export function campaignTotals(
   return new Map(rows.map(({ id, ...totals }) => [id, totals]));
 }
 
-export interface BreakdownRow {
-  value: string;
-  views: number;
-  visitors: number;
-}
-
-export interface LandingPageRow {
-  path: string;
-  sessions: number;
-  bounces: number;
-}
-
-export interface DailyRow {
-  date: string;
-  views: number;
-  visitors: number;
-}
-
-export interface CampaignTraffic {
-  totals: TrafficTotals;
-  bySource: BreakdownRow[];
-  byMedium: BreakdownRow[];
-  byContent: BreakdownRow[];
-  byTerm: BreakdownRow[];
-  topPaths: BreakdownRow[];
-  landingPages: LandingPageRow[];
-  /** Days with views only (the caller zero-fills the range). */
-  daily: DailyRow[];
-}
-
 const BREAKDOWNS = {
   // The reference's labels for untagged values: no source means direct, no medium "none".
   bySource: "COALESCE(utm_source, 'direct')",
@@ -253,21 +225,6 @@ export function campaignTraffic(
   }
 }
 
-export interface EventCount {
-  count: number;
-  unique_visitors: number;
-}
-
-export interface CampaignEventFigures {
-  events: number;
-  /** Sum over days of the day's distinct visitors with an event. */
-  event_visitors: number;
-  /** Sessions with at least one custom event (`echelon.track`): the campaign's conversions. */
-  converted_sessions: number;
-  byType: (EventCount & { event_type: string })[];
-  byName: (EventCount & { event_name: string })[];
-}
-
 function eventWhere(alias: string): string {
   return `${alias}site_id = ? AND ${alias}created_at >= ? AND ${alias}created_at < ?
     AND ${cleanEvent(alias)}`;
@@ -307,16 +264,6 @@ export function campaignEvents(
       limit,
     ),
   };
-}
-
-export interface CampaignEventRow {
-  /** null for organic traffic (no utm_campaign). */
-  utm_campaign: string | null;
-  visitors: number;
-  event_visitors: number;
-  events: number;
-  event_types: (EventCount & { event_type: string })[];
-  event_names: (EventCount & { event_name: string })[];
 }
 
 /**
@@ -382,4 +329,38 @@ export function campaignEventCorrelation(
       ),
     };
   });
+}
+
+/** The rows of the campaign list: the registered campaigns and their traffic totals. */
+export function campaignSummaryRows(
+  db: Database,
+  range: TimeRange,
+  filter: CampaignFilter,
+): CampaignSummaryRows {
+  return { campaigns: listCampaigns(db, filter), totals: campaignTotals(db, range, filter) };
+}
+
+/** The rows of one campaign's report: its traffic and its events. */
+export function campaignReportRows(
+  db: Database,
+  campaign: CampaignRecord,
+  range: TimeRange,
+): CampaignReportRows {
+  return {
+    traffic: campaignTraffic(db, campaign, range),
+    events: campaignEvents(db, campaign, range),
+  };
+}
+
+/** The rows of a site's campaign → event correlation: its campaigns and the correlation. */
+export function campaignEventsRows(
+  db: Database,
+  siteId: string,
+  range: TimeRange,
+  options: { eventType?: string | null },
+): CampaignEventsRows {
+  return {
+    campaigns: listCampaigns(db, { siteId }),
+    correlation: campaignEventCorrelation(db, siteId, range, options),
+  };
 }

@@ -66,11 +66,8 @@ type Value = string | number | null;
 export type ViewRow = { [K in typeof VIEW_COLUMNS[number]]: Value };
 export type EventRow = { [K in typeof EVENT_COLUMNS[number]]: Value };
 
-/** `bot_reason` of a view that is only kept out for lack of trusted input: an unverified view. */
-export const UNVERIFIED_REASON = "no_interaction";
-
-/** Score at and above which a visitor counts as a bot in every stat (one constant, one place). */
-export const BOT_SCORE_THRESHOLD = 50;
+// The engine's queries (and callers not yet behind the store) read these from here.
+export { BOT_SCORE_THRESHOLD, UNVERIFIED_REASON } from "../bots/thresholds.ts";
 
 export function insertSql(table: string, columns: readonly string[]): string {
   return `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${

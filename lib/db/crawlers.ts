@@ -1,32 +1,19 @@
 // SQL of the server-side crawler report (lib/crawlers/): writing crawler hits and import
 // progress, the report's reads (per crawler, page and day), the AI-assistant referrals of the
-// same pages, and retention.
+// same pages, and retention. The types are the interface's (lib/store/crawlers.ts).
 import { notExcludedPredicate } from "./bots.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import type { Database, SqlParam } from "./database.ts";
 import { OTHER_VALUE } from "./stats_source.ts";
-
-export type CrawlVerification = "verified" | "unverified" | "unlisted";
-
-/** Hits to add to one (day, site, crawler, path, verification) row. */
-export interface CrawlDelta {
-  date: string;
-  siteId: string;
-  crawler: string;
-  path: string;
-  verification: CrawlVerification;
-  hits: number;
-  /** Of `hits`, those answered with a status of 400 or more. */
-  errors: number;
-}
-
-/** How far one access log (keyed by its site and first line) has been imported. */
-export interface ImportProgress {
-  sourceKey: string;
-  siteId: string;
-  bytes: number;
-  lines: number;
-}
+import type {
+  AiReferral,
+  CrawlCount,
+  CrawlDelta,
+  CrawlPageCount,
+  CrawlRange,
+  CrawlReportRows,
+  ImportProgress,
+} from "../store/crawlers.ts";
 
 /**
  * Adds crawler hits in one transaction. A site keeps at most `maxRows` rows a day, so made-up
@@ -100,24 +87,10 @@ export function saveImportBatch(
   });
 }
 
-export interface CrawlRange {
-  siteId: string | null;
-  /** First UTC day included, YYYY-MM-DD. */
-  sinceDate: string;
-}
-
 function siteFilter(range: CrawlRange, column = "site_id"): { sql: string; args: SqlParam[] } {
   return range.siteId === null
     ? { sql: "", args: [] }
     : { sql: `AND ${column} = ?`, args: [range.siteId] };
-}
-
-/** Hits of one crawler (and, where grouped so, one day or page) by verification. */
-export interface CrawlCount {
-  crawler: string;
-  verification: CrawlVerification;
-  hits: number;
-  errors: number;
 }
 
 /** Hits per crawler and verification over the range. */
@@ -143,8 +116,6 @@ export function crawlerDays(db: Database, range: CrawlRange): (CrawlCount & { da
     ...site.args,
   );
 }
-
-export type CrawlPageCount = CrawlCount & { site_id: string; path: string };
 
 /** Hits per page, crawler and verification for the `limit` most-crawled pages. */
 export function crawledPages(db: Database, range: CrawlRange, limit: number): CrawlPageCount[] {
@@ -183,15 +154,6 @@ export function crawlerPageDays(
   );
 }
 
-/** Page views referred by an AI assistant, per page and assistant (its referrer domain). */
-export interface AiReferral {
-  site_id: string;
-  path: string;
-  assistant: string;
-  views: number;
-  visitors: number;
-}
-
 /**
  * Human page views (score under the threshold, visitor not excluded) whose referrer is an AI
  * assistant (referrer_type 'ai'), per page and assistant, the pages with most such views first.
@@ -210,6 +172,20 @@ export function aiReferrals(db: Database, range: CrawlRange, limit: number): AiR
     ...site.args,
     limit,
   );
+}
+
+/** The crawler report's rows over `range`: `limits` bound its pages and its referral rows. */
+export function crawlReportRows(
+  db: Database,
+  range: CrawlRange,
+  limits: { pages: number; referrals: number },
+): CrawlReportRows {
+  return {
+    totals: crawlerTotals(db, range),
+    days: crawlerDays(db, range),
+    pages: crawledPages(db, range, limits.pages),
+    referrals: aiReferrals(db, range, limits.referrals),
+  };
 }
 
 /** Deletes up to `limit` crawler rows of days before `beforeDate`; returns how many. */

@@ -5,9 +5,13 @@
 import { notExcludedPredicate } from "./bots.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import type {
+  CountsQuery,
   ExperimentDefinitionRecord,
   ExperimentFilter,
+  ExperimentResultRows,
+  PauseRecord,
   StoredExperiment,
+  VariantCounts,
 } from "../store/experiments.ts";
 import type { Database, SqlParam } from "./database.ts";
 
@@ -176,12 +180,6 @@ export function compareAndSetStatus(
   });
 }
 
-export interface PauseRecord {
-  paused_at: string;
-  /** Null while paused, and for a pause the experiment was completed from. */
-  resumed_at: string | null;
-}
-
 /** An experiment's pause intervals, oldest first. */
 export function experimentPauses(db: Database, id: string): PauseRecord[] {
   return db.all<PauseRecord>(
@@ -195,21 +193,6 @@ export function experimentPauses(db: Database, id: string): PauseRecord[] {
 export function deleteDraftExperiment(db: Database, id: string): boolean {
   return db.run("DELETE FROM experiments WHERE experiment_id = ? AND status = 'draft'", id)
     .changes > 0;
-}
-
-export interface CountsQuery {
-  experimentId: string;
-  siteId: string;
-  /** Inclusive ISO bounds of the experiment's window. */
-  since: string;
-  until: string;
-  metric: { eventType: string; eventName: string | null };
-}
-
-export interface VariantCounts {
-  variant_id: string;
-  exposures: number;
-  conversions: number;
 }
 
 /** The unit of an exposure: the tab session, or the visitor for events without a session id. */
@@ -276,4 +259,14 @@ export function variantCounts(db: Database, q: CountsQuery): VariantCounts[] {
      ORDER BY variant_id`,
     ...args,
   );
+}
+
+/** The rows of one experiment's results: its pauses, and the counts of `counts` (none if null). */
+export function experimentResultRows(
+  db: Database,
+  experimentId: string,
+  counts: CountsQuery | null,
+): ExperimentResultRows {
+  if (counts === null) return { pauses: [], counts: [] };
+  return { pauses: experimentPauses(db, experimentId), counts: variantCounts(db, counts) };
 }

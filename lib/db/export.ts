@@ -2,36 +2,31 @@
 // in keyset batches (oldest first, so a million-row export is read a batch at a time and never
 // held in memory), and the bot report of a period — known-bot hits, dropped hits, stored views
 // by score bucket and the suspicious visitors.
-import { type BotFilter, botFilterSql } from "./admin_views.ts";
+import { botFilterSql } from "./admin_views.ts";
 import { notExcludedPredicate, SUSPICIOUS_SCORE } from "./bots.ts";
 import { BOT_SCORE_THRESHOLD, EVENT_COLUMNS, VIEW_COLUMNS } from "./columns.ts";
 import type { Database, Row, SqlParam } from "./database.ts";
+import type {
+  BotExportRange,
+  BotExportRows,
+  DroppedDayRow,
+  ExportCell,
+  KnownBotDayRow,
+  RawExport,
+  RawExportKind,
+  RawExportQuery,
+  ScoreBucketRow,
+  SuspiciousExportRow,
+} from "../store/exports.ts";
 
 /** Exported page-view columns: the stored ones, then whether the visitor is excluded now. */
 export const VIEW_EXPORT_COLUMNS = ["id", ...VIEW_COLUMNS, "is_excluded"] as const;
 export const EVENT_EXPORT_COLUMNS = ["id", ...EVENT_COLUMNS, "is_excluded"] as const;
 
-export interface RawExportQuery {
-  /** One site, or null for every site. */
-  siteId: string | null;
-  /** [since, until) as ISO instants. */
-  since: string;
-  until: string;
-  bots: BotFilter;
-  /** Events only: exact event type and name. */
-  eventType?: string | null;
-  eventName?: string | null;
-}
-
 /** Where the previous batch ended (the last row's sort key); null before the first batch. */
 export interface ExportCursor {
   createdAt: string;
   id: number;
-}
-
-export interface RawBatchReader {
-  /** The next batch in (created_at, id) order, or null when the export is complete. */
-  next(): Row[] | null;
 }
 
 interface TableSpec {
@@ -48,12 +43,10 @@ const EVENTS: TableSpec = {
   visitor: "COALESCE(t.visitor_id, '')",
 };
 
-function batchReader(
-  db: Database,
-  spec: TableSpec,
-  q: RawExportQuery,
-  batchSize: number,
-): RawBatchReader {
+/** The next batch of rows, or null when the export is complete. */
+type Batches = () => Row[] | null;
+
+function batchReader(db: Database, spec: TableSpec, q: RawExportQuery, batchSize: number): Batches {
   // Rows written while the export runs are left out: the file is the table as of its start.
   const last = db.get<{ id: number | null }>(`SELECT MAX(id) AS id FROM ${spec.table}`)?.id ?? 0;
   const where = ["t.created_at < ?", "t.id <= ?"];
@@ -82,53 +75,45 @@ function batchReader(
                ORDER BY t.created_at, t.id LIMIT ?`;
   let cursor: ExportCursor | null = null;
   let done = false;
-  return {
-    next() {
-      if (done) return null;
-      const rows = db.all<Row>(
-        sql,
-        ...args,
-        cursor?.createdAt ?? q.since,
-        cursor?.createdAt ?? "",
-        cursor?.id ?? 0,
-        batchSize,
-      );
-      if (rows.length < batchSize) done = true;
-      if (rows.length === 0) return null;
-      const tail = rows[rows.length - 1];
-      cursor = { createdAt: String(tail.created_at), id: Number(tail.id) };
-      return rows;
-    },
+  return () => {
+    if (done) return null;
+    const rows = db.all<Row>(
+      sql,
+      ...args,
+      cursor?.createdAt ?? q.since,
+      cursor?.createdAt ?? "",
+      cursor?.id ?? 0,
+      batchSize,
+    );
+    if (rows.length < batchSize) done = true;
+    if (rows.length === 0) return null;
+    const tail = rows[rows.length - 1];
+    cursor = { createdAt: String(tail.created_at), id: Number(tail.id) };
+    return rows;
   };
 }
 
-/** Page views of the period in batches of `batchSize`, oldest first. */
-export function viewExportReader(
+/**
+ * A raw export of `kind` in batches of `batchSize`, oldest first, each row's cells in the order
+ * of its columns (VIEW_EXPORT_COLUMNS, EVENT_EXPORT_COLUMNS).
+ */
+export function rawExport(
   db: Database,
+  kind: RawExportKind,
   q: RawExportQuery,
   batchSize = 1000,
-): RawBatchReader {
-  return batchReader(db, VIEWS, q, batchSize);
-}
-
-/** Events of the period in batches of `batchSize`, oldest first. */
-export function eventExportReader(
-  db: Database,
-  q: RawExportQuery,
-  batchSize = 1000,
-): RawBatchReader {
-  return batchReader(db, EVENTS, q, batchSize);
+): Omit<RawExport, "next"> & { next: () => ExportCell[][] | null } {
+  const spec = kind === "views" ? VIEWS : EVENTS;
+  const columns = kind === "views" ? VIEW_EXPORT_COLUMNS : EVENT_EXPORT_COLUMNS;
+  const batches = batchReader(db, spec, q, batchSize);
+  return {
+    columns,
+    next: () => batches()?.map((row) => columns.map((column) => row[column] as ExportCell)) ?? null,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // The bot report of a period (inclusive UTC days)
-
-export interface BotExportRange {
-  siteId: string | null;
-  /** First and last UTC day, YYYY-MM-DD. */
-  from: string;
-  to: string;
-}
 
 function siteClause(range: BotExportRange, column = "site_id"): { sql: string; args: SqlParam[] } {
   return range.siteId === null
@@ -140,13 +125,6 @@ const instants = (range: BotExportRange): [string, string] => [
   `${range.from}T00:00:00.000Z`,
   new Date(Date.parse(`${range.to}T00:00:00.000Z`) + 86_400_000).toISOString(),
 ];
-
-export interface KnownBotDayRow {
-  date: string;
-  bot_name: string;
-  path: string;
-  hits: number;
-}
 
 /** Known-bot hits per day, bot and path (summed over sites when none is chosen). */
 export function knownBotDays(db: Database, range: BotExportRange): KnownBotDayRow[] {
@@ -161,13 +139,6 @@ export function knownBotDays(db: Database, range: BotExportRange): KnownBotDayRo
   );
 }
 
-export interface DroppedDayRow {
-  date: string;
-  endpoint: string;
-  reason: string;
-  hits: number;
-}
-
 /** Hits dropped before storage, per day, endpoint and reason. */
 export function droppedDays(db: Database, range: BotExportRange): DroppedDayRow[] {
   const site = siteClause(range);
@@ -179,14 +150,6 @@ export function droppedDays(db: Database, range: BotExportRange): DroppedDayRow[
     range.to,
     ...site.args,
   );
-}
-
-export interface ScoreBucketRow {
-  bucket: "clean" | "suspicious" | "bot" | "excluded";
-  min_score: number;
-  max_score: number;
-  views: number;
-  visitors: number;
 }
 
 /**
@@ -226,17 +189,18 @@ export function scoreBuckets(db: Database, range: BotExportRange): ScoreBucketRo
   }));
 }
 
-export interface SuspiciousExportRow {
-  visitor_id: string;
-  max_bot_score: number;
-  pageviews: number;
-  first_seen: string;
-  last_seen: string;
-  sites: string | null;
-  countries: string | null;
-  devices: string | null;
-  browsers: string | null;
-  is_excluded: number;
+/** The bots CSV's rows over `range`; the `suspiciousLimit` most suspicious visitors, or none. */
+export function botExportRows(
+  db: Database,
+  range: BotExportRange,
+  suspiciousLimit: number | null,
+): BotExportRows {
+  return {
+    buckets: scoreBuckets(db, range),
+    knownBotDays: knownBotDays(db, range),
+    droppedDays: droppedDays(db, range),
+    suspicious: suspiciousLimit === null ? null : suspiciousInPeriod(db, range, suspiciousLimit),
+  };
 }
 
 /** Visitors with a view scored ≥ 25 in the period, highest score first (at most `limit`). */

@@ -2,20 +2,9 @@
 // sort key, so every row is listed exactly once however deep the reader goes, and the cost of a
 // page does not grow with its depth. The sort key ends with a unique column to break ties.
 import type { Database, SqlParam } from "./database.ts";
+import type { KeysetPage, PageRequest } from "../store/pages.ts";
 
-export interface PageRequest {
-  /** Sort-key values of the boundary row; null for the first page. */
-  cursor: readonly SqlParam[] | null;
-  /** "after": the rows following the cursor in display order; "before": those preceding it. */
-  direction: "after" | "before";
-  limit: number;
-}
-
-export interface KeysetPage<T> {
-  rows: T[];
-  hasPrev: boolean;
-  hasNext: boolean;
-}
+export type { KeysetPage, PageRequest };
 
 export interface KeysetQuery {
   /** A full SELECT (WHERE, GROUP BY, HAVING allowed; no ORDER BY or LIMIT). */

@@ -3,52 +3,16 @@
 // the retention purge (ECHELON_PERF_RETENTION_DAYS, lib/stats/retention.ts).
 // `metadata` is stored as the JSON text the caller serialised once (lib/perf/input.ts) and parsed
 // once on the way out (reference W28 double-encoded it and cut it mid-value).
+// The types are the interface's (lib/store/perf.ts).
 import type { Database, SqlParam } from "./database.ts";
-
-/** A validated metric ready to store (metadata already serialised, recorded_at an ISO instant). */
-export interface PerfMetricInsert {
-  category: string;
-  metric: string;
-  value: number;
-  unit: string;
-  commit_hash: string | null;
-  branch: string | null;
-  metadata: string | null;
-  recorded_at: string;
-}
-
-/** A stored metric as the API returns it (metadata parsed back into an object). */
-export interface PerfMetricRow extends Omit<PerfMetricInsert, "metadata"> {
-  id: number;
-  metadata: Record<string, unknown> | null;
-}
-
-export interface PerfFilter {
-  category?: string | null;
-  metric?: string | null;
-  branch?: string | null;
-  /** Inclusive lower bound of recorded_at (ISO instant). */
-  from?: string | null;
-  /** Exclusive upper bound of recorded_at (ISO instant). */
-  to?: string | null;
-}
-
-/** One point of a trend series, oldest first. */
-export interface PerfPoint {
-  value: number;
-  recorded_at: string;
-  commit_hash: string | null;
-}
-
-/** The last values of one series: a metric on one branch in one unit. */
-export interface PerfSeriesRows {
-  category: string;
-  metric: string;
-  /** null when the metrics were posted without a branch. */
-  branch: string | null;
-  unit: string;
-  points: PerfPoint[];
-}
+import type {
+  PerfFacets,
+  PerfFilter,
+  PerfMetricInsert,
+  PerfMetricRow,
+  PerfSeries,
+  PerfSeriesRows,
+} from "../store/perf.ts";
 
 const COLUMNS = [
   "recorded_at",
@@ -129,7 +93,7 @@ export function perfSeries(
   filter: PerfFilter,
   window: number,
   maxSeries: number,
-): { series: PerfSeriesRows[]; truncated: boolean } {
+): PerfSeries {
   const w = where(filter);
   const rows = db.all<{
     category: string;
@@ -182,7 +146,7 @@ export function perfSeries(
 }
 
 /** Categories and branches that have metrics, for the admin page's filters (bounded lists). */
-export function perfFacets(db: Database): { categories: string[]; branches: string[] } {
+export function perfFacets(db: Database): PerfFacets {
   const categories = db.all<{ category: string }>(
     "SELECT DISTINCT category FROM perf_metrics ORDER BY category LIMIT 200",
   ).map((r) => r.category);

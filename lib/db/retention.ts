@@ -1,16 +1,12 @@
 // Retention SQL: batched deletes of raw rows past their retention (each batch its own short
 // transaction, so writers are never locked out for long — reference W36 ran one DELETE for
 // everything), and the maintenance_log record of each daily run. (Perf metrics and revoked API
-// keys are purged by lib/db/perf.ts and lib/db/api_keys.ts, next to their other queries.)
+// keys are purged by lib/db/perf.ts and lib/db/api_keys.ts, next to their other queries.) The
+// types are the interface's (lib/store/retention.ts).
 import type { Database } from "./database.ts";
+import type { PurgeCutoffs, RetentionCounts, RetentionRunStatus } from "../store/retention.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import { markTouched, rebuildTouched } from "./session_table.ts";
-
-/** Clean rows created before `cleanBefore` and bot-scored rows created before `botBefore`. */
-export interface PurgeCutoffs {
-  cleanBefore: string;
-  botBefore: string;
-}
 
 function purgeBatch(
   db: Database,
@@ -63,7 +59,7 @@ export function optimizeDatabase(db: Database): void {
 
 export interface MaintenanceRow {
   date: string;
-  status: "started" | "complete" | "failed";
+  status: RetentionRunStatus;
   rollup_rows: number | null;
   purge_views: number | null;
   purge_events: number | null;
@@ -94,15 +90,7 @@ export function finishMaintenance(
   db: Database,
   date: string,
   at: string,
-  counts: {
-    rollupRows: number;
-    views: number;
-    events: number;
-    botTraffic: number;
-    rollups: number;
-    perfMetrics: number;
-    apiKeys: number;
-  },
+  counts: RetentionCounts,
 ): void {
   db.run(
     `UPDATE maintenance_log SET status = 'complete', completed_at = ?, rollup_rows = ?,

@@ -6,6 +6,7 @@
 // synchronous: one big statement would stall ingestion for seconds at 10M rows). The result
 // replaces the stored day in one short transaction, so a build is idempotent and readers never
 // see half a day. The build records its watermark: the last view and event id it included.
+import { addDays } from "../days.ts";
 import type { Database } from "./database.ts";
 import {
   BUILD_SCRATCH,
@@ -24,11 +25,7 @@ import {
   type Where,
 } from "./stats_source.ts";
 
-const DAY_MS = 86_400_000;
-
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
+export { addDays };
 
 export const dayStart = (date: string) => `${date}T00:00:00.000Z`;
 

@@ -5,6 +5,18 @@
 import type { Database, SqlParam } from "./database.ts";
 import { notExcludedPredicate } from "./bots.ts";
 import { BOT_SCORE_THRESHOLD, UNVERIFIED_REASON } from "./columns.ts";
+import {
+  FILTER_NAMES,
+  OTHER_VALUE,
+  type StatsFilters,
+  VITAL_METRICS,
+  VITAL_THRESHOLDS,
+  type VitalMetric,
+} from "../stats/terms.ts";
+
+// The stats' terms are declared in lib/stats/terms.ts; the engine's callers read them here too.
+export { FILTER_NAMES, OTHER_VALUE, type StatsFilters, VITAL_METRICS, VITAL_THRESHOLDS };
+export type { VitalMetric };
 
 /** A page view counts when its score is below the bot threshold and its visitor is not excluded. */
 export function cleanView(alias = ""): string {
@@ -300,15 +312,6 @@ export function vitalBucketOf(value: number): number {
   return Math.floor(value / 2 ** shift) * 2 ** shift;
 }
 
-/** Core Web Vitals thresholds (web.dev): good ≤ first, poor > second. CLS is sent ×1000. */
-export const VITAL_THRESHOLDS = {
-  LCP: [2500, 4000],
-  CLS: [100, 250],
-  INP: [200, 500],
-} as const;
-export type VitalMetric = keyof typeof VITAL_THRESHOLDS;
-export const VITAL_METRICS = Object.keys(VITAL_THRESHOLDS) as VitalMetric[];
-
 const validVital = (a: string) =>
   `${a}event_type = 'web_vital' AND ${a}num BETWEEN 0 AND ${MAX_VITAL_VALUE}`;
 
@@ -332,10 +335,6 @@ export const UNKNOWN = "unknown";
  * character, which the geo step strips from every name it stores). */
 export const PLACE_SEPARATOR = "\u001f";
 const PLACE_SEPARATOR_SQL = "char(31)";
-/** Where aggregates past ECHELON_MAX_DAILY_VALUES values a site and day are summed (rollups,
- * the known-bot report). */
-export const OTHER_VALUE = "(other)";
-
 export const VIEW_DIMENSIONS: readonly Dimension[] = [
   { name: "path", source: "views", value: (a) => `${a}path` },
   {
@@ -434,31 +433,8 @@ export const ALL_DIMENSIONS: readonly string[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------
-// Filters (overview `path`, `referrer`, …): which views match. Event figures of a filtered query
-// count the events of visitors that have a matching view.
-
-export interface StatsFilters {
-  path?: string;
-  /** Paths containing this text (case-sensitive), e.g. "/blog/". */
-  path_contains?: string;
-  referrer?: string;
-  country?: string;
-  device?: string;
-  utm_source?: string;
-  utm_medium?: string;
-  utm_campaign?: string;
-}
-
-export const FILTER_NAMES = [
-  "path",
-  "path_contains",
-  "referrer",
-  "country",
-  "device",
-  "utm_source",
-  "utm_medium",
-  "utm_campaign",
-] as const satisfies readonly (keyof StatsFilters)[];
+// Filters (overview `path`, `referrer`, …, lib/stats/terms.ts): which views match. Event figures
+// of a filtered query count the events of visitors that have a matching view.
 
 /** `referrer=direct`, `country=unknown` and `device=unknown` select the rows without a value. */
 const NULL_VALUES: Partial<Record<keyof StatsFilters, string>> = {

@@ -1,12 +1,11 @@
-// An experiment's results: the counts of lib/db/experiments.ts run through the maths of
-// ./stats.ts — per variant the rate, the uplift and the test against the control, plus the
+// An experiment's results: the counts the read `experimentResults` fetches (resultsQuery says
+// which; lib/reads/registry.ts) run through the maths of ./stats.ts — per variant the rate, the uplift and the test against the control, plus the
 // sample-ratio check and notes for the reader. The window is [started_at, ended_at] (now while it
 // runs) minus the pauses, so a completed experiment's results no longer change and nothing sent
 // while paused counts. Field names keep the contract's (impressions, conversion_rate,
 // relative_uplift, significance) and add the rest.
 import { formatDuration } from "../admin/format.ts";
-import { experimentPauses, type PauseRecord, variantCounts } from "../db/experiments.ts";
-import type { Database } from "../db/mod.ts";
+import type { CountsQuery, ExperimentResultRows, PauseRecord } from "../store/experiments.ts";
 import type { Experiment } from "./model.ts";
 import {
   MIN_SAMPLE,
@@ -82,19 +81,18 @@ export interface ExperimentResults {
   notes: string[];
 }
 
-/** Results of one experiment as of `now`. */
-export function experimentResults(
-  db: Database,
-  experiment: Experiment,
-  now: number,
-): ExperimentResults {
-  const window = experiment.started_at === null ? null : {
+/** The events counted: [started_at, ended_at] (now while it runs); null before the first start. */
+function resultsWindow(experiment: Experiment, now: number): { from: string; to: string } | null {
+  return experiment.started_at === null ? null : {
     from: experiment.started_at,
     to: experiment.ended_at ?? new Date(now).toISOString(),
   };
-  const pauses = window === null ? [] : experimentPauses(db, experiment.experiment_id);
-  const pausedMs = window === null ? 0 : pausedTime(pauses, window.to);
-  const counts = window === null ? [] : variantCounts(db, {
+}
+
+/** The counts the results of `experiment` as of `now` are made from; null: none to read. */
+export function resultsQuery(experiment: Experiment, now: number): CountsQuery | null {
+  const window = resultsWindow(experiment, now);
+  return window === null ? null : {
     experimentId: experiment.experiment_id,
     siteId: experiment.site_id,
     since: window.from,
@@ -102,7 +100,19 @@ export function experimentResults(
     metric: experiment.metric_kind === "custom"
       ? { eventType: "custom", eventName: experiment.metric }
       : { eventType: experiment.metric, eventName: null },
-  });
+  };
+}
+
+/** Results of one experiment as of `now`, from the rows read for resultsQuery(experiment, now). */
+export function experimentResults(
+  experiment: Experiment,
+  now: number,
+  rows: ExperimentResultRows,
+): ExperimentResults {
+  const window = resultsWindow(experiment, now);
+  const pauses = window === null ? [] : rows.pauses;
+  const pausedMs = window === null ? 0 : pausedTime(pauses, window.to);
+  const counts = window === null ? [] : rows.counts;
   const byId = new Map(counts.map((row) => [row.variant_id, row]));
   const defined = new Set(experiment.variants.map((v) => v.variant_id));
   const control = experiment.variants.find((v) => v.is_control) ?? experiment.variants[0];

@@ -2,30 +2,22 @@
 // bot, then per day, bot and path), hits dropped before storage, and the suspicious visitors
 // themselves — which public mode leaves out (lib/public/policy.ts lists the aggregate sections).
 import { botCategory } from "../bots/known_bots.ts";
-import type { Database } from "../db/database.ts";
-import {
-  type BotExportRange,
-  droppedDays,
-  knownBotDays,
-  scoreBuckets,
-  suspiciousInPeriod,
-} from "../db/export.ts";
-import type { CsvSection, CsvValue } from "./csv.ts";
+import type { BotExportRange, BotExportRows } from "../store/exports.ts";
+import type { CsvSection } from "./csv.ts";
 
 /** Suspicious visitors listed in a private export (the highest scores first). */
 export const MAX_SUSPICIOUS_ROWS = 1000;
 
 /**
- * The file's sections; the suspicious visitors are read only if their section is written, and
- * left out without `withVisitors` (a read process answers with every row already read).
+ * The file's sections from its rows (the read `botsCsvSections`, lib/reads/registry.ts); the
+ * suspicious visitors' section is left out when their rows were not read (`suspicious` null).
  */
 export function botsSections(
-  db: Database,
+  rows: BotExportRows,
   range: BotExportRange,
   generatedAt: string,
-  withVisitors = true,
 ): CsvSection[] {
-  const days = knownBotDays(db, range);
+  const days = rows.knownBotDays;
   const perBot = new Map<string, number>();
   for (const row of days) perBot.set(row.bot_name, (perBot.get(row.bot_name) ?? 0) + row.hits);
   const bots = [...perBot].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
@@ -45,7 +37,7 @@ export function botsSections(
     {
       title: "Stored page views by bot score",
       header: ["bucket", "min_score", "max_score", "pageviews", "visitors"],
-      rows: scoreBuckets(db, range).map((b) => [
+      rows: rows.buckets.map((b) => [
         b.bucket,
         b.min_score,
         b.max_score,
@@ -66,9 +58,9 @@ export function botsSections(
     {
       title: "Dropped hits",
       header: ["date", "endpoint", "reason", "hits"],
-      rows: droppedDays(db, range).map((r) => [r.date, r.endpoint, r.reason, r.hits]),
+      rows: rows.droppedDays.map((r) => [r.date, r.endpoint, r.reason, r.hits]),
     },
-    ...(withVisitors
+    ...(rows.suspicious !== null
       ? [{
         title: `Suspicious visitors (score 25 or more, up to ${MAX_SUSPICIOUS_ROWS})`,
         header: [
@@ -83,26 +75,19 @@ export function botsSections(
           "browsers",
           "is_excluded",
         ],
-        rows: lazyRows(() =>
-          suspiciousInPeriod(db, range, MAX_SUSPICIOUS_ROWS).map((v) => [
-            v.visitor_id,
-            v.max_bot_score,
-            v.pageviews,
-            v.first_seen,
-            v.last_seen,
-            v.sites,
-            v.countries,
-            v.devices,
-            v.browsers,
-            v.is_excluded,
-          ])
-        ),
+        rows: rows.suspicious.map((v) => [
+          v.visitor_id,
+          v.max_bot_score,
+          v.pageviews,
+          v.first_seen,
+          v.last_seen,
+          v.sites,
+          v.countries,
+          v.devices,
+          v.browsers,
+          v.is_excluded,
+        ]),
       }]
       : []),
   ];
-}
-
-/** Rows computed when the section is written, not when the list of sections is made. */
-function* lazyRows(read: () => CsvValue[][]): Iterable<CsvValue[]> {
-  yield* read();
 }

@@ -37,6 +37,8 @@ export function csvSection(section: CsvSection): string {
   return text + "\r\n";
 }
 
+type Batch = readonly (readonly CsvValue[])[];
+
 /**
  * A byte stream that pulls one batch of rows at a time from `next` (null when done): a large
  * export never sits in memory, and a slow client slows the reads instead of filling a buffer
@@ -44,21 +46,21 @@ export function csvSection(section: CsvSection): string {
  */
 export function csvStream(
   prefix: string,
-  next: () => readonly (readonly CsvValue[])[] | null,
+  next: () => Promise<Batch | null> | Batch | null,
   onError?: (error: unknown) => void,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let started = false;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       if (!started) {
         started = true;
         controller.enqueue(encoder.encode(prefix));
         return;
       }
-      let batch: readonly (readonly CsvValue[])[] | null;
+      let batch: Batch | null;
       try {
-        batch = next();
+        batch = await next();
       } catch (error) {
         onError?.(error);
         controller.error(error);

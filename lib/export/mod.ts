@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { preview, siteIdParam } from "../api/fields.ts";
 import { readQuery } from "../api/validate.ts";
-import type { BotFilter } from "../db/admin_views.ts";
+import type { BotFilter } from "../bots/thresholds.ts";
 import { publicSections } from "../public/mod.ts";
 import type { Ctx } from "../state.ts";
 import { type DayRange, parseRange, requiredSiteId } from "../stats/mod.ts";

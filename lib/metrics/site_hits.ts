@@ -3,8 +3,8 @@
 // stored view. Site ids here already passed the site rules (shape, allow-list, registration), and
 // the labels are capped all the same: past MAX_SITE_LABELS sites, views count under "(other)", so
 // a flood of new sites cannot grow the scrape without bound.
-import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
-import { OTHER_VALUE } from "../db/stats_source.ts";
+import { BOT_SCORE_THRESHOLD } from "../bots/thresholds.ts";
+import { OTHER_VALUE } from "../stats/terms.ts";
 
 export const MAX_SITE_LABELS = 100;
 

@@ -4,7 +4,7 @@
 // text is over MAX_METADATA_BYTES (never cut, which in the reference left invalid JSON, W28).
 import { z } from "zod";
 import { namedRoot } from "../api/fields.ts";
-import type { PerfMetricInsert } from "../db/perf.ts";
+import type { PerfMetricInsert } from "../store/perf.ts";
 import { HttpError } from "../http_error.ts";
 
 export const MAX_PERF_BATCH = 500;

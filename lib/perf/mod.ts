@@ -1,12 +1,10 @@
 // Performance metrics: CI/CD benchmark values posted to /api/perf, listed, and judged as trends
 // (the API and /admin/perf share these).
-import type { Database } from "../db/mod.ts";
-import { type PerfFilter, perfSeries } from "../db/perf.ts";
+import type { PerfFilter, PerfStore } from "../store/perf.ts";
 import { MAX_TREND_SERIES } from "./params.ts";
 import { analyseSeries, type PerfTrend } from "./trends.ts";
 
-export { insertPerfMetrics, listPerfMetrics, perfFacets } from "../db/perf.ts";
-export type { PerfFilter, PerfMetricRow, PerfPoint } from "../db/perf.ts";
+export type { PerfFilter, PerfMetricRow, PerfPoint } from "../store/perf.ts";
 export {
   MAX_METADATA_BYTES,
   MAX_PERF_BATCH,
@@ -36,13 +34,13 @@ export interface PerfTrends {
   truncated: boolean;
 }
 
-export function perfTrends(
-  db: Database,
+export async function perfTrends(
+  perf: Pick<PerfStore, "series">,
   filter: PerfFilter,
   window: number,
   thresholdPct: number | null,
-): PerfTrends {
-  const found = perfSeries(db, filter, window, MAX_TREND_SERIES);
+): Promise<PerfTrends> {
+  const found = await perf.series(filter, window, MAX_TREND_SERIES);
   return {
     window,
     threshold_pct: thresholdPct,

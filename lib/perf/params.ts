@@ -4,7 +4,7 @@
 // YYYY-MM-DD day (a day as `to` includes that whole day); `limit` and `threshold`. A bad value is
 // a 400 that names the parameter and the value.
 import { z } from "zod";
-import type { PerfFilter } from "../db/perf.ts";
+import type { PerfFilter } from "../store/perf.ts";
 import { MAX_BRANCH_LENGTH, MAX_CATEGORY_LENGTH, MAX_METRIC_LENGTH } from "./input.ts";
 
 export const DEFAULT_LIST_LIMIT = 100;

@@ -2,8 +2,8 @@
 // the window, and the change of the latest value against the mean of the values before it,
 // flagged as a regression or an improvement when it moves beyond the unit's threshold in the
 // unit's bad or good direction (lib/perf/units.ts). Pure functions: the API and the admin page
-// both call them on rows from lib/db/perf.ts.
-import type { PerfPoint, PerfSeriesRows } from "../db/perf.ts";
+// both call them on rows from the store (lib/store/perf.ts).
+import type { PerfPoint, PerfSeriesRows } from "../store/perf.ts";
 import { type Direction, unitRule } from "./units.ts";
 
 /**

@@ -4,7 +4,7 @@
 // rates, top lists and time series. Per-row records (a visitor, a view, an event, an exclusion, a
 // key, a session), the admin's labels and the instance's settings are never listed, and anything
 // not listed is refused (403 not_public). MCP tools read the API, so its answers apply to them too.
-import { FILTER_NAMES, VITAL_METRICS } from "../db/stats_source.ts";
+import { FILTER_NAMES, VITAL_METRICS } from "../stats/terms.ts";
 import { DELTA_KEYS } from "../stats/change.ts";
 import { ANY_KEY, numbers, ranked, rows, type Shape, strings } from "./shape.ts";
 

@@ -6,7 +6,7 @@
 // turning a body into a `Query` or throwing 400 `invalid_query` naming the field.
 import { z } from "zod";
 import { SITE_ID_PATTERN } from "../config.ts";
-import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
+import { BOT_SCORE_THRESHOLD } from "../bots/thresholds.ts";
 import { withCode } from "../api/fields.ts";
 import { HttpError } from "../http_error.ts";
 import { dimensionFor } from "./dimensions.ts";

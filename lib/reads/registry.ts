@@ -11,7 +11,14 @@ import {
   campaignReport,
   campaignSummaries,
   campaignSummary,
+  type ReportRange as CampaignRange,
 } from "../campaigns/report.ts";
+import {
+  campaignEventsRows,
+  campaignReportRows,
+  campaignSummaryRows,
+  campaignTotals,
+} from "../db/campaigns.ts";
 import { eventCounts, listEvents } from "../db/admin_events.ts";
 import { eventPropertyKeys } from "../db/event_properties.ts";
 import { listRecentViews, topPaths } from "../db/admin_views.ts";
@@ -22,20 +29,26 @@ import {
   excludedVisitors,
   knownBotHitsByDay,
   knownBotTraffic,
-  type ReportRange,
   scoredViews,
   suspiciousVisitors,
 } from "../db/bots.ts";
-import type { BotExportRange } from "../db/export.ts";
-import { crawlerReport } from "../crawlers/report.ts";
+import { crawlReportRows } from "../db/crawlers.ts";
+import { experimentResultRows } from "../db/experiments.ts";
+import { botExportRows } from "../db/export.ts";
+import { crawlerReport, REPORT_LIMITS } from "../crawlers/report.ts";
 import { last24hCounts } from "../db/summary.ts";
-import { botsSections } from "../export/bots.ts";
-import { experimentResults } from "../experiments/results.ts";
+import { botsSections, MAX_SUSPICIOUS_ROWS } from "../export/bots.ts";
+import { experimentResults, resultsQuery } from "../experiments/results.ts";
+import type { Experiment } from "../experiments/model.ts";
 import { liveDashboard, type LiveOptions, realtimeStats } from "../stats/live.ts";
 import { engineOverview, type OverviewView } from "../stats/engine_overview.ts";
 import { type StatsContext, statsOverview } from "../stats/overview.ts";
 import type { OverviewQuery } from "../stats/params.ts";
 import type { Query } from "../query/model.ts";
+import type { ReportRange } from "../store/bots.ts";
+import type { CampaignFilter, CampaignRecord } from "../store/campaigns.ts";
+import type { CrawlRange } from "../store/crawlers.ts";
+import type { BotExportRange } from "../store/exports.ts";
 import { runQuery } from "../query/run.ts";
 
 /** What a read needs: a connection, the caller's clock and the retention period. */
@@ -84,11 +97,32 @@ export const READS = {
   realtime: read("light", (ctx, siteId: string) => realtimeStats(ctx, siteId)),
   visitors: onDb("heavy", listVisitors),
   visitorAggregates: onDb("heavy", visitorAggregates),
-  experimentResults: onDb("heavy", experimentResults),
-  campaignSummaries: onDb("heavy", campaignSummaries),
-  campaignReport: onDb("heavy", campaignReport),
-  campaignEventsReport: onDb("heavy", campaignEventsReport),
-  campaignSummary: onDb("heavy", campaignSummary),
+  experimentResults: read("heavy", (ctx, experiment: Experiment, now: number) =>
+    experimentResults(
+      experiment,
+      now,
+      experimentResultRows(ctx.db, experiment.experiment_id, resultsQuery(experiment, now)),
+    )),
+  campaignSummaries: read(
+    "heavy",
+    (ctx, range: CampaignRange, filter: CampaignFilter = {}) =>
+      campaignSummaries(campaignSummaryRows(ctx.db, range, filter)),
+  ),
+  campaignReport: read(
+    "heavy",
+    (ctx, campaign: CampaignRecord, range: CampaignRange) =>
+      campaignReport(campaign, range, campaignReportRows(ctx.db, campaign, range)),
+  ),
+  campaignEventsReport: read(
+    "heavy",
+    (ctx, siteId: string, range: CampaignRange, options: { eventType?: string | null } = {}) =>
+      campaignEventsReport(campaignEventsRows(ctx.db, siteId, range, options)),
+  ),
+  campaignSummary: read(
+    "heavy",
+    (ctx, campaign: CampaignRecord, range: CampaignRange) =>
+      campaignSummary(campaign, campaignTotals(ctx.db, range, { siteId: campaign.site_id })),
+  ),
   recentViews: onDb("heavy", listRecentViews),
   topPaths: onDb("heavy", topPaths),
   events: onDb("heavy", listEvents),
@@ -104,15 +138,21 @@ export const READS = {
     excluded: excludedByReason(ctx.db, range),
   })),
   /** Server-side crawler hits next to the AI referrals of the same pages (/api/bots/crawlers). */
-  crawlerReport: onDb("heavy", crawlerReport),
+  crawlerReport: read(
+    "heavy",
+    (ctx, range: CrawlRange) => crawlerReport(crawlReportRows(ctx.db, range, REPORT_LIMITS)),
+  ),
   suspiciousVisitors: onDb("heavy", suspiciousVisitors),
   excludedVisitors: onDb("heavy", excludedVisitors),
   /** The bots CSV's sections with their rows read (`withVisitors`: the suspicious visitors too). */
   botsCsvSections: read(
     "heavy",
     (ctx, range: BotExportRange, generatedAt: string, withVisitors: boolean) =>
-      botsSections(ctx.db, range, generatedAt, withVisitors)
-        .map((section) => ({ ...section, rows: [...section.rows] })),
+      botsSections(
+        botExportRows(ctx.db, range, withVisitors ? MAX_SUSPICIOUS_ROWS : null),
+        range,
+        generatedAt,
+      ).map((section) => ({ ...section, rows: [...section.rows] })),
   ),
   /** The last 24 hours over every site: raw rows, but a range no caller can widen. */
   last24h: onDb("light", last24hCounts),

@@ -39,4 +39,4 @@ export { rebuildDay, rebuildDays, refreshBlocks, refreshRollups, rollupJob } fro
 export { SettledRangeCache } from "./settled_cache.ts";
 export { retentionJob, runRetention } from "./retention.ts";
 export type { VitalSummary, WebVitals } from "./vitals.ts";
-export type { StatsFilters } from "../db/stats_source.ts";
+export type { StatsFilters } from "./terms.ts";

@@ -3,7 +3,7 @@
 // (lib/stats/engine_overview.ts) for the engine's filters or a bot setting, the raw-row path
 // (lib/stats/overview.ts) for the overview's own filters until the engine is as fast there. Moving the unfiltered overview to
 // the engine once it is as fast is one line: `engineAnswers` returning true.
-import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
+import { BOT_SCORE_THRESHOLD } from "../bots/thresholds.ts";
 import type { Reader } from "../reads/mod.ts";
 import type { OverviewView } from "./engine_overview.ts";
 import type { Overview } from "./overview.ts";

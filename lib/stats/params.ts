@@ -5,9 +5,9 @@
 import { z } from "zod";
 import { preview, siteIdParam } from "../api/fields.ts";
 import { readQuery } from "../api/validate.ts";
-import { addDays } from "../db/rollups.ts";
-import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
-import { FILTER_NAMES, type StatsFilters } from "../db/stats_source.ts";
+import { BOT_SCORE_THRESHOLD } from "../bots/thresholds.ts";
+import { addDays } from "../days.ts";
+import { FILTER_NAMES, type StatsFilters } from "./terms.ts";
 import { HttpError } from "../http_error.ts";
 import { type Filter, parseFilter, type QueryBody } from "../query/model.ts";
 import { expandSegments, type SegmentFilters } from "../query/segments.ts";
@@ -173,7 +173,7 @@ function filterField(name: (typeof FILTER_NAMES)[number]) {
     .describe(FILTER_HINTS[name]);
 }
 
-/** The stats filters (lib/db/stats_source.ts FILTER_NAMES), each at most 512 characters. */
+/** The stats filters (lib/stats/terms.ts FILTER_NAMES), each at most 512 characters. */
 export const FILTERS_QUERY = z.object(
   Object.fromEntries(FILTER_NAMES.map((name) => [name, filterField(name)])) as Record<
     (typeof FILTER_NAMES)[number],

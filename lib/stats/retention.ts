@@ -5,68 +5,46 @@
 // Every day is given a final rollup before its raw rows go. A run is recorded in
 // maintenance_log; the job checks hourly and runs once per UTC day (so a process that was down
 // at the usual hour catches up — reference W22).
-import { purgeRevokedApiKeys } from "../auth/api_keys.ts";
+import { REVOKED_KEY_RETENTION_DAYS } from "../auth/api_keys.ts";
 import type { Config } from "../config.ts";
-import type { Database } from "../db/database.ts";
 import type { Job } from "../jobs.ts";
-import {
-  failMaintenance,
-  finishMaintenance,
-  maintenanceRun,
-  optimizeDatabase,
-  purgeBotTrafficBatch,
-  purgeEventsBatch,
-  purgeViewsBatch,
-  startMaintenance,
-} from "../db/retention.ts";
-import { purgeCrawlerTrafficBatch } from "../db/crawlers.ts";
-import { purgePerfMetricsBatch } from "../db/perf.ts";
-import { addDays, purgeRollupsBefore } from "../db/rollups.ts";
+import type { RetentionCounts } from "../store/retention.ts";
+import type { AppDataStore } from "../store/types.ts";
+import { addDays } from "../days.ts";
 import { utcDay } from "./params.ts";
-import {
-  buildDay,
-  isAbort,
-  ROLLUP_RETENTION_DAYS,
-  unfinishedDays,
-  yieldToEventLoop,
-} from "./rollup.ts";
+import { type FinalRollups, isAbort, ROLLUP_RETENTION_DAYS, yieldToEventLoop } from "./rollup.ts";
 
 export const PURGE_BATCH_SIZE = 5_000;
 export const RETENTION_CHECK_EVERY_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 export interface RetentionContext {
-  db: Database;
+  store: Pick<AppDataStore, "retention" | "crawlers" | "perf" | "apiKeys">;
+  /** Final rollups for the days about to lose their raw rows (lib/stats/rollup.ts). */
+  rollups: FinalRollups;
   now: () => number;
   config: Pick<Config, "retentionDays" | "botRetentionDays" | "perfRetentionDays">;
   /** Aborted at shutdown: the run stops between two batches. */
   signal?: AbortSignal;
 }
 
-export interface RetentionResult {
+export interface RetentionResult extends RetentionCounts {
   date: string;
   /** Days given their final rollup before their raw rows were purged. */
   rolledUp: string[];
-  rollupRows: number;
-  views: number;
-  events: number;
-  botTraffic: number;
-  rollups: number;
-  perfMetrics: number;
-  /** Revoked API keys deleted (REVOKED_KEY_RETENTION_DAYS after their revocation). */
-  apiKeys: number;
   /** Transactions used by the purge (each at most `batchSize` rows). */
   batches: number;
 }
 
 async function drain(
-  purge: () => number,
+  purge: () => Promise<number>,
   batchSize: number,
   counter: { batches: number },
   signal?: AbortSignal,
 ): Promise<number> {
   let total = 0;
   for (;;) {
-    const deleted = purge();
+    const deleted = await purge();
     counter.batches++;
     total += deleted;
     if (deleted < batchSize) return total;
@@ -82,12 +60,13 @@ export async function runRetention(
   ctx: RetentionContext,
   options: { force?: boolean; batchSize?: number } = {},
 ): Promise<RetentionResult | null> {
-  const { db, config } = ctx;
+  const { config } = ctx;
+  const { retention, crawlers, perf, apiKeys } = ctx.store;
   const batchSize = options.batchSize ?? PURGE_BATCH_SIZE;
   const today = utcDay(ctx.now());
-  if (!options.force && maintenanceRun(db, today)?.status === "complete") return null;
+  if (!options.force && (await retention.run(today))?.status === "complete") return null;
   const stamp = () => new Date(ctx.now()).toISOString();
-  startMaintenance(db, today, stamp());
+  await retention.start(today, stamp());
   try {
     const cleanCutoff = addDays(today, -config.retentionDays);
     const botCutoff = addDays(today, -config.botRetentionDays);
@@ -105,10 +84,9 @@ export async function runRetention(
       apiKeys: 0,
       batches: 0,
     };
-    for (const day of unfinishedDays(ctx, "0000-01-01", addDays(cleanCutoff, -1))) {
-      result.rollupRows += (await buildDay(ctx, day)).rows;
-      result.rolledUp.push(day);
-    }
+    const built = await ctx.rollups.finalize(addDays(cleanCutoff, -1), ctx.signal);
+    result.rolledUp = built.days;
+    result.rollupRows = built.rows;
 
     const cut = {
       cleanBefore: `${cleanCutoff}T00:00:00.000Z`,
@@ -116,46 +94,47 @@ export async function runRetention(
     };
     const signal = ctx.signal;
     result.views = await drain(
-      () => purgeViewsBatch(db, cut, batchSize),
+      () => retention.purgeViews(cut, batchSize),
       batchSize,
       result,
       signal,
     );
     result.events = await drain(
-      () => purgeEventsBatch(db, cut, batchSize),
+      () => retention.purgeEvents(cut, batchSize),
       batchSize,
       result,
       signal,
     );
     result.botTraffic = await drain(
-      () => purgeBotTrafficBatch(db, botCutoff, batchSize),
+      () => retention.purgeKnownBots(botCutoff, batchSize),
       batchSize,
       result,
       signal,
     );
     // Server-side crawler hits are bot counters too, kept as long (ECHELON_BOT_RETENTION_DAYS).
     result.botTraffic += await drain(
-      () => purgeCrawlerTrafficBatch(db, botCutoff, batchSize),
+      () => crawlers.purge(botCutoff, batchSize),
       batchSize,
       result,
       signal,
     );
     const perfBefore = `${addDays(today, -config.perfRetentionDays)}T00:00:00.000Z`;
     result.perfMetrics = await drain(
-      () => purgePerfMetricsBatch(db, perfBefore, batchSize),
+      () => perf.purge(perfBefore, batchSize),
       batchSize,
       result,
       signal,
     );
-    result.rollups = purgeRollupsBefore(db, addDays(today, -ROLLUP_RETENTION_DAYS));
-    result.apiKeys = purgeRevokedApiKeys(ctx);
+    result.rollups = await retention.purgeRollups(addDays(today, -ROLLUP_RETENTION_DAYS));
+    result.apiKeys = await apiKeys.purgeRevoked(ctx.now() - REVOKED_KEY_RETENTION_DAYS * DAY_MS);
     const purged = result.views + result.events + result.botTraffic + result.rollups +
       result.perfMetrics + result.apiKeys;
-    if (purged > 0) optimizeDatabase(db);
-    finishMaintenance(db, today, stamp(), result);
+    if (purged > 0) await retention.optimize();
+    await retention.finish(today, stamp(), result);
     return result;
   } catch (error) {
-    failMaintenance(db, today, stamp(), error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    await retention.fail(today, stamp(), message);
     throw error;
   }
 }

@@ -100,6 +100,29 @@ export function buildDay(ctx: RollupContext, date: string): Promise<RollupDayRes
   });
 }
 
+/** What the retention job (lib/stats/retention.ts) asks of the rollups. */
+export interface FinalRollups {
+  /**
+   * Gives every day up to `through` (inclusive) that has raw rows but no final rollup its final
+   * rollup, oldest first: the days built and the rollup rows written.
+   */
+  finalize(through: string, signal?: AbortSignal): Promise<{ days: string[]; rows: number }>;
+}
+
+export function finalRollups(ctx: RollupContext): FinalRollups {
+  return {
+    async finalize(through, signal) {
+      const build = { ...ctx, signal };
+      const built = { days: [] as string[], rows: 0 };
+      for (const day of unfinishedDays(build, "0000-01-01", through)) {
+        built.rows += (await buildDay(build, day)).rows;
+        built.days.push(day);
+      }
+      return built;
+    },
+  };
+}
+
 /** Rebuilds one retained day (idempotent); a day past retention keeps its rollup. */
 export async function rebuildDay(ctx: RollupContext, date: string): Promise<RollupDayResult> {
   if (date < firstRebuildableDay(ctx)) {

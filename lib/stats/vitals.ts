@@ -1,7 +1,7 @@
 // Web-vital percentiles from the per-day histograms the rollup keeps (lib/db/stats_source.ts):
 // buckets of 1/32 of a power of two merge exactly over any range, so a 90-day p75 is as precise
 // as a one-day one (exact below 64, within 3.2 % above; each figure is its bucket's lower bound).
-import { VITAL_METRICS, type VitalMetric } from "../db/stats_source.ts";
+import { VITAL_METRICS, type VitalMetric } from "./terms.ts";
 
 export interface VitalSummary {
   samples: number;

@@ -70,3 +70,36 @@ export interface ExperimentStore {
   /** Deletes a draft; false when it is missing or not a draft. */
   deleteDraft(id: string): Promise<boolean>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The rows of an experiment's results (the read `experimentResults`, lib/reads/registry.ts)
+
+export interface PauseRecord {
+  paused_at: string;
+  /** Null while paused, and for a pause the experiment was completed from. */
+  resumed_at: string | null;
+}
+
+/** The counts asked for: one experiment's site, window and metric. */
+export interface CountsQuery {
+  experimentId: string;
+  siteId: string;
+  /** Inclusive ISO bounds of the experiment's window. */
+  since: string;
+  until: string;
+  metric: { eventType: string; eventName: string | null };
+}
+
+export interface VariantCounts {
+  variant_id: string;
+  exposures: number;
+  conversions: number;
+}
+
+/** What an experiment's results are made from. */
+export interface ExperimentResultRows {
+  /** Its pause intervals, oldest first. */
+  pauses: PauseRecord[];
+  /** Exposed units and conversions per variant tag seen in the window. */
+  counts: VariantCounts[];
+}

@@ -2,18 +2,25 @@
 // questions and give it changes in domain terms (plain objects, ISO strings, numbers); no SQL,
 // driver, statement or transaction crosses it, and an operation that must be atomic is one method.
 // The engine is chosen once, at start (lib/services.ts); SQLite is the first (lib/store/sqlite/).
-// Not behind it yet (the next waves): batch writes and the collectors, and analytics reads other
-// than `reads`; tests/store_boundary_test.ts lists the files that still reach lib/db/.
+// Not behind it yet (the next waves): batch writes and the collectors (known-bot hits and the bot
+// correlator's sweep included), the aggregates and rollups, and analytics reads other than
+// `reads`; tests/store_boundary_test.ts lists the files that still reach lib/db/.
 import type { Reader } from "../reads/mod.ts";
 import type { AdminAccountStore } from "./admin_account.ts";
 import type { AdminSessionStore } from "./admin_sessions.ts";
 import type { ApiKeyStore } from "./api_keys.ts";
+import type { BotStore } from "./bots.ts";
 import type { CampaignStore } from "./campaigns.ts";
+import type { CrawlerStore } from "./crawlers.ts";
 import type { ExperimentStore } from "./experiments.ts";
+import type { ExportStore } from "./exports.ts";
+import type { PerfStore } from "./perf.ts";
+import type { RetentionStore } from "./retention.ts";
 import type { SegmentStore } from "./segments.ts";
 import type { SettingsStore } from "./settings.ts";
 import type { SiteStore } from "./sites.ts";
 import type { TelemetryStore } from "./telemetry.ts";
+import type { VisitorStore } from "./visitors.ts";
 
 export interface Store {
   apiKeys: ApiKeyStore;
@@ -25,6 +32,12 @@ export interface Store {
   telemetry: TelemetryStore;
   sites: SiteStore;
   campaigns: CampaignStore;
+  bots: BotStore;
+  crawlers: CrawlerStore;
+  perf: PerfStore;
+  retention: RetentionStore;
+  exports: ExportStore;
+  visitors: VisitorStore;
   /** The analytics reads, run by name (lib/reads/). */
   reads: Reader;
   /** Stops the store's workers (read processes); the app's connection is closed by its owner. */

@@ -25,8 +25,8 @@ import {
   parseBreakdown,
   propertyBreakdown,
 } from "../../lib/admin/property_breakdown.ts";
-import { EVENT_LIST_KEYS, type EventCount, type EventListRow } from "../../lib/db/admin_events.ts";
-import type { BotFilter } from "../../lib/db/admin_views.ts";
+import type { BotFilter } from "../../lib/bots/thresholds.ts";
+import { EVENT_LIST_KEYS, type EventCount, type EventListRow } from "../../lib/store/lists.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import { readerFor } from "../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../lib/state.ts";

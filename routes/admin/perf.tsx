@@ -12,13 +12,7 @@ import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
 import { adminHref } from "../../lib/admin/period.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import { formatPerfValue } from "../../lib/perf/format.ts";
-import {
-  listPerfMetrics,
-  perfFacets,
-  type PerfMetricRow,
-  type PerfTrend,
-  perfTrends,
-} from "../../lib/perf/mod.ts";
+import { type PerfMetricRow, type PerfTrend, perfTrends } from "../../lib/perf/mod.ts";
 import type { Ctx, State } from "../../lib/state.ts";
 
 const WINDOWS = [10, 20, 30, 50] as const;
@@ -56,18 +50,18 @@ function filtersFrom(url: URL): Filters {
 }
 
 export const handler = {
-  GET(ctx: Ctx) {
-    const db = ctx.state.services.db;
+  async GET(ctx: Ctx) {
+    const { perf } = ctx.state.services.store;
     const filters = filtersFrom(ctx.url);
     const query = { category: filters.category, branch: filters.branch };
-    const trends = perfTrends(db, query, filters.window, null);
+    const trends = await perfTrends(perf, query, filters.window, null);
     const groups: Data["groups"] = [];
     for (const trend of trends.series) {
       const last = groups[groups.length - 1];
       if (last?.category === trend.category) last.trends.push(trend);
       else groups.push({ category: trend.category, trends: [trend] });
     }
-    const facets = perfFacets(db);
+    const facets = await perf.facets();
     return page<Data>({
       frame: loadAdminFrame(ctx),
       filters,
@@ -75,7 +69,7 @@ export const handler = {
       branches: facets.branches,
       groups,
       truncated: trends.truncated,
-      recent: listPerfMetrics(db, query, RECENT_ROWS),
+      recent: await perf.list(query, RECENT_ROWS),
     });
   },
 };

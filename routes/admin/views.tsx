@@ -25,12 +25,8 @@ import {
 } from "../../lib/admin/filters.ts";
 import { formatDateTime, formatDuration, formatNumber } from "../../lib/admin/format.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
-import {
-  type BotFilter,
-  type PathCount,
-  VIEW_LIST_KEYS,
-  type ViewListRow,
-} from "../../lib/db/admin_views.ts";
+import type { BotFilter } from "../../lib/bots/thresholds.ts";
+import { type PathCount, VIEW_LIST_KEYS, type ViewListRow } from "../../lib/store/lists.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import { readerFor } from "../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../lib/state.ts";

@@ -11,12 +11,14 @@ import type { Ctx } from "../../lib/state.ts";
 
 export const handler = {
   async POST(ctx: Ctx) {
-    const { config, db, store, now, crawlers } = ctx.state.services;
+    const { config, store, now, crawlers } = ctx.state.services;
     const bytes = await readBodyCapped(ctx.req, MAX_CRAWL_BODY);
     const at = now();
     const body = readBody(crawlIngest, { hits: crawlEntries(new TextDecoder().decode(bytes)) });
     const hits = crawlInputs(body, { now: at, oldestAt: oldestCrawlAt(config, at) });
     await requireSites(store.sites, hits.map((hit) => hit.siteId));
-    return Response.json(recordCrawls(db, crawlers(), hits, config.maxDailyValues));
+    return Response.json(
+      await recordCrawls(store.crawlers, crawlers(), hits, config.maxDailyValues),
+    );
   },
 };

@@ -3,20 +3,17 @@
 // same parameters, checked by the same parsers. A directory gets every kind under the API's file
 // names; a path ending in .csv gets one kind (--kind, default overview).
 import { join } from "node:path";
-import {
-  EVENT_EXPORT_COLUMNS,
-  eventExportReader,
-  VIEW_EXPORT_COLUMNS,
-  viewExportReader,
-} from "../../db/export.ts";
+import { botExportRows } from "../../db/export.ts";
 import type { Database } from "../../db/mod.ts";
-import { botsSections } from "../../export/bots.ts";
+import { botsSections, MAX_SUSPICIOUS_ROWS } from "../../export/bots.ts";
 import { csvSection } from "../../export/csv.ts";
 import { exportFilename, type ExportKind, exportParams } from "../../export/mod.ts";
 import { EXPORT_LIST_LIMIT, overviewSections } from "../../export/overview.ts";
 import { rawCsvStream } from "../../export/raw.ts";
 import { statsOverview } from "../../stats/overview.ts";
 import { parseOverviewQuery } from "../../stats/params.ts";
+import { createSqliteAppData } from "../../store/sqlite/mod.ts";
+import type { AppDataStore } from "../../store/types.ts";
 import {
   type AdminCommand,
   type CliContext,
@@ -30,11 +27,23 @@ import { parsedOptions, RANGE_OPTIONS, rangeQuery } from "./range.ts";
 
 const KINDS: readonly ExportKind[] = ["overview", "views", "events", "bots"];
 
-type Writer = (db: Database, url: URL, ctx: CliContext) => ReadableStream<Uint8Array> | string;
+type Body = ReadableStream<Uint8Array> | string;
+
+/**
+ * A kind's file: its options are parsed before it returns (a usage error is thrown at once), its
+ * rows may be read after. The analytics reads run on the opened file (the CLI has no read
+ * processes), the raw rows through the store.
+ */
+type Writer = (
+  db: Database,
+  store: AppDataStore,
+  url: URL,
+  ctx: CliContext,
+) => Promise<Body> | Body;
 
 /** Each kind as its route builds it (routes/api/export/<kind>.csv.ts), for an admin caller. */
 const WRITERS: Record<ExportKind, Writer> = {
-  overview(db, url, ctx) {
+  overview(db, _store, url, ctx) {
     const now = ctx.now();
     const query = parseOverviewQuery(url, now);
     const overview = statsOverview({ db, now: ctx.now, config: ctx.config }, {
@@ -44,18 +53,23 @@ const WRITERS: Record<ExportKind, Writer> = {
     });
     return overviewSections(overview, new Date(now).toISOString()).map(csvSection).join("");
   },
-  views(db, url, ctx) {
+  views(_db, store, url, ctx) {
     const params = exportParams(url, ctx.now(), { siteRequired: false });
-    return rawCsvStream(VIEW_EXPORT_COLUMNS, viewExportReader(db, { ...params, bots: "all" }));
+    return store.exports.raw("views", { ...params, bots: "all" }).then((rows) =>
+      rawCsvStream(rows)
+    );
   },
-  events(db, url, ctx) {
+  events(_db, store, url, ctx) {
     const params = exportParams(url, ctx.now(), { siteRequired: false });
-    return rawCsvStream(EVENT_EXPORT_COLUMNS, eventExportReader(db, { ...params, bots: "all" }));
+    return store.exports.raw("events", { ...params, bots: "all" }).then((rows) =>
+      rawCsvStream(rows)
+    );
   },
-  bots(db, url, ctx) {
+  bots(db, _store, url, ctx) {
     const now = ctx.now();
     const params = exportParams(url, now, { siteRequired: false });
-    return botsSections(db, params, new Date(now).toISOString(), true).map(csvSection).join("");
+    const rows = botExportRows(db, params, MAX_SUSPICIOUS_ROWS);
+    return botsSections(rows, params, new Date(now).toISOString()).map(csvSection).join("");
   },
 };
 
@@ -84,10 +98,11 @@ ending in .csv: one kind, --kind (default overview). Existing files are replaced
     const toFile = target.toLowerCase().endsWith(".csv");
     const kinds = toFile ? [kind ?? "overview"] : kind ? [kind] : KINDS;
     await withDatabase(ctx, async (db) => {
+      const store = createSqliteAppData(db);
       if (!toFile) await Deno.mkdir(target, { recursive: true });
       for (const k of kinds) {
         const path = toFile ? target : join(target, exportFilename(k, params));
-        const body = parsedOptions(() => WRITERS[k](db, url, ctx));
+        const body = await parsedOptions(() => WRITERS[k](db, store, url, ctx));
         await writeBody(path, body);
         ctx.io.out(`export: ${k} -> ${path} (${megabytes((await Deno.stat(path)).size)})`);
       }

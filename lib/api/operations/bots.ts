@@ -2,7 +2,7 @@
 // visitor's history, exclusions and the server-side crawler report. Their schemas validate the
 // requests (routes/api/bots/).
 import { z } from "zod";
-import { SUSPICIOUS_SCORE } from "../../db/bots.ts";
+import { SUSPICIOUS_SCORE } from "../../bots/thresholds.ts";
 import { csv, defineOperation, json } from "../contract.ts";
 import { clampedIntParam, rowIdParam, visitorIdField, withCode } from "../fields.ts";
 import { ANY_SITE } from "./shared.ts";

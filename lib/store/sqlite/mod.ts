@@ -7,12 +7,18 @@ import type { AppDataStore, Store } from "../types.ts";
 import { sqliteAdminAccount } from "./admin_account.ts";
 import { sqliteAdminSessions } from "./admin_sessions.ts";
 import { sqliteApiKeys } from "./api_keys.ts";
+import { sqliteBots } from "./bots.ts";
 import { sqliteCampaigns } from "./campaigns.ts";
+import { sqliteCrawlers } from "./crawlers.ts";
 import { sqliteExperiments } from "./experiments.ts";
+import { sqliteExports } from "./exports.ts";
+import { sqlitePerf } from "./perf.ts";
+import { sqliteRetention } from "./retention.ts";
 import { sqliteSegments } from "./segments.ts";
 import { sqliteSettings } from "./settings.ts";
 import { sqliteSites } from "./sites.ts";
 import { sqliteTelemetry } from "./telemetry.ts";
+import { sqliteVisitors } from "./visitors.ts";
 
 export function createSqliteStore(db: Database, options: { reads: Reader }): Store {
   return {
@@ -34,5 +40,11 @@ export function createSqliteAppData(db: Database): AppDataStore {
     telemetry: sqliteTelemetry(db),
     sites: sqliteSites(db),
     campaigns: sqliteCampaigns(db),
+    bots: sqliteBots(db),
+    crawlers: sqliteCrawlers(db),
+    perf: sqlitePerf(db),
+    retention: sqliteRetention(db),
+    exports: sqliteExports(db),
+    visitors: sqliteVisitors(db),
   };
 }

@@ -3,7 +3,7 @@
 // links to their per-hit breakdowns and Exclude buttons; excluded visitors with Include buttons;
 // the known-bot report (per bot, path and day) and dropped hits per reason; "why excluded": the
 // hits not counted by stored main reason and signal group (lib/bots/why_excluded.ts), each with
-// its explanation and a link to example views. The queries are the bots API's (lib/db/bots.ts).
+// its explanation and a link to example views. The reads are the bots API's (lib/store/bots.ts).
 // Public mode shows the aggregates only: no visitor ids, no forms, no links to raw views.
 import { AdminShell } from "../../../components/AdminShell.tsx";
 import { DataTable, EmptyRow, Td, Th, Truncated } from "../../../components/DataTable.tsx";
@@ -30,8 +30,8 @@ import type {
   KnownBotTraffic,
   ScoredViews,
   SuspiciousVisitor,
-} from "../../../lib/db/bots.ts";
-import { BOT_SCORE_THRESHOLD } from "../../../lib/db/columns.ts";
+} from "../../../lib/store/bots.ts";
+import { BOT_SCORE_THRESHOLD } from "../../../lib/bots/thresholds.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../../lib/state.ts";

@@ -16,17 +16,9 @@ import {
   safeReturnPath,
 } from "../../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
-import { type VisitorTotals, visitorTotals } from "../../../lib/db/admin_visitors.ts";
-import {
-  excludeVisitor,
-  type Exclusion,
-  includeVisitor,
-  type ScoreDetail,
-  visitorEvents,
-  visitorExclusion,
-  visitorViews,
-} from "../../../lib/db/bots.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
+import type { Exclusion, ScoreDetail } from "../../../lib/store/bots.ts";
+import type { VisitorTotals } from "../../../lib/store/visitors.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
 
 export const MAX_TIMELINE_ROWS = 200;
@@ -66,13 +58,11 @@ function validVisitorId(raw: string): string | null {
   return raw !== "" && raw.length <= MAX_VISITOR_ID ? raw : null;
 }
 
-function loadDetail(ctx: Ctx, visitorId: string): Detail | null {
-  const db = ctx.state.services.db;
-  const totals = visitorTotals(db, visitorId);
-  const exclusion = visitorExclusion(db, visitorId);
+async function loadDetail(ctx: Ctx, visitorId: string): Promise<Detail | null> {
+  const { store } = ctx.state.services;
+  const totals = await store.visitors.totals(visitorId);
+  const { exclusion, views, events } = await store.bots.history(visitorId, MAX_TIMELINE_ROWS);
   if (totals.views === 0 && totals.events === 0 && !exclusion) return null;
-  const views = visitorViews(db, visitorId, MAX_TIMELINE_ROWS);
-  const events = visitorEvents(db, visitorId, MAX_TIMELINE_ROWS);
   const timeline: TimelineEntry[] = [
     ...views.map((v): TimelineEntry => ({
       kind: "view",
@@ -123,18 +113,18 @@ function notShown(frame: AdminFrame, reason: "public" | "unknown") {
 }
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const frame = loadAdminFrame(ctx);
     if (frame.readOnly) return notShown(frame, "public");
     const id = validVisitorId(ctx.params.id);
-    const detail = id === null ? null : loadDetail(ctx, id);
+    const detail = id === null ? null : await loadDetail(ctx, id);
     if (!detail) return notShown(frame, "unknown");
     return page<Data>({ frame, detail, reason: null, errors: [] });
   },
 
   async POST(ctx: Ctx) {
     assertWritable(ctx);
-    const { collect, db, now } = ctx.state.services;
+    const { collect, store, now } = ctx.state.services;
     const form = await readForm(ctx);
     const id = validVisitorId(ctx.params.id);
     const frame = loadAdminFrame(ctx);
@@ -143,16 +133,16 @@ export const handler = {
     const label = parseText(form.get("label"), MAX_LABEL);
     const back = safeReturnPath(form.get("return_to"), `/admin/visitors/${encodeURIComponent(id)}`);
     if (action === "exclude") {
-      excludeVisitor(db, id, label === "" ? null : label, new Date(now()).toISOString());
+      await store.bots.exclude(id, label === "" ? null : label, new Date(now()).toISOString());
       collect.caches.exclude(id);
       return redirectWithNotice(back, "excluded");
     }
     if (action === "include") {
-      includeVisitor(db, id);
+      await store.bots.include(id);
       collect.caches.include(id);
       return redirectWithNotice(back, "included");
     }
-    const detail = loadDetail(ctx, id);
+    const detail = await loadDetail(ctx, id);
     const errors = [
       `action: ${JSON.stringify((action ?? "").slice(0, 40))} is not "exclude" or "include".`,
     ];

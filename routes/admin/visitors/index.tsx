@@ -26,7 +26,7 @@ import {
   type VisitorFilter,
   type VisitorListRow,
   type VisitorSort,
-} from "../../../lib/db/admin_visitors.ts";
+} from "../../../lib/store/lists.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../../lib/state.ts";

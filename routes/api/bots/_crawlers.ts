@@ -3,7 +3,7 @@
 // are skipped.
 import { crawlerReportQuery } from "../../../lib/api/operations/bots.ts";
 import { readQuery } from "../../../lib/api/validate.ts";
-import type { CrawlRange } from "../../../lib/db/crawlers.ts";
+import type { CrawlRange } from "../../../lib/store/crawlers.ts";
 import { utcDate } from "../../../lib/ingest/types.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";

@@ -3,7 +3,6 @@
 // Body: lib/api/operations/bots.ts.
 import { excludeVisitor as excludeOperation } from "../../../lib/api/operations/bots.ts";
 import { readBody } from "../../../lib/api/validate.ts";
-import { excludeVisitor } from "../../../lib/db/bots.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
@@ -11,10 +10,10 @@ const MAX_BODY_BYTES = 4096;
 
 export const handler = {
   async POST(ctx: Ctx) {
-    const { collect, db, now } = ctx.state.services;
+    const { collect, store, now } = ctx.state.services;
     const body = await readJsonCapped(ctx.req, MAX_BODY_BYTES);
     const { visitor_id: id, label } = readBody(excludeOperation, body);
-    excludeVisitor(db, id, label, new Date(now()).toISOString());
+    await store.bots.exclude(id, label, new Date(now()).toISOString());
     collect.caches.exclude(id);
     return Response.json({ excluded: id }, { status: 201 });
   },

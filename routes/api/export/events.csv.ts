@@ -1,7 +1,6 @@
 // GET /api/export/events.csv?site_id&days | from&to [&type&name&bots=all|humans|bots]: the
 // period's events with their stored data, one record per event, streamed. Not public
 // (lib/public/policy.ts: 403 not_public).
-import { EVENT_EXPORT_COLUMNS, eventExportReader } from "../../../lib/db/export.ts";
 import {
   botsParam,
   csvResponse,
@@ -13,19 +12,15 @@ import { rawCsvStream } from "../../../lib/export/raw.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
-  GET(ctx: Ctx) {
-    const { db, log, now } = ctx.state.services;
+  async GET(ctx: Ctx) {
+    const { store, log, now } = ctx.state.services;
     const params = exportParams(ctx.url, now(), { siteRequired: false });
-    const reader = eventExportReader(db, {
+    const rows = await store.exports.raw("events", {
       ...params,
       bots: botsParam(ctx.url),
       ...eventFilters(ctx.url),
     });
-    const body = rawCsvStream(
-      EVENT_EXPORT_COLUMNS,
-      reader,
-      (error) => log.error("events.csv export failed", error),
-    );
+    const body = rawCsvStream(rows, (error) => log.error("events.csv export failed", error));
     return csvResponse(body, exportFilename("events", params));
   },
 };

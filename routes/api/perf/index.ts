@@ -6,26 +6,20 @@
 import { listPerf, postPerf } from "../../../lib/api/operations/perf.ts";
 import { readBody, readQuery } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
-import {
-  insertPerfMetrics,
-  listPerfMetrics,
-  MAX_PERF_BODY_BYTES,
-  perfFilter,
-  perfMetrics,
-} from "../../../lib/perf/mod.ts";
+import { MAX_PERF_BODY_BYTES, perfFilter, perfMetrics } from "../../../lib/perf/mod.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const query = readQuery(listPerf, ctx.url);
-    return Response.json(listPerfMetrics(ctx.state.services.db, perfFilter(query), query.limit));
+    return Response.json(await ctx.state.services.store.perf.list(perfFilter(query), query.limit));
   },
 
   async POST(ctx: Ctx) {
-    const { db, now } = ctx.state.services;
+    const { store, now } = ctx.state.services;
     const body = await readJsonCapped(ctx.req, MAX_PERF_BODY_BYTES);
     const metrics = perfMetrics(readBody(postPerf, body), now());
-    const inserted = insertPerfMetrics(db, metrics);
+    const inserted = await store.perf.add(metrics);
     return Response.json({ inserted }, { status: 201 });
   },
 };

@@ -9,10 +9,11 @@ import { perfFilter, perfTrends } from "../../../lib/perf/mod.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
 export const handler = {
-  GET(ctx: Ctx) {
+  async GET(ctx: Ctx) {
     const query = readQuery(trendsOperation, ctx.url);
+    const { perf } = ctx.state.services.store;
     return Response.json(
-      perfTrends(ctx.state.services.db, perfFilter(query), query.limit, query.threshold ?? null),
+      await perfTrends(perf, perfFilter(query), query.limit, query.threshold ?? null),
     );
   },
 };

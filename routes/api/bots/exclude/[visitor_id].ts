@@ -2,14 +2,13 @@
 // the collectors' cache is updated at once, so the next hit is stored again.
 import { includeVisitor as includeOperation } from "../../../../lib/api/operations/bots.ts";
 import { readParams } from "../../../../lib/api/validate.ts";
-import { includeVisitor } from "../../../../lib/db/bots.ts";
 import type { Ctx } from "../../../../lib/state.ts";
 
 export const handler = {
-  DELETE(ctx: Ctx) {
-    const { collect, db } = ctx.state.services;
+  async DELETE(ctx: Ctx) {
+    const { collect, store } = ctx.state.services;
     const { visitor_id: id } = readParams(includeOperation, ctx.params);
-    includeVisitor(db, id);
+    await store.bots.include(id);
     collect.caches.include(id);
     return Response.json({ included: id });
   },

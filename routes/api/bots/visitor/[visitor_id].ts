@@ -2,22 +2,20 @@
 // with its parsed score breakdown. Not public (lib/public/policy.ts: a visitor's history).
 import { visitorHistory } from "../../../../lib/api/operations/bots.ts";
 import { readParams } from "../../../../lib/api/validate.ts";
-import { visitorEvents, visitorExclusion, visitorViews } from "../../../../lib/db/bots.ts";
 import type { Ctx } from "../../../../lib/state.ts";
 
 const MAX_ROWS = 100;
 
 export const handler = {
-  GET(ctx: Ctx) {
-    const { db } = ctx.state.services;
+  async GET(ctx: Ctx) {
     const { visitor_id: id } = readParams(visitorHistory, ctx.params);
-    const exclusion = visitorExclusion(db, id);
+    const { exclusion, views, events } = await ctx.state.services.store.bots.history(id, MAX_ROWS);
     return Response.json({
       visitor_id: id,
       is_excluded: exclusion !== null,
       exclusion,
-      views: visitorViews(db, id, MAX_ROWS),
-      events: visitorEvents(db, id, MAX_ROWS),
+      views,
+      events,
     });
   },
 };
