@@ -32,6 +32,7 @@ import { last24hCounts } from "../db/summary.ts";
 import { botsSections } from "../export/bots.ts";
 import { experimentResults } from "../experiments/results.ts";
 import { liveDashboard, type LiveOptions, realtimeStats } from "../stats/live.ts";
+import { filteredLive } from "../stats/live_filtered.ts";
 import { engineOverview, type OverviewView } from "../stats/engine_overview.ts";
 import { type StatsContext, statsOverview } from "../stats/overview.ts";
 import type { OverviewQuery } from "../stats/params.ts";
@@ -78,6 +79,12 @@ export const READS = {
   liveDashboard: read(
     "light",
     (ctx, siteId: string, options: LiveOptions = {}) => liveDashboard(ctx, siteId, options),
+  ),
+  /** The live panel under the dashboard's filters (GET /admin/live): the engine over the last
+   * hour's raw rows. */
+  filteredLive: read(
+    "heavy",
+    (ctx, siteId: string, view: OverviewView) => filteredLive(ctx, siteId, view),
   ),
   /** POST /api/v2/query: the query engine over raw rows (issue 16, first step). */
   query: read("heavy", (ctx, q: Query) => runQuery(ctx, q)),

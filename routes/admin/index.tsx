@@ -36,19 +36,19 @@ import {
 } from "../../lib/admin/dashboard.ts";
 import { DASHBOARD_CARDS } from "../../lib/admin/dashboard_lists.ts";
 import {
-  BOTS_PARAM,
   builderFilter,
   type DashboardFilters,
   dashboardHref,
   exportFilterParams,
-  parseDashboardFilters,
   urlFilter,
   withFilter,
 } from "../../lib/admin/filters.ts";
 import { formatDuration, formatNumber } from "../../lib/admin/format.ts";
 import { seeOther } from "../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
-import { type LiveSnapshot, liveSnapshot } from "../../lib/admin/live_poll.ts";
+import { liveFilterLabels, liveFor, livePollUrl } from "../../lib/admin/live_panel.ts";
+import type { LiveSnapshot } from "../../lib/admin/live_poll.ts";
+import { siteFilters } from "../../lib/admin/site_filters.ts";
 import { adminHref } from "../../lib/admin/period.ts";
 import {
   dailyTrend,
@@ -113,13 +113,11 @@ export const handler = {
     const common = { frame, instance, origin: publicOrigin(ctx, config) };
     const hourly = trendUnit(period) === "hour";
     if (site !== null) {
-      // The site's saved segments (none on a read-only instance: they are the admin's labels).
-      const segments = frame.readOnly ? [] : await services.store.segments.list(site);
-      const filters = parseDashboardFilters(
-        frame.selection.filters ?? [],
-        ctx.url.searchParams.get(BOTS_PARAM),
+      const { filters, segments } = await siteFilters(
+        services.store.segments,
+        frame,
         site,
-        (id) => segments.find((s) => s.id === id) ?? null,
+        ctx.url.searchParams,
       );
       // The builder's GET form adds its filter, then the URL says it the one way (`f`).
       const added = builderFilter(ctx.url.searchParams);
@@ -128,14 +126,13 @@ export const handler = {
         return seeOther(dashboardHref({ ...frame.selection, site }, raws, filters.bots));
       }
       if (added) filters.errors.push(added.error);
-      const [overview, dashboard, hours, countryMap] = await Promise.all([
+      const [overview, live, hours, countryMap] = await Promise.all([
         dashboardOverview(reads, site, period, filters),
-        reads.run("liveDashboard", site, { redact: frame.readOnly }),
+        liveFor(reads, site, filters, frame.readOnly),
         hourly ? hourlyTrendUnlessRefused(reads, [site], period, overviewView(filters)) : null,
         loadCountryMap(reads, countryMapQuery(site, period, frame.now, overviewView(filters))),
       ]);
       const trend = hours ?? dailyTrend(overview, period.timeZone);
-      const live = liveSnapshot(dashboard);
       const kpis = dashboardKpis(overview, period);
       const anonymized = config.anonymizeSites.includes(site);
       return page<Data>({
@@ -237,6 +234,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
   const period = frame.selection.period;
   const selection = { ...frame.selection, site };
   const raws = filters.items.map((i) => i.raw);
+  const pollUrl = livePollUrl(frame.selection, site, filters);
   // Parts a filter does not narrow yet are left out (said in a notice), not shown unfiltered.
   const hidden = unnarrowedParts(overview);
   const shows = (part: NarrowedPart) => !hidden.has(part);
@@ -254,6 +252,9 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
           siteId={site}
           initial={live}
           realtimeHref={adminHref("/admin/realtime", selection)}
+          filtered={pollUrl === null
+            ? undefined
+            : { url: pollUrl, labels: liveFilterLabels(filters) }}
         />
       </div>
       {props.data.anonymized && (

@@ -1,0 +1,84 @@
+// The dashboard's live panel under its filters (issue 16 item 6, GET /admin/live): visitors and
+// page views of the active window, the likely bots among them, and page views per minute of the
+// last hour, counted by the query engine (lib/db/query/) over the raw rows matching the filter,
+// each view with its session (entry page, source…) as a filtered dashboard counts it.
+import { type AggregateRequest, queryAggregates } from "../db/query/mod.ts";
+import type { OffsetSpan } from "../query/time_zone.ts";
+import type { OverviewView } from "./engine_overview.ts";
+import { ACTIVE_WINDOW_MINUTES } from "./live.ts";
+import type { StatsContext } from "./overview.ts";
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+export interface FilteredLive {
+  site_id: string;
+  generated_at: string;
+  window_minutes: number;
+  /** Visitors and page views of the active window that the filter and bot setting keep. */
+  active_visitors: number;
+  pageviews: number;
+  /** Visitors of the window's views at or above the bot threshold that the filter keeps. */
+  estimated_bots: number;
+  /** The last 60 minutes, oldest first, the current minute last. */
+  minutes: { t: string; views: number; visitors: number }[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Minute buckets from the compiler's hour buckets: minute `i` of the hour from `firstMinute` is
+ * given its own "offset", `2i` hours past the hour before `firstMinute`, so each minute lands in
+ * an hour of its own (`2i` apart: a minute plus its seconds stays inside it), read back by
+ * position. The compiler's finest time bucket is the hour (lib/query/dimensions.ts TimeUnit).
+ */
+function minuteSpans(firstMinute: number): { spans: OffsetSpan[]; hourBase: number } {
+  const minuteOfHour = Math.floor((firstMinute % HOUR_MS) / MINUTE_MS);
+  const spans = Array.from({ length: 60 }, (_, i) => ({
+    startMs: firstMinute + i * MINUTE_MS,
+    offsetMin: 120 * i - minuteOfHour,
+  }));
+  return { spans, hourBase: firstMinute - minuteOfHour * MINUTE_MS };
+}
+
+/** The live panel's figures of one site at `ctx.now()` under `view`'s filter and bot setting. */
+export function filteredLive(ctx: StatsContext, siteId: string, view: OverviewView): FilteredLive {
+  const now = ctx.now();
+  // [from, to): the unfiltered panel counts up to and including `now` (lib/db/stats_live.ts).
+  const to = now + 1;
+  const ask = (fromMs: number, bots: OverviewView["bots"], more: Partial<AggregateRequest> = {}) =>
+    queryAggregates(ctx.db, {
+      siteIds: [siteId],
+      fromMs,
+      toMs: to,
+      spans: [{ startMs: fromMs, offsetMin: 0 }],
+      dimensions: [],
+      filter: view.filter,
+      bots,
+      ...more,
+    }, ["views"]).get("views")!;
+  const windowStart = now - ACTIVE_WINDOW_MINUTES * MINUTE_MS;
+  const active = ask(windowStart, view.bots)[0]?.values ?? {};
+  const bots = ask(windowStart, { mode: "only", threshold: view.bots.threshold })[0]?.values ?? {};
+
+  const firstMinute = Math.floor(now / MINUTE_MS) * MINUTE_MS - 59 * MINUTE_MS;
+  const { spans, hourBase } = minuteSpans(firstMinute);
+  const byMinute = new Map<number, Record<string, number>>();
+  for (const row of ask(firstMinute, view.bots, { dimensions: ["time:hour"], spans })) {
+    const hour = Date.parse(`${row.dimensions[0].replace(" ", "T")}Z`);
+    byMinute.set(Math.round((hour - hourBase) / (2 * HOUR_MS)), row.values);
+  }
+  return {
+    site_id: siteId,
+    generated_at: iso(now),
+    window_minutes: ACTIVE_WINDOW_MINUTES,
+    active_visitors: active.visitors ?? 0,
+    pageviews: active.pageviews ?? 0,
+    estimated_bots: bots.visitors ?? 0,
+    minutes: Array.from({ length: 60 }, (_, i) => ({
+      t: iso(firstMinute + i * MINUTE_MS),
+      views: byMinute.get(i)?.pageviews ?? 0,
+      visitors: byMinute.get(i)?.visitors ?? 0,
+    })),
+  };
+}

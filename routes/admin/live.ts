@@ -1,0 +1,30 @@
+// GET /admin/live?site=…&f=…&bots=…: the dashboard's live panel under the dashboard's filters, as
+// JSON (lib/admin/live_poll.ts LiveSnapshot), polled by its island (islands/LivePanel.tsx). The
+// same filters as the dashboard (lib/admin/filters.ts); those that do not parse are named in
+// `errors` and left out, as the dashboard leaves them out with a notice.
+import { pageSite } from "../../lib/admin/dashboard.ts";
+import { loadAdminFrame } from "../../lib/admin/frame.ts";
+import { liveFilterLabels, liveFor } from "../../lib/admin/live_panel.ts";
+import { siteFilters } from "../../lib/admin/site_filters.ts";
+import { jsonError } from "../../lib/http_error.ts";
+import { readerFor } from "../../lib/reads/caller.ts";
+import type { Ctx } from "../../lib/state.ts";
+
+export const handler = {
+  async GET(ctx: Ctx) {
+    const frame = loadAdminFrame(ctx);
+    const site = pageSite(frame.selection, frame.sites);
+    if (site === null) return jsonError(400, "invalid_site", "site: pick a site (site=<id>)");
+    const { filters } = await siteFilters(
+      ctx.state.services.store.segments,
+      frame,
+      site,
+      ctx.url.searchParams,
+    );
+    const live = await liveFor(readerFor(ctx), site, filters, frame.readOnly);
+    return Response.json(
+      { ...live, filters: liveFilterLabels(filters), errors: filters.errors },
+      { headers: { "cache-control": "private, no-store" } },
+    );
+  },
+};
