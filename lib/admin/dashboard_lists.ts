@@ -47,7 +47,7 @@ export interface DashboardCard {
   lists: DashboardList[];
 }
 
-type Listed = DimensionSpec & { overview: OverviewListSpec };
+export type Listed = DimensionSpec & { overview: OverviewListSpec };
 
 /** The counts of each kind of registry list row (lib/query/dimensions.ts `rows`). */
 const COUNTS: Record<
@@ -213,62 +213,63 @@ const EXTRA = {
   },
 } satisfies Record<string, DashboardList>;
 
-/** A card: its own lists first, then the registry's lists drawn in it (in registry order). */
-function card(
-  spec: Omit<DashboardCard, "lists"> & { first?: DashboardList[]; last?: DashboardList[] },
-): DashboardCard {
-  const { first = [], last = [], ...rest } = spec;
-  const listed = OVERVIEW_DIMENSIONS.filter((d) => d.overview.dashboard.card === spec.id);
-  return { ...rest, lists: [...first, ...listed.map(registryList), ...last] };
-}
+type CardSpec = Omit<DashboardCard, "lists"> & { first?: DashboardList[] };
 
-/** The dashboard's cards, in page order. */
-export const DASHBOARD_CARDS: readonly DashboardCard[] = [
-  card({ id: "top-pages", title: "Pages", subtitle: "Most viewed paths." }),
-  card({
-    id: "entry-exit",
-    title: "Entry and exit pages",
-    subtitle: "Where sessions start and end.",
-  }),
-  card({ id: "sources", title: "Referrers", subtitle: "External sites that sent visitors." }),
-  card({ id: "campaigns", title: "Campaigns", subtitle: "UTM parameters of landing pages." }),
-  card({ id: "countries", title: "Countries", map: true }),
-  card({
-    id: "regions",
-    title: "Regions",
-    part: "places",
-    hideEmpty: true,
-    first: [EXTRA.regions],
-  }),
-  card({ id: "cities", title: "Cities", part: "places", hideEmpty: true, first: [EXTRA.cities] }),
-  card({ id: "devices", title: "Devices and systems" }),
-  card({ id: "browsers", title: "Browsers" }),
-  card({ id: "screens", title: "Screens", first: [EXTRA.resolutions] }),
-  card({
+/** The cards in page order, each with the lists the registry has no overview list for, first. */
+const CARDS: readonly CardSpec[] = [
+  { id: "top-pages", title: "Pages", subtitle: "Most viewed paths." },
+  { id: "entry-exit", title: "Entry and exit pages", subtitle: "Where sessions start and end." },
+  { id: "sources", title: "Referrers", subtitle: "External sites that sent visitors." },
+  { id: "campaigns", title: "Campaigns", subtitle: "UTM parameters of landing pages." },
+  { id: "countries", title: "Countries", map: true },
+  { id: "regions", title: "Regions", part: "places", hideEmpty: true, first: [EXTRA.regions] },
+  { id: "cities", title: "Cities", part: "places", hideEmpty: true, first: [EXTRA.cities] },
+  { id: "devices", title: "Devices and systems" },
+  { id: "browsers", title: "Browsers" },
+  { id: "screens", title: "Screens", first: [EXTRA.resolutions] },
+  {
     id: "outbound",
     title: "Outbound links",
     subtitle: "Clicks to other sites.",
     part: "clicks",
     first: [EXTRA.outbound],
-  }),
-  card({
+  },
+  {
     id: "downloads",
     title: "Downloads",
     subtitle: "Clicks on files.",
     part: "clicks",
     first: [EXTRA.downloads],
-  }),
-  card({
-    id: "events",
-    title: "Events",
-    part: "events",
-    first: [EXTRA.customEvents, EXTRA.eventTypes],
-  }),
-  card({
+  },
+  { id: "events", title: "Events", part: "events", first: [EXTRA.customEvents, EXTRA.eventTypes] },
+  {
     id: "scroll-depth",
     title: "Scroll depth",
     subtitle: "Finished page views by the deepest quarter reached.",
     part: "scroll",
     first: [EXTRA.scroll],
-  }),
+  },
 ];
+
+/**
+ * The dashboard's cards with the registry's lists `listed` (OVERVIEW_DIMENSIONS) drawn in them:
+ * each card's own lists, then the registry's lists naming it, in registry order. A list naming no
+ * card is an error (it would not be shown).
+ */
+export function dashboardCards(listed: readonly Listed[]): DashboardCard[] {
+  const ids = new Set(CARDS.map((c) => c.id));
+  const lost = listed.find((d) => !ids.has(d.overview.dashboard.card));
+  if (lost) {
+    throw new Error(`${lost.key}: no dashboard card "${lost.overview.dashboard.card}"`);
+  }
+  return CARDS.map(({ first = [], ...card }) => ({
+    ...card,
+    lists: [
+      ...first,
+      ...listed.filter((d) => d.overview.dashboard.card === card.id).map(registryList),
+    ],
+  }));
+}
+
+/** The dashboard's cards, in page order. */
+export const DASHBOARD_CARDS: readonly DashboardCard[] = dashboardCards(OVERVIEW_DIMENSIONS);
