@@ -1,8 +1,10 @@
 // /admin: the dashboard of the selected site and period — live panel (island), headline cards
 // with changes against the previous period, trend, top lists and web vitals from lib/stats; "All
 // sites" compares the sites. Instance figures for private instances only. Filters (`f`, `bots`;
-// lib/admin/filters.ts) narrow a site's whole dashboard: every row of a list is a link adding its
-// filter, and a filtered dashboard is computed by the query engine (lib/admin/dashboard.ts).
+// lib/admin/filters.ts) narrow a site's whole dashboard, its live panel included: the top lists
+// are drawn from their declaration (lib/admin/dashboard_lists.ts, the dimension registry's lists
+// among them), each row of a dimension's list a link adding its filter, and a filtered dashboard
+// is computed by the query engine (lib/admin/dashboard.ts).
 import { AdminShell } from "../../components/AdminShell.tsx";
 import { DashboardCards } from "../../components/DashboardCards.tsx";
 import { DataTable, EmptyRow, Td, Th } from "../../components/DataTable.tsx";
@@ -40,7 +42,7 @@ import {
   type DashboardFilters,
   dashboardHref,
   exportFilterParams,
-  urlFilter,
+  rowFilterHref,
   withFilter,
 } from "../../lib/admin/filters.ts";
 import { formatDuration, formatNumber } from "../../lib/admin/format.ts";
@@ -59,7 +61,6 @@ import {
 import { embedSnippet } from "../../lib/admin/sites.ts";
 import { currentSchemaVersion } from "../../lib/db/migrate.ts";
 import type { SegmentRecord } from "../../lib/store/segments.ts";
-import { OTHER_VALUE } from "../../lib/db/stats_source.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../lib/public_origin.ts";
 import { readerFor } from "../../lib/reads/caller.ts";
@@ -233,17 +234,10 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
   const { frame, overview, site, live, kpis, filters, trend } = props.data;
   const period = frame.selection.period;
   const selection = { ...frame.selection, site };
-  const raws = filters.items.map((i) => i.raw);
   const pollUrl = livePollUrl(frame.selection, site, filters);
   // Parts a filter does not narrow yet are left out (said in a notice), not shown unfiltered.
   const hidden = unnarrowedParts(overview);
   const shows = (part: NarrowedPart) => !hidden.has(part);
-  /** A row's link: this dashboard with `dimension is <value>` added (none for "(other)"). */
-  const filterHref = (dimension: string, value: string) =>
-    value === OTHER_VALUE
-      ? null
-      : dashboardHref(selection, withFilter(raws, urlFilter(dimension, "is", value)), filters.bots);
-  const empty = overview.pageviews === 0 && overview.events === 0;
   return (
     <>
       {/* The island's marker is display: contents; the div takes the page's spacing. */}
@@ -257,34 +251,13 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             : { url: pollUrl, labels: liveFilterLabels(filters) }}
         />
       </div>
-      {props.data.anonymized && (
-        <Notice>
-          <span id="dashboard-anonymized">
-            <strong>{site}</strong>{" "}
-            is anonymised (ECHELON_ANONYMIZE_SITES): pages, referrers, countries, devices, browsers
-            and campaigns are shown as daily pseudonyms. Counts, visitors, sessions and bounce rates
-            are exact; a page's pseudonym changes at UTC midnight.
-          </span>
-        </Notice>
-      )}
-      {empty && (
-        <Notice>
-          No page views for <strong>{site}</strong> in this period.
-          {!frame.readOnly && (
-            <>
-              {" "}If the site is new, paste its snippet into every page:
-              <Snippet code={embedSnippet(props.data.origin, site)} />
-            </>
-          )}
-        </Notice>
-      )}
-      {filters.errors.length > 0 && (
-        <Notice tone="error">
-          <ul id="filter-errors" class="list-inside list-disc space-y-1">
-            {filters.errors.map((error) => <li key={error}>{error}</li>)}
-          </ul>
-        </Notice>
-      )}
+      <SiteNotices
+        site={site}
+        anonymized={props.data.anonymized}
+        empty={overview.pageviews === 0 && overview.events === 0}
+        snippet={frame.readOnly ? null : embedSnippet(props.data.origin, site)}
+        errors={filters.errors}
+      />
       <FilterBar
         selection={selection}
         filters={filters}
@@ -322,12 +295,58 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
           cards={DASHBOARD_CARDS}
           overview={overview}
           shows={shows}
-          filterHref={filterHref}
+          filterHref={rowFilterHref(selection, filters)}
           countryMap={props.data.countryMap}
         />
       </div>
 
       {shows("vitals") && <WebVitalsCard vitals={overview.web_vitals} />}
+    </>
+  );
+}
+
+/** What the admin should know before the figures: anonymised labels, no data, dropped filters. */
+function SiteNotices(
+  props: {
+    site: string;
+    anonymized: boolean;
+    empty: boolean;
+    /** The site's snippet to offer when it has no data (none on a read-only instance). */
+    snippet: string | null;
+    errors: string[];
+  },
+) {
+  const { site } = props;
+  return (
+    <>
+      {props.anonymized && (
+        <Notice>
+          <span id="dashboard-anonymized">
+            <strong>{site}</strong>{" "}
+            is anonymised (ECHELON_ANONYMIZE_SITES): pages, referrers, countries, devices, browsers
+            and campaigns are shown as daily pseudonyms. Counts, visitors, sessions and bounce rates
+            are exact; a page's pseudonym changes at UTC midnight.
+          </span>
+        </Notice>
+      )}
+      {props.empty && (
+        <Notice>
+          No page views for <strong>{site}</strong> in this period.
+          {props.snippet !== null && (
+            <>
+              {" "}If the site is new, paste its snippet into every page:
+              <Snippet code={props.snippet} />
+            </>
+          )}
+        </Notice>
+      )}
+      {props.errors.length > 0 && (
+        <Notice tone="error">
+          <ul id="filter-errors" class="list-inside list-disc space-y-1">
+            {props.errors.map((error) => <li key={error}>{error}</li>)}
+          </ul>
+        </Notice>
+      )}
     </>
   );
 }
