@@ -36,6 +36,14 @@ const SESSIONS: [string, string, [string, number][], number][] = [
   ["fr-old", "FR", [["/", 70]], 0],
 ];
 
+/** Where a session came from (its first view's referrer). */
+const REFERRERS: Record<string, string> = {
+  de1: "google.com",
+  fr1: "news.ycombinator.com",
+  frbot: "google.com",
+  us1: "google.com",
+};
+
 async function liveApp(env: Record<string, string> = {}): Promise<AdminTestApp> {
   const app = await adminApp(env);
   registerSite(app, SITE);
@@ -50,6 +58,7 @@ async function liveApp(env: Record<string, string> = {}): Promise<AdminTestApp> 
         country_code: country,
         bot_score: score,
         created_at: at(ago, i - 30),
+        referrer_domain: i === 0 ? REFERRERS[visitor] ?? null : null,
       }))
     ),
   );
@@ -201,4 +210,63 @@ Deno.test("live panel: public mode serves the filtered panel, aggregates only", 
     "pageviews",
     "windowMinutes",
   ]);
+});
+
+/** The realtime page's lists for the views matching `where`: the last 5 minutes' humans. */
+function expectedLists(app: AdminTestApp, where: string) {
+  const list = (column: string) =>
+    app.services.db.all<{ label: string; views: number; visitors: number }>(
+      `SELECT ${column} AS label, COUNT(*) AS views, COUNT(DISTINCT visitor_id) AS visitors
+       FROM visitor_views v WHERE site_id = '${SITE}' AND ${where} AND bot_score < 50
+         AND created_at >= '${at(5)}' AND ${column} IS NOT NULL
+       GROUP BY label ORDER BY visitors DESC, views DESC, label LIMIT 10`,
+    ).map((r) => ({ label: r.label, views: r.views, visitors: r.visitors }));
+  return {
+    paths: list("path"),
+    referrers: list("referrer_domain"),
+    countries: list("country_code"),
+  };
+}
+
+Deno.test("realtime page: the dashboard's filters narrow its figures and lists, chips shown", async () => {
+  const app = await liveApp();
+  const query = "f=visit:country:is:FR";
+  const want = {
+    ...expected(app, "country_code = 'FR'"),
+    ...expectedLists(app, "country_code = 'FR'"),
+  };
+  const all = expectedLists(app, "1");
+  assert.ok(want.paths.length > 0 && want.referrers.length > 0, "the fixture has FR rows");
+  assert.notDeepEqual(want.paths, all.paths);
+  assert.notDeepEqual(want.countries, all.countries);
+
+  const { status, html } = await adminHtml(app, `/admin/realtime?site=${SITE}&${query}`);
+  assert.equal(status, 200);
+  const attr = html.match(/data-island="RealtimePanel" data-props="([^"]*)"/)?.[1];
+  assert.ok(attr);
+  const props = JSON.parse(decode(attr));
+  const shown = (s: typeof props.initial) => ({
+    ...pick(s),
+    paths: s.paths,
+    referrers: s.referrers,
+    countries: s.countries,
+  });
+  assert.deepEqual(shown(props.initial), want);
+  assert.equal(props.initial.visitors, null, "no visitors listed under filters");
+  assert.doesNotMatch(html, /id="realtime-visitors"/);
+  assert.deepEqual(props.filtered.labels, ["Country is France"]);
+  assert.match(html, /data-realtime="filters"[^>]*><span[^>]*>Country is France<\/span>/);
+
+  // Its poll says the same.
+  assert.match(props.filtered.url, /^\/admin\/live\?site=live&.*panel=realtime/);
+  const res = await adminGet(app, props.filtered.url);
+  assert.equal(res.status, 200);
+  assert.deepEqual(shown(await res.json()), want);
+
+  // Unfiltered: the visitors are listed, as before; a bad panel is refused.
+  const plain = await adminHtml(app, `/admin/realtime?site=${SITE}`);
+  assert.match(plain.html, /id="realtime-visitors"/);
+  const bad = await adminGet(app, `/admin/live?site=${SITE}&panel=nope`);
+  assert.equal(bad.status, 400);
+  assert.equal((await bad.json()).error, "invalid_panel");
 });

@@ -3,7 +3,7 @@
 // with the session cookie that pauses while the tab is hidden and stops once signed out (the
 // islands hold its data in signals: lib/admin/live_signals.ts).
 import type { LiveDashboard, Realtime } from "../stats/mod.ts";
-import type { FilteredLive } from "../stats/live_filtered.ts";
+import type { FilteredLive, FilteredRealtime } from "../stats/live_filtered.ts";
 
 export const POLL_INTERVAL_MS = 10_000;
 
@@ -111,6 +111,24 @@ export function realtimeSnapshot(
       views: p.views,
       visitors: p.visitors,
     })),
+  };
+}
+
+/**
+ * The realtime page's snapshot under the dashboard's filters (GET /admin/live?panel=realtime): no
+ * visitors (the engine counts; it does not list who).
+ */
+export function filteredRealtimeSnapshot(d: FilteredRealtime): RealtimeSnapshot {
+  const named = <K extends string>(
+    rows: ({ [k in K]: string } & Omit<NamedCount, "label">)[],
+    key: K,
+  ) => rows.map((r) => ({ label: r[key], views: r.views, visitors: r.visitors }));
+  return {
+    ...filteredSnapshot(d),
+    paths: named(d.active_paths, "path"),
+    referrers: named(d.referrers, "referrer_domain"),
+    countries: named(d.countries, "country_code"),
+    visitors: null,
   };
 }
 

@@ -32,7 +32,7 @@ import { last24hCounts } from "../db/summary.ts";
 import { botsSections } from "../export/bots.ts";
 import { experimentResults } from "../experiments/results.ts";
 import { liveDashboard, type LiveOptions, realtimeStats } from "../stats/live.ts";
-import { filteredLive } from "../stats/live_filtered.ts";
+import { filteredLive, filteredRealtime } from "../stats/live_filtered.ts";
 import { engineOverview, type OverviewView } from "../stats/engine_overview.ts";
 import { type StatsContext, statsOverview } from "../stats/overview.ts";
 import type { OverviewQuery } from "../stats/params.ts";
@@ -85,6 +85,11 @@ export const READS = {
   filteredLive: read(
     "heavy",
     (ctx, siteId: string, view: OverviewView) => filteredLive(ctx, siteId, view),
+  ),
+  /** The realtime page under the dashboard's filters: the above and the active window's lists. */
+  filteredRealtime: read(
+    "heavy",
+    (ctx, siteId: string, view: OverviewView) => filteredRealtime(ctx, siteId, view),
   ),
   /** POST /api/v2/query: the query engine over raw rows (issue 16, first step). */
   query: read("heavy", (ctx, q: Query) => runQuery(ctx, q)),

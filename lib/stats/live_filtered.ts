@@ -1,8 +1,10 @@
 // The dashboard's live panel under its filters (issue 16 item 6, GET /admin/live): visitors and
 // page views of the active window, the likely bots among them, and page views per minute of the
 // last hour, counted by the query engine (lib/db/query/) over the raw rows matching the filter,
-// each view with its session (entry page, source…) as a filtered dashboard counts it.
-import { type AggregateRequest, queryAggregates } from "../db/query/mod.ts";
+// each view with its session (entry page, source…) as a filtered dashboard counts it. The
+// realtime page adds the active window's pages, referrers and countries.
+import { type AggregateRequest, queryAggregates, queryBatch } from "../db/query/mod.ts";
+import { dimensionFor } from "../query/dimensions.ts";
 import type { OffsetSpan } from "../query/time_zone.ts";
 import type { OverviewView } from "./engine_overview.ts";
 import { ACTIVE_WINDOW_MINUTES } from "./live.ts";
@@ -80,5 +82,60 @@ export function filteredLive(ctx: StatsContext, siteId: string, view: OverviewVi
       views: byMinute.get(i)?.pageviews ?? 0,
       visitors: byMinute.get(i)?.visitors ?? 0,
     })),
+  };
+}
+
+/** The realtime page's lists of the active window, as GET /api/stats/realtime names them. */
+export interface FilteredRealtime extends FilteredLive {
+  active_paths: { path: string; views: number; visitors: number }[];
+  referrers: { referrer_domain: string; views: number; visitors: number }[];
+  countries: { country_code: string; views: number; visitors: number }[];
+}
+
+/** Rows per realtime list (as GET /api/stats/realtime). */
+const REALTIME_ROWS = 10;
+const REALTIME_LISTS = ["event:page", "visit:referrer_domain", "visit:country"] as const;
+
+/**
+ * The realtime page's figures under `view`: the live panel's, and the active window's top pages,
+ * referrers and countries (one statement), most visitors first, rows without a value left out.
+ */
+export function filteredRealtime(
+  ctx: StatsContext,
+  siteId: string,
+  view: OverviewView,
+): FilteredRealtime {
+  const live = filteredLive(ctx, siteId, view);
+  const fromMs = Date.parse(live.generated_at) - ACTIVE_WINDOW_MINUTES * MINUTE_MS;
+  const shared: AggregateRequest = {
+    siteIds: [siteId],
+    fromMs,
+    toMs: Date.parse(live.generated_at) + 1,
+    spans: [{ startMs: fromMs, offsetMin: 0 }],
+    dimensions: [],
+    filter: view.filter,
+    bots: view.bots,
+  };
+  const [paths, referrers, countries] = queryBatch(
+    ctx.db,
+    shared,
+    REALTIME_LISTS.map((key) => ({ dimensions: [key], filter: view.filter, families: ["views"] })),
+  ).map((families, i) => {
+    const empty = dimensionFor(REALTIME_LISTS[i])!.empty;
+    return (families.get("views") ?? [])
+      .filter((r) => r.dimensions[0] !== empty && (r.values.pageviews ?? 0) > 0)
+      .map((r) => ({
+        value: r.dimensions[0],
+        views: r.values.pageviews ?? 0,
+        visitors: r.values.visitors ?? 0,
+      }))
+      .sort((a, b) => b.visitors - a.visitors || b.views - a.views || (a.value < b.value ? -1 : 1))
+      .slice(0, REALTIME_ROWS);
+  });
+  return {
+    ...live,
+    active_paths: paths.map(({ value, ...n }) => ({ path: value, ...n })),
+    referrers: referrers.map(({ value, ...n }) => ({ referrer_domain: value, ...n })),
+    countries: countries.map(({ value, ...n }) => ({ country_code: value, ...n })),
   };
 }

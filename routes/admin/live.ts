@@ -1,10 +1,11 @@
 // GET /admin/live?site=…&f=…&bots=…: the dashboard's live panel under the dashboard's filters, as
-// JSON (lib/admin/live_poll.ts LiveSnapshot), polled by its island (islands/LivePanel.tsx). The
-// same filters as the dashboard (lib/admin/filters.ts); those that do not parse are named in
-// `errors` and left out, as the dashboard leaves them out with a notice.
+// JSON (lib/admin/live_poll.ts LiveSnapshot), polled by its island (islands/LivePanel.tsx);
+// `panel=realtime`: the realtime page's (RealtimeSnapshot, islands/RealtimePanel.tsx). The same
+// filters as the dashboard (lib/admin/filters.ts); those that do not parse are named in `errors`
+// and left out, as the dashboard leaves them out with a notice.
 import { pageSite } from "../../lib/admin/dashboard.ts";
 import { loadAdminFrame } from "../../lib/admin/frame.ts";
-import { liveFilterLabels, liveFor } from "../../lib/admin/live_panel.ts";
+import { liveFilterLabels, liveFor, PANEL_PARAM, realtimeFor } from "../../lib/admin/live_panel.ts";
 import { siteFilters } from "../../lib/admin/site_filters.ts";
 import { jsonError } from "../../lib/http_error.ts";
 import { readerFor } from "../../lib/reads/caller.ts";
@@ -21,7 +22,12 @@ export const handler = {
       site,
       ctx.url.searchParams,
     );
-    const live = await liveFor(readerFor(ctx), site, filters, frame.readOnly);
+    const panel = ctx.url.searchParams.get(PANEL_PARAM) ?? "dashboard";
+    if (panel !== "dashboard" && panel !== "realtime") {
+      return jsonError(400, "invalid_panel", `${PANEL_PARAM}: expected dashboard or realtime`);
+    }
+    const read = panel === "realtime" ? realtimeFor : liveFor;
+    const live = await read(readerFor(ctx), site, filters, frame.readOnly);
     return Response.json(
       { ...live, filters: liveFilterLabels(filters), errors: filters.errors },
       { headers: { "cache-control": "private, no-store" } },
