@@ -233,29 +233,43 @@ function assertShows(actual: Expected, want: Expected, state: string): void {
   }
 }
 
+/**
+ * The generated rows (and `more` views) stored, the app served, Chromium signed in and on the
+ * site's dashboard of D1–D2, hydrated.
+ */
+async function openDashboard(more: ViewRow[]) {
+  const t = await createTestApp(AUTH_ENV);
+  registerSite(t, SITE, "The World");
+  const { views, events } = generate();
+  insertViews(t.services.db, [...views, ...more]);
+  insertEvents(t.services.db, events);
+  await refreshRollups(t.services);
+  const server = serveTestApp(t);
+  const browser = await openBrowser();
+  const base = server.baseUrl;
+  const { page } = browser;
+  try {
+    await page.goto(`${base}/admin`);
+    await page.fill("input[name=username]", TEST_USERNAME);
+    await page.fill("input[name=password]", TEST_PASSWORD);
+    await Promise.all([page.waitForURL(`${base}/admin`), page.click("button[type=submit]")]);
+    await page.goto(`${base}/admin?site=${SITE}&from=${D1}&to=${D2}`);
+    await page.waitForSelector("html[data-hydrated=true]");
+  } catch (error) {
+    await browser.close();
+    await server.close();
+    throw error;
+  }
+  return { t, server, browser };
+}
+
 Deno.test({
   name: "e2e: click a country row, every card and list shows that country alone; chip removed",
   ...BROWSER_TEST,
   async fn() {
-    const t = await createTestApp(AUTH_ENV);
-    registerSite(t, SITE, "The World");
-    const { views, events } = generate();
-    insertViews(t.services.db, views);
-    insertEvents(t.services.db, events);
-    await refreshRollups(t.services);
-    const server = serveTestApp(t);
-    const browser = await openBrowser();
-    const base = server.baseUrl;
+    const { t, server, browser } = await openDashboard([]);
     try {
       const { page, errors } = browser;
-      await page.goto(`${base}/admin`);
-      await page.fill("input[name=username]", TEST_USERNAME);
-      await page.fill("input[name=password]", TEST_PASSWORD);
-      await Promise.all([page.waitForURL(`${base}/admin`), page.click("button[type=submit]")]);
-
-      const dashboard = `${base}/admin?site=${SITE}&from=${D1}&to=${D2}`;
-      await page.goto(dashboard);
-      await page.waitForSelector("html[data-hydrated=true]");
       const all = expected(t, "1");
       const ids = Object.keys(all.lists);
       // The rows are what the test thinks they are: several countries, bots, bounces.
@@ -340,23 +354,9 @@ Deno.test({
   name: "e2e: click a screen row, the lists and the live panel show that screen class alone",
   ...BROWSER_TEST,
   async fn() {
-    const t = await createTestApp(AUTH_ENV);
-    registerSite(t, SITE, "The World");
-    const { views, events } = generate();
-    insertViews(t.services.db, [...views, ...recent()]);
-    insertEvents(t.services.db, events);
-    await refreshRollups(t.services);
-    const server = serveTestApp(t);
-    const browser = await openBrowser();
-    const base = server.baseUrl;
+    const { t, server, browser } = await openDashboard(recent());
     try {
       const { page, errors } = browser;
-      await page.goto(`${base}/admin`);
-      await page.fill("input[name=username]", TEST_USERNAME);
-      await page.fill("input[name=password]", TEST_PASSWORD);
-      await Promise.all([page.waitForURL(`${base}/admin`), page.click("button[type=submit]")]);
-      await page.goto(`${base}/admin?site=${SITE}&from=${D1}&to=${D2}`);
-      await page.waitForSelector("html[data-hydrated=true]");
 
       // The live panel's figures from the stored rows: the last 5 minutes, `where` matching.
       const db = t.services.db;
