@@ -3,7 +3,12 @@
 // last hour, counted by the query engine (lib/db/query/) over the raw rows matching the filter,
 // each view with its session (entry page, source…) as a filtered dashboard counts it. The
 // realtime page adds the active window's pages, referrers and countries.
-import { type AggregateRequest, queryAggregates, queryBatch } from "../db/query/mod.ts";
+import {
+  type AggregateRequest,
+  type AggregateRow,
+  queryAggregates,
+  queryBatch,
+} from "../db/query/mod.ts";
 import { dimensionFor } from "../query/dimensions.ts";
 import type { OffsetSpan } from "../query/time_zone.ts";
 import type { OverviewView } from "./engine_overview.ts";
@@ -45,44 +50,7 @@ function minuteSpans(firstMinute: number): { spans: OffsetSpan[]; hourBase: numb
 
 /** The live panel's figures of one site at `ctx.now()` under `view`'s filter and bot setting. */
 export function filteredLive(ctx: StatsContext, siteId: string, view: OverviewView): FilteredLive {
-  const now = ctx.now();
-  // [from, to): the unfiltered panel counts up to and including `now` (lib/db/stats_live.ts).
-  const to = now + 1;
-  const ask = (fromMs: number, bots: OverviewView["bots"], more: Partial<AggregateRequest> = {}) =>
-    queryAggregates(ctx.db, {
-      siteIds: [siteId],
-      fromMs,
-      toMs: to,
-      spans: [{ startMs: fromMs, offsetMin: 0 }],
-      dimensions: [],
-      filter: view.filter,
-      bots,
-      ...more,
-    }, ["views"]).get("views")!;
-  const windowStart = now - ACTIVE_WINDOW_MINUTES * MINUTE_MS;
-  const active = ask(windowStart, view.bots)[0]?.values ?? {};
-  const bots = ask(windowStart, { mode: "only", threshold: view.bots.threshold })[0]?.values ?? {};
-
-  const firstMinute = Math.floor(now / MINUTE_MS) * MINUTE_MS - 59 * MINUTE_MS;
-  const { spans, hourBase } = minuteSpans(firstMinute);
-  const byMinute = new Map<number, Record<string, number>>();
-  for (const row of ask(firstMinute, view.bots, { dimensions: ["time:hour"], spans })) {
-    const hour = Date.parse(`${row.dimensions[0].replace(" ", "T")}Z`);
-    byMinute.set(Math.round((hour - hourBase) / (2 * HOUR_MS)), row.values);
-  }
-  return {
-    site_id: siteId,
-    generated_at: iso(now),
-    window_minutes: ACTIVE_WINDOW_MINUTES,
-    active_visitors: active.visitors ?? 0,
-    pageviews: active.pageviews ?? 0,
-    estimated_bots: bots.visitors ?? 0,
-    minutes: Array.from({ length: 60 }, (_, i) => ({
-      t: iso(firstMinute + i * MINUTE_MS),
-      views: byMinute.get(i)?.pageviews ?? 0,
-      visitors: byMinute.get(i)?.visitors ?? 0,
-    })),
-  };
+  return liveFigures(ctx, siteId, view, []).live;
 }
 
 /** The realtime page's lists of the active window, as GET /api/stats/realtime names them. */
@@ -96,46 +64,104 @@ export interface FilteredRealtime extends FilteredLive {
 const REALTIME_ROWS = 10;
 const REALTIME_LISTS = ["event:page", "visit:referrer_domain", "visit:country"] as const;
 
+interface ListRow {
+  value: string;
+  views: number;
+  visitors: number;
+}
+
 /**
  * The realtime page's figures under `view`: the live panel's, and the active window's top pages,
- * referrers and countries (one statement), most visitors first, rows without a value left out.
+ * referrers and countries (in the same statement as the window's visitors), most visitors first,
+ * rows without a value left out.
  */
 export function filteredRealtime(
   ctx: StatsContext,
   siteId: string,
   view: OverviewView,
 ): FilteredRealtime {
-  const live = filteredLive(ctx, siteId, view);
-  const fromMs = Date.parse(live.generated_at) - ACTIVE_WINDOW_MINUTES * MINUTE_MS;
-  const shared: AggregateRequest = {
-    siteIds: [siteId],
-    fromMs,
-    toMs: Date.parse(live.generated_at) + 1,
-    spans: [{ startMs: fromMs, offsetMin: 0 }],
-    dimensions: [],
-    filter: view.filter,
-    bots: view.bots,
-  };
-  const [paths, referrers, countries] = queryBatch(
-    ctx.db,
-    shared,
-    REALTIME_LISTS.map((key) => ({ dimensions: [key], filter: view.filter, families: ["views"] })),
-  ).map((families, i) => {
-    const empty = dimensionFor(REALTIME_LISTS[i])!.empty;
-    return (families.get("views") ?? [])
-      .filter((r) => r.dimensions[0] !== empty && (r.values.pageviews ?? 0) > 0)
-      .map((r) => ({
-        value: r.dimensions[0],
-        views: r.values.pageviews ?? 0,
-        visitors: r.values.visitors ?? 0,
-      }))
-      .sort((a, b) => b.visitors - a.visitors || b.views - a.views || (a.value < b.value ? -1 : 1))
-      .slice(0, REALTIME_ROWS);
-  });
+  const { live, lists } = liveFigures(ctx, siteId, view, REALTIME_LISTS);
+  const [paths, referrers, countries] = lists;
   return {
     ...live,
     active_paths: paths.map(({ value, ...n }) => ({ path: value, ...n })),
     referrers: referrers.map(({ value, ...n }) => ({ referrer_domain: value, ...n })),
     countries: countries.map(({ value, ...n }) => ({ country_code: value, ...n })),
   };
+}
+
+/**
+ * Three statements: the active window under the view's bot setting (its totals, and a list per
+ * dimension of `lists`), the same window's likely bots, and the last hour by minute.
+ */
+function liveFigures(
+  ctx: StatsContext,
+  siteId: string,
+  view: OverviewView,
+  lists: readonly string[],
+): { live: FilteredLive; lists: ListRow[][] } {
+  const now = ctx.now();
+  const request = (fromMs: number, bots: OverviewView["bots"]): AggregateRequest => ({
+    siteIds: [siteId],
+    fromMs,
+    // [from, to): the unfiltered panel counts up to and including `now` (lib/db/stats_live.ts).
+    toMs: now + 1,
+    spans: [{ startMs: fromMs, offsetMin: 0 }],
+    dimensions: [],
+    filter: view.filter,
+    bots,
+  });
+  const views = (rows: Map<string, AggregateRow[]>) => rows.get("views") ?? [];
+  const windowStart = now - ACTIVE_WINDOW_MINUTES * MINUTE_MS;
+  const [totals, ...listed] = queryBatch(
+    ctx.db,
+    request(windowStart, view.bots),
+    [[], ...lists.map((key) => [key])].map((dimensions) => ({
+      dimensions,
+      filter: view.filter,
+      families: ["views"],
+    })),
+  ).map(views);
+  const active = totals[0]?.values ?? {};
+  const bots = views(
+    queryAggregates(ctx.db, request(windowStart, { ...view.bots, mode: "only" }), ["views"]),
+  )[0]?.values ?? {};
+
+  const firstMinute = Math.floor(now / MINUTE_MS) * MINUTE_MS - 59 * MINUTE_MS;
+  const { spans, hourBase } = minuteSpans(firstMinute);
+  const byMinute = new Map<number, Record<string, number>>();
+  const minutes = { ...request(firstMinute, view.bots), dimensions: ["time:hour"], spans };
+  for (const row of views(queryAggregates(ctx.db, minutes, ["views"]))) {
+    const hour = Date.parse(`${row.dimensions[0].replace(" ", "T")}Z`);
+    byMinute.set(Math.round((hour - hourBase) / (2 * HOUR_MS)), row.values);
+  }
+  return {
+    live: {
+      site_id: siteId,
+      generated_at: iso(now),
+      window_minutes: ACTIVE_WINDOW_MINUTES,
+      active_visitors: active.visitors ?? 0,
+      pageviews: active.pageviews ?? 0,
+      estimated_bots: bots.visitors ?? 0,
+      minutes: Array.from({ length: 60 }, (_, i) => ({
+        t: iso(firstMinute + i * MINUTE_MS),
+        views: byMinute.get(i)?.pageviews ?? 0,
+        visitors: byMinute.get(i)?.visitors ?? 0,
+      })),
+    },
+    lists: listed.map((rows, i) => topRows(rows, dimensionFor(lists[i])!.empty)),
+  };
+}
+
+/** The rows with a value (not the dimension's `empty`), most visitors first, at most 10. */
+function topRows(rows: AggregateRow[], empty: string): ListRow[] {
+  return rows
+    .filter((r) => r.dimensions[0] !== empty && (r.values.pageviews ?? 0) > 0)
+    .map((r) => ({
+      value: r.dimensions[0],
+      views: r.values.pageviews ?? 0,
+      visitors: r.values.visitors ?? 0,
+    }))
+    .sort((a, b) => b.visitors - a.visitors || b.views - a.views || (a.value < b.value ? -1 : 1))
+    .slice(0, REALTIME_ROWS);
 }
