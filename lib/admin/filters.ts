@@ -1,7 +1,6 @@
 // Filter parameters of the admin lists (and the dashboard's, below), parsed leniently: a value that does not fit is treated as
 // "no filter" (the form shows it cleared), so a hand-edited URL renders a page instead of a 500.
 import type { BotFilter } from "../db/admin_views.ts";
-import { OTHER_VALUE } from "../db/stats_source.ts";
 import type { SegmentRecord } from "../store/segments.ts";
 import { HttpError } from "../http_error.ts";
 import { dimensionFor } from "../query/dimensions.ts";
@@ -268,18 +267,6 @@ export function dashboardHref(
   // ":" and "/" may stand as they are in a query (RFC 3986, 3.4): `f=visit:country:is:DE` reads
   // better than `f=visit%3Acountry%3Ais%3ADE`. Decoding only these two keeps the URL's meaning.
   return href.replace(/%3A/g, ":").replace(/%2F/g, "/");
-}
-
-/**
- * A list row's link: the dashboard of `selection` with `dimension is <value>` added to `filters`
- * (same dimension and operator replaced); null for the rows that stand for many values, "(other)".
- */
-export function rowFilterHref(selection: AdminSelection, filters: DashboardFilters) {
-  const raws = filters.items.map((i) => i.raw);
-  return (dimension: string, value: string): string | null =>
-    value === OTHER_VALUE
-      ? null
-      : dashboardHref(selection, withFilter(raws, urlFilter(dimension, "is", value)), filters.bots);
 }
 
 /**

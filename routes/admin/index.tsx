@@ -42,7 +42,7 @@ import {
   type DashboardFilters,
   dashboardHref,
   exportFilterParams,
-  rowFilterHref,
+  urlFilter,
   withFilter,
 } from "../../lib/admin/filters.ts";
 import { formatDuration, formatNumber } from "../../lib/admin/format.ts";
@@ -61,6 +61,7 @@ import {
 import { embedSnippet } from "../../lib/admin/sites.ts";
 import { currentSchemaVersion } from "../../lib/db/migrate.ts";
 import type { SegmentRecord } from "../../lib/store/segments.ts";
+import { OTHER_VALUE } from "../../lib/db/stats_source.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../lib/public_origin.ts";
 import { readerFor } from "../../lib/reads/caller.ts";
@@ -235,6 +236,12 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
   const period = frame.selection.period;
   const selection = { ...frame.selection, site };
   const pollUrl = livePollUrl(frame.selection, site, filters);
+  const raws = filters.items.map((i) => i.raw);
+  /** A row's link: this dashboard with `dimension is <value>` added (none for "(other)"). */
+  const filterHref = (dimension: string, value: string) =>
+    value === OTHER_VALUE
+      ? null
+      : dashboardHref(selection, withFilter(raws, urlFilter(dimension, "is", value)), filters.bots);
   // Parts a filter does not narrow yet are left out (said in a notice), not shown unfiltered.
   const hidden = unnarrowedParts(overview);
   const shows = (part: NarrowedPart) => !hidden.has(part);
@@ -295,7 +302,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
           cards={DASHBOARD_CARDS}
           overview={overview}
           shows={shows}
-          filterHref={rowFilterHref(selection, filters)}
+          filterHref={filterHref}
           countryMap={props.data.countryMap}
         />
       </div>
