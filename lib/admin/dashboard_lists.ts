@@ -92,7 +92,7 @@ function registryList(d: Listed): DashboardList {
   };
 }
 
-/** A list of views and visitors by a value of `field` of the overview's `key` list. */
+/** The rows of the overview's `key` list: each one's value, count and secondary figure. */
 const counted = <K extends keyof OverviewLists>(
   key: K,
   value: (r: OverviewLists[K][number]) => string,
