@@ -36,6 +36,13 @@ const SESSIONS: [string, string, [string, number][], number][] = [
   ["fr-old", "FR", [["/", 70]], 0],
 ];
 
+/** GET /admin/live as the panels' islands ask for it (JSON, with the session cookie). */
+function liveJson(app: AdminTestApp, path: string): Promise<Response> {
+  return app.request(path, {
+    headers: { accept: "application/json", ...(app.cookie ? { cookie: app.cookie } : {}) },
+  });
+}
+
 /** Where a session came from (its first view's referrer). */
 const REFERRERS: Record<string, string> = {
   de1: "google.com",
@@ -151,7 +158,7 @@ Deno.test("live panel: a filter counts only the matching traffic, chips shown, p
     // What the island polls says the same.
     const url = props.filtered!.url;
     assert.ok(url.startsWith(`/admin/live?site=${SITE}&`), url);
-    const res = await adminGet(app, url);
+    const res = await liveJson(app, url);
     assert.equal(res.status, 200);
     const polled = await res.json();
     assert.deepEqual(pick(polled), want, `${query}: polled`);
@@ -176,7 +183,7 @@ Deno.test("live panel: unfiltered it is the live dashboard's; a bad filter is le
   assert.deepEqual(plain.initial.minutes.map((m) => m.views), all.minutes.map((m) => m.views));
 
   // A filter that does not parse is named and left out: the figures of the others.
-  const res = await adminGet(
+  const res = await liveJson(
     app,
     `/admin/live?site=${SITE}&f=visit:contry:is:FR&f=visit:country:is:DE`,
   );
@@ -187,16 +194,26 @@ Deno.test("live panel: unfiltered it is the live dashboard's; a bad filter is le
   assert.deepEqual(body.errors, [
     'Filter "visit:contry:is:FR" ignored: "visit:contry" is not a dimension.',
   ]);
+  // A browser opening the URL lands on the page the panel belongs to, filters kept.
+  const opened = await adminGet(
+    app,
+    `/admin/live?site=${SITE}&f=visit:country:is:DE&panel=realtime`,
+  );
+  assert.equal(opened.status, 303);
+  assert.equal(
+    opened.headers.get("location"),
+    `/admin/realtime?site=${SITE}&f=visit%3Acountry%3Ais%3ADE`,
+  );
   // No site (and more than one): a clear refusal.
   registerSite(app, "other");
-  const none = await adminGet(app, "/admin/live");
+  const none = await liveJson(app, "/admin/live");
   assert.equal(none.status, 400);
   assert.equal((await none.json()).error, "invalid_site");
 });
 
 Deno.test("live panel: public mode serves the filtered panel, aggregates only", async () => {
   const app = await liveApp({ ECHELON_PUBLIC_MODE: "true" });
-  const res = await adminGet(app, `/admin/live?site=${SITE}&f=visit:country:is:FR`);
+  const res = await liveJson(app, `/admin/live?site=${SITE}&f=visit:country:is:FR`);
   assert.equal(res.status, 200);
   const body = await res.json();
   assert.deepEqual(pick(body), expected(app, "country_code = 'FR'"));
@@ -259,14 +276,14 @@ Deno.test("realtime page: the dashboard's filters narrow its figures and lists, 
 
   // Its poll says the same.
   assert.match(props.filtered.url, /^\/admin\/live\?site=live&.*panel=realtime/);
-  const res = await adminGet(app, props.filtered.url);
+  const res = await liveJson(app, props.filtered.url);
   assert.equal(res.status, 200);
   assert.deepEqual(shown(await res.json()), want);
 
   // Unfiltered: the visitors are listed, as before; a bad panel is refused.
   const plain = await adminHtml(app, `/admin/realtime?site=${SITE}`);
   assert.match(plain.html, /id="realtime-visitors"/);
-  const bad = await adminGet(app, `/admin/live?site=${SITE}&panel=nope`);
+  const bad = await liveJson(app, `/admin/live?site=${SITE}&panel=nope`);
   assert.equal(bad.status, 400);
   assert.equal((await bad.json()).error, "invalid_panel");
 });
