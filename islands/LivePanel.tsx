@@ -1,8 +1,8 @@
 // The dashboard's live panel: visitors active now and page views per minute over the last hour,
 // refreshed from GET /api/stats/dashboard every 10 s (same origin, the admin session cookie; a
 // public instance answers without one), its state in signals (lib/admin/live_signals.ts). Polling
-// pauses while the tab is hidden. Under the dashboard's filters it polls GET /admin/live with
-// them (lib/admin/live_panel.ts) and shows them as chips: only the matching traffic is counted.
+// pauses while the tab is hidden. Under the dashboard's filters it polls the filtered dashboard's
+// URL for JSON (lib/admin/live_panel.ts) and shows them as chips: only the matching traffic counts.
 import { Sparkline } from "../components/Sparkline.tsx";
 import {
   getJson,
@@ -19,7 +19,7 @@ export interface LivePanelProps {
   initial: LiveSnapshot;
   /** Link to the realtime page with the current selection. */
   realtimeHref: string;
-  /** Under the dashboard's filters: GET /admin/live with them, and their chips' text. */
+  /** Under the dashboard's filters: the URL polled for JSON, and the chips' text. */
   filtered?: { url: string; labels: string[] };
 }
 

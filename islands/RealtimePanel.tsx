@@ -2,8 +2,8 @@
 // last hour, the pages, referrers and countries of the active window and (private instances
 // only) the last hour's visitors. Refreshed every 10 s from GET /api/stats/realtime and
 // GET /api/stats/dashboard with the session cookie; paused while the tab is hidden. Under the
-// dashboard's filters, from GET /admin/live?panel=realtime with them, shown as chips; the
-// visitors are not listed then.
+// dashboard's filters, from the filtered page's URL asked for JSON (lib/admin/live_panel.ts), the
+// filters shown as chips; the visitors are not listed then.
 import { DataTable, EmptyRow, Td, Th, Truncated } from "../components/DataTable.tsx";
 import { Sparkline } from "../components/Sparkline.tsx";
 import { countryName } from "../lib/admin/country.ts";
@@ -21,7 +21,7 @@ import type { LiveDashboard, Realtime } from "../lib/stats/mod.ts";
 export interface RealtimePanelProps {
   siteId: string;
   initial: RealtimeSnapshot;
-  /** Under the dashboard's filters: GET /admin/live with them, and their chips' text. */
+  /** Under the dashboard's filters: the URL polled for JSON, and the chips' text. */
   filtered?: { url: string; labels: string[] };
 }
 

@@ -1,17 +1,9 @@
-// The dashboard's live panel under the dashboard's filters (routes/admin/live.ts,
-// lib/admin/live_panel.ts, lib/stats/live_filtered.ts): visitors, views and likely bots of the
+// The dashboard's live panel under the dashboard's filters (lib/admin/live_panel.ts, lib/stats/live_filtered.ts): visitors, views and likely bots of the
 // last 5 minutes and views per minute of the last hour count only the matching traffic (checked
-// against the stored rows with SQL), its chips are shown, the island polls GET /admin/live with the
+// against the stored rows with SQL), its chips are shown, the island polls the filtered page for JSON with the
 // filters, and without a filter the panel is the live dashboard's as before.
 import assert from "node:assert/strict";
-import {
-  adminApp,
-  adminGet,
-  adminHtml,
-  type AdminTestApp,
-  insertViews,
-  registerSite,
-} from "./_admin.ts";
+import { adminApp, adminHtml, type AdminTestApp, insertViews, registerSite } from "./_admin.ts";
 import { decode } from "./_dashboard_html.ts";
 import { rebuildAllSessions } from "../lib/db/session_table.ts";
 
@@ -36,7 +28,7 @@ const SESSIONS: [string, string, [string, number][], number][] = [
   ["fr-old", "FR", [["/", 70]], 0],
 ];
 
-/** GET /admin/live as the panels' islands ask for it (JSON, with the session cookie). */
+/** A panel's page as its island polls it (JSON, with the session cookie). */
 function liveJson(app: AdminTestApp, path: string): Promise<Response> {
   return app.request(path, {
     headers: { accept: "application/json", ...(app.cookie ? { cookie: app.cookie } : {}) },
@@ -157,7 +149,7 @@ Deno.test("live panel: a filter counts only the matching traffic, chips shown, p
 
     // What the island polls says the same.
     const url = props.filtered!.url;
-    assert.ok(url.startsWith(`/admin/live?site=${SITE}&`), url);
+    assert.ok(url.startsWith(`/admin?site=${SITE}&`), url);
     const res = await liveJson(app, url);
     assert.equal(res.status, 200);
     const polled = await res.json();
@@ -185,7 +177,7 @@ Deno.test("live panel: unfiltered it is the live dashboard's; a bad filter is le
   // A filter that does not parse is named and left out: the figures of the others.
   const res = await liveJson(
     app,
-    `/admin/live?site=${SITE}&f=visit:contry:is:FR&f=visit:country:is:DE`,
+    `/admin?site=${SITE}&f=visit:contry:is:FR&f=visit:country:is:DE`,
   );
   assert.equal(res.status, 200);
   const body = await res.json();
@@ -194,26 +186,16 @@ Deno.test("live panel: unfiltered it is the live dashboard's; a bad filter is le
   assert.deepEqual(body.errors, [
     'Filter "visit:contry:is:FR" ignored: "visit:contry" is not a dimension.',
   ]);
-  // A browser opening the URL lands on the page the panel belongs to, filters kept.
-  const opened = await adminGet(
-    app,
-    `/admin/live?site=${SITE}&f=visit:country:is:DE&panel=realtime`,
-  );
-  assert.equal(opened.status, 303);
-  assert.equal(
-    opened.headers.get("location"),
-    `/admin/realtime?site=${SITE}&f=visit%3Acountry%3Ais%3ADE`,
-  );
   // No site (and more than one): a clear refusal.
   registerSite(app, "other");
-  const none = await liveJson(app, "/admin/live");
+  const none = await liveJson(app, "/admin");
   assert.equal(none.status, 400);
   assert.equal((await none.json()).error, "invalid_site");
 });
 
 Deno.test("live panel: public mode serves the filtered panel, aggregates only", async () => {
   const app = await liveApp({ ECHELON_PUBLIC_MODE: "true" });
-  const res = await liveJson(app, `/admin/live?site=${SITE}&f=visit:country:is:FR`);
+  const res = await liveJson(app, `/admin?site=${SITE}&f=visit:country:is:FR`);
   assert.equal(res.status, 200);
   const body = await res.json();
   assert.deepEqual(pick(body), expected(app, "country_code = 'FR'"));
@@ -275,15 +257,15 @@ Deno.test("realtime page: the dashboard's filters narrow its figures and lists, 
   assert.match(html, /data-realtime="filters"[^>]*><span[^>]*>Country is France<\/span>/);
 
   // Its poll says the same.
-  assert.match(props.filtered.url, /^\/admin\/live\?site=live&.*panel=realtime/);
+  assert.match(props.filtered.url, /^\/admin\/realtime\?site=live&/);
   const res = await liveJson(app, props.filtered.url);
   assert.equal(res.status, 200);
   assert.deepEqual(shown(await res.json()), want);
 
-  // Unfiltered: the visitors are listed, as before; a bad panel is refused.
+  // The same URL opened in a browser is the page; unfiltered, the visitors are listed as before.
+  const opened = await adminHtml(app, props.filtered.url);
+  assert.equal(opened.status, 200);
+  assert.match(opened.html, /id="realtime-panel"/);
   const plain = await adminHtml(app, `/admin/realtime?site=${SITE}`);
   assert.match(plain.html, /id="realtime-visitors"/);
-  const bad = await liveJson(app, `/admin/live?site=${SITE}&panel=nope`);
-  assert.equal(bad.status, 400);
-  assert.equal((await bad.json()).error, "invalid_panel");
 });

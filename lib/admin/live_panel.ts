@@ -1,10 +1,15 @@
-// The live panels on the server (the dashboard's and the realtime page's): their first snapshot
-// and the URL their islands poll. Unfiltered, the live dashboard and realtime reads (GET
-// /api/stats/dashboard, /api/stats/realtime); under the dashboard's filters or bot setting, the
-// engine's count of the matching rows (GET /admin/live, lib/stats/live_filtered.ts), so a panel
-// never shows all the traffic beside a filtered dashboard.
+// The live panels on the server (the dashboard's and the realtime page's): their first snapshot,
+// the URL their islands poll and its JSON answer. Unfiltered, the live dashboard and realtime reads
+// (GET /api/stats/dashboard, /api/stats/realtime); under the dashboard's filters or bot setting,
+// the engine's count of the matching rows (lib/stats/live_filtered.ts), so a panel never shows all
+// the traffic beside a filtered dashboard. A filtered panel polls its own page's URL asking for
+// JSON (`accept: application/json`): the page parses the filters the one way, and a browser
+// opening that URL gets the page.
+import { jsonError } from "../http_error.ts";
+import { readerFor } from "../reads/caller.ts";
 import type { Reader } from "../reads/mod.ts";
-import { overviewView } from "./dashboard.ts";
+import type { Ctx } from "../state.ts";
+import { overviewView, pageSite } from "./dashboard.ts";
 import { BOT_MODE_LABELS, BOTS_PARAM, type DashboardFilters, isFiltered } from "./filters.ts";
 import {
   filteredRealtimeSnapshot,
@@ -14,12 +19,15 @@ import {
   type RealtimeSnapshot,
   realtimeSnapshot,
 } from "./live_poll.ts";
+import { loadAdminFrame } from "./frame.ts";
 import { adminHref, type AdminSelection } from "./period.ts";
+import { siteFilters } from "./site_filters.ts";
 
-export const LIVE_PATH = "/admin/live";
-/** GET /admin/live's parameter asking for the realtime page's snapshot. */
-export const PANEL_PARAM = "panel";
 export type LivePanelKind = "dashboard" | "realtime";
+const PANEL_PATHS: Record<LivePanelKind, string> = {
+  dashboard: "/admin",
+  realtime: "/admin/realtime",
+};
 
 /** The live panel's snapshot of `site` under `filters`. */
 export async function liveFor(
@@ -60,18 +68,46 @@ export function liveFilterLabels(filters: DashboardFilters): string[] {
 }
 
 /**
- * Where the panel's island polls: GET /admin/live with the filters that applied (those dropped
- * with a notice are left out) when filtered; null: the live dashboard API.
+ * Where a filtered panel's island polls: its page with the filters that applied (those dropped
+ * with a notice are left out); null when unfiltered (the stats API).
  */
 export function livePollUrl(
   selection: AdminSelection,
   site: string,
   filters: DashboardFilters,
-  panel: LivePanelKind = "dashboard",
+  panel: LivePanelKind,
 ): string | null {
   if (!isFiltered(filters)) return null;
-  return adminHref(LIVE_PATH, { ...selection, site, filters: filters.items.map((i) => i.raw) }, {
+  const raws = filters.items.map((i) => i.raw);
+  return adminHref(PANEL_PATHS[panel], { ...selection, site, filters: raws }, {
     [BOTS_PARAM]: filters.bots === "hide" ? null : filters.bots,
-    [PANEL_PARAM]: panel === "dashboard" ? null : panel,
   });
+}
+
+/** Whether a request to a panel's page asks for the panel's JSON (its island polling). */
+export function wantsLiveJson(req: Request): boolean {
+  return (req.headers.get("accept") ?? "").includes("application/json");
+}
+
+/**
+ * The panel's snapshot of the page's site under the page's filters, as JSON, with the chips'
+ * labels (`filters`) and why a filter was left out (`errors`); 400 when no site is chosen.
+ */
+export async function liveAnswer(ctx: Ctx, panel: LivePanelKind): Promise<Response> {
+  const frame = loadAdminFrame(ctx);
+  const site = pageSite(frame.selection, frame.sites);
+  const vary = { vary: "accept" };
+  if (site === null) return jsonError(400, "invalid_site", "site: pick a site (site=<id>)", vary);
+  const { filters } = await siteFilters(
+    ctx.state.services.store.segments,
+    frame,
+    site,
+    ctx.url.searchParams,
+  );
+  const read = panel === "realtime" ? realtimeFor : liveFor;
+  const live = await read(readerFor(ctx), site, filters, frame.readOnly);
+  return Response.json(
+    { ...live, filters: liveFilterLabels(filters), errors: filters.errors },
+    { headers: { ...vary, "cache-control": "private, no-store" } },
+  );
 }

@@ -40,7 +40,7 @@ export function liveSnapshot(d: LiveDashboard): LiveSnapshot {
   };
 }
 
-/** The live panel's snapshot under the dashboard's filters (GET /admin/live). */
+/** The live panel's snapshot under the dashboard's filters (lib/admin/live_panel.ts). */
 export function filteredSnapshot(d: FilteredLive): LiveSnapshot {
   return {
     generatedAt: d.generated_at,
@@ -115,7 +115,7 @@ export function realtimeSnapshot(
 }
 
 /**
- * The realtime page's snapshot under the dashboard's filters (GET /admin/live?panel=realtime): no
+ * The realtime page's snapshot under the dashboard's filters (lib/admin/live_panel.ts): no
  * visitors (the engine counts; it does not list who).
  */
 export function filteredRealtimeSnapshot(d: FilteredRealtime): RealtimeSnapshot {

@@ -1,5 +1,5 @@
 // The dashboard's filters of one site as its pages read them (the dashboard and its live panel's
-// GET /admin/live): the URL's `f` and `bots` (lib/admin/filters.ts) with the site's saved
+// JSON, lib/admin/live_panel.ts): the URL's `f` and `bots` (lib/admin/filters.ts) with the site's saved
 // segments to look `segment:is:<id>` up in (none on a read-only instance: they are the admin's).
 import type { SegmentRecord } from "../store/segments.ts";
 import type { SegmentStore } from "../store/segments.ts";

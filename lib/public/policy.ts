@@ -299,8 +299,6 @@ export const PUBLIC_ADMIN_PAGES: Readonly<Record<string, PublicPage>> = {
   "/admin": {
     listed: { title: "Dashboard", about: "visitors, views, bounce rate and top lists" },
   },
-  // The dashboard's live panel under its filters (JSON, polled by the panel).
-  "/admin/live": {},
   "/admin/realtime": { listed: { title: "Realtime", about: "visitors of the last minutes" } },
   "/admin/visitors": {},
   "/admin/views": { listed: { title: "Page views", about: "top pages of the period" } },

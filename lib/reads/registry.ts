@@ -80,7 +80,7 @@ export const READS = {
     "light",
     (ctx, siteId: string, options: LiveOptions = {}) => liveDashboard(ctx, siteId, options),
   ),
-  /** The live panel under the dashboard's filters (GET /admin/live): the engine over the last
+  /** The live panel under the dashboard's filters (lib/admin/live_panel.ts): the engine over the
    * hour's raw rows. */
   filteredLive: read(
     "heavy",

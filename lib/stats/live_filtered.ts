@@ -1,4 +1,4 @@
-// The dashboard's live panel under its filters (issue 16 item 6, GET /admin/live): visitors and
+// The dashboard's live panel under its filters (issue 16 item 6, lib/admin/live_panel.ts): visitors and
 // page views of the active window, the likely bots among them, and page views per minute of the
 // last hour, counted by the query engine (lib/db/query/) over the raw rows matching the filter,
 // each view with its session (entry page, source…) as a filtered dashboard counts it. The

@@ -48,7 +48,13 @@ import {
 import { formatDuration, formatNumber } from "../../lib/admin/format.ts";
 import { seeOther } from "../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
-import { liveFilterLabels, liveFor, livePollUrl } from "../../lib/admin/live_panel.ts";
+import {
+  liveAnswer,
+  liveFilterLabels,
+  liveFor,
+  livePollUrl,
+  wantsLiveJson,
+} from "../../lib/admin/live_panel.ts";
 import type { LiveSnapshot } from "../../lib/admin/live_poll.ts";
 import { siteFilters } from "../../lib/admin/site_filters.ts";
 import { adminHref } from "../../lib/admin/period.ts";
@@ -100,6 +106,8 @@ type Data = Body & { frame: AdminFrame; instance: Instance | null; origin: strin
 
 export const handler = {
   async GET(ctx: Ctx) {
+    // The live panel's island polling this page under its filters.
+    if (wantsLiveJson(ctx.req)) return await liveAnswer(ctx, "dashboard");
     const services = ctx.state.services;
     const { config, db, startedAt } = services;
     const reads = readerFor(ctx);
@@ -235,7 +243,7 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
   const { frame, overview, site, live, kpis, filters, trend } = props.data;
   const period = frame.selection.period;
   const selection = { ...frame.selection, site };
-  const pollUrl = livePollUrl(frame.selection, site, filters);
+  const pollUrl = livePollUrl(frame.selection, site, filters, "dashboard");
   const raws = filters.items.map((i) => i.raw);
   /** A row's link: this dashboard with `dimension is <value>` added (none for "(other)"). */
   const filterHref = (dimension: string, value: string) =>

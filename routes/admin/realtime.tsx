@@ -10,7 +10,13 @@ import RealtimePanel from "../../islands/RealtimePanel.tsx";
 import { MAX_SITE_SUMMARIES, pageSite } from "../../lib/admin/dashboard.ts";
 import { formatNumber } from "../../lib/admin/format.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
-import { liveFilterLabels, livePollUrl, realtimeFor } from "../../lib/admin/live_panel.ts";
+import {
+  liveAnswer,
+  liveFilterLabels,
+  livePollUrl,
+  realtimeFor,
+  wantsLiveJson,
+} from "../../lib/admin/live_panel.ts";
 import type { RealtimeSnapshot } from "../../lib/admin/live_poll.ts";
 import { adminHref } from "../../lib/admin/period.ts";
 import { siteFilters } from "../../lib/admin/site_filters.ts";
@@ -35,6 +41,8 @@ type Data =
 
 export const handler = {
   async GET(ctx: Ctx) {
+    // The realtime panel's island polling this page under its filters.
+    if (wantsLiveJson(ctx.req)) return await liveAnswer(ctx, "realtime");
     const reads = readerFor(ctx);
     const frame = loadAdminFrame(ctx);
     const site = pageSite(frame.selection, frame.sites);

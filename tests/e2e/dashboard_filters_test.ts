@@ -395,11 +395,13 @@ Deno.test({
       assert.deepEqual(Object.keys(actual.lists["screen-classes-table"]), ["xs"]);
       assert.equal(await page.locator("#filter-chips li").textContent(), "Screen is xs×");
 
-      // The live panel: the xs traffic alone, its chip, and the next poll says the same.
+      // The live panel: the xs traffic alone, its chip, and the next poll (the page's URL asked for JSON) says the same.
       const want = { ...xs, chips: ["Screen is xs"] };
       assert.deepEqual(await livePanel(page), want, "first render");
       const poll = await page.waitForResponse(
-        (r) => r.url().includes("/admin/live?") && r.url().includes("f=visit%3Ascreen%3Ais%3Axs"),
+        (r) =>
+          r.url().includes("f=visit%3Ascreen%3Ais%3Axs") &&
+          (r.request().headers().accept ?? "").includes("application/json"),
         { timeout: 20_000 },
       );
       assert.equal(poll.status(), 200);
