@@ -4,6 +4,7 @@
 // saved segments (apply in a click; save the current filters under a name). No JavaScript.
 import type { DashboardFilters } from "../lib/admin/filters.ts";
 import {
+  BOT_MODE_LABELS,
   BOTS_PARAM,
   BUILDER_OPERATORS,
   DASHBOARD_BOT_MODES,
@@ -17,12 +18,6 @@ import { DIMENSIONS } from "../lib/query/dimensions.ts";
 import type { BotMode } from "../lib/query/model.ts";
 import { SEGMENT_DIMENSION } from "../lib/query/segments.ts";
 import { BUTTON_SECONDARY, HiddenFields, INPUT, LINK } from "./ui.tsx";
-
-const BOT_LABELS: Record<BotMode, string> = {
-  hide: "Hide bots",
-  show: "Bots included",
-  only: "Bots only",
-};
 
 /** Dimensions the builder offers: every registered one but the time buckets. */
 const BUILDER_DIMENSIONS = DIMENSIONS.filter((d) => d.level !== "time");
@@ -91,7 +86,7 @@ export function FilterBar(props: FilterBarProps) {
               aria-current={mode === bots ? "true" : undefined}
               class={mode === bots ? PILL_ACTIVE : PILL_IDLE}
             >
-              {BOT_LABELS[mode]}
+              {BOT_MODE_LABELS[mode]}
             </a>
           ))}
         </nav>

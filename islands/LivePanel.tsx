@@ -1,7 +1,8 @@
 // The dashboard's live panel: visitors active now and page views per minute over the last hour,
 // refreshed from GET /api/stats/dashboard every 10 s (same origin, the admin session cookie; a
 // public instance answers without one), its state in signals (lib/admin/live_signals.ts). Polling
-// pauses while the tab is hidden.
+// pauses while the tab is hidden. Under the dashboard's filters it polls the filtered dashboard's
+// URL for JSON (lib/admin/live_panel.ts) and shows them as chips: only the matching traffic counts.
 import { Sparkline } from "../components/Sparkline.tsx";
 import {
   getJson,
@@ -18,12 +19,18 @@ export interface LivePanelProps {
   initial: LiveSnapshot;
   /** Link to the realtime page with the current selection. */
   realtimeHref: string;
+  /** Under the dashboard's filters: the URL polled for JSON, and the chips' text. */
+  filtered?: { url: string; labels: string[] };
 }
 
 export default function LivePanel(props: LivePanelProps) {
   const url = `/api/stats/dashboard?site_id=${encodeURIComponent(props.siteId)}`;
+  const filtered = props.filtered;
   const polled = usePolledSignals<LiveSnapshot>(
-    async (signal) => liveSnapshot(await getJson<LiveDashboard>(url, signal)),
+    async (signal) =>
+      filtered
+        ? await getJson<LiveSnapshot>(filtered.url, signal)
+        : liveSnapshot(await getJson<LiveDashboard>(url, signal)),
     props.initial,
     POLL_INTERVAL_MS,
   );
@@ -49,6 +56,15 @@ export default function LivePanel(props: LivePanelProps) {
           </span>
           Live
         </h2>
+        {filtered && (
+          <ul data-live-panel="filters" class="mt-1 flex flex-wrap gap-1">
+            {filtered.labels.map((label) => (
+              <li class="rounded-full bg-indigo-50 px-2 py-0.5 text-xs text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300">
+                {label}
+              </li>
+            ))}
+          </ul>
+        )}
         <p class="mt-1">
           <span class="text-3xl font-semibold tabular-nums" data-live-panel="active">
             {data.active}

@@ -1,7 +1,9 @@
 // The realtime page's body: visitors active in the last 5 minutes, page views per minute over the
 // last hour, the pages, referrers and countries of the active window and (private instances
 // only) the last hour's visitors. Refreshed every 10 s from GET /api/stats/realtime and
-// GET /api/stats/dashboard with the session cookie; paused while the tab is hidden.
+// GET /api/stats/dashboard with the session cookie; paused while the tab is hidden. Under the
+// dashboard's filters, from the filtered page's URL asked for JSON (lib/admin/live_panel.ts), the
+// filters shown as chips; the visitors are not listed then.
 import { DataTable, EmptyRow, Td, Th, Truncated } from "../components/DataTable.tsx";
 import { Sparkline } from "../components/Sparkline.tsx";
 import { countryName } from "../lib/admin/country.ts";
@@ -19,6 +21,8 @@ import type { LiveDashboard, Realtime } from "../lib/stats/mod.ts";
 export interface RealtimePanelProps {
   siteId: string;
   initial: RealtimeSnapshot;
+  /** Under the dashboard's filters: the URL polled for JSON, and the chips' text. */
+  filtered?: { url: string; labels: string[] };
 }
 
 function ago(iso: string, nowIso: string): string {
@@ -32,6 +36,7 @@ export default function RealtimePanel(props: RealtimePanelProps) {
   const withVisitors = props.initial.visitors !== null;
   const polled = usePolledSignals<RealtimeSnapshot>(
     async (signal) => {
+      if (props.filtered) return await getJson<RealtimeSnapshot>(props.filtered.url, signal);
       const [dashboard, realtime] = await Promise.all([
         getJson<LiveDashboard>(`/api/stats/dashboard?site_id=${site}`, signal),
         getJson<Realtime>(`/api/stats/realtime?site_id=${site}`, signal),
@@ -46,6 +51,19 @@ export default function RealtimePanel(props: RealtimePanelProps) {
   const views = data.minutes.map((m) => m.views);
   return (
     <div id="realtime-panel" class="space-y-5" data-status={status}>
+      {props.filtered && (
+        <p class="flex flex-wrap items-center gap-1 text-xs text-slate-500 dark:text-slate-400">
+          Only the traffic matching
+          <span class="contents" data-realtime="filters">
+            {props.filtered.labels.map((label) => (
+              <span class="rounded-full bg-indigo-50 px-2 py-0.5 text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300">
+                {label}
+              </span>
+            ))}
+          </span>
+          (the last hour's visitors are not listed under filters).
+        </p>
+      )}
       <section class="grid grid-cols-3 gap-4" aria-label="Active window">
         <Figure
           label={`Active visitors (${data.windowMinutes} min)`}

@@ -61,6 +61,11 @@ export function parseEventKey(raw: string | null): string | null {
 /** The bot settings of the dashboard; "hide" (the default) counts scores below the threshold. */
 export const DASHBOARD_BOT_MODES: readonly BotMode[] = ["hide", "show", "only"];
 export const BOTS_PARAM = "bots";
+export const BOT_MODE_LABELS: Record<BotMode, string> = {
+  hide: "Hide bots",
+  show: "Bots included",
+  only: "Bots only",
+};
 
 /** What the filter builder offers (the URL takes every operator of the engine). */
 export const BUILDER_OPERATORS: readonly { op: FilterOperator; label: string }[] = [

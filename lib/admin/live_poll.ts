@@ -3,6 +3,7 @@
 // with the session cookie that pauses while the tab is hidden and stops once signed out (the
 // islands hold its data in signals: lib/admin/live_signals.ts).
 import type { LiveDashboard, Realtime } from "../stats/mod.ts";
+import type { FilteredLive, FilteredRealtime } from "../stats/live_filtered.ts";
 
 export const POLL_INTERVAL_MS = 10_000;
 
@@ -36,6 +37,18 @@ export function liveSnapshot(d: LiveDashboard): LiveSnapshot {
       views: bucket.count,
       visitors: d.hourly.visitors[i]?.count ?? 0,
     })),
+  };
+}
+
+/** The live panel's snapshot under the dashboard's filters (lib/admin/live_panel.ts). */
+export function filteredSnapshot(d: FilteredLive): LiveSnapshot {
+  return {
+    generatedAt: d.generated_at,
+    windowMinutes: d.window_minutes,
+    active: d.active_visitors,
+    pageviews: d.pageviews,
+    bots: d.estimated_bots,
+    minutes: d.minutes,
   };
 }
 
@@ -98,6 +111,24 @@ export function realtimeSnapshot(
       views: p.views,
       visitors: p.visitors,
     })),
+  };
+}
+
+/**
+ * The realtime page's snapshot under the dashboard's filters (lib/admin/live_panel.ts): no
+ * visitors (the engine counts; it does not list who).
+ */
+export function filteredRealtimeSnapshot(d: FilteredRealtime): RealtimeSnapshot {
+  const named = <K extends string>(
+    rows: ({ [k in K]: string } & Omit<NamedCount, "label">)[],
+    key: K,
+  ) => rows.map((r) => ({ label: r[key], views: r.views, visitors: r.visitors }));
+  return {
+    ...filteredSnapshot(d),
+    paths: named(d.active_paths, "path"),
+    referrers: named(d.referrers, "referrer_domain"),
+    countries: named(d.countries, "country_code"),
+    visitors: null,
   };
 }
 

@@ -57,6 +57,26 @@ export interface OverviewListSpec {
   skipEmpty?: boolean;
   /** Only views whose `dimension` is none of `values` are counted. */
   exclude?: { dimension: string; values: string[] };
+  /** How the admin dashboard draws the list (lib/admin/dashboard_lists.ts). */
+  dashboard: DashboardListSpec;
+}
+
+/**
+ * A list's table on the admin dashboard: drawn in `card` (lib/admin/dashboard_lists.ts
+ * DASHBOARD_CARDS), each row a link filtering the dashboard by its value of the dimension.
+ */
+export interface DashboardListSpec {
+  card: string;
+  /** The table's id. */
+  table: string;
+  /** Above the table, when its card holds several lists. */
+  heading?: string;
+  /** The value column's heading (the counts' follow from `rows`). */
+  column: string;
+  /** Shown when the list has no rows. */
+  empty: string;
+  /** How a value reads: monospace (paths), underscores as spaces (words), a country's name. */
+  show?: "mono" | "words" | "country";
 }
 
 export interface DimensionSpec {
@@ -103,13 +123,16 @@ const field = (
   ...(options.overview ? { overview: options.overview } : {}),
 });
 
-/** An overview list of page views (and visitors) by value. */
+/** An overview list of page views (and visitors) by value, drawn on the dashboard as `dashboard`. */
 const views = (
   key: string,
   title: string,
   field: string,
+  dashboard: DashboardListSpec,
   more: Partial<OverviewListSpec> = {},
-): OverviewListSpec => ({ key, title, field, rows: "views", length: "top", ...more });
+): OverviewListSpec => ({ key, title, field, rows: "views", length: "top", dashboard, ...more });
+
+const NO_VIEWS = "No page views.";
 
 // In the overview's order: its lists, and its CSV sections, follow this order.
 export const DIMENSIONS: readonly DimensionSpec[] = [
@@ -118,17 +141,37 @@ export const DIMENSIONS: readonly DimensionSpec[] = [
   time("week", "Week (from Monday)"),
   time("month", "Month"),
   field("event:page", "page", "Page", "page", {
-    overview: views("top_paths", "Top pages", "path"),
+    overview: views("top_paths", "Top pages", "path", {
+      card: "top-pages",
+      table: "top-pages-table",
+      column: "Path",
+      empty: NO_VIEWS,
+      show: "mono",
+    }),
   }),
   // Views are "pageview"; events are their custom name, else their type (outbound, download…).
   field("event:name", "name", "Event", "event"),
   field("visit:entry_page", "entry_page", "Entry page", "entry_page", {
     level: "session",
-    overview: views("entry_pages", "Entry pages", "path", { rows: "entries" }),
+    overview: views("entry_pages", "Entry pages", "path", {
+      card: "entry-exit",
+      table: "entry-pages",
+      heading: "Entry",
+      column: "Path",
+      empty: "No sessions.",
+      show: "mono",
+    }, { rows: "entries" }),
   }),
   field("visit:exit_page", "exit_page", "Exit page", "exit_page", {
     level: "session",
-    overview: views("exit_pages", "Exit pages", "path", { rows: "exits" }),
+    overview: views("exit_pages", "Exit pages", "path", {
+      card: "entry-exit",
+      table: "exit-pages",
+      heading: "Exit",
+      column: "Path",
+      empty: "No sessions.",
+      show: "mono",
+    }, { rows: "exits" }),
   }),
   field("visit:source", "source", "Source", "source", {
     level: "session",
@@ -139,46 +182,106 @@ export const DIMENSIONS: readonly DimensionSpec[] = [
   // `referrer` filter); the overview's referrer list leaves the internal ones out.
   field("visit:referrer_domain", "referrer_domain", "Referrer domain", "referrer_domain", {
     overview: views("referrer_domains", "Referrers", "domain", {
+      card: "sources",
+      table: "referrer-domains",
+      heading: "Domains",
+      column: "Domain",
+      empty: "No referrers.",
+    }, {
       skipEmpty: true,
       exclude: { dimension: "visit:referrer_type", values: ["internal"] },
     }),
   }),
   field("visit:referrer_type", "referrer_type", "Referrer type", "referrer_type", {
     empty: "direct_or_unknown",
-    overview: views("referrers", "Referrer types", "referrer_type", { length: "all" }),
+    overview: views("referrers", "Referrer types", "referrer_type", {
+      card: "sources",
+      table: "referrer-types",
+      heading: "Types",
+      column: "Type",
+      empty: NO_VIEWS,
+      show: "words",
+    }, { length: "all" }),
   }),
   field("visit:utm_source", "utm_source", "UTM source", "utm_source", {
-    overview: views("utm_sources", "UTM sources", "utm_source", { skipEmpty: true }),
+    overview: views("utm_sources", "UTM sources", "utm_source", {
+      card: "campaigns",
+      table: "utm-sources",
+      heading: "Source",
+      column: "utm_source",
+      empty: "No tagged visits.",
+    }, { skipEmpty: true }),
   }),
   field("visit:utm_medium", "utm_medium", "UTM medium", "utm_medium", {
-    overview: views("utm_mediums", "UTM mediums", "utm_medium", { skipEmpty: true }),
+    overview: views("utm_mediums", "UTM mediums", "utm_medium", {
+      card: "campaigns",
+      table: "utm-mediums",
+      heading: "Medium",
+      column: "utm_medium",
+      empty: "No tagged visits.",
+    }, { skipEmpty: true }),
   }),
   field("visit:utm_campaign", "utm_campaign", "UTM campaign", "utm_campaign", {
-    overview: views("utm_campaigns", "UTM campaigns", "utm_campaign", { skipEmpty: true }),
+    overview: views("utm_campaigns", "UTM campaigns", "utm_campaign", {
+      card: "campaigns",
+      table: "utm-campaigns",
+      heading: "Campaign",
+      column: "utm_campaign",
+      empty: "No tagged visits.",
+    }, { skipEmpty: true }),
   }),
   field("visit:utm_content", "utm_content", "UTM content", "utm_content"),
   field("visit:utm_term", "utm_term", "UTM term", "utm_term"),
   field("visit:country", "country", "Country", "country", {
     empty: UNKNOWN,
-    overview: views("countries", "Countries", "country_code", { rows: "visits", length: 10 }),
+    overview: views("countries", "Countries", "country_code", {
+      card: "countries",
+      table: "countries-table",
+      column: "Country",
+      empty: NO_VIEWS,
+      show: "country",
+    }, { rows: "visits", length: 10 }),
   }),
   field("visit:device", "device", "Device", "device", {
     empty: UNKNOWN,
-    overview: views("devices", "Devices", "device_type", { rows: "visits", length: "all" }),
+    overview: views("devices", "Devices", "device_type", {
+      card: "devices",
+      table: "devices-table",
+      heading: "Device",
+      column: "Device",
+      empty: NO_VIEWS,
+    }, { rows: "visits", length: "all" }),
   }),
   field("visit:browser", "browser", "Browser", "browser", {
     empty: UNKNOWN,
-    overview: views("browsers", "Browsers", "browser"),
+    overview: views("browsers", "Browsers", "browser", {
+      card: "browsers",
+      table: "browsers-table",
+      column: "Browser",
+      empty: NO_VIEWS,
+    }),
   }),
   field("visit:os", "os", "Operating system", "os", {
     empty: UNKNOWN,
-    overview: views("os_systems", "Operating systems", "os_name"),
+    overview: views("os_systems", "Operating systems", "os_name", {
+      card: "devices",
+      table: "os-table",
+      heading: "Operating system",
+      column: "OS",
+      empty: NO_VIEWS,
+    }),
   }),
   // Screen width classes (Bootstrap's breakpoints: xs < 576 ≤ sm < 768 ≤ md < 992 ≤ lg < 1200 ≤
   // xl < 1920 ≤ xxl), as the overview's screen_classes list.
   field("visit:screen", "screen", "Screen", "screen", {
     empty: UNKNOWN,
     overview: views("screen_classes", "Screen classes", "screen_class", {
+      card: "screens",
+      table: "screen-classes-table",
+      heading: "Width class",
+      column: "Class",
+      empty: NO_VIEWS,
+    }, {
       length: "all",
       skipEmpty: true,
     }),

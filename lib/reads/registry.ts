@@ -41,6 +41,7 @@ import { botsSections, MAX_SUSPICIOUS_ROWS } from "../export/bots.ts";
 import { experimentResults, resultsQuery } from "../experiments/results.ts";
 import type { Experiment } from "../experiments/model.ts";
 import { liveDashboard, type LiveOptions, realtimeStats } from "../stats/live.ts";
+import { filteredLive, filteredRealtime } from "../stats/live_filtered.ts";
 import { engineOverview, type OverviewView } from "../stats/engine_overview.ts";
 import { type StatsContext, statsOverview } from "../stats/overview.ts";
 import type { OverviewQuery } from "../stats/params.ts";
@@ -91,6 +92,17 @@ export const READS = {
   liveDashboard: read(
     "light",
     (ctx, siteId: string, options: LiveOptions = {}) => liveDashboard(ctx, siteId, options),
+  ),
+  /** The live panel under the dashboard's filters (lib/admin/live_panel.ts): the engine over the
+   * hour's raw rows. */
+  filteredLive: read(
+    "heavy",
+    (ctx, siteId: string, view: OverviewView) => filteredLive(ctx, siteId, view),
+  ),
+  /** The realtime page under the dashboard's filters: the above and the active window's lists. */
+  filteredRealtime: read(
+    "heavy",
+    (ctx, siteId: string, view: OverviewView) => filteredRealtime(ctx, siteId, view),
   ),
   /** POST /api/v2/query: the query engine over raw rows (issue 16, first step). */
   query: read("heavy", (ctx, q: Query) => runQuery(ctx, q)),

@@ -1,21 +1,21 @@
 // /admin: the dashboard of the selected site and period — live panel (island), headline cards
 // with changes against the previous period, trend, top lists and web vitals from lib/stats; "All
 // sites" compares the sites. Instance figures for private instances only. Filters (`f`, `bots`;
-// lib/admin/filters.ts) narrow a site's whole dashboard: every row of a list is a link adding its
-// filter, and a filtered dashboard is computed by the query engine (lib/admin/dashboard.ts).
+// lib/admin/filters.ts) narrow a site's whole dashboard, its live panel included: the top lists
+// are drawn from their declaration (lib/admin/dashboard_lists.ts, the dimension registry's lists
+// among them), each row of a dimension's list a link adding its filter, and a filtered dashboard
+// is computed by the query engine (lib/admin/dashboard.ts).
 import { AdminShell } from "../../components/AdminShell.tsx";
-import { CountryMap } from "../../components/CountryMap.tsx";
+import { DashboardCards } from "../../components/DashboardCards.tsx";
 import { DataTable, EmptyRow, Td, Th } from "../../components/DataTable.tsx";
 import { ExportLink } from "../../components/ExportLink.tsx";
 import { FilterBar } from "../../components/FilterBar.tsx";
 import { KpiGrid } from "../../components/Kpi.tsx";
 import { Snippet } from "../../components/Snippet.tsx";
-import { rankRows, RankTable, TopCard } from "../../components/TopList.tsx";
 import { TrendChart } from "../../components/TrendChart.tsx";
 import { Card, LINK, Notice, StatCard } from "../../components/ui.tsx";
 import { WebVitalsCard } from "../../components/WebVitals.tsx";
 import LivePanel from "../../islands/LivePanel.tsx";
-import { countryName } from "../../lib/admin/country.ts";
 import {
   type CountryMapModel,
   countryMapQuery,
@@ -36,20 +36,27 @@ import {
   previousLabel,
   unnarrowedParts,
 } from "../../lib/admin/dashboard.ts";
+import { DASHBOARD_CARDS } from "../../lib/admin/dashboard_lists.ts";
 import {
-  BOTS_PARAM,
   builderFilter,
   type DashboardFilters,
   dashboardHref,
   exportFilterParams,
-  parseDashboardFilters,
   urlFilter,
   withFilter,
 } from "../../lib/admin/filters.ts";
 import { formatDuration, formatNumber } from "../../lib/admin/format.ts";
 import { seeOther } from "../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
-import { type LiveSnapshot, liveSnapshot } from "../../lib/admin/live_poll.ts";
+import {
+  liveAnswer,
+  liveFilterLabels,
+  liveFor,
+  livePollUrl,
+  wantsLiveJson,
+} from "../../lib/admin/live_panel.ts";
+import type { LiveSnapshot } from "../../lib/admin/live_poll.ts";
+import { siteFilters } from "../../lib/admin/site_filters.ts";
 import { adminHref } from "../../lib/admin/period.ts";
 import {
   dailyTrend,
@@ -65,7 +72,7 @@ import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../lib/public_origin.ts";
 import { readerFor } from "../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../lib/state.ts";
-import type { CityRow, Overview, RegionRow } from "../../lib/stats/mod.ts";
+import type { Overview } from "../../lib/stats/mod.ts";
 
 /** The instance's own figures: private instances only (public mode redacts internals). */
 interface Instance {
@@ -99,6 +106,8 @@ type Data = Body & { frame: AdminFrame; instance: Instance | null; origin: strin
 
 export const handler = {
   async GET(ctx: Ctx) {
+    // The live panel's island polling this page under its filters.
+    if (wantsLiveJson(ctx.req)) return await liveAnswer(ctx, "dashboard");
     const services = ctx.state.services;
     const { config, db, startedAt } = services;
     const reads = readerFor(ctx);
@@ -114,13 +123,11 @@ export const handler = {
     const common = { frame, instance, origin: publicOrigin(ctx, config) };
     const hourly = trendUnit(period) === "hour";
     if (site !== null) {
-      // The site's saved segments (none on a read-only instance: they are the admin's labels).
-      const segments = frame.readOnly ? [] : await services.store.segments.list(site);
-      const filters = parseDashboardFilters(
-        frame.selection.filters ?? [],
-        ctx.url.searchParams.get(BOTS_PARAM),
+      const { filters, segments } = await siteFilters(
+        services.store.segments,
+        frame,
         site,
-        (id) => segments.find((s) => s.id === id) ?? null,
+        ctx.url.searchParams,
       );
       // The builder's GET form adds its filter, then the URL says it the one way (`f`).
       const added = builderFilter(ctx.url.searchParams);
@@ -129,14 +136,13 @@ export const handler = {
         return seeOther(dashboardHref({ ...frame.selection, site }, raws, filters.bots));
       }
       if (added) filters.errors.push(added.error);
-      const [overview, dashboard, hours, countryMap] = await Promise.all([
+      const [overview, live, hours, countryMap] = await Promise.all([
         dashboardOverview(reads, site, period, filters),
-        reads.run("liveDashboard", site, { redact: frame.readOnly }),
+        liveFor(reads, site, filters, frame.readOnly),
         hourly ? hourlyTrendUnlessRefused(reads, [site], period, overviewView(filters)) : null,
         loadCountryMap(reads, countryMapQuery(site, period, frame.now, overviewView(filters))),
       ]);
       const trend = hours ?? dailyTrend(overview, period.timeZone);
-      const live = liveSnapshot(dashboard);
       const kpis = dashboardKpis(overview, period);
       const anonymized = config.anonymizeSites.includes(site);
       return page<Data>({
@@ -237,17 +243,16 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
   const { frame, overview, site, live, kpis, filters, trend } = props.data;
   const period = frame.selection.period;
   const selection = { ...frame.selection, site };
+  const pollUrl = livePollUrl(frame.selection, site, filters, "dashboard");
   const raws = filters.items.map((i) => i.raw);
-  // Parts a filter does not narrow yet are left out (said in a notice), not shown unfiltered.
-  const hidden = unnarrowedParts(overview);
-  const shows = (part: NarrowedPart) => !hidden.has(part);
   /** A row's link: this dashboard with `dimension is <value>` added (none for "(other)"). */
-  const filterLink = (dimension: string) => (value: string) =>
+  const filterHref = (dimension: string, value: string) =>
     value === OTHER_VALUE
       ? null
       : dashboardHref(selection, withFilter(raws, urlFilter(dimension, "is", value)), filters.bots);
-  const empty = overview.pageviews === 0 && overview.events === 0;
-  const humanize = (value: string) => value.replaceAll("_", " ");
+  // Parts a filter does not narrow yet are left out (said in a notice), not shown unfiltered.
+  const hidden = unnarrowedParts(overview);
+  const shows = (part: NarrowedPart) => !hidden.has(part);
   return (
     <>
       {/* The island's marker is display: contents; the div takes the page's spacing. */}
@@ -256,36 +261,18 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
           siteId={site}
           initial={live}
           realtimeHref={adminHref("/admin/realtime", selection)}
+          filtered={pollUrl === null
+            ? undefined
+            : { url: pollUrl, labels: liveFilterLabels(filters) }}
         />
       </div>
-      {props.data.anonymized && (
-        <Notice>
-          <span id="dashboard-anonymized">
-            <strong>{site}</strong>{" "}
-            is anonymised (ECHELON_ANONYMIZE_SITES): pages, referrers, countries, devices, browsers
-            and campaigns are shown as daily pseudonyms. Counts, visitors, sessions and bounce rates
-            are exact; a page's pseudonym changes at UTC midnight.
-          </span>
-        </Notice>
-      )}
-      {empty && (
-        <Notice>
-          No page views for <strong>{site}</strong> in this period.
-          {!frame.readOnly && (
-            <>
-              {" "}If the site is new, paste its snippet into every page:
-              <Snippet code={embedSnippet(props.data.origin, site)} />
-            </>
-          )}
-        </Notice>
-      )}
-      {filters.errors.length > 0 && (
-        <Notice tone="error">
-          <ul id="filter-errors" class="list-inside list-disc space-y-1">
-            {filters.errors.map((error) => <li key={error}>{error}</li>)}
-          </ul>
-        </Notice>
-      )}
+      <SiteNotices
+        site={site}
+        anonymized={props.data.anonymized}
+        empty={overview.pageviews === 0 && overview.events === 0}
+        snippet={frame.readOnly ? null : embedSnippet(props.data.origin, site)}
+        errors={filters.errors}
+      />
       <FilterBar
         selection={selection}
         filters={filters}
@@ -319,274 +306,62 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
       </Card>
 
       <div class="grid gap-4 lg:grid-cols-2">
-        <TopCard id="top-pages" title="Pages" subtitle="Most viewed paths.">
-          <RankTable
-            id="top-pages-table"
-            columns={["Path", "Views", "Visitors"]}
-            mono
-            empty="No page views."
-            rows={rankRows(overview.top_paths, "path", "views", filterLink("event:page"))}
-          />
-        </TopCard>
-        <TopCard
-          id="entry-exit"
-          title="Entry and exit pages"
-          subtitle="Where sessions start and end."
-        >
-          <RankTable
-            id="entry-pages"
-            heading="Entry"
-            columns={["Path", "Sessions", "Bounce"]}
-            mono
-            empty="No sessions."
-            rows={overview.entry_pages.map((r) => ({
-              label: r.path,
-              href: filterLink("visit:entry_page")(r.path),
-              value: r.sessions,
-              secondary: `${r.bounce_rate.toFixed(1)}%`,
-            }))}
-          />
-          <RankTable
-            id="exit-pages"
-            heading="Exit"
-            columns={["Path", "Sessions"]}
-            mono
-            empty="No sessions."
-            rows={overview.exit_pages.map((r) => ({
-              label: r.path,
-              href: filterLink("visit:exit_page")(r.path),
-              value: r.sessions,
-            }))}
-          />
-        </TopCard>
-
-        <TopCard id="sources" title="Referrers" subtitle="External sites that sent visitors.">
-          <RankTable
-            id="referrer-domains"
-            heading="Domains"
-            columns={["Domain", "Views", "Visitors"]}
-            empty="No referrers."
-            rows={rankRows(
-              overview.referrer_domains,
-              "domain",
-              "views",
-              filterLink("visit:referrer_domain"),
-            )}
-          />
-          <RankTable
-            id="referrer-types"
-            heading="Types"
-            columns={["Type", "Views", "Visitors"]}
-            empty="No page views."
-            rows={overview.referrers.map((r) => ({
-              label: r.referrer_type,
-              display: humanize(r.referrer_type),
-              href: filterLink("visit:referrer_type")(r.referrer_type),
-              value: r.views,
-              secondary: r.visitors,
-            }))}
-          />
-        </TopCard>
-        <TopCard id="campaigns" title="Campaigns" subtitle="UTM parameters of landing pages.">
-          <RankTable
-            id="utm-sources"
-            heading="Source"
-            columns={["utm_source", "Views", "Visitors"]}
-            empty="No tagged visits."
-            rows={rankRows(
-              overview.utm_sources,
-              "utm_source",
-              "views",
-              filterLink("visit:utm_source"),
-            )}
-          />
-          <RankTable
-            id="utm-mediums"
-            heading="Medium"
-            columns={["utm_medium", "Views", "Visitors"]}
-            empty="No tagged visits."
-            rows={rankRows(
-              overview.utm_mediums,
-              "utm_medium",
-              "views",
-              filterLink("visit:utm_medium"),
-            )}
-          />
-          <RankTable
-            id="utm-campaigns"
-            heading="Campaign"
-            columns={["utm_campaign", "Views", "Visitors"]}
-            empty="No tagged visits."
-            rows={rankRows(
-              overview.utm_campaigns,
-              "utm_campaign",
-              "views",
-              filterLink("visit:utm_campaign"),
-            )}
-          />
-        </TopCard>
-
-        <TopCard id="countries" title="Countries">
-          <CountryMap
-            map={props.data.countryMap}
-            href={(code) =>
-              dashboardHref(
-                selection,
-                withFilter(raws, urlFilter("visit:country", "is", code)),
-                filters.bots,
-              )}
-          />
-          <RankTable
-            id="countries-table"
-            columns={["Country", "Views", "Visitors"]}
-            empty="No page views."
-            rows={overview.countries.map((r) => ({
-              label: r.country_code,
-              display: countryName(r.country_code),
-              href: filterLink("visit:country")(r.country_code),
-              value: r.visits,
-              secondary: r.visitors,
-            }))}
-          />
-        </TopCard>
-        {/* Only when the geo database has regions and cities (ECHELON_GEOIP_DB). */}
-        {shows("places") &&
-          placeCards(overview).map((card) => (
-            <TopCard id={card.id} title={card.title}>
-              <RankTable
-                id={`${card.id}-table`}
-                columns={[card.column, "Views", "Visitors"]}
-                empty="No page views."
-                rows={card.rows}
-              />
-            </TopCard>
-          ))}
-        <TopCard id="devices" title="Devices and systems">
-          <RankTable
-            id="devices-table"
-            heading="Device"
-            columns={["Device", "Views", "Visitors"]}
-            empty="No page views."
-            rows={rankRows(
-              overview.devices,
-              "device_type",
-              "visits",
-              filterLink("visit:device"),
-            )}
-          />
-          <RankTable
-            id="os-table"
-            heading="Operating system"
-            columns={["OS", "Views", "Visitors"]}
-            empty="No page views."
-            rows={rankRows(overview.os_systems, "os_name", "views", filterLink("visit:os"))}
-          />
-        </TopCard>
-
-        <TopCard id="browsers" title="Browsers">
-          <RankTable
-            id="browsers-table"
-            columns={["Browser", "Views", "Visitors"]}
-            empty="No page views."
-            rows={rankRows(overview.browsers, "browser", "views", filterLink("visit:browser"))}
-          />
-        </TopCard>
-        <TopCard id="screens" title="Screens">
-          {shows("resolutions") && (
-            <RankTable
-              id="resolutions-table"
-              heading="Resolution"
-              columns={["Size", "Views", "Visitors"]}
-              mono
-              empty="No page views."
-              rows={rankRows(overview.resolutions, "resolution", "views")}
-            />
-          )}
-          <RankTable
-            id="screen-classes-table"
-            heading="Width class"
-            columns={["Class", "Views", "Visitors"]}
-            empty="No page views."
-            rows={rankRows(
-              overview.screen_classes,
-              "screen_class",
-              "views",
-              filterLink("visit:screen"),
-            )}
-          />
-        </TopCard>
-
-        {shows("clicks") && (
-          <TopCard id="outbound" title="Outbound links" subtitle="Clicks to other sites.">
-            <RankTable
-              id="outbound-table"
-              columns={["URL", "Clicks", "Visitors"]}
-              mono
-              empty="No outbound clicks."
-              rows={rankRows(overview.outbound_links, "url", "clicks")}
-            />
-          </TopCard>
-        )}
-        {shows("clicks") && (
-          <TopCard id="downloads" title="Downloads" subtitle="Clicks on files.">
-            <RankTable
-              id="downloads-table"
-              columns={["File", "Clicks", "Visitors"]}
-              mono
-              empty="No downloads."
-              rows={rankRows(overview.downloads, "url", "clicks")}
-            />
-          </TopCard>
-        )}
-
-        {shows("events") && (
-          <TopCard id="events" title="Events">
-            <RankTable
-              id="custom-events-table"
-              heading="Custom events"
-              columns={["Name", "Events", "Visitors"]}
-              empty="No custom events."
-              rows={overview.custom_events.map((r) => ({
-                label: r.event_name,
-                href: filterLink("event:name")(r.event_name),
-                value: r.count,
-                secondary: r.visitors,
-              }))}
-            />
-            <RankTable
-              id="event-types-table"
-              heading="By type"
-              columns={["Type", "Events", "Visitors"]}
-              empty="No events."
-              rows={overview.events_by_type.map((r) => ({
-                label: r.event_type,
-                display: humanize(r.event_type),
-                value: r.count,
-                secondary: r.visitors,
-              }))}
-            />
-          </TopCard>
-        )}
-        {shows("scroll") && (
-          <TopCard
-            id="scroll-depth"
-            title="Scroll depth"
-            subtitle="Finished page views by the deepest quarter reached."
-          >
-            <RankTable
-              id="scroll-depth-table"
-              columns={["Depth", "Page views"]}
-              empty="No finished page views."
-              rows={overview.scroll_depth.map((r) => ({
-                label: `${r.depth}%`,
-                value: r.pageviews,
-              }))}
-            />
-          </TopCard>
-        )}
+        <DashboardCards
+          cards={DASHBOARD_CARDS}
+          overview={overview}
+          shows={shows}
+          filterHref={filterHref}
+          countryMap={props.data.countryMap}
+        />
       </div>
 
       {shows("vitals") && <WebVitalsCard vitals={overview.web_vitals} />}
+    </>
+  );
+}
+
+/** What the admin should know before the figures: anonymised labels, no data, dropped filters. */
+function SiteNotices(
+  props: {
+    site: string;
+    anonymized: boolean;
+    empty: boolean;
+    /** The site's snippet to offer when it has no data (none on a read-only instance). */
+    snippet: string | null;
+    errors: string[];
+  },
+) {
+  const { site } = props;
+  return (
+    <>
+      {props.anonymized && (
+        <Notice>
+          <span id="dashboard-anonymized">
+            <strong>{site}</strong>{" "}
+            is anonymised (ECHELON_ANONYMIZE_SITES): pages, referrers, countries, devices, browsers
+            and campaigns are shown as daily pseudonyms. Counts, visitors, sessions and bounce rates
+            are exact; a page's pseudonym changes at UTC midnight.
+          </span>
+        </Notice>
+      )}
+      {props.empty && (
+        <Notice>
+          No page views for <strong>{site}</strong> in this period.
+          {props.snippet !== null && (
+            <>
+              {" "}If the site is new, paste its snippet into every page:
+              <Snippet code={props.snippet} />
+            </>
+          )}
+        </Notice>
+      )}
+      {props.errors.length > 0 && (
+        <Notice tone="error">
+          <ul id="filter-errors" class="list-inside list-disc space-y-1">
+            {props.errors.map((error) => <li key={error}>{error}</li>)}
+          </ul>
+        </Notice>
+      )}
     </>
   );
 }
@@ -734,37 +509,4 @@ function InstanceCard(props: { instance: Instance }) {
       </p>
     </Card>
   );
-}
-
-/** A region or city row: its names, then the country ("Leeds, England, GB" / "…, United Kingdom"). */
-function placeRow(names: (string | null)[], country: string, counts: PlaceCounts) {
-  return {
-    label: [...names, country].filter(Boolean).join(", "),
-    display: [...names, countryName(country)].filter(Boolean).join(", "),
-    value: counts.visits,
-    secondary: counts.visitors,
-  };
-}
-
-interface PlaceCounts {
-  visits: number;
-  visitors: number;
-}
-
-/** The Regions and Cities cards that have rows (none with a country-only geo database). */
-function placeCards(overview: { regions: RegionRow[]; cities: CityRow[] }) {
-  return [
-    {
-      id: "regions",
-      title: "Regions",
-      column: "Region",
-      rows: overview.regions.map((r) => placeRow([r.region], r.country_code, r)),
-    },
-    {
-      id: "cities",
-      title: "Cities",
-      column: "City",
-      rows: overview.cities.map((r) => placeRow([r.city, r.region], r.country_code, r)),
-    },
-  ].filter((card) => card.rows.length > 0);
 }

@@ -1,15 +1,25 @@
 // /admin/realtime: the last 5 minutes and the last hour of one site, rendered on the server and
 // refreshed every 10 s by the RealtimePanel island; "All sites" lists each site's active visitors.
-// Public mode: aggregates only, no visitor id leaves the server.
+// Public mode: aggregates only, no visitor id leaves the server. The dashboard's filters (`f`,
+// `bots`, kept by its "Realtime →" link) narrow the figures and lists to the matching traffic
+// (lib/admin/live_panel.ts), shown as chips; the last hour's visitors are not listed then.
 import { AdminShell } from "../../components/AdminShell.tsx";
 import { DataTable, EmptyRow, Td, Th } from "../../components/DataTable.tsx";
-import { Card, LINK } from "../../components/ui.tsx";
+import { Card, LINK, Notice } from "../../components/ui.tsx";
 import RealtimePanel from "../../islands/RealtimePanel.tsx";
 import { MAX_SITE_SUMMARIES, pageSite } from "../../lib/admin/dashboard.ts";
 import { formatNumber } from "../../lib/admin/format.ts";
 import { type AdminFrame, loadAdminFrame } from "../../lib/admin/frame.ts";
-import { type RealtimeSnapshot, realtimeSnapshot } from "../../lib/admin/live_poll.ts";
+import {
+  liveAnswer,
+  liveFilterLabels,
+  livePollUrl,
+  realtimeFor,
+  wantsLiveJson,
+} from "../../lib/admin/live_panel.ts";
+import type { RealtimeSnapshot } from "../../lib/admin/live_poll.ts";
 import { adminHref } from "../../lib/admin/period.ts";
+import { siteFilters } from "../../lib/admin/site_filters.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import { readerFor } from "../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../lib/state.ts";
@@ -18,24 +28,41 @@ import type { Realtime } from "../../lib/stats/mod.ts";
 type Data =
   & { frame: AdminFrame }
   & (
-    | { kind: "site"; site: string; snapshot: RealtimeSnapshot }
+    | {
+      kind: "site";
+      site: string;
+      snapshot: RealtimeSnapshot;
+      /** Under the dashboard's filters: what the island polls, the chips and dropped filters. */
+      filtered: { url: string; labels: string[] } | null;
+      errors: string[];
+    }
     | { kind: "all"; sites: (Realtime & { name: string | null })[]; truncated: boolean }
   );
 
 export const handler = {
   async GET(ctx: Ctx) {
+    // The realtime panel's island polling this page under its filters.
+    if (wantsLiveJson(ctx.req)) return await liveAnswer(ctx, "realtime");
     const reads = readerFor(ctx);
     const frame = loadAdminFrame(ctx);
     const site = pageSite(frame.selection, frame.sites);
     if (site !== null) {
-      const [dashboard, realtime] = await Promise.all([
-        reads.run("liveDashboard", site, { redact: frame.readOnly }),
-        reads.run("realtime", site),
-      ]);
-      const snapshot = realtimeSnapshot(dashboard, realtime, {
-        withVisitors: !frame.readOnly,
+      const { filters } = await siteFilters(
+        ctx.state.services.store.segments,
+        frame,
+        site,
+        ctx.url.searchParams,
+      );
+      const snapshot = await realtimeFor(reads, site, filters, frame.readOnly);
+      const url = livePollUrl(frame.selection, site, filters, "realtime");
+      return page<Data>({
+        frame,
+        kind: "site",
+        site,
+        snapshot,
+        filtered: url === null ? null : { url, labels: liveFilterLabels(filters) },
+        errors: filters.errors,
       });
-      return page<Data>({ frame, kind: "site", site, snapshot });
     }
     const chosen = frame.sites.options.slice(0, MAX_SITE_SUMMARIES);
     const sites = (await Promise.all(
@@ -61,8 +88,21 @@ export default function RealtimePage({ data }: PageProps<Data, State>) {
         ? `${data.site} · the last 5 minutes, refreshed every 10 s`
         : "All sites · the last 5 minutes"}
     >
+      {data.kind === "site" && data.errors.length > 0 && (
+        <Notice tone="error">
+          <ul id="filter-errors" class="list-inside list-disc space-y-1">
+            {data.errors.map((error) => <li key={error}>{error}</li>)}
+          </ul>
+        </Notice>
+      )}
       {data.kind === "site"
-        ? <RealtimePanel siteId={data.site} initial={data.snapshot} />
+        ? (
+          <RealtimePanel
+            siteId={data.site}
+            initial={data.snapshot}
+            filtered={data.filtered ?? undefined}
+          />
+        )
         : <AllSites frame={frame} sites={data.sites} truncated={data.truncated} />}
     </AdminShell>
   );

@@ -9,6 +9,7 @@ import { formatDuration } from "../../lib/admin/format.ts";
 import { insertEvents, insertViews } from "../../lib/db/collect.ts";
 import type { EventRow, ViewRow } from "../../lib/db/columns.ts";
 import { refreshRollups } from "../../lib/stats/mod.ts";
+import { OVERVIEW_DIMENSIONS } from "../../lib/query/dimensions.ts";
 import { registerSite } from "../_admin.ts";
 import { AUTH_ENV, TEST_PASSWORD, TEST_USERNAME } from "../_auth.ts";
 import { createTestApp, serveTestApp, type TestApp } from "../_helpers.ts";
@@ -232,29 +233,43 @@ function assertShows(actual: Expected, want: Expected, state: string): void {
   }
 }
 
+/**
+ * The generated rows (and `more` views) stored, the app served, Chromium signed in and on the
+ * site's dashboard of D1–D2, hydrated.
+ */
+async function openDashboard(more: ViewRow[]) {
+  const t = await createTestApp(AUTH_ENV);
+  registerSite(t, SITE, "The World");
+  const { views, events } = generate();
+  insertViews(t.services.db, [...views, ...more]);
+  insertEvents(t.services.db, events);
+  await refreshRollups(t.services);
+  const server = serveTestApp(t);
+  const browser = await openBrowser();
+  const base = server.baseUrl;
+  const { page } = browser;
+  try {
+    await page.goto(`${base}/admin`);
+    await page.fill("input[name=username]", TEST_USERNAME);
+    await page.fill("input[name=password]", TEST_PASSWORD);
+    await Promise.all([page.waitForURL(`${base}/admin`), page.click("button[type=submit]")]);
+    await page.goto(`${base}/admin?site=${SITE}&from=${D1}&to=${D2}`);
+    await page.waitForSelector("html[data-hydrated=true]");
+  } catch (error) {
+    await browser.close();
+    await server.close();
+    throw error;
+  }
+  return { t, server, browser };
+}
+
 Deno.test({
   name: "e2e: click a country row, every card and list shows that country alone; chip removed",
   ...BROWSER_TEST,
   async fn() {
-    const t = await createTestApp(AUTH_ENV);
-    registerSite(t, SITE, "The World");
-    const { views, events } = generate();
-    insertViews(t.services.db, views);
-    insertEvents(t.services.db, events);
-    await refreshRollups(t.services);
-    const server = serveTestApp(t);
-    const browser = await openBrowser();
-    const base = server.baseUrl;
+    const { t, server, browser } = await openDashboard([]);
     try {
       const { page, errors } = browser;
-      await page.goto(`${base}/admin`);
-      await page.fill("input[name=username]", TEST_USERNAME);
-      await page.fill("input[name=password]", TEST_PASSWORD);
-      await Promise.all([page.waitForURL(`${base}/admin`), page.click("button[type=submit]")]);
-
-      const dashboard = `${base}/admin?site=${SITE}&from=${D1}&to=${D2}`;
-      await page.goto(dashboard);
-      await page.waitForSelector("html[data-hydrated=true]");
       const all = expected(t, "1");
       const ids = Object.keys(all.lists);
       // The rows are what the test thinks they are: several countries, bots, bounces.
@@ -293,6 +308,107 @@ Deno.test({
       await page.waitForSelector("html[data-hydrated=true]");
       assert.equal(await page.locator("#filter-chips li").count(), 0);
       assertShows(await shown(page, ids), all, "chip removed");
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  },
+});
+
+/** The app's clock (tests/_helpers.ts): the live panel's last 5 minutes end here. */
+const NOW = "2026-11-20T12:00:00.000Z";
+
+/** Views of the last minutes (the live panel's), on a phone (xs) or a desktop (xl). */
+function recent(): ViewRow[] {
+  return Array.from({ length: 7 }, (_, n) =>
+    view({
+      site_id: SITE,
+      visitor_id: `now-${n}`,
+      session_id: `s-now-${n}`,
+      created_at: new Date(Date.parse(NOW) - (n % 4 + 1) * 60_000).toISOString(),
+      path: PAGES[n % PAGES.length],
+      country_code: "DE",
+      ...(n % 3 === 0 ? DEVICES[1] : DEVICES[0]),
+      screen_height: 800,
+      bot_score: n === 6 ? 80 : 0,
+      interaction_ms: null,
+    }));
+}
+
+/** The live panel's counts as shown, and its chips. */
+async function livePanel(page: Page) {
+  return await page.evaluate(() => {
+    const text = (s: string) => document.querySelector(`#live-panel ${s}`)?.textContent ?? "";
+    return {
+      active: Number(text('[data-live-panel="active"]')),
+      views: Number(text('[data-live-panel="views"]')),
+      bots: Number(text('[data-live-panel="bots"]')),
+      chips: [...document.querySelectorAll('#live-panel [data-live-panel="filters"] li')]
+        .map((li) => li.textContent),
+    };
+  });
+}
+
+Deno.test({
+  name: "e2e: click a screen row, the lists and the live panel show that screen class alone",
+  ...BROWSER_TEST,
+  async fn() {
+    const { t, server, browser } = await openDashboard(recent());
+    try {
+      const { page, errors } = browser;
+
+      // The live panel's figures from the stored rows: the last 5 minutes, `where` matching.
+      const db = t.services.db;
+      const live = (where: string) => {
+        const rows = `FROM visitor_views WHERE site_id = '${SITE}' AND ${where}
+          AND created_at >= '${new Date(Date.parse(NOW) - 300_000).toISOString()}'
+          AND created_at <= '${NOW}'`;
+        const one = (sql: string) => Number(Object.values(db.get(sql)!)[0]);
+        return {
+          active: one(`SELECT COUNT(DISTINCT visitor_id) ${rows} AND bot_score < 50`),
+          views: one(`SELECT COUNT(*) ${rows} AND bot_score < 50`),
+          bots: one(`SELECT COUNT(DISTINCT visitor_id) ${rows} AND bot_score >= 50`),
+        };
+      };
+      const xs = live(`${CLASS_SQL} = 'xs'`);
+      const everyone = live("1");
+      assert.ok(xs.active > 0 && xs.active < everyone.active, "the screen class narrows");
+      assert.deepEqual(await livePanel(page), { ...everyone, chips: [] });
+
+      // Click the xs row of the screens card.
+      await Promise.all([
+        page.waitForURL(/f=visit:screen:is:xs/),
+        page.click('#screen-classes-table tr[data-rank="xs"] a[data-filter-link]'),
+      ]);
+      await page.waitForSelector("html[data-hydrated=true]");
+      const chosen = expected(t, `${CLASS_SQL} = 'xs'`);
+      const all = expected(t, "1");
+      const registryLists = OVERVIEW_DIMENSIONS.map((d) => d.overview.dashboard.table);
+      const actual = await shown(page, registryLists);
+      assert.deepEqual(actual.kpis, chosen.kpis, "cards");
+      assert.notDeepEqual(chosen.kpis, all.kpis);
+      assert.deepEqual(actual.trend, chosen.trend, "trend");
+      for (const id of registryLists) {
+        assert.deepEqual(actual.lists[id], chosen.lists[id], id);
+      }
+      assert.deepEqual(Object.keys(actual.lists["screen-classes-table"]), ["xs"]);
+      assert.equal(await page.locator("#filter-chips li").textContent(), "Screen is xs×");
+
+      // The live panel: the xs traffic alone, its chip, and the next poll (the page's URL asked for JSON) says the same.
+      const want = { ...xs, chips: ["Screen is xs"] };
+      assert.deepEqual(await livePanel(page), want, "first render");
+      const poll = await page.waitForResponse(
+        (r) =>
+          r.url().includes("f=visit%3Ascreen%3Ais%3Axs") &&
+          (r.request().headers().accept ?? "").includes("application/json"),
+        { timeout: 20_000 },
+      );
+      assert.equal(poll.status(), 200);
+      await page.waitForFunction(
+        () => document.querySelector("#live-panel")?.getAttribute("data-status") === "live",
+      );
+      assert.deepEqual(await livePanel(page), want, "after a poll");
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
