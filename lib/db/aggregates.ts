@@ -7,7 +7,9 @@
 // What a row counts, for one bot side (score at or above BOT_SCORE_THRESHOLD or not) and the views
 // of visitors not excluded:
 // - dimension "" (value ""): every view; otherwise a row-level dimension of AGGREGATE_DIMENSIONS,
-//   the value as the compiler renders it (null → the dimension's `empty`).
+//   the value as the compiler renders it (null → the dimension's `empty`), or a session dimension
+//   of SESSION_AGGREGATE_DIMENSIONS (migration 17: entry page, exit page, source), the value of
+//   the view's session (one side: its entry view's, or its exit view's page).
 // - pageviews: views of that UTC day with the value; visitors: distinct visitor ids among them
 //   (ids rotate daily, so days add up). A view counts its visitor when no view with a smaller id
 //   has the same (site, visitor, day, side, value): writing more views never moves that view.
@@ -18,22 +20,34 @@
 //
 // A batch adds its views' rows and, for each session it touches, takes away what the session
 // counted before the batch (its views with smaller ids) and adds what it counts now: exact for
-// batches in any order and sessions spanning batches. Anything else that changes raw rows (a
+// batches in any order and sessions spanning batches. The session dimensions of page views change
+// with their session (a later view moves its exit page, an earlier one its entry): per visitor and
+// day touched (a view of the batch, or of a session whose values the batch changed) the batch
+// takes away what its views counted before and adds what they count now. Events: see
+// ./aggregates_events.ts (a batch moving a session's entry view moves its events). Anything else that changes raw rows (a
 // purge, a rescoring, an exclusion or its removal) marks the (site, day)s it touches in
 // aggregate_dirty by trigger — the row's day and the days either side (where its sessions start,
-// before and after) — and so does the sessions table's rebuild for the first and last days of the
-// sessions it rebuilds; readers skip dirty days until rebuildDirtyAggregates recomputes them
+// before and after) — and so does the sessions table's rebuild for the days of the sessions it
+// rebuilds and of their events; readers skip dirty days until rebuildDirtyAggregates recomputes them
 // (called where the sessions table is rebuilt, and by the writer thread).
 import type { Database } from "./database.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import { notExcludedPredicate } from "./bots.ts";
 import { fieldColumn } from "./query/fields.ts";
 import { DIMENSIONS, type DimensionSpec } from "../query/dimensions.ts";
+import { type MovedSession, moveSessionEvents, rebuildEventDays } from "./aggregates_events.ts";
+
+export { upsertEventAggregates } from "./aggregates_events.ts";
 
 /** The dimensions kept per day: a view's own fields, whose value never changes once written. */
 export const AGGREGATE_DIMENSIONS: readonly DimensionSpec[] = DIMENSIONS.filter((d) =>
   d.level === "row" && d.from.kind === "field" && !d.key.startsWith("bot:") &&
   d.key !== "event:name"
+);
+
+/** The dimensions of a view's session kept per day (migration 17): entry page, exit page, source. */
+export const SESSION_AGGREGATE_DIMENSIONS: readonly DimensionSpec[] = DIMENSIONS.filter((d) =>
+  d.level === "session"
 );
 
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
@@ -44,24 +58,37 @@ function valueSql(spec: DimensionSpec | null, alias: string): string {
   return `COALESCE(${fieldColumn(spec.from.field, "view", alias)}, ${quote(spec.empty)})`;
 }
 
-/** A view as the aggregates read it: its keys and, per dimension ("" first), `index␀value`. */
+/** A view as the aggregates read it: its keys and, per dimension ("" first), `index␀value`; its
+ * page and its source (what its session takes from it). */
 interface ViewFacts {
   id: number;
   site_id: string;
   visitor_id: string;
+  session_id: string | null;
   sk: string;
   at: string;
   day: string;
   bot: number;
   keys: string[];
+  path: string;
+  src: string;
 }
 
 const SEP = "\u0000";
-const KEYS = ["", ...AGGREGATE_DIMENSIONS.map((d) => d.key)];
+const KEYS = [
+  "",
+  ...AGGREGATE_DIMENSIONS.map((d) => d.key),
+  ...SESSION_AGGREGATE_DIMENSIONS.map((d) => d.key),
+];
+/** The index in KEYS of the first session dimension. */
+const SESSION_BASE = AGGREGATE_DIMENSIONS.length + 1;
 
 /** The columns of a view's facts: its keys, then each dimension's rendered value in one JSON
  * array (one column to convert per row). */
-const FACTS = `v.id, v.site_id, v.visitor_id, v.created_at AS at,
+const SOURCE = SESSION_AGGREGATE_DIMENSIONS.find((d) => d.key === "visit:source")!;
+const FACTS = `v.id, v.site_id, v.visitor_id, v.session_id, v.created_at AS at, v.path,
+  COALESCE(CASE WHEN v.referrer_type IS 'internal' THEN NULL ELSE v.referrer_domain END,
+    ${quote(SOURCE.empty)}) AS src,
   CASE WHEN v.session_id IS NOT NULL THEN 's' || v.session_id ELSE 'v' || v.visitor_id END AS sk,
   v.bot_score >= ${BOT_SCORE_THRESHOLD} AS bot,
   json_array(${AGGREGATE_DIMENSIONS.map((spec) => valueSql(spec, "v")).join(", ")}) AS vals`;
@@ -75,6 +102,8 @@ interface FactRow {
   sk: string;
   bot: number;
   vals: string;
+  path: string;
+  src: string;
 }
 
 function facts(rows: FactRow[]): ViewFacts[] {
@@ -91,6 +120,9 @@ function facts(rows: FactRow[]): ViewFacts[] {
       id: r.id,
       site_id: r.site_id,
       visitor_id: r.visitor_id,
+      session_id: r.session_id ?? null,
+      path: r.path,
+      src: r.src,
       sk: r.sk,
       at: r.at,
       day: r.at.slice(0, 10),
@@ -214,8 +246,8 @@ function addSession(
   const n = views.length;
   const bounce = n === 1 ? sign : 0;
   const duration = sign * (Date.parse(last.at) - Date.parse(first.at));
-  // Per `index␀value`: the first day it appears.
-  const firstDay = new Map<string, string>();
+  // Per `index␀value`: the first day it appears (the session's values: its first).
+  const firstDay = new Map<string, string>(sessionKeys(views).map((key) => [key, day]));
   for (const v of views) {
     for (const key of v.keys) {
       const known = firstDay.get(key);
@@ -250,25 +282,151 @@ function addSessions(
   }
 }
 
-/** The views related to `seeds` (site, visitor, session): their visitors' and sessions'. */
-function related(db: Database, seeds: FactRow[]): ViewFacts[] {
+const sessionOf = (v: ViewFacts) => `${v.site_id}${SEP}${v.sk}${SEP}${v.bot}`;
+const before = (a: ViewFacts, b: ViewFacts) => a.at < b.at || (a.at === b.at && a.id < b.id);
+
+/** A session's entry view (the earliest by time, then id), as the sessions table's. */
+function entryOf(views: readonly ViewFacts[]): ViewFacts | null {
+  let entry: ViewFacts | null = null;
+  for (const v of views) if (!entry || before(v, entry)) entry = v;
+  return entry;
+}
+
+/** The `index␀value` keys of a session of `views` (not empty), per session dimension. */
+function sessionKeys(views: readonly ViewFacts[]): string[] {
+  const entry = entryOf(views)!;
+  let exit = entry;
+  for (const v of views) if (before(exit, v)) exit = v;
+  return SESSION_AGGREGATE_DIMENSIONS.map((spec, i) => {
+    const field = spec.from.kind === "field" ? spec.from.field : "";
+    const value = field === "exit_page"
+      ? exit.path
+      : field === "entry_page"
+      ? entry.path
+      : entry.src;
+    return `${SESSION_BASE + i}${SEP}${value}`;
+  });
+}
+
+/** Page views and visitors of `views` (one visitor, day and side) under their session's keys. */
+function tally(
+  rows: Map<string, number[]>,
+  views: readonly ViewFacts[],
+  keysOf: ReadonlyMap<string, string[]>,
+  sign: number,
+) {
+  const seen = new Set<string>();
+  for (const v of views) {
+    for (const key of keysOf.get(sessionOf(v))!) {
+      const row = Deltas.row(rows, key);
+      row[0] += sign;
+      if (!seen.has(key)) {
+        seen.add(key);
+        row[1] += sign;
+      }
+    }
+  }
+}
+
+/**
+ * The session dimensions of page views: per visitor-day with a view `counted`, or with a view of
+ * a session the batch changed, what its views count now, less what the views before the batch
+ * (`old`) counted with their sessions as they were, when given. Returns the sessions whose entry
+ * view the batch moved (their events move with them).
+ */
+function addSessionViews(
+  deltas: Deltas,
+  all: ViewFacts[],
+  counted: (v: ViewFacts) => boolean,
+  old: ((v: ViewFacts) => boolean) | null,
+): MovedSession[] {
+  const now = new Map<string, string[]>();
+  const then = new Map<string, string[]>();
+  const changed = new Set<string>();
+  const moved: MovedSession[] = [];
+  for (const [key, views] of groupBy(all, sessionOf)) {
+    const keys = sessionKeys(views);
+    now.set(key, keys);
+    if (!old || !views.some(counted)) {
+      then.set(key, keys);
+      continue;
+    }
+    const earlier = views.filter(old);
+    const was = earlier.length ? sessionKeys(earlier) : null;
+    if (was) then.set(key, was);
+    if (!was || was.some((k, i) => k !== keys[i])) changed.add(key);
+    const entry = entryOf(views)!, oldEntry = entryOf(earlier);
+    if (oldEntry?.id !== entry.id) {
+      moved.push({
+        site_id: entry.site_id,
+        sk: entry.sk,
+        bot: entry.bot,
+        old_id: oldEntry?.id ?? null,
+      });
+    }
+  }
+  const days = groupBy(all, (v) => `${v.site_id}${SEP}${v.visitor_id}${SEP}${v.day}${SEP}${v.bot}`);
+  for (const views of days.values()) {
+    if (!views.some((v) => counted(v) || changed.has(sessionOf(v)))) continue;
+    const rows = deltas.group(views[0].site_id, views[0].day, views[0].bot, 0);
+    tally(rows, views, now, 1);
+    if (old) tally(rows, views.filter(old), then, -1);
+  }
+  return moved;
+}
+
+/** A site's views of `visitors` and of `sessions` (ids), those of the sessions once. */
+function load(db: Database, site: string, visitors: string[], sessions: string[]): ViewFacts[] {
+  return facts(
+    db.all<FactRow>(RELATED_SQL, site, JSON.stringify(visitors), JSON.stringify(sessions)),
+  );
+}
+
+/**
+ * The views related to `seeds` (site, visitor, session): their visitors' and sessions'. With
+ * `complete`, also every view of the sessions of those views, and of the visitors of the sessions
+ * `touched` (whose values a batch may change), until no such session is missing: each visitor-day
+ * a batch changes is then read whole, with its sessions whole.
+ */
+function related(
+  db: Database,
+  seeds: FactRow[],
+  touched: ((v: ViewFacts) => boolean) | null = null,
+): ViewFacts[] {
   const out: ViewFacts[] = [];
   for (const [site, rows] of groupBy(seeds, (r) => r.site_id)) {
-    const visitors = [...new Set(rows.map((r) => r.visitor_id))];
-    const sessions = [
-      ...new Set(rows.filter((r) => r.session_id != null).map((r) => r.session_id)),
-    ];
-    out.push(
-      ...facts(
-        db.all<FactRow>(RELATED_SQL, site, JSON.stringify(visitors), JSON.stringify(sessions)),
-      ),
+    const visitors = new Set(rows.map((r) => r.visitor_id));
+    const sessions = new Set(
+      rows.filter((r) => r.session_id != null).map((r) => r.session_id as string),
     );
+    const ids = new Set<number>();
+    let views = load(db, site, [...visitors], [...sessions]);
+    for (let round = 0; views.length > 0; round++) {
+      for (const v of views) {
+        if (ids.has(v.id)) continue;
+        ids.add(v.id);
+        out.push(v);
+      }
+      if (!touched || round === 8) break;
+      const mine = out.filter((v) => v.site_id === site);
+      const keys = new Set(mine.filter(touched).map(sessionOf));
+      const moreVisitors = new Set<string>();
+      const moreSessions = new Set<string>();
+      for (const v of mine) {
+        if (keys.has(sessionOf(v)) && !visitors.has(v.visitor_id)) moreVisitors.add(v.visitor_id);
+        if (v.session_id !== null && !sessions.has(v.session_id)) moreSessions.add(v.session_id);
+      }
+      if (moreVisitors.size === 0 && moreSessions.size === 0) break;
+      moreVisitors.forEach((x) => visitors.add(x));
+      moreSessions.forEach((x) => sessions.add(x));
+      views = load(db, site, [...moreVisitors], [...moreSessions]);
+    }
   }
   return out;
 }
 
 /** Adds the views with ids in [firstId, lastId] to the aggregates (inside the batch's
- * transaction, after they are inserted: ids are consecutive). */
+ * transaction, after they are inserted and merged into the sessions table: ids are consecutive). */
 export function upsertAggregates(db: Database, firstId: number, lastId: number): void {
   if (lastId < firstId) return;
   const seeds = db.all<FactRow>(
@@ -278,12 +436,15 @@ export function upsertAggregates(db: Database, firstId: number, lastId: number):
     lastId,
   );
   if (seeds.length === 0) return;
-  const all = related(db, seeds);
-  const deltas = new Deltas();
   const inBatch = (v: ViewFacts) => v.id >= firstId && v.id <= lastId;
+  const all = related(db, seeds, inBatch);
+  const deltas = new Deltas();
+  const old = (v: ViewFacts) => v.id < firstId;
   addViews(deltas, all, inBatch);
-  addSessions(deltas, all, inBatch, (v) => v.id < firstId, () => true);
+  addSessions(deltas, all, inBatch, old, () => true);
+  const moved = addSessionViews(deltas, all, inBatch, old);
   deltas.write(db);
+  moveSessionEvents(db, moved);
 }
 
 /**
@@ -316,19 +477,9 @@ export function rebuildAggregateDays(
     const inDays = (day: string) => day >= fromDay && day < toDay;
     addViews(deltas, all, (v) => inDays(v.day));
     addSessions(deltas, all, (v) => inDays(v.day), null, inDays);
+    addSessionViews(deltas, all, (v) => inDays(v.day), null);
     const n = deltas.write(db);
-    db.run(
-      "DELETE FROM day_event_aggregates WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
-      siteId,
-      fromDay,
-      toDay,
-    );
-    db.run(
-      eventsSql("e.site_id = ?1 AND e.created_at >= ?2 AND e.created_at < ?3"),
-      siteId,
-      `${fromDay}T`,
-      `${toDay}T`,
-    );
+    rebuildEventDays(db, siteId, fromDay, toDay);
     db.run(
       "DELETE FROM aggregate_dirty WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
       siteId,
@@ -339,45 +490,6 @@ export function rebuildAggregateDays(
   });
 }
 
-/** The event dimensions kept per day: an event's own fields (the others are its session's). */
-export const EVENT_AGGREGATE_DIMENSIONS: readonly DimensionSpec[] = DIMENSIONS.filter((d) =>
-  d.key === "event:page" || d.key === "event:name"
-);
-
-/** The events (`e`, those matching `where`) added to day_event_aggregates, per dimension. */
-function eventsSql(where: string): string {
-  const value = `CASE d.i ${
-    EVENT_AGGREGATE_DIMENSIONS.map((spec, i) =>
-      spec.from.kind === "field"
-        ? `WHEN ${i + 1} THEN COALESCE(${fieldColumn(spec.from.field, "event")}, ${
-          quote(spec.empty)
-        })`
-        : ""
-    ).join(" ")
-  } ELSE '' END`;
-  const ended = (c: string) => `CASE WHEN e.event_type = 'pageview_end' THEN e.${c} END`;
-  const keys = ["", ...EVENT_AGGREGATE_DIMENSIONS.map((d) => d.key)];
-  return `WITH d(i, key) AS (VALUES ${keys.map((k, i) => `(${i}, ${quote(k)})`).join(", ")})
-    INSERT INTO day_event_aggregates (site_id, dim, day, bot, value, events, scroll_sum,
-      scroll_n, engaged_ms, engaged_n)
-    SELECT e.site_id, d.key, substr(e.created_at, 1, 10),
-      e.bot_score >= ${BOT_SCORE_THRESHOLD}, ${value}, COUNT(*),
-      COALESCE(SUM(${ended("scroll_pct")}), 0), COUNT(${ended("scroll_pct")}),
-      COALESCE(SUM(${ended("engaged_ms")}), 0), COUNT(${ended("engaged_ms")})
-    FROM semantic_events e CROSS JOIN d
-    WHERE ${where} AND (e.visitor_id IS NULL OR ${notExcludedPredicate("e.visitor_id")})
-    GROUP BY 1, 2, 3, 4, 5
-    ON CONFLICT (site_id, dim, day, bot, value) DO UPDATE SET
-      events = events + excluded.events, scroll_sum = scroll_sum + excluded.scroll_sum,
-      scroll_n = scroll_n + excluded.scroll_n, engaged_ms = engaged_ms + excluded.engaged_ms,
-      engaged_n = engaged_n + excluded.engaged_n`;
-}
-
-/** Adds the events with ids in [firstId, lastId] to the aggregates (in the batch's transaction). */
-export function upsertEventAggregates(db: Database, firstId: number, lastId: number): void {
-  if (lastId >= firstId) db.run(eventsSql("e.id BETWEEN ?1 AND ?2"), firstId, lastId);
-}
-
 /** Deletes a site's aggregates and dirty marks (its data is being deleted). */
 export function deleteSiteAggregates(db: Database, siteId: string): void {
   for (const table of ["day_aggregates", "day_event_aggregates", "aggregate_dirty"]) {
@@ -385,14 +497,25 @@ export function deleteSiteAggregates(db: Database, siteId: string): void {
   }
 }
 
-/** Marks dirty the first and last days of the sessions listed in `table` (site_id, sk): a
- * session a change cuts or rescores may start elsewhere after it. Call before and after. */
+/** Marks dirty the days of the sessions listed in `table` (site_id, sk), from the day before
+ * the first to the last (at least the day after the first: the events within a day of it), and
+ * the days of their events: a session a change cuts or rescores may start and end elsewhere
+ * after it, which moves its views' session values and its events'. Call before and after. */
 export function markSessionDaysDirty(db: Database, table: string): void {
   db.run(`INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
-    SELECT s.site_id, substr(s.first_at, 1, 10) FROM ${table} t
-      JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk
-    UNION SELECT s.site_id, substr(s.last_at, 1, 10) FROM ${table} t
-      JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk`);
+    WITH RECURSIVE span(site_id, day, last) AS (
+      SELECT s.site_id, date(s.first_at, '-1 day'),
+        max(substr(s.last_at, 1, 10), date(s.first_at, '+1 day'))
+      FROM ${table} t JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk
+      UNION ALL SELECT site_id, date(day, '+1 day'), last FROM span WHERE day < last
+    )
+    SELECT site_id, day FROM span
+    UNION SELECT e.site_id, substr(e.created_at, 1, 10) FROM ${table} t
+      CROSS JOIN semantic_events e ON e.session_id = substr(t.sk, 2) AND e.site_id = t.site_id
+      WHERE t.sk LIKE 's%'
+    UNION SELECT e.site_id, substr(e.created_at, 1, 10) FROM ${table} t
+      CROSS JOIN semantic_events e ON e.visitor_id = substr(t.sk, 2) AND e.site_id = t.site_id
+      WHERE t.sk LIKE 'v%' AND e.session_id IS NULL`);
 }
 
 /** Rebuilds the (site, day)s marked dirty, the latest first, at most `limit` of them. Returns the
