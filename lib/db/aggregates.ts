@@ -72,6 +72,9 @@ interface ViewFacts {
   keys: string[];
   path: string;
   src: string;
+  /** Its session (site, key, side) and its visitor-day (site, visitor, day, side). */
+  session: string;
+  visitorDay: string;
 }
 
 const SEP = "\u0000";
@@ -116,6 +119,7 @@ function facts(rows: FactRow[]): ViewFacts[] {
       keys = [`0${SEP}`, ...values.map((value, i) => `${i + 1}${SEP}${value}`)];
       known.set(r.vals, keys);
     }
+    const day = r.at.slice(0, 10);
     return {
       id: r.id,
       site_id: r.site_id,
@@ -125,9 +129,11 @@ function facts(rows: FactRow[]): ViewFacts[] {
       src: r.src,
       sk: r.sk,
       at: r.at,
-      day: r.at.slice(0, 10),
+      day,
       bot: r.bot,
       keys,
+      session: `${r.site_id}${SEP}${r.sk}${SEP}${r.bot}`,
+      visitorDay: `${r.site_id}${SEP}${r.visitor_id}${SEP}${day}${SEP}${r.bot}`,
     };
   });
 }
@@ -198,14 +204,14 @@ const groupBy = <T>(list: T[], key: (t: T) => string) => {
   return out;
 };
 
-/** The views rows of the views `counted` (among `all`, the views of their visitors): page views,
- * and a visitor per (day, side, value) at its view with the smallest id. */
-function addViews(deltas: Deltas, all: ViewFacts[], counted: (v: ViewFacts) => boolean) {
-  const groups = groupBy(
-    all,
-    (v) => `${v.site_id}${SEP}${v.visitor_id}${SEP}${v.day}${SEP}${v.bot}`,
-  );
-  for (const views of groups.values()) {
+/** The views rows of the views `counted` (among `days`: visitor-days): page views, and a visitor
+ * per (day, side, value) at its view with the smallest id. */
+function addViews(
+  deltas: Deltas,
+  days: Map<string, ViewFacts[]>,
+  counted: (v: ViewFacts) => boolean,
+) {
+  for (const views of days.values()) {
     if (!views.some(counted)) continue;
     views.sort((a, b) => a.id - b.id);
     const seen = new Set<string>();
@@ -228,10 +234,12 @@ function addViews(deltas: Deltas, all: ViewFacts[], counted: (v: ViewFacts) => b
 
 const DAY_MS = 86_400_000;
 
-/** What a session of `views` (one side) counts, signed, when it starts where `starts` allows. */
+/** What a session of `views` (one side) counts, signed, when it starts where `starts` allows;
+ * `keys`: its session dimensions' keys. */
 function addSession(
   deltas: Deltas,
   views: ViewFacts[],
+  keys: readonly string[],
   sign: number,
   starts: (day: string) => boolean,
 ) {
@@ -247,7 +255,7 @@ function addSession(
   const bounce = n === 1 ? sign : 0;
   const duration = sign * (Date.parse(last.at) - Date.parse(first.at));
   // Per `index␀value`: the first day it appears (the session's values: its first).
-  const firstDay = new Map<string, string>(sessionKeys(views).map((key) => [key, day]));
+  const firstDay = new Map<string, string>(keys.map((key) => [key, day]));
   for (const v of views) {
     for (const key of v.keys) {
       const known = firstDay.get(key);
@@ -255,9 +263,10 @@ function addSession(
     }
   }
   const start = Date.parse(`${day}T00:00:00Z`);
+  const sameDay = deltas.group(first.site_id, day, first.bot, 0);
   for (const [key, vday] of firstDay) {
     const late = vday === day ? 0 : Math.round((Date.parse(`${vday}T00:00:00Z`) - start) / DAY_MS);
-    const row = Deltas.row(deltas.group(first.site_id, day, first.bot, late), key);
+    const row = Deltas.row(late ? deltas.group(first.site_id, day, first.bot, late) : sameDay, key);
     row[2] += sign;
     row[3] += bounce;
     row[4] += sign * n;
@@ -265,24 +274,6 @@ function addSession(
   }
 }
 
-/** The sessions rows of the sessions of `all` (their views): each now, less what it counted
- * before (`old`: its views before the batch), when given. */
-function addSessions(
-  deltas: Deltas,
-  all: ViewFacts[],
-  touched: (v: ViewFacts) => boolean,
-  old: ((v: ViewFacts) => boolean) | null,
-  starts: (day: string) => boolean,
-) {
-  const sessions = groupBy(all, (v) => `${v.site_id}${SEP}${v.sk}${SEP}${v.bot}`);
-  for (const views of sessions.values()) {
-    if (!views.some(touched)) continue;
-    addSession(deltas, views, 1, starts);
-    if (old) addSession(deltas, views.filter(old), -1, starts);
-  }
-}
-
-const sessionOf = (v: ViewFacts) => `${v.site_id}${SEP}${v.sk}${SEP}${v.bot}`;
 const before = (a: ViewFacts, b: ViewFacts) => a.at < b.at || (a.at === b.at && a.id < b.id);
 
 /** A session's entry view (the earliest by time, then id), as the sessions table's. */
@@ -299,11 +290,7 @@ function sessionKeys(views: readonly ViewFacts[]): string[] {
   for (const v of views) if (before(exit, v)) exit = v;
   return SESSION_AGGREGATE_DIMENSIONS.map((spec, i) => {
     const field = spec.from.kind === "field" ? spec.from.field : "";
-    const value = field === "exit_page"
-      ? exit.path
-      : field === "entry_page"
-      ? entry.path
-      : entry.src;
+    const value = field === "exit_page" ? exit.path : field === "entry_page" ? entry.path : entry.src;
     return `${SESSION_BASE + i}${SEP}${value}`;
   });
 }
@@ -312,12 +299,12 @@ function sessionKeys(views: readonly ViewFacts[]): string[] {
 function tally(
   rows: Map<string, number[]>,
   views: readonly ViewFacts[],
-  keysOf: ReadonlyMap<string, string[]>,
+  keysOf: (session: string) => readonly string[],
   sign: number,
 ) {
   const seen = new Set<string>();
   for (const v of views) {
-    for (const key of keysOf.get(sessionOf(v))!) {
+    for (const key of keysOf(v.session)) {
       const row = Deltas.row(rows, key);
       row[0] += sign;
       if (!seen.has(key)) {
@@ -328,32 +315,50 @@ function tally(
   }
 }
 
+/** The views of a batch (or of days being rebuilt) grouped by session and by visitor-day. */
+interface Grouped {
+  sessions: Map<string, ViewFacts[]>;
+  days: Map<string, ViewFacts[]>;
+}
+
+const grouped = (all: ViewFacts[]): Grouped => ({
+  sessions: groupBy(all, (v) => v.session),
+  days: groupBy(all, (v) => v.visitorDay),
+});
+
 /**
- * The session dimensions of page views: per visitor-day with a view `counted`, or with a view of
- * a session the batch changed, what its views count now, less what the views before the batch
- * (`old`) counted with their sessions as they were, when given. Returns the sessions whose entry
- * view the batch moved (their events move with them).
+ * The sessions rows of the sessions with a view `touched`, and the session dimensions of page
+ * views: per visitor-day with a view `touched`, or with a view of a session whose values changed,
+ * what its views count now. With `old` (the views before the batch), less what the sessions and
+ * the views counted before, with the sessions as they were. Returns the sessions whose entry view
+ * changed (their events move with them).
  */
-function addSessionViews(
+function addSessions(
   deltas: Deltas,
-  all: ViewFacts[],
-  counted: (v: ViewFacts) => boolean,
+  { sessions, days }: Grouped,
+  touched: (v: ViewFacts) => boolean,
   old: ((v: ViewFacts) => boolean) | null,
+  starts: (day: string) => boolean,
 ): MovedSession[] {
   const now = new Map<string, string[]>();
   const then = new Map<string, string[]>();
   const changed = new Set<string>();
   const moved: MovedSession[] = [];
-  for (const [key, views] of groupBy(all, sessionOf)) {
+  for (const [key, views] of sessions) {
     const keys = sessionKeys(views);
     now.set(key, keys);
-    if (!old || !views.some(counted)) {
+    if (!views.some(touched)) {
       then.set(key, keys);
       continue;
     }
+    addSession(deltas, views, keys, 1, starts);
+    if (!old) continue;
     const earlier = views.filter(old);
     const was = earlier.length ? sessionKeys(earlier) : null;
-    if (was) then.set(key, was);
+    if (was) {
+      then.set(key, was);
+      addSession(deltas, earlier, was, -1, starts);
+    }
     if (!was || was.some((k, i) => k !== keys[i])) changed.add(key);
     const entry = entryOf(views)!, oldEntry = entryOf(earlier);
     if (oldEntry?.id !== entry.id) {
@@ -365,12 +370,11 @@ function addSessionViews(
       });
     }
   }
-  const days = groupBy(all, (v) => `${v.site_id}${SEP}${v.visitor_id}${SEP}${v.day}${SEP}${v.bot}`);
   for (const views of days.values()) {
-    if (!views.some((v) => counted(v) || changed.has(sessionOf(v)))) continue;
+    if (!views.some((v) => touched(v) || changed.has(v.session))) continue;
     const rows = deltas.group(views[0].site_id, views[0].day, views[0].bot, 0);
-    tally(rows, views, now, 1);
-    if (old) tally(rows, views.filter(old), then, -1);
+    tally(rows, views, (s) => now.get(s)!, 1);
+    if (old) tally(rows, views.filter(old), (s) => then.get(s)!, -1);
   }
   return moved;
 }
@@ -409,11 +413,11 @@ function related(
       }
       if (!touched || round === 8) break;
       const mine = out.filter((v) => v.site_id === site);
-      const keys = new Set(mine.filter(touched).map(sessionOf));
+      const keys = new Set(mine.filter(touched).map((v) => v.session));
       const moreVisitors = new Set<string>();
       const moreSessions = new Set<string>();
       for (const v of mine) {
-        if (keys.has(sessionOf(v)) && !visitors.has(v.visitor_id)) moreVisitors.add(v.visitor_id);
+        if (keys.has(v.session) && !visitors.has(v.visitor_id)) moreVisitors.add(v.visitor_id);
         if (v.session_id !== null && !sessions.has(v.session_id)) moreSessions.add(v.session_id);
       }
       if (moreVisitors.size === 0 && moreSessions.size === 0) break;
@@ -439,10 +443,9 @@ export function upsertAggregates(db: Database, firstId: number, lastId: number):
   const inBatch = (v: ViewFacts) => v.id >= firstId && v.id <= lastId;
   const all = related(db, seeds, inBatch);
   const deltas = new Deltas();
-  const old = (v: ViewFacts) => v.id < firstId;
-  addViews(deltas, all, inBatch);
-  addSessions(deltas, all, inBatch, old, () => true);
-  const moved = addSessionViews(deltas, all, inBatch, old);
+  const groups = grouped(all);
+  addViews(deltas, groups.days, inBatch);
+  const moved = addSessions(deltas, groups, inBatch, (v) => v.id < firstId, () => true);
   deltas.write(db);
   moveSessionEvents(db, moved);
 }
@@ -475,9 +478,9 @@ export function rebuildAggregateDays(
     const all = related(db, seeds);
     const deltas = new Deltas();
     const inDays = (day: string) => day >= fromDay && day < toDay;
-    addViews(deltas, all, (v) => inDays(v.day));
-    addSessions(deltas, all, (v) => inDays(v.day), null, inDays);
-    addSessionViews(deltas, all, (v) => inDays(v.day), null);
+    const groups = grouped(all);
+    addViews(deltas, groups.days, (v) => inDays(v.day));
+    addSessions(deltas, groups, (v) => inDays(v.day), null, inDays);
     const n = deltas.write(db);
     rebuildEventDays(db, siteId, fromDay, toDay);
     db.run(

@@ -51,104 +51,150 @@ function sessionValue(spec: DimensionSpec): string {
     : fieldColumn(spec.from.field, "event");
 }
 
-/** The dimensions of an event row, with the part each belongs to: 0 own, 1 its session's (not
- * far), 2 FAR (far). */
-interface Dim {
-  key: string;
-  part: 0 | 1 | 2;
-  value: string;
-}
-const DIMS: Dim[] = ([
-  { key: "", part: 0, value: "''" },
-  ...EVENT_OWN_DIMENSIONS.map((spec) => ({
-    key: spec.key,
-    part: 0 as const,
-    value: spec.from.kind === "field" ? fieldColumn(spec.from.field, "event") : "NULL",
-  })),
-  ...EVENT_SESSION_DIMENSIONS.map((spec) => ({
-    key: spec.key,
-    part: 1 as const,
-    value: sessionValue(spec),
-  })),
-  { key: FAR, part: 2, value: "''" },
-] as Dim[]).map((d) => {
-  const spec = DIMENSIONS.find((s) => s.key === d.key);
-  return { ...d, value: spec ? `COALESCE(${d.value}, ${quote(spec.empty)})` : d.value };
-});
+/** An event's own dimensions ("" first) and its session's, each with its value's SQL. */
+const rendered = (spec: DimensionSpec, sql: string) =>
+  `COALESCE(${sql}, ${quote(spec.empty)})`;
+const OWN_KEYS = EVENT_OWN_DIMENSIONS.map((d) => d.key);
+const OWN_SQL = `json_array(${
+  EVENT_OWN_DIMENSIONS.map((spec) =>
+    rendered(spec, spec.from.kind === "field" ? fieldColumn(spec.from.field, "event") : "NULL")
+  ).join(", ")
+})`;
+const SESSION_SQL = `json_array(${
+  EVENT_SESSION_DIMENSIONS.map((spec) => rendered(spec, sessionValue(spec))).join(", ")
+})`;
 
 /** An event more than a day (less a second, to be safe) from its session's first view. */
 const FAR_SQL = `COALESCE(abs(julianday(e.created_at) - julianday(s.first_at)) >= 0.99999, 0)`;
 
-const COUNTS = `COUNT(*) AS events,
-  COALESCE(SUM(CASE WHEN e.event_type = 'pageview_end' THEN e.scroll_pct END), 0) AS scroll_sum,
-  COUNT(CASE WHEN e.event_type = 'pageview_end' THEN e.scroll_pct END) AS scroll_n,
-  COALESCE(SUM(CASE WHEN e.event_type = 'pageview_end' THEN e.engaged_ms END), 0) AS engaged_ms,
-  COUNT(CASE WHEN e.event_type = 'pageview_end' THEN e.engaged_ms END) AS engaged_n`;
+/** An event's custom properties with a value: [key, value as json_extract reads it] pairs. */
+const PROPS_SQL = `CASE WHEN e.data <> '{}' AND json_valid(e.data) AND json_type(e.data) = 'object'
+  THEN (SELECT json_group_array(json_array(j.key,
+      CAST(json_extract(e.data, '$."' || j.key || '"') AS TEXT)))
+    FROM json_each(e.data) j
+    WHERE length(j.key) BETWEEN 1 AND 64 AND j.key NOT GLOB '*[^A-Za-z0-9_.-]*') END`;
 
+/** What the events rows need of events (`e`, their session `s`), counted per distinct values:
+ * with `own`, their own dimensions and properties too; `more`: further columns grouped by. */
+const factsSql = (own: boolean, more = "") =>
+  `SELECT e.site_id, substr(e.created_at, 1, 10) AS day, ${KEPT_SIDE} AS bot, ${FAR_SQL} AS far,
+    ${SESSION_SQL} AS sess, ${own ? `${OWN_SQL} AS own, ${PROPS_SQL} AS props` : "NULL AS own"}
+    ${more}, COUNT(*) AS events,
+    COALESCE(SUM(CASE WHEN e.event_type = 'pageview_end' THEN e.scroll_pct END), 0) AS scroll_sum,
+    COUNT(CASE WHEN e.event_type = 'pageview_end' THEN e.scroll_pct END) AS scroll_n,
+    COALESCE(SUM(CASE WHEN e.event_type = 'pageview_end' THEN e.engaged_ms END), 0) AS engaged_ms,
+    COUNT(CASE WHEN e.event_type = 'pageview_end' THEN e.engaged_ms END) AS engaged_n`;
+/** GROUP BY the first `n` columns of factsSql. */
+const grouped = (n: number) =>
+  `GROUP BY ${Array.from({ length: n }, (_, i) => i + 1).join(", ")}`;
+
+interface EventFacts {
+  site_id: string;
+  day: string;
+  bot: number;
+  far: number;
+  sess: string;
+  own: string | null;
+  props?: string | null;
+  events: number;
+  scroll_sum: number;
+  scroll_n: number;
+  engaged_ms: number;
+  engaged_n: number;
+}
+
+const SEP = "\u0000";
 const UPSERT = `INSERT INTO day_event_aggregates (site_id, dim, day, bot, value, events, scroll_sum,
-    scroll_n, engaged_ms, engaged_n)`;
-const MERGE = `ON CONFLICT (site_id, dim, day, bot, value) DO UPDATE SET
+    scroll_n, engaged_ms, engaged_n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (site_id, dim, day, bot, value) DO UPDATE SET
     events = events + excluded.events, scroll_sum = scroll_sum + excluded.scroll_sum,
     scroll_n = scroll_n + excluded.scroll_n, engaged_ms = engaged_ms + excluded.engaged_ms,
     engaged_n = engaged_n + excluded.engaged_n`;
 
-/** The events of `rows` (a FROM clause of events `e` with their session `s`) matching `where`,
- * added (`sign` 1) or taken away (-1) per dimension of `parts`. `ctes`: WITH clauses it reads. */
-function eventsSql(
-  rows: string,
-  where: string,
-  parts: readonly number[],
-  sign: 1 | -1,
-  ctes = "",
-): string {
-  const dims = DIMS.map((d, i) => ({ ...d, i })).filter((d) => parts.includes(d.part));
-  const value = `CASE d.i ${dims.map((d) => `WHEN ${d.i} THEN ${d.value}`).join(" ")} END`;
-  const s = (c: string) => (sign === 1 ? c : `-${c}`);
-  return `WITH ${ctes}d(i, key, part) AS (VALUES ${
-    dims.map((d) => `(${d.i}, ${quote(d.key)}, ${d.part})`).join(", ")
-  })
-    ${UPSERT}
-    SELECT site_id, key, day, bot, value, ${
-    ["events", "scroll_sum", "scroll_n", "engaged_ms", "engaged_n"].map(s).join(", ")
-  } FROM (
-      SELECT e.site_id, d.key, substr(e.created_at, 1, 10) AS day, ${KEPT_SIDE} AS bot,
-        ${value} AS value, ${COUNTS}
-      FROM ${rows} CROSS JOIN d
-      WHERE ${where} AND (e.visitor_id IS NULL OR ${notExcludedPredicate("e.visitor_id")})
-        AND CASE d.part WHEN 0 THEN 1 WHEN 1 THEN NOT ${FAR_SQL} ELSE ${FAR_SQL} END
-      GROUP BY 1, 2, 3, 4, 5
-    ) WHERE true
-    ${MERGE}`;
+/** Keys per rendered values (events often share them; read only, shared; bounded). */
+const KEYS_CACHE = new Map<string, string[]>();
+
+/** The keys of an event's rendered own (null: none asked) and session values, or FAR. */
+function keysOf(own: string | null, sess: string, far: number): string[] {
+  const cacheKey = `${far}${own}${SEP}${sess}`;
+  let keys = KEYS_CACHE.get(cacheKey);
+  if (!keys) {
+    keys = far ? [`${FAR}${SEP}`] : listed(EVENT_SESSION_KEYS, sess);
+    if (own !== null) keys.push(`${SEP}`, ...listed(OWN_KEYS, own));
+    if (KEYS_CACHE.size >= 10_000) KEYS_CACHE.clear();
+    KEYS_CACHE.set(cacheKey, keys);
+  }
+  return keys;
+}
+
+/** Signed counts per (site, day, side) and `dim␀value`, written at the end. */
+class EventDeltas {
+  readonly #groups = new Map<string, { at: (string | number)[]; rows: Map<string, number[]> }>();
+
+  /** Adds the counts of `rows` (signed). */
+  add(rows: readonly EventFacts[], sign: 1 | -1): void {
+    for (const e of rows) {
+      const g = `${e.site_id}${SEP}${e.day}${SEP}${e.bot}`;
+      let group = this.#groups.get(g);
+      if (!group) this.#groups.set(g, group = { at: [e.site_id, e.day, e.bot], rows: new Map() });
+      const counts = [e.events, e.scroll_sum, e.scroll_n, e.engaged_ms, e.engaged_n];
+      const keys = keysOf(e.own, e.sess, e.far);
+      for (const key of e.props ? [...keys, ...props(e.props)] : keys) {
+        let row = group.rows.get(key);
+        if (!row) group.rows.set(key, row = [0, 0, 0, 0, 0]);
+        for (let i = 0; i < 5; i++) row[i] += sign * counts[i];
+      }
+    }
+  }
+
+  write(db: Database): void {
+    const stmt = db.statement(UPSERT);
+    for (const { at, rows } of this.#groups.values()) {
+      for (const [key, counts] of rows) {
+        if (counts.every((c) => c === 0)) continue;
+        const cut = key.indexOf(SEP);
+        stmt.run(at[0], key.slice(0, cut), at[1], at[2], key.slice(cut + 1), ...counts);
+      }
+    }
+  }
+}
+
+const EVENT_SESSION_KEYS = EVENT_SESSION_DIMENSIONS.map((d) => d.key);
+
+/** `dim␀value` keys of `dims` and their values (a JSON list). */
+const listed = (dims: readonly string[], list: string) =>
+  (JSON.parse(list) as string[]).map((value, i) => `${dims[i]}${SEP}${value}`);
+
+/** The `event:props:<key>␀value` keys of an event's properties (PROPS_SQL's list) with a value
+ * (a key given twice once). */
+function props(list: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const [key, value] of JSON.parse(list) as [string, string | null][]) {
+    if (value === null || seen.has(key)) continue;
+    seen.add(key);
+    out.push(`${PROP_PREFIX}${key}${SEP}${value}`);
+  }
+  return out;
 }
 
 /** An event's session as the compiler joins it (see the file header). */
 const SESSION_JOIN = `LEFT JOIN sessions s ON s.site_id = e.site_id AND s.sk = ${EVENT_SK}
   AND s.bot = ${KEPT_SIDE} AND ${notExcludedPredicate("s.visitor_id")}`;
-const WITH_SESSION = `semantic_events e ${SESSION_JOIN}`;
-
-/** The events matching `where`, per custom property with a value. */
-function propsSql(where: string): string {
-  const object = "CASE WHEN json_valid(e.data) AND json_type(e.data) = 'object' THEN e.data END";
-  return `${UPSERT}
-    SELECT e.site_id, ${quote(PROP_PREFIX)} || e.key, substr(e.created_at, 1, 10), ${KEPT_SIDE},
-      e.value, ${COUNTS}
-    FROM (
-      -- One row per (event, key): a key given twice counts once, as json_extract reads it.
-      SELECT e.site_id, e.created_at, e.bot_score, e.event_type, e.scroll_pct, e.engaged_ms,
-        j.key AS key, CAST(json_extract(e.data, '$."' || j.key || '"') AS TEXT) AS value
-      FROM semantic_events e CROSS JOIN json_each(COALESCE(${object}, '{}')) j
-      WHERE ${where} AND (e.visitor_id IS NULL OR ${notExcludedPredicate("e.visitor_id")})
-        AND length(j.key) BETWEEN 1 AND 64 AND j.key NOT GLOB '*[^A-Za-z0-9_.-]*'
-      GROUP BY e.id, j.key
-    ) e WHERE e.value IS NOT NULL
-    GROUP BY 1, 2, 3, 4, 5
-    ${MERGE}`;
-}
+const NOT_EXCLUDED = `(e.visitor_id IS NULL OR ${notExcludedPredicate("e.visitor_id")})`;
 
 /** Adds the events matching `where` (over `e`, parameters ?1…) to day_event_aggregates. */
 function addEvents(db: Database, where: string, ...params: (string | number)[]): void {
-  db.run(eventsSql(WITH_SESSION, where, [0, 1, 2], 1), ...params);
-  db.run(propsSql(where), ...params);
+  const deltas = new EventDeltas();
+  deltas.add(
+    db.all<EventFacts>(
+      `${factsSql(true)} FROM semantic_events e ${SESSION_JOIN}
+       WHERE ${where} AND ${NOT_EXCLUDED} ${grouped(7)}`,
+      ...params,
+    ),
+    1,
+  );
+  deltas.write(db);
 }
 
 /** Adds the events with ids in [firstId, lastId] to the aggregates (in the batch's transaction). */
@@ -183,26 +229,33 @@ export interface MovedSession {
   old_id: number | null;
 }
 
-/** The events of the sessions in `temp.moved_sessions`, each with its session's old entry id. */
-const MOVED_EVENTS = `me AS (
-    SELECT e.*, m.old_id FROM temp.moved_sessions m CROSS JOIN semantic_events e
+/** The events of the moved sessions (?1, a JSON list of [site, key, side, old entry id]), each
+ * with its session's old entry id. */
+const MOVED_EVENTS = `WITH m AS MATERIALIZED (
+    SELECT value ->> 0 AS site_id, value ->> 1 AS sk, value ->> 2 AS bot, value ->> 3 AS old_id
+    FROM json_each(?1)
+  ), me AS (
+    SELECT e.*, m.old_id FROM m CROSS JOIN semantic_events e
       ON e.session_id = substr(m.sk, 2) AND e.site_id = m.site_id
     WHERE m.sk LIKE 's%' AND ${KEPT_SIDE} = m.bot
     UNION ALL
-    SELECT e.*, m.old_id FROM temp.moved_sessions m CROSS JOIN semantic_events e
+    SELECT e.*, m.old_id FROM m CROSS JOIN semantic_events e
       ON e.visitor_id = substr(m.sk, 2) AND e.site_id = m.site_id
     WHERE m.sk LIKE 'v%' AND e.session_id IS NULL AND ${KEPT_SIDE} = m.bot
-  ), `;
+  ) `;
 
-/** The old entry view as a session row (`s`, the columns the dimensions read); a function, as
+/** The old entry view as a session row (`o`, the columns the dimensions read); a function, as
  * ./session_table.ts imports this file's importer. */
 const oldSession = () =>
-  `me e LEFT JOIN (
+  `LEFT JOIN (
     SELECT id, visitor_id, created_at AS first_at, path AS entry_page, ${
     SESSION_ENTRY_COLUMNS.join(", ")
   }
     FROM visitor_views
-  ) s ON s.id = e.old_id AND ${notExcludedPredicate("s.visitor_id")}`;
+  ) o ON o.id = e.old_id AND ${notExcludedPredicate("o.visitor_id")}`;
+
+/** The session columns of factsSql over the old entry `o` instead of `s`. */
+const OLD_FACTS = `${FAR_SQL} AS old_far, ${SESSION_SQL} AS old_sess`.replace(/\bs\./g, "o.");
 
 /**
  * Moves the events of `moved` sessions (after the sessions table took the batch): their session
@@ -210,13 +263,14 @@ const oldSession = () =>
  */
 export function moveSessionEvents(db: Database, moved: readonly MovedSession[]): void {
   if (moved.length === 0) return;
-  db.exec(`CREATE TEMP TABLE IF NOT EXISTS moved_sessions (site_id TEXT NOT NULL,
-    sk TEXT NOT NULL, bot INTEGER NOT NULL, old_id INTEGER)`);
-  const insert = db.statement(
-    "INSERT INTO temp.moved_sessions (site_id, sk, bot, old_id) VALUES (?, ?, ?, ?)",
+  const rows = db.all<EventFacts & { old_far: number; old_sess: string }>(
+    `${MOVED_EVENTS}${factsSql(false, `, ${OLD_FACTS}`)} FROM me e ${SESSION_JOIN} ${oldSession()}
+      WHERE ${NOT_EXCLUDED} ${grouped(8)}`,
+    JSON.stringify(moved.map((m) => [m.site_id, m.sk, m.bot, m.old_id])),
   );
-  for (const m of moved) insert.run(m.site_id, m.sk, m.bot, m.old_id);
-  db.run(eventsSql(oldSession(), "1", [1, 2], -1, MOVED_EVENTS));
-  db.run(eventsSql(`me e ${SESSION_JOIN}`, "1", [1, 2], 1, MOVED_EVENTS));
-  db.run("DELETE FROM temp.moved_sessions");
+  if (rows.length === 0) return;
+  const deltas = new EventDeltas();
+  deltas.add(rows, 1);
+  deltas.add(rows.map((r) => ({ ...r, far: r.old_far, sess: r.old_sess })), -1);
+  deltas.write(db);
 }
