@@ -72,8 +72,10 @@ interface ViewFacts {
   keys: string[];
   path: string;
   src: string;
-  /** Its session (site, key, side) and its visitor-day (site, visitor, day, side). */
+  /** Its session (site, key, side), the same key's session on the other side, and its
+   * visitor-day (site, visitor, day, side). */
   session: string;
+  other: string;
   visitorDay: string;
 }
 
@@ -133,6 +135,7 @@ function facts(rows: FactRow[]): ViewFacts[] {
       bot: r.bot,
       keys,
       session: `${r.site_id}${SEP}${r.sk}${SEP}${r.bot}`,
+      other: `${r.site_id}${SEP}${r.sk}${SEP}${1 - r.bot}`,
       visitorDay: `${r.site_id}${SEP}${r.visitor_id}${SEP}${day}${SEP}${r.bot}`,
     };
   });
@@ -290,24 +293,35 @@ function sessionKeys(views: readonly ViewFacts[]): string[] {
   for (const v of views) if (before(exit, v)) exit = v;
   return SESSION_AGGREGATE_DIMENSIONS.map((spec, i) => {
     const field = spec.from.kind === "field" ? spec.from.field : "";
-    const value = field === "exit_page" ? exit.path : field === "entry_page" ? entry.path : entry.src;
+    const value = field === "exit_page"
+      ? exit.path
+      : field === "entry_page"
+      ? entry.path
+      : entry.src;
     return `${SESSION_BASE + i}${SEP}${value}`;
   });
 }
 
-/** Page views and visitors of `views` (one visitor, day and side) under their session's keys. */
+/** The session dimensions' keys of a view without a session (their `empty`). */
+const NO_SESSION = SESSION_AGGREGATE_DIMENSIONS.map((spec, i) =>
+  `${SESSION_BASE + i}${SEP}${spec.empty}`
+);
+
+/** Page views and visitors of `views` (one visitor, day and side) under their session's keys
+ * (`keysOf`); with `cross`, page views alone under the same key's session on the other side. */
 function tally(
   rows: Map<string, number[]>,
   views: readonly ViewFacts[],
-  keysOf: (session: string) => readonly string[],
+  keysOf: (session: string) => readonly string[] | undefined,
   sign: number,
+  cross = false,
 ) {
   const seen = new Set<string>();
   for (const v of views) {
-    for (const key of keysOf(v.session)) {
+    for (const key of keysOf(cross ? v.other : v.session) ?? NO_SESSION) {
       const row = Deltas.row(rows, key);
       row[0] += sign;
-      if (!seen.has(key)) {
+      if (!cross && !seen.has(key)) {
         seen.add(key);
         row[1] += sign;
       }
@@ -370,11 +384,20 @@ function addSessions(
       });
     }
   }
+  // Bot side 2 + b: the views of side b under the other side's session of their key (the bots
+  // family: a report of one side joins every view to that side's session).
+  const changes = (v: ViewFacts) => touched(v) || changed.has(v.session) || changed.has(v.other);
   for (const views of days.values()) {
-    if (!views.some((v) => touched(v) || changed.has(v.session))) continue;
-    const rows = deltas.group(views[0].site_id, views[0].day, views[0].bot, 0);
-    tally(rows, views, (s) => now.get(s)!, 1);
-    if (old) tally(rows, views.filter(old), (s) => then.get(s)!, -1);
+    if (!views.some(changes)) continue;
+    const { site_id, day, bot } = views[0];
+    const rows = deltas.group(site_id, day, bot, 0);
+    const cross = deltas.group(site_id, day, 2 + bot, 0);
+    tally(rows, views, (s) => now.get(s), 1);
+    tally(cross, views, (s) => now.get(s), 1, true);
+    if (!old) continue;
+    const earlier = views.filter(old);
+    tally(rows, earlier, (s) => then.get(s), -1);
+    tally(cross, earlier, (s) => then.get(s), -1, true);
   }
   return moved;
 }
@@ -413,7 +436,8 @@ function related(
       }
       if (!touched || round === 8) break;
       const mine = out.filter((v) => v.site_id === site);
-      const keys = new Set(mine.filter(touched).map((v) => v.session));
+      // Sessions of a touched key, on either side.
+      const keys = new Set(mine.filter(touched).flatMap((v) => [v.session, v.other]));
       const moreVisitors = new Set<string>();
       const moreSessions = new Set<string>();
       for (const v of mine) {

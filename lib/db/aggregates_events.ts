@@ -52,8 +52,7 @@ function sessionValue(spec: DimensionSpec): string {
 }
 
 /** An event's own dimensions ("" first) and its session's, each with its value's SQL. */
-const rendered = (spec: DimensionSpec, sql: string) =>
-  `COALESCE(${sql}, ${quote(spec.empty)})`;
+const rendered = (spec: DimensionSpec, sql: string) => `COALESCE(${sql}, ${quote(spec.empty)})`;
 const OWN_KEYS = EVENT_OWN_DIMENSIONS.map((d) => d.key);
 const OWN_SQL = `json_array(${
   EVENT_OWN_DIMENSIONS.map((spec) =>
@@ -85,8 +84,7 @@ const factsSql = (own: boolean, more = "") =>
     COALESCE(SUM(CASE WHEN e.event_type = 'pageview_end' THEN e.engaged_ms END), 0) AS engaged_ms,
     COUNT(CASE WHEN e.event_type = 'pageview_end' THEN e.engaged_ms END) AS engaged_n`;
 /** GROUP BY the first `n` columns of factsSql. */
-const grouped = (n: number) =>
-  `GROUP BY ${Array.from({ length: n }, (_, i) => i + 1).join(", ")}`;
+const grouped = (n: number) => `GROUP BY ${Array.from({ length: n }, (_, i) => i + 1).join(", ")}`;
 
 interface EventFacts {
   site_id: string;

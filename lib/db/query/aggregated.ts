@@ -9,8 +9,8 @@
 // - views (pageviews, visitors), sessions (visits, bounces, session_views, duration_ms), bots
 //   (all_views, bot_views), from day_aggregates: no dimension or one of AGGREGATE_DIMENSIONS (a
 //   view's own field: page, referrer, its type, UTM, country, device, OS, browser, screen) or, for
-//   views and sessions, of SESSION_AGGREGATE_DIMENSIONS (entry page, exit page, source: the bots
-//   family counts the other side's views too, which have no session there, and falls back); no
+//   views, sessions and bots, of SESSION_AGGREGATE_DIMENSIONS (entry page, exit page, source; the
+//   bots family counts the other side's views under this side's sessions, rows of side 2 + b); no
 //   filter or one `is` condition with one value on one of them (the dimension asked, if any, the
 //   same). Conditions whose value is the same for every view (custom properties: none;
 //   event:name: "pageview") are decided first: a filter that then keeps no view answers nothing,
@@ -207,21 +207,31 @@ const PRESENT = {
   events: "events",
 } as const;
 
-const VIEW_SQL = `SELECT value,
+/** The views, sessions and bots families' sums; `session`: by a session dimension, whose bots
+ * family reads the rows of side 2 + b (the views of side b under the other side's sessions). */
+const viewSql = (session: boolean) =>
+  `SELECT value,
     SUM(CASE WHEN bot = ?5 AND late = 0 THEN pageviews ELSE 0 END) AS pageviews,
     SUM(CASE WHEN bot = ?5 AND late = 0 THEN visitors ELSE 0 END) AS visitors,
-    SUM(CASE WHEN late = 0 THEN pageviews ELSE 0 END) AS all_views,
-    SUM(CASE WHEN bot = 1 AND late = 0 THEN pageviews ELSE 0 END) AS bot_views,
     ${
-  FAMILY_OF.sessions.map((c) =>
-    `SUM(CASE WHEN bot = ?5 AND (late = 0 OR julianday(day) + late < julianday(?3))
+    session
+      ? `SUM(CASE WHEN bot IN (?5, 3 - ?5) THEN pageviews ELSE 0 END) AS all_views,
+    SUM(CASE WHEN bot IN (?5, 3 - ?5) AND bot IN (1, 3) THEN pageviews ELSE 0 END) AS bot_views,`
+      : `SUM(CASE WHEN late = 0 AND bot IN (0, 1) THEN pageviews ELSE 0 END) AS all_views,
+    SUM(CASE WHEN bot = 1 AND late = 0 THEN pageviews ELSE 0 END) AS bot_views,`
+  }
+    ${
+    FAMILY_OF.sessions.map((c) =>
+      `SUM(CASE WHEN bot = ?5 AND (late = 0 OR julianday(day) + late < julianday(?3))
       THEN ${c} ELSE 0 END) AS ${c}`
-  ).join(",\n    ")
-}
+    ).join(",\n    ")
+  }
   FROM day_aggregates
   WHERE site_id IN (SELECT value FROM json_each(?1)) AND dim = ?2 AND day >= ?4 AND day < ?3
-    AND bot IN (0, 1) AND (?6 IS NULL OR value = ?6)
+    AND (?6 IS NULL OR value = ?6)
   GROUP BY value`;
+const VIEW_SQL = viewSql(false);
+const SESSION_VIEW_SQL = viewSql(true);
 
 const EVENT_SQL = `SELECT value, ${FAMILY_OF.events.map((c) => `SUM(${c}) AS ${c}`).join(", ")}
   FROM day_event_aggregates
@@ -281,11 +291,8 @@ export function aggregatedFamilies(
   if ((!views && !events) || !clean(db, r)) return null;
   const out = new Map<Family, Row[]>();
   if (views && !longSessions(db, r, views.side)) {
-    // The bots family counts the other side's views too: they have no session there.
-    const served = SESSION_KEYS.has(views.dim)
-      ? viewFamilies.filter((f) => f !== "bots")
-      : viewFamilies;
-    serve(db, r, views, VIEW_SQL, served, out);
+    const sql = SESSION_KEYS.has(views.dim) ? SESSION_VIEW_SQL : VIEW_SQL;
+    serve(db, r, views, sql, viewFamilies, out);
   }
   if (events && !(EVENT_SESSION_KEYS.has(events.dim) && farEvents(db, r, events.side))) {
     serve(db, r, events, EVENT_SQL, ["events"], out);
