@@ -53,7 +53,6 @@ function sessionValue(spec: DimensionSpec): string {
 
 /** An event's own dimensions ("" first) and its session's, each with its value's SQL. */
 const rendered = (spec: DimensionSpec, sql: string) => `COALESCE(${sql}, ${quote(spec.empty)})`;
-const OWN_KEYS = EVENT_OWN_DIMENSIONS.map((d) => d.key);
 const OWN_SQL = `json_array(${
   EVENT_OWN_DIMENSIONS.map((spec) =>
     rendered(spec, spec.from.kind === "field" ? fieldColumn(spec.from.field, "event") : "NULL")
@@ -109,21 +108,27 @@ const UPSERT = `INSERT INTO day_event_aggregates (site_id, dim, day, bot, value,
     scroll_n = scroll_n + excluded.scroll_n, engaged_ms = engaged_ms + excluded.engaged_ms,
     engaged_n = engaged_n + excluded.engaged_n`;
 
-/** Keys per rendered values (events often share them; read only, shared; bounded). */
-const KEYS_CACHE = new Map<string, string[]>();
+/** The keys of rendered values (a JSON list) of `dims`, per list: events share them (read only,
+ * shared; bounded). */
+class KeyCache {
+  readonly #keys = new Map<string, string[]>();
+  constructor(readonly dims: readonly string[], readonly prefix: string[] = []) {}
 
-/** The keys of an event's rendered own (null: none asked) and session values, or FAR. */
-function keysOf(own: string | null, sess: string, far: number): string[] {
-  const cacheKey = `${far}${own}${SEP}${sess}`;
-  let keys = KEYS_CACHE.get(cacheKey);
-  if (!keys) {
-    keys = far ? [`${FAR}${SEP}`] : listed(EVENT_SESSION_KEYS, sess);
-    if (own !== null) keys.push(`${SEP}`, ...listed(OWN_KEYS, own));
-    if (KEYS_CACHE.size >= 10_000) KEYS_CACHE.clear();
-    KEYS_CACHE.set(cacheKey, keys);
+  of(list: string): string[] {
+    let keys = this.#keys.get(list);
+    if (!keys) {
+      const values = JSON.parse(list) as string[];
+      keys = [...this.prefix, ...values.map((value, i) => `${this.dims[i]}${SEP}${value}`)];
+      if (this.#keys.size >= 10_000) this.#keys.clear();
+      this.#keys.set(list, keys);
+    }
+    return keys;
   }
-  return keys;
 }
+const SESSION_KEYS = new KeyCache(EVENT_SESSION_DIMENSIONS.map((d) => d.key));
+/** An event's own dimensions, after "" (every event). */
+const OWN_KEYS = new KeyCache(EVENT_OWN_DIMENSIONS.map((d) => d.key), [SEP]);
+const FAR_KEYS = [`${FAR}${SEP}`];
 
 /** Signed counts per (site, day, side) and `dim␀value`, written at the end. */
 class EventDeltas {
@@ -136,11 +141,15 @@ class EventDeltas {
       let group = this.#groups.get(g);
       if (!group) this.#groups.set(g, group = { at: [e.site_id, e.day, e.bot], rows: new Map() });
       const counts = [e.events, e.scroll_sum, e.scroll_n, e.engaged_ms, e.engaged_n];
-      const keys = keysOf(e.own, e.sess, e.far);
-      for (const key of e.props ? [...keys, ...props(e.props)] : keys) {
-        let row = group.rows.get(key);
-        if (!row) group.rows.set(key, row = [0, 0, 0, 0, 0]);
-        for (let i = 0; i < 5; i++) row[i] += sign * counts[i];
+      const lists = [e.far ? FAR_KEYS : SESSION_KEYS.of(e.sess)];
+      if (e.own !== null) lists.push(OWN_KEYS.of(e.own));
+      if (e.props) lists.push(props(e.props));
+      for (const keys of lists) {
+        for (const key of keys) {
+          let row = group.rows.get(key);
+          if (!row) group.rows.set(key, row = [0, 0, 0, 0, 0]);
+          for (let i = 0; i < 5; i++) row[i] += sign * counts[i];
+        }
       }
     }
   }
@@ -156,12 +165,6 @@ class EventDeltas {
     }
   }
 }
-
-const EVENT_SESSION_KEYS = EVENT_SESSION_DIMENSIONS.map((d) => d.key);
-
-/** `dim␀value` keys of `dims` and their values (a JSON list). */
-const listed = (dims: readonly string[], list: string) =>
-  (JSON.parse(list) as string[]).map((value, i) => `${dims[i]}${SEP}${value}`);
 
 /** The `event:props:<key>␀value` keys of an event's properties (PROPS_SQL's list) with a value
  * (a key given twice once). */
