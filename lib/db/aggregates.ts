@@ -411,9 +411,9 @@ function load(db: Database, site: string, visitors: string[], sessions: string[]
 
 /**
  * The views related to `seeds` (site, visitor, session): their visitors' and sessions'. With
- * `complete`, also every view of the sessions of those views, and of the visitors of the sessions
- * `touched` (whose values a batch may change), until no such session is missing: each visitor-day
- * a batch changes is then read whole, with its sessions whole.
+ * `touched` (a batch's views), also every view of the visitors of the sessions touched (whose
+ * values the batch may change), and of the sessions of the views read, until none is missing:
+ * each visitor-day a batch changes is then read whole, with its sessions whole.
  */
 function related(
   db: Database,
@@ -428,23 +428,22 @@ function related(
     );
     const ids = new Set<number>();
     let views = load(db, site, [...visitors], [...sessions]);
+    // The views of the touched sessions (both sides of their keys) all come in the first round;
+    // their visitors' other views, then the other views of those views' sessions, after.
+    const keys = new Set<string>();
+    if (touched) { for (const v of views) if (touched(v)) keys.add(v.session).add(v.other); }
     for (let round = 0; views.length > 0; round++) {
+      const moreVisitors = new Set<string>();
+      const moreSessions = new Set<string>();
       for (const v of views) {
         if (ids.has(v.id)) continue;
         ids.add(v.id);
         out.push(v);
-      }
-      if (!touched || round === 8) break;
-      const mine = out.filter((v) => v.site_id === site);
-      // Sessions of a touched key, on either side.
-      const keys = new Set(mine.filter(touched).flatMap((v) => [v.session, v.other]));
-      const moreVisitors = new Set<string>();
-      const moreSessions = new Set<string>();
-      for (const v of mine) {
+        if (!touched) continue;
         if (keys.has(v.session) && !visitors.has(v.visitor_id)) moreVisitors.add(v.visitor_id);
         if (v.session_id !== null && !sessions.has(v.session_id)) moreSessions.add(v.session_id);
       }
-      if (moreVisitors.size === 0 && moreSessions.size === 0) break;
+      if (round === 8 || (moreVisitors.size === 0 && moreSessions.size === 0)) break;
       moreVisitors.forEach((x) => visitors.add(x));
       moreSessions.forEach((x) => sessions.add(x));
       views = load(db, site, [...moreVisitors], [...moreSessions]);
