@@ -1,8 +1,8 @@
-// Per-day aggregates (migration 16): per (site, UTC day, bot side, dimension, value) the page views,
-// exact distinct visitors, and the visits, bounces, session views and session length of the
-// sessions starting that day — kept exact by each written batch, in its transaction, like the
-// sessions table (lib/db/session_table.ts). The query compiler reads them when a question allows
-// (lib/db/query/aggregated.ts says which).
+// Per-day aggregates (migrations 16 and 17): per (site, UTC day, bot side, dimension, value) the
+// page views, exact distinct visitors, and the visits, bounces, session views and session length
+// of the sessions starting that day — kept exact by each written batch, in its transaction,
+// like the sessions table (lib/db/session_table.ts). The query compiler reads them when a
+// question allows (lib/db/query/aggregated.ts says which).
 //
 // What a row counts, for one bot side (score at or above BOT_SCORE_THRESHOLD or not) and the views
 // of visitors not excluded:
@@ -18,18 +18,24 @@
 //   how many days after the first one the value first appears (a range ending before it does not
 //   see the value), 0 for views.
 //
+// - bot side 2 + b, session dimensions only: page views of side b under the same key's session on
+//   the other side (none: the dimension's `empty`): a report of one side (the bots family) joins
+//   every view to that side's session.
+//
 // A batch adds its views' rows and, for each session it touches, takes away what the session
 // counted before the batch (its views with smaller ids) and adds what it counts now: exact for
 // batches in any order and sessions spanning batches. The session dimensions of page views change
 // with their session (a later view moves its exit page, an earlier one its entry): per visitor and
 // day touched (a view of the batch, or of a session whose values the batch changed) the batch
 // takes away what its views counted before and adds what they count now. Events: see
-// ./aggregates_events.ts (a batch moving a session's entry view moves its events). Anything else that changes raw rows (a
-// purge, a rescoring, an exclusion or its removal) marks the (site, day)s it touches in
-// aggregate_dirty by trigger — the row's day and the days either side (where its sessions start,
-// before and after) — and so does the sessions table's rebuild for the days of the sessions it
-// rebuilds and of their events; readers skip dirty days until rebuildDirtyAggregates recomputes them
-// (called where the sessions table is rebuilt, and by the writer thread).
+// ./aggregates_events.ts (a batch moving a session's entry view moves its events).
+//
+// Anything else that changes raw rows (a purge, a rescoring, an exclusion or its removal) marks
+// the (site, day)s it touches in aggregate_dirty by trigger — the row's day and the days either
+// side (where its sessions start, before and after) — and so does the sessions table's rebuild
+// for the days of the sessions it rebuilds and of their events; readers skip dirty days until
+// rebuildDirtyAggregates recomputes them (called where the sessions table is rebuilt, and by the
+// writer thread).
 import type { Database } from "./database.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import { notExcludedPredicate } from "./bots.ts";
@@ -45,7 +51,8 @@ export const AGGREGATE_DIMENSIONS: readonly DimensionSpec[] = DIMENSIONS.filter(
   d.key !== "event:name"
 );
 
-/** The dimensions of a view's session kept per day (migration 17): entry page, exit page, source. */
+/** The dimensions of a view's session kept per day (migration 17): entry page, exit page and
+ * source. */
 export const SESSION_AGGREGATE_DIMENSIONS: readonly DimensionSpec[] = DIMENSIONS.filter((d) =>
   d.level === "session"
 );

@@ -1,7 +1,7 @@
 // The events rows of the per-day aggregates (day_event_aggregates, migrations 16 and 17): per
 // (site, UTC day, bot side, dimension, value) the events, and the scroll and engaged sums and
-// counts of their pageview_end events, of visitors not excluded — kept exact by each written batch,
-// as lib/db/aggregates.ts keeps the views rows.
+// counts of their pageview_end events, of visitors not excluded — kept exact by each written
+// batch, as lib/db/aggregates.ts keeps the views rows.
 //
 // Dimensions: "" (every event); an event's own fields (page, name); each custom property
 // (`event:props:<key>`, the events whose `data` object has the key with a non-null value); and the
@@ -40,8 +40,8 @@ export const FAR = "~far";
 
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 const KEPT_SIDE = `(e.bot_score >= ${BOT_SCORE_THRESHOLD})`;
-const EVENT_SK =
-  "CASE WHEN e.session_id IS NOT NULL THEN 's' || e.session_id WHEN e.visitor_id IS NOT NULL THEN 'v' || e.visitor_id END";
+const EVENT_SK = `CASE WHEN e.session_id IS NOT NULL THEN 's' || e.session_id
+  WHEN e.visitor_id IS NOT NULL THEN 'v' || e.visitor_id END`;
 
 /** A session field over `s` (the sessions table's columns). */
 function sessionValue(spec: DimensionSpec): string {
@@ -51,8 +51,9 @@ function sessionValue(spec: DimensionSpec): string {
     : fieldColumn(spec.from.field, "event");
 }
 
-/** An event's own dimensions ("" first) and its session's, each with its value's SQL. */
+/** A dimension's value over `sql`: its `empty` for none. */
 const rendered = (spec: DimensionSpec, sql: string) => `COALESCE(${sql}, ${quote(spec.empty)})`;
+/** An event's own dimensions' values, and its session's (JSON lists, in their order). */
 const OWN_SQL = `json_array(${
   EVENT_OWN_DIMENSIONS.map((spec) =>
     rendered(spec, spec.from.kind === "field" ? fieldColumn(spec.from.field, "event") : "NULL")
