@@ -747,13 +747,15 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
     assert.ok(early > 5, `${early} events written before their session's views`);
     const asks: [string, Ask][] = [];
     const add = (label: string, ask: Partial<Ask>) => asks.push([label, { ...BASE, ...ask }]);
+    const EVENT_KEYS = ["event:page", "event:name", ...EVENT_SESSION_DIMENSIONS.map((d) => d.key)];
     /** The asks only the events family is answered for from the aggregates. */
     const events: string[] = [];
     const r = rng(seed);
     for (const bots of ["hide", "only"] as const) {
       add(`${bots} totals`, { bots });
       add(`${bots} one day`, { bots, from: "2026-11-18", to: "2026-11-18" });
-      for (const { key } of AGGREGATE_DIMENSIONS) {
+      // A view's own fields, and its session's (entry page, exit page, source).
+      for (const { key } of [...AGGREGATE_DIMENSIONS, ...SESSION_AGGREGATE_DIMENSIONS]) {
         const value = filterValue(data, key, "is", r, bots);
         add(`${bots} by ${key}`, { bots, dimensions: [key] });
         add(`${bots} ${key} is ${value}`, { bots, filters: [["is", key, [value]]] });
@@ -771,29 +773,12 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
         filters: [["and", [["is_not", "event:props:n", ["7"]], ["is", "event:page", ["/docs"]]]]],
       });
       add(`${bots} name`, { bots, filters: [["is", "event:name", ["pageview"]]] });
-      // The session dimensions of views and sessions (the bots family falls back).
-      for (const { key } of SESSION_AGGREGATE_DIMENSIONS) {
-        const value = filterValue(data, key, "is", r, bots);
-        add(`${bots} by ${key}`, { bots, dimensions: [key] });
-        add(`${bots} ${key} is ${value}`, { bots, filters: [["is", key, [value]]] });
-        add(`${bots} by ${key}, is ${value}`, {
-          bots,
-          dimensions: [key],
-          filters: [["is", key, [value]]],
-        });
-      }
-      // Events by their session's fields and by custom property.
-      for (const key of EVENT_SESSION_DIMENSIONS.map((d) => d.key)) {
-        const value = filterValue(data, key, "is", r, bots);
-        events.push(`${bots} events by ${key}`, `${bots} events ${key} is ${value}`);
-        add(`${bots} events by ${key}`, { bots, dimensions: [key] });
-        add(`${bots} events ${key} is ${value}`, { bots, filters: [["is", key, [value]]] });
-      }
+      // Events by a custom property, by their own fields and by their session's.
       for (const [key, value] of [["event:props:plan", "pro"], ["event:props:n", "3"]]) {
         events.push(`${bots} events ${key} is ${value}`);
         add(`${bots} events ${key} is ${value}`, { bots, filters: [["is", key, [value]]] });
       }
-      for (const key of ["event:page", "event:name"]) {
+      for (const key of EVENT_KEYS) {
         const value = filterValue(data, key, "is", r, bots);
         events.push(`${bots} events by ${key}`, `${bots} events ${key} is ${value}`);
         add(`${bots} events by ${key}`, { bots, dimensions: [key] });
