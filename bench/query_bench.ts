@@ -1,20 +1,28 @@
 // Query engine benchmark (issue 16's budgets): each budget row through queryAggregates at 1M
 // stored page views (and 10M with --rows), answered as the engine answers (per-day aggregates
 // where they can, lib/db/query/aggregated.ts) against the same question without them; the writer's
-// CPU per view (insert alone, + sessions upsert, + aggregates); the rebuild of one day.
+// CPU per view (insert alone, + sessions upsert, + aggregates) and per event (insert alone, +
+// aggregates); the rebuild of one day.
 //
 //   npx -y deno@2.9.6 run -A bench/query_bench.ts [--rows 1000000] [--runs 7] [--writes 50000]
 //   deno task bench -- query        (the same at 1M, as a section of bench/run.ts)
 //
 // Queries: bench/stats_bench.ts's generated views (90 days, two sites), sessions and aggregates
 // filled by full rebuilds; each question `runs` times per path, p50 reported. Writes: `writes`
-// views in batches of 100 into a fresh database (visitors of 8 views, sessions of 4).
+// views in batches of 100 into a fresh database (visitors of 8 views, sessions of 4), each batch
+// followed by its views' pageview_end events.
 import { cpuUsage } from "node:process";
 import { insertRows } from "../lib/db/collect.ts";
-import { insertSql, VIEW_COLUMNS, type ViewRow } from "../lib/db/columns.ts";
+import {
+  EVENT_COLUMNS,
+  type EventRow,
+  insertSql,
+  VIEW_COLUMNS,
+  type ViewRow,
+} from "../lib/db/columns.ts";
 import { type Database, openDatabase } from "../lib/db/mod.ts";
 import { type AggregateRequest, queryAggregates } from "../lib/db/query/mod.ts";
-import { servedByAggregates } from "../lib/db/query/aggregated.ts";
+import { aggregatedFamilies } from "../lib/db/query/aggregated.ts";
 import { rebuildAggregateDays, rebuildAllAggregates } from "../lib/db/aggregates.ts";
 import { rebuildAllSessions, upsertSessions } from "../lib/db/session_table.ts";
 import type { Family } from "../lib/query/metrics.ts";
@@ -22,7 +30,7 @@ import type { Filter } from "../lib/query/model.ts";
 import type { BenchFigure } from "./report.ts";
 import { generate } from "./stats_bench.ts";
 import { intFlag } from "./args.ts";
-import { SITE, view } from "../tests/_stats_fixture.ts";
+import { event, SITE, view } from "../tests/_stats_fixture.ts";
 
 const DAY_MS = 86_400_000;
 const COMMAND = "deno run -A bench/query_bench.ts (in-process queryAggregates)";
@@ -116,13 +124,21 @@ function timeCase(db: Database, c: Case, runs: number, aggregates: boolean) {
 function timeQueries(db: Database, runs: number, now: number, rows: number): BenchFigure[] {
   const figures: BenchFigure[] = [];
   for (const c of cases(now, rows)) {
-    const served = c.asks.filter((a) => servedByAggregates(db, a.request)).length;
+    // Asks whose every family the aggregates answer.
+    const served = c.asks.filter((a) =>
+      aggregatedFamilies(db, a.request, a.families)?.size === a.families.length
+    ).length;
     const fast = timeCase(db, c, runs, true);
     const noEvents = timeCase(
       db,
       {
         ...c,
-        asks: c.asks.map((a) => ({ ...a, families: a.families.filter((f) => f !== "events") })),
+        asks: c.asks.map((a) => ({
+          ...a,
+          families: a.families.filter((f) =>
+            f !== "events"
+          ),
+        })),
       },
       runs,
       true,
@@ -159,15 +175,35 @@ function timeWrites(total: number): BenchFigure[] {
       country_code: ["DE", "US", "FI"][Math.floor(i / 8) % 3],
       created_at: new Date(Date.UTC(2026, 10, 19) + i * 1000).toISOString(),
     }));
+  // One event per view: its pageview_end (some with a custom property), a few seconds later.
+  const events: EventRow[] = rows.map((v, i) =>
+    event({
+      visitor_id: v.visitor_id,
+      session_id: v.session_id,
+      path: v.path,
+      event_type: "pageview_end",
+      scroll_pct: 60,
+      engaged_ms: 4000,
+      data: i % 5 ? "{}" : '{"plan":"pro"}',
+      created_at: new Date(Date.parse(String(v.created_at)) + 3000).toISOString(),
+    })
+  );
   const result: Record<string, number> = {};
+  const eventCpu: Record<string, number> = {};
   let rebuildMs = 0;
+  const cpu = (started: ReturnType<typeof cpuUsage>) => {
+    const used = cpuUsage(started);
+    return used.user + used.system;
+  };
   for (const mode of ["insert", "sessions", "aggregates"] as const) {
     const dir = Deno.makeTempDirSync({ prefix: "echelon-query-bench-" });
     const db = openDatabase(`${dir}/w.db`);
     const plain = db.statement(insertSql("visitor_views", VIEW_COLUMNS));
-    const before = cpuUsage();
+    const plainEvent = db.statement(insertSql("semantic_events", EVENT_COLUMNS));
+    let viewsUs = 0, eventsUs = 0;
     for (let i = 0; i < total; i += 100) {
       const batch = rows.slice(i, i + 100);
+      let started = cpuUsage();
       if (mode === "aggregates") insertRows(db, "visitor_views", batch);
       else {
         db.transaction(() => {
@@ -179,15 +215,25 @@ function timeWrites(total: number): BenchFigure[] {
           if (mode === "sessions") upsertSessions(db, first, last);
         });
       }
+      viewsUs += cpu(started);
+      // The batch's events, as the events writer sends them.
+      const eventBatch = events.slice(i, i + 100);
+      started = cpuUsage();
+      if (mode === "aggregates") insertRows(db, "semantic_events", eventBatch);
+      else {
+        db.transaction(() => {
+          for (const row of eventBatch) plainEvent.run(...EVENT_COLUMNS.map((c) => row[c]));
+        });
+      }
+      eventsUs += cpu(started);
     }
-    const used = cpuUsage(before);
-    result[mode] = (used.user + used.system) / total;
+    result[mode] = viewsUs / total;
+    eventCpu[mode] = eventsUs / total;
     if (mode === "aggregates") {
       // The first day's views (most of `total`), rebuilt from the raw rows.
       const started = cpuUsage();
       rebuildAggregateDays(db, SITE, "2026-11-19", "2026-11-20");
-      const cpu = cpuUsage(started);
-      rebuildMs = (cpu.user + cpu.system) / 1000;
+      rebuildMs = cpu(started) / 1000;
     }
     db.close();
     Deno.removeSync(dir, { recursive: true });
@@ -195,14 +241,21 @@ function timeWrites(total: number): BenchFigure[] {
   const dayViews = Math.min(total, 86_400);
   const perDay = rebuildMs * 110_000 / dayViews;
   const share = (µs: number) => µs * 5000 / 10_000;
+  const viewShare = share(result.aggregates - result.sessions);
+  const eventShare = share(eventCpu.aggregates - eventCpu.insert);
   console.log(
     `write CPU per view (batches of 100): insert ${result.insert.toFixed(1)} µs, + sessions ${
       result.sessions.toFixed(1)
-    } µs, + aggregates ${result.aggregates.toFixed(1)} µs; aggregates at 5k views/s: ${
-      share(result.aggregates - result.sessions).toFixed(1)
-    } % of a core; rebuild of a ${dayViews}-view day ${rebuildMs.toFixed(0)} ms CPU`,
+    } µs, + aggregates ${result.aggregates.toFixed(1)} µs; per event: insert ${
+      eventCpu.insert.toFixed(1)
+    } µs, + aggregates ${eventCpu.aggregates.toFixed(1)} µs; aggregates at 5k views/s ${
+      viewShare.toFixed(1)
+    } % of a core, + 5k events/s ${eventShare.toFixed(1)} %; rebuild of a ${dayViews}-view day ${
+      rebuildMs.toFixed(0)
+    } ms CPU`,
   );
-  const command = `${COMMAND} (${total} views in batches of 100, CPU time of the process)`;
+  const command = `${COMMAND} (${total} views and ${total} events in batches of 100, CPU time ` +
+    "of the process)";
   return [
     {
       name: "Writer CPU per page view with sessions + per-day aggregates vs the insert alone",
@@ -213,16 +266,26 @@ function timeWrites(total: number): BenchFigure[] {
       command,
     },
     {
+      name: "Writer CPU per event with per-day aggregates vs the insert alone",
+      value: Number(eventCpu.aggregates.toFixed(1)),
+      unit: "µs (a pageview_end, one in five with a custom property)",
+      baseline: Number(eventCpu.insert.toFixed(1)),
+      ratio: Number((eventCpu.aggregates / eventCpu.insert).toFixed(2)),
+      command,
+    },
+    {
       name: "Keeping the per-day aggregates current at 5k views/s",
-      value: Number(share(result.aggregates - result.sessions).toFixed(1)),
-      unit: "% of one core",
+      value: Number((viewShare + eventShare).toFixed(1)),
+      unit: `% of one core (views ${viewShare.toFixed(1)} %, one event per view ${
+        eventShare.toFixed(1)
+      } %)`,
       budget: "< 10 %",
       command,
     },
     {
       name: "Rebuilding one day's aggregates from the raw rows, scaled to 110k views (CPU time)",
       value: Math.round(perDay),
-      unit: `ms (${dayViews} views in ${rebuildMs.toFixed(0)} ms)`,
+      unit: `ms (${dayViews} views and their events in ${rebuildMs.toFixed(0)} ms)`,
       budget: "< 1 s",
       command,
     },

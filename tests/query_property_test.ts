@@ -13,7 +13,12 @@ import { METRICS } from "../lib/query/metrics.ts";
 import { FILTER_OPERATORS, type Query, QUERY_BODY, resolveQuery } from "../lib/query/model.ts";
 import { runAggregates, runAggregatesBatch, runQuery } from "../lib/query/run.ts";
 import { servedByAggregates } from "../lib/db/query/aggregated.ts";
-import { AGGREGATE_DIMENSIONS, rebuildDirtyAggregates } from "../lib/db/aggregates.ts";
+import {
+  AGGREGATE_DIMENSIONS,
+  rebuildDirtyAggregates,
+  SESSION_AGGREGATE_DIMENSIONS,
+} from "../lib/db/aggregates.ts";
+import { EVENT_SESSION_DIMENSIONS } from "../lib/db/aggregates_events.ts";
 import { purgeViewsBatch } from "../lib/db/retention.ts";
 import { createTestApp, type TestApp } from "./_helpers.ts";
 import { rng } from "./_random.ts";
@@ -657,35 +662,100 @@ Deno.test("query engine = brute force: views written in batches out of order, se
   assert.ok(rows > 30, `the comparisons covered ${rows} rows`);
 });
 
+/** `data` with visitor ids rotated during sessions, as the tracker's rotate daily: a session's
+ * views and events more than 20 minutes after its first view have another visitor id (not the
+ * excluded one's), so a session has two visitors, and a visitor-day views of others' sessions. */
+function rotated(data: Data): Data {
+  const first = new Map<string, number>();
+  for (const v of data.views) {
+    const key = `${v.site_id}|${v.session_id}`;
+    if (v.session_id !== null && !(first.get(key)! <= ms(v.created_at))) {
+      first.set(key, ms(v.created_at));
+    }
+  }
+  const rotate = <T extends { site_id: unknown; session_id: unknown; visitor_id: unknown }>(
+    row: T & { created_at: unknown },
+  ): T => {
+    const start = first.get(`${row.site_id}|${row.session_id}`);
+    const later = start !== undefined && ms(row.created_at) > start + 20 * 60_000;
+    return later && row.visitor_id !== EXCLUDED && row.visitor_id !== null
+      ? { ...row, visitor_id: `${row.visitor_id}-next` }
+      : row;
+  };
+  return { views: data.views.map(rotate), events: data.events.map(rotate) };
+}
+
 Deno.test("per-day aggregates = brute force: every combination they answer, batches out of order, rebuilt days next to fresh rows", async () => {
   for (const seed of [21, 22]) {
     const t = await createTestApp();
     const db = t.services.db;
-    const generated = generate(seed, true);
+    const generated = rotated(generate(seed, true));
+    const next = generated.views.filter((v) => String(v.visitor_id).endsWith("-next")).length;
+    assert.ok(next > 5, `${next} views of sessions another visitor id`);
     // Six batches, each every sixth view in reverse, written out of order; an exclusion and a
     // rebuild of the days it dirtied between the fourth and the fifth, so days hold rebuilt rows
     // and rows added by later batches.
     const order = [5, 1, 3, 0, 4, 2];
     const batches = order.map((k) => generated.views.filter((_, i) => i % 6 === k).reverse());
     const written = batches.flat().map((v, i) => ({ ...v, id: i + 1 }));
-    const data: Data = { views: written, events: generated.events };
-    batches.slice(0, 4).forEach((b) => insertViews(db, b.map(({ id: _, ...v }) => v)));
+    // An event two days after its session's first view (on the last day, outside BASE's range):
+    // what the compiler joins to it depends on the range.
+    const late = generated.events.find((e) =>
+      e.session_id !== null && e.visitor_id !== EXCLUDED &&
+      generated.views.some((v) => v.session_id === e.session_id && Number(v.bot_score) < 50) &&
+      generated.views.every((v) =>
+        v.session_id !== e.session_id || String(v.created_at) < "2026-11-19"
+      )
+    )!;
+    const far = {
+      ...late,
+      created_at: "2026-11-20T23:00:00.000Z",
+      bot_score: 0,
+      data: '{"plan":"far"}',
+    };
+    assert.ok(ms(far.created_at) - ms(late.created_at) > 1.5 * 86_400_000);
+    const allEvents = [...generated.events, far];
+    const data: Data = { views: written, events: allEvents };
+    // Events in three parts: before any view (their sessions do not exist yet: the view batches
+    // moving a session's entry move its events), between the batches, after them.
+    const eventParts = [0, 1, 2].map((k) => allEvents.filter((_, i) => i % 3 === k));
+    insertEvents(db, eventParts[0]);
+    batches.slice(0, 2).forEach((b) => insertViews(db, b.map(({ id: _, ...v }) => v)));
+    insertEvents(db, eventParts[1]);
+    batches.slice(2, 4).forEach((b) => insertViews(db, b.map(({ id: _, ...v }) => v)));
     assert.ok(batches.slice(0, 4).flat().some((v) => v.visitor_id === EXCLUDED));
     db.run("INSERT INTO excluded_visitors (visitor_id) VALUES (?)", EXCLUDED);
     const dirty = db.get<{ n: number }>("SELECT COUNT(*) AS n FROM aggregate_dirty")!.n;
     assert.ok(dirty > 0, "the exclusion marks its days");
     assert.ok(rebuildDirtyAggregates(db) >= dirty);
     batches.slice(4).forEach((b) => insertViews(db, b.map(({ id: _, ...v }) => v)));
-    insertEvents(db, data.events);
+    insertEvents(db, eventParts[2]);
+    // Sessions whose exit view came in a later batch than another of their views (their exit
+    // page moved), and events written before their session's first view.
+    const batchOf = new Map(written.map((v) => [v.id, Math.floor((v.id - 1) / batches[0].length)]));
+    const bySession = Map.groupBy(written, (v) => `${v.site_id}|${v.session_id ?? v.visitor_id}`);
+    const movedExits = [...bySession.values()].filter((list) => {
+      const exit = list.reduce((a, b) => (ms(b.created_at) >= ms(a.created_at) ? b : a));
+      return list.some((v) => batchOf.get(v.id)! < batchOf.get(exit.id)!);
+    }).length;
+    assert.ok(movedExits > 5, `${movedExits} sessions whose exit page moved in a later batch`);
+    const early = eventParts[0].filter((e) =>
+      e.session_id !== null && written.some((v) =>
+        v.session_id === e.session_id
+      )
+    ).length;
+    assert.ok(early > 5, `${early} events written before their session's views`);
     const asks: [string, Ask][] = [];
     const add = (label: string, ask: Partial<Ask>) => asks.push([label, { ...BASE, ...ask }]);
+    const EVENT_KEYS = ["event:page", "event:name", ...EVENT_SESSION_DIMENSIONS.map((d) => d.key)];
     /** The asks only the events family is answered for from the aggregates. */
     const events: string[] = [];
     const r = rng(seed);
     for (const bots of ["hide", "only"] as const) {
       add(`${bots} totals`, { bots });
       add(`${bots} one day`, { bots, from: "2026-11-18", to: "2026-11-18" });
-      for (const { key } of AGGREGATE_DIMENSIONS) {
+      // A view's own fields, and its session's (entry page, exit page, source).
+      for (const { key } of [...AGGREGATE_DIMENSIONS, ...SESSION_AGGREGATE_DIMENSIONS]) {
         const value = filterValue(data, key, "is", r, bots);
         add(`${bots} by ${key}`, { bots, dimensions: [key] });
         add(`${bots} ${key} is ${value}`, { bots, filters: [["is", key, [value]]] });
@@ -703,7 +773,12 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
         filters: [["and", [["is_not", "event:props:n", ["7"]], ["is", "event:page", ["/docs"]]]]],
       });
       add(`${bots} name`, { bots, filters: [["is", "event:name", ["pageview"]]] });
-      for (const key of ["event:page", "event:name"]) {
+      // Events by a custom property, by their own fields and by their session's.
+      for (const [key, value] of [["event:props:plan", "pro"], ["event:props:n", "3"]]) {
+        events.push(`${bots} events ${key} is ${value}`);
+        add(`${bots} events ${key} is ${value}`, { bots, filters: [["is", key, [value]]] });
+      }
+      for (const key of EVENT_KEYS) {
         const value = filterValue(data, key, "is", r, bots);
         events.push(`${bots} events by ${key}`, `${bots} events ${key} is ${value}`);
         add(`${bots} events by ${key}`, { bots, dimensions: [key] });
@@ -742,6 +817,15 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
     }
     assert.equal(served, asks.length);
     assert.ok(rows > 100, `the comparisons covered ${rows} rows`);
+    // A range with the far event: by a session field its events fall back (and are right), by
+    // its own fields they do not.
+    const farRange = { from: "2026-11-19", to: "2026-11-20" };
+    const byCountry: Ask = { ...BASE, ...farRange, dimensions: ["visit:country"] };
+    assert.ok(!answered(byCountry, "events"), "events by country with a far event: raw rows");
+    check(t, data, byCountry, `seed ${seed} far event by country`);
+    const byPage: Ask = { ...BASE, ...farRange, dimensions: ["event:page"] };
+    assert.ok(answered(byPage, "events"), "events by page with a far event: aggregates");
+    check(t, data, byPage, `seed ${seed} far event by page`);
     // A retention purge cutting the first day at noon: the days it touched are rebuilt with the
     // sessions table (sessions it cut start later now), and answer again.
     const cut = "2026-11-17T12:00:00.000Z";

@@ -170,3 +170,52 @@ Deno.test("write thread: after a batch, the writer rebuilds a day of per-day agg
     }
   });
 });
+
+Deno.test("write thread: a failed rebuild of per-day aggregates is counted in /api/health and /metrics, the day stays dirty", async () => {
+  await withFile(async (path) => {
+    const token = "3b8e1f6a9c2d5e7f0a4b8c1d6e9f2a5b7c0d3e6f9a1b4c7d";
+    const t = await createTestApp({
+      ECHELON_DB_PATH: path,
+      ECHELON_VIEW_FLUSH_MS: "20",
+      ECHELON_METRICS_TOKEN: token,
+    });
+    const db = t.services.db;
+    const health = async () => (await (await t.request("/api/health")).json()).aggregates;
+    assert.deepEqual(await health(), { rebuild_failures: 0, last_rebuild_error: null });
+    // A dirty day whose rebuild cannot run: its events table is gone.
+    db.exec("DROP TABLE day_event_aggregates");
+    db.run("INSERT INTO aggregate_dirty (site_id, day) VALUES ('site-a', '2026-11-20')");
+    const collect = t.services.collect;
+    collect.start();
+    try {
+      const res = await t.request(beaconUrl({ p: btoa("/rebuild") }), { headers: BROWSER_HEADERS });
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+      for (
+        let waited = 0;
+        (await health()).rebuild_failures === 0 && waited < 5_000;
+        waited += 20
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const shown = await health();
+      assert.equal(shown.rebuild_failures, 1);
+      assert.match(shown.last_rebuild_error, /day_event_aggregates/);
+      const metrics = await (await t.request("/metrics", {
+        headers: { authorization: `Bearer ${token}` },
+      })).text();
+      assert.match(metrics, /^echelon_aggregate_rebuild_failures_total 1$/m);
+    } finally {
+      await collect.stop(Date.now() + 10_000);
+    }
+    // The view was stored; the day waits for a later rebuild (read from the raw rows meanwhile).
+    assert.deepEqual(
+      db.all<{ path: string }>("SELECT path FROM visitor_views").map((r) => r.path),
+      [
+        "/rebuild",
+      ],
+    );
+    assert.equal(db.get<{ n: number }>("SELECT COUNT(*) AS n FROM aggregate_dirty")!.n, 1);
+    db.close();
+  });
+});

@@ -1,13 +1,15 @@
-// Per-day aggregates (migration 16): per (site, UTC day, bot side, dimension, value) the page views,
-// exact distinct visitors, and the visits, bounces, session views and session length of the
-// sessions starting that day — kept exact by each written batch, in its transaction, like the
-// sessions table (lib/db/session_table.ts). The query compiler reads them when a question allows
-// (lib/db/query/aggregated.ts says which).
+// Per-day aggregates (migrations 16 and 17): per (site, UTC day, bot side, dimension, value) the
+// page views, exact distinct visitors, and the visits, bounces, session views and session length
+// of the sessions starting that day — kept exact by each written batch, in its transaction,
+// like the sessions table (lib/db/session_table.ts). The query compiler reads them when a
+// question allows (lib/db/query/aggregated.ts says which).
 //
 // What a row counts, for one bot side (score at or above BOT_SCORE_THRESHOLD or not) and the views
 // of visitors not excluded:
 // - dimension "" (value ""): every view; otherwise a row-level dimension of AGGREGATE_DIMENSIONS,
-//   the value as the compiler renders it (null → the dimension's `empty`).
+//   the value as the compiler renders it (null → the dimension's `empty`), or a session dimension
+//   of SESSION_AGGREGATE_DIMENSIONS (migration 17: entry page, exit page, source), the value of
+//   the view's session (one side: its entry view's, or its exit view's page).
 // - pageviews: views of that UTC day with the value; visitors: distinct visitor ids among them
 //   (ids rotate daily, so days add up). A view counts its visitor when no view with a smaller id
 //   has the same (site, visitor, day, side, value): writing more views never moves that view.
@@ -16,24 +18,43 @@
 //   how many days after the first one the value first appears (a range ending before it does not
 //   see the value), 0 for views.
 //
+// - bot side 2 + b, session dimensions only: page views of side b under the same key's session on
+//   the other side (none: the dimension's `empty`): a report of one side (the bots family) joins
+//   every view to that side's session.
+//
 // A batch adds its views' rows and, for each session it touches, takes away what the session
 // counted before the batch (its views with smaller ids) and adds what it counts now: exact for
-// batches in any order and sessions spanning batches. Anything else that changes raw rows (a
-// purge, a rescoring, an exclusion or its removal) marks the (site, day)s it touches in
-// aggregate_dirty by trigger — the row's day and the days either side (where its sessions start,
-// before and after) — and so does the sessions table's rebuild for the first and last days of the
-// sessions it rebuilds; readers skip dirty days until rebuildDirtyAggregates recomputes them
-// (called where the sessions table is rebuilt, and by the writer thread).
+// batches in any order and sessions spanning batches. The session dimensions of page views change
+// with their session (a later view moves its exit page, an earlier one its entry): per visitor and
+// day touched (a view of the batch, or of a session whose values the batch changed) the batch
+// takes away what its views counted before and adds what they count now. Events: see
+// ./aggregates_events.ts (a batch moving a session's entry view moves its events).
+//
+// Anything else that changes raw rows (a purge, a rescoring, an exclusion or its removal) marks
+// the (site, day)s it touches in aggregate_dirty by trigger — the row's day and the days either
+// side (where its sessions start, before and after) — and so does the sessions table's rebuild
+// for the days of the sessions it rebuilds and of their events; readers skip dirty days until
+// rebuildDirtyAggregates recomputes them (called where the sessions table is rebuilt, and by the
+// writer thread).
 import type { Database } from "./database.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import { notExcludedPredicate } from "./bots.ts";
 import { fieldColumn } from "./query/fields.ts";
 import { DIMENSIONS, type DimensionSpec } from "../query/dimensions.ts";
+import { type MovedSession, moveSessionEvents, rebuildEventDays } from "./aggregates_events.ts";
+
+export { upsertEventAggregates } from "./aggregates_events.ts";
 
 /** The dimensions kept per day: a view's own fields, whose value never changes once written. */
 export const AGGREGATE_DIMENSIONS: readonly DimensionSpec[] = DIMENSIONS.filter((d) =>
   d.level === "row" && d.from.kind === "field" && !d.key.startsWith("bot:") &&
   d.key !== "event:name"
+);
+
+/** The dimensions of a view's session kept per day (migration 17): entry page, exit page and
+ * source. */
+export const SESSION_AGGREGATE_DIMENSIONS: readonly DimensionSpec[] = DIMENSIONS.filter((d) =>
+  d.level === "session"
 );
 
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
@@ -44,24 +65,42 @@ function valueSql(spec: DimensionSpec | null, alias: string): string {
   return `COALESCE(${fieldColumn(spec.from.field, "view", alias)}, ${quote(spec.empty)})`;
 }
 
-/** A view as the aggregates read it: its keys and, per dimension ("" first), `index␀value`. */
+/** A view as the aggregates read it: its keys and, per dimension ("" first), `index␀value`; its
+ * page and its source (what its session takes from it). */
 interface ViewFacts {
   id: number;
   site_id: string;
   visitor_id: string;
+  session_id: string | null;
   sk: string;
   at: string;
   day: string;
   bot: number;
   keys: string[];
+  path: string;
+  src: string;
+  /** Its session (site, key, side), the same key's session on the other side, and its
+   * visitor-day (site, visitor, day, side). */
+  session: string;
+  other: string;
+  visitorDay: string;
 }
 
 const SEP = "\u0000";
-const KEYS = ["", ...AGGREGATE_DIMENSIONS.map((d) => d.key)];
+const KEYS = [
+  "",
+  ...AGGREGATE_DIMENSIONS.map((d) => d.key),
+  ...SESSION_AGGREGATE_DIMENSIONS.map((d) => d.key),
+];
+/** The index in KEYS of the first session dimension. */
+const SESSION_BASE = AGGREGATE_DIMENSIONS.length + 1;
 
 /** The columns of a view's facts: its keys, then each dimension's rendered value in one JSON
  * array (one column to convert per row). */
-const FACTS = `v.id, v.site_id, v.visitor_id, v.created_at AS at,
+const SOURCE = SESSION_AGGREGATE_DIMENSIONS.find((d) => d.key === "visit:source")!;
+const FACTS = `v.id, v.site_id, v.visitor_id, v.session_id, v.created_at AS at, v.path,
+  COALESCE(CASE WHEN v.referrer_type IS 'internal' THEN NULL ELSE v.referrer_domain END,
+    ${quote(SOURCE.empty)}) AS src,
   CASE WHEN v.session_id IS NOT NULL THEN 's' || v.session_id ELSE 'v' || v.visitor_id END AS sk,
   v.bot_score >= ${BOT_SCORE_THRESHOLD} AS bot,
   json_array(${AGGREGATE_DIMENSIONS.map((spec) => valueSql(spec, "v")).join(", ")}) AS vals`;
@@ -75,6 +114,8 @@ interface FactRow {
   sk: string;
   bot: number;
   vals: string;
+  path: string;
+  src: string;
 }
 
 function facts(rows: FactRow[]): ViewFacts[] {
@@ -87,15 +128,22 @@ function facts(rows: FactRow[]): ViewFacts[] {
       keys = [`0${SEP}`, ...values.map((value, i) => `${i + 1}${SEP}${value}`)];
       known.set(r.vals, keys);
     }
+    const day = r.at.slice(0, 10);
     return {
       id: r.id,
       site_id: r.site_id,
       visitor_id: r.visitor_id,
+      session_id: r.session_id ?? null,
+      path: r.path,
+      src: r.src,
       sk: r.sk,
       at: r.at,
-      day: r.at.slice(0, 10),
+      day,
       bot: r.bot,
       keys,
+      session: `${r.site_id}${SEP}${r.sk}${SEP}${r.bot}`,
+      other: `${r.site_id}${SEP}${r.sk}${SEP}${1 - r.bot}`,
+      visitorDay: `${r.site_id}${SEP}${r.visitor_id}${SEP}${day}${SEP}${r.bot}`,
     };
   });
 }
@@ -166,14 +214,14 @@ const groupBy = <T>(list: T[], key: (t: T) => string) => {
   return out;
 };
 
-/** The views rows of the views `counted` (among `all`, the views of their visitors): page views,
- * and a visitor per (day, side, value) at its view with the smallest id. */
-function addViews(deltas: Deltas, all: ViewFacts[], counted: (v: ViewFacts) => boolean) {
-  const groups = groupBy(
-    all,
-    (v) => `${v.site_id}${SEP}${v.visitor_id}${SEP}${v.day}${SEP}${v.bot}`,
-  );
-  for (const views of groups.values()) {
+/** The views rows of the views `counted` (among `days`: visitor-days): page views, and a visitor
+ * per (day, side, value) at its view with the smallest id. */
+function addViews(
+  deltas: Deltas,
+  days: Map<string, ViewFacts[]>,
+  counted: (v: ViewFacts) => boolean,
+) {
+  for (const views of days.values()) {
     if (!views.some(counted)) continue;
     views.sort((a, b) => a.id - b.id);
     const seen = new Set<string>();
@@ -196,10 +244,12 @@ function addViews(deltas: Deltas, all: ViewFacts[], counted: (v: ViewFacts) => b
 
 const DAY_MS = 86_400_000;
 
-/** What a session of `views` (one side) counts, signed, when it starts where `starts` allows. */
+/** What a session of `views` (one side) counts, signed, when it starts where `starts` allows;
+ * `keys`: its session dimensions' keys. */
 function addSession(
   deltas: Deltas,
   views: ViewFacts[],
+  keys: readonly string[],
   sign: number,
   starts: (day: string) => boolean,
 ) {
@@ -214,8 +264,8 @@ function addSession(
   const n = views.length;
   const bounce = n === 1 ? sign : 0;
   const duration = sign * (Date.parse(last.at) - Date.parse(first.at));
-  // Per `index␀value`: the first day it appears.
-  const firstDay = new Map<string, string>();
+  // Per `index␀value`: the first day it appears (the session's values: its first).
+  const firstDay = new Map<string, string>(keys.map((key) => [key, day]));
   for (const v of views) {
     for (const key of v.keys) {
       const known = firstDay.get(key);
@@ -223,9 +273,10 @@ function addSession(
     }
   }
   const start = Date.parse(`${day}T00:00:00Z`);
+  const sameDay = deltas.group(first.site_id, day, first.bot, 0);
   for (const [key, vday] of firstDay) {
     const late = vday === day ? 0 : Math.round((Date.parse(`${vday}T00:00:00Z`) - start) / DAY_MS);
-    const row = Deltas.row(deltas.group(first.site_id, day, first.bot, late), key);
+    const row = Deltas.row(late ? deltas.group(first.site_id, day, first.bot, late) : sameDay, key);
     row[2] += sign;
     row[3] += bounce;
     row[4] += sign * n;
@@ -233,42 +284,183 @@ function addSession(
   }
 }
 
-/** The sessions rows of the sessions of `all` (their views): each now, less what it counted
- * before (`old`: its views before the batch), when given. */
-function addSessions(
-  deltas: Deltas,
-  all: ViewFacts[],
-  touched: (v: ViewFacts) => boolean,
-  old: ((v: ViewFacts) => boolean) | null,
-  starts: (day: string) => boolean,
+const before = (a: ViewFacts, b: ViewFacts) => a.at < b.at || (a.at === b.at && a.id < b.id);
+
+/** A session's entry view (the earliest by time, then id), as the sessions table's. */
+function entryOf(views: readonly ViewFacts[]): ViewFacts | null {
+  let entry: ViewFacts | null = null;
+  for (const v of views) if (!entry || before(v, entry)) entry = v;
+  return entry;
+}
+
+/** The `index␀value` keys of a session of `views` (not empty), per session dimension. */
+function sessionKeys(views: readonly ViewFacts[]): string[] {
+  const entry = entryOf(views)!;
+  let exit = entry;
+  for (const v of views) if (before(exit, v)) exit = v;
+  return SESSION_AGGREGATE_DIMENSIONS.map((spec, i) => {
+    const field = spec.from.kind === "field" ? spec.from.field : "";
+    const value = field === "exit_page"
+      ? exit.path
+      : field === "entry_page"
+      ? entry.path
+      : entry.src;
+    return `${SESSION_BASE + i}${SEP}${value}`;
+  });
+}
+
+/** The session dimensions' keys of a view without a session (their `empty`). */
+const NO_SESSION = SESSION_AGGREGATE_DIMENSIONS.map((spec, i) =>
+  `${SESSION_BASE + i}${SEP}${spec.empty}`
+);
+
+/** Page views and visitors of `views` (one visitor, day and side) under their session's keys
+ * (`keysOf`); with `cross`, page views alone under the same key's session on the other side. */
+function tally(
+  rows: Map<string, number[]>,
+  views: readonly ViewFacts[],
+  keysOf: (session: string) => readonly string[] | undefined,
+  sign: number,
+  cross = false,
 ) {
-  const sessions = groupBy(all, (v) => `${v.site_id}${SEP}${v.sk}${SEP}${v.bot}`);
-  for (const views of sessions.values()) {
-    if (!views.some(touched)) continue;
-    addSession(deltas, views, 1, starts);
-    if (old) addSession(deltas, views.filter(old), -1, starts);
+  const seen = new Set<string>();
+  for (const v of views) {
+    for (const key of keysOf(cross ? v.other : v.session) ?? NO_SESSION) {
+      const row = Deltas.row(rows, key);
+      row[0] += sign;
+      if (!cross && !seen.has(key)) {
+        seen.add(key);
+        row[1] += sign;
+      }
+    }
   }
 }
 
-/** The views related to `seeds` (site, visitor, session): their visitors' and sessions'. */
-function related(db: Database, seeds: FactRow[]): ViewFacts[] {
+/** The views of a batch (or of days being rebuilt) grouped by session and by visitor-day. */
+interface Grouped {
+  sessions: Map<string, ViewFacts[]>;
+  days: Map<string, ViewFacts[]>;
+}
+
+const grouped = (all: ViewFacts[]): Grouped => ({
+  sessions: groupBy(all, (v) => v.session),
+  days: groupBy(all, (v) => v.visitorDay),
+});
+
+/**
+ * The sessions rows of the sessions with a view `touched`, and the session dimensions of page
+ * views: per visitor-day with a view `touched`, or with a view of a session whose values changed,
+ * what its views count now. With `old` (the views before the batch), less what the sessions and
+ * the views counted before, with the sessions as they were. Returns the sessions whose entry view
+ * changed (their events move with them).
+ */
+function addSessions(
+  deltas: Deltas,
+  { sessions, days }: Grouped,
+  touched: (v: ViewFacts) => boolean,
+  old: ((v: ViewFacts) => boolean) | null,
+  starts: (day: string) => boolean,
+): MovedSession[] {
+  const now = new Map<string, string[]>();
+  const then = new Map<string, string[]>();
+  const changed = new Set<string>();
+  const moved: MovedSession[] = [];
+  for (const [key, views] of sessions) {
+    const keys = sessionKeys(views);
+    now.set(key, keys);
+    if (!views.some(touched)) {
+      then.set(key, keys);
+      continue;
+    }
+    addSession(deltas, views, keys, 1, starts);
+    if (!old) continue;
+    const earlier = views.filter(old);
+    const was = earlier.length ? sessionKeys(earlier) : null;
+    if (was) {
+      then.set(key, was);
+      addSession(deltas, earlier, was, -1, starts);
+    }
+    if (!was || was.some((k, i) => k !== keys[i])) changed.add(key);
+    const entry = entryOf(views)!, oldEntry = entryOf(earlier);
+    if (oldEntry?.id !== entry.id) {
+      moved.push({
+        site_id: entry.site_id,
+        sk: entry.sk,
+        bot: entry.bot,
+        old_id: oldEntry?.id ?? null,
+      });
+    }
+  }
+  // Bot side 2 + b: the views of side b under the other side's session of their key (the bots
+  // family: a report of one side joins every view to that side's session).
+  const changes = (v: ViewFacts) => touched(v) || changed.has(v.session) || changed.has(v.other);
+  for (const views of days.values()) {
+    if (!views.some(changes)) continue;
+    const { site_id, day, bot } = views[0];
+    const rows = deltas.group(site_id, day, bot, 0);
+    const cross = deltas.group(site_id, day, 2 + bot, 0);
+    tally(rows, views, (s) => now.get(s), 1);
+    tally(cross, views, (s) => now.get(s), 1, true);
+    if (!old) continue;
+    const earlier = views.filter(old);
+    tally(rows, earlier, (s) => then.get(s), -1);
+    tally(cross, earlier, (s) => then.get(s), -1, true);
+  }
+  return moved;
+}
+
+/** A site's views of `visitors` and of `sessions` (ids), those of the sessions once. */
+function load(db: Database, site: string, visitors: string[], sessions: string[]): ViewFacts[] {
+  return facts(
+    db.all<FactRow>(RELATED_SQL, site, JSON.stringify(visitors), JSON.stringify(sessions)),
+  );
+}
+
+/**
+ * The views related to `seeds` (site, visitor, session): their visitors' and sessions'. With
+ * `touched` (a batch's views), also every view of the visitors of the sessions touched (whose
+ * values the batch may change), and of the sessions of the views read, until none is missing:
+ * each visitor-day a batch changes is then read whole, with its sessions whole.
+ */
+function related(
+  db: Database,
+  seeds: FactRow[],
+  touched: ((v: ViewFacts) => boolean) | null = null,
+): ViewFacts[] {
   const out: ViewFacts[] = [];
   for (const [site, rows] of groupBy(seeds, (r) => r.site_id)) {
-    const visitors = [...new Set(rows.map((r) => r.visitor_id))];
-    const sessions = [
-      ...new Set(rows.filter((r) => r.session_id != null).map((r) => r.session_id)),
-    ];
-    out.push(
-      ...facts(
-        db.all<FactRow>(RELATED_SQL, site, JSON.stringify(visitors), JSON.stringify(sessions)),
-      ),
+    const visitors = new Set(rows.map((r) => r.visitor_id));
+    const sessions = new Set(
+      rows.filter((r) => r.session_id != null).map((r) => r.session_id as string),
     );
+    const ids = new Set<number>();
+    let views = load(db, site, [...visitors], [...sessions]);
+    // The views of the touched sessions (both sides of their keys) all come in the first round;
+    // their visitors' other views, then the other views of those views' sessions, after.
+    const keys = new Set<string>();
+    if (touched) { for (const v of views) if (touched(v)) keys.add(v.session).add(v.other); }
+    for (let round = 0; views.length > 0; round++) {
+      const moreVisitors = new Set<string>();
+      const moreSessions = new Set<string>();
+      for (const v of views) {
+        if (ids.has(v.id)) continue;
+        ids.add(v.id);
+        out.push(v);
+        if (!touched) continue;
+        if (keys.has(v.session) && !visitors.has(v.visitor_id)) moreVisitors.add(v.visitor_id);
+        if (v.session_id !== null && !sessions.has(v.session_id)) moreSessions.add(v.session_id);
+      }
+      if (round === 8 || (moreVisitors.size === 0 && moreSessions.size === 0)) break;
+      moreVisitors.forEach((x) => visitors.add(x));
+      moreSessions.forEach((x) => sessions.add(x));
+      views = load(db, site, [...moreVisitors], [...moreSessions]);
+    }
   }
   return out;
 }
 
 /** Adds the views with ids in [firstId, lastId] to the aggregates (inside the batch's
- * transaction, after they are inserted: ids are consecutive). */
+ * transaction, after they are inserted and merged into the sessions table: ids are consecutive). */
 export function upsertAggregates(db: Database, firstId: number, lastId: number): void {
   if (lastId < firstId) return;
   const seeds = db.all<FactRow>(
@@ -278,12 +470,14 @@ export function upsertAggregates(db: Database, firstId: number, lastId: number):
     lastId,
   );
   if (seeds.length === 0) return;
-  const all = related(db, seeds);
-  const deltas = new Deltas();
   const inBatch = (v: ViewFacts) => v.id >= firstId && v.id <= lastId;
-  addViews(deltas, all, inBatch);
-  addSessions(deltas, all, inBatch, (v) => v.id < firstId, () => true);
+  const all = related(db, seeds, inBatch);
+  const deltas = new Deltas();
+  const groups = grouped(all);
+  addViews(deltas, groups.days, inBatch);
+  const moved = addSessions(deltas, groups, inBatch, (v) => v.id < firstId, () => true);
   deltas.write(db);
+  moveSessionEvents(db, moved);
 }
 
 /**
@@ -314,21 +508,11 @@ export function rebuildAggregateDays(
     const all = related(db, seeds);
     const deltas = new Deltas();
     const inDays = (day: string) => day >= fromDay && day < toDay;
-    addViews(deltas, all, (v) => inDays(v.day));
-    addSessions(deltas, all, (v) => inDays(v.day), null, inDays);
+    const groups = grouped(all);
+    addViews(deltas, groups.days, (v) => inDays(v.day));
+    addSessions(deltas, groups, (v) => inDays(v.day), null, inDays);
     const n = deltas.write(db);
-    db.run(
-      "DELETE FROM day_event_aggregates WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
-      siteId,
-      fromDay,
-      toDay,
-    );
-    db.run(
-      eventsSql("e.site_id = ?1 AND e.created_at >= ?2 AND e.created_at < ?3"),
-      siteId,
-      `${fromDay}T`,
-      `${toDay}T`,
-    );
+    rebuildEventDays(db, siteId, fromDay, toDay);
     db.run(
       "DELETE FROM aggregate_dirty WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
       siteId,
@@ -339,45 +523,6 @@ export function rebuildAggregateDays(
   });
 }
 
-/** The event dimensions kept per day: an event's own fields (the others are its session's). */
-export const EVENT_AGGREGATE_DIMENSIONS: readonly DimensionSpec[] = DIMENSIONS.filter((d) =>
-  d.key === "event:page" || d.key === "event:name"
-);
-
-/** The events (`e`, those matching `where`) added to day_event_aggregates, per dimension. */
-function eventsSql(where: string): string {
-  const value = `CASE d.i ${
-    EVENT_AGGREGATE_DIMENSIONS.map((spec, i) =>
-      spec.from.kind === "field"
-        ? `WHEN ${i + 1} THEN COALESCE(${fieldColumn(spec.from.field, "event")}, ${
-          quote(spec.empty)
-        })`
-        : ""
-    ).join(" ")
-  } ELSE '' END`;
-  const ended = (c: string) => `CASE WHEN e.event_type = 'pageview_end' THEN e.${c} END`;
-  const keys = ["", ...EVENT_AGGREGATE_DIMENSIONS.map((d) => d.key)];
-  return `WITH d(i, key) AS (VALUES ${keys.map((k, i) => `(${i}, ${quote(k)})`).join(", ")})
-    INSERT INTO day_event_aggregates (site_id, dim, day, bot, value, events, scroll_sum,
-      scroll_n, engaged_ms, engaged_n)
-    SELECT e.site_id, d.key, substr(e.created_at, 1, 10),
-      e.bot_score >= ${BOT_SCORE_THRESHOLD}, ${value}, COUNT(*),
-      COALESCE(SUM(${ended("scroll_pct")}), 0), COUNT(${ended("scroll_pct")}),
-      COALESCE(SUM(${ended("engaged_ms")}), 0), COUNT(${ended("engaged_ms")})
-    FROM semantic_events e CROSS JOIN d
-    WHERE ${where} AND (e.visitor_id IS NULL OR ${notExcludedPredicate("e.visitor_id")})
-    GROUP BY 1, 2, 3, 4, 5
-    ON CONFLICT (site_id, dim, day, bot, value) DO UPDATE SET
-      events = events + excluded.events, scroll_sum = scroll_sum + excluded.scroll_sum,
-      scroll_n = scroll_n + excluded.scroll_n, engaged_ms = engaged_ms + excluded.engaged_ms,
-      engaged_n = engaged_n + excluded.engaged_n`;
-}
-
-/** Adds the events with ids in [firstId, lastId] to the aggregates (in the batch's transaction). */
-export function upsertEventAggregates(db: Database, firstId: number, lastId: number): void {
-  if (lastId >= firstId) db.run(eventsSql("e.id BETWEEN ?1 AND ?2"), firstId, lastId);
-}
-
 /** Deletes a site's aggregates and dirty marks (its data is being deleted). */
 export function deleteSiteAggregates(db: Database, siteId: string): void {
   for (const table of ["day_aggregates", "day_event_aggregates", "aggregate_dirty"]) {
@@ -385,14 +530,25 @@ export function deleteSiteAggregates(db: Database, siteId: string): void {
   }
 }
 
-/** Marks dirty the first and last days of the sessions listed in `table` (site_id, sk): a
- * session a change cuts or rescores may start elsewhere after it. Call before and after. */
+/** Marks dirty the days of the sessions listed in `table` (site_id, sk), from the day before
+ * the first to the last (at least the day after the first: the events within a day of it), and
+ * the days of their events: a session a change cuts or rescores may start and end elsewhere
+ * after it, which moves its views' session values and its events'. Call before and after. */
 export function markSessionDaysDirty(db: Database, table: string): void {
   db.run(`INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
-    SELECT s.site_id, substr(s.first_at, 1, 10) FROM ${table} t
-      JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk
-    UNION SELECT s.site_id, substr(s.last_at, 1, 10) FROM ${table} t
-      JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk`);
+    WITH RECURSIVE span(site_id, day, last) AS (
+      SELECT s.site_id, date(s.first_at, '-1 day'),
+        max(substr(s.last_at, 1, 10), date(s.first_at, '+1 day'))
+      FROM ${table} t JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk
+      UNION ALL SELECT site_id, date(day, '+1 day'), last FROM span WHERE day < last
+    )
+    SELECT site_id, day FROM span
+    UNION SELECT e.site_id, substr(e.created_at, 1, 10) FROM ${table} t
+      CROSS JOIN semantic_events e ON e.session_id = substr(t.sk, 2) AND e.site_id = t.site_id
+      WHERE t.sk LIKE 's%'
+    UNION SELECT e.site_id, substr(e.created_at, 1, 10) FROM ${table} t
+      CROSS JOIN semantic_events e ON e.visitor_id = substr(t.sk, 2) AND e.site_id = t.site_id
+      WHERE t.sk LIKE 'v%' AND e.session_id IS NULL`);
 }
 
 /** Rebuilds the (site, day)s marked dirty, the latest first, at most `limit` of them. Returns the

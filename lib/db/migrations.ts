@@ -659,4 +659,25 @@ export const MIGRATIONS: readonly Migration[] = [
         UNION SELECT DISTINCT site_id, substr(created_at, 1, 10) FROM semantic_events;
     `,
   },
+  {
+    // Issue 16: the per-day aggregates keep the session dimensions of views and sessions (entry
+    // and exit page, source: lib/db/aggregates.ts) and events by their session's fields and by
+    // custom property (lib/db/aggregates_events.ts). Every existing day is dirty until rebuilt
+    // with them; an event's session or data changing marks its day too.
+    version: 17,
+    name: "day aggregates: session dimensions, events by session and property",
+    sql: `
+      DROP TRIGGER day_aggregates_event_updated;
+      CREATE TRIGGER day_aggregates_event_updated AFTER UPDATE OF site_id, visitor_id, session_id,
+        path, event_type, event_name, created_at, bot_score, scroll_pct, engaged_ms, data
+      ON semantic_events BEGIN
+        INSERT OR IGNORE INTO aggregate_dirty (site_id, day) VALUES
+          (OLD.site_id, substr(OLD.created_at, 1, 10)),
+          (NEW.site_id, substr(NEW.created_at, 1, 10));
+      END;
+      INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
+        SELECT DISTINCT site_id, substr(created_at, 1, 10) FROM visitor_views
+        UNION SELECT DISTINCT site_id, substr(created_at, 1, 10) FROM semantic_events;
+    `,
+  },
 ];

@@ -23,6 +23,14 @@ export type WriteRequest =
 export interface WriteReply {
   id: number;
   error?: string;
+  /** Unasked (id 0): a rebuild of the per-day aggregates after a batch failed. */
+  aggregateError?: string;
+}
+
+/** The write thread's failed rebuilds of per-day aggregates since it started. */
+export interface AggregateRebuilds {
+  failures: number;
+  lastError: string | null;
 }
 
 interface Waiting {
@@ -37,6 +45,7 @@ export class WriteThread {
   readonly #waiting = new Map<number, Waiting>();
   #nextId = 1;
   #failure: Error | null = null;
+  #rebuilds: AggregateRebuilds = { failures: 0, lastError: null };
 
   /** `testMaxPagesFile`: TEST ONLY fault injection (lib/db/test_faults.ts). */
   constructor(path: string, testMaxPagesFile?: string | null) {
@@ -44,6 +53,13 @@ export class WriteThread {
     this.#maxPagesFile = testMaxPagesFile ?? undefined;
     this.#worker = new Worker(new URL("./write_worker.ts", import.meta.url), { type: "module" });
     this.#worker.onmessage = ({ data }: MessageEvent<WriteReply>) => {
+      if (data.aggregateError !== undefined) {
+        this.#rebuilds = {
+          failures: this.#rebuilds.failures + 1,
+          lastError: data.aggregateError,
+        };
+        return;
+      }
       const waiting = this.#waiting.get(data.id);
       this.#waiting.delete(data.id);
       if (data.error === undefined) waiting?.resolve();
@@ -59,6 +75,11 @@ export class WriteThread {
 
   static isSupported(path: string): boolean {
     return isSharedFile(path);
+  }
+
+  /** The failed rebuilds of per-day aggregates the thread reported. */
+  get aggregateRebuilds(): AggregateRebuilds {
+    return this.#rebuilds;
   }
 
   /** Set once the thread crashed or was closed; callers write on their own connection then. */

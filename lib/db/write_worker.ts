@@ -43,8 +43,14 @@ export function serveWrites(scope: WorkerScope): void {
     if (db && Date.now() - rebuiltAt >= REBUILD_EVERY_MS) {
       try {
         if (rebuildDirtyAggregates(db, 1) > 0) rebuiltAt = Date.now();
-      } catch {
-        // The day stays dirty (readers answer it from the raw rows); a later batch retries.
+      } catch (error) {
+        // The day stays dirty (readers answer it from the raw rows); a later batch retries. The
+        // main thread counts it (WriteThread.aggregateRebuilds: /api/health, /metrics).
+        rebuiltAt = Date.now();
+        scope.postMessage({
+          id: 0,
+          aggregateError: error instanceof Error ? error.message : String(error),
+        });
       }
     }
   };

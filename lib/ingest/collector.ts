@@ -14,7 +14,7 @@ import {
 import { listExperimentVariants } from "../db/lookups.ts";
 import type { EventRow, ViewRow } from "../db/columns.ts";
 import { applyTestPageLimit } from "../db/test_faults.ts";
-import { WriteThread } from "../db/write_thread.ts";
+import { type AggregateRebuilds, WriteThread } from "../db/write_thread.ts";
 import type { EphemeralStore } from "../ephemeral.ts";
 import type { Job } from "../jobs.ts";
 import type { Logger } from "../log.ts";
@@ -176,6 +176,11 @@ export class Collector {
     if (this.anonymizer.enabled) {
       this.anonymizer.setRegisteredExperiments(listExperimentVariants(this.#options.db));
     }
+  }
+
+  /** The write thread's failed rebuilds of per-day aggregates (none without a thread). */
+  get aggregateRebuilds(): AggregateRebuilds {
+    return this.#thread?.aggregateRebuilds ?? { failures: 0, lastError: null };
   }
 
   /** Batches are inserted on the write thread (started on a file database, not failed). */

@@ -79,6 +79,12 @@ function writerFamilies(services: Services): MetricFamily[] {
       type,
       samples: stats.map((s) => ({ labels: { writer: s.name }, value: read(s) })),
     })),
+    single(
+      "echelon_aggregate_rebuild_failures_total",
+      "counter",
+      "Rebuilds of a day of per-day aggregates that failed on the write thread (retried later).",
+      services.collect.aggregateRebuilds.failures,
+    ),
     {
       name: "echelon_writer_flush_duration_seconds",
       help: "Time to write one batch, from hand-over to commit.",

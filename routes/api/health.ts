@@ -1,7 +1,8 @@
 // GET /api/health: liveness for load balancers and the Docker HEALTHCHECK; always public.
 // Reports database reachability, a recent write the disk refused (a full disk) and the writers'
-// backlog (503 "degraded" when any is unhealthy); public mode's view leaves the writers and the
-// error text out (lib/public/policy.ts),
+// backlog (503 "degraded" when any is unhealthy), and the write thread's failed rebuilds of
+// per-day aggregates; public mode's view leaves the writers, the aggregates and the error text out
+// (lib/public/policy.ts),
 // and the connection layer's figures (open, refused, evicted, timed out: lib/http/serve.ts).
 import type { Ctx } from "../../lib/state.ts";
 
@@ -39,6 +40,13 @@ export const handler = {
       last_flush_ms: w.lastFlushMs,
       last_error: w.lastError,
     }]));
+    // A failing rebuild of per-day aggregates slows queries (their days are read from the raw
+    // rows) but loses nothing: reported, not "degraded".
+    const rebuilds = collect.aggregateRebuilds;
+    body.aggregates = {
+      rebuild_failures: rebuilds.failures,
+      last_rebuild_error: rebuilds.lastError,
+    };
     body.connections = ctx.state.services.connectionStats();
     return Response.json(body, {
       status: healthy ? 200 : 503,

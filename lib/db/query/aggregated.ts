@@ -1,6 +1,6 @@
-// Answers from the per-day aggregates (lib/db/aggregates.ts) the questions they hold exactly; the
-// compiler's path over raw rows and the sessions table (compile.ts) answers the rest, family by
-// family.
+// Answers from the per-day aggregates (lib/db/aggregates.ts, lib/db/aggregates_events.ts) the
+// questions they hold exactly; the compiler's path over raw rows and the sessions table
+// (compile.ts) answers the rest, family by family.
 //
 // Every family served needs: bots hidden or shown alone at the default threshold
 // (BOT_SCORE_THRESHOLD), one side each (all shown, or another threshold, falls back: a visitor on
@@ -8,7 +8,9 @@
 // back); no day of the range waiting in aggregate_dirty for a rebuild; one dimension at most.
 // - views (pageviews, visitors), sessions (visits, bounces, session_views, duration_ms), bots
 //   (all_views, bot_views), from day_aggregates: no dimension or one of AGGREGATE_DIMENSIONS (a
-//   view's own field: page, referrer, its type, UTM, country, device, OS, browser, screen); no
+//   view's own field: page, referrer, its type, UTM, country, device, OS, browser, screen) or, for
+//   views, sessions and bots, of SESSION_AGGREGATE_DIMENSIONS (entry page, exit page, source; the
+//   bots family counts the other side's views under this side's sessions, rows of side 2 + b); no
 //   filter or one `is` condition with one value on one of them (the dimension asked, if any, the
 //   same). Conditions whose value is the same for every view (custom properties: none;
 //   event:name: "pageview") are decided first: a filter that then keeps no view answers nothing,
@@ -16,20 +18,29 @@
 //   day crosses the window the compiler reads (a day either side of the range): the compiler
 //   counts such a session's views in the window only.
 // - events (events, scroll and engaged sums and counts), from day_event_aggregates: no dimension
-//   or page or event name; no filter or one `is` condition with one value on one of them.
-// Session dimensions (entry and exit page, source), time buckets, two dimensions, filters on
-// another dimension than the one asked, and several values fall back.
+//   or one of the event's own (page, name) or its session's (EVENT_SESSION_DIMENSIONS); no filter
+//   or one `is` condition with one value on one of them, or on a custom property (a value other
+//   than its `empty`; not grouped by one). By a session field, not when a day of the range has an
+//   event more than a day from its session's first view (FAR: what the compiler joins to it
+//   depends on the range).
+// Time buckets, two dimensions, filters on another dimension than the one asked, several values,
+// and the exit page for events fall back.
 import type { Database } from "../database.ts";
-import { AGGREGATE_DIMENSIONS, EVENT_AGGREGATE_DIMENSIONS } from "../aggregates.ts";
+import { AGGREGATE_DIMENSIONS, SESSION_AGGREGATE_DIMENSIONS } from "../aggregates.ts";
+import { EVENT_OWN_DIMENSIONS, EVENT_SESSION_DIMENSIONS, FAR } from "../aggregates_events.ts";
 import { BOT_SCORE_THRESHOLD } from "../columns.ts";
-import { dimensionFor } from "../../query/dimensions.ts";
+import { dimensionFor, propKeyOf } from "../../query/dimensions.ts";
 import { type Aggregate, EVENT_FAMILIES, type Family } from "../../query/metrics.ts";
 import { type Condition, type Filter, isCondition } from "../../query/model.ts";
 import type { AggregateRequest } from "./compile.ts";
 
 const DAY_MS = 86_400_000;
-const KEYS: ReadonlySet<string> = new Set(AGGREGATE_DIMENSIONS.map((d) => d.key));
-const EVENT_KEYS: ReadonlySet<string> = new Set(EVENT_AGGREGATE_DIMENSIONS.map((d) => d.key));
+const keysOf = (...lists: (readonly { key: string }[])[]): ReadonlySet<string> =>
+  new Set(lists.flat().map((d) => d.key));
+const SESSION_KEYS = keysOf(SESSION_AGGREGATE_DIMENSIONS);
+const KEYS = keysOf(AGGREGATE_DIMENSIONS, SESSION_AGGREGATE_DIMENSIONS);
+const EVENT_SESSION_KEYS = keysOf(EVENT_SESSION_DIMENSIONS);
+const EVENT_KEYS = keysOf(EVENT_OWN_DIMENSIONS, EVENT_SESSION_DIMENSIONS);
 
 /** One group of a family, as lib/db/query/mod.ts returns it. */
 interface Row {
@@ -103,8 +114,14 @@ function side(r: AggregateRequest): 0 | 1 | null {
   return r.bots.mode === "only" ? 1 : 0;
 }
 
-/** The plan of a family whose dimensions are `keys`, the filter reduced by `reduced`. */
-function plan(r: AggregateRequest, keys: ReadonlySet<string>, reduced: Reduced): Plan | null {
+/** The plan of a family whose dimensions are `keys` (and `filterOnly`, a filter's value for
+ * which it holds), the filter reduced by `reduced`. */
+function plan(
+  r: AggregateRequest,
+  keys: ReadonlySet<string>,
+  reduced: Reduced,
+  filterOnly: (key: string, value: string) => boolean = () => false,
+): Plan | null {
   const bot = side(r);
   if (bot === null) return null;
   const grouped = r.dimensions[0] ?? null;
@@ -113,9 +130,10 @@ function plan(r: AggregateRequest, keys: ReadonlySet<string>, reduced: Reduced):
     return { side: bot, dim: grouped ?? "", value: null, any: reduced };
   }
   if (!isCondition(reduced) || reduced.op !== "is" || reduced.values.length !== 1) return null;
-  if (!keys.has(reduced.dimension)) return null;
+  const value = reduced.values[0];
+  if (!keys.has(reduced.dimension) && !filterOnly(reduced.dimension, value)) return null;
   if (grouped !== null && grouped !== reduced.dimension) return null;
-  return { side: bot, dim: reduced.dimension, value: reduced.values[0], any: true };
+  return { side: bot, dim: reduced.dimension, value, any: true };
 }
 
 /** How the aggregates answer the request's views, sessions and bots families, or null. */
@@ -123,9 +141,15 @@ export function planAggregates(r: AggregateRequest): Plan | null {
   return plan(r, KEYS, r.filter ? reduce(r.filter) : true);
 }
 
-/** How day_event_aggregates answers the request's events family, or null. */
+/** How day_event_aggregates answers the request's events family, or null: a custom property is
+ * kept for the events with a value (its `empty` is the others). */
 export function planEventAggregates(r: AggregateRequest): Plan | null {
-  return plan(r, EVENT_KEYS, r.filter ?? true);
+  return plan(
+    r,
+    EVENT_KEYS,
+    r.filter ?? true,
+    (key, value) => propKeyOf(key) !== null && value !== dimensionFor(key)?.empty,
+  );
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -138,6 +162,20 @@ function clean(db: Database, r: AggregateRequest): boolean {
     JSON.stringify(r.siteIds),
     day(r.fromMs),
     day(r.toMs),
+  );
+}
+
+/** Whether a day of the range has an event of the side more than a day from its session's first
+ * view (FAR). */
+function farEvents(db: Database, r: AggregateRequest, side: 0 | 1): boolean {
+  return !!db.get(
+    `SELECT 1 FROM day_event_aggregates WHERE site_id IN (SELECT value FROM json_each(?1))
+       AND dim = ?2 AND day >= ?3 AND day < ?4 AND bot = ?5 AND events <> 0 LIMIT 1`,
+    JSON.stringify(r.siteIds),
+    FAR,
+    day(r.fromMs),
+    day(r.toMs),
+    side,
   );
 }
 
@@ -169,21 +207,31 @@ const PRESENT = {
   events: "events",
 } as const;
 
-const VIEW_SQL = `SELECT value,
+/** The views, sessions and bots families' sums; `session`: by a session dimension, whose bots
+ * family reads the rows of side 2 + b (the views of side b under the other side's sessions). */
+const viewSql = (session: boolean) =>
+  `SELECT value,
     SUM(CASE WHEN bot = ?5 AND late = 0 THEN pageviews ELSE 0 END) AS pageviews,
     SUM(CASE WHEN bot = ?5 AND late = 0 THEN visitors ELSE 0 END) AS visitors,
-    SUM(CASE WHEN late = 0 THEN pageviews ELSE 0 END) AS all_views,
-    SUM(CASE WHEN bot = 1 AND late = 0 THEN pageviews ELSE 0 END) AS bot_views,
     ${
-  FAMILY_OF.sessions.map((c) =>
-    `SUM(CASE WHEN bot = ?5 AND (late = 0 OR julianday(day) + late < julianday(?3))
+    session
+      ? `SUM(CASE WHEN bot IN (?5, 3 - ?5) THEN pageviews ELSE 0 END) AS all_views,
+    SUM(CASE WHEN bot IN (?5, 3 - ?5) AND bot IN (1, 3) THEN pageviews ELSE 0 END) AS bot_views,`
+      : `SUM(CASE WHEN late = 0 AND bot IN (0, 1) THEN pageviews ELSE 0 END) AS all_views,
+    SUM(CASE WHEN bot = 1 AND late = 0 THEN pageviews ELSE 0 END) AS bot_views,`
+  }
+    ${
+    FAMILY_OF.sessions.map((c) =>
+      `SUM(CASE WHEN bot = ?5 AND (late = 0 OR julianday(day) + late < julianday(?3))
       THEN ${c} ELSE 0 END) AS ${c}`
-  ).join(",\n    ")
-}
+    ).join(",\n    ")
+  }
   FROM day_aggregates
   WHERE site_id IN (SELECT value FROM json_each(?1)) AND dim = ?2 AND day >= ?4 AND day < ?3
-    AND bot IN (0, 1) AND (?6 IS NULL OR value = ?6)
+    AND (?6 IS NULL OR value = ?6)
   GROUP BY value`;
+const VIEW_SQL = viewSql(false);
+const SESSION_VIEW_SQL = viewSql(true);
 
 const EVENT_SQL = `SELECT value, ${FAMILY_OF.events.map((c) => `SUM(${c}) AS ${c}`).join(", ")}
   FROM day_event_aggregates
@@ -243,9 +291,12 @@ export function aggregatedFamilies(
   if ((!views && !events) || !clean(db, r)) return null;
   const out = new Map<Family, Row[]>();
   if (views && !longSessions(db, r, views.side)) {
-    serve(db, r, views, VIEW_SQL, viewFamilies, out);
+    const sql = SESSION_KEYS.has(views.dim) ? SESSION_VIEW_SQL : VIEW_SQL;
+    serve(db, r, views, sql, viewFamilies, out);
   }
-  if (events) serve(db, r, events, EVENT_SQL, ["events"], out);
+  if (events && !(EVENT_SESSION_KEYS.has(events.dim) && farEvents(db, r, events.side))) {
+    serve(db, r, events, EVENT_SQL, ["events"], out);
+  }
   return out.size ? out : null;
 }
 
