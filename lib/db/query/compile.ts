@@ -361,13 +361,15 @@ function eventRows(p: Params, r: AggregateRequest, range: { from: string; to: st
 interface Source {
   from: string;
   only: string;
+  /** Only the rows with a session (the others cannot match). */
+  inner?: boolean;
 }
 
 /** The events of `from` (eventRows, or those of it kept first) meeting `only`, with their session
  * when the request's dimensions or filter read it, and `columns` (the relation's). */
 function eventSource(r: AggregateRequest, source: Source, columns: string): string {
   const session = eventsNeedSessions(r)
-    ? "LEFT JOIN s ON s.site_id = e.site_id AND s.sk = e.sk"
+    ? `${source.inner ? "" : "LEFT "}JOIN s ON s.site_id = e.site_id AND s.sk = e.sk`
     : "";
   return `SELECT e.site_id, e.visitor_id, e.created_at, e.event_type, e.scroll_pct,
         e.engaged_ms${columns}
@@ -414,7 +416,70 @@ function ownPrefilter(
   row: "view" | "event",
 ): string | null {
   const own = f ? conjuncts(f).filter((x) => readsOwn(r, x, row)) : [];
-  if (own.length === 0) return null;
+  return own.length === 0 ? null : ownSql(d, p, r, own, row);
+}
+
+/** The session fields an event reads that are its session's entry view's own columns (a view's
+ * own fields, fields.ts): country, device, OS, browser, screen, referrer, UTM. */
+function readsEntry(r: AggregateRequest, f: Filter): boolean {
+  return referencedKeys({ ...r, dimensions: [], filter: f }).every((key) => {
+    const from = dimensionFor(key)!.from;
+    return from.kind === "field" && !EVENT_OWN_FIELDS.has(from.field) &&
+      !VIEW_SESSION_FIELDS.has(from.field);
+  });
+}
+
+/** Whether a filter keeps a row whose every dimension is empty (no session: `COALESCE` gives each
+ * its empty value), as the SQL of filterSql decides it. */
+function keepsEmpty(f: Filter): boolean {
+  if (!isCondition(f)) {
+    if (f.op === "not") return !keepsEmpty(f.filter);
+    return f.op === "and" ? f.filters.every(keepsEmpty) : f.filters.some(keepsEmpty);
+  }
+  const value = dimensionFor(f.dimension)!.empty;
+  const any = (one: (v: string) => boolean) => f.values.some(one);
+  switch (f.op) {
+    case "is":
+      return f.values.includes(value);
+    case "is_not":
+      return !f.values.includes(value);
+    case "contains":
+      return any((v) => value.includes(v));
+    case "contains_not":
+      return !any((v) => value.includes(v));
+    case "matches":
+      return any((v) => new RegExp(v).test(value));
+    case "matches_not":
+      return !any((v) => new RegExp(v).test(value));
+  }
+}
+
+/**
+ * For events whose filter reads their session: a condition over views' own columns that the entry
+ * view of every session whose events the filter may keep meets (the filter's parts on entry
+ * attributes, readsEntry), when those parts keep no event without a session; null otherwise.
+ * The events' sessions are then the sessions of the views meeting it, and an event without one
+ * is not counted.
+ */
+function entryPrefilter(
+  d: Dialect,
+  p: Params,
+  r: AggregateRequest,
+  f: Filter | null,
+): string | null {
+  const entry = f ? conjuncts(f).filter((x) => readsEntry(r, x)) : [];
+  if (entry.length === 0 || keepsEmpty({ op: "and", filters: entry })) return null;
+  return ownSql(d, p, r, entry, "view");
+}
+
+/** Filters ANDed over a row's own columns (`w` or `e`). */
+function ownSql(
+  d: Dialect,
+  p: Params,
+  r: AggregateRequest,
+  own: Filter[],
+  row: "view" | "event",
+): string {
   const alias = row === "view" ? "w" : "e";
   const direct: Relation = {
     columns: "",
@@ -464,13 +529,18 @@ function sources(
   };
   const viewOnly = views ? any(views, "view") : null;
   const eventOnly = events ? any(events.filters, "event") : null;
+  const entries = events?.joins && eventOnly === null ? events.filters : null;
+  const entryParts = entries?.map((f) => entryPrefilter(d, p, r, f)) ?? [];
+  const entry = entryParts.length && entryParts.every((x) => x !== null)
+    ? `((${entryParts.join(") OR (")}))`
+    : null;
   const eventsFrom = events ? `(${eventRows(p, r, range)})` : "";
   const plain: Sources = {
     needed: null,
     views: { from: "w", only: viewOnly ?? "1" },
     events: { from: eventsFrom, only: eventOnly ?? "1" },
   };
-  const joining = [...(views ? [viewOnly] : []), ...(events?.joins ? [eventOnly] : [])];
+  const joining = [...(views ? [viewOnly] : []), ...(events?.joins ? [eventOnly ?? entry] : [])];
   if (joining.length === 0 || joining.includes(null)) return plain;
   const ctes: string[] = [];
   const keys: string[] = [];
@@ -479,17 +549,24 @@ function sources(
       WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to} AND ${viewOnly})`);
     keys.push("SELECT site_id, sk FROM wf");
   }
-  if (events?.joins) {
+  let eventSource = plain.events;
+  if (events?.joins && eventOnly !== null) {
     ctes.push(`ef AS MATERIALIZED (SELECT * FROM ${eventsFrom} e WHERE ${eventOnly})`);
     keys.push("SELECT site_id, sk FROM ef WHERE sk IS NOT NULL");
+    eventSource = { from: "ef", only: "1" };
+  } else if (events?.joins) {
+    // The sessions of the views whose own columns meet the filter's entry parts: only the events
+    // of those sessions can match.
+    keys.push(`SELECT site_id, sk FROM w WHERE ${entry}`);
+    eventSource = { ...plain.events, inner: true };
   }
   ctes.push(
     `needed AS MATERIALIZED (SELECT DISTINCT site_id, sk FROM (${keys.join(" UNION ALL ")}))`,
   );
   return {
     needed: { ctes, keys: "needed" },
-    views: { from: "wf", only: "1" },
-    events: events?.joins ? { from: "ef", only: "1" } : plain.events,
+    views: views ? { from: "wf", only: "1" } : plain.views,
+    events: eventSource,
   };
 }
 
