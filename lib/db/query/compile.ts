@@ -382,7 +382,8 @@ function eventSource(r: AggregateRequest, source: Source, columns: string): stri
 function viewSource(range: { from: string; to: string }, source: Source, columns: string): string {
   return `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, s.n,
         s.duration_ms, s.in_range${columns}
-      FROM ${source.from} w LEFT JOIN s ON s.site_id = w.site_id AND s.sk = w.sk
+      FROM ${source.from} w ${source.inner ? "" : "LEFT "}JOIN s
+        ON s.site_id = w.site_id AND s.sk = w.sk
       WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to} AND ${source.only}`;
 }
 
@@ -419,13 +420,15 @@ function ownPrefilter(
   return own.length === 0 ? null : ownSql(d, p, r, own, row);
 }
 
-/** The session fields an event reads that are its session's entry view's own columns (a view's
- * own fields, fields.ts): country, device, OS, browser, screen, referrer, UTM. */
-function readsEntry(r: AggregateRequest, f: Filter): boolean {
+/** Whether a filter reads only fields a row takes from its session (`row`'s, fields.ts) that are
+ * its session's entry view's own columns: the entry page, source, and for events country, device,
+ * OS, browser, screen, referrer, UTM (not the exit page). */
+function readsEntry(r: AggregateRequest, f: Filter, row: "view" | "event"): boolean {
   return referencedKeys({ ...r, dimensions: [], filter: f }).every((key) => {
     const from = dimensionFor(key)!.from;
-    return from.kind === "field" && !EVENT_OWN_FIELDS.has(from.field) &&
-      !VIEW_SESSION_FIELDS.has(from.field);
+    if (from.kind !== "field" || from.field === "exit_page") return false;
+    return VIEW_SESSION_FIELDS.has(from.field) ||
+      (row === "event" && !EVENT_OWN_FIELDS.has(from.field));
   });
 }
 
@@ -466,20 +469,29 @@ function entryPrefilter(
   p: Params,
   r: AggregateRequest,
   f: Filter | null,
+  row: "view" | "event",
 ): string | null {
-  const entry = f ? conjuncts(f).filter((x) => readsEntry(r, x)) : [];
+  const entry = f ? conjuncts(f).filter((x) => readsEntry(r, x, row)) : [];
   if (entry.length === 0 || keepsEmpty({ op: "and", filters: entry })) return null;
-  return ownSql(d, p, r, entry, "view");
+  return ownSql(d, p, r, entry, "entry");
 }
 
-/** Filters ANDed over a row's own columns (`w` or `e`). */
+/** A session field over the view `w` as its session's entry view (sessionsOfGroups). */
+const AS_ENTRY: Partial<Record<string, string>> = {
+  entry_page: "w.path",
+  source: "CASE WHEN w.referrer_type IS 'internal' THEN NULL ELSE w.referrer_domain END",
+};
+
+/** Filters ANDed over a row's own columns (`w` or `e`; `entry`: a view `w` as its session's entry
+ * view). */
 function ownSql(
   d: Dialect,
   p: Params,
   r: AggregateRequest,
   own: Filter[],
-  row: "view" | "event",
+  as: "view" | "event" | "entry",
 ): string {
+  const row = as === "event" ? "event" : "view";
   const alias = row === "view" ? "w" : "e";
   const direct: Relation = {
     columns: "",
@@ -488,7 +500,8 @@ function ownSql(
         return d.timeBucket(`${alias}.created_at`, spec.from.unit, r.spans);
       }
       const column = spec.from.kind === "field"
-        ? fieldColumn(spec.from.field, row)
+        ? (as === "entry" ? AS_ENTRY[spec.from.field] : undefined) ??
+          fieldColumn(spec.from.field, row)
         : row === "event"
         ? d.jsonProp("e.data", p.add(d.jsonPath(propKeyOf(spec.key)!)))
         : "NULL";
@@ -523,31 +536,42 @@ function sources(
   views: readonly (Filter | null)[] | null,
   events: { filters: readonly (Filter | null)[]; joins: boolean } | null,
 ): Sources {
-  const any = (filters: readonly (Filter | null)[], row: "view" | "event") => {
-    const parts = filters.map((f) => ownPrefilter(d, p, r, f, row));
-    return parts.length && parts.every((x) => x !== null) ? `((${parts.join(") OR (")}))` : null;
-  };
-  const viewOnly = views ? any(views, "view") : null;
-  const eventOnly = events ? any(events.filters, "event") : null;
-  const entries = events?.joins && eventOnly === null ? events.filters : null;
-  const entryParts = entries?.map((f) => entryPrefilter(d, p, r, f)) ?? [];
-  const entry = entryParts.length && entryParts.every((x) => x !== null)
-    ? `((${entryParts.join(") OR (")}))`
-    : null;
+  // Each member's condition ORed, or null when a member has none.
+  const any = (parts: (string | null)[]) =>
+    parts.length && parts.every((x) => x !== null) ? `((${parts.join(") OR (")}))` : null;
+  const own = (filters: readonly (Filter | null)[], row: "view" | "event") =>
+    any(filters.map((f) => ownPrefilter(d, p, r, f, row)));
+  const entry = (filters: readonly (Filter | null)[], row: "view" | "event") =>
+    any(filters.map((f) => entryPrefilter(d, p, r, f, row)));
+  const viewOnly = views ? own(views, "view") : null;
+  const eventOnly = events ? own(events.filters, "event") : null;
+  const viewEntry = views && viewOnly === null ? entry(views, "view") : null;
+  const eventEntry = events?.joins && eventOnly === null ? entry(events.filters, "event") : null;
   const eventsFrom = events ? `(${eventRows(p, r, range)})` : "";
   const plain: Sources = {
     needed: null,
     views: { from: "w", only: viewOnly ?? "1" },
     events: { from: eventsFrom, only: eventOnly ?? "1" },
   };
-  const joining = [...(views ? [viewOnly] : []), ...(events?.joins ? [eventOnly ?? entry] : [])];
+  const joining = [
+    ...(views ? [viewOnly ?? viewEntry] : []),
+    ...(events?.joins ? [eventOnly ?? eventEntry] : []),
+  ];
   if (joining.length === 0 || joining.includes(null)) return plain;
   const ctes: string[] = [];
   const keys: string[] = [];
-  if (views) {
+  // The sessions of the views whose own columns meet the filter's entry parts: only the rows of
+  // those sessions can match (an inner join).
+  const entryKeys = (condition: string) => `SELECT site_id, sk FROM w WHERE ${condition}`;
+  let viewSource = plain.views;
+  if (views && viewOnly !== null) {
     ctes.push(`wf AS MATERIALIZED (SELECT * FROM w
       WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to} AND ${viewOnly})`);
     keys.push("SELECT site_id, sk FROM wf");
+    viewSource = { from: "wf", only: "1" };
+  } else if (views) {
+    keys.push(entryKeys(viewEntry!));
+    viewSource = { ...plain.views, inner: true };
   }
   let eventSource = plain.events;
   if (events?.joins && eventOnly !== null) {
@@ -555,19 +579,13 @@ function sources(
     keys.push("SELECT site_id, sk FROM ef WHERE sk IS NOT NULL");
     eventSource = { from: "ef", only: "1" };
   } else if (events?.joins) {
-    // The sessions of the views whose own columns meet the filter's entry parts: only the events
-    // of those sessions can match.
-    keys.push(`SELECT site_id, sk FROM w WHERE ${entry}`);
+    keys.push(entryKeys(eventEntry!));
     eventSource = { ...plain.events, inner: true };
   }
   ctes.push(
     `needed AS MATERIALIZED (SELECT DISTINCT site_id, sk FROM (${keys.join(" UNION ALL ")}))`,
   );
-  return {
-    needed: { ctes, keys: "needed" },
-    views: views ? { from: "wf", only: "1" } : plain.views,
-    events: eventSource,
-  };
+  return { needed: { ctes, keys: "needed" }, views: viewSource, events: eventSource };
 }
 
 /** The rows of views (`view`) or events (`event`) from `source`, with their dimensions and filter
