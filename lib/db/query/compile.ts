@@ -560,13 +560,23 @@ function sources(
   if (joining.length === 0 || joining.includes(null)) return plain;
   const ctes: string[] = [];
   const keys: string[] = [];
-  // The sessions of the views whose own columns meet the filter's entry parts: only the rows of
-  // those sessions can match (an inner join).
-  const entryKeys = (condition: string) => `SELECT site_id, sk FROM w WHERE ${condition}`;
+  // The views read for these: kept by the views' own parts (range), and those whose own columns
+  // meet the entry parts (window; their sessions are the only ones whose rows can match: an inner
+  // join). Read once when they are several.
+  const inRange = `w.created_at >= ${range.from} AND w.created_at < ${range.to} AND ${viewOnly}`;
+  const scans = [
+    ...(views && viewOnly !== null ? [inRange] : []),
+    ...(views && viewOnly === null ? [viewEntry!] : []),
+    ...(events?.joins && eventOnly === null ? [eventEntry!] : []),
+  ];
+  if (scans.length > 1) {
+    ctes.push(`wk AS MATERIALIZED (SELECT * FROM w WHERE (${scans.join(") OR (")}))`);
+  }
+  const scan = scans.length > 1 ? "wk" : "w";
+  const entryKeys = (condition: string) => `SELECT site_id, sk FROM ${scan} w WHERE ${condition}`;
   let viewSource = plain.views;
   if (views && viewOnly !== null) {
-    ctes.push(`wf AS MATERIALIZED (SELECT * FROM w
-      WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to} AND ${viewOnly})`);
+    ctes.push(`wf AS MATERIALIZED (SELECT * FROM ${scan} w WHERE ${inRange})`);
     keys.push("SELECT site_id, sk FROM wf");
     viewSource = { from: "wf", only: "1" };
   } else if (views) {
