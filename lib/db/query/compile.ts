@@ -23,7 +23,7 @@
 import { dimensionFor, type DimensionSpec, propKeyOf } from "../../query/dimensions.ts";
 import { fieldColumn } from "./fields.ts";
 import { type Aggregate, AGGREGATES, EVENT_FAMILIES, type Family } from "../../query/metrics.ts";
-import { type BotMode, type Filter, isCondition } from "../../query/model.ts";
+import { type BotMode, conditionHolds, type Filter, isCondition } from "../../query/model.ts";
 import type { OffsetSpan } from "../../query/time_zone.ts";
 import type { SqlParam } from "../database.ts";
 import { notExcludedPredicate } from "../bots.ts";
@@ -435,26 +435,9 @@ function readsEntry(r: AggregateRequest, f: Filter, row: "view" | "event"): bool
 /** Whether a filter keeps a row whose every dimension is empty (no session: `COALESCE` gives each
  * its empty value), as the SQL of filterSql decides it. */
 function keepsEmpty(f: Filter): boolean {
-  if (!isCondition(f)) {
-    if (f.op === "not") return !keepsEmpty(f.filter);
-    return f.op === "and" ? f.filters.every(keepsEmpty) : f.filters.some(keepsEmpty);
-  }
-  const value = dimensionFor(f.dimension)!.empty;
-  const any = (one: (v: string) => boolean) => f.values.some(one);
-  switch (f.op) {
-    case "is":
-      return f.values.includes(value);
-    case "is_not":
-      return !f.values.includes(value);
-    case "contains":
-      return any((v) => value.includes(v));
-    case "contains_not":
-      return !any((v) => value.includes(v));
-    case "matches":
-      return any((v) => new RegExp(v).test(value));
-    case "matches_not":
-      return !any((v) => new RegExp(v).test(value));
-  }
+  if (isCondition(f)) return conditionHolds(f, dimensionFor(f.dimension)!.empty);
+  if (f.op === "not") return !keepsEmpty(f.filter);
+  return f.op === "and" ? f.filters.every(keepsEmpty) : f.filters.some(keepsEmpty);
 }
 
 /**
