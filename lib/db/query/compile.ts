@@ -441,11 +441,11 @@ function keepsEmpty(f: Filter): boolean {
 }
 
 /**
- * For events whose filter reads their session: a condition over views' own columns that the entry
- * view of every session whose events the filter may keep meets (the filter's parts on entry
- * attributes, readsEntry), when those parts keep no event without a session; null otherwise.
- * The events' sessions are then the sessions of the views meeting it, and an event without one
- * is not counted.
+ * For rows (views or events) whose filter reads their session: a condition over views' own columns
+ * that the entry view of every session whose rows the filter may keep meets (the filter's parts on
+ * entry attributes, readsEntry), when those parts keep no row without a session; null otherwise.
+ * The rows' sessions are then the sessions of the views meeting it, and a row without one is not
+ * counted.
  */
 function entryPrefilter(
   d: Dialect,
@@ -507,9 +507,9 @@ interface Sources {
  * The sources of a statement whose view rows are kept by any of `views` (null: it counts no views)
  * and its event rows by any of `events` (null: none); `r`'s sites, range and bot setting.
  * Each filter's parts on the rows' own columns (ownPrefilter) are tested first; when every row
- * joined to a session is narrowed so, those rows are kept first (`wf`, `ef`), and only their
- * sessions are built (`needed`): a filtered breakdown reads its matching rows' sessions, not the
- * window's every session.
+ * joined to a session is narrowed so, those rows are kept first (`wf`, `ef`), or, failing that, by
+ * the parts on their session's entry (entryPrefilter), and only their sessions are built
+ * (`needed`): a filtered breakdown reads its matching rows' sessions, not the window's every one.
  */
 function sources(
   d: Dialect,
