@@ -356,6 +356,26 @@ function eventRows(p: Params, r: AggregateRequest, range: { from: string; to: st
           AND (visitor_id IS NULL OR ${notExcludedPredicate()}) AND ${keptPredicate(r.bots)}`;
 }
 
+/** The events of eventRows whose session is one of `keys` (site_id, sk): found by their session id
+ * or, without one, their visitor id (index lookups, not the range's every event). */
+function eventsOfKeys(
+  p: Params,
+  r: AggregateRequest,
+  range: { from: string; to: string },
+  keys: string,
+): string {
+  const own = `e.created_at >= ${range.from} AND e.created_at < ${range.to}
+      AND (e.visitor_id IS NULL OR ${notExcludedPredicate("e.visitor_id")})
+      AND ${keptPredicate(r.bots, "e.bot_score")}`;
+  return `SELECT e.*, k.sk FROM ${keys} k CROSS JOIN semantic_events e
+        ON e.session_id = substr(k.sk, 2) AND e.site_id = k.site_id
+      WHERE k.sk LIKE 's%' AND ${own}
+      UNION ALL
+      SELECT e.*, k.sk FROM ${keys} k CROSS JOIN semantic_events e
+        ON e.visitor_id = substr(k.sk, 2) AND e.site_id = k.site_id
+      WHERE k.sk LIKE 'v%' AND e.session_id IS NULL AND ${own}`;
+}
+
 /** Where a family's rows come from (`from`, aliased `w` or `e`) and a condition on their own
  * columns they must meet (`only`), tested before they are joined to their sessions. */
 interface Source {
@@ -369,7 +389,7 @@ interface Source {
  * when the request's dimensions or filter read it, and `columns` (the relation's). */
 function eventSource(r: AggregateRequest, source: Source, columns: string): string {
   const session = eventsNeedSessions(r)
-    ? `${source.inner ? "" : "LEFT "}JOIN s ON s.site_id = e.site_id AND s.sk = e.sk`
+    ? `${source.inner ? "CROSS" : "LEFT"} JOIN s ON s.site_id = e.site_id AND s.sk = e.sk`
     : "";
   return `SELECT e.site_id, e.visitor_id, e.created_at, e.event_type, e.scroll_pct,
         e.engaged_ms${columns}
@@ -382,7 +402,7 @@ function eventSource(r: AggregateRequest, source: Source, columns: string): stri
 function viewSource(range: { from: string; to: string }, source: Source, columns: string): string {
   return `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, s.n,
         s.duration_ms, s.in_range${columns}
-      FROM ${source.from} w ${source.inner ? "" : "LEFT "}JOIN s
+      FROM ${source.from} w ${source.inner ? "CROSS" : "LEFT"} JOIN s
         ON s.site_id = w.site_id AND s.sk = w.sk
       WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to} AND ${source.only}`;
 }
@@ -530,17 +550,16 @@ function sources(
   const eventOnly = events ? own(events.filters, "event") : null;
   const viewEntry = views && viewOnly === null ? entry(views, "view") : null;
   const eventEntry = events?.joins && eventOnly === null ? entry(events.filters, "event") : null;
-  const eventsFrom = events ? `(${eventRows(p, r, range)})` : "";
-  const plain: Sources = {
-    needed: null,
-    views: { from: "w", only: viewOnly ?? "1" },
-    events: { from: eventsFrom, only: eventOnly ?? "1" },
-  };
+  // The range's events, as a subquery (written when used: an unused parameter is an error).
+  const eventsFrom = () => (events ? `(${eventRows(p, r, range)})` : "");
+  const plainEvents = (): Source => ({ from: eventsFrom(), only: eventOnly ?? "1" });
   const joining = [
     ...(views ? [viewOnly ?? viewEntry] : []),
     ...(events?.joins ? [eventOnly ?? eventEntry] : []),
   ];
-  if (joining.length === 0 || joining.includes(null)) return plain;
+  if (joining.length === 0 || joining.includes(null)) {
+    return { needed: null, views: { from: "w", only: viewOnly ?? "1" }, events: plainEvents() };
+  }
   const ctes: string[] = [];
   const keys: string[] = [];
   // The views read for these: kept by the views' own parts (range), and those whose own columns
@@ -557,23 +576,25 @@ function sources(
   }
   const scan = scans.length > 1 ? "wk" : "w";
   const entryKeys = (condition: string) => `SELECT site_id, sk FROM ${scan} w WHERE ${condition}`;
-  let viewSource = plain.views;
+  let viewSource: Source = { from: "w", only: "1" };
   if (views && viewOnly !== null) {
     ctes.push(`wf AS MATERIALIZED (SELECT * FROM ${scan} w WHERE ${inRange})`);
     keys.push("SELECT site_id, sk FROM wf");
     viewSource = { from: "wf", only: "1" };
   } else if (views) {
     keys.push(entryKeys(viewEntry!));
-    viewSource = { ...plain.views, inner: true };
+    viewSource = { from: "w", only: "1", inner: true };
   }
-  let eventSource = plain.events;
-  if (events?.joins && eventOnly !== null) {
-    ctes.push(`ef AS MATERIALIZED (SELECT * FROM ${eventsFrom} e WHERE ${eventOnly})`);
+  let eventSource: Source = { from: "", only: "1" };
+  if (events && !events.joins) eventSource = plainEvents();
+  else if (events?.joins && eventOnly !== null) {
+    ctes.push(`ef AS MATERIALIZED (SELECT * FROM ${eventsFrom()} e WHERE ${eventOnly})`);
     keys.push("SELECT site_id, sk FROM ef WHERE sk IS NOT NULL");
     eventSource = { from: "ef", only: "1" };
   } else if (events?.joins) {
     keys.push(entryKeys(eventEntry!));
-    eventSource = { ...plain.events, inner: true };
+    // Only the events of those sessions (of the others, none can match): found by key.
+    eventSource = { from: `(${eventsOfKeys(p, r, range, "needed")})`, only: "1", inner: true };
   }
   ctes.push(
     `needed AS MATERIALIZED (SELECT DISTINCT site_id, sk FROM (${keys.join(" UNION ALL ")}))`,
