@@ -424,22 +424,6 @@ function conjuncts(f: Filter): Filter[] {
   return !isCondition(f) && f.op === "and" ? f.filters.flatMap(conjuncts) : [f];
 }
 
-/**
- * A condition over a row's own columns (`w` or `e`) that every row the filter keeps meets: the
- * filter's parts ANDed that read nothing of its session; null when there is none. The rows failing
- * it are dropped before they are joined to their sessions (the join keeps or drops no row).
- */
-function ownPrefilter(
-  d: Dialect,
-  p: Params,
-  r: AggregateRequest,
-  f: Filter | null,
-  row: "view" | "event",
-): string | null {
-  const own = f ? conjuncts(f).filter((x) => readsOwn(r, x, row)) : [];
-  return own.length === 0 ? null : ownSql(d, p, r, own, row);
-}
-
 /** Whether a filter reads only fields a row takes from its session (`row`'s, fields.ts) that are
  * its session's entry view's own columns: the entry page, source, and for events country, device,
  * OS, browser, screen, referrer, UTM (not the exit page). */
@@ -461,22 +445,28 @@ function keepsEmpty(f: Filter): boolean {
 }
 
 /**
- * For rows (views or events) whose filter reads their session: a condition over views' own columns
- * that the entry view of every session whose rows the filter may keep meets (the filter's parts on
- * entry attributes, readsEntry), when those parts keep no row without a session; null otherwise.
- * The rows' sessions are then the sessions of the views meeting it, and a row without one is not
- * counted.
+ * A condition every row the filter keeps meets, from the filter's parts ANDed, or null when there
+ * is none:
+ * - `own`: the parts that read nothing of the row's session, over its own columns (`w` or `e`);
+ *   the rows failing it are dropped before they are joined to their sessions;
+ * - `entry`: the parts on the session's entry attributes (readsEntry), over views' own columns,
+ *   which the entry view of every session whose rows the filter may keep meets; only when those
+ *   parts keep no row without a session (then the rows' sessions are those of the views meeting
+ *   it, and a row without one is not counted).
  */
-function entryPrefilter(
+function prefilter(
   d: Dialect,
   p: Params,
   r: AggregateRequest,
   f: Filter | null,
   row: "view" | "event",
+  kind: "own" | "entry",
 ): string | null {
-  const entry = f ? conjuncts(f).filter((x) => readsEntry(r, x, row)) : [];
-  if (entry.length === 0 || keepsEmpty({ op: "and", filters: entry })) return null;
-  return ownSql(d, p, r, entry, "entry");
+  const reads = kind === "own" ? readsOwn : readsEntry;
+  const parts = f ? conjuncts(f).filter((x) => reads(r, x, row)) : [];
+  if (parts.length === 0) return null;
+  if (kind === "entry" && keepsEmpty({ op: "and", filters: parts })) return null;
+  return ownSql(d, p, r, parts, kind === "own" ? row : "entry");
 }
 
 /** A session field over the view `w` as its session's entry view (sessionsOfGroups). */
@@ -526,9 +516,9 @@ interface Sources {
 /**
  * The sources of a statement whose view rows are kept by any of `views` (null: it counts no views)
  * and its event rows by any of `events` (null: none); `r`'s sites, range and bot setting.
- * Each filter's parts on the rows' own columns (ownPrefilter) are tested first; when every row
+ * Each filter's parts on the rows' own columns (prefilter "own") are tested first; when every row
  * joined to a session is narrowed so, those rows are kept first (`wf`, `ef`), or, failing that, by
- * the parts on their session's entry (entryPrefilter), and only their sessions are built
+ * the parts on their session's entry (prefilter "entry"), and only their sessions are built
  * (`needed`): a filtered breakdown reads its matching rows' sessions, not the window's every one.
  */
 function sources(
@@ -543,9 +533,9 @@ function sources(
   const any = (parts: (string | null)[]) =>
     parts.length && parts.every((x) => x !== null) ? `((${parts.join(") OR (")}))` : null;
   const own = (filters: readonly (Filter | null)[], row: "view" | "event") =>
-    any(filters.map((f) => ownPrefilter(d, p, r, f, row)));
+    any(filters.map((f) => prefilter(d, p, r, f, row, "own")));
   const entry = (filters: readonly (Filter | null)[], row: "view" | "event") =>
-    any(filters.map((f) => entryPrefilter(d, p, r, f, row)));
+    any(filters.map((f) => prefilter(d, p, r, f, row, "entry")));
   const viewOnly = views ? own(views, "view") : null;
   const eventOnly = events ? own(events.filters, "event") : null;
   const viewEntry = views && viewOnly === null ? entry(views, "view") : null;
