@@ -269,6 +269,27 @@ function rangeParams(p: Params, r: AggregateRequest): { from: string; to: string
   };
 }
 
+/** The columns of `w` but its session key, over the visitor_views row `v`. */
+function viewColumns(r: AggregateRequest, v: string): string {
+  const columns = ["id", "site_id", "visitor_id", "created_at", "path", "bot_score", "bot_reason"];
+  return `${[...columns, "pow_verdict", ...ENTRY_COLUMNS].map((c) => `${v}.${c}`).join(", ")},
+        ${keptPredicate(r.bots, `${v}.bot_score`)} AS kept`;
+}
+
+/** The range's views (`w`'s rows) whose session is one of `keys` (site_id, sk): found by their
+ * session id or, without one, their visitor id (index lookups, not the range's every view). */
+function viewsOfKeys(range: { from: string; to: string }, r: AggregateRequest, keys: string) {
+  const own = `v.created_at >= ${range.from} AND v.created_at < ${range.to}
+      AND ${notExcludedPredicate("v.visitor_id")}`;
+  return `SELECT ${viewColumns(r, "v")}, k.sk FROM ${keys} k CROSS JOIN visitor_views v
+        ON v.session_id = substr(k.sk, 2) AND v.site_id = k.site_id
+      WHERE k.sk LIKE 's%' AND ${own}
+      UNION ALL
+      SELECT ${viewColumns(r, "v")}, k.sk FROM ${keys} k CROSS JOIN visitor_views v
+        ON v.visitor_id = substr(k.sk, 2) AND v.site_id = k.site_id
+      WHERE k.sk LIKE 'v%' AND v.session_id IS NULL AND ${own}`;
+}
+
 /** The views and sessions every family starts from (see the file header). `needed`: CTEs over `w`
  * (after it) and the one of them holding the keys (site_id, sk, distinct) of the only sessions the
  * statement joins, or null for all of the window's. */
@@ -284,12 +305,10 @@ function baseCtes(
     from: p.add(new Date(r.fromMs - DAY_MS).toISOString()),
     to: p.add(new Date(r.toMs + DAY_MS).toISOString()),
   };
-  const entry = ENTRY_COLUMNS.join(", ");
   const side = tableSide(r);
   const w = `w AS (
-      SELECT id, site_id, visitor_id, created_at, path, bot_score, bot_reason, pow_verdict, ${entry},
-        CASE WHEN session_id IS NOT NULL THEN 's' || session_id ELSE 'v' || visitor_id END AS sk,
-        ${keptPredicate(r.bots)} AS kept
+      SELECT ${viewColumns(r, "visitor_views")},
+        CASE WHEN session_id IS NOT NULL THEN 's' || session_id ELSE 'v' || visitor_id END AS sk
       FROM visitor_views
       WHERE site_id IN (SELECT value FROM json_each(${sites}))
         AND created_at >= ${window.from} AND created_at < ${window.to}
@@ -573,7 +592,8 @@ function sources(
     viewSource = { from: "wf", only: "1" };
   } else if (views) {
     keys.push(entryKeys(viewEntry!));
-    viewSource = { from: "w", only: "1", inner: true };
+    // Only the views of those sessions (of the others, none can match): found by key.
+    viewSource = { from: `(${viewsOfKeys(range, r, "needed")})`, only: "1", inner: true };
   }
   let eventSource: Source = { from: "", only: "1" };
   if (events && !events.joins) eventSource = plainEvents();
