@@ -39,6 +39,26 @@ export function isCondition(f: Filter): f is Condition {
   return "dimension" in f;
 }
 
+/** Whether a dimension's value meets a condition, as the compiled SQL decides it
+ * (lib/db/query/compile.ts): `contains` literally, `matches` as a JS RegExp. */
+export function conditionHolds(c: Condition, value: string): boolean {
+  const any = (one: (v: string) => boolean) => c.values.some(one);
+  switch (c.op) {
+    case "is":
+      return c.values.includes(value);
+    case "is_not":
+      return !c.values.includes(value);
+    case "contains":
+      return any((v) => value.includes(v));
+    case "contains_not":
+      return !any((v) => value.includes(v));
+    case "matches":
+      return any((v) => new RegExp(v).test(value));
+    case "matches_not":
+      return !any((v) => new RegExp(v).test(value));
+  }
+}
+
 export const DATE_PRESETS = [
   "day",
   "7d",

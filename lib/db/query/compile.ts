@@ -16,11 +16,14 @@
 // - events: the sites' events in the range (same bot rule on their own score), with their session.
 // - bots: every view in the range, kept or not (the bot share).
 // A filter applies to the rows each family counts; session metrics count the sessions with a
-// matching view (and all of their views).
+// matching view (and all of their views). Its parts on a row's own columns are tested before the
+// row is joined to its session; when every row joined is narrowed so, those rows are kept first
+// and only their sessions are built (sources(): a filtered breakdown reads its matching rows'
+// sessions, not the window's every session).
 import { dimensionFor, type DimensionSpec, propKeyOf } from "../../query/dimensions.ts";
 import { fieldColumn } from "./fields.ts";
 import { type Aggregate, AGGREGATES, EVENT_FAMILIES, type Family } from "../../query/metrics.ts";
-import { type BotMode, type Filter, isCondition } from "../../query/model.ts";
+import { type BotMode, conditionHolds, type Filter, isCondition } from "../../query/model.ts";
 import type { OffsetSpan } from "../../query/time_zone.ts";
 import type { SqlParam } from "../database.ts";
 import { notExcludedPredicate } from "../bots.ts";
@@ -188,6 +191,7 @@ function tableSessions(
   sites: string,
   window: { from: string; to: string },
   range: { from: string; to: string },
+  keys: string | null,
 ): string {
   const mine = `site_id IN (SELECT value FROM json_each(${sites}))
     AND bot ${side === "both" ? "IN (0, 1)" : `= ${side}`}`;
@@ -200,16 +204,28 @@ function tableSessions(
     WHERE o.site_id = sessions.site_id AND o.sk = sessions.sk AND o.bot <> sessions.bot)`;
   // `+first_at`: the sessions ending in the window are found on idx_sessions_last; on
   // idx_sessions_first SQLite read every session before the window (the site's whole history).
+  // INDEXED BY: for the UNION's merge, SQLite read the site's every session in key order
+  // (sqlite_autoindex_sessions_1) rather than the window's on these (0.9 s at 1M views).
+  // Those ending past the window: a session of a day at most starts in its last day (the day
+  // after the range); longer ones are on idx_sessions_long (migration 16), so the window's other
+  // sessions are not read for their end.
+  const needed = keys ? ` AND (site_id, sk) IN (SELECT site_id, sk FROM ${keys})` : "";
+  const long = "julianday(last_at) - julianday(first_at) > 1";
   return `edge AS (
-      SELECT site_id, sk FROM sessions
-      WHERE ${mine} AND ${starts} AND last_at >= ${window.to}
+      SELECT site_id, sk FROM sessions INDEXED BY idx_sessions_first
+      WHERE ${mine} AND first_at >= ${range.to} AND first_at < ${window.to}
+        AND last_at >= ${window.to}${needed}
       UNION
-      SELECT site_id, sk FROM sessions
-      WHERE ${mine} AND last_at >= ${window.from} AND +first_at < ${window.from}${
+      SELECT site_id, sk FROM sessions INDEXED BY idx_sessions_long
+      WHERE ${mine} AND ${starts} AND last_at >= ${window.to} AND ${long}${needed}
+      UNION
+      SELECT site_id, sk FROM sessions INDEXED BY idx_sessions_last
+      WHERE ${mine} AND last_at >= ${window.from} AND +first_at < ${window.from}${needed}${
     side === "both"
       ? `
       UNION
-      SELECT site_id, sk FROM sessions WHERE ${mine} AND ${starts} AND ${split}`
+      SELECT site_id, sk FROM sessions INDEXED BY idx_sessions_first
+      WHERE ${mine} AND ${starts} AND ${split}${needed}`
       : ""
   }
     ),
@@ -234,7 +250,12 @@ function tableSessions(
         CASE WHEN referrer_type IS 'internal' THEN NULL ELSE referrer_domain END,
         ${d.durationMs("first_at", "last_at")},
         first_at >= ${range.from} AND first_at < ${range.to}
-      FROM sessions
+      FROM ${
+    keys
+      ? `(SELECT t.* FROM ${keys} k CROSS JOIN sessions t ON t.site_id = k.site_id AND t.sk = k.sk)
+        sessions`
+      : "sessions"
+  }
       WHERE ${mine} AND ${starts} AND last_at < ${window.to} AND ${notExcludedPredicate()}
         ${side === "both" ? `AND NOT ${split}` : ""}
     )`;
@@ -248,30 +269,61 @@ function rangeParams(p: Params, r: AggregateRequest): { from: string; to: string
   };
 }
 
-/** The views and sessions every family starts from (see the file header). */
-function baseCtes(p: Params, d: Dialect, r: AggregateRequest, range: { from: string; to: string }) {
+/** The columns of `w` but its session key, over the visitor_views row `v`. */
+function viewColumns(r: AggregateRequest, v: string): string {
+  const columns = ["id", "site_id", "visitor_id", "created_at", "path", "bot_score", "bot_reason"];
+  return `${[...columns, "pow_verdict", ...ENTRY_COLUMNS].map((c) => `${v}.${c}`).join(", ")},
+        ${keptPredicate(r.bots, `${v}.bot_score`)} AS kept`;
+}
+
+/** The range's views (`w`'s rows) whose session is one of `keys` (site_id, sk): found by their
+ * session id or, without one, their visitor id (index lookups, not the range's every view). */
+function viewsOfKeys(range: { from: string; to: string }, r: AggregateRequest, keys: string) {
+  const own = `v.created_at >= ${range.from} AND v.created_at < ${range.to}
+      AND ${notExcludedPredicate("v.visitor_id")}`;
+  return `SELECT ${viewColumns(r, "v")}, k.sk FROM ${keys} k CROSS JOIN visitor_views v
+        ON v.session_id = substr(k.sk, 2) AND v.site_id = k.site_id
+      WHERE k.sk LIKE 's%' AND ${own}
+      UNION ALL
+      SELECT ${viewColumns(r, "v")}, k.sk FROM ${keys} k CROSS JOIN visitor_views v
+        ON v.visitor_id = substr(k.sk, 2) AND v.site_id = k.site_id
+      WHERE k.sk LIKE 'v%' AND v.session_id IS NULL AND ${own}`;
+}
+
+/** The views and sessions every family starts from (see the file header). `needed`: CTEs over `w`
+ * (after it) and the one of them holding the keys (site_id, sk, distinct) of the only sessions the
+ * statement joins, or null for all of the window's. */
+function baseCtes(
+  p: Params,
+  d: Dialect,
+  r: AggregateRequest,
+  range: { from: string; to: string },
+  needed: { ctes: string[]; keys: string } | null = null,
+) {
   const sites = p.add(JSON.stringify(r.siteIds));
   const window = {
     from: p.add(new Date(r.fromMs - DAY_MS).toISOString()),
     to: p.add(new Date(r.toMs + DAY_MS).toISOString()),
   };
-  const entry = ENTRY_COLUMNS.join(", ");
   const side = tableSide(r);
   const w = `w AS (
-      SELECT id, site_id, visitor_id, created_at, path, bot_score, bot_reason, pow_verdict, ${entry},
-        CASE WHEN session_id IS NOT NULL THEN 's' || session_id ELSE 'v' || visitor_id END AS sk,
-        ${keptPredicate(r.bots)} AS kept
+      SELECT ${viewColumns(r, "visitor_views")},
+        CASE WHEN session_id IS NOT NULL THEN 's' || session_id ELSE 'v' || visitor_id END AS sk
       FROM visitor_views
       WHERE site_id IN (SELECT value FROM json_each(${sites}))
         AND created_at >= ${window.from} AND created_at < ${window.to}
         AND ${notExcludedPredicate()}
     )`;
-  if (side !== null) return `${w},\n    ${tableSessions(d, side, sites, window, range)}`;
-  return `${w},
+  const head = [w, ...(needed?.ctes ?? [])].join(",\n    ");
+  const keys = needed?.keys ?? null;
+  if (side !== null) return `${head},\n    ${tableSessions(d, side, sites, window, range, keys)}`;
+  return `${head},
     sg AS (
       SELECT site_id, sk, COUNT(*) AS n, ${d.firstId("created_at", "id")} AS first_id,
         ${d.lastId("created_at", "id")} AS last_id
-      FROM w WHERE kept GROUP BY site_id, sk
+      FROM w WHERE kept${
+    keys ? ` AND (site_id, sk) IN (SELECT site_id, sk FROM ${keys})` : ""
+  } GROUP BY site_id, sk
     ),
     s AS MATERIALIZED (
       ${sessionsOfGroups(d, "sg", range)}
@@ -312,79 +364,274 @@ const AGGREGATE_SQL: Record<
      FROM ${rel} WHERE matched`,
 };
 
-/** The sites' events in the range (the bot rule on their own score), with their session when the
- * request's dimensions or filter read it, and `columns` (the relation's). */
-function eventSource(
-  p: Params,
-  r: AggregateRequest,
-  range: { from: string; to: string },
-  columns: string,
-): string {
+/** The sites' events in the range (the bot rule on their own score), with their session key. */
+function eventRows(p: Params, r: AggregateRequest, range: { from: string; to: string }): string {
   const sites = p.add(JSON.stringify(r.siteIds));
-  const session = eventsNeedSessions(r)
-    ? "LEFT JOIN s ON s.site_id = e.site_id AND s.sk = e.sk"
-    : "";
-  return `SELECT e.site_id, e.visitor_id, e.created_at, e.event_type, e.scroll_pct,
-        e.engaged_ms${columns}
-      FROM (
-        SELECT *, CASE WHEN session_id IS NOT NULL THEN 's' || session_id
+  return `SELECT *, CASE WHEN session_id IS NOT NULL THEN 's' || session_id
           WHEN visitor_id IS NOT NULL THEN 'v' || visitor_id END AS sk
         FROM semantic_events
         WHERE site_id IN (SELECT value FROM json_each(${sites}))
           AND created_at >= ${range.from} AND created_at < ${range.to}
-          AND (visitor_id IS NULL OR ${notExcludedPredicate()}) AND ${keptPredicate(r.bots)}
-      ) e ${session}`;
+          AND (visitor_id IS NULL OR ${notExcludedPredicate()}) AND ${keptPredicate(r.bots)}`;
 }
 
-/** Every view in the range (the bot share counts them all); a kept view has its session. `only`:
- * a condition on the view's own columns (`w`) the rows must meet, tested before the join. */
-function viewSource(range: { from: string; to: string }, columns: string, only = "1"): string {
+/** The events of eventRows whose session is one of `keys` (site_id, sk): found by their session id
+ * or, without one, their visitor id (index lookups, not the range's every event). */
+function eventsOfKeys(
+  p: Params,
+  r: AggregateRequest,
+  range: { from: string; to: string },
+  keys: string,
+): string {
+  const own = `e.created_at >= ${range.from} AND e.created_at < ${range.to}
+      AND (e.visitor_id IS NULL OR ${notExcludedPredicate("e.visitor_id")})
+      AND ${keptPredicate(r.bots, "e.bot_score")}`;
+  return `SELECT e.*, k.sk FROM ${keys} k CROSS JOIN semantic_events e
+        ON e.session_id = substr(k.sk, 2) AND e.site_id = k.site_id
+      WHERE k.sk LIKE 's%' AND ${own}
+      UNION ALL
+      SELECT e.*, k.sk FROM ${keys} k CROSS JOIN semantic_events e
+        ON e.visitor_id = substr(k.sk, 2) AND e.site_id = k.site_id
+      WHERE k.sk LIKE 'v%' AND e.session_id IS NULL AND ${own}`;
+}
+
+/** Where a family's rows come from (`from`, aliased `w` or `e`) and a condition on their own
+ * columns they must meet (`only`), tested before they are joined to their sessions. */
+interface Source {
+  from: string;
+  only: string;
+  /** Only the rows with a session (the others cannot match). */
+  inner?: boolean;
+}
+
+/** The events of `from` (eventRows, or those of it kept first) meeting `only`, with their session
+ * when the request's dimensions or filter read it, and `columns` (the relation's). */
+function eventSource(r: AggregateRequest, source: Source, columns: string): string {
+  const session = eventsNeedSessions(r)
+    ? `${source.inner ? "CROSS" : "LEFT"} JOIN s ON s.site_id = e.site_id AND s.sk = e.sk`
+    : "";
+  return `SELECT e.site_id, e.visitor_id, e.created_at, e.event_type, e.scroll_pct,
+        e.engaged_ms${columns}
+      FROM ${source.from} e ${session}
+      WHERE ${source.only}`;
+}
+
+/** Every view in the range (the bot share counts them all) meeting `only`; a kept view has its
+ * session. */
+function viewSource(range: { from: string; to: string }, source: Source, columns: string): string {
   return `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, s.n,
         s.duration_ms, s.in_range${columns}
-      FROM w LEFT JOIN s ON s.site_id = w.site_id AND s.sk = w.sk
-      WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to} AND ${only}`;
+      FROM ${source.from} w ${source.inner ? "CROSS" : "LEFT"} JOIN s
+        ON s.site_id = w.site_id AND s.sk = w.sk
+      WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to} AND ${source.only}`;
 }
 
 /** The fields a view row takes from its session (`s`, fields.ts); the others are its own (`w`). */
 const VIEW_SESSION_FIELDS: ReadonlySet<string> = new Set(["entry_page", "exit_page", "source"]);
 
-/** A filter over the view's own columns, or null when it reads its session's: the views it keeps,
- * found before they are joined to their sessions (the join keeps or drops no view). */
-function viewOwnFilterSql(d: Dialect, p: Params, r: AggregateRequest, f: Filter): string | null {
-  const keys = referencedKeys({ ...r, dimensions: [], filter: f });
-  const own = keys.every((key) => {
+/** Whether a filter reads only the row's own columns, none of its session's. */
+function readsOwn(r: AggregateRequest, f: Filter, row: "view" | "event"): boolean {
+  return referencedKeys({ ...r, dimensions: [], filter: f }).every((key) => {
     const from = dimensionFor(key)!.from;
-    return from.kind !== "field" || !VIEW_SESSION_FIELDS.has(from.field);
+    if (from.kind !== "field") return true;
+    return row === "view" ? !VIEW_SESSION_FIELDS.has(from.field) : EVENT_OWN_FIELDS.has(from.field);
   });
-  if (!own) return null;
+}
+
+/** An `and`'s parts (nested ones too), or the filter itself. */
+function conjuncts(f: Filter): Filter[] {
+  return !isCondition(f) && f.op === "and" ? f.filters.flatMap(conjuncts) : [f];
+}
+
+/** Whether a filter reads only fields a row takes from its session (`row`'s, fields.ts) that are
+ * its session's entry view's own columns: the entry page, source, and for events country, device,
+ * OS, browser, screen, referrer, UTM (not the exit page). */
+function readsEntry(r: AggregateRequest, f: Filter, row: "view" | "event"): boolean {
+  return referencedKeys({ ...r, dimensions: [], filter: f }).every((key) => {
+    const from = dimensionFor(key)!.from;
+    if (from.kind !== "field" || from.field === "exit_page") return false;
+    return VIEW_SESSION_FIELDS.has(from.field) ||
+      (row === "event" && !EVENT_OWN_FIELDS.has(from.field));
+  });
+}
+
+/** Whether a filter keeps a row whose every dimension is empty (no session: `COALESCE` gives each
+ * its empty value), as the SQL of filterSql decides it. */
+function keepsEmpty(f: Filter): boolean {
+  if (isCondition(f)) return conditionHolds(f, dimensionFor(f.dimension)!.empty);
+  if (f.op === "not") return !keepsEmpty(f.filter);
+  return f.op === "and" ? f.filters.every(keepsEmpty) : f.filters.some(keepsEmpty);
+}
+
+/**
+ * A condition every row the filter keeps meets, from the filter's parts ANDed, or null when there
+ * is none:
+ * - `own`: the parts that read nothing of the row's session, over its own columns (`w` or `e`);
+ *   the rows failing it are dropped before they are joined to their sessions;
+ * - `entry`: the parts on the session's entry attributes (readsEntry), over views' own columns,
+ *   which the entry view of every session whose rows the filter may keep meets; only when those
+ *   parts keep no row without a session (then the rows' sessions are those of the views meeting
+ *   it, and a row without one is not counted).
+ */
+function prefilter(
+  d: Dialect,
+  p: Params,
+  r: AggregateRequest,
+  f: Filter | null,
+  row: "view" | "event",
+  kind: "own" | "entry",
+): string | null {
+  const reads = kind === "own" ? readsOwn : readsEntry;
+  const parts = f ? conjuncts(f).filter((x) => reads(r, x, row)) : [];
+  if (parts.length === 0) return null;
+  if (kind === "entry" && keepsEmpty({ op: "and", filters: parts })) return null;
+  return ownSql(d, p, r, parts, kind === "own" ? row : "entry");
+}
+
+/** A session field over the view `w` as its session's entry view (sessionsOfGroups). */
+const AS_ENTRY: Partial<Record<string, string>> = {
+  entry_page: "w.path",
+  source: "CASE WHEN w.referrer_type IS 'internal' THEN NULL ELSE w.referrer_domain END",
+};
+
+/** Filters ANDed over a row's own columns (`w` or `e`; `entry`: a view `w` as its session's entry
+ * view). */
+function ownSql(
+  d: Dialect,
+  p: Params,
+  r: AggregateRequest,
+  own: Filter[],
+  as: "view" | "event" | "entry",
+): string {
+  const row = as === "event" ? "event" : "view";
+  const alias = row === "view" ? "w" : "e";
   const direct: Relation = {
     columns: "",
     value: (spec) => {
-      if (spec.from.kind === "time") return d.timeBucket("w.created_at", spec.from.unit, r.spans);
-      const column = spec.from.kind === "field" ? fieldColumn(spec.from.field, "view") : "NULL";
+      if (spec.from.kind === "time") {
+        return d.timeBucket(`${alias}.created_at`, spec.from.unit, r.spans);
+      }
+      const column = spec.from.kind === "field"
+        ? (as === "entry" ? AS_ENTRY[spec.from.field] : undefined) ??
+          fieldColumn(spec.from.field, row)
+        : row === "event"
+        ? d.jsonProp("e.data", p.add(d.jsonPath(propKeyOf(spec.key)!)))
+        : "NULL";
       return `COALESCE(${column}, ${quote(spec.empty)})`;
     },
   };
-  return filterSql(d, p, f, direct);
+  return own.map((x) => filterSql(d, p, x, direct)).join(" AND ");
 }
 
-/** The rows of views (`view`) or events (`event`), with their dimensions and filter verdict. */
+/** Where the views and the events of a statement come from, and the CTEs that keep them first. */
+interface Sources {
+  /** For baseCtes: the kept rows and their sessions' keys, when every row joined to a session is
+   * kept first (then only those sessions are read). */
+  needed: { ctes: string[]; keys: string } | null;
+  views: Source;
+  events: Source;
+}
+
+/**
+ * The sources of a statement whose view rows are kept by any of `views` (null: it counts no views)
+ * and its event rows by any of `events` (null: none); `r`'s sites, range and bot setting.
+ * Each filter's parts on the rows' own columns (prefilter "own") are tested first; when every row
+ * joined to a session is narrowed so, those rows are kept first (`wf`, `ef`), or, failing that, by
+ * the parts on their session's entry (prefilter "entry"), and only their sessions are built
+ * (`needed`): a filtered breakdown reads its matching rows' sessions, not the window's every one.
+ */
+function sources(
+  d: Dialect,
+  p: Params,
+  r: AggregateRequest,
+  range: { from: string; to: string },
+  views: readonly (Filter | null)[] | null,
+  events: { filters: readonly (Filter | null)[]; joins: boolean } | null,
+): Sources {
+  // Each member's condition ORed, or null when a member has none.
+  const any = (parts: (string | null)[]) =>
+    parts.length && parts.every((x) => x !== null) ? `((${parts.join(") OR (")}))` : null;
+  const own = (filters: readonly (Filter | null)[], row: "view" | "event") =>
+    any(filters.map((f) => prefilter(d, p, r, f, row, "own")));
+  const entry = (filters: readonly (Filter | null)[], row: "view" | "event") =>
+    any(filters.map((f) => prefilter(d, p, r, f, row, "entry")));
+  const viewOnly = views ? own(views, "view") : null;
+  const eventOnly = events ? own(events.filters, "event") : null;
+  const viewEntry = views && viewOnly === null ? entry(views, "view") : null;
+  const eventEntry = events?.joins && eventOnly === null ? entry(events.filters, "event") : null;
+  // The range's events, as a subquery (written when used: an unused parameter is an error).
+  const eventsFrom = () => (events ? `(${eventRows(p, r, range)})` : "");
+  const plainEvents = (): Source => ({ from: eventsFrom(), only: eventOnly ?? "1" });
+  const joining = [
+    ...(views ? [viewOnly ?? viewEntry] : []),
+    ...(events?.joins ? [eventOnly ?? eventEntry] : []),
+  ];
+  if (joining.length === 0 || joining.includes(null)) {
+    return { needed: null, views: { from: "w", only: viewOnly ?? "1" }, events: plainEvents() };
+  }
+  const ctes: string[] = [];
+  const keys: string[] = [];
+  // The views read for these: kept by the views' own parts (range), and those whose own columns
+  // meet the entry parts (window; their sessions are the only ones whose rows can match: an inner
+  // join). Read once when they are several.
+  const inRange = `w.created_at >= ${range.from} AND w.created_at < ${range.to} AND ${viewOnly}`;
+  const scans = [
+    ...(views && viewOnly !== null ? [inRange] : []),
+    ...(views && viewOnly === null ? [viewEntry!] : []),
+    ...(events?.joins && eventOnly === null ? [eventEntry!] : []),
+  ];
+  if (scans.length > 1) {
+    ctes.push(`wk AS MATERIALIZED (SELECT * FROM w WHERE (${scans.join(") OR (")}))`);
+  }
+  const scan = scans.length > 1 ? "wk" : "w";
+  const entryKeys = (condition: string) => `SELECT site_id, sk FROM ${scan} w WHERE ${condition}`;
+  let viewSource: Source = { from: "w", only: "1" };
+  if (views && viewOnly !== null) {
+    ctes.push(`wf AS MATERIALIZED (SELECT * FROM ${scan} w WHERE ${inRange})`);
+    keys.push("SELECT site_id, sk FROM wf");
+    viewSource = { from: "wf", only: "1" };
+  } else if (views) {
+    keys.push(entryKeys(viewEntry!));
+    // Only the views of those sessions (of the others, none can match): found by key.
+    viewSource = { from: `(${viewsOfKeys(range, r, "needed")})`, only: "1", inner: true };
+  }
+  let eventSource: Source = { from: "", only: "1" };
+  if (events && !events.joins) eventSource = plainEvents();
+  else if (events?.joins && eventOnly !== null) {
+    ctes.push(`ef AS MATERIALIZED (SELECT * FROM ${eventsFrom()} e WHERE ${eventOnly})`);
+    keys.push("SELECT site_id, sk FROM ef WHERE sk IS NOT NULL");
+    eventSource = { from: "ef", only: "1" };
+  } else if (events?.joins) {
+    keys.push(entryKeys(eventEntry!));
+    // Only the events of those sessions (of the others, none can match): found by key.
+    eventSource = { from: `(${eventsOfKeys(p, r, range, "needed")})`, only: "1", inner: true };
+  }
+  ctes.push(
+    `needed AS MATERIALIZED (SELECT DISTINCT site_id, sk FROM (${keys.join(" UNION ALL ")}))`,
+  );
+  return { needed: { ctes, keys: "needed" }, views: viewSource, events: eventSource };
+}
+
+/** The rows of views (`view`) or events (`event`) from `source`, with their dimensions and filter
+ * verdict, only those the filter keeps (every family counts matching rows only). */
 function rowsOf(
   d: Dialect,
   p: Params,
   r: AggregateRequest,
   row: "view" | "event",
   range: { from: string; to: string },
+  from: Source,
 ): string {
   const rel = relation(d, p, r, row);
   const specs = r.dimensions.map((key) => dimensionFor(key)!);
   const dimColumns = specs.map((s, i) => `, ${rel.value(s)} AS d${i}`).join("");
   const matched = r.filter ? filterSql(d, p, r.filter, rel) : "1";
   const source = row === "event"
-    ? eventSource(p, r, range, rel.columns)
-    : viewSource(range, rel.columns);
+    ? eventSource(r, from, rel.columns)
+    : viewSource(range, from, rel.columns);
   // The dimensions' values and the filter's verdict, computed once per row.
-  return `SELECT *${dimColumns}, ${matched} AS matched FROM (${source})`;
+  return `SELECT * FROM (SELECT *${dimColumns}, ${matched} AS matched FROM (${source}))
+    WHERE matched`;
 }
 
 const AGGREGATE_NAMES = Object.keys(AGGREGATES) as Aggregate[];
@@ -421,10 +668,20 @@ export function compileAggregates(
   // Events alone whose dimensions and filters are their own fields read no views or sessions.
   const viewRows = families.some((f) => !EVENT_FAMILIES.has(f));
   const eventRows = families.some((f) => EVENT_FAMILIES.has(f));
-  const views = viewRows || eventsNeedSessions(r);
-  const ctes = views ? [baseCtes(p, d, r, range)] : [];
-  if (viewRows) ctes.push(`rv AS (${rowsOf(d, p, r, "view", range)})`);
-  if (eventRows) ctes.push(`re AS (${rowsOf(d, p, r, "event", range)})`);
+  const joins = eventRows && eventsNeedSessions(r);
+  const from = sources(
+    d,
+    p,
+    r,
+    range,
+    viewRows ? [r.filter] : null,
+    eventRows ? { filters: [r.filter], joins } : null,
+  );
+  const ctes = viewRows || joins ? [baseCtes(p, d, r, range, from.needed)] : [];
+  // Read by several families (views, sessions, bots): the matching rows kept once.
+  const shared = families.filter((f) => !EVENT_FAMILIES.has(f)).length > 1 ? " MATERIALIZED" : "";
+  if (viewRows) ctes.push(`rv AS${shared} (${rowsOf(d, p, r, "view", range, from.views)})`);
+  if (eventRows) ctes.push(`re AS (${rowsOf(d, p, r, "event", range, from.events)})`);
   const dims = r.dimensions.map((_, i) => `d${i}, `).join("");
   const group = dims ? ` GROUP BY ${dims.slice(0, -2)}` : "";
   const arms = families.map((family) => {
@@ -451,7 +708,8 @@ interface BatchRows {
   /** The members' dimensions and filters ANDed (what the rows read). */
   all: AggregateRequest;
   filterKeys: string[];
-  sql: (d: Dialect, p: Params, range: { from: string; to: string }) => string;
+  filters: (Filter | null)[];
+  sql: (d: Dialect, p: Params, range: { from: string; to: string }, from: Source) => string;
 }
 
 function batchRows(
@@ -471,7 +729,8 @@ function batchRows(
   return {
     all,
     filterKeys,
-    sql: (d, p, range) => {
+    filters,
+    sql: (d, p, range, from) => {
       const rel = relation(d, p, all, row);
       const dimColumns = dimensions
         .map((key, i) => `, ${rel.value(dimensionFor(key)!)} AS u${i}`).join("");
@@ -479,14 +738,9 @@ function batchRows(
       const keep = filters.includes(null)
         ? ""
         : ` WHERE ${filters.map((_, j) => `m${j}`).join(" OR ")}`;
-      // Every member filtering on the views' own columns: only the views some filter keeps.
-      const own = row === "view" && !filters.includes(null)
-        ? filters.map((f) => viewOwnFilterSql(d, p, all, f!))
-        : [];
-      const only = own.length && own.every((x) => x !== null) ? `(${own.join(" OR ")})` : "1";
       const source = row === "event"
-        ? eventSource(p, all, range, rel.columns)
-        : viewSource(range, rel.columns, only);
+        ? eventSource(all, from, rel.columns)
+        : viewSource(range, from, rel.columns);
       return `SELECT * FROM (SELECT *${dimColumns}${verdicts.join("")} FROM (${source}))${keep}`;
     },
   };
@@ -511,11 +765,18 @@ export function compileBatch(
     members.filter((m) => m.families.some((f) => EVENT_FAMILIES.has(f) === events));
   const views = counting(false).length ? batchRows(shared, counting(false), "view") : null;
   const events = counting(true).length ? batchRows(shared, counting(true), "event") : null;
-  const ctes = views || (events && eventsNeedSessions(events.all))
-    ? [baseCtes(p, d, shared, range)]
-    : [];
-  if (views) ctes.push(`rv AS MATERIALIZED (${views.sql(d, p, range)})`);
-  if (events) ctes.push(`re AS MATERIALIZED (${events.sql(d, p, range)})`);
+  const joins = events !== null && eventsNeedSessions(events.all);
+  const from = sources(
+    d,
+    p,
+    shared,
+    range,
+    views?.filters ?? null,
+    events && { filters: events.filters, joins },
+  );
+  const ctes = views || joins ? [baseCtes(p, d, shared, range, from.needed)] : [];
+  if (views) ctes.push(`rv AS MATERIALIZED (${views.sql(d, p, range, from.views)})`);
+  if (events) ctes.push(`re AS MATERIALIZED (${events.sql(d, p, range, from.events)})`);
   const width = Math.max(0, ...members.map((m) => m.dimensions.length));
   const arms = members.flatMap((m, j) => {
     const dims = m.dimensions.map((_, i) => `d${i}, `).join("");
