@@ -72,8 +72,10 @@ export const UNVERIFIED_REASON = "no_interaction";
 /** Score at and above which a visitor counts as a bot in every stat (one constant, one place). */
 export const BOT_SCORE_THRESHOLD = 50;
 
-export function insertSql(table: string, columns: readonly string[]): string {
-  return `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${
-    columns.map(() => "?").join(", ")
-  })`;
+/** An INSERT of `rows` rows (one by default), each binding `columns` in order. */
+export function insertSql(table: string, columns: readonly string[], rows = 1): string {
+  const tuple = `(${columns.map(() => "?").join(", ")})`;
+  return `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${
+    Array(rows).fill(tuple).join(", ")
+  }`;
 }
