@@ -6,7 +6,6 @@ import { VIEW_COLUMNS, type ViewRow } from "../lib/db/columns.ts";
 import { openDatabase } from "../lib/db/mod.ts";
 import { WriteThread } from "../lib/db/write_thread.ts";
 import { serveWrites } from "../lib/db/write_worker.ts";
-import { DEFAULT_BATCH_SIZE, OFF_THREAD_BATCH_SIZE } from "../lib/ingest/writer.ts";
 import { createTestApp } from "./_helpers.ts";
 import { beaconUrl, BROWSER_HEADERS } from "./_collect.ts";
 
@@ -135,42 +134,6 @@ Deno.test("write thread: a started collector on a file stores every hit through 
     ).map((r) => r.path);
     assert.deepEqual(paths, Array.from({ length: 30 }, (_, n) => `/thread/${n}`));
     assert.equal(collect.views.stats().written, 30);
-    t.services.db.close();
-  });
-});
-
-Deno.test("write thread: a backlog goes over in batches of OFF_THREAD_BATCH_SIZE, every hit stored once", async () => {
-  await withFile(async (path) => {
-    // No timed flush: the whole backlog is written at stop(), as at a SIGTERM under load.
-    const t = await createTestApp({
-      ECHELON_DB_PATH: path,
-      ECHELON_VIEW_FLUSH_MS: "600000",
-      ECHELON_RATE_LIMIT_MAX: "0",
-    });
-    const collect = t.services.collect;
-    collect.start();
-    const hits = OFF_THREAD_BATCH_SIZE + DEFAULT_BATCH_SIZE + 7;
-    try {
-      for (let n = 0; n < hits; n++) {
-        const res = await t.fetch(
-          new Request(`http://localhost${beaconUrl({ p: btoa(`/backlog/${n}`) })}`, {
-            headers: BROWSER_HEADERS,
-          }),
-          { remoteAddr: { hostname: "127.0.0.1" } },
-        );
-        assert.equal(res.status, 200);
-      }
-      assert.equal(collect.views.size, hits, "all buffered before stop()");
-    } finally {
-      await collect.stop(Date.now() + 30_000);
-    }
-    const stored = t.services.db.all<{ path: string }>(
-      "SELECT path FROM visitor_views ORDER BY id",
-    ).map((r) => r.path);
-    assert.deepEqual(stored, Array.from({ length: hits }, (_, n) => `/backlog/${n}`));
-    // Two transactions on the write thread (/metrics: echelon flush histogram), not eight.
-    assert.equal(collect.views.flushSeconds.snapshot().count, 2);
-    assert.equal(collect.views.stats().lastFlushRows, hits - OFF_THREAD_BATCH_SIZE);
     t.services.db.close();
   });
 });

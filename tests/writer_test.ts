@@ -379,17 +379,3 @@ Deno.test("writer: a flush cycle writes what was buffered, one batch per event-l
   assert.ok(turns[1] > turns[0] && turns[2] > turns[1], `other work ran between batches: ${turns}`);
   await w.stop();
 });
-
-Deno.test("writer: a batchSize function is read before each batch", () => {
-  const t = target();
-  let size = 2;
-  const w = writer({ write: (b) => t.write(b), batchSize: () => size });
-  for (const n of range(9)) w.push(n);
-  w.flush();
-  assert.deepEqual(t.batches, [[0, 1], [2, 3], [4, 5], [6, 7], [8]]);
-  size = 4;
-  for (const n of range(9)) w.push(10 + n);
-  assert.equal(w.flush(), 9);
-  assert.deepEqual(t.batches.slice(5), [[10, 11, 12, 13], [14, 15, 16, 17], [18]]);
-  assert.deepEqual(t.written(), [...range(9), ...range(9).map((n) => 10 + n)]);
-});

@@ -47,7 +47,7 @@ import { type CollectorDeps, crawlerFeedSignals } from "./steps.ts";
 import { type DropReason, type Endpoint, type RequestFacts, utcDate } from "./types.ts";
 import { createUaParser } from "./user_agent.ts";
 import { viewSteps } from "./view_pipeline.ts";
-import { BufferedWriter, DEFAULT_BATCH_SIZE, OFF_THREAD_BATCH_SIZE } from "./writer.ts";
+import { BufferedWriter } from "./writer.ts";
 import { SiteHits } from "../metrics/site_hits.ts";
 
 export interface CollectorOptions {
@@ -118,7 +118,6 @@ export class Collector {
     // Once started on a file database, batches are inserted on the write thread; before that
     // (tests flush by hand), or if that thread fails, on this thread's connection.
     const thread = () => this.#thread?.failed === false ? this.#thread : null;
-    const batchSize = () => thread() ? OFF_THREAD_BATCH_SIZE : DEFAULT_BATCH_SIZE;
     const limited = () => {
       applyTestPageLimit(db, config.testMaxPagesFile); // TEST ONLY; a no-op in production
       return db;
@@ -127,7 +126,6 @@ export class Collector {
       name: "views",
       flushMs: config.viewFlushMs,
       write: (rows) => thread()?.insert("visitor_views", rows) ?? insertViews(limited(), rows),
-      batchSize,
       onError,
       now: options.now,
     });
@@ -135,7 +133,6 @@ export class Collector {
       name: "events",
       flushMs: config.eventFlushMs,
       write: (rows) => thread()?.insert("semantic_events", rows) ?? insertEvents(limited(), rows),
-      batchSize,
       onError,
       now: options.now,
     });

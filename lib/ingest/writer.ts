@@ -15,8 +15,7 @@ export interface WriterOptions<T> {
   /** Writes a batch in one transaction; throws (or rejects) to keep the batch for a retry. */
   write: (batch: T[]) => void | Promise<void>;
   flushMs: number;
-  /** Records per batch, read before each batch (the collector's depends on where it is written). */
-  batchSize?: number | (() => number);
+  batchSize?: number;
   maxBuffer?: number;
   now?: () => number;
   onError?: (message: string, error: unknown) => void;
@@ -48,14 +47,6 @@ export const MAX_RETRY_MS = 2000;
  * flush adds to requests; per-transaction overhead in WAL mode stays negligible at this size.
  */
 export const DEFAULT_BATCH_SIZE = 1000;
-/**
- * Rows per batch written on the write thread (lib/db/write_thread.ts): there, a batch holds only
- * this thread's serialisation (~1 µs a row), and each batch costs the write thread a transaction
- * and the per-day aggregates' read of every earlier view of its visitors and sessions
- * (lib/db/aggregates.ts), so fewer, larger batches cost it less per row. Under load the batch is
- * what arrived while the previous one was written, up to this size.
- */
-export const OFF_THREAD_BATCH_SIZE = 5000;
 
 export class BufferedWriter<T> {
   readonly #options:
@@ -117,7 +108,7 @@ export class BufferedWriter<T> {
     this.#buffer.push(record);
     if (
       this.#running && !this.#cycling &&
-      this.#buffer.length - this.#inFlight === this.#batchSize()
+      this.#buffer.length - this.#inFlight === this.#options.batchSize
     ) {
       this.#schedule(0);
     }
@@ -179,7 +170,7 @@ export class BufferedWriter<T> {
 
   /** Writes the first batch of the buffer; rows written, or a promise of them (async write). */
   #writeBatch(): number | Promise<number> {
-    const batch = this.#buffer.slice(0, this.#batchSize());
+    const batch = this.#buffer.slice(0, this.#options.batchSize);
     const started = performance.now();
     let result: void | Promise<void>;
     try {
@@ -202,11 +193,6 @@ export class BufferedWriter<T> {
     });
     this.#pending = pending;
     return pending;
-  }
-
-  #batchSize(): number {
-    const size = this.#options.batchSize;
-    return typeof size === "number" ? size : size();
   }
 
   #written(rows: number, started: number): number {
@@ -252,7 +238,7 @@ export class BufferedWriter<T> {
         if (due > 0) await new Promise((resolve) => setTimeout(resolve, 0));
       }
       this.#cycling = false;
-      const full = this.#buffer.length >= this.#batchSize();
+      const full = this.#buffer.length >= this.#options.batchSize;
       if (this.#running) this.#schedule(full ? 0 : this.#options.flushMs);
     } catch (error) {
       this.#cycling = false;
