@@ -26,25 +26,29 @@ function withDb(fn: (db: ReturnType<typeof openDatabase>) => void) {
   }
 }
 
+/** Rows made by `make(n)` (n from 1), inserted in batches of each of SIZES; all of them. */
+function insertBatches<T>(make: (n: number) => T, insert: (batch: T[]) => void): T[] {
+  let n = 0;
+  const all: T[] = [];
+  for (const size of SIZES) {
+    const batch = Array.from({ length: size }, () => make(++n));
+    insert(batch);
+    all.push(...batch);
+  }
+  return all;
+}
+
 Deno.test("insertRows: views of every batch size are stored once, in order, column for column", () => {
   withDb((db) => {
-    let n = 0;
-    const all = [];
-    for (const size of SIZES) {
-      const batch = Array.from({ length: size }, () => {
-        n++;
-        return view({
-          visitor_id: `vis-${n % 7}`,
-          session_id: n % 5 === 0 ? null : `tab-${n % 11}`,
-          path: `/p/${n}`,
-          bot_score: n % 3 === 0 ? 60 : 0,
-          utm_source: n % 4 === 0 ? "mail" : null,
-          created_at: new Date(Date.UTC(2026, 10, 19, 10, 0, 0, n)).toISOString(),
-        });
-      });
-      insertViews(db, batch);
-      all.push(...batch);
-    }
+    const all = insertBatches((n) =>
+      view({
+        visitor_id: `vis-${n % 7}`,
+        session_id: n % 5 === 0 ? null : `tab-${n % 11}`,
+        path: `/p/${n}`,
+        bot_score: n % 3 === 0 ? 60 : 0,
+        utm_source: n % 4 === 0 ? "mail" : null,
+        created_at: new Date(Date.UTC(2026, 10, 19, 10, 0, 0, n)).toISOString(),
+      }), (batch) => insertViews(db, batch));
     const stored = db.all<Record<string, unknown>>(
       `SELECT id, ${VIEW_COLUMNS.join(", ")} FROM visitor_views ORDER BY id`,
     );
@@ -62,21 +66,13 @@ Deno.test("insertRows: views of every batch size are stored once, in order, colu
 
 Deno.test("insertRows: events of every batch size are stored once, in order, and aggregated", () => {
   withDb((db) => {
-    let n = 0;
-    const all = [];
-    for (const size of SIZES) {
-      const batch = Array.from({ length: size }, () => {
-        n++;
-        return event({
-          visitor_id: `vis-${n % 7}`,
-          event_type: "custom",
-          event_name: `e${n % 3}`,
-          created_at: new Date(Date.UTC(2026, 10, 19, 10, 0, 0, n)).toISOString(),
-        });
-      });
-      insertEvents(db, batch);
-      all.push(...batch);
-    }
+    const all = insertBatches((n) =>
+      event({
+        visitor_id: `vis-${n % 7}`,
+        event_type: "custom",
+        event_name: `e${n % 3}`,
+        created_at: new Date(Date.UTC(2026, 10, 19, 10, 0, 0, n)).toISOString(),
+      }), (batch) => insertEvents(db, batch));
     const stored = db.all<Record<string, unknown>>(
       `SELECT ${EVENT_COLUMNS.join(", ")} FROM semantic_events ORDER BY id`,
     );
