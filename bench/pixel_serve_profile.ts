@@ -8,6 +8,7 @@ import { createLogger } from "../lib/log.ts";
 import { start } from "../lib/server.ts";
 import * as load from "./pixel_load.ts";
 import { profileWhile } from "./pixel_profile.ts";
+import { threadCpuMs } from "./proc_cpu.ts";
 import { runWrkScript } from "./wrk.ts";
 
 const flag = (name: string) => Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
@@ -33,10 +34,25 @@ try {
     script = await load.writeTokenScript(`${dir}/pixel`, load.benchIssuer(), "bench", mix, tokens);
   }
   let requests = 0;
-  const summary = await profileWhile(async () => {
+  const noProfile = Deno.args.includes("--no-profile");
+  const before = threadCpuMs(Deno.pid);
+  const run = async () => {
     requests = (await runWrkScript(url, script, ["bench"], sec)).requests;
-  });
-  console.log(`mix ${mix}: ${requests} requests in ${sec} s\n${summary}`);
+  };
+  const summary = noProfile ? "" : await profileWhile(run);
+  if (noProfile) await run();
+  // The write thread's whole cost of these hits: its backlog is written before threads are read.
+  const backlog = server.services.collect.views.size;
+  const drainStart = performance.now();
+  while (server.services.collect.views.size > 0) await new Promise((r) => setTimeout(r, 20));
+  const drainMs = performance.now() - drainStart;
+  const after = threadCpuMs(Deno.pid);
+  const perThread = [...after].map(([name, ms]) => [name, ms - (before.get(name) ?? 0)] as const)
+    .filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `${((ms * 1000) / requests).toFixed(1).padStart(7)} µs/hit  ${name}`);
+  console.log(`mix ${mix}: ${requests} requests in ${sec} s; write backlog at the end ${backlog} \
+rows, written in ${drainMs.toFixed(0)} ms\n-- CPU per hit by thread (backlog included) --`);
+  console.log(`${perThread.join("\n")}\n${summary}`);
 } finally {
   await server.shutdown();
   await Deno.remove(dir, { recursive: true });

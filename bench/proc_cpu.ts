@@ -17,3 +17,18 @@ export function parseProcStat(stat: string): number {
 export function processCpuMs(pid: number): number {
   return parseProcStat(Deno.readTextFileSync(`/proc/${pid}/stat`));
 }
+
+/** CPU ms so far of each thread of process `pid`, keyed "<name> <tid>" (/proc/<pid>/task). */
+export function threadCpuMs(pid: number): Map<string, number> {
+  const threads = new Map<string, number>();
+  for (const entry of Deno.readDirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${pid}/task/${entry.name}/stat`);
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      threads.set(`${name} ${entry.name}`, parseProcStat(stat));
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return threads;
+}

@@ -69,8 +69,10 @@ export type EventRow = { [K in typeof EVENT_COLUMNS[number]]: Value };
 // The engine's queries (and callers not yet behind the store) read these from here.
 export { BOT_SCORE_THRESHOLD, UNVERIFIED_REASON } from "../bots/thresholds.ts";
 
-export function insertSql(table: string, columns: readonly string[]): string {
-  return `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${
-    columns.map(() => "?").join(", ")
-  })`;
+/** An INSERT of `rows` rows (one by default), each binding `columns` in order. */
+export function insertSql(table: string, columns: readonly string[], rows = 1): string {
+  const tuple = `(${columns.map(() => "?").join(", ")})`;
+  return `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${
+    Array(rows).fill(tuple).join(", ")
+  }`;
 }
