@@ -378,7 +378,6 @@ function eventRows(p: Params, r: AggregateRequest, range: { from: string; to: st
 /** The events of eventRows whose session is one of `keys` (site_id, sk): found by their session id
  * or, without one, their visitor id (index lookups, not the range's every event). */
 function eventsOfKeys(
-  p: Params,
   r: AggregateRequest,
   range: { from: string; to: string },
   keys: string,
@@ -604,7 +603,7 @@ function sources(
   } else if (events?.joins) {
     keys.push(entryKeys(eventEntry!));
     // Only the events of those sessions (of the others, none can match): found by key.
-    eventSource = { from: `(${eventsOfKeys(p, r, range, "needed")})`, only: "1", inner: true };
+    eventSource = { from: `(${eventsOfKeys(r, range, "needed")})`, only: "1", inner: true };
   }
   ctes.push(
     `needed AS MATERIALIZED (SELECT DISTINCT site_id, sk FROM (${keys.join(" UNION ALL ")}))`,
