@@ -459,8 +459,40 @@ function related(
   return out;
 }
 
+/**
+ * A visitor or session with more stored views than this is not kept current batch by batch: each
+ * batch reads the whole visitor-day and session it touches, so one client replaying hits under one
+ * address and user agent (one cookieless visitor id all day) or one session id made every batch
+ * dearer as the day went on (and a batch that no longer fits in memory would be refused with the
+ * other visitors' views). Such a batch marks its days dirty instead; the writer rebuilds them
+ * whole, no more often than its rebuilds' own cost allows (lib/db/write_worker.ts).
+ */
+export const MAX_INCREMENTAL_VIEWS = 2_000;
+
+/** Whether a visitor or session of `seeds` has more than MAX_INCREMENTAL_VIEWS stored views (at
+ * most that many index entries read per key). */
+function heavySeeds(db: Database, seeds: readonly FactRow[]): boolean {
+  const limit = MAX_INCREMENTAL_VIEWS + 1;
+  const visitors = [...new Set(seeds.map((r) => JSON.stringify([r.site_id, r.visitor_id])))];
+  const sessions = [
+    ...new Set(seeds.filter((r) => r.session_id != null).map((r) => r.session_id as string)),
+  ];
+  return db.get<{ heavy: number }>(
+    `SELECT EXISTS (SELECT 1 FROM json_each(?1) j WHERE (SELECT COUNT(*) FROM (
+         SELECT 1 FROM visitor_views v WHERE v.visitor_id = json_extract(j.value, '$[1]')
+           AND v.site_id = json_extract(j.value, '$[0]') LIMIT ?3)) >= ?3)
+       OR EXISTS (SELECT 1 FROM json_each(?2) j WHERE (SELECT COUNT(*) FROM (
+         SELECT 1 FROM visitor_views v WHERE v.session_id = j.value LIMIT ?3)) >= ?3) AS heavy`,
+    `[${visitors.join(",")}]`,
+    JSON.stringify(sessions),
+    limit,
+  )!.heavy === 1;
+}
+
 /** Adds the views with ids in [firstId, lastId] to the aggregates (inside the batch's
- * transaction, after they are inserted and merged into the sessions table: ids are consecutive). */
+ * transaction, after they are inserted and merged into the sessions table: ids are consecutive);
+ * a batch touching a visitor or session above MAX_INCREMENTAL_VIEWS marks the days of its views
+ * (and the days either side, where their sessions may start) dirty instead. */
 export function upsertAggregates(db: Database, firstId: number, lastId: number): void {
   if (lastId < firstId) return;
   const seeds = db.all<FactRow>(
@@ -470,6 +502,17 @@ export function upsertAggregates(db: Database, firstId: number, lastId: number):
     lastId,
   );
   if (seeds.length === 0) return;
+  if (heavySeeds(db, seeds)) {
+    db.run(
+      `INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
+       SELECT DISTINCT v.site_id, date(v.created_at, d.shift) FROM visitor_views v
+         CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days' UNION ALL SELECT '+1 day') d
+       WHERE v.id BETWEEN ?1 AND ?2`,
+      firstId,
+      lastId,
+    );
+    return;
+  }
   const inBatch = (v: ViewFacts) => v.id >= firstId && v.id <= lastId;
   const all = related(db, seeds, inBatch);
   const deltas = new Deltas();

@@ -14,12 +14,16 @@ interface WorkerScope {
 }
 
 /** The per-day aggregates' dirty days (lib/db/aggregates.ts) are rebuilt here: one after a batch,
- * then none for REBUILD_EVERY_MS, so a backlog (the migration's) never holds the writer long. */
+ * then none for REBUILD_EVERY_MS, or for REBUILD_COST_FACTOR times as long as that rebuild took,
+ * whichever is longer: a backlog (the migration's) never holds the writer long, and a day dirtied
+ * again and again (a visitor above MAX_INCREMENTAL_VIEWS) costs the writer at most a tenth of its
+ * time. */
 const REBUILD_EVERY_MS = 5_000;
+const REBUILD_COST_FACTOR = 10;
 
 export function serveWrites(scope: WorkerScope): void {
   let db: Database | null = null;
-  let rebuiltAt = 0;
+  let nextRebuildAt = 0;
   scope.onmessage = ({ data }) => {
     try {
       if (data.kind === "close") {
@@ -40,13 +44,17 @@ export function serveWrites(scope: WorkerScope): void {
       });
       return;
     }
-    if (db && Date.now() - rebuiltAt >= REBUILD_EVERY_MS) {
+    if (db && Date.now() >= nextRebuildAt) {
+      const started = Date.now();
       try {
-        if (rebuildDirtyAggregates(db, 1) > 0) rebuiltAt = Date.now();
+        if (rebuildDirtyAggregates(db, 1) > 0) {
+          const took = Date.now() - started;
+          nextRebuildAt = started + took + Math.max(REBUILD_EVERY_MS, REBUILD_COST_FACTOR * took);
+        }
       } catch (error) {
         // The day stays dirty (readers answer it from the raw rows); a later batch retries. The
         // main thread counts it (WriteThread.aggregateRebuilds: /api/health, /metrics).
-        rebuiltAt = Date.now();
+        nextRebuildAt = Date.now() + REBUILD_EVERY_MS;
         scope.postMessage({
           id: 0,
           aggregateError: error instanceof Error ? error.message : String(error),
