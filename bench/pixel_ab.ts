@@ -12,6 +12,7 @@ import { parseProcStat } from "./proc_cpu.ts";
 import {
   BENCH_SECRET,
   benchIssuer,
+  PIXEL_SERVER_ENV,
   pixelScript,
   type TokenMix,
   tokensFor,
@@ -43,6 +44,7 @@ async function spawn(dir: string, dataDir: string): Promise<Server> {
       NO_COLOR: "1",
       ECHELON_DB_PATH: `${dataDir}/bench.db`,
       ECHELON_RATE_LIMIT_MAX: "0",
+      ...PIXEL_SERVER_ENV,
       ECHELON_SECRET: BENCH_SECRET,
     },
     stdout: "piped",

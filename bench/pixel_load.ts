@@ -21,9 +21,18 @@ export const BENCH_SECRET = "5d0c3f8e9a7b41c2e6f1a8d3b0c9e47f2a6d8b1c3e5f7091a2b
  * window (tracker/pow.ts), so a visit's page views present the same token and every visitor has
  * their own. "visit": each token is used by `hitsPerToken` hits `spacing` requests apart (per
  * wrk thread), other visits' hits in between; "fresh": every hit brings a token never seen
- * (one-page visits, the verifier's worst case). All hits come from one client address and UA,
- * so one cookieless visitor owns every token and each verdict is "valid".
+ * (one-page visits, the verifier's worst case). The hits come from BENCH_VISITORS client
+ * addresses (198.18.0.0/15, the benchmarking range, in X-Forwarded-For: PIXEL_SERVER_ENV) with
+ * one browser's user agent, so they are that many cookieless visitors, as a site's traffic is
+ * (one visitor owning every hit is the one client the per-day aggregates stop following batch by
+ * batch, lib/db/aggregates.ts MAX_INCREMENTAL_VIEWS); a token's hits all come from one address,
+ * so each verdict is "valid".
  */
+export const BENCH_VISITORS = 16_384;
+/** The server settings the scripts need: the client addresses come in X-Forwarded-For from
+ * 127.0.0.1, the load generator's address (lib/proxy_trust.ts). */
+export const PIXEL_SERVER_ENV = { ECHELON_TRUST_PROXY: "127.0.0.1" } as const;
+
 export const TOKEN_MIXES = {
   visit: { hitsPerToken: 3, spacing: 4096 },
   fresh: { hitsPerToken: 1, spacing: 1 },
@@ -46,26 +55,37 @@ export function pixelScript(tokensFile?: string, mix: TokenMix = "visit"): strin
   return wrkScript(`
 local paths = {${paths.join(",")}}
 local tokens = {}
+local visitors = {}
 function init(args)
   site = args[1] or "${PIXEL_SITE}"
   n = 0
   wrk.headers["User-Agent"] = "${DESKTOP_UA}"
   wrk.headers["Accept-Language"] = "en-US,en;q=0.9"
   wrk.headers["Sec-Fetch-Site"] = "cross-site"
+  for k = 0, ${BENCH_VISITORS - 1} do
+    local headers = {}
+    for name, value in pairs(wrk.headers) do headers[name] = value end
+    headers["X-Forwarded-For"] = "198." .. (18 + math.floor(k / 65536)) .. "." ..
+      (math.floor(k / 256) % 256) .. "." .. (k % 256)
+    visitors[k + 1] = headers
+  end
   ${tokensFile ? `for line in io.lines("${tokensFile}") do tokens[#tokens + 1] = line end` : ""}
 end
+-- The token of hit i (or none) and the index of the visitor sending it.
 local function token(i)
-  if #tokens == 0 then return "" end
+  if #tokens == 0 then return "", i end
   local block = math.floor(i / (${hitsPerToken} * ${spacing}))
   local visit = block * ${spacing} + i % ${spacing}
-  return "&tok=" .. tokens[(visit * ${WRK_LOAD.threads} + tid - 1) % #tokens + 1]
+  local index = (visit * ${WRK_LOAD.threads} + tid - 1) % #tokens
+  return "&tok=" .. tokens[index + 1], index
 end
 function request()
   local sid = string.format("%08x-%04x-4000-8000-%012d", n + 1, tid, n + 1)
-  local tok = token(n)
+  local tok, who = token(n)
   n = n + 1
   return wrk.format("GET", "/b.gif?p=" .. paths[(n * 2 + tid) % ${PIXEL_PATHS} + 1] ..
-    "&s=" .. site .. "&sid=" .. sid .. "&_v=" .. (1200 + n % 5000) .. "&sw=1920&sh=1080&it=17.12.340" .. tok)
+    "&s=" .. site .. "&sid=" .. sid .. "&_v=" .. (1200 + n % 5000) .. "&sw=1920&sh=1080&it=17.12.340" .. tok,
+    visitors[who % ${BENCH_VISITORS} + 1])
 end
 `);
 }

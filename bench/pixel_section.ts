@@ -8,6 +8,7 @@ import { processCpuMs } from "./proc_cpu.ts";
 import {
   BENCH_SECRET,
   benchIssuer,
+  PIXEL_SERVER_ENV,
   PIXEL_SITE,
   TOKEN_MIXES,
   type TokenMix,
@@ -30,6 +31,7 @@ export async function benchPixel(): Promise<BenchFigure[]> {
     ECHELON_DB_PATH: dbPath,
     ECHELON_RATE_LIMIT_MAX: "0",
     ECHELON_SECRET: BENCH_SECRET,
+    ...PIXEL_SERVER_ENV,
   });
   let appStopped = false;
   let bare: BareServer | undefined;

@@ -20,6 +20,7 @@ const config = loadConfig({
   ECHELON_PORT: "0",
   ECHELON_HOSTNAME: "127.0.0.1",
   ECHELON_RATE_LIMIT_MAX: "0",
+  ...load.PIXEL_SERVER_ENV,
   ECHELON_SECRET: load.BENCH_SECRET,
 }, "bench");
 const server = await start(config, { log: createLogger({ quiet: true }), handleSignals: false });

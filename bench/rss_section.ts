@@ -4,6 +4,7 @@ import { spawnServer } from "../tests/_process.ts";
 import {
   BENCH_SECRET,
   benchIssuer,
+  PIXEL_SERVER_ENV,
   PIXEL_SITE,
   TOKEN_MIXES,
   type TokenMix,
@@ -22,6 +23,7 @@ export async function benchRss(): Promise<BenchFigure[]> {
     ECHELON_DB_PATH: `${dir}/bench.db`,
     ECHELON_RATE_LIMIT_MAX: "0",
     ECHELON_SECRET: BENCH_SECRET,
+    ...PIXEL_SERVER_ENV,
   });
   let appStopped = false;
   try {

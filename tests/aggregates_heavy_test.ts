@@ -1,7 +1,7 @@
 // A visitor (or session) with thousands of views in a day — one client replaying hits under one
 // address and user agent — is not kept in the per-day aggregates batch by batch (each batch would
 // read its whole day: the writer's cost grew with the day, lib/db/aggregates.ts
-// MAX_INCREMENTAL_VIEWS). Its days are marked dirty instead: every batch is stored, answers come
+// MAX_INCREMENTAL_VIEWS, MAX_RELATED_PER_VIEW). Its days are marked dirty instead: every batch is stored, answers come
 // from the raw rows meanwhile and stay right, and a rebuild makes the aggregates exact again.
 import assert from "node:assert/strict";
 import { insertRows } from "../lib/db/collect.ts";
@@ -51,7 +51,7 @@ function answers(db: Database, dimensions: string[]) {
   };
 }
 
-Deno.test("aggregates: a visitor above MAX_INCREMENTAL_VIEWS marks its days dirty; every view stored, answers right, exact after a rebuild", () => {
+Deno.test("aggregates: a visitor above MAX_INCREMENTAL_VIEWS (or a batch reading too much) marks its days dirty; every view stored, answers right, exact after a rebuild", () => {
   const dir = Deno.makeTempDirSync();
   const db = openDatabase(`${dir}/heavy.db`);
   try {
@@ -118,6 +118,36 @@ Deno.test("aggregates: a visitor above MAX_INCREMENTAL_VIEWS marks its days dirt
     const after = answers(db, ["event:page"]);
     assert.equal(after.served, FAMILIES.length);
     assert.ok(after.same);
+
+    // Returning visitors with hundreds of views each, in a small batch: too much to re-read.
+    const regulars = (round: number) =>
+      Array.from(
+        { length: 10 },
+        (_, v) =>
+          view({
+            visitor_id: `r${v}`,
+            path: `/g/${round % 3}`,
+            created_at: new Date(Date.parse(`${DAY}T14:00:00Z`) + (round * 10 + v) * 1000)
+              .toISOString(),
+          }),
+      );
+    for (let round = 0; round < 300; round += 50) {
+      insertRows(
+        db,
+        "visitor_views",
+        Array.from({ length: 50 }, (_, k) => regulars(round + k)).flat(),
+      );
+    }
+    rebuildDirtyAggregates(db);
+    insertRows(db, "visitor_views", regulars(300));
+    assert.ok(
+      db.get<{ n: number }>("SELECT COUNT(*) AS n FROM aggregate_dirty WHERE day = ?", DAY)!.n,
+      "10 views whose visitors have 3,000 views between them mark the day",
+    );
+    assert.ok(answers(db, ["event:page"]).same);
+    rebuildDirtyAggregates(db);
+    assert.equal(answers(db, ["event:page"]).served, FAMILIES.length);
+    assert.ok(answers(db, ["event:page"]).same);
   } finally {
     db.close();
     Deno.removeSync(dir, { recursive: true });

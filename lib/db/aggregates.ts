@@ -460,39 +460,47 @@ function related(
 }
 
 /**
- * A visitor or session with more stored views than this is not kept current batch by batch: each
- * batch reads the whole visitor-day and session it touches, so one client replaying hits under one
+ * A batch is kept current incrementally only while what it must read stays small: each batch reads
+ * the whole visitor-day and session of every view it has. One client replaying hits under one
  * address and user agent (one cookieless visitor id all day) or one session id made every batch
- * dearer as the day went on (and a batch that no longer fits in memory would be refused with the
- * other visitors' views). Such a batch marks its days dirty instead; the writer rebuilds them
- * whole, no more often than its rebuilds' own cost allows (lib/db/write_worker.ts).
+ * dearer as the day went on (and past ~120k views such a batch was refused with the other
+ * visitors' views); so did a load of returning visitors with hundreds of views each. A batch with
+ * a visitor or session above MAX_INCREMENTAL_VIEWS stored views, or whose visitors' and sessions'
+ * views add up to more than MAX_RELATED_PER_VIEW per view of the batch (and MAX_INCREMENTAL_VIEWS),
+ * marks its days dirty instead; the writer rebuilds them whole, no more often than its rebuilds'
+ * own cost allows (lib/db/write_worker.ts), and readers answer them from the raw rows meanwhile.
  */
 export const MAX_INCREMENTAL_VIEWS = 2_000;
+export const MAX_RELATED_PER_VIEW = 50;
 
-/** Whether a visitor or session of `seeds` has more than MAX_INCREMENTAL_VIEWS stored views (at
- * most that many index entries read per key). */
-function heavySeeds(db: Database, seeds: readonly FactRow[]): boolean {
+/** Whether the batch of `views` views with these `seeds` is too dear to follow incrementally (at
+ * most MAX_INCREMENTAL_VIEWS + 1 index entries read per visitor and session). */
+function heavySeeds(db: Database, seeds: readonly FactRow[], views: number): boolean {
   const limit = MAX_INCREMENTAL_VIEWS + 1;
   const visitors = [...new Set(seeds.map((r) => JSON.stringify([r.site_id, r.visitor_id])))];
   const sessions = [
     ...new Set(seeds.filter((r) => r.session_id != null).map((r) => r.session_id as string)),
   ];
-  return db.get<{ heavy: number }>(
-    `SELECT EXISTS (SELECT 1 FROM json_each(?1) j WHERE (SELECT COUNT(*) FROM (
-         SELECT 1 FROM visitor_views v WHERE v.visitor_id = json_extract(j.value, '$[1]')
-           AND v.site_id = json_extract(j.value, '$[0]') LIMIT ?3)) >= ?3)
-       OR EXISTS (SELECT 1 FROM json_each(?2) j WHERE (SELECT COUNT(*) FROM (
-         SELECT 1 FROM visitor_views v WHERE v.session_id = j.value LIMIT ?3)) >= ?3) AS heavy`,
+  const { most, total } = db.get<{ most: number; total: number }>(
+    `SELECT COALESCE(MAX(n), 0) AS most, COALESCE(SUM(n), 0) AS total FROM (
+       SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM visitor_views v
+         WHERE v.visitor_id = json_extract(j.value, '$[1]')
+           AND v.site_id = json_extract(j.value, '$[0]') LIMIT ?3)) AS n
+       FROM json_each(?1) j
+       UNION ALL
+       SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM visitor_views v WHERE v.session_id = j.value
+         LIMIT ?3)) FROM json_each(?2) j)`,
     `[${visitors.join(",")}]`,
     JSON.stringify(sessions),
     limit,
-  )!.heavy === 1;
+  )!;
+  return most >= limit || total > Math.max(MAX_INCREMENTAL_VIEWS, MAX_RELATED_PER_VIEW * views);
 }
 
 /** Adds the views with ids in [firstId, lastId] to the aggregates (inside the batch's
  * transaction, after they are inserted and merged into the sessions table: ids are consecutive);
- * a batch touching a visitor or session above MAX_INCREMENTAL_VIEWS marks the days of its views
- * (and the days either side, where their sessions may start) dirty instead. */
+ * a batch too dear to follow so (heavySeeds) marks the days of its views (and the days either
+ * side, where their sessions may start) dirty instead. */
 export function upsertAggregates(db: Database, firstId: number, lastId: number): void {
   if (lastId < firstId) return;
   const seeds = db.all<FactRow>(
@@ -502,7 +510,7 @@ export function upsertAggregates(db: Database, firstId: number, lastId: number):
     lastId,
   );
   if (seeds.length === 0) return;
-  if (heavySeeds(db, seeds)) {
+  if (heavySeeds(db, seeds, lastId - firstId + 1)) {
     db.run(
       `INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
        SELECT DISTINCT v.site_id, date(v.created_at, d.shift) FROM visitor_views v
