@@ -4,7 +4,7 @@ import type { ComponentChildren } from "preact";
 import { DEVICE_TYPES } from "../lib/admin/filters.ts";
 import type { AdminFrame } from "../lib/admin/frame.ts";
 import { adminHref, selectionParams } from "../lib/admin/period.ts";
-import type { BotFilter } from "../lib/db/admin_views.ts";
+import type { BotFilter } from "../lib/bots/thresholds.ts";
 import { BUTTON_SECONDARY, Field, HiddenFields, INPUT } from "./ui.tsx";
 
 /** The grid most filter forms lay their fields out in. */

@@ -1,8 +1,7 @@
 // Bot scores: a coloured badge (clean < 25 ≤ suspicious < 50 ≤ bot), alone or as a table cell, and
 // the stored per-signal breakdown (bot_score_detail) as a table, inside <details> so it costs no
 // JavaScript.
-import { BOT_SCORE_THRESHOLD } from "../lib/db/columns.ts";
-import { SUSPICIOUS_SCORE } from "../lib/db/bots.ts";
+import { BOT_SCORE_THRESHOLD, SUSPICIOUS_SCORE } from "../lib/bots/thresholds.ts";
 import { Td } from "./DataTable.tsx";
 
 export function ScoreBadge(props: { score: number | null; excluded?: boolean }) {

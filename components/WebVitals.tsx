@@ -1,7 +1,7 @@
 // Core Web Vitals of the period: the 75th percentile of each metric (what Google assesses) with
 // its rating colour, p50/p95, the sample count and the share of good / needs-improvement / poor
 // samples as a bar. Thresholds are web.dev's, as the rollup rates them (lib/db/stats_source.ts).
-import { VITAL_THRESHOLDS, type VitalMetric } from "../lib/db/stats_source.ts";
+import { VITAL_THRESHOLDS, type VitalMetric } from "../lib/stats/terms.ts";
 import type { WebVitals } from "../lib/stats/mod.ts";
 
 export type Rating = "good" | "needs_improvement" | "poor";

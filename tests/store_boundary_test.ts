@@ -79,8 +79,6 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
     "routes/api/ingest.ts",
   ],
   "analytics reads and aggregates": [
-    "components/FilterForm.tsx",
-    "components/WebVitals.tsx",
     "lib/admin/frame.ts",
     "lib/query/run.ts",
     "lib/reads/child_main.ts",
@@ -96,7 +94,6 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
     "routes/admin/index.tsx",
   ],
   "bots and crawlers": [
-    "components/Score.tsx",
     "lib/anonymize/mod.ts",
     "lib/bots/correlator.ts",
   ],

@@ -17,11 +17,11 @@ import {
   type OverviewListSpec,
 } from "../query/dimensions.ts";
 import type { Aggregates } from "../query/metrics.ts";
-import { BOT_SCORE_THRESHOLD } from "../db/columns.ts";
+import { BOT_SCORE_THRESHOLD } from "../bots/thresholds.ts";
 import { type BotMode, type Filter, isCondition, MAX_LIMIT, type Query } from "../query/model.ts";
 import { runAggregatesBatch } from "../query/run.ts";
 import type { RollupPart } from "../db/rollups.ts";
-import { type StatsFilters, VITAL_METRICS } from "../db/stats_source.ts";
+import { type StatsFilters, VITAL_METRICS } from "./terms.ts";
 import { deltas } from "./change.ts";
 import { emptyTotals, type Totals } from "./delta.ts";
 import {

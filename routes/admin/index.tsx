@@ -67,7 +67,7 @@ import {
 import { embedSnippet } from "../../lib/admin/sites.ts";
 import { currentSchemaVersion } from "../../lib/db/migrate.ts";
 import type { SegmentRecord } from "../../lib/store/segments.ts";
-import { OTHER_VALUE } from "../../lib/db/stats_source.ts";
+import { OTHER_VALUE } from "../../lib/stats/terms.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../lib/public_origin.ts";
 import { readerFor } from "../../lib/reads/caller.ts";
