@@ -27,7 +27,7 @@ export type RowField =
   | "bot_reason"
   | "pow_verdict";
 
-export type TimeUnit = "hour" | "day" | "week" | "month";
+export type TimeUnit = "minute" | "hour" | "day" | "week" | "month";
 
 /** What a dimension's value is computed from, engine-neutral. */
 export type DimensionSource =
@@ -136,6 +136,7 @@ const NO_VIEWS = "No page views.";
 
 // In the overview's order: its lists, and its CSV sections, follow this order.
 export const DIMENSIONS: readonly DimensionSpec[] = [
+  time("minute", "Minute"),
   time("hour", "Hour"),
   time("day", "Day"),
   time("week", "Week (from Monday)"),

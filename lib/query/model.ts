@@ -101,6 +101,8 @@ export const MAX_FILTER_VALUE_LENGTH = 512;
 export const MAX_PATTERN_LENGTH = 256;
 const MAX_FILTER_DEPTH = 4;
 const MAX_RANGE_DAYS = 731;
+/** time:minute buckets: for ranges of up to this many days (2,880 buckets). */
+const MAX_MINUTE_RANGE_DAYS = 2;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const siteId = z.string().regex(SITE_ID_PATTERN, { error: "is not a site id" });
@@ -187,6 +189,17 @@ export function resolveQuery(body: QueryBody, now: number): Query {
   }
   const filters = (body.filters ?? []).map((f, i) => parseFilter(f, `filters[${i}]`, 1));
   const range = parseRange(body.date_range, today, "date_range");
+  const minutes = dimensions.indexOf("time:minute");
+  if (
+    minutes >= 0 &&
+    (range.from === null ||
+      Date.parse(range.to) - Date.parse(range.from) >= MAX_MINUTE_RANGE_DAYS * 86_400_000)
+  ) {
+    throw invalid(
+      `dimensions[${minutes}]`,
+      `time:minute needs a range of up to ${MAX_MINUTE_RANGE_DAYS} days`,
+    );
+  }
   const include = body.include ?? {};
   let comparison: Query["include"]["comparison"] = null;
   if (include.comparisons) {

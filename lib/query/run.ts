@@ -241,10 +241,13 @@ export function timeLabels(zone: string, range: Range, unit: TimeUnit): string[]
   } else if (unit === "month") {
     for (let d = `${range.from.slice(0, 7)}-01`; d <= range.to; d = addMonths(d, 1)) labels.push(d);
   } else {
+    const step = unit === "minute" ? 60_000 : 3_600_000;
     const end = localDayStart(zone, addLocalDays(range.to, 1));
-    for (let t = localDayStart(zone, range.from); t < end; t += 3_600_000) {
+    for (let t = localDayStart(zone, range.from); t < end; t += step) {
       const local = new Date(t + offsetMinutes(zone, t) * 60_000).toISOString();
-      const label = `${local.slice(0, 10)} ${local.slice(11, 13)}:00:00`;
+      const label = unit === "minute"
+        ? `${local.slice(0, 10)} ${local.slice(11, 16)}:00`
+        : `${local.slice(0, 10)} ${local.slice(11, 13)}:00:00`;
       if (labels[labels.length - 1] !== label) labels.push(label);
     }
   }

@@ -10,13 +10,11 @@ import {
   queryBatch,
 } from "../db/query/mod.ts";
 import { dimensionFor } from "../query/dimensions.ts";
-import type { OffsetSpan } from "../query/time_zone.ts";
 import type { OverviewView } from "./engine_overview.ts";
 import { ACTIVE_WINDOW_MINUTES } from "./live.ts";
 import type { StatsContext } from "./overview.ts";
 
 const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
 
 export interface FilteredLive {
   site_id: string;
@@ -32,21 +30,6 @@ export interface FilteredLive {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/**
- * Minute buckets from the compiler's hour buckets: minute `i` of the hour from `firstMinute` is
- * given its own "offset", `2i` hours past the hour before `firstMinute`, so each minute lands in
- * an hour of its own (`2i` apart: a minute plus its seconds stays inside it), read back by
- * position. The compiler's finest time bucket is the hour (lib/query/dimensions.ts TimeUnit).
- */
-function minuteSpans(firstMinute: number): { spans: OffsetSpan[]; hourBase: number } {
-  const minuteOfHour = Math.floor((firstMinute % HOUR_MS) / MINUTE_MS);
-  const spans = Array.from({ length: 60 }, (_, i) => ({
-    startMs: firstMinute + i * MINUTE_MS,
-    offsetMin: 120 * i - minuteOfHour,
-  }));
-  return { spans, hourBase: firstMinute - minuteOfHour * MINUTE_MS };
-}
 
 /** The live panel's figures of one site at `ctx.now()` under `view`'s filter and bot setting. */
 export function filteredLive(ctx: StatsContext, siteId: string, view: OverviewView): FilteredLive {
@@ -128,12 +111,12 @@ function liveFigures(
   )[0]?.values ?? {};
 
   const firstMinute = Math.floor(now / MINUTE_MS) * MINUTE_MS - 59 * MINUTE_MS;
-  const { spans, hourBase } = minuteSpans(firstMinute);
   const byMinute = new Map<number, Record<string, number>>();
-  const minutes = { ...request(firstMinute, view.bots), dimensions: ["time:hour"], spans };
+  const minutes = { ...request(firstMinute, view.bots), dimensions: ["time:minute"] };
   for (const row of views(queryAggregates(ctx.db, minutes, ["views"]))) {
-    const hour = Date.parse(`${row.dimensions[0].replace(" ", "T")}Z`);
-    byMinute.set(Math.round((hour - hourBase) / (2 * HOUR_MS)), row.values);
+    // UTC buckets ("YYYY-MM-DD HH:MM:00"): the minute's index from the first.
+    const minute = Date.parse(`${row.dimensions[0].replace(" ", "T")}Z`);
+    byMinute.set(Math.round((minute - firstMinute) / MINUTE_MS), row.values);
   }
   return {
     live: {

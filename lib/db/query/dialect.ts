@@ -6,7 +6,8 @@ import type { OffsetSpan } from "../../query/time_zone.ts";
 
 export interface Dialect {
   name: string;
-  /** The local time bucket of an ISO UTC timestamp column: `YYYY-MM-DD HH:00:00` for hours,
+  /** The local time bucket of an ISO UTC timestamp column: `YYYY-MM-DD HH:MM:00` for minutes,
+   * `YYYY-MM-DD HH:00:00` for hours,
    * `YYYY-MM-DD` for days, weeks (their Monday) and months (their first day). */
   timeBucket(column: string, unit: TimeUnit, spans: readonly OffsetSpan[]): string;
   /** The UTC day of a timestamp column (visitor ids rotate daily, at UTC midnight). */

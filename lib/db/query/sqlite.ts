@@ -20,6 +20,7 @@ function localModifier(column: string, spans: readonly OffsetSpan[]): string {
 }
 
 const FORMATS: Record<TimeUnit, (c: string, m: string) => string> = {
+  minute: (c, m) => `strftime('%Y-%m-%d %H:%M:00', ${c}, ${m})`,
   hour: (c, m) => `strftime('%Y-%m-%d %H:00:00', ${c}, ${m})`,
   day: (c, m) => `strftime('%Y-%m-%d', ${c}, ${m})`,
   // Back six days, then forward to the next Monday (or stay on it): the week's Monday.
