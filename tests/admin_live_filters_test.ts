@@ -195,8 +195,20 @@ Deno.test("live panel: unfiltered it is the live dashboard's; a bad filter is le
 
 Deno.test("live panel: public mode serves the filtered panel, aggregates only", async () => {
   const app = await liveApp({ ECHELON_PUBLIC_MODE: "true" });
+  // The page and its panel's JSON share a URL: a shared cache must tell them apart.
+  for (
+    const path of [`/admin?site=${SITE}&f=visit:country:is:FR`, `/admin/realtime?site=${SITE}`]
+  ) {
+    const page = await app.request(path);
+    assert.equal(page.status, 200, path);
+    assert.match(page.headers.get("content-type") ?? "", /text\/html/, path);
+    assert.match(page.headers.get("vary") ?? "", /(^|,)\s*accept\s*(,|$)/i, path);
+    await page.body?.cancel();
+  }
   const res = await liveJson(app, `/admin?site=${SITE}&f=visit:country:is:FR`);
   assert.equal(res.status, 200);
+  const vary = (res.headers.get("vary") ?? "").split(",").map((v) => v.trim().toLowerCase());
+  assert.equal(vary.filter((v) => v === "accept").length, 1, "accept said once");
   const body = await res.json();
   assert.deepEqual(pick(body), expected(app, "country_code = 'FR'"));
   assert.deepEqual(Object.keys(body).sort(), [

@@ -29,7 +29,7 @@ export async function handler(ctx: Ctx): Promise<Response> {
     }
     assertPublicPage(ctx);
     ctx.state.frameSites = await fetchFrameSites(services.store, ctx.url);
-    return ctx.next();
+    return varyOnAccept(await ctx.next());
   }
   // The login page checks the session itself (to skip the form when already signed in).
   if (normalizePath(ctx.url.pathname) === LOGIN_PATH) return ctx.next();
@@ -59,6 +59,21 @@ export async function handler(ctx: Ctx): Promise<Response> {
     }
   } catch {
     // Response.redirect() headers are immutable; a redirect carries nothing worth caching.
+  }
+  return response;
+}
+
+/**
+ * Public pages may be kept by shared caches, and the dashboard's and realtime page's URLs also
+ * answer their live panel's JSON to a poll that asks for it (lib/admin/live_panel.ts
+ * wantsLiveJson): a cache must keep the two apart.
+ */
+function varyOnAccept(response: Response): Response {
+  try {
+    const vary = response.headers.get("vary") ?? "";
+    if (!/(^|,)\s*accept\s*(,|$)/i.test(vary)) response.headers.append("vary", "Accept");
+  } catch {
+    // Response.redirect() headers are immutable; a redirect's answer does not depend on Accept.
   }
   return response;
 }
