@@ -182,6 +182,9 @@ Deno.test({
         });
       await h.page.goto(h.site + "/");
       const first = await assign();
+      // Sent once the page's proof of work is solved (nothing leaves without a token): a reload
+      // before that (a loaded machine) would leave with the exposure unsent.
+      await h.waitFor(() => h.events("exposure").length === 1, "the first page's exposure");
       await h.page.reload();
       const second = await assign();
       assert.equal(first[0], first[1]);
