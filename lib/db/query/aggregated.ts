@@ -31,7 +31,7 @@ import { EVENT_OWN_DIMENSIONS, EVENT_SESSION_DIMENSIONS, FAR } from "../aggregat
 import { BOT_SCORE_THRESHOLD } from "../columns.ts";
 import { dimensionFor, propKeyOf } from "../../query/dimensions.ts";
 import { type Aggregate, EVENT_FAMILIES, type Family } from "../../query/metrics.ts";
-import { type Condition, type Filter, isCondition } from "../../query/model.ts";
+import { conditionHolds, type Filter, isCondition } from "../../query/model.ts";
 import type { AggregateRequest } from "./compile.ts";
 
 const DAY_MS = 86_400_000;
@@ -59,28 +59,10 @@ function constantForViews(key: string): string | undefined {
   return spec?.from.kind === "prop" ? spec.empty : undefined;
 }
 
-function test(c: Condition, value: string): boolean {
-  const any = (one: (v: string) => boolean) => c.values.some(one);
-  switch (c.op) {
-    case "is":
-      return c.values.includes(value);
-    case "is_not":
-      return !c.values.includes(value);
-    case "contains":
-      return any((v) => value.includes(v));
-    case "contains_not":
-      return !any((v) => value.includes(v));
-    case "matches":
-      return any((v) => new RegExp(v).test(value));
-    case "matches_not":
-      return !any((v) => new RegExp(v).test(value));
-  }
-}
-
 function reduce(f: Filter): Reduced {
   if (isCondition(f)) {
     const constant = constantForViews(f.dimension);
-    return constant === undefined ? f : test(f, constant);
+    return constant === undefined ? f : conditionHolds(f, constant);
   }
   if (f.op === "not") {
     const inner = reduce(f.filter);
