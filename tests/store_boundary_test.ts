@@ -13,6 +13,7 @@ import type { CampaignStore } from "../lib/store/campaigns.ts";
 import type { CrawlerStore } from "../lib/store/crawlers.ts";
 import type { ExperimentStore } from "../lib/store/experiments.ts";
 import type { ExportStore } from "../lib/store/exports.ts";
+import type { InstanceStore } from "../lib/store/instance.ts";
 import type { PerfStore } from "../lib/store/perf.ts";
 import type { RetentionStore } from "../lib/store/retention.ts";
 import type { SegmentStore } from "../lib/store/segments.ts";
@@ -79,7 +80,6 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
     "routes/api/ingest.ts",
   ],
   "analytics reads and aggregates": [
-    "lib/admin/frame.ts",
     "lib/query/run.ts",
     "lib/reads/child_main.ts",
     "lib/reads/mod.ts",
@@ -90,8 +90,6 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
     "lib/stats/live_filtered.ts",
     "lib/stats/overview.ts",
     "lib/stats/rollup.ts",
-    "lib/stats/settled_cache.ts",
-    "routes/admin/index.tsx",
   ],
   "bots and crawlers": [
     "lib/anonymize/mod.ts",
@@ -232,7 +230,25 @@ const everyAreaIsAsync: [
   AllAsync<RetentionStore>,
   AllAsync<ExportStore>,
   AllAsync<VisitorStore>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+  AllAsync<InstanceStore>,
+] = [
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+];
 
 Deno.test("store boundary: every method of every area is async", () => {
   assert.ok(everyAreaIsAsync.every(Boolean));

@@ -437,6 +437,46 @@ contract("sites: deleted alone, or with everything stored for it", async (s, see
   assert.equal((await s.sites.delete("shop", { purgeData: true })).site, 0, "already gone");
 });
 
+contract("sites: the admin header's live figures, per site and for all", async (s, seed) => {
+  seed.views([
+    // Active (the last 5 minutes from 12:00): a person on shop, one on blog.
+    { site_id: "shop", created_at: `${DAY}T11:58:00.000Z`, visitor_id: "anna" },
+    { site_id: "shop", created_at: `${DAY}T11:59:00.000Z`, visitor_id: "anna" },
+    { site_id: "blog", created_at: `${DAY}T11:57:00.000Z`, visitor_id: "ben" },
+    // Earlier today: a person, a bot by score, a person later excluded.
+    { site_id: "shop", created_at: at(3), visitor_id: "cleo" },
+    { site_id: "shop", created_at: at(4), visitor_id: "crawler", bot_score: 90 },
+    { site_id: "shop", created_at: `${DAY}T11:58:30.000Z`, visitor_id: "spam" },
+    // Yesterday: no figure counts it.
+    { site_id: "shop", created_at: "2026-11-30T23:59:00.000Z", visitor_id: "dora" },
+  ]);
+  await s.bots.exclude("spam", "spam", at(5));
+  const window = { activeSince: `${DAY}T11:55:00.000Z`, todaySince: at(0) };
+  assert.deepEqual(await s.sites.liveFigures({ site: "shop", ...window }), {
+    active_visitors: 1,
+    views_today: 3,
+    bot_views_today: 2,
+  });
+  assert.deepEqual(await s.sites.liveFigures({ site: null, ...window }), {
+    active_visitors: 2,
+    views_today: 4,
+    bot_views_today: 2,
+  });
+  assert.deepEqual(
+    await s.sites.liveFigures({ site: "none", ...window }),
+    { active_visitors: 0, views_today: 0, bot_views_today: 0 },
+    "a site without views",
+  );
+  // A day that starts earlier in another zone counts yesterday's late view too.
+  const earlier = { ...window, todaySince: "2026-11-30T23:00:00.000Z" };
+  assert.equal((await s.sites.liveFigures({ site: "shop", ...earlier })).views_today, 4);
+});
+
+contract("instance: the schema version is the newest migration applied", async (s) => {
+  const version = await s.instance.schemaVersion();
+  assert.ok(Number.isInteger(version) && version >= 17, `version ${version}`);
+});
+
 const campaign = (overrides: Partial<CampaignRecord> = {}): CampaignRecord => ({
   id: "spring",
   name: "Spring",

@@ -14,6 +14,7 @@ import type { CampaignStore } from "./campaigns.ts";
 import type { CrawlerStore } from "./crawlers.ts";
 import type { ExperimentStore } from "./experiments.ts";
 import type { ExportStore } from "./exports.ts";
+import type { InstanceStore } from "./instance.ts";
 import type { PerfStore } from "./perf.ts";
 import type { RetentionStore } from "./retention.ts";
 import type { SegmentStore } from "./segments.ts";
@@ -38,6 +39,7 @@ export interface Store {
   retention: RetentionStore;
   exports: ExportStore;
   visitors: VisitorStore;
+  instance: InstanceStore;
   /** The analytics reads, run by name (lib/reads/). */
   reads: Reader;
   /** Stops the store's workers (read processes); the app's connection is closed by its owner. */

@@ -12,6 +12,7 @@ import { sqliteCampaigns } from "./campaigns.ts";
 import { sqliteCrawlers } from "./crawlers.ts";
 import { sqliteExperiments } from "./experiments.ts";
 import { sqliteExports } from "./exports.ts";
+import { sqliteInstance } from "./instance.ts";
 import { sqlitePerf } from "./perf.ts";
 import { sqliteRetention } from "./retention.ts";
 import { sqliteSegments } from "./segments.ts";
@@ -46,5 +47,6 @@ export function createSqliteAppData(db: Database): AppDataStore {
     retention: sqliteRetention(db),
     exports: sqliteExports(db),
     visitors: sqliteVisitors(db),
+    instance: sqliteInstance(db),
   };
 }
