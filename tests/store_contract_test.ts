@@ -16,7 +16,9 @@ import { openDatabase } from "../lib/db/mod.ts";
 import { registerSites } from "../lib/db/sites.ts";
 import type { CampaignRecord } from "../lib/store/campaigns.ts";
 import type { CrawlDelta } from "../lib/store/crawlers.ts";
+import { sqliteAnalytics } from "../lib/store/sqlite/analytics.ts";
 import { createSqliteAppData } from "../lib/store/sqlite/mod.ts";
+import type { AnalyticsStore } from "../lib/store/analytics.ts";
 import type { AdminSessionRecord } from "../lib/store/admin_sessions.ts";
 import type { ExperimentDefinitionRecord } from "../lib/store/experiments.ts";
 import type { RawExportQuery } from "../lib/store/exports.ts";
@@ -57,9 +59,12 @@ interface Seed {
   knownBotHits(rows: { date: string; site_id: string; bot_name: string; path: string }[]): void;
 }
 
+/** The app-data areas and the analytics area (which an engine runs where its reads run). */
+type ContractStore = AppDataStore & { analytics: AnalyticsStore };
+
 interface Engine {
   name: string;
-  open(): { store: AppDataStore; seed: Seed; close(): void };
+  open(): { store: ContractStore; seed: Seed; close(): void };
 }
 
 const ENGINES: Engine[] = [{
@@ -105,11 +110,12 @@ const ENGINES: Engine[] = [{
            ORDER BY date, crawler, path, verification`,
         ).map((row) => ({ ...row })),
     };
-    return { store: createSqliteAppData(db), seed, close: () => db.close() };
+    const store = { ...createSqliteAppData(db), analytics: sqliteAnalytics(db) };
+    return { store, seed, close: () => db.close() };
   },
 }];
 
-function contract(name: string, fn: (store: AppDataStore, seed: Seed) => Promise<void>): void {
+function contract(name: string, fn: (store: ContractStore, seed: Seed) => Promise<void>): void {
   for (const engine of ENGINES) {
     Deno.test(`store contract (${engine.name}): ${name}`, async () => {
       const { store, seed, close } = engine.open();
@@ -979,3 +985,65 @@ contract("visitors: a visitor's totals over every site and all time", async (s, 
   assert.deepEqual(totals.sites?.split(",").sort(), ["blog", "shop"]);
   assert.deepEqual(totals.pow_verdicts, [{ verdict: "none", views: 2 }]);
 });
+
+contract("analytics: pages and events counted for the lists, human rows only", async (s, seed) => {
+  seed.views([
+    { site_id: "shop", created_at: at(1), visitor_id: "anna", path: "/pricing" },
+    { site_id: "shop", created_at: at(2), visitor_id: "anna", path: "/pricing" },
+    { site_id: "shop", created_at: at(3), visitor_id: "ben", path: "/pricing" },
+    { site_id: "shop", created_at: at(4), visitor_id: "ben", path: "/docs" },
+    { site_id: "shop", created_at: at(5), visitor_id: "bot", path: "/docs", bot_score: 90 },
+    { site_id: "blog", created_at: at(6), visitor_id: "cleo", path: "/docs" },
+    { site_id: "shop", created_at: "2026-11-30T12:00:00.000Z", visitor_id: "dora", path: "/old" },
+  ]);
+  seed.events([
+    { site_id: "shop", created_at: at(1), visitor_id: "anna", event_name: "signup" },
+    { site_id: "shop", created_at: at(2), visitor_id: "ben", event_name: "signup" },
+    { site_id: "shop", created_at: at(3), visitor_id: "ben" },
+  ]);
+  const day = { since: at(0), until: `${DAY}T23:59:59.999Z` };
+  assert.deepEqual(await s.analytics.topPaths({ site: "shop", pathContains: "", ...day }), [
+    { path: "/pricing", views: 3, visitors: 2 },
+    { path: "/docs", views: 1, visitors: 1 },
+  ]);
+  assert.deepEqual(
+    await s.analytics.topPaths({ site: null, pathContains: "doc", ...day }, 1),
+    [{ path: "/docs", views: 2, visitors: 2 }],
+    "every site, a path filter, a limit",
+  );
+  const counts = await s.analytics.eventCounts({
+    site: "shop",
+    type: null,
+    bots: "humans",
+    ...day,
+  });
+  assert.deepEqual(
+    counts.map((c) => [c.event_type, c.event_name, c.events, c.visitors]),
+    [["click", "signup", 2, 2], ["click", null, 1, 1]],
+  );
+});
+
+contract(
+  "analytics: the last 24 hours over every site, and the excluded visitors",
+  async (s, seed) => {
+    seed.views([
+      { site_id: "shop", created_at: at(10), visitor_id: "anna" },
+      { site_id: "blog", created_at: at(11), visitor_id: "anna" },
+      { site_id: "shop", created_at: at(11), visitor_id: "crawler", bot_score: 95 },
+      { site_id: "shop", created_at: "2026-11-29T11:00:00.000Z", visitor_id: "old" },
+    ]);
+    assert.deepEqual(await s.analytics.last24h(Date.parse(at(12))), {
+      total_views: 3,
+      human_views: 2,
+      bot_views: 1,
+      unique_visitors: 1,
+    }, "anna on two sites is one visitor; the crawler is none");
+    await s.bots.exclude("anna", "tester", at(12));
+    assert.deepEqual(
+      await s.analytics.excludedVisitors(10),
+      await s.bots.excluded(10),
+      "the read process's answer is the app's",
+    );
+    assert.deepEqual((await s.analytics.excludedVisitors(10)).map((x) => x.visitor_id), ["anna"]);
+  },
+);

@@ -1,0 +1,137 @@
+// The analytics area of the store (lib/store/types.ts): the rows the analytics reads are made
+// from (lib/reads/registry.ts), asked in domain terms (filters, ranges, keyset pages) and answered
+// as plain rows. An engine runs it where its reads run: SQLite in the read processes, each on its
+// own connection (lib/reads/child_main.ts), or inline on the app's (lib/reads/mod.ts). The reads
+// shape these rows into their answers (reports, lists, CSV sections) the same way for every
+// engine. The overview, the live dashboard and the query engine's reads are not here yet: they
+// still read through the SQLite context (tests/store_boundary_test.ts lists them).
+import type {
+  ExcludedVisitor,
+  GroupCount,
+  KnownBotTraffic,
+  ReasonCount,
+  ReportRange,
+  ScoredViews,
+  SuspiciousQuery,
+  SuspiciousVisitor,
+} from "./bots.ts";
+import type {
+  CampaignEventsRows,
+  CampaignFilter,
+  CampaignRecord,
+  CampaignReportRows,
+  CampaignSummaryRows,
+  TimeRange,
+  TrafficTotals,
+} from "./campaigns.ts";
+import type { CrawlRange, CrawlReportRows } from "./crawlers.ts";
+import type { CountsQuery, ExperimentResultRows } from "./experiments.ts";
+import type { BotExportRange, BotExportRows } from "./exports.ts";
+import type {
+  EventCount,
+  EventFilter,
+  EventListRow,
+  PathCount,
+  ViewFilter,
+  ViewListRow,
+  VisitorAggregates,
+  VisitorFilter,
+  VisitorListRow,
+  VisitorSort,
+} from "./lists.ts";
+import type { KeysetPage, PageRequest } from "./pages.ts";
+
+/** One event name's stored events whose property keys are asked for. */
+export interface PropertyKeysQuery {
+  site: string;
+  /** The engine's event name (lib/query/dimensions.ts `event:name`). */
+  eventName: string;
+  /** [since, until) as ISO instants. */
+  since: string;
+  until: string;
+}
+
+/** Page views of the last 24 hours over every site, and their distinct human visitors (GET
+ * /api/stats/summary). */
+export interface Last24h {
+  total_views: number;
+  human_views: number;
+  bot_views: number;
+  unique_visitors: number;
+}
+
+/** What the bot defence did in a period (GET /api/bots/report, /admin/bots). */
+export interface BotReportRows {
+  scored: ScoredViews;
+  knownBots: KnownBotTraffic[];
+  /** Known-bot hits per UTC day. */
+  byDay: { date: string; hits: number }[];
+  /** Hits dropped before storage, per reason and endpoint. */
+  dropped: { reason: string; endpoint: string; hits: number }[];
+  /** Views, visitors and events at or above the threshold, by stored reason and signal group. */
+  excluded: { reasons: ReasonCount[]; groups: GroupCount[] };
+}
+
+export interface AnalyticsStore {
+  // The admin's raw lists (lib/store/lists.ts)
+  /** One keyset page of visitors (a row per visitor and site) in `order`. */
+  visitors(
+    filter: VisitorFilter,
+    order: { sort: VisitorSort; descending: boolean },
+    request: PageRequest,
+  ): Promise<KeysetPage<VisitorListRow>>;
+  /** Public mode's figures instead of visitor rows: totals and the top `limit` of each list. */
+  visitorAggregates(
+    range: { site: string | null; since: string; until: string },
+    limit?: number,
+  ): Promise<VisitorAggregates>;
+  /** One keyset page of stored page views, newest first. */
+  recentViews(filter: ViewFilter, request: PageRequest): Promise<KeysetPage<ViewListRow>>;
+  /** The `limit` most viewed paths (human views). */
+  topPaths(
+    filter: Pick<ViewFilter, "site" | "since" | "until" | "pathContains">,
+    limit?: number,
+  ): Promise<PathCount[]>;
+  /** One keyset page of stored events, newest first. */
+  events(filter: EventFilter, request: PageRequest): Promise<KeysetPage<EventListRow>>;
+  /** Events by type and name, most first, at most `limit`. */
+  eventCounts(filter: Omit<EventFilter, "name">, limit?: number): Promise<EventCount[]>;
+  /** The keys of one event name's stored `data` objects, most used first, at most `limit`. */
+  eventPropertyKeys(
+    query: PropertyKeysQuery,
+    limit?: number,
+  ): Promise<{ key: string; events: number }[]>;
+
+  // Experiments and campaigns (their reports are made from these rows)
+  /** An experiment's pauses and its counts per variant (`counts`: null, neither is read). */
+  experimentResultRows(
+    experimentId: string,
+    counts: CountsQuery | null,
+  ): Promise<ExperimentResultRows>;
+  /** Views, visitors, sessions and bounces per registered campaign (by id) in `range`. */
+  campaignTotals(range: TimeRange, filter?: CampaignFilter): Promise<Map<string, TrafficTotals>>;
+  campaignSummaryRows(range: TimeRange, filter: CampaignFilter): Promise<CampaignSummaryRows>;
+  campaignReportRows(campaign: CampaignRecord, range: TimeRange): Promise<CampaignReportRows>;
+  campaignEventsRows(
+    siteId: string,
+    range: TimeRange,
+    options: { eventType?: string | null },
+  ): Promise<CampaignEventsRows>;
+
+  // Bots and crawlers
+  botReportRows(range: ReportRange): Promise<BotReportRows>;
+  /** The most suspicious visitors, highest score first. */
+  suspiciousVisitors(query: SuspiciousQuery): Promise<SuspiciousVisitor[]>;
+  /** The `limit` most recent exclusions (lib/store/bots.ts `excluded`, asked by a read). */
+  excludedVisitors(limit: number): Promise<ExcludedVisitor[]>;
+  /** Crawler hits next to the AI referrals of the same pages, within `limits`. */
+  crawlReportRows(
+    range: CrawlRange,
+    limits: { pages: number; referrals: number },
+  ): Promise<CrawlReportRows>;
+  /** The bots CSV's rows (`suspiciousLimit`: null, no suspicious visitors). */
+  botExportRows(range: BotExportRange, suspiciousLimit: number | null): Promise<BotExportRows>;
+
+  /** The last 24 hours before `now` (ms) over every site. */
+  last24h(now: number): Promise<Last24h>;
+}
