@@ -79,9 +79,7 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
   ],
   "analytics reads and aggregates": [
     "lib/query/run.ts",
-    "lib/stats/delta.ts",
     "lib/stats/engine_overview.ts",
-    "lib/stats/live.ts",
     "lib/stats/live_filtered.ts",
     "lib/stats/overview.ts",
     "lib/stats/rollup.ts",

@@ -1047,3 +1047,54 @@ contract(
     assert.deepEqual((await s.analytics.excludedVisitors(10)).map((x) => x.visitor_id), ["anna"]);
   },
 );
+
+contract(
+  "analytics: the live panel's minutes, hours, active window and recent rows",
+  async (s, seed) => {
+    const t = (hhmm: string) => `${DAY}T${hhmm}:00.000Z`;
+    seed.views([
+      { site_id: "shop", created_at: t("09:10"), visitor_id: "anna", path: "/" },
+      { site_id: "shop", created_at: t("10:01"), visitor_id: "anna", path: "/a" },
+      { site_id: "shop", created_at: t("10:02"), visitor_id: "anna", path: "/b" },
+      { site_id: "shop", created_at: t("10:02"), visitor_id: "ben", path: "/a" },
+      { site_id: "shop", created_at: t("10:03"), visitor_id: "bot", path: "/a", bot_score: 90 },
+      { site_id: "blog", created_at: t("10:03"), visitor_id: "cleo", path: "/a" },
+    ]);
+    seed.events([{
+      site_id: "shop",
+      created_at: t("10:02"),
+      visitor_id: "ben",
+      event_name: "buy",
+    }]);
+    const window = { siteId: "shop", since: t("10:00"), until: t("10:05") };
+    assert.deepEqual(await s.analytics.minuteActivity(window), [
+      { minute: `${DAY}T10:01`, views: 1, visitors: 1, events: 0 },
+      { minute: `${DAY}T10:02`, views: 2, visitors: 2, events: 1 },
+    ]);
+    assert.deepEqual(
+      await s.analytics.hourActivity({
+        siteId: "shop",
+        fromHour: `${DAY}T08`,
+        toHour: `${DAY}T10`,
+      }),
+      [
+        { hour: `${DAY}T09`, views: 1, visitors: 1, events: 0 },
+        // Distinct visitors of each hour (anna in both), humans only.
+        { hour: `${DAY}T10`, views: 3, visitors: 2, events: 1 },
+      ],
+    );
+    assert.deepEqual(await s.analytics.nowCounts(window), {
+      active_visitors: 2,
+      estimated_bots: 1,
+      pageviews: 3,
+    });
+    const visitors = await s.analytics.recentVisitors({ ...window, limit: 1 });
+    assert.deepEqual(visitors.map((v) => [v.visitor_id, v.views, v.path]), [["anna", 2, "/b"]]);
+    const events = await s.analytics.recentEvents({ ...window, limit: 10 });
+    assert.deepEqual(events.map((e) => [e.event_name, e.visitor_id]), [["buy", "ben"]]);
+    assert.deepEqual(await s.analytics.activeBreakdown({ ...window, by: "path", limit: 10 }), [
+      { value: "/a", views: 2, visitors: 2 },
+      { value: "/b", views: 1, visitors: 1 },
+    ]);
+  },
+);

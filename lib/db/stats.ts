@@ -7,8 +7,10 @@ import type { Database } from "./database.ts";
 import type { RangePlan } from "./rollup_blocks.ts";
 import type { RollupTargets } from "./rollups.ts";
 import type { DayTotals, DimensionRow } from "../stats/terms.ts";
+import type { HourRow } from "../store/analytics.ts";
 
 export type { DayTotals, DimensionRow } from "../stats/terms.ts";
+export type { HourRow } from "../store/analytics.ts";
 
 export const TOTAL_FIELDS = [
   "views",
@@ -97,13 +99,6 @@ export function dimensionValues(
     JSON.stringify(q.plan.blocks),
     JSON.stringify(q.values),
   );
-}
-
-export interface HourRow {
-  hour: string;
-  views: number;
-  visitors: number;
-  events: number;
 }
 
 /** Stored per-hour figures for hours in [fromHour, toHour] (`YYYY-MM-DDTHH`). */

@@ -72,6 +72,70 @@ export interface BotReportRows {
   excluded: { reasons: ReasonCount[]; groups: GroupCount[] };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The live dashboard and the realtime panel
+
+/** One site's rows in [since, until] (ISO instants, both included). */
+export interface SiteWindow {
+  siteId: string;
+  since: string;
+  until: string;
+}
+
+export interface MinuteRow {
+  minute: string;
+  views: number;
+  visitors: number;
+  events: number;
+}
+
+/** One UTC hour (`YYYY-MM-DDTHH`): views, distinct visitors of that hour and events. */
+export interface HourRow {
+  hour: string;
+  views: number;
+  visitors: number;
+  events: number;
+}
+
+export interface NowCounts {
+  active_visitors: number;
+  estimated_bots: number;
+  pageviews: number;
+}
+
+export interface RecentVisitor {
+  visitor_id: string;
+  last_seen: string;
+  first_seen: string;
+  views: number;
+  path: string;
+  country_code: string | null;
+  device_type: string | null;
+  os_name: string | null;
+  browser_name: string | null;
+  referrer_domain: string | null;
+}
+
+export interface RecentEvent {
+  id: number;
+  event_type: string;
+  event_name: string | null;
+  path: string | null;
+  visitor_id: string | null;
+  session_id: string | null;
+  device_type: string | null;
+  data: string | null;
+  created_at: string;
+}
+
+export type ActiveDimension = "path" | "referrer" | "country";
+
+export interface ActiveRow {
+  value: string;
+  views: number;
+  visitors: number;
+}
+
 export interface AnalyticsStore {
   // The admin's raw lists (lib/store/lists.ts)
   /** One keyset page of visitors (a row per visitor and site) in `order`. */
@@ -131,6 +195,23 @@ export interface AnalyticsStore {
   ): Promise<CrawlReportRows>;
   /** The bots CSV's rows (`suspiciousLimit`: null, no suspicious visitors). */
   botExportRows(range: BotExportRange, suspiciousLimit: number | null): Promise<BotExportRows>;
+
+  // The live dashboard and the realtime panel (clean rows only)
+  /** Views, visitors and events per minute (`YYYY-MM-DDTHH:MM`), minutes without any left out. */
+  minuteActivity(window: SiteWindow): Promise<MinuteRow[]>;
+  /** Per UTC hour in [fromHour, toHour] (`YYYY-MM-DDTHH`), fresh to the last write (hours
+   * without any left out), oldest first. */
+  hourActivity(query: { siteId: string; fromHour: string; toHour: string }): Promise<HourRow[]>;
+  /** Distinct visitors, distinct bot-scored visitors and views in the window. */
+  nowCounts(window: SiteWindow): Promise<NowCounts>;
+  /** The most recently active visitors of the window with their last page, at most `limit`. */
+  recentVisitors(window: SiteWindow & { limit: number }): Promise<RecentVisitor[]>;
+  /** The window's latest events, newest first, at most `limit` (`data` as stored text). */
+  recentEvents(window: SiteWindow & { limit: number }): Promise<RecentEvent[]>;
+  /** The window's views and visitors by page, referrer domain or country, at most `limit`. */
+  activeBreakdown(
+    window: SiteWindow & { by: ActiveDimension; limit: number },
+  ): Promise<ActiveRow[]>;
 
   /** The last 24 hours before `now` (ms) over every site. */
   last24h(now: number): Promise<Last24h>;

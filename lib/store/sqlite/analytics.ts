@@ -25,6 +25,14 @@ import type { Database } from "../../db/database.ts";
 import { eventPropertyKeys } from "../../db/event_properties.ts";
 import { experimentResultRows } from "../../db/experiments.ts";
 import { botExportRows } from "../../db/export.ts";
+import { hourActivity } from "../../db/stats_delta.ts";
+import {
+  activeBreakdown,
+  minuteActivity,
+  nowCounts,
+  recentEvents,
+  recentVisitors,
+} from "../../db/stats_live.ts";
 import { last24hCounts } from "../../db/summary.ts";
 import type { AnalyticsStore } from "../analytics.ts";
 
@@ -60,6 +68,12 @@ export function sqliteAnalytics(db: Database): AnalyticsStore {
     crawlReportRows: (range, limits) => plain(() => crawlReportRows(db, range, limits)),
     botExportRows: (range, suspiciousLimit) =>
       plain(() => botExportRows(db, range, suspiciousLimit)),
+    minuteActivity: (window) => plain(() => minuteActivity(db, window)),
+    hourActivity: (query) => plain(() => hourActivity(db, query)),
+    nowCounts: (window) => plain(() => nowCounts(db, window)),
+    recentVisitors: (window) => plain(() => recentVisitors(db, window)),
+    recentEvents: (window) => plain(() => recentEvents(db, window)),
+    activeBreakdown: (window) => plain(() => activeBreakdown(db, window)),
     last24h: (now) => plain(() => last24hCounts(db, now)),
   };
 }
