@@ -145,8 +145,8 @@ export async function createServices(
     jobs: [
       ...collect.jobs(),
       sessionPurgeJob({ config, store, now }),
-      rollupJob({ db, now, config }),
-      retentionJob({ store, rollups: finalRollups({ db, now, config }), now, config }),
+      rollupJob({ store, now, config }),
+      retentionJob({ store, rollups: finalRollups({ store, now, config }), now, config }),
       telemetryJob({ config, store, log: options.log, collect, now, startedAt }),
     ],
     shutdownHooks: [

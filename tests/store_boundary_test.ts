@@ -17,6 +17,7 @@ import type { ExportStore } from "../lib/store/exports.ts";
 import type { InstanceStore } from "../lib/store/instance.ts";
 import type { PerfStore } from "../lib/store/perf.ts";
 import type { RetentionStore } from "../lib/store/retention.ts";
+import type { RollupStore } from "../lib/store/rollups.ts";
 import type { SegmentStore } from "../lib/store/segments.ts";
 import type { SettingsStore } from "../lib/store/settings.ts";
 import type { SiteStore } from "../lib/store/sites.ts";
@@ -82,7 +83,6 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
     "lib/stats/engine_overview.ts",
     "lib/stats/live_filtered.ts",
     "lib/stats/overview.ts",
-    "lib/stats/rollup.ts",
   ],
   "bots and crawlers": [
     "lib/anonymize/mod.ts",
@@ -90,10 +90,8 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
   ],
 };
 
-/** Files that still open a transaction or prepare a statement themselves. */
-const TRANSACTION_EXCEPTIONS: Record<string, string> = {
-  "lib/stats/rollup.ts": "aggregates",
-};
+/** Files that still open a transaction or prepare a statement themselves (none now). */
+const TRANSACTION_EXCEPTIONS: Record<string, string> = {};
 
 const TRANSACTION_USE = /\btransaction\(|\.statement\(|\.prepare\(/;
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"']+)["']/g;
@@ -222,7 +220,9 @@ const everyAreaIsAsync: [
   AllAsync<VisitorStore>,
   AllAsync<InstanceStore>,
   AllAsync<AnalyticsStore>,
+  AllAsync<RollupStore>,
 ] = [
+  true,
   true,
   true,
   true,

@@ -1098,3 +1098,54 @@ contract(
     ]);
   },
 );
+
+contract(
+  "rollups: days built and their states, exclusions marking days, weeks summed",
+  async (s, seed) => {
+    assert.equal(await s.rollups.oldestRawDay(), null, "nothing stored");
+    seed.views([
+      { site_id: "shop", created_at: "2026-11-30T10:00:00.000Z", visitor_id: "anna" },
+      { site_id: "shop", created_at: at(10), visitor_id: "anna" },
+      { site_id: "shop", created_at: at(11), visitor_id: "ben" },
+      { site_id: "blog", created_at: "2026-12-03T09:00:00.000Z", visitor_id: "cleo" },
+    ]);
+    assert.equal(await s.rollups.oldestRawDay(), "2026-11-30");
+    assert.deepEqual(await s.rollups.dayStates("2026-11-01", "2026-12-31"), new Map());
+
+    // A whole week (Monday 30 November to Sunday 6 December), built once every day is over.
+    const builtAt = Date.parse("2026-12-09T00:00:00.000Z");
+    for (const day of ["2026-11-30", DAY, "2026-12-02", "2026-12-03", "2026-12-04"]) {
+      assert.equal((await s.rollups.buildDay(day, { builtAt })).date, day);
+    }
+    for (const day of ["2026-12-05", "2026-12-06"]) await s.rollups.buildDay(day, { builtAt });
+    assert.ok((await s.rollups.buildDay(DAY, { builtAt })).rows > 0, "a day with views has rows");
+    const states = await s.rollups.dayStates("2026-11-30", DAY);
+    assert.deepEqual([...states.keys()], ["2026-11-30", DAY]);
+    assert.equal(states.get(DAY)?.built_at, "2026-12-09T00:00:00.000Z");
+    assert.ok(states.get(DAY)!.build_ms >= 0);
+
+    // Excluding anna marks her days (within the bounds asked) once.
+    await s.bots.exclude("anna", null, at(12));
+    assert.deepEqual(await s.rollups.markExclusionChanges(DAY, "2026-12-31"), [DAY]);
+    assert.deepEqual(await s.rollups.dirtyDays(), [DAY]);
+    assert.deepEqual(await s.rollups.markExclusionChanges("2026-11-01", "2026-12-31"), [], "taken");
+    await s.rollups.buildDay(DAY, { builtAt });
+    assert.deepEqual(await s.rollups.dirtyDays(), [], "the build cleared its mark");
+    // Re-including her marks both her days.
+    await s.bots.include("anna");
+    assert.deepEqual(await s.rollups.markExclusionChanges("2026-11-01", "2026-12-31"), [
+      "2026-11-30",
+      DAY,
+    ]);
+
+    const stale = await s.rollups.staleBlocks("2026-11-01", "2026-12-07");
+    assert.deepEqual(stale.map((b) => [b.first, b.last]), [["2026-11-30", "2026-12-06"]]);
+    let pauses = 0;
+    await s.rollups.buildBlock(stale[0], {
+      builtAt: "2026-12-09T00:00:00.000Z",
+      pause: () => Promise.resolve(void pauses++),
+    });
+    assert.ok(pauses > 0, "the build handed back between its parts");
+    assert.deepEqual(await s.rollups.staleBlocks("2026-11-01", "2026-12-07"), [], "now current");
+  },
+);

@@ -5,9 +5,9 @@
 // The analytics reads (`reads`, run by name) make their answers from the analytics area's rows
 // (lib/store/analytics.ts), which the engine runs where the reads run (SQLite: the read
 // processes), so it is not a member here. Not behind it yet (the next waves): batch writes and
-// the collectors (known-bot hits and the bot correlator's sweep included), the aggregates and
-// rollups, and the overview, live dashboard and query engine reads, which still read through
-// SQLite's read context; tests/store_boundary_test.ts lists the files that still reach lib/db/.
+// the collectors (known-bot hits and the bot correlator's sweep included), the per-day
+// aggregates, and the overview and query engine reads, which still read through SQLite's read
+// context; tests/store_boundary_test.ts lists the files that still reach lib/db/.
 import type { Reader } from "../reads/mod.ts";
 import type { AdminAccountStore } from "./admin_account.ts";
 import type { AdminSessionStore } from "./admin_sessions.ts";
@@ -20,6 +20,7 @@ import type { ExportStore } from "./exports.ts";
 import type { InstanceStore } from "./instance.ts";
 import type { PerfStore } from "./perf.ts";
 import type { RetentionStore } from "./retention.ts";
+import type { RollupStore } from "./rollups.ts";
 import type { SegmentStore } from "./segments.ts";
 import type { SettingsStore } from "./settings.ts";
 import type { SiteStore } from "./sites.ts";
@@ -43,6 +44,7 @@ export interface Store {
   exports: ExportStore;
   visitors: VisitorStore;
   instance: InstanceStore;
+  rollups: RollupStore;
   /** The analytics reads, run by name (lib/reads/). */
   reads: Reader;
   /** Stops the store's workers (read processes); the app's connection is closed by its owner. */

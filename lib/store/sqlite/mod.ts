@@ -15,6 +15,7 @@ import { sqliteExports } from "./exports.ts";
 import { sqliteInstance } from "./instance.ts";
 import { sqlitePerf } from "./perf.ts";
 import { sqliteRetention } from "./retention.ts";
+import { sqliteRollups } from "./rollups.ts";
 import { sqliteSegments } from "./segments.ts";
 import { sqliteSettings } from "./settings.ts";
 import { sqliteSites } from "./sites.ts";
@@ -48,5 +49,6 @@ export function createSqliteAppData(db: Database): AppDataStore {
     exports: sqliteExports(db),
     visitors: sqliteVisitors(db),
     instance: sqliteInstance(db),
+    rollups: sqliteRollups(db),
   };
 }
