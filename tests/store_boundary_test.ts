@@ -85,7 +85,6 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
     "lib/stats/overview.ts",
   ],
   "bots and crawlers": [
-    "lib/anonymize/mod.ts",
     "lib/bots/correlator.ts",
   ],
 };
