@@ -195,52 +195,37 @@ Deno.test("store boundary: the interface names no engine, driver or SQL", async 
   }
 });
 
-/** True when every method of T returns a promise (the interface is async throughout). */
-type AllAsync<T> = {
-  [K in keyof T]: T[K] extends (...args: never[]) => Promise<unknown> ? true : false;
+/** The names of T's methods that do not return a promise (never when T is async throughout). */
+type SyncMethods<T> = {
+  [K in keyof T]: T[K] extends (...args: never[]) => Promise<unknown> ? never : K;
 }[keyof T];
-// Compile-time: a synchronous method in an area would make one of these `false` and fail
-// `deno check` (the test run type-checks this file).
-const everyAreaIsAsync: [
-  AllAsync<ApiKeyStore>,
-  AllAsync<AdminSessionStore>,
-  AllAsync<AdminAccountStore>,
-  AllAsync<SettingsStore>,
-  AllAsync<ExperimentStore>,
-  AllAsync<SegmentStore>,
-  AllAsync<TelemetryStore>,
-  AllAsync<SiteStore>,
-  AllAsync<CampaignStore>,
-  AllAsync<BotStore>,
-  AllAsync<CrawlerStore>,
-  AllAsync<PerfStore>,
-  AllAsync<RetentionStore>,
-  AllAsync<ExportStore>,
-  AllAsync<VisitorStore>,
-  AllAsync<InstanceStore>,
-  AllAsync<AnalyticsStore>,
-  AllAsync<RollupStore>,
-] = [
-  true,
-  true,
-  true,
-  true,
-  true,
-  true,
-  true,
-  true,
-  true,
-  true,
-  true,
-  true,
-  true,
-  true,
-  true,
-  true,
-  true,
-  true,
+type SyncMethodsOf<Area> = Area extends unknown ? SyncMethods<Area> : never;
+/** Every area of the store (the analytics area too, which runs where the reads run). */
+type Areas = [
+  ApiKeyStore,
+  AdminSessionStore,
+  AdminAccountStore,
+  SettingsStore,
+  ExperimentStore,
+  SegmentStore,
+  TelemetryStore,
+  SiteStore,
+  CampaignStore,
+  BotStore,
+  CrawlerStore,
+  PerfStore,
+  RetentionStore,
+  ExportStore,
+  VisitorStore,
+  InstanceStore,
+  AnalyticsStore,
+  RollupStore,
 ];
+// Compile-time: a synchronous method makes this type its name, and the assignment of `true` fail
+// `deno check` naming it (the test run type-checks this file).
+type Sync = SyncMethodsOf<Areas[number]>;
+const everyAreaIsAsync: [Sync] extends [never] ? true : Sync = true;
 
 Deno.test("store boundary: every method of every area is async", () => {
-  assert.ok(everyAreaIsAsync.every(Boolean));
+  assert.equal(everyAreaIsAsync, true);
 });
