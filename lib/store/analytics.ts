@@ -3,8 +3,8 @@
 // as plain rows. An engine runs it where its reads run: SQLite in the read processes, each on its
 // own connection (lib/reads/child_main.ts), or inline on the app's (lib/reads/mod.ts). The reads
 // shape these rows into their answers (reports, lists, CSV sections) the same way for every
-// engine. The overview, the live dashboard and the query engine's reads are not here yet: they
-// still read through the SQLite context (tests/store_boundary_test.ts lists them).
+// engine. The overview and the query engine's reads (the filtered live panels among them) are not
+// here yet: they still read through the SQLite context (tests/store_boundary_test.ts lists them).
 import type {
   ExcludedVisitor,
   GroupCount,
