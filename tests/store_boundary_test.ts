@@ -81,7 +81,6 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
   "analytics reads and aggregates": [
     "lib/query/run.ts",
     "lib/stats/engine_overview.ts",
-    "lib/stats/live_filtered.ts",
     "lib/stats/overview.ts",
   ],
   "bots and crawlers": [

@@ -1149,3 +1149,41 @@ contract(
     assert.deepEqual(await s.rollups.staleBlocks("2026-11-01", "2026-12-07"), [], "now current");
   },
 );
+
+contract("analytics: the query engine's aggregates, alone and in a batch", async (s, seed) => {
+  seed.views([
+    { site_id: "shop", created_at: at(10), visitor_id: "anna", path: "/a" },
+    { site_id: "shop", created_at: at(10), visitor_id: "anna", path: "/b" },
+    { site_id: "shop", created_at: at(11), visitor_id: "ben", path: "/a" },
+    { site_id: "shop", created_at: at(11), visitor_id: "bot", path: "/a", bot_score: 90 },
+    { site_id: "blog", created_at: at(11), visitor_id: "cleo", path: "/a" },
+    { site_id: "shop", created_at: "2026-11-30T11:00:00.000Z", visitor_id: "dora", path: "/a" },
+  ]);
+  const fromMs = Date.parse(at(0));
+  const query = {
+    siteIds: ["shop"],
+    fromMs,
+    toMs: Date.parse(at(23)),
+    spans: [{ startMs: fromMs, offsetMin: 0 }],
+    dimensions: ["event:page"],
+    filter: null,
+    bots: { mode: "hide" as const, threshold: 50 },
+  };
+  const pages = (await s.analytics.aggregates(query, ["views"])).get("views") ?? [];
+  assert.deepEqual(
+    pages.map((g) => [g.dimensions, g.values.pageviews, g.values.visitors]).sort(),
+    [[["/a"], 2, 2], [["/b"], 1, 1]],
+  );
+  const [all, onlyA, none] = await s.analytics.aggregatesBatch({ ...query, dimensions: [] }, [
+    { dimensions: [], filter: null, families: ["views"] },
+    {
+      dimensions: [],
+      filter: { op: "is", dimension: "event:page", values: ["/a"] },
+      families: ["views"],
+    },
+    { dimensions: ["event:page"], filter: null, families: [] },
+  ]);
+  assert.deepEqual(all.get("views")?.map((g) => g.values.pageviews), [3]);
+  assert.deepEqual(onlyA.get("views")?.map((g) => g.values.visitors), [2]);
+  assert.equal(none.size, 0, "a member asking no family gets none");
+});

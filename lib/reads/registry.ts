@@ -3,7 +3,7 @@
 // ReadContext first and structured-cloneable arguments, and returns (or resolves to) a
 // structured-cloneable result. Most make their answer from the rows of the store's analytics
 // area (lib/store/analytics.ts), which the engine runs where the read runs; the overview and the
-// query engine's reads (filtered live panels included) still use the SQLite context's connection.
+// query engine's runner (lib/query/run.ts) still use the SQLite context's connection.
 //
 // Cost: "light" reads answer from rollups or a few indexed rows (milliseconds at any size);
 // "heavy" reads scan raw rows, so their time grows with the data in the range. The scheduler

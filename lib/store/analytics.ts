@@ -3,8 +3,8 @@
 // as plain rows. An engine runs it where its reads run: SQLite in the read processes, each on its
 // own connection (lib/reads/child_main.ts), or inline on the app's (lib/reads/mod.ts). The reads
 // shape these rows into their answers (reports, lists, CSV sections) the same way for every
-// engine. The overview and the query engine's reads (the filtered live panels among them) are not
-// here yet: they still read through the SQLite context (tests/store_boundary_test.ts lists them).
+// engine. The overview and the query engine's runner (lib/query/run.ts) are not here yet: they
+// still read through the SQLite context (tests/store_boundary_test.ts lists them).
 import type {
   ExcludedVisitor,
   GroupCount,
@@ -40,6 +40,9 @@ import type {
   VisitorSort,
 } from "./lists.ts";
 import type { KeysetPage, PageRequest } from "./pages.ts";
+import type { Family } from "../query/metrics.ts";
+import type { BotMode, Filter } from "../query/model.ts";
+import type { OffsetSpan } from "../query/time_zone.ts";
 
 /** One event name's stored events whose property keys are asked for. */
 export interface PropertyKeysQuery {
@@ -136,6 +139,35 @@ export interface ActiveRow {
   visitors: number;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The query engine's aggregates (lib/query/): what each family of metrics sums, per combination
+// of dimension values, over the stored rows of a time range under a filter and bot setting
+
+export interface AggregateQuery {
+  siteIds: string[];
+  /** UTC instants, [fromMs, toMs). */
+  fromMs: number;
+  toMs: number;
+  /** The zone's offsets over the range (time buckets). */
+  spans: readonly OffsetSpan[];
+  dimensions: string[];
+  filter: Filter | null;
+  bots: { mode: BotMode; threshold: number };
+}
+
+/** One group of a family: the dimensions' values and the family's aggregates. */
+export interface AggregateGroup {
+  dimensions: string[];
+  values: Record<string, number>;
+}
+
+/** One query of a batch: the batch's sites, range, zone and bots, its own dimensions and filter. */
+export interface AggregateMember {
+  dimensions: string[];
+  filter: Filter | null;
+  families: readonly Family[];
+}
+
 export interface AnalyticsStore {
   // The admin's raw lists (lib/store/lists.ts)
   /** One keyset page of visitors (a row per visitor and site) in `order`. */
@@ -212,6 +244,18 @@ export interface AnalyticsStore {
   activeBreakdown(
     window: SiteWindow & { by: ActiveDimension; limit: number },
   ): Promise<ActiveRow[]>;
+
+  // The query engine
+  /** Each of `families`' groups for `query` (an empty list for a family without rows). */
+  aggregates(
+    query: AggregateQuery,
+    families: readonly Family[],
+  ): Promise<Map<Family, AggregateGroup[]>>;
+  /** `aggregates` of each member of a batch sharing `shared`'s sites, range, zone and bots. */
+  aggregatesBatch(
+    shared: AggregateQuery,
+    members: readonly AggregateMember[],
+  ): Promise<Map<Family, AggregateGroup[]>[]>;
 
   /** The last 24 hours before `now` (ms) over every site. */
   last24h(now: number): Promise<Last24h>;

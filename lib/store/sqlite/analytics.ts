@@ -23,6 +23,7 @@ import {
 import { crawlReportRows } from "../../db/crawlers.ts";
 import type { Database } from "../../db/database.ts";
 import { eventPropertyKeys } from "../../db/event_properties.ts";
+import { queryAggregates, queryBatch } from "../../db/query/mod.ts";
 import { experimentResultRows } from "../../db/experiments.ts";
 import { botExportRows } from "../../db/export.ts";
 import { hourActivity } from "../../db/stats_delta.ts";
@@ -74,6 +75,8 @@ export function sqliteAnalytics(db: Database): AnalyticsStore {
     recentVisitors: (window) => plain(() => recentVisitors(db, window)),
     recentEvents: (window) => plain(() => recentEvents(db, window)),
     activeBreakdown: (window) => plain(() => activeBreakdown(db, window)),
+    aggregates: (query, families) => plain(() => queryAggregates(db, query, families)),
+    aggregatesBatch: (shared, members) => plain(() => queryBatch(db, shared, members)),
     last24h: (now) => plain(() => last24hCounts(db, now)),
   };
 }
