@@ -11,6 +11,7 @@ import type { OverviewView } from "../lib/stats/engine_overview.ts";
 import { liveDashboard } from "../lib/stats/live.ts";
 import { refreshRollups } from "../lib/stats/mod.ts";
 import { filteredLive, filteredRealtime } from "../lib/stats/live_filtered.ts";
+import { sqliteReadContext } from "../lib/store/sqlite/read_context.ts";
 import { createTestApp } from "../tests/_helpers.ts";
 import { view } from "../tests/_stats_fixture.ts";
 
@@ -42,13 +43,13 @@ rebuildAllSessions(db);
 // them.
 await refreshRollups(app.services);
 db.exec("ANALYZE");
-const ctx = { db, now: () => now, config: app.services.config };
+const ctx = sqliteReadContext(db, { now: () => now, config: app.services.config });
 
-function median(fn: () => unknown): number {
+async function median(fn: () => unknown): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const started = performance.now();
-    fn();
+    await fn();
     times.push(performance.now() - started);
   }
   return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
@@ -65,13 +66,13 @@ const views: [string, OverviewView][] = [
     bots: hide,
   }],
 ];
-const baseline = median(() => liveDashboard(ctx, "shop"));
+const baseline = await median(() => liveDashboard(ctx, "shop"));
 const lastHour = Math.round(total / 48);
 console.log(`${total} views over 48 h (~${lastHour} in the last hour), median of ${RUNS}:`);
 console.log(`  unfiltered live panel (baseline)            ${baseline.toFixed(1)} ms`);
 for (const [name, v] of views) {
-  const live = median(() => filteredLive(ctx, "shop", v));
-  const realtime = median(() => filteredRealtime(ctx, "shop", v));
+  const live = await median(() => filteredLive(ctx, "shop", v));
+  const realtime = await median(() => filteredRealtime(ctx, "shop", v));
   console.log(
     `  ${name.padEnd(42)} panel ${live.toFixed(1)} ms (${(live / baseline).toFixed(1)}x)` +
       `, realtime ${realtime.toFixed(1)} ms (${(realtime / baseline).toFixed(1)}x)`,

@@ -20,6 +20,7 @@ import {
   utcDay,
 } from "../lib/stats/mod.ts";
 import { addDays, takeExclusionChanges } from "../lib/db/rollups.ts";
+import { createSqliteAppData } from "../lib/store/sqlite/mod.ts";
 import { TEST_SECRET } from "../tests/_helpers.ts";
 
 export interface StatsFigure {
@@ -499,7 +500,7 @@ export async function benchStats(options: StatsBenchOptions): Promise<StatsFigur
       db.close();
 
       db = openDatabase(path);
-      const ctx = { db, now: Date.now, config: { retentionDays: 90 } };
+      const ctx = { store: createSqliteAppData(db), now: Date.now, config: { retentionDays: 90 } };
       takeExclusionChanges(db); // the generated exclusions predate every build
       log("stats bench: building rollups for every day");
       const buildStarted = performance.now();

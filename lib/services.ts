@@ -5,6 +5,7 @@ import { LoginLimiter } from "./auth/login_limit.ts";
 import { sessionPurgeJob } from "./auth/sessions.ts";
 import type { Config } from "./config.ts";
 import type { Job } from "./jobs.ts";
+import { isSharedFile } from "./db/database.ts";
 import type { Database } from "./db/mod.ts";
 import { type EphemeralStore, MemoryEphemeralStore } from "./ephemeral.ts";
 import { type CrawlerService, createCrawlerService } from "./crawlers/mod.ts";
@@ -22,6 +23,7 @@ import { resolveMasterSecret } from "./secret.ts";
 import { retentionJob } from "./stats/retention.ts";
 import { finalRollups, rollupJob } from "./stats/rollup.ts";
 import { SettledRangeCache } from "./stats/settled_cache.ts";
+import { sqliteReadContext } from "./store/sqlite/read_context.ts";
 import { createSqliteStore } from "./store/sqlite/mod.ts";
 import { sqliteSettings } from "./store/sqlite/settings.ts";
 import type { Store } from "./store/types.ts";
@@ -101,7 +103,13 @@ export async function createServices(
     options.log.warn("hosting-network signal off: no IP→ASN data", { error: hosting.error });
   }
   const statsCache = new SettledRangeCache();
-  const reads = createReader({ db, now, config, statsCache }, config, ephemeral);
+  // Reads run in processes of their own on a file the processes can open (lib/reads/pool.ts).
+  const reads = createReader(
+    sqliteReadContext(db, { now, config, statsCache }),
+    config,
+    ephemeral,
+    isSharedFile(db.path) ? db.path : null,
+  );
   const collect = new Collector({
     config,
     db,
@@ -137,8 +145,8 @@ export async function createServices(
     jobs: [
       ...collect.jobs(),
       sessionPurgeJob({ config, store, now }),
-      rollupJob({ db, now, config }),
-      retentionJob({ store, rollups: finalRollups({ db, now, config }), now, config }),
+      rollupJob({ store, now, config }),
+      retentionJob({ store, rollups: finalRollups({ store, now, config }), now, config }),
       telemetryJob({ config, store, log: options.log, collect, now, startedAt }),
     ],
     shutdownHooks: [

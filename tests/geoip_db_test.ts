@@ -119,7 +119,11 @@ Deno.test("city database: overview API lists regions and cities, live and after 
   assert.deepEqual({ regions: live.regions, cities: live.cities }, expected);
   // The next day the rollup holds the day: the same lists from the stored aggregates.
   t.clock.now += 86_400_000;
-  await refreshRollups({ db: t.services.db, now: () => t.clock.now, config: t.services.config });
+  await refreshRollups({
+    store: t.services.store,
+    now: () => t.clock.now,
+    config: t.services.config,
+  });
   const day = await getJson(t, "/api/stats/overview?site_id=shop&from=2026-11-20&to=2026-11-20");
   assert.equal(day.source.kind, "rollup");
   assert.deepEqual({ regions: day.regions, cities: day.cities }, expected);

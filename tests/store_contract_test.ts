@@ -16,7 +16,9 @@ import { openDatabase } from "../lib/db/mod.ts";
 import { registerSites } from "../lib/db/sites.ts";
 import type { CampaignRecord } from "../lib/store/campaigns.ts";
 import type { CrawlDelta } from "../lib/store/crawlers.ts";
+import { sqliteAnalytics } from "../lib/store/sqlite/analytics.ts";
 import { createSqliteAppData } from "../lib/store/sqlite/mod.ts";
+import type { AnalyticsStore } from "../lib/store/analytics.ts";
 import type { AdminSessionRecord } from "../lib/store/admin_sessions.ts";
 import type { ExperimentDefinitionRecord } from "../lib/store/experiments.ts";
 import type { RawExportQuery } from "../lib/store/exports.ts";
@@ -57,9 +59,12 @@ interface Seed {
   knownBotHits(rows: { date: string; site_id: string; bot_name: string; path: string }[]): void;
 }
 
+/** The app-data areas and the analytics area (which an engine runs where its reads run). */
+type ContractStore = AppDataStore & { analytics: AnalyticsStore };
+
 interface Engine {
   name: string;
-  open(): { store: AppDataStore; seed: Seed; close(): void };
+  open(): { store: ContractStore; seed: Seed; close(): void };
 }
 
 const ENGINES: Engine[] = [{
@@ -105,11 +110,12 @@ const ENGINES: Engine[] = [{
            ORDER BY date, crawler, path, verification`,
         ).map((row) => ({ ...row })),
     };
-    return { store: createSqliteAppData(db), seed, close: () => db.close() };
+    const store = { ...createSqliteAppData(db), analytics: sqliteAnalytics(db) };
+    return { store, seed, close: () => db.close() };
   },
 }];
 
-function contract(name: string, fn: (store: AppDataStore, seed: Seed) => Promise<void>): void {
+function contract(name: string, fn: (store: ContractStore, seed: Seed) => Promise<void>): void {
   for (const engine of ENGINES) {
     Deno.test(`store contract (${engine.name}): ${name}`, async () => {
       const { store, seed, close } = engine.open();
@@ -435,6 +441,46 @@ contract("sites: deleted alone, or with everything stored for it", async (s, see
   assert.equal(await s.sites.firstStoredView("shop"), null);
   assert.deepEqual(await s.sites.dataCounts("blog"), { views: 2, events: 1 }, "others untouched");
   assert.equal((await s.sites.delete("shop", { purgeData: true })).site, 0, "already gone");
+});
+
+contract("sites: the admin header's live figures, per site and for all", async (s, seed) => {
+  seed.views([
+    // Active (the last 5 minutes from 12:00): a person on shop, one on blog.
+    { site_id: "shop", created_at: `${DAY}T11:58:00.000Z`, visitor_id: "anna" },
+    { site_id: "shop", created_at: `${DAY}T11:59:00.000Z`, visitor_id: "anna" },
+    { site_id: "blog", created_at: `${DAY}T11:57:00.000Z`, visitor_id: "ben" },
+    // Earlier today: a person, a bot by score, a person later excluded.
+    { site_id: "shop", created_at: at(3), visitor_id: "cleo" },
+    { site_id: "shop", created_at: at(4), visitor_id: "crawler", bot_score: 90 },
+    { site_id: "shop", created_at: `${DAY}T11:58:30.000Z`, visitor_id: "spam" },
+    // Yesterday: no figure counts it.
+    { site_id: "shop", created_at: "2026-11-30T23:59:00.000Z", visitor_id: "dora" },
+  ]);
+  await s.bots.exclude("spam", "spam", at(5));
+  const window = { activeSince: `${DAY}T11:55:00.000Z`, todaySince: at(0) };
+  assert.deepEqual(await s.sites.liveFigures({ site: "shop", ...window }), {
+    active_visitors: 1,
+    views_today: 3,
+    bot_views_today: 2,
+  });
+  assert.deepEqual(await s.sites.liveFigures({ site: null, ...window }), {
+    active_visitors: 2,
+    views_today: 4,
+    bot_views_today: 2,
+  });
+  assert.deepEqual(
+    await s.sites.liveFigures({ site: "none", ...window }),
+    { active_visitors: 0, views_today: 0, bot_views_today: 0 },
+    "a site without views",
+  );
+  // A day that starts earlier in another zone counts yesterday's late view too.
+  const earlier = { ...window, todaySince: "2026-11-30T23:00:00.000Z" };
+  assert.equal((await s.sites.liveFigures({ site: "shop", ...earlier })).views_today, 4);
+});
+
+contract("instance: the schema version is the newest migration applied", async (s) => {
+  const version = await s.instance.schemaVersion();
+  assert.ok(Number.isInteger(version) && version >= 17, `version ${version}`);
 });
 
 const campaign = (overrides: Partial<CampaignRecord> = {}): CampaignRecord => ({
@@ -938,4 +984,206 @@ contract("visitors: a visitor's totals over every site and all time", async (s, 
   );
   assert.deepEqual(totals.sites?.split(",").sort(), ["blog", "shop"]);
   assert.deepEqual(totals.pow_verdicts, [{ verdict: "none", views: 2 }]);
+});
+
+contract("analytics: pages and events counted for the lists, human rows only", async (s, seed) => {
+  seed.views([
+    { site_id: "shop", created_at: at(1), visitor_id: "anna", path: "/pricing" },
+    { site_id: "shop", created_at: at(2), visitor_id: "anna", path: "/pricing" },
+    { site_id: "shop", created_at: at(3), visitor_id: "ben", path: "/pricing" },
+    { site_id: "shop", created_at: at(4), visitor_id: "ben", path: "/docs" },
+    { site_id: "shop", created_at: at(5), visitor_id: "bot", path: "/docs", bot_score: 90 },
+    { site_id: "blog", created_at: at(6), visitor_id: "cleo", path: "/docs" },
+    { site_id: "shop", created_at: "2026-11-30T12:00:00.000Z", visitor_id: "dora", path: "/old" },
+  ]);
+  seed.events([
+    { site_id: "shop", created_at: at(1), visitor_id: "anna", event_name: "signup" },
+    { site_id: "shop", created_at: at(2), visitor_id: "ben", event_name: "signup" },
+    { site_id: "shop", created_at: at(3), visitor_id: "ben" },
+  ]);
+  const day = { since: at(0), until: `${DAY}T23:59:59.999Z` };
+  assert.deepEqual(await s.analytics.topPaths({ site: "shop", pathContains: "", ...day }), [
+    { path: "/pricing", views: 3, visitors: 2 },
+    { path: "/docs", views: 1, visitors: 1 },
+  ]);
+  assert.deepEqual(
+    await s.analytics.topPaths({ site: null, pathContains: "doc", ...day }, 1),
+    [{ path: "/docs", views: 2, visitors: 2 }],
+    "every site, a path filter, a limit",
+  );
+  const counts = await s.analytics.eventCounts({
+    site: "shop",
+    type: null,
+    bots: "humans",
+    ...day,
+  });
+  assert.deepEqual(
+    counts.map((c) => [c.event_type, c.event_name, c.events, c.visitors]),
+    [["click", "signup", 2, 2], ["click", null, 1, 1]],
+  );
+});
+
+contract(
+  "analytics: the last 24 hours over every site, and the excluded visitors",
+  async (s, seed) => {
+    seed.views([
+      { site_id: "shop", created_at: at(10), visitor_id: "anna" },
+      { site_id: "blog", created_at: at(11), visitor_id: "anna" },
+      { site_id: "shop", created_at: at(11), visitor_id: "crawler", bot_score: 95 },
+      { site_id: "shop", created_at: "2026-11-29T11:00:00.000Z", visitor_id: "old" },
+    ]);
+    assert.deepEqual(await s.analytics.last24h(Date.parse(at(12))), {
+      total_views: 3,
+      human_views: 2,
+      bot_views: 1,
+      unique_visitors: 1,
+    }, "anna on two sites is one visitor; the crawler is none");
+    await s.bots.exclude("anna", "tester", at(12));
+    assert.deepEqual(
+      await s.analytics.excludedVisitors(10),
+      await s.bots.excluded(10),
+      "the read process's answer is the app's",
+    );
+    assert.deepEqual((await s.analytics.excludedVisitors(10)).map((x) => x.visitor_id), ["anna"]);
+  },
+);
+
+contract(
+  "analytics: the live panel's minutes, hours, active window and recent rows",
+  async (s, seed) => {
+    const t = (hhmm: string) => `${DAY}T${hhmm}:00.000Z`;
+    seed.views([
+      { site_id: "shop", created_at: t("09:10"), visitor_id: "anna", path: "/" },
+      { site_id: "shop", created_at: t("10:01"), visitor_id: "anna", path: "/a" },
+      { site_id: "shop", created_at: t("10:02"), visitor_id: "anna", path: "/b" },
+      { site_id: "shop", created_at: t("10:02"), visitor_id: "ben", path: "/a" },
+      { site_id: "shop", created_at: t("10:03"), visitor_id: "bot", path: "/a", bot_score: 90 },
+      { site_id: "blog", created_at: t("10:03"), visitor_id: "cleo", path: "/a" },
+    ]);
+    seed.events([{
+      site_id: "shop",
+      created_at: t("10:02"),
+      visitor_id: "ben",
+      event_name: "buy",
+    }]);
+    const window = { siteId: "shop", since: t("10:00"), until: t("10:05") };
+    assert.deepEqual(await s.analytics.minuteActivity(window), [
+      { minute: `${DAY}T10:01`, views: 1, visitors: 1, events: 0 },
+      { minute: `${DAY}T10:02`, views: 2, visitors: 2, events: 1 },
+    ]);
+    assert.deepEqual(
+      await s.analytics.hourActivity({
+        siteId: "shop",
+        fromHour: `${DAY}T08`,
+        toHour: `${DAY}T10`,
+      }),
+      [
+        { hour: `${DAY}T09`, views: 1, visitors: 1, events: 0 },
+        // Distinct visitors of each hour (anna in both), humans only.
+        { hour: `${DAY}T10`, views: 3, visitors: 2, events: 1 },
+      ],
+    );
+    assert.deepEqual(await s.analytics.nowCounts(window), {
+      active_visitors: 2,
+      estimated_bots: 1,
+      pageviews: 3,
+    });
+    const visitors = await s.analytics.recentVisitors({ ...window, limit: 1 });
+    assert.deepEqual(visitors.map((v) => [v.visitor_id, v.views, v.path]), [["anna", 2, "/b"]]);
+    const events = await s.analytics.recentEvents({ ...window, limit: 10 });
+    assert.deepEqual(events.map((e) => [e.event_name, e.visitor_id]), [["buy", "ben"]]);
+    assert.deepEqual(await s.analytics.activeBreakdown({ ...window, by: "path", limit: 10 }), [
+      { value: "/a", views: 2, visitors: 2 },
+      { value: "/b", views: 1, visitors: 1 },
+    ]);
+  },
+);
+
+contract(
+  "rollups: days built and their states, exclusions marking days, weeks summed",
+  async (s, seed) => {
+    assert.equal(await s.rollups.oldestRawDay(), null, "nothing stored");
+    seed.views([
+      { site_id: "shop", created_at: "2026-11-30T10:00:00.000Z", visitor_id: "anna" },
+      { site_id: "shop", created_at: at(10), visitor_id: "anna" },
+      { site_id: "shop", created_at: at(11), visitor_id: "ben" },
+      { site_id: "blog", created_at: "2026-12-03T09:00:00.000Z", visitor_id: "cleo" },
+    ]);
+    assert.equal(await s.rollups.oldestRawDay(), "2026-11-30");
+    assert.deepEqual(await s.rollups.dayStates("2026-11-01", "2026-12-31"), new Map());
+
+    // A whole week (Monday 30 November to Sunday 6 December), built once every day is over.
+    const builtAt = Date.parse("2026-12-09T00:00:00.000Z");
+    for (const day of ["2026-11-30", DAY, "2026-12-02", "2026-12-03", "2026-12-04"]) {
+      assert.equal((await s.rollups.buildDay(day, { builtAt })).date, day);
+    }
+    for (const day of ["2026-12-05", "2026-12-06"]) await s.rollups.buildDay(day, { builtAt });
+    assert.ok((await s.rollups.buildDay(DAY, { builtAt })).rows > 0, "a day with views has rows");
+    const states = await s.rollups.dayStates("2026-11-30", DAY);
+    assert.deepEqual([...states.keys()], ["2026-11-30", DAY]);
+    assert.equal(states.get(DAY)?.built_at, "2026-12-09T00:00:00.000Z");
+    assert.ok(states.get(DAY)!.build_ms >= 0);
+
+    // Excluding anna marks her days (within the bounds asked) once.
+    await s.bots.exclude("anna", null, at(12));
+    assert.deepEqual(await s.rollups.markExclusionChanges(DAY, "2026-12-31"), [DAY]);
+    assert.deepEqual(await s.rollups.dirtyDays(), [DAY]);
+    assert.deepEqual(await s.rollups.markExclusionChanges("2026-11-01", "2026-12-31"), [], "taken");
+    await s.rollups.buildDay(DAY, { builtAt });
+    assert.deepEqual(await s.rollups.dirtyDays(), [], "the build cleared its mark");
+    // Re-including her marks both her days.
+    await s.bots.include("anna");
+    assert.deepEqual(await s.rollups.markExclusionChanges("2026-11-01", "2026-12-31"), [
+      "2026-11-30",
+      DAY,
+    ]);
+
+    const stale = await s.rollups.staleBlocks("2026-11-01", "2026-12-07");
+    assert.deepEqual(stale.map((b) => [b.first, b.last]), [["2026-11-30", "2026-12-06"]]);
+    let pauses = 0;
+    await s.rollups.buildBlock(stale[0], {
+      builtAt: "2026-12-09T00:00:00.000Z",
+      pause: () => Promise.resolve(void pauses++),
+    });
+    assert.ok(pauses > 0, "the build handed back between its parts");
+    assert.deepEqual(await s.rollups.staleBlocks("2026-11-01", "2026-12-07"), [], "now current");
+  },
+);
+
+contract("analytics: the query engine's aggregates, alone and in a batch", async (s, seed) => {
+  seed.views([
+    { site_id: "shop", created_at: at(10), visitor_id: "anna", path: "/a" },
+    { site_id: "shop", created_at: at(10), visitor_id: "anna", path: "/b" },
+    { site_id: "shop", created_at: at(11), visitor_id: "ben", path: "/a" },
+    { site_id: "shop", created_at: at(11), visitor_id: "bot", path: "/a", bot_score: 90 },
+    { site_id: "blog", created_at: at(11), visitor_id: "cleo", path: "/a" },
+    { site_id: "shop", created_at: "2026-11-30T11:00:00.000Z", visitor_id: "dora", path: "/a" },
+  ]);
+  const fromMs = Date.parse(at(0));
+  const query = {
+    siteIds: ["shop"],
+    fromMs,
+    toMs: Date.parse(at(23)),
+    spans: [{ startMs: fromMs, offsetMin: 0 }],
+    dimensions: ["event:page"],
+    filter: null,
+    bots: { mode: "hide" as const, threshold: 50 },
+  };
+  const pages = (await s.analytics.aggregates(query, ["views"])).get("views") ?? [];
+  assert.deepEqual(
+    pages.map((g) => [g.dimensions, g.values.pageviews, g.values.visitors]).sort(),
+    [[["/a"], 2, 2], [["/b"], 1, 1]],
+  );
+  const [all, onlyA, none] = await s.analytics.aggregatesBatch({ ...query, dimensions: [] }, [
+    { dimensions: [], filter: null, families: ["views"] },
+    {
+      dimensions: [],
+      filter: { op: "is", dimension: "event:page", values: ["/a"] },
+      families: ["views"],
+    },
+    { dimensions: ["event:page"], filter: null, families: [] },
+  ]);
+  assert.deepEqual(all.get("views")?.map((g) => g.values.pageviews), [3]);
+  assert.deepEqual(onlyA.get("views")?.map((g) => g.values.visitors), [2]);
+  assert.equal(none.size, 0, "a member asking no family gets none");
 });

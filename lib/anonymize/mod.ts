@@ -4,7 +4,7 @@
 // ‖ UTC date of the row), the anonymisation key being derived from the master secret
 // (docs/architecture.md, decision 2): deterministic within a day, unrelated across days, the same
 // after a restart.
-import type { EventRow, ViewRow } from "../db/columns.ts";
+import type { EventRow, ViewRow } from "../store/rows.ts";
 import { deriveKey, hmac } from "../keys.ts";
 import { uuidOf } from "./bytes.ts";
 import { DayMapping } from "./day_mapping.ts";

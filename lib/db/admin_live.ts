@@ -5,20 +5,11 @@
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import type { Database, SqlParam } from "./database.ts";
 import { humanPredicate } from "./admin_views.ts";
+import type { LiveFigures, LiveFiguresQuery } from "../store/sites.ts";
 
-export interface LiveFigures {
-  /** Distinct human visitors with a view in the active window. */
-  active_visitors: number;
-  /** Human page views since the start of the day. */
-  views_today: number;
-  /** Page views scored as bots (or excluded) since the start of the day. */
-  bot_views_today: number;
-}
+export type { LiveFigures } from "../store/sites.ts";
 
-export function liveFigures(
-  db: Database,
-  q: { site: string | null; activeSince: string; todaySince: string },
-): LiveFigures {
+export function liveFigures(db: Database, q: LiveFiguresQuery): LiveFigures {
   const site = q.site === null ? "" : "AND v.site_id = ?";
   const siteArgs: SqlParam[] = q.site === null ? [] : [q.site];
   const active = db.get<{ n: number }>(

@@ -1,16 +1,10 @@
 // The custom property keys of stored events, for the events page's property breakdown
 // (routes/admin/events.tsx): the keys of the `data` objects of one site's events of one name
 // (the query engine's event:name: a custom event's name, else its type) in a time range.
+import type { PropertyKeysQuery } from "../store/analytics.ts";
 import type { Database } from "./database.ts";
 
-export interface PropertyKeysQuery {
-  site: string;
-  /** The engine's event name (lib/query/dimensions.ts `event:name`). */
-  eventName: string;
-  /** [since, until) as ISO instants. */
-  since: string;
-  until: string;
-}
+export type { PropertyKeysQuery } from "../store/analytics.ts";
 
 /** Events read at most (the latest): keys are a menu, so a busy event's recent rows suffice. */
 export const PROPERTY_KEY_SCAN = 10_000;

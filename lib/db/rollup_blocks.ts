@@ -2,14 +2,11 @@
 // are final. Every rollup column adds up across days (visitors too: a range's visitors are the sum
 // of each day's distinct count, docs/architecture.md, "Scale-out"), so a block answers exactly what
 // its days would, from a fraction of the rows. A range is read as blocks plus the days around them.
+import type { RollupBlock as Block } from "../store/rollups.ts";
 import type { Database } from "./database.ts";
 import { addDays } from "./rollups.ts";
 
-export interface Block {
-  key: string;
-  first: string;
-  last: string;
-}
+export type { RollupBlock as Block } from "../store/rollups.ts";
 
 const DAY_MS = 86_400_000;
 

@@ -7,6 +7,7 @@
 // replaces the stored day in one short transaction, so a build is idempotent and readers never
 // see half a day. The build records its watermark: the last view and event id it included.
 import { addDays } from "../days.ts";
+import type { RollupDayResult } from "../store/rollups.ts";
 import type { Database } from "./database.ts";
 import {
   BUILD_SCRATCH,
@@ -232,16 +233,7 @@ export function materializeRange(
   });
 }
 
-export interface RollupDayResult {
-  date: string;
-  rows: number;
-  throughViewId: number;
-  throughEventId: number;
-  /** Wall time of the whole build, pauses included. */
-  ms: number;
-  /** The longest single synchronous step (how long ingestion could wait on this build). */
-  longestStepMs: number;
-}
+export type { RollupDayResult } from "../store/rollups.ts";
 
 export interface BuildOptions {
   /** Time stamped on the build (the clock of the services; tests freeze it). */

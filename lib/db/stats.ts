@@ -6,31 +6,11 @@
 import type { Database } from "./database.ts";
 import type { RangePlan } from "./rollup_blocks.ts";
 import type { RollupTargets } from "./rollups.ts";
+import type { DayTotals, DimensionRow } from "../stats/terms.ts";
+import type { HourRow } from "../store/analytics.ts";
 
-export interface DayTotals {
-  date: string;
-  views: number;
-  visitors: number;
-  sessions: number;
-  bounces: number;
-  session_views: number;
-  session_ms: number;
-  interaction_ms: number;
-  interaction_n: number;
-  events: number;
-  engaged_ms: number;
-  engaged_n: number;
-  scroll_pct: number;
-  scroll_n: number;
-  /** Counted visitors with a valid proof of work (and, by the rules, trusted interaction). */
-  verified_visitors: number;
-  /** Views kept out only for lack of trusted input (bot_reason 'no_interaction'), and visitors. */
-  unverified_views: number;
-  unverified_visitors: number;
-  /** Every other view at or above the bot threshold, and its visitors. */
-  excluded_views: number;
-  excluded_visitors: number;
-}
+export type { DayTotals, DimensionRow } from "../stats/terms.ts";
+export type { HourRow } from "../store/analytics.ts";
 
 export const TOTAL_FIELDS = [
   "views",
@@ -66,17 +46,6 @@ export function dailyTotals(
     q.from,
     q.to,
   );
-}
-
-export interface DimensionRow {
-  value: string;
-  views: number;
-  visitors: number;
-  /** Path rows: sessions that entered on this page, and how many of them bounced. */
-  sessions: number;
-  bounces: number;
-  /** Path rows: sessions that left from this page. */
-  exits: number;
 }
 
 /** The rows of one dimension over a plan's days (and blocks, for the stored rollups). */
@@ -130,13 +99,6 @@ export function dimensionValues(
     JSON.stringify(q.plan.blocks),
     JSON.stringify(q.values),
   );
-}
-
-export interface HourRow {
-  hour: string;
-  views: number;
-  visitors: number;
-  events: number;
 }
 
 /** Stored per-hour figures for hours in [fromHour, toHour] (`YYYY-MM-DDTHH`). */

@@ -1,8 +1,25 @@
 // Live questions: what happened since a day's rollup was built (the delta above its watermark),
 // the last minutes for the live dashboard, and who is on the site right now. Each reads a few
 // hundred rows through the id or (site_id, created_at) indexes, never a whole day.
+import type {
+  ActiveDimension,
+  ActiveRow,
+  MinuteRow,
+  NowCounts,
+  RecentEvent,
+  RecentVisitor,
+  SiteWindow,
+} from "../store/analytics.ts";
 import type { Database } from "./database.ts";
 import type { DayTotals, DimensionRow } from "./stats.ts";
+
+export type {
+  ActiveRow,
+  MinuteRow,
+  NowCounts,
+  RecentEvent,
+  RecentVisitor,
+} from "../store/analytics.ts";
 import { addDays } from "./rollups.ts";
 import {
   cleanEvent,
@@ -251,17 +268,10 @@ export function deltaSessions(
 // ---------------------------------------------------------------------------------------------
 // Live dashboard and realtime (raw rows of the last minutes)
 
-export interface MinuteRow {
-  minute: string;
-  views: number;
-  visitors: number;
-  events: number;
-}
-
 /** Clean views, visitors and events per minute (`YYYY-MM-DDTHH:MM`) in [since, until]. */
 export function minuteActivity(
   db: Database,
-  q: { siteId: string; since: string; until: string },
+  q: SiteWindow,
 ): MinuteRow[] {
   return db.all<MinuteRow>(
     `SELECT minute, SUM(views) AS views, SUM(visitors) AS visitors, SUM(events) AS events FROM (
@@ -285,16 +295,10 @@ export function minuteActivity(
   );
 }
 
-export interface NowCounts {
-  active_visitors: number;
-  estimated_bots: number;
-  pageviews: number;
-}
-
 /** Distinct clean visitors, distinct bot-scored visitors and clean views in [since, until]. */
 export function nowCounts(
   db: Database,
-  q: { siteId: string; since: string; until: string },
+  q: SiteWindow,
 ): NowCounts {
   const clean = cleanView();
   return db.get<NowCounts>(
@@ -308,23 +312,10 @@ export function nowCounts(
   )!;
 }
 
-export interface RecentVisitor {
-  visitor_id: string;
-  last_seen: string;
-  first_seen: string;
-  views: number;
-  path: string;
-  country_code: string | null;
-  device_type: string | null;
-  os_name: string | null;
-  browser_name: string | null;
-  referrer_domain: string | null;
-}
-
 /** The most recently active clean visitors in [since, until], with their last page. */
 export function recentVisitors(
   db: Database,
-  q: { siteId: string; since: string; until: string; limit: number },
+  q: SiteWindow & { limit: number },
 ): RecentVisitor[] {
   return db.all<RecentVisitor>(
     `SELECT visitor_id, MAX(created_at) AS last_seen, MIN(created_at) AS first_seen,
@@ -342,22 +333,10 @@ export function recentVisitors(
   );
 }
 
-export interface RecentEvent {
-  id: number;
-  event_type: string;
-  event_name: string | null;
-  path: string | null;
-  visitor_id: string | null;
-  session_id: string | null;
-  device_type: string | null;
-  data: string | null;
-  created_at: string;
-}
-
 /** The latest clean events in [since, until], newest first. */
 export function recentEvents(
   db: Database,
-  q: { siteId: string; since: string; until: string; limit: number },
+  q: SiteWindow & { limit: number },
 ): RecentEvent[] {
   return db.all<RecentEvent>(
     `SELECT id, event_type, event_name, path, visitor_id, session_id, device_type, data,
@@ -372,28 +351,16 @@ export function recentEvents(
   );
 }
 
-export interface ActiveRow {
-  value: string;
-  views: number;
-  visitors: number;
-}
-
-const ACTIVE_COLUMNS = {
+const ACTIVE_COLUMNS: Record<ActiveDimension, string> = {
   path: "path",
   referrer: "referrer_domain",
   country: "COALESCE(country_code, 'unknown')",
-} as const;
+};
 
 /** Clean views and visitors in [since, until] by page, referrer domain or country. */
 export function activeBreakdown(
   db: Database,
-  q: {
-    siteId: string;
-    since: string;
-    until: string;
-    by: keyof typeof ACTIVE_COLUMNS;
-    limit: number;
-  },
+  q: SiteWindow & { by: ActiveDimension; limit: number },
 ): ActiveRow[] {
   const column = ACTIVE_COLUMNS[q.by];
   return db.all<ActiveRow>(

@@ -1,13 +1,9 @@
 // Instance-wide figures for /api/stats/summary: page views and visitors of the last 24 hours.
 import type { Database } from "./database.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
+import type { Last24h } from "../store/analytics.ts";
 
-export interface Last24h {
-  total_views: number;
-  human_views: number;
-  bot_views: number;
-  unique_visitors: number;
-}
+export type { Last24h } from "../store/analytics.ts";
 
 export function last24hCounts(db: Database, now: number): Last24h {
   const since = new Date(now - 86_400_000).toISOString();

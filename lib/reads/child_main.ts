@@ -1,10 +1,12 @@
 // Entry point of a read process (started by lib/reads/child.ts with `deno run`): its own SQLite
-// connection to the same file (WAL lets it read while the writers commit), answering the reads
-// it is sent on stdin one at a time, on stdout. Ending the process is how a read is stopped:
+// connection to the same file (WAL lets it read while the writers commit) with the store's
+// analytics area on it (lib/store/sqlite/read_context.ts), answering the reads it is sent on stdin
+// one at a time, on stdout. Ending the process is how a read is stopped:
 // node:sqlite cannot interrupt a statement, and a Worker's terminate() waits until the statement
 // returns (measured: a 45 s query kept its core busy 45 s after terminate()).
 import { Database } from "../db/database.ts";
 import { SettledRangeCache } from "../stats/settled_cache.ts";
+import { sqliteReadContext } from "../store/sqlite/read_context.ts";
 import {
   encodeFrame,
   failureOf,
@@ -23,18 +25,18 @@ export async function serveReads(
   write: (bytes: Uint8Array) => Promise<void>,
 ): Promise<void> {
   let now = 0;
-  const ctx: ReadContext = {
-    db: new Database(config.path, { read: { memoryMb: config.memoryMb } }),
+  const db = new Database(config.path, { read: { memoryMb: config.memoryMb } });
+  const ctx = sqliteReadContext(db, {
     now: () => now,
     config: { retentionDays: config.retentionDays },
     statsCache: new SettledRangeCache(),
-  };
+  });
   const decoder = new FrameDecoder();
   try {
     for await (const chunk of input) {
       for (const request of decoder.push(chunk) as ReadRequest[]) {
         now = request.now;
-        const reply = answer(ctx, request, config.memoryMb);
+        const reply = await answer(ctx, request, config.memoryMb);
         await write(encodeFrame({ ...reply, rssMb: Math.round(Deno.memoryUsage().rss / MIB) }));
       }
     }
@@ -48,10 +50,10 @@ const MIB = 1024 * 1024;
 
 type Answer = { id: number; result: unknown } | { id: number; error: ReadFailure };
 
-function answer(ctx: ReadContext, request: ReadRequest, memoryMb: number): Answer {
+async function answer(ctx: ReadContext, request: ReadRequest, memoryMb: number): Promise<Answer> {
   try {
     if (!isReadName(request.name)) throw new Error(`unknown read ${String(request.name)}`);
-    return { id: request.id, result: runRead(ctx, request.name, request.args as never) };
+    return { id: request.id, result: await runRead(ctx, request.name, request.args as never) };
   } catch (error) {
     const outOfMemory = error instanceof Error && /out of memory/i.test(error.message);
     return { id: request.id, error: failureOf(outOfMemory ? readTooLarge(memoryMb) : error) };

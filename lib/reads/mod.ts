@@ -6,7 +6,6 @@
 // time budget, run one after another, stop when the client goes away, and, for an anonymous
 // caller, each heavy read counts against that client's per-minute limit.
 import type { Config } from "../config.ts";
-import { isSharedFile } from "../db/database.ts";
 import type { EphemeralStore } from "../ephemeral.ts";
 import { ReadPool, type ReadTask } from "./pool.ts";
 import { clientClosed, readRateLimited, readTimeout } from "./refusals.ts";
@@ -72,14 +71,19 @@ const SERVER: ReadCaller = { key: "server", anonymous: false };
 const RATE_WINDOW_MS = 60_000;
 const CLOSE_GRACE_MS = 2000;
 
+/**
+ * The reader of `ctx`. `processPath`: the database file read processes open (lib/services.ts
+ * gives it when the engine runs reads in processes), or null to run every read inline.
+ */
 export function createReader(
   ctx: ReadContext,
   config: ReaderConfig,
   ephemeral: EphemeralStore,
+  processPath: string | null,
 ): Reader {
-  const engine = config.readThreads < 1 || !isSharedFile(ctx.db.path)
+  const engine = config.readThreads < 1 || processPath === null
     ? inlineEngine(ctx)
-    : pooledEngine(ctx, config);
+    : pooledEngine(ctx, config, processPath);
 
   const reader = (options: ReadRequestOptions | null): Reader => {
     // A request's reads share its deadline and run one at a time: one request holds at most one
@@ -124,9 +128,9 @@ export function createReader(
   return reader(null);
 }
 
-function pooledEngine(ctx: ReadContext, config: ReaderConfig): Engine {
+function pooledEngine(ctx: ReadContext, config: ReaderConfig, path: string): Engine {
   const pool = new ReadPool({
-    path: ctx.db.path,
+    path,
     size: config.readThreads,
     retentionDays: ctx.config.retentionDays,
     memoryMb: config.readMemoryMb,
@@ -153,11 +157,10 @@ function pooledEngine(ctx: ReadContext, config: ReaderConfig): Engine {
 /** Inline, a read blocks the loop until done: only the checks before it starts apply. */
 function inlineEngine(ctx: ReadContext): Engine {
   return {
-    // deno-lint-ignore require-await
     async submit(name, args, ticket) {
       if (ticket.signal?.aborted) throw clientClosed();
       if (performance.now() >= ticket.deadline) throw readTimeout(ticket.budgetMs);
-      return runRead(ctx, name, args as never);
+      return await runRead(ctx, name, args as never);
     },
     stats: () => ({ processes: 0, queued: 0, running: 0 }),
     close: () => Promise.resolve(),

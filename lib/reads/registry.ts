@@ -1,6 +1,9 @@
 // Every read heavy enough to matter, by name, with its cost class, so it can run in a read
 // process (lib/reads/pool.ts) or inline with the same code and the same answer. Each takes a
-// ReadContext first and structured-cloneable arguments, and returns a structured-cloneable result.
+// ReadContext first and structured-cloneable arguments, and returns (or resolves to) a
+// structured-cloneable result. Most make their answer from the rows of the store's analytics
+// area (lib/store/analytics.ts), which the engine runs where the read runs; the overview and the
+// query engine's runner (lib/query/run.ts) still use the SQLite context's connection.
 //
 // Cost: "light" reads answer from rollups or a few indexed rows (milliseconds at any size);
 // "heavy" reads scan raw rows, so their time grows with the data in the range. The scheduler
@@ -13,30 +16,7 @@ import {
   campaignSummary,
   type ReportRange as CampaignRange,
 } from "../campaigns/report.ts";
-import {
-  campaignEventsRows,
-  campaignReportRows,
-  campaignSummaryRows,
-  campaignTotals,
-} from "../db/campaigns.ts";
-import { eventCounts, listEvents } from "../db/admin_events.ts";
-import { eventPropertyKeys } from "../db/event_properties.ts";
-import { listRecentViews, topPaths } from "../db/admin_views.ts";
-import { listVisitors, visitorAggregates } from "../db/admin_visitors.ts";
-import {
-  droppedHits,
-  excludedByReason,
-  excludedVisitors,
-  knownBotHitsByDay,
-  knownBotTraffic,
-  scoredViews,
-  suspiciousVisitors,
-} from "../db/bots.ts";
-import { crawlReportRows } from "../db/crawlers.ts";
-import { experimentResultRows } from "../db/experiments.ts";
-import { botExportRows } from "../db/export.ts";
 import { crawlerReport, REPORT_LIMITS } from "../crawlers/report.ts";
-import { last24hCounts } from "../db/summary.ts";
 import { botsSections, MAX_SUSPICIOUS_ROWS } from "../export/bots.ts";
 import { experimentResults, resultsQuery } from "../experiments/results.ts";
 import type { Experiment } from "../experiments/model.ts";
@@ -46,14 +26,16 @@ import { engineOverview, type OverviewView } from "../stats/engine_overview.ts";
 import { type StatsContext, statsOverview } from "../stats/overview.ts";
 import type { OverviewQuery } from "../stats/params.ts";
 import type { Query } from "../query/model.ts";
+import type { AnalyticsStore } from "../store/analytics.ts";
 import type { ReportRange } from "../store/bots.ts";
 import type { CampaignFilter, CampaignRecord } from "../store/campaigns.ts";
 import type { CrawlRange } from "../store/crawlers.ts";
 import type { BotExportRange } from "../store/exports.ts";
 import { runQuery } from "../query/run.ts";
 
-/** What a read needs: a connection, the caller's clock and the retention period. */
-export type ReadContext = StatsContext;
+/** What a read needs: the analytics area, a connection (reads not behind the store yet), the
+ * caller's clock and the retention period. */
+export type ReadContext = StatsContext & { analytics: AnalyticsStore };
 
 export type ReadCost = "light" | "heavy";
 
@@ -62,19 +44,21 @@ interface ReadSpec<A extends unknown[], R> {
   cost: ReadCost | ((...args: A) => ReadCost);
 }
 
-type Tail<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
-
 const read = <A extends unknown[], R>(
   cost: ReadSpec<A, R>["cost"],
   run: (ctx: ReadContext, ...args: A) => R,
 ): ReadSpec<A, R> => ({ run, cost });
 
-/** A read of lib/db/ that only needs the connection. */
-const onDb = <F extends (db: ReadContext["db"], ...args: never[]) => unknown>(
+/** A read whose answer is the analytics area's `method`, as it answers. */
+const rows = <K extends keyof AnalyticsStore>(
   cost: ReadCost,
-  fn: F,
-): ReadSpec<Tail<Parameters<F>>, ReturnType<F>> =>
-  read(cost, (ctx, ...args) => fn(ctx.db, ...(args as never[])) as ReturnType<F>);
+  method: K,
+): ReadSpec<Parameters<AnalyticsStore[K]>, ReturnType<AnalyticsStore[K]>> =>
+  read(
+    cost,
+    (ctx, ...args) =>
+      (ctx.analytics[method] as (...a: unknown[]) => ReturnType<AnalyticsStore[K]>)(...args),
+  );
 
 /** Without a filter the overview comes from rollups; any filter reads raw rows. */
 const overviewCost = (q: OverviewQuery): ReadCost =>
@@ -107,74 +91,82 @@ export const READS = {
   /** POST /api/v2/query: the query engine over raw rows (issue 16, first step). */
   query: read("heavy", (ctx, q: Query) => runQuery(ctx, q)),
   realtime: read("light", (ctx, siteId: string) => realtimeStats(ctx, siteId)),
-  visitors: onDb("heavy", listVisitors),
-  visitorAggregates: onDb("heavy", visitorAggregates),
-  experimentResults: read("heavy", (ctx, experiment: Experiment, now: number) =>
-    experimentResults(
-      experiment,
-      now,
-      experimentResultRows(ctx.db, experiment.experiment_id, resultsQuery(experiment, now)),
-    )),
+  visitors: rows("heavy", "visitors"),
+  visitorAggregates: rows("heavy", "visitorAggregates"),
+  experimentResults: read(
+    "heavy",
+    async (ctx, experiment: Experiment, now: number) =>
+      experimentResults(
+        experiment,
+        now,
+        await ctx.analytics.experimentResultRows(
+          experiment.experiment_id,
+          resultsQuery(experiment, now),
+        ),
+      ),
+  ),
   campaignSummaries: read(
     "heavy",
-    (ctx, range: CampaignRange, filter: CampaignFilter = {}) =>
-      campaignSummaries(campaignSummaryRows(ctx.db, range, filter)),
+    async (ctx, range: CampaignRange, filter: CampaignFilter = {}) =>
+      campaignSummaries(await ctx.analytics.campaignSummaryRows(range, filter)),
   ),
   campaignReport: read(
     "heavy",
-    (ctx, campaign: CampaignRecord, range: CampaignRange) =>
-      campaignReport(campaign, range, campaignReportRows(ctx.db, campaign, range)),
+    async (ctx, campaign: CampaignRecord, range: CampaignRange) =>
+      campaignReport(campaign, range, await ctx.analytics.campaignReportRows(campaign, range)),
   ),
   campaignEventsReport: read(
     "heavy",
-    (ctx, siteId: string, range: CampaignRange, options: { eventType?: string | null } = {}) =>
-      campaignEventsReport(campaignEventsRows(ctx.db, siteId, range, options)),
+    async (
+      ctx,
+      siteId: string,
+      range: CampaignRange,
+      options: { eventType?: string | null } = {},
+    ) => campaignEventsReport(await ctx.analytics.campaignEventsRows(siteId, range, options)),
   ),
   campaignSummary: read(
     "heavy",
-    (ctx, campaign: CampaignRecord, range: CampaignRange) =>
-      campaignSummary(campaign, campaignTotals(ctx.db, range, { siteId: campaign.site_id })),
+    async (ctx, campaign: CampaignRecord, range: CampaignRange) =>
+      campaignSummary(
+        campaign,
+        await ctx.analytics.campaignTotals(range, { siteId: campaign.site_id }),
+      ),
   ),
-  recentViews: onDb("heavy", listRecentViews),
-  topPaths: onDb("heavy", topPaths),
-  events: onDb("heavy", listEvents),
-  eventCounts: onDb("heavy", eventCounts),
+  recentViews: rows("heavy", "recentViews"),
+  topPaths: rows("heavy", "topPaths"),
+  events: rows("heavy", "events"),
+  eventCounts: rows("heavy", "eventCounts"),
   /** The property keys of one event name's stored events (the events page's breakdown). */
-  eventPropertyKeys: onDb("heavy", eventPropertyKeys),
+  eventPropertyKeys: rows("heavy", "eventPropertyKeys"),
   /** What the bot defence did in a period (GET /api/bots/report, /admin/bots). */
-  botReport: read("heavy", (ctx, range: ReportRange) => ({
-    scored: scoredViews(ctx.db, range),
-    knownBots: knownBotTraffic(ctx.db, range),
-    byDay: knownBotHitsByDay(ctx.db, range),
-    dropped: droppedHits(ctx.db, range),
-    excluded: excludedByReason(ctx.db, range),
-  })),
+  botReport: read("heavy", (ctx, range: ReportRange) => ctx.analytics.botReportRows(range)),
   /** Server-side crawler hits next to the AI referrals of the same pages (/api/bots/crawlers). */
   crawlerReport: read(
     "heavy",
-    (ctx, range: CrawlRange) => crawlerReport(crawlReportRows(ctx.db, range, REPORT_LIMITS)),
+    async (ctx, range: CrawlRange) =>
+      crawlerReport(await ctx.analytics.crawlReportRows(range, REPORT_LIMITS)),
   ),
-  suspiciousVisitors: onDb("heavy", suspiciousVisitors),
-  excludedVisitors: onDb("heavy", excludedVisitors),
+  suspiciousVisitors: rows("heavy", "suspiciousVisitors"),
+  excludedVisitors: rows("heavy", "excludedVisitors"),
   /** The bots CSV's sections with their rows read (`withVisitors`: the suspicious visitors too). */
   botsCsvSections: read(
     "heavy",
-    (ctx, range: BotExportRange, generatedAt: string, withVisitors: boolean) =>
+    async (ctx, range: BotExportRange, generatedAt: string, withVisitors: boolean) =>
       botsSections(
-        botExportRows(ctx.db, range, withVisitors ? MAX_SUSPICIOUS_ROWS : null),
+        await ctx.analytics.botExportRows(range, withVisitors ? MAX_SUSPICIOUS_ROWS : null),
         range,
         generatedAt,
       ).map((section) => ({ ...section, rows: [...section.rows] })),
   ),
   /** The last 24 hours over every site: raw rows, but a range no caller can widen. */
-  last24h: onDb("light", last24hCounts),
+  last24h: rows("light", "last24h"),
 };
 
 export type Reads = typeof READS;
 export type ReadName = keyof Reads;
 export type ReadArgs<N extends ReadName> = Reads[N] extends ReadSpec<infer A, unknown> ? A
   : never;
-export type ReadResult<N extends ReadName> = ReturnType<Reads[N]["run"]>;
+export type ReadResult<N extends ReadName> = Awaited<ReturnType<Reads[N]["run"]>>;
 
 export function isReadName(name: unknown): name is ReadName {
   return typeof name === "string" && Object.hasOwn(READS, name);
@@ -185,9 +177,9 @@ export function runRead<N extends ReadName>(
   ctx: ReadContext,
   name: N,
   args: ReadArgs<N>,
-): ReadResult<N> {
-  const spec = READS[name] as ReadSpec<unknown[], ReadResult<N>>;
-  return spec.run(ctx, ...args);
+): Promise<ReadResult<N>> {
+  const spec = READS[name] as ReadSpec<unknown[], ReadResult<N> | Promise<ReadResult<N>>>;
+  return Promise.try(() => spec.run(ctx, ...args));
 }
 
 /** The cost class of one call of `name`. */

@@ -1,20 +1,16 @@
 // The live dashboard (GET /api/stats/dashboard) and realtime panel (GET /api/stats/realtime).
 // Charts are zero-filled and keyed by full UTC timestamps, so the last 60 minutes and 24 hours
 // stay in order across midnight (reference defects W23/W24 sorted "HH:MM" strings). The 24-hour
-// chart reads the hourly rollup plus the live delta above each day's watermark; the 60-minute
-// chart and "now" read the raw rows of the last hour.
-import { hourlyRollup } from "../db/stats.ts";
-import {
-  activeBreakdown,
-  minuteActivity,
-  nowCounts,
-  type RecentEvent,
-  recentEvents,
-  type RecentVisitor,
-  recentVisitors,
-} from "../db/stats_live.ts";
-import { hourDelta } from "./delta.ts";
-import type { StatsContext } from "./overview.ts";
+// chart's hours are fresh to the last write (lib/store/analytics.ts hourActivity: on SQLite the
+// hourly rollup plus the live delta above each day's watermark); the 60-minute chart and "now"
+// read the raw rows of the last hour. The rows come from the store's analytics area.
+import type { AnalyticsStore, RecentEvent, RecentVisitor } from "../store/analytics.ts";
+
+/** What the live reads need: the analytics area and the caller's clock. */
+export interface LiveContext {
+  analytics: AnalyticsStore;
+  now: () => number;
+}
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -66,18 +62,18 @@ function parseData(text: string | null): unknown {
 }
 
 /** The live dashboard of one site at `ctx.now()`. */
-export function liveDashboard(
-  ctx: StatsContext,
+export async function liveDashboard(
+  ctx: LiveContext,
   siteId: string,
   options: LiveOptions = {},
-): LiveDashboard {
-  const { db } = ctx;
+): Promise<LiveDashboard> {
+  const { analytics } = ctx;
   const now = ctx.now();
 
   // Minutes: the current one and the 59 before it.
   const firstMinute = Math.floor(now / MINUTE_MS) * MINUTE_MS - 59 * MINUTE_MS;
   const minutes = new Map(
-    minuteActivity(db, { siteId, since: iso(firstMinute), until: iso(now) })
+    (await analytics.minuteActivity({ siteId, since: iso(firstMinute), until: iso(now) }))
       .map((r) => [r.minute, r]),
   );
   const hourly: LiveDashboard["hourly"] = { visitors: [], views: [], events: [] };
@@ -90,29 +86,16 @@ export function liveDashboard(
     hourly.events.push({ t, minute: label, count: row?.events ?? 0 });
   }
 
-  // Hours: the current one and the 23 before it, from the rollup plus each day's live delta.
+  // Hours: the current one and the 23 before it.
   const firstHour = Math.floor(now / HOUR_MS) * HOUR_MS - 23 * HOUR_MS;
   const lastHour = firstHour + 23 * HOUR_MS;
-  const hours = new Map<string, { views: number; visitors: number; events: number }>();
-  for (
-    const row of hourlyRollup(db, {
+  const hours = new Map(
+    (await analytics.hourActivity({
       siteId,
       fromHour: iso(firstHour).slice(0, 13),
       toHour: iso(lastHour).slice(0, 13),
-    })
-  ) {
-    hours.set(row.hour, { views: row.views, visitors: row.visitors, events: row.events });
-  }
-  const days = [...new Set([iso(firstHour).slice(0, 10), iso(lastHour).slice(0, 10)])];
-  for (const day of days) {
-    for (const row of hourDelta(db, siteId, day)) {
-      const into = hours.get(row.hour) ?? { views: 0, visitors: 0, events: 0 };
-      into.views += row.views;
-      into.visitors += row.visitors;
-      into.events += row.events;
-      hours.set(row.hour, into);
-    }
-  }
+    })).map((row) => [row.hour, row]),
+  );
   const daily: LiveDashboard["daily"] = { visitors: [], views: [], events: [] };
   for (let i = 0; i < 24; i++) {
     const t = iso(firstHour + i * HOUR_MS);
@@ -124,14 +107,14 @@ export function liveDashboard(
   }
 
   const until = iso(now);
-  const active = nowCounts(db, {
+  const active = await analytics.nowCounts({
     siteId,
     since: iso(now - ACTIVE_WINDOW_MINUTES * MINUTE_MS),
     until,
   });
   const recent = { siteId, since: iso(now - HOUR_MS), until, limit: RECENT_LIMIT };
-  const visitors = recentVisitors(db, recent);
-  const events = recentEvents(db, recent);
+  const visitors = await analytics.recentVisitors(recent);
+  const events = await analytics.recentEvents(recent);
   return {
     site_id: siteId,
     generated_at: iso(now),
@@ -167,27 +150,29 @@ export interface Realtime {
 }
 
 /** Active visitors of the last 5 minutes, their pages, referrers and countries. */
-export function realtimeStats(ctx: StatsContext, siteId: string): Realtime {
-  const { db } = ctx;
+export async function realtimeStats(ctx: LiveContext, siteId: string): Promise<Realtime> {
   const now = ctx.now();
   const since = iso(now - ACTIVE_WINDOW_MINUTES * MINUTE_MS);
   const until = iso(now);
-  const counts = nowCounts(db, { siteId, since, until });
-  const top = (by: "path" | "referrer" | "country") =>
-    activeBreakdown(db, { siteId, since, until, by, limit: 10 });
+  const counts = await ctx.analytics.nowCounts({ siteId, since, until });
+  const [paths, referrers, countries] = await Promise.all(
+    (["path", "referrer", "country"] as const).map((by) =>
+      ctx.analytics.activeBreakdown({ siteId, since, until, by, limit: 10 })
+    ),
+  );
   return {
     site_id: siteId,
     generated_at: iso(now),
     window_minutes: ACTIVE_WINDOW_MINUTES,
     active_visitors: counts.active_visitors,
     pageviews: counts.pageviews,
-    active_paths: top("path").map((r) => ({ path: r.value, views: r.views, visitors: r.visitors })),
-    referrers: top("referrer").map((r) => ({
+    active_paths: paths.map((r) => ({ path: r.value, views: r.views, visitors: r.visitors })),
+    referrers: referrers.map((r) => ({
       referrer_domain: r.value,
       views: r.views,
       visitors: r.visitors,
     })),
-    countries: top("country").map((r) => ({
+    countries: countries.map((r) => ({
       country_code: r.value,
       views: r.views,
       visitors: r.visitors,

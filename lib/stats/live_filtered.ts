@@ -1,18 +1,12 @@
 // The dashboard's live panel under its filters (issue 16 item 6, lib/admin/live_panel.ts): visitors and
 // page views of the active window, the likely bots among them, and page views per minute of the
-// last hour, counted by the query engine (lib/db/query/) over the raw rows matching the filter,
-// each view with its session (entry page, source…) as a filtered dashboard counts it. The
-// realtime page adds the active window's pages, referrers and countries.
-import {
-  type AggregateRequest,
-  type AggregateRow,
-  queryAggregates,
-  queryBatch,
-} from "../db/query/mod.ts";
+// last hour, counted by the query engine's aggregates (lib/store/analytics.ts) over the raw rows
+// matching the filter, each view with its session (entry page, source…) as a filtered dashboard
+// counts it. The realtime page adds the active window's pages, referrers and countries.
 import { dimensionFor } from "../query/dimensions.ts";
+import type { AggregateGroup, AggregateQuery } from "../store/analytics.ts";
 import type { OverviewView } from "./engine_overview.ts";
-import { ACTIVE_WINDOW_MINUTES } from "./live.ts";
-import type { StatsContext } from "./overview.ts";
+import { ACTIVE_WINDOW_MINUTES, type LiveContext } from "./live.ts";
 
 const MINUTE_MS = 60_000;
 
@@ -32,8 +26,12 @@ export interface FilteredLive {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The live panel's figures of one site at `ctx.now()` under `view`'s filter and bot setting. */
-export function filteredLive(ctx: StatsContext, siteId: string, view: OverviewView): FilteredLive {
-  return liveFigures(ctx, siteId, view, []).live;
+export async function filteredLive(
+  ctx: LiveContext,
+  siteId: string,
+  view: OverviewView,
+): Promise<FilteredLive> {
+  return (await liveFigures(ctx, siteId, view, [])).live;
 }
 
 /** The realtime page's lists of the active window, as GET /api/stats/realtime names them. */
@@ -58,12 +56,12 @@ interface ListRow {
  * referrers and countries (in the same statement as the window's visitors), most visitors first,
  * rows without a value left out.
  */
-export function filteredRealtime(
-  ctx: StatsContext,
+export async function filteredRealtime(
+  ctx: LiveContext,
   siteId: string,
   view: OverviewView,
-): FilteredRealtime {
-  const { live, lists } = liveFigures(ctx, siteId, view, REALTIME_LISTS);
+): Promise<FilteredRealtime> {
+  const { live, lists } = await liveFigures(ctx, siteId, view, REALTIME_LISTS);
   const [paths, referrers, countries] = lists;
   return {
     ...live,
@@ -77,14 +75,15 @@ export function filteredRealtime(
  * Three statements: the active window under the view's bot setting (its totals, and a list per
  * dimension of `lists`), the same window's likely bots, and the last hour by minute.
  */
-function liveFigures(
-  ctx: StatsContext,
+async function liveFigures(
+  ctx: LiveContext,
   siteId: string,
   view: OverviewView,
   lists: readonly string[],
-): { live: FilteredLive; lists: ListRow[][] } {
+): Promise<{ live: FilteredLive; lists: ListRow[][] }> {
+  const { analytics } = ctx;
   const now = ctx.now();
-  const request = (fromMs: number, bots: OverviewView["bots"]): AggregateRequest => ({
+  const request = (fromMs: number, bots: OverviewView["bots"]): AggregateQuery => ({
     siteIds: [siteId],
     fromMs,
     // [from, to): the unfiltered panel counts up to and including `now` (lib/db/stats_live.ts).
@@ -94,26 +93,25 @@ function liveFigures(
     filter: view.filter,
     bots,
   });
-  const views = (rows: Map<string, AggregateRow[]>) => rows.get("views") ?? [];
+  const views = (rows: Map<string, AggregateGroup[]>) => rows.get("views") ?? [];
   const windowStart = now - ACTIVE_WINDOW_MINUTES * MINUTE_MS;
-  const [totals, ...listed] = queryBatch(
-    ctx.db,
+  const [totals, ...listed] = (await analytics.aggregatesBatch(
     request(windowStart, view.bots),
     [[], ...lists.map((key) => [key])].map((dimensions) => ({
       dimensions,
       filter: view.filter,
       families: ["views"],
     })),
-  ).map(views);
+  )).map(views);
   const active = totals[0]?.values ?? {};
   const bots = views(
-    queryAggregates(ctx.db, request(windowStart, { ...view.bots, mode: "only" }), ["views"]),
+    await analytics.aggregates(request(windowStart, { ...view.bots, mode: "only" }), ["views"]),
   )[0]?.values ?? {};
 
   const firstMinute = Math.floor(now / MINUTE_MS) * MINUTE_MS - 59 * MINUTE_MS;
   const byMinute = new Map<number, Record<string, number>>();
   const minutes = { ...request(firstMinute, view.bots), dimensions: ["time:minute"] };
-  for (const row of views(queryAggregates(ctx.db, minutes, ["views"]))) {
+  for (const row of views(await analytics.aggregates(minutes, ["views"]))) {
     // UTC buckets ("YYYY-MM-DD HH:MM:00"): the minute's index from the first.
     const minute = Date.parse(`${row.dimensions[0].replace(" ", "T")}Z`);
     byMinute.set(Math.round((minute - firstMinute) / MINUTE_MS), row.values);
@@ -137,7 +135,7 @@ function liveFigures(
 }
 
 /** The rows with a value (not the dimension's `empty`), most visitors first, at most 10. */
-function topRows(rows: AggregateRow[], empty: string): ListRow[] {
+function topRows(rows: AggregateGroup[], empty: string): ListRow[] {
   return rows
     .filter((r) => r.dimensions[0] !== empty && (r.values.pageviews ?? 0) > 0)
     .map((r) => ({

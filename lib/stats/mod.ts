@@ -1,5 +1,6 @@
 // The stats domain: overview, live dashboard, realtime, rollup and retention jobs. Routes and
-// admin pages call these; they call lib/db/ (no SQL here). Dates are UTC days.
+// admin pages call these; they ask the store's areas (lib/store/), the overview still lib/db/
+// (no SQL here). Dates are UTC days.
 export {
   type CityRow,
   defaultOverviewQuery,

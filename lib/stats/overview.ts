@@ -33,7 +33,8 @@ import {
   type VitalMetric,
 } from "../db/stats_source.ts";
 import { type Change, type DeltaKey, deltas } from "./change.ts";
-import { addTotals, type DayDelta, dayDelta, emptyTotals, type Totals } from "./delta.ts";
+import { type DayDelta, dayDelta } from "../db/stats_delta.ts";
+import { addTotals, emptyTotals, type Totals } from "./delta.ts";
 import {
   type DayRange,
   DEFAULT_DAYS,

@@ -12,27 +12,10 @@
 // as the step, so ingestion keeps at least half of the event loop while a big day is rebuilt;
 // a shutdown aborts the build between two steps.
 import type { Config } from "../config.ts";
-import type { Database } from "../db/database.ts";
+import { addDays } from "../days.ts";
 import type { Job } from "../jobs.ts";
-import {
-  blockParts,
-  dropBlock,
-  recordBlock,
-  staleBlocks,
-  sumBlockPart,
-} from "../db/rollup_blocks.ts";
-import {
-  addDays,
-  buildRollupDay,
-  dirtyRollupDays,
-  markRollupDirty,
-  oldestRawDay,
-  type RollupDayResult,
-  rollupStates,
-  serialized,
-  takeExclusionChanges,
-} from "../db/rollups.ts";
-import { ALL_DIMENSIONS } from "../db/stats_source.ts";
+import type { RollupDayResult } from "../store/rollups.ts";
+import type { AppDataStore } from "../store/types.ts";
 import { utcDay } from "./params.ts";
 
 export const ROLLUP_EVERY_MS = 60_000;
@@ -47,7 +30,8 @@ export const BUILD_PACE_FACTOR = 30;
 export const MAX_BUILD_INTERVAL_MS = 15 * 60_000;
 
 export interface RollupContext {
-  db: Database;
+  /** The store's rollups area (lib/store/rollups.ts); `Services` satisfies this context. */
+  store: Pick<AppDataStore, "rollups">;
   now: () => number;
   /** `maxDailyValues` (ECHELON_MAX_DAILY_VALUES) bounds each stored day; unbounded without it. */
   config: Pick<Config, "retentionDays"> & Partial<Pick<Config, "maxDailyValues">>;
@@ -78,12 +62,16 @@ export function firstRebuildableDay(ctx: RollupContext): string {
  * Days in [from, to] from the oldest raw row on that have no final rollup, oldest first (an
  * empty database has none).
  */
-export function unfinishedDays(ctx: RollupContext, from: string, to: string): string[] {
-  const oldest = oldestRawDay(ctx.db);
+export async function unfinishedDays(
+  ctx: RollupContext,
+  from: string,
+  to: string,
+): Promise<string[]> {
+  const oldest = await ctx.store.rollups.oldestRawDay();
   if (oldest === null) return [];
   const start = oldest > from ? oldest : from;
   if (start > to) return [];
-  const states = rollupStates(ctx.db, start, to);
+  const states = await ctx.store.rollups.dayStates(start, to);
   const days: string[] = [];
   for (let day = start; day <= to; day = addDays(day, 1)) {
     if (!isFinal(day, states.get(day)?.built_at)) days.push(day);
@@ -93,7 +81,7 @@ export function unfinishedDays(ctx: RollupContext, from: string, to: string): st
 
 /** Builds one day's rollup, resting after each step as long as it took. */
 export function buildDay(ctx: RollupContext, date: string): Promise<RollupDayResult> {
-  return buildRollupDay(ctx.db, date, {
+  return ctx.store.rollups.buildDay(date, {
     builtAt: ctx.now(),
     pause: (stepMs) => rest(stepMs, ctx.signal),
     maxValues: ctx.config.maxDailyValues,
@@ -114,7 +102,7 @@ export function finalRollups(ctx: RollupContext): FinalRollups {
     async finalize(through, signal) {
       const build = { ...ctx, signal };
       const built = { days: [] as string[], rows: 0 };
-      for (const day of unfinishedDays(build, "0000-01-01", through)) {
+      for (const day of await unfinishedDays(build, "0000-01-01", through)) {
         built.rows += (await buildDay(build, day)).rows;
         built.days.push(day);
       }
@@ -144,18 +132,15 @@ export async function rebuildDays(
 
 /** Builds up to `max` week and month blocks whose days are all final; returns their keys. */
 export async function refreshBlocks(ctx: RollupContext, max = BLOCKS_PER_RUN): Promise<string[]> {
-  const { db } = ctx;
+  const { rollups } = ctx.store;
   const today = utcDay(ctx.now());
   const since = addDays(today, -ROLLUP_RETENTION_DAYS);
   const built: string[] = [];
-  for (const block of staleBlocks(db, since, addDays(today, -2)).slice(0, max)) {
-    await serialized(db, async () => {
-      dropBlock(db, block);
-      for (const part of blockParts(db, block, ALL_DIMENSIONS)) {
-        sumBlockPart(db, block, part);
-        await yieldToEventLoop(ctx.signal);
-      }
-      recordBlock(db, block, new Date(ctx.now()).toISOString());
+  for (const block of (await rollups.staleBlocks(since, addDays(today, -2))).slice(0, max)) {
+    await rollups.buildBlock(block, {
+      // Builds of a store never overlap: no day of the block changes while it is summed.
+      builtAt: new Date(ctx.now()).toISOString(),
+      pause: () => yieldToEventLoop(ctx.signal),
     });
     built.push(block.key);
   }
@@ -175,13 +160,12 @@ export async function refreshRollups(
   const today = utcDay(ctx.now());
   const yesterday = addDays(today, -1);
   const first = firstRebuildableDay(ctx);
-  // One transaction: a failed write (a full disk) must not mark the change seen and lose its days.
-  ctx.db.transaction(() =>
-    markRollupDirty(ctx.db, takeExclusionChanges(ctx.db).filter((d) => d >= first && d <= today))
-  );
+  // All or nothing: a failed write (a full disk) must not mark the change seen and lose its days.
+  const { rollups } = ctx.store;
+  await rollups.markExclusionChanges(first, today);
 
-  const states = rollupStates(ctx.db, yesterday, today);
-  const dirty = new Set(dirtyRollupDays(ctx.db));
+  const states = await rollups.dayStates(yesterday, today);
+  const dirty = new Set(await rollups.dirtyDays());
   const now = ctx.now();
   const due = (day: string) => {
     const state = states.get(day);
@@ -193,7 +177,7 @@ export async function refreshRollups(
   const days = [today, yesterday].filter(due);
   const older = [
     ...dirty,
-    ...unfinishedDays(ctx, first, addDays(today, -2)),
+    ...await unfinishedDays(ctx, first, addDays(today, -2)),
   ].filter((day) => day >= first && day < yesterday);
   const backfill = options.backfillDays ?? BACKFILL_DAYS_PER_RUN;
   for (const day of [...new Set(older)].sort().reverse().slice(0, backfill)) days.push(day);

@@ -3,7 +3,7 @@
 // its build version, so a rebuilt day or block (an exclusion, a late backfill) changes the key and
 // a stale entry can never be served; the range's fresh days (yesterday, today, the live delta)
 // are always read again. Bounded: the least recently used entries go first.
-import type { DimensionRow } from "../db/stats.ts";
+import type { DimensionRow } from "./terms.ts";
 
 export class SettledRangeCache {
   readonly #entries = new Map<string, Map<string, DimensionRow[]>>();

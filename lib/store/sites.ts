@@ -89,6 +89,24 @@ export interface SiteDeletion {
   rollups: number;
 }
 
+/** The admin header's live figures of one site or all (lib/admin/frame.ts). */
+export interface LiveFigures {
+  /** Distinct human visitors with a view in the active window. */
+  active_visitors: number;
+  /** Human page views since the start of the day. */
+  views_today: number;
+  /** Page views scored as bots (or excluded) since the start of the day. */
+  bot_views_today: number;
+}
+
+export interface LiveFiguresQuery {
+  /** One site, or null for every site. */
+  site: string | null;
+  /** ISO instants: the active window's start and the (display zone's) day's start. */
+  activeSince: string;
+  todaySince: string;
+}
+
 export interface SiteStore {
   /** One page of the sites by id, with their human page views since `query.since`. */
   list(query: SiteListQuery, request: SitePageRequest): Promise<SitePage>;
@@ -100,6 +118,8 @@ export interface SiteStore {
   timeZones(siteIds: readonly string[]): Promise<Map<string, string>>;
   /** When the first stored view of a site (null: of any site) happened (ISO), or null. */
   firstStoredView(siteId: string | null): Promise<string | null>;
+  /** The admin header's live figures (index range scans, on every admin page). */
+  liveFigures(query: LiveFiguresQuery): Promise<LiveFigures>;
   /** How many views and events are stored for a site (what a purge would delete). */
   dataCounts(siteId: string): Promise<{ views: number; events: number }>;
   /**

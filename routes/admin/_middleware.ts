@@ -4,7 +4,8 @@
 // lib/public/policy.ts lists are served (each in its read-only, aggregates-only variant); the
 // others answer 403 not_public. Puts `username`, the display time zone and what the admin frame
 // shows of the sites (lib/admin/frame.ts, fetchFrameSites) into ctx.state for the pages.
-import { fetchFrameSites } from "../../lib/admin/frame.ts";
+import { fetchFrameSites, type FrameSiteLookups } from "../../lib/admin/frame.ts";
+import { wantsLiveJson } from "../../lib/admin/live_panel.ts";
 import { displayTimezone } from "../../lib/admin/settings.ts";
 import { csrfRefusal, isSameOriginRequest, isUnsafeMethod } from "../../lib/auth/csrf.ts";
 import { LOGIN_PATH, loginUrlFor } from "../../lib/auth/redirect.ts";
@@ -28,7 +29,7 @@ export async function handler(ctx: Ctx): Promise<Response> {
       return jsonError(403, "read_only", "This is a public read-only instance.");
     }
     assertPublicPage(ctx);
-    ctx.state.frameSites = await fetchFrameSites(services.store, ctx.url);
+    ctx.state.frameSites = await frameSites(ctx);
     return varyOnAccept(await ctx.next());
   }
   // The login page checks the session itself (to skip the form when already signed in).
@@ -50,7 +51,7 @@ export async function handler(ctx: Ctx): Promise<Response> {
     return csrfRefusal();
   }
   ctx.state.username = session.username;
-  ctx.state.frameSites = await fetchFrameSites(services.store, ctx.url);
+  ctx.state.frameSites = await frameSites(ctx);
   const response = await ctx.next();
   // Signed-in pages must not be kept by shared caches or the back-forward cache after logout.
   try {
@@ -61,6 +62,12 @@ export async function handler(ctx: Ctx): Promise<Response> {
     // Response.redirect() headers are immutable; a redirect carries nothing worth caching.
   }
   return response;
+}
+
+/** What the admin frame shows (the live panel's JSON poll shows no frame: no live figures). */
+function frameSites(ctx: Ctx): Promise<FrameSiteLookups> {
+  const { store, now } = ctx.state.services;
+  return fetchFrameSites(store, ctx.url, now(), { live: !wantsLiveJson(ctx.req) });
 }
 
 /**

@@ -65,7 +65,6 @@ import {
   trendUnit,
 } from "../../lib/admin/trend.ts";
 import { embedSnippet } from "../../lib/admin/sites.ts";
-import { currentSchemaVersion } from "../../lib/db/migrate.ts";
 import type { SegmentRecord } from "../../lib/store/segments.ts";
 import { OTHER_VALUE } from "../../lib/stats/terms.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
@@ -109,7 +108,7 @@ export const handler = {
     // The live panel's island polling this page under its filters.
     if (wantsLiveJson(ctx.req)) return await liveAnswer(ctx, "dashboard");
     const services = ctx.state.services;
-    const { config, db, startedAt } = services;
+    const { config, startedAt } = services;
     const reads = readerFor(ctx);
     const frame = loadAdminFrame(ctx);
     const { period } = frame.selection;
@@ -117,7 +116,7 @@ export const handler = {
     const instance = frame.readOnly ? null : {
       version: config.version,
       uptimeSeconds: Math.round((frame.now - startedAt) / 1000),
-      schemaVersion: currentSchemaVersion(db),
+      schemaVersion: await services.store.instance.schemaVersion(),
       dbPath: config.dbPath,
     };
     const common = { frame, instance, origin: publicOrigin(ctx, config) };

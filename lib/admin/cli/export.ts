@@ -3,16 +3,14 @@
 // same parameters, checked by the same parsers. A directory gets every kind under the API's file
 // names; a path ending in .csv gets one kind (--kind, default overview).
 import { join } from "node:path";
-import { botExportRows } from "../../db/export.ts";
-import type { Database } from "../../db/mod.ts";
-import { botsSections, MAX_SUSPICIOUS_ROWS } from "../../export/bots.ts";
 import { csvSection } from "../../export/csv.ts";
 import { exportFilename, type ExportKind, exportParams } from "../../export/mod.ts";
 import { EXPORT_LIST_LIMIT, overviewSections } from "../../export/overview.ts";
 import { rawCsvStream } from "../../export/raw.ts";
-import { statsOverview } from "../../stats/overview.ts";
+import { type ReadArgs, type ReadName, type ReadResult, runRead } from "../../reads/registry.ts";
 import { parseOverviewQuery } from "../../stats/params.ts";
 import { createSqliteAppData } from "../../store/sqlite/mod.ts";
+import { sqliteReadContext } from "../../store/sqlite/read_context.ts";
 import type { AppDataStore } from "../../store/types.ts";
 import {
   type AdminCommand,
@@ -29,13 +27,16 @@ const KINDS: readonly ExportKind[] = ["overview", "views", "events", "bots"];
 
 type Body = ReadableStream<Uint8Array> | string;
 
+/** Runs an analytics read by name (lib/reads/registry.ts), inline on the opened file. */
+type Read = <N extends ReadName>(name: N, ...args: ReadArgs<N>) => Promise<ReadResult<N>>;
+
 /**
  * A kind's file: its options are parsed before it returns (a usage error is thrown at once), its
  * rows may be read after. The analytics reads run on the opened file (the CLI has no read
  * processes), the raw rows through the store.
  */
 type Writer = (
-  db: Database,
+  read: Read,
   store: AppDataStore,
   url: URL,
   ctx: CliContext,
@@ -43,33 +44,31 @@ type Writer = (
 
 /** Each kind as its route builds it (routes/api/export/<kind>.csv.ts), for an admin caller. */
 const WRITERS: Record<ExportKind, Writer> = {
-  overview(db, _store, url, ctx) {
+  overview(read, _store, url, ctx) {
     const now = ctx.now();
     const query = parseOverviewQuery(url, now);
-    const overview = statsOverview({ db, now: ctx.now, config: ctx.config }, {
-      ...query,
-      compare: true,
-      limit: query.limit ?? EXPORT_LIST_LIMIT,
-    });
-    return overviewSections(overview, new Date(now).toISOString()).map(csvSection).join("");
+    return read("overview", { ...query, compare: true, limit: query.limit ?? EXPORT_LIST_LIMIT })
+      .then((overview) =>
+        overviewSections(overview, new Date(now).toISOString()).map(csvSection).join("")
+      );
   },
-  views(_db, store, url, ctx) {
+  views(_read, store, url, ctx) {
     const params = exportParams(url, ctx.now(), { siteRequired: false });
     return store.exports.raw("views", { ...params, bots: "all" }).then((rows) =>
       rawCsvStream(rows)
     );
   },
-  events(_db, store, url, ctx) {
+  events(_read, store, url, ctx) {
     const params = exportParams(url, ctx.now(), { siteRequired: false });
     return store.exports.raw("events", { ...params, bots: "all" }).then((rows) =>
       rawCsvStream(rows)
     );
   },
-  bots(db, _store, url, ctx) {
+  bots(read, _store, url, ctx) {
     const now = ctx.now();
     const params = exportParams(url, now, { siteRequired: false });
-    const rows = botExportRows(db, params, MAX_SUSPICIOUS_ROWS);
-    return botsSections(rows, params, new Date(now).toISOString()).map(csvSection).join("");
+    return read("botsCsvSections", params, new Date(now).toISOString(), true)
+      .then((sections) => sections.map(csvSection).join(""));
   },
 };
 
@@ -99,10 +98,12 @@ ending in .csv: one kind, --kind (default overview). Existing files are replaced
     const kinds = toFile ? [kind ?? "overview"] : kind ? [kind] : KINDS;
     await withDatabase(ctx, async (db) => {
       const store = createSqliteAppData(db);
+      const readContext = sqliteReadContext(db, { now: ctx.now, config: ctx.config });
+      const read: Read = (name, ...args) => runRead(readContext, name, args);
       if (!toFile) await Deno.mkdir(target, { recursive: true });
       for (const k of kinds) {
         const path = toFile ? target : join(target, exportFilename(k, params));
-        const body = await parsedOptions(() => WRITERS[k](db, store, url, ctx));
+        const body = await parsedOptions(() => WRITERS[k](read, store, url, ctx));
         await writeBody(path, body);
         ctx.io.out(`export: ${k} -> ${path} (${megabytes((await Deno.stat(path)).size)})`);
       }

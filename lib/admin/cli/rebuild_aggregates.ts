@@ -5,6 +5,7 @@
 // site's first and last day with data (and, for the engine's aggregates, that site alone).
 import { nextDay, rebuildAggregateDays, sitesWithRowsOn } from "../../db/aggregates.ts";
 import { addDays, siteRawDays } from "../../db/rollups.ts";
+import { createSqliteAppData } from "../../store/sqlite/mod.ts";
 import { firstRebuildableDay, rebuildDay, refreshBlocks } from "../../stats/rollup.ts";
 import { type AdminCommand, CliError, EXIT_USAGE, stringOption } from "./command.ts";
 import { withDatabase } from "./database_file.ts";
@@ -29,7 +30,7 @@ Safe while the server runs (each day is replaced in one transaction).`,
     if (site && !site.ok) throw new CliError(site.errors.join(" "), EXIT_USAGE);
     const explicit = ["from", "to", "days"].some((name) => stringOption(args, name) !== undefined);
     await withDatabase(ctx, async (db) => {
-      const rollups = { db, now: ctx.now, config: ctx.config };
+      const rollups = { store: createSqliteAppData(db), now: ctx.now, config: ctx.config };
       const retained = firstRebuildableDay(rollups);
       let { from, to } = explicit
         ? dayRange(args, ctx.now())

@@ -12,8 +12,10 @@ import { sqliteCampaigns } from "./campaigns.ts";
 import { sqliteCrawlers } from "./crawlers.ts";
 import { sqliteExperiments } from "./experiments.ts";
 import { sqliteExports } from "./exports.ts";
+import { sqliteInstance } from "./instance.ts";
 import { sqlitePerf } from "./perf.ts";
 import { sqliteRetention } from "./retention.ts";
+import { sqliteRollups } from "./rollups.ts";
 import { sqliteSegments } from "./segments.ts";
 import { sqliteSettings } from "./settings.ts";
 import { sqliteSites } from "./sites.ts";
@@ -46,5 +48,7 @@ export function createSqliteAppData(db: Database): AppDataStore {
     retention: sqliteRetention(db),
     exports: sqliteExports(db),
     visitors: sqliteVisitors(db),
+    instance: sqliteInstance(db),
+    rollups: sqliteRollups(db),
   };
 }

@@ -1,6 +1,7 @@
 // Sites on SQLite (lib/store/sites.ts), over lib/db/sites.ts: a change of name and settings, like
 // a creation or a deletion with its data, is one transaction. Answers are plain objects (the
 // driver's rows have no prototype).
+import { liveFigures } from "../../db/admin_live.ts";
 import type { Database } from "../../db/database.ts";
 import {
   createSite,
@@ -57,6 +58,7 @@ export function sqliteSites(db: Database): SiteStore {
       }),
     timeZones: (siteIds) => Promise.try(() => siteTimeZones(db, siteIds)),
     firstStoredView: (siteId) => Promise.try(() => firstStoredView(db, siteId)),
+    liveFigures: (query) => Promise.try(() => liveFigures(db, query)),
     dataCounts: (siteId) => Promise.try(() => siteDataCounts(db, siteId)),
     create: (siteId, name) => Promise.try(() => createSite(db, siteId, name)),
     update: (siteId, change) => Promise.try(() => updateSite(db, siteId, change)),
