@@ -90,6 +90,52 @@ end
 `);
 }
 
+/** The address of visitor `k` (198.18.0.0/15), as the wrk script sends it in X-Forwarded-For. */
+export function visitorAddress(k: number, visitors = BENCH_VISITORS): string {
+  const i = k % visitors;
+  return `198.${18 + Math.floor(i / 65536)}.${Math.floor(i / 256) % 256}.${i % 256}`;
+}
+
+/** The headers every bench hit sends besides X-Forwarded-For (pixelScript's wrk.headers). */
+export const PIXEL_HEADERS: readonly [string, string][] = [
+  ["host", "127.0.0.1:1947"],
+  ["user-agent", DESKTOP_UA],
+  ["accept-language", "en-US,en;q=0.9"],
+  ["sec-fetch-site", "cross-site"],
+];
+
+/**
+ * Hit `n` of one load thread as pixelScript's wrk script builds it (thread 1 of 1, for the
+ * in-process benches): the /b.gif URL on 127.0.0.1:1947 and the headers, X-Forwarded-For naming
+ * the visitor. `tokens` empty: no token (the visitor is `n`'s). `visitors`: how many distinct
+ * client addresses the hits come from (1 shows what having many visitors costs).
+ */
+export function pixelRequestAt(
+  n: number,
+  tokens: readonly string[],
+  mix: TokenMix,
+  { site = PIXEL_SITE, visitors = BENCH_VISITORS } = {},
+): { url: string; headers: [string, string][] } {
+  let tok = "";
+  let who = n;
+  if (tokens.length > 0) {
+    const { hitsPerToken, spacing } = TOKEN_MIXES[mix];
+    const visit = Math.floor(n / (hitsPerToken * spacing)) * spacing + n % spacing;
+    who = visit % tokens.length;
+    tok = `&tok=${encodeURIComponent(tokens[who])}`;
+  }
+  const hit = n + 1;
+  const sid = `${hit.toString(16).padStart(8, "0")}-0001-4000-8000-${
+    String(hit).padStart(12, "0")
+  }`;
+  const path = encodeURIComponent(btoa(`/bench/${(hit * 2 + 1) % PIXEL_PATHS}`));
+  return {
+    url: `http://127.0.0.1:1947/b.gif?p=${path}&s=${site}&sid=${sid}&_v=${1200 + hit % 5000}` +
+      `&sw=1920&sh=1080&it=17.12.340${tok}`,
+    headers: [...PIXEL_HEADERS, ["x-forwarded-for", visitorAddress(who, visitors)]],
+  };
+}
+
 /** Tokens a run of about `requests` hits needs so that `mix` never wraps around. */
 export function tokensFor(mix: TokenMix, requests: number): number {
   const { hitsPerToken, spacing } = TOKEN_MIXES[mix];
