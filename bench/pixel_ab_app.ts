@@ -84,15 +84,16 @@ async function drain(x: App): Promise<void> {
 }
 
 const info = { remoteAddr: { hostname: "127.0.0.1" } };
-/** Wall µs per hit of the hits, and main-thread CPU µs per hit of the hits and their drain. */
-async function run(x: App, from: number, count: number): Promise<{ wall: number; cpu: number }> {
+/** Per hit: wall µs of the hits, main-thread CPU µs of the hits, and of the hits and drain. */
+async function run(x: App, from: number, count: number) {
   const reqs = requests(x, from, count);
   const c = cpuNs!();
   const s = performance.now();
   for (const req of reqs) x.t.fetch(req, info);
   const wall = (performance.now() - s) * 1000 / count;
+  const hits = (cpuNs!() - c) / 1000 / count;
   await drain(x);
-  return { wall, cpu: (cpuNs!() - c) / 1000 / count };
+  return { wall, hits, cpu: (cpuNs!() - c) / 1000 / count };
 }
 
 const A = await build(baseApp as never, "base"), B = await build(newApp, "new");
@@ -109,19 +110,24 @@ if (profileOf === "base" || profileOf === "new") {
   Deno.exit(0);
 }
 const res: Record<string, number[]> = { base: [], new: [] };
+const hitCpu: Record<string, number[]> = { base: [], new: [] };
 const cpu: Record<string, number[]> = { base: [], new: [] };
 for (let r = 0, n = WARMUP; r < ROUNDS; r++, n += PER) {
   const order = r % 2 ? [["base", A], ["new", B]] as const : [["new", B], ["base", A]] as const;
   for (const [k, x] of order) {
-    const { wall, cpu: used } = await run(x, n, PER);
-    res[k].push(wall);
-    cpu[k].push(used);
+    const measured = await run(x, n, PER);
+    res[k].push(measured.wall);
+    hitCpu[k].push(measured.hits);
+    cpu[k].push(measured.cpu);
   }
 }
 const q = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.floor(p * (v.length - 1))];
-for (
-  const [label, of] of [["wall, hits", res], ["main thread CPU, hits + hand-off", cpu]] as const
-) {
+const figures = [
+  ["wall, hits", "wall", res],
+  ["main thread CPU, hits", "CPU hits", hitCpu],
+  ["main thread CPU, hits + hand-off", "CPU + hand-off", cpu],
+] as const;
+for (const [label, , of] of figures) {
   for (const k of ["base", "new"]) {
     console.log(
       `${mix} ${k}: min ${q(of[k], 0).toFixed(2)} p25 ${q(of[k], 0.25).toFixed(2)} median ${
@@ -130,7 +136,7 @@ for (
     );
   }
 }
-for (const [label, of] of [["wall", res], ["CPU", cpu]] as const) {
+for (const [, label, of] of figures) {
   const ratios = of.base.map((b, i) => of.new[i] / b);
   console.log(
     `new/base per round (${label}): median ${q(ratios, 0.5).toFixed(3)} [p25 ${
