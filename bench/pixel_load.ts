@@ -26,7 +26,10 @@ export const BENCH_SECRET = "5d0c3f8e9a7b41c2e6f1a8d3b0c9e47f2a6d8b1c3e5f7091a2b
  * one browser's user agent, so they are that many cookieless visitors, as a site's traffic is
  * (one visitor owning every hit is the one client the per-day aggregates stop following batch by
  * batch, lib/db/aggregates.ts MAX_INCREMENTAL_VIEWS); a token's hits all come from one address,
- * so each verdict is "valid".
+ * so each verdict is "valid", and share one session id, as a tab's page views do (tracker/
+ * session.ts keeps it in sessionStorage; until 2026-12-07 every bench hit had its own, so "visit"
+ * was a session per hit, the sessions table's worst case, which "fresh" and the no-token load
+ * still are).
  */
 export const BENCH_VISITORS = 16_384;
 /** The server settings the scripts need: the client addresses come in X-Forwarded-For from
@@ -80,8 +83,11 @@ local function token(i)
   return "&tok=" .. tokens[index + 1], index
 end
 function request()
-  local sid = string.format("%08x-%04x-4000-8000-%012d", n + 1, tid, n + 1)
   local tok, who = token(n)
+  -- A tab keeps its session id (tracker/session.ts) as it keeps its token: a visit's hits share
+  -- both. Without tokens every hit is a session of its own.
+  local sid = #tokens == 0 and string.format("%08x-%04x-4000-8000-%012d", n + 1, tid, n + 1)
+    or string.format("%08x-0000-4000-8000-%012d", who + 1, who + 1)
   n = n + 1
   return wrk.format("GET", "/b.gif?p=" .. paths[(n * 2 + tid) % ${PIXEL_PATHS} + 1] ..
     "&s=" .. site .. "&sid=" .. sid .. "&_v=" .. (1200 + n % 5000) .. "&sw=1920&sh=1080&it=17.12.340" .. tok,
@@ -125,8 +131,9 @@ export function pixelRequestAt(
     tok = `&tok=${encodeURIComponent(tokens[who])}`;
   }
   const hit = n + 1;
-  const sid = `${hit.toString(16).padStart(8, "0")}-0001-4000-8000-${
-    String(hit).padStart(12, "0")
+  const [id, thread] = tokens.length > 0 ? [who + 1, "0000"] : [hit, "0001"];
+  const sid = `${id.toString(16).padStart(8, "0")}-${thread}-4000-8000-${
+    String(id).padStart(12, "0")
   }`;
   const path = encodeURIComponent(btoa(`/bench/${(hit * 2 + 1) % PIXEL_PATHS}`));
   return {
