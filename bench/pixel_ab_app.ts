@@ -3,7 +3,10 @@
 // commit with node_modules linked) and this checkout's, interleaved in rounds; prints the
 // min, p25 and median wall µs per hit of each, and the main thread's CPU per hit (its own clock:
 // hits, GC, and handing the rows to the write thread), and the per-round ratios. On a shared
-// machine the CPU figures are the ones least disturbed by other processes.
+// machine the CPU figures are the ones least disturbed by other processes. "hits + hand-off"
+// also holds the event loop's own cost while it waits for the write thread (an idle Deno spends
+// ~5-12 ms of CPU a second here), so it grows when that thread is slow: judge a change to the
+// hit path on "hits".
 // Usage: deno run -A bench/pixel_ab_app.ts <base checkout> [visit|fresh|none] [rounds=12]
 //        [--visitors=16384] (client addresses the hits come from, as in bench/pixel_load.ts)
 //        [--per=10000] (hits a round, held before they are handed to the write thread)
