@@ -14,6 +14,7 @@
 import { createTestApp as newApp } from "../tests/_helpers.ts";
 import {
   BENCH_VISITORS,
+  benchFlag,
   benchTokens,
   PIXEL_SERVER_ENV,
   PIXEL_SITE,
@@ -25,7 +26,7 @@ import { profileWhile } from "./pixel_profile.ts";
 import { threadCpuClock } from "./pixel_thread_cpu.ts";
 
 const flags = Deno.args.filter((a) => a.startsWith("--"));
-const flag = (name: string) => flags.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+const flag = (name: string) => benchFlag(name, flags);
 // A round's hits, then the drain of their rows to the write thread: about a second of the wrk
 // bench's hits, as many as a server holds between flushes (ECHELON_VIEW_FLUSH_MS = 1000), so
 // they live long enough to be promoted, as there.

@@ -103,7 +103,7 @@ export function visitorAddress(k: number, visitors = BENCH_VISITORS): string {
 }
 
 /** The headers every bench hit sends besides X-Forwarded-For (pixelScript's wrk.headers). */
-export const PIXEL_HEADERS: readonly [string, string][] = [
+export const PIXEL_REQUEST_HEADERS: readonly [string, string][] = [
   ["host", "127.0.0.1:1947"],
   ["user-agent", DESKTOP_UA],
   ["accept-language", "en-US,en;q=0.9"],
@@ -139,8 +139,28 @@ export function pixelRequestAt(
   return {
     url: `http://127.0.0.1:1947/b.gif?p=${path}&s=${site}&sid=${sid}&_v=${1200 + hit % 5000}` +
       `&sw=1920&sh=1080&it=17.12.340${tok}`,
-    headers: [...PIXEL_HEADERS, ["x-forwarded-for", visitorAddress(who, visitors)]],
+    headers: [...PIXEL_REQUEST_HEADERS, ["x-forwarded-for", visitorAddress(who, visitors)]],
   };
+}
+
+/** What a bare handler answers the pixel with: the app's /b.gif headers (bench/bare_server.ts). */
+export const BARE_PIXEL_HEADERS: readonly [string, string][] = [
+  ["content-type", "image/gif"],
+  ["cache-control", "no-store"],
+  ["content-length", "43"],
+  ["x-content-type-options", "nosniff"],
+  ["access-control-allow-methods", "GET, POST, OPTIONS"],
+  ["access-control-allow-headers", "Content-Type"],
+  ["access-control-allow-origin", "*"],
+  ["access-control-max-age", "86400"],
+  ["vary", "Origin"],
+  ["x-frame-options", "DENY"],
+  ["referrer-policy", "strict-origin-when-cross-origin"],
+];
+
+/** `--name=value` of a standalone bench's arguments, else undefined. */
+export function benchFlag(name: string, args: readonly string[] = Deno.args): string | undefined {
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
 
 /** Tokens a run of about `requests` hits needs so that `mix` never wraps around. */

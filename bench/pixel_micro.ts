@@ -9,7 +9,9 @@
 // (--token-only is --mix=fresh; without either the profile interleaves all three)
 import process from "node:process";
 import { createTestApp } from "../tests/_helpers.ts";
+import { PIXEL } from "../lib/pixel.ts";
 import {
+  BARE_PIXEL_HEADERS,
   BENCH_VISITORS,
   benchTokens,
   PIXEL_SERVER_ENV,
@@ -19,24 +21,6 @@ import {
   type TokenMix,
 } from "./pixel_load.ts";
 import { profileWhile } from "./pixel_profile.ts";
-
-const PIXEL = Uint8Array.from(
-  atob("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="),
-  (c) => c.charCodeAt(0),
-);
-const PIXEL_HEADERS: [string, string][] = [
-  ["content-type", "image/gif"],
-  ["cache-control", "no-store"],
-  ["content-length", String(PIXEL.length)],
-  ["x-content-type-options", "nosniff"],
-  ["access-control-allow-methods", "GET, POST, OPTIONS"],
-  ["access-control-allow-headers", "Content-Type"],
-  ["access-control-allow-origin", "*"],
-  ["access-control-max-age", "86400"],
-  ["vary", "Origin"],
-  ["x-frame-options", "DENY"],
-  ["referrer-policy", "strict-origin-when-cross-origin"],
-];
 
 type Handler = (req: Request) => Response | Promise<Response>;
 
@@ -89,7 +73,8 @@ const tokenUrls = (mix: TokenMix) => {
   );
 };
 const appHandler: Handler = (req) => t.fetch(req, { remoteAddr: { hostname: "127.0.0.1" } });
-const bareHandler: Handler = () => new Response(PIXEL, { headers: PIXEL_HEADERS });
+const bareHandler: Handler = () =>
+  new Response(PIXEL, { headers: BARE_PIXEL_HEADERS as [string, string][] });
 const plainUrls = Array.from(
   { length: urlCount },
   (_, n) => pixelRequestAt(n, [], "visit", { visitors: VISITORS }),

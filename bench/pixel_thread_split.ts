@@ -13,7 +13,9 @@
 import { createTestApp } from "../tests/_helpers.ts";
 import { PIXEL } from "../lib/pixel.ts";
 import {
+  BARE_PIXEL_HEADERS,
   BENCH_SECRET,
+  benchFlag,
   benchIssuer,
   PIXEL_SERVER_ENV,
   PIXEL_SITE,
@@ -25,25 +27,13 @@ import {
 import { threadCpuClock } from "./pixel_thread_cpu.ts";
 import { runWrkScript } from "./wrk.ts";
 
-const flag = (name: string) => Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+const flag = benchFlag;
 const sec = Number(flag("sec") ?? 5);
 const rounds = Number(flag("rounds") ?? 2);
 const mix = (flag("mix") ?? "none") as TokenMix | "none";
 const cpuNs = threadCpuClock();
 if (!cpuNs) throw new Error("no thread CPU clock (Linux libc and --allow-ffi needed)");
-const BARE_HEADERS: [string, string][] = [
-  ["content-type", "image/gif"],
-  ["cache-control", "no-store"],
-  ["content-length", String(PIXEL.length)],
-  ["x-content-type-options", "nosniff"],
-  ["access-control-allow-methods", "GET, POST, OPTIONS"],
-  ["access-control-allow-headers", "Content-Type"],
-  ["access-control-allow-origin", "*"],
-  ["access-control-max-age", "86400"],
-  ["vary", "Origin"],
-  ["x-frame-options", "DENY"],
-  ["referrer-policy", "strict-origin-when-cross-origin"],
-];
+const BARE_HEADERS = BARE_PIXEL_HEADERS as [string, string][];
 
 const MODES = ["bare", "clone", "app", "app-nowrite"] as const;
 type Mode = typeof MODES[number];
