@@ -11,6 +11,7 @@ import { startBare } from "./bare_process.ts";
 import { parseProcStat } from "./proc_cpu.ts";
 import {
   BENCH_SECRET,
+  benchFlag,
   benchIssuer,
   PIXEL_SERVER_ENV,
   pixelScript,
@@ -20,7 +21,7 @@ import {
 } from "./pixel_load.ts";
 import { runWrkScript } from "./wrk.ts";
 
-const flag = (name: string) => Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+const flag = benchFlag;
 const rounds = Number(flag("rounds") ?? 5);
 const sec = Number(flag("sec") ?? 4);
 const mix = (flag("mix") ?? "visit") as TokenMix | "none";

@@ -26,7 +26,10 @@ export const BENCH_SECRET = "5d0c3f8e9a7b41c2e6f1a8d3b0c9e47f2a6d8b1c3e5f7091a2b
  * one browser's user agent, so they are that many cookieless visitors, as a site's traffic is
  * (one visitor owning every hit is the one client the per-day aggregates stop following batch by
  * batch, lib/db/aggregates.ts MAX_INCREMENTAL_VIEWS); a token's hits all come from one address,
- * so each verdict is "valid".
+ * so each verdict is "valid", and share one session id, as a tab's page views do (tracker/
+ * session.ts keeps it in sessionStorage; until 2026-12-07 every bench hit had its own, so "visit"
+ * was a session per hit, the sessions table's worst case, which "fresh" and the no-token load
+ * still are).
  */
 export const BENCH_VISITORS = 16_384;
 /** The server settings the scripts need: the client addresses come in X-Forwarded-For from
@@ -80,14 +83,84 @@ local function token(i)
   return "&tok=" .. tokens[index + 1], index
 end
 function request()
-  local sid = string.format("%08x-%04x-4000-8000-%012d", n + 1, tid, n + 1)
   local tok, who = token(n)
+  -- A tab keeps its session id (tracker/session.ts) as it keeps its token: a visit's hits share
+  -- both. Without tokens every hit is a session of its own.
+  local sid = #tokens == 0 and string.format("%08x-%04x-4000-8000-%012d", n + 1, tid, n + 1)
+    or string.format("%08x-0000-4000-8000-%012d", who + 1, who + 1)
   n = n + 1
   return wrk.format("GET", "/b.gif?p=" .. paths[(n * 2 + tid) % ${PIXEL_PATHS} + 1] ..
     "&s=" .. site .. "&sid=" .. sid .. "&_v=" .. (1200 + n % 5000) .. "&sw=1920&sh=1080&it=17.12.340" .. tok,
     visitors[who % ${BENCH_VISITORS} + 1])
 end
 `);
+}
+
+/** The address of visitor `k` (198.18.0.0/15), as the wrk script sends it in X-Forwarded-For. */
+export function visitorAddress(k: number, visitors = BENCH_VISITORS): string {
+  const i = k % visitors;
+  return `198.${18 + Math.floor(i / 65536)}.${Math.floor(i / 256) % 256}.${i % 256}`;
+}
+
+/** The headers every bench hit sends besides X-Forwarded-For (pixelScript's wrk.headers). */
+export const PIXEL_REQUEST_HEADERS: readonly [string, string][] = [
+  ["host", "127.0.0.1:1947"],
+  ["user-agent", DESKTOP_UA],
+  ["accept-language", "en-US,en;q=0.9"],
+  ["sec-fetch-site", "cross-site"],
+];
+
+/**
+ * Hit `n` of one load thread as pixelScript's wrk script builds it (thread 1 of 1, for the
+ * in-process benches): the /b.gif URL on 127.0.0.1:1947 and the headers, X-Forwarded-For naming
+ * the visitor. `tokens` empty: no token (the visitor is `n`'s). `visitors`: how many distinct
+ * client addresses the hits come from (1 shows what having many visitors costs).
+ */
+export function pixelRequestAt(
+  n: number,
+  tokens: readonly string[],
+  mix: TokenMix,
+  { site = PIXEL_SITE, visitors = BENCH_VISITORS } = {},
+): { url: string; headers: [string, string][] } {
+  let tok = "";
+  let who = n;
+  if (tokens.length > 0) {
+    const { hitsPerToken, spacing } = TOKEN_MIXES[mix];
+    const visit = Math.floor(n / (hitsPerToken * spacing)) * spacing + n % spacing;
+    who = visit % tokens.length;
+    tok = `&tok=${encodeURIComponent(tokens[who])}`;
+  }
+  const hit = n + 1;
+  const [id, thread] = tokens.length > 0 ? [who + 1, "0000"] : [hit, "0001"];
+  const sid = `${id.toString(16).padStart(8, "0")}-${thread}-4000-8000-${
+    String(id).padStart(12, "0")
+  }`;
+  const path = encodeURIComponent(btoa(`/bench/${(hit * 2 + 1) % PIXEL_PATHS}`));
+  return {
+    url: `http://127.0.0.1:1947/b.gif?p=${path}&s=${site}&sid=${sid}&_v=${1200 + hit % 5000}` +
+      `&sw=1920&sh=1080&it=17.12.340${tok}`,
+    headers: [...PIXEL_REQUEST_HEADERS, ["x-forwarded-for", visitorAddress(who, visitors)]],
+  };
+}
+
+/** What a bare handler answers the pixel with: the app's /b.gif headers (bench/bare_server.ts). */
+export const BARE_PIXEL_HEADERS: readonly [string, string][] = [
+  ["content-type", "image/gif"],
+  ["cache-control", "no-store"],
+  ["content-length", "43"],
+  ["x-content-type-options", "nosniff"],
+  ["access-control-allow-methods", "GET, POST, OPTIONS"],
+  ["access-control-allow-headers", "Content-Type"],
+  ["access-control-allow-origin", "*"],
+  ["access-control-max-age", "86400"],
+  ["vary", "Origin"],
+  ["x-frame-options", "DENY"],
+  ["referrer-policy", "strict-origin-when-cross-origin"],
+];
+
+/** `--name=value` of a standalone bench's arguments, else undefined. */
+export function benchFlag(name: string, args: readonly string[] = Deno.args): string | undefined {
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
 
 /** Tokens a run of about `requests` hits needs so that `mix` never wraps around. */

@@ -3,41 +3,24 @@
 // repeated so the medians survive a noisy machine. CPU time (process.cpuUsage) is reported next
 // to wall time: other processes on a shared machine inflate the latter, much less the former.
 // `--profile` prints a V8 CPU profile summary instead (self and inclusive time by function).
-// Usage: deno run -A bench/pixel_micro.ts [--rounds=15] [--requests=4000]
+// The hits are pixel_load.ts's, from --visitors client addresses (default BENCH_VISITORS).
+// Usage: deno run -A bench/pixel_micro.ts [--rounds=15] [--requests=4000] [--visitors=16384]
 //        [--profile[=seconds] [--token-only | --mix=none|visit|fresh]]
 // (--token-only is --mix=fresh; without either the profile interleaves all three)
 import process from "node:process";
 import { createTestApp } from "../tests/_helpers.ts";
-import { benchTokens, TOKEN_MIXES, type TokenMix } from "./pixel_load.ts";
+import { PIXEL } from "../lib/pixel.ts";
+import {
+  BARE_PIXEL_HEADERS,
+  BENCH_VISITORS,
+  benchTokens,
+  PIXEL_SERVER_ENV,
+  PIXEL_SITE,
+  pixelRequestAt,
+  TOKEN_MIXES,
+  type TokenMix,
+} from "./pixel_load.ts";
 import { profileWhile } from "./pixel_profile.ts";
-
-const SITE = "bench";
-const UA =
-  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
-const HEADERS: [string, string][] = [
-  ["host", "127.0.0.1:1947"],
-  ["user-agent", UA],
-  ["accept-language", "en-US,en;q=0.9"],
-  ["sec-fetch-site", "cross-site"],
-];
-const PATHS = Array.from({ length: 4096 }, (_, i) => encodeURIComponent(btoa(`/bench/${i}`)));
-const PIXEL = Uint8Array.from(
-  atob("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="),
-  (c) => c.charCodeAt(0),
-);
-const PIXEL_HEADERS: [string, string][] = [
-  ["content-type", "image/gif"],
-  ["cache-control", "no-store"],
-  ["content-length", String(PIXEL.length)],
-  ["x-content-type-options", "nosniff"],
-  ["access-control-allow-methods", "GET, POST, OPTIONS"],
-  ["access-control-allow-headers", "Content-Type"],
-  ["access-control-allow-origin", "*"],
-  ["access-control-max-age", "86400"],
-  ["vary", "Origin"],
-  ["x-frame-options", "DENY"],
-  ["referrer-policy", "strict-origin-when-cross-origin"],
-];
 
 type Handler = (req: Request) => Response | Promise<Response>;
 
@@ -48,26 +31,16 @@ function arg(name: string, fallback: number): number {
   return Number.isFinite(value) ? value : fallback;
 }
 
-/** The token of request `n` as pixel_load.ts's wrk script picks it (one thread). */
-function tokenAt(mix: TokenMix, n: number, tokens: string[]): string {
-  const { hitsPerToken, spacing } = TOKEN_MIXES[mix];
-  const visit = Math.floor(n / (hitsPerToken * spacing)) * spacing + n % spacing;
-  return tokens[visit % tokens.length];
-}
-
-function urlFor(n: number, token?: string): string {
-  const sid = `${n.toString(16).padStart(8, "0")}-0001-4000-8000-${String(n).padStart(12, "0")}`;
-  const tok = token ? `&tok=${encodeURIComponent(token)}` : "";
-  return `http://127.0.0.1:1947/b.gif?p=${PATHS[n % PATHS.length]}&s=${SITE}&sid=${sid}` +
-    `&_v=${1200 + n % 5000}&sw=1920&sh=1080&it=17.12.340${tok}`;
-}
+/** Request `n` of pixel_load.ts's wrk script (one thread), from its visitor's address. */
+type Hit = { url: string; headers: [string, string][] };
 
 /** Wall and CPU µs per request of `count` requests (answered one after another). */
-async function measure(handler: Handler, urls: string[], count: number, n0: number) {
+async function measure(handler: Handler, urls: Hit[], count: number, n0: number) {
   const started = performance.now();
   const cpu = process.cpuUsage();
   for (let i = 0; i < count; i++) {
-    const res = await handler(new Request(urls[(n0 + i) % urls.length], { headers: HEADERS }));
+    const { url, headers } = urls[(n0 + i) % urls.length];
+    const res = await handler(new Request(url, { headers }));
     if (res.status !== 200) throw new Error(`status ${res.status}`);
   }
   const used = process.cpuUsage(cpu);
@@ -84,21 +57,29 @@ function median(values: number[]): number {
 }
 
 const rounds = arg("rounds", 15) || 15;
+const VISITORS = arg("visitors", BENCH_VISITORS) || BENCH_VISITORS;
 const requests = arg("requests", 4000) || 4000;
 const WARMUP = 3000;
-const t = await createTestApp({ ECHELON_RATE_LIMIT_MAX: "0" });
+const t = await createTestApp({ ECHELON_RATE_LIMIT_MAX: "0", ...PIXEL_SERVER_ENV });
 // Every URL is used once (no mix wraps around): as many as all rounds and the warm-up send.
 const urlCount = WARMUP + rounds * requests;
 const tokenUrls = (mix: TokenMix) => {
   const { hitsPerToken, spacing } = TOKEN_MIXES[mix];
   const count = (Math.ceil(urlCount / (hitsPerToken * spacing)) + 1) * spacing;
-  const tokens = benchTokens(t.services.pow, SITE, count);
-  return Array.from({ length: urlCount }, (_, n) => urlFor(n, tokenAt(mix, n, tokens)));
+  const tokens = benchTokens(t.services.pow, PIXEL_SITE, count);
+  return Array.from(
+    { length: urlCount },
+    (_, n) => pixelRequestAt(n, tokens, mix, { visitors: VISITORS }),
+  );
 };
 const appHandler: Handler = (req) => t.fetch(req, { remoteAddr: { hostname: "127.0.0.1" } });
-const bareHandler: Handler = () => new Response(PIXEL, { headers: PIXEL_HEADERS });
-const plainUrls = Array.from({ length: 8192 }, (_, n) => urlFor(n));
-const modes: [string, Handler, string[]][] = [
+const bareHandler: Handler = () =>
+  new Response(PIXEL, { headers: BARE_PIXEL_HEADERS as [string, string][] });
+const plainUrls = Array.from(
+  { length: urlCount },
+  (_, n) => pixelRequestAt(n, [], "visit", { visitors: VISITORS }),
+);
+const modes: [string, Handler, Hit[]][] = [
   ["bare handler", bareHandler, plainUrls],
   ["app, no token", appHandler, plainUrls],
   [

@@ -11,7 +11,7 @@ import { profileWhile } from "./pixel_profile.ts";
 import { threadCpuMs } from "./proc_cpu.ts";
 import { runWrkScript } from "./wrk.ts";
 
-const flag = (name: string) => Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+const flag = load.benchFlag;
 const sec = Number(flag("sec") ?? 6);
 const mix = (flag("mix") ?? "visit") as load.TokenMix | "none";
 const dir = await Deno.makeTempDir();

@@ -2,7 +2,8 @@
 // rightmost address that is not a trusted proxy, hop counts, IPv6 and IPv4-mapped addresses,
 // garbage in the header; the /64 client key; and the login limiter's own fail-closed store.
 import assert from "node:assert/strict";
-import { clientIp, clientKey, isTrustedProxy } from "../lib/ingest/client_ip.ts";
+import proxyaddr from "proxy-addr";
+import { clientIp, clientKey, isIpAddress, isTrustedProxy } from "../lib/ingest/client_ip.ts";
 import { LOGIN_FAILURE_WINDOW_MS, LoginLimiter } from "../lib/auth/login_limit.ts";
 import { MemoryEphemeralStore } from "../lib/ephemeral.ts";
 import { parseProxyTrust } from "../lib/proxy_trust.ts";
@@ -59,6 +60,46 @@ Deno.test("client ip: the rightmost X-Forwarded-For address that is not a truste
     assert.equal(clientIp(xff(header), peer, trustOf(trust)), client, `${trust} ${peer} ${header}`);
   }
   assert.equal(clientIp(new Headers(), "", trustOf("false")), "unknown");
+});
+
+Deno.test("client ip: a header of one entry reads as proxy-addr's chain reads it", () => {
+  // clientIp answers a comma-free header without building the chain; this is the chain's answer
+  // (lib/ingest/client_ip.ts before that shortcut) for the same values, spaces and garbage included.
+  const viaChain = (peer: string, header: string) => {
+    const value = xff(header).get("x-forwarded-for"); // as clientIp reads it: Headers trims tabs
+    const chain = proxyaddr.all(
+      { headers: { "x-forwarded-for": value }, socket: { remoteAddress: peer } } as never,
+      () => true,
+    );
+    for (let i = chain.length - 1; i > 0; i--) if (isIpAddress(chain[i])) return chain[i];
+    return peer;
+  };
+  const headers = [
+    "198.51.100.1",
+    "  198.51.100.1  ",
+    " 198.51.100.1",
+    "\t198.51.100.1",
+    "198.51.100.1\t",
+    "198.51.100.1 198.51.100.2",
+    "   ",
+    "unknown",
+    "198.51.100.1:8080",
+    "2001:db8::1",
+    " ::ffff:198.51.100.7 ",
+    "[2001:db8::1]",
+    "0x7f.1",
+    "2130706433",
+    "1.2.3.4.5",
+    "x".repeat(60),
+  ];
+  const trust = trustOf("loopback");
+  for (const header of headers) {
+    assert.equal(
+      clientIp(xff(header), "127.0.0.1", trust),
+      viaChain("127.0.0.1", header),
+      JSON.stringify(header),
+    );
+  }
 });
 
 Deno.test("client ip: X-Real-IP is never read; CF-Connecting-IP only from a trusted peer", () => {

@@ -2,7 +2,12 @@
 // trusted-header rules.
 
 import assert from "node:assert/strict";
-import { countryFromHeaders, normaliseIp, openGeoDatabase } from "../lib/ingest/geo.ts";
+import {
+  countryFromHeaders,
+  GEO_PLACES_KEPT,
+  normaliseIp,
+  openGeoDatabase,
+} from "../lib/ingest/geo.ts";
 
 // One open per file: the MMDB is ~8 MB and opening it is the slow part.
 const geo = openGeoDatabase();
@@ -32,6 +37,25 @@ Deno.test("country: well-known public addresses, IPv4 and IPv6", () => {
   for (const ip of ["1.1.1.1", "2606:4700:4700::1111", "193.0.6.139"]) {
     assert.match(geo.country(ip) ?? "", /^[A-Z]{2}$/, ip);
   }
+});
+
+Deno.test("locate remembers places per address, bounded, and answers the same", () => {
+  const fresh = openGeoDatabase();
+  // More distinct public addresses than are kept, spread over the whole IPv4 space.
+  const ips = Array.from({ length: GEO_PLACES_KEPT + 5000 }, (_, i) => {
+    const n = (i * 2654435761) >>> 0;
+    return `${(n >>> 24) || 1}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  });
+  const first = ips.map((ip) => fresh.locate(ip));
+  assert.ok(first.filter((place) => place !== null).length > 10_000, "most are placed");
+  const kept = (fresh as unknown as { placesKept: number }).placesKept;
+  assert.equal(kept, GEO_PLACES_KEPT, "bounded");
+  // Again, last first: remembered places and recomputed ones agree with the first answers.
+  for (let i = ips.length - 1; i >= 0; i--) assert.deepEqual(fresh.locate(ips[i]), first[i]);
+  // A remembered place is shared, so no caller can change what the next hit is told.
+  const place = fresh.locate("8.8.8.8")!;
+  assert.throws(() => ((place as { country: string }).country = "XX"), TypeError);
+  assert.equal(fresh.country("8.8.8.8"), "US");
 });
 
 Deno.test("country: private, reserved and invalid input gives null", () => {

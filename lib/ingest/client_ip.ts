@@ -24,6 +24,13 @@ export function clientIp(headers: Headers, remoteAddr: string, trust: IpTrust): 
   }
   const forwarded = headers.get("x-forwarded-for");
   if (!forwarded) return remoteAddr;
+  // One address, as a single proxy in front writes it: the chain below would be [peer, it]
+  // whatever it is (proxy-addr only asks about addresses before the last), so it is the client
+  // when it is an address. Skips building the chain (~0.5 µs of a /b.gif hit behind a proxy).
+  if (!forwarded.includes(",")) {
+    const only = trimSpaces(forwarded);
+    return only !== "" && isIpAddress(only) ? only : remoteAddr;
+  }
   // [peer, rightmost XFF, …] up to and including the first address we do not trust.
   const chain = proxyaddr.all(
     asNodeRequest(remoteAddr, forwarded),
@@ -62,6 +69,15 @@ export function isIpAddress(value: string): boolean {
   return value.includes(":")
     ? ipaddr.IPv6.isValid(value)
     : ipaddr.IPv4.isValidFourPartDecimal(value);
+}
+
+/** The value without leading and trailing spaces (0x20 only: proxy-addr's own reading). */
+function trimSpaces(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && value.charCodeAt(start) === 0x20) start++;
+  while (end > start && value.charCodeAt(end - 1) === 0x20) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
 /** proxy-addr takes a Node request but reads only these two fields of it. */

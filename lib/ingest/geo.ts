@@ -15,6 +15,7 @@ import {
   sampleAddresses,
 } from "./geo_record.ts";
 import { GEO_COUNTRY_DB_URL } from "../bundled_data.ts";
+import { LruCache } from "../lru.ts";
 import { attributionFor, BUNDLED_GEO_ATTRIBUTION, type GeoAttribution } from "./geo_sources.ts";
 
 export type { GeoPlace } from "./geo_record.ts";
@@ -48,6 +49,13 @@ export const DEFAULT_GEO_DB_URL: URL = GEO_COUNTRY_DB_URL;
 
 // The longest textual IPv6 form with an embedded IPv4 is 45 chars; anything longer is junk.
 const MAX_IP_LENGTH = 45;
+/**
+ * Addresses whose place an open database remembers. A visitor's further hits come minutes apart,
+ * and each lookup parses the address, walks the tree and decodes the record (~0.8 µs of a /b.gif
+ * hit from a site's many visitors: bench/pixel_costs.md); a reloaded database is a new lookup
+ * with a cache of its own.
+ */
+export const GEO_PLACES_KEPT = 20_000;
 
 /** Unwraps IPv4-mapped IPv6 ("::ffff:1.2.3.4" or "::ffff:0102:0304") to plain IPv4. */
 export function normaliseIp(ip: string): string {
@@ -84,6 +92,7 @@ class MmdbGeoLookup implements GeoLookup {
   readonly error = null;
   readonly info: GeoDatabaseInfo;
   readonly #reader: Reader<MmdbResponse>;
+  readonly #places = new LruCache<string, GeoPlace | null>(GEO_PLACES_KEPT);
 
   constructor(reader: Reader<MmdbResponse>, path: string, attribution: GeoAttribution | null) {
     this.#reader = reader;
@@ -103,17 +112,29 @@ class MmdbGeoLookup implements GeoLookup {
   #read(ip: string): GeoPlace | null {
     try {
       // MMDB records are whatever their writer chose (ip-location-db's are flat), so the record
-      // is read as unknown and shaped by placeFromRecord.
-      return placeFromRecord(this.#reader.get(ip) as unknown);
+      // is read as unknown and shaped by placeFromRecord. Frozen: callers share remembered ones.
+      const place = placeFromRecord(this.#reader.get(ip) as unknown);
+      return place && Object.freeze(place);
     } catch {
       return null;
     }
+  }
+
+  /** Places remembered (at most GEO_PLACES_KEPT), for tests. */
+  get placesKept(): number {
+    return this.#places.size;
   }
 
   locate(rawIp: string): GeoPlace | null {
     if (typeof rawIp !== "string" || rawIp.length === 0 || rawIp.length > MAX_IP_LENGTH) {
       return null;
     }
+    let place = this.#places.get(rawIp);
+    if (place === undefined) this.#places.set(rawIp, place = this.#locate(rawIp));
+    return place;
+  }
+
+  #locate(rawIp: string): GeoPlace | null {
     const ip = normaliseIp(rawIp);
     const version = isIP(ip);
     if (version === 4 ? isNonPublicIpv4(ip) : version === 6 ? isNonPublicIpv6(ip) : true) {
