@@ -128,7 +128,10 @@ function cases(now: number, rows: number): Case[] {
       asks: [overview(filter), ...dashboard(filter)],
       batch: true,
     })),
-    ...filters.filter(([label]) => ["page", "country", "device"].includes(label)).map((
+    ...[
+      ["no", null] as const,
+      ...filters.filter(([label]) => ["page", "country", "device"].includes(label)),
+    ].map((
       [label, filter],
     ) => ({
       name: `30-day admin dashboard (headline, trend, every list), ${label} filter`,
