@@ -5,12 +5,16 @@
 // aggregates); the rebuild of one day.
 //
 //   npx -y deno@2.9.6 run -A bench/query_bench.ts [--rows 1000000] [--runs 7] [--writes 50000]
+//     [--db /work/tmp/q10m/q.db] [--only "page filter"] [--no-variants]
 //   deno task bench -- query        (the same at 1M, as a section of bench/run.ts)
 //
 // Queries: bench/stats_bench.ts's generated views (90 days, two sites), sessions and aggregates
 // filled by full rebuilds; each question `runs` times per path, p50 reported. Writes: `writes`
 // views in batches of 100 into a fresh database (visitors of 8 views, sessions of 4), each batch
-// followed by its views' pageview_end events.
+// followed by its views' pageview_end events (`--writes 0`: none). `--db`: generate the database
+// there once (with `path.now`, its generation time, written when it is complete) and reuse it on
+// later runs, so 10M views are generated once. `--only <text>`: the cases whose name contains it;
+// `--no-variants`: without the timings without the events family and without aggregates.
 import { cpuUsage } from "node:process";
 import { insertRows } from "../lib/db/collect.ts";
 import {
@@ -26,13 +30,16 @@ import { aggregatedFamilies } from "../lib/db/query/aggregated.ts";
 import { rebuildAggregateDays, rebuildAllAggregates } from "../lib/db/aggregates.ts";
 import { rebuildAllSessions, upsertSessions } from "../lib/db/session_table.ts";
 import type { Family } from "../lib/query/metrics.ts";
-import type { Filter } from "../lib/query/model.ts";
+import type { Filter, Query } from "../lib/query/model.ts";
+import { runAggregatesBatch } from "../lib/query/run.ts";
+import { dashboardQueries } from "../lib/stats/engine_overview.ts";
 import type { BenchFigure } from "./report.ts";
 import { generate } from "./stats_bench.ts";
 import { intFlag } from "./args.ts";
 import { event, SITE, view } from "../tests/_stats_fixture.ts";
 
 const DAY_MS = 86_400_000;
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const COMMAND = "deno run -A bench/query_bench.ts (in-process queryAggregates)";
 const OVERVIEW: Family[] = ["views", "sessions", "events", "bots"];
 
@@ -54,6 +61,9 @@ interface Case {
   asks: { request: AggregateRequest; families: Family[] }[];
   /** Asked in one batch (queryBatch, as lib/stats/engine_overview.ts asks a dashboard). */
   batch?: boolean;
+  /** Instead of `asks`: the engine queries of the dashboard (lib/stats/engine_overview.ts
+   * dashboardQueries: headline, trend, every list) in one batch, as the admin page asks them. */
+  dashboard?: Query[];
 }
 
 function cases(now: number, rows: number): Case[] {
@@ -118,6 +128,22 @@ function cases(now: number, rows: number): Case[] {
       asks: [overview(filter), ...dashboard(filter)],
       batch: true,
     })),
+    ...[
+      ["no", null] as const,
+      ...filters.filter(([label]) => ["page", "country", "device"].includes(label)),
+    ].map((
+      [label, filter],
+    ) => ({
+      name: `30-day admin dashboard (headline, trend, every list), ${label} filter`,
+      budget: "p50 < 1 s",
+      asks: [],
+      dashboard: dashboardQueries(
+        "bench",
+        { from: day(today - 29 * DAY_MS), to: day(today) },
+        filter,
+        base.bots,
+      ),
+    })),
   ].map((c) => ({ ...c, name: `${c.name}, ${scale} views` }));
 }
 
@@ -125,7 +151,8 @@ function timeCase(db: Database, c: Case, runs: number, aggregates: boolean) {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    if (c.batch) {
+    if (c.dashboard) runAggregatesBatch({ db, now: Date.now }, c.dashboard);
+    else if (c.batch) {
       const members = c.asks.map((a) => ({ ...a.request, families: a.families }));
       queryBatch(db, { ...c.asks[0].request, aggregates }, members);
     } else {
@@ -136,15 +163,30 @@ function timeCase(db: Database, c: Case, runs: number, aggregates: boolean) {
   return p50(times);
 }
 
-function timeQueries(db: Database, runs: number, now: number, rows: number): BenchFigure[] {
+/** Which cases timeQueries runs (`only`: those whose name contains it) and whether it times the
+ * variants (without the events family, without aggregates) too. */
+interface Selection {
+  only?: string;
+  variants?: boolean;
+}
+
+function timeQueries(
+  db: Database,
+  runs: number,
+  now: number,
+  rows: number,
+  selection: Selection = {},
+): BenchFigure[] {
   const figures: BenchFigure[] = [];
-  for (const c of cases(now, rows)) {
+  const variants = selection.variants ?? true;
+  for (const c of cases(now, rows).filter((c) => c.name.includes(selection.only ?? ""))) {
     // Asks whose every family the aggregates answer.
     const served = c.asks.filter((a) =>
       aggregatedFamilies(db, a.request, a.families)?.size === a.families.length
     ).length;
     const fast = timeCase(db, c, runs, true);
-    const noEvents = timeCase(
+    // The admin dashboard's queries choose their own path (no variants).
+    const noEvents = !variants || c.dashboard ? NaN : timeCase(
       db,
       {
         ...c,
@@ -158,8 +200,10 @@ function timeQueries(db: Database, runs: number, now: number, rows: number): Ben
       runs,
       true,
     );
-    const slow = timeCase(db, c, Math.min(runs, 3), false);
-    const how = served === c.asks.length
+    const slow = variants && !c.dashboard ? timeCase(db, c, Math.min(runs, 3), false) : NaN;
+    const how = c.dashboard
+      ? `${c.dashboard.length} engine queries in one batch`
+      : served === c.asks.length
       ? "aggregates"
       : served
       ? `aggregates for ${served} of ${c.asks.length}`
@@ -307,36 +351,78 @@ function timeWrites(total: number): BenchFigure[] {
   ];
 }
 
-/** The section of `deno task bench`: writes, then the budget rows at `rows` views. */
+/** The generated database: at `path` when given (kept, and reused when a run finished filling it:
+ * `path.now` holds its generation time), else in a temporary directory removed by `close`. */
+function queryDatabase(path: string | undefined) {
+  const dir = path ? null : Deno.makeTempDirSync({ prefix: "echelon-query-bench-" });
+  const file = path ?? `${dir}/q.db`;
+  let reused: number | null = null;
+  try {
+    reused = Number(Deno.readTextFileSync(`${file}.now`));
+  } catch {
+    // Not complete (a run stopped while filling it): start again.
+    for (const suffix of ["", "-wal", "-shm"]) {
+      try {
+        Deno.removeSync(file + suffix);
+      } catch {
+        // Not there.
+      }
+    }
+  }
+  const db = openDatabase(file);
+  db.exec("PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000");
+  const close = () => {
+    db.close();
+    if (dir) Deno.removeSync(dir, { recursive: true });
+  };
+  return { db, file, reused, close };
+}
+
+/** The section of `deno task bench`: writes, then the budget rows at `rows` views. `db`: keep the
+ * generated database there and reuse it on the next run (bench/query_bench.ts --db). */
 export function benchQuery(
-  options: { rows?: number; runs?: number; writes?: number } = {},
+  options: { rows?: number; runs?: number; writes?: number; db?: string } & Selection = {},
 ): Promise<BenchFigure[]> {
   const rows = options.rows ?? 1_000_000;
-  const figures = timeWrites(options.writes ?? 50_000);
-  const dir = Deno.makeTempDirSync({ prefix: "echelon-query-bench-" });
+  const figures = options.writes === 0 ? [] : timeWrites(options.writes ?? 50_000);
+  const { db, file, reused, close } = queryDatabase(options.db);
   try {
-    const db = openDatabase(`${dir}/q.db`);
-    db.exec("PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000");
-    const now = Date.now();
-    generate(db, rows, now, () => {});
-    rebuildAllSessions(db);
-    const started = performance.now();
-    rebuildAllAggregates(db);
-    const ms = performance.now() - started;
-    console.log(`${rows} views: aggregates rebuilt in ${(ms / 1000).toFixed(1)} s`);
-    figures.push({
-      name: `Full rebuild of the per-day aggregates, ${rows} views over 91 days`,
-      value: Number((ms / 1000).toFixed(1)),
-      unit: `s (${(ms / 91).toFixed(0)} ms/day)`,
-      command: COMMAND,
-    });
-    db.exec("ANALYZE");
-    figures.push(...timeQueries(db, options.runs ?? 7, now, rows));
-    db.close();
+    const now = reused ?? Date.now();
+    if (reused === null) {
+      const log = options.db ? (m: string) => console.log(m) : () => {};
+      let at = performance.now();
+      const lap = (what: string) => {
+        log(`${what} in ${((performance.now() - at) / 1000).toFixed(1)} s`);
+        at = performance.now();
+      };
+      generate(db, rows, now, log);
+      lap(`${rows} views generated`);
+      rebuildAllSessions(db);
+      lap("sessions rebuilt");
+      const started = performance.now();
+      rebuildAllAggregates(db);
+      const ms = performance.now() - started;
+      console.log(`${rows} views: aggregates rebuilt in ${(ms / 1000).toFixed(1)} s`);
+      figures.push({
+        name: `Full rebuild of the per-day aggregates, ${rows} views over 91 days`,
+        value: Number((ms / 1000).toFixed(1)),
+        unit: `s (${(ms / 91).toFixed(0)} ms/day)`,
+        command: COMMAND,
+      });
+      db.exec("ANALYZE");
+      if (options.db) Deno.writeTextFileSync(`${file}.now`, String(now));
+    } else console.log(`${file}: reused (generated at ${new Date(now).toISOString()})`);
+    figures.push(...timeQueries(db, options.runs ?? 7, now, rows, options));
   } finally {
-    Deno.removeSync(dir, { recursive: true });
+    close();
   }
   return Promise.resolve(figures);
+}
+
+/** `--name value` of the command line, or undefined. */
+function textFlag(name: string): string | undefined {
+  const i = Deno.args.indexOf(`--${name}`);
+  return i >= 0 ? Deno.args[i + 1] : undefined;
 }
 
 if (import.meta.main) {
@@ -344,6 +430,10 @@ if (import.meta.main) {
   await benchQuery({
     rows: flag("rows", 1_000_000),
     runs: flag("runs", 7),
-    writes: flag("writes", 50_000),
+    // 0: no writer rows (the query rows of a kept database alone).
+    writes: textFlag("writes") === "0" ? 0 : flag("writes", 50_000),
+    db: textFlag("db"),
+    only: textFlag("only"),
+    variants: !Deno.args.includes("--no-variants"),
   });
 }

@@ -4,22 +4,29 @@
 // bench/query_notes.md.
 //
 //   npx -y deno@2.9.6 run -A bench/query_explain.ts [--rows 1000000] [--case breakdown]
-//     [--keep /tmp/q.db]
+//     [--keep /tmp/q.db] [--filter country]
 //
 // Cases: "breakdown" (30-day page breakdown, country and device filters, every family) and
 // "dashboard" (one batch: 5 breakdowns by source, country, device, browser, OS, page filter, as
-// lib/stats/engine_overview.ts asks the lists the aggregates do not answer). `--keep`: generate
-// the database at that path once and reuse it (the generation takes minutes at 1M).
+// lib/stats/engine_overview.ts asks the lists the aggregates do not answer), "admin" (the admin
+// dashboard's statement: lib/stats/engine_overview.ts dashboardQueries, the members the per-day
+// aggregates do not answer, as lib/db/query/mod.ts planBatch compiles them; `--filter page|country|
+// device`, default country). `--keep`: generate the database at that path once and reuse it (the
+// generation takes minutes at 1M; a database bench/query_bench.ts --db made, aggregates included,
+// is reused as it is).
 import { openDatabase } from "../lib/db/mod.ts";
 import { type AggregateRequest, compileAggregates, compileBatch } from "../lib/db/query/compile.ts";
 import { ensureRegexp, SQLITE } from "../lib/db/query/sqlite.ts";
 import { rebuildAllSessions } from "../lib/db/session_table.ts";
-import type { Family } from "../lib/query/metrics.ts";
 import type { Filter } from "../lib/query/model.ts";
+import { AGGREGATES, type Family, metricFor } from "../lib/query/metrics.ts";
+import { planBatch } from "../lib/db/query/mod.ts";
+import { dashboardQueries } from "../lib/stats/engine_overview.ts";
 import { generate } from "./stats_bench.ts";
 import { intFlag } from "./args.ts";
 
 const DAY_MS = 86_400_000;
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const FAMILIES: Family[] = ["views", "sessions", "events", "bots"];
 const CTES = ["w", "wk", "wf", "ef", "needed", "edge", "sg", "s", "rv", "re"];
 
@@ -63,7 +70,33 @@ const base: AggregateRequest = {
   aggregates: false,
 };
 const page = is("event:page", "/pricing");
-const compiled = (flag("case") ?? "breakdown") === "dashboard"
+const FILTERS: Record<string, Filter> = {
+  page,
+  country: is("visit:country", "DE"),
+  device: is("visit:device", "mobile"),
+};
+/** The admin dashboard's members the aggregates leave to the statement. */
+function admin() {
+  const queries = dashboardQueries(
+    "bench",
+    { from: day(base.fromMs), to: day(base.toMs - DAY_MS) },
+    FILTERS[flag("filter") ?? "country"],
+    base.bots,
+  );
+  const members = queries.map((q) => ({
+    dimensions: q.dimensions,
+    filter: q.filter,
+    // The families of the metrics' inputs (as lib/query/run.ts asks them).
+    families: [
+      ...new Set(q.metrics.flatMap((m) => metricFor(m)!.inputs.map((a) => AGGREGATES[a]))),
+    ],
+  }));
+  const plan = planBatch(db, { ...base, aggregates: true }, members);
+  console.log(`${plan.rest.length} of ${members.length} members on raw rows`);
+  return plan.compiled!;
+}
+const which = flag("case") ?? "breakdown";
+const compiled = which === "admin" ? admin() : which === "dashboard"
   ? compileBatch(
     SQLITE,
     base,

@@ -775,6 +775,21 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
           filters: [["is", key, [value]]],
         });
       }
+      // By UTC day (the trend): views, bots and events from the aggregates, sessions from the rows.
+      add(`${bots} by day`, { bots, dimensions: ["time:day"] });
+      for (const key of ["event:page", "visit:country", "visit:source", "visit:entry_page"]) {
+        const value = filterValue(data, key, "is", r, bots);
+        add(`${bots} by day, ${key} is ${value}`, {
+          bots,
+          dimensions: ["time:day"],
+          filters: [["is", key, [value]]],
+        });
+      }
+      add(`${bots} by day, property`, {
+        bots,
+        dimensions: ["time:day"],
+        filters: [["is", "event:props:plan", ["pro"]]],
+      });
       add(`${bots} property`, { bots, filters: [["is", "event:props:plan", ["pro"]]] });
       add(`${bots} not property`, { bots, filters: [["is_not", "event:props:plan", ["pro"]]] });
       add(`${bots} property, page`, {
@@ -795,7 +810,7 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
         add(`${bots} events ${key} is ${value}`, { bots, filters: [["is", key, [value]]] });
       }
     }
-    const answered = (ask: Ask, family: "views" | "events" = "views") => {
+    const answered = (ask: Ask, family: "views" | "events" | "sessions" = "views") => {
       const q = resolveQuery(
         QUERY_BODY.parse({
           site_id: ask.sites,
@@ -817,6 +832,13 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
         bots: q.bots,
       }, family);
     };
+    // By day: the events family too, never the sessions family.
+    for (const [label, ask] of asks.filter(([l]) => l.includes("by day"))) {
+      if (!label.includes("property")) {
+        assert.ok(answered(ask, "events"), `${label}: events answered by the aggregates`);
+      }
+      assert.ok(!answered(ask, "sessions"), `${label}: sessions from the rows`);
+    }
     let served = 0;
     let rows = 0;
     for (const [label, ask] of asks) {

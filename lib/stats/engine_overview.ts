@@ -161,6 +161,30 @@ type Runner = <T extends unknown[]>(
   asks: { [K in keyof T]: Ask<T[K]> },
 ) => T;
 
+/** The engine query of one ask over `range` (from `from`), under `base` ANDed with its `also`. */
+function queryOf(
+  ask: Ask<unknown>,
+  siteId: string,
+  timeZone: string,
+  range: DayRange,
+  base: Filter | null,
+  bots: OverviewView["bots"],
+): Query {
+  return {
+    siteIds: [siteId],
+    timeZone,
+    range: { from: range.from, to: range.to },
+    metrics: ask.metrics,
+    dimensions: ask.dimension ? [ask.dimension] : [],
+    filter: ask.also ? (base ? { op: "and", filters: [base, ask.also] } : ask.also) : base,
+    orderBy: [],
+    limit: MAX_LIMIT,
+    offset: 0,
+    include: { totalRows: false, timeLabels: false, comparison: null },
+    bots,
+  };
+}
+
 function runner(
   ctx: StatsContext,
   q: OverviewQuery,
@@ -173,19 +197,9 @@ function runner(
   return <T extends unknown[]>(range: DayRange, asks: { [K in keyof T]: Ask<T[K]> }): T => {
     const from = range.from > rawFrom ? range.from : rawFrom;
     const list = asks as readonly Ask<unknown>[];
-    const queries = list.map((ask): Query => ({
-      siteIds: [q.siteId],
-      timeZone,
-      range: { from, to: range.to },
-      metrics: ask.metrics,
-      dimensions: ask.dimension ? [ask.dimension] : [],
-      filter: ask.also ? (base ? { op: "and", filters: [base, ask.also] } : ask.also) : base,
-      orderBy: [],
-      limit: MAX_LIMIT,
-      offset: 0,
-      include: { totalRows: false, timeLabels: false, comparison: null },
-      bots: view.bots,
-    }));
+    const queries = list.map((ask) =>
+      queryOf(ask, q.siteId, timeZone, { from, to: range.to }, base, view.bots)
+    );
     const answers = from > range.to ? list.map(() => []) : runAggregatesBatch(ctx, queries);
     return list.map((ask, i) =>
       ask.shape(answers[i].map((r) => ({ value: r.dimensions[0], a: r.aggregates })))
@@ -291,6 +305,32 @@ function listAsk(
 const views = (a: Aggregates) => a.pageviews;
 const visits = (a: Aggregates) => a.visits;
 
+/** The asks of the dashboard's period in one batch: the headline, the trend, every list. */
+function dashboardAsks(
+  legacy: Headline,
+  range: DayRange,
+  limit: number | null,
+): [Ask<Headline>, Ask<TrendPoint[]>, ...Ask<Record<string, unknown>[]>[]] {
+  return [
+    headlineAsk(legacy),
+    trendAsk(range),
+    ...OVERVIEW_DIMENSIONS.map((d) => listAsk(d, limit)),
+  ];
+}
+
+/** The engine queries engineOverview asks for the dashboard of `range` in one batch (the headline,
+ * the trend, every list) under `filter`: what bench/query_bench.ts times. */
+export function dashboardQueries(
+  siteId: string,
+  range: DayRange,
+  filter: Filter | null,
+  bots: OverviewView["bots"],
+  timeZone = "UTC",
+): Query[] {
+  const asks: Ask<unknown>[] = dashboardAsks(headline(emptyTotals()), range, null);
+  return asks.map((ask) => queryOf(ask, siteId, timeZone, range, filter, bots));
+}
+
 /**
  * The overview of `q` by the engine, under `view` (an engine filter, the bot setting); days are
  * local to `timeZone` (default UTC).
@@ -305,11 +345,7 @@ export function engineOverview(
   const legacy = statsOverview(ctx, { ...q, filters: narrowed ?? q.filters }, LEGACY_PART);
   const run = runner(ctx, q, view, timeZone);
   const range = { from: q.from, to: q.to };
-  const [now, trendNow, ...lists] = run(range, [
-    headlineAsk(legacy),
-    trendAsk(range),
-    ...OVERVIEW_DIMENSIONS.map((d) => listAsk(d, q.limit)),
-  ]);
+  const [now, trendNow, ...lists] = run(range, dashboardAsks(legacy, range, q.limit));
   const overview: Overview = {
     ...legacy,
     period_days: rangeDays(q),

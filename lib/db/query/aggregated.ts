@@ -23,8 +23,12 @@
 //   than its `empty`; not grouped by one). By a session field, not when a day of the range has an
 //   event more than a day from its session's first view (FAR: what the compiler joins to it
 //   depends on the range).
-// Time buckets, two dimensions, filters on another dimension than the one asked, several values,
-// and the exit page for events fall back.
+// - by day (time:day) when every day of the range is a UTC day (a zone at offset 0 throughout):
+//   the views, bots and events families, no filter or one as above, from the same rows summed per
+//   day. Not the sessions family: the compiler counts a session on each day it has a matching
+//   view, the aggregates on the day it starts.
+// Other time buckets, two dimensions, filters on another dimension than the one asked, several
+// values, and the exit page for events fall back.
 import type { Database } from "../database.ts";
 import { AGGREGATE_DIMENSIONS, SESSION_AGGREGATE_DIMENSIONS } from "../aggregates.ts";
 import { EVENT_OWN_DIMENSIONS, EVENT_SESSION_DIMENSIONS, FAR } from "../aggregates_events.ts";
@@ -35,6 +39,8 @@ import { conditionHolds, type Filter, isCondition } from "../../query/model.ts";
 import type { AggregateRequest } from "./compile.ts";
 
 const DAY_MS = 86_400_000;
+/** The time bucket the aggregates hold: their UTC day. */
+const BY_DAY = "time:day";
 const keysOf = (...lists: (readonly { key: string }[])[]): ReadonlySet<string> =>
   new Set(lists.flat().map((d) => d.key));
 const SESSION_KEYS = keysOf(SESSION_AGGREGATE_DIMENSIONS);
@@ -79,6 +85,8 @@ function reduce(f: Filter): Reduced {
 
 interface Plan {
   side: 0 | 1;
+  /** Grouped by UTC day (time:day) rather than by the dimension's value. */
+  byDay: boolean;
   dim: string;
   /** The one value kept (a filter), or null for all. */
   value: string | null;
@@ -106,16 +114,17 @@ function plan(
 ): Plan | null {
   const bot = side(r);
   if (bot === null) return null;
-  const grouped = r.dimensions[0] ?? null;
+  const byDay = r.dimensions[0] === BY_DAY && r.spans.every((s) => s.offsetMin === 0);
+  const grouped = byDay ? null : r.dimensions[0] ?? null;
   if (grouped !== null && !keys.has(grouped)) return null;
   if (typeof reduced === "boolean") {
-    return { side: bot, dim: grouped ?? "", value: null, any: reduced };
+    return { side: bot, byDay, dim: grouped ?? "", value: null, any: reduced };
   }
   if (!isCondition(reduced) || reduced.op !== "is" || reduced.values.length !== 1) return null;
   const value = reduced.values[0];
   if (!keys.has(reduced.dimension) && !filterOnly(reduced.dimension, value)) return null;
   if (grouped !== null && grouped !== reduced.dimension) return null;
-  return { side: bot, dim: reduced.dimension, value, any: true };
+  return { side: bot, byDay, dim: reduced.dimension, value, any: true };
 }
 
 /** How the aggregates answer the request's views, sessions and bots families, or null. */
@@ -191,8 +200,8 @@ const PRESENT = {
 
 /** The views, sessions and bots families' sums; `session`: by a session dimension, whose bots
  * family reads the rows of side 2 + b (the views of side b under the other side's sessions). */
-const viewSql = (session: boolean) =>
-  `SELECT value,
+const viewSql = (session: boolean, byDay: boolean) =>
+  `SELECT ${byDay ? "day AS value" : "value"},
     SUM(CASE WHEN bot = ?5 AND late = 0 THEN pageviews ELSE 0 END) AS pageviews,
     SUM(CASE WHEN bot = ?5 AND late = 0 THEN visitors ELSE 0 END) AS visitors,
     ${
@@ -211,15 +220,19 @@ const viewSql = (session: boolean) =>
   FROM day_aggregates
   WHERE site_id IN (SELECT value FROM json_each(?1)) AND dim = ?2 AND day >= ?4 AND day < ?3
     AND (?6 IS NULL OR value = ?6)
-  GROUP BY value`;
-const VIEW_SQL = viewSql(false);
-const SESSION_VIEW_SQL = viewSql(true);
+  GROUP BY ${byDay ? "day" : "value"}`;
 
-const EVENT_SQL = `SELECT value, ${FAMILY_OF.events.map((c) => `SUM(${c}) AS ${c}`).join(", ")}
+const eventSql = (byDay: boolean) =>
+  `SELECT ${byDay ? "day AS value" : "value"},
+    ${FAMILY_OF.events.map((c) => `SUM(${c}) AS ${c}`).join(", ")}
   FROM day_event_aggregates
   WHERE site_id IN (SELECT value FROM json_each(?1)) AND dim = ?2 AND day >= ?4 AND day < ?3
     AND bot = ?5 AND (?6 IS NULL OR value = ?6)
-  GROUP BY value`;
+  GROUP BY ${byDay ? "day" : "value"}`;
+
+/** Each statement by [session dimension, by day] (views) and [by day] (events). */
+const VIEW_SQL = [false, true].map((session) => [false, true].map((d) => viewSql(session, d)));
+const EVENT_SQL = [false, true].map(eventSql);
 
 /** The families' groups from `sql`'s rows under `plan`. */
 function serve(
@@ -273,11 +286,13 @@ export function aggregatedFamilies(
   if ((!views && !events) || !clean(db, r)) return null;
   const out = new Map<Family, Row[]>();
   if (views && !longSessions(db, r, views.side)) {
-    const sql = SESSION_KEYS.has(views.dim) ? SESSION_VIEW_SQL : VIEW_SQL;
-    serve(db, r, views, sql, viewFamilies, out);
+    const sql = VIEW_SQL[Number(SESSION_KEYS.has(views.dim))][Number(views.byDay)];
+    // By day: not the sessions family (see the file header).
+    const served = viewFamilies.filter((f) => !views.byDay || f !== "sessions");
+    if (served.length) serve(db, r, views, sql, served, out);
   }
   if (events && !(EVENT_SESSION_KEYS.has(events.dim) && farEvents(db, r, events.side))) {
-    serve(db, r, events, EVENT_SQL, ["events"], out);
+    serve(db, r, events, EVENT_SQL[Number(events.byDay)], ["events"], out);
   }
   return out.size ? out : null;
 }

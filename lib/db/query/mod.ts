@@ -8,6 +8,7 @@ import {
   type BatchMember,
   compileAggregates,
   compileBatch,
+  type Compiled,
 } from "./compile.ts";
 import { ensureRegexp, SQLITE } from "./sqlite.ts";
 import { aggregatedFamilies } from "./aggregated.ts";
@@ -56,6 +57,34 @@ function groupOf(
   return { dimensions: dimensions.slice(0, width), values };
 }
 
+/** A batch's plan (planBatch): each member's families the per-day aggregates answered, and the
+ * one statement for the others (null when none is left), whose rows name `rest`'s indexes. */
+export interface BatchPlan {
+  outs: Map<Family, AggregateRow[]>[];
+  rest: { member: number; batch: BatchMember }[];
+  compiled: Compiled | null;
+}
+
+/** queryBatch's first step: the aggregates' answers and the statement of the rest. */
+export function planBatch(
+  db: Database,
+  shared: AggregateRequest,
+  members: readonly BatchMember[],
+): BatchPlan {
+  const outs = members.map((m) => new Map<Family, AggregateRow[]>(m.families.map((f) => [f, []])));
+  const rest: BatchPlan["rest"] = [];
+  members.forEach((m, i) => {
+    if (m.families.length === 0) return;
+    const request = { ...shared, dimensions: m.dimensions, filter: m.filter };
+    const stored = aggregatedFamilies(db, request, m.families);
+    for (const [family, rows] of stored ?? []) outs[i].set(family, rows);
+    const families = m.families.filter((f) => !stored?.has(f));
+    if (families.length) rest.push({ member: i, batch: { ...m, families } });
+  });
+  const compiled = rest.length ? compileBatch(SQLITE, shared, rest.map((r) => r.batch)) : null;
+  return { outs, rest, compiled };
+}
+
 /**
  * queryAggregates for several requests sharing `shared`'s sites, range, zone and bot setting
  * (compile.ts compileBatch): each member's families the per-day aggregates hold from them, the
@@ -67,19 +96,11 @@ export function queryBatch(
   members: readonly BatchMember[],
 ): Map<Family, AggregateRow[]>[] {
   ensureRegexp(db);
-  const outs = members.map((m) => new Map<Family, AggregateRow[]>(m.families.map((f) => [f, []])));
-  const rest: { member: number; batch: BatchMember }[] = [];
-  members.forEach((m, i) => {
-    if (m.families.length === 0) return;
-    const request = { ...shared, dimensions: m.dimensions, filter: m.filter };
-    const stored = aggregatedFamilies(db, request, m.families);
-    for (const [family, rows] of stored ?? []) outs[i].set(family, rows);
-    const families = m.families.filter((f) => !stored?.has(f));
-    if (families.length) rest.push({ member: i, batch: { ...m, families } });
-  });
-  if (rest.length === 0) return outs;
-  const { sql, params } = compileBatch(SQLITE, shared, rest.map((r) => r.batch));
-  for (const row of db.all<Record<string, string | number | null>>(sql, ...params)) {
+  const { outs, rest, compiled } = planBatch(db, shared, members);
+  if (!compiled) return outs;
+  for (
+    const row of db.all<Record<string, string | number | null>>(compiled.sql, ...compiled.params)
+  ) {
     const { member, batch } = rest[Number(row.member)];
     const family = row.family as Family;
     outs[member].get(family)!.push(groupOf(row, family, batch.dimensions.length));
