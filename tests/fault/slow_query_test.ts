@@ -74,7 +74,13 @@ Deno.test({
         duringP99Ms: Math.round(percentile(lat(during), 99) * 10) / 10,
       };
       console.log(`slow query vs ingestion: ${JSON.stringify(figures)}`);
-      assert.ok(queryMs.length >= 2, "the heavy query ran during the load");
+      // The queries run back to back from the load's start until it ends (the last one may end
+      // after it), so together they cover it: unless one failed fast.
+      const queried = queryMs.reduce((sum, ms) => sum + ms, 0);
+      assert.ok(
+        queried >= window,
+        `the heavy queries (${Math.round(queried)} ms) covered the load`,
+      );
       assert.ok(
         figures.duringP99Ms <= figures.baselineP99Ms + MARGIN_MS,
         `p99 ${figures.duringP99Ms} ms during queries of up to ${figures.queryMaxMs} ms, ` +
