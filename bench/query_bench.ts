@@ -208,17 +208,23 @@ function timeQueries(
       : served
       ? `aggregates for ${served} of ${c.asks.length}`
       : "raw rows + sessions table";
+    // A case without variants (the admin dashboard's, or --no-variants) has no baseline.
+    const compared = !Number.isNaN(slow);
     console.log(
-      `${c.name}: p50 ${fast.toFixed(1)} ms (${how}); without aggregates ${slow.toFixed(0)} ms`,
+      `${c.name}: p50 ${fast.toFixed(1)} ms (${how})` +
+        (compared ? `; without aggregates ${slow.toFixed(0)} ms` : ""),
     );
     figures.push({
       name: `${c.name}, p50`,
       value: Number(fast.toFixed(1)),
-      unit: `ms (${how}; without the events family ${noEvents.toFixed(1)} ms)`,
-      baseline: Number(slow.toFixed(1)),
-      ratio: Number((slow / fast).toFixed(1)),
+      unit: Number.isNaN(noEvents)
+        ? `ms (${how})`
+        : `ms (${how}; without the events family ${noEvents.toFixed(1)} ms)`,
+      ...(compared
+        ? { baseline: Number(slow.toFixed(1)), ratio: Number((slow / fast).toFixed(1)) }
+        : {}),
       budget: c.budget,
-      command: `${COMMAND}; baseline: the same without aggregates`,
+      command: compared ? `${COMMAND}; baseline: the same without aggregates` : COMMAND,
     });
   }
   return figures;
