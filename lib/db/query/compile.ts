@@ -28,25 +28,17 @@ import {
 } from "../../query/dimensions.ts";
 import { fieldColumn } from "./fields.ts";
 import { type Aggregate, AGGREGATES, EVENT_FAMILIES, type Family } from "../../query/metrics.ts";
-import { type BotMode, conditionHolds, type Filter, isCondition } from "../../query/model.ts";
-import type { OffsetSpan } from "../../query/time_zone.ts";
+import { conditionHolds, type Filter, isCondition } from "../../query/model.ts";
 import type { SqlParam } from "../database.ts";
 import { notExcludedPredicate } from "../bots.ts";
 import { BOT_SCORE_THRESHOLD } from "../columns.ts";
 import { SESSION_ENTRY_COLUMNS } from "../session_table.ts";
 import type { Dialect } from "./dialect.ts";
+import type { AggregateQuery } from "../../store/analytics.ts";
 
-/** What one execution counts: the compiler's input. */
-export interface AggregateRequest {
-  siteIds: string[];
-  /** UTC instants, [fromMs, toMs). */
-  fromMs: number;
-  toMs: number;
-  /** The zone's offsets over the range (time buckets). */
-  spans: readonly OffsetSpan[];
-  dimensions: string[];
-  filter: Filter | null;
-  bots: { mode: BotMode; threshold: number };
+/** What one execution counts: the compiler's input, the store's AggregateQuery
+ * (lib/store/analytics.ts) and how this engine finds sessions. */
+export interface AggregateRequest extends AggregateQuery {
   /** Where sessions come from: the sessions table when it can answer (the default), or the raw
    * rows ("raw", what the table is checked against). */
   sessions?: "table" | "raw";
