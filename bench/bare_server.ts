@@ -2,6 +2,8 @@
 // with no routing, middleware or work. Ratios against it factor out the machine.
 // Usage: bare_server.ts [health|gif|event] [port] — `gif` answers the /b.gif pixel with its
 // headers, `event` reads the body and answers POST /e's 204 with its headers.
+import { BARE_PIXEL_HEADERS, TRACKING_HEADERS } from "./bare_headers.ts";
+
 type Mode = "health" | "gif" | "event";
 const MODES: readonly string[] = ["health", "gif", "event"] satisfies Mode[];
 const MODE = Deno.args.find((arg): arg is Mode => MODES.includes(arg)) ?? "health";
@@ -18,23 +20,8 @@ const PIXEL = Uint8Array.from(
   atob("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="),
   (c) => c.charCodeAt(0),
 );
-/** The headers the full app sends on /b.gif and /e (CORS for tracking paths, security). */
-const TRACKING_HEADERS: [string, string][] = [
-  ["x-content-type-options", "nosniff"],
-  ["access-control-allow-methods", "GET, POST, OPTIONS"],
-  ["access-control-allow-headers", "Content-Type"],
-  ["access-control-allow-origin", "*"],
-  ["access-control-max-age", "86400"],
-  ["vary", "Origin"],
-  ["x-frame-options", "DENY"],
-  ["referrer-policy", "strict-origin-when-cross-origin"],
-];
-const PIXEL_HEADERS: [string, string][] = [
-  ["content-type", "image/gif"],
-  ["cache-control", "no-store"],
-  ["content-length", String(PIXEL.length)],
-  ...TRACKING_HEADERS,
-];
+const PIXEL_HEADERS = BARE_PIXEL_HEADERS as [string, string][];
+const TRACKING = TRACKING_HEADERS as [string, string][];
 
 const handlers: Record<Mode, (req: Request) => Response | Promise<Response>> = {
   health: () =>
@@ -45,7 +32,7 @@ const handlers: Record<Mode, (req: Request) => Response | Promise<Response>> = {
   // Receiving the body is part of answering a POST; parsing and storing it is what we measure.
   event: async (req) => {
     await req.arrayBuffer();
-    return new Response(null, { status: 204, headers: TRACKING_HEADERS });
+    return new Response(null, { status: 204, headers: TRACKING });
   },
 };
 

@@ -143,20 +143,7 @@ export function pixelRequestAt(
   };
 }
 
-/** What a bare handler answers the pixel with: the app's /b.gif headers (bench/bare_server.ts). */
-export const BARE_PIXEL_HEADERS: readonly [string, string][] = [
-  ["content-type", "image/gif"],
-  ["cache-control", "no-store"],
-  ["content-length", "43"],
-  ["x-content-type-options", "nosniff"],
-  ["access-control-allow-methods", "GET, POST, OPTIONS"],
-  ["access-control-allow-headers", "Content-Type"],
-  ["access-control-allow-origin", "*"],
-  ["access-control-max-age", "86400"],
-  ["vary", "Origin"],
-  ["x-frame-options", "DENY"],
-  ["referrer-policy", "strict-origin-when-cross-origin"],
-];
+export { BARE_PIXEL_HEADERS } from "./bare_headers.ts";
 
 /** `--name=value` of a standalone bench's arguments, else undefined. */
 export function benchFlag(name: string, args: readonly string[] = Deno.args): string | undefined {
