@@ -66,9 +66,11 @@ interface Case {
   dashboard?: Query[];
 }
 
-function cases(now: number, rows: number): Case[] {
+/** The bench's question before its dimensions and filter: the bench site's last 30 UTC days up to
+ * the day of `now`, bots hidden (also bench/query_explain.ts's). */
+export function benchRequest(now: number): AggregateRequest {
   const today = Date.parse(new Date(now).toISOString().slice(0, 10));
-  const base: AggregateRequest = {
+  return {
     siteIds: ["bench"],
     fromMs: today - 29 * DAY_MS,
     toMs: today + DAY_MS,
@@ -77,6 +79,11 @@ function cases(now: number, rows: number): Case[] {
     filter: null,
     bots: { mode: "hide", threshold: 50 },
   };
+}
+
+function cases(now: number, rows: number): Case[] {
+  const today = Date.parse(new Date(now).toISOString().slice(0, 10));
+  const base = benchRequest(now);
   const big = rows >= 10_000_000;
   const overview = (filter: Filter | null, dimensions: string[] = []) => ({
     request: { ...base, filter, dimensions },

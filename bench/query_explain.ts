@@ -23,6 +23,7 @@ import { AGGREGATES, type Family, metricFor } from "../lib/query/metrics.ts";
 import { planBatch } from "../lib/db/query/mod.ts";
 import { dashboardQueries } from "../lib/stats/engine_overview.ts";
 import { generate } from "./stats_bench.ts";
+import { benchRequest } from "./query_bench.ts";
 import { intFlag } from "./args.ts";
 
 const DAY_MS = 86_400_000;
@@ -58,17 +59,7 @@ if (fresh) {
 }
 const now = Number(Deno.readTextFileSync(`${path}.now`));
 ensureRegexp(db);
-const today = Date.parse(new Date(now).toISOString().slice(0, 10));
-const base: AggregateRequest = {
-  siteIds: ["bench"],
-  fromMs: today - 29 * DAY_MS,
-  toMs: today + DAY_MS,
-  spans: [{ startMs: today - 31 * DAY_MS, offsetMin: 0 }],
-  dimensions: [],
-  filter: null,
-  bots: { mode: "hide", threshold: 50 },
-  aggregates: false,
-};
+const base: AggregateRequest = { ...benchRequest(now), aggregates: false };
 const page = is("event:page", "/pricing");
 const FILTERS: Record<string, Filter> = {
   page,
