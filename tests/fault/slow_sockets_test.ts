@@ -34,10 +34,17 @@ async function connections(baseUrl: string): Promise<Connections> {
   return (await res.json()).connections;
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string) {
+async function until(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  last: () => unknown = () => "",
+) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: not within ${timeoutMs} ms ${JSON.stringify(last())}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -114,8 +121,10 @@ async function survives(attack: Attack) {
 
     await slow.close();
     // Every slow socket's connection is gone (what stays open is the load's keep-alive pool).
-    const recovered = async () => (await connections(server.baseUrl)).waiting_for_request === 0;
-    await until(recovered, 15_000, "recovery");
+    let seen: Connections | null = null;
+    const recovered = async () =>
+      (seen = await connections(server.baseUrl)).waiting_for_request === 0;
+    await until(recovered, 15_000, "recovery", () => seen);
     const after = await load("after", 2000);
     if (held.accept_errors > 0) {
       const logged = () => Promise.resolve(/accept recovered: /.test(server.log()));
