@@ -21,6 +21,7 @@ import {
 } from "../lib/stats/mod.ts";
 import { addDays, takeExclusionChanges } from "../lib/db/rollups.ts";
 import { createSqliteAppData } from "../lib/store/sqlite/mod.ts";
+import { sqliteReadContext } from "../lib/store/sqlite/read_context.ts";
 import { TEST_SECRET } from "../tests/_helpers.ts";
 
 export interface StatsFigure {
@@ -534,7 +535,10 @@ export async function benchStats(options: StatsBenchOptions): Promise<StatsFigur
       const query = defaultOverviewQuery(SITE, Date.now());
       for (let i = 0; i < Math.max(5, Math.round(requests / 3)); i++) {
         const started = performance.now();
-        statsOverview({ db, now: Date.now, config: services.config }, query);
+        await statsOverview(
+          sqliteReadContext(db, { now: Date.now, config: services.config }),
+          query,
+        );
         uncached.push(performance.now() - started);
       }
       uncached.sort((a, b) => a - b);

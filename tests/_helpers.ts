@@ -5,6 +5,8 @@ import { loadConfig } from "../lib/config.ts";
 import { openDatabase } from "../lib/db/mod.ts";
 import { createLogger } from "../lib/log.ts";
 import { createServices, type Services } from "../lib/services.ts";
+import type { ReadContext } from "../lib/reads/registry.ts";
+import { sqliteReadContext } from "../lib/store/sqlite/read_context.ts";
 
 export interface TestApp {
   services: Services;
@@ -41,6 +43,19 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       return Promise.resolve(app.fetch(req, { remoteAddr: { hostname: ip } }));
     },
   };
+}
+
+/**
+ * What the app's reads run with, inline on the test app's connection (the store's analytics area
+ * on SQLite, its clock, its retention, its settled-range cache unless `cache` is false).
+ */
+export function readContext(t: TestApp, options: { cache?: boolean } = {}): ReadContext {
+  const { db, config, statsCache } = t.services;
+  return sqliteReadContext(db, {
+    now: () => t.clock.now,
+    config,
+    ...(options.cache === false ? {} : { statsCache }),
+  });
 }
 
 /** Serves a test app on 127.0.0.1 with an ephemeral port (for browser tests). */

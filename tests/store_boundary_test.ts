@@ -78,11 +78,6 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
     "lib/ingest/view_pipeline.ts",
     "routes/api/ingest.ts",
   ],
-  "analytics reads and aggregates": [
-    "lib/query/run.ts",
-    "lib/stats/engine_overview.ts",
-    "lib/stats/overview.ts",
-  ],
   "bots and crawlers": [
     "lib/bots/correlator.ts",
   ],

@@ -1187,3 +1187,63 @@ contract("analytics: the query engine's aggregates, alone and in a batch", async
   assert.deepEqual(onlyA.get("views")?.map((g) => g.values.visitors), [2]);
   assert.equal(none.size, 0, "a member asking no family gets none");
 });
+
+contract(
+  "analytics: an overview period from the kept days and today's live rows, or filtered raw rows",
+  async (s, seed) => {
+    seed.views([
+      { site_id: "shop", created_at: "2026-11-30T10:00:00.000Z", visitor_id: "anna", path: "/a" },
+      { site_id: "shop", created_at: at(10), visitor_id: "anna", path: "/a" },
+      { site_id: "shop", created_at: at(11), visitor_id: "anna", path: "/b" },
+      { site_id: "shop", created_at: at(12), visitor_id: "ben", path: "/a" },
+      { site_id: "shop", created_at: at(13), visitor_id: "bot", path: "/a", bot_score: 90 },
+      { site_id: "blog", created_at: at(9), visitor_id: "cleo", path: "/a" },
+    ]);
+    // Yesterday kept; today (DAY, by the caller's clock) not built: read live.
+    await s.rollups.buildDay("2026-11-30", { builtAt: Date.parse(at(0)) });
+    const period = {
+      siteId: "shop",
+      from: "2026-11-29",
+      to: DAY,
+      today: DAY,
+      rawFrom: "2026-11-01",
+      dimensions: [{ dimension: "path", limit: null }, { dimension: "path", limit: 1 }],
+    };
+    const figures = (rows: { days: { date: string; views: number; visitors: number }[] }) =>
+      rows.days.map((d) => [d.date, d.views, d.visitors]).sort();
+    const rows = (list: { value: string; views: number; visitors: number }[]) =>
+      list.map((r) => [r.value, r.views, r.visitors]);
+
+    const kept = await s.analytics.overviewPeriod({ ...period, filters: {} });
+    assert.equal(kept.source.kind, "rollup");
+    assert.deepEqual(figures(kept), [["2026-11-30", 1, 1], [DAY, 3, 2]]);
+    assert.equal(kept.days.find((d) => d.date === DAY)?.excluded_views, 1, "the bot's view");
+    assert.deepEqual(kept.dimensions.map(rows), [
+      [["/a", 3, 3], ["/b", 1, 1]],
+      [["/a", 3, 3]],
+    ], "each ask in order, its limit applied; visitors summed per day");
+
+    const filtered = await s.analytics.overviewPeriod({ ...period, filters: { path: "/a" } });
+    assert.deepEqual(filtered.source, { kind: "raw", raw_from: "2026-11-01" });
+    assert.deepEqual(figures(filtered), [["2026-11-30", 1, 1], [DAY, 2, 2]]);
+    // (/b: a row from the matching visitor's other view, with no matching view of its own)
+    assert.deepEqual(filtered.dimensions.map(rows), [[["/a", 3, 3], ["/b", 0, 0]], [["/a", 3, 3]]]);
+    const clipped = await s.analytics.overviewPeriod({
+      ...period,
+      filters: { path: "/a" },
+      rawFrom: DAY,
+    });
+    assert.deepEqual(figures(clipped), [[DAY, 2, 2]], "raw rows before retention's first day");
+    const part = await s.analytics.overviewPeriod({
+      ...period,
+      filters: { path: "/a" },
+      part: { dimensions: ["country"], sessions: false },
+    });
+    assert.deepEqual(figures(part), [["2026-11-30", 1, 1], [DAY, 2, 2]], "totals still");
+    assert.deepEqual(part.dimensions, [[], []], "a dimension outside the part is left empty");
+
+    assert.equal(await s.analytics.firstViewAt(["shop", "blog"]), "2026-11-30T10:00:00.000Z");
+    assert.equal(await s.analytics.firstViewAt(["blog"]), at(9));
+    assert.equal(await s.analytics.firstViewAt(["nobody"]), null);
+  },
+);

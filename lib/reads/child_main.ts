@@ -42,7 +42,7 @@ export async function serveReads(
     }
   } finally {
     // ANALYZE (PRAGMA optimize) is a write: the main connection's job.
-    ctx.db.close({ optimize: false });
+    db.close({ optimize: false });
   }
 }
 

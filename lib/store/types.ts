@@ -6,8 +6,8 @@
 // (lib/store/analytics.ts), which the engine runs where the reads run (SQLite: the read
 // processes), so it is not a member here. Not behind it yet (the next waves): batch writes and
 // the collectors (known-bot hits and the bot correlator's sweep included), the per-day
-// aggregates, and the overview and query engine reads, which still read through SQLite's read
-// context; tests/store_boundary_test.ts lists the files that still reach lib/db/.
+// aggregates and opening the database; tests/store_boundary_test.ts lists the files that still
+// reach lib/db/.
 import type { Reader } from "../reads/mod.ts";
 import type { AdminAccountStore } from "./admin_account.ts";
 import type { AdminSessionStore } from "./admin_sessions.ts";
