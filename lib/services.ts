@@ -9,6 +9,7 @@ import { isSharedFile } from "./db/database.ts";
 import type { Database } from "./db/mod.ts";
 import { type EphemeralStore, MemoryEphemeralStore } from "./ephemeral.ts";
 import { type CrawlerService, createCrawlerService } from "./crawlers/mod.ts";
+import { correlatorJob } from "./bots/correlator.ts";
 import { hostingAsns } from "./bots/hosting_networks.ts";
 import { Collector } from "./ingest/collector.ts";
 import { type HostingLookup, openHostingLookup } from "./ingest/hosting_lookup.ts";
@@ -144,6 +145,7 @@ export async function createServices(
     now,
     jobs: [
       ...collect.jobs(),
+      correlatorJob({ store, now }),
       sessionPurgeJob({ config, store, now }),
       rollupJob({ store, now, config }),
       retentionJob({ store, rollups: finalRollups({ store, now, config }), now, config }),

@@ -78,9 +78,6 @@ const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
     "lib/ingest/view_pipeline.ts",
     "routes/api/ingest.ts",
   ],
-  "bots and crawlers": [
-    "lib/bots/correlator.ts",
-  ],
 };
 
 /** Files that still open a transaction or prepare a statement themselves (none now). */

@@ -1247,3 +1247,51 @@ contract(
     assert.equal(await s.analytics.firstViewAt(["nobody"]), null);
   },
 );
+
+contract("bots: the correlator's clusters and penalties, each applied once", async (s, seed) => {
+  seed.views([
+    { site_id: "shop", created_at: at(10), visitor_id: "a" },
+    { site_id: "shop", created_at: at(10), visitor_id: "b" },
+    { site_id: "shop", created_at: at(11), visitor_id: "c" },
+    { site_id: "shop", created_at: at(11), visitor_id: "d", bot_score: 60 },
+    { site_id: "blog", created_at: at(11), visitor_id: "e" },
+    { site_id: "shop", created_at: "2026-11-30T10:00:00.000Z", visitor_id: "a" },
+  ]);
+  seed.events([{ site_id: "shop", created_at: at(10), visitor_id: "a" }]);
+  const range = { since: at(0), until: at(23) };
+  // No device fields stored: every view has the same fingerprint.
+  const fingerprint = "unknown|unknown|unknown|0x0|unknown";
+  const clusters = await s.bots.fingerprintClusters({ ...range, minVisitors: 4 });
+  assert.deepEqual(clusters.map((c) => ({ ...c, visitorIds: [...c.visitorIds].sort() })), [
+    { siteId: "shop", fingerprint, visitorIds: ["a", "b", "c", "d"], tainted: true },
+  ], "one site's group of 4, tainted by d's own score; blog's single visitor is none");
+  assert.deepEqual(await s.bots.fingerprintClusters({ ...range, minVisitors: 5 }), []);
+
+  const penalty = {
+    siteId: "shop",
+    visitorIds: ["a", "b"],
+    penalty: 30,
+    clusterSize: 4,
+    fingerprint,
+    since: at(0),
+  };
+  assert.deepEqual(await s.bots.penalizeCluster(penalty), { views: 2, events: 1 });
+  assert.deepEqual(await s.bots.penalizeCluster(penalty), { views: 0, events: 0 }, "once");
+  const a = await s.bots.history("a", 10);
+  assert.deepEqual(a.views.map((v) => [v.created_at, v.bot_score]), [
+    [at(10), 30],
+    ["2026-11-30T10:00:00.000Z", 0],
+  ], "rows before `since` untouched");
+  assert.deepEqual(a.views[0].bot_score_detail?.correlated, {
+    penalty: 30,
+    cluster_size: 4,
+    fingerprint,
+  });
+  assert.deepEqual(a.events.map((e) => e.bot_score), [30]);
+
+  const eventless = { from: at(0), to: at(23), points: 15 };
+  assert.equal(await s.bots.penalizeEventless(eventless), 4, "b, c, d and e: a sent an event");
+  assert.equal(await s.bots.penalizeEventless(eventless), 0, "once");
+  assert.deepEqual((await s.bots.history("b", 10)).views.map((v) => v.bot_score), [45]);
+  assert.deepEqual((await s.bots.history("d", 10)).views.map((v) => v.bot_score), [75]);
+});

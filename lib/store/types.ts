@@ -5,7 +5,7 @@
 // The analytics reads (`reads`, run by name) make their answers from the analytics area's rows
 // (lib/store/analytics.ts), which the engine runs where the reads run (SQLite: the read
 // processes), so it is not a member here. Not behind it yet (the next waves): batch writes and
-// the collectors (known-bot hits and the bot correlator's sweep included), the per-day
+// the collectors (known-bot hits included), the per-day
 // aggregates and opening the database; tests/store_boundary_test.ts lists the files that still
 // reach lib/db/.
 import type { Reader } from "../reads/mod.ts";
