@@ -27,7 +27,8 @@ import { SettledRangeCache } from "./stats/settled_cache.ts";
 import { sqliteReadContext } from "./store/sqlite/read_context.ts";
 import { createSqliteStore } from "./store/sqlite/mod.ts";
 import { sqliteSettings } from "./store/sqlite/settings.ts";
-import type { Store } from "./store/types.ts";
+import { sqliteConnection } from "./store/sqlite/open.ts";
+import type { OpenedStore, Store } from "./store/types.ts";
 import { telemetryJob } from "./telemetry/job.ts";
 
 export interface Services {
@@ -80,11 +81,15 @@ export interface ServiceOptions {
   now?: () => number;
 }
 
+/** The services over an opened store (lib/store/open.ts); they do not close it. */
 export async function createServices(
   config: Config,
-  db: Database,
+  opened: OpenedStore,
   options: ServiceOptions,
 ): Promise<Services> {
+  // The SQLite engine's connection: its collectors, read processes and the areas not behind the
+  // store yet (tests/store_boundary_test.ts) still use it.
+  const db = sqliteConnection(opened.handle);
   validateCredentialConfig(config);
   const now = options.now ?? Date.now;
   const startedAt = now();

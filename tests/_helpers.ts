@@ -2,10 +2,10 @@
 // clock, and a request helper that sets the connection's remote address.
 import { createApp } from "../lib/app.ts";
 import { loadConfig } from "../lib/config.ts";
-import { openDatabase } from "../lib/db/mod.ts";
 import { createLogger } from "../lib/log.ts";
 import { createServices, type Services } from "../lib/services.ts";
 import type { ReadContext } from "../lib/reads/registry.ts";
+import { openStore } from "../lib/store/open.ts";
 import { sqliteReadContext } from "../lib/store/sqlite/read_context.ts";
 
 export interface TestApp {
@@ -26,9 +26,8 @@ export const TEST_SECRET = "b9e641d2d37909fcbd3f027944ef2ea6527500e37bf9e8dea28a
 
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({ ECHELON_DB_PATH: ":memory:", ...env }, "test");
-  const db = openDatabase(config.dbPath);
   const clock = { now: Date.parse("2026-11-20T12:00:00.000Z") };
-  const services = await createServices(config, db, {
+  const services = await createServices(config, openStore(config), {
     log: createLogger({ quiet: true }),
     now: () => clock.now,
   });
