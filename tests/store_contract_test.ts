@@ -1295,3 +1295,45 @@ contract("bots: the correlator's clusters and penalties, each applied once", asy
   assert.deepEqual((await s.bots.history("b", 10)).views.map((v) => v.bot_score), [45]);
   assert.deepEqual((await s.bots.history("d", 10)).views.map((v) => v.bot_score), [75]);
 });
+
+contract("writes: an ingest batch stores each event id once, all in one go", async (s) => {
+  const row = (visitor: string, name: string): EventRow => ({
+    ...Object.fromEntries(EVENT_COLUMNS.map((c) => [c, null])) as EventRow,
+    event_type: "custom",
+    event_name: name,
+    site_id: "shop",
+    visitor_id: visitor,
+    is_returning: 0,
+    source: "ingest",
+    bot_score: 0,
+    created_at: at(10),
+  });
+  assert.deepEqual(
+    await s.writes.ingestEvents([
+      { eventId: "e1", row: row("anna", "signup") },
+      { eventId: "e2", row: row("ben", "signup") },
+      { eventId: "e1", row: row("anna", "signup") },
+    ]),
+    { accepted: 2, duplicate: 1 },
+    "a repeated id within the batch",
+  );
+  assert.deepEqual(
+    await s.writes.ingestEvents([
+      { eventId: "e2", row: row("ben", "signup") },
+      { eventId: "e3", row: row("cleo", "buy") },
+    ]),
+    { accepted: 1, duplicate: 1 },
+    "an id stored by an earlier batch",
+  );
+  const counts = await s.analytics.eventCounts({
+    site: "shop",
+    type: null,
+    bots: "humans",
+    since: at(0),
+    until: `${DAY}T23:59:59.999Z`,
+  });
+  assert.deepEqual(counts.map((c) => [c.event_type, c.event_name, c.events, c.visitors]), [
+    ["custom", "signup", 2, 2],
+    ["custom", "buy", 1, 1],
+  ]);
+});

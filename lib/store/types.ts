@@ -4,9 +4,10 @@
 // The engine is chosen once, at start (lib/store/open.ts); SQLite is the first (lib/store/sqlite/).
 // The analytics reads (`reads`, run by name) make their answers from the analytics area's rows
 // (lib/store/analytics.ts), which the engine runs where the reads run (SQLite: the read
-// processes), so it is not a member here. Not behind it yet (the next waves): batch writes and
-// the collectors (known-bot hits included), the per-day aggregates, and the services' SQLite
-// workers; tests/store_boundary_test.ts lists the files that still reach lib/db/.
+// processes), so it is not a member here. Not behind it yet (the next waves): the collectors'
+// batch writes (lib/store/writes.ts has the authenticated ingest's; known-bot hits included),
+// the per-day aggregates, and the services' SQLite workers; tests/store_boundary_test.ts lists
+// the files that still reach lib/db/.
 import type { Reader } from "../reads/mod.ts";
 import type { AdminAccountStore } from "./admin_account.ts";
 import type { AdminSessionStore } from "./admin_sessions.ts";
@@ -25,6 +26,7 @@ import type { SettingsStore } from "./settings.ts";
 import type { SiteStore } from "./sites.ts";
 import type { TelemetryStore } from "./telemetry.ts";
 import type { VisitorStore } from "./visitors.ts";
+import type { WritesStore } from "./writes.ts";
 
 export interface Store {
   apiKeys: ApiKeyStore;
@@ -44,6 +46,8 @@ export interface Store {
   visitors: VisitorStore;
   instance: InstanceStore;
   rollups: RollupStore;
+  /** Batches of rows stored atomically (the authenticated ingest). */
+  writes: WritesStore;
   /** The analytics reads, run by name (lib/reads/). */
   reads: Reader;
   /** Stops the store's workers (read processes); the app's connection is closed by its owner. */
