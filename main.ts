@@ -1,8 +1,8 @@
 // Echelon Analytics: wires config → database → services → app and serves it (nothing else).
 import { ConfigError, loadConfig, type LogFormat, logFormatOf } from "./lib/config.ts";
-import { SchemaTooNewError, StorageError } from "./lib/db/mod.ts";
 import { createLogger } from "./lib/log.ts";
 import { start } from "./lib/server.ts";
+import { SchemaTooNewError, StorageError } from "./lib/store/errors.ts";
 import { VERSION } from "./lib/version.ts";
 
 if (import.meta.main) {

@@ -9,6 +9,7 @@ import { generate } from "../bench/stats_bench.ts";
 import { engineOverview, LEGACY_PART } from "../lib/stats/engine_overview.ts";
 import { defaultOverviewQuery, statsOverview } from "../lib/stats/mod.ts";
 import { BOT_SCORE_THRESHOLD } from "../lib/db/columns.ts";
+import { sqliteReadContext } from "../lib/store/sqlite/read_context.ts";
 
 const rows = Number(Deno.args[0] ?? 200000);
 const dir = await Deno.makeTempDir({ prefix: "statsapi-bench-" });
@@ -19,13 +20,13 @@ generate(db, rows, now, () => {});
 rebuildAllSessions(db);
 const { rebuildAllAggregates } = await import("../lib/db/aggregates.ts");
 rebuildAllAggregates(db);
-const ctx = { db, now: () => now, config: { retentionDays: 90 } };
+const ctx = sqliteReadContext(db, { now: () => now, config: { retentionDays: 90 } });
 const view = { filter: null, bots: { mode: "hide" as const, threshold: BOT_SCORE_THRESHOLD } };
-const p50 = (f: () => unknown, runs = 5) => {
+const p50 = async (f: () => Promise<unknown>, runs = 5) => {
   const t: number[] = [];
   for (let i = 0; i < runs; i++) {
     const s = performance.now();
-    f();
+    await f();
     t.push(performance.now() - s);
   }
   t.sort((a, b) => a - b);
@@ -34,9 +35,9 @@ const p50 = (f: () => unknown, runs = 5) => {
 const base = defaultOverviewQuery("bench", now);
 for (const filters of [{ path: "/" }, { country: "DE" }]) {
   const q = { ...base, filters };
-  const raw = p50(() => statsOverview(ctx, q));
-  const engine = p50(() => engineOverview(ctx, q, view));
-  const legacy = p50(() => statsOverview(ctx, q, LEGACY_PART));
+  const raw = await p50(() => statsOverview(ctx, q));
+  const engine = await p50(() => engineOverview(ctx, q, view));
+  const legacy = await p50(() => statsOverview(ctx, q, LEGACY_PART));
   console.log(
     `${rows} views, 30 days, ${JSON.stringify(filters)}: raw path ${raw} ms, engine ${engine} ms ` +
       `(legacy part ${legacy} ms, its own statement ~${engine - legacy} ms), ratio ${
@@ -44,7 +45,7 @@ for (const filters of [{ path: "/" }, { country: "DE" }]) {
       }`,
   );
 }
-const notFi = p50(() =>
+const notFi = await p50(() =>
   engineOverview(ctx, base, {
     ...view,
     filter: { op: "not", filter: { op: "is", dimension: "visit:country", values: ["FI"] } },

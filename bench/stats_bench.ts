@@ -21,6 +21,8 @@ import {
 } from "../lib/stats/mod.ts";
 import { addDays, takeExclusionChanges } from "../lib/db/rollups.ts";
 import { createSqliteAppData } from "../lib/store/sqlite/mod.ts";
+import { sqliteStoreOn } from "../lib/store/sqlite/open.ts";
+import { sqliteReadContext } from "../lib/store/sqlite/read_context.ts";
 import { TEST_SECRET } from "../tests/_helpers.ts";
 
 export interface StatsFigure {
@@ -520,7 +522,9 @@ export async function benchStats(options: StatsBenchOptions): Promise<StatsFigur
       const delta = liveMinute(db, total, Date.now());
 
       const config = loadConfig({ ECHELON_DB_PATH: path, ECHELON_SECRET: SECRET }, "bench");
-      const services = await createServices(config, db, { log: createLogger({ quiet: true }) });
+      const services = await createServices(config, sqliteStoreOn(db), {
+        log: createLogger({ quiet: true }),
+      });
       const app = await createApp(services);
       const fetch = (req: Request) => app.fetch(req, { remoteAddr: { hostname: "127.0.0.1" } });
       const overview = await timeRequests(
@@ -534,7 +538,10 @@ export async function benchStats(options: StatsBenchOptions): Promise<StatsFigur
       const query = defaultOverviewQuery(SITE, Date.now());
       for (let i = 0; i < Math.max(5, Math.round(requests / 3)); i++) {
         const started = performance.now();
-        statsOverview({ db, now: Date.now, config: services.config }, query);
+        await statsOverview(
+          sqliteReadContext(db, { now: Date.now, config: services.config }),
+          query,
+        );
         uncached.push(performance.now() - started);
       }
       uncached.sort((a, b) => a - b);

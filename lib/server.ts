@@ -1,14 +1,13 @@
-// Process lifecycle: open the DB, build services and the app, serve, run jobs, and on SIGTERM or
-// SIGINT stop accepting, run the shutdown hooks (writer flushes) and close the DB, all within
-// ECHELON_SHUTDOWN_TIMEOUT_MS. Open connections get a grace period to finish; a connection that
-// outlasts it (a slow or endless upload) does not hold the flush back: the writers then refuse
-// what still arrives (a counted drop, 503 on /e), and flush what they accepted.
+// Process lifecycle: open the store (lib/store/open.ts), build services and the app, serve, run
+// jobs, and on SIGTERM or SIGINT stop accepting, run the shutdown hooks (writer flushes) and close
+// the store, all within ECHELON_SHUTDOWN_TIMEOUT_MS. Open connections get a grace period to
+// finish; a connection that outlasts it (a slow or endless upload) does not hold the flush back:
+// the writers then refuse what still arrives (a counted drop, 503 on /e), and flush what they
+// accepted.
 // Connections are accepted and bounded by lib/http/serve.ts (timeouts, caps, EMFILE never fatal).
 import { createApp } from "./app.ts";
 import { ensureGeneratedPassword } from "./auth/credentials.ts";
 import type { Config } from "./config.ts";
-import { storageFailureLog } from "./db/errors.ts";
-import { openDatabase } from "./db/mod.ts";
 import {
   connectionsFittingFdLimit,
   defaultMaxConnections,
@@ -19,6 +18,7 @@ import { isTrustedProxy } from "./ingest/client_ip.ts";
 import { createJobRunner } from "./jobs.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { createServices, type Services } from "./services.ts";
+import { openStore } from "./store/open.ts";
 
 export interface RunningServer {
   services: Services;
@@ -44,13 +44,12 @@ export async function start(
       debug: () => services?.collect.caches.debug ?? config.debug,
       format: config.logFormat,
     });
-  const db = openDatabase(config.dbPath);
-  db.onStorageFailure = storageFailureLog(log);
+  const opened = openStore(config, { log });
   try {
-    services = await createServices(config, db, { log });
+    services = await createServices(config, opened, { log });
     await ensureGeneratedPassword(services);
   } catch (error) {
-    db.close();
+    opened.close();
     throw error;
   }
   const app = await createApp(services);
@@ -114,7 +113,7 @@ export async function start(
           }
         }
       } finally {
-        db.close();
+        opened.close();
         clearTimeout(timer);
         log.info("stopped");
       }

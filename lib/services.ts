@@ -9,6 +9,7 @@ import { isSharedFile } from "./db/database.ts";
 import type { Database } from "./db/mod.ts";
 import { type EphemeralStore, MemoryEphemeralStore } from "./ephemeral.ts";
 import { type CrawlerService, createCrawlerService } from "./crawlers/mod.ts";
+import { correlatorJob } from "./bots/correlator.ts";
 import { hostingAsns } from "./bots/hosting_networks.ts";
 import { Collector } from "./ingest/collector.ts";
 import { type HostingLookup, openHostingLookup } from "./ingest/hosting_lookup.ts";
@@ -26,7 +27,8 @@ import { SettledRangeCache } from "./stats/settled_cache.ts";
 import { sqliteReadContext } from "./store/sqlite/read_context.ts";
 import { createSqliteStore } from "./store/sqlite/mod.ts";
 import { sqliteSettings } from "./store/sqlite/settings.ts";
-import type { Store } from "./store/types.ts";
+import { sqliteConnection } from "./store/sqlite/open.ts";
+import type { OpenedStore, Store } from "./store/types.ts";
 import { telemetryJob } from "./telemetry/job.ts";
 
 export interface Services {
@@ -79,11 +81,15 @@ export interface ServiceOptions {
   now?: () => number;
 }
 
+/** The services over an opened store (lib/store/open.ts); they do not close it. */
 export async function createServices(
   config: Config,
-  db: Database,
+  opened: OpenedStore,
   options: ServiceOptions,
 ): Promise<Services> {
+  // The SQLite engine's connection: its collectors, read processes and the areas not behind the
+  // store yet (tests/store_boundary_test.ts) still use it.
+  const db = sqliteConnection(opened.handle);
   validateCredentialConfig(config);
   const now = options.now ?? Date.now;
   const startedAt = now();
@@ -144,6 +150,7 @@ export async function createServices(
     now,
     jobs: [
       ...collect.jobs(),
+      correlatorJob({ store, now }),
       sessionPurgeJob({ config, store, now }),
       rollupJob({ store, now, config }),
       retentionJob({ store, rollups: finalRollups({ store, now, config }), now, config }),

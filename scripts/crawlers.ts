@@ -7,9 +7,8 @@ import { importAccessLog, type ImportSummary } from "../lib/crawlers/import.ts";
 import { createCrawlerService, oldestCrawlAt, requireSites } from "../lib/crawlers/mod.ts";
 import { refreshRanges } from "../lib/crawlers/refresh.ts";
 import { crawlerCategory } from "../lib/crawlers/classify.ts";
-import { openDatabase } from "../lib/db/mod.ts";
 import { HttpError } from "../lib/http_error.ts";
-import { createSqliteAppData } from "../lib/store/sqlite/mod.ts";
+import { openStore } from "../lib/store/open.ts";
 
 const USAGE = `Usage:
   deno task crawlers import --site <site_id> <access.log | access.log.gz | -> [more logs…]
@@ -58,8 +57,8 @@ async function importCommand(args: string[]): Promise<void> {
   if (files.length === 0) fail(`name a log file, or - for standard input\n${USAGE}`);
   const siteId = site.trim().toLowerCase();
   const config = loadConfig(Deno.env.toObject());
-  const db = openDatabase(config.dbPath);
-  const store = createSqliteAppData(db);
+  const opened = openStore(config);
+  const store = opened.appData;
   try {
     try {
       await requireSites(store.sites, [siteId]);
@@ -86,7 +85,7 @@ async function importCommand(args: string[]): Promise<void> {
       printSummary(file === "-" ? "stdin" : file, summary);
     }
   } finally {
-    db.close();
+    opened.close();
   }
 }
 

@@ -2,9 +2,11 @@
 // clock, and a request helper that sets the connection's remote address.
 import { createApp } from "../lib/app.ts";
 import { loadConfig } from "../lib/config.ts";
-import { openDatabase } from "../lib/db/mod.ts";
 import { createLogger } from "../lib/log.ts";
 import { createServices, type Services } from "../lib/services.ts";
+import type { ReadContext } from "../lib/reads/registry.ts";
+import { openStore } from "../lib/store/open.ts";
+import { sqliteReadContext } from "../lib/store/sqlite/read_context.ts";
 
 export interface TestApp {
   services: Services;
@@ -24,9 +26,8 @@ export const TEST_SECRET = "b9e641d2d37909fcbd3f027944ef2ea6527500e37bf9e8dea28a
 
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({ ECHELON_DB_PATH: ":memory:", ...env }, "test");
-  const db = openDatabase(config.dbPath);
   const clock = { now: Date.parse("2026-11-20T12:00:00.000Z") };
-  const services = await createServices(config, db, {
+  const services = await createServices(config, openStore(config), {
     log: createLogger({ quiet: true }),
     now: () => clock.now,
   });
@@ -41,6 +42,19 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       return Promise.resolve(app.fetch(req, { remoteAddr: { hostname: ip } }));
     },
   };
+}
+
+/**
+ * What the app's reads run with, inline on the test app's connection (the store's analytics area
+ * on SQLite, its clock, its retention, its settled-range cache unless `cache` is false).
+ */
+export function readContext(t: TestApp, options: { cache?: boolean } = {}): ReadContext {
+  const { db, config, statsCache } = t.services;
+  return sqliteReadContext(db, {
+    now: () => t.clock.now,
+    config,
+    ...(options.cache === false ? {} : { statsCache }),
+  });
 }
 
 /** Serves a test app on 127.0.0.1 with an ephemeral port (for browser tests). */

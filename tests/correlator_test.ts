@@ -6,9 +6,12 @@ import { clusterPenalty, correlateBots, CORRELATION_EVERY_MS } from "../lib/bots
 import { insertEvents, insertViews } from "../lib/db/collect.ts";
 import { EVENT_COLUMNS, type EventRow, VIEW_COLUMNS, type ViewRow } from "../lib/db/columns.ts";
 import { type Database, openDatabase } from "../lib/db/mod.ts";
+import { sqliteBots } from "../lib/store/sqlite/bots.ts";
 import { createTestApp } from "./_helpers.ts";
 
 const NOW = Date.parse("2026-11-20T12:00:00.000Z");
+/** One sweep at `now` through the store's bots area on `db`. */
+const sweep = (db: Database, now: number) => correlateBots(sqliteBots(db), now);
 const FINGERPRINT = "Windows|Chrome|131.0|1920x1080|FI";
 const ago = (minutes: number) => new Date(NOW - minutes * 60_000).toISOString();
 
@@ -100,9 +103,9 @@ Deno.test("clusterPenalty: 6 visitors +30, 8 visitors +50, 4 tainted +50", () =>
   assert.equal(clusterPenalty(4, true), 50);
 });
 
-Deno.test("correlator: 6 visitors sharing a fingerprint get +30 on views and events, once", () => {
+Deno.test("correlator: 6 visitors sharing a fingerprint get +30 on views and events, once", async () => {
   const db = fixture(crowd(6), [event({ visitor_id: "v1" }), event({ visitor_id: "v6" })]);
-  const outcome = correlateBots(db, NOW);
+  const outcome = await sweep(db, NOW);
   assert.deepEqual(outcome.clusters, [{
     siteId: "site-a",
     fingerprint: FINGERPRINT,
@@ -123,28 +126,28 @@ Deno.test("correlator: 6 visitors sharing a fingerprint get +30 on views and eve
   ]);
   assert.deepEqual(scores(db, "semantic_events")[0].detail, expected);
 
-  const again = correlateBots(db, NOW + 2 * 60_000);
+  const again = await sweep(db, NOW + 2 * 60_000);
   assert.deepEqual(again.clusters.map((c) => [c.views, c.events]), [[0, 0]], "never twice");
   assert.ok(scores(db, "visitor_views").every((r) => r.bot_score === 45));
 });
 
-Deno.test("correlator: 5 visitors are no cluster; 8 get +50", () => {
+Deno.test("correlator: 5 visitors are no cluster; 8 get +50", async () => {
   const five = fixture(crowd(5));
-  assert.deepEqual(correlateBots(five, NOW).clusters, []);
+  assert.deepEqual((await sweep(five, NOW)).clusters, []);
   assert.ok(scores(five, "visitor_views").every((r) => r.bot_score === 15 && !r.detail.correlated));
 
   const eight = fixture(crowd(8));
-  assert.equal(correlateBots(eight, NOW).clusters[0].penalty, 50);
+  assert.equal((await sweep(eight, NOW)).clusters[0].penalty, 50);
   for (const row of scores(eight, "visitor_views")) {
     assert.equal(row.bot_score, 65);
     assert.deepEqual(row.detail.correlated, correlated(50, 8));
   }
 });
 
-Deno.test("correlator: one member already scored >= 50 lowers the bar to 4 and raises to +50", () => {
+Deno.test("correlator: one member already scored >= 50 lowers the bar to 4 and raises to +50", async () => {
   const tainted = view({ visitor_id: "v4", bot_score: 55, bot_score_detail: '{"pow":40}' });
   const db = fixture([...crowd(3), tainted]);
-  const [cluster] = correlateBots(db, NOW).clusters;
+  const [cluster] = (await sweep(db, NOW)).clusters;
   assert.deepEqual([cluster.size, cluster.tainted, cluster.penalty], [4, true, 50]);
   assert.deepEqual(scores(db, "visitor_views").map((r) => r.bot_score), [65, 65, 65, 100]);
   assert.deepEqual(scores(db, "visitor_views")[3].detail, {
@@ -153,18 +156,18 @@ Deno.test("correlator: one member already scored >= 50 lowers the bar to 4 and r
   });
 
   const three = fixture([...crowd(2), tainted]);
-  assert.deepEqual(correlateBots(three, NOW).clusters, [], "3 is too few even when tainted");
+  assert.deepEqual((await sweep(three, NOW)).clusters, [], "3 is too few even when tainted");
 });
 
-Deno.test("correlator: distinct visitors count, not views; fingerprints must match exactly", () => {
+Deno.test("correlator: distinct visitors count, not views; fingerprints must match exactly", async () => {
   const repeated = fixture([...crowd(3), ...crowd(3)]);
-  assert.deepEqual(correlateBots(repeated, NOW).clusters, [], "6 views of 3 visitors");
+  assert.deepEqual((await sweep(repeated, NOW)).clusters, [], "6 views of 3 visitors");
 
   const mixed = fixture([
     ...crowd(3),
     ...crowd(3, { screen_width: 1366, screen_height: 768 }, "w"),
   ]);
-  assert.deepEqual(correlateBots(mixed, NOW).clusters, []);
+  assert.deepEqual((await sweep(mixed, NOW)).clusters, []);
 
   // Missing parts become "unknown" / 0 and still cluster (scripted clients send nothing).
   const bare = fixture(
@@ -177,37 +180,37 @@ Deno.test("correlator: distinct visitors count, not views; fingerprints must mat
       country_code: null,
     }),
   );
-  assert.deepEqual(correlateBots(bare, NOW).clusters.map((c) => c.fingerprint), [
+  assert.deepEqual((await sweep(bare, NOW)).clusters.map((c) => c.fingerprint), [
     "unknown|unknown|unknown|0x0|unknown",
   ]);
 });
 
-Deno.test("correlator: clusters are per site and penalties stay on their site", () => {
+Deno.test("correlator: clusters are per site and penalties stay on their site", async () => {
   // 3 + 3 on two sites: no cluster anywhere.
   const split = fixture([...crowd(3), ...crowd(3, { site_id: "site-b" }, "w")]);
-  assert.deepEqual(correlateBots(split, NOW).clusters, []);
+  assert.deepEqual((await sweep(split, NOW)).clusters, []);
 
   // A cookie-mode visitor id seen on both sites: only site-a's rows are penalised.
   const db = fixture(
     [...crowd(6), view({ visitor_id: "v1", site_id: "site-b", screen_width: 800 })],
     [event({ visitor_id: "v1", site_id: "site-b" })],
   );
-  assert.equal(correlateBots(db, NOW).clusters.length, 1);
+  assert.equal((await sweep(db, NOW)).clusters.length, 1);
   const siteB = scores(db, "visitor_views").filter((r) => r.site_id === "site-b");
   assert.deepEqual(siteB.map((r) => [r.bot_score, r.detail.correlated]), [[15, undefined]]);
   assert.deepEqual(scores(db, "semantic_events").map((r) => r.bot_score), [15]);
 });
 
-Deno.test("correlator: only the last 20 minutes form clusters, the last day is penalised", () => {
+Deno.test("correlator: only the last 20 minutes form clusters, the last day is penalised", async () => {
   const db = fixture([
     ...crowd(5),
     view({ visitor_id: "v6", created_at: ago(21) }),
     view({ visitor_id: "v1", created_at: ago(23 * 60), path: "/earlier" }),
     view({ visitor_id: "v1", created_at: ago(25 * 60), path: "/yesterday" }),
   ]);
-  assert.deepEqual(correlateBots(db, NOW).clusters, [], "v6 is outside the window");
+  assert.deepEqual((await sweep(db, NOW)).clusters, [], "v6 is outside the window");
   db.run("UPDATE visitor_views SET created_at = ? WHERE visitor_id = 'v6'", ago(19));
-  const [cluster] = correlateBots(db, NOW).clusters;
+  const [cluster] = (await sweep(db, NOW)).clusters;
   assert.equal(cluster.size, 6);
   const byPath = db.all<{ path: string; bot_score: number }>(
     "SELECT path, bot_score FROM visitor_views WHERE visitor_id = 'v1' ORDER BY id",
@@ -215,12 +218,12 @@ Deno.test("correlator: only the last 20 minutes form clusters, the last day is p
   assert.deepEqual(byPath, [["/", 45], ["/earlier", 45], ["/yesterday", 15]]);
 });
 
-Deno.test("correlator: a late member gets the penalty; earlier members are not charged twice", () => {
+Deno.test("correlator: a late member gets the penalty; earlier members are not charged twice", async () => {
   // Base score 20 + 30 = 50 after the first sweep: that must not taint the cluster later.
   const db = fixture(crowd(6, { bot_score: 20, bot_score_detail: '{"pow":20}' }));
-  correlateBots(db, NOW);
+  await sweep(db, NOW);
   insertViews(db, [view({ visitor_id: "v7", bot_score: 20, bot_score_detail: '{"pow":20}' })]);
-  const [cluster] = correlateBots(db, NOW + 60_000).clusters;
+  const [cluster] = (await sweep(db, NOW + 60_000)).clusters;
   assert.deepEqual([cluster.size, cluster.tainted, cluster.penalty, cluster.views], [
     7,
     false,
@@ -233,12 +236,12 @@ Deno.test("correlator: a late member gets the penalty; earlier members are not c
   assert.deepEqual(rows[6].detail.correlated, correlated(30, 7));
 });
 
-Deno.test("correlator: batch-ingested events and rows scored -1 are never touched", () => {
+Deno.test("correlator: batch-ingested events and rows scored -1 are never touched", async () => {
   const db = fixture(crowd(6), [
     event({ visitor_id: "v1", source: "ingest", bot_score: 0, bot_score_detail: null }),
   ]);
   insertViews(db, [view({ visitor_id: "v2", bot_score: -1, bot_score_detail: null })]);
-  correlateBots(db, NOW);
+  await sweep(db, NOW);
   assert.deepEqual(scores(db, "semantic_events").map((r) => r.bot_score), [0]);
   const minusOne = db.get<{ bot_score: number; d: string | null }>(
     "SELECT bot_score, bot_score_detail AS d FROM visitor_views WHERE bot_score < 0",
@@ -246,7 +249,7 @@ Deno.test("correlator: batch-ingested events and rows scored -1 are never touche
   assert.deepEqual({ ...minusOne }, { bot_score: -1, d: null });
 });
 
-Deno.test("no-event penalty: views 5-30 min old without any event on their site get +15 once", () => {
+Deno.test("no-event penalty: views 5-30 min old without any event on their site get +15 once", async () => {
   const db = fixture(
     [
       view({ visitor_id: "quiet", created_at: ago(10), screen_width: 1 }),
@@ -261,7 +264,7 @@ Deno.test("no-event penalty: views 5-30 min old without any event on their site 
       event({ visitor_id: "elsewhere", site_id: "site-b" }),
     ],
   );
-  assert.equal(correlateBots(db, NOW).noEventViews, 3);
+  assert.equal((await sweep(db, NOW)).noEventViews, 3);
   const byVisitor = Object.fromEntries(
     scores(db, "visitor_views").map((r) => [r.visitor_id, [r.bot_score, r.detail.no_events]]),
   );
@@ -273,16 +276,16 @@ Deno.test("no-event penalty: views 5-30 min old without any event on their site 
     old: [15, undefined],
     edge: [30, 15],
   });
-  assert.equal(correlateBots(db, NOW + 60_000).noEventViews, 0, "never twice");
+  assert.equal((await sweep(db, NOW + 60_000)).noEventViews, 0, "never twice");
   assert.equal(scores(db, "visitor_views")[0].bot_score, 30);
 });
 
-Deno.test("no-event penalty: capped at 100, and a malformed detail is replaced, not fatal", () => {
+Deno.test("no-event penalty: capped at 100, and a malformed detail is replaced, not fatal", async () => {
   const db = fixture([
     view({ visitor_id: "a", created_at: ago(10), bot_score: 95, screen_width: 1 }),
     view({ visitor_id: "b", created_at: ago(10), bot_score_detail: "not json", screen_width: 2 }),
   ]);
-  assert.equal(correlateBots(db, NOW).noEventViews, 2);
+  assert.equal((await sweep(db, NOW)).noEventViews, 2);
   assert.deepEqual(scores(db, "visitor_views").map((r) => [r.bot_score, r.detail]), [
     [100, { pow: 15, pow_result: "missing", no_events: 15 }],
     [30, { no_events: 15 }],
@@ -304,7 +307,7 @@ Deno.test("correlator: registered as a 2-minute job of the app that updates stor
   assert.ok(rows.every((r) => r.bot_score === 45 && r.detail.correlated));
 });
 
-Deno.test("correlator: visitors with a valid proof of work are never clustered", () => {
+Deno.test("correlator: visitors with a valid proof of work are never clustered", async () => {
   const db = openDatabase(":memory:");
   const now = Date.parse("2026-11-20T12:00:00Z");
   const rows = Array.from({ length: 10 }, (_, i) => {
@@ -329,7 +332,7 @@ Deno.test("correlator: visitors with a valid proof of work are never clustered",
     });
   });
   insertViews(db, rows);
-  assert.deepEqual(correlateBots(db, now).clusters, []);
+  assert.deepEqual((await sweep(db, now)).clusters, []);
   assert.equal(
     db.get<{ n: number }>("SELECT COUNT(*) AS n FROM visitor_views WHERE bot_score > 0")?.n,
     0,

@@ -9,12 +9,12 @@ import { TEST_SECRET, type TestApp } from "./_helpers.ts";
 import { createApp } from "../lib/app.ts";
 import { createApiKey } from "../lib/auth/api_keys.ts";
 import { loadConfig } from "../lib/config.ts";
-import { openDatabase } from "../lib/db/mod.ts";
 import { ADMIN_SETTING_KEYS } from "../lib/admin/setting_keys.ts";
 import { instanceSetting, setInstanceSetting } from "../lib/db/settings.ts";
 import { MAX_LINES_PER_SECOND } from "../lib/ingest/drop_log.ts";
 import { createLogger } from "../lib/log.ts";
 import { createServices } from "../lib/services.ts";
+import { openStore } from "../lib/store/open.ts";
 
 const FORM = { display_timezone: "UTC", default_consent_css: "" };
 
@@ -139,7 +139,7 @@ async function appWithLog(env: Record<string, string> = {}): Promise<LoggedApp> 
   };
   const config = loadConfig({ ECHELON_DB_PATH: ":memory:", ...env }, "test");
   const clock = { now: Date.parse("2026-11-20T12:00:00.000Z") };
-  const services = await createServices(config, openDatabase(config.dbPath), {
+  const services = await createServices(config, openStore(config), {
     log,
     now: () => clock.now,
   });

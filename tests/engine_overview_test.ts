@@ -16,7 +16,7 @@ import {
 import { refreshRollups, statsOverview } from "../lib/stats/mod.ts";
 import type { OverviewQuery } from "../lib/stats/params.ts";
 import type { TrendPoint } from "../lib/stats/overview.ts";
-import { createTestApp, type TestApp } from "./_helpers.ts";
+import { createTestApp, readContext, type TestApp } from "./_helpers.ts";
 import { rng } from "./_random.ts";
 import { event, SITE, view } from "./_stats_fixture.ts";
 
@@ -208,9 +208,9 @@ const EVENT_FIGURES = ["events", "avg_engagement_ms", "avg_scroll_pct"] as const
 
 /** Every field but `source` (which says where the figures came from), one by one; under a
  * filter, the event figures as the engine defines them (above). */
-function assertSameOverview(t: TestApp, q: OverviewQuery) {
-  const expected = statsOverview(t.services, q);
-  const actual = engineOverview(t.services, q, HIDE);
+async function assertSameOverview(t: TestApp, q: OverviewQuery) {
+  const expected = await statsOverview(readContext(t), q);
+  const actual = await engineOverview(readContext(t), q, HIDE);
   assert.equal(actual.source.kind, "engine");
   assert.deepEqual(Object.keys(actual), Object.keys(expected), "the same fields, in order");
   const engine = engineFigures(q.filters, q);
@@ -228,12 +228,15 @@ function assertSameOverview(t: TestApp, q: OverviewQuery) {
 Deno.test("engine overview: unfiltered, every field as the rollups say (and compared)", async () => {
   const t = await app();
   const q = query({}, true);
-  assert.ok(statsOverview(t.services, q).pageviews > 50, "the data has views to count");
-  assertSameOverview(t, q);
+  assert.ok((await statsOverview(readContext(t), q)).pageviews > 50, "the data has views to count");
+  await assertSameOverview(t, q);
   // The visit crossing into the 18th: the rollups count it on the 17th, the engine on both days.
   const day = (o: { daily_trend: TrendPoint[] }) =>
     o.daily_trend.find((p) => p.date === "2026-11-18")!.sessions;
-  assert.equal(day(engineOverview(t.services, q, HIDE)), day(statsOverview(t.services, q)) + 1);
+  assert.equal(
+    day(await engineOverview(readContext(t), q, HIDE)),
+    day(await statsOverview(readContext(t), q)) + 1,
+  );
 });
 
 const FILTERS: StatsFilters[] = [
@@ -252,7 +255,7 @@ const FILTERS: StatsFilters[] = [
 for (const filters of FILTERS) {
   Deno.test(`engine overview: filtered by ${JSON.stringify(filters)}`, async () => {
     const t = await app();
-    assertSameOverview(t, query(filters));
+    await assertSameOverview(t, query(filters));
   });
 }
 
@@ -260,8 +263,8 @@ Deno.test("engine overview: filtered and compared, the previous period's raw-row
   const t = await app();
   for (const filters of [{ country: "DE" }, { path: "/pricing" }] as StatsFilters[]) {
     const q = { ...query(filters, true), from: "2026-11-18", to: "2026-11-20" };
-    const expected = statsOverview(t.services, q).previous!;
-    const actual = engineOverview(t.services, q, HIDE).previous!;
+    const expected = (await statsOverview(readContext(t), q)).previous!;
+    const actual = (await engineOverview(readContext(t), q, HIDE)).previous!;
     assert.ok(expected.pageviews > 0, "the previous period has matching views");
     for (const key of LEGACY_HEADLINE) {
       assert.equal(actual[key], expected[key], `${JSON.stringify(filters)}: previous ${key}`);

@@ -20,7 +20,7 @@ import {
 } from "../lib/db/aggregates.ts";
 import { EVENT_SESSION_DIMENSIONS } from "../lib/db/aggregates_events.ts";
 import { purgeViewsBatch } from "../lib/db/retention.ts";
-import { createTestApp, type TestApp } from "./_helpers.ts";
+import { createTestApp, readContext, type TestApp } from "./_helpers.ts";
 import { rng } from "./_random.ts";
 import { event, view } from "./_stats_fixture.ts";
 
@@ -452,14 +452,14 @@ function queryOf(t: TestApp, ask: Ask, metrics: string[]): Query {
 }
 
 function engine(t: TestApp, ask: Ask, metrics: string[]) {
-  return runQuery({ db: t.services.db, now: () => t.clock.now }, queryOf(t, ask, metrics));
+  return runQuery(readContext(t), queryOf(t, ask, metrics));
 }
 
-function check(t: TestApp, data: Data, ask: Ask, label: string) {
+async function check(t: TestApp, data: Data, ask: Ask, label: string): Promise<number> {
   const metrics = ask.dimensions.length
     ? ALL_METRICS
     : ALL_METRICS.filter((m) => m !== "percentage");
-  const got = engine(t, ask, metrics);
+  const got = await engine(t, ask, metrics);
   const want = bruteForce(data, ask);
   const seen = new Set<string>();
   for (const row of got.results) {
@@ -521,13 +521,23 @@ Deno.test("query engine = brute force: every metric by every dimension, three se
     insertViews(t.services.db, data.views.map(({ id: _, ...v }) => v));
     insertEvents(t.services.db, data.events);
     t.services.db.run("INSERT INTO excluded_visitors (visitor_id) VALUES (?)", EXCLUDED);
-    let rows = check(t, data, BASE, `seed ${seed} totals`);
+    let rows = await check(t, data, BASE, `seed ${seed} totals`);
     for (const key of DIMENSION_KEYS) {
       // Minutes: ranges of up to 2 days (resolveQuery refuses longer ones).
       const range = key === "time:minute" ? { to: "2026-11-18" } : {};
-      rows += check(t, data, { ...BASE, ...range, dimensions: [key] }, `seed ${seed} by ${key}`);
+      rows += await check(
+        t,
+        data,
+        { ...BASE, ...range, dimensions: [key] },
+        `seed ${seed} by ${key}`,
+      );
     }
-    rows += check(t, data, { ...BASE, dimensions: ["visit:country", "event:page"] }, "two dims");
+    rows += await check(
+      t,
+      data,
+      { ...BASE, dimensions: ["visit:country", "event:page"] },
+      "two dims",
+    );
     assert.ok(rows > 100, `the comparisons covered ${rows} rows`);
   }
 });
@@ -545,7 +555,12 @@ Deno.test("query engine = brute force: every filter operator on every dimension,
     for (const op of FILTER_OPERATORS) {
       const filter = [op, key, [filterValue(data, key, op, r)]];
       const dims = [filterable[Math.floor(r() * filterable.length)]];
-      check(t, data, { ...BASE, filters: [filter], dimensions: dims }, `${op} ${key} by ${dims}`);
+      await check(
+        t,
+        data,
+        { ...BASE, filters: [filter], dimensions: dims },
+        `${op} ${key} by ${dims}`,
+      );
       narrowed++;
     }
   }
@@ -556,7 +571,7 @@ Deno.test("query engine = brute force: every filter operator on every dimension,
     ["not", ["or", [is("event:name"), ["contains", "event:page", ["blog"]]]]],
   ];
   for (const combo of combos) {
-    check(
+    await check(
       t,
       data,
       { ...BASE, filters: [combo], dimensions: ["visit:source"] },
@@ -574,7 +589,7 @@ Deno.test("query engine = brute force: bot settings, thresholds, a +05:30 zone, 
   t.services.db.run("INSERT INTO excluded_visitors (visitor_id) VALUES (?)", EXCLUDED);
   for (const bots of ["hide", "show", "only"] as const) {
     for (const threshold of [40, 50, 90]) {
-      check(
+      await check(
         t,
         data,
         { ...BASE, bots, threshold, dimensions: ["visit:entry_page"] },
@@ -584,13 +599,13 @@ Deno.test("query engine = brute force: bot settings, thresholds, a +05:30 zone, 
   }
   for (const unit of ["minute", "hour", "day", "week", "month"]) {
     const range = unit === "minute" ? { from: "2026-11-18", to: "2026-11-19" } : {};
-    check(
+    await check(
       t,
       data,
       { ...BASE, ...ZONE, ...range, dimensions: [`time:${unit}`] },
       `${ZONE.zone} ${unit}`,
     );
-    check(t, data, {
+    await check(t, data, {
       ...BASE,
       ...ZONE,
       ...range,
@@ -613,8 +628,8 @@ Deno.test("query engine = brute force: the bot report's dimensions with bots sho
   let rows = 0;
   for (const bots of ["show", "only"] as const) {
     for (const key of botKeys) {
-      rows += check(t, data, { ...BASE, bots, dimensions: [key] }, `${bots} by ${key}`);
-      rows += check(
+      rows += await check(t, data, { ...BASE, bots, dimensions: [key] }, `${bots} by ${key}`);
+      rows += await check(
         t,
         data,
         { ...BASE, bots, dimensions: [key, "event:name"] },
@@ -623,7 +638,7 @@ Deno.test("query engine = brute force: the bot report's dimensions with bots sho
       for (const op of FILTER_OPERATORS) {
         const value = filterValue(data, key, op, r, bots);
         const filter = [op, key, [value]];
-        check(
+        await check(
           t,
           data,
           { ...BASE, bots, filters: [filter], dimensions: ["visit:country"] },
@@ -633,7 +648,7 @@ Deno.test("query engine = brute force: the bot report's dimensions with bots sho
     }
   }
   // Every band and reason shows up: the comparisons are not over one value.
-  const bands = check(
+  const bands = await check(
     t,
     data,
     { ...BASE, bots: "show", dimensions: ["bot:score_bucket"] },
@@ -658,13 +673,23 @@ Deno.test("query engine = brute force: views written in batches out of order, se
     "SELECT COUNT(*) AS n FROM sessions WHERE first_id > last_id",
   )!.n;
   assert.ok(reversed > 5, `${reversed} sessions with their entry written after their exit`);
-  let rows = check(t, data, BASE, "batches totals");
+  let rows = await check(t, data, BASE, "batches totals");
   for (const key of ["visit:entry_page", "visit:exit_page", "visit:source", "visit:country"]) {
-    rows += check(t, data, { ...BASE, dimensions: [key] }, `batches by ${key}`);
-    rows += check(t, data, { ...BASE, bots: "only", dimensions: [key] }, `batches bots by ${key}`);
-    rows += check(t, data, { ...BASE, bots: "show", dimensions: [key] }, `batches all by ${key}`);
+    rows += await check(t, data, { ...BASE, dimensions: [key] }, `batches by ${key}`);
+    rows += await check(
+      t,
+      data,
+      { ...BASE, bots: "only", dimensions: [key] },
+      `batches bots by ${key}`,
+    );
+    rows += await check(
+      t,
+      data,
+      { ...BASE, bots: "show", dimensions: [key] },
+      `batches all by ${key}`,
+    );
   }
-  rows += check(t, data, {
+  rows += await check(t, data, {
     ...BASE,
     filters: [["is", "event:page", ["/pricing"]]],
     dimensions: ["visit:entry_page"],
@@ -845,7 +870,7 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
       const family = events.includes(label) ? "events" : "views";
       assert.ok(answered(ask, family), `${label}: ${family} answered by the aggregates`);
       served++;
-      rows += check(t, data, ask, `seed ${seed} aggregates ${label}`);
+      rows += await check(t, data, ask, `seed ${seed} aggregates ${label}`);
     }
     assert.equal(served, asks.length);
     assert.ok(rows > 100, `the comparisons covered ${rows} rows`);
@@ -854,10 +879,10 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
     const farRange = { from: "2026-11-19", to: "2026-11-20" };
     const byCountry: Ask = { ...BASE, ...farRange, dimensions: ["visit:country"] };
     assert.ok(!answered(byCountry, "events"), "events by country with a far event: raw rows");
-    check(t, data, byCountry, `seed ${seed} far event by country`);
+    await check(t, data, byCountry, `seed ${seed} far event by country`);
     const byPage: Ask = { ...BASE, ...farRange, dimensions: ["event:page"] };
     assert.ok(answered(byPage, "events"), "events by page with a far event: aggregates");
-    check(t, data, byPage, `seed ${seed} far event by page`);
+    await check(t, data, byPage, `seed ${seed} far event by page`);
     // A retention purge cutting the first day at noon: the days it touched are rebuilt with the
     // sessions table (sessions it cut start later now), and answer again.
     const cut = "2026-11-17T12:00:00.000Z";
@@ -868,7 +893,7 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
     for (const [label, ask] of asks.filter(([l]) => !l.includes("one day"))) {
       const family = events.includes(label) ? "events" : "views";
       assert.ok(answered(ask, family), `after the purge ${label}: answered by the aggregates`);
-      check(t, kept, ask, `seed ${seed} after the purge ${label}`);
+      await check(t, kept, ask, `seed ${seed} after the purge ${label}`);
     }
     // A session of the batches whose entry was written after its exit: the deltas were exercised.
     const reversed = db.get<{ n: number }>(
@@ -931,21 +956,21 @@ Deno.test("batched queries = the same queries one by one: random filters, dimens
       const filters = r() < 0.5 ? common : r() < 0.5 ? filter() : [...common, ...filter()];
       return queryOf(t, { ...shared, dimensions: [...new Set(dims)], filters }, pick(SETS));
     });
-    const ctx = { db: t.services.db, now: () => t.clock.now };
-    const batched = runAggregatesBatch(ctx, queries);
-    queries.forEach((q, i) => {
-      const alone = runAggregates(ctx, q);
+    const ctx = readContext(t);
+    const batched = await runAggregatesBatch(ctx, queries);
+    for (const [i, q] of queries.entries()) {
+      const alone = await runAggregates(ctx, q);
       rows += alone.length;
       assert.deepEqual(
         sorted(batched[i]),
         sorted(alone),
         `round ${round} member ${i}: ${JSON.stringify([q.dimensions, q.filter, q.metrics])}`,
       );
-    });
+    }
   }
   assert.ok(rows > 200, `the comparisons covered ${rows} rows`);
   // Queries over different ranges are not one batch.
   const a = queryOf(t, BASE, ["pageviews"]);
   const b = queryOf(t, { ...BASE, to: "2026-11-20" }, ["pageviews"]);
-  assert.throws(() => runAggregatesBatch({ db: t.services.db, now: () => t.clock.now }, [a, b]));
+  await assert.rejects(() => runAggregatesBatch(readContext(t), [a, b]));
 });

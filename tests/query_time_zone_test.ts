@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { insertViews } from "../lib/db/collect.ts";
 import { QUERY_BODY, resolveQuery } from "../lib/query/model.ts";
 import { runQuery } from "../lib/query/run.ts";
-import { createTestApp } from "./_helpers.ts";
+import { createTestApp, readContext } from "./_helpers.ts";
 import { view } from "./_stats_fixture.ts";
 
 Deno.test("time zones: a DST day's local hours and day boundaries", async () => {
@@ -24,7 +24,7 @@ Deno.test("time zones: a DST day's local hours and day boundaries", async () => 
   );
   const ask = (body: Record<string, unknown>) =>
     runQuery(
-      { db: t.services.db, now: () => t.clock.now },
+      readContext(t),
       resolveQuery(
         QUERY_BODY.parse({
           site_id: "shop",
@@ -36,13 +36,13 @@ Deno.test("time zones: a DST day's local hours and day boundaries", async () => 
         t.clock.now,
       ),
     );
-  const day = ask({ dimensions: ["time:day"] });
+  const day = await ask({ dimensions: ["time:day"] });
   assert.deepEqual(day.results, [{ dimensions: ["2026-10-25"], metrics: [4] }]);
   assert.deepEqual(day.query.date_range, [
     "2026-10-25T00:00:00+03:00",
     "2026-10-25T23:59:59+02:00",
   ]);
-  const hours = ask({ dimensions: ["time:hour"], include: { time_labels: true } });
+  const hours = await ask({ dimensions: ["time:hour"], include: { time_labels: true } });
   assert.deepEqual(hours.results, [
     { dimensions: ["2026-10-25 00:00:00"], metrics: [1] },
     { dimensions: ["2026-10-25 03:00:00"], metrics: [2] },
@@ -52,7 +52,7 @@ Deno.test("time zones: a DST day's local hours and day boundaries", async () => 
   assert.equal(labels.length, 24, "the repeated 03:00 is one bucket");
   assert.deepEqual([labels[0], labels[23]], ["2026-10-25 00:00:00", "2026-10-25 23:00:00"]);
   // The same rows in UTC: the 24th has two views, the 25th four.
-  const utc = ask({
+  const utc = await ask({
     dimensions: ["time:day"],
     timezone: "UTC",
     date_range: ["2026-10-24", "2026-10-25"],

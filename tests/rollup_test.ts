@@ -15,7 +15,7 @@ import {
   refreshRollups,
   statsOverview,
 } from "../lib/stats/mod.ts";
-import { createTestApp, type TestApp } from "./_helpers.ts";
+import { createTestApp, readContext, type TestApp } from "./_helpers.ts";
 import { AUTH, D0, D1, D2, insertFixture, SECRET, SITE, view } from "./_stats_fixture.ts";
 
 /** Rows as plain objects (node:sqlite returns null-prototype ones). */
@@ -169,7 +169,10 @@ Deno.test("rollup job: an expensive day is rebuilt every 30× its build time", a
   t.services.db.run("UPDATE rollup_state SET build_ms = 10000 WHERE date = ?", D2);
   t.clock.now += 60_000;
   await refreshRollups(t.services);
-  const o = statsOverview(t.services, { ...defaultOverviewQuery(SITE, t.clock.now), from: D2 });
+  const o = await statsOverview(readContext(t), {
+    ...defaultOverviewQuery(SITE, t.clock.now),
+    from: D2,
+  });
   assert.equal(o.visits, 6);
 });
 
@@ -189,13 +192,14 @@ Deno.test("rollup job: excluding a visitor rebuilds the older days they appear o
   });
   assert.equal(post.status, 201);
   await post.body?.cancel();
-  const overview = () =>
-    statsOverview(t.services, { ...defaultOverviewQuery(SITE, t.clock.now), from: D0 }).visits;
-  assert.equal(overview(), 14);
+  const overview = async () =>
+    (await statsOverview(readContext(t), { ...defaultOverviewQuery(SITE, t.clock.now), from: D0 }))
+      .visits;
+  assert.equal(await overview(), 14);
   const run = await refreshRollups(t.services);
   assert.deepEqual(run.days.map((d) => d.date), [D2, D1, D0]);
   assert.equal(views(D0), 0);
-  assert.equal(overview(), 13, "the cached settled days were rebuilt: not served stale");
+  assert.equal(await overview(), 13, "the cached settled days were rebuilt: not served stale");
   const del = await t.request("/api/bots/exclude/v8", { method: "DELETE", headers: AUTH });
   await del.body?.cancel();
   await refreshRollups(t.services);
@@ -230,7 +234,9 @@ Deno.test("rollup blocks: weeks and months read fewer rows and answer the same",
   const ctx = t.services;
   await refreshRollups(ctx, { backfillDays: 60, blocks: 0 });
   const query = { ...defaultOverviewQuery(SITE, t.clock.now), from: "2026-10-01" };
-  const byDays = statsOverview(ctx, query);
+  const cached = readContext(t);
+  const uncached = readContext(t, { cache: false });
+  const byDays = await statsOverview(cached, query);
   assert.deepEqual(planRange(ctx.db, "2026-10-01", D2).blocks, []);
 
   const built = await refreshRollups(ctx, { blocks: 100 });
@@ -248,11 +254,10 @@ Deno.test("rollup blocks: weeks and months read fewer rows and answer the same",
     blocks: ["M2026-10", "W2026-11-02", "W2026-11-09"],
     days: ["2026-11-01", "2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", D2],
   });
-  assert.deepEqual(statsOverview(ctx, query), byDays);
+  assert.deepEqual(await statsOverview(cached, query), byDays);
   assert.equal(byDays.visits, rows.length);
-  const uncached = { ...ctx, statsCache: undefined };
   assert.deepEqual(
-    statsOverview(uncached, query),
+    await statsOverview(uncached, query),
     byDays,
     "the settled-range cache changes nothing",
   );
@@ -262,8 +267,8 @@ Deno.test("rollup blocks: weeks and months read fewer rows and answer the same",
   await rebuildDay(ctx, "2026-10-15");
   const bypass = planRange(ctx.db, "2026-10-01", D2);
   assert.ok(!bypass.blocks.includes("M2026-10") && bypass.days.includes("2026-10-15"));
-  assert.deepEqual(statsOverview(ctx, query), byDays);
-  assert.deepEqual(statsOverview(uncached, query), byDays);
+  assert.deepEqual(await statsOverview(cached, query), byDays);
+  assert.deepEqual(await statsOverview(uncached, query), byDays);
   const rebuilt = await refreshRollups(ctx, { blocks: 100 });
   assert.deepEqual(rebuilt.blocks.sort(), ["M2026-10", "W2026-10-12"]);
 });

@@ -7,6 +7,8 @@ import { Database } from "../lib/db/database.ts";
 import { migrate, SchemaTooNewError } from "../lib/db/migrate.ts";
 import { openDatabase } from "../lib/db/mod.ts";
 import { MIGRATIONS } from "../lib/db/migrations.ts";
+import { SchemaTooNewError as StoreSchemaTooNewError } from "../lib/store/errors.ts";
+import { openStore } from "../lib/store/open.ts";
 import { runToExit } from "./_process.ts";
 
 const KNOWN = MIGRATIONS.length;
@@ -66,5 +68,39 @@ Deno.test("process: a database from a newer release stops the start and is left 
     assert.deepEqual(await snapshot(dir), before, "no byte written, no file left behind");
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("openStore: the configured file opened and migrated, what is stored there kept, a newer one refused untouched", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const config = { dbPath: `${dir}/store.db` };
+    const first = openStore(config);
+    try {
+      assert.equal(await first.appData.instance.schemaVersion(), KNOWN, "migrated");
+      assert.equal(await first.appData.sites.create("shop", "Shop"), "created");
+    } finally {
+      first.close();
+    }
+    const again = openStore(config);
+    try {
+      assert.equal((await again.appData.sites.get("shop"))?.name, "Shop", "kept in the file");
+    } finally {
+      again.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  const future = await futureDatabase();
+  try {
+    const before = await snapshot(future.dir);
+    assert.throws(() => openStore({ dbPath: future.path }), (error) => {
+      assert.ok(error instanceof StoreSchemaTooNewError, "the store's error, whatever the engine");
+      assert.equal(error.found, FUTURE);
+      return true;
+    });
+    assert.deepEqual(await snapshot(future.dir), before, "nothing written");
+  } finally {
+    await Deno.remove(future.dir, { recursive: true });
   }
 });

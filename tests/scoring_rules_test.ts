@@ -258,7 +258,7 @@ Deno.test("correlator: a sweep that tips a row over the threshold becomes its re
   );
   await hit(t, beaconUrl({ tok: verifiedQuery(t).tok }), {}, "198.51.100.2");
   assert.deepEqual(stored(t).map((r) => [r.score, r.reason]), [[40, null], [50, "no_interaction"]]);
-  const result = correlateBots(t.services.db, t.clock.now + NO_EVENT_MIN_AGE_MS + 1);
+  const result = await correlateBots(t.services.store.bots, t.clock.now + NO_EVENT_MIN_AGE_MS + 1);
   assert.equal(result.noEventViews, 2);
   assert.deepEqual(stored(t).map((r) => [r.score, r.reason]), [
     [55, "no_events"],

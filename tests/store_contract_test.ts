@@ -1187,3 +1187,153 @@ contract("analytics: the query engine's aggregates, alone and in a batch", async
   assert.deepEqual(onlyA.get("views")?.map((g) => g.values.visitors), [2]);
   assert.equal(none.size, 0, "a member asking no family gets none");
 });
+
+contract(
+  "analytics: an overview period from the kept days and today's live rows, or filtered raw rows",
+  async (s, seed) => {
+    seed.views([
+      { site_id: "shop", created_at: "2026-11-30T10:00:00.000Z", visitor_id: "anna", path: "/a" },
+      { site_id: "shop", created_at: at(10), visitor_id: "anna", path: "/a" },
+      { site_id: "shop", created_at: at(11), visitor_id: "anna", path: "/b" },
+      { site_id: "shop", created_at: at(12), visitor_id: "ben", path: "/a" },
+      { site_id: "shop", created_at: at(13), visitor_id: "bot", path: "/a", bot_score: 90 },
+      { site_id: "blog", created_at: at(9), visitor_id: "cleo", path: "/a" },
+    ]);
+    // Yesterday kept; today (DAY, by the caller's clock) not built: read live.
+    await s.rollups.buildDay("2026-11-30", { builtAt: Date.parse(at(0)) });
+    const period = {
+      siteId: "shop",
+      from: "2026-11-29",
+      to: DAY,
+      today: DAY,
+      rawFrom: "2026-11-01",
+      dimensions: [{ dimension: "path", limit: null }, { dimension: "path", limit: 1 }],
+    };
+    const figures = (rows: { days: { date: string; views: number; visitors: number }[] }) =>
+      rows.days.map((d) => [d.date, d.views, d.visitors]).sort();
+    const rows = (list: { value: string; views: number; visitors: number }[]) =>
+      list.map((r) => [r.value, r.views, r.visitors]);
+
+    const kept = await s.analytics.overviewPeriod({ ...period, filters: {} });
+    assert.equal(kept.source.kind, "rollup");
+    assert.deepEqual(figures(kept), [["2026-11-30", 1, 1], [DAY, 3, 2]]);
+    assert.equal(kept.days.find((d) => d.date === DAY)?.excluded_views, 1, "the bot's view");
+    assert.deepEqual(kept.dimensions.map(rows), [
+      [["/a", 3, 3], ["/b", 1, 1]],
+      [["/a", 3, 3]],
+    ], "each ask in order, its limit applied; visitors summed per day");
+
+    const filtered = await s.analytics.overviewPeriod({ ...period, filters: { path: "/a" } });
+    assert.deepEqual(filtered.source, { kind: "raw", raw_from: "2026-11-01" });
+    assert.deepEqual(figures(filtered), [["2026-11-30", 1, 1], [DAY, 2, 2]]);
+    // (/b: a row from the matching visitor's other view, with no matching view of its own)
+    assert.deepEqual(filtered.dimensions.map(rows), [[["/a", 3, 3], ["/b", 0, 0]], [["/a", 3, 3]]]);
+    const clipped = await s.analytics.overviewPeriod({
+      ...period,
+      filters: { path: "/a" },
+      rawFrom: DAY,
+    });
+    assert.deepEqual(figures(clipped), [[DAY, 2, 2]], "raw rows before retention's first day");
+    const part = await s.analytics.overviewPeriod({
+      ...period,
+      filters: { path: "/a" },
+      part: { dimensions: ["country"], sessions: false },
+    });
+    assert.deepEqual(figures(part), [["2026-11-30", 1, 1], [DAY, 2, 2]], "totals still");
+    assert.deepEqual(part.dimensions, [[], []], "a dimension outside the part is left empty");
+
+    assert.equal(await s.analytics.firstViewAt(["shop", "blog"]), "2026-11-30T10:00:00.000Z");
+    assert.equal(await s.analytics.firstViewAt(["blog"]), at(9));
+    assert.equal(await s.analytics.firstViewAt(["nobody"]), null);
+  },
+);
+
+contract("bots: the correlator's clusters and penalties, each applied once", async (s, seed) => {
+  seed.views([
+    { site_id: "shop", created_at: at(10), visitor_id: "a" },
+    { site_id: "shop", created_at: at(10), visitor_id: "b" },
+    { site_id: "shop", created_at: at(11), visitor_id: "c" },
+    { site_id: "shop", created_at: at(11), visitor_id: "d", bot_score: 60 },
+    { site_id: "blog", created_at: at(11), visitor_id: "e" },
+    { site_id: "shop", created_at: "2026-11-30T10:00:00.000Z", visitor_id: "a" },
+  ]);
+  seed.events([{ site_id: "shop", created_at: at(10), visitor_id: "a" }]);
+  const range = { since: at(0), until: at(23) };
+  // No device fields stored: every view has the same fingerprint.
+  const fingerprint = "unknown|unknown|unknown|0x0|unknown";
+  const clusters = await s.bots.fingerprintClusters({ ...range, minVisitors: 4 });
+  assert.deepEqual(clusters.map((c) => ({ ...c, visitorIds: [...c.visitorIds].sort() })), [
+    { siteId: "shop", fingerprint, visitorIds: ["a", "b", "c", "d"], tainted: true },
+  ], "one site's group of 4, tainted by d's own score; blog's single visitor is none");
+  assert.deepEqual(await s.bots.fingerprintClusters({ ...range, minVisitors: 5 }), []);
+
+  const penalty = {
+    siteId: "shop",
+    visitorIds: ["a", "b"],
+    penalty: 30,
+    clusterSize: 4,
+    fingerprint,
+    since: at(0),
+  };
+  assert.deepEqual(await s.bots.penalizeCluster(penalty), { views: 2, events: 1 });
+  assert.deepEqual(await s.bots.penalizeCluster(penalty), { views: 0, events: 0 }, "once");
+  const a = await s.bots.history("a", 10);
+  assert.deepEqual(a.views.map((v) => [v.created_at, v.bot_score]), [
+    [at(10), 30],
+    ["2026-11-30T10:00:00.000Z", 0],
+  ], "rows before `since` untouched");
+  assert.deepEqual(a.views[0].bot_score_detail?.correlated, {
+    penalty: 30,
+    cluster_size: 4,
+    fingerprint,
+  });
+  assert.deepEqual(a.events.map((e) => e.bot_score), [30]);
+
+  const eventless = { from: at(0), to: at(23), points: 15 };
+  assert.equal(await s.bots.penalizeEventless(eventless), 4, "b, c, d and e: a sent an event");
+  assert.equal(await s.bots.penalizeEventless(eventless), 0, "once");
+  assert.deepEqual((await s.bots.history("b", 10)).views.map((v) => v.bot_score), [45]);
+  assert.deepEqual((await s.bots.history("d", 10)).views.map((v) => v.bot_score), [75]);
+});
+
+contract("writes: an ingest batch stores each event id once, all in one go", async (s) => {
+  const row = (visitor: string, name: string): EventRow => ({
+    ...Object.fromEntries(EVENT_COLUMNS.map((c) => [c, null])) as EventRow,
+    event_type: "custom",
+    event_name: name,
+    site_id: "shop",
+    visitor_id: visitor,
+    is_returning: 0,
+    source: "ingest",
+    bot_score: 0,
+    created_at: at(10),
+  });
+  assert.deepEqual(
+    await s.writes.ingestEvents([
+      { eventId: "e1", row: row("anna", "signup") },
+      { eventId: "e2", row: row("ben", "signup") },
+      { eventId: "e1", row: row("anna", "signup") },
+    ]),
+    { accepted: 2, duplicate: 1 },
+    "a repeated id within the batch",
+  );
+  assert.deepEqual(
+    await s.writes.ingestEvents([
+      { eventId: "e2", row: row("ben", "signup") },
+      { eventId: "e3", row: row("cleo", "buy") },
+    ]),
+    { accepted: 1, duplicate: 1 },
+    "an id stored by an earlier batch",
+  );
+  const counts = await s.analytics.eventCounts({
+    site: "shop",
+    type: null,
+    bots: "humans",
+    since: at(0),
+    until: `${DAY}T23:59:59.999Z`,
+  });
+  assert.deepEqual(counts.map((c) => [c.event_type, c.event_name, c.events, c.visitors]), [
+    ["custom", "signup", 2, 2],
+    ["custom", "buy", 1, 1],
+  ]);
+});

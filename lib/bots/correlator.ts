@@ -11,8 +11,15 @@
 // way. Without Accept-Language (not stored) the fingerprint is coarse: on a busy site many real
 // visitors share browser, OS, screen and country. Only page views without a valid proof of work are
 // therefore candidates, so honest browsers running the tracker are never clustered.
-import type { Database } from "../db/mod.ts";
-import { applyCorrelationPenalty, applyNoEventPenalty, fingerprintClusters } from "../db/bots.ts";
+import type { Job } from "../jobs.ts";
+import type { BotStore } from "../store/bots.ts";
+import type { Store } from "../store/types.ts";
+
+/** What a sweep asks of the store's bots area. */
+export type CorrelatorStore = Pick<
+  BotStore,
+  "fingerprintClusters" | "penalizeCluster" | "penalizeEventless"
+>;
 
 /** Prints considered per sweep: page views of the last 20 minutes. */
 export const CORRELATION_WINDOW_MS = 20 * 60_000;
@@ -60,18 +67,21 @@ export function clusterPenalty(size: number, tainted: boolean): number | null {
 
 /**
  * One sweep at `now`: no-event penalty first (as the reference does), then clusters. Safe to
- * repeat: rows already penalised are skipped by the SQL, so a crash between steps loses nothing.
+ * repeat: rows already penalised are skipped by the store, so a crash between steps loses nothing.
  */
-export function correlateBots(db: Database, now: number): CorrelationOutcome {
+export async function correlateBots(
+  bots: CorrelatorStore,
+  now: number,
+): Promise<CorrelationOutcome> {
   const iso = (ms: number) => new Date(ms).toISOString();
-  const noEventViews = applyNoEventPenalty(db, {
+  const noEventViews = await bots.penalizeEventless({
     from: iso(now - NO_EVENT_MAX_AGE_MS),
     to: iso(now - NO_EVENT_MIN_AGE_MS),
     points: NO_EVENT_POINTS,
   });
 
   const clusters: ClusterOutcome[] = [];
-  const candidates = fingerprintClusters(db, {
+  const candidates = await bots.fingerprintClusters({
     since: iso(now - CORRELATION_WINDOW_MS),
     // Rows stamped slightly ahead (another instance's clock) still belong to this sweep.
     until: iso(now + 60_000),
@@ -81,7 +91,7 @@ export function correlateBots(db: Database, now: number): CorrelationOutcome {
     const size = cluster.visitorIds.length;
     const penalty = clusterPenalty(size, cluster.tainted);
     if (penalty === null) continue;
-    const changed = applyCorrelationPenalty(db, {
+    const changed = await bots.penalizeCluster({
       siteId: cluster.siteId,
       visitorIds: cluster.visitorIds,
       penalty,
@@ -99,4 +109,15 @@ export function correlateBots(db: Database, now: number): CorrelationOutcome {
     });
   }
   return { clusters, noEventViews };
+}
+
+/** The sweep every CORRELATION_EVERY_MS, on the store's bots area. */
+export function correlatorJob(deps: { store: Pick<Store, "bots">; now: () => number }): Job {
+  return {
+    name: "bot-correlator",
+    everyMs: CORRELATION_EVERY_MS,
+    run: async () => {
+      await correlateBots(deps.store.bots, deps.now());
+    },
+  };
 }

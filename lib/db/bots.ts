@@ -5,8 +5,12 @@ import type { Database, SqlParam } from "./database.ts";
 import { SIGNALS } from "../bots/signals.ts";
 import { BOT_SCORE_THRESHOLD, SUSPICIOUS_SCORE, UNVERIFIED_REASON } from "../bots/thresholds.ts";
 import type {
+  ClusterRange,
+  CorrelationPenalty,
+  EventlessRange,
   ExcludedVisitor,
   Exclusion,
+  FingerprintCluster,
   GroupCount,
   KnownBotTraffic,
   ReasonCount,
@@ -61,14 +65,6 @@ const FINGERPRINT = `COALESCE(os_name, 'unknown') || '|' || COALESCE(browser_nam
   || '|' || COALESCE(browser_version, 'unknown') || '|' || COALESCE(screen_width, 0) || 'x'
   || COALESCE(screen_height, 0) || '|' || COALESCE(country_code, 'unknown')`;
 
-export interface FingerprintCluster {
-  siteId: string;
-  fingerprint: string;
-  visitorIds: string[];
-  /** A member scored ≥ the bot threshold before any correlation penalty. */
-  tainted: boolean;
-}
-
 /**
  * Page views created in [since, until) grouped by (site, fingerprint), keeping groups with at
  * least `minVisitors` distinct visitor ids. Taint ignores earlier correlation points, so a
@@ -76,7 +72,7 @@ export interface FingerprintCluster {
  */
 export function fingerprintClusters(
   db: Database,
-  range: { since: string; until: string; minVisitors: number },
+  range: ClusterRange,
 ): FingerprintCluster[] {
   const rows = db.all<{ site_id: string; fingerprint: string; ids: string; tainted: number }>(
     `SELECT site_id, fingerprint, json_group_array(DISTINCT visitor_id) AS ids,
@@ -104,16 +100,6 @@ export function fingerprintClusters(
     visitorIds: JSON.parse(row.ids) as string[],
     tainted: row.tainted === 1,
   }));
-}
-
-export interface CorrelationPenalty {
-  siteId: string;
-  visitorIds: readonly string[];
-  penalty: number;
-  clusterSize: number;
-  fingerprint: string;
-  /** Only rows created at or after this instant are rewritten. */
-  since: string;
 }
 
 const IDS_PER_STATEMENT = 500;
@@ -178,10 +164,7 @@ export function applyCorrelationPenalty(
  * The no-event penalty: page views created in [from, to) whose visitor never sent a behaviour
  * event on that site get `points` and `detail.no_events`, once. Returns the views changed.
  */
-export function applyNoEventPenalty(
-  db: Database,
-  range: { from: string; to: string; points: number },
-): number {
+export function applyNoEventPenalty(db: Database, range: EventlessRange): number {
   // Unqualified columns are the view's; `views` names its table in the subquery.
   const penalised = (views: string) =>
     `created_at >= ?2 AND created_at < ?3 AND bot_score >= 0

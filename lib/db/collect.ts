@@ -5,6 +5,7 @@ import { EVENT_COLUMNS, type EventRow, insertSql, VIEW_COLUMNS, type ViewRow } f
 import { OTHER_VALUE } from "./stats_source.ts";
 import { upsertSessions } from "./session_table.ts";
 import { upsertAggregates, upsertEventAggregates } from "./aggregates.ts";
+import type { CounterDelta } from "../store/rows.ts";
 
 /** The tables the buffered writers fill, with their column lists (lib/db/columns.ts). */
 export const WRITE_TABLES = {
@@ -73,14 +74,7 @@ export function insertRows(
   });
 }
 
-/** A counter increment: (day, site, key parts) → hits to add. */
-export interface CounterDelta {
-  date: string;
-  siteId: string;
-  a: string;
-  b: string;
-  hits: number;
-}
+export type { CounterDelta };
 
 /**
  * Known-bot hits: `a` is the bot's name, `b` the path. A site keeps at most `maxRows` (bot,

@@ -7,7 +7,7 @@ const INSERT_EVENT = insertSql("semantic_events", EVENT_COLUMNS);
 
 export function insertDeduplicated(
   db: Database,
-  events: { eventId: string; row: EventRow }[],
+  events: readonly { eventId: string; row: EventRow }[],
 ): { accepted: number; duplicate: number } {
   const claim = db.statement("INSERT OR IGNORE INTO ingest_dedup (event_id) VALUES (?)");
   const insert = db.statement(INSERT_EVENT);

@@ -1,29 +1,15 @@
 // The migration runner: numbered, append-only migrations recorded in a schema_version table.
 // Each migration runs in its own transaction, so a failure leaves the previous version intact;
 // a database from a newer release (a version beyond the last migration) is refused untouched.
-import { VERSION } from "../version.ts";
+import { SchemaTooNewError } from "../store/errors.ts";
 import type { Database } from "./database.ts";
+
+export { SchemaTooNewError };
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
-}
-
-/**
- * The database was written by a newer release: its schema has versions this build does not
- * know, and running on it could corrupt what that release stored. Nothing is written to it.
- */
-export class SchemaTooNewError extends Error {
-  constructor(readonly path: string, readonly found: number, readonly known: number) {
-    super(
-      `${path} has schema version ${found}, but Echelon Analytics ${VERSION} knows schema ` +
-        `versions up to ${known}: the database was written by a newer release. Run that release ` +
-        `(or a later one) on it; a database cannot be moved back to an older release. ` +
-        `Nothing was changed.`,
-    );
-    this.name = "SchemaTooNewError";
-  }
 }
 
 export function migrate(db: Database, migrations: readonly Migration[]): number[] {

@@ -16,6 +16,7 @@ import {
 
 // The stats' terms are declared in lib/stats/terms.ts; the engine's callers read them here too.
 export { FILTER_NAMES, OTHER_VALUE, type StatsFilters, VITAL_METRICS, VITAL_THRESHOLDS };
+export { PLACE_SEPARATOR } from "../stats/terms.ts";
 export type { VitalMetric };
 
 /** A page view counts when its score is below the bot threshold and its visitor is not excluded. */
@@ -331,9 +332,6 @@ const SCREEN_CLASS = (a: string) =>
     WHEN ${a}screen_width < 1920 THEN 'xl' ELSE 'xxl' END`;
 
 export const UNKNOWN = "unknown";
-/** Joins country, region and city in the values of the region and city dimensions (a control
- * character, which the geo step strips from every name it stores). */
-export const PLACE_SEPARATOR = "\u001f";
 const PLACE_SEPARATOR_SQL = "char(31)";
 export const VIEW_DIMENSIONS: readonly Dimension[] = [
   { name: "path", source: "views", value: (a) => `${a}path` },

@@ -3,7 +3,7 @@
 // callers are trusted (score 0, source "ingest"), `ts` is honoured within bounds, event ids
 // de-duplicate.
 import { z } from "zod";
-import type { EventRow } from "../db/columns.ts";
+import type { EventRow } from "../store/rows.ts";
 import { SITE_ID_PATTERN } from "../config.ts";
 import { HttpError } from "../http_error.ts";
 import { cleanString } from "./encoding.ts";

@@ -19,7 +19,6 @@ import type { EphemeralStore } from "../ephemeral.ts";
 import type { Job } from "../jobs.ts";
 import type { Logger } from "../log.ts";
 import type { PowVerifier } from "../pow/mod.ts";
-import { correlateBots, CORRELATION_EVERY_MS } from "../bots/correlator.ts";
 import { createKnownBotMatcher, loadCrawlerFeed } from "../bots/known_bots.ts";
 import { CollectCaches, REFRESH_EVERY_MS } from "./caches.ts";
 import { clientIp, isTrustedProxy } from "./client_ip.ts";
@@ -322,11 +321,6 @@ export class Collector {
           this.caches.refresh(db, now());
           this.refreshExperiments();
         },
-      },
-      {
-        name: "bot-correlator",
-        everyMs: CORRELATION_EVERY_MS,
-        run: () => void correlateBots(db, now()),
       },
       // An operator's file is checked for replacement; the bundled one changes only on upgrade.
       ...(config.geoipDb === null

@@ -1,8 +1,8 @@
 // Aggregated counters (drop reasons, known-bot hits): increments add up in memory and are written
 // as one upsert per key on each flush, so a flood of dropped hits costs a map update each.
 import { SITE_ID_PATTERN } from "../config.ts";
-import type { CounterDelta } from "../db/collect.ts";
-import { OTHER_VALUE } from "../db/stats_source.ts";
+import { OTHER_VALUE } from "../stats/terms.ts";
+import type { CounterDelta } from "../store/rows.ts";
 
 /**
  * The site a counter row is kept under. A dropped or bot hit's site id is unvalidated input, so

@@ -1,6 +1,6 @@
 // POST /e: the behaviour-event pipeline. One score per request, shared by its events; each event
 // is validated on its own (bad ones are skipped, not the batch).
-import type { EventRow } from "../db/columns.ts";
+import type { EventRow } from "../store/rows.ts";
 import { mainReason, scoreHit } from "../bots/score.ts";
 import { MAX_TOKEN_LENGTH } from "../pow/mod.ts";
 import { cleanString } from "./encoding.ts";

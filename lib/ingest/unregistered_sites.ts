@@ -4,7 +4,7 @@
 // (an operator sees which unregistered sites are sending hits); the hits of further ones are kept
 // under "(unregistered)". Seeded from the table once per day and process, so a restart does not
 // start over; several instances sharing a database keep up to that many each.
-import type { CounterDelta } from "../db/collect.ts";
+import type { CounterDelta } from "../store/rows.ts";
 
 export const UNREGISTERED_SITES_PER_DAY = 100;
 export const UNREGISTERED_SITE = "(unregistered)";

@@ -1,7 +1,7 @@
 // GET /b.gif: the page-view pipeline. Parameters are the reference tracker's (p, s, sid, _v, sw,
 // sh, ref, pwa, ck, tok, uc/us/um/uct/ut) plus `ps`, the client's proof-of-work solve time.
 // Other wire formats (Nanolytica's collect payload) plug in their own decoder and share the rest.
-import type { ViewRow } from "../db/columns.ts";
+import type { ViewRow } from "../store/rows.ts";
 import { BURST_WINDOW_MS, mainReason, scoreHit } from "../bots/score.ts";
 import { decodeBase64Text, parseIntParam } from "./encoding.ts";
 import type { Interaction, ViewHit } from "./hit.ts";

@@ -1,14 +1,9 @@
 // Runs a Query (lib/query/model.ts) as a named sequence, like Plausible's query runner: plan (the
-// UTC bounds and families of aggregates) → execute (lib/db/query/) → merge the families → shape
+// UTC bounds and families of aggregates) → execute (the store's analytics area,
+// lib/store/analytics.ts `aggregates`; on SQLite lib/db/query/) → merge the families → shape
 // (metric values, order, pagination) → compare (the same query over the comparison range).
 // The answer has Plausible's Stats API v2 shape: `{results: [{metrics, dimensions}], meta, query}`.
-import type { Database } from "../db/database.ts";
-import {
-  type AggregateRequest,
-  firstViewAt,
-  queryAggregates,
-  queryBatch,
-} from "../db/query/mod.ts";
+import type { AggregateGroup, AggregateQuery, AnalyticsStore } from "../store/analytics.ts";
 import { dimensionFor, type TimeUnit } from "./dimensions.ts";
 import {
   AGGREGATES,
@@ -29,8 +24,9 @@ import {
   offsetSpans,
 } from "./time_zone.ts";
 
+/** What a query runs with: the analytics area's engine queries (a read's context has them). */
 export interface QueryContext {
-  db: Database;
+  analytics: Pick<AnalyticsStore, "aggregates" | "aggregatesBatch" | "firstViewAt">;
   now: () => number;
 }
 
@@ -59,15 +55,15 @@ interface Grouped {
   totals: Aggregates;
 }
 
-export function runQuery(ctx: QueryContext, q: Query): QueryResult {
-  const range = resolveRange(ctx, q);
+export async function runQuery(ctx: QueryContext, q: Query): Promise<QueryResult> {
+  const range = await resolveRange(ctx, q);
   const metrics = q.metrics.map((key) => metricFor(key)!);
-  const current = execute(ctx.db, q, range, metrics);
+  const current = await execute(ctx, q, range, metrics);
   let rows = order(q, metrics, current);
   const total = rows.length;
   rows = rows.slice(q.offset, q.offset + q.limit);
   const compared = q.include.comparison ? comparisonRange(q, range) : null;
-  if (compared) compare(ctx.db, q, metrics, range, compared, rows);
+  if (compared) await compare(ctx, q, metrics, range, compared, rows);
   const meta: QueryResult["meta"] = {};
   const timeKey = q.dimensions.find((k) => k.startsWith("time:"));
   if (q.include.timeLabels && timeKey) {
@@ -91,23 +87,24 @@ export function defaultTimeZone(siteIds: readonly string[], zones: Map<string, s
  * values, before metrics, order and pagination: what a report that shows sums and rounds its own
  * way (the overview, lib/stats/engine_overview.ts) reads. `q.metrics` says which families run.
  */
-export function runAggregates(
+export async function runAggregates(
   ctx: QueryContext,
   q: Query,
-): { dimensions: string[]; aggregates: Aggregates }[] {
+): Promise<{ dimensions: string[]; aggregates: Aggregates }[]> {
   const metrics = q.metrics.map((key) => metricFor(key)!);
-  return execute(ctx.db, q, resolveRange(ctx, q), metrics).rows;
+  return (await execute(ctx, q, await resolveRange(ctx, q), metrics)).rows;
 }
 
 /**
  * runAggregates for several queries over the same sites, range, zone and bot setting (they differ
  * in dimensions, filter and metrics): one statement reads the rows once for all of them
- * (lib/db/query/compile.ts compileBatch). The answers are runAggregates' for each query, in order.
+ * (the store's `aggregatesBatch`; on SQLite lib/db/query/compile.ts compileBatch). The answers are
+ * runAggregates' for each query, in order.
  */
-export function runAggregatesBatch(
+export async function runAggregatesBatch(
   ctx: QueryContext,
   queries: readonly Query[],
-): { dimensions: string[]; aggregates: Aggregates }[][] {
+): Promise<{ dimensions: string[]; aggregates: Aggregates }[][]> {
   if (queries.length === 0) return [];
   const [first] = queries;
   const shared = JSON.stringify([first.siteIds, first.timeZone, first.range, first.bots]);
@@ -116,21 +113,21 @@ export function runAggregatesBatch(
       throw new Error("runAggregatesBatch: the queries differ in sites, zone, range or bots");
     }
   }
-  const range = resolveRange(ctx, first);
+  const range = await resolveRange(ctx, first);
   const members = queries.map((q) => ({
     dimensions: q.dimensions,
     filter: q.filter,
     families: familiesOf(q.metrics.map((key) => metricFor(key)!)),
   }));
-  return queryBatch(ctx.db, request(first, range, []), members).map(merge);
+  return (await ctx.analytics.aggregatesBatch(request(first, range, []), members)).map(merge);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Plan
 
-function resolveRange(ctx: QueryContext, q: Query): Range {
+async function resolveRange(ctx: QueryContext, q: Query): Promise<Range> {
   if (q.range.from !== null) return { from: q.range.from, to: q.range.to };
-  const first = firstViewAt(ctx.db, q.siteIds);
+  const first = await ctx.analytics.firstViewAt(q.siteIds);
   return { from: first ? localDate(q.timeZone, Date.parse(first)) : q.range.to, to: q.range.to };
 }
 
@@ -142,7 +139,7 @@ function comparisonRange(q: Query, range: Range): Range | null {
   return { from: addLocalDays(range.from, -days), to: addLocalDays(range.from, -1) };
 }
 
-function request(q: Query, range: Range, dimensions: string[]): AggregateRequest {
+function request(q: Query, range: Range, dimensions: string[]): AggregateQuery {
   const fromMs = localDayStart(q.timeZone, range.from);
   const toMs = localDayStart(q.timeZone, addLocalDays(range.to, 1));
   return {
@@ -163,18 +160,24 @@ function familiesOf(metrics: MetricSpec[]): Family[] {
 // ---------------------------------------------------------------------------------------------
 // Execute and merge
 
-function execute(db: Database, q: Query, range: Range, metrics: MetricSpec[]): Grouped {
+async function execute(
+  ctx: QueryContext,
+  q: Query,
+  range: Range,
+  metrics: MetricSpec[],
+): Promise<Grouped> {
+  const { analytics } = ctx;
   const families = familiesOf(metrics);
-  const grouped = merge(queryAggregates(db, request(q, range, q.dimensions), families));
+  const grouped = merge(await analytics.aggregates(request(q, range, q.dimensions), families));
   const needsTotals = metrics.some((m) => NEEDS_TOTALS.has(m.key));
   const totals = needsTotals
-    ? merge(queryAggregates(db, request(q, range, []), ["views"]))[0]?.aggregates ??
+    ? merge(await analytics.aggregates(request(q, range, []), ["views"]))[0]?.aggregates ??
       emptyAggregates()
     : emptyAggregates();
   return { rows: grouped, totals };
 }
 
-function merge(byFamily: Map<Family, { dimensions: string[]; values: Record<string, number> }[]>) {
+function merge(byFamily: Map<Family, AggregateGroup[]>) {
   const merged = new Map<string, { dimensions: string[]; aggregates: Aggregates }>();
   for (const rows of byFamily.values()) {
     for (const row of rows) {
@@ -257,15 +260,15 @@ export function timeLabels(zone: string, range: Range, unit: TimeUnit): string[]
 // ---------------------------------------------------------------------------------------------
 // Compare
 
-function compare(
-  db: Database,
+async function compare(
+  ctx: QueryContext,
   q: Query,
   metrics: MetricSpec[],
   range: Range,
   other: Range,
   rows: ResultRow[],
 ) {
-  const previous = order(q, metrics, execute(db, q, other, metrics));
+  const previous = order(q, metrics, await execute(ctx, q, other, metrics));
   // Time buckets are matched by position (the 3rd day with the 3rd day before), others by value.
   const positions = q.dimensions.map((key) => {
     if (!key.startsWith("time:")) return null;

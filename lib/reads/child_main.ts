@@ -4,9 +4,7 @@
 // one at a time, on stdout. Ending the process is how a read is stopped:
 // node:sqlite cannot interrupt a statement, and a Worker's terminate() waits until the statement
 // returns (measured: a 45 s query kept its core busy 45 s after terminate()).
-import { Database } from "../db/database.ts";
-import { SettledRangeCache } from "../stats/settled_cache.ts";
-import { sqliteReadContext } from "../store/sqlite/read_context.ts";
+import { openSqliteReadContext } from "../store/sqlite/read_context.ts";
 import {
   encodeFrame,
   failureOf,
@@ -25,11 +23,10 @@ export async function serveReads(
   write: (bytes: Uint8Array) => Promise<void>,
 ): Promise<void> {
   let now = 0;
-  const db = new Database(config.path, { read: { memoryMb: config.memoryMb } });
-  const ctx = sqliteReadContext(db, {
+  const { ctx, close } = openSqliteReadContext(config.path, {
+    memoryMb: config.memoryMb,
     now: () => now,
     config: { retentionDays: config.retentionDays },
-    statsCache: new SettledRangeCache(),
   });
   const decoder = new FrameDecoder();
   try {
@@ -41,8 +38,8 @@ export async function serveReads(
       }
     }
   } finally {
-    // ANALYZE (PRAGMA optimize) is a write: the main connection's job.
-    ctx.db.close({ optimize: false });
+    // ANALYZE (PRAGMA optimize) is a write: the main connection's job (not done on close).
+    close();
   }
 }
 

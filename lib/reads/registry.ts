@@ -1,9 +1,9 @@
 // Every read heavy enough to matter, by name, with its cost class, so it can run in a read
 // process (lib/reads/pool.ts) or inline with the same code and the same answer. Each takes a
 // ReadContext first and structured-cloneable arguments, and returns (or resolves to) a
-// structured-cloneable result. Most make their answer from the rows of the store's analytics
-// area (lib/store/analytics.ts), which the engine runs where the read runs; the overview and the
-// query engine's runner (lib/query/run.ts) still use the SQLite context's connection.
+// structured-cloneable result. Each makes its answer from the rows of the store's analytics area
+// (lib/store/analytics.ts), which the engine runs where the read runs (SQLite: on the read
+// process's own connection).
 //
 // Cost: "light" reads answer from rollups or a few indexed rows (milliseconds at any size);
 // "heavy" reads scan raw rows, so their time grows with the data in the range. The scheduler
@@ -33,9 +33,8 @@ import type { CrawlRange } from "../store/crawlers.ts";
 import type { BotExportRange } from "../store/exports.ts";
 import { runQuery } from "../query/run.ts";
 
-/** What a read needs: the analytics area, a connection (reads not behind the store yet), the
- * caller's clock and the retention period. */
-export type ReadContext = StatsContext & { analytics: AnalyticsStore };
+/** What a read needs: the analytics area, the caller's clock and the retention period. */
+export type ReadContext = StatsContext;
 
 export type ReadCost = "light" | "heavy";
 

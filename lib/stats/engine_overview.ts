@@ -20,7 +20,7 @@ import type { Aggregates } from "../query/metrics.ts";
 import { BOT_SCORE_THRESHOLD } from "../bots/thresholds.ts";
 import { type BotMode, type Filter, isCondition, MAX_LIMIT, type Query } from "../query/model.ts";
 import { runAggregatesBatch } from "../query/run.ts";
-import type { RollupPart } from "../db/rollups.ts";
+import type { OverviewPart } from "../store/analytics.ts";
 import { type StatsFilters, VITAL_METRICS } from "./terms.ts";
 import { deltas } from "./change.ts";
 import { emptyTotals, type Totals } from "./delta.ts";
@@ -127,8 +127,8 @@ export const LEGACY_FIELDS = [
  * (lib/db/stats_source.ts) and the view and uncounted totals, without sessions or the lists the
  * engine computes itself.
  */
-export const LEGACY_PART: RollupPart = {
-  dimensions: new Set([
+export const LEGACY_PART: OverviewPart = {
+  dimensions: [
     "region",
     "city",
     "resolution",
@@ -139,7 +139,7 @@ export const LEGACY_PART: RollupPart = {
     "scroll",
     ...VITAL_METRICS.map((m) => `vital_${m.toLowerCase()}`),
     "vital_rating",
-  ]),
+  ],
   sessions: false,
 };
 
@@ -159,7 +159,7 @@ interface Ask<T> {
 type Runner = <T extends unknown[]>(
   range: DayRange,
   asks: { [K in keyof T]: Ask<T[K]> },
-) => T;
+) => Promise<T>;
 
 /** The engine query of one ask over `range` (from `from`), under `base` ANDed with its `also`. */
 function queryOf(
@@ -194,13 +194,16 @@ function runner(
   const base = engineFilter(q.filters, view.filter);
   // Raw rows exist only within retention: days before it count nothing (as the raw overview).
   const rawFrom = rawCoverageFrom(ctx);
-  return <T extends unknown[]>(range: DayRange, asks: { [K in keyof T]: Ask<T[K]> }): T => {
+  return async <T extends unknown[]>(
+    range: DayRange,
+    asks: { [K in keyof T]: Ask<T[K]> },
+  ): Promise<T> => {
     const from = range.from > rawFrom ? range.from : rawFrom;
     const list = asks as readonly Ask<unknown>[];
     const queries = list.map((ask) =>
       queryOf(ask, q.siteId, timeZone, { from, to: range.to }, base, view.bots)
     );
-    const answers = from > range.to ? list.map(() => []) : runAggregatesBatch(ctx, queries);
+    const answers = from > range.to ? list.map(() => []) : await runAggregatesBatch(ctx, queries);
     return list.map((ask, i) =>
       ask.shape(answers[i].map((r) => ({ value: r.dimensions[0], a: r.aggregates })))
     ) as T;
@@ -335,17 +338,17 @@ export function dashboardQueries(
  * The overview of `q` by the engine, under `view` (an engine filter, the bot setting); days are
  * local to `timeZone` (default UTC).
  */
-export function engineOverview(
+export async function engineOverview(
   ctx: StatsContext,
   q: OverviewQuery,
   view: OverviewView,
   timeZone = "UTC",
-): Overview {
+): Promise<Overview> {
   const narrowed = legacyFilters(q.filters, view);
-  const legacy = statsOverview(ctx, { ...q, filters: narrowed ?? q.filters }, LEGACY_PART);
+  const legacy = await statsOverview(ctx, { ...q, filters: narrowed ?? q.filters }, LEGACY_PART);
   const run = runner(ctx, q, view, timeZone);
   const range = { from: q.from, to: q.to };
-  const [now, trendNow, ...lists] = run(range, dashboardAsks(legacy, range, q.limit));
+  const [now, trendNow, ...lists] = await run(range, dashboardAsks(legacy, range, q.limit));
   const overview: Overview = {
     ...legacy,
     period_days: rangeDays(q),
@@ -366,7 +369,7 @@ export function engineOverview(
   delete overview.deltas;
   if (q.compare && legacy.previous) {
     const before = previousRange(q);
-    const [then, trendThen] = run(before, [headlineAsk(legacy.previous), trendAsk(before)]);
+    const [then, trendThen] = await run(before, [headlineAsk(legacy.previous), trendAsk(before)]);
     overview.previous = { ...before, ...then, daily_trend: trendThen };
     overview.deltas = deltas(now, then);
   }

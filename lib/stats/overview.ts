@@ -1,7 +1,8 @@
 // The overview (GET /api/stats/overview and the admin dashboard): headline figures, top lists,
 // web vitals and the daily trend of one site over a range of UTC days.
 //
-// Where the numbers come from:
+// The figures come from the store's analytics area (lib/store/analytics.ts `overviewPeriod`);
+// this file asks for them and shapes them. On SQLite (lib/store/sqlite/overview.ts):
 // - no filter: the stored rollups for every day of the range (weeks and months as blocks; the
 //   settled days before yesterday from an in-memory cache keyed by their build versions) plus a
 //   live delta of today's rows written since today's build, so figures are fresh to the last
@@ -11,29 +12,21 @@
 //   the retention period: the range is clipped to it (`raw_from`) and the cost grows with the
 //   site's raw rows in the range.
 import type { Config } from "../config.ts";
-import type { Database } from "../db/database.ts";
-import { daysOnly, planRange, type RangePlan } from "../db/rollup_blocks.ts";
+import { addDays } from "../days.ts";
+import type {
+  AnalyticsStore,
+  OverviewDimensionAsk,
+  OverviewPart,
+  OverviewPeriodRows,
+} from "../store/analytics.ts";
 import {
-  addDays,
-  aggregationSteps,
-  materializeRange,
-  ROLLUP_TABLES,
-  type RollupPart,
-  type RollupTargets,
-} from "../db/rollups.ts";
-import { dailyTotals, type DimensionRow, dimensionTop, dimensionValues } from "../db/stats.ts";
-import {
-  clearScratch,
+  type DimensionRow,
   PLACE_SEPARATOR,
-  REQUEST_SCRATCH,
-  resetScratch,
   type StatsFilters,
-  viewFilter,
   VITAL_METRICS,
   type VitalMetric,
-} from "../db/stats_source.ts";
+} from "./terms.ts";
 import { type Change, type DeltaKey, deltas } from "./change.ts";
-import { type DayDelta, dayDelta } from "../db/stats_delta.ts";
 import { addTotals, emptyTotals, type Totals } from "./delta.ts";
 import {
   type DayRange,
@@ -43,18 +36,15 @@ import {
   rangeDays,
   utcDay,
 } from "./params.ts";
-import type { SettledRangeCache } from "./settled_cache.ts";
 import { summarizeVitals, type WebVitals } from "./vitals.ts";
 
 export type { Change } from "./change.ts";
 
-/** What the stats functions need; `Services` satisfies it. */
+/** What the stats functions need: the analytics area, the caller's clock and the retention. */
 export interface StatsContext {
-  db: Database;
+  analytics: AnalyticsStore;
   now: () => number;
   config: Pick<Config, "retentionDays">;
-  /** Optional: keeps the settled part of recent ranges between requests. */
-  statsCache?: SettledRangeCache;
 }
 
 export interface Headline {
@@ -186,108 +176,43 @@ export interface Overview extends Headline, OverviewLists {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading one period
+// One period's rows
 
+/** A period as the shaping below reads it: its days and each dimension's top rows. */
 interface Period {
   days: Map<string, Totals>;
   top(dimension: string, limit: number | null): DimensionRow[];
 }
 
-function byViews(a: DimensionRow, b: DimensionRow): number {
-  return b.views - a.views || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
+/** The dimension rows lists() and vitals() read, recorded by running them over an empty period
+ * (so what is asked of the store is declared once, where it is shaped). */
+function detailAsks(limit: number | null): OverviewDimensionAsk[] {
+  const asks = new Map<string, OverviewDimensionAsk>();
+  const recorder: Period = {
+    days: new Map(),
+    top(dimension, n) {
+      asks.set(`${dimension}\0${n}`, { dimension, limit: n });
+      return [];
+    },
+  };
+  lists(recorder, limit);
+  vitals(recorder);
+  return [...asks.values()];
 }
 
-/** Adds rows of the same dimension up by value. */
-function mergeRows(...lists: Iterable<DimensionRow>[]): Map<string, DimensionRow> {
-  const merged = new Map<string, DimensionRow>();
-  for (const list of lists) {
-    for (const row of list) {
-      const into = merged.get(row.value);
-      if (!into) merged.set(row.value, { ...row });
-      else {
-        into.views += row.views;
-        into.visitors += row.visitors;
-        into.sessions += row.sessions;
-        into.bounces += row.bounces;
-        into.exits += row.exits;
-      }
-    }
-  }
-  return merged;
-}
-
-function ranked(merged: Map<string, DimensionRow>, limit: number | null): DimensionRow[] {
-  const rows = [...merged.values()]
-    .filter((row) => row.views > 0 || row.sessions > 0 || row.exits > 0)
-    .sort(byViews);
-  return limit === null ? rows : rows.slice(0, limit);
-}
-
-interface Settled {
-  cache: SettledRangeCache;
-  /** Days before this one are settled (cacheable); it and later days are read every time. */
-  before: string;
-}
-
-function tableReader(
-  db: Database,
-  t: RollupTargets,
-  siteId: string,
-  range: DayRange & { plan: RangePlan },
-  delta: DayDelta | null,
-  settled?: Settled,
-): Period {
+/** The store's rows of a period as a Period answering exactly the asks it was given. */
+function periodOf(asks: OverviewDimensionAsk[], rows: OverviewPeriodRows): Period {
   const days = new Map<string, Totals>();
-  for (const { date, ...totals } of dailyTotals(db, t, { siteId, ...range })) {
-    days.set(date, totals);
-  }
-  if (delta) days.set(delta.day, addTotals(days.get(delta.day) ?? emptyTotals(), delta.totals));
-  const plan = range.plan;
-  const live = (dimension: string) => delta?.dimensions.get(dimension)?.values() ?? [];
-
-  if (settled && plan.versions) {
-    // Settled units from the cache (keyed by their build versions), fresh days read again.
-    const versions = plan.versions;
-    const old: RangePlan = {
-      days: plan.days.filter((d) => d < settled.before),
-      blocks: plan.blocks,
-    };
-    const fresh: RangePlan = { days: plan.days.filter((d) => d >= settled.before), blocks: [] };
-    const key = [siteId, ...old.blocks, ...old.days].map((u) => `${u}:${versions[u] ?? 0}`)
-      .join(",");
-    const read = (p: RangePlan, dimension: string) =>
-      p.days.length + p.blocks.length
-        ? dimensionTop(db, t, { siteId, dimension, plan: p, limit: null })
-        : [];
-    return {
-      days,
-      top: (dimension, limit) =>
-        ranked(
-          mergeRows(
-            settled.cache.rows(key, dimension, () => read(old, dimension)),
-            read(fresh, dimension),
-            live(dimension),
-          ),
-          limit,
-        ),
-    };
-  }
-
+  for (const { date, ...totals } of rows.days) days.set(date, totals);
+  const byAsk = new Map(
+    asks.map((ask, i) => [`${ask.dimension}\0${ask.limit}`, rows.dimensions[i]]),
+  );
   return {
     days,
     top(dimension, limit) {
-      const q = { siteId, dimension, plan };
-      const stored = dimensionTop(db, t, { ...q, limit });
-      const changes = delta?.dimensions.get(dimension);
-      if (!changes?.size) return stored;
-      // A value can only enter the top list if it is in the stored top list or in the delta, so
-      // the stored figures of the delta's other values are enough to merge exactly.
-      const known = new Set(stored.map((row) => row.value));
-      const missing = [...changes.keys()].filter((value) => !known.has(value));
-      return ranked(
-        mergeRows(stored, dimensionValues(db, t, { ...q, values: missing }), changes.values()),
-        limit,
-      );
+      const found = byAsk.get(`${dimension}\0${limit}`);
+      if (!found) throw new Error(`overview: ${dimension} (limit ${limit}) was not asked for`);
+      return found;
     },
   };
 }
@@ -461,73 +386,49 @@ interface PeriodFigures {
   source: Overview["source"];
 }
 
-function hasFilters(filters: StatsFilters): boolean {
-  return Object.values(filters).some((value) => value !== undefined);
-}
-
 /** The first UTC day whose raw rows are all still stored (retention purges whole days). */
 export function rawCoverageFrom(ctx: StatsContext): string {
   return addDays(utcDay(ctx.now()), -ctx.config.retentionDays);
 }
 
-function periodFigures(
+async function periodFigures(
   ctx: StatsContext,
   q: { siteId: string; filters: StatsFilters; limit: number | null } & DayRange,
   detail: boolean,
-  part?: RollupPart,
-): PeriodFigures {
-  const { db } = ctx;
+  part?: OverviewPart,
+): Promise<PeriodFigures> {
   const range = { from: q.from, to: q.to };
-  const read = (p: Period, source: Overview["source"]): PeriodFigures => ({
+  const asks = detail ? detailAsks(q.limit) : [];
+  const rows = await ctx.analytics.overviewPeriod({
+    siteId: q.siteId,
+    ...range,
+    filters: q.filters,
+    today: utcDay(ctx.now()),
+    rawFrom: rawCoverageFrom(ctx),
+    dimensions: asks,
+    ...(part ? { part } : {}),
+  });
+  const p = periodOf(asks, rows);
+  return {
     totals: sumTotals(p.days.values()),
     trend: trend(range, p.days),
     lists: detail ? lists(p, q.limit) : undefined,
     vitals: detail ? vitals(p) : undefined,
-    source,
-  });
-
-  if (!hasFilters(q.filters)) {
-    const today = utcDay(ctx.now());
-    const delta = q.from <= today && q.to >= today ? dayDelta(db, q.siteId, today) : null;
-    const plan = planRange(db, q.from, q.to);
-    const settled = ctx.statsCache
-      ? { cache: ctx.statsCache, before: addDays(today, -1) }
-      : undefined;
-    return read(tableReader(db, ROLLUP_TABLES, q.siteId, { ...range, plan }, delta, settled), {
-      kind: "rollup",
-      today_built_at: delta ? delta.builtAt : undefined,
-    });
-  }
-
-  const rawFrom = rawCoverageFrom(ctx);
-  const from = q.from > rawFrom ? q.from : rawFrom;
-  const filter = viewFilter(q.filters);
-  const s = REQUEST_SCRATCH;
-  try {
-    resetScratch(db, s);
-    if (from <= q.to) {
-      const span = { siteId: q.siteId, from, to: addDays(q.to, 1), views: filter };
-      materializeRange(db, s, span, part?.sessions ?? true);
-      for (const aggregate of aggregationSteps(s, { daily: s.daily, totals: s.totals }, part)) {
-        aggregate(db);
-      }
-    }
-    const plan = daysOnly(q.from, q.to);
-    return read(tableReader(db, s, q.siteId, { ...range, plan }, null), {
-      kind: "raw",
-      raw_from: rawFrom,
-    });
-  } finally {
-    clearScratch(db, s);
-  }
+    source: rows.source,
+  };
 }
 
 /**
  * The overview of `q` (validated by `parseOverviewQuery`). With `part`, a filtered overview's raw
- * rows give only those figures (lib/db/rollups.ts `RollupPart`): the others are zero or empty.
+ * rows give only those figures (lib/store/analytics.ts `OverviewPart`): the others are zero or
+ * empty.
  */
-export function statsOverview(ctx: StatsContext, q: OverviewQuery, part?: RollupPart): Overview {
-  const current = periodFigures(ctx, q, true, part);
+export async function statsOverview(
+  ctx: StatsContext,
+  q: OverviewQuery,
+  part?: OverviewPart,
+): Promise<Overview> {
+  const current = await periodFigures(ctx, q, true, part);
   const now = headline(current.totals);
   const overview: Overview = {
     site_id: q.siteId,
@@ -544,8 +445,8 @@ export function statsOverview(ctx: StatsContext, q: OverviewQuery, part?: Rollup
   };
   if (q.compare) {
     const range = previousRange(q);
-    const totalsOnly = part && { ...part, dimensions: new Set<string>() };
-    const previous = periodFigures(ctx, { ...q, ...range }, false, totalsOnly);
+    const totalsOnly = part && { ...part, dimensions: [] };
+    const previous = await periodFigures(ctx, { ...q, ...range }, false, totalsOnly);
     const before = headline(previous.totals);
     overview.previous = { ...range, ...before, daily_trend: previous.trend };
     overview.deltas = deltas(now, before);

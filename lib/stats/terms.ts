@@ -8,6 +8,10 @@
  * the known-bot report). */
 export const OTHER_VALUE = "(other)";
 
+/** Joins country, region and city in the values of the region and city dimensions (a control
+ * character, which the geo step strips from every name it stores). */
+export const PLACE_SEPARATOR = "\u001f";
+
 /** Core Web Vitals thresholds (web.dev): good ≤ first, poor > second. CLS is sent ×1000. */
 export const VITAL_THRESHOLDS = {
   LCP: [2500, 4000],

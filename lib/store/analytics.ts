@@ -3,8 +3,9 @@
 // as plain rows. An engine runs it where its reads run: SQLite in the read processes, each on its
 // own connection (lib/reads/child_main.ts), or inline on the app's (lib/reads/mod.ts). The reads
 // shape these rows into their answers (reports, lists, CSV sections) the same way for every
-// engine. The overview and the query engine's runner (lib/query/run.ts) are not here yet: they
-// still read through the SQLite context (tests/store_boundary_test.ts lists them).
+// engine: the overview (lib/stats/overview.ts) from `overviewPeriod`'s figures, the query engine's
+// runner (lib/query/run.ts) and the engine's overview (lib/stats/engine_overview.ts) from
+// `aggregates` / `aggregatesBatch`.
 import type {
   ExcludedVisitor,
   GroupCount,
@@ -41,6 +42,7 @@ import type {
 } from "./lists.ts";
 import type { KeysetPage, PageRequest } from "./pages.ts";
 import type { Family } from "../query/metrics.ts";
+import type { DayTotals, DimensionRow, StatsFilters } from "../stats/terms.ts";
 import type { BotMode, Filter } from "../query/model.ts";
 import type { OffsetSpan } from "../query/time_zone.ts";
 
@@ -168,6 +170,48 @@ export interface AggregateMember {
   families: readonly Family[];
 }
 
+// ---------------------------------------------------------------------------------------------
+// The overview (lib/stats/overview.ts): one site's figures over a range of UTC days
+
+/** What a filtered period computes from raw rows: these dimensions' rows, with or without the
+ * sessions (entries, exits, bounces); the others are left empty. */
+export interface OverviewPart {
+  dimensions: readonly string[];
+  sessions: boolean;
+}
+
+/** One dimension's rows asked of a period: at most `limit` (null: all), most views first. */
+export interface OverviewDimensionAsk {
+  dimension: string;
+  limit: number | null;
+}
+
+/** One period of one site's overview. Without filters the figures come from what is kept for
+ * every day (fresh to the last write); with any, from the raw rows from `rawFrom` on. */
+export interface OverviewPeriodQuery {
+  siteId: string;
+  /** UTC days, both included. */
+  from: string;
+  to: string;
+  filters: StatsFilters;
+  /** Today's UTC day by the caller's clock (today's rows are read live). */
+  today: string;
+  /** The first UTC day whose raw rows are all still stored (retention). */
+  rawFrom: string;
+  dimensions: readonly OverviewDimensionAsk[];
+  /** Filtered periods: only these figures (absent: all). */
+  part?: OverviewPart;
+}
+
+export interface OverviewPeriodRows {
+  /** The days that have figures (others count nothing), in no particular order. */
+  days: DayTotals[];
+  /** Each asked dimension's rows, in the order asked. */
+  dimensions: DimensionRow[][];
+  /** rollup: the kept figures and a live part of today; raw: the filtered raw rows. */
+  source: { kind: "rollup"; today_built_at?: string | null } | { kind: "raw"; raw_from: string };
+}
+
 export interface AnalyticsStore {
   // The admin's raw lists (lib/store/lists.ts)
   /** One keyset page of visitors (a row per visitor and site) in `order`. */
@@ -245,7 +289,13 @@ export interface AnalyticsStore {
     window: SiteWindow & { by: ActiveDimension; limit: number },
   ): Promise<ActiveRow[]>;
 
+  // The overview
+  /** One period's daily figures and dimension rows (lib/stats/overview.ts shapes them). */
+  overviewPeriod(query: OverviewPeriodQuery): Promise<OverviewPeriodRows>;
+
   // The query engine
+  /** The first stored page view's instant (ISO) over `siteIds`; null without any. */
+  firstViewAt(siteIds: readonly string[]): Promise<string | null>;
   /** Each of `families`' groups for `query` (an empty list for a family without rows). */
   aggregates(
     query: AggregateQuery,

@@ -76,6 +76,43 @@ export interface StoredScore {
 
 export type ScoredRow = "view" | "event";
 
+// ---------------------------------------------------------------------------------------------
+// The correlator's sweep (lib/bots/correlator.ts)
+
+/** Page views created in [since, until), in groups of at least `minVisitors` distinct visitors. */
+export interface ClusterRange {
+  since: string;
+  until: string;
+  minVisitors: number;
+}
+
+/** Visitors of one site whose page views share a fingerprint (os|browser|version|WxH|country). */
+export interface FingerprintCluster {
+  siteId: string;
+  fingerprint: string;
+  visitorIds: string[];
+  /** A member scored ≥ the bot threshold before any correlation penalty. */
+  tainted: boolean;
+}
+
+/** A cluster's penalty, added to its members' rows on its site. */
+export interface CorrelationPenalty {
+  siteId: string;
+  visitorIds: readonly string[];
+  penalty: number;
+  clusterSize: number;
+  fingerprint: string;
+  /** Only rows created at or after this instant are rewritten. */
+  since: string;
+}
+
+/** Page views created in [from, to) whose visitor sent no behaviour event get `points`. */
+export interface EventlessRange {
+  from: string;
+  to: string;
+  points: number;
+}
+
 export interface BotStore {
   /** Adds an exclusion at `at` (ISO); an existing one (and its label) is kept. True when new. */
   exclude(visitorId: string, label: string | null, at: string): Promise<boolean>;
@@ -87,6 +124,17 @@ export interface BotStore {
   history(visitorId: string, limit: number): Promise<VisitorHistory>;
   /** The stored score and breakdown of one view or event by id; null when there is none. */
   score(row: ScoredRow, id: number): Promise<StoredScore | null>;
+
+  // The correlator's sweep: each penalty is recorded in the score detail and applied once (rows
+  // that carry it are skipped), so a sweep can run any number of times.
+  /** The fingerprint clusters of unproven page views in `range`, by site and fingerprint. */
+  fingerprintClusters(range: ClusterRange): Promise<FingerprintCluster[]>;
+  /** Adds a cluster's penalty (capped at 100) to its visitors' views and beacon events on its
+   * site since `since`; the rows changed per kind. */
+  penalizeCluster(penalty: CorrelationPenalty): Promise<{ views: number; events: number }>;
+  /** Adds the no-event penalty to the views of `range` whose visitor sent no event on that site;
+   * the views changed. */
+  penalizeEventless(range: EventlessRange): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -67,3 +67,13 @@ export const EVENT_COLUMNS = [
 type Value = string | number | null;
 export type ViewRow = { [K in typeof VIEW_COLUMNS[number]]: Value };
 export type EventRow = { [K in typeof EVENT_COLUMNS[number]]: Value };
+
+/** A counter increment the collectors hand over with a batch (known-bot hits: `a` the bot, `b`
+ * the path; drops: `a` the reason, `b` the endpoint): (day, site, key parts) → hits to add. */
+export interface CounterDelta {
+  date: string;
+  siteId: string;
+  a: string;
+  b: string;
+  hits: number;
+}

@@ -1,13 +1,13 @@
 // The store: the one async interface that owns persistence (issue 16, item 1). Callers ask it
 // questions and give it changes in domain terms (plain objects, ISO strings, numbers); no SQL,
 // driver, statement or transaction crosses it, and an operation that must be atomic is one method.
-// The engine is chosen once, at start (lib/services.ts); SQLite is the first (lib/store/sqlite/).
+// The engine is chosen once, at start (lib/store/open.ts); SQLite is the first (lib/store/sqlite/).
 // The analytics reads (`reads`, run by name) make their answers from the analytics area's rows
 // (lib/store/analytics.ts), which the engine runs where the reads run (SQLite: the read
-// processes), so it is not a member here. Not behind it yet (the next waves): batch writes and
-// the collectors (known-bot hits and the bot correlator's sweep included), the per-day
-// aggregates, and the overview and query engine reads, which still read through SQLite's read
-// context; tests/store_boundary_test.ts lists the files that still reach lib/db/.
+// processes), so it is not a member here. Not behind it yet (the next waves): the collectors'
+// batch writes (lib/store/writes.ts has the authenticated ingest's; known-bot hits included),
+// the per-day aggregates, and the services' SQLite workers; tests/store_boundary_test.ts lists
+// the files that still reach lib/db/.
 import type { Reader } from "../reads/mod.ts";
 import type { AdminAccountStore } from "./admin_account.ts";
 import type { AdminSessionStore } from "./admin_sessions.ts";
@@ -26,6 +26,7 @@ import type { SettingsStore } from "./settings.ts";
 import type { SiteStore } from "./sites.ts";
 import type { TelemetryStore } from "./telemetry.ts";
 import type { VisitorStore } from "./visitors.ts";
+import type { WritesStore } from "./writes.ts";
 
 export interface Store {
   apiKeys: ApiKeyStore;
@@ -45,6 +46,8 @@ export interface Store {
   visitors: VisitorStore;
   instance: InstanceStore;
   rollups: RollupStore;
+  /** Batches of rows stored atomically (the authenticated ingest). */
+  writes: WritesStore;
   /** The analytics reads, run by name (lib/reads/). */
   reads: Reader;
   /** Stops the store's workers (read processes); the app's connection is closed by its owner. */
@@ -53,3 +56,21 @@ export interface Store {
 
 /** The app-data areas alone: what a command-line tool needs (no read processes to run). */
 export type AppDataStore = Omit<Store, "reads" | "close">;
+
+/**
+ * What an engine's own workers are built from (SQLite: the app's connection, which its write
+ * thread, read processes and collectors share); only that engine's code looks inside
+ * (lib/store/sqlite/open.ts `sqliteConnection`).
+ */
+export interface EngineHandle {
+  readonly engine: "sqlite";
+}
+
+/** An opened store (lib/store/open.ts `openStore`): its app-data areas now, its engine's handle
+ * for the workers the app starts on it (lib/services.ts), and its end. */
+export interface OpenedStore {
+  appData: AppDataStore;
+  handle: EngineHandle;
+  /** Closes the engine's connection; its workers are stopped first (`Store.close`). */
+  close(): void;
+}

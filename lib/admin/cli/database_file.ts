@@ -2,8 +2,9 @@
 // (opening a missing path would create an empty one), opening it for a command, and a summary prints as size, schema
 // version, integrity and the row counts of the tables that have rows.
 import type { DatabaseSummary } from "../../db/backup.ts";
-import { type Database, openDatabase, SchemaTooNewError } from "../../db/mod.ts";
-import { createSqliteAppData } from "../../store/sqlite/mod.ts";
+import { type Database, openDatabase } from "../../db/mod.ts";
+import { SchemaTooNewError } from "../../store/errors.ts";
+import { openStore } from "../../store/open.ts";
 import type { AppDataStore } from "../../store/types.ts";
 import { type CliContext, CliError } from "./command.ts";
 import { megabytes } from "./progress.ts";
@@ -35,12 +36,28 @@ export function describeDatabase(summary: DatabaseSummary): string[] {
   ];
 }
 
-/** Runs `work` on the store of the opened (and migrated) database, closing it afterwards. */
-export function withStore<T>(
+/** Runs `work` on the opened (and migrated) store (lib/store/open.ts), closing it afterwards. */
+export async function withStore<T>(
   ctx: CliContext,
   work: (store: AppDataStore) => Promise<T> | T,
 ): Promise<T> {
-  return withDatabase(ctx, (db) => work(createSqliteAppData(db)));
+  await requireExistingDatabase(ctx.dbPath);
+  const opened = cliOpen(() => openStore({ dbPath: ctx.dbPath }));
+  try {
+    return await work(opened.appData);
+  } finally {
+    opened.close();
+  }
+}
+
+/** `open()`, a database from a newer release refused as the command's own error. */
+function cliOpen<T>(open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    if (error instanceof SchemaTooNewError) throw new CliError(error.message);
+    throw error;
+  }
 }
 
 /** Runs `work` on the opened (and migrated) database, closing it afterwards. */
@@ -49,13 +66,7 @@ export async function withDatabase<T>(
   work: (db: Database) => Promise<T> | T,
 ): Promise<T> {
   await requireExistingDatabase(ctx.dbPath);
-  let db: Database;
-  try {
-    db = openDatabase(ctx.dbPath);
-  } catch (error) {
-    if (error instanceof SchemaTooNewError) throw new CliError(error.message);
-    throw error;
-  }
+  const db = cliOpen(() => openDatabase(ctx.dbPath));
   try {
     return await work(db);
   } finally {

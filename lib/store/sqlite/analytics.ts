@@ -23,7 +23,7 @@ import {
 import { crawlReportRows } from "../../db/crawlers.ts";
 import type { Database } from "../../db/database.ts";
 import { eventPropertyKeys } from "../../db/event_properties.ts";
-import { queryAggregates, queryBatch } from "../../db/query/mod.ts";
+import { firstViewAt, queryAggregates, queryBatch } from "../../db/query/mod.ts";
 import { experimentResultRows } from "../../db/experiments.ts";
 import { botExportRows } from "../../db/export.ts";
 import { hourActivity } from "../../db/stats_delta.ts";
@@ -35,12 +35,18 @@ import {
   recentVisitors,
 } from "../../db/stats_live.ts";
 import { last24hCounts } from "../../db/summary.ts";
+import type { SettledRangeCache } from "../../stats/settled_cache.ts";
 import type { AnalyticsStore } from "../analytics.ts";
+import { overviewPeriod } from "./overview.ts";
 
 /** Runs `read` now and answers a plain copy of its rows (or its error, rejected). */
 const plain = <T>(read: () => T): Promise<T> => Promise.try(() => structuredClone(read()));
 
-export function sqliteAnalytics(db: Database): AnalyticsStore {
+/** `statsCache`: the overview's settled rollup figures, kept between calls on this connection. */
+export function sqliteAnalytics(
+  db: Database,
+  options: { statsCache?: SettledRangeCache } = {},
+): AnalyticsStore {
   return {
     visitors: (filter, order, request) => plain(() => listVisitors(db, filter, order, request)),
     visitorAggregates: (range, limit) => plain(() => visitorAggregates(db, range, limit)),
@@ -75,6 +81,8 @@ export function sqliteAnalytics(db: Database): AnalyticsStore {
     recentVisitors: (window) => plain(() => recentVisitors(db, window)),
     recentEvents: (window) => plain(() => recentEvents(db, window)),
     activeBreakdown: (window) => plain(() => activeBreakdown(db, window)),
+    overviewPeriod: (query) => plain(() => overviewPeriod(db, query, options.statsCache)),
+    firstViewAt: (siteIds) => plain(() => firstViewAt(db, [...siteIds])),
     aggregates: (query, families) => plain(() => queryAggregates(db, query, families)),
     aggregatesBatch: (shared, members) => plain(() => queryBatch(db, shared, members)),
     last24h: (now) => plain(() => last24hCounts(db, now)),

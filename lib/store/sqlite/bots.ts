@@ -2,8 +2,11 @@
 // plain objects (the driver's rows have no prototype).
 import type { Database } from "../../db/database.ts";
 import {
+  applyCorrelationPenalty,
+  applyNoEventPenalty,
   excludedVisitors,
   excludeVisitor,
+  fingerprintClusters,
   includeVisitor,
   storedScore,
   visitorEvents,
@@ -28,5 +31,8 @@ export function sqliteBots(db: Database): BotStore {
     excluded: (limit) => Promise.try(() => excludedVisitors(db, limit).map((row) => ({ ...row }))),
     history: (visitorId, limit) => Promise.try(() => history(db, visitorId, limit)),
     score: (row, id) => Promise.try(() => storedScore(db, row, id)),
+    fingerprintClusters: (range) => Promise.try(() => fingerprintClusters(db, range)),
+    penalizeCluster: (penalty) => Promise.try(() => applyCorrelationPenalty(db, penalty)),
+    penalizeEventless: (range) => Promise.try(() => applyNoEventPenalty(db, range)),
   };
 }

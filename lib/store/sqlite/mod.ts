@@ -21,6 +21,7 @@ import { sqliteSettings } from "./settings.ts";
 import { sqliteSites } from "./sites.ts";
 import { sqliteTelemetry } from "./telemetry.ts";
 import { sqliteVisitors } from "./visitors.ts";
+import { sqliteWrites } from "./writes.ts";
 
 export function createSqliteStore(db: Database, options: { reads: Reader }): Store {
   return {
@@ -50,5 +51,6 @@ export function createSqliteAppData(db: Database): AppDataStore {
     visitors: sqliteVisitors(db),
     instance: sqliteInstance(db),
     rollups: sqliteRollups(db),
+    writes: sqliteWrites(db),
   };
 }
