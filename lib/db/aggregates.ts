@@ -1,8 +1,13 @@
-// Per-day aggregates (migrations 16 and 17): per (site, UTC day, bot side, dimension, value) the
+// Per-day aggregates (migrations 16 to 18): per (site, day, bot side, dimension, value) the
 // page views, exact distinct visitors, and the visits, bounces, session views and session length
 // of the sessions starting that day — kept exact by each written batch, in its transaction,
 // like the sessions table (lib/db/session_table.ts). The query compiler reads them when a
 // question allows (lib/db/query/aggregated.ts says which).
+//
+// A day is the site's local day (its time zone, migration 18; UTC when it has none:
+// lib/db/local_day.ts): a row's day, a session's first day and a rebuilt day's instants are all
+// in that zone, so a site outside UTC reads whole local days from here. Changing the zone re-keys
+// the site (rekeySiteAggregates).
 //
 // What a row counts, for one bot side (score at or above BOT_SCORE_THRESHOLD or not) and the views
 // of visitors not excluded:
@@ -10,9 +15,10 @@
 //   the value as the compiler renders it (null → the dimension's `empty`), or a session dimension
 //   of SESSION_AGGREGATE_DIMENSIONS (migration 17: entry page, exit page, source), the value of
 //   the view's session (one side: its entry view's, or its exit view's page).
-// - pageviews: views of that UTC day with the value; visitors: distinct visitor ids among them
-//   (ids rotate daily, so days add up). A view counts its visitor when no view with a smaller id
-//   has the same (site, visitor, day, side, value): writing more views never moves that view.
+// - pageviews: views of that day with the value; visitors: distinct visitor ids among them
+//   (days add up: the query engine counts a visitor once per day of the zone too). A view
+//   counts its visitor when no view with a smaller id has the same (site, visitor, day, side,
+//   value): writing more views never moves that view.
 // - visits, bounces, session_views, duration_ms: the sessions (one tab's session_id, else the
 //   visitor id, one side) whose first view is that day and with a view of the value; `late` is
 //   how many days after the first one the value first appears (a range ending before it does not
@@ -32,7 +38,8 @@
 //
 // Anything else that changes raw rows (a purge, a rescoring, an exclusion or its removal) marks
 // the (site, day)s it touches in aggregate_dirty by trigger — the row's day and the days either
-// side (where its sessions start, before and after) — and so does the sessions table's rebuild
+// side (where its sessions start, before and after); for a site outside UTC one more each side,
+// as the trigger knows the UTC date only (migration 18) — and so does the sessions table's rebuild
 // for the days of the sessions it rebuilds and of their events; readers skip dirty days until
 // rebuildDirtyAggregates recomputes them (called where the sessions table is rebuilt, and by the
 // writer thread).
@@ -42,6 +49,14 @@ import { notExcludedPredicate } from "./bots.ts";
 import { fieldColumn } from "./query/fields.ts";
 import { DIMENSIONS, type DimensionSpec } from "../query/dimensions.ts";
 import { type MovedSession, moveSessionEvents, rebuildEventDays } from "./aggregates_events.ts";
+import {
+  ensureLocalDay,
+  localDayBounds,
+  localDayOf,
+  localDaySql,
+  storedZone,
+} from "./local_day.ts";
+import { addLocalDays } from "../query/time_zone.ts";
 
 export { upsertEventAggregates } from "./aggregates_events.ts";
 
@@ -118,7 +133,8 @@ interface FactRow {
   src: string;
 }
 
-function facts(rows: FactRow[]): ViewFacts[] {
+/** `zone`: the site's stored zone (null: UTC), whose local days the rows are kept in. */
+function facts(rows: FactRow[], zone: string | null): ViewFacts[] {
   // Views often share every value: their keys are built once (read only, shared).
   const known = new Map<string, string[]>();
   return rows.map((r) => {
@@ -128,7 +144,7 @@ function facts(rows: FactRow[]): ViewFacts[] {
       keys = [`0${SEP}`, ...values.map((value, i) => `${i + 1}${SEP}${value}`)];
       known.set(r.vals, keys);
     }
-    const day = r.at.slice(0, 10);
+    const day = localDayOf(zone, r.at);
     return {
       id: r.id,
       site_id: r.site_id,
@@ -409,10 +425,18 @@ function addSessions(
   return moved;
 }
 
-/** A site's views of `visitors` and of `sessions` (ids), those of the sessions once. */
-function load(db: Database, site: string, visitors: string[], sessions: string[]): ViewFacts[] {
+/** A site's views of `visitors` and of `sessions` (ids), those of the sessions once, in the
+ * local days of `zone` (the site's). */
+function load(
+  db: Database,
+  site: string,
+  zone: string | null,
+  visitors: string[],
+  sessions: string[],
+): ViewFacts[] {
   return facts(
     db.all<FactRow>(RELATED_SQL, site, JSON.stringify(visitors), JSON.stringify(sessions)),
+    zone,
   );
 }
 
@@ -434,7 +458,8 @@ function related(
       rows.filter((r) => r.session_id != null).map((r) => r.session_id as string),
     );
     const ids = new Set<number>();
-    let views = load(db, site, [...visitors], [...sessions]);
+    const zone = storedZone(db, site);
+    let views = load(db, site, zone, [...visitors], [...sessions]);
     // The views of the touched sessions (both sides of their keys) all come in the first round;
     // their visitors' other views, then the other views of those views' sessions, after.
     const keys = new Set<string>();
@@ -453,7 +478,7 @@ function related(
       if (round === 8 || (moreVisitors.size === 0 && moreSessions.size === 0)) break;
       moreVisitors.forEach((x) => visitors.add(x));
       moreSessions.forEach((x) => sessions.add(x));
-      views = load(db, site, [...moreVisitors], [...moreSessions]);
+      views = load(db, site, zone, [...moreVisitors], [...moreSessions]);
     }
   }
   return out;
@@ -511,9 +536,11 @@ export function upsertAggregates(db: Database, firstId: number, lastId: number):
   );
   if (seeds.length === 0) return;
   if (heavySeeds(db, seeds, lastId - firstId + 1)) {
+    ensureLocalDay(db);
     db.run(
       `INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
-       SELECT DISTINCT v.site_id, date(v.created_at, d.shift) FROM visitor_views v
+       SELECT DISTINCT v.site_id, date(${localDaySql("v.created_at", "z.time_zone")}, d.shift)
+       FROM visitor_views v LEFT JOIN site_settings z ON z.site_id = v.site_id
          CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days' UNION ALL SELECT '+1 day') d
        WHERE v.id BETWEEN ?1 AND ?2`,
       firstId,
@@ -532,9 +559,10 @@ export function upsertAggregates(db: Database, firstId: number, lastId: number):
 }
 
 /**
- * Recomputes a site's aggregates of the UTC days [fromDay, toDay) (YYYY-MM-DD) from the raw rows:
- * their views and events, and the sessions whose first view is on one of them. Clears those days from
- * aggregate_dirty. Returns the rows written.
+ * Recomputes a site's aggregates of the days [fromDay, toDay) (YYYY-MM-DD; local days of the
+ * site's zone, lib/db/local_day.ts) from the raw rows: their views and events, and the sessions
+ * whose first view is on one of them. Clears those days from aggregate_dirty. Returns the rows
+ * written.
  */
 export function rebuildAggregateDays(
   db: Database,
@@ -549,12 +577,14 @@ export function rebuildAggregateDays(
       fromDay,
       toDay,
     );
+    // Local days: the instants [start(fromDay), start(toDay)) of the site's zone.
+    const bounds = localDayBounds(storedZone(db, siteId), fromDay, toDay);
     const seeds = db.all<FactRow>(
       `SELECT DISTINCT site_id, visitor_id, session_id FROM visitor_views
        WHERE site_id = ?1 AND created_at >= ?2 AND created_at < ?3 AND ${notExcludedPredicate()}`,
       siteId,
-      `${fromDay}T`,
-      `${toDay}T`,
+      bounds.from,
+      bounds.to,
     );
     const all = related(db, seeds);
     const deltas = new Deltas();
@@ -581,24 +611,51 @@ export function deleteSiteAggregates(db: Database, siteId: string): void {
   }
 }
 
+/**
+ * Re-keys a site's aggregates after its time zone changed (in the change's transaction): deletes
+ * them and marks dirty every day that may hold its rows in the new zone (the UTC dates of its
+ * views and events and the days either side). The writer rebuilds them, the latest first; readers
+ * answer those days from the raw rows meanwhile.
+ */
+export function rekeySiteAggregates(db: Database, siteId: string): void {
+  deleteSiteAggregates(db, siteId);
+  db.run(
+    `INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
+     WITH days(day) AS (
+       SELECT DISTINCT substr(created_at, 1, 10) FROM visitor_views WHERE site_id = ?1
+       UNION SELECT DISTINCT substr(created_at, 1, 10) FROM semantic_events WHERE site_id = ?1
+     )
+     SELECT ?1, date(day, d.shift) FROM days
+       CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days' UNION ALL SELECT '+1 day') d`,
+    siteId,
+  );
+}
+
 /** Marks dirty the days of the sessions listed in `table` (site_id, sk), from the day before
  * the first to the last (at least the day after the first: the events within a day of it), and
  * the days of their events: a session a change cuts or rescores may start and end elsewhere
  * after it, which moves its views' session values and its events'. Call before and after. */
 export function markSessionDaysDirty(db: Database, table: string): void {
+  ensureLocalDay(db);
+  // Local days of each site's zone (lib/db/local_day.ts).
+  const first = localDaySql("s.first_at", "z.time_zone");
+  const event = localDaySql("e.created_at", "z.time_zone");
+  const zone = (site: string) => `LEFT JOIN site_settings z ON z.site_id = ${site}`;
   db.run(`INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
     WITH RECURSIVE span(site_id, day, last) AS (
-      SELECT s.site_id, date(s.first_at, '-1 day'),
-        max(substr(s.last_at, 1, 10), date(s.first_at, '+1 day'))
-      FROM ${table} t JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk
+      SELECT s.site_id, date(${first}, '-1 day'),
+        max(${localDaySql("s.last_at", "z.time_zone")}, date(${first}, '+1 day'))
+      FROM ${table} t JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk ${zone("s.site_id")}
       UNION ALL SELECT site_id, date(day, '+1 day'), last FROM span WHERE day < last
     )
     SELECT site_id, day FROM span
-    UNION SELECT e.site_id, substr(e.created_at, 1, 10) FROM ${table} t
+    UNION SELECT e.site_id, ${event} FROM ${table} t
       CROSS JOIN semantic_events e ON e.session_id = substr(t.sk, 2) AND e.site_id = t.site_id
+      ${zone("e.site_id")}
       WHERE t.sk LIKE 's%'
-    UNION SELECT e.site_id, substr(e.created_at, 1, 10) FROM ${table} t
+    UNION SELECT e.site_id, ${event} FROM ${table} t
       CROSS JOIN semantic_events e ON e.visitor_id = substr(t.sk, 2) AND e.site_id = t.site_id
+      ${zone("e.site_id")}
       WHERE t.sk LIKE 'v%' AND e.session_id IS NULL`);
 }
 
@@ -615,15 +672,15 @@ export function rebuildDirtyAggregates(db: Database, limit = Number.MAX_SAFE_INT
   return dirty.length;
 }
 
-/** The sites with views or events on the UTC day `day` (YYYY-MM-DD). */
+/** The sites that may have views or events on their local day `day` (YYYY-MM-DD): those with
+ * rows on the UTC days from the day before to the day after (a local day lies within them). */
 export function sitesWithRowsOn(db: Database, day: string): string[] {
-  const next = nextDay(day);
   return db.all<{ site_id: string }>(
     `SELECT site_id FROM visitor_views WHERE created_at >= ?1 AND created_at < ?2
      UNION SELECT site_id FROM semantic_events WHERE created_at >= ?1 AND created_at < ?2
      ORDER BY site_id`,
-    `${day}T`,
-    `${next}T`,
+    `${addLocalDays(day, -1)}T`,
+    `${addLocalDays(day, 2)}T`,
   ).map((r) => r.site_id);
 }
 
@@ -639,7 +696,10 @@ export function rebuildAllAggregates(db: Database): number {
   );
   let rows = 0;
   for (const s of sites) {
-    for (let day = s.first.slice(0, 10); day <= s.last.slice(0, 10); day = nextDay(day)) {
+    // Local days: the first row's local day lies within a day of its UTC date.
+    const zone = storedZone(db, s.site_id);
+    const [first, last] = [localDayOf(zone, s.first), localDayOf(zone, s.last)];
+    for (let day = first; day <= last; day = nextDay(day)) {
       rows += rebuildAggregateDays(db, s.site_id, day, nextDay(day));
     }
   }
@@ -648,5 +708,5 @@ export function rebuildAllAggregates(db: Database): number {
 }
 
 export function nextDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return addLocalDays(day, 1);
 }

@@ -14,6 +14,20 @@ const exclusionTrigger = (name: string, event: "INSERT" | "DELETE", row: "NEW" |
           WHERE visitor_id = ${row}.visitor_id;
       END;`;
 
+/** Migration 18: what a trigger marks dirty for a row at `created` of `site`: its UTC date and
+ * `reach` days either side (1: where its sessions may start), one day further each side for a
+ * site outside UTC (its aggregates are kept in local days: lib/db/aggregates.ts; a local day lies
+ * within a day of the UTC date). `from`/`where`: the rows marked (none: the trigger's own). */
+const markDays = (site: string, created: string, reach: 0 | 1, from = "", where = "") =>
+  `INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
+          SELECT ${site}, date(${created}, n.shift || ' days')${from ? ` FROM ${from}` : ""}
+            ${from ? "CROSS JOIN" : "FROM"} (SELECT -2 AS shift UNION ALL SELECT -1
+              UNION ALL SELECT 0 UNION ALL SELECT 1 UNION ALL SELECT 2) n
+          WHERE ${where ? `${where} AND ` : ""}(abs(n.shift) <= ${reach} OR (abs(n.shift) <= ${
+    reach + 1
+  } AND EXISTS (SELECT 1 FROM site_settings z WHERE z.site_id = ${site}
+              AND z.time_zone IS NOT NULL AND z.time_zone <> 'UTC')));`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -678,6 +692,82 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
         SELECT DISTINCT site_id, substr(created_at, 1, 10) FROM visitor_views
         UNION SELECT DISTINCT site_id, substr(created_at, 1, 10) FROM semantic_events;
+    `,
+  },
+  {
+    // Issue 16: the per-day aggregates are kept in each site's local day (its time zone:
+    // lib/db/local_day.ts). A site outside UTC is re-keyed: its rows deleted, every day that may
+    // hold its rows (the UTC dates of its rows and the days either side) marked dirty and rebuilt
+    // by the writer; UTC sites keep theirs. The triggers mark one day further each side for a
+    // site outside UTC (markDays).
+    version: 18,
+    name: "day aggregates in local days",
+    sql: `
+      DROP TRIGGER day_aggregates_view_deleted;
+      CREATE TRIGGER day_aggregates_view_deleted AFTER DELETE ON visitor_views BEGIN
+        ${markDays("OLD.site_id", "OLD.created_at", 1)}
+      END;
+      DROP TRIGGER day_aggregates_view_updated;
+      CREATE TRIGGER day_aggregates_view_updated AFTER UPDATE OF site_id, visitor_id, session_id,
+        path, created_at, bot_score, screen_width, device_type, os_name, browser_name,
+        country_code, referrer, referrer_type, utm_source, utm_medium, utm_campaign, utm_content,
+        utm_term
+      ON visitor_views BEGIN
+        ${markDays("OLD.site_id", "OLD.created_at", 1)}
+        ${markDays("NEW.site_id", "NEW.created_at", 1)}
+      END;
+      DROP TRIGGER day_aggregates_event_deleted;
+      CREATE TRIGGER day_aggregates_event_deleted AFTER DELETE ON semantic_events BEGIN
+        ${markDays("OLD.site_id", "OLD.created_at", 0)}
+      END;
+      DROP TRIGGER day_aggregates_event_updated;
+      CREATE TRIGGER day_aggregates_event_updated AFTER UPDATE OF site_id, visitor_id, session_id,
+        path, event_type, event_name, created_at, bot_score, scroll_pct, engaged_ms, data
+      ON semantic_events BEGIN
+        ${markDays("OLD.site_id", "OLD.created_at", 0)}
+        ${markDays("NEW.site_id", "NEW.created_at", 0)}
+      END;
+      ${
+      (["day_aggregates_excluded", "day_aggregates_included"] as const).map((name, i) => {
+        const row = i === 0 ? "NEW" : "OLD";
+        return `DROP TRIGGER ${name};
+      CREATE TRIGGER ${name} AFTER ${i === 0 ? "INSERT" : "DELETE"} ON excluded_visitors BEGIN
+        ${
+          markDays(
+            "v.site_id",
+            "v.created_at",
+            1,
+            "visitor_views v",
+            `v.visitor_id = ${row}.visitor_id`,
+          )
+        }
+        ${
+          markDays(
+            "e.site_id",
+            "e.created_at",
+            0,
+            "semantic_events e",
+            `e.visitor_id = ${row}.visitor_id`,
+          )
+        }
+      END;`;
+      }).join("\n      ")
+    }
+      CREATE TEMP TABLE zoned AS SELECT site_id FROM site_settings
+        WHERE time_zone IS NOT NULL AND time_zone <> 'UTC';
+      DELETE FROM day_aggregates WHERE site_id IN (SELECT site_id FROM zoned);
+      DELETE FROM day_event_aggregates WHERE site_id IN (SELECT site_id FROM zoned);
+      DELETE FROM aggregate_dirty WHERE site_id IN (SELECT site_id FROM zoned);
+      INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
+        WITH days(site_id, day) AS (
+          SELECT DISTINCT v.site_id, substr(v.created_at, 1, 10) FROM zoned z
+            JOIN visitor_views v ON v.site_id = z.site_id
+          UNION SELECT DISTINCT e.site_id, substr(e.created_at, 1, 10) FROM zoned z
+            JOIN semantic_events e ON e.site_id = z.site_id
+        )
+        SELECT site_id, date(day, d.shift) FROM days
+          CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days' UNION ALL SELECT '+1 day') d;
+      DROP TABLE zoned;
     `,
   },
 ];
