@@ -5,7 +5,8 @@
 // every dashboard member the aggregates hold answered from them — the same page as the raw rows
 // give. Moving the site to another zone (PATCH /api/sites/:id) re-keys its aggregates: the page is
 // right at once (raw rows while the days are dirty) and again from the aggregates after the
-// writer's rebuild. Migration 18 re-keys a site already outside UTC and leaves UTC sites alone.
+// writer's rebuild. Migration 18 re-keys a site already outside UTC and leaves UTC sites alone
+// (their sessions' later days filled from the sessions table, as a rebuild fills them).
 import assert from "node:assert/strict";
 import { insertEvents, insertViews } from "../lib/db/collect.ts";
 import { rebuildDirtyAggregates } from "../lib/db/aggregates.ts";
@@ -220,7 +221,7 @@ Deno.test("local-day aggregates: a Berlin site's dashboard across DST comes from
   assert.equal(rebuilt.page, dirty.page);
 });
 
-Deno.test("local-day aggregates: migration 18 re-keys a site outside UTC, leaves a UTC site's alone, and its triggers mark the local days either side", async () => {
+Deno.test("local-day aggregates: migration 18 re-keys a site outside UTC, leaves a UTC site's alone (adding its sessions' later days), and its triggers mark the local days either side", async () => {
   const app = await adminApp();
   const db = app.services.db;
   // Back to version 17 (the schema's own tables stay): a Berlin site's rows were kept in UTC days.
@@ -234,6 +235,31 @@ Deno.test("local-day aggregates: migration 18 re-keys a site outside UTC, leaves
       )
     ),
   );
+  // A UTC session across UTC midnight (visits by day: on both days).
+  insertViews(
+    db,
+    ["2026-10-25T23:50:00.000Z", "2026-10-26T00:10:00.000Z"].map((created_at) =>
+      view({ site_id: "utc", visitor_id: "night", session_id: "night-s", created_at })
+    ),
+  );
+  const laterDays = () =>
+    db.all(
+      `SELECT site_id, day, bot, late, visits, bounces, session_views, duration_ms
+       FROM day_aggregates WHERE dim = '~days' ORDER BY site_id, day, bot, late`,
+    ).map((r) => ({ ...r }));
+  const written = laterDays();
+  assert.deepEqual(written, [{
+    site_id: "utc",
+    day: "2026-10-25",
+    bot: 0,
+    late: 1,
+    visits: 1,
+    bounces: 0,
+    session_views: 2,
+    duration_ms: 1_200_000,
+  }]);
+  // Before migration 18: no later days, the Berlin site's rows in UTC days.
+  db.run("DELETE FROM day_aggregates WHERE dim = '~days'");
   db.run(
     "INSERT INTO site_settings (site_id, time_zone) VALUES ('berlin', 'Europe/Berlin')",
   );
@@ -245,12 +271,14 @@ Deno.test("local-day aggregates: migration 18 re-keys a site outside UTC, leaves
       site,
     ).map((r) => ({ ...r }));
   const utcRows = before("utc");
-  assert.deepEqual(utcRows, [{ day: "2026-10-24", pageviews: 1 }, {
-    day: "2026-10-25",
-    pageviews: 1,
-  }]);
+  assert.deepEqual(utcRows, [
+    { day: "2026-10-24", pageviews: 1 },
+    { day: "2026-10-25", pageviews: 2 },
+    { day: "2026-10-26", pageviews: 1 },
+  ]);
   assert.deepEqual(migrate(db, MIGRATIONS), [18]);
   assert.deepEqual(before("utc"), utcRows, "a UTC site keeps its rows");
+  assert.deepEqual(laterDays(), written, "its sessions' later days, from the sessions table");
   assert.deepEqual(before("berlin"), [], "the Berlin site's UTC-day rows are gone");
   const dirty = (site: string) =>
     db.all<{ day: string }>(
@@ -275,5 +303,9 @@ Deno.test("local-day aggregates: migration 18 re-keys a site outside UTC, leaves
   assert.deepEqual(dirty("utc"), ["2026-10-23", "2026-10-24", "2026-10-25"]);
   rebuildDirtyAggregates(db);
   assert.deepEqual(before("berlin"), [{ day: "2026-10-25", pageviews: 1 }]);
-  assert.deepEqual(before("utc"), [{ day: "2026-10-25", pageviews: 1 }]);
+  assert.deepEqual(before("utc"), [
+    { day: "2026-10-25", pageviews: 2 },
+    { day: "2026-10-26", pageviews: 1 },
+  ]);
+  assert.deepEqual(laterDays(), written, "rebuilt: the same");
 });

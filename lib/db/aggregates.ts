@@ -102,11 +102,17 @@ interface ViewFacts {
 }
 
 const SEP = "\u0000";
+/** The dimension of a session's later days (migration 18): per session, each day after its
+ * first with a view, `late` days after it (value ""), its visits, bounces, views and length —
+ * what the query engine counts for visits by day (a session on each day it has a view). */
+export const VISIT_DAYS = "~days";
 const KEYS = [
   "",
   ...AGGREGATE_DIMENSIONS.map((d) => d.key),
   ...SESSION_AGGREGATE_DIMENSIONS.map((d) => d.key),
+  VISIT_DAYS,
 ];
+const VISIT_DAYS_KEY = `${KEYS.length - 1}${SEP}`;
 /** The index in KEYS of the first session dimension. */
 const SESSION_BASE = AGGREGATE_DIMENSIONS.length + 1;
 
@@ -290,13 +296,19 @@ function addSession(
   }
   const start = Date.parse(`${day}T00:00:00Z`);
   const sameDay = deltas.group(first.site_id, day, first.bot, 0);
-  for (const [key, vday] of firstDay) {
-    const late = vday === day ? 0 : Math.round((Date.parse(`${vday}T00:00:00Z`) - start) / DAY_MS);
+  const lateBy = (vday: string) =>
+    vday === day ? 0 : Math.round((Date.parse(`${vday}T00:00:00Z`) - start) / DAY_MS);
+  const add = (late: number, key: string) => {
     const row = Deltas.row(late ? deltas.group(first.site_id, day, first.bot, late) : sameDay, key);
     row[2] += sign;
     row[3] += bounce;
     row[4] += sign * n;
     row[5] += duration;
+  };
+  for (const [key, vday] of firstDay) add(lateBy(vday), key);
+  // Its later days with a view (VISIT_DAYS).
+  for (const vday of new Set(views.map((v) => v.day))) {
+    if (vday !== day) add(lateBy(vday), VISIT_DAYS_KEY);
   }
 }
 

@@ -698,8 +698,9 @@ export const MIGRATIONS: readonly Migration[] = [
     // Issue 16: the per-day aggregates are kept in each site's local day (its time zone:
     // lib/db/local_day.ts). A site outside UTC is re-keyed: its rows deleted, every day that may
     // hold its rows (the UTC dates of its rows and the days either side) marked dirty and rebuilt
-    // by the writer; UTC sites keep theirs. The triggers mark one day further each side for a
-    // site outside UTC (markDays).
+    // by the writer; UTC sites keep theirs, and get their sessions' later days (visits by day)
+    // from the sessions table. The triggers mark one day further each side for a site outside
+    // UTC (markDays).
     version: 18,
     name: "day aggregates in local days",
     sql: `
@@ -767,6 +768,20 @@ export const MIGRATIONS: readonly Migration[] = [
         )
         SELECT site_id, date(day, d.shift) FROM days
           CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days' UNION ALL SELECT '+1 day') d;
+      -- The later days of the other sites' sessions (lib/db/aggregates.ts VISIT_DAYS), from the
+      -- sessions table: a session under a day long has views on its first and last day only (a
+      -- longer one makes the reader fall back).
+      INSERT INTO day_aggregates (site_id, dim, day, bot, value, late, pageviews, visitors, visits,
+        bounces, session_views, duration_ms)
+        SELECT site_id, '~days', substr(first_at, 1, 10), bot, '',
+          CAST(julianday(substr(last_at, 1, 10)) - julianday(substr(first_at, 1, 10)) AS INTEGER),
+          0, 0, COUNT(*), SUM(views = 1), SUM(views),
+          SUM(CAST(round((julianday(last_at) - julianday(first_at)) * 86400000) AS INTEGER))
+        FROM sessions
+        WHERE substr(last_at, 1, 10) > substr(first_at, 1, 10)
+          AND site_id NOT IN (SELECT site_id FROM zoned)
+          AND visitor_id NOT IN (SELECT visitor_id FROM excluded_visitors)
+        GROUP BY 1, 3, 4, 6;
       DROP TABLE zoned;
     `,
   },

@@ -25,13 +25,15 @@
 //   event more than a day from its session's first view (FAR: what the compiler joins to it
 //   depends on the range).
 // - by day (time:day) when the request's days are those days (its zone's offsets over the range
-//   are the stored zone's): the views, bots and events families, no filter or one as above, from the same rows summed per
-//   day. Not the sessions family: the compiler counts a session on each day it has a matching
-//   view, the aggregates on the day it starts.
+//   are the stored zone's): the views, bots and events families, no filter or one as above, from
+//   the same rows summed per day; the sessions family without a filter: a session on each day it
+//   has a view, from the sessions starting that day and the later days of those starting in the
+//   range (VISIT_DAYS). Under a filter it falls back (the compiler counts a session on each day it
+//   has a matching view, the aggregates hold no values per later day).
 // Other time buckets, two dimensions, filters on another dimension than the one asked, several
 // values, and the exit page for events fall back.
 import type { Database } from "../database.ts";
-import { AGGREGATE_DIMENSIONS, SESSION_AGGREGATE_DIMENSIONS } from "../aggregates.ts";
+import { AGGREGATE_DIMENSIONS, SESSION_AGGREGATE_DIMENSIONS, VISIT_DAYS } from "../aggregates.ts";
 import { EVENT_OWN_DIMENSIONS, EVENT_SESSION_DIMENSIONS, FAR } from "../aggregates_events.ts";
 import { BOT_SCORE_THRESHOLD } from "../columns.ts";
 import { dimensionFor, propKeyOf } from "../../query/dimensions.ts";
@@ -264,6 +266,20 @@ const viewSql = (session: boolean, byDay: boolean) =>
     AND (?6 IS NULL OR value = ?6)
   GROUP BY ${byDay ? "day" : "value"}`;
 
+/** The sessions family by day, unfiltered: the sessions starting each day, and each later day of
+ * a session starting in the range (?4 to ?3) with a view on it. */
+const VISITS_BY_DAY_SQL = `SELECT value, ${
+  FAMILY_OF.sessions.map((c) => `SUM(${c}) AS ${c}`).join(", ")
+} FROM (
+    SELECT day AS value, ${FAMILY_OF.sessions.join(", ")} FROM day_aggregates
+    WHERE site_id IN (SELECT value FROM json_each(?1)) AND dim = ?2 AND day >= ?4 AND day < ?3
+      AND bot = ?5 AND late = 0 AND ?6 IS NULL
+    UNION ALL
+    SELECT date(day, '+' || late || ' days'), ${FAMILY_OF.sessions.join(", ")} FROM day_aggregates
+    WHERE site_id IN (SELECT value FROM json_each(?1)) AND dim = '${VISIT_DAYS}' AND day >= ?4
+      AND day < ?3 AND bot = ?5 AND date(day, '+' || late || ' days') < ?3
+  ) GROUP BY value`;
+
 const eventSql = (byDay: boolean) =>
   `SELECT ${byDay ? "day AS value" : "value"},
     ${FAMILY_OF.events.map((c) => `SUM(${c}) AS ${c}`).join(", ")}
@@ -333,9 +349,12 @@ export function aggregatedFamilies(
   const out = new Map<Family, Row[]>();
   if (views && !longSessions(db, r, views.side)) {
     const sql = VIEW_SQL[Number(SESSION_KEYS.has(views.dim))][Number(views.byDay)];
-    // By day: not the sessions family (see the file header).
+    // By day: the sessions family unfiltered only, by its own statement (see the file header).
     const served = viewFamilies.filter((f) => !views.byDay || f !== "sessions");
     if (served.length) serve(db, r, days!, views, sql, served, out);
+    if (views.byDay && viewFamilies.includes("sessions") && views.dim === "") {
+      serve(db, r, days!, views, VISITS_BY_DAY_SQL, ["sessions"], out);
+    }
   }
   if (events && !(EVENT_SESSION_KEYS.has(events.dim) && farEvents(db, r, days!, events.side))) {
     serve(db, r, days!, events, EVENT_SQL[Number(events.byDay)], ["events"], out);
