@@ -830,7 +830,13 @@ async function aggregatesAgainstRows(seed: number, zone = "UTC", shift = 0, next
           filters: [["is", key, [value]]],
         });
       }
-      // By UTC day (the trend): views, bots and events from the aggregates, sessions from the rows.
+      // The overview's referrer list (views whose referrer is not internal): its own rows.
+      add(`${bots} referrer list`, {
+        bots,
+        dimensions: ["visit:referrer_domain"],
+        filters: [["is_not", "visit:referrer_type", ["internal"]]],
+      });
+      // By day (the trend): views, bots and events from the aggregates, sessions unfiltered too.
       add(`${bots} by day`, { bots, dimensions: ["time:day"] });
       for (const key of ["event:page", "visit:country", "visit:source", "visit:entry_page"]) {
         const value = filterValue(data, key, "is", r, bots);

@@ -66,6 +66,26 @@ export const AGGREGATE_DIMENSIONS: readonly DimensionSpec[] = DIMENSIONS.filter(
   d.key !== "event:name"
 );
 
+/** A list counting only the views whose `other` field is none of `values` (the overview's
+ * referrer list leaves internal referrers out: lib/query/dimensions.ts `exclude`), kept per day as
+ * a dimension of its own, `key` (migration 18): page views and visitors only. */
+export interface ExcludingDimension {
+  key: string;
+  spec: DimensionSpec;
+  other: DimensionSpec;
+  values: readonly string[];
+}
+
+export const EXCLUDING_DIMENSIONS: readonly ExcludingDimension[] = AGGREGATE_DIMENSIONS.flatMap(
+  (spec) => {
+    const exclude = spec.overview?.exclude;
+    const other = exclude && AGGREGATE_DIMENSIONS.find((d) => d.key === exclude.dimension);
+    if (!exclude || !other) return [];
+    const key = `${spec.key}~not:${exclude.dimension}=${exclude.values.join(",")}`;
+    return [{ key, spec, other, values: exclude.values }];
+  },
+);
+
 /** The dimensions of a view's session kept per day (migration 17): entry page, exit page and
  * source. */
 export const SESSION_AGGREGATE_DIMENSIONS: readonly DimensionSpec[] = DIMENSIONS.filter((d) =>
@@ -94,6 +114,8 @@ interface ViewFacts {
   keys: string[];
   path: string;
   src: string;
+  /** `keys` but the excluding dimensions' (what its session counts). */
+  visitKeys: string[];
   /** Its session (site, key, side), the same key's session on the other side, and its
    * visitor-day (site, visitor, day, side). */
   session: string;
@@ -109,22 +131,36 @@ export const VISIT_DAYS = "~days";
 const KEYS = [
   "",
   ...AGGREGATE_DIMENSIONS.map((d) => d.key),
+  ...EXCLUDING_DIMENSIONS.map((d) => d.key),
   ...SESSION_AGGREGATE_DIMENSIONS.map((d) => d.key),
   VISIT_DAYS,
 ];
 const VISIT_DAYS_KEY = `${KEYS.length - 1}${SEP}`;
 /** The index in KEYS of the first session dimension. */
-const SESSION_BASE = AGGREGATE_DIMENSIONS.length + 1;
+const SESSION_BASE = AGGREGATE_DIMENSIONS.length + EXCLUDING_DIMENSIONS.length + 1;
 
-/** The columns of a view's facts: its keys, then each dimension's rendered value in one JSON
- * array (one column to convert per row). */
+/** An excluding dimension's value of the view `v`: none when its other field is excluded. */
+const excludingSql = (d: ExcludingDimension) =>
+  `CASE WHEN ${valueSql(d.other, "v")} IN (${d.values.map(quote).join(", ")}) THEN NULL ELSE ${
+    valueSql(d.spec, "v")
+  } END`;
+
+/** The columns of a view's facts: its keys, then each dimension's rendered value (the excluding
+ * dimensions' after: none for a view they leave out) in one JSON array (one column to convert
+ * per row). */
 const SOURCE = SESSION_AGGREGATE_DIMENSIONS.find((d) => d.key === "visit:source")!;
 const FACTS = `v.id, v.site_id, v.visitor_id, v.session_id, v.created_at AS at, v.path,
   COALESCE(CASE WHEN v.referrer_type IS 'internal' THEN NULL ELSE v.referrer_domain END,
     ${quote(SOURCE.empty)}) AS src,
   CASE WHEN v.session_id IS NOT NULL THEN 's' || v.session_id ELSE 'v' || v.visitor_id END AS sk,
   v.bot_score >= ${BOT_SCORE_THRESHOLD} AS bot,
-  json_array(${AGGREGATE_DIMENSIONS.map((spec) => valueSql(spec, "v")).join(", ")}) AS vals`;
+  json_array(${
+  [
+    ...AGGREGATE_DIMENSIONS.map((spec) => valueSql(spec, "v")),
+    ...EXCLUDING_DIMENSIONS.map(excludingSql),
+  ]
+    .join(", ")
+}) AS vals`;
 
 interface FactRow {
   id: number;
@@ -142,14 +178,19 @@ interface FactRow {
 /** `zone`: the site's stored zone (null: UTC), whose local days the rows are kept in. */
 function facts(rows: FactRow[], zone: string | null): ViewFacts[] {
   // Views often share every value: their keys are built once (read only, shared).
-  const known = new Map<string, string[]>();
+  const known = new Map<string, { keys: string[]; visitKeys: string[] }>();
   return rows.map((r) => {
-    let keys = known.get(r.vals);
-    if (!keys) {
-      const values = JSON.parse(r.vals) as string[];
-      keys = [`0${SEP}`, ...values.map((value, i) => `${i + 1}${SEP}${value}`)];
-      known.set(r.vals, keys);
+    let cached = known.get(r.vals);
+    if (!cached) {
+      const values = JSON.parse(r.vals) as (string | null)[];
+      const all = values.flatMap((value, i) => value === null ? [] : [`${i + 1}${SEP}${value}`]);
+      cached = {
+        keys: [`0${SEP}`, ...all],
+        visitKeys: [`0${SEP}`, ...all.filter((_, i) => i < AGGREGATE_DIMENSIONS.length)],
+      };
+      known.set(r.vals, cached);
     }
+    const { keys, visitKeys } = cached;
     const day = localDayOf(zone, r.at);
     return {
       id: r.id,
@@ -163,6 +204,7 @@ function facts(rows: FactRow[], zone: string | null): ViewFacts[] {
       day,
       bot: r.bot,
       keys,
+      visitKeys,
       session: `${r.site_id}${SEP}${r.sk}${SEP}${r.bot}`,
       other: `${r.site_id}${SEP}${r.sk}${SEP}${1 - r.bot}`,
       visitorDay: `${r.site_id}${SEP}${r.visitor_id}${SEP}${day}${SEP}${r.bot}`,
@@ -289,7 +331,7 @@ function addSession(
   // Per `index␀value`: the first day it appears (the session's values: its first).
   const firstDay = new Map<string, string>(keys.map((key) => [key, day]));
   for (const v of views) {
-    for (const key of v.keys) {
+    for (const key of v.visitKeys) {
       const known = firstDay.get(key);
       if (known === undefined || v.day < known) firstDay.set(key, v.day);
     }

@@ -699,7 +699,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // lib/db/local_day.ts). A site outside UTC is re-keyed: its rows deleted, every day that may
     // hold its rows (the UTC dates of its rows and the days either side) marked dirty and rebuilt
     // by the writer; UTC sites keep theirs, and get their sessions' later days (visits by day)
-    // from the sessions table. The triggers mark one day further each side for a site outside
+    // from the sessions table and the referrer list's rows from the views (one scan). The triggers mark one day further each side for a site outside
     // UTC (markDays).
     version: 18,
     name: "day aggregates in local days",
@@ -782,6 +782,17 @@ export const MIGRATIONS: readonly Migration[] = [
           AND site_id NOT IN (SELECT site_id FROM zoned)
           AND visitor_id NOT IN (SELECT visitor_id FROM excluded_visitors)
         GROUP BY 1, 3, 4, 6;
+      -- And the referrer list's own rows (views whose referrer is not internal: lib/db/aggregates.ts
+      -- EXCLUDING_DIMENSIONS), from the views.
+      INSERT INTO day_aggregates (site_id, dim, day, bot, value, late, pageviews, visitors, visits,
+        bounces, session_views, duration_ms)
+        SELECT site_id, 'visit:referrer_domain~not:visit:referrer_type=internal',
+          substr(created_at, 1, 10), bot_score >= 50, COALESCE(referrer_domain, '(none)'), 0,
+          COUNT(*), COUNT(DISTINCT visitor_id), 0, 0, 0, 0
+        FROM visitor_views
+        WHERE referrer_type IS NOT 'internal' AND site_id NOT IN (SELECT site_id FROM zoned)
+          AND visitor_id NOT IN (SELECT visitor_id FROM excluded_visitors)
+        GROUP BY 1, 3, 4, 5;
       DROP TABLE zoned;
     `,
   },

@@ -15,7 +15,9 @@
 //   filter or one `is` condition with one value on one of them (the dimension asked, if any, the
 //   same). Conditions whose value is the same for every view (custom properties: none;
 //   event:name: "pageview") are decided first: a filter that then keeps no view answers nothing,
-//   one that keeps every view is no filter. Not when a session of the side lasting more than a
+//   one that keeps every view is no filter. The views family alone, by a dimension under exactly
+//   its `exclude` filter (`is_not` the other field's values: the overview's referrer list), from
+//   that list's own rows (EXCLUDING_DIMENSIONS). Not when a session of the side lasting more than a
 //   day crosses the window the compiler reads (a day either side of the range): the compiler
 //   counts such a session's views in the window only.
 // - events (events, scroll and engaged sums and counts), from day_event_aggregates: no dimension
@@ -33,7 +35,12 @@
 // Other time buckets, two dimensions, filters on another dimension than the one asked, several
 // values, and the exit page for events fall back.
 import type { Database } from "../database.ts";
-import { AGGREGATE_DIMENSIONS, SESSION_AGGREGATE_DIMENSIONS, VISIT_DAYS } from "../aggregates.ts";
+import {
+  AGGREGATE_DIMENSIONS,
+  EXCLUDING_DIMENSIONS,
+  SESSION_AGGREGATE_DIMENSIONS,
+  VISIT_DAYS,
+} from "../aggregates.ts";
 import { EVENT_OWN_DIMENSIONS, EVENT_SESSION_DIMENSIONS, FAR } from "../aggregates_events.ts";
 import { BOT_SCORE_THRESHOLD } from "../columns.ts";
 import { dimensionFor, propKeyOf } from "../../query/dimensions.ts";
@@ -51,6 +58,7 @@ const keysOf = (...lists: (readonly { key: string }[])[]): ReadonlySet<string> =
 const SESSION_KEYS = keysOf(SESSION_AGGREGATE_DIMENSIONS);
 const KEYS = keysOf(AGGREGATE_DIMENSIONS, SESSION_AGGREGATE_DIMENSIONS);
 const EVENT_SESSION_KEYS = keysOf(EVENT_SESSION_DIMENSIONS);
+const EXCLUDING_KEYS = keysOf(EXCLUDING_DIMENSIONS);
 const EVENT_KEYS = keysOf(EVENT_OWN_DIMENSIONS, EVENT_SESSION_DIMENSIONS);
 
 /** One group of a family, as lib/db/query/mod.ts returns it. */
@@ -140,9 +148,26 @@ function plan(
   return { side: bot, byDay, dim: reduced.dimension, value, any: true };
 }
 
+/** The excluding dimension whose rows answer a request by `dimension` under `filter` (exactly its
+ * exclusion), if any. */
+function excludingKey(dimension: string | undefined, filter: Reduced): string | null {
+  if (typeof filter === "boolean" || !isCondition(filter) || filter.op !== "is_not") return null;
+  const found = EXCLUDING_DIMENSIONS.find((d) =>
+    d.spec.key === dimension && d.other.key === filter.dimension &&
+    d.values.length === filter.values.length && d.values.every((v, i) => v === filter.values[i])
+  );
+  return found?.key ?? null;
+}
+
 /** How the aggregates answer the request's views, sessions and bots families, or null. */
 function planAggregates(r: AggregateRequest, days: Days | null): Plan | null {
-  return plan(r, days, KEYS, r.filter ? reduce(r.filter) : true);
+  const reduced = r.filter ? reduce(r.filter) : true;
+  const excluding = excludingKey(r.dimensions[0], reduced);
+  if (excluding !== null) {
+    const answered = plan(r, days, KEYS, true);
+    return answered && { ...answered, dim: excluding };
+  }
+  return plan(r, days, KEYS, reduced);
 }
 
 /** How day_event_aggregates answers the request's events family, or null: a custom property is
@@ -349,8 +374,11 @@ export function aggregatedFamilies(
   const out = new Map<Family, Row[]>();
   if (views && !longSessions(db, r, views.side)) {
     const sql = VIEW_SQL[Number(SESSION_KEYS.has(views.dim))][Number(views.byDay)];
-    // By day: the sessions family unfiltered only, by its own statement (see the file header).
-    const served = viewFamilies.filter((f) => !views.byDay || f !== "sessions");
+    // By day: the sessions family unfiltered only, by its own statement; an excluding dimension:
+    // the views family alone (see the file header).
+    const served = viewFamilies.filter((f) =>
+      (!views.byDay || f !== "sessions") && (!EXCLUDING_KEYS.has(views.dim) || f === "views")
+    );
     if (served.length) serve(db, r, days!, views, sql, served, out);
     if (views.byDay && viewFamilies.includes("sessions") && views.dim === "") {
       serve(db, r, days!, views, VISITS_BY_DAY_SQL, ["sessions"], out);
