@@ -21,6 +21,7 @@ import { adminApp, adminHtml, type AdminTestApp, registerSite } from "./_admin.t
 import { TEST_SECRET } from "./_helpers.ts";
 import { rng } from "./_random.ts";
 import { event, view } from "./_stats_fixture.ts";
+import { wallClock } from "./_wall_clock.ts";
 
 const BEARER = { authorization: `Bearer ${TEST_SECRET}` };
 const SITE = "berlin";
@@ -29,14 +30,7 @@ const TO = "2026-10-28";
 const DAY_MS = 86_400_000;
 
 /** `YYYY-MM-DD` of an instant in `zone`, by Intl (independent of lib/query/time_zone.ts). */
-function localDay(iso: string, zone: string): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: zone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(Date.parse(iso));
-}
+const localDay = (iso: string, zone: string) => wallClock(Date.parse(iso), zone).slice(0, 10);
 
 /** Views (and their pageview_end events) of a week around Berlin's DST change, many near local
  * midnight in Berlin and in St. John's. */

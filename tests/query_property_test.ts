@@ -24,6 +24,7 @@ import { createSite, saveSiteSettings } from "../lib/db/sites.ts";
 import { addLocalDays, offsetSpans } from "../lib/query/time_zone.ts";
 import { createTestApp, type TestApp } from "./_helpers.ts";
 import { rng } from "./_random.ts";
+import { wallClock } from "./_wall_clock.ts";
 import { event, view } from "./_stats_fixture.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -172,23 +173,10 @@ const screenClass = (w: unknown) => {
     : "xxl";
 };
 
-/** The wall-clock time in `zone` of an instant, as an ISO string without a zone (Intl's). */
+/** The wall-clock time in `zone` of an instant (Intl's; ISO for UTC). */
 function localStamp(iso: unknown, zone: string): string {
-  if (zone === "UTC") return new Date(typeof iso === "number" ? iso : ms(iso)).toISOString();
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    }).formatToParts(typeof iso === "number" ? iso : ms(iso)).map((p) => [p.type, p.value]),
-  );
-  const { year, month, day, hour, minute, second } = parts;
-  return `${year}-${month}-${day}T${hour}:${minute}:${second}`;
+  const at = typeof iso === "number" ? iso : ms(iso);
+  return zone === "UTC" ? new Date(at).toISOString() : wallClock(at, zone);
 }
 
 const starts = new Map<string, number>();

@@ -49,13 +49,7 @@ import { notExcludedPredicate } from "./bots.ts";
 import { fieldColumn } from "./query/fields.ts";
 import { DIMENSIONS, type DimensionSpec } from "../query/dimensions.ts";
 import { type MovedSession, moveSessionEvents, rebuildEventDays } from "./aggregates_events.ts";
-import {
-  ensureLocalDay,
-  localDayBounds,
-  localDayOf,
-  localDaySql,
-  storedZone,
-} from "./local_day.ts";
+import { localDayBounds, localDayOf, storedZone, zonedDays } from "./local_day.ts";
 import { addLocalDays } from "../query/time_zone.ts";
 
 export { upsertEventAggregates } from "./aggregates_events.ts";
@@ -590,13 +584,13 @@ export function upsertAggregates(db: Database, firstId: number, lastId: number):
   );
   if (seeds.length === 0) return;
   if (heavySeeds(db, seeds, lastId - firstId + 1)) {
-    ensureLocalDay(db);
+    const { dayOf, join } = zonedDays(db, "v.site_id");
     db.run(
       `INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
-       SELECT DISTINCT v.site_id, date(${localDaySql("v.created_at", "z.time_zone")}, d.shift)
-       FROM visitor_views v LEFT JOIN site_settings z ON z.site_id = v.site_id
-         CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days' UNION ALL SELECT '+1 day') d
-       WHERE v.id BETWEEN ?1 AND ?2`,
+       SELECT site_id, date(day, d.shift) FROM (
+         SELECT DISTINCT v.site_id, ${dayOf("v.created_at")} AS day FROM visitor_views v ${join}
+         WHERE v.id BETWEEN ?1 AND ?2
+       ) CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days' UNION ALL SELECT '+1 day') d`,
       firstId,
       lastId,
     );
@@ -690,26 +684,26 @@ export function rekeySiteAggregates(db: Database, siteId: string): void {
  * the days of their events: a session a change cuts or rescores may start and end elsewhere
  * after it, which moves its views' session values and its events'. Call before and after. */
 export function markSessionDaysDirty(db: Database, table: string): void {
-  ensureLocalDay(db);
   // Local days of each site's zone (lib/db/local_day.ts).
-  const first = localDaySql("s.first_at", "z.time_zone");
-  const event = localDaySql("e.created_at", "z.time_zone");
-  const zone = (site: string) => `LEFT JOIN site_settings z ON z.site_id = ${site}`;
+  const sessions = zonedDays(db, "s.site_id");
+  const events = zonedDays(db, "e.site_id");
+  const first = sessions.dayOf("s.first_at");
+  const event = events.dayOf("e.created_at");
   db.run(`INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
     WITH RECURSIVE span(site_id, day, last) AS (
       SELECT s.site_id, date(${first}, '-1 day'),
-        max(${localDaySql("s.last_at", "z.time_zone")}, date(${first}, '+1 day'))
-      FROM ${table} t JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk ${zone("s.site_id")}
+        max(${sessions.dayOf("s.last_at")}, date(${first}, '+1 day'))
+      FROM ${table} t JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk ${sessions.join}
       UNION ALL SELECT site_id, date(day, '+1 day'), last FROM span WHERE day < last
     )
     SELECT site_id, day FROM span
     UNION SELECT e.site_id, ${event} FROM ${table} t
       CROSS JOIN semantic_events e ON e.session_id = substr(t.sk, 2) AND e.site_id = t.site_id
-      ${zone("e.site_id")}
+      ${events.join}
       WHERE t.sk LIKE 's%'
     UNION SELECT e.site_id, ${event} FROM ${table} t
       CROSS JOIN semantic_events e ON e.visitor_id = substr(t.sk, 2) AND e.site_id = t.site_id
-      ${zone("e.site_id")}
+      ${events.join}
       WHERE t.sk LIKE 'v%' AND e.session_id IS NULL`);
 }
 

@@ -21,7 +21,7 @@ import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import { notExcludedPredicate } from "./bots.ts";
 import { fieldColumn } from "./query/fields.ts";
 import { SESSION_ENTRY_COLUMNS } from "./session_table.ts";
-import { ensureLocalDay, localDayBounds, localDaySql, storedZone } from "./local_day.ts";
+import { localDayBounds, storedZone, zonedDays } from "./local_day.ts";
 import { DIMENSIONS, type DimensionSpec, PROP_PREFIX } from "../query/dimensions.ts";
 
 /** The dimensions an event has itself. */
@@ -75,11 +75,10 @@ const PROPS_SQL = `CASE WHEN e.data <> '{}' AND json_valid(e.data) AND json_type
     WHERE length(j.key) BETWEEN 1 AND 64 AND j.key NOT GLOB '*[^A-Za-z0-9_.-]*') END`;
 
 /** What the events rows need of events (`e`, their session `s`), counted per distinct values:
- * with `own`, their own dimensions and properties too; `more`: further columns grouped by. */
-const factsSql = (own: boolean, more = "") =>
-  `SELECT e.site_id, ${
-    localDaySql("e.created_at", "z.time_zone")
-  } AS day, ${KEPT_SIDE} AS bot, ${FAR_SQL} AS far,
+ * with `own`, their own dimensions and properties too; `day`: their day (zonedDays); `more`:
+ * further columns grouped by. */
+const factsSql = (own: boolean, day: string, more = "") =>
+  `SELECT e.site_id, ${day} AS day, ${KEPT_SIDE} AS bot, ${FAR_SQL} AS far,
     ${SESSION_SQL} AS sess, ${own ? `${OWN_SQL} AS own, ${PROPS_SQL} AS props` : "NULL AS own"}
     ${more}, COUNT(*) AS events,
     COALESCE(SUM(CASE WHEN e.event_type = 'pageview_end' THEN e.scroll_pct END), 0) AS scroll_sum,
@@ -187,16 +186,15 @@ function props(list: string): string[] {
 const SESSION_JOIN = `LEFT JOIN sessions s ON s.site_id = e.site_id AND s.sk = ${EVENT_SK}
   AND s.bot = ${KEPT_SIDE} AND ${notExcludedPredicate("s.visitor_id")}`;
 const NOT_EXCLUDED = `(e.visitor_id IS NULL OR ${notExcludedPredicate("e.visitor_id")})`;
-/** The event's site's zone (`z.time_zone`, factsSql's day). */
-const ZONE_JOIN = "LEFT JOIN site_settings z ON z.site_id = e.site_id";
 
 /** Adds the events matching `where` (over `e`, parameters ?1…) to day_event_aggregates. */
 function addEvents(db: Database, where: string, ...params: (string | number)[]): void {
-  ensureLocalDay(db);
+  const { dayOf, join } = zonedDays(db, "e.site_id");
+  const day = dayOf("e.created_at");
   const deltas = new EventDeltas();
   deltas.add(
     db.all<EventFacts>(
-      `${factsSql(true)} FROM semantic_events e ${SESSION_JOIN} ${ZONE_JOIN}
+      `${factsSql(true, day)} FROM semantic_events e ${SESSION_JOIN} ${join}
        WHERE ${where} AND ${NOT_EXCLUDED} ${grouped(7)}`,
       ...params,
     ),
@@ -272,9 +270,10 @@ const OLD_FACTS = `${FAR_SQL} AS old_far, ${SESSION_SQL} AS old_sess`.replace(/\
  */
 export function moveSessionEvents(db: Database, moved: readonly MovedSession[]): void {
   if (moved.length === 0) return;
-  ensureLocalDay(db);
+  const { dayOf, join } = zonedDays(db, "e.site_id");
+  const day = dayOf("e.created_at");
   const rows = db.all<EventFacts & { old_far: number; old_sess: string }>(
-    `${MOVED_EVENTS}${factsSql(false, `, ${OLD_FACTS}`)} FROM me e ${SESSION_JOIN} ${ZONE_JOIN}
+    `${MOVED_EVENTS}${factsSql(false, day, `, ${OLD_FACTS}`)} FROM me e ${SESSION_JOIN} ${join}
       ${oldSession()}
       WHERE ${NOT_EXCLUDED} ${grouped(8)}`,
     JSON.stringify(moved.map((m) => [m.site_id, m.sk, m.bot, m.old_id])),

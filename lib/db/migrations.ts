@@ -28,6 +28,10 @@ const markDays = (site: string, created: string, reach: 0 | 1, from = "", where 
   } AND EXISTS (SELECT 1 FROM site_settings z WHERE z.site_id = ${site}
               AND z.time_zone IS NOT NULL AND z.time_zone <> 'UTC')));`;
 
+/** Migration 18: the head of an INSERT of day_aggregates rows (its backfills). */
+const INTO_DAY_AGGREGATES = `INSERT INTO day_aggregates (site_id, dim, day, bot, value, late,
+        pageviews, visitors, visits, bounces, session_views, duration_ms)`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -771,8 +775,7 @@ export const MIGRATIONS: readonly Migration[] = [
       -- The later days of the other sites' sessions (lib/db/aggregates.ts VISIT_DAYS), from the
       -- sessions table: a session under a day long has views on its first and last day only (a
       -- longer one makes the reader fall back).
-      INSERT INTO day_aggregates (site_id, dim, day, bot, value, late, pageviews, visitors, visits,
-        bounces, session_views, duration_ms)
+      ${INTO_DAY_AGGREGATES}
         SELECT site_id, '~days', substr(first_at, 1, 10), bot, '',
           CAST(julianday(substr(last_at, 1, 10)) - julianday(substr(first_at, 1, 10)) AS INTEGER),
           0, 0, COUNT(*), SUM(views = 1), SUM(views),
@@ -784,8 +787,7 @@ export const MIGRATIONS: readonly Migration[] = [
         GROUP BY 1, 3, 4, 6;
       -- And the referrer list's own rows (views whose referrer is not internal: lib/db/aggregates.ts
       -- EXCLUDING_DIMENSIONS), from the views.
-      INSERT INTO day_aggregates (site_id, dim, day, bot, value, late, pageviews, visitors, visits,
-        bounces, session_views, duration_ms)
+      ${INTO_DAY_AGGREGATES}
         SELECT site_id, 'visit:referrer_domain~not:visit:referrer_type=internal',
           substr(created_at, 1, 10), bot_score >= 50, COALESCE(referrer_domain, '(none)'), 0,
           COUNT(*), COUNT(DISTINCT visitor_id), 0, 0, 0, 0
