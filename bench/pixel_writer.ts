@@ -5,8 +5,9 @@
 // (bench/pixel_load.ts): every hit its own session, all from one client address and User-Agent,
 // so one cookieless visitor owns them all (`--visitors=1`); `--visitors=N` spreads them over N.
 // `--profile` prints a V8 CPU profile of the last mode (insert + sessions + aggregates) instead.
+// `--zone=Europe/Berlin`: the site in that zone (its aggregates kept in its local days).
 // Usage: deno run -A bench/pixel_writer.ts [--views=60000] [--batch=1000] [--visitors=1]
-//        [--profile]
+//        [--zone=Europe/Berlin] [--profile]
 import { cpuUsage } from "node:process";
 import { insertRows } from "../lib/db/collect.ts";
 import { insertSql, VIEW_COLUMNS, type ViewRow } from "../lib/db/columns.ts";
@@ -20,6 +21,7 @@ const flag = (name: string, fallback: number) =>
 const total = flag("views", 60_000);
 const batchSize = flag("batch", 1000);
 const visitors = flag("visitors", 1);
+const zone = Deno.args.find((a) => a.startsWith("--zone="))?.slice("--zone=".length);
 const start = Date.UTC(2026, 11, 7, 8);
 const rows: ViewRow[] = Array.from({ length: total }, (_, i) =>
   view({
@@ -38,6 +40,10 @@ const profile = Deno.args.includes("--profile");
 for (const mode of profile ? ["aggregates" as const] : modes) {
   const dir = Deno.makeTempDirSync({ prefix: "echelon-pixel-writer-" });
   const db = openDatabase(`${dir}/w.db`);
+  if (zone) {
+    db.run("INSERT INTO sites (site_id, source) VALUES ('bench', 'admin')");
+    db.run("INSERT INTO site_settings (site_id, time_zone) VALUES ('bench', ?)", zone);
+  }
   const plain = db.statement(insertSql("visitor_views", VIEW_COLUMNS));
   perQuarter[mode] = [];
   let used = 0;
@@ -74,7 +80,9 @@ for (const mode of profile ? ["aggregates" as const] : modes) {
 }
 if (profile) Deno.exit(0);
 console.log(
-  `write CPU µs per view, batches of ${batchSize}, ${visitors} visitor(s), by quarter of ${total} views:`,
+  `write CPU µs per view, batches of ${batchSize}, ${visitors} visitor(s), ${
+    zone ?? "UTC"
+  }, by quarter of ${total} views:`,
 );
 for (const mode of modes) {
   console.log(

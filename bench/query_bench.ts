@@ -5,7 +5,7 @@
 // aggregates); the rebuild of one day.
 //
 //   npx -y deno@2.9.6 run -A bench/query_bench.ts [--rows 1000000] [--runs 7] [--writes 50000]
-//     [--db /work/tmp/q10m/q.db] [--only "page filter"] [--no-variants]
+//     [--db /work/tmp/q10m/q.db] [--only "page filter"] [--no-variants] [--zone Europe/Berlin]
 //   deno task bench -- query        (the same at 1M, as a section of bench/run.ts)
 //
 // Queries: bench/stats_bench.ts's generated views (90 days, two sites), sessions and aggregates
@@ -15,6 +15,9 @@
 // there once (with `path.now`, its generation time, written when it is complete) and reuse it on
 // later runs, so 10M views are generated once. `--only <text>`: the cases whose name contains it;
 // `--no-variants`: without the timings without the events family and without aggregates.
+// `--zone <IANA>`: the admin dashboard cases alone, for the bench site in that zone (stored in the
+// database: use a copy): first while its re-keyed days are dirty (raw rows, as every site outside
+// UTC was read before its aggregates kept local days), then after the rebuild (timed).
 import { cpuUsage } from "node:process";
 import { insertRows } from "../lib/db/collect.ts";
 import {
@@ -27,7 +30,12 @@ import {
 import { type Database, openDatabase } from "../lib/db/mod.ts";
 import { type AggregateRequest, queryAggregates, queryBatch } from "../lib/db/query/mod.ts";
 import { aggregatedFamilies } from "../lib/db/query/aggregated.ts";
-import { rebuildAggregateDays, rebuildAllAggregates } from "../lib/db/aggregates.ts";
+import {
+  rebuildAggregateDays,
+  rebuildAllAggregates,
+  rebuildDirtyAggregates,
+} from "../lib/db/aggregates.ts";
+import { saveSiteSettings } from "../lib/db/sites.ts";
 import { rebuildAllSessions, upsertSessions } from "../lib/db/session_table.ts";
 import type { Family } from "../lib/query/metrics.ts";
 import type { Filter, Query } from "../lib/query/model.ts";
@@ -82,7 +90,7 @@ export function benchRequest(now: number): AggregateRequest {
   };
 }
 
-function cases(now: number, rows: number): Case[] {
+function cases(now: number, rows: number, zone = "UTC"): Case[] {
   const today = Date.parse(new Date(now).toISOString().slice(0, 10));
   const base = benchRequest(now);
   const big = rows >= 10_000_000;
@@ -142,7 +150,9 @@ function cases(now: number, rows: number): Case[] {
     ].map((
       [label, filter],
     ) => ({
-      name: `30-day admin dashboard (headline, trend, every list), ${label} filter`,
+      name: `30-day admin dashboard (headline, trend, every list)${
+        zone === "UTC" ? "" : ` in ${zone}`
+      }, ${label} filter`,
       budget: "p50 < 1 s",
       asks: [],
       dashboard: dashboardQueries(
@@ -150,6 +160,7 @@ function cases(now: number, rows: number): Case[] {
         { from: day(today - 29 * DAY_MS), to: day(today) },
         filter,
         base.bots,
+        zone,
       ),
     })),
   ].map((c) => ({ ...c, name: `${c.name}, ${scale} views` }));
@@ -178,6 +189,8 @@ async function timeCase(db: Database, c: Case, runs: number, aggregates: boolean
 interface Selection {
   only?: string;
   variants?: boolean;
+  /** The bench site's zone (--zone): the admin dashboard cases alone, in its local days. */
+  zone?: string;
 }
 
 async function timeQueries(
@@ -189,7 +202,11 @@ async function timeQueries(
 ): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
   const variants = selection.variants ?? true;
-  for (const c of cases(now, rows).filter((c) => c.name.includes(selection.only ?? ""))) {
+  const zone = selection.zone ?? "UTC";
+  const chosen = cases(now, rows, zone).filter((c) =>
+    c.name.includes(selection.only ?? "") && (zone === "UTC" || c.dashboard)
+  );
+  for (const c of chosen) {
     // Asks whose every family the aggregates answer.
     const served = c.asks.filter((a) =>
       aggregatedFamilies(db, a.request, a.families)?.size === a.families.length
@@ -367,6 +384,40 @@ function timeWrites(total: number): BenchFigure[] {
   ];
 }
 
+/** The admin dashboard cases for the bench site moved to `options.zone`: while its re-keyed days
+ * are dirty (the raw rows), then after their rebuild. */
+async function timeZoned(
+  db: Database,
+  now: number,
+  rows: number,
+  options: { runs?: number } & Selection,
+): Promise<BenchFigure[]> {
+  const settings = { consent_css: "", send_form_values: false, query_allowlist: [] };
+  saveSiteSettings(db, "bench", { ...settings, time_zone: options.zone! });
+  const runs = options.runs ?? 7;
+  console.log(`bench site in ${options.zone}: every day dirty (raw rows)`);
+  const raw = (await timeQueries(db, Math.min(runs, 3), now, rows, options)).map((f) => ({
+    ...f,
+    name: f.name.replace(", p50", ", raw rows while re-keyed (as before local days), p50"),
+  }));
+  const started = performance.now();
+  const days = rebuildDirtyAggregates(db);
+  const ms = performance.now() - started;
+  console.log(`re-keyed: ${days} days rebuilt in ${(ms / 1000).toFixed(1)} s`);
+  db.exec("ANALYZE");
+  const served = await timeQueries(db, runs, now, rows, options);
+  return [
+    ...raw,
+    {
+      name: `Re-keying the bench site's aggregates to ${options.zone} (every day rebuilt)`,
+      value: Number((ms / 1000).toFixed(1)),
+      unit: `s (${days} days, ${rows} views)`,
+      command: `${COMMAND} --zone ${options.zone}`,
+    },
+    ...served,
+  ];
+}
+
 /** The generated database: at `path` when given (kept, and reused when a run finished filling it:
  * `path.now` holds its generation time), else in a temporary directory removed by `close`. */
 function queryDatabase(path: string | undefined) {
@@ -428,7 +479,9 @@ export async function benchQuery(
       db.exec("ANALYZE");
       if (options.db) Deno.writeTextFileSync(`${file}.now`, String(now));
     } else console.log(`${file}: reused (generated at ${new Date(now).toISOString()})`);
-    figures.push(...await timeQueries(db, options.runs ?? 7, now, rows, options));
+    if (options.zone && options.zone !== "UTC") {
+      figures.push(...await timeZoned(db, now, rows, options));
+    } else figures.push(...await timeQueries(db, options.runs ?? 7, now, rows, options));
   } finally {
     close();
   }
@@ -451,5 +504,6 @@ if (import.meta.main) {
     db: textFlag("db"),
     only: textFlag("only"),
     variants: !Deno.args.includes("--no-variants"),
+    zone: textFlag("zone"),
   });
 }

@@ -20,8 +20,11 @@ import {
 } from "../lib/db/aggregates.ts";
 import { EVENT_SESSION_DIMENSIONS } from "../lib/db/aggregates_events.ts";
 import { purgeViewsBatch } from "../lib/db/retention.ts";
+import { createSite, saveSiteSettings } from "../lib/db/sites.ts";
+import { addLocalDays, offsetSpans } from "../lib/query/time_zone.ts";
 import { createTestApp, readContext, type TestApp } from "./_helpers.ts";
 import { rng } from "./_random.ts";
+import { wallClock } from "./_wall_clock.ts";
 import { event, view } from "./_stats_fixture.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -138,7 +141,6 @@ interface Ask {
   sites: string[];
   from: string;
   to: string;
-  offsetMin: number;
   zone: string;
   dimensions: string[];
   filters: unknown[];
@@ -171,12 +173,27 @@ const screenClass = (w: unknown) => {
     : "xxl";
 };
 
-function localStamp(iso: unknown, offsetMin: number): string {
-  return new Date(ms(iso) + offsetMin * 60_000).toISOString();
+/** The wall-clock time in `zone` of an instant (Intl's; ISO for UTC). */
+function localStamp(iso: unknown, zone: string): string {
+  const at = typeof iso === "number" ? iso : ms(iso);
+  return zone === "UTC" ? new Date(at).toISOString() : wallClock(at, zone);
 }
 
-function bucket(iso: unknown, unit: string, offsetMin: number): string {
-  const local = localStamp(iso, offsetMin);
+const starts = new Map<string, number>();
+/** The instant a local date starts in `zone`: the first minute whose wall clock is on it. */
+function zoneStart(zone: string, date: string): number {
+  const key = `${zone}|${date}`;
+  let at = starts.get(key);
+  if (at === undefined) {
+    at = ms(`${date}T00:00:00Z`) - 15 * 3_600_000;
+    while (localStamp(at, zone).slice(0, 10) < date) at += 60_000;
+    starts.set(key, at);
+  }
+  return at;
+}
+
+function bucket(iso: unknown, unit: string, zone: string): string {
+  const local = localStamp(iso, zone);
   const day = local.slice(0, 10);
   if (unit === "minute") return `${day} ${local.slice(11, 16)}:00`;
   if (unit === "hour") return `${day} ${local.slice(11, 13)}:00:00`;
@@ -204,13 +221,13 @@ function fieldOf(
   key: string,
   row: { view?: ViewRow; event?: EventRow },
   s: Session | undefined,
-  offsetMin: number,
+  zone: string,
 ): string {
   const spec = dimensionFor(key)!;
   const attrs = row.view ?? s?.entry;
   const at = row.view?.created_at ?? row.event!.created_at;
   let value: unknown;
-  if (key.startsWith("time:")) return bucket(at, key.slice(5), offsetMin);
+  if (key.startsWith("time:")) return bucket(at, key.slice(5), zone);
   if (key.startsWith("event:props:")) {
     value = row.event ? propOf(row.event.data, key.slice("event:props:".length)) : null;
   } else {
@@ -264,12 +281,12 @@ function fieldOf(
 
 type Row = { view?: ViewRow; event?: EventRow; session?: Session; sk?: string };
 
-function matches(f: unknown[], row: Row, offsetMin: number): boolean {
+function matches(f: unknown[], row: Row, zone: string): boolean {
   const [op, a, b] = f as [string, unknown, unknown];
-  if (op === "and") return (a as unknown[][]).every((x) => matches(x, row, offsetMin));
-  if (op === "or") return (a as unknown[][]).some((x) => matches(x, row, offsetMin));
-  if (op === "not") return !matches(a as unknown[], row, offsetMin);
-  const value = fieldOf(a as string, row, row.session, offsetMin);
+  if (op === "and") return (a as unknown[][]).every((x) => matches(x, row, zone));
+  if (op === "or") return (a as unknown[][]).some((x) => matches(x, row, zone));
+  if (op === "not") return !matches(a as unknown[], row, zone);
+  const value = fieldOf(a as string, row, row.session, zone);
   const values = b as string[];
   switch (op) {
     case "is":
@@ -289,8 +306,11 @@ function matches(f: unknown[], row: Row, offsetMin: number): boolean {
 }
 
 function bruteForce(data: Data, ask: Ask): Map<string, Record<string, number | null>> {
-  const from = ms(`${ask.from}T00:00:00Z`) - ask.offsetMin * 60_000;
-  const to = ms(`${ask.to}T00:00:00Z`) + 86_400_000 - ask.offsetMin * 60_000;
+  const from = zoneStart(ask.zone, ask.from);
+  const to = zoneStart(
+    ask.zone,
+    new Date(ms(`${ask.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10),
+  );
   const kept = (score: unknown) =>
     ask.bots === "show" ||
     (ask.bots === "hide" ? Number(score) < ask.threshold : Number(score) >= ask.threshold);
@@ -339,7 +359,7 @@ function bruteForce(data: Data, ask: Ask): Map<string, Record<string, number | n
   };
   const groups = new Map<string, Group>();
   const group = (row: Row) => {
-    const dims = ask.dimensions.map((k) => fieldOf(k, row, row.session, ask.offsetMin));
+    const dims = ask.dimensions.map((k) => fieldOf(k, row, row.session, ask.zone));
     const key = JSON.stringify(dims);
     let g = groups.get(key);
     if (!g) {
@@ -353,8 +373,7 @@ function bruteForce(data: Data, ask: Ask): Map<string, Record<string, number | n
     }
     return g;
   };
-  const matched = (row: Row) =>
-    ask.filters.every((f) => matches(f as unknown[], row, ask.offsetMin));
+  const matched = (row: Row) => ask.filters.every((f) => matches(f as unknown[], row, ask.zone));
   for (const v of window.filter((v) => inRange(v.created_at))) {
     const sk = `${v.site_id}|${skOf(v)}`;
     const row: Row = { view: v, session: sessions.get(sk), sk };
@@ -364,7 +383,8 @@ function bruteForce(data: Data, ask: Ask): Map<string, Record<string, number | n
     if (Number(v.bot_score) >= ask.threshold) g.bot_views++;
     if (!kept(v.bot_score)) continue;
     g.pageviews++;
-    g._v.add(`${String(v.created_at).slice(0, 10)}|${v.site_id}|${v.visitor_id}`);
+    // A visitor counts once per day of the zone (ids rotate daily; the days add up).
+    g._v.add(`${localStamp(v.created_at, ask.zone).slice(0, 10)}|${v.site_id}|${v.visitor_id}`);
     const s = row.session!;
     if (s.inRange && !g._s.has(sk)) {
       g._s.add(sk);
@@ -386,7 +406,7 @@ function bruteForce(data: Data, ask: Ask): Map<string, Record<string, number | n
     const g = group(row);
     g.events++;
     if (e.visitor_id !== null) {
-      g._ev.add(`${String(e.created_at).slice(0, 10)}|${e.site_id}|${e.visitor_id}`);
+      g._ev.add(`${localStamp(e.created_at, ask.zone).slice(0, 10)}|${e.site_id}|${e.visitor_id}`);
     }
     if (e.event_type === "pageview_end") {
       if (e.scroll_pct !== null) {
@@ -481,12 +501,11 @@ async function check(t: TestApp, data: Data, ask: Ask, label: string): Promise<n
   return got.results.length;
 }
 
-const ZONE = { zone: "Asia/Kolkata", offsetMin: 330 };
+const ZONE = { zone: "Asia/Kolkata" };
 const BASE: Ask = {
   sites: SITES,
   from: "2026-11-17",
   to: "2026-11-19",
-  offsetMin: 0,
   zone: "UTC",
   dimensions: [],
   filters: [],
@@ -720,11 +739,34 @@ function rotated(data: Data): Data {
   return { views: data.views.map(rotate), events: data.events.map(rotate) };
 }
 
-Deno.test("per-day aggregates = brute force: every combination they answer, batches out of order, rebuilt days next to fresh rows", async () => {
-  for (const seed of [21, 22]) {
+/**
+ * The per-day aggregates against brute force for `seed`, the sites in `zone` (their aggregates
+ * kept in its local days), the data and dates moved by `shift` days; with `nextZone`, the sites then
+ * move to that zone: right at once (raw rows while re-keyed days wait), and from the aggregates
+ * again after the rebuild.
+ */
+async function aggregatesAgainstRows(seed: number, zone = "UTC", shift = 0, nextZone?: string) {
+  {
     const t = await createTestApp();
     const db = t.services.db;
-    const generated = rotated(generate(seed, true));
+    const moved = (iso: string) => new Date(ms(iso) + shift * 86_400_000).toISOString();
+    const d = (date: string) => moved(`${date}T00:00:00.000Z`).slice(0, 10);
+    const setZone = (z: string) =>
+      SITES.forEach((site) => {
+        createSite(db, site, null);
+        saveSiteSettings(db, site, {
+          consent_css: "",
+          send_form_values: false,
+          query_allowlist: [],
+          time_zone: z,
+        });
+      });
+    setZone(zone);
+    const raw = rotated(generate(seed, true));
+    const generated: Data = {
+      views: raw.views.map((v) => ({ ...v, created_at: moved(String(v.created_at)) })),
+      events: raw.events.map((e) => ({ ...e, created_at: moved(String(e.created_at)) })),
+    };
     const next = generated.views.filter((v) => String(v.visitor_id).endsWith("-next")).length;
     assert.ok(next > 5, `${next} views of sessions another visitor id`);
     // Six batches, each every sixth view in reverse, written out of order; an exclusion and a
@@ -739,12 +781,13 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
       e.session_id !== null && e.visitor_id !== EXCLUDED &&
       generated.views.some((v) => v.session_id === e.session_id && Number(v.bot_score) < 50) &&
       generated.views.every((v) =>
-        v.session_id !== e.session_id || String(v.created_at) < "2026-11-19"
+        v.session_id !== e.session_id || String(v.created_at) < d("2026-11-19")
       )
     )!;
     const far = {
       ...late,
-      created_at: "2026-11-20T23:00:00.000Z",
+      // Midday UTC: on the same local day in every zone tested.
+      created_at: moved("2026-11-20T12:00:00.000Z"),
       bot_score: 0,
       data: '{"plan":"far"}',
     };
@@ -774,21 +817,21 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
       return list.some((v) => batchOf.get(v.id)! < batchOf.get(exit.id)!);
     }).length;
     assert.ok(movedExits > 5, `${movedExits} sessions whose exit page moved in a later batch`);
-    const early = eventParts[0].filter((e) =>
-      e.session_id !== null && written.some((v) =>
-        v.session_id === e.session_id
-      )
-    ).length;
+    const early =
+      eventParts[0].filter((e) =>
+        e.session_id !== null && written.some((v) => v.session_id === e.session_id)
+      ).length;
     assert.ok(early > 5, `${early} events written before their session's views`);
     const asks: [string, Ask][] = [];
-    const add = (label: string, ask: Partial<Ask>) => asks.push([label, { ...BASE, ...ask }]);
+    const base: Ask = { ...BASE, zone, from: d(BASE.from), to: d(BASE.to) };
+    const add = (label: string, ask: Partial<Ask>) => asks.push([label, { ...base, ...ask }]);
     const EVENT_KEYS = ["event:page", "event:name", ...EVENT_SESSION_DIMENSIONS.map((d) => d.key)];
     /** The asks only the events family is answered for from the aggregates. */
     const events: string[] = [];
     const r = rng(seed);
     for (const bots of ["hide", "only"] as const) {
       add(`${bots} totals`, { bots });
-      add(`${bots} one day`, { bots, from: "2026-11-18", to: "2026-11-18" });
+      add(`${bots} one day`, { bots, from: d("2026-11-18"), to: d("2026-11-18") });
       // A view's own fields, and its session's (entry page, exit page, source).
       for (const { key } of [...AGGREGATE_DIMENSIONS, ...SESSION_AGGREGATE_DIMENSIONS]) {
         const value = filterValue(data, key, "is", r, bots);
@@ -800,7 +843,13 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
           filters: [["is", key, [value]]],
         });
       }
-      // By UTC day (the trend): views, bots and events from the aggregates, sessions from the rows.
+      // The overview's referrer list (views whose referrer is not internal): its own rows.
+      add(`${bots} referrer list`, {
+        bots,
+        dimensions: ["visit:referrer_domain"],
+        filters: [["is_not", "visit:referrer_type", ["internal"]]],
+      });
+      // By day (the trend): views, bots and events from the aggregates, sessions unfiltered too.
       add(`${bots} by day`, { bots, dimensions: ["time:day"] });
       for (const key of ["event:page", "visit:country", "visit:source", "visit:entry_page"]) {
         const value = filterValue(data, key, "is", r, bots);
@@ -836,6 +885,9 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
       }
     }
     const answered = (ask: Ask, family: "views" | "events" | "sessions" = "views") => {
+      // The request as the runner builds it (lib/query/run.ts): the zone's local days.
+      const fromMs = zoneStart(ask.zone, ask.from);
+      const toMs = zoneStart(ask.zone, addLocalDays(ask.to, 1));
       const q = resolveQuery(
         QUERY_BODY.parse({
           site_id: ask.sites,
@@ -849,20 +901,23 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
       );
       return servedByAggregates(db, {
         siteIds: q.siteIds,
-        fromMs: Date.parse(`${ask.from}T00:00:00Z`),
-        toMs: Date.parse(`${ask.to}T00:00:00Z`) + 86_400_000,
-        spans: [],
+        fromMs,
+        toMs,
+        spans: offsetSpans(ask.zone, fromMs - 86_400_000, toMs + 86_400_000),
         dimensions: ask.dimensions,
         filter: q.filter,
         bots: q.bots,
       }, family);
     };
-    // By day: the events family too, never the sessions family.
+    // By day: the events family too, the sessions family unfiltered only.
     for (const [label, ask] of asks.filter(([l]) => l.includes("by day"))) {
       if (!label.includes("property")) {
         assert.ok(answered(ask, "events"), `${label}: events answered by the aggregates`);
       }
-      assert.ok(!answered(ask, "sessions"), `${label}: sessions from the rows`);
+      // Sessions by day: from the aggregates unfiltered (a session on each day it has a view),
+      // from the rows under a filter.
+      const unfiltered = !label.includes(" is ");
+      assert.equal(answered(ask, "sessions"), unfiltered, `${label}: sessions`);
     }
     let served = 0;
     let rows = 0;
@@ -876,16 +931,16 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
     assert.ok(rows > 100, `the comparisons covered ${rows} rows`);
     // A range with the far event: by a session field its events fall back (and are right), by
     // its own fields they do not.
-    const farRange = { from: "2026-11-19", to: "2026-11-20" };
-    const byCountry: Ask = { ...BASE, ...farRange, dimensions: ["visit:country"] };
+    const farRange = { from: d("2026-11-19"), to: d("2026-11-20") };
+    const byCountry: Ask = { ...base, ...farRange, dimensions: ["visit:country"] };
     assert.ok(!answered(byCountry, "events"), "events by country with a far event: raw rows");
     await check(t, data, byCountry, `seed ${seed} far event by country`);
-    const byPage: Ask = { ...BASE, ...farRange, dimensions: ["event:page"] };
+    const byPage: Ask = { ...base, ...farRange, dimensions: ["event:page"] };
     assert.ok(answered(byPage, "events"), "events by page with a far event: aggregates");
     await check(t, data, byPage, `seed ${seed} far event by page`);
     // A retention purge cutting the first day at noon: the days it touched are rebuilt with the
     // sessions table (sessions it cut start later now), and answer again.
-    const cut = "2026-11-17T12:00:00.000Z";
+    const cut = moved("2026-11-17T12:00:00.000Z");
     while (purgeViewsBatch(db, { cleanBefore: cut, botBefore: cut }, 7) > 0) { /* batches */ }
     const kept: Data = { ...data, views: written.filter((v) => String(v.created_at) >= cut) };
     assert.ok(kept.views.length < written.length);
@@ -900,7 +955,37 @@ Deno.test("per-day aggregates = brute force: every combination they answer, batc
       "SELECT COUNT(*) AS n FROM sessions WHERE first_id > last_id",
     )!.n;
     assert.ok(reversed > 5, `${reversed} sessions with their entry written after their exit`);
+    if (!nextZone) return;
+    // The sites move to another zone: their aggregates are re-keyed (every day dirty), the rows
+    // answer meanwhile, right; after the rebuild the aggregates answer again, right.
+    setZone(nextZone);
+    assert.ok(db.get<{ n: number }>("SELECT COUNT(*) AS n FROM aggregate_dirty")!.n > 0);
+    const moves = asks.filter(([l]) => !l.includes("one day"))
+      .map(([label, ask]): [string, Ask] => [label, { ...ask, zone: nextZone }]);
+    for (const [label, ask] of moves) {
+      assert.ok(!answered(ask), `moved to ${nextZone}, ${label}: from the rows while dirty`);
+      await check(t, kept, ask, `seed ${seed} moved to ${nextZone}, dirty, ${label}`);
+    }
+    assert.ok(rebuildDirtyAggregates(db) > 0);
+    for (const [label, ask] of moves) {
+      const family = events.includes(label) ? "events" : "views";
+      assert.ok(
+        answered(ask, family),
+        `moved to ${nextZone}, ${label}: answered by the aggregates`,
+      );
+      await check(t, kept, ask, `seed ${seed} moved to ${nextZone}, rebuilt, ${label}`);
+    }
   }
+}
+
+Deno.test("per-day aggregates = brute force: every combination they answer, batches out of order, rebuilt days next to fresh rows", async () => {
+  for (const seed of [21, 22]) await aggregatesAgainstRows(seed);
+});
+
+Deno.test("per-day aggregates in local days = brute force: Berlin across its DST change, Kathmandu (+05:45), St. John's (−03:30), a zone change re-keys them", async () => {
+  // 2026-10-25: Berlin's clocks go back (a 25-hour day) inside the range.
+  await aggregatesAgainstRows(23, "Europe/Berlin", -23);
+  await aggregatesAgainstRows(24, "Asia/Kathmandu", 0, "America/St_Johns");
 });
 
 /** Rows in a fixed order (the runner does not order aggregates). */

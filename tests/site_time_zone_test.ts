@@ -9,6 +9,7 @@ import { getSite } from "../lib/db/sites.ts";
 import { adminApp, adminHtml, adminPost, type AdminTestApp, registerSite } from "./_admin.ts";
 import { TEST_SECRET } from "./_helpers.ts";
 import { view } from "./_stats_fixture.ts";
+import { wallClock } from "./_wall_clock.ts";
 
 const BEARER = { authorization: `Bearer ${TEST_SECRET}` };
 
@@ -37,17 +38,7 @@ const ZONES: Record<string, string> = { kiwi: "Pacific/Auckland", la: "America/L
 
 /** `YYYY-MM-DD HH` of an instant in `zone`, by Intl (independent of lib/query/time_zone.ts). */
 function localHour(iso: string, zone: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", {
-      timeZone: zone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      hourCycle: "h23",
-    }).formatToParts(Date.parse(iso)).map((part) => [part.type, part.value]),
-  );
-  return `${p.year}-${p.month}-${p.day} ${p.hour}`;
+  return wallClock(Date.parse(iso), zone).slice(0, 13).replace("T", " ");
 }
 
 /** Stored views of a site per local hour, read back from SQLite. */

@@ -40,7 +40,8 @@ const UNFILTERED: DashboardView = { filter: null, bots: "hide" };
  * The overview of one site over the selected period, compared with the previous period, under the
  * dashboard's filters: from the rollups while nothing narrows it, else by the query engine
  * (lib/stats/overview_read.ts chooses). Rollups are UTC days, so a site in another zone is read
- * through the engine in its local days.
+ * through the engine in its local days — from the per-day aggregates, kept in the site's local
+ * days (lib/db/aggregates.ts; unfiltered, no raw row: bench/query_notes.md, last section).
  */
 export function dashboardOverview(
   reads: Reader,

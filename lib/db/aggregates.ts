@@ -1,8 +1,13 @@
-// Per-day aggregates (migrations 16 and 17): per (site, UTC day, bot side, dimension, value) the
+// Per-day aggregates (migrations 16 to 18): per (site, day, bot side, dimension, value) the
 // page views, exact distinct visitors, and the visits, bounces, session views and session length
 // of the sessions starting that day — kept exact by each written batch, in its transaction,
 // like the sessions table (lib/db/session_table.ts). The query compiler reads them when a
 // question allows (lib/db/query/aggregated.ts says which).
+//
+// A day is the site's local day (its time zone, migration 18; UTC when it has none:
+// lib/db/local_day.ts): a row's day, a session's first day and a rebuilt day's instants are all
+// in that zone, so a site outside UTC reads whole local days from here. Changing the zone re-keys
+// the site (rekeySiteAggregates).
 //
 // What a row counts, for one bot side (score at or above BOT_SCORE_THRESHOLD or not) and the views
 // of visitors not excluded:
@@ -10,9 +15,10 @@
 //   the value as the compiler renders it (null → the dimension's `empty`), or a session dimension
 //   of SESSION_AGGREGATE_DIMENSIONS (migration 17: entry page, exit page, source), the value of
 //   the view's session (one side: its entry view's, or its exit view's page).
-// - pageviews: views of that UTC day with the value; visitors: distinct visitor ids among them
-//   (ids rotate daily, so days add up). A view counts its visitor when no view with a smaller id
-//   has the same (site, visitor, day, side, value): writing more views never moves that view.
+// - pageviews: views of that day with the value; visitors: distinct visitor ids among them
+//   (days add up: the query engine counts a visitor once per day of the zone too). A view
+//   counts its visitor when no view with a smaller id has the same (site, visitor, day, side,
+//   value): writing more views never moves that view.
 // - visits, bounces, session_views, duration_ms: the sessions (one tab's session_id, else the
 //   visitor id, one side) whose first view is that day and with a view of the value; `late` is
 //   how many days after the first one the value first appears (a range ending before it does not
@@ -32,7 +38,8 @@
 //
 // Anything else that changes raw rows (a purge, a rescoring, an exclusion or its removal) marks
 // the (site, day)s it touches in aggregate_dirty by trigger — the row's day and the days either
-// side (where its sessions start, before and after) — and so does the sessions table's rebuild
+// side (where its sessions start, before and after); for a site outside UTC one more each side,
+// as the trigger knows the UTC date only (migration 18) — and so does the sessions table's rebuild
 // for the days of the sessions it rebuilds and of their events; readers skip dirty days until
 // rebuildDirtyAggregates recomputes them (called where the sessions table is rebuilt, and by the
 // writer thread).
@@ -42,6 +49,8 @@ import { notExcludedPredicate } from "./bots.ts";
 import { fieldColumn } from "./query/fields.ts";
 import { DIMENSIONS, type DimensionSpec } from "../query/dimensions.ts";
 import { type MovedSession, moveSessionEvents, rebuildEventDays } from "./aggregates_events.ts";
+import { localDayBounds, localDayOf, storedZone, zonedDays } from "./local_day.ts";
+import { addLocalDays } from "../query/time_zone.ts";
 
 export { upsertEventAggregates } from "./aggregates_events.ts";
 
@@ -49,6 +58,26 @@ export { upsertEventAggregates } from "./aggregates_events.ts";
 export const AGGREGATE_DIMENSIONS: readonly DimensionSpec[] = DIMENSIONS.filter((d) =>
   d.level === "row" && d.from.kind === "field" && !d.key.startsWith("bot:") &&
   d.key !== "event:name"
+);
+
+/** A list counting only the views whose `other` field is none of `values` (the overview's
+ * referrer list leaves internal referrers out: lib/query/dimensions.ts `exclude`), kept per day as
+ * a dimension of its own, `key` (migration 18): page views and visitors only. */
+export interface ExcludingDimension {
+  key: string;
+  spec: DimensionSpec;
+  other: DimensionSpec;
+  values: readonly string[];
+}
+
+export const EXCLUDING_DIMENSIONS: readonly ExcludingDimension[] = AGGREGATE_DIMENSIONS.flatMap(
+  (spec) => {
+    const exclude = spec.overview?.exclude;
+    const other = exclude && AGGREGATE_DIMENSIONS.find((d) => d.key === exclude.dimension);
+    if (!exclude || !other) return [];
+    const key = `${spec.key}~not:${exclude.dimension}=${exclude.values.join(",")}`;
+    return [{ key, spec, other, values: exclude.values }];
+  },
 );
 
 /** The dimensions of a view's session kept per day (migration 17): entry page, exit page and
@@ -79,6 +108,8 @@ interface ViewFacts {
   keys: string[];
   path: string;
   src: string;
+  /** `keys` but the excluding dimensions' (what its session counts). */
+  visitKeys: string[];
   /** Its session (site, key, side), the same key's session on the other side, and its
    * visitor-day (site, visitor, day, side). */
   session: string;
@@ -87,23 +118,43 @@ interface ViewFacts {
 }
 
 const SEP = "\u0000";
+/** The dimension of a session's later days (migration 18): per session, each day after its
+ * first with a view, `late` days after it (value ""), its visits, bounces, views and length —
+ * what the query engine counts for visits by day (a session on each day it has a view). */
+export const VISIT_DAYS = "~days";
 const KEYS = [
   "",
   ...AGGREGATE_DIMENSIONS.map((d) => d.key),
+  ...EXCLUDING_DIMENSIONS.map((d) => d.key),
   ...SESSION_AGGREGATE_DIMENSIONS.map((d) => d.key),
+  VISIT_DAYS,
 ];
+const VISIT_DAYS_KEY = `${KEYS.length - 1}${SEP}`;
 /** The index in KEYS of the first session dimension. */
-const SESSION_BASE = AGGREGATE_DIMENSIONS.length + 1;
+const SESSION_BASE = AGGREGATE_DIMENSIONS.length + EXCLUDING_DIMENSIONS.length + 1;
 
-/** The columns of a view's facts: its keys, then each dimension's rendered value in one JSON
- * array (one column to convert per row). */
+/** An excluding dimension's value of the view `v`: none when its other field is excluded. */
+const excludingSql = (d: ExcludingDimension) =>
+  `CASE WHEN ${valueSql(d.other, "v")} IN (${d.values.map(quote).join(", ")}) THEN NULL ELSE ${
+    valueSql(d.spec, "v")
+  } END`;
+
+/** The columns of a view's facts: its keys, then each dimension's rendered value (the excluding
+ * dimensions' after: none for a view they leave out) in one JSON array (one column to convert
+ * per row). */
 const SOURCE = SESSION_AGGREGATE_DIMENSIONS.find((d) => d.key === "visit:source")!;
 const FACTS = `v.id, v.site_id, v.visitor_id, v.session_id, v.created_at AS at, v.path,
   COALESCE(CASE WHEN v.referrer_type IS 'internal' THEN NULL ELSE v.referrer_domain END,
     ${quote(SOURCE.empty)}) AS src,
   CASE WHEN v.session_id IS NOT NULL THEN 's' || v.session_id ELSE 'v' || v.visitor_id END AS sk,
   v.bot_score >= ${BOT_SCORE_THRESHOLD} AS bot,
-  json_array(${AGGREGATE_DIMENSIONS.map((spec) => valueSql(spec, "v")).join(", ")}) AS vals`;
+  json_array(${
+  [
+    ...AGGREGATE_DIMENSIONS.map((spec) => valueSql(spec, "v")),
+    ...EXCLUDING_DIMENSIONS.map(excludingSql),
+  ]
+    .join(", ")
+}) AS vals`;
 
 interface FactRow {
   id: number;
@@ -118,17 +169,23 @@ interface FactRow {
   src: string;
 }
 
-function facts(rows: FactRow[]): ViewFacts[] {
+/** `zone`: the site's stored zone (null: UTC), whose local days the rows are kept in. */
+function facts(rows: FactRow[], zone: string | null): ViewFacts[] {
   // Views often share every value: their keys are built once (read only, shared).
-  const known = new Map<string, string[]>();
+  const known = new Map<string, { keys: string[]; visitKeys: string[] }>();
   return rows.map((r) => {
-    let keys = known.get(r.vals);
-    if (!keys) {
-      const values = JSON.parse(r.vals) as string[];
-      keys = [`0${SEP}`, ...values.map((value, i) => `${i + 1}${SEP}${value}`)];
-      known.set(r.vals, keys);
+    let cached = known.get(r.vals);
+    if (!cached) {
+      const values = JSON.parse(r.vals) as (string | null)[];
+      const all = values.flatMap((value, i) => value === null ? [] : [`${i + 1}${SEP}${value}`]);
+      cached = {
+        keys: [`0${SEP}`, ...all],
+        visitKeys: [`0${SEP}`, ...all.filter((_, i) => i < AGGREGATE_DIMENSIONS.length)],
+      };
+      known.set(r.vals, cached);
     }
-    const day = r.at.slice(0, 10);
+    const { keys, visitKeys } = cached;
+    const day = localDayOf(zone, r.at);
     return {
       id: r.id,
       site_id: r.site_id,
@@ -141,6 +198,7 @@ function facts(rows: FactRow[]): ViewFacts[] {
       day,
       bot: r.bot,
       keys,
+      visitKeys,
       session: `${r.site_id}${SEP}${r.sk}${SEP}${r.bot}`,
       other: `${r.site_id}${SEP}${r.sk}${SEP}${1 - r.bot}`,
       visitorDay: `${r.site_id}${SEP}${r.visitor_id}${SEP}${day}${SEP}${r.bot}`,
@@ -267,20 +325,26 @@ function addSession(
   // Per `index␀value`: the first day it appears (the session's values: its first).
   const firstDay = new Map<string, string>(keys.map((key) => [key, day]));
   for (const v of views) {
-    for (const key of v.keys) {
+    for (const key of v.visitKeys) {
       const known = firstDay.get(key);
       if (known === undefined || v.day < known) firstDay.set(key, v.day);
     }
   }
   const start = Date.parse(`${day}T00:00:00Z`);
   const sameDay = deltas.group(first.site_id, day, first.bot, 0);
-  for (const [key, vday] of firstDay) {
-    const late = vday === day ? 0 : Math.round((Date.parse(`${vday}T00:00:00Z`) - start) / DAY_MS);
+  const lateBy = (vday: string) =>
+    vday === day ? 0 : Math.round((Date.parse(`${vday}T00:00:00Z`) - start) / DAY_MS);
+  const add = (late: number, key: string) => {
     const row = Deltas.row(late ? deltas.group(first.site_id, day, first.bot, late) : sameDay, key);
     row[2] += sign;
     row[3] += bounce;
     row[4] += sign * n;
     row[5] += duration;
+  };
+  for (const [key, vday] of firstDay) add(lateBy(vday), key);
+  // Its later days with a view (VISIT_DAYS).
+  for (const vday of new Set(views.map((v) => v.day))) {
+    if (vday !== day) add(lateBy(vday), VISIT_DAYS_KEY);
   }
 }
 
@@ -409,10 +473,18 @@ function addSessions(
   return moved;
 }
 
-/** A site's views of `visitors` and of `sessions` (ids), those of the sessions once. */
-function load(db: Database, site: string, visitors: string[], sessions: string[]): ViewFacts[] {
+/** A site's views of `visitors` and of `sessions` (ids), those of the sessions once, in the
+ * local days of `zone` (the site's). */
+function load(
+  db: Database,
+  site: string,
+  zone: string | null,
+  visitors: string[],
+  sessions: string[],
+): ViewFacts[] {
   return facts(
     db.all<FactRow>(RELATED_SQL, site, JSON.stringify(visitors), JSON.stringify(sessions)),
+    zone,
   );
 }
 
@@ -434,7 +506,8 @@ function related(
       rows.filter((r) => r.session_id != null).map((r) => r.session_id as string),
     );
     const ids = new Set<number>();
-    let views = load(db, site, [...visitors], [...sessions]);
+    const zone = storedZone(db, site);
+    let views = load(db, site, zone, [...visitors], [...sessions]);
     // The views of the touched sessions (both sides of their keys) all come in the first round;
     // their visitors' other views, then the other views of those views' sessions, after.
     const keys = new Set<string>();
@@ -453,7 +526,7 @@ function related(
       if (round === 8 || (moreVisitors.size === 0 && moreSessions.size === 0)) break;
       moreVisitors.forEach((x) => visitors.add(x));
       moreSessions.forEach((x) => sessions.add(x));
-      views = load(db, site, [...moreVisitors], [...moreSessions]);
+      views = load(db, site, zone, [...moreVisitors], [...moreSessions]);
     }
   }
   return out;
@@ -511,11 +584,13 @@ export function upsertAggregates(db: Database, firstId: number, lastId: number):
   );
   if (seeds.length === 0) return;
   if (heavySeeds(db, seeds, lastId - firstId + 1)) {
+    const { dayOf, join } = zonedDays(db, "v.site_id");
     db.run(
       `INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
-       SELECT DISTINCT v.site_id, date(v.created_at, d.shift) FROM visitor_views v
-         CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days' UNION ALL SELECT '+1 day') d
-       WHERE v.id BETWEEN ?1 AND ?2`,
+       SELECT site_id, date(day, d.shift) FROM (
+         SELECT DISTINCT v.site_id, ${dayOf("v.created_at")} AS day FROM visitor_views v ${join}
+         WHERE v.id BETWEEN ?1 AND ?2
+       ) CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days' UNION ALL SELECT '+1 day') d`,
       firstId,
       lastId,
     );
@@ -532,9 +607,10 @@ export function upsertAggregates(db: Database, firstId: number, lastId: number):
 }
 
 /**
- * Recomputes a site's aggregates of the UTC days [fromDay, toDay) (YYYY-MM-DD) from the raw rows:
- * their views and events, and the sessions whose first view is on one of them. Clears those days from
- * aggregate_dirty. Returns the rows written.
+ * Recomputes a site's aggregates of the days [fromDay, toDay) (YYYY-MM-DD; local days of the
+ * site's zone, lib/db/local_day.ts) from the raw rows: their views and events, and the sessions
+ * whose first view is on one of them. Clears those days from aggregate_dirty. Returns the rows
+ * written.
  */
 export function rebuildAggregateDays(
   db: Database,
@@ -549,12 +625,14 @@ export function rebuildAggregateDays(
       fromDay,
       toDay,
     );
+    // Local days: the instants [start(fromDay), start(toDay)) of the site's zone.
+    const bounds = localDayBounds(storedZone(db, siteId), fromDay, toDay);
     const seeds = db.all<FactRow>(
       `SELECT DISTINCT site_id, visitor_id, session_id FROM visitor_views
        WHERE site_id = ?1 AND created_at >= ?2 AND created_at < ?3 AND ${notExcludedPredicate()}`,
       siteId,
-      `${fromDay}T`,
-      `${toDay}T`,
+      bounds.from,
+      bounds.to,
     );
     const all = related(db, seeds);
     const deltas = new Deltas();
@@ -581,24 +659,51 @@ export function deleteSiteAggregates(db: Database, siteId: string): void {
   }
 }
 
+/**
+ * Re-keys a site's aggregates after its time zone changed (in the change's transaction): deletes
+ * them and marks dirty every day that may hold its rows in the new zone (the UTC dates of its
+ * views and events and the days either side). The writer rebuilds them, the latest first; readers
+ * answer those days from the raw rows meanwhile.
+ */
+export function rekeySiteAggregates(db: Database, siteId: string): void {
+  deleteSiteAggregates(db, siteId);
+  db.run(
+    `INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
+     WITH days(day) AS (
+       SELECT DISTINCT substr(created_at, 1, 10) FROM visitor_views WHERE site_id = ?1
+       UNION SELECT DISTINCT substr(created_at, 1, 10) FROM semantic_events WHERE site_id = ?1
+     )
+     SELECT ?1, date(day, d.shift) FROM days
+       CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days' UNION ALL SELECT '+1 day') d`,
+    siteId,
+  );
+}
+
 /** Marks dirty the days of the sessions listed in `table` (site_id, sk), from the day before
  * the first to the last (at least the day after the first: the events within a day of it), and
  * the days of their events: a session a change cuts or rescores may start and end elsewhere
  * after it, which moves its views' session values and its events'. Call before and after. */
 export function markSessionDaysDirty(db: Database, table: string): void {
+  // Local days of each site's zone (lib/db/local_day.ts).
+  const sessions = zonedDays(db, "s.site_id");
+  const events = zonedDays(db, "e.site_id");
+  const first = sessions.dayOf("s.first_at");
+  const event = events.dayOf("e.created_at");
   db.run(`INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
     WITH RECURSIVE span(site_id, day, last) AS (
-      SELECT s.site_id, date(s.first_at, '-1 day'),
-        max(substr(s.last_at, 1, 10), date(s.first_at, '+1 day'))
-      FROM ${table} t JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk
+      SELECT s.site_id, date(${first}, '-1 day'),
+        max(${sessions.dayOf("s.last_at")}, date(${first}, '+1 day'))
+      FROM ${table} t JOIN sessions s ON s.site_id = t.site_id AND s.sk = t.sk ${sessions.join}
       UNION ALL SELECT site_id, date(day, '+1 day'), last FROM span WHERE day < last
     )
     SELECT site_id, day FROM span
-    UNION SELECT e.site_id, substr(e.created_at, 1, 10) FROM ${table} t
+    UNION SELECT e.site_id, ${event} FROM ${table} t
       CROSS JOIN semantic_events e ON e.session_id = substr(t.sk, 2) AND e.site_id = t.site_id
+      ${events.join}
       WHERE t.sk LIKE 's%'
-    UNION SELECT e.site_id, substr(e.created_at, 1, 10) FROM ${table} t
+    UNION SELECT e.site_id, ${event} FROM ${table} t
       CROSS JOIN semantic_events e ON e.visitor_id = substr(t.sk, 2) AND e.site_id = t.site_id
+      ${events.join}
       WHERE t.sk LIKE 'v%' AND e.session_id IS NULL`);
 }
 
@@ -615,15 +720,15 @@ export function rebuildDirtyAggregates(db: Database, limit = Number.MAX_SAFE_INT
   return dirty.length;
 }
 
-/** The sites with views or events on the UTC day `day` (YYYY-MM-DD). */
+/** The sites that may have views or events on their local day `day` (YYYY-MM-DD): those with
+ * rows on the UTC days from the day before to the day after (a local day lies within them). */
 export function sitesWithRowsOn(db: Database, day: string): string[] {
-  const next = nextDay(day);
   return db.all<{ site_id: string }>(
     `SELECT site_id FROM visitor_views WHERE created_at >= ?1 AND created_at < ?2
      UNION SELECT site_id FROM semantic_events WHERE created_at >= ?1 AND created_at < ?2
      ORDER BY site_id`,
-    `${day}T`,
-    `${next}T`,
+    `${addLocalDays(day, -1)}T`,
+    `${addLocalDays(day, 2)}T`,
   ).map((r) => r.site_id);
 }
 
@@ -639,7 +744,10 @@ export function rebuildAllAggregates(db: Database): number {
   );
   let rows = 0;
   for (const s of sites) {
-    for (let day = s.first.slice(0, 10); day <= s.last.slice(0, 10); day = nextDay(day)) {
+    // Local days: the first row's local day lies within a day of its UTC date.
+    const zone = storedZone(db, s.site_id);
+    const [first, last] = [localDayOf(zone, s.first), localDayOf(zone, s.last)];
+    for (let day = first; day <= last; day = nextDay(day)) {
       rows += rebuildAggregateDays(db, s.site_id, day, nextDay(day));
     }
   }
@@ -648,5 +756,5 @@ export function rebuildAllAggregates(db: Database): number {
 }
 
 export function nextDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return addLocalDays(day, 1);
 }

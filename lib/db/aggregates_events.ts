@@ -1,5 +1,5 @@
-// The events rows of the per-day aggregates (day_event_aggregates, migrations 16 and 17): per
-// (site, UTC day, bot side, dimension, value) the events, and the scroll and engaged sums and
+// The events rows of the per-day aggregates (day_event_aggregates, migrations 16 to 18): per
+// (site, local day of its zone (lib/db/local_day.ts), bot side, dimension, value) the events, and the scroll and engaged sums and
 // counts of their pageview_end events, of visitors not excluded — kept exact by each written
 // batch, as lib/db/aggregates.ts keeps the views rows.
 //
@@ -21,6 +21,7 @@ import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import { notExcludedPredicate } from "./bots.ts";
 import { fieldColumn } from "./query/fields.ts";
 import { SESSION_ENTRY_COLUMNS } from "./session_table.ts";
+import { localDayBounds, storedZone, zonedDays } from "./local_day.ts";
 import { DIMENSIONS, type DimensionSpec, PROP_PREFIX } from "../query/dimensions.ts";
 
 /** The dimensions an event has itself. */
@@ -74,9 +75,10 @@ const PROPS_SQL = `CASE WHEN e.data <> '{}' AND json_valid(e.data) AND json_type
     WHERE length(j.key) BETWEEN 1 AND 64 AND j.key NOT GLOB '*[^A-Za-z0-9_.-]*') END`;
 
 /** What the events rows need of events (`e`, their session `s`), counted per distinct values:
- * with `own`, their own dimensions and properties too; `more`: further columns grouped by. */
-const factsSql = (own: boolean, more = "") =>
-  `SELECT e.site_id, substr(e.created_at, 1, 10) AS day, ${KEPT_SIDE} AS bot, ${FAR_SQL} AS far,
+ * with `own`, their own dimensions and properties too; `day`: their day (zonedDays); `more`:
+ * further columns grouped by. */
+const factsSql = (own: boolean, day: string, more = "") =>
+  `SELECT e.site_id, ${day} AS day, ${KEPT_SIDE} AS bot, ${FAR_SQL} AS far,
     ${SESSION_SQL} AS sess, ${own ? `${OWN_SQL} AS own, ${PROPS_SQL} AS props` : "NULL AS own"}
     ${more}, COUNT(*) AS events,
     COALESCE(SUM(CASE WHEN e.event_type = 'pageview_end' THEN e.scroll_pct END), 0) AS scroll_sum,
@@ -187,10 +189,12 @@ const NOT_EXCLUDED = `(e.visitor_id IS NULL OR ${notExcludedPredicate("e.visitor
 
 /** Adds the events matching `where` (over `e`, parameters ?1…) to day_event_aggregates. */
 function addEvents(db: Database, where: string, ...params: (string | number)[]): void {
+  const { dayOf, join } = zonedDays(db, "e.site_id");
+  const day = dayOf("e.created_at");
   const deltas = new EventDeltas();
   deltas.add(
     db.all<EventFacts>(
-      `${factsSql(true)} FROM semantic_events e ${SESSION_JOIN}
+      `${factsSql(true, day)} FROM semantic_events e ${SESSION_JOIN} ${join}
        WHERE ${where} AND ${NOT_EXCLUDED} ${grouped(7)}`,
       ...params,
     ),
@@ -204,8 +208,8 @@ export function upsertEventAggregates(db: Database, firstId: number, lastId: num
   if (lastId >= firstId) addEvents(db, "e.id BETWEEN ?1 AND ?2", firstId, lastId);
 }
 
-/** Recomputes a site's events rows of the UTC days [fromDay, toDay) (inside the caller's
- * transaction). */
+/** Recomputes a site's events rows of the days [fromDay, toDay) (local days of its zone; inside
+ * the caller's transaction). */
 export function rebuildEventDays(db: Database, siteId: string, fromDay: string, toDay: string) {
   db.run(
     "DELETE FROM day_event_aggregates WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
@@ -213,12 +217,13 @@ export function rebuildEventDays(db: Database, siteId: string, fromDay: string, 
     fromDay,
     toDay,
   );
+  const bounds = localDayBounds(storedZone(db, siteId), fromDay, toDay);
   addEvents(
     db,
     "e.site_id = ?1 AND e.created_at >= ?2 AND e.created_at < ?3",
     siteId,
-    `${fromDay}T`,
-    `${toDay}T`,
+    bounds.from,
+    bounds.to,
   );
 }
 
@@ -265,8 +270,11 @@ const OLD_FACTS = `${FAR_SQL} AS old_far, ${SESSION_SQL} AS old_sess`.replace(/\
  */
 export function moveSessionEvents(db: Database, moved: readonly MovedSession[]): void {
   if (moved.length === 0) return;
+  const { dayOf, join } = zonedDays(db, "e.site_id");
+  const day = dayOf("e.created_at");
   const rows = db.all<EventFacts & { old_far: number; old_sess: string }>(
-    `${MOVED_EVENTS}${factsSql(false, `, ${OLD_FACTS}`)} FROM me e ${SESSION_JOIN} ${oldSession()}
+    `${MOVED_EVENTS}${factsSql(false, day, `, ${OLD_FACTS}`)} FROM me e ${SESSION_JOIN} ${join}
+      ${oldSession()}
       WHERE ${NOT_EXCLUDED} ${grouped(8)}`,
     JSON.stringify(moved.map((m) => [m.site_id, m.sk, m.bot, m.old_id])),
   );

@@ -14,6 +14,24 @@ const exclusionTrigger = (name: string, event: "INSERT" | "DELETE", row: "NEW" |
           WHERE visitor_id = ${row}.visitor_id;
       END;`;
 
+/** Migration 18: what a trigger marks dirty for a row at `created` of `site`: its UTC date and
+ * `reach` days either side (1: where its sessions may start), one day further each side for a
+ * site outside UTC (its aggregates are kept in local days: lib/db/aggregates.ts; a local day lies
+ * within a day of the UTC date). `from`/`where`: the rows marked (none: the trigger's own). */
+const markDays = (site: string, created: string, reach: 0 | 1, from = "", where = "") =>
+  `INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
+          SELECT ${site}, date(${created}, n.shift || ' days')${from ? ` FROM ${from}` : ""}
+            ${from ? "CROSS JOIN" : "FROM"} (SELECT -2 AS shift UNION ALL SELECT -1
+              UNION ALL SELECT 0 UNION ALL SELECT 1 UNION ALL SELECT 2) n
+          WHERE ${where ? `${where} AND ` : ""}(abs(n.shift) <= ${reach} OR (abs(n.shift) <= ${
+    reach + 1
+  } AND EXISTS (SELECT 1 FROM site_settings z WHERE z.site_id = ${site}
+              AND z.time_zone IS NOT NULL AND z.time_zone <> 'UTC')));`;
+
+/** Migration 18: the head of an INSERT of day_aggregates rows (its backfills). */
+const INTO_DAY_AGGREGATES = `INSERT INTO day_aggregates (site_id, dim, day, bot, value, late,
+        pageviews, visitors, visits, bounces, session_views, duration_ms)`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -678,6 +696,106 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
         SELECT DISTINCT site_id, substr(created_at, 1, 10) FROM visitor_views
         UNION SELECT DISTINCT site_id, substr(created_at, 1, 10) FROM semantic_events;
+    `,
+  },
+  {
+    // Issue 16: the per-day aggregates are kept in each site's local day (its time zone:
+    // lib/db/local_day.ts). A site outside UTC is re-keyed: its rows deleted, every day that may
+    // hold its rows (the UTC dates of its rows and the days either side) marked dirty and rebuilt
+    // by the writer; UTC sites keep theirs, and get their sessions' later days (visits by day)
+    // from the sessions table and the referrer list's rows from the views (one scan). The triggers mark one day further each side for a site outside
+    // UTC (markDays).
+    version: 18,
+    name: "day aggregates in local days",
+    sql: `
+      DROP TRIGGER day_aggregates_view_deleted;
+      CREATE TRIGGER day_aggregates_view_deleted AFTER DELETE ON visitor_views BEGIN
+        ${markDays("OLD.site_id", "OLD.created_at", 1)}
+      END;
+      DROP TRIGGER day_aggregates_view_updated;
+      CREATE TRIGGER day_aggregates_view_updated AFTER UPDATE OF site_id, visitor_id, session_id,
+        path, created_at, bot_score, screen_width, device_type, os_name, browser_name,
+        country_code, referrer, referrer_type, utm_source, utm_medium, utm_campaign, utm_content,
+        utm_term
+      ON visitor_views BEGIN
+        ${markDays("OLD.site_id", "OLD.created_at", 1)}
+        ${markDays("NEW.site_id", "NEW.created_at", 1)}
+      END;
+      DROP TRIGGER day_aggregates_event_deleted;
+      CREATE TRIGGER day_aggregates_event_deleted AFTER DELETE ON semantic_events BEGIN
+        ${markDays("OLD.site_id", "OLD.created_at", 0)}
+      END;
+      DROP TRIGGER day_aggregates_event_updated;
+      CREATE TRIGGER day_aggregates_event_updated AFTER UPDATE OF site_id, visitor_id, session_id,
+        path, event_type, event_name, created_at, bot_score, scroll_pct, engaged_ms, data
+      ON semantic_events BEGIN
+        ${markDays("OLD.site_id", "OLD.created_at", 0)}
+        ${markDays("NEW.site_id", "NEW.created_at", 0)}
+      END;
+      ${
+      (["day_aggregates_excluded", "day_aggregates_included"] as const).map((name, i) => {
+        const row = i === 0 ? "NEW" : "OLD";
+        return `DROP TRIGGER ${name};
+      CREATE TRIGGER ${name} AFTER ${i === 0 ? "INSERT" : "DELETE"} ON excluded_visitors BEGIN
+        ${
+          markDays(
+            "v.site_id",
+            "v.created_at",
+            1,
+            "visitor_views v",
+            `v.visitor_id = ${row}.visitor_id`,
+          )
+        }
+        ${
+          markDays(
+            "e.site_id",
+            "e.created_at",
+            0,
+            "semantic_events e",
+            `e.visitor_id = ${row}.visitor_id`,
+          )
+        }
+      END;`;
+      }).join("\n      ")
+    }
+      CREATE TEMP TABLE zoned AS SELECT site_id FROM site_settings
+        WHERE time_zone IS NOT NULL AND time_zone <> 'UTC';
+      DELETE FROM day_aggregates WHERE site_id IN (SELECT site_id FROM zoned);
+      DELETE FROM day_event_aggregates WHERE site_id IN (SELECT site_id FROM zoned);
+      DELETE FROM aggregate_dirty WHERE site_id IN (SELECT site_id FROM zoned);
+      INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
+        WITH days(site_id, day) AS (
+          SELECT DISTINCT v.site_id, substr(v.created_at, 1, 10) FROM zoned z
+            JOIN visitor_views v ON v.site_id = z.site_id
+          UNION SELECT DISTINCT e.site_id, substr(e.created_at, 1, 10) FROM zoned z
+            JOIN semantic_events e ON e.site_id = z.site_id
+        )
+        SELECT site_id, date(day, d.shift) FROM days
+          CROSS JOIN (SELECT '-1 day' AS shift UNION ALL SELECT '+0 days' UNION ALL SELECT '+1 day') d;
+      -- The later days of the other sites' sessions (lib/db/aggregates.ts VISIT_DAYS), from the
+      -- sessions table: a session under a day long has views on its first and last day only (a
+      -- longer one makes the reader fall back).
+      ${INTO_DAY_AGGREGATES}
+        SELECT site_id, '~days', substr(first_at, 1, 10), bot, '',
+          CAST(julianday(substr(last_at, 1, 10)) - julianday(substr(first_at, 1, 10)) AS INTEGER),
+          0, 0, COUNT(*), SUM(views = 1), SUM(views),
+          SUM(CAST(round((julianday(last_at) - julianday(first_at)) * 86400000) AS INTEGER))
+        FROM sessions
+        WHERE substr(last_at, 1, 10) > substr(first_at, 1, 10)
+          AND site_id NOT IN (SELECT site_id FROM zoned)
+          AND visitor_id NOT IN (SELECT visitor_id FROM excluded_visitors)
+        GROUP BY 1, 3, 4, 6;
+      -- And the referrer list's own rows (views whose referrer is not internal: lib/db/aggregates.ts
+      -- EXCLUDING_DIMENSIONS), from the views.
+      ${INTO_DAY_AGGREGATES}
+        SELECT site_id, 'visit:referrer_domain~not:visit:referrer_type=internal',
+          substr(created_at, 1, 10), bot_score >= 50, COALESCE(referrer_domain, '(none)'), 0,
+          COUNT(*), COUNT(DISTINCT visitor_id), 0, 0, 0, 0
+        FROM visitor_views
+        WHERE referrer_type IS NOT 'internal' AND site_id NOT IN (SELECT site_id FROM zoned)
+          AND visitor_id NOT IN (SELECT visitor_id FROM excluded_visitors)
+        GROUP BY 1, 3, 4, 5;
+      DROP TABLE zoned;
     `,
   },
 ];

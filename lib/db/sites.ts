@@ -3,8 +3,9 @@
 // recent view counts, bounded selector choices, and deletion.
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import type { Database } from "./database.ts";
-import { deleteSiteAggregates } from "./aggregates.ts";
+import { deleteSiteAggregates, rekeySiteAggregates } from "./aggregates.ts";
 import { notExcludedPredicate } from "./bots.ts";
+import { isUtcZone, storedZone } from "./local_day.ts";
 import { type KeysetPage, keysetPage, type PageRequest } from "./keyset.ts";
 import {
   type CreateSiteOutcome,
@@ -228,6 +229,16 @@ export interface SiteSettingsInput {
 
 /** Stores a site's collection settings and time zone (already validated and sanitised). */
 export function saveSiteSettings(db: Database, siteId: string, settings: SiteSettingsInput): void {
+  const zone = isUtcZone(settings.time_zone) ? null : settings.time_zone;
+  db.transaction(() => {
+    const before = storedZone(db, siteId);
+    writeSiteSettings(db, siteId, settings);
+    // The per-day aggregates are kept in the site's local days (lib/db/aggregates.ts).
+    if (before !== zone) rekeySiteAggregates(db, siteId);
+  });
+}
+
+function writeSiteSettings(db: Database, siteId: string, settings: SiteSettingsInput): void {
   db.run(
     `INSERT INTO site_settings (site_id, consent_css, send_form_values, query_allowlist,
        time_zone)
@@ -241,7 +252,7 @@ export function saveSiteSettings(db: Database, siteId: string, settings: SiteSet
     settings.consent_css === "" ? null : settings.consent_css,
     settings.send_form_values ? 1 : 0,
     settings.query_allowlist.length === 0 ? null : settings.query_allowlist.join(","),
-    settings.time_zone === "UTC" ? null : settings.time_zone,
+    isUtcZone(settings.time_zone) ? null : settings.time_zone,
   );
 }
 

@@ -332,6 +332,14 @@ function baseCtes(
 const visitorKey = (r: AggregateRequest) =>
   r.siteIds.length === 1 ? "visitor_id" : "site_id || char(31) || visitor_id";
 
+/** The day a visitor counts once in, summed over the range: the request's local day (visitor ids
+ * rotate daily; the per-day aggregates keep each site's local days, lib/db/aggregates.ts), the
+ * UTC day's text for a zone at offset 0 throughout. */
+const visitorDay = (d: Dialect, r: AggregateRequest) =>
+  r.spans.every((s) => s.offsetMin === 0)
+    ? d.utcDay("created_at")
+    : d.timeBucket("created_at", "day", r.spans);
+
 /** Each family's aggregates over its rows (`rel`), grouped by the dimensions `dims` (+ GROUP BY). */
 const AGGREGATE_SQL: Record<
   Family,
@@ -340,14 +348,14 @@ const AGGREGATE_SQL: Record<
   views: (d, dims, rel, r) =>
     `SELECT ${dims}SUM(c) AS pageviews, SUM(dv) AS visitors FROM (
        SELECT ${dims}COUNT(*) AS c, COUNT(DISTINCT ${visitorKey(r)}) AS dv
-       FROM ${rel} WHERE matched AND kept GROUP BY ${dims}${d.utcDay("created_at")})`,
+       FROM ${rel} WHERE matched AND kept GROUP BY ${dims}${visitorDay(d, r)})`,
   sessions: (_d, dims, rel) =>
     `SELECT ${dims}COUNT(*) AS visits, SUM(n = 1) AS bounces, SUM(n) AS session_views,
        SUM(duration_ms) AS duration_ms
      FROM (SELECT DISTINCT ${dims}site_id, sk, n, duration_ms FROM ${rel}
        WHERE matched AND kept AND in_range)`,
-  // Per UTC day first, as the views: a visitor id counts once a day (ids rotate daily).
-  events: (d, dims, rel) =>
+  // Per day first, as the views (visitorDay).
+  events: (d, dims, rel, r) =>
     `SELECT ${dims}SUM(c) AS events, SUM(ss) AS scroll_sum,
        SUM(sn) AS scroll_n, SUM(es) AS engaged_ms, SUM(en) AS engaged_n FROM (
        SELECT ${dims}COUNT(*) AS c,
@@ -355,11 +363,11 @@ const AGGREGATE_SQL: Record<
          COUNT(CASE WHEN event_type = 'pageview_end' THEN scroll_pct END) AS sn,
          SUM(CASE WHEN event_type = 'pageview_end' THEN engaged_ms END) AS es,
          COUNT(CASE WHEN event_type = 'pageview_end' THEN engaged_ms END) AS en
-       FROM ${rel} WHERE matched GROUP BY ${dims}${d.utcDay("created_at")})`,
+       FROM ${rel} WHERE matched GROUP BY ${dims}${visitorDay(d, r)})`,
   event_visitors: (d, dims, rel, r) =>
     `SELECT ${dims}SUM(dv) AS event_visitors FROM (
        SELECT ${dims}COUNT(DISTINCT ${visitorKey(r)}) AS dv
-       FROM ${rel} WHERE matched GROUP BY ${dims}${d.utcDay("created_at")})`,
+       FROM ${rel} WHERE matched GROUP BY ${dims}${visitorDay(d, r)})`,
   bots: (_d, dims, rel, r) =>
     `SELECT ${dims}COUNT(*) AS all_views,
        SUM(bot_score >= ${Math.trunc(r.bots.threshold)}) AS bot_views
