@@ -116,9 +116,11 @@ export async function createServices(
     ephemeral,
     isSharedFile(db.path) ? db.path : null,
   );
+  const store = createSqliteStore(db, { reads, testMaxPagesFile: config.testMaxPagesFile });
   const collect = new Collector({
     config,
     db,
+    store,
     log: options.log,
     ephemeral,
     pow,
@@ -127,7 +129,6 @@ export async function createServices(
     hosting,
   });
   logGeoDatabase(options.log, collect, now());
-  const store = createSqliteStore(db, { reads });
   let crawlers: CrawlerService | undefined;
   return {
     config,

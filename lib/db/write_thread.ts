@@ -6,6 +6,7 @@
 // connection.
 import type { WriteTable } from "./collect.ts";
 import { isSharedFile } from "./database.ts";
+import type { AggregateRebuilds } from "../store/writes.ts";
 
 export type WriteRequest =
   // Rows travel as one JSON string: V8 serialises that faster than it clones the objects.
@@ -25,12 +26,6 @@ export interface WriteReply {
   error?: string;
   /** Unasked (id 0): a rebuild of the per-day aggregates after a batch failed. */
   aggregateError?: string;
-}
-
-/** The write thread's failed rebuilds of per-day aggregates since it started. */
-export interface AggregateRebuilds {
-  failures: number;
-  lastError: string | null;
 }
 
 interface Waiting {

@@ -8,13 +8,11 @@ import {
   addDropCounts,
   counterSites,
   type CounterTableName,
-  insertEvents,
-  insertViews,
 } from "../db/collect.ts";
 import { listExperimentVariants } from "../db/lookups.ts";
-import type { EventRow, ViewRow } from "../db/columns.ts";
-import { applyTestPageLimit } from "../db/test_faults.ts";
-import { type AggregateRebuilds, WriteThread } from "../db/write_thread.ts";
+import type { EventRow, ViewRow } from "../store/rows.ts";
+import type { AppDataStore } from "../store/types.ts";
+import type { AggregateRebuilds, BatchWriter } from "../store/writes.ts";
 import type { EphemeralStore } from "../ephemeral.ts";
 import type { Job } from "../jobs.ts";
 import type { Logger } from "../log.ts";
@@ -52,6 +50,8 @@ import { SiteHits } from "../metrics/site_hits.ts";
 export interface CollectorOptions {
   config: Config;
   db: Database;
+  /** The store's areas the collectors write and read through (lib/store/types.ts). */
+  store: AppDataStore;
   log: Logger;
   ephemeral: EphemeralStore;
   pow: PowVerifier;
@@ -89,7 +89,7 @@ export class Collector {
   readonly #viewSteps;
   readonly #eventSteps;
   readonly #nanolyticaViewSteps;
-  #thread: WriteThread | null = null;
+  readonly #batches: BatchWriter;
 
   constructor(options: CollectorOptions) {
     const { config, db, log } = options;
@@ -114,24 +114,20 @@ export class Collector {
       config.anonymizeSites,
       { queryKeys: (site) => this.caches.settings(site).queryAllowlist },
     );
-    // Once started on a file database, batches are inserted on the write thread; before that
-    // (tests flush by hand), or if that thread fails, on this thread's connection.
-    const thread = () => this.#thread?.failed === false ? this.#thread : null;
-    const limited = () => {
-      applyTestPageLimit(db, config.testMaxPagesFile); // TEST ONLY; a no-op in production
-      return db;
-    };
+    // The store's batch writer: asynchronous once its worker runs (SQLite: the write thread,
+    // started by `start`), else synchronous (tests flush by hand).
+    const batches = this.#batches = options.store.writes.batches;
     this.views = new BufferedWriter<ViewRow>({
       name: "views",
       flushMs: config.viewFlushMs,
-      write: (rows) => thread()?.insert("visitor_views", rows) ?? insertViews(limited(), rows),
+      write: (rows) => batches.views(rows),
       onError,
       now: options.now,
     });
     this.events = new BufferedWriter<EventRow>({
       name: "events",
       flushMs: config.eventFlushMs,
-      write: (rows) => thread()?.insert("semantic_events", rows) ?? insertEvents(limited(), rows),
+      write: (rows) => batches.events(rows),
       onError,
       now: options.now,
     });
@@ -177,14 +173,14 @@ export class Collector {
     }
   }
 
-  /** The write thread's failed rebuilds of per-day aggregates (none without a thread). */
+  /** The batch worker's failed rebuilds of per-day aggregates (none without a worker). */
   get aggregateRebuilds(): AggregateRebuilds {
-    return this.#thread?.aggregateRebuilds ?? { failures: 0, lastError: null };
+    return this.#batches.aggregateRebuilds;
   }
 
-  /** Batches are inserted on the write thread (started on a file database, not failed). */
+  /** Batches are written by the store's batch worker (SQLite: the write thread, not failed). */
   get writesOffThread(): boolean {
-    return this.#thread?.failed === false;
+    return this.#batches.offThread;
   }
 
   get geoAvailable(): boolean {
@@ -296,12 +292,9 @@ export class Collector {
     return this.#deps.botTraffic.totals();
   }
 
-  /** Starts the writers' timers, and the write thread when the database is a file. */
+  /** Starts the writers' timers, and the store's batch worker (SQLite: on a file database). */
   start(): void {
-    const path = this.#options.db.path;
-    if (this.#thread === null && WriteThread.isSupported(path)) {
-      this.#thread = new WriteThread(path, this.#options.config.testMaxPagesFile);
-    }
+    this.#batches.start();
     this.views.start();
     this.events.start();
   }
@@ -334,7 +327,7 @@ export class Collector {
     this.flushCounters();
     await Promise.all([this.views.stop(deadline), this.events.stop(deadline)]);
     this.flushCounters();
-    await this.#thread?.close();
+    await this.#batches.close();
   }
 
   #facts(endpoint: Endpoint, req: Request, remoteAddr: string): RequestFacts {
