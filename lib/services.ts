@@ -119,7 +119,6 @@ export async function createServices(
   const store = createSqliteStore(db, { reads, testMaxPagesFile: config.testMaxPagesFile });
   const collect = new Collector({
     config,
-    db,
     store,
     log: options.log,
     ephemeral,
@@ -128,6 +127,8 @@ export async function createServices(
     now,
     hosting,
   });
+  // The collectors' caches are read before any hit is taken.
+  await collect.refresh();
   logGeoDatabase(options.log, collect, now());
   let crawlers: CrawlerService | undefined;
   return {
