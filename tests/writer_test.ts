@@ -379,3 +379,21 @@ Deno.test("writer: a flush cycle writes what was buffered, one batch per event-l
   assert.ok(turns[1] > turns[0] && turns[2] > turns[1], `other work ran between batches: ${turns}`);
   await w.stop();
 });
+
+Deno.test("writer: a flush by hand and a flush cycle never hand over the same records twice", async () => {
+  const t = asyncTarget();
+  const w = writer({ write: (b) => t.write(b), flushMs: 5, batchSize: 2 });
+  for (const n of range(4)) w.push(n);
+  const flushed = w.flush(); // hands over [0, 1] and waits for it
+  w.start(); // a flush cycle runs while that batch is in flight
+  await new Promise((r) => setTimeout(r, 30));
+  assert.deepEqual(t.pending.map((p) => p.batch), [[0, 1]], "one batch in flight at a time");
+  while (w.size > 0) {
+    await waitFor(() => t.pending.length > 0);
+    t.settle();
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  assert.equal(await flushed, 4, "the flush wrote what was buffered when it began");
+  assert.deepEqual(t.batches, [[0, 1], [2, 3]], "each record once, in order");
+  await w.stop();
+});

@@ -230,7 +230,9 @@ export class BufferedWriter<T> {
     let due = this.#buffer.length;
     try {
       while (due > 0 && this.#running) {
-        const written = await this.#writeBatch();
+        // A batch `flush()` handed over settles first: its rows must not be taken twice.
+        const pending = this.#pending;
+        const written = pending ? await pending : await this.#writeBatch();
         due -= written;
         // Let the requests that queued up during this batch be served before the next one.
         if (due > 0) await new Promise((resolve) => setTimeout(resolve, 0));
