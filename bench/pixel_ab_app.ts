@@ -52,7 +52,7 @@ async function build(create: typeof newApp, name: string) {
     ECHELON_DB_PATH: `${dir}/${name}.db`,
     ...PIXEL_SERVER_ENV,
   });
-  t.services.collect.start();
+  await t.services.collect.start();
   t.clock.now = Date.now();
   let tokens: string[] = [];
   if (mix !== "none") {

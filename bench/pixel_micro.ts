@@ -92,16 +92,16 @@ const modes: [string, Handler, Hit[]][] = [
 const views = t.services.collect.views;
 let flushUs = 0;
 let flushedRows = 0;
-const flush = () => {
+const flush = async () => {
   const rows = views.size;
   const started = performance.now();
-  views.flush();
+  await views.flush();
   flushUs += (performance.now() - started) * 1000;
   flushedRows += rows;
 };
 
 for (const [, handler, urls] of modes) await measure(handler, urls, WARMUP, 0); // JIT warm-up
-flush();
+await flush();
 flushUs = flushedRows = 0;
 
 const profileSeconds = arg("profile", 6);
@@ -120,7 +120,7 @@ for (let round = 0; round < rounds; round++) {
     results.get(name)!.wall.push(wall);
     results.get(name)!.cpu.push(cpu);
     n += requests;
-    flush();
+    await flush();
   }
 }
 console.log(

@@ -47,7 +47,7 @@ async function measure(mode: Mode, dir: string, round: number) {
     ECHELON_SECRET: BENCH_SECRET, // the bench issuer's keys: the token scripts' tokens verify
     ...PIXEL_SERVER_ENV,
   });
-  if (mode === "app") t.services.collect.start();
+  if (mode === "app") await t.services.collect.start();
   t.clock.now = Date.now();
   const tick = setInterval(() => t.clock.now = Date.now(), 100);
   let inHandler = 0;

@@ -82,7 +82,7 @@ export async function start(
   log.info(`Echelon Analytics ${config.version} listening on http://${hostname}:${port}`);
   const { mode, max_connections, max_connections_per_client } = server.stats();
   log.info("connections", { mode, max_connections, max_connections_per_client });
-  services.collect.start();
+  await services.collect.start();
   jobs.start();
 
   let shuttingDown: Promise<void> | null = null;

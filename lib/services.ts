@@ -116,9 +116,10 @@ export async function createServices(
     ephemeral,
     isSharedFile(db.path) ? db.path : null,
   );
+  const store = createSqliteStore(db, { reads, testMaxPagesFile: config.testMaxPagesFile });
   const collect = new Collector({
     config,
-    db,
+    store,
     log: options.log,
     ephemeral,
     pow,
@@ -126,8 +127,9 @@ export async function createServices(
     now,
     hosting,
   });
+  // The collectors' caches are read before any hit is taken.
+  await collect.refresh();
   logGeoDatabase(options.log, collect, now());
-  const store = createSqliteStore(db, { reads });
   let crawlers: CrawlerService | undefined;
   return {
     config,

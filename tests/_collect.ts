@@ -85,24 +85,26 @@ export async function hit(
   return { res, body, drop: res.headers.get("x-echelon-drop") };
 }
 
-export function flush(t: TestApp): void {
-  t.services.collect.views.flush();
-  t.services.collect.events.flush();
-  t.services.collect.flushCounters();
+/** Writes the buffered views and events (synchronously: no write thread runs in tests) and the
+ * counters with the sites registered by hits (through the store, asynchronously). */
+export async function flush(t: TestApp): Promise<void> {
+  await t.services.collect.views.flush();
+  await t.services.collect.events.flush();
+  await t.services.collect.flushCounters();
 }
 
-export function views(t: TestApp): Record<string, unknown>[] {
-  flush(t);
+export async function views(t: TestApp): Promise<Record<string, unknown>[]> {
+  await flush(t);
   return t.services.db.all("SELECT * FROM visitor_views ORDER BY id");
 }
 
-export function events(t: TestApp): Record<string, unknown>[] {
-  flush(t);
+export async function events(t: TestApp): Promise<Record<string, unknown>[]> {
+  await flush(t);
   return t.services.db.all("SELECT * FROM semantic_events ORDER BY id");
 }
 
-export function drops(t: TestApp): Record<string, number> {
-  flush(t);
+export async function drops(t: TestApp): Promise<Record<string, number>> {
+  await flush(t);
   const rows = t.services.db.all<{ reason: string; endpoint: string; hits: number }>(
     "SELECT reason, endpoint, SUM(hits) AS hits FROM drop_counts GROUP BY reason, endpoint",
   );

@@ -223,7 +223,7 @@ Deno.test("admin pages: seeded through the real collectors, views and events app
       events: [{ type: "custom", data: { name: "signup", plan: "pro" } }],
     }),
   });
-  flush(app);
+  await flush(app);
   const views = await adminHtml(app, "/admin/views");
   assert.equal(rowValues(views.html, "data-view-id").length, 1);
   assert.match(views.html, />\/pricing</);

@@ -127,7 +127,7 @@ Deno.test("admin visitor detail: timeline, score breakdowns and PoW verdicts fro
   await hit(app, beaconUrl({ s: "shop" }));
   app.clock.now += 30_000;
   await hit(app, beaconUrl({ s: "shop", p: btoa("/checkout") }));
-  flush(app);
+  await flush(app);
   const views = app.services.db.all<{ id: number; visitor_id: string; bot_score: number }>(
     "SELECT id, visitor_id, bot_score FROM visitor_views ORDER BY id",
   );

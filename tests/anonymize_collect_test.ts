@@ -290,7 +290,7 @@ Deno.test("anonymise: nothing original reaches the database file", async () => {
   try {
     const t = await createTestApp({ ...ENV, ECHELON_DB_PATH: file });
     await traffic(t, ANON);
-    flush(t);
+    await flush(t);
     await refreshRollups(t.services);
 
     const identity = new IdentityResolver(t.services.masterSecret);
@@ -376,7 +376,7 @@ Deno.test("anonymise: stats of the anonymised site equal the normal site's, labe
   const t = await adminApp(ENV);
   await traffic(t, ANON);
   await traffic(t, PLAIN);
-  flush(t);
+  await flush(t);
   await refreshRollups(t.services);
 
   // The normal site is stored as sent.
@@ -466,7 +466,7 @@ Deno.test("anonymise: an excluded (mapped) visitor id is excluded on the next hi
   const t = await createTestApp(ENV);
   const who: Visitor = { ip: "198.51.100.99", ua: CHROME_UA, country: "NO" };
   await view(t, ANON, who, { p: b64("/zqxlanding"), sid: sessionOf(1) });
-  flush(t);
+  await flush(t);
   const [stored] = rows(t, "SELECT visitor_id FROM visitor_views");
   await api(t, "/api/bots/exclude", "POST", { visitor_id: stored.visitor_id });
   const q = new URLSearchParams({ s: ANON, p: b64("/zqxlanding"), sid: sessionOf(1), _v: "900" });

@@ -325,7 +325,7 @@ Deno.test("POST /api/bots/exclude: invalid payloads are 400", async () => {
 Deno.test("exclude drops the visitor's next hits at once; include stores them again", async () => {
   const t = await createTestApp(ENV);
   assert.equal(await sendView(t), null);
-  t.services.collect.views.flush();
+  await t.services.collect.views.flush();
   const { visitor_id: id } = t.services.db.get<{ visitor_id: string }>(
     "SELECT visitor_id FROM visitor_views",
   )!;
@@ -342,13 +342,13 @@ Deno.test("exclude drops the visitor's next hits at once; include stores them ag
   assert.equal(await sendView(t), null);
   assert.equal(await sendEvent(t), null);
 
-  t.services.collect.views.flush();
-  t.services.collect.events.flush();
+  await t.services.collect.views.flush();
+  await t.services.collect.events.flush();
   const count = (sql: string) => t.services.db.get<{ n: number }>(sql, id)!.n;
   assert.equal(count("SELECT COUNT(*) AS n FROM visitor_views WHERE visitor_id = ?"), 2);
   assert.equal(count("SELECT COUNT(*) AS n FROM semantic_events WHERE visitor_id = ?"), 1);
   assert.equal(count("SELECT COUNT(*) AS n FROM excluded_visitors WHERE visitor_id = ?"), 0);
-  t.services.collect.flushCounters();
+  await t.services.collect.flushCounters();
   const dropped = t.services.db.all<{ endpoint: string; hits: number }>(
     "SELECT endpoint, hits FROM drop_counts WHERE reason = 'excluded_visitor' ORDER BY endpoint",
   ).map((r) => [r.endpoint, r.hits]);
@@ -500,7 +500,7 @@ Deno.test("GET /api/bots/report: known bots by bot, path and day, drops, scored 
   // Two stored views without a token (15 + no_proof 50), the second without Accept-Language too.
   assert.equal(await hit(CHROME_UA, "/"), null);
   assert.equal(await hit(CHROME_UA, "/", { "accept-language": "" }), null);
-  t.services.collect.views.flush();
+  await t.services.collect.views.flush();
   // Plus a correlated bot view and a valid human view from the fixture.
   insertViews(t.services.db, [
     view({

@@ -96,7 +96,10 @@ Deno.test("admin campaigns: registering through the form, errors and duplicates"
   assert.deepEqual(campaign(t, "black-friday"), { name: "Black Friday", status: "active" });
   // The collectors' whitelist follows the form at once.
   await hit(t, beaconUrl({ s: "shop", p: b64("/?utm_campaign=black-friday&utm_source=ig") }));
-  assert.deepEqual(views(t).map((r) => [r.utm_campaign, r.utm_source]), [["black-friday", "ig"]]);
+  assert.deepEqual((await views(t)).map((r) => [r.utm_campaign, r.utm_source]), [[
+    "black-friday",
+    "ig",
+  ]]);
 
   const invalid = await adminPost(t, "/admin/campaigns", {
     utm_campaign: "",

@@ -255,7 +255,7 @@ Deno.test("whitelist: UTM kept for an active campaign, dropped for unknown and p
   await api(t, "DELETE", "/api/campaigns/spring");
   await hit(t, tagged("spring"));
 
-  const stored = views(t);
+  const stored = await views(t);
   assert.deepEqual(stored.map(UTM_ROW), [
     ["spring", "newsletter", "email", "hero", "shoes"],
     [null, null, null, null, null],
@@ -266,7 +266,7 @@ Deno.test("whitelist: UTM kept for an active campaign, dropped for unknown and p
     [null, null, null, null, null], // deleted
   ]);
   assert.ok(stored.every((r) => r.path === "/landing" || r.path === "/pricing"));
-  assert.deepEqual(events(t).map((r) => r.utm_campaign), ["spring", null, null]);
+  assert.deepEqual((await events(t)).map((r) => r.utm_campaign), ["spring", null, null]);
 });
 
 Deno.test("whitelist: ECHELON_UTM_RECORD_ALL=true records every UTM value", async () => {
@@ -277,13 +277,13 @@ Deno.test("whitelist: ECHELON_UTM_RECORD_ALL=true records every UTM value", asyn
   await hit(t, beaconUrl({ us: b64("newsletter") }));
   await hit(t, beaconUrl({}));
   await postEvents(t, "anything");
-  assert.deepEqual(views(t).map(UTM_ROW), [
+  assert.deepEqual((await views(t)).map(UTM_ROW), [
     ["anything", "x", null, null, "t"],
     ["paused-one", null, "cpc", null, null],
     [null, "newsletter", null, null, null],
     [null, null, null, null, null],
   ]);
-  assert.deepEqual(events(t).map((r) => r.utm_campaign), ["anything"]);
+  assert.deepEqual((await events(t)).map((r) => r.utm_campaign), ["anything"]);
 });
 
 Deno.test("config: ECHELON_UTM_RECORD_ALL is parsed strictly", () => {

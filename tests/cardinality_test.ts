@@ -106,7 +106,7 @@ Deno.test("cardinality: the known-bot report keeps ECHELON_MAX_DAILY_VALUES path
     // A second flush of the day sees the stored rows, not only its own.
     if (i === 3) flush(t);
   }
-  flush(t);
+  await flush(t);
   const rows = t.services.db.all<{ path: string; hits: number }>(
     "SELECT path, hits FROM bot_traffic WHERE site_id = 'shop' ORDER BY hits DESC, path",
   ).map((r) => ({ ...r }));

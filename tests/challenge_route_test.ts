@@ -78,7 +78,7 @@ Deno.test("/c: the site's query allowlist, form-value opt-in and consent CSS com
     `INSERT INTO site_settings (site_id, consent_css, send_form_values, query_allowlist)
      VALUES ('shop', 'div{color:red}', 1, 'q, page')`,
   );
-  t.services.collect.caches.refresh(t.services.db, t.clock.now);
+  await t.services.collect.caches.refresh(t.services.store, t.clock.now);
   const body: ChallengeResponse = await (await t.request("/c?s=SHOP")).json();
   assert.deepEqual(body.site, {
     query: ["q", "page"],

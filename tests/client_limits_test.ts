@@ -57,7 +57,7 @@ Deno.test("b.gif: addresses inside one IPv6 /64 share the rate limit, not the vi
   }
   assert.deepEqual(drops, [null, null, null, "rate_limited", "rate_limited"]);
   assert.equal((await hit(t, beaconUrl({}), {}, "2001:db8:5:7::1")).drop, null);
-  const ids = new Set(views(t).map((row) => row.visitor_id));
+  const ids = new Set((await views(t)).map((row) => row.visitor_id));
   assert.equal(ids.size, 4, "visitor ids still use the full address");
 });
 
@@ -76,7 +76,7 @@ Deno.test("b.gif: behind a trusted proxy the forged left of X-Forwarded-For is i
   assert.deepEqual(drops, [null, null, null, "rate_limited", "rate_limited"]);
   const other = await hit(t, beaconUrl({}), { "x-forwarded-for": "198.51.100.10" }, "10.0.0.1");
   assert.equal(other.drop, null, "another client behind the same proxy has its own limit");
-  const ids = views(t).map((row) => row.visitor_id);
+  const ids = (await views(t)).map((row) => row.visitor_id);
   assert.equal(new Set(ids.slice(0, 3)).size, 1, "one client, one visitor id");
   assert.notEqual(ids[3], ids[0]);
 

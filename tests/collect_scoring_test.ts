@@ -91,8 +91,8 @@ interface StoredScore {
   pow_verdict?: string | null;
 }
 
-function storedViews(t: TestApp): StoredScore[] {
-  t.services.collect.views.flush();
+async function storedViews(t: TestApp): Promise<StoredScore[]> {
+  await t.services.collect.views.flush();
   return t.services.db.all<{ bot_score: number; bot_score_detail: string; pow_verdict: string }>(
     "SELECT bot_score, bot_score_detail, pow_verdict FROM visitor_views ORDER BY id",
   ).map((r) => ({
@@ -102,24 +102,24 @@ function storedViews(t: TestApp): StoredScore[] {
   }));
 }
 
-function storedEvents(t: TestApp): StoredScore[] {
-  t.services.collect.events.flush();
+async function storedEvents(t: TestApp): Promise<StoredScore[]> {
+  await t.services.collect.events.flush();
   return t.services.db.all<{ bot_score: number; bot_score_detail: string }>(
     "SELECT bot_score, bot_score_detail FROM semantic_events ORDER BY id",
   ).map((r) => ({ bot_score: r.bot_score, detail: JSON.parse(r.bot_score_detail) }));
 }
 
-function dropCounts(t: TestApp) {
-  t.services.collect.flushCounters();
+async function dropCounts(t: TestApp) {
+  await t.services.collect.flushCounters();
   return t.services.db.all("SELECT site_id, endpoint, reason, hits FROM drop_counts")
     .map((row) => ({ ...row }));
 }
 
 /** Sends one view and returns its stored score (asserting it was stored). */
 async function scoreOfView(t: TestApp, sent: Sent = {}): Promise<StoredScore> {
-  const before = storedViews(t).length;
+  const before = (await storedViews(t)).length;
   assert.equal(await sendView(t, sent), null, "the view is accepted");
-  const rows = storedViews(t);
+  const rows = await storedViews(t);
   assert.equal(rows.length, before + 1, "exactly one row stored");
   const { bot_score, detail } = rows[rows.length - 1];
   return { bot_score, detail };
@@ -158,9 +158,9 @@ async function sendEvents(t: TestApp, sent: SentEvents = {}): Promise<string | n
 
 /** Sends a batch of two events; both rows carry the request's one score. */
 async function scoreOfEvents(t: TestApp, sent: SentEvents = {}): Promise<StoredScore> {
-  const before = storedEvents(t).length;
+  const before = (await storedEvents(t)).length;
   assert.equal(await sendEvents(t, sent), null, "the events are accepted");
-  const rows = storedEvents(t).slice(before);
+  const rows = (await storedEvents(t)).slice(before);
   assert.equal(rows.length, 2);
   assert.deepEqual(rows[1], rows[0], "one score per request");
   return rows[0];
@@ -172,7 +172,7 @@ async function scoreOfEvents(t: TestApp, sent: SentEvents = {}): Promise<StoredS
 Deno.test("b.gif: a clean browser view with a solved token is stored with score 0", async () => {
   const t = await createTestApp(BASE_ENV);
   assert.equal(await sendView(t, { query: { tok: solvedToken(t) } }), null);
-  assert.deepEqual(storedViews(t), [{
+  assert.deepEqual(await storedViews(t), [{
     bot_score: 0,
     detail: { pow_result: "valid" },
     pow_verdict: "valid",
@@ -210,7 +210,7 @@ Deno.test("b.gif: proof-of-work verdicts missing, invalid, expired and replayed"
     detail: { pow: 25, pow_result: "expired", no_proof: 50 },
   });
   assert.deepEqual(
-    storedViews(t).map((r) => r.pow_verdict),
+    (await storedViews(t)).map((r) => r.pow_verdict),
     ["missing", "invalid", "valid", "valid", "replayed", "expired"],
   );
 });
@@ -270,7 +270,7 @@ Deno.test("b.gif: ECHELON_SUSPECT_POINTS=0 disables the country signals", async 
 Deno.test("b.gif: more than 15 views per IP in 5 minutes adds the burst points", async () => {
   const t = await createTestApp(BASE_ENV);
   for (let i = 0; i < 16; i++) assert.equal(await sendView(t, { ip: "198.51.100.9" }), null);
-  const rows = storedViews(t);
+  const rows = await storedViews(t);
   assert.equal(rows.length, 16);
   assert.deepEqual(rows.slice(0, 15).map((r) => r.bot_score), Array(15).fill(0));
   assert.deepEqual(rows[15], {
@@ -390,7 +390,7 @@ Deno.test("b.gif: a UA only the crawler feed lists is scored, not dropped", asyn
 Deno.test("b.gif: known-bot UAs are dropped before scoring and nothing is stored", async () => {
   const t = await createTestApp(BASE_ENV);
   assert.equal(await sendView(t, { headers: { "user-agent": "curl/8.4.0" } }), "known_bot");
-  assert.deepEqual(storedViews(t), []);
+  assert.deepEqual(await storedViews(t), []);
 });
 
 Deno.test("b.gif: the stored score is capped at 100 with the full breakdown", async () => {
@@ -444,9 +444,9 @@ Deno.test("b.gif: ECHELON_BOT_DISCARD_THRESHOLD=50 drops and counts over_thresho
   );
   // A view without a token: 15 + 50 = 65, dropped.
   assert.equal(await sendView(t, { query: { tok: null } }), "over_threshold");
-  assert.deepEqual(storedViews(t).map((r) => r.bot_score), [40]);
+  assert.deepEqual((await storedViews(t)).map((r) => r.bot_score), [40]);
   assert.deepEqual(
-    dropCounts(t),
+    await dropCounts(t),
     [{ site_id: SITE, endpoint: "b.gif", reason: "over_threshold", hits: 2 }],
   );
 });
@@ -565,9 +565,9 @@ Deno.test("e: over the discard threshold nothing is stored and the drop is count
     }),
     "over_threshold",
   );
-  assert.deepEqual(storedEvents(t), []);
+  assert.deepEqual(await storedEvents(t), []);
   assert.deepEqual(
-    dropCounts(t),
+    await dropCounts(t),
     [{ site_id: SITE, endpoint: "e", reason: "over_threshold", hits: 1 }],
   );
 });
@@ -575,5 +575,5 @@ Deno.test("e: over the discard threshold nothing is stored and the drop is count
 Deno.test("e: known-bot UAs are dropped before scoring", async () => {
   const t = await createTestApp(BASE_ENV);
   assert.equal(await sendEvents(t, { headers: { "user-agent": "curl/8.4.0" } }), "known_bot");
-  assert.deepEqual(storedEvents(t), []);
+  assert.deepEqual(await storedEvents(t), []);
 });

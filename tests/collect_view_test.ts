@@ -22,7 +22,7 @@ Deno.test("b.gif: a browser hit is stored with every enriched field", async () =
   assert.equal(res.headers.get("cache-control"), "no-store");
   assert.equal(body.length, 43);
   assert.equal(drop, null);
-  const [row] = views(t);
+  const [row] = await views(t);
   assert.equal(row.site_id, "shop");
   assert.equal(row.path, "/blog/ünïcode", "query strings and fragments are stripped");
   assert.equal(row.session_id, SESSION);
@@ -63,7 +63,7 @@ Deno.test("b.gif: paths with a literal %, + and spaces are kept, not dropped", a
   }
   const raw = await hit(t, `/b.gif?p=${b64("/>>>?")}&s=shop&_v=1200&sid=${SESSION}`);
   assert.equal(raw.drop, null, "an unencoded base64 '+' survives query parsing");
-  const stored = views(t).map((r) => r.path);
+  const stored = (await views(t)).map((r) => r.path);
   assert.deepEqual(stored, [...paths, "/>>>"]);
 });
 
@@ -161,10 +161,10 @@ Deno.test("b.gif: parameter validation (table)", async () => {
     assert.equal(res.status, 200, c.name);
     assert.equal(body.length, 43, c.name);
     assert.equal(drop, c.drop, c.name);
-    const rows = views(t);
+    const rows = await views(t);
     if (c.drop) {
       assert.equal(rows.length, 0, `${c.name}: nothing stored`);
-      assert.equal(drops(t)[`b.gif:${c.drop}`], 1, `${c.name}: drop counted`);
+      assert.equal((await drops(t))[`b.gif:${c.drop}`], 1, `${c.name}: drop counted`);
     } else {
       assert.equal(rows.length, 1, c.name);
       c.check?.(rows[0]);
@@ -219,8 +219,8 @@ Deno.test("b.gif: request-level drops (table)", async () => {
     assert.equal(res.status, 200, c.name);
     assert.equal(body.length, 43, c.name);
     assert.equal(drop, c.drop, c.name);
-    assert.equal(views(t).length, 0, `${c.name}: nothing stored`);
-    assert.equal(drops(t)[`b.gif:${c.drop}`], 1, `${c.name}: counted`);
+    assert.equal((await views(t)).length, 0, `${c.name}: nothing stored`);
+    assert.equal((await drops(t))[`b.gif:${c.drop}`], 1, `${c.name}: counted`);
   }
 });
 
@@ -231,7 +231,7 @@ Deno.test("b.gif: allowed origins accept listed hosts from Origin or Referer", a
     (await hit(t, beaconUrl({}), { origin: "https://evil.example", referer: "" })).drop,
     "origin_not_allowed",
   );
-  assert.equal(views(t).length, 1);
+  assert.equal((await views(t)).length, 1);
 });
 
 Deno.test("b.gif: allowed sites and registered-only mode", async () => {
@@ -241,7 +241,7 @@ Deno.test("b.gif: allowed sites and registered-only mode", async () => {
 
   const r = await createTestApp({ ...DEBUG, ECHELON_REGISTERED_SITES_ONLY: "true" });
   r.services.db.run("INSERT INTO sites (site_id, source) VALUES ('shop', 'admin')");
-  r.services.collect.caches.refresh(r.services.db, 0);
+  await r.services.collect.caches.refresh(r.services.store, 0);
   assert.equal((await hit(r, beaconUrl({ s: "shop" }))).drop, null);
   assert.equal((await hit(r, beaconUrl({ s: "other" }))).drop, "site_not_allowed");
 });
@@ -262,14 +262,14 @@ Deno.test("b.gif: the rate limit is per IP, fixed window, and 0 disables it", as
   );
   t.clock.now += 60_000;
   assert.equal((await hit(t, beaconUrl({}), {}, "198.51.100.1")).drop, null, "a new window");
-  assert.equal(views(t).length, 5);
-  assert.equal(drops(t)["b.gif:rate_limited"], 2);
+  assert.equal((await views(t)).length, 5);
+  assert.equal((await drops(t))["b.gif:rate_limited"], 2);
 
   const off = await createTestApp({ ...DEBUG, ECHELON_RATE_LIMIT_MAX: "0" });
   for (let i = 0; i < 150; i++) {
     assert.equal((await hit(off, beaconUrl({}), {}, "198.51.100.1")).drop, null);
   }
-  assert.equal(views(off).length, 150);
+  assert.equal((await views(off)).length, 150);
 });
 
 Deno.test("b.gif: proxy headers are ignored unless trusted", async () => {
@@ -301,19 +301,19 @@ Deno.test("b.gif: cookieless ids are stable within a UTC day and rotate at midni
   });
   t.clock.now = Date.parse("2026-11-21T00:00:01Z");
   await hit(t, beaconUrl({}));
-  const ids = views(t).map((r) => r.visitor_id);
+  const ids = (await views(t)).map((r) => r.visitor_id);
   assert.equal(ids[0], ids[1], "same visitor, same day");
   assert.notEqual(ids[0], ids[2], "sites do not share ids");
   assert.notEqual(ids[0], ids[3], "another browser is another visitor");
   assert.notEqual(ids[0], ids[4], "the id rotates at UTC midnight");
-  assert.equal(views(t).every((r) => r.is_returning === 0), true);
+  assert.equal((await views(t)).every((r) => r.is_returning === 0), true);
 
   // A restart with the same secret keeps the same id (derived, not random per process).
   const again = await createTestApp({ ...DEBUG, ECHELON_SECRET: TEST_SECRET });
   const other = await createTestApp({ ...DEBUG, ECHELON_SECRET: TEST_SECRET });
   await hit(again, beaconUrl({}));
   await hit(other, beaconUrl({}));
-  assert.equal(views(again)[0].visitor_id, views(other)[0].visitor_id);
+  assert.equal((await views(again))[0].visitor_id, (await views(other))[0].visitor_id);
   assert.equal(
     JSON.stringify(t.services.db.all("SELECT * FROM visitor_views")).includes("203.0.113.7"),
     false,
@@ -335,7 +335,7 @@ Deno.test("b.gif: cookie mode sets _ev and recognises a returning visitor", asyn
   );
   const forged = await hit(t, beaconUrl({ ck: "1" }), { cookie: "_ev=not-hex" });
   assert.doesNotMatch(forged.res.headers.get("set-cookie") ?? "", /_ev=not-hex/);
-  const rows = views(t);
+  const rows = await views(t);
   assert.deepEqual(rows.map((r) => [r.visitor_id === id, r.is_returning]), [[true, 0], [true, 1], [
     false,
     0,
@@ -350,7 +350,7 @@ Deno.test("b.gif: UTM values are recorded only for an active registered campaign
   t.services.db.run(
     "INSERT INTO utm_campaigns (id, name, utm_campaign, site_id, status) VALUES ('c2', 'Old', 'old', 'shop', 'paused')",
   );
-  t.services.collect.caches.refresh(t.services.db, 0);
+  await t.services.collect.caches.refresh(t.services.store, 0);
   await hit(
     t,
     beaconUrl({
@@ -364,7 +364,7 @@ Deno.test("b.gif: UTM values are recorded only for an active registered campaign
   await hit(t, beaconUrl({ uc: b64("old"), us: b64("x") }));
   await hit(t, beaconUrl({ p: b64("/landing?utm_campaign=spring&utm_source=tw") }));
   await hit(t, beaconUrl({ uc: b64("unknown") }));
-  const rows = views(t).map((
+  const rows = (await views(t)).map((
     r,
   ) => [r.utm_campaign, r.utm_source, r.utm_medium, r.utm_content, r.utm_term, r.path]);
   assert.deepEqual(rows, [
@@ -378,11 +378,11 @@ Deno.test("b.gif: UTM values are recorded only for an active registered campaign
 Deno.test("b.gif: excluded visitors are dropped at ingest", async () => {
   const t = await createTestApp(DEBUG);
   await hit(t, beaconUrl({}));
-  const id = views(t)[0].visitor_id as string;
+  const id = (await views(t))[0].visitor_id as string;
   t.services.db.run("INSERT INTO excluded_visitors (visitor_id, label) VALUES (?, 'me')", id);
-  t.services.collect.caches.refresh(t.services.db, 0);
+  await t.services.collect.caches.refresh(t.services.store, 0);
   assert.equal((await hit(t, beaconUrl({}))).drop, "excluded_visitor");
-  assert.equal(views(t).length, 1);
+  assert.equal((await views(t)).length, 1);
 });
 
 Deno.test("b.gif: known bots are counted per day, site, bot and path", async () => {
@@ -391,7 +391,7 @@ Deno.test("b.gif: known bots are counted per day, site, bot and path", async () 
   await hit(t, beaconUrl({ p: b64("/a?x=1") }), bot);
   await hit(t, beaconUrl({ p: b64("/a") }), bot);
   await hit(t, beaconUrl({ p: b64("/b") }), { "user-agent": "curl/8.0" });
-  views(t);
+  await views(t);
   const rows = t.services.db.all(
     "SELECT date, site_id, bot_name, path, hits FROM bot_traffic ORDER BY bot_name, path",
   );
@@ -408,5 +408,5 @@ Deno.test("b.gif: a full write buffer refuses hits and counts them", async () =>
   writer.push = () => false;
   assert.equal((await hit(t, beaconUrl({}))).drop, "buffer_full");
   writer.push = push;
-  assert.equal(drops(t)["b.gif:buffer_full"], 1);
+  assert.equal((await drops(t))["b.gif:buffer_full"], 1);
 });

@@ -164,7 +164,7 @@ Deno.test("debug toggle: dropped hits' reasons are logged while debug is on, at 
   assert.deepEqual(app.lines, [], "nothing logged with debug off");
 
   setInstanceSetting(app.services.db, ADMIN_SETTING_KEYS.debug, "true");
-  app.services.collect.caches.refresh(app.services.db, app.clock.now);
+  await app.services.collect.caches.refresh(app.services.store, app.clock.now);
   await ignored();
   assert.deepEqual(app.lines, [{
     message: "dropped hit",
@@ -190,7 +190,7 @@ Deno.test("debug toggle: dropped hits' reasons are logged while debug is on, at 
   ]);
 
   setInstanceSetting(app.services.db, ADMIN_SETTING_KEYS.debug, "false");
-  app.services.collect.caches.refresh(app.services.db, app.clock.now);
+  await app.services.collect.caches.refresh(app.services.store, app.clock.now);
   app.clock.now += 1000;
   const before = app.lines.length;
   await ignored();

@@ -90,7 +90,7 @@ Deno.test("/ea.js?s=: a per-visitor challenge (no-store) that verifies once solv
   t.services.db.run(
     "INSERT INTO site_settings (site_id, query_allowlist) VALUES ('fixture', 'page')",
   );
-  t.services.collect.caches.refresh(t.services.db, t.clock.now);
+  await t.services.collect.caches.refresh(t.services.store, t.clock.now);
   const res = await t.request("/ea.js?s=Fixture", { headers: BROWSER });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("cache-control"), "no-store");

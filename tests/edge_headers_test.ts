@@ -35,7 +35,7 @@ Deno.test("edge headers: country and bot score count from a trusted proxy only",
     await res.body?.cancel();
   }
   const stored = Object.fromEntries(
-    views(t).map((row) => [row.path, {
+    (await views(t)).map((row) => [row.path, {
       country: row.country_code,
       detail: JSON.parse(String(row.bot_score_detail)),
     }]),

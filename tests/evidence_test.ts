@@ -113,7 +113,7 @@ Deno.test("evidence: stored views and events carry the evidence signals in their
   await send(verifiedToken(t, "shop", { evidence: null }));
   await send(forgeToken(t.services.pow, t.services.pow.issue("shop", 4), "average_exact"));
   await send(verifiedToken(t, "shop"), { "accept-language": "de-DE,de;q=0.9" });
-  const rows = views(t);
+  const rows = await views(t);
   assert.equal(rows.length, 4, "every hit is stored, scored and explained");
   const detail = rows.map((r) => JSON.parse(String(r.bot_score_detail)));
   assert.deepEqual(rows.map((r) => r.pow_verdict), ["valid", "valid", "valid", "valid"]);
@@ -142,7 +142,7 @@ Deno.test("evidence: stored views and events carry the evidence signals in their
     ip: "198.51.100.7",
   });
   assert.equal(res.status, 204);
-  t.services.collect.events.flush();
+  await t.services.collect.events.flush();
   const [event] = t.services.db.all<{ bot_score: number; bot_score_detail: string }>(
     "SELECT bot_score, bot_score_detail FROM semantic_events",
   );

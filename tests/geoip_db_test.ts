@@ -67,7 +67,7 @@ async function visit(t: TestApp, clients: [ip: string, path: string][]): Promise
     assert.equal(res.status, 200);
     assert.equal(drop, null, `${ip} ${path}`);
   }
-  flush(t);
+  await flush(t);
 }
 
 const CLIENTS: [string, string][] = [
@@ -81,7 +81,9 @@ const CLIENTS: [string, string][] = [
 Deno.test("city database: country, region and city stored per view, no coordinates", async () => {
   const t = await createTestApp(envFor(cityDb));
   await visit(t, CLIENTS);
-  const stored = views(t).map((v) => [v.path, v.country_code, v.region, v.city, v.bot_score]);
+  const stored = (await views(t)).map((
+    v,
+  ) => [v.path, v.country_code, v.region, v.city, v.bot_score]);
   assert.deepEqual(stored.map((r) => r.slice(0, 4)), [
     ["/a", "GB", "England", "London"],
     ["/b", "GB", "England", "London"],
@@ -161,7 +163,7 @@ Deno.test("country database: countries only, no region or city cards or sections
   const app = await adminApp(envFor(countryDb));
   await visit(app, CLIENTS);
   assert.deepEqual(
-    views(app).map((v) => [v.country_code, v.region, v.city]),
+    (await views(app)).map((v) => [v.country_code, v.region, v.city]),
     [["GB", null, null], ["GB", null, null], ["GB", null, null], ["FR", null, null], [
       "SE",
       null,
@@ -196,7 +198,7 @@ Deno.test("a country header from the trusted edge wins; the database's city then
     }, PROXY);
     assert.equal(drop, null);
   }
-  assert.deepEqual(views(t).map((v) => [v.path, v.country_code, v.region, v.city]), [
+  assert.deepEqual((await views(t)).map((v) => [v.path, v.country_code, v.region, v.city]), [
     ["/same", "GB", "England", "London"],
     ["/other", "DE", null, null],
   ]);
@@ -205,7 +207,7 @@ Deno.test("a country header from the trusted edge wins; the database's city then
 Deno.test("anonymised sites store no region or city", async () => {
   const t = await createTestApp({ ...envFor(cityDb), ECHELON_ANONYMIZE_SITES: "shop" });
   await visit(t, [[LONDON, "/a"]]);
-  const [row] = views(t);
+  const [row] = await views(t);
   assert.deepEqual([row.region, row.city], [null, null]);
   assert.notEqual(row.country_code, "GB");
 });
@@ -257,7 +259,7 @@ Deno.test("a file whose type says nothing: fields found in its records, credited
     const app = await adminApp(envFor(path));
     assert.deepEqual(app.services.collect.geoInfo!.fields, { region: true, city: true });
     await visit(app, [["81.0.3.4", "/a"], [LONDON, "/b"]]);
-    assert.deepEqual(views(app).map((v) => [v.country_code, v.region, v.city]), [
+    assert.deepEqual((await views(app)).map((v) => [v.country_code, v.region, v.city]), [
       ["GB", "Scotland", "Glasgow"],
       ["GB", null, "London"],
     ]);
@@ -305,7 +307,7 @@ Deno.test("a replaced file is picked up by the geo-reload job; a bad one leaves 
     Deno.symlinkSync(`${dir}/broken.mmdb`, link);
     await reload.run();
     await visit(t, [[LONDON, "/broken"]]);
-    assert.deepEqual(views(t).map((v) => [v.path, v.city]), [
+    assert.deepEqual((await views(t)).map((v) => [v.path, v.city]), [
       ["/before", "London"],
       ["/after", "City of Westminster"],
       ["/broken", "City of Westminster"],

@@ -48,9 +48,9 @@ async function view(t: TestApp, client: string, token: string | null, path: stri
   assert.equal(drop, null);
 }
 
-function stored(t: TestApp) {
+async function stored(t: TestApp) {
   return Object.fromEntries(
-    views(t).map((row) => [row.path as string, {
+    (await views(t)).map((row) => [row.path as string, {
       score: row.bot_score as number,
       detail: JSON.parse(String(row.bot_score_detail)) as Record<string, unknown>,
     }]),
@@ -92,7 +92,7 @@ Deno.test("hosting: stored signals and scores, with and without the hosting work
   await view(t, HETZNER, solve(await challenge(t, HETZNER)), "/cloud");
   // Challenge fetched from a residential address, token spent from the data centre.
   await view(t, HETZNER, solve(await challenge(t, RESIDENTIAL)), "/relayed");
-  const rows = stored(t);
+  const rows = await stored(t);
   const home = rows["/home"];
   assert.equal(home.detail.hosting, undefined);
   assert.equal(home.detail.pow_result, "valid");
@@ -128,7 +128,7 @@ Deno.test("hosting: events from a hosting network carry the signal", async () =>
     await res.body?.cancel();
   }
   const detail = Object.fromEntries(
-    events(t).map((row) => [row.event_name, JSON.parse(String(row.bot_score_detail))]),
+    (await events(t)).map((row) => [row.event_name, JSON.parse(String(row.bot_score_detail))]),
   );
   assert.equal(detail[HETZNER].hosting, 15);
   assert.equal(detail[RESIDENTIAL].hosting, undefined);
@@ -141,7 +141,7 @@ Deno.test("hosting: ECHELON_HOSTING_ASNS removes and adds networks", async () =>
   assert.equal((await challenge(t, "12.0.0.1")).difficulty, 8);
   await view(t, HETZNER, null, "/hetzner");
   await view(t, "12.0.0.1", null, "/att");
-  const rows = stored(t);
+  const rows = await stored(t);
   assert.equal(rows["/hetzner"].detail.hosting, undefined);
   assert.equal(rows["/att"].detail.hosting, 15);
 });
@@ -151,7 +151,7 @@ Deno.test("hosting: ECHELON_HOSTING_POW_BITS=0 keeps the difficulty and the sign
   const body = await challenge(t, HETZNER);
   assert.equal(body.difficulty, 4);
   await view(t, HETZNER, sealedToken(t, body.challenge), "/p");
-  const row = stored(t)["/p"];
+  const row = (await stored(t))["/p"];
   assert.equal(row.detail.hosting, 15);
   assert.equal(row.detail.hosting_low_work, undefined);
 });

@@ -96,9 +96,9 @@ Deno.test("metrics: a scrape after real traffic reports what was sent and stored
     assert.equal(await get("/admin/login"), 200);
     assert.equal(await get("/ea.js"), 200);
     assert.equal(await get("/robots.txt"), 200);
-    flush(t);
+    await flush(t);
 
-    const stored = views(t);
+    const stored = await views(t);
     const storedBy = (site: string, bot: boolean) =>
       stored.filter((r) =>
         r.site_id === site && (Number(r.bot_score) >= BOT_SCORE_THRESHOLD) === bot
@@ -170,7 +170,7 @@ Deno.test("metrics: site labels are capped; the rest count as (other)", async ()
       });
       await res.body?.cancel();
     }
-    flush(t);
+    await flush(t);
     const families = parsePrometheus((await scrape(baseUrl)).text);
     const sites = new Set(
       family(families, "echelon_page_views_total").metrics.map((m) => m.labels?.site),

@@ -51,9 +51,9 @@ Deno.test("collect: the load post becomes a page view with Nanolytica's fields m
   const res = await collect(t, EXAMPLE);
   assert.equal(res.status, 204);
   assert.equal(res.headers.get("access-control-allow-origin"), "https://blog.example.com");
-  const [row, ...rest] = views(t);
+  const [row, ...rest] = await views(t);
   assert.deepEqual(rest, []);
-  assert.deepEqual(events(t), []);
+  assert.deepEqual(await events(t), []);
   const detail = JSON.parse(String(row.bot_score_detail));
   assert.deepEqual(
     {
@@ -99,7 +99,7 @@ Deno.test("collect: the load post becomes a page view with Nanolytica's fields m
     no_interaction: 50,
   });
   // The site registers itself on its first valid hit, as with /b.gif.
-  t.services.collect.flushCounters();
+  await t.services.collect.flushCounters();
   assert.ok(t.services.db.get("SELECT 1 FROM sites WHERE site_id = 'blog.example.com'"));
 });
 
@@ -110,9 +110,9 @@ Deno.test("collect: the unload post becomes a pageview_end event, not a second v
     await status(collect(t, { ...EXAMPLE, duration_sec: 45, scroll_depth: 82 })),
     204,
   );
-  const stored = views(t);
+  const stored = await views(t);
   assert.equal(stored.length, 1, "one page view per page, not two (Nanolytica double-counts)");
-  const [event, ...rest] = events(t);
+  const [event, ...rest] = await events(t);
   assert.deepEqual(rest, []);
   assert.deepEqual(
     [event.event_type, event.site_id, event.path, event.engaged_ms, event.scroll_pct],
@@ -123,7 +123,7 @@ Deno.test("collect: the unload post becomes a pageview_end event, not a second v
   // Without scroll_depth the event simply has none.
   await collect(t, { path: "/x", duration_sec: 3 });
   assert.deepEqual(
-    events(t).slice(1).map((r) => [r.site_id, r.path, r.engaged_ms, r.scroll_pct]),
+    (await events(t)).slice(1).map((r) => [r.site_id, r.path, r.engaged_ms, r.scroll_pct]),
     [["default", "/x", 3000, null]],
   );
 });
@@ -133,13 +133,13 @@ Deno.test('collect: site defaults to "default", is lower-cased, and UTM tags fol
   t.services.db.run(
     "INSERT INTO utm_campaigns (id, name, utm_campaign, site_id) VALUES ('s', 'S', 'spring', 'default')",
   );
-  t.services.collect.caches.refreshCampaigns(t.services.db);
+  await t.services.collect.caches.refreshCampaigns(t.services.store.campaigns);
   await collect(t, { path: "/" });
   await collect(t, { path: "/Shop", site: "Shop.Example.COM", screen_size: "390x844" });
   await collect(t, { path: "/p?utm_campaign=spring&utm_source=news&id=7#top" });
   await collect(t, { path: "/p?utm_campaign=unknown&utm_source=news" });
   assert.deepEqual(
-    views(t).map((r) => [r.site_id, r.path, r.device_type, r.utm_campaign, r.utm_source]),
+    (await views(t)).map((r) => [r.site_id, r.path, r.device_type, r.utm_campaign, r.utm_source]),
     [
       ["default", "/", "desktop", null, null],
       ["shop.example.com", "/Shop", "mobile", null, null],
@@ -185,15 +185,15 @@ Deno.test("collect: invalid payloads are 400 naming the field, and nothing is st
   const huge = await collect(t, { ...EXAMPLE, referrer: "x".repeat(11_000) });
   assert.equal(huge.status, 413);
   await huge.body?.cancel();
-  assert.deepEqual(views(t), []);
-  assert.deepEqual(events(t), []);
-  assert.equal(drops(t)["collect:invalid_payload"], cases.length + 1);
+  assert.deepEqual(await views(t), []);
+  assert.deepEqual(await events(t), []);
+  assert.equal((await drops(t))["collect:invalid_payload"], cases.length + 1);
 });
 
 Deno.test("collect: DNT, known bots and unknown sites are dropped silently (204), as by Nanolytica", async () => {
   const t = await createTestApp({ ECHELON_REGISTERED_SITES_ONLY: "true", ECHELON_DEBUG: "true" });
   t.services.db.run("INSERT INTO sites (site_id, source) VALUES ('blog.example.com', 'admin')");
-  t.services.collect.caches.resetSites(t.services.db);
+  await t.services.collect.caches.resetSites(t.services.store.sites);
   const dnt = await collect(t, EXAMPLE, { headers: { dnt: "1" } });
   const bot = await collect(t, EXAMPLE, { headers: { "user-agent": "curl/8.5.0" } });
   const unknown = await collect(t, { ...EXAMPLE, site: "unknown.example" });
@@ -202,8 +202,8 @@ Deno.test("collect: DNT, known bots and unknown sites are dropped silently (204)
     [dnt, bot, unknown, kept].map((r) => [r.status, r.headers.get("x-echelon-drop")]),
     [[204, "dnt"], [204, "known_bot"], [204, "site_not_allowed"], [204, null]],
   );
-  assert.deepEqual(views(t).map((r) => r.site_id), ["blog.example.com"]);
-  assert.deepEqual(drops(t), {
+  assert.deepEqual((await views(t)).map((r) => r.site_id), ["blog.example.com"]);
+  assert.deepEqual(await drops(t), {
     "collect:dnt": 1,
     "collect:known_bot": 1,
     "collect:site_not_allowed": 1,
@@ -227,9 +227,9 @@ Deno.test("collect: shares the collectors' rate limit (429), for both posts", as
     await status(collect(t, EXAMPLE, { ip: "198.51.100.9" })),
   ];
   assert.deepEqual(codes, [204, 204, 429, 429, 204]);
-  assert.equal(views(t).length, 2);
-  assert.equal(events(t).length, 1);
-  assert.equal(drops(t)["collect:rate_limited"], 2);
+  assert.equal((await views(t)).length, 2);
+  assert.equal((await events(t)).length, 1);
+  assert.equal((await drops(t))["collect:rate_limited"], 2);
 });
 
 Deno.test("collect: CORS preflight and responses like /e; open in public mode", async () => {
@@ -256,13 +256,13 @@ Deno.test("collect: CORS preflight and responses like /e; open in public mode", 
   assert.equal(other.headers.get("access-control-allow-origin"), null);
   // A tracking endpoint, not an admin write: public mode keeps collecting.
   assert.equal(await status(collect(t, EXAMPLE)), 204);
-  assert.equal(views(t).length, 1);
+  assert.equal((await views(t)).length, 1);
   // ECHELON_ALLOWED_ORIGINS applies as to /b.gif.
   const foreign = await collect(t, EXAMPLE, {
     headers: { origin: "https://evil.example", referer: "https://evil.example/" },
   });
   assert.equal(foreign.status, 204);
-  assert.equal(views(t).length, 1);
+  assert.equal((await views(t)).length, 1);
 });
 
 Deno.test("/nanolytica.js serves the tracker exactly as /ea.js does", async () => {

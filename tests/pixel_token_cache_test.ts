@@ -20,8 +20,8 @@ async function send(
   assert.equal(res.status, 200);
 }
 
-function stored(t: TestApp) {
-  return views(t).map((row) => ({
+async function stored(t: TestApp) {
+  return (await views(t)).map((row) => ({
     verdict: row.pow_verdict,
     score: Number(row.bot_score),
     detail: JSON.parse(String(row.bot_score_detail)) as Record<string, number | string>,
@@ -41,7 +41,7 @@ Deno.test("a token's later hits keep its font verdict; language and screen are j
     VISITOR_IP,
   );
   assert.equal(res.status, 200);
-  const rows = stored(t);
+  const rows = await stored(t);
   assert.deepEqual(rows.map((r) => r.verdict), ["valid", "valid", "valid", "valid"]);
   assert.equal(rows[0].detail.env_mismatch, undefined);
   assert.ok(rows[0].score < 50, JSON.stringify(rows[0].detail));
@@ -59,7 +59,7 @@ Deno.test("forged or missing evidence stays judged on every hit of its token", a
     await send(t, forged);
     await send(t, bare);
   }
-  const rows = stored(t);
+  const rows = await stored(t);
   assert.equal(rows.length, 6);
   for (const [i, row] of rows.entries()) {
     assert.equal(row.verdict, "valid");
@@ -77,7 +77,7 @@ Deno.test("a known token is still replayed for another visitor and expires with 
   await send(t, token);
   t.clock.now += t.services.config.challengeWindowMinutes * 60_000 + 1;
   await send(t, token);
-  const rows = stored(t);
+  const rows = await stored(t);
   assert.deepEqual(rows.map((r) => r.verdict), ["valid", "replayed", "valid", "expired"]);
   for (const row of [rows[1], rows[3]]) {
     // Only a valid proof has its evidence judged (and the no-proof rule applies without one).

@@ -23,7 +23,7 @@ const ENV = { ECHELON_DEBUG: "true", ECHELON_SECRET: TEST_SECRET };
 const AUTH = { authorization: `Bearer ${TEST_SECRET}` };
 
 async function overview(t: TestApp) {
-  flush(t);
+  await flush(t);
   const res = await t.request("/api/stats/overview?site_id=shop&days=1", { headers: AUTH });
   assert.equal(res.status, 200);
   return await res.json();
@@ -43,8 +43,8 @@ async function figures(t: TestApp) {
   };
 }
 
-function stored(t: TestApp) {
-  return views(t).map((r) => ({
+async function stored(t: TestApp) {
+  return (await views(t)).map((r) => ({
     score: r.bot_score,
     detail: JSON.parse(String(r.bot_score_detail)),
     reason: r.bot_reason,
@@ -94,7 +94,7 @@ Deno.test("b.gif: a browser-looking hit without a token is stored with no_proof,
   // Every browser header, a realistic screen, interaction time and input: only the proof is missing.
   const { drop } = await hit(t, beaconUrl({ it: REAL_INTERACTION }));
   assert.equal(drop, null, "stored, not dropped");
-  assert.deepEqual(stored(t), [{
+  assert.deepEqual(await stored(t), [{
     score: 65,
     detail: { pow: 15, pow_result: "missing", no_proof: 50 },
     reason: "no_proof",
@@ -115,8 +115,11 @@ Deno.test("b.gif: a replayed token is decided at ingest (+40 +50), not by the sw
   const q = verifiedQuery(t);
   await hit(t, beaconUrl(q), {}, "198.51.100.1");
   await hit(t, beaconUrl(q), {}, "198.51.100.2");
-  assert.deepEqual(stored(t).map((r) => [r.score, r.reason]), [[0, null], [90, "no_proof"]]);
-  assert.equal(stored(t)[1].detail.pow_result, "replayed");
+  assert.deepEqual((await stored(t)).map((r) => [r.score, r.reason]), [[0, null], [
+    90,
+    "no_proof",
+  ]]);
+  assert.equal((await stored(t))[1].detail.pow_result, "replayed");
 });
 
 Deno.test("b.gif: a view with a valid proof but no input is an unverified view", async () => {
@@ -126,7 +129,7 @@ Deno.test("b.gif: a view with a valid proof but no input is an unverified view",
   await hit(t, beaconUrl({ tok: verifiedQuery(t).tok, it: "0.0.0" }), {}, "198.51.100.2");
   await hit(t, beaconUrl({ tok: verifiedQuery(t).tok, _v: "spa" }), {}, "198.51.100.3");
   await hit(t, beaconUrl(verifiedQuery(t)), {}, "198.51.100.4"); // a person
-  assert.deepEqual(stored(t).map((r) => [r.score, r.reason, r.detail.no_interaction]), [
+  assert.deepEqual((await stored(t)).map((r) => [r.score, r.reason, r.detail.no_interaction]), [
     [50, "no_interaction", 50],
     [50, "no_interaction", 50],
     [50, "no_interaction", 50],
@@ -161,7 +164,7 @@ Deno.test("the dashboard shows verified, unverified and excluded figures with a 
   await hit(t, beaconUrl({ tok: verifiedQuery(t).tok }), {}, "198.51.100.2");
   await hit(t, beaconUrl({}), {}, "198.51.100.3");
   await hit(t, beaconUrl({}), {}, "198.51.100.4");
-  views(t);
+  await views(t);
   const { html } = await adminHtml(t, "/admin?site=shop&period=today");
   const proof = html.slice(
     html.indexOf('id="proof"'),
@@ -201,7 +204,7 @@ Deno.test("why excluded: views, visitors and events per main reason and group fo
     ip: "198.51.100.6",
   });
   assert.equal(e.status, 204);
-  views(t);
+  await views(t);
   const res = await t.request("/api/bots/report?site_id=shop&days=1", { headers: AUTH });
   assert.equal(res.status, 200);
   const report = await res.json();
@@ -257,10 +260,13 @@ Deno.test("correlator: a sweep that tips a row over the threshold becomes its re
     "198.51.100.1",
   );
   await hit(t, beaconUrl({ tok: verifiedQuery(t).tok }), {}, "198.51.100.2");
-  assert.deepEqual(stored(t).map((r) => [r.score, r.reason]), [[40, null], [50, "no_interaction"]]);
+  assert.deepEqual((await stored(t)).map((r) => [r.score, r.reason]), [[40, null], [
+    50,
+    "no_interaction",
+  ]]);
   const result = await correlateBots(t.services.store.bots, t.clock.now + NO_EVENT_MIN_AGE_MS + 1);
   assert.equal(result.noEventViews, 2);
-  assert.deepEqual(stored(t).map((r) => [r.score, r.reason]), [
+  assert.deepEqual((await stored(t)).map((r) => [r.score, r.reason]), [
     [55, "no_events"],
     [65, "no_interaction"],
   ], "the reader stays unverified: the rest of its points (15) are below the threshold");

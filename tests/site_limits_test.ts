@@ -22,8 +22,8 @@ function registry(t: TestApp): { site_id: string; source: string }[] {
   ).map((r) => ({ ...r }));
 }
 
-function viewsPerSite(t: TestApp): Record<string, number> {
-  flush(t);
+async function viewsPerSite(t: TestApp): Promise<Record<string, number>> {
+  await flush(t);
   const rows = t.services.db.all<{ site_id: string; n: number }>(
     "SELECT site_id, COUNT(*) AS n FROM visitor_views GROUP BY site_id ORDER BY site_id",
   );
@@ -56,19 +56,19 @@ Deno.test("site limit: hits register at most ECHELON_MAX_SITES sites; the rest a
     "site_limit",
     "site_limit",
   ]);
-  flush(t);
+  await flush(t);
   assert.deepEqual(registry(t).map((s) => s.site_id), ids("s", 5));
   // Registered sites keep working, new ones are refused, also after a flush and a refresh.
-  t.services.collect.caches.refresh(t.services.db, t.clock.now);
+  await t.services.collect.caches.refresh(t.services.store, t.clock.now);
   assert.deepEqual(await send(t, ["s-000", "s-004", "s-100"]), [null, null, "site_limit"]);
-  assert.deepEqual(viewsPerSite(t), {
+  assert.deepEqual(await viewsPerSite(t), {
     "s-000": 2,
     "s-001": 1,
     "s-002": 1,
     "s-003": 1,
     "s-004": 2,
   });
-  assert.deepEqual(drops(t), { "b.gif:site_limit": 4 });
+  assert.deepEqual(await drops(t), { "b.gif:site_limit": 4 });
 
   // The events collector shares the rule.
   const res = await t.request("/e", {
@@ -78,7 +78,7 @@ Deno.test("site limit: hits register at most ECHELON_MAX_SITES sites; the rest a
   });
   await res.body?.cancel();
   assert.equal(res.headers.get("x-echelon-drop"), "site_limit");
-  assert.equal(drops(t)["e:site_limit"], 1);
+  assert.equal((await drops(t))["e:site_limit"], 1);
   assert.equal(registry(t).length, 5);
   await t.services.collect.stop(Date.now() + 1000);
 });
@@ -96,18 +96,18 @@ Deno.test("site limit: at most ECHELON_NEW_SITES_PER_HOUR new sites per rolling 
     "site_rate_limit",
     "site_rate_limit",
   ]);
-  flush(t);
+  await flush(t);
   t.clock.now += 30 * 60_000;
   assert.deepEqual(await send(t, ["r-003", "r-000"]), ["site_rate_limit", null]);
   // An hour after the first registrations, there is room again (and the refresh agrees).
   t.clock.now += 30 * 60_000 + 1;
-  t.services.collect.caches.refresh(t.services.db, t.clock.now);
+  await t.services.collect.caches.refresh(t.services.store, t.clock.now);
   assert.deepEqual(await send(t, ids("r", 5)), [null, null, null, null, null]);
   assert.deepEqual(await send(t, ["r-777"]), [null]);
   assert.deepEqual(await send(t, ["r-888"]), ["site_rate_limit"]);
-  flush(t);
+  await flush(t);
   assert.deepEqual(registry(t).map((s) => s.site_id), [...ids("r", 5), "r-777"]);
-  assert.deepEqual(drops(t), { "b.gif:site_rate_limit": 4 });
+  assert.deepEqual(await drops(t), { "b.gif:site_rate_limit": 4 });
   await t.services.collect.stop(Date.now() + 1000);
 });
 
@@ -124,14 +124,14 @@ Deno.test("site limit: held in the database across a restart and for two instanc
     const a = await createTestApp(env);
     const b = await createTestApp(env);
     assert.deepEqual(await send(a, ["a-1", "a-2"]), [null, null]);
-    flush(a);
+    await flush(a);
     assert.deepEqual(await send(b, ["b-1", "b-2"]), [null, null]);
     // b's registrations are re-checked in the database: only one fits.
-    flush(b);
+    await flush(b);
     assert.deepEqual(registry(a).map((s) => s.site_id), ["a-1", "a-2", "b-1"]);
     // b forgot the refused site and now knows the registry is full; so does a after its refresh.
     assert.deepEqual(await send(b, ["b-2", "b-3", "a-1"]), ["site_limit", "site_limit", null]);
-    a.services.collect.caches.refresh(a.services.db, a.clock.now);
+    await a.services.collect.caches.refresh(a.services.store, a.clock.now);
     assert.deepEqual(await send(a, ["a-3", "b-1"]), ["site_limit", null]);
     await a.services.collect.stop(Date.now() + 1000);
     await b.services.collect.stop(Date.now() + 1000);
@@ -141,7 +141,7 @@ Deno.test("site limit: held in the database across a restart and for two instanc
     // A restart reads the registry: still full.
     const c = await createTestApp(env);
     assert.deepEqual(await send(c, ["c-1", "a-2"]), ["site_limit", null]);
-    flush(c);
+    await flush(c);
     assert.equal(registry(c).length, 3);
     await c.services.collect.stop(Date.now() + 1000);
     c.services.db.close();
@@ -158,7 +158,7 @@ Deno.test("site limit: the admin adds sites past the limit; allowlisted sites re
     ECHELON_DEBUG: "true",
   });
   assert.deepEqual(await send(t, ["first", "second"]), [null, "site_limit"]);
-  flush(t);
+  await flush(t);
   const res = await t.request("/api/sites", {
     method: "POST",
     headers: { authorization: `Bearer ${SECRET}`, "content-type": "application/json" },
@@ -178,7 +178,7 @@ Deno.test("site limit: the admin adds sites past the limit; allowlisted sites re
     ECHELON_DEBUG: "true",
   });
   assert.deepEqual(await send(listed, ["a1", "a2", "other"]), [null, null, "site_not_allowed"]);
-  flush(listed);
+  await flush(listed);
   assert.deepEqual(registry(listed).map((s) => s.site_id), ["a1", "a2"]);
   await listed.services.collect.stop(Date.now() + 1000);
 });
@@ -198,9 +198,9 @@ Deno.test("site limit: 0 registers nothing; counters keep a bounded number of ma
       // Known bots are counted per site and path before the site rules: bounded the same way.
       await hit(t, beacon(site, `/bot/${site}`), { "user-agent": "Googlebot/2.1" });
     }
-    flush(t);
+    await flush(t);
     assert.deepEqual(registry(t), []);
-    assert.deepEqual(viewsPerSite(t), {});
+    assert.deepEqual(await viewsPerSite(t), {});
     const counted = (db: TestApp["services"]["db"], table: string, where = "") =>
       db.all<{ site_id: string; hits: number }>(
         `SELECT site_id, SUM(hits) AS hits FROM ${table} ${where} GROUP BY site_id ORDER BY site_id`,
@@ -220,7 +220,7 @@ Deno.test("site limit: 0 registers nothing; counters keep a bounded number of ma
     // A restart reads the day's counters: the bound does not start over.
     const again = await createTestApp(env);
     await hit(again, beacon("y-new"));
-    flush(again);
+    await flush(again);
     const rows = counted(again.services.db, "drop_counts");
     assert.equal(rows.length, UNREGISTERED_SITES_PER_DAY + 1, "no row of its own for y-new");
     assert.equal(rows.find((r) => r.site_id === "(unregistered)")!.hits, 50 + 50 + 1);

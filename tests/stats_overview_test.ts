@@ -420,7 +420,7 @@ Deno.test("overview: hits sent through /b.gif and /e appear without waiting for 
     }),
   });
   assert.equal(res.status, 204);
-  flush(t);
+  await flush(t);
   const o = await overview(t, "days=1");
   assert.deepEqual(
     [o.visits, o.unique_visitors, o.sessions, o.bounces, o.avg_engagement_ms, o.avg_scroll_pct],

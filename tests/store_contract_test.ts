@@ -1,9 +1,10 @@
 // The store's contract (lib/store/types.ts), area by area, run against every engine in ENGINES: what
 // each method answers and what it leaves stored, read back through the interface. A new engine
-// (PostgreSQL, ClickHouse) is added to ENGINES and must pass the same cases unchanged. Rows the
-// interface cannot write yet (views and events: batch writes, sites registered by their hits) are
-// seeded by each engine's own `seed`, below the interface, which also reads back the crawler
-// counts (their one read is the crawler report, an analytics read of lib/reads/).
+// (PostgreSQL, ClickHouse) is added to ENGINES and must pass the same cases unchanged. The
+// fixtures of many cases (views and events with only the columns a case needs, sites registered
+// by their hits, known-bot rows) are seeded by each engine's own `seed`, below the interface (the
+// writes and sites cases at the end check the interface's own writes of them); it also reads back
+// the crawler counts (their one read is the crawler report, an analytics read of lib/reads/).
 import assert from "node:assert/strict";
 import {
   EVENT_COLUMNS,
@@ -1337,3 +1338,172 @@ contract("writes: an ingest batch stores each event id once, all in one go", asy
     ["custom", "buy", 1, 1],
   ]);
 });
+
+// ---------------------------------------------------------------------------------------------
+// The collectors' writes (lib/ingest/collector.ts) and the reads of their caches.
+
+const viewRow = (overrides: Partial<ViewRow>): ViewRow => ({
+  ...Object.fromEntries(VIEW_COLUMNS.map((column) => [column, null])) as ViewRow,
+  visitor_id: "v1",
+  site_id: "shop",
+  path: "/",
+  is_spa: 0,
+  is_pwa: 0,
+  is_returning: 0,
+  bot_score: 0,
+  created_at: at(1),
+  ...overrides,
+});
+
+const eventRow = (overrides: Partial<EventRow>): EventRow => ({
+  ...Object.fromEntries(EVENT_COLUMNS.map((column) => [column, null])) as EventRow,
+  event_type: "custom",
+  event_name: "signup",
+  site_id: "shop",
+  visitor_id: "v1",
+  path: "/",
+  bot_score: 0,
+  is_returning: 0,
+  source: "beacon",
+  created_at: at(1),
+  ...overrides,
+});
+
+contract(
+  "writes: the collectors' batches of views and events, each stored whole or not at all",
+  async (s) => {
+    const period: RawExportQuery = { siteId: "shop", since: at(0), until: at(5), bots: "all" };
+    const paths = async (kind: "views" | "events") => {
+      const found = await s.exports.raw(kind, period);
+      const path = found.columns.indexOf("path");
+      return (await found.next())?.map((row) => row[path]) ?? [];
+    };
+    await s.writes.startBatchWorker({ aggregateRebuildFailed: () => {} });
+    await s.writes.insertViews([
+      viewRow({ path: "/a" }),
+      viewRow({ path: "/b", created_at: at(2) }),
+    ]);
+    await s.writes.insertEvents([eventRow({ path: "/signup" })]);
+    await assert.rejects(
+      s.writes.insertViews([viewRow({ path: "/lost" }), viewRow({ site_id: null })]),
+      "a row the store cannot take fails its batch",
+    );
+    await s.writes.stopBatchWorker();
+    assert.equal(await s.writes.batchWorkerRunning(), false, "stopped");
+    await s.writes.insertViews([viewRow({ path: "/after-stop", created_at: at(3) })]);
+    assert.deepEqual(await paths("views"), ["/a", "/b", "/after-stop"], "nothing of the failed");
+    assert.deepEqual(await paths("events"), ["/signup"]);
+  },
+);
+
+contract(
+  "writes: drop counts and known-bot hits add up per key, bounded per site and day",
+  async (s) => {
+    const delta = (siteId: string, a: string, b: string, hits = 1) => ({
+      date: DAY,
+      siteId,
+      a,
+      b,
+      hits,
+    });
+    await s.writes.addDropCounts([delta("shop", "dnt", "b.gif", 2), delta("blog", "dnt", "e")]);
+    await s.writes.addDropCounts([delta("shop", "dnt", "b.gif", 3)]);
+    await s.writes.addBotTraffic([delta("shop", "Googlebot", "/a", 2)], 2);
+    await s.writes.addBotTraffic([
+      delta("shop", "Googlebot", "/a"),
+      delta("shop", "Googlebot", "/b"),
+      delta("shop", "Googlebot", "/c", 4), // a third row for the day: counted under "(other)"
+    ], 2);
+    const report = await s.analytics.botReportRows({ siteId: "shop", sinceDate: DAY });
+    assert.deepEqual(report.dropped, [{ reason: "dnt", endpoint: "b.gif", hits: 5 }]);
+    assert.deepEqual(report.knownBots.map((bot) => [bot.bot_name, bot.hits]), [["Googlebot", 8]]);
+    assert.deepEqual(
+      report.knownBots[0].top_paths.map((p) => [p.path, p.hits]).sort(),
+      [["(other)", 4], ["/a", 3], ["/b", 1]],
+    );
+    assert.deepEqual(await s.writes.counterSites("drop_counts", DAY), ["blog", "shop"]);
+    assert.deepEqual(await s.writes.counterSites("bot_traffic", DAY), ["shop"]);
+    assert.deepEqual(await s.writes.counterSites("bot_traffic", "2026-11-30"), []);
+  },
+);
+
+contract(
+  "sites: registered by their hits within the limits, atomically; ids and collection settings",
+  async (s) => {
+    const now = Date.parse(at(5));
+    assert.deepEqual(await s.sites.registrationState(now, 10), { sites: 0, recent: [] });
+    const pending = (siteId: string, hour: number, exempt = false) => ({
+      siteId,
+      at: Date.parse(at(hour)),
+      exempt,
+    });
+    const refused = await s.sites.registerFromHits(
+      [pending("shop", 4), pending("blog", 4), pending("docs", 5, true), pending("shop", 5)],
+      { maxSites: 1, perHour: 10 },
+      now,
+    );
+    assert.deepEqual(refused, ["blog"], "past the limit; exempt and known sites are not refused");
+    assert.deepEqual(await s.sites.ids(), ["docs", "shop"]);
+    assert.deepEqual(await s.sites.registrationState(now, 10), {
+      sites: 2,
+      recent: [Date.parse(at(5))],
+    }, "the hour before now: the registration at its start is out");
+    assert.deepEqual(
+      await s.sites.registerFromHits([pending("blog", 5)], { maxSites: 10, perHour: 1 }, now),
+      ["blog"],
+      "one registration by a hit in the hour before now",
+    );
+    assert.deepEqual(await s.sites.collectSettings(), new Map());
+    await s.sites.update("shop", {
+      send_form_values: true,
+      query_allowlist: ["q", "page"],
+      consent_css: ".x{}",
+    });
+    assert.deepEqual(
+      await s.sites.collectSettings(),
+      new Map([["shop", {
+        sendFormValues: true,
+        queryAllowlist: ["q", "page"],
+        consentCss: ".x{}",
+      }]]),
+    );
+  },
+);
+
+contract(
+  "the collectors' caches: excluded visitors, active campaigns, experiments' variants",
+  async (s) => {
+    await s.bots.exclude("anna", null, at(1));
+    await s.bots.exclude("bert", null, at(2));
+    assert.deepEqual(await s.bots.excludedIds(10), ["bert", "anna"], "the most recent first");
+    assert.deepEqual(await s.bots.excludedIds(1), ["bert"]);
+
+    await s.campaigns.create({ campaign: campaign(), derivedId: false });
+    await s.campaigns.create({
+      campaign: campaign({ id: "old", utm_campaign: "old", status: "paused" }),
+      derivedId: false,
+    });
+    await s.campaigns.create({
+      campaign: campaign({ id: "blog-spring", site_id: "blog" }),
+      derivedId: false,
+    });
+    assert.deepEqual(
+      await s.campaigns.activeBySite(),
+      new Map([["shop", new Set(["spring"])], ["blog", new Set(["spring"])]]),
+    );
+
+    assert.deepEqual(await s.experiments.variantsBySite(), new Map());
+    await s.experiments.create(definition(), at(1));
+    await s.experiments.create(
+      definition({ experiment_id: "empty", site_id: "blog", variants: [] }),
+      at(1),
+    );
+    assert.deepEqual(
+      await s.experiments.variantsBySite(),
+      new Map([
+        ["shop", new Map([["exp", new Set(["control", "green"])]])],
+        ["blog", new Map([["empty", new Set()]])],
+      ]),
+    );
+  },
+);

@@ -14,7 +14,7 @@ Deno.test("summary: buffers, writer timings, drops and last-24h counts", async (
   assert.deepEqual(body.buffers, { views: 2, events: 0 }, "still buffered before the flush");
   assert.deepEqual(body.dropped, { known_bot: 1, invalid_payload: 1 });
   assert.deepEqual(body.known_bots, { curl: 1 });
-  flush(t);
+  await flush(t);
   // A high score marks one stored view as a bot.
   t.services.db.run("UPDATE visitor_views SET bot_score = 80 WHERE path = '/x'");
   body = await (await t.request("/api/stats/summary", auth)).json();
@@ -45,7 +45,7 @@ Deno.test("health: a writer failing repeatedly makes the instance degraded", asy
   const t = await createTestApp();
   await hit(t, beaconUrl({}));
   t.services.db.exec("DROP TABLE visitor_views");
-  for (let i = 0; i < 3; i++) assert.throws(() => t.services.collect.views.flush());
+  for (let i = 0; i < 3; i++) await assert.rejects(() => t.services.collect.views.flush());
   const res = await t.request("/api/health");
   assert.equal(res.status, 503);
   const body = await res.json();

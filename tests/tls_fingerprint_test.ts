@@ -86,7 +86,7 @@ Deno.test("tls_fingerprint: stored from a trusted proxy's header only", async ()
   await send("/junk", "not-a-ja4", "203.0.113.7");
   await send("/direct", "t13d1812h1_85036bcba153_375ca2c5e164", "198.51.100.9");
   const rows = Object.fromEntries(
-    views(t).map((row) => [row.path, {
+    (await views(t)).map((row) => [row.path, {
       score: row.bot_score as number,
       detail: JSON.parse(String(row.bot_score_detail)),
     }]),

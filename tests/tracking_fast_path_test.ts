@@ -46,7 +46,7 @@ Deno.test("GET /b.gif: the fast path answers and stores what the routed way does
       routed.headers["set-cookie"] = routed.headers["set-cookie"].slice(20);
     }
     assert.deepEqual(fast.headers, routed.headers, c.name);
-    const stored = views(t).map(({ id: _id, visitor_id, ...row }) => ({
+    const stored = (await views(t)).map(({ id: _id, visitor_id, ...row }) => ({
       ...row,
       visitor_id: c.headers?.cookie ? visitor_id : "(random)",
     }));

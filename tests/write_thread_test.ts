@@ -115,9 +115,9 @@ Deno.test("write thread: a started collector on a file stores every hit through 
   await withFile(async (path) => {
     const t = await createTestApp({ ECHELON_DB_PATH: path, ECHELON_VIEW_FLUSH_MS: "20" });
     const collect = t.services.collect;
-    assert.equal(collect.writesOffThread, false, "nothing starts before start()");
-    collect.start();
-    assert.equal(collect.writesOffThread, true);
+    assert.equal(await collect.writesOffThread(), false, "nothing starts before start()");
+    await collect.start();
+    assert.equal(await collect.writesOffThread(), true);
     try {
       for (let n = 0; n < 30; n++) {
         const res = await t.request(beaconUrl({ p: btoa(`/thread/${n}`) }), {
@@ -186,7 +186,7 @@ Deno.test("write thread: a failed rebuild of per-day aggregates is counted in /a
     db.exec("DROP TABLE day_event_aggregates");
     db.run("INSERT INTO aggregate_dirty (site_id, day) VALUES ('site-a', '2026-11-20')");
     const collect = t.services.collect;
-    collect.start();
+    await collect.start();
     try {
       const res = await t.request(beaconUrl({ p: btoa("/rebuild") }), { headers: BROWSER_HEADERS });
       assert.equal(res.status, 200);

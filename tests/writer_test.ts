@@ -36,40 +36,40 @@ async function waitFor(done: () => boolean, timeoutMs = 2000): Promise<void> {
   }
 }
 
-Deno.test("writer: flush writes every record once, in order, in batches of batchSize", () => {
+Deno.test("writer: flush writes every record once, in order, in batches of batchSize", async () => {
   const t = target();
   const w = writer({ write: (b) => t.write(b), batchSize: 4 });
   for (const n of range(10)) assert.equal(w.push(n), true);
   assert.equal(w.size, 10);
   assert.equal(t.calls, 0, "push alone never writes");
 
-  assert.equal(w.flush(), 10);
+  assert.equal(await w.flush(), 10);
   assert.deepEqual(t.batches, [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
   assert.equal(w.size, 0);
-  assert.equal(w.flush(), 0, "an empty buffer writes nothing");
+  assert.equal(await w.flush(), 0, "an empty buffer writes nothing");
   assert.equal(t.calls, 3);
 });
 
-Deno.test("writer: a full buffer refuses records and counts them as rejected", () => {
+Deno.test("writer: a full buffer refuses records and counts them as rejected", async () => {
   const t = target();
   const w = writer({ write: (b) => t.write(b), maxBuffer: 3 });
   assert.deepEqual(range(5).map((n) => w.push(n)), [true, true, true, false, false]);
   assert.equal(w.stats().rejected, 2);
   assert.equal(w.stats().buffered, 3);
 
-  w.flush();
+  await w.flush();
   assert.equal(w.push(99), true, "room again after a flush");
-  w.flush();
+  await w.flush();
   assert.deepEqual(t.written(), [0, 1, 2, 99], "refused records are not written later");
   assert.equal(w.stats().rejected, 2);
 });
 
-Deno.test("writer: a failing write keeps its records and a later flush writes them", () => {
+Deno.test("writer: a failing write keeps its records and a later flush writes them", async () => {
   const t = target([1, 2]);
   const w = writer({ write: (b) => t.write(b), batchSize: 100 });
   for (const n of range(5)) w.push(n);
 
-  assert.throws(() => w.flush(), /disk full \(call 1\)/);
+  await assert.rejects(() => w.flush(), /disk full \(call 1\)/);
   assert.equal(w.size, 5);
   let stats = w.stats();
   assert.equal(stats.failedFlushes, 1);
@@ -78,12 +78,12 @@ Deno.test("writer: a failing write keeps its records and a later flush writes th
   assert.equal(stats.written, 0);
 
   w.push(5); // arrives between the failures: queued behind the kept records
-  assert.throws(() => w.flush(), /disk full/);
+  await assert.rejects(() => w.flush(), /disk full/);
   stats = w.stats();
   assert.equal(stats.failedFlushes, 2);
   assert.equal(stats.consecutiveFailures, 2);
 
-  assert.equal(w.flush(), 6);
+  assert.equal(await w.flush(), 6);
   assert.deepEqual(t.written(), range(6), "written once each, in order");
   stats = w.stats();
   assert.equal(stats.failedFlushes, 2, "failures are a running count");
@@ -93,18 +93,18 @@ Deno.test("writer: a failing write keeps its records and a later flush writes th
   assert.equal(stats.buffered, 0);
 });
 
-Deno.test("writer: a failure in a later batch keeps only the unwritten batches", () => {
+Deno.test("writer: a failure in a later batch keeps only the unwritten batches", async () => {
   const t = target([2]);
   const w = writer({ write: (b) => t.write(b), batchSize: 3 });
   for (const n of range(8)) w.push(n);
-  assert.throws(() => w.flush(), /call 2/);
+  await assert.rejects(() => w.flush(), /call 2/);
   assert.equal(w.size, 5, "the first batch committed and left the buffer");
   assert.equal(w.stats().written, 3);
-  assert.equal(w.flush(), 5);
+  assert.equal(await w.flush(), 5);
   assert.deepEqual(t.written(), range(8), "no record written twice, none lost");
 });
 
-Deno.test("writer: stats report the last flush's duration, rows and time", () => {
+Deno.test("writer: stats report the last flush's duration, rows and time", async () => {
   const w = writer({ write: () => {}, batchSize: 4, now: () => 1_700_000_000_000 });
   let stats = w.stats();
   assert.equal(stats.name, "test");
@@ -113,7 +113,7 @@ Deno.test("writer: stats report the last flush's duration, rows and time", () =>
   assert.equal(stats.written, 0);
 
   for (const n of range(6)) w.push(n);
-  w.flush();
+  await w.flush();
   stats = w.stats();
   assert.equal(typeof stats.lastFlushMs, "number");
   assert.ok(stats.lastFlushMs! >= 0);
@@ -123,11 +123,11 @@ Deno.test("writer: stats report the last flush's duration, rows and time", () =>
   assert.equal(stats.lastSuccessAt, 1_700_000_000_000, "from the injected clock");
 });
 
-Deno.test("writer: stats() is a snapshot, not a live view", () => {
+Deno.test("writer: stats() is a snapshot, not a live view", async () => {
   const w = writer({ write: () => {} });
   const before = w.stats();
   w.push(1);
-  w.flush();
+  await w.flush();
   assert.equal(before.written, 0);
   assert.equal(w.stats().written, 1);
 });
@@ -377,5 +377,23 @@ Deno.test("writer: a flush cycle writes what was buffered, one batch per event-l
   clearInterval(ticker);
   assert.deepEqual(t.batches, [[0, 1], [2, 3], [4, 5]]);
   assert.ok(turns[1] > turns[0] && turns[2] > turns[1], `other work ran between batches: ${turns}`);
+  await w.stop();
+});
+
+Deno.test("writer: a flush by hand and a flush cycle never hand over the same records twice", async () => {
+  const t = asyncTarget();
+  const w = writer({ write: (b) => t.write(b), flushMs: 5, batchSize: 2 });
+  for (const n of range(4)) w.push(n);
+  const flushed = w.flush(); // hands over [0, 1] and waits for it
+  w.start(); // a flush cycle runs while that batch is in flight
+  await new Promise((r) => setTimeout(r, 30));
+  assert.deepEqual(t.pending.map((p) => p.batch), [[0, 1]], "one batch in flight at a time");
+  while (w.size > 0) {
+    await waitFor(() => t.pending.length > 0);
+    t.settle();
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  assert.equal(await flushed, 4, "the flush wrote what was buffered when it began");
+  assert.deepEqual(t.batches, [[0, 1], [2, 3]], "each record once, in order");
   await w.stop();
 });

@@ -97,6 +97,5 @@ export async function saveAdminSettings(services: Services, update: SettingsUpda
     [ADMIN_SETTING_KEYS.displayTimezone]: update.displayTimezone,
     [ADMIN_SETTING_KEYS.defaultConsentCss]: update.defaultConsentCss,
   });
-  // The collectors' cache still reads the connection itself (lib/ingest/caches.ts, next wave).
-  collect.caches.refresh(services.db, now());
+  await collect.caches.refresh(store, now());
 }

@@ -43,12 +43,12 @@ export function siteListQuery(url: URL, now: number): SiteListQuery {
   };
 }
 
-type SiteServices = Pick<Services, "db" | "store" | "collect" | "now">;
+type SiteServices = Pick<Services, "store" | "collect" | "now">;
 
 /** The collectors' view of the sites (and the room left for new ones) after an admin change. */
-function refreshCaches(services: SiteServices): void {
-  services.collect.caches.resetSites(services.db);
-  services.collect.caches.refresh(services.db, services.now());
+async function refreshCaches(services: SiteServices): Promise<void> {
+  await services.collect.caches.resetSites(services.store.sites);
+  await services.collect.caches.refresh(services.store, services.now());
 }
 
 export async function addSite(
@@ -57,7 +57,7 @@ export async function addSite(
   name: string | null,
 ): Promise<CreateSiteOutcome> {
   const outcome = await services.store.sites.create(siteId, name);
-  if (outcome !== "exists") refreshCaches(services);
+  if (outcome !== "exists") await refreshCaches(services);
   return outcome;
 }
 
@@ -71,7 +71,7 @@ export async function updateSite(
   update: SiteSettingsUpdate,
 ): Promise<SiteRecord | null> {
   const saved = await services.store.sites.update(siteId, update);
-  refreshCaches(services);
+  await refreshCaches(services);
   return saved;
 }
 
@@ -81,7 +81,7 @@ export async function removeSite(
   purgeData: boolean,
 ): Promise<SiteDeletion> {
   const deletion = await services.store.sites.delete(siteId, { purgeData });
-  refreshCaches(services);
+  await refreshCaches(services);
   return deletion;
 }
 

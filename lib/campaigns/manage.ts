@@ -5,7 +5,7 @@ import type { Services } from "../services.ts";
 import type { CampaignCreation, CampaignRecord } from "../store/campaigns.ts";
 import { type CampaignChange, campaignIdBase, type NewCampaign } from "./input.ts";
 
-type CampaignServices = Pick<Services, "db" | "store" | "collect" | "now">;
+type CampaignServices = Pick<Services, "store" | "collect" | "now">;
 
 export type CreateOutcome = CampaignCreation;
 
@@ -25,7 +25,9 @@ export async function createCampaign(
     },
     derivedId: input.id === null,
   });
-  if (outcome.kind === "created") services.collect.caches.refreshCampaigns(services.db);
+  if (outcome.kind === "created") {
+    await services.collect.caches.refreshCampaigns(services.store.campaigns);
+  }
   return outcome;
 }
 
@@ -36,13 +38,13 @@ export async function changeCampaign(
   change: CampaignChange,
 ): Promise<CampaignRecord | null> {
   const changed = await services.store.campaigns.update(id, change);
-  if (changed) services.collect.caches.refreshCampaigns(services.db);
+  if (changed) await services.collect.caches.refreshCampaigns(services.store.campaigns);
   return changed;
 }
 
 /** Removes a campaign's registration; its stored views and events are kept. */
 export async function removeCampaign(services: CampaignServices, id: string): Promise<boolean> {
   const removed = await services.store.campaigns.delete(id);
-  if (removed) services.collect.caches.refreshCampaigns(services.db);
+  if (removed) await services.collect.caches.refreshCampaigns(services.store.campaigns);
   return removed;
 }

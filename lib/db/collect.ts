@@ -6,6 +6,7 @@ import { OTHER_VALUE } from "./stats_source.ts";
 import { upsertSessions } from "./session_table.ts";
 import { upsertAggregates, upsertEventAggregates } from "./aggregates.ts";
 import type { CounterDelta } from "../store/rows.ts";
+import type { CounterTableName } from "../store/writes.ts";
 
 /** The tables the buffered writers fill, with their column lists (lib/db/columns.ts). */
 export const WRITE_TABLES = {
@@ -15,11 +16,11 @@ export const WRITE_TABLES = {
 export type WriteTable = keyof typeof WRITE_TABLES;
 type Value = string | number | null;
 
-export function insertViews(db: Database, rows: ViewRow[]): void {
+export function insertViews(db: Database, rows: readonly ViewRow[]): void {
   insertRows(db, "visitor_views", rows);
 }
 
-export function insertEvents(db: Database, rows: EventRow[]): void {
+export function insertEvents(db: Database, rows: readonly EventRow[]): void {
   insertRows(db, "semantic_events", rows);
 }
 
@@ -84,7 +85,7 @@ export type { CounterDelta };
  */
 export function addBotTraffic(
   db: Database,
-  deltas: CounterDelta[],
+  deltas: readonly CounterDelta[],
   maxRows = Number.POSITIVE_INFINITY,
 ): void {
   const bump = (d: CounterDelta, path: string) =>
@@ -123,7 +124,7 @@ export function addBotTraffic(
 }
 
 /** The counter tables, keyed by (date, site_id, …). */
-export type CounterTableName = "drop_counts" | "bot_traffic";
+export type { CounterTableName };
 
 /**
  * The distinct site ids of a counter table's rows of one day, one primary-key seek per site (the
@@ -144,7 +145,7 @@ export function counterSites(db: Database, table: CounterTableName, date: string
 }
 
 /** Drop counters: `a` is the reason, `b` the endpoint. */
-export function addDropCounts(db: Database, deltas: CounterDelta[]): void {
+export function addDropCounts(db: Database, deltas: readonly CounterDelta[]): void {
   const stmt = db.statement(
     `INSERT INTO drop_counts (date, site_id, endpoint, reason, hits) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (date, site_id, endpoint, reason) DO UPDATE SET hits = hits + excluded.hits`,

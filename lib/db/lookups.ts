@@ -1,5 +1,6 @@
 // Small reads that feed the collectors' in-memory caches (refreshed on timers, never per hit).
 import type { Database } from "./database.ts";
+import type { SiteCollectSettings } from "../store/sites.ts";
 
 export function listSiteIds(db: Database): string[] {
   return db.all<{ site_id: string }>("SELECT site_id FROM sites ORDER BY site_id").map((r) =>
@@ -47,11 +48,7 @@ export function listExperimentVariants(db: Database): Map<string, Map<string, Se
   return map;
 }
 
-export interface SiteCollectSettings {
-  sendFormValues: boolean;
-  queryAllowlist: string[];
-  consentCss: string;
-}
+export type { SiteCollectSettings };
 
 export function listSiteSettings(db: Database): Map<string, SiteCollectSettings> {
   const map = new Map<string, SiteCollectSettings>();

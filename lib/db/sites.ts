@@ -9,6 +9,10 @@ import { isUtcZone, storedZone } from "./local_day.ts";
 import { type KeysetPage, keysetPage, type PageRequest } from "./keyset.ts";
 import {
   type CreateSiteOutcome,
+  type PendingSite,
+  REGISTRATION_WINDOW_MS,
+  type RegistrationLimits,
+  type RegistrationState,
   SITE_LIST_KEYS,
   type SiteChoices,
   type SiteDeletion,
@@ -22,32 +26,6 @@ import {
 // Automatic registration, bounded (lib/ingest/site_registrar.ts decides per hit from memory; these
 // are the counts it starts from and the insert that re-checks them, so restarts and several
 // instances sharing one database stay within the limits).
-
-export interface RegistrationLimits {
-  /** ECHELON_MAX_SITES: hits register a site only while the registry holds fewer sites. */
-  maxSites: number;
-  /** ECHELON_NEW_SITES_PER_HOUR: automatic registrations per rolling hour. */
-  perHour: number;
-}
-
-/** The rolling window of ECHELON_NEW_SITES_PER_HOUR. */
-export const REGISTRATION_WINDOW_MS = 3_600_000;
-
-export interface PendingSite {
-  siteId: string;
-  /** When its first valid hit arrived (ms); stored as the site's created_at. */
-  at: number;
-  /** Listed in ECHELON_ALLOWED_SITES: the operator chose it, so no limit applies. */
-  exempt: boolean;
-}
-
-export interface RegistrationState {
-  /** Sites in the registry, the admin's included. */
-  sites: number;
-  /** When the automatic registrations of the window before `now` happened (ms), oldest first;
-   * at most `perHour` of them (the latest), which is all the rate check needs. */
-  recent: number[];
-}
 
 export function registrationState(db: Database, now: number, perHour: number): RegistrationState {
   const sites = db.get<{ n: number }>("SELECT COUNT(*) AS n FROM sites")!.n;

@@ -27,12 +27,6 @@ export interface WriteReply {
   aggregateError?: string;
 }
 
-/** The write thread's failed rebuilds of per-day aggregates since it started. */
-export interface AggregateRebuilds {
-  failures: number;
-  lastError: string | null;
-}
-
 interface Waiting {
   resolve: () => void;
   reject: (error: Error) => void;
@@ -45,19 +39,25 @@ export class WriteThread {
   readonly #waiting = new Map<number, Waiting>();
   #nextId = 1;
   #failure: Error | null = null;
-  #rebuilds: AggregateRebuilds = { failures: 0, lastError: null };
 
-  /** `testMaxPagesFile`: TEST ONLY fault injection (lib/db/test_faults.ts). */
-  constructor(path: string, testMaxPagesFile?: string | null) {
+  /**
+   * `onAggregateError`: a rebuild of per-day aggregates failed on the thread (the caller counts
+   * them: /api/health, /metrics). `testMaxPagesFile`: TEST ONLY fault injection
+   * (lib/db/test_faults.ts).
+   */
+  constructor(
+    path: string,
+    options: {
+      onAggregateError?: (message: string) => void;
+      testMaxPagesFile?: string | null;
+    } = {},
+  ) {
     this.#path = path;
-    this.#maxPagesFile = testMaxPagesFile ?? undefined;
+    this.#maxPagesFile = options.testMaxPagesFile ?? undefined;
     this.#worker = new Worker(new URL("./write_worker.ts", import.meta.url), { type: "module" });
     this.#worker.onmessage = ({ data }: MessageEvent<WriteReply>) => {
       if (data.aggregateError !== undefined) {
-        this.#rebuilds = {
-          failures: this.#rebuilds.failures + 1,
-          lastError: data.aggregateError,
-        };
+        options.onAggregateError?.(data.aggregateError);
         return;
       }
       const waiting = this.#waiting.get(data.id);
@@ -75,11 +75,6 @@ export class WriteThread {
 
   static isSupported(path: string): boolean {
     return isSharedFile(path);
-  }
-
-  /** The failed rebuilds of per-day aggregates the thread reported. */
-  get aggregateRebuilds(): AggregateRebuilds {
-    return this.#rebuilds;
   }
 
   /** Set once the thread crashed or was closed; callers write on their own connection then. */

@@ -53,7 +53,7 @@ export function serveWrites(scope: WorkerScope): void {
         }
       } catch (error) {
         // The day stays dirty (readers answer it from the raw rows); a later batch retries. The
-        // main thread counts it (WriteThread.aggregateRebuilds: /api/health, /metrics).
+        // main thread counts it (lib/ingest/collector.ts aggregateRebuilds: /api/health, /metrics).
         nextRebuildAt = Date.now() + REBUILD_EVERY_MS;
         scope.postMessage({
           id: 0,

@@ -1,26 +1,25 @@
 // In-memory views of small tables the collectors consult on every hit (registered sites and the
 // room left for new ones, excluded visitors, active campaigns, per-site settings, the admin's
-// run-time debug switch and default consent CSS). Refreshed by a job (every REFRESH_EVERY_MS) and right after an admin
-// change on this instance, never while a hit waits; another instance sharing the database sees a
-// change within one refresh interval.
-import type { Database } from "../db/mod.ts";
+// run-time debug switch and default consent CSS), read through the store's areas. Refreshed by a
+// job (every REFRESH_EVERY_MS) and right after an admin change on this instance, never while a
+// hit waits; another instance sharing the database sees a change within one refresh interval.
 import { ADMIN_SETTING_KEYS } from "../admin/setting_keys.ts";
-import { instanceSetting } from "../db/settings.ts";
-import {
-  listActiveCampaigns,
-  listExcludedVisitorIds,
-  listSiteIds,
-  listSiteSettings,
-  type SiteCollectSettings,
-} from "../db/lookups.ts";
-import type { RegistrationLimits } from "../db/sites.ts";
+import type { RegistrationLimits, SiteCollectSettings, SiteStore } from "../store/sites.ts";
+import type { CampaignStore } from "../store/campaigns.ts";
+import type { AppDataStore } from "../store/types.ts";
 import { SiteRegistrar } from "./site_registrar.ts";
+
+/** The store's areas the caches read. */
+export type CacheSources = Pick<AppDataStore, "sites" | "settings" | "campaigns" | "bots">;
 
 const NO_SETTINGS: SiteCollectSettings = {
   sendFormValues: false,
   queryAllowlist: [],
   consentCss: "",
 };
+
+/** How many exclusions the cache holds (the most recent). */
+const MAX_EXCLUDED = 200_000;
 
 /** How often the collect-caches job re-reads the tables (lib/ingest/collector.ts). */
 export const REFRESH_EVERY_MS = 30_000;
@@ -46,16 +45,23 @@ export class CollectCaches {
     this.registrar = new SiteRegistrar(options.registration);
   }
 
-  refresh(db: Database, now: number): void {
-    this.learnSites(db);
-    this.registrar.refresh(db, now);
-    this.#excluded = new Set(listExcludedVisitorIds(db));
-    this.#campaigns = listActiveCampaigns(db);
-    this.#debug = instanceSetting(db, ADMIN_SETTING_KEYS.debug) === "true";
-    const consentCss = instanceSetting(db, ADMIN_SETTING_KEYS.defaultConsentCss) ?? "";
+  /** Re-reads everything; the cached values change together, once every read is answered. */
+  async refresh(store: CacheSources, now: number): Promise<void> {
+    const [sites, excluded, campaigns, instance, settings] = await Promise.all([
+      store.sites.ids(),
+      store.bots.excludedIds(MAX_EXCLUDED),
+      store.campaigns.activeBySite(),
+      store.settings.getMany([ADMIN_SETTING_KEYS.debug, ADMIN_SETTING_KEYS.defaultConsentCss]),
+      store.sites.collectSettings(),
+      this.registrar.refresh(store.sites, now),
+    ]);
+    for (const site of sites) this.#sites.add(site);
+    this.#excluded = new Set(excluded);
+    this.#campaigns = campaigns;
+    this.#debug = instance.get(ADMIN_SETTING_KEYS.debug) === "true";
+    const consentCss = instance.get(ADMIN_SETTING_KEYS.defaultConsentCss) ?? "";
     this.#defaults = { ...NO_SETTINGS, consentCss };
     // Sites without their own consent CSS get the instance default.
-    const settings = listSiteSettings(db);
     for (const [site, value] of settings) {
       if (value.consentCss === "" && consentCss !== "") {
         settings.set(site, { ...value, consentCss });
@@ -80,16 +86,16 @@ export class CollectCaches {
 
   /** Adds the registry's sites to the known ones (those registered by hits and still waiting to
    * be written stay known). */
-  learnSites(db: Database): void {
-    for (const site of listSiteIds(db)) this.#sites.add(site);
+  async learnSites(sites: SiteStore): Promise<void> {
+    for (const site of await sites.ids()) this.#sites.add(site);
   }
 
   /** Replaces the known sites exactly (after an admin deletes one). */
-  resetSites(db: Database): void {
-    this.#sites = new Set(listSiteIds(db));
+  async resetSites(sites: SiteStore): Promise<void> {
+    this.#sites = new Set(await sites.ids());
   }
 
-  /** Forgets sites the database refused to register (their next hit is refused here too). */
+  /** Forgets sites the store refused to register (their next hit is refused here too). */
   forgetSites(siteIds: readonly string[]): void {
     for (const site of siteIds) this.#sites.delete(site);
   }
@@ -118,8 +124,8 @@ export class CollectCaches {
   }
 
   /** Re-reads the active campaigns only (right after an admin creates or changes one). */
-  refreshCampaigns(db: Database): void {
-    this.#campaigns = listActiveCampaigns(db);
+  async refreshCampaigns(campaigns: CampaignStore): Promise<void> {
+    this.#campaigns = await campaigns.activeBySite();
   }
 
   isActiveCampaign(siteId: string, utmCampaign: string): boolean {

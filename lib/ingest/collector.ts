@@ -1,20 +1,10 @@
 // The collection service: builds the pipelines once, owns the buffered writers and counters, and
 // answers the two public collectors. Nothing here waits on the database while a hit is handled.
 import type { Config } from "../config.ts";
-import type { Database } from "../db/mod.ts";
 import { Anonymizer } from "../anonymize/mod.ts";
-import {
-  addBotTraffic,
-  addDropCounts,
-  counterSites,
-  type CounterTableName,
-  insertEvents,
-  insertViews,
-} from "../db/collect.ts";
-import { listExperimentVariants } from "../db/lookups.ts";
-import type { EventRow, ViewRow } from "../db/columns.ts";
-import { applyTestPageLimit } from "../db/test_faults.ts";
-import { type AggregateRebuilds, WriteThread } from "../db/write_thread.ts";
+import type { EventRow, ViewRow } from "../store/rows.ts";
+import type { AppDataStore } from "../store/types.ts";
+import type { CounterTableName } from "../store/writes.ts";
 import type { EphemeralStore } from "../ephemeral.ts";
 import type { Job } from "../jobs.ts";
 import type { Logger } from "../log.ts";
@@ -51,7 +41,8 @@ import { SiteHits } from "../metrics/site_hits.ts";
 
 export interface CollectorOptions {
   config: Config;
-  db: Database;
+  /** The store's areas the collectors write and read through (lib/store/types.ts). */
+  store: AppDataStore;
   log: Logger;
   ephemeral: EphemeralStore;
   pow: PowVerifier;
@@ -60,6 +51,12 @@ export interface CollectorOptions {
   geo?: GeoLookup;
   /** Opened once by createServices (lib/services.ts). */
   hosting: HostingLookup;
+}
+
+/** The failed rebuilds of per-day aggregates the store's batch worker reported. */
+export interface AggregateRebuilds {
+  failures: number;
+  lastError: string | null;
 }
 
 export interface ViewOutcome {
@@ -89,10 +86,10 @@ export class Collector {
   readonly #viewSteps;
   readonly #eventSteps;
   readonly #nanolyticaViewSteps;
-  #thread: WriteThread | null = null;
+  #aggregateRebuilds: AggregateRebuilds = { failures: 0, lastError: null };
 
   constructor(options: CollectorOptions) {
-    const { config, db, log } = options;
+    const { config, store, log } = options;
     this.#options = options;
     this.caches = new CollectCaches({
       envDebug: config.debug,
@@ -102,7 +99,7 @@ export class Collector {
     const onError = (message: string, error: unknown) => log.error(message, error);
     const unregistered = (table: CounterTableName) =>
       new UnregisteredSites({
-        stored: (date) => counterSites(db, table, date),
+        stored: (date) => store.writes.counterSites(table, date),
         isRegistered: (site) => this.caches.isRegistered(site),
       });
     this.#unregistered = {
@@ -114,24 +111,17 @@ export class Collector {
       config.anonymizeSites,
       { queryKeys: (site) => this.caches.settings(site).queryAllowlist },
     );
-    // Once started on a file database, batches are inserted on the write thread; before that
-    // (tests flush by hand), or if that thread fails, on this thread's connection.
-    const thread = () => this.#thread?.failed === false ? this.#thread : null;
-    const limited = () => {
-      applyTestPageLimit(db, config.testMaxPagesFile); // TEST ONLY; a no-op in production
-      return db;
-    };
     this.views = new BufferedWriter<ViewRow>({
       name: "views",
       flushMs: config.viewFlushMs,
-      write: (rows) => thread()?.insert("visitor_views", rows) ?? insertViews(limited(), rows),
+      write: (rows) => store.writes.insertViews(rows),
       onError,
       now: options.now,
     });
     this.events = new BufferedWriter<EventRow>({
       name: "events",
       flushMs: config.eventFlushMs,
-      write: (rows) => thread()?.insert("semantic_events", rows) ?? insertEvents(limited(), rows),
+      write: (rows) => store.writes.insertEvents(rows),
       onError,
       now: options.now,
     });
@@ -166,25 +156,34 @@ export class Collector {
       if (this.events.size + rows.length > 200_000) return false;
       return rows.every((row) => this.events.push(anonymizer.event(row)));
     });
-    this.caches.refresh(db, options.now());
-    this.refreshExperiments();
+  }
+
+  /**
+   * Re-reads the caches and the experiments (a job; createServices awaits the first read before
+   * the collectors take a hit).
+   */
+  async refresh(): Promise<void> {
+    await this.caches.refresh(this.#options.store, this.#options.now());
+    await this.refreshExperiments();
   }
 
   /** Re-reads the defined experiments anonymisation keeps ids of (a job, and after a change). */
-  refreshExperiments(): void {
+  async refreshExperiments(): Promise<void> {
     if (this.anonymizer.enabled) {
-      this.anonymizer.setRegisteredExperiments(listExperimentVariants(this.#options.db));
+      this.anonymizer.setRegisteredExperiments(
+        await this.#options.store.experiments.variantsBySite(),
+      );
     }
   }
 
-  /** The write thread's failed rebuilds of per-day aggregates (none without a thread). */
+  /** The store's batch worker's failed rebuilds of per-day aggregates since start. */
   get aggregateRebuilds(): AggregateRebuilds {
-    return this.#thread?.aggregateRebuilds ?? { failures: 0, lastError: null };
+    return this.#aggregateRebuilds;
   }
 
-  /** Batches are inserted on the write thread (started on a file database, not failed). */
-  get writesOffThread(): boolean {
-    return this.#thread?.failed === false;
+  /** Batches are written by the store's batch worker (SQLite: the write thread, not failed). */
+  writesOffThread(): Promise<boolean> {
+    return this.#options.store.writes.batchWorkerRunning();
   }
 
   get geoAvailable(): boolean {
@@ -271,14 +270,14 @@ export class Collector {
   }
 
   /** Writes pending counters and site registrations (a job, and at shutdown). */
-  flushCounters(): void {
-    const { db, config, now } = this.#options;
-    const refused = this.caches.registrar.flush(db, now());
+  async flushCounters(): Promise<void> {
+    const { store, config, now } = this.#options;
+    const refused = await this.caches.registrar.flush(store.sites, now());
     if (refused.length > 0) {
       // Another instance filled the registry first: this one stops accepting these sites, and
       // learns the sites that one registered now rather than at the next refresh.
       this.caches.forgetSites(refused);
-      this.caches.learnSites(db);
+      await this.caches.learnSites(store.sites);
       this.#options.log.warn("sites not registered: past the registration limits", {
         sites: refused.length,
         max_sites: config.maxSites,
@@ -286,9 +285,9 @@ export class Collector {
       });
     }
     const { drop_counts: drops, bot_traffic: bots } = this.#unregistered;
-    this.drops.flush((deltas) => addDropCounts(db, drops.bound(deltas)));
-    this.#deps.botTraffic.flush((deltas) =>
-      addBotTraffic(db, bots.bound(deltas), config.maxDailyValues)
+    await this.drops.flush(async (deltas) => store.writes.addDropCounts(await drops.bound(deltas)));
+    await this.#deps.botTraffic.flush(async (deltas) =>
+      store.writes.addBotTraffic(await bots.bound(deltas), config.maxDailyValues)
     );
   }
 
@@ -296,18 +295,25 @@ export class Collector {
     return this.#deps.botTraffic.totals();
   }
 
-  /** Starts the writers' timers, and the write thread when the database is a file. */
-  start(): void {
-    const path = this.#options.db.path;
-    if (this.#thread === null && WriteThread.isSupported(path)) {
-      this.#thread = new WriteThread(path, this.#options.config.testMaxPagesFile);
-    }
+  /**
+   * Starts the store's batch worker (SQLite: the write thread, on a file database), then the
+   * writers' timers; batches handed over before the worker runs are written inline.
+   */
+  async start(): Promise<void> {
+    await this.#options.store.writes.startBatchWorker({
+      aggregateRebuildFailed: (message) => {
+        this.#aggregateRebuilds = {
+          failures: this.#aggregateRebuilds.failures + 1,
+          lastError: message,
+        };
+      },
+    });
     this.views.start();
     this.events.start();
   }
 
   jobs(): Job[] {
-    const { config, db, now } = this.#options;
+    const config = this.#options.config;
     return [
       {
         name: "collect-counters",
@@ -317,10 +323,7 @@ export class Collector {
       {
         name: "collect-caches",
         everyMs: REFRESH_EVERY_MS,
-        run: () => {
-          this.caches.refresh(db, now());
-          this.refreshExperiments();
-        },
+        run: () => this.refresh(),
       },
       // An operator's file is checked for replacement; the bundled one changes only on upgrade.
       ...(config.geoipDb === null
@@ -331,10 +334,10 @@ export class Collector {
 
   /** Drains everything for a graceful shutdown. */
   async stop(deadline: number): Promise<void> {
-    this.flushCounters();
+    await this.flushCounters();
     await Promise.all([this.views.stop(deadline), this.events.stop(deadline)]);
-    this.flushCounters();
-    await this.#thread?.close();
+    await this.flushCounters();
+    await this.#options.store.writes.stopBatchWorker();
   }
 
   #facts(endpoint: Endpoint, req: Request, remoteAddr: string): RequestFacts {

@@ -52,17 +52,25 @@ export class CounterTable {
     return this.#pending.size;
   }
 
-  /** Hands the pending deltas to `write`; they are forgotten only if it succeeds. */
-  flush(write: (deltas: CounterDelta[]) => void): number {
+  /**
+   * Hands the pending deltas to `write` (which may be asynchronous); they are taken out first, so
+   * increments that arrive during the write start new ones, and put back if the write fails.
+   * Resolves to the number of deltas written.
+   */
+  async flush(write: (deltas: CounterDelta[]) => void | Promise<void>): Promise<number> {
     if (this.#pending.size === 0) return 0;
     const deltas = [...this.#pending.values()];
-    write(deltas);
-    for (const delta of deltas) {
-      const key = `${delta.date}\u0000${delta.siteId}\u0000${delta.a}\u0000${delta.b}`;
-      const current = this.#pending.get(key);
-      if (!current) continue;
-      // Increments that arrived during the write stay pending.
-      if (current === delta) this.#pending.delete(key);
+    this.#pending.clear();
+    try {
+      await write(deltas);
+    } catch (error) {
+      for (const delta of deltas) {
+        const key = `${delta.date}\u0000${delta.siteId}\u0000${delta.a}\u0000${delta.b}`;
+        const current = this.#pending.get(key);
+        if (current) current.hits += delta.hits;
+        else this.#pending.set(key, delta);
+      }
+      throw error;
     }
     return deltas.length;
   }

@@ -11,14 +11,14 @@ export const UNREGISTERED_SITE = "(unregistered)";
 
 export class UnregisteredSites {
   readonly #max: number;
-  /** The table's site ids of a day (lib/db/collect.ts counterSites). */
-  readonly #stored: (date: string) => string[];
+  /** The table's site ids of a day (lib/store/writes.ts counterSites). */
+  readonly #stored: (date: string) => Promise<string[]>;
   readonly #isRegistered: (siteId: string) => boolean;
   /** date → unregistered site ids with rows that day (the latest few days only). */
   readonly #days = new Map<string, Set<string>>();
 
   constructor(options: {
-    stored: (date: string) => string[];
+    stored: (date: string) => Promise<string[]>;
     isRegistered: (siteId: string) => boolean;
     max?: number;
   }) {
@@ -28,10 +28,15 @@ export class UnregisteredSites {
   }
 
   /** The deltas with the site of those past the day's bound replaced by "(unregistered)". */
-  bound(deltas: readonly CounterDelta[]): CounterDelta[] {
+  async bound(deltas: readonly CounterDelta[]): Promise<CounterDelta[]> {
+    const days = new Map<string, Set<string>>();
+    for (const delta of deltas) {
+      if (this.#exempt(delta.siteId) || days.has(delta.date)) continue;
+      days.set(delta.date, await this.#day(delta.date));
+    }
     return deltas.map((delta) => {
-      if (delta.siteId === UNREGISTERED_SITE || this.#isRegistered(delta.siteId)) return delta;
-      const day = this.#day(delta.date);
+      if (this.#exempt(delta.siteId)) return delta;
+      const day = days.get(delta.date)!;
       if (day.has(delta.siteId)) return delta;
       if (day.size < this.#max) {
         day.add(delta.siteId);
@@ -41,13 +46,18 @@ export class UnregisteredSites {
     });
   }
 
-  #day(date: string): Set<string> {
-    let day = this.#days.get(date);
-    if (day) return day;
-    const unregistered = this.#stored(date).filter((site) =>
-      site !== UNREGISTERED_SITE && !this.#isRegistered(site)
-    );
-    day = new Set(unregistered);
+  /** Kept under its own id whatever the bound: registered, or the bucket itself. */
+  #exempt(siteId: string): boolean {
+    return siteId === UNREGISTERED_SITE || this.#isRegistered(siteId);
+  }
+
+  /** A day's unregistered site ids, read from the table once per day and process. */
+  async #day(date: string): Promise<Set<string>> {
+    const known = this.#days.get(date);
+    if (known) return known;
+    const stored = await this.#stored(date);
+    // A flush running meanwhile may have read the day already: its set is kept.
+    const day = this.#days.get(date) ?? new Set(stored.filter((site) => !this.#exempt(site)));
     this.#days.set(date, day);
     // Counters are for today (and yesterday around midnight): older days are done with.
     for (const old of [...this.#days.keys()].sort().slice(0, -2)) this.#days.delete(old);

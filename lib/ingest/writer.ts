@@ -5,8 +5,8 @@
 // (back-pressure, never silent). Failed flushes keep their records and retry with backoff;
 // `stop()` drains everything for a graceful shutdown.
 //
-// `write` may be synchronous (SQLite on this thread) or return a promise (the batch is written
-// on another thread): records stay in the buffer, counted against `maxBuffer`, until their
+// `write` may be synchronous or return a promise (the store's writes are asynchronous): records
+// stay in the buffer, counted against `maxBuffer`, until their
 // write settled, and only one batch is in flight at a time, so the order is kept.
 import { FLUSH_SECONDS, Histogram } from "../metrics/histogram.ts";
 
@@ -123,19 +123,17 @@ export class BufferedWriter<T> {
   }
 
   /**
-   * Writes every buffered record now, one batch after another, when `write` is synchronous.
-   * Returns rows written; a failure keeps the rows and rethrows. (An asynchronous write stops the
-   * loop after handing over its batch: use `stop()` to wait for those.)
+   * Writes the records buffered now, one batch after another (a batch a flush cycle handed over
+   * is waited for first). Resolves to the rows written; a failure keeps the rows and rejects.
    */
-  flush(): number {
+  async flush(): Promise<number> {
     let total = 0;
-    while (this.#pending === null && this.#buffer.length > 0) {
-      const written = this.#writeBatch();
-      if (typeof written !== "number") {
-        written.catch(() => {}); // recorded in the stats; the next cycle or stop() retries
-        break;
-      }
-      total += written;
+    let due = this.#buffer.length;
+    while (due > 0 && this.#buffer.length > 0) {
+      const pending = this.#pending;
+      const written = pending ? await pending : await this.#writeBatch();
+      if (!pending) total += written;
+      due -= written;
     }
     return total;
   }
@@ -232,7 +230,9 @@ export class BufferedWriter<T> {
     let due = this.#buffer.length;
     try {
       while (due > 0 && this.#running) {
-        const written = await this.#writeBatch();
+        // A batch `flush()` handed over settles first: its rows must not be taken twice.
+        const pending = this.#pending;
+        const written = pending ? await pending : await this.#writeBatch();
         due -= written;
         // Let the requests that queued up during this batch be served before the next one.
         if (due > 0) await new Promise((resolve) => setTimeout(resolve, 0));

@@ -120,6 +120,8 @@ export interface BotStore {
   include(visitorId: string): Promise<boolean>;
   /** The `limit` most recent exclusions with each visitor's stored views and highest score. */
   excluded(limit: number): Promise<ExcludedVisitor[]>;
+  /** The ids of the `limit` most recent exclusions (the collectors' cache). */
+  excludedIds(limit: number): Promise<string[]>;
   /** The visitor's exclusion and latest `limit` views and events (each newest first). */
   history(visitorId: string, limit: number): Promise<VisitorHistory>;
   /** The stored score and breakdown of one view or event by id; null when there is none. */

@@ -50,6 +50,8 @@ export interface CampaignStore {
   update(id: string, change: CampaignChange): Promise<CampaignRecord | null>;
   /** Removes the registration (stored views and events keep their utm values); false if absent. */
   delete(id: string): Promise<boolean>;
+  /** The active campaigns as site → utm_campaign values (the collectors' cache). */
+  activeBySite(): Promise<Map<string, Set<string>>>;
 }
 
 // ---------------------------------------------------------------------------------------------

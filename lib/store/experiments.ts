@@ -69,6 +69,8 @@ export interface ExperimentStore {
   changeStatus(change: StatusChange): Promise<boolean>;
   /** Deletes a draft; false when it is missing or not a draft. */
   deleteDraft(id: string): Promise<boolean>;
+  /** Every experiment as site → experiment id → variant ids (anonymised sites keep these). */
+  variantsBySite(): Promise<Map<string, Map<string, Set<string>>>>;
 }
 
 // ---------------------------------------------------------------------------------------------

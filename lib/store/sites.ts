@@ -6,6 +6,40 @@
 
 export type SiteSource = "auto" | "admin";
 
+/** What the collectors apply to a site's hits (lib/ingest/caches.ts). */
+export interface SiteCollectSettings {
+  sendFormValues: boolean;
+  queryAllowlist: string[];
+  consentCss: string;
+}
+
+export interface RegistrationLimits {
+  /** ECHELON_MAX_SITES: hits register a site only while the registry holds fewer sites. */
+  maxSites: number;
+  /** ECHELON_NEW_SITES_PER_HOUR: automatic registrations per rolling hour. */
+  perHour: number;
+}
+
+/** The rolling window of ECHELON_NEW_SITES_PER_HOUR. */
+export const REGISTRATION_WINDOW_MS = 3_600_000;
+
+/** A site first seen on a valid hit, waiting to be registered (lib/ingest/site_registrar.ts). */
+export interface PendingSite {
+  siteId: string;
+  /** When its first valid hit arrived (ms); stored as the site's created_at. */
+  at: number;
+  /** Listed in ECHELON_ALLOWED_SITES: the operator chose it, so no limit applies. */
+  exempt: boolean;
+}
+
+export interface RegistrationState {
+  /** Sites in the registry, the admin's included. */
+  sites: number;
+  /** When the automatic registrations of the window before `now` happened (ms), oldest first;
+   * at most `perHour` of them (the latest), which is all the rate check needs. */
+  recent: number[];
+}
+
 export interface SiteOption {
   site_id: string;
   name: string | null;
@@ -137,4 +171,21 @@ export interface SiteStore {
    * sessions, events, known-bot and drop counters, rollups and aggregates), all or nothing.
    */
   delete(siteId: string, options: { purgeData: boolean }): Promise<SiteDeletion>;
+  /** Every registered site id, by id (the collectors' cache). */
+  ids(): Promise<string[]>;
+  /** The collection settings of every site that has stored settings (the collectors' cache). */
+  collectSettings(): Promise<Map<string, SiteCollectSettings>>;
+  /** The registry's size and the automatic registrations of the hour before `now` (ms). */
+  registrationState(now: number, perHour: number): Promise<RegistrationState>;
+  /**
+   * Registers sites first seen on hits ("auto"), in order, each while the registry holds fewer
+   * than `limits.maxSites` sites and fewer than `limits.perHour` automatic registrations happened
+   * in the hour before `now` (exempt sites always); a site already registered is left alone.
+   * Counting and inserting are atomic. Returns the ids refused (the room was taken meanwhile).
+   */
+  registerFromHits(
+    sites: readonly PendingSite[],
+    limits: RegistrationLimits,
+    now: number,
+  ): Promise<string[]>;
 }

@@ -4,10 +4,10 @@
 // The engine is chosen once, at start (lib/store/open.ts); SQLite is the first (lib/store/sqlite/).
 // The analytics reads (`reads`, run by name) make their answers from the analytics area's rows
 // (lib/store/analytics.ts), which the engine runs where the reads run (SQLite: the read
-// processes), so it is not a member here. Not behind it yet (the next waves): the collectors'
-// batch writes (lib/store/writes.ts has the authenticated ingest's; known-bot hits included),
-// the per-day aggregates, and the services' SQLite workers; tests/store_boundary_test.ts lists
-// the files that still reach lib/db/.
+// processes), so it is not a member here. The collectors' batches and counters go through the
+// writes area (lib/store/writes.ts; SQLite writes them on its write thread once started). Not
+// behind it yet (the next waves): the per-day aggregates' rebuilds and the services' SQLite
+// workers; tests/store_boundary_test.ts lists the files that still reach lib/db/.
 import type { Reader } from "../reads/mod.ts";
 import type { AdminAccountStore } from "./admin_account.ts";
 import type { AdminSessionStore } from "./admin_sessions.ts";
@@ -46,7 +46,8 @@ export interface Store {
   visitors: VisitorStore;
   instance: InstanceStore;
   rollups: RollupStore;
-  /** Batches of rows stored atomically (the authenticated ingest). */
+  /** Batches of rows stored atomically (the authenticated ingest, the collectors' batches and
+   * counters). */
   writes: WritesStore;
   /** The analytics reads, run by name (lib/reads/). */
   reads: Reader;

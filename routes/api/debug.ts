@@ -26,7 +26,7 @@ export const handler = {
   async POST(ctx: Ctx) {
     assertWritable(ctx);
     assertInstanceAdmin(ctx);
-    const { config, collect, db, now, store } = ctx.state.services;
+    const { config, collect, now, store } = ctx.state.services;
     const body = readBody(setDebug, await readJsonCapped(ctx.req, 1024));
     if (config.debug) {
       throw new HttpError(
@@ -36,7 +36,7 @@ export const handler = {
       );
     }
     await store.settings.set({ [ADMIN_SETTING_KEYS.debug]: String(body.enabled) });
-    collect.caches.refresh(db, now());
+    await collect.caches.refresh(store, now());
     return Response.json({ debug: collect.caches.debug });
   },
 };

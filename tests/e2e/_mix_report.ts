@@ -21,7 +21,7 @@ export interface ClassFigures {
 }
 
 export async function measure(world: World, siteId: string, visitors: number) {
-  const { views, events } = world.stored(siteId);
+  const { views, events } = await world.stored(siteId);
   const signals: Record<string, number> = {};
   const verdicts: Record<string, number> = {};
   for (const row of views) {

@@ -50,7 +50,7 @@ export interface World {
   /** What the known-bot report counts for a site today (hits by bot name). */
   knownBots(siteId: string): Promise<Record<string, number>>;
   /** The stored page views and events of a site, flushed first. */
-  stored(siteId: string): { views: StoredRow[]; events: StoredRow[] };
+  stored(siteId: string): Promise<{ views: StoredRow[]; events: StoredRow[] }>;
   close(): Promise<void>;
 }
 
@@ -116,7 +116,7 @@ export async function openWorld(env: Record<string, string> = {}): Promise<World
     },
     unaddressed,
     async sweepAfter(ms) {
-      storedViews(t);
+      await storedViews(t);
       t.clock.now += ms;
       const sweep = t.services.jobs.find((job: Job) => job.name === "bot-correlator");
       if (!sweep) throw new Error("the app has no bot-correlator job");
@@ -134,11 +134,11 @@ export async function openWorld(env: Record<string, string> = {}): Promise<World
       }
       return hits;
     },
-    stored(siteId) {
+    async stored(siteId) {
       const mine = (row: Record<string, unknown>) => row.site_id === siteId;
       return {
-        views: storedViews(t).filter(mine) as StoredRow[],
-        events: storedEvents(t).filter(mine) as StoredRow[],
+        views: (await storedViews(t)).filter(mine) as StoredRow[],
+        events: (await storedEvents(t)).filter(mine) as StoredRow[],
       };
     },
     async close() {

@@ -41,7 +41,7 @@ export interface Harness {
   events(type?: string): TrackerEvent[];
   waitFor(check: () => unknown, what: string, timeoutMs?: number): Promise<void>;
   /** Flushes the writers and returns the stored rows. */
-  stored(): { views: Record<string, unknown>[]; events: Record<string, unknown>[] };
+  stored(): Promise<{ views: Record<string, unknown>[]; events: Record<string, unknown>[] }>;
   close(): Promise<void>;
 }
 
@@ -129,9 +129,9 @@ export async function openTracker(options: HarnessOptions): Promise<Harness> {
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },
-    stored() {
-      t.services.collect.views.flush();
-      t.services.collect.events.flush();
+    async stored() {
+      await t.services.collect.views.flush();
+      await t.services.collect.events.flush();
       return {
         views: t.services.db.all("SELECT * FROM visitor_views ORDER BY id"),
         events: t.services.db.all("SELECT * FROM semantic_events ORDER BY id"),

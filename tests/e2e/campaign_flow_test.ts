@@ -34,7 +34,7 @@ Deno.test({
         await h.waitFor(() => h.views.length === before + 1, "the page view");
       };
       await visit();
-      const [view] = h.stored().views;
+      const [view] = (await h.stored()).views;
       assert.deepEqual(
         [view.site_id, view.path, view.utm_campaign, view.utm_source, view.bot_score],
         ["fixture", "/landing", "autumn-sale", "newsletter", AUTOMATED_SCORE],
@@ -61,7 +61,7 @@ Deno.test({
       ]);
       assert.match(await tab.locator("main").innerText(), /This campaign is paused/);
       await visit();
-      const stored = h.stored().views;
+      const stored = (await h.stored()).views;
       assert.equal(stored.length, 2);
       assert.deepEqual([stored[1].utm_campaign, stored[1].utm_source], [null, null]);
       assert.deepEqual(h.browser.errors, []);

@@ -74,7 +74,7 @@ Deno.test({
       await visitor.waitForTimeout(1200); // a human-paced first interaction
       await visitor.mouse.click(20, 20);
       await h.waitFor(() => h.views.length === 1, "the page view");
-      const stored = h.stored().views;
+      const stored = (await h.stored()).views;
       assert.deepEqual(
         stored.map((v) => [v.utm_campaign, v.utm_source]),
         [["winter-sale", "newsletter"]],

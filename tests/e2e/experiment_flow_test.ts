@@ -99,7 +99,7 @@ Deno.test({
         await tab.close();
       }
       await h.waitFor(() => h.events("custom").length === TABS / 2, "the conversions");
-      const stored = h.stored().events;
+      const stored = (await h.stored()).events;
       const exposures = stored.filter((r) => r.event_type === "exposure");
       assert.equal(exposures.length, TABS);
       assert.ok(exposures.every((r) => r.experiment_id === ID && r.site_id === "fixture"));

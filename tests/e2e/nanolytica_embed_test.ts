@@ -22,7 +22,7 @@ Deno.test({
       await h.page.mouse.click(10, 10);
       await h.waitFor(() => h.views.length === 1, "the page view");
       assert.equal(h.views[0].get("s"), "default");
-      const [view] = h.stored().views;
+      const [view] = (await h.stored()).views;
       assert.deepEqual(
         [view.site_id, view.path, view.pow_verdict, view.bot_score],
         ["default", "/post", "valid", AUTOMATED_SCORE],

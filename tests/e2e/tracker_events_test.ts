@@ -107,7 +107,7 @@ Deno.test({
         );
       }
       const sid = h.views[0].get("sid");
-      const { events } = h.stored();
+      const { events } = await h.stored();
       assert.equal(events.length, total);
       for (const row of events) {
         assert.equal(row.session_id, sid);
@@ -155,7 +155,7 @@ Deno.test({
       assert.equal(props.length, 16);
       assert.equal(long.name, "n".repeat(128));
       assert.equal(odd.name, "odd");
-      const rows = h.stored().events;
+      const rows = (await h.stored()).events;
       assert.deepEqual(rows.map((r) => r.event_name), ["purchase", "n".repeat(128), "odd"]);
       assert.deepEqual(rows.map((r) => r.event_type), ["custom", "custom", "custom"]);
     } finally {
@@ -191,7 +191,7 @@ Deno.test({
       assert.deepEqual(second, first, "same tab: same variant after a reload");
       await h.waitFor(() => h.events("exposure").length === 2, "one exposure per page view");
       assert.deepEqual(h.events("exposure").map((e) => e.data.variant_id), [first[0], first[0]]);
-      const rows = h.stored().events.filter((r) => r.event_type === "exposure");
+      const rows = (await h.stored()).events.filter((r) => r.event_type === "exposure");
       assert.deepEqual(rows.map((r) => [r.experiment_id, r.variant_id]), [
         ["hero", first[0]],
         ["hero", first[0]],
@@ -248,7 +248,7 @@ Deno.test({
       await setVisibility(h.page, "visible");
       await h.waitFor(() => h.events("session_resume").length === 1, "session_resume", 4000);
       assert.ok(Number(h.events("session_resume")[0].data.away_s) >= 1);
-      const types = h.stored().events.map((r) => r.event_type);
+      const types = (await h.stored()).events.map((r) => r.event_type);
       for (const type of ["web_vital", "session_end", "session_resume", "pageview_end"]) {
         assert.ok(types.includes(type), type);
       }
@@ -290,7 +290,7 @@ Deno.test({
       await h.waitFor(() => h.events("hover").length === 1, "the hover");
       await h.waitFor(() => h.events("web_vital").some((e) => e.data.metric === "LCP"), "LCP");
       assert.deepEqual(violations, []);
-      const stored = h.stored().events.map((r) => r.event_type);
+      const stored = (await h.stored()).events.map((r) => r.event_type);
       assert.ok(stored.includes("hover") && stored.includes("web_vital"), stored.join());
     } finally {
       await h.close();
@@ -308,7 +308,7 @@ Deno.test({
       h.t.services.db.run(
         "INSERT INTO site_settings (site_id, send_form_values) VALUES ('fixture', 1)",
       );
-      h.t.services.collect.caches.refresh(h.t.services.db, h.t.clock.now);
+      await h.t.services.collect.caches.refresh(h.t.services.store, h.t.clock.now);
       await h.page.goto(h.site + "/");
       await h.page.click("input[name=email]");
       await h.page.keyboard.type("Alice.B-42@example.com");
@@ -323,7 +323,7 @@ Deno.test({
       assert.equal(shape(String(email.value)), shape("alice.b-42@example.com"));
       assert.equal(email.value_length, 22);
       assert.ok(!("value" in pw), "never a password");
-      const stored = h.stored().events.filter((r) => r.event_type === "form_blur");
+      const stored = (await h.stored()).events.filter((r) => r.event_type === "form_blur");
       assert.equal(JSON.parse(String(stored[0].data)).value, email.value);
     } finally {
       await h.close();

@@ -48,7 +48,7 @@ Deno.test({
       // The trusted click: pointer input (bit 1) sealed into `it` (tracker/interaction.ts).
       assert.ok(Number(view.get("it")?.split(".")[0]) & 1, `it=${view.get("it")}`);
       const tok = view.get("tok") ?? "";
-      const { views } = h.stored();
+      const { views } = await h.stored();
       // The visitor who first presented the token owns it; anyone else is replaying it.
       assert.equal(
         t.services.pow.verify(tok, "fixture", String(views[0].visitor_id)).verdict,
@@ -110,7 +110,7 @@ Deno.test({
       await h.waitFor(() => h.events("bounce").length === 1, "the bounce");
       assert.equal(h.events("bounce")[0].data.trigger, "unload");
       assert.equal(h.views.length, 0);
-      assert.equal(h.stored().views.length, 0);
+      assert.equal((await h.stored()).views.length, 0);
 
       const reader = await h.browser.context.newPage();
       await reader.goto(h.site + "/read");
@@ -118,7 +118,7 @@ Deno.test({
       await setVisibility(reader, "hidden");
       await h.waitFor(() => h.views.length === 1, "the view of a reader who never interacted");
       assert.ok(Number(h.views[0].get("_v")) >= 4000);
-      assert.equal(h.stored().views.length, 1);
+      assert.equal((await h.stored()).views.length, 1);
     } finally {
       await h.close();
     }
@@ -137,7 +137,7 @@ Deno.test({
       h.t.services.db.run(
         "INSERT INTO site_settings (site_id, query_allowlist) VALUES ('fixture', 'id,page')",
       );
-      h.t.services.collect.caches.refresh(h.t.services.db, h.t.clock.now);
+      await h.t.services.collect.caches.refresh(h.t.services.store, h.t.clock.now);
       await h.page.goto(h.site + "/shop?id=7&email=a%40b.c&page=2");
       await h.page.mouse.click(5, 5);
       await h.waitFor(() => h.views.length === 1, "the page view");
@@ -148,7 +148,7 @@ Deno.test({
       await h.waitFor(() => h.views.length === 2, "the second view");
       assert.equal(h.views[1].get("tok"), h.views[0].get("tok"), "token cached per tab");
       assert.equal(h.views[1].get("sid"), h.views[0].get("sid"), "same tab session");
-      const { views } = h.stored();
+      const { views } = await h.stored();
       assert.deepEqual(views.map((v) => [v.path, v.pow_verdict]), [
         ["/shop?id=7&page=2", "valid"],
         ["/shop?id=7&page=2", "valid"],
@@ -173,7 +173,7 @@ Deno.test({
       h.t.services.db.run(
         "INSERT INTO site_settings (site_id, query_allowlist) VALUES ('fixture', 'id')",
       );
-      h.t.services.collect.caches.refresh(h.t.services.db, h.t.clock.now);
+      await h.t.services.collect.caches.refresh(h.t.services.store, h.t.clock.now);
       for (const id of ["secret-4711", "secret-4711", "other-99"]) {
         await h.page.goto(h.site + `/shop?id=${id}&utm_campaign=spring`);
         await h.page.mouse.click(5, 5);
@@ -191,7 +191,7 @@ Deno.test({
       }
       assert.equal(sent[0], sent[1], "the same value gives the same hash");
       assert.notEqual(sent[0], sent[2]);
-      const { views } = h.stored();
+      const { views } = await h.stored();
       assert.equal(views.length, 3);
       for (const row of views) assert.doesNotMatch(String(row.path), /shop|secret|4711/);
     } finally {
@@ -218,7 +218,7 @@ Deno.test({
       await h.waitFor(() => h.views.length === 1, "the page view");
       const sid = h.views[0].get("sid") ?? "";
       assert.match(sid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      const { views } = h.stored();
+      const { views } = await h.stored();
       assert.equal(views[0].session_id, sid);
       assert.equal(views[0].pow_verdict, "valid");
     } finally {

@@ -35,7 +35,7 @@ async function visitAndClick(h: Harness, tab: Page, path: string) {
   await tab.waitForTimeout(1100); // a first interaction under 1 s adds timing points
   await tab.mouse.click(5, 5);
   await h.waitFor(() => h.views.length > before, `the view of ${path}`);
-  const view = h.stored().views.at(-1)!;
+  const view = (await h.stored()).views.at(-1)!;
   return { token, view };
 }
 

@@ -23,8 +23,8 @@ Deno.test({
       await tab.clock.runFor(1000);
       await h.waitFor(() => h.views.length === 1, "the page view");
       const first = h.views[0].get("tok")!;
-      const visitor = () => String(h.stored().views[0].visitor_id);
-      assert.equal(t.services.pow.verify(first, "fixture", visitor()).verdict, "valid");
+      const visitor = async () => String((await h.stored()).views[0].visitor_id);
+      assert.equal(t.services.pow.verify(first, "fixture", await visitor()).verdict, "valid");
 
       // 50 s later (server and page alike) the token is within its last quarter: refreshed.
       t.clock.now += 50_000;
@@ -49,8 +49,8 @@ Deno.test({
       assert.ok(
         parseToken(batch.tok!)!.challenge.issuedAt * 1000 > Date.parse("2026-11-20T12:00:30Z"),
       );
-      assert.equal(t.services.pow.verify(first, "fixture", visitor()).verdict, "expired");
-      const late = h.stored().events.find((e) => e.event_type === "custom")!;
+      assert.equal(t.services.pow.verify(first, "fixture", await visitor()).verdict, "expired");
+      const late = (await h.stored()).events.find((e) => e.event_type === "custom")!;
       assert.equal(late.bot_score, AUTOMATED_SCORE, String(late.bot_score_detail));
     } finally {
       await h.close();
@@ -104,7 +104,7 @@ Deno.test({
       await send(untokened, ua);
       // Another visitor (another browser) presenting the same token is replaying it.
       await send(params, ua.replace("Chrome/", "Chrome/1"));
-      const views = h.stored().views;
+      const views = (await h.stored()).views;
       assert.deepEqual(views.map((v) => v.pow_verdict), ["valid", "missing", "replayed"]);
       const detail = views.map((v) => JSON.parse(String(v.bot_score_detail)));
       assert.equal(views[0].bot_score, AUTOMATED_SCORE, JSON.stringify(detail[0]));

@@ -45,7 +45,7 @@ for (
         await h.page.close({ runBeforeUnload: true });
         await new Promise((resolve) => setTimeout(resolve, 300));
         assert.deepEqual([h.views.length, h.batches.length, h.challenges.length], [0, 0, 0]);
-        const stored = h.stored();
+        const stored = await h.stored();
         assert.deepEqual([stored.views.length, stored.events.length], [0, 0]);
       } finally {
         await h.close();
@@ -122,7 +122,7 @@ Deno.test({
       h.t.services.db.run(
         `INSERT INTO utm_campaigns (id, name, utm_campaign, site_id) VALUES ('c1', 'Spring', 'spring', 'fixture')`,
       );
-      h.t.services.collect.caches.refresh(h.t.services.db, h.t.clock.now);
+      await h.t.services.collect.caches.refresh(h.t.services.store, h.t.clock.now);
       const tab = h.page;
       await tab.goto(h.site + "/land?utm_campaign=spring&utm_source=mail&utm_medium=email");
       await tab.mouse.click(5, 5);
@@ -136,7 +136,7 @@ Deno.test({
         assert.equal(decodeParam(view.get("um")), "email");
       }
       assert.equal(h.events("click")[0].utmCampaign, "spring");
-      const { views, events } = h.stored();
+      const { views, events } = await h.stored();
       assert.deepEqual(views.map((v) => [v.path, v.utm_campaign, v.utm_source]), [
         ["/land", "spring", "mail"],
         ["/pricing", "spring", "mail"],
@@ -169,7 +169,7 @@ Deno.test({
       h.t.services.db.run(
         "INSERT INTO site_settings (site_id, consent_css) VALUES ('fixture', 'div{background:rgb(1, 2, 3)}')",
       );
-      h.t.services.collect.caches.refresh(h.t.services.db, h.t.clock.now);
+      await h.t.services.collect.caches.refresh(h.t.services.store, h.t.clock.now);
       const tab = h.page;
       await tab.goto(h.site + "/");
       const accept = tab.locator("echelon-consent button[value='1']");
@@ -187,7 +187,7 @@ Deno.test({
       await h.waitFor(() => h.views.length === 2, "the view after reload");
       assert.equal(h.views[1].get("ck"), "1");
       assert.equal(await tab.locator("echelon-consent").count(), 0, "the choice is remembered");
-      const { views } = h.stored();
+      const { views } = await h.stored();
       assert.deepEqual(
         views.map((v) => v.is_returning),
         [0, 1],

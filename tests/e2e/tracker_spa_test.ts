@@ -49,7 +49,7 @@ Deno.test({
         "/app/one",
         "/app/two",
       ]);
-      const { views } = h.stored();
+      const { views } = await h.stored();
       assert.deepEqual(views.map((v) => [v.path, v.is_spa, v.pow_verdict, v.referrer_type]), [
         ["/app", 0, "valid", "direct_or_unknown"],
         ["/app/one", 1, "valid", "internal"],
@@ -157,7 +157,7 @@ Deno.test({
       );
       assert.equal(third.path, "/short");
       assert.equal(third.scroll_pct, 100, "a page shorter than the viewport counts as read");
-      const rows = h.stored().events.filter((r) => r.event_type === "pageview_end");
+      const rows = (await h.stored()).events.filter((r) => r.event_type === "pageview_end");
       assert.deepEqual(rows.map((r) => [r.path, r.engaged_ms, r.scroll_pct]), [
         ["/long", first.engaged_ms, first.scroll_pct],
         ["/long/next", second.engaged_ms, second.scroll_pct],
@@ -198,7 +198,7 @@ Deno.test({
       );
       await h.waitFor(() => h.events("custom").length === 1, "the custom event");
       assert.deepEqual(paths(h), ["/shop", "/shop/cart"]);
-      const { views } = h.stored();
+      const { views } = await h.stored();
       assert.equal(views.length, 2);
       assert.ok(views.every((v) => v.pow_verdict === "valid"));
       assert.deepEqual(h.browser.errors.sort(), [

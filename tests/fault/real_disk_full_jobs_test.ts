@@ -42,9 +42,9 @@ tmpfsTest(
       app.clock.now += 2 * 60_000; // the admin's session is due a last_seen_at update
 
       await disk.fill();
-      assert.throws(() => collect.views.flush(), FULL);
+      await assert.rejects(() => collect.views.flush(), FULL);
       assert.equal(collect.views.size, 1, "the buffered view is kept");
-      assert.throws(() => collect.flushCounters(), FULL);
+      await assert.rejects(() => collect.flushCounters(), FULL);
       const failing = await runJobs();
       for (const name of ["collect-counters", "rollups", "retention"]) {
         assert.match(failing[name], FULL, `${name}: ${failing[name]}`);
@@ -64,7 +64,7 @@ tmpfsTest(
       assert.equal((await api.json()).error, "storage_full");
 
       await disk.free();
-      assert.equal(collect.views.flush(), 1);
+      assert.equal(await collect.views.flush(), 1);
       const recovered = await runJobs();
       assert.ok(Object.values(recovered).every((o) => o === "ok"), JSON.stringify(recovered));
       assert.equal(count("SELECT count(*) AS n FROM sites WHERE site_id = 'new-site'"), 1);

@@ -525,11 +525,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       }
       if (requests % 250 === 0) {
         options.onProgress?.(requests);
-        flush(app);
+        await flush(app);
         await new Promise((r) => setTimeout(r, 0));
       }
     }
-    flush(app);
+    await flush(app);
     await new Promise((r) => setTimeout(r, 10));
   } finally {
     globalThis.removeEventListener("unhandledrejection", onRejection);

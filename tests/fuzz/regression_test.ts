@@ -17,7 +17,7 @@ Deno.test("fuzz regression: a dropped hit's garbage site id is not stored in dro
     });
     await ev.body?.cancel();
   }
-  flush(t);
+  await flush(t);
   const rows = t.services.db.all<{ site_id: string; hits: number }>(
     "SELECT site_id, SUM(hits) AS hits FROM drop_counts GROUP BY site_id",
   );
@@ -38,7 +38,7 @@ Deno.test("fuzz regression: a known bot's garbage site id is not stored in bot_t
     },
   });
   await res.body?.cancel();
-  flush(t);
+  await flush(t);
   const rows = t.services.db.all<{ site_id: string }>("SELECT DISTINCT site_id FROM bot_traffic");
   assert.deepEqual(rows.map((r) => r.site_id), ["(invalid)"]);
   await t.services.collect.stop(Date.now() + 1000);

@@ -13,6 +13,7 @@ import {
   visitorExclusion,
   visitorViews,
 } from "../../db/bots.ts";
+import { listExcludedVisitorIds } from "../../db/lookups.ts";
 import type { BotStore, VisitorHistory } from "../bots.ts";
 
 function history(db: Database, visitorId: string, limit: number): VisitorHistory {
@@ -29,6 +30,7 @@ export function sqliteBots(db: Database): BotStore {
     exclude: (visitorId, label, at) => Promise.try(() => excludeVisitor(db, visitorId, label, at)),
     include: (visitorId) => Promise.try(() => includeVisitor(db, visitorId)),
     excluded: (limit) => Promise.try(() => excludedVisitors(db, limit).map((row) => ({ ...row }))),
+    excludedIds: (limit) => Promise.try(() => listExcludedVisitorIds(db, limit)),
     history: (visitorId, limit) => Promise.try(() => history(db, visitorId, limit)),
     score: (row, id) => Promise.try(() => storedScore(db, row, id)),
     fingerprintClusters: (range) => Promise.try(() => fingerprintClusters(db, range)),

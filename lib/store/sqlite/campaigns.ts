@@ -1,6 +1,7 @@
 // Campaigns on SQLite (lib/store/campaigns.ts), over lib/db/campaigns.ts: a registration checks
 // the value and the id and inserts in one transaction, so two writers cannot both take them.
 import type { Database } from "../../db/database.ts";
+import { listActiveCampaigns } from "../../db/lookups.ts";
 import {
   campaignByValue,
   campaignIdTaken,
@@ -43,5 +44,6 @@ export function sqliteCampaigns(db: Database): CampaignStore {
     update: (id, change) =>
       Promise.try(() => updateCampaign(db, id, change) ? plain(getCampaign(db, id)) : null),
     delete: (id) => Promise.try(() => deleteCampaign(db, id)),
+    activeBySite: () => Promise.try(() => listActiveCampaigns(db)),
   };
 }

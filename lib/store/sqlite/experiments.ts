@@ -1,6 +1,7 @@
 // Experiments on SQLite (lib/store/experiments.ts), over lib/db/experiments.ts: each method that
 // writes several rows runs in one transaction there or here.
 import type { Database } from "../../db/database.ts";
+import { listExperimentVariants } from "../../db/lookups.ts";
 import {
   compareAndSetStatus,
   type DefinitionRecord,
@@ -68,5 +69,6 @@ export function sqliteExperiments(db: Database): ExperimentStore {
       ),
     changeStatus: (change) => Promise.try(() => compareAndSetStatus(db, change)),
     deleteDraft: (id) => Promise.try(() => deleteDraftExperiment(db, id)),
+    variantsBySite: () => Promise.try(() => listExperimentVariants(db)),
   };
 }

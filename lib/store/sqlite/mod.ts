@@ -23,16 +23,24 @@ import { sqliteTelemetry } from "./telemetry.ts";
 import { sqliteVisitors } from "./visitors.ts";
 import { sqliteWrites } from "./writes.ts";
 
-export function createSqliteStore(db: Database, options: { reads: Reader }): Store {
+export function createSqliteStore(
+  db: Database,
+  options: { reads: Reader } & AppDataOptions,
+): Store {
   return {
-    ...createSqliteAppData(db),
+    ...createSqliteAppData(db, options),
     reads: options.reads,
     close: () => options.reads.close(),
   };
 }
 
+export interface AppDataOptions {
+  /** TEST ONLY fault injection of the collectors' batches (lib/db/test_faults.ts). */
+  testMaxPagesFile?: string | null;
+}
+
 /** The app-data areas on `db` (the admin CLI's commands). */
-export function createSqliteAppData(db: Database): AppDataStore {
+export function createSqliteAppData(db: Database, options: AppDataOptions = {}): AppDataStore {
   return {
     apiKeys: sqliteApiKeys(db),
     adminSessions: sqliteAdminSessions(db),
@@ -51,6 +59,6 @@ export function createSqliteAppData(db: Database): AppDataStore {
     visitors: sqliteVisitors(db),
     instance: sqliteInstance(db),
     rollups: sqliteRollups(db),
-    writes: sqliteWrites(db),
+    writes: sqliteWrites(db, options.testMaxPagesFile ?? null),
   };
 }

@@ -9,12 +9,15 @@ import {
   firstStoredView,
   getSite,
   listSites,
+  registerSites,
+  registrationState,
   renameSite,
   saveSiteSettings,
   siteChoices,
   siteDataCounts,
   siteTimeZones,
 } from "../../db/sites.ts";
+import { listSiteIds, listSiteSettings } from "../../db/lookups.ts";
 import type { SiteChange, SiteRecord, SiteStore } from "../sites.ts";
 
 function touchesSettings(change: SiteChange): boolean {
@@ -63,5 +66,10 @@ export function sqliteSites(db: Database): SiteStore {
     create: (siteId, name) => Promise.try(() => createSite(db, siteId, name)),
     update: (siteId, change) => Promise.try(() => updateSite(db, siteId, change)),
     delete: (siteId, options) => Promise.try(() => deleteSite(db, siteId, options)),
+    ids: () => Promise.try(() => listSiteIds(db)),
+    collectSettings: () => Promise.try(() => listSiteSettings(db)),
+    registrationState: (now, perHour) => Promise.try(() => registrationState(db, now, perHour)),
+    registerFromHits: (sites, limits, now) =>
+      Promise.try(() => registerSites(db, sites, limits, now)),
   };
 }

@@ -65,7 +65,7 @@ export const handler = {
     const { collect } = ctx.state.services;
     const reads = readerFor(ctx);
     // Counters still in memory belong in the report.
-    collect.flushCounters();
+    await collect.flushCounters();
     const { site, period } = frame.selection;
     const range = { siteId: site, sinceDate: period.from };
     const minScore = parseIntIn(

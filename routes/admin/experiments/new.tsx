@@ -57,7 +57,7 @@ export const handler = {
     const { store, now } = ctx.state.services;
     const result = await submitDefinition(values, (input) => createExperiment(store, input, now()));
     if (result.errors.length > 0) return render(ctx, values, result.errors, result.status);
-    ctx.state.services.collect.refreshExperiments();
+    await ctx.state.services.collect.refreshExperiments();
     return redirectDone(
       `/admin/experiments/${encodeURIComponent(values.experiment_id.trim())}`,
       "created",

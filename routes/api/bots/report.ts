@@ -16,7 +16,7 @@ export const handler = {
   async GET(ctx: Ctx) {
     const { collect, now } = ctx.state.services;
     const { site_id: siteId = null, days } = readQuery(botReport, ctx.url);
-    collect.flushCounters();
+    await collect.flushCounters();
     const range = { siteId, sinceDate: utcDate(now() - (days - 1) * DAY_MS) };
     const report = await readerFor(ctx).run("botReport", range);
     return Response.json({

@@ -47,7 +47,7 @@ export const handler = {
       written = { experiment, notes: [] };
     }
     const { experiment, notes } = written;
-    if (edits) ctx.state.services.collect.refreshExperiments();
+    if (edits) await ctx.state.services.collect.refreshExperiments();
     return Response.json({ updated: id, experiment, notes });
   },
 

@@ -33,7 +33,7 @@ export const handler = {
       readBody(createOperation, body),
       now(),
     );
-    ctx.state.services.collect.refreshExperiments();
+    await ctx.state.services.collect.refreshExperiments();
     return Response.json(
       { created: experiment.experiment_id, experiment, notes },
       { status: 201 },

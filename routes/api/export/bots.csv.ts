@@ -12,7 +12,7 @@ export const handler = {
     const { collect, now } = ctx.state.services;
     const params = exportParams(ctx.url, now(), { siteRequired: false });
     // Known-bot and drop counters still in memory belong in the report.
-    collect.flushCounters();
+    await collect.flushCounters();
     // The suspicious visitors, the costliest section, are read only for callers who may see them.
     const sections = await readerFor(ctx).run(
       "botsCsvSections",

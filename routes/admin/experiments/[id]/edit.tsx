@@ -85,7 +85,7 @@ export const handler = {
         result.status,
       );
     }
-    ctx.state.services.collect.refreshExperiments();
+    await ctx.state.services.collect.refreshExperiments();
     return redirectDone(
       `/admin/experiments/${encodeURIComponent(experiment.experiment_id)}`,
       "saved",
