@@ -27,7 +27,7 @@ import {
 import { type Database, openDatabase } from "../lib/db/mod.ts";
 import { type AggregateRequest, queryAggregates, queryBatch } from "../lib/db/query/mod.ts";
 import { aggregatedFamilies } from "../lib/db/query/aggregated.ts";
-import { rebuildAggregateDays, rebuildAllAggregates } from "../lib/db/aggregates.ts";
+import { rebuildAggregateDays, rebuildAllAggregates } from "../lib/db/aggregates_rebuild.ts";
 import { rebuildAllSessions, upsertSessions } from "../lib/db/session_table.ts";
 import type { Family } from "../lib/query/metrics.ts";
 import type { Filter, Query } from "../lib/query/model.ts";

@@ -34,14 +34,14 @@
 // the (site, day)s it touches in aggregate_dirty by trigger — the row's day and the days either
 // side (where its sessions start, before and after) — and so does the sessions table's rebuild
 // for the days of the sessions it rebuilds and of their events; readers skip dirty days until
-// rebuildDirtyAggregates recomputes them (called where the sessions table is rebuilt, and by the
-// writer thread).
+// rebuildDirtyAggregates recomputes them from the raw rows (./aggregates_rebuild.ts; called where
+// the sessions table is rebuilt, and by the writer thread).
 import type { Database } from "./database.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import { notExcludedPredicate } from "./bots.ts";
 import { fieldColumn } from "./query/fields.ts";
 import { DIMENSIONS, type DimensionSpec } from "../query/dimensions.ts";
-import { type MovedSession, moveSessionEvents, rebuildEventDays } from "./aggregates_events.ts";
+import { type MovedSession, moveSessionEvents } from "./aggregates_events.ts";
 
 export { upsertEventAggregates } from "./aggregates_events.ts";
 
@@ -87,20 +87,24 @@ interface ViewFacts {
 }
 
 const SEP = "\u0000";
-const KEYS = [
+/** The dimensions of the views rows, by index: "" (every view), the row-level ones, then the
+ * session ones (SESSION_BASE on). */
+export const KEYS = [
   "",
   ...AGGREGATE_DIMENSIONS.map((d) => d.key),
   ...SESSION_AGGREGATE_DIMENSIONS.map((d) => d.key),
 ];
 /** The index in KEYS of the first session dimension. */
-const SESSION_BASE = AGGREGATE_DIMENSIONS.length + 1;
+export const SESSION_BASE = AGGREGATE_DIMENSIONS.length + 1;
 
 /** The columns of a view's facts: its keys, then each dimension's rendered value in one JSON
  * array (one column to convert per row). */
 const SOURCE = SESSION_AGGREGATE_DIMENSIONS.find((d) => d.key === "visit:source")!;
+/** The source a view gives its session (when it is the entry view); null: SOURCE's `empty`. */
+export const VIEW_SOURCE_SQL =
+  "CASE WHEN v.referrer_type IS 'internal' THEN NULL ELSE v.referrer_domain END";
 const FACTS = `v.id, v.site_id, v.visitor_id, v.session_id, v.created_at AS at, v.path,
-  COALESCE(CASE WHEN v.referrer_type IS 'internal' THEN NULL ELSE v.referrer_domain END,
-    ${quote(SOURCE.empty)}) AS src,
+  COALESCE(${VIEW_SOURCE_SQL}, ${quote(SOURCE.empty)}) AS src,
   CASE WHEN v.session_id IS NOT NULL THEN 's' || v.session_id ELSE 'v' || v.visitor_id END AS sk,
   v.bot_score >= ${BOT_SCORE_THRESHOLD} AS bot,
   json_array(${AGGREGATE_DIMENSIONS.map((spec) => valueSql(spec, "v")).join(", ")}) AS vals`;
@@ -531,49 +535,6 @@ export function upsertAggregates(db: Database, firstId: number, lastId: number):
   moveSessionEvents(db, moved);
 }
 
-/**
- * Recomputes a site's aggregates of the UTC days [fromDay, toDay) (YYYY-MM-DD) from the raw rows:
- * their views and events, and the sessions whose first view is on one of them. Clears those days from
- * aggregate_dirty. Returns the rows written.
- */
-export function rebuildAggregateDays(
-  db: Database,
-  siteId: string,
-  fromDay: string,
-  toDay: string,
-): number {
-  return db.transaction(() => {
-    db.run(
-      "DELETE FROM day_aggregates WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
-      siteId,
-      fromDay,
-      toDay,
-    );
-    const seeds = db.all<FactRow>(
-      `SELECT DISTINCT site_id, visitor_id, session_id FROM visitor_views
-       WHERE site_id = ?1 AND created_at >= ?2 AND created_at < ?3 AND ${notExcludedPredicate()}`,
-      siteId,
-      `${fromDay}T`,
-      `${toDay}T`,
-    );
-    const all = related(db, seeds);
-    const deltas = new Deltas();
-    const inDays = (day: string) => day >= fromDay && day < toDay;
-    const groups = grouped(all);
-    addViews(deltas, groups.days, (v) => inDays(v.day));
-    addSessions(deltas, groups, (v) => inDays(v.day), null, inDays);
-    const n = deltas.write(db);
-    rebuildEventDays(db, siteId, fromDay, toDay);
-    db.run(
-      "DELETE FROM aggregate_dirty WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
-      siteId,
-      fromDay,
-      toDay,
-    );
-    return n;
-  });
-}
-
 /** Deletes a site's aggregates and dirty marks (its data is being deleted). */
 export function deleteSiteAggregates(db: Database, siteId: string): void {
   for (const table of ["day_aggregates", "day_event_aggregates", "aggregate_dirty"]) {
@@ -602,19 +563,6 @@ export function markSessionDaysDirty(db: Database, table: string): void {
       WHERE t.sk LIKE 'v%' AND e.session_id IS NULL`);
 }
 
-/** Rebuilds the (site, day)s marked dirty, the latest first, at most `limit` of them. Returns the
- * days rebuilt. */
-export function rebuildDirtyAggregates(db: Database, limit = Number.MAX_SAFE_INTEGER): number {
-  const dirty = db.all<{ site_id: string; day: string }>(
-    "SELECT site_id, day FROM aggregate_dirty ORDER BY day DESC, site_id LIMIT ?",
-    Math.min(limit, Number.MAX_SAFE_INTEGER),
-  );
-  for (const { site_id, day } of dirty) {
-    rebuildAggregateDays(db, site_id, day, nextDay(day));
-  }
-  return dirty.length;
-}
-
 /** The sites with views or events on the UTC day `day` (YYYY-MM-DD). */
 export function sitesWithRowsOn(db: Database, day: string): string[] {
   const next = nextDay(day);
@@ -625,26 +573,6 @@ export function sitesWithRowsOn(db: Database, day: string): string[] {
     `${day}T`,
     `${next}T`,
   ).map((r) => r.site_id);
-}
-
-/** Rebuilds every site's aggregates from the raw rows (the migration's backfill). */
-export function rebuildAllAggregates(db: Database): number {
-  const sites = db.all<{ site_id: string; first: string; last: string }>(
-    `SELECT site_id, MIN(first) AS first, MAX(last) AS last FROM (
-       SELECT site_id, MIN(created_at) AS first, MAX(created_at) AS last FROM visitor_views
-       GROUP BY site_id
-       UNION ALL
-       SELECT site_id, MIN(created_at), MAX(created_at) FROM semantic_events GROUP BY site_id
-     ) GROUP BY site_id`,
-  );
-  let rows = 0;
-  for (const s of sites) {
-    for (let day = s.first.slice(0, 10); day <= s.last.slice(0, 10); day = nextDay(day)) {
-      rows += rebuildAggregateDays(db, s.site_id, day, nextDay(day));
-    }
-  }
-  db.run("DELETE FROM aggregate_dirty");
-  return rows;
 }
 
 export function nextDay(day: string): string {
