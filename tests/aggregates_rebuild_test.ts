@@ -56,13 +56,18 @@ function generate(seed: number): { views: ViewRow[]; events: EventRow[] } {
         const n = 1 + Math.floor(r() * 6);
         let first = 0;
         for (let i = 0; i < n; i++) {
-          const referrer = pick([null, "https://www.google.com/", "https://shop.example/"]);
+          const referrer = pick([
+            null,
+            "https://www.google.com/",
+            "https://shop.example/",
+            "https://odd.example/\u001f",
+          ]);
           const score = bot ? 80 : r() < 0.08 ? 60 : pick([0, 10, 30]);
           views.push(view({
             site_id: site,
             visitor_id: visitorAt(ms),
             session_id: sessionId,
-            path: pick(["/", "/pricing", "/docs", "/blog/a", "/it's"]),
+            path: pick(["/", "/pricing", "/docs", "/blog/a", "/it's", "/unit\u001fsep"]),
             referrer,
             referrer_domain: referrer ? new URL(referrer).hostname.replace("www.", "") : null,
             referrer_type: referrer?.includes("shop.example")

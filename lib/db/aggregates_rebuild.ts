@@ -46,56 +46,53 @@ export const dayBounds = (fromDay: string, toDay: string): [string, string] => [
   `${toDay}T`,
 ];
 
-/** A view as read: its id, visitor, session id, side, time, day, page and source (null: the
- * source dimension's `empty`), then the columns of AGGREGATE_DIMENSIONS' values (VALUE_COLUMNS;
- * null: the dimension's `empty`). */
-type ViewRow = [
-  number,
-  string,
-  string | null,
-  number,
-  string,
-  string,
-  string,
-  string | null,
-  ...(string | null)[],
-];
-const ID = 0, VISITOR = 1, SESSION = 2, BOT = 3, AT = 4, DAY = 5, PATH = 6, SRC = 7, VALUES = 8;
+/** A view as read: its id, visitor, session id, side, time, day, and its values (VALUES_SQL). */
+type ViewRow = [number, string, string | null, number, string, string, string];
+const ID = 0, VISITOR = 1, SESSION = 2, BOT = 3, AT = 4, DAY = 5, PACKED = 6;
 const ROW_DIMS = AGGREGATE_DIMENSIONS.length;
+/** A view's value ids: its source's (KEYS index SOURCE_DIM), then each of
+ * AGGREGATE_DIMENSIONS' (KEYS index 1 + i). */
+const SOURCE_AT = 0;
 
-/** The value SQL of each dimension (without its `empty`: a NULL costs less to read than a string)
- * once, and each dimension's column among them. */
-const valueColumns = () => {
-  const sql = AGGREGATE_DIMENSIONS.map((spec) =>
-    spec.from.kind === "field" ? fieldColumn(spec.from.field, "view", "v") : "NULL"
-  );
-  const unique = [...new Set(sql)];
-  return { sql: unique, column: sql.map((s) => VALUES + unique.indexOf(s)) };
-};
+/** Between a view's values in VALUES_SQL (a value holding it is read apart: readValues). */
+const UNIT = "\u001f";
+const SOURCE = SESSION_AGGREGATE_DIMENSIONS.findIndex((d) =>
+  d.from.kind === "field" && d.from.field === "source"
+);
+const SOURCE_DIM = SESSION_BASE + SOURCE;
+const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** A view's source, then its value of each of AGGREGATE_DIMENSIONS, rendered (null: the
+ * dimension's `empty`): one string per view (views share most of theirs: split once each). */
+const valuesSql = () => [
+  `COALESCE(${VIEW_SOURCE_SQL}, ${quote(SESSION_AGGREGATE_DIMENSIONS[SOURCE].empty)})`,
+  ...AGGREGATE_DIMENSIONS.map((spec) =>
+    `COALESCE(${spec.from.kind === "field" ? fieldColumn(spec.from.field, "view", "v") : "NULL"}, ${
+      quote(spec.empty)
+    })`
+  ),
+];
 
 /** The statements reading views (built when first asked: this file and ./session_table.ts import
  * each other's importers). */
-let statements: { day: string; counts: string; spill: string; column: number[] } | null = null;
+let statements:
+  | { day: string; oneDay: string; counts: string; spill: string; values: string }
+  | null = null;
 function viewStatements() {
   if (statements) return statements;
-  const values = valueColumns();
-  const columns = [
-    "v.id",
-    "v.visitor_id",
-    "v.session_id",
-    `v.bot_score >= ${BOT_SCORE_THRESHOLD}`,
-    "v.created_at",
-    daySql("v"),
-    "v.path",
-    VIEW_SOURCE_SQL,
-    ...values.sql,
-  ].join(", ");
+  const values = valuesSql();
+  const columnsWith = (day: string) =>
+    `v.id, v.visitor_id, v.session_id, v.bot_score >= ${BOT_SCORE_THRESHOLD}, v.created_at,
+    ${day}, concat_ws(char(${UNIT.charCodeAt(0)}), ${values.join(", ")})`;
+  const columns = columnsWith(daySql("v"));
   const kept = notExcludedPredicate("v.visitor_id");
   const outside = "(v.created_at < ?2 OR v.created_at >= ?3)";
   return statements = {
-    column: values.column,
-    // The views (not excluded) of site ?1 in [?2, ?3).
+    // The views (not excluded) of site ?1 in [?2, ?3); of one day, without it (one string less
+    // per view to read).
     day: `SELECT ${columns} FROM visitor_views v
+      WHERE v.site_id = ?1 AND v.created_at >= ?2 AND v.created_at < ?3 AND ${kept}`,
+    oneDay: `SELECT ${columnsWith("NULL")} FROM visitor_views v
       WHERE v.site_id = ?1 AND v.created_at >= ?2 AND v.created_at < ?3 AND ${kept}`,
     // How many views have each session id of ?1, and each visitor of ?2 on site ?3 (from the
     // indexes alone).
@@ -112,56 +109,9 @@ function viewStatements() {
       SELECT ${columns} FROM visitor_views v
       WHERE v.visitor_id IN (SELECT value FROM json_each(?5)) AND v.site_id = ?1
         AND v.session_id IS NULL AND ${outside} AND ${kept}`,
+    // One view's values apart.
+    values: `SELECT ${values.join(", ")} FROM visitor_views v WHERE v.id = ?`,
   };
-}
-
-/**
- * The views of a site's days [fromDay, toDay), and the other views of their sessions (both sides
- * of each key): a session or visitor whose views are not all among the day's (the indexes count
- * them) is read whole.
- */
-function readViews(db: Database, siteId: string, fromDay: string, toDay: string): {
-  rows: ViewRow[];
-  inDays: number;
-} {
-  const sql = viewStatements();
-  const bounds = dayBounds(fromDay, toDay);
-  const rows = db.allArrays<ViewRow>(sql.day, siteId, ...bounds);
-  const bySession = new Map<string, number>();
-  const byVisitor = new Map<string, number>();
-  const bare = new Set<string>();
-  for (const v of rows) {
-    const session = v[SESSION];
-    if (session !== null) bySession.set(session, (bySession.get(session) ?? 0) + 1);
-    else bare.add(v[VISITOR]);
-    byVisitor.set(v[VISITOR], (byVisitor.get(v[VISITOR]) ?? 0) + 1);
-  }
-  const sessions: string[] = [];
-  const visitors: string[] = [];
-  for (
-    const [kind, id, n] of db.allArrays<[number, string, number]>(
-      sql.counts,
-      JSON.stringify([...bySession.keys()]),
-      JSON.stringify([...bare]),
-      siteId,
-    )
-  ) {
-    if (kind === 0 && n !== bySession.get(id)) sessions.push(id);
-    if (kind === 1 && n !== byVisitor.get(id)) visitors.push(id);
-  }
-  const inDays = rows.length;
-  if (sessions.length > 0 || visitors.length > 0) {
-    rows.push(
-      ...db.allArrays<ViewRow>(
-        sql.spill,
-        siteId,
-        ...bounds,
-        JSON.stringify(sessions),
-        JSON.stringify(visitors),
-      ),
-    );
-  }
-  return { rows, inDays };
 }
 
 /** Each (dimension index in KEYS, value) as a number, and back. */
@@ -181,25 +131,23 @@ class Values {
   }
 }
 
-/** The six counts of day_aggregates per (day, side, late) group and value id. */
+/** The six counts of day_aggregates per (day, side, late) group, dense per value id: `size`
+ * values (ids are known before counting). */
 class Counts {
   readonly #groups = new Map<string, number>();
   readonly at: [string, number, number][] = [];
-  /** Per group, per value id (sparse). */
-  readonly rows: number[][][] = [];
-  group(day: string, bot: number, late: number): number {
+  /** Per group, the six counts of value id `id` at 6·id. */
+  readonly rows: Float64Array[] = [];
+  constructor(readonly size: number) {}
+  group(day: string, bot: number, late: number): Float64Array {
     const key = `${day}\u0000${bot}\u0000${late}`;
     let g = this.#groups.get(key);
     if (g === undefined) {
       this.#groups.set(key, g = this.at.length);
       this.at.push([day, bot, late]);
-      this.rows.push([]);
+      this.rows.push(new Float64Array(this.size * 6));
     }
-    return g;
-  }
-  row(group: number, id: number): number[] {
-    const rows = this.rows[group];
-    return rows[id] ??= [0, 0, 0, 0, 0, 0];
+    return this.rows[g];
   }
 }
 
@@ -210,110 +158,199 @@ interface Session {
   keys: number[];
 }
 
+/** A side's sessions: by session id, and those of the views without one by visitor. */
+type Side = [Map<string, Session>, Map<string, Session>];
+
+/** The views read and their sessions. */
+class Views {
+  readonly rows: ViewRow[] = [];
+  readonly sides: Side[] = [[new Map(), new Map()], [new Map(), new Map()]];
+  add(rows: readonly ViewRow[]): void {
+    for (const v of rows) {
+      const [byId, byVisitor] = this.sides[v[BOT]];
+      const map = v[SESSION] !== null ? byId : byVisitor;
+      const key = v[SESSION] ?? v[VISITOR];
+      const s = map.get(key);
+      if (s) s.views.push(this.rows.length);
+      else map.set(key, { views: [this.rows.length], keys: [] });
+      this.rows.push(v);
+    }
+  }
+  /** The session of `v` on side `bot`. */
+  session(bot: number, v: ViewRow): Session | undefined {
+    return v[SESSION] !== null
+      ? this.sides[bot][0].get(v[SESSION])
+      : this.sides[bot][1].get(v[VISITOR]);
+  }
+}
+
+/**
+ * The views of a site's days [fromDay, toDay), then the other views of their sessions (both sides
+ * of each key): a session id or a visitor with views but those of the days (the indexes count
+ * them) is read whole.
+ */
+function readViews(db: Database, siteId: string, fromDay: string, toDay: string) {
+  const sql = viewStatements();
+  const bounds = dayBounds(fromDay, toDay);
+  const views = new Views();
+  const oneDay = toDay === nextDay(fromDay);
+  const rows = db.allArrays<ViewRow>(oneDay ? sql.oneDay : sql.day, siteId, ...bounds);
+  if (oneDay) { for (const v of rows) v[DAY] = fromDay; }
+  views.add(rows);
+  const inDays = views.rows.length;
+  const [[ids0, bare0], [ids1, bare1]] = views.sides;
+  const bySession = new Map<string, number>();
+  for (const [id, s] of ids0) bySession.set(id, s.views.length);
+  for (const [id, s] of ids1) bySession.set(id, (bySession.get(id) ?? 0) + s.views.length);
+  // The visitors of views without a session id, and all their views of the days.
+  const byVisitor = new Map<string, number>([...bare0.keys(), ...bare1.keys()].map((v) => [v, 0]));
+  if (byVisitor.size > 0) {
+    for (const v of views.rows) {
+      const n = byVisitor.get(v[VISITOR]);
+      if (n !== undefined) byVisitor.set(v[VISITOR], n + 1);
+    }
+  }
+  const sessions: string[] = [];
+  const visitors: string[] = [];
+  for (
+    const [kind, id, n] of db.allArrays<[number, string, number]>(
+      sql.counts,
+      JSON.stringify([...bySession.keys()]),
+      JSON.stringify([...byVisitor.keys()]),
+      siteId,
+    )
+  ) {
+    if (kind === 0 && n !== bySession.get(id)) sessions.push(id);
+    if (kind === 1 && n !== byVisitor.get(id)) visitors.push(id);
+  }
+  if (sessions.length > 0 || visitors.length > 0) {
+    views.add(
+      db.allArrays<ViewRow>(
+        sql.spill,
+        siteId,
+        ...bounds,
+        JSON.stringify(sessions),
+        JSON.stringify(visitors),
+      ),
+    );
+  }
+  return { views, inDays };
+}
+
+/** Each view's value ids (SOURCE_AT, then 1 + i for AGGREGATE_DIMENSIONS[i]): a view's values
+ * are split once per distinct string; one holding UNIT is read apart. */
+function valueIds(db: Database, rows: readonly ViewRow[], values: Values): Int32Array[] {
+  const known = new Map<string, Int32Array>();
+  const dims = [SOURCE_DIM, ...AGGREGATE_DIMENSIONS.map((_, i) => i + 1)];
+  return rows.map((v) => {
+    let ids = known.get(v[PACKED]);
+    if (!ids) {
+      const parts = v[PACKED].split(UNIT);
+      const apart = parts.length !== dims.length;
+      const own = apart ? db.allArrays<string[]>(viewStatements().values, v[ID])[0] : parts;
+      ids = Int32Array.from(dims, (dim, i) => values.id(dim, own[i]));
+      if (!apart) known.set(v[PACKED], ids);
+    }
+    return ids;
+  });
+}
+
 const DAY_MS = 86_400_000;
 const before = (a: ViewRow, b: ViewRow) => a[AT] < b[AT] || (a[AT] === b[AT] && a[ID] < b[ID]);
 
-/** The sessions of a side: by session id, and the views without one by visitor. */
-type Side = [Map<string, Session>, Map<string, Session>];
-const sessionOf = (sides: Side[], bot: number, v: ViewRow) =>
-  v[SESSION] !== null ? sides[bot][0].get(v[SESSION]) : sides[bot][1].get(v[VISITOR]);
-
 /** The views and sessions rows of a site's days [fromDay, toDay) (see ./aggregates.ts). */
 function tallyDays(db: Database, siteId: string, fromDay: string, toDay: string) {
-  const { rows, inDays } = readViews(db, siteId, fromDay, toDay);
-  const { column } = viewStatements();
+  const { views, inDays } = readViews(db, siteId, fromDay, toDay);
+  const { rows } = views;
   const values = new Values();
-  const counts = new Counts();
-  const empty = AGGREGATE_DIMENSIONS.map((d) => d.empty);
-  const sessionDims = SESSION_AGGREGATE_DIMENSIONS.map((spec, i) => ({
-    dim: SESSION_BASE + i,
-    field: spec.from.kind === "field" ? spec.from.field : "",
-    empty: spec.empty,
-  }));
-  // Each view's value ids (AGGREGATE_DIMENSIONS), and the sessions per side and key.
-  const ids = new Int32Array(rows.length * ROW_DIMS);
-  const sides: Side[] = [[new Map(), new Map()], [new Map(), new Map()]];
-  rows.forEach((v, i) => {
-    for (let d = 0; d < ROW_DIMS; d++) {
-      ids[i * ROW_DIMS + d] = values.id(d + 1, (v[column[d]] as string | null) ?? empty[d]);
-    }
-    const [byId, byVisitor] = sides[v[BOT]];
-    const map = v[SESSION] !== null ? byId : byVisitor;
-    const key = v[SESSION] ?? v[VISITOR];
-    const s = map.get(key);
-    if (s) s.views.push(i);
-    else map.set(key, { views: [i], keys: [] });
-  });
+  const ids = valueIds(db, rows, values);
+  // Every value id before counting: the totals', the pages' as entry and exit pages (paths are
+  // never null: the page dimension's value is the path), no session's.
   const total = values.id(0, "");
+  const page = 1 +
+    AGGREGATE_DIMENSIONS.findIndex((d) => d.from.kind === "field" && d.from.field === "page");
+  const fields = SESSION_AGGREGATE_DIMENSIONS.map((d) =>
+    d.from.kind === "field" ? d.from.field : ""
+  );
+  const asPage = fields.map((field, i) => {
+    if (field === "source") return null;
+    const out = new Int32Array(values.value.length);
+    values.dim.forEach((dim, id) => {
+      if (dim === page) out[id] = values.id(SESSION_BASE + i, values.value[id]);
+    });
+    return { out, exit: field === "exit_page" };
+  });
+  const noSession = SESSION_AGGREGATE_DIMENSIONS.map((spec, i) =>
+    values.id(SESSION_BASE + i, spec.empty)
+  );
+  const counts = new Counts(values.value.length);
   // Every session's entry page, exit page and source; the sessions starting on the days count
   // their visits, bounces, views and length per value (the day it first appears: `late`).
-  const once: number[] = [];
-  let session = 0;
-  for (const side of sides) {
-    for (const map of side) {
-      for (const s of map.values()) {
-        let entry = rows[s.views[0]], exit = entry;
-        for (const i of s.views) {
-          const v = rows[i];
-          if (before(v, entry)) entry = v;
-          if (before(exit, v)) exit = v;
-        }
-        s.keys = sessionDims.map(({ dim, field, empty }) =>
-          values.id(
-            dim,
-            field === "exit_page"
-              ? exit[PATH]
-              : field === "entry_page"
-              ? entry[PATH]
-              : entry[SRC] ?? empty,
-          )
-        );
-        const day = entry[DAY];
-        if (day < fromDay || day >= toDay) continue;
-        const n = s.views.length;
-        const add = [1, n === 1 ? 1 : 0, n, Date.parse(exit[AT]) - Date.parse(entry[AT])];
-        const bot = entry[BOT];
-        const g = counts.group(day, bot, 0);
-        const tally = (group: number, id: number) => {
-          const row = counts.row(group, id);
-          for (let c = 0; c < 4; c++) row[2 + c] += add[c];
-        };
-        tally(g, total);
-        for (const id of s.keys) tally(g, id);
-        if (exit[DAY] === day) {
-          // Within its first day (most sessions): each value once, `late` 0.
-          session++;
-          for (const i of s.views) {
-            for (let d = i * ROW_DIMS; d < (i + 1) * ROW_DIMS; d++) {
-              if (once[ids[d]] === session) continue;
-              once[ids[d]] = session;
-              tally(g, ids[d]);
-            }
-          }
-          continue;
-        }
-        const firstDay = new Map<number, string>();
-        for (const i of s.views) {
-          const vday = rows[i][DAY];
-          for (let d = i * ROW_DIMS; d < (i + 1) * ROW_DIMS; d++) {
-            const known = firstDay.get(ids[d]);
-            if (known === undefined || vday < known) firstDay.set(ids[d], vday);
-          }
-        }
-        const start = Date.parse(`${day}T00:00:00Z`);
-        for (const [id, vday] of firstDay) {
-          const late = vday === day
-            ? 0
-            : Math.round((Date.parse(`${vday}T00:00:00Z`) - start) / DAY_MS);
-          tally(late ? counts.group(day, bot, late) : g, id);
+  const once = new Int32Array(values.value.length);
+  let stamp = 0;
+  const countSession = (s: Session) => {
+    const list = s.views;
+    let entry = list[0], exit = entry;
+    for (let k = 1; k < list.length; k++) {
+      const i = list[k];
+      if (before(rows[i], rows[entry])) entry = i;
+      if (before(rows[exit], rows[i])) exit = i;
+    }
+    s.keys = asPage.map((as) =>
+      as ? as.out[ids[as.exit ? exit : entry][page]] : ids[entry][SOURCE_AT]
+    );
+    const day = rows[entry][DAY];
+    if (day < fromDay || day >= toDay) return;
+    const n = list.length, bounce = n === 1 ? 1 : 0;
+    const duration = Date.parse(rows[exit][AT]) - Date.parse(rows[entry][AT]);
+    const bot = rows[entry][BOT];
+    const g = counts.group(day, bot, 0);
+    const tally = (group: Float64Array, id: number) => {
+      const at = id * 6;
+      group[at + 2]++;
+      group[at + 3] += bounce;
+      group[at + 4] += n;
+      group[at + 5] += duration;
+    };
+    tally(g, total);
+    for (const id of s.keys) tally(g, id);
+    if (rows[exit][DAY] === day) {
+      // Within its first day (most sessions): each value once, `late` 0.
+      stamp++;
+      for (const i of list) {
+        const own = ids[i];
+        for (let d = 1; d <= ROW_DIMS; d++) {
+          const id = own[d];
+          if (once[id] === stamp) continue;
+          once[id] = stamp;
+          tally(g, id);
         }
       }
+      return;
     }
+    const firstDay = new Map<number, string>();
+    for (const i of list) {
+      const vday = rows[i][DAY];
+      for (let d = 1; d <= ROW_DIMS; d++) {
+        const id = ids[i][d];
+        const known = firstDay.get(id);
+        if (known === undefined || vday < known) firstDay.set(id, vday);
+      }
+    }
+    const start = Date.parse(`${day}T00:00:00Z`);
+    for (const [id, vday] of firstDay) {
+      const late = vday === day
+        ? 0
+        : Math.round((Date.parse(`${vday}T00:00:00Z`) - start) / DAY_MS);
+      tally(late ? counts.group(day, bot, late) : g, id);
+    }
+  };
+  for (const side of views.sides) {
+    for (const map of side) for (const s of map.values()) countSession(s);
   }
   // The views of the days (the first `inDays` rows), per visitor-day: page views and distinct
   // visitors per value, of their own fields and their session's; and (side 2 + b) page views under
   // the same key's session on the other side.
-  const noSession = sessionDims.map(({ dim, empty }) => values.id(dim, empty));
   const visitorDays = new Map<string, number[]>();
   for (let i = 0; i < inDays; i++) {
     const v = rows[i];
@@ -322,31 +359,29 @@ function tallyDays(db: Database, siteId: string, fromDay: string, toDay: string)
     if (list) list.push(i);
     else visitorDays.set(key, [i]);
   }
-  const seen: number[] = [];
-  let stamp = 0;
-  for (const views of visitorDays.values()) {
+  const seen = once;
+  const countVisitorDay = (list: number[]) => {
     stamp++;
-    const first = rows[views[0]];
-    const g = counts.rows[counts.group(first[DAY], first[BOT], 0)];
-    const cross = counts.rows[counts.group(first[DAY], 2 + first[BOT], 0)];
+    const first = rows[list[0]];
+    const g = counts.group(first[DAY], first[BOT], 0);
+    const cross = counts.group(first[DAY], 2 + first[BOT], 0);
     const count = (id: number) => {
-      const row = g[id] ??= [0, 0, 0, 0, 0, 0];
-      row[0]++;
+      g[id * 6]++;
       if (seen[id] !== stamp) {
         seen[id] = stamp;
-        row[1]++;
+        g[id * 6 + 1]++;
       }
     };
-    for (const i of views) {
+    for (const i of list) {
       const v = rows[i];
+      const own = ids[i];
       count(total);
-      for (let d = i * ROW_DIMS; d < (i + 1) * ROW_DIMS; d++) count(ids[d]);
-      for (const id of sessionOf(sides, v[BOT], v)!.keys) count(id);
-      for (const id of sessionOf(sides, 1 - v[BOT], v)?.keys ?? noSession) {
-        (cross[id] ??= [0, 0, 0, 0, 0, 0])[0]++;
-      }
+      for (let d = 1; d <= ROW_DIMS; d++) count(own[d]);
+      for (const id of views.session(v[BOT], v)!.keys) count(id);
+      for (const id of views.session(1 - v[BOT], v)?.keys ?? noSession) cross[id * 6]++;
     }
-  }
+  };
+  for (const list of visitorDays.values()) countVisitorDay(list);
   return { values, counts };
 }
 
@@ -376,10 +411,13 @@ export function rebuildAggregateDays(
     let written = 0;
     counts.rows.forEach((rows, g) => {
       const [day, bot, late] = counts.at[g];
-      rows.forEach((row, id) => {
+      for (let id = 0; id < counts.size; id++) {
+        const row = rows.subarray(id * 6, id * 6 + 6);
+        // A rebuilt row counts a view or a visit: none is all zero.
+        if (row.every((c) => c === 0)) continue;
         insert.run(siteId, day, bot, late, KEYS[values.dim[id]], values.value[id], ...row);
         written++;
-      });
+      }
     });
     rebuildEventDays(db, siteId, fromDay, toDay);
     db.run(
@@ -392,12 +430,12 @@ export function rebuildAggregateDays(
   });
 }
 
-/** An event as read: its day, side, whether it is far from its session's start, its session
- * (the sessions table's rowid; null: none), its own dimensions' values (EVENT_OWN_DIMENSIONS;
+/** An event as read: its day (null: the one day read), side, whether it is far from its session's start, its session
+ * (the sessions table's rowid; null: none), its page and name (EVENT_OWN_DIMENSIONS' order;
  * null: `empty`), its properties (PROPS_SQL's list), whether it is a pageview_end, its scroll and
  * engaged time. */
 type EventRow = [
-  string,
+  string | null,
   number,
   number,
   number | null,
@@ -409,22 +447,33 @@ type EventRow = [
   number | null,
 ];
 
-let eventStatements: { events: string; sessions: string } | null = null;
+/** A session's fields the events take (EVENT_SESSION_DIMENSIONS), rendered, in one string. */
+const sessionFieldsSql = () =>
+  EVENT_SESSION_DIMENSIONS.map((spec) => `COALESCE(${sessionValue(spec)}, ${quote(spec.empty)})`);
+
+let eventStatements: { events: string; oneDay: string; sessions: string; fields: string } | null =
+  null;
 function eventSql() {
   if (eventStatements) return eventStatements;
   const own = EVENT_OWN_DIMENSIONS.map((spec) =>
     spec.from.kind === "field" ? fieldColumn(spec.from.field, "event") : "NULL"
   );
-  return eventStatements = {
-    // The events (not excluded) of site ?1 in [?2, ?3) with their session (./aggregates_events.ts).
-    events: `SELECT ${daySql("e")}, ${KEPT_SIDE}, ${FAR_SQL}, s.rowid, ${own.join(", ")},
+  const fields = sessionFieldsSql();
+  // The events (not excluded) of site ?1 in [?2, ?3) with their session (./aggregates_events.ts);
+  // of one day, without it.
+  const events = (day: string) =>
+    `SELECT ${day}, ${KEPT_SIDE}, ${FAR_SQL}, s.rowid, ${own.join(", ")},
         ${PROPS_SQL}, e.event_type = 'pageview_end', e.scroll_pct, e.engaged_ms
       FROM semantic_events e ${SESSION_JOIN}
-      WHERE e.site_id = ?1 AND e.created_at >= ?2 AND e.created_at < ?3 AND ${NOT_EXCLUDED}`,
-    // The fields of the sessions (rowids ?1) the events take (EVENT_SESSION_DIMENSIONS; null:
-    // `empty`).
-    sessions: `SELECT s.rowid, ${EVENT_SESSION_DIMENSIONS.map(sessionValue).join(", ")}
+      WHERE e.site_id = ?1 AND e.created_at >= ?2 AND e.created_at < ?3 AND ${NOT_EXCLUDED}`;
+  return eventStatements = {
+    events: events(daySql("e")),
+    oneDay: events("NULL"),
+    // The fields of the sessions with rowids ?1, in one string each.
+    sessions: `SELECT s.rowid, concat_ws(char(${UNIT.charCodeAt(0)}), ${fields.join(", ")})
       FROM sessions s WHERE s.rowid IN (SELECT value FROM json_each(?1))`,
+    // One session's fields apart.
+    fields: `SELECT ${fields.join(", ")} FROM sessions s WHERE s.rowid = ?`,
   };
 }
 
@@ -447,9 +496,13 @@ class EventCounts {
     }
     return g;
   }
-  id(dim: string, value: string): number {
+  /** The values of dimension `dim` by id. */
+  ids(dim: string): Map<string, number> {
     let ids = this.#ids.get(dim);
     if (!ids) this.#ids.set(dim, ids = new Map());
+    return ids;
+  }
+  id(dim: string, value: string, ids = this.ids(dim)): number {
     let id = ids.get(value);
     if (id === undefined) {
       ids.set(value, id = this.value.length);
@@ -458,10 +511,16 @@ class EventCounts {
     }
     return id;
   }
-  add(group: number, id: number, counts: readonly number[]): void {
-    const row = this.rows[group][id] ??= [0, 0, 0, 0, 0];
-    for (let c = 0; c < 5; c++) row[c] += counts[c];
-  }
+}
+
+/** Adds the counts `from` (five) to `rows[id]`. */
+function addTo(rows: number[][], id: number, from: readonly number[]): void {
+  const row = rows[id] ??= [0, 0, 0, 0, 0];
+  row[0] += from[0];
+  row[1] += from[1];
+  row[2] += from[2];
+  row[3] += from[3];
+  row[4] += from[4];
 }
 
 const INSERT_EVENTS = `INSERT INTO day_event_aggregates (site_id, dim, day, bot, value, events,
@@ -479,16 +538,27 @@ export function rebuildEventDays(db: Database, siteId: string, fromDay: string, 
     toDay,
   );
   const sql = eventSql();
-  const events = db.allArrays<EventRow>(sql.events, siteId, ...dayBounds(fromDay, toDay));
+  const oneDay = toDay === nextDay(fromDay);
+  const events = db.allArrays<EventRow>(
+    oneDay ? sql.oneDay : sql.events,
+    siteId,
+    ...dayBounds(fromDay, toDay),
+  );
   const counts = new EventCounts();
   const total = counts.id("", "");
-  const own = EVENT_OWN_DIMENSIONS.map((d) => ({ key: d.key, empty: d.empty }));
+  const [page, name] = EVENT_OWN_DIMENSIONS.map((d) => ({
+    key: d.key,
+    empty: d.empty,
+    ids: counts.ids(d.key),
+  }));
   const far = counts.id(FAR, "");
-  const none = -1, farAway = -2;
-  // The events' counts per group and session (FAR, or none).
-  const bySession = new Map<number, Map<number, number[]>>();
-  for (const [day, bot, isFar, session, page, name, list, end, scroll, engaged] of events) {
-    const g = counts.group(day, bot);
+  // Per group, the events' counts per session (its rowid; NONE: none; FAR_AWAY: far from it).
+  const NONE = -1, FAR_AWAY = -2;
+  const bySession: Map<number, number[]>[] = [];
+  for (const e of events) {
+    const g = counts.group(e[0] ?? fromDay, e[1]);
+    const rows = counts.rows[g];
+    const end = e[7], scroll = e[8], engaged = e[9];
     const add = [
       1,
       end && scroll !== null ? scroll : 0,
@@ -496,44 +566,54 @@ export function rebuildEventDays(db: Database, siteId: string, fromDay: string, 
       end && engaged !== null ? engaged : 0,
       end && engaged !== null ? 1 : 0,
     ];
-    counts.add(g, total, add);
-    counts.add(g, counts.id(own[0].key, page ?? own[0].empty), add);
-    counts.add(g, counts.id(own[1].key, name ?? own[1].empty), add);
-    if (list) {
-      for (const key of props(list)) {
+    addTo(rows, total, add);
+    addTo(rows, counts.id(page.key, e[4] ?? page.empty, page.ids), add);
+    addTo(rows, counts.id(name.key, e[5] ?? name.empty, name.ids), add);
+    if (e[6]) {
+      for (const key of props(e[6])) {
         const cut = key.indexOf("\u0000");
-        counts.add(g, counts.id(key.slice(0, cut), key.slice(cut + 1)), add);
+        addTo(rows, counts.id(key.slice(0, cut), key.slice(cut + 1)), add);
       }
     }
-    const key = isFar ? farAway : session ?? none;
-    let sessions = bySession.get(g);
-    if (!sessions) bySession.set(g, sessions = new Map());
+    const key = e[2] ? FAR_AWAY : e[3] ?? NONE;
+    const sessions = bySession[g] ??= new Map();
     const sum = sessions.get(key);
     if (!sum) sessions.set(key, add);
     else for (let c = 0; c < 5; c++) sum[c] += add[c];
   }
-  // Each session's fields, once.
+  // Each session's fields, once (sessions share most: each string split once).
   const rowids = new Set<number>();
-  for (const sessions of bySession.values()) {
-    for (const key of sessions.keys()) if (key >= 0) rowids.add(key);
+  for (const sessions of bySession) {
+    if (sessions) { for (const key of sessions.keys()) if (key >= 0) rowids.add(key); }
   }
-  const fields = new Map<number, number[]>();
-  const dims = EVENT_SESSION_DIMENSIONS.map((d) => ({ key: d.key, empty: d.empty }));
-  const noSession = dims.map(({ key, empty }) => counts.id(key, empty));
+  const dims = EVENT_SESSION_DIMENSIONS.map((d) => ({ key: d.key, ids: counts.ids(d.key) }));
+  const idsOf = (values: readonly string[]) =>
+    Int32Array.from(dims, ({ key, ids }, i) => counts.id(key, values[i], ids));
+  const noSession = idsOf(EVENT_SESSION_DIMENSIONS.map((d) => d.empty));
+  const fields = new Map<number, Int32Array>();
   if (rowids.size > 0) {
+    const known = new Map<string, Int32Array>();
     for (
-      const [rowid, ...values] of db.allArrays<[number, ...(string | null)[]]>(
+      const [rowid, packed] of db.allArrays<[number, string]>(
         sql.sessions,
         JSON.stringify([...rowids]),
       )
     ) {
-      fields.set(rowid, dims.map(({ key, empty }, i) => counts.id(key, values[i] ?? empty)));
+      let ids = known.get(packed);
+      if (!ids) {
+        const parts = packed.split(UNIT);
+        const apart = parts.length !== dims.length;
+        ids = idsOf(apart ? db.allArrays<string[]>(sql.fields, rowid)[0] : parts);
+        if (!apart) known.set(packed, ids);
+      }
+      fields.set(rowid, ids);
     }
   }
   bySession.forEach((sessions, g) => {
+    const rows = counts.rows[g];
     for (const [key, add] of sessions) {
-      if (key === farAway) counts.add(g, far, add);
-      else for (const id of fields.get(key) ?? noSession) counts.add(g, id, add);
+      if (key === FAR_AWAY) addTo(rows, far, add);
+      else for (const id of fields.get(key) ?? noSession) addTo(rows, id, add);
     }
   });
   const insert = db.statement(INSERT_EVENTS);
