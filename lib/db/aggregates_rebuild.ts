@@ -351,13 +351,15 @@ function tallyDays(db: Database, siteId: string, fromDay: string, toDay: string)
   // The views of the days (the first `inDays` rows), per visitor-day: page views and distinct
   // visitors per value, of their own fields and their session's; and (side 2 + b) page views under
   // the same key's session on the other side.
-  const visitorDays = new Map<string, number[]>();
+  const byDay = new Map<string, Map<string, number[]>[]>();
   for (let i = 0; i < inDays; i++) {
     const v = rows[i];
-    const key = `${v[VISITOR]}\u0000${v[DAY]}\u0000${v[BOT]}`;
-    const list = visitorDays.get(key);
+    let sides = byDay.get(v[DAY]);
+    if (!sides) byDay.set(v[DAY], sides = [new Map(), new Map()]);
+    const visitors = sides[v[BOT]];
+    const list = visitors.get(v[VISITOR]);
     if (list) list.push(i);
-    else visitorDays.set(key, [i]);
+    else visitors.set(v[VISITOR], [i]);
   }
   const seen = once;
   const countVisitorDay = (list: number[]) => {
@@ -381,7 +383,9 @@ function tallyDays(db: Database, siteId: string, fromDay: string, toDay: string)
       for (const id of views.session(1 - v[BOT], v)?.keys ?? noSession) cross[id * 6]++;
     }
   };
-  for (const list of visitorDays.values()) countVisitorDay(list);
+  for (const sides of byDay.values()) {
+    for (const visitors of sides) for (const list of visitors.values()) countVisitorDay(list);
+  }
   return { values, counts };
 }
 
@@ -559,27 +563,29 @@ export function rebuildEventDays(db: Database, siteId: string, fromDay: string, 
     const g = counts.group(e[0] ?? fromDay, e[1]);
     const rows = counts.rows[g];
     const end = e[7], scroll = e[8], engaged = e[9];
-    const add = [
-      1,
-      end && scroll !== null ? scroll : 0,
-      end && scroll !== null ? 1 : 0,
-      end && engaged !== null ? engaged : 0,
-      end && engaged !== null ? 1 : 0,
-    ];
-    addTo(rows, total, add);
-    addTo(rows, counts.id(page.key, e[4] ?? page.empty, page.ids), add);
-    addTo(rows, counts.id(name.key, e[5] ?? name.empty, name.ids), add);
+    const scrolled = end && scroll !== null ? 1 : 0, timed = end && engaged !== null ? 1 : 0;
+    const add = (id: number) => {
+      const row = rows[id] ??= [0, 0, 0, 0, 0];
+      row[0]++;
+      if (scrolled) row[1] += scroll!, row[2]++;
+      if (timed) row[3] += engaged!, row[4]++;
+    };
+    add(total);
+    add(counts.id(page.key, e[4] ?? page.empty, page.ids));
+    add(counts.id(name.key, e[5] ?? name.empty, name.ids));
     if (e[6]) {
       for (const key of props(e[6])) {
         const cut = key.indexOf("\u0000");
-        addTo(rows, counts.id(key.slice(0, cut), key.slice(cut + 1)), add);
+        add(counts.id(key.slice(0, cut), key.slice(cut + 1)));
       }
     }
     const key = e[2] ? FAR_AWAY : e[3] ?? NONE;
     const sessions = bySession[g] ??= new Map();
-    const sum = sessions.get(key);
-    if (!sum) sessions.set(key, add);
-    else for (let c = 0; c < 5; c++) sum[c] += add[c];
+    const sum = sessions.get(key) ?? [0, 0, 0, 0, 0];
+    if (sum[0] === 0) sessions.set(key, sum);
+    sum[0]++;
+    if (scrolled) sum[1] += scroll!, sum[2]++;
+    if (timed) sum[3] += engaged!, sum[4]++;
   }
   // Each session's fields, once (sessions share most: each string split once).
   const rowids = new Set<number>();
