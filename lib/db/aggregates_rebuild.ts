@@ -114,13 +114,19 @@ function viewStatements() {
   };
 }
 
-/** Each (dimension index in KEYS, value) as a number, and back. */
-class Values {
-  readonly #ids = KEYS.map(() => new Map<string, number>());
-  readonly dim: number[] = [];
+/** Each (dimension, value) as a number, and back: the views' dimensions by index in KEYS, the
+ * events' by key. */
+class Values<D> {
+  readonly #ids = new Map<D, Map<string, number>>();
+  readonly dim: D[] = [];
   readonly value: string[] = [];
-  id(dim: number, value: string): number {
-    const ids = this.#ids[dim];
+  /** The values of dimension `dim` by id. */
+  ids(dim: D): Map<string, number> {
+    let ids = this.#ids.get(dim);
+    if (!ids) this.#ids.set(dim, ids = new Map());
+    return ids;
+  }
+  id(dim: D, value: string, ids = this.ids(dim)): number {
     let id = ids.get(value);
     if (id === undefined) {
       ids.set(value, id = this.value.length);
@@ -239,7 +245,7 @@ function readViews(db: Database, siteId: string, fromDay: string, toDay: string)
 
 /** Each view's value ids (SOURCE_AT, then 1 + i for AGGREGATE_DIMENSIONS[i]): a view's values
  * are split once per distinct string; one holding UNIT is read apart. */
-function valueIds(db: Database, rows: readonly ViewRow[], values: Values): Int32Array[] {
+function valueIds(db: Database, rows: readonly ViewRow[], values: Values<number>): Int32Array[] {
   const known = new Map<string, Int32Array>();
   const dims = [SOURCE_DIM, ...AGGREGATE_DIMENSIONS.map((_, i) => i + 1)];
   return rows.map((v) => {
@@ -262,7 +268,7 @@ const before = (a: ViewRow, b: ViewRow) => a[AT] < b[AT] || (a[AT] === b[AT] && 
 function tallyDays(db: Database, siteId: string, fromDay: string, toDay: string) {
   const { views, inDays } = readViews(db, siteId, fromDay, toDay);
   const { rows } = views;
-  const values = new Values();
+  const values = new Values<number>();
   const ids = valueIds(db, rows, values);
   // Every value id before counting: the totals', the pages' as entry and exit pages (paths are
   // never null: the page dimension's value is the path), no session's.
@@ -485,9 +491,7 @@ function eventSql() {
 class EventCounts {
   readonly #groups = new Map<string, number>();
   readonly at: [string, number][] = [];
-  readonly #ids = new Map<string, Map<string, number>>();
-  readonly dim: string[] = [];
-  readonly value: string[] = [];
+  readonly values = new Values<string>();
   /** Per group, per value id (sparse). */
   readonly rows: number[][][] = [];
   group(day: string, bot: number): number {
@@ -499,21 +503,6 @@ class EventCounts {
       this.rows.push([]);
     }
     return g;
-  }
-  /** The values of dimension `dim` by id. */
-  ids(dim: string): Map<string, number> {
-    let ids = this.#ids.get(dim);
-    if (!ids) this.#ids.set(dim, ids = new Map());
-    return ids;
-  }
-  id(dim: string, value: string, ids = this.ids(dim)): number {
-    let id = ids.get(value);
-    if (id === undefined) {
-      ids.set(value, id = this.value.length);
-      this.dim.push(dim);
-      this.value.push(value);
-    }
-    return id;
   }
 }
 
@@ -549,13 +538,13 @@ export function rebuildEventDays(db: Database, siteId: string, fromDay: string, 
     ...dayBounds(fromDay, toDay),
   );
   const counts = new EventCounts();
-  const total = counts.id("", "");
+  const total = counts.values.id("", "");
   const [page, name] = EVENT_OWN_DIMENSIONS.map((d) => ({
     key: d.key,
     empty: d.empty,
-    ids: counts.ids(d.key),
+    ids: counts.values.ids(d.key),
   }));
-  const far = counts.id(FAR, "");
+  const far = counts.values.id(FAR, "");
   // Per group, the events' counts per session (its rowid; NONE: none; FAR_AWAY: far from it).
   const NONE = -1, FAR_AWAY = -2;
   const bySession: Map<number, number[]>[] = [];
@@ -571,12 +560,12 @@ export function rebuildEventDays(db: Database, siteId: string, fromDay: string, 
       if (timed) row[3] += engaged!, row[4]++;
     };
     add(total);
-    add(counts.id(page.key, e[4] ?? page.empty, page.ids));
-    add(counts.id(name.key, e[5] ?? name.empty, name.ids));
+    add(counts.values.id(page.key, e[4] ?? page.empty, page.ids));
+    add(counts.values.id(name.key, e[5] ?? name.empty, name.ids));
     if (e[6]) {
       for (const key of props(e[6])) {
         const cut = key.indexOf("\u0000");
-        add(counts.id(key.slice(0, cut), key.slice(cut + 1)));
+        add(counts.values.id(key.slice(0, cut), key.slice(cut + 1)));
       }
     }
     const key = e[2] ? FAR_AWAY : e[3] ?? NONE;
@@ -592,9 +581,9 @@ export function rebuildEventDays(db: Database, siteId: string, fromDay: string, 
   for (const sessions of bySession) {
     if (sessions) { for (const key of sessions.keys()) if (key >= 0) rowids.add(key); }
   }
-  const dims = EVENT_SESSION_DIMENSIONS.map((d) => ({ key: d.key, ids: counts.ids(d.key) }));
+  const dims = EVENT_SESSION_DIMENSIONS.map((d) => ({ key: d.key, ids: counts.values.ids(d.key) }));
   const idsOf = (values: readonly string[]) =>
-    Int32Array.from(dims, ({ key, ids }, i) => counts.id(key, values[i], ids));
+    Int32Array.from(dims, ({ key, ids }, i) => counts.values.id(key, values[i], ids));
   const noSession = idsOf(EVENT_SESSION_DIMENSIONS.map((d) => d.empty));
   const fields = new Map<number, Int32Array>();
   if (rowids.size > 0) {
@@ -626,7 +615,7 @@ export function rebuildEventDays(db: Database, siteId: string, fromDay: string, 
   counts.rows.forEach((rows, g) => {
     const [day, bot] = counts.at[g];
     rows.forEach((row, id) =>
-      insert.run(siteId, counts.dim[id], day, bot, counts.value[id], ...row)
+      insert.run(siteId, counts.values.dim[id], day, bot, counts.values.value[id], ...row)
     );
   });
 }
