@@ -440,19 +440,17 @@ export function rebuildAggregateDays(
   });
 }
 
-/** An event as read: its day (null: the one day read), side, whether it is far from its session's start, its session
- * (the sessions table's rowid; null: none), its page and name (EVENT_OWN_DIMENSIONS' order;
- * null: `empty`), its properties (PROPS_SQL's list), whether it is a pageview_end, its scroll and
- * engaged time. */
+/** An event as read: its day (null: the one day read), its side · 2 + whether it is far from its
+ * session's start, its session (the sessions table's rowid; null: none), its page and name
+ * (EVENT_OWN_DIMENSIONS' order; null: `empty`), its properties (PROPS_SQL's list), and, of a
+ * pageview_end, its scroll and engaged time (null: none). */
 type EventRow = [
   string | null,
-  number,
   number,
   number | null,
   string | null,
   string | null,
   string | null,
-  number,
   number | null,
   number | null,
 ];
@@ -472,8 +470,9 @@ function eventSql() {
   // The events (not excluded) of site ?1 in [?2, ?3) with their session (./aggregates_events.ts);
   // of one day, without it.
   const events = (day: string) =>
-    `SELECT ${day}, ${KEPT_SIDE}, ${FAR_SQL}, s.rowid, ${own.join(", ")},
-        ${PROPS_SQL}, e.event_type = 'pageview_end', e.scroll_pct, e.engaged_ms
+    `SELECT ${day}, ${KEPT_SIDE} * 2 + ${FAR_SQL}, s.rowid, ${own.join(", ")}, ${PROPS_SQL},
+        CASE WHEN e.event_type = 'pageview_end' THEN e.scroll_pct END,
+        CASE WHEN e.event_type = 'pageview_end' THEN e.engaged_ms END
       FROM semantic_events e ${SESSION_JOIN}
       WHERE e.site_id = ?1 AND e.created_at >= ?2 AND e.created_at < ?3 AND ${NOT_EXCLUDED}`;
   return eventStatements = {
@@ -503,6 +502,24 @@ class EventCounts {
       this.rows.push([]);
     }
     return g;
+  }
+}
+
+/** Counts an event (its scroll and engaged time, of a pageview_end) in `rows[id]`. */
+function count(rows: number[][], id: number, scroll: number | null, engaged: number | null) {
+  countIn(rows[id] ??= [0, 0, 0, 0, 0], scroll, engaged);
+}
+
+/** Counts an event in `row`. */
+function countIn(row: number[], scroll: number | null, engaged: number | null) {
+  row[0]++;
+  if (scroll !== null) {
+    row[1] += scroll;
+    row[2]++;
+  }
+  if (engaged !== null) {
+    row[3] += engaged;
+    row[4]++;
   }
 }
 
@@ -549,32 +566,23 @@ export function rebuildEventDays(db: Database, siteId: string, fromDay: string, 
   const NONE = -1, FAR_AWAY = -2;
   const bySession: Map<number, number[]>[] = [];
   for (const e of events) {
-    const g = counts.group(e[0] ?? fromDay, e[1]);
+    const g = counts.group(e[0] ?? fromDay, e[1] >> 1);
     const rows = counts.rows[g];
-    const end = e[7], scroll = e[8], engaged = e[9];
-    const scrolled = end && scroll !== null ? 1 : 0, timed = end && engaged !== null ? 1 : 0;
-    const add = (id: number) => {
-      const row = rows[id] ??= [0, 0, 0, 0, 0];
-      row[0]++;
-      if (scrolled) row[1] += scroll!, row[2]++;
-      if (timed) row[3] += engaged!, row[4]++;
-    };
-    add(total);
-    add(counts.values.id(page.key, e[4] ?? page.empty, page.ids));
-    add(counts.values.id(name.key, e[5] ?? name.empty, name.ids));
-    if (e[6]) {
-      for (const key of props(e[6])) {
+    const scroll = e[6], engaged = e[7];
+    count(rows, total, scroll, engaged);
+    count(rows, counts.values.id(page.key, e[3] ?? page.empty, page.ids), scroll, engaged);
+    count(rows, counts.values.id(name.key, e[4] ?? name.empty, name.ids), scroll, engaged);
+    if (e[5]) {
+      for (const key of props(e[5])) {
         const cut = key.indexOf("\u0000");
-        add(counts.values.id(key.slice(0, cut), key.slice(cut + 1)));
+        count(rows, counts.values.id(key.slice(0, cut), key.slice(cut + 1)), scroll, engaged);
       }
     }
-    const key = e[2] ? FAR_AWAY : e[3] ?? NONE;
+    const key = e[1] & 1 ? FAR_AWAY : e[2] ?? NONE;
     const sessions = bySession[g] ??= new Map();
-    const sum = sessions.get(key) ?? [0, 0, 0, 0, 0];
-    if (sum[0] === 0) sessions.set(key, sum);
-    sum[0]++;
-    if (scrolled) sum[1] += scroll!, sum[2]++;
-    if (timed) sum[3] += engaged!, sum[4]++;
+    let sum = sessions.get(key);
+    if (!sum) sessions.set(key, sum = [0, 0, 0, 0, 0]);
+    countIn(sum, scroll, engaged);
   }
   // Each session's fields, once (sessions share most: each string split once).
   const rowids = new Set<number>();
