@@ -18,7 +18,7 @@ db.exec("PRAGMA synchronous = OFF");
 const now = Date.now();
 generate(db, rows, now, () => {});
 rebuildAllSessions(db);
-const { rebuildAllAggregates } = await import("../lib/db/aggregates.ts");
+const { rebuildAllAggregates } = await import("../lib/db/aggregates_rebuild.ts");
 rebuildAllAggregates(db);
 const ctx = sqliteReadContext(db, { now: () => now, config: { retentionDays: 90 } });
 const view = { filter: null, bots: { mode: "hide" as const, threshold: BOT_SCORE_THRESHOLD } };

@@ -34,7 +34,7 @@ import {
   rebuildAggregateDays,
   rebuildAllAggregates,
   rebuildDirtyAggregates,
-} from "../lib/db/aggregates.ts";
+} from "../lib/db/aggregates_rebuild.ts";
 import { saveSiteSettings } from "../lib/db/sites.ts";
 import { rebuildAllSessions, upsertSessions } from "../lib/db/session_table.ts";
 import type { Family } from "../lib/query/metrics.ts";

@@ -9,7 +9,7 @@
 // (their sessions' later days filled from the sessions table, as a rebuild fills them).
 import assert from "node:assert/strict";
 import { insertEvents, insertViews } from "../lib/db/collect.ts";
-import { rebuildDirtyAggregates } from "../lib/db/aggregates.ts";
+import { rebuildDirtyAggregates } from "../lib/db/aggregates_rebuild.ts";
 import type { Database } from "../lib/db/database.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { MIGRATIONS } from "../lib/db/migrations.ts";

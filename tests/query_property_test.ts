@@ -13,11 +13,8 @@ import { METRICS } from "../lib/query/metrics.ts";
 import { FILTER_OPERATORS, type Query, QUERY_BODY, resolveQuery } from "../lib/query/model.ts";
 import { runAggregates, runAggregatesBatch, runQuery } from "../lib/query/run.ts";
 import { servedByAggregates } from "../lib/db/query/aggregated.ts";
-import {
-  AGGREGATE_DIMENSIONS,
-  rebuildDirtyAggregates,
-  SESSION_AGGREGATE_DIMENSIONS,
-} from "../lib/db/aggregates.ts";
+import { AGGREGATE_DIMENSIONS, SESSION_AGGREGATE_DIMENSIONS } from "../lib/db/aggregates.ts";
+import { rebuildDirtyAggregates } from "../lib/db/aggregates_rebuild.ts";
 import { EVENT_SESSION_DIMENSIONS } from "../lib/db/aggregates_events.ts";
 import { purgeViewsBatch } from "../lib/db/retention.ts";
 import { createSite, saveSiteSettings } from "../lib/db/sites.ts";

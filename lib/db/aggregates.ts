@@ -41,15 +41,15 @@
 // side (where its sessions start, before and after); for a site outside UTC one more each side,
 // as the trigger knows the UTC date only (migration 18) — and so does the sessions table's rebuild
 // for the days of the sessions it rebuilds and of their events; readers skip dirty days until
-// rebuildDirtyAggregates recomputes them (called where the sessions table is rebuilt, and by the
-// writer thread).
+// rebuildDirtyAggregates recomputes them from the raw rows (./aggregates_rebuild.ts; called where
+// the sessions table is rebuilt, and by the writer thread).
 import type { Database } from "./database.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import { notExcludedPredicate } from "./bots.ts";
 import { fieldColumn } from "./query/fields.ts";
 import { DIMENSIONS, type DimensionSpec } from "../query/dimensions.ts";
-import { type MovedSession, moveSessionEvents, rebuildEventDays } from "./aggregates_events.ts";
-import { localDayBounds, localDayOf, storedZone, zonedDays } from "./local_day.ts";
+import { type MovedSession, moveSessionEvents } from "./aggregates_events.ts";
+import { localDayOf, storedZone, zonedDays } from "./local_day.ts";
 import { addLocalDays } from "../query/time_zone.ts";
 
 export { upsertEventAggregates } from "./aggregates_events.ts";
@@ -122,7 +122,9 @@ const SEP = "\u0000";
  * first with a view, `late` days after it (value ""), its visits, bounces, views and length —
  * what the query engine counts for visits by day (a session on each day it has a view). */
 export const VISIT_DAYS = "~days";
-const KEYS = [
+/** The dimensions of the views rows, by index: "" (every view), the row-level ones, the
+ * excluding ones, then the session ones (SESSION_BASE on), then VISIT_DAYS. */
+export const KEYS = [
   "",
   ...AGGREGATE_DIMENSIONS.map((d) => d.key),
   ...EXCLUDING_DIMENSIONS.map((d) => d.key),
@@ -131,7 +133,7 @@ const KEYS = [
 ];
 const VISIT_DAYS_KEY = `${KEYS.length - 1}${SEP}`;
 /** The index in KEYS of the first session dimension. */
-const SESSION_BASE = AGGREGATE_DIMENSIONS.length + EXCLUDING_DIMENSIONS.length + 1;
+export const SESSION_BASE = AGGREGATE_DIMENSIONS.length + EXCLUDING_DIMENSIONS.length + 1;
 
 /** An excluding dimension's value of the view `v`: none when its other field is excluded. */
 const excludingSql = (d: ExcludingDimension) =>
@@ -143,9 +145,11 @@ const excludingSql = (d: ExcludingDimension) =>
  * dimensions' after: none for a view they leave out) in one JSON array (one column to convert
  * per row). */
 const SOURCE = SESSION_AGGREGATE_DIMENSIONS.find((d) => d.key === "visit:source")!;
+/** The source a view gives its session (when it is the entry view); null: SOURCE's `empty`. */
+export const VIEW_SOURCE_SQL =
+  "CASE WHEN v.referrer_type IS 'internal' THEN NULL ELSE v.referrer_domain END";
 const FACTS = `v.id, v.site_id, v.visitor_id, v.session_id, v.created_at AS at, v.path,
-  COALESCE(CASE WHEN v.referrer_type IS 'internal' THEN NULL ELSE v.referrer_domain END,
-    ${quote(SOURCE.empty)}) AS src,
+  COALESCE(${VIEW_SOURCE_SQL}, ${quote(SOURCE.empty)}) AS src,
   CASE WHEN v.session_id IS NOT NULL THEN 's' || v.session_id ELSE 'v' || v.visitor_id END AS sk,
   v.bot_score >= ${BOT_SCORE_THRESHOLD} AS bot,
   json_array(${
@@ -606,52 +610,6 @@ export function upsertAggregates(db: Database, firstId: number, lastId: number):
   moveSessionEvents(db, moved);
 }
 
-/**
- * Recomputes a site's aggregates of the days [fromDay, toDay) (YYYY-MM-DD; local days of the
- * site's zone, lib/db/local_day.ts) from the raw rows: their views and events, and the sessions
- * whose first view is on one of them. Clears those days from aggregate_dirty. Returns the rows
- * written.
- */
-export function rebuildAggregateDays(
-  db: Database,
-  siteId: string,
-  fromDay: string,
-  toDay: string,
-): number {
-  return db.transaction(() => {
-    db.run(
-      "DELETE FROM day_aggregates WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
-      siteId,
-      fromDay,
-      toDay,
-    );
-    // Local days: the instants [start(fromDay), start(toDay)) of the site's zone.
-    const bounds = localDayBounds(storedZone(db, siteId), fromDay, toDay);
-    const seeds = db.all<FactRow>(
-      `SELECT DISTINCT site_id, visitor_id, session_id FROM visitor_views
-       WHERE site_id = ?1 AND created_at >= ?2 AND created_at < ?3 AND ${notExcludedPredicate()}`,
-      siteId,
-      bounds.from,
-      bounds.to,
-    );
-    const all = related(db, seeds);
-    const deltas = new Deltas();
-    const inDays = (day: string) => day >= fromDay && day < toDay;
-    const groups = grouped(all);
-    addViews(deltas, groups.days, (v) => inDays(v.day));
-    addSessions(deltas, groups, (v) => inDays(v.day), null, inDays);
-    const n = deltas.write(db);
-    rebuildEventDays(db, siteId, fromDay, toDay);
-    db.run(
-      "DELETE FROM aggregate_dirty WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
-      siteId,
-      fromDay,
-      toDay,
-    );
-    return n;
-  });
-}
-
 /** Deletes a site's aggregates and dirty marks (its data is being deleted). */
 export function deleteSiteAggregates(db: Database, siteId: string): void {
   for (const table of ["day_aggregates", "day_event_aggregates", "aggregate_dirty"]) {
@@ -707,19 +665,6 @@ export function markSessionDaysDirty(db: Database, table: string): void {
       WHERE t.sk LIKE 'v%' AND e.session_id IS NULL`);
 }
 
-/** Rebuilds the (site, day)s marked dirty, the latest first, at most `limit` of them. Returns the
- * days rebuilt. */
-export function rebuildDirtyAggregates(db: Database, limit = Number.MAX_SAFE_INTEGER): number {
-  const dirty = db.all<{ site_id: string; day: string }>(
-    "SELECT site_id, day FROM aggregate_dirty ORDER BY day DESC, site_id LIMIT ?",
-    Math.min(limit, Number.MAX_SAFE_INTEGER),
-  );
-  for (const { site_id, day } of dirty) {
-    rebuildAggregateDays(db, site_id, day, nextDay(day));
-  }
-  return dirty.length;
-}
-
 /** The sites that may have views or events on their local day `day` (YYYY-MM-DD): those with
  * rows on the UTC days from the day before to the day after (a local day lies within them). */
 export function sitesWithRowsOn(db: Database, day: string): string[] {
@@ -730,29 +675,6 @@ export function sitesWithRowsOn(db: Database, day: string): string[] {
     `${addLocalDays(day, -1)}T`,
     `${addLocalDays(day, 2)}T`,
   ).map((r) => r.site_id);
-}
-
-/** Rebuilds every site's aggregates from the raw rows (the migration's backfill). */
-export function rebuildAllAggregates(db: Database): number {
-  const sites = db.all<{ site_id: string; first: string; last: string }>(
-    `SELECT site_id, MIN(first) AS first, MAX(last) AS last FROM (
-       SELECT site_id, MIN(created_at) AS first, MAX(created_at) AS last FROM visitor_views
-       GROUP BY site_id
-       UNION ALL
-       SELECT site_id, MIN(created_at), MAX(created_at) FROM semantic_events GROUP BY site_id
-     ) GROUP BY site_id`,
-  );
-  let rows = 0;
-  for (const s of sites) {
-    // Local days: the first row's local day lies within a day of its UTC date.
-    const zone = storedZone(db, s.site_id);
-    const [first, last] = [localDayOf(zone, s.first), localDayOf(zone, s.last)];
-    for (let day = first; day <= last; day = nextDay(day)) {
-      rows += rebuildAggregateDays(db, s.site_id, day, nextDay(day));
-    }
-  }
-  db.run("DELETE FROM aggregate_dirty");
-  return rows;
 }
 
 export function nextDay(day: string): string {

@@ -1,6 +1,6 @@
 // The events rows of the per-day aggregates (day_event_aggregates, migrations 16 to 18): per
-// (site, local day of its zone (lib/db/local_day.ts), bot side, dimension, value) the events, and the scroll and engaged sums and
-// counts of their pageview_end events, of visitors not excluded — kept exact by each written
+// (site, local day of its zone (lib/db/local_day.ts), bot side, dimension, value) the events, and
+// the scroll and engaged sums and counts of their pageview_end events, of visitors not excluded — kept exact by each written
 // batch, as lib/db/aggregates.ts keeps the views rows.
 //
 // Dimensions: "" (every event); an event's own fields (page, name); each custom property
@@ -21,7 +21,7 @@ import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import { notExcludedPredicate } from "./bots.ts";
 import { fieldColumn } from "./query/fields.ts";
 import { SESSION_ENTRY_COLUMNS } from "./session_table.ts";
-import { localDayBounds, storedZone, zonedDays } from "./local_day.ts";
+import { zonedDays } from "./local_day.ts";
 import { DIMENSIONS, type DimensionSpec, PROP_PREFIX } from "../query/dimensions.ts";
 
 /** The dimensions an event has itself. */
@@ -40,12 +40,13 @@ export const EVENT_SESSION_DIMENSIONS: readonly DimensionSpec[] = DIMENSIONS.fil
 export const FAR = "~far";
 
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
-const KEPT_SIDE = `(e.bot_score >= ${BOT_SCORE_THRESHOLD})`;
+/** An event's bot side. */
+export const KEPT_SIDE = `(e.bot_score >= ${BOT_SCORE_THRESHOLD})`;
 const EVENT_SK = `CASE WHEN e.session_id IS NOT NULL THEN 's' || e.session_id
   WHEN e.visitor_id IS NOT NULL THEN 'v' || e.visitor_id END`;
 
 /** A session field over `s` (the sessions table's columns). */
-function sessionValue(spec: DimensionSpec): string {
+export function sessionValue(spec: DimensionSpec): string {
   if (spec.from.kind !== "field") return "NULL";
   return spec.from.field === "source"
     ? "CASE WHEN s.referrer_type IS 'internal' THEN NULL ELSE s.referrer_domain END"
@@ -65,10 +66,12 @@ const SESSION_SQL = `json_array(${
 })`;
 
 /** An event more than a day (less a second, to be safe) from its session's first view. */
-const FAR_SQL = `COALESCE(abs(julianday(e.created_at) - julianday(s.first_at)) >= 0.99999, 0)`;
+export const FAR_SQL =
+  `COALESCE(abs(julianday(e.created_at) - julianday(s.first_at)) >= 0.99999, 0)`;
 
 /** An event's custom properties with a value: [key, value as json_extract reads it] pairs. */
-const PROPS_SQL = `CASE WHEN e.data <> '{}' AND json_valid(e.data) AND json_type(e.data) = 'object'
+export const PROPS_SQL =
+  `CASE WHEN e.data <> '{}' AND json_valid(e.data) AND json_type(e.data) = 'object'
   THEN (SELECT json_group_array(json_array(j.key,
       CAST(json_extract(e.data, '$."' || j.key || '"') AS TEXT)))
     FROM json_each(e.data) j
@@ -171,7 +174,7 @@ class EventDeltas {
 
 /** The `event:props:<key>␀value` keys of an event's properties (PROPS_SQL's list) with a value
  * (a key given twice once). */
-function props(list: string): string[] {
+export function props(list: string): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const [key, value] of JSON.parse(list) as [string, string | null][]) {
@@ -183,9 +186,9 @@ function props(list: string): string[] {
 }
 
 /** An event's session as the compiler joins it (see the file header). */
-const SESSION_JOIN = `LEFT JOIN sessions s ON s.site_id = e.site_id AND s.sk = ${EVENT_SK}
+export const SESSION_JOIN = `LEFT JOIN sessions s ON s.site_id = e.site_id AND s.sk = ${EVENT_SK}
   AND s.bot = ${KEPT_SIDE} AND ${notExcludedPredicate("s.visitor_id")}`;
-const NOT_EXCLUDED = `(e.visitor_id IS NULL OR ${notExcludedPredicate("e.visitor_id")})`;
+export const NOT_EXCLUDED = `(e.visitor_id IS NULL OR ${notExcludedPredicate("e.visitor_id")})`;
 
 /** Adds the events matching `where` (over `e`, parameters ?1…) to day_event_aggregates. */
 function addEvents(db: Database, where: string, ...params: (string | number)[]): void {
@@ -206,25 +209,6 @@ function addEvents(db: Database, where: string, ...params: (string | number)[]):
 /** Adds the events with ids in [firstId, lastId] to the aggregates (in the batch's transaction). */
 export function upsertEventAggregates(db: Database, firstId: number, lastId: number): void {
   if (lastId >= firstId) addEvents(db, "e.id BETWEEN ?1 AND ?2", firstId, lastId);
-}
-
-/** Recomputes a site's events rows of the days [fromDay, toDay) (local days of its zone; inside
- * the caller's transaction). */
-export function rebuildEventDays(db: Database, siteId: string, fromDay: string, toDay: string) {
-  db.run(
-    "DELETE FROM day_event_aggregates WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
-    siteId,
-    fromDay,
-    toDay,
-  );
-  const bounds = localDayBounds(storedZone(db, siteId), fromDay, toDay);
-  addEvents(
-    db,
-    "e.site_id = ?1 AND e.created_at >= ?2 AND e.created_at < ?3",
-    siteId,
-    bounds.from,
-    bounds.to,
-  );
 }
 
 /** A session whose entry view a batch moved: its key and side, and its entry before the batch

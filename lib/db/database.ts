@@ -80,6 +80,23 @@ export class Database {
     }
   }
 
+  /** The rows of `sql` as arrays of column values, in the SELECT's order: node:sqlite builds no
+   * object per row (a tenth of the cost per row where a bulk read is read once, e.g.
+   * lib/db/aggregates_rebuild.ts). */
+  allArrays<T extends unknown[] = SqlParam[]>(sql: string, ...params: SqlParam[]): T[] {
+    try {
+      const stmt = this.statement(sql);
+      stmt.setReturnArrays(true);
+      try {
+        return stmt.all(...params) as unknown as T[];
+      } finally {
+        stmt.setReturnArrays(false); // the statement is cached: all() reads it as objects
+      }
+    } catch (error) {
+      throw this.#failure(error);
+    }
+  }
+
   get<T = Row>(sql: string, ...params: SqlParam[]): T | undefined {
     try {
       return this.statement(sql).get(...params) as T | undefined;

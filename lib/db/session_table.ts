@@ -12,7 +12,8 @@
 // aggregates' days it dirtied are rebuilt then too.
 import type { Database } from "./database.ts";
 import { BOT_SCORE_THRESHOLD, VIEW_COLUMNS } from "./columns.ts";
-import { markSessionDaysDirty, rebuildDirtyAggregates } from "./aggregates.ts";
+import { markSessionDaysDirty } from "./aggregates.ts";
+import { rebuildDirtyAggregates } from "./aggregates_rebuild.ts";
 
 /** The columns a session copies from its entry view (the query's session dimensions): where it
  * came from, and who came. */

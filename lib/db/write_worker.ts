@@ -3,7 +3,7 @@
 // in order. Loaded only as a Worker; importing it elsewhere does nothing.
 import { Database } from "./database.ts";
 import { insertRows } from "./collect.ts";
-import { rebuildDirtyAggregates } from "./aggregates.ts";
+import { rebuildDirtyAggregates } from "./aggregates_rebuild.ts";
 import { applyTestPageLimit } from "./test_faults.ts";
 import type { WriteReply, WriteRequest } from "./write_thread.ts";
 

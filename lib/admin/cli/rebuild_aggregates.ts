@@ -3,7 +3,8 @@
 // query engine's per-day aggregates (lib/db/aggregates.ts), then the week and month blocks over the
 // rollups. A day's rollup covers every site at once, so --site picks the days: those between the
 // site's first and last day with data (and, for the engine's aggregates, that site alone).
-import { nextDay, rebuildAggregateDays, sitesWithRowsOn } from "../../db/aggregates.ts";
+import { nextDay, sitesWithRowsOn } from "../../db/aggregates.ts";
+import { rebuildAggregateDays } from "../../db/aggregates_rebuild.ts";
 import { addDays, siteRawDays } from "../../db/rollups.ts";
 import { createSqliteAppData } from "../../store/sqlite/mod.ts";
 import { firstRebuildableDay, rebuildDay, refreshBlocks } from "../../stats/rollup.ts";
