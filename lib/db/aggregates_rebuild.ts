@@ -54,30 +54,44 @@ const dayBounds = (zone: string | null, fromDay: string, toDay: string): [string
  * time, set by readViews), and its values (valuesSql). */
 type ViewRow = [number, string, string | null, number, string, string, string];
 const ID = 0, VISITOR = 1, SESSION = 2, BOT = 3, AT = 4, DAY = 5, PACKED = 6;
-const ROW_DIMS = AGGREGATE_DIMENSIONS.length;
+// The layout below derives from ./aggregates.ts's registries, which a cycle of imports
+// (./aggregates.ts → ./bots.ts → ./session_table.ts → this file) may not have evaluated when this
+// module is: it is set on first use (layout(), called by the exported functions), not at import.
+let ROW_DIMS = 0;
 /** How many value ids a view has past its source: its row-level dimensions', then its excluding
  * ones' (-1: the view is left out of that list). */
-const VIEW_DIMS = ROW_DIMS + EXCLUDING_DIMENSIONS.length;
+let VIEW_DIMS = 0;
 /** A view's value ids: its source's (KEYS index SOURCE_DIM), then each of
  * AGGREGATE_DIMENSIONS' (KEYS index 1 + i), then each of EXCLUDING_DIMENSIONS' (KEYS index
  * 1 + ROW_DIMS + j). */
 const SOURCE_AT = 0;
 /** Per excluding dimension, the indexes in a view's values (valuesSql, source first) of its own
  * dimension and of the one whose values leave a view out. */
-const EXCLUDING = EXCLUDING_DIMENSIONS.map((d) => ({
-  own: 1 + AGGREGATE_DIMENSIONS.indexOf(d.spec),
-  other: 1 + AGGREGATE_DIMENSIONS.indexOf(d.other),
-  values: new Set(d.values),
-}));
+let EXCLUDING: { own: number; other: number; values: Set<string> }[] = [];
 /** The KEYS index of VISIT_DAYS (a session's later days). */
-const VISIT_DAYS_DIM = KEYS.indexOf(VISIT_DAYS);
-
+let VISIT_DAYS_DIM = -1;
 /** Between a view's values in VALUES_SQL (a value holding it is read apart: readValues). */
 const UNIT = "\u001f";
-const SOURCE = SESSION_AGGREGATE_DIMENSIONS.findIndex((d) =>
-  d.from.kind === "field" && d.from.field === "source"
-);
-const SOURCE_DIM = SESSION_BASE + SOURCE;
+let SOURCE = -1;
+let SOURCE_DIM = -1;
+let laidOut = false;
+
+function layout(): void {
+  if (laidOut) return;
+  ROW_DIMS = AGGREGATE_DIMENSIONS.length;
+  VIEW_DIMS = ROW_DIMS + EXCLUDING_DIMENSIONS.length;
+  EXCLUDING = EXCLUDING_DIMENSIONS.map((d) => ({
+    own: 1 + AGGREGATE_DIMENSIONS.indexOf(d.spec),
+    other: 1 + AGGREGATE_DIMENSIONS.indexOf(d.other),
+    values: new Set(d.values),
+  }));
+  VISIT_DAYS_DIM = KEYS.indexOf(VISIT_DAYS);
+  SOURCE = SESSION_AGGREGATE_DIMENSIONS.findIndex((d) =>
+    d.from.kind === "field" && d.from.field === "source"
+  );
+  SOURCE_DIM = SESSION_BASE + SOURCE;
+  laidOut = true;
+}
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** A view's source, then its value of each of AGGREGATE_DIMENSIONS, rendered (null: the
@@ -437,6 +451,7 @@ export function rebuildAggregateDays(
   fromDay: string,
   toDay: string,
 ): number {
+  layout();
   return db.transaction(() => {
     db.run(
       "DELETE FROM day_aggregates WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
@@ -569,6 +584,7 @@ const INSERT_EVENTS = `INSERT INTO day_event_aggregates (site_id, dim, day, bot,
  * session's fields (FAR for the events far from its start, each dimension's `empty` without
  * one). */
 export function rebuildEventDays(db: Database, siteId: string, fromDay: string, toDay: string) {
+  layout();
   db.run(
     "DELETE FROM day_event_aggregates WHERE site_id = ?1 AND day >= ?2 AND day < ?3",
     siteId,
