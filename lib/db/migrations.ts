@@ -703,8 +703,8 @@ export const MIGRATIONS: readonly Migration[] = [
     // lib/db/local_day.ts). A site outside UTC is re-keyed: its rows deleted, every day that may
     // hold its rows (the UTC dates of its rows and the days either side) marked dirty and rebuilt
     // by the writer; UTC sites keep theirs, and get their sessions' later days (visits by day)
-    // from the sessions table and the referrer list's rows from the views (one scan). The triggers mark one day further each side for a site outside
-    // UTC (markDays).
+    // from the sessions table and the referrer list's rows from the views (one scan). The
+    // triggers mark one day further each side for a site outside UTC (markDays).
     version: 18,
     name: "day aggregates in local days",
     sql: `
