@@ -67,10 +67,9 @@ export interface Store {
 export type AppDataStore = Omit<Store, "reads" | "close">;
 
 /**
- * What an engine's own workers are built from (SQLite: the app's connection, which its write
- * thread, read processes and collectors share); only that engine's code (and the tests, which
- * check the stored rows from below the interface) looks inside (lib/store/sqlite/open.ts
- * `sqliteConnection`).
+ * The engine behind an opened store (SQLite: the app's connection), opaque to the app: only that
+ * engine's code and the tests, which seed and check the stored rows from below the interface, look
+ * inside (lib/store/sqlite/open.ts `sqliteConnection`).
  */
 export interface EngineHandle {
   readonly engine: "sqlite";
