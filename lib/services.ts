@@ -1,12 +1,10 @@
-// Everything a request may need, built once from the config and the database and passed down
+// Everything a request may need, built once from the config and the opened store and passed down
 // through `ctx.state.services` (no global singletons on the request path).
 import { validateCredentialConfig } from "./auth/credentials.ts";
 import { LoginLimiter } from "./auth/login_limit.ts";
 import { sessionPurgeJob } from "./auth/sessions.ts";
 import type { Config } from "./config.ts";
 import type { Job } from "./jobs.ts";
-import { isSharedFile } from "./db/database.ts";
-import type { Database } from "./db/mod.ts";
 import { type EphemeralStore, MemoryEphemeralStore } from "./ephemeral.ts";
 import { type CrawlerService, createCrawlerService } from "./crawlers/mod.ts";
 import { correlatorJob } from "./bots/correlator.ts";
@@ -17,23 +15,18 @@ import { deriveKey } from "./keys.ts";
 import type { Logger } from "./log.ts";
 import { PowVerifier } from "./pow/mod.ts";
 import type { ConnectionStats } from "./http/serve.ts";
-import { createReader, type Reader } from "./reads/mod.ts";
+import type { Reader } from "./reads/mod.ts";
 import { HttpMetrics } from "./metrics/http_metrics.ts";
 import { RequestStats } from "./request_stats.ts";
 import { resolveMasterSecret } from "./secret.ts";
 import { retentionJob } from "./stats/retention.ts";
 import { finalRollups, rollupJob } from "./stats/rollup.ts";
 import { SettledRangeCache } from "./stats/settled_cache.ts";
-import { sqliteReadContext } from "./store/sqlite/read_context.ts";
-import { createSqliteStore } from "./store/sqlite/mod.ts";
-import { sqliteSettings } from "./store/sqlite/settings.ts";
-import { sqliteConnection } from "./store/sqlite/open.ts";
 import type { OpenedStore, Store } from "./store/types.ts";
 import { telemetryJob } from "./telemetry/job.ts";
 
 export interface Services {
   config: Config;
-  db: Database;
   /** Persistence behind one async interface (lib/store/types.ts); migrated callers use only this. */
   store: Store;
   log: Logger;
@@ -87,15 +80,12 @@ export async function createServices(
   opened: OpenedStore,
   options: ServiceOptions,
 ): Promise<Services> {
-  // The SQLite engine's connection: its collectors, read processes and the areas not behind the
-  // store yet (tests/store_boundary_test.ts) still use it.
-  const db = sqliteConnection(opened.handle);
   validateCredentialConfig(config);
   const now = options.now ?? Date.now;
   const startedAt = now();
   // The settings area alone: the keys derived from the secret are needed before the store's
   // read processes are started.
-  const masterSecret = await resolveMasterSecret(sqliteSettings(db), config.secret);
+  const masterSecret = await resolveMasterSecret(opened.appData.settings, config.secret);
   const ephemeral = new MemoryEphemeralStore();
   const pow = new PowVerifier({
     challengeKey: deriveKey(masterSecret, "pow-challenge"),
@@ -109,14 +99,8 @@ export async function createServices(
     options.log.warn("hosting-network signal off: no IP→ASN data", { error: hosting.error });
   }
   const statsCache = new SettledRangeCache();
-  // Reads run in processes of their own on a file the processes can open (lib/reads/pool.ts).
-  const reads = createReader(
-    sqliteReadContext(db, { now, config, statsCache }),
-    config,
-    ephemeral,
-    isSharedFile(db.path) ? db.path : null,
-  );
-  const store = createSqliteStore(db, { reads, testMaxPagesFile: config.testMaxPagesFile });
+  const store = opened.start({ config, ephemeral, now, statsCache });
+  const reads = store.reads;
   const collect = new Collector({
     config,
     store,
@@ -133,7 +117,6 @@ export async function createServices(
   let crawlers: CrawlerService | undefined;
   return {
     config,
-    db,
     store,
     log: options.log,
     masterSecret,

@@ -3,13 +3,27 @@
 import { createApp } from "../lib/app.ts";
 import { loadConfig } from "../lib/config.ts";
 import { createLogger } from "../lib/log.ts";
+import type { Database } from "../lib/db/database.ts";
 import { createServices, type Services } from "../lib/services.ts";
 import type { ReadContext } from "../lib/reads/registry.ts";
 import { openStore } from "../lib/store/open.ts";
+import { sqliteConnection } from "../lib/store/sqlite/open.ts";
 import { sqliteReadContext } from "../lib/store/sqlite/read_context.ts";
+import type { OpenedStore } from "../lib/store/types.ts";
+
+/**
+ * The app's services and, for the tests alone, the SQLite connection under its store (`db`): the
+ * tests seed and check the stored rows from below the interface (the app has no such member).
+ */
+export type TestServices = Services & { db: Database };
+
+/** `services` with the connection of the SQLite store they were built on (the same object). */
+export function withConnection(services: Services, opened: OpenedStore): TestServices {
+  return Object.assign(services, { db: sqliteConnection(opened.handle) });
+}
 
 export interface TestApp {
-  services: Services;
+  services: TestServices;
   /** The app's fetch handler, for serving it on a real port. */
   fetch: (req: Request, info: { remoteAddr: { hostname: string } }) => Response | Promise<Response>;
   clock: { now: number };
@@ -27,10 +41,14 @@ export const TEST_SECRET = "b9e641d2d37909fcbd3f027944ef2ea6527500e37bf9e8dea28a
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({ ECHELON_DB_PATH: ":memory:", ...env }, "test");
   const clock = { now: Date.parse("2026-11-20T12:00:00.000Z") };
-  const services = await createServices(config, openStore(config), {
-    log: createLogger({ quiet: true }),
-    now: () => clock.now,
-  });
+  const opened = openStore(config);
+  const services = withConnection(
+    await createServices(config, opened, {
+      log: createLogger({ quiet: true }),
+      now: () => clock.now,
+    }),
+    opened,
+  );
   const app = await createApp(services);
   return {
     services,

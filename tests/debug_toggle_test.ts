@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { adminApp, adminPost, type AdminTestApp } from "./_admin.ts";
 import { beaconUrl, hit } from "./_collect.ts";
-import { TEST_SECRET, type TestApp } from "./_helpers.ts";
+import { TEST_SECRET, type TestApp, withConnection } from "./_helpers.ts";
 import { createApp } from "../lib/app.ts";
 import { createApiKey } from "../lib/auth/api_keys.ts";
 import { loadConfig } from "../lib/config.ts";
@@ -139,10 +139,11 @@ async function appWithLog(env: Record<string, string> = {}): Promise<LoggedApp> 
   };
   const config = loadConfig({ ECHELON_DB_PATH: ":memory:", ...env }, "test");
   const clock = { now: Date.parse("2026-11-20T12:00:00.000Z") };
-  const services = await createServices(config, openStore(config), {
-    log,
-    now: () => clock.now,
-  });
+  const opened = openStore(config);
+  const services = withConnection(
+    await createServices(config, opened, { log, now: () => clock.now }),
+    opened,
+  );
   const app = await createApp(services);
   return {
     services,

@@ -1,8 +1,8 @@
-// The store boundary's ratchet (issue 16, item 1): outside lib/db/ and lib/store/sqlite/ (the
-// SQLite engine) no code may reach lib/db/ or open a transaction, except the files listed below,
-// which the next waves move behind the store (lib/store/types.ts) — so the lists only shrink: a
-// listed file that no longer needs its entry fails too, naming the entry to delete. tests/ and
-// bench/ are not scanned: they read the stored rows to check them, from below the interface.
+// The store boundary (issue 16, item 1): outside lib/db/ and lib/store/sqlite/ (the SQLite
+// engine) no code reaches lib/db/ or opens a transaction; persistence goes through the store
+// (lib/store/types.ts), and the engine is entered only where it is chosen (lib/store/open.ts) or
+// runs its own process (the read processes' entry). tests/ and bench/ are not scanned: they read
+// the stored rows to check them, from below the interface.
 import assert from "node:assert/strict";
 import { dirname, join, normalize, relative } from "node:path";
 import type { AdminAccountStore } from "../lib/store/admin_account.ts";
@@ -15,6 +15,7 @@ import type { CrawlerStore } from "../lib/store/crawlers.ts";
 import type { ExperimentStore } from "../lib/store/experiments.ts";
 import type { ExportStore } from "../lib/store/exports.ts";
 import type { InstanceStore } from "../lib/store/instance.ts";
+import type { MaintenanceStore, StoreCopies } from "../lib/store/maintenance.ts";
 import type { PerfStore } from "../lib/store/perf.ts";
 import type { RetentionStore } from "../lib/store/retention.ts";
 import type { RollupStore } from "../lib/store/rollups.ts";
@@ -31,40 +32,11 @@ const SCANNED_FILES = ["main.ts"];
 /** The SQLite engine: the only code that may use lib/db/. */
 const ENGINE = [/^lib\/db\//, /^lib\/store\/sqlite\//];
 
-/** lib/db/ modules whose areas are behind the store now. */
-const BEHIND_STORE = [
-  "lib/db/api_keys.ts",
-  "lib/db/sessions.ts",
-  "lib/db/settings.ts",
-  "lib/db/experiments.ts",
-  "lib/db/segments.ts",
-  "lib/db/telemetry.ts",
-  "lib/db/sites.ts",
-  "lib/db/campaigns.ts",
-  "lib/db/crawlers.ts",
-  "lib/db/perf.ts",
-  "lib/db/retention.ts",
-  "lib/db/export.ts",
-];
-
-/** Files that still use a module of BEHIND_STORE directly, and why. */
-const BEHIND_STORE_EXCEPTIONS: Record<string, string> = {};
-
-/** Files that still import lib/db/, by the area that has yet to move behind the store. */
-const NOT_YET_BEHIND_STORE: Record<string, string[]> = {
-  // The store is opened by lib/store/open.ts; these still work on SQLite's file or connection.
-  "the CLI's file commands (SQLite files) and the services' SQLite workers": [
-    "lib/admin/cli/backup.ts",
-    "lib/admin/cli/copy.ts",
-    "lib/admin/cli/database_file.ts",
-    "lib/admin/cli/rebuild_aggregates.ts",
-    "lib/admin/cli/restore.ts",
-    "lib/services.ts",
-  ],
+/** Files outside the engine that enter it, and why (none may import lib/db/). */
+const ENGINE_ENTRIES: Record<string, string> = {
+  "lib/store/open.ts": "chooses the engine from the configuration",
+  "lib/reads/child_main.ts": "a read process: the engine's own reads on its own connection",
 };
-
-/** Files that still open a transaction or prepare a statement themselves (none now). */
-const TRANSACTION_EXCEPTIONS: Record<string, string> = {};
 
 const TRANSACTION_USE = /\btransaction\(|\.statement\(|\.prepare\(/;
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"']+)["']/g;
@@ -98,56 +70,58 @@ function importsOf(file: string, text: string): string[] {
 
 interface Scan {
   files: string[];
-  dbImports: Map<string, string[]>;
+  /** The repository paths each file imports. */
+  imports: Map<string, string[]>;
   transactions: string[];
 }
 
 async function scan(): Promise<Scan> {
   const files = await sourceFiles();
-  const dbImports = new Map<string, string[]>();
+  const imports = new Map<string, string[]>();
   const transactions: string[] = [];
   for (const file of files) {
     const text = await Deno.readTextFile(join(ROOT, file));
-    const db = importsOf(file, text).filter((path) => path.startsWith("lib/db/"));
-    if (db.length > 0) dbImports.set(file, db);
+    imports.set(file, importsOf(file, text));
     if (TRANSACTION_USE.test(text)) transactions.push(file);
   }
-  return { files, dbImports, transactions };
+  return { files, imports, transactions };
 }
 
-Deno.test("store boundary: no file outside the engine uses an area that is behind the store", async () => {
-  const { dbImports } = await scan();
-  const offenders = [...dbImports]
-    .flatMap(([file, paths]) => paths.map((path) => ({ file, path })))
-    .filter(({ file, path }) => BEHIND_STORE.includes(path) && !(file in BEHIND_STORE_EXCEPTIONS))
-    .map(({ file, path }) => `${file} imports ${path}: use ctx.state.services.store`);
-  assert.deepEqual(offenders, []);
-  const stale = Object.keys(BEHIND_STORE_EXCEPTIONS).filter((file) =>
-    !(dbImports.get(file) ?? []).some((path) => BEHIND_STORE.includes(path))
-  );
-  assert.deepEqual(stale, [], "these no longer need their BEHIND_STORE_EXCEPTIONS entry");
-});
-
-Deno.test("store boundary: only the listed files still import lib/db/, and the list shrinks", async () => {
-  const { files, dbImports } = await scan();
+Deno.test("store boundary: no file outside the engine imports lib/db/", async () => {
+  const { files, imports } = await scan();
   assert.ok(files.length > 200, `${files.length} files scanned`);
-  const listed = new Set(Object.values(NOT_YET_BEHIND_STORE).flat());
-  const unlisted = [...dbImports.keys()].filter((file) => !listed.has(file));
-  assert.deepEqual(
-    unlisted,
-    [],
-    "new code reaches persistence through the store (lib/store/types.ts), not lib/db/",
-  );
-  const stale = [...listed].filter((file) => !dbImports.has(file));
-  assert.deepEqual(stale, [], "these no longer import lib/db/: delete them from the list");
-  console.log(`${listed.size} files still import lib/db/ directly`);
+  const offenders = [...imports]
+    .flatMap(([file, paths]) => paths.map((path) => ({ file, path })))
+    .filter(({ path }) => path.startsWith("lib/db/"))
+    .map(({ file, path }) =>
+      `${file} imports ${path}: persistence goes through the store (lib/store/types.ts, ` +
+      "ctx.state.services.store); only the engine (lib/db/, lib/store/sqlite/) uses lib/db/"
+    );
+  assert.deepEqual(offenders, []);
 });
 
-Deno.test("store boundary: no transaction or statement outside the engine but the listed", async () => {
+Deno.test("store boundary: the engine is entered only where it is chosen or runs alone", async () => {
+  const { imports } = await scan();
+  const entering = [...imports]
+    .filter(([, paths]) => paths.some((path) => path.startsWith("lib/store/sqlite/")))
+    .map(([file]) => file);
+  const unlisted = entering.filter((file) => !(file in ENGINE_ENTRIES))
+    .map((file) => `${file} imports lib/store/sqlite/: open the store through lib/store/open.ts`);
+  assert.deepEqual(unlisted, []);
+  const stale = Object.keys(ENGINE_ENTRIES).filter((file) => !entering.includes(file));
+  assert.deepEqual(
+    stale,
+    [],
+    "these no longer enter the engine: delete their ENGINE_ENTRIES entry",
+  );
+});
+
+Deno.test("store boundary: no transaction or statement outside the engine", async () => {
   const { transactions } = await scan();
-  const listed = Object.keys(TRANSACTION_EXCEPTIONS);
-  assert.deepEqual(transactions.filter((file) => !listed.includes(file)), []);
-  assert.deepEqual(listed.filter((file) => !transactions.includes(file)), [], "stale entries");
+  assert.deepEqual(
+    transactions.map((file) => `${file} opens a transaction or prepares a statement`),
+    [],
+  );
 });
 
 /** The one file of lib/store/ that names the engines: the factory that chooses one. */
@@ -185,7 +159,8 @@ type SyncMethods<T> = {
   [K in keyof T]: T[K] extends (...args: never[]) => Promise<unknown> ? never : K;
 }[keyof T];
 type SyncMethodsOf<Area> = Area extends unknown ? SyncMethods<Area> : never;
-/** Every area of the store (the analytics area too, which runs where the reads run). */
+/** Every area of the store (the analytics area too, which runs where the reads run), and its whole
+ * copies' operations. */
 type Areas = [
   ApiKeyStore,
   AdminSessionStore,
@@ -205,7 +180,9 @@ type Areas = [
   InstanceStore,
   AnalyticsStore,
   RollupStore,
+  MaintenanceStore,
   WritesStore,
+  Omit<StoreCopies, "location" | "knownSchemaVersion">,
 ];
 // Compile-time: a synchronous method makes this type its name, and the assignment of `true` fail
 // `deno check` naming it (the test run type-checks this file).

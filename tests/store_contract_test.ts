@@ -484,6 +484,10 @@ contract("instance: the schema version is the newest migration applied", async (
   assert.ok(Number.isInteger(version) && version >= 17, `version ${version}`);
 });
 
+contract("instance: the storage answers, no write refused", async (s) => {
+  assert.deepEqual(await s.instance.health(60_000), { reachable: true, recentFailure: null });
+});
+
 const campaign = (overrides: Partial<CampaignRecord> = {}): CampaignRecord => ({
   id: "spring",
   name: "Spring",
@@ -1104,6 +1108,7 @@ contract(
   "rollups: days built and their states, exclusions marking days, weeks summed",
   async (s, seed) => {
     assert.equal(await s.rollups.oldestRawDay(), null, "nothing stored");
+    assert.equal(await s.rollups.siteRawDays("shop"), null, "nothing stored");
     seed.views([
       { site_id: "shop", created_at: "2026-11-30T10:00:00.000Z", visitor_id: "anna" },
       { site_id: "shop", created_at: at(10), visitor_id: "anna" },
@@ -1111,6 +1116,12 @@ contract(
       { site_id: "blog", created_at: "2026-12-03T09:00:00.000Z", visitor_id: "cleo" },
     ]);
     assert.equal(await s.rollups.oldestRawDay(), "2026-11-30");
+    assert.deepEqual(await s.rollups.siteRawDays("shop"), { first: "2026-11-30", last: DAY });
+    assert.deepEqual(await s.rollups.siteRawDays("blog"), {
+      first: "2026-12-03",
+      last: "2026-12-03",
+    });
+    assert.equal(await s.rollups.siteRawDays("other"), null);
     assert.deepEqual(await s.rollups.dayStates("2026-11-01", "2026-12-31"), new Map());
 
     // A whole week (Monday 30 November to Sunday 6 December), built once every day is over.
@@ -1151,6 +1162,20 @@ contract(
   },
 );
 
+/** The query engine's question for a site's pages on DAY (bots hidden). */
+function pagesOfDay(siteId: string) {
+  const fromMs = Date.parse(at(0));
+  return {
+    siteIds: [siteId],
+    fromMs,
+    toMs: Date.parse(at(23)),
+    spans: [{ startMs: fromMs, offsetMin: 0 }],
+    dimensions: ["event:page"],
+    filter: null,
+    bots: { mode: "hide" as const, threshold: 50 },
+  };
+}
+
 contract("analytics: the query engine's aggregates, alone and in a batch", async (s, seed) => {
   seed.views([
     { site_id: "shop", created_at: at(10), visitor_id: "anna", path: "/a" },
@@ -1160,16 +1185,7 @@ contract("analytics: the query engine's aggregates, alone and in a batch", async
     { site_id: "blog", created_at: at(11), visitor_id: "cleo", path: "/a" },
     { site_id: "shop", created_at: "2026-11-30T11:00:00.000Z", visitor_id: "dora", path: "/a" },
   ]);
-  const fromMs = Date.parse(at(0));
-  const query = {
-    siteIds: ["shop"],
-    fromMs,
-    toMs: Date.parse(at(23)),
-    spans: [{ startMs: fromMs, offsetMin: 0 }],
-    dimensions: ["event:page"],
-    filter: null,
-    bots: { mode: "hide" as const, threshold: 50 },
-  };
+  const query = pagesOfDay("shop");
   const pages = (await s.analytics.aggregates(query, ["views"])).get("views") ?? [];
   assert.deepEqual(
     pages.map((g) => [g.dimensions, g.values.pageviews, g.values.visitors]).sort(),
@@ -1188,6 +1204,32 @@ contract("analytics: the query engine's aggregates, alone and in a batch", async
   assert.deepEqual(onlyA.get("views")?.map((g) => g.values.visitors), [2]);
   assert.equal(none.size, 0, "a member asking no family gets none");
 });
+
+contract(
+  "maintenance: a day's aggregates rebuilt from the raw rows, per site or all",
+  async (s, seed) => {
+    seed.views([
+      { site_id: "shop", created_at: at(10), visitor_id: "anna", path: "/a" },
+      { site_id: "shop", created_at: at(11), visitor_id: "ben", path: "/b" },
+      { site_id: "blog", created_at: at(11), visitor_id: "cleo", path: "/a" },
+    ]);
+    const pages = async (site: string) =>
+      ((await s.analytics.aggregates(pagesOfDay(site), ["views"])).get("views") ?? [])
+        .map((g) => [g.dimensions, g.values.pageviews]).sort();
+    const before = [await pages("shop"), await pages("blog")];
+    assert.deepEqual(before[0], [[["/a"], 1], [["/b"], 1]]);
+    const shopRows = await s.maintenance.rebuildAggregates(DAY, "shop");
+    assert.ok(shopRows > 0, `${shopRows} rows for shop's day`);
+    const allRows = await s.maintenance.rebuildAggregates(DAY, null);
+    assert.ok(allRows > shopRows, `${allRows} rows for every site's day (blog's too)`);
+    assert.equal(
+      await s.maintenance.rebuildAggregates("2026-11-20", null),
+      0,
+      "a day without rows",
+    );
+    assert.deepEqual([await pages("shop"), await pages("blog")], before, "the same figures");
+  },
+);
 
 contract(
   "analytics: an overview period from the kept days and today's live rows, or filtered raw rows",

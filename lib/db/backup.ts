@@ -6,6 +6,7 @@
 // whenever another connection writes between two steps (sqlite.org/backup.html), which the server
 // does every fraction of a second; VACUUM INTO reads in one transaction and also compacts.
 import { DatabaseSync } from "node:sqlite";
+import { StoreInUseError, type StoreSummary } from "../store/maintenance.ts";
 import { asStorageError } from "./errors.ts";
 
 /**
@@ -23,21 +24,11 @@ export function openForSnapshot(path: string): DatabaseSync {
   return db;
 }
 
-export interface DatabaseSummary {
-  /** "ok", or SQLite's first problems (integrity_check). */
-  integrity: string;
-  /** Highest applied migration; null when the file has no schema_version table. */
-  schemaVersion: number | null;
-  /** Rows per table (SQLite's own tables left out), by table name. */
-  rows: Record<string, number>;
-  bytes: number;
-}
-
 /**
  * What the database file at `path` holds, read without writing (read-only connection). Throws
  * an Error naming the file when it is not an SQLite database.
  */
-export function summarizeDatabase(path: string): DatabaseSummary {
+export function summarizeDatabase(path: string): StoreSummary {
   let db: DatabaseSync;
   try {
     db = new DatabaseSync(path, { readOnly: true });
@@ -79,21 +70,10 @@ export function summarizeDatabase(path: string): DatabaseSummary {
   }
 }
 
-/** Another connection (a running server, its read processes, a sqlite3 shell) has the file open. */
-export class DatabaseInUseError extends Error {
-  constructor(readonly path: string) {
-    super(
-      `${path} is in use: another process (a running Echelon server?) has it open. Stop the ` +
-        "server first; nothing was changed.",
-    );
-    this.name = "DatabaseInUseError";
-  }
-}
-
 /**
  * Takes SQLite's exclusive lock on `path` and keeps it until `release()`. In WAL mode every open
  * connection holds a shared lock on the file for as long as it is open, idle or not, so this
- * fails at once (DatabaseInUseError) while any process has the database open, and no server can
+ * fails at once (StoreInUseError) while any process has the database open, and no server can
  * open it while it is held. The lock is the kernel's (fcntl), so a crashed server holds nothing.
  * Before returning it folds the WAL into the file and leaves WAL mode, so the file alone is the
  * whole database and no -wal or -shm is left to pair with a file swapped in at this path.
@@ -108,7 +88,7 @@ export function holdExclusive(path: string): { release(): void } {
     db.exec("BEGIN EXCLUSIVE; COMMIT");
   } catch (error) {
     db.close();
-    if (/locked|busy/i.test(message(error))) throw new DatabaseInUseError(path);
+    if (/locked|busy/i.test(message(error))) throw new StoreInUseError(path);
     throw asStorageError(error);
   }
   return { release: () => db.close() };

@@ -52,6 +52,8 @@ export interface RollupStore {
   dirtyDays(): Promise<string[]>;
   /** The first day holding raw views or events, or null when none are stored. */
   oldestRawDay(): Promise<string | null>;
+  /** The first and last day holding raw views or events of `siteId`, or null when it has none. */
+  siteRawDays(siteId: string): Promise<{ first: string; last: string } | null>;
   /** Builds (or rebuilds) one day's rollup of every site; the day is replaced at once. */
   buildDay(date: string, options: DayBuildOptions): Promise<RollupDayResult>;
   /** Weeks and months within [since, lastFinalDay] whose days all have a final rollup and whose

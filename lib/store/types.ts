@@ -5,10 +5,15 @@
 // The analytics reads (`reads`, run by name) make their answers from the analytics area's rows
 // (lib/store/analytics.ts), which the engine runs where the reads run (SQLite: the read
 // processes), so it is not a member here. The collectors' batches and counters go through the
-// writes area (lib/store/writes.ts; SQLite writes them on its write thread once started). Not
-// behind it yet (the next waves): the per-day aggregates' rebuilds and the services' SQLite
-// workers; tests/store_boundary_test.ts lists the files that still reach lib/db/.
-import type { Reader } from "../reads/mod.ts";
+// writes area (lib/store/writes.ts; SQLite writes them on its write thread once started). The
+// app's store, with its reads and workers, is started from the opened store (`OpenedStore.start`,
+// lib/services.ts); whole copies of the store (the CLI's backup and restore) are made without
+// opening it (lib/store/maintenance.ts StoreCopies, lib/store/open.ts). Nothing outside the engine
+// reaches the database itself (tests/store_boundary_test.ts).
+import type { Config } from "../config.ts";
+import type { EphemeralStore } from "../ephemeral.ts";
+import type { ReadContext, Reader, ReaderConfig } from "../reads/mod.ts";
+import type { SettledRangeCache } from "../stats/settled_cache.ts";
 import type { AdminAccountStore } from "./admin_account.ts";
 import type { AdminSessionStore } from "./admin_sessions.ts";
 import type { ApiKeyStore } from "./api_keys.ts";
@@ -18,6 +23,7 @@ import type { CrawlerStore } from "./crawlers.ts";
 import type { ExperimentStore } from "./experiments.ts";
 import type { ExportStore } from "./exports.ts";
 import type { InstanceStore } from "./instance.ts";
+import type { MaintenanceStore } from "./maintenance.ts";
 import type { PerfStore } from "./perf.ts";
 import type { RetentionStore } from "./retention.ts";
 import type { RollupStore } from "./rollups.ts";
@@ -46,6 +52,8 @@ export interface Store {
   visitors: VisitorStore;
   instance: InstanceStore;
   rollups: RollupStore;
+  /** The engine's own upkeep (the CLI's rebuild of the query engine's aggregates). */
+  maintenance: MaintenanceStore;
   /** Batches of rows stored atomically (the authenticated ingest, the collectors' batches and
    * counters). */
   writes: WritesStore;
@@ -59,19 +67,36 @@ export interface Store {
 export type AppDataStore = Omit<Store, "reads" | "close">;
 
 /**
- * What an engine's own workers are built from (SQLite: the app's connection, which its write
- * thread, read processes and collectors share); only that engine's code looks inside
- * (lib/store/sqlite/open.ts `sqliteConnection`).
+ * The engine behind an opened store (SQLite: the app's connection), opaque to the app: only that
+ * engine's code and the tests, which seed and check the stored rows from below the interface, look
+ * inside (lib/store/sqlite/open.ts `sqliteConnection`).
  */
 export interface EngineHandle {
   readonly engine: "sqlite";
 }
 
-/** An opened store (lib/store/open.ts `openStore`): its app-data areas now, its engine's handle
- * for the workers the app starts on it (lib/services.ts), and its end. */
+/** What the app's store is started with (lib/services.ts). */
+export interface AppStoreOptions {
+  config: ReaderConfig & Pick<Config, "retentionDays" | "testMaxPagesFile">;
+  /** Where the reads count anonymous callers' heavy reads. */
+  ephemeral: EphemeralStore;
+  now: () => number;
+  /** The overview's settled-range cache of the reads run in this process. */
+  statsCache: SettledRangeCache;
+}
+
+/** An opened store (lib/store/open.ts `openStore`): its app-data areas now, the app's whole
+ * store started on it, its analytics reads run inline, and its end. */
 export interface OpenedStore {
   appData: AppDataStore;
   handle: EngineHandle;
+  /**
+   * The app's store: the app-data areas, and the analytics reads run where the engine runs them
+   * (SQLite: in read processes on a database file, inline on `:memory:`). Once per opening.
+   */
+  start(options: AppStoreOptions): Store;
+  /** What the analytics reads run with, inline in this process (the CLI's export, no workers). */
+  inlineReads(options: Omit<ReadContext, "analytics">): ReadContext;
   /** Closes the engine's connection; its workers are stopped first (`Store.close`). */
   close(): void;
 }

@@ -13,16 +13,11 @@ const FAILING_FLUSHES = 3;
 const STORAGE_FAILURE_MS = 60_000;
 
 export const handler = {
-  GET(ctx: Ctx) {
-    const { config, db, collect } = ctx.state.services;
-    let database = "ok";
-    const storageFailure = db.recentStorageFailure(STORAGE_FAILURE_MS);
-    try {
-      db.get("SELECT 1");
-      if (storageFailure) database = "write_failed";
-    } catch {
-      database = "unreachable";
-    }
+  async GET(ctx: Ctx) {
+    const { config, store, collect } = ctx.state.services;
+    const storage = await store.instance.health(STORAGE_FAILURE_MS);
+    const storageFailure = storage.recentFailure;
+    const database = !storage.reachable ? "unreachable" : storageFailure ? "write_failed" : "ok";
     const writers = [collect.views.stats(), collect.events.stats()];
     const failing = writers.some((w) => w.consecutiveFailures >= FAILING_FLUSHES);
     const healthy = database === "ok" && !failing;

@@ -1,11 +1,12 @@
 // `admin backup <file> [--force]`: an online, consistent copy of the database while the server
-// runs (VACUUM INTO, in a worker so progress can be shown), written beside the target and renamed
-// into place only once SQLite's integrity check and the schema version confirm it.
-import { basename, dirname, join } from "node:path";
-import { summarizeDatabase } from "../../db/backup.ts";
+// runs (the store's whole copy, lib/store/maintenance.ts: on SQLite VACUUM INTO, in a worker so
+// progress can be shown), put at <file> only once its integrity check and schema version confirm
+// it.
+import { CopyExistsError, type StoreSummary } from "../../store/maintenance.ts";
+import { storeCopies } from "../../store/open.ts";
 import { type AdminCommand, CliError } from "./command.ts";
 import { describeDatabase, requireExistingDatabase } from "./database_file.ts";
-import { copyWithProgress } from "./copy.ts";
+import { copyProgress } from "./progress.ts";
 
 export const backupCommand: AdminCommand = {
   usage: "backup <file> [--force]",
@@ -17,40 +18,29 @@ is moved to <file>; its size and row counts are printed. An existing <file> is k
   positionals: [1, 1],
   async run(ctx, args) {
     const target = args.positionals[0];
-    await requireExistingDatabase(ctx.dbPath);
-    if (!args.options.force && await exists(target)) {
-      throw new CliError(`${target} exists; pass --force to replace it. Nothing was written.`);
-    }
-    const partial = join(dirname(target), `.${basename(target)}.partial-${Deno.pid}`);
-    await Deno.remove(partial).catch(() => {});
+    await requireExistingDatabase(ctx, ctx.dbPath);
+    let summary: StoreSummary;
     try {
-      await copyWithProgress(ctx.io, "backup", { source: ctx.dbPath, target: partial });
-      ctx.io.note(`backup: checking the copy (integrity_check, row counts)`);
-      const summary = summarizeDatabase(partial);
-      if (summary.integrity !== "ok" || summary.schemaVersion === null) {
-        throw new CliError(
-          `the copy failed its check (integrity: ${summary.integrity}, schema version: ` +
-            `${summary.schemaVersion ?? "none"}); ${target} was not written.`,
-        );
-      }
-      await Deno.rename(partial, target);
-      ctx.io.out(`backup: ${ctx.dbPath} -> ${target}`);
-      for (const line of describeDatabase(summary)) ctx.io.out(line);
+      summary = await storeCopies({ dbPath: ctx.dbPath }).backup(target, {
+        replace: args.options.force === true,
+        ...copyProgress(ctx.io, "backup"),
+        accept(summary) {
+          if (summary.integrity !== "ok" || summary.schemaVersion === null) {
+            throw new CliError(
+              `the copy failed its check (integrity: ${summary.integrity}, schema version: ` +
+                `${summary.schemaVersion ?? "none"}); ${target} was not written.`,
+            );
+          }
+        },
+      });
     } catch (error) {
+      if (error instanceof CopyExistsError) {
+        throw new CliError(`${target} exists; pass --force to replace it. Nothing was written.`);
+      }
       if (error instanceof CliError) throw error;
       throw new CliError(`backup failed: ${error instanceof Error ? error.message : error}`);
-    } finally {
-      await Deno.remove(partial).catch(() => {});
     }
+    ctx.io.out(`backup: ${ctx.dbPath} -> ${target}`);
+    for (const line of describeDatabase(summary)) ctx.io.out(line);
   },
 };
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}

@@ -1,31 +1,25 @@
-// Checks and descriptions of database files shared by the CLI commands: the database must exist
-// (opening a missing path would create an empty one), opening it for a command, and a summary prints as size, schema
-// version, integrity and the row counts of the tables that have rows.
-import type { DatabaseSummary } from "../../db/backup.ts";
-import { type Database, openDatabase } from "../../db/mod.ts";
+// Checks and descriptions of the store shared by the CLI commands: it must exist (opening a
+// missing database file would create an empty one), opening it for a command, and a summary
+// prints as size, schema version, integrity and the row counts of the tables that have rows.
+import type { StoreSummary } from "../../store/maintenance.ts";
 import { SchemaTooNewError } from "../../store/errors.ts";
-import { openStore } from "../../store/open.ts";
-import type { AppDataStore } from "../../store/types.ts";
+import { openStore, storeCopies } from "../../store/open.ts";
+import type { AppDataStore, OpenedStore } from "../../store/types.ts";
 import { type CliContext, CliError } from "./command.ts";
 import { megabytes } from "./progress.ts";
 
-/** The file's stat; a CliError when it does not exist (nothing is created). */
-export async function requireExistingDatabase(path: string): Promise<Deno.FileInfo> {
-  try {
-    const info = await Deno.stat(path);
-    if (!info.isFile) throw new CliError(`${path} is not a file`);
-    return info;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new CliError(
-        `${path} does not exist (set ECHELON_DB_PATH or pass --db <path>); nothing was created.`,
-      );
-    }
-    throw error;
+/** A CliError unless a store (or a copy) is at `location` (nothing is created). */
+export async function requireExistingDatabase(ctx: CliContext, location: string): Promise<void> {
+  const presence = await storeCopies({ dbPath: ctx.dbPath }).presence(location);
+  if (presence === "not a store") throw new CliError(`${location} is not a file`);
+  if (presence === "missing") {
+    throw new CliError(
+      `${location} does not exist (set ECHELON_DB_PATH or pass --db <path>); nothing was created.`,
+    );
   }
 }
 
-export function describeDatabase(summary: DatabaseSummary): string[] {
+export function describeDatabase(summary: StoreSummary): string[] {
   const rows = Object.entries(summary.rows).filter(([, n]) => n > 0);
   const width = Math.max(0, ...rows.map(([table]) => table.length));
   return [
@@ -36,15 +30,18 @@ export function describeDatabase(summary: DatabaseSummary): string[] {
   ];
 }
 
-/** Runs `work` on the opened (and migrated) store (lib/store/open.ts), closing it afterwards. */
+/**
+ * Runs `work` on the opened (and migrated) store (lib/store/open.ts): its app-data areas, and the
+ * opened store itself for what runs inline on it (the export's reads); closed afterwards.
+ */
 export async function withStore<T>(
   ctx: CliContext,
-  work: (store: AppDataStore) => Promise<T> | T,
+  work: (store: AppDataStore, opened: OpenedStore) => Promise<T> | T,
 ): Promise<T> {
-  await requireExistingDatabase(ctx.dbPath);
+  await requireExistingDatabase(ctx, ctx.dbPath);
   const opened = cliOpen(() => openStore({ dbPath: ctx.dbPath }));
   try {
-    return await work(opened.appData);
+    return await work(opened.appData, opened);
   } finally {
     opened.close();
   }
@@ -57,19 +54,5 @@ function cliOpen<T>(open: () => T): T {
   } catch (error) {
     if (error instanceof SchemaTooNewError) throw new CliError(error.message);
     throw error;
-  }
-}
-
-/** Runs `work` on the opened (and migrated) database, closing it afterwards. */
-export async function withDatabase<T>(
-  ctx: CliContext,
-  work: (db: Database) => Promise<T> | T,
-): Promise<T> {
-  await requireExistingDatabase(ctx.dbPath);
-  const db = cliOpen(() => openDatabase(ctx.dbPath));
-  try {
-    return await work(db);
-  } finally {
-    db.close();
   }
 }

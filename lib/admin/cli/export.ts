@@ -9,8 +9,6 @@ import { EXPORT_LIST_LIMIT, overviewSections } from "../../export/overview.ts";
 import { rawCsvStream } from "../../export/raw.ts";
 import { type ReadArgs, type ReadName, type ReadResult, runRead } from "../../reads/registry.ts";
 import { parseOverviewQuery } from "../../stats/params.ts";
-import { createSqliteAppData } from "../../store/sqlite/mod.ts";
-import { sqliteReadContext } from "../../store/sqlite/read_context.ts";
 import type { AppDataStore } from "../../store/types.ts";
 import {
   type AdminCommand,
@@ -19,7 +17,7 @@ import {
   EXIT_USAGE,
   stringOption,
 } from "./command.ts";
-import { withDatabase } from "./database_file.ts";
+import { withStore } from "./database_file.ts";
 import { megabytes } from "./progress.ts";
 import { parsedOptions, RANGE_OPTIONS, rangeQuery } from "./range.ts";
 
@@ -96,9 +94,8 @@ ending in .csv: one kind, --kind (default overview). Existing files are replaced
     const params = parsedOptions(() => exportParams(url, ctx.now(), { siteRequired: true }));
     const toFile = target.toLowerCase().endsWith(".csv");
     const kinds = toFile ? [kind ?? "overview"] : kind ? [kind] : KINDS;
-    await withDatabase(ctx, async (db) => {
-      const store = createSqliteAppData(db);
-      const readContext = sqliteReadContext(db, { now: ctx.now, config: ctx.config });
+    await withStore(ctx, async (store, opened) => {
+      const readContext = opened.inlineReads({ now: ctx.now, config: ctx.config });
       const read: Read = (name, ...args) => runRead(readContext, name, args);
       if (!toFile) await Deno.mkdir(target, { recursive: true });
       for (const k of kinds) {

@@ -1,15 +1,13 @@
 // `admin rebuild-aggregates [--site <id>] [--from <day>] [--to <day>]`: rebuilds from the raw rows,
 // day by day with progress, the per-day rollups the dashboards read (lib/stats/rollup.ts) and the
-// query engine's per-day aggregates (lib/db/aggregates.ts), then the week and month blocks over the
-// rollups. A day's rollup covers every site at once, so --site picks the days: those between the
-// site's first and last day with data (and, for the engine's aggregates, that site alone).
-import { nextDay, sitesWithRowsOn } from "../../db/aggregates.ts";
-import { rebuildAggregateDays } from "../../db/aggregates_rebuild.ts";
-import { addDays, siteRawDays } from "../../db/rollups.ts";
-import { createSqliteAppData } from "../../store/sqlite/mod.ts";
+// query engine's per-day aggregates (the store's maintenance area, lib/store/maintenance.ts), then
+// the week and month blocks over the rollups. A day's rollup covers every site at once, so --site
+// picks the days: those between the site's first and last day with data (and, for the engine's
+// aggregates, that site alone).
+import { addDays } from "../../days.ts";
 import { firstRebuildableDay, rebuildDay, refreshBlocks } from "../../stats/rollup.ts";
 import { type AdminCommand, CliError, EXIT_USAGE, stringOption } from "./command.ts";
-import { withDatabase } from "./database_file.ts";
+import { withStore } from "./database_file.ts";
 import { progress } from "./progress.ts";
 import { dayRange, RANGE_OPTIONS } from "./range.ts";
 import { parseSiteId } from "../sites.ts";
@@ -30,8 +28,8 @@ Safe while the server runs (each day is replaced in one transaction).`,
     const site = siteOption === undefined ? null : parseSiteId(siteOption);
     if (site && !site.ok) throw new CliError(site.errors.join(" "), EXIT_USAGE);
     const explicit = ["from", "to", "days"].some((name) => stringOption(args, name) !== undefined);
-    await withDatabase(ctx, async (db) => {
-      const rollups = { store: createSqliteAppData(db), now: ctx.now, config: ctx.config };
+    await withStore(ctx, async (store) => {
+      const rollups = { store, now: ctx.now, config: ctx.config };
       const retained = firstRebuildableDay(rollups);
       let { from, to } = explicit
         ? dayRange(args, ctx.now())
@@ -41,7 +39,7 @@ Safe while the server runs (each day is replaced in one transaction).`,
         from = retained;
       }
       if (site?.ok) {
-        const span = siteRawDays(db, site.value);
+        const span = await store.rollups.siteRawDays(site.value);
         if (span === null) throw new CliError(`site ${site.value} has no stored views or events`);
         if (span.first > from) from = span.first;
         if (span.last < to) to = span.last;
@@ -53,9 +51,10 @@ Safe while the server runs (each day is replaced in one transaction).`,
       let aggregateRows = 0;
       for (const [index, day] of days.entries()) {
         rows += (await rebuildDay(rollups, day)).rows;
-        for (const id of site?.ok ? [site.value] : sitesWithRowsOn(db, day)) {
-          aggregateRows += rebuildAggregateDays(db, id, day, nextDay(day));
-        }
+        aggregateRows += await store.maintenance.rebuildAggregates(
+          day,
+          site?.ok ? site.value : null,
+        );
         shown.update(`${index + 1} of ${days.length} days (${day})`);
       }
       const blocks = await refreshBlocks(rollups, Number.MAX_SAFE_INTEGER);

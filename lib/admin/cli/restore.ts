@@ -1,16 +1,20 @@
-// `admin restore <file>`: replaces the database with a backup. The backup is copied beside the
-// database (VACUUM INTO, so a copy taken with its -wal is complete) and checked first: SQLite's
+// `admin restore <file>`: replaces the database with a backup, by the store's whole copy
+// (lib/store/maintenance.ts StoreCopies.restore). The backup is copied beside the database
+// (VACUUM INTO, so a copy taken with its -wal is complete) and checked first here: SQLite's
 // integrity check, an Echelon schema no newer than this build. The swap needs the server stopped:
-// SQLite's exclusive lock on the database, held from the first check to the swap, is refused
-// while any process has it open (lib/db/backup.ts holdExclusive). The replaced database is kept
-// as <db>.before-restore-<UTC time>, and the copy is renamed over the path (atomic on one file
-// system), so the path always names a whole database.
-import { basename, dirname, join } from "node:path";
-import { DatabaseInUseError, holdExclusive, summarizeDatabase } from "../../db/backup.ts";
-import { MIGRATIONS } from "../../db/migrations.ts";
+// the engine holds the database exclusively from before the copy to the swap, which is refused
+// while any process has it open (on SQLite its exclusive lock, lib/store/sqlite/copies.ts). The
+// replaced database is kept as <db>.before-restore-<UTC time>, and the path always names a whole
+// database.
+import {
+  StoreInUseError,
+  type StoreSummary,
+  UnreadableCopyError,
+} from "../../store/maintenance.ts";
+import { storeCopies } from "../../store/open.ts";
 import { type AdminCommand, CliError } from "./command.ts";
 import { describeDatabase, requireExistingDatabase } from "./database_file.ts";
-import { copyWithProgress } from "./copy.ts";
+import { copyProgress } from "./progress.ts";
 
 /** Tables every Echelon database has since its first migration. */
 const ECHELON_TABLES = [
@@ -32,58 +36,26 @@ server afterwards; it applies any newer migrations.`,
   positionals: [1, 1],
   async run(ctx, args) {
     const source = args.positionals[0];
-    await requireExistingDatabase(source);
-    const target = ctx.dbPath;
-    const hadTarget = await Deno.stat(target).then(() => true, () => false);
-    let hold: { release(): void } | null = null;
-    if (hadTarget) {
-      try {
-        hold = holdExclusive(target);
-      } catch (error) {
-        if (error instanceof DatabaseInUseError) throw new CliError(error.message);
-        throw error;
+    await requireExistingDatabase(ctx, source);
+    const copies = storeCopies({ dbPath: ctx.dbPath });
+    const restored = await copies.restore(source, {
+      at: ctx.now(),
+      ...copyProgress(ctx.io, "restore"),
+      accept: (summary) => refuseUnlessEchelon(source, summary, copies.knownSchemaVersion),
+    }).catch((error) => {
+      if (error instanceof StoreInUseError) throw new CliError(error.message);
+      if (error instanceof UnreadableCopyError) {
+        throw new CliError(`${error.message}; nothing was changed.`);
       }
-    }
-    const partial = join(dirname(target), `.${basename(target)}.restore-${Deno.pid}`);
-    try {
-      await Deno.remove(partial).catch(() => {});
-      try {
-        await copyWithProgress(ctx.io, "restore", { source, target: partial });
-      } catch (error) {
-        throw new CliError(
-          `${source} cannot be read as an SQLite database (${
-            error instanceof Error ? error.message : error
-          }); nothing was changed.`,
-        );
-      }
-      ctx.io.note(`restore: checking the copy (integrity_check, row counts)`);
-      const summary = summarizeDatabase(partial);
-      refuseUnlessEchelon(source, summary);
-      let kept: string | null = null;
-      if (hadTarget) {
-        kept = `${target}.before-restore-${
-          new Date(ctx.now()).toISOString().replace(/[:.]/g, "-")
-        }`;
-        await Deno.link(target, kept).catch(() => Deno.copyFile(target, kept!));
-        for (const sidecar of ["-wal", "-shm", "-journal"]) {
-          await Deno.remove(target + sidecar).catch(() => {});
-        }
-      }
-      await Deno.rename(partial, target);
-      ctx.io.out(`restore: ${source} -> ${target}`);
-      if (kept) ctx.io.out(`  the replaced database is kept as ${kept}`);
-      for (const line of describeDatabase(summary)) ctx.io.out(line);
-    } finally {
-      hold?.release();
-      await Deno.remove(partial).catch(() => {});
-    }
+      throw error;
+    });
+    ctx.io.out(`restore: ${source} -> ${ctx.dbPath}`);
+    if (restored.kept) ctx.io.out(`  the replaced database is kept as ${restored.kept}`);
+    for (const line of describeDatabase(restored.summary)) ctx.io.out(line);
   },
 };
 
-function refuseUnlessEchelon(
-  source: string,
-  summary: ReturnType<typeof summarizeDatabase>,
-): void {
+function refuseUnlessEchelon(source: string, summary: StoreSummary, known: number): void {
   if (summary.integrity !== "ok") {
     throw new CliError(
       `${source} fails SQLite's integrity check (${summary.integrity}); nothing was changed.`,
@@ -95,10 +67,10 @@ function refuseUnlessEchelon(
       `${source} is not an Echelon database (missing ${missing.join(", ")}); nothing was changed.`,
     );
   }
-  if (summary.schemaVersion > MIGRATIONS.length) {
+  if (summary.schemaVersion > known) {
     throw new CliError(
       `${source} has schema version ${summary.schemaVersion}, newer than this build knows ` +
-        `(${MIGRATIONS.length}): restore it with the release that wrote it. Nothing was changed.`,
+        `(${known}): restore it with the release that wrote it. Nothing was changed.`,
     );
   }
 }

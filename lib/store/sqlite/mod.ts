@@ -13,6 +13,7 @@ import { sqliteCrawlers } from "./crawlers.ts";
 import { sqliteExperiments } from "./experiments.ts";
 import { sqliteExports } from "./exports.ts";
 import { sqliteInstance } from "./instance.ts";
+import { sqliteMaintenance } from "./maintenance.ts";
 import { sqlitePerf } from "./perf.ts";
 import { sqliteRetention } from "./retention.ts";
 import { sqliteRollups } from "./rollups.ts";
@@ -59,6 +60,7 @@ export function createSqliteAppData(db: Database, options: AppDataOptions = {}):
     visitors: sqliteVisitors(db),
     instance: sqliteInstance(db),
     rollups: sqliteRollups(db),
+    maintenance: sqliteMaintenance(db),
     writes: sqliteWrites(db, options.testMaxPagesFile ?? null),
   };
 }

@@ -1,11 +1,15 @@
 // Opening the SQLite engine (lib/store/open.ts chooses it): the database file opened and
 // migrated (lib/db/mod.ts), its storage failures logged, the app-data areas on its connection,
-// and the handle the app's SQLite workers are built from.
+// the app's store started on it (reads in read processes on a file, lib/reads/), and the handle
+// the tests reach the connection through.
+import { isSharedFile } from "../../db/database.ts";
 import { type Database, openDatabase } from "../../db/mod.ts";
 import { storageFailureLog } from "../../db/errors.ts";
 import type { Logger } from "../../log.ts";
+import { createReader } from "../../reads/mod.ts";
 import type { EngineHandle, OpenedStore } from "../types.ts";
-import { createSqliteAppData } from "./mod.ts";
+import { createSqliteAppData, createSqliteStore } from "./mod.ts";
+import { sqliteReadContext } from "./read_context.ts";
 
 interface SqliteHandle extends EngineHandle {
   readonly db: Database;
@@ -21,10 +25,25 @@ export function openSqliteStore(
   return sqliteStoreOn(db);
 }
 
-/** The store over a connection already open (tests, benches and the CLI's own opening). */
+/** The store over a connection already open (tests and benches). */
 export function sqliteStoreOn(db: Database): OpenedStore {
   const handle: SqliteHandle = { engine: "sqlite", db };
-  return { appData: createSqliteAppData(db), handle, close: () => db.close() };
+  return {
+    appData: createSqliteAppData(db),
+    handle,
+    start({ config, ephemeral, now, statsCache }) {
+      // Reads run in processes of their own on a file the processes can open (lib/reads/pool.ts).
+      const reads = createReader(
+        sqliteReadContext(db, { now, config, statsCache }),
+        config,
+        ephemeral,
+        isSharedFile(db.path) ? db.path : null,
+      );
+      return createSqliteStore(db, { reads, testMaxPagesFile: config.testMaxPagesFile });
+    },
+    inlineReads: (options) => sqliteReadContext(db, options),
+    close: () => db.close(),
+  };
 }
 
 /** The connection behind a SQLite store's handle. */

@@ -17,6 +17,7 @@ import {
   oldestRawDay,
   rollupStates,
   serialized,
+  siteRawDays,
   takeExclusionChanges,
 } from "../../db/rollups.ts";
 import { ALL_DIMENSIONS } from "../../db/stats_source.ts";
@@ -42,6 +43,7 @@ export function sqliteRollups(db: Database): RollupStore {
       ),
     dirtyDays: () => Promise.try(() => dirtyRollupDays(db)),
     oldestRawDay: () => Promise.try(() => oldestRawDay(db)),
+    siteRawDays: (siteId) => Promise.try(() => siteRawDays(db, siteId)),
     buildDay: (date, options) => buildRollupDay(db, date, options),
     staleBlocks: (since, lastFinalDay) =>
       Promise.try(() => staleBlocks(db, since, lastFinalDay).map((block) => ({ ...block }))),
