@@ -51,7 +51,6 @@ import { DIMENSIONS, type DimensionSpec } from "../query/dimensions.ts";
 import { type MovedSession, moveSessionEvents } from "./aggregates_events.ts";
 import { localDayOf, storedZone, zonedDays } from "./local_day.ts";
 import { addLocalDays } from "../query/time_zone.ts";
-import { RelatedCache, relatedCache } from "./aggregates_cache.ts";
 
 export { upsertEventAggregates } from "./aggregates_events.ts";
 
@@ -211,21 +210,16 @@ function facts(rows: FactRow[], zone: string | null): ViewFacts[] {
   });
 }
 
-/** The ids (and visitor, session) of every view (not excluded) of a site's (?1) visitors (?2, a
- * JSON list) or sessions (?3, a JSON list of session ids): an index's entries, read before the
- * facts of the views not known yet (FACTS_BY_ID). */
-const RELATED_IDS_SQL = `SELECT v.id, v.visitor_id, v.session_id FROM visitor_views v
+/** Every view (not excluded) of a site's visitors (?2) and sessions (?3), JSON lists: those of
+ * the sessions once, when their visitor is not listed. */
+export const RELATED_SQL = `SELECT ${FACTS} FROM visitor_views v
   WHERE v.visitor_id IN (SELECT value FROM json_each(?2)) AND v.site_id = ?1
     AND ${notExcludedPredicate("v.visitor_id")}
   UNION ALL
-  SELECT v.id, v.visitor_id, v.session_id FROM visitor_views v
+  SELECT ${FACTS} FROM visitor_views v
   WHERE v.session_id IN (SELECT value FROM json_each(?3)) AND v.session_id IS NOT NULL
-    AND +v.site_id = ?1 AND ${notExcludedPredicate("v.visitor_id")}`;
-const FACTS_BY_ID = `SELECT ${FACTS} FROM visitor_views v
-  WHERE v.id IN (SELECT value FROM json_each(?1))`;
-/** A batch's views (not excluded), by id range. */
-const BATCH_SQL = `SELECT ${FACTS} FROM visitor_views v
-  WHERE v.id BETWEEN ?1 AND ?2 AND ${notExcludedPredicate("v.visitor_id")}`;
+    AND +v.site_id = ?1 AND v.visitor_id NOT IN (SELECT value FROM json_each(?2))
+    AND ${notExcludedPredicate("v.visitor_id")}`;
 
 const COUNTS = [
   "pageviews",
@@ -235,16 +229,12 @@ const COUNTS = [
   "session_views",
   "duration_ms",
 ] as const;
-/** Rows per upsert statement (each of 12 values): one statement per row cost the write thread
- * more in calls than in SQLite's work (bench/pixel_writer.ts). */
-const UPSERT_ROWS = 40;
-const upsertSql = (rows: number) =>
-  `INSERT INTO day_aggregates (site_id, day, bot, late, dim, value, ${COUNTS.join(", ")}) VALUES ${
-    Array(rows).fill(`(${Array(6 + COUNTS.length).fill("?").join(", ")})`).join(", ")
-  }
+const UPSERT = `INSERT INTO day_aggregates (site_id, day, bot, late, dim, value, ${
+  COUNTS.join(", ")
+}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (site_id, dim, day, bot, value, late) DO UPDATE SET ${
-    COUNTS.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")
-  }`;
+  COUNTS.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")
+}`;
 
 /** Signed changes per (site, day, side, late) and `index␀value`, written at the end. */
 class Deltas {
@@ -261,32 +251,19 @@ class Deltas {
     return row;
   }
   write(db: Database): number {
-    const rows: (string | number)[][] = [];
-    for (const { at, rows: changes } of this.groups.values()) {
-      for (const [key, counts] of changes) {
+    const stmt = db.statement(UPSERT);
+    let n = 0;
+    for (const { at, rows } of this.groups.values()) {
+      for (const [key, counts] of rows) {
         if (counts.every((c) => c === 0)) continue;
         const cut = key.indexOf(SEP);
-        rows.push([at[0], at[1], at[2], at[3], KEYS[Number(key.slice(0, cut))], key.slice(cut + 1)]
-          .concat(counts));
+        stmt.run(...at, KEYS[Number(key.slice(0, cut))], key.slice(cut + 1), ...counts);
+        n++;
       }
     }
-    // In the primary key's order (site, dimension, day, side, value): neighbours share pages.
-    rows.sort((a, b) =>
-      compare(a[0], b[0]) || compare(a[4], b[4]) || compare(a[1], b[1]) ||
-      compare(a[2], b[2]) || compare(a[5], b[5]) || compare(a[3], b[3])
-    );
-    const many = db.statement(upsertSql(UPSERT_ROWS));
-    const one = db.statement(upsertSql(1));
-    let at = 0;
-    for (; at + UPSERT_ROWS <= rows.length; at += UPSERT_ROWS) {
-      many.run(...rows.slice(at, at + UPSERT_ROWS).flat());
-    }
-    for (; at < rows.length; at++) one.run(...rows[at]);
-    return rows.length;
+    return n;
   }
 }
-
-const compare = (a: string | number, b: string | number) => a < b ? -1 : a > b ? 1 : 0;
 
 const groupBy = <T>(list: T[], key: (t: T) => string) => {
   const out = new Map<string, T[]>();
@@ -500,64 +477,19 @@ function addSessions(
   return moved;
 }
 
-/** What one batch's reads share: the connection's cache (./aggregates_cache.ts) and the facts
- * already in memory by id (the batch's own views, and those read meanwhile). */
-interface Reading {
-  db: Database;
-  cache: RelatedCache<ViewFacts>;
-  known: Map<number, ViewFacts>;
-}
-
-/** A site's views of `visitors` and of `sessions` (ids), in the local days of `zone` (the
- * site's): the lists the cache keeps, the others from the rows (their ids by index, then the
- * facts of the views not in memory) and kept. A view may come twice (by visitor and session). */
+/** A site's views of `visitors` and of `sessions` (ids), those of the sessions once, in the
+ * local days of `zone` (the site's). */
 function load(
-  { db, cache, known }: Reading,
+  db: Database,
   site: string,
   zone: string | null,
-  visitors: Iterable<string>,
-  sessions: Iterable<string>,
+  visitors: string[],
+  sessions: string[],
 ): ViewFacts[] {
-  const out: ViewFacts[] = [];
-  const missing = { visitors: [] as string[], sessions: [] as string[] };
-  for (const visitor of visitors) {
-    const list = cache.visitor(site, visitor);
-    if (list) { for (const v of list) out.push(v); }
-    else missing.visitors.push(visitor);
-  }
-  for (const session of sessions) {
-    const list = cache.session(site, session);
-    if (list) { for (const v of list) out.push(v); }
-    else missing.sessions.push(session);
-  }
-  if (missing.visitors.length === 0 && missing.sessions.length === 0) return out;
-  const ids = db.allArrays<[number, string, string | null]>(
-    RELATED_IDS_SQL,
-    site,
-    JSON.stringify(missing.visitors),
-    JSON.stringify(missing.sessions),
+  return facts(
+    db.all<FactRow>(RELATED_SQL, site, JSON.stringify(visitors), JSON.stringify(sessions)),
+    zone,
   );
-  const unknown = [...new Set(ids.filter(([id]) => !known.has(id)).map(([id]) => id))];
-  if (unknown.length > 0) {
-    for (const v of facts(db.all<FactRow>(FACTS_BY_ID, JSON.stringify(unknown)), zone)) {
-      known.set(v.id, v);
-    }
-  }
-  const byVisitor = new Map<string, ViewFacts[]>(missing.visitors.map((x) => [x, []]));
-  const bySession = new Map<string, ViewFacts[]>(missing.sessions.map((x) => [x, []]));
-  const seen = new Set<number>();
-  for (const [id, visitor, session] of ids) {
-    const v = known.get(id)!;
-    // A row comes from both halves when its visitor and its session are missing.
-    if (seen.has(id)) continue;
-    seen.add(id);
-    out.push(v);
-    byVisitor.get(visitor)?.push(v);
-    if (session !== null) bySession.get(session)?.push(v);
-  }
-  for (const [visitor, list] of byVisitor) cache.keepVisitor(site, visitor, list);
-  for (const [session, list] of bySession) cache.keepSession(site, session, list);
-  return out;
 }
 
 /**
@@ -567,19 +499,19 @@ function load(
  * each visitor-day a batch changes is then read whole, with its sessions whole.
  */
 function related(
-  reading: Reading,
-  seeds: readonly ViewFacts[],
+  db: Database,
+  seeds: FactRow[],
   touched: ((v: ViewFacts) => boolean) | null = null,
 ): ViewFacts[] {
   const out: ViewFacts[] = [];
-  for (const [site, rows] of groupBy([...seeds], (r) => r.site_id)) {
+  for (const [site, rows] of groupBy(seeds, (r) => r.site_id)) {
     const visitors = new Set(rows.map((r) => r.visitor_id));
     const sessions = new Set(
       rows.filter((r) => r.session_id != null).map((r) => r.session_id as string),
     );
     const ids = new Set<number>();
-    const zone = storedZone(reading.db, site);
-    let views = load(reading, site, zone, visitors, sessions);
+    const zone = storedZone(db, site);
+    let views = load(db, site, zone, [...visitors], [...sessions]);
     // The views of the touched sessions (both sides of their keys) all come in the first round;
     // their visitors' other views, then the other views of those views' sessions, after.
     const keys = new Set<string>();
@@ -598,7 +530,7 @@ function related(
       if (round === 8 || (moreVisitors.size === 0 && moreSessions.size === 0)) break;
       moreVisitors.forEach((x) => visitors.add(x));
       moreSessions.forEach((x) => sessions.add(x));
-      views = load(reading, site, zone, moreVisitors, moreSessions);
+      views = load(db, site, zone, [...moreVisitors], [...moreSessions]);
     }
   }
   return out;
@@ -619,75 +551,43 @@ export const MAX_INCREMENTAL_VIEWS = 2_000;
 export const MAX_RELATED_PER_VIEW = 50;
 
 /** Whether the batch of `views` views with these `seeds` is too dear to follow incrementally (at
- * most MAX_INCREMENTAL_VIEWS + 1 index entries read per visitor and session): counted from the
- * cache's lists when it keeps every one (they are complete, and below MAX_INCREMENTAL_VIEWS). */
-function heavySeeds(
-  db: Database,
-  cache: RelatedCache<ViewFacts>,
-  seeds: readonly ViewFacts[],
-  views: number,
-): boolean {
+ * most MAX_INCREMENTAL_VIEWS + 1 index entries read per visitor and session). */
+function heavySeeds(db: Database, seeds: readonly FactRow[], views: number): boolean {
   const limit = MAX_INCREMENTAL_VIEWS + 1;
-  const visitors = new Map<string, [string, string]>();
-  const sessions = new Map<string, [string, string]>();
-  for (const r of seeds) {
-    visitors.set(`${r.site_id}${SEP}${r.visitor_id}`, [r.site_id, r.visitor_id]);
-    if (r.session_id !== null) {
-      sessions.set(`${r.site_id}${SEP}${r.session_id}`, [r.site_id, r.session_id]);
-    }
-  }
-  let most = 0, total = 0, kept = true;
-  for (const [site, visitor] of visitors.values()) {
-    const n = cache.visitor(site, visitor)?.length;
-    if (n === undefined) kept = false;
-    else [most, total] = [Math.max(most, n), total + n];
-  }
-  for (const [site, session] of sessions.values()) {
-    const n = cache.session(site, session)?.length;
-    if (n === undefined) kept = false;
-    else [most, total] = [Math.max(most, n), total + n];
-  }
-  if (!kept) {
-    ({ most, total } = db.get<{ most: number; total: number }>(
-      `SELECT COALESCE(MAX(n), 0) AS most, COALESCE(SUM(n), 0) AS total FROM (
-         SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM visitor_views v
-           WHERE v.visitor_id = json_extract(j.value, '$[1]')
-             AND v.site_id = json_extract(j.value, '$[0]') LIMIT ?3)) AS n
-         FROM json_each(?1) j
-         UNION ALL
-         SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM visitor_views v WHERE v.session_id = j.value
-           LIMIT ?3)) FROM json_each(?2) j)`,
-      JSON.stringify([...visitors.values()]),
-      JSON.stringify([...sessions.values()].map(([, session]) => session)),
-      limit,
-    )!);
-  }
+  const visitors = [...new Set(seeds.map((r) => JSON.stringify([r.site_id, r.visitor_id])))];
+  const sessions = [
+    ...new Set(seeds.filter((r) => r.session_id != null).map((r) => r.session_id as string)),
+  ];
+  const { most, total } = db.get<{ most: number; total: number }>(
+    `SELECT COALESCE(MAX(n), 0) AS most, COALESCE(SUM(n), 0) AS total FROM (
+       SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM visitor_views v
+         WHERE v.visitor_id = json_extract(j.value, '$[1]')
+           AND v.site_id = json_extract(j.value, '$[0]') LIMIT ?3)) AS n
+       FROM json_each(?1) j
+       UNION ALL
+       SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM visitor_views v WHERE v.session_id = j.value
+         LIMIT ?3)) FROM json_each(?2) j)`,
+    `[${visitors.join(",")}]`,
+    JSON.stringify(sessions),
+    limit,
+  )!;
   return most >= limit || total > Math.max(MAX_INCREMENTAL_VIEWS, MAX_RELATED_PER_VIEW * views);
-}
-
-/** The facts of the views with ids in [firstId, lastId] not excluded, in their sites' local days. */
-function batchFacts(db: Database, firstId: number, lastId: number): ViewFacts[] {
-  const rows = db.all<FactRow>(BATCH_SQL, firstId, lastId);
-  const out: ViewFacts[] = [];
-  for (const [site, list] of groupBy(rows, (r) => r.site_id)) {
-    for (const v of facts(list, storedZone(db, site))) out.push(v);
-  }
-  return out;
 }
 
 /** Adds the views with ids in [firstId, lastId] to the aggregates (inside the batch's
  * transaction, after they are inserted and merged into the sessions table: ids are consecutive);
  * a batch too dear to follow so (heavySeeds) marks the days of its views (and the days either
- * side, where their sessions may start) dirty instead. The caller tells the connection's cache
- * when the transaction committed (aggregatesCommitted) or failed (aggregatesFailed). */
+ * side, where their sessions may start) dirty instead. */
 export function upsertAggregates(db: Database, firstId: number, lastId: number): void {
   if (lastId < firstId) return;
-  const cache = relatedCache<ViewFacts>(db);
-  cache.validate(db, firstId);
-  const batch = batchFacts(db, firstId, lastId);
-  if (batch.length === 0) return;
-  cache.append(batch);
-  if (heavySeeds(db, cache, batch, lastId - firstId + 1)) {
+  const seeds = db.all<FactRow>(
+    `SELECT DISTINCT site_id, visitor_id, session_id FROM visitor_views
+     WHERE id BETWEEN ?1 AND ?2 AND ${notExcludedPredicate()}`,
+    firstId,
+    lastId,
+  );
+  if (seeds.length === 0) return;
+  if (heavySeeds(db, seeds, lastId - firstId + 1)) {
     const { dayOf, join } = zonedDays(db, "v.site_id");
     db.run(
       `INSERT OR IGNORE INTO aggregate_dirty (site_id, day)
@@ -701,24 +601,13 @@ export function upsertAggregates(db: Database, firstId: number, lastId: number):
     return;
   }
   const inBatch = (v: ViewFacts) => v.id >= firstId && v.id <= lastId;
-  const known = new Map(batch.map((v) => [v.id, v]));
-  const all = related({ db, cache, known }, batch, inBatch);
+  const all = related(db, seeds, inBatch);
   const deltas = new Deltas();
   const groups = grouped(all);
   addViews(deltas, groups.days, inBatch);
   const moved = addSessions(deltas, groups, inBatch, (v) => v.id < firstId, () => true);
   deltas.write(db);
   moveSessionEvents(db, moved);
-}
-
-/** The views up to `lastId` are committed: the connection's cache may follow on from them. */
-export function aggregatesCommitted(db: Database, lastId: number): void {
-  relatedCache(db).committed(lastId);
-}
-
-/** A batch's transaction failed: what the cache learnt during it is not in the rows. */
-export function aggregatesFailed(db: Database): void {
-  relatedCache(db).clear();
 }
 
 /** Deletes a site's aggregates and dirty marks (its data is being deleted). */

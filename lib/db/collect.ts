@@ -4,12 +4,7 @@ import type { Database } from "./database.ts";
 import { EVENT_COLUMNS, type EventRow, insertSql, VIEW_COLUMNS, type ViewRow } from "./columns.ts";
 import { OTHER_VALUE } from "./stats_source.ts";
 import { upsertSessions } from "./session_table.ts";
-import {
-  aggregatesCommitted,
-  aggregatesFailed,
-  upsertAggregates,
-  upsertEventAggregates,
-} from "./aggregates.ts";
+import { upsertAggregates, upsertEventAggregates } from "./aggregates.ts";
 import type { CounterDelta } from "../store/rows.ts";
 import type { CounterTableName } from "../store/writes.ts";
 
@@ -51,19 +46,10 @@ export function insertRows(
   // per-row cost on this thread.
   const manyArgs: Value[] = new Array(width * ROWS_PER_INSERT);
   const oneArgs: Value[] = new Array(width);
-  // Rowids of one writer inside one transaction are consecutive, a multi-row INSERT's too.
-  let firstId = 0;
-  let lastId = -1;
-  const views = table === "visitor_views";
-  try {
-    db.transaction(() => write());
-  } catch (error) {
-    if (views) aggregatesFailed(db);
-    throw error;
-  }
-  if (views && lastId >= firstId) aggregatesCommitted(db, lastId);
-
-  function write() {
+  db.transaction(() => {
+    // Rowids of one writer inside one transaction are consecutive, a multi-row INSERT's too.
+    let firstId = 0;
+    let lastId = -1;
     let at = 0;
     for (; at + ROWS_PER_INSERT <= rows.length; at += ROWS_PER_INSERT) {
       for (let r = 0; r < ROWS_PER_INSERT; r++) {
@@ -82,11 +68,11 @@ export function insertRows(
     // The batch's views merged into their sessions in the same transaction (ids are
     // consecutive: one writer inside one transaction).
     // The per-day aggregates too (lib/db/aggregates.ts).
-    if (views) {
+    if (table === "visitor_views") {
       upsertSessions(db, firstId, lastId);
       upsertAggregates(db, firstId, lastId);
     } else upsertEventAggregates(db, firstId, lastId);
-  }
+  });
 }
 
 export type { CounterDelta };

@@ -798,23 +798,4 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE zoned;
     `,
   },
-  {
-    // The write thread keeps the views it has just aggregated in memory for the next batches
-    // (lib/db/aggregates_cache.ts): it may trust them only while no other change reached the
-    // raw rows they came from. Every such change marks days in aggregate_dirty (the triggers of
-    // migrations 16-18, a zone change, a site's deletion), and every mark or unmark bumps this
-    // counter; the cache is dropped when it moved or while a day is still marked.
-    version: 19,
-    name: "aggregate epoch",
-    sql: `
-      CREATE TABLE aggregate_epoch (n INTEGER NOT NULL);
-      INSERT INTO aggregate_epoch (n) VALUES (0);
-      CREATE TRIGGER aggregate_epoch_marked AFTER INSERT ON aggregate_dirty BEGIN
-        UPDATE aggregate_epoch SET n = n + 1;
-      END;
-      CREATE TRIGGER aggregate_epoch_unmarked AFTER DELETE ON aggregate_dirty BEGIN
-        UPDATE aggregate_epoch SET n = n + 1;
-      END;
-    `,
-  },
 ];
