@@ -103,7 +103,7 @@ const { sql, params } = compiled;
 for (const row of db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, ...params)) {
   console.log(row.detail);
 }
-const head = sql.slice(0, sql.search(/\nSELECT (\d+ AS member|'\w+' AS family)/));
+const head = sql.slice(0, sql.search(/\nSELECT (\d+ AS (member|kind)|'\w+' AS family)/));
 const timed = (label: string, run: () => number) => {
   let n = 0, ms = 0;
   for (let i = 0; i < 2; i++) {
