@@ -67,7 +67,10 @@ for (const [name, queries] of cases.filter(([n]) => n.includes(only))) {
       const started = performance.now();
       const out = await run(ctx, queries);
       t[label].push(performance.now() - started);
-      answers[label] = JSON.stringify(out);
+      // Each member's rows in one order (engines need not group in the same order).
+      answers[label] = JSON.stringify(
+        out.map((rows) => rows.map((r) => JSON.stringify(r)).sort()),
+      );
     }
   }
   const same = answers.main === answers.mine;

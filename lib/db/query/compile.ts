@@ -775,23 +775,58 @@ function batchRows(
  *   counts in the range (else null); the session's views and length; at or above the threshold;
  * - an event: a finished page view (pageview_end, 0/1); its scroll depth and engaged time.
  * Then the mask columns (bit j % 30 of column j / 30: the kind's filter j keeps the row), then
- * the kind's dimensions' values: one column each, or (`packed`) one string of them all separated
- * by PACK_SEPARATOR (fewer values to convert into JS: most of a wide read's time). */
+ * the kind's dimensions' values: one column each, or (`packed`) two strings of them separated by
+ * PACK_SEPARATOR, its packs (fewer values to convert into JS: most of a wide read's time). */
 export const BATCH_HEAD = ["kind", "vd", "c0", "c1", "c2", "c3", "c4"] as const;
 /** Filter verdicts per mask column (bits of a small integer). */
 export const MASK_BITS = 30;
 /** Between a packed row's values (a value holding it makes the batch read them unpacked). */
 export const PACK_SEPARATOR = "\u001f";
 
-/** What the columns of a compiled batch's rows hold, per kind: the dimensions whose values they
- * carry and the distinct filters (JSON) whose verdicts their masks hold, or null (none counted). */
+/** The fields whose values a visitor's views mostly share (a visit's attributes): their
+ * combinations are few, so a packed string of them is split once for many rows. */
+const VISIT_FIELDS: ReadonlySet<RowField> = new Set([
+  "source",
+  "referrer_domain",
+  "referrer_type",
+  "utm_source",
+  "utm_medium",
+  "utm_campaign",
+  "utm_content",
+  "utm_term",
+  "country",
+  "device",
+  "os",
+  "browser",
+  "screen",
+]);
+
+/** A kind's dimensions in a compiled batch's rows: their keys, their two packs (indexes into
+ * them: a visit's attributes, then the others: time, pages, properties…), and the distinct
+ * filters (JSON) whose verdicts the masks hold. */
+export interface BatchKind {
+  dimensions: string[];
+  packs: [number[], number[]];
+  filterKeys: string[];
+}
+
+function packsOf(dimensions: readonly string[]): [number[], number[]] {
+  const packs: [number[], number[]] = [[], []];
+  dimensions.forEach((key, i) => {
+    const from = dimensionFor(key)!.from;
+    packs[from.kind === "field" && VISIT_FIELDS.has(from.field) ? 0 : 1].push(i);
+  });
+  return packs;
+}
+
+/** What the columns of a compiled batch's rows hold, per kind (null: none counted). */
 export interface BatchLayout {
-  views: { dimensions: string[]; filterKeys: string[] } | null;
-  events: { dimensions: string[]; filterKeys: string[] } | null;
+  views: BatchKind | null;
+  events: BatchKind | null;
   /** The mask columns (after BATCH_HEAD), then the values. */
   masks: number;
-  /** The values in one column (PACK_SEPARATOR between them), or one column each (the larger
-   * kind's dimensions; the other's padded with nulls). */
+  /** The values in two columns (the packs, PACK_SEPARATOR between the values), or one column
+   * each (the larger kind's dimensions; the other's padded with nulls). */
   packed: boolean;
 }
 
@@ -842,8 +877,11 @@ export function compileBatch(
       return bits.length ? bits.join(" + ") : "0";
     });
     const own = rows.all.dimensions.map((_, i) => `u${i}`);
+    const separator = ` || char(${PACK_SEPARATOR.charCodeAt(0)}) || `;
     const values = packed
-      ? [own.length ? own.join(` || char(${PACK_SEPARATOR.charCodeAt(0)}) || `) : "''"]
+      ? packsOf(rows.all.dimensions).map((pack) =>
+        pack.length ? pack.map((i) => own[i]).join(separator) : "''"
+      )
       : Array.from({ length: width }, (_, i) => own[i] ?? "NULL");
     return [...maskColumns, ...values].join(", ");
   };
@@ -865,9 +903,15 @@ export function compileBatch(
       FROM re`]
       : []),
   ];
+  const kind = (rows: BatchRows | null): BatchKind | null =>
+    rows && {
+      dimensions: rows.all.dimensions,
+      packs: packsOf(rows.all.dimensions),
+      filterKeys: rows.filterKeys,
+    };
   const layout: BatchLayout = {
-    views: views && { dimensions: views.all.dimensions, filterKeys: views.filterKeys },
-    events: events && { dimensions: events.all.dimensions, filterKeys: events.filterKeys },
+    views: kind(views),
+    events: kind(events),
     masks,
     packed,
   };

@@ -63,65 +63,78 @@ class Pairs {
   }
 }
 
-/** Each value column's numbers (Values) from the packed column: each distinct string split once;
- * null when a value holds the separator (then the batch is read unpacked). */
-function unpack(rows: readonly BatchRow[], column: number, layout: BatchLayout) {
-  const widths = [layout.views, layout.events].map((k) => k?.dimensions.length ?? 0);
-  const width = Math.max(...widths);
+/** Each value's numbers (by its index in its kind's dimensions) from the packed columns: a visit's
+ * attributes' string split once, the others' on each row; null when a value holds the separator
+ * (then the batch is read unpacked). */
+function unpack(rows: readonly BatchRow[], first: number, layout: BatchLayout) {
+  const kinds = [layout.views, layout.events];
+  const width = Math.max(...kinds.map((k) => k?.dimensions.length ?? 0));
   const columns = Array.from({ length: width }, () => ({
     of: new Int32Array(rows.length).fill(-1),
     ids: new Map<string, number>(),
     texts: [] as string[],
   }));
-  const known = [new Map<string, Int32Array>(), new Map<string, Int32Array>()];
+  const idOf = (c: number, text: string) => {
+    const column = columns[c];
+    let id = column.ids.get(text);
+    if (id === undefined) column.ids.set(text, id = column.texts.push(text) - 1);
+    return id;
+  };
+  const split = (packed: string, pack: readonly number[]) => {
+    const parts = pack.length ? packed.split(PACK_SEPARATOR) : [];
+    return parts.length === pack.length ? parts.map((text, q) => idOf(pack[q], text)) : null;
+  };
+  // A visit's attributes: each distinct string's numbers, per kind.
+  const known = [new Map<string, number[]>(), new Map<string, number[]>()];
   for (let i = 0; i < rows.length; i++) {
-    const kind = rows[i][KIND] as 0 | 1, packed = String(rows[i][column]);
+    const kind = rows[i][KIND] as 0 | 1, [visit, other] = kinds[kind]!.packs;
+    const packed = String(rows[i][first]);
     let ids = known[kind].get(packed);
     if (!ids) {
-      const parts = widths[kind] ? packed.split(PACK_SEPARATOR) : [];
-      if (parts.length !== widths[kind]) return null;
-      ids = new Int32Array(parts.map((text, c) => {
-        let id = columns[c].ids.get(text);
-        if (id === undefined) columns[c].ids.set(text, id = columns[c].texts.push(text) - 1);
-        return id;
-      }));
-      known[kind].set(packed, ids);
+      const found = split(packed, visit);
+      if (!found) return null;
+      known[kind].set(packed, ids = found);
     }
-    for (let c = 0; c < ids.length; c++) columns[c].of[i] = ids[c];
+    for (let q = 0; q < visit.length; q++) columns[visit[q]].of[i] = ids[q];
+    const others = split(String(rows[i][first + 1]), other);
+    if (!others) return null;
+    for (let q = 0; q < other.length; q++) columns[other[q]].of[i] = others[q];
   }
   return columns;
 }
 
 const num = (cell: SqlParam): number => (cell === null ? 0 : Number(cell));
 
-/** A member's group of each row of its kind its filter keeps (-1: another), and the groups'
+/** A member's group of each row a family counts (`keep`; -1: not counted), and the groups'
  * dimension values. */
 function groupsOf(
-  rows: readonly BatchRow[],
-  kind: number,
-  keep: (row: BatchRow) => boolean,
+  count: number,
+  keep: (i: number) => boolean,
   columns: readonly { of: Int32Array; texts: string[] }[],
 ) {
-  const group = new Int32Array(rows.length).fill(-1);
+  const group = new Int32Array(count).fill(-1);
   const dimensions: string[][] = [];
   if (columns.length === 0) {
     // No dimension: one row, zeros when nothing counted (a SQL aggregate without GROUP BY).
     dimensions.push([]);
-    rows.forEach((row, i) => {
-      if (row[KIND] === kind && keep(row)) group[i] = 0;
-    });
+    for (let i = 0; i < count; i++) if (keep(i)) group[i] = 0;
     return { group, dimensions };
   }
-  const ids = new Map<string | number, number>();
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    if (row[KIND] !== kind || !keep(row)) continue;
-    const key = columns.length === 1 ? columns[0].of[i] : columns.map((c) => c.of[i]).join(",");
-    let id = ids.get(key);
-    if (id === undefined) {
-      ids.set(key, id = dimensions.length);
-      dimensions.push(columns.map((c) => c.texts[c.of[i]]));
+  // One dimension: a group per value number (an array); several: per tuple of them (a map).
+  const byValue = columns.length === 1 ? new Int32Array(columns[0].texts.length).fill(-1) : null;
+  const byTuple = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    if (!keep(i)) continue;
+    let id: number | undefined;
+    if (byValue) {
+      id = byValue[columns[0].of[i]];
+      if (id < 0) byValue[columns[0].of[i]] = id = dimensions.length;
+    } else {
+      const key = columns.map((c) => c.of[i]).join(",");
+      id = byTuple.get(key);
+      if (id === undefined) byTuple.set(key, id = dimensions.length);
     }
+    if (id === dimensions.length) dimensions.push(columns.map((c) => c.texts[c.of[i]]));
     group[i] = id;
   }
   return { group, dimensions };
@@ -140,6 +153,13 @@ export function tallyBatch(
   const first = BATCH_HEAD.length + layout.masks;
   const packed = layout.packed ? unpack(rows, first, layout) : null;
   if (layout.packed && !packed) return null;
+  // Per row: its kind, its masks, whether a view is kept.
+  const kinds = Uint8Array.from(rows, (row) => num(row[KIND]));
+  const masks = Array.from(
+    { length: layout.masks },
+    (_, c) => Int32Array.from(rows, (row) => num(row[BATCH_HEAD.length + c])),
+  );
+  const kept = Uint8Array.from(rows, (row) => (row[C0] === 1 ? 1 : 0));
   const values = new Map<number, { of: Int32Array; texts: string[] }>();
   const valuesOf = (index: number) => {
     if (packed) return packed[index];
@@ -154,13 +174,13 @@ export function tallyBatch(
       const event = EVENT_FAMILIES.has(family) ? 1 : 0;
       const kind = event ? layout.events! : layout.views!;
       const j = kind.filterKeys.indexOf(JSON.stringify(m.filter));
-      const mask = BATCH_HEAD.length + Math.floor(j / MASK_BITS), bit = 2 ** (j % MASK_BITS);
+      const mask = masks[Math.floor(j / MASK_BITS)], bit = 2 ** (j % MASK_BITS);
       const columns = m.dimensions.map((key) => valuesOf(kind.dimensions.indexOf(key)));
       // The rows each family counts (compile.ts AGGREGATE_SQL's WHERE).
-      const counted = (row: BatchRow) =>
-        (num(row[mask]) & bit) !== 0 &&
-        (family === "views" ? row[C0] === 1 : family === "sessions" ? row[C1] !== null : true);
-      const { group, dimensions } = groupsOf(rows, event, counted, columns);
+      const counted = (i: number) =>
+        kinds[i] === event && (mask[i] & bit) !== 0 &&
+        (family === "views" ? kept[i] === 1 : family === "sessions" ? sessions.of[i] >= 0 : true);
+      const { group, dimensions } = groupsOf(rows.length, counted, columns);
       const width = NAMES[family].length;
       const sums = new Float64Array(dimensions.length * width);
       const present = new Uint8Array(dimensions.length);
