@@ -99,6 +99,7 @@ function relation(
   p: Params,
   r: AggregateRequest,
   row: "view" | "event",
+  session = "s",
 ): Relation {
   const keys = referencedKeys(r);
   const names = new Map<string, string>();
@@ -108,7 +109,7 @@ function relation(
     const name = `k${i}`;
     names.set(key, name);
     if (spec.from.kind === "field") {
-      columns.push(`${fieldColumn(spec.from.field, row)} AS ${name}`);
+      columns.push(`${fieldColumn(spec.from.field, row, "w", session)} AS ${name}`);
     } else if (spec.from.kind === "prop") {
       // Views have no properties; a parameter the statement does not use is an error in SQLite.
       const value = row === "event"
@@ -295,7 +296,7 @@ function baseCtes(
   d: Dialect,
   r: AggregateRequest,
   range: { from: string; to: string },
-  needed: { ctes: string[]; keys: string } | null = null,
+  needed: { ctes: string[]; keys: string | null } | null = null,
 ) {
   const sites = p.add(JSON.stringify(r.siteIds));
   const window = {
@@ -411,6 +412,8 @@ interface Source {
   only: string;
   /** Only the rows with a session (the others cannot match). */
   inner?: boolean;
+  /** The rows carry their session's columns (joinedSessions): no join to `s`. */
+  joined?: boolean;
 }
 
 /** The events of `from` (eventRows, or those of it kept first) meeting `only`, with their session
@@ -428,11 +431,43 @@ function eventSource(r: AggregateRequest, source: Source, columns: string): stri
 /** Every view in the range (the bot share counts them all) meeting `only`; a kept view has its
  * session. */
 function viewSource(range: { from: string; to: string }, source: Source, columns: string): string {
-  return `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, s.n,
-        s.duration_ms, s.in_range${columns}
-      FROM ${source.from} w ${source.inner ? "CROSS" : "LEFT"} JOIN s
-        ON s.site_id = w.site_id AND s.sk = w.sk
+  const s = source.joined ? "w" : "s";
+  return `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, ${s}.n,
+        ${s}.duration_ms, ${s}.in_range${columns}
+      FROM ${source.from} w ${
+    source.joined ? "" : `${source.inner ? "CROSS" : "LEFT"} JOIN s
+        ON s.site_id = w.site_id AND s.sk = w.sk`
+  }
       WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to} AND ${source.only}`;
+}
+
+/**
+ * The views of `from` (kept first: `wf`) with their session's columns (`s`'s: n, duration_ms,
+ * in_range, entry_page, exit_page, source), each looked up on the sessions table's unique index
+ * (site_id, sk, bot) or, for a session crossing the window's edges, in `se` (built from its views
+ * in the window), rather than joined to `s` materialized (an automatic index built over it on
+ * every read). The same sessions as tableSessions' `s` of the table's side `side`.
+ */
+function joinedSessions(
+  d: Dialect,
+  from: string,
+  side: 0 | 1,
+  window: { from: string; to: string },
+  range: { from: string; to: string },
+): string {
+  const either = (column: string, table: string) =>
+    `CASE WHEN e.sk IS NOT NULL THEN e.${column} ELSE ${table} END AS ${column}`;
+  return `SELECT w.*, ${either("n", "t.views")},
+        ${either("duration_ms", d.durationMs("t.first_at", "t.last_at"))},
+        ${either("in_range", `t.first_at >= ${range.from} AND t.first_at < ${range.to}`)},
+        ${either("entry_page", "t.entry_page")}, ${either("exit_page", "t.exit_page")},
+        ${
+    either("source", "CASE WHEN t.referrer_type IS 'internal' THEN NULL ELSE t.referrer_domain END")
+  }
+      FROM ${from} w LEFT JOIN se e ON e.site_id = w.site_id AND e.sk = w.sk
+        LEFT JOIN sessions t ON t.site_id = w.site_id AND t.sk = w.sk AND t.bot = ${side}
+          AND e.sk IS NULL AND t.first_at >= ${window.from} AND t.last_at < ${window.to}
+          AND ${notExcludedPredicate("t.visitor_id")}`;
 }
 
 /** The fields a view row takes from its session (`s`, fields.ts); the others are its own (`w`). */
@@ -753,7 +788,7 @@ function batchRows(
     filterKeys,
     filters,
     sql: (d, p, range, from) => {
-      const rel = relation(d, p, all, row);
+      const rel = relation(d, p, all, row, from.joined ? "w" : "s");
       const dimColumns = dimensions
         .map((key, i) => `, ${rel.value(dimensionFor(key)!)} AS u${i}`).join("");
       const verdicts = filters.map((f, j) => `, ${f ? filterSql(d, p, f, rel) : "1"} AS m${j}`);
@@ -864,8 +899,27 @@ export function compileBatch(
     views?.filters ?? null,
     events && { filters: events.filters, joins },
   );
-  const ctes = views || joins ? [baseCtes(p, d, shared, range, from.needed)] : [];
-  if (views) ctes.push(`rv AS (${views.sql(d, p, range, from.views)})`);
+  // Views kept first, sessions from the table: each view looks its session up (joinedSessions);
+  // `s` is then the events' only (its sessions those of `needed`), else the edge sessions are
+  // all of the window's (few), not those of `needed` (no DISTINCT over the kept views).
+  const side = tableSide(shared);
+  const direct = views !== null && from.views.from === "wf" && (side === 0 || side === 1);
+  const needed = direct && !joins && from.needed ? { ...from.needed, keys: null } : from.needed;
+  const ctes = views || joins ? [baseCtes(p, d, shared, range, needed)] : [];
+  let viewsFrom = from.views;
+  if (direct) {
+    const window = {
+      from: p.add(new Date(shared.fromMs - DAY_MS).toISOString()),
+      to: p.add(new Date(shared.toMs + DAY_MS).toISOString()),
+    };
+    ctes.push(`se AS MATERIALIZED (${sessionsOfGroups(d, "sg", range)})`);
+    viewsFrom = {
+      from: `(${joinedSessions(d, "wf", side as 0 | 1, window, range)})`,
+      only: from.views.only,
+      joined: true,
+    };
+  }
+  if (views) ctes.push(`rv AS (${views.sql(d, p, range, viewsFrom)})`);
   if (events) ctes.push(`re AS (${events.sql(d, p, range, from.events)})`);
   const kinds = [views, events].filter((k) => k !== null);
   const masks = Math.max(...kinds.map((k) => Math.ceil(k.filterKeys.length / MASK_BITS)));
