@@ -433,7 +433,7 @@ function eventSource(r: AggregateRequest, source: Source, columns: string): stri
 function viewSource(range: { from: string; to: string }, source: Source, columns: string): string {
   const s = source.joined ? "w" : "s";
   return `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, ${s}.n,
-        ${s}.duration_ms, ${s}.in_range${columns}
+        ${s}.duration_ms, ${s}.in_range, ${source.joined ? "w.skey" : "NULL AS skey"}${columns}
       FROM ${source.from} w ${
     source.joined ? "" : `${source.inner ? "CROSS" : "LEFT"} JOIN s
         ON s.site_id = w.site_id AND s.sk = w.sk`
@@ -446,7 +446,8 @@ function viewSource(range: { from: string; to: string }, source: Source, columns
  * in_range, entry_page, exit_page, source), each looked up on the sessions table's unique index
  * (site_id, sk, bot) or, for a session crossing the window's edges, in `se` (built from its views
  * in the window), rather than joined to `s` materialized (an automatic index built over it on
- * every read). The same sessions as tableSessions' `s` of the table's side `side`.
+ * every read). The same sessions as tableSessions' `s` of the table's side `side`; `skey`: the
+ * table row's rowid (null for an edge session).
  */
 function joinedSessions(
   d: Dialect,
@@ -457,7 +458,7 @@ function joinedSessions(
 ): string {
   const either = (column: string, table: string) =>
     `CASE WHEN e.sk IS NOT NULL THEN e.${column} ELSE ${table} END AS ${column}`;
-  return `SELECT w.*, ${either("n", "t.views")},
+  return `SELECT w.*, t.rowid AS skey, ${either("n", "t.views")},
         ${either("duration_ms", d.durationMs("t.first_at", "t.last_at"))},
         ${either("in_range", `t.first_at >= ${range.from} AND t.first_at < ${range.to}`)},
         ${either("entry_page", "t.entry_page")}, ${either("exit_page", "t.exit_page")},
@@ -807,7 +808,9 @@ function batchRows(
  * 1: an event), its visitor day and key in one string (null: no visitor id), then five of its
  * kind's:
  * - a view: kept by the bot setting (0/1); its session's distinct key when kept and its session
- *   counts in the range (else null); the session's views and length; at or above the threshold;
+ *   counts in the range (else null: its sessions table rowid, or its site and key, one session
+ *   each: `s` has a row per site and key); the session's views and length; at or above the
+ *   threshold;
  * - an event: a finished page view (pageview_end, 0/1); its scroll depth and engaged time.
  * Then the mask columns (bit j % 30 of column j / 30: the kind's filter j keeps the row), then
  * the kind's dimensions' values: one column each, or (`packed`) two strings of them separated by
@@ -945,8 +948,7 @@ export function compileBatch(
   const arms = [
     ...(views
       ? [`SELECT 0 AS kind, ${who}, CASE WHEN kept THEN 1 ELSE 0 END AS c0,
-        CASE WHEN kept AND in_range
-          THEN site_id || char(31) || sk || char(31) || n || char(31) || duration_ms END AS c1,
+        CASE WHEN kept AND in_range THEN COALESCE(skey, site_id || char(31) || sk) END AS c1,
         n AS c2, duration_ms AS c3, CASE WHEN bot_score >= ${t} THEN 1 ELSE 0 END AS c4,
         ${tail(views)}
       FROM rv`]

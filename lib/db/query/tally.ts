@@ -28,20 +28,19 @@ const NAMES = Object.fromEntries(
   ]),
 ) as Record<Family, Aggregate[]>;
 
-/** Numbers for the strings of one column (null: -1, or `nullAs`'s), in first-seen order; rows of
- * another kind than `only` get -1. */
+/** Numbers for the values of one column (null: -1, or `nullAs`'s), in first-seen order, with
+ * their text; rows of another kind than `only` get -1. */
 function numbered(rows: readonly BatchRow[], column: number, only?: number, nullAs?: string) {
-  const ids = new Map<string, number>();
+  const ids = new Map<SqlParam, number>();
   const texts: string[] = [];
   const of = new Int32Array(rows.length).fill(-1);
   for (let i = 0; i < rows.length; i++) {
     const value = rows[i][column] ?? nullAs ?? null;
     if (value === null || (only !== undefined && rows[i][KIND] !== only)) continue;
-    const text = String(value);
-    let id = ids.get(text);
+    let id = ids.get(value);
     if (id === undefined) {
-      ids.set(text, id = texts.length);
-      texts.push(text);
+      ids.set(value, id = texts.length);
+      texts.push(String(value));
     }
     of[i] = id;
   }
