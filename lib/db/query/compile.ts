@@ -471,6 +471,41 @@ function joinedSessions(
           AND ${notExcludedPredicate("t.visitor_id")}`;
 }
 
+/**
+ * The CTEs a statement starts from (baseCtes) and where its views come from. Views kept first
+ * (`wf`) with sessions from the table look their session up (joinedSessions); `s` is then the
+ * events' only (its sessions those of `needed`), else the edge sessions are all of the window's
+ * (few), not those of `needed` (no DISTINCT over the kept views).
+ */
+function startCtes(
+  p: Params,
+  d: Dialect,
+  r: AggregateRequest,
+  range: { from: string; to: string },
+  from: Sources,
+  views: boolean,
+  joins: boolean,
+): { ctes: string[]; views: Source } {
+  const side = tableSide(r);
+  const direct = views && from.views.from === "wf" && (side === 0 || side === 1);
+  const needed = direct && !joins && from.needed ? { ...from.needed, keys: null } : from.needed;
+  const ctes = views || joins ? [baseCtes(p, d, r, range, needed)] : [];
+  if (!direct) return { ctes, views: from.views };
+  const window = {
+    from: p.add(new Date(r.fromMs - DAY_MS).toISOString()),
+    to: p.add(new Date(r.toMs + DAY_MS).toISOString()),
+  };
+  ctes.push(`se AS MATERIALIZED (${sessionsOfGroups(d, "sg", range)})`);
+  return {
+    ctes,
+    views: {
+      from: `(${joinedSessions(d, "wf", side as 0 | 1, window, range)})`,
+      only: from.views.only,
+      joined: true,
+    },
+  };
+}
+
 /** The fields a view row takes from its session (`s`, fields.ts); the others are its own (`w`). */
 const VIEW_SESSION_FIELDS: ReadonlySet<string> = new Set(["entry_page", "exit_page", "source"]);
 
@@ -680,7 +715,7 @@ function rowsOf(
   range: { from: string; to: string },
   from: Source,
 ): string {
-  const rel = relation(d, p, r, row);
+  const rel = relation(d, p, r, row, from.joined ? "w" : "s");
   const specs = r.dimensions.map((key) => dimensionFor(key)!);
   const dimColumns = specs.map((s, i) => `, ${rel.value(s)} AS d${i}`).join("");
   const matched = r.filter ? filterSql(d, p, r.filter, rel) : "1";
@@ -735,10 +770,10 @@ export function compileAggregates(
     viewRows ? [r.filter] : null,
     eventRows ? { filters: [r.filter], joins } : null,
   );
-  const ctes = viewRows || joins ? [baseCtes(p, d, r, range, from.needed)] : [];
+  const { ctes, views } = startCtes(p, d, r, range, from, viewRows, joins);
   // Read by several families (views, sessions, bots): the matching rows kept once.
   const shared = families.filter((f) => !EVENT_FAMILIES.has(f)).length > 1 ? " MATERIALIZED" : "";
-  if (viewRows) ctes.push(`rv AS${shared} (${rowsOf(d, p, r, "view", range, from.views)})`);
+  if (viewRows) ctes.push(`rv AS${shared} (${rowsOf(d, p, r, "view", range, views)})`);
   if (eventRows) ctes.push(`re AS (${rowsOf(d, p, r, "event", range, from.events)})`);
   const dims = r.dimensions.map((_, i) => `d${i}, `).join("");
   const group = dims ? ` GROUP BY ${dims.slice(0, -2)}` : "";
@@ -902,26 +937,7 @@ export function compileBatch(
     views?.filters ?? null,
     events && { filters: events.filters, joins },
   );
-  // Views kept first, sessions from the table: each view looks its session up (joinedSessions);
-  // `s` is then the events' only (its sessions those of `needed`), else the edge sessions are
-  // all of the window's (few), not those of `needed` (no DISTINCT over the kept views).
-  const side = tableSide(shared);
-  const direct = views !== null && from.views.from === "wf" && (side === 0 || side === 1);
-  const needed = direct && !joins && from.needed ? { ...from.needed, keys: null } : from.needed;
-  const ctes = views || joins ? [baseCtes(p, d, shared, range, needed)] : [];
-  let viewsFrom = from.views;
-  if (direct) {
-    const window = {
-      from: p.add(new Date(shared.fromMs - DAY_MS).toISOString()),
-      to: p.add(new Date(shared.toMs + DAY_MS).toISOString()),
-    };
-    ctes.push(`se AS MATERIALIZED (${sessionsOfGroups(d, "sg", range)})`);
-    viewsFrom = {
-      from: `(${joinedSessions(d, "wf", side as 0 | 1, window, range)})`,
-      only: from.views.only,
-      joined: true,
-    };
-  }
+  const { ctes, views: viewsFrom } = startCtes(p, d, shared, range, from, views !== null, joins);
   if (views) ctes.push(`rv AS (${views.sql(d, p, range, viewsFrom)})`);
   if (events) ctes.push(`re AS (${events.sql(d, p, range, from.events)})`);
   const kinds = [views, events].filter((k) => k !== null);
