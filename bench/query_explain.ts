@@ -29,7 +29,7 @@ import { intFlag } from "./args.ts";
 const DAY_MS = 86_400_000;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const FAMILIES: Family[] = ["views", "sessions", "events", "bots"];
-const CTES = ["w", "wk", "wf", "ef", "needed", "edge", "sg", "s", "rv", "re"];
+const CTES = ["w", "wk", "wf", "ef", "needed", "edge", "sg", "s", "se", "rv", "re"];
 
 const is = (dimension: string, value: string): Filter => ({ op: "is", dimension, values: [value] });
 
@@ -103,7 +103,7 @@ const { sql, params } = compiled;
 for (const row of db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, ...params)) {
   console.log(row.detail);
 }
-const head = sql.slice(0, sql.search(/\nSELECT (\d+ AS (member|kind)|'\w+' AS family)/));
+const head = sql.slice(0, sql.search(/\nSELECT (\d+ AS member|'\w+' AS family)/));
 const timed = (label: string, run: () => number) => {
   let n = 0, ms = 0;
   for (let i = 0; i < 2; i++) {

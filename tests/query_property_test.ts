@@ -1064,59 +1064,6 @@ Deno.test("batched queries = the same queries one by one: random filters, dimens
   await assert.rejects(() => runAggregatesBatch(readContext(t), [a, b]));
 });
 
-Deno.test("batched queries = brute force when values hold the separator of the batch's packed rows", async () => {
-  // lib/db/query/tally.ts reads a batch's dimension values packed in one string; a value holding
-  // the separator makes the batch read them unpacked, with the same answers.
-  const t = await createTestApp();
-  const data = generate(18);
-  const odd = "/odd\u001fpath";
-  data.views.forEach((v, i) => {
-    if (i % 5 === 0) v.path = odd;
-    if (i % 7 === 0) v.browser_name = "Fire\u001ffox";
-  });
-  for (const [i, e] of data.events.entries()) if (i % 4 === 0) e.path = odd;
-  insertViews(t.services.db, data.views.map(({ id: _, ...v }) => v));
-  insertEvents(t.services.db, data.events);
-  rebuildDirtyAggregates(t.services.db);
-  const asks: Ask[] = [
-    ["event:page"],
-    ["visit:browser"],
-    ["visit:entry_page", "visit:country"],
-    ["time:day"],
-  ].flatMap((dimensions) => [
-    { ...BASE, dimensions },
-    { ...BASE, dimensions, filters: [["is", "visit:device", ["mobile"]]] },
-    { ...BASE, dimensions, filters: [["contains", "event:page", ["\u001f"]]] },
-  ]);
-  const metrics = ALL_METRICS.filter((m) => m !== "percentage");
-  const batched = await runAggregatesBatch(readContext(t), asks.map((a) => queryOf(t, a, metrics)));
-  let held = 0;
-  for (const [i, ask] of asks.entries()) {
-    const want = bruteForce(data, ask);
-    const got = batched[i];
-    if (ask.dimensions.length) {
-      assert.deepEqual(
-        got.map((row) => JSON.stringify(row.dimensions)).sort(),
-        [...want.keys()].sort(),
-        `member ${i}: ${JSON.stringify([ask.dimensions, ask.filters])}`,
-      );
-    }
-    for (const row of got) {
-      const expected = want.get(JSON.stringify(row.dimensions));
-      if (!expected) continue;
-      held += row.dimensions.some((d) => d.includes("\u001f")) ? 1 : 0;
-      assert.equal(
-        row.aggregates.pageviews,
-        expected.pageviews ?? 0,
-        `member ${i} ${row.dimensions}`,
-      );
-      assert.equal(row.aggregates.visits, expected.visits ?? 0, `member ${i} ${row.dimensions}`);
-      assert.equal(row.aggregates.events, expected.events ?? 0, `member ${i} ${row.dimensions}`);
-    }
-  }
-  assert.ok(held >= 4, `rows whose values hold the separator: ${held}`);
-});
-
 Deno.test("the admin dashboard's batch = its queries one by one: page, country, device and contains filters, bots hidden and alone, ranges cutting sessions", async () => {
   // A filter on the views' own columns keeps the views first, and each looks its session up on
   // the sessions table (or, crossing the window's edges, among those built from their views):

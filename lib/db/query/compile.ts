@@ -19,7 +19,8 @@
 // matching view (and all of their views). Its parts on a row's own columns are tested before the
 // row is joined to its session; when every row joined is narrowed so, those rows are kept first
 // and only their sessions are built (sources(): a filtered breakdown reads its matching rows'
-// sessions, not the window's every session).
+// sessions, not the window's every session); views kept so look theirs up on the sessions table
+// (joinedSessions).
 import {
   dimensionFor,
   type DimensionSpec,
@@ -839,89 +840,19 @@ function batchRows(
   };
 }
 
-/** The columns a batch's row starts with (compileBatch), read by tally.ts: its kind (0: a view,
- * 1: an event), its visitor day and key in one string (null: no visitor id), then five of its
- * kind's:
- * - a view: kept by the bot setting (0/1); its session's distinct key when kept and its session
- *   counts in the range (else null: its sessions table rowid, or its site and key, one session
- *   each: `s` has a row per site and key); the session's views and length; at or above the
- *   threshold;
- * - an event: a finished page view (pageview_end, 0/1); its scroll depth and engaged time.
- * Then the mask columns (bit j % 30 of column j / 30: the kind's filter j keeps the row), then
- * the kind's dimensions' values: one column each, or (`packed`) two strings of them separated by
- * PACK_SEPARATOR, its packs (fewer values to convert into JS: most of a wide read's time). */
-export const BATCH_HEAD = ["kind", "vd", "c0", "c1", "c2", "c3", "c4"] as const;
-/** Filter verdicts per mask column (bits of a small integer). */
-export const MASK_BITS = 30;
-/** Between a packed row's values (a value holding it makes the batch read them unpacked). */
-export const PACK_SEPARATOR = "\u001f";
-
-/** The fields whose values a visitor's views mostly share (a visit's attributes): their
- * combinations are few, so a packed string of them is split once for many rows. */
-const VISIT_FIELDS: ReadonlySet<RowField> = new Set([
-  "source",
-  "referrer_domain",
-  "referrer_type",
-  "utm_source",
-  "utm_medium",
-  "utm_campaign",
-  "utm_content",
-  "utm_term",
-  "country",
-  "device",
-  "os",
-  "browser",
-  "screen",
-]);
-
-/** A kind's dimensions in a compiled batch's rows: their keys, their two packs (indexes into
- * them: a visit's attributes, then the others: time, pages, properties…), and the distinct
- * filters (JSON) whose verdicts the masks hold. */
-export interface BatchKind {
-  dimensions: string[];
-  packs: [number[], number[]];
-  filterKeys: string[];
-}
-
-function packsOf(dimensions: readonly string[]): [number[], number[]] {
-  const packs: [number[], number[]] = [[], []];
-  dimensions.forEach((key, i) => {
-    const from = dimensionFor(key)!.from;
-    packs[from.kind === "field" && VISIT_FIELDS.has(from.field) ? 0 : 1].push(i);
-  });
-  return packs;
-}
-
-/** What the columns of a compiled batch's rows hold, per kind (null: none counted). */
-export interface BatchLayout {
-  views: BatchKind | null;
-  events: BatchKind | null;
-  /** The mask columns (after BATCH_HEAD), then the values. */
-  masks: number;
-  /** The values in two columns (the packs, PACK_SEPARATOR between the values), or one column
-   * each (the larger kind's dimensions; the other's padded with nulls). */
-  packed: boolean;
-}
-
-export interface CompiledBatch extends Compiled {
-  layout: BatchLayout;
-}
-
 /**
  * Several requests sharing `shared`'s sites, range, zone and bot setting (its dimensions and filter
  * are ignored) in one statement: the window's views, their sessions and the events are read once,
- * with the dimensions and filters of the members counting them: one row per view or event some
- * member's filter keeps (the columns of BATCH_HEAD and `layout`; `packed`: the dimensions' values
- * in one string), which tally.ts groups for every
- * member and family in one pass (rather than a GROUP BY per member and family: SQLite groups by
- * sorting, and those sorts were most of a filtered dashboard's time).
+ * with the dimensions and filters of the members counting them (`AS MATERIALIZED`), then each
+ * member's families are grouped by its dimensions. A row per member (`member`, its index), family
+ * and combination of its dimensions' values (`d0`, `d1`…; null past the member's own), as
+ * compileAggregates.
  */
 export function compileBatch(
   d: Dialect,
   shared: AggregateRequest,
   members: readonly BatchMember[],
-  packed = true,
-): CompiledBatch {
+): Compiled {
   const p = new Params();
   const range = rangeParams(p, shared);
   const counting = (events: boolean) =>
@@ -938,58 +869,28 @@ export function compileBatch(
     events && { filters: events.filters, joins },
   );
   const { ctes, views: viewsFrom } = startCtes(p, d, shared, range, from, views !== null, joins);
-  if (views) ctes.push(`rv AS (${views.sql(d, p, range, viewsFrom)})`);
-  if (events) ctes.push(`re AS (${events.sql(d, p, range, from.events)})`);
-  const kinds = [views, events].filter((k) => k !== null);
-  const masks = Math.max(...kinds.map((k) => Math.ceil(k.filterKeys.length / MASK_BITS)));
-  const width = Math.max(...kinds.map((k) => k.all.dimensions.length));
-  const tail = (rows: BatchRows) => {
-    const maskColumns = Array.from({ length: masks }, (_, c) => {
-      const bits = rows.filterKeys.slice(c * MASK_BITS, (c + 1) * MASK_BITS)
-        .map((_, b) => `CASE WHEN m${c * MASK_BITS + b} THEN ${2 ** b} ELSE 0 END`);
-      return bits.length ? bits.join(" + ") : "0";
+  if (views) ctes.push(`rv AS MATERIALIZED (${views.sql(d, p, range, viewsFrom)})`);
+  if (events) ctes.push(`re AS MATERIALIZED (${events.sql(d, p, range, from.events)})`);
+  const width = Math.max(0, ...members.map((m) => m.dimensions.length));
+  const arms = members.flatMap((m, j) => {
+    const dims = m.dimensions.map((_, i) => `d${i}, `).join("");
+    const pad = Array.from(
+      { length: width - m.dimensions.length },
+      (_, i) => `NULL AS d${m.dimensions.length + i}, `,
+    ).join("");
+    const group = dims ? ` GROUP BY ${dims.slice(0, -2)}` : "";
+    return m.families.map((family) => {
+      const rows = EVENT_FAMILIES.has(family) ? events! : views!;
+      const own = m.dimensions.map((key, i) => `u${rows.all.dimensions.indexOf(key)} AS d${i}`);
+      const matched = `m${rows.filterKeys.indexOf(JSON.stringify(m.filter))} AS matched`;
+      const mine = new Set(AGGREGATE_NAMES.filter((a) => AGGREGATES[a] === family));
+      const columns = AGGREGATE_NAMES.map((a) => (mine.has(a) ? a : `NULL AS ${a}`)).join(", ");
+      const rel = `(SELECT *, ${[...own, matched].join(", ")} FROM ${
+        EVENT_FAMILIES.has(family) ? "re" : "rv"
+      })`;
+      return `SELECT ${j} AS member, '${family}' AS family, ${dims}${pad}${columns}
+      FROM (${AGGREGATE_SQL[family](d, dims, rel, shared)}${group})`;
     });
-    const own = rows.all.dimensions.map((_, i) => `u${i}`);
-    const separator = ` || char(${PACK_SEPARATOR.charCodeAt(0)}) || `;
-    const values = packed
-      ? packsOf(rows.all.dimensions).map((pack) =>
-        pack.length ? pack.map((i) => own[i]).join(separator) : "''"
-      )
-      : Array.from({ length: width }, (_, i) => own[i] ?? "NULL");
-    return [...maskColumns, ...values].join(", ");
-  };
-  // (the day is the visitor day's fixed-width text: the string is one pair)
-  const who = `${visitorDay(d, shared)} || char(31) || ${visitorKey(shared)} AS vd`;
-  const t = Math.trunc(shared.bots.threshold);
-  const arms = [
-    ...(views
-      ? [`SELECT 0 AS kind, ${who}, CASE WHEN kept THEN 1 ELSE 0 END AS c0,
-        CASE WHEN kept AND in_range THEN COALESCE(skey, site_id || char(31) || sk) END AS c1,
-        n AS c2, duration_ms AS c3, CASE WHEN bot_score >= ${t} THEN 1 ELSE 0 END AS c4,
-        ${tail(views)}
-      FROM rv`]
-      : []),
-    ...(events
-      ? [`SELECT 1 AS kind, ${who}, CASE WHEN event_type = 'pageview_end' THEN 1 ELSE 0 END,
-        scroll_pct, engaged_ms, NULL, NULL, ${tail(events)}
-      FROM re`]
-      : []),
-  ];
-  const kind = (rows: BatchRows | null): BatchKind | null =>
-    rows && {
-      dimensions: rows.all.dimensions,
-      packs: packsOf(rows.all.dimensions),
-      filterKeys: rows.filterKeys,
-    };
-  const layout: BatchLayout = {
-    views: kind(views),
-    events: kind(events),
-    masks,
-    packed,
-  };
-  return {
-    sql: `WITH ${ctes.join(",\n")}\n${arms.join("\nUNION ALL\n")}`,
-    params: p.values,
-    layout,
-  };
+  });
+  return { sql: `WITH ${ctes.join(",\n")}\n${arms.join("\nUNION ALL\n")}`, params: p.values };
 }

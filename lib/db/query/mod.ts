@@ -1,18 +1,17 @@
 // Runs compiled queries on SQLite: the families the per-day aggregates hold (aggregated.ts), the one
 // statement of compile.ts for the others, and the first stored view of a set of sites (the start
 // of the "all" date range).
-import type { Database, SqlParam } from "../database.ts";
+import type { Database } from "../database.ts";
 import { type Aggregate, AGGREGATES, type Family } from "../../query/metrics.ts";
 import {
   type AggregateRequest,
   type BatchMember,
   compileAggregates,
   compileBatch,
-  type CompiledBatch,
+  type Compiled,
 } from "./compile.ts";
 import { ensureRegexp, SQLITE } from "./sqlite.ts";
 import { aggregatedFamilies } from "./aggregated.ts";
-import { tallyBatch } from "./tally.ts";
 
 export type { AggregateRequest, BatchMember } from "./compile.ts";
 
@@ -63,7 +62,7 @@ function groupOf(
 export interface BatchPlan {
   outs: Map<Family, AggregateRow[]>[];
   rest: { member: number; batch: BatchMember }[];
-  compiled: CompiledBatch | null;
+  compiled: Compiled | null;
 }
 
 /** queryBatch's first step: the aggregates' answers and the statement of the rest. */
@@ -99,14 +98,13 @@ export function queryBatch(
   ensureRegexp(db);
   const { outs, rest, compiled } = planBatch(db, shared, members);
   if (!compiled) return outs;
-  const batches = rest.map((r) => r.batch);
-  const tally = ({ sql, params, layout }: CompiledBatch) =>
-    tallyBatch(db.allArrays<SqlParam[]>(sql, ...params), layout, batches);
-  // Unpacked when a value holds the packed rows' separator (rare: read twice then).
-  const tallied = tally(compiled) ?? tally(compileBatch(SQLITE, shared, batches, false))!;
-  rest.forEach(({ member }, i) => {
-    for (const [family, groups] of tallied[i]) outs[member].set(family, groups);
-  });
+  for (
+    const row of db.all<Record<string, string | number | null>>(compiled.sql, ...compiled.params)
+  ) {
+    const { member, batch } = rest[Number(row.member)];
+    const family = row.family as Family;
+    outs[member].get(family)!.push(groupOf(row, family, batch.dimensions.length));
+  }
   return outs;
 }
 
