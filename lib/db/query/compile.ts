@@ -434,7 +434,7 @@ function eventSource(r: AggregateRequest, source: Source, columns: string): stri
 function viewSource(range: { from: string; to: string }, source: Source, columns: string): string {
   const s = source.joined ? "w" : "s";
   return `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, ${s}.n,
-        ${s}.duration_ms, ${s}.in_range, ${source.joined ? "w.skey" : "NULL AS skey"}${columns}
+        ${s}.duration_ms, ${s}.in_range${columns}
       FROM ${source.from} w ${
     source.joined ? "" : `${source.inner ? "CROSS" : "LEFT"} JOIN s
         ON s.site_id = w.site_id AND s.sk = w.sk`
@@ -447,8 +447,7 @@ function viewSource(range: { from: string; to: string }, source: Source, columns
  * in_range, entry_page, exit_page, source), each looked up on the sessions table's unique index
  * (site_id, sk, bot) or, for a session crossing the window's edges, in `se` (built from its views
  * in the window), rather than joined to `s` materialized (an automatic index built over it on
- * every read). The same sessions as tableSessions' `s` of the table's side `side`; `skey`: the
- * table row's rowid (null for an edge session).
+ * every read). The same sessions as tableSessions' `s` of the table's side `side`.
  */
 function joinedSessions(
   d: Dialect,
@@ -459,7 +458,7 @@ function joinedSessions(
 ): string {
   const either = (column: string, table: string) =>
     `CASE WHEN e.sk IS NOT NULL THEN e.${column} ELSE ${table} END AS ${column}`;
-  return `SELECT w.*, t.rowid AS skey, ${either("n", "t.views")},
+  return `SELECT w.*, ${either("n", "t.views")},
         ${either("duration_ms", d.durationMs("t.first_at", "t.last_at"))},
         ${either("in_range", `t.first_at >= ${range.from} AND t.first_at < ${range.to}`)},
         ${either("entry_page", "t.entry_page")}, ${either("exit_page", "t.exit_page")},
