@@ -5,12 +5,14 @@
 // and its node_modules copied there. The database: one bench/query_bench.ts --db kept.
 //
 //   npx -y deno@2.9.6 run -A bench/query_ab.ts --base <dir> --db <path> [--runs 3] [--only device]
+//     [--days 30]
 import { openDatabase } from "../lib/db/mod.ts";
 import { runAggregatesBatch as mine } from "../lib/query/run.ts";
 import { dashboardQueries } from "../lib/stats/engine_overview.ts";
 import { sqliteAnalytics } from "../lib/store/sqlite/analytics.ts";
 import type { Query } from "../lib/query/model.ts";
 import { intFlag } from "./args.ts";
+import { cpuUsage } from "node:process";
 
 function flag(name: string): string | undefined {
   const i = Deno.args.indexOf(`--${name}`);
@@ -30,7 +32,9 @@ const now = Number(Deno.readTextFileSync(`${path}.now`));
 const DAY = 86_400_000;
 const today = Date.parse(new Date(now).toISOString().slice(0, 10));
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const range = { from: day(today - 29 * DAY), to: day(today) };
+// `--days N`: the last N days (default 30; the bench database holds 91).
+const days = intFlag(Deno.args, "days", 30);
+const range = { from: day(today - (days - 1) * DAY), to: day(today) };
 const is = (dimension: string, value: string) => ({
   op: "is" as const,
   dimension,
@@ -61,13 +65,20 @@ const cases: [string, Query[]][] = [
 const ctx = { db, analytics: sqliteAnalytics(db), now: () => now };
 for (const [name, queries] of cases.filter(([n]) => n.includes(only))) {
   const t: Record<string, number[]> = { main: [], mine: [] };
+  // The process's CPU time too: steadier than the wall time on a shared machine.
+  const cpu: Record<string, number[]> = { main: [], mine: [] };
   const answers: Record<string, string> = {};
   for (let i = 0; i < runs; i++) {
     for (const [label, run] of [["main", main], ["mine", mine]] as const) {
-      const started = performance.now();
+      const started = performance.now(), used = cpuUsage();
       const out = await run(ctx, queries);
       t[label].push(performance.now() - started);
-      answers[label] = JSON.stringify(out);
+      const spent = cpuUsage(used);
+      cpu[label].push((spent.user + spent.system) / 1000);
+      // Each member's rows in one order (engines need not group in the same order).
+      answers[label] = JSON.stringify(
+        out.map((rows) => rows.map((r) => JSON.stringify(r)).sort()),
+      );
     }
   }
   const same = answers.main === answers.mine;
@@ -77,6 +88,8 @@ for (const [name, queries] of cases.filter(([n]) => n.includes(only))) {
       t.main.map((x) => x.toFixed(0))
     }], this branch p50 ${p50(t.mine).toFixed(0)} ms [${t.mine.map((x) => x.toFixed(0))}], ratio ${
       (p50(t.main) / p50(t.mine)).toFixed(2)
-    }; same answers: ${same}`,
+    }; CPU p50 main ${p50(cpu.main).toFixed(0)} ms, this branch ${
+      p50(cpu.mine).toFixed(0)
+    } ms, ratio ${(p50(cpu.main) / p50(cpu.mine)).toFixed(2)}; same answers: ${same}`,
   );
 }

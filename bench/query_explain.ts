@@ -29,7 +29,7 @@ import { intFlag } from "./args.ts";
 const DAY_MS = 86_400_000;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const FAMILIES: Family[] = ["views", "sessions", "events", "bots"];
-const CTES = ["w", "wk", "wf", "ef", "needed", "edge", "sg", "s", "rv", "re"];
+const CTES = ["w", "wk", "wf", "ef", "needed", "edge", "sg", "s", "se", "rv", "re"];
 
 const is = (dimension: string, value: string): Filter => ({ op: "is", dimension, values: [value] });
 

@@ -9,8 +9,16 @@ import assert from "node:assert/strict";
 import { insertEvents, insertViews } from "../lib/db/collect.ts";
 import type { EventRow, ViewRow } from "../lib/db/columns.ts";
 import { dimensionFor, DIMENSIONS } from "../lib/query/dimensions.ts";
-import { METRICS } from "../lib/query/metrics.ts";
-import { FILTER_OPERATORS, type Query, QUERY_BODY, resolveQuery } from "../lib/query/model.ts";
+import { AGGREGATES, metricFor, METRICS } from "../lib/query/metrics.ts";
+import { queryBatch } from "../lib/db/query/mod.ts";
+import {
+  type Filter,
+  FILTER_OPERATORS,
+  type Query,
+  QUERY_BODY,
+  resolveQuery,
+} from "../lib/query/model.ts";
+import { dashboardQueries } from "../lib/stats/engine_overview.ts";
 import { runAggregates, runAggregatesBatch, runQuery } from "../lib/query/run.ts";
 import { servedByAggregates } from "../lib/db/query/aggregated.ts";
 import { AGGREGATE_DIMENSIONS, SESSION_AGGREGATE_DIMENSIONS } from "../lib/db/aggregates.ts";
@@ -989,13 +997,19 @@ Deno.test("per-day aggregates in local days = brute force: Berlin across its DST
 const sorted = (rows: { dimensions: string[] }[]) =>
   [...rows].sort((a, b) => JSON.stringify(a.dimensions) < JSON.stringify(b.dimensions) ? -1 : 1);
 
-Deno.test("batched queries = the same queries one by one: random filters, dimensions, metrics, bots, zones", async () => {
+/** A test app holding generate(seed)'s rows, a visitor excluded, the aggregates rebuilt. */
+async function seededApp(seed: number, data = generate(seed)): Promise<TestApp> {
   const t = await createTestApp();
-  const data = generate(17);
   insertViews(t.services.db, data.views.map(({ id: _, ...v }) => v));
   insertEvents(t.services.db, data.events);
   t.services.db.run("INSERT INTO excluded_visitors (visitor_id) VALUES (?)", EXCLUDED);
   rebuildDirtyAggregates(t.services.db);
+  return t;
+}
+
+Deno.test("batched queries = the same queries one by one: random filters, dimensions, metrics, bots, zones", async () => {
+  const data = generate(17);
+  const t = await seededApp(17, data);
   const r = rng(31);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)];
   const filterable = DIMENSION_KEYS.filter((k) => !k.startsWith("time:"));
@@ -1055,4 +1069,61 @@ Deno.test("batched queries = the same queries one by one: random filters, dimens
   const a = queryOf(t, BASE, ["pageviews"]);
   const b = queryOf(t, { ...BASE, to: "2026-11-20" }, ["pageviews"]);
   await assert.rejects(() => runAggregatesBatch(readContext(t), [a, b]));
+});
+
+Deno.test("the admin dashboard's batch with sessions from the table = with sessions built from the rows: page, country, device and contains filters, bots hidden and alone, ranges cutting sessions", async () => {
+  // A filter on the views' own columns keeps the views first, and each looks its session up on
+  // the sessions table (or, crossing the window's edges, among those built from their views):
+  // lib/db/query/compile.ts joinedSessions. `sessions: "raw"` builds every session from the rows.
+  const t = await seededApp(19);
+  const db = t.services.db;
+  const filters: Filter[] = [
+    { op: "is", dimension: "event:page", values: ["/pricing"] },
+    { op: "is", dimension: "visit:country", values: ["DE"] },
+    { op: "is", dimension: "visit:device", values: ["mobile"] },
+    { op: "contains", dimension: "event:page", values: ["/blog"] },
+  ];
+  const ranges = [["2026-11-17", "2026-11-18"], ["2026-11-19", "2026-11-19"], [
+    "2026-11-16",
+    "2026-11-21",
+  ]];
+  let rows = 0;
+  for (const [from, to] of ranges) {
+    const fromMs = Date.parse(from), toMs = Date.parse(addLocalDays(to, 1));
+    for (const filter of filters) {
+      for (const mode of ["hide", "only"] as const) {
+        const bots = { mode, threshold: 50 };
+        const members = dashboardQueries(SITES[0], { from, to }, filter, bots).map((q) => ({
+          dimensions: q.dimensions,
+          filter: q.filter,
+          families: [
+            ...new Set(q.metrics.flatMap((m) => metricFor(m)!.inputs.map((a) => AGGREGATES[a]))),
+          ],
+        }));
+        const shared = {
+          siteIds: [SITES[0]],
+          fromMs,
+          toMs,
+          spans: offsetSpans("UTC", fromMs - 86_400_000, toMs + 86_400_000),
+          dimensions: [],
+          filter: null,
+          bots,
+          aggregates: false,
+        };
+        const table = queryBatch(db, shared, members);
+        const raw = queryBatch(db, { ...shared, sessions: "raw" }, members);
+        members.forEach((m, i) => {
+          for (const family of m.families) {
+            rows += raw[i].get(family)!.length;
+            assert.deepEqual(
+              sorted(table[i].get(family)!),
+              sorted(raw[i].get(family)!),
+              `${from}..${to} ${mode} ${JSON.stringify(filter)} member ${i} ${family}`,
+            );
+          }
+        });
+      }
+    }
+  }
+  assert.ok(rows > 300, `the comparisons covered ${rows} rows`);
 });

@@ -19,7 +19,8 @@
 // matching view (and all of their views). Its parts on a row's own columns are tested before the
 // row is joined to its session; when every row joined is narrowed so, those rows are kept first
 // and only their sessions are built (sources(): a filtered breakdown reads its matching rows'
-// sessions, not the window's every session).
+// sessions, not the window's every session); views kept so look theirs up on the sessions table
+// (joinedSessions).
 import {
   dimensionFor,
   type DimensionSpec,
@@ -99,6 +100,7 @@ function relation(
   p: Params,
   r: AggregateRequest,
   row: "view" | "event",
+  session = "s",
 ): Relation {
   const keys = referencedKeys(r);
   const names = new Map<string, string>();
@@ -108,7 +110,7 @@ function relation(
     const name = `k${i}`;
     names.set(key, name);
     if (spec.from.kind === "field") {
-      columns.push(`${fieldColumn(spec.from.field, row)} AS ${name}`);
+      columns.push(`${fieldColumn(spec.from.field, row, "w", session)} AS ${name}`);
     } else if (spec.from.kind === "prop") {
       // Views have no properties; a parameter the statement does not use is an error in SQLite.
       const value = row === "event"
@@ -295,7 +297,7 @@ function baseCtes(
   d: Dialect,
   r: AggregateRequest,
   range: { from: string; to: string },
-  needed: { ctes: string[]; keys: string } | null = null,
+  needed: { ctes: string[]; keys: string | null } | null = null,
 ) {
   const sites = p.add(JSON.stringify(r.siteIds));
   const window = {
@@ -411,6 +413,8 @@ interface Source {
   only: string;
   /** Only the rows with a session (the others cannot match). */
   inner?: boolean;
+  /** The rows carry their session's columns (joinedSessions): no join to `s`. */
+  joined?: boolean;
 }
 
 /** The events of `from` (eventRows, or those of it kept first) meeting `only`, with their session
@@ -428,11 +432,78 @@ function eventSource(r: AggregateRequest, source: Source, columns: string): stri
 /** Every view in the range (the bot share counts them all) meeting `only`; a kept view has its
  * session. */
 function viewSource(range: { from: string; to: string }, source: Source, columns: string): string {
-  return `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, s.n,
-        s.duration_ms, s.in_range${columns}
-      FROM ${source.from} w ${source.inner ? "CROSS" : "LEFT"} JOIN s
-        ON s.site_id = w.site_id AND s.sk = w.sk
+  const s = source.joined ? "w" : "s";
+  return `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, ${s}.n,
+        ${s}.duration_ms, ${s}.in_range${columns}
+      FROM ${source.from} w ${
+    source.joined ? "" : `${source.inner ? "CROSS" : "LEFT"} JOIN s
+        ON s.site_id = w.site_id AND s.sk = w.sk`
+  }
       WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to} AND ${source.only}`;
+}
+
+/**
+ * The views of `from` (kept first: `wf`) with their session's columns (`s`'s: n, duration_ms,
+ * in_range, entry_page, exit_page, source), each looked up on the sessions table's unique index
+ * (site_id, sk, bot) or, for a session crossing the window's edges, in `se` (built from its views
+ * in the window), rather than joined to `s` materialized (an automatic index built over it on
+ * every read). The same sessions as tableSessions' `s` of the table's side `side`.
+ */
+function joinedSessions(
+  d: Dialect,
+  from: string,
+  side: 0 | 1,
+  window: { from: string; to: string },
+  range: { from: string; to: string },
+): string {
+  const either = (column: string, table: string) =>
+    `CASE WHEN e.sk IS NOT NULL THEN e.${column} ELSE ${table} END AS ${column}`;
+  return `SELECT w.*, ${either("n", "t.views")},
+        ${either("duration_ms", d.durationMs("t.first_at", "t.last_at"))},
+        ${either("in_range", `t.first_at >= ${range.from} AND t.first_at < ${range.to}`)},
+        ${either("entry_page", "t.entry_page")}, ${either("exit_page", "t.exit_page")},
+        ${
+    either("source", "CASE WHEN t.referrer_type IS 'internal' THEN NULL ELSE t.referrer_domain END")
+  }
+      FROM ${from} w LEFT JOIN se e ON e.site_id = w.site_id AND e.sk = w.sk
+        LEFT JOIN sessions t ON t.site_id = w.site_id AND t.sk = w.sk AND t.bot = ${side}
+          AND e.sk IS NULL AND t.first_at >= ${window.from} AND t.last_at < ${window.to}
+          AND ${notExcludedPredicate("t.visitor_id")}`;
+}
+
+/**
+ * The CTEs a statement starts from (baseCtes) and where its views come from. Views kept first
+ * (`wf`) with sessions from the table look their session up (joinedSessions); `s` is then the
+ * events' only (its sessions those of `needed`), else the edge sessions are all of the window's
+ * (few), not those of `needed` (no DISTINCT over the kept views).
+ */
+function startCtes(
+  p: Params,
+  d: Dialect,
+  r: AggregateRequest,
+  range: { from: string; to: string },
+  from: Sources,
+  views: boolean,
+  joins: boolean,
+): { ctes: string[]; views: Source } {
+  const side = tableSide(r);
+  const direct = views && from.views.from === "wf" && (side === 0 || side === 1);
+  const needed = direct && !joins && from.needed ? { ...from.needed, keys: null } : from.needed;
+  const ctes = views || joins ? [baseCtes(p, d, r, range, needed)] : [];
+  if (!direct) return { ctes, views: from.views };
+  const window = {
+    from: p.add(new Date(r.fromMs - DAY_MS).toISOString()),
+    to: p.add(new Date(r.toMs + DAY_MS).toISOString()),
+  };
+  ctes.push(`se AS MATERIALIZED (${sessionsOfGroups(d, "sg", range)})`);
+  return {
+    ctes,
+    views: {
+      from: `(${joinedSessions(d, "wf", side as 0 | 1, window, range)})`,
+      only: from.views.only,
+      joined: true,
+    },
+  };
 }
 
 /** The fields a view row takes from its session (`s`, fields.ts); the others are its own (`w`). */
@@ -644,7 +715,7 @@ function rowsOf(
   range: { from: string; to: string },
   from: Source,
 ): string {
-  const rel = relation(d, p, r, row);
+  const rel = relation(d, p, r, row, from.joined ? "w" : "s");
   const specs = r.dimensions.map((key) => dimensionFor(key)!);
   const dimColumns = specs.map((s, i) => `, ${rel.value(s)} AS d${i}`).join("");
   const matched = r.filter ? filterSql(d, p, r.filter, rel) : "1";
@@ -699,10 +770,10 @@ export function compileAggregates(
     viewRows ? [r.filter] : null,
     eventRows ? { filters: [r.filter], joins } : null,
   );
-  const ctes = viewRows || joins ? [baseCtes(p, d, r, range, from.needed)] : [];
+  const { ctes, views } = startCtes(p, d, r, range, from, viewRows, joins);
   // Read by several families (views, sessions, bots): the matching rows kept once.
   const shared = families.filter((f) => !EVENT_FAMILIES.has(f)).length > 1 ? " MATERIALIZED" : "";
-  if (viewRows) ctes.push(`rv AS${shared} (${rowsOf(d, p, r, "view", range, from.views)})`);
+  if (viewRows) ctes.push(`rv AS${shared} (${rowsOf(d, p, r, "view", range, views)})`);
   if (eventRows) ctes.push(`re AS (${rowsOf(d, p, r, "event", range, from.events)})`);
   const dims = r.dimensions.map((_, i) => `d${i}, `).join("");
   const group = dims ? ` GROUP BY ${dims.slice(0, -2)}` : "";
@@ -753,7 +824,7 @@ function batchRows(
     filterKeys,
     filters,
     sql: (d, p, range, from) => {
-      const rel = relation(d, p, all, row);
+      const rel = relation(d, p, all, row, from.joined ? "w" : "s");
       const dimColumns = dimensions
         .map((key, i) => `, ${rel.value(dimensionFor(key)!)} AS u${i}`).join("");
       const verdicts = filters.map((f, j) => `, ${f ? filterSql(d, p, f, rel) : "1"} AS m${j}`);
@@ -796,8 +867,8 @@ export function compileBatch(
     views?.filters ?? null,
     events && { filters: events.filters, joins },
   );
-  const ctes = views || joins ? [baseCtes(p, d, shared, range, from.needed)] : [];
-  if (views) ctes.push(`rv AS MATERIALIZED (${views.sql(d, p, range, from.views)})`);
+  const { ctes, views: viewsFrom } = startCtes(p, d, shared, range, from, views !== null, joins);
+  if (views) ctes.push(`rv AS MATERIALIZED (${views.sql(d, p, range, viewsFrom)})`);
   if (events) ctes.push(`re AS MATERIALIZED (${events.sql(d, p, range, from.events)})`);
   const width = Math.max(0, ...members.map((m) => m.dimensions.length));
   const arms = members.flatMap((m, j) => {

@@ -8,9 +8,15 @@ import {
   WIDEST_SCREEN_CLASS,
 } from "../../query/dimensions.ts";
 
-/** A row field over a view row (`w`, or `view`) or an event row (`e`), both with their session `s`. */
-export function fieldColumn(field: RowField, row: "view" | "event", view = "w"): string {
-  const own = row === "view" ? view : "s";
+/** A row field over a view row (`w`, or `view`) or an event row (`e`), both with their session `s`
+ * (or `session`: a view row carrying its session's columns). */
+export function fieldColumn(
+  field: RowField,
+  row: "view" | "event",
+  view = "w",
+  session = "s",
+): string {
+  const own = row === "view" ? view : session;
   switch (field) {
     case "page":
       return row === "view" ? `${view}.path` : "e.path";
@@ -19,11 +25,11 @@ export function fieldColumn(field: RowField, row: "view" | "event", view = "w"):
         ? "'pageview'"
         : "CASE WHEN e.event_type = 'custom' THEN e.event_name ELSE e.event_type END";
     case "entry_page":
-      return "s.entry_page";
+      return `${session}.entry_page`;
     case "exit_page":
-      return "s.exit_page";
+      return `${session}.exit_page`;
     case "source":
-      return "s.source";
+      return `${session}.source`;
     case "country":
       return `${own}.country_code`;
     case "device":

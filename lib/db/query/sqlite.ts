@@ -30,7 +30,11 @@ const FORMATS: Record<TimeUnit, (c: string, m: string) => string> = {
 
 export const SQLITE: Dialect = {
   name: "sqlite",
-  timeBucket: (column, unit, spans) => FORMATS[unit](column, localModifier(column, spans)),
+  // A UTC day is the stored ISO time's first ten characters (as utcDay): no date function per row.
+  timeBucket: (column, unit, spans) =>
+    unit === "day" && spans.every((s) => s.offsetMin === 0)
+      ? SQLITE.utcDay(column)
+      : FORMATS[unit](column, localModifier(column, spans)),
   utcDay: (column) => `substr(${column}, 1, 10)`,
   matches: (expr, param) => `${expr} REGEXP ${param}`,
   contains: (expr, param) => `instr(${expr}, ${param}) > 0`,
