@@ -13,6 +13,8 @@ declare const BUILD_CONSENT: boolean;
 
 const KEY = "_econsent";
 let choice: string | null | undefined;
+/** While the banner waits for a choice: what to call once it is made. */
+let onChoice: (() => void)[] | 0 = 0;
 
 /** Without storage the choice lasts for this page only. */
 const stored = (value?: string) => session(KEY, value, true);
@@ -24,7 +26,15 @@ export function cookieAllowed(): boolean {
 /** Loads and shows the banner when consent is required and the visitor has not chosen yet. */
 export function askConsent(): void {
   if (!hasAttr("cookie") || stored()) return;
+  const waiting: (() => void)[] = onChoice = [];
   loadChunk<BannerStart>("banner", (show) => {
-    show(settings.consentCss || "", (value) => stored(choice = value));
+    show(settings.consentCss || "", (value) => {
+      stored(choice = value);
+      onChoice = 0;
+      waiting.map((f) => f());
+    });
   });
 }
+
+/** Calls `f` once the visitor has chosen, if the banner is waiting for a choice (else 0). */
+export const whenChosen = (f: () => void): number => onChoice && onChoice.push(f);

@@ -5,7 +5,7 @@
 // the token is ready sends nothing. Parameters are those of reference §1.2, plus `ps`, the PoW
 // solve time, and `it`.
 import { injected, site } from "./config.ts";
-import { cookieAllowed } from "./consent.ts";
+import { cookieAllowed, whenChosen } from "./consent.ts";
 import { currentPath, path, setPath } from "./page.ts";
 import { interaction } from "./interaction.ts";
 import { type SolvedToken, token, tokenReady } from "./pow.ts";
@@ -42,8 +42,11 @@ export function gateOnHide(): void {
   if (!viewSent && (gateTimer || now() - startedAt >= 4000)) fire(true);
 }
 
+/** The gate opens: the view goes, unless the consent banner still waits for the visitor's choice
+ * (the press on Accept is itself the interaction, and comes before the choice): then it goes once
+ * they have chosen, with `ck` as chosen, or when the page is hidden. */
 function fire(leaving?: boolean): void {
-  if (viewSent) return;
+  if (viewSent || (!leaving && whenChosen(fire))) return;
   clearTimeout(gateTimer);
   gateTimer = 0;
   sendView("" + Math.max(MIN_INTERACTION_MS, now() - startedAt), leaving);

@@ -178,7 +178,10 @@ Deno.test({
         getComputedStyle(el).backgroundColor
       );
       assert.equal(background, "rgb(1, 2, 3)");
-      await accept.click();
+      // Pressed as a person presses (pointerdown, then the click 300 ms later): the press is the
+      // interaction that opens the view's gate, before the choice is made; the view waits for it.
+      await tab.waitForTimeout(1000);
+      await accept.click({ delay: 300 });
       await h.waitFor(() => h.views.length === 1, "the view after consent");
       assert.equal(h.views[0].get("ck"), "1");
       assert.equal(await tab.locator("echelon-consent").count(), 0, "the banner is gone");
