@@ -46,7 +46,7 @@
 import type { Database } from "./database.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import { notExcludedPredicate } from "./bots.ts";
-import { fieldColumn } from "./query/fields.ts";
+import { fieldColumn, sourceSql } from "./query/fields.ts";
 import { DIMENSIONS, type DimensionSpec } from "../query/dimensions.ts";
 import { type MovedSession, moveSessionEvents } from "./aggregates_events.ts";
 import { localDayOf, storedZone, zonedDays } from "./local_day.ts";
@@ -146,8 +146,7 @@ const excludingSql = (d: ExcludingDimension) =>
  * per row). */
 const SOURCE = SESSION_AGGREGATE_DIMENSIONS.find((d) => d.key === "visit:source")!;
 /** The source a view gives its session (when it is the entry view); null: SOURCE's `empty`. */
-export const VIEW_SOURCE_SQL =
-  "CASE WHEN v.referrer_type IS 'internal' THEN NULL ELSE v.referrer_domain END";
+export const VIEW_SOURCE_SQL = sourceSql("v");
 const FACTS = `v.id, v.site_id, v.visitor_id, v.session_id, v.created_at AS at, v.path,
   COALESCE(${VIEW_SOURCE_SQL}, ${quote(SOURCE.empty)}) AS src,
   CASE WHEN v.session_id IS NOT NULL THEN 's' || v.session_id ELSE 'v' || v.visitor_id END AS sk,

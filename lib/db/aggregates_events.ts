@@ -19,7 +19,7 @@
 import type { Database } from "./database.ts";
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
 import { notExcludedPredicate } from "./bots.ts";
-import { fieldColumn } from "./query/fields.ts";
+import { fieldColumn, sourceSql } from "./query/fields.ts";
 import { SESSION_ENTRY_COLUMNS } from "./session_table.ts";
 import { zonedDays } from "./local_day.ts";
 import { DIMENSIONS, type DimensionSpec, PROP_PREFIX } from "../query/dimensions.ts";
@@ -48,9 +48,7 @@ const EVENT_SK = `CASE WHEN e.session_id IS NOT NULL THEN 's' || e.session_id
 /** A session field over `s` (the sessions table's columns). */
 export function sessionValue(spec: DimensionSpec): string {
   if (spec.from.kind !== "field") return "NULL";
-  return spec.from.field === "source"
-    ? "CASE WHEN s.referrer_type IS 'internal' THEN NULL ELSE s.referrer_domain END"
-    : fieldColumn(spec.from.field, "event");
+  return spec.from.field === "source" ? sourceSql("s") : fieldColumn(spec.from.field, "event");
 }
 
 /** A dimension's value over `sql`: its `empty` for none. */

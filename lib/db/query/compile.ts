@@ -27,7 +27,7 @@ import {
   propKeyOf,
   type RowField,
 } from "../../query/dimensions.ts";
-import { fieldColumn } from "./fields.ts";
+import { fieldColumn, sourceSql } from "./fields.ts";
 import { type Aggregate, AGGREGATES, EVENT_FAMILIES, type Family } from "../../query/metrics.ts";
 import { conditionHolds, type Filter, isCondition } from "../../query/model.ts";
 import type { SqlParam } from "../database.ts";
@@ -171,7 +171,7 @@ type TableSide = 0 | 1 | "both";
 function sessionsOfGroups(d: Dialect, g: string, range: { from: string; to: string }): string {
   return `SELECT g.site_id, g.sk, g.n, f.path AS entry_page, l.path AS exit_page,
         ${ENTRY_COLUMNS.map((c) => `f.${c}`).join(", ")},
-        CASE WHEN f.referrer_type IS 'internal' THEN NULL ELSE f.referrer_domain END AS source,
+        ${sourceSql("f")} AS source,
         ${d.durationMs("f.created_at", "l.created_at")} AS duration_ms,
         f.created_at >= ${range.from} AND f.created_at < ${range.to} AS in_range
       -- CROSS JOIN keeps the sessions outside: two rowid lookups each.
@@ -246,7 +246,7 @@ function tableSessions(
       ${sessionsOfGroups(d, "sg", range)}
       UNION ALL
       SELECT site_id, sk, views, entry_page, exit_page, ${ENTRY_COLUMNS.join(", ")},
-        CASE WHEN referrer_type IS 'internal' THEN NULL ELSE referrer_domain END,
+        ${sourceSql("")},
         ${d.durationMs("first_at", "last_at")},
         first_at >= ${range.from} AND first_at < ${range.to}
       FROM ${
@@ -462,9 +462,7 @@ function joinedSessions(
         ${either("duration_ms", d.durationMs("t.first_at", "t.last_at"))},
         ${either("in_range", `t.first_at >= ${range.from} AND t.first_at < ${range.to}`)},
         ${either("entry_page", "t.entry_page")}, ${either("exit_page", "t.exit_page")},
-        ${
-    either("source", "CASE WHEN t.referrer_type IS 'internal' THEN NULL ELSE t.referrer_domain END")
-  }
+        ${either("source", sourceSql("t"))}
       FROM ${from} w LEFT JOIN se e ON e.site_id = w.site_id AND e.sk = w.sk
         LEFT JOIN sessions t ON t.site_id = w.site_id AND t.sk = w.sk AND t.bot = ${side}
           AND e.sk IS NULL AND t.first_at >= ${window.from} AND t.last_at < ${window.to}
@@ -571,7 +569,7 @@ function prefilter(
 /** A session field over the view `w` as its session's entry view (sessionsOfGroups). */
 const AS_ENTRY: Partial<Record<string, string>> = {
   entry_page: "w.path",
-  source: "CASE WHEN w.referrer_type IS 'internal' THEN NULL ELSE w.referrer_domain END",
+  source: sourceSql("w"),
 };
 
 /** Filters ANDed over a row's own columns (`w` or `e`; `entry`: a view `w` as its session's entry

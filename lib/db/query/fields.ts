@@ -8,6 +8,13 @@ import {
   WIDEST_SCREEN_CLASS,
 } from "../../query/dimensions.ts";
 
+/** A session's source over the columns of its entry view (or of a sessions row, which copies
+ * them) aliased `row` ("" for bare columns): the referrer's domain, none for an internal one. */
+export function sourceSql(row: string): string {
+  const c = row ? `${row}.` : "";
+  return `CASE WHEN ${c}referrer_type IS 'internal' THEN NULL ELSE ${c}referrer_domain END`;
+}
+
 /** A row field over a view row (`w`, or `view`) or an event row (`e`), both with their session `s`
  * (or `session`: a view row carrying its session's columns). */
 export function fieldColumn(
