@@ -285,6 +285,7 @@ Deno.test("openapi: every GET answer with a documented JSON schema fits it", asy
     name: "Finland",
     filters: [["is", "visit:country", ["FI"]]],
   });
+  await post("/api/goals", { site_id: "shop", name: "Thanks", kind: "page", page: "/thanks" });
   const values: Record<string, string> = {
     site_id: "shop",
     id: "spring",
@@ -304,7 +305,7 @@ Deno.test("openapi: every GET answer with a documented JSON schema fits it", asy
       (_, name: string) =>
         operation.path.startsWith("/api/sites/")
           ? "shop"
-          : operation.path.startsWith("/api/segments/")
+          : operation.path.startsWith("/api/segments/") || operation.path.startsWith("/api/goals/")
           ? "1"
           : values[name],
     );

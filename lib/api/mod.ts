@@ -12,6 +12,7 @@ import { KEY_OPERATIONS } from "./operations/keys.ts";
 import { PERF_OPERATIONS } from "./operations/perf.ts";
 import { QUERY_OPERATIONS } from "./operations/query.ts";
 import { SEGMENT_OPERATIONS } from "./operations/segments.ts";
+import { GOAL_OPERATIONS } from "./operations/goals.ts";
 import { SITE_OPERATIONS } from "./operations/sites.ts";
 import { STATS_OPERATIONS } from "./operations/stats.ts";
 
@@ -23,6 +24,7 @@ export const API_OPERATIONS: readonly Operation[] = [
   ...STATS_OPERATIONS,
   ...QUERY_OPERATIONS,
   ...SEGMENT_OPERATIONS,
+  ...GOAL_OPERATIONS,
   ...SITE_OPERATIONS,
   ...CAMPAIGN_OPERATIONS,
   ...EXPERIMENT_OPERATIONS,

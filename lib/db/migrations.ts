@@ -798,4 +798,26 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE zoned;
     `,
   },
+  {
+    version: 19,
+    name: "goals",
+    // Goals (lib/query/goals.ts): what counts as a conversion on a site. The compiler joins them to
+    // the rows (lib/db/query/goals.ts): `page_regex` is the page pattern's anchored regex (NULL
+    // for an exact path, compared as text), `props` a JSON object of property values.
+    sql: `
+      CREATE TABLE goals (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        site_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('page', 'event', 'scroll')),
+        page TEXT,
+        page_regex TEXT,
+        event_name TEXT,
+        props TEXT,
+        scroll_depth INTEGER,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        UNIQUE (site_id, name)
+      );
+    `,
+  },
 ];

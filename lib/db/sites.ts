@@ -255,6 +255,8 @@ export function deleteSite(
   return db.transaction(() => {
     const site = db.run("DELETE FROM sites WHERE site_id = ?", siteId).changes;
     db.run("DELETE FROM site_settings WHERE site_id = ?", siteId);
+    // Its goals are its configuration, as its settings (a site registered again starts without).
+    db.run("DELETE FROM goals WHERE site_id = ?", siteId);
     const counts: SiteDeletion = {
       site,
       views: 0,

@@ -22,6 +22,7 @@ import type { CampaignStore } from "./campaigns.ts";
 import type { CrawlerStore } from "./crawlers.ts";
 import type { ExperimentStore } from "./experiments.ts";
 import type { ExportStore } from "./exports.ts";
+import type { GoalStore } from "./goals.ts";
 import type { InstanceStore } from "./instance.ts";
 import type { MaintenanceStore } from "./maintenance.ts";
 import type { PerfStore } from "./perf.ts";
@@ -41,6 +42,7 @@ export interface Store {
   settings: SettingsStore;
   experiments: ExperimentStore;
   segments: SegmentStore;
+  goals: GoalStore;
   telemetry: TelemetryStore;
   sites: SiteStore;
   campaigns: CampaignStore;

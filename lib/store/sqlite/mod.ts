@@ -18,6 +18,7 @@ import { sqlitePerf } from "./perf.ts";
 import { sqliteRetention } from "./retention.ts";
 import { sqliteRollups } from "./rollups.ts";
 import { sqliteSegments } from "./segments.ts";
+import { sqliteGoals } from "./goals.ts";
 import { sqliteSettings } from "./settings.ts";
 import { sqliteSites } from "./sites.ts";
 import { sqliteTelemetry } from "./telemetry.ts";
@@ -49,6 +50,7 @@ export function createSqliteAppData(db: Database, options: AppDataOptions = {}):
     settings: sqliteSettings(db),
     experiments: sqliteExperiments(db),
     segments: sqliteSegments(db),
+    goals: sqliteGoals(db),
     telemetry: sqliteTelemetry(db),
     sites: sqliteSites(db),
     campaigns: sqliteCampaigns(db),
