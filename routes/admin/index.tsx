@@ -10,6 +10,7 @@ import { DashboardCards } from "../../components/DashboardCards.tsx";
 import { DataTable, EmptyRow, Td, Th } from "../../components/DataTable.tsx";
 import { ExportLink } from "../../components/ExportLink.tsx";
 import { FilterBar } from "../../components/FilterBar.tsx";
+import { GoalsCard } from "../../components/GoalsCard.tsx";
 import { KpiGrid } from "../../components/Kpi.tsx";
 import { Snippet } from "../../components/Snippet.tsx";
 import { TrendChart } from "../../components/TrendChart.tsx";
@@ -37,6 +38,8 @@ import {
   unnarrowedParts,
 } from "../../lib/admin/dashboard.ts";
 import { DASHBOARD_CARDS } from "../../lib/admin/dashboard_lists.ts";
+import { type GoalsCardModel, goalsCardQuery, loadGoalsCard } from "../../lib/admin/goals_card.ts";
+import { GOAL_DIMENSION } from "../../lib/query/goals.ts";
 import {
   builderFilter,
   type DashboardFilters,
@@ -97,6 +100,8 @@ type Body =
     filters: DashboardFilters;
     /** The site's saved segments (none on a read-only instance: they are the admin's labels). */
     segments: SegmentRecord[];
+    /** Its goals' conversions (lib/admin/goals_card.ts). */
+    goals: GoalsCardModel;
   }
   | { kind: "all"; all: AllSites; kpis: Kpi[]; trend: Trend }
   | { kind: "none" };
@@ -135,11 +140,17 @@ export const handler = {
         return seeOther(dashboardHref({ ...frame.selection, site }, raws, filters.bots));
       }
       if (added) filters.errors.push(added.error);
-      const [overview, live, hours, countryMap] = await Promise.all([
+      const goalList = await services.store.goals.list(site);
+      const [overview, live, hours, countryMap, goals] = await Promise.all([
         dashboardOverview(reads, site, period, filters),
         liveFor(reads, site, filters, frame.readOnly),
         hourly ? hourlyTrendUnlessRefused(reads, [site], period, overviewView(filters)) : null,
         loadCountryMap(reads, countryMapQuery(site, period, frame.now, overviewView(filters))),
+        loadGoalsCard(
+          reads,
+          goalList,
+          goalsCardQuery(site, period, frame.now, overviewView(filters)),
+        ),
       ]);
       const trend = hours ?? dailyTrend(overview, period.timeZone);
       const kpis = dashboardKpis(overview, period);
@@ -156,6 +167,7 @@ export const handler = {
         anonymized,
         filters,
         segments,
+        goals,
       });
     }
     if (frame.sites.total === 0) return page<Data>({ ...common, kind: "none" });
@@ -311,6 +323,11 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
           shows={shows}
           filterHref={filterHref}
           countryMap={props.data.countryMap}
+        />
+        <GoalsCard
+          model={props.data.goals}
+          filterHref={(goal) => filterHref(GOAL_DIMENSION, goal)}
+          manageHref={frame.readOnly ? null : `/admin/sites/${encodeURIComponent(site)}/goals`}
         />
       </div>
 

@@ -19,6 +19,7 @@ const IDS: Record<string, string> = {
   "admin/settings/keys/[id]/revoke.ts": "k1",
   "admin/sites/[id].tsx": "shop",
   "admin/sites/[id]/delete.tsx": "shop",
+  "admin/sites/[id]/goals.tsx": "shop",
   "admin/visitors/[id].tsx": "visitor-0001",
 };
 
@@ -36,6 +37,9 @@ async function seed(t: TestApp): Promise<void> {
     })),
   );
   insertEvents(t, [{ visitor_id: "visitor-0001", event_type: "custom", event_name: "signup" }]);
+  t.services.db.run(
+    "INSERT INTO goals (site_id, name, kind, event_name) VALUES ('shop', 'Signup', 'event', 'signup')",
+  );
   t.services.db.run(
     "INSERT INTO utm_campaigns (id, name, utm_campaign, site_id) VALUES ('spring', 'Spring', 'spring', 'shop')",
   );
