@@ -27,7 +27,7 @@ import {
 
 /** What a query runs with: the analytics area's engine queries (a read's context has them). */
 export interface QueryContext {
-  analytics: Pick<AnalyticsStore, "aggregates" | "aggregatesBatch" | "firstViewAt">;
+  analytics: Pick<AnalyticsStore, "aggregates" | "aggregatesBatch" | "firstViewAt" | "funnel">;
   now: () => number;
 }
 
@@ -126,7 +126,7 @@ export async function runAggregatesBatch(
 // ---------------------------------------------------------------------------------------------
 // Plan
 
-async function resolveRange(ctx: QueryContext, q: Query): Promise<Range> {
+export async function resolveRange(ctx: QueryContext, q: Query): Promise<Range> {
   if (q.range.from !== null) return { from: q.range.from, to: q.range.to };
   const first = await ctx.analytics.firstViewAt(q.siteIds);
   return { from: first ? localDate(q.timeZone, Date.parse(first)) : q.range.to, to: q.range.to };
@@ -140,7 +140,8 @@ function comparisonRange(q: Query, range: Range): Range | null {
   return { from: addLocalDays(range.from, -days), to: addLocalDays(range.from, -1) };
 }
 
-function request(
+/** The store's request for `q` over `range` (local days) by `dimensions`. */
+export function request(
   q: Query,
   range: Range,
   dimensions: string[],
@@ -355,7 +356,8 @@ function isoAt(zone: string, ms: number): string {
   return `${local}${sign}${hh}:${String(abs % 60).padStart(2, "0")}`;
 }
 
-function echo(q: Query, range: Range): Record<string, unknown> {
+/** The query as understood, in the request's terms (the answers' `query`). */
+export function echo(q: Query, range: Range): Record<string, unknown> {
   const fromMs = localDayStart(q.timeZone, range.from);
   const toMs = localDayStart(q.timeZone, addLocalDays(range.to, 1)) - 1000;
   const include: Record<string, unknown> = {

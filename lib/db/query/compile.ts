@@ -868,6 +868,30 @@ export function compileAggregates(
   return { sql: `WITH ${ctes.join(",\n")}\n${arms.join("\nUNION ALL\n")}`, params: p.values };
 }
 
+/**
+ * A statement over the request's matched rows, for the questions that are not sums by group
+ * (funnels: lib/db/query/funnels.ts): the CTEs `rv` (views, with `kept`) and `re` (kept events),
+ * each with its site, session key (`sk`), visitor, time, page and event columns and the request's
+ * dimensions (`d0`…), only the rows its filter keeps; `body` writes the rest of the statement
+ * (more CTEs and the final SELECT, after a comma) with `add` binding its parameters.
+ */
+export function compileOverRows(
+  d: Dialect,
+  r: AggregateRequest,
+  body: (add: (value: SqlParam) => string) => string,
+): Compiled {
+  const p = new Params();
+  const range = rangeParams(p, r);
+  const joins = eventsNeedSessions(r);
+  const from = sources(d, p, r, range, [r.filter], { filters: [r.filter], joins });
+  const { ctes, views } = startCtes(p, d, r, range, from, true, joins);
+  ctes.unshift(...goalCtes(d, p, r, range, [r.filter]));
+  ctes.push(`rv AS MATERIALIZED (${rowsOf(d, p, r, "view", range, views, true)})`);
+  ctes.push(`re AS MATERIALIZED (${rowsOf(d, p, r, "event", range, from.events, true)})`);
+  const rest = body((value) => p.add(value));
+  return { sql: `WITH ${ctes.join(",\n")},\n${rest}`, params: p.values };
+}
+
 /** One request of a batch (compileBatch): its dimensions, filter and families; the sites, range,
  * zone and bot setting are the batch's. */
 export interface BatchMember {
