@@ -6,7 +6,13 @@ import { insertSegment } from "../lib/db/segments.ts";
 import { refreshRollups } from "../lib/stats/mod.ts";
 import { registerSite } from "./_admin.ts";
 import { AUTH_ENV, loginCookie } from "./_auth.ts";
-import { createTestApp, tableRowCounts, TEST_ORIGIN, type TestApp } from "./_helpers.ts";
+import {
+  createTestApp,
+  jsonSender,
+  tableRowCounts,
+  TEST_ORIGIN,
+  type TestApp,
+} from "./_helpers.ts";
 import { AUTH, D1, D2, insertFixture, SECRET, SITE } from "./_stats_fixture.ts";
 
 async function fixtureApp(env: Record<string, string> = {}): Promise<TestApp> {
@@ -18,23 +24,7 @@ async function fixtureApp(env: Record<string, string> = {}): Promise<TestApp> {
   return t;
 }
 
-// deno-lint-ignore no-explicit-any
-type Answer = { status: number; body: any };
-
-async function send(
-  t: TestApp,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = AUTH,
-): Promise<Answer> {
-  const res = await t.request(path, {
-    method,
-    headers: { ...headers, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const send = jsonSender(AUTH);
 
 const query = (t: TestApp, filters: unknown[], headers = AUTH) =>
   send(t, "POST", "/api/v2/query", {

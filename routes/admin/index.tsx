@@ -6,6 +6,7 @@
 // among them), each row of a dimension's list a link adding its filter, and a filtered dashboard
 // is computed by the query engine (lib/admin/dashboard.ts).
 import { AdminShell } from "../../components/AdminShell.tsx";
+import { AnnotationList } from "../../components/Annotations.tsx";
 import { DashboardCards } from "../../components/DashboardCards.tsx";
 import { DataTable, EmptyRow, Td, Th } from "../../components/DataTable.tsx";
 import { ExportLink } from "../../components/ExportLink.tsx";
@@ -36,6 +37,7 @@ import {
   previousLabel,
   unnarrowedParts,
 } from "../../lib/admin/dashboard.ts";
+import { type ChartAnnotation, chartAnnotations } from "../../lib/admin/annotations.ts";
 import { DASHBOARD_CARDS } from "../../lib/admin/dashboard_lists.ts";
 import {
   builderFilter,
@@ -65,6 +67,7 @@ import {
   trendUnit,
 } from "../../lib/admin/trend.ts";
 import { embedSnippet } from "../../lib/admin/sites.ts";
+import { annotationsInRange } from "../../lib/annotations/mod.ts";
 import type { SegmentRecord } from "../../lib/store/segments.ts";
 import { OTHER_VALUE } from "../../lib/stats/terms.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
@@ -97,6 +100,8 @@ type Body =
     filters: DashboardFilters;
     /** The site's saved segments (none on a read-only instance: they are the admin's labels). */
     segments: SegmentRecord[];
+    /** The site's notes of the period, placed on the trend's days or hours. */
+    annotations: ChartAnnotation[];
   }
   | { kind: "all"; all: AllSites; kpis: Kpi[]; trend: Trend }
   | { kind: "none" };
@@ -135,13 +140,15 @@ export const handler = {
         return seeOther(dashboardHref({ ...frame.selection, site }, raws, filters.bots));
       }
       if (added) filters.errors.push(added.error);
-      const [overview, live, hours, countryMap] = await Promise.all([
+      const [overview, live, hours, countryMap, notes] = await Promise.all([
         dashboardOverview(reads, site, period, filters),
         liveFor(reads, site, filters, frame.readOnly),
         hourly ? hourlyTrendUnlessRefused(reads, [site], period, overviewView(filters)) : null,
         loadCountryMap(reads, countryMapQuery(site, period, frame.now, overviewView(filters))),
+        annotationsInRange(services.store.annotations, site, period, period.timeZone),
       ]);
       const trend = hours ?? dailyTrend(overview, period.timeZone);
+      const annotations = chartAnnotations(notes, trend.unit, trend.timeZone);
       const kpis = dashboardKpis(overview, period);
       const anonymized = config.anonymizeSites.includes(site);
       return page<Data>({
@@ -156,6 +163,7 @@ export const handler = {
         anonymized,
         filters,
         segments,
+        annotations,
       });
     }
     if (frame.sites.total === 0) return page<Data>({ ...common, kind: "none" });
@@ -239,7 +247,7 @@ function ProofStrip(props: { overview: Overview; botsHref: string }) {
 }
 
 function SiteDashboard(props: { data: Data & { kind: "site" } }) {
-  const { frame, overview, site, live, kpis, filters, trend } = props.data;
+  const { frame, overview, site, live, kpis, filters, trend, annotations } = props.data;
   const period = frame.selection.period;
   const selection = { ...frame.selection, site };
   const pollUrl = livePollUrl(frame.selection, site, filters, "dashboard");
@@ -301,6 +309,16 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
           unit={trend.unit}
           timeZone={trend.timeZone}
           previousLabel={overview.previous ? previousLabel(overview, period) : undefined}
+          annotations={annotations}
+        />
+        <AnnotationList
+          id="annotations"
+          notes={annotations}
+          forms={frame.readOnly ? undefined : {
+            site,
+            returnTo: dashboardHref(selection, raws, filters.bots),
+            defaultDate: period.to,
+          }}
         />
       </Card>
 

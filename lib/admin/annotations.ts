@@ -1,0 +1,29 @@
+// The admin's view of annotations (lib/annotations/mod.ts): each note placed on the point of a
+// trend chart it belongs to — its local day, or on an hourly chart its local hour — for the
+// markers and the list under the chart (components/Annotations.tsx).
+import { type Annotation, localHourOf } from "../annotations/mod.ts";
+import type { TrendUnit } from "./trend.ts";
+
+/** A note as a chart draws it. */
+export interface ChartAnnotation {
+  id: number;
+  /** The chart point it sits on: a local day, or an hour "YYYY-MM-DD HH:00". */
+  point: string;
+  /** As given (a day, or an instant in UTC). */
+  date: string;
+  text: string;
+}
+
+/** The notes placed on a chart by `unit` in `zone` (the zone their local days were taken in). */
+export function chartAnnotations(
+  notes: readonly Annotation[],
+  unit: TrendUnit,
+  zone: string,
+): ChartAnnotation[] {
+  return notes.map((note) => ({
+    id: note.id,
+    point: unit === "hour" ? localHourOf(note, zone) : note.day,
+    date: note.date,
+    text: note.text,
+  }));
+}
