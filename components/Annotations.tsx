@@ -2,7 +2,7 @@
 // per chart point that has notes (their text in its <title>), the list of the notes under the
 // chart, and for a signed-in admin the form adding one and a delete button per note (plain POST
 // forms to /admin/annotations, no script). Public mode passes no form: the notes stay read-only.
-import type { ChartAnnotation } from "../lib/admin/annotations.ts";
+import { annotationLine, type ChartAnnotation } from "../lib/admin/annotations.ts";
 import { ANNOTATION_DATE_HINT, MAX_ANNOTATION_TEXT } from "../lib/annotations/mod.ts";
 import { BUTTON_SECONDARY, BUTTON_SMALL, INPUT } from "./ui.tsx";
 
@@ -31,7 +31,7 @@ export function AnnotationMarkers(
         if (x === null) return null;
         return (
           <g data-annotation-point={point} data-x={x.toFixed(2)} class="annotation-marker">
-            <title>{notes.map((n) => `${n.date}: ${n.text}`).join("\n")}</title>
+            <title>{notes.map(annotationLine).join("\n")}</title>
             <line
               x1={x.toFixed(2)}
               x2={x.toFixed(2)}
@@ -82,7 +82,10 @@ export function AnnotationList(
               >
               </span>
               <span class="min-w-0 flex-1 break-words">
-                <span class="font-mono text-xs text-slate-500">{note.date}</span> {note.text}
+                <span class="font-mono text-xs text-slate-500">
+                  {note.site === null ? note.date : `${note.date} ${note.site}`}
+                </span>{" "}
+                {note.text}
               </span>
               {forms && (
                 <form method="post" action="/admin/annotations" class="shrink-0">

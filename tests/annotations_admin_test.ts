@@ -89,6 +89,25 @@ Deno.test("annotations admin: the dashboard's trend marks each note on its local
   ]);
 });
 
+Deno.test("annotations admin: the All sites trend marks every summarised site's notes, naming the site", async () => {
+  const t = await siteApp();
+  note(t, "shop", "2026-11-17", null, "Launched pricing v2");
+  note(t, "blog", "2026-11-17", null, "New post");
+  note(t, "blog", "2026-11-19", null, "Newsletter");
+  const { html } = await adminHtml(t, `/admin?${WEEK}`);
+  assert.match(html, /Figures of every site/);
+  assert.deepEqual(markers(html, "trend-chart"), [
+    ["2026-11-17", "300.00", "2026-11-17 (shop): Launched pricing v2\n2026-11-17 (blog): New post"],
+    ["2026-11-19", "471.43", "2026-11-19 (blog): Newsletter"],
+  ]);
+  assert.deepEqual(listed(html).map((n) => n[1]), [
+    "Launched pricing v2",
+    "New post",
+    "Newsletter",
+  ]);
+  assert.doesNotMatch(html, /annotation-add|value="delete"/);
+});
+
 Deno.test("annotations admin: an hourly trend marks an instant on its hour, a day on its first", async () => {
   const t = await siteApp();
   note(t, "shop", "2026-11-20", "2026-11-20T09:15:00.000Z", "Deployed at 09:15");

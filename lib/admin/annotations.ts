@@ -12,18 +12,30 @@ export interface ChartAnnotation {
   /** As given (a day, or an instant in UTC). */
   date: string;
   text: string;
+  /** The note's site, on a chart of several sites (null on one site's). */
+  site: string | null;
 }
 
-/** The notes placed on a chart by `unit` in `zone` (the zone their local days were taken in). */
+/**
+ * The notes placed on a chart by `unit` in `zone` (the zone their local days were taken in),
+ * naming their site when the chart sums several.
+ */
 export function chartAnnotations(
   notes: readonly Annotation[],
   unit: TrendUnit,
   zone: string,
+  options: { namedSites?: boolean } = {},
 ): ChartAnnotation[] {
   return notes.map((note) => ({
     id: note.id,
     point: unit === "hour" ? localHourOf(note, zone) : note.day,
     date: note.date,
     text: note.text,
+    site: options.namedSites ? note.site_id : null,
   }));
+}
+
+/** A note's line in a tooltip: its date, its site on a chart of several, its text. */
+export function annotationLine(note: ChartAnnotation): string {
+  return `${note.date}${note.site === null ? "" : ` (${note.site})`}: ${note.text}`;
 }

@@ -89,17 +89,18 @@ export function shownAnnotation(record: AnnotationRecord, zone: string): Annotat
 }
 
 /**
- * The site's notes whose local day (in `zone`) lies in from..to. An instant's stored day is its
+ * The sites' notes whose local day (in `zone`) lies in from..to. An instant's stored day is its
  * UTC day, within a day of its local one: the store is asked a day wider each side.
  */
 export async function annotationsInRange(
   store: AnnotationStore,
-  siteId: string,
+  siteIds: readonly string[],
   range: { from: string; to: string },
   zone: string,
 ): Promise<Annotation[]> {
+  if (siteIds.length === 0) return [];
   const wide = { from: addLocalDays(range.from, -1), to: addLocalDays(range.to, 1) };
-  const records = await store.list(siteId, wide, MAX_LISTED_ANNOTATIONS);
+  const records = await store.list(siteIds, wide, MAX_LISTED_ANNOTATIONS);
   return records.map((record) => shownAnnotation(record, zone))
     .filter((note) => note.day >= range.from && note.day <= range.to);
 }

@@ -5,17 +5,18 @@ import type { Database } from "./database.ts";
 
 const COLUMNS = "id, site_id, day, at, text, source, created_at";
 
-/** The site's annotations of from..to (by `day`), in date order; at most `limit`. */
+/** The sites' annotations of from..to (by `day`), in date order; at most `limit`. */
 export function listAnnotations(
   db: Database,
-  siteId: string,
+  siteIds: readonly string[],
   range: { from: string; to: string },
   limit: number,
 ): AnnotationRecord[] {
   return db.all<AnnotationRecord>(
-    `SELECT ${COLUMNS} FROM annotations WHERE site_id = ? AND day BETWEEN ? AND ?
+    `SELECT ${COLUMNS} FROM annotations
+     WHERE site_id IN (SELECT value FROM json_each(?)) AND day BETWEEN ? AND ?
      ORDER BY day, COALESCE(at, day), id LIMIT ?`,
-    siteId,
+    JSON.stringify(siteIds),
     range.from,
     range.to,
     limit,

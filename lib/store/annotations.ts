@@ -25,11 +25,13 @@ export interface NewAnnotation {
 }
 
 export interface AnnotationStore {
-  /** The site's annotations whose `day` lies in from..to (inclusive), by day, instant and id; at
-   * most `limit`. */
-  list(siteId: string, range: { from: string; to: string }, limit: number): Promise<
-    AnnotationRecord[]
-  >;
+  /** The sites' annotations whose `day` lies in from..to (inclusive), by day, instant and id;
+   * at most `limit`. */
+  list(
+    siteIds: readonly string[],
+    range: { from: string; to: string },
+    limit: number,
+  ): Promise<AnnotationRecord[]>;
   get(id: number): Promise<AnnotationRecord | null>;
   create(annotation: NewAnnotation): Promise<AnnotationRecord>;
   /** False when it did not exist. */

@@ -103,7 +103,14 @@ type Body =
     /** The site's notes of the period, placed on the trend's days or hours. */
     annotations: ChartAnnotation[];
   }
-  | { kind: "all"; all: AllSites; kpis: Kpi[]; trend: Trend }
+  | {
+    kind: "all";
+    all: AllSites;
+    kpis: Kpi[];
+    trend: Trend;
+    /** The summarised sites' notes, each naming its site. */
+    annotations: ChartAnnotation[];
+  }
   | { kind: "none" };
 
 type Data = Body & { frame: AdminFrame; instance: Instance | null; origin: string };
@@ -145,7 +152,7 @@ export const handler = {
         liveFor(reads, site, filters, frame.readOnly),
         hourly ? hourlyTrendUnlessRefused(reads, [site], period, overviewView(filters)) : null,
         loadCountryMap(reads, countryMapQuery(site, period, frame.now, overviewView(filters))),
-        annotationsInRange(services.store.annotations, site, period, period.timeZone),
+        annotationsInRange(services.store.annotations, [site], period, period.timeZone),
       ]);
       const trend = hours ?? dailyTrend(overview, period.timeZone);
       const annotations = chartAnnotations(notes, trend.unit, trend.timeZone);
@@ -172,7 +179,20 @@ export const handler = {
       ? await hourlyTrendUnlessRefused(reads, all.sites.map((s) => s.site_id), period)
       : null;
     const trend: Trend = hours ?? { unit: "day", timeZone: period.timeZone, points: all.trend };
-    return page<Data>({ ...common, kind: "all", all, kpis: allSitesKpis(all, period), trend });
+    const notes = await annotationsInRange(
+      services.store.annotations,
+      all.sites.map((s) => s.site_id),
+      period,
+      period.timeZone,
+    );
+    return page<Data>({
+      ...common,
+      kind: "all",
+      all,
+      kpis: allSitesKpis(all, period),
+      trend,
+      annotations: chartAnnotations(notes, trend.unit, trend.timeZone, { namedSites: true }),
+    });
   },
 };
 
@@ -384,7 +404,7 @@ function SiteNotices(
 }
 
 function AllSitesDashboard(props: { data: Data & { kind: "all" } }) {
-  const { frame, all, kpis, trend } = props.data;
+  const { frame, all, kpis, trend, annotations } = props.data;
   const period = frame.selection.period;
   return (
     <>
@@ -411,7 +431,9 @@ function AllSitesDashboard(props: { data: Data & { kind: "all" } }) {
           unit={trend.unit}
           timeZone={trend.timeZone}
           previousLabel={period.days === null ? "previous period" : `previous ${period.days} days`}
+          annotations={annotations}
         />
+        <AnnotationList id="annotations" notes={annotations} />
       </Card>
       <Card title="Sites" subtitle="Each site over the period, busiest first.">
         <DataTable

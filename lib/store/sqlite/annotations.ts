@@ -10,7 +10,7 @@ import type { AnnotationStore } from "../annotations.ts";
 
 export function sqliteAnnotations(db: Database): AnnotationStore {
   return {
-    list: (siteId, range, limit) => Promise.try(() => listAnnotations(db, siteId, range, limit)),
+    list: (siteIds, range, limit) => Promise.try(() => listAnnotations(db, siteIds, range, limit)),
     get: (id) => Promise.try(() => getAnnotation(db, id)),
     create: (annotation) => Promise.try(() => insertAnnotation(db, annotation)),
     delete: (id) => Promise.try(() => deleteAnnotation(db, id)),

@@ -88,7 +88,7 @@ async function render(ctx: Ctx, errors: string[] = [], status?: number) {
   const notes = campaign && report
     ? await annotationsInRange(
       ctx.state.services.store.annotations,
-      campaign.site_id,
+      [campaign.site_id],
       report.period,
       "UTC",
     )

@@ -21,7 +21,7 @@ export const handler = {
     const range = parseRange(ctx.url, now());
     const site = await requireSite(store.sites, site_id);
     return Response.json(
-      await annotationsInRange(store.annotations, site.site_id, range, site.time_zone),
+      await annotationsInRange(store.annotations, [site.site_id], range, site.time_zone),
     );
   },
 
