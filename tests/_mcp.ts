@@ -19,6 +19,7 @@ export const TOOL_NAMES = [
   "analytics_realtime",
   "bot_report",
   "compare_periods",
+  "list_annotations",
   "list_campaigns",
   "list_experiments",
   "list_sites",

@@ -75,7 +75,7 @@ function rpc(t: TestApp, body: string, headers: Record<string, string> = {}) {
 
 const INITIALIZE = JSON.stringify(initializeRequest("raw"));
 
-Deno.test("mcp http: a read key connects and lists the 14 read-only tools", async () => {
+Deno.test("mcp http: a read key connects and lists the 15 read-only tools", async () => {
   const t = await statsApp();
   const { key } = await mintKey(t, "read");
   const client = await connect(t, key);

@@ -341,6 +341,7 @@ const VALID_BODIES: Record<string, unknown> = {
     name: "Blog",
     filters: [["contains", "event:page", ["/blog"]]],
   },
+  "POST /api/annotations": { site_id: "shop", date: "2026-11-20", text: "Deployed v2" },
   "POST /api/bots/exclude": { visitor_id: "v-2", label: "x" },
   "POST /api/debug": { enabled: true },
   "POST /api/experiments": {

@@ -2,6 +2,7 @@
 // (lib/api/operations/), read by the routes to validate their inputs and by the OpenAPI document.
 import type { Operation } from "./contract.ts";
 import { openApiDocument } from "./openapi.ts";
+import { ANNOTATION_OPERATIONS } from "./operations/annotations.ts";
 import { BOT_OPERATIONS } from "./operations/bots.ts";
 import { CAMPAIGN_OPERATIONS } from "./operations/campaigns.ts";
 import { COLLECTION_OPERATIONS } from "./operations/collection.ts";
@@ -25,6 +26,7 @@ export const API_OPERATIONS: readonly Operation[] = [
   ...QUERY_OPERATIONS,
   ...SEGMENT_OPERATIONS,
   ...GOAL_OPERATIONS,
+  ...ANNOTATION_OPERATIONS,
   ...SITE_OPERATIONS,
   ...CAMPAIGN_OPERATIONS,
   ...EXPERIMENT_OPERATIONS,

@@ -820,4 +820,23 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Issue 17: annotations — per site, a dated note drawn on every trend chart. `day` is the
+    // given date, or the UTC date of `at` when an instant was given (the chart places it on the
+    // site's local day); `source` says whether the admin UI or the API wrote it.
+    version: 20,
+    name: "annotations",
+    sql: `
+      CREATE TABLE annotations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        site_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        at TEXT,
+        text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 500),
+        source TEXT NOT NULL CHECK (source IN ('admin', 'api')),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+      );
+      CREATE INDEX idx_annotations_site_day ON annotations (site_id, day);
+    `,
+  },
 ];

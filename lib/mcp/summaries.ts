@@ -165,3 +165,11 @@ export function query(data: Json): string {
   const more = typeof data?.meta?.total_rows === "number" ? ` of ${n(data.meta.total_rows)}` : "";
   return `${head}: ${rows.length}${more} row${rows.length === 1 ? "" : "s"}; ${top(rows, 3, show)}`;
 }
+
+export function annotations(data: Json, siteId: string): string {
+  if (data === null) return `${siteId}: a public instance does not list annotations`;
+  const notes = list(data);
+  if (notes.length === 0) return `${siteId}: no annotations in the period`;
+  return `${siteId}: ${n(notes.length)} annotation${notes.length === 1 ? "" : "s"}: ` +
+    top(notes, 3, (note: Json) => `${note?.day} ${JSON.stringify(note?.text ?? "")}`);
+}

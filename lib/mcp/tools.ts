@@ -436,6 +436,20 @@ export const TOOLS: readonly ToolDefinition[] = [
     },
   }),
   tool({
+    name: "list_annotations",
+    title: "Annotations",
+    description:
+      "The dated notes of one site over a period (deploys, launches, outages: what the trend " +
+      "charts mark), in date order: each with its date as given (a day or an instant), the " +
+      "site's local day, the text and where it was written (admin or api). Use them to explain " +
+      "a change in the traffic.",
+    input: { site_id: siteId, ...RANGE },
+    async run(client, args) {
+      const data = await getUnlessNotPublic(client, "/api/annotations", queryOf(args));
+      return { summary: summary.annotations(data, args.site_id), data };
+    },
+  }),
+  tool({
     name: "list_sites",
     title: "Sites",
     description:

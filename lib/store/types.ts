@@ -15,6 +15,7 @@ import type { EphemeralStore } from "../ephemeral.ts";
 import type { ReadContext, Reader, ReaderConfig } from "../reads/mod.ts";
 import type { SettledRangeCache } from "../stats/settled_cache.ts";
 import type { AdminAccountStore } from "./admin_account.ts";
+import type { AnnotationStore } from "./annotations.ts";
 import type { AdminSessionStore } from "./admin_sessions.ts";
 import type { ApiKeyStore } from "./api_keys.ts";
 import type { BotStore } from "./bots.ts";
@@ -43,6 +44,7 @@ export interface Store {
   experiments: ExperimentStore;
   segments: SegmentStore;
   goals: GoalStore;
+  annotations: AnnotationStore;
   telemetry: TelemetryStore;
   sites: SiteStore;
   campaigns: CampaignStore;

@@ -37,6 +37,10 @@ async function seed(t: TestApp): Promise<void> {
     })),
   );
   insertEvents(t, [{ visitor_id: "visitor-0001", event_type: "custom", event_name: "signup" }]);
+  // A note on the trend (marker, list and, signed in, its forms).
+  t.services.db.run(
+    "INSERT INTO annotations (site_id, day, text, source) VALUES ('shop', '2026-11-19', 'Deploy', 'api')",
+  );
   t.services.db.run(
     "INSERT INTO goals (site_id, name, kind, event_name) VALUES ('shop', 'Signup', 'event', 'signup')",
   );

@@ -6,6 +6,7 @@ import type { Reader } from "../../reads/mod.ts";
 import type { AppDataStore, Store } from "../types.ts";
 import { sqliteAdminAccount } from "./admin_account.ts";
 import { sqliteAdminSessions } from "./admin_sessions.ts";
+import { sqliteAnnotations } from "./annotations.ts";
 import { sqliteApiKeys } from "./api_keys.ts";
 import { sqliteBots } from "./bots.ts";
 import { sqliteCampaigns } from "./campaigns.ts";
@@ -51,6 +52,7 @@ export function createSqliteAppData(db: Database, options: AppDataOptions = {}):
     experiments: sqliteExperiments(db),
     segments: sqliteSegments(db),
     goals: sqliteGoals(db),
+    annotations: sqliteAnnotations(db),
     telemetry: sqliteTelemetry(db),
     sites: sqliteSites(db),
     campaigns: sqliteCampaigns(db),
