@@ -286,6 +286,11 @@ Deno.test("openapi: every GET answer with a documented JSON schema fits it", asy
     filters: [["is", "visit:country", ["FI"]]],
   });
   await post("/api/goals", { site_id: "shop", name: "Thanks", kind: "page", page: "/thanks" });
+  await post("/api/funnels", {
+    site_id: "shop",
+    name: "Thanks",
+    steps: [{ page: "/" }, { page: "/thanks" }],
+  });
   const values: Record<string, string> = {
     site_id: "shop",
     id: "spring",
@@ -305,7 +310,7 @@ Deno.test("openapi: every GET answer with a documented JSON schema fits it", asy
       (_, name: string) =>
         operation.path.startsWith("/api/sites/")
           ? "shop"
-          : operation.path.startsWith("/api/segments/") || operation.path.startsWith("/api/goals/")
+          : /^\/api\/(segments|goals|funnels)\//.test(operation.path)
           ? "1"
           : values[name],
     );

@@ -14,6 +14,7 @@ import { PERF_OPERATIONS } from "./operations/perf.ts";
 import { QUERY_OPERATIONS } from "./operations/query.ts";
 import { SEGMENT_OPERATIONS } from "./operations/segments.ts";
 import { GOAL_OPERATIONS } from "./operations/goals.ts";
+import { FUNNEL_OPERATIONS } from "./operations/funnels.ts";
 import { SITE_OPERATIONS } from "./operations/sites.ts";
 import { STATS_OPERATIONS } from "./operations/stats.ts";
 
@@ -26,6 +27,7 @@ export const API_OPERATIONS: readonly Operation[] = [
   ...QUERY_OPERATIONS,
   ...SEGMENT_OPERATIONS,
   ...GOAL_OPERATIONS,
+  ...FUNNEL_OPERATIONS,
   ...ANNOTATION_OPERATIONS,
   ...SITE_OPERATIONS,
   ...CAMPAIGN_OPERATIONS,

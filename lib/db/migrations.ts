@@ -839,4 +839,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idx_annotations_site_day ON annotations (site_id, day);
     `,
   },
+  {
+    version: 21,
+    name: "funnels",
+    // Funnels (lib/query/funnels.ts): per site, a name and 2-8 steps (JSON), counted per visit or
+    // visitor, in strict or any order. Their results are computed when asked.
+    sql: `
+      CREATE TABLE funnels (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        site_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        steps TEXT NOT NULL,
+        step_order TEXT NOT NULL DEFAULT 'strict' CHECK (step_order IN ('strict', 'any')),
+        per TEXT NOT NULL DEFAULT 'visit' CHECK (per IN ('visit', 'visitor')),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        UNIQUE (site_id, name)
+      );
+    `,
+  },
 ];

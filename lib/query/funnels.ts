@@ -10,9 +10,12 @@
 // lib/db/query/funnels.ts, over the compiler's matched rows); this file shapes them.
 import { z } from "zod";
 import { withCode } from "../api/fields.ts";
+import { SITE_ID_PATTERN } from "../config.ts";
 import { PROP_KEY_PATTERN } from "./dimensions.ts";
 import { pagePatternRegex } from "./goals.ts";
-import type { Query } from "./model.ts";
+import { dimensionFor } from "./dimensions.ts";
+import { type Query, QUERY_BODY, type QueryBody } from "./model.ts";
+import { HttpError } from "../http_error.ts";
 import { echo, type QueryContext, request, resolveRange } from "./run.ts";
 
 export const MIN_FUNNEL_STEPS = 2;
@@ -88,7 +91,8 @@ export const FUNNEL_DEFINITION = {
 
 export const FUNNEL_BODY = withCode(
   z.object({
-    site_id: z.string(),
+    site_id: z.string().regex(SITE_ID_PATTERN, { error: "site_id: not a site id" })
+      .transform((s) => s.toLowerCase()),
     name: z.string({ error: "name: a name is required" }).trim()
       .min(1, { error: "name: a name is required" })
       .max(100, { error: "name: at most 100 characters" }),
@@ -96,6 +100,23 @@ export const FUNNEL_BODY = withCode(
   }).strict(),
   "invalid_funnel",
 );
+
+/** A checked body as the funnel to store. */
+export function newFunnel(body: z.output<typeof FUNNEL_BODY>): NewFunnelSpec {
+  return {
+    siteId: body.site_id,
+    name: body.name,
+    steps: body.steps,
+    order: body.order ?? "strict",
+    per: body.per ?? "visit",
+  };
+}
+
+/** A funnel to store (lib/store/funnels.ts NewFunnel). */
+export interface NewFunnelSpec extends FunnelSpec {
+  siteId: string;
+  name: string;
+}
 
 /** One entity (a visit or a visitor) that reached step 1: its breakdown value and the instant
  * (ISO) it reached each step, null from the first step it did not reach. */
@@ -189,4 +210,73 @@ export async function runFunnel(
   };
   if (q.dimensions.length) result.breakdown = funnelBreakdown(spec, entities, q.limit);
   return result;
+}
+
+const MAX_BREAKDOWN = 1000;
+
+/** The body of POST /api/v2/funnel: the query API's site, range, filters, zone and bots, and a
+ * funnel — a stored one (`funnel_id`) or its definition inline — with an optional breakdown. */
+export const FUNNEL_QUERY_BODY = withCode(
+  z.object({
+    site_id: QUERY_BODY.shape.site_id,
+    date_range: QUERY_BODY.shape.date_range,
+    filters: QUERY_BODY.shape.filters,
+    timezone: QUERY_BODY.shape.timezone,
+    bots: QUERY_BODY.shape.bots,
+    bot_threshold: QUERY_BODY.shape.bot_threshold,
+    funnel_id: z.number().int().min(1).optional().describe("A stored funnel (GET /api/funnels)"),
+    ...FUNNEL_DEFINITION,
+    steps: FUNNEL_DEFINITION.steps.optional(),
+    breakdown: z.string().optional()
+      .describe("A dimension: the funnel per value (visit:source, visit:country…)"),
+    limit: z.number().int().min(1).max(MAX_BREAKDOWN).optional()
+      .describe("The breakdown's values, busiest first (default 100)"),
+  }).strict(),
+  "invalid_query",
+);
+
+export type FunnelQueryBody = z.output<typeof FUNNEL_QUERY_BODY>;
+
+const invalid = (field: string, message: string) =>
+  new HttpError(400, "invalid_query", `${field}: ${message}`);
+
+/** The query body a funnel's rows are those of (its breakdown as the one dimension). */
+export function funnelQueryBody(body: FunnelQueryBody): QueryBody {
+  if (body.breakdown !== undefined) {
+    const spec = dimensionFor(body.breakdown);
+    if (!spec || spec.level === "time" || spec.from.kind === "goal") {
+      throw invalid(
+        "breakdown",
+        `${JSON.stringify(body.breakdown)} is not a dimension to break a funnel down by`,
+      );
+    }
+  }
+  return {
+    site_id: body.site_id,
+    metrics: ["visitors"],
+    date_range: body.date_range,
+    dimensions: body.breakdown === undefined ? [] : [body.breakdown],
+    filters: body.filters,
+    timezone: body.timezone,
+    bots: body.bots,
+    bot_threshold: body.bot_threshold,
+    pagination: { limit: body.limit ?? 100 },
+  };
+}
+
+/** The funnel a body asks for: its stored one (of the query's sites) or its inline steps. */
+export function funnelSpecOf(
+  body: FunnelQueryBody,
+  stored: { site_id: string; steps: FunnelStep[]; order: FunnelOrder; per: FunnelUnit } | null,
+  siteIds: readonly string[],
+): FunnelSpec {
+  if (body.funnel_id !== undefined) {
+    if (body.steps !== undefined) throw invalid("steps", "give funnel_id or steps, not both");
+    if (!stored || !siteIds.includes(stored.site_id)) {
+      throw invalid("funnel_id", `no funnel ${body.funnel_id} of the query's sites`);
+    }
+    return { steps: stored.steps, order: body.order ?? stored.order, per: body.per ?? stored.per };
+  }
+  if (body.steps === undefined) throw invalid("steps", "give funnel_id or 2-8 steps");
+  return { steps: body.steps, order: body.order ?? "strict", per: body.per ?? "visit" };
 }

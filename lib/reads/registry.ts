@@ -32,6 +32,7 @@ import type { CampaignFilter, CampaignRecord } from "../store/campaigns.ts";
 import type { CrawlRange } from "../store/crawlers.ts";
 import type { BotExportRange } from "../store/exports.ts";
 import { runQuery } from "../query/run.ts";
+import { type FunnelSpec, runFunnel } from "../query/funnels.ts";
 
 /** What a read needs: the analytics area, the caller's clock and the retention period. */
 export type ReadContext = StatsContext;
@@ -89,6 +90,8 @@ export const READS = {
   ),
   /** POST /api/v2/query: the query engine over raw rows (issue 16, first step). */
   query: read("heavy", (ctx, q: Query) => runQuery(ctx, q)),
+  /** POST /api/v2/funnel: a funnel over the query's rows (lib/query/funnels.ts). */
+  funnel: read("heavy", (ctx, q: Query, spec: FunnelSpec) => runFunnel(ctx, q, spec)),
   realtime: read("light", (ctx, siteId: string) => realtimeStats(ctx, siteId)),
   visitors: rows("heavy", "visitors"),
   visitorAggregates: rows("heavy", "visitorAggregates"),

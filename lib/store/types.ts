@@ -24,6 +24,7 @@ import type { CrawlerStore } from "./crawlers.ts";
 import type { ExperimentStore } from "./experiments.ts";
 import type { ExportStore } from "./exports.ts";
 import type { GoalStore } from "./goals.ts";
+import type { FunnelStore } from "./funnels.ts";
 import type { InstanceStore } from "./instance.ts";
 import type { MaintenanceStore } from "./maintenance.ts";
 import type { PerfStore } from "./perf.ts";
@@ -44,6 +45,7 @@ export interface Store {
   experiments: ExperimentStore;
   segments: SegmentStore;
   goals: GoalStore;
+  funnels: FunnelStore;
   annotations: AnnotationStore;
   telemetry: TelemetryStore;
   sites: SiteStore;

@@ -20,6 +20,7 @@ import { sqliteRetention } from "./retention.ts";
 import { sqliteRollups } from "./rollups.ts";
 import { sqliteSegments } from "./segments.ts";
 import { sqliteGoals } from "./goals.ts";
+import { sqliteFunnels } from "./funnels.ts";
 import { sqliteSettings } from "./settings.ts";
 import { sqliteSites } from "./sites.ts";
 import { sqliteTelemetry } from "./telemetry.ts";
@@ -52,6 +53,7 @@ export function createSqliteAppData(db: Database, options: AppDataOptions = {}):
     experiments: sqliteExperiments(db),
     segments: sqliteSegments(db),
     goals: sqliteGoals(db),
+    funnels: sqliteFunnels(db),
     annotations: sqliteAnnotations(db),
     telemetry: sqliteTelemetry(db),
     sites: sqliteSites(db),
