@@ -14,6 +14,8 @@ export function GoalsCard(
     filterHref: (goal: string) => string | null;
     /** Where the site's goals are managed (null: read-only, not offered). */
     manageHref: string | null;
+    /** The site's funnels (the dashboard links them here). */
+    funnelsHref?: string;
   },
 ) {
   const { model } = props;
@@ -69,11 +71,16 @@ export function GoalsCard(
             })}
           </DataTable>
         )}
-      {props.manageHref && model && "goals" in model && model.goals.length > 0 && (
-        <p class="text-xs">
+      <p class="flex gap-3 text-xs">
+        {props.manageHref && "goals" in model && model.goals.length > 0 && (
           <a class={LINK} href={props.manageHref}>Manage goals</a>
-        </p>
-      )}
+        )}
+        {props.funnelsHref && (
+          <a class={LINK} id="funnels-link" href={props.funnelsHref}>
+            Funnels
+          </a>
+        )}
+      </p>
     </TopCard>
   );
 }

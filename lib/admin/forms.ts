@@ -68,6 +68,8 @@ export const NOTICES = {
   segment_saved: "Segment saved: apply it from the Segments line of the filters.",
   segment_exists: "Segment not saved: this site already has a segment of that name.",
   goal_saved: "Goal saved: every report counts its conversions from now on, past visits included.",
+  funnel_saved: "Funnel saved.",
+  funnel_deleted: "Funnel deleted.",
   goal_deleted: "Goal deleted. The visits stay; their conversions are no longer counted.",
   segment_invalid:
     "Segment not saved: it needs a name (at most 100 characters) and at least one valid filter.",

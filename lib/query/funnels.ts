@@ -63,7 +63,8 @@ const STEP = z.object({
   event_name: z.string().trim().min(1).max(64).optional(),
   props: z.record(
     z.string().regex(PROP_KEY_PATTERN, { error: "keys are 1-64 of A-Z a-z 0-9 _ . -" }),
-    z.string().max(256),
+    z.string().min(1, { error: "props: a value is key=value" })
+      .max(256, { error: "props: values of at most 256 characters" }),
   ).optional(),
 }).strict().superRefine((s, ctx) => {
   if ((s.page === undefined) === (s.event_name === undefined)) {

@@ -366,6 +366,10 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
           model={props.data.goals}
           filterHref={(goal) => filterHref(GOAL_DIMENSION, goal)}
           manageHref={frame.readOnly ? null : `/admin/sites/${encodeURIComponent(site)}/goals`}
+          funnelsHref={adminHref(`/admin/sites/${encodeURIComponent(site)}/funnels`, {
+            ...selection,
+            filters: raws,
+          }, { bots: filters.bots === "hide" ? null : filters.bots })}
         />
       </div>
 

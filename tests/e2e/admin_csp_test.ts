@@ -20,6 +20,7 @@ const IDS: Record<string, string> = {
   "admin/sites/[id].tsx": "shop",
   "admin/sites/[id]/delete.tsx": "shop",
   "admin/sites/[id]/goals.tsx": "shop",
+  "admin/sites/[id]/funnels.tsx": "shop",
   "admin/visitors/[id].tsx": "visitor-0001",
 };
 
@@ -43,6 +44,9 @@ async function seed(t: TestApp): Promise<void> {
   );
   t.services.db.run(
     "INSERT INTO goals (site_id, name, kind, event_name) VALUES ('shop', 'Signup', 'event', 'signup')",
+  );
+  t.services.db.run(
+    `INSERT INTO funnels (site_id, name, steps) VALUES ('shop', 'Products', '[{"page":"/products/**"},{"event_name":"signup"}]')`,
   );
   t.services.db.run(
     "INSERT INTO utm_campaigns (id, name, utm_campaign, site_id) VALUES ('spring', 'Spring', 'spring', 'shop')",

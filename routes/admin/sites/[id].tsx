@@ -164,6 +164,13 @@ export default function SitePage({ data }: PageProps<Data, State>) {
           >
             Goals
           </a>
+          <a
+            class={BUTTON_SECONDARY}
+            id="site-funnels-link"
+            href={`/admin/sites/${encodeURIComponent(site.site_id)}/funnels`}
+          >
+            Funnels
+          </a>
           {!frame.readOnly && (
             <a
               class={BUTTON_SECONDARY}
