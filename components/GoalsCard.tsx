@@ -19,6 +19,7 @@ export function GoalsCard(
   },
 ) {
   const { model } = props;
+  const withRevenue = "goals" in model && model.goals.some((g) => g.revenue !== null);
   return (
     <TopCard
       id="goals"
@@ -42,6 +43,7 @@ export function GoalsCard(
                 <Th numeric>Rate</Th>
                 <Th numeric>Change</Th>
                 <Th numeric>Conversions</Th>
+                {withRevenue && <Th numeric>Revenue</Th>}
               </>
             }
           >
@@ -66,6 +68,11 @@ export function GoalsCard(
                       : `${g.rateChange > 0 ? "+" : ""}${g.rateChange.toFixed(1)} pts`}
                   </Td>
                   <Td numeric>{formatNumber(g.conversions)}</Td>
+                  {withRevenue && (
+                    <Td numeric>
+                      {g.revenue ? `${g.revenue.amount.toFixed(2)} ${g.revenue.currency}` : "—"}
+                    </Td>
+                  )}
                 </tr>
               );
             })}

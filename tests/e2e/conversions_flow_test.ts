@@ -1,7 +1,8 @@
 // Chromium, issue 17's outcome test: a fixture site with the real tracker, visited by ten people
 // (each from their own address behind a trusted proxy, with trusted input) whose outcome is known —
-// all land on /, six go on to /pricing by its link, three of those send `signup` with plan=pro —
-// then the goals' conversions and rates and the funnel's steps asked through the API match it; the
+// all land on /, six go on to /pricing by its link, three of those send `signup` with plan=pro, two
+// of them a `purchase` of 49.90 EUR — then the goals' conversions, rates and revenue and the
+// funnel's steps asked through the API match it; the
 // same visits sent again by a script without a valid proof of work change none of the figures.
 import assert from "node:assert/strict";
 import { BROWSER_TEST } from "./_browser.ts";
@@ -47,6 +48,15 @@ function visitor(i: number): Behaviour {
         (plan) => (globalThis as any).echelon.track("signup", { plan }),
         "pro",
       );
+      await pause(300);
+      if (i < 2) {
+        await tab.script(
+          (amount) =>
+            // deno-lint-ignore no-explicit-any
+            (globalThis as any).echelon.track("purchase", { revenue: amount, currency: "EUR" }),
+          "49.90",
+        );
+      }
       await pause(600);
     }
   };
@@ -58,7 +68,7 @@ async function figures(world: World) {
   const visitors = await api(world, "/api/v2/query", { ...day, metrics: ["visitors"] });
   const goals = await api(world, "/api/v2/query", {
     ...day,
-    metrics: ["unique_conversions", "conversion_rate", "conversions"],
+    metrics: ["unique_conversions", "conversion_rate", "conversions", "total_revenue"],
     dimensions: ["event:goal"],
   });
   const funnel = await api(world, "/api/v2/funnel", {
@@ -98,6 +108,13 @@ Deno.test({
         event_name: "signup",
         props: { plan: "pro" },
       });
+      await api(world, "/api/goals", {
+        site_id: SITE,
+        name: "Purchase",
+        kind: "event",
+        event_name: "purchase",
+        currency: "EUR",
+      });
       for (let i = 0; i < 10; i++) {
         await chromium.visit(world, SITE, world.nextIp(), visitor(i));
       }
@@ -105,7 +122,11 @@ Deno.test({
       const seen = await figures(world);
       assert.deepEqual(seen, {
         visitors: 10,
-        goals: { "Pricing": [6, 60, 6], "Pro signup": [3, 30, 3] },
+        goals: {
+          "Pricing": [6, 60, 6, 0],
+          "Pro signup": [3, 30, 3, 0],
+          "Purchase": [2, 20, 2, 99.8],
+        },
         funnel: [[10, 0], [6, 4], [3, 3]],
       });
 
@@ -117,16 +138,22 @@ Deno.test({
         if (i >= 6) continue;
         assert.equal(await client.view("/pricing", { tok: null, first: false }), 200);
         if (i < 3) {
-          const sent = await client.events([{
-            type: "custom",
-            data: { name: "signup", plan: "pro", path: "/pricing" },
-          }], null);
+          const sent = await client.events([
+            { type: "custom", data: { name: "signup", plan: "pro", path: "/pricing" } },
+            ...(i < 2
+              ? [{
+                type: "custom",
+                data: { name: "purchase", revenue: "49.90", currency: "EUR", path: "/pricing" },
+              }]
+              : []),
+          ], null);
           assert.equal(sent, 204);
         }
       }
       const stored = await world.stored(SITE);
       assert.equal(stored.views.length, 32, "16 browser views and 16 scripted ones are stored");
       assert.equal(stored.events.filter((e) => e.event_name === "signup").length, 6);
+      assert.equal(stored.events.filter((e) => e.event_name === "purchase").length, 4);
       await world.sweepAfter(6 * 60_000);
       assert.deepEqual(await figures(world), seen);
     } finally {

@@ -406,8 +406,10 @@ const AGGREGATE_SQL: Record<
      FROM ${rel} WHERE matched`,
   // Over the conversion rows (`rc`, goals.ts conversionRows); per day first, as the views.
   conversions: (d, dims, rel, r) =>
-    `SELECT ${dims}SUM(c) AS conversions, SUM(dv) AS unique_conversions FROM (
-       SELECT ${dims}COUNT(*) AS c, COUNT(DISTINCT ${visitorKey(r)}) AS dv
+    `SELECT ${dims}SUM(c) AS conversions, SUM(dv) AS unique_conversions,
+       SUM(rs) AS revenue, SUM(rn) AS revenue_n FROM (
+       SELECT ${dims}COUNT(*) AS c, COUNT(DISTINCT ${visitorKey(r)}) AS dv,
+         SUM(revenue) AS rs, COUNT(revenue) AS rn
        FROM ${rel} GROUP BY ${dims}${visitorDay(d, r)})`,
 };
 

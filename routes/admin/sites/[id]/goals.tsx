@@ -63,6 +63,7 @@ const EMPTY: GoalFormValues = {
   event_name: "",
   props: "",
   scroll_depth: "",
+  currency: "",
 };
 
 const mapOr = <T, R>(value: T | undefined, f: (v: T) => R, fallback: R) =>
@@ -231,6 +232,15 @@ function GoalForm(props: { data: Data }) {
           <textarea name="props" rows={2} class={INPUT} placeholder="plan=pro">
             {form.props}
           </textarea>
+        </Field>
+        <Field label="Revenue currency (event goals)">
+          <input
+            name="currency"
+            maxLength={3}
+            value={form.currency}
+            placeholder="EUR"
+            class={INPUT}
+          />
         </Field>
         <Field label="Scroll depth % (scroll goals)">
           <input
