@@ -166,6 +166,11 @@ function bruteForce(data: Data, goals: GoalRecord[], ask: Ask) {
       test(String(op), b as string[], name) !== String(op).endsWith("_not")
     );
   const matched = (row: Row) => ask.filters.every((f) => holds(f, row));
+  // A conversion of a counted goal is one whatever its visit: the top-level positive goal
+  // conditions choose the goals counted, not the rows (a batch-API event has no visit).
+  const rest = ask.filters.flatMap((f) => f[0] === "and" ? f[1] as unknown[][] : [f])
+    .filter((f) => f[1] !== "event:goal" || String(f[0]).endsWith("_not"));
+  const converts = (row: Row) => rest.every((f) => holds(f, row));
 
   type Group = {
     c: number;
@@ -197,16 +202,15 @@ function bruteForce(data: Data, goals: GoalRecord[], ask: Ask) {
       ? null
       : `${String(r.created_at).slice(0, 10)}|${r.site_id}|${r.visitor_id}`;
   for (const row of [...views, ...events]) {
-    if (!matched(row)) continue;
     const r = (row.view ?? row.event)!;
-    if (row.view && !ask.dimensions.includes("event:goal")) {
+    if (row.view && matched(row) && !ask.dimensions.includes("event:goal")) {
       const g = group(ask.dimensions.map((k) => valueOf(k, row)));
       g.pv++;
       g.v.add(visitorOf(r)!);
       if (row.key && sessions.get(row.key)?.inRange) g.visits.add(row.key);
     }
     for (const goal of goalsOf(goals, row)) {
-      if (!counted(goal.name)) continue;
+      if (!counted(goal.name) || !converts(row)) continue;
       const g = group(ask.dimensions.map((k) => k === "event:goal" ? goal.name : valueOf(k, row)));
       g.c++;
       const who = visitorOf(r);

@@ -9,6 +9,7 @@ import type { Condition } from "../../query/model.ts";
 import { GOAL_DIMENSION } from "../../query/goals.ts";
 import { notExcludedPredicate } from "../bots.ts";
 import type { Dialect } from "./dialect.ts";
+import type { RowsOnly } from "./compile.ts";
 
 /** Whether the page of a row (`path`) meets the goal `g`'s pattern: the text itself, or its
  * anchored regex. */
@@ -114,4 +115,16 @@ function revenueSql(d: Dialect): string {
   const text = amount(d);
   return `CASE WHEN g.currency IS NOT NULL AND ${text} <> '' AND ${text} NOT GLOB '*[^0-9.]*'
       AND ${text} NOT GLOB '*.*.*' THEN CAST(${text} AS REAL) * gr.per_eur / er.per_eur END`;
+}
+
+/** The rows that can convert a counted goal (`counted` over `g.name`), over a view's own columns
+ * (`w`) and an event's (`e`): what a conversions-only statement reads. */
+export function goalRows(d: Dialect, counted: string): RowsOnly {
+  return {
+    view: `EXISTS (SELECT 1 FROM goals g WHERE g.site_id = w.site_id AND g.kind = 'page'
+      AND ${pageMeets(d, "g", "w.path")} AND ${counted})`,
+    event: `e.event_type IN ('custom', 'pageview_end') AND EXISTS (SELECT 1 FROM goals g
+      WHERE g.site_id = e.site_id AND g.kind IN ('event', 'scroll') AND ${eventMeets(d, "g", "e")}
+      AND ${counted})`,
+  };
 }
