@@ -14,8 +14,9 @@ export function GoalsCard(
     filterHref: (goal: string) => string | null;
     /** Where the site's goals are managed (null: read-only, not offered). */
     manageHref: string | null;
-    /** The site's funnels (the dashboard links them here). */
+    /** The site's funnels and retention cohorts (the dashboard links them here). */
     funnelsHref?: string;
+    retentionHref?: string;
   },
 ) {
   const { model } = props;

@@ -33,6 +33,7 @@ import type { CrawlRange } from "../store/crawlers.ts";
 import type { BotExportRange } from "../store/exports.ts";
 import { runQuery } from "../query/run.ts";
 import { type FunnelSpec, runFunnel } from "../query/funnels.ts";
+import { runCohorts } from "../query/cohorts.ts";
 
 /** What a read needs: the analytics area, the caller's clock and the retention period. */
 export type ReadContext = StatsContext;
@@ -92,6 +93,8 @@ export const READS = {
   query: read("heavy", (ctx, q: Query) => runQuery(ctx, q)),
   /** POST /api/v2/funnel: a funnel over the query's rows (lib/query/funnels.ts). */
   funnel: read("heavy", (ctx, q: Query, spec: FunnelSpec) => runFunnel(ctx, q, spec)),
+  /** POST /api/v2/retention: weekly cohorts over the query's views (lib/query/cohorts.ts). */
+  cohorts: read("heavy", (ctx, q: Query) => runCohorts(ctx, q)),
   realtime: read("light", (ctx, siteId: string) => realtimeStats(ctx, siteId)),
   visitors: rows("heavy", "visitors"),
   visitorAggregates: rows("heavy", "visitorAggregates"),

@@ -370,6 +370,10 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
             ...selection,
             filters: raws,
           }, { bots: filters.bots === "hide" ? null : filters.bots })}
+          retentionHref={adminHref(`/admin/sites/${encodeURIComponent(site)}/retention`, {
+            ...selection,
+            filters: raws,
+          }, { bots: filters.bots === "hide" ? null : filters.bots })}
         />
       </div>
 

@@ -39,6 +39,10 @@ export const statsQuery = defineOperation({
 });
 
 /** POST routes that only read: read-scoped API keys may call them (lib/auth/api_keys.ts). */
-export const READ_ONLY_POSTS: ReadonlySet<string> = new Set([QUERY_PATH, "/api/v2/funnel"]);
+export const READ_ONLY_POSTS: ReadonlySet<string> = new Set([
+  QUERY_PATH,
+  "/api/v2/funnel",
+  "/api/v2/retention",
+]);
 
 export const QUERY_OPERATIONS = [statsQuery];

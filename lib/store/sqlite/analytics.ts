@@ -23,7 +23,13 @@ import {
 import { crawlReportRows } from "../../db/crawlers.ts";
 import type { Database } from "../../db/database.ts";
 import { eventPropertyKeys } from "../../db/event_properties.ts";
-import { firstViewAt, queryAggregates, queryBatch, queryFunnel } from "../../db/query/mod.ts";
+import {
+  firstViewAt,
+  queryAggregates,
+  queryBatch,
+  queryCohorts,
+  queryFunnel,
+} from "../../db/query/mod.ts";
 import { experimentResultRows } from "../../db/experiments.ts";
 import { botExportRows } from "../../db/export.ts";
 import { hourActivity } from "../../db/stats_delta.ts";
@@ -86,6 +92,7 @@ export function sqliteAnalytics(
     aggregates: (query, families) => plain(() => queryAggregates(db, query, families)),
     aggregatesBatch: (shared, members) => plain(() => queryBatch(db, shared, members)),
     funnel: (query, spec) => plain(() => queryFunnel(db, query, spec)),
+    cohorts: (query) => plain(() => queryCohorts(db, query)),
     last24h: (now) => plain(() => last24hCounts(db, now)),
   };
 }
