@@ -499,6 +499,8 @@ interface Source {
   inner?: boolean;
   /** The rows carry their session's columns (joinedSessions): no join to `s`. */
   joined?: boolean;
+  /** Views read without their sessions: nothing the question asks needs them (sessionless). */
+  bare?: boolean;
 }
 
 /** The events of `from` (eventRows, or those of it kept first) meeting `only`, with their session
@@ -529,12 +531,14 @@ function viewSource(
   goals = false,
 ): string {
   const s = source.joined ? "w" : "s";
+  const session = source.bare
+    ? "NULL AS n, NULL AS duration_ms, NULL AS in_range"
+    : `${s}.n, ${s}.duration_ms, ${s}.in_range`;
   return `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept,${
     goals ? " w.path," : ""
-  } ${s}.n,
-        ${s}.duration_ms, ${s}.in_range${columns}
+  } ${session}${columns}
       FROM ${source.from} w ${
-    source.joined ? "" : `${source.inner ? "CROSS" : "LEFT"} JOIN s
+    source.joined || source.bare ? "" : `${source.inner ? "CROSS" : "LEFT"} JOIN s
         ON s.site_id = w.site_id AND s.sk = w.sk`
   }
       WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to} AND ${source.only}`;
@@ -581,11 +585,17 @@ function startCtes(
   from: Sources,
   views: boolean,
   joins: boolean,
+  bare = false,
 ): { ctes: string[]; views: Source } {
   const side = tableSide(r);
-  const direct = views && from.views.from === "wf" && (side === 0 || side === 1);
-  const needed = direct && !joins && from.needed ? { ...from.needed, keys: null } : from.needed;
+  // Views kept first without their sessions (bareViews): `wf` alone.
+  const unjoined = bare && views && from.views.from === "wf";
+  const direct = !unjoined && views && from.views.from === "wf" && (side === 0 || side === 1);
+  const needed = (direct || unjoined) && !joins && from.needed
+    ? { ...from.needed, keys: null }
+    : from.needed;
   const ctes = views || joins ? [baseCtes(p, d, r, range, needed)] : [];
+  if (unjoined) return { ctes, views: { from: "wf", only: from.views.only, bare: true } };
   if (!direct) return { ctes, views: from.views };
   const window = {
     from: p.add(new Date(r.fromMs - DAY_MS).toISOString()),
@@ -600,6 +610,15 @@ function startCtes(
       joined: true,
     },
   };
+}
+
+/** Whether views kept first (`wf`) may be read without their sessions: nothing asked reads a
+ * session's field (a funnel's steps, a conversion's goal: not the sessions family). */
+function bareViews(r: AggregateRequest): boolean {
+  return !referencedKeys(r).some((key) => {
+    const spec = dimensionFor(key)!.from;
+    return spec.kind === "field" && VIEW_SESSION_FIELDS.has(spec.field);
+  });
 }
 
 /** The fields a view row takes from its session (`s`, fields.ts); the others are its own (`w`). */
@@ -887,7 +906,7 @@ export function compileAggregates(
     eventRows ? { filters: [r.filter], joins } : null,
     only,
   );
-  const { ctes, views } = startCtes(p, d, r, range, from, viewRows, joins);
+  const { ctes, views } = startCtes(p, d, r, range, from, viewRows, joins, alone && bareViews(r));
   ctes.unshift(...goalCtes(d, p, r, range, [r.filter]));
   // Read by several families (views, sessions, bots, conversions): the matching rows kept once.
   const shared = families.filter(countsViews).length > 1 ? " MATERIALIZED" : "";
@@ -927,7 +946,7 @@ export function compileOverRows(
   const joins = eventsNeedSessions(r);
   const add = (value: SqlParam) => p.add(value);
   const from = sources(d, p, r, range, [r.filter], { filters: [r.filter], joins }, only(add));
-  const { ctes, views } = startCtes(p, d, r, range, from, true, joins);
+  const { ctes, views } = startCtes(p, d, r, range, from, true, joins, bareViews(r));
   ctes.unshift(...goalCtes(d, p, r, range, [r.filter]));
   ctes.push(`rv AS MATERIALIZED (${rowsOf(d, p, r, "view", range, views, true)})`);
   ctes.push(`re AS MATERIALIZED (${rowsOf(d, p, r, "event", range, from.events, true)})`);
