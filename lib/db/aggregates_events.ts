@@ -73,7 +73,9 @@ export const PROPS_SQL =
   THEN (SELECT json_group_array(json_array(j.key,
       CAST(json_extract(e.data, '$."' || j.key || '"') AS TEXT)))
     FROM json_each(e.data) j
-    WHERE length(j.key) BETWEEN 1 AND 64 AND j.key NOT GLOB '*[^A-Za-z0-9_.-]*') END`;
+    WHERE length(j.key) BETWEEN 1 AND 64 AND j.key NOT GLOB '*[^A-Za-z0-9_.-]*'
+      -- GLOB and length stop at a NUL character; its bytes do not.
+      AND instr(CAST(j.key AS BLOB), x'00') = 0) END`;
 
 /** What the events rows need of events (`e`, their session `s`), counted per distinct values:
  * with `own`, their own dimensions and properties too; `day`: their day (zonedDays); `more`:
