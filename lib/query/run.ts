@@ -44,7 +44,7 @@ export interface QueryResult {
 
 const DAY_MS = 86_400_000;
 
-interface Range {
+export interface Range {
   from: string;
   to: string;
 }
@@ -125,7 +125,11 @@ export async function runAggregatesBatch(
 // ---------------------------------------------------------------------------------------------
 // Plan
 
-async function resolveRange(ctx: QueryContext, q: Query): Promise<Range> {
+/** The query's local days, "all" from its sites' first stored view. */
+export async function resolveRange(
+  ctx: { analytics: Pick<AnalyticsStore, "firstViewAt"> },
+  q: Query,
+): Promise<Range> {
   if (q.range.from !== null) return { from: q.range.from, to: q.range.to };
   const first = await ctx.analytics.firstViewAt(q.siteIds);
   return { from: first ? localDate(q.timeZone, Date.parse(first)) : q.range.to, to: q.range.to };
@@ -139,7 +143,8 @@ function comparisonRange(q: Query, range: Range): Range | null {
   return { from: addLocalDays(range.from, -days), to: addLocalDays(range.from, -1) };
 }
 
-function request(q: Query, range: Range, dimensions: string[]): AggregateQuery {
+/** What the store is asked for `q` over `range`: UTC instants, the zone's offsets over them. */
+export function request(q: Query, range: Range, dimensions: string[]): AggregateQuery {
   const fromMs = localDayStart(q.timeZone, range.from);
   const toMs = localDayStart(q.timeZone, addLocalDays(range.to, 1));
   return {

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { QUERY_BODY } from "../../query/model.ts";
 import { defineOperation, json } from "../contract.ts";
+import { JOURNEYS_PATH } from "./journeys.ts";
 
 export const QUERY_PATH = "/api/v2/query";
 
@@ -39,6 +40,6 @@ export const statsQuery = defineOperation({
 });
 
 /** POST routes that only read: read-scoped API keys may call them (lib/auth/api_keys.ts). */
-export const READ_ONLY_POSTS: ReadonlySet<string> = new Set([QUERY_PATH]);
+export const READ_ONLY_POSTS: ReadonlySet<string> = new Set([QUERY_PATH, JOURNEYS_PATH]);
 
 export const QUERY_OPERATIONS = [statsQuery];

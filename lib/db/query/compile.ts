@@ -56,7 +56,7 @@ export interface Compiled {
 const DAY_MS = 86_400_000;
 
 /** Numbered parameters (`?1`, `?2`…), so fragments may be written in any order. */
-class Params {
+export class Params {
   readonly values: SqlParam[] = [];
   add(value: SqlParam): string {
     this.values.push(value);
@@ -261,7 +261,7 @@ function tableSessions(
 }
 
 /** The range's bounds as parameters. */
-function rangeParams(p: Params, r: AggregateRequest): { from: string; to: string } {
+export function rangeParams(p: Params, r: AggregateRequest): { from: string; to: string } {
   return {
     from: p.add(new Date(r.fromMs).toISOString()),
     to: p.add(new Date(r.toMs).toISOString()),
@@ -277,7 +277,11 @@ function viewColumns(r: AggregateRequest, v: string): string {
 
 /** The range's views (`w`'s rows) whose session is one of `keys` (site_id, sk): found by their
  * session id or, without one, their visitor id (index lookups, not the range's every view). */
-function viewsOfKeys(range: { from: string; to: string }, r: AggregateRequest, keys: string) {
+export function viewsOfKeys(
+  range: { from: string; to: string },
+  r: AggregateRequest,
+  keys: string,
+) {
   const own = `v.created_at >= ${range.from} AND v.created_at < ${range.to}
       AND ${notExcludedPredicate("v.visitor_id")}`;
   return `SELECT ${viewColumns(r, "v")}, k.sk FROM ${keys} k CROSS JOIN visitor_views v
@@ -475,7 +479,7 @@ function joinedSessions(
  * events' only (its sessions those of `needed`), else the edge sessions are all of the window's
  * (few), not those of `needed` (no DISTINCT over the kept views).
  */
-function startCtes(
+export function startCtes(
   p: Params,
   d: Dialect,
   r: AggregateRequest,
@@ -631,7 +635,7 @@ interface Sources {
  * the parts on their session's entry (prefilter "entry"), and only their sessions are built
  * (`needed`): a filtered breakdown reads its matching rows' sessions, not the window's every one.
  */
-function sources(
+export function sources(
   d: Dialect,
   p: Params,
   r: AggregateRequest,
@@ -705,7 +709,7 @@ function sources(
 
 /** The rows of views (`view`) or events (`event`) from `source`, with their dimensions and filter
  * verdict, only those the filter keeps (every family counts matching rows only). */
-function rowsOf(
+export function rowsOf(
   d: Dialect,
   p: Params,
   r: AggregateRequest,

@@ -25,6 +25,7 @@ import type { Database } from "../../db/database.ts";
 import { eventPropertyKeys } from "../../db/event_properties.ts";
 import { firstViewAt, queryAggregates, queryBatch } from "../../db/query/mod.ts";
 import { experimentResultRows } from "../../db/experiments.ts";
+import { queryJourney } from "../../db/query/journeys.ts";
 import { botExportRows } from "../../db/export.ts";
 import { hourActivity } from "../../db/stats_delta.ts";
 import {
@@ -85,6 +86,7 @@ export function sqliteAnalytics(
     firstViewAt: (siteIds) => plain(() => firstViewAt(db, [...siteIds])),
     aggregates: (query, families) => plain(() => queryAggregates(db, query, families)),
     aggregatesBatch: (shared, members) => plain(() => queryBatch(db, shared, members)),
+    journeys: (query) => plain(() => queryJourney(db, query)),
     last24h: (now) => plain(() => last24hCounts(db, now)),
   };
 }

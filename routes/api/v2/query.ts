@@ -6,22 +6,13 @@
 import { statsQuery } from "../../../lib/api/operations/query.ts";
 import { readBody } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
-import { type QueryBody, resolveQuery } from "../../../lib/query/model.ts";
-import { defaultTimeZone } from "../../../lib/query/run.ts";
+import { resolveQuery } from "../../../lib/query/model.ts";
+import { withSiteZone } from "../../../lib/query/site_zone.ts";
 import { expandStoredSegments } from "../../../lib/query/segments.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
-import type { SiteStore } from "../../../lib/store/sites.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
-
-/** The body with `timezone` set to its sites' zone when it names none. */
-async function withSiteZone(sites: SiteStore, body: QueryBody): Promise<QueryBody> {
-  if (body.timezone !== undefined) return body;
-  const ids = (typeof body.site_id === "string" ? [body.site_id] : body.site_id)
-    .map((id) => id.toLowerCase());
-  return { ...body, timezone: defaultTimeZone(ids, await sites.timeZones(ids)) };
-}
 
 export const handler = {
   async POST(ctx: Ctx) {
