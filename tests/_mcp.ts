@@ -19,6 +19,7 @@ export const TOOL_NAMES = [
   "analytics_realtime",
   "bot_report",
   "compare_periods",
+  "journeys",
   "list_campaigns",
   "list_experiments",
   "list_sites",
