@@ -2,7 +2,8 @@
 // step, bars sized by visits, curved bands between them; lib/admin/journey_layout.ts places them)
 // with a <title> per bar and band, and the same figures as tables — each step's pages, and each
 // band — for screen readers, narrow screens and anyone who wants the numbers. No script.
-// Colours are classes, not style attributes: the admin CSP forbids inline styles.
+// Colours are classes, not style attributes: the admin CSP forbids inline styles. Labels have a
+// halo (a stroke painted under the fill) so they read over the bands.
 import type { JourneyResult } from "../lib/query/journeys.ts";
 import { SANKEY_NODE_WIDTH, sankeyLayout } from "../lib/admin/journey_layout.ts";
 import { formatNumber } from "../lib/admin/format.ts";
@@ -65,7 +66,10 @@ export function JourneySankey(props: { journey: JourneyResult }) {
                 x={n.x + SANKEY_NODE_WIDTH + 4}
                 y={n.y + n.height / 2}
                 dominant-baseline="middle"
-                class="fill-slate-700 text-[11px] dark:fill-slate-200"
+                paint-order="stroke"
+                stroke-width="3"
+                stroke-linejoin="round"
+                class="fill-slate-700 stroke-white text-[11px] dark:fill-slate-200 dark:stroke-slate-900"
               >
                 {`${n.shortLabel} · ${formatNumber(n.visits)}`}
               </text>
