@@ -39,6 +39,7 @@ import { saveSiteSettings } from "../lib/db/sites.ts";
 import { rebuildAllSessions, upsertSessions } from "../lib/db/session_table.ts";
 import type { Family } from "../lib/query/metrics.ts";
 import type { Filter, Query } from "../lib/query/model.ts";
+import type { JourneyQuery } from "../lib/store/analytics.ts";
 import { runAggregatesBatch } from "../lib/query/run.ts";
 import { dashboardQueries } from "../lib/stats/engine_overview.ts";
 import { sqliteAnalytics } from "../lib/store/sqlite/analytics.ts";
@@ -73,6 +74,8 @@ interface Case {
   /** Instead of `asks`: the engine queries of the dashboard (lib/stats/engine_overview.ts
    * dashboardQueries: headline, trend, every list) in one batch, as the admin page asks them. */
   dashboard?: Query[];
+  /** Instead of `asks`: a journey (issue 17), asked of the analytics area as the app asks it. */
+  journey?: JourneyQuery;
 }
 
 /** The bench's question before its dimensions and filter: the bench site's last 30 UTC days up to
@@ -144,6 +147,30 @@ function cases(now: number, rows: number, zone = "UTC"): Case[] {
       asks: [overview(filter), ...dashboard(filter)],
       batch: true,
     })),
+    ...([
+      ["from one page (/), 5 steps", "next", null],
+      [
+        "to one page (/signup), 5 steps back, country filter",
+        "previous",
+        is("visit:country", "DE"),
+      ],
+    ] as const).map(([label, direction, filter]) => {
+      const { dimensions: _, ...visits } = base;
+      return {
+        name: `30-day journeys ${label}`,
+        budget: "p50 < 1 s",
+        asks: [],
+        journey: {
+          ...visits,
+          filter,
+          page: direction === "next" ? "/" : "/signup",
+          direction,
+          mode: "any" as const,
+          depth: 5,
+          width: 5,
+        },
+      };
+    }),
     ...[
       ["no", null] as const,
       ...filters.filter(([label]) => ["page", "country", "device"].includes(label)),
@@ -173,6 +200,7 @@ async function timeCase(db: Database, c: Case, runs: number, aggregates: boolean
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
     if (c.dashboard) await runAggregatesBatch(ctx, c.dashboard);
+    else if (c.journey) await ctx.analytics.journeys(c.journey);
     else if (c.batch) {
       const members = c.asks.map((a) => ({ ...a.request, families: a.families }));
       queryBatch(db, { ...c.asks[0].request, aggregates }, members);
@@ -212,8 +240,9 @@ async function timeQueries(
       aggregatedFamilies(db, a.request, a.families)?.size === a.families.length
     ).length;
     const fast = await timeCase(db, c, runs, true);
-    // The admin dashboard's queries choose their own path (no variants).
-    const noEvents = !variants || c.dashboard ? NaN : await timeCase(
+    // The admin dashboard's queries and journeys choose their own path (no variants).
+    const own = c.dashboard || c.journey;
+    const noEvents = !variants || own ? NaN : await timeCase(
       db,
       {
         ...c,
@@ -227,9 +256,11 @@ async function timeQueries(
       runs,
       true,
     );
-    const slow = variants && !c.dashboard ? await timeCase(db, c, Math.min(runs, 3), false) : NaN;
+    const slow = variants && !own ? await timeCase(db, c, Math.min(runs, 3), false) : NaN;
     const how = c.dashboard
       ? `${c.dashboard.length} engine queries in one batch`
+      : c.journey
+      ? "the page's sessions' raw views"
       : served === c.asks.length
       ? "aggregates"
       : served

@@ -69,7 +69,7 @@ const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 /** The attributes a session takes from its first view: where it came from, and who came. */
 const ENTRY_COLUMNS = SESSION_ENTRY_COLUMNS;
 
-function keptPredicate(bots: AggregateRequest["bots"], column = "bot_score"): string {
+export function keptPredicate(bots: AggregateRequest["bots"], column = "bot_score"): string {
   const t = Math.trunc(bots.threshold);
   if (bots.mode === "show") return "1";
   return bots.mode === "only" ? `${column} >= ${t}` : `${column} < ${t}`;
@@ -168,7 +168,11 @@ function tableSide(r: AggregateRequest): TableSide | null {
 type TableSide = 0 | 1 | "both";
 
 /** The sessions (`s`'s columns) of grouped views `g` (site_id, sk, n, first_id, last_id). */
-function sessionsOfGroups(d: Dialect, g: string, range: { from: string; to: string }): string {
+export function sessionsOfGroups(
+  d: Dialect,
+  g: string,
+  range: { from: string; to: string },
+): string {
   return `SELECT g.site_id, g.sk, g.n, f.path AS entry_page, l.path AS exit_page,
         ${ENTRY_COLUMNS.map((c) => `f.${c}`).join(", ")},
         ${sourceSql("f")} AS source,
@@ -479,7 +483,7 @@ function joinedSessions(
  * events' only (its sessions those of `needed`), else the edge sessions are all of the window's
  * (few), not those of `needed` (no DISTINCT over the kept views).
  */
-export function startCtes(
+function startCtes(
   p: Params,
   d: Dialect,
   r: AggregateRequest,
@@ -635,7 +639,7 @@ interface Sources {
  * the parts on their session's entry (prefilter "entry"), and only their sessions are built
  * (`needed`): a filtered breakdown reads its matching rows' sessions, not the window's every one.
  */
-export function sources(
+function sources(
   d: Dialect,
   p: Params,
   r: AggregateRequest,
