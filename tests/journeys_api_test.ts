@@ -293,3 +293,31 @@ Deno.test("journeys page: all sites asks for one; the dashboard links to it with
   assert.equal(params.get("f"), "visit:country:is:DE");
   assert.equal(params.get("bots"), "show");
 });
+
+Deno.test("journeys API: on a file database it runs in a read process, answering what inline does", async () => {
+  const dir = await Deno.makeTempDir();
+  const env = { ECHELON_DB_PATH: `${dir}/journeys.db`, ECHELON_SECRET: TEST_SECRET };
+  const threaded = await createTestApp({ ...env, ECHELON_READ_THREADS: "1" });
+  const inline = await createTestApp({ ...env, ECHELON_READ_THREADS: "0" });
+  try {
+    seed(threaded);
+    const body = {
+      site_id: "shop",
+      date_range: "7d",
+      page: "/",
+      depth: 2,
+      filters: [["is_not", "visit:country", ["DE"]]],
+    };
+    const [a, b] = await Promise.all([journeys(threaded, body), journeys(inline, body)]);
+    assert.equal(a.status, 200, JSON.stringify(a.body));
+    assert.deepEqual(a.body, b.body);
+    assert.equal(a.body.meta.visits, 11);
+    assert.ok(threaded.services.reads.stats().processes >= 1, "the journey ran in a read process");
+  } finally {
+    for (const t of [threaded, inline]) {
+      for (const hook of t.services.shutdownHooks) await hook.run();
+      t.services.db.close();
+    }
+    await Deno.remove(dir, { recursive: true });
+  }
+});
