@@ -1,6 +1,9 @@
 // A server-rendered daily bar chart (inline SVG, no script, so the strict CSP holds): one bar per
 // day for the first series, a dot per day for the optional second, every day present (callers
-// zero-fill), each bar titled with its figures. Scales to its card's width.
+// zero-fill), each bar titled with its figures, annotations as markers on their day (components/
+// Annotations.tsx). Scales to its card's width.
+import { AnnotationMarkers, type ChartAnnotation } from "./Annotations.tsx";
+
 export interface DailyPoint {
   date: string;
   /** The bars (e.g. views). */
@@ -22,7 +25,14 @@ function niceMax(value: number): number {
 }
 
 export function DailyBars(
-  props: { id?: string; points: readonly DailyPoint[]; label: string; secondaryLabel?: string },
+  props: {
+    id?: string;
+    points: readonly DailyPoint[];
+    label: string;
+    secondaryLabel?: string;
+    /** Notes placed on the days (lib/admin/annotations.ts). */
+    annotations?: readonly ChartAnnotation[];
+  },
 ) {
   const { points } = props;
   const max = niceMax(Math.max(0, ...points.map((p) => Math.max(p.value, p.secondary ?? 0))));
@@ -31,6 +41,7 @@ export function DailyBars(
   const slot = plotW / Math.max(1, points.length);
   const barW = Math.max(1, slot * 0.7);
   const y = (v: number) => PAD.top + plotH - (v / max) * plotH;
+  const indexOf = new Map(points.map((p, i) => [p.date, i]));
   const total = points.reduce((sum, p) => sum + p.value, 0);
   const first = points[0]?.date ?? "";
   const last = points[points.length - 1]?.date ?? "";
@@ -85,6 +96,15 @@ export function DailyBars(
             </g>
           );
         })}
+        <AnnotationMarkers
+          notes={props.annotations ?? []}
+          xOf={(point) => {
+            const i = indexOf.get(point);
+            return i === undefined ? null : PAD.left + i * slot + slot / 2;
+          }}
+          top={PAD.top}
+          bottom={PAD.top + plotH}
+        />
         <text x={PAD.left} y={HEIGHT - 6} class="fill-slate-500 text-[11px]">{first}</text>
         <text
           x={WIDTH - PAD.right}

@@ -1,8 +1,10 @@
 // The dashboard's trend in server-rendered SVG, by day or by hour (lib/admin/trend.ts): views as
 // bars, visitors as a line, the previous period dashed; a titled, described image with a tooltip
 // per day or hour and a data table. No style attributes (the CSP forbids them); labels are HTML
-// so they keep their size.
+// so they keep their size. Annotations sit on their day or hour as markers (components/
+// Annotations.tsx), drawn last so their titles win the hover.
 import type { TrendPoint, TrendUnit } from "../lib/admin/trend.ts";
+import { AnnotationMarkers, type ChartAnnotation } from "./Annotations.tsx";
 import { DataTable, Td, Th } from "./DataTable.tsx";
 
 export type { TrendPoint };
@@ -17,6 +19,8 @@ export interface TrendChartProps {
   unit?: TrendUnit;
   /** The zone the days or hours are local to (UTC by default). */
   timeZone?: string;
+  /** Notes placed on the points (lib/admin/annotations.ts). */
+  annotations?: readonly ChartAnnotation[];
 }
 
 /** An axis label: the date, or for hours "HH:00" (with the date where the day changes). */
@@ -56,6 +60,7 @@ export function TrendChart(props: TrendChartProps) {
   const barWidth = Math.max(0.5, slot * (n > 60 ? 0.9 : 0.7));
   const y = (value: number) => H - (value / top) * H;
   const cx = (i: number) => i * slot + slot / 2;
+  const indexOf = new Map(points.map((p, i) => [p.date, i]));
   const line = (values: number[]) =>
     values.map((v, i) => `${cx(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
 
@@ -189,6 +194,15 @@ export function TrendChart(props: TrendChartProps) {
               </title>
             </rect>
           ))}
+          <AnnotationMarkers
+            notes={props.annotations ?? []}
+            xOf={(point) => {
+              const i = indexOf.get(point);
+              return i === undefined ? null : cx(i);
+            }}
+            top={0}
+            bottom={H}
+          />
         </svg>
       </div>
       <figcaption class="mt-2 flex justify-between pl-10 text-xs text-slate-500 dark:text-slate-400">

@@ -100,3 +100,28 @@ export function tableRowCounts(t: TestApp): Record<string, number> {
     ]),
   );
 }
+
+// deno-lint-ignore no-explicit-any
+export type JsonAnswer = { status: number; body: any };
+
+/** A JSON request to the app (the body, if any, as JSON) and its status and parsed answer. */
+export async function sendJson(
+  t: TestApp,
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<JsonAnswer> {
+  const res = await t.request(path, {
+    method,
+    headers: { ...headers, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** `sendJson` with `headers` by default (a suite's credentials). */
+export function jsonSender(defaults: Record<string, string>) {
+  return (t: TestApp, method: string, path: string, body?: unknown, headers = defaults) =>
+    sendJson(t, method, path, body, headers);
+}

@@ -276,7 +276,8 @@ Deno.test("local-day aggregates: migration 18 re-keys a site outside UTC, leaves
   db.run(
     "INSERT INTO site_settings (site_id, time_zone) VALUES ('berlin', 'Europe/Berlin')",
   );
-  db.run("DELETE FROM schema_version WHERE version = 18");
+  // As if migration 18 were the next one (later migrations recorded after it are set aside too).
+  db.run("DELETE FROM schema_version WHERE version >= 18");
   const before = (site: string) =>
     db.all<{ day: string; pageviews: number }>(
       `SELECT day, pageviews FROM day_aggregates WHERE site_id = ? AND dim = '' AND bot = 0
@@ -289,7 +290,7 @@ Deno.test("local-day aggregates: migration 18 re-keys a site outside UTC, leaves
     { day: "2026-10-25", pageviews: 2 },
     { day: "2026-10-26", pageviews: 1 },
   ]);
-  assert.deepEqual(migrate(db, MIGRATIONS), [18]);
+  assert.deepEqual(migrate(db, MIGRATIONS.slice(0, 18)), [18]);
   assert.deepEqual(before("utc"), utcRows, "a UTC site keeps its rows");
   assert.deepEqual(laterDays(), written, "its sessions' later days, from the sessions table");
   const utcListed = listed.filter((r) => r.site_id === "utc");

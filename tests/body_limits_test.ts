@@ -29,6 +29,7 @@ const LARGEST_LIMIT = 1024 * 1024;
 
 /** Route methods that take no body: they answer without reading one (it is cancelled after). */
 const TAKES_NO_BODY: ReadonlySet<string> = new Set([
+  "DELETE /api/annotations/:id",
   "DELETE /api/bots/exclude/:visitor_id",
   "DELETE /api/campaigns/:id",
   "DELETE /api/experiments/:id",

@@ -156,6 +156,22 @@ Deno.test("journeys API: from a page, to a page, entry visits, (other), a filter
   });
   assert.deepEqual(figures(german.body).nodes, ["0:page:/ 1", "1:page:/docs 1"]);
 
+  // A goal as the filter (issue 17's goals): the visits that reached /signup, from "/".
+  const goal = await t.request("/api/goals", {
+    method: "POST",
+    headers: { ...AUTH, "content-type": "application/json" },
+    body: JSON.stringify({ site_id: "shop", name: "Signed up", kind: "page", page: "/signup" }),
+  });
+  assert.equal(goal.status, 201, await goal.text());
+  const converted = await journeys(t, { ...base, filters: [["is", "event:goal", ["Signed up"]]] });
+  assert.equal(converted.status, 200, JSON.stringify(converted.body));
+  assert.deepEqual(figures(converted.body).nodes, [
+    "0:page:/ 3",
+    "1:page:/pricing 3",
+    "2:page:/signup 3",
+  ]);
+  t.services.db.run("DELETE FROM goals");
+
   // Bots alone: the scanner's visit.
   const bots = await journeys(t, { ...base, bots: "only" });
   assert.deepEqual(figures(bots.body).nodes, [

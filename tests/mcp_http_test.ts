@@ -75,7 +75,7 @@ function rpc(t: TestApp, body: string, headers: Record<string, string> = {}) {
 
 const INITIALIZE = JSON.stringify(initializeRequest("raw"));
 
-Deno.test("mcp http: a read key connects and lists the 14 read-only tools", async () => {
+Deno.test("mcp http: a read key connects and lists the read-only tools", async () => {
   const t = await statsApp();
   const { key } = await mintKey(t, "read");
   const client = await connect(t, key);
@@ -289,6 +289,36 @@ Deno.test("mcp http: the query tool answers what POST /api/v2/query answers", as
     assert.equal(result.isError, true, JSON.stringify(args));
     assert.match(resultText(result), message, JSON.stringify(args));
   }
+  await client.close();
+});
+
+Deno.test("mcp http: the goals and funnel tools answer what the API answers", async () => {
+  const t = await statsApp();
+  const { key } = await mintKey(t, "read");
+  const client = await connect(t, key);
+  const post = async (path: string, body: unknown, bearer = SECRET) => {
+    const res = await t.request(path, {
+      method: "POST",
+      headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    assert.ok(res.status < 300, `${path}: ${res.status}`);
+    return await res.json();
+  };
+  await post("/api/goals", { site_id: SITE, name: "Signup", kind: "event", event_name: "signup" });
+  const goals = await call(client, "list_goals", { site_id: SITE });
+  assert.deepEqual(goals.data.map((g: { name: string }) => g.name), ["Signup"]);
+  assert.match(goals.summary, /1 goal: Signup \(event\)/);
+  const body = {
+    site_id: SITE,
+    date_range: [D1, D2],
+    steps: [{ page: "/" }, { page: "/pricing" }, { event_name: "signup" }],
+  };
+  const tool = await call(client, "funnel", body);
+  assert.deepEqual(tool.data, await post("/api/v2/funnel", body, key));
+  assert.equal(tool.summary, "Funnel (visits): / 6 (100%) → /pricing 3 (50%) → signup 2 (33.3%)");
+  const refused = await client.callTool({ name: "funnel", arguments: { ...body, steps: [] } });
+  assert.equal(refused.isError, true);
   await client.close();
 });
 

@@ -285,6 +285,12 @@ Deno.test("openapi: every GET answer with a documented JSON schema fits it", asy
     name: "Finland",
     filters: [["is", "visit:country", ["FI"]]],
   });
+  await post("/api/goals", { site_id: "shop", name: "Thanks", kind: "page", page: "/thanks" });
+  await post("/api/funnels", {
+    site_id: "shop",
+    name: "Thanks",
+    steps: [{ page: "/" }, { page: "/thanks" }],
+  });
   const values: Record<string, string> = {
     site_id: "shop",
     id: "spring",
@@ -304,7 +310,7 @@ Deno.test("openapi: every GET answer with a documented JSON schema fits it", asy
       (_, name: string) =>
         operation.path.startsWith("/api/sites/")
           ? "shop"
-          : operation.path.startsWith("/api/segments/")
+          : /^\/api\/(segments|goals|funnels)\//.test(operation.path)
           ? "1"
           : values[name],
     );
@@ -340,6 +346,7 @@ const VALID_BODIES: Record<string, unknown> = {
     name: "Blog",
     filters: [["contains", "event:page", ["/blog"]]],
   },
+  "POST /api/annotations": { site_id: "shop", date: "2026-11-20", text: "Deployed v2" },
   "POST /api/bots/exclude": { visitor_id: "v-2", label: "x" },
   "POST /api/debug": { enabled: true },
   "POST /api/experiments": {

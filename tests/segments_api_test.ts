@@ -3,38 +3,10 @@
 // delete; 400/404/409 refusals with nothing stored; who may read and write; public mode.
 import assert from "node:assert/strict";
 import { insertSegment } from "../lib/db/segments.ts";
-import { refreshRollups } from "../lib/stats/mod.ts";
-import { registerSite } from "./_admin.ts";
 import { AUTH_ENV, loginCookie } from "./_auth.ts";
-import { createTestApp, tableRowCounts, TEST_ORIGIN, type TestApp } from "./_helpers.ts";
-import { AUTH, D1, D2, insertFixture, SECRET, SITE } from "./_stats_fixture.ts";
-
-async function fixtureApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const t = await createTestApp({ ECHELON_SECRET: SECRET, ...env });
-  insertFixture(t);
-  registerSite(t, SITE, "Shop");
-  registerSite(t, "other");
-  await refreshRollups(t.services);
-  return t;
-}
-
-// deno-lint-ignore no-explicit-any
-type Answer = { status: number; body: any };
-
-async function send(
-  t: TestApp,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = AUTH,
-): Promise<Answer> {
-  const res = await t.request(path, {
-    method,
-    headers: { ...headers, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
+import { fixtureApp, send } from "./_api_fixture.ts";
+import { tableRowCounts, TEST_ORIGIN, type TestApp } from "./_helpers.ts";
+import { AUTH, D1, D2, SITE } from "./_stats_fixture.ts";
 
 const query = (t: TestApp, filters: unknown[], headers = AUTH) =>
   send(t, "POST", "/api/v2/query", {

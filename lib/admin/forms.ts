@@ -6,6 +6,7 @@ import type { HandlerFn } from "../fresh/mod.ts";
 import { readBodyCapped } from "../http_body.ts";
 import { HttpError } from "../http_error.ts";
 import type { Ctx, State } from "../state.ts";
+import { parseSite } from "./period.ts";
 
 export const MAX_FORM_BYTES = 32 * 1024;
 
@@ -66,8 +67,19 @@ export const NOTICES = {
   key_revoked: "API key revoked: requests with it are refused from now on.",
   segment_saved: "Segment saved: apply it from the Segments line of the filters.",
   segment_exists: "Segment not saved: this site already has a segment of that name.",
+  goal_saved: "Goal saved: every report counts its conversions from now on, past visits included.",
+  funnel_saved: "Funnel saved.",
+  funnel_deleted: "Funnel deleted.",
+  goal_deleted: "Goal deleted. The visits stay; their conversions are no longer counted.",
   segment_invalid:
     "Segment not saved: it needs a name (at most 100 characters) and at least one valid filter.",
+  annotation_saved: "Annotation added: it shows on the site's trend charts.",
+  annotation_deleted: "Annotation deleted.",
+  annotation_gone: "That annotation was already deleted.",
+  annotation_no_site: "Annotation not saved: pick a site first.",
+  annotation_invalid_date:
+    'Annotation not saved: the date must be a day (YYYY-MM-DD) or an instant with its offset (e.g. "2026-12-07T14:03:00Z").',
+  annotation_invalid_text: "Annotation not saved: the note needs 1-500 characters of text.",
 } as const;
 
 export type NoticeCode = keyof typeof NOTICES;
@@ -92,6 +104,22 @@ export function safeReturnPath(raw: string | null, fallback: string): string {
   } catch {
     return fallback;
   }
+}
+
+/**
+ * A dashboard form about one site (its `site` and `return_to` fields), read after the public-mode
+ * check: the form, where to go back to (that site's dashboard by default), and the site when it
+ * is a known one (null otherwise).
+ */
+export async function readSiteForm(
+  ctx: Ctx,
+): Promise<{ form: URLSearchParams; back: string; site: string | null }> {
+  assertWritable(ctx);
+  const form = await readForm(ctx);
+  const site = parseSite(form.get("site"));
+  const back = safeReturnPath(form.get("return_to"), site ? `/admin?site=${site}` : "/admin");
+  const known = site !== null && (await ctx.state.services.store.sites.get(site)) !== null;
+  return { form, back, site: known ? site : null };
 }
 
 /** 303 to an admin page (a GET of a form's target goes back to the page holding the form). */

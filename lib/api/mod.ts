@@ -2,6 +2,7 @@
 // (lib/api/operations/), read by the routes to validate their inputs and by the OpenAPI document.
 import type { Operation } from "./contract.ts";
 import { openApiDocument } from "./openapi.ts";
+import { ANNOTATION_OPERATIONS } from "./operations/annotations.ts";
 import { BOT_OPERATIONS } from "./operations/bots.ts";
 import { CAMPAIGN_OPERATIONS } from "./operations/campaigns.ts";
 import { COLLECTION_OPERATIONS } from "./operations/collection.ts";
@@ -13,6 +14,8 @@ import { KEY_OPERATIONS } from "./operations/keys.ts";
 import { PERF_OPERATIONS } from "./operations/perf.ts";
 import { QUERY_OPERATIONS } from "./operations/query.ts";
 import { SEGMENT_OPERATIONS } from "./operations/segments.ts";
+import { GOAL_OPERATIONS } from "./operations/goals.ts";
+import { FUNNEL_OPERATIONS } from "./operations/funnels.ts";
 import { SITE_OPERATIONS } from "./operations/sites.ts";
 import { STATS_OPERATIONS } from "./operations/stats.ts";
 
@@ -25,6 +28,9 @@ export const API_OPERATIONS: readonly Operation[] = [
   ...QUERY_OPERATIONS,
   ...JOURNEY_OPERATIONS,
   ...SEGMENT_OPERATIONS,
+  ...GOAL_OPERATIONS,
+  ...FUNNEL_OPERATIONS,
+  ...ANNOTATION_OPERATIONS,
   ...SITE_OPERATIONS,
   ...CAMPAIGN_OPERATIONS,
   ...EXPERIMENT_OPERATIONS,

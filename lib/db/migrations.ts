@@ -798,4 +798,63 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE zoned;
     `,
   },
+  {
+    version: 19,
+    name: "goals",
+    // Goals (lib/query/goals.ts): what counts as a conversion on a site. The compiler joins them to
+    // the rows (lib/db/query/goals.ts): `page_regex` is the page pattern's anchored regex (NULL
+    // for an exact path, compared as text), `props` a JSON object of property values.
+    sql: `
+      CREATE TABLE goals (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        site_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('page', 'event', 'scroll')),
+        page TEXT,
+        page_regex TEXT,
+        event_name TEXT,
+        props TEXT,
+        scroll_depth INTEGER,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        UNIQUE (site_id, name)
+      );
+    `,
+  },
+  {
+    // Issue 17: annotations — per site, a dated note drawn on every trend chart. `day` is the
+    // given date, or the UTC date of `at` when an instant was given (the chart places it on the
+    // site's local day); `source` says whether the admin UI or the API wrote it.
+    version: 20,
+    name: "annotations",
+    sql: `
+      CREATE TABLE annotations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        site_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        at TEXT,
+        text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 500),
+        source TEXT NOT NULL CHECK (source IN ('admin', 'api')),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+      );
+      CREATE INDEX idx_annotations_site_day ON annotations (site_id, day);
+    `,
+  },
+  {
+    version: 21,
+    name: "funnels",
+    // Funnels (lib/query/funnels.ts): per site, a name and 2-8 steps (JSON), counted per visit or
+    // visitor, in strict or any order. Their results are computed when asked.
+    sql: `
+      CREATE TABLE funnels (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        site_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        steps TEXT NOT NULL,
+        step_order TEXT NOT NULL DEFAULT 'strict' CHECK (step_order IN ('strict', 'any')),
+        per TEXT NOT NULL DEFAULT 'visit' CHECK (per IN ('visit', 'visitor')),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        UNIQUE (site_id, name)
+      );
+    `,
+  },
 ];

@@ -2,6 +2,7 @@
 // admin), each site's collection settings and time zone (site_settings), pages of sites with their
 // recent view counts, bounded selector choices, and deletion.
 import { BOT_SCORE_THRESHOLD } from "./columns.ts";
+import { deleteSiteAnnotations } from "./annotations.ts";
 import type { Database } from "./database.ts";
 import { deleteSiteAggregates, rekeySiteAggregates } from "./aggregates.ts";
 import { notExcludedPredicate } from "./bots.ts";
@@ -243,7 +244,7 @@ const SITE_ROLLUP_TABLES = [
 ] as const;
 
 /**
- * Removes a site and its settings; with `purgeData` also everything stored for it (views,
+ * Removes a site, its settings and its annotations; with `purgeData` also everything stored for it (views,
  * events, known-bot (server-side crawlers included) and drop counters, rollups), in one transaction. Without purging, the next hit
  * registers the site again unless the collectors only accept registered sites.
  */
@@ -255,6 +256,11 @@ export function deleteSite(
   return db.transaction(() => {
     const site = db.run("DELETE FROM sites WHERE site_id = ?", siteId).changes;
     db.run("DELETE FROM site_settings WHERE site_id = ?", siteId);
+    // Its goals and funnels are its configuration, as its settings (a site registered again starts without).
+    db.run("DELETE FROM goals WHERE site_id = ?", siteId);
+    db.run("DELETE FROM funnels WHERE site_id = ?", siteId);
+    // An admin's notes about the site, not collected data: they go with the site itself.
+    deleteSiteAnnotations(db, siteId);
     const counts: SiteDeletion = {
       site,
       views: 0,

@@ -166,6 +166,32 @@ export function query(data: Json): string {
   return `${head}: ${rows.length}${more} row${rows.length === 1 ? "" : "s"}; ${top(rows, 3, show)}`;
 }
 
+export function annotations(data: Json, siteId: string): string {
+  if (data === null) return `${siteId}: a public instance does not list annotations`;
+  const notes = list(data);
+  if (notes.length === 0) return `${siteId}: no annotations in the period`;
+  return `${siteId}: ${n(notes.length)} annotation${notes.length === 1 ? "" : "s"}: ` +
+    top(notes, 3, (note: Json) => `${note?.day} ${JSON.stringify(note?.text ?? "")}`);
+}
+
+export function goals(data: Json, siteId: string): string {
+  if (data === null) return `${siteId}: a public instance does not list goals`;
+  const rows = list(data);
+  if (rows.length === 0) return `${siteId}: no goals`;
+  return `${siteId}: ${n(rows.length)} goal${rows.length === 1 ? "" : "s"}: ` +
+    top(rows, 5, (g: Json) => `${g?.name} (${g?.kind})`) +
+    '. Count them with the query tool: dimensions ["event:goal"], metrics conversions, ' +
+    "unique_conversions, conversion_rate.";
+}
+
+export function funnel(data: Json): string {
+  const steps = list(data?.steps);
+  if (steps.length === 0) return "No funnel steps.";
+  const per = data?.query?.funnel?.per === "visitor" ? "visitors" : "visits";
+  return `Funnel (${per}): ` +
+    steps.map((s: Json) => `${s?.label} ${n(s?.visitors)} (${s?.conversion_rate}%)`).join(" → ");
+}
+
 /** A journey: its visits and each step's most common page. */
 export function journeys(data: Json): string {
   const meta = data?.meta ?? {};

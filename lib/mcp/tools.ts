@@ -10,6 +10,8 @@ import * as summary from "./summaries.ts";
 import { DELTA_KEYS, type DeltaKey, deltas } from "../stats/change.ts";
 import { NOT_PUBLIC } from "../public/refusal.ts";
 import { QUERY_PATH } from "../api/operations/query.ts";
+import { FUNNEL_PATH } from "../api/operations/funnels.ts";
+import { FUNNEL_QUERY_BODY } from "../query/funnels.ts";
 import { JOURNEYS_PATH } from "../api/operations/journeys.ts";
 import { JOURNEY_BODY } from "../query/journeys.ts";
 import { FILTER_OPERATORS, QUERY_BODY } from "../query/model.ts";
@@ -454,6 +456,50 @@ export const TOOLS: readonly ToolDefinition[] = [
       return { summary: summary.comparison(data), data };
     },
   }),
+  tool({
+    name: "list_annotations",
+    title: "Annotations",
+    description:
+      "The dated notes of one site over a period (deploys, launches, outages: what the trend " +
+      "charts mark), in date order: each with its date as given (a day or an instant), the " +
+      "site's local day, the text and where it was written (admin or api). Use them to explain " +
+      "a change in the traffic.",
+    input: { site_id: siteId, ...RANGE },
+    async run(client, args) {
+      const data = await getUnlessNotPublic(client, "/api/annotations", queryOf(args));
+      return { summary: summary.annotations(data, args.site_id), data };
+    },
+  }),
+  tool({
+    name: "list_goals",
+    title: "Goals",
+    description:
+      "A site's goals (what counts as a conversion: a page, a custom event with property " +
+      "values, or a scroll depth on a page), by name. Their conversions come from the query " +
+      'tool: dimensions ["event:goal"] with metrics conversions, unique_conversions and ' +
+      'conversion_rate, or a filter ["is", "event:goal", ["<name>"]] with any dimension.',
+    input: { site_id: siteId },
+    async run(client, args) {
+      const data = await getUnlessNotPublic(client, "/api/goals", { site_id: args.site_id });
+      return { summary: summary.goals(data, args.site_id), data };
+    },
+  }),
+  {
+    name: "funnel",
+    title: "Funnel",
+    description:
+      "How many visits (or visitors) get through 2-8 steps — pages or custom events — in order " +
+      "(strict) or in any order, with drop-off, conversion from the first step and the median " +
+      'time between steps: the body of POST /api/v2/funnel, e.g. {"site_id": "my-site", ' +
+      '"date_range": "30d", "steps": [{"page": "/"}, {"page": "/pricing"}, {"event_name": ' +
+      '"signup"}]}, or a stored funnel as "funnel_id" (GET /api/funnels). Filters and bots as in ' +
+      'the query tool; "breakdown": a dimension gives the funnel per value.',
+    input: FUNNEL_QUERY_BODY,
+    async run(client, args) {
+      const data = await postRead(client, FUNNEL_PATH, args);
+      return { summary: summary.funnel(data), data };
+    },
+  },
   tool({
     name: "list_sites",
     title: "Sites",

@@ -33,7 +33,10 @@ export type TimeUnit = "minute" | "hour" | "day" | "week" | "month";
 export type DimensionSource =
   | { kind: "time"; unit: TimeUnit }
   | { kind: "field"; field: RowField }
-  | { kind: "prop" };
+  | { kind: "prop" }
+  /** The goals a row converts (lib/query/goals.ts): a conversion's goal when grouped by; in a
+   * filter, the visits that converted. */
+  | { kind: "goal" };
 
 /**
  * How the overview (lib/stats/overview.ts `OverviewLists`) lists a dimension's values: the list,
@@ -152,6 +155,18 @@ export const DIMENSIONS: readonly DimensionSpec[] = [
   }),
   // Views are "pageview"; events are their custom name, else their type (outbound, download…).
   field("event:name", "name", "Event", "event"),
+  // The site's goals (lib/query/goals.ts): grouped by, the conversions of each goal (with the
+  // conversion metrics only); as a filter, the visits with a conversion of the goals named (the
+  // conversion metrics then count those goals only).
+  {
+    key: "event:goal",
+    label: "Goal",
+    csvHeader: "goal",
+    from: { kind: "goal" },
+    // Not a session field kept per day (lib/db/aggregates.ts SESSION_AGGREGATE_DIMENSIONS).
+    level: "row",
+    empty: NONE,
+  },
   field("visit:entry_page", "entry_page", "Entry page", "entry_page", {
     level: "session",
     overview: views("entry_pages", "Entry pages", "path", {

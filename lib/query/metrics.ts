@@ -4,7 +4,17 @@
 // one statement), so conversion metrics (goals) can be added as another family.
 
 /** The rows an aggregate is computed over. */
-export type Family = "views" | "sessions" | "events" | "event_visitors" | "bots";
+export type Family =
+  | "views"
+  | "sessions"
+  | "events"
+  | "event_visitors"
+  | "bots"
+  | "conversions"
+  | "base";
+
+/** The families an engine computes ("base" is the runner's: lib/query/run.ts). */
+export type EngineFamily = Exclude<Family, "base">;
 
 /** The families counted over event rows (the others count views). */
 export const EVENT_FAMILIES: ReadonlySet<Family> = new Set(["events", "event_visitors"]);
@@ -33,6 +43,13 @@ export const AGGREGATES = {
   /** Every page view whatever its score, and those at or above the bot threshold. */
   all_views: "bots",
   bot_views: "bots",
+  /** Conversions of the goals (lib/query/goals.ts): each matching page view or event, and the sum
+   * over days of each day's distinct converting visitor ids. Over views and events both. */
+  conversions: "conversions",
+  unique_conversions: "conversions",
+  /** The visitors a conversion rate divides by: the query's, by its other dimensions and without
+   * its goal conditions (the runner asks for them: lib/query/run.ts). */
+  base_visitors: "base",
 } as const satisfies Record<string, Family>;
 
 export type Aggregate = keyof typeof AGGREGATES;
@@ -117,6 +134,21 @@ export const METRICS: readonly MetricSpec[] = [
     (a, totals) => ratio(a.visitors * 100, totals.visitors, 1),
     "difference",
   ),
+  // Goals (lib/query/goals.ts): with the event:goal dimension or a goal filter only.
+  metric("conversions", "Conversions", ["conversions"], (a) => a.conversions),
+  metric(
+    "unique_conversions",
+    "Unique conversions",
+    ["unique_conversions"],
+    (a) => a.unique_conversions,
+  ),
+  metric(
+    "conversion_rate",
+    "Conversion rate (%)",
+    ["unique_conversions", "base_visitors"],
+    (a) => ratio(a.unique_conversions * 100, a.base_visitors, 1),
+    "difference",
+  ),
   metric(
     "bot_share",
     "Bot share (%)",
@@ -131,6 +163,14 @@ const BY_KEY = new Map(METRICS.map((m) => [m.key, m]));
 export function metricFor(key: string): MetricSpec | null {
   return BY_KEY.get(key) ?? null;
 }
+
+/** The metrics of the goals' conversions: asked with the event:goal dimension (then no other) or
+ * a goal filter. */
+export const CONVERSION_METRICS: ReadonlySet<string> = new Set([
+  "conversions",
+  "unique_conversions",
+  "conversion_rate",
+]);
 
 /** Metrics whose value needs the whole query's totals (a share). */
 export const NEEDS_TOTALS: ReadonlySet<string> = new Set(["percentage"]);

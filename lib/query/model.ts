@@ -10,7 +10,7 @@ import { BOT_SCORE_THRESHOLD } from "../bots/thresholds.ts";
 import { withCode } from "../api/fields.ts";
 import { HttpError } from "../http_error.ts";
 import { dimensionFor } from "./dimensions.ts";
-import { metricFor } from "./metrics.ts";
+import { CONVERSION_METRICS, metricFor } from "./metrics.ts";
 import { addLocalDays, addMonths, isTimeZone, localDate } from "./time_zone.ts";
 
 export const FILTER_OPERATORS = [
@@ -38,6 +38,17 @@ export type Filter =
 export function isCondition(f: Filter): f is Condition {
   return "dimension" in f;
 }
+
+/** Whether a filter has a condition meeting `test` anywhere. */
+export function anyCondition(f: Filter | null, test: (c: Condition) => boolean): boolean {
+  if (!f) return false;
+  if (isCondition(f)) return test(f);
+  return "filters" in f
+    ? f.filters.some((x) => anyCondition(x, test))
+    : anyCondition(f.filter, test);
+}
+
+const isGoal = (key: string) => dimensionFor(key)?.from.kind === "goal";
 
 /** Whether a dimension's value meets a condition, as the compiled SQL decides it
  * (lib/db/query/compile.ts): `contains` literally, `matches` as a JS RegExp. */
@@ -211,6 +222,7 @@ export function resolveQuery(body: QueryBody, now: number): Query {
     } else comparison = { mode: "previous_period" };
     if (range.from === null) throw invalid("include.comparisons", 'cannot compare "all"');
   }
+  checkConversions(metrics, dimensions, filters);
   const orderBy = (body.order_by ?? []).map(([key, direction], i) => {
     if (!metrics.includes(key) && !dimensions.includes(key)) {
       throw invalid(`order_by[${i}]`, `${show(key)} is neither a metric nor a dimension queried`);
@@ -238,6 +250,29 @@ export function resolveQuery(body: QueryBody, now: number): Query {
     },
     bots: { mode: body.bots ?? "hide", threshold: body.bot_threshold ?? BOT_SCORE_THRESHOLD },
   };
+}
+
+/** The conversion metrics go with goals: with event:goal among the dimensions (then alone), or a
+ * goal filter (lib/query/goals.ts). */
+function checkConversions(metrics: string[], dimensions: string[], filters: Filter[]) {
+  const byGoal = dimensions.findIndex(isGoal);
+  if (byGoal >= 0) {
+    const other = metrics.findIndex((m) => !CONVERSION_METRICS.has(m));
+    if (other >= 0) {
+      throw invalid(
+        `metrics[${other}]`,
+        `by ${dimensions[byGoal]} only ${[...CONVERSION_METRICS].join(", ")} are counted`,
+      );
+    }
+    return;
+  }
+  const conversion = metrics.findIndex((m) => CONVERSION_METRICS.has(m));
+  if (conversion >= 0 && !filters.some((f) => anyCondition(f, (c) => isGoal(c.dimension)))) {
+    throw invalid(
+      `metrics[${conversion}]`,
+      `${metrics[conversion]} needs the event:goal dimension or a filter on event:goal`,
+    );
+  }
 }
 
 function parseRange(

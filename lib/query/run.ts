@@ -15,6 +15,7 @@ import {
   NEEDS_TOTALS,
 } from "./metrics.ts";
 import { type Filter, isCondition, type Query } from "./model.ts";
+import { GOAL_DIMENSION, withoutGoalConditions } from "./goals.ts";
 import {
   addLocalDays,
   addMonths,
@@ -26,7 +27,7 @@ import {
 
 /** What a query runs with: the analytics area's engine queries (a read's context has them). */
 export interface QueryContext {
-  analytics: Pick<AnalyticsStore, "aggregates" | "aggregatesBatch" | "firstViewAt">;
+  analytics: Pick<AnalyticsStore, "aggregates" | "aggregatesBatch" | "firstViewAt" | "funnel">;
   now: () => number;
 }
 
@@ -143,8 +144,13 @@ function comparisonRange(q: Query, range: Range): Range | null {
   return { from: addLocalDays(range.from, -days), to: addLocalDays(range.from, -1) };
 }
 
-/** What the store is asked for `q` over `range`: UTC instants, the zone's offsets over them. */
-export function request(q: Query, range: Range, dimensions: string[]): AggregateQuery {
+/** The store's request for `q` over `range` (local days) by `dimensions`. */
+export function request(
+  q: Query,
+  range: Range,
+  dimensions: string[],
+  filter: Filter | null = q.filter,
+): AggregateQuery {
   const fromMs = localDayStart(q.timeZone, range.from);
   const toMs = localDayStart(q.timeZone, addLocalDays(range.to, 1));
   return {
@@ -153,13 +159,16 @@ export function request(q: Query, range: Range, dimensions: string[]): Aggregate
     toMs,
     spans: offsetSpans(q.timeZone, fromMs - DAY_MS, toMs + DAY_MS),
     dimensions,
-    filter: q.filter,
+    filter,
     bots: q.bots,
   };
 }
 
+/** The families the engine computes for the metrics (not the runner's "base"). */
 function familiesOf(metrics: MetricSpec[]): Family[] {
-  return [...new Set(metrics.flatMap((m) => m.inputs.map((a) => AGGREGATES[a])))];
+  const all = new Set(metrics.flatMap((m) => m.inputs.map((a) => AGGREGATES[a])));
+  all.delete("base");
+  return [...all];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,12 +183,40 @@ async function execute(
   const { analytics } = ctx;
   const families = familiesOf(metrics);
   const grouped = merge(await analytics.aggregates(request(q, range, q.dimensions), families));
+  if (metrics.some((m) => m.inputs.includes("base_visitors"))) {
+    await addBaseVisitors(ctx, q, range, grouped);
+  }
   const needsTotals = metrics.some((m) => NEEDS_TOTALS.has(m.key));
   const totals = needsTotals
     ? merge(await analytics.aggregates(request(q, range, []), ["views"]))[0]?.aggregates ??
       emptyAggregates()
     : emptyAggregates();
   return { rows: grouped, totals };
+}
+
+/**
+ * A conversion rate's denominator for each row: the visitors of the query by its other dimensions
+ * (not the goal) and its filter without the top-level goal conditions — those who could have
+ * converted (Plausible's conversion_rate).
+ */
+async function addBaseVisitors(
+  ctx: QueryContext,
+  q: Query,
+  range: Range,
+  rows: { dimensions: string[]; aggregates: Aggregates }[],
+) {
+  const kept = q.dimensions.map((k, i) => [k, i] as const).filter(([k]) => k !== GOAL_DIMENSION);
+  const base = merge(
+    await ctx.analytics.aggregates(
+      request(q, range, kept.map(([k]) => k), withoutGoalConditions(q.filter)),
+      ["views"],
+    ),
+  );
+  const visitors = new Map(base.map((b) => [JSON.stringify(b.dimensions), b.aggregates.visitors]));
+  for (const row of rows) {
+    const key = JSON.stringify(kept.map(([, i]) => row.dimensions[i]));
+    row.aggregates.base_visitors = visitors.get(key) ?? 0;
+  }
 }
 
 function merge(byFamily: Map<Family, AggregateGroup[]>) {
@@ -323,7 +360,8 @@ function isoAt(zone: string, ms: number): string {
   return `${local}${sign}${hh}:${String(abs % 60).padStart(2, "0")}`;
 }
 
-function echo(q: Query, range: Range): Record<string, unknown> {
+/** The query as understood, in the request's terms (the answers' `query`). */
+export function echo(q: Query, range: Range): Record<string, unknown> {
   const fromMs = localDayStart(q.timeZone, range.from);
   const toMs = localDayStart(q.timeZone, addLocalDays(range.to, 1)) - 1000;
   const include: Record<string, unknown> = {

@@ -32,6 +32,7 @@ import type { CampaignFilter, CampaignRecord } from "../store/campaigns.ts";
 import type { CrawlRange } from "../store/crawlers.ts";
 import type { BotExportRange } from "../store/exports.ts";
 import { runQuery } from "../query/run.ts";
+import { type FunnelSpec, runFunnel } from "../query/funnels.ts";
 import { type Journey, runJourney } from "../query/journeys.ts";
 
 /** What a read needs: the analytics area, the caller's clock and the retention period. */
@@ -90,6 +91,8 @@ export const READS = {
   ),
   /** POST /api/v2/query: the query engine over raw rows (issue 16, first step). */
   query: read("heavy", (ctx, q: Query) => runQuery(ctx, q)),
+  /** POST /api/v2/funnel: a funnel over the query's rows (lib/query/funnels.ts). */
+  funnel: read("heavy", (ctx, q: Query, spec: FunnelSpec) => runFunnel(ctx, q, spec)),
   /** POST /api/v2/journeys and the journeys page: the pages visits go on to around one page. */
   journeys: read("heavy", (ctx, j: Journey) => runJourney(ctx, j)),
   realtime: read("light", (ctx, siteId: string) => realtimeStats(ctx, siteId)),

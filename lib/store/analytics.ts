@@ -42,6 +42,7 @@ import type {
 } from "./lists.ts";
 import type { KeysetPage, PageRequest } from "./pages.ts";
 import type { Family } from "../query/metrics.ts";
+import type { FunnelEntity, FunnelSpec } from "../query/funnels.ts";
 import type { DayTotals, DimensionRow, StatsFilters } from "../stats/terms.ts";
 import type { BotMode, Filter } from "../query/model.ts";
 import type { OffsetSpan } from "../query/time_zone.ts";
@@ -352,6 +353,10 @@ export interface AnalyticsStore {
   ): Promise<Map<Family, AggregateGroup[]>[]>;
   /** The nodes and links of a journey (lib/query/journeys.ts shapes them). */
   journeys(query: JourneyQuery): Promise<JourneyRows>;
+
+  /** The entities that reached a funnel's first step (lib/query/funnels.ts) among the rows of
+   * `query` (its one dimension, if any, is the breakdown). */
+  funnel(query: AggregateQuery, spec: FunnelSpec): Promise<FunnelEntity[]>;
 
   /** The last 24 hours before `now` (ms) over every site. */
   last24h(now: number): Promise<Last24h>;

@@ -6,10 +6,12 @@
 // among them), each row of a dimension's list a link adding its filter, and a filtered dashboard
 // is computed by the query engine (lib/admin/dashboard.ts).
 import { AdminShell } from "../../components/AdminShell.tsx";
+import { AnnotationList } from "../../components/Annotations.tsx";
 import { DashboardCards } from "../../components/DashboardCards.tsx";
 import { DataTable, EmptyRow, Td, Th } from "../../components/DataTable.tsx";
 import { ExportLink } from "../../components/ExportLink.tsx";
 import { FilterBar } from "../../components/FilterBar.tsx";
+import { GoalsCard } from "../../components/GoalsCard.tsx";
 import { KpiGrid } from "../../components/Kpi.tsx";
 import { Snippet } from "../../components/Snippet.tsx";
 import { TrendChart } from "../../components/TrendChart.tsx";
@@ -36,7 +38,10 @@ import {
   previousLabel,
   unnarrowedParts,
 } from "../../lib/admin/dashboard.ts";
+import { type ChartAnnotation, chartAnnotations } from "../../lib/admin/annotations.ts";
 import { DASHBOARD_CARDS } from "../../lib/admin/dashboard_lists.ts";
+import { type GoalsCardModel, goalsCardQuery, loadGoalsCard } from "../../lib/admin/goals_card.ts";
+import { GOAL_DIMENSION } from "../../lib/query/goals.ts";
 import {
   builderFilter,
   type DashboardFilters,
@@ -66,6 +71,7 @@ import {
   trendUnit,
 } from "../../lib/admin/trend.ts";
 import { embedSnippet } from "../../lib/admin/sites.ts";
+import { annotationsInRange } from "../../lib/annotations/mod.ts";
 import type { SegmentRecord } from "../../lib/store/segments.ts";
 import { OTHER_VALUE } from "../../lib/stats/terms.ts";
 import { page, type PageProps } from "../../lib/fresh/mod.ts";
@@ -98,8 +104,19 @@ type Body =
     filters: DashboardFilters;
     /** The site's saved segments (none on a read-only instance: they are the admin's labels). */
     segments: SegmentRecord[];
+    /** Its goals' conversions (lib/admin/goals_card.ts). */
+    goals: GoalsCardModel;
+    /** The site's notes of the period, placed on the trend's days or hours. */
+    annotations: ChartAnnotation[];
   }
-  | { kind: "all"; all: AllSites; kpis: Kpi[]; trend: Trend }
+  | {
+    kind: "all";
+    all: AllSites;
+    kpis: Kpi[];
+    trend: Trend;
+    /** The summarised sites' notes, each naming its site. */
+    annotations: ChartAnnotation[];
+  }
   | { kind: "none" };
 
 type Data = Body & { frame: AdminFrame; instance: Instance | null; origin: string };
@@ -136,13 +153,21 @@ export const handler = {
         return seeOther(dashboardHref({ ...frame.selection, site }, raws, filters.bots));
       }
       if (added) filters.errors.push(added.error);
-      const [overview, live, hours, countryMap] = await Promise.all([
+      const goalList = await services.store.goals.list(site);
+      const [overview, live, hours, countryMap, notes, goals] = await Promise.all([
         dashboardOverview(reads, site, period, filters),
         liveFor(reads, site, filters, frame.readOnly),
         hourly ? hourlyTrendUnlessRefused(reads, [site], period, overviewView(filters)) : null,
         loadCountryMap(reads, countryMapQuery(site, period, frame.now, overviewView(filters))),
+        annotationsInRange(services.store.annotations, [site], period, period.timeZone),
+        loadGoalsCard(
+          reads,
+          goalList,
+          goalsCardQuery(site, period, frame.now, overviewView(filters)),
+        ),
       ]);
       const trend = hours ?? dailyTrend(overview, period.timeZone);
+      const annotations = chartAnnotations(notes, trend.unit, trend.timeZone);
       const kpis = dashboardKpis(overview, period);
       const anonymized = config.anonymizeSites.includes(site);
       return page<Data>({
@@ -157,6 +182,8 @@ export const handler = {
         anonymized,
         filters,
         segments,
+        goals,
+        annotations,
       });
     }
     if (frame.sites.total === 0) return page<Data>({ ...common, kind: "none" });
@@ -165,7 +192,20 @@ export const handler = {
       ? await hourlyTrendUnlessRefused(reads, all.sites.map((s) => s.site_id), period)
       : null;
     const trend: Trend = hours ?? { unit: "day", timeZone: period.timeZone, points: all.trend };
-    return page<Data>({ ...common, kind: "all", all, kpis: allSitesKpis(all, period), trend });
+    const notes = await annotationsInRange(
+      services.store.annotations,
+      all.sites.map((s) => s.site_id),
+      period,
+      period.timeZone,
+    );
+    return page<Data>({
+      ...common,
+      kind: "all",
+      all,
+      kpis: allSitesKpis(all, period),
+      trend,
+      annotations: chartAnnotations(notes, trend.unit, trend.timeZone, { namedSites: true }),
+    });
   },
 };
 
@@ -251,7 +291,7 @@ function ProofStrip(props: { overview: Overview; botsHref: string }) {
 }
 
 function SiteDashboard(props: { data: Data & { kind: "site" } }) {
-  const { frame, overview, site, live, kpis, filters, trend } = props.data;
+  const { frame, overview, site, live, kpis, filters, trend, annotations } = props.data;
   const period = frame.selection.period;
   const selection = { ...frame.selection, site };
   const pollUrl = livePollUrl(frame.selection, site, filters, "dashboard");
@@ -313,6 +353,16 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
           unit={trend.unit}
           timeZone={trend.timeZone}
           previousLabel={overview.previous ? previousLabel(overview, period) : undefined}
+          annotations={annotations}
+        />
+        <AnnotationList
+          id="annotations"
+          notes={annotations}
+          forms={frame.readOnly ? undefined : {
+            site,
+            returnTo: dashboardHref(selection, raws, filters.bots),
+            defaultDate: period.to,
+          }}
         />
       </Card>
 
@@ -323,6 +373,15 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
           shows={shows}
           filterHref={filterHref}
           countryMap={props.data.countryMap}
+        />
+        <GoalsCard
+          model={props.data.goals}
+          filterHref={(goal) => filterHref(GOAL_DIMENSION, goal)}
+          manageHref={frame.readOnly ? null : `/admin/sites/${encodeURIComponent(site)}/goals`}
+          funnelsHref={adminHref(`/admin/sites/${encodeURIComponent(site)}/funnels`, {
+            ...selection,
+            filters: raws,
+          }, { bots: filters.bots === "hide" ? null : filters.bots })}
         />
       </div>
 
@@ -378,7 +437,7 @@ function SiteNotices(
 }
 
 function AllSitesDashboard(props: { data: Data & { kind: "all" } }) {
-  const { frame, all, kpis, trend } = props.data;
+  const { frame, all, kpis, trend, annotations } = props.data;
   const period = frame.selection.period;
   return (
     <>
@@ -405,7 +464,9 @@ function AllSitesDashboard(props: { data: Data & { kind: "all" } }) {
           unit={trend.unit}
           timeZone={trend.timeZone}
           previousLabel={period.days === null ? "previous period" : `previous ${period.days} days`}
+          annotations={annotations}
         />
+        <AnnotationList id="annotations" notes={annotations} />
       </Card>
       <Card title="Sites" subtitle="Each site over the period, busiest first.">
         <DataTable

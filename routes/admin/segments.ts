@@ -3,29 +3,19 @@
 // /api/segments (its schema, lib/query/segments.ts), then returns to the dashboard with a notice.
 // Read-only instances refuse it (403).
 import { filtersJson, parseDashboardFilters } from "../../lib/admin/filters.ts";
-import {
-  assertWritable,
-  readForm,
-  redirectWithNotice,
-  safeReturnPath,
-} from "../../lib/admin/forms.ts";
+import { readSiteForm, redirectWithNotice } from "../../lib/admin/forms.ts";
 import { checkBody } from "../../lib/api/validate.ts";
 import { createSegment } from "../../lib/api/operations/segments.ts";
 import { HttpError } from "../../lib/http_error.ts";
-import { FILTER_PARAM, MAX_URL_FILTERS, parseSite } from "../../lib/admin/period.ts";
+import { FILTER_PARAM, MAX_URL_FILTERS } from "../../lib/admin/period.ts";
 import { checkSegmentFilters } from "../../lib/query/segments.ts";
 import type { Ctx } from "../../lib/state.ts";
 
 export const handler = {
   async POST(ctx: Ctx) {
-    assertWritable(ctx);
     const { store } = ctx.state.services;
-    const form = await readForm(ctx);
-    const site = parseSite(form.get("site"));
-    const back = safeReturnPath(form.get("return_to"), site ? `/admin?site=${site}` : "/admin");
-    if (site === null || !(await store.sites.get(site))) {
-      return redirectWithNotice(back, "segment_invalid");
-    }
+    const { form, back, site } = await readSiteForm(ctx);
+    if (site === null) return redirectWithNotice(back, "segment_invalid");
     const raws = form.getAll(FILTER_PARAM).slice(0, MAX_URL_FILTERS);
     const saved = new Map((await store.segments.list(site)).map((s) => [s.id, s]));
     const parsed = parseDashboardFilters(raws, null, site, (id) => saved.get(id) ?? null);

@@ -19,6 +19,8 @@ const IDS: Record<string, string> = {
   "admin/settings/keys/[id]/revoke.ts": "k1",
   "admin/sites/[id].tsx": "shop",
   "admin/sites/[id]/delete.tsx": "shop",
+  "admin/sites/[id]/goals.tsx": "shop",
+  "admin/sites/[id]/funnels.tsx": "shop",
   "admin/visitors/[id].tsx": "visitor-0001",
 };
 
@@ -36,6 +38,16 @@ async function seed(t: TestApp): Promise<void> {
     })),
   );
   insertEvents(t, [{ visitor_id: "visitor-0001", event_type: "custom", event_name: "signup" }]);
+  // A note on the trend (marker, list and, signed in, its forms).
+  t.services.db.run(
+    "INSERT INTO annotations (site_id, day, text, source) VALUES ('shop', '2026-11-19', 'Deploy', 'api')",
+  );
+  t.services.db.run(
+    "INSERT INTO goals (site_id, name, kind, event_name) VALUES ('shop', 'Signup', 'event', 'signup')",
+  );
+  t.services.db.run(
+    `INSERT INTO funnels (site_id, name, steps) VALUES ('shop', 'Products', '[{"page":"/products/**"},{"event_name":"signup"}]')`,
+  );
   t.services.db.run(
     "INSERT INTO utm_campaigns (id, name, utm_campaign, site_id) VALUES ('spring', 'Spring', 'spring', 'shop')",
   );

@@ -104,6 +104,29 @@ Deno.test({
         t.services.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM excluded_visitors")!.n,
         1,
       );
+      // An annotation added and deleted through the dashboard's plain forms (no JavaScript).
+      await page.goto(`${server.baseUrl}/admin?site=shop&days=7`);
+      await page.fill("#annotation-add input[name=date]", "2026-11-18");
+      await page.fill("#annotation-add input[name=text]", "Newsletter sent");
+      await Promise.all([
+        page.waitForURL(/notice=annotation_saved/),
+        page.click("#annotation-add button[type=submit]"),
+      ]);
+      assert.equal(
+        await page.locator('#trend-chart g[data-annotation-point="2026-11-18"]').count(),
+        1,
+      );
+      assert.match(await page.locator("#annotations li").textContent() ?? "", /Newsletter sent/);
+      await Promise.all([
+        page.waitForURL(/notice=annotation_deleted/),
+        page.click("#annotations li button[type=submit]"),
+      ]);
+      assert.equal(await page.locator("#trend-chart g[data-annotation-point]").count(), 0);
+      assert.equal(
+        t.services.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM annotations")!.n,
+        0,
+      );
+
       // The score breakdown opens without JavaScript (<details>).
       await page.goto(`${server.baseUrl}/admin/visitors/visitor-0000`);
       await page.locator("details summary").first().click();

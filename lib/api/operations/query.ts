@@ -40,6 +40,10 @@ export const statsQuery = defineOperation({
 });
 
 /** POST routes that only read: read-scoped API keys may call them (lib/auth/api_keys.ts). */
-export const READ_ONLY_POSTS: ReadonlySet<string> = new Set([QUERY_PATH, JOURNEYS_PATH]);
+export const READ_ONLY_POSTS: ReadonlySet<string> = new Set([
+  QUERY_PATH,
+  "/api/v2/funnel",
+  JOURNEYS_PATH,
+]);
 
 export const QUERY_OPERATIONS = [statsQuery];

@@ -364,7 +364,9 @@ export function aggregatedFamilies(
   r: AggregateRequest,
   families: readonly Family[],
 ): Map<Family, Row[]> | null {
-  const viewFamilies = families.filter((f) => !EVENT_FAMILIES.has(f)) as Served[];
+  const viewFamilies = families.filter((f): f is Served =>
+    !EVENT_FAMILIES.has(f) && f in FAMILY_OF
+  );
   // Cheap checks first: a request that cannot be served reads nothing.
   if (side(r, { from: "", to: "", sameDays: true }) === null) return null;
   const days = daysOf(db, r);

@@ -28,8 +28,16 @@ import {
   type RowField,
 } from "../../query/dimensions.ts";
 import { fieldColumn, sourceSql } from "./fields.ts";
-import { type Aggregate, AGGREGATES, EVENT_FAMILIES, type Family } from "../../query/metrics.ts";
-import { conditionHolds, type Filter, isCondition } from "../../query/model.ts";
+import {
+  type Aggregate,
+  AGGREGATES,
+  type EngineFamily,
+  EVENT_FAMILIES,
+  type Family,
+} from "../../query/metrics.ts";
+import { type Condition, conditionHolds, type Filter, isCondition } from "../../query/model.ts";
+import { goalConditions, mentionsGoal } from "../../query/goals.ts";
+import { conversionRows, convertingVisits, visitConverted } from "./goals.ts";
 import type { SqlParam } from "../database.ts";
 import { notExcludedPredicate } from "../bots.ts";
 import { BOT_SCORE_THRESHOLD } from "../columns.ts";
@@ -93,7 +101,19 @@ interface Relation {
   columns: string;
   /** The SQL of a dimension's value (over those columns). */
   value: (spec: DimensionSpec) => string;
+  /** A condition on event:goal over the row's visit (goals.ts visitConverted). */
+  goal: (c: Condition) => string;
 }
+
+/** A condition on event:goal over a row whose visit is (`site`, `sk`), for filterSql. */
+const goalTest = (d: Dialect, p: Params, site: string, sk: string) => (c: Condition) =>
+  visitConverted(c, site, sk, (name) => conditionSql(d, p, positive(c), name));
+
+/** A condition with its negation removed (is_not: is…). */
+const positive = (c: Condition): Condition => ({
+  ...c,
+  op: c.op.endsWith("_not") ? c.op.slice(0, -4) as Condition["op"] : c.op,
+});
 
 function relation(
   d: Dialect,
@@ -124,7 +144,12 @@ function relation(
     value: (spec) =>
       spec.from.kind === "time"
         ? d.timeBucket("created_at", spec.from.unit, r.spans)
+        // A goal is a conversion row's (goals.ts conversionRows), not a view's or an event's.
+        : spec.from.kind === "goal"
+        ? "NULL"
         : `COALESCE(${names.get(spec.key)}, ${quote(spec.empty)})`,
+    // Qualified: inside the test's subquery a bare name is the subquery's (rowsOf's alias `rr`).
+    goal: goalTest(d, p, "rr.site_id", "rr.sk"),
   };
 }
 
@@ -136,7 +161,12 @@ function filterSql(d: Dialect, p: Params, f: Filter, rel: Relation): string {
     case "not":
       return `NOT ${filterSql(d, p, f.filter, rel)}`;
   }
-  const value = rel.value(dimensionFor(f.dimension)!);
+  const spec = dimensionFor(f.dimension)!;
+  return spec.from.kind === "goal" ? rel.goal(f) : conditionSql(d, p, f, rel.value(spec));
+}
+
+/** A condition over the SQL of its dimension's value. */
+function conditionSql(d: Dialect, p: Params, f: Condition, value: string): string {
   const any = (one: (param: string) => string) =>
     `(${f.values.map((v) => one(p.add(v))).join(" OR ")})`;
   switch (f.op) {
@@ -352,7 +382,7 @@ const visitorDay = (d: Dialect, r: AggregateRequest) =>
 
 /** Each family's aggregates over its rows (`rel`), grouped by the dimensions `dims` (+ GROUP BY). */
 const AGGREGATE_SQL: Record<
-  Family,
+  EngineFamily,
   (d: Dialect, dims: string, rel: string, r: AggregateRequest) => string
 > = {
   views: (d, dims, rel, r) =>
@@ -382,7 +412,38 @@ const AGGREGATE_SQL: Record<
     `SELECT ${dims}COUNT(*) AS all_views,
        SUM(bot_score >= ${Math.trunc(r.bots.threshold)}) AS bot_views
      FROM ${rel} WHERE matched`,
+  // Over the conversion rows (`rc`, goals.ts conversionRows); per day first, as the views.
+  conversions: (d, dims, rel, r) =>
+    `SELECT ${dims}SUM(c) AS conversions, SUM(dv) AS unique_conversions FROM (
+       SELECT ${dims}COUNT(*) AS c, COUNT(DISTINCT ${visitorKey(r)}) AS dv
+       FROM ${rel} GROUP BY ${dims}${visitorDay(d, r)})`,
 };
+
+/** Whether a family counts views, events, or (the conversions) both. */
+const countsViews = (f: Family) => !EVENT_FAMILIES.has(f);
+const countsEvents = (f: Family) => EVENT_FAMILIES.has(f) || f === "conversions";
+/** The relation a family's aggregates are computed over. */
+const relationOf = (f: Family) => f === "conversions" ? "rc" : EVENT_FAMILIES.has(f) ? "re" : "rv";
+
+/** The CTE of the visits with a conversion (goals.ts convertingVisits), when a filter reads it. */
+export function goalCtes(
+  d: Dialect,
+  p: Params,
+  r: AggregateRequest,
+  range: { from: string; to: string },
+  filters: readonly (Filter | null)[],
+): string[] {
+  if (!filters.some(mentionsGoal)) return [];
+  const sites = p.add(JSON.stringify(r.siteIds));
+  return [convertingVisits(d, sites, range, (column) => keptPredicate(r.bots, column))];
+}
+
+/** The conversion rows' CTE (`rc`): those of the goals the filter's top-level goal conditions
+ * keep (all the sites' goals without any). */
+function conversionCte(d: Dialect, p: Params, r: AggregateRequest): string {
+  const counted = goalConditions(r.filter).map((c) => conditionSql(d, p, c, "g.name"));
+  return `rc AS (${conversionRows(d, r.dimensions, counted.join(" AND ") || "1")})`;
+}
 
 /** The sites' events in the range (the bot rule on their own score), with their session key. */
 function eventRows(p: Params, r: AggregateRequest, range: { from: string; to: string }): string {
@@ -427,21 +488,35 @@ interface Source {
 
 /** The events of `from` (eventRows, or those of it kept first) meeting `only`, with their session
  * when the request's dimensions or filter read it, and `columns` (the relation's). */
-function eventSource(r: AggregateRequest, source: Source, columns: string): string {
+function eventSource(
+  r: AggregateRequest,
+  source: Source,
+  columns: string,
+  goals = false,
+): string {
   const session = eventsNeedSessions(r)
     ? `${source.inner ? "CROSS" : "LEFT"} JOIN s ON s.site_id = e.site_id AND s.sk = e.sk`
     : "";
-  return `SELECT e.site_id, e.visitor_id, e.created_at, e.event_type, e.scroll_pct,
-        e.engaged_ms${columns}
+  // The conversion rows' columns (goals.ts eventMeets), when counted.
+  const goal = goals ? ", e.event_name, e.path, e.data" : "";
+  return `SELECT e.site_id, e.visitor_id, e.sk, e.created_at, e.event_type, e.scroll_pct,
+        e.engaged_ms${goal}${columns}
       FROM ${source.from} e ${session}
       WHERE ${source.only}`;
 }
 
 /** Every view in the range (the bot share counts them all) meeting `only`; a kept view has its
  * session. */
-function viewSource(range: { from: string; to: string }, source: Source, columns: string): string {
+function viewSource(
+  range: { from: string; to: string },
+  source: Source,
+  columns: string,
+  goals = false,
+): string {
   const s = source.joined ? "w" : "s";
-  return `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept, ${s}.n,
+  return `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept,${
+    goals ? " w.path," : ""
+  } ${s}.n,
         ${s}.duration_ms, ${s}.in_range${columns}
       FROM ${source.from} w ${
     source.joined ? "" : `${source.inner ? "CROSS" : "LEFT"} JOIN s
@@ -606,6 +681,7 @@ function ownSql(
         : "NULL";
       return `COALESCE(${column}, ${quote(spec.empty)})`;
     },
+    goal: goalTest(d, p, `${alias}.site_id`, `${alias}.sk`),
   };
   // An `is` condition on a stored column whose values do not include the dimension's empty
   // value: `column IN (…)` rather than through COALESCE (the same rows: a null equals no value),
@@ -720,16 +796,17 @@ export function rowsOf(
   row: "view" | "event",
   range: { from: string; to: string },
   from: Source,
+  goals: boolean,
 ): string {
   const rel = relation(d, p, r, row, from.joined ? "w" : "s");
   const specs = r.dimensions.map((key) => dimensionFor(key)!);
   const dimColumns = specs.map((s, i) => `, ${rel.value(s)} AS d${i}`).join("");
   const matched = r.filter ? filterSql(d, p, r.filter, rel) : "1";
   const source = row === "event"
-    ? eventSource(r, from, rel.columns)
-    : viewSource(range, from, rel.columns);
+    ? eventSource(r, from, rel.columns, goals)
+    : viewSource(range, from, rel.columns, goals);
   // The dimensions' values and the filter's verdict, computed once per row.
-  return `SELECT * FROM (SELECT *${dimColumns}, ${matched} AS matched FROM (${source}))
+  return `SELECT * FROM (SELECT *${dimColumns}, ${matched} AS matched FROM (${source}) rr)
     WHERE matched`;
 }
 
@@ -760,13 +837,15 @@ function eventsNeedSessions(r: AggregateRequest): boolean {
 export function compileAggregates(
   d: Dialect,
   r: AggregateRequest,
-  families: readonly Family[],
+  asked: readonly Family[],
 ): Compiled {
   const p = new Params();
   const range = rangeParams(p, r);
+  const families = asked.filter((f): f is EngineFamily => f !== "base");
   // Events alone whose dimensions and filters are their own fields read no views or sessions.
-  const viewRows = families.some((f) => !EVENT_FAMILIES.has(f));
-  const eventRows = families.some((f) => EVENT_FAMILIES.has(f));
+  const viewRows = families.some(countsViews);
+  const eventRows = families.some(countsEvents);
+  const goals = families.includes("conversions");
   const joins = eventRows && eventsNeedSessions(r);
   const from = sources(
     d,
@@ -777,20 +856,48 @@ export function compileAggregates(
     eventRows ? { filters: [r.filter], joins } : null,
   );
   const { ctes, views } = startCtes(p, d, r, range, from, viewRows, joins);
-  // Read by several families (views, sessions, bots): the matching rows kept once.
-  const shared = families.filter((f) => !EVENT_FAMILIES.has(f)).length > 1 ? " MATERIALIZED" : "";
-  if (viewRows) ctes.push(`rv AS${shared} (${rowsOf(d, p, r, "view", range, views)})`);
-  if (eventRows) ctes.push(`re AS (${rowsOf(d, p, r, "event", range, from.events)})`);
+  ctes.unshift(...goalCtes(d, p, r, range, [r.filter]));
+  // Read by several families (views, sessions, bots, conversions): the matching rows kept once.
+  const shared = families.filter(countsViews).length > 1 ? " MATERIALIZED" : "";
+  if (viewRows) ctes.push(`rv AS${shared} (${rowsOf(d, p, r, "view", range, views, goals)})`);
+  if (eventRows) {
+    const events = families.filter(countsEvents).length > 1 ? " MATERIALIZED" : "";
+    ctes.push(`re AS${events} (${rowsOf(d, p, r, "event", range, from.events, goals)})`);
+  }
+  if (goals) ctes.push(conversionCte(d, p, r));
   const dims = r.dimensions.map((_, i) => `d${i}, `).join("");
   const group = dims ? ` GROUP BY ${dims.slice(0, -2)}` : "";
   const arms = families.map((family) => {
     const mine = new Set(AGGREGATE_NAMES.filter((a) => AGGREGATES[a] === family));
     const columns = AGGREGATE_NAMES.map((a) => (mine.has(a) ? a : `NULL AS ${a}`)).join(", ");
-    const rel = EVENT_FAMILIES.has(family) ? "re" : "rv";
     return `SELECT '${family}' AS family, ${dims}${columns}
-      FROM (${AGGREGATE_SQL[family](d, dims, rel, r)}${group})`;
+      FROM (${AGGREGATE_SQL[family](d, dims, relationOf(family), r)}${group})`;
   });
   return { sql: `WITH ${ctes.join(",\n")}\n${arms.join("\nUNION ALL\n")}`, params: p.values };
+}
+
+/**
+ * A statement over the request's matched rows, for the questions that are not sums by group
+ * (funnels: lib/db/query/funnels.ts): the CTEs `rv` (views, with `kept`) and `re` (kept events),
+ * each with its site, session key (`sk`), visitor, time, page and event columns and the request's
+ * dimensions (`d0`…), only the rows its filter keeps; `body` writes the rest of the statement
+ * (more CTEs and the final SELECT, after a comma) with `add` binding its parameters.
+ */
+export function compileOverRows(
+  d: Dialect,
+  r: AggregateRequest,
+  body: (add: (value: SqlParam) => string) => string,
+): Compiled {
+  const p = new Params();
+  const range = rangeParams(p, r);
+  const joins = eventsNeedSessions(r);
+  const from = sources(d, p, r, range, [r.filter], { filters: [r.filter], joins });
+  const { ctes, views } = startCtes(p, d, r, range, from, true, joins);
+  ctes.unshift(...goalCtes(d, p, r, range, [r.filter]));
+  ctes.push(`rv AS MATERIALIZED (${rowsOf(d, p, r, "view", range, views, true)})`);
+  ctes.push(`re AS MATERIALIZED (${rowsOf(d, p, r, "event", range, from.events, true)})`);
+  const rest = body((value) => p.add(value));
+  return { sql: `WITH ${ctes.join(",\n")},\n${rest}`, params: p.values };
 }
 
 /** One request of a batch (compileBatch): its dimensions, filter and families; the sites, range,
@@ -840,7 +947,7 @@ function batchRows(
       const source = row === "event"
         ? eventSource(all, from, rel.columns)
         : viewSource(range, from, rel.columns);
-      return `SELECT * FROM (SELECT *${dimColumns}${verdicts.join("")} FROM (${source}))${keep}`;
+      return `SELECT * FROM (SELECT *${dimColumns}${verdicts.join("")} FROM (${source}) rr)${keep}`;
     },
   };
 }
@@ -858,6 +965,9 @@ export function compileBatch(
   shared: AggregateRequest,
   members: readonly BatchMember[],
 ): Compiled {
+  if (members.some((m) => m.families.some((f) => f === "conversions" || f === "base"))) {
+    throw new Error("compileBatch: conversions are counted one query at a time");
+  }
   const p = new Params();
   const range = rangeParams(p, shared);
   const counting = (events: boolean) =>
@@ -874,6 +984,7 @@ export function compileBatch(
     events && { filters: events.filters, joins },
   );
   const { ctes, views: viewsFrom } = startCtes(p, d, shared, range, from, views !== null, joins);
+  ctes.unshift(...goalCtes(d, p, shared, range, members.map((m) => m.filter)));
   if (views) ctes.push(`rv AS MATERIALIZED (${views.sql(d, p, range, viewsFrom)})`);
   if (events) ctes.push(`re AS MATERIALIZED (${events.sql(d, p, range, from.events)})`);
   const width = Math.max(0, ...members.map((m) => m.dimensions.length));
@@ -894,7 +1005,7 @@ export function compileBatch(
         EVENT_FAMILIES.has(family) ? "re" : "rv"
       })`;
       return `SELECT ${j} AS member, '${family}' AS family, ${dims}${pad}${columns}
-      FROM (${AGGREGATE_SQL[family](d, dims, rel, shared)}${group})`;
+      FROM (${AGGREGATE_SQL[family as EngineFamily](d, dims, rel, shared)}${group})`;
     });
   });
   return { sql: `WITH ${ctes.join(",\n")}\n${arms.join("\nUNION ALL\n")}`, params: p.values };

@@ -15,6 +15,7 @@ import type {
 import {
   type AggregateRequest,
   type Compiled,
+  goalCtes,
   keptPredicate,
   Params,
   rangeParams,
@@ -62,6 +63,8 @@ export function compileJourney(d: Dialect, q: JourneyQuery): Compiled {
   const end = next ? "len - at + 1" : "at";
   const ordered = "PARTITION BY site_id, sk ORDER BY created_at, id";
   const ctes = [
+    // A goal filter's converting visits (event:goal), as the compiler reads them.
+    ...goalCtes(d, p, r, range, [q.filter]),
     // A session starting in the range has no view before it: the anchor is looked for from the
     // range's start to the window's end (a session's views run up to a day past the range).
     `ja0 AS MATERIALIZED (SELECT DISTINCT site_id, ${SESSION_KEY_SQL} AS sk FROM visitor_views v
@@ -81,7 +84,7 @@ export function compileJourney(d: Dialect, q: JourneyQuery): Compiled {
           ${d.lastId("created_at", "id")} AS last_id
         FROM av GROUP BY site_id, sk)`,
         `s AS MATERIALIZED (${sessionsOfGroups(d, "sg", range)})`,
-        `rv AS (${rowsOf(d, p, r, "view", range, { from: "av", only: "1" })})`,
+        `rv AS (${rowsOf(d, p, r, "view", range, { from: "av", only: "1" }, false)})`,
         `js AS MATERIALIZED (SELECT DISTINCT site_id, sk FROM rv WHERE kept AND in_range)`,
       ]
       : [

@@ -12,6 +12,8 @@ import {
 } from "./compile.ts";
 import { ensureRegexp, SQLITE } from "./sqlite.ts";
 import { aggregatedFamilies } from "./aggregated.ts";
+import { compileFunnel } from "./funnels.ts";
+import type { FunnelEntity, FunnelSpec } from "../../query/funnels.ts";
 
 export type { AggregateRequest, BatchMember } from "./compile.ts";
 
@@ -106,6 +108,20 @@ export function queryBatch(
     outs[member].get(family)!.push(groupOf(row, family, batch.dimensions.length));
   }
   return outs;
+}
+
+/** The entities of a funnel (funnels.ts): each one's breakdown value and step instants. */
+export function queryFunnel(
+  db: Database,
+  request: AggregateRequest,
+  spec: FunnelSpec,
+): FunnelEntity[] {
+  ensureRegexp(db);
+  const { sql, params } = compileFunnel(SQLITE, request, spec);
+  return db.all<Record<string, string | null>>(sql, ...params).map((row) => ({
+    group: String(row.g ?? ""),
+    times: spec.steps.map((_, i) => row[`t${i}`] ?? null),
+  }));
 }
 
 /** The time of the first stored view of any of the sites, or null when they have none. */

@@ -6,6 +6,7 @@ import type { Reader } from "../../reads/mod.ts";
 import type { AppDataStore, Store } from "../types.ts";
 import { sqliteAdminAccount } from "./admin_account.ts";
 import { sqliteAdminSessions } from "./admin_sessions.ts";
+import { sqliteAnnotations } from "./annotations.ts";
 import { sqliteApiKeys } from "./api_keys.ts";
 import { sqliteBots } from "./bots.ts";
 import { sqliteCampaigns } from "./campaigns.ts";
@@ -18,6 +19,8 @@ import { sqlitePerf } from "./perf.ts";
 import { sqliteRetention } from "./retention.ts";
 import { sqliteRollups } from "./rollups.ts";
 import { sqliteSegments } from "./segments.ts";
+import { sqliteGoals } from "./goals.ts";
+import { sqliteFunnels } from "./funnels.ts";
 import { sqliteSettings } from "./settings.ts";
 import { sqliteSites } from "./sites.ts";
 import { sqliteTelemetry } from "./telemetry.ts";
@@ -49,6 +52,9 @@ export function createSqliteAppData(db: Database, options: AppDataOptions = {}):
     settings: sqliteSettings(db),
     experiments: sqliteExperiments(db),
     segments: sqliteSegments(db),
+    goals: sqliteGoals(db),
+    funnels: sqliteFunnels(db),
+    annotations: sqliteAnnotations(db),
     telemetry: sqliteTelemetry(db),
     sites: sqliteSites(db),
     campaigns: sqliteCampaigns(db),

@@ -7,6 +7,7 @@ import { AdminShell } from "../../../components/AdminShell.tsx";
 import CampaignLive from "../../../islands/CampaignLive.tsx";
 import UtmBuilder from "../../../islands/UtmBuilder.tsx";
 import { StatusBadge } from "../../../components/CampaignStatus.tsx";
+import { AnnotationList } from "../../../components/Annotations.tsx";
 import { DailyBars } from "../../../components/DailyBars.tsx";
 import { DataTable, EmptyRow, Td, Th, Truncated } from "../../../components/DataTable.tsx";
 import {
@@ -19,7 +20,9 @@ import {
   LINK,
   Notice,
 } from "../../../components/ui.tsx";
+import { type ChartAnnotation, chartAnnotations } from "../../../lib/admin/annotations.ts";
 import { formatDateTime, formatNumber } from "../../../lib/admin/format.ts";
+import { annotationsInRange } from "../../../lib/annotations/mod.ts";
 import { formPage, redirectWithNotice } from "../../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../lib/admin/frame.ts";
 import { adminHref, selectionParams } from "../../../lib/admin/period.ts";
@@ -49,6 +52,8 @@ interface Data {
   frame: AdminFrame;
   campaign: CampaignRecord | null;
   report: CampaignReport | null;
+  /** The campaign's site's notes, on the report's UTC days. */
+  annotations: ChartAnnotation[];
   builder: Builder;
   errors: string[];
   recordAll: boolean;
@@ -77,12 +82,22 @@ async function render(ctx: Ctx, errors: string[] = [], status?: number) {
   const reads = readerFor(ctx);
   const frame = loadAdminFrame(ctx);
   const campaign = await campaignOf(ctx);
+  const report = campaign
+    ? await reads.run("campaignReport", campaign, reportRange(frame.selection.period))
+    : null;
+  const notes = campaign && report
+    ? await annotationsInRange(
+      ctx.state.services.store.annotations,
+      [campaign.site_id],
+      report.period,
+      "UTC",
+    )
+    : [];
   return page<Data>({
     frame,
     campaign,
-    report: campaign
-      ? await reads.run("campaignReport", campaign, reportRange(frame.selection.period))
-      : null,
+    report,
+    annotations: chartAnnotations(notes, "day", "UTC"),
     builder: builderOf(ctx.url),
     errors,
     recordAll: config.utmRecordAll,
@@ -172,7 +187,9 @@ export default function CampaignPage({ data }: PageProps<Data, State>) {
             value: d.views,
             secondary: d.visitors,
           }))}
+          annotations={data.annotations}
         />
+        <AnnotationList id="annotations" notes={data.annotations} />
       </Card>
       <div class="grid gap-4 lg:grid-cols-2">
         <Breakdown

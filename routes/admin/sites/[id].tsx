@@ -157,6 +157,20 @@ export default function SitePage({ data }: PageProps<Data, State>) {
           <a class={BUTTON_SECONDARY} href={`/admin?site=${encodeURIComponent(site.site_id)}`}>
             Dashboard
           </a>
+          <a
+            class={BUTTON_SECONDARY}
+            id="site-goals-link"
+            href={`/admin/sites/${encodeURIComponent(site.site_id)}/goals`}
+          >
+            Goals
+          </a>
+          <a
+            class={BUTTON_SECONDARY}
+            id="site-funnels-link"
+            href={`/admin/sites/${encodeURIComponent(site.site_id)}/funnels`}
+          >
+            Funnels
+          </a>
           {!frame.readOnly && (
             <a
               class={BUTTON_SECONDARY}

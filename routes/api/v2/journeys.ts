@@ -1,14 +1,13 @@
 // POST /api/v2/journeys: the pages visits go on to (or came from) around one page (issue 17). The
-// body is validated; its visits' part (sites, range, filters, bots) is the query API's, expanded
-// (saved segments) and resolved as POST /api/v2/query resolves it (400 invalid_query naming the
-// field), then run as the heavy read `journeys` (lib/reads/registry.ts).
+// body is validated; its visits' part (sites, range, filters, bots) is the query API's, resolved as
+// POST /api/v2/query resolves it (lib/query/resolve_body.ts: segments expanded, the sites' zone;
+// 400 invalid_query naming the field), then run as the heavy read `journeys`
+// (lib/reads/registry.ts).
 import { journeys } from "../../../lib/api/operations/journeys.ts";
 import { readBody } from "../../../lib/api/validate.ts";
 import { readJsonCapped } from "../../../lib/http_body.ts";
 import { journeyOf, visitsBody } from "../../../lib/query/journeys.ts";
-import { resolveQuery } from "../../../lib/query/model.ts";
-import { withSiteZone } from "../../../lib/query/site_zone.ts";
-import { expandStoredSegments } from "../../../lib/query/segments.ts";
+import { resolveBody } from "../../../lib/query/resolve_body.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx } from "../../../lib/state.ts";
 
@@ -18,8 +17,7 @@ export const handler = {
   async POST(ctx: Ctx) {
     const { store, now } = ctx.state.services;
     const body = readBody(journeys, await readJsonCapped(ctx.req, MAX_BODY_BYTES));
-    const visits = await expandStoredSegments(visitsBody(body), store.segments);
-    const query = resolveQuery(await withSiteZone(store.sites, visits), now());
+    const query = await resolveBody(store, visitsBody(body), now());
     return Response.json(await readerFor(ctx).run("journeys", journeyOf(query, body)));
   },
 };
