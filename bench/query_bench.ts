@@ -40,7 +40,10 @@ import { rebuildAllSessions, upsertSessions } from "../lib/db/session_table.ts";
 import type { Family } from "../lib/query/metrics.ts";
 import type { Filter, Query } from "../lib/query/model.ts";
 import type { JourneyQuery } from "../lib/store/analytics.ts";
-import { runAggregatesBatch } from "../lib/query/run.ts";
+import { addBenchGoal, BENCH_GOAL } from "./query_conversions.ts";
+import { runAggregatesBatch, runQuery } from "../lib/query/run.ts";
+import { type FunnelSpec, runFunnel } from "../lib/query/funnels.ts";
+import { QUERY_BODY, resolveQuery } from "../lib/query/model.ts";
 import { dashboardQueries } from "../lib/stats/engine_overview.ts";
 import { sqliteAnalytics } from "../lib/store/sqlite/analytics.ts";
 import type { BenchFigure } from "./report.ts";
@@ -74,6 +77,10 @@ interface Case {
   /** Instead of `asks`: the engine queries of the dashboard (lib/stats/engine_overview.ts
    * dashboardQueries: headline, trend, every list) in one batch, as the admin page asks them. */
   dashboard?: Query[];
+  /** Instead of `asks`: one question of the engine's runner (conversions: lib/query/run.ts). */
+  query?: Query;
+  /** Instead of `asks`: a funnel over a query's rows (lib/query/funnels.ts). */
+  funnel?: { query: Query; spec: FunnelSpec };
   /** Instead of `asks`: a journey (issue 17), asked of the analytics area as the app asks it. */
   journey?: JourneyQuery;
 }
@@ -110,6 +117,17 @@ function cases(now: number, rows: number, zone = "UTC"): Case[] {
     ["property", is("event:props:name", "signup")],
   ];
   const scale = big ? "10M" : "1M";
+  // The engine's runner over the same 30 days (goals, funnels: issue 17).
+  const ask = (body: Record<string, unknown>) =>
+    resolveQuery(
+      QUERY_BODY.parse({
+        site_id: "bench",
+        date_range: [day(today - 29 * DAY_MS), day(today)],
+        timezone: zone,
+        ...body,
+      }),
+      now,
+    );
   const dashboard = (filter: Filter) =>
     ["event:page", "visit:source", "visit:country", "visit:device", "visit:browser", "visit:os"]
       .map((d) => overview(filter, [d]));
@@ -190,6 +208,34 @@ function cases(now: number, rows: number, zone = "UTC"): Case[] {
         zone,
       ),
     })),
+    {
+      name: `30-day goal conversions by source (goal: the ${BENCH_GOAL.event_name} event)`,
+      budget: big ? "p50 < 500 ms" : "—",
+      asks: [],
+      query: ask({
+        metrics: ["unique_conversions", "conversion_rate", "conversions"],
+        dimensions: ["visit:source"],
+        filters: [["is", "event:goal", [BENCH_GOAL.name]]],
+      }),
+    },
+    {
+      name: "30-day funnel, 4 steps (/ → /pricing → /signup → the signup event)",
+      budget: big ? "p50 < 1 s" : "—",
+      asks: [],
+      funnel: {
+        query: ask({ metrics: ["visitors"] }),
+        spec: {
+          steps: [
+            { page: "/" },
+            { page: "/pricing" },
+            { page: "/signup" },
+            { event_name: BENCH_GOAL.event_name },
+          ],
+          order: "strict" as const,
+          per: "visit" as const,
+        },
+      },
+    },
   ].map((c) => ({ ...c, name: `${c.name}, ${scale} views` }));
 }
 
@@ -200,6 +246,8 @@ async function timeCase(db: Database, c: Case, runs: number, aggregates: boolean
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
     if (c.dashboard) await runAggregatesBatch(ctx, c.dashboard);
+    else if (c.query) await runQuery(ctx, c.query);
+    else if (c.funnel) await runFunnel(ctx, c.funnel.query, c.funnel.spec);
     else if (c.journey) await ctx.analytics.journeys(c.journey);
     else if (c.batch) {
       const members = c.asks.map((a) => ({ ...a.request, families: a.families }));
@@ -234,15 +282,16 @@ async function timeQueries(
   const chosen = cases(now, rows, zone).filter((c) =>
     c.name.includes(selection.only ?? "") && (zone === "UTC" || c.dashboard)
   );
+  addBenchGoal(db);
   for (const c of chosen) {
     // Asks whose every family the aggregates answer.
     const served = c.asks.filter((a) =>
       aggregatedFamilies(db, a.request, a.families)?.size === a.families.length
     ).length;
     const fast = await timeCase(db, c, runs, true);
-    // The admin dashboard's queries and journeys choose their own path (no variants).
-    const own = c.dashboard || c.journey;
-    const noEvents = !variants || own ? NaN : await timeCase(
+    // The admin dashboard's queries, journeys and the runner's choose their own path (no variants).
+    const runner = c.dashboard || c.query || c.funnel || c.journey;
+    const noEvents = !variants || runner ? NaN : await timeCase(
       db,
       {
         ...c,
@@ -256,9 +305,13 @@ async function timeQueries(
       runs,
       true,
     );
-    const slow = variants && !own ? await timeCase(db, c, Math.min(runs, 3), false) : NaN;
+    const slow = variants && !runner ? await timeCase(db, c, Math.min(runs, 3), false) : NaN;
     const how = c.dashboard
       ? `${c.dashboard.length} engine queries in one batch`
+      : c.query
+      ? "the engine's runner: raw rows + sessions table, goals joined"
+      : c.funnel
+      ? "the engine's matched rows, steps found per visit"
       : c.journey
       ? "the page's sessions' raw views"
       : served === c.asks.length

@@ -14,11 +14,13 @@ export function GoalsCard(
     filterHref: (goal: string) => string | null;
     /** Where the site's goals are managed (null: read-only, not offered). */
     manageHref: string | null;
-    /** The site's funnels (the dashboard links them here). */
+    /** The site's funnels and retention cohorts (the dashboard links them here). */
     funnelsHref?: string;
+    retentionHref?: string;
   },
 ) {
   const { model } = props;
+  const withRevenue = "goals" in model && model.goals.some((g) => g.revenue !== null);
   return (
     <TopCard
       id="goals"
@@ -42,6 +44,7 @@ export function GoalsCard(
                 <Th numeric>Rate</Th>
                 <Th numeric>Change</Th>
                 <Th numeric>Conversions</Th>
+                {withRevenue && <Th numeric>Revenue</Th>}
               </>
             }
           >
@@ -66,6 +69,11 @@ export function GoalsCard(
                       : `${g.rateChange > 0 ? "+" : ""}${g.rateChange.toFixed(1)} pts`}
                   </Td>
                   <Td numeric>{formatNumber(g.conversions)}</Td>
+                  {withRevenue && (
+                    <Td numeric>
+                      {g.revenue ? `${g.revenue.amount.toFixed(2)} ${g.revenue.currency}` : "—"}
+                    </Td>
+                  )}
                 </tr>
               );
             })}

@@ -55,7 +55,20 @@ export function generate(seed: number): Data {
               path,
               event_type: pick(["custom", "custom", "pageview_end", "outbound"]),
               event_name: pick(["signup", "purchase"]),
-              data: pick(['{"plan":"pro"}', '{"plan":"free"}', "{}", "not json"]),
+              data: pick([
+                '{"plan":"pro"}',
+                '{"plan":"free"}',
+                "{}",
+                "not json",
+                // Revenue (a revenue goal reports it): as text and as a number, in euros, in
+                // dollars, in the goal's currency, in one without a rate, and malformed.
+                '{"plan":"pro","revenue":"49.9","currency":"EUR"}',
+                '{"revenue":20,"currency":"usd"}',
+                '{"revenue":"5"}',
+                '{"revenue":"7","currency":"JPY"}',
+                '{"revenue":"1.2.3"}',
+                '{"revenue":"abc","currency":"EUR"}',
+              ]),
               scroll_pct: pick([null, 25, 80, 100]),
               bot_score: pick([0, 0, 30, 70]),
               created_at: stamp(at + 1000),

@@ -33,6 +33,8 @@ const TAKES_NO_BODY: ReadonlySet<string> = new Set([
   "DELETE /api/bots/exclude/:visitor_id",
   "DELETE /api/campaigns/:id",
   "DELETE /api/experiments/:id",
+  "DELETE /api/funnels/:id",
+  "DELETE /api/goals/:id",
   "DELETE /api/keys/:id",
   "DELETE /api/segments/:id",
   "DELETE /api/sites/:id",
@@ -66,6 +68,8 @@ interface Fixtures {
   cookie: string;
   campaign: string;
   key: string;
+  goal: string;
+  funnel: string;
 }
 
 /** A site, a campaign, an experiment, an API key and a session, so [id] routes reach the body. */
@@ -93,7 +97,19 @@ async function fixtures(t: TestApp): Promise<Fixtures> {
     ],
   });
   const key = await post("/api/keys", { name: "ci", scope: "write" });
-  return { cookie: await loginCookie(t), campaign: campaign.created, key: String(key.created) };
+  const goal = await post("/api/goals", { site_id: "shop", name: "G", kind: "page", page: "/" });
+  const funnel = await post("/api/funnels", {
+    site_id: "shop",
+    name: "F",
+    steps: [{ page: "/" }, { page: "/x" }],
+  });
+  return {
+    cookie: await loginCookie(t),
+    campaign: campaign.created,
+    key: String(key.created),
+    goal: String(goal.created),
+    funnel: String(funnel.created),
+  };
 }
 
 function pathFor(c: Case, f: Fixtures): string {
@@ -106,6 +122,10 @@ function pathFor(c: Case, f: Fixtures): string {
     ? "exp1"
     : p.includes("/keys/")
     ? f.key
+    : p.includes("/goals/")
+    ? f.goal
+    : p.includes("/funnels/")
+    ? f.funnel
     : "v-0000"; // visitors, bot exclusions
   return pathOf(c.route, () => id);
 }

@@ -96,7 +96,7 @@ Deno.test("admin goals: the dashboard's Goals card shows conversions and rates; 
   const t = await app();
   // No goals: the card says so and offers to add one.
   const { html: empty } = await adminHtml(t, `/admin?site=${SITE}&${PERIOD}`);
-  assert.match(empty, /id="goals"[\s\S]*No goals yet[\s\S]*href="\/admin\/sites\/shop\/goals"/);
+  assert.match(empty, /id="goals"[\s\S]*No goals yet[\s\S]*href="\/admin\/sites\/shop\/goals[?"]/);
 
   await addGoal(t, { name: "Pricing", kind: "page", page: "/pricing" });
   await addGoal(t, { name: "Signup", kind: "event", event_name: "signup" });
@@ -140,6 +140,18 @@ Deno.test("admin goals: the dashboard's Goals card shows conversions and rates; 
   assert.deepEqual(goalRow(page, "goal-definitions", "Signup").slice(0, 2), [
     "Signup",
     "Event signup",
+  ]);
+  // Under the dashboard's filters: the visits from google.com (v1's and v6's) all converted both.
+  const { html: google } = await adminHtml(t, `${GOALS_PAGE}&f=visit:source:is:google.com`);
+  assert.match(
+    google,
+    /id="goal-filters"[^>]*>Under the dashboard's filters: Source is google\.com/,
+  );
+  assert.deepEqual(goalRow(google, "goals-table", "Signup").slice(0, 3), ["Signup", "2", "100.0%"]);
+  assert.deepEqual(goalRow(google, "goals-table", "Pricing").slice(0, 3), [
+    "Pricing",
+    "2",
+    "100.0%",
   ]);
 });
 

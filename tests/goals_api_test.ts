@@ -40,6 +40,7 @@ Deno.test("goals: add, list, get; conversions, unique conversions and rates in t
     event_name: null,
     props: null,
     scroll_depth: null,
+    currency: null,
     created_at: undefined,
   });
   const signup = await send(t, "POST", "/api/goals", SIGNUP);
@@ -202,4 +203,83 @@ Deno.test("goals: read keys list them and query conversions, writes need the sec
     const res = await send(pub, method, path, undefined, {});
     assert.deepEqual([res.status, res.body.error], [403, "not_public"], path);
   }
+});
+
+Deno.test("revenue: exchange rates are set by write keys and read by read keys; a revenue goal reports amounts converted at them", async () => {
+  const t = await fixtureApp(AUTH_ENV);
+  const mint = async (scope: string) =>
+    (await send(t, "POST", "/api/keys", { name: scope, scope })).body.key as string;
+  const read = { authorization: `Bearer ${await mint("read")}` };
+  const write = { authorization: `Bearer ${await mint("write")}` };
+  const initial = await send(t, "GET", "/api/exchange-rates", undefined, read);
+  assert.deepEqual(
+    initial.body.map((r: { currency: string; per_eur: number }) => [r.currency, r.per_eur]),
+    [["EUR", 1]],
+  );
+  const before = tableRowCounts(t);
+  for (
+    const [body, message] of [
+      [{ rates: { usd: 1.1 } }, /rates: keys are ISO 4217/],
+      [{ rates: { USD: 0 } }, /rates: a rate is above 0/],
+      [{ rates: { USD: "1.1" } }, /rates: a rate is a number/],
+      [{ rates: { EUR: 2 } }, /rates: EUR is 1/],
+      [{ rates: {} }, /rates: 1-200 rates/],
+    ] as const
+  ) {
+    const res = await send(t, "PUT", "/api/exchange-rates", body, write);
+    assert.deepEqual([res.status, res.body.error], [400, "invalid_rates"], JSON.stringify(body));
+    assert.match(res.body.message, message);
+  }
+  assert.equal(
+    (await send(t, "PUT", "/api/exchange-rates", { rates: { USD: 2 } }, read)).status,
+    403,
+  );
+  assert.deepEqual(tableRowCounts(t), before);
+  const set = await send(
+    t,
+    "PUT",
+    "/api/exchange-rates",
+    { rates: { USD: 1.25, GBP: 0.8 } },
+    write,
+  );
+  assert.deepEqual(
+    set.body.map((r: { currency: string; per_eur: number }) => [r.currency, r.per_eur]),
+    [
+      ["EUR", 1],
+      ["GBP", 0.8],
+      ["USD", 1.25],
+    ],
+  );
+
+  // Two purchases on the 19th (49.90 in euros from v1, 25 dollars from v3) and one without an
+  // amount (v6): the revenue goal reports them in euros (49.9 + 25 / 1.25 = 69.9).
+  t.services.db.run(
+    `INSERT INTO semantic_events (event_type, event_name, site_id, session_id, visitor_id, path,
+       data, created_at) VALUES
+     ('custom', 'purchase', ?1, 's1', 'v1', '/signup', '{"revenue":"49.90","currency":"EUR"}', ?2),
+     ('custom', 'purchase', ?1, 's3', 'v3', '/', '{"revenue":25,"currency":"USD"}', ?2),
+     ('custom', 'purchase', ?1, 's6', 'v6', '/', '{}', ?3)`,
+    SITE,
+    `${D1}T12:30:00.000Z`,
+    `${D2}T09:40:00.000Z`,
+  );
+  const goal = await send(t, "POST", "/api/goals", {
+    site_id: SITE,
+    name: "Purchase",
+    kind: "event",
+    event_name: "purchase",
+    currency: "eur",
+  }, write);
+  assert.equal(goal.body.goal.currency, "EUR");
+  const revenue = await send(t, "POST", "/api/v2/query", {
+    site_id: SITE,
+    metrics: ["conversions", "total_revenue", "average_revenue", "revenue_per_visitor"],
+    date_range: [D1, D2],
+    dimensions: ["event:goal"],
+  }, read);
+  // The fixture's own purchase (v1, without an amount) converts too: 4 conversions, 2 amounts;
+  // 8 visitors over the two days.
+  assert.deepEqual(byDims(revenue), { Purchase: [4, 69.9, 34.95, 8.74] });
+  const refused = await send(t, "POST", "/api/goals", { ...PRICING, currency: "EUR" }, write);
+  assert.match(refused.body.message, /^currency: not used by a page goal/);
 });

@@ -29,7 +29,8 @@ const GOALS = [
   { site_id: "alpha", name: "Signup", kind: "event", event_name: "signup" },
   { site_id: "alpha", name: "Pricing read", kind: "scroll", page: "/pricing", scroll_depth: 80 },
   { site_id: "beta", name: "Thanks", kind: "page", page: "/thanks" },
-  { site_id: "beta", name: "Purchase", kind: "event", event_name: "purchase" },
+  { site_id: "beta", name: "Purchase", kind: "event", event_name: "purchase", currency: "EUR" },
+  { site_id: "alpha", name: "Paid", kind: "event", event_name: "purchase", currency: "USD" },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -165,13 +166,34 @@ function bruteForce(data: Data, goals: GoalRecord[], ask: Ask) {
       test(String(op), b as string[], name) !== String(op).endsWith("_not")
     );
   const matched = (row: Row) => ask.filters.every((f) => holds(f, row));
+  // A conversion of a counted goal is one whatever its visit: the top-level positive goal
+  // conditions choose the goals counted, not the rows (a batch-API event has no visit).
+  const rest = ask.filters.flatMap((f) => f[0] === "and" ? f[1] as unknown[][] : [f])
+    .filter((f) => f[1] !== "event:goal" || String(f[0]).endsWith("_not"));
+  const converts = (row: Row) => rest.every((f) => holds(f, row));
 
-  type Group = { c: number; u: Set<string>; v: Set<string>; pv: number; visits: Set<string> };
+  type Group = {
+    c: number;
+    u: Set<string>;
+    v: Set<string>;
+    pv: number;
+    visits: Set<string>;
+    rev: number;
+    revN: number;
+  };
   const groups = new Map<string, Group>();
   const group = (dims: string[]) => {
     const key = JSON.stringify(dims);
     if (!groups.has(key)) {
-      groups.set(key, { c: 0, u: new Set(), v: new Set(), pv: 0, visits: new Set() });
+      groups.set(key, {
+        c: 0,
+        u: new Set(),
+        v: new Set(),
+        pv: 0,
+        visits: new Set(),
+        rev: 0,
+        revN: 0,
+      });
     }
     return groups.get(key)!;
   };
@@ -180,23 +202,37 @@ function bruteForce(data: Data, goals: GoalRecord[], ask: Ask) {
       ? null
       : `${String(r.created_at).slice(0, 10)}|${r.site_id}|${r.visitor_id}`;
   for (const row of [...views, ...events]) {
-    if (!matched(row)) continue;
     const r = (row.view ?? row.event)!;
-    if (row.view && !ask.dimensions.includes("event:goal")) {
+    if (row.view && matched(row) && !ask.dimensions.includes("event:goal")) {
       const g = group(ask.dimensions.map((k) => valueOf(k, row)));
       g.pv++;
       g.v.add(visitorOf(r)!);
       if (row.key && sessions.get(row.key)?.inRange) g.visits.add(row.key);
     }
     for (const goal of goalsOf(goals, row)) {
-      if (!counted(goal.name)) continue;
+      if (!counted(goal.name) || !converts(row)) continue;
       const g = group(ask.dimensions.map((k) => k === "event:goal" ? goal.name : valueOf(k, row)));
       g.c++;
       const who = visitorOf(r);
       if (who) g.u.add(who);
+      const amount = row.event ? revenueOf(goal, row.event) : null;
+      if (amount !== null) [g.rev, g.revN] = [g.rev + amount, g.revN + 1];
     }
   }
   return groups;
+}
+
+/** Units per euro (the test's exchange_rates; JPY has none). */
+const RATES: Record<string, number> = { EUR: 1, USD: 1.25 };
+
+/** A revenue goal's conversion's amount in the goal's currency (null: none to count). */
+function revenueOf(goal: GoalRecord, e: EventRow): number | null {
+  if (!goal.currency) return null;
+  const amount = propOf(e.data, "revenue");
+  if (amount === null || !/^[0-9.]+$/.test(amount) || /\..*\./.test(amount)) return null;
+  const currency = (propOf(e.data, "currency") ?? goal.currency).toUpperCase();
+  if (!(currency in RATES)) return null;
+  return Number(amount) * RATES[goal.currency] / RATES[currency];
 }
 
 /** The visitors the conversion rate divides by: the ask without the goal. */
@@ -221,6 +257,7 @@ async function seeded(seed: number) {
   insertViews(t.services.db, data.views.map(({ id: _, ...v }) => v));
   insertEvents(t.services.db, data.events);
   t.services.db.run("INSERT INTO excluded_visitors (visitor_id) VALUES (?)", EXCLUDED);
+  await t.services.store.exchangeRates.set({ USD: RATES.USD });
   const goals: GoalRecord[] = [];
   for (const g of GOALS) {
     goals.push((await t.services.store.goals.create(newGoal(GOAL_BODY.parse(g))))!);
@@ -241,6 +278,7 @@ function ask(t: TestApp, a: Ask, metrics: string[]) {
 }
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
+const r2 = (n: number) => Math.round(n * 100) / 100;
 
 async function checkConversions(
   t: TestApp,
@@ -249,17 +287,31 @@ async function checkConversions(
   a: Ask,
   label: string,
 ): Promise<number> {
-  const got = await ask(t, a, ["conversions", "unique_conversions", "conversion_rate"]);
+  const got = await ask(t, a, [
+    "conversions",
+    "unique_conversions",
+    "conversion_rate",
+    "total_revenue",
+    "average_revenue",
+    "revenue_per_visitor",
+  ]);
   const want = bruteForce(data, goals, a);
   const expected = new Map(
     [...want].filter(([, g]) => g.c > 0).map(([key, g]) => {
       const base = baseVisitors(data, goals, a, JSON.parse(key));
-      return [key, [g.c, g.u.size, base ? r1((g.u.size * 100) / base) : 0]];
+      return [key, [
+        g.c,
+        g.u.size,
+        base ? r1((g.u.size * 100) / base) : 0,
+        r2(g.rev),
+        g.revN ? r2(g.rev / g.revN) : null,
+        base ? r2(g.rev / base) : 0,
+      ]];
     }),
   );
   if (a.dimensions.length === 0) {
     const [row] = got.results;
-    assert.deepEqual(row.metrics, expected.get("[]") ?? [0, 0, 0], label);
+    assert.deepEqual(row.metrics, expected.get("[]") ?? [0, 0, 0, 0, null, 0], label);
     return 1;
   }
   const seen = new Set<string>();
@@ -337,6 +389,15 @@ Deno.test("goals = brute force: conversions, unique conversions and rates by goa
       );
     }
     assert.ok(rows > 150, `the comparisons covered ${rows} rows`);
+    // Revenue was among the figures compared: both revenue goals converted amounts.
+    const paid = bruteForce(data, goals, {
+      dimensions: ["event:goal"],
+      filters: [["is", "event:goal", ["Paid", "Purchase"]]],
+      bots: "show",
+    });
+    for (const name of ["Paid", "Purchase"]) {
+      assert.ok(paid.get(JSON.stringify([name]))!.revN > 0, `${name} has amounts`);
+    }
   }
 });
 

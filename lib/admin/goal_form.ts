@@ -12,6 +12,7 @@ export interface GoalFormValues {
   event_name: string;
   props: string;
   scroll_depth: string;
+  currency: string;
 }
 
 /** A posted form's fields, trimmed and capped (what is echoed when it is refused). */
@@ -24,6 +25,7 @@ export function goalFormValues(form: URLSearchParams): GoalFormValues {
     event_name: parseText(form.get("event_name"), 100),
     props: (form.get("props") ?? "").slice(0, 2000),
     scroll_depth: parseText(form.get("scroll_depth"), 10),
+    currency: parseText(form.get("currency"), 10),
   };
 }
 
@@ -36,6 +38,7 @@ export function goalRecordValues(g: GoalRecord): GoalFormValues {
     event_name: g.event_name ?? "",
     props: Object.entries(g.props ?? {}).map(([k, v]) => `${k}=${v}`).join("\n"),
     scroll_depth: g.scroll_depth === null ? "" : String(g.scroll_depth),
+    currency: g.currency ?? "",
   };
 }
 
@@ -48,6 +51,7 @@ export function goalFormBody(site: string, v: GoalFormValues): Record<string, un
   }
   if (v.kind === "event") {
     body.event_name = v.event_name;
+    if (v.currency !== "") body.currency = v.currency;
     const pairs = v.props.split(/[\n,]/).map((line) => line.trim()).filter(Boolean);
     if (pairs.length) {
       body.props = Object.fromEntries(pairs.map((pair) => {

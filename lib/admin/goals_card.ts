@@ -20,13 +20,15 @@ export interface GoalFigure {
   rate: number;
   /** The rate's change from the previous period in points, null without one. */
   rateChange: number | null;
+  /** Revenue goals: the period's revenue in `currency`. */
+  revenue: { amount: number; currency: string } | null;
 }
 
 export type GoalsCardModel =
   | { goals: GoalFigure[] }
   | { unavailable: string };
 
-const METRICS = ["unique_conversions", "conversions", "conversion_rate"];
+const METRICS = ["unique_conversions", "conversions", "conversion_rate", "total_revenue"];
 
 /** The engine's question: conversions by goal of one site over the period, compared with the
  * previous one (a period of whole days; "all" has none). */
@@ -59,7 +61,7 @@ export async function loadGoalsCard(
     const byName = new Map(answer.results.map((r) => [r.dimensions[0], r]));
     const figures = goals.map((goal): GoalFigure => {
       const row = byName.get(goal.name);
-      const [visitors, conversions, rate] = row?.metrics ?? [0, 0, 0];
+      const [visitors, conversions, rate, revenue] = row?.metrics ?? [0, 0, 0, 0];
       return {
         name: goal.name,
         description: describeGoal(goal),
@@ -68,6 +70,7 @@ export async function loadGoalsCard(
         rate: rate ?? 0,
         // A goal without conversions in the period has no row, so no change to show.
         rateChange: row?.comparison?.change[2] ?? null,
+        revenue: goal.currency ? { amount: revenue ?? 0, currency: goal.currency } : null,
       };
     });
     figures.sort((a, b) => b.visitors - a.visitors || a.name.localeCompare(b.name));

@@ -16,6 +16,8 @@ import { QUERY_OPERATIONS } from "./operations/query.ts";
 import { SEGMENT_OPERATIONS } from "./operations/segments.ts";
 import { GOAL_OPERATIONS } from "./operations/goals.ts";
 import { FUNNEL_OPERATIONS } from "./operations/funnels.ts";
+import { EXCHANGE_RATE_OPERATIONS } from "./operations/exchange_rates.ts";
+import { RETENTION_OPERATIONS } from "./operations/retention_cohorts.ts";
 import { SITE_OPERATIONS } from "./operations/sites.ts";
 import { STATS_OPERATIONS } from "./operations/stats.ts";
 
@@ -30,6 +32,8 @@ export const API_OPERATIONS: readonly Operation[] = [
   ...SEGMENT_OPERATIONS,
   ...GOAL_OPERATIONS,
   ...FUNNEL_OPERATIONS,
+  ...EXCHANGE_RATE_OPERATIONS,
+  ...RETENTION_OPERATIONS,
   ...ANNOTATION_OPERATIONS,
   ...SITE_OPERATIONS,
   ...CAMPAIGN_OPERATIONS,

@@ -5,7 +5,8 @@ import type { Database } from "./database.ts";
 
 type StoredGoal = Omit<GoalRecord, "props"> & { props: string | null };
 
-const COLUMNS = "id, site_id, name, kind, page, event_name, props, scroll_depth, created_at";
+const COLUMNS =
+  "id, site_id, name, kind, page, event_name, props, scroll_depth, currency, created_at";
 
 const parsed = (row: StoredGoal): GoalRecord => ({
   ...row,
@@ -34,13 +35,15 @@ const values = (g: NewGoal) =>
     g.eventName,
     g.props === null ? null : JSON.stringify(g.props),
     g.scrollDepth,
+    g.currency,
   ] as const;
 
 /** Stores a goal: its record, or null when the site already has one of that name. */
 export function insertGoal(db: Database, goal: NewGoal): GoalRecord | null {
   const row = db.get<StoredGoal>(
-    `INSERT INTO goals (site_id, name, kind, page, page_regex, event_name, props, scroll_depth)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO goals (site_id, name, kind, page, page_regex, event_name, props, scroll_depth,
+       currency)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (site_id, name) DO NOTHING RETURNING ${COLUMNS}`,
     goal.siteId,
     ...values(goal),
@@ -67,7 +70,7 @@ export function updateGoal(
     if (clash) return "conflict";
     const row = db.get<StoredGoal>(
       `UPDATE goals SET name = ?, kind = ?, page = ?, page_regex = ?, event_name = ?, props = ?,
-         scroll_depth = ? WHERE id = ? RETURNING ${COLUMNS}`,
+         scroll_depth = ?, currency = ? WHERE id = ? RETURNING ${COLUMNS}`,
       ...values({ ...goal, siteId: current.site_id }),
       id,
     );

@@ -857,4 +857,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 22,
+    name: "revenue",
+    // Revenue (lib/query/goals.ts): an event goal with a currency reports its conversions'
+    // `revenue` amounts in it, each converted from its own `currency` through exchange_rates
+    // (units per euro, kept by the admin: no network at run time). Amounts stay as sent.
+    sql: `
+      ALTER TABLE goals ADD COLUMN currency TEXT;
+      CREATE TABLE exchange_rates (
+        currency TEXT PRIMARY KEY CHECK (length(currency) = 3 AND currency = upper(currency)),
+        per_eur REAL NOT NULL CHECK (per_eur > 0),
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+      );
+      INSERT INTO exchange_rates (currency, per_eur) VALUES ('EUR', 1);
+    `,
+  },
 ];

@@ -318,6 +318,7 @@ export const PUBLIC_ADMIN_PAGES: Readonly<Record<string, PublicPage>> = {
   // A site's goals and their conversions (the definitions are what the figures count).
   "/admin/sites/:id/goals": {},
   "/admin/sites/:id/funnels": {},
+  "/admin/sites/:id/retention": {},
   "/admin/perf": { listed: { title: "Performance", about: "benchmark trends from CI" } },
   // Redirects to public pages (the login page sends a public visitor to the dashboard).
   "/admin/login": {},

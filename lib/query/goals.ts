@@ -37,6 +37,8 @@ export interface GoalRecord {
   props: Record<string, string> | null;
   /** Scroll goals: the least scroll depth (percent) of a finished view of the page. */
   scroll_depth: number | null;
+  /** Event goals: the currency their `revenue` amounts are reported in (a revenue goal). */
+  currency: string | null;
   /** ISO instant. */
   created_at: string;
 }
@@ -51,6 +53,7 @@ export interface NewGoal {
   eventName: string | null;
   props: Record<string, string> | null;
   scrollDepth: number | null;
+  currency: string | null;
 }
 
 /**
@@ -99,6 +102,10 @@ export const GOAL_BODY = withCode(
       z.string().max(MAX_PROP_VALUE, { error: `props: values of at most ${MAX_PROP_VALUE}` }),
       { error: "props: expected an object of property values" },
     ).optional().describe('event goals: property values the event must carry ({"plan": "pro"})'),
+    currency: z.string().regex(/^[A-Za-z]{3}$/, {
+      error: "currency: a three-letter ISO 4217 code (EUR, USD…)",
+    }).transform((c) => c.toUpperCase()).optional()
+      .describe("event goals: report the events' revenue property in this currency"),
     scroll_depth: z.number({ error: "scroll_depth: expected a percentage" }).int()
       .min(1, { error: "scroll_depth: 1-100" }).max(100, { error: "scroll_depth: 1-100" })
       .optional().describe("scroll goals: the least scroll depth (percent) on the page"),
@@ -132,6 +139,7 @@ export const GOAL_BODY = withCode(
       need("page", g.page !== undefined, `a ${g.kind} goal needs a page`);
       none("event_name", g.event_name !== undefined);
       none("props", g.props !== undefined);
+      none("currency", g.currency !== undefined);
       if (g.kind === "scroll") {
         need("scroll_depth", g.scroll_depth !== undefined, "a scroll goal needs a depth");
       } else none("scroll_depth", g.scroll_depth !== undefined);
@@ -154,6 +162,7 @@ export function newGoal(body: GoalBody): NewGoal {
     eventName: body.event_name ?? null,
     props: body.props && Object.keys(body.props).length ? body.props : null,
     scrollDepth: body.scroll_depth ?? null,
+    currency: body.currency ?? null,
   };
 }
 
@@ -162,7 +171,8 @@ export function describeGoal(g: GoalRecord): string {
   if (g.kind === "page") return `Visit ${g.page}`;
   if (g.kind === "scroll") return `Scroll ${g.page} to ${g.scroll_depth}%`;
   const props = Object.entries(g.props ?? {}).map(([k, v]) => `${k} = ${v}`);
-  return `Event ${g.event_name}${props.length ? ` where ${props.join(", ")}` : ""}`;
+  const revenue = g.currency ? `, revenue in ${g.currency}` : "";
+  return `Event ${g.event_name}${props.length ? ` where ${props.join(", ")}` : ""}${revenue}`;
 }
 
 /** Whether a filter part is a condition on the goal dimension. */

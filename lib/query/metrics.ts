@@ -47,6 +47,10 @@ export const AGGREGATES = {
    * over days of each day's distinct converting visitor ids. Over views and events both. */
   conversions: "conversions",
   unique_conversions: "conversions",
+  /** Revenue goals' conversions: their amounts summed in the goal's currency, and how many had
+   * one (lib/db/query/goals.ts). */
+  revenue: "conversions",
+  revenue_n: "conversions",
   /** The visitors a conversion rate divides by: the query's, by its other dimensions and without
    * its goal conditions (the runner asks for them: lib/query/run.ts). */
   base_visitors: "base",
@@ -149,6 +153,20 @@ export const METRICS: readonly MetricSpec[] = [
     (a) => ratio(a.unique_conversions * 100, a.base_visitors, 1),
     "difference",
   ),
+  // Revenue goals (lib/query/goals.ts): amounts in the goal's currency.
+  metric("total_revenue", "Revenue", ["revenue"], (a) => round(a.revenue, 2)),
+  metric(
+    "average_revenue",
+    "Average revenue per conversion",
+    ["revenue", "revenue_n"],
+    (a) => mean(a.revenue, a.revenue_n, 2),
+  ),
+  metric(
+    "revenue_per_visitor",
+    "Revenue per visitor",
+    ["revenue", "base_visitors"],
+    (a) => ratio(a.revenue, a.base_visitors, 2),
+  ),
   metric(
     "bot_share",
     "Bot share (%)",
@@ -170,6 +188,9 @@ export const CONVERSION_METRICS: ReadonlySet<string> = new Set([
   "conversions",
   "unique_conversions",
   "conversion_rate",
+  "total_revenue",
+  "average_revenue",
+  "revenue_per_visitor",
 ]);
 
 /** Metrics whose value needs the whole query's totals (a share). */

@@ -27,7 +27,10 @@ import {
 
 /** What a query runs with: the analytics area's engine queries (a read's context has them). */
 export interface QueryContext {
-  analytics: Pick<AnalyticsStore, "aggregates" | "aggregatesBatch" | "firstViewAt" | "funnel">;
+  analytics: Pick<
+    AnalyticsStore,
+    "aggregates" | "aggregatesBatch" | "firstViewAt" | "funnel" | "cohorts"
+  >;
   now: () => number;
 }
 

@@ -43,6 +43,7 @@ import type {
 import type { KeysetPage, PageRequest } from "./pages.ts";
 import type { Family } from "../query/metrics.ts";
 import type { FunnelEntity, FunnelSpec } from "../query/funnels.ts";
+import type { CohortCounts } from "../query/cohorts.ts";
 import type { DayTotals, DimensionRow, StatsFilters } from "../stats/terms.ts";
 import type { BotMode, Filter } from "../query/model.ts";
 import type { OffsetSpan } from "../query/time_zone.ts";
@@ -357,6 +358,8 @@ export interface AnalyticsStore {
   /** The entities that reached a funnel's first step (lib/query/funnels.ts) among the rows of
    * `query` (its one dimension, if any, is the breakdown). */
   funnel(query: AggregateQuery, spec: FunnelSpec): Promise<FunnelEntity[]>;
+  /** The weekly retention cohorts' counts among the kept views of `query` (lib/query/cohorts.ts). */
+  cohorts(query: AggregateQuery): Promise<CohortCounts>;
 
   /** The last 24 hours before `now` (ms) over every site. */
   last24h(now: number): Promise<Last24h>;

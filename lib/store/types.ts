@@ -25,6 +25,7 @@ import type { ExperimentStore } from "./experiments.ts";
 import type { ExportStore } from "./exports.ts";
 import type { GoalStore } from "./goals.ts";
 import type { FunnelStore } from "./funnels.ts";
+import type { ExchangeRateStore } from "./exchange_rates.ts";
 import type { InstanceStore } from "./instance.ts";
 import type { MaintenanceStore } from "./maintenance.ts";
 import type { PerfStore } from "./perf.ts";
@@ -46,6 +47,7 @@ export interface Store {
   segments: SegmentStore;
   goals: GoalStore;
   funnels: FunnelStore;
+  exchangeRates: ExchangeRateStore;
   annotations: AnnotationStore;
   telemetry: TelemetryStore;
   sites: SiteStore;

@@ -377,8 +377,17 @@ function SiteDashboard(props: { data: Data & { kind: "site" } }) {
         <GoalsCard
           model={props.data.goals}
           filterHref={(goal) => filterHref(GOAL_DIMENSION, goal)}
-          manageHref={frame.readOnly ? null : `/admin/sites/${encodeURIComponent(site)}/goals`}
+          manageHref={frame.readOnly
+            ? null
+            : adminHref(`/admin/sites/${encodeURIComponent(site)}/goals`, {
+              ...selection,
+              filters: raws,
+            }, { bots: filters.bots === "hide" ? null : filters.bots })}
           funnelsHref={adminHref(`/admin/sites/${encodeURIComponent(site)}/funnels`, {
+            ...selection,
+            filters: raws,
+          }, { bots: filters.bots === "hide" ? null : filters.bots })}
+          retentionHref={adminHref(`/admin/sites/${encodeURIComponent(site)}/retention`, {
             ...selection,
             filters: raws,
           }, { bots: filters.bots === "hide" ? null : filters.bots })}

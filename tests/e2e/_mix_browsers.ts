@@ -149,7 +149,7 @@ async function wander(tab: Tab): Promise<void> {
 }
 
 /** Scrolls `selector` into view with the wheel, moves the mouse to its middle and clicks it. */
-async function clickOn(tab: Tab, selector: string): Promise<void> {
+export async function clickOn(tab: Tab, selector: string): Promise<void> {
   const { height } = tab.size();
   for (let attempt = 0;; attempt++) {
     const box = await tab.box(selector);

@@ -21,6 +21,7 @@ const IDS: Record<string, string> = {
   "admin/sites/[id]/delete.tsx": "shop",
   "admin/sites/[id]/goals.tsx": "shop",
   "admin/sites/[id]/funnels.tsx": "shop",
+  "admin/sites/[id]/retention.tsx": "shop",
   "admin/visitors/[id].tsx": "visitor-0001",
 };
 

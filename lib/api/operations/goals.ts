@@ -17,6 +17,7 @@ const Goal = z.object({
   event_name: z.string().nullable().describe("event goals: the custom event's name"),
   props: z.record(z.string(), z.string()).nullable().describe("event goals: property values"),
   scroll_depth: z.number().int().nullable().describe("scroll goals: the least depth (percent)"),
+  currency: z.string().nullable().describe("revenue goals: the currency revenue is reported in"),
   created_at: z.string(),
 });
 

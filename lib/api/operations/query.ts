@@ -43,6 +43,7 @@ export const statsQuery = defineOperation({
 export const READ_ONLY_POSTS: ReadonlySet<string> = new Set([
   QUERY_PATH,
   "/api/v2/funnel",
+  "/api/v2/retention",
   JOURNEYS_PATH,
 ]);
 

@@ -36,8 +36,8 @@ import {
   type Family,
 } from "../../query/metrics.ts";
 import { type Condition, conditionHolds, type Filter, isCondition } from "../../query/model.ts";
-import { goalConditions, mentionsGoal } from "../../query/goals.ts";
-import { conversionRows, convertingVisits, visitConverted } from "./goals.ts";
+import { GOAL_DIMENSION, goalConditions, mentionsGoal } from "../../query/goals.ts";
+import { conversionRows, convertingVisits, goalRows, visitConverted } from "./goals.ts";
 import type { SqlParam } from "../database.ts";
 import { notExcludedPredicate } from "../bots.ts";
 import { BOT_SCORE_THRESHOLD } from "../columns.ts";
@@ -414,10 +414,14 @@ const AGGREGATE_SQL: Record<
      FROM ${rel} WHERE matched`,
   // Over the conversion rows (`rc`, goals.ts conversionRows); per day first, as the views.
   conversions: (d, dims, rel, r) =>
-    `SELECT ${dims}SUM(c) AS conversions, SUM(dv) AS unique_conversions FROM (
-       SELECT ${dims}COUNT(*) AS c, COUNT(DISTINCT ${visitorKey(r)}) AS dv
+    `SELECT ${dims}SUM(c) AS conversions, SUM(dv) AS unique_conversions,
+       SUM(rs) AS revenue, SUM(rn) AS revenue_n FROM (
+       SELECT ${dims}COUNT(*) AS c, COUNT(DISTINCT ${visitorKey(r)}) AS dv,
+         SUM(revenue) AS rs, COUNT(revenue) AS rn
        FROM ${rel} GROUP BY ${dims}${visitorDay(d, r)})`,
 };
+
+const isGoalKey = (key: string) => key === GOAL_DIMENSION;
 
 /** Whether a family counts views, events, or (the conversions) both. */
 const countsViews = (f: Family) => !EVENT_FAMILIES.has(f);
@@ -438,11 +442,30 @@ export function goalCtes(
   return [convertingVisits(d, sites, range, (column) => keptPredicate(r.bots, column))];
 }
 
+/** Whether a goal `g` is counted: it meets the filter's top-level goal conditions (all the
+ * sites' goals without any). */
+function countedSql(d: Dialect, p: Params, r: AggregateRequest): string {
+  return goalConditions(r.filter).map((c) => conditionSql(d, p, c, "g.name")).join(" AND ") ||
+    "1";
+}
+
 /** The conversion rows' CTE (`rc`): those of the goals the filter's top-level goal conditions
- * keep (all the sites' goals without any). */
+ * keep. */
 function conversionCte(d: Dialect, p: Params, r: AggregateRequest): string {
-  const counted = goalConditions(r.filter).map((c) => conditionSql(d, p, c, "g.name"));
-  return `rc AS (${conversionRows(d, r.dimensions, counted.join(" AND ") || "1")})`;
+  return `rc AS (${conversionRows(d, r.dimensions, countedSql(d, p, r))})`;
+}
+
+/** A filter without its top-level positive goal conditions (is, contains, matches): a conversion
+ * of a goal meeting them is in a visit that meets them. Negated ones stay (a visit may have
+ * converted a goal they exclude besides the one counted). */
+function withoutPositiveGoals(f: Filter | null): Filter | null {
+  if (!f) return null;
+  const rest = conjuncts(f).filter((x) =>
+    !isCondition(x) || !isGoalKey(x.dimension) ||
+    x.op.endsWith("_not")
+  );
+  if (rest.length === 0) return null;
+  return rest.length === 1 ? rest[0] : { op: "and", filters: rest };
 }
 
 /** The sites' events in the range (the bot rule on their own score), with their session key. */
@@ -484,6 +507,8 @@ interface Source {
   inner?: boolean;
   /** The rows carry their session's columns (joinedSessions): no join to `s`. */
   joined?: boolean;
+  /** Views read without their sessions: nothing the question asks needs them (sessionless). */
+  bare?: boolean;
 }
 
 /** The events of `from` (eventRows, or those of it kept first) meeting `only`, with their session
@@ -514,12 +539,14 @@ function viewSource(
   goals = false,
 ): string {
   const s = source.joined ? "w" : "s";
+  const session = source.bare
+    ? "NULL AS n, NULL AS duration_ms, NULL AS in_range"
+    : `${s}.n, ${s}.duration_ms, ${s}.in_range`;
   return `SELECT w.site_id, w.visitor_id, w.sk, w.created_at, w.bot_score, w.kept,${
     goals ? " w.path," : ""
-  } ${s}.n,
-        ${s}.duration_ms, ${s}.in_range${columns}
+  } ${session}${columns}
       FROM ${source.from} w ${
-    source.joined ? "" : `${source.inner ? "CROSS" : "LEFT"} JOIN s
+    source.joined || source.bare ? "" : `${source.inner ? "CROSS" : "LEFT"} JOIN s
         ON s.site_id = w.site_id AND s.sk = w.sk`
   }
       WHERE w.created_at >= ${range.from} AND w.created_at < ${range.to} AND ${source.only}`;
@@ -566,11 +593,17 @@ function startCtes(
   from: Sources,
   views: boolean,
   joins: boolean,
+  bare = false,
 ): { ctes: string[]; views: Source } {
   const side = tableSide(r);
-  const direct = views && from.views.from === "wf" && (side === 0 || side === 1);
-  const needed = direct && !joins && from.needed ? { ...from.needed, keys: null } : from.needed;
+  // Views kept first without their sessions (bareViews): `wf` alone.
+  const unjoined = bare && views && from.views.from === "wf";
+  const direct = !unjoined && views && from.views.from === "wf" && (side === 0 || side === 1);
+  const needed = (direct || unjoined) && !joins && from.needed
+    ? { ...from.needed, keys: null }
+    : from.needed;
   const ctes = views || joins ? [baseCtes(p, d, r, range, needed)] : [];
+  if (unjoined) return { ctes, views: { from: "wf", only: from.views.only, bare: true } };
   if (!direct) return { ctes, views: from.views };
   const window = {
     from: p.add(new Date(r.fromMs - DAY_MS).toISOString()),
@@ -585,6 +618,15 @@ function startCtes(
       joined: true,
     },
   };
+}
+
+/** Whether views kept first (`wf`) may be read without their sessions: nothing asked reads a
+ * session's field (a funnel's steps, a conversion's goal: not the sessions family). */
+function bareViews(r: AggregateRequest): boolean {
+  return !referencedKeys(r).some((key) => {
+    const spec = dimensionFor(key)!.from;
+    return spec.kind === "field" && VIEW_SESSION_FIELDS.has(spec.field);
+  });
 }
 
 /** The fields a view row takes from its session (`s`, fields.ts); the others are its own (`w`). */
@@ -698,6 +740,13 @@ function ownSql(
   return own.map((x) => plainIn(x) ?? filterSql(d, p, x, direct)).join(" AND ");
 }
 
+/** Conditions every row a question counts meets besides its filter, over a view's own columns
+ * (`w`) and an event's (`e`): the rows that can be conversions or funnel steps. */
+export interface RowsOnly {
+  view?: string;
+  event?: string;
+}
+
 /** Where the views and the events of a statement come from, and the CTEs that keep them first. */
 interface Sources {
   /** For baseCtes: the kept rows and their sessions' keys, when every row joined to a session is
@@ -722,6 +771,7 @@ function sources(
   range: { from: string; to: string },
   views: readonly (Filter | null)[] | null,
   events: { filters: readonly (Filter | null)[]; joins: boolean } | null,
+  rows: RowsOnly = {},
 ): Sources {
   // Each member's condition ORed, or null when a member has none.
   const any = (parts: (string | null)[]) =>
@@ -730,8 +780,10 @@ function sources(
     any(filters.map((f) => prefilter(d, p, r, f, row, "own")));
   const entry = (filters: readonly (Filter | null)[], row: "view" | "event") =>
     any(filters.map((f) => prefilter(d, p, r, f, row, "entry")));
-  const viewOnly = views ? own(views, "view") : null;
-  const eventOnly = events ? own(events.filters, "event") : null;
+  const both = (a: string | null, b: string | undefined) =>
+    b === undefined ? a : a === null ? b : `${a} AND (${b})`;
+  const viewOnly = views ? both(own(views, "view"), rows.view) : null;
+  const eventOnly = events ? both(own(events.filters, "event"), rows.event) : null;
   const viewEntry = views && viewOnly === null ? entry(views, "view") : null;
   const eventEntry = events?.joins && eventOnly === null ? entry(events.filters, "event") : null;
   // The range's events, as a subquery (written when used: an unused parameter is an error).
@@ -836,16 +888,22 @@ function eventsNeedSessions(r: AggregateRequest): boolean {
  */
 export function compileAggregates(
   d: Dialect,
-  r: AggregateRequest,
+  request: AggregateRequest,
   asked: readonly Family[],
 ): Compiled {
   const p = new Params();
-  const range = rangeParams(p, r);
+  const range = rangeParams(p, request);
   const families = asked.filter((f): f is EngineFamily => f !== "base");
   // Events alone whose dimensions and filters are their own fields read no views or sessions.
   const viewRows = families.some(countsViews);
   const eventRows = families.some(countsEvents);
   const goals = families.includes("conversions");
+  // Conversions alone: only the rows converting a counted goal are read (and their sessions),
+  // and the filter's top-level positive goal conditions, which every such row's visit meets, are
+  // the counted goals' test rather than a lookup per row (goals.ts).
+  const alone = goals && families.length === 1;
+  const r = alone ? { ...request, filter: withoutPositiveGoals(request.filter) } : request;
+  const only = alone ? goalRows(d, countedSql(d, p, request)) : {};
   const joins = eventRows && eventsNeedSessions(r);
   const from = sources(
     d,
@@ -854,8 +912,9 @@ export function compileAggregates(
     range,
     viewRows ? [r.filter] : null,
     eventRows ? { filters: [r.filter], joins } : null,
+    only,
   );
-  const { ctes, views } = startCtes(p, d, r, range, from, viewRows, joins);
+  const { ctes, views } = startCtes(p, d, r, range, from, viewRows, joins, alone && bareViews(r));
   ctes.unshift(...goalCtes(d, p, r, range, [r.filter]));
   // Read by several families (views, sessions, bots, conversions): the matching rows kept once.
   const shared = families.filter(countsViews).length > 1 ? " MATERIALIZED" : "";
@@ -864,7 +923,7 @@ export function compileAggregates(
     const events = families.filter(countsEvents).length > 1 ? " MATERIALIZED" : "";
     ctes.push(`re AS${events} (${rowsOf(d, p, r, "event", range, from.events, goals)})`);
   }
-  if (goals) ctes.push(conversionCte(d, p, r));
+  if (goals) ctes.push(conversionCte(d, p, request));
   const dims = r.dimensions.map((_, i) => `d${i}, `).join("");
   const group = dims ? ` GROUP BY ${dims.slice(0, -2)}` : "";
   const arms = families.map((family) => {
@@ -881,22 +940,25 @@ export function compileAggregates(
  * (funnels: lib/db/query/funnels.ts): the CTEs `rv` (views, with `kept`) and `re` (kept events),
  * each with its site, session key (`sk`), visitor, time, page and event columns and the request's
  * dimensions (`d0`…), only the rows its filter keeps; `body` writes the rest of the statement
- * (more CTEs and the final SELECT, after a comma) with `add` binding its parameters.
+ * (more CTEs and the final SELECT, after a comma) with `add` binding its parameters; `only` the
+ * rows it can count at all (read first, and only their sessions).
  */
 export function compileOverRows(
   d: Dialect,
   r: AggregateRequest,
   body: (add: (value: SqlParam) => string) => string,
+  only: (add: (value: SqlParam) => string) => RowsOnly = () => ({}),
 ): Compiled {
   const p = new Params();
   const range = rangeParams(p, r);
   const joins = eventsNeedSessions(r);
-  const from = sources(d, p, r, range, [r.filter], { filters: [r.filter], joins });
-  const { ctes, views } = startCtes(p, d, r, range, from, true, joins);
+  const add = (value: SqlParam) => p.add(value);
+  const from = sources(d, p, r, range, [r.filter], { filters: [r.filter], joins }, only(add));
+  const { ctes, views } = startCtes(p, d, r, range, from, true, joins, bareViews(r));
   ctes.unshift(...goalCtes(d, p, r, range, [r.filter]));
   ctes.push(`rv AS MATERIALIZED (${rowsOf(d, p, r, "view", range, views, true)})`);
   ctes.push(`re AS MATERIALIZED (${rowsOf(d, p, r, "event", range, from.events, true)})`);
-  const rest = body((value) => p.add(value));
+  const rest = body(add);
   return { sql: `WITH ${ctes.join(",\n")},\n${rest}`, params: p.values };
 }
 

@@ -9,7 +9,7 @@
 import type { SqlParam } from "../database.ts";
 import type { FunnelSpec, StepMatch } from "../../query/funnels.ts";
 import { stepMatch } from "../../query/funnels.ts";
-import { type AggregateRequest, type Compiled, compileOverRows } from "./compile.ts";
+import { type AggregateRequest, type Compiled, compileOverRows, type RowsOnly } from "./compile.ts";
 import type { Dialect } from "./dialect.ts";
 
 /** A step's test over the row `r` of `fr`. */
@@ -30,7 +30,38 @@ function stepSql(d: Dialect, add: (v: SqlParam) => string, m: StepMatch): string
  * `r.dimensions` is the breakdown ([] or one dimension, `g` then '').
  */
 export function compileFunnel(d: Dialect, r: AggregateRequest, spec: FunnelSpec): Compiled {
-  return compileOverRows(d, r, (add) => {
+  return compileOverRows(
+    d,
+    r,
+    (add) => funnelBody(d, r, spec, add),
+    (add) => stepRows(d, spec, add),
+  );
+}
+
+/** The rows that can be a step: views of a step's page, custom events of a step's name. */
+function stepRows(d: Dialect, spec: FunnelSpec, add: (v: SqlParam) => string): RowsOnly {
+  const matches = spec.steps.map(stepMatch);
+  const pages = matches.flatMap((m) =>
+    m.kind !== "page"
+      ? []
+      : [m.exact !== null ? `w.path = ${add(m.exact)}` : d.matches("w.path", add(m.regex))]
+  );
+  const names = matches.flatMap((m) => m.kind === "event" ? [m.name] : []);
+  return {
+    view: pages.length ? `(${pages.join(" OR ")})` : "0",
+    event: names.length
+      ? `e.event_type = 'custom' AND ${d.inList("e.event_name", add(JSON.stringify(names)))}`
+      : "0",
+  };
+}
+
+function funnelBody(
+  d: Dialect,
+  r: AggregateRequest,
+  spec: FunnelSpec,
+  add: (v: SqlParam) => string,
+): string {
+  {
     const entity = spec.per === "visit" ? "sk" : "visitor_id";
     const group = r.dimensions.length ? "d0" : "''";
     const steps = spec.steps.map((s) => stepSql(d, add, stepMatch(s)));
@@ -63,5 +94,5 @@ export function compileFunnel(d: Dialect, r: AggregateRequest, spec: FunnelSpec)
       c0 AS (SELECT k, ${firstGroup} AS g, MIN(t) AS t0 FROM fr r WHERE ${steps[0]} GROUP BY k),
       ${chain.join(",\n")}
       SELECT g, ${times} FROM c${n - 1}`;
-  });
+  }
 }

@@ -9,6 +9,7 @@ import type { Condition } from "../../query/model.ts";
 import { GOAL_DIMENSION } from "../../query/goals.ts";
 import { notExcludedPredicate } from "../bots.ts";
 import type { Dialect } from "./dialect.ts";
+import type { RowsOnly } from "./compile.ts";
 
 /** Whether the page of a row (`path`) meets the goal `g`'s pattern: the text itself, or its
  * anchored regex. */
@@ -87,9 +88,43 @@ export function conversionRows(d: Dialect, dimensions: readonly string[], counte
   const dims = dimensions
     .map((key, i) => `, ${key === GOAL_DIMENSION ? "g.name" : `r.d${i}`} AS d${i}`).join("");
   const head = `SELECT r.site_id, r.visitor_id, r.created_at${dims}`;
-  return `${head} FROM rv r CROSS JOIN goals g ON g.site_id = r.site_id
+  return `${head}, NULL AS revenue FROM rv r CROSS JOIN goals g ON g.site_id = r.site_id
       WHERE r.kept AND g.kind = 'page' AND ${pageMeets(d, "g", "r.path")} AND ${counted}
     UNION ALL
-    ${head} FROM re r CROSS JOIN goals g ON g.site_id = r.site_id
+    ${head}, ${revenueSql(d)} AS revenue FROM re r CROSS JOIN goals g ON g.site_id = r.site_id
+      ${RATE_JOINS(d)}
       WHERE g.kind IN ('event', 'scroll') AND ${eventMeets(d, "g", "r")} AND ${counted}`;
+}
+
+/** An event's `revenue` property as text, and its `currency` (the goal's when it names none). */
+const amount = (d: Dialect) => d.jsonProp("r.data", `'$."revenue"'`);
+const currency = (d: Dialect) =>
+  `upper(COALESCE(${d.jsonProp("r.data", `'$."currency"'`)}, g.currency))`;
+
+/** The rates (units per euro) of the goal's currency (`gr`) and of the event's (`er`). */
+const RATE_JOINS = (d: Dialect) =>
+  `LEFT JOIN exchange_rates gr ON gr.currency = g.currency
+      LEFT JOIN exchange_rates er ON er.currency = ${currency(d)}`;
+
+/**
+ * A revenue goal's conversion's amount in the goal's currency: the event's `revenue` (a positive
+ * decimal number, as text or a number) converted at the rates; null for other goals, a missing or
+ * malformed amount, or a currency without a rate.
+ */
+function revenueSql(d: Dialect): string {
+  const text = amount(d);
+  return `CASE WHEN g.currency IS NOT NULL AND ${text} <> '' AND ${text} NOT GLOB '*[^0-9.]*'
+      AND ${text} NOT GLOB '*.*.*' THEN CAST(${text} AS REAL) * gr.per_eur / er.per_eur END`;
+}
+
+/** The rows that can convert a counted goal (`counted` over `g.name`), over a view's own columns
+ * (`w`) and an event's (`e`): what a conversions-only statement reads. */
+export function goalRows(d: Dialect, counted: string): RowsOnly {
+  return {
+    view: `EXISTS (SELECT 1 FROM goals g WHERE g.site_id = w.site_id AND g.kind = 'page'
+      AND ${pageMeets(d, "g", "w.path")} AND ${counted})`,
+    event: `e.event_type IN ('custom', 'pageview_end') AND EXISTS (SELECT 1 FROM goals g
+      WHERE g.site_id = e.site_id AND g.kind IN ('event', 'scroll') AND ${eventMeets(d, "g", "e")}
+      AND ${counted})`,
+  };
 }

@@ -13,6 +13,8 @@ import {
 import { ensureRegexp, SQLITE } from "./sqlite.ts";
 import { aggregatedFamilies } from "./aggregated.ts";
 import { compileFunnel } from "./funnels.ts";
+import { compileCohorts } from "./cohorts.ts";
+import type { CohortCounts } from "../../query/cohorts.ts";
 import type { FunnelEntity, FunnelSpec } from "../../query/funnels.ts";
 
 export type { AggregateRequest, BatchMember } from "./compile.ts";
@@ -122,6 +124,23 @@ export function queryFunnel(
     group: String(row.g ?? ""),
     times: spec.steps.map((_, i) => row[`t${i}`] ?? null),
   }));
+}
+
+/** The counts of a range's retention cohorts (cohorts.ts). */
+export function queryCohorts(db: Database, request: AggregateRequest): CohortCounts {
+  ensureRegexp(db);
+  const { sql, params } = compileCohorts(SQLITE, request);
+  const out: CohortCounts = { cells: [], multiDayVisitors: 0, visitorDays: 0, sameDayReturns: 0 };
+  for (
+    const row of db.all<{ kind: string; cohort: string; week: string; n: number }>(sql, ...params)
+  ) {
+    if (row.kind === "cell") {
+      out.cells.push({ cohort: row.cohort, week: row.week, visitors: row.n });
+    } else if (row.kind === "multi") out.multiDayVisitors = row.n;
+    else if (row.kind === "days") out.visitorDays = row.n;
+    else out.sameDayReturns = row.n;
+  }
+  return out;
 }
 
 /** The time of the first stored view of any of the sites, or null when they have none. */

@@ -23,7 +23,13 @@ import {
 import { crawlReportRows } from "../../db/crawlers.ts";
 import type { Database } from "../../db/database.ts";
 import { eventPropertyKeys } from "../../db/event_properties.ts";
-import { firstViewAt, queryAggregates, queryBatch, queryFunnel } from "../../db/query/mod.ts";
+import {
+  firstViewAt,
+  queryAggregates,
+  queryBatch,
+  queryCohorts,
+  queryFunnel,
+} from "../../db/query/mod.ts";
 import { experimentResultRows } from "../../db/experiments.ts";
 import { queryJourney } from "../../db/query/journeys.ts";
 import { botExportRows } from "../../db/export.ts";
@@ -87,6 +93,7 @@ export function sqliteAnalytics(
     aggregates: (query, families) => plain(() => queryAggregates(db, query, families)),
     aggregatesBatch: (shared, members) => plain(() => queryBatch(db, shared, members)),
     funnel: (query, spec) => plain(() => queryFunnel(db, query, spec)),
+    cohorts: (query) => plain(() => queryCohorts(db, query)),
     journeys: (query) => plain(() => queryJourney(db, query)),
     last24h: (now) => plain(() => last24hCounts(db, now)),
   };

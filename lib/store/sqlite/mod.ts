@@ -21,6 +21,7 @@ import { sqliteRollups } from "./rollups.ts";
 import { sqliteSegments } from "./segments.ts";
 import { sqliteGoals } from "./goals.ts";
 import { sqliteFunnels } from "./funnels.ts";
+import { sqliteExchangeRates } from "./exchange_rates.ts";
 import { sqliteSettings } from "./settings.ts";
 import { sqliteSites } from "./sites.ts";
 import { sqliteTelemetry } from "./telemetry.ts";
@@ -54,6 +55,7 @@ export function createSqliteAppData(db: Database, options: AppDataOptions = {}):
     segments: sqliteSegments(db),
     goals: sqliteGoals(db),
     funnels: sqliteFunnels(db),
+    exchangeRates: sqliteExchangeRates(db),
     annotations: sqliteAnnotations(db),
     telemetry: sqliteTelemetry(db),
     sites: sqliteSites(db),

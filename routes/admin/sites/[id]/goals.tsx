@@ -16,7 +16,9 @@ import {
   LINK,
   Notice,
 } from "../../../../components/ui.tsx";
-import { dashboardHref, urlFilter } from "../../../../lib/admin/filters.ts";
+import { type DashboardFilters, dashboardHref, urlFilter } from "../../../../lib/admin/filters.ts";
+import { overviewView } from "../../../../lib/admin/dashboard.ts";
+import { siteFilters } from "../../../../lib/admin/site_filters.ts";
 import { formPage, redirectWithNotice } from "../../../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../../lib/admin/frame.ts";
 import {
@@ -50,6 +52,7 @@ interface Data {
   site: string | null;
   goals: GoalRecord[];
   card: GoalsCardModel;
+  filters: DashboardFilters | null;
   /** The goal being changed, or null for a new one. */
   editing: number | null;
   form: GoalFormValues;
@@ -63,6 +66,7 @@ const EMPTY: GoalFormValues = {
   event_name: "",
   props: "",
   scroll_depth: "",
+  currency: "",
 };
 
 const mapOr = <T, R>(value: T | undefined, f: (v: T) => R, fallback: R) =>
@@ -85,11 +89,15 @@ async function render(
   const goals = site ? await store.goals.list(site) : [];
   const edit = Number(ctx.url.searchParams.get("edit"));
   const editing = posted?.editing ?? (goals.find((g) => g.id === edit)?.id ?? null);
-  const card = site
+  // Under the dashboard's filters and bot setting, as its Goals card.
+  const filters = site
+    ? (await siteFilters(store.segments, frame, site, ctx.url.searchParams)).filters
+    : null;
+  const card = site && filters
     ? await loadGoalsCard(
       readerFor(ctx),
       goals,
-      goalsCardQuery(site, frame.selection.period, frame.now),
+      goalsCardQuery(site, frame.selection.period, frame.now, overviewView(filters)),
     )
     : { goals: [] };
   return page<Data>({
@@ -97,6 +105,7 @@ async function render(
     site,
     goals,
     card,
+    filters,
     editing,
     form: posted?.form ?? mapOr(goals.find((g) => g.id === editing), goalRecordValues, EMPTY),
     errors,
@@ -143,8 +152,10 @@ export default function GoalsPage({ data }: PageProps<Data, State>) {
     );
   }
   const selection = { ...frame.selection, site };
+  const raws = data.filters?.items.map((i) => i.raw) ?? [];
+  const bots = data.filters?.bots ?? "hide";
   const converted = (name: string) =>
-    dashboardHref(selection, [urlFilter(GOAL_DIMENSION, "is", name)], "hide");
+    dashboardHref(selection, [...raws, urlFilter(GOAL_DIMENSION, "is", name)], bots);
   return (
     <AdminShell
       title="Goals"
@@ -157,6 +168,11 @@ export default function GoalsPage({ data }: PageProps<Data, State>) {
       )}
     >
       <ErrorList errors={data.errors} />
+      {raws.length > 0 && (
+        <p class="text-sm text-slate-600 dark:text-slate-300" id="goal-filters">
+          Under the dashboard's filters: {data.filters!.items.map((i) => i.label).join(", ")}.
+        </p>
+      )}
       <GoalsCard model={data.card} filterHref={converted} manageHref={null} />
       <Card title="Definitions">
         <DataTable
@@ -231,6 +247,15 @@ function GoalForm(props: { data: Data }) {
           <textarea name="props" rows={2} class={INPUT} placeholder="plan=pro">
             {form.props}
           </textarea>
+        </Field>
+        <Field label="Revenue currency (event goals)">
+          <input
+            name="currency"
+            maxLength={3}
+            value={form.currency}
+            placeholder="EUR"
+            class={INPUT}
+          />
         </Field>
         <Field label="Scroll depth % (scroll goals)">
           <input
