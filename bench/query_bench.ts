@@ -39,6 +39,7 @@ import { saveSiteSettings } from "../lib/db/sites.ts";
 import { rebuildAllSessions, upsertSessions } from "../lib/db/session_table.ts";
 import type { Family } from "../lib/query/metrics.ts";
 import type { Filter, Query } from "../lib/query/model.ts";
+import type { JourneyQuery } from "../lib/store/analytics.ts";
 import { addBenchGoal, BENCH_GOAL } from "./query_conversions.ts";
 import { runAggregatesBatch, runQuery } from "../lib/query/run.ts";
 import { type FunnelSpec, runFunnel } from "../lib/query/funnels.ts";
@@ -80,6 +81,8 @@ interface Case {
   query?: Query;
   /** Instead of `asks`: a funnel over a query's rows (lib/query/funnels.ts). */
   funnel?: { query: Query; spec: FunnelSpec };
+  /** Instead of `asks`: a journey (issue 17), asked of the analytics area as the app asks it. */
+  journey?: JourneyQuery;
 }
 
 /** The bench's question before its dimensions and filter: the bench site's last 30 UTC days up to
@@ -162,6 +165,30 @@ function cases(now: number, rows: number, zone = "UTC"): Case[] {
       asks: [overview(filter), ...dashboard(filter)],
       batch: true,
     })),
+    ...([
+      ["from one page (/), 5 steps", "next", null],
+      [
+        "to one page (/signup), 5 steps back, country filter",
+        "previous",
+        is("visit:country", "DE"),
+      ],
+    ] as const).map(([label, direction, filter]) => {
+      const { dimensions: _, ...visits } = base;
+      return {
+        name: `30-day journeys ${label}`,
+        budget: "p50 < 1 s",
+        asks: [],
+        journey: {
+          ...visits,
+          filter,
+          page: direction === "next" ? "/" : "/signup",
+          direction,
+          mode: "any" as const,
+          depth: 5,
+          width: 5,
+        },
+      };
+    }),
     ...[
       ["no", null] as const,
       ...filters.filter(([label]) => ["page", "country", "device"].includes(label)),
@@ -221,6 +248,7 @@ async function timeCase(db: Database, c: Case, runs: number, aggregates: boolean
     if (c.dashboard) await runAggregatesBatch(ctx, c.dashboard);
     else if (c.query) await runQuery(ctx, c.query);
     else if (c.funnel) await runFunnel(ctx, c.funnel.query, c.funnel.spec);
+    else if (c.journey) await ctx.analytics.journeys(c.journey);
     else if (c.batch) {
       const members = c.asks.map((a) => ({ ...a.request, families: a.families }));
       queryBatch(db, { ...c.asks[0].request, aggregates }, members);
@@ -261,8 +289,8 @@ async function timeQueries(
       aggregatedFamilies(db, a.request, a.families)?.size === a.families.length
     ).length;
     const fast = await timeCase(db, c, runs, true);
-    // The admin dashboard's queries choose their own path (no variants).
-    const runner = c.dashboard || c.query || c.funnel;
+    // The admin dashboard's queries, journeys and the runner's choose their own path (no variants).
+    const runner = c.dashboard || c.query || c.funnel || c.journey;
     const noEvents = !variants || runner ? NaN : await timeCase(
       db,
       {
@@ -284,6 +312,8 @@ async function timeQueries(
       ? "the engine's runner: raw rows + sessions table, goals joined"
       : c.funnel
       ? "the engine's matched rows, steps found per visit"
+      : c.journey
+      ? "the page's sessions' raw views"
       : served === c.asks.length
       ? "aggregates"
       : served

@@ -20,6 +20,7 @@ export const TOOL_NAMES = [
   "bot_report",
   "compare_periods",
   "funnel",
+  "journeys",
   "list_annotations",
   "list_campaigns",
   "list_experiments",

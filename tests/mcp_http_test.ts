@@ -572,3 +572,32 @@ Deno.test("mcp http: in public mode /mcp is open like the API's reads", async ()
 
   await client.close();
 });
+
+Deno.test("mcp http: the journeys tool answers what POST /api/v2/journeys answers", async () => {
+  const t = await statsApp();
+  const { key } = await mintKey(t, "read");
+  const client = await connect(t, key);
+  const body = { site_id: SITE, date_range: [D0, D2], page: "/", depth: 2 };
+  const res = await t.request("/api/v2/journeys", {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 200);
+  const api = await res.json();
+  const tool = await call(client, "journeys", body);
+  assert.deepEqual(tool.data, api);
+  assert.ok(api.meta.visits > 0 && api.links.length > 0, JSON.stringify(api));
+  const first = api.nodes.find((node: { step: number }) => node.step === 1);
+  assert.equal(
+    tool.summary,
+    `From /: ${api.meta.visits} visits; step 1: ${first.label} ${first.visits}; ` +
+      `step 2: ${api.nodes.find((node: { step: number }) => node.step === 2).label} ${
+        api.nodes.find((node: { step: number }) => node.step === 2).visits
+      }`,
+  );
+  const bad = await client.callTool({ name: "journeys", arguments: { ...body, depth: 9 } });
+  assert.equal(bad.isError, true);
+  assert.match(resultText(bad), /depth/);
+  await client.close();
+});

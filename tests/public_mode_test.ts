@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { QUERY_PATH } from "../lib/api/operations/query.ts";
 import { FUNNEL_PATH } from "../lib/api/operations/funnels.ts";
+import { JOURNEYS_PATH } from "../lib/api/operations/journeys.ts";
 import { OPENAPI_PATH } from "../lib/api/mod.ts";
 import { TRACKING_PATHS } from "../lib/cors.ts";
 import { NOT_PUBLIC, PUBLIC_ADMIN_PAGES, PUBLIC_API } from "../lib/public/mod.ts";
@@ -112,6 +113,8 @@ function toolArguments(secrets: Secrets, schema: { properties?: object; required
     // The query tool (POST /api/v2/query's body).
     metrics: ["visitors", "pageviews"],
     date_range: "30d",
+    // The journeys tool (POST /api/v2/journeys's body).
+    page: "/",
   };
   const args: Record<string, unknown> = {};
   for (const name of Object.keys(schema.properties ?? {})) {
@@ -211,11 +214,13 @@ Deno.test({
           assert.ok(answered.has(route), `${route} never answered in public mode`);
         }
         for (const probe of probes.filter((p) => !p.route.startsWith("/"))) {
-          // The query and funnel tools are read-only POSTs, which public mode does not list:
-          // refused alike.
-          const posted = ({ query: QUERY_PATH, funnel: FUNNEL_PATH } as Record<string, string>)[
-            probe.route
-          ];
+          // The query, funnel and journeys tools are read-only POSTs, which public mode does not
+          // list: refused alike.
+          const posted = ({
+            query: QUERY_PATH,
+            funnel: FUNNEL_PATH,
+            journeys: JOURNEYS_PATH,
+          } as Record<string, string>)[probe.route];
           if (posted && !(posted in PUBLIC_API)) {
             assert.ok(probe.text.includes(`API 403 ${NOT_PUBLIC}`), probe.what);
             continue;

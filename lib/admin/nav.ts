@@ -13,6 +13,7 @@ export interface NavItem {
 export const ADMIN_NAV: readonly NavItem[] = [
   { href: "/admin", label: "Dashboard", keepsSelection: true },
   { href: "/admin/realtime", label: "Realtime", keepsSelection: true },
+  { href: "/admin/journeys", label: "Journeys", keepsSelection: true },
   {
     href: "/admin/visitors",
     label: "Visitors",

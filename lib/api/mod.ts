@@ -9,6 +9,7 @@ import { COLLECTION_OPERATIONS } from "./operations/collection.ts";
 import { EXPERIMENT_OPERATIONS } from "./operations/experiments.ts";
 import { EXPORT_OPERATIONS } from "./operations/exports.ts";
 import { INSTANCE_OPERATIONS } from "./operations/instance.ts";
+import { JOURNEY_OPERATIONS } from "./operations/journeys.ts";
 import { KEY_OPERATIONS } from "./operations/keys.ts";
 import { PERF_OPERATIONS } from "./operations/perf.ts";
 import { QUERY_OPERATIONS } from "./operations/query.ts";
@@ -27,6 +28,7 @@ export const API_OPERATIONS: readonly Operation[] = [
   ...INSTANCE_OPERATIONS,
   ...STATS_OPERATIONS,
   ...QUERY_OPERATIONS,
+  ...JOURNEY_OPERATIONS,
   ...SEGMENT_OPERATIONS,
   ...GOAL_OPERATIONS,
   ...FUNNEL_OPERATIONS,

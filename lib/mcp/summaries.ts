@@ -191,3 +191,17 @@ export function funnel(data: Json): string {
   return `Funnel (${per}): ` +
     steps.map((s: Json) => `${s?.label} ${n(s?.visitors)} (${s?.conversion_rate}%)`).join(" → ");
 }
+
+/** A journey: its visits and each step's most common page. */
+export function journeys(data: Json): string {
+  const meta = data?.meta ?? {};
+  const nodes = list(data?.nodes);
+  const head = `${meta.direction === "previous" ? "To" : "From"} ${meta.page}`;
+  if (nodes.length === 0) return `${head}: no visits`;
+  const steps = [...new Set(nodes.map((node: Json) => node.step))].filter((s) => s !== 0);
+  const tops = steps.map((step) => {
+    const first = nodes.find((node: Json) => node.step === step);
+    return `step ${step}: ${first.label} ${n(first.visits)}`;
+  });
+  return `${head}: ${n(meta.visits)} visits; ${tops.join("; ")}`;
+}

@@ -12,6 +12,8 @@ import { NOT_PUBLIC } from "../public/refusal.ts";
 import { QUERY_PATH } from "../api/operations/query.ts";
 import { FUNNEL_PATH } from "../api/operations/funnels.ts";
 import { FUNNEL_QUERY_BODY } from "../query/funnels.ts";
+import { JOURNEYS_PATH } from "../api/operations/journeys.ts";
+import { JOURNEY_BODY } from "../query/journeys.ts";
 import { FILTER_OPERATORS, QUERY_BODY } from "../query/model.ts";
 import { DIMENSIONS, PROP_PREFIX } from "../query/dimensions.ts";
 import { METRICS } from "../query/metrics.ts";
@@ -203,6 +205,23 @@ export const TOOLS: readonly ToolDefinition[] = [
     async run(client, args) {
       const data = await postRead(client, QUERY_PATH, args);
       return { summary: summary.query(data), data };
+    },
+  },
+  {
+    name: "journeys",
+    title: "Journeys from or to a page",
+    description:
+      "From one page, the pages visits went on to (direction next) or came from (previous), up " +
+      "to 5 steps: the body of POST /api/v2/journeys and its JSON answer ({nodes: [{id, step, " +
+      "kind, page, label, visits}], links: [{source, target, visits}], meta}). Takes the query " +
+      'tool\'s site_id, date_range, filters and bots. E.g. {"site_id": "my-site", "date_range": ' +
+      '"30d", "page": "/pricing", "depth": 3}. mode "entry": only visits entering on the page ' +
+      "(with previous: leaving from it). A page viewed again at once counts once; (exit) and " +
+      "(entry) are where visits ended, (other) the pages past `width` per step.",
+    input: JOURNEY_BODY,
+    async run(client, args) {
+      const data = await postRead(client, JOURNEYS_PATH, args);
+      return { summary: summary.journeys(data), data };
     },
   },
   apiTool({

@@ -300,6 +300,9 @@ export const PUBLIC_ADMIN_PAGES: Readonly<Record<string, PublicPage>> = {
     listed: { title: "Dashboard", about: "visitors, views, bounce rate and top lists" },
   },
   "/admin/realtime": { listed: { title: "Realtime", about: "visitors of the last minutes" } },
+  "/admin/journeys": {
+    listed: { title: "Journeys", about: "the pages visits go on to from a page, or came from" },
+  },
   "/admin/visitors": {},
   "/admin/views": { listed: { title: "Page views", about: "top pages of the period" } },
   "/admin/events": { listed: { title: "Events", about: "event counts by type and name" } },

@@ -48,7 +48,7 @@ export interface QueryResult {
 
 const DAY_MS = 86_400_000;
 
-interface Range {
+export interface Range {
   from: string;
   to: string;
 }
@@ -129,7 +129,11 @@ export async function runAggregatesBatch(
 // ---------------------------------------------------------------------------------------------
 // Plan
 
-export async function resolveRange(ctx: QueryContext, q: Query): Promise<Range> {
+/** The query's local days, "all" from its sites' first stored view. */
+export async function resolveRange(
+  ctx: { analytics: Pick<AnalyticsStore, "firstViewAt"> },
+  q: Query,
+): Promise<Range> {
   if (q.range.from !== null) return { from: q.range.from, to: q.range.to };
   const first = await ctx.analytics.firstViewAt(q.siteIds);
   return { from: first ? localDate(q.timeZone, Date.parse(first)) : q.range.to, to: q.range.to };

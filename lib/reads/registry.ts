@@ -34,6 +34,7 @@ import type { BotExportRange } from "../store/exports.ts";
 import { runQuery } from "../query/run.ts";
 import { type FunnelSpec, runFunnel } from "../query/funnels.ts";
 import { runCohorts } from "../query/cohorts.ts";
+import { type Journey, runJourney } from "../query/journeys.ts";
 
 /** What a read needs: the analytics area, the caller's clock and the retention period. */
 export type ReadContext = StatsContext;
@@ -95,6 +96,8 @@ export const READS = {
   funnel: read("heavy", (ctx, q: Query, spec: FunnelSpec) => runFunnel(ctx, q, spec)),
   /** POST /api/v2/retention: weekly cohorts over the query's views (lib/query/cohorts.ts). */
   cohorts: read("heavy", (ctx, q: Query) => runCohorts(ctx, q)),
+  /** POST /api/v2/journeys and the journeys page: the pages visits go on to around one page. */
+  journeys: read("heavy", (ctx, j: Journey) => runJourney(ctx, j)),
   realtime: read("light", (ctx, siteId: string) => realtimeStats(ctx, siteId)),
   visitors: rows("heavy", "visitors"),
   visitorAggregates: rows("heavy", "visitorAggregates"),

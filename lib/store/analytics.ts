@@ -173,6 +173,50 @@ export interface AggregateMember {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Journeys (lib/query/journeys.ts): the pages visits go on to (or came from) around one page
+
+/** The visits of a range under a filter and bot setting (as the `visits` metric counts them) that
+ * reach `page`, followed `depth` pages on (or back) from it. */
+export interface JourneyQuery extends Omit<AggregateQuery, "dimensions"> {
+  /** The anchor: an exact path. */
+  page: string;
+  /** next: the pages after the anchor; previous: the pages before it. */
+  direction: "next" | "previous";
+  /** any: the visit's first view of the anchor (next) or last (previous); entry: only visits
+   * entering on it (next) or leaving from it (previous). */
+  mode: "entry" | "any";
+  /** Steps from the anchor, 1-5. */
+  depth: number;
+  /** Pages kept per step, the rest grouped as `other`, 1-10. */
+  width: number;
+}
+
+/** A step's page, its other pages grouped, or the visit ended (exit: next; entry: previous). */
+export type JourneyNodeKind = "page" | "other" | "end";
+
+export interface JourneyNode {
+  /** 0 is the anchor. */
+  step: number;
+  kind: JourneyNodeKind;
+  /** The path for `page`, else null. */
+  page: string | null;
+  visits: number;
+}
+
+export interface JourneyLink {
+  /** The step of `from`; `to` is at step + 1. */
+  step: number;
+  from: { kind: JourneyNodeKind; page: string | null };
+  to: { kind: JourneyNodeKind; page: string | null };
+  visits: number;
+}
+
+export interface JourneyRows {
+  nodes: JourneyNode[];
+  links: JourneyLink[];
+}
+
+// ---------------------------------------------------------------------------------------------
 // The overview (lib/stats/overview.ts): one site's figures over a range of UTC days
 
 /** What a filtered period computes from raw rows: these dimensions' rows, with or without the
@@ -308,6 +352,8 @@ export interface AnalyticsStore {
     shared: AggregateQuery,
     members: readonly AggregateMember[],
   ): Promise<Map<Family, AggregateGroup[]>[]>;
+  /** The nodes and links of a journey (lib/query/journeys.ts shapes them). */
+  journeys(query: JourneyQuery): Promise<JourneyRows>;
 
   /** The entities that reached a funnel's first step (lib/query/funnels.ts) among the rows of
    * `query` (its one dimension, if any, is the breakdown). */

@@ -15,7 +15,7 @@ import { GoalsCard } from "../../components/GoalsCard.tsx";
 import { KpiGrid } from "../../components/Kpi.tsx";
 import { Snippet } from "../../components/Snippet.tsx";
 import { TrendChart } from "../../components/TrendChart.tsx";
-import { Card, LINK, Notice, StatCard } from "../../components/ui.tsx";
+import { BUTTON_SECONDARY, Card, LINK, Notice, StatCard } from "../../components/ui.tsx";
 import { WebVitalsCard } from "../../components/WebVitals.tsx";
 import LivePanel from "../../islands/LivePanel.tsx";
 import {
@@ -62,6 +62,7 @@ import {
 } from "../../lib/admin/live_panel.ts";
 import type { LiveSnapshot } from "../../lib/admin/live_poll.ts";
 import { siteFilters } from "../../lib/admin/site_filters.ts";
+import { journeysHref } from "../../lib/admin/journeys.ts";
 import { adminHref } from "../../lib/admin/period.ts";
 import {
   dailyTrend,
@@ -223,12 +224,23 @@ export default function Dashboard({ data }: PageProps<Data, State>) {
       frame={frame}
       subtitle={`${site ?? "All sites"} · ${when}`}
       actions={site !== null && (
-        <ExportLink
-          kind="overview"
-          selection={{ site, period }}
-          readOnly={frame.readOnly}
-          extra={data.kind === "site" ? exportFilterParams(data.filters) : {}}
-        />
+        <>
+          {data.kind === "site" && (
+            <a
+              id="journeys-link"
+              class={BUTTON_SECONDARY}
+              href={journeysHref({ ...frame.selection, site }, data.filters.bots)}
+            >
+              Journeys
+            </a>
+          )}
+          <ExportLink
+            kind="overview"
+            selection={{ site, period }}
+            readOnly={frame.readOnly}
+            extra={data.kind === "site" ? exportFilterParams(data.filters) : {}}
+          />
+        </>
       )}
     >
       {data.kind === "site" && <SiteDashboard data={data} />}

@@ -12,6 +12,7 @@ const PAGES = [
   "/admin/visitors",
   "/admin/visitors/visitor-0001",
   "/admin/views",
+  "/admin/journeys?site=shop",
   "/admin/events",
   "/admin/bots",
   "/admin/sites",

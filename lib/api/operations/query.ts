@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { QUERY_BODY } from "../../query/model.ts";
 import { defineOperation, json } from "../contract.ts";
+import { JOURNEYS_PATH } from "./journeys.ts";
 
 export const QUERY_PATH = "/api/v2/query";
 
@@ -43,6 +44,7 @@ export const READ_ONLY_POSTS: ReadonlySet<string> = new Set([
   QUERY_PATH,
   "/api/v2/funnel",
   "/api/v2/retention",
+  JOURNEYS_PATH,
 ]);
 
 export const QUERY_OPERATIONS = [statsQuery];

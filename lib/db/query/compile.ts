@@ -64,7 +64,7 @@ export interface Compiled {
 const DAY_MS = 86_400_000;
 
 /** Numbered parameters (`?1`, `?2`…), so fragments may be written in any order. */
-class Params {
+export class Params {
   readonly values: SqlParam[] = [];
   add(value: SqlParam): string {
     this.values.push(value);
@@ -77,7 +77,7 @@ const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 /** The attributes a session takes from its first view: where it came from, and who came. */
 const ENTRY_COLUMNS = SESSION_ENTRY_COLUMNS;
 
-function keptPredicate(bots: AggregateRequest["bots"], column = "bot_score"): string {
+export function keptPredicate(bots: AggregateRequest["bots"], column = "bot_score"): string {
   const t = Math.trunc(bots.threshold);
   if (bots.mode === "show") return "1";
   return bots.mode === "only" ? `${column} >= ${t}` : `${column} < ${t}`;
@@ -198,7 +198,11 @@ function tableSide(r: AggregateRequest): TableSide | null {
 type TableSide = 0 | 1 | "both";
 
 /** The sessions (`s`'s columns) of grouped views `g` (site_id, sk, n, first_id, last_id). */
-function sessionsOfGroups(d: Dialect, g: string, range: { from: string; to: string }): string {
+export function sessionsOfGroups(
+  d: Dialect,
+  g: string,
+  range: { from: string; to: string },
+): string {
   return `SELECT g.site_id, g.sk, g.n, f.path AS entry_page, l.path AS exit_page,
         ${ENTRY_COLUMNS.map((c) => `f.${c}`).join(", ")},
         ${sourceSql("f")} AS source,
@@ -291,7 +295,7 @@ function tableSessions(
 }
 
 /** The range's bounds as parameters. */
-function rangeParams(p: Params, r: AggregateRequest): { from: string; to: string } {
+export function rangeParams(p: Params, r: AggregateRequest): { from: string; to: string } {
   return {
     from: p.add(new Date(r.fromMs).toISOString()),
     to: p.add(new Date(r.toMs).toISOString()),
@@ -307,7 +311,11 @@ function viewColumns(r: AggregateRequest, v: string): string {
 
 /** The range's views (`w`'s rows) whose session is one of `keys` (site_id, sk): found by their
  * session id or, without one, their visitor id (index lookups, not the range's every view). */
-function viewsOfKeys(range: { from: string; to: string }, r: AggregateRequest, keys: string) {
+export function viewsOfKeys(
+  range: { from: string; to: string },
+  r: AggregateRequest,
+  keys: string,
+) {
   const own = `v.created_at >= ${range.from} AND v.created_at < ${range.to}
       AND ${notExcludedPredicate("v.visitor_id")}`;
   return `SELECT ${viewColumns(r, "v")}, k.sk FROM ${keys} k CROSS JOIN visitor_views v
@@ -422,7 +430,7 @@ const countsEvents = (f: Family) => EVENT_FAMILIES.has(f) || f === "conversions"
 const relationOf = (f: Family) => f === "conversions" ? "rc" : EVENT_FAMILIES.has(f) ? "re" : "rv";
 
 /** The CTE of the visits with a conversion (goals.ts convertingVisits), when a filter reads it. */
-function goalCtes(
+export function goalCtes(
   d: Dialect,
   p: Params,
   r: AggregateRequest,
@@ -833,7 +841,7 @@ function sources(
 
 /** The rows of views (`view`) or events (`event`) from `source`, with their dimensions and filter
  * verdict, only those the filter keeps (every family counts matching rows only). */
-function rowsOf(
+export function rowsOf(
   d: Dialect,
   p: Params,
   r: AggregateRequest,

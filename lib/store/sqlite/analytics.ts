@@ -31,6 +31,7 @@ import {
   queryFunnel,
 } from "../../db/query/mod.ts";
 import { experimentResultRows } from "../../db/experiments.ts";
+import { queryJourney } from "../../db/query/journeys.ts";
 import { botExportRows } from "../../db/export.ts";
 import { hourActivity } from "../../db/stats_delta.ts";
 import {
@@ -93,6 +94,7 @@ export function sqliteAnalytics(
     aggregatesBatch: (shared, members) => plain(() => queryBatch(db, shared, members)),
     funnel: (query, spec) => plain(() => queryFunnel(db, query, spec)),
     cohorts: (query) => plain(() => queryCohorts(db, query)),
+    journeys: (query) => plain(() => queryJourney(db, query)),
     last24h: (now) => plain(() => last24hCounts(db, now)),
   };
 }
