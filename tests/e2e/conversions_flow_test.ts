@@ -1,8 +1,8 @@
 // Chromium, issue 17's outcome test: a fixture site with the real tracker, visited by ten people
 // (each from their own address behind a trusted proxy, with trusted input) whose outcome is known —
 // all land on /, six go on to /pricing by its link, three of those send `signup` with plan=pro, two
-// of them a `purchase` of 49.90 EUR — then the goals' conversions, rates and revenue and the
-// funnel's steps asked through the API match it; the
+// of them a `purchase` of 49.90 EUR — then the goals' conversions, rates and revenue, the funnel's
+// steps and the journey from / asked through the API match it; the
 // same visits sent again by a script without a valid proof of work change none of the figures.
 import assert from "node:assert/strict";
 import { BROWSER_TEST } from "./_browser.ts";
@@ -75,8 +75,12 @@ async function figures(world: World) {
     ...day,
     steps: [{ page: "/" }, { page: "/pricing" }, { event_name: "signup", props: { plan: "pro" } }],
   });
+  const journey = await api(world, "/api/v2/journeys", { ...day, page: "/", depth: 1 });
   return {
     visitors: visitors.results[0].metrics[0],
+    journey: journey.nodes.map((n: { label: string; step: number; visits: number }) =>
+      `${n.step} ${n.label} ${n.visits}`
+    ),
     goals: Object.fromEntries(
       goals.results.map((
         r: { dimensions: string[]; metrics: number[] },
@@ -128,6 +132,8 @@ Deno.test({
           "Purchase": [2, 20, 2, 99.8],
         },
         funnel: [[10, 0], [6, 4], [3, 3]],
+        // From /: six visits on to /pricing, four ended there.
+        journey: ["0 / 10", "1 /pricing 6", "1 (exit) 4"],
       });
 
       // The same ten visits from a script with a complete browser header set and no proof of
