@@ -77,7 +77,7 @@ const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 /** The attributes a session takes from its first view: where it came from, and who came. */
 const ENTRY_COLUMNS = SESSION_ENTRY_COLUMNS;
 
-function keptPredicate(bots: AggregateRequest["bots"], column = "bot_score"): string {
+export function keptPredicate(bots: AggregateRequest["bots"], column = "bot_score"): string {
   const t = Math.trunc(bots.threshold);
   if (bots.mode === "show") return "1";
   return bots.mode === "only" ? `${column} >= ${t}` : `${column} < ${t}`;
