@@ -13,6 +13,7 @@ import {
   insertEvents,
   postForms,
   registerSite,
+  storeGoal,
 } from "./_admin.ts";
 
 const NOW = Date.parse("2026-11-20T12:00:00.000Z");
@@ -450,17 +451,12 @@ const selected = (value: string) =>
 Deno.test("admin experiments: a goal as the metric from the form; the results' bot selector", async () => {
   const app = await adminApp();
   registerSite(app, "shop");
-  const goal = await app.services.store.goals.create({
-    siteId: "shop",
+  const goal = await storeGoal(app, {
+    site_id: "shop",
     name: "Pro signup",
     kind: "event",
-    page: null,
-    pageRegex: null,
-    eventName: "purchase",
-    props: null,
-    scrollDepth: null,
+    event_name: "purchase",
   });
-  assert.ok(goal);
   const blank = await adminHtml(app, "/admin/experiments/new");
   assert.match(blank.html, /<select[^>]*name="metric_goal_id"/);
   assert.match(blank.html, new RegExp(`<option value="${goal.id}"[^>]*>shop · Pro signup`));

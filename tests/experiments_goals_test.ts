@@ -5,7 +5,8 @@
 // the field and store nothing; event-name experiments are unchanged.
 import assert from "node:assert/strict";
 import type { EventRow, ViewRow } from "../lib/db/columns.ts";
-import { insertEvents, insertViews, registerSite } from "./_admin.ts";
+import { changeStatus, createExperiment } from "../lib/experiments/mod.ts";
+import { insertEvents, insertViews, registerSite, storeGoal } from "./_admin.ts";
 import { createTestApp, TEST_SECRET, type TestApp } from "./_helpers.ts";
 
 const AUTH = { authorization: `Bearer ${TEST_SECRET}` };
@@ -281,4 +282,45 @@ Deno.test("goal metric refusals: 400 naming the field, nothing stored", async ()
   assert.equal(edited.body.experiment.metric_goal_id, shopGoal);
   const back = await api(t, "/api/experiments/bad", "PATCH", { metric: "purchase" });
   assert.equal(back.body.experiment.metric_kind, "custom");
+});
+
+Deno.test("public mode: the results show the goal and the bot setting, read-only", async () => {
+  const t = await createTestApp({ ECHELON_SECRET: TEST_SECRET, ECHELON_PUBLIC_MODE: "true" });
+  registerSite(t, "shop");
+  const goal = await storeGoal(t, {
+    site_id: "shop",
+    name: "Thanks",
+    kind: "page",
+    page: "/thanks",
+  });
+  t.clock.now = STARTED;
+  await createExperiment(t.services.store, {
+    experiment_id: "open",
+    name: "Open",
+    site_id: "shop",
+    metric_goal_id: goal.id,
+    variants: [{ variant_id: "control", is_control: true }, { variant_id: "green" }],
+  }, STARTED);
+  await changeStatus(t.services.store, { id: "open", to: "active", now: STARTED });
+  t.clock.now = NOW;
+  const s = session("open", "green", STARTED + MINUTE);
+  insertEvents(t, [s.exposure]);
+  insertViews(t, [s.view("/thanks", STARTED + 2 * MINUTE)]);
+  const res = await t.request("/api/stats/experiments?experiment_id=open&bots=show");
+  assert.equal(res.status, 200);
+  const [r] = await res.json();
+  assert.deepEqual(r.goal, {
+    id: goal.id,
+    name: "Thanks",
+    kind: "page",
+    description: "Visit /thanks",
+  });
+  assert.equal(r.bots, "show");
+  assert.deepEqual([r.exposures, r.conversions], [1, 1]);
+  const one = await (await t.request("/api/experiments/open")).json();
+  assert.equal(one.metric_goal_id, goal.id);
+  const page = await (await t.request("/admin/experiments/open")).text();
+  assert.match(page, /id="metric-goal"[^>]*>Thanks</);
+  assert.match(page, /id="results-bots"/, "a read-only selector (GET)");
+  assert.doesNotMatch(page, /method="post"/);
 });
