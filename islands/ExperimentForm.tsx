@@ -17,6 +17,8 @@ export interface ExperimentFormProps {
   sites: string[];
   /** Built-in event types a metric may name, offered as suggestions. */
   metricTypes: string[];
+  /** Every site's goals: one may be the metric instead (its site must be the experiment's). */
+  goals: { id: number; site_id: string; label: string }[];
   /** Editing a draft: the id is fixed. */
   editing: boolean;
   cancelHref: string;
@@ -102,10 +104,21 @@ export default function ExperimentForm(props: ExperimentFormProps) {
             class={INPUT}
           />
         </Field>
-        <Field label="Metric (conversion)">
+        <Field label="Goal (conversion)">
+          <select
+            name="metric_goal_id"
+            id="experiment-goal"
+            value={values.metric_goal_id}
+            onChange={(e) => set({ metric_goal_id: (e.currentTarget as HTMLSelectElement).value })}
+            class={INPUT}
+          >
+            <option value="">None: the metric event beside</option>
+            {props.goals.map((g) => <option key={g.id} value={String(g.id)}>{g.label}</option>)}
+          </select>
+        </Field>
+        <Field label="Metric (conversion event)">
           <input
             name="metric"
-            required
             maxLength={128}
             list="experiment-metrics"
             placeholder="purchase"
@@ -138,7 +151,10 @@ export default function ExperimentForm(props: ExperimentFormProps) {
         A session converts when it sends the metric at or after its first exposure: a custom event
         whose name equals the metric (<code>echelon.track("purchase")</code>), or — when the metric
         is a built-in type such as <code>outbound</code>, <code>download</code> or{" "}
-        <code>form_submit</code> — an event of that type.
+        <code>form_submit</code>{" "}
+        — an event of that type. With a goal chosen instead, a session converts when it reaches the
+        goal (a page goal's page, an event goal's event and properties, a scroll goal's depth) at or
+        after its first exposure.
       </p>
       <Field label="Description (optional)">
         <textarea

@@ -1,5 +1,5 @@
 // CORS for the tracking endpoints: a customer's pages on other origins call /ea.js (and its
-// chunks), /b.gif, /e and /c. Open mode reflects the Origin; with ECHELON_ALLOWED_ORIGINS only
+// chunks), /b.gif, /e, /c and /x. Open mode reflects the Origin; with ECHELON_ALLOWED_ORIGINS only
 // listed hosts are reflected. Every other path allows no cross-origin use. `Vary: Origin` keeps
 // caches honest. The header lists are built once (CONTRIBUTING.md, code rule 5): tracking hits are
 // the hottest requests.
@@ -11,6 +11,7 @@ export const TRACKING_PATHS = new Set([
   "/b.gif",
   "/e",
   "/c",
+  "/x",
   "/nanolytica.js",
   "/api/analytics/collect",
 ]);

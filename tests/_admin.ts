@@ -2,6 +2,7 @@
 // real login form; GET and form POST requests that carry the session cookie and a same-origin
 // Origin header (what the CSRF check expects from a browser); and a row-insert helper for
 // seeding many views or events quickly with exact timestamps and scores.
+import { GOAL_BODY, type GoalRecord, newGoal } from "../lib/query/goals.ts";
 import { AUTH_ENV, loginCookie } from "./_auth.ts";
 import { createTestApp, TEST_ORIGIN, type TestApp } from "./_helpers.ts";
 import {
@@ -175,4 +176,11 @@ export async function walkPages(
     if (backward.length > 1000) throw new Error("pager does not end");
   }
   return { forward, backward };
+}
+
+/** Stores a goal from the fields POST /api/goals takes (checked as it checks them). */
+export async function storeGoal(app: TestApp, body: Record<string, unknown>): Promise<GoalRecord> {
+  const goal = await app.services.store.goals.create(newGoal(GOAL_BODY.parse(body)));
+  if (!goal) throw new Error(`the goal ${JSON.stringify(body.name)} exists`);
+  return goal;
 }

@@ -13,6 +13,7 @@ import {
   insertEvents,
   postForms,
   registerSite,
+  storeGoal,
 } from "./_admin.ts";
 
 const NOW = Date.parse("2026-11-20T12:00:00.000Z");
@@ -441,4 +442,71 @@ Deno.test("admin experiment page: the pauses are listed and what came in during 
     [...html.matchAll(/data-transition="([a-z]+)"/g)].map((m) => m[1]),
     ["active", "completed"],
   );
+});
+
+/** An option chosen, whatever the order of its attributes. */
+const selected = (value: string) =>
+  new RegExp(`<option (selected value="${value}"|value="${value}" selected)`);
+
+Deno.test("admin experiments: a goal as the metric from the form; the results' bot selector", async () => {
+  const app = await adminApp();
+  registerSite(app, "shop");
+  const goal = await storeGoal(app, {
+    site_id: "shop",
+    name: "Pro signup",
+    kind: "event",
+    event_name: "purchase",
+  });
+  const blank = await adminHtml(app, "/admin/experiments/new");
+  assert.match(blank.html, /<select[^>]*name="metric_goal_id"/);
+  assert.match(blank.html, new RegExp(`<option value="${goal.id}"[^>]*>shop · Pro signup`));
+
+  const created = await adminPost(
+    app,
+    "/admin/experiments/new",
+    formBody({ ...VALID_FORM, metric: "", metric_goal_id: String(goal.id) }),
+  );
+  assert.equal(created.status, 303, await created.text());
+  const row = app.services.db.get<{ metric_event_type: string }>(
+    "SELECT metric_event_type FROM experiments WHERE experiment_id = 'hero'",
+  )!;
+  assert.equal(row.metric_event_type, `goal:${goal.id}`);
+  const edit = await adminHtml(app, "/admin/experiments/hero/edit");
+  assert.match(edit.html, selected(String(goal.id)));
+
+  // Started, with human and bot traffic converting the goal (an event named purchase).
+  await changeStatus(app.services.store, { id: "hero", to: "active", now: NOW - 2 * 3_600_000 });
+  traffic(app, "hero", {
+    control: { exposed: 4, converted: 1 },
+    bold: { exposed: 4, converted: 3 },
+  });
+  insertEvents(app, [
+    {
+      session_id: "bot-session",
+      visitor_id: "bot",
+      site_id: "shop",
+      bot_score: 90,
+      event_type: "exposure",
+      experiment_id: "hero",
+      variant_id: "bold",
+      created_at: new Date(NOW - 3_600_000).toISOString(),
+    },
+  ]);
+  const page = await adminHtml(app, "/admin/experiments/hero");
+  assert.match(page.html, /Goal <span[^>]*id="metric-goal"[^>]*>Pro signup<\/span>/);
+  assert.match(page.html, /<form[^>]*id="results-bots"/);
+  assert.match(page.html, selected("hide"));
+  const cell = (html: string, variant: string, name: string) =>
+    html.match(
+      new RegExp(`<tr[^>]*data-variant="${variant}"[\\s\\S]*?data-cell="${name}"[^>]*>([^<]*)<`),
+    )?.[1];
+  assert.equal(cell(page.html, "bold", "exposures"), "4");
+  assert.equal(cell(page.html, "bold", "conversions"), "3");
+  const shown = await adminHtml(app, "/admin/experiments/hero?bots=show");
+  assert.equal(cell(shown.html, "bold", "exposures"), "5");
+  assert.match(shown.html, selected("show"));
+  assert.match(shown.html, /Bots shown/);
+  const only = await adminHtml(app, "/admin/experiments/hero?bots=only");
+  assert.equal(cell(only.html, "bold", "exposures"), "1");
+  assert.equal(cell(only.html, "control", "exposures"), "0");
 });

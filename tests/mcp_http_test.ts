@@ -7,7 +7,7 @@ import { addBotTraffic, insertEvents } from "../lib/db/collect.ts";
 import { changeStatus, createExperiment } from "../lib/experiments/mod.ts";
 import { MAX_MCP_BODY_BYTES } from "../lib/mcp/http.ts";
 import { refreshRollups } from "../lib/stats/mod.ts";
-import { registerSite } from "./_admin.ts";
+import { registerSite, storeGoal } from "./_admin.ts";
 import { seedReportFixture } from "./_campaigns.ts";
 import { createTestApp, TEST_ORIGIN, type TestApp } from "./_helpers.ts";
 import {
@@ -421,6 +421,49 @@ Deno.test("mcp http: the experiment tools answer with exposures, conversions and
     "variant definitions included",
   );
   assert.equal(list.summary, "1 experiment (1 active)");
+
+  // A goal as the metric (the purchases again), and the bot setting: a bot's exposure counts only
+  // when bots are shown.
+  const goal = await storeGoal(t, {
+    site_id: "shop",
+    name: "Purchase",
+    kind: "event",
+    event_name: "purchase",
+  });
+  await createExperiment(t.services.store, {
+    experiment_id: "by-goal",
+    name: "By goal",
+    site_id: "shop",
+    metric_goal_id: goal.id,
+    variants: [{ variant_id: "control", is_control: true }, { variant_id: "green" }],
+  }, start - 3_600_000);
+  await changeStatus(t.services.store, { id: "by-goal", to: "active", now: start });
+  const tagged = rows.filter((r) => r.event_type === "exposure")
+    .map((r) => ({ ...r, experiment_id: "by-goal" }));
+  insertEvents(t.services.db, [
+    ...tagged,
+    event({
+      session_id: "bot",
+      visitor_id: "bot",
+      created_at: D1 + "T10:00:00.000Z",
+      event_type: "exposure",
+      experiment_id: "by-goal",
+      variant_id: "green",
+      bot_score: 95,
+    }),
+  ]);
+  const byGoal = await call(client, "analytics_experiments", { experiment_id: "by-goal" });
+  assert.equal(
+    byGoal.summary,
+    "1 experiment: by-goal (active, 8 exposures, 3 conversions of the goal Purchase)",
+  );
+  assert.equal(byGoal.data[0].goal.name, "Purchase");
+  const shown = await call(client, "analytics_experiments", {
+    experiment_id: "by-goal",
+    bots: "show",
+  });
+  assert.equal(shown.data[0].exposures, 9);
+  assert.equal(shown.data[0].bots, "show");
   await client.close();
 });
 

@@ -13,7 +13,7 @@ import { createTestApp, tableRowCounts, TEST_SECRET, type TestApp } from "./_hel
 import { listRoutes } from "./fuzz/_routes.ts";
 
 const BEARER = { authorization: `Bearer ${TEST_SECRET}` };
-const COLLECTION_PATHS = new Set(["/b.gif", "/e", "/c"]);
+const COLLECTION_PATHS = new Set(["/b.gif", "/e", "/c", "/x"]);
 /** Methods the router adds by itself: HEAD follows GET, OPTIONS is CORS (lib/cors.ts). */
 const IMPLIED = new Set(["HEAD", "OPTIONS"]);
 

@@ -1,9 +1,11 @@
 // A/B assignment (docs/architecture.md, decision 8): a deterministic, weight-respecting variant per
 // visitor tab (hash of experiment id and session id), and one `exposure` event per experiment and
-// page view.
+// page view. A variant whose id is "" is no variant: the tabs it gets are outside the experiment's
+// allocation (the server's definition ends with that bucket, lib/experiments/public.ts) and send
+// no exposure. Variant ids are strings: ids are stored and matched as text.
 import { sid } from "./session.ts";
 import { emit } from "./transport.ts";
-import { cut, hash } from "./util.ts";
+import { hash } from "./util.ts";
 
 export type Variant = string | { id: string; weight?: number };
 
@@ -13,21 +15,23 @@ export function resetExposures(): void {
   exposed = {};
 }
 
-/** Picks a variant; `tracking` sends the exposure (opted-out visitors always get the first). */
-export function assign(id: string, variants: Variant[] | undefined, tracking: boolean): string {
-  const list = variants?.length ? variants : ["control", "variant"];
-  const weights = list.map((v) => {
-    const weight = (v as { weight?: number }).weight!;
-    return weight >= 0 ? +weight : 1;
-  });
+/**
+ * Picks a variant; `tracking` sends the exposure (opted-out visitors always get the first). Throws
+ * on an empty list (the caller falls back to control).
+ */
+export function assign(id: string, tracking: boolean, list: Variant[]): string {
+  // A weight that is not a number ≥ 0 counts as 1.
+  const weights = list.map((v) =>
+    (v as { weight: number }).weight >= 0 ? +(v as { weight: number }).weight : 1
+  );
   let left = (hash(id + "|" + sid) / 2 ** 32) * weights.reduce((a, b) => a + b);
   let index = 0;
-  while (tracking && index < list.length - 1 && (left -= weights[index]) >= 0) index++;
-  const chosen = list[index];
-  const variant = "" + ((chosen as { id?: string }).id ?? chosen);
-  if (tracking && !exposed[id]) {
+  while (tracking && list[index + 1] && (left -= weights[index]) >= 0) index++;
+  const chosen = list[index]!;
+  const variant = (chosen as { id: string }).id ?? chosen;
+  if (tracking && variant && !exposed[id]) {
     exposed[id] = true;
-    emit("exposure", { experiment_id: cut(id, 128), variant_id: cut(variant, 128) });
+    emit("exposure", { experiment_id: id, variant_id: variant });
   }
   return variant;
 }

@@ -3,7 +3,10 @@
 // with the pause intervals they open and close, and the per-variant exposure and conversion
 // counts the results are computed from.
 import { notExcludedPredicate } from "./bots.ts";
-import { BOT_SCORE_THRESHOLD } from "./columns.ts";
+import { getGoal } from "./goals.ts";
+import { keptPredicate } from "./query/compile.ts";
+import { goalHits, SESSION_KEY } from "./query/goals.ts";
+import { ensureRegexp, SQLITE } from "./query/sqlite.ts";
 import type {
   CountsQuery,
   ExperimentDefinitionRecord,
@@ -195,36 +198,65 @@ export function deleteDraftExperiment(db: Database, id: string): boolean {
     .changes > 0;
 }
 
-/** The unit of an exposure: the tab session, or the visitor for events without a session id. */
-const UNIT = "COALESCE(session_id, 'visitor:' || visitor_id)";
-const CLEAN = `bot_score < ${BOT_SCORE_THRESHOLD} AND ${notExcludedPredicate("visitor_id")}`;
+/** The unit of an exposure: the tab session, or the visitor for events without a session id
+ * (the goals' visit key, so a goal's conversions meet the exposures on the same unit). */
+const UNIT = SESSION_KEY("semantic_events");
 /**
- * The event is not in one of the experiment's (?1) pauses, [paused_at, resumed_at) or open-ended.
- * Pauses do not overlap, so only the latest one started at or before the event can hold it: one
- * seek of idx_experiment_pauses per event, however often the experiment was paused.
+ * The row `row` is not in one of the experiment's (?1) pauses, [paused_at, resumed_at) or
+ * open-ended. Pauses do not overlap, so only the latest one started at or before the row can hold
+ * it: one seek of idx_experiment_pauses per row, however often the experiment was paused.
  */
-const NOT_PAUSED = `COALESCE((
-  SELECT p.resumed_at IS NOT NULL AND p.resumed_at <= semantic_events.created_at
+const notPaused = (row: string) =>
+  `COALESCE((
+  SELECT p.resumed_at IS NOT NULL AND p.resumed_at <= ${row}.created_at
   FROM experiment_pauses p
-  WHERE p.experiment_id = ?1 AND p.paused_at <= semantic_events.created_at
+  WHERE p.experiment_id = ?1 AND p.paused_at <= ${row}.created_at
   ORDER BY p.paused_at DESC, p.rowid DESC LIMIT 1), 1)`;
+
+/**
+ * The `converted` CTE's rows (unit, created_at): the metric's events, or the rows converting the
+ * goal (lib/db/query/goals.ts, the query engine's matcher), in the window (?3, ?4) of the site
+ * (?2) outside the pauses, among the rows `kept` keeps (admin-excluded visitors left out).
+ */
+function conversions(q: CountsQuery, kept: (row: string) => string, args: SqlParam[]): string {
+  const inWindow = (row: string) =>
+    `${row}.created_at >= ?3 AND ${row}.created_at <= ?4 AND ${kept(row)} AND ${notPaused(row)}`;
+  if ("goalId" in q.metric) {
+    args.push(q.metric.goalId);
+    return goalHits(SQLITE, {
+      goals: `g.id = ?5 AND g.site_id = ?2`,
+      mine: inWindow,
+      columns: (row) => `${SESSION_KEY(row)} AS unit, ${row}.created_at AS created_at`,
+      union: "UNION ALL",
+    });
+  }
+  args.push(q.metric.eventType);
+  const nameFilter = q.metric.eventName === null ? "" : "AND event_name = ?6";
+  if (q.metric.eventName !== null) args.push(q.metric.eventName);
+  return `SELECT ${UNIT} AS unit, created_at FROM semantic_events
+       WHERE site_id = ?2 AND event_type = ?5 ${nameFilter}
+         AND ${inWindow("semantic_events")}
+         AND ${notExcludedPredicate("visitor_id")}`;
+}
 
 /**
  * Per variant: exposed units (sessions with an event tagged with the experiment and a variant —
  * the tracker's `exposure`, or any event carrying experiment_id/variant_id), each counted once in
- * the variant of its first tagged event; and how many of them have a metric event at or after
- * that first exposure. Only the experiment's site, only [since, until] outside the experiment's
- * pauses, bots and excluded visitors left out on both sides (so a conversion during a pause does
- * not count, one after the resume does).
+ * the variant of its first tagged event; and how many of them converted (a metric event, or a
+ * conversion of the metric's goal) at or after that first exposure. Only the experiment's site,
+ * only [since, until] outside the experiment's pauses, only the rows the bot setting keeps (hide:
+ * score below the threshold; show: all; only: the rest) and no excluded visitor, on both sides
+ * (so a conversion during a pause does not count, one after the resume does).
  *
  * Exposures and conversions meet in one GROUP BY over their union, not a join (a join of two
  * large CTEs without an index would compare every pair). The unary `+` keeps the planner on
  * idx_se_experiment for the tagged events instead of scanning the whole site's window.
  */
 export function variantCounts(db: Database, q: CountsQuery): VariantCounts[] {
-  const nameFilter = q.metric.eventName === null ? "" : "AND event_name = ?6";
-  const args: SqlParam[] = [q.experimentId, q.siteId, q.since, q.until, q.metric.eventType];
-  if (q.metric.eventName !== null) args.push(q.metric.eventName);
+  const kept = (row: string) => keptPredicate(q.bots, `${row}.bot_score`);
+  const args: SqlParam[] = [q.experimentId, q.siteId, q.since, q.until];
+  const converted = conversions(q, kept, args);
+  if ("goalId" in q.metric) ensureRegexp(db);
   return db.all<VariantCounts>(
     `WITH exposed AS (
        -- SQLite takes the bare variant_id from the row holding MIN(created_at): each unit's
@@ -232,15 +264,12 @@ export function variantCounts(db: Database, q: CountsQuery): VariantCounts[] {
        SELECT ${UNIT} AS unit, variant_id, MIN(created_at) AS first_at
        FROM semantic_events
        WHERE experiment_id = ?1 AND variant_id IS NOT NULL AND +site_id = ?2
-         AND +created_at >= ?3 AND +created_at <= ?4 AND ${CLEAN} AND ${NOT_PAUSED}
+         AND +created_at >= ?3 AND +created_at <= ?4 AND ${kept("semantic_events")}
+         AND ${notExcludedPredicate("visitor_id")} AND ${notPaused("semantic_events")}
        GROUP BY unit
      ),
      converted AS (
-       SELECT ${UNIT} AS unit, MAX(created_at) AS last_at
-       FROM semantic_events
-       WHERE site_id = ?2 AND event_type = ?5 ${nameFilter}
-         AND created_at >= ?3 AND created_at <= ?4 AND ${CLEAN} AND ${NOT_PAUSED}
-       GROUP BY unit
+       SELECT unit, MAX(created_at) AS last_at FROM (${converted}) GROUP BY unit
      ),
      units AS (
        SELECT MAX(variant_id) AS variant_id,
@@ -267,6 +296,10 @@ export function experimentResultRows(
   experimentId: string,
   counts: CountsQuery | null,
 ): ExperimentResultRows {
-  if (counts === null) return { pauses: [], counts: [] };
-  return { pauses: experimentPauses(db, experimentId), counts: variantCounts(db, counts) };
+  if (counts === null) return { pauses: [], counts: [], goal: null };
+  return {
+    pauses: experimentPauses(db, experimentId),
+    counts: variantCounts(db, counts),
+    goal: "goalId" in counts.metric ? getGoal(db, counts.metric.goalId) : null,
+  };
 }

@@ -5,24 +5,40 @@ import type { AdminFrame } from "../admin/frame.ts";
 import { parseDefinition } from "./definition.ts";
 import { definitionInput, type ExperimentFormValues } from "./form.ts";
 import { METRIC_EVENT_TYPES } from "./model.ts";
+import { describeGoal, type GoalRecord } from "../query/goals.ts";
+
+/** A goal the form offers as the metric. */
+export interface GoalOption {
+  id: number;
+  site_id: string;
+  label: string;
+}
 
 export interface FormIslandProps {
   action: string;
   values: ExperimentFormValues;
   sites: string[];
   metricTypes: string[];
+  goals: GoalOption[];
   editing: boolean;
   cancelHref: string;
 }
 
+/** The island's props; `goals`: every site's goals (lib/store/goals.ts `list(null)`). */
 export function formIslandProps(
   frame: AdminFrame,
   options: { action: string; values: ExperimentFormValues; editing: boolean; cancelHref: string },
+  goals: readonly GoalRecord[],
 ): FormIslandProps {
   return {
     ...options,
     sites: frame.sites.options.map((s) => s.site_id),
     metricTypes: [...METRIC_EVENT_TYPES].sort(),
+    goals: goals.map((g) => ({
+      id: g.id,
+      site_id: g.site_id,
+      label: `${g.site_id} · ${g.name} (${describeGoal(g)})`,
+    })),
   };
 }
 

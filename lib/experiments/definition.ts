@@ -11,6 +11,7 @@ import type { Parsed } from "../admin/forms.ts";
 import { DEFAULT_SITE, MAX_VARIANTS, MIN_VARIANTS } from "./limits.ts";
 import {
   type ExperimentDefinition,
+  goalMetric,
   METRIC_EVENT_TYPES,
   metricKindOf,
   STATUSES,
@@ -40,6 +41,7 @@ export const DEFINITION_FIELDS = [
   "metric",
   "metric_event_type",
   "metric_kind",
+  "metric_goal_id",
   "allocation_percent",
   "variants",
 ] as const;
@@ -197,9 +199,15 @@ export const DEFINITION_FIELDS_SCHEMA = {
   metric: optionalText({ max: MAX_METRIC })
     .describe("The custom event name, or a built-in event type, that converts"),
   metric_event_type: optionalText({ max: MAX_METRIC }).describe("Alias of metric"),
-  metric_kind: z.enum(["custom", "event_type", ""], {
-    error: (i) => `${show(i.input)} must be "custom" or "event_type".`,
-  }).nullish().describe("Whether metric names a custom event or a built-in event type"),
+  metric_kind: z.enum(["custom", "event_type", "goal", ""], {
+    error: (i) => `${show(i.input)} must be "custom", "event_type" or "goal".`,
+  }).nullish().describe("Whether metric names a custom event, a built-in event type or a goal"),
+  metric_goal_id: z.number({ error: (i) => `${show(i.input)} must be a goal's id.` })
+    .int({ error: (i) => `${show(i.input)} must be a goal's id.` })
+    .min(1, { error: (i) => `${show(i.input)} must be a goal's id.` })
+    .max(Number.MAX_SAFE_INTEGER, { error: (i) => `${show(i.input)} must be a goal's id.` })
+    .nullish()
+    .describe("Instead of metric: one of the site's goals (GET /api/goals) converts"),
   allocation_percent: allocationField(),
   variants: variantsField,
 };
@@ -208,9 +216,30 @@ type Issues = { addIssue(issue: { code: "custom"; message: string; path?: string
 
 /** The metric and its kind, across metric, metric_event_type and metric_kind. */
 function checkMetric(
-  input: { metric: string | null; metric_event_type: string | null; metric_kind?: string | null },
+  input: {
+    metric: string | null;
+    metric_event_type: string | null;
+    metric_kind?: string | null;
+    metric_goal_id?: number | null;
+  },
   ctx: Issues,
 ): void {
+  const { metric_goal_id: goalId } = input;
+  if (goalId !== null && goalId !== undefined) {
+    const other = input.metric ?? input.metric_event_type;
+    if (other !== null && other !== goalMetric(goalId)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `metric: ${show(other)} and metric_goal_id: ${goalId} disagree; send one of them.`,
+      });
+    } else if (input.metric_kind && input.metric_kind !== "goal") {
+      ctx.addIssue({
+        code: "custom",
+        message: `metric_kind: "${input.metric_kind}" but metric_goal_id names a goal.`,
+      });
+    }
+    return;
+  }
   const { metric, metric_event_type: legacy } = input;
   if (metric !== null && legacy !== null && metric !== legacy) {
     ctx.addIssue({
@@ -237,7 +266,12 @@ function checkMetric(
   }
   const kind = input.metric_kind;
   const derived = metricKindOf(value);
-  if (kind === "event_type" && derived !== "event_type") {
+  if (kind === "goal" && derived !== "goal") {
+    ctx.addIssue({
+      code: "custom",
+      message: `metric_goal_id: is required with metric_kind "goal" (a goal's id).`,
+    });
+  } else if (kind === "event_type" && derived !== "event_type") {
     ctx.addIssue({
       code: "custom",
       message: `metric: ${show(value)} is not a built-in event type (${
@@ -264,7 +298,9 @@ export const DEFINITION_BODY = z.object(DEFINITION_FIELDS_SCHEMA, {
       site_id: input.site_id ?? DEFAULT_SITE,
       name: input.name,
       description: input.description,
-      metric: (input.metric ?? input.metric_event_type)!,
+      metric: input.metric_goal_id != null
+        ? goalMetric(input.metric_goal_id)
+        : (input.metric ?? input.metric_event_type)!,
       allocation_percent: input.allocation_percent,
       variants: input.variants,
     },
@@ -326,7 +362,9 @@ export function parseDefinition(
       site_id: base.site_id,
       name: base.name,
       description: base.description,
-      metric: "metric" in input || "metric_event_type" in input ? undefined : base.metric,
+      metric: "metric" in input || "metric_event_type" in input || "metric_goal_id" in input
+        ? undefined
+        : base.metric,
       allocation_percent: base.allocation_percent,
       variants: base.variants,
       ...input,

@@ -14,7 +14,8 @@ export function formOf(experiment: Experiment): ExperimentFormValues {
     experiment_id: experiment.experiment_id,
     name: experiment.name,
     site_id: experiment.site_id,
-    metric: experiment.metric,
+    metric: experiment.metric_goal_id === null ? experiment.metric : "",
+    metric_goal_id: experiment.metric_goal_id === null ? "" : String(experiment.metric_goal_id),
     metric_kind: "",
     description: experiment.description ?? "",
     allocation_percent: String(experiment.allocation_percent),
@@ -43,6 +44,7 @@ export function readFormValues(form: URLSearchParams): ExperimentFormValues {
     name: cut(form.get("name"), 300),
     site_id: cut(form.get("site_id"), 100),
     metric: cut(form.get("metric"), 200),
+    metric_goal_id: cut(form.get("metric_goal_id"), 20),
     metric_kind: kind === "custom" || kind === "event_type" ? kind : "",
     description: cut(form.get("description"), 1100),
     allocation_percent: cut(form.get("allocation_percent"), 10),
@@ -84,13 +86,22 @@ export function definitionInput(
       experiment_id: values.experiment_id.trim(),
       name: values.name,
       site_id: values.site_id.trim(),
-      metric: values.metric,
-      metric_kind: values.metric_kind === "" ? undefined : values.metric_kind,
+      ...metricInput(values),
       description: values.description,
       allocation_percent: values.allocation_percent.trim(),
       variants,
     },
     errors,
+  };
+}
+
+/** The metric fields: the chosen goal (its id), else the metric and its kind as typed. */
+function metricInput(values: ExperimentFormValues): Record<string, unknown> {
+  const goal = values.metric_goal_id.trim();
+  if (goal !== "") return { metric_goal_id: /^\d{1,15}$/.test(goal) ? Number(goal) : goal };
+  return {
+    metric: values.metric,
+    metric_kind: values.metric_kind === "" ? undefined : values.metric_kind,
   };
 }
 

@@ -16,6 +16,8 @@ export interface ExperimentFormValues {
   name: string;
   site_id: string;
   metric: string;
+  /** A goal's id (the metric is then that goal); "" = the metric above. */
+  metric_goal_id: string;
   /** "" = decided by the rule (built-in type names match their type). */
   metric_kind: "" | "custom" | "event_type";
   description: string;
@@ -32,6 +34,7 @@ export function blankForm(siteId: string | null): ExperimentFormValues {
     name: "",
     site_id: siteId ?? DEFAULT_SITE,
     metric: "",
+    metric_goal_id: "",
     metric_kind: "",
     description: "",
     allocation_percent: "100",

@@ -16,6 +16,7 @@ import {
   type ExperimentDefinition,
   type ExperimentStatus,
   isStatus,
+  metricGoalId,
   metricKindOf,
   STATUSES,
   TRANSITIONS,
@@ -33,8 +34,23 @@ function parseConfig(text: string | null): unknown {
   }
 }
 
-/** Where experiments are kept (lib/store/experiments.ts). */
-export type ExperimentDeps = Pick<Store, "experiments">;
+/** Where experiments are kept (lib/store/experiments.ts), and the goals a metric may name. */
+export type ExperimentDeps = Pick<Store, "experiments" | "goals">;
+
+/** 400 when the definition's metric names a goal that is not one of its site's. */
+async function checkGoal(deps: ExperimentDeps, definition: ExperimentDefinition): Promise<void> {
+  const goalId = metricGoalId(definition.metric);
+  if (goalId === null) return;
+  const goal = await deps.goals.get(goalId);
+  if (goal === null || goal.site_id !== definition.site_id) {
+    throw new HttpError(
+      400,
+      "invalid_payload",
+      `metric_goal_id: ${goalId} is not a goal of the site "${definition.site_id}" ` +
+        `(GET /api/goals?site_id=${definition.site_id} lists them).`,
+    );
+  }
+}
 
 function toVariant(row: StoredVariant): Variant {
   return {
@@ -56,6 +72,7 @@ function toExperiment(row: StoredExperiment): Experiment {
     metric_event_type: row.metric_event_type,
     metric: row.metric_event_type,
     metric_kind: metricKindOf(row.metric_event_type),
+    metric_goal_id: metricGoalId(row.metric_event_type),
     allocation_percent: row.allocation_percent,
     created_at: row.created_at,
     started_at: row.started_at,
@@ -141,6 +158,7 @@ export async function storeExperiment(
   now: number,
 ): Promise<Written> {
   const { definition, notes } = parsed;
+  await checkGoal(deps, definition);
   const created = await deps.experiments.create(
     toRecord(definition),
     new Date(now).toISOString(),
@@ -187,6 +205,7 @@ export async function editAndMove(
   if (current.status !== "draft") throw notDraft(current, "edited");
   const parsed = parseDefinition(input, definitionOf(current));
   if (!parsed.ok) throw new HttpError(400, "invalid_payload", parsed.errors.join(" "));
+  await checkGoal(deps, parsed.value);
   if (move !== null) checkMove({ ...current, status: "draft" }, move);
   const outcome = await deps.experiments.replaceDraft(
     toRecord(parsed.value),

@@ -38,9 +38,22 @@ export const TRANSITION_LABELS: Record<ExperimentStatus, string> = {
 
 /**
  * How a metric matches events: `custom` = events sent with `echelon.track(name)` (stored as
- * event_type "custom" with event_name = name); `event_type` = a built-in event type.
+ * event_type "custom" with event_name = name); `event_type` = a built-in event type; `goal` = one
+ * of the site's goals (lib/query/goals.ts: a page, event or scroll goal), stored as `goal:<id>`.
  */
-export type MetricKind = "custom" | "event_type";
+export type MetricKind = "custom" | "event_type" | "goal";
+
+/** A stored metric naming a goal: `goal:` and the goal's id. */
+const GOAL_METRIC = /^goal:([1-9][0-9]{0,15})$/;
+
+/** The goal id a stored metric names, or null when it names an event. */
+export function metricGoalId(metric: string): number | null {
+  const match = GOAL_METRIC.exec(metric);
+  return match ? Number(match[1]) : null;
+}
+
+/** The stored metric of a goal. */
+export const goalMetric = (goalId: number): string => `goal:${goalId}`;
 
 /**
  * Built-in event types a metric may name. `custom` is excluded (it would count every tracked
@@ -51,10 +64,12 @@ export const METRIC_EVENT_TYPES: ReadonlySet<string> = new Set(
 );
 
 /**
- * The rule that decides a stored metric's kind (the schema keeps one metric column): a built-in
- * event type is matched as that type; any other name is a custom event name.
+ * The rule that decides a stored metric's kind (the schema keeps one metric column): `goal:<id>`
+ * names a goal; a built-in event type is matched as that type; any other name is a custom event
+ * name.
  */
 export function metricKindOf(metric: string): MetricKind {
+  if (metricGoalId(metric) !== null) return "goal";
   return METRIC_EVENT_TYPES.has(metric) ? "event_type" : "custom";
 }
 
@@ -77,6 +92,8 @@ export interface Experiment {
   metric_event_type: string;
   metric: string;
   metric_kind: MetricKind;
+  /** The goal the metric names (metric_kind "goal"), else null. */
+  metric_goal_id: number | null;
   allocation_percent: number;
   created_at: string;
   started_at: string | null;

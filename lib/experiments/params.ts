@@ -36,11 +36,18 @@ export const EXPERIMENT_LIST_QUERY = z.object({
     .describe(`1-${MAX_LIMIT} (default ${DEFAULT_LIMIT})`),
 });
 
-/** One experiment's results. */
+/** Which rows results count: below the bot threshold (hide), all (show), the rest (only). */
+export const RESULT_BOTS = ["hide", "show", "only"] as const;
+
+/** One experiment's results, and the bot setting of every result. */
 export const EXPERIMENT_ID_QUERY = z.object({
   experiment_id: z.string().regex(EXPERIMENT_ID_PATTERN, {
     error: (i) => `experiment_id: ${preview(i.input)} is not an experiment id`,
   }).optional().describe("One experiment (any status)"),
+  bots: z.enum(RESULT_BOTS, {
+    error: (i) => `bots: ${preview(i.input)} must be hide, show or only`,
+  }).optional().transform((mode) => mode ?? "hide")
+    .describe("hide (default): only rows scored below the bot threshold count; show: all; only"),
 });
 
 /** The experiment in the path: any text (an id that cannot exist is simply not found, 404). */

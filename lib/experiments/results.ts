@@ -6,6 +6,9 @@
 // relative_uplift, significance) and add the rest.
 import { formatDuration } from "../admin/format.ts";
 import type { CountsQuery, ExperimentResultRows, PauseRecord } from "../store/experiments.ts";
+import { BOT_SCORE_THRESHOLD } from "../bots/thresholds.ts";
+import { describeGoal } from "../query/goals.ts";
+import type { BotMode } from "../query/model.ts";
 import type { Experiment } from "./model.ts";
 import {
   MIN_SAMPLE,
@@ -60,6 +63,12 @@ export interface ExperimentResults {
   metric_event_type: string;
   metric: string;
   metric_kind: string;
+  /** The goal the metric names as it is now (metric_kind "goal"); null for an event metric and
+   * for a deleted goal (then nothing converts). */
+  goal: { id: number; name: string; kind: string; description: string } | null;
+  /** Which rows counted: below the bot threshold (hide, the default), all (show), the rest (only). */
+  bots: BotMode;
+  bot_threshold: number;
   started_at: string | null;
   ended_at: string | null;
   /** The events counted: [from, to], both inclusive, minus `pauses`; null before the first start. */
@@ -89,17 +98,31 @@ function resultsWindow(experiment: Experiment, now: number): { from: string; to:
   };
 }
 
-/** The counts the results of `experiment` as of `now` are made from; null: none to read. */
-export function resultsQuery(experiment: Experiment, now: number): CountsQuery | null {
+/** The metric's rows: a goal's conversions, a custom event's name or a built-in type. */
+function metricRows(experiment: Experiment): CountsQuery["metric"] {
+  if (experiment.metric_goal_id !== null) return { goalId: experiment.metric_goal_id };
+  return experiment.metric_kind === "custom"
+    ? { eventType: "custom", eventName: experiment.metric }
+    : { eventType: experiment.metric, eventName: null };
+}
+
+/**
+ * The counts the results of `experiment` as of `now` are made from, over the rows the bot setting
+ * keeps (default: hide, the scores below the threshold); null: none to read.
+ */
+export function resultsQuery(
+  experiment: Experiment,
+  now: number,
+  bots: BotMode = "hide",
+): CountsQuery | null {
   const window = resultsWindow(experiment, now);
   return window === null ? null : {
     experimentId: experiment.experiment_id,
     siteId: experiment.site_id,
     since: window.from,
     until: window.to,
-    metric: experiment.metric_kind === "custom"
-      ? { eventType: "custom", eventName: experiment.metric }
-      : { eventType: experiment.metric, eventName: null },
+    metric: metricRows(experiment),
+    bots: { mode: bots, threshold: BOT_SCORE_THRESHOLD },
   };
 }
 
@@ -108,6 +131,7 @@ export function experimentResults(
   experiment: Experiment,
   now: number,
   rows: ExperimentResultRows,
+  bots: BotMode = "hide",
 ): ExperimentResults {
   const window = resultsWindow(experiment, now);
   const pauses = window === null ? [] : rows.pauses;
@@ -192,6 +216,14 @@ export function experimentResults(
     metric_event_type: experiment.metric_event_type,
     metric: experiment.metric,
     metric_kind: experiment.metric_kind,
+    goal: rows.goal && {
+      id: rows.goal.id,
+      name: rows.goal.name,
+      kind: rows.goal.kind,
+      description: describeGoal(rows.goal),
+    },
+    bots,
+    bot_threshold: BOT_SCORE_THRESHOLD,
     started_at: experiment.started_at,
     ended_at: experiment.ended_at,
     window,
@@ -203,7 +235,10 @@ export function experimentResults(
     variants,
     sample_ratio: sampleRatio,
     minimum_sample: MIN_SAMPLE,
-    notes: resultNotes(experiment, variants, sampleRatio, unknown.length, { pauses, pausedMs }),
+    notes: [
+      ...resultNotes(experiment, variants, sampleRatio, unknown.length, { pauses, pausedMs }),
+      ...countingNotes(experiment, window !== null && rows.goal === null, bots),
+    ],
   };
 }
 
@@ -271,6 +306,25 @@ function resultNotes(
     notes.push(
       `${unknownVariants} variant id(s) seen in events are not defined in this experiment and ` +
         `are not compared.`,
+    );
+  }
+  return notes;
+}
+
+/** What counted: a deleted goal, and traffic other than the human default. */
+function countingNotes(experiment: Experiment, goalMissing: boolean, bots: BotMode): string[] {
+  const notes: string[] = [];
+  if (experiment.metric_goal_id !== null && goalMissing) {
+    notes.push(
+      `The goal #${experiment.metric_goal_id} this experiment measures no longer exists: ` +
+        "nothing counts as a conversion.",
+    );
+  }
+  if (bots === "show") {
+    notes.push("Bots shown: exposures and conversions of every bot score count.");
+  } else if (bots === "only") {
+    notes.push(
+      `Bots only: only exposures and conversions scored ${BOT_SCORE_THRESHOLD} or more count.`,
     );
   }
   return notes;

@@ -1,7 +1,8 @@
 // The code a site pastes to run an experiment: the tracker tag, `echelon.experiment(id, variants)`
 // with the experiment's weights (the tracker assigns by them, deterministically per tab, and sends
-// the exposure) and the conversion — `echelon.track(metric)` for a custom-event metric, or nothing
-// to add for a built-in event type the tracker sends by itself.
+// the exposure) — or, with an allocation below 100 %, `await echelon.experiment(id)`, which fetches
+// the weights and the allocation from the server — and the conversion: `echelon.track(metric)` for
+// a custom-event metric, nothing to add for a built-in event type or a goal.
 import type { Experiment } from "./model.ts";
 
 export function experimentSnippet(origin: string, experiment: Experiment): string {
@@ -15,18 +16,33 @@ export function experimentSnippet(origin: string, experiment: Experiment): strin
       `// Where the visitor converts (a click handler, a thank-you page, …):`,
       `window.echelon?.track(${JSON.stringify(experiment.metric)});`,
     ]
+    : experiment.metric_goal_id !== null
+    ? [
+      `// Conversions are reaching the site's goal #${experiment.metric_goal_id} (its page, event`,
+      `// or scroll depth) in the same tab session: nothing more to add.`,
+    ]
     : [
       `// Conversions are the tracker's own "${experiment.metric}" events in the same tab session:`,
       `// nothing more to add.`,
+    ];
+  const id = JSON.stringify(experiment.experiment_id);
+  const assignment = experiment.allocation_percent < 100
+    ? [
+      `  // The tracker fetches the weights and enrols ${experiment.allocation_percent}% of tab sessions;`,
+      `  // the others get "" (show the control) and send no exposure.`,
+      `  const variant = await (window.echelon?.experiment(${id}) ?? ${JSON.stringify(control)});`,
+    ]
+    : [
+      `  const variant = window.echelon?.experiment(${id}, [`,
+      variants,
+      `  ]) ?? ${JSON.stringify(control)};`,
     ];
   return [
     `<script src="${origin}/ea.js" data-site="${experiment.site_id}" defer></script>`,
     `<script type="module">`,
     `  // Deferred and module scripts run in order, after ea.js has defined window.echelon`,
     `  // (undefined only when the tracker was blocked: then everyone sees the control).`,
-    `  const variant = window.echelon?.experiment(${JSON.stringify(experiment.experiment_id)}, [`,
-    variants,
-    `  ]) ?? ${JSON.stringify(control)};`,
+    ...assignment,
     treatment
       ? `  if (variant === ${
         JSON.stringify(treatment.variant_id)

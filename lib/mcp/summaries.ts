@@ -85,7 +85,7 @@ export function experimentResults(data: Json): string {
     top(rows, 3, (e) => {
       const winner = list(e.variants).find((v) => !v.is_control && v.significant);
       return `${e.experiment_id} (${e.status}, ${n(e.exposures)} exposures, ` +
-        `${n(e.conversions)} conversions${
+        `${n(e.conversions)} conversions${e.goal ? ` of the goal ${e.goal.name}` : ""}${
           winner ? `, ${winner.variant_id} significant at p=${winner.p_value}` : ""
         })`;
     });

@@ -293,10 +293,12 @@ export const TOOLS: readonly ToolDefinition[] = [
     description:
       "A/B experiment results: per variant exposures, conversions, conversion rate, uplift vs " +
       "control, z-test p-value, 95 % confidence interval and significance, plus a " +
-      "sample-ratio-mismatch check. Without experiment_id: every active and completed one.",
+      "sample-ratio-mismatch check; the metric is an event or one of the site's goals (`goal`). " +
+      "Without experiment_id: every active and completed one.",
     input: {
       experiment_id: text(128).optional().describe("One experiment (any status)"),
       site_id: optionalSiteId,
+      bots: ENGINE_FILTERS.bots,
     },
     path: "/api/stats/experiments",
     summarize: summary.experimentResults,

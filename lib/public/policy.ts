@@ -140,7 +140,7 @@ const EXPERIMENT: Shape = {
     "started_at",
     "ended_at",
   ),
-  allocation_percent: "number",
+  ...numbers("allocation_percent", "metric_goal_id"),
   variants: rows({ ...strings("variant_id", "name"), weight: "number", is_control: "boolean" }),
 };
 
@@ -155,7 +155,10 @@ const EXPERIMENT_RESULTS: Shape = [{
     "metric_kind",
     "started_at",
     "ended_at",
+    "bots",
   ),
+  goal: { id: "number", ...strings("name", "kind", "description") },
+  bot_threshold: "number",
   window: PERIOD,
   pauses: rows(strings("paused_at", "resumed_at")),
   ...numbers("paused_ms", "exposures", "conversions", "minimum_sample"),

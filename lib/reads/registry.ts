@@ -25,7 +25,7 @@ import { filteredLive, filteredRealtime } from "../stats/live_filtered.ts";
 import { engineOverview, type OverviewView } from "../stats/engine_overview.ts";
 import { type StatsContext, statsOverview } from "../stats/overview.ts";
 import type { OverviewQuery } from "../stats/params.ts";
-import type { Query } from "../query/model.ts";
+import type { BotMode, Query } from "../query/model.ts";
 import type { AnalyticsStore } from "../store/analytics.ts";
 import type { ReportRange } from "../store/bots.ts";
 import type { CampaignFilter, CampaignRecord } from "../store/campaigns.ts";
@@ -103,14 +103,15 @@ export const READS = {
   visitorAggregates: rows("heavy", "visitorAggregates"),
   experimentResults: read(
     "heavy",
-    async (ctx, experiment: Experiment, now: number) =>
+    async (ctx, experiment: Experiment, now: number, bots: BotMode = "hide") =>
       experimentResults(
         experiment,
         now,
         await ctx.analytics.experimentResultRows(
           experiment.experiment_id,
-          resultsQuery(experiment, now),
+          resultsQuery(experiment, now, bots),
         ),
+        bots,
       ),
   ),
   campaignSummaries: read(

@@ -2,6 +2,8 @@
 // status changes as compare-and-set (a change applies only from the status the caller saw, so two
 // writers racing from the same status cannot both win). lib/experiments/ owns the rules (the state
 // machine, validation); the results are an analytics read (lib/experiments/results.ts).
+import type { BotMode } from "../query/model.ts";
+import type { GoalRecord } from "../query/goals.ts";
 
 export interface StoredVariant {
   variant_id: string;
@@ -89,7 +91,10 @@ export interface CountsQuery {
   /** Inclusive ISO bounds of the experiment's window. */
   since: string;
   until: string;
-  metric: { eventType: string; eventName: string | null };
+  /** A custom event's name (or a built-in type), or one of the site's goals. */
+  metric: { eventType: string; eventName: string | null } | { goalId: number };
+  /** Which rows count: those below the threshold (hide), all (show), the rest (only). */
+  bots: { mode: BotMode; threshold: number };
 }
 
 export interface VariantCounts {
@@ -104,4 +109,6 @@ export interface ExperimentResultRows {
   pauses: PauseRecord[];
   /** Exposed units and conversions per variant tag seen in the window. */
   counts: VariantCounts[];
+  /** The metric's goal as stored now (null: the metric is an event, or the goal was deleted). */
+  goal: GoalRecord | null;
 }

@@ -1,6 +1,7 @@
 // Chromium, end to end: sign in, create an experiment with the form island (rows added and
 // removed in place), start it, then open a customer's page (another origin, the real tracker) in
-// several fresh tabs that call `window.echelon.experiment(id)` and, in some of them, convert with
+// several fresh tabs that call `window.echelon.experiment(id)` (no variants: the tracker fetches
+// the experiment's own weights) and, in some of them, convert with
 // `echelon.track(metric)`; the experiment page then shows those exposures and conversions.
 import assert from "node:assert/strict";
 import { TEST_PASSWORD, TEST_USERNAME } from "../_auth.ts";
@@ -14,8 +15,10 @@ const TABS = 6;
 const FIXTURE = page(
   `<h1>Pricing</h1><button id="buy">Sign up</button>
    <script>
-     const variant = window.echelon.experiment(${JSON.stringify(ID)});
-     document.body.dataset.variant = variant;
+     // Without variants: the tracker fetches the experiment's own (GET /x) and answers a promise.
+     window.echelon.experiment(${JSON.stringify(ID)}).then((variant) => {
+       document.body.dataset.variant = variant;
+     });
      document.getElementById("buy").addEventListener("click", () => {
        window.echelon.track(${JSON.stringify(METRIC)}, { plan: "pro" });
        document.body.dataset.converted = "yes";
@@ -84,6 +87,7 @@ Deno.test({
       for (let i = 0; i < TABS; i++) {
         const tab = await h.browser.context.newPage();
         await tab.goto(`${h.site}/pricing`);
+        await tab.waitForSelector("body[data-variant]");
         const variant = await tab.getAttribute("body", "data-variant");
         assert.ok(variant === "control" || variant === "variant", String(variant));
         tally[variant].exposed++;

@@ -94,6 +94,24 @@ export const challenge = defineOperation({
   errors: { 400: "s is not a site id (invalid_site)" },
 });
 
+export const experimentDefinition = defineOperation({
+  method: "GET",
+  path: "/x",
+  tag: TAG,
+  summary: "A running experiment's variants and weights, for the tracker",
+  description:
+    "The query string is the experiment id (`/x?checkout-button`). Public, cached for a " +
+    'minute: the variants, control first, as {id, weight}, and {id: "", weight} for the tabs ' +
+    "outside the allocation; [] when the id is not an active or paused experiment.",
+  auth: "public",
+  responses: {
+    200: json(
+      "The buckets the tracker assigns by weight ([]: not running)",
+      z.array(z.object({ id: z.string(), weight: z.number() })),
+    ),
+  },
+});
+
 export const nanolyticaCollect = defineOperation({
   method: "POST",
   path: "/api/analytics/collect",
@@ -152,6 +170,7 @@ export const COLLECTION_OPERATIONS = [
   beacon,
   events,
   challenge,
+  experimentDefinition,
   nanolyticaCollect,
   batchIngest,
   crawlIngest,

@@ -30,9 +30,41 @@ function eventMeets(d: Dialect, g: string, e: string): string {
       AND ${e}.scroll_pct >= ${g}.scroll_depth AND ${pageMeets(d, g, `${e}.path`)}))`;
 }
 
-const SESSION_KEY = (row: string) =>
+/** A row's visit: its tab session, else its visitor (`cg`'s `sk`). */
+export const SESSION_KEY = (row: string) =>
   `CASE WHEN ${row}.session_id IS NOT NULL THEN 's' || ${row}.session_id
     WHEN ${row}.visitor_id IS NOT NULL THEN 'v' || ${row}.visitor_id END`;
+
+/**
+ * The rows converting the goals `g` meeting `goals` (a predicate over `g`): views of a page goal's
+ * page (from visitor_views `v`) and matching events (from semantic_events `e`), each as
+ * `columns(row)`, among the rows meeting `mine(row)`; admin-excluded visitors left out. The one
+ * matcher of goals over stored rows: the query engine's `cg` and an experiment's conversions
+ * (lib/db/experiments.ts) both read it. `union`: UNION (distinct rows) or UNION ALL.
+ */
+export function goalHits(
+  d: Dialect,
+  spec: {
+    goals: string;
+    mine: (row: string) => string;
+    columns: (row: string) => string;
+    union: "UNION" | "UNION ALL";
+  },
+): string {
+  const { goals, mine, columns } = spec;
+  return `SELECT ${columns("v")}
+      FROM goals g CROSS JOIN visitor_views v ON v.site_id = g.site_id
+      WHERE ${goals} AND g.kind = 'page'
+        AND ${mine("v")} AND ${notExcludedPredicate("v.visitor_id")}
+        AND ${pageMeets(d, "g", "v.path")}
+      ${spec.union}
+      SELECT ${columns("e")}
+      FROM goals g CROSS JOIN semantic_events e ON e.site_id = g.site_id
+      WHERE ${goals} AND g.kind IN ('event', 'scroll')
+        AND e.event_type IN ('custom', 'pageview_end') AND ${mine("e")}
+        AND (e.visitor_id IS NULL OR ${notExcludedPredicate("e.visitor_id")})
+        AND ${eventMeets(d, "g", "e")}`;
+}
 
 /**
  * `cg`: each goal's converting visits in the range (a view of its page, or a matching event), the
@@ -49,18 +81,14 @@ export function convertingVisits(
     `${row}.created_at >= ${range.from} AND ${row}.created_at < ${range.to}
       AND ${kept(`${row}.bot_score`)}`;
   return `cg AS MATERIALIZED (
-      SELECT g.name AS goal, v.site_id, ${SESSION_KEY("v")} AS sk
-      FROM goals g CROSS JOIN visitor_views v ON v.site_id = g.site_id
-      WHERE g.site_id IN (SELECT value FROM json_each(${sites})) AND g.kind = 'page'
-        AND ${mine("v")} AND ${notExcludedPredicate("v.visitor_id")}
-        AND ${pageMeets(d, "g", "v.path")}
-      UNION
-      SELECT g.name, e.site_id, ${SESSION_KEY("e")}
-      FROM goals g CROSS JOIN semantic_events e ON e.site_id = g.site_id
-      WHERE g.site_id IN (SELECT value FROM json_each(${sites})) AND g.kind IN ('event', 'scroll')
-        AND e.event_type IN ('custom', 'pageview_end') AND ${mine("e")}
-        AND (e.visitor_id IS NULL OR ${notExcludedPredicate("e.visitor_id")})
-        AND ${eventMeets(d, "g", "e")}
+      ${
+    goalHits(d, {
+      goals: `g.site_id IN (SELECT value FROM json_each(${sites}))`,
+      mine,
+      columns: (row) => `g.name AS goal, ${row}.site_id, ${SESSION_KEY(row)} AS sk`,
+      union: "UNION",
+    })
+  }
     )`;
 }
 

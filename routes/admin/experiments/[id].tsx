@@ -14,6 +14,8 @@ import {
   BUTTON_SECONDARY,
   Card,
   ErrorList,
+  Field,
+  INPUT,
   LINK,
   Notice,
 } from "../../../components/ui.tsx";
@@ -30,12 +32,20 @@ import {
   TRANSITION_LABELS,
   TRANSITIONS,
 } from "../../../lib/experiments/mod.ts";
+import { RESULT_BOTS } from "../../../lib/experiments/params.ts";
 import type { ExperimentResults } from "../../../lib/experiments/results.ts";
+import type { BotMode } from "../../../lib/query/model.ts";
 import { experimentSnippet } from "../../../lib/experiments/snippet.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../../lib/public_origin.ts";
 import { readerFor } from "../../../lib/reads/caller.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
+
+/** The results' bot setting from `?bots=` (hide, show, only); anything else: hide. */
+function botsParam(url: URL): BotMode {
+  const raw = url.searchParams.get("bots");
+  return (RESULT_BOTS as readonly string[]).includes(raw ?? "") ? raw as BotMode : "hide";
+}
 
 interface Data {
   frame: AdminFrame;
@@ -51,10 +61,11 @@ async function render(ctx: Ctx, errors: string[] = [], status?: number) {
   const reads = readerFor(ctx);
   const frame = loadAdminFrame(ctx);
   const experiment = await findExperiment(store, ctx.params.id);
+  const bots = botsParam(ctx.url);
   return page<Data>({
     frame,
     experiment,
-    results: experiment && await reads.run("experimentResults", experiment, frame.now),
+    results: experiment && await reads.run("experimentResults", experiment, frame.now, bots),
     snippet: experiment ? experimentSnippet(publicOrigin(ctx, config), experiment) : "",
     notice: errors.length === 0 ? experimentNotice(ctx.url) : null,
     errors,
@@ -105,6 +116,7 @@ export default function ExperimentPage({ data }: PageProps<Data, State>) {
       {data.notice && <Notice tone="success">{data.notice}</Notice>}
       {!frame.readOnly && <StatusControls experiment={e} path={path} />}
       <Card title="Results" id="results">
+        <BotsSelector path={path} bots={results.bots} />
         <ExperimentResultsView results={results} />
       </Card>
       <Definition experiment={e} results={results} timezone={frame.timezone} />
@@ -115,11 +127,29 @@ export default function ExperimentPage({ data }: PageProps<Data, State>) {
         <Snippet id="experiment-snippet" code={data.snippet} />
         <p class="mt-2 text-xs text-slate-500">
           The tracker picks a variant by these weights, the same one for the whole tab session, and
-          sends one exposure per page view. Allocation ({e.allocation_percent}%) is recorded with
-          the experiment; the tracker itself exposes every visitor it assigns.
+          sends one exposure per page view. Called without variants, it fetches them and enrols{" "}
+          {e.allocation_percent}% of tab sessions (the allocation); the others see the control and
+          send no exposure. With variants in the page, every tab session is enrolled.
         </p>
       </Card>
     </AdminShell>
+  );
+}
+
+/** Which rows the results count: a GET form (no script), humans only by default. */
+function BotsSelector(props: { path: string; bots: BotMode }) {
+  const labels: Record<BotMode, string> = { hide: "Hidden", show: "Shown", only: "Only bots" };
+  return (
+    <form method="get" action={props.path} id="results-bots" class="mb-3 flex items-end gap-2">
+      <Field label="Bots">
+        <select name="bots" class={INPUT}>
+          {RESULT_BOTS.map((mode) => (
+            <option value={mode} selected={props.bots === mode}>{labels[mode]}</option>
+          ))}
+        </select>
+      </Field>
+      <button type="submit" class={BUTTON_SECONDARY}>Apply</button>
+    </form>
   );
 }
 
@@ -182,12 +212,25 @@ function Definition(
         <div>
           <dt class="text-xs uppercase text-slate-500">Metric</dt>
           <dd>
-            <span class="font-mono">{e.metric}</span>{" "}
-            <span class="text-slate-500">
-              {e.metric_kind === "custom"
-                ? `(custom event: echelon.track("${e.metric}"))`
-                : "(built-in event type)"}
-            </span>
+            {results.goal
+              ? (
+                <>
+                  Goal <span class="font-semibold" id="metric-goal">{results.goal.name}</span>{" "}
+                  <span class="text-slate-500">({results.goal.description})</span>
+                </>
+              )
+              : e.metric_goal_id !== null
+              ? <span class="text-slate-500">Goal #{e.metric_goal_id} (deleted)</span>
+              : (
+                <>
+                  <span class="font-mono">{e.metric}</span>{" "}
+                  <span class="text-slate-500">
+                    {e.metric_kind === "custom"
+                      ? `(custom event: echelon.track("${e.metric}"))`
+                      : "(built-in event type)"}
+                  </span>
+                </>
+              )}
           </dd>
         </div>
         <div>

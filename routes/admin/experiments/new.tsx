@@ -29,14 +29,19 @@ interface Data {
   errors: string[];
 }
 
-function render(ctx: Ctx, values: ExperimentFormValues, errors: string[] = [], status = 200) {
+async function render(
+  ctx: Ctx,
+  values: ExperimentFormValues,
+  errors: string[] = [],
+  status = 200,
+) {
   const frame = loadAdminFrame(ctx);
   const form = formIslandProps(frame, {
     action: "/admin/experiments/new",
     values,
     editing: false,
     cancelHref: "/admin/experiments",
-  });
+  }, await ctx.state.services.store.goals.list(null));
   return page<Data>({ frame, form, errors }, { status });
 }
 

@@ -1,7 +1,8 @@
 // GET /api/stats/experiments[?experiment_id | ?site_id&status]: results as a list — one
 // experiment (any status; 404 when unknown), or every active and completed one (or those of
 // `status`), each with per-variant exposures, conversions, rate, uplift, z-test p-value, 95 %
-// interval and significance, and the sample-ratio check (lib/experiments/results.ts).
+// interval and significance, and the sample-ratio check (lib/experiments/results.ts); `bots`
+// (hide, the default; show; only) says which rows count.
 import { findExperiments, requireExperiment } from "../../../lib/experiments/mod.ts";
 import { experimentStats } from "../../../lib/api/operations/stats.ts";
 import { readQuery } from "../../../lib/api/validate.ts";
@@ -15,10 +16,10 @@ export const handler = {
     const reads = readerFor(ctx);
     const at = now();
     // With an experiment id the list filters are not read (nor refused).
-    const { experiment_id: id } = readQuery({ query: EXPERIMENT_ID_QUERY }, ctx.url);
+    const { experiment_id: id, bots } = readQuery({ query: EXPERIMENT_ID_QUERY }, ctx.url);
     if (id !== undefined) {
       const experiment = await requireExperiment(store, id);
-      return Response.json([await reads.run("experimentResults", experiment, at)]);
+      return Response.json([await reads.run("experimentResults", experiment, at, bots)]);
     }
     const query = readQuery(experimentStats, ctx.url);
     const experiments = await findExperiments(store, {
@@ -27,7 +28,7 @@ export const handler = {
       limit: query.limit,
     });
     return Response.json(
-      await Promise.all(experiments.map((e) => reads.run("experimentResults", e, at))),
+      await Promise.all(experiments.map((e) => reads.run("experimentResults", e, at, bots))),
     );
   },
 };

@@ -29,7 +29,7 @@ interface Data {
   errors: string[];
 }
 
-function render(
+async function render(
   ctx: Ctx,
   experiment: Experiment | null,
   values: ExperimentFormValues | null,
@@ -46,7 +46,7 @@ function render(
       values,
       editing: true,
       cancelHref: path,
-    })
+    }, await ctx.state.services.store.goals.list(null))
     : null;
   return page<Data>(
     { frame, experiment, form, errors },
