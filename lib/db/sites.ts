@@ -256,9 +256,11 @@ export function deleteSite(
   return db.transaction(() => {
     const site = db.run("DELETE FROM sites WHERE site_id = ?", siteId).changes;
     db.run("DELETE FROM site_settings WHERE site_id = ?", siteId);
-    // Its goals and funnels are its configuration, as its settings (a site registered again starts without).
+    // Its goals, funnels and segments are its configuration, as its settings: a site registered
+    // again under the id starts without them.
     db.run("DELETE FROM goals WHERE site_id = ?", siteId);
     db.run("DELETE FROM funnels WHERE site_id = ?", siteId);
+    db.run("DELETE FROM segments WHERE site_id = ?", siteId);
     // An admin's notes about the site, not collected data: they go with the site itself.
     deleteSiteAnnotations(db, siteId);
     const counts: SiteDeletion = {
