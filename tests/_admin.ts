@@ -181,6 +181,6 @@ export async function walkPages(
 /** Stores a goal from the fields POST /api/goals takes (checked as it checks them). */
 export async function storeGoal(app: TestApp, body: Record<string, unknown>): Promise<GoalRecord> {
   const goal = await app.services.store.goals.create(newGoal(GOAL_BODY.parse(body)));
-  if (!goal) throw new Error(`the goal ${JSON.stringify(body.name)} exists`);
+  if (typeof goal === "string") throw new Error(`the goal ${JSON.stringify(body.name)}: ${goal}`);
   return goal;
 }

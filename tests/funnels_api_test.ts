@@ -7,6 +7,7 @@ import { AUTH_ENV } from "./_auth.ts";
 import { type Answer, fixtureApp, send } from "./_api_fixture.ts";
 import { tableRowCounts, type TestApp } from "./_helpers.ts";
 import { D1, D2, SITE } from "./_stats_fixture.ts";
+import { MAX_FUNNELS_PER_SITE } from "../lib/query/funnels.ts";
 
 const SIGNUP = {
   site_id: SITE,
@@ -159,4 +160,27 @@ Deno.test("funnels: read keys list them and read results, writes need a write ke
   }
   const anonymous = await results(pub, { steps: SIGNUP.steps }, {});
   assert.deepEqual([anonymous.status, anonymous.body.error], [403, "not_public"]);
+});
+
+Deno.test("funnels: a site holds at most MAX_FUNNELS_PER_SITE funnels (409 too_many, nothing stored)", async () => {
+  const t = await fixtureApp();
+  for (let i = 0; i < MAX_FUNNELS_PER_SITE; i++) {
+    t.services.db.run(
+      `INSERT INTO funnels (site_id, name, steps) VALUES (?, ?, '[{"page":"/"},{"page":"/x"}]')`,
+      SITE,
+      `f${i}`,
+    );
+  }
+  const before = tableRowCounts(t);
+  const full = await send(t, "POST", "/api/funnels", SIGNUP);
+  assert.deepEqual([full.status, full.body.error], [409, "too_many"]);
+  assert.equal(
+    (await send(t, "POST", "/api/funnels", { ...SIGNUP, name: "f0" })).body.error,
+    "conflict",
+  );
+  assert.deepEqual(tableRowCounts(t), before);
+  assert.equal(
+    (await send(t, "POST", "/api/funnels", { ...SIGNUP, site_id: "other" })).status,
+    201,
+  );
 });

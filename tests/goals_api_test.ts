@@ -7,6 +7,7 @@ import { AUTH_ENV } from "./_auth.ts";
 import { type Answer, fixtureApp, send } from "./_api_fixture.ts";
 import { tableRowCounts, type TestApp } from "./_helpers.ts";
 import { D1, D2, SITE } from "./_stats_fixture.ts";
+import { MAX_GOALS_PER_SITE } from "../lib/query/goals.ts";
 
 const conversions = (t: TestApp, more: Record<string, unknown>) =>
   send(t, "POST", "/api/v2/query", {
@@ -282,4 +283,24 @@ Deno.test("revenue: exchange rates are set by write keys and read by read keys; 
   assert.deepEqual(byDims(revenue), { Purchase: [4, 69.9, 34.95, 8.74] });
   const refused = await send(t, "POST", "/api/goals", { ...PRICING, currency: "EUR" }, write);
   assert.match(refused.body.message, /^currency: not used by a page goal/);
+});
+
+Deno.test("goals: a site holds at most MAX_GOALS_PER_SITE goals (409 too_many, nothing stored); another site still adds", async () => {
+  const t = await fixtureApp();
+  for (let i = 0; i < MAX_GOALS_PER_SITE; i++) {
+    t.services.db.run(
+      "INSERT INTO goals (site_id, name, kind, page) VALUES (?, ?, 'page', '/')",
+      SITE,
+      `g${i}`,
+    );
+  }
+  const before = tableRowCounts(t);
+  const full = await send(t, "POST", "/api/goals", PRICING);
+  assert.deepEqual([full.status, full.body.error], [409, "too_many"]);
+  assert.match(full.body.message, new RegExp(`${SITE} has ${MAX_GOALS_PER_SITE} goals`));
+  // A name the site has is still a conflict, not a full site.
+  const taken = await send(t, "POST", "/api/goals", { ...PRICING, name: "g0" });
+  assert.equal(taken.body.error, "conflict");
+  assert.deepEqual(tableRowCounts(t), before);
+  assert.equal((await send(t, "POST", "/api/goals", { ...PRICING, site_id: "other" })).status, 201);
 });

@@ -13,6 +13,7 @@ import { QUERY_BODY, resolveQuery } from "../lib/query/model.ts";
 import { runQuery } from "../lib/query/run.ts";
 import { HttpError } from "../lib/http_error.ts";
 import { createTestApp, readContext, type TestApp } from "./_helpers.ts";
+import { storeGoal } from "./_admin.ts";
 import { type Data, EXCLUDED, generate, SITES } from "./_conversion_rows.ts";
 
 const GOALS = [
@@ -260,7 +261,7 @@ async function seeded(seed: number) {
   await t.services.store.exchangeRates.set({ USD: RATES.USD });
   const goals: GoalRecord[] = [];
   for (const g of GOALS) {
-    goals.push((await t.services.store.goals.create(newGoal(GOAL_BODY.parse(g))))!);
+    goals.push(await storeGoal(t, g));
   }
   return { t, data, goals };
 }

@@ -3,8 +3,9 @@
 // hit (input schemas: lib/admin/site_input.ts). The embed snippet lives here too.
 import type { CreateSiteOutcome, SiteDeletion, SiteListQuery, SiteRecord } from "../store/sites.ts";
 import type { Services } from "../services.ts";
-import { DAY_MS, isoDay } from "./period.ts";
+import { DAY_MS, isoDay, parseSite } from "./period.ts";
 import type { SiteSettingsUpdate } from "./site_input.ts";
+import type { Ctx } from "../state.ts";
 
 export {
   MAX_ALLOWLIST_ENTRIES,
@@ -14,6 +15,12 @@ export {
   parseSiteSettings,
   type SiteSettingsUpdate,
 } from "./site_input.ts";
+
+/** The site of an admin route's `:id` (/admin/sites/:id and its pages), or null: no such site. */
+export async function siteOfRoute(ctx: Ctx): Promise<SiteRecord | null> {
+  const id = parseSite(ctx.params.id);
+  return id === null ? null : await ctx.state.services.store.sites.get(id);
+}
 
 /** Sites per page of /admin/sites, and the default page of GET /api/sites. */
 export const SITES_PER_PAGE = 50;

@@ -2,6 +2,7 @@
 // (lib/query/funnels.ts); their results are computed when asked (lib/db/query/funnels.ts).
 import type { FunnelRecord, NewFunnel } from "../store/funnels.ts";
 import type { Database } from "./database.ts";
+import { MAX_FUNNELS_PER_SITE } from "../query/funnels.ts";
 
 type Stored = Omit<FunnelRecord, "steps" | "order"> & { steps: string; step_order: string };
 
@@ -26,18 +27,27 @@ export function getFunnel(db: Database, id: number): FunnelRecord | null {
   return row ? parsed(row) : null;
 }
 
-/** Stores a funnel: its record, or null when the site already has one of that name. */
-export function insertFunnel(db: Database, f: NewFunnel): FunnelRecord | null {
+/** Stores a funnel: its record, "conflict" when the site already has one of that name, or "full"
+ * when it has MAX_FUNNELS_PER_SITE. */
+export function insertFunnel(db: Database, f: NewFunnel): FunnelRecord | "conflict" | "full" {
   const row = db.get<Stored>(
-    `INSERT INTO funnels (site_id, name, steps, step_order, per) VALUES (?, ?, ?, ?, ?)
+    `INSERT INTO funnels (site_id, name, steps, step_order, per)
+     SELECT ?1, ?2, ?3, ?4, ?5 WHERE (SELECT COUNT(*) FROM funnels WHERE site_id = ?1) < ?6
      ON CONFLICT (site_id, name) DO NOTHING RETURNING ${COLUMNS}`,
     f.siteId,
     f.name,
     JSON.stringify(f.steps),
     f.order,
     f.per,
+    MAX_FUNNELS_PER_SITE,
   );
-  return row ? parsed(row) : null;
+  if (row) return parsed(row);
+  const taken = db.get(
+    "SELECT 1 AS x FROM funnels WHERE site_id = ? AND name = ?",
+    f.siteId,
+    f.name,
+  );
+  return taken ? "conflict" : "full";
 }
 
 /** Replaces a funnel's definition (its site stays): the record, "missing" or "conflict". */

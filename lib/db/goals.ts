@@ -1,6 +1,6 @@
 // Goals (migration "goals"): per site, what counts as a conversion (lib/query/goals.ts). The
 // compiler reads them in the same statement as the rows (lib/db/query/goals.ts).
-import type { GoalRecord, NewGoal } from "../query/goals.ts";
+import { type GoalRecord, MAX_GOALS_PER_SITE, type NewGoal } from "../query/goals.ts";
 import type { Database } from "./database.ts";
 
 type StoredGoal = Omit<GoalRecord, "props"> & { props: string | null };
@@ -38,17 +38,29 @@ const values = (g: NewGoal) =>
     g.currency,
   ] as const;
 
-/** Stores a goal: its record, or null when the site already has one of that name. */
-export function insertGoal(db: Database, goal: NewGoal): GoalRecord | null {
+/** Stores a goal: its record, "conflict" when the site already has one of that name, or "full"
+ * when it has MAX_GOALS_PER_SITE (every conversion question joins them all). */
+export function insertGoal(
+  db: Database,
+  goal: NewGoal,
+): GoalRecord | "conflict" | "full" {
   const row = db.get<StoredGoal>(
     `INSERT INTO goals (site_id, name, kind, page, page_regex, event_name, props, scroll_depth,
        currency)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+     WHERE (SELECT COUNT(*) FROM goals WHERE site_id = ?1) < ?10
      ON CONFLICT (site_id, name) DO NOTHING RETURNING ${COLUMNS}`,
     goal.siteId,
     ...values(goal),
+    MAX_GOALS_PER_SITE,
   );
-  return row ? parsed(row) : null;
+  if (row) return parsed(row);
+  const taken = db.get(
+    "SELECT 1 AS x FROM goals WHERE site_id = ? AND name = ?",
+    goal.siteId,
+    goal.name,
+  );
+  return taken ? "conflict" : "full";
 }
 
 /** Replaces a goal's definition (its site stays): the record, "missing" when there is no such

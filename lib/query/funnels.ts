@@ -20,6 +20,8 @@ import { echo, type QueryContext, request, resolveRange } from "./run.ts";
 
 export const MIN_FUNNEL_STEPS = 2;
 export const MAX_FUNNEL_STEPS = 8;
+/** Funnels a site may have (its Funnels page computes the first 20 of them). */
+export const MAX_FUNNELS_PER_SITE = 50;
 export const FUNNEL_ORDERS = ["strict", "any"] as const;
 export const FUNNEL_UNITS = ["visit", "visitor"] as const;
 export type FunnelOrder = (typeof FUNNEL_ORDERS)[number];

@@ -19,6 +19,8 @@ export type GoalKind = (typeof GOAL_KINDS)[number];
 
 export const MAX_GOAL_NAME_LENGTH = 120;
 export const MAX_GOAL_PROPS = 10;
+/** Goals a site may have: every conversion question joins them all, the Goals card lists them. */
+export const MAX_GOALS_PER_SITE = 100;
 const MAX_PATTERN = 256;
 const MAX_EVENT_NAME = 64;
 const MAX_PROP_VALUE = 256;

@@ -20,8 +20,9 @@ export interface FunnelStore {
   /** Every funnel (of one site when `siteId` is given), by site and name. */
   list(siteId: string | null): Promise<FunnelRecord[]>;
   get(id: number): Promise<FunnelRecord | null>;
-  /** Stores a funnel: its record, or null when the site already has one of that name. */
-  create(funnel: NewFunnel): Promise<FunnelRecord | null>;
+  /** Stores a funnel: its record, "conflict" when the site already has one of that name, or
+   * "full" when it has as many as a site may (MAX_FUNNELS_PER_SITE). */
+  create(funnel: NewFunnel): Promise<FunnelRecord | "conflict" | "full">;
   /** Replaces a funnel's definition: its record, "missing" or "conflict" (the name is taken). */
   update(
     id: number,

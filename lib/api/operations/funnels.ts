@@ -63,7 +63,7 @@ export const createFunnel = defineOperation({
   responses: { 201: json("Saved", z.object({ created: z.number().int(), funnel: Funnel })) },
   errors: {
     404: "No such site (not_found)",
-    409: "The site has a funnel of that name (conflict)",
+    409: "The site has a funnel of that name (conflict), or 50 funnels (too_many)",
   },
 });
 

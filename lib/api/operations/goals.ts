@@ -44,7 +44,7 @@ export const createGoal = defineOperation({
   responses: { 201: json("Added", z.object({ created: z.number().int(), goal: Goal })) },
   errors: {
     404: "No such site (not_found)",
-    409: "The site has a goal of that name (conflict)",
+    409: "The site has a goal of that name (conflict), or 100 goals (too_many)",
   },
 });
 

@@ -28,10 +28,10 @@ import {
   embedSnippet,
   MAX_ALLOWLIST_ENTRIES,
   parseSiteSettings,
+  siteOfRoute,
   siteSettingsFromForm,
   updateSite,
 } from "../../../lib/admin/sites.ts";
-import { parseSite } from "../../../lib/admin/period.ts";
 import { page, type PageProps } from "../../../lib/fresh/mod.ts";
 import { publicOrigin } from "../../../lib/public_origin.ts";
 import type { Ctx, State } from "../../../lib/state.ts";
@@ -93,20 +93,15 @@ function render(
   }, { status: extra.status ?? (site ? 200 : 404) });
 }
 
-async function siteOf(ctx: Ctx): Promise<SiteRecord | null> {
-  const id = parseSite(ctx.params.id);
-  return id === null ? null : await ctx.state.services.store.sites.get(id);
-}
-
 export const handler = {
   async GET(ctx: Ctx) {
-    return render(ctx, await siteOf(ctx));
+    return render(ctx, await siteOfRoute(ctx));
   },
 
   async POST(ctx: Ctx) {
     assertWritable(ctx);
     const form = await readForm(ctx);
-    const site = await siteOf(ctx);
+    const site = await siteOfRoute(ctx);
     if (!site) return render(ctx, null);
     const input = siteSettingsFromForm(form);
     const parsed = parseSiteSettings(input);

@@ -11,8 +11,7 @@ import {
   redirectWithNotice,
 } from "../../../../lib/admin/forms.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../../lib/admin/frame.ts";
-import { parseSite } from "../../../../lib/admin/period.ts";
-import { removeSite } from "../../../../lib/admin/sites.ts";
+import { removeSite, siteOfRoute } from "../../../../lib/admin/sites.ts";
 import { page, type PageProps } from "../../../../lib/fresh/mod.ts";
 import type { Ctx, State } from "../../../../lib/state.ts";
 import type { SiteRecord } from "../../../../lib/store/sites.ts";
@@ -25,14 +24,9 @@ interface Data {
   registeredOnly: boolean;
 }
 
-async function siteOf(ctx: Ctx): Promise<SiteRecord | null> {
-  const id = parseSite(ctx.params.id);
-  return id === null ? null : await ctx.state.services.store.sites.get(id);
-}
-
 async function render(ctx: Ctx, errors: string[] = [], status?: number) {
   const { config, store } = ctx.state.services;
-  const site = isReadOnly(ctx) ? null : await siteOf(ctx);
+  const site = isReadOnly(ctx) ? null : await siteOfRoute(ctx);
   return page<Data>({
     frame: loadAdminFrame(ctx),
     site,
@@ -43,7 +37,7 @@ async function render(ctx: Ctx, errors: string[] = [], status?: number) {
 }
 
 export const handler = formPage(render, async (ctx, form) => {
-  const site = await siteOf(ctx);
+  const site = await siteOfRoute(ctx);
   if (!site) return render(ctx);
   assertConfirmed(form, site.site_id);
   await removeSite(ctx.state.services, site.site_id, form.get("purge_data") === "on");

@@ -4,16 +4,15 @@
 // add one or change it (`?edit=<id>`), and a delete button. Forms post here (action=save|delete);
 // public mode shows the funnels and their figures read-only.
 import { AdminShell } from "../../../../components/AdminShell.tsx";
+import { ChangeDelete, FiltersNotice } from "../../../../components/SitePageParts.tsx";
 import { FunnelChart } from "../../../../components/FunnelChart.tsx";
 import {
   BUTTON,
   BUTTON_SECONDARY,
-  BUTTON_SMALL,
   Card,
   ErrorList,
   Field,
   INPUT,
-  LINK,
   Notice,
 } from "../../../../components/ui.tsx";
 import { dashboardHref } from "../../../../lib/admin/filters.ts";
@@ -30,7 +29,7 @@ import {
   stepLines,
 } from "../../../../lib/admin/funnels_page.ts";
 import { parseText } from "../../../../lib/admin/filters.ts";
-import { parseSite } from "../../../../lib/admin/period.ts";
+import { siteOfRoute } from "../../../../lib/admin/sites.ts";
 import { siteFilters } from "../../../../lib/admin/site_filters.ts";
 import { page, type PageProps } from "../../../../lib/fresh/mod.ts";
 import { HttpError } from "../../../../lib/http_error.ts";
@@ -40,6 +39,7 @@ import {
   FUNNEL_UNITS,
   type FunnelOrder,
   type FunnelUnit,
+  MAX_FUNNELS_PER_SITE,
   newFunnel,
 } from "../../../../lib/query/funnels.ts";
 import { readerFor } from "../../../../lib/reads/caller.ts";
@@ -76,8 +76,7 @@ const UNIT_LABELS: Record<FunnelUnit, string> = {
 };
 
 async function siteOf(ctx: Ctx): Promise<string | null> {
-  const id = parseSite(ctx.params.id);
-  return id !== null && await ctx.state.services.store.sites.get(id) ? id : null;
+  return (await siteOfRoute(ctx))?.site_id ?? null;
 }
 
 function formValues(form: URLSearchParams): FormValues {
@@ -162,11 +161,11 @@ export const handler = formPage(render, async (ctx, form) => {
   const saved = editing === null
     ? await funnels.create(funnel)
     : await funnels.update(editing, funnel);
-  if (saved === null || saved === "conflict") {
-    return render(ctx, [`This site already has a funnel named "${funnel.name}".`], 409, {
-      form: values,
-      editing,
-    });
+  if (saved === "conflict" || saved === "full") {
+    const why = saved === "full"
+      ? `This site has ${MAX_FUNNELS_PER_SITE} funnels, the most a site may have.`
+      : `This site already has a funnel named "${funnel.name}".`;
+    return render(ctx, [why], 409, { form: values, editing });
   }
   if (saved === "missing") throw new HttpError(404, "not_found", "No such funnel.");
   return redirectWithNotice(back, "funnel_saved");
@@ -198,13 +197,7 @@ export default function FunnelsPage({ data }: PageProps<Data, State>) {
       }
     >
       <ErrorList errors={data.errors} />
-      {filters.items.length > 0 && (
-        <p class="text-sm text-slate-600 dark:text-slate-300" id="funnel-filters">
-          Under the dashboard's filters: {filters.items.map((i) =>
-            i.label
-          ).join(", ")}.
-        </p>
-      )}
+      <FiltersNotice id="funnel-filters" filters={filters} />
       {data.funnels.length === 0 && <Notice>No funnels yet.</Notice>}
       {data.funnels.length > MAX_FUNNELS_SHOWN && (
         <Notice>The first {MAX_FUNNELS_SHOWN} funnels are computed.</Notice>
@@ -232,12 +225,7 @@ export default function FunnelsPage({ data }: PageProps<Data, State>) {
                 )}
               {!frame.readOnly && (
                 <p class="mt-3 flex items-center gap-3 text-sm">
-                  <a class={LINK} href={`?edit=${f.id}`}>Change</a>
-                  <form method="post" class="inline">
-                    <input type="hidden" name="action" value="delete" />
-                    <input type="hidden" name="id" value={String(f.id)} />
-                    <button type="submit" class={BUTTON_SMALL}>Delete</button>
-                  </form>
+                  <ChangeDelete id={f.id} />
                 </p>
               )}
             </Card>

@@ -3,17 +3,16 @@
 // filtered to its conversions; a form to add one or change it (`?edit=<id>`), and a delete button.
 // Forms post here (action=save|delete); public mode shows the goals and figures read-only.
 import { AdminShell } from "../../../../components/AdminShell.tsx";
+import { ChangeDelete, FiltersNotice } from "../../../../components/SitePageParts.tsx";
 import { GoalsCard } from "../../../../components/GoalsCard.tsx";
 import { DataTable, EmptyRow, Td, Th } from "../../../../components/DataTable.tsx";
 import {
   BUTTON,
   BUTTON_SECONDARY,
-  BUTTON_SMALL,
   Card,
   ErrorList,
   Field,
   INPUT,
-  LINK,
   Notice,
 } from "../../../../components/ui.tsx";
 import { type DashboardFilters, dashboardHref, urlFilter } from "../../../../lib/admin/filters.ts";
@@ -32,7 +31,7 @@ import {
   goalsCardQuery,
   loadGoalsCard,
 } from "../../../../lib/admin/goals_card.ts";
-import { parseSite } from "../../../../lib/admin/period.ts";
+import { siteOfRoute } from "../../../../lib/admin/sites.ts";
 import { page, type PageProps } from "../../../../lib/fresh/mod.ts";
 import { HttpError } from "../../../../lib/http_error.ts";
 import {
@@ -42,6 +41,7 @@ import {
   GOAL_KINDS,
   type GoalRecord,
   MAX_GOAL_NAME_LENGTH,
+  MAX_GOALS_PER_SITE,
   newGoal,
 } from "../../../../lib/query/goals.ts";
 import { readerFor } from "../../../../lib/reads/caller.ts";
@@ -73,8 +73,7 @@ const mapOr = <T, R>(value: T | undefined, f: (v: T) => R, fallback: R) =>
   value === undefined ? fallback : f(value);
 
 async function siteOf(ctx: Ctx): Promise<string | null> {
-  const id = parseSite(ctx.params.id);
-  return id !== null && await ctx.state.services.store.sites.get(id) ? id : null;
+  return (await siteOfRoute(ctx))?.site_id ?? null;
 }
 
 async function render(
@@ -132,11 +131,11 @@ export const handler = formPage(render, async (ctx, form) => {
   }
   const goal = newGoal(parsed.data);
   const saved = editing === null ? await goals.create(goal) : await goals.update(editing, goal);
-  if (saved === null || saved === "conflict") {
-    return render(ctx, [`This site already has a goal named "${goal.name}".`], 409, {
-      form: values,
-      editing,
-    });
+  if (saved === "conflict" || saved === "full") {
+    const why = saved === "full"
+      ? `This site has ${MAX_GOALS_PER_SITE} goals, the most a site may have.`
+      : `This site already has a goal named "${goal.name}".`;
+    return render(ctx, [why], 409, { form: values, editing });
   }
   if (saved === "missing") throw new HttpError(404, "not_found", "No such goal.");
   return redirectWithNotice(back, "goal_saved");
@@ -168,11 +167,7 @@ export default function GoalsPage({ data }: PageProps<Data, State>) {
       )}
     >
       <ErrorList errors={data.errors} />
-      {raws.length > 0 && (
-        <p class="text-sm text-slate-600 dark:text-slate-300" id="goal-filters">
-          Under the dashboard's filters: {data.filters!.items.map((i) => i.label).join(", ")}.
-        </p>
-      )}
+      <FiltersNotice id="goal-filters" filters={data.filters} />
       <GoalsCard model={data.card} filterHref={converted} manageHref={null} />
       <Card title="Definitions">
         <DataTable
@@ -195,12 +190,7 @@ export default function GoalsPage({ data }: PageProps<Data, State>) {
               <Td wrap>{describeGoal(g)}</Td>
               {!frame.readOnly && (
                 <Td>
-                  <a class={LINK} href={`?edit=${g.id}`}>Change</a>{" "}
-                  <form method="post" class="inline">
-                    <input type="hidden" name="action" value="delete" />
-                    <input type="hidden" name="id" value={String(g.id)} />
-                    <button type="submit" class={BUTTON_SMALL}>Delete</button>
-                  </form>
+                  <ChangeDelete id={g.id} />
                 </Td>
               )}
             </tr>

@@ -4,6 +4,7 @@
 // ids rotate daily (cookieless mode) that is not measurable, and the page says why and shows what
 // is: visitors who came back the same day. Read-only; public mode shows it too.
 import { AdminShell } from "../../../../components/AdminShell.tsx";
+import { FiltersNotice } from "../../../../components/SitePageParts.tsx";
 import { DataTable, Td, Th } from "../../../../components/DataTable.tsx";
 import { BUTTON_SECONDARY, Card, Notice } from "../../../../components/ui.tsx";
 import { overviewView } from "../../../../lib/admin/dashboard.ts";
@@ -11,7 +12,7 @@ import { type DashboardFilters, dashboardHref } from "../../../../lib/admin/filt
 import { formatNumber } from "../../../../lib/admin/format.ts";
 import { type AdminFrame, loadAdminFrame } from "../../../../lib/admin/frame.ts";
 import { funnelsQuery } from "../../../../lib/admin/funnels_page.ts";
-import { parseSite } from "../../../../lib/admin/period.ts";
+import { siteOfRoute } from "../../../../lib/admin/sites.ts";
 import { siteFilters } from "../../../../lib/admin/site_filters.ts";
 import { page, type PageProps } from "../../../../lib/fresh/mod.ts";
 import type { CohortResult } from "../../../../lib/query/cohorts.ts";
@@ -30,8 +31,7 @@ export const handler = {
   async GET(ctx: Ctx) {
     const { store } = ctx.state.services;
     const frame = loadAdminFrame(ctx);
-    const id = parseSite(ctx.params.id);
-    const site = id !== null && await store.sites.get(id) ? id : null;
+    const site = (await siteOfRoute(ctx))?.site_id ?? null;
     if (!site) {
       return page<Data>({ frame, site: null, filters: null, result: null }, { status: 404 });
     }
@@ -74,11 +74,7 @@ export default function RetentionPage({ data }: PageProps<Data, State>) {
         </a>
       }
     >
-      {filters.items.length > 0 && (
-        <p class="text-sm text-slate-600 dark:text-slate-300">
-          Under the dashboard's filters: {filters.items.map((i) => i.label).join(", ")}.
-        </p>
-      )}
+      <FiltersNotice id="retention-filters" filters={filters} />
       {"unavailable" in result
         ? <Notice>Not available right now: {result.unavailable}</Notice>
         : <Cohorts result={result} />}
